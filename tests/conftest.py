@@ -1,0 +1,44 @@
+"""Shared fixtures: the location of ../shared (real third-party data) and the replay server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.replay_server import ReplayServer
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = (REPO_ROOT / ".." / "shared").resolve()
+
+
+def require_shared(relative: str = "") -> Path:
+    """Path inside ../shared; skip when absent, but fail when CI=true."""
+    path = SHARED_DIR / relative
+    if not path.exists():
+        message = f"real test data not found at {path} (clone the project beside ../shared)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The ../shared directory with real exports and API payloads."""
+    return require_shared()
+
+
+@pytest.fixture
+def sources_dir() -> Path:
+    """../shared/data/sources: real API payloads and database exports."""
+    return require_shared("data/sources")
+
+
+@pytest.fixture
+def replay_server() -> Iterator[ReplayServer]:
+    """A running local HTTP server on 127.0.0.1 for replaying recorded payloads."""
+    with ReplayServer() as server:
+        yield server

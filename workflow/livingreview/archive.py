@@ -1,0 +1,132 @@
+"""The raw-response archive: every response a search received, in order, with an index.
+
+Layout of an archive directory::
+
+    index.jsonl      one JSON object per exchange: seq, method, path, params, status, file, sha256
+    0001-esearch.xml the response bodies, byte for byte as received
+    meta.json        what the search was (written by the search, see ``livingreview.search``)
+
+Parameters that carry secrets (API keys, e-mail) are never stored: the key of an exchange is its
+method, path and public parameters, which is also how replay finds the answer to a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict, deque
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_bytes, atomic_write_text, dump_json
+
+if TYPE_CHECKING:
+    from livingreview.http import Response
+
+INDEX = "index.jsonl"
+META = "meta.json"
+
+_EXTENSIONS = {"xml": ".xml", "json": ".json", "html": ".html", "text/plain": ".txt"}
+
+
+def request_key(method: str, path: str, params: dict[str, str]) -> str:
+    """Canonical text of a request without secrets: ``GET esearch.fcgi?db=pubmed&term=...``."""
+    query = "&".join(f"{k}={params[k]}" for k in sorted(params))
+    return f"{method} {path.lstrip('/')}?{query}"
+
+
+def _extension(content_type: str) -> str:
+    for marker, ext in _EXTENSIONS.items():
+        if marker in content_type:
+            return ext
+    return ".bin"
+
+
+class RawArchive:
+    """Append-only store of raw responses, readable for replay."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self._entries: list[dict[str, Any]] = []
+        self._queues: dict[str, deque[dict[str, Any]]] | None = None
+
+    # -- writing -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Start a fresh archive (a new search run replaces the previous raw responses)."""
+        if self.directory.exists():
+            for child in self.directory.iterdir():
+                if child.is_file():
+                    child.unlink()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._entries = []
+
+    def save(self, method: str, path: str, params: dict[str, str], response: Response) -> str:
+        """Store one exchange and return the body's file name."""
+        seq = len(self._entries) + 1
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", path.strip("/").split("/")[-1]).strip("-") or "root"
+        name = f"{seq:04d}-{stem}{_extension(response.content_type)}"
+        atomic_write_bytes(self.directory / name, response.body)
+        entry = {
+            "seq": seq,
+            "method": method,
+            "path": path.lstrip("/"),
+            "params": dict(sorted(params.items())),
+            "status": response.status,
+            "content_type": response.content_type,
+            "file": name,
+            "sha256": hashlib.sha256(response.body).hexdigest(),
+        }
+        self._entries.append(entry)
+        lines = "".join(json.dumps(e, sort_keys=True, ensure_ascii=False) + "\n" for e in self._entries)
+        atomic_write_text(self.directory / INDEX, lines)
+        return name
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        """Describe the search this archive belongs to."""
+        atomic_write_text(self.directory / META, dump_json(meta))
+
+    # -- reading -------------------------------------------------------------------------
+    def read_meta(self) -> dict[str, Any]:
+        """The search description saved with :meth:`write_meta`."""
+        path = self.directory / META
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputFileError(path, "raw-response archive has no meta.json") from None
+        except json.JSONDecodeError as exc:
+            raise InputFileError(path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}") from None
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The index, in the order the responses were received."""
+        path = self.directory / INDEX
+        if not path.exists():
+            raise InputFileError(path, "raw-response archive has no index.jsonl")
+        entries = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                entries.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputFileError(path, f"invalid JSON ({exc.msg})", position=f"line {number}") from None
+        return entries
+
+    def take(self, key: str) -> Response | None:
+        """The next unused recorded response for a request key, or None."""
+        from livingreview.http import Response
+
+        if self._queues is None:
+            self._queues = defaultdict(deque)
+            for entry in self.entries():
+                self._queues[request_key(entry["method"], entry["path"], entry["params"])].append(entry)
+        queue = self._queues.get(key)
+        if not queue:
+            return None
+        entry = queue.popleft()
+        body_path = self.directory / entry["file"]
+        body = body_path.read_bytes()
+        if hashlib.sha256(body).hexdigest() != entry["sha256"]:
+            raise InputFileError(body_path, "raw response does not match its sha256 in index.jsonl")
+        return Response(entry["status"], body, entry.get("content_type", ""), {})

@@ -1,0 +1,248 @@
+"""The one record model every stage reads and writes, and the helpers that normalise its fields.
+
+A record file is a UTF-8 CSV with a fixed column order (:data:`COLUMNS`), ``\\n`` line endings and
+rows sorted by ``record_id``, so that git diffs of a living review show content changes only.
+List-valued fields (authors, publication types, keywords) are joined with ``"; "``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text
+
+LIST_SEPARATOR = "; "
+LIST_FIELDS = ("authors", "publication_types", "keywords")
+
+
+@dataclass
+class Record:
+    """One bibliographic record as retrieved from one source (database, API or export file)."""
+
+    record_id: str = ""
+    source: str = ""
+    source_id: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    doi: str = ""
+    title: str = ""
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: str = ""
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    issn: str = ""
+    publication_types: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    language: str = ""
+    url: str = ""
+
+    def normalised(self) -> Record:
+        """Return a copy with every field cleaned: markup stripped, DOI/PMID/year normalised."""
+        return Record(
+            record_id=self.record_id,
+            source=self.source,
+            source_id=clean_text(self.source_id),
+            pmid=normalise_pmid(self.pmid),
+            pmcid=normalise_pmcid(self.pmcid),
+            doi=normalise_doi(self.doi),
+            title=strip_markup(self.title),
+            abstract=strip_markup(self.abstract),
+            authors=_clean_list(self.authors),
+            year=normalise_year(self.year),
+            journal=strip_markup(self.journal),
+            volume=clean_text(self.volume),
+            issue=clean_text(self.issue),
+            pages=clean_text(self.pages),
+            issn=clean_text(self.issn),
+            publication_types=_clean_list(self.publication_types),
+            keywords=_clean_list(self.keywords),
+            language=clean_text(self.language),
+            url=clean_text(self.url),
+        )
+
+    def to_row(self) -> dict[str, str]:
+        """Flatten to a CSV row (lists joined with ``"; "``)."""
+        row: dict[str, str] = {}
+        for name, value in asdict(self).items():
+            row[name] = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> Record:
+        """Rebuild a record from a CSV row written by :meth:`to_row`."""
+        values: dict[str, object] = {}
+        for name in COLUMNS:
+            raw = row.get(name) or ""
+            values[name] = split_list(raw) if name in LIST_FIELDS else raw
+        return cls(**values)  # type: ignore[arg-type]
+
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+
+_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s[^<>]*)?/?>")
+_INLINE_TAGS = frozenset(
+    "i b u em strong sup sub sc span italic bold underline small tt a font inline-formula mml:math "
+    "jats:italic jats:bold jats:sup jats:sub jats:sc jats:underline".split()
+)
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: object) -> str:
+    """Collapse whitespace (including newlines and non-breaking spaces) and trim."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def strip_markup(value: object) -> str:
+    """Remove HTML/JATS/MathML tags and decode entities, keeping words apart at block tags."""
+    text = "" if value is None else str(value)
+    if "<" in text:
+
+        def replace(match: re.Match[str]) -> str:
+            return "" if match.group(1).lower() in _INLINE_TAGS else " "
+
+        text = _TAG.sub(replace, text)
+    if "&" in text:
+        text = html.unescape(text)
+    return clean_text(text)
+
+
+def _clean_list(values: Iterable[str]) -> list[str]:
+    cleaned = []
+    for value in values:
+        item = strip_markup(value).replace(";", ",")
+        if item:
+            cleaned.append(item)
+    return cleaned
+
+
+def split_list(raw: str) -> list[str]:
+    """Split a ``"; "``-joined CSV cell back into a list."""
+    return [part.strip() for part in raw.split(";") if part.strip()]
+
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|DOI\s+)", re.IGNORECASE)
+_DOI_BODY = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def normalise_doi(value: object) -> str:
+    """Lower-case bare DOI (``10.xxxx/...``) from URLs, ``doi:`` prefixes and ``[doi]`` suffixes."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    text = re.sub(r"\s*\[doi\]$", "", text, flags=re.IGNORECASE)
+    text = _DOI_PREFIX.sub("", text)
+    match = _DOI_BODY.search(text)
+    if not match:
+        return ""
+    doi = match.group(0).rstrip(".,;)]}>")
+    return doi.lower()
+
+
+def normalise_pmid(value: object) -> str:
+    """Digits of a PubMed id, from ``123``, ``PMID:123``, ``https://pubmed.ncbi.nlm.nih.gov/123``."""
+    match = re.search(r"(\d{1,9})/?\s*$", clean_text(value))
+    return match.group(1) if match else ""
+
+
+def normalise_pmcid(value: object) -> str:
+    """``PMC`` followed by digits, from bare ids or PMC URLs."""
+    match = re.search(r"PMC\d+", clean_text(value), flags=re.IGNORECASE)
+    return match.group(0).upper() if match else ""
+
+
+def normalise_year(value: object) -> str:
+    """The first plausible four-digit year in a date-like value, else empty."""
+    match = re.search(r"(1[5-9]\d\d|20\d\d)", clean_text(value))
+    return match.group(1) if match else ""
+
+
+def make_record_id(source: str, record: Record) -> str:
+    """A stable id: ``source:source_id`` when the source has ids, else a content hash."""
+    if record.source_id:
+        key = re.sub(r"[^A-Za-z0-9._:/-]+", "_", record.source_id)
+        return f"{source}:{key}"
+    basis = "|".join(
+        [
+            record.doi,
+            record.pmid,
+            record.title.casefold(),
+            record.year,
+            record.authors[0].casefold() if record.authors else "",
+            record.journal.casefold(),
+            record.pages,
+        ]
+    )
+    return f"{source}:h{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:12]}"
+
+
+def assign_ids(source: str, records: Iterable[Record]) -> list[Record]:
+    """Normalise records, set ``source`` and a unique stable ``record_id`` on each.
+
+    A true repeated record inside one file (same id twice) gets ``~2``, ``~3``... suffixes in file
+    order, so nothing is dropped here; deduplication decides later.
+    """
+    seen: dict[str, int] = {}
+    result = []
+    for record in records:
+        clean = record.normalised()
+        clean.source = source
+        base = make_record_id(source, clean)
+        seen[base] = seen.get(base, 0) + 1
+        clean.record_id = base if seen[base] == 1 else f"{base}~{seen[base]}"
+        result.append(clean)
+    return result
+
+
+def records_to_csv(records: Iterable[Record]) -> str:
+    """Serialise records in canonical form: fixed columns, rows sorted by record id."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for record in sorted(records, key=lambda r: r.record_id):
+        writer.writerow(record.to_row())
+    return buffer.getvalue()
+
+
+def write_records(path: Path | str, records: Iterable[Record]) -> int:
+    """Atomically write a record file; returns the number of rows written."""
+    records = list(records)
+    atomic_write_text(Path(path), records_to_csv(records))
+    return len(records)
+
+
+def iter_records(path: Path | str) -> Iterator[Record]:
+    """Read a record file written by :func:`write_records`, checking its header."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputFileError(
+                path, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
+            )
+        for row in reader:
+            yield Record.from_row(row)
+
+
+def read_records(path: Path | str) -> list[Record]:
+    """All records of a record file."""
+    return list(iter_records(path))
