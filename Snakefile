@@ -1,0 +1,33 @@
+# livingreview: the table of contents of the pipeline.
+#   snakemake --cores 2 --configfile config/config.yaml            (a real review, live searches)
+#   make demo                                                       (the embedded demo, offline)
+# The logic lives in the `livingreview` package (workflow/livingreview/); rules only call its CLI.
+
+from snakemake.utils import validate
+
+from livingreview.config import check_config_or_exit, write_resolved_protocol
+
+
+configfile: "config/config.yaml"
+
+
+# One clear line naming the key for a wrong config (exit 2), then Snakemake's own schema check,
+# which also fills in defaults.
+check_config_or_exit(config)
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+OUT = config["paths"]["outputs"]
+PROTOCOL = write_resolved_protocol(config)
+
+
+include: "rules/common.smk"
+include: "rules/search.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        f"{OUT}/search/prisma_s.md",
+        f"{OUT}/search/identified.csv",

@@ -1,0 +1,58 @@
+# Search stage: API searches (live or replayed) and database-export imports, then the PRISMA-S
+# summary. Every search job writes records.csv, manifest.json and its raw responses.
+
+from livingreview.importing import import_paths
+
+
+rule search_api:
+    output:
+        records=f"{OUT}/search/{{source}}/records.csv",
+        manifest=f"{OUT}/search/{{source}}/manifest.json",
+    wildcard_constraints:
+        source="|".join(SOURCES) or "^$",
+    params:
+        spec=source_spec,
+        version=__version__,
+        protocol=PROTOCOL,
+    log:
+        f"{OUT}/logs/search/{{source}}.log",
+    resources:
+        api=1,
+    retries: 0
+    shell:
+        "livingreview search {wildcards.source} --configfile {params.protocol} 2> {log}"
+
+
+rule import_export:
+    input:
+        lambda wc: import_paths(config, wc.source),
+    output:
+        records=f"{OUT}/search/{{source}}/records.csv",
+        manifest=f"{OUT}/search/{{source}}/manifest.json",
+    wildcard_constraints:
+        source="|".join(IMPORTS) or "^$",
+    params:
+        spec=source_spec,
+        version=__version__,
+        protocol=PROTOCOL,
+    log:
+        f"{OUT}/logs/import/{{source}}.log",
+    shell:
+        "livingreview import --name {wildcards.source} --configfile {params.protocol} 2> {log}"
+
+
+rule search_summary:
+    input:
+        manifests=expand(f"{OUT}/search/{{source}}/manifest.json", source=ALL_SOURCES),
+        records=expand(f"{OUT}/search/{{source}}/records.csv", source=ALL_SOURCES),
+    output:
+        summary=f"{OUT}/search/prisma_s.md",
+        table=f"{OUT}/search/prisma_s.csv",
+        identified=f"{OUT}/search/identified.csv",
+    params:
+        version=__version__,
+        protocol=PROTOCOL,
+    log:
+        f"{OUT}/logs/search/summary.log",
+    shell:
+        "livingreview summarise --configfile {params.protocol} 2> {log}"

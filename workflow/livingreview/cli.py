@@ -1,0 +1,189 @@
+"""The ``livingreview`` command: one thin subcommand per pipeline stage.
+
+Every :class:`~livingreview.errors.LivingReviewError` is printed as one line and ends the process
+with its exit code (2 for bad input or config, 3 for search failures); no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview import __version__
+from livingreview.errors import LivingReviewError
+
+DEFAULT_CONFIG = ["config/config.yaml"]
+log = logging.getLogger("livingreview")
+
+
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    from livingreview.config import load_config
+
+    return load_config(args.configfile)
+
+
+def _outputs(config: dict[str, Any]) -> Path:
+    return Path(config["paths"]["outputs"])
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Validate the protocol and print what it would search."""
+    from livingreview.config import enabled_imports, enabled_sources
+
+    config = _config(args)
+    print(f"config OK: {config['review']['title']} (version {config['review']['version']})")
+    print(f"  searches: {', '.join(enabled_sources(config)) or 'none'}")
+    print(f"  imports:  {', '.join(enabled_imports(config)) or 'none'}")
+    print(f"  search mode: {config['search']['mode']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Run one configured API search."""
+    from livingreview.search import run_search
+
+    config = _config(args)
+    out = Path(args.out_dir) if args.out_dir else _outputs(config) / "search" / args.source
+    state = _outputs(config) / ".pacing"
+    manifest = run_search(config, args.source, out, state_dir=state)
+    print(f"{args.source}: {manifest['retrieved']} of {manifest['reported_total']} records -> {out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import export files standalone (FILE... --out) or a configured import (--name)."""
+    if args.name:
+        from livingreview.importing import run_import
+
+        config = _config(args)
+        out = Path(args.out_dir) if args.out_dir else _outputs(config) / "search" / args.name
+        manifest = run_import(config, args.name, out)
+        print(f"{args.name}: {manifest['retrieved']} records -> {out}")
+        return 0
+    if not args.files or not args.out:
+        raise LivingReviewError("import: give FILE... --out records.csv, or --name IMPORT")
+    from livingreview.imports import import_file
+    from livingreview.records import Record, assign_ids, write_records
+
+    records: list[Record] = []
+    for file in args.files:
+        result = import_file(file, source=args.source, fmt=args.format)
+        print(f"{file}: {len(result.records)} records ({result.format}, {result.encoding})",
+              file=sys.stderr)
+        records.extend(result.records)
+    count = write_records(args.out, assign_ids(args.source, records))
+    print(f"{count} records -> {args.out}")
+    return 0
+
+
+def cmd_summarise(args: argparse.Namespace) -> int:
+    """Write the PRISMA-S search summary and the combined file of identified records."""
+    from livingreview.config import enabled_imports, enabled_sources
+    from livingreview.prisma_s import write_summary
+
+    config = _config(args)
+    search_dir = _outputs(config) / "search"
+    names = enabled_sources(config) + enabled_imports(config)
+    count = write_summary(
+        [search_dir / n / "manifest.json" for n in names],
+        [search_dir / n / "records.csv" for n in names],
+        search_dir,
+        config["review"]["title"],
+        bool(config["review"].get("demo")),
+    )
+    print(f"{count} records identified from {len(names)} sources -> {search_dir / 'identified.csv'}")
+    return 0
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    """Print where the pipeline's outputs are."""
+    from livingreview.config import enabled_imports, enabled_sources
+
+    config = _config(args)
+    search_dir = _outputs(config) / "search"
+    demo = " (demo snapshot)" if config["review"].get("demo") else ""
+    print(f"Search and import outputs{demo}:")
+    for name in enabled_sources(config) + enabled_imports(config):
+        print(f"  {name:<16} {search_dir / name / 'records.csv'}  + manifest.json")
+    print(f"PRISMA-S search summary: {search_dir / 'prisma_s.md'}")
+    print(f"All identified records:  {search_dir / 'identified.csv'}")
+    return 0
+
+
+def cmd_build_demo(args: argparse.Namespace) -> int:
+    """Rebuild the embedded demo snapshot from real bibliographic facts."""
+    from livingreview.demo import build_demo
+
+    written = build_demo(Path(args.facts), Path(args.out))
+    print(f"demo snapshot: {written} files written under {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="livingreview", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"livingreview {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--configfile", nargs="+", default=DEFAULT_CONFIG, metavar="FILE",
+        help="protocol file(s), later ones override earlier ones (default: config/config.yaml)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check-config", parents=[common], help="validate the review protocol")
+    p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser("search", parents=[common], help="run one configured API search")
+    p.add_argument("source", help="name under sources: in the config")
+    p.add_argument("--out-dir", help="output folder (default: <outputs>/search/SOURCE)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("import", parents=[common], help="import database export files")
+    p.add_argument("files", nargs="*", metavar="FILE", help="export files (standalone mode)")
+    p.add_argument("--out", help="record file to write (standalone mode)")
+    p.add_argument("--source", default="import", help="source name for record ids (standalone)")
+    p.add_argument("--format", default="auto",
+                   choices=["auto", "ris", "nbib", "bibtex", "wos", "csv", "pop_json"])
+    p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")
+    p.add_argument("--out-dir", help="output folder for --name (default: <outputs>/search/NAME)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("summarise", parents=[common], help="write the PRISMA-S search summary")
+    p.set_defaults(func=cmd_summarise)
+
+    p = sub.add_parser("where", parents=[common], help="print where the outputs are")
+    p.set_defaults(func=cmd_where)
+
+    p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
+    p.add_argument("--facts", default="../shared/data/dta/records.csv",
+                   help="CSV of real bibliographic facts")
+    p.add_argument("--out", default="demo", help="demo folder to (re)write")
+    p.set_defaults(func=cmd_build_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``livingreview`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args))
+    except LivingReviewError as exc:
+        print(f"livingreview: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("livingreview: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

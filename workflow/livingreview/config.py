@@ -1,0 +1,213 @@
+"""Loading, validating and defaulting the review protocol (``config/config.yaml``).
+
+Validation is strict: unknown keys are errors (a typo must not silently fall back to a default),
+and the message names the key path, e.g. ``sources.medline.qurey``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from livingreview.errors import ConfigError
+
+SCHEMA_NAME = "config.schema.yaml"
+
+
+def schema_path() -> Path:
+    """The JSON Schema file (in the source tree, or bundled inside an installed wheel)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "schemas" / SCHEMA_NAME, here / "_schemas" / SCHEMA_NAME):
+        if candidate.exists():
+            return candidate
+    raise ConfigError(f"config schema {SCHEMA_NAME} not found beside the livingreview package")
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The parsed config schema."""
+    return yaml.safe_load(schema_path().read_text(encoding="utf-8"))
+
+
+def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge ``override`` into a copy of ``base`` (mappings recursively, everything else replaced)."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
+    """Read one or more YAML files (later ones override earlier ones) and validate the result."""
+    config: dict[str, Any] = {}
+    names = []
+    for path in paths:
+        path = Path(path)
+        names.append(str(path))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise ConfigError(f"{path}{where}: {problem}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+        config = deep_merge(config, data)
+    return validate_config(config, origin=" + ".join(names) or "config")
+
+
+def _key_path(parts: Iterable[object]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _describe(error: Any) -> str:
+    """One line naming the key and the problem for a jsonschema ValidationError."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        where = _key_path([*path, unknown[0]]) if unknown else _key_path(path)
+        expected = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
+        return f"config key '{where}': unknown key {', '.join(hints)}{expected}"
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"config key '{_key_path([*path, missing])}': required key is missing"
+    if error.validator == "enum":
+        options = ", ".join(repr(v) for v in error.validator_value)
+        return f"config key '{_key_path(path)}': {error.instance!r} is not one of {options}"
+    if error.validator == "pattern" and error.validator_value.startswith("^\\d{4}"):
+        return f"config key '{_key_path(path)}': {error.instance!r} is not a date (YYYY-MM-DD)"
+    if error.validator == "propertyNames":
+        return (
+            f"config key '{_key_path(path)}': name {error.instance!r} must be lower-case letters, "
+            "digits and underscores, starting with a letter"
+        )
+    return f"config key '{_key_path(path)}': {error.message}"
+
+
+def _fill_defaults(instance: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> None:
+    """Insert ``default:`` values of the schema into the config, recursively."""
+    if "$ref" in schema:
+        target: Any = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        _fill_defaults(instance, target, root)
+        return
+    if isinstance(instance, dict):
+        for key, sub in schema.get("properties", {}).items():
+            if key not in instance and "default" in sub:
+                instance[key] = copy.deepcopy(sub["default"])
+            if key in instance:
+                _fill_defaults(instance[key], sub, root)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            for key, value in instance.items():
+                if key not in schema.get("properties", {}):
+                    _fill_defaults(value, extra, root)
+    elif isinstance(instance, list) and isinstance(schema.get("items"), dict):
+        for item in instance:
+            _fill_defaults(item, schema["items"], root)
+
+
+def validate_config(config: dict[str, Any], origin: str = "config") -> dict[str, Any]:
+    """Validate against the schema, fill defaults, then check cross-key rules."""
+    import jsonschema
+
+    schema = load_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), e.path))
+    if errors:
+        raise ConfigError(f"{origin}: {_describe(errors[0])}")
+    config = copy.deepcopy(config)
+    _fill_defaults(config, schema, schema)
+    _check_semantics(config, origin)
+    return config
+
+
+def _check_semantics(config: dict[str, Any], origin: str) -> None:
+    search = config["search"]
+    if search["mode"] == "replay" and not search.get("replay_dir"):
+        raise ConfigError(f"{origin}: config key 'search.replay_dir': required when search.mode is 'replay'")
+    ranges = [("search.date_range", search.get("date_range"))]
+    ranges += [(f"sources.{n}.date_range", s.get("date_range")) for n, s in config["sources"].items()]
+    for key, value in ranges:
+        if value and value.get("from") and value.get("to") and value["from"] > value["to"]:
+            raise ConfigError(f"{origin}: config key '{key}': 'from' {value['from']} is after 'to' {value['to']}")
+    if not any(s["enabled"] for s in config["sources"].values()) and not any(
+        i["enabled"] for i in config["imports"].values()
+    ):
+        raise ConfigError(f"{origin}: config key 'sources': no enabled source or import to search")
+    overlap = set(config["sources"]) & set(config["imports"])
+    if overlap:
+        name = sorted(overlap)[0]
+        raise ConfigError(f"{origin}: config key 'imports.{name}': name already used by sources.{name}")
+    for name, spec in config["imports"].items():
+        for index, file in enumerate(spec["files"]):
+            if not is_safe_relative(file):
+                raise ConfigError(
+                    f"{origin}: config key 'imports.{name}.files[{index}]': {file!r} must be a "
+                    "relative path inside paths.human_input (no '..', no absolute path)"
+                )
+
+
+def is_safe_relative(path: str) -> bool:
+    """True for a relative path that cannot climb out of the folder it is resolved in."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    return not pure.is_absolute() and ".." not in pure.parts and not (path[1:2] == ":")
+
+
+def enabled_sources(config: Mapping[str, Any]) -> list[str]:
+    """Names of searches to run, in config order."""
+    return [name for name, spec in config["sources"].items() if spec["enabled"]]
+
+
+def enabled_imports(config: Mapping[str, Any]) -> list[str]:
+    """Names of configured imports to read, in config order."""
+    return [name for name, spec in config["imports"].items() if spec["enabled"]]
+
+
+def check_config_or_exit(config: dict[str, Any]) -> None:
+    """For the Snakefile: validate, or print one line naming the key and exit with code 2."""
+    import sys
+
+    try:
+        validate_config(config, origin="config")
+    except ConfigError as exc:
+        print(f"livingreview: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def write_resolved_protocol(config: dict[str, Any]) -> str:
+    """Write the validated protocol as JSON under the outputs folder (only when it changed).
+
+    Rules hand this file to the CLI, so command-line ``--config`` overrides reach every job.
+    """
+    from livingreview.fileio import atomic_write_text, dump_json
+
+    resolved = validate_config(config)
+    path = Path(resolved["paths"]["outputs"]) / "protocol.json"
+    text = dump_json(resolved)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        atomic_write_text(path, text)
+    return str(path)

@@ -1,0 +1,125 @@
+"""Read the demo's bibliographic facts and decide which source holds which paper."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+
+REQUIRED = ("record_id", "pmid", "doi", "title", "authors", "year", "journal", "volume", "issue",
+            "pages", "publication_type")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One real publication, as far as its facts are known."""
+
+    key: str
+    pmid: str
+    doi: str
+    title: str
+    authors: tuple[tuple[str, str], ...]  # (surname, initials without dots)
+    year: str
+    journal: str
+    volume: str
+    issue: str
+    pages: str
+    publication_type: str
+
+    def draw(self, salt: str) -> int:
+        """A stable pseudo-random number 0-99 for this paper and a salt."""
+        digest = hashlib.sha256(f"{salt}:{self.key}".encode()).hexdigest()
+        return int(digest[:8], 16) % 100
+
+    def digits(self, salt: str, width: int) -> str:
+        """Stable digits for demo identifiers that are not real ones."""
+        digest = hashlib.sha256(f"{salt}:{self.key}".encode()).hexdigest()
+        return str(int(digest[:15], 16))[:width].rjust(width, "0")
+
+    @property
+    def year_int(self) -> int:
+        """Publication year as an integer (0 when unknown)."""
+        return int(self.year) if self.year.isdigit() else 0
+
+    @property
+    def first_page(self) -> str:
+        """First page or article number."""
+        return self.pages.split("-")[0].strip()
+
+    @property
+    def last_page(self) -> str:
+        """Last page, when a page range is known."""
+        parts = self.pages.split("-")
+        return parts[1].strip() if len(parts) == 2 else ""
+
+
+def _authors(raw: str) -> tuple[tuple[str, str], ...]:
+    people = []
+    for part in raw.split(";"):
+        part = part.strip()
+        if not part or part.lower().startswith("et al"):
+            continue
+        surname, _, initials = part.partition(",")
+        people.append((surname.strip(), initials.replace(".", "").replace(" ", "").strip()))
+    return tuple(people)
+
+
+def read_facts(path: Path) -> list[Paper]:
+    """Papers from the facts CSV, in file order."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open the demo facts ({exc.strerror})") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputFileError(path, f"missing column(s) {', '.join(missing)}", position="row 1")
+        return [
+            Paper(
+                key=row["record_id"],
+                pmid=row["pmid"].strip(),
+                doi=row["doi"].strip(),
+                title=row["title"].strip(),
+                authors=_authors(row["authors"]),
+                year=row["year"].strip(),
+                journal=row["journal"].strip(),
+                volume=row["volume"].strip(),
+                issue=row["issue"].strip(),
+                pages=row["pages"].strip(),
+                publication_type=row["publication_type"].strip(),
+            )
+            for row in reader
+        ]
+
+
+def in_window(paper: Paper, first_year: int = 2010) -> bool:
+    """Would a date-limited database search (from ``first_year``) return this paper?"""
+    return paper.year_int == 0 or paper.year_int >= first_year
+
+
+def allocate(papers: list[Paper]) -> dict[str, list[Paper]]:
+    """Which papers each demo source holds, mimicking real coverage and overlap."""
+    return {
+        "medline": [p for p in papers if p.pmid and in_window(p) and p.year_int],
+        "europepmc": [p for p in papers if p.pmid and in_window(p) and p.draw("epmc") < 85],
+        "openalex": [p for p in papers if p.doi and in_window(p) and p.draw("openalex") < 80],
+        "wos": [p for p in papers if (p.doi or p.journal) and p.year_int >= 2010
+                and p.draw("wos") < 55],
+        "psycinfo": [p for p in papers if p.journal and in_window(p) and p.draw("psycinfo") < 45],
+        "google_scholar": [p for p in papers if not (p.pmid or p.doi) or p.draw("gs") < 35],
+    }
+
+
+def sentence_case(title: str) -> str:
+    """Lower-case every word but the first, acronyms and mixed-case names (PsycInfo style)."""
+    words = title.split(" ")
+    out = [words[0]] if words else []
+    for word in words[1:]:
+        core = word.strip("():,.;'\"")
+        keep = (core.isupper() and len(core) > 1) or any(c.isupper() for c in core[1:])
+        out.append(word if keep else word.lower())
+    return " ".join(out)

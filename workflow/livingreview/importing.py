@@ -1,0 +1,80 @@
+"""Read a configured database export (``imports.<name>``) into records with a PRISMA-S manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from livingreview import __version__
+from livingreview.errors import ConfigError, ImportReconciliationError, InputFileError
+from livingreview.fileio import write_json
+from livingreview.records import Record, assign_ids, write_records
+
+log = logging.getLogger("livingreview.import")
+
+
+def import_paths(config: Mapping[str, Any], name: str) -> list[Path]:
+    """The export files of ``imports.<name>``, resolved inside ``paths.human_input``."""
+    try:
+        spec = config["imports"][name]
+    except KeyError:
+        known = ", ".join(config["imports"]) or "none"
+        raise ConfigError(f"config key 'imports.{name}': no such import (configured: {known})") from None
+    base = Path(config["paths"]["human_input"])
+    return [base / file for file in spec["files"]]
+
+
+def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
+    """Import every file of ``imports.<name>``; write ``records.csv`` and ``manifest.json``."""
+    from livingreview.imports import import_file
+
+    spec = config["imports"][name]
+    records: list[Record] = []
+    files = []
+    for index, path in enumerate(import_paths(config, name)):
+        if not path.is_file():
+            raise InputFileError(
+                path, f"export file not found (config key 'imports.{name}.files[{index}]')"
+            )
+        result = import_file(path, source=name, fmt=spec.get("format", "auto"))
+        log.info("%s: %s: %d records (%s)", name, path, len(result.records), result.format)
+        records.extend(result.records)
+        files.append(
+            {
+                "file": spec["files"][index],
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "format": result.format,
+                "encoding": result.encoding,
+                "records_in_file": result.records_in_file,
+                "imported": len(result.records),
+            }
+        )
+    records = assign_ids(name, records)
+    reported = spec.get("records_reported")
+    if reported is not None and reported != len(records):
+        raise ImportReconciliationError(
+            import_paths(config, name)[0],
+            f"the database reported {reported} records (imports.{name}.records_reported) but the "
+            f"file(s) hold {len(records)}; export the missing records or correct the number",
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "source": name,
+        "kind": "database_export",
+        "database": spec["database"],
+        "platform": spec.get("platform", ""),
+        "query": " ".join(spec.get("query", "").split()),
+        "limits": spec.get("limits", ""),
+        "ran_at": spec["searched_on"],
+        "files": files,
+        "reported_total": reported if reported is not None else len(records),
+        "retrieved": len(records),
+        "complete": True,
+        "software_version": __version__,
+    }
+    write_records(out_dir / "records.csv", records)
+    write_json(out_dir / "manifest.json", manifest)
+    return manifest

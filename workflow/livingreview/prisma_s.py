@@ -1,0 +1,100 @@
+"""The PRISMA-S search summary: one row per source, from the manifests the searches wrote."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text
+from livingreview.records import Record, read_records, write_records
+
+SUMMARY_COLUMNS = (
+    "source", "kind", "database", "platform", "date_searched", "query", "limits",
+    "reported_total", "retrieved", "complete",
+)
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """A search or import manifest, with a clear error when it is unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(path, "search manifest not found; run the search first") from None
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}") from None
+
+
+def _limits(manifest: dict[str, Any]) -> str:
+    if manifest["kind"] == "database_export":
+        return manifest.get("limits", "")
+    parts = []
+    dates = manifest.get("date_range") or {}
+    if dates.get("from") or dates.get("to"):
+        field = f" ({dates['field']})" if dates.get("field") else ""
+        parts.append(f"dates {dates.get('from') or '…'} to {dates.get('to') or '…'}{field}")
+    if manifest.get("languages"):
+        parts.append("languages " + ", ".join(manifest["languages"]))
+    if manifest.get("publication_types"):
+        parts.append("types " + ", ".join(manifest["publication_types"]))
+    return "; ".join(parts)
+
+
+def summary_rows(manifests: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """PRISMA-S rows (database, platform, date, exact query, limits, counts)."""
+    rows = []
+    for m in manifests:
+        rows.append(
+            {
+                "source": m["source"],
+                "kind": m["kind"],
+                "database": m.get("database", ""),
+                "platform": m.get("platform", ""),
+                "date_searched": str(m.get("ran_at", ""))[:10],
+                "query": m.get("query_sent") or m.get("query", ""),
+                "limits": _limits(m),
+                "reported_total": str(m.get("reported_total", "")),
+                "retrieved": str(m.get("retrieved", "")),
+                "complete": "yes" if m.get("complete") else "no",
+            }
+        )
+    return rows
+
+
+def render_markdown(rows: list[dict[str, str]], title: str, demo: bool) -> str:
+    """A Markdown table of the search summary."""
+    lines = [f"# Searches: {title}", ""]
+    if demo:
+        lines += ["> **Demo snapshot**: illustrative data replayed offline, not a real search.", ""]
+    header = ["Source", "Database", "Platform", "Searched", "Limits", "Reported", "Retrieved"]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        cells = [r["source"], r["database"], r["platform"], r["date_searched"], r["limits"],
+                 r["reported_total"], r["retrieved"]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    total = sum(int(r["retrieved"] or 0) for r in rows)
+    lines += ["", f"Records identified in total: **{total}**", "", "## Exact queries", ""]
+    for r in rows:
+        lines += [f"**{r['source']}** ({r['database']}):", "", "```", r["query"], "```", ""]
+    return "\n".join(lines)
+
+
+def write_summary(
+    manifest_paths: list[Path], records_paths: list[Path], out_dir: Path, title: str, demo: bool
+) -> int:
+    """Write ``prisma_s.csv``, ``prisma_s.md`` and ``identified.csv``; return records identified."""
+    rows = summary_rows(read_manifest(p) for p in manifest_paths)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_text(out_dir / "prisma_s.csv", buffer.getvalue())
+    atomic_write_text(out_dir / "prisma_s.md", render_markdown(rows, title, demo))
+    records: list[Record] = []
+    for path in records_paths:
+        records.extend(read_records(path))
+    return write_records(out_dir / "identified.csv", records)

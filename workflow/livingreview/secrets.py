@@ -1,0 +1,37 @@
+"""API keys and the contact e-mail: from the environment or an untracked ``KEY=value`` file only.
+
+They are handed to the HTTP layer and nowhere else: never to manifests, logs or archives.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from livingreview.errors import ConfigError
+
+
+def read_secrets_file(path: Path) -> dict[str, str]:
+    """Parse a ``KEY=value`` file (``#`` comments, optional quotes); missing file = empty."""
+    if not path.exists():
+        return {}
+    values: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{path}, line {number}: expected KEY=value")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def lookup(name: str, secrets_file: Path) -> str:
+    """The value of ``name`` from the environment, else from the secrets file, else ''."""
+    if not name:
+        return ""
+    value = os.environ.get(name)
+    if value:
+        return value
+    return read_secrets_file(secrets_file).get(name, "")
