@@ -1,0 +1,1 @@
+"""Tests of the search clients, replayed from a local server."""

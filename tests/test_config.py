@@ -1,0 +1,123 @@
+"""The protocol: the shipped config validates; wrong configs fail fast naming the key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from livingreview.config import deep_merge, load_config, validate_config
+from livingreview.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "config" / "config.yaml"
+
+
+@pytest.fixture
+def shipped() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_shipped_config_is_valid_and_gets_defaults() -> None:
+    config = load_config([SHIPPED])
+    assert config["review"]["id"] == "dta_integrative_review"
+    assert list(config["sources"]) == ["medline", "europepmc", "openalex"]
+    assert list(config["imports"]) == ["wos", "psycinfo", "google_scholar"]
+    assert config["paths"] == {"human_input": "human", "outputs": "outputs"}
+    assert config["sources"]["medline"]["enabled"] is True
+    assert config["imports"]["wos"]["format"] == "auto"
+    assert [level["label"] for level in config["nexus"]["levels"]] == ["Level 1", "Level 2", "Level 3"]
+
+
+def test_demo_overrides_merge_into_the_shipped_protocol() -> None:
+    config = load_config([SHIPPED, ROOT / "demo" / "config.yaml"])
+    assert config["search"]["mode"] == "replay"
+    assert config["search"]["replay_dir"] == "demo/snapshot"
+    assert config["review"]["demo"] is True
+    assert config["review"]["title"].startswith("Does the Digital Therapeutic Alliance Exist?")
+
+
+def test_typo_key_is_named_with_a_suggestion(shipped: dict, tmp_path: Path) -> None:
+    shipped["sources"]["medline"]["qurey"] = shipped["sources"]["medline"].pop("query")
+    with pytest.raises(ConfigError) as err:
+        load_config([write(tmp_path, shipped)])
+    message = str(err.value)
+    assert "sources.medline" in message
+    assert "'qurey'" in message and "did you mean 'query'" in message
+
+
+def test_missing_query_is_named(shipped: dict, tmp_path: Path) -> None:
+    del shipped["sources"]["europepmc"]["query"]
+    with pytest.raises(ConfigError, match=r"sources\.europepmc\.query': required key is missing"):
+        load_config([write(tmp_path, shipped)])
+
+
+def test_unknown_source_client_is_named(shipped: dict, tmp_path: Path) -> None:
+    shipped["sources"]["scopus"] = {"client": "scopus", "query": "TITLE-ABS-KEY(alliance)"}
+    with pytest.raises(ConfigError, match=r"sources\.scopus\.client': 'scopus' is not one of"):
+        load_config([write(tmp_path, shipped)])
+
+
+def test_bad_dates_and_ranges(shipped: dict) -> None:
+    broken = deep_merge(shipped, {"search": {"date_range": {"from": "2010/01/01"}}})
+    with pytest.raises(ConfigError, match=r"search\.date_range\.from': '2010/01/01' is not a date"):
+        validate_config(broken)
+    reversed_range = deep_merge(shipped, {"search": {"date_range": {"from": "2025-01-01"}}})
+    with pytest.raises(ConfigError, match="is after 'to'"):
+        validate_config(reversed_range)
+
+
+def test_replay_needs_a_directory(shipped: dict) -> None:
+    with pytest.raises(ConfigError, match=r"search\.replay_dir': required"):
+        validate_config(deep_merge(shipped, {"search": {"mode": "replay"}}))
+
+
+@pytest.mark.parametrize("bad", ["../outside.ris", "/etc/passwd", "exports/../../x.ris", "C:\\x.ris"])
+def test_import_paths_cannot_escape_the_human_input_folder(shipped: dict, bad: str) -> None:
+    shipped["imports"]["wos"]["files"] = [bad]
+    with pytest.raises(ConfigError, match=r"imports\.wos\.files\[0\]"):
+        validate_config(shipped)
+
+
+def test_invalid_yaml_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("review:\n  id: x\n  title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"broken\.yaml, line \d+"):
+        load_config([path])
+
+
+def test_cli_rejects_a_typo_in_under_a_second(shipped: dict, tmp_path: Path) -> None:
+    shipped["imports"]["wos"]["serched_on"] = shipped["imports"]["wos"].pop("searched_on")
+    path = write(tmp_path, shipped)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "livingreview.cli", "check-config", "--configfile", str(path)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 2
+    assert "imports.wos" in result.stderr and "'serched_on'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert elapsed < 1.0, f"config check took {elapsed:.2f}s"
+
+
+def test_snakemake_rejects_a_typo_with_the_key_named(shipped: dict, tmp_path: Path) -> None:
+    shipped["review"]["titel"] = "x"
+    path = write(tmp_path, shipped)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", str(path)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert result.returncode != 0
+    assert "config key 'review.titel': unknown key 'titel' (did you mean 'title'?)" in result.stderr

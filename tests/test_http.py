@@ -1,0 +1,191 @@
+"""The one HTTP layer: retries, backoff, Retry-After, pacing, secrets and the raw archive.
+
+Every test talks to a real local HTTP server on 127.0.0.1 serving recorded payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from livingreview.archive import RawArchive
+from livingreview.errors import HTTPError, InputFileError, ReplayError
+from livingreview.http import HttpClient, Response, ServiceSettings, retry_after_seconds
+from tests.replay_server import Answer, ReplayServer
+
+RATE_LIMIT_BODY = b'{"error":"API rate limit exceeded","count":"11"}'  # NCBI's documented body
+
+
+class Sleeps(list):
+    """Records requested sleeps instead of sleeping."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def client(server: ReplayServer, tmp_path: Path | None = None, **kw: object) -> HttpClient:
+    settings = ServiceSettings(name="svc", base_url=server.url + "/api/", min_interval=0,
+                               max_tries=kw.pop("max_tries", 4))  # type: ignore[arg-type]
+    settings.secret_params.update(kw.pop("secrets", {}))  # type: ignore[arg-type]
+    return HttpClient(settings, sleep=kw.pop("sleep", Sleeps()), **kw)  # type: ignore[arg-type]
+
+
+def test_429_storm_honours_retry_after_then_succeeds(replay_server: ReplayServer, sources_dir: Path) -> None:
+    esearch = sources_dir / "pubmed/esearch/esearch2.xml"
+    replay_server.add(
+        "GET", "/api/esearch.fcgi",
+        Answer(RATE_LIMIT_BODY, status=429, headers={"Retry-After": "3"}, times=2),
+        Answer.file(esearch),
+    )
+    sleeps = Sleeps()
+    http = client(replay_server, sleep=sleeps)
+    response = http.get("esearch.fcgi", {"db": "pubmed", "term": "x"})
+    assert response.body == esearch.read_bytes()
+    backoffs = [s for s in sleeps if s >= 1]
+    assert backoffs == [3.0, 3.0]
+    assert all(s <= http.pacer.interval for s in sleeps if s < 1)  # pacing after the 429s
+    assert len(replay_server.requests("/api/esearch.fcgi")) == 3
+    assert http.pacer.interval > 0  # widened after the 429s
+
+
+def test_5xx_backoff_grows_exponentially_with_jitter(replay_server: ReplayServer) -> None:
+    replay_server.add("GET", "/api/x", Answer(b"<html>WWW Error 500</html>", status=502, times=3),
+                      Answer(b"{}"))
+    sleeps = Sleeps()
+    client(replay_server, sleep=sleeps, max_tries=5).get("x")
+    assert len(sleeps) == 3
+    for attempt, delay in enumerate(sleeps, start=1):
+        ceiling = 2 ** (attempt - 1)
+        assert 0.5 * ceiling <= delay <= ceiling
+
+
+def test_exhausted_retries_name_the_service_and_problem(replay_server: ReplayServer, tmp_path: Path) -> None:
+    replay_server.add("GET", "/api/x", Answer(b"busy", status=503))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    with pytest.raises(HTTPError, match=r"svc: GET .*/api/x failed after 3 tries: HTTP 503"):
+        client(replay_server, archive=archive, max_tries=3).get("x")
+    assert not (tmp_path / "raw" / "index.jsonl").exists()  # nothing half-recorded
+
+
+def test_non_retryable_4xx_fails_at_once_with_the_service_message(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    body = sources_dir / "openalex/openalex_error_400_invalid_filter.json"
+    replay_server.add("GET", "/api/works", Answer.file(body, status=400))
+    with pytest.raises(HTTPError, match="is not a valid field") as err:
+        client(replay_server).get("works", {"filter": "DOESNTEXIST:1"})
+    assert err.value.status == 400
+    assert len(replay_server.requests()) == 1
+
+
+def test_dropped_connection_is_retried(replay_server: ReplayServer) -> None:
+    replay_server.add("GET", "/api/x", Answer(b"", drop_connection=True, times=1), Answer(b"ok"))
+    assert client(replay_server).get("x").body == b"ok"
+    assert len(replay_server.requests()) == 2
+
+
+def test_in_band_transient_errors_are_retried(replay_server: ReplayServer, sources_dir: Path) -> None:
+    failed = b"<eSearchResult><ERROR>Search Backend failed: Database is not supported: pubmed</ERROR></eSearchResult>"
+    good = sources_dir / "pubmed/esearch/esearch1.xml"
+    replay_server.add("GET", "/api/esearch.fcgi", Answer(failed, content_type="text/xml", times=1),
+                      Answer.file(good))
+
+    def transient(response: Response) -> str | None:
+        return "backend failed" if b"Search Backend failed" in response.body else None
+
+    response = client(replay_server).get("esearch.fcgi", {"term": "biopython"}, transient=transient)
+    assert response.body == good.read_bytes()
+
+
+def test_secrets_are_sent_but_never_archived(replay_server: ReplayServer, sources_dir: Path, tmp_path: Path) -> None:
+    page = sources_dir / "openalex/openalex_works_filter_ids_cursor_star.json"
+    replay_server.add("GET", "/api/works", Answer.file(page))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    http = client(replay_server, archive=archive, secrets={"api_key": "SECRET-KEY-123", "mailto": "me@x.org"})
+    http.get("works", {"cursor": "*", "per_page": "100"})
+    sent = replay_server.requests("/api/works")[0].params
+    assert sent["api_key"] == "SECRET-KEY-123" and sent["mailto"] == "me@x.org"
+    for file in (tmp_path / "raw").iterdir():
+        text = file.read_bytes()
+        assert b"SECRET-KEY-123" not in text and b"me@x.org" not in text
+    entry = archive.entries()[0]
+    assert entry["params"] == {"cursor": "*", "per_page": "100"}
+    assert (tmp_path / "raw" / entry["file"]).read_bytes() == page.read_bytes()
+
+
+def test_replay_answers_from_the_archive_and_refuses_unknown_requests(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    pages = [sources_dir / "openalex/openalex_keypaper_results_page_1.json",
+             sources_dir / "openalex/openalex_keypaper_results_page_2.json"]
+    replay_server.add("GET", "/api/works", Answer.file(pages[0], times=1), Answer.file(pages[1]))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    live = client(replay_server, archive=archive)
+    bodies = [live.get("works", {"cursor": c}).body for c in ("*", "next")]
+
+    replayed = client(replay_server, replay=RawArchive(tmp_path / "raw"))
+    assert [replayed.get("works", {"cursor": c}).body for c in ("*", "next")] == bodies
+    assert len(replay_server.requests()) == 2  # replay sent nothing
+    with pytest.raises(ReplayError, match="holds no response for GET works\\?cursor=other"):
+        replayed.get("works", {"cursor": "other"})
+
+
+def test_replay_detects_a_tampered_body(replay_server: ReplayServer, tmp_path: Path) -> None:
+    replay_server.add("GET", "/api/x", Answer(b'{"a": 1}'))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    client(replay_server, archive=archive).get("x")
+    body = tmp_path / "raw" / archive.entries()[0]["file"]
+    body.write_bytes(b'{"a": 2}')
+    with pytest.raises(InputFileError, match="does not match its sha256"):
+        client(replay_server, replay=RawArchive(tmp_path / "raw")).get("x")
+
+
+def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path: Path) -> None:
+    replay_server.add("GET", "/api/x", Answer(b"ok"))
+    arrivals: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        settings = ServiceSettings(name="svc", base_url=replay_server.url + "/api/", min_interval=0.1)
+        http = HttpClient(settings, state_dir=tmp_path / "pace")
+        for _ in range(3):
+            http.get("x")
+            with lock:
+                arrivals.append(time.monotonic())
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    arrivals.sort()
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    assert len(arrivals) == 6
+    assert min(gaps) >= 0.08, gaps
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+
+
+def test_archive_index_is_deterministic(replay_server: ReplayServer, tmp_path: Path) -> None:
+    replay_server.add("GET", "/api/x", Answer(b'{"n": 1}'))
+    texts = []
+    for run in ("a", "b"):
+        archive = RawArchive(tmp_path / run)
+        archive.reset()
+        client(replay_server, archive=archive).get("x", {"b": "2", "a": "1"})
+        texts.append((tmp_path / run / "index.jsonl").read_text())
+    assert texts[0] == texts[1]
+    assert json.loads(texts[0])["params"] == {"a": "1", "b": "2"}

@@ -1,0 +1,90 @@
+"""The record model: normalisation, stable ids and a canonical, diff-friendly file format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.errors import InputFileError
+from livingreview.records import (
+    COLUMNS,
+    Record,
+    assign_ids,
+    normalise_doi,
+    normalise_pmcid,
+    normalise_pmid,
+    normalise_year,
+    read_records,
+    records_to_csv,
+    strip_markup,
+    write_records,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "doi"),
+    [
+        ("10.2196/69294", "10.2196/69294"),
+        ("https://doi.org/10.2196/69294", "10.2196/69294"),
+        ("http://dx.doi.org/10.1016/J.INVENT.2017.11.005", "10.1016/j.invent.2017.11.005"),
+        ("doi:10.1037/pst0000172.", "10.1037/pst0000172"),
+        ("10.1002/jclp.22000 [doi]", "10.1002/jclp.22000"),
+        ("DOI 10.3389/fpsyt.2022.123456", "10.3389/fpsyt.2022.123456"),
+        ("not a doi", ""),
+        ("", ""),
+    ],
+)
+def test_normalise_doi(raw: str, doi: str) -> None:
+    assert normalise_doi(raw) == doi
+
+
+def test_identifier_and_year_normalisers() -> None:
+    assert normalise_pmid("https://pubmed.ncbi.nlm.nih.gov/39924298") == "39924298"
+    assert normalise_pmid("PMID: 39924298") == "39924298"
+    assert normalise_pmcid("https://www.ncbi.nlm.nih.gov/pmc/articles/pmc13000526/") == "PMC13000526"
+    assert normalise_year("2019 Jan-Feb") == "2019"
+    assert normalise_year("Y1 2022/11/05/") == "2022"
+    assert normalise_year("n.d.") == ""
+
+
+def test_strip_markup_keeps_words_apart_at_block_tags() -> None:
+    assert strip_markup("<i>Blood Relationship\"</i> of <sup>14</sup>C") == 'Blood Relationship" of 14C'
+    assert strip_markup("<h4>Background</h4>Digital <b>alliance</b>") == "Background Digital alliance"
+    assert strip_markup("<jats:p>Chatbots &amp; apps</jats:p>") == "Chatbots & apps"
+    assert strip_markup("a\u00a0b\n  c") == "a b c"
+
+
+def test_assign_ids_are_stable_and_unique() -> None:
+    paper = Record(title="Digital <i>alliance</i>", year="2020", authors=["Doe, J"], doi="DOI:10.1234/X")
+    first = assign_ids("wos", [paper, paper])
+    again = assign_ids("wos", [paper])
+    assert first[0].record_id == again[0].record_id
+    assert first[0].record_id.startswith("wos:h")
+    assert first[1].record_id == first[0].record_id + "~2"
+    assert first[0].title == "Digital alliance" and first[0].doi == "10.1234/x"
+    with_id = assign_ids("medline", [Record(source_id="39924298", title="x")])
+    assert with_id[0].record_id == "medline:39924298"
+
+
+def test_record_file_round_trips_in_canonical_order(tmp_path: Path) -> None:
+    records = assign_ids("s", [
+        Record(source_id="2", title="B, with comma", authors=["Doe, J", "Roe, R"], keywords=["a", "b"]),
+        Record(source_id="1", title='Quote " and\nnewline'),
+    ])
+    path = tmp_path / "records.csv"
+    assert write_records(path, records) == 2
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(COLUMNS)
+    assert "\r" not in text
+    back = read_records(path)
+    assert [r.record_id for r in back] == ["s:1", "s:2"]
+    assert back[1].authors == ["Doe, J", "Roe, R"] and back[1].keywords == ["a", "b"]
+    assert records_to_csv(back) == text  # byte-identical re-serialisation
+
+
+def test_reading_a_non_record_file_names_the_missing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("id,title\n1,x\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"other\.csv, row 1: not a record file: missing column"):
+        read_records(path)
