@@ -3,6 +3,8 @@
 #   make demo                                                       (the embedded demo, offline)
 # The logic lives in the `livingreview` package (workflow/livingreview/); rules only call its CLI.
 
+from pathlib import Path
+
 from snakemake.utils import validate
 
 from livingreview.config import check_config_or_exit, write_resolved_protocol
@@ -24,6 +26,12 @@ PROTOCOL = write_resolved_protocol(config)
 
 include: "rules/common.smk"
 include: "rules/search.smk"
+
+
+onsuccess:
+    from livingreview.run_manifest import write_run_manifest
+
+    write_run_manifest(config, Path(OUT))
 
 
 rule all:

@@ -114,7 +114,13 @@ def run_search(
         settings, archive=archive, replay=replay, state_dir=state_dir, sleep=sleep, session=session
     )
     log.info("%s: searching %s (%s mode)", name, settings.base_url, search.get("mode", "live"))
-    outcome = client.search(http, spec, log_progress(name))
+    try:
+        outcome = client.search(http, spec, log_progress(name))
+    except IncompleteSearchError as exc:
+        partial = getattr(exc, "outcome", None)
+        if partial is None:
+            raise
+        outcome = partial  # recorded below as an incomplete search, then raised again
     records = assign_ids(name, outcome.records)
     if replay is not None:
         ran_at = recorded["ran_at"]

@@ -1,0 +1,223 @@
+"""Malformed input fails with one clear error naming the file, the position and the field."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import livingreview.imports as imports
+from livingreview.errors import ImportReconciliationError, InputFileError
+from livingreview.imports import import_file
+from livingreview.imports.text import Parsed
+
+Real = Callable[[str], Path]
+Variant = Callable[[str, bytes], Path]
+
+
+def _lines_starting(text: str, prefix: str) -> list[int]:
+    return [n for n, line in enumerate(text.split("\n"), start=1) if line.startswith(prefix)]
+
+
+def _fails(path: Path, error: type[InputFileError] = InputFileError, **kwargs: str) -> str:
+    with pytest.raises(error) as caught:
+        import_file(path, "test", **kwargs)
+    message = str(caught.value)
+    assert message.startswith(str(path)), message
+    return message
+
+
+def test_ris_record_with_corrupted_ty_names_record_line_and_field(
+    real: Real, variant_file: Variant
+) -> None:
+    text = real("exports/ris/synthesisr_Scopus.ris").read_text(encoding="utf-8")
+    line = _lines_starting(text, "TY  -")[1]
+    lines = text.split("\n")
+    lines[line - 1] = lines[line - 1].replace("TY", "TX", 1)
+    path = variant_file("corrupt_ty.ris", "\n".join(lines).encode())
+    message = _fails(path)
+    assert f"record 2 (line {line})" in message
+    assert "field 'TY'" in message
+
+
+def test_ris_record_whose_ty_line_is_deleted_fails(real: Real, variant_file: Variant) -> None:
+    text = real("exports/ris/synthesisr_Ovid.ris").read_text(encoding="utf-8")
+    line = _lines_starting(text, "TY  -")[2]
+    lines = text.split("\n")
+    del lines[line - 1]
+    message = _fails(variant_file("no_ty.ris", "\n".join(lines).encode()))
+    assert f"record 3 (line {line})" in message  # the ID line that now opens the record
+
+
+def test_nbib_record_without_pmid_names_record_and_field(real: Real, variant_file: Variant) -> None:
+    text = real("exports/nbib/synthesisr_PubMed.nbib.txt").read_text(encoding="utf-8")
+    line = _lines_starting(text, "PMID-")[1]
+    path = variant_file("no_pmid.nbib", text.replace("PMID- 30868313", "PMIX- 30868313").encode())
+    message = _fails(path)
+    assert f"record 2 (line {line})" in message
+    assert "field 'PMID'" in message
+
+
+def test_nbib_records_glued_together_fail_reconciliation(real: Real, variant_file: Variant) -> None:
+    text = real("exports/nbib/synthesisr_PubMed.nbib.txt").read_text(encoding="utf-8")
+    line = _lines_starting(text, "PMID-")[1]
+    lines = text.split("\n")
+    assert lines[line - 2] == ""
+    del lines[line - 2]  # no blank line: Bio.Medline would merge records 1 and 2
+    message = _fails(
+        variant_file("glued.nbib", "\n".join(lines).encode()), ImportReconciliationError
+    )
+    assert f"record 2 (line {line - 1})" in message
+    assert "has 3 records but the nbib parser read 2" in message
+
+
+def test_nbib_junk_line_names_its_line(real: Real, variant_file: Variant) -> None:
+    text = real("pubmed/medline/pubmed_result1.txt").read_text(encoding="utf-8")
+    path = variant_file("junk.txt", text.replace("OWN - NLM", "this is not a tag").encode())
+    message = _fails(path)
+    assert "record 1 (line 3)" in message
+
+
+def test_wos_record_with_corrupted_pt_fails(real: Real, variant_file: Variant) -> None:
+    text = real("exports/wos/synthesisr_WoS.txt").read_text(encoding="utf-8")
+    line = _lines_starting(text, "PT ")[3]
+    lines = text.split("\n")
+    lines[line - 1] = "XX J"
+    message = _fails(variant_file("corrupt.txt", "\n".join(lines).encode()))
+    assert f"record 4 (line {line})" in message
+    assert "field 'PT'" in message
+
+
+def test_bibtex_entry_without_its_header_line_is_not_swallowed(
+    real: Real, variant_file: Variant
+) -> None:
+    text = real("exports/bibtex/synthesisr_Scopus.bib").read_text(encoding="utf-8")
+    line = _lines_starting(text, "@ARTICLE{Cao2020")[0]
+    path = variant_file("lost_header.bib", text.replace("@ARTICLE{Cao2020,\n", "").encode())
+    message = _fails(path)
+    assert f"line {line}" in message
+    assert "outside any entry" in message
+
+
+def test_bibtex_duplicate_keys_are_two_records(real: Real, variant_file: Variant) -> None:
+    text = real("exports/bibtex/colrev_wos_anonymized.bib").read_text(encoding="utf-8-sig")
+    path = variant_file("dup_key.bib", (text + "\n\n" + text).encode())
+    result = import_file(path, "test")
+    assert len(result.records) == result.records_in_file == 4
+    assert result.records[2].record_id == result.records[0].record_id + "~2"
+
+
+def test_csv_without_title_column(real: Real, variant_file: Variant) -> None:
+    text = real("exports/scopus/scopus_sample.csv").read_text(encoding="utf-8")
+    path = variant_file("no_title.csv", text.replace('"Title",', '"Name",', 1).encode())
+    message = _fails(path)
+    assert "row 1 (line 1)" in message
+    assert "field 'Title'" in message
+    assert "no title column" in message
+
+
+def test_csv_row_with_broken_quoting_names_its_row(real: Real, variant_file: Variant) -> None:
+    text = real("exports/pubmed_csv/colrev_pubmed_chatbot.csv").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[3] = lines[3] + ',"stray"'
+    message = _fails(variant_file("extra.csv", "\n".join(lines).encode()))
+    assert "row 4 (line 4)" in message
+
+
+def test_truncated_json_names_the_record(real: Real, variant_file: Variant) -> None:
+    data = real("exports/google_scholar/colrev_publish_or_perish_gs.json").read_bytes()
+    text = data.decode("utf-8-sig")
+    fifth = text.index('"uid": "GS:2737601302584012927"')
+    path = variant_file("truncated.json", text[: fifth + 40].encode())
+    message = _fails(path, InputFileError)
+    assert "record 5 (line" in message
+    assert "truncated" in message
+
+
+def test_json_that_is_not_a_list(variant_file: Variant) -> None:
+    path = variant_file("object.json", json.dumps({"title": "x"}).encode())
+    assert "expected a JSON list" in _fails(path)
+
+
+def test_binary_junk(variant_file: Variant) -> None:
+    assert "binary" in _fails(variant_file("junk.ris", os.urandom(2048) + b"\x00"))
+    control_junk = bytes(range(1, 9)) * 200
+    assert "binary" in _fails(variant_file("junk2.csv", control_junk))
+    assert "ZIP" in _fails(variant_file("book.xlsx", b"PK\x03\x04" + b"\x00" * 50))
+
+
+def test_unknown_format(variant_file: Variant) -> None:
+    path = variant_file("notes.txt", b"Dear reviewer\nplease find attached\n")
+    message = _fails(path)
+    assert "unrecognised export format" in message
+    assert "line 1" in message
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\r\n  ", b"\xef\xbb\xbf\n"])
+def test_empty_file(variant_file: Variant, content: bytes) -> None:
+    assert "empty" in _fails(variant_file("empty.ris", content))
+
+
+def test_header_only_csv_has_no_records(variant_file: Variant) -> None:
+    path = variant_file("header.csv", b'"PMID","Title","Authors","Citation","Journal/Book"\n')
+    assert "no records" in _fails(path)
+
+
+def test_missing_file_and_unknown_override(tmp_path: Path, real: Real) -> None:
+    assert "cannot read" in _fails(tmp_path / "absent.ris")
+    message = _fails(real("exports/ris/synthesisr_Scopus.ris"), fmt="endnote")
+    assert "unknown format 'endnote'" in message
+
+
+def test_reconciliation_catches_a_parser_that_drops_a_record(
+    real: Real, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = real("exports/ris/synthesisr_Scopus.ris")
+    scan, parse = imports._PARSERS["ris"]
+
+    def lossy(path: Path, text: str) -> list[Parsed]:
+        parsed = parse(path, text)
+        return parsed[:1] + parsed[2:]
+
+    monkeypatch.setitem(imports._PARSERS, "ris", (scan, lossy))
+    message = _fails(path, ImportReconciliationError)
+    assert "record 2 (line 43)" in message
+    assert "has 3 records but the ris parser read 2" in message
+
+
+def test_utf8_bom_with_bytes_that_are_not_utf8(real: Real, variant_file: Variant) -> None:
+    data = real("exports/ris/synthesisr_citesource_issue_24.ris").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    line_two = data.index(b"\n") + 1
+    mixed = data[:line_two] + "Montréal ".encode("cp1252") + data[line_two:]
+    message = _fails(variant_file("mixed.ris", mixed))
+    assert "line 2" in message
+    assert "mixed encodings" in message
+
+
+def test_a_glued_record_start_is_reported_not_merged(real: Real, variant_file: Variant) -> None:
+    text = real("exports/ris/synthesisr_Scopus.ris").read_text(encoding="utf-8")
+    line = _lines_starting(text, "TY  -")[2]
+    lines = text.split("\n")
+    lines[line - 1] = "x" + lines[line - 1]  # a stray byte before TY: no longer at line start
+    message = _fails(
+        variant_file("glued.ris", "\n".join(lines).encode()), ImportReconciliationError
+    )
+    assert f"record 3 (line {line})" in message
+    assert "has 2 records but the ris parser read 3" in message
+
+
+def test_an_unforeseen_library_failure_is_one_input_error(
+    real: Real, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan, _ = imports._PARSERS["nbib"]
+
+    def broken(path: Path, text: str) -> list[Parsed]:
+        raise KeyError("UK")
+
+    monkeypatch.setitem(imports._PARSERS, "nbib", (scan, broken))
+    message = _fails(real("pubmed/medline/pubmed_result1.txt"))
+    assert "cannot be read as nbib: KeyError" in message

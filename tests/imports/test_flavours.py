@@ -1,0 +1,220 @@
+"""Exports with no real sample in ../shared: small files with the exporters' real headers.
+
+The headers are copied from real exports (Lens.org from bibliometrix' lens_sample.csv, Publish or
+Perish from the CSV header in the research notes, WoS tab-delimited field tags); the values are
+short but shaped like the real ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from livingreview.imports import import_file
+from livingreview.imports.tabular import rebuild_abstract, scan_csv
+
+Variant = Callable[[str, bytes], Path]
+
+LENS_HEADER_LINE = (
+    "Lens ID,Title,Date Published,Publication Year,Publication Type,Source Title,ISSNs,"
+    "Publisher,Source Country,Author/s,Abstract,Volume,Issue Number,Start Page,End Page,"
+    "Fields of Study,Keywords,MeSH Terms,Chemicals,Funding,Source URLs,External URL,PMID,DOI,"
+    "Microsoft Academic ID,PMCID,Citing Patents Count,References,Citing Works Count,"
+    "Is Open Access,Open Access License,Open Access Colour"
+)
+POP_HEADER_LINE = (
+    "Cites,Authors,Title,Year,Source,Publisher,ArticleURL,CitesURL,GSRank,QueryDate,Type,DOI,"
+    "ISSN,CitationURL,Volume,Issue,StartPage,EndPage,ECC,CitesPerYear,CitesPerAuthor,"
+    "AuthorCount,Age,Abstract,FullTextURL,RelatedURL"
+)
+LENS_HEADER = LENS_HEADER_LINE.split(",")
+POP_HEADER = POP_HEADER_LINE.split(",")
+
+
+def _csv(header: list[str], rows: list[dict[str, str]], delimiter: str = ",") -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=header, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def test_lens_csv(variant_file: Variant) -> None:
+    row = {
+        "Lens ID": "000-371-385-074-628",
+        "Title": "Research trends on African orchids: a <i>bibliometric</i> overview",
+        "Publication Year": "2021",
+        "Publication Type": "journal article",
+        "Source Title": "Annales de l'Université de Parakou",
+        "ISSNs": "18408508; 18408494",
+        "Author/s": "Yasmine ABDOULAYE; Eméline Sêssi Pélagie ASSEDE",
+        "Abstract": "<jats:p>Worldwide scientific publications\non orchids.</jats:p>",
+        "Volume": "11",
+        "Issue Number": "1",
+        "Start Page": "33",
+        "End Page": "44",
+        "Keywords": "Orchidées; Africa",
+        "Source URLs": "https://sna.fa-up.bj/a https://doi.org/10.56109/aup-sna.v11i1.29",
+        "PMID": "NA",
+        "DOI": "10.56109/aup-sna.v11i1.29",
+    }
+    path = variant_file("lens.csv", _csv(LENS_HEADER, [row, {**row, "Lens ID": "x"}]).encode())
+    result = import_file(path, "lens")
+    record = result.records[0]
+    assert result.records_in_file == len(result.records) == 2
+    assert record.source_id == "000-371-385-074-628"
+    assert record.title == "Research trends on African orchids: a bibliometric overview"
+    assert record.abstract == "Worldwide scientific publications on orchids."
+    assert record.authors == ["Yasmine ABDOULAYE", "Eméline Sêssi Pélagie ASSEDE"]
+    assert record.pmid == ""
+    assert (record.pages, record.issn) == ("33-44", "1840-8508; 1840-8494")
+    assert record.url == "https://sna.fa-up.bj/a"
+
+
+def test_publish_or_perish_csv(variant_file: Variant) -> None:
+    row = {
+        "Cites": "37",
+        "Authors": "B Lu, R Hirschheim, A Schwarz",
+        "Title": "Examining the antecedent factors of online microsourcing",
+        "Year": "2015",
+        "Source": "Information Systems Frontiers",
+        "ArticleURL": "https://link.springer.com/article/10.1007/s10796-013-9440-y",
+        "CitesURL": "https://scholar.google.com/scholar?cites=2737601302584012927&hl=en",
+        "DOI": "10.1007/s10796-013-9440-y",
+        "Volume": "0",
+        "StartPage": "",
+    }
+    path = variant_file("pop.csv", _csv(POP_HEADER, [row]).encode("utf-8-sig"))
+    (record,) = import_file(path, "gs").records
+    assert record.source_id == "GS:2737601302584012927"  # same id as the JSON export's uid
+    assert record.authors == ["B Lu", "R Hirschheim", "A Schwarz"]
+    assert record.volume == ""
+    assert record.journal == "Information Systems Frontiers"
+
+
+def test_wos_tab_delimited_utf16(variant_file: Variant) -> None:
+    header = ["PT", "AU", "AF", "TI", "SO", "DI", "PY", "BP", "EP", "PM", "UT", "DE"]
+    row = {
+        "PT": "J",
+        "AU": "Li, W; Dou, ZG",
+        "AF": "Li, Wei; Dou, Zhiguo",
+        "TI": "Soil fauna diversity",
+        "SO": "ECOSYSTEM HEALTH AND SUSTAINABILITY",
+        "DI": "10.1080/20964129.2020.1722034",
+        "PY": "2020",
+        "BP": "1",
+        "EP": "9",
+        "PM": "",
+        "UT": "WOS:000514379300001",
+        "DE": "reed; soil fauna",
+    }
+    text = _csv(header, [row, {**row, "UT": "WOS:2"}], delimiter="\t")
+    result = import_file(variant_file("savedrecs.txt", text.encode("utf-16")), "wos")
+    assert result.encoding == "utf-16"
+    assert result.format == "csv"
+    record = result.records[0]
+    assert record.authors == ["Li, Wei", "Dou, Zhiguo"]
+    assert record.source_id == "WOS:000514379300001"
+    assert record.pages == "1-9"
+    assert record.keywords == ["reed", "soil fauna"]
+
+
+def test_openalex_inverted_index_abstract() -> None:
+    index = {"Living": [0], "reviews": [1, 4], "need": [2], "updated": [3]}
+    assert rebuild_abstract(json.dumps(index)) == "Living reviews need updated reviews"
+    assert rebuild_abstract("Plain {text}") == "Plain {text}"
+
+
+def test_csv_scan_counts_rows_with_quoted_newlines_and_quotes(variant_file: Variant) -> None:
+    text = (
+        'Title,Abstract,Year\n"A ""quoted"" title","line one\nline two\n\nline four",2020\n'
+        '\n5" screen,plain,2021\n"",,\n"Third","x, y",2022'
+    )
+    assert scan_csv(text) == [2, 7, 9]
+    result = import_file(variant_file("generic.csv", text.encode()), "g")
+    assert [r.title for r in result.records] == ['A "quoted" title', '5" screen', "Third"]
+    assert result.records[0].abstract == "line one line two line four"
+
+
+def test_bibtex_latex_escapes_and_braces(variant_file: Variant) -> None:
+    text = r"""
+@article{k1,
+  author = {M{\"u}ller, J{\"o}rg and Beethoven, Ludwig van and Jean de la Fontaine
+            and {World Health Organization}},
+  title = {{DNA} repair in {\it E. coli}: 50\% of caf\'{e} \& bar cases},
+  journal = {Na{\"\i}ve Journal},
+  year = 2020,
+  pages = {133--178},
+}
+@comment{ignored}
+@string{jb = "J. Biol."}
+"""
+    result = import_file(variant_file("latex.bib", text.encode()), "bib")
+    (record,) = result.records
+    assert result.records_in_file == 1
+    assert record.title == "DNA repair in E. coli: 50% of café & bar cases"
+    assert record.authors == [
+        "Müller, Jörg",
+        "Beethoven, Ludwig van",
+        "de la Fontaine, Jean",
+        "World Health Organization",
+    ]
+    assert record.journal == "Naïve Journal"
+    assert (record.year, record.pages) == ("2020", "133-178")
+
+
+def test_web_of_science_ris_glued_tags_and_citation_lines(variant_file: Variant) -> None:
+    # layout of a real WoS RIS export (CiteSource WoS_79.ris): tags glued onto the previous
+    # value, "Total Times Cited" lines continuing N1, BOM, CRLF
+    text = (
+        "TY  - JOUR\r\nAU  - Elton-Marshall, T\r\nAU  - Wijesingha, R\r\n"
+        "TI  - Marital Status and Problem Gambling among Older Adults\r\n"
+        "T2  - CANADIAN JOURNAL ON AGING\r\n"
+        "AD  - Ctr Addict & Mental Hlth, London, ON, CanadaAD  - Univ Toronto, Toronto, "
+        "CanadaC3  - University of TorontoFU  - Gambling Research Exchange Ontario (GREO)\r\n"
+        "SN  - 0714-9808\r\nSN  - 1710-1107\r\nPY  - 2018\r\nVL  - 37\r\nIS  - 3\r\n"
+        "C7  - 104573\r\nDO  - 10.1017/S071498081800017X\r\n"
+        "WE  - Social Science Citation Index (SSCI)AN  - WOS:000440314900007\r\n"
+        "N1  - Times Cited in Web of Science Core Collection:  12\r\nTotal Times Cited:  12\r\n"
+        "Cited Reference Count:  63\r\nER  -\r\n\r\n"
+        "TY  - JOUR\r\nTI  - Second\r\nU1  - 35957633 [PMID]\r\nU2  - PMC9360000 [PMCID]\r\n"
+        "ER  -\r\n\r\nTY  - JOUR\r\nTI  - Third\r\nC7  - PMID 31234567\r\nER  -\r\nEF\r\n"
+    )
+    result = import_file(variant_file("wos.ris", ("\ufeff" + text).encode()), "wos")
+    first, second, third = result.records
+    assert result.records_in_file == 3
+    assert first.source_id == "WOS:000440314900007"
+    assert first.issn == "0714-9808; 1710-1107"
+    assert first.pages == "104573"  # C7, the article number
+    assert first.doi == "10.1017/s071498081800017x"
+    assert (second.pmid, second.pmcid) == ("35957633", "PMC9360000")  # Dimensions style
+    assert (third.pmid, third.pages) == ("31234567", "")  # a labelled PMID is not a page
+
+
+def test_publish_or_perish_csv_doi_from_a_doi_link(variant_file: Variant) -> None:
+    row = {
+        "Authors": "JA Smith, K Doe, …",
+        "Title": "A title",
+        "ArticleURL": "https://doi.org/10.1000/ABC.1",
+        "CitesURL": "https://scholar.google.com/scholar?cites=123&as_sdt=2005",
+    }
+    (record,) = import_file(variant_file("gs.csv", _csv(POP_HEADER, [row]).encode()), "gs").records
+    assert record.doi == "10.1000/abc.1"
+    assert record.authors == ["JA Smith", "K Doe"]
+    assert record.source_id == "GS:123"
+
+
+def test_json_scan_ignores_braces_and_quotes_inside_strings(variant_file: Variant) -> None:
+    items = [
+        {"title": 'A "{braced}" [title] \\ with a backslash', "authors": ["A B"]},
+        {"title": "Second }{", "abstract": "x\ny"},
+    ]
+    text = json.dumps(items, indent=1)
+    result = import_file(variant_file("pop.json", text.encode()), "gs")
+    assert result.records_in_file == 2
+    assert [r.title for r in result.records] == [items[0]["title"], "Second }{"]

@@ -1,0 +1,254 @@
+"""OpenAlex client against a local server replaying the real payloads in ../shared byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from livingreview.archive import RawArchive
+from livingreview.errors import IncompleteSearchError, SearchError
+from livingreview.http import HttpClient, ServiceSettings
+from livingreview.records import assign_ids
+from livingreview.sources import openalex
+from livingreview.sources.base import SearchSpec
+from livingreview.sources.common import IncompleteResultsError
+from tests.replay_server import Answer, ReplayServer
+
+IDS_PAGE = "openalex/openalex_works_filter_ids_cursor_star.json"
+EXHAUSTED = "openalex/openalex_works_cursor_exhausted.json"
+KEY_PAGE_1 = "openalex/openalex_keypaper_results_page_1.json"
+KEY_PAGE_2 = "openalex/openalex_keypaper_results_page_2.json"
+COUNT_PAGE = "openalex/openalex_works_filter_title_abstract_search_count.json"
+BAD_FILTER = "openalex/openalex_error_400_invalid_filter.json"
+BAD_KEY = "openalex/openalex_rate_limit_401_invalid_key.json"
+IDS_CURSOR = "IlsnLUluZmluaXR5JywgMCwgJ2h0dHBzOi8vb3BlbmFsZXgub3JnL1czMDQ1OTIxODkxJ10i"
+KEY_CURSOR = "IlsxMDAuMCwgOTU3LCAnaHR0cHM6Ly9vcGVuYWxleC5vcmcvVzI3NDE4MDk4MDcnXSI="
+API_KEY = "test-key-not-a-secret-4f2a"
+
+
+class Sleeps(list):
+    """Records requested sleeps instead of sleeping."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+class Progress(list):
+    """Records progress calls."""
+
+    def __call__(self, done: int, total: int) -> None:
+        self.append((done, total))
+
+
+def make_http(base_url: str, *, key: str = API_KEY, **kw: object) -> HttpClient:
+    settings = ServiceSettings(name="openalex", base_url=base_url, min_interval=0, max_tries=3)
+    if key:
+        settings.secret_params["api_key"] = key
+    kw.setdefault("sleep", Sleeps())
+    return HttpClient(settings, **kw)  # type: ignore[arg-type]
+
+
+def spec(**kw: object) -> SearchSpec:
+    kw.setdefault("query", "bibliometrix")
+    return SearchSpec(name="openalex", client="openalex", **kw)  # type: ignore[arg-type]
+
+
+def cursor_is(value: str) -> Callable[[dict[str, str]], bool]:
+    """Matches requests sending this cursor."""
+    return lambda params: params.get("cursor") == value
+
+
+def keypaper_pages(server: ReplayServer, sources_dir: Path) -> None:
+    server.add(
+        "GET", "/works",
+        Answer.file(sources_dir / KEY_PAGE_1, match=cursor_is("*")),
+        Answer.file(sources_dir / KEY_PAGE_2, match=cursor_is(KEY_CURSOR)),
+    )
+
+
+def test_works_map_every_field(sources_dir: Path) -> None:
+    body = json.loads((sources_dir / KEY_PAGE_1).read_bytes())
+    aria, oa = assign_ids("openalex", [openalex.map_work(w) for w in body["results"]])
+    assert aria.record_id == "openalex:W2755950973"
+    assert (aria.doi, aria.year, aria.journal, aria.issn) == (
+        "10.1016/j.joi.2017.08.007", "2017", "Journal of Informetrics", "1751-1577"
+    )
+    assert aria.title == "bibliometrix : An R-tool for comprehensive science mapping analysis"
+    assert aria.authors == ["Aria, Massimo", "Cuccurullo, Corrado"]
+    assert (aria.volume, aria.issue, aria.pages) == ("11", "4", "959-975")
+    assert aria.abstract == ""  # abstract_inverted_index is null: nothing invented
+    assert aria.keywords == ["Software tool"]
+    assert (aria.publication_types, aria.language) == (["article"], "en")
+    assert aria.url == "https://openalex.org/W2755950973"
+
+    assert (oa.source_id, oa.pmid, oa.pmcid) == ("W2741809807", "29456894", "PMC5815332")
+    assert oa.authors[3] == "Alperín, Juan Pablo" and oa.authors[7] == "West, Jevin D."
+    assert len(oa.authors) == 9
+    assert oa.pages == "e4375"  # first_page == last_page
+    assert oa.keywords == ["Scholarly Communication", "Web of science", "Open Science",
+                           "Citation analysis"]
+
+
+def test_abstract_is_rebuilt_from_the_inverted_index(sources_dir: Path) -> None:
+    work = json.loads((sources_dir / KEY_PAGE_1).read_bytes())["results"][1]
+    index = work["abstract_inverted_index"]
+    words = openalex.map_work(work).abstract.split(" ")
+    assert len(words) == sum(len(positions) for positions in index.values())
+    assert words[:6] == ["Despite", "growing", "interest", "in", "Open", "Access"]
+    for word in ("oaDOI", "Bronze:", "Unpaywall,", "practice."):
+        assert all(words[position] == word for position in index[word])
+    assert words[-1] == "practice."
+
+
+def test_missing_source_falls_back_to_the_raw_source_name(sources_dir: Path) -> None:
+    works = json.loads((sources_dir / IDS_PAGE).read_bytes())["results"]
+    trends, news = [openalex.map_work(w) for w in works]
+    proceedings = "Proceedings of the ACM/IEEE Joint Conference on Digital Libraries in 2020"
+    assert trends.journal == proceedings
+    assert trends.issn == "" and trends.pages == "503-504"
+    assert trends.authors == ["Nishioka, Chifumi", "Färber, Michael"]
+    assert news.journal == "arXiv (Cornell University)" and news.publication_types == ["preprint"]
+    assert news.abstract.startswith("The impact made by a scientific paper on the work of other")
+
+
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("Jevin D. West", "West, Jevin D."),
+        ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
+        ("Martin Luther King Jr.", "King, Martin Luther, Jr."),
+        ("Aristotle", "Aristotle"),
+        ("Aria, Massimo", "Aria, Massimo"),
+        ("  Juan   Pablo Alperín ", "Alperín, Juan Pablo"),
+    ],
+)
+def test_display_names_are_turned_family_first(display: str, expected: str) -> None:
+    assert openalex.family_first(display) == expected
+
+
+def test_cursor_paging_until_exhausted_sends_the_key_but_never_archives_it(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    replay_server.add(
+        "GET", "/works",
+        Answer.file(sources_dir / IDS_PAGE, match=cursor_is("*")),
+        Answer.file(sources_dir / EXHAUSTED, match=cursor_is(IDS_CURSOR)),
+    )
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    progress = Progress()
+    search = spec(query="", options={"filter": "openalex:W3045921891|W3046863325"})
+    outcome = openalex.CLIENT.search(
+        make_http(replay_server.url + "/", archive=archive), search, progress
+    )
+    assert [r.source_id for r in outcome.records] == ["W3046863325", "W3045921891"]
+    assert (outcome.reported_total, outcome.details["pages"]) == (2, 2)
+    assert outcome.query_sent == "filter=openalex:W3045921891|W3046863325"
+    assert progress == [(2, 2), (2, 2)]
+    sent = [r.params for r in replay_server.requests("/works")]
+    assert [p["cursor"] for p in sent] == ["*", IDS_CURSOR]
+    assert all(p["api_key"] == API_KEY and p["per_page"] == "100" for p in sent)
+    assert all("search" not in p for p in sent)
+    assert all("api_key" not in entry["params"] for entry in archive.entries())
+    assert API_KEY not in (tmp_path / "raw" / "index.jsonl").read_text(encoding="utf-8")
+
+
+def test_keypaper_page_1_then_page_2(replay_server: ReplayServer, sources_dir: Path) -> None:
+    keypaper_pages(replay_server, sources_dir)
+    outcome = openalex.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
+    assert [r.source_id for r in outcome.records] == ["W2755950973", "W2741809807"]
+    assert outcome.query_sent == "search=bibliometrix"
+    assert [r.params["cursor"] for r in replay_server.requests()] == ["*", KEY_CURSOR]
+    assert all(r.params["search"] == "bibliometrix" for r in replay_server.requests())
+
+
+def test_limits_become_filters(replay_server: ReplayServer, sources_dir: Path) -> None:
+    keypaper_pages(replay_server, sources_dir)
+    search = spec(date_from="2010-01-01", date_to="2024-10-31", languages=["eng", "fr"],
+                  publication_types=["article", "review"], batch_size=500,
+                  options={"filter": "has_abstract:true"})
+    outcome = openalex.CLIENT.search(make_http(replay_server.url + "/"), search, Progress())
+    expected = ("has_abstract:true,from_publication_date:2010-01-01,"
+                "to_publication_date:2024-10-31,language:en|fr,type:article|review")
+    first = replay_server.requests()[0].params
+    assert first["filter"] == expected and first["per_page"] == "100"  # capped at 100
+    assert outcome.query_sent == f"search=bibliometrix&filter={expected}"
+    assert outcome.details["filter"] == expected
+    created = openalex.build_filter(spec(date_from="2025-01-01", date_field="created"))
+    assert created == "from_created_date:2025-01-01"
+
+
+def test_pages_ending_before_the_count_raise_incomplete(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    # A real page: meta.count 145616, one result, no next_cursor (page paging, not cursor).
+    replay_server.add("GET", "/works", Answer.file(sources_dir / COUNT_PAGE))
+    with pytest.raises(IncompleteSearchError, match="reported 145616 records") as err:
+        openalex.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
+    assert isinstance(err.value, IncompleteResultsError)
+    (record,) = err.value.outcome.records
+    assert (record.source_id, record.doi, record.pmid) == ("W2162348455", "10.1038/35002501",
+                                                           "10706275")
+
+
+def test_max_records_stops_early(replay_server: ReplayServer, sources_dir: Path) -> None:
+    keypaper_pages(replay_server, sources_dir)
+    outcome = openalex.CLIENT.search(
+        make_http(replay_server.url + "/"), spec(max_records=1), Progress()
+    )
+    assert outcome.retrieved == 1 and outcome.reported_total == 2
+    assert [r.params["per_page"] for r in replay_server.requests()] == ["1"]
+
+
+def test_400_carries_openalex_message(replay_server: ReplayServer, sources_dir: Path) -> None:
+    replay_server.add("GET", "/works", Answer.file(sources_dir / BAD_FILTER, status=400))
+    with pytest.raises(SearchError, match=r"HTTP 400\): Invalid query parameters error.: "
+                       r"DOESNTEXIST is not a valid field") as err:
+        openalex.CLIENT.search(make_http(replay_server.url + "/"),
+                               spec(options={"filter": "DOESNTEXIST:1"}), Progress())
+    assert len(str(err.value)) < 800  # the list of ~200 valid fields is cut short
+    assert len(replay_server.requests()) == 1  # not retried
+
+
+@pytest.mark.parametrize(("key", "problem"), [(API_KEY, "the API key was rejected"),
+                                              ("", "no API key was sent")])
+def test_401_says_the_key_is_missing_or_invalid(
+    replay_server: ReplayServer, sources_dir: Path, key: str, problem: str
+) -> None:
+    replay_server.add("GET", "/works", Answer.file(sources_dir / BAD_KEY, status=401))
+    with pytest.raises(SearchError, match=problem) as err:
+        openalex.CLIENT.search(make_http(replay_server.url + "/", key=key), spec(), Progress())
+    assert "Invalid or missing API key: API key not found" in str(err.value)
+    assert "api_key_env" in str(err.value)
+
+
+def test_503_then_success_is_retried(replay_server: ReplayServer, sources_dir: Path) -> None:
+    replay_server.add("GET", "/works", Answer(b"upstream busy", status=503, times=1,
+                                              headers={"Retry-After": "2"}))
+    keypaper_pages(replay_server, sources_dir)
+    sleeps = Sleeps()
+    outcome = openalex.CLIENT.search(
+        make_http(replay_server.url + "/", sleep=sleeps), spec(), Progress()
+    )
+    assert outcome.retrieved == 2
+    assert sleeps == [2.0]
+    assert len(replay_server.requests()) == 3
+
+
+def test_replay_reproduces_the_live_records(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    keypaper_pages(replay_server, sources_dir)
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    live = openalex.CLIENT.search(
+        make_http(replay_server.url + "/", archive=archive), spec(), Progress()
+    )
+    offline = make_http("http://127.0.0.1:9/", key="", replay=RawArchive(tmp_path / "raw"))
+    replayed = openalex.CLIENT.search(offline, spec(), Progress())
+    assert offline.requests_sent == 0
+    assert assign_ids("o", replayed.records) == assign_ids("o", live.records)
+    assert replayed.reported_total == live.reported_total == 2

@@ -1,0 +1,102 @@
+"""Import bibliographic export files from databases without a free API into records.
+
+:func:`import_file` reads the bytes, decodes them (see :mod:`.text`), detects the format (see
+:mod:`.detect`) unless it is given, parses, and reconciles: every format module also has a plain
+``scan`` that counts record starts in the text without its parser, and a different count fails
+the import with :class:`ImportReconciliationError` rather than losing records quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview.errors import ImportReconciliationError, InputFileError, LivingReviewError
+from livingreview.imports import bibtex, medline, ris, tabular, wos
+from livingreview.imports.detect import detect_format
+from livingreview.imports.text import Parsed, decode, record_position
+from livingreview.records import Record, assign_ids
+
+FORMATS = ("ris", "nbib", "bibtex", "wos", "csv", "pop_json")
+
+__all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
+
+
+@dataclass
+class ImportResult:
+    """The records of one export file and how it was read."""
+
+    path: str
+    format: str
+    encoding: str
+    records: list[Record]  # after assign_ids(source, ...)
+    records_in_file: int  # independent count of record starts in the file
+
+
+_PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list[Parsed]]]] = {
+    "ris": (ris.scan, ris.parse),
+    "nbib": (medline.scan, medline.parse),
+    "bibtex": (bibtex.scan, bibtex.parse),
+    "wos": (wos.scan, wos.parse),
+    "csv": (tabular.scan_csv, tabular.parse_csv),
+    "pop_json": (tabular.scan_json, tabular.parse_json),
+}
+
+
+def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResult:
+    """Read one export file into records of ``source``; ``fmt="auto"`` detects the format.
+
+    Raises :class:`InputFileError` for unreadable, empty or malformed files and
+    :class:`ImportReconciliationError` when the parser and the record-start scan disagree.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+    text, encoding = decode(path, data)
+    if fmt == "auto":
+        fmt = detect_format(path, text)
+    elif fmt not in FORMATS:
+        raise InputFileError(
+            path, f"unknown format {fmt!r}; expected 'auto' or one of {', '.join(FORMATS)}"
+        )
+    scan, parse = _PARSERS[fmt]
+    try:
+        starts = scan(text)
+        parsed = parse(path, text)
+    except LivingReviewError:
+        raise
+    except Exception as exc:  # a library failing on input we did not foresee: still one message
+        raise InputFileError(path, f"cannot be read as {fmt}: {type(exc).__name__}: {exc}") from exc
+    _reconcile(path, fmt, starts, parsed)
+    if not parsed:
+        raise InputFileError(path, f"no records found in this {fmt} file")
+    return ImportResult(
+        path=str(path),
+        format=fmt,
+        encoding=encoding,
+        records=assign_ids(source, [p.record for p in parsed]),
+        records_in_file=len(starts),
+    )
+
+
+def _reconcile(path: Path, fmt: str, starts: list[int], parsed: list[Parsed]) -> None:
+    """Fail unless the parser produced exactly one record per record start found by the scan."""
+    if len(starts) == len(parsed):
+        return
+    lines = [p.line for p in parsed]
+    index = next(
+        (i for i, (a, b) in enumerate(zip(starts, lines, strict=False)) if a != b),
+        min(len(starts), len(lines)),
+    )
+    # the first record one side has and the other lacks: a parser extra, or a scanned start
+    line = lines[index] if len(lines) > len(starts) else starts[index]
+    unit = "rows" if fmt == "csv" else "records"
+    raise ImportReconciliationError(
+        path,
+        f"the file has {len(starts)} {unit} but the {fmt} parser read {len(parsed)}; "
+        "the first difference is here",
+        position=record_position(index + 1, line),
+    )

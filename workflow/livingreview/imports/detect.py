@@ -1,0 +1,56 @@
+"""Format detection for export files, from their content (the file name is only a hint).
+
+Content decides because names lie: rispy's Web of Science sample is called ``.ris``, PubMed's
+``.nbib`` is often saved as ``.txt``. The checks go from the most to the least specific marker.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+
+_WOS_HEADER = re.compile(r"^FN \S", re.MULTILINE)
+_WOS_RECORD = re.compile(r"^PT [A-Z]\b", re.MULTILINE)
+_WOS_END = re.compile(r"^(?:ER|UT [A-Z])", re.MULTILINE)
+_MEDLINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
+_RIS = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
+_BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_EXTENSIONS = {
+    ".ris": "ris",
+    ".nbib": "nbib",
+    ".bib": "bibtex",
+    ".ciw": "wos",
+    ".csv": "csv",
+    ".json": "pop_json",
+}
+
+
+def detect_format(path: Path, text: str) -> str:
+    """The format of decoded export text: one of :data:`livingreview.imports.FORMATS`."""
+    head = text.lstrip()
+    if not head:
+        raise InputFileError(path, "the file is empty")
+    if head[0] in "[{":
+        return "pop_json"
+    if _WOS_HEADER.match(head) or (_WOS_RECORD.search(text) and _WOS_END.search(text)):
+        return "wos"
+    if _MEDLINE.search(text):
+        return "nbib"
+    if _RIS.search(text):
+        return "ris"
+    if _BIBTEX.search(text):
+        return "bibtex"
+    header = head.split("\n", 1)[0]
+    if any(header.count(d) >= 1 for d in (",", "\t", ";")) and not header.startswith(("%", "@")):
+        return "csv"
+    hint = _EXTENSIONS.get(Path(path).suffix.lower())
+    advice = f" (the extension suggests {hint!r}, but the content does not match)" if hint else ""
+    raise InputFileError(
+        path,
+        "unrecognised export format: no RIS 'TY  -', MEDLINE 'PMID-', BibTeX '@type{', "
+        f"Web of Science 'PT', JSON list or CSV header found{advice}; "
+        "pass the format explicitly if it is one of these",
+        position="line 1",
+    )

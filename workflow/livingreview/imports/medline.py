@@ -1,0 +1,131 @@
+"""PubMed ``.nbib`` ("PubMed format") and MEDLINE text (``efetch rettype=medline``) via Bio.Medline.
+
+Bio.Medline accepts anything: a junk line becomes a two-letter key, a record glued to the next
+(no blank line) merges silently. So the text is first checked line by line: a tag line is a
+four-character padded tag followed by ``-``, a continuation line is indented, records are
+separated by blank lines and start with ``PMID-``. Indented lines are normalised to Bio.Medline's
+six spaces, and only then parsed. A leading blank line and a missing final newline are harmless.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from Bio import Medline
+
+from livingreview.errors import InputFileError
+from livingreview.imports.text import (
+    Parsed,
+    first,
+    match_lines,
+    normalise_issns,
+    record_position,
+)
+from livingreview.records import Record
+
+_SCAN = re.compile(r"^PMID-", re.MULTILINE)
+_TAG = re.compile(r"[A-Z][A-Z0-9]{1,3} *")
+_DOI = re.compile(r"(\S+)\s*\[doi\]", re.IGNORECASE)
+
+
+def scan(text: str) -> list[int]:
+    """Lines where a record starts (``PMID-`` lines), by a plain pattern search."""
+    return match_lines(_SCAN, text)
+
+
+def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
+    """Check the tag layout; return normalised lines and the start line of each record."""
+    lines: list[str] = []
+    starts: list[int] = []
+    in_record = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            lines.append("\n")
+            in_record = False
+            continue
+        if line[0].isspace():
+            if not in_record:
+                raise InputFileError(
+                    path,
+                    "indented continuation line with no tag line before it",
+                    position=f"line {number}",
+                )
+            lines.append("      " + line.strip() + "\n")
+            continue
+        if not (len(line) >= 5 and line[4] == "-" and _TAG.fullmatch(line[:4])):
+            where = len(starts) + (0 if in_record else 1)
+            raise InputFileError(
+                path,
+                f"not a MEDLINE tag line: {line[:40]!r}",
+                position=record_position(max(where, 1), number),
+            )
+        if not in_record:
+            starts.append(number)
+            in_record = True
+            if not line.startswith("PMID-"):
+                raise InputFileError(
+                    path,
+                    f"a record must start with its PMID line, not {line[:40]!r}",
+                    position=record_position(len(starts), number),
+                    field="PMID",
+                )
+        lines.append(line.rstrip() + "\n")
+    return lines, starts
+
+
+def parse(path: Path | str, text: str) -> list[Parsed]:
+    """Parse MEDLINE/nbib text into records."""
+    lines, starts = _prepare(path, text)
+    entries = list(Medline.parse(io.StringIO("".join(lines))))
+    if len(entries) != len(starts):  # cannot happen after _prepare; never zip records away
+        raise InputFileError(
+            path, f"Bio.Medline read {len(entries)} records where {len(starts)} were expected"
+        )
+    parsed = []
+    for number, (line, entry) in enumerate(zip(starts, entries, strict=True), start=1):
+        try:
+            parsed.append(Parsed(line, _build(entry)))
+        except (TypeError, AttributeError) as exc:  # a malformed value
+            raise InputFileError(
+                path, f"unexpected MEDLINE value ({exc})", position=record_position(number, line)
+            ) from None
+    return parsed
+
+
+def _values(entry: dict[str, object], key: str) -> list[str]:
+    value = entry.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]  # type: ignore[union-attr]
+
+
+def _build(entry: dict[str, object]) -> Record:
+    def one(*keys: str) -> str:
+        return first(*(v for key in keys for v in _values(entry, key)))
+
+    pmid = one("PMID")
+    ids = _values(entry, "AID") + _values(entry, "LID")
+    doi = next((m.group(1) for v in ids for m in [_DOI.search(v)] if m), "")
+    authors = _values(entry, "FAU") or _values(entry, "AU")
+    return Record(
+        source_id=pmid,
+        pmid=pmid,
+        pmcid=one("PMC"),
+        doi=doi,
+        title=one("TI", "BTI", "TT"),
+        abstract=one("AB"),
+        authors=authors + _values(entry, "CN"),
+        year=one("DP", "DEP"),
+        journal=one("JT", "TA"),
+        volume=one("VI"),
+        issue=one("IP"),
+        pages=one("PG"),
+        issn=normalise_issns(_values(entry, "IS")),
+        publication_types=_values(entry, "PT"),
+        keywords=[k.lstrip("*") for k in _values(entry, "OT") + _values(entry, "MH")],
+        language="; ".join(_values(entry, "LA")),
+    )

@@ -1,0 +1,218 @@
+r"""RIS exports (Web of Science, Scopus, EBSCOhost, APA PsycNET, Ovid, Lens, Dimensions, Zotero...).
+
+Why a small tokenizer of our own rather than ``rispy.load``: rispy has three verified traps that
+lose records or values without a word: a UTF-8 byte-order mark makes it drop the first record
+unless the file is opened as ``utf-8-sig``; a last record without ``ER`` is silently dropped; and
+with ``enforce_list_tags=True`` only the first of a repeated non-list tag (a second ``SN``, a
+second ``AB``) is kept. Its tag pattern also requires exactly ``XX  - ``, so APA PsycNET's
+four-character ``PMID  - `` lands in an anonymous bucket. The format itself is simple: a tag line
+``^([A-Z][A-Z0-9]{1,3})\s{1,2}-(?: (.*))?$``, a record from ``TY`` to ``ER``, and:
+
+* anything else inside a record continues the previous value (Lens' multi-line ``AB``, a second
+  ``UR`` on its own line, WoS' ``Total Times Cited:`` lines);
+* a known tag glued onto the end of a value is split off (WoS writes ``...(SSCI)AN  - WOS:...``);
+* anything outside a record (Ovid's ``1.`` numbering and links, PsycNET's
+  ``Provider:/Database:/Content:`` preamble) is ignored, but a tag there means a record without
+  ``TY`` and fails the import.
+
+A tokenizer of 40 lines covers all of it, keeps every repeated value, and can say where a
+malformed record is. rispy's ``TAG_KEY_MAPPING`` and ``TYPE_OF_REFERENCE_MAPPING`` are still used
+as the tag dictionary, so tag meanings follow one shared table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rispy import TAG_KEY_MAPPING, TYPE_OF_REFERENCE_MAPPING
+
+from livingreview.errors import InputFileError
+from livingreview.imports.text import (
+    Parsed,
+    first,
+    join_pages,
+    match_lines,
+    normalise_issns,
+    record_position,
+    split_values,
+)
+from livingreview.records import Record, normalise_doi
+
+TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s{1,2}-(?:\s(.*))?$")
+_SCAN = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
+
+#: Tags some exporters use that rispy's table does not know.
+_EXTRA_KEYS = {"VO": "volume", "PMID": "pmid"}
+#: A known two-letter tag glued to the preceding text (strict ``XX  - `` layout only).
+_GLUED = re.compile(r"(?<=\S)([A-Z][A-Z0-9])  - ")
+_TAG_PREFIX = re.compile(r"[A-Z0-9]*")  # "PM" before "ID  - " is PsycNET's PMID tag, not glue
+_KNOWN_TAGS = frozenset(TAG_KEY_MAPPING) | {"C3", "FU", "FX", "J9", "JI", "PA", "PI", "PU", "WE"}
+_URL = re.compile(r"https?://\S+")
+_SCOPUS_EID = re.compile(r"[?&]eid=([\w.-]+)")
+_LABELLED_ID = re.compile(r"^(PMID|PMCID)[:\s]\s*(PMC\d+|\d+)$", re.IGNORECASE)
+_EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w.-]+)")
+
+
+@dataclass
+class _RawRecord:
+    line: int
+    fields: list[list[str]] = field(default_factory=list)
+
+
+def scan(text: str) -> list[int]:
+    """Lines where a record starts (``TY`` tag lines), by a plain pattern search."""
+    return match_lines(_SCAN, text)
+
+
+def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
+    """Split RIS text into records of ``[tag, value]`` pairs, joining continuation lines."""
+    records: list[_RawRecord] = []
+    current: _RawRecord | None = None
+    lines = ((n, part) for n, line in enumerate(text.split("\n"), 1) for part in _unglue(line))
+    for number, line in lines:
+        match = TAG.match(line)
+        if match:
+            tag, value = match.group(1), (match.group(2) or "").strip()
+            if tag == "TY":
+                if current is not None:  # previous record lacks ER: TY still starts a new one
+                    records.append(current)
+                current = _RawRecord(line=number, fields=[["TY", value]])
+            elif current is None:
+                raise InputFileError(
+                    path,
+                    f"tag {tag!r} outside a record: the record has no TY line",
+                    position=record_position(len(records) + 1, number),
+                    field="TY",
+                )
+            elif tag == "ER":
+                records.append(current)
+                current = None
+            else:
+                current.fields.append([tag, value])
+        elif current is not None and line.strip():
+            current.fields[-1][1] += "\n" + line.strip()
+    if current is not None:  # last record without ER
+        records.append(current)
+    return records
+
+
+def _unglue(line: str) -> list[str]:
+    """Split tags glued onto the end of a value (WoS: ``...(SSCI)AN  - WOS:000...``)."""
+    if line.find("  - ", 3) < 0:
+        return [line]
+    cuts = [
+        m.start()
+        for m in _GLUED.finditer(line)
+        if m.group(1) in _KNOWN_TAGS and not _TAG_PREFIX.fullmatch(line[: m.start()])
+    ]
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def parse(path: Path | str, text: str) -> list[Parsed]:
+    """Parse RIS text into records."""
+    return [Parsed(raw.line, _build(raw)) for raw in tokenize(path, text)]
+
+
+def _build(raw: _RawRecord) -> Record:
+    values: dict[str, list[str]] = defaultdict(list)
+    for tag, value in raw.fields:
+        key = _EXTRA_KEYS.get(tag) or TAG_KEY_MAPPING.get(tag, tag)
+        values[key].append(value)
+
+    def one(*keys: str) -> str:
+        return first(*(v for key in keys for v in values.get(key, [])))
+
+    everything = [v for vs in values.values() for v in vs]
+    urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in _URL.findall(v)]
+    type_code = one("type_of_reference")
+    type_of_work = one("type_of_work")
+    if normalise_doi(type_of_work):
+        type_of_work = ""
+    abstracts = [
+        v for v in values.get("abstract", []) if not v.lower().startswith("copyright of ")
+    ] or values.get("notes_abstract", [])
+    return Record(
+        source_id=_source_id(values, urls),
+        pmid=_tagged_id(values, "pmid", everything, "PMID"),
+        pmcid=_tagged_id(values, "pmcid", everything, "PMCID"),
+        doi=_doi(values, urls),
+        title=one("title", "primary_title", "BT", "CT", "short_title"),
+        abstract="\n".join(abstracts),
+        authors=[v for tag, v in raw.fields if tag in ("AU", "A1")],
+        year=one("year", "publication_year", "date"),
+        journal=one(
+            "alternate_title3",
+            "journal_name",
+            "secondary_title",
+            "alternate_title1",
+            "alternate_title2",
+        ),
+        volume=one("volume"),
+        issue=one("number"),
+        pages=join_pages(one("start_page"), one("end_page"), _article_number(one("custom7"))),
+        issn=normalise_issns(values.get("issn", [])),
+        publication_types=[type_of_work or TYPE_OF_REFERENCE_MAPPING.get(type_code, type_code)],
+        keywords=[
+            kw.lstrip("*").strip()
+            for v in values.get("keywords", [])
+            for kw in split_values(v, ";\n")
+        ],
+        language=one("language"),
+        url=urls[0] if urls else "",
+    )
+
+
+def _article_number(value: str) -> str:
+    """``C7`` is the article number (Scopus, WoS) unless it is a labelled id like ``PMID 123``."""
+    return "" if _LABELLED_ID.match(value) else value
+
+
+def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
+    candidates = values.get("doi", []) + values.get("type_of_work", []) + values.get("L3", [])
+    candidates += [u for u in urls if "doi.org/" in u]
+    for candidate in candidates:
+        doi = normalise_doi(candidate)
+        if doi:
+            return doi
+    return ""
+
+
+def _tagged_id(values: dict[str, list[str]], key: str, everything: list[str], label: str) -> str:
+    """An id from its own tag, a ``35957633 [PMID]`` value (Dimensions) or ``PMID 35957633``."""
+    own = first(*values.get(key, []))
+    if own:
+        return own
+    suffix = f"[{label}]"
+    for value in everything:
+        if value.upper().endswith(suffix):
+            return value[: -len(suffix)].strip()
+        labelled = _LABELLED_ID.match(value)
+        if labelled and labelled.group(1).upper() == label:
+            return labelled.group(2)
+    database = first(*values.get("name_of_database", []))
+    if key == "pmid" and re.search(r"pubmed|medline", database, re.IGNORECASE):
+        return first(*values.get("accession_number", []))
+    return ""
+
+
+def _source_id(values: dict[str, list[str]], urls: list[str]) -> str:
+    """The database's own id: AN, a Scopus EID, an EBSCO accession number, else the ID tag."""
+    accession = first(*values.get("accession_number", []))
+    if accession:
+        return accession
+    for url in urls:
+        match = _SCOPUS_EID.search(url)
+        if match:
+            return match.group(1)
+    for value in values.get("notes", []) + urls:
+        match = _EBSCO_AN.search(value)
+        if match:
+            return match.group(1)
+    return first(*values.get("id", []))

@@ -1,0 +1,491 @@
+"""Tabular exports: CSV flavours told apart by their header, and Publish or Perish JSON.
+
+CSV flavours: Scopus, Lens.org, PubMed web ("Save > CSV"), OpenAlex web UI (flattened dotted
+columns, ``|``-joined lists), Publish or Perish (Google Scholar), Web of Science tab-delimited
+(tags as column names), and a generic table with a title column. The delimiter (comma, tab or
+semicolon) is taken from the header line. Cells holding ``NA`` (written by R and some
+exporters) count as empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import InputFileError
+from livingreview.imports import wos
+from livingreview.imports.text import (
+    Parsed,
+    is_missing,
+    join_pages,
+    line_at,
+    normalise_issns,
+    record_position,
+    split_values,
+)
+from livingreview.records import Record
+
+Getter = Callable[..., str]
+
+#: Column that must be present, per flavour (the first one found counts).
+TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "scopus": ("Title",),
+    "lens": ("Title",),
+    "pubmed": ("Title",),
+    "openalex": ("display_name", "title"),
+    "pop": ("Title",),
+    "wos_tab": ("TI",),
+    "generic": ("Title", "Article Title", "Document Title", "Primary Title", "display_name"),
+}
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line (outside quotes) most often."""
+    header = text.lstrip("\n").split("\n", 1)[0]
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {d: unquoted.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def scan_csv(text: str) -> list[int]:
+    """Start lines of the data rows, by a scan that only tracks quoting.
+
+    Independent of :mod:`csv`: a quote opens a quoted field only at the start of a field, ``""``
+    inside quotes is an escaped quote, and a row counts when it has any non-space character.
+    Only quotes, delimiters and newlines are visited, so the scan stays fast on large files.
+    """
+    delimiter = sniff_delimiter(text)
+    special = re.compile('["\n' + re.escape(delimiter) + "]")
+    starts: list[int] = []
+    in_quotes, field_start, content = False, True, False
+    line, row_line, position, skip = 1, 1, 0, -1
+    for match in special.finditer(text):
+        index, char = match.start(), match.group()
+        if index < skip:  # the second quote of an escaped ""
+            continue
+        chunk = text[position:index]
+        position = match.end()
+        if chunk:
+            content = content or not chunk.isspace()
+            field_start = False
+        if in_quotes:
+            if char == '"':
+                if text.startswith('"', index + 1):
+                    skip, position, content = index + 2, index + 2, True
+                else:
+                    in_quotes = False
+            elif char == "\n":
+                line += 1
+        elif char == '"':
+            if field_start:
+                in_quotes = True
+            else:
+                content = True
+            field_start = False
+        elif char == delimiter:
+            field_start = True
+        else:  # a newline outside quotes ends the row
+            if content:
+                starts.append(row_line)
+            line += 1
+            row_line, content, field_start = line, False, True
+    tail = text[position:]
+    if content or (tail and not tail.isspace()):
+        starts.append(row_line)
+    return starts[1:]  # the first row is the header
+
+
+def csv_flavour(header: Iterable[str]) -> str:
+    """Which exporter wrote a CSV, from its column names."""
+    names = {h.strip().lower() for h in header}
+    if "eid" in names or {"source title", "authors", "link"} <= names:
+        return "scopus"
+    if "lens id" in names:
+        return "lens"
+    if {"pmid", "citation", "journal/book"} <= names:
+        return "pubmed"
+    if "gsrank" in names or "citesurl" in names or {"cites", "articleurl"} <= names:
+        return "pop"
+    if {"pt", "ut"} <= names and ("ti" in names or "au" in names):
+        return "wos_tab"
+    dotted = ("authorships.", "primary_location.", "ids.", "open_access.", "biblio.")
+    if any(n.startswith(dotted) for n in names) or {"id", "display_name"} <= names:
+        return "openalex"
+    return "generic"
+
+
+def parse_csv(path: Path | str, text: str) -> list[Parsed]:
+    """Parse a CSV (or tab-delimited) export into records."""
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        return _read_rows(path, reader)
+    except csv.Error as exc:
+        raise InputFileError(
+            path, f"malformed CSV ({exc})", position=f"line {reader.line_num}"
+        ) from None
+
+
+def _read_rows(path: Path | str, reader: Any) -> list[Parsed]:
+    header: list[str] | None = None
+    header_line = 1
+    parsed: list[Parsed] = []
+    previous_end = 0
+    builder: Callable[[Getter], Record] | None = None
+    for row in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [h.strip() for h in row]
+            header_line = start
+            flavour = csv_flavour(header)
+            lowered = {h.lower() for h in header}
+            if not any(t.lower() in lowered for t in TITLE_COLUMNS[flavour]):
+                raise InputFileError(
+                    path,
+                    f"no title column in the CSV header (read as a {flavour} export; "
+                    f"columns: {', '.join(header[:12])}{'...' if len(header) > 12 else ''})",
+                    position=f"row 1 (line {header_line})",
+                    field=TITLE_COLUMNS[flavour][0],
+                )
+            builder = _BUILDERS[flavour]
+            continue
+        row_number = len(parsed) + 2
+        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+            raise InputFileError(
+                path,
+                f"{len(row)} cells but the header has {len(header)} (broken quoting?)",
+                position=f"row {row_number} (line {start})",
+            )
+        cells = {h.lower(): c for h, c in zip(header, row, strict=False)}
+        assert builder is not None
+        parsed.append(Parsed(start, builder(_getter(cells))))
+    if header is None:
+        raise InputFileError(path, "no header row", position="line 1")
+    return parsed
+
+
+def _getter(cells: dict[str, str]) -> Getter:
+    def get(*names: str) -> str:
+        for name in names:
+            value = cells.get(name.lower())
+            if not is_missing(value):
+                return str(value).strip()
+        return ""
+
+    return get
+
+
+# --------------------------------------------------------------------------- flavours
+
+
+def _scopus(get: Getter) -> Record:
+    full = [re.sub(r"\s*\(\d+\)$", "", n) for n in split_values(get("Author full names"), ";")]
+    short = get("Authors")
+    authors = full or split_values(short, ";" if ";" in short else ",")
+    authors = [a for a in authors if "no author name available" not in a.lower()]
+    abstract = get("Abstract")
+    if abstract.lower().startswith("[no abstract available"):
+        abstract = ""
+    eid = get("EID") or _match(r"[?&]eid=([\w.-]+)", get("Link"))
+    return Record(
+        source_id=eid,
+        pmid=get("PubMed ID"),
+        doi=get("DOI"),
+        title=get("Title"),
+        abstract=abstract,
+        authors=authors,
+        year=get("Year"),
+        journal=get("Source title"),
+        volume=get("Volume"),
+        issue=get("Issue"),
+        pages=join_pages(get("Page start"), get("Page end"), get("Art. No.")),
+        issn=normalise_issns([get("ISSN")]),
+        publication_types=split_values(get("Document Type"), ";"),
+        keywords=split_values(get("Author Keywords"), ";")
+        + split_values(get("Index Keywords"), ";"),
+        language=get("Language of Original Document"),
+        url=get("Link"),
+    )
+
+
+def _lens(get: Getter) -> Record:
+    urls = get("Source URLs").split()
+    return Record(
+        source_id=get("Lens ID"),
+        pmid=get("PMID"),
+        pmcid=get("PMCID"),
+        doi=get("DOI"),
+        title=get("Title"),
+        abstract=get("Abstract"),
+        authors=split_values(get("Author/s"), ";"),
+        year=get("Publication Year", "Date Published"),
+        journal=get("Source Title"),
+        volume=get("Volume"),
+        issue=get("Issue Number"),
+        pages=join_pages(get("Start Page"), get("End Page")),
+        issn=normalise_issns([get("ISSNs")]),
+        publication_types=split_values(get("Publication Type"), ";"),
+        keywords=split_values(get("Keywords"), ";") + split_values(get("MeSH Terms"), ";"),
+        url=urls[0] if urls else get("External URL"),
+    )
+
+
+_CITATION = re.compile(
+    r";\s*(?P<volume>[^:;()]+?)?\s*(?:\((?P<issue>[^)]*)\))?:(?P<pages>[^.;\s]+)"
+)
+
+
+def _pubmed(get: Getter) -> Record:
+    citation = re.search(_CITATION, get("Citation"))
+    parts = citation.groupdict() if citation else {}
+    return Record(
+        source_id=get("PMID"),
+        pmid=get("PMID"),
+        pmcid=get("PMCID"),
+        doi=get("DOI"),
+        title=get("Title"),
+        authors=[a.strip().rstrip(".") for a in split_values(get("Authors"), ",")],
+        year=get("Publication Year", "Create Date"),
+        journal=get("Journal/Book"),
+        volume=(parts.get("volume") or "").strip(),
+        issue=parts.get("issue") or "",
+        pages=parts.get("pages") or "",
+    )
+
+
+def rebuild_abstract(value: str) -> str:
+    """Plain text from an OpenAlex ``abstract_inverted_index``; plain text is returned as is."""
+    if not value.lstrip().startswith("{"):
+        return value
+    try:
+        index = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(index, dict):
+        return value
+    words: dict[int, str] = {}
+    for word, positions in index.items():
+        for position in positions if isinstance(positions, list) else []:
+            if isinstance(position, int):
+                words[position] = word
+    return " ".join(words[i] for i in sorted(words))
+
+
+def _openalex(get: Getter) -> Record:
+    work_id = get("id")
+    return Record(
+        source_id=re.sub(r"^https?://openalex\.org/", "", work_id),
+        pmid=get("ids.pmid"),
+        pmcid=get("ids.pmcid"),
+        doi=get("doi", "ids.doi"),
+        title=get("display_name", "title"),
+        abstract=rebuild_abstract(get("abstract", "abstract_inverted_index")),
+        authors=split_values(get("authorships.author.display_name"), "|"),
+        year=get("publication_year", "publication_date"),
+        journal=get("primary_location.source.display_name", "host_venue.display_name"),
+        volume=get("biblio.volume"),
+        issue=get("biblio.issue"),
+        pages=join_pages(get("biblio.first_page"), get("biblio.last_page")),
+        issn=normalise_issns(
+            split_values(get("primary_location.source.issn_l"), "|")
+            + split_values(get("primary_location.source.issn"), "|")
+        ),
+        publication_types=split_values(get("type"), "|"),
+        keywords=split_values(get("keywords.display_name"), "|"),
+        language=get("language"),
+        url=get("primary_location.landing_page_url") or work_id,
+    )
+
+
+def _pop(get: Getter, author_list: list[str] | None = None) -> Record:
+    """Publish or Perish, from CSV columns or JSON keys (the getter accepts both spellings).
+
+    Authors are kept as given (``AG Meyer``); the ``...`` placeholder for more authors is dropped.
+    """
+
+    def number(*names: str) -> str:
+        value = get(*names)
+        return "" if value in {"0", "0.0"} else value
+
+    if author_list is None:
+        author_list = split_values(get("authors"), ",")
+    article_url = get("article_url", "ArticleURL")
+    cites_url = get("cites_url", "CitesURL")
+    cites_id = _match(r"[?&]cites=(\d+)", cites_url)
+    return Record(
+        source_id=get("uid") or (f"GS:{cites_id}" if cites_id else ""),
+        doi=get("doi") or (article_url if "doi.org/" in article_url else ""),
+        title=get("title"),
+        abstract=get("abstract"),
+        authors=[a for a in author_list if a.strip(" .…")],
+        year=number("year"),
+        journal=get("source"),
+        volume=number("volume"),
+        issue=number("issue"),
+        pages=join_pages(number("startpage", "start_page"), number("endpage", "end_page")),
+        issn=normalise_issns([get("issn")]),
+        publication_types=split_values(get("type"), ";"),
+        url=article_url,
+    )
+
+
+_WOS_TAB_COLUMNS = ("PT", "AU", "AF", "TI", "SO", "VL", "IS", "BP", "EP", "AR", "DI", "D2", "PM")
+_WOS_TAB_COLUMNS += ("UT", "AN", "PY", "PD", "EA", "SN", "EI", "DE", "ID", "DT", "LA", "AB")
+
+
+def _wos_tab(get: Getter) -> Record:
+    return wos.build_record({tag: [get(tag)] for tag in _WOS_TAB_COLUMNS}, cells=True)
+
+
+def _generic(get: Getter) -> Record:
+    authors = get("Authors", "Author", "Author/s", "Author Names")
+    return Record(
+        pmid=get("PMID", "PubMed ID"),
+        pmcid=get("PMCID"),
+        doi=get("DOI"),
+        title=get(*TITLE_COLUMNS["generic"]),
+        abstract=get("Abstract", "Abstract Note"),
+        authors=split_values(authors, ";"),
+        year=get("Year", "Publication Year", "Date", "Publication Date"),
+        journal=get("Journal", "Source Title", "Publication Title", "Source", "Journal/Book"),
+        volume=get("Volume"),
+        issue=get("Issue", "Number"),
+        pages=get("Pages"),
+        issn=normalise_issns([get("ISSN")]),
+        publication_types=split_values(get("Type", "Item Type", "Document Type"), ";"),
+        keywords=split_values(get("Keywords", "Manual Tags"), ";"),
+        language=get("Language"),
+        url=get("URL", "Url", "Link"),
+    )
+
+
+_BUILDERS: dict[str, Callable[[Getter], Record]] = {
+    "scopus": _scopus,
+    "lens": _lens,
+    "pubmed": _pubmed,
+    "openalex": _openalex,
+    "pop": _pop,
+    "wos_tab": _wos_tab,
+    "generic": _generic,
+}
+
+
+def _match(pattern: str, value: str) -> str:
+    found = re.search(pattern, value)
+    return found.group(1) if found else ""
+
+
+# --------------------------------------------------------------------------- PoP JSON
+
+
+def scan_json(text: str) -> list[int]:
+    """Lines where a top-level list item object starts (``{`` at depth 1, outside strings)."""
+    special = re.compile(r'["\\\[\]{}\n]')
+    starts: list[int] = []
+    depth, in_string, line, skip = 0, False, 1, -1
+    for match in special.finditer(text):
+        index, char = match.start(), match.group()
+        if char == "\n":
+            line += 1
+        elif index < skip:
+            continue
+        elif in_string:
+            if char == "\\":
+                skip = index + 2  # the escaped character
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            if char == "{" and depth == 1:
+                starts.append(line)
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return starts
+
+
+def parse_json(path: Path | str, text: str) -> list[Parsed]:
+    """Parse a Publish or Perish JSON export (a list of objects), item by item."""
+    decoder = json.JSONDecoder()
+    index = _skip_space(text, 0)
+    if not text.startswith("[", index):
+        raise InputFileError(
+            path,
+            "expected a JSON list of records (a Publish or Perish export)",
+            position=f"line {line_at(text, index)}",
+        )
+    index = _skip_space(text, index + 1)
+    parsed: list[Parsed] = []
+    if text.startswith("]", index):
+        return parsed
+    line, counted = 1, 0
+    while True:
+        line += text.count("\n", counted, index)
+        counted = index
+        number = len(parsed) + 1
+        try:
+            item, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(
+                path,
+                f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+                "is the file truncated?",
+                position=record_position(number, line),
+            ) from None
+        if not isinstance(item, dict):
+            raise InputFileError(
+                path, "a list item is not a JSON object", position=record_position(number, line)
+            )
+        authors = item.get("authors")
+        author_list = [str(a) for a in authors if a] if isinstance(authors, list) else None
+        parsed.append(Parsed(line, _pop(_json_getter(item), author_list)))
+        index = _skip_space(text, index)
+        if text.startswith(",", index):
+            index = _skip_space(text, index + 1)
+        elif text.startswith("]", index):
+            break
+        else:
+            where = "the file ends" if index >= len(text) else "unexpected text"
+            raise InputFileError(
+                path,
+                f"invalid JSON: {where} after a record (expected ',' or ']'); is it truncated?",
+                position=f"line {line_at(text, index)}",
+            )
+    rest = _skip_space(text, index + 1)
+    if rest < len(text):
+        raise InputFileError(
+            path, "unexpected text after the JSON list", position=f"line {line_at(text, rest)}"
+        )
+    return parsed
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
+def _json_getter(item: dict[str, Any]) -> Getter:
+    lowered = {str(k).lower(): v for k, v in item.items()}
+
+    def get(*names: str) -> str:
+        for name in names:
+            value = lowered.get(name.lower())
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value if v is not None)
+            if value is not None and not is_missing(value):
+                return str(value).strip()
+        return ""
+
+    return get

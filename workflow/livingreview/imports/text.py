@@ -1,0 +1,174 @@
+"""Decoding helpers and small field helpers shared by the export-file parsers.
+
+Export files come from many tools: UTF-8 with or without a byte-order mark, Windows code pages,
+UTF-16 from some Windows exporters, CRLF or LF line endings. :func:`decode` turns the raw bytes
+into one ``\\n``-separated string and reports the encoding that was used, so an import result
+can say how the file was read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.records import Record
+
+#: Share of control characters above which a decoded file is treated as binary junk.
+_MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook? export it as CSV)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file (decompress it first)"),
+)
+
+
+@dataclass
+class Parsed:
+    """One record as a parser produced it, with the 1-based line where it starts in the file."""
+
+    line: int
+    record: Record
+
+
+def decode(path: Path | str, data: bytes) -> tuple[str, str]:
+    """Decode export bytes; returns ``(text, encoding)`` with ``\\n`` line endings and no BOM.
+
+    Tries UTF-16 (only with its BOM), then UTF-8 (``utf-8-sig`` is reported when a BOM was
+    present), then Windows-1252, then Latin-1. Empty and binary files, and a UTF-8 BOM followed
+    by bytes that are not UTF-8 (a mixed-encoding file), raise :class:`InputFileError`.
+    """
+    if not data.strip():
+        raise InputFileError(path, "the file is empty")
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise InputFileError(path, f"{kind}, not a text export", position="line 1")
+    text: str | None = None
+    encoding = ""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            raise InputFileError(
+                path, "binary data (NUL byte), not a text export", position=f"line {line}"
+            )
+        if data.startswith(codecs.BOM_UTF8):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise InputFileError(
+                    path,
+                    f"starts with a UTF-8 byte-order mark but byte {exc.start} is not UTF-8 "
+                    "(mixed encodings?); re-save the file as UTF-8",
+                    position=f"line {line}",
+                ) from None
+        for candidate in ("utf-8", "cp1252", "latin-1"):
+            try:
+                text = data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            encoding = candidate
+            break
+    assert text is not None  # latin-1 decodes any byte string
+    if encoding == "utf-8" and text.startswith("\ufeff"):
+        encoding = "utf-8-sig"
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    controls = _CONTROL.findall(text)
+    if len(controls) > max(3, _MAX_CONTROL_SHARE * len(text)):
+        first = _CONTROL.search(text)
+        line = text.count("\n", 0, first.start() if first else 0) + 1
+        raise InputFileError(
+            path,
+            f"binary data ({len(controls)} control characters), not a text export",
+            position=f"line {line}",
+        )
+    if not text.strip():
+        raise InputFileError(path, "the file is empty")
+    return text, encoding
+
+
+def line_at(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def match_lines(pattern: re.Pattern[str], text: str) -> list[int]:
+    """1-based line numbers of every match, counted incrementally (linear in the text)."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
+
+
+def record_position(number: int, line: int) -> str:
+    """The position string used in error messages: ``record 7 (line 123)``."""
+    return f"record {number} (line {line})"
+
+
+def first(*values: object) -> str:
+    """The first value that is not empty after stripping, as a string."""
+    for value in values:
+        if value is None:
+            continue
+        text = str(value).strip()
+        if text:
+            return text
+    return ""
+
+
+def join_pages(start: str, end: str = "", article_number: str = "") -> str:
+    """``start-end`` (or the single page); the article number stands in when there are no pages."""
+    start, end = start.strip(), end.strip()
+    if start and "-" not in start and end and end != start:
+        return f"{start}-{end}"
+    if start:
+        return re.sub(r"\s*-+\s*", "-", start)
+    if end:
+        return end
+    return article_number.strip()
+
+
+_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+
+
+def normalise_issns(values: Iterable[str]) -> str:
+    """All ISSNs found in the values as ``NNNN-NNNN``, unique, joined with ``"; "``.
+
+    Handles ``20964129 (ISSN)``, ``1573-3602 1050-5350`` and
+    ``1999-7777(Electronic),0222-6666(Print)``; a value without an ISSN pattern is kept as is.
+    """
+    found: list[str] = []
+    leftovers: list[str] = []
+    for value in values:
+        matches = [f"{a}-{b.upper()}" for a, b in _ISSN.findall(value or "")]
+        if matches:
+            found.extend(m for m in matches if m not in found)
+        elif value and value.strip():
+            leftovers.append(value.strip())
+    return "; ".join(found) if found else "; ".join(leftovers)
+
+
+def split_values(value: str, separators: str = ";") -> list[str]:
+    """Split a delimited cell on any of ``separators``, dropping empty parts."""
+    if not value:
+        return []
+    pattern = "|".join(re.escape(s) for s in separators)
+    return [part.strip() for part in re.split(pattern, value) if part.strip()]
+
+
+def is_missing(value: object) -> bool:
+    """True for empty cells and the ``NA`` placeholders some exporters (and R) write."""
+    return value is None or str(value).strip() in {"", "NA", "N/A", "NaN", "null", "None"}

@@ -1,0 +1,222 @@
+"""Helpers shared by the JSON search clients (Europe PMC, OpenAlex, Crossref).
+
+The three services page with an opaque cursor, so one loop (:func:`page_through`) handles the
+record cap, progress reports and the end-of-results signal; each client only says how to fetch
+one page and where its next cursor is. A search whose pages run out before the total the service
+reported raises :class:`IncompleteResultsError`, which carries the partial outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from livingreview.errors import IncompleteSearchError, SearchError
+from livingreview.http import Response
+from livingreview.records import Record
+from livingreview.sources.base import Progress, SearchOutcome
+
+log = logging.getLogger("livingreview.search")
+
+# Statuses whose JSON bodies the clients read themselves to report the service's own message.
+ERROR_STATUSES = frozenset({200, 400, 401, 403, 404})
+
+
+class IncompleteResultsError(IncompleteSearchError):
+    """The pages ran out before the reported total; ``outcome`` holds what was retrieved."""
+
+    def __init__(self, message: str, outcome: SearchOutcome) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+
+
+# -- JSON bodies -----------------------------------------------------------------------------
+
+
+def parse_json(response: Response, service: str) -> Any:
+    """The decoded JSON body, or a :class:`SearchError` quoting the start of the body."""
+    try:
+        return json.loads(response.body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        snippet = response.text.strip().replace("\n", " ")[:200]
+        raise SearchError(
+            f"{service}: HTTP {response.status} response is not valid JSON ({exc}): {snippet!r}"
+        ) from None
+
+
+def not_json(response: Response) -> str | None:
+    """``transient`` callback: a 200 body that is not JSON (e.g. truncated) is retried."""
+    try:
+        json.loads(response.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return "HTTP 200 body is not valid JSON"
+    return None
+
+
+# -- field helpers ---------------------------------------------------------------------------
+
+
+def text(value: object) -> str:
+    """A scalar as text; ``None`` and containers become ''."""
+    if value is None or isinstance(value, dict | list | bool):
+        return ""
+    return str(value).strip()
+
+
+def first(value: object) -> str:
+    """The first non-empty string of a list (Crossref's ``title: [...]``), or the value itself."""
+    if isinstance(value, list):
+        return next((text(item) for item in value if text(item)), "")
+    return text(value)
+
+
+def dig(data: object, *keys: str) -> Any:
+    """``data[k1][k2]...`` through nested dicts; ``None`` as soon as a level is missing."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def as_list(value: object) -> list[Any]:
+    """A list as given, a single value wrapped, ``None`` as []."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Non-empty values, first occurrence kept, order preserved."""
+    seen: set[str] = set()
+    result = []
+    for value in values:
+        value = text(value)
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            result.append(value)
+    return result
+
+
+def page_range(first_page: object, last_page: object) -> str:
+    """``959-975`` from first and last page; one page when they are equal or one is missing."""
+    start, end = text(first_page), text(last_page)
+    if start and end and start != end:
+        return f"{start}-{end}"
+    return start or end
+
+
+# -- languages -------------------------------------------------------------------------------
+
+# ISO 639-1 -> the MARC/ISO 639-2/B codes used by MEDLINE and Europe PMC ("fre", not "fra").
+_ISO1_TO_2 = {
+    "ar": "ara", "cs": "cze", "da": "dan", "de": "ger", "el": "gre", "en": "eng", "es": "spa",
+    "fa": "per", "fi": "fin", "fr": "fre", "he": "heb", "hu": "hun", "it": "ita", "ja": "jpn",
+    "ko": "kor", "nl": "dut", "no": "nor", "pl": "pol", "pt": "por", "ro": "rum", "ru": "rus",
+    "sv": "swe", "tr": "tur", "uk": "ukr", "zh": "chi",
+}
+_ISO2_TO_1 = {three: two for two, three in _ISO1_TO_2.items()} | {
+    "ces": "cs", "deu": "de", "ell": "el", "fas": "fa", "fra": "fr", "nld": "nl", "ron": "ro",
+    "zho": "zh",
+}
+_NAMES = {
+    "arabic": "ar", "chinese": "zh", "czech": "cs", "danish": "da", "dutch": "nl",
+    "english": "en", "finnish": "fi", "french": "fr", "german": "de", "greek": "el",
+    "hebrew": "he", "hungarian": "hu", "italian": "it", "japanese": "ja", "korean": "ko",
+    "norwegian": "no", "persian": "fa", "polish": "pl", "portuguese": "pt", "romanian": "ro",
+    "russian": "ru", "spanish": "es", "swedish": "sv", "turkish": "tr", "ukrainian": "uk",
+}
+
+
+def iso639_1(language: str) -> str:
+    """Two-letter code (OpenAlex) from ``en``, ``eng``/``fra``/``fre`` or ``English``."""
+    key = language.strip().casefold()
+    return _NAMES.get(key) or _ISO2_TO_1.get(key) or key
+
+
+def iso639_2(language: str) -> str:
+    """Three-letter MEDLINE code (Europe PMC) from ``en``, ``eng`` or ``English``."""
+    key = language.strip().casefold()
+    two = _NAMES.get(key) or _ISO2_TO_1.get(key) or key
+    return _ISO1_TO_2.get(two, key)
+
+
+# -- paging ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page as a client read it: ``next_cursor`` None means the service signalled the end."""
+
+    records: list[Record]
+    total: int
+    next_cursor: str | None
+
+
+@dataclass
+class Paged:
+    """All pages of one search."""
+
+    records: list[Record]
+    total: int
+    pages: int
+    capped: bool  # stopped by max_records, not by the end of the results
+
+
+def page_through(
+    service: str,
+    fetch: Callable[[str, int], Page],
+    *,
+    page_size: int,
+    max_records: int,
+    progress: Progress,
+    first_cursor: str = "*",
+) -> Paged:
+    """Fetch pages until the service signals the end, a page is empty, or the cap is reached.
+
+    ``fetch(cursor, size)`` requests one page; the size shrinks on the last page of a capped
+    search so no more records are fetched than kept. The reported total is the first page's.
+    """
+    records: list[Record] = []
+    cursor = first_cursor
+    total = -1
+    pages = 0
+    while True:
+        size = page_size if max_records <= 0 else min(page_size, max_records - len(records))
+        page = fetch(cursor, size)
+        pages += 1
+        if total < 0:
+            total = page.total
+        elif page.total != total:
+            log.info("%s: reported total changed from %d to %d while paging",
+                     service, total, page.total)
+        keep = page.records if max_records <= 0 else page.records[: max_records - len(records)]
+        records.extend(keep)
+        progress(len(records), total)
+        if max_records > 0 and len(records) >= max_records:
+            return Paged(records, total, pages, capped=len(records) < total)
+        if not page.records or page.next_cursor is None:
+            return Paged(records, total, pages, capped=False)
+        if len(records) > total + page_size:
+            log.warning("%s: paging went a page beyond the reported total %d; stopping",
+                        service, total)
+            return Paged(records, total, pages, capped=False)
+        cursor = page.next_cursor
+
+
+def check_complete(service: str, outcome: SearchOutcome, paged: Paged) -> SearchOutcome:
+    """Return the outcome, or raise :class:`IncompleteResultsError` if pages ran out early.
+
+    A search stopped by ``max_records`` is returned as is: the cap was asked for, and the
+    caller compares ``retrieved`` with ``reported_total`` itself.
+    """
+    if paged.capped or outcome.retrieved >= outcome.reported_total:
+        return outcome
+    raise IncompleteResultsError(
+        f"{service}: the service reported {outcome.reported_total} records but its pages ended "
+        f"after {outcome.retrieved} ({paged.pages} page(s)); the search is incomplete",
+        outcome,
+    )

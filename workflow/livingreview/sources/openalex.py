@@ -1,0 +1,203 @@
+"""OpenAlex works search: ``GET works?search=...&filter=...&per_page=100&cursor=*``.
+
+Limits become OpenAlex filters ANDed with ``sources.<name>.filter``: the date range becomes
+``from_publication_date``/``to_publication_date`` (``date_field: created`` gives
+``from_created_date``...), languages ``language:en|fr``, types ``type:article|review``.
+An API key is required since 2026-02-13; it travels as the ``api_key`` parameter, which the
+HTTP layer sends but never archives. Paging ends when ``meta.next_cursor`` is null or a page
+has no results.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from livingreview.errors import SearchError
+from livingreview.http import HttpClient, Response
+from livingreview.records import Record, normalise_doi, normalise_pmid
+from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
+from livingreview.sources.common import (
+    ERROR_STATUSES,
+    Page,
+    as_list,
+    check_complete,
+    dig,
+    first,
+    iso639_1,
+    not_json,
+    page_range,
+    page_through,
+    parse_json,
+    text,
+    unique,
+)
+
+SERVICE = "OpenAlex"
+MAX_PER_PAGE = 100
+MAX_MESSAGE = 600  # OpenAlex's invalid-filter message lists ~200 field names
+
+_PARTICLES = frozenset(
+    {"da", "das", "de", "del", "della", "der", "des", "di", "do", "dos", "du", "el", "la", "le",
+     "ten", "ter", "van", "von", "zu", "bin", "ibn", "al"}
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def family_first(name: str) -> str:
+    """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``.
+
+    Single words and names that already hold a comma are returned unchanged. A name of a
+    group written in several words cannot be told apart and is turned around like a person's.
+    """
+    name = " ".join(name.split())
+    tokens = name.split(" ")
+    if "," in name or len(tokens) < 2:
+        return name
+    suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
+        start -= 1
+    result = f"{' '.join(tokens[start:])}, {' '.join(tokens[:start])}"
+    return f"{result}, {suffix}" if suffix else result
+
+
+def rebuild_abstract(index: object) -> str:
+    """The abstract text from ``abstract_inverted_index`` (``{word: [positions]}``)."""
+    if not isinstance(index, dict):
+        return ""
+    placed = sorted(
+        (int(position), str(word))
+        for word, positions in index.items()
+        for position in as_list(positions)
+        if isinstance(position, int)
+    )
+    return " ".join(word for _, word in placed)
+
+
+def _pmcid(value: object) -> str:
+    """``PMC5815332`` from OpenAlex's ``https://www.ncbi.nlm.nih.gov/pmc/articles/5815332``."""
+    match = re.search(r"(?:PMC)?(\d+)/?$", text(value), flags=re.IGNORECASE)
+    return f"PMC{match.group(1)}" if match else ""
+
+
+def map_work(work: dict[str, Any]) -> Record:
+    """One OpenAlex work object as a Record."""
+    ids = work.get("ids") or {}
+    location = work.get("primary_location") or {}
+    source = location.get("source") or {}
+    biblio = work.get("biblio") or {}
+    ident = text(work.get("id")) or text(ids.get("openalex"))
+    terms: list[Any] = []
+    for key in ("keywords", "concepts", "topics"):
+        terms = [dig(t, "display_name") for t in as_list(work.get(key))]
+        if any(terms):
+            break
+    authors = [
+        family_first(text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")))
+        for a in as_list(work.get("authorships"))
+    ]
+    return Record(
+        source_id=ident.rsplit("/", 1)[-1],
+        pmid=normalise_pmid(ids.get("pmid")),
+        pmcid=_pmcid(ids.get("pmcid")),
+        doi=normalise_doi(work.get("doi") or ids.get("doi")),
+        title=text(work.get("title")) or text(work.get("display_name")),
+        abstract=rebuild_abstract(work.get("abstract_inverted_index")),
+        authors=[a for a in authors if a],
+        year=text(work.get("publication_year")),
+        journal=text(source.get("display_name")) or text(location.get("raw_source_name")),
+        volume=text(biblio.get("volume")),
+        issue=text(biblio.get("issue")),
+        pages=page_range(biblio.get("first_page"), biblio.get("last_page")),
+        issn=text(source.get("issn_l")) or first(source.get("issn")),
+        publication_types=unique([text(work.get("type"))]),
+        keywords=unique(terms),
+        language=text(work.get("language")),
+        url=ident,
+    )
+
+
+def build_filter(spec: SearchSpec) -> str:
+    """``sources.<name>.filter`` plus the date, language and type limits, comma-joined (AND)."""
+    parts = [p.strip() for p in text(spec.options.get("filter")).split(",") if p.strip()]
+    field = (spec.date_field or "publication").lower().removeprefix("from_").removesuffix("_date")
+    if spec.date_from:
+        parts.append(f"from_{field}_date:{spec.date_from}")
+    if spec.date_to:
+        parts.append(f"to_{field}_date:{spec.date_to}")
+    if spec.languages:
+        parts.append("language:" + "|".join(iso639_1(lang) for lang in spec.languages))
+    if spec.publication_types:
+        parts.append("type:" + "|".join(spec.publication_types))
+    return ",".join(parts)
+
+
+def raise_for_error(response: Response, http: HttpClient) -> None:
+    """Turn an OpenAlex error body into a :class:`SearchError` carrying its message."""
+    if response.status == 200:
+        return
+    try:
+        body = parse_json(response, SERVICE)
+    except SearchError:
+        body = {"message": response.text.strip()}
+    if not isinstance(body, dict):
+        body = {"message": str(body)}
+    said = ": ".join(text(body.get(k)) for k in ("error", "message") if text(body.get(k)))
+    if len(said) > MAX_MESSAGE:
+        said = said[:MAX_MESSAGE] + " ..."
+    if response.status == 401:
+        sent = bool(http.settings.secret_params.get(CLIENT.api_key_param))
+        problem = "the API key was rejected" if sent else "no API key was sent"
+        raise SearchError(
+            f"{SERVICE}: {problem} (HTTP 401: {said}); OpenAlex requires a valid API key: set "
+            "the environment variable named by sources.<name>.api_key_env (e.g. OPENALEX_API_KEY)"
+        )
+    raise SearchError(f"{SERVICE} rejected the request (HTTP {response.status}): {said}")
+
+
+class OpenAlexClient:
+    """Searches OpenAlex works with ``search=`` and/or ``filter=``, cursor paging."""
+
+    kind = "openalex"
+    default_base_url = "https://api.openalex.org/"
+    default_min_interval = 0.1
+    api_key_param = "api_key"
+    email_param = ""
+
+    def search(self, http: HttpClient, spec: SearchSpec, progress: Progress) -> SearchOutcome:
+        """Run the search over all pages and return every work retrieved."""
+        query = spec.query.strip()
+        filters = build_filter(spec)
+        if not query and not filters:
+            raise SearchError(f"{spec.name}: the OpenAlex search has neither a query nor a filter")
+        base = {k: v for k, v in (("search", query), ("filter", filters)) if v}
+        per_page = min(spec.batch_size or MAX_PER_PAGE, MAX_PER_PAGE)
+
+        def fetch(cursor: str, size: int) -> Page:
+            params = {**base, "per_page": size, "cursor": cursor}
+            response = http.get("works", params, transient=not_json, accept_status=ERROR_STATUSES)
+            raise_for_error(response, http)
+            body = parse_json(response, SERVICE)
+            meta = body.get("meta") if isinstance(body, dict) else None
+            if not isinstance(meta, dict) or "count" not in meta:
+                raise SearchError(f"{SERVICE}: response has no meta.count")
+            return Page(
+                records=[map_work(w) for w in as_list(body.get("results")) if isinstance(w, dict)],
+                total=int(meta["count"]),
+                next_cursor=text(meta.get("next_cursor")) or None,
+            )
+
+        paged = page_through(SERVICE, fetch, page_size=per_page,
+                             max_records=spec.max_records, progress=progress)
+        outcome = SearchOutcome(
+            records=paged.records,
+            reported_total=paged.total,
+            query_sent="&".join(f"{k}={v}" for k, v in base.items()),
+            endpoint="works",
+            details={**base, "per_page": per_page, "pages": paged.pages},
+        )
+        return check_complete(SERVICE, outcome, paged)
+
+
+CLIENT = OpenAlexClient()
