@@ -106,7 +106,9 @@ class ReplayServer:
 
             def _serve(self, method: str) -> None:
                 parts = urlsplit(self.path)
-                params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+                params = {
+                    k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()
+                }
                 if method == "POST":
                     length = int(self.headers.get("Content-Length") or 0)
                     form = self.rfile.read(length).decode("utf-8")

@@ -36,7 +36,11 @@ def test_shipped_config_is_valid_and_gets_defaults() -> None:
     assert config["paths"] == {"human_input": "human", "outputs": "outputs"}
     assert config["sources"]["medline"]["enabled"] is True
     assert config["imports"]["wos"]["format"] == "auto"
-    assert [level["label"] for level in config["nexus"]["levels"]] == ["Level 1", "Level 2", "Level 3"]
+    assert [level["label"] for level in config["nexus"]["levels"]] == [
+        "Level 1",
+        "Level 2",
+        "Level 3",
+    ]
 
 
 def test_demo_overrides_merge_into_the_shipped_protocol() -> None:
@@ -82,7 +86,9 @@ def test_replay_needs_a_directory(shipped: dict) -> None:
         validate_config(deep_merge(shipped, {"search": {"mode": "replay"}}))
 
 
-@pytest.mark.parametrize("bad", ["../outside.ris", "/etc/passwd", "exports/../../x.ris", "C:\\x.ris"])
+@pytest.mark.parametrize(
+    "bad", ["../outside.ris", "/etc/passwd", "exports/../../x.ris", "C:\\x.ris"]
+)
 def test_import_paths_cannot_escape_the_human_input_folder(shipped: dict, bad: str) -> None:
     shipped["imports"]["wos"]["files"] = [bad]
     with pytest.raises(ConfigError, match=r"imports\.wos\.files\[0\]"):
@@ -102,7 +108,10 @@ def test_cli_rejects_a_typo_in_under_a_second(shipped: dict, tmp_path: Path) -> 
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "livingreview.cli", "check-config", "--configfile", str(path)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     assert result.returncode == 2
@@ -117,7 +126,10 @@ def test_snakemake_rejects_a_typo_with_the_key_named(shipped: dict, tmp_path: Pa
     path = write(tmp_path, shipped)
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "-n", "--configfile", str(path)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode != 0
     assert "config key 'review.titel': unknown key 'titel' (did you mean 'title'?)" in result.stderr

@@ -5,6 +5,7 @@ Every test talks to a real local HTTP server on 127.0.0.1 serving recorded paylo
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -28,16 +29,20 @@ class Sleeps(list):
 
 
 def client(server: ReplayServer, tmp_path: Path | None = None, **kw: object) -> HttpClient:
-    settings = ServiceSettings(name="svc", base_url=server.url + "/api/", min_interval=0,
-                               max_tries=kw.pop("max_tries", 4))  # type: ignore[arg-type]
+    settings = ServiceSettings(
+        name="svc", base_url=server.url + "/api/", min_interval=0, max_tries=kw.pop("max_tries", 4)
+    )  # type: ignore[arg-type]
     settings.secret_params.update(kw.pop("secrets", {}))  # type: ignore[arg-type]
     return HttpClient(settings, sleep=kw.pop("sleep", Sleeps()), **kw)  # type: ignore[arg-type]
 
 
-def test_429_storm_honours_retry_after_then_succeeds(replay_server: ReplayServer, sources_dir: Path) -> None:
+def test_429_storm_honours_retry_after_then_succeeds(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
     esearch = sources_dir / "pubmed/esearch/esearch2.xml"
     replay_server.add(
-        "GET", "/api/esearch.fcgi",
+        "GET",
+        "/api/esearch.fcgi",
         Answer(RATE_LIMIT_BODY, status=429, headers={"Retry-After": "3"}, times=2),
         Answer.file(esearch),
     )
@@ -53,8 +58,9 @@ def test_429_storm_honours_retry_after_then_succeeds(replay_server: ReplayServer
 
 
 def test_5xx_backoff_grows_exponentially_with_jitter(replay_server: ReplayServer) -> None:
-    replay_server.add("GET", "/api/x", Answer(b"<html>WWW Error 500</html>", status=502, times=3),
-                      Answer(b"{}"))
+    replay_server.add(
+        "GET", "/api/x", Answer(b"<html>WWW Error 500</html>", status=502, times=3), Answer(b"{}")
+    )
     sleeps = Sleeps()
     client(replay_server, sleep=sleeps, max_tries=5).get("x")
     assert len(sleeps) == 3
@@ -63,7 +69,9 @@ def test_5xx_backoff_grows_exponentially_with_jitter(replay_server: ReplayServer
         assert 0.5 * ceiling <= delay <= ceiling
 
 
-def test_exhausted_retries_name_the_service_and_problem(replay_server: ReplayServer, tmp_path: Path) -> None:
+def test_exhausted_retries_name_the_service_and_problem(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
     replay_server.add("GET", "/api/x", Answer(b"busy", status=503))
     archive = RawArchive(tmp_path / "raw")
     archive.reset()
@@ -89,11 +97,20 @@ def test_dropped_connection_is_retried(replay_server: ReplayServer) -> None:
     assert len(replay_server.requests()) == 2
 
 
-def test_in_band_transient_errors_are_retried(replay_server: ReplayServer, sources_dir: Path) -> None:
-    failed = b"<eSearchResult><ERROR>Search Backend failed: Database is not supported: pubmed</ERROR></eSearchResult>"
+def test_in_band_transient_errors_are_retried(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    failed = (
+        b"<eSearchResult><ERROR>Search Backend failed: Database is not supported: pubmed"
+        b"</ERROR></eSearchResult>"
+    )
     good = sources_dir / "pubmed/esearch/esearch1.xml"
-    replay_server.add("GET", "/api/esearch.fcgi", Answer(failed, content_type="text/xml", times=1),
-                      Answer.file(good))
+    replay_server.add(
+        "GET",
+        "/api/esearch.fcgi",
+        Answer(failed, content_type="text/xml", times=1),
+        Answer.file(good),
+    )
 
     def transient(response: Response) -> str | None:
         return "backend failed" if b"Search Backend failed" in response.body else None
@@ -102,12 +119,16 @@ def test_in_band_transient_errors_are_retried(replay_server: ReplayServer, sourc
     assert response.body == good.read_bytes()
 
 
-def test_secrets_are_sent_but_never_archived(replay_server: ReplayServer, sources_dir: Path, tmp_path: Path) -> None:
+def test_secrets_are_sent_but_never_archived(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
     page = sources_dir / "openalex/openalex_works_filter_ids_cursor_star.json"
     replay_server.add("GET", "/api/works", Answer.file(page))
     archive = RawArchive(tmp_path / "raw")
     archive.reset()
-    http = client(replay_server, archive=archive, secrets={"api_key": "SECRET-KEY-123", "mailto": "me@x.org"})
+    http = client(
+        replay_server, archive=archive, secrets={"api_key": "SECRET-KEY-123", "mailto": "me@x.org"}
+    )
     http.get("works", {"cursor": "*", "per_page": "100"})
     sent = replay_server.requests("/api/works")[0].params
     assert sent["api_key"] == "SECRET-KEY-123" and sent["mailto"] == "me@x.org"
@@ -122,8 +143,10 @@ def test_secrets_are_sent_but_never_archived(replay_server: ReplayServer, source
 def test_replay_answers_from_the_archive_and_refuses_unknown_requests(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
-    pages = [sources_dir / "openalex/openalex_keypaper_results_page_1.json",
-             sources_dir / "openalex/openalex_keypaper_results_page_2.json"]
+    pages = [
+        sources_dir / "openalex/openalex_keypaper_results_page_1.json",
+        sources_dir / "openalex/openalex_keypaper_results_page_2.json",
+    ]
     replay_server.add("GET", "/api/works", Answer.file(pages[0], times=1), Answer.file(pages[1]))
     archive = RawArchive(tmp_path / "raw")
     archive.reset()
@@ -154,7 +177,9 @@ def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path:
     lock = threading.Lock()
 
     def worker() -> None:
-        settings = ServiceSettings(name="svc", base_url=replay_server.url + "/api/", min_interval=0.1)
+        settings = ServiceSettings(
+            name="svc", base_url=replay_server.url + "/api/", min_interval=0.1
+        )
         http = HttpClient(settings, state_dir=tmp_path / "pace")
         for _ in range(3):
             http.get("x")
@@ -167,7 +192,7 @@ def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path:
     for thread in threads:
         thread.join()
     arrivals.sort()
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert len(arrivals) == 6
     assert min(gaps) >= 0.08, gaps
 

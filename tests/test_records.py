@@ -42,21 +42,29 @@ def test_normalise_doi(raw: str, doi: str) -> None:
 def test_identifier_and_year_normalisers() -> None:
     assert normalise_pmid("https://pubmed.ncbi.nlm.nih.gov/39924298") == "39924298"
     assert normalise_pmid("PMID: 39924298") == "39924298"
-    assert normalise_pmcid("https://www.ncbi.nlm.nih.gov/pmc/articles/pmc13000526/") == "PMC13000526"
+    assert (
+        normalise_pmcid("https://www.ncbi.nlm.nih.gov/pmc/articles/pmc13000526/") == "PMC13000526"
+    )
     assert normalise_year("2019 Jan-Feb") == "2019"
     assert normalise_year("Y1 2022/11/05/") == "2022"
     assert normalise_year("n.d.") == ""
 
 
 def test_strip_markup_keeps_words_apart_at_block_tags() -> None:
-    assert strip_markup("<i>Blood Relationship\"</i> of <sup>14</sup>C") == 'Blood Relationship" of 14C'
-    assert strip_markup("<h4>Background</h4>Digital <b>alliance</b>") == "Background Digital alliance"
+    assert (
+        strip_markup('<i>Blood Relationship"</i> of <sup>14</sup>C') == 'Blood Relationship" of 14C'
+    )
+    assert (
+        strip_markup("<h4>Background</h4>Digital <b>alliance</b>") == "Background Digital alliance"
+    )
     assert strip_markup("<jats:p>Chatbots &amp; apps</jats:p>") == "Chatbots & apps"
     assert strip_markup("a\u00a0b\n  c") == "a b c"
 
 
 def test_assign_ids_are_stable_and_unique() -> None:
-    paper = Record(title="Digital <i>alliance</i>", year="2020", authors=["Doe, J"], doi="DOI:10.1234/X")
+    paper = Record(
+        title="Digital <i>alliance</i>", year="2020", authors=["Doe, J"], doi="DOI:10.1234/X"
+    )
     first = assign_ids("wos", [paper, paper])
     again = assign_ids("wos", [paper])
     assert first[0].record_id == again[0].record_id
@@ -68,10 +76,18 @@ def test_assign_ids_are_stable_and_unique() -> None:
 
 
 def test_record_file_round_trips_in_canonical_order(tmp_path: Path) -> None:
-    records = assign_ids("s", [
-        Record(source_id="2", title="B, with comma", authors=["Doe, J", "Roe, R"], keywords=["a", "b"]),
-        Record(source_id="1", title='Quote " and\nnewline'),
-    ])
+    records = assign_ids(
+        "s",
+        [
+            Record(
+                source_id="2",
+                title="B, with comma",
+                authors=["Doe, J", "Roe, R"],
+                keywords=["a", "b"],
+            ),
+            Record(source_id="1", title='Quote " and\nnewline'),
+        ],
+    )
     path = tmp_path / "records.csv"
     assert write_records(path, records) == 2
     text = path.read_text(encoding="utf-8")
@@ -86,5 +102,7 @@ def test_record_file_round_trips_in_canonical_order(tmp_path: Path) -> None:
 def test_reading_a_non_record_file_names_the_missing_columns(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("id,title\n1,x\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"other\.csv, row 1: not a record file: missing column"):
+    with pytest.raises(
+        InputFileError, match=r"other\.csv, row 1: not a record file: missing column"
+    ):
         read_records(path)

@@ -78,7 +78,8 @@ def member98_pages(server: ReplayServer, sources_dir: Path) -> str:
     cursor = next_cursor(sources_dir / PAGE_1)
     assert cursor == next_cursor(sources_dir / PAGE_2)  # Crossref keeps one cursor per scroll
     server.add(
-        "GET", "/works",
+        "GET",
+        "/works",
         Answer.file(sources_dir / PAGE_1, match=lambda p: p.get("cursor") == "*"),
         Answer.file(sources_dir / PAGE_2, times=1),
         Answer(empty_page(sources_dir / PAGE_2)),
@@ -91,18 +92,31 @@ def test_jats_abstract_work_maps_every_field(sources_dir: Path) -> None:
     record = assign_ids("crossref", [crossref.map_item(message)])[0]
     assert record.record_id == "crossref:10.2196/22081"
     assert (record.doi, record.source_id) == ("10.2196/22081", "10.2196/22081")
-    assert record.title == ("Investigating Patients’ Intention to Continue Using Teleconsultation "
-                            "to Anticipate Postcrisis Momentum: Survey Study")
+    assert record.title == (
+        "Investigating Patients’ Intention to Continue Using Teleconsultation "
+        "to Anticipate Postcrisis Momentum: Survey Study"
+    )
     assert record.abstract.startswith("Background The COVID-19 crisis has drastically changed")
     assert "<jats:" not in record.abstract and "Objective This study aims" in record.abstract
     assert record.abstract.endswith("for exceptional situations can be achieved.")
-    assert record.authors == ["Grenier Ouimet, Antoine", "Wagner, Gerit", "Raymond, Louis",
-                              "Pare, Guy"]
+    assert record.authors == [
+        "Grenier Ouimet, Antoine",
+        "Wagner, Gerit",
+        "Raymond, Louis",
+        "Pare, Guy",
+    ]
     assert (record.year, record.journal, record.volume, record.issue, record.pages) == (
-        "2020", "Journal of Medical Internet Research", "22", "11", "e22081"
+        "2020",
+        "Journal of Medical Internet Research",
+        "22",
+        "11",
+        "e22081",
     )
     assert (record.issn, record.publication_types, record.keywords, record.language) == (
-        "1438-8871", ["journal-article"], ["Health Informatics"], "en"
+        "1438-8871",
+        ["journal-article"],
+        ["Health Informatics"],
+        "en",
     )
     assert record.url == "http://dx.doi.org/10.2196/22081"
     assert record.pmid == ""  # Crossref holds no PMIDs
@@ -115,7 +129,9 @@ def test_search_items_map_dates_and_authors(sources_dir: Path) -> None:
     by_doi = {r.doi: r for r in records}
     chapter = by_doi["10.1007/978-1-4842-6700-4_5"]
     assert (chapter.title, chapter.year, chapter.authors) == (
-        "Adding Additional Widget Sizes", "2020", ["Lynch, Stewart"]
+        "Adding Additional Widget Sizes",
+        "2020",
+        ["Lynch, Stewart"],
     )
     assert chapter.journal == "Introducing WidgetKit for iOS"
     # issued is [[null]]: the year falls back to the deposit date Crossref holds (created)
@@ -123,7 +139,10 @@ def test_search_items_map_dates_and_authors(sources_dir: Path) -> None:
     assert by_doi["10.1007/978-1-4302-0197-7_9"].authors == []
     article = by_doi["10.1117/1.jei.28.6.063006"]
     assert (article.volume, article.issue, article.pages, article.issn) == (
-        "28", "06", "1", "1017-9909"
+        "28",
+        "06",
+        "1",
+        "1017-9909",
     )
     assert article.authors == ["Qi, Lin", "Wang, Tiezhu"]
     posted = assign_ids("c", [by_doi["10.59350/7mtwq-q3661"]])[0]
@@ -137,10 +156,12 @@ def test_cursor_paging_until_an_empty_page(
     archive = RawArchive(tmp_path / "raw")
     archive.reset()
     progress = Progress()
-    with pytest.raises(IncompleteSearchError, match="reported 138567 records but its pages ended "
-                       "after 10") as err:
-        crossref.CLIENT.search(make_http(replay_server.url + "/", archive=archive),
-                               spec(batch_size=5), progress)
+    with pytest.raises(
+        IncompleteSearchError, match="reported 138567 records but its pages ended after 10"
+    ) as err:
+        crossref.CLIENT.search(
+            make_http(replay_server.url + "/", archive=archive), spec(batch_size=5), progress
+        )
     assert isinstance(err.value, IncompleteResultsError)
     outcome = err.value.outcome
     assert [r.doi for r in outcome.records][:2] == ["10.4061/2010/505436", "10.1155/2016/1353212"]
@@ -167,8 +188,9 @@ def test_a_short_page_below_the_total_is_incomplete(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
     replay_server.add("GET", "/works", Answer.file(sources_dir / CURSOR_STAR))
-    with pytest.raises(IncompleteSearchError, match="reported 454 records but its pages ended "
-                       "after 20"):
+    with pytest.raises(
+        IncompleteSearchError, match="reported 454 records but its pages ended after 20"
+    ):
         crossref.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
 
 
@@ -176,12 +198,19 @@ def test_limits_become_filters_and_query_field_is_chosen(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
     replay_server.add("GET", "/works", Answer(with_total(sources_dir / CURSOR_STAR, 20)))
-    search = spec(date_from="2010-01-01", date_to="2024-10-31", languages=["en"],
-                  publication_types=["journal-article", "review"], batch_size=5000,
-                  options={"filter": "has-abstract:true", "query_field": "query"})
+    search = spec(
+        date_from="2010-01-01",
+        date_to="2024-10-31",
+        languages=["en"],
+        publication_types=["journal-article", "review"],
+        batch_size=5000,
+        options={"filter": "has-abstract:true", "query_field": "query"},
+    )
     outcome = crossref.CLIENT.search(make_http(replay_server.url + "/"), search, Progress())
-    expected = ("has-abstract:true,from-pub-date:2010-01-01,until-pub-date:2024-10-31,"
-                "type:journal-article,type:review")
+    expected = (
+        "has-abstract:true,from-pub-date:2010-01-01,until-pub-date:2024-10-31,"
+        "type:journal-article,type:review"
+    )
     sent = replay_server.requests()[0].params
     assert sent["filter"] == expected and sent["query"] == "widget" and sent["rows"] == "1000"
     assert "query.bibliographic" not in sent
@@ -198,8 +227,11 @@ def test_404_invalid_cursor_carries_crossref_message(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
     replay_server.add("GET", "/works", Answer.file(sources_dir / BAD_CURSOR, status=404))
-    with pytest.raises(SearchError, match=r"HTTP 404\): cursor-invalid: Cursor specified but it "
-                       r"is invalid \(value 'thing'\)"):
+    with pytest.raises(
+        SearchError,
+        match=r"HTTP 404\): cursor-invalid: Cursor specified but it "
+        r"is invalid \(value 'thing'\)",
+    ):
         crossref.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
     assert len(replay_server.requests()) == 1
 
@@ -212,7 +244,8 @@ def test_404_plain_text(replay_server: ReplayServer, sources_dir: Path) -> None:
 
 def test_503_then_success_is_retried(replay_server: ReplayServer, sources_dir: Path) -> None:
     replay_server.add(
-        "GET", "/works",
+        "GET",
+        "/works",
         Answer(b"Service Unavailable", status=503, content_type="text/plain", times=2),
         Answer(with_total(sources_dir / CURSOR_STAR, 20)),
     )
@@ -231,8 +264,9 @@ def test_replay_reproduces_the_live_records(
     archive = RawArchive(tmp_path / "raw")
     archive.reset()
     search = spec(batch_size=5, max_records=10)
-    live = crossref.CLIENT.search(make_http(replay_server.url + "/", archive=archive), search,
-                                  Progress())
+    live = crossref.CLIENT.search(
+        make_http(replay_server.url + "/", archive=archive), search, Progress()
+    )
     assert live.retrieved == 10 and len(archive.entries()) == 2
     offline = make_http("http://127.0.0.1:9/", replay=RawArchive(tmp_path / "raw"))
     replayed = crossref.CLIENT.search(offline, search, Progress())

@@ -72,12 +72,19 @@ def test_core_records_map_every_field(sources_dir: Path) -> None:
     first = records[0]
     assert first.record_id == "europepmc:MED:39709209"
     assert (first.source_id, first.pmid, first.doi) == (
-        "MED:39709209", "39709209", "10.1016/s0140-6736(24)02600-x"
+        "MED:39709209",
+        "39709209",
+        "10.1016/s0140-6736(24)02600-x",
     )
     assert first.title.startswith("Abscopal response in a patient with fibrolamellar")
     assert first.authors == ["Schoenfeld, Jonathan D", "Haas-Kogan, Daphne A", "O'Neill, Allison F"]
     assert (first.year, first.journal, first.volume, first.issue, first.pages, first.issn) == (
-        "2025", "Lancet (London, England)", "404", "10471", "2603-2604", "0140-6736"
+        "2025",
+        "Lancet (London, England)",
+        "404",
+        "10471",
+        "2603-2604",
+        "0140-6736",
     )
     assert first.publication_types == ["Journal Article"]
     assert first.language == "eng"
@@ -116,21 +123,28 @@ def test_pages_until_next_cursor_is_absent_and_reports_the_shortfall(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
     replay_server.add(
-        "GET", "/search",
+        "GET",
+        "/search",
         Answer.file(sources_dir / CORE, match=cursor_is("*")),
         Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_2)),
     )
     progress = Progress()
-    with pytest.raises(IncompleteSearchError, match="reported 5059039 records but its pages ended "
-                       "after 25") as err:
+    with pytest.raises(
+        IncompleteSearchError, match="reported 5059039 records but its pages ended after 25"
+    ) as err:
         europepmc.CLIENT.search(make_http(replay_server.url + "/"), spec(), progress)
     assert isinstance(err.value, IncompleteResultsError)
     assert err.value.outcome.retrieved == 25
     assert err.value.outcome.reported_total == 5059039
     sent = [r.params for r in replay_server.requests("/search")]
     assert [p["cursorMark"] for p in sent] == ["*", CURSOR_2]
-    assert all(p["pageSize"] == "1000" and p["resultType"] == "core" and p["format"] == "json"
-               and p["query"] == "cancer" for p in sent)
+    assert all(
+        p["pageSize"] == "1000"
+        and p["resultType"] == "core"
+        and p["format"] == "json"
+        and p["query"] == "cancer"
+        for p in sent
+    )
     assert progress == [(25, 5059039), (25, 5059039)]
 
 
@@ -138,7 +152,8 @@ def test_a_complete_search_ends_on_the_page_without_next_cursor(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
     replay_server.add(
-        "GET", "/search",
+        "GET",
+        "/search",
         Answer(with_hit_count(sources_dir / CORE, 25), match=cursor_is("*")),
         Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_2)),
     )
@@ -154,7 +169,8 @@ def test_a_complete_search_ends_on_the_page_without_next_cursor(
 def test_an_echoed_cursor_ends_paging(replay_server: ReplayServer, sources_dir: Path) -> None:
     # The lite page answers cursor CURSOR_2 with nextCursorMark CURSOR_2 again: the end.
     replay_server.add(
-        "GET", "/search",
+        "GET",
+        "/search",
         Answer(with_hit_count(sources_dir / CORE, 50), match=cursor_is("*")),
         Answer.file(sources_dir / LITE, match=cursor_is(CURSOR_2)),
     )
@@ -174,11 +190,17 @@ def test_zero_hits(replay_server: ReplayServer, sources_dir: Path) -> None:
 
 def test_limits_are_folded_into_the_query(replay_server: ReplayServer, sources_dir: Path) -> None:
     replay_server.add("GET", "/search", Answer.file(sources_dir / NO_RESULTS))
-    search = spec(date_from="2010-01-01", date_to="2024-10-31", languages=["eng", "fr"],
-                  publication_types=["review"])
+    search = spec(
+        date_from="2010-01-01",
+        date_to="2024-10-31",
+        languages=["eng", "fr"],
+        publication_types=["review"],
+    )
     outcome = europepmc.CLIENT.search(make_http(replay_server.url + "/"), search, Progress())
-    expected = ('(cancer) AND (FIRST_PDATE:[2010-01-01 TO 2024-10-31]) AND '
-                '(LANG:"eng" OR LANG:"fre") AND (PUB_TYPE:"review")')
+    expected = (
+        "(cancer) AND (FIRST_PDATE:[2010-01-01 TO 2024-10-31]) AND "
+        '(LANG:"eng" OR LANG:"fre") AND (PUB_TYPE:"review")'
+    )
     assert outcome.query_sent == expected
     assert replay_server.requests()[0].params["query"] == expected
     open_ended = europepmc.build_query(spec(date_to="2024-10-31", date_field="CREATION_DATE"))
@@ -189,7 +211,8 @@ def test_max_records_caps_and_shrinks_the_last_page(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
     replay_server.add(
-        "GET", "/search",
+        "GET",
+        "/search",
         Answer.file(sources_dir / CORE, match=cursor_is("*")),
         Answer.file(sources_dir / LITE, match=cursor_is(CURSOR_2)),
     )
@@ -218,9 +241,9 @@ def test_long_queries_go_through_search_post(
 
 def test_503_then_success_is_retried(replay_server: ReplayServer, sources_dir: Path) -> None:
     replay_server.add(
-        "GET", "/search",
-        Answer(b"<html>Service Unavailable</html>", status=503, content_type="text/html",
-               times=1),
+        "GET",
+        "/search",
+        Answer(b"<html>Service Unavailable</html>", status=503, content_type="text/html", times=1),
         Answer(b'{"version": "6.9", "hitCount": 0, "res', times=1),  # truncated JSON
         Answer.file(sources_dir / NO_RESULTS),
     )
@@ -243,7 +266,8 @@ def test_replay_reproduces_the_live_records(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
     replay_server.add(
-        "GET", "/search",
+        "GET",
+        "/search",
         Answer(with_hit_count(sources_dir / CORE, 25), match=cursor_is("*")),
         Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_2)),
     )

@@ -63,7 +63,8 @@ def cursor_is(value: str) -> Callable[[dict[str, str]], bool]:
 
 def keypaper_pages(server: ReplayServer, sources_dir: Path) -> None:
     server.add(
-        "GET", "/works",
+        "GET",
+        "/works",
         Answer.file(sources_dir / KEY_PAGE_1, match=cursor_is("*")),
         Answer.file(sources_dir / KEY_PAGE_2, match=cursor_is(KEY_CURSOR)),
     )
@@ -74,7 +75,10 @@ def test_works_map_every_field(sources_dir: Path) -> None:
     aria, oa = assign_ids("openalex", [openalex.map_work(w) for w in body["results"]])
     assert aria.record_id == "openalex:W2755950973"
     assert (aria.doi, aria.year, aria.journal, aria.issn) == (
-        "10.1016/j.joi.2017.08.007", "2017", "Journal of Informetrics", "1751-1577"
+        "10.1016/j.joi.2017.08.007",
+        "2017",
+        "Journal of Informetrics",
+        "1751-1577",
     )
     assert aria.title == "bibliometrix : An R-tool for comprehensive science mapping analysis"
     assert aria.authors == ["Aria, Massimo", "Cuccurullo, Corrado"]
@@ -88,8 +92,12 @@ def test_works_map_every_field(sources_dir: Path) -> None:
     assert oa.authors[3] == "Alperín, Juan Pablo" and oa.authors[7] == "West, Jevin D."
     assert len(oa.authors) == 9
     assert oa.pages == "e4375"  # first_page == last_page
-    assert oa.keywords == ["Scholarly Communication", "Web of science", "Open Science",
-                           "Citation analysis"]
+    assert oa.keywords == [
+        "Scholarly Communication",
+        "Web of science",
+        "Open Science",
+        "Citation analysis",
+    ]
 
 
 def test_abstract_is_rebuilt_from_the_inverted_index(sources_dir: Path) -> None:
@@ -133,7 +141,8 @@ def test_cursor_paging_until_exhausted_sends_the_key_but_never_archives_it(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
     replay_server.add(
-        "GET", "/works",
+        "GET",
+        "/works",
         Answer.file(sources_dir / IDS_PAGE, match=cursor_is("*")),
         Answer.file(sources_dir / EXHAUSTED, match=cursor_is(IDS_CURSOR)),
     )
@@ -167,12 +176,19 @@ def test_keypaper_page_1_then_page_2(replay_server: ReplayServer, sources_dir: P
 
 def test_limits_become_filters(replay_server: ReplayServer, sources_dir: Path) -> None:
     keypaper_pages(replay_server, sources_dir)
-    search = spec(date_from="2010-01-01", date_to="2024-10-31", languages=["eng", "fr"],
-                  publication_types=["article", "review"], batch_size=500,
-                  options={"filter": "has_abstract:true"})
+    search = spec(
+        date_from="2010-01-01",
+        date_to="2024-10-31",
+        languages=["eng", "fr"],
+        publication_types=["article", "review"],
+        batch_size=500,
+        options={"filter": "has_abstract:true"},
+    )
     outcome = openalex.CLIENT.search(make_http(replay_server.url + "/"), search, Progress())
-    expected = ("has_abstract:true,from_publication_date:2010-01-01,"
-                "to_publication_date:2024-10-31,language:en|fr,type:article|review")
+    expected = (
+        "has_abstract:true,from_publication_date:2010-01-01,"
+        "to_publication_date:2024-10-31,language:en|fr,type:article|review"
+    )
     first = replay_server.requests()[0].params
     assert first["filter"] == expected and first["per_page"] == "100"  # capped at 100
     assert outcome.query_sent == f"search=bibliometrix&filter={expected}"
@@ -190,8 +206,11 @@ def test_pages_ending_before_the_count_raise_incomplete(
         openalex.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
     assert isinstance(err.value, IncompleteResultsError)
     (record,) = err.value.outcome.records
-    assert (record.source_id, record.doi, record.pmid) == ("W2162348455", "10.1038/35002501",
-                                                           "10706275")
+    assert (record.source_id, record.doi, record.pmid) == (
+        "W2162348455",
+        "10.1038/35002501",
+        "10706275",
+    )
 
 
 def test_max_records_stops_early(replay_server: ReplayServer, sources_dir: Path) -> None:
@@ -205,16 +224,23 @@ def test_max_records_stops_early(replay_server: ReplayServer, sources_dir: Path)
 
 def test_400_carries_openalex_message(replay_server: ReplayServer, sources_dir: Path) -> None:
     replay_server.add("GET", "/works", Answer.file(sources_dir / BAD_FILTER, status=400))
-    with pytest.raises(SearchError, match=r"HTTP 400\): Invalid query parameters error.: "
-                       r"DOESNTEXIST is not a valid field") as err:
-        openalex.CLIENT.search(make_http(replay_server.url + "/"),
-                               spec(options={"filter": "DOESNTEXIST:1"}), Progress())
+    with pytest.raises(
+        SearchError,
+        match=r"HTTP 400\): Invalid query parameters error.: "
+        r"DOESNTEXIST is not a valid field",
+    ) as err:
+        openalex.CLIENT.search(
+            make_http(replay_server.url + "/"),
+            spec(options={"filter": "DOESNTEXIST:1"}),
+            Progress(),
+        )
     assert len(str(err.value)) < 800  # the list of ~200 valid fields is cut short
     assert len(replay_server.requests()) == 1  # not retried
 
 
-@pytest.mark.parametrize(("key", "problem"), [(API_KEY, "the API key was rejected"),
-                                              ("", "no API key was sent")])
+@pytest.mark.parametrize(
+    ("key", "problem"), [(API_KEY, "the API key was rejected"), ("", "no API key was sent")]
+)
 def test_401_says_the_key_is_missing_or_invalid(
     replay_server: ReplayServer, sources_dir: Path, key: str, problem: str
 ) -> None:
@@ -226,8 +252,9 @@ def test_401_says_the_key_is_missing_or_invalid(
 
 
 def test_503_then_success_is_retried(replay_server: ReplayServer, sources_dir: Path) -> None:
-    replay_server.add("GET", "/works", Answer(b"upstream busy", status=503, times=1,
-                                              headers={"Retry-After": "2"}))
+    replay_server.add(
+        "GET", "/works", Answer(b"upstream busy", status=503, times=1, headers={"Retry-After": "2"})
+    )
     keypaper_pages(replay_server, sources_dir)
     sleeps = Sleeps()
     outcome = openalex.CLIENT.search(

@@ -79,7 +79,9 @@ class RawArchive:
             "sha256": hashlib.sha256(response.body).hexdigest(),
         }
         self._entries.append(entry)
-        lines = "".join(json.dumps(e, sort_keys=True, ensure_ascii=False) + "\n" for e in self._entries)
+        lines = "".join(
+            json.dumps(e, sort_keys=True, ensure_ascii=False) + "\n" for e in self._entries
+        )
         atomic_write_text(self.directory / INDEX, lines)
         return name
 
@@ -96,7 +98,9 @@ class RawArchive:
         except FileNotFoundError:
             raise InputFileError(path, "raw-response archive has no meta.json") from None
         except json.JSONDecodeError as exc:
-            raise InputFileError(path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}") from None
+            raise InputFileError(
+                path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}"
+            ) from None
 
     def entries(self) -> list[dict[str, Any]]:
         """The index, in the order the responses were received."""
@@ -110,7 +114,9 @@ class RawArchive:
             try:
                 entries.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise InputFileError(path, f"invalid JSON ({exc.msg})", position=f"line {number}") from None
+                raise InputFileError(
+                    path, f"invalid JSON ({exc.msg})", position=f"line {number}"
+                ) from None
         return entries
 
     def take(self, key: str) -> Response | None:
@@ -120,7 +126,9 @@ class RawArchive:
         if self._queues is None:
             self._queues = defaultdict(deque)
             for entry in self.entries():
-                self._queues[request_key(entry["method"], entry["path"], entry["params"])].append(entry)
+                self._queues[request_key(entry["method"], entry["path"], entry["params"])].append(
+                    entry
+                )
         queue = self._queues.get(key)
         if not queue:
             return None

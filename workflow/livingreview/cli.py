@@ -50,7 +50,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     out = Path(args.out_dir) if args.out_dir else _outputs(config) / "search" / args.source
     state = _outputs(config) / ".pacing"
     manifest = run_search(config, args.source, out, state_dir=state)
-    print(f"{args.source}: {manifest['retrieved']} of {manifest['reported_total']} records -> {out}")
+    print(
+        f"{args.source}: {manifest['retrieved']} of {manifest['reported_total']} records -> {out}"
+    )
     return 0
 
 
@@ -72,8 +74,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     records: list[Record] = []
     for file in args.files:
         result = import_file(file, source=args.source, fmt=args.format)
-        print(f"{file}: {len(result.records)} records ({result.format}, {result.encoding})",
-              file=sys.stderr)
+        print(
+            f"{file}: {len(result.records)} records ({result.format}, {result.encoding})",
+            file=sys.stderr,
+        )
         records.extend(result.records)
     count = write_records(args.out, assign_ids(args.source, records))
     print(f"{count} records -> {args.out}")
@@ -95,7 +99,9 @@ def cmd_summarise(args: argparse.Namespace) -> int:
         config["review"]["title"],
         bool(config["review"].get("demo")),
     )
-    print(f"{count} records identified from {len(names)} sources -> {search_dir / 'identified.csv'}")
+    print(
+        f"{count} records identified from {len(names)} sources -> {search_dir / 'identified.csv'}"
+    )
     return 0
 
 
@@ -130,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--configfile", nargs="+", default=DEFAULT_CONFIG, metavar="FILE",
+        "--configfile",
+        nargs="+",
+        default=DEFAULT_CONFIG,
+        metavar="FILE",
         help="protocol file(s), later ones override earlier ones (default: config/config.yaml)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -147,8 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE", help="export files (standalone mode)")
     p.add_argument("--out", help="record file to write (standalone mode)")
     p.add_argument("--source", default="import", help="source name for record ids (standalone)")
-    p.add_argument("--format", default="auto",
-                   choices=["auto", "ris", "nbib", "bibtex", "wos", "csv", "pop_json"])
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "ris", "nbib", "bibtex", "wos", "csv", "pop_json"],
+    )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")
     p.add_argument("--out-dir", help="output folder for --name (default: <outputs>/search/NAME)")
     p.set_defaults(func=cmd_import)
@@ -160,8 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_where)
 
     p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
-    p.add_argument("--facts", default="../shared/data/dta/records.csv",
-                   help="CSV of real bibliographic facts")
+    p.add_argument(
+        "--facts", default="../shared/data/dta/records.csv", help="CSV of real bibliographic facts"
+    )
     p.add_argument("--out", default="demo", help="demo folder to (re)write")
     p.set_defaults(func=cmd_build_demo)
     return parser

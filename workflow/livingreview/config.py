@@ -36,7 +36,7 @@ def load_schema() -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge ``override`` into a copy of ``base`` (mappings recursively, everything else replaced)."""
+    """Merge ``override`` into a copy of ``base``: mappings recursively, other values replaced."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
@@ -148,12 +148,18 @@ def validate_config(config: dict[str, Any], origin: str = "config") -> dict[str,
 def _check_semantics(config: dict[str, Any], origin: str) -> None:
     search = config["search"]
     if search["mode"] == "replay" and not search.get("replay_dir"):
-        raise ConfigError(f"{origin}: config key 'search.replay_dir': required when search.mode is 'replay'")
+        raise ConfigError(
+            f"{origin}: config key 'search.replay_dir': required when search.mode is 'replay'"
+        )
     ranges = [("search.date_range", search.get("date_range"))]
-    ranges += [(f"sources.{n}.date_range", s.get("date_range")) for n, s in config["sources"].items()]
+    ranges += [
+        (f"sources.{n}.date_range", s.get("date_range")) for n, s in config["sources"].items()
+    ]
     for key, value in ranges:
         if value and value.get("from") and value.get("to") and value["from"] > value["to"]:
-            raise ConfigError(f"{origin}: config key '{key}': 'from' {value['from']} is after 'to' {value['to']}")
+            raise ConfigError(
+                f"{origin}: config key '{key}': 'from' {value['from']} is after 'to' {value['to']}"
+            )
     if not any(s["enabled"] for s in config["sources"].values()) and not any(
         i["enabled"] for i in config["imports"].values()
     ):
@@ -161,7 +167,9 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
     overlap = set(config["sources"]) & set(config["imports"])
     if overlap:
         name = sorted(overlap)[0]
-        raise ConfigError(f"{origin}: config key 'imports.{name}': name already used by sources.{name}")
+        raise ConfigError(
+            f"{origin}: config key 'imports.{name}': name already used by sources.{name}"
+        )
     for name, spec in config["imports"].items():
         for index, file in enumerate(spec["files"]):
             if not is_safe_relative(file):
@@ -174,7 +182,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
 def is_safe_relative(path: str) -> bool:
     """True for a relative path that cannot climb out of the folder it is resolved in."""
     pure = PurePosixPath(path.replace("\\", "/"))
-    return not pure.is_absolute() and ".." not in pure.parts and not (path[1:2] == ":")
+    return not pure.is_absolute() and ".." not in pure.parts and path[1:2] != ":"
 
 
 def enabled_sources(config: Mapping[str, Any]) -> list[str]:

@@ -203,7 +203,12 @@ class HttpClient:
             delay = self._backoff(attempt, response)
             log.warning(
                 "%s %s: %s; retry %d/%d in %.1fs",
-                self.settings.name, path, last_problem, attempt, self.settings.max_tries - 1, delay,
+                self.settings.name,
+                path,
+                last_problem,
+                attempt,
+                self.settings.max_tries - 1,
+                delay,
             )
             self.sleep(delay)
         raise HTTPError(
@@ -219,12 +224,16 @@ class HttpClient:
         self.requests_sent += 1
         if method == "GET":
             raw = self.session.get(
-                url, params=params, headers=self.settings.secret_headers,
+                url,
+                params=params,
+                headers=self.settings.secret_headers,
                 timeout=self.settings.timeout,
             )
         else:
             raw = self.session.post(
-                url, data=params, headers=self.settings.secret_headers,
+                url,
+                data=params,
+                headers=self.settings.secret_headers,
                 timeout=self.settings.timeout,
             )
         keep = {"retry-after", "x-ratelimit-limit", "x-rate-limit-limit", "x-rate-limit-interval"}

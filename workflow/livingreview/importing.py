@@ -22,7 +22,9 @@ def import_paths(config: Mapping[str, Any], name: str) -> list[Path]:
         spec = config["imports"][name]
     except KeyError:
         known = ", ".join(config["imports"]) or "none"
-        raise ConfigError(f"config key 'imports.{name}': no such import (configured: {known})") from None
+        raise ConfigError(
+            f"config key 'imports.{name}': no such import (configured: {known})"
+        ) from None
     base = Path(config["paths"]["human_input"])
     return [base / file for file in spec["files"]]
 

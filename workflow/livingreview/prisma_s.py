@@ -14,8 +14,16 @@ from livingreview.fileio import atomic_write_text
 from livingreview.records import Record, read_records, write_records
 
 SUMMARY_COLUMNS = (
-    "source", "kind", "database", "platform", "date_searched", "query", "limits",
-    "reported_total", "retrieved", "complete",
+    "source",
+    "kind",
+    "database",
+    "platform",
+    "date_searched",
+    "query",
+    "limits",
+    "reported_total",
+    "retrieved",
+    "complete",
 )
 
 
@@ -26,7 +34,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputFileError(path, "search manifest not found; run the search first") from None
     except json.JSONDecodeError as exc:
-        raise InputFileError(path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}") from None
+        raise InputFileError(
+            path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}"
+        ) from None
 
 
 def _limits(manifest: dict[str, Any]) -> str:
@@ -73,8 +83,15 @@ def render_markdown(rows: list[dict[str, str]], title: str, demo: bool) -> str:
     header = ["Source", "Database", "Platform", "Searched", "Limits", "Reported", "Retrieved"]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
-        cells = [r["source"], r["database"], r["platform"], r["date_searched"], r["limits"],
-                 r["reported_total"], r["retrieved"]]
+        cells = [
+            r["source"],
+            r["database"],
+            r["platform"],
+            r["date_searched"],
+            r["limits"],
+            r["reported_total"],
+            r["retrieved"],
+        ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     total = sum(int(r["retrieved"] or 0) for r in rows)
     lines += ["", f"Records identified in total: **{total}**", "", "## Exact queries", ""]

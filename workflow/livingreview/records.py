@@ -93,8 +93,32 @@ COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 
 _TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s[^<>]*)?/?>")
 _INLINE_TAGS = frozenset(
-    "i b u em strong sup sub sc span italic bold underline small tt a font inline-formula mml:math "
-    "jats:italic jats:bold jats:sup jats:sub jats:sc jats:underline".split()
+    [
+        "i",
+        "b",
+        "u",
+        "em",
+        "strong",
+        "sup",
+        "sub",
+        "sc",
+        "span",
+        "italic",
+        "bold",
+        "underline",
+        "small",
+        "tt",
+        "a",
+        "font",
+        "inline-formula",
+        "mml:math",
+        "jats:italic",
+        "jats:bold",
+        "jats:sup",
+        "jats:sub",
+        "jats:sc",
+        "jats:underline",
+    ]
 )
 _SPACES = re.compile(r"\s+")
 

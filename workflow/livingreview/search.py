@@ -36,7 +36,9 @@ def build_spec(config: Mapping[str, Any], name: str) -> SearchSpec:
         source = config["sources"][name]
     except KeyError:
         known = ", ".join(config["sources"]) or "none"
-        raise ConfigError(f"config key 'sources.{name}': no such source (configured: {known})") from None
+        raise ConfigError(
+            f"config key 'sources.{name}': no such source (configured: {known})"
+        ) from None
     search = config.get("search", {})
     dates = source.get("date_range") or search.get("date_range") or {}
     options = {k: source[k] for k in ("filter", "query_field") if k in source}
@@ -147,7 +149,9 @@ def run_search(
         "reported_total": outcome.reported_total,
         "retrieved": outcome.retrieved,
         "complete": outcome.retrieved >= outcome.reported_total,
-        "raw_responses": len(archive.entries()) if (archive.directory / "index.jsonl").exists() else 0,
+        "raw_responses": len(archive.entries())
+        if (archive.directory / "index.jsonl").exists()
+        else 0,
         "software_version": __version__,
         "recorded_with": recorded_with,
         "details": outcome.details,

@@ -23,15 +23,21 @@ def web_of_science_ris(papers: list[Paper]) -> bytes:
         tags.append(("TI", paper.title))
         if paper.journal:
             tags.append(("T2", paper.journal.upper()))
-        for tag, value in (("PY", paper.year), ("VL", paper.volume), ("IS", paper.issue),
-                           ("SP", paper.first_page), ("EP", paper.last_page), ("DO", paper.doi)):
+        for tag, value in (
+            ("PY", paper.year),
+            ("VL", paper.volume),
+            ("IS", paper.issue),
+            ("SP", paper.first_page),
+            ("EP", paper.last_page),
+            ("DO", paper.doi),
+        ):
             if value:
                 tags.append((tag, value))
         if paper.pmid:
             tags.append(("C7", f"PMID {paper.pmid}"))
         tags.append(("AN", f"WOS:000{paper.digits('wos', 12)}"))
         tags.append(("ER", ""))
-        lines += _ris_lines(tags) + [""]
+        lines += [*_ris_lines(tags), ""]
     lines.append("EF")
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -54,22 +60,51 @@ def psycnet_ris(papers: list[Paper]) -> bytes:
         if paper.journal:
             tags.append(("JF", paper.journal))
         tags += [("A1", f"{s}, {'. '.join(i)}." if i else s) for s, i in paper.authors]
-        for tag, value in (("VL", paper.volume), ("IS", paper.issue), ("SP", paper.first_page),
-                           ("EP", paper.last_page), ("Y1", paper.year)):
+        for tag, value in (
+            ("VL", paper.volume),
+            ("IS", paper.issue),
+            ("SP", paper.first_page),
+            ("EP", paper.last_page),
+            ("Y1", paper.year),
+        ):
             if value:
                 tags.append((tag, value))
         if paper.doi and paper.draw("psycinfo-doi") < 75:
             tags += [("M3", f"doi:{paper.doi}"), ("DO", paper.doi)]
         tags.append(("ER", ""))
-        lines += _ris_lines(tags) + [""]
+        lines += [*_ris_lines(tags), ""]
     text = "\r\n".join(lines).rstrip("\r\n")  # PsycNET ends with a bare "ER  -"
     return text.encode("utf-8")
 
 
-POP_COLUMNS = ("Cites", "Authors", "Title", "Year", "Source", "Publisher", "ArticleURL", "CitesURL",
-               "GSRank", "QueryDate", "Type", "DOI", "ISSN", "CitationURL", "Volume", "Issue",
-               "StartPage", "EndPage", "ECC", "CitesPerYear", "CitesPerAuthor", "AuthorCount",
-               "Age", "Abstract", "FullTextURL", "RelatedURL")
+POP_COLUMNS = (
+    "Cites",
+    "Authors",
+    "Title",
+    "Year",
+    "Source",
+    "Publisher",
+    "ArticleURL",
+    "CitesURL",
+    "GSRank",
+    "QueryDate",
+    "Type",
+    "DOI",
+    "ISSN",
+    "CitationURL",
+    "Volume",
+    "Issue",
+    "StartPage",
+    "EndPage",
+    "ECC",
+    "CitesPerYear",
+    "CitesPerAuthor",
+    "AuthorCount",
+    "Age",
+    "Abstract",
+    "FullTextURL",
+    "RelatedURL",
+)
 
 
 def google_scholar_pop_csv(papers: list[Paper], query_date: str) -> bytes:

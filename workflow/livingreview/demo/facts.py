@@ -9,8 +9,19 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 
-REQUIRED = ("record_id", "pmid", "doi", "title", "authors", "year", "journal", "volume", "issue",
-            "pages", "publication_type")
+REQUIRED = (
+    "record_id",
+    "pmid",
+    "doi",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "publication_type",
+)
 
 
 @dataclass(frozen=True)
@@ -107,8 +118,9 @@ def allocate(papers: list[Paper]) -> dict[str, list[Paper]]:
         "medline": [p for p in papers if p.pmid and in_window(p) and p.year_int],
         "europepmc": [p for p in papers if p.pmid and in_window(p) and p.draw("epmc") < 85],
         "openalex": [p for p in papers if p.doi and in_window(p) and p.draw("openalex") < 80],
-        "wos": [p for p in papers if (p.doi or p.journal) and p.year_int >= 2010
-                and p.draw("wos") < 55],
+        "wos": [
+            p for p in papers if (p.doi or p.journal) and p.year_int >= 2010 and p.draw("wos") < 55
+        ],
         "psycinfo": [p for p in papers if p.journal and in_window(p) and p.draw("psycinfo") < 45],
         "google_scholar": [p for p in papers if not (p.pmid or p.doi) or p.draw("gs") < 35],
     }

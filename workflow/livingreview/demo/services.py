@@ -102,8 +102,10 @@ def pubmed_service(papers: list[Paper]) -> Service:
                 _text(id_list, "Id", paper.pmid)
             ET.SubElement(root, "TranslationSet")
             _text(root, "QueryTranslation", params.get("term", ""))
-            doctype = ('<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
-                       '"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">')
+            doctype = (
+                '<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+                '"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">'
+            )
             return 200, XML, _xml(root, doctype)
         if path.endswith("efetch.fcgi"):
             if params.get("id"):
@@ -113,8 +115,10 @@ def pubmed_service(papers: list[Paper]) -> Service:
             root = ET.Element("PubmedArticleSet")
             for paper in chosen:
                 root.append(pubmed_article(paper))
-            doctype = ('<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
-                       '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">')
+            doctype = (
+                '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+                '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">'
+            )
             return 200, XML, _xml(root, doctype)
         return 404, "text/plain", b"Not found"
 
@@ -184,8 +188,13 @@ def europepmc_service(papers: list[Paper]) -> Service:
 
 
 # -- OpenAlex -------------------------------------------------------------------------------
-OPENALEX_TYPES = {"review": "review", "preprint": "preprint", "book chapter": "book-chapter",
-                  "thesis": "dissertation", "editorial": "editorial"}
+OPENALEX_TYPES = {
+    "review": "review",
+    "preprint": "preprint",
+    "book chapter": "book-chapter",
+    "thesis": "dissertation",
+    "editorial": "editorial",
+}
 
 
 def openalex_work(paper: Paper) -> dict[str, object]:

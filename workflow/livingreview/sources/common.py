@@ -113,21 +113,68 @@ def page_range(first_page: object, last_page: object) -> str:
 
 # ISO 639-1 -> the MARC/ISO 639-2/B codes used by MEDLINE and Europe PMC ("fre", not "fra").
 _ISO1_TO_2 = {
-    "ar": "ara", "cs": "cze", "da": "dan", "de": "ger", "el": "gre", "en": "eng", "es": "spa",
-    "fa": "per", "fi": "fin", "fr": "fre", "he": "heb", "hu": "hun", "it": "ita", "ja": "jpn",
-    "ko": "kor", "nl": "dut", "no": "nor", "pl": "pol", "pt": "por", "ro": "rum", "ru": "rus",
-    "sv": "swe", "tr": "tur", "uk": "ukr", "zh": "chi",
+    "ar": "ara",
+    "cs": "cze",
+    "da": "dan",
+    "de": "ger",
+    "el": "gre",
+    "en": "eng",
+    "es": "spa",
+    "fa": "per",
+    "fi": "fin",
+    "fr": "fre",
+    "he": "heb",
+    "hu": "hun",
+    "it": "ita",
+    "ja": "jpn",
+    "ko": "kor",
+    "nl": "dut",
+    "no": "nor",
+    "pl": "pol",
+    "pt": "por",
+    "ro": "rum",
+    "ru": "rus",
+    "sv": "swe",
+    "tr": "tur",
+    "uk": "ukr",
+    "zh": "chi",
 }
 _ISO2_TO_1 = {three: two for two, three in _ISO1_TO_2.items()} | {
-    "ces": "cs", "deu": "de", "ell": "el", "fas": "fa", "fra": "fr", "nld": "nl", "ron": "ro",
+    "ces": "cs",
+    "deu": "de",
+    "ell": "el",
+    "fas": "fa",
+    "fra": "fr",
+    "nld": "nl",
+    "ron": "ro",
     "zho": "zh",
 }
 _NAMES = {
-    "arabic": "ar", "chinese": "zh", "czech": "cs", "danish": "da", "dutch": "nl",
-    "english": "en", "finnish": "fi", "french": "fr", "german": "de", "greek": "el",
-    "hebrew": "he", "hungarian": "hu", "italian": "it", "japanese": "ja", "korean": "ko",
-    "norwegian": "no", "persian": "fa", "polish": "pl", "portuguese": "pt", "romanian": "ro",
-    "russian": "ru", "spanish": "es", "swedish": "sv", "turkish": "tr", "ukrainian": "uk",
+    "arabic": "ar",
+    "chinese": "zh",
+    "czech": "cs",
+    "danish": "da",
+    "dutch": "nl",
+    "english": "en",
+    "finnish": "fi",
+    "french": "fr",
+    "german": "de",
+    "greek": "el",
+    "hebrew": "he",
+    "hungarian": "hu",
+    "italian": "it",
+    "japanese": "ja",
+    "korean": "ko",
+    "norwegian": "no",
+    "persian": "fa",
+    "polish": "pl",
+    "portuguese": "pt",
+    "romanian": "ro",
+    "russian": "ru",
+    "spanish": "es",
+    "swedish": "sv",
+    "turkish": "tr",
+    "ukrainian": "uk",
 }
 
 
@@ -191,8 +238,9 @@ def page_through(
         if total < 0:
             total = page.total
         elif page.total != total:
-            log.info("%s: reported total changed from %d to %d while paging",
-                     service, total, page.total)
+            log.info(
+                "%s: reported total changed from %d to %d while paging", service, total, page.total
+            )
         keep = page.records if max_records <= 0 else page.records[: max_records - len(records)]
         records.extend(keep)
         progress(len(records), total)
@@ -201,8 +249,9 @@ def page_through(
         if not page.records or page.next_cursor is None:
             return Paged(records, total, pages, capped=False)
         if len(records) > total + page_size:
-            log.warning("%s: paging went a page beyond the reported total %d; stopping",
-                        service, total)
+            log.warning(
+                "%s: paging went a page beyond the reported total %d; stopping", service, total
+            )
             return Paged(records, total, pages, capped=False)
         cursor = page.next_cursor
 

@@ -67,8 +67,11 @@ def map_item(item: dict[str, Any]) -> Record:
         doi=doi,
         title=first(item.get("title")),
         abstract=text(item.get("abstract")),
-        authors=[name for name in (_author(a) for a in as_list(item.get("author"))
-                                   if isinstance(a, dict)) if name],
+        authors=[
+            name
+            for name in (_author(a) for a in as_list(item.get("author")) if isinstance(a, dict))
+            if name
+        ],
         year=_year(item),
         journal=first(item.get("container-title")),
         volume=text(item.get("volume")),
@@ -146,8 +149,11 @@ class CrossrefClient:
         details: dict[str, Any] = {**base, "rows": rows}
         if spec.languages:
             details["limits_not_applied"] = {"languages": list(spec.languages)}
-            log.warning("%s: Crossref cannot limit by language; %s not applied",
-                        spec.name, ", ".join(spec.languages))
+            log.warning(
+                "%s: Crossref cannot limit by language; %s not applied",
+                spec.name,
+                ", ".join(spec.languages),
+            )
 
         def fetch(cursor: str, size: int) -> Page:
             params = {**base, "rows": size, "cursor": cursor}
@@ -165,8 +171,9 @@ class CrossrefClient:
                 next_cursor=following if following and len(items) >= size else None,
             )
 
-        paged = page_through(SERVICE, fetch, page_size=rows,
-                             max_records=spec.max_records, progress=progress)
+        paged = page_through(
+            SERVICE, fetch, page_size=rows, max_records=spec.max_records, progress=progress
+        )
         details["pages"] = paged.pages
         outcome = SearchOutcome(
             records=paged.records,

@@ -143,14 +143,20 @@ class EuropePMCClient:
         page_size = min(spec.batch_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
         def fetch(cursor: str, size: int) -> Page:
-            params = {"query": query, "format": "json", "resultType": "core",
-                      "pageSize": size, "cursorMark": cursor}
+            params = {
+                "query": query,
+                "format": "json",
+                "resultType": "core",
+                "pageSize": size,
+                "cursorMark": cursor,
+            }
             send = http.post if endpoint == "searchPOST" else http.get
             response = send(endpoint, params, transient=not_json)
             return parse_page(parse_json(response, SERVICE), cursor)
 
-        paged = page_through(SERVICE, fetch, page_size=page_size,
-                             max_records=spec.max_records, progress=progress)
+        paged = page_through(
+            SERVICE, fetch, page_size=page_size, max_records=spec.max_records, progress=progress
+        )
         outcome = SearchOutcome(
             records=paged.records,
             reported_total=paged.total,

@@ -38,8 +38,30 @@ MAX_PER_PAGE = 100
 MAX_MESSAGE = 600  # OpenAlex's invalid-filter message lists ~200 field names
 
 _PARTICLES = frozenset(
-    {"da", "das", "de", "del", "della", "der", "des", "di", "do", "dos", "du", "el", "la", "le",
-     "ten", "ter", "van", "von", "zu", "bin", "ibn", "al"}
+    {
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "van",
+        "von",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+    }
 )
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
@@ -188,8 +210,9 @@ class OpenAlexClient:
                 next_cursor=text(meta.get("next_cursor")) or None,
             )
 
-        paged = page_through(SERVICE, fetch, page_size=per_page,
-                             max_records=spec.max_records, progress=progress)
+        paged = page_through(
+            SERVICE, fetch, page_size=per_page, max_records=spec.max_records, progress=progress
+        )
         outcome = SearchOutcome(
             records=paged.records,
             reported_total=paged.total,
