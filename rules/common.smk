@@ -1,6 +1,8 @@
 # Shared helpers for the rules: which searches and imports the protocol enables.
 
 import json
+import shlex
+import sys
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
@@ -8,6 +10,9 @@ from livingreview.config import enabled_imports, enabled_sources
 SOURCES = enabled_sources(config)
 IMPORTS = enabled_imports(config)
 ALL_SOURCES = SOURCES + IMPORTS
+
+# The CLI of the package installed beside this Snakemake (works without an activated venv).
+CLI = f"{shlex.quote(sys.executable)} -m livingreview"
 
 
 def source_spec(wildcards):

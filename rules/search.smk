@@ -14,13 +14,14 @@ rule search_api:
         spec=source_spec,
         version=__version__,
         protocol=PROTOCOL,
+        cli=CLI,
     log:
         f"{OUT}/logs/search/{{source}}.log",
     resources:
         api=1,
     retries: 0
     shell:
-        "livingreview search {wildcards.source} --configfile {params.protocol} 2> {log}"
+        "{params.cli} search {wildcards.source} --configfile {params.protocol} 2> {log}"
 
 
 rule import_export:
@@ -35,10 +36,11 @@ rule import_export:
         spec=source_spec,
         version=__version__,
         protocol=PROTOCOL,
+        cli=CLI,
     log:
         f"{OUT}/logs/import/{{source}}.log",
     shell:
-        "livingreview import --name {wildcards.source} --configfile {params.protocol} 2> {log}"
+        "{params.cli} import --name {wildcards.source} --configfile {params.protocol} 2> {log}"
 
 
 rule search_summary:
@@ -52,7 +54,8 @@ rule search_summary:
     params:
         version=__version__,
         protocol=PROTOCOL,
+        cli=CLI,
     log:
         f"{OUT}/logs/search/summary.log",
     shell:
-        "livingreview summarise --configfile {params.protocol} 2> {log}"
+        "{params.cli} summarise --configfile {params.protocol} 2> {log}"

@@ -215,7 +215,7 @@ def write_resolved_protocol(config: dict[str, Any]) -> str:
 
     resolved = validate_config(config)
     path = Path(resolved["paths"]["outputs"]) / "protocol.json"
-    text = dump_json(resolved)
+    text = dump_json(resolved, sort_keys=False)  # keeps the protocol's source order
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
     return str(path)

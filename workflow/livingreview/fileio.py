@@ -29,9 +29,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def dump_json(data: Any) -> str:
-    """Deterministic JSON text: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def dump_json(data: Any, *, sort_keys: bool = True) -> str:
+    """Deterministic JSON text: sorted keys (unless order matters), two-space indent, newline."""
+    return json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n"
 
 
 def write_json(path: Path, data: Any) -> None:
