@@ -86,7 +86,11 @@ def _record_api_source(
 
 
 def build_demo(facts: Path, demo_dir: Path) -> int:
-    """(Re)write ``demo_dir/snapshot/<source>/`` and ``demo_dir/human/exports/``; count files."""
+    """(Re)write the demo's snapshot archives and export files; return the number of files.
+
+    Paths in the demo config are relative to the repository root (``demo_dir``'s parent).
+    """
+    root = demo_dir.parent
     config = load_config(demo_config_files(demo_dir))
     papers = read_facts(facts)
     holdings = allocate(papers)
@@ -94,12 +98,12 @@ def build_demo(facts: Path, demo_dir: Path) -> int:
     written = 0
     for name, source in config["sources"].items():
         factory = SERVICES[source["client"]]
-        target = Path(config["search"]["replay_dir"]) / name
+        target = root / config["search"]["replay_dir"] / name
         _record_api_source(
             config, name, factory(holdings[name]), target, f"{searched_on}T15:00:00+00:00"
         )
         written += sum(1 for _ in target.iterdir())
-    human = Path(config["paths"]["human_input"])
+    human = root / config["paths"]["human_input"]
     for name, spec in config["imports"].items():
         body = EXPORT_WRITERS[name](holdings[name], spec["searched_on"])
         atomic_write_bytes(human / spec["files"][0], body)

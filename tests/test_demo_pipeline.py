@@ -1,0 +1,142 @@
+"""The embedded demo: rebuilt identically from the real facts, and run offline end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from livingreview.demo import build_demo
+from livingreview.demo.facts import allocate, read_facts
+from tests.conftest import REPO_ROOT, require_shared
+
+SOURCES = ["medline", "europepmc", "openalex", "wos", "psycinfo", "google_scholar"]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_demo_snapshot_is_rebuilt_byte_for_byte_from_the_facts(tmp_path: Path) -> None:
+    facts = require_shared("data/dta/records.csv")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "demo").mkdir()
+    shutil.copy(REPO_ROOT / "config/config.yaml", tmp_path / "config/config.yaml")
+    shutil.copy(REPO_ROOT / "demo/config.yaml", tmp_path / "demo/config.yaml")
+    build_demo(facts, tmp_path / "demo")
+    rebuilt = tree(tmp_path / "demo")
+    committed = tree(REPO_ROOT / "demo")
+    assert sorted(rebuilt) == sorted(k for k in committed if k != "README.md")
+    for name, body in rebuilt.items():
+        assert body == committed[name], (
+            f"demo/{name} differs from a rebuild: run `livingreview build-demo`"
+        )
+
+
+def test_demo_holds_no_abstracts_and_is_labelled() -> None:
+    for path in (REPO_ROOT / "demo/snapshot").rglob("meta.json"):
+        assert json.loads(path.read_text())["software_version"] == "demo snapshot"
+    medline = next((REPO_ROOT / "demo/snapshot/medline").glob("*efetch*.xml")).read_text()
+    assert "<PubmedArticle>" in medline and "<Abstract" not in medline
+    assert "DEMO SNAPSHOT" in (REPO_ROOT / "demo/config.yaml").read_text()
+
+
+def run_pipeline(
+    workdir: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    overrides = {
+        "paths": {
+            "human_input": str(REPO_ROOT / "demo/human"),
+            "outputs": str(workdir / "outputs"),
+        },
+        "search": {"replay_dir": str(REPO_ROOT / "demo/snapshot")},
+    }
+    override_file = workdir / "paths.yaml"
+    override_file.write_text(yaml.safe_dump(overrides), encoding="utf-8")
+    env = {**os.environ, **(extra_env or {})}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(REPO_ROOT / "Snakefile"),
+            "--directory",
+            str(workdir),
+            "--cores",
+            "2",
+            "--configfile",
+            str(REPO_ROOT / "config/config.yaml"),
+            str(REPO_ROOT / "demo/config.yaml"),
+            str(override_file),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=workdir,
+    )
+
+
+@pytest.mark.slow
+def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path) -> None:
+    # Any attempt to reach a service would hit a closed local port and fail the run.
+    offline = {
+        f"LIVINGREVIEW_{c}_BASE_URL": "http://127.0.0.1:9/"
+        for c in ("PUBMED", "EUROPEPMC", "OPENALEX", "CROSSREF")
+    }
+    offline["NCBI_API_KEY"] = "demo-secret-key-0123"
+    runs = []
+    for name in ("first", "second"):
+        workdir = tmp_path / name
+        workdir.mkdir()
+        result = run_pipeline(workdir, offline)
+        assert result.returncode == 0, result.stderr[-3000:]
+        runs.append(workdir / "outputs")
+
+    first, second = (tree(r) for r in runs)
+    assert sorted(first) == sorted(second)
+    varying = {"run_manifest.json", "protocol.json"}  # wall clock; absolute tmp paths
+    for name in first:
+        if name not in varying and not name.startswith("logs/"):
+            assert first[name] == second[name], name
+
+    identified = runs[0] / "search/identified.csv"
+    with identified.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    per_source = {s: sum(1 for r in rows if r["source"] == s) for s in SOURCES}
+    for source in SOURCES:
+        manifest = json.loads((runs[0] / f"search/{source}/manifest.json").read_text())
+        assert manifest["complete"] is True
+        assert manifest["retrieved"] == manifest["reported_total"] == per_source[source] > 0
+        assert manifest["ran_at"].startswith("2024-11-25")
+    assert json.loads((runs[0] / "search/medline/manifest.json").read_text())["mode"] == "replay"
+    summary = (runs[0] / "search/prisma_s.md").read_text()
+    assert "Demo snapshot" in summary and f"**{len(rows)}**" in summary
+    for path in runs[0].rglob("*"):
+        if path.is_file():
+            assert b"demo-secret-key-0123" not in path.read_bytes(), path
+
+
+def test_demo_allocation_mimics_database_coverage() -> None:
+    facts = require_shared("data/dta/records.csv")
+    holdings = allocate(read_facts(facts))
+    assert all(p.pmid for p in holdings["medline"])
+    assert all(p.doi for p in holdings["openalex"])
+    assert all(p.year_int >= 2010 for p in holdings["wos"])
+    assert any(p.year_int and p.year_int < 2010 for p in holdings["google_scholar"])
+    keys = {name: {p.key for p in papers} for name, papers in holdings.items()}
+    assert keys["medline"] & keys["wos"] & keys["psycinfo"], (
+        "the same paper must recur across sources"
+    )
