@@ -1,0 +1,174 @@
+"""The search stage through the CLI: live searches against a local server, incomplete searches,
+replay of the recorded archive, and configured imports of real exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+from tests.replay_server import Answer, ReplayServer
+
+EPMC_PAGE = "europepmc/epmc_search_core_cancer.json"
+EPMC_END = "europepmc/epmc_search_no_results.json"
+
+
+def protocol(tmp_path: Path, human: Path, **search: object) -> Path:
+    config = {
+        "review": {"id": "t", "title": "Test review", "question": "Q?", "version": "1"},
+        "paths": {"human_input": str(human), "outputs": str(tmp_path / "outputs")},
+        "search": {"secrets_file": str(tmp_path / "none.env"), **search},
+        "sources": {
+            "epmc": {
+                "client": "europepmc",
+                "query": "cancer",
+                "batch_size": 25,
+                "min_interval": 0,
+                "max_tries": 2,
+            }
+        },
+        "imports": {},
+    }
+    path = tmp_path / f"config-{len(list(tmp_path.glob('config-*')))}.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "livingreview", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def serve_epmc(server: ReplayServer, sources_dir: Path, hit_count: int | None) -> None:
+    page = json.loads((sources_dir / EPMC_PAGE).read_bytes())
+    if hit_count is not None:  # a complete search needs the total to match what the pages hold
+        page["hitCount"] = hit_count
+    server.add(
+        "GET",
+        "/rest/search",
+        Answer(json.dumps(page).encode(), match=lambda p: p.get("cursorMark") == "*"),
+        Answer.file(sources_dir / EPMC_END),
+    )
+
+
+def test_live_search_writes_records_manifest_and_raw_then_replays_identically(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    serve_epmc(replay_server, sources_dir, hit_count=25)
+    env = {
+        "LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/",
+        "LIVINGREVIEW_EMAIL": "secret.person@example.org",
+    }
+    result = cli("search", "epmc", "--configfile", str(protocol(tmp_path, tmp_path)), env=env)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "outputs/search/epmc"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["reported_total"] == manifest["retrieved"] == 25
+    assert manifest["complete"] is True and manifest["mode"] == "live"
+    assert manifest["query_sent"].startswith("cancer")
+    assert manifest["base_url"] == replay_server.url + "/rest/"
+    assert "epmc: 25/25 records retrieved" in result.stderr  # progress
+    records = (out / "records.csv").read_bytes()
+    assert records.count(b"\nepmc:") == 25
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"secret.person@example.org" not in path.read_bytes(), path
+
+    replay_root = tmp_path / "archive"
+    (replay_root / "epmc").parent.mkdir()
+    (out / "raw").rename(replay_root / "epmc")
+    config = protocol(tmp_path, tmp_path, mode="replay", replay_dir=str(replay_root))
+    requests_before = len(replay_server.requests())
+    replayed = cli("search", "epmc", "--configfile", str(config))
+    assert replayed.returncode == 0, replayed.stderr
+    assert (out / "records.csv").read_bytes() == records
+    again = json.loads((out / "manifest.json").read_text())
+    assert again["mode"] == "replay" and again["ran_at"] == manifest["ran_at"]
+    assert len(replay_server.requests()) == requests_before
+
+
+def test_a_short_search_fails_loudly_and_is_never_counted_complete(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    serve_epmc(replay_server, sources_dir, hit_count=None)  # real hitCount 5,059,039
+    env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
+    result = cli("search", "epmc", "--configfile", str(protocol(tmp_path, tmp_path)), env=env)
+    assert result.returncode == 3
+    assert "incomplete" in result.stderr and "Traceback" not in result.stderr
+    out = tmp_path / "outputs/search/epmc"
+    assert not (out / "manifest.json").exists() and not (out / "records.csv").exists()
+    partial = json.loads((out / "manifest.incomplete.json").read_text())
+    assert partial["complete"] is False
+    assert (partial["retrieved"], partial["reported_total"]) == (25, 5059039)
+
+
+def test_server_errors_are_retried_then_reported(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    replay_server.add("GET", "/rest/search", Answer(b"<html>busy</html>", status=503))
+    env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
+    result = cli("search", "epmc", "--configfile", str(protocol(tmp_path, tmp_path)), env=env)
+    assert result.returncode == 3
+    assert "failed after 2 tries: HTTP 503" in result.stderr
+    assert len(replay_server.requests()) == 2
+
+
+def test_configured_import_of_a_real_export(sources_dir: Path, tmp_path: Path) -> None:
+    config = yaml.safe_load(protocol(tmp_path, sources_dir / "exports").read_text())
+    config["imports"] = {
+        "wos": {
+            "database": "Web of Science Core Collection",
+            "files": ["wos/wos_sample.txt"],
+            "searched_on": "2025-01-31",
+            "query": "TS=(bibliometrics)",
+        }
+    }
+    path = tmp_path / "import.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = cli("import", "--name", "wos", "--configfile", str(path))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "outputs/search/wos/manifest.json").read_text())
+    assert manifest["retrieved"] == 8 and manifest["ran_at"] == "2025-01-31"
+    assert manifest["files"][0]["format"] == "wos" and manifest["files"][0]["records_in_file"] == 8
+
+    config["imports"]["wos"]["records_reported"] = 9
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    mismatch = cli("import", "--name", "wos", "--configfile", str(path))
+    assert mismatch.returncode == 2
+    assert "reported 9 records" in mismatch.stderr and "hold 8" in mismatch.stderr
+
+
+def test_standalone_import_of_several_files(sources_dir: Path, tmp_path: Path) -> None:
+    files = [
+        sources_dir / "exports/ris/synthesisr_Scopus.ris",
+        sources_dir / "exports/nbib/synthesisr_PubMed.nbib.txt",
+    ]
+    out = tmp_path / "records.csv"
+    result = cli("import", *map(str, files), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "6 records" in result.stdout
+    assert out.read_text(encoding="utf-8").count("\nimport:") == 6
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\x02garbage", b""])
+def test_standalone_import_of_a_broken_file_is_one_clear_line(
+    tmp_path: Path, content: bytes
+) -> None:
+    bad = tmp_path / "export.ris"
+    bad.write_bytes(content)
+    result = cli("import", str(bad), "--out", str(tmp_path / "x.csv"))
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "x.csv").exists()
