@@ -133,3 +133,24 @@ def test_snakemake_rejects_a_typo_with_the_key_named(shipped: dict, tmp_path: Pa
     )
     assert result.returncode != 0
     assert "config key 'review.titel': unknown key 'titel' (did you mean 'title'?)" in result.stderr
+
+
+def _schema_keys(node: object, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for key, sub in node.get("properties", {}).items():
+            found.add(key)
+            _schema_keys(sub, found)
+        for value in node.values():
+            if isinstance(value, dict | list):
+                _schema_keys(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _schema_keys(item, found)
+    return found
+
+
+def test_every_schema_key_is_documented_in_the_config_readme() -> None:
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    readme = (ROOT / "config/README.md").read_text(encoding="utf-8")
+    undocumented = sorted(k for k in _schema_keys(schema, set()) if f"`{k}`" not in readme)
+    assert undocumented == []

@@ -73,8 +73,10 @@ def build_settings(config: Mapping[str, Any], name: str, client: SearchClient) -
     key = lookup(source.get("api_key_env", ""), secrets_file)
     if key and client.api_key_param:
         settings.secret_params[client.api_key_param] = key
-        if client.kind == "pubmed":
+        if client.kind == "pubmed":  # NCBI allows 10 requests/s with a key instead of 3
             settings.min_interval = min(settings.min_interval, 0.11)
+    elif key and client.kind == "crossref":  # Metadata Plus subscribers
+        settings.secret_headers["Crossref-Plus-API-Token"] = f"Bearer {key}"
     email = lookup(search.get("contact_email_env", "LIVINGREVIEW_EMAIL"), secrets_file)
     if email and client.email_param:
         settings.secret_params[client.email_param] = email
