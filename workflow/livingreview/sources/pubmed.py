@@ -25,6 +25,7 @@ from livingreview.errors import ConfigError, IncompleteSearchError, SearchError
 from livingreview.http import HttpClient, Response
 from livingreview.records import Record, assign_ids
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
+from livingreview.sources.common import IncompleteResultsError
 from livingreview.sources.pubmed_xml import (
     ESearchResult,
     MalformedXMLError,
@@ -284,29 +285,38 @@ class _Search:
 
     # -- flow ----------------------------------------------------------------------------
     def run(self) -> SearchOutcome:
-        """Search, slice when needed, fetch everything, and check the count."""
+        """Search, slice when needed, fetch everything, and check the count.
+
+        An incomplete search raises :class:`IncompleteResultsError` carrying the records
+        retrieved so far, so the caller can report the partial outcome.
+        """
         window = search_window(self.spec)
         root = self.esearch(window)
         total = root.count
         self.target = min(total, self.cap) if self.cap else total
-        if total <= MAX_PER_QUERY:
-            self.fetch(root)
-        else:
-            log.info(
-                "%s: %d records exceed PubMed's %d per query; slicing by %s",
-                self.spec.name,
-                total,
-                MAX_PER_QUERY,
-                self.field,
-            )
-            self.slice(window or Window(EARLIEST, LATEST), root, total)
+        try:
+            if total <= MAX_PER_QUERY:
+                self.fetch(root)
+            else:
+                log.info(
+                    "%s: %d records exceed PubMed's %d per query; slicing by %s",
+                    self.spec.name, total, MAX_PER_QUERY, self.field,
+                )  # fmt: skip
+                self.slice(window or Window(EARLIEST, LATEST), root, total)
+        except IncompleteSearchError as exc:
+            raise IncompleteResultsError(str(exc), self.outcome(root, window)) from None
         retrieved = len(self.records)
         if retrieved < self.target:
-            raise IncompleteSearchError(
+            raise IncompleteResultsError(
                 f"PubMed: {retrieved} unique records retrieved but the query matches {total}"
                 + (f" (capped at {self.cap})" if self.cap else "")
-                + (f" across {len(self.slices)} date slices" if self.slices else "")
+                + (f" across {len(self.slices)} date slices" if self.slices else ""),
+                self.outcome(root, window),
             )
+        return self.outcome(root, window)
+
+    def outcome(self, root: ESearchResult, window: Window | None) -> SearchOutcome:
+        """The records kept so far and the facts PRISMA-S reports about the search."""
         details: dict[str, Any] = {
             "query_translation": root.query_translation,
             "date_field": self.field if window else "",
@@ -319,11 +329,11 @@ class _Search:
             "duplicates_across_slices": self.duplicates,
             "batch_size": self.batch,
         }
-        if self.cap and total > self.cap:
+        if self.cap and root.count > self.cap:
             details["capped_at"] = self.cap
         return SearchOutcome(
             records=assign_ids(self.spec.name, self.records),
-            reported_total=total,
+            reported_total=root.count,
             query_sent=describe_query(self.term, window, self.field),
             endpoint=f"{ESEARCH} + {EFETCH}",
             details=details,
