@@ -30,8 +30,15 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m ruff check workflow tests bench
 	$(BIN)/python -m pytest -q
 
-bench: $(TEST_STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(STAMP) $(TEST_STAMP) $@
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/dedup.py
 
 clean:
 	rm -rf outputs .snakemake
