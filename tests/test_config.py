@@ -28,6 +28,13 @@ def write(tmp_path: Path, data: dict) -> Path:
     return path
 
 
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m <args>`` from the repository root, output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
 def test_shipped_config_is_valid_and_gets_defaults() -> None:
     config = load_config([SHIPPED])
     assert config["review"]["id"] == "dta_integrative_review"
@@ -106,13 +113,7 @@ def test_cli_rejects_a_typo_in_under_a_second(shipped: dict, tmp_path: Path) -> 
     shipped["imports"]["wos"]["serched_on"] = shipped["imports"]["wos"].pop("searched_on")
     path = write(tmp_path, shipped)
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "livingreview.cli", "check-config", "--configfile", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_module("livingreview.cli", "check-config", "--configfile", str(path))
     elapsed = time.perf_counter() - started
     assert result.returncode == 2
     assert "imports.wos" in result.stderr and "'serched_on'" in result.stderr
@@ -124,13 +125,7 @@ def test_cli_rejects_a_typo_in_under_a_second(shipped: dict, tmp_path: Path) -> 
 def test_snakemake_rejects_a_typo_with_the_key_named(shipped: dict, tmp_path: Path) -> None:
     shipped["review"]["titel"] = "x"
     path = write(tmp_path, shipped)
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--configfile", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_module("snakemake", "-n", "--configfile", str(path))
     assert result.returncode != 0
     assert "config key 'review.titel': unknown key 'titel' (did you mean 'title'?)" in result.stderr
 

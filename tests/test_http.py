@@ -17,15 +17,9 @@ from livingreview.archive import RawArchive
 from livingreview.errors import HTTPError, InputFileError, ReplayError
 from livingreview.http import HttpClient, Response, ServiceSettings, retry_after_seconds
 from tests.replay_server import Answer, ReplayServer
+from tests.sources import Sleeps
 
 RATE_LIMIT_BODY = b'{"error":"API rate limit exceeded","count":"11"}'  # NCBI's documented body
-
-
-class Sleeps(list):
-    """Records requested sleeps instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def client(server: ReplayServer, tmp_path: Path | None = None, **kw: object) -> HttpClient:

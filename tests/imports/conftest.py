@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import require_shared
+from tests.imports import Real, Variant
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def sources() -> Path:
 
 
 @pytest.fixture
-def real(sources: Path) -> Callable[[str], Path]:
+def real(sources: Path) -> Real:
     """Path of a real file under ``data/sources``, failing the test if it is missing."""
 
     def get(relative: str) -> Path:
@@ -29,7 +29,7 @@ def real(sources: Path) -> Callable[[str], Path]:
 
 
 @pytest.fixture
-def variant_file(tmp_path: Path) -> Callable[[str, bytes], Path]:
+def variant_file(tmp_path: Path) -> Variant:
     """Write mutated bytes of a real file into ``tmp_path`` (never into the repository)."""
 
     def write(name: str, data: bytes) -> Path:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
 from livingreview.errors import InputFileError
 from livingreview.imports import FORMATS, detect_format, import_file
 from livingreview.imports.tabular import csv_flavour
 from livingreview.imports.text import decode
-
-Real = Callable[[str], Path]
-Variant = Callable[[str, bytes], Path]
+from tests.imports import Real, Variant
 
 ONE_PER_FORMAT = {
     "ris": "exports/ris/colrev_psycnet_psycinfo_anonymized.ris",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,22 @@ import livingreview.imports as imports
 from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.imports import import_file
 from livingreview.imports.text import Parsed
-
-Real = Callable[[str], Path]
-Variant = Callable[[str, bytes], Path]
+from tests.imports import Real, Variant
 
 
 def _lines_starting(text: str, prefix: str) -> list[int]:
     return [n for n, line in enumerate(text.split("\n"), start=1) if line.startswith(prefix)]
+
+
+def _real_lines(real: Real, relative: str, prefix: str, nth: int) -> tuple[list[str], int]:
+    """The lines of a real file, and the number of its ``nth`` line starting with ``prefix``."""
+    text = real(relative).read_text(encoding="utf-8")
+    return text.split("\n"), _lines_starting(text, prefix)[nth]
+
+
+def _variant_of(variant_file: Variant, name: str, lines: list[str]) -> Path:
+    """The edited lines written as a variant file."""
+    return variant_file(name, "\n".join(lines).encode())
 
 
 def _fails(path: Path, error: type[InputFileError] = InputFileError, **kwargs: str) -> str:
@@ -33,22 +41,18 @@ def _fails(path: Path, error: type[InputFileError] = InputFileError, **kwargs: s
 def test_ris_record_with_corrupted_ty_names_record_line_and_field(
     real: Real, variant_file: Variant
 ) -> None:
-    text = real("exports/ris/synthesisr_Scopus.ris").read_text(encoding="utf-8")
-    line = _lines_starting(text, "TY  -")[1]
-    lines = text.split("\n")
+    lines, line = _real_lines(real, "exports/ris/synthesisr_Scopus.ris", "TY  -", 1)
     lines[line - 1] = lines[line - 1].replace("TY", "TX", 1)
-    path = variant_file("corrupt_ty.ris", "\n".join(lines).encode())
+    path = _variant_of(variant_file, "corrupt_ty.ris", lines)
     message = _fails(path)
     assert f"record 2 (line {line})" in message
     assert "field 'TY'" in message
 
 
 def test_ris_record_whose_ty_line_is_deleted_fails(real: Real, variant_file: Variant) -> None:
-    text = real("exports/ris/synthesisr_Ovid.ris").read_text(encoding="utf-8")
-    line = _lines_starting(text, "TY  -")[2]
-    lines = text.split("\n")
+    lines, line = _real_lines(real, "exports/ris/synthesisr_Ovid.ris", "TY  -", 2)
     del lines[line - 1]
-    message = _fails(variant_file("no_ty.ris", "\n".join(lines).encode()))
+    message = _fails(_variant_of(variant_file, "no_ty.ris", lines))
     assert f"record 3 (line {line})" in message  # the ID line that now opens the record
 
 
@@ -62,14 +66,10 @@ def test_nbib_record_without_pmid_names_record_and_field(real: Real, variant_fil
 
 
 def test_nbib_records_glued_together_fail_reconciliation(real: Real, variant_file: Variant) -> None:
-    text = real("exports/nbib/synthesisr_PubMed.nbib.txt").read_text(encoding="utf-8")
-    line = _lines_starting(text, "PMID-")[1]
-    lines = text.split("\n")
+    lines, line = _real_lines(real, "exports/nbib/synthesisr_PubMed.nbib.txt", "PMID-", 1)
     assert lines[line - 2] == ""
     del lines[line - 2]  # no blank line: Bio.Medline would merge records 1 and 2
-    message = _fails(
-        variant_file("glued.nbib", "\n".join(lines).encode()), ImportReconciliationError
-    )
+    message = _fails(_variant_of(variant_file, "glued.nbib", lines), ImportReconciliationError)
     assert f"record 2 (line {line - 1})" in message
     assert "has 3 records but the nbib parser read 2" in message
 
@@ -82,11 +82,9 @@ def test_nbib_junk_line_names_its_line(real: Real, variant_file: Variant) -> Non
 
 
 def test_wos_record_with_corrupted_pt_fails(real: Real, variant_file: Variant) -> None:
-    text = real("exports/wos/synthesisr_WoS.txt").read_text(encoding="utf-8")
-    line = _lines_starting(text, "PT ")[3]
-    lines = text.split("\n")
+    lines, line = _real_lines(real, "exports/wos/synthesisr_WoS.txt", "PT ", 3)
     lines[line - 1] = "XX J"
-    message = _fails(variant_file("corrupt.txt", "\n".join(lines).encode()))
+    message = _fails(_variant_of(variant_file, "corrupt.txt", lines))
     assert f"record 4 (line {line})" in message
     assert "field 'PT'" in message
 
@@ -123,7 +121,7 @@ def test_csv_row_with_broken_quoting_names_its_row(real: Real, variant_file: Var
     text = real("exports/pubmed_csv/colrev_pubmed_chatbot.csv").read_text(encoding="utf-8")
     lines = text.split("\n")
     lines[3] = lines[3] + ',"stray"'
-    message = _fails(variant_file("extra.csv", "\n".join(lines).encode()))
+    message = _fails(_variant_of(variant_file, "extra.csv", lines))
     assert "row 4 (line 4)" in message
 
 
@@ -199,13 +197,9 @@ def test_utf8_bom_with_bytes_that_are_not_utf8(real: Real, variant_file: Variant
 
 
 def test_a_glued_record_start_is_reported_not_merged(real: Real, variant_file: Variant) -> None:
-    text = real("exports/ris/synthesisr_Scopus.ris").read_text(encoding="utf-8")
-    line = _lines_starting(text, "TY  -")[2]
-    lines = text.split("\n")
+    lines, line = _real_lines(real, "exports/ris/synthesisr_Scopus.ris", "TY  -", 2)
     lines[line - 1] = "x" + lines[line - 1]  # a stray byte before TY: no longer at line start
-    message = _fails(
-        variant_file("glued.ris", "\n".join(lines).encode()), ImportReconciliationError
-    )
+    message = _fails(_variant_of(variant_file, "glued.ris", lines), ImportReconciliationError)
     assert f"record 3 (line {line})" in message
     assert "has 2 records but the ris parser read 3" in message
 

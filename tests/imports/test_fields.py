@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from livingreview.imports import import_file
 from livingreview.records import Record
-
-Real = Callable[[str], Path]
+from tests.imports import Real
 
 
 def records(real: Real, relative: str) -> list[Record]:

@@ -10,13 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from pathlib import Path
 
 from livingreview.imports import import_file
 from livingreview.imports.tabular import rebuild_abstract, scan_csv
-
-Variant = Callable[[str, bytes], Path]
+from tests.imports import Variant
 
 LENS_HEADER_LINE = (
     "Lens ID,Title,Date Published,Publication Year,Publication Type,Source Title,ISSNs,"

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from livingreview.imports import import_file
 from livingreview.imports.text import decode
-
-Real = Callable[[str], Path]
-Variant = Callable[[str, bytes], Path]
+from tests.imports import Real, Variant
 
 FILES = {
     "ris": "exports/ris/synthesisr_EBSCO_ASP.ris",

@@ -13,12 +13,13 @@ import pytest
 
 from livingreview.archive import RawArchive
 from livingreview.errors import ConfigError, IncompleteSearchError, SearchError
-from livingreview.http import HttpClient, ServiceSettings
+from livingreview.http import HttpClient
 from livingreview.records import assign_ids
 from livingreview.sources import crossref
 from livingreview.sources.base import SearchSpec
 from livingreview.sources.common import IncompleteResultsError
 from tests.replay_server import Answer, ReplayServer
+from tests.sources import Progress, Sleeps, service_http
 
 JATS_WORK = "crossref/crossref_work_10.2196_22081_jats_abstract.json"
 CURSOR_STAR = "crossref/crossref_works_query_cursor_star.json"
@@ -29,25 +30,8 @@ NOT_FOUND = "crossref/crossref_work_404_notfound.txt"
 EMAIL = "reviewer@example.org"
 
 
-class Sleeps(list):
-    """Records requested sleeps instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-class Progress(list):
-    """Records progress calls."""
-
-    def __call__(self, done: int, total: int) -> None:
-        self.append((done, total))
-
-
 def make_http(base_url: str, **kw: object) -> HttpClient:
-    settings = ServiceSettings(name="crossref", base_url=base_url, min_interval=0, max_tries=3)
-    settings.secret_params["mailto"] = EMAIL
-    kw.setdefault("sleep", Sleeps())
-    return HttpClient(settings, **kw)  # type: ignore[arg-type]
+    return service_http("crossref", base_url, {"mailto": EMAIL}, **kw)
 
 
 def spec(**kw: object) -> SearchSpec:

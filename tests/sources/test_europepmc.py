@@ -14,12 +14,13 @@ import pytest
 
 from livingreview.archive import RawArchive
 from livingreview.errors import IncompleteSearchError, SearchError
-from livingreview.http import HttpClient, ServiceSettings
+from livingreview.http import HttpClient
 from livingreview.records import assign_ids
 from livingreview.sources import europepmc
 from livingreview.sources.base import SearchSpec
 from livingreview.sources.common import IncompleteResultsError
 from tests.replay_server import Answer, ReplayServer
+from tests.sources import Progress, Sleeps, service_http
 
 CORE = "europepmc/epmc_search_core_cancer.json"
 LITE = "europepmc/epmc_search_lite_cancer.json"
@@ -28,24 +29,8 @@ NO_RESULTS = "europepmc/epmc_search_no_results.json"
 CURSOR_2 = "AoIIP4ZawSg1MzEyODI1MA=="  # nextCursorMark of both the core and the lite page
 
 
-class Sleeps(list):
-    """Records requested sleeps instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-class Progress(list):
-    """Records progress calls."""
-
-    def __call__(self, done: int, total: int) -> None:
-        self.append((done, total))
-
-
 def make_http(base_url: str, **kw: object) -> HttpClient:
-    settings = ServiceSettings(name="europepmc", base_url=base_url, min_interval=0, max_tries=3)
-    kw.setdefault("sleep", Sleeps())
-    return HttpClient(settings, **kw)  # type: ignore[arg-type]
+    return service_http("europepmc", base_url, **kw)
 
 
 def spec(**kw: object) -> SearchSpec:
@@ -62,6 +47,18 @@ def with_hit_count(path: Path, count: int) -> bytes:
 def cursor_is(value: str) -> Callable[[dict[str, str]], bool]:
     """Matches requests sending this cursor."""
     return lambda params: params.get("cursorMark") == value
+
+
+def two_pages(server: ReplayServer, first: Path | bytes, second: Path) -> None:
+    """``first`` answers cursor ``*`` and the real page ``second`` answers ``CURSOR_2``.
+
+    ``first`` is a real page served byte for byte, or the bytes of a patched copy of one.
+    """
+    match = cursor_is("*")
+    opening = (
+        Answer.file(first, match=match) if isinstance(first, Path) else Answer(first, match=match)
+    )
+    server.add("GET", "/search", opening, Answer.file(second, match=cursor_is(CURSOR_2)))
 
 
 def test_core_records_map_every_field(sources_dir: Path) -> None:
@@ -122,12 +119,7 @@ def test_lite_records_fall_back_to_author_string_and_journal_title(sources_dir: 
 def test_pages_until_next_cursor_is_absent_and_reports_the_shortfall(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
-    replay_server.add(
-        "GET",
-        "/search",
-        Answer.file(sources_dir / CORE, match=cursor_is("*")),
-        Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_2)),
-    )
+    two_pages(replay_server, sources_dir / CORE, sources_dir / NO_RESULTS)
     progress = Progress()
     with pytest.raises(
         IncompleteSearchError, match="reported 5059039 records but its pages ended after 25"
@@ -151,12 +143,7 @@ def test_pages_until_next_cursor_is_absent_and_reports_the_shortfall(
 def test_a_complete_search_ends_on_the_page_without_next_cursor(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
-    replay_server.add(
-        "GET",
-        "/search",
-        Answer(with_hit_count(sources_dir / CORE, 25), match=cursor_is("*")),
-        Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_2)),
-    )
+    two_pages(replay_server, with_hit_count(sources_dir / CORE, 25), sources_dir / NO_RESULTS)
     outcome = europepmc.CLIENT.search(
         make_http(replay_server.url + "/"), spec(batch_size=25), Progress()
     )
@@ -168,12 +155,7 @@ def test_a_complete_search_ends_on_the_page_without_next_cursor(
 
 def test_an_echoed_cursor_ends_paging(replay_server: ReplayServer, sources_dir: Path) -> None:
     # The lite page answers cursor CURSOR_2 with nextCursorMark CURSOR_2 again: the end.
-    replay_server.add(
-        "GET",
-        "/search",
-        Answer(with_hit_count(sources_dir / CORE, 50), match=cursor_is("*")),
-        Answer.file(sources_dir / LITE, match=cursor_is(CURSOR_2)),
-    )
+    two_pages(replay_server, with_hit_count(sources_dir / CORE, 50), sources_dir / LITE)
     outcome = europepmc.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
     assert (outcome.retrieved, outcome.reported_total) == (50, 50)
     assert [r.params["cursorMark"] for r in replay_server.requests()] == ["*", CURSOR_2]
@@ -210,12 +192,7 @@ def test_limits_are_folded_into_the_query(replay_server: ReplayServer, sources_d
 def test_max_records_caps_and_shrinks_the_last_page(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
-    replay_server.add(
-        "GET",
-        "/search",
-        Answer.file(sources_dir / CORE, match=cursor_is("*")),
-        Answer.file(sources_dir / LITE, match=cursor_is(CURSOR_2)),
-    )
+    two_pages(replay_server, sources_dir / CORE, sources_dir / LITE)
     outcome = europepmc.CLIENT.search(
         make_http(replay_server.url + "/"), spec(batch_size=25, max_records=30), Progress()
     )
@@ -265,12 +242,7 @@ def test_a_body_without_hit_count_is_an_error(replay_server: ReplayServer) -> No
 def test_replay_reproduces_the_live_records(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
-    replay_server.add(
-        "GET",
-        "/search",
-        Answer(with_hit_count(sources_dir / CORE, 25), match=cursor_is("*")),
-        Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_2)),
-    )
+    two_pages(replay_server, with_hit_count(sources_dir / CORE, 25), sources_dir / NO_RESULTS)
     archive = RawArchive(tmp_path / "raw")
     archive.reset()
     live = europepmc.CLIENT.search(

@@ -10,12 +10,13 @@ import pytest
 
 from livingreview.archive import RawArchive
 from livingreview.errors import IncompleteSearchError, SearchError
-from livingreview.http import HttpClient, ServiceSettings
+from livingreview.http import HttpClient
 from livingreview.records import assign_ids
 from livingreview.sources import openalex
 from livingreview.sources.base import SearchSpec
 from livingreview.sources.common import IncompleteResultsError
 from tests.replay_server import Answer, ReplayServer
+from tests.sources import Progress, Sleeps, service_http
 
 IDS_PAGE = "openalex/openalex_works_filter_ids_cursor_star.json"
 EXHAUSTED = "openalex/openalex_works_cursor_exhausted.json"
@@ -29,26 +30,8 @@ KEY_CURSOR = "IlsxMDAuMCwgOTU3LCAnaHR0cHM6Ly9vcGVuYWxleC5vcmcvVzI3NDE4MDk4MDcnXS
 API_KEY = "test-key-not-a-secret-4f2a"
 
 
-class Sleeps(list):
-    """Records requested sleeps instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-class Progress(list):
-    """Records progress calls."""
-
-    def __call__(self, done: int, total: int) -> None:
-        self.append((done, total))
-
-
 def make_http(base_url: str, *, key: str = API_KEY, **kw: object) -> HttpClient:
-    settings = ServiceSettings(name="openalex", base_url=base_url, min_interval=0, max_tries=3)
-    if key:
-        settings.secret_params["api_key"] = key
-    kw.setdefault("sleep", Sleeps())
-    return HttpClient(settings, **kw)  # type: ignore[arg-type]
+    return service_http("openalex", base_url, {"api_key": key} if key else {}, **kw)
 
 
 def spec(**kw: object) -> SearchSpec:

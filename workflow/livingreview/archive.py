@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_bytes, atomic_write_text, dump_json
+from livingreview.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    dump_json,
+    invalid_json,
+    read_json,
+)
 
 if TYPE_CHECKING:
     from livingreview.http import Response
@@ -92,15 +98,7 @@ class RawArchive:
     # -- reading -------------------------------------------------------------------------
     def read_meta(self) -> dict[str, Any]:
         """The search description saved with :meth:`write_meta`."""
-        path = self.directory / META
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputFileError(path, "raw-response archive has no meta.json") from None
-        except json.JSONDecodeError as exc:
-            raise InputFileError(
-                path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}"
-            ) from None
+        return read_json(self.directory / META, "raw-response archive has no meta.json")
 
     def entries(self) -> list[dict[str, Any]]:
         """The index, in the order the responses were received."""
@@ -114,9 +112,7 @@ class RawArchive:
             try:
                 entries.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise InputFileError(
-                    path, f"invalid JSON ({exc.msg})", position=f"line {number}"
-                ) from None
+                raise invalid_json(path, exc, number) from None
         return entries
 
     def take(self, key: str) -> Response | None:

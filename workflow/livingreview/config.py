@@ -195,6 +195,17 @@ def enabled_imports(config: Mapping[str, Any]) -> list[str]:
     return [name for name, spec in config["imports"].items() if spec["enabled"]]
 
 
+def configured_entry(config: Mapping[str, Any], section: str, name: str, kind: str) -> Any:
+    """``config[section][name]``, or a ConfigError naming the entries that are configured."""
+    try:
+        return config[section][name]
+    except KeyError:
+        known = ", ".join(config[section]) or "none"
+        raise ConfigError(
+            f"config key '{section}.{name}': no such {kind} (configured: {known})"
+        ) from None
+
+
 def check_config_or_exit(config: dict[str, Any]) -> None:
     """For the Snakefile: validate, or print one line naming the key and exit with code 2."""
     import sys

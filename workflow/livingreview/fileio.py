@@ -1,4 +1,4 @@
-"""Small file helpers: atomic writes (temp file + rename) and stable JSON."""
+"""Small file helpers: atomic writes (temp file + rename), stable JSON, and reading JSON back."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from livingreview.errors import InputFileError
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -37,3 +39,20 @@ def dump_json(data: Any, *, sort_keys: bool = True) -> str:
 def write_json(path: Path, data: Any) -> None:
     """Atomically write deterministic JSON."""
     atomic_write_text(path, dump_json(data))
+
+
+def invalid_json(path: Path, exc: json.JSONDecodeError, line: int | None = None) -> InputFileError:
+    """The error for a file that is not valid JSON; ``line`` overrides the decoder's line."""
+    return InputFileError(
+        path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno if line is None else line}"
+    )
+
+
+def read_json(path: Path, missing: str) -> Any:
+    """Decoded JSON of a UTF-8 file; ``missing`` is the problem reported when it does not exist."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(path, missing) from None
+    except json.JSONDecodeError as exc:
+        raise invalid_json(path, exc) from None

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
-from livingreview.errors import ConfigError, ImportReconciliationError, InputFileError
+from livingreview.config import configured_entry
+from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.fileio import write_json
 from livingreview.records import Record, assign_ids, write_records
 
@@ -18,13 +19,7 @@ log = logging.getLogger("livingreview.import")
 
 def import_paths(config: Mapping[str, Any], name: str) -> list[Path]:
     """The export files of ``imports.<name>``, resolved inside ``paths.human_input``."""
-    try:
-        spec = config["imports"][name]
-    except KeyError:
-        known = ", ".join(config["imports"]) or "none"
-        raise ConfigError(
-            f"config key 'imports.{name}': no such import (configured: {known})"
-        ) from None
+    spec = configured_entry(config, "imports", name, "import")
     base = Path(config["paths"]["human_input"])
     return [base / file for file in spec["files"]]
 

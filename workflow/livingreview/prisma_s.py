@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, read_json
 from livingreview.records import Record, read_records, write_records
 
 SUMMARY_COLUMNS = (
@@ -29,14 +27,7 @@ SUMMARY_COLUMNS = (
 
 def read_manifest(path: Path) -> dict[str, Any]:
     """A search or import manifest, with a clear error when it is unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputFileError(path, "search manifest not found; run the search first") from None
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            path, f"invalid JSON ({exc.msg})", position=f"line {exc.lineno}"
-        ) from None
+    return read_json(path, "search manifest not found; run the search first")
 
 
 def _limits(manifest: dict[str, Any]) -> str:

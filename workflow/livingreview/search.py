@@ -14,7 +14,8 @@ import requests
 
 from livingreview import __version__
 from livingreview.archive import RawArchive
-from livingreview.errors import ConfigError, IncompleteSearchError
+from livingreview.config import configured_entry
+from livingreview.errors import IncompleteSearchError
 from livingreview.fileio import write_json
 from livingreview.http import HttpClient, ServiceSettings
 from livingreview.records import assign_ids, write_records
@@ -32,13 +33,7 @@ RAW = "raw"
 
 def build_spec(config: Mapping[str, Any], name: str) -> SearchSpec:
     """The search spec of ``sources.<name>``, with review-wide limits as defaults."""
-    try:
-        source = config["sources"][name]
-    except KeyError:
-        known = ", ".join(config["sources"]) or "none"
-        raise ConfigError(
-            f"config key 'sources.{name}': no such source (configured: {known})"
-        ) from None
+    source = configured_entry(config, "sources", name, "source")
     search = config.get("search", {})
     dates = source.get("date_range") or search.get("date_range") or {}
     options = {k: source[k] for k in ("filter", "query_field") if k in source}

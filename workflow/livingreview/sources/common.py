@@ -17,7 +17,7 @@ from typing import Any
 from livingreview.errors import IncompleteSearchError, SearchError
 from livingreview.http import Response
 from livingreview.records import Record
-from livingreview.sources.base import Progress, SearchOutcome
+from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 
 log = logging.getLogger("livingreview.search")
 
@@ -45,6 +45,14 @@ def parse_json(response: Response, service: str) -> Any:
         raise SearchError(
             f"{service}: HTTP {response.status} response is not valid JSON ({exc}): {snippet!r}"
         ) from None
+
+
+def counted_section(body: Any, key: str, total: str, service: str) -> dict[str, Any]:
+    """``body[key]``, the object holding the result count ``total``, or a :class:`SearchError`."""
+    section = body.get(key) if isinstance(body, dict) else None
+    if not isinstance(section, dict) or total not in section:
+        raise SearchError(f"{service}: response has no {key}.{total}")
+    return section
 
 
 def not_json(response: Response) -> str | None:
@@ -254,6 +262,43 @@ def page_through(
             )
             return Paged(records, total, pages, capped=False)
         cursor = page.next_cursor
+
+
+def query_or_filter(service: str, spec: SearchSpec, filters: str) -> str:
+    """The stripped query; a search with neither a query nor a filter is a :class:`SearchError`."""
+    query = spec.query.strip()
+    if not query and not filters:
+        raise SearchError(f"{spec.name}: the {service} search has neither a query nor a filter")
+    return query
+
+
+def search_pages(
+    service: str,
+    fetch: Callable[[str, int], Page],
+    spec: SearchSpec,
+    progress: Progress,
+    *,
+    page_size: int,
+    query_sent: str,
+    endpoint: str,
+    details: dict[str, Any],
+) -> SearchOutcome:
+    """Page through a search (:func:`page_through`) and return its checked outcome.
+
+    ``details`` gains the number of pages read; pages that end before the reported total raise
+    :class:`IncompleteResultsError` (:func:`check_complete`).
+    """
+    paged = page_through(
+        service, fetch, page_size=page_size, max_records=spec.max_records, progress=progress
+    )
+    outcome = SearchOutcome(
+        records=paged.records,
+        reported_total=paged.total,
+        query_sent=query_sent,
+        endpoint=endpoint,
+        details={**details, "pages": paged.pages},
+    )
+    return check_complete(service, outcome, paged)
 
 
 def check_complete(service: str, outcome: SearchOutcome, paged: Paged) -> SearchOutcome:

@@ -24,12 +24,13 @@ from livingreview.sources.common import (
     ERROR_STATUSES,
     Page,
     as_list,
-    check_complete,
+    counted_section,
     dig,
     first,
     not_json,
-    page_through,
     parse_json,
+    query_or_filter,
+    search_pages,
     text,
     unique,
 )
@@ -140,10 +141,8 @@ class CrossrefClient:
 
     def search(self, http: HttpClient, spec: SearchSpec, progress: Progress) -> SearchOutcome:
         """Run the search over all pages and return every work retrieved."""
-        query = spec.query.strip()
         filters = build_filter(spec)
-        if not query and not filters:
-            raise SearchError(f"{spec.name}: the Crossref search has neither a query nor a filter")
+        query = query_or_filter(SERVICE, spec, filters)
         base = {k: v for k, v in ((query_field(spec), query), ("filter", filters)) if v}
         rows = min(spec.batch_size or DEFAULT_ROWS, MAX_ROWS)
         details: dict[str, Any] = {**base, "rows": rows}
@@ -160,9 +159,7 @@ class CrossrefClient:
             response = http.get("works", params, transient=not_json, accept_status=ERROR_STATUSES)
             raise_for_error(response)
             body = parse_json(response, SERVICE)
-            message = body.get("message") if isinstance(body, dict) else None
-            if not isinstance(message, dict) or "total-results" not in message:
-                raise SearchError(f"{SERVICE}: response has no message.total-results")
+            message = counted_section(body, "message", "total-results", SERVICE)
             items = [i for i in as_list(message.get("items")) if isinstance(i, dict)]
             following = text(message.get("next-cursor"))
             return Page(
@@ -171,18 +168,16 @@ class CrossrefClient:
                 next_cursor=following if following and len(items) >= size else None,
             )
 
-        paged = page_through(
-            SERVICE, fetch, page_size=rows, max_records=spec.max_records, progress=progress
-        )
-        details["pages"] = paged.pages
-        outcome = SearchOutcome(
-            records=paged.records,
-            reported_total=paged.total,
+        return search_pages(
+            SERVICE,
+            fetch,
+            spec,
+            progress,
+            page_size=rows,
             query_sent="&".join(f"{k}={v}" for k, v in base.items()),
             endpoint="works",
             details=details,
         )
-        return check_complete(SERVICE, outcome, paged)
 
 
 CLIENT = CrossrefClient()

@@ -20,12 +20,11 @@ from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
     Page,
     as_list,
-    check_complete,
     dig,
     iso639_2,
     not_json,
-    page_through,
     parse_json,
+    search_pages,
     text,
     unique,
 )
@@ -154,17 +153,16 @@ class EuropePMCClient:
             response = send(endpoint, params, transient=not_json)
             return parse_page(parse_json(response, SERVICE), cursor)
 
-        paged = page_through(
-            SERVICE, fetch, page_size=page_size, max_records=spec.max_records, progress=progress
-        )
-        outcome = SearchOutcome(
-            records=paged.records,
-            reported_total=paged.total,
+        return search_pages(
+            SERVICE,
+            fetch,
+            spec,
+            progress,
+            page_size=page_size,
             query_sent=query,
             endpoint=endpoint,
-            details={"result_type": "core", "page_size": page_size, "pages": paged.pages},
+            details={"result_type": "core", "page_size": page_size},
         )
-        return check_complete(SERVICE, outcome, paged)
 
 
 CLIENT = EuropePMCClient()

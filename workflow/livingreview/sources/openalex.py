@@ -21,14 +21,15 @@ from livingreview.sources.common import (
     ERROR_STATUSES,
     Page,
     as_list,
-    check_complete,
+    counted_section,
     dig,
     first,
     iso639_1,
     not_json,
     page_range,
-    page_through,
     parse_json,
+    query_or_filter,
+    search_pages,
     text,
     unique,
 )
@@ -189,10 +190,8 @@ class OpenAlexClient:
 
     def search(self, http: HttpClient, spec: SearchSpec, progress: Progress) -> SearchOutcome:
         """Run the search over all pages and return every work retrieved."""
-        query = spec.query.strip()
         filters = build_filter(spec)
-        if not query and not filters:
-            raise SearchError(f"{spec.name}: the OpenAlex search has neither a query nor a filter")
+        query = query_or_filter(SERVICE, spec, filters)
         base = {k: v for k, v in (("search", query), ("filter", filters)) if v}
         per_page = min(spec.batch_size or MAX_PER_PAGE, MAX_PER_PAGE)
 
@@ -201,26 +200,23 @@ class OpenAlexClient:
             response = http.get("works", params, transient=not_json, accept_status=ERROR_STATUSES)
             raise_for_error(response, http)
             body = parse_json(response, SERVICE)
-            meta = body.get("meta") if isinstance(body, dict) else None
-            if not isinstance(meta, dict) or "count" not in meta:
-                raise SearchError(f"{SERVICE}: response has no meta.count")
+            meta = counted_section(body, "meta", "count", SERVICE)
             return Page(
                 records=[map_work(w) for w in as_list(body.get("results")) if isinstance(w, dict)],
                 total=int(meta["count"]),
                 next_cursor=text(meta.get("next_cursor")) or None,
             )
 
-        paged = page_through(
-            SERVICE, fetch, page_size=per_page, max_records=spec.max_records, progress=progress
-        )
-        outcome = SearchOutcome(
-            records=paged.records,
-            reported_total=paged.total,
+        return search_pages(
+            SERVICE,
+            fetch,
+            spec,
+            progress,
+            page_size=per_page,
             query_sent="&".join(f"{k}={v}" for k, v in base.items()),
             endpoint="works",
-            details={**base, "per_page": per_page, "pages": paged.pages},
+            details={**base, "per_page": per_page},
         )
-        return check_complete(SERVICE, outcome, paged)
 
 
 CLIENT = OpenAlexClient()
