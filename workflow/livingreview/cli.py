@@ -105,6 +105,22 @@ def cmd_summarise(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_library(args: argparse.Namespace) -> int:
+    """Match this round's records against the library; write merged studies and maybe sheets."""
+    from livingreview.dedup.library import build_library
+
+    config = _config(args)
+    identified = Path(args.identified) if args.identified else None
+    counts = build_library(config, identified=identified, progress=sys.stderr.isatty())
+    print(
+        f"round {counts['round']}: {counts['records_identified']} records identified, "
+        f"{counts['duplicates_removed']} duplicates removed, {counts['new_studies']} new studies, "
+        f"{counts['studies_in_library']} studies in the library, "
+        f"{counts['maybe_pairs_pending']} maybe pairs to check -> {_outputs(config) / 'library'}"
+    )
+    return 0
+
+
 def cmd_where(args: argparse.Namespace) -> int:
     """Print where the pipeline's outputs are."""
     from livingreview.config import enabled_imports, enabled_sources
@@ -167,6 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summarise", parents=[common], help="write the PRISMA-S search summary")
     p.set_defaults(func=cmd_summarise)
+
+    p = sub.add_parser(
+        "library",
+        parents=[common],
+        help="deduplicate this round against the library; write studies and maybe-pair sheets",
+    )
+    p.add_argument(
+        "--identified", help="record file of this round (default: <outputs>/search/identified.csv)"
+    )
+    p.set_defaults(func=cmd_library)
 
     p = sub.add_parser("where", parents=[common], help="print where the outputs are")
     p.set_defaults(func=cmd_where)

@@ -1,0 +1,281 @@
+"""The living-review library: this round's records matched against everything seen before.
+
+``build_library`` reads ``<outputs>/search/identified.csv`` (this round) and the snapshots of the
+earlier rounds (:mod:`livingreview.dedup.rounds`), reads the decisions people returned on maybe
+pairs (:mod:`livingreview.dedup.maybe_sheet`), runs the engine on the whole library, and writes:
+
+* ``<outputs>/library/records.csv``: one merged record per study (:mod:`~livingreview.dedup.merge`);
+* ``<outputs>/library/groups.csv``: ``record_id, study_id, round`` for every record;
+* ``<outputs>/library/maybe_pairs.csv``: the maybe pairs nobody has decided yet;
+* ``<outputs>/library/decisions.csv``: every decision applied, with its file and row;
+* ``<outputs>/library/changelog.csv``: studies merged or split since round 1;
+* ``<outputs>/library/counts.json``: this round's PRISMA counts;
+* ``<outputs>/dedup/maybe_pairs.xlsx`` and ``.csv``: the review sheet of the pending pairs;
+* the round's snapshot in ``deduplication.history_dir``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview.config import enabled_imports, enabled_sources, is_safe_relative
+from livingreview.dedup import maybe_sheet, rounds
+from livingreview.dedup.frame import records_to_frame
+from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
+from livingreview.dedup.model import Decisions, PairVerdict
+from livingreview.errors import ConfigError
+from livingreview.fileio import atomic_write_text, write_json
+from livingreview.records import COLUMNS, Record, read_records
+
+log = logging.getLogger("livingreview.dedup")
+
+LIBRARY_COLUMNS = COLUMNS + MERGE_EXTRA_COLUMNS
+MAYBE_COLUMNS = ("record_a", "record_b", "study_a", "study_b", "score", "reason")
+OUTPUTS = {
+    "records": "library/records.csv",
+    "groups": "library/groups.csv",
+    "maybe": "library/maybe_pairs.csv",
+    "decisions": "library/decisions.csv",
+    "changelog": "library/changelog.csv",
+    "counts": "library/counts.json",
+    "sheet": "dedup/maybe_pairs.xlsx",
+    "sheet_csv": "dedup/maybe_pairs.csv",
+}
+SNAPSHOT_FILES = ("records.csv", "groups.csv", "changelog.csv", "round.json")
+
+
+def decisions_dir(config: Mapping[str, Any]) -> Path:
+    """The folder of returned maybe-pair sheets, inside ``paths.human_input``."""
+    folder = config["deduplication"]["decisions_dir"]
+    if not is_safe_relative(folder):
+        raise ConfigError(
+            f"config key 'deduplication.decisions_dir': {folder!r} must be a relative path "
+            "inside paths.human_input (no '..', no absolute path)"
+        )
+    return Path(config["paths"]["human_input"]) / folder
+
+
+def history_dir(config: Mapping[str, Any]) -> Path:
+    """Where round snapshots are kept (``deduplication.history_dir``)."""
+    return Path(config["deduplication"]["history_dir"])
+
+
+def snapshot_dir(config: Mapping[str, Any]) -> Path:
+    """This version's snapshot folder."""
+    return rounds.version_dir(history_dir(config), config["review"]["version"])
+
+
+def decision_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: the returned sheets, so that a newly returned one triggers a re-run."""
+    return [str(p) for p in maybe_sheet.decision_files(decisions_dir(config))]
+
+
+def history_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: the snapshot files of other versions (never this version's own outputs)."""
+    own = snapshot_dir(config).resolve()
+    found = []
+    for meta in sorted(history_dir(config).glob("*/round.json")):
+        if meta.parent.resolve() != own:
+            found += [str(meta.parent / name) for name in SNAPSHOT_FILES]
+    return found
+
+
+def source_order(config: Mapping[str, Any]) -> list[str]:
+    """Sources in protocol order: the tie-break when merging fields."""
+    return enabled_sources(config) + enabled_imports(config)
+
+
+def _policy(config: Mapping[str, Any]) -> Any:
+    from livingreview.dedup.engine import Policy
+
+    return Policy(**config["deduplication"]["policy"])
+
+
+Engine = Callable[..., Any]
+
+
+def _run_engine(
+    engine: Engine | None,
+    records: Sequence[Record],
+    decisions: Decisions,
+    config: Mapping[str, Any],
+    progress: bool,
+) -> Any:
+    policy = None
+    if engine is None:  # the real engine; tests may pass a stand-in that ignores the policy
+        from livingreview.dedup.engine import find_duplicates
+
+        engine, policy = find_duplicates, _policy(config)
+    frame = records_to_frame(records)
+    return engine(frame, decisions=decisions, policy=policy, progress=progress)
+
+
+def build_library(
+    config: Mapping[str, Any],
+    *,
+    identified: Path | None = None,
+    engine: Engine | None = None,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Run the library step of one round; returns the round's counts (also written)."""
+    outputs = Path(config["paths"]["outputs"])
+    identified = identified or outputs / "search" / "identified.csv"
+    version = config["review"]["version"]
+    review_id = config["review"]["id"]
+
+    current = read_records(identified)
+    history = rounds.load_history(history_dir(config), version)
+    library = dict(history.records)
+    library.update({r.record_id: r for r in current})
+    first_round = {rid: history.first_round.get(rid, history.round) for rid in library}
+
+    human = Path(config["paths"]["human_input"])
+    decisions = maybe_sheet.read_decisions(
+        maybe_sheet.decision_files(decisions_dir(config)),
+        review_id=review_id,
+        known_records=library,
+    )
+    decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
+    result = _run_engine(engine, list(library.values()), decided, config, progress)
+
+    groups = {rid: str(result.groups.get(rid, f"single:{rid}")) for rid in library}
+    _check_distinct_decisions(decided, groups)
+    assignment = rounds.assign_study_ids(
+        groups, first_round, history.study_of, round_number=history.round, version=version
+    )
+    study_of = assignment.study_of
+    pending = _pending_maybes(result.maybe, decided, study_of)
+
+    rank = {name: i for i, name in enumerate(source_order(config))}
+    studies: dict[str, list[Record]] = {}
+    for rid in sorted(library, key=lambda r: (rank.get(library[r].source, len(rank)), r)):
+        studies.setdefault(study_of[rid], []).append(library[rid])
+    rows = []
+    for sid in sorted(studies):
+        members = studies[sid]
+        anchor = assignment.anchor_of[sid]
+        members.sort(key=lambda r: r.record_id != anchor)  # stable: anchor first
+        rows.append(merged_row(sid, members))
+
+    changelog = [*history.changelog, *assignment.changes]
+    counts = round_counts(
+        current, study_of, first_round, history.round, pending, len(decisions), len(studies)
+    )
+    counts.update(
+        {"review_id": review_id, "version": version, "demo": bool(config["review"].get("demo"))}
+    )
+
+    groups_text = rounds.table_csv(rounds.groups_rows(study_of, first_round), rounds.GROUP_COLUMNS)
+    changelog_text = rounds.table_csv(changelog, rounds.CHANGE_COLUMNS)
+    atomic_write_text(outputs / OUTPUTS["records"], rounds.table_csv(rows, LIBRARY_COLUMNS))
+    atomic_write_text(outputs / OUTPUTS["groups"], groups_text)
+    atomic_write_text(
+        outputs / OUTPUTS["maybe"], rounds.table_csv(_maybe_rows(pending, study_of), MAYBE_COLUMNS)
+    )
+    atomic_write_text(outputs / OUTPUTS["decisions"], maybe_sheet.decisions_csv(decisions, human))
+    atomic_write_text(outputs / OUTPUTS["changelog"], changelog_text)
+    write_json(outputs / OUTPUTS["counts"], counts)
+    maybe_sheet.write_sheets(
+        outputs / OUTPUTS["sheet"],
+        outputs / OUTPUTS["sheet_csv"],
+        pending,
+        library,
+        review_id=review_id,
+        version=version,
+        demo=bool(config["review"].get("demo")),
+    )
+    changed = [r for r in current if history.records.get(r.record_id) != r]
+    rounds.write_snapshot(
+        snapshot_dir(config),
+        round_number=history.round,
+        version=version,
+        new_records=changed,
+        groups_text=groups_text,
+        changelog_text=changelog_text,
+    )
+    return counts
+
+
+def _check_distinct_decisions(decided: Decisions, groups: Mapping[str, str]) -> None:
+    for (a, b), decision in sorted(decided.items()):
+        if decision == "distinct" and groups.get(a) == groups.get(b):
+            log.warning(
+                "records %s and %s were decided distinct but are linked through other records "
+                "judged duplicates; check the study in library/groups.csv",
+                a,
+                b,
+            )
+
+
+def _pending_maybes(
+    maybes: Sequence[PairVerdict], decided: Decisions, study_of: Mapping[str, str]
+) -> list[PairVerdict]:
+    """Undecided maybe pairs between different studies, one per pair, sorted."""
+    seen: dict[tuple[str, str], PairVerdict] = {}
+    for pair in maybes:
+        key = maybe_sheet.pair_key(pair.a, pair.b)
+        if key in decided or key in seen or pair.a not in study_of or pair.b not in study_of:
+            continue
+        if study_of[pair.a] == study_of[pair.b]:
+            continue  # already one study through other records: nothing to ask
+        seen[key] = PairVerdict(key[0], key[1], pair.outcome, pair.score, pair.reason)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _maybe_rows(pairs: Sequence[PairVerdict], study_of: Mapping[str, str]) -> list[dict[str, str]]:
+    return [
+        {
+            "record_a": p.a,
+            "record_b": p.b,
+            "study_a": study_of[p.a],
+            "study_b": study_of[p.b],
+            "score": f"{p.score:.3f}",
+            "reason": p.reason,
+        }
+        for p in pairs
+    ]
+
+
+def round_counts(
+    current: Sequence[Record],
+    study_of: Mapping[str, str],
+    first_round: Mapping[str, int],
+    round_number: int,
+    pending: Sequence[PairVerdict],
+    decisions: int,
+    studies: int,
+) -> dict[str, Any]:
+    """PRISMA counts of one round: identified = new studies + duplicates removed."""
+    ids = {r.record_id for r in current}
+    members: dict[str, list[str]] = {}
+    for rid, sid in study_of.items():
+        members.setdefault(sid, []).append(rid)
+    new_studies = within = earlier = 0
+    for rids in members.values():
+        here = sum(1 for r in rids if r in ids)
+        if not here:
+            continue
+        if any(first_round[r] < round_number for r in rids):
+            earlier += here
+        else:
+            new_studies += 1
+            within += here - 1
+    by_source = Counter(r.source for r in current)
+    return {
+        "round": round_number,
+        "records_identified": len(current),
+        "records_identified_by_source": dict(sorted(by_source.items())),
+        "records_seen_in_earlier_rounds": sum(1 for r in ids if first_round[r] < round_number),
+        "duplicates_removed": within + earlier,
+        "duplicates_within_round": within,
+        "duplicates_of_earlier_studies": earlier,
+        "new_studies": new_studies,
+        "studies_in_library": studies,
+        "records_in_library": len(study_of),
+        "maybe_pairs_pending": len(pending),
+        "maybe_decisions_applied": decisions,
+    }

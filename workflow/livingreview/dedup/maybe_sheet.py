@@ -1,0 +1,430 @@
+"""The review sheet of "maybe" pairs (.xlsx and .csv) and reading the returned copies back.
+
+A person gets ``maybe_pairs.xlsx``, writes ``duplicate`` or ``distinct`` in the ``decision``
+column, and saves it (any name) into ``<human_input>/<deduplication.decisions_dir>/``. Every
+``.xlsx`` and ``.csv`` there is read on each run: rows may be reordered, columns added, decisions
+written in any capitalisation; a blank decision means "not decided yet". Rows are matched by
+``record_a`` / ``record_b``, never by position.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview.dedup.model import PairVerdict
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.records import LIST_SEPARATOR, Record
+
+KIND = "dedup-maybe"
+SHEET = "Maybe pairs"
+META_SHEET = "_meta"
+DECISIONS = ("duplicate", "distinct")
+FORMULA_START = ("=", "+", "-", "@")
+
+# (field label, record attribute); each appears twice in the sheet: "<label>_a", "<label>_b".
+SIDE_FIELDS = (
+    ("title", "title"),
+    ("authors", "authors"),
+    ("year", "year"),
+    ("journal", "journal"),
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("pages", "pages"),
+    ("doi", "doi"),
+    ("pmid", "pmid"),
+    ("source", "source"),
+)
+LEAD_COLUMNS = ("pair", "decision", "notes", "engine_reason", "score", "record_a", "record_b")
+COLUMNS = LEAD_COLUMNS + tuple(f"{label}_{side}" for label, _ in SIDE_FIELDS for side in "ab")
+WIDTHS = {"pair": 6, "decision": 12, "notes": 28, "engine_reason": 26, "score": 7}
+WIDE = {"title", "authors", "journal"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision a person made on a pair, with where they wrote it."""
+
+    a: str
+    b: str
+    decision: str
+    file: str
+    row: int
+    notes: str = ""
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """The canonical key of a pair: ``(a, b)`` with ``a < b``."""
+    return (a, b) if a < b else (b, a)
+
+
+def checksum(keys: Iterable[tuple[str, str]]) -> str:
+    """A short checksum over the pair keys of a sheet (order-independent)."""
+    text = "\n".join(f"{a}|{b}" for a, b in sorted(keys))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _value(record: Record, attribute: str) -> str:
+    value = getattr(record, attribute)
+    return LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+
+
+def sheet_rows(pairs: Sequence[PairVerdict], records: Mapping[str, Record]) -> list[dict[str, str]]:
+    """One row per pair (in the order given), both records side by side."""
+    rows = []
+    for number, pair in enumerate(pairs, start=1):
+        row = {
+            "pair": str(number),
+            "decision": "",
+            "notes": "",
+            "engine_reason": pair.reason,
+            "score": f"{pair.score:.3f}",
+            "record_a": pair.a,
+            "record_b": pair.b,
+        }
+        for label, attribute in SIDE_FIELDS:
+            row[f"{label}_a"] = _value(records[pair.a], attribute)
+            row[f"{label}_b"] = _value(records[pair.b], attribute)
+        rows.append(row)
+    return rows
+
+
+def csv_text(rows: Sequence[Mapping[str, str]]) -> str:
+    """The CSV variant; text starting with ``= + - @`` gets a leading ``'`` (never a formula)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: ("'" + v if v.startswith(FORMULA_START) else v) for k, v in row.items()}
+        )
+    return buffer.getvalue()
+
+
+def _instructions(review_id: str, version: str, count: int, demo: bool) -> list[str]:
+    lines = [
+        f"Possible duplicates to check: review {review_id}, version {version}, {count} pair(s).",
+        "",
+        "Each row of the sheet 'Maybe pairs' shows two records side by side (_a and _b columns).",
+        "The software could not decide whether they describe the same study.",
+        "",
+        "1. In the column 'decision' choose 'duplicate' (same study: the two records are merged)",
+        "   or 'distinct' (different studies: both are kept). Leave it blank to decide later.",
+        "2. Optionally explain your decision in 'notes'.",
+        "3. Save the file under a NEW name (e.g. maybe_pairs_<your initials>_<date>.xlsx) in the",
+        "   decisions folder of the human-input folder (see config: deduplication.decisions_dir).",
+        "   Never overwrite an earlier returned file: every file there is read on every run.",
+        "",
+        "You may sort or filter rows and add columns; do not edit record_a / record_b.",
+        "Decisions are kept forever; a pair decided in two files must be decided the same way.",
+        "Conference abstracts, errata and replies are distinct from the article unless your",
+        "protocol says otherwise (config: deduplication.policy).",
+    ]
+    if demo:
+        lines = ["DEMO DATA: illustrative records, not a real search.", "", *lines]
+    return lines
+
+
+def _set_text(cell: object, value: str) -> None:
+    """Write a string cell that Excel and LibreOffice never evaluate as a formula."""
+    cell.value = value  # type: ignore[attr-defined]
+    cell.data_type = "s"  # type: ignore[attr-defined]
+
+
+def workbook_bytes(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    review_id: str,
+    version: str,
+    demo: bool = False,
+) -> bytes:
+    """The .xlsx sheet: dropdown decisions, frozen header, wrapped text, hidden metadata."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    for col, name in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=col)
+        _set_text(cell, name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        label = name.rsplit("_", 1)[0] if name.endswith(("_a", "_b")) else name
+        width = 60 if label in WIDE else WIDTHS.get(name, 16)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(rows, start=2):
+        for col, name in enumerate(COLUMNS, start=1):
+            cell = ws.cell(row=r, column=col)
+            _set_text(cell, row.get(name, ""))
+            cell.alignment = wrap
+    ws.freeze_panes = "D2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+    choice = DataValidation(
+        type="list",
+        formula1='"' + ",".join(DECISIONS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="decision",
+        error="Choose duplicate or distinct (or leave blank).",
+    )
+    ws.add_data_validation(choice)
+    choice.add(f"B2:B{max(len(rows) + 1, 2)}")
+
+    info = wb.create_sheet("Instructions")
+    info.column_dimensions["A"].width = 100
+    for r, line in enumerate(_instructions(review_id, version, len(rows), demo), start=1):
+        _set_text(info.cell(row=r, column=1), line)
+
+    meta = wb.create_sheet(META_SHEET)
+    keys = [pair_key(row["record_a"], row["record_b"]) for row in rows]
+    header = [
+        ("review_id", review_id),
+        ("kind", KIND),
+        ("version", version),
+        ("pairs", str(len(keys))),
+        ("checksum", checksum(keys)),
+    ]
+    for r, (key, value) in enumerate(header, start=1):
+        _set_text(meta.cell(row=r, column=1), key)
+        _set_text(meta.cell(row=r, column=2), value)
+    for r, (a, b) in enumerate(sorted(keys), start=len(header) + 1):
+        _set_text(meta.cell(row=r, column=1), a)
+        _set_text(meta.cell(row=r, column=2), b)
+    meta.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _deterministic_zip(buffer.getvalue())
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """The same workbook with fixed timestamps, so equal inputs give byte-identical files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def write_sheets(
+    xlsx_path: Path,
+    csv_path: Path,
+    pairs: Sequence[PairVerdict],
+    records: Mapping[str, Record],
+    *,
+    review_id: str,
+    version: str,
+    demo: bool = False,
+) -> int:
+    """Write the .xlsx and .csv review sheets of ``pairs``; returns the number of rows."""
+    rows = sheet_rows(pairs, records)
+    data = workbook_bytes(rows, review_id=review_id, version=version, demo=demo)
+    atomic_write_bytes(xlsx_path, data)
+    atomic_write_text(csv_path, csv_text(rows))
+    return len(rows)
+
+
+# -- reading returned sheets -------------------------------------------------------------------
+
+
+def _clean(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path) -> tuple[list[list[str]], dict[str, str] | None, set | None]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
+    try:
+        names = wb.sheetnames
+        name = (
+            SHEET
+            if SHEET in names
+            else next((n for n in names if n not in (META_SHEET, "Instructions")), names[0])
+        )
+        table = [[_clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
+        meta: dict[str, str] | None = None
+        keys: set[tuple[str, str]] | None = None
+        if META_SHEET in names:
+            cells = [
+                [_clean(v) for v in row[:2]] for row in wb[META_SHEET].iter_rows(values_only=True)
+            ]
+            meta = {row[0]: row[1] for row in cells[:5] if len(row) == 2}
+            keys = {pair_key(row[0], row[1]) for row in cells[5:] if len(row) == 2 and row[0]}
+    finally:
+        wb.close()
+    return table, meta, keys
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("cp1252", errors="replace")
+    sample = text[:4096]
+    delimiter = (
+        ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
+    )
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _check_meta(path: Path, meta: dict[str, str], keys: set, review_id: str) -> None:
+    if meta.get("kind") != KIND:
+        raise InputFileError(
+            path, f"not a maybe-pair sheet (kind {meta.get('kind')!r}, expected {KIND!r})"
+        )
+    if meta.get("review_id") != review_id:
+        raise InputFileError(
+            path,
+            f"sheet belongs to review {meta.get('review_id')!r}, expected {review_id!r}",
+        )
+    if meta.get("checksum") != checksum(keys):
+        raise InputFileError(
+            path,
+            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as "
+            "it was written, with only decision and notes filled in",
+        )
+
+
+def read_decision_file(
+    path: Path, *, review_id: str, known_records: Mapping[str, object] | set[str]
+) -> list[Decision]:
+    """The decisions in one returned sheet (blank decisions are skipped)."""
+    meta = keys = None
+    if path.suffix.lower() == ".xlsx":
+        table, meta, keys = _read_xlsx(path)
+    else:
+        table = _read_csv(path)
+    if meta is not None and keys is not None:
+        _check_meta(path, meta, keys, review_id)
+    if not table:
+        raise InputFileError(
+            path,
+            "empty sheet: expected a header row with record_a, record_b, decision",
+            position="row 1",
+        )
+    header = [h.casefold().strip() for h in table[0]]
+    where = {}
+    for name in ("record_a", "record_b", "decision", "notes"):
+        if name in header:
+            where[name] = header.index(name)
+        elif name != "notes":
+            raise InputFileError(
+                path,
+                f"missing column {name!r} (expected the header of a maybe-pair sheet)",
+                position="row 1",
+            )
+    decisions = []
+    for number, row in enumerate(table[1:], start=2):
+
+        def cell(name: str, row: list[str] = row) -> str:
+            index = where.get(name)
+            return row[index] if index is not None and index < len(row) else ""
+
+        decision = cell("decision").casefold()
+        if not any(row) or not decision:
+            continue
+        if decision not in DECISIONS:
+            raise InputFileError(
+                path,
+                f"unknown decision {cell('decision')!r}; expected 'duplicate', 'distinct' or blank",
+                position=f"row {number}",
+                field="decision",
+            )
+        a, b = cell("record_a"), cell("record_b")
+        for name, rid in (("record_a", a), ("record_b", b)):
+            if rid not in known_records:
+                raise InputFileError(
+                    path,
+                    f"unknown record {rid!r}: not in the library (was the id edited?)",
+                    position=f"row {number}",
+                    field=name,
+                )
+        key = pair_key(a, b)
+        if a == b or (keys is not None and key not in keys):
+            raise InputFileError(
+                path,
+                f"pair {a} / {b} is not a pair this sheet was written with (was an id edited?)",
+                position=f"row {number}",
+                field="record_b",
+            )
+        notes = cell("notes")
+        decisions.append(Decision(key[0], key[1], decision, str(path), number, notes))
+    return decisions
+
+
+def decision_files(folder: Path) -> list[Path]:
+    """The returned sheets in ``folder`` (.xlsx, .csv), sorted; editor lock files skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in (".xlsx", ".csv")
+        and not p.name.startswith(("~$", ".~lock", "."))
+    )
+
+
+def read_decisions(
+    files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
+) -> list[Decision]:
+    """Every decision in every returned file; one pair decided two ways is an error."""
+    chosen: dict[tuple[str, str], Decision] = {}
+    for path in files:
+        for item in read_decision_file(path, review_id=review_id, known_records=known_records):
+            key = (item.a, item.b)
+            earlier = chosen.get(key)
+            if earlier is None:
+                chosen[key] = item
+            elif earlier.decision != item.decision:
+                raise InputFileError(
+                    path,
+                    f"pair {item.a} / {item.b} is decided {item.decision!r} here but "
+                    f"{earlier.decision!r} in {earlier.file}, row {earlier.row}; make them agree",
+                    position=f"row {item.row}",
+                    field="decision",
+                )
+    return [chosen[k] for k in sorted(chosen)]
+
+
+DECISION_COLUMNS = ("record_a", "record_b", "decision", "file", "row", "notes")
+
+
+def decisions_csv(decisions: Sequence[Decision], base: Path | None = None) -> str:
+    """The consolidated decisions with their provenance (file relative to ``base``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(DECISION_COLUMNS)
+    for d in decisions:
+        file = Path(d.file)
+        if base is not None and file.is_relative_to(base):
+            file = file.relative_to(base)
+        writer.writerow([d.a, d.b, d.decision, file.as_posix(), d.row, d.notes])
+    return buffer.getvalue()

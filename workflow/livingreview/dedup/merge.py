@@ -1,0 +1,113 @@
+"""One merged record per study: the best value of each field, with every source it came from.
+
+Rules (every tie broken by the records' order, which the caller makes deterministic):
+
+* title: the longest that is not truncated (ending in ``…`` or ``...``); mixed case over ALL CAPS;
+* journal: the longest (a full name over its abbreviation); mixed case over ALL CAPS;
+* authors: the longest list, then the longest text (full names over initials);
+* abstract: the longest;
+* DOI, PMID, PMCID, year, volume, issue: the value most records agree on;
+* pages: a full range that is not Excel-mangled (``06-Oct``) first, then the most common;
+* ISSN, language, URL: the first present; publication types and keywords: the union.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from livingreview.records import LIST_SEPARATOR, Record
+
+MERGE_EXTRA_COLUMNS = ("study_id", "sources", "source_records")
+
+_MONTH = re.compile(r"[A-Za-z]{3}")
+
+
+def is_truncated(text: str) -> bool:
+    """A title cut short by the source, e.g. Google Scholar's ``"…"``."""
+    stripped = text.rstrip()
+    return stripped.endswith("…") or stripped.endswith("...")
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _best(values: Sequence[str], key: Callable[[str], tuple]) -> str:
+    """The first non-empty value with the highest key (``max`` keeps the first of equals)."""
+    present = [v for v in values if v]
+    return max(present, key=key) if present else ""
+
+
+def _text_key(value: str) -> tuple:
+    return (not is_truncated(value), len(value.rstrip(".… ")), not _is_upper(value))
+
+
+def _most_common(values: Sequence[str]) -> str:
+    counts = Counter(v for v in values if v)
+    return _best(values, key=lambda v: counts[v])
+
+
+def _pages_key(counts: Counter[str]) -> Callable[[str], tuple]:
+    def key(value: str) -> tuple:
+        ranged = bool(re.search(r"\d\s*[-–]\s*\w", value)) and not _MONTH.search(value)
+        return (ranged, counts[value])
+
+    return key
+
+
+def _union(lists: Sequence[list[str]]) -> list[str]:
+    seen: dict[str, str] = {}
+    for values in lists:
+        for value in values:
+            seen.setdefault(value.casefold(), value)
+    return list(seen.values())
+
+
+def merge_records(records: Sequence[Record]) -> Record:
+    """The merged record of one study; ``records[0]`` gives record id, source and source id."""
+    if not records:
+        raise ValueError("cannot merge an empty group")
+
+    def col(name: str) -> list[str]:
+        return [str(getattr(r, name)) for r in records]
+
+    pages = col("pages")
+    first = records[0]
+    authors = max(
+        (r.authors for r in records if r.authors),
+        key=lambda a: (len(a), len(LIST_SEPARATOR.join(a))),
+        default=[],
+    )
+    return Record(
+        record_id=first.record_id,
+        source=first.source,
+        source_id=first.source_id,
+        pmid=_most_common(col("pmid")),
+        pmcid=_most_common(col("pmcid")),
+        doi=_most_common(col("doi")),
+        title=_best(col("title"), _text_key),
+        abstract=_best(col("abstract"), len),
+        authors=list(authors),
+        year=_most_common(col("year")),
+        journal=_best(col("journal"), _text_key),
+        volume=_most_common(col("volume")),
+        issue=_most_common(col("issue")),
+        pages=_best(pages, _pages_key(Counter(p for p in pages if p))),
+        issn=_best(col("issn"), lambda v: 0),
+        publication_types=_union([r.publication_types for r in records]),
+        keywords=_union([r.keywords for r in records]),
+        language=_best(col("language"), lambda v: 0),
+        url=_best(col("url"), lambda v: 0),
+    )
+
+
+def merged_row(study_id: str, records: Sequence[Record]) -> dict[str, str]:
+    """The library row of a study: merged fields, ``study_id``, ``sources``, ``source_records``."""
+    row = merge_records(records).to_row()
+    row["study_id"] = study_id
+    row["sources"] = ";".join(dict.fromkeys(r.source for r in records))
+    row["source_records"] = ";".join(r.record_id for r in records)
+    return row

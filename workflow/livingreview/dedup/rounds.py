@@ -1,0 +1,222 @@
+"""Rounds of a living review and study ids that never change once given.
+
+A **round** is one version of the review (``review.version``): one run of the searches. After each
+round the library keeps a snapshot in ``<history_dir>/<version>/``: ``round.json``, ``groups.csv``
+(every record id, its study id and the round it was first seen), ``records.csv`` (the records first
+seen, or changed, in that round) and ``changelog.csv``. The next round reads the snapshots of the
+earlier rounds, so records found before stay in the library even when a later search no longer
+returns them, and a record keeps its study.
+
+A study id is ``"S"`` + 10 hex digits of the SHA-1 of the study's **anchor**: its earliest-seen
+record (earliest round, then smallest record id). New records come in later rounds, so adding them
+never moves an anchor, and rebuilding from the same snapshots gives the same ids. When a later
+record bridges two older studies, the study with the older anchor keeps its id and the other id is
+retired, recorded in the changelog; a study that loses its anchor record in a split gets a new id.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.records import Record, read_records, records_to_csv
+
+GROUP_COLUMNS = ("record_id", "study_id", "round")
+CHANGE_COLUMNS = ("round", "version", "event", "study_id", "other_study_id", "records")
+
+
+@dataclass
+class History:
+    """What earlier rounds left: their records, study ids and first-seen rounds."""
+
+    round: int  # the round number this run is
+    records: dict[str, Record] = field(default_factory=dict)
+    study_of: dict[str, str] = field(default_factory=dict)
+    first_round: dict[str, int] = field(default_factory=dict)
+    changelog: list[dict[str, str]] = field(default_factory=list)
+
+
+def version_dir(history_dir: Path, version: str) -> Path:
+    """The snapshot folder of one version (unsafe characters replaced)."""
+    return history_dir / re.sub(r"[^A-Za-z0-9._-]+", "_", version)
+
+
+def _rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
+    found = []
+    if history_dir.is_dir():
+        for path in sorted(history_dir.glob("*/round.json")):
+            meta = read_json(path, "round file missing")
+            try:
+                found.append((int(meta["round"]), str(meta["version"]), path.parent))
+            except (KeyError, TypeError, ValueError):
+                raise InputFileError(path, 'expected {"round": N, "version": V}') from None
+    return sorted(found)
+
+
+def _read_csv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputFileError(
+                    path, f"missing column(s) {', '.join(missing)}", position="row 1"
+                )
+            return list(reader)
+    except FileNotFoundError:
+        raise InputFileError(path, "missing from the library history snapshot") from None
+
+
+def load_history(history_dir: Path, version: str) -> History:
+    """The snapshots of every round before ``version`` (a re-run of a version reuses its round)."""
+    rounds = _rounds(history_dir)
+    own = [n for n, v, _ in rounds if v == version]
+    current = own[0] if own else max((n for n, _, _ in rounds), default=0) + 1
+    earlier = [(n, path) for n, v, path in rounds if n < current and v != version]
+    history = History(round=current)
+    for _, path in earlier:
+        for record in read_records(path / "records.csv"):
+            history.records[record.record_id] = record
+    if earlier:
+        last = earlier[-1][1]
+        for number, row in enumerate(_read_csv(last / "groups.csv", GROUP_COLUMNS), start=2):
+            try:
+                history.first_round[row["record_id"]] = int(row["round"])
+            except ValueError:
+                raise InputFileError(
+                    last / "groups.csv",
+                    "expected a round number",
+                    position=f"row {number}",
+                    field="round",
+                ) from None
+            history.study_of[row["record_id"]] = row["study_id"]
+        history.changelog = _read_csv(last / "changelog.csv", CHANGE_COLUMNS)
+    return history
+
+
+def derived_id(anchor: str, length: int = 10) -> str:
+    """The study id derived from an anchor record id."""
+    return "S" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass
+class Assignment:
+    """Study ids for the engine's groups, and what changed since the last round."""
+
+    study_of: dict[str, str]  # record id -> study id
+    anchor_of: dict[str, str]  # study id -> anchor record id
+    changes: list[dict[str, str]]
+
+
+def assign_study_ids(
+    groups: Mapping[str, str],
+    first_round: Mapping[str, int],
+    previous: Mapping[str, str],
+    *,
+    round_number: int,
+    version: str,
+) -> Assignment:
+    """Give every engine group (record id -> group) a stable study id.
+
+    ``first_round`` holds the round each record was first seen; ``previous`` the study ids of the
+    last round. A group holding an earlier study's anchor record keeps that study's id.
+    """
+
+    def order(rid: str) -> tuple[int, str]:
+        return (first_round.get(rid, round_number), rid)
+
+    members: dict[str, list[str]] = {}
+    for rid in sorted(groups, key=order):
+        members.setdefault(groups[rid], []).append(rid)
+    old_members: dict[str, list[str]] = {}
+    for rid in sorted(previous, key=order):
+        old_members.setdefault(previous[rid], []).append(rid)
+    old_anchor = {sid: rids[0] for sid, rids in old_members.items()}
+    holder = {rid: sid for sid, rid in old_anchor.items()}
+
+    taken = set(old_anchor)
+    study_of: dict[str, str] = {}
+    anchor_of: dict[str, str] = {}
+    changes: list[dict[str, str]] = []
+    pending: list[list[str]] = []
+    for rids in sorted(members.values(), key=lambda r: order(r[0])):
+        claims = sorted(
+            (holder[r] for r in rids if r in holder), key=lambda s: order(old_anchor[s])
+        )
+        if not claims:
+            pending.append(rids)
+            continue
+        sid = claims[0]
+        anchor_of[sid] = old_anchor[sid]
+        for retired in claims[1:]:
+            changes.append(_change(round_number, version, "merged", sid, retired, rids))
+        for rid in rids:
+            study_of[rid] = sid
+    for rids in pending:
+        length = 10
+        sid = derived_id(rids[0], length)
+        while sid in taken or sid in anchor_of:
+            length += 2
+            sid = derived_id(rids[0], length)
+        anchor_of[sid] = rids[0]
+        taken.add(sid)
+        for parent in sorted({previous[r] for r in rids if r in previous}):
+            changes.append(_change(round_number, version, "split", sid, parent, rids))
+        for rid in rids:
+            study_of[rid] = sid
+    return Assignment(study_of, anchor_of, changes)
+
+
+def _change(
+    round_number: int, version: str, event: str, sid: str, other: str, rids: Iterable[str]
+) -> dict[str, str]:
+    return {
+        "round": str(round_number),
+        "version": version,
+        "event": event,
+        "study_id": sid,
+        "other_study_id": other,
+        "records": ";".join(rids),
+    }
+
+
+def table_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
+    """A small CSV with fixed columns and ``\\n`` line endings."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def groups_rows(
+    study_of: Mapping[str, str], first_round: Mapping[str, int]
+) -> list[dict[str, str]]:
+    """``record_id, study_id, round`` rows sorted by record id."""
+    return [
+        {"record_id": rid, "study_id": study_of[rid], "round": str(first_round[rid])}
+        for rid in sorted(study_of)
+    ]
+
+
+def write_snapshot(
+    folder: Path,
+    *,
+    round_number: int,
+    version: str,
+    new_records: Iterable[Record],
+    groups_text: str,
+    changelog_text: str,
+) -> None:
+    """Write one round's snapshot (``round.json`` last, so a half-written one is never read)."""
+    atomic_write_text(folder / "records.csv", records_to_csv(new_records))
+    atomic_write_text(folder / "groups.csv", groups_text)
+    atomic_write_text(folder / "changelog.csv", changelog_text)
+    write_json(folder / "round.json", {"round": round_number, "version": version})
