@@ -20,8 +20,22 @@ from typing import Literal
 
 Outcome = Literal["duplicate", "maybe", "distinct"]
 
-ENGINE_COLUMNS = ("ID", "ENTRYTYPE", "author", "year", "title", "journal", "volume", "number",
-                  "pages", "abstract", "doi", "isbn", "source", "source_id")
+ENGINE_COLUMNS = (
+    "ID",
+    "ENTRYTYPE",
+    "author",
+    "year",
+    "title",
+    "journal",
+    "volume",
+    "number",
+    "pages",
+    "abstract",
+    "doi",
+    "isbn",
+    "source",
+    "source_id",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -36,4 +50,4 @@ class PairVerdict:
 
 
 Decisions = dict[tuple[str, str], Literal["duplicate", "distinct"]]
-"""A person's decisions on maybe pairs, keyed by ``(a, b)`` with ``a < b``; they override the engine."""
+"""A person's decisions on maybe pairs, keyed ``(a, b)`` with ``a < b``; they beat the engine."""
