@@ -1,0 +1,101 @@
+"""The merged record of a study: the best value of each field, every source and record kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.dedup.merge import is_truncated, merge_records, merged_row
+from livingreview.records import Record, read_records
+from tests.dedup.library_helpers import build_demo_identified, demo_config
+
+
+@pytest.fixture(scope="module")
+def demo_records(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
+    tmp = tmp_path_factory.mktemp("demo")
+    return read_records(build_demo_identified(demo_config(tmp)))
+
+
+def _group(records: list[Record], doi: str) -> list[Record]:
+    return sorted((r for r in records if r.doi == doi), key=lambda r: r.record_id)
+
+
+def test_google_scholar_truncated_title_and_initials_lose_to_the_full_record(
+    demo_records: list[Record],
+) -> None:
+    group = _group(demo_records, "10.1016/s2215-0366(17)30427-3")  # AVATAR therapy, Lancet Psych.
+    sources = [r.source for r in group]
+    assert sources == ["google_scholar", "psycinfo"]
+    assert is_truncated(group[0].title)
+    merged = merge_records(group)
+    assert merged.record_id == "google_scholar:GS:0085653325283824059"  # the first record given
+    assert merged.title == (
+        "AVATAR therapy for auditory verbal hallucinations in people with psychosis: "
+        "a single-blind, randomised controlled trial"
+    )
+    assert merged.authors == ["Craig, T.", "Rus-Calafell, M.", "Ward, T."]
+    row = merged_row("S1", group)
+    assert row["sources"] == "google_scholar;psycinfo"
+    assert row["source_records"] == ";".join(r.record_id for r in group)
+
+
+def test_full_journal_over_abbreviation_and_mixed_case_over_capitals() -> None:
+    records = [
+        Record(record_id="wos:1", source="wos", journal="J MED INTERNET RES", title="X"),
+        Record(record_id="gs:1", source="gs", journal="J Med Internet Res"),
+        Record(record_id="pm:1", source="pm", journal="JOURNAL OF MEDICAL INTERNET RESEARCH"),
+        Record(record_id="pm:2", source="pm", journal="Journal of Medical Internet Research"),
+    ]
+    assert merge_records(records).journal == "Journal of Medical Internet Research"
+    assert merge_records(records[:2]).journal == "J Med Internet Res"
+
+
+def test_identifiers_years_and_pages_by_agreement_with_ranges_over_excel_dates() -> None:
+    records = [
+        Record(record_id="a", doi="10.1/x", year="2019", pages="06-Oct", volume="12"),
+        Record(record_id="b", doi="10.1/x", year="2020", pages="6-10", pmid="31", volume="12"),
+        Record(record_id="c", doi="", year="2020", pages="6", pmcid="PMC9", volume="1"),
+    ]
+    merged = merge_records(records)
+    assert (merged.doi, merged.pmid, merged.pmcid) == ("10.1/x", "31", "PMC9")
+    assert (merged.year, merged.pages, merged.volume) == ("2020", "6-10", "12")
+
+
+def test_authors_abstract_and_lists() -> None:
+    records = [
+        Record(
+            record_id="a", authors=["Smith J", "Doe A"], abstract="Short.", keywords=["Alliance"]
+        ),
+        Record(
+            record_id="b",
+            authors=["Smith, John", "Doe, Anna"],
+            abstract="A longer abstract.",
+            keywords=["alliance", "chatbot"],
+            publication_types=["Journal Article"],
+        ),
+        Record(record_id="c", authors=["Smith, J"], abstract=""),
+    ]
+    merged = merge_records(records)
+    assert merged.authors == ["Smith, John", "Doe, Anna"]
+    assert merged.abstract == "A longer abstract."
+    assert merged.keywords == ["Alliance", "chatbot"]
+    assert merged.publication_types == ["Journal Article"]
+
+
+def test_ties_are_broken_by_record_order_and_truncated_titles_lose() -> None:
+    records = [
+        Record(record_id="a", title="Digital alliance in apps: a review of the evidence and …"),
+        Record(record_id="b", title="Digital alliance in apps"),
+        Record(record_id="c", title="Digital Alliance In Apps"),
+    ]
+    assert merge_records(records).title == "Digital alliance in apps"
+    assert merge_records(records[::-1]).title == "Digital Alliance In Apps"
+    assert merge_records(records[:1]).title.endswith("…")
+
+
+def test_merge_is_deterministic_on_the_demo(demo_records: list[Record], tmp_path: Path) -> None:
+    group = _group(demo_records, "10.2196/jmir.3554")
+    assert {r.source for r in group} >= {"medline", "europepmc", "openalex"}
+    assert merge_records(group) == merge_records(list(group))
+    assert not is_truncated(merge_records(group[::-1]).title)
