@@ -1,0 +1,224 @@
+"""The maybe-pair sheet: written safely, filled in by a person, read back and kept forever."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+
+from livingreview.cli import main
+from livingreview.dedup.library import build_library
+from livingreview.dedup.maybe_sheet import (
+    COLUMNS,
+    KIND,
+    read_decision_file,
+    workbook_bytes,
+    write_sheets,
+)
+from livingreview.dedup.model import PairVerdict
+from livingreview.errors import InputFileError
+from livingreview.records import Record
+from tests.dedup.library_helpers import build_demo_identified, demo_config, stand_in_engine
+
+
+def _library(config: dict[str, Any]) -> dict[str, Any]:
+    return build_library(config, identified=build_demo_identified(config), engine=stand_in_engine)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _outputs(config: dict[str, Any]) -> dict[str, bytes]:
+    root = Path(config["paths"]["outputs"])
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "library").iterdir()) + sorted((root / "dedup").iterdir())
+    }
+
+
+def _fill_like_a_person(sheet: Path, returned: Path, decisions: dict[int, str]) -> list[tuple]:
+    """Decide some rows, reverse the row order, add a column, save under a new name."""
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Maybe pairs"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) for name in header}
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    decided = []
+    for index, value in decisions.items():
+        rows[index][col["decision"]] = value
+        rows[index][col["notes"]] = "checked the PDFs"
+        decided.append((rows[index][col["record_a"]], rows[index][col["record_b"]], value))
+    for r, values in enumerate(reversed(rows), start=2):
+        for c, value in enumerate(values, start=1):
+            ws.cell(row=r, column=c, value=value)
+    ws.insert_cols(3)
+    ws.cell(row=1, column=3, value="Reviewer")
+    ws.cell(row=2, column=3, value="AB")
+    returned.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(returned)
+    return decided
+
+
+def test_round_trip_decisions_apply_and_are_kept(tmp_path: Path) -> None:
+    config = demo_config(tmp_path)
+    first = _library(config)
+    pending = _csv(tmp_path / "outputs/library/maybe_pairs.csv")
+    assert first["maybe_pairs_pending"] == len(pending) >= 3
+    sheet = tmp_path / "outputs/dedup/maybe_pairs.xlsx"
+    decided = _fill_like_a_person(
+        sheet, tmp_path / "human/dedup/returned_ab.xlsx", {0: " Duplicate", 1: "DISTINCT"}
+    )
+
+    second = _library(config)
+    assert second["maybe_pairs_pending"] == first["maybe_pairs_pending"] - 2
+    assert second["maybe_decisions_applied"] == 2
+    groups = {r["record_id"]: r["study_id"] for r in _csv(tmp_path / "outputs/library/groups.csv")}
+    (a1, b1, _), (a2, b2, _) = decided
+    assert groups[a1] == groups[b1]
+    assert groups[a2] != groups[b2]
+    left = {
+        (r["record_a"], r["record_b"]) for r in _csv(tmp_path / "outputs/library/maybe_pairs.csv")
+    }
+    assert not left & {(a1, b1), (a2, b2)}
+    applied = _csv(tmp_path / "outputs/library/decisions.csv")
+    assert {(r["record_a"], r["record_b"], r["decision"]) for r in applied} == {
+        (*sorted((a1, b1)), "duplicate"),
+        (*sorted((a2, b2)), "distinct"),
+    }
+    assert {r["file"] for r in applied} == {"dedup/returned_ab.xlsx"}
+    assert all(r["notes"] == "checked the PDFs" and int(r["row"]) >= 2 for r in applied)
+
+    built = _outputs(config)
+    _library(config)
+    assert _outputs(config) == built, "re-running with the same decisions must change nothing"
+
+
+def test_a_pair_decided_two_ways_is_an_error_naming_both_files(tmp_path: Path) -> None:
+    config = demo_config(tmp_path)
+    _library(config)
+    pair = _csv(tmp_path / "outputs/library/maybe_pairs.csv")[0]
+    folder = tmp_path / "human/dedup"
+    folder.mkdir(parents=True)
+    # An Excel-in-Europe CSV: BOM, semicolons, different case, extra column, reordered columns.
+    (folder / "a_first.csv").write_text(
+        "\ufeffnotes;Decision;RECORD_B;record_a;extra\n"
+        f"same;duplicate;{pair['record_b']};{pair['record_a']};x\n",
+        encoding="utf-8",
+    )
+    (folder / "b_second.csv").write_text(
+        f"record_a,record_b,decision\n{pair['record_b']},{pair['record_a']},Distinct\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        _library(config)
+    message = str(caught.value)
+    assert "b_second.csv, row 2, field 'decision'" in message
+    assert "a_first.csv, row 2" in message and "'duplicate'" in message
+
+    (folder / "b_second.csv").unlink()
+    counts = _library(config)
+    assert counts["maybe_decisions_applied"] == 1
+
+
+def test_the_command_exits_2_with_file_row_and_field(tmp_path: Path, capsys) -> None:
+    config = demo_config(tmp_path)
+    identified = build_demo_identified(config)
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(json.loads(json.dumps(config))), encoding="utf-8")
+    folder = tmp_path / "human/dedup"
+    folder.mkdir(parents=True)
+    (folder / "mine.csv").write_text(
+        "record_a,record_b,decision\nmedline:25840591,europepmc:MED:25840591,yes\n",
+        encoding="utf-8",
+    )
+    code = main(["library", "--configfile", str(protocol), "--identified", str(identified)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "mine.csv, row 2, field 'decision': unknown decision 'yes'" in err
+    assert err.count("\n") == 1
+
+
+def test_unknown_records_and_edited_pairs_are_errors(tmp_path: Path) -> None:
+    records = {rid: Record(record_id=rid, title=rid) for rid in ("a:1", "b:1", "c:1")}
+    pairs = [PairVerdict("a:1", "b:1", "maybe", 0.8, "titles close")]
+    write_sheets(
+        tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, records, review_id="r", version="1"
+    )
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    ws = wb["Maybe pairs"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("decision") + 1, value="duplicate")
+    ws.cell(row=2, column=header.index("record_b") + 1, value="c:1")
+    wb.save(tmp_path / "edited.xlsx")
+    with pytest.raises(InputFileError, match=r"edited.xlsx, row 2, field 'record_b'"):
+        read_decision_file(tmp_path / "edited.xlsx", review_id="r", known_records=records)
+    ws.cell(row=2, column=header.index("record_b") + 1, value="zz:9")
+    wb.save(tmp_path / "edited.xlsx")
+    with pytest.raises(InputFileError, match=r"unknown record 'zz:9'"):
+        read_decision_file(tmp_path / "edited.xlsx", review_id="r", known_records=records)
+    with pytest.raises(InputFileError, match=r"belongs to review 'r', expected 'other'"):
+        read_decision_file(tmp_path / "s.xlsx", review_id="other", known_records=records)
+
+
+def test_cells_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> None:
+    evil = {
+        "a:1": Record(record_id="a:1", title='=HYPERLINK("http://x.test","click")', pages="-12"),
+        "b:1": Record(record_id="b:1", title="+1 trial", authors=["@admin"], journal="=1+1"),
+    }
+    pairs = [PairVerdict("a:1", "b:1", "maybe", 0.5, "-pages differ")]
+    write_sheets(tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, evil, review_id="r", version="1")
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Maybe pairs"]
+    values = {c.value for row in ws.iter_rows(min_row=2) for c in row}
+    assert '=HYPERLINK("http://x.test","click")' in values and "=1+1" in values
+    assert all(c.data_type == "s" for row in ws.iter_rows() for c in row if c.value)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["title_a"] == '\'=HYPERLINK("http://x.test","click")'
+    assert rows[0]["authors_b"] == "'@admin" and rows[0]["pages_a"] == "'-12"
+
+
+def test_the_workbook_layout_and_its_bytes_are_stable(tmp_path: Path) -> None:
+    row = {name: "" for name in COLUMNS} | {"record_a": "a:1", "record_b": "b:1", "pair": "1"}
+    data = workbook_bytes([row], review_id="r", version="1", demo=True)
+    assert workbook_bytes([row], review_id="r", version="1", demo=True) == data
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(data)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Maybe pairs"]
+    assert ws.freeze_panes == "D2"
+    assert ws.cell(row=2, column=1).alignment.wrap_text
+    assert ws.column_dimensions["H"].width == 60  # title_a
+    validation = ws.data_validations.dataValidation[0]
+    assert validation.formula1 == '"duplicate,distinct"' and "B2" in str(validation.sqref)
+    assert wb["_meta"].sheet_state == "hidden" and wb["_meta"]["B2"].value == KIND
+    assert "DEMO DATA" in wb["Instructions"]["A1"].value
+
+
+def test_a_sheet_resaved_without_metadata_and_blank_rows_still_reads(tmp_path: Path) -> None:
+    records = {rid: Record(record_id=rid) for rid in ("a:1", "b:1")}
+    pairs = [PairVerdict("a:1", "b:1", "maybe", 0.8, "titles close")]
+    write_sheets(
+        tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, records, review_id="r", version="1"
+    )
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    del wb["_meta"]
+    ws = wb["Maybe pairs"]
+    ws.cell(row=2, column=2, value="Duplicate")
+    ws.cell(row=5, column=9, value=None)  # trailing empty row, as spreadsheet programs leave
+    wb.save(tmp_path / "copied.xlsx")
+    decisions = read_decision_file(tmp_path / "copied.xlsx", review_id="r", known_records=records)
+    assert [(d.a, d.b, d.decision, d.row) for d in decisions] == [("a:1", "b:1", "duplicate", 2)]
+    shutil.copy(tmp_path / "s.csv", tmp_path / "blank.csv")
+    assert read_decision_file(tmp_path / "blank.csv", review_id="r", known_records=records) == []
