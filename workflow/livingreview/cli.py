@@ -145,6 +145,26 @@ def cmd_build_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dedup(args: argparse.Namespace) -> int:
+    """Deduplicate a standalone CSV: write ID,group_id per row and optionally the maybe pairs."""
+    from livingreview.dedup.engine import find_duplicates, maybe_table, read_engine_csv
+    from livingreview.fileio import atomic_write_text
+
+    frame = read_engine_csv(args.input)
+    result = find_duplicates(frame, progress=sys.stderr.isatty())
+    groups = frame[["ID"]].assign(group_id=[result.groups[str(i).strip()] for i in frame["ID"]])
+    atomic_write_text(Path(args.out), groups.to_csv(index=False, lineterminator="\n"))
+    if args.maybe:
+        table = maybe_table(frame, result.maybe)
+        atomic_write_text(Path(args.maybe), table.to_csv(index=False, lineterminator="\n"))
+    removed = len(frame) - len(set(result.groups.values()))
+    print(
+        f"{len(frame)} records, {removed} duplicates removed, {len(result.maybe)} maybe pairs"
+        f" -> {args.out}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__.splitlines()[0])
@@ -203,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default="demo", help="demo folder to (re)write")
     p.set_defaults(func=cmd_build_demo)
+
+    p = sub.add_parser("dedup", help="find duplicate records in a standalone CSV")
+    p.add_argument("input", metavar="INPUT", help="CSV or .csv.gz with the engine columns")
+    p.add_argument("--out", required=True, metavar="GROUPS.csv", help="ID,group_id per record")
+    p.add_argument("--maybe", metavar="MAYBE.csv", help="write the maybe pairs side by side")
+    p.set_defaults(func=cmd_dedup)
     return parser
 
 

@@ -1,0 +1,191 @@
+"""Deduplication benchmark: our engine and bib-dedupe 0.11 side by side on every labelled set.
+
+Usage: ``.venv/bin/python bench/dedup.py [--sets a,b] [--no-bib-dedupe]``
+
+Each (tool, set) runs in its own subprocess so that time and peak memory (max RSS of that
+process, from ``resource.getrusage``) are measured separately. Seconds are wall-clock time of the
+deduplication itself (loading the CSV is excluded, for both tools alike). Scores, per set:
+
+* removal view (ASySD, bib-dedupe): the kept record of a predicted group is its group id record.
+  For each gold group of size s (unlisted records are groups of size 1) with k kept records:
+  k = 0 counts one false positive (a unique study lost) and s-1 true positives; otherwise one true
+  negative, k-1 false negatives and s-k true positives;
+* pairwise precision/recall over all within-group pairs;
+* maybe pairs sent to a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = (REPO / ".." / "shared" / "bench" / "dedup").resolve()
+
+
+def load_gold(set_dir: Path, ids: list[str]) -> dict[str, str]:
+    """Gold group of every record: listed groups keep their first id, others are singletons."""
+    gold = {i: i for i in ids}
+    lines = (set_dir / "merged_record_ids.csv").read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        members = [m.strip() for m in line.strip().strip('"').split(";") if m.strip()]
+        for m in members:
+            gold[m] = members[0]
+    return gold
+
+
+def score(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """Removal-view and pairwise scores of ``predicted`` (ID -> group id) against ``gold``."""
+    kept = {i for i, g in predicted.items() if i == g}
+    members: dict[str, list[str]] = defaultdict(list)
+    for i, g in gold.items():
+        members[g].append(i)
+    tp = fp = fn = tn = 0
+    for group in members.values():
+        s, k = len(group), sum(1 for i in group if i in kept)
+        if k == 0:
+            fp += 1
+            tp += s - 1
+        else:
+            tn += 1
+            fn += k - 1
+            tp += s - k
+    gold_pairs = _pairs(gold)
+    pred_pairs = _pairs(predicted)
+    both = len(gold_pairs & pred_pairs)
+    return {
+        "sensitivity": tp / (tp + fn) if tp + fn else 1.0,
+        "specificity": tn / (tn + fp) if tn + fp else 1.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "pair_precision": both / len(pred_pairs) if pred_pairs else 1.0,
+        "pair_recall": both / len(gold_pairs) if gold_pairs else 1.0,
+    }
+
+
+def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for i, g in groups.items():
+        members[g].append(i)
+    out: set[tuple[str, str]] = set()
+    for group in members.values():
+        out.update(combinations(sorted(group), 2))
+    return out
+
+
+def _load(set_dir: Path):
+    sys.path.insert(0, str(REPO / "workflow"))
+    from livingreview.dedup.engine import read_engine_csv
+
+    return read_engine_csv(set_dir / "records.csv.gz")
+
+
+def run_ours(set_dir: Path) -> dict:
+    """Our engine on one set (in this process)."""
+    from livingreview.dedup.engine import find_duplicates
+
+    frame = _load(set_dir)
+    start = time.perf_counter()
+    result = find_duplicates(frame)
+    seconds = time.perf_counter() - start
+    return {"groups": result.groups, "maybe": len(result.maybe), "seconds": seconds}
+
+
+def run_bib_dedupe(set_dir: Path) -> dict:
+    """bib-dedupe 0.11 on one set: prep -> block -> match -> cluster (in this process)."""
+    import pandas as pd
+    from bib_dedupe.bib_dedupe import block, cluster, match, prep
+
+    frame = pd.read_csv(set_dir / "records.csv.gz", dtype=str, keep_default_na=False)
+    start = time.perf_counter()
+    matched = match(block(prep(frame, verbosity_level=0), verbosity_level=0), verbosity_level=0)
+    clusters = cluster(matched, verbosity_level=0)
+    seconds = time.perf_counter() - start
+    groups = {i: i for i in frame["ID"]}
+    for members in clusters:
+        first = min(members)
+        for m in members:
+            groups[m] = first
+    maybe = int((matched["duplicate_label"] == "maybe").sum()) if len(matched) else 0
+    return {"groups": groups, "maybe": maybe, "seconds": seconds}
+
+
+def worker(tool: str, name: str) -> None:
+    """Run one tool on one set and print one JSON line of results."""
+    set_dir = DATA / name
+    result = run_ours(set_dir) if tool == "ours" else run_bib_dedupe(set_dir)
+    gold = load_gold(set_dir, list(result["groups"]))
+    metrics = score(gold, result["groups"])
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "records": len(result["groups"]),
+                "maybe": result["maybe"],
+                "seconds": result["seconds"],
+                "peak_mb": peak_kb / 1024,
+                **metrics,
+            }
+        )
+    )
+
+
+def _run(tool: str, name: str) -> dict | None:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", tool, "--sets", name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        print(f"{tool} on {name} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _row(name: str, tool: str, r: dict | None) -> str:
+    if r is None:
+        return f"| {name} | {tool} | failed |" + " |" * 8
+    return (
+        f"| {name} | {tool} | {r['records']:,} | {r['sensitivity']:.4f} | {r['specificity']:.4f}"
+        f" | {r['fp']} | {r['fn']} | {r['pair_precision']:.4f} | {r['pair_recall']:.4f}"
+        f" | {r['maybe']:,} | {r['seconds']:.1f} | {r['peak_mb']:,.0f} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", help="comma-separated set names (default: all)")
+    parser.add_argument("--no-bib-dedupe", action="store_true", help="skip bib-dedupe")
+    parser.add_argument("--worker", choices=["ours", "bib-dedupe"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.sets)
+        return 0
+    if not DATA.is_dir():
+        print(f"benchmark data not found at {DATA}", file=sys.stderr)
+        return 2
+    names = args.sets.split(",") if args.sets else sorted(p.name for p in DATA.iterdir())
+    tools = ["ours"] + ([] if args.no_bib_dedupe else ["bib-dedupe"])
+    print(
+        "| set | tool | records | sensitivity | specificity | FP (lost) | FN | pair P | pair R"
+        " | maybe | seconds | peak MB |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name in names:
+        for tool in tools:
+            print(_row(name, tool, _run(tool, name)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

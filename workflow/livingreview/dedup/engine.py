@@ -1,0 +1,183 @@
+"""The deduplication engine: records in, pair verdicts and duplicate groups out.
+
+``normalise`` -> ``blocking`` (candidate pairs) -> ``matching`` (verdict per pair) -> ``clusters``
+(groups that respect every cannot-link). Records are processed in ID order, so the result does not
+depend on the order of the input rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from livingreview.dedup.blocking import candidate_pairs
+from livingreview.dedup.clusters import Groups
+from livingreview.dedup.matching import TITLE_FAIR, Policy, compare, judge
+from livingreview.dedup.model import ENGINE_COLUMNS, Decisions, PairVerdict
+from livingreview.dedup.normalise import normalise_frame
+from livingreview.errors import InputFileError
+
+__all__ = ["DedupResult", "Policy", "find_duplicates", "read_engine_csv"]
+
+
+@dataclass
+class DedupResult:
+    """Verdicts on candidate pairs, the group of every record, and the maybe pairs left open."""
+
+    verdicts: list[PairVerdict] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
+    maybe: list[PairVerdict] = field(default_factory=list)
+
+
+def read_engine_csv(path: Path | str) -> pd.DataFrame:
+    """An engine frame from a CSV (optionally ``.gz``); missing columns become empty strings."""
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, compression="infer")
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise InputFileError(path, f"cannot read as CSV ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError(path, f"not a valid CSV ({str(exc).strip()})") from None
+    check_frame(frame, path)
+    return frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="")
+
+
+def check_frame(frame: pd.DataFrame, origin: object = "input") -> None:
+    """Raise :class:`InputFileError` unless every row has a unique, non-empty ``ID``."""
+    if "ID" not in frame.columns:
+        raise InputFileError(origin, "no ID column", position="row 1")
+    ids = frame["ID"].fillna("").astype(str).str.strip()
+    empty = np.flatnonzero((ids == "").to_numpy())
+    if empty.size:
+        raise InputFileError(origin, "empty ID", position=f"row {empty[0] + 2}", field="ID")
+    dupes = ids.duplicated(keep="first").to_numpy()
+    if dupes.any():
+        first = int(np.flatnonzero(dupes)[0])
+        raise InputFileError(
+            origin, f"duplicate ID {ids.iloc[first]!r}", position=f"row {first + 2}", field="ID"
+        )
+
+
+def _verdict(ids: np.ndarray, i: int, j: int, outcome: str, score: float, reason: str):
+    a, b = sorted((str(ids[i]), str(ids[j])))
+    return PairVerdict(a, b, outcome, float(score), reason)  # type: ignore[arg-type]
+
+
+def find_duplicates(
+    frame: pd.DataFrame,
+    *,
+    decisions: Decisions | None = None,
+    policy: Policy | None = None,
+    progress: bool = False,
+) -> DedupResult:
+    """Judge candidate pairs and group the records of ``frame`` (see the module docstring)."""
+    policy = policy or Policy()
+    decisions = decisions or {}
+    check_frame(frame)
+    df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
+    df["ID"] = df["ID"].str.strip()
+    df = df.sort_values("ID", kind="stable").reset_index(drop=True)
+    ids = df["ID"].to_numpy()
+    position = {str(v): k for k, v in enumerate(ids)}
+
+    bar = tqdm(total=4, desc="dedup", unit="step", disable=not progress, leave=False)
+    bar.set_postfix_str("normalising")
+    norm = normalise_frame(df)
+    bar.update()
+    bar.set_postfix_str("blocking")
+    pairs = candidate_pairs(norm)
+    decided = [
+        (min(position[a], position[b]), max(position[a], position[b]))
+        for a, b in decisions
+        if a in position and b in position and a != b
+    ]
+    if decided:
+        pairs = np.unique(np.vstack([pairs, np.array(decided, dtype=np.int64)]), axis=0)
+    bar.update()
+    bar.set_postfix_str(f"comparing {len(pairs):,} pairs")
+    judged = judge(compare(norm, pairs), policy)
+    bar.update()
+    bar.set_postfix_str("clustering")
+
+    pi, pj = judged["i"].to_numpy(), judged["j"].to_numpy()
+    outcome = judged["outcome"].to_numpy().copy()
+    reason = judged["reason"].to_numpy().copy()
+    score = judged["score"].to_numpy()
+    guard = judged["guard"].to_numpy()
+    t_sim = judged["t_sim"].to_numpy()
+    doi_eq = judged["doi_eq"].to_numpy()
+    decided_mask = np.zeros(len(judged), dtype=bool)
+    if decided:
+        key = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(pi, pj, strict=True))}
+        for (a, b), answer in sorted(decisions.items()):
+            if a not in position or b not in position or a == b:
+                continue
+            k = key[(min(position[a], position[b]), max(position[a], position[b]))]
+            outcome[k] = answer
+            reason[k] = f"decision: {answer}"
+            decided_mask[k] = True
+
+    groups = Groups(len(df), list(zip(norm["source"], norm["source_id"], strict=True)))
+    decided_distinct = decided_mask & (outcome == "distinct")
+    groups.forbid(zip(pi[decided_distinct], pj[decided_distinct], strict=True))
+    for k in np.flatnonzero(decided_mask & (outcome == "duplicate")):
+        groups.union(int(pi[k]), int(pj[k]), check_sources=False)
+    engine_distinct = ~decided_mask & guard & (outcome == "distinct")
+    groups.forbid(zip(pi[engine_distinct], pj[engine_distinct], strict=True))
+    dup = np.flatnonzero(~decided_mask & (outcome == "duplicate"))
+    # Strongest evidence first, ties by position: deterministic and least prone to chaining.
+    for k in dup[np.lexsort((pj[dup], pi[dup], -score[dup]))]:
+        groups.union(int(pi[k]), int(pj[k]))
+    bar.update()
+    bar.close()
+
+    labels = groups.labels()
+    smallest: dict[int, str] = {}
+    for k, root in enumerate(labels):  # ids are sorted: the first member is the smallest
+        smallest.setdefault(root, str(ids[k]))
+    group_of = {str(ids[k]): smallest[labels[k]] for k in range(len(ids))}
+
+    listed = (outcome == "duplicate") | (outcome == "maybe") | decided_mask
+    listed |= guard & (outcome == "distinct") & ((t_sim >= TITLE_FAIR) | doi_eq)
+    verdicts = sorted(
+        _verdict(ids, int(pi[k]), int(pj[k]), outcome[k], score[k], reason[k])
+        for k in np.flatnonzero(listed)
+    )
+    best: dict[tuple[str, str], PairVerdict] = {}
+    for v in verdicts:
+        if v.outcome != "maybe" or (v.a, v.b) in decisions:
+            continue
+        ga, gb = group_of[v.a], group_of[v.b]
+        if ga == gb:
+            continue
+        pair = (min(ga, gb), max(ga, gb))
+        current = best.get(pair)
+        if current is None or (-v.score, v.a, v.b) < (-current.score, current.a, current.b):
+            best[pair] = v
+    return DedupResult(verdicts=verdicts, groups=group_of, maybe=sorted(best.values()))
+
+
+MAYBE_FIELDS = ("title", "author", "year", "journal", "pages")
+
+
+def maybe_table(frame: pd.DataFrame, maybe: list[PairVerdict]) -> pd.DataFrame:
+    """Maybe pairs side by side: ``a, b, score, reason`` and each record's main fields."""
+    rows = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
+    by_id = rows.assign(ID=rows["ID"].str.strip()).set_index("ID")
+    columns = ["a", "b", "score", "reason"] + [
+        f"{name}_{side}" for name in MAYBE_FIELDS for side in ("a", "b")
+    ]
+    out = []
+    for v in maybe:
+        row: dict[str, object] = {"a": v.a, "b": v.b, "score": v.score, "reason": v.reason}
+        for name in MAYBE_FIELDS:
+            row[f"{name}_a"] = by_id.at[v.a, name]
+            row[f"{name}_b"] = by_id.at[v.b, name]
+        out.append(row)
+    return pd.DataFrame(out, columns=columns)

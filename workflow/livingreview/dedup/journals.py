@@ -1,0 +1,57 @@
+"""Journal names: a comparable key, and abbreviation <-> full-name matching without a lookup table.
+
+``"Curr Opin Lipidol"`` matches ``"Current Opinion in Lipidology"`` because, once function
+words are dropped, every word of the abbreviation is a prefix of the matching full word (ISO 4
+abbreviations are built that way). A handful of abbreviations that are not prefixes are listed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_STOP = frozenset(
+    {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "y", "et"}
+)
+# ISO 4 abbreviations that are not prefixes of the word they stand for.
+_NOT_PREFIX = {"j": "journal", "natl": "national", "intl": "international", "jpn": "japanese"}
+_CUT = re.compile(r"[.:]\s*(?:conference|supplement|suppl)\b.*$", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def journal_key(journal: str) -> str:
+    """Folded words of the journal's own name: the ``". Conference: ..."`` tail and punctuation
+    dropped, ``&`` read as ``and``, function words removed."""
+    if not journal:
+        return ""
+    text = _CUT.sub("", journal.replace("&amp;", "&"))
+    text = re.sub(r"\(.*?\)", " ", _fold(text)).replace("&", " and ")
+    text = re.sub(r"['\u2019]", "", text)
+    tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _STOP]
+    return " ".join(tokens)
+
+
+def _word_matches(short: str, full: str) -> bool:
+    if short == full:
+        return True
+    if _NOT_PREFIX.get(short) == full:
+        return True
+    return (len(short) >= 2 and full.startswith(short)) or (len(short) == 1 and full[0] == short)
+
+
+def journals_match(a: str, b: str) -> bool:
+    """Whether two journal keys name the same journal (equal, or one abbreviates the other)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        # "Circulation" vs "Circulation Research" differ; a shared-word mismatch means no match.
+        return False
+    short, full = (wa, wb) if len("".join(wa)) <= len("".join(wb)) else (wb, wa)
+    return all(_word_matches(s, f) for s, f in zip(short, full, strict=True))

@@ -1,0 +1,248 @@
+"""Compare candidate pairs field by field and judge each: duplicate, maybe or distinct.
+
+The judgement is rule-based and explicit. First the *non-duplicate guards* (evidence that two
+records are different works: contradicting DOIs, pages, volumes, years, authors, an erratum or
+reply against an article, a conference abstract against a journal article, one supplement DOI
+shared by different abstracts). A pair no guard fires on is a duplicate only when the title agrees
+and independent fields corroborate it; near-misses become "maybe" for a person to decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from livingreview.dedup.journals import journals_match
+
+# Similarity cut-offs on the 0..1 Levenshtein ratio of normalised titles. 0.95 allows a few
+# characters of difference per 100 (spelling variants, a dropped word in a long title); 0.90 a
+# changed word or subtitle punctuation; 0.80 is the floor below which titles name different works.
+TITLE_STRONG = 0.95
+TITLE_GOOD = 0.90
+TITLE_FAIR = 0.80
+# Below this many letters a title ("Editorial", "Reply") says little about which work it is.
+SHORT_TITLE = 30
+# Authors agree when the first surnames are near-identical (one typo or transliteration in ~7
+# letters) or when at least half of the shorter author list appears in the other.
+FIRST_AUTHOR_SIM = 0.85
+AUTHOR_OVERLAP = 0.5
+# Abstracts (first 400 characters) this similar are the same text with editing differences.
+ABSTRACT_SIM = 0.90
+
+
+@dataclass
+class Policy:
+    """How to treat work types that some reviews count as duplicates and others do not."""
+
+    conference_vs_article: Literal["distinct", "maybe", "duplicate"] = "distinct"
+    erratum_vs_article: Literal["distinct", "maybe"] = "distinct"
+    max_year_gap: int = 1
+
+
+def _cpdist(a: list[str], b: list[str], scorer: object) -> np.ndarray:
+    if not a:
+        return np.zeros(0)
+    return process.cpdist(a, b, scorer=scorer, workers=-1, dtype=np.int32) / 100.0
+
+
+def _agree(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(equal, conflict) for string fields where empty means unknown."""
+    both = (a != "") & (b != "")
+    return both & (a == b), both & (a != b)
+
+
+def _page_compare(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start pages: equal; conflict when the page numbers differ. ``S518`` vs ``518`` is neither
+    (a supplement page against a plain one), and page ``1`` against an article number is not a
+    conflict (online articles are often paged from 1)."""
+    both = (a != "") & (b != "")
+    equal = both & (a == b)
+    da = np.array([s.lstrip("abcdefghijklmnopqrstuvwxyz") for s in a], dtype=object)
+    db = np.array([s.lstrip("abcdefghijklmnopqrstuvwxyz") for s in b], dtype=object)
+    one = (da == "1") | (db == "1")
+    conflict = both & (da != db) & ~one
+    return equal, conflict
+
+
+def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
+    """Field similarities and agreements for each pair of row positions."""
+    i, j = pairs[:, 0], pairs[:, 1]
+
+    def col(name: str) -> tuple[np.ndarray, np.ndarray]:
+        values = n[name].to_numpy()
+        return values[i], values[j]
+
+    ta, tb = col("title")
+    t_sim = _cpdist(list(ta), list(tb), fuzz.ratio)
+    ka, kb = col("title_key")
+    prefix = np.array(
+        [
+            min(len(x), len(y)) >= 40 and (x.startswith(y) or y.startswith(x))
+            for x, y in zip(ka, kb, strict=True)
+        ],
+        dtype=bool,
+    )
+    t_sim = np.where(prefix, np.maximum(t_sim, TITLE_STRONG), t_sim)
+    title_len = np.minimum(
+        np.fromiter((len(x) for x in ka), int, len(ka)),
+        np.fromiter((len(y) for y in kb), int, len(kb)),
+    )
+
+    fa, fb = col("first_author")
+    fa_sim = _cpdist(list(fa), list(fb), fuzz.ratio)
+    aa, ab = col("authors")
+    overlap = np.array(
+        [
+            len(set(x) & set(y)) / min(len(x), len(y)) if x and y else 0.0
+            for x, y in zip(aa, ab, strict=True)
+        ]
+    )
+    has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)])
+    author_ok = has_authors & ((fa_sim >= FIRST_AUTHOR_SIM) | (overlap >= AUTHOR_OVERLAP))
+
+    ya, yb = col("year")
+    known = (ya > 0) & (yb > 0)
+    year_gap = np.where(known, np.abs(ya - yb), 0)
+
+    ja, jb = col("journal")
+    journal_eq = np.array([journals_match(x, y) for x, y in zip(ja, jb, strict=True)], dtype=bool)
+
+    xa, xb = col("abstract")
+    both_abs = (xa != "") & (xb != "")
+    abs_sim = np.zeros(len(pairs))
+    if both_abs.any():
+        abs_sim[both_abs] = _cpdist(list(xa[both_abs]), list(xb[both_abs]), fuzz.ratio)
+
+    doi_eq, doi_conf = _agree(*col("doi"))
+    vol_eq, vol_conf = _agree(*col("volume"))
+    num_eq, num_conf = _agree(*col("number"))
+    page_eq, page_conf = _page_compare(*col("page_start"))
+    kind_a, kind_b = col("kind")
+    venue_a, venue_b = col("venue")
+    src_a, src_b = col("source")
+    sid_a, sid_b = col("source_id")
+    same_source = (src_a != "") & (src_a == src_b)
+
+    return pd.DataFrame(
+        {
+            "i": i,
+            "j": j,
+            "t_sim": t_sim,
+            "title_len": title_len,
+            "title_empty": (ka == "") | (kb == ""),
+            "fa_sim": fa_sim,
+            "overlap": overlap,
+            "has_authors": has_authors,
+            "author_ok": author_ok,
+            "year_gap": year_gap,
+            "year_eq": known & (ya == yb),
+            "journal_eq": journal_eq,
+            "abs_sim": abs_sim,
+            "both_abs": both_abs,
+            "doi_eq": doi_eq,
+            "doi_conf": doi_conf,
+            "vol_eq": vol_eq,
+            "vol_conf": vol_conf,
+            "num_eq": num_eq,
+            "num_conf": num_conf,
+            "page_eq": page_eq,
+            "page_conf": page_conf,
+            "kind_conf": kind_a != kind_b,
+            "venue_conf": ((venue_a == "conference") & (venue_b == ""))
+            | ((venue_b == "conference") & (venue_a == "")),
+            "same_record": same_source & (sid_a != "") & (sid_a == sid_b),
+            "same_source_ids": same_source & (sid_a != "") & (sid_b != "") & (sid_a != sid_b),
+        }
+    )
+
+
+def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Add ``outcome``, ``score``, ``reason`` and ``guard`` (a non-duplicate guard fired)."""
+    t = f["t_sim"].to_numpy()
+    author_ok = f["author_ok"].to_numpy()
+    no_authors = ~f["has_authors"].to_numpy()
+    author_conf = (
+        f["has_authors"].to_numpy() & (f["fa_sim"].to_numpy() < 0.6) & (f["overlap"] == 0)
+    ).to_numpy()
+    doi_eq, doi_conf = f["doi_eq"].to_numpy(), f["doi_conf"].to_numpy()
+    vol_eq, vol_conf = f["vol_eq"].to_numpy(), f["vol_conf"].to_numpy()
+    page_eq, page_conf = f["page_eq"].to_numpy(), f["page_conf"].to_numpy()
+    abs_eq = (f["abs_sim"] >= ABSTRACT_SIM).to_numpy()
+    abs_diff = (f["both_abs"] & (f["abs_sim"] < 0.5)).to_numpy()
+    journal_eq = f["journal_eq"].to_numpy()
+    title_empty = f["title_empty"].to_numpy()
+    long_title = (f["title_len"] >= SHORT_TITLE).to_numpy()
+    year_conf = (f["year_gap"] > policy.max_year_gap).to_numpy()
+    # Independent fields that agree, beyond title and authors.
+    support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq + f["num_eq"].to_numpy()
+
+    n = len(f)
+    outcome = np.full(n, "distinct", dtype=object)
+    reason = np.full(n, "titles differ", dtype=object)
+
+    # --- duplicate evidence (before guards) -----------------------------------------------------
+    title_author = author_ok | no_authors
+    dup = (
+        (doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author)
+        | ((t >= TITLE_STRONG) & long_title & author_ok & (support >= 1))
+        | ((t >= TITLE_GOOD) & author_ok & (support >= 2))
+        | ((t >= TITLE_FAIR) & author_ok & vol_eq & page_eq & (support >= 3))
+        | ((t >= TITLE_STRONG) & long_title & no_authors & (support >= 2))
+        | (
+            title_empty
+            & (f["overlap"].to_numpy() >= 0.8)
+            & vol_eq
+            & page_eq
+            & journal_eq
+            & f["year_eq"].to_numpy()
+        )
+    )
+    maybe = ~dup & (t >= 0.85) & (title_author | (t >= TITLE_STRONG))
+    outcome[dup] = "duplicate"
+    reason[dup] = "title, authors and other fields agree"
+    outcome[maybe] = "maybe"
+    reason[maybe] = "similar title, too little corroboration"
+
+    # --- non-duplicate guards (later rules win) -------------------------------------------------
+    guard = np.zeros(n, dtype=bool)
+
+    def fire(mask: np.ndarray, result: str, why: str) -> None:
+        hit = mask & (outcome != "distinct") if result == "maybe" else mask
+        outcome[hit] = result
+        reason[hit] = why
+        guard[hit] = True
+
+    fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
+    fire(author_conf & ~doi_eq, "distinct", "authors differ")
+    fire(author_conf & doi_eq, "maybe", "same DOI, authors differ")
+    fire(page_conf & ~doi_eq, "distinct", "pages differ")
+    fire(vol_conf & ~doi_eq, "distinct", "volumes differ")
+    fire((page_conf | vol_conf) & doi_eq, "maybe", "same DOI, volume or pages differ")
+    fire(doi_conf, "distinct", "DOIs differ")
+    strong_same = doi_conf & (t >= TITLE_STRONG) & long_title & author_ok & page_eq & vol_eq
+    outcome[strong_same] = "maybe"
+    reason[strong_same] = "DOIs differ, all else agrees"
+    fire(doi_eq & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
+    fire(year_conf, "distinct", "years too far apart")
+    kind = f["kind_conf"].to_numpy()
+    fire(kind, policy.erratum_vs_article, "erratum/reply vs article")
+    venue = f["venue_conf"].to_numpy()
+    if policy.conference_vs_article != "duplicate":
+        fire(venue, policy.conference_vs_article, "conference abstract vs article")
+
+    # --- one database's own records --------------------------------------------------------------
+    same_ids = f["same_source_ids"].to_numpy()
+    fire(same_ids & (outcome == "duplicate"), "maybe", "same source, different source ids")
+    fire(same_ids & (outcome != "maybe"), "distinct", "same source, different source ids")
+    same_record = f["same_record"].to_numpy()
+    outcome[same_record] = "duplicate"
+    reason[same_record] = "same source and source id"
+    guard[same_record] = False
+
+    evidence = np.minimum(support, 3) / 3.0
+    score = np.round(0.6 * t + 0.2 * f["overlap"].to_numpy() + 0.2 * evidence, 4)
+    return f.assign(outcome=outcome, reason=reason, guard=guard, score=score)

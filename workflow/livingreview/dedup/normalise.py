@@ -1,0 +1,287 @@
+"""Per-field normalisation of engine records into comparable keys.
+
+Every function takes one raw string (as exported) and returns a plain, comparable value; empty
+input gives an empty value. :func:`normalise_frame` applies them to an engine frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import unicodedata
+from urllib.parse import unquote
+
+import pandas as pd
+
+from livingreview.dedup.journals import journal_key
+from livingreview.dedup.model import ENGINE_COLUMNS
+from livingreview.records import normalise_doi
+
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+_GREEK = {
+    "α": " alpha ",
+    "β": " beta ",
+    "γ": " gamma ",
+    "δ": " delta ",
+    "κ": " kappa ",
+    "μ": " mu ",
+    "ω": " omega ",
+    "τ": " tau ",
+}
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Notes that databases append to a title but that are not part of it (MEDLINE/Ovid style).
+_TITLE_NOTES = re.compile(
+    r"\[(?:erratum|comment|retraction|corrected|see|update|summary|published)[^\]]*(?:\]|$)"
+    r"|\[\d+ refs?\]"
+    r"|\[(?:[A-Z][a-z]+)\]\s*$"  # language tag "[Japanese]"
+    r"|\s+LA:\s*\w+\s*$",  # Ovid language suffix "LA: Chi"
+    re.IGNORECASE,
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII: tags and entities removed, diacritics dropped, Greek letters spelled."""
+    if not text:
+        return ""
+    if "â" in text or "Ã" in text:  # UTF-8 read as cp1252 ("â€“" for "–")
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            text = text.encode("cp1252").decode("utf-8")
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    for letter, name in _GREEK.items():
+        if letter in text:
+            text = text.replace(letter, name)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> str:
+    """Folded text as space-separated alphanumeric words."""
+    return _NON_ALNUM.sub(" ", fold(text)).strip()
+
+
+def normalise_title(title: str) -> str:
+    """Comparable title: notes like ``[Erratum appears in ...]`` and ``[Japanese]`` removed,
+    the brackets of translated titles (``[Title]``) dropped, folded to words."""
+    if not title:
+        return ""
+    text = _TITLE_NOTES.sub(" ", title)
+    return words(text)
+
+
+_ERRATUM = re.compile(
+    r"^(?:erratum|errata|corrigendum|correction(?:s)?\s*(?:to\b|:|$)|notice of retraction"
+    r"|retraction(?:\s+note)?\s*(?:of\b|:|$)|retracted\b|expression of concern)"
+    r"|\berratum\b|\(vol \d+, pg? \d+",
+)
+_REPLY = re.compile(
+    r"^(?:reply\b|in reply\b|authors?'? reply|response to (?:the )?(?:letter|comment|editor)"
+    r"|comment on\b|re:)"
+)
+
+
+def work_kind(raw_title: str, entry_type: str) -> str:
+    """``erratum`` (also corrections and retractions), ``reply`` (replies, comments) or ``""``."""
+    entry = entry_type.strip().lower()
+    if entry in {"erratum", "correction", "retraction"}:
+        return "erratum"
+    title = fold(_TITLE_NOTES.sub(" ", raw_title)).strip(" [(")
+    if _ERRATUM.search(title):
+        return "erratum"
+    if _REPLY.search(title):
+        return "reply"
+    return ""
+
+
+_CONFERENCE = re.compile(
+    r"conference|congress|meeting|symposium|proceedings|abstracts?\b|annual scientific|workshop"
+)
+_SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d")
+
+
+def conference_kind(entry_type: str, journal: str, volume: str, number: str, pages: str) -> str:
+    """``conference`` (meeting abstract/paper), ``supplement`` (in a supplement issue) or ``""``."""
+    entry = entry_type.strip().lower()
+    if entry in {"inproceedings", "conference", "proceedings"}:
+        return "conference"
+    if _CONFERENCE.search(fold(journal)):
+        return "conference"
+    marks = fold(f"{volume} {number}")
+    start = pages.strip().lower()
+    if _SUPPLEMENT.search(marks) or re.match(r"^[sa]\s*\d", start) or re.match(r"^\d+a\b", start):
+        return "supplement"
+    return ""
+
+
+# --- authors -------------------------------------------------------------------------------------
+
+_CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-Z][a-z'])")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+
+
+def split_authors(author: str) -> list[str]:
+    """Person strings from ``"A and B"``, ``"A; B"`` or concatenated ``"Adeli K.Lewis G. F."``."""
+    text = author.strip()
+    if not text:
+        return []
+    if " and " in text:
+        parts = text.split(" and ")
+    elif ";" in text:
+        parts = text.split(";")
+    elif "\n" in text:
+        parts = text.split("\n")
+    else:
+        parts = _CONCAT_SPLIT.split(text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def surname(person: str) -> str:
+    """Folded surname of one person: ``"Surname, I."``, ``"Surname I. J."`` or ``"I. Surname"``."""
+    if "," in person:
+        name = person.split(",", 1)[0]
+    else:
+        tokens = person.replace(".", ". ").split()
+        while len(tokens) > 1 and _INITIALS.match(tokens[-1]):
+            tokens.pop()
+        while len(tokens) > 1 and _INITIALS.match(tokens[0]):
+            tokens.pop(0)
+        name = " ".join(tokens)
+    return _NON_ALNUM.sub("", fold(name))
+
+
+def author_surnames(author: str) -> tuple[str, ...]:
+    """Surnames in order; collective or anonymous authors give an empty tuple."""
+    names = [surname(p) for p in split_authors(author)]
+    names = [n for n in names if n and n not in {"anonymous", "anon", "unknown", "etal"}]
+    return tuple(names)
+
+
+# --- numbers, pages, identifiers -----------------------------------------------------------------
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_EXCEL_DAY_MONTH = re.compile(r"^(\d{1,2})-([a-z]{3})$")
+_EXCEL_MONTH_NUM = re.compile(r"^([a-z]{3})-(\d{1,4})$")
+_PAGE = re.compile(r"^([a-z]{0,2}\d+[a-z]?(?:\.[a-z]?\d+)?)(?:\s*[-–—]+\s*([a-z]{0,2}\d+[a-z]?))?")
+
+
+def first_int(value: str) -> str:
+    """The first run of digits without leading zeros (volume ``"88 Suppl 1"`` -> ``"88"``)."""
+    match = re.search(r"\d+", value or "")
+    if not match:
+        return ""
+    return match.group(0).lstrip("0") or "0"
+
+
+def _expand_end(start: str, end: str) -> str:
+    """``221-8`` -> ``228``: an abbreviated end page borrows the leading digits of the start."""
+    s_digits = re.sub(r"\D", "", start)
+    e_digits = re.sub(r"\D", "", end)
+    if s_digits and e_digits and len(e_digits) < len(s_digits):
+        return s_digits[: len(s_digits) - len(e_digits)] + e_digits
+    return e_digits
+
+
+def normalise_pages(pages: str) -> tuple[str, str]:
+    """``(start, end)``; Excel dates are undone (``06-Oct`` -> 6-10, ``Oct-15`` -> 10-15).
+
+    Start keeps a letter prefix (``S518``, ``e203``, ``A27``) because a supplement or article
+    number is a different page from the plain number; end is digits only.
+    """
+    text = (pages or "").strip().lower()
+    if not text or "no pagination" in text:
+        return "", ""
+    text = re.sub(r"(?<=[a-z])\s+(?=\d)", "", text)  # "S 274-5" -> "s274-5"
+    match = _EXCEL_DAY_MONTH.match(text)
+    if match and match.group(2) in _MONTHS:
+        start = match.group(1).lstrip("0") or "0"
+        return start, _expand_end(start, str(_MONTHS[match.group(2)]))
+    match = _EXCEL_MONTH_NUM.match(text)
+    if match and match.group(1) in _MONTHS:
+        start = str(_MONTHS[match.group(1)])
+        return start, _expand_end(start, match.group(2).lstrip("0"))
+    match = _PAGE.match(text)
+    if not match:
+        return "", ""
+    start = re.sub(r"(?<![a-z0-9])0+(?=\d)", "", match.group(1))
+    start = re.sub(r"^([a-z]*)0+(?=\d)", r"\1", start)
+    end = _expand_end(start, match.group(2)) if match.group(2) else ""
+    return start, end
+
+
+def normalise_doi_value(doi: str) -> str:
+    """Bare lower-case DOI (URL, ``doi:`` and percent-encoding removed); ``""`` if none."""
+    if not doi:
+        return ""
+    text = doi.split("\n")[0]
+    if "%" in text:
+        text = unquote(text)
+    return normalise_doi(text)
+
+
+def normalise_isbn(isbn: str) -> str:
+    """Digits (and X) of the first ISBN-10/13 in the field; ISSNs (8 digits) are ignored."""
+    for part in re.split(r"[\n;,]", isbn or ""):
+        digits = re.sub(r"[^0-9X]", "", part.upper())
+        if len(digits) in (10, 13):
+            return digits
+    return ""
+
+
+def normalise_year(year: str) -> int:
+    """Four-digit year, ``0`` if none."""
+    match = re.search(r"(1[5-9]\d\d|20\d\d)", year or "")
+    return int(match.group(1)) if match else 0
+
+
+# --- the frame -----------------------------------------------------------------------------------
+
+
+def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Normalised columns for an engine frame (same index and order)."""
+    df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
+    titles = [normalise_title(t) for t in df["title"]]
+    pages = [normalise_pages(p) for p in df["pages"]]
+    surnames = [author_surnames(a) for a in df["author"]]
+    out = pd.DataFrame(
+        {
+            "ID": df["ID"].to_numpy(),
+            "title": titles,
+            "title_key": [t.replace(" ", "") for t in titles],
+            "authors": surnames,
+            "first_author": [s[0] if s else "" for s in surnames],
+            "year": [normalise_year(y) for y in df["year"]],
+            "journal": [journal_key(j) for j in df["journal"]],
+            "volume": [first_int(v) for v in df["volume"]],
+            "number": [first_int(n) for n in df["number"]],
+            "page_start": [p[0] for p in pages],
+            "page_end": [p[1] for p in pages],
+            "doi": [normalise_doi_value(d) for d in df["doi"]],
+            "isbn": [normalise_isbn(i) for i in df["isbn"]],
+            "abstract": [words(a[:400]) if len(a) >= 100 else "" for a in df["abstract"]],
+            "kind": [work_kind(t, e) for t, e in zip(df["title"], df["ENTRYTYPE"], strict=True)],
+            "venue": [
+                conference_kind(e, j, v, n, p)
+                for e, j, v, n, p in zip(
+                    df["ENTRYTYPE"],
+                    df["journal"],
+                    df["volume"],
+                    df["number"],
+                    df["pages"],
+                    strict=True,
+                )
+            ],
+            "source": df["source"].str.strip().to_numpy(),
+            "source_id": df["source_id"].str.strip().to_numpy(),
+        },
+        index=df.index,
+    )
+    return out
