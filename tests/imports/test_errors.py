@@ -100,6 +100,41 @@ def test_bibtex_entry_without_its_header_line_is_not_swallowed(
     assert "outside any entry" in message
 
 
+def test_bibtex_entry_closed_early_by_a_stray_brace_is_read_line_by_line(
+    real: Real, variant_file: Variant
+) -> None:
+    text = real("exports/bibtex/colrev_wos_anonymized.bib").read_text(encoding="utf-8-sig")
+    title = "Title = {A dummy title&apos;s},"
+    assert title in text
+    # the extra brace ends the entry cleanly: its later fields would fall into a comment
+    path = variant_file("early_close.bib", text.replace(title, title[:-1] + "},").encode())
+    proceedings, article = import_file(path, "test").records
+    assert article.title == "A dummy title's"
+    assert article.journal == "Dummy Journal for nice writing"
+    assert article.source_id == "WOS:000444488888888"  # Unique-ID, the last field
+    assert proceedings.title == "Inproceedings Title"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("\nTitle = {When", "\n\nTitle = {When"),  # a field after a blank line
+        ("Title = {When sharing fixes prices.}", 'Title = "When sharing fixes prices."'),
+        ("prices.},\n}", "prices.},\n"),  # no closing brace line
+        ("@article{13362467620181001,\n", "@article{13362467620181001, Note = {x},\n"),
+    ],
+    ids=["blank-line", "quoted-field", "no-closing-line", "field-on-header-line"],
+)
+def test_bibtex_unbalanced_entry_not_one_field_per_line_still_fails(
+    real: Real, variant_file: Variant, old: str, new: str
+) -> None:
+    text = real("exports/bibtex/colrev_ebsco.bib").read_text(encoding="utf-8")
+    assert old in text
+    message = _fails(variant_file("broken.bib", text.replace(old, new).encode()))
+    assert "record 2 (line 15)" in message
+    assert "malformed BibTeX entry" in message
+
+
 def test_bibtex_duplicate_keys_are_two_records(real: Real, variant_file: Variant) -> None:
     text = real("exports/bibtex/colrev_wos_anonymized.bib").read_text(encoding="utf-8-sig")
     path = variant_file("dup_key.bib", (text + "\n\n" + text).encode())

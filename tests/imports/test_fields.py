@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from livingreview.imports import import_file
 from livingreview.records import Record
 from tests.imports import Real
@@ -212,6 +216,30 @@ def test_europepmc_bibtex_html_abstract_and_pmid_key(real: Real) -> None:
     assert article.abstract.endswith("(P = 0.05) and (P = 0.03)")
     assert preprint.source_id == "PPR:PPR666666"
     assert preprint.publication_types == ["misc"]
+
+
+def test_ebsco_bibtex_entry_with_unbalanced_keywords_is_read_line_by_line(
+    real: Real, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = real("exports/bibtex/colrev_ebsco.bib")
+    with caplog.at_level(logging.WARNING, logger="livingreview.imports.bibtex"):
+        result = import_file(path, "src")
+    first, second = result.records
+    assert result.records_in_file == 2
+    assert first.title == "Paper title."
+    assert first.authors == ["Smith, Tom", "Steward, Hugo"]
+    assert first.keywords == ["Keyword 1", "keyword 2"]
+    assert first.source_id == "11111111111111111"  # AN= in the URL
+    assert second.title == "When sharing fixes prices."  # after the Keywords line
+    assert second.authors == ["Cruise, Tom"]  # "Tom Cruise"
+    assert second.journal == "Journal of Technology"
+    assert second.abstract == "While price-fixing"
+    assert second.keywords[:3] == ["Price fixing", "Sharing economy", "Antitrust law"]
+    assert "@type:Person" in second.keywords  # the scraped text is kept, without its braces
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(path) in warning
+    assert "record 2 (line 15)" in warning
+    assert "'Keywords'" in warning
 
 
 # --------------------------------------------------------------------------- CSV and JSON

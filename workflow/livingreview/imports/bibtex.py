@@ -4,14 +4,22 @@ Parsed with bibtexparser 2 without middleware, walking ``library.blocks`` in fil
 bibtexparser does not raise on bad input: it moves the entry into ``library.failed_blocks``.
 Two kinds of failed block are recovered through ``ignore_error_block``: a duplicate field
 (Scopus repeats ``funding_details``) and a duplicate citation key (two records whose generated
-keys collide are still two records). Any other failed block fails the import with the file and
-line. Text between entries that looks like entry fields means an ``@type{key,`` line was lost,
-and fails too, so no record disappears into a comment. Values are decoded from LaTeX to Unicode
-(pylatexenc, a bibtexparser dependency), ``{...}`` protection braces removed.
+keys collide are still two records).
+
+A field value with unbalanced braces (EBSCOhost writes scraped HTML into Keywords) makes
+bibtexparser end the entry mid-field: the entry fails, or it closes early and its remaining
+fields land in a comment. When the entry is written one field per line (EBSCOhost, Web of
+Science, Scopus: a ``@type{key,`` line, ``Name = {value},`` lines, a ``}`` line), its raw text
+up to the next entry is read again line by line (:func:`_line_entry`) and a warning names the
+field. Any other failed block fails the import with the file and line, and so does text between
+entries that looks like entry fields but cannot be given back to the entry before it (an
+``@type{key,`` line was lost), so no record disappears into a comment. Values are decoded from
+LaTeX to Unicode (pylatexenc, a bibtexparser dependency), ``{...}`` protection braces removed.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from pathlib import Path
@@ -21,6 +29,7 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    Field,
     ImplicitComment,
     ParsingFailedBlock,
 )
@@ -47,6 +56,14 @@ _LIST_FIELDS = frozenset({"keywords", "author_keywords", "keywords-plus", "mesh"
 _SOURCE_KEY = re.compile(r"^(?:PMID|PMC|PPR|MED|WOS):", re.IGNORECASE)
 _SCOPUS_EID = re.compile(r"[?&]eid=([\w.-]+)")
 _EBSCO_AN = re.compile(r"[?&]AN=([\w.-]+)")
+#: One-field-per-line entries: the header alone on its line, ``Name = {`` opening each field,
+#: the closing brace alone on the last line.
+_HEADER_LINE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*\{[ \t]*([^\s,{}]+)[ \t]*,[ \t]*$")
+_NAME_LINE = re.compile(r"^[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*")
+_CLOSER_LINE = re.compile(r"^[ \t]*\}[ \t]*$")
+_ESCAPED_BRACE = re.compile(r"\\[{}]")
+
+log = logging.getLogger(__name__)
 
 
 def scan(text: str) -> list[int]:
@@ -70,32 +87,152 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
         number = sum(1 for s in starts if s <= line) or 1
         return record_position(number, line)
 
+    lines = text.split("\n")
+
+    def span_end(line: int) -> int:
+        """The line where the next entry after the one starting at ``line`` starts."""
+        following = bisect.bisect_right(starts, line)
+        return starts[following] if following < len(starts) else len(lines) + 1
+
+    def line_entry(line: int) -> Parsed | None:
+        """The entry at ``line`` read again line by line, with a warning; None if it cannot be."""
+        read = _line_entry(lines[line - 1 : span_end(line) - 1])
+        if read is None:
+            return None
+        entry, unbalanced = read
+        log.warning(
+            "%s: %s: unbalanced braces in field %s; the entry was read one field per line",
+            path,
+            position(line),
+            ", ".join(repr(name) for name in unbalanced),
+        )
+        return Parsed(line, _build(entry))
+
     parsed: list[Parsed] = []
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
+    blocks = library.blocks
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
+        line = _line(block)
         entry: object = block
         if isinstance(block, DuplicateFieldKeyBlock | DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
         elif isinstance(block, ParsingFailedBlock):
-            reason = getattr(block.error, "abort_reason", "") or str(block.error)
-            end = line + (block.raw or "").count("\n")
-            raise InputFileError(
-                path,
-                f"malformed BibTeX entry, parsing stopped at line {end}: {reason.strip()}",
-                position=position(line),
-            )
-        elif isinstance(block, ImplicitComment) and _FIELD_LIKE.search(block.comment):
-            offset = _FIELD_LIKE.search(block.comment)
-            assert offset is not None
-            bad_line = line + block.comment.count("\n", 0, offset.start())
-            raise InputFileError(
-                path,
-                "entry fields outside any entry (is the '@type{key,' line missing?)",
-                position=f"line {bad_line}",
-            )
-        if isinstance(entry, Entry):
+            recovered = line_entry(line)
+            if recovered is None:
+                reason = getattr(block.error, "abort_reason", "") or str(block.error)
+                end = line + (block.raw or "").count("\n")
+                raise InputFileError(
+                    path,
+                    f"malformed BibTeX entry, parsing stopped at line {end}: {reason.strip()}",
+                    position=position(line),
+                )
+            parsed.append(recovered)
+            index = _skip(blocks, index, span_end(line))
+            continue
+        elif _stray_fields(block) is not None:
+            _fields_outside(path, block)
+        if not isinstance(entry, Entry):
+            continue
+        end = span_end(line)
+        stray = next(
+            (b for b in blocks[index : _skip(blocks, index, end)] if _stray_fields(b)), None
+        )
+        if stray is None:
             parsed.append(Parsed(line, _build(entry)))
+            continue
+        recovered = line_entry(line)
+        if recovered is None:
+            _fields_outside(path, stray)
+        assert recovered is not None
+        parsed.append(recovered)
+        index = _skip(blocks, index, end)
     return parsed
+
+
+def _line(block: object) -> int:
+    """1-based line where a block starts."""
+    return (getattr(block, "start_line", None) or 0) + 1
+
+
+def _stray_fields(block: object) -> re.Match[str] | None:
+    """The first field-like text of a comment between entries, if any."""
+    if isinstance(block, ImplicitComment):
+        return _FIELD_LIKE.search(block.comment)
+    return None
+
+
+def _fields_outside(path: Path | str, block: object) -> None:
+    """Fail on field-like text between entries that no entry can take back."""
+    assert isinstance(block, ImplicitComment)
+    offset = _FIELD_LIKE.search(block.comment)
+    assert offset is not None
+    bad_line = _line(block) + block.comment.count("\n", 0, offset.start())
+    raise InputFileError(
+        path,
+        "entry fields outside any entry (is the '@type{key,' line missing?)",
+        position=f"line {bad_line}",
+    )
+
+
+def _skip(blocks: list[object], index: int, end: int) -> int:
+    """Index of the first block from ``index`` on that starts at or after line ``end``."""
+    while index < len(blocks) and _line(blocks[index]) < end:
+        index += 1
+    return index
+
+
+def _line_entry(lines: list[str]) -> tuple[Entry, list[str]] | None:
+    """An entry written one field per line, read line by line; with its unbalanced fields.
+
+    ``lines`` run from the ``@type{key,`` line to the next entry. A line starting ``Name = {``
+    opens a field whose value runs to the last ``}`` before the trailing ``,`` of its last line;
+    other lines continue the field before. None (the entry cannot be read this way) unless the
+    header and the closing ``}`` are alone on their lines, every field is brace-delimited and ends
+    in ``}``, no field starts after a blank line (a lost header's fields) and at least one field,
+    but fewer than the balanced ones, has unbalanced braces (the reason bibtexparser failed).
+    """
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    header = _HEADER_LINE.match(lines[0]) if lines else None
+    if header is None or len(lines) < 3 or not _CLOSER_LINE.match(lines[-1]):
+        return None
+    fields: list[tuple[str, list[str]]] = []
+    blank = False
+    for line in lines[1:-1]:
+        name = _NAME_LINE.match(line)
+        if name:
+            if blank or not line[name.end() :].startswith("{"):
+                return None
+            fields.append((name.group(1), [line[name.end() + 1 :]]))
+        elif _CLOSER_LINE.match(line) or not fields:
+            return None  # the entry ends before the next one starts, or text before its fields
+        else:
+            fields[-1][1].append(line)
+        blank = not line.strip()
+    values: list[Field] = []
+    unbalanced: list[str] = []
+    for name, parts in fields:
+        value = "\n".join(parts).rstrip().removesuffix(",").rstrip()
+        if not value.endswith("}"):
+            return None
+        value = value[:-1]
+        if not _balanced(value):
+            unbalanced.append(name)
+        values.append(Field(name, value))
+    if not unbalanced or len(unbalanced) * 2 >= len(values):
+        return None
+    return Entry(header.group(1).lower(), header.group(2), values), unbalanced
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for char in _ESCAPED_BRACE.sub("", value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _unwrap(value: str) -> str:
