@@ -55,17 +55,26 @@ def _agree(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return both & (a == b), both & (a != b)
 
 
-def _page_compare(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _page_compare(
+    a: np.ndarray, b: np.ndarray, end_a: np.ndarray, end_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Start pages: equal; conflict when the page numbers differ. ``S518`` vs ``518`` is neither
-    (a supplement page against a plain one), and page ``1`` against an article number is not a
-    conflict (online articles are often paged from 1)."""
+    (a supplement page against a plain one), page ``1`` against an article number is not a
+    conflict (online articles are often paged from 1), nor are ranges that share their end page
+    (a typo in one endpoint: ``2297-2108`` vs ``2097-2108``)."""
     both = (a != "") & (b != "")
+    same_end = (end_a != "") & (end_a == end_b)
     equal = both & (a == b)
     da = np.array([s.lstrip("abcdefghijklmnopqrstuvwxyz") for s in a], dtype=object)
     db = np.array([s.lstrip("abcdefghijklmnopqrstuvwxyz") for s in b], dtype=object)
     one = (da == "1") | (db == "1")
-    conflict = both & (da != db) & ~one
+    conflict = both & (da != db) & ~one & ~same_end
     return equal, conflict
+
+
+def _numbers_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Titles that both carry numbers but not the same ones ("FOCUS 1" vs "FOCUS 2" trials)."""
+    return (a != "") & (b != "") & (a != b)
 
 
 def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
@@ -79,14 +88,16 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     ta, tb = col("title")
     t_sim = _cpdist(list(ta), list(tb), fuzz.ratio)
     ka, kb = col("title_key")
-    prefix = np.array(
+    # A title cut short (truncated export, subtitle dropped) is a prefix of the full one: with 40+
+    # letters in common as good as equal, with 20+ as good as one changed word.
+    common = np.array(
         [
-            min(len(x), len(y)) >= 40 and (x.startswith(y) or y.startswith(x))
+            min(len(x), len(y)) if x and y and (x.startswith(y) or y.startswith(x)) else 0
             for x, y in zip(ka, kb, strict=True)
-        ],
-        dtype=bool,
+        ]
     )
-    t_sim = np.where(prefix, np.maximum(t_sim, TITLE_STRONG), t_sim)
+    t_sim = np.where(common >= 40, np.maximum(t_sim, TITLE_STRONG), t_sim)
+    t_sim = np.where((common >= 20) & (common < 40), np.maximum(t_sim, TITLE_GOOD), t_sim)
     title_len = np.minimum(
         np.fromiter((len(x) for x in ka), int, len(ka)),
         np.fromiter((len(y) for y in kb), int, len(kb)),
@@ -94,6 +105,12 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
 
     fa, fb = col("first_author")
     fa_sim = _cpdist(list(fa), list(fb), fuzz.ratio)
+    # "Gonzalez" within "Sanchezdelriogonzalez": a compound surname cited in part.
+    within = np.array(
+        [len(x) >= 4 and len(y) >= 4 and (x in y or y in x) for x, y in zip(fa, fb, strict=True)],
+        dtype=bool,
+    )
+    fa_sim = np.where(within, 1.0, fa_sim)
     aa, ab = col("authors")
     overlap = np.array(
         [
@@ -120,7 +137,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     doi_eq, doi_conf = _agree(*col("doi"))
     vol_eq, vol_conf = _agree(*col("volume"))
     num_eq, num_conf = _agree(*col("number"))
-    page_eq, page_conf = _page_compare(*col("page_start"))
+    page_eq, page_conf = _page_compare(*col("page_start"), *col("page_end"))
     kind_a, kind_b = col("kind")
     venue_a, venue_b = col("venue")
     src_a, src_b = col("source")
@@ -152,8 +169,19 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "page_eq": page_eq,
             "page_conf": page_conf,
             "kind_conf": kind_a != kind_b,
-            "venue_conf": ((venue_a == "conference") & (venue_b == ""))
-            | ((venue_b == "conference") & (venue_a == "")),
+            # Abstract vs article; not when both carry the same page range (one publication).
+            "venue_conf": (
+                ((venue_a == "conference") & (venue_b == "article"))
+                | ((venue_b == "conference") & (venue_a == "article"))
+            )
+            & ~page_eq,
+            # One abstract printed in two meetings' supplements: two presentations.
+            "meeting_conf": np.isin(venue_a, ["conference", "supplement"])
+            & np.isin(venue_b, ["conference", "supplement"])
+            & (ja != "")
+            & (jb != "")
+            & ~journal_eq,
+            "numbers_conf": _numbers_conflict(*col("title_numbers")),
             "same_record": same_source & (sid_a != "") & (sid_a == sid_b),
             "same_source_ids": same_source & (sid_a != "") & (sid_b != "") & (sid_a != sid_b),
         }
@@ -188,20 +216,22 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     title_author = author_ok | no_authors
     dup = (
         (doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author)
+        | (doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq)
         | ((t >= TITLE_STRONG) & long_title & author_ok & (support >= 1))
         | ((t >= TITLE_GOOD) & author_ok & (support >= 2))
         | ((t >= TITLE_FAIR) & author_ok & vol_eq & page_eq & (support >= 3))
         | ((t >= TITLE_STRONG) & long_title & no_authors & (support >= 2))
-        | (
-            title_empty
-            & (f["overlap"].to_numpy() >= 0.8)
-            & vol_eq
-            & page_eq
-            & journal_eq
-            & f["year_eq"].to_numpy()
-        )
     )
-    maybe = ~dup & (t >= 0.85) & (title_author | (t >= TITLE_STRONG))
+    # Without a title only a person can tell; all other fields agreeing makes it worth asking.
+    untitled = (
+        title_empty
+        & (f["overlap"].to_numpy() >= 0.8)
+        & vol_eq
+        & page_eq
+        & journal_eq
+        & f["year_eq"].to_numpy()
+    )
+    maybe = ~dup & (((t >= 0.85) & (title_author | (t >= TITLE_STRONG))) | untitled)
     outcome[dup] = "duplicate"
     reason[dup] = "title, authors and other fields agree"
     outcome[maybe] = "maybe"
@@ -218,10 +248,16 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 
     fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
     fire(author_conf & ~doi_eq, "distinct", "authors differ")
-    fire(author_conf & doi_eq, "maybe", "same DOI, authors differ")
+    fire(author_conf & doi_eq & ~(vol_eq & page_eq), "maybe", "same DOI, authors differ")
+    fire(f["numbers_conf"].to_numpy() & ~doi_eq, "distinct", "numbers in titles differ")
     fire(page_conf & ~doi_eq, "distinct", "pages differ")
-    fire(vol_conf & ~doi_eq, "distinct", "volumes differ")
-    fire((page_conf | vol_conf) & doi_eq, "maybe", "same DOI, volume or pages differ")
+    # A volume that contradicts identical title, authors, year, journal and start page is a
+    # typo or a supplement number exported as volume, not a different work.
+    vol_typo = page_eq & f["year_eq"].to_numpy() & journal_eq & (t >= TITLE_STRONG) & author_ok
+    fire(vol_conf & ~doi_eq & ~vol_typo, "distinct", "volumes differ")
+    # Same DOI and title with volume or pages contradicting: a typo when the other one agrees.
+    one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors) & (page_eq | vol_eq)
+    fire((page_conf | vol_conf) & doi_eq & ~one_typo, "maybe", "same DOI, volume or pages differ")
     fire(doi_conf, "distinct", "DOIs differ")
     strong_same = doi_conf & (t >= TITLE_STRONG) & long_title & author_ok & page_eq & vol_eq
     outcome[strong_same] = "maybe"
@@ -230,6 +266,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     fire(year_conf, "distinct", "years too far apart")
     kind = f["kind_conf"].to_numpy()
     fire(kind, policy.erratum_vs_article, "erratum/reply vs article")
+    fire(f["meeting_conf"].to_numpy() & ~doi_eq, "distinct", "abstracts in different meetings")
     venue = f["venue_conf"].to_numpy()
     if policy.conference_vs_article != "duplicate":
         fire(venue, policy.conference_vs_article, "conference abstract vs article")

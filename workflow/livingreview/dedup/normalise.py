@@ -41,13 +41,19 @@ _TITLE_NOTES = re.compile(
 )
 
 
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as cp1252 (``"OlÃ¡h"`` -> ``"Oláh"``, ``"â€“"`` -> ``"–"``) when it is."""
+    if "â" in text or "Ã" in text:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            return text.encode("cp1252").decode("utf-8")
+    return text
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII: tags and entities removed, diacritics dropped, Greek letters spelled."""
     if not text:
         return ""
-    if "â" in text or "Ã" in text:  # UTF-8 read as cp1252 ("â€“" for "–")
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            text = text.encode("cp1252").decode("utf-8")
+    text = fix_mojibake(text)
     if "<" in text:
         text = _TAG.sub("", text)
     if "&" in text:
@@ -104,28 +110,33 @@ _SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d")
 
 
 def conference_kind(entry_type: str, journal: str, volume: str, number: str, pages: str) -> str:
-    """``conference`` (meeting abstract/paper), ``supplement`` (in a supplement issue) or ``""``."""
+    """``conference`` (meeting abstract/paper), ``supplement`` (in a supplement issue),
+    ``article`` (a plain page range such as ``221-228``: a regular journal article) or ``""``."""
     entry = entry_type.strip().lower()
     if entry in {"inproceedings", "conference", "proceedings"}:
         return "conference"
-    if _CONFERENCE.search(fold(journal)):
+    if _CONFERENCE.search(fold(f"{journal} {volume} {number}")):
         return "conference"
     marks = fold(f"{volume} {number}")
     start = pages.strip().lower()
     if _SUPPLEMENT.search(marks) or re.match(r"^[sa]\s*\d", start) or re.match(r"^\d+a\b", start):
         return "supplement"
+    # A plain range of at least two pages is a regular article; "35-35" is a one-page abstract.
+    match = re.match(r"^(\d+)\s*[-–]+\s*(\d+)$", start)
+    if match and int(_expand_end(match.group(1), match.group(2)) or 0) > int(match.group(1)):
+        return "article"
     return ""
 
 
 # --- authors -------------------------------------------------------------------------------------
 
-_CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-Z][a-z'])")
+_CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-ZÀ-Þ][a-zß-ÿ'])")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
 def split_authors(author: str) -> list[str]:
     """Person strings from ``"A and B"``, ``"A; B"`` or concatenated ``"Adeli K.Lewis G. F."``."""
-    text = author.strip()
+    text = fix_mojibake(author.strip())
     if not text:
         return []
     if " and " in text:
@@ -170,12 +181,20 @@ _MONTHS = {
 }
 _EXCEL_DAY_MONTH = re.compile(r"^(\d{1,2})-([a-z]{3})$")
 _EXCEL_MONTH_NUM = re.compile(r"^([a-z]{3})-(\d{1,4})$")
-_PAGE = re.compile(r"^([a-z]{0,2}\d+[a-z]?(?:\.[a-z]?\d+)?)(?:\s*[-–—]+\s*([a-z]{0,2}\d+[a-z]?))?")
+_PAGE = re.compile(r"^([a-z]{0,4}\d+[a-z]?(?:\.[a-z]?\d+)?)(?:\s*[-–—]+\s*([a-z]{0,4}\d+[a-z]?))?")
 
 
 def first_int(value: str) -> str:
-    """The first run of digits without leading zeros (volume ``"88 Suppl 1"`` -> ``"88"``)."""
-    match = re.search(r"\d+", value or "")
+    """The first run of digits without leading zeros (volume ``"88 Suppl 1"`` -> ``"88"``).
+
+    A lone ``"1)"`` is the tail of ``"(Supplement 1)"`` cut off by an export: no volume.
+    """
+    if re.fullmatch(r"\s*\d+\)\s*", value or ""):
+        return ""
+    value = re.sub(
+        r"^\s*(?:part|pt)\.?\s*\w{1,3}\.?\s+(?=\d)", "", value or "", flags=re.IGNORECASE
+    )
+    match = re.search(r"\d+", value)
     if not match:
         return ""
     return match.group(0).lstrip("0") or "0"
@@ -200,6 +219,7 @@ def normalise_pages(pages: str) -> tuple[str, str]:
     if not text or "no pagination" in text:
         return "", ""
     text = re.sub(r"(?<=[a-z])\s+(?=\d)", "", text)  # "S 274-5" -> "s274-5"
+    text = re.sub(r"(?<=\d)[\s.]+(?=[a-z]\d)", ".", text)  # "875 e1" -> "875.e1"
     match = _EXCEL_DAY_MONTH.match(text)
     if match and match.group(2) in _MONTHS:
         start = match.group(1).lstrip("0") or "0"
@@ -256,6 +276,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "ID": df["ID"].to_numpy(),
             "title": titles,
             "title_key": [t.replace(" ", "") for t in titles],
+            "title_numbers": [" ".join(sorted(set(re.findall(r"\d+", t)))) for t in titles],
             "authors": surnames,
             "first_author": [s[0] if s else "" for s in surnames],
             "year": [normalise_year(y) for y in df["year"]],
