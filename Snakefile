@@ -26,6 +26,7 @@ PROTOCOL = write_resolved_protocol(config)
 
 include: "rules/common.smk"
 include: "rules/search.smk"
+include: "rules/dedup.smk"
 
 
 onsuccess:
@@ -39,3 +40,6 @@ rule all:
     input:
         f"{OUT}/search/prisma_s.md",
         f"{OUT}/search/identified.csv",
+        f"{OUT}/library/records.csv",
+        f"{OUT}/library/counts.json",
+        f"{OUT}/dedup/maybe_pairs.xlsx",

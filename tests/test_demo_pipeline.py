@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
@@ -37,7 +38,10 @@ def test_demo_snapshot_is_rebuilt_byte_for_byte_from_the_facts(tmp_path: Path) -
     build_demo(facts, tmp_path / "demo")
     rebuilt = tree(tmp_path / "demo")
     committed = tree(REPO_ROOT / "demo")
-    assert sorted(rebuilt) == sorted(k for k in committed if k != "README.md")
+    # README files and the illustrative returned sheets (human work) are not built.
+    shipped = {k: v for k, v in committed.items() if not k.endswith("README.md")}
+    committed = {k: v for k, v in shipped.items() if not k.startswith("human/dedup/")}
+    assert sorted(rebuilt) == sorted(committed)
     for name, body in rebuilt.items():
         assert body == committed[name], (
             f"demo/{name} differs from a rebuild: run `livingreview build-demo`"
@@ -127,6 +131,37 @@ def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path)
     for path in runs[0].rglob("*"):
         if path.is_file():
             assert b"demo-secret-key-0123" not in path.read_bytes(), path
+    check_library(runs[0], rows)
+
+
+def check_library(outputs: Path, identified: list[dict[str, str]]) -> None:
+    """The library step: every record in one study, PRISMA counts, the demo decisions applied."""
+    counts = json.loads((outputs / "library/counts.json").read_text())
+    with (outputs / "library/groups.csv").open(encoding="utf-8") as handle:
+        groups = {r["record_id"]: r["study_id"] for r in csv.DictReader(handle)}
+    with (outputs / "library/records.csv").open(encoding="utf-8") as handle:
+        studies = list(csv.DictReader(handle))
+    assert set(groups) == {r["record_id"] for r in identified}
+    assert counts["records_identified"] == len(identified)
+    assert counts["records_identified_by_source"] == {
+        s: sum(1 for r in identified if r["source"] == s) for s in sorted(SOURCES)
+    }
+    assert counts["new_studies"] == len(studies) == len(set(groups.values()))
+    assert counts["duplicates_removed"] == len(identified) - len(studies) > 0
+    sources = [s["source_records"].split(";") for s in studies]
+    assert sorted(rid for rids in sources for rid in rids) == sorted(groups)
+    # The illustrative returned sheet in demo/human/dedup decides two pairs; one stays open.
+    with (outputs / "library/decisions.csv").open(encoding="utf-8") as handle:
+        decisions = list(csv.DictReader(handle))
+    assert counts["maybe_decisions_applied"] == len(decisions) == 2
+    for d in decisions:
+        assert d["file"] == "dedup/maybe_pairs_demo_illustrative.xlsx" and d["decision"]
+        assert groups[d["record_a"]] == groups[d["record_b"]]
+    with (outputs / "library/maybe_pairs.csv").open(encoding="utf-8") as handle:
+        pending = list(csv.DictReader(handle))
+    assert counts["maybe_pairs_pending"] == len(pending) >= 1
+    sheet = openpyxl.load_workbook(outputs / "dedup/maybe_pairs.xlsx")["Maybe pairs"]
+    assert sheet.max_row == len(pending) + 1
 
 
 def test_demo_allocation_mimics_database_coverage() -> None:

@@ -133,6 +133,10 @@ def cmd_where(args: argparse.Namespace) -> int:
         print(f"  {name:<16} {search_dir / name / 'records.csv'}  + manifest.json")
     print(f"PRISMA-S search summary: {search_dir / 'prisma_s.md'}")
     print(f"All identified records:  {search_dir / 'identified.csv'}")
+    library = _outputs(config) / "library"
+    if (library / "counts.json").exists():
+        print(f"Merged studies:          {library / 'records.csv'}  (+ groups.csv, counts.json)")
+        print(f"Maybe pairs to decide:   {_outputs(config) / 'dedup' / 'maybe_pairs.xlsx'}")
     return 0
 
 

@@ -156,10 +156,7 @@ def build_library(
         studies.setdefault(study_of[rid], []).append(library[rid])
     rows = []
     for sid in sorted(studies):
-        members = studies[sid]
-        anchor = assignment.anchor_of[sid]
-        members.sort(key=lambda r: r.record_id != anchor)  # stable: anchor first
-        rows.append(merged_row(sid, members))
+        rows.append(merged_row(sid, studies[sid], assignment.anchor_of[sid]))
 
     changelog = [*history.changelog, *assignment.changes]
     counts = round_counts(

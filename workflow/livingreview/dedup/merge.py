@@ -66,8 +66,11 @@ def _union(lists: Sequence[list[str]]) -> list[str]:
     return list(seen.values())
 
 
-def merge_records(records: Sequence[Record]) -> Record:
-    """The merged record of one study; ``records[0]`` gives record id, source and source id."""
+def merge_records(records: Sequence[Record], anchor: str | None = None) -> Record:
+    """The merged record of one study, ties broken by record order.
+
+    Record id, source and source id are those of the ``anchor`` record (default: the first).
+    """
     if not records:
         raise ValueError("cannot merge an empty group")
 
@@ -75,7 +78,7 @@ def merge_records(records: Sequence[Record]) -> Record:
         return [str(getattr(r, name)) for r in records]
 
     pages = col("pages")
-    first = records[0]
+    first = next((r for r in records if r.record_id == anchor), records[0])
     authors = max(
         (r.authors for r in records if r.authors),
         key=lambda a: (len(a), len(LIST_SEPARATOR.join(a))),
@@ -104,9 +107,11 @@ def merge_records(records: Sequence[Record]) -> Record:
     )
 
 
-def merged_row(study_id: str, records: Sequence[Record]) -> dict[str, str]:
+def merged_row(
+    study_id: str, records: Sequence[Record], anchor: str | None = None
+) -> dict[str, str]:
     """The library row of a study: merged fields, ``study_id``, ``sources``, ``source_records``."""
-    row = merge_records(records).to_row()
+    row = merge_records(records, anchor).to_row()
     row["study_id"] = study_id
     row["sources"] = ";".join(dict.fromkeys(r.source for r in records))
     row["source_records"] = ";".join(r.record_id for r in records)

@@ -1,0 +1,32 @@
+# Deduplication, library side: this round's records matched against every earlier round, one
+# merged record per study with a stable study id, and the sheet of "maybe" pairs for a person.
+# Returned sheets in <human_input>/<deduplication.decisions_dir>/ are inputs: returning one re-runs.
+
+from livingreview.dedup.library import (
+    OUTPUTS as LIBRARY_OUTPUTS,
+    SNAPSHOT_FILES,
+    decision_inputs,
+    history_inputs,
+    snapshot_dir,
+)
+
+LIBRARY_SNAPSHOT = str(snapshot_dir(config))
+
+
+rule library:
+    input:
+        identified=f"{OUT}/search/identified.csv",
+        decisions=decision_inputs(config),
+        history=history_inputs(config),
+    output:
+        **{key: f"{OUT}/{path}" for key, path in LIBRARY_OUTPUTS.items()},
+        snapshot=[f"{LIBRARY_SNAPSHOT}/{name}" for name in SNAPSHOT_FILES],
+    params:
+        dedup=json.dumps(config["deduplication"], sort_keys=True),
+        version=__version__,
+        protocol=PROTOCOL,
+        cli=CLI,
+    log:
+        f"{OUT}/logs/library.log",
+    shell:
+        "{params.cli} library --configfile {params.protocol} 2> {log}"
