@@ -9,6 +9,7 @@ and independent fields corroborate it; near-misses become "maybe" for a person t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -55,20 +56,35 @@ def _agree(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return both & (a == b), both & (a != b)
 
 
+def _page_number(value: str) -> int:
+    """The number of a page (``s518`` -> 518, ``56a`` -> 56), -1 if none."""
+    match = re.match(r"[a-z]*(\d+)", value)
+    return int(match.group(1)) if match else -1
+
+
 def _page_compare(
     a: np.ndarray, b: np.ndarray, end_a: np.ndarray, end_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Start pages: equal; conflict when the page numbers differ. ``S518`` vs ``518`` is neither
-    (a supplement page against a plain one), page ``1`` against an article number is not a
-    conflict (online articles are often paged from 1), nor are ranges that share their end page
-    (a typo in one endpoint: ``2297-2108`` vs ``2097-2108``)."""
+    """Start pages equal; or a conflict: page ranges that do not overlap at all.
+
+    Not comparable (neither): a letter-prefixed page (supplement ``S518``, article number
+    ``e203``, BMJ ``c1804``) against a plain one, and page ``1`` of an online article. Ranges that
+    overlap are not a conflict (``488`` vs ``487-488``; ``2297-2108`` vs ``2097-2108``).
+    """
     both = (a != "") & (b != "")
-    same_end = (end_a != "") & (end_a == end_b)
     equal = both & (a == b)
-    da = np.array([s.lstrip("abcdefghijklmnopqrstuvwxyz") for s in a], dtype=object)
-    db = np.array([s.lstrip("abcdefghijklmnopqrstuvwxyz") for s in b], dtype=object)
-    one = (da == "1") | (db == "1")
-    conflict = both & (da != db) & ~one & ~same_end
+    conflict = np.zeros(len(a), dtype=bool)
+    for k in np.flatnonzero(both & ~equal):
+        sa, sb = a[k], b[k]
+        if sa[0].isalpha() != sb[0].isalpha() or (sa[0].isalpha() and sa[0] != sb[0]):
+            continue
+        lo_a, lo_b = _page_number(sa), _page_number(sb)
+        if lo_a < 0 or lo_b < 0 or lo_a == 1 or lo_b == 1:
+            continue
+        hi_a = int(end_a[k]) if end_a[k].isdigit() and int(end_a[k]) >= lo_a else lo_a
+        hi_b = int(end_b[k]) if end_b[k].isdigit() and int(end_b[k]) >= lo_b else lo_b
+        same_end = end_a[k] != "" and end_a[k] == end_b[k]
+        conflict[k] = not same_end and (hi_a < lo_b or hi_b < lo_a)
     return equal, conflict
 
 
@@ -118,6 +134,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             for x, y in zip(aa, ab, strict=True)
         ]
     )
+    wa, wb = col("author_words")
+    name_words = np.array(
+        [len(x & y) / min(len(x), len(y)) if x and y else 0.0 for x, y in zip(wa, wb, strict=True)]
+    )
     has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)])
     author_ok = has_authors & ((fa_sim >= FIRST_AUTHOR_SIM) | (overlap >= AUTHOR_OVERLAP))
 
@@ -127,6 +147,12 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
 
     ja, jb = col("journal")
     journal_eq = np.array([journals_match(x, y) for x, y in zip(ja, jb, strict=True)], dtype=bool)
+    both_journals = (ja != "") & (jb != "")
+    journal_words = np.zeros(len(pairs))
+    if both_journals.any():
+        journal_words[both_journals] = _cpdist(
+            list(ja[both_journals]), list(jb[both_journals]), fuzz.token_set_ratio
+        )
 
     xa, xb = col("abstract")
     both_abs = (xa != "") & (xb != "")
@@ -154,10 +180,13 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "fa_sim": fa_sim,
             "overlap": overlap,
             "has_authors": has_authors,
+            "name_words": name_words,
             "author_ok": author_ok,
             "year_gap": year_gap,
             "year_eq": known & (ya == yb),
             "journal_eq": journal_eq,
+            # Two journal names with hardly a word in common (and not an abbreviation pair).
+            "journal_conf": both_journals & ~journal_eq & (journal_words < 0.5),
             "abs_sim": abs_sim,
             "both_abs": both_abs,
             "doi_eq": doi_eq,
@@ -193,9 +222,14 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     t = f["t_sim"].to_numpy()
     author_ok = f["author_ok"].to_numpy()
     no_authors = ~f["has_authors"].to_numpy()
+    # Authors contradict when no surname is shared and hardly any name word either (the word test
+    # survives "Given Surname, Initial" mix-ups that defeat surname parsing).
     author_conf = (
-        f["has_authors"].to_numpy() & (f["fa_sim"].to_numpy() < 0.6) & (f["overlap"] == 0)
-    ).to_numpy()
+        f["has_authors"].to_numpy()
+        & (f["fa_sim"].to_numpy() < 0.6)
+        & (f["overlap"].to_numpy() == 0)
+        & (f["name_words"].to_numpy() < 0.3)
+    )
     doi_eq, doi_conf = f["doi_eq"].to_numpy(), f["doi_conf"].to_numpy()
     vol_eq, vol_conf = f["vol_eq"].to_numpy(), f["vol_conf"].to_numpy()
     page_eq, page_conf = f["page_eq"].to_numpy(), f["page_conf"].to_numpy()
@@ -249,7 +283,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
     fire(author_conf & ~doi_eq, "distinct", "authors differ")
     fire(author_conf & doi_eq & ~(vol_eq & page_eq), "maybe", "same DOI, authors differ")
-    fire(f["numbers_conf"].to_numpy() & ~doi_eq, "distinct", "numbers in titles differ")
+    # Numbered parts/trials ("FOCUS 1" vs "FOCUS 2") are separate papers with their own pages; a
+    # number typo in a record whose volume and start page agree is not.
+    numbers = f["numbers_conf"].to_numpy() & ~doi_eq & ~(vol_eq & page_eq)
+    fire(numbers, "distinct", "numbers in titles differ")
     fire(page_conf & ~doi_eq, "distinct", "pages differ")
     # A volume that contradicts identical title, authors, year, journal and start page is a
     # typo or a supplement number exported as volume, not a different work.
@@ -267,6 +304,13 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     kind = f["kind_conf"].to_numpy()
     fire(kind, policy.erratum_vs_article, "erratum/reply vs article")
     fire(f["meeting_conf"].to_numpy() & ~doi_eq, "distinct", "abstracts in different meetings")
+    # Softer contradictions (different journal, different issue) leave a person to decide unless
+    # DOI, or volume and start page together, pin the publication down.
+    pinned = doi_eq | (vol_eq & page_eq)
+    fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ")
+    # A one-year gap is normal between online-first and print, but then identifiers must agree.
+    year_off = (f["year_gap"].to_numpy() > 0) & ~pinned & ~abs_eq
+    fire(year_off & (outcome == "duplicate"), "maybe", "years differ")
     venue = f["venue_conf"].to_numpy()
     if policy.conference_vs_article != "duplicate":
         fire(venue, policy.conference_vs_article, "conference abstract vs article")

@@ -164,11 +164,28 @@ def surname(person: str) -> str:
     return _NON_ALNUM.sub("", fold(name))
 
 
+_COLLECTIVE = re.compile(
+    r"group|study|trial|investigators|consortium|collaborat|committee|society|association"
+    r"|network|council|panel|working|task ?force|pharmaceuticals|inc\b|ltd\b"
+)
+_NOBODY = frozenset({"anonymous", "anon", "unknown", "etal", "author", "authors"})
+
+
 def author_surnames(author: str) -> tuple[str, ...]:
-    """Surnames in order; collective or anonymous authors give an empty tuple."""
-    names = [surname(p) for p in split_authors(author)]
-    names = [n for n in names if n and n not in {"anonymous", "anon", "unknown", "etal"}]
+    """Surnames in order; collective ("ALTS Study Group") and anonymous authors are left out."""
+    names = []
+    for person in split_authors(author):
+        if _COLLECTIVE.search(fold(person)):
+            continue
+        name = surname(person)
+        if name and name not in _NOBODY:
+            names.append(name)
     return tuple(names)
+
+
+def author_words(author: str) -> frozenset[str]:
+    """Every name word of three or more letters (surnames and given names alike)."""
+    return frozenset(w for w in words(author).split() if len(w) >= 3 and w != "and")
 
 
 # --- numbers, pages, identifiers -----------------------------------------------------------------
@@ -279,6 +296,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "title_numbers": [" ".join(sorted(set(re.findall(r"\d+", t)))) for t in titles],
             "authors": surnames,
             "first_author": [s[0] if s else "" for s in surnames],
+            "author_words": [author_words(a) for a in df["author"]],
             "year": [normalise_year(y) for y in df["year"]],
             "journal": [journal_key(j) for j in df["journal"]],
             "volume": [first_int(v) for v in df["volume"]],
