@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -222,3 +223,46 @@ def test_a_sheet_resaved_without_metadata_and_blank_rows_still_reads(tmp_path: P
     assert [(d.a, d.b, d.decision, d.row) for d in decisions] == [("a:1", "b:1", "duplicate", 2)]
     shutil.copy(tmp_path / "s.csv", tmp_path / "blank.csv")
     assert read_decision_file(tmp_path / "blank.csv", review_id="r", known_records=records) == []
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_a_sheet_resaved_by_libreoffice_as_xlsx_or_csv_reads_back(tmp_path: Path) -> None:
+    import subprocess
+
+    records = {
+        rid: Record(record_id=rid, title="=cmd|' /C calc'!A0") for rid in ("a:1", "b:1", "c:1")
+    }
+    pairs = [
+        PairVerdict("a:1", "b:1", "maybe", 0.8, "titles close"),
+        PairVerdict("a:1", "c:1", "maybe", 0.7, "titles close"),
+    ]
+    write_sheets(
+        tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, records, review_id="r", version="1"
+    )
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    wb["Maybe pairs"]["B2"] = "Distinct"
+    wb["Maybe pairs"]["B3"] = "DUPLICATE"
+    wb.save(tmp_path / "filled.xlsx")
+    for target, folder in (("xlsx:Calc MS Excel 2007 XML", "lo_xlsx"), ("csv", "lo_csv")):
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(tmp_path / folder),
+                str(tmp_path / "filled.xlsx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(tmp_path)},
+        )
+    expected = [("a:1", "b:1", "distinct", 2), ("a:1", "c:1", "duplicate", 3)]
+    for path in (tmp_path / "lo_xlsx/filled.xlsx", tmp_path / "lo_csv/filled.csv"):
+        decisions = read_decision_file(path, review_id="r", known_records=records)
+        assert [(d.a, d.b, d.decision, d.row) for d in decisions] == expected, path
+    resaved = openpyxl.load_workbook(tmp_path / "lo_xlsx/filled.xlsx")
+    assert resaved["_meta"].sheet_state == "hidden"
+    assert resaved["Maybe pairs"]["H2"].value == "=cmd|' /C calc'!A0"  # still text, not a formula
