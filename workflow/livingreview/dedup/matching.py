@@ -104,6 +104,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     ta, tb = col("title")
     t_sim = _cpdist(list(ta), list(tb), fuzz.ratio)
     ka, kb = col("title_key")
+    title_len = np.minimum(
+        np.fromiter((len(x) for x in ka), int, len(ka)),
+        np.fromiter((len(y) for y in kb), int, len(kb)),
+    )
     # A title cut short (truncated export, subtitle dropped) is a prefix of the full one: with 40+
     # letters in common as good as equal, with 20+ as good as one changed word.
     common = np.array(
@@ -114,10 +118,12 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     )
     t_sim = np.where(common >= 40, np.maximum(t_sim, TITLE_STRONG), t_sim)
     t_sim = np.where((common >= 20) & (common < 40), np.maximum(t_sim, TITLE_GOOD), t_sim)
-    title_len = np.minimum(
-        np.fromiter((len(x) for x in ka), int, len(ka)),
-        np.fromiter((len(y) for y in kb), int, len(kb)),
-    )
+    # A title inside a longer one ("Case 17-2012: ..." in "Case records of the MGH. Case
+    # 17-2012. ..."): as good as one changed word when 30+ letters match almost exactly.
+    check = np.flatnonzero((t_sim >= 0.5) & (t_sim < TITLE_GOOD) & (title_len >= 30))
+    if check.size:
+        part = _cpdist(list(ta[check]), list(tb[check]), fuzz.partial_ratio)
+        t_sim[check[part >= 0.97]] = TITLE_GOOD
 
     fa, fb = col("first_author")
     fa_sim = _cpdist(list(fa), list(fb), fuzz.ratio)
@@ -255,6 +261,17 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         | ((t >= TITLE_GOOD) & author_ok & (support >= 2))
         | ((t >= TITLE_FAIR) & author_ok & vol_eq & page_eq & (support >= 3))
         | ((t >= TITLE_STRONG) & long_title & no_authors & (support >= 2))
+        # Unsigned items ("Abstracts of the 79th EAS Congress"): the same title in the same
+        # journal, year, volume and issue is one item.
+        | (
+            (t >= 0.999)
+            & (f["title_len"].to_numpy() >= 15)
+            & no_authors
+            & journal_eq
+            & vol_eq
+            & f["num_eq"].to_numpy()
+            & f["year_eq"].to_numpy()
+        )
     )
     # Without a title only a person can tell; all other fields agreeing makes it worth asking.
     untitled = (
@@ -290,15 +307,22 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     fire(page_conf & ~doi_eq, "distinct", "pages differ")
     # A volume that contradicts identical title, authors, year, journal and start page is a
     # typo or a supplement number exported as volume, not a different work.
-    vol_typo = page_eq & f["year_eq"].to_numpy() & journal_eq & (t >= TITLE_STRONG) & author_ok
+    year_eq = f["year_eq"].to_numpy()
+    vol_typo = (page_eq | abs_eq) & year_eq & journal_eq & (t >= TITLE_STRONG) & author_ok
     fire(vol_conf & ~doi_eq & ~vol_typo, "distinct", "volumes differ")
     # Same DOI and title with volume or pages contradicting: a typo when the other one agrees.
     one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors) & (page_eq | vol_eq)
     fire((page_conf | vol_conf) & doi_eq & ~one_typo, "maybe", "same DOI, volume or pages differ")
     fire(doi_conf, "distinct", "DOIs differ")
-    strong_same = doi_conf & (t >= TITLE_STRONG) & long_title & author_ok & page_eq & vol_eq
+    # A wrong DOI is likelier than two works sharing title, authors, journal, year, volume and
+    # start page; with one of journal/year missing a person decides.
+    strong_same = doi_conf & (t >= TITLE_STRONG) & long_title & (author_ok | no_authors)
+    strong_same &= page_eq & vol_eq
     outcome[strong_same] = "maybe"
     reason[strong_same] = "DOIs differ, all else agrees"
+    certain = strong_same & journal_eq & year_eq & ~f["kind_conf"].to_numpy()
+    outcome[certain] = "duplicate"
+    reason[certain] = "DOIs differ, title/authors/journal/year/volume/page agree"
     fire(doi_eq & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
     fire(year_conf, "distinct", "years too far apart")
     kind = f["kind_conf"].to_numpy()

@@ -259,6 +259,8 @@ def normalise_doi_value(doi: str) -> str:
     if not doi:
         return ""
     text = doi.split("\n")[0]
+    if "&" in text:
+        text = html.unescape(text)
     if "%" in text:
         text = unquote(text)
     return normalise_doi(text)
