@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,12 +163,14 @@ def workbook_bytes(
         label = name.rsplit("_", 1)[0] if name.endswith(("_a", "_b")) else name
         width = 60 if label in WIDE else WIDTHS.get(name, 16)
         ws.column_dimensions[get_column_letter(col)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+    template = ws.cell(row=2, column=1)
+    template.alignment = Alignment(wrap_text=True, vertical="top")
+    wrapped = copy(template._style)  # one style object shared by every data cell: fast
     for r, row in enumerate(rows, start=2):
         for col, name in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=r, column=col)
             _set_text(cell, row.get(name, ""))
-            cell.alignment = wrap
+            cell._style = copy(wrapped)
     ws.freeze_panes = "D2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
     choice = DataValidation(
