@@ -135,8 +135,17 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"All identified records:  {search_dir / 'identified.csv'}")
     library = _outputs(config) / "library"
     if (library / "counts.json").exists():
-        print(f"Merged studies:          {library / 'records.csv'}  (+ groups.csv, counts.json)")
-        print(f"Maybe pairs to decide:   {_outputs(config) / 'dedup' / 'maybe_pairs.xlsx'}")
+        import json
+
+        counts = json.loads((library / "counts.json").read_text(encoding="utf-8"))
+        print(
+            f"Merged studies ({counts['studies_in_library']}, round {counts['round']}, "
+            f"{counts['duplicates_removed']} duplicates removed): {library / 'records.csv'}"
+        )
+        print(
+            f"Maybe pairs to decide ({counts['maybe_pairs_pending']}): "
+            f"{_outputs(config) / 'dedup' / 'maybe_pairs.xlsx'}"
+        )
     return 0
 
 
