@@ -21,7 +21,7 @@ from livingreview.dedup.model import ENGINE_COLUMNS, Decisions, PairVerdict
 from livingreview.dedup.normalise import normalise_frame
 from livingreview.errors import InputFileError
 
-__all__ = ["DedupResult", "Policy", "find_duplicates", "read_engine_csv"]
+__all__ = ["DedupResult", "Policy", "find_duplicates", "judge_pairs", "read_engine_csv"]
 
 
 @dataclass
@@ -161,6 +161,28 @@ def find_duplicates(
         if current is None or (-v.score, v.a, v.b) < (-current.score, current.a, current.b):
             best[pair] = v
     return DedupResult(verdicts=verdicts, groups=group_of, maybe=sorted(best.values()))
+
+
+def judge_pairs(
+    frame: pd.DataFrame, pairs: list[tuple[str, str]], *, policy: Policy | None = None
+) -> list[PairVerdict]:
+    """The verdict on each given pair of IDs (no blocking, no clustering), in the given order."""
+    check_frame(frame)
+    df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
+    df["ID"] = df["ID"].str.strip()
+    position = {v: k for k, v in enumerate(df["ID"])}
+    missing = [i for pair in pairs for i in pair if i not in position]
+    if missing:
+        raise KeyError(f"unknown ID {missing[0]!r}")
+    if not pairs:
+        return []
+    index = np.array([[position[a], position[b]] for a, b in pairs], dtype=np.int64)
+    judged = judge(compare(normalise_frame(df), index), policy or Policy())
+    ids = df["ID"].to_numpy()
+    return [
+        _verdict(ids, int(r.i), int(r.j), r.outcome, r.score, r.reason)
+        for r in judged.itertuples(index=False)
+    ]
 
 
 MAYBE_FIELDS = ("title", "author", "year", "journal", "pages")

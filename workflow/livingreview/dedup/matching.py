@@ -114,7 +114,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         [
             min(len(x), len(y)) if x and y and (x.startswith(y) or y.startswith(x)) else 0
             for x, y in zip(ka, kb, strict=True)
-        ]
+        ],
+        dtype=int,
     )
     t_sim = np.where(common >= 40, np.maximum(t_sim, TITLE_STRONG), t_sim)
     t_sim = np.where((common >= 20) & (common < 40), np.maximum(t_sim, TITLE_GOOD), t_sim)
@@ -138,13 +139,15 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         [
             len(set(x) & set(y)) / min(len(x), len(y)) if x and y else 0.0
             for x, y in zip(aa, ab, strict=True)
-        ]
+        ],
+        dtype=float,
     )
     wa, wb = col("author_words")
     name_words = np.array(
-        [len(x & y) / min(len(x), len(y)) if x and y else 0.0 for x, y in zip(wa, wb, strict=True)]
+        [len(x & y) / min(len(x), len(y)) if x and y else 0.0 for x, y in zip(wa, wb, strict=True)],
+        dtype=float,
     )
-    has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)])
+    has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)], dtype=bool)
     author_ok = has_authors & ((fa_sim >= FIRST_AUTHOR_SIM) | (overlap >= AUTHOR_OVERLAP))
 
     ya, yb = col("year")

@@ -44,8 +44,10 @@ _TITLE_NOTES = re.compile(
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as cp1252 (``"OlÃ¡h"`` -> ``"Oláh"``, ``"â€“"`` -> ``"–"``) when it is."""
     if "â" in text or "Ã" in text:
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            return text.encode("cp1252").decode("utf-8")
+        # cp1252 covers "€"-style bytes; latin-1 the C1 controls cp1252 leaves undefined.
+        for encoding in ("cp1252", "latin-1"):
+            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+                return text.encode(encoding).decode("utf-8")
     return text
 
 
@@ -70,12 +72,17 @@ def words(text: str) -> str:
     return _NON_ALNUM.sub(" ", fold(text)).strip()
 
 
+# Web of Science names the corrected article in an erratum's title: "... (vol 142, pg 310, 2003)".
+_WOS_ERRATUM = re.compile(r"\(vol \d+,? pg? ?\w+,? \d{4}\)", re.IGNORECASE)
+
+
 def normalise_title(title: str) -> str:
     """Comparable title: notes like ``[Erratum appears in ...]`` and ``[Japanese]`` removed,
     the brackets of translated titles (``[Title]``) dropped, folded to words."""
     if not title:
         return ""
     text = _TITLE_NOTES.sub(" ", title)
+    text = _WOS_ERRATUM.sub(" ", text)
     return words(text)
 
 

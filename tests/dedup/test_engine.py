@@ -1,0 +1,240 @@
+"""The engine on real benchmark records: pair verdicts, guards, decisions, determinism, the CLI."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from livingreview.cli import main
+from livingreview.dedup.engine import (
+    Policy,
+    find_duplicates,
+    judge_pairs,
+    read_engine_csv,
+)
+from livingreview.errors import InputFileError
+from tests.conftest import require_shared
+
+_CACHE: dict[str, pd.DataFrame] = {}
+
+
+def records(set_name: str) -> pd.DataFrame:
+    """A benchmark set's engine frame (read once per test session)."""
+    if set_name not in _CACHE:
+        _CACHE[set_name] = read_engine_csv(require_shared(f"bench/dedup/{set_name}/records.csv.gz"))
+    return _CACHE[set_name].copy()
+
+
+def verdict(set_name: str, a: str, b: str, policy: Policy | None = None):
+    return judge_pairs(records(set_name), [(a, b)], policy=policy)[0]
+
+
+# --- pair verdicts on real rows ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("set_name", "a", "b", "why"),
+    [
+        ("diabetes", "id_0000001", "id_0000699", "221-8 vs 221-228, DOI as URL"),
+        ("neuroimaging", "id_0000401", "id_0002234", "Excel pages 01-Oct, volume 'Part 3. 275'"),
+        ("diabetes", "id_0000015", "id_0000682", "J Am Soc Hypertens vs the full name"),
+        ("cytology_screening", "id_0001064", "id_0001065", "page 488 vs range 487-488"),
+        ("neuroimaging", "id_0000997", "id_0003261", "title inside a longer title, same DOI"),
+        ("neuroimaging", "id_0001513", "id_0003050", "wrong DOI, all else agrees"),
+    ],
+)
+def test_real_duplicates(set_name: str, a: str, b: str, why: str) -> None:
+    assert verdict(set_name, a, b).outcome == "duplicate", why
+
+
+@pytest.mark.parametrize(
+    ("set_name", "a", "b", "reason"),
+    [
+        # one conference-supplement DOI shared by two different abstracts
+        ("diabetes", "id_0000675", "id_0000676", "shared DOI, different titles"),
+        # the FOCUS 1 and FOCUS 2 trials: same title but for the number, pages iii19 vs iii33
+        ("respiratory", "id_0001409", "id_0001697", "pages differ"),
+        # an erratum ("Erratum: ...", page 616) and the article it corrects (310-317)
+        ("haematology", "id_0000018", "id_0000021", "erratum/reply vs article"),
+    ],
+)
+def test_real_non_duplicates_fire_a_guard(set_name: str, a: str, b: str, reason: str) -> None:
+    v = verdict(set_name, a, b)
+    assert v.outcome == "distinct"
+    assert v.reason == reason
+
+
+def without_pages(set_name: str, a: str, b: str) -> pd.DataFrame:
+    """Two real records with their pages removed, to see the other guards alone."""
+    frame = records(set_name)
+    return frame[frame["ID"].isin([a, b])].assign(pages="")
+
+
+def test_numbers_in_titles_alone_separate_trials() -> None:
+    pair = without_pages("respiratory", "id_0001409", "id_0001697")
+    v = judge_pairs(pair, [("id_0001409", "id_0001697")])[0]
+    assert (v.outcome, v.reason) == ("distinct", "numbers in titles differ")
+
+
+def test_erratum_policy_maybe() -> None:
+    # Pages differ as well, and that guard does not depend on the policy.
+    v = verdict("haematology", "id_0000018", "id_0000021", Policy(erratum_vs_article="maybe"))
+    assert (v.outcome, v.reason) == ("distinct", "pages differ")
+    pair = without_pages("haematology", "id_0000018", "id_0000021")
+    ids = [("id_0000018", "id_0000021")]
+    assert judge_pairs(pair, ids)[0].outcome == "distinct"
+    assert judge_pairs(pair, ids, policy=Policy(erratum_vs_article="maybe"))[0].outcome == "maybe"
+
+
+def test_conference_abstract_vs_article_follows_policy() -> None:
+    frame = records("diabetes")
+    article = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
+    # The same work as a meeting abstract: the record as Embase lists conference abstracts.
+    abstract = dict(
+        article,
+        ID="abstract",
+        journal="Curr Opin Lipidol. Conference: Annual Meeting",
+        pages="",
+        doi="",
+    )
+    pair = pd.DataFrame([article, abstract])
+    outcomes = {
+        policy: judge_pairs(pair, [("abstract", "id_0000001")], policy=Policy(policy))[0].outcome
+        for policy in ("distinct", "maybe", "duplicate")
+    }
+    assert outcomes == {"distinct": "distinct", "maybe": "maybe", "duplicate": "duplicate"}
+
+
+def test_year_gap_beyond_policy_is_distinct() -> None:
+    frame = records("diabetes")
+    row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
+    later = dict(row, ID="later", year=str(int(row["year"]) + 3))
+    pair = pd.DataFrame([row, later])
+    assert judge_pairs(pair, [("id_0000001", "later")])[0].reason == "years too far apart"
+    wide = Policy(max_year_gap=3)
+    assert judge_pairs(pair, [("id_0000001", "later")], policy=wide)[0].outcome == "duplicate"
+
+
+# --- groups, decisions, determinism --------------------------------------------------------------
+
+
+def test_groups_cover_every_record_and_use_the_smallest_id() -> None:
+    frame = records("haematology")
+    result = find_duplicates(frame)
+    assert set(result.groups) == set(frame["ID"])
+    members: dict[str, list[str]] = {}
+    for record_id, group in result.groups.items():
+        members.setdefault(group, []).append(record_id)
+    assert all(group == min(ids) for group, ids in members.items())
+    assert result.groups["id_0000001"] == result.groups["id_0000003"]  # same record twice
+    assert result.verdicts == sorted(result.verdicts)
+    assert result.maybe == sorted(result.maybe)
+    assert all(v.outcome == "maybe" for v in result.maybe)
+
+
+def test_same_result_under_row_shuffling() -> None:
+    frame = records("haematology")
+    first = find_duplicates(frame)
+    shuffled = find_duplicates(frame.sample(frac=1.0, random_state=7))
+    assert shuffled.groups == first.groups
+    assert shuffled.verdicts == first.verdicts
+    assert shuffled.maybe == first.maybe
+
+
+def test_decisions_override_the_engine() -> None:
+    frame = records("haematology")
+    base = find_duplicates(frame)
+    assert base.groups["id_0000001"] == base.groups["id_0000003"]
+    assert base.maybe, "haematology has maybe pairs"
+    open_pair = base.maybe[0]
+    assert base.groups[open_pair.a] != base.groups[open_pair.b]
+
+    decided = find_duplicates(
+        frame,
+        decisions={
+            ("id_0000001", "id_0000003"): "distinct",
+            (open_pair.a, open_pair.b): "duplicate",
+        },
+    )
+    assert decided.groups["id_0000001"] != decided.groups["id_0000003"]
+    assert decided.groups[open_pair.a] == decided.groups[open_pair.b]
+    assert (open_pair.a, open_pair.b) not in {(v.a, v.b) for v in decided.maybe}
+
+
+def test_same_source_rule() -> None:
+    rows = records("haematology")
+    pair = rows[rows["ID"].isin(["id_0000001", "id_0000003"])].copy()
+    pair["source"] = "pubmed"
+
+    pair["source_id"] = ["111", "222"]  # one database listing one work under two ids: never merged
+    result = find_duplicates(pair)
+    assert result.groups["id_0000001"] != result.groups["id_0000003"]
+    assert [(v.a, v.b, v.outcome) for v in result.maybe] == [("id_0000001", "id_0000003", "maybe")]
+
+    pair["source_id"] = ["111", "111"]  # a true repeated record
+    result = find_duplicates(pair)
+    assert result.groups["id_0000001"] == result.groups["id_0000003"]
+
+    # a third record from elsewhere cannot chain the two ids of one database together
+    third = pair.iloc[[0]].assign(ID="other", source="embase", source_id="x")
+    pair["source_id"] = ["111", "222"]
+    result = find_duplicates(pd.concat([pair, third]))
+    assert result.groups["id_0000001"] != result.groups["id_0000003"]
+
+
+# --- files and the CLI ---------------------------------------------------------------------------
+
+
+def test_cli_on_a_real_gzipped_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = require_shared("bench/dedup/haematology/records.csv.gz")
+    out, maybe = tmp_path / "groups.csv", tmp_path / "maybe.csv"
+    assert main(["dedup", str(path), "--out", str(out), "--maybe", str(maybe)]) == 0
+    groups = pd.read_csv(out, dtype=str)
+    source = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(groups.columns) == ["ID", "group_id"]
+    assert groups["ID"].tolist() == source["ID"].tolist()
+    assert set(groups["group_id"]) <= set(source["ID"])
+    pairs = pd.read_csv(maybe, dtype=str)
+    assert {"a", "b", "score", "reason", "title_a", "title_b", "pages_a", "pages_b"} <= set(
+        pairs.columns
+    )
+    assert "duplicates removed" in capsys.readouterr().out
+
+
+def test_missing_columns_are_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "few.csv"
+    path.write_text("ID,title\na,Some title of a paper on things\nb,Other\n", encoding="utf-8")
+    frame = read_engine_csv(path)
+    assert frame.loc[0, "doi"] == ""
+    assert find_duplicates(frame).groups == {"a": "a", "b": "b"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("title,year\nx,2001\n", "no ID column"),
+        ("ID,title\na,x\na,y\n", "duplicate ID 'a'"),
+        ("ID,title\na,x\n,y\n", "empty ID"),
+    ],
+)
+def test_bad_input(tmp_path: Path, content: str, message: str, capsys) -> None:
+    path = tmp_path / "bad.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(content)
+    with pytest.raises(InputFileError, match=message):
+        read_engine_csv(path)
+    assert main(["dedup", str(path), "--out", str(tmp_path / "g.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "bad.csv.gz" in err and len(err.splitlines()) == 1
+
+
+def test_unreadable_input(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="file not found"):
+        read_engine_csv(tmp_path / "absent.csv")
+    broken = tmp_path / "broken.csv.gz"
+    broken.write_bytes(b"not gzip at all")
+    with pytest.raises(InputFileError, match="cannot read"):
+        read_engine_csv(broken)

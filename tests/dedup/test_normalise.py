@@ -1,0 +1,187 @@
+"""Normalisation traps, each on real rows of the labelled benchmark sets (read in place)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from livingreview.dedup.engine import read_engine_csv
+from livingreview.dedup.journals import journal_key, journals_match
+from livingreview.dedup.normalise import (
+    author_surnames,
+    conference_kind,
+    first_int,
+    normalise_doi_value,
+    normalise_pages,
+    normalise_title,
+    work_kind,
+)
+from tests.conftest import require_shared
+
+_CACHE: dict[str, pd.DataFrame] = {}
+
+
+def records(set_name: str) -> pd.DataFrame:
+    """A benchmark set's records, indexed by ID (read once)."""
+    if set_name not in _CACHE:
+        path = require_shared(f"bench/dedup/{set_name}/records.csv.gz")
+        _CACHE[set_name] = read_engine_csv(path).set_index("ID")
+    return _CACHE[set_name]
+
+
+def record(set_name: str, record_id: str) -> pd.Series:
+    """One real record of a benchmark set."""
+    return records(set_name).loc[record_id]
+
+
+@pytest.mark.parametrize(
+    ("set_name", "record_id", "raw", "expected"),
+    [
+        ("neuroimaging", "id_0000004", "06-Oct", ("6", "10")),  # day-month: 6-10
+        ("neuroimaging", "id_0000044", "Jul-34", ("7", "34")),  # month-number: 7-34
+        ("respiratory", "id_0000157", "21-Apr", ("21", "24")),  # "21-4" abbreviated: 21-24
+        ("diabetes", "id_0000001", "221-8", ("221", "228")),  # abbreviated end page
+        ("diabetes", "id_0000344", "S299", ("s299", "")),  # supplement page keeps its S
+    ],
+)
+def test_pages(set_name: str, record_id: str, raw: str, expected: tuple[str, str]) -> None:
+    row = record(set_name, record_id)
+    assert row["pages"] == raw
+    assert normalise_pages(row["pages"]) == expected
+
+
+def test_spaced_article_number_pages_equal_the_dotted_form() -> None:
+    dotted = record("neuroimaging", "id_0000199")["pages"]
+    spaced = record("neuroimaging", "id_0001618")["pages"]
+    assert spaced == "875 e1-875 e7"
+    assert normalise_pages(spaced)[0] == normalise_pages(dotted)[0]
+
+
+def test_concatenated_authors_are_split() -> None:
+    row = record("diabetes", "id_0000001")
+    assert row["author"] == "Adeli K.Lewis G. F."
+    assert author_surnames(row["author"]) == ("adeli", "lewis")
+
+
+def test_mojibake_authors_are_split_like_clean_ones() -> None:
+    broken = record("neuroimaging", "id_0000552")["author"]
+    clean = record("neuroimaging", "id_0002423")["author"]
+    assert "Ã" in broken
+    # The export also lost one dot ("Zvara ÁSántha M."), so only the other names must agree.
+    assert author_surnames(broken)[:3] == author_surnames(clean)[:3] == ("olah", "kalman", "toth")
+    assert len(set(author_surnames(broken)) & set(author_surnames(clean))) >= 6
+
+
+def test_surname_comma_initials_and_bibtex_and() -> None:
+    row = record("haematology", "id_0000001")
+    assert row["author"].startswith("Zuber, J and Le Quintrec, M")
+    assert author_surnames(row["author"])[:2] == ("zuber", "lequintrec")
+    assert author_surnames("J Zuber; M Le Quintrec")[:1] == ("zuber",)
+
+
+def test_collective_author_is_not_a_surname() -> None:
+    row = record("cytology_screening", "id_0000912")
+    assert row["author"].startswith("Group, ASCUS-LSIL")
+    assert author_surnames(row["author"]) == ()
+
+
+@pytest.mark.parametrize(
+    ("set_name", "abbreviated", "full"),
+    [
+        ("diabetes", "id_0000015", "id_0000682"),  # J Am Soc Hypertens
+        ("haematology", "id_0000075", "id_0000072"),  # N Engl J Med
+        ("cytology_screening", "id_0000708", "id_0000709"),  # Ann.New York Acad.Sci.
+    ],
+)
+def test_abbreviated_journals_match_full_names(set_name: str, abbreviated: str, full: str) -> None:
+    short = journal_key(record(set_name, abbreviated)["journal"])
+    long = journal_key(record(set_name, full)["journal"])
+    assert short != long
+    assert journals_match(short, long)
+
+
+def test_different_journals_do_not_match() -> None:
+    a = journal_key(record("respiratory", "id_0001355")["journal"])  # Annals of Internal Medicine
+    b = journal_key(record("respiratory", "id_0001356")["journal"])  # ACP Journal Club
+    assert not journals_match(a, b)
+    assert not journals_match(journal_key("Circulation"), journal_key("Circulation Research"))
+
+
+def test_conference_tail_is_cut_from_journal() -> None:
+    row = record("diabetes", "id_0000359")
+    assert row["journal"].startswith("Microcirculation. Conference:")
+    assert journal_key(row["journal"]) == "microcirculation"
+
+
+def test_translated_title_and_language_tag() -> None:
+    titles = records("diabetes")["title"]
+    tagged = titles[titles.str.startswith("[Protective effects of incretin on atherosclerosis]")]
+    assert tagged.str.contains(r"\[Japanese\]").any()
+    assert {normalise_title(t) for t in tagged} == {
+        "protective effects of incretin on atherosclerosis"
+    }
+
+
+def test_erratum_note_is_not_part_of_the_title_and_not_an_erratum() -> None:
+    row = record("haematology", "id_0000175")
+    assert "[Erratum appears in" in row["title"]
+    assert normalise_title(row["title"]).endswith("atypical hemolytic uremic syndrome")
+    assert work_kind(row["title"], row["ENTRYTYPE"]) == ""
+
+
+@pytest.mark.parametrize("record_id", ["id_0000020", "id_0000021", "id_0000058"])
+def test_errata_are_recognised(record_id: str) -> None:
+    row = record("haematology", record_id)  # "Erratum: ..." and WoS "(vol 360, pg 542, 2009)"
+    assert work_kind(row["title"], row["ENTRYTYPE"]) == "erratum"
+
+
+def test_replies_are_recognised() -> None:
+    row = record("neuroimaging", "id_0000352")
+    assert row["title"].startswith("Re:")
+    assert work_kind(row["title"], row["ENTRYTYPE"]) == "reply"
+
+
+def test_html_in_title_and_mojibake_dash() -> None:
+    frame = records("neuroimaging")
+    tagged = frame["title"][frame["title"].str.contains("<inf>1B</inf>", regex=False)]
+    # one with <sup> and an en dash, one with the dash as mojibake "â\x80\x93"
+    keys = {normalise_title(t).replace(" ", "") for t in tagged if "AZ10419096" in t}
+    assert keys == {"11caz10419096afullantagonistpetradioligandforimagingbrain5ht1breceptors"}
+
+
+def test_venue_kinds() -> None:
+    conf = record("diabetes", "id_0000359")
+    assert conference_kind(*conf[["ENTRYTYPE", "journal", "volume", "number", "pages"]]) == (
+        "conference"
+    )
+    supp = record("diabetes", "id_0000344")  # page S299
+    assert conference_kind(*supp[["ENTRYTYPE", "journal", "volume", "number", "pages"]]) == (
+        "supplement"
+    )
+    article = record("diabetes", "id_0000001")  # 221-8
+    assert conference_kind(*article[["ENTRYTYPE", "journal", "volume", "number", "pages"]]) == (
+        "article"
+    )
+    one_page = record("haematology", "id_0000122")  # 507-507: a one-page abstract
+    assert conference_kind(*one_page[["ENTRYTYPE", "journal", "volume", "number", "pages"]]) == ""
+
+
+def test_volumes() -> None:
+    assert record("neuroimaging", "id_0002234")["volume"] == "Part 3. 275"
+    assert first_int("Part 3. 275") == "275"
+    assert first_int(record("cardiac", "id_0003268")["volume"]) == "88"  # "88 Suppl 1"
+    assert first_int("1)") == ""  # the tail of "(Supplement 1)"
+
+
+def test_dois() -> None:
+    assert normalise_doi_value(record("diabetes", "id_0000699")["doi"]) == (
+        "10.1097/mol.0b013e3282ffaf82"
+    )
+    escaped = record("neuroimaging", "id_0001525")["doi"]
+    assert "&lt;" in escaped
+    assert normalise_doi_value(escaped) == normalise_doi_value(
+        record("neuroimaging", "id_0003422")["doi"]
+    )
+    assert normalise_doi_value("Doi 10.1016/S0924-977x(09)70984-8") == (
+        "10.1016/s0924-977x(09)70984-8"
+    )
