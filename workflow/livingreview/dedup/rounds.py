@@ -24,9 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from livingreview.dedup.merge import record_row
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text, read_json, write_json
-from livingreview.records import Record, read_records, records_to_csv
+from livingreview.records import COLUMNS, Record, read_records
 
 GROUP_COLUMNS = ("record_id", "study_id", "round")
 CHANGE_COLUMNS = ("round", "version", "event", "study_id", "other_study_id", "records")
@@ -216,7 +217,8 @@ def write_snapshot(
     changelog_text: str,
 ) -> None:
     """Write one round's snapshot (``round.json`` last, so a half-written one is never read)."""
-    atomic_write_text(folder / "records.csv", records_to_csv(new_records))
+    rows = (record_row(r) for r in sorted(new_records, key=lambda r: r.record_id))
+    atomic_write_text(folder / "records.csv", table_csv(rows, COLUMNS))
     atomic_write_text(folder / "groups.csv", groups_text)
     atomic_write_text(folder / "changelog.csv", changelog_text)
     write_json(folder / "round.json", {"round": round_number, "version": version})

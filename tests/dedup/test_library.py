@@ -1,0 +1,139 @@
+"""The library step with the real engine, on the demo round and on real database exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from livingreview.dedup.library import build_library
+from livingreview.imports import import_file
+from livingreview.records import assign_ids, write_records
+from tests.conftest import require_shared
+from tests.dedup.library_helpers import build_demo_identified, demo_config
+
+# The same search run in several databases (synthesisr's example exports, in ../shared).
+EXPORTS = {
+    "scopus": "ris/synthesisr_Scopus.ris",
+    "ovid": "ris/synthesisr_Ovid.ris",
+    "ebsco": "ris/synthesisr_EBSCO_ASP.ris",
+    "wos": "wos/synthesisr_WoS.ciw",
+    "pubmed": "nbib/synthesisr_PubMed.nbib.txt",
+}
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_demo_round_groups_every_record_and_merges_the_best_fields(tmp_path: Path) -> None:
+    config = demo_config(tmp_path)
+    identified = build_demo_identified(config)
+    counts = build_library(config, identified=identified)
+    out = tmp_path / "outputs"
+    groups = {r["record_id"]: r["study_id"] for r in _read(out / "library/groups.csv")}
+    studies = {r["study_id"]: r for r in _read(out / "library/records.csv")}
+    assert len(groups) == counts["records_identified"] == 384
+    assert len(studies) == counts["new_studies"] == counts["studies_in_library"]
+    assert counts["duplicates_removed"] == 384 - len(studies) > 100
+
+    # One paper from four sources: PubMed, Europe PMC, OpenAlex and a truncated Google Scholar hit.
+    paper = ["medline:25840591", "europepmc:MED:25840591", "openalex:W9102964360"]
+    assert len({groups[r] for r in paper}) == 1
+    merged = studies[groups[paper[0]]]
+    assert merged["title"].endswith("Recommendations for Future Research")  # MEDLINE's: no "."
+    assert merged["record_id"] == "europepmc:MED:25840591"  # the anchor: earliest, smallest id
+    assert merged["pmid"] == "25840591" and merged["doi"] == "10.2196/jmir.3554"
+    assert set(paper) <= set(merged["source_records"].split(";"))
+    assert merged["sources"].split(";")[0] == "medline"  # protocol order breaks ties
+    # Every study lists each of its records once, and every record is in exactly one study.
+    listed = [rid for s in studies.values() for rid in s["source_records"].split(";")]
+    assert sorted(listed) == sorted(groups)
+    assert all(
+        groups[rid] == sid for sid, s in studies.items() for rid in s["source_records"].split(";")
+    )
+
+    first = _tree(out / "library") | _tree(out / "dedup")
+    build_library(config, identified=identified)
+    assert _tree(out / "library") | _tree(out / "dedup") == first
+
+
+def _write_round(tmp: Path, names: list[str]) -> Path:
+    base = require_shared("data/sources/exports")
+    records = []
+    for name in names:
+        records += assign_ids(name, import_file(base / EXPORTS[name], source=name).records)
+    path = tmp / f"identified_{'_'.join(names)}.csv"
+    write_records(path, records)
+    return path
+
+
+def _config(tmp: Path, version: str) -> dict[str, Any]:
+    config = demo_config(tmp)
+    config["review"]["version"] = version
+    return config
+
+
+def test_real_exports_over_two_rounds_keep_ids_and_join_old_studies(tmp_path: Path) -> None:
+    round_1 = _write_round(tmp_path, ["scopus", "ovid", "ebsco"])
+    round_2 = _write_round(tmp_path, ["wos", "pubmed"])  # a later, incremental search
+    build_library(_config(tmp_path, "v1"), identified=round_1)
+    before = {r["record_id"]: r for r in _read(tmp_path / "outputs/library/groups.csv")}
+    counts = build_library(_config(tmp_path, "v2"), identified=round_2)
+    after = {r["record_id"]: r for r in _read(tmp_path / "outputs/library/groups.csv")}
+
+    assert set(before) < set(after)
+    assert all(after[rid] == row for rid, row in before.items())
+    new = {rid: row for rid, row in after.items() if rid not in before}
+    assert {row["round"] for row in new.values()} == {"2"}
+    old_studies = {row["study_id"] for row in before.values()}
+    joined = [rid for rid, row in new.items() if row["study_id"] in old_studies]
+    assert joined and all(rid.startswith(("wos:", "pubmed:")) for rid in joined)
+    assert counts["duplicates_of_earlier_studies"] == len(joined)
+    assert counts["records_identified"] == len(new)
+    assert counts["new_studies"] + counts["duplicates_removed"] == len(new)
+
+
+@pytest.mark.parametrize("policy", ["distinct", "maybe", "duplicate"])
+def test_policy_comes_from_the_config(tmp_path: Path, policy: str) -> None:
+    config = demo_config(tmp_path, policy={"conference_vs_article": policy, "max_year_gap": 1})
+    counts = build_library(config, identified=build_demo_identified(config))
+    assert counts["records_identified"] == 384
+
+
+def test_engine_frame_maps_the_record_model() -> None:
+    from livingreview.dedup.frame import records_to_frame
+    from livingreview.dedup.model import ENGINE_COLUMNS
+    from livingreview.records import Record
+
+    records = [
+        Record(record_id="wos:2", source="wos", publication_types=["Meeting Abstract"]),
+        Record(
+            record_id="pm:1",
+            source="pm",
+            source_id="1",
+            authors=["Smith, J", "Doe, A"],
+            issue="4",
+            publication_types=["Journal Article", "Published Erratum"],
+        ),
+        Record(record_id="oa:3", source="oa", publication_types=["book-chapter"]),
+        Record(record_id="ps:4", source="ps", publication_types=["Journal"]),
+    ]
+    frame = records_to_frame(records)
+    assert list(frame.columns) == list(ENGINE_COLUMNS)
+    assert list(frame["ID"]) == ["oa:3", "pm:1", "ps:4", "wos:2"]
+    assert list(frame["ENTRYTYPE"]) == ["incollection", "erratum", "article", "inproceedings"]
+    row = frame.iloc[1]
+    assert (row["author"], row["number"], row["source"], row["source_id"]) == (
+        "Smith, J; Doe, A",
+        "4",
+        "pm",
+        "1",
+    )
