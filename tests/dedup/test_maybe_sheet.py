@@ -59,6 +59,7 @@ def _fill_like_a_person(sheet: Path, returned: Path, decisions: dict[int, str]) 
         rows[index][col["decision"]] = value
         rows[index][col["notes"]] = "checked the PDFs"
         decided.append((rows[index][col["record_a"]], rows[index][col["record_b"]], value))
+    rows[2][col["notes"]] = "ask Anna: same trial?"  # a note, no decision yet
     for r, values in enumerate(reversed(rows), start=2):
         for c, value in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=value)
@@ -98,6 +99,10 @@ def test_round_trip_decisions_apply_and_are_kept(tmp_path: Path) -> None:
     }
     assert {r["file"] for r in applied} == {"dedup/returned_ab.xlsx"}
     assert all(r["notes"] == "checked the PDFs" and int(r["row"]) >= 2 for r in applied)
+
+    # The note on the undecided pair is carried into the new sheet, not dropped.
+    new_sheet = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+    assert [r["notes"] for r in new_sheet if r["notes"]] == ["ask Anna: same trial?"]
 
     built = _outputs(config)
     _library(config)

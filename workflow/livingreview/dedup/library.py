@@ -134,7 +134,7 @@ def build_library(
     first_round = {rid: history.first_round.get(rid, history.round) for rid in library}
 
     human = Path(config["paths"]["human_input"])
-    decisions = maybe_sheet.read_decisions(
+    decisions, notes = maybe_sheet.read_returned(
         maybe_sheet.decision_files(decisions_dir(config)),
         review_id=review_id,
         known_records=library,
@@ -184,6 +184,7 @@ def build_library(
         review_id=review_id,
         version=version,
         demo=bool(config["review"].get("demo")),
+        notes=notes,
     )
     changed = [r for r in current if history.records.get(r.record_id) != r]
     rounds.write_snapshot(

@@ -77,14 +77,19 @@ def _value(record: Record, attribute: str) -> str:
     return LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
 
 
-def sheet_rows(pairs: Sequence[PairVerdict], records: Mapping[str, Record]) -> list[dict[str, str]]:
-    """One row per pair (in the order given), both records side by side."""
+def sheet_rows(
+    pairs: Sequence[PairVerdict],
+    records: Mapping[str, Record],
+    notes: Mapping[tuple[str, str], str] | None = None,
+) -> list[dict[str, str]]:
+    """One row per pair (in the order given), both records side by side, earlier notes kept."""
+    notes = notes or {}
     rows = []
     for number, pair in enumerate(pairs, start=1):
         row = {
             "pair": str(number),
             "decision": "",
-            "notes": "",
+            "notes": notes.get(pair_key(pair.a, pair.b), ""),
             "engine_reason": pair.reason,
             "score": f"{pair.score:.3f}",
             "record_a": pair.a,
@@ -237,9 +242,10 @@ def write_sheets(
     review_id: str,
     version: str,
     demo: bool = False,
+    notes: Mapping[tuple[str, str], str] | None = None,
 ) -> int:
     """Write the .xlsx and .csv review sheets of ``pairs``; returns the number of rows."""
-    rows = sheet_rows(pairs, records)
+    rows = sheet_rows(pairs, records, notes)
     data = workbook_bytes(rows, review_id=review_id, version=version, demo=demo)
     atomic_write_bytes(xlsx_path, data)
     atomic_write_text(csv_path, csv_text(rows))
@@ -351,9 +357,9 @@ def read_decision_file(
             return row[index] if index is not None and index < len(row) else ""
 
         decision = cell("decision").casefold()
-        if not any(row) or not decision:
+        if not any(row) or not (decision or cell("notes")):
             continue
-        if decision not in DECISIONS:
+        if decision and decision not in DECISIONS:
             raise InputFileError(
                 path,
                 f"unknown decision {cell('decision')!r}; expected 'duplicate', 'distinct' or blank",
@@ -395,14 +401,23 @@ def decision_files(folder: Path) -> list[Path]:
     )
 
 
-def read_decisions(
+def read_returned(
     files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
-) -> list[Decision]:
-    """Every decision in every returned file; one pair decided two ways is an error."""
+) -> tuple[list[Decision], dict[tuple[str, str], str]]:
+    """Every decision in every returned file, and the notes written on still-undecided pairs.
+
+    One pair decided two ways is an error. Notes on undecided pairs are carried into the next
+    sheet, so nothing a person wrote is dropped.
+    """
     chosen: dict[tuple[str, str], Decision] = {}
+    notes: dict[tuple[str, str], list[str]] = {}
     for path in files:
         for item in read_decision_file(path, review_id=review_id, known_records=known_records):
             key = (item.a, item.b)
+            if not item.decision:
+                if item.notes not in notes.setdefault(key, []):
+                    notes[key].append(item.notes)
+                continue
             earlier = chosen.get(key)
             if earlier is None:
                 chosen[key] = item
@@ -414,7 +429,15 @@ def read_decisions(
                     position=f"row {item.row}",
                     field="decision",
                 )
-    return [chosen[k] for k in sorted(chosen)]
+    pending = {k: " | ".join(v) for k, v in sorted(notes.items()) if k not in chosen}
+    return [chosen[k] for k in sorted(chosen)], pending
+
+
+def read_decisions(
+    files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
+) -> list[Decision]:
+    """Every decision in every returned file; one pair decided two ways is an error."""
+    return read_returned(files, review_id=review_id, known_records=known_records)[0]
 
 
 DECISION_COLUMNS = ("record_a", "record_b", "decision", "file", "row", "notes")
