@@ -16,6 +16,9 @@ _STOP = frozenset(
 # ISO 4 abbreviations that are not prefixes of the word they stand for.
 _NOT_PREFIX = {"j": "journal", "natl": "national", "intl": "international", "jpn": "japanese"}
 _CUT = re.compile(r"[.:]\s*(?:conference|supplement|suppl)\b.*$", re.IGNORECASE)
+# Embase may append the citation to the journal: "Behavioural Brain Research.276 ()(pp 118-129)
+# 2015.Date of Publication: ...": everything from the volume on is cut.
+_CITATION = re.compile(r"\.\s*\d+\s*\(.*$|\.?\s*date of publication:.*$", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
@@ -28,11 +31,19 @@ def journal_key(journal: str) -> str:
     dropped, ``&`` read as ``and``, function words removed."""
     if not journal:
         return ""
-    text = _CUT.sub("", journal.replace("&amp;", "&"))
+    text = _CITATION.sub("", _CUT.sub("", journal.replace("&amp;", "&")))
     text = re.sub(r"\(.*?\)", " ", _fold(text)).replace("&", " and ")
     text = re.sub(r"['\u2019]", "", text)
     tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _STOP]
     return " ".join(tokens)
+
+
+_MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|proceedings|workshop)\b")
+
+
+def is_meeting_name(key: str) -> bool:
+    """Whether a journal key names a meeting ("23rd congress ...") rather than a journal."""
+    return bool(_MEETING.search(key))
 
 
 def _word_matches(short: str, full: str) -> bool:

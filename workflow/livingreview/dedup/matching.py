@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from livingreview.dedup.journals import journals_match
+from livingreview.dedup.journals import is_meeting_name, journals_match
 
 # Similarity cut-offs on the 0..1 Levenshtein ratio of normalised titles. 0.95 allows a few
 # characters of difference per 100 (spelling variants, a dropped word in a long title); 0.90 a
@@ -77,6 +77,9 @@ def _page_compare(
     for k in np.flatnonzero(both & ~equal):
         sa, sb = a[k], b[k]
         if sa[0].isalpha() != sb[0].isalpha() or (sa[0].isalpha() and sa[0] != sb[0]):
+            # "c37-c42" vs "37-42": the same range with and without the journal's page prefix.
+            same_range = end_a[k] != "" and end_a[k] == end_b[k]
+            equal[k] = same_range and _page_number(sa) == _page_number(sb)
             continue
         lo_a, lo_b = _page_number(sa), _page_number(sb)
         if lo_a < 0 or lo_b < 0 or lo_a == 1 or lo_b == 1:
@@ -156,7 +159,14 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
 
     ja, jb = col("journal")
     journal_eq = np.array([journals_match(x, y) for x, y in zip(ja, jb, strict=True)], dtype=bool)
-    both_journals = (ja != "") & (jb != "")
+    # Journal names only: a meeting's name in the journal field says nothing about the journal.
+    both_journals = np.array(
+        [
+            bool(x) and bool(y) and not is_meeting_name(x) and not is_meeting_name(y)
+            for x, y in zip(ja, jb, strict=True)
+        ],
+        dtype=bool,
+    )
     journal_words = np.zeros(len(pairs))
     if both_journals.any():
         journal_words[both_journals] = _cpdist(
@@ -170,7 +180,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         abs_sim[both_abs] = _cpdist(list(xa[both_abs]), list(xb[both_abs]), fuzz.ratio)
 
     doi_eq, doi_conf = _agree(*col("doi"))
-    vol_eq, vol_conf = _agree(*col("volume"))
+    va, vb = col("volume")
+    vol_eq, vol_conf = _agree(va, vb)
     num_eq, num_conf = _agree(*col("number"))
     page_eq, page_conf = _page_compare(*col("page_start"), *col("page_end"))
     kind_a, kind_b = col("kind")
@@ -208,6 +219,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "page_conf": page_conf,
             "kind_conf": kind_a != kind_b,
             # Abstract vs article; not when both carry the same page range (one publication).
+            # Both are regular articles with a start page (not supplement abstracts, which can
+            # share a page): journal, year and start page then form a unique citation.
+            "both_articles": (venue_a == "article") & (venue_b == "article"),
+            "vol_missing": (va == "") | (vb == ""),
             "venue_conf": (
                 ((venue_a == "conference") & (venue_b == "article"))
                 | ((venue_b == "conference") & (venue_a == "article"))
@@ -216,8 +231,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             # One abstract printed in two meetings' supplements: two presentations.
             "meeting_conf": np.isin(venue_a, ["conference", "supplement"])
             & np.isin(venue_b, ["conference", "supplement"])
-            & (ja != "")
-            & (jb != "")
+            & both_journals
             & ~journal_eq,
             "numbers_conf": _numbers_conflict(*col("title_numbers")),
             "same_record": same_source & (sid_a != "") & (sid_a == sid_b),
@@ -285,7 +299,18 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         & journal_eq
         & f["year_eq"].to_numpy()
     )
-    maybe = ~dup & (((t >= 0.85) & (title_author | (t >= TITLE_STRONG))) | untitled)
+    # The citation (journal, year, volume, start page of a regular article, first author) names
+    # one article even when the two titles are different translations of a foreign title.
+    citation = (
+        f["both_articles"].to_numpy()
+        & page_eq
+        & f["year_eq"].to_numpy()
+        & journal_eq
+        & (vol_eq | f["vol_missing"].to_numpy())
+        & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
+    )
+    dup |= citation & (t >= 0.6)
+    maybe = ~dup & (((t >= 0.85) & (title_author | (t >= TITLE_STRONG))) | untitled | citation)
     outcome[dup] = "duplicate"
     reason[dup] = "title, authors and other fields agree"
     outcome[maybe] = "maybe"
@@ -301,7 +326,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         guard[hit] = True
 
     fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
-    fire(author_conf & ~doi_eq, "distinct", "authors differ")
+    # Same title at the same volume and start page: an author list that does not parse alike
+    # is a format problem, not another work.
+    located = (t >= TITLE_STRONG) & vol_eq & page_eq
+    fire(author_conf & ~doi_eq & ~located, "distinct", "authors differ")
     fire(author_conf & doi_eq & ~(vol_eq & page_eq), "maybe", "same DOI, authors differ")
     # Numbered parts/trials ("FOCUS 1" vs "FOCUS 2") are separate papers with their own pages; a
     # number typo in a record whose volume and start page agree is not.
@@ -327,13 +355,14 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     outcome[certain] = "duplicate"
     reason[certain] = "DOIs differ, title/authors/journal/year/volume/page agree"
     fire(doi_eq & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
-    fire(year_conf, "distinct", "years too far apart")
+    # A year typed wrong is likelier than two works sharing title, journal, volume and page.
+    fire(year_conf & ~(located & (journal_eq | doi_eq)), "distinct", "years too far apart")
     kind = f["kind_conf"].to_numpy()
     fire(kind, policy.erratum_vs_article, "erratum/reply vs article")
     fire(f["meeting_conf"].to_numpy() & ~doi_eq, "distinct", "abstracts in different meetings")
     # Softer contradictions (different journal, different issue) leave a person to decide unless
     # DOI, or volume and start page together, pin the publication down.
-    pinned = doi_eq | (vol_eq & page_eq)
+    pinned = doi_eq | (vol_eq & (page_eq | journal_eq))
     fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ")
     # A one-year gap is normal between online-first and print, but then identifiers must agree.
     year_off = (f["year_gap"].to_numpy() > 0) & ~pinned & ~abs_eq

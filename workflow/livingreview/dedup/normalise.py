@@ -89,7 +89,10 @@ def normalise_title(title: str) -> str:
 _ERRATUM = re.compile(
     r"^(?:erratum|errata|corrigendum|correction(?:s)?\s*(?:to\b|:|$)|notice of retraction"
     r"|retraction(?:\s+note)?\s*(?:of\b|:|$)|retracted\b|expression of concern)"
-    r"|\berratum\b|\(vol \d+, pg? \d+",
+    r"|\berratum\b|\(vol \d+, pg? \d+"
+    # Embase errata cite the corrected article: "Title (New England Journal of Medicine (2009) 360
+    # (542-544))".
+    r"|\([a-z][^()]*\(\d{4}\)\s*\d+[^()]*\(\s*\d+\s*[-–]?\s*\d*\s*\)\s*\)\s*$",
 )
 _REPLY = re.compile(
     r"^(?:reply\b|in reply\b|authors?'? reply|response to (?:the )?(?:letter|comment|editor)"
@@ -157,8 +160,13 @@ def split_authors(author: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_GLUED_INITIALS = re.compile(r"(?<=[a-zß-ÿ'])(?:[A-ZÀ-Þ]\.-?)+$")
+
+
 def surname(person: str) -> str:
     """Folded surname of one person: ``"Surname, I."``, ``"Surname I. J."`` or ``"I. Surname"``."""
+    # "TavenerS.A." (Embase without spaces): the initials glued to the surname are dropped.
+    person = _GLUED_INITIALS.sub("", person.strip())
     if "," in person:
         name = person.split(",", 1)[0]
     else:
@@ -175,7 +183,7 @@ _COLLECTIVE = re.compile(
     r"group|study|trial|investigators|consortium|collaborat|committee|society|association"
     r"|network|council|panel|working|task ?force|pharmaceuticals|inc\b|ltd\b"
 )
-_NOBODY = frozenset({"anonymous", "anon", "unknown", "etal", "author", "authors"})
+_NOBODY = frozenset({"anonymous", "anon", "unknown", "etal", "author", "authors", "jr", "sr"})
 
 
 def author_surnames(author: str) -> tuple[str, ...]:
