@@ -111,11 +111,15 @@ def test_conference_abstract_vs_article_follows_policy() -> None:
 def test_year_gap_beyond_policy_is_distinct() -> None:
     frame = records("diabetes")
     row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
-    later = dict(row, ID="later", year=str(int(row["year"]) + 3))
+    # The same title three years later, without volume and pages to locate it: another work.
+    later = dict(row, ID="later", year=str(int(row["year"]) + 3), volume="", pages="", doi="")
     pair = pd.DataFrame([row, later])
     assert judge_pairs(pair, [("id_0000001", "later")])[0].reason == "years too far apart"
     wide = Policy(max_year_gap=3)
-    assert judge_pairs(pair, [("id_0000001", "later")], policy=wide)[0].outcome == "duplicate"
+    assert judge_pairs(pair, [("id_0000001", "later")], policy=wide)[0].outcome != "distinct"
+    # With the same journal, volume and start page the year is the typo.
+    typo = pd.DataFrame([row, dict(row, ID="typo", year=str(int(row["year"]) + 3))])
+    assert judge_pairs(typo, [("id_0000001", "typo")])[0].outcome == "duplicate"
 
 
 # --- groups, decisions, determinism --------------------------------------------------------------
