@@ -53,6 +53,8 @@ def test_demo_round_groups_every_record_and_merges_the_best_fields(tmp_path: Pat
     assert merged["pmid"] == "25840591" and merged["doi"] == "10.2196/jmir.3554"
     assert set(paper) <= set(merged["source_records"].split(";"))
     assert merged["sources"].split(";")[0] == "medline"  # protocol order breaks ties
+    # Same PMID, sparse metadata (no authors, journal or DOI): linked by the library, not asked.
+    assert groups["europepmc:MED:35815030"] == groups["medline:35815030"]
     # Every study lists each of its records once, and every record is in exactly one study.
     listed = [rid for s in studies.values() for rid in s["source_records"].split(";")]
     assert sorted(listed) == sorted(groups)
@@ -137,3 +139,20 @@ def test_engine_frame_maps_the_record_model() -> None:
         "pm",
         "1",
     )
+
+
+def test_same_pmid_or_pmcid_links_records() -> None:
+    from livingreview.dedup.library import same_identifier_pairs
+    from livingreview.records import Record
+
+    records = [
+        Record(record_id="medline:1", pmid="1"),
+        Record(record_id="europepmc:MED:1", pmid="1", pmcid="PMC7"),
+        Record(record_id="openalex:W5", pmcid="PMC7"),
+        Record(record_id="psycinfo:9", pmid="2"),
+        Record(record_id="wos:3"),
+    ]
+    assert same_identifier_pairs(records) == {
+        ("europepmc:MED:1", "medline:1"): "duplicate",
+        ("europepmc:MED:1", "openalex:W5"): "duplicate",
+    }

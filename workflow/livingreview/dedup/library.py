@@ -2,7 +2,8 @@
 
 ``build_library`` reads ``<outputs>/search/identified.csv`` (this round) and the snapshots of the
 earlier rounds (:mod:`livingreview.dedup.rounds`), reads the decisions people returned on maybe
-pairs (:mod:`livingreview.dedup.maybe_sheet`), runs the engine on the whole library, and writes:
+pairs (:mod:`livingreview.dedup.maybe_sheet`), links records with the same PMID or PMCID (the
+engine's frame has no such column), runs the engine on the whole library, and writes:
 
 * ``<outputs>/library/records.csv``: one merged record per study (:mod:`~livingreview.dedup.merge`);
 * ``<outputs>/library/groups.csv``: ``record_id, study_id, round`` for every record;
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,8 @@ def build_library(
         known_records=library,
     )
     decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
-    result = _run_engine(engine, list(library.values()), decided, config, progress)
+    linked = {**same_identifier_pairs(library.values()), **decided}  # a person's word wins
+    result = _run_engine(engine, list(library.values()), linked, config, progress)
 
     groups = {rid: str(result.groups.get(rid, f"single:{rid}")) for rid in library}
     _check_distinct_decisions(decided, groups)
@@ -196,6 +198,25 @@ def build_library(
         changelog_text=changelog_text,
     )
     return counts
+
+
+def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
+    """Records with the same PMID or PMCID are one article: linked as duplicates.
+
+    The engine's frame has no PMID column, so the library links these itself (one star per
+    identifier: the smallest record id with each other one).
+    """
+    by_id: dict[str, list[str]] = {}
+    for record in records:
+        for key in (f"pmid:{record.pmid}" if record.pmid else "", record.pmcid):
+            if key:
+                by_id.setdefault(key, []).append(record.record_id)
+    pairs: Decisions = {}
+    for rids in by_id.values():
+        first, *others = sorted(set(rids))
+        for other in others:
+            pairs[(first, other)] = "duplicate"
+    return dict(sorted(pairs.items()))
 
 
 def _check_distinct_decisions(decided: Decisions, groups: Mapping[str, str]) -> None:
