@@ -271,3 +271,15 @@ def test_a_sheet_resaved_by_libreoffice_as_xlsx_or_csv_reads_back(tmp_path: Path
     resaved = openpyxl.load_workbook(tmp_path / "lo_xlsx/filled.xlsx")
     assert resaved["_meta"].sheet_state == "hidden"
     assert resaved["Maybe pairs"]["H2"].value == "=cmd|' /C calc'!A0"  # still text, not a formula
+
+
+def test_a_sheet_saved_in_another_format_is_an_error_not_ignored(tmp_path: Path) -> None:
+    from livingreview.dedup.maybe_sheet import decision_files
+
+    (tmp_path / "README.md").write_text("notes for the team", encoding="utf-8")
+    (tmp_path / ".~lock.mine.xlsx#").write_text("lock", encoding="utf-8")
+    (tmp_path / "mine.csv").write_text("record_a,record_b,decision\n", encoding="utf-8")
+    assert decision_files(tmp_path) == [tmp_path / "mine.csv"]
+    (tmp_path / "mine.ods").write_bytes(b"PK")
+    with pytest.raises(InputFileError, match=r"mine.ods: not a returned maybe-pair sheet"):
+        decision_files(tmp_path)

@@ -71,8 +71,9 @@ def snapshot_dir(config: Mapping[str, Any]) -> Path:
 
 
 def decision_inputs(config: Mapping[str, Any]) -> list[str]:
-    """For Snakemake: the returned sheets, so that a newly returned one triggers a re-run."""
-    return [str(p) for p in maybe_sheet.decision_files(decisions_dir(config))]
+    """For Snakemake: every file in the decisions folder, so that returning one re-runs the step
+    (which then reads it, or stops on a file that is not a sheet)."""
+    return [str(p) for p in maybe_sheet.folder_files(decisions_dir(config))]
 
 
 def history_inputs(config: Mapping[str, Any]) -> list[str]:

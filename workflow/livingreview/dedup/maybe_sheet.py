@@ -388,17 +388,32 @@ def read_decision_file(
     return decisions
 
 
-def decision_files(folder: Path) -> list[Path]:
-    """The returned sheets in ``folder`` (.xlsx, .csv), sorted; editor lock files skipped."""
+def folder_files(folder: Path) -> list[Path]:
+    """Every file a person put in ``folder``, sorted; hidden, lock and Markdown files skipped."""
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in (".xlsx", ".csv")
-        and not p.name.startswith(("~$", ".~lock", "."))
+        if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() != ".md"
     )
+
+
+def decision_files(folder: Path) -> list[Path]:
+    """The returned sheets in ``folder`` (.xlsx, .csv), sorted.
+
+    Any other file there (a sheet saved as .ods or .xls, say) is an error rather than being
+    ignored, so that no decision is silently lost.
+    """
+    files = folder_files(folder)
+    for path in files:
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            raise InputFileError(
+                path,
+                f"not a returned maybe-pair sheet ({path.suffix or 'no extension'}); "
+                "expected .xlsx or .csv: save it in one of these formats",
+            )
+    return files
 
 
 def read_returned(
