@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from livingreview.dedup.blocking import candidate_pairs
 from livingreview.dedup.clusters import Groups
-from livingreview.dedup.matching import TITLE_FAIR, Policy, compare, judge
+from livingreview.dedup.matching import TITLE_FAIR, Policy, compare, hard_conflict, judge
 from livingreview.dedup.model import ENGINE_COLUMNS, Decisions, PairVerdict
 from livingreview.dedup.normalise import normalise_frame
 from livingreview.errors import InputFileError
@@ -123,7 +123,12 @@ def find_duplicates(
             reason[k] = f"decision: {answer}"
             decided_mask[k] = True
 
-    groups = Groups(len(df), list(zip(norm["source"], norm["source_id"], strict=True)))
+    groups = Groups(
+        len(df),
+        list(zip(norm["source"], norm["source_id"], strict=True)),
+        conflict=hard_conflict(norm, policy),
+        judged={(int(a), int(b)) for a, b in zip(pi, pj, strict=True)},
+    )
     decided_distinct = decided_mask & (outcome == "distinct")
     groups.forbid(zip(pi[decided_distinct], pj[decided_distinct], strict=True))
     for k in np.flatnonzero(decided_mask & (outcome == "duplicate")):

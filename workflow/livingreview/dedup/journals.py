@@ -38,7 +38,7 @@ def journal_key(journal: str) -> str:
     return " ".join(tokens)
 
 
-_MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|proceedings|workshop)\b")
+_MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|workshop)\b")
 
 
 def is_meeting_name(key: str) -> bool:

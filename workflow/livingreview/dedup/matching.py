@@ -10,6 +10,7 @@ and independent fields corroborate it; near-misses become "maybe" for a person t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -67,12 +68,14 @@ def _page_compare(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Start pages equal; or a conflict: page ranges that do not overlap at all.
 
-    Not comparable (neither): a letter-prefixed page (supplement ``S518``, article number
+    Equal page ``1`` is no evidence (online-only articles all start there). Not comparable
+    (neither): a letter-prefixed page (supplement ``S518``, article number
     ``e203``, BMJ ``c1804``) against a plain one, and page ``1`` of an online article. Ranges that
     overlap are not a conflict (``488`` vs ``487-488``; ``2297-2108`` vs ``2097-2108``).
     """
     both = (a != "") & (b != "")
-    equal = both & (a == b)
+    # Page 1 is where every online-only article starts: equal page 1s prove nothing.
+    equal = both & (a == b) & (a != "1")
     conflict = np.zeros(len(a), dtype=bool)
     for k in np.flatnonzero(both & ~equal):
         sa, sb = a[k], b[k]
@@ -223,6 +226,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             # share a page): journal, year and start page then form a unique citation.
             "both_articles": (venue_a == "article") & (venue_b == "article"),
             "vol_missing": (va == "") | (vb == ""),
+            "any_abstract": np.isin(venue_a, ["conference", "supplement"])
+            | np.isin(venue_b, ["conference", "supplement"]),
             "venue_conf": (
                 ((venue_a == "conference") & (venue_b == "article"))
                 | ((venue_b == "conference") & (venue_a == "article"))
@@ -262,6 +267,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     title_empty = f["title_empty"].to_numpy()
     long_title = (f["title_len"] >= SHORT_TITLE).to_numpy()
     year_conf = (f["year_gap"] > policy.max_year_gap).to_numpy()
+    year_eq = f["year_eq"].to_numpy()
     # Independent fields that agree, beyond title and authors.
     support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq + f["num_eq"].to_numpy()
 
@@ -335,10 +341,21 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # number typo in a record whose volume and start page agree is not.
     numbers = f["numbers_conf"].to_numpy() & ~doi_eq & ~(vol_eq & page_eq)
     fire(numbers, "distinct", "numbers in titles differ")
-    fire(page_conf & ~doi_eq, "distinct", "pages differ")
+    # A page field that contradicts title, authors, journal, year, volume and issue all agreeing
+    # (outside supplements, where one issue holds many abstracts) is a misplaced field.
+    page_typo = (
+        (t >= TITLE_STRONG)
+        & long_title
+        & author_ok
+        & journal_eq
+        & year_eq
+        & vol_eq
+        & f["num_eq"].to_numpy()
+        & ~f["any_abstract"].to_numpy()
+    )
+    fire(page_conf & ~doi_eq & ~page_typo, "distinct", "pages differ")
     # A volume that contradicts identical title, authors, year, journal and start page is a
     # typo or a supplement number exported as volume, not a different work.
-    year_eq = f["year_eq"].to_numpy()
     vol_typo = (page_eq | abs_eq) & year_eq & journal_eq & (t >= TITLE_STRONG) & author_ok
     fire(vol_conf & ~doi_eq & ~vol_typo, "distinct", "volumes differ")
     # Same DOI and title with volume or pages contradicting: a typo when the other one agrees.
@@ -383,3 +400,24 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     evidence = np.minimum(support, 3) / 3.0
     score = np.round(0.6 * t + 0.2 * f["overlap"].to_numpy() + 0.2 * evidence, 4)
     return f.assign(outcome=outcome, reason=reason, guard=guard, score=score)
+
+
+def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]:
+    """For two records never compared directly: do they contradict on facts a duplicate cannot
+    get wrong all at once? Another kind (erratum/reply), a year gap beyond the policy, or both
+    volume and start page different."""
+    year = n["year"].to_numpy()
+    kind = n["kind"].to_numpy()
+    volume = n["volume"].to_numpy()
+    page = n["page_start"].to_numpy()
+
+    def conflict(i: int, j: int) -> bool:
+        if kind[i] != kind[j]:
+            return True
+        if year[i] and year[j] and abs(int(year[i]) - int(year[j])) > policy.max_year_gap:
+            return True
+        return bool(volume[i] and volume[j] and volume[i] != volume[j]) and bool(
+            page[i] and page[j] and page[i] != page[j]
+        )
+
+    return conflict

@@ -113,8 +113,10 @@ def work_kind(raw_title: str, entry_type: str) -> str:
     return ""
 
 
+# Meeting markers. Not "proceedings" alone: "Proceedings of the National Academy of Sciences" is
+# a journal (meeting proceedings name the meeting: "conference", "congress", ...).
 _CONFERENCE = re.compile(
-    r"conference|congress|meeting|symposium|proceedings|abstracts?\b|annual scientific|workshop"
+    r"conference|congress|meeting|symposium|abstracts?\b|annual scientific|workshop"
 )
 _SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d")
 
@@ -298,12 +300,44 @@ def normalise_year(year: str) -> int:
 
 # --- the frame -----------------------------------------------------------------------------------
 
+# Embase puts the citation in the journal field: "Journal of Neuroscience.30 (15) ()(pp 5357-5367)
+# 2010." while its pages field may hold a date ("14", "2010"); the citation is then the truth.
+_EMBASE_CITATION = re.compile(r"\.\s*(\d+)?\s*(?:\([^()]*\)\s*)*\(pp\s*([^()]+)\)")
+
+
+def locate(
+    journal: str, volume: str, number: str, pages: str, year: int
+) -> tuple[str, tuple[str, str]]:
+    """Volume and (start, end) pages, taken from an Embase citation in the journal field or a
+    ``"pp 737-749"`` issue field when present; a page equal to the year is no page."""
+    match = _EMBASE_CITATION.search(journal or "")
+    if match:
+        cited = normalise_pages(match.group(2))
+        if cited[0]:
+            cited_volume = (match.group(1) or "").lstrip("0")
+            if cited_volume == str(year):  # "Korsakova.2015 (2) ()(pp 48-52)": no volume
+                cited_volume = ""
+            return first_int(volume) or cited_volume, cited
+    if re.match(r"^\s*pp\.?\s*\d", number or "", re.IGNORECASE):
+        return first_int(volume), normalise_pages(re.sub(r"^\s*pp\.?\s*", "", number))
+    start, end = normalise_pages(pages)
+    if year and start == str(year):
+        start, end = "", ""
+    return first_int(volume), (start, end)
+
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalised columns for an engine frame (same index and order)."""
     df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
     titles = [normalise_title(t) for t in df["title"]]
-    pages = [normalise_pages(p) for p in df["pages"]]
+    years = [normalise_year(y) for y in df["year"]]
+    located = [
+        locate(j, v, n, p, y)
+        for j, v, n, p, y in zip(
+            df["journal"], df["volume"], df["number"], df["pages"], years, strict=True
+        )
+    ]
+    pages = [pages for _, pages in located]
     surnames = [author_surnames(a) for a in df["author"]]
     out = pd.DataFrame(
         {
@@ -314,9 +348,9 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "authors": surnames,
             "first_author": [s[0] if s else "" for s in surnames],
             "author_words": [author_words(a) for a in df["author"]],
-            "year": [normalise_year(y) for y in df["year"]],
+            "year": years,
             "journal": [journal_key(j) for j in df["journal"]],
-            "volume": [first_int(v) for v in df["volume"]],
+            "volume": [volume for volume, _ in located],
             "number": [first_int(n) for n in df["number"]],
             "page_start": [p[0] for p in pages],
             "page_end": [p[1] for p in pages],
