@@ -94,6 +94,20 @@ def _page_compare(
     return equal, conflict
 
 
+def _word_swapped(a: str, b: str) -> bool:
+    """Whether one title has a word where the other has a different word (not a spelling
+    variant): "in vitro" vs "in vivo", "stimulant" vs "depressant"; extra words do not count."""
+    wa, wb = set(a.split()), set(b.split())
+    only_a, only_b = wa - wb, wb - wa
+    if not only_a or not only_b:
+        return False
+    for word in only_a:
+        best = max(fuzz.ratio(word, other) for other in only_b)
+        if len(word) >= 3 and best < 75:
+            return True
+    return False
+
+
 def _numbers_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Titles that both carry numbers but not the same ones ("FOCUS 1" vs "FOCUS 2" trials)."""
     return (a != "") & (b != "") & (a != b)
@@ -110,6 +124,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     ta, tb = col("title")
     t_sim = _cpdist(list(ta), list(tb), fuzz.ratio)
     ka, kb = col("title_key")
+    near = np.flatnonzero((t_sim >= TITLE_GOOD) & (t_sim < 0.999))
+    swapped = np.zeros(len(pairs), dtype=bool)
+    for k in near:
+        swapped[k] = _word_swapped(ta[k], tb[k])
     title_len = np.minimum(
         np.fromiter((len(x) for x in ka), int, len(ka)),
         np.fromiter((len(y) for y in kb), int, len(kb)),
@@ -187,6 +205,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     vol_eq, vol_conf = _agree(va, vb)
     num_eq, num_conf = _agree(*col("number"))
     page_eq, page_conf = _page_compare(*col("page_start"), *col("page_end"))
+    end_a, end_b = col("page_end")
+    lone_page = (end_a == "") | (end_b == "")
     kind_a, kind_b = col("kind")
     venue_a, venue_b = col("venue")
     src_a, src_b = col("source")
@@ -200,6 +220,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "t_sim": t_sim,
             "title_len": title_len,
             "title_empty": (ka == "") | (kb == ""),
+            "word_swapped": swapped,
             "fa_sim": fa_sim,
             "overlap": overlap,
             "has_authors": has_authors,
@@ -226,6 +247,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             # share a page): journal, year and start page then form a unique citation.
             "both_articles": (venue_a == "article") & (venue_b == "article"),
             "vol_missing": (va == "") | (vb == ""),
+            "lone_page": lone_page,
             "any_abstract": np.isin(venue_a, ["conference", "supplement"])
             | np.isin(venue_b, ["conference", "supplement"]),
             "venue_conf": (
@@ -332,6 +354,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         guard[hit] = True
 
     fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
+    # Companion papers ("... in vitro" / "... in vivo") share journal, issue and authors; a
+    # swapped title word needs the article itself (DOI, start page, abstract) to agree.
+    swapped = f["word_swapped"].to_numpy() & ~(doi_eq | page_eq | abs_eq)
+    fire(swapped & (outcome == "duplicate"), "maybe", "a title word differs")
     # Same title at the same volume and start page: an author list that does not parse alike
     # is a format problem, not another work.
     located = (t >= TITLE_STRONG) & vol_eq & page_eq
@@ -341,10 +367,12 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # number typo in a record whose volume and start page agree is not.
     numbers = f["numbers_conf"].to_numpy() & ~doi_eq & ~(vol_eq & page_eq)
     fire(numbers, "distinct", "numbers in titles differ")
-    # A page field that contradicts title, authors, journal, year, volume and issue all agreeing
-    # (outside supplements, where one issue holds many abstracts) is a misplaced field.
+    # A lone page number that contradicts title, authors, journal, year, volume and issue all
+    # agreeing (outside supplements, where one issue holds many abstracts) is a misplaced field,
+    # such as a publication day; two full page ranges that do not overlap are decisive.
     page_typo = (
-        (t >= TITLE_STRONG)
+        f["lone_page"].to_numpy()
+        & (t >= TITLE_STRONG)
         & long_title
         & author_ok
         & journal_eq

@@ -57,7 +57,7 @@ def fold(text: str) -> str:
         return ""
     text = fix_mojibake(text)
     if "<" in text:
-        text = _TAG.sub("", text)
+        text = _TAG.sub("", re.sub(r"<U\+[0-9A-Fa-f]{4,6}>", "", text))  # R's "<U+22EF>" escapes
     if "&" in text:
         text = html.unescape(text)
     for letter, name in _GREEK.items():
@@ -138,6 +138,30 @@ def conference_kind(entry_type: str, journal: str, volume: str, number: str, pag
     if match and int(_expand_end(match.group(1), match.group(2)) or 0) > int(match.group(1)):
         return "article"
     return ""
+
+
+_NUMBERED = frozenset(
+    {"part", "phase", "type", "stage", "grade", "class", "study", "trial", "series", "section"}
+)
+_ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
+
+
+def title_numbers(title: str) -> str:
+    """The numbers of a normalised title, arabic and roman ("part ii" -> "2"), sorted."""
+    found = set(re.findall(r"\d+", title))
+    roman = {"i": 1, "v": 5, "x": 10}
+    words_ = title.split()
+    for k, word in enumerate(words_):
+        # "I" is also the pronoun ("I can feel it coming"): a numeral only after "part", "type"...
+        if word == "i" and (k == 0 or words_[k - 1] not in _NUMBERED):
+            continue
+        if word in _ROMAN:
+            value = 0
+            for n, ch in enumerate(word):  # subtractive notation: "iv" = 4
+                v = roman[ch]
+                value += -v if n + 1 < len(word) and roman[word[n + 1]] > v else v
+            found.add(str(value))
+    return " ".join(sorted(found))
 
 
 # --- authors -------------------------------------------------------------------------------------
@@ -344,7 +368,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "ID": df["ID"].to_numpy(),
             "title": titles,
             "title_key": [t.replace(" ", "") for t in titles],
-            "title_numbers": [" ".join(sorted(set(re.findall(r"\d+", t)))) for t in titles],
+            "title_numbers": [title_numbers(t) for t in titles],
             "authors": surnames,
             "first_author": [s[0] if s else "" for s in surnames],
             "author_words": [author_words(a) for a in df["author"]],
