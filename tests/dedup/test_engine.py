@@ -44,6 +44,7 @@ def verdict(set_name: str, a: str, b: str, policy: Policy | None = None):
         ("cytology_screening", "id_0001064", "id_0001065", "page 488 vs range 487-488"),
         ("neuroimaging", "id_0000997", "id_0003261", "title inside a longer title, same DOI"),
         ("neuroimaging", "id_0001513", "id_0003050", "wrong DOI, all else agrees"),
+        ("cytology_screening", "id_0000357", "id_0001591", "same citation, authors garbled"),
     ],
 )
 def test_real_duplicates(set_name: str, a: str, b: str, why: str) -> None:
@@ -59,6 +60,8 @@ def test_real_duplicates(set_name: str, a: str, b: str, why: str) -> None:
         ("respiratory", "id_0001409", "id_0001697", "pages differ"),
         # an erratum ("Erratum: ...", page 616) and the article it corrects (310-317)
         ("haematology", "id_0000018", "id_0000021", "erratum/reply vs article"),
+        # a letter and the authors' reply printed on the same page
+        ("haematology", "id_0000180", "id_0001126", "erratum/reply vs article"),
     ],
 )
 def test_real_non_duplicates_fire_a_guard(set_name: str, a: str, b: str, reason: str) -> None:

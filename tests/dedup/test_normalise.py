@@ -107,6 +107,16 @@ def test_different_journals_do_not_match() -> None:
     assert not journals_match(journal_key("Circulation"), journal_key("Circulation Research"))
 
 
+def test_pubmed_journal_subtitle_and_embase_citation_are_cut() -> None:
+    long = record("cytology_screening", "id_0000165")["journal"]
+    assert long.startswith("Clinical cancer research : an official journal")
+    assert journal_key(long) == journal_key(record("cytology_screening", "id_0001667")["journal"])
+    embase = (
+        "Journal of Neuroscience.30 (15) ()(pp 5357-5367) 2010.Date of Publication: 14 Apr 2010."
+    )
+    assert journal_key(embase) == "journal neuroscience"
+
+
 def test_conference_tail_is_cut_from_journal() -> None:
     row = record("diabetes", "id_0000359")
     assert row["journal"].startswith("Microcirculation. Conference:")
@@ -139,6 +149,11 @@ def test_replies_are_recognised() -> None:
     row = record("neuroimaging", "id_0000352")
     assert row["title"].startswith("Re:")
     assert work_kind(row["title"], row["ENTRYTYPE"]) == "reply"
+    wos = record("haematology", "id_0001126")  # "... AUTHORS REPLY" on the letter's page
+    assert wos["title"].endswith("AUTHORS REPLY")
+    assert work_kind(wos["title"], wos["ENTRYTYPE"]) == "reply"
+    letter = record("haematology", "id_0000180")
+    assert work_kind(letter["title"], letter["ENTRYTYPE"]) == ""
 
 
 def test_html_in_title_and_mojibake_dash() -> None:

@@ -80,6 +80,9 @@ def find_duplicates(
     policy = policy or Policy()
     decisions = decisions or {}
     check_frame(frame)
+    if frame.empty:
+        return DedupResult()
+    decisions = {(min(a, b), max(a, b)): answer for (a, b), answer in decisions.items()}
     df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
     df["ID"] = df["ID"].str.strip()
     df = df.sort_values("ID", kind="stable").reset_index(drop=True)

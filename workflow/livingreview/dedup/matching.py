@@ -213,9 +213,16 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     sid_a, sid_b = col("source_id")
     same_source = (src_a != "") & (src_a == src_b)
 
+    # The same record exported twice: every field equal (a title of some length required, so
+    # that two bare "Editorial" records are not taken for one).
+    identical = (ka == kb) & (title_len >= SHORT_TITLE)
+    for name in ("authors", "year", "journal", "volume", "number", "page_start", "doi", "isbn"):
+        x, y = col(name)
+        identical &= x == y
     return pd.DataFrame(
         {
             "i": i,
+            "identical": identical,
             "j": j,
             "t_sim": t_sim,
             "title_len": title_len,
@@ -338,6 +345,19 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
     )
     dup |= citation & (t >= 0.6)
+    dup |= f["identical"].to_numpy()
+    # Same title at the same journal, year, volume and start page of a multi-page article (a
+    # page holds several letters, not several articles): one article, however its author list
+    # was exported ("Luis Ferreira, Santos A" for "Santos, A L").
+    dup |= (
+        f["both_articles"].to_numpy()
+        & (t >= TITLE_STRONG)
+        & long_title
+        & vol_eq
+        & page_eq
+        & journal_eq
+        & f["year_eq"].to_numpy()
+    )
     maybe = ~dup & (((t >= 0.85) & (title_author | (t >= TITLE_STRONG))) | untitled | citation)
     outcome[dup] = "duplicate"
     reason[dup] = "title, authors and other fields agree"

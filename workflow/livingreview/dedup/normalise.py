@@ -97,6 +97,7 @@ _ERRATUM = re.compile(
 _REPLY = re.compile(
     r"^(?:reply\b|in reply\b|authors?'? reply|response to (?:the )?(?:letter|comment|editor)"
     r"|comment on\b|re:)"
+    r"|\b(?:authors?'? reply|reply to the authors|in reply)\s*$"  # WoS: "... AUTHORS REPLY"
 )
 
 
