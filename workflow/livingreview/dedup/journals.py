@@ -11,7 +11,8 @@ import re
 import unicodedata
 
 _STOP = frozenset(
-    {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "y", "et"}
+    {"the", "of", "and", "in", "for", "on", "de", "d", "l", "la", "le", "les", "des", "du", "di"}
+    | {"del", "der", "die", "das", "fur", "und", "y", "e", "et"}
 )
 # ISO 4 abbreviations that are not prefixes of the word they stand for.
 _NOT_PREFIX = {"j": "journal", "natl": "national", "intl": "international", "jpn": "japanese"}
@@ -48,12 +49,21 @@ def is_meeting_name(key: str) -> bool:
     return bool(_MEETING.search(key))
 
 
+def _is_subsequence(short: str, full: str) -> bool:
+    letters = iter(full)
+    return all(ch in letters for ch in short)
+
+
 def _word_matches(short: str, full: str) -> bool:
+    """One word abbreviates another: a prefix ("Curr" for "Current"), or, as ISO 4 contracts
+    words, its letters in order from the same first letter ("Dtsch" for "Deutsche")."""
     if short == full:
         return True
     if _NOT_PREFIX.get(short) == full:
         return True
-    return (len(short) >= 2 and full.startswith(short)) or (len(short) == 1 and full[0] == short)
+    if len(short) == 1:
+        return full[0] == short
+    return full.startswith(short) or (short[0] == full[0] and _is_subsequence(short, full))
 
 
 def journals_match(a: str, b: str) -> bool:
