@@ -3,8 +3,9 @@
 Usage: ``.venv/bin/python bench/dedup.py [--sets a,b] [--no-bib-dedupe]``
 
 Each (tool, set) runs in its own subprocess so that time and peak memory (max RSS of that
-process or of its largest worker, from ``resource.getrusage``) are measured separately. Seconds are wall-clock time of the
-deduplication itself (loading the CSV is excluded, for both tools alike). Scores, per set:
+process or of its largest worker, from ``resource.getrusage``) are measured separately. Seconds
+are wall-clock time of the deduplication itself (loading the CSV is excluded, for both tools
+alike). Scores, per set:
 
 * removal view (ASySD, bib-dedupe): the kept record of a predicted group is its group id record.
   For each gold group of size s (unlisted records are groups of size 1) with k kept records:
