@@ -23,6 +23,8 @@ _CITATION = re.compile(r"\.\s*\d+\s*\(.*$|\.?\s*date of publication:.*$", re.IGN
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 

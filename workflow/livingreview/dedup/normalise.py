@@ -10,6 +10,8 @@ import contextlib
 import html
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import unquote
 
 import pandas as pd
@@ -17,6 +19,8 @@ import pandas as pd
 from livingreview.dedup.journals import journal_key
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.records import normalise_doi
+
+T = TypeVar("T")
 
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
@@ -55,16 +59,25 @@ def fold(text: str) -> str:
     """Lower-case ASCII: tags and entities removed, diacritics dropped, Greek letters spelled."""
     if not text:
         return ""
-    text = fix_mojibake(text)
     if "<" in text:
         text = _TAG.sub("", re.sub(r"<U\+[0-9A-Fa-f]{4,6}>", "", text))  # R's "<U+22EF>" escapes
     if "&" in text:
         text = html.unescape(text)
+    if text.isascii():  # the common case, and the fast one
+        return text.lower()
+    text = fix_mojibake(text)
     for letter, name in _GREEK.items():
         if letter in text:
             text = text.replace(letter, name)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return strip_accents(text).lower()
+
+
+def strip_accents(text: str) -> str:
+    """Letters without their diacritics (``"é"`` -> ``"e"``); other scripts are kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> str:
@@ -90,10 +103,10 @@ _ERRATUM = re.compile(
     r"^(?:erratum|errata|corrigendum|correction(?:s)?\s*(?:to\b|:|$)|notice of retraction"
     r"|retraction(?:\s+note)?\s*(?:of\b|:|$)|retracted\b|expression of concern)"
     r"|\berratum\b|\(vol \d+, pg? \d+"
-    # Embase errata cite the corrected article: "Title (New England Journal of Medicine (2009) 360
-    # (542-544))".
-    r"|\([a-z][^()]*\(\d{4}\)\s*\d+[^()]*\(\s*\d+\s*[-–]?\s*\d*\s*\)\s*\)\s*$",
 )
+# Embase errata cite the corrected article: "Title (New England Journal of Medicine (2009) 360
+# (542-544))".
+_EMBASE_ERRATUM = re.compile(r"\([a-z][^()]*\(\d{4}\)\s*\d+[^()]*\(\s*\d+\s*[-–]?\s*\d*\s*\)\s*\)$")
 _REPLY = re.compile(
     r"^(?:reply\b|in reply\b|authors?'? reply|response to (?:the )?(?:letter|comment|editor)"
     r"|comment on\b|re:)"
@@ -108,6 +121,8 @@ def work_kind(raw_title: str, entry_type: str) -> str:
         return "erratum"
     title = fold(_TITLE_NOTES.sub(" ", raw_title)).strip(" [(")
     if _ERRATUM.search(title):
+        return "erratum"
+    if title.endswith(")") and _EMBASE_ERRATUM.search(title.rstrip(" .")):
         return "erratum"
     if _REPLY.search(title):
         return "reply"
@@ -150,8 +165,10 @@ _ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
 def title_numbers(title: str) -> str:
     """The numbers of a normalised title, arabic and roman ("part ii" -> "2"), sorted."""
     found = set(re.findall(r"\d+", title))
-    roman = {"i": 1, "v": 5, "x": 10}
     words_ = title.split()
+    if _ROMAN.isdisjoint(words_):
+        return " ".join(sorted(found))
+    roman = {"i": 1, "v": 5, "x": 10}
     for k, word in enumerate(words_):
         # "I" is also the pronoun ("I can feel it coming"): a numeral only after "part", "type"...
         if word == "i" and (k == 0 or words_[k - 1] not in _NUMBERED):
@@ -351,52 +368,61 @@ def locate(
     return first_int(volume), (start, end)
 
 
+def _each(func: Callable[..., T], *columns: list) -> list[T]:
+    """``func`` over rows of the given columns, computed once per distinct value (journal names,
+    pages and years repeat across records, and so does every field of a duplicate)."""
+    memo: dict[tuple, T] = {}
+    out = []
+    for key in zip(*columns, strict=True):
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = func(*key)
+        out.append(value)
+    return out
+
+
+def _abstract(text: str) -> str:
+    """The opening of an abstract (300 characters tell two abstracts apart), if it has one."""
+    return words(text[:300]) if len(text) >= 100 else ""
+
+
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalised columns for an engine frame (same index and order)."""
     df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
-    titles = [normalise_title(t) for t in df["title"]]
-    years = [normalise_year(y) for y in df["year"]]
-    located = [
-        locate(j, v, n, p, y)
-        for j, v, n, p, y in zip(
-            df["journal"], df["volume"], df["number"], df["pages"], years, strict=True
-        )
-    ]
-    pages = [pages for _, pages in located]
-    surnames = [author_surnames(a) for a in df["author"]]
-    out = pd.DataFrame(
+    col = {name: df[name].tolist() for name in ENGINE_COLUMNS}
+    titles = _each(normalise_title, col["title"])
+    years = _each(normalise_year, col["year"])
+    located = _each(locate, col["journal"], col["volume"], col["number"], col["pages"], years)
+    surnames = _each(author_surnames, col["author"])
+    return pd.DataFrame(
         {
-            "ID": df["ID"].to_numpy(),
+            "ID": col["ID"],
             "title": titles,
             "title_key": [t.replace(" ", "") for t in titles],
-            "title_numbers": [title_numbers(t) for t in titles],
+            "title_numbers": _each(title_numbers, titles),
             "authors": surnames,
             "first_author": [s[0] if s else "" for s in surnames],
-            "author_words": [author_words(a) for a in df["author"]],
+            "author_words": _each(author_words, col["author"]),
             "year": years,
-            "journal": [journal_key(j) for j in df["journal"]],
+            "journal": _each(journal_key, col["journal"]),
             "volume": [volume for volume, _ in located],
-            "number": [first_int(n) for n in df["number"]],
-            "page_start": [p[0] for p in pages],
-            "page_end": [p[1] for p in pages],
-            "doi": [normalise_doi_value(d) for d in df["doi"]],
-            "isbn": [normalise_isbn(i) for i in df["isbn"]],
-            "abstract": [words(a[:400]) if len(a) >= 100 else "" for a in df["abstract"]],
-            "kind": [work_kind(t, e) for t, e in zip(df["title"], df["ENTRYTYPE"], strict=True)],
-            "venue": [
-                conference_kind(e, j, v, n, p)
-                for e, j, v, n, p in zip(
-                    df["ENTRYTYPE"],
-                    df["journal"],
-                    df["volume"],
-                    df["number"],
-                    df["pages"],
-                    strict=True,
-                )
-            ],
-            "source": df["source"].str.strip().to_numpy(),
-            "source_id": df["source_id"].str.strip().to_numpy(),
+            "number": _each(first_int, col["number"]),
+            "page_start": [pages[0] for _, pages in located],
+            "page_end": [pages[1] for _, pages in located],
+            "doi": _each(normalise_doi_value, col["doi"]),
+            "isbn": _each(normalise_isbn, col["isbn"]),
+            "abstract": _each(_abstract, col["abstract"]),
+            "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),
+            "venue": _each(
+                conference_kind,
+                col["ENTRYTYPE"],
+                col["journal"],
+                col["volume"],
+                col["number"],
+                col["pages"],
+            ),
+            "source": [v.strip() for v in col["source"]],
+            "source_id": [v.strip() for v in col["source_id"]],
         },
         index=df.index,
     )
-    return out
