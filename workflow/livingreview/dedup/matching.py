@@ -181,13 +181,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     ja, jb = col("journal")
     journal_eq = np.array([journals_match(x, y) for x, y in zip(ja, jb, strict=True)], dtype=bool)
     # Journal names only: a meeting's name in the journal field says nothing about the journal.
-    both_journals = np.array(
-        [
-            bool(x) and bool(y) and not is_meeting_name(x) and not is_meeting_name(y)
-            for x, y in zip(ja, jb, strict=True)
-        ],
-        dtype=bool,
-    )
+    journal_name = np.array([bool(k) and not is_meeting_name(k) for k in n["journal"]], dtype=bool)
+    both_journals = journal_name[i] & journal_name[j]
     journal_words = np.zeros(len(pairs))
     if both_journals.any():
         journal_words[both_journals] = _cpdist(
