@@ -448,15 +448,20 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 
 def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]:
     """For two records never compared directly: do they contradict on facts a duplicate cannot
-    get wrong all at once? Another kind (erratum/reply), a year gap beyond the policy, or both
-    volume and start page different."""
+    get wrong all at once? Another kind (erratum/reply), a meeting abstract against a journal
+    article (when the policy keeps them apart), a year gap beyond the policy, or both volume and
+    start page different."""
     year = n["year"].to_numpy()
     kind = n["kind"].to_numpy()
     volume = n["volume"].to_numpy()
     page = n["page_start"].to_numpy()
+    venue = n["venue"].to_numpy()
+    strict_venue = policy.conference_vs_article == "distinct"
 
     def conflict(i: int, j: int) -> bool:
         if kind[i] != kind[j]:
+            return True
+        if strict_venue and {venue[i], venue[j]} == {"conference", "article"}:
             return True
         if year[i] and year[j] and abs(int(year[i]) - int(year[j])) > policy.max_year_gap:
             return True
