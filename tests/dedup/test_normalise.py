@@ -11,6 +11,7 @@ from livingreview.dedup.normalise import (
     author_surnames,
     conference_kind,
     first_int,
+    locate,
     normalise_doi_value,
     normalise_pages,
     normalise_title,
@@ -200,3 +201,37 @@ def test_dois() -> None:
     assert normalise_doi_value("Doi 10.1016/S0924-977x(09)70984-8") == (
         "10.1016/s0924-977x(09)70984-8"
     )
+
+
+# Values below are copied from rows of the depression set (Embase export), which is too large to
+# read in a fast test.
+
+
+def test_embase_glued_initials() -> None:
+    assert author_surnames("TavenerS.A.KubesP.") == ("tavener", "kubes")
+    assert author_surnames("ClineB.H.AnthonyD.C.LeschK.-P.StrekalovaT.") == (
+        "cline",
+        "anthony",
+        "lesch",
+        "strekalova",
+    )
+    assert author_surnames("ArtmanM.OlsonR.D.BoucekR.J.Jr.GhishanF.K.")[:4] == (
+        "artman",
+        "olson",
+        "boucek",
+        "ghishan",
+    )
+
+
+def test_embase_citation_in_the_journal_field() -> None:
+    journal = (
+        "Journal of Neuroscience.30 (15) ()(pp 5357-5367) 2010.Date of Publication: 14 Apr 2010."
+    )
+    # the pages field holds the day of publication; the citation is the truth
+    assert locate(journal, "", "15", "14", 2010) == ("30", ("5357", "5367"))
+    # a year where the volume should be is no volume
+    korsakova = "Zhurnal Nevrologii i Psihiatrii imeni S.S.Korsakova.2015 (2) ()(pp 48-52) 2015."
+    assert locate(korsakova, "", "2", "", 2015) == ("", ("48", "52"))
+    # pages in the issue field, the year in the pages field
+    assert locate("Pharmacologyonline", "3", "pp 737-749", "2010", 2010) == ("3", ("737", "749"))
+    assert locate("Pharmacol.Rep.", "62", "2", "2010", 2010) == ("62", ("", ""))
