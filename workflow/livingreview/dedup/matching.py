@@ -179,6 +179,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     year_gap = np.where(known, np.abs(ya - yb), 0)
 
     ja, jb = col("journal")
+    ma, mb = col("meeting")
+    # "Atherosclerosis Supplements. Conference: 15th International Symposium on Atherosclerosis"
+    # and "Atherosclerosis. Conference: 15th International Symposium ...": one meeting.
+    same_meeting = (ma != "") & (ma == mb)
     journal_eq = np.array([journals_match(x, y) for x, y in zip(ja, jb, strict=True)], dtype=bool)
     # Journal names only: a meeting's name in the journal field says nothing about the journal.
     journal_name = np.array([bool(k) and not is_meeting_name(k) for k in n["journal"]], dtype=bool)
@@ -261,7 +265,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "meeting_conf": np.isin(venue_a, ["conference", "supplement"])
             & np.isin(venue_b, ["conference", "supplement"])
             & both_journals
-            & ~journal_eq,
+            & ~journal_eq
+            & ~same_meeting,
             "numbers_conf": _numbers_conflict(*col("title_numbers")),
             "same_record": same_source & (sid_a != "") & (sid_a == sid_b),
             "same_source_ids": same_source & (sid_a != "") & (sid_b != "") & (sid_a != sid_b),
@@ -412,6 +417,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     strong_same &= page_eq & vol_eq
     outcome[strong_same] = "maybe"
     reason[strong_same] = "DOIs differ, all else agrees"
+    # An identical abstract is as specific as the volume.
+    strong_same |= (
+        doi_conf & (t >= TITLE_STRONG) & long_title & author_ok & page_eq & abs_eq & ~vol_conf
+    )
     certain = strong_same & journal_eq & year_eq & ~f["kind_conf"].to_numpy()
     outcome[certain] = "duplicate"
     reason[certain] = "DOIs differ, title/authors/journal/year/volume/page agree"

@@ -381,6 +381,17 @@ def _each(func: Callable[..., T], *columns: list) -> list[T]:
     return out
 
 
+_MEETING_TAIL = re.compile(r"conference:\s*(.*)$", re.IGNORECASE)
+
+
+def meeting_name(journal: str) -> str:
+    """The meeting named after ``"Conference:"`` in a journal field (Embase), folded; or ``""``."""
+    match = _MEETING_TAIL.search(journal or "")
+    if not match:
+        return ""
+    return words(match.group(1))[:60]
+
+
 def _abstract(text: str) -> str:
     """The opening of an abstract (300 characters tell two abstracts apart), if it has one."""
     return words(text[:300]) if len(text) >= 100 else ""
@@ -405,6 +416,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "author_words": _each(author_words, col["author"]),
             "year": years,
             "journal": _each(journal_key, col["journal"]),
+            "meeting": _each(meeting_name, col["journal"]),
             "volume": [volume for volume, _ in located],
             "number": _each(first_int, col["number"]),
             "page_start": [pages[0] for _, pages in located],
