@@ -297,8 +297,9 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     long_title = (f["title_len"] >= SHORT_TITLE).to_numpy()
     year_conf = (f["year_gap"] > policy.max_year_gap).to_numpy()
     year_eq = f["year_eq"].to_numpy()
-    # Independent fields that agree, beyond title and authors.
-    support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq + f["num_eq"].to_numpy()
+    # Independent fields that agree, beyond title and authors. Not the issue number: every paper
+    # of an issue shares it, and "1" is everywhere (it is no evidence on its own).
+    support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq
 
     n = len(f)
     outcome = np.full(n, "distinct", dtype=object)
