@@ -35,8 +35,9 @@ def journal_key(journal: str) -> str:
     if not journal:
         return ""
     text = _CITATION.sub("", _CUT.sub("", journal.replace("&amp;", "&")))
-    # PubMed's long form adds a subtitle: "Clinical cancer research : an official journal of...".
-    text = text.split(" : ")[0]
+    # PubMed's long form adds a subtitle or the society: "Clinical cancer research : an official
+    # journal of...", "The Journal of veterinary medical science / the Japanese Society of ...".
+    text = re.split(r" [:/] ", text)[0]
     text = re.sub(r"\(.*?\)", " ", _fold(text)).replace("&", " and ")
     text = re.sub(r"['\u2019]", "", text)
     tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _STOP]
