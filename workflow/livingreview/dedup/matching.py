@@ -32,7 +32,7 @@ SHORT_TITLE = 30
 # letters) or when at least half of the shorter author list appears in the other.
 FIRST_AUTHOR_SIM = 0.85
 AUTHOR_OVERLAP = 0.5
-# Abstracts (first 400 characters) this similar are the same text with editing differences.
+# Abstracts (first 300 characters) this similar are the same text with editing differences.
 ABSTRACT_SIM = 0.90
 
 
