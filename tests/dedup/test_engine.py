@@ -17,15 +17,12 @@ from livingreview.dedup.engine import (
 )
 from livingreview.errors import InputFileError
 from tests.conftest import require_shared
-
-_CACHE: dict[str, pd.DataFrame] = {}
+from tests.dedup import benchmark_frame
 
 
 def records(set_name: str) -> pd.DataFrame:
-    """A benchmark set's engine frame (read once per test session)."""
-    if set_name not in _CACHE:
-        _CACHE[set_name] = read_engine_csv(require_shared(f"bench/dedup/{set_name}/records.csv.gz"))
-    return _CACHE[set_name].copy()
+    """A benchmark set's engine frame."""
+    return benchmark_frame(set_name)
 
 
 def verdict(set_name: str, a: str, b: str, policy: Policy | None = None):

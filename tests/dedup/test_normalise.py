@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from livingreview.dedup.engine import read_engine_csv
 from livingreview.dedup.journals import journal_key, journals_match
 from livingreview.dedup.normalise import (
     author_surnames,
@@ -17,17 +16,16 @@ from livingreview.dedup.normalise import (
     normalise_title,
     work_kind,
 )
-from tests.conftest import require_shared
+from tests.dedup import benchmark_frame
 
-_CACHE: dict[str, pd.DataFrame] = {}
+_INDEXED: dict[str, pd.DataFrame] = {}
 
 
 def records(set_name: str) -> pd.DataFrame:
-    """A benchmark set's records, indexed by ID (read once)."""
-    if set_name not in _CACHE:
-        path = require_shared(f"bench/dedup/{set_name}/records.csv.gz")
-        _CACHE[set_name] = read_engine_csv(path).set_index("ID")
-    return _CACHE[set_name]
+    """A benchmark set's records, indexed by ID."""
+    if set_name not in _INDEXED:
+        _INDEXED[set_name] = benchmark_frame(set_name).set_index("ID")
+    return _INDEXED[set_name]
 
 
 def record(set_name: str, record_id: str) -> pd.Series:
