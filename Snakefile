@@ -15,13 +15,13 @@ configfile: "config/config.yaml"
 
 # One clear line naming the key for a wrong config (exit 2), then Snakemake's own schema check,
 # which also fills in defaults.
-check_config_or_exit(config)
+PROTOCOL_CONFIG = check_config_or_exit(config)
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
 
 OUT = config["paths"]["outputs"]
-PROTOCOL = write_resolved_protocol(config)
+PROTOCOL = write_resolved_protocol(PROTOCOL_CONFIG)
 
 
 include: "rules/common.smk"

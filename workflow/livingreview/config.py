@@ -206,25 +206,24 @@ def configured_entry(config: Mapping[str, Any], section: str, name: str, kind: s
         ) from None
 
 
-def check_config_or_exit(config: dict[str, Any]) -> None:
-    """For the Snakefile: validate, or print one line naming the key and exit with code 2."""
+def check_config_or_exit(config: dict[str, Any]) -> dict[str, Any]:
+    """For the Snakefile: the validated protocol, or one line naming the key and exit code 2."""
     import sys
 
     try:
-        validate_config(config, origin="config")
+        return validate_config(config, origin="config")
     except ConfigError as exc:
         print(f"livingreview: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
 
 
-def write_resolved_protocol(config: dict[str, Any]) -> str:
-    """Write the validated protocol as JSON under the outputs folder (only when it changed).
+def write_resolved_protocol(resolved: dict[str, Any]) -> str:
+    """Write a validated protocol as JSON under the outputs folder (only when it changed).
 
     Rules hand this file to the CLI, so command-line ``--config`` overrides reach every job.
     """
     from livingreview.fileio import atomic_write_text, dump_json
 
-    resolved = validate_config(config)
     path = Path(resolved["paths"]["outputs"]) / "protocol.json"
     text = dump_json(resolved, sort_keys=False)  # keeps the protocol's source order
     if not path.exists() or path.read_text(encoding="utf-8") != text:
