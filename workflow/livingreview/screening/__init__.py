@@ -1,0 +1,1 @@
+"""Screening: reviewer sheets out, decisions back, agreement, conflicts and prioritisation."""

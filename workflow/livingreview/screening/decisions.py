@@ -1,0 +1,127 @@
+"""The screening decision model and its append-only store (``outputs/screening/decisions.csv``).
+
+Every decision a reviewer typed in a returned sheet becomes one :class:`ScreeningDecision` with
+its provenance: the file, the row, and when the file was saved (``recorded_at``, taken from the
+file, never the wall clock; empty when the file does not say). The store is a log: a newer file
+from the same reviewer for the same study adds a newer decision and the older one stays;
+:func:`current_decisions` gives the latest per (stage, round, reviewer, study).
+
+The store is UTF-8 CSV with the columns :data:`STORE_COLUMNS`, ``\\n`` line endings, rows in
+:func:`log_order`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text
+
+DECISIONS = ("include", "exclude", "maybe")
+STAGE_TITLE_ABSTRACT = "title_abstract"
+
+
+@dataclass(frozen=True)
+class ScreeningDecision:
+    """One decision one reviewer made on one study, with where and when it was written."""
+
+    study_id: str
+    reviewer: str
+    stage: str  # "title_abstract" (full_text next)
+    round: int  # the library round the sheet was written for
+    decision: str  # one of DECISIONS
+    reason: str  # exclusion reason id from the protocol, or ""
+    notes: str
+    file: str  # the returned sheet, relative to the human-input folder
+    row: int  # its row number in that sheet (1 = header)
+    recorded_at: str  # ISO 8601 UTC time the file was saved, "" when unknown
+
+    def key(self) -> tuple[str, int, str, str]:
+        """Who decided what: (stage, round, reviewer, study_id)."""
+        return (self.stage, self.round, self.reviewer, self.study_id)
+
+
+STORE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ScreeningDecision))
+
+
+def log_order(decision: ScreeningDecision) -> tuple[str, int, str, str, int, str, str]:
+    """Sort key of the store: by stage and round, then oldest first (file time, file, row)."""
+    return (
+        decision.stage,
+        decision.round,
+        decision.recorded_at,
+        decision.file,
+        decision.row,
+        decision.reviewer,
+        decision.study_id,
+    )
+
+
+def store_text(decisions: Iterable[ScreeningDecision]) -> str:
+    """The store as CSV text (sorted by :func:`log_order`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(STORE_COLUMNS)
+    for item in sorted(decisions, key=log_order):
+        writer.writerow(astuple(item))
+    return buffer.getvalue()
+
+
+def write_decisions(path: Path, decisions: Iterable[ScreeningDecision]) -> None:
+    """Atomically write the store (the previous file stays intact if anything fails)."""
+    atomic_write_text(path, store_text(decisions))
+
+
+def read_decisions(path: Path) -> list[ScreeningDecision]:
+    """The decisions in a store written by :func:`write_decisions`, in file order.
+
+    A missing file is an empty store.
+    """
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in STORE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputFileError(
+                path,
+                f"missing column(s) {', '.join(missing)}; expected a screening decision store",
+                position="row 1",
+            )
+        out = []
+        for number, row in enumerate(reader, start=2):
+            for name in ("round", "row"):
+                if not row[name].isdigit():
+                    raise InputFileError(
+                        path, "expected a whole number", position=f"row {number}", field=name
+                    )
+            if row["decision"] not in DECISIONS:
+                raise InputFileError(
+                    path,
+                    f"unknown decision {row['decision']!r}; expected one of {', '.join(DECISIONS)}",
+                    position=f"row {number}",
+                    field="decision",
+                )
+            out.append(
+                ScreeningDecision(
+                    **{
+                        name: int(row[name]) if name in ("round", "row") else row[name]
+                        for name in STORE_COLUMNS
+                    }
+                )
+            )
+    return out
+
+
+def current_decisions(
+    decisions: Sequence[ScreeningDecision],
+) -> dict[tuple[str, int, str, str], ScreeningDecision]:
+    """The latest decision per (stage, round, reviewer, study): later in the log wins."""
+    latest: dict[tuple[str, int, str, str], ScreeningDecision] = {}
+    for item in sorted(decisions, key=log_order):
+        latest[item.key()] = item
+    return latest
