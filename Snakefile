@@ -27,6 +27,7 @@ PROTOCOL = write_resolved_protocol(PROTOCOL_CONFIG)
 include: "rules/common.smk"
 include: "rules/search.smk"
 include: "rules/dedup.smk"
+include: "rules/report.smk"
 
 
 onsuccess:
@@ -38,6 +39,7 @@ onsuccess:
 rule all:
     default_target: True
     input:
+        f"{OUT}/report/index.html",
         f"{OUT}/search/prisma_s.md",
         f"{OUT}/search/identified.csv",
         f"{OUT}/library/records.csv",

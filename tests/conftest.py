@@ -42,3 +42,14 @@ def replay_server() -> Iterator[ReplayServer]:
     """A running local HTTP server on 127.0.0.1 for replaying recorded payloads."""
     with ReplayServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outputs folder of one offline run of the whole demo pipeline, shared by the session."""
+    from tests.pipeline import run_pipeline
+
+    workdir = tmp_path_factory.mktemp("demo_run")
+    result = run_pipeline(workdir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir / "outputs"

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 
 from livingreview.demo import build_demo
 from livingreview.demo.facts import allocate, read_facts
 from tests.conftest import REPO_ROOT, require_shared
+from tests.pipeline import run_pipeline
 
 SOURCES = ["medline", "europepmc", "openalex", "wos", "psycinfo", "google_scholar"]
 
@@ -56,56 +53,13 @@ def test_demo_holds_no_abstracts_and_is_labelled() -> None:
     assert "DEMO SNAPSHOT" in (REPO_ROOT / "demo/config.yaml").read_text()
 
 
-def run_pipeline(
-    workdir: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    overrides = {
-        "paths": {
-            "human_input": str(REPO_ROOT / "demo/human"),
-            "outputs": str(workdir / "outputs"),
-        },
-        "search": {"replay_dir": str(REPO_ROOT / "demo/snapshot")},
-    }
-    override_file = workdir / "paths.yaml"
-    override_file.write_text(yaml.safe_dump(overrides), encoding="utf-8")
-    env = {**os.environ, **(extra_env or {})}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--snakefile",
-            str(REPO_ROOT / "Snakefile"),
-            "--directory",
-            str(workdir),
-            "--cores",
-            "2",
-            "--configfile",
-            str(REPO_ROOT / "config/config.yaml"),
-            str(REPO_ROOT / "demo/config.yaml"),
-            str(override_file),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        cwd=workdir,
-    )
-
-
 @pytest.mark.slow
 def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path) -> None:
-    # Any attempt to reach a service would hit a closed local port and fail the run.
-    offline = {
-        f"LIVINGREVIEW_{c}_BASE_URL": "http://127.0.0.1:9/"
-        for c in ("PUBMED", "EUROPEPMC", "OPENALEX", "CROSSREF")
-    }
-    offline["NCBI_API_KEY"] = "demo-secret-key-0123"
     runs = []
     for name in ("first", "second"):
         workdir = tmp_path / name
         workdir.mkdir()
-        result = run_pipeline(workdir, offline)
+        result = run_pipeline(workdir)
         assert result.returncode == 0, result.stderr[-3000:]
         runs.append(workdir / "outputs")
 

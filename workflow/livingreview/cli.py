@@ -146,6 +146,19 @@ def cmd_where(args: argparse.Namespace) -> int:
             f"Maybe pairs to decide ({counts['maybe_pairs_pending']}): "
             f"{_outputs(config) / 'dedup' / 'maybe_pairs.xlsx'}"
         )
+    report = _outputs(config) / "report" / "index.html"
+    if report.exists():
+        print(f"Evidence summary: {report}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Render the evidence summary (HTML and Markdown) from what the stages have written."""
+    from livingreview.report.render import write_report
+
+    config = _config(args)
+    out_dir = Path(args.out_dir) if args.out_dir else _outputs(config) / "report"
+    print(write_report(config, _outputs(config), out_dir))
     return 0
 
 
@@ -229,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("where", parents=[common], help="print where the outputs are")
     p.set_defaults(func=cmd_where)
+
+    p = sub.add_parser("report", parents=[common], help="render the evidence summary")
+    p.add_argument("--out-dir", help="output folder (default: <outputs>/report)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
     p.add_argument(

@@ -1,0 +1,120 @@
+"""The evidence summary: rendered from real pipeline outputs, safe with hostile text, stable."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from livingreview.config import load_config
+from livingreview.report.render import write_report
+from tests.conftest import REPO_ROOT
+
+DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
+
+
+class _Collector(HTMLParser):
+    """Section ids, external references and script tags of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.external: list[str] = []
+        self.scripts = 0
+        self.counts: dict[str, str] = {}
+        self._count: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "section" and values.get("id"):
+            self.sections.append(str(values["id"]))
+        if tag == "script":
+            self.scripts += 1
+        for key in ("src", "href"):
+            link = values.get(key) or ""
+            if link and not link.startswith(("#", "data:")):
+                self.external.append(link)
+        self._count = values.get("data-count")
+
+    def handle_data(self, data: str) -> None:
+        if self._count:
+            self.counts[self._count] = data
+            self._count = None
+
+
+def parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
+    demo_outputs: Path,
+) -> None:
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    page = parse(html)
+    assert page.scripts == 0 and page.external == []
+    assert page.sections == [
+        "new", "flow", "search", "studies", "evidence", "nexus", "rob", "exclusions",
+        "pending", "methods",
+    ]  # fmt: skip
+    assert "Demo data" in html[: html.index("<h1>")]
+    counts = json.loads((demo_outputs / "library/counts.json").read_text())
+    for key in ("records_identified", "duplicates_removed", "new_studies", "studies_in_library"):
+        assert page.counts[key] == str(counts[key]), key
+    for source, n in counts["records_identified_by_source"].items():
+        assert re.search(rf'data-source="{source}">{n}<', html), source
+    markdown = (demo_outputs / "report/report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("> **Demo data**")
+    assert f"{counts['records_identified']} records identified" in markdown
+
+
+def test_a_stage_not_run_yet_is_shown_as_pending_not_an_error(tmp_path: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    html = write_report(config, tmp_path / "outputs", tmp_path / "report").read_text()
+    page = parse(html)
+    assert "pending" in page.sections and "methods" in page.sections
+    assert html.count('class="pending"') == len(page.sections) - 2
+
+
+def test_markup_in_protocol_and_record_text_renders_as_text(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    config = load_config(DEMO_CONFIG)
+    config["review"]["title"] = "Bots & bonds <script>alert(1)</script>"
+    prisma_s = outputs / "search/prisma_s.csv"
+    text = prisma_s.read_text(encoding="utf-8")
+    prisma_s.write_text(text.replace("Publish or Perish", "<b>Publish</b> & Perish"))
+    html = write_report(config, outputs, tmp_path / "report").read_text()
+    assert "<script>" not in html and parse(html).scripts == 0
+    assert "Bots &amp; bonds &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Publish&lt;/b&gt; &amp; Perish" in html
+    markdown = (tmp_path / "report/report.md").read_text()
+    assert "<script>" not in markdown and "<b>" not in markdown
+
+
+def test_rendering_twice_gives_identical_bytes(demo_outputs: Path, tmp_path: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    first = write_report(config, demo_outputs, tmp_path / "a").read_bytes()
+    second = write_report(config, demo_outputs, tmp_path / "b").read_bytes()
+    assert first == second
+    assert (tmp_path / "a/report.md").read_bytes() == (tmp_path / "b/report.md").read_bytes()
+
+
+@pytest.mark.parametrize("broken", ["library/counts.json"])
+def test_a_corrupt_stage_output_names_the_file(
+    demo_outputs: Path, tmp_path: Path, broken: str
+) -> None:
+    from livingreview.errors import InputFileError
+
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    (outputs / broken).write_text("{ not json", encoding="utf-8")
+    with pytest.raises(InputFileError, match=re.escape(broken)):
+        write_report(load_config(DEMO_CONFIG), outputs, tmp_path / "report")

@@ -1,0 +1,6 @@
+"""The evidence summary: one self-contained HTML page and its Markdown twin.
+
+:func:`~livingreview.report.context.collect` reads what the stages have written under
+``outputs/`` (a stage that has not run yet becomes a "pending" section, never an error) and
+:func:`~livingreview.report.render.write_report` renders it with Jinja2.
+"""

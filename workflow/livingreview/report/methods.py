@@ -1,0 +1,58 @@
+"""The methods paragraph, written from the protocol so that it always says what was run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from livingreview.config import enabled_imports, enabled_sources
+
+TOOL_NAMES = {"rob2": "RoB 2", "robins_i": "ROBINS-I", "nos": "the Newcastle-Ottawa Scale"}
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def methods_paragraph(config: Mapping[str, Any], software_version: str) -> list[str]:
+    """Sentences describing searches, deduplication, screening, extraction and appraisal."""
+    searched = [
+        f"{config['sources'][n]['database']} ({config['sources'][n]['platform']})"
+        for n in enabled_sources(config)
+    ]
+    exported = [
+        f"{config['imports'][n]['database']} ({config['imports'][n]['platform']}, "
+        f"searched {config['imports'][n]['searched_on']})"
+        for n in enabled_imports(config)
+    ]
+    window = config["search"].get("date_range") or {}
+    sentences = []
+    if searched:
+        span = f" for records dated {window['from']} to {window['to']}" if window else ""
+        sentences.append(f"We searched {_join(searched)} through their APIs{span}.")
+    if exported:
+        sentences.append(f"Database exports were imported from {_join(exported)}.")
+    policy = config["deduplication"]["policy"]
+    sentences.append(
+        "Records were deduplicated with livingreview "
+        f"{software_version} (conference abstracts vs articles: {policy['conference_vs_article']}; "
+        f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
+        f"{policy['max_year_gap']}); uncertain pairs were decided by a person."
+    )
+    screeners = [r["name"] for r in config["reviewers"] if "screening" in r.get("roles", [])]
+    if screeners:
+        sentences.append(
+            f"Titles and abstracts were screened by {_join(screeners)} against "
+            f"{len(config['eligibility']['criteria'])} eligibility criteria."
+        )
+    fields = [f["label"] for f in config["extraction"]["fields"]]
+    sentences.append(f"Data were extracted on {len(fields)} fields: {_join(fields)}.")
+    tools = sorted(
+        {TOOL_NAMES.get(t, t) for t in config["risk_of_bias"]["tools_by_design"].values()}
+        - {"none"}
+    )
+    if tools:
+        sentences.append(f"Risk of bias was rated with {_join(tools)} according to study design.")
+    return sentences

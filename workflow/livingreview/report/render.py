@@ -1,0 +1,60 @@
+"""Rendering the evidence summary: ``index.html`` (self-contained) and ``report.md``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from livingreview.fileio import atomic_write_text
+from livingreview.report.context import collect
+
+HTML_NAME = "index.html"
+MARKDOWN_NAME = "report.md"
+
+
+def _md_cell(value: object) -> str:
+    """A value made safe for one Markdown table cell."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _environment(html: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("livingreview", "report/templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False)
+        if html
+        else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md_cell
+    return env
+
+
+def _stylesheet() -> Markup:
+    css = files("livingreview.report").joinpath("templates/style.css").read_text(encoding="utf-8")
+    return Markup(css)
+
+
+def render(context: Mapping[str, Any]) -> tuple[str, str]:
+    """The HTML page and the Markdown twin for one context from :func:`collect`."""
+    html = _environment(html=True).get_template("index.html").render(
+        **context, stylesheet=_stylesheet(), inline_svg=Markup
+    )
+    markdown = _environment(html=False).get_template("report.md").render(**context)
+    return html, markdown
+
+
+def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
+    """Render the report from ``outputs`` into ``out_dir``; returns the HTML path."""
+    html, markdown = render(collect(config, outputs))
+    atomic_write_text(out_dir / HTML_NAME, html)
+    atomic_write_text(out_dir / MARKDOWN_NAME, markdown)
+    return out_dir / HTML_NAME

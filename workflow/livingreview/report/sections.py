@@ -1,0 +1,56 @@
+"""Reading one stage's outputs for the report; a stage not run yet is pending, not an error."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import InputFileError
+
+
+@dataclass
+class Section:
+    """One report section: its data when the stage has run, else why it is still pending."""
+
+    id: str
+    title: str
+    data: Any = None
+    pending: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        """True when the stage behind this section has produced its outputs."""
+        return self.data is not None and not self.pending
+
+
+def read_json_if_present(path: Path) -> Any:
+    """The JSON document at ``path``, or None when the stage has not written it yet."""
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"is not valid JSON ({exc.msg})", position=exc.lineno) from exc
+
+
+def read_csv_if_present(path: Path) -> list[dict[str, str]] | None:
+    """The rows of a CSV file the pipeline wrote, or None when it does not exist yet."""
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_svg_if_present(path: Path) -> str | None:
+    """An SVG figure the pipeline drew, without its XML prologue, ready to inline in HTML."""
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find("<svg")
+    if start < 0:
+        raise InputFileError(path, "holds no <svg> element")
+    return text[start:]
