@@ -1,0 +1,59 @@
+"""The report as a reader sees it: rendered by headless Chromium, offline, without errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def find_browser() -> str:
+    """The Chromium binary to use; skip (fail under CI) when there is none."""
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    reason = "no Chromium found (Debian: apt-get install chromium); .ci/run installs it"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def test_report_renders_in_chromium_offline_with_every_section(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    browser_path = find_browser()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra)")
+    page_url = (demo_outputs / "report/index.html").resolve().as_uri()
+    requests: list[str] = []
+    problems: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(page_url, wait_until="load")
+        sections = page.eval_on_selector_all("main > section", "els => els.map(e => e.id)")
+        counts = page.eval_on_selector_all(
+            "[data-count]",
+            "els => Object.fromEntries(els.map(e => [e.dataset.count, e.textContent]))",
+        )
+        banner = page.inner_text("#demo-banner")
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        browser.close()
+    assert requests == [page_url], "the page must not load anything else"
+    assert problems == []
+    assert sections == [
+        "new", "flow", "search", "studies", "evidence", "nexus", "rob", "exclusions",
+        "pending", "methods",
+    ]  # fmt: skip
+    assert "Demo data" in banner
+    ledger = json.loads((demo_outputs / "library/counts.json").read_text())
+    assert {k: int(v) for k, v in counts.items()} == {k: ledger[k] for k in counts}
+    assert (tmp_path / "report.png").stat().st_size > 10_000
