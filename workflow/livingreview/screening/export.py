@@ -1,0 +1,197 @@
+"""The title/abstract screening sheet of one reviewer and round: rows, layout, instructions.
+
+One row per study (``study_id`` from the library, locked), with its title, abstract, authors,
+year, journal, DOI link and sources; ``decision`` (include / exclude / maybe), ``reason`` (an
+exclusion reason id from the protocol) and ``notes`` are for the reviewer. Rows come in the order
+given (most likely relevant first) with their ``score``. In blind mode nothing on the sheet shows
+another reviewer's decision; otherwise ``other_decisions`` lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview import sheets
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.screening.decisions import DECISIONS
+
+KIND = "screening"
+SHEET = "Screening"
+ID_COLUMN = "study_id"
+META_KEYS = ("kind", "review_id", "stage", "round", "batch", "reviewer")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """Which sheet this is: the metadata the import checks."""
+
+    review_id: str
+    stage: str
+    round: int
+    batch: int
+    reviewer: str
+    reviewer_name: str = ""
+
+    def meta(self) -> list[tuple[str, str]]:
+        """The ``_meta`` key/value rows (before the record count and checksum)."""
+        return [
+            ("kind", KIND),
+            ("review_id", self.review_id),
+            ("stage", self.stage),
+            ("round", str(self.round)),
+            ("batch", str(self.batch)),
+            ("reviewer", self.reviewer),
+        ]
+
+    def stem(self) -> str:
+        """The file name without extension, e.g. ``title_abstract_round1_r1``."""
+        batch = f"_batch{self.batch}" if self.batch > 1 else ""
+        return f"{self.stage}_round{self.round}{batch}_{self.reviewer}"
+
+
+def layout(
+    reasons: Sequence[str],
+    include_keywords: Sequence[str] = (),
+    exclude_keywords: Sequence[str] = (),
+    *,
+    blind: bool = True,
+) -> sheets.SheetLayout:
+    """The screening sheet's columns (reason dropdown from the protocol's reason ids)."""
+    columns = [
+        sheets.Column("#", width=6),
+        sheets.Column(ID_COLUMN, width=14, locked=True),
+        sheets.Column("title", width=45, wrap=True, highlight=True),
+        sheets.Column("abstract", width=90, wrap=True, highlight=True),
+        sheets.Column(
+            "decision",
+            width=12,
+            editable=True,
+            choices=DECISIONS,
+            choices_hint="Choose include, exclude or maybe (or leave blank).",
+        ),
+        sheets.Column(
+            "reason",
+            width=22,
+            editable=True,
+            choices=tuple(reasons),
+            choices_hint="Choose an exclusion reason from the Instructions sheet (or leave blank).",
+        ),
+        sheets.Column("notes", width=28, wrap=True, editable=True),
+    ]
+    if not blind:
+        columns.append(sheets.Column("other_decisions", width=20, wrap=True))
+    columns += [
+        sheets.Column("authors", width=30, wrap=True),
+        sheets.Column("year", width=7),
+        sheets.Column("journal", width=24, wrap=True),
+        sheets.Column("doi", width=24, link_prefix="https://doi.org/"),
+        sheets.Column("sources", width=18, wrap=True),
+        sheets.Column("score", width=8),
+    ]
+    return sheets.SheetLayout(
+        title=SHEET,
+        columns=tuple(columns),
+        freeze="C2",
+        include_keywords=tuple(include_keywords),
+        exclude_keywords=tuple(exclude_keywords),
+    )
+
+
+def sheet_rows(
+    studies: Sequence[Mapping[str, str]],
+    scores: Mapping[str, float] | None = None,
+    others: Mapping[str, str] | None = None,
+) -> list[dict[str, str]]:
+    """One row per study, in the order given; ``others`` = other reviewers' decisions shown."""
+    rows = []
+    for number, study in enumerate(studies, start=1):
+        sid = study["study_id"]
+        score = (scores or {}).get(sid)
+        rows.append(
+            {
+                "#": str(number),
+                ID_COLUMN: sid,
+                "title": study.get("title", ""),
+                "abstract": study.get("abstract", ""),
+                "decision": "",
+                "reason": "",
+                "notes": "",
+                "other_decisions": (others or {}).get(sid, ""),
+                "authors": study.get("authors", ""),
+                "year": study.get("year", ""),
+                "journal": study.get("journal", ""),
+                "doi": study.get("doi", ""),
+                "sources": study.get("sources", ""),
+                "score": "" if score is None else f"{score:.3f}",
+            }
+        )
+    return rows
+
+
+def instructions(
+    spec: SheetSpec,
+    count: int,
+    reasons: Sequence[tuple[str, str]],
+    *,
+    folder: str,
+    blind: bool,
+    demo: bool,
+) -> list[str]:
+    """The Instructions sheet, one line per row."""
+    who = f"{spec.reviewer} ({spec.reviewer_name})" if spec.reviewer_name else spec.reviewer
+    lines = [
+        f"Title/abstract screening: review {spec.review_id}, round {spec.round}, "
+        f"batch {spec.batch}, reviewer {who}, {count} stud{'y' if count == 1 else 'ies'}.",
+        "",
+        "Each row of the sheet 'Screening' is one study (its records from all databases merged).",
+        "Rows are ordered with the studies most likely to be relevant first (column 'score').",
+        "",
+        "1. Read the title and abstract. Words from the protocol are in bold: green for",
+        "   inclusion keywords, red for exclusion keywords.",
+        "2. In 'decision' choose include, exclude or maybe (maybe = decide at full text).",
+        "   Leave it blank for studies you have not screened yet: you can return the sheet",
+        "   partly done and finish later.",
+        "3. For an exclusion, choose a reason id in 'reason' (list below). Notes are optional.",
+        f"4. Save the file under a NEW name in the folder '{folder}' of the human-input folder,",
+        "   as .xlsx (or .csv). Never overwrite a file you returned before: every file there is",
+        "   read on every run, and a later file with a new decision for a study supersedes the",
+        "   earlier one while keeping it in the log.",
+        "",
+        "The study_id column is locked; do not edit it or the hidden sheet '_meta'. You may",
+        "filter rows, widen columns and add columns of your own.",
+    ]
+    if blind:
+        lines.append("Screening is blind: you do not see the other reviewer's decisions.")
+    lines += ["", "Exclusion reasons (write the id):"]
+    lines += [f"  {rid}: {label}" for rid, label in reasons] or ["  (none configured)"]
+    if demo:
+        lines = ["DEMO DATA: illustrative records, not a real search.", "", *lines]
+    return lines
+
+
+def write_sheet(
+    folder: Path,
+    spec: SheetSpec,
+    rows: Sequence[Mapping[str, str]],
+    sheet_layout: sheets.SheetLayout,
+    lines: Sequence[str],
+    *,
+    formats: Sequence[str] = ("xlsx",),
+) -> list[Path]:
+    """Write the sheet as ``<stem>.xlsx`` and/or ``<stem>.csv`` in ``folder``; the paths."""
+    ids = [(row[ID_COLUMN],) for row in rows]
+    meta = [*spec.meta(), ("records", str(len(ids)))]
+    written = []
+    if "xlsx" in formats:
+        path = folder / f"{spec.stem()}.xlsx"
+        data = sheets.workbook_bytes(sheet_layout, rows, meta=meta, ids=ids, instructions=lines)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    if "csv" in formats:
+        path = folder / f"{spec.stem()}.csv"
+        header = dict(meta) | {"checksum": sheets.checksum(ids)}
+        atomic_write_text(path, sheets.csv_text(sheet_layout.names, rows, header))
+        written.append(path)
+    return written

@@ -1,0 +1,315 @@
+"""Reading returned screening sheets into :class:`ScreeningDecision` rows, or rejecting them.
+
+A returned file is accepted only whole: any problem raises :class:`InputFileError` naming the
+file, row, field and what was expected, and nothing from that file (or any other) is stored.
+Accepted: reordered rows, extra columns, edited titles, ``Include``/`` EXCLUDE `` spellings,
+reasons written as id or label, blank decisions (pending), and .xlsx re-saved by Excel or
+LibreOffice. Rejected: a sheet of another review, stage or kind, of a round the library has not
+reached, of a reviewer without the screening role, an edited ``_meta``, duplicated, missing,
+edited or unknown study ids, unknown decisions or reasons, and a reason without a decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livingreview import sheets
+from livingreview.errors import InputFileError
+from livingreview.screening.decisions import DECISIONS, ScreeningDecision
+from livingreview.screening.export import ID_COLUMN, KIND, SHEET
+
+WHAT = "screening sheet"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a returned sheet must match."""
+
+    review_id: str
+    stage: str
+    current_round: int
+    reviewers: Sequence[str]  # ids of reviewers with the screening role
+    reasons: Mapping[str, str]  # exclusion reason id -> label
+    known_ids: frozenset[str]  # study ids in the library (and ids retired by merges or splits)
+
+
+@dataclass(frozen=True)
+class ReturnedInfo:
+    """Which sheet a returned file was, and what it held."""
+
+    file: str
+    reviewer: str
+    round: int
+    batch: int
+    studies: int
+    decided: int
+
+
+@dataclass
+class ImportResult:
+    """Every decision in the returned files, the files read, and byte-identical copies skipped."""
+
+    decisions: list[ScreeningDecision] = field(default_factory=list)
+    sheets: list[ReturnedInfo] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
+
+
+def _relative(path: Path, base: Path | None) -> str:
+    if base is not None and path.is_relative_to(base):
+        return path.relative_to(base).as_posix()
+    return path.as_posix()
+
+
+def _number(path: Path, meta: Mapping[str, str], key: str) -> int:
+    value = meta.get(key, "")
+    if not value.isdigit():
+        raise InputFileError(
+            path,
+            f"metadata {key!r} is {value!r}, expected a whole number; return the sheet as written",
+            field=key,
+        )
+    return int(value)
+
+
+def _check_meta(returned: sheets.ReturnedSheet, expected: Expected) -> tuple[str, int, int]:
+    """Check which sheet this is; returns (reviewer, round, batch)."""
+    path, meta = returned.path, returned.meta
+    if meta is None:
+        raise InputFileError(
+            path,
+            "no sheet metadata (the hidden sheet '_meta' of the .xlsx, or the first line "
+            f"'{sheets.CSV_META_PREFIX} ...' of the .csv); return the sheet as it was written",
+        )
+    for key, want in (("kind", KIND), ("review_id", expected.review_id)):
+        if meta.get(key) != want:
+            raise InputFileError(
+                path, f"sheet is for {key} {meta.get(key)!r}, expected {want!r}", field=key
+            )
+    if meta.get("stage") != expected.stage:
+        raise InputFileError(
+            path,
+            f"sheet is for stage {meta.get('stage')!r}, expected {expected.stage!r} "
+            "(put it in that stage's folder)",
+            field="stage",
+        )
+    number = _number(path, meta, "round")
+    if not 1 <= number <= expected.current_round:
+        raise InputFileError(
+            path,
+            f"sheet is for round {number}, expected a round from 1 to {expected.current_round} "
+            "(the library's current round)",
+            field="round",
+        )
+    reviewer = meta.get("reviewer", "")
+    if reviewer not in expected.reviewers:
+        raise InputFileError(
+            path,
+            f"sheet is for reviewer {reviewer!r}, expected one of "
+            f"{', '.join(expected.reviewers) or '(none)'} (reviewers with the screening role)",
+            field="reviewer",
+        )
+    return reviewer, number, _number(path, meta, "batch")
+
+
+def _check_ids_listed(returned: sheets.ReturnedSheet) -> None:
+    """The ``_meta`` id list must match its own checksum and count (not edited)."""
+    meta = returned.meta or {}
+    if returned.ids is None:
+        return
+    if meta.get("checksum") != sheets.checksum(returned.ids) or meta.get("records") != str(
+        len(returned.ids)
+    ):
+        raise InputFileError(
+            returned.path,
+            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
+            "was written, with only decision, reason and notes filled in",
+        )
+
+
+def _reason_id(value: str, reasons: Mapping[str, str]) -> str | None:
+    folded = value.casefold()
+    for rid, label in reasons.items():
+        if folded in (rid.casefold(), label.casefold().strip()):
+            return rid
+    return None
+
+
+def _row_decision(
+    returned: sheets.ReturnedSheet,
+    number: int,
+    row: list[str],
+    expected: Expected,
+) -> tuple[str, str, str, str] | None:
+    """(study id, decision, reason id, notes) of one row; None for an undecided row."""
+    path = returned.path
+    sid = returned.cell(row, ID_COLUMN)
+    decision = " ".join(returned.cell(row, "decision").split()).casefold()
+    reason_text = returned.cell(row, "reason")
+    notes = returned.cell(row, "notes")
+    if not sid:
+        if decision or reason_text or notes:
+            raise InputFileError(
+                path,
+                "missing study id: expected the study_id this row was written with",
+                position=f"row {number}",
+                field=ID_COLUMN,
+            )
+        return None
+    if decision and decision not in DECISIONS:
+        raise InputFileError(
+            path,
+            f"unknown decision {returned.cell(row, 'decision')!r}; expected "
+            f"{', '.join(DECISIONS)} or blank",
+            position=f"row {number}",
+            field="decision",
+        )
+    reason = ""
+    if reason_text:
+        found = _reason_id(" ".join(reason_text.split()), expected.reasons)
+        if found is None:
+            raise InputFileError(
+                path,
+                f"unknown reason {reason_text!r}; expected one of "
+                f"{', '.join(expected.reasons) or '(no reasons configured)'} or blank",
+                position=f"row {number}",
+                field="reason",
+            )
+        reason = found
+        if not decision:
+            raise InputFileError(
+                path,
+                f"reason {reason_text!r} without a decision; expected 'exclude' in decision "
+                "(or clear the reason)",
+                position=f"row {number}",
+                field="decision",
+            )
+    if not decision:
+        return None
+    return sid, decision, reason, notes
+
+
+def read_returned_sheet(
+    path: Path, expected: Expected, *, base: Path | None = None
+) -> tuple[ReturnedInfo, list[ScreeningDecision]]:
+    """The decisions in one returned sheet, after every check (see the module docstring)."""
+    returned = sheets.read_sheet(path, SHEET)
+    reviewer, round_number, batch = _check_meta(returned, expected)
+    _check_ids_listed(returned)
+    if not returned.table or ID_COLUMN not in returned.header or "decision" not in returned.header:
+        raise InputFileError(
+            path,
+            f"missing column {ID_COLUMN!r} or 'decision' (expected the header of a screening "
+            "sheet)",
+            position="row 1",
+        )
+    listed = {key[0] for key in returned.ids} if returned.ids is not None else None
+    seen: dict[str, int] = {}
+    decided: list[ScreeningDecision] = []
+    file = _relative(path, base)
+    for number, row in returned.rows():
+        sid = returned.cell(row, ID_COLUMN)
+        if sid:
+            if sid in seen:
+                raise InputFileError(
+                    path,
+                    f"study {sid} appears twice (rows {seen[sid]} and {number}); expected each "
+                    "study once",
+                    position=f"row {number}",
+                    field=ID_COLUMN,
+                )
+            seen[sid] = number
+            if sid not in expected.known_ids:
+                raise InputFileError(
+                    path,
+                    f"unknown study {sid!r}: not in the library (was the id edited?)",
+                    position=f"row {number}",
+                    field=ID_COLUMN,
+                )
+            if listed is not None and sid not in listed:
+                raise InputFileError(
+                    path,
+                    f"study {sid} is not one this sheet was written with (was the id edited?)",
+                    position=f"row {number}",
+                    field=ID_COLUMN,
+                )
+        found = _row_decision(returned, number, row, expected)
+        if found is not None:
+            sid, decision, reason, notes = found
+            decided.append(
+                ScreeningDecision(
+                    study_id=sid,
+                    reviewer=reviewer,
+                    stage=expected.stage,
+                    round=round_number,
+                    decision=decision,
+                    reason=reason,
+                    notes=notes,
+                    file=file,
+                    row=number,
+                    recorded_at=returned.saved_at,
+                )
+            )
+    _check_none_missing(returned, set(seen), listed)
+    info = ReturnedInfo(file, reviewer, round_number, batch, len(seen), len(decided))
+    return info, decided
+
+
+def _check_none_missing(
+    returned: sheets.ReturnedSheet, seen: set[str], listed: set[str] | None
+) -> None:
+    meta = returned.meta or {}
+    if listed is not None:
+        missing = sorted(listed - seen)
+        if missing:
+            raise InputFileError(
+                returned.path,
+                f"{len(missing)} stud{'y' if len(missing) == 1 else 'ies'} of the sheet "
+                f"missing (first: {missing[0]}); expected every row the sheet was written "
+                "with (filter rows instead of deleting them)",
+                field=ID_COLUMN,
+            )
+    elif meta.get("checksum") != sheets.checksum((sid,) for sid in seen):
+        raise InputFileError(
+            returned.path,
+            f"the study ids differ from the {meta.get('records', '?')} the sheet was written with "
+            f"(found {len(seen)}): expected every row, with its study_id unchanged",
+            field=ID_COLUMN,
+        )
+
+
+def read_returned(
+    files: Iterable[Path], expected: Expected, *, base: Path | None = None
+) -> ImportResult:
+    """Every decision in every returned file; a byte-identical copy of a file is read once."""
+    result = ImportResult()
+    digests: dict[str, str] = {}
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in digests:
+            result.copies.append(_relative(path, base))
+            continue
+        digests[digest] = _relative(path, base)
+        info, decisions = read_returned_sheet(path, expected, base=base)
+        result.sheets.append(info)
+        result.decisions.extend(decisions)
+    return result
+
+
+def check_nothing_lost(
+    previous: Sequence[ScreeningDecision], current: Sequence[ScreeningDecision], store: Path
+) -> None:
+    """Every decision stored before must still be read: returned files are never edited."""
+    now = set(current)
+    for item in previous:
+        if item not in now:
+            raise InputFileError(
+                item.file,
+                f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "
+                f"stored in {store}, is no longer in this file (was it removed or saved over?); "
+                "expected returned files to stay unchanged: put it back and save changes under a "
+                f"new name (to drop it deliberately, delete {store})",
+                position=f"row {item.row}",
+            )

@@ -1,0 +1,424 @@
+"""Reviewer sheets shared by every human stage: written as .xlsx (or .csv), read back when returned.
+
+A sheet is a workbook with three worksheets:
+
+* the main sheet: a header row and one row per item; the id column(s) locked by sheet protection
+  (no password) while the editable columns (decision, reason, notes ...) stay open, dropdowns on
+  the choice columns, frozen header, set widths, wrapped text, protocol keywords highlighted in
+  bold colour inside the text (rich text runs, which Excel and LibreOffice keep on re-save);
+* ``Instructions``: plain lines for the person filling it in;
+* ``_meta`` (hidden): key/value rows ending with ``checksum``, then one row per item id. The
+  checksum covers the sorted ids, so an edited id list is detected.
+
+Every text cell is written as a string, so a value starting with ``= + - @`` is never a formula.
+Equal inputs give byte-identical files (fixed zip timestamps and document dates).
+
+The CSV variant carries the metadata on its first line, a comment that survives spreadsheet
+programs because it has no comma or semicolon::
+
+    # livingreview sheet | kind=screening | review_id=... | round=1 | records=12 | checksum=...
+
+followed by the header row and the items (text starting with ``= + - @`` gets a leading ``'``).
+
+Reading (:func:`read_sheet`) accepts what spreadsheet programs make of a returned file: ``_meta``
+visible or hidden, dropdowns dropped, numbers typed as numbers, ``;`` as CSV delimiter, a UTF-8
+BOM, reordered rows and added columns; the caller matches rows by id, never by position.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+
+META_SHEET = "_meta"
+INSTRUCTIONS_SHEET = "Instructions"
+FORMULA_START = ("=", "+", "-", "@")
+CSV_META_PREFIX = "# livingreview sheet"
+FIXED_STAMP = "2000-01-01T00:00:00Z"
+MAX_CELL = 32_767  # characters Excel keeps in one cell
+HEADER_FILL = "DDEBF7"
+EDITABLE_FILL = "FFF2CC"
+INCLUDE_COLOUR = "00713A"
+EXCLUDE_COLOUR = "C00000"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a reviewer sheet."""
+
+    name: str
+    width: float = 16
+    wrap: bool = False
+    editable: bool = False  # unlocked for the reviewer (decision, reason, notes ...)
+    locked: bool = False  # protected against edits (the id column)
+    choices: tuple[str, ...] = ()  # a dropdown of these values (blank allowed)
+    choices_hint: str = ""  # the dropdown's error message
+    link_prefix: str = ""  # the value is shown as a link to prefix + value (e.g. a DOI)
+    highlight: bool = False  # protocol keywords are highlighted inside the text
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Everything about a sheet's look that is not data."""
+
+    title: str  # the main sheet's name
+    columns: tuple[Column, ...]
+    freeze: str = "A2"
+    include_keywords: tuple[str, ...] = ()
+    exclude_keywords: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The column names in order."""
+        return tuple(c.name for c in self.columns)
+
+
+@dataclass
+class ReturnedSheet:
+    """What a returned file holds: its table, its metadata, the ids it was written with."""
+
+    path: Path
+    table: list[list[str]]  # first row = header
+    meta: dict[str, str] | None  # None when the file carries no metadata
+    ids: list[tuple[str, ...]] | None  # None when the file does not list them (CSV)
+    saved_at: str = ""  # ISO 8601 UTC time the file was last saved, "" when unknown
+    header: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.table and not self.header:
+            for index, name in enumerate(self.table[0]):
+                self.header.setdefault(name.casefold().strip(), index)
+
+    def cell(self, row: Sequence[str], name: str) -> str:
+        """The value in column ``name`` (case-insensitive) of a data row, "" when absent."""
+        index = self.header.get(name.casefold())
+        return row[index] if index is not None and index < len(row) else ""
+
+    def rows(self) -> Iterable[tuple[int, list[str]]]:
+        """Each non-empty data row with its 1-based row number in the file."""
+        for number, row in enumerate(self.table[1:], start=2):
+            if any(row):
+                yield number, row
+
+
+def checksum(ids: Iterable[Sequence[str]]) -> str:
+    """A short order-independent checksum over item ids (each id one or more strings)."""
+    text = "\n".join("|".join(key) for key in sorted(tuple(i) for i in ids))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def csv_safe(value: str) -> str:
+    """A CSV cell that spreadsheet programs never evaluate: ``= + - @`` get a leading ``'``."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def csv_meta_line(meta: Mapping[str, str]) -> str:
+    """The first line of a CSV sheet: its metadata as ``key=value`` pairs."""
+    for key, value in meta.items():
+        if re.search(r"[|,;=\n\"]", key + value):
+            raise ValueError(f"metadata {key}={value!r} cannot go into a CSV comment line")
+    return " | ".join([CSV_META_PREFIX, *(f"{k}={v}" for k, v in meta.items())])
+
+
+def csv_text(
+    columns: Sequence[str], rows: Iterable[Mapping[str, str]], meta: Mapping[str, str] | None
+) -> str:
+    """The CSV variant of a sheet (metadata line first when ``meta`` is given)."""
+    buffer = io.StringIO()
+    if meta is not None:
+        buffer.write(csv_meta_line(meta) + "\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: csv_safe(row.get(k, "")) for k in columns})
+    return buffer.getvalue()
+
+
+def set_text(cell: object, value: str) -> None:
+    """Write a string cell that Excel and LibreOffice never evaluate as a formula."""
+    cell.value = value  # type: ignore[attr-defined]
+    cell.data_type = "s"  # type: ignore[attr-defined]
+
+
+def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
+    """A case-insensitive whole-word pattern for the keywords (longest first), or None."""
+    words = sorted({k.strip() for k in keywords if k.strip()}, key=lambda k: (-len(k), k))
+    if not words:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def highlighted(text: str, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None):
+    """``text`` as rich text with include keywords in bold green, exclude keywords bold red.
+
+    Returns the plain string when no keyword occurs.
+    """
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    spans: list[tuple[int, int, str]] = []
+    for pattern, colour in ((exclude, EXCLUDE_COLOUR), (include, INCLUDE_COLOUR)):
+        if pattern is None:
+            continue
+        for match in pattern.finditer(text):
+            if not any(s < match.end() and match.start() < e for s, e, _ in spans):
+                spans.append((match.start(), match.end(), colour))
+    if not spans:
+        return text
+    parts: list[object] = []
+    at = 0
+    for start, end, colour in sorted(spans):
+        if start > at:
+            parts.append(text[at:start])
+        parts.append(TextBlock(InlineFont(b=True, color=colour), text[start:end]))
+        at = end
+    if at < len(text):
+        parts.append(text[at:])
+    return CellRichText(parts)
+
+
+def _fit(value: str) -> str:
+    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+
+
+def workbook_bytes(
+    layout: SheetLayout,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    meta: Sequence[tuple[str, str]],
+    ids: Sequence[Sequence[str]],
+    instructions: Sequence[str],
+) -> bytes:
+    """The .xlsx sheet (see the module docstring); ``meta`` must not include ``checksum``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = layout.title
+    last = max(len(rows) + 1, 2)
+    include = keyword_pattern(layout.include_keywords)
+    exclude = keyword_pattern(layout.exclude_keywords)
+    styles = []
+    for col, column in enumerate(layout.columns, start=1):
+        letter = get_column_letter(col)
+        head = ws.cell(row=1, column=col)
+        set_text(head, column.name)
+        head.font = Font(bold=True)
+        head.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        ws.column_dimensions[letter].width = column.width
+        # one style object per column, shared by its cells: fast for thousands of rows
+        template = ws.cell(row=last + 1, column=col)
+        template.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+        template.protection = Protection(locked=column.locked)
+        if column.editable:
+            template.fill = PatternFill("solid", fgColor=EDITABLE_FILL)
+        if column.link_prefix:
+            template.font = Font(color="0563C1", underline="single")
+        styles.append(copy(template._style))
+        ws._cells.pop((last + 1, col))
+        if column.choices:
+            choice = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.name,
+                error=column.choices_hint or f"Choose one of: {', '.join(column.choices)}.",
+            )
+            ws.add_data_validation(choice)
+            choice.add(f"{letter}2:{letter}{last}")
+    for r, row in enumerate(rows, start=2):
+        for col, column in enumerate(layout.columns, start=1):
+            value = _fit(row.get(column.name, ""))
+            cell = ws.cell(row=r, column=col)
+            if column.highlight and value:
+                rich = highlighted(value, include, exclude)
+                cell.value = rich
+                if isinstance(rich, str):
+                    cell.data_type = "s"
+            else:
+                set_text(cell, value)
+            if column.link_prefix and value:
+                cell.hyperlink = column.link_prefix + value
+            cell._style = copy(styles[col - 1])
+    ws.freeze_panes = layout.freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.columns))}{last}"
+    if any(c.locked for c in layout.columns):
+        ws.protection.sheet = True
+        for allowed in ("autoFilter", "sort", "formatColumns", "formatRows", "insertColumns"):
+            setattr(ws.protection, allowed, False)
+
+    info = wb.create_sheet(INSTRUCTIONS_SHEET)
+    info.column_dimensions["A"].width = 100
+    for r, line in enumerate(instructions, start=1):
+        set_text(info.cell(row=r, column=1), line)
+
+    sheet = wb.create_sheet(META_SHEET)
+    header = [*meta, ("checksum", checksum(ids))]
+    for r, (key, value) in enumerate(header, start=1):
+        set_text(sheet.cell(row=r, column=1), key)
+        set_text(sheet.cell(row=r, column=2), value)
+    for r, key in enumerate(sorted(tuple(i) for i in ids), start=len(header) + 1):
+        for c, part in enumerate(key, start=1):
+            set_text(sheet.cell(row=r, column=c), part)
+    sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """The same workbook with fixed timestamps, so equal inputs give byte-identical files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _STAMP.sub(rb"\g<1>" + FIXED_STAMP.encode() + rb"\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+# -- reading returned sheets -------------------------------------------------------------------
+
+
+def clean(value: object) -> str:
+    """A cell value as stripped text (``2024.0`` -> ``"2024"``, None -> ``""``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _iso(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    text = moment.replace(microsecond=0).isoformat() + "Z"
+    return "" if text == FIXED_STAMP else text
+
+
+def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """Key/value rows up to and including ``checksum``, then the id rows."""
+    meta: dict[str, str] = {}
+    for index, row in enumerate(cells):
+        if row and row[0]:
+            meta[row[0]] = row[1] if len(row) > 1 else ""
+        if row and row[0] == "checksum":
+            width = max((len(r) for r in cells[index + 1 :]), default=1)
+            ids = [tuple((r + [""] * width)[:width]) for r in cells[index + 1 :] if r and r[0]]
+            return meta, [tuple(p for p in key if p) or key for key in ids]
+    return meta, []
+
+
+def _read_xlsx(path: Path, title: str) -> ReturnedSheet:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
+    try:
+        names = wb.sheetnames
+        name = (
+            title
+            if title in names
+            else next((n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)), names[0])
+        )
+        table = [[clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
+        meta = ids = None
+        if META_SHEET in names:
+            cells = [[clean(v) for v in row] for row in wb[META_SHEET].iter_rows(values_only=True)]
+            meta, ids = _split_meta(cells)
+        saved_at = _iso(wb.properties.modified)
+    finally:
+        wb.close()
+    return ReturnedSheet(path, table, meta, ids, saved_at)
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_meta(line: str) -> dict[str, str]:
+    meta = {}
+    for part in line.split("|")[1:]:
+        key, _, value = part.partition("=")
+        meta[key.strip()] = value.strip()
+    return meta
+
+
+def _read_csv(path: Path) -> ReturnedSheet:
+    lines = _decode(path).splitlines(keepends=True)
+    meta = None
+    first = lines[0].strip().strip('"') if lines else ""
+    if first.startswith(CSV_META_PREFIX):
+        meta = _csv_meta(first.split(",")[0].split(";")[0].strip('"'))
+        lines = lines[1:]
+    head = lines[0] if lines else ""
+    delimiter = ";" if head.count(";") > head.count(",") else ","
+    table = [
+        [c.strip() for c in row]
+        for row in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)
+    ]
+    return ReturnedSheet(path, table, meta, None, "")
+
+
+def read_sheet(path: Path, title: str) -> ReturnedSheet:
+    """Read a returned .xlsx (main sheet ``title``, else the first data sheet) or .csv."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path, title)
+    return _read_csv(path)
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Every file a person put in ``folder``, sorted; hidden, lock and Markdown files skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() != ".md"
+    )
+
+
+def returned_files(folder: Path, what: str) -> list[Path]:
+    """The returned sheets in ``folder`` (.xlsx, .csv), sorted.
+
+    Any other file there (a sheet saved as .ods or .xls, say) is an error rather than being
+    ignored, so that no decision is silently lost; ``what`` names the sheet in the message.
+    """
+    files = folder_files(folder)
+    for path in files:
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            raise InputFileError(
+                path,
+                f"not a returned {what} ({path.suffix or 'no extension'}); "
+                "expected .xlsx or .csv: save it in one of these formats",
+            )
+    return files
