@@ -1,0 +1,10 @@
+"""Risk of bias: the tools' algorithms, robvis-format tables and robvis-style plots.
+
+- :mod:`~livingreview.rob.levels` judgement classes and the worst-domain rule
+- :mod:`~livingreview.rob.tools` the tools robvis knows (domains, wording, overall rule)
+- :mod:`~livingreview.rob.rows` reading one plain form row; overall overrides
+- :mod:`~livingreview.rob.rob2`, :mod:`~livingreview.rob.robins_i`, :mod:`~livingreview.rob.nos`
+  assessments from form rows
+- :mod:`~livingreview.rob.tables` robvis CSV import, validation and export
+- :mod:`~livingreview.rob.plots` traffic-light and summary plots (SVG + PNG)
+"""

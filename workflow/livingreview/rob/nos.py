@@ -1,0 +1,328 @@
+"""Newcastle-Ottawa Scale (Wells et al., OHRI): stars per item → category totals → rating.
+
+Three versions: cohort and case-control (9 stars: Selection 4, Comparability 2, Outcome or
+Exposure 3) and the cross-sectional adaptation (Herzog et al., BMC Public Health 2013;13:154:
+10 stars, Selection 5, Comparability 2, Outcome 3), whose maximum varies between reviews and is
+therefore configurable (``risk_of_bias.nos_cross_sectional``). Every item has its own maximum
+(one star, two for Comparability and for some cross-sectional items); more is an error.
+
+Ratings: cohort and case-control convert to AHRQ good/fair/poor from the category totals;
+the cross-sectional adaptation uses bands of the total (Herzog: very good 9–10, good 7–8,
+satisfactory 5–6, unsatisfactory 0–4).
+
+A form row holds ``study``, optional ``reviewer``, ``version`` (cohort, case-control,
+cross-sectional) and one cell per item (``s1`` … ``c1`` … ``o1``/``e1`` …) with a number of stars
+(``0``, ``1``, ``2`` or the stars themselves, ``*``/``**``).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.rob.rows import Row, RowPlace, cell, study_of
+
+
+@dataclass(frozen=True)
+class Item:
+    """One NOS item: its form column, category, name and most stars it can earn."""
+
+    key: str
+    category: str
+    name: str
+    max_stars: int
+
+
+@dataclass(frozen=True)
+class Band:
+    """A rating given to totals from ``minimum`` upwards (to the next band)."""
+
+    minimum: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One version of the NOS: its items and how totals convert to a rating."""
+
+    version: str
+    items: tuple[Item, ...]
+    bands: tuple[Band, ...] = ()  # empty: AHRQ conversion from category totals
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Category names in form order."""
+        return tuple(dict.fromkeys(item.category for item in self.items))
+
+    def category_max(self, category: str) -> int:
+        """Most stars a category can earn."""
+        return sum(item.max_stars for item in self.items if item.category == category)
+
+    @property
+    def max_stars(self) -> int:
+        """Most stars in total."""
+        return sum(item.max_stars for item in self.items)
+
+    @property
+    def scheme(self) -> str:
+        """Name of the rating scheme."""
+        return "bands" if self.bands else "AHRQ"
+
+
+def _items(rows: Sequence[tuple[str, str, str, int]]) -> tuple[Item, ...]:
+    return tuple(Item(*row) for row in rows)
+
+
+COHORT = Scale(
+    "cohort",
+    _items(
+        (
+            ("s1", "Selection", "Representativeness of the exposed cohort", 1),
+            ("s2", "Selection", "Selection of the non-exposed cohort", 1),
+            ("s3", "Selection", "Ascertainment of exposure", 1),
+            ("s4", "Selection", "Outcome of interest not present at start of study", 1),
+            ("c1", "Comparability", "Comparability of cohorts (design or analysis)", 2),
+            ("o1", "Outcome", "Assessment of outcome", 1),
+            ("o2", "Outcome", "Follow-up long enough for outcomes to occur", 1),
+            ("o3", "Outcome", "Adequacy of follow-up of cohorts", 1),
+        )
+    ),
+)
+CASE_CONTROL = Scale(
+    "case-control",
+    _items(
+        (
+            ("s1", "Selection", "Adequate case definition", 1),
+            ("s2", "Selection", "Representativeness of the cases", 1),
+            ("s3", "Selection", "Selection of controls", 1),
+            ("s4", "Selection", "Definition of controls", 1),
+            ("c1", "Comparability", "Comparability of cases and controls (design or analysis)", 2),
+            ("e1", "Exposure", "Ascertainment of exposure", 1),
+            ("e2", "Exposure", "Same method of ascertainment for cases and controls", 1),
+            ("e3", "Exposure", "Non-response rate", 1),
+        )
+    ),
+)
+CROSS_SECTIONAL_ITEMS = _items(
+    (
+        ("s1", "Selection", "Representativeness of the sample", 1),
+        ("s2", "Selection", "Sample size", 1),
+        ("s3", "Selection", "Non-respondents", 1),
+        ("s4", "Selection", "Ascertainment of the exposure (risk factor)", 2),
+        ("c1", "Comparability", "Comparability of outcome groups (confounding controlled)", 2),
+        ("o1", "Outcome", "Assessment of the outcome", 2),
+        ("o2", "Outcome", "Statistical test", 1),
+    )
+)
+HERZOG_BANDS = (
+    Band(9, "Very good"),
+    Band(7, "Good"),
+    Band(5, "Satisfactory"),
+    Band(0, "Unsatisfactory"),
+)
+VERSIONS = ("cohort", "case-control", "cross-sectional")
+
+#: AHRQ conversion: rating → allowed (Selection, Comparability, Outcome/Exposure) totals;
+#: a study meeting neither row is Poor.
+AHRQ = (
+    ("Good", (range(3, 5), range(1, 3), range(2, 4))),
+    ("Fair", (range(2, 3), range(1, 3), range(2, 4))),
+)
+AHRQ_POOR = "Poor"
+
+
+def ahrq_rating(selection: int, comparability: int, outcome: int) -> str:
+    """AHRQ good/fair/poor from the three category totals of a cohort or case-control NOS."""
+    for rating, (sel, comp, out) in AHRQ:
+        if selection in sel and comparability in comp and outcome in out:
+            return rating
+    return AHRQ_POOR
+
+
+def band_rating(total: int, bands: Sequence[Band]) -> str:
+    """The label of the highest band whose minimum the total reaches."""
+    return next(
+        band.label for band in sorted(bands, key=lambda b: -b.minimum) if total >= band.minimum
+    )
+
+
+def cross_sectional_scale(settings: Mapping[str, Any] | None = None) -> Scale:
+    """The cross-sectional adaptation as configured (``risk_of_bias.nos_cross_sectional``).
+
+    Defaults: Herzog's 10 stars and bands. ``item_max`` changes single items' maxima, which must
+    add up to ``max_stars``; a maximum other than 10 needs its own ``bands``.
+    """
+    settings = settings or {}
+    key = "risk_of_bias.nos_cross_sectional"
+    overrides = dict(settings.get("item_max") or {})
+    unknown = sorted(set(overrides) - {item.key for item in CROSS_SECTIONAL_ITEMS})
+    if unknown:
+        raise ConfigError(f"{key}.item_max: unknown item(s) {', '.join(unknown)}")
+    items = tuple(
+        Item(i.key, i.category, i.name, int(overrides.get(i.key, i.max_stars)))
+        for i in CROSS_SECTIONAL_ITEMS
+    )
+    maximum = int(settings.get("max_stars", 10))
+    if sum(i.max_stars for i in items) != maximum:
+        raise ConfigError(
+            f"{key}: the item maxima add up to {sum(i.max_stars for i in items)}, not max_stars"
+            f" {maximum}; set item_max for the items your adaptation scores differently"
+        )
+    raw_bands = settings.get("bands")
+    if raw_bands:
+        bands = tuple(Band(int(b["min"]), str(b["label"])) for b in raw_bands)
+    elif maximum == 10:
+        bands = HERZOG_BANDS
+    else:
+        raise ConfigError(f"{key}.bands: required when max_stars is {maximum} (not Herzog's 10)")
+    if min(b.minimum for b in bands) != 0 or max(b.minimum for b in bands) > maximum:
+        raise ConfigError(
+            f"{key}.bands: the lowest band must start at 0 and all within 0–{maximum}"
+        )
+    return Scale("cross-sectional", items, bands)
+
+
+def scale_for(version: str, settings: Mapping[str, Any] | None = None) -> Scale:
+    """The scale of a NOS version; ``settings`` configure the cross-sectional one."""
+    if version == "cross-sectional":
+        return cross_sectional_scale(settings)
+    return {"cohort": COHORT, "case-control": CASE_CONTROL}[version]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A NOS assessment of one study by one reviewer (or the consensus)."""
+
+    tool: str
+    study: str
+    reviewer: str
+    version: str
+    stars: tuple[tuple[str, int], ...]
+    totals: tuple[tuple[str, int], ...]  # category → stars
+    total: int
+    max_stars: int
+    rating: str
+    scheme: str  # "AHRQ" or "bands"
+
+
+def parse_stars(text: str, item: Item, place: RowPlace) -> int:
+    """Stars of one item: a whole number or ``*`` repeated; more than the item's maximum fails."""
+    value = text.strip()
+    if value and set(value) == {"*"}:
+        stars = len(value)
+    elif value.isdigit():
+        stars = int(value)
+    elif value.endswith(".0") and value[:-2].isdigit():  # spreadsheets turn 1 into 1.0
+        stars = int(value[:-2])
+    else:
+        raise place.error(
+            f"NOS item {item.key} ({item.name}): {text!r} is not a number of stars"
+            f" (0–{item.max_stars}, or '*' per star)"
+            if value
+            else f"NOS item {item.key} ({item.name}) has no stars entered (write 0 for none)",
+            item.key,
+        )
+    if stars > item.max_stars:
+        raise place.error(
+            f"NOS item {item.key} ({item.name}) has {stars} stars; at most {item.max_stars}",
+            item.key,
+        )
+    return stars
+
+
+def score(stars: Mapping[str, int], scale: Scale) -> tuple[dict[str, int], str]:
+    """Category totals and rating of validated stars."""
+    totals = {
+        category: sum(stars[i.key] for i in scale.items if i.category == category)
+        for category in scale.categories
+    }
+    if scale.bands:
+        return totals, band_rating(sum(totals.values()), scale.bands)
+    return totals, ahrq_rating(*totals.values())
+
+
+def assess(
+    row: Row,
+    place: RowPlace | None = None,
+    *,
+    version: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Assessment:
+    """One NOS assessment from a plain form row; ``version`` overrides the row's column."""
+    place = place or RowPlace()
+    study = study_of(row, place)
+    place = place.at_study(study)
+    version = (version or cell(row, "version")).lower()
+    if version not in VERSIONS:
+        raise place.error(f"NOS version {version!r} is not one of {', '.join(VERSIONS)}", "version")
+    scale = scale_for(version, settings)
+    stars = {item.key: parse_stars(cell(row, item.key), item, place) for item in scale.items}
+    totals, rating = score(stars, scale)
+    return Assessment(
+        "nos",
+        study,
+        cell(row, "reviewer"),
+        version,
+        tuple(stars.items()),
+        tuple(totals.items()),
+        sum(totals.values()),
+        scale.max_stars,
+        rating,
+        scale.scheme,
+    )
+
+
+#: critiplot's NOS column → our cohort item; its two comparability columns are the two stars.
+CRITIPLOT_COLUMNS = {
+    "Representativeness": "s1",
+    "Non-exposed Selection": "s2",
+    "Exposure Ascertainment": "s3",
+    "Outcome Absent at Start": "s4",
+    "Comparability (Age/Gender)": "c1",
+    "Comparability (Other)": "c1",
+    "Outcome Assessment": "o1",
+    "Follow-up Length": "o2",
+    "Follow-up Adequacy": "o3",
+}
+
+
+@dataclass(frozen=True)
+class CritiplotRow:
+    """One study of a critiplot NOS table: our assessment and what the file itself stated."""
+
+    assessment: Assessment
+    stated_total: int
+    stated_rating: str  # critiplot's own Low/Moderate/High, kept for the record
+
+
+def read_critiplot_nos(path: Path) -> list[CritiplotRow]:
+    """Read a critiplot-format NOS table (cohort version) and check its Total Score column."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in (*CRITIPLOT_COLUMNS, "Total Score") if c not in header]
+        if missing or not header:
+            raise InputFileError(path, f"not a critiplot NOS table: missing {', '.join(missing)}")
+        study_column = header[0]
+        out: list[CritiplotRow] = []
+        for number, raw in enumerate(reader, start=2):
+            place = RowPlace(str(path), f"line {number}")
+            study = cell(raw, study_column)
+            row: dict[str, object] = {"study": study, "version": "cohort"}
+            sub_place = place.at_study(study or "?")
+            for column, key in CRITIPLOT_COLUMNS.items():
+                one = parse_stars(cell(raw, column), Item(key, "", column, 1), sub_place)
+                row[key] = int(str(row.get(key, 0))) + one
+            assessment = assess(row, place)
+            stated = cell(raw, "Total Score")
+            if not stated.isdigit() or int(stated) != assessment.total:
+                raise sub_place.error(
+                    f"Total Score {stated!r} differs from the items' sum {assessment.total}",
+                    "Total Score",
+                )
+            out.append(CritiplotRow(assessment, int(stated), cell(raw, "Overall RoB")))
+    return out
