@@ -1,0 +1,164 @@
+"""The counts ledger from the pipeline's own outputs, never typed by hand.
+
+For the current round (``review.version``):
+
+* identification: per source from ``<outputs>/search/<name>/manifest.json`` (``retrieved``; the
+  manifest's optional ``prisma_box`` says ``database`` (default), ``register``, ``websites``,
+  ``organisations`` or ``citation_searching``), totals and duplicates from
+  ``<outputs>/library/counts.json``; nothing is removed for other reasons (0);
+* automation: ``<outputs>/screening/automation_counts.json`` (``by_round``); absent: 0, with the
+  note "stage not run";
+* title/abstract screening: :data:`FINAL_SCREENING` (``study_id, round, decision``), counted only
+  once every study of the round has a final decision; until then the boxes are not available;
+* full text (reports sought … included): not available until that stage writes its outputs;
+* previous studies: the total of the round before, from its ledger snapshot.
+
+Each round's column is kept as ``<deduplication.history_dir>/<version>/prisma_ledger.json`` beside
+the library's round snapshot, so later rounds can draw the living layouts.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview.config import enabled_imports, enabled_sources
+from livingreview.errors import InputFileError
+from livingreview.fileio import read_json
+from livingreview.prisma.ledger import Column, chain_rounds
+
+COUNTS = "library/counts.json"
+AUTOMATION = "screening/automation_counts.json"
+FINAL_SCREENING = "screening/final_decisions.csv"
+SNAPSHOT = "prisma_ledger.json"
+BOX_OF_KIND = {
+    "database": "database",
+    "register": "register",
+    "websites": "website_results",
+    "organisations": "organisation_results",
+    "citation_searching": "citations_results",
+}
+
+
+def _manifest(outputs: Path, name: str) -> dict[str, Any]:
+    path = outputs / "search" / name / "manifest.json"
+    manifest = read_json(path, "search manifest not found; run the search first")
+    kind = manifest.get("prisma_box", "database")
+    if kind not in BOX_OF_KIND:
+        raise InputFileError(
+            path, f"expected one of {', '.join(BOX_OF_KIND)}, got {kind!r}", field="prisma_box"
+        )
+    return manifest
+
+
+def _source_label(manifest: Mapping[str, Any], name: str, taken: set[str]) -> str:
+    label = str(manifest.get("database") or name)
+    if label in taken and manifest.get("platform"):
+        label = f"{label} ({manifest['platform']})"
+    taken.add(label)
+    return label
+
+
+def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> dict[str, str]:
+    """Fill the identification boxes; return source name -> its PRISMA box kind."""
+    counts = read_json(outputs / COUNTS, "library counts not found; run the library step first")
+    by_source: Mapping[str, int] = counts["records_identified_by_source"]
+    names = enabled_sources(config) + enabled_imports(config)
+    lists: dict[str, list[tuple[str, int]]] = {"database": [], "register": []}
+    sums = {box: 0 for box in BOX_OF_KIND.values()}
+    kinds: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        manifest = _manifest(outputs, name)
+        kind = manifest.get("prisma_box", "database")
+        kinds[name] = kind
+        box = BOX_OF_KIND[kind]
+        sums[box] += int(by_source.get(name, 0))
+        if box in lists:
+            lists[box].append((_source_label(manifest, name, taken), int(manifest["retrieved"])))
+    column.numbers["database_results"] = sums["database"]
+    column.numbers["register_results"] = sums["register"]
+    column.lists["database_specific_results"] = tuple(lists["database"])
+    column.lists["register_specific_results"] = tuple(lists["register"])
+    other = any(kind not in ("database", "register") for kind in kinds.values())
+    for box in ("website_results", "organisation_results", "citations_results"):
+        column.numbers[box] = sums[box] if other else None
+    column.numbers["duplicates"] = int(counts["duplicates_removed"])
+    column.numbers["excluded_other"] = 0
+    return kinds
+
+
+def automation(outputs: Path, round_no: int, column: Column) -> None:
+    """Records marked as ineligible by automation tools this round (0 if the stage has not run)."""
+    path = outputs / AUTOMATION
+    if not path.exists():
+        column.numbers["excluded_automatic"] = 0
+        column.pending["automation"] = "stage not run"
+        return
+    data = read_json(path, "automation counts not found")
+    by_round = data.get("by_round", {})
+    column.numbers["excluded_automatic"] = int(by_round.get(str(round_no), {}).get("excluded", 0))
+
+
+def _final_decisions(path: Path, round_no: int) -> dict[str, str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"study_id", "round", "decision"} - set(reader.fieldnames or ())
+        if missing:
+            raise InputFileError(
+                path, f"expected the columns {', '.join(sorted(missing))}", position="row 1"
+            )
+        return {
+            row["study_id"]: row["decision"].strip().lower()
+            for row in reader
+            if row["round"].strip() == str(round_no)
+        }
+
+
+def screening(outputs: Path, round_no: int, column: Column) -> None:
+    """Records screened and excluded, once every study of the round has a final decision."""
+    path = outputs / FINAL_SCREENING
+    if not path.exists():
+        column.pending["screening"] = "stage not run"
+        return
+    decided = _final_decisions(path, round_no)
+    identified = (column.n("database_results") or 0) + (column.n("register_results") or 0)
+    removed = sum(column.n(k) or 0 for k in ("duplicates", "excluded_automatic", "excluded_other"))
+    to_screen = identified - removed
+    if len(decided) < to_screen:
+        column.pending["screening"] = f"in progress: {len(decided)} of {to_screen} records decided"
+        return
+    column.numbers["records_screened"] = len(decided)
+    column.numbers["records_excluded"] = sum(1 for d in decided.values() if d == "exclude")
+
+
+def current_column(config: Mapping[str, Any], outputs: Path, round_no: int) -> Column:
+    """This round's ledger column from the pipeline's outputs."""
+    column = Column(str(config["review"]["version"]))
+    identification(config, outputs, column)
+    automation(outputs, round_no, column)
+    screening(outputs, round_no, column)
+    column.pending.setdefault("full_text", "stage not run")
+    return column
+
+
+def history(history_dir: Path, version: str) -> list[tuple[int, Column]]:
+    """Earlier rounds' snapshots (round number, column), oldest first; this version excluded."""
+    found = []
+    for path in sorted(history_dir.glob(f"*/{SNAPSHOT}")):
+        data = read_json(path, "ledger snapshot not found")
+        if str(data["column"]["label"]) == version:
+            continue
+        found.append((int(data["round"]), Column.from_json(data["column"])))
+    return sorted(found, key=lambda item: item[0])
+
+
+def rounds_of(
+    earlier: Sequence[tuple[int, Column]], current: Column, round_no: int
+) -> list[tuple[int, Column]]:
+    """Every round in order, previous studies chained from the round before."""
+    ordered = [item for item in earlier if item[0] < round_no] + [(round_no, current)]
+    chained = chain_rounds([c for _, c in ordered])
+    return [(n, c) for (n, _), c in zip(ordered, chained, strict=True)]

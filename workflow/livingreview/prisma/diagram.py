@@ -1,0 +1,595 @@
+"""The PRISMA 2020 flow diagram as geometry: boxes, text lines and arrows in points.
+
+:func:`build_flow` turns ledger columns into a :class:`Flow` laid out like the PRISMA 2020
+templates (new or updated review; databases and registers, optionally other methods). One column
+gives the template's "(n = …)" lines; several columns (living layouts) give a row of values per
+line under the column names. Boxes whose counts are all not available are left out. The SVG, PNG,
+PDF and HTML writers (:mod:`livingreview.prisma.render`) only draw this geometry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+from livingreview.prisma.ledger import LIST_KEYS, Column
+
+FONT_FAMILY = "DejaVu Sans"
+FONT_SIZE = 9.0
+SMALL_SIZE = 7.5
+LINE = FONT_SIZE * 1.32
+PAD = 6.0
+ROW_GAP = 24.0
+ARM_GAP = 24.0
+COLUMN_GAP = 20.0
+PHASE_WIDTH = 24.0
+MAIN_WIDTH = 160.0
+SIDE_WIDTH = 160.0
+PREVIOUS_WIDTH = 136.0
+TITLE_GAP = 16.0
+MARGIN = 12.0
+NOT_GIVEN = "–"
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line (or a part of one) of text, baseline at ``y``."""
+
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"  # start | middle | end
+    size: float = FONT_SIZE
+    bold: bool = False
+    key: str = ""  # the ledger box whose count this is ("" for labels)
+    column: str = ""
+    rotate: bool = False
+
+
+@dataclass
+class Box:
+    """A rectangle and its text; ``kind`` picks the fill (phase, title, main, grey)."""
+
+    id: str
+    x: float
+    y: float
+    w: float
+    h: float
+    kind: str
+    texts: list[Text] = field(default_factory=list)
+    href: str = ""
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+@dataclass
+class Flow:
+    """Everything to draw, in points (1/72 inch), y growing downwards."""
+
+    width: float
+    height: float
+    boxes: list[Box]
+    arrows: list[list[tuple[float, float]]]
+    notes: list[Text]
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """Width in points of ``text`` set in DejaVu Sans (matplotlib's bundled font)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
+    width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    return float(width)
+
+
+def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
+    """Greedy word wrap to ``width`` points (a word longer than the line stays whole)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size, bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+# ---- what each box says --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One counted line of a box: a ledger key and its label (lists expand to one per item)."""
+
+    key: str
+    label: str
+    indent: bool = False
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A box of the template: its id, optional heading, entries and where it sits."""
+
+    id: str
+    heading: str
+    entries: tuple[Entry, ...]
+    column: str  # prev | dbr | dbr_side | other | other_side
+    row: str  # ident | screened | sought | assessed | new | total
+    grey: bool = False
+
+
+def _specs(updated: bool, excluded_split: bool) -> list[Spec]:
+    new_label = "New studies included in review" if updated else "Studies included in review"
+    reports_label = "Reports of new included studies" if updated else "Reports of included studies"
+    excluded = "Records excluded**" if excluded_split else "Records excluded"
+    specs = [
+        Spec(
+            "previous",
+            "",
+            (
+                Entry("previous_studies", "Studies included in previous version of review"),
+                Entry(
+                    "previous_reports", "Reports of studies included in previous version of review"
+                ),
+            ),
+            "prev",
+            "ident",
+            grey=True,
+        ),
+        Spec(
+            "identified",
+            "Records identified from:",
+            (
+                Entry("database_results", "Databases"),
+                Entry("database_specific_results", "", indent=True),
+                Entry("register_results", "Registers"),
+                Entry("register_specific_results", "", indent=True),
+            ),
+            "dbr",
+            "ident",
+        ),
+        Spec(
+            "removed",
+            "Records removed before screening:",
+            (
+                Entry("duplicates", "Duplicate records removed"),
+                Entry("excluded_automatic", "Records marked as ineligible by automation tools"),
+                Entry("excluded_other", "Records removed for other reasons"),
+            ),
+            "dbr_side",
+            "ident",
+        ),
+        Spec("screened", "", (Entry("records_screened", "Records screened"),), "dbr", "screened"),
+        Spec(
+            "excluded",
+            "",
+            (
+                Entry("records_excluded", excluded),
+                Entry("records_excluded_human", "by a human", indent=True),
+                Entry("records_excluded_automation", "by automation tools", indent=True),
+            ),
+            "dbr_side",
+            "screened",
+        ),
+    ]
+    for arm, grey in (("dbr", False), ("other", True)):
+        specs += [
+            Spec(
+                f"{arm}_sought",
+                "",
+                (Entry(f"{arm}_sought_reports", "Reports sought for retrieval"),),
+                arm,
+                "sought",
+                grey,
+            ),
+            Spec(
+                f"{arm}_notretrieved",
+                "",
+                (Entry(f"{arm}_notretrieved_reports", "Reports not retrieved"),),
+                f"{arm}_side",
+                "sought",
+                grey,
+            ),
+            Spec(
+                f"{arm}_assessed",
+                "",
+                (Entry(f"{arm}_assessed", "Reports assessed for eligibility"),),
+                arm,
+                "assessed",
+                grey,
+            ),
+            Spec(
+                f"{arm}_excluded",
+                "Reports excluded:",
+                (Entry(f"{arm}_excluded", "", indent=True),),
+                f"{arm}_side",
+                "assessed",
+                grey,
+            ),
+        ]
+    specs += [
+        Spec(
+            "other_identified",
+            "Records identified from:",
+            (
+                Entry("website_results", "Websites"),
+                Entry("organisation_results", "Organisations"),
+                Entry("citations_results", "Citation searching"),
+            ),
+            "other",
+            "ident",
+            grey=True,
+        ),
+        Spec(
+            "new",
+            "",
+            (Entry("new_studies", new_label), Entry("new_reports", reports_label)),
+            "dbr",
+            "new",
+        ),
+        Spec(
+            "total",
+            "",
+            (
+                Entry("total_studies", "Total studies included in review"),
+                Entry("total_reports", "Reports of total included studies"),
+            ),
+            "dbr",
+            "total",
+        ),
+    ]
+    return specs
+
+
+ROWS = ("ident", "screened", "sought", "assessed", "new", "total")
+PHASES = (
+    ("Identification", ("ident",)),
+    ("Screening", ("screened", "sought", "assessed")),
+    ("Included", ("new", "total")),
+)
+
+
+def _item_labels(columns: Sequence[Column], key: str) -> list[str]:
+    labels: list[str] = []
+    for column in columns:
+        for label, _ in column.items(key) or ():
+            if label not in labels:
+                labels.append(label)
+    return labels
+
+
+def _present(columns: Sequence[Column], entry: Entry) -> bool:
+    if entry.key in LIST_KEYS:
+        return bool(_item_labels(columns, entry.key))
+    return any(c.n(entry.key) is not None for c in columns)
+
+
+def _fmt(n: int | None) -> str:
+    return NOT_GIVEN if n is None else f"{n:,}"
+
+
+# ---- laying out one box ----------------------------------------------------------------------
+
+
+def _cells(columns: Sequence[Column]) -> float:
+    widest = max(
+        [text_width(c.label, SMALL_SIZE, True) for c in columns] + [text_width("99,999", FONT_SIZE)]
+    )
+    return widest + 8
+
+
+def box_width(spec_column: str, columns: Sequence[Column]) -> float:
+    """A layout column's box width: the template width, or wide enough for a row of values."""
+    base = {"prev": PREVIOUS_WIDTH, "dbr_side": SIDE_WIDTH, "other_side": SIDE_WIDTH}.get(
+        spec_column, MAIN_WIDTH
+    )
+    if len(columns) == 1:
+        return base
+    return max(base, _cells(columns) * len(columns) + 2 * PAD)
+
+
+def _heading(texts: list[Text], heading: str, width: float, y: float) -> float:
+    """Append the wrapped bold heading; return the next baseline."""
+    for line in wrap(heading, width - 2 * PAD, bold=True) if heading else []:
+        texts.append(Text(PAD, y, line, bold=True))
+        y += LINE
+    return y
+
+
+def _lines_single(spec: Spec, column: Column, width: float) -> list[Text]:
+    texts: list[Text] = []
+    y = PAD + FONT_SIZE
+    y = _heading(texts, spec.heading, width, y)
+    for entry in spec.entries:
+        if not _present([column], entry):
+            continue
+        indent = 10.0 if entry.indent else 0.0
+        if entry.key in LIST_KEYS:
+            rows = [(label, n) for label, n in column.items(entry.key) or ()]
+        else:
+            rows = [(entry.label, column.n(entry.key))]
+        for label, n in rows:
+            count = f"(n = {_fmt(n)})"
+            words = wrap(
+                f"{label} {count}".replace(count, count.replace(" ", "\u00a0")),
+                width - 2 * PAD - indent,
+            )
+            for i, line in enumerate(words):
+                if i == len(words) - 1:
+                    head = line[: -len(count)].rstrip()
+                    texts.append(Text(PAD + indent, y, head))
+                    texts.append(
+                        Text(
+                            PAD + indent + text_width(head + " ") if head else PAD + indent,
+                            y,
+                            count,
+                            key=entry.key if entry.key not in LIST_KEYS else f"{entry.key}:{label}",
+                            column=column.label,
+                        )
+                    )
+                else:
+                    texts.append(Text(PAD + indent, y, line))
+                y += LINE
+    return texts
+
+
+def _lines_multi(spec: Spec, columns: Sequence[Column], width: float) -> list[Text]:
+    cell = _cells(columns)
+    right = width - PAD
+    texts: list[Text] = []
+    y = PAD + SMALL_SIZE
+    for i, column in enumerate(columns):
+        x = right - (len(columns) - 1 - i) * cell
+        texts.append(Text(x, y, column.label, anchor="end", size=SMALL_SIZE, bold=True))
+    y += LINE
+    y = _heading(texts, spec.heading, width, y)
+    for entry in spec.entries:
+        if not _present(columns, entry):
+            continue
+        indent = 10.0 if entry.indent else 0.0
+        if entry.key in LIST_KEYS:
+            rows = [
+                (
+                    label,
+                    f"{entry.key}:{label}",
+                    [
+                        dict(c.items(entry.key) or ()).get(label, 0)
+                        if c.items(entry.key) is not None
+                        else None
+                        for c in columns
+                    ],
+                )
+                for label in _item_labels(columns, entry.key)
+            ]
+        else:
+            rows = [(entry.label, entry.key, [c.n(entry.key) for c in columns])]
+        for label, key, values in rows:
+            for line in wrap(label, width - 2 * PAD - indent):
+                texts.append(Text(PAD + indent, y, line))
+                y += LINE
+            for i, (column, n) in enumerate(zip(columns, values, strict=True)):
+                x = right - (len(columns) - 1 - i) * cell
+                texts.append(Text(x, y, _fmt(n), anchor="end", key=key, column=column.label))
+            y += LINE
+    return texts
+
+
+def _box_texts(spec: Spec, columns: Sequence[Column], width: float) -> list[Text]:
+    if len(columns) == 1:
+        return _lines_single(spec, columns[0], width)
+    return _lines_multi(spec, columns, width)
+
+
+def _height(texts: Sequence[Text]) -> float:
+    return max(t.y for t in texts) + PAD + FONT_SIZE * 0.3
+
+
+# ---- the whole diagram -----------------------------------------------------------------------
+
+
+def _shift(texts: Sequence[Text], dx: float, dy: float) -> list[Text]:
+    return [
+        Text(t.x + dx, t.y + dy, t.text, t.anchor, t.size, t.bold, t.key, t.column, t.rotate)
+        for t in texts
+    ]
+
+
+def _title_box(box_id: str, text: str, x: float, y: float, w: float, kind: str) -> Box:
+    lines = wrap(text, w - 2 * PAD, bold=True)
+    texts = [
+        Text(x + w / 2, y + PAD + FONT_SIZE + i * LINE, line, anchor="middle", bold=True)
+        for i, line in enumerate(lines)
+    ]
+    return Box(box_id, x, y, w, 2 * PAD + len(lines) * LINE, kind, texts)
+
+
+def build_flow(
+    columns: Sequence[Column],
+    *,
+    title: str = "",
+    links: Mapping[str, str] | None = None,
+    pending: Sequence[str] = (),
+) -> Flow:
+    """Lay out the PRISMA 2020 diagram for one or more ledger columns."""
+    links = links or {}
+    show_previous = any((c.n("previous_studies") or 0) > 0 for c in columns) or (
+        any(c.n("previous_studies") is not None for c in columns)
+        and any(c.n("total_studies") is not None for c in columns)
+    )
+    split = any(c.n("records_excluded_human") is not None for c in columns)
+    specs = _specs(show_previous, split)
+    present = [
+        s
+        for s in specs
+        if (s.id not in ("previous", "total") or show_previous)
+        and any(_present(columns, e) for e in s.entries)
+    ]
+    other = any(s.column.startswith("other") for s in present)
+    # Horizontal positions of the layout columns.
+    widths = {
+        "prev": box_width("prev", columns),
+        "dbr": box_width("dbr", columns),
+        "dbr_side": box_width("dbr_side", columns),
+        "other": box_width("other", columns),
+        "other_side": box_width("other_side", columns),
+    }
+    x = MARGIN + PHASE_WIDTH + 10
+    xs: dict[str, float] = {}
+    order = (["prev"] if show_previous else []) + ["dbr", "dbr_side"]
+    order += ["other", "other_side"] if other else []
+    for i, name in enumerate(order):
+        if i:
+            x += ARM_GAP if name.endswith("side") else COLUMN_GAP
+        xs[name] = x
+        x += widths[name]
+    width = x + MARGIN
+    # Column titles.
+    y = MARGIN
+    if title:
+        y += FONT_SIZE + 10
+    boxes: list[Box] = []
+    wording = "new studies" if show_previous else "studies"
+    titles = []
+    if show_previous:
+        titles.append(("title_previous", "Previous studies", xs["prev"], widths["prev"], "grey"))
+    dbr_w = xs["dbr_side"] + widths["dbr_side"] - xs["dbr"]
+    titles.append(
+        (
+            "title_dbr",
+            f"Identification of {wording} via databases and registers",
+            xs["dbr"],
+            dbr_w,
+            "title",
+        )
+    )
+    if other:
+        other_w = xs["other_side"] + widths["other_side"] - xs["other"]
+        titles.append(
+            (
+                "title_other",
+                f"Identification of {wording} via other methods",
+                xs["other"],
+                other_w,
+                "grey",
+            )
+        )
+    title_boxes = [_title_box(i, t, bx, y, bw, kind) for i, t, bx, bw, kind in titles]
+    title_h = max(b.h for b in title_boxes)
+    for b in title_boxes:
+        b.h = title_h
+    boxes += title_boxes
+    y += title_h + TITLE_GAP
+    # Rows: each as tall as its tallest box; boxes centred in their row.
+    texts = {s.id: _box_texts(s, columns, widths[s.column]) for s in present}
+    heights = {s.id: _height(texts[s.id]) for s in present}
+    row_top: dict[str, float] = {}
+    row_h: dict[str, float] = {}
+    for row in ROWS:
+        in_row = [s for s in present if s.row == row]
+        if not in_row:
+            continue
+        row_top[row] = y
+        row_h[row] = max(heights[s.id] for s in in_row)
+        y += row_h[row] + ROW_GAP
+    placed: dict[str, Box] = {}
+    for s in present:
+        h = heights[s.id]
+        top = row_top[s.row] + (row_h[s.row] - h) / 2
+        if s.id == "previous":
+            top = row_top[s.row]
+        kind = "grey" if s.grey else "main"
+        box = Box(
+            s.id,
+            xs[s.column],
+            top,
+            widths[s.column],
+            h,
+            kind,
+            _shift(texts[s.id], xs[s.column], top),
+            links.get(s.id, ""),
+        )
+        placed[s.id] = box
+        boxes.append(box)
+    body_bottom = y - ROW_GAP
+    # Phase bars.
+    for name, rows in PHASES:
+        used = [r for r in rows if r in row_top]
+        if not used:
+            continue
+        top = row_top[used[0]]
+        bottom = row_top[used[-1]] + row_h[used[-1]]
+        bar = Box(f"phase_{name.lower()}", MARGIN, top, PHASE_WIDTH, bottom - top, "phase")
+        bar.texts.append(
+            Text(
+                MARGIN + PHASE_WIDTH / 2,
+                (top + bottom) / 2,
+                name,
+                anchor="middle",
+                bold=True,
+                rotate=True,
+            )
+        )
+        boxes.append(bar)
+    arrows = _arrows(placed)
+    notes = []
+    note_y = body_bottom + 8
+    for line in pending:
+        for part in wrap(line, width - 2 * MARGIN, SMALL_SIZE):
+            note_y += SMALL_SIZE * 1.4
+            notes.append(Text(MARGIN, note_y, part, size=SMALL_SIZE))
+    if title:
+        notes.append(Text(MARGIN, MARGIN + FONT_SIZE, title, bold=True))
+    return Flow(width, note_y + MARGIN, boxes, arrows, notes)
+
+
+def _down(a: Box, b: Box) -> list[tuple[float, float]]:
+    return [(a.cx, a.bottom), (a.cx, b.y)]
+
+
+SIDE_BOXES = (
+    ("identified", "removed"),
+    ("screened", "excluded"),
+    ("dbr_sought", "dbr_notretrieved"),
+    ("dbr_assessed", "dbr_excluded"),
+    ("other_sought", "other_notretrieved"),
+    ("other_assessed", "other_excluded"),
+)
+DOWN_CHAINS = (
+    ("identified", "screened", "dbr_sought", "dbr_assessed", "new", "total"),
+    ("other_identified", "other_sought", "other_assessed"),
+)
+
+
+def _arrows(placed: Mapping[str, Box]) -> list[list[tuple[float, float]]]:
+    arrows = []
+    for chain in DOWN_CHAINS:
+        boxes = [placed[i] for i in chain if i in placed]
+        arrows += [_down(a, b) for a, b in pairwise(boxes)]
+    for main, side in SIDE_BOXES:
+        if main in placed and side in placed:
+            a, b = placed[main], placed[side]
+            arrows.append([(a.x + a.w, a.cy), (b.x, a.cy)])
+    if "other_assessed" in placed and "new" in placed:
+        a, b = placed["other_assessed"], placed["new"]
+        arrows.append([(a.cx, a.bottom), (a.cx, b.cy), (b.x + b.w, b.cy)])
+    if "previous" in placed and "total" in placed:
+        a, b = placed["previous"], placed["total"]
+        arrows.append([(a.cx, a.bottom), (a.cx, b.cy), (b.x, b.cy)])
+    return arrows

@@ -1,0 +1,50 @@
+"""The living-review views of a series of rounds (Kahale et al. 2022; livingPRISMAflow):
+
+1. ``each``: base review and each update separately (one value column per round);
+2. ``combined``: base review and all updates combined (one column);
+3. ``base_updates``: base review separately, updates combined (two columns);
+4. ``previous_latest``: all previous rounds combined, latest update separately (two columns).
+
+``auto`` keeps the columns as given. New and updated review templates follow from the data: the
+previous-studies column is drawn when previous studies are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from livingreview.errors import LivingReviewError
+from livingreview.prisma.ledger import Column, combine
+
+LAYOUTS = {
+    "auto": "As given",
+    "each": "Approach 1: Base review and each update separately",
+    "combined": "Approach 2: Base review and updates combined",
+    "base_updates": "Approach 3: Base review separately and combined updates",
+    "previous_latest": "Approach 4: Previous versions combined, latest update separately",
+}
+LIVING_LAYOUTS = ("each", "combined", "base_updates", "previous_latest")
+
+
+def _span(columns: Sequence[Column]) -> str:
+    if len(columns) == 1:
+        return columns[0].label
+    return f"{columns[0].label}–{columns[-1].label}"
+
+
+def view(columns: Sequence[Column], layout: str) -> list[Column]:
+    """The columns one layout draws for consecutive rounds ``columns`` (oldest first)."""
+    if layout not in LAYOUTS:
+        raise LivingReviewError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    if not columns:
+        raise LivingReviewError("no rounds to draw")
+    rounds = list(columns)
+    if layout in ("auto", "each") or len(rounds) == 1:
+        return rounds
+    if layout == "combined":
+        return [combine(rounds, f"{_span(rounds)} combined")]
+    if layout == "base_updates":
+        rest = rounds[1:]
+        return [rounds[0], combine(rest, f"Updates {_span(rest)}")]
+    before = rounds[:-1]
+    return [combine(before, f"Previous {_span(before)}"), rounds[-1]]

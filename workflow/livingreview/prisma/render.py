@@ -1,0 +1,179 @@
+"""Draw a :class:`~livingreview.prisma.diagram.Flow` as SVG (hand-written, text stays text),
+PNG and PDF (matplotlib, same geometry) and HTML (the SVG inline, boxes linking to record lists).
+
+Every output is deterministic: fixed element ids, no timestamps, no software stamps.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.prisma.diagram import FONT_FAMILY, Box, Flow, Text
+
+FILLS = {"phase": "#a9c8e8", "title": "#ffc000", "grey": "#e6e6e6", "main": "#ffffff"}
+TITLE_FILLS = {"grey": "#d0d0d0"}
+STROKE = "#000000"
+ANCHORS = {"start": "left", "middle": "center", "end": "right"}
+
+
+def _fill(box: Box) -> str:
+    if box.id.startswith("title_"):
+        return TITLE_FILLS.get(box.kind, FILLS[box.kind])
+    return FILLS[box.kind]
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _svg_text(t: Text) -> str:
+    attrs = [f'x="{_num(t.x)}"', f'y="{_num(t.y)}"']
+    if t.anchor != "start":
+        attrs.append(f'text-anchor="{t.anchor}"')
+    if t.size != 9.0:
+        attrs.append(f'font-size="{_num(t.size)}"')
+    if t.bold:
+        attrs.append('font-weight="bold"')
+    if t.rotate:
+        attrs.append(f'transform="rotate(-90 {_num(t.x)} {_num(t.y)})"')
+        attrs.append('dominant-baseline="central"')
+    if t.key:
+        attrs.append(f'class="count" data-key="{escape(t.key)}" data-column="{escape(t.column)}"')
+    return f"<text {' '.join(attrs)}>{escape(t.text)}</text>"
+
+
+def to_svg(flow: Flow, *, links: bool = False) -> str:
+    """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links."""
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(flow.width)}pt" '
+        f'height="{_num(flow.height)}pt" viewBox="0 0 {_num(flow.width)} {_num(flow.height)}" '
+        f'font-family="{FONT_FAMILY}, Verdana, Arial, sans-serif" font-size="9" '
+        'role="img" aria-label="PRISMA 2020 flow diagram">',
+        '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#000000"/></marker></defs>',
+        f'<rect id="background" width="{_num(flow.width)}" height="{_num(flow.height)}" '
+        'fill="#ffffff"/>',
+    ]
+    for box in flow.boxes:
+        group = [f'<g id="box-{escape(box.id)}" class="box {box.kind}">']
+        group.append(
+            f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" '
+            f'height="{_num(box.h)}" rx="{3 if box.kind != "phase" else 4}" '
+            f'fill="{_fill(box)}" stroke="{STROKE}" stroke-width="0.8"/>'
+        )
+        group += [_svg_text(t) for t in box.texts]
+        if links and box.href:
+            group.insert(1, f'<a href="{escape(box.href)}">')
+            group.append("</a>")
+        group.append("</g>")
+        out.append("".join(group))
+    for i, arrow in enumerate(flow.arrows):
+        points = " ".join(f"{_num(x)},{_num(y)}" for x, y in arrow)
+        out.append(
+            f'<polyline id="arrow-{i}" points="{points}" fill="none" stroke="#000000" '
+            'stroke-width="1" marker-end="url(#arrowhead)"/>'
+        )
+    out.append('<g id="notes">' + "".join(_svg_text(t) for t in flow.notes) + "</g>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _figure(flow: Flow) -> object:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig = Figure(figsize=(flow.width / 72, flow.height / 72))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, flow.width)
+    ax.set_ylim(flow.height, 0)
+    ax.set_axis_off()
+    for box in flow.boxes:
+        ax.add_patch(
+            FancyBboxPatch(
+                (box.x, box.y),
+                box.w,
+                box.h,
+                boxstyle="round,pad=0,rounding_size=3",
+                facecolor=_fill(box),
+                edgecolor=STROKE,
+                linewidth=0.8,
+            )
+        )
+    for t in [t for box in flow.boxes for t in box.texts] + flow.notes:
+        ax.text(
+            t.x,
+            t.y,
+            t.text,
+            ha=ANCHORS[t.anchor],
+            va="center" if t.rotate else "baseline",
+            rotation=90 if t.rotate else 0,
+            fontsize=t.size,
+            fontweight="bold" if t.bold else "normal",
+            family=FONT_FAMILY,
+        )
+    for arrow in flow.arrows:
+        xs, ys = zip(*arrow, strict=True)
+        if len(arrow) > 2:
+            ax.plot(xs[:-1], ys[:-1], color="black", linewidth=1, solid_capstyle="butt")
+        ax.add_patch(
+            FancyArrowPatch(
+                arrow[-2],
+                arrow[-1],
+                arrowstyle="-|>",
+                mutation_scale=9,
+                color="black",
+                linewidth=1,
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
+    return fig
+
+
+def to_png(flow: Flow, dpi: int = 200) -> bytes:
+    """The diagram as PNG (no software or time stamp)."""
+    buffer = io.BytesIO()
+    _figure(flow).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})  # type: ignore[attr-defined]
+    return buffer.getvalue()
+
+
+def to_pdf(flow: Flow) -> bytes:
+    """The diagram as PDF with text as text (no creation date or producer)."""
+    buffer = io.BytesIO()
+    _figure(flow).savefig(  # type: ignore[attr-defined]
+        buffer,
+        format="pdf",
+        metadata={"CreationDate": None, "Creator": None, "Producer": None},
+    )
+    return buffer.getvalue()
+
+
+def to_html(flow: Flow, title: str, notes: Sequence[str] = ()) -> str:
+    """A self-contained page: the diagram with each box linking to the records behind it."""
+    lines = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>body{{font-family:{FONT_FAMILY},Verdana,sans-serif;"
+        "margin:1.5em}svg{max-width:100%;height:auto}a rect:hover{stroke-width:2.5}"
+        "</style></head><body>\n"
+        f"<h1>{escape(title)}</h1>\n"
+        + to_svg(flow, links=True).split("\n", 1)[1]
+        + (f"<ul>{lines}</ul>\n" if lines else "")
+        + "</body></html>\n"
+    )
+
+
+def write_all(flow: Flow, stem: Path, title: str, notes: Sequence[str] = ()) -> list[Path]:
+    """Write ``stem``.svg, .png, .pdf and .html; return the paths."""
+    paths = [stem.with_suffix(s) for s in (".svg", ".png", ".pdf", ".html")]
+    atomic_write_text(paths[0], to_svg(flow))
+    atomic_write_bytes(paths[1], to_png(flow))
+    atomic_write_bytes(paths[2], to_pdf(flow))
+    atomic_write_text(paths[3], to_html(flow, title, notes))
+    return paths

@@ -1,0 +1,164 @@
+"""``livingreview ledger``: the counts ledger of every round, checked, and its diagrams.
+
+Writes under ``<outputs>/prisma/`` (:data:`OUTPUTS`): ``ledger.json`` (every round, the cumulative
+column, pending stages and warnings), ``ledger.csv`` (this round, PRISMA2020 package CSV),
+``ledger_rounds.csv`` (every round, livingPRISMAflow CSV), the flow diagram ``flow.*`` (this round;
+from the second round on, previous rounds combined beside the latest) and the four living layouts
+under ``living/``, each as SVG, PNG, PDF and HTML. Inconsistent counts stop before any drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import read_json, write_json
+from livingreview.prisma import collect
+from livingreview.prisma.checks import check_columns, warnings
+from livingreview.prisma.diagram import build_flow
+from livingreview.prisma.interop import write_csv_columns
+from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view
+from livingreview.prisma.ledger import Column, combine
+from livingreview.prisma.render import write_all
+
+FORMATS = (".svg", ".png", ".pdf", ".html")
+OUTPUTS = {
+    "ledger": "prisma/ledger.json",
+    "csv": "prisma/ledger.csv",
+    "rounds_csv": "prisma/ledger_rounds.csv",
+    **{f"flow{s}": f"prisma/flow{s}" for s in FORMATS},
+    **{f"{layout}{s}": f"prisma/living/{layout}{s}" for layout in LIVING_LAYOUTS for s in FORMATS},
+}
+STAGE_NAMES = {
+    "automation": "Automation exclusions",
+    "screening": "Title/abstract screening",
+    "full_text": "Full-text retrieval and assessment",
+    "totals": "Totals",
+}
+LINKS = {
+    "identified": "../search/identified.csv",
+    "removed": "../library/groups.csv",
+    "screened": "../library/records.csv",
+}
+
+
+def history_dir(config: Mapping[str, Any]) -> Path:
+    """Where round snapshots live (the library's ``deduplication.history_dir``)."""
+    return Path(config["deduplication"]["history_dir"])
+
+
+def snapshot_path(config: Mapping[str, Any]) -> Path:
+    """This version's ledger snapshot, beside the library's round snapshot."""
+    from livingreview.dedup.rounds import version_dir
+
+    return version_dir(history_dir(config), str(config["review"]["version"])) / collect.SNAPSHOT
+
+
+def history_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: the ledger snapshots of other versions."""
+    own = snapshot_path(config).resolve()
+    return [
+        str(p)
+        for p in sorted(history_dir(config).glob(f"*/{collect.SNAPSHOT}"))
+        if p.resolve() != own
+    ]
+
+
+def _order(stage: str) -> int:
+    return list(STAGE_NAMES).index(stage) if stage in STAGE_NAMES else len(STAGE_NAMES)
+
+
+def pending_lines(columns: Sequence[Column]) -> list[str]:
+    """One line per stage whose counts are not (all) available yet."""
+    lines = []
+    for column in columns:
+        for stage, note in sorted(column.pending.items(), key=lambda i: _order(i[0])):
+            shown = "counted as 0" if stage == "automation" else "boxes not shown"
+            prefix = f"{column.label}: " if len(columns) > 1 else ""
+            lines.append(f"{prefix}{STAGE_NAMES.get(stage, stage)}: {note} ({shown}).")
+    return lines
+
+
+def _title(config: Mapping[str, Any], layout: str = "") -> str:
+    review = config["review"]
+    demo = " [DEMO SNAPSHOT]" if review.get("demo") else ""
+    name = f" ({LAYOUTS[layout]})" if layout else ""
+    return f"PRISMA 2020 flow diagram{name}: version {review['version']}{demo}"
+
+
+def _draw(columns: Sequence[Column], stem: Path, title: str, links: Mapping[str, str]) -> None:
+    notes = pending_lines(columns)
+    write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title, notes)
+
+
+def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Build, check and write the ledger and its diagrams; return the ledger as written."""
+    outputs = Path(config["paths"]["outputs"])
+    counts = read_json(outputs / collect.COUNTS, "library counts not found; run the library first")
+    version = str(config["review"]["version"])
+    if str(counts.get("version")) != version:
+        raise InputFileError(
+            outputs / collect.COUNTS,
+            f"written for version {counts.get('version')!r}, the protocol says {version!r}; "
+            "re-run the library step",
+            field="version",
+        )
+    round_no = int(counts["round"])
+    current = collect.current_column(config, outputs, round_no)
+    rounds = collect.rounds_of(collect.history(history_dir(config), version), current, round_no)
+    columns = [c for _, c in rounds]
+    check_columns(columns, origin="pipeline ledger", chained=True)
+    ledger = {
+        "review_id": config["review"]["id"],
+        "version": version,
+        "round": round_no,
+        "rounds": [{"round": n, **c.to_json()} for n, c in rounds],
+        "cumulative": combine(columns, "cumulative").to_json(),
+        "pending": pending_lines([columns[-1]]),
+        "warnings": warnings(columns),
+    }
+    prisma = outputs / "prisma"
+    write_json(outputs / OUTPUTS["ledger"], ledger)
+    write_csv_columns(outputs / OUTPUTS["csv"], [columns[-1]])
+    write_csv_columns(outputs / OUTPUTS["rounds_csv"], columns)
+    write_json(snapshot_path(config), {"round": round_no, "column": columns[-1].to_json()})
+    links = {box: href for box, href in LINKS.items() if (prisma / href).resolve().exists()}
+    main = view(columns, "previous_latest")
+    _draw(main, prisma / "flow", _title(config), links)
+    for layout in LIVING_LAYOUTS:
+        _draw(view(columns, layout), prisma / "living" / layout, _title(config, layout), {})
+    return ledger
+
+
+def render_csv(path: Path, out: Path, layout: str = "auto", title: str = "") -> list[Column]:
+    """Draw (or convert) a PRISMA2020 / livingPRISMAflow CSV; the format follows ``out``'s
+    suffix (.svg, .png, .pdf, .html, or .csv to write the layout's columns back as CSV)."""
+    from livingreview.errors import LivingReviewError
+    from livingreview.fileio import atomic_write_bytes, atomic_write_text
+    from livingreview.prisma import render
+    from livingreview.prisma.interop import read_csv_columns
+
+    suffix = out.suffix.lower()
+    if suffix not in (*FORMATS, ".csv"):
+        raise LivingReviewError(
+            f"{out}: give an output ending in {', '.join(FORMATS)} or .csv, not {suffix!r}"
+        )
+    columns = read_csv_columns(path)
+    check_columns(columns, origin=str(path))
+    shown = view(columns, layout)
+    if suffix == ".csv":
+        write_csv_columns(out, shown)
+        return shown
+    notes = pending_lines(shown)
+    flow = build_flow(shown, title=title, pending=notes)
+    if suffix == ".svg":
+        atomic_write_text(out, render.to_svg(flow))
+    elif suffix == ".png":
+        atomic_write_bytes(out, render.to_png(flow))
+    elif suffix == ".pdf":
+        atomic_write_bytes(out, render.to_pdf(flow))
+    else:
+        atomic_write_text(out, render.to_html(flow, title or path.stem, notes))
+    return shown
