@@ -7,6 +7,7 @@ logged with its parsed parameters so tests can assert what the client actually s
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Answer:
     match: Callable[[Params], bool] | None = None
     times: int | None = None  # how many times this answer may be used (None = unlimited)
     drop_connection: bool = False  # close the socket without answering
+    cut_after: int | None = None  # announce the full length, send this many bytes, then close
 
     @classmethod
     def file(cls, path: Path, **kw: object) -> Answer:
@@ -130,6 +132,12 @@ class ReplayServer:
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if answer.cut_after is not None:  # a transfer cut mid-body
+                    self.wfile.write(body[: answer.cut_after])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self.wfile.write(body)
 
             def do_GET(self) -> None:

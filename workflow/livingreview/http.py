@@ -1,9 +1,10 @@
 """The one HTTP layer every search client uses.
 
 It owns: base URLs and credentials (never written anywhere), retries with exponential backoff and
-jitter on 429/5xx/connection errors honouring ``Retry-After``, pacing shared by every process on
-the machine (a lock file per service), and the raw-response archive that makes each search
-auditable and replayable offline.
+jitter on 429/5xx/connection errors and cut transfers honouring ``Retry-After``, pacing shared by
+every process on the machine (a lock file per service), and the raw-response archive that makes
+each search auditable and replayable offline. A secret a service echoes back in a body is replaced
+by ``[redacted]`` before anything else sees the body.
 """
 
 from __future__ import annotations
@@ -16,15 +17,29 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import requests
 
 from livingreview.archive import RawArchive, request_key
-from livingreview.errors import HTTPError, ReplayError
+from livingreview.errors import ConfigError, HTTPError, ReplayError
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+# Transfers that failed on the way: no answer, a timeout, or a body cut short or garbled.
+RETRYABLE_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+UNUSABLE_URL = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+)
+REDACTED = b"[redacted]"
 Params = Mapping[str, str | int | float]
 
 
@@ -47,6 +62,19 @@ class ServiceSettings:
     def url(self, path: str) -> str:
         """Join the base URL and an endpoint path."""
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def redact(self, body: bytes) -> bytes:
+        """``body`` with every secret value (as sent or URL-encoded) replaced by ``[redacted]``.
+
+        Services echo parameters back (NCBI's 429 body names the ``api-key``; error bodies quote
+        the request), and bodies go to the archive and into error messages.
+        """
+        values = [*self.secret_params.values(), *self.secret_headers.values()]
+        values += [v.split()[-1] for v in self.secret_headers.values() if v.split()]
+        forms = {f for v in values for f in (v, quote(v, safe=""), quote_plus(v)) if len(f) >= 4}
+        for secret in sorted(forms, key=len, reverse=True):
+            body = body.replace(secret.encode("utf-8"), REDACTED)
+        return body
 
 
 @dataclass
@@ -186,9 +214,20 @@ class HttpClient:
             self.pacer.wait(self.sleep)
             try:
                 response = self._send(method, path, public)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except RETRYABLE_ERRORS as exc:
                 last_problem = f"connection error: {type(exc).__name__}"
                 response = None
+            except UNUSABLE_URL:
+                raise ConfigError(
+                    f"{self.settings.name}: base URL {self.settings.base_url!r} is not a usable "
+                    "http(s) URL (sources.<name>.base_url or LIVINGREVIEW_<CLIENT>_BASE_URL)"
+                ) from None
+            except requests.RequestException as exc:  # e.g. too many redirects: not transient
+                raise HTTPError(
+                    f"{self.settings.name}: {method} {self.settings.url(path)} failed: "
+                    f"{type(exc).__name__}",
+                    url=self.settings.url(path),
+                ) from None
             if response is not None:
                 problem = self._transient_problem(response, transient)
                 if problem is None:
@@ -238,7 +277,8 @@ class HttpClient:
             )
         keep = {"retry-after", "x-ratelimit-limit", "x-rate-limit-limit", "x-rate-limit-interval"}
         headers = {k.lower(): v for k, v in raw.headers.items() if k.lower() in keep}
-        return Response(raw.status_code, raw.content, raw.headers.get("Content-Type", ""), headers)
+        body = self.settings.redact(raw.content)
+        return Response(raw.status_code, body, raw.headers.get("Content-Type", ""), headers)
 
     @staticmethod
     def _transient_problem(

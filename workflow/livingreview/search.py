@@ -105,7 +105,9 @@ def run_search(
         replay = RawArchive(Path(search["replay_dir"]) / name)
         recorded = replay.read_meta()
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in (MANIFEST, INCOMPLETE):
+    # A run starts from scratch: a search is one snapshot in time, so pages of an interrupted run
+    # are never mixed with a new one, and nothing of an earlier run is left to pass as this one's.
+    for stale in (MANIFEST, INCOMPLETE, RECORDS):
         (out_dir / stale).unlink(missing_ok=True)
     archive = RawArchive(out_dir / RAW)
     archive.reset()
@@ -113,13 +115,14 @@ def run_search(
         settings, archive=archive, replay=replay, state_dir=state_dir, sleep=sleep, session=session
     )
     log.info("%s: searching %s (%s mode)", name, settings.base_url, search.get("mode", "live"))
+    failure: IncompleteSearchError | None = None
     try:
         outcome = client.search(http, spec, log_progress(name))
     except IncompleteSearchError as exc:
         partial = getattr(exc, "outcome", None)
         if partial is None:
             raise
-        outcome = partial  # recorded below as an incomplete search, then raised again
+        outcome, failure = partial, exc  # recorded below as an incomplete search, then raised
     records = assign_ids(name, outcome.records)
     if replay is not None:
         ran_at = recorded["ran_at"]
@@ -145,7 +148,7 @@ def run_search(
         "mode": search.get("mode", "live"),
         "reported_total": outcome.reported_total,
         "retrieved": outcome.retrieved,
-        "complete": outcome.retrieved >= outcome.reported_total,
+        "complete": failure is None and outcome.retrieved >= outcome.reported_total,
         "raw_responses": len(archive.entries())
         if (archive.directory / "index.jsonl").exists()
         else 0,
@@ -158,10 +161,13 @@ def run_search(
         | {"software_version": recorded_with, "base_url": settings.base_url}
     )
     if not manifest["complete"]:
+        if failure is not None:
+            manifest["incomplete_reason"] = str(failure)
         write_json(out_dir / INCOMPLETE, manifest)
         raise IncompleteSearchError(
             f"{name}: retrieved {outcome.retrieved} of {outcome.reported_total} records the "
             f"service reported; the search is incomplete (see {out_dir / INCOMPLETE})"
+            + (f": {failure}" if failure is not None else "")
         )
     write_records(out_dir / RECORDS, records)
     write_json(out_dir / MANIFEST, manifest)

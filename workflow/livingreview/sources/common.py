@@ -221,6 +221,14 @@ class Paged:
     capped: bool  # stopped by max_records, not by the end of the results
 
 
+class TotalChangedError(IncompleteSearchError):
+    """A page carrying records reported another total than page 1; ``paged`` is what was read."""
+
+    def __init__(self, message: str, paged: Paged) -> None:
+        super().__init__(message)
+        self.paged = paged
+
+
 def page_through(
     service: str,
     fetch: Callable[[str, int], Page],
@@ -233,7 +241,9 @@ def page_through(
     """Fetch pages until the service signals the end, a page is empty, or the cap is reached.
 
     ``fetch(cursor, size)`` requests one page; the size shrinks on the last page of a capped
-    search so no more records are fetched than kept. The reported total is the first page's.
+    search so no more records are fetched than kept. The reported total is the first page's; a
+    later page with records that reports another total raises :class:`TotalChangedError` (an
+    empty end page's total is not compared: some services report 0 there).
     """
     records: list[Record] = []
     cursor = first_cursor
@@ -245,9 +255,12 @@ def page_through(
         pages += 1
         if total < 0:
             total = page.total
-        elif page.total != total:
-            log.info(
-                "%s: reported total changed from %d to %d while paging", service, total, page.total
+        elif page.total != total and page.records:
+            raise TotalChangedError(
+                f"{service}: the service reported {total} records on page 1 but {page.total} on "
+                f"page {pages}; the results changed while paging, so records may be missing or "
+                "repeated: run the search again",
+                Paged(records, total, pages, capped=False),
             )
         keep = page.records if max_records <= 0 else page.records[: max_records - len(records)]
         records.extend(keep)
@@ -285,12 +298,16 @@ def search_pages(
 ) -> SearchOutcome:
     """Page through a search (:func:`page_through`) and return its checked outcome.
 
-    ``details`` gains the number of pages read; pages that end before the reported total raise
-    :class:`IncompleteResultsError` (:func:`check_complete`).
+    ``details`` gains the number of pages read; pages that end before the reported total, or
+    whose total changes on the way, raise :class:`IncompleteResultsError` with what was read.
     """
-    paged = page_through(
-        service, fetch, page_size=page_size, max_records=spec.max_records, progress=progress
-    )
+    changed: TotalChangedError | None = None
+    try:
+        paged = page_through(
+            service, fetch, page_size=page_size, max_records=spec.max_records, progress=progress
+        )
+    except TotalChangedError as exc:
+        changed, paged = exc, exc.paged
     outcome = SearchOutcome(
         records=paged.records,
         reported_total=paged.total,
@@ -298,6 +315,8 @@ def search_pages(
         endpoint=endpoint,
         details={**details, "pages": paged.pages},
     )
+    if changed is not None:
+        raise IncompleteResultsError(str(changed), outcome) from None
     return check_complete(service, outcome, paged)
 
 
