@@ -43,18 +43,13 @@ def ref_d1(a: Answers) -> Risk:
 
 
 def ref_d2_assignment(a: Answers) -> Risk:
-    if n(a["2.1"]) and n(a["2.2"]) or n_or_na(a["2.3"]):
+    if (n(a["2.1"]) and n(a["2.2"])) or n_or_na(a["2.3"]):
         part1 = L
-    elif a["2.3"] == "NI":
-        part1 = S
-    elif n_or_na(a["2.4"]):
+    elif a["2.3"] == "NI" or n_or_na(a["2.4"]):
         part1 = S
     else:
         part1 = S if y(a["2.5"]) or a["2.5"] == "NA" else H
-    if y(a["2.6"]):
-        part2 = L
-    else:
-        part2 = S if n_or_na(a["2.7"]) else H
+    part2 = L if y(a["2.6"]) else S if n_or_na(a["2.7"]) else H
     return max(part1, part2, key=[L, S, H].index)
 
 

@@ -191,6 +191,29 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rob_plot(args: argparse.Namespace) -> int:
+    """Validate a robvis-format risk-of-bias table and draw its traffic-light/summary plots."""
+    from livingreview.rob.plot_table import plot_table
+
+    result = plot_table(
+        Path(args.table),
+        args.tool,
+        Path(args.out),
+        kind=args.kind,
+        palette=args.palette,
+        weighted=args.weighted,
+    )
+    table = result.table
+    print(f"{args.table}: {len(table.rows)} studies, {table.tool.title} -> {args.out}")
+    for difference in result.overrides:
+        print(
+            f"  override: {difference.study} (line {difference.line}) Overall"
+            f" {table.label(difference.stated)!r}; the {table.tool.title} rule gives"
+            f" {table.label(difference.computed)!r}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__.splitlines()[0])
@@ -259,6 +282,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="GROUPS.csv", help="ID,group_id per record")
     p.add_argument("--maybe", metavar="MAYBE.csv", help="write the maybe pairs side by side")
     p.set_defaults(func=cmd_dedup)
+
+    from livingreview.rob.tools import tool_names
+
+    p = sub.add_parser("rob", help="risk of bias: robvis-format tables and plots")
+    rob = p.add_subparsers(dest="rob_command", required=True, metavar="ACTION")
+    p = rob.add_parser("plot", help="validate a robvis-format table and plot it (SVG/PNG)")
+    p.add_argument("table", metavar="TABLE.csv", help="Study, domain columns, Overall, Weight")
+    p.add_argument("--tool", required=True, choices=tool_names(), help="the table's tool")
+    p.add_argument(
+        "--out", required=True, metavar="PATH", help="FILE.svg or FILE.png, or a folder for all"
+    )
+    p.add_argument("--kind", choices=["traffic-light", "summary"], default="traffic-light")
+    p.add_argument("--palette", choices=["cochrane", "colourblind"], default="cochrane")
+    p.add_argument("--weighted", action="store_true", help="summary weighted by Weight")
+    p.set_defaults(func=cmd_rob_plot)
     return parser
 
 

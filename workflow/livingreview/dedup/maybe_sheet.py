@@ -10,15 +10,12 @@ written in any capitalisation; a blank decision means "not decided yet". Rows ar
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
+from livingreview import sheets
 from livingreview.dedup.model import PairVerdict
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
@@ -26,9 +23,7 @@ from livingreview.records import LIST_SEPARATOR, Record
 
 KIND = "dedup-maybe"
 SHEET = "Maybe pairs"
-META_SHEET = "_meta"
 DECISIONS = ("duplicate", "distinct")
-FORMULA_START = ("=", "+", "-", "@")
 
 # (field label, record attribute); each appears twice in the sheet: "<label>_a", "<label>_b".
 SIDE_FIELDS = (
@@ -68,8 +63,7 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 
 def checksum(keys: Iterable[tuple[str, str]]) -> str:
     """A short checksum over the pair keys of a sheet (order-independent)."""
-    text = "\n".join(f"{a}|{b}" for a, b in sorted(keys))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return sheets.checksum(keys)
 
 
 def _value(record: Record, attribute: str) -> str:
@@ -104,14 +98,7 @@ def sheet_rows(
 
 def csv_text(rows: Sequence[Mapping[str, str]]) -> str:
     """The CSV variant; text starting with ``= + - @`` gets a leading ``'`` (never a formula)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {k: ("'" + v if v.startswith(FORMULA_START) else v) for k, v in row.items()}
-        )
-    return buffer.getvalue()
+    return sheets.csv_text(COLUMNS, rows, None)
 
 
 def _instructions(review_id: str, version: str, count: int, demo: bool) -> list[str]:
@@ -138,10 +125,24 @@ def _instructions(review_id: str, version: str, count: int, demo: bool) -> list[
     return lines
 
 
-def _set_text(cell: object, value: str) -> None:
-    """Write a string cell that Excel and LibreOffice never evaluate as a formula."""
-    cell.value = value  # type: ignore[attr-defined]
-    cell.data_type = "s"  # type: ignore[attr-defined]
+def _layout() -> sheets.SheetLayout:
+    columns = []
+    for name in COLUMNS:
+        label = name.rsplit("_", 1)[0] if name.endswith(("_a", "_b")) else name
+        width = 60 if label in WIDE else WIDTHS.get(name, 16)
+        if name == "decision":
+            column = sheets.Column(
+                name,
+                width=width,
+                wrap=True,
+                editable=True,
+                choices=DECISIONS,
+                choices_hint="Choose duplicate or distinct (or leave blank).",
+            )
+        else:
+            column = sheets.Column(name, width=width, wrap=True, editable=name == "notes")
+        columns.append(column)
+    return sheets.SheetLayout(title=SHEET, columns=tuple(columns), freeze="D2")
 
 
 def workbook_bytes(
@@ -152,85 +153,15 @@ def workbook_bytes(
     demo: bool = False,
 ) -> bytes:
     """The .xlsx sheet: dropdown decisions, frozen header, wrapped text, hidden metadata."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    for col, name in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col)
-        _set_text(cell, name)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        label = name.rsplit("_", 1)[0] if name.endswith(("_a", "_b")) else name
-        width = 60 if label in WIDE else WIDTHS.get(name, 16)
-        ws.column_dimensions[get_column_letter(col)].width = width
-    template = ws.cell(row=2, column=1)
-    template.alignment = Alignment(wrap_text=True, vertical="top")
-    wrapped = copy(template._style)  # one style object shared by every data cell: fast
-    for r, row in enumerate(rows, start=2):
-        for col, name in enumerate(COLUMNS, start=1):
-            cell = ws.cell(row=r, column=col)
-            _set_text(cell, row.get(name, ""))
-            cell._style = copy(wrapped)
-    ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
-    choice = DataValidation(
-        type="list",
-        formula1='"' + ",".join(DECISIONS) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="decision",
-        error="Choose duplicate or distinct (or leave blank).",
-    )
-    ws.add_data_validation(choice)
-    choice.add(f"B2:B{max(len(rows) + 1, 2)}")
-
-    info = wb.create_sheet("Instructions")
-    info.column_dimensions["A"].width = 100
-    for r, line in enumerate(_instructions(review_id, version, len(rows), demo), start=1):
-        _set_text(info.cell(row=r, column=1), line)
-
-    meta = wb.create_sheet(META_SHEET)
     keys = [pair_key(row["record_a"], row["record_b"]) for row in rows]
-    header = [
+    meta = [
         ("review_id", review_id),
         ("kind", KIND),
         ("version", version),
         ("pairs", str(len(keys))),
-        ("checksum", checksum(keys)),
     ]
-    for r, (key, value) in enumerate(header, start=1):
-        _set_text(meta.cell(row=r, column=1), key)
-        _set_text(meta.cell(row=r, column=2), value)
-    for r, (a, b) in enumerate(sorted(keys), start=len(header) + 1):
-        _set_text(meta.cell(row=r, column=1), a)
-        _set_text(meta.cell(row=r, column=2), b)
-    meta.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
-
-
-_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """The same workbook with fixed timestamps, so equal inputs give byte-identical files."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, body)
-    return out.getvalue()
+    lines = _instructions(review_id, version, len(rows), demo)
+    return sheets.workbook_bytes(_layout(), rows, meta=meta, ids=keys, instructions=lines)
 
 
 def write_sheets(
@@ -255,54 +186,6 @@ def write_sheets(
 # -- reading returned sheets -------------------------------------------------------------------
 
 
-def _clean(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _read_xlsx(path: Path) -> tuple[list[list[str]], dict[str, str] | None, set | None]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
-    try:
-        names = wb.sheetnames
-        name = (
-            SHEET
-            if SHEET in names
-            else next((n for n in names if n not in (META_SHEET, "Instructions")), names[0])
-        )
-        table = [[_clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
-        meta: dict[str, str] | None = None
-        keys: set[tuple[str, str]] | None = None
-        if META_SHEET in names:
-            cells = [
-                [_clean(v) for v in row[:2]] for row in wb[META_SHEET].iter_rows(values_only=True)
-            ]
-            meta = {row[0]: row[1] for row in cells[:5] if len(row) == 2}
-            keys = {pair_key(row[0], row[1]) for row in cells[5:] if len(row) == 2 and row[0]}
-    finally:
-        wb.close()
-    return table, meta, keys
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_bytes().decode("cp1252", errors="replace")
-    sample = text[:4096]
-    delimiter = (
-        ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
-    )
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
 def _check_meta(path: Path, meta: dict[str, str], keys: set, review_id: str) -> None:
     if meta.get("kind") != KIND:
         raise InputFileError(
@@ -325,11 +208,9 @@ def read_decision_file(
     path: Path, *, review_id: str, known_records: Mapping[str, object] | set[str]
 ) -> list[Decision]:
     """The decisions in one returned sheet (blank decisions are skipped)."""
-    meta = keys = None
-    if path.suffix.lower() == ".xlsx":
-        table, meta, keys = _read_xlsx(path)
-    else:
-        table = _read_csv(path)
+    returned = sheets.read_sheet(path, SHEET)
+    table, meta = returned.table, returned.meta
+    keys = None if returned.ids is None else {pair_key(*key) for key in returned.ids}
     if meta is not None and keys is not None:
         _check_meta(path, meta, keys, review_id)
     if not table:
@@ -390,13 +271,7 @@ def read_decision_file(
 
 def folder_files(folder: Path) -> list[Path]:
     """Every file a person put in ``folder``, sorted; hidden, lock and Markdown files skipped."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() != ".md"
-    )
+    return sheets.folder_files(folder)
 
 
 def decision_files(folder: Path) -> list[Path]:
@@ -405,15 +280,7 @@ def decision_files(folder: Path) -> list[Path]:
     Any other file there (a sheet saved as .ods or .xls, say) is an error rather than being
     ignored, so that no decision is silently lost.
     """
-    files = folder_files(folder)
-    for path in files:
-        if path.suffix.lower() not in (".xlsx", ".csv"):
-            raise InputFileError(
-                path,
-                f"not a returned maybe-pair sheet ({path.suffix or 'no extension'}); "
-                "expected .xlsx or .csv: save it in one of these formats",
-            )
-    return files
+    return sheets.returned_files(folder, "maybe-pair sheet")
 
 
 def read_returned(

@@ -88,7 +88,8 @@ def _split_columns(
         )
         return domains, has_overall, has_weight
     n = len(tool.domains)
-    if len(body) not in (n, n + 1):
+    named_overall = bool(body) and body[-1].strip().lower() == "overall"
+    if len(body) not in (n, n + 1) or (named_overall and len(body) != n + 1):
         expected = f"Study, {n} domain columns ({', '.join(d.code for d in tool.domains)})"
         raise InputFileError(
             path,

@@ -64,7 +64,7 @@ class Tool:
 
     def allowed_text(self) -> str:
         """The accepted judgements as shown in error messages."""
-        return ", ".join([*self.labels.values(), NI_LABEL, NA_LABEL])
+        return ", ".join([*reversed(self.labels.values()), NI_LABEL, NA_LABEL])
 
 
 def _domains(pairs: Iterable[tuple[str, str]]) -> tuple[Domain, ...]:

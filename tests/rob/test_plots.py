@@ -1,0 +1,158 @@
+"""robvis-style plots: structure (SVG ids, legend, text kept as text), pixels, determinism."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from matplotlib.image import imread
+
+from livingreview.rob.levels import Risk
+from livingreview.rob.plots import (
+    PALETTES,
+    SUMMARY_OVERALL,
+    png_bytes,
+    render,
+    summary,
+    summary_proportions,
+    svg_bytes,
+    traffic_light,
+)
+from livingreview.rob.tables import RobTable, read_table
+from livingreview.rob.tools import get_tool
+from tests.rob.conftest import ROBVIS_EXAMPLES
+from tests.rob.test_tables import with_weights
+
+SVG = "{http://www.w3.org/2000/svg}"
+DPI = 150
+
+
+def example(rob_dir: Path, name: str) -> RobTable:
+    return read_table(rob_dir / name, get_tool(ROBVIS_EXAMPLES[name]))
+
+
+def svg_root(svg: bytes) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def ids_with(root: ET.Element, prefix: str) -> list[str]:
+    return [g.get("id", "") for g in root.iter(f"{SVG}g") if g.get("id", "").startswith(prefix)]
+
+
+def texts(element: ET.Element) -> list[str]:
+    return ["".join(t.itertext()).strip() for t in element.iter(f"{SVG}text")]
+
+
+def legend_labels(root: ET.Element) -> list[str]:
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "rob-legend")
+    return [t for t in texts(legend) if t]
+
+
+def cell_risks(table: RobTable) -> list[list[Risk]]:
+    return [[*row.judgements, row.overall] for row in table.rows]
+
+
+@pytest.mark.parametrize("name", sorted(ROBVIS_EXAMPLES))
+def test_traffic_light_has_one_symbol_per_study_and_domain(rob_dir: Path, name: str) -> None:
+    table = example(rob_dir, name)
+    root = svg_root(svg_bytes(traffic_light(table)))
+    cells = ids_with(root, "rob-cell-")
+    expected = [
+        f"rob-cell-{r}-{c}-{risk}"
+        for r, risks in enumerate(cell_risks(table))
+        for c, risk in enumerate(risks)
+    ]
+    assert cells == expected
+    assert len(cells) == len(table.rows) * (len(table.domains) + 1)
+    used = {risk for risks in cell_risks(table) for risk in risks}
+    labels = legend_labels(root)
+    assert labels[0] == "Judgement"
+    for risk in used:
+        assert table.label(risk) in labels
+    all_text = texts(root)
+    for row in table.rows:  # study names stay searchable text
+        assert row.study in all_text
+    assert "Risk of bias domains" in all_text and "Overall" in all_text
+    caption = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "rob-caption")
+    assert all(d.name in " ".join(texts(caption)) for d in table.domains if len(d.name) < 60)
+
+
+def centre_pixels(table: RobTable, palette: str) -> tuple[list[tuple[int, int]], Any]:
+    """Pixel positions (row, col) inside each traffic-light circle, beside its symbol."""
+    fig = traffic_light(table, palette)
+    image = imread(io.BytesIO(png_bytes(fig, DPI)))
+    fig.set_dpi(DPI)
+    ax = fig.axes[0]
+    height = image.shape[0]
+    points = []
+    for r, risks in enumerate(cell_risks(table)):
+        for c, _ in enumerate(risks):
+            x, y = ax.transData.transform((c + 0.5 + 0.24, r + 0.5))
+            points.append((height - round(y), round(x)))
+    return points, image
+
+
+@pytest.mark.parametrize("palette", ["cochrane", "colourblind"])
+def test_traffic_light_png_pixels_have_the_judgement_colours(rob_dir: Path, palette: str) -> None:
+    table = example(rob_dir, "robvis_data_robins_e.csv")
+    points, image = centre_pixels(table, palette)
+    assert image.shape[0] == int(traffic_light(table).get_figheight() * DPI)
+    risks = [risk for row in cell_risks(table) for risk in row]
+    for (y, x), risk in zip(points, risks, strict=True):
+        colour = PALETTES[palette][risk]
+        expected = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        assert image[y, x, :3] == pytest.approx(expected, abs=0.02), (y, x, risk)
+
+
+def test_summary_bars_legend_and_bold_overall(rob_dir: Path) -> None:
+    table = example(rob_dir, "robvis_data_rob2.csv")
+    root = svg_root(svg_bytes(summary(table)))
+    bars = ids_with(root, "rob-bar-")
+    shares = summary_proportions(table)
+    assert [name for name, _ in shares][-1] == SUMMARY_OVERALL
+    assert sorted(bars) == sorted(
+        f"rob-bar-{r}-{risk}" for r, (_, parts) in enumerate(shares) for risk in parts
+    )
+    assert legend_labels(root) == ["+", "Low", "−", "Some concerns", "×", "High", "?",
+                                   "No information"]  # fmt: skip
+    overall = next(t for t in root.iter(f"{SVG}text") if "".join(t.itertext()) == SUMMARY_OVERALL)
+    assert "font-weight: 700" in overall.get("style", "")
+    for _, parts in shares:
+        assert sum(parts.values()) == pytest.approx(100)
+    d1 = dict(shares[0][1])
+    assert d1[Risk.NO_INFORMATION] == pytest.approx(100 / 9)  # Study 3's D1 is NI
+
+
+def test_weighted_summary_uses_the_weight_column(rob_dir: Path, tmp_path: Path) -> None:
+    table = read_table(with_weights(rob_dir, tmp_path), get_tool("robins-i"))
+    weighted = summary_proportions(table, weighted=True)
+    plain = summary_proportions(table)
+    total = sum(row.weight for row in table.rows)
+    for index, (_, parts) in enumerate(weighted[:-1]):
+        for risk, share in parts.items():
+            weight = sum(r.weight for r in table.rows if r.judgements[index] == risk)
+            assert share == pytest.approx(100 * weight / total)
+    assert weighted != plain
+    root = svg_root(svg_bytes(summary(table, weighted=True)))
+    assert "Weighted share of studies" in texts(root)
+    with pytest.raises(ValueError, match="Weight"):
+        summary_proportions(example(rob_dir, "robvis_data_robins_i.csv"), weighted=True)
+
+
+def test_not_applicable_cells_are_left_out_of_the_summary(rob_dir: Path) -> None:
+    table = example(rob_dir, "robvis_data_rob2_cluster.csv")
+    d1b = summary_proportions(table)[1][1]
+    assert Risk.NOT_APPLICABLE not in d1b
+    assert sum(d1b.values()) == pytest.approx(100)
+
+
+def test_renders_are_byte_identical(rob_dir: Path) -> None:
+    table = example(rob_dir, "robvis_data_quadas.csv")
+    for make in (lambda: traffic_light(table), lambda: summary(table, palette="colourblind")):
+        first, second = render(make()), render(make())
+        assert first.svg == second.svg and first.png == second.png
+        assert b"<dc:date>" not in first.svg
+    assert svg_bytes(traffic_light(table)) != svg_bytes(traffic_light(table, "colourblind"))

@@ -1,0 +1,166 @@
+"""robvis-format tables: every example in ../shared reads, validates and writes back."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from livingreview.errors import InputFileError
+from livingreview.rob import rob2
+from livingreview.rob.levels import Risk
+from livingreview.rob.tables import (
+    overall_differences,
+    parse_table,
+    read_table,
+    table_from_assessments,
+    to_csv,
+    with_overall,
+    write_table,
+)
+from livingreview.rob.tools import get_tool
+from tests.rob.conftest import ROBVIS_EXAMPLES
+
+#: the two example rows whose Overall is milder than a High domain (robvis notes, §3)
+EXAMPLE_OVERRIDES = {"robvis_data_quadas.csv": ["Study 11"], "robvis_data_quips.csv": ["Study 11"]}
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize("name", sorted(ROBVIS_EXAMPLES))
+def test_every_robvis_example_reads(rob_dir: Path, name: str) -> None:
+    path = rob_dir / name
+    header, *rows = csv_rows(path)
+    table = read_table(path, get_tool(ROBVIS_EXAMPLES[name]))
+    assert [r.study for r in table.rows] == [r[0] for r in rows]
+    assert len(table.domains) == len(header) - 2 and table.has_overall
+    assert all(len(r.judgements) == len(table.domains) for r in table.rows)
+    assert not table.has_weight
+
+
+@pytest.mark.parametrize("name", sorted(ROBVIS_EXAMPLES))
+def test_overall_reproduced_except_the_examples_own_overrides(rob_dir: Path, name: str) -> None:
+    table = read_table(rob_dir / name, get_tool(ROBVIS_EXAMPLES[name]))
+    differences = overall_differences(table)
+    assert [d.study for d in differences] == EXAMPLE_OVERRIDES.get(name, [])
+    for difference in differences:  # the example states a milder overall than a High domain
+        assert (difference.stated, difference.computed) == (Risk.CONCERNS, Risk.HIGH)
+
+
+@pytest.mark.parametrize("name", sorted(ROBVIS_EXAMPLES))
+def test_written_back_byte_for_byte(rob_dir: Path, name: str, tmp_path: Path) -> None:
+    path = rob_dir / name
+    table = read_table(path, get_tool(ROBVIS_EXAMPLES[name]))
+    original = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    assert to_csv(table) == original.rstrip("\n") + "\n"
+    write_table(tmp_path / "out.csv", table)
+    again = read_table(tmp_path / "out.csv", table.tool)
+    assert again.rows == tuple(r for r in table.rows) and again.domains == table.domains
+
+
+def test_tool_domains_match_the_shared_domain_list(rob_dir: Path) -> None:
+    with (rob_dir / "tool_domains.csv").open(encoding="utf-8", newline="") as handle:
+        listed = list(csv.DictReader(handle))
+    for tool_id in ("rob2", "robins-i", "robins-e", "quadas-2", "quips"):
+        tool = get_tool(tool_id)
+        rows = [r for r in listed if r["robvis_tool_arg"] == tool.robvis_name]
+        assert [(d.code, d.name) for d in tool.domains] == [
+            (r["domain_code"], r["domain_name"]) for r in rows
+        ]
+        for level in re.split(r"[|/]", rows[0]["judgement_levels"]):
+            assert re.sub(r"\(.*?\)", "", level).strip().lower() in tool.accepted(), level
+    cluster = next(r for r in listed if r["robvis_tool_arg"] == "ROB2-Cluster")
+    assert get_tool("rob2-cluster").domains[1].name == cluster["domain_name"]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda t: t.replace("Study 2,Some concerns", "Study 2,Maybe"),
+         ["line 3 (study 'Study 2')", "field 'D1'", "'Maybe'", "Low, Some concerns, High"]),
+        (lambda t: t.replace("Study 2,Some concerns", "Study 2,"), ["line 3", "blank judgement"]),
+        (lambda t: t.replace("Study 3,", "Study 2,"), ["line 4", "also on line 3"]),
+        (lambda t: t.split("\n", 1)[1], ["first row holds judgements"]),
+        (lambda t: t.replace(",Overall", ",Overall,Extra"), ["5 domain columns", "8 columns"]),
+        (lambda t: t.replace("Study 4,Low,Low,High,Low,Some concerns,High",
+                             "Study 4,Low,Low,High,Low,Some concerns"), ["line 5", "6 cells"]),
+        (lambda t: t.replace("Study 1,", ",", 1), ["line 2", "study label is blank"]),
+        (lambda t: t.split("\n", 1)[0] + "\n", ["no studies"]),
+        (lambda t: "", ["empty"]),
+    ],
+)  # fmt: skip
+def test_bad_tables_name_line_study_and_column(rob_dir: Path, tmp_path: Path, edit, words) -> None:
+    text = (rob_dir / "robvis_data_rob2.csv").read_text(encoding="utf-8")
+    path = write(tmp_path, edit(text))
+    with pytest.raises(InputFileError) as error:
+        read_table(path, get_tool("rob2"))
+    message = str(error.value)
+    assert message.startswith(str(path))
+    for word in words:
+        assert word in message
+
+
+def inverse_variance_weights(rob_dir: Path) -> dict[str, float]:
+    """Weights 1/vi of the robvis bias-direction example (as rob_append_weights takes them)."""
+    with (rob_dir / "robvis_bias_direction.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["study"]: 1 / float(r["vi"]) for r in csv.DictReader(handle)}
+
+
+def with_weights(rob_dir: Path, tmp_path: Path) -> Path:
+    weights = inverse_variance_weights(rob_dir)
+    header, *rows = csv_rows(rob_dir / "robvis_data_robins_i.csv")
+    lines = [",".join([*header, "Weight"])]
+    lines += [",".join([*row, repr(weights[row[0]])]) for row in rows]
+    return write(tmp_path, "\n".join(lines) + "\n")
+
+
+def test_weight_column(rob_dir: Path, tmp_path: Path) -> None:
+    path = with_weights(rob_dir, tmp_path)
+    table = read_table(path, get_tool("robins-i"))
+    assert table.has_weight and table.has_overall
+    weights = inverse_variance_weights(rob_dir)
+    assert [r.weight for r in table.rows] == [weights[r.study] for r in table.rows]
+    assert "Weight" in to_csv(table).splitlines()[0]
+    bad = write(tmp_path, path.read_text().replace(repr(weights["Study 3"]), "heavy"))
+    with pytest.raises(InputFileError, match=r"line 4 .*'Weight'.*'heavy' is not a non-negative"):
+        read_table(bad, get_tool("robins-i"))
+
+
+def test_table_without_overall_gets_it_from_the_rule(rob_dir: Path, tmp_path: Path) -> None:
+    rows = csv_rows(rob_dir / "robvis_data_robins_e.csv")
+    path = write(tmp_path, "\n".join(",".join(r[:-1]) for r in rows) + "\n")
+    table = read_table(path, get_tool("robins-e"))
+    assert not table.has_overall
+    full = with_overall(table)
+    assert [r.overall for r in full.rows] == [
+        r.overall for r in read_table(rob_dir / "robvis_data_robins_e.csv", table.tool).rows
+    ]
+
+
+def test_our_assessments_export_as_a_robvis_table(tmp_path: Path) -> None:
+    rows = [
+        {"study": "Ahn 2020", **{f"d{i}": "Low" for i in range(1, 6)}},
+        {"study": "Bo 2021", **{f"d{i}": "Some concerns" for i in range(1, 6)},
+         "overall": "High", "overall_reason": "five SC domains"},
+    ]  # fmt: skip
+    assessments = [rob2.assess(row) for row in rows]
+    table = table_from_assessments(get_tool("rob2"), assessments)
+    text = to_csv(table)
+    assert text.splitlines() == [
+        "Study,D1,D2,D3,D4,D5,Overall",
+        "Ahn 2020,Low,Low,Low,Low,Low,Low",
+        "Bo 2021,Some concerns,Some concerns,Some concerns,Some concerns,Some concerns,High",
+    ]
+    back = parse_table(get_tool("rob2"), text, tmp_path / "x.csv")
+    assert [d.study for d in overall_differences(back)] == ["Bo 2021"]

@@ -1,0 +1,355 @@
+"""robvis-style risk-of-bias figures: the traffic-light plot and the summary bar plot.
+
+Colours follow robvis (McGuinness & Higgins 2021): the Cochrane palette and a colour-blind one;
+every judgement also has a symbol (+ low, − concerns, × high, ! critical, ? no information), so
+the plots read in greyscale too. Figures are written as SVG (text kept as text, so study names
+stay searchable) and PNG, byte-identical for the same table.
+
+Every drawn cell and bar segment carries an SVG id (``rob-cell-<row>-<col>-<class>``,
+``rob-bar-<row>-<class>``) and the legend ``rob-legend``, so the structure can be checked.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerBase
+from matplotlib.patches import Circle, Rectangle
+from matplotlib.text import Text
+
+from livingreview.fileio import atomic_write_bytes
+from livingreview.rob.levels import Risk
+from livingreview.rob.tables import RobTable
+
+PALETTES: dict[str, dict[Risk, str]] = {
+    "cochrane": {
+        Risk.LOW: "#02C100",
+        Risk.CONCERNS: "#E2DF07",
+        Risk.HIGH: "#BF0000",
+        Risk.CRITICAL: "#820000",
+        Risk.NO_INFORMATION: "#4EA1F7",
+        Risk.NOT_APPLICABLE: "#cccccc",
+    },
+    "colourblind": {
+        Risk.LOW: "#fed98e",
+        Risk.CONCERNS: "#fe9929",
+        Risk.HIGH: "#d95f0e",
+        Risk.CRITICAL: "#993404",
+        Risk.NO_INFORMATION: "#ffffff",
+        Risk.NOT_APPLICABLE: "#cccccc",
+    },
+}
+PALETTES["colorblind"] = PALETTES["colourblind"]
+SYMBOLS = {
+    Risk.LOW: "+",
+    Risk.CONCERNS: "−",
+    Risk.HIGH: "×",
+    Risk.CRITICAL: "!",
+    Risk.NO_INFORMATION: "?",
+    Risk.NOT_APPLICABLE: "",
+}
+#: legend and stacking order
+ORDER = (
+    Risk.LOW,
+    Risk.CONCERNS,
+    Risk.HIGH,
+    Risk.CRITICAL,
+    Risk.NO_INFORMATION,
+    Risk.NOT_APPLICABLE,
+)
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "livingreview-rob",
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "path.simplify": False,
+}
+OVERALL_BACKGROUND = "#d3d3d3"
+STRIP = "#a9a9a9"
+EDGE = "#4d4d4d"
+CELL = 0.46  # inches per traffic-light cell
+SUMMARY_OVERALL = "Overall risk of bias"
+
+
+def symbol_colour(fill: str) -> str:
+    """Black on light fills, white on dark ones."""
+    red, green, blue = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "white"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A rendered figure in both formats."""
+
+    svg: bytes
+    png: bytes
+
+    def write(self, stem: Path) -> list[Path]:
+        """Write ``stem.svg`` and ``stem.png``; the paths written."""
+        paths = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
+        atomic_write_bytes(paths[0], self.svg)
+        atomic_write_bytes(paths[1], self.png)
+        return paths
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """SVG of a figure: text as text, fixed ids, no date."""
+    with matplotlib.rc_context(RC):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
+    """PNG of a figure without the software version in its metadata."""
+    with matplotlib.rc_context(RC):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def render(fig: Figure, dpi: int = 150) -> Figures:
+    """SVG and PNG bytes of a figure, without dates or software versions in them."""
+    return Figures(svg_bytes(fig), png_bytes(fig, dpi))
+
+
+class _SymbolHandler(HandlerBase):
+    """Legend key: a coloured circle with the judgement's symbol, as in the plot."""
+
+    def __init__(self, palette: Mapping[Risk, str]) -> None:
+        super().__init__()
+        self.palette = palette
+
+    def create_artists(  # type: ignore[override]
+        self,
+        legend: Any,
+        orig_handle: Any,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+        trans: Any,
+    ) -> list[Any]:
+        risk: Risk = orig_handle.risk
+        fill = self.palette[risk]
+        centre = (width / 2 - xdescent, height / 2 - ydescent)
+        radius = min(width, height) * 0.75
+        circle = Circle(centre, radius, facecolor=fill, edgecolor=EDGE, lw=0.6, transform=trans)
+        text = Text(
+            *centre,
+            SYMBOLS[risk],
+            ha="center",
+            va="center_baseline",
+            fontsize=fontsize,
+            fontweight="bold",
+            color=symbol_colour(fill),
+            transform=trans,
+        )
+        return [circle, text]
+
+
+@dataclass(frozen=True)
+class _Key:
+    risk: Risk
+
+
+def _legend_keys(table: RobTable, used: set[Risk]) -> list[tuple[_Key, str]]:
+    return [(_Key(risk), table.label(risk)) for risk in ORDER if risk in used]
+
+
+def _caption(table: RobTable, width_in: float) -> list[str]:
+    chars = max(int(width_in / 0.058), 40)
+    lines = ["Domains:"]
+    for domain in table.domains:
+        lines += textwrap.wrap(f"{domain.code}: {domain.name}.", chars, subsequent_indent="    ")
+    return lines
+
+
+def traffic_light(table: RobTable, palette: str = "cochrane") -> Figure:
+    """Studies × domains (and Overall, shaded), one coloured symbol per judgement."""
+    colours = PALETTES[palette]
+    columns = [d.code for d in table.domains] + (["Overall"] if table.has_overall else [])
+    n_rows, n_cols = len(table.rows), len(columns)
+    label_w = max(len(r.study) for r in table.rows) * 0.075 + 0.25
+    left = label_w + 0.35
+    grid_w, grid_h = n_cols * CELL, n_rows * CELL
+    legend_w = 0.75 + max(len(table.label(r)) for r in ORDER) * 0.085
+    width = max(left + grid_w + legend_w + 0.3, 6.0)
+    caption = _caption(table, width - 0.4)
+    top, caption_h = 0.75, 0.2 + len(caption) * 0.17
+    height = top + grid_h + 0.2 + caption_h
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes(
+            (left / width, (caption_h + 0.2) / height, grid_w / width, grid_h / height)
+        )
+        ax.set_xlim(0, n_cols)
+        ax.set_ylim(n_rows, 0)
+        ax.set_aspect("equal")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.tick_params(length=0)
+        ax.xaxis.tick_top()
+        ax.set_xticks([c + 0.5 for c in range(n_cols)], columns, fontweight="bold")
+        ax.set_yticks([r + 0.5 for r in range(n_rows)], [r.study for r in table.rows])
+        ax.xaxis.set_label_position("top")
+        ax.set_xlabel("Risk of bias domains", fontweight="bold", labelpad=8)
+        ax.set_ylabel("Study", fontweight="bold")
+        if table.has_overall:
+            ax.add_patch(Rectangle((n_cols - 1, 0), 1, n_rows, facecolor=OVERALL_BACKGROUND, lw=0))
+        for c in range(n_cols + 1):
+            ax.axvline(c, color="white" if c else STRIP, lw=1.2)
+        for r in range(n_rows + 1):
+            ax.axhline(r, color=STRIP, lw=0.4)
+        used: set[Risk] = set()
+        for r, row in enumerate(table.rows):
+            risks = list(row.judgements) + ([row.overall] if table.has_overall else [])
+            for c, risk in enumerate(risks):
+                if risk is None:
+                    continue
+                used.add(risk)
+                fill = colours[risk]
+                circle = Circle((c + 0.5, r + 0.5), 0.36, facecolor=fill, edgecolor=EDGE, lw=0.6)
+                circle.set_gid(f"rob-cell-{r}-{c}-{risk}")
+                ax.add_patch(circle)
+                ax.text(
+                    c + 0.5,
+                    r + 0.5,
+                    SYMBOLS[risk],
+                    ha="center",
+                    va="center_baseline",
+                    fontsize=13,
+                    fontweight="bold",
+                    color=symbol_colour(fill),
+                )
+        keys = _legend_keys(table, used)
+        legend = fig.legend(
+            [k for k, _ in keys],
+            [label for _, label in keys],
+            handler_map={_Key: _SymbolHandler(colours)},
+            title="Judgement",
+            title_fontproperties={"weight": "bold"},
+            loc="upper left",
+            bbox_to_anchor=((left + grid_w + 0.25) / width, 1 - top / height),
+            frameon=False,
+            handlelength=1.2,
+            handleheight=1.2,
+            labelspacing=0.9,
+        )
+        legend.set_gid("rob-legend")
+        fig.text(
+            0.2 / width,
+            (caption_h - 0.05) / height,
+            "\n".join(caption),
+            va="top",
+            ha="left",
+            fontsize=8,
+            linespacing=1.45,
+            gid="rob-caption",
+        )
+    return fig
+
+
+def summary_proportions(
+    table: RobTable, weighted: bool = False
+) -> list[tuple[str, dict[Risk, float]]]:
+    """Per domain (then Overall): the share of each judgement, in percent.
+
+    "Not applicable" cells are left out; ``weighted`` counts each study by its Weight.
+    """
+    if weighted and not table.has_weight:
+        raise ValueError("weighted summary needs a Weight for every study")
+    names = [d.name for d in table.domains] + ([SUMMARY_OVERALL] if table.has_overall else [])
+    out = []
+    for index, name in enumerate(names):
+        totals: dict[Risk, float] = {}
+        for row in table.rows:
+            risk = row.judgements[index] if index < len(table.domains) else row.overall
+            if risk is None or risk is Risk.NOT_APPLICABLE:
+                continue
+            share = float(row.weight or 0.0) if weighted else 1.0
+            totals[risk] = totals.get(risk, 0.0) + share
+        whole = sum(totals.values())
+        out.append((name, {r: 100 * v / whole for r, v in totals.items()} if whole else {}))
+    return out
+
+
+def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") -> Figure:
+    """Horizontal 100% stacked bars: the share of each judgement per domain and overall."""
+    colours = PALETTES[palette]
+    shares = summary_proportions(table, weighted)
+    label_w = min(max(len(name) for name, _ in shares), 60) * 0.068 + 0.3
+    bars_w = 4.6
+    width = label_w + bars_w + 0.4
+    height = 1.25 + 0.36 * len(shares)
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((label_w / width, 1.0 / height, bars_w / width, (height - 1.2) / height))
+        used: set[Risk] = set()
+        for r, (_, parts) in enumerate(shares):
+            start = 0.0
+            for risk in ORDER:
+                if risk not in parts:
+                    continue
+                used.add(risk)
+                bar = ax.barh(
+                    r,
+                    parts[risk],
+                    left=start,
+                    height=0.7,
+                    color=colours[risk],
+                    edgecolor=EDGE,
+                    linewidth=0.5,
+                )
+                bar.patches[0].set_gid(f"rob-bar-{r}-{risk}")
+                start += parts[risk]
+        ax.set_xlim(0, 100)
+        ax.set_ylim(len(shares) - 0.5, -0.5)
+        ax.set_yticks(
+            range(len(shares)),
+            [textwrap.shorten(name, 62, placeholder="…") for name, _ in shares],
+        )
+        if table.has_overall:
+            ax.get_yticklabels()[-1].set_fontweight("bold")
+        ax.set_xticks(range(0, 101, 25), [f"{x}%" for x in range(0, 101, 25)])
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(("Weighted share" if weighted else "Share") + " of studies")
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        keys = _legend_keys(table, used)
+        legend = fig.legend(
+            [k for k, _ in keys],
+            [label for _, label in keys],
+            handler_map={_Key: _SymbolHandler(colours)},
+            loc="lower center",
+            ncols=len(keys),
+            frameon=False,
+            bbox_to_anchor=(0.5, 0.0),
+            handlelength=1.0,
+            handleheight=1.0,
+            columnspacing=1.4,
+        )
+        legend.set_gid("rob-legend")
+    return fig
+
+
+def render_table(
+    table: RobTable,
+    kinds: Sequence[str] = ("traffic_light", "summary"),
+    palette: str = "cochrane",
+    weighted: bool = False,
+) -> dict[str, Figures]:
+    """The requested figures of a table, rendered."""
+    makers = {
+        "traffic_light": lambda: traffic_light(table, palette),
+        "summary": lambda: summary(table, weighted, palette),
+    }
+    return {kind: render(makers[kind]()) for kind in kinds}
