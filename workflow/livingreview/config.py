@@ -57,6 +57,11 @@ def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            raise ConfigError(
+                f"{path}, line {line}: byte {exc.start} is not UTF-8; save the config as UTF-8"
+            ) from None
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
@@ -130,10 +135,40 @@ def _fill_defaults(instance: Any, schema: Mapping[str, Any], root: Mapping[str, 
             _fill_defaults(item, schema["items"], root)
 
 
+#: More values than any real protocol holds; YAML aliases can make a few lines expand to billions.
+MAX_CONFIG_VALUES = 200_000
+
+
+def _check_size(config: Any, origin: str) -> None:
+    """Refuse a config whose aliases expand beyond :data:`MAX_CONFIG_VALUES` (a "YAML bomb").
+
+    Sizes are memoised per object, so the check costs one visit per distinct node however often
+    an alias repeats it.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key not in sizes:
+            children = node.values() if isinstance(node, dict) else node
+            sizes[key] = 1
+            if isinstance(node, dict | list):
+                sizes[key] = 1 + sum(size(child) for child in children)
+        return sizes[key]
+
+    total = size(config)
+    if total > MAX_CONFIG_VALUES:
+        raise ConfigError(
+            f"{origin}: the config expands to {total:,} values (more than {MAX_CONFIG_VALUES:,}); "
+            "are YAML aliases (*name) repeating a large block?"
+        )
+
+
 def validate_config(config: dict[str, Any], origin: str = "config") -> dict[str, Any]:
     """Validate against the schema, fill defaults, then check cross-key rules."""
     import jsonschema
 
+    _check_size(config, origin)
     schema = load_schema()
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), e.path))

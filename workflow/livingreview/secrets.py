@@ -15,8 +15,14 @@ def read_secrets_file(path: Path) -> dict[str, str]:
     """Parse a ``KEY=value`` file (``#`` comments, optional quotes); missing file = empty."""
     if not path.exists():
         return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: byte {exc.start} is not UTF-8; save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the secrets file ({exc.strerror})") from None
     values: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue

@@ -34,6 +34,13 @@ def detect_format(path: Path, text: str) -> str:
         raise InputFileError(path, "the file is empty")
     if head[0] in "[{":
         return "pop_json"
+    if head.startswith("<"):  # never parsed: no XML format is imported, so no entity is resolved
+        raise InputFileError(
+            path,
+            "XML/HTML is not a supported export format (PubMed XML comes through the pubmed "
+            "search client; export MEDLINE/.nbib, RIS, BibTeX or CSV instead)",
+            position="line 1",
+        )
     if _WOS_HEADER.match(head) or (_WOS_RECORD.search(text) and _WOS_END.search(text)):
         return "wos"
     if _MEDLINE.search(text):

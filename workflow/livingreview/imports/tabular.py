@@ -160,6 +160,13 @@ def _read_rows(path: Path | str, reader: Any) -> list[Parsed]:
             builder = _BUILDERS[flavour]
             continue
         row_number = len(parsed) + 2
+        if [c.strip() for c in row] == header:
+            raise InputFileError(
+                path,
+                "this row repeats the header: were several exports joined into one file? "
+                "List each export file under imports.<name>.files instead",
+                position=f"row {row_number} (line {start})",
+            )
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             raise InputFileError(
                 path,

@@ -38,9 +38,10 @@ class Parsed:
 def decode(path: Path | str, data: bytes) -> tuple[str, str]:
     """Decode export bytes; returns ``(text, encoding)`` with ``\\n`` line endings and no BOM.
 
-    Tries UTF-16 (only with its BOM), then UTF-8 (``utf-8-sig`` is reported when a BOM was
-    present), then Windows-1252, then Latin-1. Empty and binary files, and a UTF-8 BOM followed
-    by bytes that are not UTF-8 (a mixed-encoding file), raise :class:`InputFileError`.
+    Tries UTF-32/UTF-16 (by BOM, or UTF-16 by its NUL pattern), then UTF-8 (``utf-8-sig`` is
+    reported when a BOM was present), then Windows-1252, then Latin-1. Empty and binary files,
+    and a UTF-8 BOM followed by bytes that are not UTF-8 (a mixed-encoding file), raise
+    :class:`InputFileError`.
     """
     if not data.strip():
         raise InputFileError(path, "the file is empty")
@@ -48,12 +49,12 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
         if data.startswith(magic):
             raise InputFileError(path, f"{kind}, not a text export", position="line 1")
     text: str | None = None
-    encoding = ""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    encoding = _wide_encoding(data)
+    if encoding:
         try:
-            text, encoding = data.decode("utf-16"), "utf-16"
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            text = None
+            text, encoding = None, ""
     if text is None:
         nul = data.find(b"\x00")
         if nul >= 0:
@@ -95,6 +96,28 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
     if not text.strip():
         raise InputFileError(path, "the file is empty")
     return text, encoding
+
+
+def _wide_encoding(data: bytes) -> str:
+    """``utf-32``/``utf-16`` by byte-order mark, ``utf-16-le``/``-be`` by NUL pattern, else ''.
+
+    Without a BOM, UTF-16 text in Latin script has a NUL in every other byte; a file is taken as
+    UTF-16 only when nearly all of one half of its first 4,000 bytes are NUL and none of the other.
+    """
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:4000]
+    if len(head) < 8 or len(head) % 2:
+        return ""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd >= 0.9 * half and even == 0:
+        return "utf-16-le"
+    if even >= 0.9 * half and odd == 0:
+        return "utf-16-be"
+    return ""
 
 
 def line_at(text: str, offset: int) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 
 from livingreview.errors import SearchError
 from livingreview.records import Record
@@ -28,12 +29,22 @@ class MalformedXMLError(SearchError):
     """A response body that is not well-formed XML (often a truncated transfer)."""
 
 
+class UnsafeXMLError(SearchError):
+    """A body declaring entities (expansion bombs, external files): refused, never retried."""
+
+
 def parse_xml(body: bytes) -> Element:
-    """Parse a response body safely; raise :class:`MalformedXMLError` with the parser's reason."""
+    """Parse a response body safely: :class:`MalformedXMLError` or :class:`UnsafeXMLError`."""
     try:
         return ElementTree.fromstring(body)
     except ParseError as exc:
         raise MalformedXMLError(f"response is not well-formed XML ({exc})") from None
+    except DefusedXmlException as exc:
+        raise UnsafeXMLError(
+            f"E-utilities response declares XML entities ({type(exc).__name__}: {exc}); entities "
+            "are never expanded or fetched, and NCBI responses have none: is the base URL a real "
+            "E-utilities server?"
+        ) from None
 
 
 def error_messages(root: Element) -> list[str]:
