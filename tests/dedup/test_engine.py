@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 
 from livingreview.cli import main
+from livingreview.dedup.clusters import Groups
 from livingreview.dedup.engine import (
     Policy,
     find_duplicates,
     judge_pairs,
     read_engine_csv,
 )
+from livingreview.dedup.matching import hard_conflict
+from livingreview.dedup.normalise import normalise_frame
 from livingreview.errors import InputFileError
 from tests.conftest import require_shared
 from tests.dedup import benchmark_frame
@@ -42,6 +45,10 @@ def verdict(set_name: str, a: str, b: str, policy: Policy | None = None):
         ("neuroimaging", "id_0000997", "id_0003261", "title inside a longer title, same DOI"),
         ("neuroimaging", "id_0001513", "id_0003050", "wrong DOI, all else agrees"),
         ("cytology_screening", "id_0000357", "id_0001591", "same citation, authors garbled"),
+        ("haematology", "id_0000105", "id_0000106", "citation shifted: '', '26', '9' for 26(9)"),
+        ("neuroimaging", "id_0001241", "id_0002887", "'Preface', front-matter pages v-vii"),
+        ("diabetes", "id_0001347", "id_0001610", "volume '1' cut from '59 (Suppl. 1)'"),
+        ("diabetes", "id_0000686", "id_0001437", "Atherosclerosis Supplements = Atherosclerosis"),
     ],
 )
 def test_real_duplicates(set_name: str, a: str, b: str, why: str) -> None:
@@ -71,6 +78,39 @@ def without_pages(set_name: str, a: str, b: str) -> pd.DataFrame:
     """Two real records with their pages removed, to see the other guards alone."""
     frame = records(set_name)
     return frame[frame["ID"].isin([a, b])].assign(pages="")
+
+
+def test_a_supplement_doi_is_no_evidence_between_its_abstracts() -> None:
+    # 10.1002/dmrr.2604 belongs to a whole supplement (different titles carry it): two abstracts
+    # on pages 51 and 52 with near-identical titles are then judged on their pages.
+    frame = records("diabetes")
+    assert frame.loc[frame["ID"] == "id_0000493", "doi"].str.contains("dmrr.2604").all()
+    v = judge_pairs(frame, [("id_0000493", "id_0000494")])[0]
+    assert v.outcome != "duplicate"
+
+
+def test_a_translated_title_needs_the_volume() -> None:
+    # Spanish and English titles of one article: journal, year, volume, start page agree.
+    frame = records("respiratory")
+    pair = [("id_0000229", "id_0000230")]
+    assert judge_pairs(frame, pair)[0].outcome == "duplicate"
+    # Without the volume, journal + year + start page do not name one article (journals with
+    # several volumes a year restart their page numbers): a person decides.
+    two = frame[frame["ID"].isin(pair[0])].assign(volume="")
+    assert judge_pairs(two, pair)[0].outcome == "maybe"
+
+
+def test_one_abstract_text_a_year_apart_at_meetings_is_not_enough() -> None:
+    # The same abstract at two meetings a year apart (real records; here made to look like one
+    # journal's meeting supplements, without the volumes that otherwise tell them apart).
+    frame = records("diabetes")
+    pair = [("id_0000298", "id_0000357")]
+    two = frame[frame["ID"].isin(pair[0])].assign(volume="", number="Suppl. 1", pages="", doi="")
+    two["journal"] = two["journal"].iloc[0]
+    years = sorted(two["year"].astype(int))
+    assert years[1] - years[0] == 1
+    v = judge_pairs(two, pair)[0]
+    assert (v.outcome, v.reason) == ("maybe", "years differ")
 
 
 def test_numbers_in_titles_alone_separate_trials() -> None:
@@ -123,6 +163,26 @@ def test_year_gap_beyond_policy_is_distinct() -> None:
 
 
 # --- groups, decisions, determinism --------------------------------------------------------------
+
+
+def test_a_chain_never_joins_records_with_unlike_titles_or_authors() -> None:
+    frame = records("diabetes")
+    # an abstract, a record of it without a title (matched through the supplement DOI), and
+    # another abstract of that supplement with its own title
+    rows = frame[frame["ID"].isin(["id_0000675", "id_0000676"])]
+    untitled = rows.iloc[[0]].assign(ID="untitled", title="")
+    three = pd.concat([rows, untitled]).sort_values("ID").reset_index(drop=True)
+    norm = normalise_frame(three)
+    conflict = hard_conflict(norm, Policy())
+    a, b, blank = (int(three.index[three["ID"] == k][0]) for k in (*rows["ID"], "untitled"))
+    assert conflict(min(a, b), max(a, b))  # titles name different works
+    assert not conflict(min(a, blank), max(a, blank))  # no title: nothing to contradict
+    groups = Groups(3, conflict=conflict, judged={(min(a, blank), max(a, blank))})
+    assert groups.union(a, blank)
+    assert not groups.union(blank, b)  # blank-b alone would chain a and b
+    # a truncated title is the same title
+    cut = normalise_frame(records("neuroimaging").query("ID in ['id_0001490', 'id_0001977']"))
+    assert not hard_conflict(cut.reset_index(drop=True), Policy())(0, 1)
 
 
 def test_groups_cover_every_record_and_use_the_smallest_id() -> None:

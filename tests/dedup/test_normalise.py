@@ -14,6 +14,7 @@ from livingreview.dedup.normalise import (
     normalise_doi_value,
     normalise_pages,
     normalise_title,
+    supplement_number,
     work_kind,
 )
 from tests.dedup import benchmark_frame
@@ -47,6 +48,14 @@ def test_pages(set_name: str, record_id: str, raw: str, expected: tuple[str, str
     row = record(set_name, record_id)
     assert row["pages"] == raw
     assert normalise_pages(row["pages"]) == expected
+
+
+def test_front_matter_pages_in_roman_numerals() -> None:
+    row = record("neuroimaging", "id_0001241")
+    assert (row["title"], row["pages"]) == ("Preface", "v-vii")
+    assert normalise_pages(row["pages"]) == ("v", "7")
+    assert normalise_pages("xi") == ("xi", "")
+    assert normalise_pages("iii19-iii25") == ("iii19", "25")  # a supplement page, not a numeral
 
 
 def test_spaced_article_number_pages_equal_the_dotted_form() -> None:
@@ -185,6 +194,22 @@ def test_volumes() -> None:
     assert first_int("Part 3. 275") == "275"
     assert first_int(record("cardiac", "id_0003268")["volume"]) == "88"  # "88 Suppl 1"
     assert first_int("1)") == ""  # the tail of "(Supplement 1)"
+
+
+def test_supplement_numbers() -> None:
+    row = record("diabetes", "id_0001347")
+    assert (row["volume"], row["number"]) == ("59", "SUPPL. 1")
+    assert supplement_number(row["volume"], row["number"]) == "1"
+    assert supplement_number(record("cardiac", "id_0003268")["volume"], "") == "1"  # 88 Suppl 1
+    assert supplement_number("10", "S2") == "2"
+    assert supplement_number("19", "8") == ""
+
+
+def test_a_journal_supplement_series_is_the_journal() -> None:
+    supplements = record("diabetes", "id_0001434")["journal"]
+    assert supplements == "Atherosclerosis Supplements"
+    assert journal_key(supplements) == journal_key(record("diabetes", "id_0001437")["journal"])
+    assert journal_key("Supplement") == "supplement"  # a lone word is kept
 
 
 def test_dois() -> None:

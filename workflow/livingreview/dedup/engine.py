@@ -130,7 +130,11 @@ def find_duplicates(
         len(df),
         list(zip(norm["source"], norm["source_id"], strict=True)),
         conflict=hard_conflict(norm, policy),
-        judged={(int(a), int(b)) for a, b in zip(pi, pj, strict=True)},
+        # Pairs matched directly (duplicate or maybe, or decided by a person) are exempt from the
+        # conflict check; every other pair across two groups is checked when they would merge.
+        judged={
+            (int(pi[k]), int(pj[k])) for k in np.flatnonzero((outcome != "distinct") | decided_mask)
+        },
     )
     decided_distinct = decided_mask & (outcome == "distinct")
     groups.forbid(zip(pi[decided_distinct], pj[decided_distinct], strict=True))

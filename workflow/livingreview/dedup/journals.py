@@ -16,6 +16,7 @@ _STOP = frozenset(
 )
 # ISO 4 abbreviations that are not prefixes of the word they stand for.
 _NOT_PREFIX = {"j": "journal", "natl": "national", "intl": "international", "jpn": "japanese"}
+_SUPPLEMENT_WORDS = frozenset({"supplement", "supplements", "supplementum", "suppl", "supp"})
 _CUT = re.compile(r"[.:]\s*(?:conference|supplement|suppl)\b.*$", re.IGNORECASE)
 # Embase may append the citation to the journal: "Behavioural Brain Research.276 ()(pp 118-129)
 # 2015.Date of Publication: ...": everything from the volume on is cut.
@@ -41,6 +42,10 @@ def journal_key(journal: str) -> str:
     text = re.sub(r"\(.*?\)", " ", _fold(text)).replace("&", " and ")
     text = re.sub(r"['\u2019]", "", text)
     tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _STOP]
+    # "Atherosclerosis Supplements" prints the meeting abstracts of "Atherosclerosis": a
+    # journal's supplement series is that journal.
+    if len(tokens) > 1 and tokens[-1] in _SUPPLEMENT_WORDS:
+        tokens.pop()
     return " ".join(tokens)
 
 

@@ -113,6 +113,34 @@ def _numbers_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a != "") & (b != "") & (a != b)
 
 
+def _shifted(
+    vol: np.ndarray,
+    num: np.ndarray,
+    page: np.ndarray,
+    end: np.ndarray,
+    vol2: np.ndarray,
+    num2: np.ndarray,
+) -> np.ndarray:
+    """Whether one record's (empty volume, issue, lone page) are the other's (volume, issue)."""
+    return (vol == "") & (num != "") & (num == vol2) & (page != "") & (page == num2) & (end == "")
+
+
+def _container_dois(n: pd.DataFrame) -> set[str]:
+    """DOIs carried by records whose titles name different works (see :func:`_titles_unlike`)."""
+    both = (n["doi"] != "") & (n["title"] != "")
+    sub = n.loc[both, ["doi", "title"]].drop_duplicates()
+    sub = sub[sub["doi"].duplicated(keep=False)]
+    out: set[str] = set()
+    for doi, titles in sub.groupby("doi", sort=False)["title"]:
+        values = list(titles)
+        # Twenty different titles on one DOI are a supplement whatever their similarity.
+        if len(values) >= 20 or any(
+            _titles_unlike(x, y) for k, x in enumerate(values) for y in values[k + 1 :]
+        ):
+            out.add(str(doi))
+    return out
+
+
 def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     """Field similarities and agreements for each pair of row positions."""
     i, j = pairs[:, 0], pairs[:, 1]
@@ -199,12 +227,31 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     if both_abs.any():
         abs_sim[both_abs] = _cpdist(list(xa[both_abs]), list(xb[both_abs]), fuzz.ratio)
 
-    doi_eq, doi_conf = _agree(*col("doi"))
+    da, db = col("doi")
+    doi_eq, doi_conf = _agree(da, db)
+    doi_same = doi_eq.copy()
+    # A DOI that records with unrelated titles share names a supplement or proceedings volume,
+    # not one work: it is no evidence that two of its abstracts are one.
+    containers = _container_dois(n)
+    if containers:
+        doi_eq &= ~np.isin(da, list(containers))
     va, vb = col("volume")
     vol_eq, vol_conf = _agree(va, vb)
-    num_eq, num_conf = _agree(*col("number"))
-    page_eq, page_conf = _page_compare(*col("page_start"), *col("page_end"))
+    na, nb = col("number")
+    num_eq, num_conf = _agree(na, nb)
+    pa, pb = col("page_start")
     end_a, end_b = col("page_end")
+    page_eq, page_conf = _page_compare(pa, pb, end_a, end_b)
+    # "59 (Suppl. 1)" cut to its last part by an export leaves volume "1": a volume equal to the
+    # other record's supplement number is an unknown volume, not another one.
+    sa, sb = col("supplement")
+    cut = vol_conf & (((sb != "") & (va == sb)) | ((sa != "") & (vb == sa)))
+    vol_conf &= ~cut
+    # Citation fields shifted by one place (volume empty, the volume in the issue field, the
+    # issue in the pages field: "", "26", "9" for 26(9):1746): the same volume, pages unknown.
+    shifted = _shifted(va, na, pa, end_a, vb, nb) | _shifted(vb, nb, pb, end_b, va, na)
+    vol_eq |= shifted
+    page_conf &= ~shifted
     lone_page = (end_a == "") | (end_b == "")
     kind_a, kind_b = col("kind")
     venue_a, venue_b = col("venue")
@@ -240,6 +287,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "abs_sim": abs_sim,
             "both_abs": both_abs,
             "doi_eq": doi_eq,
+            "doi_same": doi_same,
             "doi_conf": doi_conf,
             "vol_eq": vol_eq,
             "vol_conf": vol_conf,
@@ -345,8 +393,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         & (vol_eq | f["vol_missing"].to_numpy())
         & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
     )
-    # Unrelated titles still score about 0.4 on this ratio; from 0.5 a translation is plausible.
-    dup |= citation & (t >= 0.5)
+    # Unrelated titles still score about 0.4 on this ratio; from 0.5 a translation is plausible,
+    # but only with the volume known: journals with several volumes a year restart their page
+    # numbers, so journal, year and start page alone do not name one article.
+    dup |= citation & ((t >= TITLE_GOOD) | ((t >= 0.5) & vol_eq))
     dup |= f["identical"].to_numpy()
     # Same title at the same journal, year, volume and start page of a multi-page article (a
     # page holds several letters, not several articles): one article, however its author list
@@ -425,7 +475,8 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     certain = strong_same & journal_eq & year_eq & ~f["kind_conf"].to_numpy()
     outcome[certain] = "duplicate"
     reason[certain] = "DOIs differ, title/authors/journal/year/volume/page agree"
-    fire(doi_eq & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
+    doi_same = f["doi_same"].to_numpy()
+    fire(doi_same & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
     # A year typed wrong is likelier than two works sharing title, journal, volume and page.
     fire(year_conf & ~(located & (journal_eq | doi_eq)), "distinct", "years too far apart")
     kind = f["kind_conf"].to_numpy()
@@ -436,7 +487,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     pinned = doi_eq | (vol_eq & (page_eq | journal_eq))
     fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ")
     # A one-year gap is normal between online-first and print, but then identifiers must agree.
-    year_off = (f["year_gap"].to_numpy() > 0) & ~pinned & ~abs_eq
+    # An identical abstract vouches for the gap, except between meeting abstracts: the same text
+    # is often submitted to the next year's meeting.
+    meeting_text = f["any_abstract"].to_numpy()
+    year_off = (f["year_gap"].to_numpy() > 0) & ~pinned & ~(abs_eq & ~meeting_text)
     fire(year_off & (outcome == "duplicate"), "maybe", "years differ")
     venue = f["venue_conf"].to_numpy()
     if policy.conference_vs_article != "duplicate":
@@ -456,16 +510,43 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     return f.assign(outcome=outcome, reason=reason, guard=guard, score=score)
 
 
+def _titles_unlike(a: str, b: str) -> bool:
+    """Two titles (normalised words) too different for one work, and neither a truncation of the
+    other: a chain of matches must not carry one work's title to another's."""
+    if not a or not b:
+        return False
+    key_a, key_b = a.replace(" ", ""), b.replace(" ", "")
+    if min(len(key_a), len(key_b)) >= 20 and (key_a.startswith(key_b) or key_b.startswith(key_a)):
+        return False
+    return fuzz.ratio(a, b) < TITLE_FAIR * 100
+
+
+def _authors_unlike(
+    a: tuple[str, ...], b: tuple[str, ...], words_a: frozenset[str], words_b: frozenset[str]
+) -> bool:
+    """Two author lists without a surname in common and hardly a name word (as in ``judge``)."""
+    if not a or not b or set(a) & set(b):
+        return False
+    if fuzz.ratio(a[0], b[0]) >= 60:
+        return False
+    shared = len(words_a & words_b) / min(len(words_a), len(words_b)) if words_a and words_b else 0
+    return shared < 0.3
+
+
 def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]:
-    """For two records never compared directly: do they contradict on facts a duplicate cannot
-    get wrong all at once? Another kind (erratum/reply), a meeting abstract against a journal
-    article (when the policy keeps them apart), a year gap beyond the policy, or both volume and
-    start page different."""
+    """For two records not matched directly (never compared, or compared without a verdict of
+    duplicate or maybe): do they contradict on facts a duplicate cannot get wrong all at once?
+    Another kind (erratum/reply), a meeting abstract against a journal article (when the policy
+    keeps them apart), a year gap beyond the policy, both volume and start page different, titles
+    that name different works, or author lists with nobody in common."""
     year = n["year"].to_numpy()
     kind = n["kind"].to_numpy()
     volume = n["volume"].to_numpy()
     page = n["page_start"].to_numpy()
     venue = n["venue"].to_numpy()
+    title = n["title"].to_numpy()
+    authors = n["authors"].to_numpy()
+    names = n["author_words"].to_numpy()
     strict_venue = policy.conference_vs_article == "distinct"
 
     def conflict(i: int, j: int) -> bool:
@@ -475,8 +556,10 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
             return True
         if year[i] and year[j] and abs(int(year[i]) - int(year[j])) > policy.max_year_gap:
             return True
-        return bool(volume[i] and volume[j] and volume[i] != volume[j]) and bool(
-            page[i] and page[j] and page[i] != page[j]
-        )
+        if volume[i] and volume[j] and volume[i] != volume[j] and page[i] and page[j] != page[i]:
+            return True
+        if _titles_unlike(title[i], title[j]):
+            return True
+        return _authors_unlike(authors[i], authors[j], names[i], names[j])
 
     return conflict

@@ -168,17 +168,12 @@ def title_numbers(title: str) -> str:
     words_ = title.split()
     if _ROMAN.isdisjoint(words_):
         return " ".join(sorted(found))
-    roman = {"i": 1, "v": 5, "x": 10}
     for k, word in enumerate(words_):
         # "I" is also the pronoun ("I can feel it coming"): a numeral only after "part", "type"...
         if word == "i" and (k == 0 or words_[k - 1] not in _NUMBERED):
             continue
         if word in _ROMAN:
-            value = 0
-            for n, ch in enumerate(word):  # subtractive notation: "iv" = 4
-                v = roman[ch]
-                value += -v if n + 1 < len(word) and roman[word[n + 1]] > v else v
-            found.add(str(value))
+            found.add(str(roman_value(word)))
     return " ".join(sorted(found))
 
 
@@ -285,15 +280,33 @@ def _expand_end(start: str, end: str) -> str:
     return e_digits
 
 
+_ROMAN_PAGES = re.compile(r"^([ivxlc]+)(?:\s*[-–—]+\s*([ivxlc]+))?\.?$")
+_ROMAN_VALUE = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a lower-case roman numeral (subtractive notation: ``"iv"`` -> 4)."""
+    value = 0
+    for k, ch in enumerate(numeral):
+        v = _ROMAN_VALUE[ch]
+        value += -v if k + 1 < len(numeral) and _ROMAN_VALUE[numeral[k + 1]] > v else v
+    return value
+
+
 def normalise_pages(pages: str) -> tuple[str, str]:
     """``(start, end)``; Excel dates are undone (``06-Oct`` -> 6-10, ``Oct-15`` -> 10-15).
 
     Start keeps a letter prefix (``S518``, ``e203``, ``A27``) because a supplement or article
-    number is a different page from the plain number; end is digits only.
+    number is a different page from the plain number; end is digits only. Front matter in roman
+    numerals keeps its numeral as start (``v-vii`` -> ``("v", "7")``): page v is not page 5.
     """
     text = (pages or "").strip().lower()
     if not text or "no pagination" in text:
         return "", ""
+    roman = _ROMAN_PAGES.match(text)
+    if roman:
+        end = roman.group(2)
+        return roman.group(1), str(roman_value(end)) if end else ""
     text = re.sub(r"(?<=[a-z])\s+(?=\d)", "", text)  # "S 274-5" -> "s274-5"
     text = re.sub(r"(?<=\d)[\s.]+(?=[a-z]\d)", ".", text)  # "875 e1" -> "875.e1"
     match = _EXCEL_DAY_MONTH.match(text)
@@ -384,6 +397,15 @@ def _each(func: Callable[..., T], *columns: list) -> list[T]:
 _MEETING_TAIL = re.compile(r"conference:\s*(.*)$", re.IGNORECASE)
 
 
+def supplement_number(volume: str, number: str) -> str:
+    """The number of a supplement named in the issue or volume field (``"SUPPL. 1"`` -> ``"1"``,
+    ``"88 Suppl 2"`` -> ``"2"``), or ``""``."""
+    match = re.search(r"\bsupp\w*\.?\s*(\d+)|\bs(\d+)\b", f"{volume} {number}".lower())
+    if not match:
+        return ""
+    return (match.group(1) or match.group(2)).lstrip("0")
+
+
 def meeting_name(journal: str) -> str:
     """The meeting named after ``"Conference:"`` in a journal field (Embase), folded; or ``""``."""
     match = _MEETING_TAIL.search(journal or "")
@@ -419,6 +441,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "meeting": _each(meeting_name, col["journal"]),
             "volume": [volume for volume, _ in located],
             "number": _each(first_int, col["number"]),
+            "supplement": _each(supplement_number, col["volume"], col["number"]),
             "page_start": [pages[0] for _, pages in located],
             "page_end": [pages[1] for _, pages in located],
             "doi": _each(normalise_doi_value, col["doi"]),
