@@ -1,0 +1,77 @@
+"""Test helpers for the reviewer forms after screening: the demo library, a final title/abstract
+decision file, and a person filling in a form (typing, reordering rows, adding a column)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from livingreview.config import load_config
+from tests.conftest import REPO_ROOT
+
+
+def stage_config(tmp: Path, demo_outputs: Path, included: int = 12) -> dict[str, Any]:
+    """The demo protocol under ``tmp`` with the demo run's library, and the first ``included``
+    library studies (by id) included at title/abstract, every fourth one excluded."""
+    config = load_config([REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"])
+    config["paths"] = {"human_input": str(tmp / "human"), "outputs": str(tmp / "outputs")}
+    library = tmp / "outputs/library"
+    library.mkdir(parents=True)
+    for name in ("records.csv", "counts.json"):
+        shutil.copy(demo_outputs / "library" / name, library / name)
+    with (library / "records.csv").open(encoding="utf-8", newline="") as handle:
+        ids = sorted({row["study_id"] for row in csv.DictReader(handle)})
+    (tmp / "outputs/screening").mkdir()
+    with (tmp / "outputs/screening/final_decisions.csv").open("w", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["study_id", "round", "decision", "how", "votes", "resolver", "reason"])
+        for index, sid in enumerate(ids[: included + included // 3]):
+            decision = "exclude" if index % 4 == 0 else "include"
+            writer.writerow([sid, 1, decision, "agreement", "", "", ""])
+    return config
+
+
+def form_ids(path: Path, title: str, id_column: str) -> list[str]:
+    """The ids of a written form, in row order."""
+    ws = openpyxl.load_workbook(path)[title]
+    header = [c.value for c in ws[1]]
+    column = header.index(id_column)
+    return [row[column] for row in ws.iter_rows(min_row=2, values_only=True) if row[column]]
+
+
+def fill_form(
+    form: Path,
+    title: str,
+    id_column: str,
+    values: Mapping[str, Mapping[str, object]],
+    returned: Path,
+    *,
+    shuffle: bool = True,
+) -> Path:
+    """Type ``values`` (id -> column -> value) into a written form and save it as ``returned``;
+    with ``shuffle`` the rows are reversed and a column of the person's own is added first."""
+    wb = openpyxl.load_workbook(form)
+    ws = wb[title]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) for name in header}
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    for cells in rows:
+        for name, value in values.get(cells[col[id_column]], {}).items():
+            cells[col[name]] = value
+    if shuffle:
+        rows.reverse()
+    for r, cells in enumerate(rows, start=2):
+        for c, value in enumerate(cells, start=1):
+            ws.cell(row=r, column=c, value=value)
+    if shuffle:
+        ws.insert_cols(1)
+        ws.cell(row=1, column=1, value="my tag")
+        ws.cell(row=2, column=1, value="check again")
+    returned.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(returned)
+    return returned

@@ -1,0 +1,1 @@
+"""Risk-of-bias appraisal: per-study forms by design, read back and judged by livingreview.rob."""

@@ -1,0 +1,282 @@
+"""The risk-of-bias stage, as run by ``livingreview appraise``: forms by design, judgements, plots.
+
+Each study extracted as final (``extraction/studies.csv``) gets the tool its ``study_design``
+maps to in ``risk_of_bias.tools_by_design``; reviewers with the role ``risk_of_bias`` get one
+form per tool in ``rob/forms/``. Returned forms in ``<paths.human_input>/<risk_of_bias.folder>/``
+are logged in ``rob/entries.csv`` and judged by :mod:`livingreview.rob`. Two reviewers whose
+judgements (domains and overall, or NOS stars) differ are listed in ``rob/disagreements.csv``
+and the study goes to a consensus form; the consensus judgement is what counts.
+
+Outputs: ``rob/<tool>.csv`` (robvis format for rob2, robins_i, quadas2; items, totals and
+rating for nos), traffic-light and summary plots per robvis tool in ``rob/figures/`` (SVG+PNG,
+once a tool has an assessment), ``rob/summary.csv`` (one row per study) and ``rob/status.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from livingreview import reviewforms, sheets
+from livingreview.appraisal import forms, tables
+from livingreview.errors import InputFileError
+from livingreview.extraction.stage import OUTPUTS as EXTRACTION_OUTPUTS
+from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fulltext.stage import current_round
+from livingreview.rob.rows import RowPlace
+
+SECTION = "risk_of_bias"
+OUTPUTS = {
+    "entries": "rob/entries.csv",
+    "summary": "rob/summary.csv",
+    "disagreements": "rob/disagreements.csv",
+    "status": "rob/status.json",
+}
+FORMS_DIR = "rob/forms"
+FIGURES_DIR = "rob/figures"
+SUMMARY_COLUMNS = (
+    "study_id",
+    "label",
+    "design",
+    "tool",
+    "version",
+    "status",
+    "how",
+    "reviewers",
+    "overall",
+    "overall_computed",
+    "overridden",
+    "override_reason",
+    "domain_overrides",
+    "stars",
+    "max_stars",
+)
+DISAGREEMENT_COLUMNS = ("study_id", "tool", "item", "votes")
+
+
+def tools_in_use(config: Mapping[str, Any]) -> list[str]:
+    """The tools the protocol maps some design to, in :data:`forms.TOOL_IDS` order."""
+    used = set((config[SECTION].get("tools_by_design") or {}).values())
+    return [t for t in forms.TOOL_IDS if t in used]
+
+
+def table_outputs(config: Mapping[str, Any]) -> dict[str, str]:
+    """``rob/<tool>.csv`` per tool in use (for Snakemake and the report)."""
+    return {tool: f"rob/{tool}.csv" for tool in tools_in_use(config)}
+
+
+def returned_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: every returned form."""
+    return [str(p) for p in sheets.folder_files(reviewforms.human_folder(config, SECTION))]
+
+
+def studies_to_assess(config: Mapping[str, Any], outputs: Path) -> list[dict[str, str]]:
+    """Final extracted studies with their design, tool and NOS version (tool ``none`` dropped)."""
+    rows = reviewforms.read_table(
+        outputs / EXTRACTION_OUTPUTS["studies"],
+        ("study_id", "extraction_status"),
+        "missing: run `livingreview extract` first",
+    )
+    out = []
+    for row in rows:
+        if row["extraction_status"] != "final":
+            continue
+        design = row.get("study_design", "")
+        tool, version = forms.tool_for(design, config)
+        if tool != "none":
+            out.append({**row, "design": design, "tool": tool, "version": version})
+    return out
+
+
+def _group_by_kind(files: list[Path], tools: list[str]) -> dict[str, list[Path]]:
+    """Returned files per tool, by the kind in their metadata (unknown kinds are errors)."""
+    kinds = {forms.kind(t): t for t in tools}
+    groups: dict[str, list[Path]] = {t: [] for t in tools}
+    for path in files:
+        meta = sheets.read_sheet(path, forms.SHEET).meta
+        if meta is None and tools:
+            groups[tools[0]].append(path)  # read_form names the missing metadata
+            continue
+        kind = (meta or {}).get("kind", "")
+        if kind not in kinds:
+            raise InputFileError(
+                path,
+                f"sheet is for kind {kind!r}, expected a risk-of-bias form "
+                f"({', '.join(kinds) or 'no tool in risk_of_bias.tools_by_design'})",
+                field="kind",
+            )
+        groups[kinds[kind]].append(path)
+    return groups
+
+
+def import_entries(
+    config: Mapping[str, Any],
+    studies: list[dict[str, str]],
+    reviewers: list[str],
+    round_number: int,
+) -> tuple[list[reviewforms.Entry], list[reviewforms.ReturnedForm]]:
+    """Check every returned form and judge every filled row; nothing written on a rejection."""
+    outputs = Path(config["paths"]["outputs"])
+    by_id = {s["study_id"]: s for s in studies}
+    nos_settings = config[SECTION].get("nos_cross_sectional") or {}
+    files = sheets.returned_files(reviewforms.human_folder(config, SECTION), "risk-of-bias form")
+    entries: list[reviewforms.Entry] = []
+    returned: list[reviewforms.ReturnedForm] = []
+    for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
+        expected = reviewforms.ExpectedForm(
+            f"{tool} risk-of-bias form",
+            forms.kind(tool),
+            forms.SHEET,
+            forms.ID_COLUMN,
+            forms.editable(tool),
+            config["review"]["id"],
+            round_number,
+            (*reviewers, reviewforms.CONSENSUS),
+            frozenset(s["study_id"] for s in studies if s["tool"] == tool),
+        )
+
+        def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:
+            place = RowPlace(str(path), f"row {filled.row}")
+            version = by_id[filled.item_id]["version"]
+            forms.judge(tool, filled.item_id, filled.values, place, version, nos_settings)
+            return filled.values
+
+        found, read = reviewforms.import_forms(
+            paths, expected, base=Path(config["paths"]["human_input"]), store=None, clean=clean
+        )
+        entries += found
+        returned += read
+    store = outputs / OUTPUTS["entries"]
+    reviewforms.check_nothing_lost(reviewforms.read_entries(store), entries, store)
+    return entries, returned
+
+
+def settle_studies(
+    config: Mapping[str, Any], studies: list[dict[str, str]], entries: list[reviewforms.Entry]
+) -> tuple[dict[str, forms.Judged], list[dict[str, str]], dict[str, reviewforms.Settled]]:
+    """The judgement that counts per study, the disagreements, and how each study stands."""
+    dual = config[SECTION]["mode"] == "dual"
+    nos_settings = config[SECTION].get("nos_cross_sectional") or {}
+    people = reviewforms.by_item(reviewforms.latest_rows(entries))
+    final: dict[str, forms.Judged] = {}
+    disagreements: list[dict[str, str]] = []
+    state: dict[str, reviewforms.Settled] = {}
+    for study in studies:
+        sid, tool = study["study_id"], study["tool"]
+        judged = {
+            reviewer: forms.judge(
+                tool,
+                sid,
+                cells,
+                RowPlace(f"{reviewer}'s latest row"),
+                study["version"],
+                nos_settings,
+            )
+            for reviewer, cells in people.get(sid, {}).items()
+        }
+        if not judged:
+            continue
+        settled = reviewforms.settle({r: j.signature() for r, j in judged.items()}, dual)
+        state[sid] = settled
+        if settled.values is not None:
+            chosen = (
+                reviewforms.CONSENSUS
+                if settled.how == reviewforms.CONSENSUS
+                else sorted(r for r in judged if r != reviewforms.CONSENSUS)[0]
+            )
+            final[sid] = judged[chosen]
+        for item, votes in settled.differences:
+            disagreements.append(
+                {
+                    "study_id": sid,
+                    "tool": tool,
+                    "item": item,
+                    "votes": " | ".join(f"{r}={v}" for r, v in votes),
+                }
+            )
+    return final, disagreements, state
+
+
+def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Import, judge, settle, write tables, plots and forms; returns the status written."""
+    settings = config[SECTION]
+    outputs = Path(config["paths"]["outputs"])
+    round_number = current_round(outputs)
+    studies = studies_to_assess(config, outputs)
+    reviewers = reviewforms.role_reviewers(config, "risk_of_bias", settings["mode"], SECTION)
+    entries, returned = import_entries(config, studies, reviewers, round_number)
+    final, disagreements, state = settle_studies(config, studies, entries)
+    reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
+    labels = {s["study_id"]: s.get("label") or s["study_id"] for s in studies}
+    figures = tables.write_tool_tables(config, outputs, studies, final, labels)
+    summary = tables.summary_rows(studies, final, state)
+    write = reviewforms.table_text
+    atomic_write_text(outputs / OUTPUTS["summary"], write(SUMMARY_COLUMNS, summary))
+    atomic_write_text(
+        outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
+    )
+    to_settle = {sid: reviewforms.differences_text(s) for sid, s in state.items() if s.differences}
+    rows = reviewforms.latest_rows(entries)
+    written = export_forms(config, studies, rows, reviewers, to_settle, round_number)
+    result = {
+        "stage": "risk_of_bias",
+        "round": round_number,
+        "mode": settings["mode"],
+        "studies_to_assess": len(studies),
+        "studies_by_tool": {
+            t: sum(1 for s in studies if s["tool"] == t) for t in tools_in_use(config)
+        },
+        "assessed": len(final),
+        "disagreements": len(to_settle),
+        "pending": len(studies) - len(final),
+        "overrides": sum(1 for r in summary if r.get("overridden") == "yes"),
+        "returned_files": len(returned),
+        "reviewers": {
+            r: {
+                "assigned": len(studies),
+                "done": sum(1 for s in studies if (r, s["study_id"]) in rows),
+            }
+            for r in reviewers
+        },
+        "figures": figures,
+        "forms": [p.relative_to(outputs).as_posix() for p in written],
+    }
+    write_json(outputs / OUTPUTS["status"], result)
+    return result
+
+
+def export_forms(
+    config: Mapping[str, Any],
+    studies: list[dict[str, str]],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    reviewers: list[str],
+    to_settle: Mapping[str, str],
+    round_number: int,
+) -> list[Path]:
+    """Per tool in use: each reviewer's form of the studies they have not assessed, and a
+    consensus form of the studies with differing judgements (written even when empty)."""
+    outputs = Path(config["paths"]["outputs"])
+    folder = str(reviewforms.human_folder(config, SECTION))
+    formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
+    (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for tool in tools_in_use(config):
+        mine = [s for s in studies if s["tool"] == tool]
+        jobs = [(r, [s for s in mine if (r, s["study_id"]) not in rows]) for r in reviewers]
+        jobs.append((reviewforms.CONSENSUS, [s for s in mine if s["study_id"] in to_settle]))
+        for reviewer, todo in jobs:
+            consensus = reviewer == reviewforms.CONSENSUS
+            spec = reviewforms.FormSpec(
+                forms.kind(tool), config["review"]["id"], round_number, reviewer
+            )
+            written += reviewforms.write_form(
+                outputs / FORMS_DIR,
+                spec,
+                forms.layout(tool, consensus),
+                forms.form_rows(todo, to_settle if consensus else None),
+                forms.instructions(tool, config["review"]["id"], reviewer, len(todo), folder),
+                id_column=forms.ID_COLUMN,
+                formats=formats,
+            )
+    return written

@@ -1,0 +1,145 @@
+"""The data-extraction fields of the protocol (``extraction.fields``) and checking typed values.
+
+Types: ``text``; ``integer`` (a whole number, ``12.0`` from a spreadsheet accepted); ``number``
+(decimal point or comma); ``choice`` (one of ``choices``, any capitalisation, stored as
+configured); ``multichoice`` (several choices separated by ``;``, stored in configured order);
+``boolean`` (yes/no, true/false, y/n, 1/0, stored as yes/no). ``required`` fields must be filled
+in every row a reviewer has started.
+
+The Digital Therapeutic Nexus field (``extraction.nexus_field``) takes its allowed levels from
+``nexus.levels``; labels, criteria and risks are the team's, never made up here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from livingreview.errors import ConfigError
+
+TYPES = ("text", "integer", "number", "choice", "multichoice", "boolean")
+BOOLEAN = {
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "1": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "0": "no",
+}
+RESERVED = (
+    "#",
+    "study_id",
+    "label",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "doi",
+    "notes",
+    "disagreements",
+    "how",
+    "reviewers",
+    "extraction_status",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the extraction form."""
+
+    id: str
+    label: str
+    type: str
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    help: str = ""
+
+    def expected(self) -> str:
+        """What a valid value looks like, for messages."""
+        if self.type in ("choice", "multichoice"):
+            many = " (several separated by ';')" if self.type == "multichoice" else ""
+            return f"one of {', '.join(self.choices)}{many}"
+        return {
+            "text": "text",
+            "integer": "a whole number",
+            "number": "a number",
+            "boolean": "yes or no",
+        }[self.type]
+
+
+def fields_of(config: Mapping[str, Any]) -> list[Field]:
+    """The protocol's fields, checked (choices for choice types, unique ids, nexus levels)."""
+    out: list[Field] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(config["extraction"]["fields"]):
+        key = f"config key 'extraction.fields[{index}]'"
+        item = Field(
+            raw["id"],
+            raw["label"],
+            raw["type"],
+            tuple(str(c) for c in raw.get("choices") or ()),
+            bool(raw.get("required", False)),
+            raw.get("help", ""),
+        )
+        if item.id in seen or item.id in RESERVED:
+            raise ConfigError(f"{key}: id {item.id!r} is used twice or reserved by the form")
+        seen.add(item.id)
+        if item.type in ("choice", "multichoice") and not item.choices:
+            raise ConfigError(f"{key}: type {item.type} needs 'choices'")
+        out.append(item)
+    levels = nexus_levels(config)
+    nexus = next((f for f in out if f.id == config["extraction"]["nexus_field"]), None)
+    if nexus is not None and levels:
+        allowed = tuple(str(level["level"]) for level in levels)
+        if nexus.type != "choice" or set(nexus.choices) != set(allowed):
+            raise ConfigError(
+                f"config key 'extraction.fields' ({nexus.id}): the Nexus field must be a choice "
+                f"of the levels in nexus.levels ({', '.join(allowed)})"
+            )
+    return out
+
+
+def nexus_levels(config: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The configured Nexus levels, in level order."""
+    return sorted(config.get("nexus", {}).get("levels") or [], key=lambda lv: lv["level"])
+
+
+_INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def _choice(text: str, choices: Sequence[str]) -> str | None:
+    folded = text.casefold()
+    return next((c for c in choices if c.casefold() == folded), None)
+
+
+def parse(item: Field, text: str) -> tuple[str, str | None]:
+    """(canonical value, problem); the problem is None when the value is valid ("" is valid)."""
+    if not text or item.type == "text":
+        return text, None
+    if item.type == "integer":
+        if _INTEGER.match(text):
+            return str(int(float(text))), None
+        return text, f"{text!r} is not {item.expected()}"
+    if item.type == "number":
+        if _NUMBER.match(text):
+            return format(float(text.replace(",", ".")), "g"), None
+        return text, f"{text!r} is not {item.expected()}"
+    if item.type == "boolean":
+        value = BOOLEAN.get(text.casefold())
+        return (value, None) if value else (text, f"{text!r} is not {item.expected()}")
+    parts = (
+        [p.strip() for p in text.split(";") if p.strip()] if item.type == "multichoice" else [text]
+    )
+    found = []
+    for part in parts:
+        value = _choice(part, item.choices)
+        if value is None:
+            return text, f"{part!r} is not {item.expected()}"
+        found.append(value)
+    ordered = [c for c in item.choices if c in found]
+    return "; ".join(ordered), None

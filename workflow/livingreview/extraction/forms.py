@@ -1,0 +1,134 @@
+"""The data-extraction form: one row per included study, one typed column per protocol field.
+
+Choice and boolean fields get dropdowns; multichoice fields take several choices separated by
+``;``. The Instructions sheet lists every field with its type, whether it is required, its
+choices and help, and the Digital Therapeutic Nexus levels as configured. A consensus form
+(reviewer ``consensus``) lists the studies the reviewers coded differently, with a read-only
+``disagreements`` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from livingreview import sheets
+from livingreview.errors import InputFileError
+from livingreview.extraction.fields import Field, nexus_levels, parse
+from livingreview.reviewforms import CONSENSUS, FilledRow, FormSpec
+
+KIND = "extraction"
+SHEET = "Extraction"
+ID_COLUMN = "study_id"
+WHAT = "extraction form"
+BIB = ("authors", "year", "journal", "doi")
+
+
+def editable(fields: Sequence[Field]) -> tuple[str, ...]:
+    """The columns a reviewer fills in."""
+    return (*(f.id for f in fields), "notes")
+
+
+def layout(fields: Sequence[Field], consensus: bool = False) -> sheets.SheetLayout:
+    """Columns of the form."""
+    columns = [
+        sheets.Column("#", width=5),
+        sheets.Column(ID_COLUMN, width=13, locked=True),
+        sheets.Column("label", width=18),
+        sheets.Column("title", width=40, wrap=True),
+    ]
+    if consensus:
+        columns.append(sheets.Column("disagreements", width=40, wrap=True))
+    for item in fields:
+        choices = item.choices if item.type == "choice" else ()
+        choices = ("yes", "no") if item.type == "boolean" else choices
+        columns.append(
+            sheets.Column(
+                item.id,
+                width=30 if item.type == "text" else max(12, min(28, len(item.id) + 4)),
+                wrap=item.type in ("text", "multichoice"),
+                editable=True,
+                choices=choices,
+                choices_hint=f"{item.label}: {item.expected()} (or leave blank).",
+            )
+        )
+    columns.append(sheets.Column("notes", width=28, wrap=True, editable=True))
+    columns += [sheets.Column(name, width=20, wrap=True) for name in BIB]
+    return sheets.SheetLayout(title=SHEET, columns=tuple(columns), freeze="C2")
+
+
+def form_rows(
+    studies: Sequence[Mapping[str, str]], disagreements: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """One row per study (rows of ``fulltext/included_studies.csv``)."""
+    return [
+        {
+            "#": str(number),
+            ID_COLUMN: study["study_id"],
+            "label": study.get("label", ""),
+            "title": study.get("title", ""),
+            "disagreements": (disagreements or {}).get(study["study_id"], ""),
+            **{name: study.get(name, "") for name in BIB},
+        }
+        for number, study in enumerate(studies, start=1)
+    ]
+
+
+def instructions(
+    spec: FormSpec, count: int, fields: Sequence[Field], config: Mapping[str, Any], folder: str
+) -> list[str]:
+    """The Instructions sheet: how to fill in, every field, the Nexus levels."""
+    who = "the reviewers together (consensus)" if spec.reviewer == CONSENSUS else spec.reviewer
+    lines = [
+        f"Data extraction: review {spec.review_id}, round {spec.round}, {who}, {count} "
+        f"stud{'y' if count == 1 else 'ies'}.",
+        "",
+        "Fill in one row per study; leave a row blank until you code it. Required fields must",
+        "be filled in every row you start. Several choices: separate them with ';'.",
+        f"Save the file under a NEW name in '{folder}' (human-input folder), .xlsx or .csv.",
+        "The study_id column is locked; do not edit it or the hidden sheet '_meta'.",
+        "",
+        "Fields (column: label, type, choices):",
+    ]
+    for item in fields:
+        required = ", required" if item.required else ""
+        lines.append(f"  {item.id}: {item.label} ({item.expected()}{required})")
+        if item.help:
+            lines.append(f"      {item.help}")
+    levels = nexus_levels(config)
+    if levels:
+        lines += ["", f"Digital Therapeutic Nexus levels ({config['nexus'].get('source', '')}):"]
+        for level in levels:
+            lines.append(f"  {level['level']}: {level['label']}")
+            if level.get("criteria"):
+                lines.append(f"      criteria: {level['criteria']}")
+            if level.get("risks"):
+                lines.append(f"      risks: {'; '.join(level['risks'])}")
+    if config["review"].get("demo"):
+        lines = ["DEMO DATA: illustrative records.", "", *lines]
+    return lines
+
+
+def clean_row(filled: FilledRow, fields: Sequence[Field], path: object) -> dict[str, str]:
+    """Canonical values of a returned row, or an error naming the row, field and expected."""
+    out = {"notes": filled.values.get("notes", "")}
+    for item in fields:
+        value, problem = parse(item, filled.values.get(item.id, ""))
+        if problem:
+            raise InputFileError(
+                path,
+                f"{problem} ({item.label}); expected {item.expected()} or blank",
+                position=f"row {filled.row}",
+                field=item.id,
+            )
+        out[item.id] = value
+    for item in fields:
+        if item.required and not out[item.id]:
+            raise InputFileError(
+                path,
+                f"required field {item.label!r} is blank for study {filled.item_id}; expected "
+                f"{item.expected()} (or leave the whole row blank until you code it)",
+                position=f"row {filled.row}",
+                field=item.id,
+            )
+    return out

@@ -1,0 +1,198 @@
+"""The data-extraction stage, as run by ``livingreview extract``: import, settle, export.
+
+Studies are those included at full text (``fulltext/included_studies.csv``). Returned forms in
+``<paths.human_input>/<extraction.folder>/`` are checked field by field and logged in
+``extraction/entries.csv``. Per study: a consensus row counts; else the reviewers' rows when
+they agree on every field (dual) or the one reviewer's row (single); disagreements are listed
+and go to a consensus form. Outputs: :data:`OUTPUTS`; forms in ``extraction/forms/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from livingreview import reviewforms, sheets
+from livingreview.extraction import fields as fieldmod
+from livingreview.extraction import forms
+from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
+from livingreview.fulltext.stage import current_round
+
+OUTPUTS = {
+    "entries": "extraction/entries.csv",
+    "studies": "extraction/studies.csv",
+    "disagreements": "extraction/disagreements.csv",
+    "status": "extraction/status.json",
+}
+FORMS_DIR = "extraction/forms"
+SECTION = "extraction"
+INCLUDED = FULLTEXT_OUTPUTS["included"]
+DISAGREEMENT_COLUMNS = ("study_id", "field", "votes")
+
+
+def returned_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: every returned form, so returning one re-runs the stage."""
+    return [str(p) for p in sheets.folder_files(reviewforms.human_folder(config, SECTION))]
+
+
+def included_studies(outputs: Path) -> list[dict[str, str]]:
+    """Rows of the full-text stage's included studies."""
+    return reviewforms.read_table(
+        outputs / INCLUDED, ("study_id", "label"), "missing: run `livingreview fulltext` first"
+    )
+
+
+def study_columns(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Columns of ``extraction/studies.csv``."""
+    nexus = _nexus_column(fields, config)
+    return (
+        "study_id",
+        "label",
+        "extraction_status",
+        "how",
+        "reviewers",
+        *(f.id for f in fields),
+        *((f"{nexus}_label",) if nexus else ()),
+        "notes",
+        "title",
+        *forms.BIB,
+    )
+
+
+def _nexus_column(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> str:
+    name = config[SECTION]["nexus_field"]
+    return name if any(f.id == name for f in fields) and fieldmod.nexus_levels(config) else ""
+
+
+def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Import, settle and export (see the module docstring); returns the status written."""
+    settings = config[SECTION]
+    outputs = Path(config["paths"]["outputs"])
+    fields = fieldmod.fields_of(config)
+    studies = included_studies(outputs)
+    round_number = current_round(outputs)
+    dual = settings["mode"] == "dual"
+    reviewers = reviewforms.role_reviewers(config, "extraction", settings["mode"], SECTION)
+    expected = reviewforms.ExpectedForm(
+        forms.WHAT,
+        forms.KIND,
+        forms.SHEET,
+        forms.ID_COLUMN,
+        forms.editable(fields),
+        config["review"]["id"],
+        round_number,
+        (*reviewers, reviewforms.CONSENSUS),
+        frozenset(s["study_id"] for s in studies),
+    )
+    entries, returned = reviewforms.import_forms(
+        sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
+        expected,
+        base=Path(config["paths"]["human_input"]),
+        store=outputs / OUTPUTS["entries"],
+        clean=lambda filled, path: forms.clean_row(filled, fields, path),
+    )
+    reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
+    rows = reviewforms.latest_rows(entries)
+    people = reviewforms.by_item(rows)
+    nexus = _nexus_column(fields, config)
+    level_labels = {str(lv["level"]): lv["label"] for lv in fieldmod.nexus_levels(config)}
+    table, disagreements, to_settle = [], [], {}
+    for study in studies:
+        sid = study["study_id"]
+        votes = {
+            r: {k: v for k, v in c.items() if k != "notes"} for r, c in people.get(sid, {}).items()
+        }
+        settled = reviewforms.settle(votes, dual) if votes else None
+        row: dict[str, str] = {
+            "study_id": sid,
+            "label": study["label"],
+            "title": study.get("title", ""),
+            **{name: study.get(name, "") for name in forms.BIB},
+        }
+        if settled is None:
+            row["extraction_status"] = "pending"
+        else:
+            row |= {"how": settled.how, "reviewers": "; ".join(settled.reviewers)}
+            row["extraction_status"] = "final" if settled.values is not None else settled.how
+            if settled.values is not None:
+                row |= settled.values
+                row["notes"] = " | ".join(
+                    f"{r}: {c['notes']}" for r, c in people[sid].items() if c.get("notes")
+                )
+                if nexus:
+                    row[f"{nexus}_label"] = level_labels.get(settled.values.get(nexus, ""), "")
+            for column, cast in settled.differences:
+                disagreements.append(
+                    {
+                        "study_id": sid,
+                        "field": column,
+                        "votes": " | ".join(f"{r}={v}" for r, v in cast),
+                    }
+                )
+            if settled.differences:
+                to_settle[sid] = reviewforms.differences_text(settled)
+        table.append(row)
+    write = reviewforms.table_text
+    atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
+    atomic_write_text(
+        outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
+    )
+    written = export_forms(config, fields, studies, rows, reviewers, to_settle, round_number)
+    counts = {
+        s: sum(1 for r in table if r["extraction_status"] == s)
+        for s in ("final", "pending", "awaiting_second", "disagreement")
+    }
+    state = {
+        "stage": "extraction",
+        "round": round_number,
+        "mode": settings["mode"],
+        "studies_included": len(studies),
+        "studies": counts,
+        "returned_files": len(returned),
+        "reviewers": {
+            r: {
+                "assigned": len(studies),
+                "done": sum(1 for s in studies if (r, s["study_id"]) in rows),
+                "pending": sum(1 for s in studies if (r, s["study_id"]) not in rows),
+            }
+            for r in reviewers
+        },
+        "forms": [p.relative_to(outputs).as_posix() for p in written],
+    }
+    write_json(outputs / OUTPUTS["status"], state)
+    return state
+
+
+def export_forms(
+    config: Mapping[str, Any],
+    fields: list[fieldmod.Field],
+    studies: list[dict[str, str]],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    reviewers: list[str],
+    to_settle: Mapping[str, str],
+    round_number: int,
+) -> list:
+    """Each reviewer's form of the studies they have not coded, and the consensus form of the
+    studies coded differently (both written even when empty)."""
+    outputs = Path(config["paths"]["outputs"])
+    folder = str(reviewforms.human_folder(config, SECTION))
+    formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
+    (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
+    written = []
+    jobs = [(r, [s for s in studies if (r, s["study_id"]) not in rows]) for r in reviewers]
+    jobs.append((reviewforms.CONSENSUS, [s for s in studies if s["study_id"] in to_settle]))
+    for reviewer, todo in jobs:
+        consensus = reviewer == reviewforms.CONSENSUS
+        spec = reviewforms.FormSpec(forms.KIND, config["review"]["id"], round_number, reviewer)
+        written += reviewforms.write_form(
+            outputs / FORMS_DIR,
+            spec,
+            forms.layout(fields, consensus),
+            forms.form_rows(todo, to_settle if consensus else None),
+            forms.instructions(spec, len(todo), fields, config, folder),
+            id_column=forms.ID_COLUMN,
+            formats=formats,
+        )
+    return written

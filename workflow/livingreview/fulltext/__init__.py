@@ -1,0 +1,1 @@
+"""Full-text retrieval and eligibility: sheets, decisions, studies vs reports."""

@@ -1,0 +1,221 @@
+"""Final full-text outcome per report and per study, from reviewers' rows and resolutions.
+
+Per report, each reviewer's latest row is a vote: ``not retrieved``, ``include`` or ``exclude``
+with its reason (rows with neither are not votes). A report is **not retrieved** when at least
+one reviewer could not retrieve it and nobody assessed it. Votes conflict when decisions differ
+or two exclusions give different primary reasons (PRISMA lists one reason per report). A
+conflict is settled by a resolution in the conflicts sheet (``full_text.decision_rule``:
+``consensus`` or ``third_reviewer``, who must not be one of the voters); until then it is
+pending. In ``dual`` mode a report with one vote waits for the second reviewer.
+
+Reports are grouped into studies by the ``same_study_as`` links (undirected, transitive); a
+study's id is the smallest report id in its group. A study is included when any report is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from livingreview.errors import InputFileError
+from livingreview.fulltext.sheet import NOT_RETRIEVED
+from livingreview.screening.conflicts import CONSENSUS, Resolution, Votes, latest_resolutions
+from livingreview.screening.decisions import ScreeningDecision
+
+STAGE = "full_text"
+
+
+@dataclass(frozen=True)
+class ReportDecision:
+    """The outcome of one report sought."""
+
+    report_id: str
+    round: int  # the round the report was included at title/abstract
+    decision: str  # include, exclude, not_retrieved, pending
+    reason: str = ""
+    how: str = (
+        ""  # agreement, single_reviewer, consensus, third_reviewer, awaiting_second, conflict
+    )
+    votes: str = ""
+    resolver: str = ""
+    retrieval_note: str = ""
+    study_id: str = ""  # filled by group_studies
+
+
+@dataclass
+class FullTextOutcome:
+    """Every report's decision, the conflicts still open and the links' disagreements."""
+
+    reports: list[ReportDecision] = field(default_factory=list)
+    pending_conflicts: list[Votes] = field(default_factory=list)
+    link_disagreements: list[str] = field(default_factory=list)
+    unused_resolutions: list[str] = field(default_factory=list)
+
+
+def _vote(report: str, reviewer: str, cells: Mapping[str, str]) -> ScreeningDecision | None:
+    if cells.get("decision"):
+        decision, reason = cells["decision"], cells.get("reason", "")
+    elif cells.get("retrieval") == NOT_RETRIEVED:
+        decision, reason = NOT_RETRIEVED, ""
+    else:
+        return None
+    return ScreeningDecision(
+        report, reviewer, STAGE, 0, decision, reason, cells.get("notes", ""), "", 0, ""
+    )
+
+
+def _conflict(decisions: Sequence[ScreeningDecision]) -> bool:
+    assessed = [d for d in decisions if d.decision != NOT_RETRIEVED]
+    return len({(d.decision, d.reason) for d in assessed}) > 1
+
+
+def decide_reports(
+    sought: Mapping[str, int],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    resolutions: Iterable[Resolution],
+    *,
+    dual: bool,
+    rule: str,
+) -> FullTextOutcome:
+    """Decide every report sought (report id -> round) from the reviewers' latest rows."""
+    by_report: dict[str, dict[str, Mapping[str, str]]] = defaultdict(dict)
+    for (reviewer, report), cells in rows.items():
+        by_report[report][reviewer] = cells
+    settled = latest_resolutions(resolutions)
+    used: set[str] = set()
+    outcome = FullTextOutcome()
+    for report, round_number in sorted(sought.items()):
+        people = by_report.get(report, {})
+        notes = "; ".join(
+            f"{r}: {c['retrieval_note']}"
+            for r, c in sorted(people.items())
+            if c.get("retrieval_note")
+        )
+        votes = tuple(
+            v for r, c in sorted(people.items()) if (v := _vote(report, r, c)) is not None
+        )
+        text = Votes(report, round_number, votes).text()
+        base = ReportDecision(report, round_number, "pending", votes=text, retrieval_note=notes)
+        assessed = [v for v in votes if v.decision != NOT_RETRIEVED]
+        if not votes:
+            outcome.reports.append(base)
+        elif not assessed:
+            outcome.reports.append(_with(base, decision=NOT_RETRIEVED, how=_how(votes)))
+        elif _conflict(votes):
+            resolution = settled.get(report)
+            if resolution is None:
+                outcome.pending_conflicts.append(Votes(report, round_number, votes))
+                outcome.reports.append(_with(base, how="conflict"))
+                continue
+            _check_resolution(resolution, votes, rule)
+            used.add(report)
+            outcome.reports.append(
+                _with(
+                    base,
+                    decision=resolution.decision,
+                    reason=resolution.reason if resolution.decision == "exclude" else "",
+                    how=rule,
+                    resolver=resolution.resolver,
+                )
+            )
+        elif dual and len(votes) < 2:
+            outcome.reports.append(_with(base, how="awaiting_second"))
+        else:
+            first = assessed[0]
+            outcome.reports.append(
+                _with(base, decision=first.decision, reason=first.reason, how=_how(votes))
+            )
+    outcome.unused_resolutions = [
+        f"{r.study_id} ({r.file}, row {r.row})" for s, r in sorted(settled.items()) if s not in used
+    ]
+    return outcome
+
+
+def _how(votes: Sequence[ScreeningDecision]) -> str:
+    return "single_reviewer" if len(votes) == 1 else "agreement"
+
+
+def _with(base: ReportDecision, **changes: Any) -> ReportDecision:
+    from dataclasses import replace
+
+    return replace(base, **changes)
+
+
+def _check_resolution(
+    resolution: Resolution, votes: Sequence[ScreeningDecision], rule: str
+) -> None:
+    where = {"position": f"row {resolution.row}"}
+    voters = [v.reviewer for v in votes]
+    if rule == "third_reviewer" and resolution.resolver in (*voters, CONSENSUS):
+        raise InputFileError(
+            resolution.file,
+            f"report {resolution.study_id} is resolved by {resolution.resolver}, but "
+            f"full_text.decision_rule is third_reviewer: expected a reviewer other than "
+            f"{', '.join(voters)}",
+            **where,
+            field="resolution",
+        )
+    if resolution.decision == "exclude" and not resolution.reason:
+        raise InputFileError(
+            resolution.file,
+            f"report {resolution.study_id} excluded without a reason; expected one primary "
+            "full-text exclusion reason",
+            **where,
+            field="reason",
+        )
+
+
+def group_studies(
+    outcome: FullTextOutcome, rows: Mapping[tuple[str, str], Mapping[str, str]]
+) -> None:
+    """Fill each report's ``study_id`` from the ``same_study_as`` links (see module docstring).
+
+    Reviewers who link one report to different reports disagree: the report keeps its own
+    study until they agree, and the disagreement is listed.
+    """
+    links: dict[str, set[str]] = defaultdict(set)
+    for (_, report), cells in rows.items():
+        links[report].add(cells.get("same_study_as", ""))
+    known = {r.report_id for r in outcome.reports}
+    parent = {r: r for r in known}
+
+    def root(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for report, targets in sorted(links.items()):
+        named = sorted(t for t in targets if t)
+        if report not in known or not named:
+            continue
+        if len(targets) > 1:
+            outcome.link_disagreements.append(f"{report}: {' | '.join(sorted(targets))}")
+            continue
+        if named[0] in known:
+            a, b = root(report), root(named[0])
+            parent[max(a, b)] = min(a, b)
+    outcome.reports = [_with(r, study_id=root(r.report_id)) for r in outcome.reports]
+
+
+def counts(outcome: FullTextOutcome, round_number: int | None = None) -> dict[str, Any]:
+    """PRISMA counts of all reports, or of those included at title/abstract in one round."""
+    reports = [r for r in outcome.reports if round_number in (None, r.round)]
+    by_decision = Counter(r.decision for r in reports)
+    included_studies = {r.study_id for r in reports if r.decision == "include"}
+    reasons = Counter(r.reason for r in reports if r.decision == "exclude")
+    return {
+        "reports_sought": len(reports),
+        "reports_not_retrieved": by_decision[NOT_RETRIEVED],
+        "reports_assessed": len(reports) - by_decision[NOT_RETRIEVED] - by_decision["pending"],
+        "reports_excluded": by_decision["exclude"],
+        "excluded_by_reason": dict(sorted(reasons.items())),
+        "reports_included": sum(
+            1 for r in reports if r.study_id in included_studies and r.decision == "include"
+        ),
+        "studies_included": len(included_studies),
+        "reports_pending": by_decision["pending"],
+        "complete": by_decision["pending"] == 0,
+    }

@@ -1,0 +1,259 @@
+"""The full-text stage, as run by ``livingreview fulltext``: import, decide, export.
+
+Reports sought are the studies included at title/abstract (``screening/final_decisions.csv``).
+Every returned full-text sheet in ``<paths.human_input>/<full_text.folder>/`` is checked and
+logged in ``fulltext/assessments.csv`` (a rejected file stops the run before anything is
+written); conflicts go to ``fulltext/conflicts.xlsx`` and returned resolutions are read from
+``<full_text.conflicts_folder>``. Then each reviewer's sheet of the reports they have not
+decided is written to ``fulltext/sheets/``. No returned sheet is fine: everything is pending.
+Outputs: :data:`OUTPUTS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from livingreview import reviewforms, sheets
+from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.fulltext import decide, sheet, studies
+from livingreview.screening import conflict_sheet
+from livingreview.screening.conflicts import CONSENSUS, Resolution
+
+OUTPUTS = {
+    "assessments": "fulltext/assessments.csv",
+    "decisions": "fulltext/decisions.csv",
+    "included": "fulltext/included_studies.csv",
+    "excluded": "fulltext/excluded.csv",
+    "conflicts_xlsx": "fulltext/conflicts.xlsx",
+    "conflicts_csv": "fulltext/conflicts.csv",
+    "outcome": "fulltext/outcome.json",
+    "status": "fulltext/status.json",
+}
+SHEETS_DIR = "fulltext/sheets"
+FINAL_SCREENING = "screening/final_decisions.csv"
+SECTION = "full_text"
+
+
+def returned_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: every returned sheet and resolution, so returning one re-runs the stage."""
+    return [
+        str(p)
+        for key in ("folder", "conflicts_folder")
+        for p in sheets.folder_files(reviewforms.human_folder(config, SECTION, key))
+    ]
+
+
+def reports_sought(outputs: Path) -> dict[str, int]:
+    """Report id -> round, for every study included at title/abstract."""
+    rows = reviewforms.read_table(
+        outputs / FINAL_SCREENING,
+        ("study_id", "round", "decision"),
+        "missing: run `livingreview conflicts` (final title/abstract decisions) first",
+    )
+    return {r["study_id"]: int(r["round"]) for r in rows if r["decision"] == "include"}
+
+
+def current_round(outputs: Path) -> int:
+    """The library's current round."""
+    counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
+    return int(counts["round"])
+
+
+def resolver(config: Mapping[str, Any]) -> str:
+    """Who resolves full-text conflicts (see ``full_text.decision_rule``)."""
+    if config[SECTION]["decision_rule"] != "third_reviewer":
+        return CONSENSUS
+    for reviewer in config.get("reviewers", []):
+        if "conflict_resolution" in reviewer.get("roles", []):
+            return str(reviewer["id"])
+    from livingreview.errors import ConfigError
+
+    raise ConfigError(
+        "config key 'reviewers': full_text.decision_rule third_reviewer needs a reviewer with the "
+        "role 'conflict_resolution'"
+    )
+
+
+def _reasons(config: Mapping[str, Any]) -> dict[str, str]:
+    return {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
+
+
+def import_rows(
+    config: Mapping[str, Any], expected: reviewforms.ExpectedForm
+) -> tuple[list[reviewforms.Entry], list[reviewforms.ReturnedForm]]:
+    """Read and check every returned sheet (nothing written on a rejection)."""
+    reasons = _reasons(config)
+    folder = reviewforms.human_folder(config, SECTION)
+    return reviewforms.import_forms(
+        sheets.returned_files(folder, sheet.WHAT),
+        expected,
+        base=Path(config["paths"]["human_input"]),
+        store=Path(config["paths"]["outputs"]) / OUTPUTS["assessments"],
+        clean=lambda filled, path: sheet.clean_row(filled, expected, reasons, path),
+    )
+
+
+def read_resolutions(
+    config: Mapping[str, Any], round_number: int, known: frozenset[str]
+) -> list[Resolution]:
+    """Resolutions in the returned full-text conflicts sheets."""
+    expected = conflict_sheet.ExpectedConflicts(
+        config["review"]["id"], decide.STAGE, round_number, _reasons(config), known
+    )
+    base = Path(config["paths"]["human_input"])
+    folder = reviewforms.human_folder(config, SECTION, "conflicts_folder")
+    found: list[Resolution] = []
+    for path in sheets.returned_files(folder, conflict_sheet.WHAT):
+        found += conflict_sheet.read_resolution_sheet(
+            path, expected, reviewforms.relative(path, base)
+        )[1]
+    return found
+
+
+def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Import, decide and export (see the module docstring); returns the outcome written."""
+    settings = config[SECTION]
+    outputs = Path(config["paths"]["outputs"])
+    sought = reports_sought(outputs)
+    library = studies.library_rows(outputs / "library/records.csv")
+    round_number = current_round(outputs)
+    dual = settings["mode"] == "dual"
+    reviewers = reviewforms.role_reviewers(config, "full_text", settings["mode"], SECTION)
+    reasons = _reasons(config)
+    expected = reviewforms.ExpectedForm(
+        sheet.WHAT,
+        sheet.KIND,
+        sheet.SHEET,
+        sheet.ID_COLUMN,
+        sheet.EDITABLE,
+        config["review"]["id"],
+        round_number,
+        tuple(reviewers),
+        frozenset(sought),
+    )
+    entries, forms = import_rows(config, expected)
+    resolutions = read_resolutions(config, round_number, frozenset(sought))
+    rows = reviewforms.latest_rows(entries)
+    outcome = decide.decide_reports(
+        sought, rows, resolutions, dual=dual, rule=settings["decision_rule"]
+    )
+    decide.group_studies(outcome, rows)
+
+    reviewforms.write_entries(outputs / OUTPUTS["assessments"], entries)
+    table = reviewforms.table_text
+    atomic_write_text(
+        outputs / OUTPUTS["decisions"],
+        table(studies.DECISION_COLUMNS, studies.decision_rows(outcome.reports, reasons)),
+    )
+    atomic_write_text(
+        outputs / OUTPUTS["included"],
+        table(studies.INCLUDED_COLUMNS, studies.included_rows(outcome.reports, library)),
+    )
+    atomic_write_text(
+        outputs / OUTPUTS["excluded"],
+        table(studies.EXCLUDED_COLUMNS, studies.excluded_rows(outcome.reports, library, reasons)),
+    )
+    spec = conflict_sheet.ConflictSheetSpec(
+        config["review"]["id"], decide.STAGE, round_number, resolver(config)
+    )
+    conflict_sheet.write_conflict_sheets(
+        outputs / OUTPUTS["conflicts_xlsx"],
+        outputs / OUTPUTS["conflicts_csv"],
+        spec,
+        conflict_sheet.sheet_rows(outcome.pending_conflicts, library),
+        list(reasons.items()),
+        str(reviewforms.human_folder(config, SECTION, "conflicts_folder")),
+    )
+    written = export_sheets(config, sought, library, rows, reviewers, round_number)
+    result = {
+        "review_id": config["review"]["id"],
+        "round": round_number,
+        "mode": settings["mode"],
+        "decision_rule": settings["decision_rule"],
+        **decide.counts(outcome),
+        "by_round": {str(n): decide.counts(outcome, n) for n in sorted(set(sought.values()))},
+        "conflicts_pending": len(outcome.pending_conflicts),
+        "awaiting_second_reviewer": sum(1 for r in outcome.reports if r.how == "awaiting_second"),
+        "link_disagreements": outcome.link_disagreements,
+        "resolutions_not_needed": outcome.unused_resolutions,
+    }
+    write_json(outputs / OUTPUTS["outcome"], result)
+    write_json(outputs / OUTPUTS["status"], status(config, sought, rows, reviewers, forms, written))
+    return result
+
+
+def _decided(cells: Mapping[str, str]) -> bool:
+    return bool(cells.get("decision")) or cells.get("retrieval") == sheet.NOT_RETRIEVED
+
+
+def export_sheets(
+    config: Mapping[str, Any],
+    sought: Mapping[str, int],
+    library: Mapping[str, Mapping[str, str]],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    reviewers: list[str],
+    round_number: int,
+) -> list[Path]:
+    """Each reviewer's sheet of the reports they have not decided (written even when empty)."""
+    outputs = Path(config["paths"]["outputs"])
+    reasons = list(_reasons(config).items())
+    layout = sheet.layout([rid for rid, _ in reasons])
+    folder = str(reviewforms.human_folder(config, SECTION))
+    written: list[Path] = []
+    (outputs / SHEETS_DIR).mkdir(parents=True, exist_ok=True)
+    for reviewer in reviewers:
+        todo = [
+            {"study_id": rid, **library.get(rid, {})}
+            for rid in sorted(sought)
+            if not _decided(rows.get((reviewer, rid), {}))
+        ]
+        spec = reviewforms.FormSpec(sheet.KIND, config["review"]["id"], round_number, reviewer)
+        lines = sheet.instructions(
+            spec, len(todo), reasons, folder, bool(config["review"].get("demo"))
+        )
+        written += reviewforms.write_form(
+            outputs / SHEETS_DIR,
+            spec,
+            layout,
+            sheet.sheet_rows(todo),
+            lines,
+            id_column=sheet.ID_COLUMN,
+            formats=reviewforms.formats_of(config[SECTION]["sheet_format"]),
+        )
+    return written
+
+
+def status(
+    config: Mapping[str, Any],
+    sought: Mapping[str, int],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    reviewers: list[str],
+    forms: list[reviewforms.ReturnedForm],
+    written: list[Path],
+) -> dict[str, Any]:
+    """Per reviewer: reports assigned, decided, pending, and the files they returned."""
+    outputs = Path(config["paths"]["outputs"])
+    base = Path(config["paths"]["human_input"])
+    people = {}
+    for reviewer in reviewers:
+        decided = sum(1 for rid in sought if _decided(rows.get((reviewer, rid), {})))
+        people[reviewer] = {
+            "assigned": len(sought),
+            "decided": decided,
+            "pending": len(sought) - decided,
+            "files": sorted(
+                reviewforms.relative(f.path, base) for f in forms if f.reviewer == reviewer
+            ),
+        }
+    return {
+        "stage": decide.STAGE,
+        "reports_sought": len(sought),
+        "returned_files": len(forms),
+        "reviewers": people,
+        "sheets": [p.relative_to(outputs).as_posix() for p in written],
+        "state": "no reports yet"
+        if not sought
+        else ("complete" if all(p["pending"] == 0 for p in people.values()) else "pending"),
+    }

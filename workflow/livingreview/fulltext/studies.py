@@ -1,0 +1,119 @@
+"""What later stages and the report need about reports and studies: the library's bibliographic
+fields, a short citation label per study, and the table rows written by the full-text stage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from livingreview.fulltext.decide import ReportDecision
+from livingreview.screening.automation import read_library_studies
+
+BIB = ("title", "authors", "year", "journal", "doi")
+DECISION_COLUMNS = (
+    "report_id",
+    "study_id",
+    "round",
+    "decision",
+    "reason",
+    "reason_label",
+    "how",
+    "votes",
+    "resolver",
+    "retrieval_note",
+)
+INCLUDED_COLUMNS = ("study_id", "label", "reports", "round", *BIB)
+EXCLUDED_COLUMNS = ("report_id", "study_id", "round", "reason", "reason_label", "how", *BIB)
+
+
+def library_rows(records_csv: Path) -> dict[str, dict[str, str]]:
+    """Study id -> the library's merged record as a row."""
+    return {sid: record.to_row() for sid, record in read_library_studies(records_csv)}
+
+
+def first_author(authors: str) -> str:
+    """The surname of the first author in ``"Surname, I; ..."`` (or the first word)."""
+    first = authors.split(";")[0].strip()
+    return first.split(",")[0].strip() or "Anonymous"
+
+
+def labels(studies: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """Study id -> ``Surname Year``, with a/b/c… added where two studies share a label."""
+    base = {
+        sid: f"{first_author(row.get('authors', ''))} {row.get('year', '') or 'n.d.'}".strip()
+        for sid, row in studies.items()
+    }
+    groups: dict[str, list[str]] = defaultdict(list)
+    for sid in sorted(base):
+        groups[base[sid]].append(sid)
+    out = {}
+    for label, ids in groups.items():
+        for index, sid in enumerate(ids):
+            out[sid] = label if len(ids) == 1 else f"{label}{chr(ord('a') + index % 26)}"
+    return out
+
+
+def decision_rows(
+    reports: Sequence[ReportDecision], reasons: Mapping[str, str]
+) -> list[dict[str, str]]:
+    """Rows of ``fulltext/decisions.csv``: every report sought."""
+    return [
+        {
+            "report_id": r.report_id,
+            "study_id": r.study_id,
+            "round": str(r.round),
+            "decision": r.decision,
+            "reason": r.reason,
+            "reason_label": reasons.get(r.reason, ""),
+            "how": r.how,
+            "votes": r.votes,
+            "resolver": r.resolver,
+            "retrieval_note": r.retrieval_note,
+        }
+        for r in reports
+    ]
+
+
+def included_rows(
+    reports: Sequence[ReportDecision], library: Mapping[str, Mapping[str, str]]
+) -> list[dict[str, str]]:
+    """Rows of ``fulltext/included_studies.csv``: one per included study, its main report's
+    bibliographic fields (the study id is its smallest report id) and every included report."""
+    by_study: dict[str, list[ReportDecision]] = defaultdict(list)
+    for report in reports:
+        if report.decision == "include":
+            by_study[report.study_id].append(report)
+    main = {sid: library.get(sid, {}) for sid in by_study}
+    named = labels(main)
+    return [
+        {
+            "study_id": sid,
+            "label": named[sid],
+            "reports": "; ".join(sorted(r.report_id for r in items)),
+            "round": str(min(r.round for r in items)),
+            **{key: main[sid].get(key, "") for key in BIB},
+        }
+        for sid, items in sorted(by_study.items())
+    ]
+
+
+def excluded_rows(
+    reports: Sequence[ReportDecision],
+    library: Mapping[str, Mapping[str, str]],
+    reasons: Mapping[str, str],
+) -> list[dict[str, str]]:
+    """Rows of ``fulltext/excluded.csv``: the near-misses with their reason (PRISMA item 16b)."""
+    return [
+        {
+            "report_id": r.report_id,
+            "study_id": r.study_id,
+            "round": str(r.round),
+            "reason": r.reason,
+            "reason_label": reasons.get(r.reason, ""),
+            "how": r.how,
+            **{key: library.get(r.report_id, {}).get(key, "") for key in BIB},
+        }
+        for r in reports
+        if r.decision == "exclude"
+    ]

@@ -1,0 +1,480 @@
+"""Reviewer forms after screening (full text, data extraction, risk of bias): write, read back, log.
+
+Each form is a :mod:`livingreview.sheets` sheet with one locked id column and editable columns.
+Its hidden ``_meta`` names ``kind``, ``review_id``, ``round``, ``reviewer`` and the item count,
+so a returned file is checked like a screening sheet: another review, form or reviewer, an edited
+``_meta``, duplicated, missing, unknown or edited ids are rejected with an
+:class:`~livingreview.errors.InputFileError` naming the file, row and field. Reordered rows, added
+columns, re-saved .xlsx and .csv are accepted; a row whose editable cells are all blank is pending.
+
+What a reviewer typed is logged as :class:`Entry` rows (one per non-blank editable cell) in an
+append-only store rebuilt from every returned file on each run; a store written before must
+still be contained in the new one (:func:`check_nothing_lost`), so a removed or overwritten file
+stops the run instead of silently dropping decisions. Rejections happen before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import astuple, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from livingreview import sheets
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
+
+CONSENSUS = "consensus"  # the reviewer id of a consensus form (both reviewers together)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """Which form this is: what ``_meta`` says and the file name."""
+
+    kind: str  # e.g. "full-text", "extraction", "rob-rob2"
+    review_id: str
+    round: int
+    reviewer: str
+
+    def meta(self, count: int) -> list[tuple[str, str]]:
+        """The ``_meta`` key/value rows (before the checksum)."""
+        return [
+            ("kind", self.kind),
+            ("review_id", self.review_id),
+            ("round", str(self.round)),
+            ("reviewer", self.reviewer),
+            ("records", str(count)),
+        ]
+
+    def stem(self) -> str:
+        """File name without extension, e.g. ``extraction_round1_r1``."""
+        return f"{self.kind.replace('-', '_')}_round{self.round}_{self.reviewer}"
+
+
+def write_form(
+    folder: Path,
+    spec: FormSpec,
+    layout: sheets.SheetLayout,
+    rows: Sequence[Mapping[str, str]],
+    instructions: Sequence[str],
+    *,
+    id_column: str,
+    formats: Sequence[str] = ("xlsx",),
+) -> list[Path]:
+    """Write ``<stem>.xlsx`` and/or ``<stem>.csv`` in ``folder``; the paths written."""
+    ids = [(row[id_column],) for row in rows]
+    meta = spec.meta(len(ids))
+    written = []
+    if "xlsx" in formats:
+        path = folder / f"{spec.stem()}.xlsx"
+        data = sheets.workbook_bytes(layout, rows, meta=meta, ids=ids, instructions=instructions)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    if "csv" in formats:
+        path = folder / f"{spec.stem()}.csv"
+        header = dict(meta) | {"checksum": sheets.checksum(ids)}
+        atomic_write_text(path, sheets.csv_text(layout.names, rows, header))
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class ExpectedForm:
+    """What a returned form must match."""
+
+    what: str  # "full-text sheet", shown in messages
+    kind: str
+    title: str  # the main sheet's name
+    id_column: str
+    editable: tuple[str, ...]  # the columns a reviewer fills in
+    review_id: str
+    current_round: int
+    reviewers: tuple[str, ...]
+    known_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FilledRow:
+    """One row a reviewer filled in: its id, row number and editable cells (blank ones too)."""
+
+    item_id: str
+    row: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReturnedForm:
+    """A checked returned form."""
+
+    path: Path
+    reviewer: str
+    round: int
+    saved_at: str
+    items: int  # rows in the file
+    filled: list[FilledRow]
+
+
+def _meta_check(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> tuple[str, int]:
+    path, meta = returned.path, returned.meta
+    if meta is None:
+        raise InputFileError(
+            path,
+            "no sheet metadata (the hidden sheet '_meta' of the .xlsx, or the first line "
+            f"'{sheets.CSV_META_PREFIX} ...' of the .csv); return the {expected.what} as it "
+            "was written",
+        )
+    for key, want in (("kind", expected.kind), ("review_id", expected.review_id)):
+        if meta.get(key) != want:
+            raise InputFileError(
+                path,
+                f"sheet is for {key} {meta.get(key)!r}, expected {want!r} (a {expected.what})",
+                field=key,
+            )
+    number = meta.get("round", "")
+    if not number.isdigit() or not 1 <= int(number) <= expected.current_round:
+        raise InputFileError(
+            path,
+            f"sheet is for round {number!r}, expected a round from 1 to "
+            f"{expected.current_round} (the library's current round)",
+            field="round",
+        )
+    reviewer = meta.get("reviewer", "")
+    if reviewer not in expected.reviewers:
+        raise InputFileError(
+            path,
+            f"sheet is for reviewer {reviewer!r}, expected one of "
+            f"{', '.join(expected.reviewers) or '(none)'}",
+            field="reviewer",
+        )
+    if returned.ids is not None and (
+        meta.get("checksum") != sheets.checksum(returned.ids)
+        or meta.get("records") != str(len(returned.ids))
+    ):
+        raise InputFileError(
+            path,
+            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
+            "was written, with only the editable (yellow) columns filled in",
+        )
+    missing = [c for c in (expected.id_column, *expected.editable) if c not in returned.header]
+    if missing:
+        raise InputFileError(
+            path,
+            f"missing column(s) {', '.join(repr(c) for c in missing)} (expected the header of "
+            f"a {expected.what})",
+            position="row 1",
+        )
+    return reviewer, int(number)
+
+
+def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
+    """Read and check one returned form (see the module docstring); nothing is stored here."""
+    returned = sheets.read_sheet(path, expected.title)
+    reviewer, number = _meta_check(returned, expected)
+    listed = {key[0] for key in returned.ids} if returned.ids is not None else None
+    seen: dict[str, int] = {}
+    filled: list[FilledRow] = []
+    idc = expected.id_column
+    for row_number, row in returned.rows():
+        where = {"position": f"row {row_number}", "field": idc}
+        item = returned.cell(row, idc)
+        values = {c: " ".join(returned.cell(row, c).split()) for c in expected.editable}
+        if not item:
+            if any(values.values()):
+                raise InputFileError(
+                    path, f"missing {idc}: expected the {idc} this row was written with", **where
+                )
+            continue
+        if item in seen:
+            raise InputFileError(
+                path,
+                f"{item} appears twice (rows {seen[item]} and {row_number}); expected each once",
+                **where,
+            )
+        seen[item] = row_number
+        if item not in expected.known_ids or (listed is not None and item not in listed):
+            raise InputFileError(
+                path,
+                f"unknown {idc} {item!r}: not one this sheet was written with (was it edited?)",
+                **where,
+            )
+        if any(values.values()):
+            filled.append(FilledRow(item, row_number, values))
+    if listed is not None and listed - set(seen):
+        missing = sorted(listed - set(seen))
+        raise InputFileError(
+            path,
+            f"{len(missing)} row(s) of the sheet missing (first: {missing[0]}); expected every "
+            "row the sheet was written with (filter rows instead of deleting them)",
+            field=idc,
+        )
+    if listed is None and (returned.meta or {}).get("checksum") != sheets.checksum(
+        (i,) for i in seen
+    ):
+        raise InputFileError(
+            path,
+            f"the {idc} values differ from the {(returned.meta or {}).get('records', '?')} the "
+            f"sheet was written with (found {len(seen)}): expected every row, {idc} unchanged",
+            field=idc,
+        )
+    return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
+
+
+def read_forms(files: Iterable[Path], expected: ExpectedForm) -> tuple[list[ReturnedForm], list]:
+    """Every returned form, byte-identical copies read once; (forms, copies skipped)."""
+    by_digest: dict[str, list[Path]] = {}
+    for path in sorted(files):
+        by_digest.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(path)
+    forms = [read_form(paths[0], expected) for paths in by_digest.values()]
+    copies = sorted(p for paths in by_digest.values() for p in paths[1:])
+    return sorted(forms, key=lambda f: f.path), copies
+
+
+# -- the append-only store -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One non-blank cell a reviewer typed, with where and when."""
+
+    item_id: str
+    reviewer: str
+    round: int
+    column: str
+    value: str
+    file: str  # relative to the human-input folder
+    row: int
+    recorded_at: str  # when the file was saved ("" when unknown)
+
+
+ENTRY_COLUMNS = tuple(f.name for f in fields(Entry))
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when inside it, else as given."""
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
+
+
+def entries_of(form: ReturnedForm, base: Path, values: Mapping[int, Mapping[str, str]]) -> list:
+    """Entries of a form; ``values`` = row number -> cleaned values (canonical spellings)."""
+    file = relative(form.path, base)
+    out = []
+    for filled in form.filled:
+        for column, value in values[filled.row].items():
+            if value:
+                out.append(
+                    Entry(
+                        filled.item_id,
+                        form.reviewer,
+                        form.round,
+                        column,
+                        value,
+                        file,
+                        filled.row,
+                        form.saved_at,
+                    )
+                )
+    return out
+
+
+def _order(entry: Entry) -> tuple:
+    return (entry.round, entry.recorded_at, entry.file, entry.row, entry.item_id, entry.column)
+
+
+def write_entries(path: Path, entries: Iterable[Entry]) -> None:
+    """Atomically write the store, sorted oldest first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ENTRY_COLUMNS)
+    for entry in sorted(entries, key=_order):
+        writer.writerow(astuple(entry))
+    atomic_write_text(path, buffer.getvalue())
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """The entries of a store written by :func:`write_entries`; missing file: none."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if list(reader.fieldnames or []) != list(ENTRY_COLUMNS):
+            raise InputFileError(
+                path, f"expected the columns {', '.join(ENTRY_COLUMNS)}", position="row 1"
+            )
+        out = []
+        for number, row in enumerate(reader, start=2):
+            for name in ("round", "row"):
+                if not row[name].isdigit():
+                    raise InputFileError(
+                        path, "expected a whole number", position=f"row {number}", field=name
+                    )
+            out.append(Entry(**{**row, "round": int(row["round"]), "row": int(row["row"])}))
+    return out
+
+
+def check_nothing_lost(previous: Sequence[Entry], current: Sequence[Entry], store: Path) -> None:
+    """Every entry stored before must still be read from some returned file (see module doc)."""
+    now = {replace(e, file="", row=0) for e in current}
+    for entry in previous:
+        if replace(entry, file="", row=0) not in now:
+            raise InputFileError(
+                entry.file,
+                f"{entry.column} {entry.value!r} for {entry.item_id} by {entry.reviewer}, stored "
+                f"in {store}, is no longer in this file (was it removed or saved over?); expected "
+                "returned files to stay unchanged: put it back and save changes under a new name "
+                f"(to drop it deliberately, delete {store})",
+                position=f"row {entry.row}",
+                field=entry.column,
+            )
+
+
+def latest_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, str]]:
+    """(reviewer, item id) -> the cells of the reviewer's latest row for the item.
+
+    A later row (round, file save time, file, row) replaces the whole earlier row.
+    """
+    rows: dict[tuple[str, str], tuple[tuple, dict[str, str]]] = {}
+    for entry in sorted(entries, key=_order):
+        key = (entry.reviewer, entry.item_id)
+        where = (entry.round, entry.recorded_at, entry.file, entry.row)
+        if key not in rows or rows[key][0] != where:
+            rows[key] = (where, {})
+        rows[key][1][entry.column] = entry.value
+    return {key: cells for key, (_, cells) in rows.items()}
+
+
+# -- settling two reviewers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The values that count for one item, how they were reached, and any disagreements."""
+
+    values: dict[str, str] | None  # None while reviewers disagree
+    how: str  # consensus, agreement, single_reviewer, disagreement, awaiting_second
+    reviewers: tuple[str, ...]
+    differences: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # field -> votes
+
+
+def settle(by_reviewer: Mapping[str, Mapping[str, str]], dual: bool) -> Settled:
+    """Combine reviewers' rows for one item: a consensus row wins; else agreeing rows; a
+    single row counts in single mode and waits for the second reviewer in dual mode."""
+    people = tuple(sorted(r for r in by_reviewer if r != CONSENSUS))
+    if CONSENSUS in by_reviewer:
+        return Settled(dict(by_reviewer[CONSENSUS]), CONSENSUS, people)
+    if len(people) == 1:
+        only = dict(by_reviewer[people[0]])
+        return (
+            Settled(None, "awaiting_second", people)
+            if dual
+            else Settled(only, "single_reviewer", people)
+        )
+    columns = sorted({c for row in by_reviewer.values() for c in row})
+    differences = []
+    for column in columns:
+        votes = tuple((r, by_reviewer[r].get(column, "")) for r in people)
+        if len({v for _, v in votes}) > 1:
+            differences.append((column, votes))
+    if differences:
+        return Settled(None, "disagreement", people, tuple(differences))
+    return Settled(dict(by_reviewer[people[0]]), "agreement", people)
+
+
+def differences_text(settled: Settled) -> str:
+    """``field: r1=x | r2=y; ...`` for sheets and tables."""
+    return "; ".join(
+        f"{column}: " + " | ".join(f"{r}={v or '(blank)'}" for r, v in votes)
+        for column, votes in settled.differences
+    )
+
+
+def table_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
+    """CSV text with ``\\n`` line endings."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in columns})
+    return buffer.getvalue()
+
+
+def read_table(path: Path, required: Sequence[str], missing: str) -> list[dict[str, str]]:
+    """Rows of a CSV written by an earlier stage; ``missing`` explains an absent file."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            absent = [c for c in required if c not in (reader.fieldnames or [])]
+            if absent:
+                raise InputFileError(
+                    path, f"missing column(s) {', '.join(absent)}", position="row 1"
+                )
+            return list(reader)
+    except FileNotFoundError:
+        raise InputFileError(path, missing) from None
+
+
+# -- protocol helpers shared by the stages ---------------------------------------------------
+
+
+def human_folder(config: Mapping[str, Any], section: str, key: str = "folder") -> Path:
+    """``<paths.human_input>/<section.key>``, refusing paths that climb out of it."""
+    from livingreview.config import is_safe_relative
+
+    folder = str(config[section][key])
+    if not is_safe_relative(folder):
+        raise ConfigError(
+            f"config key '{section}.{key}': {folder!r} must be a relative path inside "
+            "paths.human_input (no '..', no absolute path)"
+        )
+    return Path(config["paths"]["human_input"]) / folder
+
+
+def role_reviewers(config: Mapping[str, Any], role: str, mode: str, section: str) -> list[str]:
+    """Ids of the reviewers with ``role`` who get forms: all of them in dual mode (two needed),
+    the first in single mode."""
+    found = [r["id"] for r in config.get("reviewers", []) if role in r.get("roles", [])]
+    need = 2 if mode == "dual" else 1
+    if len(found) < need:
+        raise ConfigError(
+            f"config key 'reviewers': {section}.mode {mode!r} needs {need} reviewer(s) with the "
+            f"role {role!r}, found {len(found)}"
+        )
+    return found if mode == "dual" else found[:1]
+
+
+def formats_of(setting: str) -> list[str]:
+    """``xlsx``, ``csv`` or ``both`` as a list of formats."""
+    return ["xlsx", "csv"] if setting == "both" else [setting]
+
+
+def import_forms(
+    files: Iterable[Path],
+    expected: ExpectedForm,
+    *,
+    base: Path,
+    store: Path | None,
+    clean: Callable[[FilledRow, Path], dict[str, str]],
+) -> tuple[list[Entry], list[ReturnedForm]]:
+    """Check every returned form and each filled row (``clean`` gives canonical values or
+    raises); the entries read, after checking that nothing in ``store`` (if given) was lost.
+
+    Nothing is written here, so a rejected file leaves the store as it was.
+    """
+    forms, _ = read_forms(files, expected)
+    entries: list[Entry] = []
+    for form in forms:
+        cleaned = {f.row: clean(f, form.path) for f in form.filled}
+        entries += entries_of(form, base, cleaned)
+    if store is not None:
+        check_nothing_lost(read_entries(store), entries, store)
+    return entries, forms
+
+
+def by_item(rows: Mapping[tuple[str, str], Mapping[str, str]]) -> dict[str, dict[str, Mapping]]:
+    """Item id -> reviewer -> that reviewer's latest row."""
+    out: dict[str, dict[str, Mapping[str, str]]] = {}
+    for (reviewer, item), cells in sorted(rows.items()):
+        out.setdefault(item, {})[reviewer] = cells
+    return out
