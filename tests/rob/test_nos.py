@@ -165,3 +165,32 @@ def test_config_section_is_validated(tmp_path: Path) -> None:
     overlay.write_text("risk_of_bias:\n  nos_cross_sectional:\n    item_max: {s9: 1}\n")
     with pytest.raises(ConfigError, match="s9"):
         load_config([ROOT / "config/config.yaml", overlay])
+
+
+def test_category_levels_combine_to_the_ahrq_rating() -> None:
+    order = ["Good", "Fair", "Poor"]
+    for s in range(5):
+        for c in range(3):
+            for o in range(4):
+                levels = nos.category_ratings(s, c, o)
+                assert max(levels, key=order.index) == nos.ahrq_rating(s, c, o), (s, c, o)
+
+
+def test_critiplot_example_as_a_plottable_ahrq_table(rob_dir: Path) -> None:
+    from livingreview.rob.plots import svg_bytes, traffic_light
+    from livingreview.rob.tables import overall_differences
+
+    read = nos.read_critiplot_nos(rob_dir / "critiplot_sample_nos.csv")
+    table = nos.ahrq_table([r.assessment for r in read])
+    assert [r.study for r in table.rows] == [r.assessment.study for r in read]
+    assert [table.label(r.overall) for r in table.rows] == [r.assessment.rating for r in read]
+    assert overall_differences(table) == []
+    svg = svg_bytes(traffic_light(table))
+    for label in ("Good", "Poor", "D1: Selection."):
+        assert label.encode() in svg
+    cross = nos.assess(
+        {"study": "X", "s1": 1, "s2": 1, "s3": 1, "s4": 2, "c1": 2, "o1": 2, "o2": 1},
+        version="cross-sectional",
+    )
+    with pytest.raises(ValueError, match="no AHRQ rating"):
+        nos.ahrq_table([cross])

@@ -24,7 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import ConfigError, InputFileError
+from livingreview.rob.levels import Risk
 from livingreview.rob.rows import Row, RowPlace, cell, study_of
+from livingreview.rob.tables import RobTable, StudyRow
+from livingreview.rob.tools import Domain, get_tool
 
 
 @dataclass(frozen=True)
@@ -326,3 +329,48 @@ def read_critiplot_nos(path: Path) -> list[CritiplotRow]:
                 )
             out.append(CritiplotRow(assessment, int(stated), cell(raw, "Overall RoB")))
     return out
+
+
+AHRQ_CLASSES = {"Good": Risk.LOW, "Fair": Risk.CONCERNS, AHRQ_POOR: Risk.HIGH}
+AHRQ_DOMAINS = (
+    Domain("D1", "Selection"),
+    Domain("D2", "Comparability"),
+    Domain("D3", "Outcome (cohort) / Exposure (case-control)"),
+)
+
+
+def category_ratings(selection: int, comparability: int, outcome: int) -> tuple[str, str, str]:
+    """Each category's own AHRQ level: the best rating whose range holds its total.
+
+    The worst of the three is the study's AHRQ rating (Selection alone can be Fair).
+    """
+    totals = (selection, comparability, outcome)
+    return tuple(  # type: ignore[return-value]
+        next((rating for rating, ranges in AHRQ if totals[k] in ranges[k]), AHRQ_POOR)
+        for k in range(3)
+    )
+
+
+def ahrq_table(assessments: Sequence[Assessment]) -> RobTable:
+    """Cohort and case-control assessments as a robvis-style table for plotting.
+
+    Domains are the three categories rated Good/Fair/Poor by the AHRQ thresholds; Overall is
+    the study's AHRQ rating. Cross-sectional ratings are bands of the total, not per category,
+    so they have no such table.
+    """
+    rows = []
+    for number, assessment in enumerate(assessments, start=1):
+        if assessment.scheme != "AHRQ":
+            raise ValueError(f"{assessment.study}: {assessment.version} NOS has no AHRQ rating")
+        levels = category_ratings(*(total for _, total in assessment.totals))
+        rows.append(
+            StudyRow(
+                assessment.study,
+                tuple(AHRQ_CLASSES[level] for level in levels),
+                AHRQ_CLASSES[assessment.rating],
+                None,
+                number,
+            )
+        )
+    labels = {risk: rating for rating, risk in AHRQ_CLASSES.items()}
+    return RobTable(get_tool("generic"), AHRQ_DOMAINS, tuple(rows), True, "nos", labels)
