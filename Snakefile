@@ -27,6 +27,7 @@ PROTOCOL = write_resolved_protocol(PROTOCOL_CONFIG)
 include: "rules/common.smk"
 include: "rules/search.smk"
 include: "rules/dedup.smk"
+include: "rules/automation.smk"
 include: "rules/report.smk"
 
 
@@ -45,3 +46,5 @@ rule all:
         f"{OUT}/library/records.csv",
         f"{OUT}/library/counts.json",
         f"{OUT}/dedup/maybe_pairs.xlsx",
+        f"{OUT}/screening/automation.csv",
+        f"{OUT}/screening/automation_counts.json",

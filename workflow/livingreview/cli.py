@@ -162,6 +162,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_automation(args: argparse.Namespace) -> int:
+    """Apply the protocol's automation exclusions to the library before screening."""
+    from livingreview.screening.automation import OUTPUTS, run_automation
+
+    config = _config(args)
+    counts = run_automation(config)
+    rules = ", ".join(f"{n} {r}" for r, n in counts["excluded_by_rule"].items())
+    print(
+        f"{counts['excluded']} of {counts['studies_checked']} studies excluded by automation "
+        f"({rules}) -> {_outputs(config) / OUTPUTS['exclusions']}"
+    )
+    return 0
+
+
 def cmd_build_demo(args: argparse.Namespace) -> int:
     """Rebuild the embedded demo snapshot from real bibliographic facts."""
     from livingreview.demo import build_demo
@@ -269,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[common], help="render the evidence summary")
     p.add_argument("--out-dir", help="output folder (default: <outputs>/report)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "automation",
+        parents=[common],
+        help="exclude library studies by the protocol's publication type, language and year limits",
+    )
+    p.set_defaults(func=cmd_automation)
 
     p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
     p.add_argument(

@@ -1,0 +1,21 @@
+# Automation exclusions: the protocol's publication-type, language and year limits applied to every
+# study in the library before screening; the screening export skips the studies listed.
+
+from livingreview.screening.automation import OUTPUTS as AUTOMATION_OUTPUTS
+
+
+rule automation:
+    input:
+        records=f"{OUT}/library/records.csv",
+        groups=f"{OUT}/library/groups.csv",
+    output:
+        **{key: f"{OUT}/{path}" for key, path in AUTOMATION_OUTPUTS.items()},
+    params:
+        automation=json.dumps(config.get("automation", {}), sort_keys=True),
+        version=__version__,
+        protocol=PROTOCOL,
+        cli=CLI,
+    log:
+        f"{OUT}/logs/automation.log",
+    shell:
+        "{params.cli} automation --configfile {params.protocol} 2> {log}"

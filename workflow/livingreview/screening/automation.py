@@ -1,0 +1,303 @@
+"""Automation exclusions: protocol limits applied to library studies before anyone screens them.
+
+The protocol's ``automation:`` section lists publication types (e.g. Editorial, Comment, Letter),
+the languages a study must be written in, and inclusive publication-year limits. A study is
+excluded only on evidence: one of its publication types matches a listed one (case-insensitive,
+whole type), its language is known and not allowed, or its year is known and outside the limits.
+A study with no language, no publication type or no year is kept (conservative).
+
+Rules are checked in the order of :data:`RULES`; a study matching several is counted once, under
+the first (so the per-rule counts add up to the total for PRISMA 2020's "records marked as
+ineligible by automation tools"), and every match is named in ``detail``.
+
+Outputs (:data:`OUTPUTS`, under ``paths.outputs``), read by the screening export to skip studies:
+
+* ``screening/automation.csv``: ``study_id, rule, detail`` per excluded study, sorted by id;
+* ``screening/automation_counts.json``: studies checked and excluded, per rule and per round.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.fileio import atomic_write_text, write_json
+from livingreview.records import Record
+
+OUTPUTS = {
+    "exclusions": "screening/automation.csv",
+    "counts": "screening/automation_counts.json",
+}
+EXCLUSIONS_CSV = OUTPUTS["exclusions"]  # the export stage skips the study ids listed here
+RULES = ("publication_type", "language", "year")
+EXCLUSION_COLUMNS = ("study_id", "rule", "detail")
+
+# Language name -> the codes and names bibliographic sources use for it: ISO 639-1, ISO 639-2/B
+# and /T, the English name and the name in the language itself.
+_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "afrikaans": ("af", "afr"),
+    "arabic": ("ar", "ara", "العربية"),
+    "bulgarian": ("bg", "bul", "български"),
+    "catalan": ("ca", "cat", "català"),
+    "chinese": ("zh", "chi", "zho", "中文"),
+    "croatian": ("hr", "hrv", "hrvatski"),
+    "czech": ("cs", "cze", "ces", "čeština"),
+    "danish": ("da", "dan", "dansk"),
+    "dutch": ("nl", "dut", "nld", "nederlands"),
+    "english": ("en", "eng"),
+    "estonian": ("et", "est", "eesti"),
+    "finnish": ("fi", "fin", "suomi"),
+    "french": ("fr", "fre", "fra", "français", "francais"),
+    "german": ("de", "ger", "deu", "deutsch"),
+    "greek": ("el", "gre", "ell", "ελληνικά"),
+    "hebrew": ("he", "heb", "עברית"),
+    "hindi": ("hi", "hin"),
+    "hungarian": ("hu", "hun", "magyar"),
+    "icelandic": ("is", "ice", "isl", "íslenska"),
+    "indonesian": ("id", "ind", "bahasa indonesia"),
+    "italian": ("it", "ita", "italiano"),
+    "japanese": ("ja", "jpn", "日本語"),
+    "korean": ("ko", "kor", "한국어"),
+    "latvian": ("lv", "lav", "latviešu"),
+    "lithuanian": ("lt", "lit", "lietuvių"),
+    "malay": ("ms", "may", "msa", "bahasa melayu"),
+    "norwegian": ("no", "nor", "nob", "nno", "norsk", "norwegian bokmål"),
+    "persian": ("fa", "per", "fas", "farsi", "فارسی"),
+    "polish": ("pl", "pol", "polski"),
+    "portuguese": ("pt", "por", "português", "portugues"),
+    "romanian": ("ro", "rum", "ron", "română"),
+    "russian": ("ru", "rus", "русский"),
+    "serbian": ("sr", "srp", "српски", "srpski"),
+    "slovak": ("sk", "slo", "slk", "slovenčina"),
+    "slovenian": ("sl", "slv", "slovene", "slovenščina"),
+    "spanish": ("es", "spa", "español", "espanol", "castilian"),
+    "swedish": ("sv", "swe", "svenska"),
+    "thai": ("th", "tha", "ไทย"),
+    "turkish": ("tr", "tur", "türkçe"),
+    "ukrainian": ("uk", "ukr", "українська"),
+    "vietnamese": ("vi", "vie", "tiếng việt"),
+}
+_LANGUAGE_OF: dict[str, str] = {
+    alias: name for name, aliases in _LANGUAGES.items() for alias in (name, *aliases)
+}
+_LANGUAGE_SPLIT = re.compile(r"[;,/|]|\band\b")
+
+
+def normalise_language(value: str) -> str:
+    """The English name of a language given as a code or name (``'eng'``, ``'en'``,
+    ``'English'`` -> ``'english'``); ``''`` when not recognised."""
+    return _LANGUAGE_OF.get(" ".join(value.casefold().split()), "")
+
+
+def record_languages(value: str) -> tuple[list[str], list[str]]:
+    """The recognised languages of a language field, and the parts not recognised."""
+    known: list[str] = []
+    unknown: list[str] = []
+    for part in _LANGUAGE_SPLIT.split(value):
+        part = part.strip()
+        if part:
+            name = normalise_language(part)
+            (known if name else unknown).append(name or part)
+    return known, unknown
+
+
+def _type_key(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+@dataclass(frozen=True)
+class AutomationRules:
+    """The protocol's automation limits, validated and normalised."""
+
+    publication_types: tuple[str, ...] = ()  # excluded types, as written in the protocol
+    languages: tuple[str, ...] = ()  # allowed languages (English names); empty = any
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> AutomationRules:
+        """Read ``config['automation']``; an unrecognised language is a ConfigError."""
+        section = config.get("automation") or {}
+        languages = []
+        for index, value in enumerate(section.get("languages") or []):
+            name = normalise_language(value)
+            if not name:
+                raise ConfigError(
+                    f"config key 'automation.languages[{index}]': {value!r} is not a recognised "
+                    "language name or ISO 639 code (e.g. English, en, eng)"
+                )
+            languages.append(name)
+        year_from, year_to = section.get("year_from"), section.get("year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise ConfigError(
+                f"config key 'automation.year_from': {year_from} is after year_to {year_to}"
+            )
+        return cls(
+            tuple(section.get("publication_types") or ()),
+            tuple(dict.fromkeys(languages)),
+            year_from,
+            year_to,
+        )
+
+    def matches(self, record: Record) -> list[tuple[str, str]]:
+        """Every (rule, detail) this record is excluded by, in :data:`RULES` order."""
+        found = []
+        excluded = {_type_key(t): t for t in self.publication_types}
+        types = [t for t in record.publication_types if _type_key(t) in excluded]
+        if types:
+            found.append(("publication_type", "publication type " + ", ".join(map(repr, types))))
+        if self.languages and record.language:
+            known, unknown = record_languages(record.language)
+            if known and not unknown and not set(known) & set(self.languages):
+                found.append(
+                    ("language", f"language {record.language!r} is not {self._languages()}")
+                )
+        if record.year.isdigit():
+            year = int(record.year)
+            if self.year_from is not None and year < self.year_from:
+                found.append(("year", f"published {year}, before {self.year_from}"))
+            if self.year_to is not None and year > self.year_to:
+                found.append(("year", f"published {year}, after {self.year_to}"))
+        return found
+
+    def _languages(self) -> str:
+        names = [name.capitalize() for name in self.languages]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """One study excluded by automation: the first rule it matched and every reason."""
+
+    study_id: str
+    rule: str
+    detail: str
+
+
+def apply_rules(studies: Iterable[tuple[str, Record]], rules: AutomationRules) -> list[Exclusion]:
+    """The exclusions among (study id, merged record) pairs, sorted by study id."""
+    out = []
+    for study_id, record in studies:
+        found = rules.matches(record)
+        if found:
+            out.append(Exclusion(study_id, found[0][0], "; ".join(detail for _, detail in found)))
+    return sorted(out, key=lambda e: e.study_id)
+
+
+def read_library_studies(path: Path) -> list[tuple[str, Record]]:
+    """(study id, merged record) for every row of the library's ``records.csv``."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputFileError(
+            path, f"cannot open the library ({exc.strerror}); run `livingreview library` first"
+        ) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        if "study_id" not in (reader.fieldnames or []):
+            raise InputFileError(
+                path,
+                "missing column 'study_id'; expected the library's records.csv",
+                position="row 1",
+            )
+        studies = []
+        for number, row in enumerate(reader, start=2):
+            if not row["study_id"]:
+                raise InputFileError(
+                    path, "empty study id", position=f"row {number}", field="study_id"
+                )
+            studies.append((row["study_id"], Record.from_row(row)))
+    return studies
+
+
+def study_rounds(groups_csv: Path) -> dict[str, int]:
+    """The round each study was first seen in, from the library's ``groups.csv``."""
+    rounds: dict[str, int] = {}
+    with groups_csv.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            value = row.get("round") or ""
+            if not value.isdigit():
+                raise InputFileError(
+                    groups_csv, "expected a round number", position=f"row {number}", field="round"
+                )
+            study = row["study_id"]
+            rounds[study] = min(rounds.get(study, int(value)), int(value))
+    return rounds
+
+
+def automation_counts(
+    studies: Sequence[str],
+    exclusions: Sequence[Exclusion],
+    rounds: Mapping[str, int],
+    rules: AutomationRules,
+) -> dict[str, Any]:
+    """PRISMA counts: studies checked and excluded, per first-matching rule and per round."""
+    by_rule = Counter(e.rule for e in exclusions)
+    excluded_round = Counter(rounds.get(e.study_id, 0) for e in exclusions)
+    checked_round = Counter(rounds.get(s, 0) for s in studies)
+    return {
+        "rules": {
+            "publication_types": list(rules.publication_types),
+            "languages": list(rules.languages),
+            "year_from": rules.year_from,
+            "year_to": rules.year_to,
+        },
+        "studies_checked": len(studies),
+        "excluded": len(exclusions),
+        "excluded_by_rule": {rule: by_rule.get(rule, 0) for rule in RULES},
+        "by_round": {
+            str(r): {"studies_checked": checked_round[r], "excluded": excluded_round.get(r, 0)}
+            for r in sorted(checked_round)
+        },
+    }
+
+
+def exclusions_csv(exclusions: Sequence[Exclusion]) -> str:
+    """The exclusions as CSV text (``study_id, rule, detail``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EXCLUSION_COLUMNS)
+    for item in exclusions:
+        writer.writerow((item.study_id, item.rule, item.detail))
+    return buffer.getvalue()
+
+
+def read_exclusions(path: Path) -> list[Exclusion]:
+    """The exclusions written by :func:`run_automation` (empty when the file does not exist)."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != EXCLUSION_COLUMNS:
+            raise InputFileError(
+                path, f"expected the columns {', '.join(EXCLUSION_COLUMNS)}", position="row 1"
+            )
+        return [Exclusion(row["study_id"], row["rule"], row["detail"]) for row in reader]
+
+
+def excluded_study_ids(outputs: Path) -> set[str]:
+    """Study ids automation excluded, from ``<outputs>/screening/automation.csv``."""
+    return {item.study_id for item in read_exclusions(outputs / EXCLUSIONS_CSV)}
+
+
+def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Apply the protocol's automation rules to the library and write :data:`OUTPUTS`."""
+    from livingreview.dedup.library import OUTPUTS as LIBRARY
+
+    rules = AutomationRules.from_config(config)
+    outputs = Path(config["paths"]["outputs"])
+    studies = read_library_studies(outputs / LIBRARY["records"])
+    groups = outputs / LIBRARY["groups"]
+    rounds = study_rounds(groups) if groups.exists() else {}
+    exclusions = apply_rules(studies, rules)
+    counts = automation_counts([s for s, _ in studies], exclusions, rounds, rules)
+    atomic_write_text(outputs / OUTPUTS["exclusions"], exclusions_csv(exclusions))
+    write_json(outputs / OUTPUTS["counts"], counts)
+    return counts
