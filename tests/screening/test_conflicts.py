@@ -1,0 +1,191 @@
+"""Conflicts, the final decision rules (consensus, third reviewer, either includes) and the
+verification sample of single screening."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from livingreview.errors import InputFileError
+from livingreview.screening.conflict_sheet import (
+    ConflictSheetSpec,
+    ExpectedConflicts,
+    read_resolution_sheet,
+    sheet_rows,
+    write_conflict_sheets,
+)
+from livingreview.screening.conflicts import (
+    Resolution,
+    decide,
+    is_conflict,
+    latest_resolutions,
+    study_votes,
+    verification_sample,
+)
+from livingreview.screening.decisions import ScreeningDecision
+
+
+def vote(study: str, reviewer: str, value: str, round_: int = 1, row: int = 2) -> ScreeningDecision:
+    reason = "no_alliance" if value == "exclude" else ""
+    return ScreeningDecision(
+        study, reviewer, "title_abstract", round_, value, reason, "", f"{reviewer}.xlsx", row, ""
+    )
+
+
+def resolved(study: str, decision: str, resolver: str, round_: int = 1) -> Resolution:
+    return Resolution(study, round_, decision, resolver, "", "", "conflicts/r3.xlsx", 5, "")
+
+
+PAIRS = {
+    "S1": ("include", "include"),
+    "S2": ("exclude", "exclude"),
+    "S3": ("include", "exclude"),
+    "S4": ("maybe", "include"),
+    "S5": ("maybe", "exclude"),
+    "S6": ("maybe", "maybe"),
+}
+DUAL = [vote(s, r, v) for s, pair in PAIRS.items() for r, v in zip(("r1", "r2"), pair, strict=True)]
+
+
+def by_study(outcome) -> dict[str, tuple[str, str]]:
+    return {f.study_id: (f.decision, f.how) for f in outcome.final}
+
+
+def test_maybe_counts_as_include_unless_configured_as_a_conflict() -> None:
+    votes = {v.study_id: v for v in study_votes(DUAL)}
+    assert [s for s in PAIRS if is_conflict(votes[s], conflict_on_maybe=False)] == ["S3", "S5"]
+    assert [s for s in PAIRS if is_conflict(votes[s], conflict_on_maybe=True)] == [
+        "S3",
+        "S4",
+        "S5",
+        "S6",
+    ]
+
+
+def test_consensus_leaves_conflicts_pending_until_resolved() -> None:
+    outcome = decide(DUAL, rule="consensus")
+    assert by_study(outcome) == {
+        "S1": ("include", "agreement"),
+        "S2": ("exclude", "agreement"),
+        "S4": ("include", "agreement"),
+        "S6": ("include", "agreement"),
+    }
+    assert [v.study_id for v in outcome.pending] == ["S3", "S5"]
+    assert outcome.final[1].reason == "no_alliance"  # agreed exclusion keeps the reason
+    done = decide(DUAL, [resolved("S3", "exclude", "consensus")], rule="consensus")
+    assert by_study(done)["S3"] == ("exclude", "consensus")
+    assert [v.study_id for v in done.pending] == ["S5"]
+    assert done.counts()["conflicts"] == 2 and done.counts()["conflicts_resolved"] == 1
+
+
+def test_third_reviewer_must_not_be_one_of_the_screeners() -> None:
+    outcome = decide(
+        DUAL,
+        [resolved("S3", "include", "r3"), resolved("S5", "exclude", "r3")],
+        rule="third_reviewer",
+    )
+    assert by_study(outcome)["S3"] == ("include", "third_reviewer")
+    assert {f.study_id: f.resolver for f in outcome.final}["S5"] == "r3" and not outcome.pending
+    with pytest.raises(InputFileError) as error:
+        decide(DUAL, [resolved("S3", "include", "r1")], rule="third_reviewer")
+    assert str(error.value) == (
+        "conflicts/r3.xlsx, row 5, field 'resolution': study S3 is resolved by r1, but "
+        "screening.decision_rule is third_reviewer: expected a reviewer other than its "
+        "screeners (r1, r2)"
+    )
+
+
+def test_either_includes_never_leaves_a_conflict() -> None:
+    outcome = decide(DUAL, rule="either_includes", conflict_on_maybe=True)
+    assert not outcome.pending
+    assert by_study(outcome) == {
+        "S1": ("include", "agreement"),
+        "S2": ("exclude", "agreement"),
+        "S3": ("include", "either_includes"),
+        "S4": ("include", "either_includes"),
+        "S5": ("include", "either_includes"),
+        "S6": ("include", "either_includes"),
+    }
+
+
+def test_one_vote_waits_in_dual_mode_and_decides_in_single_mode() -> None:
+    decisions = [vote("S1", "r1", "maybe"), vote("S2", "r1", "exclude")]
+    dual = decide(decisions, mode="dual")
+    assert not dual.final and [v.study_id for v in dual.awaiting_second] == ["S1", "S2"]
+    single = decide(decisions, mode="single")
+    assert by_study(single) == {
+        "S1": ("include", "single_reviewer"),
+        "S2": ("exclude", "single_reviewer"),
+    }
+    # a verified study with a disagreeing second vote becomes a conflict like in dual mode
+    verified = decide([*decisions, vote("S2", "r2", "include")], mode="single")
+    assert [v.study_id for v in verified.pending] == ["S2"]
+
+
+def test_a_changed_vote_supersedes_and_an_unneeded_resolution_is_reported() -> None:
+    changed = [*DUAL, vote("S3", "r2", "include", row=40)]
+    outcome = decide(changed, [resolved("S3", "exclude", "consensus")], rule="consensus")
+    assert by_study(outcome)["S3"] == ("include", "agreement")
+    assert outcome.counts()["resolutions_not_needed"] == ["S3 (conflicts/r3.xlsx, row 5)"]
+
+
+def test_a_resolution_of_an_earlier_round_does_not_settle_a_newer_conflict() -> None:
+    later = [vote("S3", "r1", "include", round_=2), vote("S3", "r2", "exclude", round_=2)]
+    outcome = decide([*DUAL, *later], [resolved("S3", "exclude", "consensus", round_=1)])
+    assert [(v.study_id, v.round) for v in outcome.pending] == [("S3", 2), ("S5", 1)]
+
+
+@pytest.mark.parametrize(("count", "fraction", "size"), [(30, 0.1, 3), (7, 0.5, 4), (5, 0, 0)])
+def test_verification_sample_size_is_the_fraction_rounded_up(
+    count: int, fraction: float, size: int
+) -> None:
+    ids = [f"S{i:03d}" for i in range(count)]
+    sample = verification_sample(ids, fraction, seed=1)
+    assert len(sample) == size and sample == sorted(sample) and set(sample) <= set(ids)
+
+
+def test_verification_sample_is_seeded_and_order_independent() -> None:
+    ids = [f"S{i:03d}" for i in range(200)]
+    shuffled = ids[:]
+    random.Random(3).shuffle(shuffled)
+    assert verification_sample(ids, 0.2, 7) == verification_sample(shuffled, 0.2, 7)
+    assert verification_sample(ids, 0.2, 7) != verification_sample(ids, 0.2, 8)
+    assert verification_sample(ids, 1, 7) == ids
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        verification_sample(ids, 1.5, 7)
+
+
+def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> None:
+    pending = decide(DUAL, rule="third_reviewer").pending
+    studies = {"S3": {"title": '=HYPERLINK("x")', "year": "2021"}, "S5": {"title": "Bond"}}
+    spec = ConflictSheetSpec("dta", "title_abstract", 1, "r3")
+    xlsx, csv_path = tmp_path / "conflicts.xlsx", tmp_path / "conflicts.csv"
+    reasons = [("no_alliance", "No alliance")]
+    rows = sheet_rows(pending, studies)
+    write_conflict_sheets(xlsx, csv_path, spec, rows, reasons, "human/screening/conflicts")
+    first = xlsx.read_bytes()
+    write_conflict_sheets(xlsx, csv_path, spec, rows, reasons, "human/screening/conflicts")
+    assert xlsx.read_bytes() == first  # deterministic
+    book = openpyxl.load_workbook(xlsx)
+    sheet = book["Conflicts"]
+    head = [c.value for c in sheet[1]]
+    assert sheet.cell(2, head.index("title") + 1).data_type == "s"  # never a formula
+    assert sheet.cell(2, head.index("votes") + 1).value == "r1: include; r2: exclude (no_alliance)"
+    sheet.cell(2, head.index("resolution") + 1).value = " EXCLUDE "
+    sheet.cell(2, head.index("reason") + 1).value = "No alliance"  # the label is accepted
+    book.save(tmp_path / "returned.xlsx")
+    expected = ExpectedConflicts("dta", "title_abstract", 1, dict(reasons), frozenset(PAIRS))
+    count, found = read_resolution_sheet(tmp_path / "returned.xlsx", expected, "returned.xlsx")
+    assert count == 2
+    assert [(r.study_id, r.decision, r.resolver, r.reason, r.row) for r in found] == [
+        ("S3", "exclude", "r3", "no_alliance", 2)
+    ]
+    text = csv_path.read_text(encoding="utf-8").replace(",,,,", ",,include,,")
+    (tmp_path / "returned.csv").write_text(text, encoding="utf-8")
+    _, from_csv = read_resolution_sheet(tmp_path / "returned.csv", expected, "returned.csv")
+    assert [(r.study_id, r.decision) for r in from_csv] == [("S3", "include"), ("S5", "include")]
+    later = latest_resolutions([*found, *from_csv])
+    assert later["S3"].file == "returned.xlsx"  # the .xlsx carries its save time, the .csv none

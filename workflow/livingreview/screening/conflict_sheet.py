@@ -1,0 +1,329 @@
+"""The conflicts sheet for a third reviewer or a consensus meeting, and reading resolutions back.
+
+One row per pending conflict: the study (title, abstract, authors, year, journal, DOI) and every
+screener's vote with reason and notes (no longer blind), then ``resolution`` (include / exclude),
+``reason`` and ``notes`` to fill in. The hidden ``_meta`` says which review, stage and round the
+sheet is for and who resolves: the reviewer with the ``conflict_resolution`` role under
+``third_reviewer``, ``consensus`` under ``consensus``.
+
+Returned copies are read from ``<paths.human_input>/<screening.conflicts_folder>/`` with the
+same tolerance as screening sheets (reordered rows, added columns, any capitalisation, re-saved
+.xlsx, .csv) and the same rejections (another review or stage, an edited ``_meta``, duplicated,
+missing or unknown study ids, unknown resolutions or reasons), each naming file, row and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview import sheets
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
+
+KIND = "screening-conflicts"
+SHEET = "Conflicts"
+ID_COLUMN = "study_id"
+WHAT = "conflicts sheet"
+
+
+@dataclass(frozen=True)
+class ConflictSheetSpec:
+    """Which conflicts sheet this is."""
+
+    review_id: str
+    stage: str
+    round: int
+    resolver: str  # a reviewer id, or CONSENSUS
+
+    def meta(self, count: int) -> list[tuple[str, str]]:
+        """The ``_meta`` key/value rows (before the checksum)."""
+        return [
+            ("kind", KIND),
+            ("review_id", self.review_id),
+            ("stage", self.stage),
+            ("round", str(self.round)),
+            ("resolver", self.resolver),
+            ("records", str(count)),
+        ]
+
+
+def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
+    """Columns of the conflicts sheet."""
+    return sheets.SheetLayout(
+        title=SHEET,
+        columns=(
+            sheets.Column(ID_COLUMN, width=14, locked=True),
+            sheets.Column("title", width=45, wrap=True),
+            sheets.Column("abstract", width=80, wrap=True),
+            sheets.Column("votes", width=30, wrap=True),
+            sheets.Column("screener_notes", width=30, wrap=True),
+            sheets.Column(
+                "resolution",
+                width=12,
+                editable=True,
+                choices=FINAL_DECISIONS,
+                choices_hint="Choose include or exclude (or leave blank).",
+            ),
+            sheets.Column("reason", width=22, editable=True, choices=tuple(reasons)),
+            sheets.Column("notes", width=28, wrap=True, editable=True),
+            sheets.Column("authors", width=30, wrap=True),
+            sheets.Column("year", width=7),
+            sheets.Column("journal", width=24, wrap=True),
+            sheets.Column("doi", width=24, link_prefix="https://doi.org/"),
+            sheets.Column("round", width=7),
+        ),
+        freeze="B2",
+    )
+
+
+def sheet_rows(
+    pending: Sequence[Votes], studies: Mapping[str, Mapping[str, str]]
+) -> list[dict[str, str]]:
+    """One row per pending conflict, by study id; ``studies`` = library rows by study id."""
+    rows = []
+    for votes in pending:
+        study = studies.get(votes.study_id, {})
+        notes = "; ".join(f"{d.reviewer}: {d.notes}" for d in votes.decisions if d.notes)
+        rows.append(
+            {
+                ID_COLUMN: votes.study_id,
+                "title": study.get("title", ""),
+                "abstract": study.get("abstract", ""),
+                "votes": votes.text(),
+                "screener_notes": notes,
+                "resolution": "",
+                "reason": "",
+                "notes": "",
+                "authors": study.get("authors", ""),
+                "year": study.get("year", ""),
+                "journal": study.get("journal", ""),
+                "doi": study.get("doi", ""),
+                "round": str(votes.round),
+            }
+        )
+    return rows
+
+
+def instructions(
+    spec: ConflictSheetSpec, count: int, reasons: Sequence[tuple[str, str]], folder: str
+) -> list[str]:
+    """The Instructions sheet."""
+    who = "the screeners together (consensus)" if spec.resolver == CONSENSUS else spec.resolver
+    lines = [
+        f"Screening conflicts: review {spec.review_id}, stage {spec.stage}, round {spec.round}, "
+        f"{count} conflict{'' if count == 1 else 's'}, resolved by {who}.",
+        "",
+        "Each row is a study the screeners decided differently; 'votes' shows their decisions",
+        "(with exclusion reasons) and 'screener_notes' their notes.",
+        "1. In 'resolution' choose include or exclude. Leave it blank to decide later.",
+        "2. For an exclusion you may choose a reason id in 'reason' (list below).",
+        f"3. Save the file under a NEW name in the folder '{folder}' of the human-input folder,",
+        "   as .xlsx (or .csv). Every file there is read on every run; for a study resolved in",
+        "   several files the latest wins.",
+        "The study_id column is locked; do not edit it or the hidden sheet '_meta'.",
+        "",
+        "Exclusion reasons (write the id):",
+    ]
+    return lines + ([f"  {rid}: {label}" for rid, label in reasons] or ["  (none configured)"])
+
+
+def write_conflict_sheets(
+    xlsx: Path,
+    csv_path: Path,
+    spec: ConflictSheetSpec,
+    rows: Sequence[Mapping[str, str]],
+    reasons: Sequence[tuple[str, str]],
+    folder: str,
+) -> None:
+    """Write the sheet as .xlsx and .csv (both always, empty when nothing is pending)."""
+    sheet_layout = layout([rid for rid, _ in reasons])
+    ids = [(row[ID_COLUMN],) for row in rows]
+    meta = spec.meta(len(ids))
+    lines = instructions(spec, len(rows), reasons, folder)
+    data = sheets.workbook_bytes(sheet_layout, rows, meta=meta, ids=ids, instructions=lines)
+    atomic_write_bytes(xlsx, data)
+    header = dict(meta) | {"checksum": sheets.checksum(ids)}
+    atomic_write_text(csv_path, sheets.csv_text(sheet_layout.names, rows, header))
+
+
+@dataclass(frozen=True)
+class ExpectedConflicts:
+    """What a returned conflicts sheet must match."""
+
+    review_id: str
+    stage: str
+    current_round: int
+    reasons: Mapping[str, str]  # reason id -> label
+    known_ids: frozenset[str]
+
+
+def _meta_value(returned: sheets.ReturnedSheet, key: str, want: str | None = None) -> str:
+    value = (returned.meta or {}).get(key, "")
+    if want is not None and value != want:
+        raise InputFileError(
+            returned.path, f"sheet is for {key} {value!r}, expected {want!r}", field=key
+        )
+    return value
+
+
+def _check_sheet(returned: sheets.ReturnedSheet, expected: ExpectedConflicts) -> tuple[int, str]:
+    """Which conflicts sheet this is: (round, resolver)."""
+    if returned.meta is None:
+        raise InputFileError(
+            returned.path,
+            "no sheet metadata (hidden sheet '_meta', or the CSV's first line); return the "
+            "conflicts sheet as it was written",
+        )
+    _meta_value(returned, "kind", KIND)
+    _meta_value(returned, "review_id", expected.review_id)
+    _meta_value(returned, "stage", expected.stage)
+    round_text = _meta_value(returned, "round")
+    if not round_text.isdigit() or not 1 <= int(round_text) <= expected.current_round:
+        raise InputFileError(
+            returned.path,
+            f"sheet is for round {round_text!r}, expected a round from 1 to "
+            f"{expected.current_round}",
+            field="round",
+        )
+    resolver = _meta_value(returned, "resolver")
+    if not resolver:
+        raise InputFileError(returned.path, "no resolver in the sheet metadata", field="resolver")
+    ids = returned.ids
+    if ids is not None and _meta_value(returned, "checksum") != sheets.checksum(ids):
+        raise InputFileError(
+            returned.path,
+            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
+            "was written, with only resolution, reason and notes filled in",
+        )
+    if not returned.table or any(name not in returned.header for name in (ID_COLUMN, "resolution")):
+        raise InputFileError(
+            returned.path,
+            f"missing column {ID_COLUMN!r} or 'resolution' (expected a conflicts sheet)",
+            position="row 1",
+        )
+    return int(round_text), resolver
+
+
+def _reason(
+    returned: sheets.ReturnedSheet, number: int, text: str, reasons: Mapping[str, str]
+) -> str:
+    folded = " ".join(text.split()).casefold()
+    for rid, label in reasons.items():
+        if folded in (rid.casefold(), label.casefold()):
+            return rid
+    raise InputFileError(
+        returned.path,
+        f"unknown reason {text!r}; expected one of {', '.join(reasons) or '(none)'} or blank",
+        position=f"row {number}",
+        field="reason",
+    )
+
+
+def read_resolution_sheet(
+    path: Path, expected: ExpectedConflicts, file: str
+) -> tuple[int, list[Resolution]]:
+    """(rows read, resolutions) of one returned conflicts sheet, after every check."""
+    returned = sheets.read_sheet(path, SHEET)
+    round_number, resolver = _check_sheet(returned, expected)
+    listed = {key[0] for key in returned.ids} if returned.ids is not None else None
+    seen: dict[str, int] = {}
+    out = []
+    for number, row in returned.rows():
+        where = {"position": f"row {number}"}
+        sid = returned.cell(row, ID_COLUMN)
+        if not sid:
+            raise InputFileError(path, "missing study id", **where, field=ID_COLUMN)
+        if sid in seen:
+            raise InputFileError(
+                path,
+                f"study {sid} appears twice (rows {seen[sid]} and {number}); expected it once",
+                **where,
+                field=ID_COLUMN,
+            )
+        seen[sid] = number
+        if sid not in expected.known_ids or (listed is not None and sid not in listed):
+            raise InputFileError(
+                path,
+                f"unknown study {sid!r}: not a conflict this sheet was written with",
+                **where,
+                field=ID_COLUMN,
+            )
+        value = " ".join(returned.cell(row, "resolution").split()).casefold()
+        if value and value not in FINAL_DECISIONS:
+            raise InputFileError(
+                path,
+                f"unknown resolution {returned.cell(row, 'resolution')!r}; expected include, "
+                "exclude or blank",
+                **where,
+                field="resolution",
+            )
+        reason_text = returned.cell(row, "reason")
+        reason = _reason(returned, number, reason_text, expected.reasons) if reason_text else ""
+        if value:
+            notes = returned.cell(row, "notes")
+            out.append(
+                Resolution(
+                    sid,
+                    round_number,
+                    value,
+                    resolver,
+                    reason,
+                    notes,
+                    file,
+                    number,
+                    returned.saved_at,
+                )
+            )
+    if listed is not None and listed - set(seen):
+        missing = sorted(listed - set(seen))
+        raise InputFileError(
+            path,
+            f"{len(missing)} conflict(s) of the sheet missing (first: {missing[0]}); expected "
+            "every row the sheet was written with",
+            field=ID_COLUMN,
+        )
+    if listed is None and _meta_value(returned, "checksum") != sheets.checksum(
+        (sid,) for sid in seen
+    ):
+        raise InputFileError(
+            path,
+            "the study ids differ from those the sheet was written with: expected every row, "
+            "with its study_id unchanged",
+            field=ID_COLUMN,
+        )
+    return len(seen), out
+
+
+RESOLUTION_COLUMNS = (
+    "study_id",
+    "round",
+    "decision",
+    "resolver",
+    "reason",
+    "notes",
+    "file",
+    "row",
+    "recorded_at",
+)
+
+
+def resolutions_rows(resolutions: Sequence[Resolution]) -> list[dict[str, str]]:
+    """Rows of ``resolutions.csv`` (every resolution read, oldest first)."""
+    ordered = sorted(resolutions, key=lambda r: (r.round, r.recorded_at, r.file, r.row))
+    return [
+        {
+            "study_id": r.study_id,
+            "round": str(r.round),
+            "decision": r.decision,
+            "resolver": r.resolver,
+            "reason": r.reason,
+            "notes": r.notes,
+            "file": r.file,
+            "row": str(r.row),
+            "recorded_at": r.recorded_at,
+        }
+        for r in ordered
+    ]

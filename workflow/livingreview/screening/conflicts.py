@@ -1,0 +1,284 @@
+"""Conflicts between screeners and the final title/abstract decision per study.
+
+Each study's votes are its reviewers' latest decisions in the latest round it was screened in
+(:func:`study_votes`). Two or more votes are a **conflict** when they differ after a maybe is
+counted as an include (``screening.conflict_on_maybe: false``), or, with ``conflict_on_maybe:
+true``, also whenever any vote is a maybe (maybe vs maybe included). Agreeing votes are final
+under every rule. A conflict is decided by ``screening.decision_rule``:
+
+* ``consensus``: a resolution written in the conflicts sheet (by the screeners together);
+* ``third_reviewer``: a resolution by a reviewer who did not screen the study;
+* ``either_includes``: an include or maybe from any reviewer includes; nothing to resolve.
+
+A conflict without its resolution is **pending**. A study with one vote is decided by it in
+``single`` mode (a maybe goes forward as an include) and waits for the second reviewer in
+``dual`` mode. In single mode a seeded share of studies also goes to a second reviewer
+(:func:`verification_sample`); their votes are then treated like dual screening.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from livingreview.errors import InputFileError
+from livingreview.screening.agreement import collapse_maybe
+from livingreview.screening.decisions import (
+    STAGE_TITLE_ABSTRACT,
+    ScreeningDecision,
+    current_decisions,
+)
+
+DECISION_RULES = ("consensus", "either_includes", "third_reviewer")
+FINAL_DECISIONS = ("include", "exclude")
+CONSENSUS = "consensus"  # the resolver recorded for a consensus resolution
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a conflict was settled, as written in a returned conflicts sheet."""
+
+    study_id: str
+    round: int  # the library round the conflicts sheet was written in
+    decision: str  # include or exclude
+    resolver: str  # the reviewer id, or CONSENSUS
+    reason: str
+    notes: str
+    file: str
+    row: int
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class Votes:
+    """The latest decision of every reviewer on one study, in its latest screening round."""
+
+    study_id: str
+    round: int
+    decisions: tuple[ScreeningDecision, ...]  # one per reviewer, sorted by reviewer
+
+    @property
+    def reviewers(self) -> tuple[str, ...]:
+        """Who voted."""
+        return tuple(d.reviewer for d in self.decisions)
+
+    def text(self) -> str:
+        """``r1: include; r2: exclude (no_alliance)`` for sheets and tables."""
+        return "; ".join(
+            f"{d.reviewer}: {d.decision}" + (f" ({d.reason})" if d.reason else "")
+            for d in self.decisions
+        )
+
+
+@dataclass(frozen=True)
+class FinalDecision:
+    """The title/abstract outcome of one study and how it was reached."""
+
+    study_id: str
+    round: int
+    decision: str  # include or exclude
+    how: str  # agreement, single_reviewer, either_includes, consensus, third_reviewer
+    votes: str
+    resolver: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Outcome:
+    """Final decisions, conflicts still to resolve, and studies waiting for a second vote."""
+
+    final: list[FinalDecision] = field(default_factory=list)
+    pending: list[Votes] = field(default_factory=list)
+    awaiting_second: list[Votes] = field(default_factory=list)
+    resolved: int = 0
+    unused_resolutions: list[Resolution] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        """Counts for the report and PRISMA (records screened, excluded, conflicts)."""
+        by_how: dict[str, int] = defaultdict(int)
+        for item in self.final:
+            by_how[item.how] += 1
+        decided = [f.decision for f in self.final]
+        return {
+            "studies_decided": len(self.final),
+            "included": decided.count("include"),
+            "excluded": decided.count("exclude"),
+            "decided_by": dict(sorted(by_how.items())),
+            "conflicts": self.resolved + len(self.pending),
+            "conflicts_resolved": self.resolved,
+            "conflicts_pending": len(self.pending),
+            "awaiting_second_reviewer": len(self.awaiting_second),
+            "resolutions_not_needed": [
+                f"{r.study_id} ({r.file}, row {r.row})" for r in self.unused_resolutions
+            ],
+        }
+
+
+def study_votes(
+    decisions: Iterable[ScreeningDecision], stage: str = STAGE_TITLE_ABSTRACT
+) -> list[Votes]:
+    """Votes per study (latest round it was screened in), sorted by study id."""
+    rounds: dict[str, dict[int, list[ScreeningDecision]]] = defaultdict(lambda: defaultdict(list))
+    for item in current_decisions([d for d in decisions if d.stage == stage]).values():
+        rounds[item.study_id][item.round].append(item)
+    out = []
+    for study, by_round in sorted(rounds.items()):
+        latest = max(by_round)
+        votes = tuple(sorted(by_round[latest], key=lambda d: d.reviewer))
+        out.append(Votes(study, latest, votes))
+    return out
+
+
+def is_conflict(votes: Votes, conflict_on_maybe: bool) -> bool:
+    """Whether two or more votes need resolving (see the module docstring)."""
+    values = [d.decision for d in votes.decisions]
+    if len(values) < 2:
+        return False
+    if conflict_on_maybe and "maybe" in values:
+        return True
+    return len({collapse_maybe(v) for v in values}) > 1
+
+
+def _agreed_reason(votes: Votes) -> str:
+    reasons = sorted({d.reason for d in votes.decisions if d.reason})
+    return "; ".join(reasons)
+
+
+def _check_resolver(resolution: Resolution, votes: Votes, rule: str) -> None:
+    if rule == "third_reviewer" and resolution.resolver in (*votes.reviewers, CONSENSUS):
+        who = "a consensus" if resolution.resolver == CONSENSUS else resolution.resolver
+        raise InputFileError(
+            resolution.file,
+            f"study {votes.study_id} is resolved by {who}, but screening.decision_rule is "
+            f"third_reviewer: expected a reviewer other than its screeners "
+            f"({', '.join(votes.reviewers)})",
+            position=f"row {resolution.row}",
+            field="resolution",
+        )
+
+
+def latest_resolutions(resolutions: Iterable[Resolution]) -> dict[str, Resolution]:
+    """The latest resolution per study (by round, file time, file, row)."""
+    ordered = sorted(resolutions, key=lambda r: (r.round, r.recorded_at, r.file, r.row))
+    return {r.study_id: r for r in ordered}
+
+
+def decide(
+    decisions: Iterable[ScreeningDecision],
+    resolutions: Iterable[Resolution] = (),
+    *,
+    rule: str = "consensus",
+    conflict_on_maybe: bool = False,
+    mode: str = "dual",
+) -> Outcome:
+    """Apply the decision rule to every screened study (see the module docstring)."""
+    if rule not in DECISION_RULES:
+        raise ValueError(f"decision rule {rule!r} is not one of {', '.join(DECISION_RULES)}")
+    settled = latest_resolutions(resolutions)
+    outcome = Outcome()
+    used: set[str] = set()
+    for votes in study_votes(decisions):
+        first = votes.decisions[0]
+        if len(votes.decisions) == 1:
+            if mode == "dual":
+                outcome.awaiting_second.append(votes)
+            else:
+                decision = collapse_maybe(first.decision)
+                outcome.final.append(
+                    FinalDecision(
+                        votes.study_id,
+                        votes.round,
+                        decision,
+                        "single_reviewer",
+                        votes.text(),
+                        reason=first.reason if decision == "exclude" else "",
+                    )
+                )
+            continue
+        if not is_conflict(votes, conflict_on_maybe):
+            decision = collapse_maybe(first.decision)
+            reason = _agreed_reason(votes) if decision == "exclude" else ""
+            outcome.final.append(
+                FinalDecision(
+                    votes.study_id, votes.round, decision, "agreement", votes.text(), reason=reason
+                )
+            )
+            continue
+        if rule == "either_includes":
+            values = {collapse_maybe(d.decision) for d in votes.decisions}
+            decision = "include" if "include" in values else "exclude"
+            outcome.final.append(
+                FinalDecision(votes.study_id, votes.round, decision, rule, votes.text())
+            )
+            outcome.resolved += 1
+            continue
+        resolution = settled.get(votes.study_id)
+        if resolution is None or resolution.round < votes.round:
+            outcome.pending.append(votes)
+            continue
+        _check_resolver(resolution, votes, rule)
+        used.add(votes.study_id)
+        outcome.resolved += 1
+        outcome.final.append(
+            FinalDecision(
+                votes.study_id,
+                votes.round,
+                resolution.decision,
+                rule,
+                votes.text(),
+                resolver=resolution.resolver,
+                reason=resolution.reason if resolution.decision == "exclude" else "",
+            )
+        )
+    outcome.unused_resolutions = [r for s, r in sorted(settled.items()) if s not in used]
+    return outcome
+
+
+def verification_sample(study_ids: Iterable[str], fraction: float, seed: int) -> list[str]:
+    """The single-screened studies that also go to a second reviewer, sorted.
+
+    ``ceil(fraction * n)`` studies: those with the smallest SHA-256 of ``"<seed>:<study id>"``.
+    The same ids, fraction and seed give the same sample whatever the order of the ids.
+    """
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction {fraction} is not between 0 and 1")
+    ids = sorted(set(study_ids))
+    size = math.ceil(round(fraction * len(ids), 9))
+
+    def rank(study: str) -> tuple[str, str]:
+        return hashlib.sha256(f"{seed}:{study}".encode()).hexdigest(), study
+
+    return sorted(sorted(ids, key=rank)[:size])
+
+
+def final_rows(final: Sequence[FinalDecision]) -> list[dict[str, str]]:
+    """Rows of ``final_decisions.csv``."""
+    return [
+        {
+            "study_id": f.study_id,
+            "round": str(f.round),
+            "decision": f.decision,
+            "how": f.how,
+            "votes": f.votes,
+            "resolver": f.resolver,
+            "reason": f.reason,
+        }
+        for f in final
+    ]
+
+
+FINAL_COLUMNS = ("study_id", "round", "decision", "how", "votes", "resolver", "reason")
+
+
+def settings(config: Mapping[str, Any]) -> tuple[str, bool, str]:
+    """(decision rule, conflict on maybe, mode) from the protocol's ``screening`` section."""
+    section = config.get("screening") or {}
+    return (
+        section.get("decision_rule", "consensus"),
+        bool(section.get("conflict_on_maybe", False)),
+        section.get("mode", "dual"),
+    )
