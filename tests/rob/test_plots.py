@@ -147,6 +147,9 @@ def test_not_applicable_cells_are_left_out_of_the_summary(rob_dir: Path) -> None
     d1b = summary_proportions(table)[1][1]
     assert Risk.NOT_APPLICABLE not in d1b
     assert sum(d1b.values()) == pytest.approx(100)
+    applicable = sum(row.judgements[1] != Risk.NOT_APPLICABLE for row in table.rows)
+    labels = " ".join(texts(svg_root(svg_bytes(summary(table)))))
+    assert f"(n = {applicable})" in labels and labels.count("(n = ") == 1
 
 
 def test_renders_are_byte_identical(rob_dir: Path) -> None:

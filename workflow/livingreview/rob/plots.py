@@ -161,8 +161,19 @@ class _Key:
     risk: Risk
 
 
-def _legend_keys(table: RobTable, used: set[Risk]) -> list[tuple[_Key, str]]:
-    return [(_Key(risk), table.label(risk)) for risk in ORDER if risk in used]
+def _legend(
+    fig: Figure, table: RobTable, used: set[Risk], colours: Mapping[Risk, str], **placement: Any
+) -> None:
+    """The legend of the judgements drawn, as symbol keys in ``ORDER``, with SVG id."""
+    keys = [(_Key(risk), table.label(risk)) for risk in ORDER if risk in used]
+    legend = fig.legend(
+        [k for k, _ in keys],
+        [label for _, label in keys],
+        handler_map={_Key: _SymbolHandler(colours)},
+        frameon=False,
+        **placement,
+    )
+    legend.set_gid("rob-legend")
 
 
 def _caption(table: RobTable, width_in: float) -> list[str]:
@@ -230,21 +241,19 @@ def traffic_light(table: RobTable, palette: str = "cochrane") -> Figure:
                     fontweight="bold",
                     color=symbol_colour(fill),
                 )
-        keys = _legend_keys(table, used)
-        legend = fig.legend(
-            [k for k, _ in keys],
-            [label for _, label in keys],
-            handler_map={_Key: _SymbolHandler(colours)},
+        _legend(
+            fig,
+            table,
+            used,
+            colours,
             title="Judgement",
             title_fontproperties={"weight": "bold"},
             loc="upper left",
             bbox_to_anchor=((left + grid_w + 0.25) / width, 1 - top / height),
-            frameon=False,
             handlelength=1.2,
             handleheight=1.2,
             labelspacing=0.9,
         )
-        legend.set_gid("rob-legend")
         fig.text(
             0.2 / width,
             (caption_h - 0.05) / height,
@@ -282,14 +291,31 @@ def summary_proportions(
     return out
 
 
+def _bar_labels(table: RobTable, names: list[str]) -> list[str]:
+    """Domain names wrapped at 70 characters; "(n = k)" where "Not applicable" cells were
+    left out, so that a bar of fewer studies is not read as one of all."""
+    labels = []
+    for index, name in enumerate(names):
+        risks = [
+            row.judgements[index] if index < len(table.domains) else row.overall
+            for row in table.rows
+        ]
+        applicable = sum(risk not in (None, Risk.NOT_APPLICABLE) for risk in risks)
+        suffix = f" (n = {applicable})" if applicable < len(table.rows) else ""
+        labels.append(textwrap.fill(name + suffix, 70))
+    return labels
+
+
 def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") -> Figure:
     """Horizontal 100% stacked bars: the share of each judgement per domain and overall."""
     colours = PALETTES[palette]
     shares = summary_proportions(table, weighted)
-    label_w = min(max(len(name) for name, _ in shares), 60) * 0.068 + 0.3
+    labels = _bar_labels(table, [name for name, _ in shares])
+    label_w = max(len(line) for label in labels for line in label.split("\n")) * 0.07 + 0.4
     bars_w = 4.6
     width = label_w + bars_w + 0.4
-    height = 1.25 + 0.36 * len(shares)
+    lines = max(label.count("\n") + 1 for label in labels)
+    height = 1.25 + (0.36 + 0.17 * (lines - 1)) * len(shares)
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(width, height))
         ax = fig.add_axes((label_w / width, 1.0 / height, bars_w / width, (height - 1.2) / height))
@@ -313,10 +339,7 @@ def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") 
                 start += parts[risk]
         ax.set_xlim(0, 100)
         ax.set_ylim(len(shares) - 0.5, -0.5)
-        ax.set_yticks(
-            range(len(shares)),
-            [textwrap.shorten(name, 62, placeholder="…") for name, _ in shares],
-        )
+        ax.set_yticks(range(len(shares)), labels)
         if table.has_overall:
             ax.get_yticklabels()[-1].set_fontweight("bold")
         ax.set_xticks(range(0, 101, 25), [f"{x}%" for x in range(0, 101, 25)])
@@ -324,20 +347,18 @@ def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") 
         ax.set_xlabel(("Weighted share" if weighted else "Share") + " of studies")
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-        keys = _legend_keys(table, used)
-        legend = fig.legend(
-            [k for k, _ in keys],
-            [label for _, label in keys],
-            handler_map={_Key: _SymbolHandler(colours)},
+        _legend(
+            fig,
+            table,
+            used,
+            colours,
             loc="lower center",
-            ncols=len(keys),
-            frameon=False,
+            ncols=len(used),
             bbox_to_anchor=(0.5, 0.0),
             handlelength=1.0,
             handleheight=1.0,
             columnspacing=1.4,
         )
-        legend.set_gid("rob-legend")
     return fig
 
 
