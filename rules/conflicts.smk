@@ -1,0 +1,49 @@
+# After screening: agreement between screeners, final decisions by the protocol's rule, and the
+# conflicts sheet for a third reviewer or consensus. Returned conflicts sheets in
+# <human_input>/<screening.conflicts_folder>/ are inputs: returning one re-runs the step.
+
+from livingreview.screening.outcome import (
+    AGREEMENT_OUTPUTS,
+    DECISION_STORE,
+    OUTPUTS as OUTCOME_OUTPUTS,
+    conflicts_inputs,
+)
+
+SCREENING_RULE_SETTINGS = json.dumps(
+    {key: config[key] for key in ("screening", "reviewers", "exclusion_reasons")}, sort_keys=True
+)
+
+
+rule agreement:
+    input:
+        decisions=f"{OUT}/{DECISION_STORE}",
+    output:
+        **{key: f"{OUT}/{path}" for key, path in AGREEMENT_OUTPUTS.items()},
+    params:
+        screening=json.dumps(config["screening"], sort_keys=True),
+        version=__version__,
+        protocol=PROTOCOL,
+        cli=CLI,
+    log:
+        f"{OUT}/logs/agreement.log",
+    shell:
+        "{params.cli} agreement --configfile {params.protocol} 2> {log}"
+
+
+rule conflicts:
+    input:
+        decisions=f"{OUT}/{DECISION_STORE}",
+        records=f"{OUT}/library/records.csv",
+        counts=f"{OUT}/library/counts.json",
+        returned=conflicts_inputs(config),
+    output:
+        **{key: f"{OUT}/{path}" for key, path in OUTCOME_OUTPUTS.items()},
+    params:
+        settings=SCREENING_RULE_SETTINGS,
+        version=__version__,
+        protocol=PROTOCOL,
+        cli=CLI,
+    log:
+        f"{OUT}/logs/conflicts.log",
+    shell:
+        "{params.cli} conflicts --configfile {params.protocol} 2> {log}"

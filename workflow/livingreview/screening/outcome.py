@@ -1,0 +1,176 @@
+"""After screening: agreement, the conflicts sheet, resolutions read back, and final decisions.
+
+``livingreview agreement`` writes the agreement per reviewer pair and round; ``livingreview
+conflicts`` reads the decision store (``<outputs>/screening/decisions.csv``) and the returned
+conflicts sheets in ``<paths.human_input>/<screening.conflicts_folder>/`` and writes
+:data:`OUTPUTS`:
+
+* ``screening/final_decisions.csv``: ``study_id, round, decision, how, votes, resolver, reason``
+  for every study with a final title/abstract decision (PRISMA counts these);
+* ``screening/conflicts.xlsx`` / ``.csv``: the conflicts still to resolve (may be empty);
+* ``screening/resolutions.csv``: every resolution read, with its file and row;
+* ``screening/outcome.json``: counts (included, excluded, decided by, conflicts, pending).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview import sheets
+from livingreview.errors import ConfigError
+from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.reviewforms import human_folder
+from livingreview.screening import conflict_sheet
+from livingreview.screening.agreement import agreement, write_agreement
+from livingreview.screening.automation import read_library_studies
+from livingreview.screening.conflicts import (
+    CONSENSUS,
+    FINAL_COLUMNS,
+    Outcome,
+    Resolution,
+    decide,
+    final_rows,
+    settings,
+)
+from livingreview.screening.decisions import STAGE_TITLE_ABSTRACT, read_decisions
+
+log = logging.getLogger("livingreview.screening")
+
+DECISION_STORE = "screening/decisions.csv"  # written by `livingreview screen`
+AGREEMENT_OUTPUTS = {
+    "agreement_csv": "screening/agreement.csv",
+    "agreement_json": "screening/agreement.json",
+}
+OUTPUTS = {
+    "final": "screening/final_decisions.csv",
+    "conflicts_xlsx": "screening/conflicts.xlsx",
+    "conflicts_csv": "screening/conflicts.csv",
+    "resolutions": "screening/resolutions.csv",
+    "outcome": "screening/outcome.json",
+}
+
+
+def conflicts_dir(config: Mapping[str, Any]) -> Path:
+    """The folder of returned conflicts sheets, inside ``paths.human_input``."""
+    return human_folder(config, "screening", "conflicts_folder")
+
+
+def conflicts_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: every file in the returned conflicts folder, so returning one re-runs."""
+    return [str(p) for p in sheets.folder_files(conflicts_dir(config))]
+
+
+def resolver(config: Mapping[str, Any]) -> str:
+    """Who resolves conflicts: the first reviewer with the ``conflict_resolution`` role under
+    ``third_reviewer``, else ``consensus``."""
+    rule, _, _ = settings(config)
+    if rule != "third_reviewer":
+        return CONSENSUS
+    for reviewer in config.get("reviewers", []):
+        if "conflict_resolution" in reviewer.get("roles", []):
+            return str(reviewer["id"])
+    raise ConfigError(
+        "config key 'reviewers': screening.decision_rule third_reviewer needs a reviewer with "
+        "the role 'conflict_resolution'"
+    )
+
+
+def run_agreement(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Write the agreement table and JSON; returns the JSON written."""
+    outputs = Path(config["paths"]["outputs"])
+    results = agreement(read_decisions(outputs / DECISION_STORE))
+    _, _, mode = settings(config)
+    extra: dict[str, Any] = {"review_id": config["review"]["id"], "mode": mode}
+    if mode == "single":
+        sample = config["screening"]["verification_sample"]
+        extra["verification_sample"] = {
+            "fraction": sample["fraction"],
+            "seed": sample["seed"],
+            "note": "in single mode the studies two reviewers decided are the verified sample",
+        }
+    write_agreement(
+        outputs / AGREEMENT_OUTPUTS["agreement_csv"],
+        outputs / AGREEMENT_OUTPUTS["agreement_json"],
+        results,
+        extra,
+    )
+    return {**extra, "pairs": [item.as_dict() for item in results]}
+
+
+def read_resolutions(
+    config: Mapping[str, Any], current_round: int, known_ids: frozenset[str]
+) -> tuple[list[Resolution], int]:
+    """Every resolution in the returned conflicts sheets, and the number of files read."""
+    reasons = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
+    expected = conflict_sheet.ExpectedConflicts(
+        config["review"]["id"], STAGE_TITLE_ABSTRACT, current_round, reasons, known_ids
+    )
+    base = Path(config["paths"]["human_input"])
+    files = sheets.returned_files(conflicts_dir(config), conflict_sheet.WHAT)
+    found: list[Resolution] = []
+    for path in files:
+        file = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        _, resolutions = conflict_sheet.read_resolution_sheet(path, expected, file)
+        found.extend(resolutions)
+    return found, len(files)
+
+
+def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Decide every screened study, write the conflicts sheet and :data:`OUTPUTS`."""
+    from livingreview.dedup.library import OUTPUTS as LIBRARY  # the engine: import on use
+
+    outputs = Path(config["paths"]["outputs"])
+    library = read_library_studies(outputs / LIBRARY["records"])
+    studies = {sid: record.to_row() for sid, record in library}
+    counts = read_json(outputs / LIBRARY["counts"], "missing: run `livingreview library` first")
+    current = int(counts["round"])
+    decisions = read_decisions(outputs / DECISION_STORE)
+    known = frozenset(studies) | {d.study_id for d in decisions}
+    resolutions, files = read_resolutions(config, current, known)
+    rule, on_maybe, mode = settings(config)
+    outcome: Outcome = decide(
+        decisions, resolutions, rule=rule, conflict_on_maybe=on_maybe, mode=mode
+    )
+    reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
+    spec = conflict_sheet.ConflictSheetSpec(
+        config["review"]["id"], STAGE_TITLE_ABSTRACT, current, resolver(config)
+    )
+    folder = str(Path(config["paths"]["human_input"]) / config["screening"]["conflicts_folder"])
+    conflict_sheet.write_conflict_sheets(
+        outputs / OUTPUTS["conflicts_xlsx"],
+        outputs / OUTPUTS["conflicts_csv"],
+        spec,
+        conflict_sheet.sheet_rows(outcome.pending, studies),
+        reasons,
+        folder,
+    )
+    atomic_write_text(
+        outputs / OUTPUTS["resolutions"],
+        _table(conflict_sheet.RESOLUTION_COLUMNS, conflict_sheet.resolutions_rows(resolutions)),
+    )
+    atomic_write_text(outputs / OUTPUTS["final"], _table(FINAL_COLUMNS, final_rows(outcome.final)))
+    counts = {
+        "review_id": config["review"]["id"],
+        "round": current,
+        "decision_rule": rule,
+        "conflict_on_maybe": on_maybe,
+        "mode": mode,
+        "resolver": spec.resolver,
+        "conflict_files_read": files,
+        **outcome.counts(),
+    }
+    write_json(outputs / OUTPUTS["outcome"], counts)
+    return counts
