@@ -222,6 +222,8 @@ def test_answers_in_words_and_any_case() -> None:
         ({"variant": "adhering", "q2_7": "N"}, "q2_7", ["2.7"]),
         ({"q5_1": "", "q5_2": "", "q5_3": ""}, "d5", ["neither"]),
         ({"d5": "Medium"}, "d5", ["'Medium'", "Low", "Some concerns", "High"]),
+        ({"q5_1": "", "q5_2": "", "q5_3": "", "d5": "NA"}, "d5", ["is not one of Low, Some"]),
+        ({"overall": "Not applicable", "overall_reason": "x"}, "overall", ["'Not applicable'"]),
     ],
 )
 def test_bad_rows_name_file_row_study_and_field(

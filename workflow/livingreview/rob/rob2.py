@@ -31,6 +31,10 @@ from livingreview.rob.tools import get_tool
 
 TOOL = get_tool("rob2")
 LOW, SOME, HIGH = Risk.LOW, Risk.CONCERNS, Risk.HIGH
+#: the judgements RoB 2 makes, per domain and overall; a domain entered directly may also be
+#: "No information" (robvis tables carry it), which the overall rule counts as not low
+JUDGEMENTS = (LOW, SOME, HIGH)
+DIRECT_JUDGEMENTS = (*JUDGEMENTS, Risk.NO_INFORMATION)
 
 #: answer code → branch; full words are accepted too
 ANSWERS = {"Y": "Y", "PY": "Y", "PN": "N", "N": "N", "NI": "NI", "NA": "NA"}
@@ -289,7 +293,11 @@ def _domain_from_row(domain: str, row: Row, variant: str, place: RowPlace) -> Do
             if code is not None:
                 answers[question] = code
     entered_text = cell(row, domain.lower())
-    entered = parse_judgement(TOOL, entered_text, place, domain.lower()) if entered_text else None
+    entered = (
+        parse_judgement(TOOL, entered_text, place, domain.lower(), DIRECT_JUDGEMENTS)
+        if entered_text
+        else None
+    )
     reason = cell(row, f"{domain.lower()}_reason")
     if not answers:
         if entered is None:
@@ -333,5 +341,6 @@ def assess(row: Row, place: RowPlace | None = None) -> Assessment:
     if variant == "adhering" and cell(row, "q2_7"):
         raise place.error("question 2.7 is not asked for the effect of adhering", "q2_7")
     domains = tuple(_domain_from_row(domain.code, row, variant, place) for domain in TOOL.domains)
-    overall = resolve_overall(TOOL, overall_risk([d.risk for d in domains]), row, place)
+    computed = overall_risk([d.risk for d in domains])
+    overall = resolve_overall(TOOL, computed, row, place, JUDGEMENTS)
     return Assessment("rob2", study, cell(row, "reviewer"), cell(row, "result"), domains, overall)

@@ -7,7 +7,7 @@ Forms hand over rows as mappings of column name → cell value. Every problem is
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from livingreview.errors import InputFileError
@@ -50,16 +50,28 @@ def study_of(row: Row, place: RowPlace) -> str:
     return study
 
 
-def parse_judgement(tool: Tool, text: str, place: RowPlace, field: str) -> Risk:
-    """The class of a judgement written in ``tool``'s wording (case-insensitive)."""
+def parse_judgement(
+    tool: Tool,
+    text: str,
+    place: RowPlace,
+    field: str,
+    allowed: Collection[Risk] | None = None,
+) -> Risk:
+    """The class of a judgement written in ``tool``'s wording (case-insensitive).
+
+    ``allowed`` narrows the classes a form accepts (RoB 2 domains: low, some concerns, high).
+    """
     key = " ".join(text.lower().split())
     for suffix in (" risk of bias", " risk"):
         key = key.removesuffix(suffix)
     risk = tool.accepted().get(key)
-    if risk is None:
-        raise place.error(
-            f"judgement {text!r} is not one of {tool.allowed_text()} ({tool.title})", field
+    if risk is None or (allowed is not None and risk not in allowed):
+        choices = (
+            ", ".join(tool.label(r) for r in sorted(allowed, key=list(Risk).index))
+            if allowed is not None
+            else tool.allowed_text()
         )
+        raise place.error(f"judgement {text!r} is not one of {choices} ({tool.title})", field)
     return risk
 
 
@@ -77,18 +89,27 @@ class Overall:
         return self.final != self.computed
 
 
-def resolve_overall(tool: Tool, computed: Risk, row: Row, place: RowPlace) -> Overall:
+def resolve_overall(
+    tool: Tool,
+    computed: Risk,
+    row: Row,
+    place: RowPlace,
+    allowed: Collection[Risk] | None = None,
+) -> Overall:
     """Combine the rule's overall with the ``overall`` / ``overall_reason`` cells of a row.
 
     A reviewer may judge a study worse than the rule (RoB 2: several "some concerns" that
     together lower confidence → High) or settle a "No information"; the reason is required and
-    the override is reported. Judging a study better than the rule allows is an error.
+    the override is reported. Judging a study better than the rule allows is an error, and so
+    is an overall outside ``allowed`` (default: anything but "Not applicable").
     """
     entered = cell(row, "overall")
     reason = cell(row, "overall_reason")
     if not entered:
         return Overall(computed, computed)
-    final = parse_judgement(tool, entered, place, "overall")
+    if allowed is None:
+        allowed = [risk for risk in Risk if risk is not Risk.NOT_APPLICABLE]
+    final = parse_judgement(tool, entered, place, "overall", allowed)
     if final == computed:
         return Overall(computed, final, reason)
     if final in SEVERITY and computed in SEVERITY and SEVERITY[final] < SEVERITY[computed]:
