@@ -28,6 +28,7 @@ include: "rules/common.smk"
 include: "rules/search.smk"
 include: "rules/dedup.smk"
 include: "rules/automation.smk"
+include: "rules/screening.smk"
 include: "rules/report.smk"
 
 
@@ -48,3 +49,5 @@ rule all:
         f"{OUT}/dedup/maybe_pairs.xlsx",
         f"{OUT}/screening/automation.csv",
         f"{OUT}/screening/automation_counts.json",
+        f"{OUT}/screening/decisions.csv",
+        f"{OUT}/screening/status.json",

@@ -54,7 +54,8 @@ def fill_like_a_person(
     *,
     shuffle: bool = True,
 ) -> None:
-    """Type (decision, reason, notes) per study id, reverse the rows, add a column, save as new.
+    """Type (decision, reason, notes) per study id; with ``shuffle`` also reverse the rows, edit a
+    title and add a column; save under a new name.
 
     Values are written as typed, e.g. ``"Include"`` or a reason label.
     """
@@ -69,6 +70,7 @@ def fill_like_a_person(
             values[col["decision"]], values[col["reason"]], values[col["notes"]] = typed
     if shuffle:
         rows.reverse()
+        rows[0][col["title"]] = f"{rows[0][col['title']]} (typo fixed)"
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=value)

@@ -146,6 +146,15 @@ def cmd_where(args: argparse.Namespace) -> int:
             f"Maybe pairs to decide ({counts['maybe_pairs_pending']}): "
             f"{_outputs(config) / 'dedup' / 'maybe_pairs.xlsx'}"
         )
+    screening = _outputs(config) / "screening" / "status.json"
+    if screening.exists():
+        import json
+
+        state = json.loads(screening.read_text(encoding="utf-8"))
+        print(f"Title/abstract screening sheets (round {state['round']}), return them to:")
+        for sheet in state["sheets"]:
+            print(f"  {_outputs(config) / sheet}")
+        print(f"  -> {Path(config['paths']['human_input']) / config['screening']['folder']}")
     report = _outputs(config) / "report" / "index.html"
     if report.exists():
         print(f"Evidence summary: {report}")
@@ -172,6 +181,24 @@ def cmd_automation(args: argparse.Namespace) -> int:
     print(
         f"{counts['excluded']} of {counts['studies_checked']} studies excluded by automation "
         f"({rules}) -> {_outputs(config) / OUTPUTS['exclusions']}"
+    )
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    """Read returned screening sheets into the decision store; write this round's sheets."""
+    from livingreview.screening.stage import run_screening
+
+    config = _config(args)
+    state = run_screening(config)
+    people = ", ".join(
+        f"{rid} {r['decided']} decided / {r['pending']} pending"
+        for rid, r in state["reviewers"].items()
+    )
+    print(
+        f"title/abstract screening, round {state['round']}: {state['returned_files']} returned "
+        f"sheet(s), {state['decisions_logged']} decisions logged; {people}; "
+        f"{len(state['sheets'])} sheet(s) written -> {_outputs(config) / 'screening'}"
     )
     return 0
 
@@ -290,6 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exclude library studies by the protocol's publication type, language and year limits",
     )
     p.set_defaults(func=cmd_automation)
+
+    p = sub.add_parser(
+        "screen",
+        parents=[common],
+        help="import returned title/abstract screening sheets; write this round's sheets",
+    )
+    p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
     p.add_argument(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livingreview import sheets
@@ -281,17 +281,29 @@ def _check_none_missing(
 
 
 def read_returned(
-    files: Iterable[Path], expected: Expected, *, base: Path | None = None
+    files: Iterable[Path],
+    expected: Expected,
+    *,
+    base: Path | None = None,
+    stored_files: Iterable[str] = (),
 ) -> ImportResult:
-    """Every decision in every returned file; a byte-identical copy of a file is read once."""
+    """Every decision in every returned file; byte-identical copies of a file are read once.
+
+    Of identical copies, the one the store already names is read (so adding a copy changes
+    nothing), else the first in name order.
+    """
     result = ImportResult()
-    digests: dict[str, str] = {}
+    known = set(stored_files)
+    by_digest: dict[str, list[Path]] = {}
     for path in files:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest in digests:
-            result.copies.append(_relative(path, base))
-            continue
-        digests[digest] = _relative(path, base)
+        by_digest.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(path)
+    chosen = []
+    for copies in by_digest.values():
+        kept = next((p for p in copies if _relative(p, base) in known), copies[0])
+        chosen.append(kept)
+        result.copies += [_relative(p, base) for p in copies if p != kept]
+    result.copies.sort()
+    for path in sorted(chosen):
         info, decisions = read_returned_sheet(path, expected, base=base)
         result.sheets.append(info)
         result.decisions.extend(decisions)
@@ -301,10 +313,11 @@ def read_returned(
 def check_nothing_lost(
     previous: Sequence[ScreeningDecision], current: Sequence[ScreeningDecision], store: Path
 ) -> None:
-    """Every decision stored before must still be read: returned files are never edited."""
-    now = set(current)
+    """Every decision stored before must still be read (in any file): returned files are never
+    edited or removed. A renamed file, or rows in another order, lose nothing."""
+    now = {replace(item, file="", row=0) for item in current}
     for item in previous:
-        if item not in now:
+        if replace(item, file="", row=0) not in now:
             raise InputFileError(
                 item.file,
                 f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "

@@ -1,0 +1,159 @@
+"""Exporting screening sheets from the demo library: who gets which studies, in which round."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from livingreview.errors import ConfigError
+from livingreview.screening.stage import run_screening
+from tests.screening.sheet_helpers import (
+    fill_like_a_person,
+    returned_dir,
+    screening_config,
+    sheet_path,
+)
+
+
+def table(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sheet_ids(path: Path) -> list[str]:
+    ws = openpyxl.load_workbook(path)["Screening"]
+    header = [c.value for c in ws[1]]
+    return [row[header.index("study_id")] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def to_screen(outputs: Path) -> set[str]:
+    excluded = {row["study_id"] for row in table(outputs / "screening/automation.csv")}
+    library = {row["study_id"] for row in table(outputs / "library/records.csv")}
+    assert excluded and excluded < library
+    return library - excluded
+
+
+def test_each_screener_gets_every_study_automation_kept_and_nothing_else(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    state = run_screening(config)
+    outputs = tmp_path / "outputs"
+    expected = to_screen(outputs)
+    r1, r2 = sheet_path(config, "r1"), sheet_path(config, "r2")
+    assert state["sheets"] == [p.relative_to(outputs).as_posix() for p in (r1, r2)]
+    assert set(sheet_ids(r1)) == set(sheet_ids(r2)) == expected
+    assert len(sheet_ids(r1)) == len(expected)  # each study once
+    assert not sheet_path(config, "r3").exists()  # conflict_resolution only
+    wb = openpyxl.load_workbook(r1)
+    header = [c.value for c in wb["Screening"][1]]
+    assert "other_decisions" not in header  # blind
+    assert header[:7] == ["#", "study_id", "title", "abstract", "decision", "reason", "notes"]
+    assert wb["Instructions"]["A1"].value.startswith("DEMO DATA")
+    meta = {row[0]: row[1] for row in wb["_meta"].iter_rows(max_row=8, values_only=True)}
+    assert meta["reviewer"] == "r1" and meta["round"] == "1" and meta["kind"] == "screening"
+    assert meta["records"] == str(len(expected))
+    status = json.loads((outputs / "screening/status.json").read_text(encoding="utf-8"))
+    assert status["reviewers"]["r1"]["assigned"] == len(expected)
+    assert status["reviewers"]["r1"]["pending"] == len(expected)
+    assert status["studies_in_library"] == len(expected) + 2
+    assert (outputs / "screening/decisions.csv").read_text(encoding="utf-8").count("\n") == 1
+    before = {p: p.read_bytes() for p in (r1, r2, outputs / "screening/status.json")}
+    run_screening(config)
+    assert {p: p.read_bytes() for p in before} == before  # same inputs, same bytes
+
+
+def test_a_later_round_sheet_holds_only_the_studies_new_in_that_round(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    library = tmp_path / "outputs/library"
+    studies = sorted(to_screen(tmp_path / "outputs"))
+    new, split = set(studies[:5]), studies[5]
+    groups = table(library / "groups.csv")
+    for row in groups:
+        row["round"] = "2" if row["study_id"] in new else "1"
+    with (library / "groups.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(groups[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(groups)
+    with (library / "changelog.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"2,2026.1,split,{split},Sretired0001,x:1\n")
+    counts = json.loads((library / "counts.json").read_text(encoding="utf-8"))
+    (library / "counts.json").write_text(json.dumps(counts | {"round": 2}), encoding="utf-8")
+    state = run_screening(config)
+    assert state["round"] == 2
+    for reviewer in ("r1", "r2"):
+        assert sorted(sheet_ids(sheet_path(config, reviewer, round_=2))) == sorted(new | {split})
+    assert state["reviewers"]["r1"]["pending"] == len(studies)  # round 1 still pending
+
+
+def test_batches_follow_the_reviewers_returned_decisions(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs, batch_size=10, blind=False)
+    run_screening(config)
+    first = sheet_ids(sheet_path(config, "r1"))
+    assert len(first) == 10
+    decided = {sid: ("exclude", "no_alliance", "") for sid in first[:6]}
+    fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_b1.xlsx", decided)
+    fill_like_a_person(
+        sheet_path(config, "r2"),
+        returned_dir(config) / "r2_b1.xlsx",
+        {first[6]: ("include", "", "")},
+    )
+    state = run_screening(config)
+    batch2 = tmp_path / "outputs/screening/title_abstract/title_abstract_round1_batch2_r1.xlsx"
+    second = sheet_ids(batch2)
+    assert len(second) == 10 and not set(second) & set(decided)
+    assert set(first[6:]) <= set(second)  # returned undecided: offered again
+    ws = openpyxl.load_workbook(batch2)["Screening"]
+    header = [c.value for c in ws[1]]
+    shown = {
+        row[header.index("study_id")]: row[header.index("other_decisions")]
+        for row in ws.iter_rows(min_row=2, values_only=True)
+    }
+    assert shown[first[6]] == "r2: include"  # not blind: r2's decision shown to r1
+    assert state["reviewers"]["r1"]["decided"] == 6 and state["reviewers"]["r2"]["decided"] == 1
+    assert sheet_path(config, "r2").exists()  # r2 returned batch 1 too: batch 2 for r2 as well
+    assert (sheet_path(config, "r2").parent / "title_abstract_round1_batch2_r2.xlsx").exists()
+
+
+def test_single_mode_and_csv_format(tmp_path: Path, demo_outputs: Path) -> None:
+    config = screening_config(tmp_path, demo_outputs, mode="single", sheet_format="both")
+    state = run_screening(config)
+    assert list(state["reviewers"]) == ["r1"]
+    assert sheet_path(config, "r1").exists() and not sheet_path(config, "r2").exists()
+    text = sheet_path(config, "r1", ext="csv").read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert first.startswith("# livingreview sheet | kind=screening | review_id=dta_integrative")
+    count = len(to_screen(tmp_path / "outputs"))
+    assert f"| reviewer=r1 | records={count} | checksum=" in first
+
+
+def test_dual_screening_needs_two_screeners(tmp_path: Path, demo_outputs: Path) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    config["reviewers"][1]["roles"] = ["full_text"]
+    with pytest.raises(ConfigError, match=r"'reviewers': screening.mode 'dual' needs 2 reviewer"):
+        run_screening(config)
+
+
+def test_single_mode_gives_the_second_screener_only_the_verified_sample(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    from livingreview.screening.conflicts import verification_sample
+
+    config = screening_config(
+        tmp_path, demo_outputs, mode="single", verification_sample={"fraction": 0.1, "seed": 7}
+    )
+    state = run_screening(config)
+    everything = to_screen(tmp_path / "outputs")
+    sample = verification_sample(everything, 0.1, 7)
+    assert len(sample) == -(-len(everything) // 10)
+    assert set(sheet_ids(sheet_path(config, "r1"))) == everything
+    assert sorted(sheet_ids(sheet_path(config, "r2"))) == sample
+    assert state["reviewers"]["r2"]["assigned"] == len(sample)

@@ -1,0 +1,332 @@
+"""Returned screening sheets: read back whatever a person and their spreadsheet program did, or
+rejected with a message naming the file, row and field, never losing what was stored before."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from livingreview.cli import main
+from livingreview.errors import InputFileError
+from livingreview.screening.agreement import agreement
+from livingreview.screening.decisions import current_decisions, read_decisions
+from livingreview.screening.stage import run_screening
+from tests.screening.sheet_helpers import (
+    fill_like_a_person,
+    libreoffice_resave,
+    returned_dir,
+    screening_config,
+    sheet_path,
+)
+
+
+def sheet_ids(path: Path) -> list[str]:
+    ws = openpyxl.load_workbook(path)["Screening"]
+    return [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def store_of(config: dict[str, Any]) -> Path:
+    return Path(config["paths"]["outputs"]) / "screening/decisions.csv"
+
+
+def test_round_trip_two_reviewers_through_libreoffice(tmp_path: Path, demo_outputs: Path) -> None:
+    config = screening_config(tmp_path, demo_outputs, sheet_format="both")
+    run_screening(config)
+    ids = sheet_ids(sheet_path(config, "r1"))
+    # r1 decides everything, typing as people do: capitals, spaces, a reason by its label.
+    r1 = {
+        sid: (
+            ("Include", "", "alliance measured")
+            if i % 3 == 0
+            else (" EXCLUDE ", "Not a mental-health use or population", "")
+            if i % 3 == 1
+            else ("maybe", "", "")
+        )
+        for i, sid in enumerate(ids)
+    }
+    # r2 decides the first 40 only, agreeing with r1 except on every fifth.
+    r2 = {
+        sid: ("exclude", "no_alliance", "") if i % 5 == 0 else r1[sid]
+        for i, sid in enumerate(ids[:40])
+    }
+    work = tmp_path / "work"
+    fill_like_a_person(sheet_path(config, "r1"), work / "r1_done.xlsx", r1)
+    returned = returned_dir(config)
+    shutil.copy(
+        libreoffice_resave(work / "r1_done.xlsx", "xlsx", work / "lo", tmp_path),
+        returned / "r1_done.xlsx",
+    )
+    # r2 fills the CSV variant; LibreOffice opens and saves it as CSV again.
+    with sheet_path(config, "r2", ext="csv").open(encoding="utf-8") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    rows = list(csv.DictReader(lines[1:]))
+    for row in rows:
+        if row["study_id"] in r2:
+            row["decision"], row["reason"], row["notes"] = r2[row["study_id"]]
+    with (work / "r2.csv").open("w", encoding="utf-8", newline="") as handle:
+        handle.write(lines[0])
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(reversed(rows))
+    shutil.copy(libreoffice_resave(work / "r2.csv", "csv", work / "lo2", tmp_path), returned)
+
+    state = run_screening(config)
+    stored = read_decisions(store_of(config))
+    assert len(stored) == len(ids) + 40  # every decision typed, and nothing else
+    got = {(d.reviewer, d.study_id): (d.decision, d.reason, d.notes) for d in stored}
+    reasons = {"Not a mental-health use or population": "not_mental_health"}
+    for reviewer, typed in (("r1", r1), ("r2", r2)):
+        for sid, (decision, reason, notes) in typed.items():
+            assert got[(reviewer, sid)] == (
+                decision.strip().lower(),
+                reasons.get(reason, reason),
+                notes,
+            )
+    by_file = {d.reviewer: d.file for d in stored}
+    assert by_file == {
+        "r1": "screening/title_abstract/r1_done.xlsx",
+        "r2": "screening/title_abstract/r2.csv",
+    }
+    r1_saved = {d.recorded_at for d in stored if d.reviewer == "r1"}
+    assert len(r1_saved) == 1 and next(iter(r1_saved)) > "2026"  # when LibreOffice saved it
+    assert state["reviewers"]["r1"]["pending"] == 0
+    assert state["reviewers"]["r2"] | {"files": []} == {
+        "assigned": len(ids),
+        "decided": 40,
+        "pending": len(ids) - 40,
+        "include": sum(1 for v in r2.values() if v[0] == "Include"),
+        "exclude": sum(1 for v in r2.values() if v[0].strip().lower() == "exclude"),
+        "maybe": sum(1 for v in r2.values() if v[0] == "maybe"),
+        "files": [],
+    }
+    [pair] = [p for p in agreement(stored) if p.round == 1]
+    assert (pair.reviewer_a, pair.reviewer_b, pair.three_way.n) == ("r1", "r2", 40)
+    same = sum(r1[sid][0].strip().lower() == r2[sid][0].strip().lower() for sid in r2)
+    assert 0 < same < 40
+    assert pair.three_way.percent_agreement == pytest.approx(100 * same / 40)
+    # The sheets written after the import are unchanged: round 1 still holds every study.
+    assert sheet_ids(sheet_path(config, "r1")) == ids
+
+
+@pytest.fixture
+def returned_r1(tmp_path: Path, demo_outputs: Path) -> tuple[dict[str, Any], list[str], bytes]:
+    """A config whose store holds r1's first file (3 decisions); the store's bytes."""
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    ids = sheet_ids(sheet_path(config, "r1"))
+    typed = {
+        ids[0]: ("include", "", ""),
+        ids[1]: ("exclude", "no_alliance", "x"),
+        ids[2]: ("maybe", "", ""),
+    }
+    fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", typed)
+    run_screening(config)
+    store = store_of(config).read_bytes()
+    assert store.count(b"\n") == 4
+    return config, ids, store
+
+
+def test_reimporting_changes_nothing_and_a_copy_is_read_once(returned_r1) -> None:
+    config, _, store = returned_r1
+    run_screening(config)
+    assert store_of(config).read_bytes() == store
+    shutil.copy(returned_dir(config) / "r1_a.xlsx", returned_dir(config) / "r1_a copy.xlsx")
+    state = run_screening(config)
+    assert store_of(config).read_bytes() == store
+    assert state["identical_copies_skipped"] == ["screening/title_abstract/r1_a copy.xlsx"]
+    (returned_dir(config) / "r1_a copy.xlsx").unlink()
+    store_of(config).unlink()  # outputs may be deleted: rebuilt the same
+    run_screening(config)
+    assert store_of(config).read_bytes() == store
+
+
+def test_a_newer_file_adds_a_newer_decision_and_keeps_the_older(returned_r1) -> None:
+    config, ids, _ = returned_r1
+    fill_like_a_person(
+        returned_dir(config) / "r1_a.xlsx",
+        returned_dir(config) / "r1_b.xlsx",
+        {ids[0]: ("exclude", "publication_type", "editorial after all")},
+        shuffle=False,
+    )
+    wb = openpyxl.load_workbook(returned_dir(config) / "r1_b.xlsx")
+    wb.properties.modified = wb.properties.modified.replace(year=2099)  # saved later
+    wb.save(returned_dir(config) / "r1_b.xlsx")
+    run_screening(config)
+    log = read_decisions(store_of(config))
+    first = [d for d in log if d.study_id == ids[0]]
+    assert [(d.decision, Path(d.file).name) for d in first] == [
+        ("include", "r1_a.xlsx"),
+        ("exclude", "r1_b.xlsx"),
+    ]
+    current = current_decisions(log)
+    assert current[("title_abstract", 1, "r1", ids[0])].decision == "exclude"
+    assert current[("title_abstract", 1, "r1", ids[1])].file.endswith("r1_b.xlsx")
+
+
+def edit_cells(
+    cells: dict[str, object], sheet: str = "Screening"
+) -> Callable[[Path, list[str]], None]:
+    def edit(path: Path, ids: list[str]) -> None:
+        wb = openpyxl.load_workbook(path)
+        for ref, value in cells.items():
+            wb[sheet][ref] = value(ids) if callable(value) else value
+        wb.save(path)
+
+    return edit
+
+
+def meta_value(key: str, value: str) -> Callable[[Path, list[str]], None]:
+    def edit(path: Path, ids: list[str]) -> None:
+        wb = openpyxl.load_workbook(path)
+        for row in wb["_meta"].iter_rows():
+            if row[0].value == key:
+                row[1].value = value
+        wb.save(path)
+
+    return edit
+
+
+def delete_row(path: Path, ids: list[str]) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb["Screening"].delete_rows(10)
+    wb.save(path)
+
+
+def delete_meta(path: Path, ids: list[str]) -> None:
+    wb = openpyxl.load_workbook(path)
+    del wb["_meta"]
+    wb.save(path)
+
+
+def drop_meta_id(path: Path, ids: list[str]) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb["_meta"].delete_rows(wb["_meta"].max_row)
+    wb.save(path)
+
+
+# Columns of the written sheet: B study_id, E decision, F reason, G notes; row 2 = ids[0].
+REJECTED = {
+    "another review": (
+        meta_value("review_id", "other_review"),
+        r"field 'review_id': sheet is for review_id 'other_review', "
+        r"expected 'dta_integrative_review'",
+    ),
+    "another stage": (
+        meta_value("stage", "full_text"),
+        r"field 'stage': sheet is for stage 'full_text', expected 'title_abstract'",
+    ),
+    "a future round": (
+        meta_value("round", "2"),
+        r"field 'round': sheet is for round 2, expected a round from 1 to 1",
+    ),
+    "a non-screener": (
+        meta_value("reviewer", "r3"),
+        r"field 'reviewer': sheet is for reviewer 'r3', expected one of r1, r2",
+    ),
+    "an unknown decision": (
+        edit_cells({"E3": "yes"}),
+        r"row 3, field 'decision': unknown decision 'yes'; "
+        r"expected include, exclude, maybe or blank",
+    ),
+    "an unknown reason": (
+        edit_cells({"E3": "exclude", "F3": "too long"}),
+        r"row 3, field 'reason': unknown reason 'too long'; "
+        r"expected one of no_digital_intervention, ",
+    ),
+    "a reason without decision": (
+        edit_cells({"F4": "no_alliance"}),
+        r"row 4, field 'decision': reason 'no_alliance' without a decision; expected 'exclude'",
+    ),
+    "a duplicated id": (
+        edit_cells({"B5": lambda ids: ids[0], "E5": "include"}),
+        r"row 5, field 'study_id': study S\w+ appears twice \(rows 2 and 5\)",
+    ),
+    "a missing id": (
+        edit_cells({"B6": None, "E6": "include"}),
+        r"row 6, field 'study_id': missing study id",
+    ),
+    "an id that does not exist": (
+        edit_cells({"B7": "S0000000000"}),
+        r"row 7, field 'study_id': unknown study 'S0000000000': not in the library",
+    ),
+    "an id not on the sheet": (
+        edit_cells({"B8": "S074e8f1da0"}),
+        r"row 8, field 'study_id': study S074e8f1da0 is not one this sheet was written with",
+    ),
+    "a deleted row": (
+        delete_row,
+        r"field 'study_id': 1 study of the sheet missing \(first: S\w+\)",
+    ),
+    "no metadata": (delete_meta, r"no sheet metadata \(the hidden sheet '_meta'"),
+    "an edited _meta": (
+        drop_meta_id,
+        r"the hidden sheet '_meta' was edited \(checksum mismatch\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REJECTED))
+def test_a_bad_returned_sheet_is_rejected_and_the_store_kept(returned_r1, case: str) -> None:
+    config, ids, store = returned_r1
+    edit, message = REJECTED[case]
+    bad = returned_dir(config) / "r1_bad.xlsx"
+    fill_like_a_person(sheet_path(config, "r1"), bad, {ids[5]: ("include", "", "")}, shuffle=False)
+    edit(bad, ids)
+    with pytest.raises(InputFileError, match=r"r1_bad.xlsx(, |: )" + message):
+        run_screening(config)
+    assert store_of(config).read_bytes() == store
+
+
+def test_csv_without_its_first_line_or_with_a_deleted_row_is_rejected(returned_r1) -> None:
+    config, _, store = returned_r1
+    config["screening"]["sheet_format"] = "csv"
+    run_screening(config)
+    lines = sheet_path(config, "r1", ext="csv").read_text(encoding="utf-8").splitlines(True)
+    (returned_dir(config) / "r1.csv").write_text("".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"r1.csv: no sheet metadata"):
+        run_screening(config)
+    (returned_dir(config) / "r1.csv").write_text("".join(lines[:5] + lines[6:]), encoding="utf-8")
+    with pytest.raises(
+        InputFileError,
+        match=r"r1.csv, field 'study_id': the study ids differ from the \d+ the sheet was "
+        r"written with \(found \d+\)",
+    ):
+        run_screening(config)
+    assert store_of(config).read_bytes() == store
+
+
+def test_a_returned_file_saved_over_is_an_error_not_a_silent_loss(returned_r1) -> None:
+    config, ids, store = returned_r1
+    fill_like_a_person(
+        sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", {ids[0]: ("exclude", "", "")}
+    )
+    with pytest.raises(
+        InputFileError,
+        match=r"r1_a.xlsx, row \d+: the decision '\w+' on study S\w+ by r1, stored in "
+        r".*decisions.csv, is no longer in this file",
+    ):
+        run_screening(config)
+    assert store_of(config).read_bytes() == store
+
+
+def test_the_command_exits_2_naming_file_row_and_field(returned_r1, capsys, tmp_path: Path) -> None:
+    import yaml
+
+    config, _, store = returned_r1
+    bad = returned_dir(config) / "r1_z.xlsx"
+    fill_like_a_person(sheet_path(config, "r1"), bad, {}, shuffle=False)
+    edit_cells({"E3": "perhaps"})(bad, [])
+    shutil.move(returned_dir(config) / "r1_a.xlsx", returned_dir(config) / "r1_renamed.xlsx")
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["screen", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("livingreview: error: ") and "Traceback" not in err
+    assert "r1_z.xlsx, row 3, field 'decision': unknown decision 'perhaps'" in err
+    assert store_of(config).read_bytes() == store

@@ -1,0 +1,350 @@
+"""Title/abstract screening stage, as run by ``livingreview screen``: import, then export.
+
+**Import** reads every returned sheet in ``<paths.human_input>/<screening.folder>/`` (read only),
+checks each (:mod:`livingreview.screening.importing`) and rebuilds the append-only store
+``<outputs>/screening/decisions.csv`` from them, in a fixed order. A store written before must
+still be contained in the new one (a returned file was not removed or saved over); a rejected
+file leaves the store as it was. No returned file is fine: an empty store and everything pending.
+
+**Export** writes this round's sheet per reviewer to ``<outputs>/screening/title_abstract/``:
+the studies that are new in the library's round (or, with ``screening.batch_size``, the next
+batch of studies the reviewer has not decided), ordered by predicted relevance.
+
+``<outputs>/screening/status.json`` gives per reviewer the studies assigned, decided and pending,
+and lists the sheets written.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview import sheets
+from livingreview.config import is_safe_relative
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.fileio import read_json, write_json
+from livingreview.screening import export
+from livingreview.screening.decisions import (
+    DECISIONS,
+    STAGE_TITLE_ABSTRACT,
+    ScreeningDecision,
+    current_decisions,
+    read_decisions,
+    write_decisions,
+)
+from livingreview.screening.importing import (
+    WHAT,
+    Expected,
+    ImportResult,
+    check_nothing_lost,
+    read_returned,
+)
+
+log = logging.getLogger("livingreview.screening")
+
+STAGE = STAGE_TITLE_ABSTRACT
+OUTPUTS = {
+    "decisions": "screening/decisions.csv",
+    "status": "screening/status.json",
+}
+SHEETS_DIR = "screening/title_abstract"
+
+
+def returned_dir(config: Mapping[str, Any]) -> Path:
+    """The folder of returned screening sheets, inside ``paths.human_input``."""
+    folder = config["screening"]["folder"]
+    if not is_safe_relative(folder):
+        raise ConfigError(
+            f"config key 'screening.folder': {folder!r} must be a relative path inside "
+            "paths.human_input (no '..', no absolute path)"
+        )
+    return Path(config["paths"]["human_input"]) / folder
+
+
+def returned_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: every file in the returned-sheets folder, so returning one re-runs."""
+    return [str(p) for p in sheets.folder_files(returned_dir(config))]
+
+
+def screeners(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(id, name) of the reviewers who get sheets: the role ``screening``, in protocol order.
+
+    Dual mode needs two and uses every one listed; single mode uses the first, and the second
+    too when ``screening.verification_sample.fraction`` is above 0 (it verifies that sample).
+    """
+    found = [(r["id"], r["name"]) for r in config["reviewers"] if "screening" in r.get("roles", [])]
+    mode = config["screening"]["mode"]
+    need = 2 if mode == "dual" or _fraction(config) > 0 else 1
+    if len(found) < need:
+        raise ConfigError(
+            f"config key 'reviewers': screening.mode {mode!r} needs {need} reviewer(s) with the "
+            f"role 'screening', found {len(found)}"
+        )
+    return found if mode == "dual" else found[:need]
+
+
+def _fraction(config: Mapping[str, Any]) -> float:
+    return float(config["screening"].get("verification_sample", {}).get("fraction", 0))
+
+
+def verifier(config: Mapping[str, Any]) -> str | None:
+    """In single mode with a verification sample: the reviewer who screens only the sample."""
+    if config["screening"]["mode"] == "single" and _fraction(config) > 0:
+        return screeners(config)[1][0]
+    return None
+
+
+def verification_ids(config: Mapping[str, Any], new_in: Mapping[str, int], up_to: int) -> set[str]:
+    """The verified sample: drawn per round among the studies new in it (so it never shifts)."""
+    from livingreview.screening.conflicts import verification_sample
+
+    seed = int(config["screening"]["verification_sample"]["seed"])
+    chosen: set[str] = set()
+    for number in range(1, up_to + 1):
+        ids = [sid for sid, first in new_in.items() if first == number]
+        chosen.update(verification_sample(ids, _fraction(config), seed))
+    return chosen
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InputFileError(path, "missing: run the library step first") from None
+
+
+def library_studies(outputs: Path) -> tuple[list[dict[str, str]], dict[str, int], int, set[str]]:
+    """The library's studies, the round each is new in, the current round, and retired ids.
+
+    A study is new in the earliest round of its records, or in the round a split gave it its id.
+    """
+    studies = _read_table(outputs / "library/records.csv")
+    counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
+    current = int(counts["round"])
+    first: dict[str, int] = {}
+    for row in _read_table(outputs / "library/groups.csv"):
+        sid, number = row["study_id"], int(row["round"])
+        first[sid] = min(first.get(sid, number), number)
+    retired: set[str] = set()
+    for change in _read_table(outputs / "library/changelog.csv"):
+        if change["event"] == "split":
+            first[change["study_id"]] = int(change["round"])
+        retired.update(i for i in (change["study_id"], change["other_study_id"]) if i)
+    new_in = {s["study_id"]: first.get(s["study_id"], current) for s in studies}
+    return studies, new_in, current, retired - set(new_in)
+
+
+def to_screen_rounds(
+    studies: Sequence[Mapping[str, str]], new_in: Mapping[str, int]
+) -> dict[str, int]:
+    """The round each of ``studies`` is new in."""
+    return {s["study_id"]: new_in[s["study_id"]] for s in studies}
+
+
+def to_screen(outputs: Path, studies: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The studies reviewers screen: all but those automation excluded before screening."""
+    from livingreview.screening.automation import excluded_study_ids
+
+    excluded = excluded_study_ids(outputs)
+    return [s for s in studies if s["study_id"] not in excluded]
+
+
+def _expected(config: Mapping[str, Any], current: int, known: set[str]) -> Expected:
+    reasons = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
+    return Expected(
+        review_id=config["review"]["id"],
+        stage=STAGE,
+        current_round=current,
+        reviewers=[rid for rid, _ in screeners(config)],
+        reasons=reasons,
+        known_ids=frozenset(known),
+    )
+
+
+def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision], ImportResult]:
+    """Read every returned sheet and rebuild the store; returns the store and what was read."""
+    outputs = Path(config["paths"]["outputs"])
+    studies, _, current, retired = library_studies(outputs)
+    expected = _expected(config, current, {s["study_id"] for s in studies} | retired)
+    folder = returned_dir(config)
+    files = sheets.returned_files(folder, WHAT)
+    store = outputs / OUTPUTS["decisions"]
+    previous = read_decisions(store)
+    result = read_returned(
+        files,
+        expected,
+        base=Path(config["paths"]["human_input"]),
+        stored_files={d.file for d in previous},
+    )
+    check_nothing_lost(previous, result.decisions, store)
+    write_decisions(store, result.decisions)
+    for copy in result.copies:
+        log.info("%s: a byte-identical copy of another returned file; read once", copy)
+    return read_decisions(store), result
+
+
+def _latest_by_reviewer(
+    decisions: Sequence[ScreeningDecision],
+) -> dict[str, dict[str, ScreeningDecision]]:
+    """reviewer -> study -> their latest decision at this stage (any round)."""
+    out: dict[str, dict[str, ScreeningDecision]] = {}
+    latest = current_decisions([d for d in decisions if d.stage == STAGE])
+    for item in sorted(latest.values(), key=lambda d: (d.round, d.recorded_at, d.file, d.row)):
+        out.setdefault(item.reviewer, {})[item.study_id] = item
+    return out
+
+
+def _scores(
+    studies: Sequence[Mapping[str, str]], own: Mapping[str, ScreeningDecision]
+) -> dict[str, float] | None:
+    """Predicted relevance per study, learned from ``own`` decisions; None without a ranker."""
+    try:
+        from livingreview.screening.ranking import relevance_scores
+    except ImportError:
+        return None
+    documents = [f"{s.get('title', '')}\n{s.get('abstract', '')}" for s in studies]
+    labels = {
+        index: own[s["study_id"]].decision != "exclude"
+        for index, s in enumerate(studies)
+        if s["study_id"] in own and own[s["study_id"]].decision in DECISIONS
+    }
+    values = relevance_scores(documents, labels, seed=0)
+    return {s["study_id"]: float(v) for s, v in zip(studies, values, strict=True)}
+
+
+def export_sheets(
+    config: Mapping[str, Any],
+    decisions: Sequence[ScreeningDecision],
+    returned: ImportResult,
+) -> list[Path]:
+    """Write this round's sheet (or next batch) per screening reviewer; the paths written."""
+    settings = config["screening"]
+    outputs = Path(config["paths"]["outputs"])
+    studies, new_in, current, _ = library_studies(outputs)
+    studies = to_screen(outputs, studies)
+    by_reviewer = _latest_by_reviewer(decisions)
+    reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
+    keywords = config["eligibility"].get("keywords", {})
+    blind = bool(settings["blind"])
+    sheet_layout = export.layout(
+        [rid for rid, _ in reasons],
+        keywords.get("include", []),
+        keywords.get("exclude", []),
+        blind=blind,
+    )
+    batch_size = int(settings["batch_size"])
+    formats = ["xlsx", "csv"] if settings["sheet_format"] == "both" else [settings["sheet_format"]]
+    folder = outputs / SHEETS_DIR
+    written: list[Path] = []
+    checker = verifier(config)
+    sample = (
+        verification_ids(config, to_screen_rounds(studies, new_in), current) if checker else set()
+    )
+    for reviewer, name in screeners(config):
+        own = by_reviewer.get(reviewer, {})
+        if batch_size:
+            batches = {
+                s.batch for s in returned.sheets if (s.reviewer, s.round) == (reviewer, current)
+            }
+            batch = max(batches, default=0) + 1
+            pool = [s for s in studies if s["study_id"] not in own]
+        else:
+            batch = 1
+            pool = [
+                s
+                for s in studies
+                if new_in[s["study_id"]] == current
+                and not (s["study_id"] in own and own[s["study_id"]].round < current)
+            ]
+        if reviewer == checker:
+            pool = [s for s in pool if s["study_id"] in sample]
+        scores = _scores(studies, own)
+        if scores is not None:
+            pool.sort(key=lambda s: (-scores[s["study_id"]], s["study_id"]))
+        else:
+            pool.sort(key=lambda s: s["study_id"])
+        if batch_size:
+            pool = pool[:batch_size]
+        others = {} if blind else _other_decisions(by_reviewer, reviewer)
+        spec = export.SheetSpec(config["review"]["id"], STAGE, current, batch, reviewer, name)
+        rows = export.sheet_rows(pool, scores, others)
+        lines = export.instructions(
+            spec,
+            len(rows),
+            reasons,
+            folder=str(Path(config["paths"]["human_input"]) / settings["folder"]),
+            blind=blind,
+            demo=bool(config["review"].get("demo")),
+        )
+        written += export.write_sheet(folder, spec, rows, sheet_layout, lines, formats=formats)
+    return written
+
+
+def _other_decisions(
+    by_reviewer: Mapping[str, Mapping[str, ScreeningDecision]], reviewer: str
+) -> dict[str, str]:
+    shown: dict[str, list[str]] = {}
+    for other, decided in sorted(by_reviewer.items()):
+        if other != reviewer:
+            for sid, item in decided.items():
+                shown.setdefault(sid, []).append(f"{other}: {item.decision}")
+    return {sid: "; ".join(parts) for sid, parts in shown.items()}
+
+
+def status(
+    config: Mapping[str, Any], decisions: Sequence[ScreeningDecision], returned: ImportResult
+) -> dict[str, Any]:
+    """Per reviewer: studies assigned (every study not excluded by automation, or the verified
+    sample), decided, pending."""
+    outputs = Path(config["paths"]["outputs"])
+    studies, new_in, current, _ = library_studies(outputs)
+    screened = to_screen(outputs, studies)
+    ids = {s["study_id"] for s in screened}
+    checker = verifier(config)
+    sample = (
+        verification_ids(config, to_screen_rounds(screened, new_in), current) if checker else set()
+    )
+    in_library = len(studies)
+    by_reviewer = _latest_by_reviewer(decisions)
+    reviewers = {}
+    for reviewer, _ in screeners(config):
+        assigned = sample if reviewer == checker else ids
+        own = {sid: d for sid, d in by_reviewer.get(reviewer, {}).items() if sid in assigned}
+        counts = {name: 0 for name in DECISIONS}
+        for item in own.values():
+            counts[item.decision] += 1
+        reviewers[reviewer] = {
+            "assigned": len(assigned),
+            "decided": len(own),
+            "pending": len(assigned) - len(own),
+            **counts,
+            "files": sorted({s.file for s in returned.sheets if s.reviewer == reviewer}),
+        }
+    return {
+        "review_id": config["review"]["id"],
+        "stage": STAGE,
+        "round": current,
+        "mode": config["screening"]["mode"],
+        "blind": bool(config["screening"]["blind"]),
+        "studies_in_library": in_library,
+        "studies_to_screen": len(ids),
+        "decisions_logged": len(decisions),
+        "returned_files": len(returned.sheets),
+        "identical_copies_skipped": returned.copies,
+        "reviewers": reviewers,
+    }
+
+
+def run_screening(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Import returned sheets, then export this round's sheets; returns the status written."""
+    outputs = Path(config["paths"]["outputs"])
+    decisions, returned = import_decisions(config)
+    state = status(config, decisions, returned)
+    written = export_sheets(config, decisions, returned)
+    state["sheets"] = [p.relative_to(outputs).as_posix() for p in written]
+    write_json(outputs / OUTPUTS["status"], state)
+    return state
