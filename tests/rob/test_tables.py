@@ -164,3 +164,33 @@ def test_our_assessments_export_as_a_robvis_table(tmp_path: Path) -> None:
     ]
     back = parse_table(get_tool("rob2"), text, tmp_path / "x.csv")
     assert [d.study for d in overall_differences(back)] == ["Bo 2021"]
+
+
+def test_spreadsheet_exports_read_like_the_csv(rob_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    source = rob_dir / "robvis_data_rob2.csv"
+    expected = read_table(source, get_tool("rob2")).rows
+    rows = csv_rows(source)
+    semicolons = write(tmp_path, "\n".join(";".join(r) for r in rows) + "\n")
+    assert read_table(semicolons, get_tool("rob2")).rows == expected
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("\n" + "\n".join(",".join([*r, "", ""]) for r in rows) + "\n")
+    assert [r.study for r in read_table(trailing, get_tool("rob2")).rows] == [
+        r.study for r in expected
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    sheet.cell(row=1, column=len(rows[0]) + 2).value = None  # a formatted, empty column
+    sheet.cell(row=3, column=len(rows[0]) + 2).value = " "
+    workbook.save(tmp_path / "table.xlsx")
+    assert read_table(tmp_path / "table.xlsx", get_tool("rob2")).rows == expected
+    sheet.cell(row=4, column=2).value = "Perhaps"
+    workbook.save(tmp_path / "bad.xlsx")
+    with pytest.raises(InputFileError, match=r"bad\.xlsx, row 4 \(study 'Study 3'\), field 'D1'"):
+        read_table(tmp_path / "bad.xlsx", get_tool("rob2"))
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(InputFileError, match=r"not a readable \.xlsx"):
+        read_table(tmp_path / "broken.xlsx", get_tool("rob2"))

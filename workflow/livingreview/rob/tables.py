@@ -115,49 +115,54 @@ def _weight(text: str, place: RowPlace) -> float:
     return weight
 
 
-def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
-    """Validate robvis-format CSV text for ``tool``."""
-    lines = [row for row in csv.reader(io.StringIO(text)) if not _is_blank(row)]
-    if not lines:
+def parse_rows(
+    tool: Tool, records: Sequence[tuple[int, Sequence[str]]], path: Path, unit: str = "line"
+) -> RobTable:
+    """Validate a robvis-format table given as (line or row number, cells) records."""
+    records = [(n, [c.strip() for c in cells]) for n, cells in records if not _is_blank(cells)]
+    if not records:
         raise InputFileError(path, "the risk-of-bias table is empty")
-    header = [h.strip() for h in lines[0]]
+    (header_number, header), body = records[0], records[1:]
+    while header and not header[-1]:  # empty columns a spreadsheet left after the table
+        header.pop()
     if _header_is_data(tool, header):
         raise InputFileError(
             path,
             "the first row holds judgements, not column names; add a header row",
-            position="line 1",
+            position=f"{unit} {header_number}",
         )
     domains, has_overall, has_weight = _split_columns(tool, header, path)
     columns = [header[0], *[header[1 + i] for i in range(len(domains))]]
     rows: list[StudyRow] = []
     seen: dict[str, int] = {}
     wording: dict[Risk, str] = {}
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if number == 1 or _is_blank(cells):
-            continue
-        place = RowPlace(str(path), f"line {number}")
+    for number, cells in body:
+        place = RowPlace(str(path), f"{unit} {number}")
+        if len(cells) > len(header) and not any(cells[len(header) :]):
+            cells = cells[: len(header)]
+        if unit == "row":  # a worksheet row ends at its last filled cell
+            cells = cells + [""] * (len(header) - len(cells))
         if len(cells) != len(header):
             raise place.error(f"{len(cells)} cells where the header has {len(header)}")
-        study = cells[0].strip()
+        study = cells[0]
         if not study:
             raise place.error("the study label is blank", header[0])
         if study in seen:
-            raise place.error(f"study {study!r} also on line {seen[study]}", header[0])
+            raise place.error(f"study {study!r} also on {unit} {seen[study]}", header[0])
         seen[study] = number
         place = place.at_study(study)
         judgements = []
         for i, column in enumerate(columns[1:], start=1):
-            value = cells[i].strip()
-            if not value:
+            if not cells[i]:
                 raise place.error("blank judgement (write 'No information' or 'NA')", column)
-            risk = parse_judgement(tool, value, place, column)
-            wording.setdefault(risk, " ".join(value.split()).capitalize())
+            risk = parse_judgement(tool, cells[i], place, column)
+            wording.setdefault(risk, " ".join(cells[i].split()).capitalize())
             judgements.append(risk)
         overall = None
         if has_overall:
             column = header[1 + len(domains)]
-            overall = parse_judgement(tool, cells[1 + len(domains)].strip(), place, column)
-        weight = _weight(cells[-1].strip(), place) if has_weight else None
+            overall = parse_judgement(tool, cells[1 + len(domains)], place, column)
+        weight = _weight(cells[-1], place) if has_weight else None
         rows.append(StudyRow(study, tuple(judgements), overall, weight, number))
     if not rows:
         raise InputFileError(path, "the risk-of-bias table has a header but no studies")
@@ -165,12 +170,48 @@ def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
     return RobTable(tool, domains, tuple(rows), has_overall, str(path), labels)
 
 
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon/tab of spreadsheets saved in other locales."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    return next((d for d in (";", "\t") if d in first), ",")
+
+
+def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
+    """Validate robvis-format CSV text for ``tool`` (comma, semicolon or tab separated)."""
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    return parse_rows(tool, [(reader.line_num, cells) for cells in reader], path)
+
+
+def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    from livingreview.sheets import clean
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputFileError(path, f"not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [clean(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
 def read_table(path: Path, tool: Tool) -> RobTable:
-    """Read and validate a robvis-format CSV file (UTF-8, with or without BOM)."""
+    """Read and validate a robvis-format table: CSV (UTF-8, with or without BOM) or the first
+    sheet of an .xlsx workbook."""
+    if not path.exists():
+        raise InputFileError(path, "risk-of-bias table not found")
+    if path.suffix.lower() == ".xlsx":
+        return parse_rows(tool, _xlsx_records(path), path, unit="row")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputFileError(path, "risk-of-bias table not found") from None
     except UnicodeDecodeError:
         raise InputFileError(path, "not UTF-8 text; save the table as CSV (UTF-8)") from None
     return parse_table(tool, text, path)
