@@ -194,3 +194,26 @@ def test_spreadsheet_exports_read_like_the_csv(rob_dir: Path, tmp_path: Path) ->
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InputFileError, match=r"not a readable \.xlsx"):
         read_table(tmp_path / "broken.xlsx", get_tool("rob2"))
+
+
+def test_bias_direction_layout_reads_its_judgements(rob_dir: Path) -> None:
+    path = rob_dir / "robvis_bias_direction.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        raw = list(csv.DictReader(handle))
+    table = read_table(path, get_tool("generic"))
+    assert [r.study for r in table.rows] == [r["study"] for r in raw]
+    assert [d.name for d in table.domains] == [f"Domain {i}" for i in range(1, 8)]
+    tool = table.tool
+    for row, source in zip(table.rows, raw, strict=True):
+        assert [table.label(r) for r in row.judgements] == [
+            source[f"d{i}j"] if source[f"d{i}j"] != "NA" else tool.label(Risk.NOT_APPLICABLE)
+            for i in range(1, 8)
+        ]
+    stated_low_despite_high = [
+        r["study"]
+        for r in raw
+        if r["overall"] == "Low" and "High" in [r[f"d{i}j"] for i in range(1, 8)]
+    ]
+    assert stated_low_despite_high  # the example is simulated: its Overall is not the rule's
+    flagged = {d.study for d in overall_differences(table)}
+    assert set(stated_low_despite_high) <= flagged

@@ -2,6 +2,8 @@
 
 A robvis table has the study label in the first column, then one column per domain in the
 tool's order, then optionally ``Overall`` and ``Weight`` (numeric, for weighted summary plots).
+robvis' bias-direction layout (``study``, ``d1j`` … with type/direction columns, ``overall``) is
+read too, its judgement columns only.
 Generic (robvis' former ROB1) tables take their domains from the headers, with ``.`` read as a
 space. Judgements are matched on the tool's wording in any case ("Some concerns", "Serious",
 "NI", "NA"); anything else is an error naming the file, line, study and column.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +118,18 @@ def _weight(text: str, place: RowPlace) -> float:
     return weight
 
 
+def _direction_columns(header: Sequence[str]) -> list[int] | None:
+    """Columns study, d1j … dNj, overall of robvis' bias-direction layout (``rob_direction``),
+    which also carries each domain's type (dNt) and direction (dNd); None for other layouts."""
+    lower = [h.lower() for h in header]
+    if "d1j" not in lower or "study" not in lower or "overall" not in lower:
+        return None
+    judged = sorted(
+        (int(match[1]), i) for i, h in enumerate(lower) if (match := re.fullmatch(r"d(\d+)j", h))
+    )
+    return [lower.index("study"), *(i for _, i in judged), lower.index("overall")]
+
+
 def parse_rows(
     tool: Tool, records: Sequence[tuple[int, Sequence[str]]], path: Path, unit: str = "line"
 ) -> RobTable:
@@ -125,6 +140,10 @@ def parse_rows(
     (header_number, header), body = records[0], records[1:]
     while header and not header[-1]:  # empty columns a spreadsheet left after the table
         header.pop()
+    picked = _direction_columns(header)
+    if picked is not None:
+        header = ["Study", *(f"Domain {i}" for i in range(1, len(picked) - 1)), "Overall"]
+        body = [(n, [cells[i] if i < len(cells) else "" for i in picked]) for n, cells in body]
     if _header_is_data(tool, header):
         raise InputFileError(
             path,
