@@ -157,3 +157,11 @@ def test_single_mode_gives_the_second_screener_only_the_verified_sample(
     assert set(sheet_ids(sheet_path(config, "r1"))) == everything
     assert sorted(sheet_ids(sheet_path(config, "r2"))) == sample
     assert state["reviewers"]["r2"]["assigned"] == len(sample)
+
+
+def test_the_returned_sheets_folder_must_stay_inside_the_human_input(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs, folder="../elsewhere")
+    with pytest.raises(ConfigError, match=r"'screening.folder': '../elsewhere' must be a relative"):
+        run_screening(config)

@@ -37,8 +37,10 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from livingreview.errors import InputFileError
+from livingreview.config import is_safe_relative
+from livingreview.errors import ConfigError, InputFileError
 
 META_SHEET = "_meta"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -394,6 +396,20 @@ def read_sheet(path: Path, title: str) -> ReturnedSheet:
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path, title)
     return _read_csv(path)
+
+
+def returned_folder(config: Mapping[str, Any], section: str, key: str) -> Path:
+    """The folder of returned sheets named by config key ``section.key``, in ``paths.human_input``.
+
+    The folder must stay inside the human-input folder (no ``..``, not absolute).
+    """
+    folder = config[section][key]
+    if not is_safe_relative(folder):
+        raise ConfigError(
+            f"config key '{section}.{key}': {folder!r} must be a relative path inside "
+            "paths.human_input (no '..', no absolute path)"
+        )
+    return Path(config["paths"]["human_input"]) / folder
 
 
 def folder_files(folder: Path) -> list[Path]:

@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from livingreview.config import enabled_imports, enabled_sources, is_safe_relative
+from livingreview import sheets
+from livingreview.config import enabled_imports, enabled_sources
 from livingreview.dedup import maybe_sheet, rounds
 from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
 from livingreview.dedup.model import Decisions, PairVerdict
-from livingreview.errors import ConfigError
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.records import COLUMNS, Record, read_records
 
@@ -51,13 +51,7 @@ SNAPSHOT_FILES = ("records.csv", "groups.csv", "changelog.csv", "round.json")
 
 def decisions_dir(config: Mapping[str, Any]) -> Path:
     """The folder of returned maybe-pair sheets, inside ``paths.human_input``."""
-    folder = config["deduplication"]["decisions_dir"]
-    if not is_safe_relative(folder):
-        raise ConfigError(
-            f"config key 'deduplication.decisions_dir': {folder!r} must be a relative path "
-            "inside paths.human_input (no '..', no absolute path)"
-        )
-    return Path(config["paths"]["human_input"]) / folder
+    return sheets.returned_folder(config, "deduplication", "decisions_dir")
 
 
 def history_dir(config: Mapping[str, Any]) -> Path:

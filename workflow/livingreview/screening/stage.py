@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
-from livingreview.config import is_safe_relative
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import read_json, write_json
 from livingreview.screening import export
@@ -55,13 +54,7 @@ SHEETS_DIR = "screening/title_abstract"
 
 def returned_dir(config: Mapping[str, Any]) -> Path:
     """The folder of returned screening sheets, inside ``paths.human_input``."""
-    folder = config["screening"]["folder"]
-    if not is_safe_relative(folder):
-        raise ConfigError(
-            f"config key 'screening.folder': {folder!r} must be a relative path inside "
-            "paths.human_input (no '..', no absolute path)"
-        )
-    return Path(config["paths"]["human_input"]) / folder
+    return sheets.returned_folder(config, "screening", "folder")
 
 
 def returned_inputs(config: Mapping[str, Any]) -> list[str]:
@@ -198,21 +191,28 @@ def _latest_by_reviewer(
     return out
 
 
+def ranking_query(config: Mapping[str, Any]) -> str:
+    """What the ranker looks for before any decision: the review question and include keywords."""
+    keywords = config["eligibility"].get("keywords", {}).get("include", [])
+    return " ".join([config["review"].get("question", ""), *keywords]).strip()
+
+
 def _scores(
-    studies: Sequence[Mapping[str, str]], own: Mapping[str, ScreeningDecision]
+    studies: Sequence[Mapping[str, str]], own: Mapping[str, ScreeningDecision], query: str
 ) -> dict[str, float] | None:
-    """Predicted relevance per study, learned from ``own`` decisions; None without a ranker."""
+    """Predicted relevance per study, learned from ``own`` decisions (include and maybe count as
+    relevant); None while the ranker is not installed."""
     try:
-        from livingreview.screening.ranking import relevance_scores
+        from livingreview.screening.ranking import document_text, relevance_scores
     except ImportError:
         return None
-    documents = [f"{s.get('title', '')}\n{s.get('abstract', '')}" for s in studies]
+    documents = [document_text(s.get("title", ""), s.get("abstract", "")) for s in studies]
     labels = {
         index: own[s["study_id"]].decision != "exclude"
         for index, s in enumerate(studies)
-        if s["study_id"] in own and own[s["study_id"]].decision in DECISIONS
+        if s["study_id"] in own
     }
-    values = relevance_scores(documents, labels, seed=0)
+    values = relevance_scores(documents, labels, query=query, seed=0)
     return {s["study_id"]: float(v) for s, v in zip(studies, values, strict=True)}
 
 
@@ -262,7 +262,7 @@ def export_sheets(
             ]
         if reviewer == checker:
             pool = [s for s in pool if s["study_id"] in sample]
-        scores = _scores(studies, own)
+        scores = _scores(studies, own, ranking_query(config))
         if scores is not None:
             pool.sort(key=lambda s: (-scores[s["study_id"]], s["study_id"]))
         else:
