@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,7 +17,7 @@ from livingreview.dedup.engine import (
     judge_pairs,
     read_engine_csv,
 )
-from livingreview.dedup.matching import hard_conflict
+from livingreview.dedup.matching import compare, hard_conflict
 from livingreview.dedup.normalise import normalise_frame
 from livingreview.errors import InputFileError
 from tests.conftest import require_shared
@@ -89,6 +90,21 @@ def test_a_supplement_doi_is_no_evidence_between_its_abstracts() -> None:
     assert v.outcome != "duplicate"
 
 
+def test_one_first_author_with_another_team_is_not_enough() -> None:
+    # A real abstract and its record from a second database: with the same DOI, volume and
+    # page removed, the title, the journal, the abstract and the author list still agree.
+    frame = records("diabetes")
+    pair = [("id_0000359", "id_0001098")]
+    two = frame[frame["ID"].isin(pair[0])].assign(doi="", volume="", pages="")
+    assert judge_pairs(two, pair)[0].outcome == "duplicate"
+    # The same first author with a different team (names of another real record)
+    team = frame.loc[frame["ID"] == "id_0000001", "author"].iloc[0]  # Adeli K.Lewis G. F.
+    first = two["author"].iloc[1].split(".")[0] + "."
+    other = two.assign(author=[two["author"].iloc[0], f"{first}{team}Smith J."])
+    v = judge_pairs(other, pair)[0]
+    assert (v.outcome, v.reason) == ("maybe", "author lists differ")
+
+
 def test_a_translated_title_needs_the_volume() -> None:
     # Spanish and English titles of one article: journal, year, volume, start page agree.
     frame = records("respiratory")
@@ -111,6 +127,34 @@ def test_one_abstract_text_a_year_apart_at_meetings_is_not_enough() -> None:
     assert years[1] - years[0] == 1
     v = judge_pairs(two, pair)[0]
     assert (v.outcome, v.reason) == ("maybe", "years differ")
+
+
+def test_a_one_page_supplement_abstract_is_not_the_article() -> None:
+    # A 2011 meeting abstract (page S500) and the 2012 article (742-747): without the volumes
+    # that otherwise tell them apart, the abstract-vs-article policy decides.
+    frame = records("cytology_screening")
+    pair = [("id_0000396", "id_0001514")]
+    two = frame[frame["ID"].isin(pair[0])].assign(volume="")
+    v = judge_pairs(two, pair)[0]
+    assert (v.outcome, v.reason) == ("distinct", "conference abstract vs article")
+    assert judge_pairs(two, pair, policy=Policy("maybe"))[0].outcome == "maybe"
+    # BMJ numbers its articles a1754: no supplement abstract.
+    bmj = frame[frame["ID"] == "id_0001041"].iloc[0]
+    assert bmj["pages"] == "a1754"
+    assert not normalise_frame(frame[frame["ID"] == "id_0001041"])["one_page_supplement"].iloc[0]
+
+
+def test_an_abstract_opening_other_works_share_is_no_evidence() -> None:
+    frame = records("diabetes")
+    pair = frame[frame["ID"].isin(["id_0000001", "id_0000699"])].reset_index(drop=True)
+    assert pair["abstract"].iloc[0][:80] == pair["abstract"].iloc[1][:80]
+    alone = compare(normalise_frame(pair), np.array([[0, 1]]))
+    assert alone["both_abs"].iloc[0] and alone["abs_sim"].iloc[0] >= 0.9
+    # another work (its own title) with the same opening: the opening is a template
+    other = frame[frame["ID"] == "id_0000359"].assign(abstract=pair["abstract"].iloc[0])
+    three = pd.concat([pair, other]).reset_index(drop=True)
+    shared = compare(normalise_frame(three), np.array([[0, 1]]))
+    assert not shared["both_abs"].iloc[0] and shared["abs_sim"].iloc[0] == 0
 
 
 def test_numbers_in_titles_alone_separate_trials() -> None:

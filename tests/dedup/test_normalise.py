@@ -212,6 +212,16 @@ def test_a_journal_supplement_series_is_the_journal() -> None:
     assert journal_key("Supplement") == "supplement"  # a lone word is kept
 
 
+def test_letters_lost_to_encoding_and_french_elision_in_journal_names() -> None:
+    lost = record("respiratory", "id_0000090")["journal"]
+    assert lost == "Annales fran?aises d'anesth?sie et de r?animation"
+    full = journal_key(record("respiratory", "id_0000089")["journal"])
+    abbreviated = journal_key(record("respiratory", "id_0000088")["journal"])  # Ann Fr Anesth...
+    assert journals_match(journal_key(lost), full)
+    assert journals_match(journal_key(lost), abbreviated)
+    assert not journals_match(journal_key("Annales fran?aises de pediatrie"), full)
+
+
 def test_dois() -> None:
     assert normalise_doi_value(record("diabetes", "id_0000699")["doi"]) == (
         "10.1097/mol.0b013e3282ffaf82"

@@ -40,8 +40,12 @@ def journal_key(journal: str) -> str:
     # journal of...", "The Journal of veterinary medical science / the Japanese Society of ...".
     text = re.split(r" [:/] ", text)[0]
     text = re.sub(r"\(.*?\)", " ", _fold(text)).replace("&", " and ")
+    text = re.sub(r"\b([dl])['\u2019]", r"\1 ", text)  # French elision: "d'anesthesie"
     text = re.sub(r"['\u2019]", "", text)
-    tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _STOP]
+    # "Annales fran?aises d'anesth?sie": a "?" between letters is a letter lost to a wrong
+    # encoding; it stays in the word as a wildcard (see _word_matches).
+    text = re.sub(r"(?<![a-z])\?|\?(?![a-z])", " ", text)
+    tokens = [t for t in re.split(r"[^a-z0-9?]+", text) if t and t not in _STOP]
     # "Atherosclerosis Supplements" prints the meeting abstracts of "Atherosclerosis": a
     # journal's supplement series is that journal.
     if len(tokens) > 1 and tokens[-1] in _SUPPLEMENT_WORDS:
@@ -67,6 +71,11 @@ def _word_matches(short: str, full: str) -> bool:
     words, its letters in order from the same first letter ("Dtsch" for "Deutsche")."""
     if short == full:
         return True
+    if "?" in short or "?" in full:
+        # a lost letter matches any one letter: compare position by position
+        return len(short) <= len(full) and all(
+            a == b or "?" in (a, b) for a, b in zip(short, full, strict=False)
+        )
     if _NOT_PREFIX.get(short) == full:
         return True
     if len(short) == 1:

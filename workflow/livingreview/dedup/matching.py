@@ -125,19 +125,25 @@ def _shifted(
     return (vol == "") & (num != "") & (num == vol2) & (page != "") & (page == num2) & (end == "")
 
 
-def _container_dois(n: pd.DataFrame) -> set[str]:
-    """DOIs carried by records whose titles name different works (see :func:`_titles_unlike`)."""
-    both = (n["doi"] != "") & (n["title"] != "")
-    sub = n.loc[both, ["doi", "title"]].drop_duplicates()
-    sub = sub[sub["doi"].duplicated(keep=False)]
+def _member(values: np.ndarray, members: set[str]) -> np.ndarray:
+    """``values[k] in members`` for each k (a set lookup; ``np.isin`` sorts object arrays)."""
+    return np.fromiter((v in members for v in values), dtype=bool, count=len(values))
+
+
+def _shared_by_other_works(key: pd.Series, title: pd.Series) -> set[str]:
+    """Values of ``key`` carried by records whose titles name different works (see
+    :func:`_titles_unlike`): such a value is not specific to one work."""
+    both = (key != "") & (title != "")
+    sub = pd.DataFrame({"key": key[both], "title": title[both]}).drop_duplicates()
+    sub = sub[sub["key"].duplicated(keep=False)]
     out: set[str] = set()
-    for doi, titles in sub.groupby("doi", sort=False)["title"]:
+    for value, titles in sub.groupby("key", sort=False)["title"]:
         values = list(titles)
-        # Twenty different titles on one DOI are a supplement whatever their similarity.
+        # Twenty different titles on one value are unspecific whatever their similarity.
         if len(values) >= 20 or any(
             _titles_unlike(x, y) for k, x in enumerate(values) for y in values[k + 1 :]
         ):
-            out.add(str(doi))
+            out.add(str(value))
     return out
 
 
@@ -226,15 +232,24 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     abs_sim = np.zeros(len(pairs))
     if both_abs.any():
         abs_sim[both_abs] = _cpdist(list(xa[both_abs]), list(xb[both_abs]), fuzz.ratio)
+    # An abstract opening that different works share (a template, a journal's boilerplate, one
+    # lab's standard first sentences) does not show that two records are one work.
+    openings = n["abstract"].str[:80]
+    common = _shared_by_other_works(openings.where(openings.str.len() >= 80, ""), n["title"])
+    if common:
+        op = openings.to_numpy()
+        unspecific = _member(op[i], common) & (op[i] == op[j])
+        abs_sim[unspecific] = 0.0
+        both_abs &= ~unspecific  # neither evidence for nor against
 
     da, db = col("doi")
     doi_eq, doi_conf = _agree(da, db)
     doi_same = doi_eq.copy()
     # A DOI that records with unrelated titles share names a supplement or proceedings volume,
     # not one work: it is no evidence that two of its abstracts are one.
-    containers = _container_dois(n)
+    containers = _shared_by_other_works(n["doi"], n["title"])
     if containers:
-        doi_eq &= ~np.isin(da, list(containers))
+        doi_eq &= ~_member(da, containers)
     va, vb = col("volume")
     vol_eq, vol_conf = _agree(va, vb)
     na, nb = col("number")
@@ -255,6 +270,9 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     lone_page = (end_a == "") | (end_b == "")
     kind_a, kind_b = col("kind")
     venue_a, venue_b = col("venue")
+    # A meeting abstract printed in a supplement (one page or none) against a regular article.
+    brief_a, brief_b = col("one_page_supplement")
+    brief_vs_article = (brief_a & (venue_b == "article")) | (brief_b & (venue_a == "article"))
     src_a, src_b = col("source")
     sid_a, sid_b = col("source_id")
     same_source = (src_a != "") & (src_a == src_b)
@@ -277,6 +295,9 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "fa_sim": fa_sim,
             "overlap": overlap,
             "has_authors": has_authors,
+            "min_authors": np.fromiter(
+                (min(len(x), len(y)) for x, y in zip(aa, ab, strict=True)), int, len(aa)
+            ),
             "name_words": name_words,
             "author_ok": author_ok,
             "year_gap": year_gap,
@@ -309,6 +330,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
                 | ((venue_b == "conference") & (venue_a == "article"))
             )
             & ~page_eq,
+            "abstract_vs_article": brief_vs_article & ~page_eq & ~doi_eq,
             # One abstract printed in two meetings' supplements: two presentations.
             "meeting_conf": np.isin(venue_a, ["conference", "supplement"])
             & np.isin(venue_b, ["conference", "supplement"])
@@ -435,6 +457,16 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     located = (t >= TITLE_STRONG) & vol_eq & page_eq
     fire(author_conf & ~doi_eq & ~located, "distinct", "authors differ")
     fire(author_conf & doi_eq & ~(vol_eq & page_eq), "maybe", "same DOI, authors differ")
+    # Teams of three or more with under a third of their names in common (by surname and by name
+    # word, so a name format that does not parse alike is no reason): at most the first author
+    # is shared, as between one person's abstracts with different co-authors. The DOI, or the
+    # volume and start page, can still show one article.
+    teams_differ = (
+        (f["min_authors"].to_numpy() >= 3)
+        & (f["overlap"].to_numpy() < 1 / 3)
+        & (f["name_words"].to_numpy() < 1 / 3)
+    )
+    fire(teams_differ & ~doi_eq & ~(vol_eq & page_eq), "maybe", "author lists differ")
     # Numbered parts/trials ("FOCUS 1" vs "FOCUS 2") are separate papers with their own pages; a
     # number typo in a record whose volume and start page agree is not.
     numbers = f["numbers_conf"].to_numpy() & ~doi_eq & ~(vol_eq & page_eq)
@@ -492,7 +524,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     meeting_text = f["any_abstract"].to_numpy()
     year_off = (f["year_gap"].to_numpy() > 0) & ~pinned & ~(abs_eq & ~meeting_text)
     fire(year_off & (outcome == "duplicate"), "maybe", "years differ")
-    venue = f["venue_conf"].to_numpy()
+    venue = f["venue_conf"].to_numpy() | f["abstract_vs_article"].to_numpy()
     if policy.conference_vs_article != "duplicate":
         fire(venue, policy.conference_vs_article, "conference abstract vs article")
 
@@ -544,6 +576,7 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
     volume = n["volume"].to_numpy()
     page = n["page_start"].to_numpy()
     venue = n["venue"].to_numpy()
+    brief = n["one_page_supplement"].to_numpy()
     title = n["title"].to_numpy()
     authors = n["authors"].to_numpy()
     names = n["author_words"].to_numpy()
@@ -552,7 +585,9 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
     def conflict(i: int, j: int) -> bool:
         if kind[i] != kind[j]:
             return True
-        if strict_venue and {venue[i], venue[j]} == {"conference", "article"}:
+        pair_venues = {venue[i], venue[j]}
+        abstract = "conference" in pair_venues or brief[i] or brief[j]
+        if strict_venue and "article" in pair_venues and abstract:
             return True
         if year[i] and year[j] and abs(int(year[i]) - int(year[j])) > policy.max_year_gap:
             return True
