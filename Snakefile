@@ -29,6 +29,7 @@ include: "rules/search.smk"
 include: "rules/dedup.smk"
 include: "rules/automation.smk"
 include: "rules/screening.smk"
+include: "rules/prisma.smk"
 include: "rules/report.smk"
 
 
@@ -47,6 +48,8 @@ rule all:
         f"{OUT}/library/records.csv",
         f"{OUT}/library/counts.json",
         f"{OUT}/dedup/maybe_pairs.xlsx",
+        f"{OUT}/prisma/ledger.json",
+        f"{OUT}/prisma/flow.svg",
         f"{OUT}/screening/automation.csv",
         f"{OUT}/screening/automation_counts.json",
         f"{OUT}/screening/decisions.csv",

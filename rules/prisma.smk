@@ -1,16 +1,25 @@
 # PRISMA 2020: the counts ledger of every round, computed from the pipeline's outputs and checked
 # (inconsistent counts stop the run), then the flow diagram and the four living layouts.
-# Screening outputs are inputs only when those stages are part of the workflow.
+# The screening and full-text outputs are inputs once rules that write them are included.
 
+from livingreview.prisma.collect import STAGE_FILES as PRISMA_STAGE_FILES
 from livingreview.prisma.stage import (
     OUTPUTS as PRISMA_OUTPUTS,
     history_inputs as prisma_history,
     snapshot_path as prisma_snapshot,
 )
 
-PRISMA_STAGE_INPUTS = []
-if "AUTOMATION_OUTPUTS" in globals():
-    PRISMA_STAGE_INPUTS.append(f"{OUT}/{AUTOMATION_OUTPUTS['counts']}")
+
+def made_by_a_rule(path):
+    """Whether a rule included so far writes ``path`` (later stages join as they are added)."""
+    return any(str(out) == path for rule in workflow.rules for out in rule.output)
+
+
+PRISMA_STAGE_INPUTS = [
+    path
+    for path in (f"{OUT}/{name}" for name in PRISMA_STAGE_FILES)
+    if made_by_a_rule(path)
+]
 
 
 rule prisma_ledger:

@@ -52,6 +52,7 @@ rule search_summary:
         table=f"{OUT}/search/prisma_s.csv",
         identified=f"{OUT}/search/identified.csv",
     params:
+        deduplication=json.dumps(config["deduplication"], sort_keys=True),  # PRISMA-S item 16
         version=__version__,
         protocol=PROTOCOL,
         cli=CLI,

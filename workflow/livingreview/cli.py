@@ -87,7 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_summarise(args: argparse.Namespace) -> int:
     """Write the PRISMA-S search summary and the combined file of identified records."""
     from livingreview.config import enabled_imports, enabled_sources
-    from livingreview.prisma_s import write_summary
+    from livingreview.prisma_s import deduplication_method, write_summary
 
     config = _config(args)
     search_dir = _outputs(config) / "search"
@@ -98,6 +98,7 @@ def cmd_summarise(args: argparse.Namespace) -> int:
         search_dir,
         config["review"]["title"],
         bool(config["review"].get("demo")),
+        deduplication_method(config["deduplication"], __version__),
     )
     print(
         f"{count} records identified from {len(names)} sources -> {search_dir / 'identified.csv'}"
@@ -255,6 +256,32 @@ def cmd_rob_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prisma(args: argparse.Namespace) -> int:
+    """Draw a PRISMA 2020 flow diagram from a PRISMA2020 or livingPRISMAflow CSV."""
+    from livingreview.prisma.stage import render_csv
+
+    shown = render_csv(Path(args.file), Path(args.out), args.layout, args.title)
+    print(f"{args.file}: {len(shown)} column(s) checked and drawn ({args.layout}) -> {args.out}")
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """Build the PRISMA counts ledger from the pipeline's outputs; draw its flow diagrams."""
+    from livingreview.prisma.stage import run_ledger
+
+    config = _config(args)
+    ledger = run_ledger(config)
+    latest = ledger["rounds"][-1]
+    print(
+        f"round {ledger['round']}: PRISMA counts checked across {len(ledger['rounds'])} round(s), "
+        f"{len(ledger['pending'])} stage(s) pending -> {_outputs(config) / 'prisma'}"
+        f" (latest: {latest['label']})"
+    )
+    for line in ledger["warnings"]:
+        log.warning("%s", line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__.splitlines()[0])
@@ -331,6 +358,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default="demo", help="demo folder to (re)write")
     p.set_defaults(func=cmd_build_demo)
+
+    from livingreview.prisma.layouts import LAYOUTS
+
+    p = sub.add_parser("prisma", help="draw a PRISMA 2020 flow diagram from a PRISMA CSV")
+    p.add_argument("file", metavar="FILE.csv", help="PRISMA2020 package or livingPRISMAflow CSV")
+    p.add_argument(
+        "--out", required=True, metavar="PATH", help="output .svg, .png, .pdf, .html (or .csv)"
+    )
+    p.add_argument("--layout", default="auto", choices=list(LAYOUTS), help="living layout")
+    p.add_argument("--title", default="", help="title above the diagram")
+    p.set_defaults(func=cmd_prisma)
+
+    p = sub.add_parser(
+        "ledger", parents=[common], help="PRISMA counts ledger and flow diagrams from the outputs"
+    )
+    p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("dedup", help="find duplicate records in a standalone CSV")
     p.add_argument("input", metavar="INPUT", help="CSV or .csv.gz with the engine columns")

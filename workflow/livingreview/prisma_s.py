@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ SUMMARY_COLUMNS = (
     "reported_total",
     "retrieved",
     "complete",
+    "software_version",
 )
 
 
@@ -61,12 +62,28 @@ def summary_rows(manifests: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
                 "reported_total": str(m.get("reported_total", "")),
                 "retrieved": str(m.get("retrieved", "")),
                 "complete": "yes" if m.get("complete") else "no",
+                "software_version": str(m.get("software_version", "")),
             }
         )
     return rows
 
 
-def render_markdown(rows: list[dict[str, str]], title: str, demo: bool) -> str:
+def deduplication_method(dedup: Mapping[str, Any], version: str) -> str:
+    """PRISMA-S item 16: how records were deduplicated, with which software and settings."""
+    policy = dedup.get("policy", {})
+    settings = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(policy.items()))
+    return (
+        f"Records from all sources were deduplicated with livingreview {version} (its own engine: "
+        "normalised identifiers, titles, authors, years and citation details compared on blocked "
+        "candidate pairs, then clustered so that no two distinct works are merged); each round is "
+        "matched against every earlier round, and pairs the engine cannot decide are checked by "
+        f"a person in a spreadsheet. Settings: {settings or 'defaults'}."
+    )
+
+
+def render_markdown(
+    rows: list[dict[str, str]], title: str, demo: bool, deduplication: str = ""
+) -> str:
     """A Markdown table of the search summary."""
     lines = [f"# Searches: {title}", ""]
     if demo:
@@ -88,11 +105,18 @@ def render_markdown(rows: list[dict[str, str]], title: str, demo: bool) -> str:
     lines += ["", f"Records identified in total: **{total}**", "", "## Exact queries", ""]
     for r in rows:
         lines += [f"**{r['source']}** ({r['database']}):", "", "```", r["query"], "```", ""]
+    if deduplication:
+        lines += ["## Deduplication", "", deduplication, ""]
     return "\n".join(lines)
 
 
 def write_summary(
-    manifest_paths: list[Path], records_paths: list[Path], out_dir: Path, title: str, demo: bool
+    manifest_paths: list[Path],
+    records_paths: list[Path],
+    out_dir: Path,
+    title: str,
+    demo: bool,
+    deduplication: str = "",
 ) -> int:
     """Write ``prisma_s.csv``, ``prisma_s.md`` and ``identified.csv``; return records identified."""
     rows = summary_rows(read_manifest(p) for p in manifest_paths)
@@ -101,7 +125,7 @@ def write_summary(
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_text(out_dir / "prisma_s.csv", buffer.getvalue())
-    atomic_write_text(out_dir / "prisma_s.md", render_markdown(rows, title, demo))
+    atomic_write_text(out_dir / "prisma_s.md", render_markdown(rows, title, demo, deduplication))
     records: list[Record] = []
     for path in records_paths:
         records.extend(read_records(path))

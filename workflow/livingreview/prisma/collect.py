@@ -8,9 +8,13 @@ For the current round (``review.version``):
   ``<outputs>/library/counts.json``; nothing is removed for other reasons (0);
 * automation: ``<outputs>/screening/automation_counts.json`` (``by_round``); absent: 0, with the
   note "stage not run";
-* title/abstract screening: :data:`FINAL_SCREENING` (``study_id, round, decision``), counted only
-  once every study of the round has a final decision; until then the boxes are not available;
-* full text (reports sought … included): not available until that stage writes its outputs;
+* title/abstract screening: :data:`FINAL_SCREENING` (``study_id, round, decision``, written by
+  ``livingreview conflicts``), counted only once every study of the round to be screened has a
+  final decision; until then the boxes are not available (people make every decision: the
+  "excluded by automation tools" part of the records-excluded box is 0);
+* full text (reports sought … included, exclusions per reason): :data:`FULL_TEXT` (``by_round``
+  of ``livingreview fulltext``), once no report of the round is pending; all reports come from the
+  databases-and-registers arm;
 * previous studies: the total of the round before, from its ledger snapshot.
 
 Each round's column is kept as ``<deduplication.history_dir>/<version>/prisma_ledger.json`` beside
@@ -32,6 +36,8 @@ from livingreview.prisma.ledger import Column, chain_rounds
 COUNTS = "library/counts.json"
 AUTOMATION = "screening/automation_counts.json"
 FINAL_SCREENING = "screening/final_decisions.csv"
+FULL_TEXT = "fulltext/outcome.json"
+STAGE_FILES = (AUTOMATION, FINAL_SCREENING, FULL_TEXT)
 SNAPSHOT = "prisma_ledger.json"
 BOX_OF_KIND = {
     "database": "database",
@@ -130,8 +136,44 @@ def screening(outputs: Path, round_no: int, column: Column) -> None:
     if len(decided) < to_screen:
         column.pending["screening"] = f"in progress: {len(decided)} of {to_screen} records decided"
         return
+    excluded = sum(1 for d in decided.values() if d == "exclude")
     column.numbers["records_screened"] = len(decided)
-    column.numbers["records_excluded"] = sum(1 for d in decided.values() if d == "exclude")
+    column.numbers["records_excluded"] = excluded
+    # People make every screening decision; the ranker only orders the sheets.
+    column.numbers["records_excluded_human"] = excluded
+    column.numbers["records_excluded_automation"] = 0
+
+
+def full_text(config: Mapping[str, Any], outputs: Path, round_no: int, column: Column) -> None:
+    """Reports sought, not retrieved, assessed, excluded (per reason) and included."""
+    path = outputs / FULL_TEXT
+    if not path.exists():
+        column.pending["full_text"] = "stage not run"
+        return
+    data = read_json(path, "full-text outcome not found")
+    counts = data.get("by_round", {}).get(str(round_no))
+    if counts is None:
+        column.pending["full_text"] = "no report sought yet"
+        return
+    if not counts.get("complete") or counts.get("reports_pending"):
+        column.pending["full_text"] = (
+            f"in progress: {counts.get('reports_pending', 0)} of {counts['reports_sought']} "
+            "reports pending"
+        )
+        return
+    labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
+    reasons = counts.get("excluded_by_reason", {})
+    column.numbers.update(
+        dbr_sought_reports=int(counts["reports_sought"]),
+        dbr_notretrieved_reports=int(counts["reports_not_retrieved"]),
+        dbr_assessed=int(counts["reports_assessed"]),
+        dbr_included_reports=int(counts["reports_included"]),
+        new_reports=int(counts["reports_included"]),
+        new_studies=int(counts["studies_included"]),
+    )
+    column.lists["dbr_excluded"] = tuple(
+        (labels.get(reason, reason), int(n)) for reason, n in reasons.items()
+    )
 
 
 def current_column(config: Mapping[str, Any], outputs: Path, round_no: int) -> Column:
@@ -140,7 +182,7 @@ def current_column(config: Mapping[str, Any], outputs: Path, round_no: int) -> C
     identification(config, outputs, column)
     automation(outputs, round_no, column)
     screening(outputs, round_no, column)
-    column.pending.setdefault("full_text", "stage not run")
+    full_text(config, outputs, round_no, column)
     return column
 
 

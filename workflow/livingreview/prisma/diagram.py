@@ -31,6 +31,7 @@ PREVIOUS_WIDTH = 136.0
 TITLE_GAP = 16.0
 MARGIN = 12.0
 NOT_GIVEN = "–"
+SPLIT_FOOTNOTE = "**Records excluded by a human and by automation tools."
 
 
 @dataclass(frozen=True)
@@ -288,9 +289,21 @@ def _fmt(n: int | None) -> str:
 # ---- laying out one box ----------------------------------------------------------------------
 
 
+HEADER_WRAP = 64.0  # column names longer than this wrap (at spaces, hyphens, en dashes)
+
+
+def _header_lines(label: str) -> list[str]:
+    spaced = label.replace("–", "– ").replace("-", "- ")
+    return [
+        line.replace("– ", "–").replace("- ", "-")
+        for line in wrap(spaced, HEADER_WRAP, SMALL_SIZE, True)
+    ]
+
+
 def _cells(columns: Sequence[Column]) -> float:
     widest = max(
-        [text_width(c.label, SMALL_SIZE, True) for c in columns] + [text_width("99,999", FONT_SIZE)]
+        [text_width(line, SMALL_SIZE, True) for c in columns for line in _header_lines(c.label)]
+        + [text_width("99,999", FONT_SIZE)]
     )
     return widest + 8
 
@@ -355,10 +368,16 @@ def _lines_multi(spec: Spec, columns: Sequence[Column], width: float) -> list[Te
     right = width - PAD
     texts: list[Text] = []
     y = PAD + SMALL_SIZE
+    depth = 0
     for i, column in enumerate(columns):
         x = right - (len(columns) - 1 - i) * cell
-        texts.append(Text(x, y, column.label, anchor="end", size=SMALL_SIZE, bold=True))
-    y += LINE
+        lines = _header_lines(column.label)
+        depth = max(depth, len(lines))
+        for k, line in enumerate(lines):
+            texts.append(
+                Text(x, y + k * SMALL_SIZE * 1.25, line, anchor="end", size=SMALL_SIZE, bold=True)
+            )
+    y += (depth - 1) * SMALL_SIZE * 1.25 + LINE
     y = _heading(texts, spec.heading, width, y)
     for entry in spec.entries:
         if not _present(columns, entry):
@@ -499,14 +518,15 @@ def build_flow(
     # Rows: each as tall as its tallest box; boxes centred in their row.
     texts = {s.id: _box_texts(s, columns, widths[s.column]) for s in present}
     heights = {s.id: _height(texts[s.id]) for s in present}
+    row_h = {
+        row: max(heights[s.id] for s in present if s.row == row)
+        for row in ROWS
+        if any(s.row == row for s in present)
+    }
+    _fit_phase_labels(row_h)
     row_top: dict[str, float] = {}
-    row_h: dict[str, float] = {}
-    for row in ROWS:
-        in_row = [s for s in present if s.row == row]
-        if not in_row:
-            continue
+    for row in (r for r in ROWS if r in row_h):
         row_top[row] = y
-        row_h[row] = max(heights[s.id] for s in in_row)
         y += row_h[row] + ROW_GAP
     placed: dict[str, Box] = {}
     for s in present:
@@ -550,13 +570,26 @@ def build_flow(
     arrows = _arrows(placed)
     notes = []
     note_y = body_bottom + 8
-    for line in pending:
+    footnotes = [SPLIT_FOOTNOTE] if split and any(s.id == "excluded" for s in present) else []
+    for line in [*footnotes, *pending]:
         for part in wrap(line, width - 2 * MARGIN, SMALL_SIZE):
             note_y += SMALL_SIZE * 1.4
             notes.append(Text(MARGIN, note_y, part, size=SMALL_SIZE))
     if title:
         notes.append(Text(MARGIN, MARGIN + FONT_SIZE, title, bold=True))
     return Flow(width, note_y + MARGIN, boxes, arrows, notes)
+
+
+def _fit_phase_labels(row_h: dict[str, float]) -> None:
+    """Make each phase span at least as tall as its rotated label (the last row grows)."""
+    for name, rows in PHASES:
+        used = [r for r in rows if r in row_h]
+        if not used:
+            continue
+        span = sum(row_h[r] for r in used) + ROW_GAP * (len(used) - 1)
+        need = text_width(name, FONT_SIZE, True) + 2 * PAD
+        if span < need:
+            row_h[used[-1]] += need - span
 
 
 def _down(a: Box, b: Box) -> list[tuple[float, float]]:

@@ -108,7 +108,7 @@ def _unreported_totals(column: Column) -> None:
         total, previous, new = (f"total_{unit}", f"previous_{unit}", f"new_{unit}")
         if column.n(total) == 0 and not column.n(previous) == column.n(new) == 0:
             column.numbers[total] = None
-            column.pending["totals"] = "total boxes not given (0 beside new or unknown counts)"
+            column.pending["totals"] = "not given (0 beside new or unknown counts)"
 
 
 def read_csv_columns(path: Path) -> list[Column]:

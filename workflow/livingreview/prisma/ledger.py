@@ -230,7 +230,7 @@ def combine(columns: Sequence[Column], label: str) -> Column:
     pending: dict[str, str] = {}
     for column in columns:
         for stage, note in column.pending.items():
-            pending.setdefault(stage, f"{column.label}: {note}")
+            pending.setdefault(stage, note)
     derived = {k for c in columns for k in c.derived if k in OPENING_KEYS + CLOSING_KEYS}
     return Column(label, numbers, lists, pending, derived)
 

@@ -71,13 +71,18 @@ def _order(stage: str) -> int:
 
 
 def pending_lines(columns: Sequence[Column]) -> list[str]:
-    """One line per stage whose counts are not (all) available yet."""
+    """One line per stage whose counts are not (all) available yet, naming the columns
+    concerned when not all are."""
+    stages = sorted({stage for c in columns for stage in c.pending}, key=_order)
     lines = []
-    for column in columns:
-        for stage, note in sorted(column.pending.items(), key=lambda i: _order(i[0])):
-            shown = "counted as 0" if stage == "automation" else "boxes not shown"
-            prefix = f"{column.label}: " if len(columns) > 1 else ""
-            lines.append(f"{prefix}{STAGE_NAMES.get(stage, stage)}: {note} ({shown}).")
+    for stage in stages:
+        concerned = [c for c in columns if stage in c.pending]
+        shown = "counted as 0" if stage == "automation" else "boxes not shown"
+        prefix = (
+            "" if len(concerned) == len(columns) else (", ".join(c.label for c in concerned) + ": ")
+        )
+        note = concerned[0].pending[stage]
+        lines.append(f"{STAGE_NAMES.get(stage, stage)}: {prefix}{note} ({shown}).")
     return lines
 
 

@@ -1,0 +1,51 @@
+"""``livingreview prisma FILE.csv --out PATH``: draws consistent CSVs, exits 2 on the real typo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.cli import main
+from livingreview.prisma.interop import read_csv_columns
+from tests.conftest import require_shared
+from tests.prisma.svg_helpers import parse_svg
+
+
+def test_approach1_draws_in_a_living_layout(tmp_path: Path) -> None:
+    source = require_shared("data/prisma/livingPRISMAflow_approach1.csv")
+    out = tmp_path / "a1.svg"
+    assert main(["prisma", str(source), "--out", str(out), "--layout", "base_updates"]) == 0
+    boxes, _ = parse_svg(out.read_text(encoding="utf-8"))
+    columns = {col for b in boxes.values() for _, col in b.counts}
+    assert columns == {"Jan.2020", "Updates Feb.2020–Aug.2020"}
+    png = tmp_path / "a1.png"
+    assert main(["prisma", str(source), "--out", str(png)]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_layout_written_back_as_living_csv(tmp_path: Path) -> None:
+    source = require_shared("data/prisma/livingPRISMAflow_approach1.csv")
+    out = tmp_path / "combined.csv"
+    assert main(["prisma", str(source), "--out", str(out), "--layout", "combined"]) == 0
+    (combined,) = read_csv_columns(out)
+    (approach2,) = read_csv_columns(require_shared("data/prisma/livingPRISMAflow_approach2.csv"))
+    assert combined.n("records_screened") == approach2.n("records_screened") == 130
+
+
+@pytest.mark.parametrize(("approach", "column"), [(3, "Updates"), (4, "Last update")])
+def test_the_typo_exits_2_naming_the_relation(
+    approach: int, column: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = require_shared(f"data/prisma/livingPRISMAflow_approach{approach}.csv")
+    out = tmp_path / "flow.svg"
+    assert main(["prisma", str(source), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"[{column}]" in err and "[dbr_excluded] 2" in err and "[dbr_assessed]" in err
+    assert "no diagram drawn" in err and not out.exists()
+
+
+def test_unknown_output_type_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = require_shared("data/prisma/livingPRISMAflow_approach2.csv")
+    assert main(["prisma", str(source), "--out", str(tmp_path / "flow.jpg")]) == 2
+    assert "give an output ending in .svg" in capsys.readouterr().err

@@ -1,0 +1,218 @@
+"""Diagrams checked structurally from their SVG: labels present, every number in its box, no
+overlapping boxes, arrows never through a box, text inside its box; outputs byte-identical."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from livingreview.prisma.diagram import build_flow, text_width
+from livingreview.prisma.interop import read_csv_columns
+from livingreview.prisma.layouts import LIVING_LAYOUTS, view
+from livingreview.prisma.ledger import LIST_KEYS, Column
+from livingreview.prisma.render import to_html, to_pdf, to_png, to_svg
+from tests.conftest import require_shared
+from tests.prisma.ledgers import consistent
+from tests.prisma.svg_helpers import crosses, overlaps, parse_svg, shown_number
+
+# Which box shows which count.
+BOX_OF = {
+    "previous_studies": "previous",
+    "previous_reports": "previous",
+    "database_results": "identified",
+    "database_specific_results": "identified",
+    "register_results": "identified",
+    "register_specific_results": "identified",
+    "duplicates": "removed",
+    "excluded_automatic": "removed",
+    "excluded_other": "removed",
+    "records_screened": "screened",
+    "records_excluded": "excluded",
+    "records_excluded_human": "excluded",
+    "records_excluded_automation": "excluded",
+    "dbr_sought_reports": "dbr_sought",
+    "dbr_notretrieved_reports": "dbr_notretrieved",
+    "dbr_assessed": "dbr_assessed",
+    "dbr_excluded": "dbr_excluded",
+    "website_results": "other_identified",
+    "organisation_results": "other_identified",
+    "citations_results": "other_identified",
+    "other_sought_reports": "other_sought",
+    "other_notretrieved_reports": "other_notretrieved",
+    "other_assessed": "other_assessed",
+    "other_excluded": "other_excluded",
+    "new_studies": "new",
+    "new_reports": "new",
+    "total_studies": "total",
+    "total_reports": "total",
+}
+
+
+def assert_numbers_in_their_boxes(svg: str, columns: list[Column]) -> None:
+    boxes, _ = parse_svg(svg)
+    shown = {
+        (key, col): (box_id, text)
+        for box_id, b in boxes.items()
+        for (key, col), text in b.counts.items()
+    }
+    for column in columns:
+        for key, box_id in BOX_OF.items():
+            if key in LIST_KEYS:
+                for label, n in column.items(key) or ():
+                    where, text = shown[(f"{key}:{label}", column.label)]
+                    assert where == box_id and shown_number(text) == n, (key, label)
+            elif column.n(key) is not None and box_id in boxes:
+                where, text = shown[(key, column.label)]
+                assert where == box_id and shown_number(text) == column.n(key), key
+
+
+def assert_clean_geometry(svg: str) -> None:
+    boxes, arrows = parse_svg(svg)
+    items = list(boxes.values())
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            assert not overlaps(a, b), (a.id, b.id)
+    for arrow in arrows:
+        for p, q in itertools.pairwise(arrow):
+            assert not any(crosses(b, p, q) for b in items), (arrow, p, q)
+
+
+def assert_text_fits(columns: list[Column]) -> None:
+    flow = build_flow(columns)
+    for box in flow.boxes:
+        for t in box.texts:
+            if t.rotate:  # phase labels run upwards, centred on the bar
+                assert text_width(t.text, t.size, t.bold) <= box.h, (box.id, t.text)
+                continue
+            width = text_width(t.text, t.size, t.bold)
+            left = {"start": t.x, "middle": t.x - width / 2, "end": t.x - width}[t.anchor]
+            assert box.x <= left + 0.01 and left + width <= box.x + box.w + 0.01, (box.id, t.text)
+            assert box.y < t.y <= box.y + box.h, (box.id, t.text)
+
+
+def test_full_template_with_previous_and_other_methods() -> None:
+    columns = [consistent("n", previous=3)]
+    svg = to_svg(build_flow(columns))
+    boxes, arrows = parse_svg(svg)
+    assert set(boxes) >= set(BOX_OF.values())
+    labels = " ".join(t for b in boxes.values() for t in b.texts)
+    for label in (
+        "Previous studies",
+        "Identification of new studies via databases and registers",
+        "Identification of new studies via other methods",
+        "Records identified from:",
+        "Records removed before screening:",
+        "Reports excluded:",
+        "Total studies included in review",
+        "Identification",
+        "Screening",
+        "Included",
+    ):
+        assert label in labels, label
+    assert "Records excluded**" in " ".join(boxes["excluded"].texts)
+    assert_numbers_in_their_boxes(svg, columns)
+    assert_clean_geometry(svg)
+    assert_text_fits(columns)
+    assert len(arrows) == 15  # 5 + 2 down the arms, 6 to side boxes, other arm and previous
+
+
+def test_new_review_databases_only_omits_the_optional_columns() -> None:
+    column = consistent()
+    for key in (
+        "website_results",
+        "organisation_results",
+        "citations_results",
+        "other_sought_reports",
+        "other_notretrieved_reports",
+        "other_assessed",
+        "other_included_reports",
+    ):
+        column.numbers[key] = None
+    column.lists["other_excluded"] = None
+    column.numbers["new_reports"] = 8
+    svg = to_svg(build_flow([column]))
+    boxes, _ = parse_svg(svg)
+    assert not any(b.startswith(("other", "previous", "total", "title_other")) for b in boxes)
+    texts = " ".join(t for b in boxes.values() for t in b.texts)
+    assert "Identification of studies via databases and registers" in texts
+    assert "Studies included in review" in texts and "New studies" not in texts
+    assert_numbers_in_their_boxes(svg, [column])
+    assert_clean_geometry(svg)
+
+
+def test_pending_stages_leave_their_boxes_out() -> None:
+    column = Column("2025.1")
+    column.numbers.update(
+        database_results=10,
+        register_results=0,
+        duplicates=2,
+        excluded_automatic=0,
+        excluded_other=0,
+    )
+    column.lists["database_specific_results"] = (("MEDLINE", 10),)
+    boxes, arrows = parse_svg(to_svg(build_flow([column], pending=["Screening: stage not run"])))
+    assert {b for b in boxes if not b.startswith(("title", "phase"))} == {"identified", "removed"}
+    assert len(arrows) == 1
+    column.numbers.update(records_screened=8, records_excluded=6)
+    assert_text_fits([column])  # one short screening row still holds its phase label
+
+
+def test_template_csv_renders() -> None:
+    columns = read_csv_columns(require_shared("data/prisma/PRISMA2020_template_inst_extdata.csv"))
+    svg = to_svg(build_flow(columns))
+    boxes, _ = parse_svg(svg)
+    assert {"previous", "identified", "other_identified", "total"} <= set(boxes)
+    assert_numbers_in_their_boxes(svg, columns)
+    assert_clean_geometry(svg)
+
+
+@pytest.mark.parametrize("name", ["livingPRISMAflow_approach1", "livingPRISMAflow_approach2"])
+def test_living_csvs_render_one_value_per_round_in_each_box(name: str) -> None:
+    columns = read_csv_columns(require_shared(f"data/prisma/{name}.csv"))
+    svg = to_svg(build_flow(columns))
+    boxes, _ = parse_svg(svg)
+    assert_numbers_in_their_boxes(svg, columns)
+    assert_clean_geometry(svg)
+    assert_text_fits(columns)
+    # Every round's name heads the screened box; unreported totals leave the total box out.
+    assert all(c.label in boxes["screened"].texts for c in columns) or len(columns) == 1
+    assert "total" not in boxes
+
+
+@pytest.mark.parametrize("layout", LIVING_LAYOUTS)
+def test_the_four_living_layouts_of_the_approach1_rounds(layout: str) -> None:
+    rounds = read_csv_columns(require_shared("data/prisma/livingPRISMAflow_approach1.csv"))
+    shown = view(rounds, layout)
+    expected = {"each": 8, "combined": 1, "base_updates": 2, "previous_latest": 2}[layout]
+    assert len(shown) == expected
+    svg = to_svg(build_flow(shown))
+    assert_numbers_in_their_boxes(svg, shown)
+    assert_clean_geometry(svg)
+    if layout == "previous_latest":
+        previous, latest = shown
+        assert previous.n("database_results") == 121 and latest.n("database_results") == 4
+
+
+def test_outputs_are_deterministic() -> None:
+    columns = [consistent("n", previous=3)]
+    flows = [build_flow(columns, title="T") for _ in range(2)]
+    for writer in (to_svg, to_png, to_pdf):
+        assert writer(flows[0]) == writer(flows[1])  # type: ignore[operator]
+    pdf = to_pdf(flows[0])
+    assert b"CreationDate" not in pdf and b"Matplotlib" not in pdf
+
+
+def test_html_links_boxes_to_their_records() -> None:
+    flow = build_flow([consistent()], links={"identified": "../search/identified.csv"})
+    html = to_html(flow, "Flow")
+    assert '<g id="box-identified" class="box main"><a href="../search/identified.csv">' in html
+    assert "<title>Flow</title>" in html and "<svg" in html
+
+
+def test_svg_text_stays_text(tmp_path: Path) -> None:
+    svg = to_svg(build_flow([consistent()]))
+    assert "<path" not in svg.replace('<path d="M0,0 L10,5 L0,10 z"', "")
+    assert ">Records screened (n = 80)<" not in svg  # the count is its own element
+    assert ">Records screened<" in svg and ">(n = 80)<" in svg

@@ -1,0 +1,194 @@
+"""The ledger of a full offline demo run: counts from the pipeline's own files, every relation
+holding, the diagram showing them; a tampered manifest stops the ledger before any drawing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from livingreview.prisma.checks import check_columns, column_violations
+from livingreview.prisma.interop import read_csv_columns
+from livingreview.prisma.ledger import Column
+from tests.conftest import REPO_ROOT
+from tests.prisma.svg_helpers import parse_svg, shown_number
+
+SOURCES = ["medline", "europepmc", "openalex", "wos", "psycinfo", "google_scholar"]
+
+
+def read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_demo_ledger_is_derived_from_the_pipeline_outputs(demo_outputs: Path) -> None:
+    ledger = read(demo_outputs / "prisma/ledger.json")
+    counts = read(demo_outputs / "library/counts.json")
+    assert ledger["round"] == counts["round"] == 1 and len(ledger["rounds"]) == 1
+    column = Column.from_json(ledger["rounds"][0])
+    check_columns([column])
+    manifests = {s: read(demo_outputs / f"search/{s}/manifest.json") for s in SOURCES}
+    assert column.n("database_results") == counts["records_identified"]
+    assert column.items("database_specific_results") == tuple(
+        (manifests[s]["database"], manifests[s]["retrieved"]) for s in SOURCES
+    )
+    assert column.n("register_results") == 0 and column.n("website_results") is None
+    assert column.n("duplicates") == counts["duplicates_removed"]
+    automation = demo_outputs / "screening/automation_counts.json"
+    if automation.exists():
+        by_round = read(automation)["by_round"]
+        assert column.n("excluded_automatic") == by_round.get("1", {}).get("excluded", 0)
+    else:
+        assert column.n("excluded_automatic") == 0 and column.pending["automation"]
+    # Screening has no final decisions in the demo yet, full text has not run: not available.
+    for key in ("records_screened", "dbr_assessed", "new_studies", "total_studies"):
+        assert column.n(key) is None, key
+    assert any("Full-text" in line for line in ledger["pending"])
+    # The package CSV holds the same counts.
+    (from_csv,) = read_csv_columns(demo_outputs / "prisma/ledger.csv")
+    assert from_csv.n("duplicates") == column.n("duplicates")
+    assert from_csv.items("database_specific_results") == column.items("database_specific_results")
+    snapshot = read(demo_outputs / "library_history/2025.1/prisma_ledger.json")
+    assert snapshot["round"] == 1 and snapshot["column"]["counts"] == ledger["rounds"][0]["counts"]
+
+
+def test_demo_diagram_shows_the_ledger(demo_outputs: Path) -> None:
+    ledger = read(demo_outputs / "prisma/ledger.json")
+    column = Column.from_json(ledger["rounds"][0])
+    boxes, arrows = parse_svg((demo_outputs / "prisma/flow.svg").read_text(encoding="utf-8"))
+    assert {b for b in boxes if not b.startswith(("title", "phase"))} == {"identified", "removed"}
+    assert len(arrows) == 1
+    identified = boxes["identified"].counts
+    assert shown_number(identified[("database_results", "2025.1")]) == column.n("database_results")
+    for label, n in column.items("database_specific_results") or ():
+        assert shown_number(identified[(f"database_specific_results:{label}", "2025.1")]) == n
+    removed = boxes["removed"].counts
+    assert shown_number(removed[("duplicates", "2025.1")]) == column.n("duplicates")
+    for suffix in (".png", ".pdf", ".html"):
+        assert (demo_outputs / f"prisma/flow{suffix}").stat().st_size > 1000
+    for layout in ("each", "combined", "base_updates", "previous_latest"):
+        assert (demo_outputs / f"prisma/living/{layout}.svg").exists()
+
+
+def test_inconsistent_pipeline_counts_stop_the_ledger(demo_outputs: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    shutil.rmtree(outputs / "prisma")
+    manifest_path = outputs / "search/medline/manifest.json"
+    manifest = read(manifest_path)
+    manifest["retrieved"] += 1  # the search says 53, the library holds 52
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    override = tmp_path / "paths.yaml"
+    override.write_text(
+        yaml.safe_dump(
+            {
+                "paths": {"outputs": str(outputs), "human_input": str(REPO_ROOT / "demo/human")},
+                "deduplication": {"history_dir": str(outputs / "library_history")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "livingreview",
+            "ledger",
+            "--configfile",
+            str(REPO_ROOT / "config/config.yaml"),
+            str(REPO_ROOT / "demo/config.yaml"),
+            str(override),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "records identified = Σ per-source counts" in result.stderr
+    assert "[database_results] 384" in result.stderr and "= 385" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (outputs / "prisma").exists()
+
+
+def test_screening_counts_only_once_every_study_has_a_final_decision(tmp_path: Path) -> None:
+    from livingreview.prisma.collect import FINAL_SCREENING, screening
+
+    column = Column("2025.2")
+    column.numbers.update(
+        database_results=5, register_results=0, duplicates=1, excluded_automatic=1, excluded_other=0
+    )
+    final = tmp_path / FINAL_SCREENING
+    final.parent.mkdir(parents=True)
+    header = "study_id,round,decision,how,votes,resolver,reason\n"
+    rows = ["S1,2,exclude,agreement,,,", "S2,2,include,agreement,,,", "S0,1,exclude,agreement,,,"]
+    final.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    screening(tmp_path, 2, column)
+    assert column.n("records_screened") is None
+    assert column.pending["screening"] == "in progress: 2 of 3 records decided"
+    final.write_text(
+        header + "\n".join([*rows, "S3,2,exclude,third reviewer,,r3,"]) + "\n", encoding="utf-8"
+    )
+    column.pending.clear()
+    screening(tmp_path, 2, column)
+    assert (column.n("records_screened"), column.n("records_excluded")) == (3, 2)
+    assert column.n("records_excluded_human") == 2 and column.n("records_excluded_automation") == 0
+    check_columns([column])
+
+
+def test_full_text_boxes_come_from_the_full_text_outcome(tmp_path: Path) -> None:
+    from livingreview.config import load_config
+    from livingreview.prisma.collect import FULL_TEXT, full_text
+
+    config = load_config([REPO_ROOT / "config/config.yaml"])
+    column = Column("2025.1")
+    column.numbers.update(
+        database_results=20,
+        register_results=0,
+        duplicates=4,
+        excluded_automatic=1,
+        excluded_other=0,
+        records_screened=15,
+        records_excluded=9,
+    )
+    outcome = tmp_path / FULL_TEXT
+    outcome.parent.mkdir(parents=True)
+    counts = {
+        "reports_sought": 6,
+        "reports_not_retrieved": 1,
+        "reports_assessed": 4,
+        "reports_excluded": 2,
+        "excluded_by_reason": {"no_alliance_outcome": 2},
+        "reports_included": 2,
+        "studies_included": 2,
+        "reports_pending": 1,
+        "complete": False,
+    }
+    outcome.write_text(json.dumps({"by_round": {"1": counts}}), encoding="utf-8")
+    full_text(config, tmp_path, 1, column)
+    assert column.pending["full_text"] == "in progress: 1 of 6 reports pending"
+    assert column.n("dbr_sought_reports") is None
+    counts.update(
+        reports_assessed=5,
+        reports_excluded=3,
+        reports_pending=0,
+        complete=True,
+        excluded_by_reason={"no_alliance_outcome": 2, "publication_type": 1},
+    )
+    outcome.write_text(json.dumps({"by_round": {"1": counts}}), encoding="utf-8")
+    column.pending.clear()
+    full_text(config, tmp_path, 1, column)
+    assert column.items("dbr_excluded") == (
+        ("Digital intervention without alliance/bond outcome", 2),
+        ("Ineligible publication type", 1),
+    )
+    assert (column.n("dbr_assessed"), column.n("new_reports"), column.n("new_studies")) == (5, 2, 2)
+    check_columns([column])
+    counts["reports_included"] = 3  # one more than assessed − excluded
+    outcome.write_text(json.dumps({"by_round": {"1": counts}}), encoding="utf-8")
+    full_text(config, tmp_path, 1, column)
+    relations = {v.relation for v in column_violations(column)}
+    assert "Σ exclusion reasons = reports assessed − reports included from that arm" in relations
