@@ -156,6 +156,9 @@ def cmd_where(args: argparse.Namespace) -> int:
         for sheet in state["sheets"]:
             print(f"  {_outputs(config) / sheet}")
         print(f"  -> {Path(config['paths']['human_input']) / config['screening']['folder']}")
+    flow = _outputs(config) / "prisma" / "flow.svg"
+    if flow.exists():
+        print(f"PRISMA 2020 flow diagram: {flow} (.png .pdf .html; counts: ledger.json)")
     report = _outputs(config) / "report" / "index.html"
     if report.exists():
         print(f"Evidence summary: {report}")

@@ -37,10 +37,16 @@ STAGE_NAMES = {
     "full_text": "Full-text retrieval and assessment",
     "totals": "Totals",
 }
+# Each box of the HTML diagram links to the list of records behind it (when that file exists).
 LINKS = {
     "identified": "../search/identified.csv",
     "removed": "../library/groups.csv",
     "screened": "../library/records.csv",
+    "excluded": "../screening/final_decisions.csv",
+    "dbr_sought": "../fulltext/decisions.csv",
+    "dbr_assessed": "../fulltext/decisions.csv",
+    "dbr_excluded": "../fulltext/excluded.csv",
+    "new": "../fulltext/included_studies.csv",
 }
 
 
