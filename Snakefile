@@ -29,6 +29,7 @@ include: "rules/search.smk"
 include: "rules/dedup.smk"
 include: "rules/automation.smk"
 include: "rules/screening.smk"
+include: "rules/conflicts.smk"
 include: "rules/prisma.smk"
 include: "rules/report.smk"
 
@@ -52,5 +53,8 @@ rule all:
         f"{OUT}/prisma/flow.svg",
         f"{OUT}/screening/automation.csv",
         f"{OUT}/screening/automation_counts.json",
+        f"{OUT}/screening/agreement.csv",
+        f"{OUT}/screening/final_decisions.csv",
+        f"{OUT}/screening/conflicts.xlsx",
         f"{OUT}/screening/decisions.csv",
         f"{OUT}/screening/status.json",

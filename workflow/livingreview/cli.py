@@ -207,6 +207,41 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """Write the screeners' agreement per reviewer pair and round."""
+    from livingreview.screening.outcome import AGREEMENT_OUTPUTS, run_agreement
+
+    config = _config(args)
+    data = run_agreement(config)
+    for pair in data["pairs"]:
+        stats = pair["maybe_as_include"]
+        kappa = "undefined" if stats["kappa"] is None else f"{stats['kappa']:.3f}"
+        agreement = stats["percent_agreement"]
+        print(
+            f"{pair['stage']} round {pair['round']} {pair['reviewer_a']}-{pair['reviewer_b']}: "
+            f"n={stats['n']}, agreement "
+            f"{'-' if agreement is None else f'{agreement:.1f}%'}, kappa {kappa}"
+        )
+    out = _outputs(config) / AGREEMENT_OUTPUTS["agreement_csv"]
+    print(f"{len(data['pairs'])} pair(s) -> {out}")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    """Decide screened studies by the protocol's rule; write the conflicts sheet."""
+    from livingreview.screening.outcome import OUTPUTS, run_conflicts
+
+    config = _config(args)
+    counts = run_conflicts(config)
+    print(
+        f"{counts['studies_decided']} studies decided ({counts['included']} included, "
+        f"{counts['excluded']} excluded), {counts['conflicts_pending']} conflict(s) pending, "
+        f"{counts['awaiting_second_reviewer']} awaiting a second reviewer "
+        f"-> {_outputs(config) / OUTPUTS['final']}, {_outputs(config) / OUTPUTS['conflicts_xlsx']}"
+    )
+    return 0
+
+
 def cmd_build_demo(args: argparse.Namespace) -> int:
     """Rebuild the embedded demo snapshot from real bibliographic facts."""
     from livingreview.demo import build_demo
@@ -354,6 +389,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="import returned title/abstract screening sheets; write this round's sheets",
     )
     p.set_defaults(func=cmd_screen)
+
+    p = sub.add_parser(
+        "agreement", parents=[common], help="percent agreement, Cohen's kappa and PABAK"
+    )
+    p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser(
+        "conflicts",
+        parents=[common],
+        help="final screening decisions by the protocol's rule; write the conflicts sheet",
+    )
+    p.set_defaults(func=cmd_conflicts)
 
     p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
     p.add_argument(

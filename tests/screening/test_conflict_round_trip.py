@@ -1,0 +1,246 @@
+"""The dual-screening round trip on the demo library: sheets out, decisions back, kappa, the
+conflicts sheet, its resolution, and every decision accounted for; bad conflicts sheets rejected."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import random
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from livingreview.cli import main
+from livingreview.screening.agreement import collapse_maybe
+from livingreview.screening.decisions import read_decisions
+from tests.conftest import REPO_ROOT
+from tests.screening.sheet_helpers import libreoffice_resave
+
+
+def sklearn_kappa(a: list[str], b: list[str]) -> float | None:
+    """scikit-learn's Cohen's kappa, None when scikit-learn is not installed."""
+    if importlib.util.find_spec("sklearn") is None:
+        return None
+    from sklearn.metrics import cohen_kappa_score
+
+    return float(cohen_kappa_score(a, b))
+
+
+@pytest.fixture
+def review(demo_outputs: Path, tmp_path: Path) -> dict[str, object]:
+    """A writable copy of the demo outputs with an empty human-input folder."""
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    human = tmp_path / "human"
+    human.mkdir()
+    override = tmp_path / "paths.yaml"
+    override.write_text(
+        yaml.safe_dump({"paths": {"human_input": str(human), "outputs": str(outputs)}}),
+        encoding="utf-8",
+    )
+    configs = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
+    args = ["--configfile", *configs, str(override)]
+    return {"outputs": outputs, "human": human, "args": args, "tmp": tmp_path}
+
+
+def fill_screening_sheet(source: Path, target: Path, seed: int) -> None:
+    """Decide like a person: mostly by the title, sometimes otherwise, in mixed capitals."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["Screening"]
+    head = [c.value for c in sheet[1]]
+    rng = random.Random(seed)
+    for row in range(2, sheet.max_row + 1):
+        title = str(sheet.cell(row, head.index("title") + 1).value or "").lower()
+        likely = "include" if "alliance" in title or "bond" in title else "exclude"
+        draw = rng.random()
+        value = likely if draw < 0.75 else rng.choice(["maybe", "include", "exclude"])
+        sheet.cell(row, head.index("decision") + 1).value = value.upper() if row % 4 else value
+        if value == "exclude":
+            sheet.cell(row, head.index("reason") + 1).value = "no_alliance"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def run(args: list[str], command: str) -> None:
+    assert main([command, *args]) == 0
+
+
+def test_dual_screening_round_trip_accounts_for_every_decision(
+    review: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    sheets_dir = outputs / "screening/title_abstract"
+    returned = human / "screening/title_abstract"
+    for seed, reviewer in enumerate(("r1", "r2"), start=1):
+        fill_screening_sheet(
+            sheets_dir / f"title_abstract_round1_{reviewer}.xlsx",
+            returned / f"{reviewer}_done.xlsx",
+            seed,
+        )
+    run(args, "screen")
+    decisions = read_decisions(outputs / "screening/decisions.csv")
+    run(args, "agreement")
+    run(args, "conflicts")
+    # agreement on the same decisions: counted here, kappa as scikit-learn computes it
+    first = {d.study_id: d.decision for d in decisions if d.reviewer == "r1"}
+    second = {d.study_id: d.decision for d in decisions if d.reviewer == "r2"}
+    common = sorted(first)
+    assert common == sorted(second) and len(common) > 100
+    table = json.loads((outputs / "screening/agreement.json").read_text(encoding="utf-8"))
+    pair = table["pairs"][0]
+    collapsed = pair["maybe_as_include"]
+    assert (pair["reviewer_a"], pair["reviewer_b"], collapsed["n"]) == ("r1", "r2", len(common))
+    same = sum(collapse_maybe(first[s]) == collapse_maybe(second[s]) for s in common)
+    assert collapsed["percent_agreement"] == pytest.approx(100 * same / len(common), abs=1e-6)
+    assert sum(map(sum, pair["three_way"]["table"])) == len(common)
+    collapsed_kappa = sklearn_kappa(
+        [collapse_maybe(first[s]) for s in common], [collapse_maybe(second[s]) for s in common]
+    )
+    three_way_kappa = sklearn_kappa([first[s] for s in common], [second[s] for s in common])
+    if collapsed_kappa is not None and three_way_kappa is not None:
+        assert collapsed["kappa"] == pytest.approx(collapsed_kappa, abs=1e-6)
+        assert pair["three_way"]["kappa"] == pytest.approx(three_way_kappa, abs=1e-6)
+    # conflicts: exactly the studies the two decided differently (maybe = include)
+    outcome = json.loads((outputs / "screening/outcome.json").read_text(encoding="utf-8"))
+    conflicts = read_rows_after_meta(outputs / "screening/conflicts.csv")
+    differ = {s for s in common if collapse_maybe(first[s]) != collapse_maybe(second[s])}
+    assert {r["study_id"] for r in conflicts} == differ and differ
+    assert outcome["conflicts_pending"] == len(differ) and outcome["resolver"] == "r3"
+    final = read_rows(outputs / "screening/final_decisions.csv")
+    assert len(final) + len(differ) == len(common)
+    # the third reviewer resolves all but one, in the xlsx, after reordering the rows
+    book = openpyxl.load_workbook(outputs / "screening/conflicts.xlsx")
+    sheet = book["Conflicts"]
+    head = [c.value for c in sheet[1]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    rows.reverse()
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(r, c).value = value
+        verdict = "Include" if "r1: include" in values[head.index("votes")] else "exclude"
+        sheet.cell(r, head.index("resolution") + 1).value = verdict if r > 2 else None
+    filled = review["tmp"] / "filled/r3_resolved.xlsx"
+    filled.parent.mkdir()
+    book.save(filled)
+    folder = human / "screening/conflicts"
+    folder.mkdir(parents=True)
+    if shutil.which("soffice"):  # as the third reviewer's LibreOffice saves it
+        libreoffice_resave(filled, "xlsx", folder, review["tmp"])
+    else:
+        shutil.copy(filled, folder)
+    run(args, "conflicts")
+    outcome = json.loads((outputs / "screening/outcome.json").read_text(encoding="utf-8"))
+    final = read_rows(outputs / "screening/final_decisions.csv")
+    assert outcome["conflicts_pending"] == 1 and outcome["conflicts_resolved"] == len(differ) - 1
+    assert len(final) == len(common) - 1
+    assert outcome["included"] + outcome["excluded"] == len(final)
+    by_id = {r["study_id"]: r for r in final}
+    for study in differ & set(by_id):
+        assert by_id[study]["how"] == "third_reviewer" and by_id[study]["resolver"] == "r3"
+        assert by_id[study]["decision"] == ("include" if first[study] == "include" else "exclude")
+    for study in set(common) - differ:
+        assert by_id[study]["decision"] == collapse_maybe(first[study])
+    # the last conflict, resolved in the .csv variant, settles everything
+    text = (outputs / "screening/conflicts.csv").read_text(encoding="utf-8")
+    assert text.count("\n") == 3  # metadata line, header, the one pending conflict
+    (human / "screening/conflicts/r3_last.csv").write_text(
+        text.replace(",,,,", ",,exclude,,", 1), encoding="utf-8"
+    )
+    run(args, "conflicts")
+    outcome = json.loads((outputs / "screening/outcome.json").read_text(encoding="utf-8"))
+    assert outcome["conflicts_pending"] == 0 and outcome["studies_decided"] == len(common)
+    assert len(read_rows(outputs / "screening/resolutions.csv")) == len(differ)
+    assert "pair(s)" in capsys.readouterr().out
+
+
+def read_rows_after_meta(path: Path) -> list[dict[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# livingreview sheet | kind=screening-conflicts")
+    return list(csv.DictReader(lines[1:]))
+
+
+def conflicts_ready(review: dict) -> Path:
+    """Two returned screening sheets with conflicts, the conflicts sheet written."""
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    for seed, reviewer in enumerate(("r1", "r2"), start=1):
+        fill_screening_sheet(
+            outputs / f"screening/title_abstract/title_abstract_round1_{reviewer}.xlsx",
+            human / f"screening/title_abstract/{reviewer}.xlsx",
+            seed,
+        )
+    run(args, "screen")
+    run(args, "conflicts")
+    return outputs / "screening/conflicts.csv"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace("review_id=dta_integrative_review", "review_id=other_review"),
+            "field 'review_id': sheet is for review_id 'other_review', expected "
+            "'dta_integrative_review'",
+        ),
+        (
+            lambda t: t.replace(",,,,", ",,perhaps,,", 1),
+            "row 2, field 'resolution': unknown resolution 'perhaps'; expected include, "
+            "exclude or blank",
+        ),
+        (
+            lambda t: t.replace(",,,,", ",,exclude,not_a_reason,", 1),
+            "row 2, field 'reason': unknown reason 'not_a_reason'",
+        ),
+        (
+            lambda t: "\n".join([*t.splitlines(), t.splitlines()[2]]) + "\n",
+            "appears twice (rows 2 and ",
+        ),
+        (
+            lambda t: "\n".join(t.splitlines()[:2] + t.splitlines()[3:]) + "\n",
+            "the study ids differ from those the sheet was written with",
+        ),
+    ],
+    ids=["another review", "unknown resolution", "unknown reason", "twice", "missing row"],
+)
+def test_a_bad_conflicts_sheet_is_rejected_and_nothing_is_lost(
+    review: dict, edit, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = conflicts_ready(review)
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    before = {
+        name: (outputs / "screening" / name).read_bytes()
+        for name in ("final_decisions.csv", "outcome.json", "conflicts.xlsx", "decisions.csv")
+    }
+    returned = human / "screening/conflicts/bad.csv"
+    returned.parent.mkdir(parents=True)
+    returned.write_text(edit(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["conflicts", *args]) == 2
+    error = capsys.readouterr().err
+    assert str(returned) in error and message in error and "Traceback" not in error
+    for name, body in before.items():
+        assert (outputs / "screening" / name).read_bytes() == body, name
+
+
+def test_an_xlsx_conflicts_sheet_with_an_edited_meta_is_rejected(
+    review: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conflicts_ready(review)
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    book = openpyxl.load_workbook(outputs / "screening/conflicts.xlsx")
+    meta = book["_meta"]
+    last = meta.max_row
+    meta.cell(last, 1).value = "S_not_a_study"
+    (human / "screening/conflicts").mkdir(parents=True)
+    book.save(human / "screening/conflicts/edited.xlsx")
+    capsys.readouterr()
+    assert main(["conflicts", *args]) == 2
+    assert "'_meta' was edited (checksum mismatch)" in capsys.readouterr().err
