@@ -197,23 +197,33 @@ def ranking_query(config: Mapping[str, Any]) -> str:
     return " ".join([config["review"].get("question", ""), *keywords]).strip()
 
 
-def _scores(
-    studies: Sequence[Mapping[str, str]], own: Mapping[str, ScreeningDecision], query: str
-) -> dict[str, float] | None:
-    """Predicted relevance per study, learned from ``own`` decisions (include and maybe count as
-    relevant); None while the ranker is not installed."""
-    try:
-        from livingreview.screening.ranking import document_text, relevance_scores
-    except ImportError:
-        return None
-    documents = [document_text(s.get("title", ""), s.get("abstract", "")) for s in studies]
-    labels = {
-        index: own[s["study_id"]].decision != "exclude"
-        for index, s in enumerate(studies)
-        if s["study_id"] in own
-    }
-    values = relevance_scores(documents, labels, query=query, seed=0)
-    return {s["study_id"]: float(v) for s, v in zip(studies, values, strict=True)}
+class _Scorer:
+    """Predicted relevance per study (the ranker's features are built once, on first use)."""
+
+    def __init__(self, studies: Sequence[Mapping[str, str]], query: str) -> None:
+        self.studies = studies
+        self.query = query
+        self.ranker: Any = None
+
+    def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float] | None:
+        """Scores learned from ``own`` decisions (include and maybe count as relevant); None
+        while the ranker is not installed."""
+        try:
+            from livingreview.screening.ranking import Ranker, document_text
+        except ImportError:
+            return None
+        if self.ranker is None:
+            documents = [
+                document_text(s.get("title", ""), s.get("abstract", "")) for s in self.studies
+            ]
+            self.ranker = Ranker(documents, query=self.query, seed=0)
+        labels = {
+            index: own[s["study_id"]].decision != "exclude"
+            for index, s in enumerate(self.studies)
+            if s["study_id"] in own
+        }
+        values = self.ranker.scores(labels)
+        return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
 
 
 def export_sheets(
@@ -244,6 +254,7 @@ def export_sheets(
     sample = (
         verification_ids(config, to_screen_rounds(studies, new_in), current) if checker else set()
     )
+    scorer = _Scorer(studies, ranking_query(config))
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
         if batch_size:
@@ -262,7 +273,7 @@ def export_sheets(
             ]
         if reviewer == checker:
             pool = [s for s in pool if s["study_id"] in sample]
-        scores = _scores(studies, own, ranking_query(config))
+        scores = scorer.scores(own)
         if scores is not None:
             pool.sort(key=lambda s: (-scores[s["study_id"]], s["study_id"]))
         else:
