@@ -65,3 +65,11 @@ def test_bad_input_exits_2_with_one_line(
 def test_missing_table(tmp_path: Path, capsys) -> None:
     code = main(["rob", "plot", str(tmp_path / "no.csv"), "--tool", "rob2", "--out", "x.svg"])
     assert code == 2 and "risk-of-bias table not found" in capsys.readouterr().err
+
+
+def test_cli_tool_names_are_the_tools() -> None:
+    from livingreview.rob import TOOL_NAMES
+    from livingreview.rob.tools import TOOLS, get_tool
+
+    assert set(TOOL_NAMES) == {*TOOLS, "rob1"}
+    assert get_tool("rob1") is get_tool("generic") is TOOLS["generic"]

@@ -431,13 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--maybe", metavar="MAYBE.csv", help="write the maybe pairs side by side")
     p.set_defaults(func=cmd_dedup)
 
-    from livingreview.rob.tools import tool_names
+    from livingreview.rob import TOOL_NAMES
 
     p = sub.add_parser("rob", help="risk of bias: robvis-format tables and plots")
     rob = p.add_subparsers(dest="rob_command", required=True, metavar="ACTION")
     p = rob.add_parser("plot", help="validate a robvis-format table and plot it (SVG/PNG)")
     p.add_argument("table", metavar="TABLE", help="CSV or .xlsx: Study, domains, Overall, Weight")
-    p.add_argument("--tool", required=True, choices=tool_names(), help="the table's tool")
+    p.add_argument("--tool", required=True, choices=TOOL_NAMES, help="the table's tool")
     p.add_argument(
         "--out", required=True, metavar="PATH", help="FILE.svg or FILE.png, or a folder for all"
     )

@@ -8,3 +8,15 @@
 - :mod:`~livingreview.rob.tables` robvis CSV import, validation and export
 - :mod:`~livingreview.rob.plots` traffic-light and summary plots (SVG + PNG)
 """
+
+#: every name ``rob plot --tool`` accepts (kept here so the CLI parser need not import the tools)
+TOOL_NAMES = (
+    "rob2",
+    "rob2-cluster",
+    "robins-i",
+    "robins-e",
+    "quadas-2",
+    "quips",
+    "generic",
+    "rob1",
+)

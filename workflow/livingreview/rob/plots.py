@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -360,17 +360,3 @@ def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") 
             columnspacing=1.4,
         )
     return fig
-
-
-def render_table(
-    table: RobTable,
-    kinds: Sequence[str] = ("traffic_light", "summary"),
-    palette: str = "cochrane",
-    weighted: bool = False,
-) -> dict[str, Figures]:
-    """The requested figures of a table, rendered."""
-    makers = {
-        "traffic_light": lambda: traffic_light(table, palette),
-        "summary": lambda: summary(table, weighted, palette),
-    }
-    return {kind: render(makers[kind]()) for kind in kinds}

@@ -75,7 +75,7 @@ def _is_blank(cells: Sequence[str]) -> bool:
 
 
 def _split_columns(
-    tool: Tool, header: list[str], path: Path
+    tool: Tool, header: list[str], path: Path, where: str
 ) -> tuple[tuple[Domain, ...], bool, bool]:
     """(domains, has_overall, has_weight) from the header row."""
     has_weight = header[-1].strip().lower() == "weight"
@@ -84,7 +84,9 @@ def _split_columns(
         has_overall = bool(body) and body[-1].strip().lower() == "overall"
         names = body[: len(body) - has_overall]
         if not names:
-            raise InputFileError(path, "the table has no domain columns after the study column")
+            raise InputFileError(
+                path, "the table has no domain columns after the study column", position=where
+            )
         domains = tuple(
             Domain(f"D{i}", " ".join(name.replace(".", " ").split()))
             for i, name in enumerate(names, start=1)
@@ -98,7 +100,7 @@ def _split_columns(
             path,
             f"{tool.robvis_name} tables have {expected}, then optionally Overall and Weight;"
             f" this one has {len(header)} columns ({', '.join(header)})",
-            position="line 1",
+            position=where,
         )
     return tool.domains, len(body) == n + 1, has_weight
 
@@ -150,7 +152,7 @@ def parse_rows(
             "the first row holds judgements, not column names; add a header row",
             position=f"{unit} {header_number}",
         )
-    domains, has_overall, has_weight = _split_columns(tool, header, path)
+    domains, has_overall, has_weight = _split_columns(tool, header, path, f"{unit} {header_number}")
     columns = [header[0], *[header[1 + i] for i in range(len(domains))]]
     rows: list[StudyRow] = []
     seen: dict[str, int] = {}

@@ -213,11 +213,6 @@ TOOLS: dict[str, Tool] = {
 }
 
 
-def tool_names() -> list[str]:
-    """Every name :func:`get_tool` accepts, for CLI choices."""
-    return [*TOOLS, "rob1"]
-
-
 def get_tool(name: str) -> Tool:
     """The tool called ``name`` (robvis spelling, our id, or the config's ``robins_i``)."""
     key = name.strip().lower().replace("_", "-")
