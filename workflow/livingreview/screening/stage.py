@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import read_json, write_json
+from livingreview.records import normalise_doi, normalise_pmid
 from livingreview.screening import export
 from livingreview.screening.decisions import (
     DECISIONS,
@@ -197,17 +198,35 @@ def ranking_query(config: Mapping[str, Any]) -> str:
     return " ".join([config["review"].get("question", ""), *keywords]).strip()
 
 
+def seed_study_ids(config: Mapping[str, Any], studies: Sequence[Mapping[str, str]]) -> set[str]:
+    """Library studies named in ``screening.seed_studies`` (by DOI or PMID): known relevant."""
+    wanted = config["screening"].get("seed_studies", [])
+    dois = {normalise_doi(item) for item in wanted} - {""}
+    pmids = {normalise_pmid(item) for item in wanted if not normalise_doi(item)} - {""}
+    found = {
+        s["study_id"]
+        for s in studies
+        if normalise_doi(s.get("doi", "")) in dois or normalise_pmid(s.get("pmid", "")) in pmids
+    }
+    if wanted and not found:
+        log.info("none of the %d seed studies is among the studies to screen", len(wanted))
+    return found
+
+
 class _Scorer:
     """Predicted relevance per study (the ranker's features are built once, on first use)."""
 
-    def __init__(self, studies: Sequence[Mapping[str, str]], query: str) -> None:
+    def __init__(
+        self, studies: Sequence[Mapping[str, str]], query: str, seeds: Collection[str] = ()
+    ) -> None:
         self.studies = studies
         self.query = query
+        self.seeds = seeds
         self.ranker: Any = None
 
     def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float] | None:
-        """Scores learned from ``own`` decisions (include and maybe count as relevant); None
-        while the ranker is not installed."""
+        """Scores learned from ``own`` decisions (include and maybe count as relevant) and the
+        seed studies (relevant unless decided otherwise); None while the ranker is not installed."""
         try:
             from livingreview.screening.ranking import Ranker, document_text
         except ImportError:
@@ -218,9 +237,9 @@ class _Scorer:
             ]
             self.ranker = Ranker(documents, query=self.query, seed=0)
         labels = {
-            index: own[s["study_id"]].decision != "exclude"
+            index: own[s["study_id"]].decision != "exclude" if s["study_id"] in own else True
             for index, s in enumerate(self.studies)
-            if s["study_id"] in own
+            if s["study_id"] in own or s["study_id"] in self.seeds
         }
         values = self.ranker.scores(labels)
         return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
@@ -254,7 +273,7 @@ def export_sheets(
     sample = (
         verification_ids(config, to_screen_rounds(studies, new_in), current) if checker else set()
     )
-    scorer = _Scorer(studies, ranking_query(config))
+    scorer = _Scorer(studies, ranking_query(config), seed_study_ids(config, studies))
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
         if batch_size:
