@@ -140,6 +140,13 @@ def test_translated_title_and_language_tag() -> None:
     }
 
 
+def test_ovid_review_tag_is_not_part_of_the_title() -> None:
+    tagged = record("cytology_screening", "id_0001219")["title"]
+    assert tagged.endswith("[Review] [133 refs]")
+    plain = record("cytology_screening", "id_0001218")["title"]
+    assert normalise_title(tagged) == normalise_title(plain)
+
+
 def test_erratum_note_is_not_part_of_the_title_and_not_an_erratum() -> None:
     row = record("haematology", "id_0000175")
     assert "[Erratum appears in" in row["title"]

@@ -38,7 +38,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Notes that databases append to a title but that are not part of it (MEDLINE/Ovid style).
 _TITLE_NOTES = re.compile(
     r"\[(?:erratum|comment|retraction|corrected|see|update|summary|published)[^\]]*(?:\]|$)"
-    r"|\[\d+ refs?\]"
+    r"|\[\d+ refs?\]|\[review\]"  # Ovid: "... cancer. [Review] [133 refs]"
     r"|\[(?:[A-Z][a-z]+)\]\s*$"  # language tag "[Japanese]"
     r"|\s+LA:\s*\w+\s*$",  # Ovid language suffix "LA: Chi"
     re.IGNORECASE,
