@@ -104,7 +104,7 @@ def pending_work(counts: Mapping[str, Any] | None, outputs: Path) -> list[str]:
     if counts and counts.get("maybe_pairs_pending"):
         todo.append(
             f"{counts['maybe_pairs_pending']} possible duplicate pair(s) to decide in "
-            f"{outputs / 'dedup' / 'maybe_pairs.xlsx'}"
+            "dedup/maybe_pairs.xlsx (in the outputs folder)"
         )
     status = read_json_if_present(outputs / INPUTS["screening_status"])
     for line in (status or {}).get("pending", []):
