@@ -192,3 +192,52 @@ def test_full_text_boxes_come_from_the_full_text_outcome(tmp_path: Path) -> None
     full_text(config, tmp_path, 1, column)
     relations = {v.relation for v in column_violations(column)}
     assert "Σ exclusion reasons = reports assessed − reports included from that arm" in relations
+
+
+def test_a_second_round_draws_the_living_layouts(demo_outputs: Path, tmp_path: Path) -> None:
+    from livingreview.config import load_config
+    from livingreview.prisma.stage import run_ledger
+    from tests.prisma.ledgers import consistent
+
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    counts = read(outputs / "library/counts.json")
+    counts.update(round=2, version="2025.2")
+    (outputs / "library/counts.json").write_text(json.dumps(counts), encoding="utf-8")
+    history = outputs / "library_history"
+    base = consistent("2025.1", previous=0)  # a finished base review: 7 studies, 12 reports
+    (history / "2025.1/prisma_ledger.json").write_text(
+        json.dumps({"round": 1, "column": base.to_json()}), encoding="utf-8"
+    )
+    override = tmp_path / "round2.yaml"
+    override.write_text(
+        yaml.safe_dump(
+            {
+                "review": {"version": "2025.2"},
+                "paths": {"outputs": str(outputs), "human_input": str(REPO_ROOT / "demo/human")},
+                "deduplication": {"history_dir": str(history)},
+            }
+        ),
+        encoding="utf-8",
+    )
+    config = load_config(
+        [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml", override]
+    )
+    ledger = run_ledger(config)
+    assert [r["label"] for r in ledger["rounds"]] == ["2025.1", "2025.2"]
+    latest = ledger["rounds"][1]
+    assert latest["counts"]["previous_studies"] == 7 and "previous_studies" in latest["derived"]
+    assert ledger["cumulative"]["counts"]["duplicates"] == 20 + counts["duplicates_removed"]
+    assert (history / "2025.2/prisma_ledger.json").exists()
+    expected = {
+        "flow": {"Previous 2025.1", "2025.2"},
+        "living/each": {"2025.1", "2025.2"},
+        "living/combined": {"2025.1–2025.2 combined"},
+        "living/base_updates": {"2025.1", "Updates 2025.2"},
+        "living/previous_latest": {"Previous 2025.1", "2025.2"},
+    }
+    for name, columns in expected.items():
+        boxes, _ = parse_svg((outputs / f"prisma/{name}.svg").read_text(encoding="utf-8"))
+        assert {col for b in boxes.values() for _, col in b.counts} == columns, name
+        # The previous-studies column shows where a column follows an earlier round.
+        assert ("previous" in boxes) == (name != "living/combined"), name

@@ -289,7 +289,7 @@ def _fmt(n: int | None) -> str:
 # ---- laying out one box ----------------------------------------------------------------------
 
 
-HEADER_WRAP = 64.0  # column names longer than this wrap (at spaces, hyphens, en dashes)
+HEADER_WRAP = 76.0  # column names longer than this wrap (at spaces, hyphens, en dashes)
 
 
 def _header_lines(label: str) -> list[str]:
