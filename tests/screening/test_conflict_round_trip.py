@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import math
 import random
 import shutil
 from pathlib import Path
@@ -244,3 +245,43 @@ def test_an_xlsx_conflicts_sheet_with_an_edited_meta_is_rejected(
     capsys.readouterr()
     assert main(["conflicts", *args]) == 2
     assert "'_meta' was edited (checksum mismatch)" in capsys.readouterr().err
+
+
+def test_single_screening_with_a_verified_sample(review: dict) -> None:
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    single = review["tmp"] / "single.yaml"
+    sample = {"fraction": 0.2, "seed": 3}
+    single.write_text(
+        yaml.safe_dump({"screening": {"mode": "single", "verification_sample": sample}}),
+        encoding="utf-8",
+    )
+    args = [*args, str(single)]
+    shutil.rmtree(outputs / "screening/title_abstract")
+    run(args, "screen")  # r1 gets every study, r2 (the verifier) the seeded sample
+    sheets_dir = outputs / "screening/title_abstract"
+    for seed, reviewer in enumerate(("r1", "r2"), start=1):
+        fill_screening_sheet(
+            sheets_dir / f"title_abstract_round1_{reviewer}.xlsx",
+            human / f"screening/title_abstract/{reviewer}.xlsx",
+            seed,
+        )
+    run(args, "screen")
+    run(args, "agreement")
+    run(args, "conflicts")
+    decisions = read_decisions(outputs / "screening/decisions.csv")
+    first = {d.study_id: d.decision for d in decisions if d.reviewer == "r1"}
+    checked = {d.study_id: d.decision for d in decisions if d.reviewer == "r2"}
+    assert set(checked) < set(first) and len(checked) == math.ceil(0.2 * len(first))
+    data = json.loads((outputs / "screening/agreement.json").read_text(encoding="utf-8"))
+    assert data["mode"] == "single" and data["verification_sample"]["fraction"] == 0.2
+    [pair] = data["pairs"]
+    assert pair["maybe_as_include"]["n"] == len(checked)
+    same = sum(collapse_maybe(first[s]) == collapse_maybe(checked[s]) for s in checked)
+    assert pair["maybe_as_include"]["percent_agreement"] == pytest.approx(100 * same / len(checked))
+    final = {r["study_id"]: r for r in read_rows(outputs / "screening/final_decisions.csv")}
+    pending = {r["study_id"] for r in read_rows_after_meta(outputs / "screening/conflicts.csv")}
+    assert set(final) | pending == set(first) and not set(final) & pending
+    for study, row in final.items():
+        assert row["how"] == ("agreement" if study in checked else "single_reviewer")
+        assert row["decision"] == collapse_maybe(first[study])
+    assert pending == {s for s in checked if collapse_maybe(first[s]) != collapse_maybe(checked[s])}

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from livingreview.errors import InputFileError
+from livingreview.errors import ConfigError, InputFileError
 from livingreview.screening.conflict_sheet import (
     ConflictSheetSpec,
     ExpectedConflicts,
@@ -26,6 +26,7 @@ from livingreview.screening.conflicts import (
     verification_sample,
 )
 from livingreview.screening.decisions import ScreeningDecision
+from livingreview.screening.outcome import resolver
 
 
 def vote(study: str, reviewer: str, value: str, round_: int = 1, row: int = 2) -> ScreeningDecision:
@@ -189,3 +190,17 @@ def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> Non
     assert [(r.study_id, r.decision) for r in from_csv] == [("S3", "include"), ("S5", "include")]
     later = latest_resolutions([*found, *from_csv])
     assert later["S3"].file == "returned.xlsx"  # the .xlsx carries its save time, the .csv none
+
+
+def test_the_resolver_comes_from_the_rule_and_the_roles() -> None:
+    reviewers = [
+        {"id": "r1", "roles": ["screening"]},
+        {"id": "r3", "roles": ["conflict_resolution"]},
+    ]
+    config = {"screening": {"decision_rule": "third_reviewer"}, "reviewers": reviewers}
+    assert resolver(config) == "r3"
+    assert resolver({**config, "screening": {"decision_rule": "consensus"}}) == "consensus"
+    with pytest.raises(
+        ConfigError, match=r"screening\.decision_rule third_reviewer needs a reviewer"
+    ):
+        resolver({**config, "reviewers": reviewers[:1]})

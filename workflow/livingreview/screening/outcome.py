@@ -65,17 +65,16 @@ def conflicts_inputs(config: Mapping[str, Any]) -> list[str]:
     return [str(p) for p in sheets.folder_files(conflicts_dir(config))]
 
 
-def resolver(config: Mapping[str, Any]) -> str:
-    """Who resolves conflicts: the first reviewer with the ``conflict_resolution`` role under
-    ``third_reviewer``, else ``consensus``."""
-    rule, _, _ = settings(config)
-    if rule != "third_reviewer":
+def resolver(config: Mapping[str, Any], section: str = "screening") -> str:
+    """Who resolves ``section``'s conflicts: under ``<section>.decision_rule: third_reviewer`` the
+    first reviewer with the ``conflict_resolution`` role, else ``consensus``."""
+    if config[section].get("decision_rule", "consensus") != "third_reviewer":
         return CONSENSUS
     for reviewer in config.get("reviewers", []):
         if "conflict_resolution" in reviewer.get("roles", []):
             return str(reviewer["id"])
     raise ConfigError(
-        "config key 'reviewers': screening.decision_rule third_reviewer needs a reviewer with "
+        f"config key 'reviewers': {section}.decision_rule third_reviewer needs a reviewer with "
         "the role 'conflict_resolution'"
     )
 
