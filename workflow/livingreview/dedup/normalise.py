@@ -156,11 +156,11 @@ def conference_kind(entry_type: str, journal: str, volume: str, number: str, pag
     return ""
 
 
-def one_page_supplement(volume: str, number: str, pages: str) -> bool:
-    """An item of at most one page in an issue marked as a supplement (``"65 (Suppl 1)"``,
-    ``"S2"``, page ``S321``): a meeting abstract rather than a supplement article. A page prefix
-    ``A`` alone is not a mark (BMJ numbers its articles ``a1754``)."""
-    start, end = normalise_pages(pages)
+def one_page_supplement(volume: str, number: str, start: str, end: str) -> bool:
+    """An item of at most one page (``start``, ``end`` as from :func:`normalise_pages`) in an
+    issue marked as a supplement (``"65 (Suppl 1)"``, ``"S2"``, page ``S321``): a meeting
+    abstract rather than a supplement article. A page prefix ``A`` alone is not a mark (BMJ
+    numbers its articles ``a1754``)."""
     marked = bool(_SUPPLEMENT.search(fold(f"{volume} {number}"))) or bool(re.match(r"s\d", start))
     return marked and (not end or end == re.sub(r"^[a-z]+", "", start))
 
@@ -466,7 +466,11 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 col["pages"],
             ),
             "one_page_supplement": _each(
-                one_page_supplement, col["volume"], col["number"], col["pages"]
+                one_page_supplement,
+                col["volume"],
+                col["number"],
+                [pages[0] for _, pages in located],
+                [pages[1] for _, pages in located],
             ),
             "source": [v.strip() for v in col["source"]],
             "source_id": [v.strip() for v in col["source_id"]],
