@@ -30,6 +30,9 @@ include: "rules/dedup.smk"
 include: "rules/automation.smk"
 include: "rules/screening.smk"
 include: "rules/conflicts.smk"
+include: "rules/fulltext.smk"
+include: "rules/extraction.smk"
+include: "rules/appraisal.smk"
 include: "rules/prisma.smk"
 include: "rules/report.smk"
 
@@ -58,3 +61,9 @@ rule all:
         f"{OUT}/screening/conflicts.xlsx",
         f"{OUT}/screening/decisions.csv",
         f"{OUT}/screening/status.json",
+        f"{OUT}/fulltext/outcome.json",
+        f"{OUT}/fulltext/decisions.csv",
+        f"{OUT}/fulltext/excluded.csv",
+        f"{OUT}/extraction/studies.csv",
+        f"{OUT}/rob/summary.csv",
+        f"{OUT}/rob/status.json",

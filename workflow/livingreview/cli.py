@@ -242,6 +242,51 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fulltext(args: argparse.Namespace) -> int:
+    """Read returned full-text sheets; decide reports; write this round's sheets."""
+    from livingreview.fulltext.stage import run_fulltext
+
+    config = _config(args)
+    result = run_fulltext(config)
+    print(
+        f"full text: {result['reports_sought']} report(s) sought, "
+        f"{result['reports_not_retrieved']} not retrieved, {result['reports_excluded']} excluded, "
+        f"{result['reports_included']} included ({result['studies_included']} studies), "
+        f"{result['reports_pending']} pending -> {_outputs(config) / 'fulltext'}"
+    )
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Read returned extraction forms; write studies.csv and this round's forms."""
+    from livingreview.extraction.stage import run_extraction
+
+    config = _config(args)
+    state = run_extraction(config)
+    counts = state["studies"]
+    print(
+        f"extraction: {state['studies_included']} included stud(ies), {counts['final']} final, "
+        f"{counts['disagreement']} with disagreements, "
+        f"{counts['pending'] + counts['awaiting_second']} pending "
+        f"-> {_outputs(config) / 'extraction'}"
+    )
+    return 0
+
+
+def cmd_appraise(args: argparse.Namespace) -> int:
+    """Read returned risk-of-bias forms; write robvis tables, plots and this round's forms."""
+    from livingreview.appraisal.stage import run_appraisal
+
+    config = _config(args)
+    state = run_appraisal(config)
+    print(
+        f"risk of bias: {state['studies_to_assess']} stud(ies) to assess, {state['assessed']} "
+        f"assessed ({state['overrides']} override(s)), {state['disagreements']} with "
+        f"disagreements, {state['pending']} pending -> {_outputs(config) / 'rob'}"
+    )
+    return 0
+
+
 def cmd_build_demo(args: argparse.Namespace) -> int:
     """Rebuild the embedded demo snapshot from real bibliographic facts."""
     from livingreview.demo import build_demo
@@ -401,6 +446,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="final screening decisions by the protocol's rule; write the conflicts sheet",
     )
     p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser(
+        "fulltext",
+        parents=[common],
+        help="import returned full-text sheets; decide reports; write this round's sheets",
+    )
+    p.set_defaults(func=cmd_fulltext)
+
+    p = sub.add_parser(
+        "extract",
+        parents=[common],
+        help="import returned data-extraction forms; write studies.csv and the forms",
+    )
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "appraise",
+        parents=[common],
+        help="import returned risk-of-bias forms; write robvis tables, plots and the forms",
+    )
+    p.set_defaults(func=cmd_appraise)
 
     p = sub.add_parser("build-demo", help="rebuild the demo snapshot from real facts")
     p.add_argument(

@@ -1,0 +1,29 @@
+# Data extraction: one form per reviewer of the studies included at full text, typed columns
+# from extraction.fields. Returned forms under <human_input>/<extraction.folder>/ are inputs.
+
+from livingreview.extraction.stage import (
+    FORMS_DIR as EXTRACTION_FORMS,
+    OUTPUTS as EXTRACTION_OUTPUTS,
+    returned_inputs as extraction_returned,
+)
+
+
+rule extraction:
+    input:
+        included=f"{OUT}/{FULLTEXT_OUTPUTS['included']}",
+        counts=f"{OUT}/library/counts.json",
+        returned=extraction_returned(config),
+    output:
+        **{key: f"{OUT}/{path}" for key, path in EXTRACTION_OUTPUTS.items()},
+        forms=directory(f"{OUT}/{EXTRACTION_FORMS}"),
+    params:
+        settings=json.dumps(
+            {key: config[key] for key in ("extraction", "reviewers", "nexus")}, sort_keys=True
+        ),
+        version=__version__,
+        protocol=PROTOCOL,
+        cli=CLI,
+    log:
+        f"{OUT}/logs/extraction.log",
+    shell:
+        "{params.cli} extract --configfile {params.protocol} 2> {log}"

@@ -1,0 +1,297 @@
+"""Risk-of-bias stage: forms per tool by extracted design, filled with the real robvis and NOS
+example assessments (../shared/data/rob), judged by livingreview.rob, tables and plots written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from matplotlib.image import imread
+
+from livingreview.appraisal.stage import OUTPUTS, run_appraisal
+from livingreview.errors import InputFileError
+from livingreview.rob.nos import read_critiplot_nos
+from livingreview.rob.tables import read_table
+from livingreview.rob.tools import get_tool
+from tests.form_helpers import fill_form, form_ids, stage_config
+
+TITLE, ID = "Risk of bias", "study_id"
+SVG = "{http://www.w3.org/2000/svg}"
+DESIGNS = (("RCT", 9), ("non-randomised trial", 10), ("cohort", 6), ("qualitative", 1))
+
+
+@pytest.fixture
+def config(tmp_path: Path, demo_outputs: Path) -> dict[str, Any]:
+    """26 studies extracted as final: 9 RCTs, 10 non-randomised, 6 cohort, 1 qualitative."""
+    config = stage_config(tmp_path, demo_outputs, included=0)
+    with (tmp_path / "outputs/library/records.csv").open(encoding="utf-8", newline="") as handle:
+        ids = sorted({row["study_id"] for row in csv.DictReader(handle)})[:26]
+    designs = [design for design, count in DESIGNS for _ in range(count)]
+    path = tmp_path / "outputs/extraction/studies.csv"
+    path.parent.mkdir(parents=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["study_id", "label", "extraction_status", "study_design", "title"])
+        for index, (sid, design) in enumerate(zip(ids, designs, strict=True)):
+            writer.writerow([sid, f"Study {index + 1:02d}", "final", design, f"Title {sid}"])
+    run_appraisal(config)
+    return config
+
+
+def form(config: dict[str, Any], tool: str, reviewer: str) -> Path:
+    return Path(config["paths"]["outputs"]) / f"rob/forms/rob_{tool}_round1_{reviewer}.xlsx"
+
+
+def returned(config: dict[str, Any], name: str) -> Path:
+    return Path(config["paths"]["human_input"]) / "risk_of_bias" / name
+
+
+def outputs(config: dict[str, Any]) -> Path:
+    return Path(config["paths"]["outputs"])
+
+
+def summary(config: dict[str, Any]) -> dict[str, dict[str, str]]:
+    with (outputs(config) / OUTPUTS["summary"]).open(encoding="utf-8", newline="") as handle:
+        return {row["study_id"]: row for row in csv.DictReader(handle)}
+
+
+def both_reviewers(config: dict[str, Any], tool: str, values: dict[str, dict[str, str]]) -> None:
+    for reviewer in ("r1", "r2"):
+        fill_form(
+            form(config, tool, reviewer),
+            TITLE,
+            ID,
+            values,
+            returned(config, f"{tool}_{reviewer}.xlsx"),
+        )
+
+
+def test_forms_by_design_and_nothing_returned(config: dict[str, Any]) -> None:
+    assert len(form_ids(form(config, "rob2", "r1"), TITLE, ID)) == 9
+    assert len(form_ids(form(config, "robins_i", "r2"), TITLE, ID)) == 10
+    assert len(form_ids(form(config, "nos", "r1"), TITLE, ID)) == 6
+    assert form_ids(form(config, "rob2", "consensus"), TITLE, ID) == []
+    status = json.loads((outputs(config) / OUTPUTS["status"]).read_text())
+    assert status["studies_to_assess"] == 25  # the qualitative study has no tool
+    assert status["assessed"] == 0 and status["pending"] == 25 and status["figures"] == []
+    assert (outputs(config) / "rob/rob2.csv").read_text() == "Study,D1,D2,D3,D4,D5,Overall\n"
+    ws = openpyxl.load_workbook(form(config, "rob2", "r1"))[TITLE]
+    header = [c.value for c in ws[1]]
+    assert {"q1_1", "q2_7", "q5_3", "d1", "overall_reason", "variant"} <= set(header)
+    lists = {
+        header[ws[str(v.sqref).split(":")[0]].column - 1]: v.formula1
+        for v in ws.data_validations.dataValidation
+    }
+    assert lists["q2_3"] == '"Y,PY,PN,N,NI,NA"'
+    assert lists["d3"] == '"Low,Some concerns,High"'
+    ws = openpyxl.load_workbook(form(config, "nos", "r1"))[TITLE]
+    assert {row[4] for row in ws.iter_rows(min_row=2, values_only=True)} == {"cohort"}
+
+
+@pytest.mark.parametrize(
+    ("tool", "example", "robvis"),
+    [
+        ("rob2", "robvis_data_rob2.csv", "rob2"),
+        ("robins_i", "robvis_data_robins_i.csv", "robins-i"),
+    ],
+)
+def test_robvis_examples_entered_directly_are_reproduced_and_plotted(
+    config: dict[str, Any], rob_dir: Path, tool: str, example: str, robvis: str
+) -> None:
+    source = read_table(rob_dir / example, get_tool(robvis))
+    ids = form_ids(form(config, tool, "r1"), TITLE, ID)
+    tool_obj = get_tool(robvis)
+    values = {
+        sid: {
+            d.code.lower(): tool_obj.label(r)
+            for d, r in zip(source.domains, row.judgements, strict=True)
+        }
+        for sid, row in zip(ids, source.rows, strict=False)
+    }
+    both_reviewers(config, tool, values)
+    state = run_appraisal(config)
+    assert state["assessed"] == len(source.rows) and state["overrides"] == 0
+    ours = read_table(outputs(config) / f"rob/{tool}.csv", tool_obj)
+    assert [r.judgements for r in ours.rows] == [r.judgements for r in source.rows]
+    assert [r.overall for r in ours.rows] == [r.overall for r in source.rows]  # by the rule
+    svg = (outputs(config) / f"rob/figures/{tool}_traffic_light.svg").read_bytes()
+    root = ET.fromstring(svg)
+    texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
+    first = 1 if tool == "rob2" else 10  # labels "Study NN" in design order
+    labels = [f"Study {first + i:02d}" for i in range(len(source.rows))]
+    assert [r.study for r in ours.rows] == labels
+    assert set(labels) <= texts  # study names stay searchable text
+    cells = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("rob-cell-")]
+    assert len(cells) == len(source.rows) * (len(source.domains) + 1)
+    assert any(g.get("id") == "rob-legend" for g in root.iter(f"{SVG}g"))
+    image = imread(io.BytesIO((outputs(config) / f"rob/figures/{tool}_summary.png").read_bytes()))
+    assert image.shape[0] > 100 and image.shape[1] > 300
+    assert (image[..., :3] < 0.9).any()  # bars drawn, not a blank canvas
+
+
+def test_critiplot_nos_example_gives_its_totals(config: dict[str, Any], rob_dir: Path) -> None:
+    example = read_critiplot_nos(rob_dir / "critiplot_sample_nos.csv")
+    ids = form_ids(form(config, "nos", "r1"), TITLE, ID)
+    values = {
+        sid: {key: str(stars) for key, stars in row.assessment.stars}
+        for sid, row in zip(ids, example, strict=True)
+    }
+    both_reviewers(config, "nos", values)
+    run_appraisal(config)
+    with (outputs(config) / "rob/nos.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert len(table) == len(example) == 6
+    assert [int(r["total"]) for r in table] == [row.stated_total for row in example]
+    assert [r["rating"] for r in table] == [row.assessment.rating for row in example]
+    rows = summary(config)
+    assert rows[ids[0]]["overall"] == example[0].assessment.rating
+    assert rows[ids[0]]["max_stars"] == "9"
+
+
+ANSWERS = {  # RoB 2, effect of assignment: every domain low by the diagrams
+    "q1_1": "Y",
+    "q1_2": "PY",
+    "q1_3": "N",
+    "q2_1": "N",
+    "q2_2": "PN",
+    "q2_6": "Y",
+    "q3_1": "Y",
+    "q4_1": "N",
+    "q4_2": "N",
+    "q4_3": "N",
+    "q5_1": "Y",
+    "q5_2": "N",
+    "q5_3": "N",
+}
+
+
+def test_signalling_questions_override_and_consensus(config: dict[str, Any]) -> None:
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    r1 = {ids[0]: dict(ANSWERS), ids[1]: {**ANSWERS, "q1_2": "N"}}
+    r2 = {
+        ids[0]: {**ANSWERS, "overall": "High", "overall_reason": "outcome self-rated in app"},
+        ids[1]: {**ANSWERS, "q1_2": "N"},
+    }
+    fill_form(form(config, "rob2", "r1"), TITLE, ID, r1, returned(config, "r1.xlsx"))
+    fill_form(form(config, "rob2", "r2"), TITLE, ID, r2, returned(config, "r2.xlsx"))
+    state = run_appraisal(config)
+    assert state["assessed"] == 1 and state["disagreements"] == 1
+    rows = summary(config)
+    assert rows[ids[1]]["overall"] == "High"  # 1.2 N -> D1 high by the diagram
+    assert rows[ids[0]]["status"] == "disagreement"
+    with (outputs(config) / OUTPUTS["disagreements"]).open(encoding="utf-8") as handle:
+        assert list(csv.DictReader(handle)) == [
+            {"study_id": ids[0], "tool": "rob2", "item": "overall", "votes": "r1=Low | r2=High"}
+        ]
+    consensus = form(config, "rob2", "consensus")
+    assert form_ids(consensus, TITLE, ID) == [ids[0]]
+    agreed = {ids[0]: {**ANSWERS, "overall": "High", "overall_reason": "self-rated outcome"}}
+    fill_form(consensus, TITLE, ID, agreed, returned(config, "consensus.xlsx"))
+    state = run_appraisal(config)
+    assert state["overrides"] == 1 and state["disagreements"] == 0
+    row = summary(config)[ids[0]]
+    assert (row["overall"], row["overall_computed"], row["overridden"]) == ("High", "Low", "yes")
+    assert row["override_reason"] == "self-rated outcome" and row["how"] == "consensus"
+
+
+@pytest.mark.parametrize(
+    ("tool", "cells", "field", "message"),
+    [
+        (
+            "rob2",
+            {**ANSWERS, "q1_1": "maybe"},
+            "q1_1",
+            "answer 'maybe' to RoB 2 question 1.1 is not one of Y, PY, PN, N, NI",
+        ),
+        (
+            "rob2",
+            {**ANSWERS, "overall": "High"},
+            "overall_reason",
+            "overall 'High' overrides "
+            "'Low' from the RoB 2 rule; give the reason in 'overall_reason'",
+        ),
+        (
+            "rob2",
+            {**ANSWERS, "q1_2": "N", "overall": "Low", "overall_reason": "x"},
+            "overall",
+            "an override may only be more severe",
+        ),
+        (
+            "rob2",
+            {k: v for k, v in ANSWERS.items() if k != "q1_3"},
+            "q1_3",
+            "RoB 2 D1 needs an answer to question 1.3",
+        ),
+        ("robins_i", {"d1": "Low"}, "d2", "ROBINS-I D2 has no judgement"),
+        (
+            "nos",
+            {"s1": "2"},
+            "s1",
+            "NOS item s1 (Representativeness of the exposed cohort) has 2 stars; at most 1",
+        ),
+        (
+            "nos",
+            dict.fromkeys(("s1", "s2", "s3", "s4", "c1", "o1", "o2", "o3", "e1"), "1"),
+            "e1",
+            "NOS item e1 is not part of the cohort version; expected it blank",
+        ),
+    ],
+)
+def test_bad_rows_are_rejected_and_nothing_stored_is_lost(
+    config: dict[str, Any], tool: str, cells: dict[str, str], field: str, message: str
+) -> None:
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    fill_form(form(config, "rob2", "r1"), TITLE, ID, {ids[0]: ANSWERS}, returned(config, "a.xlsx"))
+    run_appraisal(config)
+    store = (outputs(config) / OUTPUTS["entries"]).read_bytes()
+    mine = form_ids(form(config, tool, "r2"), TITLE, ID)
+    bad = fill_form(
+        form(config, tool, "r2"), TITLE, ID, {mine[-1]: cells}, returned(config, "b.xlsx")
+    )
+    row = 2 + form_ids(bad, TITLE, ID).index(mine[-1])
+    with pytest.raises(InputFileError) as error:
+        run_appraisal(config)
+    assert str(error.value).startswith(f"{bad}, row {row}")
+    assert f"field {field!r}: " in str(error.value) and message in str(error.value)
+    assert (outputs(config) / OUTPUTS["entries"]).read_bytes() == store
+
+
+def test_a_form_of_another_kind_is_rejected(config: dict[str, Any]) -> None:
+    path = returned(config, "wrong.xlsx")
+    path.parent.mkdir(parents=True)
+    sheet = Path(config["paths"]["outputs"]) / "fulltext/sheets"
+    sheet.mkdir(parents=True)
+    wb = openpyxl.load_workbook(form(config, "rob2", "r1"))
+    for row in wb["_meta"].iter_rows():
+        if row[0].value == "kind":
+            row[1].value = "rob-quadas-2"
+    wb.save(path)
+    with pytest.raises(
+        InputFileError,
+        match="sheet is for kind 'rob-quadas-2', expected a "
+        "risk-of-bias form \\(rob-rob2, rob-robins-i, rob-nos\\)",
+    ):
+        run_appraisal(config)
+
+
+def test_outputs_are_byte_identical_on_rerun(config: dict[str, Any], rob_dir: Path) -> None:
+    source = read_table(rob_dir / "robvis_data_rob2.csv", get_tool("rob2"))
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    values = {
+        sid: {f"d{i}": get_tool("rob2").label(r) for i, r in enumerate(row.judgements, start=1)}
+        for sid, row in zip(ids, source.rows, strict=False)
+    }
+    both_reviewers(config, "rob2", values)
+    run_appraisal(config)
+    folder = outputs(config) / "rob"
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    run_appraisal(config)
+    after = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    assert before == after
+    assert any(p.suffix == ".png" for p in after) and any(p.suffix == ".svg" for p in after)

@@ -1,0 +1,195 @@
+"""Data extraction: typed fields from the protocol, forms filled like a person and read back,
+every validation error named, disagreements settled by a consensus form, studies.csv."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.extraction.fields import Field, fields_of, parse
+from livingreview.extraction.stage import OUTPUTS, run_extraction
+from livingreview.fulltext.stage import run_fulltext
+from tests.form_helpers import fill_form, form_ids, stage_config
+
+TITLE, ID = "Extraction", "study_id"
+
+
+@pytest.fixture
+def config(tmp_path: Path, demo_outputs: Path) -> dict[str, Any]:
+    """Six studies included at full text (single reviewer), extraction forms written."""
+    config = stage_config(tmp_path, demo_outputs, included=6)
+    config["full_text"]["mode"] = "single"
+    run_fulltext(config)
+    sheet = Path(config["paths"]["outputs"]) / "fulltext/sheets/full_text_round1_r1.xlsx"
+    ids = form_ids(sheet, "Full text", "report_id")
+    target = Path(config["paths"]["human_input"]) / "full_text/sheets/r1.xlsx"
+    fill_form(sheet, "Full text", "report_id", {i: {"decision": "include"} for i in ids}, target)
+    run_fulltext(config)
+    run_extraction(config)
+    return config
+
+
+def form(config: dict[str, Any], reviewer: str) -> Path:
+    return Path(config["paths"]["outputs"]) / f"extraction/forms/extraction_round1_{reviewer}.xlsx"
+
+
+def returned(config: dict[str, Any], name: str) -> Path:
+    return Path(config["paths"]["human_input"]) / "extraction" / name
+
+
+def studies(config: dict[str, Any]) -> dict[str, dict[str, str]]:
+    path = Path(config["paths"]["outputs"]) / OUTPUTS["studies"]
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["study_id"]: row for row in csv.DictReader(handle)}
+
+
+CODED = {
+    "study_design": "rct",
+    "country": "Canada",
+    "n": 120.0,  # a spreadsheet's number
+    "intervention_type": "AI CHATBOT / CONVERSATIONAL AGENT",
+    "ai_modality": "llm",
+    "alliance_measure": "WAI-SR",
+    "therapeutic_bond": "supports",
+    "nexus_level": 2,
+    "key_findings": "bond reported within two weeks",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value", "problem"),
+    [
+        (Field("n", "N", "integer"), "12.0", "12", None),
+        (Field("n", "N", "integer"), "-3", "-3", None),
+        (Field("n", "N", "integer"), "12.5", "12.5", "'12.5' is not a whole number"),
+        (Field("x", "X", "number"), "3,5", "3.5", None),
+        (Field("x", "X", "number"), "1e3", "1000", None),
+        (Field("x", "X", "number"), "about 3", "about 3", "'about 3' is not a number"),
+        (Field("b", "B", "boolean"), "TRUE", "yes", None),
+        (Field("b", "B", "boolean"), "n", "no", None),
+        (Field("b", "B", "boolean"), "maybe", "maybe", "'maybe' is not yes or no"),
+        (Field("c", "C", "choice", ("WAI", "mHAS")), "mhas", "mHAS", None),
+        (Field("c", "C", "choice", ("WAI", "mHAS")), "WAI-X", "WAI-X", "'WAI-X' is not one of"),
+        (Field("m", "M", "multichoice", ("a", "b", "c")), "c; A", "a; c", None),
+        (Field("m", "M", "multichoice", ("a", "b", "c")), "a; d", "a; d", "'d' is not one of"),
+        (Field("t", "T", "text"), "=1+1", "=1+1", None),
+    ],
+)
+def test_field_types(field: Field, text: str, value: str, problem: str | None) -> None:
+    got, found = parse(field, text)
+    assert got == value
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_protocol_fields_are_checked(config: dict[str, Any]) -> None:
+    fields = fields_of(config)
+    assert [f.id for f in fields][:3] == ["study_design", "country", "population"]
+    bad = json.loads(json.dumps(config))
+    nexus = next(f for f in bad["extraction"]["fields"] if f["id"] == "nexus_level")
+    nexus["choices"] = ["1", "2", "3", "4"]
+    with pytest.raises(
+        ConfigError,
+        match=re.escape("the Nexus field must be a choice of the levels in nexus.levels (1, 2, 3)"),
+    ):
+        fields_of(bad)
+    bad["extraction"]["fields"] = [{"id": "design", "label": "D", "type": "choice"}]
+    with pytest.raises(ConfigError, match="type choice needs 'choices'"):
+        fields_of(bad)
+
+
+def test_form_has_typed_columns_dropdowns_and_the_configured_nexus_levels(config) -> None:
+    wb = openpyxl.load_workbook(form(config, "r1"))
+    ws = wb[TITLE]
+    header = [c.value for c in ws[1]]
+    assert [f["id"] for f in config["extraction"]["fields"]] == header[4:20]
+    lists = {
+        header[ws[str(v.sqref).split(":")[0]].column - 1]: v.formula1
+        for v in ws.data_validations.dataValidation
+    }
+    assert lists["alliance_measure"] == '"WAI,WAI-SR,WAI-I,mHAS,DWAI,other,none"'
+    assert lists["nexus_level"] == '"1,2,3"'
+    assert "country" not in lists
+    lines = [c.value for c in wb["Instructions"]["A"]]
+    assert "  2: Level 2" in lines  # the configured label, nothing invented
+    assert any("key_findings: Key findings (text, required)" in (x or "") for x in lines)
+
+
+def test_round_trip_disagreement_and_consensus(config: dict[str, Any]) -> None:
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    r1 = {sid: dict(CODED) for sid in ids[:4]}
+    r2 = {sid: dict(CODED) for sid in ids[:4]}
+    r2[ids[1]]["n"] = 121
+    fill_form(form(config, "r1"), TITLE, ID, r1, returned(config, "r1.xlsx"))
+    fill_form(form(config, "r2"), TITLE, ID, r2, returned(config, "r2.xlsx"))
+    state = run_extraction(config)
+    assert state["studies"] == {"final": 3, "pending": 2, "awaiting_second": 0, "disagreement": 1}
+    rows = studies(config)
+    assert rows[ids[0]]["study_design"] == "RCT" and rows[ids[0]]["n"] == "120"
+    assert rows[ids[0]]["intervention_type"] == "AI chatbot / conversational agent"
+    assert rows[ids[0]]["nexus_level_label"] == "Level 2"
+    assert rows[ids[0]]["how"] == "agreement"
+    assert rows[ids[1]]["extraction_status"] == "disagreement" and rows[ids[1]]["n"] == ""
+    consensus = form(config, "consensus")
+    assert form_ids(consensus, TITLE, ID) == [ids[1]]
+    ws = openpyxl.load_workbook(consensus)[TITLE]
+    header = [c.value for c in ws[1]]
+    assert ws.cell(2, header.index("disagreements") + 1).value == "n: r1=120 | r2=121"
+    fill_form(consensus, TITLE, ID, {ids[1]: {**CODED, "n": 121}}, returned(config, "cons.xlsx"))
+    state = run_extraction(config)
+    assert state["studies"]["final"] == 4
+    assert studies(config)[ids[1]]["n"] == "121" and studies(config)[ids[1]]["how"] == "consensus"
+    assert form_ids(consensus, TITLE, ID) == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "field", "message"),
+    [
+        (
+            {"n": "about 40"},
+            "n",
+            "'about 40' is not a whole number (N (participants)); expected a whole number or blank",
+        ),
+        (
+            {"ai_modality": "GPT"},
+            "ai_modality",
+            "'GPT' is not one of rule-based, NLP, LLM, none (AI modality)",
+        ),
+        ({"key_findings": ""}, "key_findings", "required field 'Key findings' is blank"),
+        ({"nexus_level": "4"}, "nexus_level", "'4' is not one of 1, 2, 3"),
+    ],
+)
+def test_bad_values_are_rejected_and_nothing_stored_is_lost(
+    config: dict[str, Any], cells: dict[str, str], field: str, message: str
+) -> None:
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    fill_form(form(config, "r1"), TITLE, ID, {ids[0]: CODED}, returned(config, "a.xlsx"))
+    run_extraction(config)
+    store = (Path(config["paths"]["outputs"]) / OUTPUTS["entries"]).read_bytes()
+    bad = fill_form(
+        form(config, "r2"), TITLE, ID, {ids[2]: {**CODED, **cells}}, returned(config, "b.xlsx")
+    )
+    row = 2 + form_ids(bad, TITLE, ID).index(ids[2])
+    with pytest.raises(InputFileError) as error:
+        run_extraction(config)
+    assert str(error.value).startswith(f"{bad}, row {row}, field {field!r}: ")
+    assert message in str(error.value)
+    assert (Path(config["paths"]["outputs"]) / OUTPUTS["entries"]).read_bytes() == store
+
+
+def test_single_mode_and_byte_identical_reruns(config: dict[str, Any]) -> None:
+    config["extraction"]["mode"] = "single"
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    fill_form(form(config, "r1"), TITLE, ID, {ids[0]: CODED}, returned(config, "r1.xlsx"))
+    state = run_extraction(config)
+    assert state["studies"]["final"] == 1 and state["reviewers"]["r1"]["pending"] == 5
+    folder = Path(config["paths"]["outputs"]) / "extraction"
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    run_extraction(config)
+    assert before == {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

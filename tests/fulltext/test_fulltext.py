@@ -1,0 +1,345 @@
+"""Full-text stage on the demo library: sheets written, filled like a person, read back, decided;
+conflicts resolved by the third reviewer; reports linked into studies; every rejection named."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from livingreview.cli import main
+from livingreview.errors import InputFileError
+from livingreview.fulltext.stage import OUTPUTS, run_fulltext
+from tests.form_helpers import fill_form, form_ids, stage_config
+
+TITLE, ID = "Full text", "report_id"
+
+
+def sheet(config: dict[str, Any], reviewer: str, ext: str = "xlsx") -> Path:
+    return Path(config["paths"]["outputs"]) / f"fulltext/sheets/full_text_round1_{reviewer}.{ext}"
+
+
+def returned(config: dict[str, Any], name: str) -> Path:
+    return Path(config["paths"]["human_input"]) / "full_text/sheets" / name
+
+
+def out(config: dict[str, Any], key: str) -> Path:
+    return Path(config["paths"]["outputs"]) / OUTPUTS[key]
+
+
+def table(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def config(tmp_path: Path, demo_outputs: Path) -> dict[str, Any]:
+    config = stage_config(tmp_path, demo_outputs)
+    run_fulltext(config)
+    return config
+
+
+def typed(ids: list[str]) -> dict[str, dict[str, str]]:
+    """r1's sheet as a person types it: a report not retrieved, exclusions by id and label,
+    inclusions, and the fourth report linked to the third as the same study."""
+    values: dict[str, dict[str, str]] = {}
+    for index, rid in enumerate(ids):
+        if index == 0:
+            values[rid] = {"retrieval": "Not retrieved", "retrieval_note": "no access"}
+        elif index % 3 == 1:
+            values[rid] = {"decision": " EXCLUDE ", "reason": "Non-mental-health use or population"}
+        else:
+            values[rid] = {"decision": "Include", "retrieval": "retrieved"}
+    values[ids[3]]["same_study_as"] = ids[2]
+    return values
+
+
+def test_no_returned_sheet_everything_pending(config: dict[str, Any]) -> None:
+    outcome = json.loads(out(config, "outcome").read_text())
+    assert outcome["reports_sought"] == 12 and outcome["reports_pending"] == 12
+    assert outcome["complete"] is False and outcome["studies_included"] == 0
+    status = json.loads(out(config, "status").read_text())
+    assert status["reviewers"]["r1"] == {"assigned": 12, "decided": 0, "pending": 12, "files": []}
+    assert len(form_ids(sheet(config, "r2"), TITLE, ID)) == 12
+    assert table(out(config, "included")) == [] and table(out(config, "excluded")) == []
+
+
+def test_round_trip_conflict_resolution_and_studies(config: dict[str, Any], tmp_path: Path) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    r1 = typed(ids)
+    r2 = {rid: dict(cells) for rid, cells in r1.items()}
+    r2[ids[4]] = {"decision": "exclude", "reason": "no_alliance_outcome"}  # reason differs
+    r2[ids[5]] = {"decision": "exclude", "reason": "publication_type"}  # decision differs
+    fill_form(sheet(config, "r1"), TITLE, ID, r1, returned(config, "r1_done.xlsx"))
+    fill_form(sheet(config, "r2"), TITLE, ID, r2, returned(config, "r2_done.xlsx"))
+    result = run_fulltext(config)
+    assert result["conflicts_pending"] == 2 and result["reports_pending"] == 2
+    assert result["reports_not_retrieved"] == 1
+    # Reviewer 3 resolves both conflicts in the conflicts sheet.
+    conflicts = out(config, "conflicts_xlsx")
+    assert sorted(form_ids(conflicts, "Conflicts", "study_id")) == sorted([ids[4], ids[5]])
+    resolutions = {
+        ids[4]: {"resolution": "exclude", "reason": "not_mental_health"},
+        ids[5]: {"resolution": "include"},
+    }
+    target = Path(config["paths"]["human_input"]) / "full_text/conflicts/r3.xlsx"
+    fill_form(conflicts, "Conflicts", "study_id", resolutions, target)
+    result = run_fulltext(config)
+    assert result["complete"] is True and result["conflicts_pending"] == 0
+    decisions = {row["report_id"]: row for row in table(out(config, "decisions"))}
+    assert decisions[ids[0]]["decision"] == "not_retrieved"
+    assert decisions[ids[0]]["retrieval_note"] == "r1: no access; r2: no access"
+    assert decisions[ids[4]]["how"] == "third_reviewer" and decisions[ids[4]]["resolver"] == "r3"
+    assert decisions[ids[5]]["decision"] == "include"
+    assert decisions[ids[3]]["study_id"] == min(ids[2], ids[3])
+    excluded = [i for i in ids if i in decisions and decisions[i]["decision"] == "exclude"]
+    included = [i for i in ids if decisions[i]["decision"] == "include"]
+    assert result["reports_sought"] == 12
+    assert result["reports_assessed"] == 11
+    assert result["reports_excluded"] == len(excluded) == 4
+    assert result["excluded_by_reason"] == {"not_mental_health": 4}
+    assert result["reports_included"] == len(included) == 7
+    assert result["studies_included"] == 6  # two reports of one study
+    studies = table(out(config, "included"))
+    assert len(studies) == 6
+    linked = next(s for s in studies if ";" in s["reports"])
+    assert linked["reports"] == "; ".join(sorted([ids[2], ids[3]]))
+    near_misses = table(out(config, "excluded"))
+    assert [row["report_id"] for row in near_misses] == sorted(excluded)
+    assert {row["reason_label"] for row in near_misses} == {"Non-mental-health use or population"}
+    assert all(row["title"] for row in near_misses)
+    # every report decided: the next sheets are empty
+    assert form_ids(sheet(config, "r1"), TITLE, ID) == []
+
+
+def test_csv_sheets_round_trip_in_single_mode(config: dict[str, Any]) -> None:
+    config["full_text"].update(mode="single", sheet_format="csv")
+    run_fulltext(config)
+    text = sheet(config, "r1", "csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("# livingreview sheet | kind=full-text")
+    header = lines[1].split(",")
+    rows = list(csv.reader(lines[2:]))
+    rows[0][header.index("decision")] = "include"
+    rows[1][header.index("decision")] = "exclude"
+    rows[1][header.index("reason")] = "before_2010"
+    target = returned(config, "r1.csv")
+    target.parent.mkdir(parents=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(lines[0] + "\n")
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(reversed(rows))
+    result = run_fulltext(config)
+    assert result["reports_included"] == 1 and result["excluded_by_reason"] == {"before_2010": 1}
+    assert result["reports_pending"] == 10
+
+
+def edit_meta(path: Path, key: str, value: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    for row in wb["_meta"].iter_rows():
+        if row[0].value == key:
+            row[1].value = value
+    wb.save(path)
+
+
+REJECTIONS = [
+    (
+        {"decision": "maybe"},
+        "field 'decision': unknown decision 'maybe'; expected include, exclude or blank",
+    ),
+    (
+        {"retrieval": "lost"},
+        "field 'retrieval': unknown retrieval 'lost'; expected retrieved, not retrieved or blank",
+    ),
+    (
+        {"decision": "exclude", "reason": "too_short"},
+        "field 'reason': unknown reason 'too_short'; expected one of no_alliance_outcome,",
+    ),
+    (
+        {"decision": "exclude"},
+        "field 'reason': exclude without a reason; expected one primary exclusion reason",
+    ),
+    (
+        {"decision": "include", "reason": "before_2010"},
+        "field 'reason': include with the "
+        "exclusion reason 'before_2010'; expected the reason blank",
+    ),
+    ({"reason": "before_2010"}, "field 'decision': reason 'before_2010' without a decision"),
+    ({"retrieval": "not retrieved"}, "field 'retrieval_note': not retrieved without saying why"),
+    (
+        {"retrieval": "not retrieved", "retrieval_note": "x", "decision": "include"},
+        "field 'decision': a report not retrieved cannot be assessed",
+    ),
+    (
+        {"same_study_as": "S_nope"},
+        "field 'same_study_as': same_study_as 'S_nope' is not another report of this review",
+    ),
+]
+
+
+@pytest.mark.parametrize(("cells", "message"), REJECTIONS)
+def test_bad_cells_are_rejected_naming_row_and_field(
+    config: dict[str, Any], cells: dict[str, str], message: str
+) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    good = fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[0]: {"decision": "include"}},
+        returned(config, "a_good.xlsx"),
+    )
+    run_fulltext(config)
+    store = out(config, "assessments").read_bytes()
+    bad = fill_form(sheet(config, "r2"), TITLE, ID, {ids[5]: cells}, returned(config, "b.xlsx"))
+    with pytest.raises(InputFileError) as error:
+        run_fulltext(config)
+    row = 2 + form_ids(bad, TITLE, ID).index(ids[5])
+    text = str(error.value)
+    assert text.startswith(f"{bad}, row {row}, field ")
+    assert message.split("{row}, ")[-1] in text
+    assert out(config, "assessments").read_bytes() == store  # nothing stored was lost
+    assert good.exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda p: edit_meta(p, "review_id", "other"),
+            "sheet is for review_id 'other', expected 'dta_integrative_review'",
+        ),
+        (
+            lambda p: edit_meta(p, "kind", "extraction"),
+            "sheet is for kind 'extraction', expected 'full-text'",
+        ),
+        (
+            lambda p: edit_meta(p, "reviewer", "r3"),
+            "sheet is for reviewer 'r3', expected one of r1, r2",
+        ),
+        (
+            lambda p: edit_meta(p, "round", "7"),
+            "sheet is for round '7', expected a round from 1 to 1",
+        ),
+        (lambda p: edit_meta(p, "records", "3"), "the hidden sheet '_meta' was edited"),
+    ],
+)
+def test_sheets_of_something_else_are_rejected(config: dict[str, Any], edit, message) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    path = fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[0]: {"decision": "include"}},
+        returned(config, "r1.xlsx"),
+    )
+    edit(path)
+    with pytest.raises(InputFileError) as error:
+        run_fulltext(config)
+    assert str(error.value).startswith(str(path)) and message in str(error.value)
+
+
+def delete_row(path: Path, report: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[TITLE]
+    for row in ws.iter_rows(min_row=2):
+        if row[1].value == report:
+            ws.delete_rows(row[0].row)
+            break
+    wb.save(path)
+
+
+def test_missing_duplicated_and_edited_ids_are_rejected(config: dict[str, Any]) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    path = fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[0]: {"decision": "include"}},
+        returned(config, "r1.xlsx"),
+        shuffle=False,
+    )
+    delete_row(path, ids[3])
+    with pytest.raises(
+        InputFileError, match=f"1 row\\(s\\) of the sheet missing \\(first: {ids[3]}\\)"
+    ):
+        run_fulltext(config)
+    wb = openpyxl.load_workbook(sheet(config, "r1"))
+    wb[TITLE]["B3"] = ids[0]
+    wb.save(path)
+    with pytest.raises(InputFileError, match=f"row 3, field 'report_id': {ids[0]} appears twice"):
+        run_fulltext(config)
+    wb[TITLE]["B3"] = "S_edited"
+    wb.save(path)
+    with pytest.raises(InputFileError, match="unknown report_id 'S_edited'"):
+        run_fulltext(config)
+
+
+def test_a_removed_file_stops_the_run_and_keeps_the_store(config: dict[str, Any]) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    path = fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[1]: {"decision": "include"}},
+        returned(config, "r1.xlsx"),
+    )
+    run_fulltext(config)
+    store = out(config, "assessments").read_bytes()
+    path.unlink()
+    with pytest.raises(InputFileError, match="is no longer in this file"):
+        run_fulltext(config)
+    assert out(config, "assessments").read_bytes() == store
+
+
+def test_a_later_file_supersedes_and_a_copy_is_read_once(config: dict[str, Any]) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    first = fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[1]: {"decision": "include"}},
+        returned(config, "r1_a.xlsx"),
+    )
+    shutil.copy(first, returned(config, "r1_a_copy.xlsx"))
+    second = {ids[1]: {"decision": "exclude", "reason": "before_2010"}}
+    fill_form(sheet(config, "r1"), TITLE, ID, second, returned(config, "r1_b.xlsx"))
+    config["full_text"]["mode"] = "single"
+    result = run_fulltext(config)
+    assert result["excluded_by_reason"] == {"before_2010": 1}
+    assert result["reports_included"] == 0
+
+
+def test_outputs_are_byte_identical_on_rerun(config: dict[str, Any]) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    fill_form(sheet(config, "r1"), TITLE, ID, typed(ids), returned(config, "r1.xlsx"))
+    run_fulltext(config)
+    folder = Path(config["paths"]["outputs"]) / "fulltext"
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    run_fulltext(config)
+    after = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    assert before == after and len(before) == 10
+
+
+def test_cli_reports_a_bad_sheet_in_one_line(
+    config: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[0]: {"decision": "perhaps"}},
+        returned(config, "r1.xlsx"),
+    )
+    protocol = tmp_path / "protocol.json"
+    protocol.write_text(json.dumps(config), encoding="utf-8")
+    assert main(["fulltext", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown decision 'perhaps'" in err
