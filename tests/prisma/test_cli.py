@@ -22,6 +22,13 @@ def test_approach1_draws_in_a_living_layout(tmp_path: Path) -> None:
     png = tmp_path / "a1.png"
     assert main(["prisma", str(source), "--out", str(png)]) == 0
     assert png.read_bytes().startswith(b"\x89PNG")
+    page = tmp_path / "a1.html"
+    assert main(["prisma", str(source), "--out", str(page), "--title", "Approach 1"]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<title>Approach 1</title>" in html and html.count("<svg") == 1
+    pdf = tmp_path / "a1.pdf"
+    assert main(["prisma", str(source), "--out", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_layout_written_back_as_living_csv(tmp_path: Path) -> None:

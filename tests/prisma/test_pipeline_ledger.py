@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from livingreview.prisma.checks import check_columns, column_violations
@@ -241,3 +242,24 @@ def test_a_second_round_draws_the_living_layouts(demo_outputs: Path, tmp_path: P
         assert {col for b in boxes.values() for _, col in b.counts} == columns, name
         # The previous-studies column shows where a column follows an earlier round.
         assert ("previous" in boxes) == (name != "living/combined"), name
+
+
+def test_a_stage_file_without_a_count_names_file_and_field(tmp_path: Path) -> None:
+    from livingreview.config import load_config
+    from livingreview.errors import InputFileError
+    from livingreview.prisma.collect import FULL_TEXT, full_text
+
+    outcome = tmp_path / FULL_TEXT
+    outcome.parent.mkdir(parents=True)
+    counts = {
+        "reports_sought": 1,
+        "reports_not_retrieved": 0,
+        "reports_pending": 0,
+        "complete": True,
+        "reports_included": 1,
+        "studies_included": 1,
+    }
+    outcome.write_text(json.dumps({"by_round": {"1": counts}}), encoding="utf-8")
+    config = load_config([REPO_ROOT / "config/config.yaml"])
+    with pytest.raises(InputFileError, match=r"outcome\.json, field 'reports_assessed': missing"):
+        full_text(config, tmp_path, 1, Column("2025.1"))

@@ -38,6 +38,13 @@ AUTOMATION = "screening/automation_counts.json"
 FINAL_SCREENING = "screening/final_decisions.csv"
 FULL_TEXT = "fulltext/outcome.json"
 STAGE_FILES = (AUTOMATION, FINAL_SCREENING, FULL_TEXT)
+FULL_TEXT_FIELDS = (
+    "reports_sought",
+    "reports_not_retrieved",
+    "reports_assessed",
+    "reports_included",
+    "studies_included",
+)
 SNAPSHOT = "prisma_ledger.json"
 BOX_OF_KIND = {
     "database": "database",
@@ -46,6 +53,14 @@ BOX_OF_KIND = {
     "organisations": "organisation_results",
     "citation_searching": "citations_results",
 }
+
+
+def field(path: Path, data: Mapping[str, Any], key: str) -> Any:
+    """``data[key]``, or an error naming the file and the missing field."""
+    try:
+        return data[key]
+    except (KeyError, TypeError):
+        raise InputFileError(path, "missing a field the PRISMA ledger needs", field=key) from None
 
 
 def _manifest(outputs: Path, name: str) -> dict[str, Any]:
@@ -69,8 +84,9 @@ def _source_label(manifest: Mapping[str, Any], name: str, taken: set[str]) -> st
 
 def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> dict[str, str]:
     """Fill the identification boxes; return source name -> its PRISMA box kind."""
-    counts = read_json(outputs / COUNTS, "library counts not found; run the library step first")
-    by_source: Mapping[str, int] = counts["records_identified_by_source"]
+    path = outputs / COUNTS
+    counts = read_json(path, "library counts not found; run the library step first")
+    by_source: Mapping[str, int] = field(path, counts, "records_identified_by_source")
     names = enabled_sources(config) + enabled_imports(config)
     lists: dict[str, list[tuple[str, int]]] = {"database": [], "register": []}
     sums = {box: 0 for box in BOX_OF_KIND.values()}
@@ -78,12 +94,13 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
     taken: set[str] = set()
     for name in names:
         manifest = _manifest(outputs, name)
+        retrieved = int(field(outputs / "search" / name / "manifest.json", manifest, "retrieved"))
         kind = manifest.get("prisma_box", "database")
         kinds[name] = kind
         box = BOX_OF_KIND[kind]
         sums[box] += int(by_source.get(name, 0))
         if box in lists:
-            lists[box].append((_source_label(manifest, name, taken), int(manifest["retrieved"])))
+            lists[box].append((_source_label(manifest, name, taken), retrieved))
     column.numbers["database_results"] = sums["database"]
     column.numbers["register_results"] = sums["register"]
     column.lists["database_specific_results"] = tuple(lists["database"])
@@ -91,7 +108,7 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
     other = any(kind not in ("database", "register") for kind in kinds.values())
     for box in ("website_results", "organisation_results", "citations_results"):
         column.numbers[box] = sums[box] if other else None
-    column.numbers["duplicates"] = int(counts["duplicates_removed"])
+    column.numbers["duplicates"] = int(field(path, counts, "duplicates_removed"))
     column.numbers["excluded_other"] = 0
     return kinds
 
@@ -157,19 +174,21 @@ def full_text(config: Mapping[str, Any], outputs: Path, round_no: int, column: C
         return
     if not counts.get("complete") or counts.get("reports_pending"):
         column.pending["full_text"] = (
-            f"in progress: {counts.get('reports_pending', 0)} of {counts['reports_sought']} "
+            f"in progress: {counts.get('reports_pending', 0)} of "
+            f"{field(path, counts, 'reports_sought')} "
             "reports pending"
         )
         return
     labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
     reasons = counts.get("excluded_by_reason", {})
+    got = {key: int(field(path, counts, key)) for key in FULL_TEXT_FIELDS}
     column.numbers.update(
-        dbr_sought_reports=int(counts["reports_sought"]),
-        dbr_notretrieved_reports=int(counts["reports_not_retrieved"]),
-        dbr_assessed=int(counts["reports_assessed"]),
-        dbr_included_reports=int(counts["reports_included"]),
-        new_reports=int(counts["reports_included"]),
-        new_studies=int(counts["studies_included"]),
+        dbr_sought_reports=got["reports_sought"],
+        dbr_notretrieved_reports=got["reports_not_retrieved"],
+        dbr_assessed=got["reports_assessed"],
+        dbr_included_reports=got["reports_included"],
+        new_reports=got["reports_included"],
+        new_studies=got["studies_included"],
     )
     column.lists["dbr_excluded"] = tuple(
         (labels.get(reason, reason), int(n)) for reason, n in reasons.items()

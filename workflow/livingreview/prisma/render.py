@@ -7,7 +7,6 @@ Every output is deterministic: fixed element ids, no timestamps, no software sta
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -154,26 +153,21 @@ def to_pdf(flow: Flow) -> bytes:
     return buffer.getvalue()
 
 
-def to_html(flow: Flow, title: str, notes: Sequence[str] = ()) -> str:
+def to_html(flow: Flow, title: str) -> str:
     """A self-contained page: the diagram with each box linking to the records behind it."""
-    lines = "".join(f"<li>{escape(n)}</li>" for n in notes)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>body{{font-family:{FONT_FAMILY},Verdana,sans-serif;"
         "margin:1.5em}svg{max-width:100%;height:auto}a rect:hover{stroke-width:2.5}"
-        "</style></head><body>\n"
-        f"<h1>{escape(title)}</h1>\n"
-        + to_svg(flow, links=True).split("\n", 1)[1]
-        + (f"<ul>{lines}</ul>\n" if lines else "")
-        + "</body></html>\n"
+        "</style></head><body>\n" + to_svg(flow, links=True).split("\n", 1)[1] + "</body></html>\n"
     )
 
 
-def write_all(flow: Flow, stem: Path, title: str, notes: Sequence[str] = ()) -> list[Path]:
+def write_all(flow: Flow, stem: Path, title: str) -> list[Path]:
     """Write ``stem``.svg, .png, .pdf and .html; return the paths."""
     paths = [stem.with_suffix(s) for s in (".svg", ".png", ".pdf", ".html")]
     atomic_write_text(paths[0], to_svg(flow))
     atomic_write_bytes(paths[1], to_png(flow))
     atomic_write_bytes(paths[2], to_pdf(flow))
-    atomic_write_text(paths[3], to_html(flow, title, notes))
+    atomic_write_text(paths[3], to_html(flow, title))
     return paths

@@ -101,7 +101,7 @@ def _title(config: Mapping[str, Any], layout: str = "") -> str:
 
 def _draw(columns: Sequence[Column], stem: Path, title: str, links: Mapping[str, str]) -> None:
     notes = pending_lines(columns)
-    write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title, notes)
+    write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title)
 
 
 def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
             "re-run the library step",
             field="version",
         )
-    round_no = int(counts["round"])
+    round_no = int(collect.field(outputs / collect.COUNTS, counts, "round"))
     current = collect.current_column(config, outputs, round_no)
     rounds = collect.rounds_of(collect.history(history_dir(config), version), current, round_no)
     columns = [c for _, c in rounds]
@@ -171,5 +171,5 @@ def render_csv(path: Path, out: Path, layout: str = "auto", title: str = "") -> 
     elif suffix == ".pdf":
         atomic_write_bytes(out, render.to_pdf(flow))
     else:
-        atomic_write_text(out, render.to_html(flow, title or path.stem, notes))
+        atomic_write_text(out, render.to_html(flow, title or path.stem))
     return shown
