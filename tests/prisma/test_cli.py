@@ -56,3 +56,20 @@ def test_unknown_output_type_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     source = require_shared("data/prisma/livingPRISMAflow_approach2.csv")
     assert main(["prisma", str(source), "--out", str(tmp_path / "flow.jpg")]) == 2
     assert "give an output ending in .svg" in capsys.readouterr().err
+
+
+def test_combined_columns_checked_against_their_rounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    combined = require_shared("data/prisma/livingPRISMAflow_approach2.csv")
+    same_labels = require_shared("data/prisma/livingPRISMAflow_template.csv")
+    out = tmp_path / "a2.svg"
+    assert main(["prisma", str(combined), "--rounds", str(same_labels), "--out", str(out)]) == 0
+    # approach1 names its reasons "Population"/"Intervention", approach2 "Not … of interest".
+    other_labels = require_shared("data/prisma/livingPRISMAflow_approach1.csv")
+    out.unlink()
+    assert main(["prisma", str(combined), "--rounds", str(other_labels), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cumulative = Σ rounds, box by box" in err
+    assert "[dbr_excluded] 'Population' 0, but Jan.2020–Aug.2020 combined = 2" in err
+    assert not out.exists()

@@ -343,7 +343,8 @@ def cmd_prisma(args: argparse.Namespace) -> int:
     """Draw a PRISMA 2020 flow diagram from a PRISMA2020 or livingPRISMAflow CSV."""
     from livingreview.prisma.stage import render_csv
 
-    shown = render_csv(Path(args.file), Path(args.out), args.layout, args.title)
+    rounds = Path(args.rounds) if args.rounds else None
+    shown = render_csv(Path(args.file), Path(args.out), args.layout, args.title, rounds)
     print(f"{args.file}: {len(shown)} column(s) checked and drawn ({args.layout}) -> {args.out}")
     return 0
 
@@ -484,6 +485,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--layout", default="auto", choices=list(LAYOUTS), help="living layout")
     p.add_argument("--title", default="", help="title above the diagram")
+    p.add_argument(
+        "--rounds", metavar="ROUNDS.csv", help="check FILE's columns are sums of these rounds"
+    )
     p.set_defaults(func=cmd_prisma)
 
     p = sub.add_parser(

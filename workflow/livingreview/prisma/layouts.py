@@ -12,8 +12,10 @@ previous-studies column is drawn when previous studies are given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from livingreview.errors import LivingReviewError
+from livingreview.prisma.checks import Violation, cumulative_violations
 from livingreview.prisma.ledger import Column, combine
 
 LAYOUTS = {
@@ -48,3 +50,24 @@ def view(columns: Sequence[Column], layout: str) -> list[Column]:
         return [rounds[0], combine(rest, f"Updates {_span(rest)}")]
     before = rounds[:-1]
     return [combine(before, f"Previous {_span(before)}"), rounds[-1]]
+
+
+def view_violations(rounds: Sequence[Column], columns: Sequence[Column]) -> list[Violation]:
+    """Check columns that claim to combine ``rounds`` (a livingPRISMAflow approach 2, 3 or 4
+    file beside its approach 1 rounds) box by box against the layout they fit best."""
+    candidates = [layout for layout in LIVING_LAYOUTS if len(view(rounds, layout)) == len(columns)]
+    if not candidates:
+        raise LivingReviewError(
+            f"{len(columns)} column(s) cannot be a living layout of {len(rounds)} round(s)"
+        )
+    found: list[list[Violation]] = []
+    for layout in candidates:
+        expected = view(rounds, layout)
+        found.append(
+            [
+                replace(v, column=given.label)
+                for want, given in zip(expected, columns, strict=True)
+                for v in cumulative_violations([want], given)
+            ]
+        )
+    return min(found, key=len)

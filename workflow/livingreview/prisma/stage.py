@@ -16,10 +16,10 @@ from typing import Any
 from livingreview.errors import InputFileError
 from livingreview.fileio import read_json, write_json
 from livingreview.prisma import collect
-from livingreview.prisma.checks import check_columns, warnings
+from livingreview.prisma.checks import PrismaCountsError, check_columns, warnings
 from livingreview.prisma.diagram import build_flow
 from livingreview.prisma.interop import write_csv_columns
-from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view
+from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view, view_violations
 from livingreview.prisma.ledger import Column, combine
 from livingreview.prisma.render import write_all
 
@@ -143,9 +143,12 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     return ledger
 
 
-def render_csv(path: Path, out: Path, layout: str = "auto", title: str = "") -> list[Column]:
+def render_csv(
+    path: Path, out: Path, layout: str = "auto", title: str = "", rounds: Path | None = None
+) -> list[Column]:
     """Draw (or convert) a PRISMA2020 / livingPRISMAflow CSV; the format follows ``out``'s
-    suffix (.svg, .png, .pdf, .html, or .csv to write the layout's columns back as CSV)."""
+    suffix (.svg, .png, .pdf, .html, or .csv to write the layout's columns back as CSV). With
+    ``rounds`` (a CSV of the rounds themselves), its columns must be their sums, box by box."""
     from livingreview.errors import LivingReviewError
     from livingreview.fileio import atomic_write_bytes, atomic_write_text
     from livingreview.prisma import render
@@ -158,6 +161,10 @@ def render_csv(path: Path, out: Path, layout: str = "auto", title: str = "") -> 
         )
     columns = read_csv_columns(path)
     check_columns(columns, origin=str(path))
+    if rounds is not None:
+        found = view_violations(read_csv_columns(rounds), columns)
+        if found:
+            raise PrismaCountsError(found, f"{path} against the rounds in {rounds}")
     shown = view(columns, layout)
     if suffix == ".csv":
         write_csv_columns(out, shown)
