@@ -202,6 +202,7 @@ def test_outputs_are_deterministic() -> None:
         assert writer(flows[0]) == writer(flows[1])  # type: ignore[operator]
     pdf = to_pdf(flows[0])
     assert b"CreationDate" not in pdf and b"Matplotlib" not in pdf
+    assert b"CIDFontType2" in pdf and b"Type3" not in pdf  # embedded TrueType: text stays text
 
 
 def test_html_links_boxes_to_their_records() -> None:

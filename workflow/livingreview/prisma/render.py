@@ -144,12 +144,15 @@ def to_png(flow: Flow, dpi: int = 200) -> bytes:
 
 def to_pdf(flow: Flow) -> bytes:
     """The diagram as PDF with text as text (no creation date or producer)."""
+    from matplotlib import rc_context
+
     buffer = io.BytesIO()
-    _figure(flow).savefig(  # type: ignore[attr-defined]
-        buffer,
-        format="pdf",
-        metadata={"CreationDate": None, "Creator": None, "Producer": None},
-    )
+    with rc_context({"pdf.fonttype": 42}):  # embedded TrueType: text selectable and searchable
+        _figure(flow).savefig(  # type: ignore[attr-defined]
+            buffer,
+            format="pdf",
+            metadata={"CreationDate": None, "Creator": None, "Producer": None},
+        )
     return buffer.getvalue()
 
 
