@@ -105,10 +105,20 @@ def test_one_first_author_with_another_team_is_not_enough() -> None:
     assert (v.outcome, v.reason) == ("maybe", "author lists differ")
 
 
-def test_a_translated_title_needs_the_volume() -> None:
-    # Spanish and English titles of one article: journal, year, volume, start page agree.
+def test_a_translation_joins_its_group_through_the_citation() -> None:
+    # German article listed with a bracketed English title (twice) and with another English
+    # rendering; the journal as "Praxis", as a parallel title and as "... Medizin/Praxis".
     frame = records("respiratory")
-    pair = [("id_0000229", "id_0000230")]
+    three = frame[frame["ID"].isin(["id_0000610", "id_0000611", "id_0000612"])]
+    groups = find_duplicates(three).groups
+    assert set(groups.values()) == {"id_0000610"}
+
+
+def test_a_translated_title_needs_the_volume() -> None:
+    # An English title and the same with its Portuguese translation appended (ratio 0.76):
+    # journal, year, volume, start page agree.
+    frame = records("respiratory")
+    pair = [("id_0000289", "id_0000290")]
     assert judge_pairs(frame, pair)[0].outcome == "duplicate"
     # Without the volume, journal + year + start page do not name one article (journals with
     # several volumes a year restart their page numbers): a person decides.

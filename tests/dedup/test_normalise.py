@@ -229,6 +229,25 @@ def test_letters_lost_to_encoding_and_french_elision_in_journal_names() -> None:
     assert not journals_match(journal_key("Annales fran?aises de pediatrie"), full)
 
 
+def test_parallel_journal_titles_are_alternatives() -> None:
+    parallel = record("respiratory", "id_0000011")["journal"]
+    assert parallel == "Ai zheng = Aizheng = Chinese journal of cancer"
+    assert journals_match(journal_key(parallel), journal_key("Chinese Journal of Cancer"))
+    assert journals_match(
+        journal_key(record("respiratory", "id_0000009")["journal"]), journal_key(parallel)
+    )
+    swiss = journal_key(record("respiratory", "id_0000611")["journal"])  # "... = Revue suisse ..."
+    assert journals_match(swiss, journal_key(record("respiratory", "id_0000612")["journal"]))
+    assert not journals_match(swiss, journal_key("Revue medicale suisse"))
+
+
+def test_original_language_title_appended_is_cut() -> None:
+    title = record("respiratory", "id_0000611")["title"]
+    assert "<ORIGINAL> NEOADJUVANTE" in title
+    plain = record("respiratory", "id_0000610")["title"]  # the same title without the original
+    assert normalise_title(title) == normalise_title(plain)
+
+
 def test_dois() -> None:
     assert normalise_doi_value(record("diabetes", "id_0000699")["doi"]) == (
         "10.1097/mol.0b013e3282ffaf82"

@@ -30,12 +30,24 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+ALTERNATIVES = " | "
+
+
 def journal_key(journal: str) -> str:
     """Folded words of the journal's own name: the ``". Conference: ..."`` tail and punctuation
-    dropped, ``&`` read as ``and``, function words removed."""
+    dropped, ``&`` read as ``and``, function words removed. Parallel titles (MEDLINE's "Ai zheng
+    = Aizheng = Chinese journal of cancer") are kept as alternatives joined by
+    :data:`ALTERNATIVES`."""
     if not journal:
         return ""
     text = _CITATION.sub("", _CUT.sub("", journal.replace("&amp;", "&")))
+    if " = " in text:
+        keys = dict.fromkeys(_name_key(part) for part in text.split(" = "))
+        return ALTERNATIVES.join(k for k in keys if k)
+    return _name_key(text)
+
+
+def _name_key(text: str) -> str:
     # PubMed's long form adds a subtitle or the society: "Clinical cancer research : an official
     # journal of...", "The Journal of veterinary medical science / the Japanese Society of ...".
     text = re.split(r" [:/] ", text)[0]
@@ -84,9 +96,18 @@ def _word_matches(short: str, full: str) -> bool:
 
 
 def journals_match(a: str, b: str) -> bool:
-    """Whether two journal keys name the same journal (equal, or one abbreviates the other)."""
+    """Whether two journal keys name the same journal (equal, or one abbreviates the other; for
+    parallel titles, any of them)."""
     if not a or not b:
         return False
+    if a == b:
+        return True
+    if ALTERNATIVES in a or ALTERNATIVES in b:
+        return any(_names_match(x, y) for x in a.split(ALTERNATIVES) for y in b.split(ALTERNATIVES))
+    return _names_match(a, b)
+
+
+def _names_match(a: str, b: str) -> bool:
     if a == b:
         return True
     wa, wb = a.split(), b.split()

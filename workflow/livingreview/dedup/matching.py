@@ -593,7 +593,9 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
             return True
         if volume[i] and volume[j] and volume[i] != volume[j] and page[i] and page[j] != page[i]:
             return True
-        if _titles_unlike(title[i], title[j]):
+        # Titles may differ as translations where volume and start page agree.
+        located = volume[i] and volume[i] == volume[j] and page[i] and page[i] == page[j]
+        if not located and _titles_unlike(title[i], title[j]):
             return True
         return _authors_unlike(authors[i], authors[j], names[i], names[j])
 

@@ -89,12 +89,17 @@ def words(text: str) -> str:
 _WOS_ERRATUM = re.compile(r"\(vol \d+,? pg? ?\w+,? \d{4}\)", re.IGNORECASE)
 
 
+_ORIGINAL = re.compile(r"<original>", re.IGNORECASE)
+
+
 def normalise_title(title: str) -> str:
     """Comparable title: notes like ``[Erratum appears in ...]`` and ``[Japanese]`` removed,
-    the brackets of translated titles (``[Title]``) dropped, folded to words."""
+    the brackets of translated titles (``[Title]``) dropped, an original-language title appended
+    after ``<ORIGINAL>`` cut off, folded to words."""
     if not title:
         return ""
-    text = _TITLE_NOTES.sub(" ", title)
+    text = _ORIGINAL.split(title, maxsplit=1)[0]
+    text = _TITLE_NOTES.sub(" ", text)
     text = _WOS_ERRATUM.sub(" ", text)
     return words(text)
 
