@@ -343,3 +343,38 @@ def test_cli_reports_a_bad_sheet_in_one_line(
     assert main(["fulltext", "--configfile", str(protocol)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown decision 'perhaps'" in err
+
+
+def test_a_report_no_longer_sought_is_kept_in_the_log_but_not_counted(
+    config: dict[str, Any],
+) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    config["full_text"]["mode"] = "single"
+    fill_form(
+        sheet(config, "r1"),
+        TITLE,
+        ID,
+        {ids[0]: {"decision": "include"}},
+        returned(config, "r1.xlsx"),
+    )
+    assert run_fulltext(config)["reports_included"] == 1
+    final = Path(config["paths"]["outputs"]) / "screening/final_decisions.csv"
+    text = final.read_text(encoding="utf-8")
+    final.write_text(text.replace(f"{ids[0]},1,include", f"{ids[0]},1,exclude"), encoding="utf-8")
+    result = run_fulltext(config)  # the title/abstract decision changed after the sheet came back
+    assert result["reports_sought"] == 11 and result["reports_included"] == 0
+    assert ids[0] in out(config, "assessments").read_text(encoding="utf-8")
+
+
+def test_sheet_resaved_by_libreoffice_reads_back(config: dict[str, Any], tmp_path: Path) -> None:
+    from tests.screening.sheet_helpers import libreoffice_resave
+
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    config["full_text"]["mode"] = "single"
+    typed = {ids[1]: {"decision": "exclude", "reason": "publication_type"}}
+    filled = fill_form(sheet(config, "r1"), TITLE, ID, typed, tmp_path / "work/r1.xlsx")
+    saved = libreoffice_resave(filled, "xlsx", tmp_path / "lo", tmp_path / "home")
+    target = returned(config, "r1_libreoffice.xlsx")
+    target.parent.mkdir(parents=True)
+    shutil.copy(saved, target)
+    assert run_fulltext(config)["excluded_by_reason"] == {"publication_type": 1}

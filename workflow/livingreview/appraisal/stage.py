@@ -71,13 +71,18 @@ def returned_inputs(config: Mapping[str, Any]) -> list[str]:
     return [str(p) for p in sheets.folder_files(reviewforms.human_folder(config, SECTION))]
 
 
-def studies_to_assess(config: Mapping[str, Any], outputs: Path) -> list[dict[str, str]]:
-    """Final extracted studies with their design, tool and NOS version (tool ``none`` dropped)."""
-    rows = reviewforms.read_table(
+def extracted(outputs: Path) -> list[dict[str, str]]:
+    """Rows of ``extraction/studies.csv``."""
+    return reviewforms.read_table(
         outputs / EXTRACTION_OUTPUTS["studies"],
         ("study_id", "extraction_status"),
         "missing: run `livingreview extract` first",
     )
+
+
+def studies_to_assess(config: Mapping[str, Any], outputs: Path) -> list[dict[str, str]]:
+    """Final extracted studies with their design, tool and NOS version (tool ``none`` dropped)."""
+    rows = extracted(outputs)
     out = []
     for row in rows:
         if row["extraction_status"] != "final":
@@ -123,6 +128,7 @@ def import_entries(
     files = sheets.returned_files(reviewforms.human_folder(config, SECTION), "risk-of-bias form")
     entries: list[reviewforms.Entry] = []
     returned: list[reviewforms.ReturnedForm] = []
+    known = frozenset(row["study_id"] for row in extracted(outputs))
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         expected = reviewforms.ExpectedForm(
             f"{tool} risk-of-bias form",
@@ -133,10 +139,12 @@ def import_entries(
             config["review"]["id"],
             round_number,
             (*reviewers, reviewforms.CONSENSUS),
-            frozenset(s["study_id"] for s in studies if s["tool"] == tool),
+            known,
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:
+            if by_id.get(filled.item_id, {}).get("tool") != tool:
+                return filled.values  # no longer assessed with this tool: logged, not used
             place = RowPlace(str(path), f"row {filled.row}")
             version = by_id[filled.item_id]["version"]
             forms.judge(tool, filled.item_id, filled.values, place, version, nos_settings)
@@ -174,6 +182,7 @@ def settle_studies(
                 nos_settings,
             )
             for reviewer, cells in people.get(sid, {}).items()
+            if set(cells) <= set(forms.editable(tool))  # a row of another tool's form is not used
         }
         if not judged:
             continue

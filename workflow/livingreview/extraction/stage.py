@@ -44,6 +44,15 @@ def included_studies(outputs: Path) -> list[dict[str, str]]:
     )
 
 
+def reports_sought(outputs: Path) -> frozenset[str]:
+    """Every report id of the full-text stage: a form row of a study no longer included is kept
+    in the log but not used."""
+    rows = reviewforms.read_table(
+        outputs / FULLTEXT_OUTPUTS["decisions"], ("report_id",), "missing: run fulltext first"
+    )
+    return frozenset(r["report_id"] for r in rows)
+
+
 def study_columns(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> tuple[str, ...]:
     """Columns of ``extraction/studies.csv``."""
     nexus = _nexus_column(fields, config)
@@ -84,7 +93,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         config["review"]["id"],
         round_number,
         (*reviewers, reviewforms.CONSENSUS),
-        frozenset(s["study_id"] for s in studies),
+        frozenset(s["study_id"] for s in studies) | reports_sought(outputs),
     )
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),

@@ -19,7 +19,8 @@ from livingreview import reviewforms, sheets
 from livingreview.fileio import atomic_write_text, read_json, write_json
 from livingreview.fulltext import decide, sheet, studies
 from livingreview.screening import conflict_sheet
-from livingreview.screening.conflicts import CONSENSUS, Resolution
+from livingreview.screening.conflicts import Resolution
+from livingreview.screening.outcome import resolver
 
 OUTPUTS = {
     "assessments": "fulltext/assessments.csv",
@@ -59,21 +60,6 @@ def current_round(outputs: Path) -> int:
     """The library's current round."""
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     return int(counts["round"])
-
-
-def resolver(config: Mapping[str, Any]) -> str:
-    """Who resolves full-text conflicts (see ``full_text.decision_rule``)."""
-    if config[SECTION]["decision_rule"] != "third_reviewer":
-        return CONSENSUS
-    for reviewer in config.get("reviewers", []):
-        if "conflict_resolution" in reviewer.get("roles", []):
-            return str(reviewer["id"])
-    from livingreview.errors import ConfigError
-
-    raise ConfigError(
-        "config key 'reviewers': full_text.decision_rule third_reviewer needs a reviewer with the "
-        "role 'conflict_resolution'"
-    )
 
 
 def _reasons(config: Mapping[str, Any]) -> dict[str, str]:
@@ -131,10 +117,10 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         config["review"]["id"],
         round_number,
         tuple(reviewers),
-        frozenset(sought),
+        frozenset(sought) | frozenset(library),  # a report no longer sought is ignored
     )
     entries, forms = import_rows(config, expected)
-    resolutions = read_resolutions(config, round_number, frozenset(sought))
+    resolutions = read_resolutions(config, round_number, expected.known_ids)
     rows = reviewforms.latest_rows(entries)
     outcome = decide.decide_reports(
         sought, rows, resolutions, dual=dual, rule=settings["decision_rule"]
@@ -156,7 +142,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         table(studies.EXCLUDED_COLUMNS, studies.excluded_rows(outcome.reports, library, reasons)),
     )
     spec = conflict_sheet.ConflictSheetSpec(
-        config["review"]["id"], decide.STAGE, round_number, resolver(config)
+        config["review"]["id"], decide.STAGE, round_number, resolver(config, SECTION)
     )
     conflict_sheet.write_conflict_sheets(
         outputs / OUTPUTS["conflicts_xlsx"],
