@@ -95,32 +95,42 @@ def test_a_later_round_sheet_holds_only_the_studies_new_in_that_round(
 def test_batches_follow_the_reviewers_returned_decisions(
     tmp_path: Path, demo_outputs: Path
 ) -> None:
-    config = screening_config(tmp_path, demo_outputs, batch_size=10, blind=False)
+    config = screening_config(tmp_path, demo_outputs, batch_size=10)
     run_screening(config)
     first = sheet_ids(sheet_path(config, "r1"))
     assert len(first) == 10
     decided = {sid: ("exclude", "no_alliance", "") for sid in first[:6]}
     fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_b1.xlsx", decided)
-    fill_like_a_person(
-        sheet_path(config, "r2"),
-        returned_dir(config) / "r2_b1.xlsx",
-        {first[6]: ("include", "", "")},
-    )
+    r2 = {first[6]: ("include", "", "")}
+    fill_like_a_person(sheet_path(config, "r2"), returned_dir(config) / "r2_b1.xlsx", r2)
     state = run_screening(config)
-    batch2 = tmp_path / "outputs/screening/title_abstract/title_abstract_round1_batch2_r1.xlsx"
-    second = sheet_ids(batch2)
+    folder = sheet_path(config, "r1").parent
+    second = sheet_ids(folder / "title_abstract_round1_batch2_r1.xlsx")
     assert len(second) == 10 and not set(second) & set(decided)
-    assert set(first[6:]) <= set(second)  # returned undecided: offered again
-    ws = openpyxl.load_workbook(batch2)["Screening"]
-    header = [c.value for c in ws[1]]
-    shown = {
-        row[header.index("study_id")]: row[header.index("other_decisions")]
-        for row in ws.iter_rows(min_row=2, values_only=True)
-    }
-    assert shown[first[6]] == "r2: include"  # not blind: r2's decision shown to r1
+    assert first[6] not in sheet_ids(folder / "title_abstract_round1_batch2_r2.xlsx")
     assert state["reviewers"]["r1"]["decided"] == 6 and state["reviewers"]["r2"]["decided"] == 1
-    assert sheet_path(config, "r2").exists()  # r2 returned batch 1 too: batch 2 for r2 as well
-    assert (sheet_path(config, "r2").parent / "title_abstract_round1_batch2_r2.xlsx").exists()
+
+
+def test_without_blinding_a_sheet_shows_the_other_reviewers_decisions(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs, blind=False)
+    run_screening(config)
+    ids = sheet_ids(sheet_path(config, "r2"))
+    r2 = {ids[0]: ("include", "", ""), ids[5]: ("exclude", "no_alliance", "")}
+    fill_like_a_person(sheet_path(config, "r2"), returned_dir(config) / "r2.xlsx", r2)
+    run_screening(config)
+    for reviewer, expected in (
+        ("r1", {ids[0]: "r2: include", ids[5]: "r2: exclude"}),
+        ("r2", {}),
+    ):
+        ws = openpyxl.load_workbook(sheet_path(config, reviewer))["Screening"]
+        header = [c.value for c in ws[1]]
+        shown = {
+            row[header.index("study_id")]: row[header.index("other_decisions")]
+            for row in ws.iter_rows(min_row=2, values_only=True)
+        }
+        assert {sid: text for sid, text in shown.items() if text} == expected
 
 
 def test_single_mode_and_csv_format(tmp_path: Path, demo_outputs: Path) -> None:
