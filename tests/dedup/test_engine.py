@@ -114,6 +114,20 @@ def test_a_translation_joins_its_group_through_the_citation() -> None:
     assert set(groups.values()) == {"id_0000610"}
 
 
+def test_a_supplement_doi_does_not_excuse_a_changed_title_word() -> None:
+    # One meeting abstract listed twice with its supplement's DOI (no pages; abstract left out)
+    frame = records("diabetes")
+    pair = [("id_0000686", "id_0001434")]
+    two = frame[frame["ID"].isin(pair[0])].assign(abstract="")
+    assert judge_pairs(two, pair)[0].outcome == "duplicate"
+    # ... and a companion abstract that differs in one word of the title
+    title = two["title"].iloc[1]
+    assert "inactivation" in title
+    other = two.assign(title=[two["title"].iloc[0], title.replace("inactivation", "secretion")])
+    v = judge_pairs(other, pair)[0]
+    assert (v.outcome, v.reason) == ("maybe", "a title word differs")
+
+
 def test_a_translated_title_needs_the_volume() -> None:
     # An English title and the same with its Portuguese translation appended (ratio 0.76):
     # journal, year, volume, start page agree.

@@ -450,7 +450,9 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
     # Companion papers ("... in vitro" / "... in vivo") share journal, issue and authors; a
     # swapped title word needs the article itself (DOI, start page, abstract) to agree.
-    swapped = f["word_swapped"].to_numpy() & ~(doi_eq | page_eq | abs_eq)
+    # Meeting abstracts often carry their supplement's DOI: for them the DOI does not count.
+    article_doi = doi_eq & ~f["any_abstract"].to_numpy()
+    swapped = f["word_swapped"].to_numpy() & ~(article_doi | page_eq | abs_eq)
     fire(swapped & (outcome == "duplicate"), "maybe", "a title word differs")
     # Same title at the same volume and start page: an author list that does not parse alike
     # is a format problem, not another work.
