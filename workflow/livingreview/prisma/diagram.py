@@ -31,6 +31,8 @@ PREVIOUS_WIDTH = 136.0
 TITLE_GAP = 16.0
 MARGIN = 12.0
 NOT_GIVEN = "–"
+NBSP = "\u00a0"
+HANG = 8.0
 SPLIT_FOOTNOTE = "**Records excluded by a human and by automation tools."
 
 
@@ -340,25 +342,19 @@ def _lines_single(spec: Spec, column: Column, width: float) -> list[Text]:
             rows = [(entry.label, column.n(entry.key))]
         for label, n in rows:
             count = f"(n = {_fmt(n)})"
-            words = wrap(
-                f"{label} {count}".replace(count, count.replace(" ", "\u00a0")),
-                width - 2 * PAD - indent,
-            )
-            for i, line in enumerate(words):
-                if i == len(words) - 1:
-                    head = line[: -len(count)].rstrip()
-                    texts.append(Text(PAD + indent, y, head))
-                    texts.append(
-                        Text(
-                            PAD + indent + text_width(head + " ") if head else PAD + indent,
-                            y,
-                            count,
-                            key=entry.key if entry.key not in LIST_KEYS else f"{entry.key}:{label}",
-                            column=column.label,
-                        )
-                    )
+            key = f"{entry.key}:{label}" if entry.key in LIST_KEYS else entry.key
+            text = f"{label} {count.replace(' ', NBSP)}"
+            lines = wrap(text, width - 2 * PAD - indent - HANG)
+            for i, line in enumerate(lines):
+                x = PAD + indent + (HANG if i else 0.0)  # wrapped lines hang under the first
+                if i < len(lines) - 1:
+                    texts.append(Text(x, y, line))
                 else:
-                    texts.append(Text(PAD + indent, y, line))
+                    head = line[: -len(count)].rstrip()
+                    if head:
+                        texts.append(Text(x, y, head))
+                        x += text_width(head + " ")
+                    texts.append(Text(x, y, count, key=key, column=column.label))
                 y += LINE
     return texts
 

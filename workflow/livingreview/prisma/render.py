@@ -7,6 +7,7 @@ Every output is deterministic: fixed element ids, no timestamps, no software sta
 from __future__ import annotations
 
 import io
+import logging
 from html import escape
 from pathlib import Path
 
@@ -146,6 +147,7 @@ def to_pdf(flow: Flow) -> bytes:
     """The diagram as PDF with text as text (no creation date or producer)."""
     from matplotlib import rc_context
 
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
     buffer = io.BytesIO()
     with rc_context({"pdf.fonttype": 42}):  # embedded TrueType: text selectable and searchable
         _figure(flow).savefig(  # type: ignore[attr-defined]
