@@ -161,6 +161,8 @@ def test_dual_screening_round_trip_accounts_for_every_decision(
     assert outcome["conflicts_pending"] == 0 and outcome["studies_decided"] == len(common)
     assert len(read_rows(outputs / "screening/resolutions.csv")) == len(differ)
     assert "pair(s)" in capsys.readouterr().out
+    run(args, "where")
+    assert "Screening conflicts to resolve (0): " in capsys.readouterr().out
 
 
 def read_rows_after_meta(path: Path) -> list[dict[str, str]]:

@@ -156,6 +156,20 @@ def cmd_where(args: argparse.Namespace) -> int:
         for sheet in state["sheets"]:
             print(f"  {_outputs(config) / sheet}")
         print(f"  -> {Path(config['paths']['human_input']) / config['screening']['folder']}")
+    outcome = _outputs(config) / "screening" / "outcome.json"
+    if outcome.exists():
+        import json
+
+        done = json.loads(outcome.read_text(encoding="utf-8"))
+        folder = Path(config["paths"]["human_input"]) / config["screening"]["conflicts_folder"]
+        print(
+            f"Title/abstract decisions ({done['included']} included, {done['excluded']} "
+            f"excluded): {outcome.with_name('final_decisions.csv')}"
+        )
+        print(
+            f"Screening conflicts to resolve ({done['conflicts_pending']}): "
+            f"{outcome.with_name('conflicts.xlsx')} -> {folder}"
+        )
     flow = _outputs(config) / "prisma" / "flow.svg"
     if flow.exists():
         print(f"PRISMA 2020 flow diagram: {flow} (.png .pdf .html; counts: ledger.json)")
