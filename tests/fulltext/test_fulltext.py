@@ -32,6 +32,11 @@ def out(config: dict[str, Any], key: str) -> Path:
     return Path(config["paths"]["outputs"]) / OUTPUTS[key]
 
 
+def give(config: dict[str, Any], reviewer: str, values: dict, name: str, **options: Any) -> Path:
+    """The reviewer's sheet filled in with ``values`` and returned as ``name``."""
+    return fill_form(sheet(config, reviewer), TITLE, ID, values, returned(config, name), **options)
+
+
 def table(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -75,8 +80,8 @@ def test_round_trip_conflict_resolution_and_studies(config: dict[str, Any], tmp_
     r2 = {rid: dict(cells) for rid, cells in r1.items()}
     r2[ids[4]] = {"decision": "exclude", "reason": "no_alliance_outcome"}  # reason differs
     r2[ids[5]] = {"decision": "exclude", "reason": "publication_type"}  # decision differs
-    fill_form(sheet(config, "r1"), TITLE, ID, r1, returned(config, "r1_done.xlsx"))
-    fill_form(sheet(config, "r2"), TITLE, ID, r2, returned(config, "r2_done.xlsx"))
+    give(config, "r1", r1, "r1_done.xlsx")
+    give(config, "r2", r2, "r2_done.xlsx")
     result = run_fulltext(config)
     assert result["conflicts_pending"] == 2 and result["reports_pending"] == 2
     assert result["reports_not_retrieved"] == 1
@@ -188,16 +193,10 @@ def test_bad_cells_are_rejected_naming_row_and_field(
     config: dict[str, Any], cells: dict[str, str], message: str
 ) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    good = fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[0]: {"decision": "include"}},
-        returned(config, "a_good.xlsx"),
-    )
+    good = give(config, "r1", {ids[0]: {"decision": "include"}}, "a_good.xlsx")
     run_fulltext(config)
     store = out(config, "assessments").read_bytes()
-    bad = fill_form(sheet(config, "r2"), TITLE, ID, {ids[5]: cells}, returned(config, "b.xlsx"))
+    bad = give(config, "r2", {ids[5]: cells}, "b.xlsx")
     with pytest.raises(InputFileError) as error:
         run_fulltext(config)
     row = 2 + form_ids(bad, TITLE, ID).index(ids[5])
@@ -232,13 +231,7 @@ def test_bad_cells_are_rejected_naming_row_and_field(
 )
 def test_sheets_of_something_else_are_rejected(config: dict[str, Any], edit, message) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    path = fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[0]: {"decision": "include"}},
-        returned(config, "r1.xlsx"),
-    )
+    path = give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx")
     edit(path)
     with pytest.raises(InputFileError) as error:
         run_fulltext(config)
@@ -257,14 +250,7 @@ def delete_row(path: Path, report: str) -> None:
 
 def test_missing_duplicated_and_edited_ids_are_rejected(config: dict[str, Any]) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    path = fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[0]: {"decision": "include"}},
-        returned(config, "r1.xlsx"),
-        shuffle=False,
-    )
+    path = give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx", shuffle=False)
     delete_row(path, ids[3])
     with pytest.raises(
         InputFileError, match=f"1 row\\(s\\) of the sheet missing \\(first: {ids[3]}\\)"
@@ -283,13 +269,7 @@ def test_missing_duplicated_and_edited_ids_are_rejected(config: dict[str, Any]) 
 
 def test_a_removed_file_stops_the_run_and_keeps_the_store(config: dict[str, Any]) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    path = fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[1]: {"decision": "include"}},
-        returned(config, "r1.xlsx"),
-    )
+    path = give(config, "r1", {ids[1]: {"decision": "include"}}, "r1.xlsx")
     run_fulltext(config)
     store = out(config, "assessments").read_bytes()
     path.unlink()
@@ -300,16 +280,10 @@ def test_a_removed_file_stops_the_run_and_keeps_the_store(config: dict[str, Any]
 
 def test_a_later_file_supersedes_and_a_copy_is_read_once(config: dict[str, Any]) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    first = fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[1]: {"decision": "include"}},
-        returned(config, "r1_a.xlsx"),
-    )
+    first = give(config, "r1", {ids[1]: {"decision": "include"}}, "r1_a.xlsx")
     shutil.copy(first, returned(config, "r1_a_copy.xlsx"))
     second = {ids[1]: {"decision": "exclude", "reason": "before_2010"}}
-    fill_form(sheet(config, "r1"), TITLE, ID, second, returned(config, "r1_b.xlsx"))
+    give(config, "r1", second, "r1_b.xlsx")
     config["full_text"]["mode"] = "single"
     result = run_fulltext(config)
     assert result["excluded_by_reason"] == {"before_2010": 1}
@@ -318,7 +292,7 @@ def test_a_later_file_supersedes_and_a_copy_is_read_once(config: dict[str, Any])
 
 def test_outputs_are_byte_identical_on_rerun(config: dict[str, Any]) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    fill_form(sheet(config, "r1"), TITLE, ID, typed(ids), returned(config, "r1.xlsx"))
+    give(config, "r1", typed(ids), "r1.xlsx")
     run_fulltext(config)
     folder = Path(config["paths"]["outputs"]) / "fulltext"
     before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -331,13 +305,7 @@ def test_cli_reports_a_bad_sheet_in_one_line(
     config: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
-    fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[0]: {"decision": "perhaps"}},
-        returned(config, "r1.xlsx"),
-    )
+    give(config, "r1", {ids[0]: {"decision": "perhaps"}}, "r1.xlsx")
     protocol = tmp_path / "protocol.json"
     protocol.write_text(json.dumps(config), encoding="utf-8")
     assert main(["fulltext", "--configfile", str(protocol)]) == 2
@@ -350,13 +318,7 @@ def test_a_report_no_longer_sought_is_kept_in_the_log_but_not_counted(
 ) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
     config["full_text"]["mode"] = "single"
-    fill_form(
-        sheet(config, "r1"),
-        TITLE,
-        ID,
-        {ids[0]: {"decision": "include"}},
-        returned(config, "r1.xlsx"),
-    )
+    give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx")
     assert run_fulltext(config)["reports_included"] == 1
     final = Path(config["paths"]["outputs"]) / "screening/final_decisions.csv"
     text = final.read_text(encoding="utf-8")
