@@ -15,6 +15,20 @@ ALL_SOURCES = SOURCES + IMPORTS
 CLI = f"{shlex.quote(sys.executable)} -m livingreview"
 
 
+# Cluster resources (see profiles/). Every search holds one `api` slot and, for its service, one
+# `<service>_api` slot; a profile caps both, so NCBI's per-IP limit holds whatever runs in
+# parallel. Memory in MB and runtime in minutes are generous upper bounds for 100,000 records.
+CLIENT_OF = {name: config["sources"][name]["client"] for name in SOURCES}
+SEARCH_RESOURCES = {"mem_mb": 2000, "runtime": 240}
+IMPORT_RESOURCES = {"mem_mb": 2000, "runtime": 30}
+SUMMARY_RESOURCES = {"mem_mb": 4000, "runtime": 30}
+
+
+def service_slot(service):
+    """Resource value: 1 for a search run by ``service``'s client, else 0."""
+    return lambda wildcards: int(CLIENT_OF.get(wildcards.source) == service)
+
+
 def source_spec(wildcards):
     """The protocol section of one source, so that editing it (and only it) reruns its search."""
     section = "sources" if wildcards.source in SOURCES else "imports"

@@ -17,8 +17,14 @@ rule search_api:
         cli=CLI,
     log:
         f"{OUT}/logs/search/{{source}}.log",
+    threads: 1
     resources:
         api=1,
+        pubmed_api=service_slot("pubmed"),
+        europepmc_api=service_slot("europepmc"),
+        openalex_api=service_slot("openalex"),
+        crossref_api=service_slot("crossref"),
+        **SEARCH_RESOURCES,
     retries: 0
     shell:
         "{params.cli} search {wildcards.source} --configfile {params.protocol} 2> {log}"
@@ -39,6 +45,9 @@ rule import_export:
         cli=CLI,
     log:
         f"{OUT}/logs/import/{{source}}.log",
+    threads: 1
+    resources:
+        **IMPORT_RESOURCES,
     shell:
         "{params.cli} import --name {wildcards.source} --configfile {params.protocol} 2> {log}"
 
@@ -58,5 +67,8 @@ rule search_summary:
         cli=CLI,
     log:
         f"{OUT}/logs/search/summary.log",
+    threads: 1
+    resources:
+        **SUMMARY_RESOURCES,
     shell:
         "{params.cli} summarise --configfile {params.protocol} 2> {log}"

@@ -189,7 +189,7 @@ CATALOGUE = [
         "json-nested-100000-deep",
         SCOPUS_RIS,
         lambda b: b"[" * 100_000 + b"]" * 100_000,
-        error="cannot be read as pop_json",
+        error="JSON nested too deeply: expected a list of records",
         suffix=".json",
     ),
 ]
@@ -408,3 +408,27 @@ def test_a_secrets_file_never_echoes_its_values_in_errors(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match="is not UTF-8") as raised:
         read_secrets_file(secrets)
     assert "example.org" not in str(raised.value)
+
+
+def test_a_failed_reimport_leaves_no_earlier_result_behind(
+    sources_dir: Path, tmp_path: Path
+) -> None:
+    human = tmp_path / "human"
+    human.mkdir()
+    export = human / "scopus.csv"
+    export.write_bytes((sources_dir / SCOPUS_CSV).read_bytes())
+    config = yaml.safe_load(write_protocol(tmp_path, {}).read_text())
+    config["sources"] = {}
+    config["imports"] = {
+        "scopus": {"database": "Scopus", "files": ["scopus.csv"], "searched_on": "2025-01-31"}
+    }
+    protocol = tmp_path / "import.yaml"
+    protocol.write_text(yaml.safe_dump(config), encoding="utf-8")
+    out = tmp_path / "outputs/search/scopus"
+    assert cli("import", "--name", "scopus", "--configfile", str(protocol)).returncode == 0
+    assert (out / "manifest.json").exists() and (out / "records.csv").exists()
+
+    export.write_bytes(_csv_concatenated(export.read_bytes()))  # the reviewer replaced the file
+    result = cli("import", "--name", "scopus", "--configfile", str(protocol))
+    assert result.returncode == 2 and "repeats the header" in result.stderr
+    assert not (out / "manifest.json").exists() and not (out / "records.csv").exists()

@@ -18,12 +18,19 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from livingreview.config import load_config
-from livingreview.errors import ConfigError, HTTPError, IncompleteSearchError, LivingReviewError
+from livingreview.errors import (
+    ConfigError,
+    HTTPError,
+    IncompleteSearchError,
+    InputFileError,
+    LivingReviewError,
+)
 from livingreview.fileio import write_json
 from livingreview.http import HttpClient, ServiceSettings
 from livingreview.search import run_search
@@ -318,3 +325,51 @@ def test_an_interrupted_write_keeps_the_previous_file_and_leaves_no_temp_file(
     with pytest.raises(KeyboardInterrupt):
         write_json(manifest, {"complete": False, "retrieved": 25})
     assert output_files(tmp_path) == before
+
+
+def _drop_body(raw: Path) -> None:
+    (raw / raw_index(raw)[1]["file"]).unlink()
+
+
+def _edit_entry(raw: Path, change: dict[str, object]) -> None:
+    entries = raw_index(raw)
+    entries[0].update(change)
+    (raw / "index.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
+
+
+def raw_index(raw: Path) -> list[dict]:
+    return [json.loads(line) for line in (raw / "index.jsonl").read_text().splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_drop_body, "listed in index.jsonl but cannot be read"),
+        (lambda raw: _edit_entry(raw, {"sha256": None}), "entry lacks 'sha256'"),
+        (lambda raw: _edit_entry(raw, {"file": "../../secrets.env"}), "must be a plain file name"),
+        (lambda raw: (raw / "meta.json").write_text("[]"), "expected a JSON object"),
+        (lambda raw: (raw / "index.jsonl").write_text("[1, 2]\n"), "one JSON object per line"),
+    ],
+    ids=["missing-body", "entry-without-sha256", "file-outside-archive", "bad-meta", "bad-index"],
+)
+def test_replaying_a_damaged_archive_names_the_file(
+    replay_server: ReplayServer,
+    sources_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[Path], None],
+    message: str,
+) -> None:
+    serve_two_epmc_pages(replay_server, sources_dir)
+    assert (
+        search_here(write_protocol(tmp_path, epmc_source()), replay_server, monkeypatch)[0] is None
+    )
+    shutil.copytree(out_dir(tmp_path) / "raw", tmp_path / "snapshot/epmc")
+    damage(tmp_path / "snapshot/epmc")
+    replay = write_protocol(
+        tmp_path, epmc_source(), mode="replay", replay_dir=str(tmp_path / "snapshot")
+    )
+    error, _ = search_here(replay, replay_server, monkeypatch)
+    assert isinstance(error, InputFileError) and error.exit_code == 2, error
+    assert str(tmp_path / "snapshot/epmc") in str(error) and message in str(error)
+    assert_nothing_complete(tmp_path)

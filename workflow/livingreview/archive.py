@@ -50,6 +50,22 @@ def _extension(content_type: str) -> str:
     return ".bin"
 
 
+_ENTRY_FIELDS = {"method": str, "path": str, "params": dict, "status": int, "file": str}
+
+
+def _entry_problem(entry: Any) -> str:
+    """Why an index line is not a usable exchange, or ''."""
+    if not isinstance(entry, dict):
+        return "expected one JSON object per line"
+    for key, kind in (*_ENTRY_FIELDS.items(), ("sha256", str)):
+        if not isinstance(entry.get(key), kind):
+            return f"entry lacks {key!r} (expected a {kind.__name__})"
+    name = entry["file"]
+    if not name or name != Path(name).name or name.startswith("."):
+        return f"file {name!r} must be a plain file name inside the archive folder"
+    return ""
+
+
 class RawArchive:
     """Append-only store of raw responses, readable for replay."""
 
@@ -98,7 +114,11 @@ class RawArchive:
     # -- reading -------------------------------------------------------------------------
     def read_meta(self) -> dict[str, Any]:
         """The search description saved with :meth:`write_meta`."""
-        return read_json(self.directory / META, "raw-response archive has no meta.json")
+        path = self.directory / META
+        meta = read_json(path, "raw-response archive has no meta.json")
+        if not isinstance(meta, dict) or not isinstance(meta.get("ran_at"), str):
+            raise InputFileError(path, "expected a JSON object with the search's 'ran_at'")
+        return meta
 
     def entries(self) -> list[dict[str, Any]]:
         """The index, in the order the responses were received."""
@@ -110,9 +130,13 @@ class RawArchive:
             if not line.strip():
                 continue
             try:
-                entries.append(json.loads(line))
+                entry = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise invalid_json(path, exc, number) from None
+            problem = _entry_problem(entry)
+            if problem:
+                raise InputFileError(path, problem, position=f"line {number}")
+            entries.append(entry)
         return entries
 
     def take(self, key: str) -> Response | None:
@@ -130,7 +154,12 @@ class RawArchive:
             return None
         entry = queue.popleft()
         body_path = self.directory / entry["file"]
-        body = body_path.read_bytes()
+        try:
+            body = body_path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(
+                body_path, f"listed in index.jsonl but cannot be read ({exc.strerror})"
+            ) from None
         if hashlib.sha256(body).hexdigest() != entry["sha256"]:
             raise InputFileError(body_path, "raw response does not match its sha256 in index.jsonl")
         return Response(entry["status"], body, entry.get("content_type", ""), {})

@@ -58,6 +58,7 @@ class ServiceSettings:
     secret_params: dict[str, str] = field(default_factory=dict)
     secret_headers: dict[str, str] = field(default_factory=dict)
     public_params: dict[str, str] = field(default_factory=dict)
+    pace_key: str = ""  # whose rate limit this is (service + host); "" = the name
 
     def url(self, path: str) -> str:
         """Join the base URL and an endpoint path."""
@@ -175,7 +176,7 @@ class HttpClient:
         self.archive = archive
         self.replay = replay
         self.sleep = sleep
-        self.pacer = Pacer(settings.name, settings.min_interval, state_dir)
+        self.pacer = Pacer(settings.pace_key or settings.name, settings.min_interval, state_dir)
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
         self.requests_sent = 0

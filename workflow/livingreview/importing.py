@@ -29,6 +29,8 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
     from livingreview.imports import import_file
 
     spec = config["imports"][name]
+    for stale in ("manifest.json", "records.csv"):  # an earlier import never passes as this one
+        (out_dir / stale).unlink(missing_ok=True)
     records: list[Record] = []
     files = []
     for index, path in enumerate(import_paths(config, name)):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -65,6 +67,9 @@ def build_settings(config: Mapping[str, Any], name: str, client: SearchClient) -
         max_tries=int(source.get("max_tries", 6)),
         user_agent=f"livingreview/{__version__}",
     )
+    # Searches of one service share its budget (NCBI counts per IP, not per configured search).
+    host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(settings.base_url).netloc) or "local"
+    settings.pace_key = f"{client.kind}-{host}"
     key = lookup(source.get("api_key_env", ""), secrets_file)
     if key and client.api_key_param:
         settings.secret_params[client.api_key_param] = key
@@ -100,10 +105,6 @@ def run_search(
     client = get_client(spec.client)
     settings = build_settings(config, name, client)
     search = config.get("search", {})
-    replay = None
-    if search.get("mode") == "replay":
-        replay = RawArchive(Path(search["replay_dir"]) / name)
-        recorded = replay.read_meta()
     out_dir.mkdir(parents=True, exist_ok=True)
     # A run starts from scratch: a search is one snapshot in time, so pages of an interrupted run
     # are never mixed with a new one, and nothing of an earlier run is left to pass as this one's.
@@ -111,6 +112,10 @@ def run_search(
         (out_dir / stale).unlink(missing_ok=True)
     archive = RawArchive(out_dir / RAW)
     archive.reset()
+    replay = None
+    if search.get("mode") == "replay":
+        replay = RawArchive(Path(search["replay_dir"]) / name)
+        recorded = replay.read_meta()
     http = HttpClient(
         settings, archive=archive, replay=replay, state_dir=state_dir, sleep=sleep, session=session
     )

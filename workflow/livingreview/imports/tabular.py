@@ -450,6 +450,12 @@ def parse_json(path: Path | str, text: str) -> list[Parsed]:
                 "is the file truncated?",
                 position=record_position(number, line),
             ) from None
+        except RecursionError:
+            raise InputFileError(
+                path,
+                "JSON nested too deeply: expected a list of records, each an object of fields",
+                position=record_position(number, line),
+            ) from None
         if not isinstance(item, dict):
             raise InputFileError(
                 path, "a list item is not a JSON object", position=record_position(number, line)

@@ -1,0 +1,198 @@
+"""Secrets: API keys and the contact e-mail come only from the environment or the untracked
+secrets file, reach the services, and are never written to outputs, logs, manifests, raw
+archives or Snakemake's own records, even when a service echoes them back.
+
+The search stage runs under Snakemake against the local replay server serving real payloads of
+all four services, with a recognisable key per service (environment) and an e-mail (secrets
+file); then every byte under the working directory and everything printed is searched for them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import pytest
+import yaml
+
+from livingreview.archive import RawArchive
+from livingreview.errors import HTTPError
+from livingreview.http import HttpClient, ServiceSettings
+from tests.conftest import REPO_ROOT
+from tests.hardening import EPMC_CORE, epmc_page, output_files
+from tests.replay_server import Answer, ReplayServer
+from tests.sources import Sleeps
+from tests.sources.test_crossref import CURSOR_STAR, with_total
+from tests.sources.test_openalex import EXHAUSTED, IDS_CURSOR, IDS_PAGE
+from tests.sources.test_pubmed_slicing import esearch_body
+
+NCBI_KEY = "ncbi-KEY-7f3a9c21e5"
+OPENALEX_KEY = "openalex-KEY-b84d02c6"
+CROSSREF_TOKEN = "crossref-TOKEN-5e1f7a90"
+EMAIL = "secret.reviewer+lr@example.org"
+SECRETS = (NCBI_KEY, OPENALEX_KEY, CROSSREF_TOKEN, EMAIL)
+
+
+def forms(secret: str) -> list[bytes]:
+    """The secret as written and URL-encoded (how it travels in a query string)."""
+    return sorted({s.encode() for s in (secret, quote(secret, safe=""), quote_plus(secret))})
+
+
+def leaks(files: dict[str, bytes], *texts: str) -> list[str]:
+    """Where any form of any secret appears."""
+    found = []
+    for secret in SECRETS:
+        for form in forms(secret):
+            found += [f"{name}: {secret}" for name, data in files.items() if form in data]
+            found += [f"output: {secret}" for text in texts if form.decode() in text]
+    return found
+
+
+def serve_all_four(server: ReplayServer, sources_dir: Path) -> None:
+    """Real payloads of PubMed, Europe PMC, OpenAlex and Crossref, each a complete search.
+
+    PubMed first answers with NCBI's documented 429 body, which names the caller's api-key.
+    """
+    echo = b'{"error":"API rate limit exceeded","api-key":"%s","count":"11","limit":"10"}'
+    esearch = esearch_body((sources_dir / "pubmed/esearch/esearch2.xml").read_bytes(), 2)
+    server.add(
+        "GET",
+        "/eutils/esearch.fcgi",
+        Answer(echo % NCBI_KEY.encode(), status=429, headers={"Retry-After": "0"}, times=1),
+        Answer(esearch, content_type="text/xml; charset=UTF-8"),
+    )
+    server.add("GET", "/eutils/efetch.fcgi", Answer.file(sources_dir / "pubmed/efetch/pubmed1.xml"))
+    server.add(
+        "GET",
+        "/rest/search",
+        Answer(
+            epmc_page(sources_dir, EPMC_CORE, 25),
+            match=lambda p: p.get("cursorMark") == "*",
+        ),
+        Answer.file(sources_dir / "europepmc/epmc_search_no_results.json"),
+    )
+    server.add(
+        "GET",
+        "/openalex/works",
+        Answer.file(sources_dir / IDS_PAGE, match=lambda p: p.get("cursor") == "*"),
+        Answer.file(sources_dir / EXHAUSTED, match=lambda p: p.get("cursor") == IDS_CURSOR),
+    )
+    server.add("GET", "/crossref/works", Answer(with_total(sources_dir / CURSOR_STAR, 20)))
+
+
+def protocol(tmp_path: Path) -> Path:
+    common = {"min_interval": 0, "max_tries": 3}
+    config = {
+        "review": {"id": "s", "title": "Secrets", "question": "Q?", "version": "1"},
+        "paths": {"human_input": str(tmp_path / "human"), "outputs": "outputs"},
+        "search": {"secrets_file": str(tmp_path / "secrets.env")},
+        "sources": {
+            "medline": {"client": "pubmed", "query": "cancer", "api_key_env": "NCBI_API_KEY"},
+            "epmc": {"client": "europepmc", "query": "cancer", "batch_size": 25},
+            "openalex": {
+                "client": "openalex",
+                "query": "telomere",
+                "filter": "openalex:W3045921891|W3046863325",
+                "api_key_env": "OPENALEX_API_KEY",
+            },
+            "crossref": {"client": "crossref", "query": "widget", "api_key_env": "CROSSREF_TOKEN"},
+        },
+        "imports": {},
+    }
+    for spec in config["sources"].values():
+        spec.update(common)
+    path = tmp_path / "protocol.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def test_no_key_or_email_in_any_output_log_manifest_or_snakemake_record(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    serve_all_four(replay_server, sources_dir)
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    (tmp_path / "secrets.env").write_text(
+        f"# untracked\nLIVINGREVIEW_EMAIL='{EMAIL}'\n", encoding="utf-8"
+    )
+    url = replay_server.url
+    env = {
+        **os.environ,
+        "NCBI_API_KEY": NCBI_KEY,
+        "OPENALEX_API_KEY": OPENALEX_KEY,
+        "CROSSREF_TOKEN": CROSSREF_TOKEN,
+        "LIVINGREVIEW_PUBMED_BASE_URL": f"{url}/eutils/",
+        "LIVINGREVIEW_EUROPEPMC_BASE_URL": f"{url}/rest/",
+        "LIVINGREVIEW_OPENALEX_BASE_URL": f"{url}/openalex/",
+        "LIVINGREVIEW_CROSSREF_BASE_URL": f"{url}/crossref/",
+    }
+    env.pop("LIVINGREVIEW_EMAIL", None)
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "snakemake",
+            "--snakefile", str(REPO_ROOT / "Snakefile"),
+            "--directory", str(workdir),
+            "--cores", "2",
+            "--configfile", str(protocol(tmp_path)),
+            "--printshellcmds",
+            "outputs/search/prisma_s.md",
+        ],
+        capture_output=True, text=True, env=env, cwd=workdir, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    # the secrets did reach the services (so the test can fail) ...
+    sent = replay_server.requests()
+    assert {r.params.get("api_key") for r in sent if r.path.startswith("/eutils")} == {NCBI_KEY}
+    assert {r.params.get("email") for r in sent if r.path.startswith("/eutils")} == {EMAIL}
+    assert {r.params.get("api_key") for r in sent if r.path.startswith("/openalex")} == {
+        OPENALEX_KEY
+    }
+    assert {r.params.get("mailto") for r in sent if r.path.startswith("/crossref")} == {EMAIL}
+    # ... and were written nowhere: outputs, logs, manifests, raw archives, .snakemake records
+    files = output_files(workdir)
+    assert any(name.startswith("outputs/logs/search/") for name in files)
+    assert any(name.endswith("raw/index.jsonl") for name in files)
+    assert any(name.startswith(".snakemake/") for name in files)
+    for name in ("medline", "epmc", "openalex", "crossref"):
+        manifest = json.loads(files[f"outputs/search/{name}/manifest.json"])
+        assert manifest["complete"] is True, name
+    assert leaks(files, result.stdout, result.stderr) == []
+
+
+def test_a_secret_echoed_by_a_service_is_redacted_from_archive_and_errors(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    def echo(params: dict[str, str]) -> bytes:  # as Europe PMC's "request" and Crossref's errors do
+        return json.dumps({"request": params, "hitCount": 0}).encode()
+
+    replay_server.add("GET", "/api/ok", Answer(echo))
+    replay_server.add("GET", "/api/bad", Answer(echo, status=400))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    settings = ServiceSettings(name="svc", base_url=replay_server.url + "/api/", min_interval=0)
+    settings.secret_params.update({"api_key": NCBI_KEY, "email": EMAIL})
+    settings.secret_headers["Crossref-Plus-API-Token"] = f"Bearer {CROSSREF_TOKEN}"
+    http = HttpClient(settings, archive=archive, sleep=Sleeps())
+    body = json.loads(http.get("ok", {"query": "cancer"}).body)
+    assert body["request"] == {"query": "cancer", "api_key": "[redacted]", "email": "[redacted]"}
+    with pytest.raises(HTTPError) as raised:
+        http.get("bad", {"query": "cancer"})
+    assert "[redacted]" in str(raised.value)
+    assert leaks(output_files(tmp_path), str(raised.value)) == []
+    replayed = HttpClient(settings, replay=RawArchive(tmp_path / "raw"), sleep=Sleeps())
+    assert json.loads(replayed.get("ok", {"query": "cancer"}).body) == body  # sha256 still holds
+
+
+def test_the_default_secrets_file_is_ignored_by_git() -> None:
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "secrets.env"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert result.returncode == 0, "secrets.env must be listed in .gitignore"
