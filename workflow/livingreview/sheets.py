@@ -152,41 +152,41 @@ def set_text(cell: object, value: str) -> None:
     cell.data_type = "s"  # type: ignore[attr-defined]
 
 
-def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
-    """A case-insensitive whole-word pattern for the keywords (longest first), or None."""
-    words = sorted({k.strip() for k in keywords if k.strip()}, key=lambda k: (-len(k), k))
-    if not words:
-        return None
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+class Highlighter:
+    """Protocol keywords in a text as rich text: include words bold green, exclude words bold red
+    (a word in both lists counts as exclude). Whole words, any capitalisation, longest first."""
 
+    def __init__(self, include: Iterable[str], exclude: Iterable[str]) -> None:
+        from openpyxl.cell.text import InlineFont
 
-def highlighted(text: str, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None):
-    """``text`` as rich text with include keywords in bold green, exclude keywords bold red.
+        self.fonts = {
+            True: InlineFont(b=True, color=EXCLUDE_COLOUR),
+            False: InlineFont(b=True, color=INCLUDE_COLOUR),
+        }
+        self.exclude = {k.strip().casefold() for k in exclude if k.strip()}
+        words = self.exclude | {k.strip().casefold() for k in include if k.strip()}
+        ordered = sorted(words, key=lambda k: (-len(k), k))
+        alternatives = "|".join(re.escape(w) for w in ordered)
+        self.pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE) if words else None
 
-    Returns the plain string when no keyword occurs.
-    """
-    from openpyxl.cell.rich_text import CellRichText, TextBlock
-    from openpyxl.cell.text import InlineFont
+    def __call__(self, text: str) -> object:
+        """``text`` as ``CellRichText``, or the plain string when no keyword occurs."""
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
 
-    spans: list[tuple[int, int, str]] = []
-    for pattern, colour in ((exclude, EXCLUDE_COLOUR), (include, INCLUDE_COLOUR)):
-        if pattern is None:
-            continue
-        for match in pattern.finditer(text):
-            if not any(s < match.end() and match.start() < e for s, e, _ in spans):
-                spans.append((match.start(), match.end(), colour))
-    if not spans:
-        return text
-    parts: list[object] = []
-    at = 0
-    for start, end, colour in sorted(spans):
-        if start > at:
-            parts.append(text[at:start])
-        parts.append(TextBlock(InlineFont(b=True, color=colour), text[start:end]))
-        at = end
-    if at < len(text):
-        parts.append(text[at:])
-    return CellRichText(parts)
+        matches = list(self.pattern.finditer(text)) if self.pattern else []
+        if not matches:
+            return text
+        parts: list[object] = []
+        at = 0
+        for match in matches:
+            if match.start() > at:
+                parts.append(text[at : match.start()])
+            font = self.fonts[match.group().casefold() in self.exclude]
+            parts.append(TextBlock(font, match.group()))
+            at = match.end()
+        if at < len(text):
+            parts.append(text[at:])
+        return CellRichText(parts)
 
 
 def _fit(value: str) -> str:
@@ -211,8 +211,7 @@ def workbook_bytes(
     ws = wb.active
     ws.title = layout.title
     last = max(len(rows) + 1, 2)
-    include = keyword_pattern(layout.include_keywords)
-    exclude = keyword_pattern(layout.exclude_keywords)
+    highlight = Highlighter(layout.include_keywords, layout.exclude_keywords)
     styles = []
     for col, column in enumerate(layout.columns, start=1):
         letter = get_column_letter(col)
@@ -247,7 +246,7 @@ def workbook_bytes(
             value = _fit(row.get(column.name, ""))
             cell = ws.cell(row=r, column=col)
             if column.highlight and value:
-                rich = highlighted(value, include, exclude)
+                rich = highlight(value)
                 cell.value = rich
                 if isinstance(rich, str):
                     cell.data_type = "s"
