@@ -170,6 +170,7 @@ def cmd_where(args: argparse.Namespace) -> int:
             f"Screening conflicts to resolve ({done['conflicts_pending']}): "
             f"{outcome.with_name('conflicts.xlsx')} -> {folder}"
         )
+    _where_after_screening(config)
     flow = _outputs(config) / "prisma" / "flow.svg"
     if flow.exists():
         print(f"PRISMA 2020 flow diagram: {flow} (.png .pdf .html; counts: ledger.json)")
@@ -254,6 +255,27 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         f"-> {_outputs(config) / OUTPUTS['final']}, {_outputs(config) / OUTPUTS['conflicts_xlsx']}"
     )
     return 0
+
+
+def _where_after_screening(config: dict[str, Any]) -> None:
+    """Full text, extraction and risk of bias: the sheets to return and the main outputs."""
+    import json
+
+    out = _outputs(config)
+    stages = (
+        ("Full-text sheets", "fulltext", "sheets", "full_text", "outcome.json"),
+        ("Extraction forms", "extraction", "forms", "extraction", "studies.csv"),
+        ("Risk-of-bias forms", "rob", "forms", "risk_of_bias", "summary.csv"),
+    )
+    for title, folder, key, section, result in stages:
+        status = out / folder / "status.json"
+        if status.exists():
+            state = json.loads(status.read_text(encoding="utf-8"))
+            where = Path(config["paths"]["human_input"]) / config[section]["folder"]
+            print(f"{title}, return them to {where}:")
+            for path in state[key]:
+                print(f"  {out / path}")
+            print(f"  results: {out / folder / result}")
 
 
 def cmd_fulltext(args: argparse.Namespace) -> int:
