@@ -24,7 +24,6 @@ from typing import Any
 from livingreview import sheets
 from livingreview.errors import ConfigError
 from livingreview.fileio import atomic_write_text, read_json, write_json
-from livingreview.reviewforms import human_folder
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
 from livingreview.screening.automation import read_library_studies
@@ -57,7 +56,7 @@ OUTPUTS = {
 
 def conflicts_dir(config: Mapping[str, Any]) -> Path:
     """The folder of returned conflicts sheets, inside ``paths.human_input``."""
-    return human_folder(config, "screening", "conflicts_folder")
+    return sheets.returned_folder(config, "screening", "conflicts_folder")
 
 
 def conflicts_inputs(config: Mapping[str, Any]) -> list[str]:
