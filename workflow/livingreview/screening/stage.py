@@ -16,17 +16,22 @@ and lists the sheets written.
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
-from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import read_json, write_json
-from livingreview.records import normalise_doi, normalise_pmid
+from livingreview.fileio import write_json
 from livingreview.screening import export
+from livingreview.screening.assignment import (
+    library_studies,
+    screeners,
+    to_screen,
+    to_screen_rounds,
+    verification_ids,
+    verifier,
+)
 from livingreview.screening.decisions import (
     DECISIONS,
     STAGE_TITLE_ABSTRACT,
@@ -42,6 +47,7 @@ from livingreview.screening.importing import (
     check_nothing_lost,
     read_returned,
 )
+from livingreview.screening.priority import Scorer, ranking_query, seed_study_ids
 
 log = logging.getLogger("livingreview.screening")
 
@@ -61,90 +67,6 @@ def returned_dir(config: Mapping[str, Any]) -> Path:
 def returned_inputs(config: Mapping[str, Any]) -> list[str]:
     """For Snakemake: every file in the returned-sheets folder, so returning one re-runs."""
     return [str(p) for p in sheets.folder_files(returned_dir(config))]
-
-
-def screeners(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(id, name) of the reviewers who get sheets: the role ``screening``, in protocol order.
-
-    Dual mode needs two and uses every one listed; single mode uses the first, and the second
-    too when ``screening.verification_sample.fraction`` is above 0 (it verifies that sample).
-    """
-    found = [(r["id"], r["name"]) for r in config["reviewers"] if "screening" in r.get("roles", [])]
-    mode = config["screening"]["mode"]
-    need = 2 if mode == "dual" or _fraction(config) > 0 else 1
-    if len(found) < need:
-        raise ConfigError(
-            f"config key 'reviewers': screening.mode {mode!r} needs {need} reviewer(s) with the "
-            f"role 'screening', found {len(found)}"
-        )
-    return found if mode == "dual" else found[:need]
-
-
-def _fraction(config: Mapping[str, Any]) -> float:
-    return float(config["screening"].get("verification_sample", {}).get("fraction", 0))
-
-
-def verifier(config: Mapping[str, Any]) -> str | None:
-    """In single mode with a verification sample: the reviewer who screens only the sample."""
-    if config["screening"]["mode"] == "single" and _fraction(config) > 0:
-        return screeners(config)[1][0]
-    return None
-
-
-def verification_ids(config: Mapping[str, Any], new_in: Mapping[str, int], up_to: int) -> set[str]:
-    """The verified sample: drawn per round among the studies new in it (so it never shifts)."""
-    from livingreview.screening.conflicts import verification_sample
-
-    seed = int(config["screening"]["verification_sample"]["seed"])
-    chosen: set[str] = set()
-    for number in range(1, up_to + 1):
-        ids = [sid for sid, first in new_in.items() if first == number]
-        chosen.update(verification_sample(ids, _fraction(config), seed))
-    return chosen
-
-
-def _read_table(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise InputFileError(path, "missing: run the library step first") from None
-
-
-def library_studies(outputs: Path) -> tuple[list[dict[str, str]], dict[str, int], int, set[str]]:
-    """The library's studies, the round each is new in, the current round, and retired ids.
-
-    A study is new in the earliest round of its records, or in the round a split gave it its id.
-    """
-    studies = _read_table(outputs / "library/records.csv")
-    counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
-    current = int(counts["round"])
-    first: dict[str, int] = {}
-    for row in _read_table(outputs / "library/groups.csv"):
-        sid, number = row["study_id"], int(row["round"])
-        first[sid] = min(first.get(sid, number), number)
-    retired: set[str] = set()
-    for change in _read_table(outputs / "library/changelog.csv"):
-        if change["event"] == "split":
-            first[change["study_id"]] = int(change["round"])
-        retired.update(i for i in (change["study_id"], change["other_study_id"]) if i)
-    new_in = {s["study_id"]: first.get(s["study_id"], current) for s in studies}
-    return studies, new_in, current, retired - set(new_in)
-
-
-def to_screen_rounds(
-    studies: Sequence[Mapping[str, str]], new_in: Mapping[str, int]
-) -> dict[str, int]:
-    """The round each of ``studies`` is new in."""
-    return {s["study_id"]: new_in[s["study_id"]] for s in studies}
-
-
-def to_screen(outputs: Path, studies: Sequence[dict[str, str]]) -> list[dict[str, str]]:
-    """The studies reviewers screen: all but those automation excluded before screening."""
-    from livingreview.screening.automation import excluded_study_ids
-
-    excluded = excluded_study_ids(outputs)
-    return [s for s in studies if s["study_id"] not in excluded]
 
 
 def _expected(config: Mapping[str, Any], current: int, known: set[str]) -> Expected:
@@ -192,59 +114,6 @@ def _latest_by_reviewer(
     return out
 
 
-def ranking_query(config: Mapping[str, Any]) -> str:
-    """What the ranker looks for before any decision: the review question and include keywords."""
-    keywords = config["eligibility"].get("keywords", {}).get("include", [])
-    return " ".join([config["review"].get("question", ""), *keywords]).strip()
-
-
-def seed_study_ids(config: Mapping[str, Any], studies: Sequence[Mapping[str, str]]) -> set[str]:
-    """Library studies named in ``screening.seed_studies`` (by DOI or PMID): known relevant."""
-    wanted = config["screening"].get("seed_studies", [])
-    dois = {normalise_doi(item) for item in wanted} - {""}
-    pmids = {normalise_pmid(item) for item in wanted if not normalise_doi(item)} - {""}
-    found = {
-        s["study_id"]
-        for s in studies
-        if normalise_doi(s.get("doi", "")) in dois or normalise_pmid(s.get("pmid", "")) in pmids
-    }
-    if wanted and not found:
-        log.info("none of the %d seed studies is among the studies to screen", len(wanted))
-    return found
-
-
-class _Scorer:
-    """Predicted relevance per study (the ranker's features are built once, on first use)."""
-
-    def __init__(
-        self, studies: Sequence[Mapping[str, str]], query: str, seeds: Collection[str] = ()
-    ) -> None:
-        self.studies = studies
-        self.query = query
-        self.seeds = seeds
-        self.ranker: Any = None
-
-    def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float] | None:
-        """Scores learned from ``own`` decisions (include and maybe count as relevant) and the
-        seed studies (relevant unless decided otherwise); None while the ranker is not installed."""
-        try:
-            from livingreview.screening.ranking import Ranker, document_text
-        except ImportError:
-            return None
-        if self.ranker is None:
-            documents = [
-                document_text(s.get("title", ""), s.get("abstract", "")) for s in self.studies
-            ]
-            self.ranker = Ranker(documents, query=self.query, seed=0)
-        labels = {
-            index: own[s["study_id"]].decision != "exclude" if s["study_id"] in own else True
-            for index, s in enumerate(self.studies)
-            if s["study_id"] in own or s["study_id"] in self.seeds
-        }
-        values = self.ranker.scores(labels)
-        return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
-
-
 def export_sheets(
     config: Mapping[str, Any],
     decisions: Sequence[ScreeningDecision],
@@ -273,7 +142,7 @@ def export_sheets(
     sample = (
         verification_ids(config, to_screen_rounds(studies, new_in), current) if checker else set()
     )
-    scorer = _Scorer(studies, ranking_query(config), seed_study_ids(config, studies))
+    scorer = Scorer(studies, ranking_query(config), seed_study_ids(config, studies))
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
         if batch_size:

@@ -1,0 +1,96 @@
+"""Who screens what: the screeners, the verified sample in single mode, and the library's studies
+with the round each is new in."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.fileio import read_json
+
+
+def screeners(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(id, name) of the reviewers who get sheets: the role ``screening``, in protocol order.
+
+    Dual mode needs two and uses every one listed; single mode uses the first, and the second
+    too when ``screening.verification_sample.fraction`` is above 0 (it verifies that sample).
+    """
+    found = [(r["id"], r["name"]) for r in config["reviewers"] if "screening" in r.get("roles", [])]
+    mode = config["screening"]["mode"]
+    need = 2 if mode == "dual" or _fraction(config) > 0 else 1
+    if len(found) < need:
+        raise ConfigError(
+            f"config key 'reviewers': screening.mode {mode!r} needs {need} reviewer(s) with the "
+            f"role 'screening', found {len(found)}"
+        )
+    return found if mode == "dual" else found[:need]
+
+
+def _fraction(config: Mapping[str, Any]) -> float:
+    return float(config["screening"].get("verification_sample", {}).get("fraction", 0))
+
+
+def verifier(config: Mapping[str, Any]) -> str | None:
+    """In single mode with a verification sample: the reviewer who screens only the sample."""
+    if config["screening"]["mode"] == "single" and _fraction(config) > 0:
+        return screeners(config)[1][0]
+    return None
+
+
+def verification_ids(config: Mapping[str, Any], new_in: Mapping[str, int], up_to: int) -> set[str]:
+    """The verified sample: drawn per round among the studies new in it (so it never shifts)."""
+    from livingreview.screening.conflicts import verification_sample
+
+    seed = int(config["screening"]["verification_sample"]["seed"])
+    chosen: set[str] = set()
+    for number in range(1, up_to + 1):
+        ids = [sid for sid, first in new_in.items() if first == number]
+        chosen.update(verification_sample(ids, _fraction(config), seed))
+    return chosen
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InputFileError(path, "missing: run the library step first") from None
+
+
+def library_studies(outputs: Path) -> tuple[list[dict[str, str]], dict[str, int], int, set[str]]:
+    """The library's studies, the round each is new in, the current round, and retired ids.
+
+    A study is new in the earliest round of its records, or in the round a split gave it its id.
+    """
+    studies = _read_table(outputs / "library/records.csv")
+    counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
+    current = int(counts["round"])
+    first: dict[str, int] = {}
+    for row in _read_table(outputs / "library/groups.csv"):
+        sid, number = row["study_id"], int(row["round"])
+        first[sid] = min(first.get(sid, number), number)
+    retired: set[str] = set()
+    for change in _read_table(outputs / "library/changelog.csv"):
+        if change["event"] == "split":
+            first[change["study_id"]] = int(change["round"])
+        retired.update(i for i in (change["study_id"], change["other_study_id"]) if i)
+    new_in = {s["study_id"]: first.get(s["study_id"], current) for s in studies}
+    return studies, new_in, current, retired - set(new_in)
+
+
+def to_screen_rounds(
+    studies: Sequence[Mapping[str, str]], new_in: Mapping[str, int]
+) -> dict[str, int]:
+    """The round each of ``studies`` is new in."""
+    return {s["study_id"]: new_in[s["study_id"]] for s in studies}
+
+
+def to_screen(outputs: Path, studies: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The studies reviewers screen: all but those automation excluded before screening."""
+    from livingreview.screening.automation import excluded_study_ids
+
+    excluded = excluded_study_ids(outputs)
+    return [s for s in studies if s["study_id"] not in excluded]

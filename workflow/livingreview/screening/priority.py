@@ -1,0 +1,67 @@
+"""The order of a screening sheet: predicted relevance from the ranker
+(:mod:`livingreview.screening.ranking`), learned from the reviewer's decisions so far and the
+protocol's seed studies, with the review question and include keywords as its query."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from livingreview.records import normalise_doi, normalise_pmid
+from livingreview.screening.decisions import ScreeningDecision
+
+log = logging.getLogger("livingreview.screening")
+
+
+def ranking_query(config: Mapping[str, Any]) -> str:
+    """What the ranker looks for before any decision: the review question and include keywords."""
+    keywords = config["eligibility"].get("keywords", {}).get("include", [])
+    return " ".join([config["review"].get("question", ""), *keywords]).strip()
+
+
+def seed_study_ids(config: Mapping[str, Any], studies: Sequence[Mapping[str, str]]) -> set[str]:
+    """Library studies named in ``screening.seed_studies`` (by DOI or PMID): known relevant."""
+    wanted = config["screening"].get("seed_studies", [])
+    dois = {normalise_doi(item) for item in wanted} - {""}
+    pmids = {normalise_pmid(item) for item in wanted if not normalise_doi(item)} - {""}
+    found = {
+        s["study_id"]
+        for s in studies
+        if normalise_doi(s.get("doi", "")) in dois or normalise_pmid(s.get("pmid", "")) in pmids
+    }
+    if wanted and not found:
+        log.info("none of the %d seed studies is among the studies to screen", len(wanted))
+    return found
+
+
+class Scorer:
+    """Predicted relevance per study (the ranker's features are built once, on first use)."""
+
+    def __init__(
+        self, studies: Sequence[Mapping[str, str]], query: str, seeds: Collection[str] = ()
+    ) -> None:
+        self.studies = studies
+        self.query = query
+        self.seeds = seeds
+        self.ranker: Any = None
+
+    def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float] | None:
+        """Scores learned from ``own`` decisions (include and maybe count as relevant) and the
+        seed studies (relevant unless decided otherwise); None while the ranker is not installed."""
+        try:
+            from livingreview.screening.ranking import Ranker, document_text
+        except ImportError:
+            return None
+        if self.ranker is None:
+            documents = [
+                document_text(s.get("title", ""), s.get("abstract", "")) for s in self.studies
+            ]
+            self.ranker = Ranker(documents, query=self.query, seed=0)
+        labels = {
+            index: own[s["study_id"]].decision != "exclude" if s["study_id"] in own else True
+            for index, s in enumerate(self.studies)
+            if s["study_id"] in own or s["study_id"] in self.seeds
+        }
+        values = self.ranker.scores(labels)
+        return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
