@@ -66,6 +66,16 @@ def fill_screening_sheet(source: Path, target: Path, seed: int) -> None:
     book.save(target)
 
 
+def return_both_sheets(outputs: Path, human: Path) -> None:
+    """r1 and r2 fill their round-1 sheets (differently seeded) and return them."""
+    for seed, reviewer in enumerate(("r1", "r2"), start=1):
+        fill_screening_sheet(
+            outputs / f"screening/title_abstract/title_abstract_round1_{reviewer}.xlsx",
+            human / f"screening/title_abstract/{reviewer}.xlsx",
+            seed,
+        )
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -79,14 +89,7 @@ def test_dual_screening_round_trip_accounts_for_every_decision(
     review: dict, capsys: pytest.CaptureFixture[str]
 ) -> None:
     outputs, human, args = review["outputs"], review["human"], review["args"]
-    sheets_dir = outputs / "screening/title_abstract"
-    returned = human / "screening/title_abstract"
-    for seed, reviewer in enumerate(("r1", "r2"), start=1):
-        fill_screening_sheet(
-            sheets_dir / f"title_abstract_round1_{reviewer}.xlsx",
-            returned / f"{reviewer}_done.xlsx",
-            seed,
-        )
+    return_both_sheets(outputs, human)
     run(args, "screen")
     decisions = read_decisions(outputs / "screening/decisions.csv")
     run(args, "agreement")
@@ -174,12 +177,7 @@ def read_rows_after_meta(path: Path) -> list[dict[str, str]]:
 def conflicts_ready(review: dict) -> Path:
     """Two returned screening sheets with conflicts, the conflicts sheet written."""
     outputs, human, args = review["outputs"], review["human"], review["args"]
-    for seed, reviewer in enumerate(("r1", "r2"), start=1):
-        fill_screening_sheet(
-            outputs / f"screening/title_abstract/title_abstract_round1_{reviewer}.xlsx",
-            human / f"screening/title_abstract/{reviewer}.xlsx",
-            seed,
-        )
+    return_both_sheets(outputs, human)
     run(args, "screen")
     run(args, "conflicts")
     return outputs / "screening/conflicts.csv"
@@ -260,13 +258,7 @@ def test_single_screening_with_a_verified_sample(review: dict) -> None:
     args = [*args, str(single)]
     shutil.rmtree(outputs / "screening/title_abstract")
     run(args, "screen")  # r1 gets every study, r2 (the verifier) the seeded sample
-    sheets_dir = outputs / "screening/title_abstract"
-    for seed, reviewer in enumerate(("r1", "r2"), start=1):
-        fill_screening_sheet(
-            sheets_dir / f"title_abstract_round1_{reviewer}.xlsx",
-            human / f"screening/title_abstract/{reviewer}.xlsx",
-            seed,
-        )
+    return_both_sheets(outputs, human)
     run(args, "screen")
     run(args, "agreement")
     run(args, "conflicts")
