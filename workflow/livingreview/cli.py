@@ -352,6 +352,33 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Replay a labelled screening dataset through the ranker; write the screening order."""
+    from livingreview.screening.simulate import run_simulation
+
+    counts = run_simulation(
+        Path(args.data),
+        Path(args.out),
+        seed=args.seed,
+        prior_included=args.prior_included,
+        prior_excluded=args.prior_excluded,
+        batch_size=args.batch_size,
+        progress=sys.stderr.isatty(),
+    )
+    print(
+        f"{counts['records']} records ({counts['included']} included) screened in order, "
+        f"{counts['priors']} priors -> {args.out}"
+    )
+    return 0
+
+
 def cmd_rob_plot(args: argparse.Namespace) -> int:
     """Validate a robvis-format risk-of-bias table and draw its traffic-light/summary plots."""
     from livingreview.rob.plot_table import plot_table
@@ -466,13 +493,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_automation)
 
     p = sub.add_parser(
-        "screen",
-        parents=[common],
-        help="import returned title/abstract screening sheets; write this round's sheets",
-    )
-    p.set_defaults(func=cmd_screen)
-
-    p = sub.add_parser(
         "agreement", parents=[common], help="percent agreement, Cohen's kappa and PABAK"
     )
     p.set_defaults(func=cmd_agreement)
@@ -483,6 +503,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="final screening decisions by the protocol's rule; write the conflicts sheet",
     )
     p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser(
+        "screen",
+        parents=[common],
+        help="import returned title/abstract screening sheets; write this round's sheets",
+    )
+    p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser(
         "fulltext",
@@ -536,6 +563,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="GROUPS.csv", help="ID,group_id per record")
     p.add_argument("--maybe", metavar="MAYBE.csv", help="write the maybe pairs side by side")
     p.set_defaults(func=cmd_dedup)
+
+    p = sub.add_parser("simulate", help="replay a labelled screening dataset through the ranker")
+    p.add_argument("data", metavar="DATA.csv", help="CSV with title, abstract, label_included")
+    p.add_argument("--out", required=True, metavar="ORDER.csv", help="record_id,label,prior rows")
+    p.add_argument("--seed", type=int, default=0, help="seed for the priors and the model")
+    p.add_argument("--prior-included", type=int, default=1, metavar="N", help="random includes")
+    p.add_argument("--prior-excluded", type=int, default=1, metavar="N", help="random excludes")
+    p.add_argument("--batch-size", type=_positive_int, default=10, metavar="K", help="per refit")
+    p.set_defaults(func=cmd_simulate)
 
     from livingreview.rob import TOOL_NAMES
 

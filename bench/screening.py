@@ -1,0 +1,239 @@
+"""Screening prioritisation benchmark: our ranker and ASReview side by side on every labelled set.
+
+Usage: ``.venv/bin/python bench/screening.py [--sets a,b] [--seeds 1,2,3,4,5] [--no-asreview]
+[--asreview PATH]``
+
+For every set in ``../shared/bench/screening`` (label column ``label_included``) and every seed,
+both tools start from the same prior records, 1 included + 1 excluded row drawn per seed by
+:func:`livingreview.screening.simulate.pick_priors`, and screen in batches of 10 (one refit per
+batch) until every record is screened:
+
+* ours: ``python -m livingreview simulate DATA --seed S --prior-included 1 --prior-excluded 1
+  --batch-size 10``;
+* ASReview: ``asreview simulate DATA --prior-idx I E --seed S --config-file elas_u4_q10.json``:
+  its default model ELAS u4 (TF-IDF 1-2-grams, linear SVM, balanced sample weights, max
+  querying) with ``n_query`` 10. The config file is needed because ASReview 3 ignores
+  ``--n-query`` unless a classifier/querier/balancer/feature extractor is named. ASReview stops,
+  as by default, once the last relevant record is found (``--all`` adds ``--n-stop -1`` to label
+  everything, which takes several times longer); the records it leaves are all irrelevant, so
+  they are appended in file order and change none of the metrics. Its time is thus for less
+  work than ours, which always screens every record.
+
+Each run is its own process (interpreter start-up, reading the data and writing the result
+included). "CPU s" is the user+system time of that process, "wall s" its elapsed time; on a
+shared machine CPU time is the fairer comparison. Metrics leave out the two priors (N, R =
+records and relevant records after them); see :func:`order_metrics` for the exact WSS@95
+(classic Cohen et al. 2006 definition), records screened to reach 95 % and 100 % recall and
+recall after 10 % and 25 % screened. "stop at" applies the statistical stopping rule of
+``livingreview.screening.stopping`` (95 % recall target, 95 % confidence) after every batch of the
+order: records screened when it first allows stopping, and the recall reached then. Medians
+over the seeds; WSS@95 also with its range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = (REPO / ".." / "shared" / "bench" / "screening").resolve()
+sys.path.insert(0, str(REPO / "workflow"))
+
+from livingreview.screening.simulate import (  # noqa: E402
+    LabelledSet,
+    order_metrics,
+    pick_priors,
+    read_labelled_csv,
+)
+from livingreview.screening.stopping import recall_below_target_p  # noqa: E402
+
+BATCH_SIZE = 10
+# ASReview 3.0.8's ELAS u4 preset (asreview/models/models.py) with batches of BATCH_SIZE.
+ELAS_U4 = {
+    "querier": "max",
+    "classifier": "svm",
+    "classifier_param": {"loss": "squared_hinge", "C": 0.11},
+    "balancer": "balanced",
+    "balancer_param": {"ratio": 9.8},
+    "feature_extractor": "tfidf",
+    "feature_extractor_param": {
+        "ngram_range": [1, 2],
+        "sublinear_tf": True,
+        "min_df": 1,
+        "max_df": 0.95,
+    },
+    "n_query": BATCH_SIZE,
+}
+
+
+def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``command``; return its (CPU, wall) seconds. Raise with its stderr when it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:3])} failed:\n{proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def run_ours(
+    path: Path, data: LabelledSet, seed: int, work: Path
+) -> tuple[list[int], float, float]:
+    """Our ranker: the screening order (row positions) and CPU/wall seconds."""
+    out = work / "order.csv"
+    command = [sys.executable, "-m", "livingreview", "simulate", str(path), "--out", str(out)]
+    command += ["--seed", str(seed), "--prior-included", "1", "--prior-excluded", "1"]
+    command += ["--batch-size", str(BATCH_SIZE)]
+    cpu, wall = _timed(command, work)
+    row_of = {record_id: row for row, record_id in enumerate(data.record_ids)}
+    lines = out.read_text(encoding="utf-8").splitlines()[1:]
+    return [row_of[line.rsplit(",", 2)[0]] for line in lines], cpu, wall
+
+
+def run_asreview(
+    asreview: str, path: Path, priors: list[int], seed: int, work: Path, label_all: bool
+) -> tuple[list[int], float, float]:
+    """ASReview ELAS u4 with the same priors: the screening order and CPU/wall seconds."""
+    config = work / "elas_u4_q10.json"
+    config.write_text(json.dumps(ELAS_U4), encoding="utf-8")
+    project = work / "run.asreview"
+    command = [asreview, "simulate", str(path), "--prior-idx", *map(str, priors)]
+    command += ["--seed", str(seed), "--config-file", str(config), "-o", str(project)]
+    command += ["--n-stop", "-1"] if label_all else []
+    cpu, wall = _timed(command, work)  # in its own folder: it leaves a cache file in the cwd
+    with zipfile.ZipFile(project) as archive:
+        archive.extract("results.db", work)
+    with sqlite3.connect(work / "results.db") as db:
+        rows = db.execute(
+            "SELECT d.dataset_row FROM results r JOIN record d ON d.record_id = r.record_id"
+            " ORDER BY r.rowid"
+        ).fetchall()
+    return [int(r[0]) for r in rows], cpu, wall
+
+
+def stop_point(labels: np.ndarray, n_priors: int, screened: int) -> tuple[float, float]:
+    """Records screened (after the priors) when the stopping rule first fires within the first
+    ``screened`` records of the order, and the recall then; NaN when it did not fire there."""
+    total_relevant = int(labels[n_priors:].sum())
+    for end in range(n_priors + BATCH_SIZE, screened + BATCH_SIZE, BATCH_SIZE):
+        end = min(end, screened)
+        if recall_below_target_p(labels[:end], labels.size - end) < 0.05:
+            return end - n_priors, float(labels[n_priors:end].sum()) / total_relevant
+    return float("nan"), float("nan")
+
+
+def evaluate(order: list[int], data: LabelledSet, priors: list[int]) -> dict:
+    """Metrics of one screening order; checks that it starts with the priors.
+
+    An order that stopped early is completed with the unscreened records in file order, after
+    checking that none of them is relevant."""
+    screened = len(order)
+    rest = sorted(set(range(len(data.record_ids))) - set(order))
+    if sorted(order[: len(priors)]) != sorted(priors) or data.included[rest].any():
+        raise RuntimeError("order does not start with the agreed priors or misses an include")
+    labels = data.included[np.asarray(order + rest)]
+    metrics = order_metrics(labels, len(priors))
+    stop_at, stop_recall = stop_point(labels, len(priors), screened)
+    return {**metrics.__dict__, "stop_at": stop_at, "stop_recall": stop_recall}
+
+
+def _summary(name: str, tool: str, runs: list[dict]) -> str:
+    def med(key: str) -> float:
+        values = [r[key] for r in runs if r[key] == r[key]]  # NaN: stopping rule did not fire
+        return statistics.median(values) if values else float("nan")
+
+    wss = [r["wss_95"] for r in runs]
+    first = runs[0]
+    return (
+        f"| {name} | {first['records']:,} | {first['relevant']} | {tool} | {med('wss_95'):.3f}"
+        f" [{min(wss):.3f}–{max(wss):.3f}] | {med('screened_at_95'):.0f}"
+        f" | {med('screened_at_100'):.0f} | {med('recall_at_10'):.3f} | {med('recall_at_25'):.3f}"
+        f" | {_stop(med('stop_at'), med('stop_recall'))}"
+        f" | {med('cpu'):.1f} | {med('wall'):.1f} |"
+    )
+
+
+def _stop(at: float, recall: float) -> str:
+    return "–" if at != at else f"{at:.0f} ({recall:.3f})"
+
+
+def _asreview_path(given: str | None) -> str | None:
+    if given:
+        return given
+    beside = Path(sys.executable).with_name("asreview")
+    return str(beside) if beside.exists() else shutil.which("asreview")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", help="comma-separated set names without .csv (default: all)")
+    parser.add_argument("--seeds", default="1,2,3,4,5", help="comma-separated prior seeds")
+    parser.add_argument("--no-asreview", action="store_true", help="run only our ranker")
+    parser.add_argument("--no-ours", action="store_true", help="run only ASReview")
+    parser.add_argument("--asreview", help="the asreview command (default: beside python)")
+    parser.add_argument("--all", action="store_true", help="let ASReview label every record")
+    parser.add_argument("--json", type=Path, help="also write every run's numbers here")
+    args = parser.parse_args(argv)
+    if not DATA.is_dir():
+        print(f"benchmark data not found at {DATA}", file=sys.stderr)
+        return 2
+    names = args.sets.split(",") if args.sets else sorted(p.stem for p in DATA.glob("*.csv"))
+    seeds = [int(s) for s in args.seeds.split(",")]
+    tools = [] if args.no_ours else ["ours"]
+    asreview = None if args.no_asreview else _asreview_path(args.asreview)
+    if not args.no_asreview:
+        if asreview is None:
+            print(
+                "asreview not found: pip install -e '.[bench]' or pass --asreview", file=sys.stderr
+            )
+            return 2
+        tools.append("ASReview ELAS u4")
+    print(f"batch size {BATCH_SIZE}, 1+1 priors, seeds {args.seeds}; medians over seeds")
+    print(
+        "| set | N | R | tool | WSS@95 [range] | n@95% | n@100% | recall@10% | recall@25%"
+        " | stop at (recall) | CPU s | wall s |"
+    )
+    print("|---|---:|---:|---|---|---:|---:|---:|---:|---|---:|---:|")
+    every_run: list[dict] = []
+    for name in names:
+        path = DATA / f"{name}.csv"
+        data = read_labelled_csv(path)
+        runs: dict[str, list[dict]] = {tool: [] for tool in tools}
+        for seed in seeds:
+            priors = pick_priors(data.included, 1, 1, seed)
+            for tool in tools:
+                with tempfile.TemporaryDirectory(prefix="bench-screening-") as tmp:
+                    work = Path(tmp)
+                    if tool == "ours":
+                        order, cpu, wall = run_ours(path, data, seed, work)
+                    else:
+                        order, cpu, wall = run_asreview(
+                            asreview, path, priors, seed, work, args.all
+                        )
+                result = {**evaluate(order, data, priors), "cpu": cpu, "wall": wall}
+                runs[tool].append(result)
+                every_run.append({"set": name, "tool": tool, "seed": seed, **result})
+        for tool in tools:
+            print(_summary(name, tool, runs[tool]), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(every_run, indent=1, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

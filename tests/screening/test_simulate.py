@@ -1,0 +1,94 @@
+"""``livingreview simulate``: replaying a real labelled screening set through the ranker."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from livingreview.cli import main
+from livingreview.errors import InputFileError
+from livingreview.screening.simulate import order_metrics, read_labelled_csv
+from tests.conftest import require_shared
+
+NSAIDS = "bench/screening/Cohen_2006_NSAIDS.csv"
+PTSD = "bench/screening/van_de_Schoot_2018.csv"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_cli_writes_the_screening_order(tmp_path: Path, capsys) -> None:
+    data = require_shared(NSAIDS)
+    out = tmp_path / "order.csv"
+    args = ["simulate", str(data), "--out", str(out), "--seed", "3", "--batch-size", "10"]
+    assert main(args) == 0
+    assert "393 records (41 included)" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "record_id,label,prior"
+    order = _rows(out)
+    truth = {r["record_id"]: r["label_included"] for r in _rows(data)}
+    assert sorted(r["record_id"] for r in order) == sorted(truth)
+    assert all(r["label"] == truth[r["record_id"]] for r in order)
+    assert [r["prior"] for r in order[:3]] == ["1", "1", "0"]
+    assert {r["label"] for r in order[:2]} == {"0", "1"}
+    assert all(r["prior"] == "0" for r in order[2:])
+    again = tmp_path / "again.csv"
+    assert main([*args[:3], str(again), *args[4:]]) == 0
+    assert again.read_bytes() == out.read_bytes()
+    other_seed = tmp_path / "seed4.csv"
+    assert main(["simulate", str(data), "--out", str(other_seed), "--seed", "4"]) == 0
+    assert _rows(other_seed)[:2] != order[:2]
+
+
+def test_row_positions_are_the_ids_without_a_record_id_column(tmp_path: Path) -> None:
+    rows = _rows(require_shared(PTSD))
+    subset = [r for r in rows if r["label_included"] == "1"] + rows[:300]
+    data = tmp_path / "ptsd_subset.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["title", "abstract", "label_included"])
+        writer.writeheader()
+        writer.writerows({k: r[k] for k in ("title", "abstract", "label_included")} for r in subset)
+    out = tmp_path / "order.csv"
+    main(["simulate", str(data), "--out", str(out), "--seed", "1", "--prior-excluded", "2"])
+    order = _rows(out)
+    assert sorted(int(r["record_id"]) for r in order) == list(range(len(subset)))
+    assert all(r["label"] == subset[int(r["record_id"])]["label_included"] for r in order)
+    assert [r["prior"] for r in order].count("1") == 3
+    labels = [r["label"] == "1" for r in order]
+    assert order_metrics(labels, n_priors=3).wss_95 > 0.3
+
+
+def test_missing_label_column_exits_2_naming_file_and_column(tmp_path: Path, capsys) -> None:
+    rows = _rows(require_shared(NSAIDS))[:20]
+    data = tmp_path / "unlabelled.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["record_id", "title", "abstract"])
+        writer.writeheader()
+        writer.writerows({k: r[k] for k in ("record_id", "title", "abstract")} for r in rows)
+    out = tmp_path / "order.csv"
+    assert main(["simulate", str(data), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(data) in err and "'label_included'" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_bad_label_names_the_row(tmp_path: Path) -> None:
+    rows = _rows(require_shared(NSAIDS))[:5]
+    rows[3]["label_included"] = "yes"
+    data = tmp_path / "bad.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(InputFileError, match=r"row 5, field 'label_included': label 'yes'"):
+        read_labelled_csv(data)
+
+
+def test_more_priors_than_includes_exits_2(tmp_path: Path, capsys) -> None:
+    data = require_shared(NSAIDS)
+    args = ["simulate", str(data), "--out", str(tmp_path / "o.csv"), "--prior-included", "50"]
+    assert main(args) == 2
+    assert "50 prior included records asked for; the data has 41" in capsys.readouterr().err

@@ -1,0 +1,224 @@
+"""Replay a labelled screening dataset through the active-learning ranker.
+
+The dataset is a CSV with the columns ``title``, ``abstract`` and ``label_included`` (1 = included,
+0 = excluded); a record's id is its ``record_id`` column when there is one, else its row position
+(0 = first data row, as ASReview's ``--prior-idx``). Like ``asreview simulate``, a few records are
+drawn at random per seed as prior knowledge (with the same draw as ASReview's ``--prior-seed``:
+numpy ``RandomState(seed).choice`` over the included rows, then again over the excluded rows).
+Then, until every record is screened, the ranker is refitted on all labels revealed so far and
+the ``batch_size`` highest-ranked unscreened records are "screened" (their labels revealed).
+
+The output lists ``record_id,label,prior`` in screening order, priors first.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text
+from livingreview.screening.ranking import Ranker, document_text
+
+REQUIRED_COLUMNS = ("title", "abstract", "label_included")
+LABEL_VALUES = {"0": False, "1": True, "0.0": False, "1.0": True}
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """A fully labelled screening dataset in file order."""
+
+    record_ids: list[str]
+    documents: list[str]
+    included: np.ndarray
+
+
+def read_labelled_csv(path: Path) -> LabelledSet:
+    """Read ``title, abstract, label_included`` (and optional ``record_id``) from a CSV."""
+    csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
+            for column in REQUIRED_COLUMNS:
+                if column not in columns:
+                    raise InputFileError(
+                        path,
+                        f"missing column {column!r}; a labelled screening dataset needs the "
+                        f"columns {', '.join(REQUIRED_COLUMNS)} (found: {', '.join(columns)})",
+                        field=column,
+                    )
+            rows = list(reader)
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputFileError(path, f"is not a readable UTF-8 CSV file ({exc})") from exc
+    has_ids = "record_id" in columns
+    ids: list[str] = []
+    labels: list[bool] = []
+    for number, row in enumerate(rows):
+        value = (row.get("label_included") or "").strip()
+        if value not in LABEL_VALUES:
+            raise InputFileError(
+                path,
+                f"label {value!r} is not 0 (excluded) or 1 (included)",
+                position=f"row {number + 2}",
+                field="label_included",
+            )
+        labels.append(LABEL_VALUES[value])
+        ids.append((row.get("record_id") or "").strip() if has_ids else str(number))
+    if has_ids:
+        _check_ids(path, ids)
+    documents = [document_text(r.get("title") or "", r.get("abstract") or "") for r in rows]
+    return LabelledSet(ids, documents, np.array(labels, dtype=bool))
+
+
+def _check_ids(path: Path, ids: Sequence[str]) -> None:
+    seen: dict[str, int] = {}
+    for number, record_id in enumerate(ids):
+        if not record_id:
+            raise InputFileError(
+                path, "empty record id", position=f"row {number + 2}", field="record_id"
+            )
+        if record_id in seen:
+            raise InputFileError(
+                path,
+                f"record id {record_id!r} repeats row {seen[record_id] + 2}",
+                position=f"row {number + 2}",
+                field="record_id",
+            )
+        seen[record_id] = number
+
+
+def pick_priors(included: np.ndarray, n_included: int, n_excluded: int, seed: int) -> list[int]:
+    """Row positions of the prior records: random includes, then random excludes, per seed."""
+    priors: list[int] = []
+    for kind, wanted, rows in (
+        ("included", n_included, np.flatnonzero(included)),
+        ("excluded", n_excluded, np.flatnonzero(~included)),
+    ):
+        if wanted < 0 or wanted > len(rows):
+            raise ValueError(f"{wanted} prior {kind} records asked for; the data has {len(rows)}")
+        if wanted:
+            chosen = np.random.RandomState(seed).choice(rows, wanted, replace=False)
+            priors.extend(int(i) for i in chosen)
+    return priors
+
+
+def screening_order(
+    ranker: Ranker,
+    included: np.ndarray,
+    priors: Sequence[int],
+    *,
+    batch_size: int,
+    progress: bool = False,
+) -> list[int]:
+    """Row positions in the order they are screened: priors, then one ranked batch at a time."""
+    screened = np.zeros(included.size, dtype=bool)
+    screened[list(priors)] = True
+    order = list(priors)
+    with tqdm(
+        total=included.size, initial=len(order), desc="simulate", unit="rec", disable=not progress
+    ) as bar:
+        while len(order) < included.size:
+            rows = np.sort(np.asarray(order))
+            scores = ranker.scores_for(rows, included[rows])
+            pool = np.flatnonzero(~screened)
+            # highest score first; ties by row position, so the order is fully determined
+            ranked = pool[np.lexsort((pool, -scores[pool]))][:batch_size]
+            screened[ranked] = True
+            order.extend(int(i) for i in ranked)
+            bar.update(len(ranked))
+    return order
+
+
+def write_order(path: Path, data: LabelledSet, order: Sequence[int], n_priors: int) -> None:
+    """Write ``record_id,label,prior`` rows in screening order."""
+    lines = ["record_id,label,prior"]
+    for position, row in enumerate(order):
+        lines.append(
+            f"{_csv_field(data.record_ids[row])},{int(data.included[row])},"
+            f"{int(position < n_priors)}"
+        )
+    atomic_write_text(path, "\n".join(lines) + "\n")
+
+
+def _csv_field(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+@dataclass(frozen=True)
+class OrderMetrics:
+    """How early a screening order finds the relevant records (priors left out)."""
+
+    records: int
+    relevant: int
+    wss_95: float
+    screened_at_95: int
+    screened_at_100: int
+    recall_at_10: float
+    recall_at_25: float
+
+
+def order_metrics(labels_in_order: Sequence[bool], n_priors: int) -> OrderMetrics:
+    """Work saved and recall of a screening order; the first ``n_priors`` labels are left out.
+
+    With N records and R relevant ones after the priors: ``screened_at_95`` is the number
+    screened when ceil(0.95 R) relevant have been found; WSS@95 (Cohen et al. 2006) is
+    (TN + FN) / N - 0.05 at that point, i.e. (N - screened_at_95) / N - 0.05. Recall at p % is
+    the share of R found among the first floor(p N / 100) records.
+    """
+    labels = np.asarray(labels_in_order[n_priors:], dtype=bool)
+    total, relevant = int(labels.size), int(labels.sum())
+    if relevant == 0:
+        raise ValueError("no relevant records outside the priors")
+    found = np.cumsum(labels)
+    at_95 = int(np.argmax(found >= math.ceil(0.95 * relevant))) + 1
+    at_100 = int(np.argmax(found >= relevant)) + 1
+
+    def recall_at(share: float) -> float:
+        screened = math.floor(share * total)
+        return float(found[screened - 1]) / relevant if screened else 0.0
+
+    return OrderMetrics(
+        records=total,
+        relevant=relevant,
+        wss_95=(total - at_95) / total - 0.05,
+        screened_at_95=at_95,
+        screened_at_100=at_100,
+        recall_at_10=recall_at(0.10),
+        recall_at_25=recall_at(0.25),
+    )
+
+
+def run_simulation(
+    data_path: Path,
+    out_path: Path,
+    *,
+    seed: int = 0,
+    prior_included: int = 1,
+    prior_excluded: int = 1,
+    batch_size: int = 10,
+    progress: bool = False,
+) -> dict[str, int]:
+    """Replay ``data_path`` and write the screening order to ``out_path``; return counts."""
+    if batch_size < 1:
+        raise ValueError("batch size must be at least 1")
+    data = read_labelled_csv(data_path)
+    try:
+        priors = pick_priors(data.included, prior_included, prior_excluded, seed)
+    except ValueError as exc:
+        raise InputFileError(data_path, str(exc), field="label_included") from exc
+    ranker = Ranker(data.documents, seed=seed)
+    order = screening_order(ranker, data.included, priors, batch_size=batch_size, progress=progress)
+    write_order(out_path, data, order, len(priors))
+    return {"records": len(order), "included": int(data.included.sum()), "priors": len(priors)}

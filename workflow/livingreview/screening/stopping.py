@@ -1,0 +1,151 @@
+"""How many relevant records are likely still unscreened: a statistical stopping criterion.
+
+The estimate follows the hypothesis test of Callaghan and Müller-Hansen, "Statistical stopping
+criteria for automated screening in systematic reviews", Systematic Reviews 9:273 (2020),
+doi:10.1186/s13643-020-01521-4.
+
+Method. Take the last ``n`` screened records together with all ``U`` unscreened ones as one
+urn, and treat those last ``n`` as if they had been drawn at random from that urn. If ``m``
+relevant records were still unscreened, the urn would hold ``k_n + m`` relevant ones (``k_n`` =
+relevant among the last ``n``), and the chance of seeing at most ``k_n`` relevant in a random
+draw of ``n`` is the hypergeometric ``P(X <= k_n)``. As in the authors' reference implementation
+(buscarpy), the test uses the smallest of these probabilities over every ``n`` from 1 to all
+screened records; it shrinks as ``m`` grows. From it:
+
+* ``remaining_upper``: the largest ``m`` not rejected at the chosen confidence (default 95 %),
+  i.e. an upper confidence bound on the relevant records still unscreened;
+* ``remaining_estimate``: the largest ``m`` with probability at least 1/2 (a median-type point
+  estimate);
+* ``p_value`` for the null hypothesis "recall is below the target" (default 95 %): ``m`` at the
+  smallest count of missed records that would make recall fall below the target. Screening may
+  stop when ``p_value < 1 - confidence``.
+
+Assumption: the unscreened records are no more likely to be relevant than the recently screened
+ones were. With prioritised screening the ranker puts likely relevant records first, so the
+unscreened ones are in fact less likely to be relevant and the bound is conservative; it does
+not hold when the unscreened records differ in kind (e.g. a new search added unranked records;
+rank them first). The count of consecutive irrelevant records at the end is reported alongside,
+for reference only: a fixed rule such as "stop after N consecutive irrelevant" has no
+statistical guarantee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import hypergeom
+
+__all__ = ["RemainingEstimate", "estimate_remaining", "recall_below_target_p"]
+
+
+@dataclass(frozen=True)
+class RemainingEstimate:
+    """The stopping numbers a report can show after some records have been screened."""
+
+    screened: int
+    unscreened: int
+    relevant_found: int
+    consecutive_irrelevant: int
+    remaining_estimate: int
+    remaining_upper: int
+    recall_lower: float | None
+    recall_target: float
+    confidence: float
+    p_value: float
+
+    @property
+    def can_stop(self) -> bool:
+        """True when "recall is below the target" is rejected at the confidence level."""
+        return self.p_value < 1 - self.confidence
+
+
+def estimate_remaining(
+    screened_labels: Sequence[bool],
+    unscreened: int,
+    *,
+    recall_target: float = 0.95,
+    confidence: float = 0.95,
+) -> RemainingEstimate:
+    """Estimate the relevant records among ``unscreened`` from labels in screening order.
+
+    ``screened_labels`` are the decisions (True = relevant/included) in the order the records
+    were screened after ranking, oldest first.
+    """
+    if not 0 < recall_target < 1 or not 0 < confidence < 1:
+        raise ValueError("recall_target and confidence must lie strictly between 0 and 1")
+    if unscreened < 0:
+        raise ValueError("unscreened cannot be negative")
+    labels = np.asarray(screened_labels, dtype=bool)
+    found = int(labels.sum())
+    tail = _TailUrns(labels, unscreened)
+    upper = tail.largest_missed(1 - confidence)
+    total = found + upper
+    return RemainingEstimate(
+        screened=int(labels.size),
+        unscreened=unscreened,
+        relevant_found=found,
+        consecutive_irrelevant=_consecutive_irrelevant(labels),
+        remaining_estimate=tail.largest_missed(0.5),
+        remaining_upper=upper,
+        recall_lower=found / total if total else None,
+        recall_target=recall_target,
+        confidence=confidence,
+        p_value=tail.probability(_missed_at_target(found, recall_target)),
+    )
+
+
+def recall_below_target_p(
+    screened_labels: Sequence[bool], unscreened: int, *, recall_target: float = 0.95
+) -> float:
+    """p-value of "recall is below ``recall_target``" (cheaper than :func:`estimate_remaining`)."""
+    labels = np.asarray(screened_labels, dtype=bool)
+    missed = _missed_at_target(int(labels.sum()), recall_target)
+    return _TailUrns(labels, unscreened).probability(missed)
+
+
+def _missed_at_target(found: int, recall_target: float) -> int:
+    """The fewest unscreened relevant records that would put recall below the target."""
+    return int(np.floor(found / recall_target - found)) + 1
+
+
+class _TailUrns:
+    """The last n screened records (n = 1..all) each pooled with the unscreened ones."""
+
+    def __init__(self, labels: np.ndarray, unscreened: int) -> None:
+        reversed_labels = labels[::-1]
+        self.sizes = np.arange(1, labels.size + 1)
+        self.relevant = np.cumsum(reversed_labels)
+        self.unscreened = unscreened
+
+    def probability(self, missed: int) -> float:
+        """Smallest chance over the tails of seeing so few relevant if ``missed`` remain."""
+        if self.sizes.size == 0 or missed <= 0:
+            return 1.0
+        if missed > self.unscreened:
+            return 0.0
+        p = hypergeom.cdf(
+            self.relevant, self.sizes + self.unscreened, self.relevant + missed, self.sizes
+        )
+        return float(np.min(p))
+
+    def largest_missed(self, alpha: float) -> int:
+        """The largest number of unscreened relevant records whose probability is >= alpha."""
+        low, high = 0, self.unscreened
+        if self.probability(high) >= alpha:
+            return high
+        while high - low > 1:  # invariant: probability(low) >= alpha > probability(high)
+            middle = (low + high) // 2
+            if self.probability(middle) >= alpha:
+                low = middle
+            else:
+                high = middle
+        return low
+
+
+def _consecutive_irrelevant(labels: np.ndarray) -> int:
+    relevant_positions = np.flatnonzero(labels)
+    if relevant_positions.size == 0:
+        return int(labels.size)
+    return int(labels.size - 1 - relevant_positions[-1])
