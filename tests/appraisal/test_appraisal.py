@@ -295,3 +295,32 @@ def test_outputs_are_byte_identical_on_rerun(config: dict[str, Any], rob_dir: Pa
     after = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     assert before == after
     assert any(p.suffix == ".png" for p in after) and any(p.suffix == ".svg" for p in after)
+
+
+def test_quadas2_rows_judged_directly_reproduce_the_robvis_example(rob_dir: Path) -> None:
+    from livingreview.appraisal.forms import judge
+    from livingreview.rob.levels import SEVERITY
+    from livingreview.rob.rows import RowPlace
+    from livingreview.rob.tables import computed_overall, overall_differences
+
+    tool = get_tool("quadas-2")
+    example = read_table(rob_dir / "robvis_data_quadas.csv", tool)
+    overridden = 0
+    for row in example.rows:
+        cells = {f"d{i}": example.label(r) for i, r in enumerate(row.judgements, start=1)}
+        rule = computed_overall(example, row)
+        if row.overall != rule:  # the example's own override, entered as one
+            cells |= {"overall": tool.label(row.overall), "overall_reason": "as in the example"}
+        if row.overall != rule and SEVERITY[row.overall] < SEVERITY[rule]:
+            with pytest.raises(InputFileError, match="an override may only be more severe"):
+                judge("quadas2", row.study, cells, RowPlace("form.xlsx", "row 2"), "", {})
+            overridden += 1
+            continue
+        judged = judge("quadas2", row.study, cells, RowPlace("form.xlsx", "row 2"), "", {})
+        assert (judged.overall, judged.computed) == (tool.label(row.overall), tool.label(rule))
+        assert bool(judged.override_reason) == (row.overall != rule)
+        overridden += row.overall != rule
+    assert overridden == len(overall_differences(example))
+    cells = {"d1": "Low", "d2": "Unclear", "d3": "Low"}
+    with pytest.raises(InputFileError, match="row 2 \\(study 'S1'\\), field 'd4': QUADAS-2 D4"):
+        judge("quadas2", "S1", cells, RowPlace("form.xlsx", "row 2"), "", {})

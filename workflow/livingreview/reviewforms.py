@@ -222,7 +222,9 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
 
 
-def read_forms(files: Iterable[Path], expected: ExpectedForm) -> tuple[list[ReturnedForm], list]:
+def read_forms(
+    files: Iterable[Path], expected: ExpectedForm
+) -> tuple[list[ReturnedForm], list[Path]]:
     """Every returned form, byte-identical copies read once; (forms, copies skipped)."""
     by_digest: dict[str, list[Path]] = {}
     for path in sorted(files):
@@ -257,7 +259,9 @@ def relative(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
 
 
-def entries_of(form: ReturnedForm, base: Path, values: Mapping[int, Mapping[str, str]]) -> list:
+def entries_of(
+    form: ReturnedForm, base: Path, values: Mapping[int, Mapping[str, str]]
+) -> list[Entry]:
     """Entries of a form; ``values`` = row number -> cleaned values (canonical spellings)."""
     file = relative(form.path, base)
     out = []
@@ -472,7 +476,9 @@ def import_forms(
     return entries, forms
 
 
-def by_item(rows: Mapping[tuple[str, str], Mapping[str, str]]) -> dict[str, dict[str, Mapping]]:
+def by_item(
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+) -> dict[str, dict[str, Mapping[str, str]]]:
     """Item id -> reviewer -> that reviewer's latest row."""
     out: dict[str, dict[str, Mapping[str, str]]] = {}
     for (reviewer, item), cells in sorted(rows.items()):

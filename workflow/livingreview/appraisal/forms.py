@@ -132,7 +132,7 @@ def form_rows(
     ]
 
 
-def instructions(tool_id: str, review_id: str, reviewer: str, count: int, folder: str) -> list:
+def instructions(tool_id: str, review_id: str, reviewer: str, count: int, folder: str) -> list[str]:
     """The Instructions sheet of a tool's form."""
     lines = [
         f"Risk of bias ({tool_id}): review {review_id}, {reviewer}, {count} "
@@ -274,7 +274,9 @@ class DirectAssessment:
         return dict(self.domains)
 
 
-def _direct(tool_id: str, study: str, row: Mapping[str, str], place: RowPlace):
+def _direct(
+    tool_id: str, study: str, row: Mapping[str, str], place: RowPlace
+) -> tuple[DirectAssessment, Tool]:
     tool = robvis_tool(tool_id)
     here = place.at_study(study)
     domains = []

@@ -182,7 +182,7 @@ def export_forms(
     reviewers: list[str],
     to_settle: Mapping[str, str],
     round_number: int,
-) -> list:
+) -> list[Path]:
     """Each reviewer's form of the studies they have not coded, and the consensus form of the
     studies coded differently (both written even when empty)."""
     outputs = Path(config["paths"]["outputs"])

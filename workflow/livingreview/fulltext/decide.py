@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from livingreview.errors import InputFileError
@@ -138,8 +138,6 @@ def _how(votes: Sequence[ScreeningDecision]) -> str:
 
 
 def _with(base: ReportDecision, **changes: Any) -> ReportDecision:
-    from dataclasses import replace
-
     return replace(base, **changes)
 
 
