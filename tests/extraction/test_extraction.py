@@ -193,3 +193,31 @@ def test_single_mode_and_byte_identical_reruns(config: dict[str, Any]) -> None:
     before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     run_extraction(config)
     assert before == {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_multichoice_and_boolean_fields_round_trip(config: dict[str, Any]) -> None:
+    config["extraction"]["mode"] = "single"
+    config["extraction"]["fields"] += [
+        {
+            "id": "platforms",
+            "label": "Platforms",
+            "type": "multichoice",
+            "choices": ["iOS", "Android", "web"],
+        },
+        {"id": "blinded", "label": "Assessors blinded", "type": "boolean"},
+        {"id": "mean_age", "label": "Mean age", "type": "number"},
+    ]
+    run_extraction(config)
+    ws = openpyxl.load_workbook(form(config, "r1"))[TITLE]
+    header = [c.value for c in ws[1]]
+    lists = {
+        header[ws[str(v.sqref).split(":")[0]].column - 1]: v.formula1
+        for v in ws.data_validations.dataValidation
+    }
+    assert lists["blinded"] == '"yes,no"' and "platforms" not in lists
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    typed = {**CODED, "platforms": "web; IOS", "blinded": "TRUE", "mean_age": "34,5"}
+    fill_form(form(config, "r1"), TITLE, ID, {ids[0]: typed}, returned(config, "r1.xlsx"))
+    run_extraction(config)
+    row = studies(config)[ids[0]]
+    assert (row["platforms"], row["blinded"], row["mean_age"]) == ("iOS; web", "yes", "34.5")
