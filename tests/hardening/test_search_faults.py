@@ -373,3 +373,77 @@ def test_replaying_a_damaged_archive_names_the_file(
     assert isinstance(error, InputFileError) and error.exit_code == 2, error
     assert str(tmp_path / "snapshot/epmc") in str(error) and message in str(error)
     assert_nothing_complete(tmp_path)
+
+
+def log_text(tmp_path: Path) -> str:
+    return (tmp_path / "crashed-run.log").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.slow
+def test_a_crashed_pipeline_reruns_only_the_unfinished_search(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    """Snakemake and its jobs killed (a crash, a node lost) while one search waits for page 2.
+
+    After ``--unlock``, the next run keeps the search that had finished and redoes the other.
+    """
+    serve_two_epmc_pages(replay_server, sources_dir, total=50)
+    ids_page = sources_dir / "openalex/openalex_works_filter_ids_cursor_star.json"
+    exhausted = sources_dir / "openalex/openalex_works_cursor_exhausted.json"
+    cursor = json.loads(ids_page.read_bytes())["meta"]["next_cursor"]
+    page_2_requested, release = threading.Event(), threading.Event()
+
+    def hang(params: dict[str, str]) -> bytes:
+        page_2_requested.set()
+        release.wait(60)
+        return exhausted.read_bytes()
+
+    replay_server.add(
+        "GET",
+        "/openalex/works",
+        Answer.file(ids_page, match=lambda p: p.get("cursor") == "*"),
+        Answer(hang, match=lambda p: p.get("cursor") == cursor, times=1),
+        Answer.file(exhausted, match=lambda p: p.get("cursor") == cursor),
+    )
+    openalex = {"client": "openalex", "query": "x", "filter": "openalex:W3045921891|W3046863325"}
+    config = write_protocol(tmp_path, {**epmc_source(), "openalex": openalex})
+    env = {
+        **os.environ,
+        **epmc_env(replay_server),
+        "LIVINGREVIEW_OPENALEX_BASE_URL": replay_server.url + "/openalex/",
+    }
+    snakemake = [
+        sys.executable, "-m", "snakemake", str(tmp_path / "outputs/search/prisma_s.md"),
+        "--snakefile", str(REPO_ROOT / "Snakefile"), "--directory", str(tmp_path),
+        "--cores", "2", "--resources", "api=2", "--configfile", str(config),
+    ]  # fmt: skip
+    log = (tmp_path / "crashed-run.log").open("w")
+    run = subprocess.Popen(
+        snakemake, cwd=tmp_path, env=env, start_new_session=True, stdout=log, stderr=log,
+    )  # fmt: skip
+    epmc = tmp_path / "outputs/search/epmc/manifest.json"
+    try:
+        assert page_2_requested.wait(90), log_text(tmp_path)[-3000:]
+        deadline = time.monotonic() + 60  # until Snakemake has recorded the finished search
+        while "1 of 3 steps" not in log_text(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert epmc.exists(), log_text(tmp_path)[-3000:]
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)  # Snakemake, the job shells and the searches
+        run.wait(10)
+        release.set()
+        log.close()
+    finished = epmc.read_bytes()
+    assert not (tmp_path / "outputs/search/openalex/manifest.json").exists()
+    epmc_requests = len(replay_server.requests("/rest/search"))
+
+    unlock = subprocess.run([*snakemake, "--unlock"], cwd=tmp_path, env=env, capture_output=True)
+    assert unlock.returncode == 0, unlock.stderr[-2000:]
+    rerun = subprocess.run(snakemake, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert "wildcards: source=openalex" in rerun.stderr
+    assert "wildcards: source=epmc" not in rerun.stderr  # the finished search is kept ...
+    assert len(replay_server.requests("/rest/search")) == epmc_requests  # ... not asked again
+    assert epmc.read_bytes() == finished
+    manifest = json.loads((tmp_path / "outputs/search/openalex/manifest.json").read_text())
+    assert manifest["complete"] is True and manifest["retrieved"] == 2
