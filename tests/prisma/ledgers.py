@@ -46,3 +46,17 @@ def consistent(label: str = "r1", previous: int | None = None) -> Column:
             total_reports=previous + 12,
         )
     return column
+
+
+def identified_only(label: str, databases: int, duplicates: int, automatic: int) -> Column:
+    """A round whose identification is done and nothing after it (no registers, nothing else
+    removed)."""
+    column = Column(label)
+    column.numbers.update(
+        database_results=databases,
+        register_results=0,
+        duplicates=duplicates,
+        excluded_automatic=automatic,
+        excluded_other=0,
+    )
+    return column

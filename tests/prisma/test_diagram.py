@@ -14,7 +14,7 @@ from livingreview.prisma.layouts import LIVING_LAYOUTS, view
 from livingreview.prisma.ledger import LIST_KEYS, Column
 from livingreview.prisma.render import to_html, to_pdf, to_png, to_svg
 from tests.conftest import require_shared
-from tests.prisma.ledgers import consistent
+from tests.prisma.ledgers import consistent, identified_only
 from tests.prisma.svg_helpers import crosses, overlaps, parse_svg, shown_number
 
 # Which box shows which count.
@@ -143,14 +143,7 @@ def test_new_review_databases_only_omits_the_optional_columns() -> None:
 
 
 def test_pending_stages_leave_their_boxes_out() -> None:
-    column = Column("2025.1")
-    column.numbers.update(
-        database_results=10,
-        register_results=0,
-        duplicates=2,
-        excluded_automatic=0,
-        excluded_other=0,
-    )
+    column = identified_only("2025.1", databases=10, duplicates=2, automatic=0)
     column.lists["database_specific_results"] = (("MEDLINE", 10),)
     boxes, arrows = parse_svg(to_svg(build_flow([column], pending=["Screening: stage not run"])))
     assert {b for b in boxes if not b.startswith(("title", "phase"))} == {"identified", "removed"}

@@ -16,6 +16,7 @@ from livingreview.prisma.checks import check_columns, column_violations
 from livingreview.prisma.interop import read_csv_columns
 from livingreview.prisma.ledger import Column
 from tests.conftest import REPO_ROOT
+from tests.prisma.ledgers import identified_only
 from tests.prisma.svg_helpers import parse_svg, shown_number
 
 SOURCES = ["medline", "europepmc", "openalex", "wos", "psycinfo", "google_scholar"]
@@ -118,10 +119,7 @@ def test_inconsistent_pipeline_counts_stop_the_ledger(demo_outputs: Path, tmp_pa
 def test_screening_counts_only_once_every_study_has_a_final_decision(tmp_path: Path) -> None:
     from livingreview.prisma.collect import FINAL_SCREENING, screening
 
-    column = Column("2025.2")
-    column.numbers.update(
-        database_results=5, register_results=0, duplicates=1, excluded_automatic=1, excluded_other=0
-    )
+    column = identified_only("2025.2", databases=5, duplicates=1, automatic=1)
     final = tmp_path / FINAL_SCREENING
     final.parent.mkdir(parents=True)
     header = "study_id,round,decision,how,votes,resolver,reason\n"
@@ -145,16 +143,8 @@ def test_full_text_boxes_come_from_the_full_text_outcome(tmp_path: Path) -> None
     from livingreview.prisma.collect import FULL_TEXT, full_text
 
     config = load_config([REPO_ROOT / "config/config.yaml"])
-    column = Column("2025.1")
-    column.numbers.update(
-        database_results=20,
-        register_results=0,
-        duplicates=4,
-        excluded_automatic=1,
-        excluded_other=0,
-        records_screened=15,
-        records_excluded=9,
-    )
+    column = identified_only("2025.1", databases=20, duplicates=4, automatic=1)
+    column.numbers.update(records_screened=15, records_excluded=9)
     outcome = tmp_path / FULL_TEXT
     outcome.parent.mkdir(parents=True)
     counts = {
