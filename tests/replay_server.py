@@ -49,6 +49,7 @@ class Logged:
     method: str
     path: str
     params: Params
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class ReplayServer:
@@ -86,9 +87,11 @@ class ReplayServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def _pick(self, method: str, path: str, params: Params) -> Answer | None:
+    def _pick(
+        self, method: str, path: str, params: Params, headers: dict[str, str]
+    ) -> Answer | None:
         with self._lock:
-            self.log.append(Logged(method, path, params))
+            self.log.append(Logged(method, path, params, headers))
             for answer in self.routes.get((method, path), []):
                 if answer.match is not None and not answer.match(params):
                     continue
@@ -117,7 +120,7 @@ class ReplayServer:
                     params.update(
                         {k: v[-1] for k, v in parse_qs(form, keep_blank_values=True).items()}
                     )
-                answer = server._pick(method, parts.path, params)
+                answer = server._pick(method, parts.path, params, dict(self.headers.items()))
                 if answer is None:
                     self.send_error(404, f"no recorded answer for {method} {parts.path}")
                     return

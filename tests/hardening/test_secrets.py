@@ -9,6 +9,7 @@ file); then every byte under the working directory and everything printed is sea
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -20,10 +21,20 @@ import pytest
 import yaml
 
 from livingreview.archive import RawArchive
+from livingreview.config import load_config
 from livingreview.errors import HTTPError
 from livingreview.http import HttpClient, ServiceSettings
+from livingreview.search import build_settings, run_search
+from livingreview.sources import get_client
 from tests.conftest import REPO_ROOT
-from tests.hardening import EPMC_CORE, epmc_page, output_files
+from tests.hardening import (
+    EPMC_CORE,
+    epmc_page,
+    epmc_source,
+    output_files,
+    serve_two_epmc_pages,
+    write_protocol,
+)
 from tests.replay_server import Answer, ReplayServer
 from tests.sources import Sleeps
 from tests.sources.test_crossref import CURSOR_STAR, with_total
@@ -153,6 +164,10 @@ def test_no_key_or_email_in_any_output_log_manifest_or_snakemake_record(
         OPENALEX_KEY
     }
     assert {r.params.get("mailto") for r in sent if r.path.startswith("/crossref")} == {EMAIL}
+    tokens = {
+        r.headers.get("Crossref-Plus-API-Token") for r in sent if r.path.startswith("/crossref")
+    }
+    assert tokens == {f"Bearer {CROSSREF_TOKEN}"}
     # ... and were written nowhere: outputs, logs, manifests, raw archives, .snakemake records
     files = output_files(workdir)
     assert any(name.startswith("outputs/logs/search/") for name in files)
@@ -196,3 +211,28 @@ def test_the_default_secrets_file_is_ignored_by_git() -> None:
     if result.returncode == 128:
         pytest.skip("not a git checkout")
     assert result.returncode == 0, "secrets.env must be listed in .gitignore"
+
+
+def test_credentials_in_a_mirror_url_are_sent_but_never_shown(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    password = "mirror-PASS-6d1c"
+    host = replay_server.url.removeprefix("http://")
+    mirror = f"http://proxy-user:{password}@{host}/rest/"
+    monkeypatch.setenv("LIVINGREVIEW_EUROPEPMC_BASE_URL", mirror)
+    serve_two_epmc_pages(replay_server, sources_dir)
+    config = load_config([write_protocol(tmp_path, epmc_source())])
+    manifest = run_search(config, "epmc", tmp_path / "out", sleep=Sleeps())
+    assert manifest["complete"] is True
+    assert manifest["base_url"] == f"http://{host}/rest/"
+    sent = base64.b64encode(f"proxy-user:{password}".encode()).decode()
+    assert {r.headers.get("Authorization") for r in replay_server.requests()} == {f"Basic {sent}"}
+    replay_server.add("GET", "/rest/fail", Answer(b"busy", status=503))
+    http = HttpClient(build_settings(config, "epmc", get_client("europepmc")), sleep=Sleeps())
+    with pytest.raises(HTTPError) as raised:
+        http.get("fail")
+    assert f"GET http://{host}/rest/fail failed after 2 tries" in str(raised.value)
+    texts = [str(raised.value), raised.value.url]
+    for secret in (password, "proxy-user"):
+        assert not [n for n, data in output_files(tmp_path).items() if secret.encode() in data]
+        assert all(secret not in text for text in texts)

@@ -13,6 +13,7 @@ import email.utils
 import fcntl
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ UNUSABLE_URL = (
     requests.exceptions.InvalidSchema,
 )
 REDACTED = b"[redacted]"
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/@]*)@")
 Params = Mapping[str, str | int | float]
 
 
@@ -61,8 +63,17 @@ class ServiceSettings:
     pace_key: str = ""  # whose rate limit this is (service + host); "" = the name
 
     def url(self, path: str) -> str:
-        """Join the base URL and an endpoint path."""
+        """Join the base URL and an endpoint path (as sent: with any ``user:password@``)."""
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    @property
+    def shown_base_url(self) -> str:
+        """The base URL without ``user:password@``: what messages and manifests may show."""
+        return _USERINFO.sub(r"\1", self.base_url)
+
+    def shown_url(self, path: str) -> str:
+        """:meth:`url` without credentials."""
+        return self.shown_base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def redact(self, body: bytes) -> bytes:
         """``body`` with every secret value (as sent or URL-encoded) replaced by ``[redacted]``.
@@ -71,6 +82,9 @@ class ServiceSettings:
         the request), and bodies go to the archive and into error messages.
         """
         values = [*self.secret_params.values(), *self.secret_headers.values()]
+        userinfo = _USERINFO.match(self.base_url)
+        if userinfo:  # credentials in a mirror's URL, e.g. https://user:password@proxy/
+            values += [part for part in userinfo.group(2).split(":", 1)[1:] if part]
         values += [v.split()[-1] for v in self.secret_headers.values() if v.split()]
         forms = {f for v in values for f in (v, quote(v, safe=""), quote_plus(v)) if len(f) >= 4}
         for secret in sorted(forms, key=len, reverse=True):
@@ -220,14 +234,14 @@ class HttpClient:
                 response = None
             except UNUSABLE_URL:
                 raise ConfigError(
-                    f"{self.settings.name}: base URL {self.settings.base_url!r} is not a usable "
-                    "http(s) URL (sources.<name>.base_url or LIVINGREVIEW_<CLIENT>_BASE_URL)"
+                    f"{self.settings.name}: base URL {self.settings.shown_base_url!r} is not a "
+                    "usable http(s) URL (sources.<name>.base_url or LIVINGREVIEW_<CLIENT>_BASE_URL)"
                 ) from None
             except requests.RequestException as exc:  # e.g. too many redirects: not transient
                 raise HTTPError(
-                    f"{self.settings.name}: {method} {self.settings.url(path)} failed: "
+                    f"{self.settings.name}: {method} {self.settings.shown_url(path)} failed: "
                     f"{type(exc).__name__}",
-                    url=self.settings.url(path),
+                    url=self.settings.shown_url(path),
                 ) from None
             if response is not None:
                 problem = self._transient_problem(response, transient)
@@ -252,10 +266,10 @@ class HttpClient:
             )
             self.sleep(delay)
         raise HTTPError(
-            f"{self.settings.name}: {method} {self.settings.url(path)} failed after "
+            f"{self.settings.name}: {method} {self.settings.shown_url(path)} failed after "
             f"{self.settings.max_tries} tries: {last_problem}",
             status=response.status if response is not None else None,
-            url=self.settings.url(path),
+            url=self.settings.shown_url(path),
         )
 
     def _send(self, method: str, path: str, public: dict[str, str]) -> Response:
@@ -305,10 +319,10 @@ class HttpClient:
             return response
         snippet = response.text.strip().replace("\n", " ")[:300]
         raise HTTPError(
-            f"{self.settings.name}: {method} {self.settings.url(path)} answered HTTP "
+            f"{self.settings.name}: {method} {self.settings.shown_url(path)} answered HTTP "
             f"{response.status}: {snippet}",
             status=response.status,
-            url=self.settings.url(path),
+            url=self.settings.shown_url(path),
         )
 
     def _replay(self, key: str) -> Response:

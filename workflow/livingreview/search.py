@@ -68,7 +68,7 @@ def build_settings(config: Mapping[str, Any], name: str, client: SearchClient) -
         user_agent=f"livingreview/{__version__}",
     )
     # Searches of one service share its budget (NCBI counts per IP, not per configured search).
-    host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(settings.base_url).netloc) or "local"
+    host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlsplit(settings.shown_base_url).netloc) or "local"
     settings.pace_key = f"{client.kind}-{host}"
     key = lookup(source.get("api_key_env", ""), secrets_file)
     if key and client.api_key_param:
@@ -119,7 +119,8 @@ def run_search(
     http = HttpClient(
         settings, archive=archive, replay=replay, state_dir=state_dir, sleep=sleep, session=session
     )
-    log.info("%s: searching %s (%s mode)", name, settings.base_url, search.get("mode", "live"))
+    shown = settings.shown_base_url
+    log.info("%s: searching %s (%s mode)", name, shown, search.get("mode", "live"))
     failure: IncompleteSearchError | None = None
     try:
         outcome = client.search(http, spec, log_progress(name))
@@ -142,7 +143,7 @@ def run_search(
         "client": spec.client,
         "database": source.get("database", name),
         "platform": source.get("platform", spec.client),
-        "base_url": settings.base_url,
+        "base_url": shown,
         "endpoint": outcome.endpoint,
         "query": spec.query,
         "query_sent": outcome.query_sent,
@@ -163,7 +164,7 @@ def run_search(
     }
     archive.write_meta(
         {k: manifest[k] for k in ("source", "client", "query_sent", "ran_at", "reported_total")}
-        | {"software_version": recorded_with, "base_url": settings.base_url}
+        | {"software_version": recorded_with, "base_url": shown}
     )
     if not manifest["complete"]:
         if failure is not None:
