@@ -6,9 +6,7 @@ from livingreview.report.context import INPUTS as REPORT_INPUTS
 
 rule report:
     input:
-        prisma_s=f"{OUT}/{REPORT_INPUTS['prisma_s']}",
-        counts=f"{OUT}/{REPORT_INPUTS['library_counts']}",
-        changelog=f"{OUT}/{REPORT_INPUTS['library_changelog']}",
+        **{key: f"{OUT}/{path}" for key, path in REPORT_INPUTS.items()},
     output:
         html=report(
             f"{OUT}/report/index.html",
@@ -18,6 +16,7 @@ rule report:
         markdown=f"{OUT}/report/report.md",
     params:
         protocol=PROTOCOL,
+        report=json.dumps(config["report"], sort_keys=True),
         version=__version__,
         cli=CLI,
     log:

@@ -44,16 +44,26 @@ def test_report_renders_in_chromium_offline_with_every_section(
             "[data-count]",
             "els => Object.fromEntries(els.map(e => [e.dataset.count, e.textContent]))",
         )
+        boxes = page.eval_on_selector_all(
+            "[data-ledger]",
+            "els => Object.fromEntries(els.map(e => [e.dataset.ledger, e.textContent]))",
+        )
         banner = page.inner_text("#demo-banner")
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
     assert requests == [page_url], "the page must not load anything else"
     assert problems == []
     assert sections == [
-        "new", "flow", "search", "studies", "evidence", "nexus", "rob", "exclusions",
-        "pending", "methods",
+        "new", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
+        "exclusions", "pending", "methods",
     ]  # fmt: skip
     assert "Demo data" in banner
-    ledger = json.loads((demo_outputs / "library/counts.json").read_text())
-    assert {k: int(v) for k, v in counts.items()} == {k: ledger[k] for k in counts}
+    library = json.loads((demo_outputs / "library/counts.json").read_text())
+    screening = json.loads((demo_outputs / "screening/outcome.json").read_text())
+    expected = {**library, **{f"screening_{k}": v for k, v in screening.items()}}
+    assert {k: int(v) for k, v in counts.items()} == {k: expected[k] for k in counts}
+    ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"][-1]["counts"]
+    assert boxes and {k: int(v) for k, v in boxes.items()} == {
+        k: n for k, n in ledger.items() if n
+    }
     assert (tmp_path / "report.png").stat().st_size > 10_000

@@ -59,8 +59,8 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
     page = parse(html)
     assert page.scripts == 0 and page.external == []
     assert page.sections == [
-        "new", "flow", "search", "studies", "evidence", "nexus", "rob", "exclusions",
-        "pending", "methods",
+        "new", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
+        "exclusions", "pending", "methods",
     ]  # fmt: skip
     assert "Demo data" in html[: html.index("<h1>")]
     counts = json.loads((demo_outputs / "library/counts.json").read_text())

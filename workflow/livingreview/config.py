@@ -205,6 +205,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
         raise ConfigError(
             f"{origin}: config key 'imports.{name}': name already used by sources.{name}"
         )
+    _check_report_fields(config, origin)
     for name, spec in config["imports"].items():
         for index, file in enumerate(spec["files"]):
             if not is_safe_relative(file):
@@ -212,6 +213,22 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
                     f"{origin}: config key 'imports.{name}.files[{index}]': {file!r} must be a "
                     "relative path inside paths.human_input (no '..', no absolute path)"
                 )
+
+
+def _check_report_fields(config: dict[str, Any], origin: str) -> None:
+    """Every field the report names must be an extraction field."""
+    known = [f["id"] for f in config["extraction"]["fields"]]
+    report = config["report"]
+    named = [(f"report.study_columns[{i}]", v) for i, v in enumerate(report["study_columns"])]
+    named += [(f"report.evidence_fields[{i}]", v) for i, v in enumerate(report["evidence_fields"])]
+    if report["nexus_risks_field"]:
+        named.append(("report.nexus_risks_field", report["nexus_risks_field"]))
+    for key, value in named:
+        if value not in known:
+            raise ConfigError(
+                f"{origin}: config key '{key}': {value!r} is not an extraction field "
+                f"(expected one of: {', '.join(known)})"
+            )
 
 
 def is_safe_relative(path: str) -> bool:

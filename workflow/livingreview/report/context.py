@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.prisma.ledger import BOX_NAMES
 from livingreview.report.methods import methods_paragraph
+from livingreview.report.pending import pending_work
 from livingreview.report.sections import (
     Section,
     read_csv_if_present,
@@ -22,24 +25,45 @@ INPUTS = {
     "library_counts": "library/counts.json",
     "library_changelog": "library/changelog.csv",
     "screening_status": "screening/status.json",
+    "screening_outcome": "screening/outcome.json",
+    "agreement": "screening/agreement.csv",
+    "automation": "screening/automation_counts.json",
     "prisma_ledger": "prisma/ledger.json",
     "prisma_svg": "prisma/flow.svg",
+    "fulltext_status": "fulltext/status.json",
+    "fulltext_outcome": "fulltext/outcome.json",
+    "included": "fulltext/included_studies.csv",
+    "excluded": "fulltext/excluded.csv",
+    "extraction_status": "extraction/status.json",
+    "extracted": "extraction/studies.csv",
+    "rob_status": "rob/status.json",
+    "rob_summary": "rob/summary.csv",
 }
+ROB_FIGURES = "rob/figures"
+TOOL_NAMES = {"rob2": "RoB 2", "robins_i": "ROBINS-I", "nos": "Newcastle-Ottawa Scale"}
 
 
 def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
     """The whole template context: review facts, one :class:`Section` per part, pending work."""
     review = config["review"]
-    counts = read_json_if_present(outputs / INPUTS["library_counts"])
+    read = {
+        key: (read_csv_if_present if path.endswith(".csv") else read_json_if_present)(
+            outputs / path
+        )
+        for key, path in INPUTS.items()
+        if not path.endswith(".svg")
+    }
+    studies = included_studies(config, read)
     sections = [
-        _whats_new(counts, read_csv_if_present(outputs / INPUTS["library_changelog"])),
-        _flow(outputs),
-        _search(read_csv_if_present(outputs / INPUTS["prisma_s"])),
-        Section("studies", "Included studies", pending="full-text assessment and extraction"),
-        Section("evidence", "DTA evidence matrix", pending="data extraction"),
-        _nexus(config),
-        Section("rob", "Risk of bias", pending="risk-of-bias assessment"),
-        Section("exclusions", "Full-text exclusions", pending="full-text assessment"),
+        _whats_new(read["library_counts"], read["library_changelog"]),
+        _flow(read["prisma_ledger"], read_svg_if_present(outputs / INPUTS["prisma_svg"])),
+        _search(read["prisma_s"]),
+        _screening(read),
+        _studies(config, studies),
+        _evidence(config, studies),
+        _nexus(config, studies),
+        _rob(read["rob_summary"], outputs),
+        _exclusions(read["excluded"]),
     ]
     return {
         "review": review,
@@ -47,7 +71,7 @@ def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
         "software_version": __version__,
         "sources": enabled_sources(config) + enabled_imports(config),
         "sections": sections,
-        "pending_work": pending_work(counts, outputs),
+        "pending_work": pending_work(read),
         "methods": methods_paragraph(config, __version__),
     }
 
@@ -57,26 +81,29 @@ def _whats_new(counts: Mapping[str, Any] | None, changelog: list[dict[str, str]]
     if counts is None:
         section.pending = "deduplication (the library of studies)"
         return section
-    section.data = {
-        "round": counts["round"],
-        "version": counts["version"],
-        "records_identified": counts["records_identified"],
-        "duplicates_removed": counts["duplicates_removed"],
-        "new_studies": counts["new_studies"],
-        "studies_in_library": counts["studies_in_library"],
-        "events": changelog or [],
-    }
+    keys = (
+        "round",
+        "version",
+        "records_identified",
+        "duplicates_removed",
+        "new_studies",
+        "studies_in_library",
+    )
+    section.data = {k: counts[k] for k in keys}
+    section.data["events"] = changelog or []
     return section
 
 
-def _flow(outputs: Path) -> Section:
+def _flow(ledger: Mapping[str, Any] | None, svg: str | None) -> Section:
     section = Section("flow", "PRISMA 2020 flow diagram")
-    ledger = read_json_if_present(outputs / INPUTS["prisma_ledger"])
-    svg = read_svg_if_present(outputs / INPUTS["prisma_svg"])
     if ledger is None or svg is None:
         section.pending = "the PRISMA counts ledger"
         return section
-    section.data = {"ledger": ledger, "svg": svg}
+    latest = ledger["rounds"][-1]["counts"]
+    boxes = [(key, label, latest[key]) for key, label in BOX_NAMES.items() if latest.get(key)]
+    section.data = {"svg": svg, "boxes": boxes}
+    section.notes.extend(ledger.get("pending", []))
+    section.notes.extend(ledger.get("warnings", []))
     return section
 
 
@@ -92,21 +119,139 @@ def _search(rows: list[dict[str, str]] | None) -> Section:
     return section
 
 
-def _nexus(config: Mapping[str, Any]) -> Section:
-    section = Section("nexus", "Digital Therapeutic Nexus levels", pending="data extraction")
-    section.notes.append(f"Levels as configured, from: {config['nexus']['source']}")
+def _screening(read: Mapping[str, Any]) -> Section:
+    section = Section("screening", "Title/abstract screening")
+    status, outcome = read["screening_status"], read["screening_outcome"]
+    if status is None or outcome is None:
+        section.pending = "the screening sheets"
+        return section
+    automation = read["automation"] or {}
+    section.data = {
+        "status": status,
+        "outcome": outcome,
+        "agreement": read["agreement"] or [],
+        "automation": automation.get("excluded_by_rule", {}),
+    }
     return section
 
 
-def pending_work(counts: Mapping[str, Any] | None, outputs: Path) -> list[str]:
-    """What the team still has to do, one line each, in pipeline order."""
-    todo: list[str] = []
-    if counts and counts.get("maybe_pairs_pending"):
-        todo.append(
-            f"{counts['maybe_pairs_pending']} possible duplicate pair(s) to decide in "
-            "dedup/maybe_pairs.xlsx (in the outputs folder)"
+def included_studies(
+    config: Mapping[str, Any], read: Mapping[str, Any]
+) -> list[dict[str, str]] | None:
+    """One row per included study: extraction values (when final) and the RoB overall."""
+    included = read["included"]
+    if included is None:
+        return None
+    extracted = {r["study_id"]: r for r in read["extracted"] or []}
+    overall = {r["study_id"]: r for r in read["rob_summary"] or []}
+    rows = []
+    for study in included:
+        row = dict(study)
+        entry = extracted.get(study["study_id"], {})
+        final = entry.get("extraction_status") == "final"
+        row["extraction_status"] = entry.get("extraction_status", "pending")
+        for field in config["extraction"]["fields"]:
+            row[field["id"]] = entry.get(field["id"], "") if final else ""
+        row["nexus_level_label"] = entry.get("nexus_level_label", "") if final else ""
+        rob = overall.get(study["study_id"], {})
+        row["rob_tool"] = TOOL_NAMES.get(rob.get("tool", ""), rob.get("tool", ""))
+        row["rob_overall"] = rob.get("overall", "") if rob.get("status") == "final" else ""
+        row["rob_overridden"] = rob.get("overridden", "")
+        rows.append(row)
+    return rows
+
+
+def _field_labels(config: Mapping[str, Any], ids: list[str]) -> list[dict[str, str]]:
+    labels = {f["id"]: f["label"] for f in config["extraction"]["fields"]}
+    return [{"id": i, "label": labels[i]} for i in ids]
+
+
+def _studies(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
+    section = Section("studies", "Included studies")
+    if studies is None:
+        section.pending = "full-text assessment"
+        return section
+    columns = _field_labels(config, list(config["report"]["study_columns"]))
+    section.data = {"rows": studies, "columns": columns}
+    waiting = sum(1 for s in studies if s["extraction_status"] != "final")
+    if waiting:
+        section.notes.append(f"{waiting} of {len(studies)} studies still await final extraction.")
+    return section
+
+
+def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
+    section = Section("evidence", "DTA evidence matrix")
+    fields = _field_labels(config, list(config["report"]["evidence_fields"]))
+    if studies is None or not fields:
+        section.pending = "data extraction" if fields else "report.evidence_fields in the config"
+        return section
+    extracted = [s for s in studies if s["extraction_status"] == "final"]
+    tallies = {
+        f["id"]: sorted(Counter(s[f["id"]] or "blank" for s in extracted).items()) for f in fields
+    }
+    section.data = {"fields": fields, "rows": extracted, "tallies": tallies}
+    return section
+
+
+def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
+    section = Section("nexus", "Digital Therapeutic Nexus levels")
+    section.notes.append(f"Levels as configured, from: {config['nexus']['source']}")
+    if studies is None:
+        section.pending = "data extraction"
+        return section
+    field = config["extraction"].get("nexus_field", "nexus_level")
+    risks_field = config["report"]["nexus_risks_field"]
+    extracted = [s for s in studies if s["extraction_status"] == "final"]
+    levels = []
+    for level in config["nexus"]["levels"]:
+        members = [s for s in extracted if s.get(field) == str(level["level"])]
+        levels.append(
+            {
+                "level": level["level"],
+                "label": level["label"],
+                "criteria": level.get("criteria", ""),
+                "configured_risks": level.get("risks", []),
+                "n": len(members),
+                "observed_risks": [
+                    (s["label"], s[risks_field]) for s in members if risks_field and s[risks_field]
+                ],
+            }
         )
-    status = read_json_if_present(outputs / INPUTS["screening_status"])
-    for line in (status or {}).get("pending", []):
-        todo.append(str(line))
-    return todo
+    unrated = sum(1 for s in extracted if not s.get(field))
+    section.data = {"levels": levels, "unrated": unrated, "extracted": len(extracted)}
+    return section
+
+
+def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
+    section = Section("rob", "Risk of bias")
+    if summary is None:
+        section.pending = "risk-of-bias assessment"
+        return section
+    tools = []
+    for tool in sorted({r["tool"] for r in summary}):
+        rows = [r for r in summary if r["tool"] == tool]
+        figures = [
+            read_svg_if_present(outputs / ROB_FIGURES / f"{tool}_{kind}.svg")
+            for kind in ("traffic_light", "summary")
+        ]
+        tools.append(
+            {
+                "id": tool,
+                "name": TOOL_NAMES.get(tool, tool),
+                "rows": rows,
+                "figures": [f for f in figures if f],
+                "final": sum(1 for r in rows if r["status"] == "final"),
+            }
+        )
+    section.data = {"tools": tools}
+    return section
+
+
+def _exclusions(rows: list[dict[str, str]] | None) -> Section:
+    section = Section("exclusions", "Full-text exclusions")
+    if rows is None:
+        section.pending = "full-text assessment"
+        return section
+    by_reason = Counter(r["reason_label"] for r in rows)
+    section.data = {"rows": rows, "by_reason": sorted(by_reason.items(), key=lambda x: -x[1])}
+    return section
