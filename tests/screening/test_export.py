@@ -10,7 +10,11 @@ import openpyxl
 import pytest
 
 from livingreview.errors import ConfigError
+from livingreview.screening.conflicts import verification_sample
+from livingreview.screening.priority import ranking_query
+from livingreview.screening.ranking import document_text, relevance_scores
 from livingreview.screening.stage import run_screening
+from tests.conftest import require_shared
 from tests.screening.sheet_helpers import (
     fill_like_a_person,
     returned_dir,
@@ -155,8 +159,6 @@ def test_dual_screening_needs_two_screeners(tmp_path: Path, demo_outputs: Path) 
 def test_single_mode_gives_the_second_screener_only_the_verified_sample(
     tmp_path: Path, demo_outputs: Path
 ) -> None:
-    from livingreview.screening.conflicts import verification_sample
-
     config = screening_config(
         tmp_path, demo_outputs, mode="single", verification_sample={"fraction": 0.1, "seed": 7}
     )
@@ -175,3 +177,55 @@ def test_the_returned_sheets_folder_must_stay_inside_the_human_input(
     config = screening_config(tmp_path, demo_outputs, folder="../elsewhere")
     with pytest.raises(ConfigError, match=r"'screening.folder': '../elsewhere' must be a relative"):
         run_screening(config)
+
+
+def test_rows_are_ordered_by_the_rankers_score(tmp_path: Path, demo_outputs: Path) -> None:
+    config = screening_config(tmp_path, demo_outputs, seed_studies=[])
+    run_screening(config)
+    ws = openpyxl.load_workbook(sheet_path(config, "r1"))["Screening"]
+    header = [c.value for c in ws[1]]
+    shown = [
+        (row[header.index("study_id")], float(row[header.index("score")]))
+        for row in ws.iter_rows(min_row=2, values_only=True)
+    ]
+    on_sheet = {sid for sid, _ in shown}
+    library = table(tmp_path / "outputs/library/records.csv")
+    studies = [s for s in library if s["study_id"] in on_sheet]
+    expected = relevance_scores(
+        [document_text(s["title"], s["abstract"]) for s in studies], {}, query=ranking_query(config)
+    )
+    exact = {s["study_id"]: v for s, v in zip(studies, expected, strict=True)}
+    assert [sid for sid, _ in shown] == sorted(exact, key=lambda sid: (-exact[sid], sid))
+    assert all(f"{exact[sid]:.3f}" == f"{value:.3f}" for sid, value in shown)
+    assert shown[0][1] > shown[-1][1]
+
+
+def test_relevant_studies_come_first_on_the_demo_sheet(tmp_path: Path, demo_outputs: Path) -> None:
+    """Real labels of the demo's records (../shared/data/dta): the top quarter of the sheet holds
+    clearly more than a quarter of the relevant studies (ordering by study id: about a quarter)."""
+    labels = require_shared("data/dta/records.csv")
+    with labels.open(encoding="utf-8") as handle:
+        facts = list(csv.DictReader(handle))
+    relevant_dois = {f["doi"].lower() for f in facts if f["label"] == "relevant" and f["doi"]}
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    library = table(tmp_path / "outputs/library/records.csv")
+    doi_of = {s["study_id"]: s["doi"].lower() for s in library}
+    order = [doi_of[sid] in relevant_dois for sid in sheet_ids(sheet_path(config, "r1"))]
+    quarter = len(order) // 4
+    assert sum(order) >= 20
+    assert sum(order[:quarter]) / sum(order) > 0.3
+    assert sum(order[:quarter]) > 2 * sum(order[-quarter:])
+
+
+@pytest.mark.parametrize("seed", ["https://doi.org/10.2196/69294", "PMID: 39924298"])
+def test_a_seed_study_given_by_doi_or_pmid_leads_the_first_sheet(
+    tmp_path: Path, demo_outputs: Path, seed: str
+) -> None:
+    library = {s["doi"]: s["study_id"] for s in table(demo_outputs / "library/records.csv")}
+    config = screening_config(tmp_path, demo_outputs, seed_studies=[seed])
+    run_screening(config)
+    assert sheet_ids(sheet_path(config, "r1"))[0] == library["10.2196/69294"]
+    unseeded = screening_config(tmp_path / "none", demo_outputs, seed_studies=[])
+    run_screening(unseeded)
+    assert sheet_ids(sheet_path(unseeded, "r1"))[0] != library["10.2196/69294"]

@@ -44,15 +44,13 @@ class Scorer:
         self.studies = studies
         self.query = query
         self.seeds = seeds
-        self.ranker: Any = None
+        self.ranker: Any = None  # built on first use: scikit-learn loads only when needed
 
-    def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float] | None:
+    def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float]:
         """Scores learned from ``own`` decisions (include and maybe count as relevant) and the
-        seed studies (relevant unless decided otherwise); None while the ranker is not installed."""
-        try:
-            from livingreview.screening.ranking import Ranker, document_text
-        except ImportError:
-            return None
+        seed studies (relevant unless decided otherwise)."""
+        from livingreview.screening.ranking import Ranker, document_text
+
         if self.ranker is None:
             documents = [
                 document_text(s.get("title", ""), s.get("abstract", "")) for s in self.studies

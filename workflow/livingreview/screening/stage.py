@@ -162,10 +162,7 @@ def export_sheets(
         if reviewer == checker:
             pool = [s for s in pool if s["study_id"] in sample]
         scores = scorer.scores(own)
-        if scores is not None:
-            pool.sort(key=lambda s: (-scores[s["study_id"]], s["study_id"]))
-        else:
-            pool.sort(key=lambda s: s["study_id"])
+        pool.sort(key=lambda s: (-scores[s["study_id"]], s["study_id"]))
         if batch_size:
             pool = pool[:batch_size]
         others = {} if blind else _other_decisions(by_reviewer, reviewer)
