@@ -64,6 +64,7 @@ def test_each_screener_gets_every_study_automation_kept_and_nothing_else(
     status = json.loads((outputs / "screening/status.json").read_text(encoding="utf-8"))
     assert status["reviewers"]["r1"]["assigned"] == len(expected)
     assert status["reviewers"]["r1"]["pending"] == len(expected)
+    assert status["reviewers"]["r1"]["stopping"] is None  # nothing decided yet
     assert status["studies_in_library"] == len(expected) + 2
     assert (outputs / "screening/decisions.csv").read_text(encoding="utf-8").count("\n") == 1
     before = {p: p.read_bytes() for p in (r1, r2, outputs / "screening/status.json")}

@@ -96,7 +96,7 @@ def test_round_trip_two_reviewers_through_libreoffice(tmp_path: Path, demo_outpu
     r1_saved = {d.recorded_at for d in stored if d.reviewer == "r1"}
     assert len(r1_saved) == 1 and next(iter(r1_saved)) > "2026"  # when LibreOffice saved it
     assert state["reviewers"]["r1"]["pending"] == 0
-    assert state["reviewers"]["r2"] | {"files": []} == {
+    assert state["reviewers"]["r2"] | {"files": [], "stopping": None} == {
         "assigned": len(ids),
         "decided": 40,
         "pending": len(ids) - 40,
@@ -104,7 +104,13 @@ def test_round_trip_two_reviewers_through_libreoffice(tmp_path: Path, demo_outpu
         "exclude": sum(1 for v in r2.values() if v[0].strip().lower() == "exclude"),
         "maybe": sum(1 for v in r2.values() if v[0] == "maybe"),
         "files": [],
+        "stopping": None,
     }
+    stopping = state["reviewers"]["r2"]["stopping"]
+    relevant = sum(1 for v in r2.values() if v[0].strip().lower() != "exclude")
+    assert (stopping["screened"], stopping["unscreened"]) == (40, len(ids) - 40)
+    assert stopping["relevant_found"] == relevant and stopping["remaining_upper"] >= 0
+    assert state["reviewers"]["r1"]["stopping"]["unscreened"] == 0
     [pair] = [p for p in agreement(stored) if p.round == 1]
     assert (pair.reviewer_a, pair.reviewer_b, pair.three_way.n) == ("r1", "r2", 40)
     same = sum(r1[sid][0].strip().lower() == r2[sid][0].strip().lower() for sid in r2)

@@ -63,3 +63,22 @@ class Scorer:
         }
         values = self.ranker.scores(labels)
         return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
+
+
+def stopping_estimate(
+    decided: Sequence[ScreeningDecision], pending: int
+) -> dict[str, float | int | bool | None] | None:
+    """How many relevant studies a reviewer has likely not screened yet
+    (:mod:`livingreview.screening.stopping`), from their decisions in the order they were
+    returned (file time, file, row: the ranked order when the sheet was filled top down;
+    include and maybe count as relevant). None before any decision."""
+    from dataclasses import asdict
+
+    from livingreview.screening.decisions import log_order
+    from livingreview.screening.stopping import estimate_remaining
+
+    if not decided:
+        return None
+    ordered = sorted(decided, key=log_order)
+    estimate = estimate_remaining([d.decision != "exclude" for d in ordered], pending)
+    return asdict(estimate) | {"can_stop": estimate.can_stop}

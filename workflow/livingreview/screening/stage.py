@@ -47,7 +47,12 @@ from livingreview.screening.importing import (
     check_nothing_lost,
     read_returned,
 )
-from livingreview.screening.priority import Scorer, ranking_query, seed_study_ids
+from livingreview.screening.priority import (
+    Scorer,
+    ranking_query,
+    seed_study_ids,
+    stopping_estimate,
+)
 
 log = logging.getLogger("livingreview.screening")
 
@@ -195,7 +200,7 @@ def status(
     config: Mapping[str, Any], decisions: Sequence[ScreeningDecision], returned: ImportResult
 ) -> dict[str, Any]:
     """Per reviewer: studies assigned (every study not excluded by automation, or the verified
-    sample), decided, pending."""
+    sample), decided, pending, and the estimate of relevant studies still unscreened."""
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
     screened = to_screen(outputs, studies)
@@ -219,6 +224,7 @@ def status(
             "pending": len(assigned) - len(own),
             **counts,
             "files": sorted({s.file for s in returned.sheets if s.reviewer == reviewer}),
+            "stopping": stopping_estimate(list(own.values()), len(assigned) - len(own)),
         }
     return {
         "review_id": config["review"]["id"],
