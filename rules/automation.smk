@@ -8,6 +8,8 @@ rule automation:
     input:
         records=f"{OUT}/library/records.csv",
         groups=f"{OUT}/library/groups.csv",
+        changelog=f"{OUT}/library/changelog.csv",
+        counts=f"{OUT}/library/counts.json",
     output:
         **{key: f"{OUT}/{path}" for key, path in AUTOMATION_OUTPUTS.items()},
     params:

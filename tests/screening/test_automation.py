@@ -167,7 +167,7 @@ def test_cli_rewrites_identical_files_and_reports_a_missing_library(
 ) -> None:
     outputs = tmp_path / "outputs"
     (outputs / "library").mkdir(parents=True)
-    for name in ("records.csv", "groups.csv"):
+    for name in ("records.csv", "groups.csv", "changelog.csv", "counts.json"):
         (outputs / "library" / name).write_bytes((demo_outputs / "library" / name).read_bytes())
     override = tmp_path / "paths.yaml"
     override.write_text(yaml.safe_dump({"paths": {"outputs": str(outputs)}}), encoding="utf-8")

@@ -17,7 +17,7 @@ import yaml
 
 from livingreview.cli import main
 from livingreview.screening.agreement import collapse_maybe
-from livingreview.screening.decisions import read_decisions
+from livingreview.screening.decisions import ScreeningDecision, read_decisions, write_decisions
 from tests.conftest import REPO_ROOT
 from tests.screening.sheet_helpers import libreoffice_resave
 
@@ -279,3 +279,17 @@ def test_single_screening_with_a_verified_sample(review: dict) -> None:
         assert row["how"] == ("agreement" if study in checked else "single_reviewer")
         assert row["decision"] == collapse_maybe(first[study])
     assert pending == {s for s in checked if collapse_maybe(first[s]) != collapse_maybe(checked[s])}
+
+
+def test_final_decisions_count_in_the_round_the_study_is_new_in(review: dict) -> None:
+    outputs, args = review["outputs"], review["args"]
+    with (outputs / "library/records.csv").open(encoding="utf-8", newline="") as handle:
+        study = next(csv.DictReader(handle))["study_id"]
+    later = [  # decided on a later round's sheet (batch mode), new in round 1
+        ScreeningDecision(study, r, "title_abstract", 2, "include", "", "", f"{r}.xlsx", 2, "")
+        for r in ("r1", "r2")
+    ]
+    write_decisions(outputs / "screening/decisions.csv", later)
+    run(args, "conflicts")
+    [row] = read_rows(outputs / "screening/final_decisions.csv")
+    assert (row["study_id"], row["round"], row["how"]) == (study, "1", "agreement")

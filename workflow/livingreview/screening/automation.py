@@ -217,21 +217,6 @@ def read_library_studies(path: Path) -> list[tuple[str, Record]]:
     return studies
 
 
-def study_rounds(groups_csv: Path) -> dict[str, int]:
-    """The round each study was first seen in, from the library's ``groups.csv``."""
-    rounds: dict[str, int] = {}
-    with groups_csv.open(encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            value = row.get("round") or ""
-            if not value.isdigit():
-                raise InputFileError(
-                    groups_csv, "expected a round number", position=f"row {number}", field="round"
-                )
-            study = row["study_id"]
-            rounds[study] = min(rounds.get(study, int(value)), int(value))
-    return rounds
-
-
 def automation_counts(
     studies: Sequence[str],
     exclusions: Sequence[Exclusion],
@@ -288,16 +273,19 @@ def excluded_study_ids(outputs: Path) -> set[str]:
 
 
 def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Apply the protocol's automation rules to the library and write :data:`OUTPUTS`."""
+    """Apply the protocol's automation rules to the library and write :data:`OUTPUTS`.
+
+    Counts per round use the round each study is new in, as the screening stage assigns it.
+    """
     from livingreview.dedup.library import OUTPUTS as LIBRARY
+    from livingreview.screening.assignment import library_studies
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
     studies = read_library_studies(outputs / LIBRARY["records"])
-    groups = outputs / LIBRARY["groups"]
-    rounds = study_rounds(groups) if groups.exists() else {}
+    _, new_in, _, _ = library_studies(outputs)
     exclusions = apply_rules(studies, rules)
-    counts = automation_counts([s for s, _ in studies], exclusions, rounds, rules)
+    counts = automation_counts([s for s, _ in studies], exclusions, new_in, rules)
     atomic_write_text(outputs / OUTPUTS["exclusions"], exclusions_csv(exclusions))
     write_json(outputs / OUTPUTS["counts"], counts)
     return counts

@@ -6,7 +6,8 @@ conflicts sheets in ``<paths.human_input>/<screening.conflicts_folder>/`` and wr
 :data:`OUTPUTS`:
 
 * ``screening/final_decisions.csv``: ``study_id, round, decision, how, votes, resolver, reason``
-  for every study with a final title/abstract decision (PRISMA counts these);
+  for every study with a final title/abstract decision (PRISMA counts these); ``round`` is the
+  library round the study is new in;
 * ``screening/conflicts.xlsx`` / ``.csv``: the conflicts still to resolve (may be empty);
 * ``screening/resolutions.csv``: every resolution read, with its file and row;
 * ``screening/outcome.json``: counts (included, excluded, decided by, conflicts, pending).
@@ -16,17 +17,17 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
 from livingreview.errors import ConfigError
-from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.fileio import atomic_write_text, write_json
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
-from livingreview.screening.automation import read_library_studies
+from livingreview.screening.assignment import library_studies
 from livingreview.screening.conflicts import (
     CONSENSUS,
     FINAL_COLUMNS,
@@ -37,8 +38,6 @@ from livingreview.screening.conflicts import (
     settings,
 )
 from livingreview.screening.decisions import STAGE_TITLE_ABSTRACT, read_decisions
-
-log = logging.getLogger("livingreview.screening")
 
 DECISION_STORE = "screening/decisions.csv"  # written by `livingreview screen`
 AGREEMENT_OUTPUTS = {
@@ -128,15 +127,11 @@ def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
 
 def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     """Decide every screened study, write the conflicts sheet and :data:`OUTPUTS`."""
-    from livingreview.dedup.library import OUTPUTS as LIBRARY  # the engine: import on use
-
     outputs = Path(config["paths"]["outputs"])
-    library = read_library_studies(outputs / LIBRARY["records"])
-    studies = {sid: record.to_row() for sid, record in library}
-    counts = read_json(outputs / LIBRARY["counts"], "missing: run `livingreview library` first")
-    current = int(counts["round"])
+    rows, new_in, current, retired = library_studies(outputs)
+    studies = {row["study_id"]: row for row in rows}
     decisions = read_decisions(outputs / DECISION_STORE)
-    known = frozenset(studies) | {d.study_id for d in decisions}
+    known = frozenset(studies) | retired | {d.study_id for d in decisions}
     resolutions, files = read_resolutions(config, current, known)
     rule, on_maybe, mode = settings(config)
     outcome: Outcome = decide(
@@ -159,7 +154,9 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
         outputs / OUTPUTS["resolutions"],
         _table(conflict_sheet.RESOLUTION_COLUMNS, conflict_sheet.resolutions_rows(resolutions)),
     )
-    atomic_write_text(outputs / OUTPUTS["final"], _table(FINAL_COLUMNS, final_rows(outcome.final)))
+    # PRISMA counts a study in the round it is new in, whichever round's sheet decided it
+    final = [replace(f, round=new_in.get(f.study_id, f.round)) for f in outcome.final]
+    atomic_write_text(outputs / OUTPUTS["final"], _table(FINAL_COLUMNS, final_rows(final)))
     counts = {
         "review_id": config["review"]["id"],
         "round": current,
