@@ -323,12 +323,33 @@ def cmd_appraise(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print what each stage has done and what is waiting for whom."""
+    from livingreview.report.status import status_lines
+
+    config = _config(args)
+    print("\n".join(status_lines(config, _outputs(config))))
+    return 0
+
+
 def cmd_build_demo(args: argparse.Namespace) -> int:
     """Rebuild the embedded demo snapshot from real bibliographic facts."""
     from livingreview.demo import build_demo
 
     written = build_demo(Path(args.facts), Path(args.out))
     print(f"demo snapshot: {written} files written under {args.out}")
+    return 0
+
+
+def cmd_build_demo_human(args: argparse.Namespace) -> int:
+    """Rebuild the demo's illustrative returned sheets by running the stages and filling each."""
+    from livingreview.demo.human import build_demo_human
+
+    built = build_demo_human(Path(args.facts), Path(args.out))
+    for name in built.files:
+        print(f"  {name}")
+    counts = ", ".join(f"{key} {value}" for key, value in built.counts.items())
+    print(f"demo returned sheets: {len(built.files)} files ({counts})")
     return 0
 
 
@@ -352,11 +373,16 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+def _int_from(minimum: int) -> Any:
+    """An argparse type: an integer of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+
+    return parse
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -481,6 +507,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("where", parents=[common], help="print where the outputs are")
     p.set_defaults(func=cmd_where)
 
+    p = sub.add_parser(
+        "status", parents=[common], help="what each stage has done and what is awaited from whom"
+    )
+    p.set_defaults(func=cmd_status)
+
     p = sub.add_parser("report", parents=[common], help="render the evidence summary")
     p.add_argument("--out-dir", help="output folder (default: <outputs>/report)")
     p.set_defaults(func=cmd_report)
@@ -539,6 +570,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="demo", help="demo folder to (re)write")
     p.set_defaults(func=cmd_build_demo)
 
+    p = sub.add_parser(
+        "build-demo-human", help="rebuild the demo's illustrative returned sheets from real facts"
+    )
+    p.add_argument(
+        "--facts", default="../shared/data/dta/records.csv", help="CSV of real screening facts"
+    )
+    p.add_argument("--out", default="demo", help="demo folder whose human/ sheets to (re)write")
+    p.set_defaults(func=cmd_build_demo_human)
+
     from livingreview.prisma.layouts import LAYOUTS
 
     p = sub.add_parser("prisma", help="draw a PRISMA 2020 flow diagram from a PRISMA CSV")
@@ -567,10 +607,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="replay a labelled screening dataset through the ranker")
     p.add_argument("data", metavar="DATA.csv", help="CSV with title, abstract, label_included")
     p.add_argument("--out", required=True, metavar="ORDER.csv", help="record_id,label,prior rows")
-    p.add_argument("--seed", type=int, default=0, help="seed for the priors and the model")
-    p.add_argument("--prior-included", type=int, default=1, metavar="N", help="random includes")
-    p.add_argument("--prior-excluded", type=int, default=1, metavar="N", help="random excludes")
-    p.add_argument("--batch-size", type=_positive_int, default=10, metavar="K", help="per refit")
+    p.add_argument("--seed", type=_int_from(0), default=0, help="seed: priors and model")
+    p.add_argument("--prior-included", type=_int_from(0), default=1, metavar="N", help="includes")
+    p.add_argument("--prior-excluded", type=_int_from(0), default=1, metavar="N", help="excludes")
+    p.add_argument("--batch-size", type=_int_from(1), default=10, metavar="K", help="per refit")
     p.set_defaults(func=cmd_simulate)
 
     from livingreview.rob import TOOL_NAMES

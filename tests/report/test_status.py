@@ -1,0 +1,45 @@
+"""``livingreview status``: the report's pending work, in the terminal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from livingreview.config import load_config
+from livingreview.report.context import collect
+from tests.conftest import REPO_ROOT
+
+DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
+
+
+def test_status_prints_every_stage_and_the_same_pending_work_as_the_report(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    override = tmp_path / "outputs.yaml"
+    override.write_text(yaml.safe_dump({"paths": {"outputs": str(demo_outputs)}}))
+    result = subprocess.run(
+        [sys.executable, "-m", "livingreview", "status", "--configfile", *map(str, DEMO_CONFIG),
+         str(override)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("[demo data]")
+    context = collect(load_config([*DEMO_CONFIG, override]), demo_outputs)
+    for section in context["sections"]:
+        assert any(line.strip().startswith(section.title) for line in lines), section.title
+    assert context["pending_work"], "the demo always leaves work for a person"
+    assert lines[-len(context["pending_work"]) :] == [f"  - {t}" for t in context["pending_work"]]
+
+
+def test_status_before_any_stage_has_run_says_what_everything_waits_for(tmp_path: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    from livingreview.report.status import status_lines
+
+    lines = status_lines(config, tmp_path / "nothing")
+    stages = [line for line in lines if line.startswith("  ")]
+    assert len(stages) == len(lines) - 2 and all("waiting for" in s for s in stages)
+    assert lines[-1] == "Nothing is waiting for a person."
