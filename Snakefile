@@ -27,6 +27,7 @@ PROTOCOL = write_resolved_protocol(PROTOCOL_CONFIG)
 include: "rules/common.smk"
 include: "rules/search.smk"
 include: "rules/dedup.smk"
+include: "rules/flags.smk"
 include: "rules/automation.smk"
 include: "rules/screening.smk"
 include: "rules/conflicts.smk"
@@ -51,6 +52,7 @@ rule all:
         f"{OUT}/search/identified.csv",
         f"{OUT}/library/records.csv",
         f"{OUT}/library/counts.json",
+        f"{OUT}/library/flags.csv",
         f"{OUT}/dedup/maybe_pairs.xlsx",
         f"{OUT}/prisma/ledger.json",
         f"{OUT}/prisma/flow.svg",

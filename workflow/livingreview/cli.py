@@ -122,6 +122,20 @@ def cmd_library(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_flags(args: argparse.Namespace) -> int:
+    """Flag library records retracted, corrected or under concern, as their sources say."""
+    from collections import Counter
+
+    from livingreview.flags import OUTPUT, build_flags
+
+    config = _config(args)
+    found = build_flags(config)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(Counter(f.flag for f in found).items()))
+    studies = len({f.study_id for f in found})
+    print(f"{studies} studies flagged ({counts or 'none'}) -> {_outputs(config) / OUTPUT}")
+    return 0
+
+
 def cmd_where(args: argparse.Namespace) -> int:
     """Print where the pipeline's outputs are."""
     from livingreview.config import enabled_imports, enabled_sources
@@ -503,6 +517,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--identified", help="record file of this round (default: <outputs>/search/identified.csv)"
     )
     p.set_defaults(func=cmd_library)
+
+    p = sub.add_parser(
+        "flags",
+        parents=[common],
+        help="flag library records retracted, corrected or under concern (library/flags.csv)",
+    )
+    p.set_defaults(func=cmd_flags)
 
     p = sub.add_parser("where", parents=[common], help="print where the outputs are")
     p.set_defaults(func=cmd_where)

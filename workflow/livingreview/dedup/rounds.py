@@ -61,7 +61,16 @@ def _rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
-def _read_csv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+def earlier_snapshots(history_dir: Path, version: str) -> list[Path]:
+    """The snapshot folders of the rounds before ``version``, oldest first."""
+    found = _rounds(history_dir)
+    own = [n for n, v, _ in found if v == version]
+    current = own[0] if own else max((n for n, _, _ in found), default=0) + 1
+    return [path for n, v, path in found if n < current and v != version]
+
+
+def read_table(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of a snapshot CSV, checking that it has ``columns``."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -87,7 +96,7 @@ def load_history(history_dir: Path, version: str) -> History:
             history.records[record.record_id] = record
     if earlier:
         last = earlier[-1][1]
-        for number, row in enumerate(_read_csv(last / "groups.csv", GROUP_COLUMNS), start=2):
+        for number, row in enumerate(read_table(last / "groups.csv", GROUP_COLUMNS), start=2):
             try:
                 history.first_round[row["record_id"]] = int(row["round"])
             except ValueError:
@@ -98,7 +107,7 @@ def load_history(history_dir: Path, version: str) -> History:
                     field="round",
                 ) from None
             history.study_of[row["record_id"]] = row["study_id"]
-        history.changelog = _read_csv(last / "changelog.csv", CHANGE_COLUMNS)
+        history.changelog = read_table(last / "changelog.csv", CHANGE_COLUMNS)
     return history
 
 
