@@ -45,10 +45,20 @@ def test_demo_ledger_is_derived_from_the_pipeline_outputs(demo_outputs: Path) ->
         assert column.n("excluded_automatic") == by_round.get("1", {}).get("excluded", 0)
     else:
         assert column.n("excluded_automatic") == 0 and column.pending["automation"]
-    # Screening has no final decisions in the demo yet, full text has not run: not available.
-    for key in ("records_screened", "dbr_assessed", "new_studies", "total_studies"):
-        assert column.n(key) is None, key
-    assert any("Full-text" in line for line in ledger["pending"])
+    # The demo's illustrative returned sheets decide every study at title/abstract and full text.
+    screening = read(demo_outputs / "screening/outcome.json")
+    fulltext = read(demo_outputs / "fulltext/outcome.json")
+    assert column.n("records_screened") == screening["studies_decided"] > 0
+    assert column.n("records_excluded_human") == screening["excluded"]
+    assert column.n("dbr_sought_reports") == fulltext["reports_sought"] == screening["included"]
+    assert column.n("dbr_assessed") == fulltext["reports_assessed"]
+    assert column.n("new_studies") == fulltext["studies_included"] > 0
+    reasons = read(demo_outputs / "protocol.json")["exclusion_reasons"]["full_text"]
+    labels = {r["id"]: r["label"] for r in reasons}
+    assert dict(column.items("dbr_excluded")) == {
+        labels[rid]: n for rid, n in fulltext["excluded_by_reason"].items()
+    }
+    assert not any("Full-text" in line for line in ledger["pending"])
     # The package CSV holds the same counts.
     (from_csv,) = read_csv_columns(demo_outputs / "prisma/ledger.csv")
     assert from_csv.n("duplicates") == column.n("duplicates")
@@ -61,14 +71,15 @@ def test_demo_diagram_shows_the_ledger(demo_outputs: Path) -> None:
     ledger = read(demo_outputs / "prisma/ledger.json")
     column = Column.from_json(ledger["rounds"][0])
     boxes, arrows = parse_svg((demo_outputs / "prisma/flow.svg").read_text(encoding="utf-8"))
-    assert {b for b in boxes if not b.startswith(("title", "phase"))} == {"identified", "removed"}
-    assert len(arrows) == 1
+    flow = ("identified", "removed", "screened", "excluded", "dbr_sought", "dbr_assessed", "new")
+    assert set(flow) <= set(boxes) and len(arrows) >= len(flow) - 1
     identified = boxes["identified"].counts
     assert shown_number(identified[("database_results", "2025.1")]) == column.n("database_results")
-    for label, n in column.items("database_specific_results") or ():
-        assert shown_number(identified[(f"database_specific_results:{label}", "2025.1")]) == n
-    removed = boxes["removed"].counts
-    assert shown_number(removed[("duplicates", "2025.1")]) == column.n("duplicates")
+    for box in boxes.values():  # every number shown is the ledger's
+        for (key, _), text in box.counts.items():
+            name, _, label = key.partition(":")
+            want = dict(column.items(name))[label] if label else column.n(name)
+            assert shown_number(text) == want, key
     for suffix in (".png", ".pdf", ".html"):
         assert (demo_outputs / f"prisma/flow{suffix}").stat().st_size > 1000
     for layout in ("each", "combined", "base_updates", "previous_latest"):

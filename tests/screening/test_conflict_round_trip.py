@@ -36,6 +36,8 @@ def review(demo_outputs: Path, tmp_path: Path) -> dict[str, object]:
     """A writable copy of the demo outputs with an empty human-input folder."""
     outputs = tmp_path / "outputs"
     shutil.copytree(demo_outputs, outputs)
+    # the demo's own returned sheets are not in this human-input folder: start without their store
+    (outputs / "screening/decisions.csv").unlink()
     human = tmp_path / "human"
     human.mkdir()
     override = tmp_path / "paths.yaml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,33 +79,38 @@ def _authors(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple(people)
 
 
-def read_facts(path: Path) -> list[Paper]:
-    """Papers from the facts CSV, in file order."""
+def read_fact_rows(path: Path, required: Sequence[str] = REQUIRED) -> list[dict[str, str]]:
+    """The rows of the facts CSV (stripped text), after checking the ``required`` columns."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise InputFileError(path, f"cannot open the demo facts ({exc.strerror})") from None
     with handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             raise InputFileError(path, f"missing column(s) {', '.join(missing)}", position="row 1")
-        return [
-            Paper(
-                key=row["record_id"],
-                pmid=row["pmid"].strip(),
-                doi=row["doi"].strip(),
-                title=row["title"].strip(),
-                authors=_authors(row["authors"]),
-                year=row["year"].strip(),
-                journal=row["journal"].strip(),
-                volume=row["volume"].strip(),
-                issue=row["issue"].strip(),
-                pages=row["pages"].strip(),
-                publication_type=row["publication_type"].strip(),
-            )
-            for row in reader
-        ]
+        return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def read_facts(path: Path) -> list[Paper]:
+    """Papers from the facts CSV, in file order."""
+    return [
+        Paper(
+            key=row["record_id"],
+            pmid=row["pmid"],
+            doi=row["doi"],
+            title=row["title"],
+            authors=_authors(row["authors"]),
+            year=row["year"],
+            journal=row["journal"],
+            volume=row["volume"],
+            issue=row["issue"],
+            pages=row["pages"],
+            publication_type=row["publication_type"],
+        )
+        for row in read_fact_rows(path)
+    ]
 
 
 def in_window(paper: Paper, first_year: int = 2010) -> bool:
