@@ -39,6 +39,7 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/dedup.py
+	nice $(BIN)/python bench/screening.py
 
 clean:
 	rm -rf outputs .snakemake

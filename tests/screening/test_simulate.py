@@ -21,6 +21,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Path:
+    """A CSV in the test's folder with ``columns`` taken from real rows."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows({k: r[k] for k in columns} for r in rows)
+    return path
+
+
 def test_cli_writes_the_screening_order(tmp_path: Path, capsys) -> None:
     data = require_shared(NSAIDS)
     out = tmp_path / "order.csv"
@@ -46,11 +55,7 @@ def test_cli_writes_the_screening_order(tmp_path: Path, capsys) -> None:
 def test_row_positions_are_the_ids_without_a_record_id_column(tmp_path: Path) -> None:
     rows = _rows(require_shared(PTSD))
     subset = [r for r in rows if r["label_included"] == "1"] + rows[:300]
-    data = tmp_path / "ptsd_subset.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["title", "abstract", "label_included"])
-        writer.writeheader()
-        writer.writerows({k: r[k] for k in ("title", "abstract", "label_included")} for r in subset)
+    data = _write(tmp_path / "ptsd_subset.csv", ["title", "abstract", "label_included"], subset)
     out = tmp_path / "order.csv"
     main(["simulate", str(data), "--out", str(out), "--seed", "1", "--prior-excluded", "2"])
     order = _rows(out)
@@ -63,11 +68,7 @@ def test_row_positions_are_the_ids_without_a_record_id_column(tmp_path: Path) ->
 
 def test_missing_label_column_exits_2_naming_file_and_column(tmp_path: Path, capsys) -> None:
     rows = _rows(require_shared(NSAIDS))[:20]
-    data = tmp_path / "unlabelled.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["record_id", "title", "abstract"])
-        writer.writeheader()
-        writer.writerows({k: r[k] for k in ("record_id", "title", "abstract")} for r in rows)
+    data = _write(tmp_path / "unlabelled.csv", ["record_id", "title", "abstract"], rows)
     out = tmp_path / "order.csv"
     assert main(["simulate", str(data), "--out", str(out)]) == 2
     err = capsys.readouterr().err
@@ -78,11 +79,7 @@ def test_missing_label_column_exits_2_naming_file_and_column(tmp_path: Path, cap
 def test_bad_label_names_the_row(tmp_path: Path) -> None:
     rows = _rows(require_shared(NSAIDS))[:5]
     rows[3]["label_included"] = "yes"
-    data = tmp_path / "bad.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    data = _write(tmp_path / "bad.csv", list(rows[0]), rows)
     with pytest.raises(InputFileError, match=r"row 5, field 'label_included': label 'yes'"):
         read_labelled_csv(data)
 

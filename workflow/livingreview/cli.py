@@ -337,6 +337,21 @@ def cmd_appraise(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_round_new(args: argparse.Namespace) -> int:
+    """Start the next round: append it to rounds.yaml with its version and search window."""
+    from livingreview.round_state import new_round, state_path
+
+    config = _config(args)
+    entry = new_round(config, version=args.version, search_from=args.from_, search_to=args.to)
+    since = f" (last search {entry['previous_search']}, {entry['overlap_days']} days overlap)"
+    print(
+        f"round {entry['version']}: searches from {entry['search_from']} to {entry['search_to']}"
+        + (since if "previous_search" in entry else "")
+        + f" -> {state_path(config)}"
+    )
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Print what each stage has done and what is waiting for whom."""
     from livingreview.report.status import status_lines
@@ -532,6 +547,22 @@ def build_parser() -> argparse.ArgumentParser:
         "status", parents=[common], help="what each stage has done and what is awaited from whom"
     )
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("round", help="rounds of the living review")
+    rounds = p.add_subparsers(dest="round_command", required=True, metavar="COMMAND")
+    p = rounds.add_parser(
+        "new", parents=[common], help="start the next round (version, search window) in rounds.yaml"
+    )
+    p.add_argument("--version", default="", help="its review version (default: last one + 1)")
+    p.add_argument(
+        "--from",
+        dest="from_",
+        default="",
+        metavar="DATE",
+        help="window start (default: last search date minus search.round_overlap_days)",
+    )
+    p.add_argument("--to", default="", metavar="DATE", help="window end (default: today, UTC)")
+    p.set_defaults(func=cmd_round_new)
 
     p = sub.add_parser("report", parents=[common], help="render the evidence summary")
     p.add_argument("--out-dir", help="output folder (default: <outputs>/report)")
