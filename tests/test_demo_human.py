@@ -48,7 +48,8 @@ def test_demo_human_sheets_are_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     assert sorted(rebuilt) == sorted(committed)
     for name, body in rebuilt.items():
         assert body == committed[name], (
-            f"demo/human/{name} differs from a rebuild: run `livingreview build-demo-human`"
+            f"demo/human/{name} differs from a rebuild (a stage's sheet changed, e.g. its "
+            "layout or the screening ranker's scores): run `livingreview build-demo-human`"
         )
     assert built.counts["conflicts_resolved"] == built.counts["conflicts"] > 0
 

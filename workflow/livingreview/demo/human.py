@@ -27,6 +27,7 @@ from livingreview.demo import reviewers
 from livingreview.errors import LivingReviewError
 from livingreview.fileio import atomic_write_bytes, read_json
 
+log = logging.getLogger("livingreview.demo")
 SUFFIX = "_demo_illustrative"
 Values = Mapping[str, Mapping[str, str]]  # item id -> column -> text typed
 ROB_RATED = {"rob2": 3, "nos": 2}  # studies rated per tool; the others stay pending
@@ -165,6 +166,7 @@ class DemoReviewers:
             values = values_for(index, sheet_ids(blank, *sheet))
             target = _returned(self.config, *folder, stem)
             self.written.append(fill_sheet(blank, target, *sheet, values))
+            log.info("demo reviewers: %s filled (%d rows)", target, len(values))
 
     def _blanks(self, status: str, key: str) -> list[tuple[Path, str]]:
         """The sheets a stage wrote for reviewers (listed under ``key`` in its status file)."""
