@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -97,6 +99,44 @@ def test_markup_in_protocol_and_record_text_renders_as_text(
     assert "&lt;b&gt;Publish&lt;/b&gt; &amp; Perish" in html
     markdown = (tmp_path / "report/report.md").read_text()
     assert "<script>" not in markdown and "<b>" not in markdown
+
+
+def test_markup_in_an_included_study_title_renders_as_text(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    included = outputs / "fulltext/included_studies.csv"
+    with included.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows, "the demo includes studies"
+    rows[0]["title"] = 'Bots & <script>alert("x")</script> <i>bonds</i>'
+    with included.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    html = write_report(load_config(DEMO_CONFIG), outputs, tmp_path / "report").read_text()
+    assert parse(html).scripts == 0 and "<i>bonds" not in html
+    assert "Bots &amp; &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &lt;i&gt;bonds" in html
+    markdown = (tmp_path / "report/report.md").read_text()
+    assert "<script>" not in markdown and "Bots & &lt;script>" in markdown
+
+
+def test_the_demo_report_lists_the_included_studies_with_their_extraction(
+    demo_outputs: Path,
+) -> None:
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    with (demo_outputs / "extraction/studies.csv").open(encoding="utf-8") as handle:
+        extracted = list(csv.DictReader(handle))
+    with (demo_outputs / "fulltext/excluded.csv").open(encoding="utf-8") as handle:
+        excluded = list(csv.DictReader(handle))
+    studies = html[html.index('<section id="studies">') : html.index('<section id="evidence">')]
+    assert studies.count('<span class="study">') == len(extracted) > 0
+    for row in extracted:
+        assert f'<span class="study">{escape(row["label"])}</span>' in studies
+    start, end = html.index('<section id="exclusions">'), html.index('<section id="pending">')
+    exclusions = html[start:end]
+    assert exclusions.count("<tr><td>") == len(excluded) > 0
 
 
 def test_rendering_twice_gives_identical_bytes(demo_outputs: Path, tmp_path: Path) -> None:

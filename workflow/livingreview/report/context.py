@@ -158,7 +158,7 @@ def included_studies(
         row["rob_overall"] = rob.get("overall", "") if rob.get("status") == "final" else ""
         row["rob_overridden"] = rob.get("overridden", "")
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda r: (r.get("label", "").casefold(), r["study_id"]))
 
 
 def _field_labels(config: Mapping[str, Any], ids: list[str]) -> list[dict[str, str]]:

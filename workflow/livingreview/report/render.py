@@ -23,6 +23,22 @@ def _md_cell(value: object) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
+def _percent(value: object) -> str:
+    """A percentage written by a stage (``92.6174``) as ``92.6%``; text is kept as it is."""
+    try:
+        return f"{float(str(value)):.1f}%"
+    except ValueError:
+        return str(value)
+
+
+def _decimal(value: object, places: int = 2) -> str:
+    """A number written by a stage, rounded for reading; text is kept as it is."""
+    try:
+        return f"{float(str(value)):.{places}f}"
+    except ValueError:
+        return str(value)
+
+
 def _environment(html: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("livingreview", "report/templates"),
@@ -35,6 +51,8 @@ def _environment(html: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_cell
+    env.filters["percent"] = _percent
+    env.filters["decimal"] = _decimal
     return env
 
 
