@@ -94,6 +94,22 @@ def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path)
         if path.is_file():
             assert b"demo-secret-key-0123" not in path.read_bytes(), path
     check_library(runs[0], rows)
+    check_rerun_and_snakemake_report(runs[0].parent)
+
+
+def check_rerun_and_snakemake_report(workdir: Path) -> None:
+    """A re-run with nothing changed does nothing; ``snakemake --report`` works offline."""
+    before = tree(workdir / "outputs")
+    rerun = run_pipeline(workdir, None, "--dry-run")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert "Nothing to be done" in rerun.stdout + rerun.stderr
+    bundle = workdir / "snakemake_report.html"
+    made = run_pipeline(workdir, None, "--report", str(bundle))
+    assert made.returncode == 0, made.stderr[-3000:]
+    page = bundle.read_text(encoding="utf-8")
+    assert "Evidence summary" in page and 'src="http' not in page
+    after = tree(workdir / "outputs")
+    assert after == before
 
 
 def check_library(outputs: Path, identified: list[dict[str, str]]) -> None:
