@@ -7,7 +7,7 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-from livingreview.config import check_config_or_exit, write_resolved_protocol
+from livingreview.config import check_config_or_exit, with_round_state, write_resolved_protocol
 
 
 configfile: "config/config.yaml"
@@ -19,6 +19,7 @@ PROTOCOL_CONFIG = check_config_or_exit(config)
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
+with_round_state(config)  # the current round of rounds.yaml: review.version and search dates
 
 OUT = config["paths"]["outputs"]
 PROTOCOL = write_resolved_protocol(PROTOCOL_CONFIG)

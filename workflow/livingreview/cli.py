@@ -343,12 +343,11 @@ def cmd_round_new(args: argparse.Namespace) -> int:
 
     config = _config(args)
     entry = new_round(config, version=args.version, search_from=args.from_, search_to=args.to)
-    since = f" (last search {entry['previous_search']}, {entry['overlap_days']} days overlap)"
-    print(
-        f"round {entry['version']}: searches from {entry['search_from']} to {entry['search_to']}"
-        + (since if "previous_search" in entry else "")
-        + f" -> {state_path(config)}"
-    )
+    since = ""
+    if "previous_search" in entry:
+        since = f" (last search {entry['previous_search']}, {entry['overlap_days']} days overlap)"
+    window = f"{entry['search_from']} to {entry['search_to']}"
+    print(f"round {entry['version']}: searches from {window}{since} -> {state_path(config)}")
     return 0
 
 

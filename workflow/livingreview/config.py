@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from livingreview.errors import ConfigError
+from livingreview.errors import ConfigError, LivingReviewError
 
 SCHEMA_NAME = "config.schema.yaml"
 
@@ -72,7 +72,14 @@ def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: the config must be a mapping of keys to values")
         config = deep_merge(config, data)
-    return validate_config(config, origin=" + ".join(names) or "config")
+    return with_round_state(validate_config(config, origin=" + ".join(names) or "config"))
+
+
+def with_round_state(config: dict[str, Any]) -> dict[str, Any]:
+    """The config set to the current round of ``rounds.yaml`` (see ``livingreview.round_state``)."""
+    from livingreview.round_state import apply_round_state
+
+    return apply_round_state(config)
 
 
 def _key_path(parts: Iterable[object]) -> str:
@@ -263,8 +270,8 @@ def check_config_or_exit(config: dict[str, Any]) -> dict[str, Any]:
     import sys
 
     try:
-        return validate_config(config, origin="config")
-    except ConfigError as exc:
+        return with_round_state(validate_config(config, origin="config"))
+    except LivingReviewError as exc:
         print(f"livingreview: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
 

@@ -21,6 +21,7 @@ from livingreview.errors import IncompleteSearchError
 from livingreview.fileio import write_json
 from livingreview.http import HttpClient, ServiceSettings
 from livingreview.records import assign_ids, write_records
+from livingreview.round_state import manifest_round
 from livingreview.secrets import lookup
 from livingreview.sources import SearchClient, SearchSpec, get_client
 from livingreview.sources.base import log_progress
@@ -151,6 +152,7 @@ def run_search(
         "languages": spec.languages,
         "publication_types": spec.publication_types,
         "ran_at": ran_at,
+        "round": manifest_round(config),
         "mode": search.get("mode", "live"),
         "reported_total": outcome.reported_total,
         "retrieved": outcome.retrieved,
