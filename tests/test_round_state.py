@@ -10,6 +10,13 @@ from pathlib import Path
 import yaml
 
 from livingreview.config import load_config
+from livingreview.dedup.rounds import (
+    CHANGE_COLUMNS,
+    GROUP_COLUMNS,
+    table_csv,
+    version_dir,
+    write_snapshot,
+)
 from livingreview.round_state import read_state
 from tests.conftest import REPO_ROOT
 from tests.replay_server import ReplayServer
@@ -24,6 +31,18 @@ def round_protocol(tmp_path: Path, **search: object) -> Path:
     path = tmp_path / "rounds-protocol.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
+
+
+def ran(history: Path, number: int, version: str) -> None:
+    """Leave the (empty) library snapshot a run of round ``version`` leaves."""
+    write_snapshot(
+        version_dir(history, version),
+        round_number=number,
+        version=version,
+        new_records=[],
+        groups_text=table_csv([], GROUP_COLUMNS),
+        changelog_text=table_csv([], CHANGE_COLUMNS),
+    )
 
 
 def test_next_round_searches_from_the_last_search_minus_the_overlap_and_says_so(
@@ -41,6 +60,12 @@ def test_next_round_searches_from_the_last_search_minus_the_overlap_and_says_so(
     assert manifest["round"] == {"version": "1"}
     assert "FIRST_PDATE:[2010-01-01 TO 2024-11-25]" in manifest["query_sent"]
     searched = manifest["ran_at"][:10]
+
+    too_early = cli("round", "new", "--configfile", str(config))
+    assert too_early.returncode == 2 and "'1' has not been run yet" in too_early.stderr
+    for step in ("summarise", "library"):  # the round's library snapshot: round 1 is done
+        done = cli(step, "--configfile", str(config))
+        assert done.returncode == 0, done.stderr
 
     started = cli("round", "new", "--configfile", str(config))
     assert started.returncode == 0, started.stderr
@@ -97,6 +122,8 @@ def test_loading_the_shipped_protocol_applies_the_current_round(tmp_path: Path) 
 def test_bad_round_states_and_impossible_rounds_exit_2_naming_what_to_fix(tmp_path: Path) -> None:
     config = round_protocol(tmp_path)  # no date range and no search run yet
     state = tmp_path / "history/rounds.yaml"
+    for number, version in enumerate(["1", "2", "first"], start=1):
+        ran(tmp_path / "history", number, version)
 
     unknown = cli("round", "new", "--configfile", str(config))
     assert unknown.returncode == 2 and "pass --from" in unknown.stderr

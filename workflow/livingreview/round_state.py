@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from livingreview.dedup.rounds import version_dir
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text
 
@@ -168,10 +169,19 @@ def new_round(
     search_from: str = "",
     search_to: str = "",
 ) -> dict[str, Any]:
-    """Append the next round to ``rounds.yaml`` (created with the protocol's round first)."""
+    """Append the next round to ``rounds.yaml`` (created with the protocol's round first).
+
+    The current round must have been run: its library snapshot exists.
+    """
     path = state_path(config)
     rounds = read_state(path) if path.exists() else [_first_round(config)]
     previous = rounds[-1]
+    done = version_dir(path.parent, previous["version"]) / "round.json"
+    if not done.exists():
+        raise ConfigError(
+            f"round {previous['version']!r} has not been run yet (no library snapshot {done}): "
+            "run the pipeline, commit the snapshot, then start the next round"
+        )
     version = version or next_version(previous["version"])
     if version in {r["version"] for r in rounds}:
         raise ConfigError(f"{path}: version {version!r} is already a round of this review")
