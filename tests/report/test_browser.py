@@ -55,7 +55,7 @@ def test_report_renders_in_chromium_offline_with_every_section(
     assert problems == []
     assert sections == [
         "new", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
-        "exclusions", "pending", "methods",
+        "exclusions", "flags", "pending", "methods",
     ]  # fmt: skip
     assert "Demo data" in banner
     library = json.loads((demo_outputs / "library/counts.json").read_text())

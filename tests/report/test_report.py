@@ -62,7 +62,7 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
     assert page.scripts == 0 and page.external == []
     assert page.sections == [
         "new", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
-        "exclusions", "pending", "methods",
+        "exclusions", "flags", "pending", "methods",
     ]  # fmt: skip
     assert "Demo data" in html[: html.index("<h1>")]
     counts = json.loads((demo_outputs / "library/counts.json").read_text())
@@ -137,6 +137,27 @@ def test_the_demo_report_lists_the_included_studies_with_their_extraction(
     start, end = html.index('<section id="exclusions">'), html.index('<section id="pending">')
     exclusions = html[start:end]
     assert exclusions.count("<tr><td>") == len(excluded) > 0
+
+
+def test_a_retracted_included_study_is_flagged(demo_outputs: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    with (outputs / "fulltext/included_studies.csv").open(encoding="utf-8") as handle:
+        study = next(csv.DictReader(handle))
+    flags = outputs / "library/flags.csv"
+    header = flags.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "study_id,record_id,source,flag,detail"
+    flags.write_text(
+        f"{header}\n{study['study_id']},medline-1,medline,retracted,"
+        "PubMed CommentsCorrections 'RetractionIn' PMID 1\n",
+        encoding="utf-8",
+    )
+    html = write_report(load_config(DEMO_CONFIG), outputs, tmp_path / "report").read_text()
+    studies = html[html.index('<section id="studies">') : html.index('<section id="evidence">')]
+    label = escape(study["label"])
+    assert f'<span class="study">{label}</span> <span class="tag">retracted</span>' in studies
+    flagged = html[html.index('<section id="flags">') : html.index('<section id="pending">')]
+    assert "1 flag(s) concern included studies" in flagged and "RetractionIn" in flagged
 
 
 def test_rendering_twice_gives_identical_bytes(demo_outputs: Path, tmp_path: Path) -> None:

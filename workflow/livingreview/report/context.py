@@ -38,6 +38,7 @@ INPUTS = {
     "extracted": "extraction/studies.csv",
     "rob_status": "rob/status.json",
     "rob_summary": "rob/summary.csv",
+    "flags": "library/flags.csv",
 }
 ROB_FIGURES = "rob/figures"
 TOOL_NAMES = {"rob2": "RoB 2", "robins_i": "ROBINS-I", "nos": "Newcastle-Ottawa Scale"}
@@ -64,6 +65,7 @@ def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
         _nexus(config, studies),
         _rob(read["rob_summary"], outputs),
         _exclusions(read["excluded"]),
+        _flags(read["flags"], studies),
     ]
     return {
         "review": review,
@@ -157,6 +159,9 @@ def included_studies(
         row["rob_tool"] = TOOL_NAMES.get(rob.get("tool", ""), rob.get("tool", ""))
         row["rob_overall"] = rob.get("overall", "") if rob.get("status") == "final" else ""
         row["rob_overridden"] = rob.get("overridden", "")
+        row["flags"] = sorted(
+            {f["flag"] for f in read["flags"] or [] if f["study_id"] == study["study_id"]}
+        )
         rows.append(row)
     return sorted(rows, key=lambda r: (r.get("label", "").casefold(), r["study_id"]))
 
@@ -254,4 +259,20 @@ def _exclusions(rows: list[dict[str, str]] | None) -> Section:
         return section
     by_reason = Counter(r["reason_label"] for r in rows)
     section.data = {"rows": rows, "by_reason": sorted(by_reason.items(), key=lambda x: -x[1])}
+    return section
+
+
+def _flags(rows: list[dict[str, str]] | None, studies: list[dict[str, str]] | None) -> Section:
+    section = Section("flags", "Retractions and corrections")
+    if rows is None:
+        section.pending = "the library's retraction and correction check"
+        return section
+    included = {s["study_id"]: s for s in studies or []}
+    flagged = [
+        {**row, "included": row["study_id"] in included,
+         "label": included.get(row["study_id"], {}).get("label", "")}
+        for row in rows
+    ]  # fmt: skip
+    flagged.sort(key=lambda r: (not r["included"], r["study_id"], r["flag"], r["record_id"]))
+    section.data = {"rows": flagged, "included": sum(1 for r in flagged if r["included"])}
     return section
