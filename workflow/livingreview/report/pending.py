@@ -15,37 +15,43 @@ def _reviewer_lines(stage: str, status: Mapping[str, Any] | None, key: str) -> l
     return lines
 
 
+def _count_line(stage: str, document: Mapping[str, Any] | None, key: str, what: str) -> list[str]:
+    """``"<stage>: <n> <what>"`` when the stage's document counts any ``key``, else nothing."""
+    count = (document or {}).get(key)
+    return [f"{stage}: {count} {what}"] if count else []
+
+
 def pending_work(read: Mapping[str, Any]) -> list[str]:
     """What the team still has to do, one line each, in pipeline order."""
-    todo: list[str] = []
-    counts = read.get("library_counts") or {}
-    if counts.get("maybe_pairs_pending"):
-        todo.append(
-            f"Deduplication: {counts['maybe_pairs_pending']} possible duplicate pair(s) to decide "
-            "in dedup/maybe_pairs.xlsx (in the outputs folder)"
-        )
+    todo = _count_line(
+        "Deduplication",
+        read.get("library_counts"),
+        "maybe_pairs_pending",
+        "possible duplicate pair(s) to decide in dedup/maybe_pairs.xlsx (in the outputs folder)",
+    )
     todo += _reviewer_lines("Title/abstract screening", read.get("screening_status"), "pending")
-    outcome = read.get("screening_outcome") or {}
-    if outcome.get("conflicts_pending"):
-        todo.append(
-            f"Title/abstract screening: {outcome['conflicts_pending']} conflict(s) to resolve "
-            "in screening/conflicts.xlsx"
-        )
+    todo += _count_line(
+        "Title/abstract screening",
+        read.get("screening_outcome"),
+        "conflicts_pending",
+        "conflict(s) to resolve in screening/conflicts.xlsx",
+    )
     todo += _reviewer_lines("Full text", read.get("fulltext_status"), "pending")
-    fulltext = read.get("fulltext_outcome") or {}
-    if fulltext.get("conflicts_pending"):
-        todo.append(
-            f"Full text: {fulltext['conflicts_pending']} disagreement(s) to resolve "
-            "in fulltext/conflicts.xlsx"
-        )
+    todo += _count_line(
+        "Full text",
+        read.get("fulltext_outcome"),
+        "conflicts_pending",
+        "disagreement(s) to resolve in fulltext/conflicts.xlsx",
+    )
     extraction = read.get("extraction_status") or {}
     todo += _reviewer_lines("Data extraction", extraction, "pending")
-    waiting = (extraction.get("studies") or {}).get("disagreement", 0)
-    if waiting:
-        todo.append(f"Data extraction: {waiting} study(ies) with disagreements for consensus")
-    rob = read.get("rob_status") or {}
-    if rob.get("pending"):
-        todo.append(f"Risk of bias: {rob['pending']} study(ies) still to assess")
-    if rob.get("disagreements"):
-        todo.append(f"Risk of bias: {rob['disagreements']} disagreement(s) for consensus")
+    todo += _count_line(
+        "Data extraction",
+        extraction.get("studies"),
+        "disagreement",
+        "study(ies) with disagreements for consensus",
+    )
+    rob = read.get("rob_status")
+    todo += _count_line("Risk of bias", rob, "pending", "study(ies) still to assess")
+    todo += _count_line("Risk of bias", rob, "disagreements", "disagreement(s) for consensus")
     return todo
