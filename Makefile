@@ -40,6 +40,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/dedup.py
 	nice $(BIN)/python bench/screening.py
+	nice $(BIN)/python bench/scale.py
 
 clean:
 	rm -rf outputs .snakemake
