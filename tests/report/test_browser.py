@@ -54,7 +54,7 @@ def test_report_renders_in_chromium_offline_with_every_section(
     assert requests == [page_url], "the page must not load anything else"
     assert problems == []
     assert sections == [
-        "new", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
+        "new", "versions", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
         "exclusions", "flags", "pending", "methods",
     ]  # fmt: skip
     assert "Demo data" in banner

@@ -61,7 +61,7 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
     page = parse(html)
     assert page.scripts == 0 and page.external == []
     assert page.sections == [
-        "new", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
+        "new", "versions", "flow", "search", "screening", "studies", "evidence", "nexus", "rob",
         "exclusions", "flags", "pending", "methods",
     ]  # fmt: skip
     assert "Demo data" in html[: html.index("<h1>")]

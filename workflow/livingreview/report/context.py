@@ -57,6 +57,7 @@ def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
     studies = included_studies(config, read)
     sections = [
         _whats_new(read["library_counts"], read["library_changelog"]),
+        _versions(read["prisma_ledger"]),
         _flow(read["prisma_ledger"], read_svg_if_present(outputs / INPUTS["prisma_svg"])),
         _search(read["prisma_s"]),
         _screening(read),
@@ -93,6 +94,32 @@ def _whats_new(counts: Mapping[str, Any] | None, changelog: list[dict[str, str]]
     )
     section.data = {k: counts[k] for k in keys}
     section.data["events"] = changelog or []
+    return section
+
+
+VERSION_COLUMNS = (
+    ("database_results", "Records from databases"),
+    ("duplicates", "Duplicates removed"),
+    ("records_screened", "Records screened"),
+    ("new_studies", "New studies"),
+    ("total_studies", "Studies in review"),
+)
+
+
+def _versions(ledger: Mapping[str, Any] | None) -> Section:
+    section = Section("versions", "Version history")
+    if ledger is None:
+        section.pending = "the PRISMA counts ledger"
+        return section
+    rows = [
+        {
+            "version": r["label"],
+            "round": r["round"],
+            "counts": [r["counts"].get(key) for key, _ in VERSION_COLUMNS],
+        }
+        for r in ledger["rounds"]
+    ]
+    section.data = {"columns": [label for _, label in VERSION_COLUMNS], "rows": rows}
     return section
 
 
