@@ -70,6 +70,14 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
         assert page.counts[key] == str(counts[key]), key
     for source, n in counts["records_identified_by_source"].items():
         assert re.search(rf'data-source="{source}">{n}<', html), source
+    ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"]
+    start, end = html.index('<section id="versions">'), html.index('<section id="flow">')
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html[start:end])
+    first = ledger[0]["counts"]
+    assert cells == [
+        ledger[0]["label"], "1", str(first["database_results"]), str(first["duplicates"]),
+        str(first["records_screened"]), str(first["new_studies"]), str(first["new_studies"]),
+    ]  # fmt: skip
     markdown = (demo_outputs / "report/report.md").read_text(encoding="utf-8")
     assert markdown.startswith("> **Demo data**")
     assert f"{counts['records_identified']} records identified" in markdown

@@ -111,14 +111,19 @@ def _versions(ledger: Mapping[str, Any] | None) -> Section:
     if ledger is None:
         section.pending = "the PRISMA counts ledger"
         return section
-    rows = [
-        {
-            "version": r["label"],
-            "round": r["round"],
-            "counts": [r["counts"].get(key) for key, _ in VERSION_COLUMNS],
-        }
-        for r in ledger["rounds"]
-    ]
+    rows = []
+    for r in ledger["rounds"]:
+        counts = dict(r["counts"])
+        if counts.get("total_studies") is None and counts.get("new_studies") is not None:
+            # A first version has no "previous studies" box: its total is its new studies.
+            counts["total_studies"] = (counts.get("previous_studies") or 0) + counts["new_studies"]
+        rows.append(
+            {
+                "version": r["label"],
+                "round": r["round"],
+                "counts": [counts.get(key) for key, _ in VERSION_COLUMNS],
+            }
+        )
     section.data = {"columns": [label for _, label in VERSION_COLUMNS], "rows": rows}
     return section
 
