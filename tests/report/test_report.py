@@ -78,6 +78,8 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
         ledger[0]["label"], "1", str(first["database_results"]), str(first["duplicates"]),
         str(first["records_screened"]), str(first["new_studies"]), str(first["new_studies"]),
     ]  # fmt: skip
+    methods = html[html.index('<section id="methods">') :]
+    assert "RoB 2 (RCT)" in methods and "ROBINS-I" not in methods  # no demo study needs it
     markdown = (demo_outputs / "report/report.md").read_text(encoding="utf-8")
     assert markdown.startswith("> **Demo data**")
     assert f"{counts['records_identified']} records identified" in markdown
@@ -89,6 +91,7 @@ def test_a_stage_not_run_yet_is_shown_as_pending_not_an_error(tmp_path: Path) ->
     page = parse(html)
     assert "pending" in page.sections and "methods" in page.sections
     assert html.count('class="pending"') == len(page.sections) - 2
+    assert "ROBINS-I (non-randomised trial)" in html  # the protocol's tools before any appraisal
 
 
 def test_markup_in_protocol_and_record_text_renders_as_text(

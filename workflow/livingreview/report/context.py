@@ -75,7 +75,11 @@ def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
         "sources": enabled_sources(config) + enabled_imports(config),
         "sections": sections,
         "pending_work": pending_work(read),
-        "methods": methods_paragraph(config, __version__),
+        "methods": methods_paragraph(
+            config,
+            __version__,
+            {r["tool"] for r in read["rob_summary"]} if read["rob_summary"] else None,
+        ),
     }
 
 

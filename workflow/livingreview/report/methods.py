@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from livingreview.config import enabled_imports, enabled_sources
@@ -16,8 +16,26 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def methods_paragraph(config: Mapping[str, Any], software_version: str) -> list[str]:
-    """Sentences describing searches, deduplication, screening, extraction and appraisal."""
+def _appraisal_sentence(
+    config: Mapping[str, Any], tools_used: Collection[str] | None
+) -> list[str]:
+    """Which tool rated which designs: the tools in use once studies are appraised, else the
+    protocol's mapping."""
+    designs: dict[str, list[str]] = {}
+    for design, tool in config["risk_of_bias"]["tools_by_design"].items():
+        if tool != "none" and (tools_used is None or tool in tools_used):
+            designs.setdefault(tool, []).append(design)
+    if not designs:
+        return []
+    named = [f"{TOOL_NAMES.get(t, t)} ({', '.join(d)})" for t, d in sorted(designs.items())]
+    return [f"Risk of bias was rated by study design with {_join(named)}."]
+
+
+def methods_paragraph(
+    config: Mapping[str, Any], software_version: str, tools_used: Collection[str] | None = None
+) -> list[str]:
+    """Sentences describing searches, deduplication, screening, extraction and appraisal;
+    ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence."""
     searched = [
         f"{config['sources'][n]['database']} ({config['sources'][n]['platform']})"
         for n in enabled_sources(config)
@@ -49,10 +67,5 @@ def methods_paragraph(config: Mapping[str, Any], software_version: str) -> list[
         )
     fields = [f["label"] for f in config["extraction"]["fields"]]
     sentences.append(f"Data were extracted on {len(fields)} fields: {_join(fields)}.")
-    tools = sorted(
-        {TOOL_NAMES.get(t, t) for t in config["risk_of_bias"]["tools_by_design"].values()}
-        - {"none"}
-    )
-    if tools:
-        sentences.append(f"Risk of bias was rated with {_join(tools)} according to study design.")
+    sentences.extend(_appraisal_sentence(config, tools_used))
     return sentences
