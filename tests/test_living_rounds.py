@@ -1,0 +1,171 @@
+"""Two rounds of the living review end to end, on replayed Europe PMC searches.
+
+Round 1 searches the first 15 results of a real Europe PMC page; two reviewers return their
+title/abstract sheets and conflicts decide. ``round new`` starts round 2, whose search returns
+results 10-24 of the same real page: five records seen in round 1 and ten new ones, one of the
+round-1 inclusions now typed ``Retracted Publication`` as Europe PMC types a retracted article.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import yaml
+
+from livingreview.config import load_config
+from tests.conftest import REPO_ROOT
+from tests.replay_server import Answer, ReplayServer
+from tests.screening.sheet_helpers import fill_like_a_person, returned_dir, sheet_path
+from tests.test_round_state import round_protocol
+from tests.test_search_stage import EPMC_END, EPMC_PAGE, cli
+
+ROUND_ONE, ROUND_TWO = slice(0, 15), slice(10, 25)
+STEPS = ("summarise", "library", "flags", "automation", "screen")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def living_protocol(tmp_path: Path) -> Path:
+    """The shipped protocol searching only Europe PMC; outputs and history under ``tmp_path``."""
+    rounds = yaml.safe_load(
+        round_protocol(
+            tmp_path, date_range={"from": "2010-01-01", "to": "2024-11-25"}, round_overlap_days=3
+        ).read_text(encoding="utf-8")
+    )
+    config = yaml.safe_load((REPO_ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    for key in ("paths", "search", "sources", "imports", "deduplication"):
+        config[key] = rounds[key]
+    config["paths"]["human_input"] = str(tmp_path / "human")
+    config["sources"]["epmc"].update(database="Europe PMC", platform="Europe PMC REST API")
+    path = tmp_path / "living-protocol.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def serve_results(
+    server: ReplayServer, sources_dir: Path, part: slice, retracted: str = ""
+) -> list[str]:
+    """Serve ``part`` of the real page's results as one complete search; returns their PMIDs."""
+    page = json.loads((sources_dir / EPMC_PAGE).read_bytes())
+    results = page["resultList"]["result"][part]
+    for result in results:
+        if result["id"] == retracted:
+            types = result.setdefault("pubTypeList", {}).setdefault("pubType", [])
+            types.append("Retracted Publication")
+    page["resultList"]["result"] = results
+    page["hitCount"] = len(results)
+    server.routes[("GET", "/rest/search")] = [
+        Answer(json.dumps(page).encode(), match=lambda p: p.get("cursorMark") == "*"),
+        Answer.file(sources_dir / EPMC_END),
+    ]
+    return [result["id"] for result in results]
+
+
+def run(config: Path, *steps: str, env: dict[str, str] | None = None) -> None:
+    for step in steps:
+        done = cli(*step.split(), "--configfile", str(config), env=env)
+        assert done.returncode == 0, f"{step}: {done.stderr[-2000:]}"
+
+
+def sheet_studies(sheet: Path) -> list[str]:
+    rows = list(openpyxl.load_workbook(sheet, read_only=True)["Screening"].values)
+    column = list(rows[0]).index("study_id")
+    return [row[column] for row in rows[1:] if row[column]]
+
+
+def screen_round(settings: dict[str, Any], number: int, include: set[str]) -> None:
+    """Both reviewers return their sheet: ``include`` included, every other study excluded."""
+    studies = sheet_studies(sheet_path(settings, "r1", number))
+    assert sheet_studies(sheet_path(settings, "r2", number)) == studies
+    reason = settings["exclusion_reasons"]["title_abstract"][0]["label"]
+    typed = {s: ("Include", "", "") if s in include else ("Exclude", reason, "") for s in studies}
+    for reviewer in ("r1", "r2"):
+        returned = returned_dir(settings) / f"round{number}_{reviewer}_done.xlsx"
+        fill_like_a_person(sheet_path(settings, reviewer, number), returned, typed)
+
+
+def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
+    config = living_protocol(tmp_path)
+    out = tmp_path / "outputs"
+
+    first_pmids = serve_results(replay_server, sources_dir, ROUND_ONE)
+    run(config, "search epmc", *STEPS, env=env)
+    settings = load_config([config])
+    groups_one = {r["record_id"]: r["study_id"] for r in _rows(out / "library/groups.csv")}
+    assert set(groups_one) == {f"epmc:MED:{pmid}" for pmid in first_pmids}
+    studies_one = sheet_studies(sheet_path(settings, "r1", 1))
+    assert sorted(studies_one) == sorted(set(groups_one.values()))
+    retracted = f"epmc:MED:{first_pmids[ROUND_TWO.start]}"  # found again in round 2, retracted
+    included = {studies_one[0], groups_one[retracted]}
+    screen_round(settings, 1, include=included)
+    run(config, "screen", "conflicts", "ledger", "report", env=env)
+    decisions_one = _rows(out / "screening/decisions.csv")
+    assert len(decisions_one) >= 2 * len(studies_one)  # every study, by both reviewers
+    assert not [r for r in _rows(out / "library/flags.csv") if r["record_id"] == retracted]
+    final_one = _rows(out / "screening/final_decisions.csv")
+    assert {r["study_id"] for r in final_one if r["decision"] == "include"} == included
+    assert len(final_one) == len(studies_one)
+
+    run(config, "round new")
+    second_pmids = serve_results(
+        replay_server, sources_dir, ROUND_TWO, retracted=retracted.rsplit(":", 1)[1]
+    )
+    assert retracted.rsplit(":", 1)[1] in second_pmids  # an included study searched again
+    run(config, "search epmc", *STEPS, env=env)
+    settings = load_config([config])
+    assert settings["review"]["version"] == "2025.2"  # the shipped protocol starts at 2025.1
+
+    groups_two = {r["record_id"]: r["study_id"] for r in _rows(out / "library/groups.csv")}
+    assert {rid: groups_two[rid] for rid in groups_one} == groups_one  # ids unchanged
+    new_studies = set(groups_two.values()) - set(groups_one.values())
+    assert len(new_studies) == len(set(second_pmids) - set(first_pmids)) == 10
+    for reviewer in ("r1", "r2"):
+        assert sorted(sheet_studies(sheet_path(settings, reviewer, 2))) == sorted(new_studies)
+    screen_round(settings, 2, include=set())
+    run(config, "screen", "conflicts", "ledger", "report", env=env)
+
+    decisions_two = _rows(out / "screening/decisions.csv")
+    assert all(row in decisions_two for row in decisions_one)
+    final_two = {r["study_id"]: r for r in _rows(out / "screening/final_decisions.csv")}
+    for row in final_one:
+        assert {k: final_two[row["study_id"]][k] for k in row} == row
+    assert set(final_two) == set(studies_one) | new_studies
+
+    # The PRISMA ledger: one column per round, each counting only its own search and screening.
+    ledger = json.loads((out / "prisma/ledger.json").read_text(encoding="utf-8"))
+    seen_again = len(set(first_pmids) & set(second_pmids))
+    boxes = ("database_results", "duplicates", "records_screened", "records_excluded_human")
+    counted = [(r["label"], *(r["counts"][box] for box in boxes)) for r in ledger["rounds"]]
+    assert counted == [
+        ("2025.1", len(first_pmids), 0, len(studies_one), len(studies_one) - len(included)),
+        ("2025.2", len(second_pmids), seen_again, len(new_studies), len(new_studies)),
+    ]
+    for layout in ("each", "combined", "base_updates", "previous_latest"):
+        drawn = (out / f"prisma/living/{layout}.svg").read_text(encoding="utf-8")
+        assert drawn.startswith("<") and "2025.1" in drawn and "2025.2" in drawn, layout
+
+    # The round-1 inclusion, typed retracted by round 2's search, is flagged in the report.
+    flags = _rows(out / "library/flags.csv")
+    assert {(r["study_id"], r["flag"]) for r in flags if r["record_id"] == retracted} == {
+        (groups_one[retracted], "retracted")
+    }
+    report = (out / "report/report.md").read_text(encoding="utf-8")
+    assert f"| {groups_one[retracted]} | retracted | publication type 'Retracted Publication'" in (
+        report
+    )
+    history = report.split("## Version history", 1)[1].split("\n## ", 1)[0]
+    assert f"| 2025.1 | 1 | {len(first_pmids)} | 0 | {len(studies_one)} |" in history
+    assert f"| 2025.2 | 2 | {len(second_pmids)} | {seen_again} | {len(new_studies)} |" in history
+    assert f"{seen_again} duplicates removed, {len(new_studies)} new studies" in report
+    html = (out / "report/index.html").read_text(encoding="utf-8")
+    assert "2025.1" in html and "2025.2" in html and groups_one[retracted] in html
