@@ -41,6 +41,21 @@ def write(tmp_path: Path, rows: list[dict[str, str]], name: str = "s.xlsx") -> P
     return path
 
 
+def test_rows_of_wrapped_text_are_as_tall_as_their_text(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    rows = library_rows(demo_outputs, count=40)
+    short = next(r for r in rows if len(r["text"]) < 45)
+    long = max(rows, key=lambda r: len(r["text"]))
+    huge = {"item_id": "huge", "text": "alliance " * 2000, "doi": ""}
+    ws = openpyxl.load_workbook(write(tmp_path, [short, long, huge]))["Items"]
+    assert ws.row_dimensions[2].height is None  # one line: the default height
+    lines = sheets.wrapped_lines(long["text"], 50)
+    assert lines >= 2 and ws.row_dimensions[3].height == sheets.LINE_HEIGHT * lines
+    assert ws.row_dimensions[4].height == sheets.MAX_ROW_HEIGHT
+    assert ws["B4"].value.count("alliance") == 2000  # capped height, text kept whole
+
+
 def test_layout_protection_dropdowns_and_same_bytes_for_same_input(
     tmp_path: Path, demo_outputs: Path
 ) -> None:

@@ -48,6 +48,8 @@ FORMULA_START = ("=", "+", "-", "@")
 CSV_META_PREFIX = "# livingreview sheet"
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 MAX_CELL = 32_767  # characters Excel keeps in one cell
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 300  # points (about 20 lines); the whole text stays in the cell
 HEADER_FILL = "DDEBF7"
 EDITABLE_FILL = "FFF2CC"
 INCLUDE_COLOUR = "00713A"
@@ -193,6 +195,12 @@ def _fit(value: str) -> str:
     return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped column ``width`` characters wide (estimate)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
 def workbook_bytes(
     layout: SheetLayout,
     rows: Sequence[Mapping[str, str]],
@@ -255,6 +263,12 @@ def workbook_bytes(
             if column.link_prefix and value:
                 cell.hyperlink = column.link_prefix + value
             cell._style = copy(styles[col - 1])
+        lines = max(
+            (wrapped_lines(row.get(c.name, ""), c.width) for c in layout.columns if c.wrap),
+            default=1,
+        )
+        if lines > 1:  # explicit height: LibreOffice keeps the default and overlaps wrapped text
+            ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
     ws.freeze_panes = layout.freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.columns))}{last}"
     if any(c.locked for c in layout.columns):
