@@ -3,11 +3,14 @@
 Round 1 searches the first 15 results of a real Europe PMC page; two reviewers return their
 title/abstract sheets and conflicts decide. ``round new`` starts round 2, whose search returns
 results 10-24 of the same real page: five records seen in round 1 and ten new ones, one of the
-round-1 inclusions now typed ``Retracted Publication`` as Europe PMC types a retracted article.
+round-1 inclusions now typed ``Retracted Publication`` as Europe PMC types a retracted article,
+and a preprint of the other inclusion (its real record as a Europe PMC ``PPR`` result: no PMID,
+DOI or journal), which a person marks as the same study in the returned dedup sheet.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 from pathlib import Path
@@ -24,6 +27,7 @@ from tests.test_round_state import round_protocol
 from tests.test_search_stage import EPMC_END, EPMC_PAGE, cli
 
 ROUND_ONE, ROUND_TWO = slice(0, 15), slice(10, 25)
+PREPRINT = "PPR900001"
 STEPS = ("summarise", "library", "flags", "automation", "screen")
 
 
@@ -50,22 +54,35 @@ def living_protocol(tmp_path: Path) -> Path:
 
 
 def serve_results(
-    server: ReplayServer, sources_dir: Path, part: slice, retracted: str = ""
+    server: ReplayServer, sources_dir: Path, part: slice, retracted: str = "", preprint: str = ""
 ) -> list[str]:
-    """Serve ``part`` of the real page's results as one complete search; returns their PMIDs."""
+    """Serve ``part`` of the real page's results (and a preprint version of the ``preprint``
+    PMID) as one complete search; returns the PMIDs of ``part``."""
     page = json.loads((sources_dir / EPMC_PAGE).read_bytes())
-    results = page["resultList"]["result"][part]
+    everything = page["resultList"]["result"]
+    results = everything[part]
     for result in results:
         if result["id"] == retracted:
             types = result.setdefault("pubTypeList", {}).setdefault("pubType", [])
             types.append("Retracted Publication")
-    page["resultList"]["result"] = results
-    page["hitCount"] = len(results)
+    page["resultList"]["result"] = results + [
+        preprint_of(r) for r in everything if r["id"] == preprint
+    ]
+    page["hitCount"] = len(page["resultList"]["result"])
     server.routes[("GET", "/rest/search")] = [
         Answer(json.dumps(page).encode(), match=lambda p: p.get("cursorMark") == "*"),
         Answer.file(sources_dir / EPMC_END),
     ]
     return [result["id"] for result in results]
+
+
+def preprint_of(result: dict[str, Any]) -> dict[str, Any]:
+    """A real Europe PMC result as its preprint would be listed: same title, authors and year."""
+    version = copy.deepcopy(result)
+    for key in ("pmid", "doi", "journalInfo", "pageInfo", "meshHeadingList", "chemicalList"):
+        version.pop(key, None)
+    version.update(id=PREPRINT, source="PPR", pubTypeList={"pubType": ["Preprint"]})
+    return version
 
 
 def run(config: Path, *steps: str, env: dict[str, str] | None = None) -> None:
@@ -107,6 +124,7 @@ def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
     assert sorted(studies_one) == sorted(set(groups_one.values()))
     retracted = f"epmc:MED:{first_pmids[ROUND_TWO.start]}"  # found again in round 2, retracted
     included = {studies_one[0], groups_one[retracted]}
+    assert len(included) == 2
     screen_round(settings, 1, include=included)
     run(config, "screen", "conflicts", "ledger", "report", env=env)
     decisions_one = _rows(out / "screening/decisions.csv")
@@ -117,16 +135,29 @@ def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
     assert len(final_one) == len(studies_one)
 
     run(config, "round new")
+    kept = next(rid for rid, sid in groups_one.items() if sid == studies_one[0])
     second_pmids = serve_results(
-        replay_server, sources_dir, ROUND_TWO, retracted=retracted.rsplit(":", 1)[1]
+        replay_server,
+        sources_dir,
+        ROUND_TWO,
+        retracted=retracted.rsplit(":", 1)[1],
+        preprint=kept.rsplit(":", 1)[1],
     )
     assert retracted.rsplit(":", 1)[1] in second_pmids  # an included study searched again
-    run(config, "search epmc", *STEPS, env=env)
+    run(config, "search epmc", "summarise", "library", env=env)
+    preprint = f"epmc:PPR:{PREPRINT}"
+    pairs = [(r["record_a"], r["record_b"]) for r in _rows(out / "library/maybe_pairs.csv")]
+    assert pairs == [tuple(sorted((kept, preprint)))]  # no DOI or journal: a person decides
+    dedup_sheet = tmp_path / "human/dedup/round2_pairs.csv"
+    dedup_sheet.parent.mkdir(parents=True)
+    dedup_sheet.write_text(f"record_a,record_b,decision\n{kept},{preprint},duplicate\n")
+    run(config, *STEPS[1:], env=env)
     settings = load_config([config])
     assert settings["review"]["version"] == "2025.2"  # the shipped protocol starts at 2025.1
 
     groups_two = {r["record_id"]: r["study_id"] for r in _rows(out / "library/groups.csv")}
     assert {rid: groups_two[rid] for rid in groups_one} == groups_one  # ids unchanged
+    assert groups_two.pop(preprint) == studies_one[0]  # a new report of the included study
     new_studies = set(groups_two.values()) - set(groups_one.values())
     assert len(new_studies) == len(set(second_pmids) - set(first_pmids)) == 10
     for reviewer in ("r1", "r2"):
@@ -143,12 +174,13 @@ def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
 
     # The PRISMA ledger: one column per round, each counting only its own search and screening.
     ledger = json.loads((out / "prisma/ledger.json").read_text(encoding="utf-8"))
-    seen_again = len(set(first_pmids) & set(second_pmids))
+    identified = len(second_pmids) + 1  # and the preprint
+    removed = len(set(first_pmids) & set(second_pmids)) + 1  # seen before, or the preprint
     boxes = ("database_results", "duplicates", "records_screened", "records_excluded_human")
     counted = [(r["label"], *(r["counts"][box] for box in boxes)) for r in ledger["rounds"]]
     assert counted == [
         ("2025.1", len(first_pmids), 0, len(studies_one), len(studies_one) - len(included)),
-        ("2025.2", len(second_pmids), seen_again, len(new_studies), len(new_studies)),
+        ("2025.2", identified, removed, len(new_studies), len(new_studies)),
     ]
     for layout in ("each", "combined", "base_updates", "previous_latest"):
         drawn = (out / f"prisma/living/{layout}.svg").read_text(encoding="utf-8")
@@ -165,7 +197,7 @@ def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
     )
     history = report.split("## Version history", 1)[1].split("\n## ", 1)[0]
     assert f"| 2025.1 | 1 | {len(first_pmids)} | 0 | {len(studies_one)} |" in history
-    assert f"| 2025.2 | 2 | {len(second_pmids)} | {seen_again} | {len(new_studies)} |" in history
-    assert f"{seen_again} duplicates removed, {len(new_studies)} new studies" in report
+    assert f"| 2025.2 | 2 | {identified} | {removed} | {len(new_studies)} |" in history
+    assert f"{removed} duplicates removed, {len(new_studies)} new studies" in report
     html = (out / "report/index.html").read_text(encoding="utf-8")
     assert "2025.1" in html and "2025.2" in html and groups_one[retracted] in html
