@@ -94,6 +94,22 @@ def test_a_stage_not_run_yet_is_shown_as_pending_not_an_error(tmp_path: Path) ->
     assert "ROBINS-I (non-randomised trial)" in html  # the protocol's tools before any appraisal
 
 
+def test_a_protocol_without_optional_sections_still_renders(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    config = load_config(DEMO_CONFIG)
+    config["nexus"] = {}
+    config["risk_of_bias"].pop("tools_by_design")
+    config.pop("eligibility")
+    for spec in [*config["sources"].values(), *config["imports"].values()]:
+        for key in ("database", "platform", "searched_on"):
+            spec.pop(key, None)
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text()
+    methods = html[html.index('<section id="methods">') :]
+    assert "We searched medline, europepmc and openalex through their APIs" in methods
+    assert "Levels as configured" not in html
+
+
 def test_markup_in_protocol_and_record_text_renders_as_text(
     demo_outputs: Path, tmp_path: Path
 ) -> None:

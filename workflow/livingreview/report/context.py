@@ -236,7 +236,8 @@ def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -
 
 def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
     section = Section("nexus", "Digital Therapeutic Nexus levels")
-    section.notes.append(f"Levels as configured, from: {config['nexus']['source']}")
+    if config["nexus"].get("source"):
+        section.notes.append(f"Levels as configured, from: {config['nexus']['source']}")
     if studies is None:
         section.pending = "data extraction"
         return section
@@ -244,7 +245,7 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
     risks_field = config["report"]["nexus_risks_field"]
     extracted = [s for s in studies if s["extraction_status"] == "final"]
     levels = []
-    for level in config["nexus"]["levels"]:
+    for level in config["nexus"].get("levels", []):
         members = [s for s in extracted if s.get(field) == str(level["level"])]
         levels.append(
             {

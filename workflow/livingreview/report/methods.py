@@ -16,13 +16,20 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _appraisal_sentence(
-    config: Mapping[str, Any], tools_used: Collection[str] | None
-) -> list[str]:
+def _described(name: str, spec: Mapping[str, Any]) -> str:
+    """``Database (platform, searched DATE)`` with whatever the protocol gives for a source."""
+    details = [spec[k] for k in ("platform",) if spec.get(k)]
+    if spec.get("searched_on"):
+        details.append(f"searched {spec['searched_on']}")
+    database = spec.get("database") or name
+    return f"{database} ({', '.join(details)})" if details else database
+
+
+def _appraisal_sentence(config: Mapping[str, Any], tools_used: Collection[str] | None) -> list[str]:
     """Which tool rated which designs: the tools in use once studies are appraised, else the
     protocol's mapping."""
     designs: dict[str, list[str]] = {}
-    for design, tool in config["risk_of_bias"]["tools_by_design"].items():
+    for design, tool in (config["risk_of_bias"].get("tools_by_design") or {}).items():
         if tool != "none" and (tools_used is None or tool in tools_used):
             designs.setdefault(tool, []).append(design)
     if not designs:
@@ -36,19 +43,13 @@ def methods_paragraph(
 ) -> list[str]:
     """Sentences describing searches, deduplication, screening, extraction and appraisal;
     ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence."""
-    searched = [
-        f"{config['sources'][n]['database']} ({config['sources'][n]['platform']})"
-        for n in enabled_sources(config)
-    ]
-    exported = [
-        f"{config['imports'][n]['database']} ({config['imports'][n]['platform']}, "
-        f"searched {config['imports'][n]['searched_on']})"
-        for n in enabled_imports(config)
-    ]
+    searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
+    exported = [_described(n, config["imports"][n]) for n in enabled_imports(config)]
     window = config["search"].get("date_range") or {}
     sentences = []
     if searched:
-        span = f" for records dated {window['from']} to {window['to']}" if window else ""
+        dated = window.get("from") and window.get("to")
+        span = f" for records dated {window['from']} to {window['to']}" if dated else ""
         sentences.append(f"We searched {_join(searched)} through their APIs{span}.")
     if exported:
         sentences.append(f"Database exports were imported from {_join(exported)}.")
@@ -59,11 +60,12 @@ def methods_paragraph(
         f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
         f"{policy['max_year_gap']}); uncertain pairs were decided by a person."
     )
-    screeners = [r["name"] for r in config["reviewers"] if "screening" in r.get("roles", [])]
+    reviewers = config.get("reviewers") or []
+    screeners = [r.get("name", r["id"]) for r in reviewers if "screening" in r.get("roles", [])]
     if screeners:
         sentences.append(
             f"Titles and abstracts were screened by {_join(screeners)} against "
-            f"{len(config['eligibility']['criteria'])} eligibility criteria."
+            f"{len((config.get('eligibility') or {}).get('criteria', []))} eligibility criteria."
         )
     fields = [f["label"] for f in config["extraction"]["fields"]]
     sentences.append(f"Data were extracted on {len(fields)} fields: {_join(fields)}.")
