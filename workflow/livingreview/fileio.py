@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,19 @@ def read_json(path: Path, missing: str) -> Any:
         raise InputFileError(path, missing) from None
     except json.JSONDecodeError as exc:
         raise invalid_json(path, exc) from None
+
+
+def read_csv_table(path: Path, required: Sequence[str], missing: str) -> list[dict[str, str]]:
+    """Rows of a CSV an earlier stage wrote, checking it has the ``required`` columns;
+    ``missing`` is the problem reported when the file does not exist."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            absent = [c for c in required if c not in (reader.fieldnames or [])]
+            if absent:
+                raise InputFileError(
+                    path, f"missing column(s) {', '.join(absent)}", position="row 1"
+                )
+            return list(reader)
+    except FileNotFoundError:
+        raise InputFileError(path, missing) from None

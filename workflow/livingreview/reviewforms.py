@@ -25,7 +25,7 @@ from typing import Any
 
 from livingreview import sheets
 from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.fileio import atomic_write_text
 
 CONSENSUS = "consensus"  # the reviewer id of a consensus form (both reviewers together)
 
@@ -66,19 +66,16 @@ def write_form(
 ) -> list[Path]:
     """Write ``<stem>.xlsx`` and/or ``<stem>.csv`` in ``folder``; the paths written."""
     ids = [(row[id_column],) for row in rows]
-    meta = spec.meta(len(ids))
-    written = []
-    if "xlsx" in formats:
-        path = folder / f"{spec.stem()}.xlsx"
-        data = sheets.workbook_bytes(layout, rows, meta=meta, ids=ids, instructions=instructions)
-        atomic_write_bytes(path, data)
-        written.append(path)
-    if "csv" in formats:
-        path = folder / f"{spec.stem()}.csv"
-        header = dict(meta) | {"checksum": sheets.checksum(ids)}
-        atomic_write_text(path, sheets.csv_text(layout.names, rows, header))
-        written.append(path)
-    return written
+    return sheets.write_sheet_files(
+        folder,
+        spec.stem(),
+        layout,
+        rows,
+        meta=spec.meta(len(ids)),
+        ids=ids,
+        instructions=instructions,
+        formats=formats,
+    )
 
 
 @dataclass(frozen=True)
@@ -402,21 +399,6 @@ def table_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> 
     for row in rows:
         writer.writerow({c: row.get(c, "") for c in columns})
     return buffer.getvalue()
-
-
-def read_table(path: Path, required: Sequence[str], missing: str) -> list[dict[str, str]]:
-    """Rows of a CSV written by an earlier stage; ``missing`` explains an absent file."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            absent = [c for c in required if c not in (reader.fieldnames or [])]
-            if absent:
-                raise InputFileError(
-                    path, f"missing column(s) {', '.join(absent)}", position="row 1"
-                )
-            return list(reader)
-    except FileNotFoundError:
-        raise InputFileError(path, missing) from None
 
 
 # -- protocol helpers shared by the stages ---------------------------------------------------

@@ -41,6 +41,7 @@ from typing import Any
 
 from livingreview.config import is_safe_relative
 from livingreview.errors import ConfigError, InputFileError
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
 
 META_SHEET = "_meta"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -193,6 +194,32 @@ class Highlighter:
 
 def _fit(value: str) -> str:
     return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+
+
+def write_sheet_files(
+    folder: Path,
+    stem: str,
+    layout: SheetLayout,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    meta: Sequence[tuple[str, str]],
+    ids: Sequence[Sequence[str]],
+    instructions: Sequence[str],
+    formats: Sequence[str] = ("xlsx",),
+) -> list[Path]:
+    """Write ``<stem>.xlsx`` and/or ``<stem>.csv`` (``formats``) in ``folder``; the paths."""
+    written = []
+    if "xlsx" in formats:
+        path = folder / f"{stem}.xlsx"
+        data = workbook_bytes(layout, rows, meta=meta, ids=ids, instructions=instructions)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    if "csv" in formats:
+        path = folder / f"{stem}.csv"
+        header = dict(meta) | {"checksum": checksum(ids)}
+        atomic_write_text(path, csv_text(layout.names, rows, header))
+        written.append(path)
+    return written
 
 
 def wrapped_lines(text: str, width: float) -> int:

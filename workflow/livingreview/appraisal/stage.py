@@ -22,7 +22,7 @@ from livingreview import reviewforms, sheets
 from livingreview.appraisal import forms, tables
 from livingreview.errors import InputFileError
 from livingreview.extraction.stage import OUTPUTS as EXTRACTION_OUTPUTS
-from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import current_round
 from livingreview.rob.rows import RowPlace
 
@@ -73,7 +73,7 @@ def returned_inputs(config: Mapping[str, Any]) -> list[str]:
 
 def extracted(outputs: Path) -> list[dict[str, str]]:
     """Rows of ``extraction/studies.csv``."""
-    return reviewforms.read_table(
+    return read_csv_table(
         outputs / EXTRACTION_OUTPUTS["studies"],
         ("study_id", "extraction_status"),
         "missing: run `livingreview extract` first",

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from livingreview.dedup.merge import record_row
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
 from livingreview.records import COLUMNS, Record, read_records
 
 GROUP_COLUMNS = ("record_id", "study_id", "round")
@@ -71,17 +71,7 @@ def earlier_snapshots(history_dir: Path, version: str) -> list[Path]:
 
 def read_table(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
     """The rows of a snapshot CSV, checking that it has ``columns``."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputFileError(
-                    path, f"missing column(s) {', '.join(missing)}", position="row 1"
-                )
-            return list(reader)
-    except FileNotFoundError:
-        raise InputFileError(path, "missing from the library history snapshot") from None
+    return read_csv_table(path, columns, "missing from the library history snapshot")
 
 
 def load_history(history_dir: Path, version: str) -> History:

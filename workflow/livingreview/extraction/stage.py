@@ -16,7 +16,7 @@ from typing import Any
 from livingreview import reviewforms, sheets
 from livingreview.extraction import fields as fieldmod
 from livingreview.extraction import forms
-from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
 
@@ -39,7 +39,7 @@ def returned_inputs(config: Mapping[str, Any]) -> list[str]:
 
 def included_studies(outputs: Path) -> list[dict[str, str]]:
     """Rows of the full-text stage's included studies."""
-    return reviewforms.read_table(
+    return read_csv_table(
         outputs / INCLUDED, ("study_id", "label"), "missing: run `livingreview fulltext` first"
     )
 
@@ -47,7 +47,7 @@ def included_studies(outputs: Path) -> list[dict[str, str]]:
 def reports_sought(outputs: Path) -> frozenset[str]:
     """Every report id of the full-text stage: a form row of a study no longer included is kept
     in the log but not used."""
-    rows = reviewforms.read_table(
+    rows = read_csv_table(
         outputs / FULLTEXT_OUTPUTS["decisions"], ("report_id",), "missing: run fulltext first"
     )
     return frozenset(r["report_id"] for r in rows)

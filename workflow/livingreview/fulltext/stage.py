@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import reviewforms, sheets
-from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
 from livingreview.fulltext import decide, sheet, studies
 from livingreview.screening import conflict_sheet
 from livingreview.screening.conflicts import Resolution
@@ -48,7 +48,7 @@ def returned_inputs(config: Mapping[str, Any]) -> list[str]:
 
 def reports_sought(outputs: Path) -> dict[str, int]:
     """Report id -> round, for every study included at title/abstract."""
-    rows = reviewforms.read_table(
+    rows = read_csv_table(
         outputs / FINAL_SCREENING,
         ("study_id", "round", "decision"),
         "missing: run `livingreview conflicts` (final title/abstract decisions) first",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview import sheets
-from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.screening.decisions import DECISIONS
 
 KIND = "screening"
@@ -183,16 +182,13 @@ def write_sheet(
 ) -> list[Path]:
     """Write the sheet as ``<stem>.xlsx`` and/or ``<stem>.csv`` in ``folder``; the paths."""
     ids = [(row[ID_COLUMN],) for row in rows]
-    meta = [*spec.meta(), ("records", str(len(ids)))]
-    written = []
-    if "xlsx" in formats:
-        path = folder / f"{spec.stem()}.xlsx"
-        data = sheets.workbook_bytes(sheet_layout, rows, meta=meta, ids=ids, instructions=lines)
-        atomic_write_bytes(path, data)
-        written.append(path)
-    if "csv" in formats:
-        path = folder / f"{spec.stem()}.csv"
-        header = dict(meta) | {"checksum": sheets.checksum(ids)}
-        atomic_write_text(path, sheets.csv_text(sheet_layout.names, rows, header))
-        written.append(path)
-    return written
+    return sheets.write_sheet_files(
+        folder,
+        spec.stem(),
+        sheet_layout,
+        rows,
+        meta=[*spec.meta(), ("records", str(len(ids)))],
+        ids=ids,
+        instructions=lines,
+        formats=formats,
+    )
