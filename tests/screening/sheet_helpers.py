@@ -14,6 +14,7 @@ import pytest
 
 from livingreview.config import load_config
 from tests.conftest import REPO_ROOT
+from tests.form_helpers import fill_form
 
 LIBRARY_FILES = ("records.csv", "groups.csv", "changelog.csv", "counts.json")
 
@@ -59,27 +60,18 @@ def fill_like_a_person(
 
     Values are written as typed, e.g. ``"Include"`` or a reason label.
     """
-    wb = openpyxl.load_workbook(sheet)
-    ws = wb["Screening"]
-    header = [c.value for c in ws[1]]
-    col = {name: header.index(name) for name in header}
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    for values in rows:
-        typed = decisions.get(values[col["study_id"]])
-        if typed:
-            values[col["decision"]], values[col["reason"]], values[col["notes"]] = typed
-    if shuffle:
-        rows.reverse()
-        rows[0][col["title"]] = f"{rows[0][col['title']]} (typo fixed)"
-    for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
-    if shuffle:
-        ws.insert_cols(1)
-        ws.cell(row=1, column=1, value="my tag")
-        ws.cell(row=2, column=1, value="check again")
-    returned.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(returned)
+    values: dict[str, dict[str, object]] = {
+        sid: dict(zip(("decision", "reason", "notes"), typed, strict=True))
+        for sid, typed in decisions.items()
+        if typed
+    }
+    if shuffle:  # the row that comes first once reversed gets its title edited
+        rows = list(openpyxl.load_workbook(sheet)["Screening"].values)
+        header, last = rows[0], rows[-1]
+        sid = last[header.index("study_id")]
+        title = f"{last[header.index('title')]} (typo fixed)"
+        values[sid] = {**values.get(sid, {}), "title": title}
+    fill_form(sheet, "Screening", "study_id", values, returned, shuffle=shuffle)
 
 
 def libreoffice_resave(path: Path, target: str, outdir: Path, home: Path) -> Path:
