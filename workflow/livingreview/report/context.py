@@ -182,6 +182,9 @@ def included_studies(
         return None
     extracted = {r["study_id"]: r for r in read["extracted"] or []}
     overall = {r["study_id"]: r for r in read["rob_summary"] or []}
+    flags: dict[str, set[str]] = {}
+    for flag in read["flags"] or []:
+        flags.setdefault(flag["study_id"], set()).add(flag["flag"])
     rows = []
     for study in included:
         row = dict(study)
@@ -195,9 +198,7 @@ def included_studies(
         row["rob_tool"] = TOOL_NAMES.get(rob.get("tool", ""), rob.get("tool", ""))
         row["rob_overall"] = rob.get("overall", "") if rob.get("status") == "final" else ""
         row["rob_overridden"] = rob.get("overridden", "")
-        row["flags"] = sorted(
-            {f["flag"] for f in read["flags"] or [] if f["study_id"] == study["study_id"]}
-        )
+        row["flags"] = sorted(flags.get(study["study_id"], ()))
         rows.append(row)
     return sorted(rows, key=lambda r: (r.get("label", "").casefold(), r["study_id"]))
 
