@@ -183,3 +183,25 @@ def test_cli_rewrites_identical_files_and_reports_a_missing_library(
     config = load_config([REPO_ROOT / "config/config.yaml", override])
     with pytest.raises(Exception, match="run `livingreview library` first"):
         run_automation(config)
+
+
+def test_library_studies_reads_again_after_the_library_is_rewritten(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    from livingreview.fileio import atomic_write_text
+    from livingreview.screening.assignment import LIBRARY_TABLES, library_studies
+
+    outputs = tmp_path / "outputs"
+    for name in LIBRARY_TABLES:
+        (outputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (outputs / name).write_bytes((demo_outputs / name).read_bytes())
+    studies, new_in, current, _ = library_studies(outputs)
+    assert current == 1 and set(new_in.values()) == {1}
+    studies.clear()  # callers get their own copies: the cached tables stay whole
+    again, _, _, _ = library_studies(outputs)
+    assert len(again) == len(new_in) > 100
+    # the library step of round 2 rewrites the tables (atomically): the new round is seen
+    counts = json.loads((outputs / "library/counts.json").read_text(encoding="utf-8"))
+    atomic_write_text(outputs / "library/counts.json", json.dumps({**counts, "round": 2}))
+    _, new_in, current, _ = library_studies(outputs)
+    assert current == 2 and set(new_in.values()) == {1}

@@ -405,16 +405,8 @@ def table_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> 
 
 
 def human_folder(config: Mapping[str, Any], section: str, key: str = "folder") -> Path:
-    """``<paths.human_input>/<section.key>``, refusing paths that climb out of it."""
-    from livingreview.config import is_safe_relative
-
-    folder = str(config[section][key])
-    if not is_safe_relative(folder):
-        raise ConfigError(
-            f"config key '{section}.{key}': {folder!r} must be a relative path inside "
-            "paths.human_input (no '..', no absolute path)"
-        )
-    return Path(config["paths"]["human_input"]) / folder
+    """``<paths.human_input>/<section.key>`` (:func:`livingreview.sheets.returned_folder`)."""
+    return sheets.returned_folder(config, section, key)
 
 
 def role_reviewers(config: Mapping[str, Any], role: str, mode: str, section: str) -> list[str]:

@@ -4,6 +4,7 @@ with the round each is new in."""
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,15 @@ def verification_ids(config: Mapping[str, Any], new_in: Mapping[str, int], up_to
     return chosen
 
 
+LIBRARY_TABLES = (
+    "library/records.csv",
+    "library/counts.json",
+    "library/groups.csv",
+    "library/changelog.csv",
+)
+LibraryStudies = tuple[list[dict[str, str]], dict[str, int], int, set[str]]
+
+
 def _read_table(path: Path) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -60,11 +70,28 @@ def _read_table(path: Path) -> list[dict[str, str]]:
         raise InputFileError(path, "missing: run the library step first") from None
 
 
-def library_studies(outputs: Path) -> tuple[list[dict[str, str]], dict[str, int], int, set[str]]:
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return (-1, -1, -1)
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def library_studies(outputs: Path) -> LibraryStudies:
     """The library's studies, the round each is new in, the current round, and retired ids.
 
     A study is new in the earliest round of its records, or in the round a split gave it its id.
+    The tables are read once per version of the files (one screening run asks several times).
     """
+    stamps = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
+    studies, new_in, current, retired = _read_library(outputs.resolve(), stamps)
+    return list(studies), dict(new_in), current, set(retired)
+
+
+@functools.lru_cache(maxsize=2)
+def _read_library(outputs: Path, stamps: tuple[tuple[int, int, int], ...]) -> LibraryStudies:
+    del stamps  # part of the cache key only: a rewritten table is read again
     studies = _read_table(outputs / "library/records.csv")
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     current = int(counts["round"])
