@@ -224,7 +224,7 @@ def test_bad_cells_are_rejected_naming_row_and_field(
         ),
         (
             lambda p: edit_meta(p, "round", "7"),
-            "sheet is for round '7', expected a round from 1 to 1",
+            "sheet is for round 7, expected a round from 1 to 1",
         ),
         (lambda p: edit_meta(p, "records", "3"), "the hidden sheet '_meta' was edited"),
     ],
@@ -253,7 +253,7 @@ def test_missing_duplicated_and_edited_ids_are_rejected(config: dict[str, Any]) 
     path = give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx", shuffle=False)
     delete_row(path, ids[3])
     with pytest.raises(
-        InputFileError, match=f"1 row\\(s\\) of the sheet missing \\(first: {ids[3]}\\)"
+        InputFileError, match=f"1 row of the sheet missing \\(first: {ids[3]}\\)"
     ):
         run_fulltext(config)
     wb = openpyxl.load_workbook(sheet(config, "r1"))

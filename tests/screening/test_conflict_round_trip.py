@@ -208,7 +208,7 @@ def conflicts_ready(review: dict) -> Path:
         ),
         (
             lambda t: "\n".join(t.splitlines()[:2] + t.splitlines()[3:]) + "\n",
-            "the study ids differ from those the sheet was written with",
+            "the study_id values differ from the 35 the sheet was written with (found 34)",
         ),
     ],
     ids=["another review", "unknown resolution", "unknown reason", "twice", "missing row"],

@@ -303,8 +303,8 @@ def test_csv_without_its_first_line_or_with_a_deleted_row_is_rejected(returned_r
     (returned_dir(config) / "r1.csv").write_text("".join(lines[:5] + lines[6:]), encoding="utf-8")
     with pytest.raises(
         InputFileError,
-        match=r"r1.csv, field 'study_id': the study ids differ from the \d+ the sheet was "
-        r"written with \(found \d+\)",
+        match=r"r1.csv, field 'study_id': the study_id values differ from the \d+ the sheet "
+        r"was written with \(found \d+\)",
     ):
         run_screening(config)
     assert store_of(config).read_bytes() == store

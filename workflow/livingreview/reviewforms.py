@@ -23,6 +23,7 @@ from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text
@@ -115,46 +116,13 @@ class ReturnedForm:
 
 
 def _meta_check(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> tuple[str, int]:
-    path, meta = returned.path, returned.meta
-    if meta is None:
-        raise InputFileError(
-            path,
-            "no sheet metadata (the hidden sheet '_meta' of the .xlsx, or the first line "
-            f"'{sheets.CSV_META_PREFIX} ...' of the .csv); return the {expected.what} as it "
-            "was written",
-        )
+    path = returned.path
+    checks.require_meta(returned, expected.what)
     for key, want in (("kind", expected.kind), ("review_id", expected.review_id)):
-        if meta.get(key) != want:
-            raise InputFileError(
-                path,
-                f"sheet is for {key} {meta.get(key)!r}, expected {want!r} (a {expected.what})",
-                field=key,
-            )
-    number = meta.get("round", "")
-    if not number.isdigit() or not 1 <= int(number) <= expected.current_round:
-        raise InputFileError(
-            path,
-            f"sheet is for round {number!r}, expected a round from 1 to "
-            f"{expected.current_round} (the library's current round)",
-            field="round",
-        )
-    reviewer = meta.get("reviewer", "")
-    if reviewer not in expected.reviewers:
-        raise InputFileError(
-            path,
-            f"sheet is for reviewer {reviewer!r}, expected one of "
-            f"{', '.join(expected.reviewers) or '(none)'}",
-            field="reviewer",
-        )
-    if returned.ids is not None and (
-        meta.get("checksum") != sheets.checksum(returned.ids)
-        or meta.get("records") != str(len(returned.ids))
-    ):
-        raise InputFileError(
-            path,
-            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
-            "was written, with only the editable (yellow) columns filled in",
-        )
+        checks.expect_meta(returned, key, want, f"a {expected.what}")
+    number = checks.expect_round(returned, expected.current_round)
+    reviewer = checks.expect_reviewer(returned, expected.reviewers)
+    checks.check_listed_ids(returned, "the editable (yellow) columns")
     missing = [c for c in (expected.id_column, *expected.editable) if c not in returned.header]
     if missing:
         raise InputFileError(
@@ -163,7 +131,7 @@ def _meta_check(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> tuple
             f"a {expected.what})",
             position="row 1",
         )
-    return reviewer, int(number)
+    return reviewer, number
 
 
 def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
@@ -199,23 +167,7 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
             )
         if any(values.values()):
             filled.append(FilledRow(item, row_number, values))
-    if listed is not None and listed - set(seen):
-        missing = sorted(listed - set(seen))
-        raise InputFileError(
-            path,
-            f"{len(missing)} row(s) of the sheet missing (first: {missing[0]}); expected every "
-            "row the sheet was written with (filter rows instead of deleting them)",
-            field=idc,
-        )
-    if listed is None and (returned.meta or {}).get("checksum") != sheets.checksum(
-        (i,) for i in seen
-    ):
-        raise InputFileError(
-            path,
-            f"the {idc} values differ from the {(returned.meta or {}).get('records', '?')} the "
-            f"sheet was written with (found {len(seen)}): expected every row, {idc} unchanged",
-            field=idc,
-        )
+    checks.check_every_row(returned, seen, idc)
     return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
@@ -160,51 +161,24 @@ class ExpectedConflicts:
     known_ids: frozenset[str]
 
 
-def _meta_value(returned: sheets.ReturnedSheet, key: str, want: str | None = None) -> str:
-    value = (returned.meta or {}).get(key, "")
-    if want is not None and value != want:
-        raise InputFileError(
-            returned.path, f"sheet is for {key} {value!r}, expected {want!r}", field=key
-        )
-    return value
-
-
 def _check_sheet(returned: sheets.ReturnedSheet, expected: ExpectedConflicts) -> tuple[int, str]:
     """Which conflicts sheet this is: (round, resolver)."""
-    if returned.meta is None:
-        raise InputFileError(
-            returned.path,
-            "no sheet metadata (hidden sheet '_meta', or the CSV's first line); return the "
-            "conflicts sheet as it was written",
-        )
-    _meta_value(returned, "kind", KIND)
-    _meta_value(returned, "review_id", expected.review_id)
-    _meta_value(returned, "stage", expected.stage)
-    round_text = _meta_value(returned, "round")
-    if not round_text.isdigit() or not 1 <= int(round_text) <= expected.current_round:
-        raise InputFileError(
-            returned.path,
-            f"sheet is for round {round_text!r}, expected a round from 1 to "
-            f"{expected.current_round}",
-            field="round",
-        )
-    resolver = _meta_value(returned, "resolver")
+    checks.require_meta(returned, "conflicts sheet")
+    checks.expect_meta(returned, "kind", KIND)
+    checks.expect_meta(returned, "review_id", expected.review_id)
+    checks.expect_meta(returned, "stage", expected.stage)
+    number = checks.expect_round(returned, expected.current_round)
+    resolver = (returned.meta or {}).get("resolver", "")
     if not resolver:
         raise InputFileError(returned.path, "no resolver in the sheet metadata", field="resolver")
-    ids = returned.ids
-    if ids is not None and _meta_value(returned, "checksum") != sheets.checksum(ids):
-        raise InputFileError(
-            returned.path,
-            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
-            "was written, with only resolution, reason and notes filled in",
-        )
+    checks.check_listed_ids(returned, "resolution, reason and notes")
     if not returned.table or any(name not in returned.header for name in (ID_COLUMN, "resolution")):
         raise InputFileError(
             returned.path,
             f"missing column {ID_COLUMN!r} or 'resolution' (expected a conflicts sheet)",
             position="row 1",
         )
-    return int(round_text), resolver
+    return number, resolver
 
 
 def _reason(
@@ -277,23 +251,7 @@ def read_resolution_sheet(
                     returned.saved_at,
                 )
             )
-    if listed is not None and listed - set(seen):
-        missing = sorted(listed - set(seen))
-        raise InputFileError(
-            path,
-            f"{len(missing)} conflict(s) of the sheet missing (first: {missing[0]}); expected "
-            "every row the sheet was written with",
-            field=ID_COLUMN,
-        )
-    if listed is None and _meta_value(returned, "checksum") != sheets.checksum(
-        (sid,) for sid in seen
-    ):
-        raise InputFileError(
-            path,
-            "the study ids differ from those the sheet was written with: expected every row, "
-            "with its study_id unchanged",
-            field=ID_COLUMN,
-        )
+    checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
     return len(seen), out
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.errors import InputFileError
 from livingreview.screening.decisions import DECISIONS, ScreeningDecision
@@ -63,70 +64,17 @@ def _relative(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
-def _number(path: Path, meta: Mapping[str, str], key: str) -> int:
-    value = meta.get(key, "")
-    if not value.isdigit():
-        raise InputFileError(
-            path,
-            f"metadata {key!r} is {value!r}, expected a whole number; return the sheet as written",
-            field=key,
-        )
-    return int(value)
-
-
 def _check_meta(returned: sheets.ReturnedSheet, expected: Expected) -> tuple[str, int, int]:
     """Check which sheet this is; returns (reviewer, round, batch)."""
-    path, meta = returned.path, returned.meta
-    if meta is None:
-        raise InputFileError(
-            path,
-            "no sheet metadata (the hidden sheet '_meta' of the .xlsx, or the first line "
-            f"'{sheets.CSV_META_PREFIX} ...' of the .csv); return the sheet as it was written",
-        )
+    checks.require_meta(returned, "sheet")
     for key, want in (("kind", KIND), ("review_id", expected.review_id)):
-        if meta.get(key) != want:
-            raise InputFileError(
-                path, f"sheet is for {key} {meta.get(key)!r}, expected {want!r}", field=key
-            )
-    if meta.get("stage") != expected.stage:
-        raise InputFileError(
-            path,
-            f"sheet is for stage {meta.get('stage')!r}, expected {expected.stage!r} "
-            "(put it in that stage's folder)",
-            field="stage",
-        )
-    number = _number(path, meta, "round")
-    if not 1 <= number <= expected.current_round:
-        raise InputFileError(
-            path,
-            f"sheet is for round {number}, expected a round from 1 to {expected.current_round} "
-            "(the library's current round)",
-            field="round",
-        )
-    reviewer = meta.get("reviewer", "")
-    if reviewer not in expected.reviewers:
-        raise InputFileError(
-            path,
-            f"sheet is for reviewer {reviewer!r}, expected one of "
-            f"{', '.join(expected.reviewers) or '(none)'} (reviewers with the screening role)",
-            field="reviewer",
-        )
-    return reviewer, number, _number(path, meta, "batch")
-
-
-def _check_ids_listed(returned: sheets.ReturnedSheet) -> None:
-    """The ``_meta`` id list must match its own checksum and count (not edited)."""
-    meta = returned.meta or {}
-    if returned.ids is None:
-        return
-    if meta.get("checksum") != sheets.checksum(returned.ids) or meta.get("records") != str(
-        len(returned.ids)
-    ):
-        raise InputFileError(
-            returned.path,
-            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
-            "was written, with only decision, reason and notes filled in",
-        )
+        checks.expect_meta(returned, key, want)
+    checks.expect_meta(returned, "stage", expected.stage, "put it in that stage's folder")
+    number = checks.expect_round(returned, expected.current_round)
+    reviewer = checks.expect_reviewer(
+        returned, expected.reviewers, "reviewers with the screening role"
+    )
+    return reviewer, number, checks.meta_number(returned, "batch")
 
 
 def _reason_id(value: str, reasons: Mapping[str, str]) -> str | None:
@@ -197,7 +145,7 @@ def read_returned_sheet(
     """The decisions in one returned sheet, after every check (see the module docstring)."""
     returned = sheets.read_sheet(path, SHEET)
     reviewer, round_number, batch = _check_meta(returned, expected)
-    _check_ids_listed(returned)
+    checks.check_listed_ids(returned, "decision, reason and notes")
     if not returned.table or ID_COLUMN not in returned.header or "decision" not in returned.header:
         raise InputFileError(
             path,
@@ -252,32 +200,9 @@ def read_returned_sheet(
                     recorded_at=returned.saved_at,
                 )
             )
-    _check_none_missing(returned, set(seen), listed)
+    checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
     info = ReturnedInfo(file, reviewer, round_number, batch, len(seen), len(decided))
     return info, decided
-
-
-def _check_none_missing(
-    returned: sheets.ReturnedSheet, seen: set[str], listed: set[str] | None
-) -> None:
-    meta = returned.meta or {}
-    if listed is not None:
-        missing = sorted(listed - seen)
-        if missing:
-            raise InputFileError(
-                returned.path,
-                f"{len(missing)} stud{'y' if len(missing) == 1 else 'ies'} of the sheet "
-                f"missing (first: {missing[0]}); expected every row the sheet was written "
-                "with (filter rows instead of deleting them)",
-                field=ID_COLUMN,
-            )
-    elif meta.get("checksum") != sheets.checksum((sid,) for sid in seen):
-        raise InputFileError(
-            returned.path,
-            f"the study ids differ from the {meta.get('records', '?')} the sheet was written with "
-            f"(found {len(seen)}): expected every row, with its study_id unchanged",
-            field=ID_COLUMN,
-        )
 
 
 def read_returned(

@@ -1,0 +1,127 @@
+"""The checks every returned sheet goes through, whatever it holds (screening decisions,
+conflict resolutions, full-text, extraction or risk-of-bias forms).
+
+A sheet's hidden ``_meta`` says which review, kind, stage, round and reviewer it was written for
+and lists its ids under a checksum; each check raises one
+:class:`~livingreview.errors.InputFileError` naming the file, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from livingreview import sheets
+from livingreview.errors import InputFileError
+
+
+def require_meta(returned: sheets.ReturnedSheet, what: str) -> dict[str, str]:
+    """The sheet's metadata; a file without any was not written by the pipeline."""
+    if returned.meta is None:
+        raise InputFileError(
+            returned.path,
+            "no sheet metadata (the hidden sheet '_meta' of the .xlsx, or the first line "
+            f"'{sheets.CSV_META_PREFIX} ...' of the .csv); return the {what} as it was written",
+        )
+    return returned.meta
+
+
+def expect_meta(returned: sheets.ReturnedSheet, key: str, want: str, hint: str = "") -> str:
+    """``_meta[key]`` must be ``want`` (``hint`` says where such a sheet belongs)."""
+    value = (returned.meta or {}).get(key, "")
+    if value != want:
+        raise InputFileError(
+            returned.path,
+            f"sheet is for {key} {value!r}, expected {want!r}" + (f" ({hint})" if hint else ""),
+            field=key,
+        )
+    return value
+
+
+def meta_number(returned: sheets.ReturnedSheet, key: str) -> int:
+    """``_meta[key]`` as a whole number."""
+    value = (returned.meta or {}).get(key, "")
+    if not value.isdigit():
+        raise InputFileError(
+            returned.path,
+            f"metadata {key!r} is {value!r}, expected a whole number; return the sheet as written",
+            field=key,
+        )
+    return int(value)
+
+
+def expect_round(returned: sheets.ReturnedSheet, current_round: int) -> int:
+    """The sheet's round: one the library has reached."""
+    number = meta_number(returned, "round")
+    if not 1 <= number <= current_round:
+        raise InputFileError(
+            returned.path,
+            f"sheet is for round {number}, expected a round from 1 to {current_round} "
+            "(the library's current round)",
+            field="round",
+        )
+    return number
+
+
+def expect_reviewer(
+    returned: sheets.ReturnedSheet, reviewers: Sequence[str], hint: str = ""
+) -> str:
+    """The sheet's reviewer: one of ``reviewers``."""
+    reviewer = (returned.meta or {}).get("reviewer", "")
+    if reviewer not in reviewers:
+        raise InputFileError(
+            returned.path,
+            f"sheet is for reviewer {reviewer!r}, expected one of "
+            f"{', '.join(reviewers) or '(none)'}" + (f" ({hint})" if hint else ""),
+            field="reviewer",
+        )
+    return reviewer
+
+
+def check_listed_ids(returned: sheets.ReturnedSheet, editable: str) -> None:
+    """The id list in ``_meta`` must still match its checksum and count (``editable`` names
+    what a person may fill in)."""
+    if returned.ids is None:
+        return
+    meta = returned.meta or {}
+    if meta.get("checksum") != sheets.checksum(returned.ids) or meta.get("records") != str(
+        len(returned.ids)
+    ):
+        raise InputFileError(
+            returned.path,
+            "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as it "
+            f"was written, with only {editable} filled in",
+        )
+
+
+def check_every_row(
+    returned: sheets.ReturnedSheet,
+    seen: Iterable[str],
+    id_column: str,
+    rows: tuple[str, str] = ("row", "rows"),
+) -> None:
+    """Every row the sheet was written with is still there (``rows``: what one and several rows
+    are called in the message).
+
+    An .xlsx lists its ids in ``_meta``; a CSV has only their checksum and count.
+    """
+    found = set(seen)
+    if returned.ids is not None:
+        missing = sorted({key[0] for key in returned.ids} - found)
+        if missing:
+            raise InputFileError(
+                returned.path,
+                f"{len(missing)} {rows[len(missing) != 1]} of the sheet missing (first: "
+                f"{missing[0]}); expected every row the sheet was written with (filter rows "
+                "instead of deleting them)",
+                field=id_column,
+            )
+        return
+    meta = returned.meta or {}
+    if meta.get("checksum") != sheets.checksum((i,) for i in found):
+        raise InputFileError(
+            returned.path,
+            f"the {id_column} values differ from the {meta.get('records', '?')} the sheet was "
+            f"written with (found {len(found)}): expected every row, with its {id_column} "
+            "unchanged",
+            field=id_column,
+        )
