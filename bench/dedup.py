@@ -1,6 +1,10 @@
 """Deduplication benchmark: our engine and bib-dedupe 0.11 side by side on every labelled set.
 
-Usage: ``.venv/bin/python bench/dedup.py [--sets a,b] [--no-bib-dedupe]``
+Usage: ``.venv/bin/python bench/dedup.py [--sets a,b] [--no-bib-dedupe] [--blank field,...]``
+
+``--blank`` empties the given fields in half of the records (chosen by a hash of the ID), as when
+half the records come from a database that does not export them: a check that the remaining
+fields alone do not merge different works (robustness, not the benchmark's own numbers).
 
 Each (tool, set) runs in its own subprocess so that time and peak memory (max RSS of that
 process or of its largest worker, from ``resource.getrusage``) are measured separately. Seconds
@@ -24,6 +28,7 @@ import resource
 import subprocess
 import sys
 import time
+import zlib
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -84,11 +89,20 @@ def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
     return out
 
 
-def _load(set_dir: Path):
+def blank_half(frame, fields: list[str]):
+    """``frame`` with ``fields`` emptied in the records whose ID hashes to an even number."""
+    half = frame["ID"].map(lambda i: zlib.crc32(str(i).encode()) % 2 == 0)
+    frame = frame.copy()
+    for name in fields:
+        frame.loc[half, name] = ""
+    return frame
+
+
+def _load(set_dir: Path, blank: list[str]):
     sys.path.insert(0, str(REPO / "workflow"))
     from livingreview.dedup.engine import read_engine_csv
 
-    return read_engine_csv(set_dir / "records.csv.gz")
+    return blank_half(read_engine_csv(set_dir / "records.csv.gz"), blank)
 
 
 def _cpu_seconds() -> float:
@@ -98,23 +112,24 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_ours(set_dir: Path) -> dict:
+def run_ours(set_dir: Path, blank: list[str]) -> dict:
     """Our engine on one set (in this process)."""
     from livingreview.dedup.engine import find_duplicates
 
-    frame = _load(set_dir)
+    frame = _load(set_dir, blank)
     start, cpu = time.perf_counter(), _cpu_seconds()
     result = find_duplicates(frame)
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     return {"groups": result.groups, "maybe": len(result.maybe), "seconds": seconds, "cpu": cpu}
 
 
-def run_bib_dedupe(set_dir: Path) -> dict:
+def run_bib_dedupe(set_dir: Path, blank: list[str]) -> dict:
     """bib-dedupe 0.11 on one set: prep -> block -> match -> cluster (in this process)."""
     import pandas as pd
     from bib_dedupe.bib_dedupe import block, cluster, match, prep
 
     frame = pd.read_csv(set_dir / "records.csv.gz", dtype=str, keep_default_na=False)
+    frame = blank_half(frame, [name for name in blank if name in frame.columns])
     start, cpu = time.perf_counter(), _cpu_seconds()
     matched = match(block(prep(frame, verbosity_level=0), verbosity_level=0), verbosity_level=0)
     clusters = cluster(matched, verbosity_level=0)
@@ -128,10 +143,11 @@ def run_bib_dedupe(set_dir: Path) -> dict:
     return {"groups": groups, "maybe": maybe, "seconds": seconds, "cpu": cpu}
 
 
-def worker(tool: str, name: str) -> None:
+def worker(tool: str, name: str, blank: list[str]) -> None:
     """Run one tool on one set and print one JSON line of results."""
     set_dir = DATA / name
-    result = run_ours(set_dir) if tool == "ours" else run_bib_dedupe(set_dir)
+    run = run_ours if tool == "ours" else run_bib_dedupe
+    result = run(set_dir, blank)
     gold = load_gold(set_dir, list(result["groups"]))
     metrics = score(gold, result["groups"])
     # bib-dedupe works in a process pool: the peak is that of the largest process, this one or
@@ -154,9 +170,9 @@ def worker(tool: str, name: str) -> None:
     )
 
 
-def _run(tool: str, name: str) -> dict | None:
+def _run(tool: str, name: str, blank: str) -> dict | None:
     proc = subprocess.run(
-        [sys.executable, __file__, "--worker", tool, "--sets", name],
+        [sys.executable, __file__, "--worker", tool, "--sets", name, "--blank", blank],
         capture_output=True,
         text=True,
         check=False,
@@ -181,10 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", help="comma-separated set names (default: all)")
     parser.add_argument("--no-bib-dedupe", action="store_true", help="skip bib-dedupe")
+    parser.add_argument("--blank", default="", help="fields to empty in half of the records")
     parser.add_argument("--worker", choices=["ours", "bib-dedupe"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    blank = [name for name in args.blank.split(",") if name]
     if args.worker:
-        worker(args.worker, args.sets)
+        worker(args.worker, args.sets, blank)
         return 0
     if not DATA.is_dir():
         print(f"benchmark data not found at {DATA}", file=sys.stderr)
@@ -198,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in names:
         for tool in tools:
-            print(_row(name, tool, _run(tool, name)), flush=True)
+            print(_row(name, tool, _run(tool, name, args.blank)), flush=True)
     return 0
 
 

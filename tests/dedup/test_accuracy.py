@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import zlib
+
+import pytest
 
 from livingreview.dedup.engine import find_duplicates, read_engine_csv
 from tests.conftest import REPO_ROOT, require_shared
@@ -38,3 +41,31 @@ def test_diabetes_loses_no_study_and_finds_nearly_all_duplicates() -> None:
     assert scores["sensitivity"] >= 0.99
     assert scores["pair_precision"] >= 0.999
     assert len(result.maybe) < 50
+
+
+@pytest.mark.parametrize(
+    ("set_name", "field"),
+    [
+        ("neuroimaging", "volume"),
+        ("neuroimaging", "pages"),
+        ("neuroimaging", "journal"),
+        ("neuroimaging", "year"),
+        ("haematology", "pages"),
+        ("haematology", "author"),
+        ("haematology", "title"),
+    ],
+)
+def test_a_field_missing_from_half_the_records_loses_no_study(set_name: str, field: str) -> None:
+    # As when half the records come from a database that does not export the field: the other
+    # fields must not merge different works (each of these lost a study before the rules on
+    # thin evidence; see tests/dedup/test_evidence.py).
+    set_dir = require_shared(f"bench/dedup/{set_name}")
+    bench = _bench()
+    frame = read_engine_csv(set_dir / "records.csv.gz")
+    half = frame["ID"].map(lambda i: zlib.crc32(i.encode()) % 2 == 0)
+    frame.loc[half, field] = ""
+    groups = find_duplicates(frame).groups
+    gold = bench.load_gold(set_dir, list(groups))
+    assert bench.score(gold, groups)["fp"] == 0
+    mixed = {g for i, g in groups.items() if gold[i] != gold[g]}
+    assert not mixed

@@ -19,6 +19,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from livingreview.dedup.journals import is_meeting_name, journals_match
+from livingreview.dedup.normalise import issue_numbers
 
 # Similarity cut-offs on the 0..1 Levenshtein ratio of normalised titles. 0.95 allows a few
 # characters of difference per 100 (spelling variants, a dropped word in a long title); 0.90 a
@@ -32,6 +33,8 @@ SHORT_TITLE = 30
 # letters) or when at least half of the shorter author list appears in the other.
 FIRST_AUTHOR_SIM = 0.85
 AUTHOR_OVERLAP = 0.5
+# The same team: four in five names of the shorter author list in the other.
+TEAM_OVERLAP = 0.8
 # Abstracts (first 300 characters) this similar are the same text with editing differences.
 ABSTRACT_SIM = 0.90
 
@@ -125,6 +128,16 @@ def _shifted(
     return (vol == "") & (num != "") & (num == vol2) & (page != "") & (page == num2) & (end == "")
 
 
+def _number_is_page(number: np.ndarray, pages: np.ndarray, other_pages: np.ndarray) -> np.ndarray:
+    """Whether a record without pages has the other record's start page as its issue number,
+    one of three or more digits (an article number: issues run to 52 and pages 1-99 are many)."""
+    out = np.zeros(len(number), dtype=bool)
+    long_number = np.fromiter((len(x) >= 3 for x in number), dtype=bool, count=len(number))
+    for k in np.flatnonzero(long_number & (pages == "") & (other_pages != "")):
+        out[k] = str(_page_number(other_pages[k])) == number[k]
+    return out
+
+
 def _member(values: np.ndarray, members: set[str]) -> np.ndarray:
     """``values[k] in members`` for each k (a set lookup; ``np.isin`` sorts object arrays)."""
     return np.fromiter((v in members for v in values), dtype=bool, count=len(values))
@@ -158,6 +171,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     ta, tb = col("title")
     t_sim = _cpdist(list(ta), list(tb), fuzz.ratio)
     ka, kb = col("title_key")
+    # Two missing titles are not two equal titles (the ratio of two empty strings is 1).
+    t_sim[(ka == "") | (kb == "")] = 0.0
     near = np.flatnonzero((t_sim >= TITLE_GOOD) & (t_sim < 0.999))
     swapped = np.zeros(len(pairs), dtype=bool)
     for k in near:
@@ -175,6 +190,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         ],
         dtype=int,
     )
+    # Equal only as a truncation: a subtitle dropped, or added (a follow-up, a second part).
+    cut = (common >= 40) & (t_sim < TITLE_STRONG)
     t_sim = np.where(common >= 40, np.maximum(t_sim, TITLE_STRONG), t_sim)
     t_sim = np.where((common >= 20) & (common < 40), np.maximum(t_sim, TITLE_GOOD), t_sim)
     # A title inside a longer one ("Case 17-2012: ..." in "Case records of the MGH. Case
@@ -192,6 +209,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         dtype=bool,
     )
     fa_sim = np.where(within, 1.0, fa_sim)
+    fa_sim[(fa == "") | (fb == "")] = 0.0  # two unknown first authors are not one
     aa, ab = col("authors")
     overlap = np.array(
         [
@@ -252,7 +270,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         doi_eq &= ~_member(da, containers)
     va, vb = col("volume")
     vol_eq, vol_conf = _agree(va, vb)
-    na, nb = col("number")
+    numbers = np.array(issue_numbers(n["number"].tolist(), n["source"].tolist()), dtype=object)
+    na, nb = numbers[i], numbers[j]
     num_eq, num_conf = _agree(na, nb)
     pa, pb = col("page_start")
     end_a, end_b = col("page_end")
@@ -267,6 +286,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     shifted = _shifted(va, na, pa, end_a, vb, nb) | _shifted(vb, nb, pb, end_b, va, na)
     vol_eq |= shifted
     page_conf &= ~shifted
+    # The article number exported as issue with no pages ("11", "791", "" for 11:791).
+    as_issue = _number_is_page(na, pa, pb) | _number_is_page(nb, pb, pa)
+    page_eq |= as_issue
+    num_conf &= ~(as_issue | shifted)
     lone_page = (end_a == "") | (end_b == "")
     kind_a, kind_b = col("kind")
     venue_a, venue_b = col("venue")
@@ -291,6 +314,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "t_sim": t_sim,
             "title_len": title_len,
             "title_empty": (ka == "") | (kb == ""),
+            "title_cut": cut,
             "word_swapped": swapped,
             "fa_sim": fa_sim,
             "overlap": overlap,
@@ -316,7 +340,9 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "num_conf": num_conf,
             "page_eq": page_eq,
             "page_conf": page_conf,
+            "range_eq": page_eq & (end_a != "") & (end_a == end_b) & (end_a != pa),
             "kind_conf": kind_a != kind_b,
+            "protocol_conf": np.not_equal(*col("protocol")),
             # Abstract vs article; not when both carry the same page range (one publication).
             # Both are regular articles with a start page (not supplement abstracts, which can
             # share a page): journal, year and start page then form a unique citation.
@@ -370,6 +396,14 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # Independent fields that agree, beyond title and authors. Not the issue number: every paper
     # of an issue shares it, and "1" is everywhere (it is no evidence on its own).
     support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq
+    # Title, authors and abstract describe the work; a chapter, a dissertation and an article
+    # carry them alike. A duplicate also needs one fact of where it was published to agree.
+    published = doi_eq | vol_eq | page_eq | journal_eq
+    # Journal and volume name the container, shared by a whole volume of papers (a periodical's
+    # column under one title, a supplement of abstracts); the DOI, start page or abstract name the
+    # item. A title that agrees only loosely, or no author list, needs the item to agree.
+    item = doi_eq | page_eq | abs_eq
+    cut = f["title_cut"].to_numpy()
 
     n = len(f)
     outcome = np.full(n, "distinct", dtype=object)
@@ -380,10 +414,11 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     dup = (
         (doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author)
         | (doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq)
-        | ((t >= TITLE_STRONG) & long_title & author_ok & (support >= 1))
-        | ((t >= TITLE_GOOD) & author_ok & (support >= 2))
+        # A title equal only as a truncation of the other needs two facts of publication.
+        | ((t >= TITLE_STRONG) & long_title & author_ok & published & (~cut | (support >= 2)))
+        | ((t >= TITLE_GOOD) & author_ok & (support >= 2) & ((t >= TITLE_STRONG) | item))
         | ((t >= TITLE_FAIR) & author_ok & vol_eq & page_eq & (support >= 3))
-        | ((t >= TITLE_STRONG) & long_title & no_authors & (support >= 2))
+        | ((t >= TITLE_STRONG) & long_title & no_authors & (support >= 2) & item)
         # Unsigned items ("Abstracts of the 79th EAS Congress"): the same title in the same
         # journal, year, volume and issue is one item.
         | (
@@ -420,6 +455,17 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # numbers, so journal, year and start page alone do not name one article.
     dup |= citation & ((t >= TITLE_GOOD) | ((t >= 0.5) & vol_eq))
     dup |= f["identical"].to_numpy()
+    # The full citation of a multi-page article (journal, year, volume, first and last page) and
+    # the same team of two or more name one article, whatever its title says: a title
+    # translated. (Without a title only a person can tell, see ``untitled``.)
+    dup |= (
+        citation
+        & ~title_empty
+        & f["range_eq"].to_numpy()
+        & vol_eq
+        & (f["min_authors"].to_numpy() >= 2)
+        & (f["overlap"].to_numpy() >= TEAM_OVERLAP)
+    )
     # Same title at the same journal, year, volume and start page of a multi-page article (a
     # page holds several letters, not several articles): one article, however its author list
     # was exported ("Luis Ferreira, Santos A" for "Santos, A L").
@@ -515,11 +561,25 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     fire(year_conf & ~(located & (journal_eq | doi_eq)), "distinct", "years too far apart")
     kind = f["kind_conf"].to_numpy()
     fire(kind, policy.erratum_vs_article, "erratum/reply vs article")
+    # A protocol and its trial's report have their own DOIs and pages; a title cut before
+    # ": protocol for ..." (Google Scholar) with the same DOI, or volume and page, is one paper.
+    item_pinned = doi_eq | (vol_eq & page_eq)
+    fire(f["protocol_conf"].to_numpy() & ~item_pinned, "maybe", "protocol vs report")
     fire(f["meeting_conf"].to_numpy() & ~doi_eq, "distinct", "abstracts in different meetings")
     # Softer contradictions (different journal, different issue) leave a person to decide unless
     # DOI, or volume and start page together, pin the publication down.
     pinned = doi_eq | (vol_eq & (page_eq | journal_eq))
     fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ")
+    # A periodical's column or an article and its correction share title, authors, journal and
+    # volume in different issues; with the start page or the DOI agreeing the issue is a typo.
+    num_off = f["num_conf"].to_numpy() & ~page_eq & ~doi_eq
+    fire(num_off & (outcome == "duplicate"), "maybe", "issues differ")
+    # Meeting abstracts with one title but another first (presenting) author are separate
+    # presentations: two abstracts in one supplement, or one abstract per meeting.
+    first_differs = f["has_authors"].to_numpy() & (f["fa_sim"].to_numpy() < FIRST_AUTHOR_SIM)
+    meeting_items = first_differs & f["any_abstract"].to_numpy() & ~article_doi
+    meeting_items &= ~(doi_eq & page_eq)
+    fire(meeting_items & (outcome == "duplicate"), "maybe", "first authors differ")
     # A one-year gap is normal between online-first and print, but then identifiers must agree.
     # An identical abstract vouches for the gap, except between meeting abstracts: the same text
     # is often submitted to the next year's meeting.
@@ -570,11 +630,13 @@ def _authors_unlike(
 def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]:
     """For two records not matched directly (never compared, or compared without a verdict of
     duplicate or maybe): do they contradict on facts a duplicate cannot get wrong all at once?
-    Another kind (erratum/reply), a meeting abstract against a journal article (when the policy
-    keeps them apart), a year gap beyond the policy, both volume and start page different, titles
-    that name different works, or author lists with nobody in common."""
+    Another kind (erratum/reply), a protocol against a report, a meeting abstract against a
+    journal article (when the policy keeps them apart), a year gap beyond the policy, both volume
+    and start page different, titles that name different works, or author lists with nobody in
+    common."""
     year = n["year"].to_numpy()
     kind = n["kind"].to_numpy()
+    protocol = n["protocol"].to_numpy()
     volume = n["volume"].to_numpy()
     page = n["page_start"].to_numpy()
     venue = n["venue"].to_numpy()
@@ -595,9 +657,9 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
             return True
         if volume[i] and volume[j] and volume[i] != volume[j] and page[i] and page[j] != page[i]:
             return True
-        # Titles may differ as translations where volume and start page agree.
+        # Titles may differ as translations, or be cut short, where volume and start page agree.
         located = volume[i] and volume[i] == volume[j] and page[i] and page[i] == page[j]
-        if not located and _titles_unlike(title[i], title[j]):
+        if not located and (protocol[i] != protocol[j] or _titles_unlike(title[i], title[j])):
             return True
         return _authors_unlike(authors[i], authors[j], names[i], names[j])
 

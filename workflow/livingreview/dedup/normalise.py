@@ -116,6 +116,9 @@ _REPLY = re.compile(
     r"^(?:reply\b|in reply\b|authors?'? reply|response to (?:the )?(?:letter|comment|editor)"
     r"|comment on\b|re:)"
     r"|\b(?:authors?'? reply|reply to the authors|in reply)\s*$"  # WoS: "... AUTHORS REPLY"
+    # A reply or an editor's comment printed under the article's own title: "... - Reply",
+    # "... A reply", "... What Is New Editorial Comment".
+    r"|(?:[-.:]\s*(?:an? |the )?|\ba )reply\s*$|\beditorial comment\s*$"
 )
 
 
@@ -132,6 +135,19 @@ def work_kind(raw_title: str, entry_type: str) -> str:
     if _REPLY.search(title):
         return "reply"
     return ""
+
+
+# A trial's or review's protocol and its report share title, authors and often journal.
+_PROTOCOL = re.compile(
+    r"\b(?:study|trial|review|research) protocol\b"
+    r"|\bprotocol (?:for|of) (?:a|an|the)\b|\brationale (?:and )?design\b|\bdesign and rationale\b"
+)
+
+
+def is_protocol(title: str) -> bool:
+    """Whether a normalised title names a study protocol ("...: study protocol for a randomised
+    controlled trial", "rationale and design of ...") rather than a report of results."""
+    return ("protocol" in title or "rationale" in title) and bool(_PROTOCOL.search(title))
 
 
 # Meeting markers. Not "proceedings" alone: "Proceedings of the National Academy of Sciences" is
@@ -209,8 +225,30 @@ def split_authors(author: str) -> list[str]:
     elif "\n" in text:
         parts = text.split("\n")
     else:
+        if "." in text:
+            text = _unglued(text)
         parts = _CONCAT_SPLIT.split(text)
     return [p.strip() for p in parts if p.strip()]
+
+
+# Embase glues full names without a separator: "Wenxing HuDongdong LinCalhoun V. D.Yu-Ping Wang"
+# is Wenxing Hu, Dongdong Lin, Calhoun V. D. and Yu-Ping Wang. A capital inside a word after a
+# given name starts the next person, unless the word is a surname prefix ("McGuire", "VanMeter").
+_GLUED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)? )([A-Z][a-z]+)(?=[A-Z][a-z]{2})")
+_NAME_PREFIX = re.compile(r"mc|mac|de|del|della|le|la|van|von|der|di|da|du|fitz|st|san|ben|al|el")
+
+
+def _unglue(match: re.Match[str]) -> str:
+    given, name = match.group(1), match.group(2)
+    return match.group(0) if _NAME_PREFIX.fullmatch(name.lower()) else f"{given}{name}."
+
+
+def _unglued(text: str) -> str:
+    """``text`` with a separator after each glued full name (one name can hide the next)."""
+    previous = None
+    while previous != text:
+        previous, text = text, _GLUED_NAME.sub(_unglue, text)
+    return text
 
 
 _GLUED_INITIALS = re.compile(r"(?<=[a-zß-ÿ'])(?:[A-ZÀ-Þ]\.-?)+$")
@@ -252,7 +290,10 @@ def author_surnames(author: str) -> tuple[str, ...]:
 
 
 def author_words(author: str) -> frozenset[str]:
-    """Every name word of three or more letters (surnames and given names alike)."""
+    """Every name word of three or more letters (surnames and given names alike; glued full
+    names separated first)."""
+    if "." in author and ";" not in author and " and " not in author:
+        author = _unglued(author)
     return frozenset(w for w in words(author).split() if len(w) >= 3 and w != "and")
 
 
@@ -374,6 +415,23 @@ def normalise_year(year: str) -> int:
 _EMBASE_CITATION = re.compile(r"\.\s*(\d+)?\s*(?:\([^()]*\)\s*)*\(pp\s*([^()]+)\)")
 
 
+_NO_PAGINATION = re.compile(r"\(\s*no pagination\s*\)", re.IGNORECASE)
+
+
+def unpack_no_pagination(volume: str, number: str, pages: str) -> tuple[str, str, str]:
+    """Embase's citation of an article without pages: volume ``"10 (11) (no pagination)"``,
+    the article number (``"e0143396"``) in the issue field. Returns (volume, issue, pages) as
+    other databases give them (``"10"``, ``"11"``, ``"e0143396"``); other citations unchanged.
+    Pages given are kept; a number of one or two characters is no article number."""
+    if "pagination" not in volume.lower() or not _NO_PAGINATION.search(volume):
+        return volume, number, pages
+    rest = _NO_PAGINATION.sub(" ", volume)
+    issue = re.search(r"\(([^()]*)\)", rest)
+    bare = re.sub(r"\([^()]*\)", " ", rest).strip()
+    article = number.strip() if len(number.strip()) >= 3 else ""
+    return bare, issue.group(1).strip() if issue else "", pages.strip() or article
+
+
 def locate(
     journal: str, volume: str, number: str, pages: str, year: int
 ) -> tuple[str, tuple[str, str]]:
@@ -428,6 +486,28 @@ def meeting_name(journal: str) -> str:
     return words(match.group(1))[:60]
 
 
+def issue_numbers(numbers: list[str], sources: list[str]) -> list[str]:
+    """Issue numbers, blanked for a source whose "issue" is a different number on nearly every
+    record (a reference manager's record number exported as issue: 1347, 1348, ...). Real issue
+    numbers repeat: a journal has a dozen issues a year, and dozens of records share each.
+    (A property of a whole set of records, so not part of each record's normalisation.)"""
+    by_source: dict[str, list[int]] = {}
+    for k, (number, source) in enumerate(zip(numbers, sources, strict=True)):
+        if number:
+            by_source.setdefault(source.strip(), []).append(k)
+    out = list(numbers)
+    for rows in by_source.values():
+        distinct = len({numbers[k] for k in rows})
+        if len(rows) >= UNIQUE_NUMBERS_MIN and distinct > len(rows) / 2:
+            for k in rows:
+                out[k] = ""
+    return out
+
+
+# Fewer records than this cannot show that their issue numbers are record numbers.
+UNIQUE_NUMBERS_MIN = 50
+
+
 def _abstract(text: str) -> str:
     """The opening of an abstract (300 characters tell two abstracts apart), if it has one."""
     return words(text[:300]) if len(text) >= 100 else ""
@@ -437,6 +517,8 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalised columns for an engine frame (same index and order)."""
     df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
     col = {name: df[name].tolist() for name in ENGINE_COLUMNS}
+    cited = _each(unpack_no_pagination, col["volume"], col["number"], col["pages"])
+    col["volume"], col["number"], col["pages"] = (list(part) for part in zip(*cited, strict=True))
     titles = _each(normalise_title, col["title"])
     years = _each(normalise_year, col["year"])
     located = _each(locate, col["journal"], col["volume"], col["number"], col["pages"], years)
@@ -462,6 +544,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "isbn": _each(normalise_isbn, col["isbn"]),
             "abstract": _each(_abstract, col["abstract"]),
             "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),
+            "protocol": _each(is_protocol, titles),
             "venue": _each(
                 conference_kind,
                 col["ENTRYTYPE"],

@@ -1,0 +1,239 @@
+"""Evidence rules found by error analysis on the tuning sets, each on the real records behind it.
+
+Several tests remove a field from real records: the pair then shows what the remaining fields
+alone are worth, as when a database does not export that field.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from livingreview.dedup.engine import find_duplicates, judge_pairs
+from livingreview.dedup.matching import compare
+from livingreview.dedup.normalise import (
+    author_surnames,
+    author_words,
+    is_protocol,
+    issue_numbers,
+    normalise_frame,
+    normalise_title,
+    split_authors,
+    unpack_no_pagination,
+    work_kind,
+)
+from tests.dedup import benchmark_frame
+
+
+def rows(set_name: str, *ids: str, **fields: str) -> pd.DataFrame:
+    """Real records of a benchmark set, with the given fields replaced (``pages=""``)."""
+    frame = benchmark_frame(set_name)
+    return frame[frame["ID"].isin(ids)].assign(**fields).reset_index(drop=True)
+
+
+def judged(frame: pd.DataFrame, a: str, b: str) -> tuple[str, str]:
+    v = judge_pairs(frame, [(a, b)])[0]
+    return v.outcome, v.reason
+
+
+# --- normalisation -------------------------------------------------------------------------------
+
+
+def test_embase_citation_without_pages() -> None:
+    # Embase: volume "10 (11) (no pagination)", the article number in the issue field
+    two = rows("diabetes", "id_0000425", "id_0001490")
+    embase = two[two["ID"] == "id_0000425"].iloc[0]
+    assert (embase["volume"], embase["number"]) == ("10 (11) (no pagination)", "e0143396")
+    assert unpack_no_pagination(embase["volume"], embase["number"], embase["pages"]) == (
+        "10",
+        "11",
+        "e0143396",
+    )
+    norm = normalise_frame(two)
+    assert norm["volume"].tolist() == ["10", "10"]
+    assert norm["number"].tolist() == ["11", "11"]  # not 143396 against 11
+    assert norm["page_start"].tolist() == ["e143396", "e143396"]
+    assert compare(norm, np.array([[0, 1]]))["page_eq"].iloc[0]
+    # pages given are kept; "9 (no pagination)" with article number 93 in both fields
+    assert unpack_no_pagination("9 (no pagination)", "93", "93") == ("9", "", "93")
+    assert unpack_no_pagination("61", "5", "1-10") == ("61", "5", "1-10")
+
+
+def test_record_numbers_exported_as_issue_are_no_issue() -> None:
+    # respiratory's "number" is a reference manager's record number (1 to 1,988, all distinct)
+    respiratory = normalise_frame(benchmark_frame("respiratory"))
+    assert respiratory["number"].nunique() == len(respiratory)
+    numbers = issue_numbers(respiratory["number"].tolist(), respiratory["source"].tolist())
+    assert set(numbers) == {""}
+    diabetes = normalise_frame(benchmark_frame("diabetes"))
+    kept = issue_numbers(diabetes["number"].tolist(), diabetes["source"].tolist())
+    assert kept == diabetes["number"].tolist()  # real issues repeat and are kept
+    assert sum(1 for number in kept if number) > 900
+    # per source: one database's record numbers do not blank another's issues
+    mixed = issue_numbers(
+        respiratory["number"].tolist() + diabetes["number"].tolist(),
+        ["endnote"] * len(respiratory) + ["embase"] * len(diabetes),
+    )
+    assert mixed == [""] * len(respiratory) + kept
+
+
+def test_glued_full_names_are_separated() -> None:
+    row = rows("neuroimaging", "id_0002180").iloc[0]
+    assert row["author"] == "Wenxing HuDongdong LinCalhoun V. D.Yu-Ping Wang"
+    assert split_authors(row["author"]) == [
+        "Wenxing Hu.",
+        "Dongdong Lin.",
+        "Calhoun V. D.",
+        "Yu-Ping Wang",
+    ]
+    assert {"lin", "calhoun", "wang"} <= author_words(row["author"])
+    # surname prefixes are not glued names
+    assert author_surnames("Fishbein D. H.Rose E. J.VanMeter J. W.") == (
+        "fishbein",
+        "rose",
+        "vanmeter",
+    )
+    assert len(split_authors("Windy McNerney M.Sheng T.")) == 2
+    # The same paper with its authors as "Deng S. P.Lin D. ..." is one work again (the glued
+    # names had made "author lists differ").
+    two = rows("neuroimaging", "id_0000288", "id_0002167")
+    assert judged(two, "id_0000288", "id_0002167")[0] == "duplicate"
+
+
+def test_replies_and_comments_under_the_article_title() -> None:
+    reply = rows("haematology", "id_0000039").iloc[0]
+    assert reply["title"].endswith(" - Reply")
+    assert work_kind(reply["title"], reply["ENTRYTYPE"]) == "reply"
+    a_reply = rows("neuroimaging", "id_0002326").iloc[0]
+    assert a_reply["title"].endswith("A reply")
+    assert work_kind(a_reply["title"], a_reply["ENTRYTYPE"]) == "reply"
+    comment = rows("haematology", "id_0001138").iloc[0]
+    assert comment["title"].endswith("Editorial Comment")
+    assert work_kind(comment["title"], comment["ENTRYTYPE"]) == "reply"
+    # The editor's comment on page C235 and the article on C219-C235 (its pages overlap)
+    two = rows("haematology", "id_0000159", "id_0001138")
+    assert judged(two, "id_0000159", "id_0001138") == ("distinct", "erratum/reply vs article")
+    assert work_kind("A reply to critics of the model", "article") == ""
+
+
+def test_protocol_titles() -> None:
+    protocols = [
+        ("neuroimaging", "id_0000132"),  # "Study protocol of the ASD-Net ..."
+        ("cytology_screening", "id_0001676"),  # "Rationale and design of a ... trial"
+        ("diabetes", "id_0000385"),  # "...: rationale and design of the TRUST study"
+    ]
+    for set_name, record_id in protocols:
+        assert is_protocol(normalise_title(rows(set_name, record_id)["title"].iloc[0]))
+    reports = [
+        ("cytology_screening", "id_0001096"),  # "... results from the ZYC101a protocol"
+        ("respiratory", "id_0000612"),  # "... (treatment protocol of Essen University Hospital)"
+    ]
+    for set_name, record_id in reports:
+        title = normalise_title(rows(set_name, record_id)["title"].iloc[0])
+        assert "protocol" in title and not is_protocol(title)
+
+
+def test_protocol_and_report_of_one_trial_are_not_merged() -> None:
+    # The TRUST study's design paper, and its report (the title without "rationale and design
+    # of", not yet in a volume): the same team, journal and title otherwise.
+    protocol = rows("diabetes", "id_0000385").iloc[0].to_dict()
+    assert protocol["title"].endswith(": rationale and design of the TRUST study")
+    title = protocol["title"].replace("rationale and design of the TRUST study", "the TRUST study")
+    report = dict(protocol, ID="report", title=title, volume="", number="", pages="", doi="")
+    pair = pd.DataFrame([protocol, report])
+    assert judged(pair, protocol["ID"], "report") == ("maybe", "protocol vs report")
+    # The protocol's own record with its title cut before the colon (as Google Scholar lists
+    # titles): the same volume and pages name the same paper.
+    cut = dict(protocol, ID="cut", title=protocol["title"].split(": rationale")[0])
+    assert not is_protocol(normalise_title(cut["title"]))
+    assert judged(pd.DataFrame([protocol, cut]), protocol["ID"], "cut")[0] == "duplicate"
+
+
+# --- evidence a duplicate needs ------------------------------------------------------------------
+
+
+def test_missing_titles_are_not_equal_titles() -> None:
+    # Two abstracts on one page of a special issue, different teams: without titles nothing
+    # says they are one (the ratio of two empty strings is 1).
+    two = rows("haematology", "id_0000794", "id_0001319", title="")
+    assert judged(two, "id_0000794", "id_0001319")[0] != "duplicate"
+    assert compare(normalise_frame(two), np.array([[0, 1]]))["t_sim"].iloc[0] == 0.0
+
+
+def test_unknown_first_authors_are_not_one_author() -> None:
+    two = rows("diabetes", "id_0000290", "id_0001031")  # both "Anonymous"
+    assert compare(normalise_frame(two), np.array([[0, 1]]))["fa_sim"].iloc[0] == 0.0
+    # the unsigned rule still joins the same untitled-author item of one issue
+    assert judged(two, "id_0000290", "id_0001031")[0] == "duplicate"
+
+
+def test_title_authors_and_abstract_need_a_fact_of_publication() -> None:
+    # A book chapter (volume 54, pages 1-30) and a journal article (volume 7, 183-212) with one
+    # title, one author pair and one abstract: different works.
+    two = rows("neuroimaging", "id_0000618", "id_0002464")
+    assert judged(two, "id_0000618", "id_0002464") == ("distinct", "volumes differ")
+    # Without the volumes, nothing of where they were published agrees: a person decides.
+    no_volume = two.assign(volume="")
+    assert judged(no_volume, "id_0000618", "id_0002464")[0] == "maybe"
+
+
+def test_journal_and_volume_alone_do_not_name_the_item() -> None:
+    # A periodical's column "Gateways to clinical trials" (one title, one team, one journal
+    # and volume, another issue): without pages or issues only a loose title match remains.
+    two = rows("haematology", "id_0001339", "id_0001340", pages="", number="")
+    assert judged(two, "id_0001339", "id_0001340")[0] == "maybe"
+    # No author list on one side: journal and volume do not vouch for a truncated title.
+    unsigned = rows("haematology", "id_0000410", "id_0000907", pages="")
+    unsigned.loc[unsigned["ID"] == "id_0000410", "author"] = ""
+    assert judged(unsigned, "id_0000410", "id_0000907")[0] == "maybe"
+
+
+def test_another_issue_without_pages_is_for_a_person() -> None:
+    # The same title, team, journal and volume in issues 5 and 8 (gold: different items)
+    two = rows("haematology", "id_0001122", "id_0001125")
+    assert judged(two, "id_0001122", "id_0001125") == ("distinct", "pages differ")
+    assert judged(two.assign(pages=""), "id_0001122", "id_0001125") == ("maybe", "issues differ")
+    zaidi = rows("neuroimaging", "id_0001202", "id_0001232", pages="")
+    assert judged(zaidi, "id_0001202", "id_0001232") == ("maybe", "issues differ")
+    # The article number exported as issue ("11", "791", "") is the page, not another issue.
+    wagner = rows("diabetes", "id_0001167", "id_0001550")
+    assert sorted(wagner["number"]) == ["3", "791"]
+    assert judged(wagner, "id_0001167", "id_0001550")[0] == "duplicate"
+
+
+def test_meeting_abstracts_with_another_first_author() -> None:
+    # One title in two supplements of one journal, presented by Zhang and by Kaminen-Ahola
+    two = rows("neuroimaging", "id_0002773", "id_0002794")
+    assert judged(two, "id_0002773", "id_0002794") == ("distinct", "pages differ")
+    no_pages = two.assign(pages="")
+    assert judged(no_pages, "id_0002773", "id_0002794") == ("maybe", "first authors differ")
+
+
+def test_a_translated_title_joins_through_the_full_citation() -> None:
+    # English and French titles of one article: journal, year, volume 13, pages 280-284, team
+    two = rows("respiratory", "id_0000088", "id_0000089")
+    assert judged(two, "id_0000088", "id_0000089")[0] == "duplicate"
+    spanish = rows("respiratory", "id_0000279", "id_0000280")  # Spanish and English titles
+    assert judged(spanish, "id_0000279", "id_0000280")[0] == "duplicate"
+    # The last page is part of the evidence ...
+    open_end = two.assign(pages="280")
+    assert judged(open_end, "id_0000088", "id_0000089")[0] != "duplicate"
+    # ... and a title is: an untitled record with the citation is for a person.
+    untitled = rows("haematology", "id_0000001", "id_0000002")
+    assert untitled["title"].tolist()[1] == ""
+    assert judged(untitled, "id_0000001", "id_0000002")[0] == "maybe"
+
+
+def test_a_flagged_pair_is_not_joined_through_a_third_record() -> None:
+    # Issue 7 without pages and issue 2 with pages 145-146: "issues differ", for a person.
+    # A third record of the issue-2 paper without its issue matches both; the chain must not
+    # decide what the flagged pair left open.
+    two = rows("neuroimaging", "id_0001202", "id_0001232")
+    two.loc[two["ID"] == "id_0001202", "pages"] = ""
+    third = two[two["ID"] == "id_0001232"].assign(ID="id_0001232x", number="")
+    three = pd.concat([two, third], ignore_index=True)
+    verdicts = judge_pairs(three, [("id_0001202", "id_0001232x"), ("id_0001232", "id_0001232x")])
+    assert [v.outcome for v in verdicts] == ["duplicate", "duplicate"]
+    groups = find_duplicates(three).groups
+    assert groups["id_0001232"] == groups["id_0001232x"]
+    assert groups["id_0001202"] != groups["id_0001232"]
