@@ -1,12 +1,17 @@
 # The evidence summary: a self-contained HTML page and its Markdown twin, re-rendered whenever a
-# stage's outputs change. Stages that have not run yet show as pending sections.
+# stage's outputs change. Stages that have not run yet show as pending sections. Each version
+# keeps a copy of its report and the state its changelog compares (included studies, extraction,
+# risk of bias, flags) in <history_dir>/<version>/report/; the next version reads them.
 
+from livingreview.report.changes import history_inputs as report_history
+from livingreview.report.changes import kept_outputs as report_kept
 from livingreview.report.context import INPUTS as REPORT_INPUTS
 
 
 rule report:
     input:
         **{key: f"{OUT}/{path}" for key, path in REPORT_INPUTS.items()},
+        history=report_history(config),
     output:
         html=report(
             f"{OUT}/report/index.html",
@@ -14,6 +19,8 @@ rule report:
             caption="../workflow/report/caption.rst",
         ),
         markdown=f"{OUT}/report/report.md",
+        changelog=f"{OUT}/report/changelog.csv",
+        **{f"kept_{key}": path for key, path in report_kept(config).items()},
     params:
         protocol=PROTOCOL,
         report=json.dumps(config["report"], sort_keys=True),

@@ -74,10 +74,15 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
     start, end = html.index('<section id="versions">'), html.index('<section id="flow">')
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html[start:end])
     first = ledger[0]["counts"]
+    with (demo_outputs / "fulltext/included_studies.csv").open(encoding="utf-8") as handle:
+        included = len(list(csv.DictReader(handle)))
     assert cells == [
         ledger[0]["label"], "1", str(first["database_results"]), str(first["duplicates"]),
         str(first["records_screened"]), str(first["new_studies"]), str(first["new_studies"]),
+        f"{included} studies included", "this version",
     ]  # fmt: skip
+    new = html[html.index('<section id="new">') : start]
+    assert f"This is the first version: {included} studies included." in new
     methods = html[html.index('<section id="methods">') :]
     assert "RoB 2 (RCT)" in methods and "ROBINS-I" not in methods  # no demo study needs it
     markdown = (demo_outputs / "report/report.md").read_text(encoding="utf-8")
@@ -206,3 +211,21 @@ def test_a_corrupt_stage_output_names_the_file(
     (outputs / broken).write_text("{ not json", encoding="utf-8")
     with pytest.raises(InputFileError, match=re.escape(broken)):
         write_report(load_config(DEMO_CONFIG), outputs, tmp_path / "report")
+
+
+def test_the_demo_version_keeps_its_report_and_the_state_its_changelog_compares(
+    demo_outputs: Path,
+) -> None:
+    with (demo_outputs / "fulltext/included_studies.csv").open(encoding="utf-8") as handle:
+        included = {row["study_id"] for row in csv.DictReader(handle)}
+    with (demo_outputs / "report/changelog.csv").open(encoding="utf-8") as handle:
+        changes = list(csv.DictReader(handle))
+    assert {(c["version"], c["change"]) for c in changes} == {("2025.1", "study_included")}
+    assert {c["study_id"] for c in changes} == included
+    kept = demo_outputs / "library_history/2025.1/report"
+    for name in ("index.html", "report.md"):  # no earlier version to link: the same page
+        assert (kept / name).read_bytes() == (demo_outputs / "report" / name).read_bytes()
+    with (kept / "included_studies.csv").open(encoding="utf-8") as handle:
+        assert {row["study_id"] for row in csv.DictReader(handle)} == included
+    with (kept / "changes.csv").open(encoding="utf-8") as handle:
+        assert list(csv.DictReader(handle)) == changes

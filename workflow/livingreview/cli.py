@@ -195,12 +195,13 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Render the evidence summary (HTML and Markdown) from what the stages have written."""
-    from livingreview.report.render import write_report
+    """Render the evidence summary (HTML and Markdown) and the changelog from what the stages
+    have written; keep this version's copy and frozen state in the history folder."""
+    from livingreview.report.render import publish
 
     config = _config(args)
     out_dir = Path(args.out_dir) if args.out_dir else _outputs(config) / "report"
-    print(write_report(config, _outputs(config), out_dir))
+    print(publish(config, _outputs(config), out_dir))
     return 0
 
 

@@ -22,7 +22,9 @@ from livingreview import reviewforms, sheets
 from livingreview.appraisal import forms, tables
 from livingreview.errors import InputFileError
 from livingreview.extraction.stage import OUTPUTS as EXTRACTION_OUTPUTS
+from livingreview.extraction.stage import reports_sought
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
+from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
 from livingreview.rob.rows import RowPlace
 
@@ -45,6 +47,7 @@ SUMMARY_COLUMNS = (
     "how",
     "reviewers",
     "overall",
+    "domains",
     "overall_computed",
     "overridden",
     "override_reason",
@@ -94,6 +97,15 @@ def studies_to_assess(config: Mapping[str, Any], outputs: Path) -> list[dict[str
     return out
 
 
+def known_ids(outputs: Path) -> frozenset[str]:
+    """Ids a returned form may list: the extracted studies and every full-text report, so a
+    study excluded on re-assessment keeps its rows in earlier forms (logged, not used)."""
+    ids = frozenset(row["study_id"] for row in extracted(outputs))
+    if (outputs / FULLTEXT_OUTPUTS["decisions"]).is_file():
+        ids |= reports_sought(outputs)
+    return ids
+
+
 def _group_by_kind(files: list[Path], tools: list[str]) -> dict[str, list[Path]]:
     """Returned files per tool, by the kind in their metadata (unknown kinds are errors)."""
     kinds = {forms.kind(t): t for t in tools}
@@ -128,7 +140,7 @@ def import_entries(
     files = sheets.returned_files(reviewforms.human_folder(config, SECTION), "risk-of-bias form")
     entries: list[reviewforms.Entry] = []
     returned: list[reviewforms.ReturnedForm] = []
-    known = frozenset(row["study_id"] for row in extracted(outputs))
+    known = known_ids(outputs)
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         expected = reviewforms.ExpectedForm(
             f"{tool} risk-of-bias form",

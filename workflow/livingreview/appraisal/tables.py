@@ -116,7 +116,8 @@ def summary_rows(
     state: Mapping[str, Settled],
 ) -> list[dict[str, str]]:
     """Rows of ``rob/summary.csv``: one per study to assess, its overall judgement (or NOS
-    rating), whether the reviewers overrode the tool's rule, and how it was reached."""
+    rating), its domain judgements (NOS: stars per item) as ``D1: Low; D2: ...``, whether
+    the reviewers overrode the tool's rule, and how it was reached."""
     out = []
     for study in studies:
         sid = study["study_id"]
@@ -135,6 +136,7 @@ def summary_rows(
         if item is not None:
             row |= {
                 "overall": item.overall,
+                "domains": "; ".join(f"{code}: {label}" for code, label in item.domains),
                 "overall_computed": item.computed,
                 "overridden": "yes" if item.override_reason else "no",
                 "override_reason": item.override_reason,

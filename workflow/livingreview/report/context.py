@@ -10,6 +10,7 @@ from typing import Any
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.prisma.ledger import BOX_NAMES
+from livingreview.report import changes
 from livingreview.report.methods import methods_paragraph
 from livingreview.report.pending import pending_work
 from livingreview.report.sections import (
@@ -24,6 +25,7 @@ INPUTS = {
     "prisma_s": "search/prisma_s.csv",
     "library_counts": "library/counts.json",
     "library_changelog": "library/changelog.csv",
+    "library_groups": "library/groups.csv",
     "screening_status": "screening/status.json",
     "screening_outcome": "screening/outcome.json",
     "agreement": "screening/agreement.csv",
@@ -32,6 +34,7 @@ INPUTS = {
     "prisma_svg": "prisma/flow.svg",
     "fulltext_status": "fulltext/status.json",
     "fulltext_outcome": "fulltext/outcome.json",
+    "fulltext_decisions": "fulltext/decisions.csv",
     "included": "fulltext/included_studies.csv",
     "excluded": "fulltext/excluded.csv",
     "extraction_status": "extraction/status.json",
@@ -41,23 +44,35 @@ INPUTS = {
     "flags": "library/flags.csv",
 }
 ROB_FIGURES = "rob/figures"
-TOOL_NAMES = {"rob2": "RoB 2", "robins_i": "ROBINS-I", "nos": "Newcastle-Ottawa Scale"}
+TOOL_NAMES = changes.TOOL_NAMES
 
 
-def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
-    """The whole template context: review facts, one :class:`Section` per part, pending work."""
-    review = config["review"]
-    read = {
+def read_outputs(outputs: Path) -> dict[str, Any]:
+    """Every stage output the report reads (:data:`INPUTS`), None for those not written yet."""
+    return {
         key: (read_csv_if_present if path.endswith(".csv") else read_json_if_present)(
             outputs / path
         )
         for key, path in INPUTS.items()
         if not path.endswith(".svg")
     }
+
+
+def collect(
+    config: Mapping[str, Any], outputs: Path, out_dir: Path | None = None
+) -> dict[str, Any]:
+    """The whole template context: review facts, one :class:`Section` per part, pending work.
+
+    Links to earlier versions' kept reports are relative to ``out_dir`` (default
+    ``<outputs>/report``), where the page is written.
+    """
+    review = config["review"]
+    read = read_outputs(outputs)
+    log = changes.build(config, read)
     studies = included_studies(config, read)
     sections = [
-        _whats_new(read["library_counts"], read["library_changelog"]),
-        _versions(read["prisma_ledger"]),
+        _whats_new(read["library_counts"], read["library_changelog"], log),
+        _versions(read["prisma_ledger"], log, out_dir or outputs / "report"),
         _flow(read["prisma_ledger"], read_svg_if_present(outputs / INPUTS["prisma_svg"])),
         _search(read["prisma_s"]),
         _screening(read),
@@ -75,6 +90,7 @@ def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
         "sources": enabled_sources(config) + enabled_imports(config),
         "sections": sections,
         "pending_work": pending_work(read),
+        "changelog": log,
         "methods": methods_paragraph(
             config,
             __version__,
@@ -83,8 +99,13 @@ def collect(config: Mapping[str, Any], outputs: Path) -> dict[str, Any]:
     }
 
 
-def _whats_new(counts: Mapping[str, Any] | None, changelog: list[dict[str, str]] | None) -> Section:
+def _whats_new(
+    counts: Mapping[str, Any] | None,
+    events: list[dict[str, str]] | None,
+    log: changes.Changelog,
+) -> Section:
     section = Section("new", "What is new in this version")
+    section.notes.extend(log.notes)
     if counts is None:
         section.pending = "deduplication (the library of studies)"
         return section
@@ -97,7 +118,15 @@ def _whats_new(counts: Mapping[str, Any] | None, changelog: list[dict[str, str]]
         "studies_in_library",
     )
     section.data = {k: counts[k] for k in keys}
-    section.data["events"] = changelog or []
+    section.data["events"] = events or []
+    first = not log.previous and not log.notes
+    shown = [r for r in log.rows if not (first and r["change"] == "study_included")]
+    section.data["changes"] = {
+        "previous": log.previous,
+        "first": first,
+        "included": sum(1 for r in log.rows if r["change"] == "study_included"),
+        "rows": [{**r, "kind": changes.KINDS[r["change"]]} for r in shown],
+    }
     return section
 
 
@@ -110,7 +139,9 @@ VERSION_COLUMNS = (
 )
 
 
-def _versions(ledger: Mapping[str, Any] | None) -> Section:
+def _versions(
+    ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir: Path
+) -> Section:
     section = Section("versions", "Version history")
     if ledger is None:
         section.pending = "the PRISMA counts ledger"
@@ -118,14 +149,22 @@ def _versions(ledger: Mapping[str, Any] | None) -> Section:
     rows = []
     for r in ledger["rounds"]:
         counts = dict(r["counts"])
-        if counts.get("total_studies") is None and counts.get("new_studies") is not None:
+        version = str(r["label"])
+        if version in log.included:  # what the version included, after any re-assessment
+            counts["total_studies"] = log.included[version]
+        elif counts.get("total_studies") is None and counts.get("new_studies") is not None:
             # A first version has no "previous studies" box: its total is its new studies.
             counts["total_studies"] = (counts.get("previous_studies") or 0) + counts["new_studies"]
+        kept = log.kept.get(version)
         rows.append(
             {
-                "version": r["label"],
+                "version": version,
                 "round": r["round"],
                 "counts": [counts.get(key) for key, _ in VERSION_COLUMNS],
+                "changes": changes.summary(c for c in log.all_rows() if c["version"] == version),
+                "current": version == log.version,
+                "html": changes.link(kept / "index.html", out_dir) if kept else "",
+                "markdown": changes.link(kept / "report.md", out_dir) if kept else "",
             }
         )
     section.data = {"columns": [label for _, label in VERSION_COLUMNS], "rows": rows}

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.round_state import read_state, state_path
 
 TOOL_NAMES = {"rob2": "RoB 2", "robins_i": "ROBINS-I", "nos": "the Newcastle-Ottawa Scale"}
 
@@ -23,6 +24,36 @@ def _described(name: str, spec: Mapping[str, Any]) -> str:
         details.append(f"searched {spec['searched_on']}")
     database = spec.get("database") or name
     return f"{database} ({', '.join(details)})" if details else database
+
+
+def _windows(config: Mapping[str, Any]) -> str:
+    """`` for records dated A to B``, or per round of ``rounds.yaml`` up to the current version:
+    `` in 2 rounds: version V1 for records dated A to B; version V2 for records added C to D
+    (overlapping the previous search of E by 7 days)``."""
+    window = config["search"].get("date_range") or {}
+    rounds = read_state(state_path(config)) if state_path(config).exists() else []
+    versions = [str(r["version"]) for r in rounds]
+    current = str(config["review"]["version"])
+    if len(rounds) < 2 or current not in versions:
+        dated = window.get("from") and window.get("to")
+        return f" for records dated {window['from']} to {window['to']}" if dated else ""
+    # From round 2 on, sources with a round_date_field are searched by the date records entered.
+    added = all(config["sources"][n].get("round_date_field") for n in enabled_sources(config))
+    parts = []
+    for number, entry in enumerate(rounds[: versions.index(current) + 1]):
+        start, end = entry.get("search_from", ""), entry.get("search_to", "")
+        span = f"{start or 'the start'} to {end or 'the search date'}"
+        if number == 0:
+            parts.append(f"version {entry['version']} for records dated {span}")
+            continue
+        text = f"version {entry['version']} for records {'added' if added else 'dated'} {span}"
+        if entry.get("previous_search"):
+            text += (
+                f" (overlapping the previous search of {entry['previous_search']} by "
+                f"{entry.get('overlap_days', 0)} days)"
+            )
+        parts.append(text)
+    return f" in {len(parts)} rounds: " + "; ".join(parts)
 
 
 def _appraisal_sentence(config: Mapping[str, Any], tools_used: Collection[str] | None) -> list[str]:
@@ -45,12 +76,9 @@ def methods_paragraph(
     ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
     exported = [_described(n, config["imports"][n]) for n in enabled_imports(config)]
-    window = config["search"].get("date_range") or {}
     sentences = []
     if searched:
-        dated = window.get("from") and window.get("to")
-        span = f" for records dated {window['from']} to {window['to']}" if dated else ""
-        sentences.append(f"We searched {_join(searched)} through their APIs{span}.")
+        sentences.append(f"We searched {_join(searched)} through their APIs{_windows(config)}.")
     if exported:
         sentences.append(f"Database exports were imported from {_join(exported)}.")
     policy = config["deduplication"]["policy"]

@@ -11,10 +11,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from livingreview.fileio import atomic_write_text
-from livingreview.report.context import collect
+from livingreview.report import changes
+from livingreview.report.context import collect, read_outputs
 
 HTML_NAME = "index.html"
 MARKDOWN_NAME = "report.md"
+CHANGELOG_NAME = "changelog.csv"
 
 
 def _md_cell(value: object) -> str:
@@ -70,9 +72,27 @@ def render(context: Mapping[str, Any]) -> tuple[str, str]:
     return html, markdown
 
 
-def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
-    """Render the report from ``outputs`` into ``out_dir``; returns the HTML path."""
-    html, markdown = render(collect(config, outputs))
+def _write_pages(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> dict[str, Any]:
+    context = collect(config, outputs, out_dir)
+    html, markdown = render(context)
     atomic_write_text(out_dir / HTML_NAME, html)
     atomic_write_text(out_dir / MARKDOWN_NAME, markdown)
+    return context
+
+
+def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
+    """Render the report from ``outputs`` into ``out_dir`` with ``changelog.csv`` (every
+    version's changes); returns the HTML path."""
+    context = _write_pages(config, outputs, out_dir)
+    changes.write_changelog(out_dir / CHANGELOG_NAME, context["changelog"])
     return out_dir / HTML_NAME
+
+
+def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
+    """This version's report in ``out_dir`` and its kept copy with the frozen state in
+    ``<history_dir>/<version>/report/`` (:mod:`livingreview.report.changes`), each page linking
+    to the earlier versions' kept reports; returns the HTML path in ``out_dir``."""
+    page = write_report(config, outputs, out_dir)
+    context = _write_pages(config, outputs, changes.state_dir(config))
+    changes.freeze(config, read_outputs(outputs), context["changelog"])
+    return page

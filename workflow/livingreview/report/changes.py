@@ -1,0 +1,373 @@
+"""The changelog of a living review: what changed in this version since the one before.
+
+Each version freezes what its report rests on in ``<history_dir>/<version>/report/``
+(:data:`STATE_FILES`): the included studies with their reports, the final extraction values,
+the final risk-of-bias judgements (domains and overall), the retraction and correction flags of
+studies, and the version's own changes. The next version compares its outputs with the frozen
+state of the version before it and lists, one row per change (:data:`CHANGE_COLUMNS`):
+
+* ``study_included``: a study included now and not before;
+* ``study_removed``: a study included before and not now, with why (its full-text exclusion
+  reason on re-assessment, the study it is now a report of, or its current decision);
+* ``report_added``: a new report of a study included before (a full-text report linked to it, or
+  a record first found in this round that the library joined to it, e.g. its preprint);
+* ``extraction_changed``: a final extraction value that differs (field, old, new);
+* ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new);
+* ``flagged``: a retraction, correction or concern flag new on an included study.
+
+A first version has nothing to compare with: its included studies and flags are its changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from livingreview.dedup.rounds import earlier_snapshots, version_dir
+from livingreview.fileio import atomic_write_text, read_csv_table, read_json
+from livingreview.reviewforms import table_text
+
+CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
+KINDS = {
+    "study_included": "study included",
+    "study_removed": "study removed",
+    "report_added": "new report",
+    "extraction_changed": "extraction changed",
+    "rob_changed": "risk of bias changed",
+    "flagged": "flagged",
+}
+STATE_DIR = "report"
+STATE_FILES = {
+    "included": "included_studies.csv",
+    "extraction": "extraction.csv",
+    "rob": "rob.csv",
+    "flags": "flags.csv",
+    "changes": "changes.csv",
+}
+INCLUDED_COLUMNS = ("study_id", "label", "reports")
+ROB_COLUMNS = ("study_id", "tool", "overall", "domains")
+FLAG_COLUMNS = ("study_id", "record_id", "flag", "detail")
+COUNTED = {  # a version's changes counted: (one, several)
+    "study_included": ("study included", "studies included"),
+    "study_removed": ("study removed", "studies removed"),
+    "report_added": ("new report", "new reports"),
+    "extraction_changed": ("extraction value changed", "extraction values changed"),
+    "rob_changed": ("risk-of-bias judgement changed", "risk-of-bias judgements changed"),
+    "flagged": ("flag", "flags"),
+}
+TOOL_NAMES = {
+    "rob2": "RoB 2",
+    "robins_i": "ROBINS-I",
+    "quadas2": "QUADAS-2",
+    "nos": "Newcastle-Ottawa Scale",
+}
+
+
+@dataclass
+class State:
+    """What one version's report rests on, keyed by study id."""
+
+    included: dict[str, dict[str, str]] = field(default_factory=dict)
+    extraction: dict[str, dict[str, str]] = field(default_factory=dict)
+    rob: dict[str, dict[str, str]] = field(default_factory=dict)
+    flags: set[tuple[str, str, str, str]] = field(default_factory=set)
+
+
+@dataclass
+class Changelog:
+    """This version's changes, every earlier version's, and where each version's report is kept."""
+
+    version: str
+    previous: str  # the version compared with ("" for a first version)
+    rows: list[dict[str, str]]  # this version's changes
+    earlier: list[dict[str, str]]  # the frozen changes of earlier versions, oldest first
+    kept: dict[str, Path]  # version -> its kept report folder (earlier versions only)
+    included: dict[str, int] = field(default_factory=dict)  # version -> studies included
+    notes: list[str] = field(default_factory=list)
+
+    def all_rows(self) -> list[dict[str, str]]:
+        """Every version's changes, oldest version first."""
+        return [*self.earlier, *self.rows]
+
+
+def state_dir(config: Mapping[str, Any], version: str | None = None) -> Path:
+    """``<history_dir>/<version>/report/``: a version's kept report and frozen state."""
+    history = Path(config["deduplication"]["history_dir"])
+    return version_dir(history, str(version or config["review"]["version"])) / STATE_DIR
+
+
+def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
+    """For Snakemake: this version's kept report and frozen state files."""
+    folder = state_dir(config)
+    names = {"html": "index.html", "markdown": "report.md", **STATE_FILES}
+    return {key: str(folder / name) for key, name in names.items()}
+
+
+def history_inputs(config: Mapping[str, Any]) -> list[str]:
+    """For Snakemake: the kept reports and frozen states of earlier versions."""
+    history = Path(config["deduplication"]["history_dir"])
+    found = []
+    for folder in earlier_snapshots(history, str(config["review"]["version"])):
+        found += sorted(str(p) for p in (folder / STATE_DIR).glob("*") if p.is_file())
+    return found
+
+
+def _rows(rows: Iterable[Mapping[str, str]] | None) -> list[Mapping[str, str]]:
+    return list(rows or [])
+
+
+def current_state(config: Mapping[str, Any], read: Mapping[str, Any]) -> State:
+    """This version's state from the stage outputs the report read (absent ones: empty)."""
+    fields = [f["id"] for f in config["extraction"]["fields"]]
+    state = State()
+    for row in _rows(read.get("included")):
+        state.included[row["study_id"]] = {k: row.get(k, "") for k in INCLUDED_COLUMNS}
+    for row in _rows(read.get("extracted")):
+        if row.get("extraction_status") == "final":
+            state.extraction[row["study_id"]] = {f: row.get(f, "") for f in fields}
+    for row in _rows(read.get("rob_summary")):
+        if row.get("status") == "final":
+            state.rob[row["study_id"]] = {k: row.get(k, "") for k in ROB_COLUMNS}
+    state.flags = {tuple(row.get(k, "") for k in FLAG_COLUMNS) for row in _rows(read.get("flags"))}
+    return state
+
+
+def read_state(folder: Path) -> State | None:
+    """A frozen state, or None when the version froze none."""
+    if not (folder / STATE_FILES["included"]).is_file():
+        return None
+
+    def table(key: str, columns: Sequence[str]) -> list[dict[str, str]]:
+        return read_csv_table(folder / STATE_FILES[key], columns, "missing from the kept state")
+
+    state = State()
+    for row in table("included", INCLUDED_COLUMNS):
+        state.included[row["study_id"]] = row
+    for row in table("extraction", ("study_id",)):
+        state.extraction[row["study_id"]] = {k: v for k, v in row.items() if k != "study_id"}
+    for row in table("rob", ROB_COLUMNS):
+        state.rob[row["study_id"]] = row
+    state.flags = {tuple(row[k] for k in FLAG_COLUMNS) for row in table("flags", FLAG_COLUMNS)}
+    return state
+
+
+def state_tables(config: Mapping[str, Any], state: State) -> dict[str, str]:
+    """The frozen files' text (sorted by study id)."""
+    fields = [f["id"] for f in config["extraction"]["fields"]]
+    return {
+        "included": table_text(
+            INCLUDED_COLUMNS, [state.included[s] for s in sorted(state.included)]
+        ),
+        "extraction": table_text(
+            ("study_id", *fields),
+            [{"study_id": s, **state.extraction[s]} for s in sorted(state.extraction)],
+        ),
+        "rob": table_text(ROB_COLUMNS, [state.rob[s] for s in sorted(state.rob)]),
+        "flags": table_text(
+            FLAG_COLUMNS, [dict(zip(FLAG_COLUMNS, f, strict=True)) for f in sorted(state.flags)]
+        ),
+    }
+
+
+def _domains(text: str) -> dict[str, str]:
+    """``"D1: Low; D2: High"`` as ``{"D1": "Low", "D2": "High"}``."""
+    out = {}
+    for part in text.split(";"):
+        code, _, value = part.partition(":")
+        if code.strip():
+            out[code.strip()] = value.strip()
+    return out
+
+
+def _removed_because(study: str, decisions: Mapping[str, Mapping[str, str]]) -> str:
+    row = decisions.get(study)
+    if row is None:
+        return "no longer included at title/abstract"
+    if row.get("decision") == "exclude":
+        return f"excluded at full text: {row.get('reason_label') or row.get('reason', '')}"
+    if row.get("study_id") and row["study_id"] != study:
+        return f"now a report of study {row['study_id']}"
+    return f"full-text decision now {row.get('decision', '').replace('_', ' ') or 'missing'}"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the comparison needs besides the two states."""
+
+    version: str
+    since_round: int  # records first seen in a later library round are new since then
+    decisions: Mapping[str, Mapping[str, str]]  # full-text report id -> its decision row
+    groups: Sequence[Mapping[str, str]]  # library record_id, study_id, round
+    field_labels: Mapping[str, str]
+
+
+def compare(previous: State | None, current: State, facts: Facts) -> list[dict[str, str]]:
+    """This version's changes (see the module docstring), sorted by kind, study and item."""
+    before = previous or State()
+    labels = {s: r.get("label", "") for s, r in (before.included | current.included).items()}
+    rows: list[dict[str, str]] = []
+
+    def add(
+        kind: str, study: str, item: str = "", old: str = "", new: str = "", detail: str = ""
+    ) -> None:
+        rows.append(
+            {
+                "version": facts.version,
+                "change": kind,
+                "study_id": study,
+                "label": labels.get(study, ""),
+                "item": item,
+                "old": old,
+                "new": new,
+                "detail": detail,
+            }
+        )
+
+    for study in sorted(set(current.included) - set(before.included)):
+        add(
+            "study_included",
+            study,
+            new="included",
+            detail=f"reports: {current.included[study]['reports']}",
+        )
+    for study in sorted(set(before.included) - set(current.included)):
+        add(
+            "study_removed",
+            study,
+            old="included",
+            new="removed",
+            detail=_removed_because(study, facts.decisions),
+        )
+    still_in = set(before.included) & set(current.included)
+    for study in sorted(still_in):
+        old_reports = set(before.included[study]["reports"].split("; "))
+        for report in sorted(set(current.included[study]["reports"].split("; ")) - old_reports):
+            add("report_added", study, report, detail="full-text report linked to the study")
+    joined = [
+        g
+        for g in facts.groups
+        if g.get("study_id") in still_in and int(g.get("round") or 0) > facts.since_round
+    ]
+    for g in sorted(joined, key=lambda g: (g["study_id"], g["record_id"])):
+        source = g["record_id"].split(":", 1)[0]
+        add(
+            "report_added",
+            g["study_id"],
+            g["record_id"],
+            detail=f"record first found in round {g['round']} ({source}), joined to the study",
+        )
+    for study in sorted(set(before.extraction) & set(current.extraction)):
+        old, new = before.extraction[study], current.extraction[study]
+        for name in [f for f in new if f in old and old[f] != new[f]]:
+            add(
+                "extraction_changed",
+                study,
+                name,
+                old[name],
+                new[name],
+                facts.field_labels.get(name, name),
+            )
+    for study in sorted(set(before.rob) & set(current.rob)):
+        for item, old_value, new_value, tool in _rob_differences(
+            before.rob[study], current.rob[study]
+        ):
+            add("rob_changed", study, item, old_value, new_value, tool)
+    for study, record, flag, detail in sorted(current.flags - before.flags):
+        if study in current.included or study in before.included:
+            add("flagged", study, flag, new=flag, detail=f"{detail} ({record})")
+    order = list(KINDS)
+    return sorted(rows, key=lambda r: (order.index(r["change"]), r["label"], r["study_id"]))
+
+
+def _rob_differences(
+    old: Mapping[str, str], new: Mapping[str, str]
+) -> list[tuple[str, str, str, str]]:
+    """(item, old, new, tool name) per differing domain and the overall; a changed tool alone
+    when the study is now rated with another tool."""
+    tool = TOOL_NAMES.get(new["tool"], new["tool"])
+    if old["tool"] != new["tool"]:
+        return [("tool", TOOL_NAMES.get(old["tool"], old["tool"]), tool, "")]
+    before, after = _domains(old["domains"]), _domains(new["domains"])
+    found = [
+        (code, before.get(code, ""), after.get(code, ""), tool)
+        for code in sorted(set(before) | set(after))
+        if before.get(code, "") != after.get(code, "")
+    ]
+    if old["overall"] != new["overall"]:
+        found.append(("overall", old["overall"], new["overall"], tool))
+    return found
+
+
+def _round_of(folder: Path) -> tuple[int, str]:
+    """(library round, version) of a snapshot folder, from its ``round.json``."""
+    meta = read_json(folder / "round.json", "round file missing")
+    return int(meta["round"]), str(meta["version"])
+
+
+def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
+    """This version's changelog from the outputs the report read and the frozen states of
+    earlier versions, with the earlier versions' kept reports."""
+    version = str(config["review"]["version"])
+    history = Path(config["deduplication"]["history_dir"])
+    earlier = earlier_snapshots(history, version)
+    facts = Facts(
+        version,
+        _round_of(earlier[-1])[0] if earlier else 0,
+        {r["report_id"]: r for r in _rows(read.get("fulltext_decisions"))},
+        _rows(read.get("library_groups")),
+        {f["id"]: f["label"] for f in config["extraction"]["fields"]},
+    )
+    notes: list[str] = []
+    previous = _round_of(earlier[-1])[1] if earlier else ""
+    previous_state = read_state(earlier[-1] / STATE_DIR) if earlier else None
+    current = current_state(config, read)
+    rows = compare(previous_state, current, facts)
+    if earlier and previous_state is None:
+        notes.append(
+            f"Version {previous} kept no frozen state ({earlier[-1] / STATE_DIR}): the changes "
+            "since it cannot be listed."
+        )
+        rows = []
+    log = Changelog(version, previous, rows, [], {}, notes=notes)
+    for folder in earlier:
+        own, name = folder / STATE_DIR, _round_of(folder)[1]
+        if (own / STATE_FILES["changes"]).is_file():
+            log.earlier += read_csv_table(own / STATE_FILES["changes"], CHANGE_COLUMNS, "")
+        if (own / "index.html").is_file():
+            log.kept[name] = own
+        state = read_state(own)
+        if state is not None:
+            log.included[name] = len(state.included)
+    if read.get("included") is not None:
+        log.included[version] = len(current.included)
+    return log
+
+
+def summary(rows: Iterable[Mapping[str, str]]) -> str:
+    """``"2 studies included, 1 study removed"``: changes counted by kind ("none" without)."""
+    counted = Counter(r["change"] for r in rows)
+    parts = [f"{counted[k]} {COUNTED[k][counted[k] != 1]}" for k in COUNTED if counted[k]]
+    return ", ".join(parts) or "none"
+
+
+def link(target: Path, out_dir: Path) -> str:
+    """``target`` as a relative link from a page in ``out_dir``."""
+    return Path(os.path.relpath(target.resolve(), out_dir.resolve())).as_posix()
+
+
+def write_changelog(path: Path, changelog: Changelog) -> None:
+    """``changelog.csv``: every version's changes."""
+    atomic_write_text(path, table_text(CHANGE_COLUMNS, changelog.all_rows()))
+
+
+def freeze(config: Mapping[str, Any], read: Mapping[str, Any], changelog: Changelog) -> Path:
+    """Write this version's state and changes to :func:`state_dir`; returns the folder."""
+    folder = state_dir(config)
+    for key, text in state_tables(config, current_state(config, read)).items():
+        atomic_write_text(folder / STATE_FILES[key], text)
+    atomic_write_text(folder / STATE_FILES["changes"], table_text(CHANGE_COLUMNS, changelog.rows))
+    return folder
