@@ -140,9 +140,9 @@ def find_duplicates(
     groups.forbid(zip(pi[decided_distinct], pj[decided_distinct], strict=True))
     for k in np.flatnonzero(decided_mask & (outcome == "duplicate")):
         groups.union(int(pi[k]), int(pj[k]), check_sources=False)
-    # A guard that fired makes a cannot-link: "distinct", and also "maybe" (a contradiction only
-    # a person may overrule; a chain of duplicates around it must not join the pair).
-    engine_distinct = ~decided_mask & guard & (outcome != "duplicate")
+    # A guard's "distinct", and its "maybe" for a contradiction no third record can explain
+    # (see ``judge``), are cannot-links: a chain of duplicates must not join such a pair.
+    engine_distinct = ~decided_mask & judged["cannot"].to_numpy()
     groups.forbid(zip(pi[engine_distinct], pj[engine_distinct], strict=True))
     dup = np.flatnonzero(~decided_mask & (outcome == "duplicate"))
     # Strongest evidence first, ties by position: deterministic and least prone to chaining.

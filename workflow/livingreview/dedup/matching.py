@@ -371,7 +371,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
 
 
 def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Add ``outcome``, ``score``, ``reason`` and ``guard`` (a non-duplicate guard fired)."""
+    """Add ``outcome``, ``score``, ``reason``, ``guard`` (a non-duplicate guard fired) and
+    ``cannot`` (a cannot-link for clustering)."""
     t = f["t_sim"].to_numpy()
     author_ok = f["author_ok"].to_numpy()
     no_authors = ~f["has_authors"].to_numpy()
@@ -486,12 +487,18 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 
     # --- non-duplicate guards (later rules win) -------------------------------------------------
     guard = np.zeros(n, dtype=bool)
+    # A contradiction in the item itself (a title word, the issue, the team, the kind of paper)
+    # that no third record can explain; a year or journal name that differs can be explained
+    # (online-first and print year, a journal's name variants) by a record matching both.
+    firm = np.zeros(n, dtype=bool)
 
-    def fire(mask: np.ndarray, result: str, why: str) -> None:
+    def fire(mask: np.ndarray, result: str, why: str, *, explainable: bool = False) -> None:
         hit = mask & (outcome != "distinct") if result == "maybe" else mask
         outcome[hit] = result
         reason[hit] = why
         guard[hit] = True
+        if not explainable:
+            firm[hit] = True
 
     fire(abs_diff & ~doi_eq & (outcome == "duplicate") & (t < 0.98), "maybe", "abstracts differ")
     # Companion papers ("... in vitro" / "... in vivo") share journal, issue and authors; a
@@ -569,7 +576,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # Softer contradictions (different journal, different issue) leave a person to decide unless
     # DOI, or volume and start page together, pin the publication down.
     pinned = doi_eq | (vol_eq & (page_eq | journal_eq))
-    fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ")
+    fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ", explainable=True)
     # A periodical's column or an article and its correction share title, authors, journal and
     # volume in different issues; with the start page or the DOI agreeing the issue is a typo.
     num_off = f["num_conf"].to_numpy() & ~page_eq & ~doi_eq
@@ -585,7 +592,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # is often submitted to the next year's meeting.
     meeting_text = f["any_abstract"].to_numpy()
     year_off = (f["year_gap"].to_numpy() > 0) & ~pinned & ~(abs_eq & ~meeting_text)
-    fire(year_off & (outcome == "duplicate"), "maybe", "years differ")
+    fire(year_off & (outcome == "duplicate"), "maybe", "years differ", explainable=True)
     venue = f["venue_conf"].to_numpy() | f["abstract_vs_article"].to_numpy()
     if policy.conference_vs_article != "duplicate":
         fire(venue, policy.conference_vs_article, "conference abstract vs article")
@@ -601,7 +608,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 
     evidence = np.minimum(support, 3) / 3.0
     score = np.round(0.6 * t + 0.2 * f["overlap"].to_numpy() + 0.2 * evidence, 4)
-    return f.assign(outcome=outcome, reason=reason, guard=guard, score=score)
+    # Pairs that no chain of duplicates may join: a guard made them distinct, or flagged them
+    # maybe for a contradiction a third record cannot explain (a person may still join them).
+    cannot = guard & ((outcome == "distinct") | ((outcome == "maybe") & firm))
+    return f.assign(outcome=outcome, reason=reason, guard=guard, cannot=cannot, score=score)
 
 
 def _titles_unlike(a: str, b: str) -> bool:
