@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -256,3 +257,25 @@ def test_replay_reproduces_the_live_records(
     replayed = crossref.CLIENT.search(offline, search, Progress())
     assert offline.requests_sent == 0
     assert assign_ids("c", replayed.records) == assign_ids("c", live.records)
+
+
+# -- known DOIs (the re-fetch of earlier studies) ----------------------------------------------
+
+
+def test_known_dois_are_fetched_one_work_each_and_404s_are_not_found(
+    sources_dir: Path, replay_server: ReplayServer
+) -> None:
+    work = "10.1371/journal.pone.0033693"
+    replay_server.add(
+        "GET", f"works/{work}", Answer.file(sources_dir / "crossref/crossref_work_single_doi.json")
+    )
+    odd = "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0"  # DOIs hold such text
+    sent = "works/" + quote(odd, safe="/")  # sent percent-encoded
+    not_found = Answer.file(sources_dir / NOT_FOUND, status=404, content_type="text/plain")
+    replay_server.add("GET", sent, not_found)
+    found, missing = crossref.fetch_dois(
+        make_http(replay_server.url), [f"https://doi.org/{work.upper()}", odd, work]
+    )
+    assert [r.doi for r in found] == [work] and found[0].title.startswith("Methylphenidate")
+    assert missing == [odd]
+    assert [r.path for r in replay_server.log] == [f"/works/{work}", f"/{sent}"]

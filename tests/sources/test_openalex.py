@@ -262,3 +262,29 @@ def test_replay_reproduces_the_live_records(
     assert offline.requests_sent == 0
     assert assign_ids("o", replayed.records) == assign_ids("o", live.records)
     assert replayed.reported_total == live.reported_total == 2
+
+
+# -- known DOIs (the re-fetch of earlier studies) ----------------------------------------------
+
+
+def test_known_dois_are_asked_in_filter_batches(
+    sources_dir: Path, replay_server: ReplayServer
+) -> None:
+    page = "openalex/openalex_works_filter_ids_cursor_star.json"
+    real = ["10.1145/3383583.3398584", "10.48550/arxiv.2007.14454"]
+    asks_real = lambda params: real[0] in params["filter"]  # noqa: E731
+    replay_server.add("GET", "works", Answer.file(sources_dir / page, match=asks_real))
+    empty = "openalex/openalex_works_cursor_exhausted.json"  # a real answer with no results
+    replay_server.add("GET", "works", Answer.file(sources_dir / empty))
+    others = [f"10.9999/unknown.{i}" for i in range(3)]
+    http = service_http("openalex", replay_server.url)
+    found, missing = openalex.fetch_dois(http, [*real, *others, real[0].upper()], batch_size=2)
+    assert sorted(r.doi for r in found) == real and found[0].source_id.startswith("W")
+    assert missing == others  # each DOI asked once
+    filters = [r.params["filter"] for r in replay_server.requests("works")]
+    assert filters == [
+        f"doi:{real[0]}|{real[1]}",
+        f"doi:{others[0]}|{others[1]}",
+        f"doi:{others[2]}",
+    ]
+    assert [r.params["per_page"] for r in replay_server.requests("works")] == ["2", "2", "1"]

@@ -122,6 +122,20 @@ def cmd_library(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refetch(args: argparse.Namespace) -> int:
+    """Ask one service again about the studies earlier rounds kept in the review."""
+    from livingreview.refetch import run_refetch
+
+    config = _config(args)
+    manifest = run_refetch(config, args.service, state_dir=_outputs(config) / ".pacing")
+    print(
+        f"refetch {args.service}: {manifest['returned']} records for {manifest['asked']} "
+        f"{manifest['identifier']}s of {manifest['studies']} earlier studies "
+        f"({len(manifest['not_found'])} not found)"
+    )
+    return 0
+
+
 def cmd_flags(args: argparse.Namespace) -> int:
     """Flag library records retracted, corrected or under concern, as their sources say."""
     from collections import Counter
@@ -532,6 +546,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--identified", help="record file of this round (default: <outputs>/search/identified.csv)"
     )
     p.set_defaults(func=cmd_library)
+
+    p = sub.add_parser(
+        "refetch",
+        parents=[common],
+        help="ask a service again, by PMID or DOI, about the studies of earlier rounds",
+    )
+    p.add_argument("service", choices=["pubmed", "crossref", "openalex"])
+    p.set_defaults(func=cmd_refetch)
 
     p = sub.add_parser(
         "flags",

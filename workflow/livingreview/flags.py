@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from livingreview import refetch
 from livingreview.archive import RawArchive
-from livingreview.config import enabled_sources
+from livingreview.config import enabled_imports, enabled_sources
 from livingreview.dedup import rounds
 from livingreview.dedup.library import history_dir, snapshot_dir
 from livingreview.errors import InputFileError, SearchError
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, read_json
 from livingreview.records import Record, normalise_doi, normalise_pmid, read_records
 from livingreview.sources.common import as_list, dig, text
 
@@ -70,6 +71,8 @@ LINKS_IN = {
     "erratumin": "corrected",
     "expressionofconcernin": "expression_of_concern",
     "updatein": "updated",
+    "correctedandrepublishedin": "corrected",
+    "retractedandrepublishedin": "retracted",
 }
 #: Links from a notice (or a newer version) to the article it is about.
 LINKS_OF = {
@@ -78,7 +81,13 @@ LINKS_OF = {
     "erratumfor": "corrected",
     "expressionofconcernfor": "expression_of_concern",
     "updateof": "updated",
+    "correctedandrepublishedfrom": "corrected",
+    "retractedandrepublishedfrom": "retracted",
 }
+#: ``LINKS_OF`` carried by a newer version of the article, not by a notice.
+NEWER_VERSIONS = frozenset(
+    {"updateof", "correctedandrepublishedfrom", "retractedandrepublishedfrom"}
+)
 #: Crossref update types (``updated-by``/``update-to``, ``-`` read as ``_``).
 CROSSREF_UPDATES = {
     "retraction": "retracted",
@@ -147,7 +156,7 @@ def _link(source_id: str, kind: str, ident: str, where: str, reference: str) -> 
     if key in LINKS_IN:
         yield _Said(source_id, LINKS_IN[key], about)
     elif key in LINKS_OF:
-        if key != "updateof":  # a newer version is a report, not a notice
+        if key not in NEWER_VERSIONS:  # a newer version is a report, not a notice
             yield _Said(source_id, "notice", about)
         if ident.startswith("PMID "):
             target = f"pmid:{normalise_pmid(ident)}"
@@ -305,7 +314,9 @@ def resolve(
                 study = study_of[item.record_id]
                 flags.add(Flag(study, item.record_id, item.source, item.flag, item.detail))
             continue
-        detail = f"notice {item.record_id}: {item.detail}"
+        # a notice in the library names itself; a re-fetched answer says so in its detail
+        notice = item.record_id in study_of
+        detail = f"notice {item.record_id}: {item.detail}" if notice else item.detail
         for rid in by_target.get(item.target, []):
             if rid in study_of and rid != item.record_id:
                 flags.add(Flag(study_of[rid], rid, item.source, item.flag, detail))
@@ -334,23 +345,86 @@ def history_inputs(config: Mapping[str, Any]) -> list[str]:
     return [str(folder / SNAPSHOT) for folder in folders if (folder / SNAPSHOT).exists()]
 
 
+def import_evidence(config: Mapping[str, Any]) -> list[Evidence]:
+    """Comment/correction tags (``RIN``, ``EIN``, ``ROF``, ``EFR``...) of the imported PubMed
+    ``.nbib``/MEDLINE files, on the records they were imported as."""
+    from livingreview.imports.medline import correction_links
+    from livingreview.imports.text import decode
+
+    outputs = Path(config["paths"]["outputs"])
+    found = []
+    for name in enabled_imports(config):
+        folder = outputs / "search" / name
+        manifest = read_json(folder / "manifest.json", "missing: run the import first")
+        files = [f["file"] for f in manifest.get("files", []) if f.get("format") == "nbib"]
+        if not files:
+            continue
+        record_of = {r.source_id: r.record_id for r in read_records(folder / "records.csv")}
+        for file in files:
+            path = Path(config["paths"]["human_input"]) / file
+            text_read, _encoding = decode(path, path.read_bytes())
+            for link in correction_links(path, text_read):
+                ident = f"PMID {link.linked_pmid}" if link.linked_pmid else ""
+                where = f"MEDLINE {link.tag}"
+                for said in _link(link.pmid, link.ref_type, ident, where, link.reference):
+                    if said.source_id in record_of:
+                        rid = record_of[said.source_id]
+                        found.append(Evidence(rid, name, said.flag, said.detail, said.target))
+    return found
+
+
+def refetch_evidence(folder: Path, service: str) -> list[Evidence]:
+    """What the answers of one re-fetch (:mod:`livingreview.refetch`) say, each about the PMID
+    or DOI it was asked for (or about the article a notice names)."""
+    raw = RawArchive(folder / refetch.RAW)
+    if not (raw.directory / "index.jsonl").exists():
+        return []  # nothing was re-fetched
+    fetched = {r.source_id: r for r in read_records(folder / refetch.RECORDS)}
+    key = refetch.IDENTIFIER[service]
+    source = f"refetch_{service}"
+    statements = [
+        *archive_statements(raw, service),
+        *(_Said(e.record_id, e.flag, e.detail) for e in type_evidence(fetched.values())),
+    ]
+    found = []
+    for said in statements:
+        record = fetched.get(said.source_id) or fetched.get(said.source_id.split(":", 1)[-1])
+        if record is None:
+            continue
+        target = said.target or f"{key}:{getattr(record, key)}"
+        found.append(
+            Evidence(record.record_id, source, said.flag, f"re-fetched: {said.detail}", target)
+        )
+    return found
+
+
+def refetched_evidence(config: Mapping[str, Any]) -> list[Evidence]:
+    """Evidence from every configured re-fetch that has run (a warning for one that has not)."""
+    found = []
+    for service in refetch.services(config):
+        folder = refetch.output_dir(config, service)
+        if not (folder / refetch.MANIFEST).exists():
+            log.warning("refetch %s has not run: earlier studies not re-checked", service)
+            continue
+        found += refetch_evidence(folder, service)
+    return found
+
+
 def build_flags(config: Mapping[str, Any]) -> list[Flag]:
     """Write ``library/flags.csv`` and this version's evidence snapshot; return the flags."""
     outputs = Path(config["paths"]["outputs"])
-    version = config["review"]["version"]
     groups_path = outputs / "library" / "groups.csv"
     if not groups_path.exists():
         raise InputFileError(groups_path, "missing: run the library step first")
-    groups = rounds.read_table(groups_path, rounds.GROUP_COLUMNS)
+    library, study_of = refetch.library_records(config)
     current = read_records(outputs / "search" / "identified.csv")
-    history = rounds.load_history(history_dir(config), version)
-    library = {**history.records, **{r.record_id: r for r in current}}
-    study_of = {row["record_id"]: row["study_id"] for row in groups}
 
     evidence = set(type_evidence(current))
     for name in enabled_sources(config):
         client = config["sources"][name]["client"]
         evidence.update(search_evidence(outputs / "search" / name, name, client))
+    evidence.update(import_evidence(config))
+    evidence.update(refetched_evidence(config))
     own = sorted(evidence)
     earlier = [item for path in history_inputs(config) for item in read_evidence(Path(path))]
     flags = resolve([*own, *earlier, *type_evidence(library.values())], library.values(), study_of)

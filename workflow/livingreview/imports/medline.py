@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from Bio import Medline
@@ -129,3 +130,57 @@ def _build(entry: dict[str, object]) -> Record:
         keywords=[k.lstrip("*") for k in _values(entry, "OT") + _values(entry, "MH")],
         language="; ".join(_values(entry, "LA")),
     )
+
+
+#: MEDLINE comment/correction tags and the PubMed XML ``CommentsCorrections`` ``RefType`` each
+#: stands for (NLM's MEDLINE/PubMed data element descriptions).
+LINK_TAGS = {
+    "RIN": "RetractionIn",
+    "ROF": "RetractionOf",
+    "EIN": "ErratumIn",
+    "EFR": "ErratumFor",
+    "ECI": "ExpressionOfConcernIn",
+    "ECF": "ExpressionOfConcernFor",
+    "UIN": "UpdateIn",
+    "UOF": "UpdateOf",
+    "CRI": "CorrectedandRepublishedIn",
+    "CRF": "CorrectedandRepublishedFrom",
+    "RRI": "RetractedandRepublishedIn",
+    "RRF": "RetractedandRepublishedFrom",
+    "CIN": "CommentIn",
+    "CON": "CommentOn",
+}
+_LINKED_PMID = re.compile(r"PMID:\s*(\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CorrectionLink:
+    """One comment/correction tag of a record: ``RIN - Lancet. 2010;375:445. PMID: 20137807``."""
+
+    pmid: str  # the record carrying the tag
+    tag: str  # RIN, EIN, ...
+    ref_type: str  # its PubMed XML RefType (RetractionIn, ...)
+    linked_pmid: str  # the PMID the tag names ('' when none is given)
+    reference: str  # the citation text before the PMID
+
+
+def correction_links(path: Path | str, text: str) -> list[CorrectionLink]:
+    """The comment/correction tags (:data:`LINK_TAGS`) of every record of MEDLINE/nbib text."""
+    lines, _starts = _prepare(path, text)
+    found = []
+    for entry in Medline.parse(io.StringIO("".join(lines))):
+        pmid = first(*_values(entry, "PMID"))
+        for tag, ref_type in LINK_TAGS.items():
+            for value in _values(entry, tag):
+                linked = _LINKED_PMID.search(value)
+                reference = value[: linked.start()] if linked else value
+                found.append(
+                    CorrectionLink(
+                        pmid,
+                        tag,
+                        ref_type,
+                        linked.group(1) if linked else "",
+                        " ".join(reference.split()).rstrip(" ."),
+                    )
+                )
+    return found

@@ -14,7 +14,9 @@ same on every page of one scroll, so the end is a page with fewer items than ``r
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from livingreview.errors import ConfigError, SearchError
 from livingreview.http import HttpClient, Response
@@ -181,3 +183,29 @@ class CrossrefClient:
 
 
 CLIENT = CrossrefClient()
+
+
+def fetch_dois(http: HttpClient, dois: Sequence[str]) -> tuple[list[Record], list[str]]:
+    """Known DOIs as Crossref works, one ``works/{doi}`` each (the full work, with
+    ``updated-by``/``update-to``), the DOI percent-encoded in the path.
+
+    Returns the works found and the DOIs Crossref answered 404 for. Ids are not assigned.
+    """
+    wanted = list(dict.fromkeys(d for d in (normalise_doi(v) for v in dois) if d))
+    found: list[Record] = []
+    missing: list[str] = []
+    for doi in wanted:
+        response = http.get(
+            "works/" + quote(doi, safe="/"),
+            transient=not_json,
+            accept_status=ERROR_STATUSES,
+        )
+        if response.status == 404:
+            missing.append(doi)
+            continue
+        raise_for_error(response)
+        message = dig(parse_json(response, SERVICE), "message")
+        if not isinstance(message, dict) or not normalise_doi(message.get("DOI")):
+            raise SearchError(f"{SERVICE}: works/{doi} answered without a work (message.DOI)")
+        found.append(map_item(message))
+    return found, missing

@@ -11,6 +11,7 @@ has no results.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from livingreview.errors import SearchError
@@ -220,3 +221,28 @@ class OpenAlexClient:
 
 
 CLIENT = OpenAlexClient()
+
+
+DOIS_PER_REQUEST = 50  # OpenAlex accepts up to 100 values ORed with ``|`` in one filter
+
+
+def fetch_dois(
+    http: HttpClient, dois: Sequence[str], *, batch_size: int = DOIS_PER_REQUEST
+) -> tuple[list[Record], list[str]]:
+    """Known DOIs as OpenAlex works (with ``is_retracted``): ``works?filter=doi:a|b``.
+
+    Returns the works found and the DOIs OpenAlex has no work for. Ids are not assigned
+    (normalised DOIs hold no ``,`` or ``|``, which the filter syntax would misread).
+    """
+    wanted = list(dict.fromkeys(d for d in (normalise_doi(v) for v in dois) if d))
+    found: list[Record] = []
+    step = min(max(batch_size, 1), MAX_PER_PAGE)
+    for start in range(0, len(wanted), step):
+        chunk = wanted[start : start + step]
+        params = {"filter": "doi:" + "|".join(chunk), "per_page": len(chunk)}
+        response = http.get("works", params, transient=not_json, accept_status=ERROR_STATUSES)
+        raise_for_error(response, http)
+        results = as_list(dig(parse_json(response, SERVICE), "results"))
+        found += [map_work(work) for work in results if isinstance(work, dict)]
+    returned = {record.doi for record in found}
+    return found, [doi for doi in wanted if doi not in returned]

@@ -1,0 +1,200 @@
+"""Re-fetch, by identifier, the studies earlier rounds kept in the review.
+
+An update round's date window returns new records only, so a retraction or correction published
+later for a study included in an earlier round would go unseen. Each round therefore asks PubMed
+(EFetch by PMID), Crossref (``works/{doi}``) and OpenAlex (``works?filter=doi:a|b``) again
+for every PMID and DOI of those studies, through the same HTTP layer as the searches (retries,
+pacing, raw-response archive, replay). :mod:`livingreview.flags` reads the answers.
+
+Which studies (``search.refetch.studies``): ``in_review`` (default) = included at title/abstract
+and not excluded at full text; ``included`` = included at full text. Only studies of rounds before
+the current one: this round's own search has just fetched the others. Per service
+(``search.refetch.services``), ``<outputs>/refetch/<service>/`` holds ``records.csv``, ``raw/``
+and ``manifest.json``; in replay mode the answers come from ``<replay_dir>/refetch/<service>/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from livingreview import __version__
+from livingreview.archive import RawArchive
+from livingreview.config import enabled_sources
+from livingreview.dedup import rounds
+from livingreview.dedup.library import history_dir
+from livingreview.errors import ConfigError
+from livingreview.fileio import read_csv_table, write_json
+from livingreview.http import HttpClient
+from livingreview.records import Record, assign_ids, read_records, write_records
+from livingreview.round_state import manifest_round
+from livingreview.search import build_settings
+from livingreview.sources import get_client
+from livingreview.sources.crossref import fetch_dois as crossref_dois
+from livingreview.sources.openalex import fetch_dois as openalex_dois
+from livingreview.sources.pubmed import fetch_pmids
+
+log = logging.getLogger("livingreview.refetch")
+
+FOLDER = "refetch"
+RECORDS = "records.csv"
+MANIFEST = "manifest.json"
+RAW = "raw"
+#: Which identifier each service is asked by.
+IDENTIFIER = {"pubmed": "pmid", "crossref": "doi", "openalex": "doi"}
+#: The API key variable used when no search of the service names one.
+DEFAULT_KEY_ENV = {"pubmed": "NCBI_API_KEY", "openalex": "OPENALEX_API_KEY"}
+
+Fetch = Callable[[HttpClient, Sequence[str]], tuple[list[Record], list[str]]]
+FETCH: dict[str, Fetch] = {
+    "pubmed": lambda http, ids: fetch_pmids(http, ids, source="refetch_pubmed"),
+    "crossref": crossref_dois,
+    "openalex": openalex_dois,
+}
+
+
+def services(config: Mapping[str, Any]) -> list[str]:
+    """The services re-asked each round (``search.refetch.services``; [] = off)."""
+    return list(config["search"]["refetch"]["services"])
+
+
+def output_dir(config: Mapping[str, Any], service: str) -> Path:
+    """``<outputs>/refetch/<service>``."""
+    return Path(config["paths"]["outputs"]) / FOLDER / service
+
+
+def replay_dir(config: Mapping[str, Any], service: str) -> Path:
+    """``<replay_dir>/refetch/<service>``: the recorded answers replayed in replay mode."""
+    return Path(config["search"]["replay_dir"]) / FOLDER / service
+
+
+# -- which studies, which identifiers --------------------------------------------------------
+
+
+def _study_rounds(path: Path) -> dict[str, int]:
+    """Study id -> round of a full-text stage table."""
+    rows = read_csv_table(path, ("study_id", "round"), "missing: run `livingreview fulltext` first")
+    return {row["study_id"]: int(row["round"]) for row in rows}
+
+
+def studies_to_refetch(config: Mapping[str, Any]) -> list[str]:
+    """Study ids of earlier rounds still in the review (or included, per config), sorted."""
+    from livingreview.fulltext.stage import OUTPUTS, current_round, reports_sought
+
+    outputs = Path(config["paths"]["outputs"])
+    included = _study_rounds(outputs / OUTPUTS["included"])
+    if config["search"]["refetch"]["studies"] == "included":
+        chosen = included
+    else:
+        excluded = _study_rounds(outputs / OUTPUTS["excluded"])
+        chosen = {
+            study: number
+            for study, number in reports_sought(outputs).items()
+            if study in included or study not in excluded
+        }
+    now = current_round(outputs)
+    return sorted(study for study, number in chosen.items() if number < now)
+
+
+def library_records(config: Mapping[str, Any]) -> tuple[dict[str, Record], dict[str, str]]:
+    """Every library record (earlier rounds' and this round's) and its study id."""
+    outputs = Path(config["paths"]["outputs"])
+    groups = rounds.read_table(outputs / "library" / "groups.csv", rounds.GROUP_COLUMNS)
+    history = rounds.load_history(history_dir(config), config["review"]["version"])
+    current = read_records(outputs / "search" / "identified.csv")
+    library = {**history.records, **{r.record_id: r for r in current}}
+    return library, {row["record_id"]: row["study_id"] for row in groups}
+
+
+def identifiers(
+    studies: Sequence[str], records: Mapping[str, Record], study_of: Mapping[str, str], kind: str
+) -> list[str]:
+    """Every distinct PMID or DOI (``kind``) the studies' records carry, sorted."""
+    wanted = set(studies)
+    found = {
+        getattr(record, kind)
+        for rid, record in records.items()
+        if study_of.get(rid) in wanted and getattr(record, kind)
+    }
+    return sorted(found)
+
+
+# -- the service -----------------------------------------------------------------------------
+
+
+def _service_entry(config: Mapping[str, Any], service: str) -> dict[str, Any]:
+    """How to reach ``service``: its first search (base URL, key, pacing), else defaults."""
+    for name in enabled_sources(config):
+        if config["sources"][name]["client"] == service:
+            return dict(config["sources"][name])
+    return {"client": service, "query": "", "api_key_env": DEFAULT_KEY_ENV.get(service, "")}
+
+
+def http_client(
+    config: Mapping[str, Any], service: str, archive: RawArchive, state_dir: Path | None = None
+) -> HttpClient:
+    """The service's :class:`HttpClient`: live, or answering from the recorded archive."""
+    name = f"refetch_{service}"
+    settings = build_settings(
+        {**config, "sources": {name: _service_entry(config, service)}}, name, get_client(service)
+    )
+    replay = None
+    if config["search"].get("mode") == "replay":
+        replay = RawArchive(replay_dir(config, service))
+        replay.read_meta()  # a missing recording is named before anything is asked
+    return HttpClient(settings, archive=archive, replay=replay, state_dir=state_dir)
+
+
+def run_refetch(
+    config: Mapping[str, Any], service: str, *, state_dir: Path | None = None
+) -> dict[str, Any]:
+    """Re-fetch the studies' identifiers from ``service``; write records, raw answers, manifest."""
+    if service not in IDENTIFIER:
+        raise ConfigError(
+            f"refetch: unknown service {service!r} (expected one of: {', '.join(IDENTIFIER)})"
+        )
+    out = output_dir(config, service)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in (MANIFEST, RECORDS):  # an interrupted run never passes as complete
+        (out / stale).unlink(missing_ok=True)
+    archive = RawArchive(out / RAW)
+    archive.reset()
+    studies = studies_to_refetch(config)
+    records, study_of = library_records(config)
+    kind = IDENTIFIER[service]
+    wanted = identifiers(studies, records, study_of, kind)
+    found: list[Record] = []
+    missing: list[str] = []
+    ran_at = ""
+    mode = config["search"].get("mode", "live")
+    if wanted:
+        http = http_client(config, service, archive, state_dir)
+        log.info("%s: re-fetching %d %ss of %d studies", service, len(wanted), kind, len(studies))
+        found, missing = FETCH[service](http, wanted)
+        if http.replay is not None:
+            ran_at = http.replay.read_meta()["ran_at"]
+        else:
+            ran_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        archive.write_meta(
+            {"source": f"refetch_{service}", "client": service, "ran_at": ran_at}
+            | {"software_version": __version__, "base_url": http.settings.shown_base_url}
+        )
+    found = assign_ids(f"refetch_{service}", found)
+    manifest = {
+        "service": service,
+        "identifier": kind,
+        "studies": len(studies),
+        "asked": len(wanted),
+        "returned": len(found),
+        "not_found": missing,
+        "mode": mode,
+        "ran_at": ran_at,
+        "round": manifest_round(config),
+        "software_version": __version__,
+    }
+    write_records(out / RECORDS, found)
+    write_json(out / MANIFEST, manifest)
+    return manifest
