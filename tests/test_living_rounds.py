@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,21 +109,68 @@ def screen_round(settings: dict[str, Any], number: int, include: set[str]) -> No
         fill_like_a_person(sheet_path(settings, reviewer, number), returned, typed)
 
 
-def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
-    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
-) -> None:
+@dataclass
+class FirstRound:
+    """Round 1 searched, deduplicated and on the screening sheets."""
+
+    config: Path
+    out: Path
+    env: dict[str, str]
+    pmids: list[str]
+    groups: dict[str, str]  # record id -> study id
+    studies: list[str]  # the studies on the round-1 sheets, in sheet order
+    retracted: str  # the record id round 2 returns typed Retracted Publication
+
+
+def first_round(replay_server: ReplayServer, sources_dir: Path, tmp_path: Path) -> FirstRound:
+    """Search round 1 (the first 15 results) and run the steps up to the screening sheets."""
     env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
     config = living_protocol(tmp_path)
     out = tmp_path / "outputs"
-
-    first_pmids = serve_results(replay_server, sources_dir, ROUND_ONE)
+    pmids = serve_results(replay_server, sources_dir, ROUND_ONE)
     run(config, "search epmc", *STEPS, env=env)
+    groups = {r["record_id"]: r["study_id"] for r in _rows(out / "library/groups.csv")}
+    studies = sheet_studies(sheet_path(load_config([config]), "r1", 1))
+    retracted = f"epmc:MED:{pmids[ROUND_TWO.start]}"  # found again in round 2, retracted
+    return FirstRound(config, out, env, pmids, groups, studies, retracted)
+
+
+def second_round(
+    first: FirstRound, replay_server: ReplayServer, sources_dir: Path, kept: str
+) -> list[str]:
+    """``round new``; search round 2 (results 10-24, the retraction, a preprint of the record
+    ``kept``); a person returns the maybe pair as duplicate; run the steps up to the sheets.
+    Returns round 2's PMIDs."""
+    run(first.config, "round new")
+    pmids = serve_results(
+        replay_server,
+        sources_dir,
+        ROUND_TWO,
+        retracted=first.retracted.rsplit(":", 1)[1],
+        preprint=kept.rsplit(":", 1)[1],
+    )
+    assert first.retracted.rsplit(":", 1)[1] in pmids  # an included study searched again
+    run(first.config, "search epmc", "summarise", "library", env=first.env)
+    preprint = f"epmc:PPR:{PREPRINT}"
+    pairs = [(r["record_a"], r["record_b"]) for r in _rows(first.out / "library/maybe_pairs.csv")]
+    assert pairs == [tuple(sorted((kept, preprint)))]  # no DOI or journal: a person decides
+    human = Path(load_config([first.config])["paths"]["human_input"])
+    dedup_sheet = human / "dedup/round2_pairs.csv"
+    dedup_sheet.parent.mkdir(parents=True)
+    dedup_sheet.write_text(f"record_a,record_b,decision\n{kept},{preprint},duplicate\n")
+    run(first.config, *STEPS[1:], env=first.env)
+    return pmids
+
+
+def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    first = first_round(replay_server, sources_dir, tmp_path)
+    config, out, env, first_pmids = first.config, first.out, first.env, first.pmids
+    groups_one, studies_one, retracted = first.groups, first.studies, first.retracted
     settings = load_config([config])
-    groups_one = {r["record_id"]: r["study_id"] for r in _rows(out / "library/groups.csv")}
     assert set(groups_one) == {f"epmc:MED:{pmid}" for pmid in first_pmids}
-    studies_one = sheet_studies(sheet_path(settings, "r1", 1))
     assert sorted(studies_one) == sorted(set(groups_one.values()))
-    retracted = f"epmc:MED:{first_pmids[ROUND_TWO.start]}"  # found again in round 2, retracted
     included = {studies_one[0], groups_one[retracted]}
     assert len(included) == 2
     screen_round(settings, 1, include=included)
@@ -134,24 +182,9 @@ def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
     assert {r["study_id"] for r in final_one if r["decision"] == "include"} == included
     assert len(final_one) == len(studies_one)
 
-    run(config, "round new")
     kept = next(rid for rid, sid in groups_one.items() if sid == studies_one[0])
-    second_pmids = serve_results(
-        replay_server,
-        sources_dir,
-        ROUND_TWO,
-        retracted=retracted.rsplit(":", 1)[1],
-        preprint=kept.rsplit(":", 1)[1],
-    )
-    assert retracted.rsplit(":", 1)[1] in second_pmids  # an included study searched again
-    run(config, "search epmc", "summarise", "library", env=env)
+    second_pmids = second_round(first, replay_server, sources_dir, kept)
     preprint = f"epmc:PPR:{PREPRINT}"
-    pairs = [(r["record_a"], r["record_b"]) for r in _rows(out / "library/maybe_pairs.csv")]
-    assert pairs == [tuple(sorted((kept, preprint)))]  # no DOI or journal: a person decides
-    dedup_sheet = tmp_path / "human/dedup/round2_pairs.csv"
-    dedup_sheet.parent.mkdir(parents=True)
-    dedup_sheet.write_text(f"record_a,record_b,decision\n{kept},{preprint},duplicate\n")
-    run(config, *STEPS[1:], env=env)
     settings = load_config([config])
     assert settings["review"]["version"] == "2025.2"  # the shipped protocol starts at 2025.1
 

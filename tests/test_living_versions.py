@@ -27,13 +27,10 @@ from tests.replay_server import ReplayServer
 from tests.screening.sheet_helpers import sheet_path
 from tests.test_living_rounds import (
     PREPRINT,
-    ROUND_ONE,
-    ROUND_TWO,
-    STEPS,
-    living_protocol,
+    first_round,
     run,
     screen_round,
-    serve_results,
+    second_round,
     sheet_studies,
 )
 
@@ -97,17 +94,12 @@ def return_round(
 def test_version_two_lists_what_changed_keeps_version_one_and_both_search_windows(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
-    env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
-    config = living_protocol(tmp_path)
-    out = tmp_path / "outputs"
+    first = first_round(replay_server, sources_dir, tmp_path)
+    config, out, env = first.config, first.out, first.env
+    settings = load_config([config])
+    groups_one, studies_one, retracted = first.groups, first.studies, first.retracted
 
     # Version 1: three studies included, read in full, extracted and rated.
-    first_pmids = serve_results(replay_server, sources_dir, ROUND_ONE)
-    run(config, "search epmc", *STEPS, env=env)
-    settings = load_config([config])
-    groups_one = {r["record_id"]: r["study_id"] for r in rows(out / "library/groups.csv")}
-    studies_one = sheet_studies(sheet_path(settings, "r1", 1))
-    retracted = f"epmc:MED:{first_pmids[ROUND_TWO.start]}"
     kept, flagged = studies_one[0], groups_one[retracted]
     removed = next(s for s in studies_one[1:] if s != flagged)
     included = {kept, flagged, removed}
@@ -135,21 +127,9 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     assert first_changes == {("study_included", s) for s in included}
 
     # Version 2: one new inclusion; round-1 studies re-assessed in forms returned again.
-    run(config, "round new")
-    serve_results(
-        replay_server,
-        sources_dir,
-        ROUND_TWO,
-        retracted=retracted.rsplit(":", 1)[1],
-        preprint=next(r for r, s in groups_one.items() if s == kept).rsplit(":", 1)[1],
-    )
-    run(config, "search epmc", "summarise", "library", env=env)
+    kept_record = next(r for r, s in groups_one.items() if s == kept)
+    second_round(first, replay_server, sources_dir, kept_record)
     preprint = f"epmc:PPR:{PREPRINT}"
-    pair = sorted((next(r for r, s in groups_one.items() if s == kept), preprint))
-    dedup = tmp_path / "human/dedup/round2_pairs.csv"
-    dedup.parent.mkdir(parents=True)
-    dedup.write_text(f"record_a,record_b,decision\n{pair[0]},{pair[1]},duplicate\n")
-    run(config, *STEPS[1:], env=env)
     settings = load_config([config])
     new_study = sorted(sheet_studies(sheet_path(settings, "r1", 2)))[0]
     screen_round(settings, 2, include={new_study})
