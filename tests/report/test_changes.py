@@ -46,9 +46,12 @@ def test_a_later_version_lists_an_exclusion_and_a_changed_value_against_the_kept
     changed = next(r for r in extracted if r["extraction_status"] == "final")
     old_value = changed["intervention_type"]
     changed["intervention_type"] = "other" if old_value != "other" else "app"
+    reopened = next(r for r in extracted if r is not changed)  # reviewers now disagree
+    reopened["extraction_status"] = "disagreement"
     write(outputs / "extraction/studies.csv", extracted)
     included = read(outputs / "fulltext/included_studies.csv")
-    dropped = next(r for r in included if r["study_id"] != changed["study_id"])
+    untouched = {changed["study_id"], reopened["study_id"]}
+    dropped = next(r for r in included if r["study_id"] not in untouched)
     write(outputs / "fulltext/included_studies.csv", [r for r in included if r is not dropped])
     decisions = read(outputs / "fulltext/decisions.csv")
     reason = config["exclusion_reasons"]["full_text"][1]
@@ -61,13 +64,16 @@ def test_a_later_version_lists_an_exclusion_and_a_changed_value_against_the_kept
     changes = read(outputs / "report/changelog.csv")
     first = [c for c in changes if c["version"] == "2025.1"]
     assert first == read(outputs / "library_history/2025.1/report/changes.csv")
-    assert [(c["change"], c["study_id"], c["item"], c["old"], c["new"], c["detail"])
-            for c in changes if c["version"] == "2025.2"] == [
-        ("study_removed", dropped["study_id"], "", "included", "removed",
-         f"excluded at full text: {reason['label']}"),
+    found = [(c["change"], c["study_id"], c["item"], c["old"], c["new"], c["detail"])
+             for c in changes if c["version"] == "2025.2"]  # fmt: skip
+    assert found[0] == ("study_removed", dropped["study_id"], "", "included", "removed",
+                        f"excluded at full text: {reason['label']}")  # fmt: skip
+    assert sorted(found[1:]) == sorted([
         ("extraction_changed", changed["study_id"], "intervention_type", old_value,
          changed["intervention_type"], "Intervention type"),
-    ]  # fmt: skip
+        ("extraction_changed", reopened["study_id"], "status", "final", "disagreement",
+         "re-assessment not settled yet"),
+    ])  # fmt: skip
     kept = outputs / "library_history/2025.2/report"
     assert read(kept / "changes.csv") == [c for c in changes if c["version"] == "2025.2"]
     assert '<a href="../../2025.1/report/index.html">version 2025.1</a>' in (

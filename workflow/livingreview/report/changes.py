@@ -11,8 +11,10 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
   reason on re-assessment, the study it is now a report of, or its current decision);
 * ``report_added``: a new report of a study included before (a full-text report linked to it, or
   a record first found in this round that the library joined to it, e.g. its preprint);
-* ``extraction_changed``: a final extraction value that differs (field, old, new);
-* ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new);
+* ``extraction_changed``: a final extraction value that differs (field, old, new), or item
+  ``status`` when a study final before is now being re-assessed (e.g. reviewers disagree);
+* ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new), or
+  item ``status`` as for extraction;
 * ``flagged``: a retraction, correction or concern flag new on an included study.
 
 A first version has nothing to compare with: its included studies and flags are its changes.
@@ -203,6 +205,8 @@ class Facts:
     decisions: Mapping[str, Mapping[str, str]]  # full-text report id -> its decision row
     groups: Sequence[Mapping[str, str]]  # library record_id, study_id, round
     field_labels: Mapping[str, str]
+    reopened: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # stage ("extraction", "rob") -> study -> its status now when not final (e.g. disagreement)
 
 
 def compare(previous: State | None, current: State, facts: Facts) -> list[dict[str, str]]:
@@ -276,6 +280,11 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
             before.rob[study], current.rob[study]
         ):
             add("rob_changed", study, item, old_value, new_value, tool)
+    for stage, kind in (("extraction", "extraction_changed"), ("rob", "rob_changed")):
+        was_final = getattr(before, stage)
+        for study, status in sorted(facts.reopened.get(stage, {}).items()):
+            if study in was_final and study in current.included:
+                add(kind, study, "status", "final", status, "re-assessment not settled yet")
     for study, record, flag, detail in sorted(current.flags - before.flags):
         if study in current.included or study in before.included:
             add("flagged", study, flag, new=flag, detail=f"{detail} ({record})")
@@ -302,6 +311,11 @@ def _rob_differences(
     return found
 
 
+def _not_final(rows: Iterable[Mapping[str, str]] | None, column: str) -> dict[str, str]:
+    """Study -> status of the rows whose ``column`` is not ``final``."""
+    return {r["study_id"]: r[column] for r in _rows(rows) if r.get(column, "final") != "final"}
+
+
 def _round_of(folder: Path) -> tuple[int, str]:
     """(library round, version) of a snapshot folder, from its ``round.json``."""
     meta = read_json(folder / "round.json", "round file missing")
@@ -320,6 +334,10 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
         {r["report_id"]: r for r in _rows(read.get("fulltext_decisions"))},
         _rows(read.get("library_groups")),
         {f["id"]: f["label"] for f in config["extraction"]["fields"]},
+        {
+            "extraction": _not_final(read.get("extracted"), "extraction_status"),
+            "rob": _not_final(read.get("rob_summary"), "status"),
+        },
     )
     notes: list[str] = []
     previous = _round_of(earlier[-1])[1] if earlier else ""
