@@ -178,7 +178,9 @@ def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> Non
     sheet.cell(2, head.index("resolution") + 1).value = " EXCLUDE "
     sheet.cell(2, head.index("reason") + 1).value = "No alliance"  # the label is accepted
     book.save(tmp_path / "returned.xlsx")
-    expected = ExpectedConflicts("dta", "title_abstract", 1, dict(reasons), frozenset(PAIRS))
+    expected = ExpectedConflicts(
+        "dta", "title_abstract", 1, dict(reasons), frozenset(PAIRS), frozenset({"r3"})
+    )
     count, found = read_resolution_sheet(tmp_path / "returned.xlsx", expected, "returned.xlsx")
     assert count == 2
     assert [(r.study_id, r.decision, r.resolver, r.reason, r.row) for r in found] == [

@@ -374,6 +374,30 @@ def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str,
     return meta, []
 
 
+_FORMULA_CELL = re.compile(rb"<f[ >/]")
+
+
+def _uncomputed_formulas(path: Path, name: str, table: list[list[str]]) -> None:
+    """Fill the blanks of ``table`` that hold a formula the saving program never computed (a
+    script, some web tools: no cached value, so openpyxl reads ``None``) with the formula's
+    text: what the reviewer typed is kept, as text, instead of being read as a blank cell."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        sheets_xml = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        if not any(_FORMULA_CELL.search(archive.read(n)) for n in sheets_xml):
+            return
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for r, row in enumerate(wb[name].iter_rows(values_only=True)):
+            cells = table[r] if r < len(table) else []
+            for c, value in enumerate(row[: len(cells)]):
+                if isinstance(value, str) and value.startswith("=") and not cells[c]:
+                    cells[c] = value.strip()
+    finally:
+        wb.close()
+
+
 def _read_xlsx(path: Path, title: str) -> ReturnedSheet:
     from openpyxl import load_workbook
 
@@ -389,6 +413,7 @@ def _read_xlsx(path: Path, title: str) -> ReturnedSheet:
             else next((n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)), names[0])
         )
         table = [[clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
+        _uncomputed_formulas(path, name, table)
         meta = ids = None
         if META_SHEET in names:
             cells = [[clean(v) for v in row] for row in wb[META_SHEET].iter_rows(values_only=True)]
@@ -424,10 +449,16 @@ def _read_csv(path: Path) -> ReturnedSheet:
         lines = lines[1:]
     head = lines[0] if lines else ""
     delimiter = ";" if head.count(";") > head.count(",") else ","
-    table = [
-        [c.strip() for c in row]
-        for row in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)
-    ]
+    try:
+        table = [
+            [c.strip() for c in row]
+            for row in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)
+        ]
+    except csv.Error as exc:  # e.g. a binary file saved with a .csv name
+        problem = str(exc).split(" - ")[0]
+        raise InputFileError(
+            path, f"cannot be read as a CSV sheet ({problem}); expected a form saved as CSV"
+        ) from None
     return ReturnedSheet(path, table, meta, None, "")
 
 

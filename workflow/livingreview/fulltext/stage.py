@@ -86,7 +86,12 @@ def read_resolutions(
 ) -> list[Resolution]:
     """Resolutions in the returned full-text conflicts sheets."""
     expected = conflict_sheet.ExpectedConflicts(
-        config["review"]["id"], decide.STAGE, round_number, _reasons(config), known
+        config["review"]["id"],
+        decide.STAGE,
+        round_number,
+        _reasons(config),
+        known,
+        conflict_sheet.allowed_resolvers(config),
     )
     base = Path(config["paths"]["human_input"])
     folder = reviewforms.human_folder(config, SECTION, "conflicts_folder")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
@@ -159,6 +160,16 @@ class ExpectedConflicts:
     current_round: int
     reasons: Mapping[str, str]  # reason id -> label
     known_ids: frozenset[str]
+    resolvers: frozenset[str]  # who may return one (see :func:`allowed_resolvers`)
+
+
+def allowed_resolvers(config: Mapping[str, Any]) -> frozenset[str]:
+    """Who may return a conflicts sheet: reviewers with the ``conflict_resolution`` role, or the
+    screeners together (``consensus``)."""
+    roles = config.get("reviewers", [])
+    return frozenset(
+        {CONSENSUS, *(str(r["id"]) for r in roles if "conflict_resolution" in r.get("roles", []))}
+    )
 
 
 def _check_sheet(returned: sheets.ReturnedSheet, expected: ExpectedConflicts) -> tuple[int, str]:
@@ -171,6 +182,14 @@ def _check_sheet(returned: sheets.ReturnedSheet, expected: ExpectedConflicts) ->
     resolver = (returned.meta or {}).get("resolver", "")
     if not resolver:
         raise InputFileError(returned.path, "no resolver in the sheet metadata", field="resolver")
+    if resolver not in expected.resolvers:
+        raise InputFileError(
+            returned.path,
+            f"sheet is for resolver {resolver!r}, expected one of "
+            f"{', '.join(sorted(expected.resolvers))} (reviewers with the role "
+            "conflict_resolution, or consensus)",
+            field="resolver",
+        )
     checks.check_listed_ids(returned, "resolution, reason and notes")
     if not returned.table or any(name not in returned.header for name in (ID_COLUMN, "resolution")):
         raise InputFileError(

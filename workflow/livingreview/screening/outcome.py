@@ -105,7 +105,12 @@ def read_resolutions(
     """Every resolution in the returned conflicts sheets, and the number of files read."""
     reasons = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
     expected = conflict_sheet.ExpectedConflicts(
-        config["review"]["id"], STAGE_TITLE_ABSTRACT, current_round, reasons, known_ids
+        config["review"]["id"],
+        STAGE_TITLE_ABSTRACT,
+        current_round,
+        reasons,
+        known_ids,
+        conflict_sheet.allowed_resolvers(config),
     )
     base = Path(config["paths"]["human_input"])
     files = sheets.returned_files(conflicts_dir(config), conflict_sheet.WHAT)
