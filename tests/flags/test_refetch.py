@@ -16,10 +16,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from livingreview.config import validate_config
 from livingreview.dedup.library import build_library
@@ -27,6 +30,7 @@ from livingreview.flags import build_flags
 from livingreview.importing import run_import
 from livingreview.records import read_records, write_records
 from livingreview.refetch import run_refetch, studies_to_refetch
+from tests.conftest import REPO_ROOT
 from tests.flags.helpers import protocol, run_round
 from tests.flags.test_flags import ARTICLE, CROSSREF, retracted_article
 from tests.replay_server import Answer, ReplayServer
@@ -251,3 +255,20 @@ def test_nbib_rin_ein_and_rof_tags_flag_the_imported_records(
     details = " | ".join(f.detail for f in build_flags(config) if f.record_id == first)
     assert "MEDLINE RIN 'RetractionIn' PMID 99999991 (J Example. 2021;1:1)" in details
     assert f"notice {third}: MEDLINE ROF 'RetractionOf' PMID {pmids[0]}" in details
+
+
+def test_cli_replay_without_a_recording_exits_2_naming_the_archive(
+    two_rounds: dict[str, Any], tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    config = two_rounds["config"]
+    config["search"].update(mode="replay", replay_dir=str(tmp_path / "recorded"))
+    config_file = tmp_path / "protocol.yaml"
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    command = [sys.executable, "-m", "livingreview", "refetch", "pubmed", "--configfile"]
+    done = subprocess.run(
+        [*command, str(config_file)], capture_output=True, text=True, check=False, cwd=REPO_ROOT
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(tmp_path / "recorded/refetch/pubmed/meta.json") in done.stderr
+    assert not (two_rounds["out"] / "refetch/pubmed/manifest.json").exists()
+    assert replay_server.log == []  # replay never goes to the network

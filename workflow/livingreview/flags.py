@@ -1,6 +1,6 @@
 """Retractions, corrections and expressions of concern of library records, as their sources say.
 
-Evidence comes from two places:
+Evidence comes from four places:
 
 * every library record's publication types (PubMed "Retracted Publication"; notices typed
   "Retraction of Publication", "Published Erratum", "Expression of Concern", Europe PMC
@@ -9,7 +9,11 @@ Evidence comes from two places:
   field for: PubMed ``CommentsCorrections`` links (``RetractionIn``, ``ErratumIn``,
   ``ExpressionOfConcernIn``, ``UpdateIn`` and the notice's own ``...Of``/``...For`` links),
   Europe PMC ``commentCorrectionList``, Crossref ``updated-by``/``update-to`` and OpenAlex
-  ``is_retracted``.
+  ``is_retracted``;
+* the MEDLINE tags of imported PubMed ``.nbib`` files (``RIN``, ``EIN``, ``ROF``, ``EFR``, ``ECI``,
+  ``UIN``..., the same links as ``CommentsCorrections``);
+* the answers of this round's re-fetch of earlier studies by PMID/DOI
+  (:mod:`livingreview.refetch`, ``<outputs>/refetch/<service>/``), about the PMID or DOI asked.
 
 A notice pointing at another article (``RetractionOf`` PMID, Crossref ``update-to`` DOI) flags the
 library records with that PMID or DOI. Raw responses are replaced by the next round's search, so
