@@ -100,6 +100,18 @@ def test_each_search_is_its_own_job_holding_its_service_slot(name: str, tmp_path
             s: "1" if s == service else "0" for s in SERVICES
         }, source
         assert int(resources["mem_mb"]) >= 1000 and int(resources["runtime"]) >= 60
+    # the re-fetch of earlier studies talks to the same services: the same slots
+    refetches = {
+        j["wildcards"]["service"]: j["resources"]  # type: ignore[index]
+        for j in jobs
+        if j["rule"] == "refetch"
+    }
+    assert set(refetches) == {"pubmed", "crossref", "openalex"}
+    for service, resources in refetches.items():
+        assert resources["api"] == "1"
+        assert {s: resources[f"{s}_api"] for s in SERVICES} == {
+            s: "1" if s == service else "0" for s in SERVICES
+        }, service
     caps = limits(name)
     assert caps["pubmed_api"] == 1  # NCBI counts per IP: one PubMed search at a time
     for job in jobs:
