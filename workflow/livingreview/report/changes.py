@@ -339,27 +339,26 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
             "rob": _not_final(read.get("rob_summary"), "status"),
         },
     )
-    notes: list[str] = []
-    previous = _round_of(earlier[-1])[1] if earlier else ""
-    previous_state = read_state(earlier[-1] / STATE_DIR) if earlier else None
-    current = current_state(config, read)
-    rows = compare(previous_state, current, facts)
-    if earlier and previous_state is None:
-        notes.append(
-            f"Version {previous} kept no frozen state ({earlier[-1] / STATE_DIR}): the changes "
-            "since it cannot be listed."
-        )
-        rows = []
-    log = Changelog(version, previous, rows, [], {}, notes=notes)
+    log = Changelog(version, "", [], [], {})
+    states: list[State | None] = []
     for folder in earlier:
         own, name = folder / STATE_DIR, _round_of(folder)[1]
+        states.append(read_state(own))
+        log.previous = name
         if (own / STATE_FILES["changes"]).is_file():
             log.earlier += read_csv_table(own / STATE_FILES["changes"], CHANGE_COLUMNS, "")
         if (own / "index.html").is_file():
             log.kept[name] = own
-        state = read_state(own)
-        if state is not None:
-            log.included[name] = len(state.included)
+        if states[-1] is not None:
+            log.included[name] = len(states[-1].included)
+    current = current_state(config, read)
+    if earlier and states[-1] is None:
+        log.notes.append(
+            f"Version {log.previous} kept no frozen state ({earlier[-1] / STATE_DIR}): the "
+            "changes since it cannot be listed."
+        )
+    else:
+        log.rows = compare(states[-1] if states else None, current, facts)
     if read.get("included") is not None:
         log.included[version] = len(current.included)
     return log
