@@ -324,3 +324,31 @@ def test_quadas2_rows_judged_directly_reproduce_the_robvis_example(rob_dir: Path
     cells = {"d1": "Low", "d2": "Unclear", "d3": "Low"}
     with pytest.raises(InputFileError, match="row 2 \\(study 'S1'\\), field 'd4': QUADAS-2 D4"):
         judge("quadas2", "S1", cells, RowPlace("form.xlsx", "row 2"), "", {})
+
+
+def test_a_study_whose_design_changes_on_re_assessment_is_asked_again_with_its_new_tool(
+    config: dict[str, Any],
+) -> None:
+    study = form_ids(form(config, "rob2", "r1"), TITLE, ID)[0]
+    both_reviewers(config, "rob2", {study: dict(ANSWERS)})
+    run_appraisal(config)
+    assert summary(config)[study]["status"] == "final"
+    assert study not in form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    extracted = outputs(config) / "extraction/studies.csv"
+    with extracted.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["study_id"] == study:
+            row["study_design"] = "cohort"  # extracted again: a cohort study
+    with extracted.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    state = run_appraisal(config)
+    assert study in form_ids(form(config, "nos", "r1"), TITLE, ID)
+    row = summary(config)[study]
+    assert (row["tool"], row["status"], row["overall"]) == ("nos", "pending", "")
+    assert state["reviewers"]["r1"]["done"] == 0
+    with (outputs(config) / OUTPUTS["entries"]).open(encoding="utf-8") as handle:
+        kept = {(r["item_id"], r["column"]) for r in csv.DictReader(handle)}
+    assert (study, "q1_1") in kept  # the RoB 2 answers stay in the log

@@ -172,6 +172,20 @@ def import_entries(
     return entries, returned
 
 
+def fits(cells: Mapping[str, str], tool: str) -> bool:
+    """Whether a reviewer's row is one of ``tool``'s form (a study whose design changed on
+    re-assessment needs a row of its new tool)."""
+    return set(cells) <= set(forms.editable(tool))
+
+
+def assessed(
+    rows: Mapping[tuple[str, str], Mapping[str, str]], reviewer: str, study: Mapping[str, str]
+) -> bool:
+    """Whether the reviewer's latest row of the study is one of its current tool's form."""
+    cells = rows.get((reviewer, study["study_id"]))
+    return cells is not None and fits(cells, study["tool"])
+
+
 def settle_studies(
     config: Mapping[str, Any], studies: list[dict[str, str]], entries: list[reviewforms.Entry]
 ) -> tuple[dict[str, forms.Judged], list[dict[str, str]], dict[str, reviewforms.Settled]]:
@@ -194,7 +208,7 @@ def settle_studies(
                 nos_settings,
             )
             for reviewer, cells in people.get(sid, {}).items()
-            if set(cells) <= set(forms.editable(tool))  # a row of another tool's form is not used
+            if fits(cells, tool)  # a row of another tool's form is not used
         }
         if not judged:
             continue
@@ -256,7 +270,7 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
         "reviewers": {
             r: {
                 "assigned": len(studies),
-                "done": sum(1 for s in studies if (r, s["study_id"]) in rows),
+                "done": sum(1 for s in studies if assessed(rows, r, s)),
             }
             for r in reviewers
         },
@@ -284,7 +298,7 @@ def export_forms(
     written: list[Path] = []
     for tool in tools_in_use(config):
         mine = [s for s in studies if s["tool"] == tool]
-        jobs = [(r, [s for s in mine if (r, s["study_id"]) not in rows]) for r in reviewers]
+        jobs = [(r, [s for s in mine if not assessed(rows, r, s)]) for r in reviewers]
         jobs.append((reviewforms.CONSENSUS, [s for s in mine if s["study_id"] in to_settle]))
         for reviewer, todo in jobs:
             consensus = reviewer == reviewforms.CONSENSUS
