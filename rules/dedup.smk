@@ -1,8 +1,11 @@
 # Deduplication, library side: this round's records matched against every earlier round, one
 # merged record per study with a stable study id, and the sheet of "maybe" pairs for a person.
 # Returned sheets in <human_input>/<deduplication.decisions_dir>/ are inputs: returning one re-runs.
+# Incremental: the engine judges again only what the round's new records reach, from the state the
+# last round left in its snapshot (engine.json, pairs.csv; see livingreview.dedup.incremental).
 
 from livingreview.dedup.library import (
+    ENGINE_FILES,
     OUTPUTS as LIBRARY_OUTPUTS,
     SNAPSHOT_FILES,
     decision_inputs,
@@ -20,7 +23,7 @@ rule library:
         history=history_inputs(config),
     output:
         **{key: f"{OUT}/{path}" for key, path in LIBRARY_OUTPUTS.items()},
-        snapshot=[f"{LIBRARY_SNAPSHOT}/{name}" for name in SNAPSHOT_FILES],
+        snapshot=[f"{LIBRARY_SNAPSHOT}/{name}" for name in SNAPSHOT_FILES + ENGINE_FILES],
     params:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
         version=__version__,

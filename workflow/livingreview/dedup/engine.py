@@ -7,6 +7,7 @@ depend on the order of the input rows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,14 @@ from livingreview.dedup.model import ENGINE_COLUMNS, Decisions, PairVerdict
 from livingreview.dedup.normalise import normalise_frame
 from livingreview.errors import InputFileError
 
-__all__ = ["DedupResult", "Policy", "find_duplicates", "judge_pairs", "read_engine_csv"]
+__all__ = [
+    "DedupResult",
+    "Policy",
+    "find_duplicates",
+    "judge_pairs",
+    "read_engine_csv",
+    "strongest_maybes",
+]
 
 
 @dataclass
@@ -75,8 +83,18 @@ def find_duplicates(
     decisions: Decisions | None = None,
     policy: Policy | None = None,
     progress: bool = False,
+    normalised: pd.DataFrame | None = None,
+    candidates: np.ndarray | None = None,
+    within: Collection[str] | None = None,
 ) -> DedupResult:
-    """Judge candidate pairs and group the records of ``frame`` (see the module docstring)."""
+    """Judge candidate pairs and group the records of ``frame`` (see the module docstring).
+
+    For an incremental run (:mod:`livingreview.dedup.incremental`): ``normalised`` is
+    ``normalise_frame`` of the frame's rows sorted by ``ID`` (not computed again),
+    ``candidates`` is ``candidate_pairs(normalised)`` when already computed, and ``within``
+    limits the candidate pairs judged to those with both records in it (blocking still sees every
+    record); records outside it are left as singletons.
+    """
     policy = policy or Policy()
     decisions = decisions or {}
     check_frame(frame)
@@ -91,10 +109,13 @@ def find_duplicates(
 
     bar = tqdm(total=4, desc="dedup", unit="step", disable=not progress, leave=False)
     bar.set_postfix_str("normalising")
-    norm = normalise_frame(df)
+    norm = normalise_frame(df) if normalised is None else _aligned(normalised, df)
     bar.update()
     bar.set_postfix_str("blocking")
-    pairs = candidate_pairs(norm)
+    pairs = candidate_pairs(norm) if candidates is None else candidates
+    if within is not None:
+        inside = np.fromiter((str(v) in within for v in ids), dtype=bool, count=len(ids))
+        pairs = pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]]
     decided = [
         (min(position[a], position[b]), max(position[a], position[b]))
         for a, b in decisions
@@ -163,6 +184,15 @@ def find_duplicates(
         _verdict(ids, int(pi[k]), int(pj[k]), outcome[k], score[k], reason[k])
         for k in np.flatnonzero(listed)
     )
+    return DedupResult(
+        verdicts=verdicts, groups=group_of, maybe=strongest_maybes(verdicts, group_of, decisions)
+    )
+
+
+def strongest_maybes(
+    verdicts: list[PairVerdict], group_of: dict[str, str], decisions: Decisions
+) -> list[PairVerdict]:
+    """The strongest undecided maybe pair between each two groups, sorted."""
     best: dict[tuple[str, str], PairVerdict] = {}
     for v in verdicts:
         if v.outcome != "maybe" or (v.a, v.b) in decisions:
@@ -174,7 +204,14 @@ def find_duplicates(
         current = best.get(pair)
         if current is None or (-v.score, v.a, v.b) < (-current.score, current.a, current.b):
             best[pair] = v
-    return DedupResult(verdicts=verdicts, groups=group_of, maybe=sorted(best.values()))
+    return sorted(best.values())
+
+
+def _aligned(normalised: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    """``normalised`` checked to hold the rows of ``df`` (sorted by ID) in order."""
+    if len(normalised) != len(df) or list(normalised["ID"]) != list(df["ID"]):
+        raise ValueError("normalised rows do not match the frame's records sorted by ID")
+    return normalised.reset_index(drop=True)
 
 
 def judge_pairs(

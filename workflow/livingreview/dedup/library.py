@@ -25,7 +25,7 @@ from typing import Any
 
 from livingreview import sheets
 from livingreview.config import enabled_imports, enabled_sources
-from livingreview.dedup import maybe_sheet, rounds
+from livingreview.dedup import incremental, maybe_sheet, rounds
 from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
 from livingreview.dedup.model import Decisions, PairVerdict
@@ -47,6 +47,8 @@ OUTPUTS = {
     "sheet_csv": "dedup/maybe_pairs.csv",
 }
 SNAPSHOT_FILES = ("records.csv", "groups.csv", "changelog.csv", "round.json")
+# The engine's state for the next round's incremental run (absent from older snapshots).
+ENGINE_FILES = (incremental.STATE_FILE, incremental.PAIRS_FILE)
 
 
 def decisions_dir(config: Mapping[str, Any]) -> Path:
@@ -77,6 +79,7 @@ def history_inputs(config: Mapping[str, Any]) -> list[str]:
     for meta in sorted(history_dir(config).glob("*/round.json")):
         if meta.parent.resolve() != own:
             found += [str(meta.parent / name) for name in SNAPSHOT_FILES]
+            found += [str(meta.parent / n) for n in ENGINE_FILES if (meta.parent / n).exists()]
     return found
 
 
@@ -85,29 +88,14 @@ def source_order(config: Mapping[str, Any]) -> list[str]:
     return enabled_sources(config) + enabled_imports(config)
 
 
-def _policy(config: Mapping[str, Any]) -> Any:
-    from livingreview.dedup.engine import Policy
-
-    return Policy(**config["deduplication"]["policy"])
-
-
 Engine = Callable[..., Any]
 
 
 def _run_engine(
-    engine: Engine | None,
-    records: Sequence[Record],
-    decisions: Decisions,
-    config: Mapping[str, Any],
-    progress: bool,
+    engine: Engine, records: Sequence[Record], decisions: Decisions, progress: bool
 ) -> Any:
-    policy = None
-    if engine is None:  # the real engine; tests may pass a stand-in that ignores the policy
-        from livingreview.dedup.engine import find_duplicates
-
-        engine, policy = find_duplicates, _policy(config)
-    frame = records_to_frame(records)
-    return engine(frame, decisions=decisions, policy=policy, progress=progress)
+    """A stand-in engine (tests) on the whole library; it is given no policy."""
+    return engine(records_to_frame(records), decisions=decisions, policy=None, progress=progress)
 
 
 def build_library(
@@ -137,7 +125,22 @@ def build_library(
     )
     decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
     linked = {**same_identifier_pairs(library.values()), **decided}  # a person's word wins
-    result = _run_engine(engine, list(library.values()), linked, config, progress)
+    changed = [r for r in current if history.records.get(r.record_id) != r]
+    state = None
+    if engine is None:
+        result, state, mode = incremental.deduplicate(
+            library.values(),
+            fresh={r.record_id for r in changed},
+            decisions=linked,
+            policy=config["deduplication"]["policy"],
+            previous=_previous_state(config),
+            previous_groups=history.study_of,
+            cache=outputs / incremental.CACHE,
+            progress=progress,
+        )
+        log.info("library: %s deduplication of %d records", mode, len(library))
+    else:  # a stand-in engine (tests)
+        result = _run_engine(engine, list(library.values()), linked, progress)
 
     groups = {rid: str(result.groups.get(rid, f"single:{rid}")) for rid in library}
     _check_distinct_decisions(decided, groups)
@@ -183,7 +186,8 @@ def build_library(
         demo=bool(config["review"].get("demo")),
         notes=notes,
     )
-    changed = [r for r in current if history.records.get(r.record_id) != r]
+    if state is not None:
+        incremental.write_state(snapshot_dir(config), state)
     rounds.write_snapshot(
         snapshot_dir(config),
         round_number=history.round,
@@ -193,6 +197,12 @@ def build_library(
         changelog_text=changelog_text,
     )
     return counts
+
+
+def _previous_state(config: Mapping[str, Any]) -> incremental.EngineState | None:
+    """The engine state the last earlier round left, if any."""
+    earlier = rounds.earlier_snapshots(history_dir(config), config["review"]["version"])
+    return incremental.read_state(earlier[-1]) if earlier else None
 
 
 def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
