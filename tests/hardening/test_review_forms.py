@@ -28,6 +28,7 @@ from livingreview.extraction.stage import run_extraction
 from livingreview.fulltext.stage import run_fulltext
 from livingreview.report.render import write_report
 from livingreview.sheets import FORMULA_START
+from tests.appraisal.test_appraisal import ANSWERS
 from tests.conftest import REPO_ROOT
 from tests.form_helpers import fill_form, form_ids, stage_config
 
@@ -363,3 +364,29 @@ def test_a_workbook_of_something_else_is_rejected_naming_it(staged: dict[str, An
     wb.active.append(["coffee", 3])
     wb.save(path)
     _rejected(staged, run_extraction, path, "extraction form")
+
+
+def test_markup_in_a_risk_of_bias_override_reason_renders_as_text(
+    staged: dict[str, Any], tmp_path: Path
+) -> None:
+    config, blank = staged["config"], staged["blank"]
+    study = form_ids(blank / "rob2.xlsx", "Risk of bias", "study_id")[0]
+    reason = f"{MARKUP} {FORMULA}"
+    rated = {study: {**ANSWERS, "overall": "High", "overall_reason": reason}}
+    out = _outputs(config)
+    for reviewer in ("r1", "r2"):
+        fill_form(
+            out / f"rob/forms/rob_rob2_round1_{reviewer}.xlsx",
+            "Risk of bias",
+            "study_id",
+            rated,
+            _human(config, f"risk_of_bias/rob2_{reviewer}.xlsx"),
+        )
+    assert run_appraisal(config)["overrides"] == 1
+    html = write_report(config, out, tmp_path / "report").read_text()
+    start = html.index('<section id="rob">')
+    rob = html[start : html.index("<section", start + 1)]
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in rob and "=HYPERLINK(" in rob
+    markdown = (tmp_path / "report/report.md").read_text()
+    assert "<script>" not in markdown and "<img" not in markdown
