@@ -161,3 +161,23 @@ def test_a_changed_policy_or_a_snapshot_without_engine_state_runs_the_full_engin
     with caplog.at_level(logging.INFO, logger="livingreview.dedup"):
         build_library(config, identified=tmp_path / "identified-v3.csv")
     assert "dedup: full run (the engine or its policy changed)" in caplog.text
+
+
+def test_new_records_that_turn_a_sources_issue_numbers_into_record_numbers_run_the_full_engine(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A reference manager's record numbers exported as issue: 40 such records are too few to
+    tell, 60 are not, so round 2 changes how round 1's records of that source compare."""
+    records = _records(benchmark_frame("haematology"))[:100]
+    numbered = [
+        replace(r, record_id=f"refman:{r.source_id}", source="refman", issue=str(1000 + k))
+        for k, r in enumerate(records[:60])
+    ]
+    first, second = records[60:] + numbered[:40], numbered[40:]
+    living, scratch = tmp_path / "living", tmp_path / "scratch"
+    _run_round(living, "v1", first)
+    with caplog.at_level(logging.INFO, logger="livingreview.dedup"):
+        _run_round(living, "v2", second)
+    assert "issue numbers read differently" in caplog.text
+    _run_round(scratch, "v1", first + second)
+    assert _studies(living / "outputs") == _studies(scratch / "outputs")

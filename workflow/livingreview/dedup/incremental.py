@@ -18,8 +18,10 @@ by old duplicate pairs) that a new record can reach need the engine again:
 This equals a full engine run (tests/dedup/test_incremental.py checks it on real data) as long as
 normalisation is row by row and the matcher's library-wide evidence (values such as DOIs or
 abstract openings shared by different works) is keyed on blocking-key values, which holds for
-the engine as it is. A full run is made instead when the previous round left no engine state,
-or its fingerprint (the dedup policy and the engine's source code) differs.
+the engine as it is, except a source's issue numbers taken for record numbers: when the new
+records change that reading for any old record, the full engine runs. It also runs when the
+previous round left no engine state, or its fingerprint (the dedup policy and the engine's
+source code) differs.
 
 The previous round's state is kept in its snapshot (``engine.json``: fingerprint and decisions;
 ``pairs.csv``: its duplicate and maybe verdicts), so it travels with the library history.
@@ -42,7 +44,7 @@ from livingreview.dedup import blocking
 from livingreview.dedup.engine import DedupResult, Policy, find_duplicates, strongest_maybes
 from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.model import Decisions, PairVerdict
-from livingreview.dedup.normalise import normalise_frame
+from livingreview.dedup.normalise import issue_numbers, normalise_frame
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text, read_json, write_json
 from livingreview.records import Record
@@ -202,6 +204,11 @@ def deduplicate(
         return result, _state(found, decisions, result.verdicts), "full"
 
     ids = frame["ID"].to_numpy()
+    is_fresh = np.fromiter((str(v) in fresh for v in ids), dtype=bool, count=len(ids))
+    if _sources_evidence_changed(norm, is_fresh):
+        log.info("dedup: full run (a source's issue numbers read differently with the new records)")
+        result = find_duplicates(frame, **run)  # type: ignore[arg-type]
+        return result, _state(found, decisions, result.verdicts), "full"
     pairs = blocking.candidate_pairs(norm)
     scope = _scope(ids, pairs, set(fresh), decisions, previous)
     result = find_duplicates(frame, candidates=pairs, within=scope, **run)  # type: ignore[arg-type]
@@ -224,6 +231,17 @@ def _state(
 ) -> EngineState:
     kept = sorted(v for v in verdicts if v.outcome in ("duplicate", "maybe"))
     return EngineState(found, dict(sorted(decisions.items())), kept)
+
+
+def _sources_evidence_changed(norm: pd.DataFrame, is_fresh: np.ndarray) -> bool:
+    """Whether the one piece of library-wide evidence not keyed on a blocking key reads
+    differently for the old records once the new ones are added: a source's issue numbers taken
+    for record numbers (:func:`livingreview.dedup.normalise.issue_numbers`)."""
+    numbers, sources = norm["number"].tolist(), norm["source"].tolist()
+    old = np.flatnonzero(~is_fresh)
+    before = issue_numbers([numbers[k] for k in old], [sources[k] for k in old])
+    after = issue_numbers(numbers, sources)
+    return before != [after[k] for k in old]
 
 
 def _labels(study_of: Mapping[str, str]) -> dict[str, str]:
