@@ -13,7 +13,9 @@ batch) until every record is screened:
 * ASReview: ``asreview simulate DATA --prior-idx I E --seed S --config-file elas_u4_q10.json``:
   its default model ELAS u4 (TF-IDF 1-2-grams, linear SVM, balanced sample weights, max
   querying) with ``n_query`` 10. The config file is needed because ASReview 3 ignores
-  ``--n-query`` unless a classifier/querier/balancer/feature extractor is named. ASReview stops,
+  ``--n-query`` unless a classifier/querier/balancer/feature extractor is named; every run is
+  checked in ASReview's results (its ``training_set`` column) to have refitted on the priors and
+  then after every batch of 10, and to start with the agreed priors. ASReview stops,
   as by default, once the last relevant record is found (``--all`` adds ``--n-stop -1`` to label
   everything, which takes several times longer); the records it leaves are all irrelevant, so
   they are appended in file order and change none of the metrics. Its time is thus for less
@@ -123,7 +125,27 @@ def run_asreview(
             "SELECT d.dataset_row FROM results r JOIN record d ON d.record_id = r.record_id"
             " ORDER BY r.rowid"
         ).fetchall()
+        fits = db.execute(
+            "SELECT training_set, COUNT(*) FROM results WHERE training_set IS NOT NULL"
+            " GROUP BY training_set ORDER BY training_set"
+        ).fetchall()
+    _check_refits(fits, len(priors), len(rows))
     return [int(r[0]) for r in rows], cpu, wall
+
+
+def _check_refits(fits: list[tuple[int, int]], n_priors: int, screened: int) -> None:
+    """Fail unless ASReview refitted on the priors and then after every batch of BATCH_SIZE
+    (its ``training_set`` column: how many labelled records the model that chose a record had
+    seen), so that its run is configured exactly as ours."""
+    expected = [
+        (start, min(BATCH_SIZE, screened - start))
+        for start in range(n_priors, screened, BATCH_SIZE)
+    ]
+    if fits != expected:
+        raise RuntimeError(
+            f"ASReview did not refit after every {BATCH_SIZE} records from the {n_priors} "
+            f"priors on: (training set, records chosen) {fits[:4]}..."
+        )
 
 
 def stop_point(labels: np.ndarray, n_priors: int, screened: int) -> tuple[float, float]:

@@ -9,12 +9,14 @@ decisions so far. Includes are rare (typically 1-5 %), so the training weights a
 includes together weigh :attr:`RankerSettings.include_weight` (9.8) times as much as the excludes
 together. Apart from the doubled title these are the settings of ASReview's default model ELAS
 u4 (tuned by its authors on the SYNERGY datasets); the doubled title found includes earlier on
-most benchmark sets, while ensembles with naive Bayes, random unscreened records as extra
+most benchmark sets, while ensembles with naive Bayes or with the title-once model, a title
+weighted 1.5 times or in its own block, English stop words, random unscreened records as extra
 negatives, character n-grams and rarer-term cut-offs were each better on some sets and worse on
 others, so none of those was kept (see the README). To bound the cost of a refit, at most
 :attr:`RankerSettings.max_excludes` excludes (drawn at random per seed and refit) are used, with
-every include. Unscreened records are ranked by the classifier's decision value (higher = more
-likely relevant): a score for ordering, not a probability.
+every include (every exclude changed no benchmark median and cost up to three times the CPU).
+Unscreened records are ranked by the classifier's decision value (higher = more likely
+relevant): a score for ordering, not a probability.
 
 Until the decisions contain both an include and an exclude, no classifier can be fitted. Then the
 score is the cosine similarity to a profile of what is wanted: the ``query`` text (e.g. the seed
