@@ -41,6 +41,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/dedup.py
 	nice $(BIN)/python bench/screening.py
 	nice $(BIN)/python bench/scale.py
+	nice $(BIN)/python bench/living.py
 
 clean:
 	rm -rf outputs .snakemake
