@@ -41,10 +41,11 @@ STAGES: list[tuple[str, list[str]]] = [
     ("searches (replay)", [f"outputs/search/{name}/records.csv" for name in SEARCHES]),
     ("search summary", ["search_summary"]),
     ("dedup (library)", ["library"]),
-    ("flags", ["flags"]),
     ("automation exclusions", ["automation"]),
     ("screening sheets", ["screening"]),
     ("later stages (empty)", ["agreement", "conflicts", "fulltext", "extraction", "appraisal"]),
+    # after the stages the re-fetch waits on (it asks again for the studies still in review)
+    ("flags + re-fetch", ["flags"]),
     ("prisma + report", ["all"]),
 ]
 
