@@ -6,12 +6,16 @@ includes one new study and re-assesses round-1 studies the way a team does it: e
 opens the form they returned, changes one row and saves it under a new name (a full-text
 exclusion with its reason, an extraction value, a signalling answer that changes a RoB 2
 domain). Version 2's report lists those changes, the new preprint of an included study and the
-retraction, links to version 1's kept report, and gives both rounds' search windows.
+retraction, links to version 1's kept report, and gives both rounds' search windows. After each
+round ``livingreview ledger`` and ``livingreview prisma`` draw the PRISMA counts: version 2's
+previous studies are version 1's total, the study excluded on re-assessment is counted as
+removed, and every living layout shows both.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -19,10 +23,12 @@ from typing import Any
 import yaml
 
 from livingreview.config import load_config
+from livingreview.prisma.layouts import LIVING_LAYOUTS
 from livingreview.reviewforms import human_folder
 from tests.appraisal.test_appraisal import ANSWERS
 from tests.extraction.test_extraction import CODED
 from tests.form_helpers import fill_form, form_ids
+from tests.prisma.svg_helpers import parse_svg, shown_number
 from tests.replay_server import ReplayServer
 from tests.screening.sheet_helpers import sheet_path
 from tests.test_living_rounds import (
@@ -33,6 +39,7 @@ from tests.test_living_rounds import (
     second_round,
     sheet_studies,
 )
+from tests.test_search_stage import cli
 
 # stage: (protocol section, folder of written forms, form name prefix, sheet title, id column)
 FORMS = {
@@ -91,6 +98,33 @@ def return_round(
     return fill(settings, stage, forms, values, f"round{number}", shuffle=True)
 
 
+def drawn_counts(
+    config: Path, out: Path, env: dict[str, str], folder: Path
+) -> tuple[dict[str, Any], dict[str, list[dict[tuple[str, str], str]]]]:
+    """Run ``livingreview ledger``, then ``livingreview prisma`` on the ledger's rounds CSV in
+    every living layout. Returns the ledger and, per layout, the counts of each SVG's boxes (the
+    pipeline's ``living/<layout>.svg`` and the one drawn from the CSV) as {box: {(key, column):
+    text}}."""
+    run(config, "ledger", env=env)
+    drawn: dict[str, list[dict[tuple[str, str], str]]] = {}
+    for layout in LIVING_LAYOUTS:
+        svg = folder / f"{layout}.svg"
+        done = cli(
+            "prisma", str(out / "prisma/ledger_rounds.csv"), "--out", str(svg), "--layout", layout
+        )
+        assert done.returncode == 0, done.stderr
+        drawn[layout] = []
+        for path in (out / f"prisma/living/{layout}.svg", svg):
+            boxes, _ = parse_svg(path.read_text(encoding="utf-8"))
+            drawn[layout].append({name: box.counts for name, box in boxes.items()})
+    ledger = json.loads((out / "prisma/ledger.json").read_text(encoding="utf-8"))
+    return ledger, drawn
+
+
+def csv_row(path: Path, key: str) -> dict[str, str]:
+    return next(r for r in rows(path) if r["data"] == key)
+
+
 def test_version_two_lists_what_changed_keeps_version_one_and_both_search_windows(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
@@ -105,8 +139,18 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     included = {kept, flagged, removed}
     assert len(included) == 3
     screen_round(settings, 1, include=included)
-    run(config, "screen", "conflicts", "fulltext", env=env)
+    run(config, "screen", "conflicts", "fulltext", "ledger", env=env)
     assert form_studies(settings, "full_text", 1) == included
+    # Full text pending: version 1's counts are not final, so a strict round new refuses.
+    history = Path(settings["deduplication"]["history_dir"])
+    snapshot_one = history / "2025.1/prisma_ledger.json"
+    stale = snapshot_one.read_bytes()
+    assert json.loads(stale)["column"]["counts"]["total_studies"] is None
+    refused = cli("round", "new", "--require-final", "--configfile", str(config), env=env)
+    assert refused.returncode == 2
+    assert "round '2025.1' is not finished" in refused.stderr
+    assert "Full-text retrieval and assessment: in progress" in refused.stderr
+    assert not (history / "rounds.yaml").exists()
     fulltext_one = return_round(
         settings, "full_text", 1, {s: {"decision": "include"} for s in included}
     )
@@ -117,7 +161,6 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     assert form_studies(settings, "rob", 1) == included  # RCTs: RoB 2
     rob_one = return_round(settings, "rob", 1, {s: dict(ANSWERS) for s in included})
     run(config, *LATER_STAGES, env=env)
-    history = Path(settings["deduplication"]["history_dir"])
     kept_one = history / "2025.1/report"
     assert {r["study_id"] for r in rows(kept_one / "included_studies.csv")} == included
     assert {r["study_id"]: r["country"] for r in rows(kept_one / "extraction.csv")} == {
@@ -125,6 +168,19 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     }
     first_changes = {(c["change"], c["study_id"]) for c in rows(out / "report/changelog.csv")}
     assert first_changes == {("study_included", s) for s in included}
+
+    # Version 1's PRISMA counts: its total is what it includes; a first version has no
+    # previous-studies box in any layout.
+    ledger, drawn = drawn_counts(config, out, env, tmp_path)
+    (one,) = [r["counts"] for r in ledger["rounds"]]
+    reports_one = [r["reports"].split("; ") for r in rows(out / "fulltext/included_studies.csv")]
+    assert one["total_studies"] == one["new_studies"] == len(included) == len(reports_one)
+    assert one["total_reports"] == sum(len(r) for r in reports_one)
+    assert one["removed_studies"] == 0 and one["previous_studies"] is None
+    assert all("previous" not in svg for layout in drawn.values() for svg in layout)
+    # The next round starts from version 1's final counts even if its snapshot was written
+    # before its full text was done: round new builds the ledger again.
+    snapshot_one.write_bytes(stale)
 
     # Version 2: one new inclusion; round-1 studies re-assessed in forms returned again.
     kept_record = next(r for r, s in groups_one.items() if s == kept)
@@ -172,6 +228,44 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
         (r["item_id"], r["value"]) for r in rows(out / "rob/entries.csv") if r["column"] == "q1_2"
     }
     assert {(kept, "PY"), (kept, "N")} <= answers
+
+    # PRISMA: version 2 starts from version 1's frozen total and counts the removal.
+    frozen = json.loads(snapshot_one.read_text(encoding="utf-8"))["column"]["counts"]
+    assert frozen == one
+    ledger, drawn = drawn_counts(config, out, env, tmp_path)
+    first_ledger, two = (r["counts"] for r in ledger["rounds"])
+    assert first_ledger == one
+    removals = [c for c in rows(out / "report/changelog.csv") if c["change"] == "study_removed"]
+    assert two["previous_studies"] == one["total_studies"]
+    assert two["previous_reports"] == one["total_reports"]
+    assert two["removed_studies"] == len(removals) == len(included - included_two) == 1
+    assert two["removed_reports"] == 1  # the excluded study had one report
+    assert two["new_studies"] == len(included_two - included) == 1
+    assert two["total_studies"] == len(included_two)
+    assert two["total_studies"] == (
+        two["previous_studies"] + two["new_studies"] - two["removed_studies"]
+    )
+    assert two["total_reports"] == (
+        two["previous_reports"] + two["new_reports"] - two["removed_reports"]
+    )
+    assert csv_row(out / "prisma/ledger.csv", "removed_studies")["n"] == "1"
+    assert {
+        k: v
+        for k, v in csv_row(out / "prisma/ledger_rounds.csv", "removed_studies").items()
+        if k.startswith("2025")
+    } == {"2025.1": "0", "2025.2": "1"}
+    for layout, svgs in drawn.items():
+        for counts in svgs:
+            previous, latest = counts["previous"], {}
+            for (key, column), text in previous.items():
+                if "2025.2" in column:  # the column holding round 2
+                    latest[key] = shown_number(text)
+            # Everything combined starts from no study; otherwise round 2 starts from round 1.
+            before = 0 if layout == "combined" else one["total_studies"]
+            assert latest["previous_studies"] == before, layout
+            assert latest["removed_studies"] == 1, layout
+            totals = {k: shown_number(t) for (k, c), t in counts["total"].items() if "2025.2" in c}
+            assert totals["total_studies"] == len(included_two), layout
 
     # The changelog: version 2's changes after version 1's.
     changelog = rows(out / "report/changelog.csv")

@@ -1,5 +1,7 @@
 """The scheduled re-run recipe (.github/workflows/living-review.yml) is valid and calls real
-commands: the CLI accepts every ``livingreview`` line, and its secrets are the protocol's."""
+commands: the CLI accepts every ``livingreview`` line, and its secrets are the protocol's. It
+proposes the round from the history dir, where the pipeline keeps each version's report and
+PRISMA ledger, instead of a second copy of the report."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import yaml
 
 from livingreview.cli import build_parser
 from livingreview.config import load_config
+from livingreview.prisma.stage import snapshot_path
+from livingreview.report.changes import kept_outputs
 from tests.conftest import REPO_ROOT
 
 WORKFLOW = REPO_ROOT / ".github/workflows/living-review.yml"
@@ -69,8 +73,30 @@ def test_it_starts_a_round_before_the_pipeline_and_proposes_what_it_wrote() -> N
     proposal = next(s for s in steps() if str(s.get("uses", "")).startswith("peter-evans/"))
     added = proposal["with"]["add-paths"].split()
     config = load_config([REPO_ROOT / "config/config.yaml"])
-    assert f"{config['deduplication']['history_dir']}/**" in added  # rounds.yaml and snapshots
-    assert "versions/**" in added
+    assert added == [f"{config['deduplication']['history_dir']}/**"]  # rounds, snapshots, report
+
+
+def test_it_refuses_to_start_a_round_while_the_current_ones_counts_are_not_final() -> None:
+    (command,) = [c for c in script_lines("livingreview") if c[1] == "round"]
+    assert "--require-final" in command
+    assert build_parser().parse_args([a for a in command[1:] if "$" not in a]).require_final
+
+
+def test_it_adds_to_the_folder_where_the_pipeline_keeps_the_version() -> None:
+    """The kept report and ledger snapshot are in <history_dir>/<version>/; the step copies
+    there only what outputs/ alone holds (sheets, diagrams, status), never the report."""
+    config = load_config([REPO_ROOT / "config/config.yaml"])
+    history, version = config["deduplication"]["history_dir"], config["review"]["version"]
+    kept = Path(kept_outputs(config)["html"])
+    assert kept == Path(history, version, "report", "index.html")
+    assert snapshot_path(config).parent == Path(history, version)
+    keep = next(s for s in steps() if s.get("id") == "round")
+    script = str(keep["run"])
+    assert "c['deduplication']['history_dir']" in script and "c['review']['version']" in script
+    assert 'target="$history/$version"' in script
+    assert 'test -f "$target/report/index.html"' in script  # what the pipeline kept
+    assert "outputs/report" not in script and "versions/" not in script
+    assert 'status --configfile config/config.yaml > "$target/status.txt"' in script
 
 
 def test_its_secrets_are_the_variables_the_protocol_reads() -> None:

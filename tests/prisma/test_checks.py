@@ -155,3 +155,55 @@ def test_rounds_chain_previous_to_the_total_before() -> None:
     assert violation.column == "r2" and "[r1] Total studies included in review" in violation.detail
     with pytest.raises(PrismaCountsError, match="previous = total of the round before"):
         check_columns(rounds, chained=True)
+
+
+def removal(label: str = "r2", previous: int = 3, removed: int = 1) -> Column:
+    """An update that removed ``removed`` studies (one report each) of the previous version."""
+    column = consistent(label, previous=previous)
+    column.numbers.update(
+        removed_studies=removed,
+        removed_reports=removed,
+        total_studies=previous + 7 - removed,
+        total_reports=previous + 12 - removed,
+    )
+    return column
+
+
+def test_totals_subtract_the_studies_removed_on_reassessment() -> None:
+    assert column_violations(removal()) == []
+    column = removal()
+    column.numbers["total_studies"] += 1  # as if the removal were forgotten
+    (violation,) = column_violations(column)
+    assert violation.relation == (
+        "total studies = previous studies + new studies − removed studies"
+    )
+    assert "[removed_studies] 1" in violation.detail and "= 9" in violation.detail
+    too_many = removal(previous=1, removed=2)
+    (violation,) = [v for v in chain_violations([too_many]) if "studies" in v.relation]
+    assert violation.relation == "removed studies ≤ previous studies"
+    with pytest.raises(PrismaCountsError, match=r"\[previous_studies\] 1"):
+        check_columns([too_many], chained=True)
+    check_columns([too_many])  # a single column may be a view combining rounds
+
+
+def test_a_missing_total_is_previous_plus_new_minus_removed() -> None:
+    update = removal()
+    update.numbers.update(previous_studies=None, total_studies=None)
+    first = consistent("r1", previous=0)
+    first.numbers.update(previous_studies=0, total_studies=3, previous_reports=0)
+    first.numbers.update(new_studies=3, total_reports=5, new_reports=5)
+    rounds = chain_rounds([first, update])
+    assert rounds[1].n("previous_studies") == 3 and rounds[1].n("total_studies") == 3 + 7 - 1
+    assert {"previous_studies", "total_studies"} <= rounds[1].derived
+
+
+def test_a_combined_view_starts_from_what_the_first_round_implies() -> None:
+    first = consistent("r1")  # a first version: no previous-studies box, total = new
+    first.numbers.update(total_studies=7, total_reports=10, removed_studies=0, removed_reports=0)
+    update = removal(previous=7)
+    update.numbers.update(previous_reports=10, total_reports=10 + 10 - 1)
+    check_columns([first, update], chained=True)
+    both = combine([first, update], "all")
+    assert both.n("previous_studies") == 0 and both.n("previous_reports") == 0
+    assert both.n("removed_studies") == 1 and both.n("total_studies") == 13
+    assert column_violations(both) == []

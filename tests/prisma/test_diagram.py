@@ -21,6 +21,8 @@ from tests.prisma.svg_helpers import crosses, overlaps, parse_svg, shown_number
 BOX_OF = {
     "previous_studies": "previous",
     "previous_reports": "previous",
+    "removed_studies": "previous",
+    "removed_reports": "previous",
     "database_results": "identified",
     "database_specific_results": "identified",
     "register_results": "identified",
@@ -210,3 +212,25 @@ def test_svg_text_stays_text(tmp_path: Path) -> None:
     assert "<path" not in svg.replace('<path d="M0,0 L10,5 L0,10 z"', "")
     assert ">Records screened (n = 80)<" not in svg  # the count is its own element
     assert ">Records screened<" in svg and ">(n = 80)<" in svg
+
+
+def test_removals_on_reassessment_show_in_the_previous_studies_box_when_there_are_any() -> None:
+    nothing = consistent("r2", previous=3)
+    nothing.numbers.update(removed_studies=0, removed_reports=0)
+    boxes, _ = parse_svg(to_svg(build_flow([nothing])))
+    assert not any("re-assessment" in t for t in boxes["previous"].texts)
+    removed = consistent("r3", previous=10)
+    removed.numbers.update(
+        previous_reports=12,
+        removed_studies=2,
+        removed_reports=1,
+        total_studies=15,
+        total_reports=21,
+    )
+    for columns in ([removed], [nothing, removed]):
+        svg = to_svg(build_flow(columns))
+        boxes, _ = parse_svg(svg)
+        text = " ".join(boxes["previous"].texts)
+        assert "Studies removed from previous" in text and "re-assessment" in text
+        assert_numbers_in_their_boxes(svg, columns)
+        assert_clean_geometry(svg)

@@ -117,3 +117,19 @@ def test_a_bad_cell_names_file_row_and_column(tmp_path: Path) -> None:
         r"'Base and updates': 'Design two' is not 'Label, n'",
     ):
         read_csv_columns(broken)
+
+
+def test_removed_on_reassessment_round_trips_as_extra_rows(tmp_path: Path) -> None:
+    """The rows this project adds hold what an update removed; no template key is part of
+    them, so the R package (which finds rows by key) reads its own rows unchanged."""
+    (column,) = read_csv_columns(prisma_csv("PRISMA2020_template_inst_extdata"))
+    assert column.n("removed_studies") is None
+    column.numbers.update(removed_studies=2, removed_reports=3)
+    out = tmp_path / "out.csv"
+    write_csv_columns(out, [column])
+    (again,) = read_csv_columns(out)
+    assert (again.n("removed_studies"), again.n("removed_reports")) == (2, 3)
+    keys = [line.split(",", 1)[0] for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert {"removed_studies", "removed_reports"} <= set(keys)
+    template = {k for k in keys if not k.startswith("removed_")}
+    assert not any(t in extra for t in template for extra in ("removed_studies", "removed_reports"))

@@ -357,7 +357,13 @@ def cmd_round_new(args: argparse.Namespace) -> int:
     from livingreview.round_state import new_round, state_path
 
     config = _config(args)
-    entry = new_round(config, version=args.version, search_from=args.from_, search_to=args.to)
+    entry = new_round(
+        config,
+        version=args.version,
+        search_from=args.from_,
+        search_to=args.to,
+        require_final=args.require_final,
+    )
     since = ""
     if "previous_search" in entry:
         since = f" (last search {entry['previous_search']}, {entry['overlap_days']} days overlap)"
@@ -584,6 +590,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="window start (default: last search date minus search.round_overlap_days)",
     )
     p.add_argument("--to", default="", metavar="DATE", help="window end (default: today, UTC)")
+    p.add_argument(
+        "--require-final",
+        action="store_true",
+        help="refuse while the current round's PRISMA counts are not final (default: warn)",
+    )
     p.set_defaults(func=cmd_round_new)
 
     p = sub.add_parser("report", parents=[common], help="render the evidence summary")

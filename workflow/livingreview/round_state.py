@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,6 +30,7 @@ from livingreview.dedup.rounds import version_dir
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text
 
+log = logging.getLogger("livingreview.rounds")
 STATE_FILE = "rounds.yaml"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HEADER = (
@@ -162,16 +164,42 @@ def _first_round(config: Mapping[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def _freeze_counts(config: Mapping[str, Any], version: str, require_final: bool) -> None:
+    """Freeze the current round's PRISMA counts (its ledger snapshot) as the next round starts;
+    counts not final stop ``require_final`` and are a warning otherwise."""
+    from livingreview.prisma.stage import freeze_for_next_round
+
+    unfinished = freeze_for_next_round(config)
+    if not unfinished:
+        return
+    listed = " ".join(unfinished)
+    if require_final:
+        raise ConfigError(
+            f"round {version!r} is not finished, its PRISMA counts are not final: {listed} "
+            "Finish it, run the pipeline and commit the snapshots, then start the next round"
+        )
+    log.warning(
+        "round %r: its PRISMA counts are not final (%s); the next version's 'Studies included "
+        "in previous version of review' stays empty",
+        version,
+        listed,
+    )
+
+
 def new_round(
     config: Mapping[str, Any],
     *,
     version: str = "",
     search_from: str = "",
     search_to: str = "",
+    require_final: bool = False,
 ) -> dict[str, Any]:
     """Append the next round to ``rounds.yaml`` (created with the protocol's round first).
 
-    The current round must have been run: its library snapshot exists.
+    The current round must have been run: its library snapshot exists. Its PRISMA ledger
+    snapshot is built again from the outputs (when they are that round's), so it holds the
+    round's counts as the next round starts; counts not final are refused with
+    ``require_final``, else warned about.
     """
     path = state_path(config)
     rounds = read_state(path) if path.exists() else [_first_round(config)]
@@ -204,6 +232,7 @@ def new_round(
             f"round new: the window starts {entry['search_from']}, after its end "
             f"{entry['search_to']}"
         )
+    _freeze_counts(config, previous["version"], require_final)
     text = yaml.safe_dump({"rounds": [*rounds, entry]}, sort_keys=False, allow_unicode=True)
     atomic_write_text(path, _HEADER + text)
     return entry

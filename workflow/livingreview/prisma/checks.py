@@ -207,12 +207,16 @@ def column_violations(column: Column) -> list[Violation]:
             _at_most(column, "studies ≤ reports", f"{prefix}_studies", f"{prefix}_reports")
         )
     for unit in ("studies", "reports"):
+        removed = f"removed_{unit}"
+        minus = [removed] if column.n(removed) is not None else []  # not given: none removed
         found.append(
             _equal_sum(
                 column,
-                f"total {unit} = previous {unit} + new {unit}",
+                f"total {unit} = previous {unit} + new {unit}"
+                + "".join(f" − removed {unit}" for _ in minus),
                 f"total_{unit}",
                 [f"previous_{unit}", f"new_{unit}"],
+                minus,
             )
         )
     return [v for v in found if v is not None]
@@ -251,8 +255,19 @@ def column_warnings(column: Column) -> list[Violation]:
 
 
 def chain_violations(columns: Sequence[Column]) -> list[Violation]:
-    """Consecutive rounds: a round's previous studies/reports are the round before's totals."""
-    found = []
+    """Consecutive rounds: a round's previous studies/reports are the round before's totals, and
+    a round removes at most what the version before it included (a view combining rounds may
+    remove studies its own rounds added)."""
+    found = [
+        v
+        for column in columns
+        for unit in ("studies", "reports")
+        if (
+            v := _at_most(
+                column, f"removed {unit} ≤ previous {unit}", f"removed_{unit}", f"previous_{unit}"
+            )
+        )
+    ]
     for before, after in pairwise(columns):
         for opening, closing in zip(OPENING_KEYS, CLOSING_KEYS, strict=True):
             a, b = before.n(closing), after.n(opening)

@@ -15,29 +15,38 @@ For the current round (``review.version``):
 * full text (reports sought … included, exclusions per reason): :data:`FULL_TEXT` (``by_round``
   of ``livingreview fulltext``), once no report of the round is pending; all reports come from the
   databases-and-registers arm;
-* previous studies: the total of the round before, from its ledger snapshot.
+* totals: the studies and reports included now, from :data:`FULL_TEXT_DECISIONS` (every report
+  with decision ``include``, grouped by study), once this round's full text is complete and no
+  re-assessed report is pending;
+* previous studies: the total of the round before, from its ledger snapshot; removed on
+  re-assessment: the previous version's studies (recorded in its snapshot) that are no longer a
+  study of their own (no report included now, or now a report of another previous study), and
+  its reports no longer included. New studies are the studies included now that hold no report
+  of the previous version, so total = previous + new − removed; new reports stay the reports
+  this round's full text included.
 
 Each round's column is kept as ``<deduplication.history_dir>/<version>/prisma_ledger.json`` beside
-the library's round snapshot, so later rounds can draw the living layouts.
+the library's round snapshot (with the included studies and their reports once known), so later
+rounds can draw the living layouts and count removals.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.errors import InputFileError
-from livingreview.fileio import read_json
+from livingreview.fileio import read_csv_table, read_json
 from livingreview.prisma.ledger import Column, chain_rounds
 
 COUNTS = "library/counts.json"
 AUTOMATION = "screening/automation_counts.json"
 FINAL_SCREENING = "screening/final_decisions.csv"
 FULL_TEXT = "fulltext/outcome.json"
-STAGE_FILES = (AUTOMATION, FINAL_SCREENING, FULL_TEXT)
+FULL_TEXT_DECISIONS = "fulltext/decisions.csv"
+STAGE_FILES = (AUTOMATION, FINAL_SCREENING, FULL_TEXT, FULL_TEXT_DECISIONS)
 FULL_TEXT_FIELDS = (
     "reports_sought",
     "reports_not_retrieved",
@@ -53,6 +62,8 @@ BOX_OF_KIND = {
     "organisations": "organisation_results",
     "citation_searching": "citations_results",
 }
+# Study id -> the ids of its included reports.
+Included = dict[str, list[str]]
 
 
 def field(path: Path, data: Mapping[str, Any], key: str) -> Any:
@@ -126,18 +137,12 @@ def automation(outputs: Path, round_no: int, column: Column) -> None:
 
 
 def _final_decisions(path: Path, round_no: int) -> dict[str, str]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"study_id", "round", "decision"} - set(reader.fieldnames or ())
-        if missing:
-            raise InputFileError(
-                path, f"expected the columns {', '.join(sorted(missing))}", position="row 1"
-            )
-        return {
-            row["study_id"]: row["decision"].strip().lower()
-            for row in reader
-            if row["round"].strip() == str(round_no)
-        }
+    rows = read_csv_table(path, ("study_id", "round", "decision"), "final decisions not found")
+    return {
+        row["study_id"]: row["decision"].strip().lower()
+        for row in rows
+        if row["round"].strip() == str(round_no)
+    }
 
 
 def screening(outputs: Path, round_no: int, column: Column) -> None:
@@ -195,25 +200,88 @@ def full_text(config: Mapping[str, Any], outputs: Path, round_no: int, column: C
     )
 
 
-def current_column(config: Mapping[str, Any], outputs: Path, round_no: int) -> Column:
-    """This round's ledger column from the pipeline's outputs."""
+def included_now(outputs: Path) -> Included:
+    """Every study included now and its included reports, from the full-text decisions."""
+    rows = read_csv_table(
+        outputs / FULL_TEXT_DECISIONS,
+        ("report_id", "study_id", "decision"),
+        "full-text decisions not found; run the full-text step",
+    )
+    found: Included = {}
+    for row in rows:
+        if row["decision"].strip().lower() == "include":
+            found.setdefault(row["study_id"], []).append(row["report_id"])
+    return {study: sorted(reports) for study, reports in sorted(found.items())}
+
+
+def totals(outputs: Path, column: Column, previous: Included | None) -> Included | None:
+    """Total studies and reports included now, new studies and what re-assessment removed from
+    the previous version (``previous``: its included studies; None when not recorded). Returns
+    the studies included now, or None while this round's full text or a re-assessment is
+    pending."""
+    if column.n("new_studies") is None:
+        return None
+    pending = int(
+        read_json(outputs / FULL_TEXT, "full-text outcome not found").get("reports_pending", 0)
+    )
+    if pending:
+        column.pending["totals"] = f"re-assessment in progress: {pending} report(s) pending"
+        return None
+    now = included_now(outputs)
+    column.numbers["total_studies"] = len(now)
+    column.numbers["total_reports"] = sum(len(reports) for reports in now.values())
+    if previous is None:
+        return now
+    before = {report for reports in previous.values() for report in reports}
+    after = {report for reports in now.values() for report in reports}
+    carried = sum(1 for reports in now.values() if before.intersection(reports))
+    kept = min(carried, len(previous))
+    column.numbers["new_studies"] = len(now) - kept
+    column.numbers["removed_studies"] = len(previous) - kept
+    column.numbers["removed_reports"] = len(before - after)
+    return now
+
+
+def current_column(
+    config: Mapping[str, Any], outputs: Path, round_no: int, previous: Included | None = None
+) -> tuple[Column, Included | None]:
+    """This round's ledger column from the pipeline's outputs, and the studies included now
+    (None until known). ``previous``: the previous version's included studies (``{}`` for the
+    first version, None when not recorded)."""
     column = Column(str(config["review"]["version"]))
     identification(config, outputs, column)
     automation(outputs, round_no, column)
     screening(outputs, round_no, column)
     full_text(config, outputs, round_no, column)
-    return column
+    return column, totals(outputs, column, previous)
+
+
+def snapshots(history_dir: Path, version: str) -> list[dict[str, Any]]:
+    """Earlier rounds' ledger snapshots, oldest first; this version excluded."""
+    found = []
+    for path in sorted(history_dir.glob(f"*/{SNAPSHOT}")):
+        data = read_json(path, "ledger snapshot not found")
+        if str(field(path, field(path, data, "column"), "label")) != version:
+            found.append(data)
+    return sorted(found, key=lambda data: int(data["round"]))
 
 
 def history(history_dir: Path, version: str) -> list[tuple[int, Column]]:
     """Earlier rounds' snapshots (round number, column), oldest first; this version excluded."""
-    found = []
-    for path in sorted(history_dir.glob(f"*/{SNAPSHOT}")):
-        data = read_json(path, "ledger snapshot not found")
-        if str(data["column"]["label"]) == version:
-            continue
-        found.append((int(data["round"]), Column.from_json(data["column"])))
-    return sorted(found, key=lambda item: item[0])
+    return [
+        (int(data["round"]), Column.from_json(data["column"]))
+        for data in snapshots(history_dir, version)
+    ]
+
+
+def previous_included(history_dir: Path, version: str, round_no: int) -> Included | None:
+    """The studies the version before round ``round_no`` included (``{}`` when there is none;
+    None when its snapshot did not record them)."""
+    earlier = [data for data in snapshots(history_dir, version) if int(data["round"]) < round_no]
+    if not earlier:
+        return {}
+    recorded = earlier[-1].get("included")
+    return None if recorded is None else {str(k): list(v) for k, v in recorded.items()}
 
 
 def rounds_of(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from livingreview.prisma.ledger import LIST_KEYS, Column
+from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_SIZE = 9.0
@@ -151,6 +151,8 @@ def _specs(updated: bool, excluded_split: bool) -> list[Spec]:
                 Entry(
                     "previous_reports", "Reports of studies included in previous version of review"
                 ),
+                Entry("removed_studies", BOX_NAMES["removed_studies"]),
+                Entry("removed_reports", BOX_NAMES["removed_reports"]),
             ),
             "prev",
             "ident",
@@ -278,9 +280,15 @@ def _item_labels(columns: Sequence[Column], key: str) -> list[str]:
     return labels
 
 
+# Lines drawn only when some column counts more than 0 (most updates remove nothing).
+SHOWN_WHEN_POSITIVE = ("removed_studies", "removed_reports")
+
+
 def _present(columns: Sequence[Column], entry: Entry) -> bool:
     if entry.key in LIST_KEYS:
         return bool(_item_labels(columns, entry.key))
+    if entry.key in SHOWN_WHEN_POSITIVE:
+        return any((c.n(entry.key) or 0) > 0 for c in columns)
     return any(c.n(entry.key) is not None for c in columns)
 
 

@@ -34,6 +34,10 @@ PLACEHOLDER = re.compile(r"x+", re.IGNORECASE)
 TEMPLATE_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("previous_studies", "node5", "box1", "previous_studies.html"),
     ("previous_reports", "NA", "box1", "previous_reports.html"),
+    # Not in the template: the R package reads rows by key (grep on `data`), so extra keys that no
+    # template key is part of are ignored there and read back here.
+    ("removed_studies", "NA", "box1", "NA"),
+    ("removed_reports", "NA", "box1", "NA"),
     ("database_results", "node7", "box2", "database_results.html"),
     ("database_specific_results", "NA", "box2", "database_results.html"),
     ("register_results", "NA", "box2", "NA"),

@@ -18,6 +18,8 @@ Items = tuple[tuple[str, int], ...]
 NUMBER_KEYS = (
     "previous_studies",
     "previous_reports",
+    "removed_studies",
+    "removed_reports",
     "database_results",
     "register_results",
     "website_results",
@@ -49,8 +51,11 @@ LIST_KEYS = (
     "dbr_excluded",
     "other_excluded",
 )
-# Keys this project adds to the PRISMA2020 set (footnote ** and the per-arm included reports).
+# Keys this project adds to the PRISMA2020 set (footnote **, the per-arm included reports and,
+# for living reviews, what a round removed from the previous version on re-assessment).
 EXTENSION_KEYS = (
+    "removed_studies",
+    "removed_reports",
     "records_excluded_human",
     "records_excluded_automation",
     "dbr_included_reports",
@@ -65,6 +70,8 @@ CLOSING_KEYS = ("total_studies", "total_reports")
 BOX_NAMES = {
     "previous_studies": "Studies included in previous version of review",
     "previous_reports": "Reports of studies included in previous version of review",
+    "removed_studies": "Studies removed from previous version on re-assessment",
+    "removed_reports": "Reports removed from previous version on re-assessment",
     "database_results": "Records identified from: Databases",
     "database_specific_results": "Records identified from each database",
     "register_results": "Records identified from: Registers",
@@ -124,7 +131,14 @@ STAGES = {
         "new_studies",
         "new_reports",
     ),
-    "previous": ("previous_studies", "previous_reports", "total_studies", "total_reports"),
+    "previous": (
+        "previous_studies",
+        "previous_reports",
+        "removed_studies",
+        "removed_reports",
+        "total_studies",
+        "total_reports",
+    ),
 }
 
 
@@ -213,15 +227,29 @@ def _sum_items(values: Sequence[Items | None]) -> Items | None:
     return tuple(totals.items())
 
 
+def opening(column: Column, key: str) -> int | None:
+    """A previous-studies (reports) box, or, when not given, what the column's own totals imply:
+    total − new + removed (0 for the first version of a review, whose total is its new studies)."""
+    given = column.n(key)
+    if given is not None:
+        return given
+    unit = key.removeprefix("previous_")
+    total, new = column.n(f"total_{unit}"), column.n(f"new_{unit}")
+    if total is None or new is None:
+        return None
+    return total - new + (column.n(f"removed_{unit}") or 0)
+
+
 def combine(columns: Sequence[Column], label: str) -> Column:
     """One column for several consecutive rounds: every box summed (None if any round lacks it);
-    the previous-studies boxes come from the first round and the totals from the last."""
+    the previous-studies boxes come from the first round (see :func:`opening`) and the totals
+    from the last."""
     if not columns:
         raise ValueError("combine needs at least one column")
     numbers: dict[str, int | None] = {}
     for key in NUMBER_KEYS:
         if key in OPENING_KEYS:
-            numbers[key] = columns[0].n(key)
+            numbers[key] = opening(columns[0], key)
         elif key in CLOSING_KEYS:
             numbers[key] = columns[-1].n(key)
         else:
@@ -237,7 +265,8 @@ def combine(columns: Sequence[Column], label: str) -> Column:
 
 def chain_rounds(columns: Iterable[Column]) -> list[Column]:
     """Consecutive rounds of a living review: a round's previous studies are the round before's
-    total, and a missing total is previous + new. Filled boxes are listed in ``derived``."""
+    total, and a missing total is previous + new − removed (removed not given: none). Filled
+    boxes are listed in ``derived``."""
     chained: list[Column] = []
     for column in columns:
         before = chained[-1] if chained else None
@@ -253,8 +282,9 @@ def chain_rounds(columns: Iterable[Column]) -> list[Column]:
                 column.numbers[prev_key] = before.n(total_key)
                 column.derived.add(prev_key)
             prev, new = column.n(prev_key), column.n(new_key)
+            removed = column.n(new_key.replace("new_", "removed_")) or 0
             if column.n(total_key) is None and prev is not None and new is not None:
-                column.numbers[total_key] = prev + new
+                column.numbers[total_key] = prev + new - removed
                 column.derived.add(total_key)
         chained.append(column)
     return chained

@@ -117,8 +117,10 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
             field="version",
         )
     round_no = int(collect.field(outputs / collect.COUNTS, counts, "round"))
-    current = collect.current_column(config, outputs, round_no)
-    rounds = collect.rounds_of(collect.history(history_dir(config), version), current, round_no)
+    history = history_dir(config)
+    previous = collect.previous_included(history, version, round_no)
+    current, included = collect.current_column(config, outputs, round_no, previous)
+    rounds = collect.rounds_of(collect.history(history, version), current, round_no)
     columns = [c for _, c in rounds]
     check_columns(columns, origin="pipeline ledger", chained=True)
     ledger = {
@@ -134,13 +136,36 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     write_json(outputs / OUTPUTS["ledger"], ledger)
     write_csv_columns(outputs / OUTPUTS["csv"], [columns[-1]])
     write_csv_columns(outputs / OUTPUTS["rounds_csv"], columns)
-    write_json(snapshot_path(config), {"round": round_no, "column": columns[-1].to_json()})
+    snapshot: dict[str, Any] = {"round": round_no, "column": columns[-1].to_json()}
+    if included is not None:
+        snapshot["included"] = included
+    write_json(snapshot_path(config), snapshot)
     links = {box: href for box, href in LINKS.items() if (prisma / href).resolve().exists()}
     main = view(columns, "previous_latest")
     _draw(main, prisma / "flow", _title(config), links)
     for layout in LIVING_LAYOUTS:
         _draw(view(columns, layout), prisma / "living" / layout, _title(config, layout), {})
     return ledger
+
+
+def freeze_for_next_round(config: Mapping[str, Any]) -> list[str]:
+    """Before the next round starts: when the outputs are this round's and its ledger has run,
+    build the ledger again so the round's snapshot holds its counts as they are now; return
+    what keeps those counts from being final (empty when they are)."""
+    path = snapshot_path(config)
+    outputs = Path(config["paths"]["outputs"])
+    counts = outputs / collect.COUNTS
+    version = str(config["review"]["version"])
+    ours = counts.exists() and str(read_json(counts, "library counts").get("version")) == version
+    if path.exists() and ours:
+        run_ledger(config)
+    if not path.exists():
+        return [f"no PRISMA ledger of version {version} ({path}): run the pipeline"]
+    column = Column.from_json(collect.field(path, read_json(path, "ledger snapshot"), "column"))
+    unfinished = [line for line in pending_lines([column]) if not line.startswith("Automation")]
+    if not unfinished and (column.n("total_studies") is None or column.n("total_reports") is None):
+        unfinished.append("Totals: total studies and reports not known.")
+    return unfinished
 
 
 def render_csv(
