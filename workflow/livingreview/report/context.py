@@ -152,9 +152,6 @@ def _versions(
         version = str(r["label"])
         if version in log.included:  # what the version included, after any re-assessment
             counts["total_studies"] = log.included[version]
-        elif counts.get("total_studies") is None and counts.get("new_studies") is not None:
-            # A first version has no "previous studies" box: its total is its new studies.
-            counts["total_studies"] = (counts.get("previous_studies") or 0) + counts["new_studies"]
         kept = log.kept.get(version)
         rows.append(
             {
