@@ -163,7 +163,8 @@ def run_refetch(
     archive = RawArchive(out / RAW)
     archive.reset()
     studies = studies_to_refetch(config)
-    records, study_of = library_records(config)
+    # a first round has no earlier studies: the library need not be read
+    records, study_of = library_records(config) if studies else ({}, {})
     kind = IDENTIFIER[service]
     wanted = identifiers(studies, records, study_of, kind)
     found: list[Record] = []
