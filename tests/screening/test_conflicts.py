@@ -166,9 +166,10 @@ def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> Non
     xlsx, csv_path = tmp_path / "conflicts.xlsx", tmp_path / "conflicts.csv"
     reasons = [("no_alliance", "No alliance")]
     rows = sheet_rows(pending, studies)
-    write_conflict_sheets(xlsx, csv_path, spec, rows, reasons, "human/screening/conflicts")
+    written = write_conflict_sheets(xlsx, spec, rows, reasons, "human/screening/conflicts")
+    assert written == [xlsx, csv_path]
     first = xlsx.read_bytes()
-    write_conflict_sheets(xlsx, csv_path, spec, rows, reasons, "human/screening/conflicts")
+    write_conflict_sheets(xlsx, spec, rows, reasons, "human/screening/conflicts")
     assert xlsx.read_bytes() == first  # deterministic
     book = openpyxl.load_workbook(xlsx)
     sheet = book["Conflicts"]

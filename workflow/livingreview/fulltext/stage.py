@@ -150,8 +150,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         config["review"]["id"], decide.STAGE, round_number, resolver(config, SECTION)
     )
     conflict_sheet.write_conflict_sheets(
-        outputs / OUTPUTS["conflicts_xlsx"],
-        outputs / OUTPUTS["conflicts_csv"],
+        outputs / OUTPUTS["conflicts_xlsx"],  # and conflicts_csv beside it
         spec,
         conflict_sheet.sheet_rows(outcome.pending_conflicts, library),
         list(reasons.items()),

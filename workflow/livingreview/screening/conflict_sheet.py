@@ -22,7 +22,6 @@ from typing import Any
 from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
 
 KIND = "screening-conflicts"
@@ -133,22 +132,25 @@ def instructions(
 
 
 def write_conflict_sheets(
-    xlsx: Path,
-    csv_path: Path,
+    path: Path,
     spec: ConflictSheetSpec,
     rows: Sequence[Mapping[str, str]],
     reasons: Sequence[tuple[str, str]],
     folder: str,
-) -> None:
-    """Write the sheet as .xlsx and .csv (both always, empty when nothing is pending)."""
-    sheet_layout = layout([rid for rid, _ in reasons])
+) -> list[Path]:
+    """Write the sheet as ``path`` (.xlsx) and beside it as .csv (both always, empty when nothing
+    is pending); the paths written."""
     ids = [(row[ID_COLUMN],) for row in rows]
-    meta = spec.meta(len(ids))
-    lines = instructions(spec, len(rows), reasons, folder)
-    data = sheets.workbook_bytes(sheet_layout, rows, meta=meta, ids=ids, instructions=lines)
-    atomic_write_bytes(xlsx, data)
-    header = dict(meta) | {"checksum": sheets.checksum(ids)}
-    atomic_write_text(csv_path, sheets.csv_text(sheet_layout.names, rows, header))
+    return sheets.write_sheet_files(
+        path.parent,
+        path.stem,
+        layout([rid for rid, _ in reasons]),
+        rows,
+        meta=spec.meta(len(ids)),
+        ids=ids,
+        instructions=instructions(spec, len(rows), reasons, folder),
+        formats=("xlsx", "csv"),
+    )
 
 
 @dataclass(frozen=True)

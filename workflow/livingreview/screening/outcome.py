@@ -148,8 +148,7 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     )
     folder = str(Path(config["paths"]["human_input"]) / config["screening"]["conflicts_folder"])
     conflict_sheet.write_conflict_sheets(
-        outputs / OUTPUTS["conflicts_xlsx"],
-        outputs / OUTPUTS["conflicts_csv"],
+        outputs / OUTPUTS["conflicts_xlsx"],  # and conflicts_csv beside it
         spec,
         conflict_sheet.sheet_rows(outcome.pending, studies),
         reasons,
