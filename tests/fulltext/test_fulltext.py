@@ -252,9 +252,7 @@ def test_missing_duplicated_and_edited_ids_are_rejected(config: dict[str, Any]) 
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
     path = give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx", shuffle=False)
     delete_row(path, ids[3])
-    with pytest.raises(
-        InputFileError, match=f"1 row of the sheet missing \\(first: {ids[3]}\\)"
-    ):
+    with pytest.raises(InputFileError, match=f"1 row of the sheet missing \\(first: {ids[3]}\\)"):
         run_fulltext(config)
     wb = openpyxl.load_workbook(sheet(config, "r1"))
     wb[TITLE]["B3"] = ids[0]

@@ -3,14 +3,13 @@ with the round each is new in."""
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import read_json
+from livingreview.errors import ConfigError
+from livingreview.fileio import read_csv_table, read_json
 
 
 def screeners(config: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -62,12 +61,8 @@ LIBRARY_TABLES = (
 LibraryStudies = tuple[list[dict[str, str]], dict[str, int], int, set[str]]
 
 
-def _read_table(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise InputFileError(path, "missing: run the library step first") from None
+def _read_table(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
+    return read_csv_table(path, required, "missing: run the library step first")
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -92,15 +87,17 @@ def library_studies(outputs: Path) -> LibraryStudies:
 @functools.lru_cache(maxsize=2)
 def _read_library(outputs: Path, stamps: tuple[tuple[int, int, int], ...]) -> LibraryStudies:
     del stamps  # part of the cache key only: a rewritten table is read again
-    studies = _read_table(outputs / "library/records.csv")
+    studies = _read_table(outputs / "library/records.csv", ("study_id",))
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     current = int(counts["round"])
     first: dict[str, int] = {}
-    for row in _read_table(outputs / "library/groups.csv"):
+    for row in _read_table(outputs / "library/groups.csv", ("study_id", "round")):
         sid, number = row["study_id"], int(row["round"])
         first[sid] = min(first.get(sid, number), number)
     retired: set[str] = set()
-    for change in _read_table(outputs / "library/changelog.csv"):
+    for change in _read_table(
+        outputs / "library/changelog.csv", ("round", "event", "study_id", "other_study_id")
+    ):
         if change["event"] == "split":
             first[change["study_id"]] = int(change["round"])
         retired.update(i for i in (change["study_id"], change["other_study_id"]) if i)
