@@ -420,8 +420,8 @@ def build_flags(config: Mapping[str, Any]) -> list[Flag]:
     groups_path = outputs / "library" / "groups.csv"
     if not groups_path.exists():
         raise InputFileError(groups_path, "missing: run the library step first")
-    library, study_of = refetch.library_records(config)
     current = read_records(outputs / "search" / "identified.csv")
+    library, study_of = refetch.library_records(config, current)
 
     evidence = set(type_evidence(current))
     for name in enabled_sources(config):

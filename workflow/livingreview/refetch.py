@@ -99,12 +99,16 @@ def studies_to_refetch(config: Mapping[str, Any]) -> list[str]:
     return sorted(study for study, number in chosen.items() if number < now)
 
 
-def library_records(config: Mapping[str, Any]) -> tuple[dict[str, Record], dict[str, str]]:
-    """Every library record (earlier rounds' and this round's) and its study id."""
+def library_records(
+    config: Mapping[str, Any], current: Sequence[Record] | None = None
+) -> tuple[dict[str, Record], dict[str, str]]:
+    """Every library record (earlier rounds' and this round's) and its study id; ``current``:
+    this round's records when the caller has already read them."""
     outputs = Path(config["paths"]["outputs"])
     groups = rounds.read_table(outputs / "library" / "groups.csv", rounds.GROUP_COLUMNS)
     history = rounds.load_history(history_dir(config), config["review"]["version"])
-    current = read_records(outputs / "search" / "identified.csv")
+    if current is None:
+        current = read_records(outputs / "search" / "identified.csv")
     library = {**history.records, **{r.record_id: r for r in current}}
     return library, {row["record_id"]: row["study_id"] for row in groups}
 
