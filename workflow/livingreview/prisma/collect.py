@@ -266,18 +266,15 @@ def snapshots(history_dir: Path, version: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda data: int(data["round"]))
 
 
-def history(history_dir: Path, version: str) -> list[tuple[int, Column]]:
-    """Earlier rounds' snapshots (round number, column), oldest first; this version excluded."""
-    return [
-        (int(data["round"]), Column.from_json(data["column"]))
-        for data in snapshots(history_dir, version)
-    ]
+def history(snapshots: Sequence[Mapping[str, Any]]) -> list[tuple[int, Column]]:
+    """The (round number, column) of each earlier round's snapshot, oldest first."""
+    return [(int(data["round"]), Column.from_json(data["column"])) for data in snapshots]
 
 
-def previous_included(history_dir: Path, version: str, round_no: int) -> Included | None:
+def previous_included(snapshots: Sequence[Mapping[str, Any]], round_no: int) -> Included | None:
     """The studies the version before round ``round_no`` included (``{}`` when there is none;
     None when its snapshot did not record them)."""
-    earlier = [data for data in snapshots(history_dir, version) if int(data["round"]) < round_no]
+    earlier = [data for data in snapshots if int(data["round"]) < round_no]
     if not earlier:
         return {}
     recorded = earlier[-1].get("included")

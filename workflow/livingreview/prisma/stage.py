@@ -117,10 +117,10 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
             field="version",
         )
     round_no = int(collect.field(outputs / collect.COUNTS, counts, "round"))
-    history = history_dir(config)
-    previous = collect.previous_included(history, version, round_no)
+    earlier = collect.snapshots(history_dir(config), version)
+    previous = collect.previous_included(earlier, round_no)
     current, included = collect.current_column(config, outputs, round_no, previous)
-    rounds = collect.rounds_of(collect.history(history, version), current, round_no)
+    rounds = collect.rounds_of(collect.history(earlier), current, round_no)
     columns = [c for _, c in rounds]
     check_columns(columns, origin="pipeline ledger", chained=True)
     ledger = {
