@@ -61,12 +61,17 @@ def _rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
-def earlier_snapshots(history_dir: Path, version: str) -> list[Path]:
-    """The snapshot folders of the rounds before ``version``, oldest first."""
+def earlier_rounds(history_dir: Path, version: str) -> list[tuple[int, str, Path]]:
+    """(round, version, snapshot folder) of the rounds before ``version``, oldest first."""
     found = _rounds(history_dir)
     own = [n for n, v, _ in found if v == version]
     current = own[0] if own else max((n for n, _, _ in found), default=0) + 1
-    return [path for n, v, path in found if n < current and v != version]
+    return [(n, v, path) for n, v, path in found if n < current and v != version]
+
+
+def earlier_snapshots(history_dir: Path, version: str) -> list[Path]:
+    """The snapshot folders of the rounds before ``version``, oldest first."""
+    return [path for _, _, path in earlier_rounds(history_dir, version)]
 
 
 def read_table(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:

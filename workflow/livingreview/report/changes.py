@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livingreview.dedup.rounds import earlier_snapshots, version_dir
-from livingreview.fileio import atomic_write_text, read_csv_table, read_json
+from livingreview.dedup.rounds import earlier_rounds, earlier_snapshots, version_dir
+from livingreview.fileio import atomic_write_text, read_csv_table
 from livingreview.reviewforms import table_text
 
 CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
@@ -316,21 +316,15 @@ def _not_final(rows: Iterable[Mapping[str, str]] | None, column: str) -> dict[st
     return {r["study_id"]: r[column] for r in _rows(rows) if r.get(column, "final") != "final"}
 
 
-def _round_of(folder: Path) -> tuple[int, str]:
-    """(library round, version) of a snapshot folder, from its ``round.json``."""
-    meta = read_json(folder / "round.json", "round file missing")
-    return int(meta["round"]), str(meta["version"])
-
-
 def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
     """This version's changelog from the outputs the report read and the frozen states of
     earlier versions, with the earlier versions' kept reports."""
     version = str(config["review"]["version"])
     history = Path(config["deduplication"]["history_dir"])
-    earlier = earlier_snapshots(history, version)
+    earlier = earlier_rounds(history, version)
     facts = Facts(
         version,
-        _round_of(earlier[-1])[0] if earlier else 0,
+        earlier[-1][0] if earlier else 0,
         {r["report_id"]: r for r in _rows(read.get("fulltext_decisions"))},
         _rows(read.get("library_groups")),
         {f["id"]: f["label"] for f in config["extraction"]["fields"]},
@@ -341,8 +335,8 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
     )
     log = Changelog(version, "", [], [], {})
     states: list[State | None] = []
-    for folder in earlier:
-        own, name = folder / STATE_DIR, _round_of(folder)[1]
+    for _, name, folder in earlier:
+        own = folder / STATE_DIR
         states.append(read_state(own))
         log.previous = name
         if (own / STATE_FILES["changes"]).is_file():
@@ -354,7 +348,7 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
     current = current_state(config, read)
     if earlier and states[-1] is None:
         log.notes.append(
-            f"Version {log.previous} kept no frozen state ({earlier[-1] / STATE_DIR}): the "
+            f"Version {log.previous} kept no frozen state ({earlier[-1][2] / STATE_DIR}): the "
             "changes since it cannot be listed."
         )
     else:
