@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
+from bench.screening import asreview_path, asreview_results
 
 from livingreview.screening.ranking import Ranker, relevance_scores
 from livingreview.screening.simulate import (
@@ -25,8 +29,49 @@ def nsaids():
 
 @pytest.fixture(scope="module")
 def nsaids_order(nsaids) -> list[int]:
+    """Every record of the set in screening order (not stopped at the last relevant one)."""
     priors = pick_priors(nsaids.included, 1, 1, seed=1)
-    return screening_order(Ranker(nsaids.documents, seed=1), nsaids.included, priors, batch_size=10)
+    ranker = Ranker(nsaids.documents, seed=1)
+    return screening_order(
+        ranker, nsaids.included, priors, batch_size=10, stop_at_last_relevant=False
+    )
+
+
+def test_stopping_at_the_last_relevant_record_is_a_prefix_of_the_full_order(
+    nsaids, nsaids_order
+) -> None:
+    priors = nsaids_order[:2]
+    stopped = screening_order(
+        Ranker(nsaids.documents, seed=1), nsaids.included, priors, batch_size=10
+    )
+    assert stopped == nsaids_order[: len(stopped)]
+    assert nsaids.included[stopped].sum() == nsaids.included.sum()
+    # it stops within the batch of 10 that found the last relevant record
+    assert len(stopped) - 10 < np.flatnonzero(nsaids.included[stopped])[-1] + 1 <= len(stopped)
+    assert len(stopped) < len(nsaids_order)
+
+
+def test_order_is_asreview_elas_u4_order(nsaids, tmp_path: Path) -> None:
+    """ASReview's default (ELAS u4, one record per refit, stop at the last relevant record)
+    screens NSAIDS in exactly our order."""
+    data = require_shared(NSAIDS)
+    priors = pick_priors(nsaids.included, 1, 1, seed=2)
+    asreview = asreview_path()
+    if asreview is None:
+        pytest.skip("asreview not installed (pip install -e '.[bench]')")
+    command = [asreview, "simulate", str(data), "--prior-idx", *map(str, priors)]
+    command += ["--seed", "2", "-o", str(tmp_path / "run.asreview")]
+    subprocess.run(command, cwd=tmp_path, capture_output=True, check=True)
+    theirs, _ = asreview_results(tmp_path / "run.asreview", tmp_path)
+    ours = screening_order(Ranker(nsaids.documents, seed=2), nsaids.included, priors, batch_size=1)
+    assert theirs == ours
+
+
+def test_the_query_does_not_change_the_records_features(nsaids) -> None:
+    plain = Ranker(nsaids.documents[:50])
+    with_query = Ranker(nsaids.documents[:50], query="nonsteroidal anti-inflammatory drugs")
+    assert (plain.features != with_query.features).nnz == 0
+    assert with_query.query_vector.nnz > 0
 
 
 def test_ranker_finds_includes_far_earlier_than_random(nsaids, nsaids_order) -> None:
@@ -48,6 +93,8 @@ def test_scores_are_deterministic_per_seed(nsaids) -> None:
     first = relevance_scores(nsaids.documents, labels, seed=4)
     assert first == relevance_scores(nsaids.documents, labels, seed=4)
     assert len(first) == len(nsaids.documents)
+    ranker = Ranker(nsaids.documents, seed=4)
+    assert ranker.scores(labels).tolist() == ranker.scores(labels).tolist() == first
 
 
 def test_includes_score_above_excludes_once_learned(nsaids) -> None:

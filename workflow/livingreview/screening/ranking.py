@@ -1,27 +1,29 @@
 """Relevance ranking for title/abstract screening: an active-learning linear model.
 
-Every record is turned into one TF-IDF vector of its title and abstract, the title counted twice
-(word uni- and bigrams, sublinear term frequency, terms in more than 95 % of records dropped),
-fitted once on all records
-of the review: this is unsupervised, so a record's vector does not change while reviewers decide.
-Between screening batches a linear support-vector classifier (C = 0.11) is refitted on the
-decisions so far. Includes are rare (typically 1-5 %), so the training weights are balanced: the
-includes together weigh :attr:`RankerSettings.include_weight` (9.8) times as much as the excludes
-together. Apart from the doubled title these are the settings of ASReview's default model ELAS
-u4 (tuned by its authors on the SYNERGY datasets); the doubled title found includes earlier on
-most benchmark sets, while ensembles with naive Bayes or with the title-once model, a title
-weighted 1.5 times or in its own block, English stop words, random unscreened records as extra
-negatives, character n-grams and rarer-term cut-offs were each better on some sets and worse on
-others, so none of those was kept (see the README). To bound the cost of a refit, at most
-:attr:`RankerSettings.max_excludes` excludes (drawn at random per seed and refit) are used, with
-every include (every exclude changed no benchmark median and cost up to three times the CPU).
-Unscreened records are ranked by the classifier's decision value (higher = more likely
-relevant): a score for ordering, not a probability.
+The model is ASReview's default, ELAS u4 (tuned by its authors on the SYNERGY datasets),
+re-implemented so that it orders records exactly as ``asreview simulate`` does. Every record is
+one TF-IDF vector of its title and abstract (joined by a space; word uni- and bigrams, sublinear
+term frequency, terms in more than 95 % of records dropped), fitted once on the records of the
+review and nothing else: unsupervised, so a record's vector does not change while reviewers
+decide. Between screening batches a linear support-vector classifier (squared hinge, C = 0.11,
+liblinear's dual solver) is refitted on every decision so far, in the order they were made. The
+training weights are balanced: the includes together weigh :attr:`RankerSettings.include_weight`
+(9.8) times as much as the excludes together. Unscreened records are ranked by the decision
+value (higher = more likely relevant; ties by position): a score for ordering, not a probability.
+
+So the gain over ASReview is not the order (on the seven SYNERGY benchmark sets both give the
+same medians of every metric; see the README) but the speed and the spreadsheet workflow. Changes
+measured on those sets (the title counted twice or 1.5 times or in its own block, at most 1,000
+excludes per refit, English stop words, ensembles with the title-twice model or with naive Bayes,
+random unscreened records as extra negatives, character n-grams, rarer-term cut-offs) were each
+better on some sets and worse on others, so none of them is used: a review cannot tell in advance
+which side of ELAS u4 it would land on.
 
 Until the decisions contain both an include and an exclude, no classifier can be fitted. Then the
 score is the cosine similarity to a profile of what is wanted: the ``query`` text (e.g. the seed
-studies' titles and abstracts and the include keywords from the protocol) plus every record
-already included, so the order is still meaningful from the first sheet on.
+studies' titles and abstracts and the include keywords from the protocol), in the records'
+TF-IDF space, plus every record already included, so the order is still meaningful from the
+first sheet on.
 
 The same inputs and seed give the same scores. The estimate of how many relevant records are
 still unscreened is in :mod:`livingreview.screening.stopping` (``estimate_remaining``).
@@ -50,22 +52,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RankerSettings:
-    """Features and model of the ranker (one setting for every review; no per-review tuning)."""
+    """Features and model of the ranker (ELAS u4; one setting for every review)."""
 
     ngram_max: int = 2
     min_df: int = 1
     max_df: float = 0.95
     regularisation_c: float = 0.11
     include_weight: float = 9.8
-    max_excludes: int | None = 1000
     tolerance: float = 1e-4
     max_iter: int = 1000
 
 
 def document_text(title: str, abstract: str) -> str:
-    """The text a record is ranked by: its title twice (it names the topic in few words), then
-    its abstract."""
-    return f"{title or ''} {title or ''} {abstract or ''}".strip()
+    """The text a record is ranked by: its title, then its abstract."""
+    return f"{title or ''} {abstract or ''}".strip()
 
 
 class Ranker:
@@ -91,49 +91,46 @@ class Ranker:
             dtype=np.float64,
         )
         try:
-            matrix = vectorizer.fit_transform([*texts, query or ""])
+            self.features: sparse.csr_matrix = vectorizer.fit_transform(texts).tocsr()
+            self.query_vector: sparse.csr_matrix = vectorizer.transform([query or ""]).tocsr()
         except ValueError:  # no words at all in any record: every record scores the same
-            matrix = sparse.csr_matrix((len(texts) + 1, 1))
-        self.features: sparse.csr_matrix = matrix[: len(texts)].tocsr()
-        self.query_vector: sparse.csr_matrix = matrix[len(texts) :].tocsr()
+            self.features = sparse.csr_matrix((len(texts), 1))
+            self.query_vector = sparse.csr_matrix((1, 1))
 
     def scores(self, labels: Mapping[int, bool]) -> np.ndarray:
-        """Relevance score of every record given the decisions so far (index -> included?)."""
-        indices = np.fromiter(sorted(labels), dtype=np.int64, count=len(labels))
-        if indices.size and (indices[0] < 0 or indices[-1] >= self.size):
+        """Relevance score of every record given the decisions so far (index -> included?),
+        in the order they were made."""
+        indices = np.fromiter(labels, dtype=np.int64, count=len(labels))
+        if indices.size and (indices.min() < 0 or indices.max() >= self.size):
             raise IndexError(f"label index out of range 0..{self.size - 1}")
         included = np.fromiter((bool(labels[i]) for i in indices), dtype=bool, count=indices.size)
         return self.scores_for(indices, included)
 
-    def scores_for(self, indices: np.ndarray, included: np.ndarray) -> np.ndarray:
-        """Like :meth:`scores`, with the decisions as sorted row positions and a bool array."""
+    def scores_for(
+        self,
+        indices: np.ndarray,
+        included: np.ndarray,
+        random_state: np.random.RandomState | None = None,
+    ) -> np.ndarray:
+        """Like :meth:`scores`, with the decisions as row positions in the order they were made
+        and a bool array (included?). The solver's seed is the ranker's, or drawn from
+        ``random_state`` (as ASReview draws it from numpy's global state, seeded once per run)."""
         if included.any() and not included.all():
-            return self._classifier_scores(indices, included)
+            return self._classifier_scores(indices, included, random_state)
         return self._profile_scores(indices[included])
 
-    def _classifier_scores(self, indices: np.ndarray, included: np.ndarray) -> np.ndarray:
-        indices, included = self._training_rows(indices, included)
-        weights = _balanced_weights(included, self.settings.include_weight)
+    def _classifier_scores(
+        self, indices: np.ndarray, included: np.ndarray, random_state: np.random.RandomState | None
+    ) -> np.ndarray:
         model = LinearSVC(
             C=self.settings.regularisation_c,
             tol=self.settings.tolerance,
             max_iter=self.settings.max_iter,
-            random_state=self.seed,
+            random_state=self.seed if random_state is None else random_state,
         )
+        weights = _balanced_weights(included, self.settings.include_weight)
         model.fit(self.features[indices], included, sample_weight=weights)
         return np.asarray(self.features @ model.coef_.ravel() + model.intercept_[0])
-
-    def _training_rows(
-        self, indices: np.ndarray, included: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Every include, and at most ``max_excludes`` excludes drawn at random (per seed)."""
-        cap = self.settings.max_excludes
-        excluded = np.flatnonzero(~included)
-        if cap is None or excluded.size <= cap:
-            return indices, included
-        rng = np.random.RandomState([self.seed, indices.size])
-        keep = np.sort(np.r_[np.flatnonzero(included), rng.choice(excluded, cap, replace=False)])
-        return indices[keep], included[keep]
 
     def _profile_scores(self, included: np.ndarray) -> np.ndarray:
         profile = self.query_vector.toarray().ravel()

@@ -5,10 +5,13 @@ The dataset is a CSV with the columns ``title``, ``abstract`` and ``label_includ
 (0 = first data row, as ASReview's ``--prior-idx``). Like ``asreview simulate``, a few records are
 drawn at random per seed as prior knowledge (with the same draw as ASReview's ``--prior-seed``:
 numpy ``RandomState(seed).choice`` over the included rows, then again over the excluded rows).
-Then, until every record is screened, the ranker is refitted on all labels revealed so far and
-the ``batch_size`` highest-ranked unscreened records are "screened" (their labels revealed).
+Then the ranker is refitted on all labels revealed so far (in the order revealed) and the
+``batch_size`` highest-ranked unscreened records are "screened" (their labels revealed), until
+the last relevant record is found (ASReview's default stop: the rest are all irrelevant and
+change no metric) or, with ``stop_at_last_relevant=False``, until every record is screened.
 
-The output lists ``record_id,label,prior`` in screening order, priors first.
+The output lists ``record_id,label,prior`` in screening order, priors first: the records
+screened, so without the records left after the last relevant one.
 """
 
 from __future__ import annotations
@@ -118,25 +121,34 @@ def screening_order(
     priors: Sequence[int],
     *,
     batch_size: int,
+    stop_at_last_relevant: bool = True,
     progress: bool = False,
 ) -> list[int]:
-    """Row positions in the order they are screened: priors, then one ranked batch at a time."""
+    """Row positions in the order they are screened: priors, then one ranked batch at a time,
+    until the last relevant record is screened (or every record, when not
+    ``stop_at_last_relevant``)."""
     screened = np.zeros(included.size, dtype=bool)
     screened[list(priors)] = True
-    order = list(priors)
+    order = np.zeros(included.size, dtype=np.int64)
+    count = len(priors)
+    order[:count] = priors
+    left = int(included.sum()) - int(included[order[:count]].sum())
+    random_state = np.random.RandomState(ranker.seed)  # one per run, as asreview simulate
     with tqdm(
-        total=included.size, initial=len(order), desc="simulate", unit="rec", disable=not progress
+        total=included.size, initial=count, desc="simulate", unit="rec", disable=not progress
     ) as bar:
-        while len(order) < included.size:
-            rows = np.sort(np.asarray(order))
-            scores = ranker.scores_for(rows, included[rows])
+        while count < included.size and (left or not stop_at_last_relevant):
+            rows = order[:count]
+            scores = ranker.scores_for(rows, included[rows], random_state)
             pool = np.flatnonzero(~screened)
-            # highest score first; ties by row position, so the order is fully determined
-            ranked = pool[np.lexsort((pool, -scores[pool]))][:batch_size]
+            # highest score first; ties by row position (a stable sort of the pool), as ASReview
+            ranked = pool[np.argsort(-scores[pool], kind="stable")[:batch_size]]
             screened[ranked] = True
-            order.extend(int(i) for i in ranked)
-            bar.update(len(ranked))
-    return order
+            order[count : count + ranked.size] = ranked
+            count += ranked.size
+            left -= int(included[ranked].sum())
+            bar.update(ranked.size)
+    return order[:count].tolist()
 
 
 def write_order(path: Path, data: LabelledSet, order: Sequence[int], n_priors: int) -> None:
@@ -208,9 +220,11 @@ def run_simulation(
     prior_included: int = 1,
     prior_excluded: int = 1,
     batch_size: int = 10,
+    stop_at_last_relevant: bool = True,
     progress: bool = False,
 ) -> dict[str, int]:
-    """Replay ``data_path`` and write the screening order to ``out_path``; return counts."""
+    """Replay ``data_path`` and write the screening order to ``out_path``; return counts
+    (``records``: of the data, ``screened``: in the order, ``included``, ``priors``)."""
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     data = read_labelled_csv(data_path)
@@ -219,6 +233,18 @@ def run_simulation(
     except ValueError as exc:
         raise InputFileError(data_path, str(exc), field="label_included") from exc
     ranker = Ranker(data.documents, seed=seed)
-    order = screening_order(ranker, data.included, priors, batch_size=batch_size, progress=progress)
+    order = screening_order(
+        ranker,
+        data.included,
+        priors,
+        batch_size=batch_size,
+        stop_at_last_relevant=stop_at_last_relevant,
+        progress=progress,
+    )
     write_order(out_path, data, order, len(priors))
-    return {"records": len(order), "included": int(data.included.sum()), "priors": len(priors)}
+    return {
+        "records": len(data.record_ids),
+        "screened": len(order),
+        "included": int(data.included.sum()),
+        "priors": len(priors),
+    }
