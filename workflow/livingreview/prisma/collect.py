@@ -22,8 +22,14 @@ For the current round (``review.version``):
   re-assessment: the previous version's studies (recorded in its snapshot) that are no longer a
   study of their own (no report included now, or now a report of another previous study), and
   its reports no longer included. New studies are the studies included now that hold no report
-  of the previous version, so total = previous + new − removed; new reports stay the reports
-  this round's full text included.
+  of the previous version, so total = previous + new − removed;
+* re-included on re-assessment: a report of an earlier round that the previous version did not
+  include (excluded, not retrieved) and that is included now was assessed for eligibility again
+  in this version. There is no PRISMA box for it, so it is counted where the boxes add up: its
+  study, when it holds no report of the previous version, is a new study of this version, and
+  the report is sought, assessed and included in this version's full-text boxes, a report of a
+  new included study (the "reports sought = records screened − records excluded" relation, a
+  warning, then differs by those reports).
 
 Each round's column is kept as ``<deduplication.history_dir>/<version>/prisma_ledger.json`` beside
 the library's round snapshot (with the included studies and their reports once known), so later
@@ -200,25 +206,45 @@ def full_text(config: Mapping[str, Any], outputs: Path, round_no: int, column: C
     )
 
 
-def included_now(outputs: Path) -> Included:
-    """Every study included now and its included reports, from the full-text decisions."""
+def decided_now(outputs: Path) -> tuple[Included, dict[str, int]]:
+    """Every study included now with its included reports, and each report's round, from the
+    full-text decisions."""
+    path = outputs / FULL_TEXT_DECISIONS
     rows = read_csv_table(
-        outputs / FULL_TEXT_DECISIONS,
-        ("report_id", "study_id", "decision"),
+        path,
+        ("report_id", "study_id", "round", "decision"),
         "full-text decisions not found; run the full-text step",
     )
     found: Included = {}
-    for row in rows:
+    rounds: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):
+        try:
+            rounds[row["report_id"]] = int(row["round"])
+        except ValueError:
+            raise InputFileError(
+                path,
+                f"expected a round number, got {row['round']!r}",
+                position=f"row {number}",
+                field="round",
+            ) from None
         if row["decision"].strip().lower() == "include":
             found.setdefault(row["study_id"], []).append(row["report_id"])
-    return {study: sorted(reports) for study, reports in sorted(found.items())}
+    return {study: sorted(reports) for study, reports in sorted(found.items())}, rounds
 
 
-def totals(outputs: Path, column: Column, previous: Included | None) -> Included | None:
-    """Total studies and reports included now, new studies and what re-assessment removed from
-    the previous version (``previous``: its included studies; None when not recorded). Returns
-    the studies included now, or None while this round's full text or a re-assessment is
-    pending."""
+def _reincluded(column: Column, reports: set[str]) -> None:
+    """Count reports re-included on re-assessment in this version's full-text boxes."""
+    for key in ("dbr_sought_reports", "dbr_assessed", "dbr_included_reports", "new_reports"):
+        column.numbers[key] = (column.n(key) or 0) + len(reports)
+
+
+def totals(
+    outputs: Path, round_no: int, column: Column, previous: Included | None
+) -> Included | None:
+    """Total studies and reports included now, new studies, what re-assessment removed from
+    the previous version (``previous``: its included studies; None when not recorded) and what
+    it included again. Returns the studies included now, or None while this round's full text
+    or a re-assessment is pending."""
     if column.n("new_studies") is None:
         return None
     pending = int(
@@ -227,13 +253,14 @@ def totals(outputs: Path, column: Column, previous: Included | None) -> Included
     if pending:
         column.pending["totals"] = f"re-assessment in progress: {pending} report(s) pending"
         return None
-    now = included_now(outputs)
+    now, rounds = decided_now(outputs)
     column.numbers["total_studies"] = len(now)
     column.numbers["total_reports"] = sum(len(reports) for reports in now.values())
     if previous is None:
         return now
     before = {report for reports in previous.values() for report in reports}
     after = {report for reports in now.values() for report in reports}
+    _reincluded(column, {r for r in after - before if rounds[r] < round_no})
     carried = sum(1 for reports in now.values() if before.intersection(reports))
     kept = min(carried, len(previous))
     column.numbers["new_studies"] = len(now) - kept
@@ -253,7 +280,7 @@ def current_column(
     automation(outputs, round_no, column)
     screening(outputs, round_no, column)
     full_text(config, outputs, round_no, column)
-    return column, totals(outputs, column, previous)
+    return column, totals(outputs, round_no, column, previous)
 
 
 def snapshots(history_dir: Path, version: str) -> list[dict[str, Any]]:
