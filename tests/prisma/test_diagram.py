@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from livingreview.prisma import render
 from livingreview.prisma.diagram import build_flow, text_width
 from livingreview.prisma.interop import read_csv_columns
 from livingreview.prisma.layouts import LIVING_LAYOUTS, view
@@ -198,6 +199,22 @@ def test_outputs_are_deterministic() -> None:
     pdf = to_pdf(flows[0])
     assert b"CreationDate" not in pdf and b"Matplotlib" not in pdf
     assert b"CIDFontType2" in pdf and b"Type3" not in pdf  # embedded TrueType: text stays text
+
+
+def test_a_pdf_does_not_depend_on_what_the_process_drew_before(tmp_path: Path) -> None:
+    # Font subsets are shared between the PDFs of one process; a PDF's bytes must still
+    # depend on its own diagram only, whatever was drawn before it.
+    plain = build_flow([consistent("n", previous=3)], title="Plain")
+    accented = build_flow([consistent()], title="Revisión ≥ 2 — ﬁnal")
+    render._SUBSETS.clear()
+    first = to_pdf(plain)
+    other = to_pdf(accented)
+    assert to_pdf(plain) == first
+    render._SUBSETS.clear()
+    assert to_pdf(accented) == other and to_pdf(plain) == first
+    assert len(render._SUBSETS) == 3  # regular, bold; the accented title's bold set is its own
+    paths = render.write_all(accented, tmp_path / "flow", "T")
+    assert [p.read_bytes() for p in paths[1:3]] == [to_png(accented), other]
 
 
 def test_html_links_boxes_to_their_records() -> None:

@@ -37,7 +37,6 @@ from livingreview import refetch
 from livingreview.archive import RawArchive
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.dedup import rounds
-from livingreview.dedup.library import history_dir, snapshot_dir
 from livingreview.errors import InputFileError, SearchError
 from livingreview.fileio import atomic_write_text, read_json
 from livingreview.records import Record, normalise_doi, normalise_pmid, read_records
@@ -345,7 +344,7 @@ def read_evidence(path: Path) -> list[Evidence]:
 def history_inputs(config: Mapping[str, Any]) -> list[str]:
     """The evidence snapshots of the rounds before this version (rounds before this feature
     have none)."""
-    folders = rounds.earlier_snapshots(history_dir(config), config["review"]["version"])
+    folders = rounds.earlier_snapshots(refetch.history_dir(config), config["review"]["version"])
     return [str(folder / SNAPSHOT) for folder in folders if (folder / SNAPSHOT).exists()]
 
 
@@ -434,7 +433,7 @@ def build_flags(config: Mapping[str, Any]) -> list[Flag]:
     flags = resolve([*own, *earlier, *type_evidence(library.values())], library.values(), study_of)
 
     atomic_write_text(
-        snapshot_dir(config) / SNAPSHOT,
+        refetch.snapshot_dir(config) / SNAPSHOT,
         rounds.table_csv((asdict(e) for e in own), EVIDENCE_COLUMNS),
     )
     atomic_write_text(outputs / OUTPUT, rounds.table_csv((asdict(f) for f in flags), FLAG_COLUMNS))

@@ -25,7 +25,6 @@ from livingreview import __version__
 from livingreview.archive import RawArchive
 from livingreview.config import enabled_sources
 from livingreview.dedup import rounds
-from livingreview.dedup.library import history_dir
 from livingreview.errors import ConfigError
 from livingreview.fileio import read_csv_table, write_json
 from livingreview.http import HttpClient
@@ -54,6 +53,17 @@ FETCH: dict[str, Fetch] = {
     "crossref": crossref_dois,
     "openalex": openalex_dois,
 }
+
+
+def history_dir(config: Mapping[str, Any]) -> Path:
+    """Where the library keeps its round snapshots (``deduplication.history_dir``; read here
+    rather than from :mod:`livingreview.dedup.library`, which loads the deduplication engine)."""
+    return Path(config["deduplication"]["history_dir"])
+
+
+def snapshot_dir(config: Mapping[str, Any]) -> Path:
+    """This version's snapshot folder, beside the library's."""
+    return rounds.version_dir(history_dir(config), config["review"]["version"])
 
 
 def services(config: Mapping[str, Any]) -> list[str]:

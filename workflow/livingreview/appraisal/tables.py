@@ -9,7 +9,6 @@ from typing import Any
 from livingreview.appraisal import forms
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.reviewforms import Settled, table_text
-from livingreview.rob import plots
 from livingreview.rob.tables import RobTable, StudyRow, write_table
 
 NOS_COLUMNS = (
@@ -99,6 +98,8 @@ def write_tool_tables(
                 if not judged:
                     target.unlink(missing_ok=True)
                     continue
+                from livingreview.rob import plots  # matplotlib: only when there is a figure
+
                 figure = (
                     plots.traffic_light(table, palette)
                     if kind == "traffic_light"

@@ -108,7 +108,8 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     settings = config[SECTION]
     outputs = Path(config["paths"]["outputs"])
     sought = reports_sought(outputs)
-    library = studies.library_rows(outputs / "library/records.csv")
+    # Rows of the reports sought only: every other study just needs to be known.
+    in_library, library = studies.library_ids_and_rows(outputs / "library/records.csv", sought)
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "full_text", settings["mode"], SECTION)
@@ -122,7 +123,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         config["review"]["id"],
         round_number,
         tuple(reviewers),
-        frozenset(sought) | frozenset(library),  # a report no longer sought is ignored
+        frozenset(sought) | in_library,  # a report no longer sought is ignored
     )
     entries, forms = import_rows(config, expected)
     resolutions = read_resolutions(config, round_number, expected.known_ids)

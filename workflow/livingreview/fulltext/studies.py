@@ -4,10 +4,12 @@ fields, a short citation label per study, and the table rows written by the full
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 
 from livingreview.fulltext.decide import ReportDecision
+from livingreview.records import Record
+from livingreview.screening import automation
 from livingreview.screening.automation import read_library_studies
 
 BIB = ("title", "authors", "year", "journal", "doi")
@@ -30,6 +32,20 @@ EXCLUDED_COLUMNS = ("report_id", "study_id", "round", "reason", "reason_label", 
 def library_rows(records_csv: Path) -> dict[str, dict[str, str]]:
     """Study id -> the library's merged record as a row."""
     return {sid: record.to_row() for sid, record in read_library_studies(records_csv)}
+
+
+def library_ids_and_rows(
+    records_csv: Path, wanted: Container[str]
+) -> tuple[frozenset[str], dict[str, dict[str, str]]]:
+    """Every study id of the library, and the ``wanted`` studies' merged records as rows
+    (one reading; only those records are rebuilt)."""
+    ids = []
+    rows = {}
+    for sid, row in automation.library_rows(records_csv):
+        ids.append(sid)
+        if sid in wanted:
+            rows[sid] = Record.from_row(row).to_row()
+    return frozenset(ids), rows
 
 
 def first_author(authors: str) -> str:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.prisma.diagram import FONT_FAMILY, Box, Flow, Text
@@ -84,7 +88,7 @@ def to_svg(flow: Flow, *, links: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def _figure(flow: Flow) -> object:
+def _figure(flow: Flow) -> Any:
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -136,26 +140,83 @@ def _figure(flow: Flow) -> object:
     return fig
 
 
-def to_png(flow: Flow, dpi: int = 200) -> bytes:
-    """The diagram as PNG (no software or time stamp)."""
+def _png(figure: Any, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    _figure(flow).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})  # type: ignore[attr-defined]
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def to_pdf(flow: Flow) -> bytes:
-    """The diagram as PDF with text as text (no creation date or producer)."""
+# Every PDF embeds its fonts subset to at least these characters, so that one subset per font
+# serves every diagram a process draws (subsetting a TrueType font is most of a PDF's cost).
+# Each PDF still depends only on its own text: the subset is these plus the glyphs it uses.
+SUBSET_CHARS = (
+    "".join(map(chr, range(32, 127)))
+    + "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2264\u2265"
+    + "\ufb00\ufb01\ufb02\ufb03\ufb04"  # the ligatures (fi, fl, ...) text is shaped with
+)
+_SUBSETS: dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]] = {}
+
+
+def _subset_with_base_chars(original: Callable[..., Any], fontfile: Any, glyphs: Any) -> Any:
+    """Matplotlib's font subsetting, for the glyphs asked plus those of :data:`SUBSET_CHARS`,
+    computed once per font and glyph set; the result depends only on both."""
+    from fontTools.ttLib import TTFont
+    from matplotlib.backends import _backend_pdf_ps
+    from matplotlib.font_manager import get_font
+
+    font = get_font(fontfile)
+    wanted = frozenset(glyphs) | {font.get_char_index(ord(c)) for c in SUBSET_CHARS}
+    key = (str(fontfile), int(getattr(fontfile, "face_index", 0)), wanted)
+    if key not in _SUBSETS:
+        with original(fontfile, wanted) as subset:
+            data = _backend_pdf_ps.font_as_file(subset.font).getvalue()
+            _SUBSETS[key] = (data, dict(subset.glyph_index_map))
+    data, index_map = _SUBSETS[key]
+    return _backend_pdf_ps.SubsetResults(
+        TTFont(io.BytesIO(data), recalcTimestamp=False), index_map
+    )._as_cm()
+
+
+@contextmanager
+def _shared_font_subsets() -> Iterator[None]:
+    """While it lasts, PDF font subsets come from :func:`_subset_with_base_chars` (with a
+    matplotlib whose subsetting this does not know, nothing changes)."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    original = getattr(_backend_pdf_ps, "get_glyphs_subset", None)
+    if original is None or not hasattr(_backend_pdf_ps, "SubsetResults"):
+        yield
+        return
+    _backend_pdf_ps.get_glyphs_subset = partial(_subset_with_base_chars, original)
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.get_glyphs_subset = original
+
+
+def _pdf(figure: Any) -> bytes:
     from matplotlib import rc_context
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
     buffer = io.BytesIO()
-    with rc_context({"pdf.fonttype": 42}):  # embedded TrueType: text selectable and searchable
-        _figure(flow).savefig(  # type: ignore[attr-defined]
+    # Embedded TrueType (Type 42): text selectable and searchable.
+    with rc_context({"pdf.fonttype": 42}), _shared_font_subsets():
+        figure.savefig(
             buffer,
             format="pdf",
             metadata={"CreationDate": None, "Creator": None, "Producer": None},
         )
     return buffer.getvalue()
+
+
+def to_png(flow: Flow, dpi: int = 200) -> bytes:
+    """The diagram as PNG (no software or time stamp)."""
+    return _png(_figure(flow), dpi)
+
+
+def to_pdf(flow: Flow) -> bytes:
+    """The diagram as PDF with text as text (no creation date or producer)."""
+    return _pdf(_figure(flow))
 
 
 def to_html(flow: Flow, title: str) -> str:
@@ -172,7 +233,8 @@ def write_all(flow: Flow, stem: Path, title: str) -> list[Path]:
     """Write ``stem``.svg, .png, .pdf and .html; return the paths."""
     paths = [stem.with_suffix(s) for s in (".svg", ".png", ".pdf", ".html")]
     atomic_write_text(paths[0], to_svg(flow))
-    atomic_write_bytes(paths[1], to_png(flow))
-    atomic_write_bytes(paths[2], to_pdf(flow))
+    figure = _figure(flow)
+    atomic_write_bytes(paths[1], _png(figure))
+    atomic_write_bytes(paths[2], _pdf(figure))
     atomic_write_text(paths[3], to_html(flow, title))
     return paths

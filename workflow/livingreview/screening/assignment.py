@@ -88,6 +88,13 @@ def library_studies(outputs: Path) -> LibraryStudies:
 def _read_library(outputs: Path, stamps: tuple[tuple[int, int, int], ...]) -> LibraryStudies:
     del stamps  # part of the cache key only: a rewritten table is read again
     studies = _read_table(outputs / "library/records.csv", ("study_id",))
+    new_in, current, retired = new_in_rounds(outputs, [s["study_id"] for s in studies])
+    return studies, new_in, current, retired
+
+
+def new_in_rounds(outputs: Path, study_ids: Sequence[str]) -> tuple[dict[str, int], int, set[str]]:
+    """The round each study is new in, the current round, and the retired ids (those the
+    changelog names that are not among ``study_ids``), from the library's other tables."""
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     current = int(counts["round"])
     first: dict[str, int] = {}
@@ -101,8 +108,8 @@ def _read_library(outputs: Path, stamps: tuple[tuple[int, int, int], ...]) -> Li
         if change["event"] == "split":
             first[change["study_id"]] = int(change["round"])
         retired.update(i for i in (change["study_id"], change["other_study_id"]) if i)
-    new_in = {s["study_id"]: first.get(s["study_id"], current) for s in studies}
-    return studies, new_in, current, retired - set(new_in)
+    new_in = {sid: first.get(sid, current) for sid in study_ids}
+    return new_in, current, retired - set(new_in)
 
 
 def to_screen_rounds(

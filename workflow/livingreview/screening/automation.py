@@ -19,10 +19,11 @@ Outputs (:data:`OUTPUTS`, under ``paths.outputs``), read by the screening export
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ OUTPUTS = {
 EXCLUSIONS_CSV = OUTPUTS["exclusions"]  # the export stage skips the study ids listed here
 RULES = ("publication_type", "language", "year")
 EXCLUSION_COLUMNS = ("study_id", "rule", "detail")
+LIBRARY_RECORDS = "library/records.csv"  # livingreview.dedup.library's OUTPUTS["records"]
 
 # Language name -> the codes and names bibliographic sources use for it: ISO 639-1, ISO 639-2/B
 # and /T, the English name and the name in the language itself.
@@ -112,6 +114,11 @@ def _type_key(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+@functools.lru_cache(maxsize=8)
+def _type_keys(types: tuple[str, ...]) -> dict[str, str]:
+    return {_type_key(t): t for t in types}
+
+
 @dataclass(frozen=True)
 class AutomationRules:
     """The protocol's automation limits, validated and normalised."""
@@ -149,7 +156,7 @@ class AutomationRules:
     def matches(self, record: Record) -> list[tuple[str, str]]:
         """Every (rule, detail) this record is excluded by, in :data:`RULES` order."""
         found = []
-        excluded = {_type_key(t): t for t in self.publication_types}
+        excluded = _type_keys(self.publication_types)
         types = [t for t in record.publication_types if _type_key(t) in excluded]
         if types:
             found.append(("publication_type", "publication type " + ", ".join(map(repr, types))))
@@ -193,6 +200,12 @@ def apply_rules(studies: Iterable[tuple[str, Record]], rules: AutomationRules) -
 
 def read_library_studies(path: Path) -> list[tuple[str, Record]]:
     """(study id, merged record) for every row of the library's ``records.csv``."""
+    return [(sid, Record.from_row(row)) for sid, row in library_rows(path)]
+
+
+def library_rows(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(study id, row) for every row of the library's ``records.csv``; a missing study id
+    column or an empty id is an error naming the row."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -207,14 +220,12 @@ def read_library_studies(path: Path) -> list[tuple[str, Record]]:
                 "missing column 'study_id'; expected the library's records.csv",
                 position="row 1",
             )
-        studies = []
         for number, row in enumerate(reader, start=2):
             if not row["study_id"]:
                 raise InputFileError(
                     path, "empty study id", position=f"row {number}", field="study_id"
                 )
-            studies.append((row["study_id"], Record.from_row(row)))
-    return studies
+            yield row["study_id"], row
 
 
 def automation_counts(
@@ -277,13 +288,12 @@ def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
 
     Counts per round use the round each study is new in, as the screening stage assigns it.
     """
-    from livingreview.dedup.library import OUTPUTS as LIBRARY
-    from livingreview.screening.assignment import library_studies
+    from livingreview.screening.assignment import new_in_rounds
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
-    studies = read_library_studies(outputs / LIBRARY["records"])
-    _, new_in, _, _ = library_studies(outputs)
+    studies = read_library_studies(outputs / LIBRARY_RECORDS)
+    new_in, _, _ = new_in_rounds(outputs, [s for s, _ in studies])
     exclusions = apply_rules(studies, rules)
     counts = automation_counts([s for s, _ in studies], exclusions, new_in, rules)
     atomic_write_text(outputs / OUTPUTS["exclusions"], exclusions_csv(exclusions))
