@@ -5,21 +5,18 @@
 
 from pathlib import Path
 
-from snakemake.utils import validate
-
-from livingreview.config import check_config_or_exit, with_round_state, write_resolved_protocol
+from livingreview.config import check_config_or_exit, write_resolved_protocol
 
 
 configfile: "config/config.yaml"
 
 
-# One clear line naming the key for a wrong config (exit 2), then Snakemake's own schema check,
-# which also fills in defaults.
+# One clear line naming the key for a wrong config (exit 2); the protocol validated against
+# workflow/schemas/config.schema.yaml, defaults filled in and set to the current round of
+# rounds.yaml (review.version and search dates) is what the rules see and the CLI reads.
 PROTOCOL_CONFIG = check_config_or_exit(config)
-
-
-validate(config, "workflow/schemas/config.schema.yaml")
-with_round_state(config)  # the current round of rounds.yaml: review.version and search dates
+config.clear()
+config.update(PROTOCOL_CONFIG)
 
 OUT = config["paths"]["outputs"]
 PROTOCOL = write_resolved_protocol(PROTOCOL_CONFIG)

@@ -40,7 +40,6 @@ from livingreview.dedup import rounds
 from livingreview.errors import InputFileError, SearchError
 from livingreview.fileio import atomic_write_text, read_json
 from livingreview.records import Record, normalise_doi, normalise_pmid, read_records
-from livingreview.sources.common import as_list, dig, text
 
 log = logging.getLogger("livingreview.flags")
 
@@ -188,6 +187,8 @@ def pubmed_statements(body: bytes) -> Iterator[_Said]:
 
 def europepmc_statements(body: Any) -> Iterator[_Said]:
     """``commentCorrectionList`` entries of a Europe PMC ``resultType=core`` page."""
+    from livingreview.sources.common import as_list, dig, text  # loads the HTTP layer
+
     for item in as_list(dig(body, "resultList", "result")):
         source, ident = text(dig(item, "source")), text(dig(item, "id"))
         source_id = f"{source}:{ident}" if source and ident else ident
@@ -205,6 +206,8 @@ def europepmc_statements(body: Any) -> Iterator[_Said]:
 
 def _crossref_update(update: Any) -> tuple[str, str, str]:
     """(flag, kind, description) of one Crossref ``updated-by``/``update-to`` entry."""
+    from livingreview.sources.common import dig, text  # loads the HTTP layer
+
     kind = text(dig(update, "type"))
     flag = CROSSREF_UPDATES.get(kind.replace("-", "_").casefold(), "corrected")
     date = "-".join(f"{part:02d}" for part in (dig(update, "updated", "date-parts") or [[]])[0])
@@ -214,6 +217,8 @@ def _crossref_update(update: Any) -> tuple[str, str, str]:
 
 def crossref_statements(body: Any) -> Iterator[_Said]:
     """``updated-by`` (this work was updated) and ``update-to`` (this work is the update)."""
+    from livingreview.sources.common import as_list, dig  # loads the HTTP layer
+
     message = dig(body, "message")
     items = as_list(dig(message, "items")) if isinstance(dig(message, "items"), list) else [message]
     for item in items:
@@ -235,6 +240,8 @@ def crossref_statements(body: Any) -> Iterator[_Said]:
 
 def openalex_statements(body: Any) -> Iterator[_Said]:
     """``is_retracted: true`` of OpenAlex works (a page's ``results`` or one work)."""
+    from livingreview.sources.common import as_list, dig, text  # loads the HTTP layer
+
     works = as_list(dig(body, "results")) if "results" in (body or {}) else [body]
     for work in works:
         if isinstance(work, dict) and work.get("is_retracted") is True:

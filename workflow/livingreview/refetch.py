@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livingreview import __version__
 from livingreview.archive import RawArchive
@@ -27,14 +27,11 @@ from livingreview.config import enabled_sources
 from livingreview.dedup import rounds
 from livingreview.errors import ConfigError
 from livingreview.fileio import read_csv_table, write_json
-from livingreview.http import HttpClient
 from livingreview.records import Record, assign_ids, read_records, write_records
 from livingreview.round_state import manifest_round
-from livingreview.search import build_settings
-from livingreview.sources import get_client
-from livingreview.sources.crossref import fetch_dois as crossref_dois
-from livingreview.sources.openalex import fetch_dois as openalex_dois
-from livingreview.sources.pubmed import fetch_pmids
+
+if TYPE_CHECKING:  # the HTTP layer loads only when something is re-fetched
+    from livingreview.http import HttpClient
 
 log = logging.getLogger("livingreview.refetch")
 
@@ -47,12 +44,21 @@ IDENTIFIER = {"pubmed": "pmid", "crossref": "doi", "openalex": "doi"}
 #: The API key variable used when no search of the service names one.
 DEFAULT_KEY_ENV = {"pubmed": "NCBI_API_KEY", "openalex": "OPENALEX_API_KEY"}
 
-Fetch = Callable[[HttpClient, Sequence[str]], tuple[list[Record], list[str]]]
-FETCH: dict[str, Fetch] = {
-    "pubmed": lambda http, ids: fetch_pmids(http, ids, source="refetch_pubmed"),
-    "crossref": crossref_dois,
-    "openalex": openalex_dois,
-}
+Fetch = Callable[["HttpClient", Sequence[str]], tuple[list[Record], list[str]]]
+
+
+def fetcher(service: str) -> Fetch:
+    """How ``service`` is asked for a list of identifiers."""
+    from livingreview.sources.crossref import fetch_dois as crossref_dois
+    from livingreview.sources.openalex import fetch_dois as openalex_dois
+    from livingreview.sources.pubmed import fetch_pmids
+
+    fetch: dict[str, Fetch] = {
+        "pubmed": lambda http, ids: fetch_pmids(http, ids, source="refetch_pubmed"),
+        "crossref": crossref_dois,
+        "openalex": openalex_dois,
+    }
+    return fetch[service]
 
 
 def history_dir(config: Mapping[str, Any]) -> Path:
@@ -151,6 +157,10 @@ def http_client(
     config: Mapping[str, Any], service: str, archive: RawArchive, state_dir: Path | None = None
 ) -> HttpClient:
     """The service's :class:`HttpClient`: live, or answering from the recorded archive."""
+    from livingreview.http import HttpClient
+    from livingreview.search import build_settings
+    from livingreview.sources import get_client
+
     name = f"refetch_{service}"
     settings = build_settings(
         {**config, "sources": {name: _service_entry(config, service)}}, name, get_client(service)
@@ -188,7 +198,7 @@ def run_refetch(
     if wanted:
         http = http_client(config, service, archive, state_dir)
         log.info("%s: re-fetching %d %ss of %d studies", service, len(wanted), kind, len(studies))
-        found, missing = FETCH[service](http, wanted)
+        found, missing = fetcher(service)(http, wanted)
         if http.replay is not None:
             ran_at = http.replay.read_meta()["ran_at"]
         else:
