@@ -179,8 +179,8 @@ def _freeze_counts(config: Mapping[str, Any], version: str, require_final: bool)
             "Finish it, run the pipeline and commit the snapshots, then start the next round"
         )
     log.warning(
-        "round %r: its PRISMA counts are not final (%s); the next version's 'Studies included "
-        "in previous version of review' stays empty",
+        "round %r: its PRISMA counts are not final: %s The next version's 'Studies included "
+        "in previous version of review' stays empty.",
         version,
         listed,
     )
