@@ -21,6 +21,13 @@ _CUT = re.compile(r"[.:]\s*(?:conference|supplement|suppl)\b.*$", re.IGNORECASE)
 # Embase may append the citation to the journal: "Behavioural Brain Research.276 ()(pp 118-129)
 # 2015.Date of Publication: ...": everything from the volume on is cut.
 _CITATION = re.compile(r"\.\s*\d+\s*\(.*$|\.?\s*date of publication:.*$", re.IGNORECASE)
+# Ovid MEDLINE notes on the medium ("PLoS ONE [Electronic Resource]"), not part of the name.
+_NOTE = re.compile(r"\[\s*(?:electronic resource|epub ahead of print|online|print)\s*\]", re.I)
+# A translated name in brackets ("Gan to Kagaku Ryoho [Japanese Journal of Cancer &
+# Chemotherapy]") is another name of the journal.
+_BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
+# The journal's acronym after its name ("Journal of Acquired Immune Deficiency Syndromes: JAIDS").
+_ACRONYM = re.compile(r"\s*:\s*[A-Z]{2,8}\s*$")
 
 
 def _fold(text: str) -> str:
@@ -41,6 +48,10 @@ def journal_key(journal: str) -> str:
     if not journal:
         return ""
     text = _CITATION.sub("", _CUT.sub("", journal.replace("&amp;", "&")))
+    text = _ACRONYM.sub("", _NOTE.sub(" ", text).strip())
+    bracketed = _BRACKETED.match(text)
+    if bracketed and bracketed.group(1):
+        text = f"{bracketed.group(1)} = {bracketed.group(2)}"
     if " = " in text:
         keys = dict.fromkeys(_name_key(part) for part in text.split(" = "))
         return ALTERNATIVES.join(k for k in keys if k)
@@ -50,8 +61,10 @@ def journal_key(journal: str) -> str:
 def _name_key(text: str) -> str:
     # PubMed's long form adds a subtitle or the society: "Clinical cancer research : an official
     # journal of...", "The Journal of veterinary medical science / the Japanese Society of ...".
+    # Parenthesised notes first: "Chirurgia (Bucharest, Romania : 1990)" is "Chirurgia".
+    text = re.sub(r"\(.*?\)", " ", text)
     text = re.split(r" [:/] ", text)[0]
-    text = re.sub(r"\(.*?\)", " ", _fold(text)).replace("&", " and ")
+    text = _fold(text).replace("&", " and ")
     text = re.sub(r"\b([dl])['\u2019]", r"\1 ", text)  # French elision: "d'anesthesie"
     text = re.sub(r"['\u2019]", "", text)
     # "Annales fran?aises d'anesth?sie": a "?" between letters is a letter lost to a wrong
@@ -110,7 +123,28 @@ def journals_match(a: str, b: str) -> bool:
 def _names_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    wa, wb = a.split(), b.split()
+    return any(_words_match(x, y) for x in _variants(a.split()) for y in _variants(b.split()))
+
+
+def _variants(words: list[str]) -> list[list[str]]:
+    """A name as written, and, when it opens with the acronym of the rest ("CMAJ Canadian
+    Medical Association Journal", "JAMA: the journal of the American Medical Association"), the
+    acronym alone and the rest alone."""
+    if len(words) >= 4 and len(words[0]) >= 3 and words[0] == _initials(words[1:]):
+        return [words, words[:1], words[1:]]
+    return [words]
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words)
+
+
+def _words_match(wa: list[str], wb: list[str]) -> bool:
+    # An acronym of three or more letters for the full name: "BMJ", "British Medical Journal".
+    if len(wa) == 1 and len(wb) >= 3 and len(wa[0]) == len(wb) and wa[0] == _initials(wb):
+        return True
+    if len(wb) == 1 and len(wa) >= 3 and len(wb[0]) == len(wa) and wb[0] == _initials(wa):
+        return True
     if len(wa) != len(wb):
         # "Circulation" vs "Circulation Research" differ; a shared-word mismatch means no match.
         return False

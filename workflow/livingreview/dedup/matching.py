@@ -93,6 +93,9 @@ def _page_compare(
         hi_a = int(end_a[k]) if end_a[k].isdigit() and int(end_a[k]) >= lo_a else lo_a
         hi_b = int(end_b[k]) if end_b[k].isdigit() and int(end_b[k]) >= lo_b else lo_b
         same_end = end_a[k] != "" and end_a[k] == end_b[k]
+        # Two articles do not end on one page; two ranges of several pages that do are one
+        # article with a mistyped start ("2141-2147" and "2142-2147").
+        equal[k] = same_end and hi_a > lo_a and hi_b > lo_b
         conflict[k] = not same_end and (hi_a < lo_b or hi_b < lo_a)
     return equal, conflict
 
@@ -279,8 +282,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     # "59 (Suppl. 1)" cut to its last part by an export leaves volume "1": a volume equal to the
     # other record's supplement number is an unknown volume, not another one.
     sa, sb = col("supplement")
-    cut = vol_conf & (((sb != "") & (va == sb)) | ((sa != "") & (vb == sa)))
-    vol_conf &= ~cut
+    vol_cut = vol_conf & (((sb != "") & (va == sb)) | ((sa != "") & (vb == sa)))
+    vol_conf &= ~vol_cut
     # Citation fields shifted by one place (volume empty, the volume in the issue field, the
     # issue in the pages field: "", "26", "9" for 26(9):1746): the same volume, pages unknown.
     shifted = _shifted(va, na, pa, end_a, vb, nb) | _shifted(vb, nb, pb, end_b, va, na)
@@ -364,6 +367,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             & ~journal_eq
             & ~same_meeting,
             "numbers_conf": _numbers_conflict(*col("title_numbers")),
+            "numbers_differ": np.not_equal(*col("title_numbers")),
             "same_record": same_source & (sid_a != "") & (sid_a == sid_b),
             "same_source_ids": same_source & (sid_a != "") & (sid_b != "") & (sid_a != sid_b),
         }
@@ -371,8 +375,9 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
 
 
 def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Add ``outcome``, ``score``, ``reason``, ``guard`` (a non-duplicate guard fired) and
-    ``cannot`` (a cannot-link for clustering)."""
+    """Add ``outcome``, ``score``, ``reason``, ``guard`` (a non-duplicate guard fired),
+    ``cannot`` (a cannot-link for clustering) and ``rule`` (the duplicate rule that held before
+    the guards, or "")."""
     t = f["t_sim"].to_numpy()
     author_ok = f["author_ok"].to_numpy()
     no_authors = ~f["has_authors"].to_numpy()
@@ -404,84 +409,105 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # column under one title, a supplement of abstracts); the DOI, start page or abstract name the
     # item. A title that agrees only loosely, or no author list, needs the item to agree.
     item = doi_eq | page_eq | abs_eq
+    # A title equal only as a truncation of the other: cut short by an export (one team's paper
+    # in one journal, volume and year), or extended by a follow-up or a numbered second part
+    # ("... in mice" and "... in mice. Part 2"), which needs the item itself to agree.
     cut = f["title_cut"].to_numpy()
+    cut_ok = ~cut | item
+    cut_ok |= (support >= 2) & year_eq & ~f["numbers_differ"].to_numpy()
 
     n = len(f)
     outcome = np.full(n, "distinct", dtype=object)
     reason = np.full(n, "titles differ", dtype=object)
 
     # --- duplicate evidence (before guards) -----------------------------------------------------
+    # Each rule is named: a duplicate's reason is the first rule that holds.
     title_author = author_ok | no_authors
-    dup = (
-        (doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author)
-        | (doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq)
-        # A title equal only as a truncation of the other needs two facts of publication.
-        | ((t >= TITLE_STRONG) & long_title & author_ok & published & (~cut | (support >= 2)))
-        | ((t >= TITLE_GOOD) & author_ok & (support >= 2) & ((t >= TITLE_STRONG) | item))
-        | ((t >= TITLE_FAIR) & author_ok & vol_eq & page_eq & (support >= 3))
-        | ((t >= TITLE_STRONG) & long_title & no_authors & (support >= 2) & item)
+    year_same = f["year_eq"].to_numpy()
+    both_articles = f["both_articles"].to_numpy()
+    # Without a title only a person can tell; all other fields agreeing makes it worth asking.
+    untitled = (
+        title_empty & (f["overlap"].to_numpy() >= 0.8) & vol_eq & page_eq & journal_eq & year_same
+    )
+    # The citation (journal, year, volume, start page of a regular article, first author) names
+    # one article even when the two titles are different translations of a foreign title.
+    citation = (
+        both_articles
+        & page_eq
+        & year_same
+        & journal_eq
+        & (vol_eq | f["vol_missing"].to_numpy())
+        & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
+    )
+    rules: list[tuple[str, np.ndarray]] = [
+        ("same record exported twice", f["identical"].to_numpy()),
+        ("same DOI and title", doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author),
+        ("same DOI, title, volume and page", doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq),
+        (
+            "same title and authors, published alike",
+            (t >= TITLE_STRONG) & long_title & author_ok & published & cut_ok,
+        ),
+        (
+            "similar title and authors, two fields agree",
+            (t >= TITLE_GOOD) & author_ok & (support >= 2) & ((t >= TITLE_STRONG) | item) & cut_ok,
+        ),
+        (
+            "similar title and authors, volume and page agree",
+            (t >= TITLE_FAIR) & author_ok & vol_eq & page_eq & (support >= 3),
+        ),
+        (
+            "same unsigned title, two fields agree",
+            (t >= TITLE_STRONG) & long_title & no_authors & (support >= 2) & item,
+        ),
         # Unsigned items ("Abstracts of the 79th EAS Congress"): the same title in the same
         # journal, year, volume and issue is one item.
-        | (
+        (
+            "same unsigned title in one issue",
             (t >= 0.999)
             & (f["title_len"].to_numpy() >= 15)
             & no_authors
             & journal_eq
             & vol_eq
             & f["num_eq"].to_numpy()
-            & f["year_eq"].to_numpy()
-        )
-    )
-    # Without a title only a person can tell; all other fields agreeing makes it worth asking.
-    untitled = (
-        title_empty
-        & (f["overlap"].to_numpy() >= 0.8)
-        & vol_eq
-        & page_eq
-        & journal_eq
-        & f["year_eq"].to_numpy()
-    )
-    # The citation (journal, year, volume, start page of a regular article, first author) names
-    # one article even when the two titles are different translations of a foreign title.
-    citation = (
-        f["both_articles"].to_numpy()
-        & page_eq
-        & f["year_eq"].to_numpy()
-        & journal_eq
-        & (vol_eq | f["vol_missing"].to_numpy())
-        & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
-    )
-    # Unrelated titles still score about 0.4 on this ratio; from 0.5 a translation is plausible,
-    # but only with the volume known: journals with several volumes a year restart their page
-    # numbers, so journal, year and start page alone do not name one article.
-    dup |= citation & ((t >= TITLE_GOOD) | ((t >= 0.5) & vol_eq))
-    dup |= f["identical"].to_numpy()
-    # The full citation of a multi-page article (journal, year, volume, first and last page) and
-    # the same team of two or more name one article, whatever its title says: a title
-    # translated. (Without a title only a person can tell, see ``untitled``.)
-    dup |= (
-        citation
-        & ~title_empty
-        & f["range_eq"].to_numpy()
-        & vol_eq
-        & (f["min_authors"].to_numpy() >= 2)
-        & (f["overlap"].to_numpy() >= TEAM_OVERLAP)
-    )
-    # Same title at the same journal, year, volume and start page of a multi-page article (a
-    # page holds several letters, not several articles): one article, however its author list
-    # was exported ("Luis Ferreira, Santos A" for "Santos, A L").
-    dup |= (
-        f["both_articles"].to_numpy()
-        & (t >= TITLE_STRONG)
-        & long_title
-        & vol_eq
-        & page_eq
-        & journal_eq
-        & f["year_eq"].to_numpy()
-    )
+            & year_same,
+        ),
+        # Unrelated titles still score about 0.4 on this ratio; from 0.5 a translation is
+        # plausible, but only with the volume known: journals with several volumes a year restart
+        # their page numbers, so journal, year and start page alone do not name one article.
+        ("same citation", citation & ((t >= TITLE_GOOD) | ((t >= 0.5) & vol_eq))),
+        # The full citation of a multi-page article (journal, year, volume, first and last page)
+        # and the same team of two or more name one article, whatever its title says: a title
+        # translated. (Without a title only a person can tell, see ``untitled``.)
+        (
+            "same full citation and team",
+            citation
+            & ~title_empty
+            & f["range_eq"].to_numpy()
+            & vol_eq
+            & (f["min_authors"].to_numpy() >= 2)
+            & (f["overlap"].to_numpy() >= TEAM_OVERLAP),
+        ),
+        # Same title at the same journal, year, volume and start page of a multi-page article (a
+        # page holds several letters, not several articles): one article, however its author
+        # list was exported ("Luis Ferreira, Santos A" for "Santos, A L").
+        (
+            "same title and citation",
+            both_articles
+            & (t >= TITLE_STRONG)
+            & long_title
+            & vol_eq
+            & page_eq
+            & journal_eq
+            & year_same,
+        ),
+    ]
+    dup = np.zeros(n, dtype=bool)
+    for why, mask in reversed(rules):
+        reason[mask] = why
+        dup |= mask
     maybe = ~dup & (((t >= 0.85) & (title_author | (t >= TITLE_STRONG))) | untitled | citation)
     outcome[dup] = "duplicate"
-    reason[dup] = "title, authors and other fields agree"
+    evidence = np.where(dup, reason, "")
     outcome[maybe] = "maybe"
     reason[maybe] = "similar title, too little corroboration"
 
@@ -546,8 +572,18 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     vol_typo = (page_eq | abs_eq) & year_eq & journal_eq & (t >= TITLE_STRONG) & author_ok
     fire(vol_conf & ~doi_eq & ~vol_typo, "distinct", "volumes differ")
     # Same DOI and title with volume or pages contradicting: a typo when the other one agrees.
-    one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors) & (page_eq | vol_eq)
+    # Also a volume alone that contradicts DOI, title, journal and year: a day or an issue
+    # exported as volume ("Frontiers in Cellular Neuroscience" 7 and 27, one DOI).
+    volume_typo = journal_eq & year_eq & ~page_conf
+    one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors)
+    one_typo &= page_eq | vol_eq | volume_typo
     fire((page_conf | vol_conf) & doi_eq & ~one_typo, "maybe", "same DOI, volume or pages differ")
+    # One DOI names one item in one journal: records that share it but name unrelated journals
+    # and carry different abstracts (a meeting abstract exported with its article's DOI; the
+    # two texts of one study share words, so not the same text is enough) are for a person.
+    abs_other = f["both_abs"].to_numpy() & ~abs_eq
+    doi_misplaced = doi_eq & f["journal_conf"].to_numpy() & abs_other
+    fire(doi_misplaced, "maybe", "same DOI, journals and abstracts differ")
     fire(doi_conf, "distinct", "DOIs differ")
     # A wrong DOI is likelier than two works sharing title, authors, journal, year, volume and
     # start page; with one of journal/year missing a person decides.
@@ -555,9 +591,15 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     strong_same &= page_eq & vol_eq
     outcome[strong_same] = "maybe"
     reason[strong_same] = "DOIs differ, all else agrees"
-    # An identical abstract is as specific as the volume.
+    # An identical abstract is as specific as the volume, or, with volume and issue agreeing, as
+    # the start page.
     strong_same |= (
-        doi_conf & (t >= TITLE_STRONG) & long_title & author_ok & page_eq & abs_eq & ~vol_conf
+        doi_conf
+        & (t >= TITLE_STRONG)
+        & long_title
+        & author_ok
+        & abs_eq
+        & ((page_eq & ~vol_conf) | (vol_eq & f["num_eq"].to_numpy() & ~page_conf))
     )
     certain = strong_same & journal_eq & year_eq & ~f["kind_conf"].to_numpy()
     outcome[certain] = "duplicate"
@@ -606,12 +648,15 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     reason[same_record] = "same source and source id"
     guard[same_record] = False
 
-    evidence = np.minimum(support, 3) / 3.0
-    score = np.round(0.6 * t + 0.2 * f["overlap"].to_numpy() + 0.2 * evidence, 4)
+    score = np.round(
+        0.6 * t + 0.2 * f["overlap"].to_numpy() + 0.2 * np.minimum(support, 3) / 3.0, 4
+    )
     # Pairs that no chain of duplicates may join: a guard made them distinct, or flagged them
     # maybe for a contradiction a third record cannot explain (a person may still join them).
     cannot = guard & ((outcome == "distinct") | ((outcome == "maybe") & firm))
-    return f.assign(outcome=outcome, reason=reason, guard=guard, cannot=cannot, score=score)
+    return f.assign(
+        outcome=outcome, reason=reason, guard=guard, cannot=cannot, score=score, rule=evidence
+    )
 
 
 def _titles_unlike(a: str, b: str) -> bool:

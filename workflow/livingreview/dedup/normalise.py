@@ -39,6 +39,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _TITLE_NOTES = re.compile(
     r"\[(?:erratum|comment|retraction|corrected|see|update|summary|published)[^\]]*(?:\]|$)"
     r"|\[\d+ refs?\]|\[review\]"  # Ovid: "... cancer. [Review] [133 refs]"
+    r"|\((?:structured|provisional) abstract\)"  # CRD databases (DARE, NHS EED)
     r"|\[(?:[A-Z][a-z]+)\]\s*$"  # language tag "[Japanese]"
     r"|\s+LA:\s*\w+\s*$",  # Ovid language suffix "LA: Chi"
     re.IGNORECASE,
@@ -355,7 +356,8 @@ def normalise_pages(pages: str) -> tuple[str, str]:
     number is a different page from the plain number; end is digits only. Front matter in roman
     numerals keeps its numeral as start (``v-vii`` -> ``("v", "7")``): page v is not page 5.
     """
-    text = (pages or "").strip().lower()
+    # Quotes a CSV export left around a list of ranges ('"233-8, 230-5"') are no part of it.
+    text = (pages or "").strip().strip("\"'").strip().lower()
     if not text or "no pagination" in text:
         return "", ""
     roman = _ROMAN_PAGES.match(text)
