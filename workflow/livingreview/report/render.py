@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -41,7 +42,9 @@ def _decimal(value: object, places: int = 2) -> str:
         return str(value)
 
 
+@functools.cache
 def _environment(html: bool) -> Environment:
+    """The Jinja environment (one per process and kind: its templates compile once)."""
     env = Environment(
         loader=PackageLoader("livingreview", "report/templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False)
@@ -65,8 +68,10 @@ def _stylesheet() -> Markup:
 
 def render(context: Mapping[str, Any]) -> tuple[str, str]:
     """The HTML page and the Markdown twin for one context from :func:`collect`."""
-    html = _environment(html=True).get_template("index.html").render(
-        **context, stylesheet=_stylesheet(), inline_svg=Markup
+    html = (
+        _environment(html=True)
+        .get_template("index.html")
+        .render(**context, stylesheet=_stylesheet(), inline_svg=Markup)
     )
     markdown = _environment(html=False).get_template("report.md").render(**context)
     return html, markdown

@@ -224,7 +224,10 @@ def status(
             "pending": len(assigned) - len(own),
             **counts,
             "files": sorted({s.file for s in returned.sheets if s.reviewer == reviewer}),
-            "stopping": stopping_estimate(list(own.values()), len(assigned) - len(own)),
+            # None before any decision (asked only then: the estimate loads scipy)
+            "stopping": stopping_estimate(list(own.values()), len(assigned) - len(own))
+            if own
+            else None,
         }
     return {
         "review_id": config["review"]["id"],
