@@ -95,5 +95,10 @@ def test_report_excluded_in_version_one_and_included_again_counts_as_new_in_vers
     changelog = rows(out / "report/changelog.csv")
     version_two = {(c["change"], c["study_id"]) for c in changelog if c["version"] == "2025.2"}
     assert ("study_included", dropped) in version_two
+    detail = {c["study_id"]: c["detail"] for c in changelog if c["version"] == "2025.2"}
+    assert detail[dropped] == (
+        f"reports: {dropped}; sought at full text in an earlier round: {dropped} (round 1)"
+    )
+    assert detail[new_study] == f"reports: {new_study}"
     assert ("study_included", new_study) in version_two
     assert not [c for c in changelog if c["change"] == "study_removed"]

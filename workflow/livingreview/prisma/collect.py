@@ -11,7 +11,11 @@ For the current round (``review.version``):
 * title/abstract screening: :data:`FINAL_SCREENING` (``study_id, round, decision``, written by
   ``livingreview conflicts``), counted only once every study of the round to be screened has a
   final decision; until then the boxes are not available (people make every decision: the
-  "excluded by automation tools" part of the records-excluded box is 0);
+  "excluded by automation tools" part of the records-excluded box is 0). A part the library
+  split off an earlier study this round (:data:`LIBRARY_CHANGES`) is screened this round but
+  was identified, and removed as a duplicate, in its own round: it is left out of this round's
+  screening boxes, so records screened = identified − removed still holds; included, it is
+  sought at full text and a new study of this version like any other;
 * full text (reports sought … included, exclusions per reason): :data:`FULL_TEXT` (``by_round``
   of ``livingreview fulltext``), once no report of the round is pending; all reports come from the
   databases-and-registers arm;
@@ -50,6 +54,7 @@ from livingreview.prisma.ledger import Column, chain_rounds
 COUNTS = "library/counts.json"
 AUTOMATION = "screening/automation_counts.json"
 FINAL_SCREENING = "screening/final_decisions.csv"
+LIBRARY_CHANGES = "library/changelog.csv"
 FULL_TEXT = "fulltext/outcome.json"
 FULL_TEXT_DECISIONS = "fulltext/decisions.csv"
 STAGE_FILES = (AUTOMATION, FINAL_SCREENING, FULL_TEXT, FULL_TEXT_DECISIONS)
@@ -151,13 +156,28 @@ def _final_decisions(path: Path, round_no: int) -> dict[str, str]:
     }
 
 
+def split_off(outputs: Path, round_no: int) -> set[str]:
+    """The studies the library split off earlier studies in round ``round_no``."""
+    path = outputs / LIBRARY_CHANGES
+    if not path.exists():
+        return set()
+    rows = read_csv_table(path, ("round", "event", "study_id"), "library changelog not found")
+    return {
+        row["study_id"]
+        for row in rows
+        if row["event"] == "split" and row["round"].strip() == str(round_no)
+    }
+
+
 def screening(outputs: Path, round_no: int, column: Column) -> None:
-    """Records screened and excluded, once every study of the round has a final decision."""
+    """Records screened and excluded, once every study of the round has a final decision (parts
+    split off earlier studies left out: see the module docstring)."""
     path = outputs / FINAL_SCREENING
     if not path.exists():
         column.pending["screening"] = "stage not run"
         return
-    decided = _final_decisions(path, round_no)
+    parts = split_off(outputs, round_no)
+    decided = {s: d for s, d in _final_decisions(path, round_no).items() if s not in parts}
     identified = (column.n("database_results") or 0) + (column.n("register_results") or 0)
     removed = sum(column.n(k) or 0 for k in ("duplicates", "excluded_automatic", "excluded_other"))
     to_screen = identified - removed

@@ -6,9 +6,13 @@ the final risk-of-bias judgements (domains and overall), the retraction and corr
 studies, and the version's own changes. The next version compares its outputs with the frozen
 state of the version before it and lists, one row per change (:data:`CHANGE_COLUMNS`):
 
-* ``study_included``: a study included now and not before;
+* ``study_included``: a study included now and not before (a part the library split off a
+  study says so: the previous version counted its records as part of that study; so does a
+  study whose report was sought at full text in an earlier round, e.g. included on
+  re-assessment);
 * ``study_removed``: a study included before and not now, with why (its full-text exclusion
-  reason on re-assessment, the study it is now a report of, or its current decision);
+  reason on re-assessment, the study it is now a report of, the study the library merged it
+  into, or its current decision);
 * ``report_added``: a new report of a study included before (a full-text report linked to it, or
   a record first found in this round that the library joined to it, e.g. its preprint);
 * ``extraction_changed``: a final extraction value that differs (field, old, new), or item
@@ -185,8 +189,29 @@ def _domains(text: str) -> dict[str, str]:
     return out
 
 
-def _removed_because(study: str, decisions: Mapping[str, Mapping[str, str]]) -> str:
-    row = decisions.get(study)
+def _library_event(
+    events: Sequence[Mapping[str, str]], event: str, key: str, study: str
+) -> Mapping[str, str] | None:
+    """The last library change ``event`` whose ``key`` column names ``study``."""
+    found = [e for e in events if e.get("event") == event and e.get(key) == study]
+    return found[-1] if found else None
+
+
+def _reassessed(reports: str, facts: Facts) -> str:
+    """``"S1 (round 1)"``: the reports, of those given, sought at full text in an earlier round."""
+    found = []
+    for report in reports.split("; "):
+        number = facts.decisions.get(report, {}).get("round", "")
+        if number.isdigit() and int(number) <= facts.since_round:
+            found.append(f"{report} (round {number})")
+    return ", ".join(found)
+
+
+def _removed_because(study: str, facts: Facts) -> str:
+    row = facts.decisions.get(study)
+    merged = _library_event(facts.events, "merged", "other_study_id", study)
+    if merged is not None:
+        return f"merged into study {merged['study_id']} in round {merged['round']}"
     if row is None:
         return "no longer included at title/abstract"
     if row.get("decision") == "exclude":
@@ -207,6 +232,7 @@ class Facts:
     field_labels: Mapping[str, str]
     reopened: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # stage ("extraction", "rob") -> study -> its status now when not final (e.g. disagreement)
+    events: Sequence[Mapping[str, str]] = ()  # the library's merges and splits (changelog.csv)
 
 
 def compare(previous: State | None, current: State, facts: Facts) -> list[dict[str, str]]:
@@ -232,19 +258,21 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
         )
 
     for study in sorted(set(current.included) - set(before.included)):
-        add(
-            "study_included",
-            study,
-            new="included",
-            detail=f"reports: {current.included[study]['reports']}",
-        )
+        detail = f"reports: {current.included[study]['reports']}"
+        split = _library_event(facts.events, "split", "study_id", study)
+        if split is not None:
+            detail += f"; split from study {split['other_study_id']} in round {split['round']}"
+        again = _reassessed(current.included[study]["reports"], facts)
+        if again:
+            detail += f"; sought at full text in an earlier round: {again}"
+        add("study_included", study, new="included", detail=detail)
     for study in sorted(set(before.included) - set(current.included)):
         add(
             "study_removed",
             study,
             old="included",
             new="removed",
-            detail=_removed_because(study, facts.decisions),
+            detail=_removed_because(study, facts),
         )
     still_in = set(before.included) & set(current.included)
     for study in sorted(still_in):
@@ -332,6 +360,7 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
             "extraction": _not_final(read.get("extracted"), "extraction_status"),
             "rob": _not_final(read.get("rob_summary"), "status"),
         },
+        _rows(read.get("library_changelog")),
     )
     log = Changelog(version, "", [], [], {})
     states: list[State | None] = []
