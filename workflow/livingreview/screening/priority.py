@@ -48,7 +48,9 @@ class Scorer:
 
     def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float]:
         """Scores learned from ``own`` decisions (include and maybe count as relevant) and the
-        seed studies (relevant unless decided otherwise)."""
+        seed studies (relevant unless decided otherwise): the seeds first, then the decisions in
+        the order they were returned, as the ranker is trained in the order of decisions."""
+        from livingreview.screening.decisions import log_order
         from livingreview.screening.ranking import Ranker, document_text
 
         if self.ranker is None:
@@ -56,11 +58,11 @@ class Scorer:
                 document_text(s.get("title", ""), s.get("abstract", "")) for s in self.studies
             ]
             self.ranker = Ranker(documents, query=self.query, seed=0)
-        labels = {
-            index: own[s["study_id"]].decision != "exclude" if s["study_id"] in own else True
-            for index, s in enumerate(self.studies)
-            if s["study_id"] in own or s["study_id"] in self.seeds
-        }
+        position = {s["study_id"]: index for index, s in enumerate(self.studies)}
+        labels = {position[i]: True for i in sorted(self.seeds) if i in position and i not in own}
+        for study_id, decision in sorted(own.items(), key=lambda item: log_order(item[1])):
+            if study_id in position:
+                labels[position[study_id]] = decision.decision != "exclude"
         values = self.ranker.scores(labels)
         return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
 
