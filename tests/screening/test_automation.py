@@ -19,9 +19,11 @@ from livingreview.screening.automation import (
     AutomationRules,
     apply_rules,
     excluded_study_ids,
+    library_rows,
     normalise_language,
     read_library_studies,
     record_languages,
+    rule_fields,
     run_automation,
 )
 from livingreview.sources.pubmed_xml import parse_efetch
@@ -160,6 +162,17 @@ def test_demo_pipeline_writes_automation_outputs(demo_outputs: Path) -> None:
     for study, rule in rules.items():
         assert rule != "language" or records[study].language
     assert excluded_study_ids(demo_outputs) == set(rules)
+
+
+def test_the_rules_read_only_types_language_and_year(demo_outputs: Path) -> None:
+    # run_automation rebuilds only those fields of each library row: same verdicts as the record
+    strict = rules_from(
+        {"publication_types": ["Editorial", "Review"], "languages": ["english"], "year_from": 2015}
+    )
+    rows = list(library_rows(demo_outputs / "library/records.csv"))
+    verdicts = [strict.matches(rule_fields(row)) for _, row in rows]
+    assert verdicts == [strict.matches(Record.from_row(row)) for _, row in rows]
+    assert {rule for found in verdicts for rule, _ in found} == {"publication_type", "year"}
 
 
 def test_cli_rewrites_identical_files_and_reports_a_missing_library(

@@ -30,7 +30,7 @@ from typing import Any
 
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text, write_json
-from livingreview.records import Record
+from livingreview.records import Record, split_list
 
 OUTPUTS = {
     "exclusions": "screening/automation.csv",
@@ -203,6 +203,16 @@ def read_library_studies(path: Path) -> list[tuple[str, Record]]:
     return [(sid, Record.from_row(row)) for sid, row in library_rows(path)]
 
 
+def rule_fields(row: Mapping[str, str]) -> Record:
+    """The part of a library row the rules read (publication types, language, year): the same
+    verdicts as the whole record, without rebuilding every field of every study."""
+    return Record(
+        publication_types=split_list(row.get("publication_types") or ""),
+        language=row.get("language") or "",
+        year=row.get("year") or "",
+    )
+
+
 def library_rows(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """(study id, row) for every row of the library's ``records.csv``; a missing study id
     column or an empty id is an error naming the row."""
@@ -292,7 +302,7 @@ def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
-    studies = read_library_studies(outputs / LIBRARY_RECORDS)
+    studies = [(sid, rule_fields(row)) for sid, row in library_rows(outputs / LIBRARY_RECORDS)]
     new_in, _, _ = new_in_rounds(outputs, [s for s, _ in studies])
     exclusions = apply_rules(studies, rules)
     counts = automation_counts([s for s, _ in studies], exclusions, new_in, rules)
