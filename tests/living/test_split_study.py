@@ -11,6 +11,7 @@ one study; version 2 includes both, so the part split off is a new study of vers
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.config import load_config
@@ -30,36 +31,66 @@ from tests.test_living_rounds import (
 from tests.test_living_versions import LATER_STAGES, return_round, rows
 
 
-def test_a_study_split_in_round_two_counts_its_split_part_as_new_and_says_so(
-    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
-) -> None:
+@dataclass
+class PairedRound:
+    """Round 1 with a record and its preprint, decided by a person, through full text."""
+
+    config: Path
+    out: Path
+    env: dict[str, str]
+    pmids: list[str]
+    sheet: Path  # the person's dedup sheet
+    groups: dict[str, str]  # record id -> study id
+    kept: str  # the record id of the article
+    preprint: str  # the record id of its preprint
+
+
+def decide_pair(sheet: Path, pair: tuple[str, str], decision: str) -> None:
+    """The person's dedup sheet: one pair and their decision."""
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(f"record_a,record_b,decision\n{pair[0]},{pair[1]},{decision}\n")
+
+
+def paired_round(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path, decision: str
+) -> PairedRound:
+    """Round 1: the first 15 results and a preprint of the first; the person's ``decision`` on
+    the pair; every study holding one of the two records included at full text."""
     env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
     config = living_protocol(tmp_path)
     out = tmp_path / "outputs"
     pmids = serve_results(replay_server, sources_dir, ROUND_ONE, preprint="")
-    kept = f"epmc:MED:{pmids[0]}"
+    kept, preprint = f"epmc:MED:{pmids[0]}", f"epmc:PPR:{PREPRINT}"
     serve_results(replay_server, sources_dir, ROUND_ONE, preprint=pmids[0])
     run(config, "search epmc", "summarise", "library", env=env)
-    preprint = f"epmc:PPR:{PREPRINT}"
     pair = [(r["record_a"], r["record_b"]) for r in rows(out / "library/maybe_pairs.csv")]
     assert pair == [tuple(sorted((kept, preprint)))]
     settings = load_config([config])
     sheet = Path(settings["paths"]["human_input"]) / "dedup/pairs.csv"
-    sheet.parent.mkdir(parents=True)
-    sheet.write_text(f"record_a,record_b,decision\n{kept},{preprint},duplicate\n")
+    decide_pair(sheet, (kept, preprint), decision)
     run(config, *STEPS[1:], env=env)
-    groups_one = {r["record_id"]: r["study_id"] for r in rows(out / "library/groups.csv")}
+    groups = {r["record_id"]: r["study_id"] for r in rows(out / "library/groups.csv")}
+    included = {groups[kept], groups[preprint]}
+    screen_round(settings, 1, include=included)
+    run(config, "screen", "conflicts", "fulltext", env=env)
+    return_round(settings, "full_text", 1, {s: {"decision": "include"} for s in included})
+    run(config, "fulltext", *LATER_STAGES, env=env)
+    return PairedRound(config, out, env, pmids, sheet, groups, kept, preprint)
+
+
+def test_a_study_split_in_round_two_counts_its_split_part_as_new_and_says_so(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    first = paired_round(replay_server, sources_dir, tmp_path, "duplicate")
+    config, out, env, pmids = first.config, first.out, first.env, first.pmids
+    kept, preprint, groups_one = first.kept, first.preprint, first.groups
     study = groups_one[kept]
     assert groups_one[preprint] == study
-    screen_round(settings, 1, include={study})
-    run(config, "screen", "conflicts", "fulltext", env=env)
-    return_round(settings, "full_text", 1, {study: {"decision": "include"}})
-    run(config, "fulltext", *LATER_STAGES, env=env)
 
     # Round 2: the person now says the pair is two studies.
     run(config, "round new")
     second_pmids = serve_results(replay_server, sources_dir, ROUND_TWO)
-    sheet.write_text(f"record_a,record_b,decision\n{kept},{preprint},distinct\n")
+    decide_pair(first.sheet, (kept, preprint), "distinct")
     run(config, "search epmc", *STEPS, env=env)
     settings = load_config([config])
     groups_two = {r["record_id"]: r["study_id"] for r in rows(out / "library/groups.csv")}

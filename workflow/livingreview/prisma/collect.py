@@ -169,37 +169,50 @@ def split_off(outputs: Path, round_no: int) -> set[str]:
     }
 
 
-def screening(outputs: Path, round_no: int, column: Column) -> None:
+def screening(outputs: Path, round_no: int, column: Column) -> int | None:
     """Records screened and excluded, once every study of the round has a final decision (parts
-    split off earlier studies left out: see the module docstring)."""
+    split off earlier studies left out: see the module docstring). Returns how many studies
+    of the round (split parts too) go to full text, or None until screening is complete."""
     path = outputs / FINAL_SCREENING
     if not path.exists():
         column.pending["screening"] = "stage not run"
-        return
+        return None
     parts = split_off(outputs, round_no)
-    decided = {s: d for s, d in _final_decisions(path, round_no).items() if s not in parts}
+    every = _final_decisions(path, round_no)
+    decided = {s: d for s, d in every.items() if s not in parts}
     identified = (column.n("database_results") or 0) + (column.n("register_results") or 0)
     removed = sum(column.n(k) or 0 for k in ("duplicates", "excluded_automatic", "excluded_other"))
     to_screen = identified - removed
     if len(decided) < to_screen:
         column.pending["screening"] = f"in progress: {len(decided)} of {to_screen} records decided"
-        return
+        return None
     excluded = sum(1 for d in decided.values() if d == "exclude")
     column.numbers["records_screened"] = len(decided)
     column.numbers["records_excluded"] = excluded
     # People make every screening decision; the ranker only orders the sheets.
     column.numbers["records_excluded_human"] = excluded
     column.numbers["records_excluded_automation"] = 0
+    return sum(1 for d in every.values() if d != "exclude")
 
 
-def full_text(config: Mapping[str, Any], outputs: Path, round_no: int, column: Column) -> None:
-    """Reports sought, not retrieved, assessed, excluded (per reason) and included."""
+def full_text(
+    config: Mapping[str, Any],
+    outputs: Path,
+    round_no: int,
+    column: Column,
+    to_seek: int | None = None,
+) -> None:
+    """Reports sought, not retrieved, assessed, excluded (per reason) and included
+    (``to_seek``: the studies of the round screening sent to full text, None while unknown;
+    none: every full-text box is 0)."""
     path = outputs / FULL_TEXT
     if not path.exists():
         column.pending["full_text"] = "stage not run"
         return
     data = read_json(path, "full-text outcome not found")
     counts = data.get("by_round", {}).get(str(round_no))
+    if counts is None and to_seek == 0:
+        counts = {key: 0 for key in FULL_TEXT_FIELDS} | {"complete": True}
     if counts is None:
         column.pending["full_text"] = "no report sought yet"
         return
@@ -298,8 +311,8 @@ def current_column(
     column = Column(str(config["review"]["version"]))
     identification(config, outputs, column)
     automation(outputs, round_no, column)
-    screening(outputs, round_no, column)
-    full_text(config, outputs, round_no, column)
+    to_seek = screening(outputs, round_no, column)
+    full_text(config, outputs, round_no, column, to_seek)
     return column, totals(outputs, round_no, column, previous)
 
 
