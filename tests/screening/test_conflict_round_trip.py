@@ -208,7 +208,8 @@ def conflicts_ready(review: dict) -> Path:
         ),
         (
             lambda t: "\n".join(t.splitlines()[:2] + t.splitlines()[3:]) + "\n",
-            "the study_id values differ from the 35 the sheet was written with (found 34)",
+            "the study_id values differ from the {rows} the sheet was written with "
+            "(found {fewer})",
         ),
     ],
     ids=["another review", "unknown resolution", "unknown reason", "twice", "missing row"],
@@ -224,7 +225,10 @@ def test_a_bad_conflicts_sheet_is_rejected_and_nothing_is_lost(
     }
     returned = human / "screening/conflicts/bad.csv"
     returned.parent.mkdir(parents=True)
-    returned.write_text(edit(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+    text = sheet.read_text(encoding="utf-8")
+    returned.write_text(edit(text), encoding="utf-8")
+    rows = len(text.splitlines()) - 2  # below the metadata line and the header
+    message = message.format(rows=rows, fewer=rows - 1)
     capsys.readouterr()
     assert main(["conflicts", *args]) == 2
     error = capsys.readouterr().err
