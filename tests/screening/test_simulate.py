@@ -35,9 +35,10 @@ def test_cli_writes_the_screening_order(tmp_path: Path, capsys) -> None:
     out = tmp_path / "order.csv"
     args = ["simulate", str(data), "--out", str(out), "--seed", "3", "--batch-size", "10"]
     assert main(args) == 0
-    assert "393 records (41 included)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
     assert out.read_text(encoding="utf-8").splitlines()[0] == "record_id,label,prior"
     order = _rows(out)
+    assert f"{len(order)} of 393 records (41 included)" in printed
     truth = {r["record_id"]: r["label_included"] for r in _rows(data)}
     # it stops at the last relevant record, as asreview simulate: every include, then nothing
     screened = [r["record_id"] for r in order]
@@ -54,6 +55,18 @@ def test_cli_writes_the_screening_order(tmp_path: Path, capsys) -> None:
     other_seed = tmp_path / "seed4.csv"
     assert main(["simulate", str(data), "--out", str(other_seed), "--seed", "4"]) == 0
     assert _rows(other_seed)[:2] != order[:2]
+
+
+def test_cli_all_screens_every_record_and_begins_with_the_stopped_order(tmp_path: Path) -> None:
+    data = require_shared(NSAIDS)
+    stopped, every = tmp_path / "stopped.csv", tmp_path / "all.csv"
+    args = ["simulate", str(data), "--seed", "3"]
+    assert main([*args, "--out", str(stopped)]) == 0
+    assert main([*args, "--out", str(every), "--all"]) == 0
+    short, full = _rows(stopped), _rows(every)
+    assert len(full) == len(_rows(data)) > len(short)
+    assert full[: len(short)] == short
+    assert all(r["label"] == "0" for r in full[len(short) :])
 
 
 def test_row_positions_are_the_ids_without_a_record_id_column(tmp_path: Path) -> None:

@@ -445,11 +445,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         prior_included=args.prior_included,
         prior_excluded=args.prior_excluded,
         batch_size=args.batch_size,
+        stop_at_last_relevant=not args.all,
         progress=sys.stderr.isatty(),
     )
     print(
-        f"{counts['records']} records ({counts['included']} included) screened in order, "
-        f"{counts['priors']} priors -> {args.out}"
+        f"{counts['screened']} of {counts['records']} records ({counts['included']} included) "
+        f"screened in order, {counts['priors']} priors -> {args.out}"
     )
     return 0
 
@@ -696,6 +697,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior-included", type=_int_from(0), default=1, metavar="N", help="includes")
     p.add_argument("--prior-excluded", type=_int_from(0), default=1, metavar="N", help="excludes")
     p.add_argument("--batch-size", type=_int_from(1), default=10, metavar="K", help="per refit")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="screen every record (default: stop at the last relevant one, as asreview simulate)",
+    )
     p.set_defaults(func=cmd_simulate)
 
     from livingreview.rob import TOOL_NAMES
