@@ -305,7 +305,16 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
         f"| 1 | {len(included_two)} | 1 study included, 1 study removed, 1 new report, "
         "1 extraction value changed, 2 risk-of-bias judgements changed, 1 flag | this version |"
     ) in history_md
+    # The flow section: each version's counts and all versions together, and the living layouts.
+    flow = markdown.split("## PRISMA 2020 flow diagram", 1)[1].split("\n## ", 1)[0]
+    assert "| Box | 2025.1 | 2025.2 | All versions |" in flow
+    identified = [first_ledger["database_results"], two["database_results"]]
+    assert f"| Records identified from: Databases | {identified[0]} | {identified[1]} | " in flow
+    assert f"| {sum(identified)} |" in flow
+    for layout in LIVING_LAYOUTS:
+        assert f"[SVG](../prisma/living/{layout}.svg)" in flow
     html = (out / "report/index.html").read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/svg+xml;base64,') == len(LIVING_LAYOUTS)
     assert f'<a href="{link}/index.html">version 2025.1</a>' in html
     assert '<tr data-change="study_removed">' in html and "France" in html
     assert "Version 2025.1" in (out / "report" / link / "index.html").read_text(encoding="utf-8")

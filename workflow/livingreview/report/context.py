@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES
 from livingreview.report import changes
 from livingreview.report.methods import methods_paragraph
@@ -73,7 +75,12 @@ def collect(
     sections = [
         _whats_new(read["library_counts"], read["library_changelog"], log),
         _versions(read["prisma_ledger"], log, out_dir or outputs / "report"),
-        _flow(read["prisma_ledger"], read_svg_if_present(outputs / INPUTS["prisma_svg"])),
+        _flow(
+            read["prisma_ledger"],
+            read_svg_if_present(outputs / INPUTS["prisma_svg"]),
+            outputs,
+            out_dir or outputs / "report",
+        ),
         _search(read["prisma_s"]),
         _screening(read),
         _studies(config, studies),
@@ -139,9 +146,7 @@ VERSION_COLUMNS = (
 )
 
 
-def _versions(
-    ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir: Path
-) -> Section:
+def _versions(ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir: Path) -> Section:
     section = Section("versions", "Version history")
     if ledger is None:
         section.pending = "the PRISMA counts ledger"
@@ -168,17 +173,63 @@ def _versions(
     return section
 
 
-def _flow(ledger: Mapping[str, Any] | None, svg: str | None) -> Section:
+def _flow(
+    ledger: Mapping[str, Any] | None, svg: str | None, outputs: Path, out_dir: Path
+) -> Section:
+    """The main diagram, the counts of every round and of all rounds together, and (from the
+    second round on) the four living layouts of livingPRISMAflow as images with their files."""
     section = Section("flow", "PRISMA 2020 flow diagram")
     if ledger is None or svg is None:
         section.pending = "the PRISMA counts ledger"
         return section
-    latest = ledger["rounds"][-1]["counts"]
-    boxes = [(key, label, latest[key]) for key, label in BOX_NAMES.items() if latest.get(key)]
-    section.data = {"svg": svg, "boxes": boxes}
+    rounds = ledger["rounds"]
+    columns = [str(r["label"]) for r in rounds]
+    values = [r["counts"] for r in rounds]
+    if len(rounds) > 1:
+        columns.append("All versions")
+        values.append(ledger["cumulative"]["counts"])
+    latest = rounds[-1]["counts"]
+    boxes = [
+        {"key": key, "label": label, "values": [v.get(key) for v in values], "latest": latest[key]}
+        for key, label in BOX_NAMES.items()
+        if any(v.get(key) for v in values)
+    ]
+    section.data = {
+        "svg": svg,
+        "columns": columns,
+        "latest": len(rounds) - 1,
+        "boxes": boxes,
+        "layouts": _living_layouts(outputs / "prisma/living", out_dir) if len(rounds) > 1 else [],
+    }
     section.notes.extend(ledger.get("pending", []))
     section.notes.extend(ledger.get("warnings", []))
     return section
+
+
+def _living_layouts(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
+    """Each living layout the ledger drew: its name, the SVG as a data URI (the page stays
+    self-contained, and the figures' element ids cannot clash with the main diagram's) and
+    relative links to its files."""
+    layouts = []
+    for layout in LIVING_LAYOUTS:
+        svg = folder / f"{layout}.svg"
+        if not svg.is_file():
+            continue
+        files = {
+            suffix: changes.link(folder / f"{layout}.{suffix}", out_dir)
+            for suffix in ("svg", "pdf", "png")
+            if (folder / f"{layout}.{suffix}").is_file()
+        }
+        layouts.append(
+            {
+                "id": layout,
+                "title": LAYOUTS[layout],
+                "src": "data:image/svg+xml;base64,"
+                + base64.b64encode(svg.read_bytes()).decode("ascii"),
+                "files": files,
+            }
+        )
+    return layouts
 
 
 def _search(rows: list[dict[str, str]] | None) -> Section:
