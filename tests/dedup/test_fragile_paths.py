@@ -126,3 +126,48 @@ def test_database_notes_after_a_title_are_no_part_of_it() -> None:
     assert two["title"].str.endswith("(Structured abstract)").any()
     assert normalise_title(two["title"].iloc[0]) == normalise_title(two["title"].iloc[1])
     assert not compared(two.assign(pages=""))["title_cut"]
+
+
+# --- one fact of publication ---------------------------------------------------------------------
+
+
+def test_one_fact_of_publication_needs_the_year_and_the_team() -> None:
+    # Pediatric Nephrology 2008: one record has the journal only (no volume, pages, DOI).
+    two = rows("haematology", "id_0000093", "id_0000094")
+    assert judged(two, "id_0000093", "id_0000094")[0] == "duplicate"
+    # Without the year of one record the journal alone is for a person: a team's other item in
+    # that journal (a meeting abstract, a letter on the article) shares title and journal.
+    for record in ("id_0000093", "id_0000094"):
+        blank = two.assign(year=two["year"].where(two["ID"] != record, ""))
+        assert judged(blank, "id_0000093", "id_0000094")[0] == "maybe"
+
+
+def test_the_team_is_found_through_a_garbled_surname() -> None:
+    # "Cobano?lu" (a letter lost in export) for "Cobanoglu": two of three surnames agree exactly,
+    # all three within a letter; the journal alone then names the item.
+    two = rows("respiratory", "id_0000662", "id_0000663")
+    fields = compared(two)
+    assert fields["overlap"] < 0.8 and fields["team"]
+    assert judged(two, "id_0000662", "id_0000663")[0] == "duplicate"
+
+
+def test_a_supplement_volume_under_two_journal_names_is_no_fact() -> None:
+    # One team's abstract at EASD (Diabetologia, "volume" 1, S354) and at ADA (Diabetes, volume 1,
+    # A111): gold different items. With either page missing, "volume 1" of two journals' first
+    # supplements must not stand in for the page.
+    two = rows("diabetes", "id_0001546", "id_0001547")
+    assert judged(two, "id_0001546", "id_0001547") == (
+        "distinct",
+        "abstracts in different meetings",
+    )
+    for record in ("id_0001546", "id_0001547"):
+        blank = two.assign(pages=two["pages"].where(two["ID"] != record, ""))
+        assert judged(blank, "id_0001546", "id_0001547")[0] == "maybe"
+
+
+def test_a_parallel_title_glued_with_a_full_stop() -> None:
+    glued = field("cytology_screening", "id_0000878", "journal")
+    assert glued == "International journal of cancer.Journal international du cancer"
+    plain = field("cytology_screening", "id_0000877", "journal")
+    assert journals_match(journal_key(glued), journal_key(plain))
+    assert journal_key("Blood.Conference: 51st Annual Meeting") == "blood"
