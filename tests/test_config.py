@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from livingreview.config import deep_merge, load_config, validate_config
+from livingreview.config import (
+    VALIDATED_KEY,
+    deep_merge,
+    load_config,
+    validate_config,
+    write_resolved_protocol,
+)
 from livingreview.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,3 +152,41 @@ def test_every_schema_key_is_documented_in_the_config_readme() -> None:
     readme = (ROOT / "config/README.md").read_text(encoding="utf-8")
     undocumented = sorted(k for k in _schema_keys(schema, set()) if f"`{k}`" not in readme)
     assert undocumented == []
+
+
+def resolved_protocol(tmp_path: Path) -> tuple[dict, Path]:
+    """The shipped protocol as the Snakefile resolves it, written under ``tmp_path``."""
+    config = load_config([SHIPPED])
+    config["paths"]["outputs"] = str(tmp_path / "outputs")
+    return config, Path(write_resolved_protocol(config))
+
+
+def test_resolved_protocol_loads_without_validating_again(tmp_path: Path) -> None:
+    config, path = resolved_protocol(tmp_path)
+    assert next(iter(json.loads(path.read_text(encoding="utf-8")))) == VALIDATED_KEY
+    assert load_config([path]) == config
+    assert load_config([path, ROOT / "demo" / "config.yaml"])["search"]["mode"] == "replay"
+    probe = (
+        "import sys; from livingreview.config import load_config; "
+        f"load_config([{str(path)!r}]); print('jsonschema' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.split() == ["False"]
+
+
+def test_hand_edited_resolved_protocol_is_validated(tmp_path: Path) -> None:
+    _, path = resolved_protocol(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data[VALIDATED_KEY].startswith("sha256:")
+    data["search"]["mode"] = "offline"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"search\.mode': 'offline' is not one of"):
+        load_config([path])
+    data[VALIDATED_KEY] = "sha256:0"
+    data["search"]["mode"] = "live"
+    data["review"]["titel"] = "typo"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'title'"):
+        load_config([path])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -18,6 +20,8 @@ import yaml
 from livingreview.errors import ConfigError, LivingReviewError
 
 SCHEMA_NAME = "config.schema.yaml"
+#: Key of ``protocol.json`` holding the digest that proves the pipeline already validated it.
+VALIDATED_KEY = "_validated"
 
 
 def schema_path() -> Path:
@@ -30,9 +34,32 @@ def schema_path() -> Path:
 
 
 @cache
+def _schema_text() -> str:
+    return schema_path().read_text(encoding="utf-8")
+
+
+@cache
 def load_schema() -> dict[str, Any]:
     """The parsed config schema."""
-    return yaml.safe_load(schema_path().read_text(encoding="utf-8"))
+    return yaml.load(_schema_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _validation_digest(config: Mapping[str, Any]) -> str:
+    """Digest of a protocol together with the schema and the code that validate it."""
+    digest = hashlib.sha256(_schema_text().encode("utf-8"))
+    digest.update(Path(__file__).read_bytes())
+    digest.update(json.dumps(config, sort_keys=False, ensure_ascii=False).encode("utf-8"))
+    return f"sha256:{digest.hexdigest()}"
+
+
+def _parse(path: Path, text: str) -> Any:
+    """JSON for ``.json`` files (the resolved protocol), YAML otherwise or when not JSON."""
+    if path.suffix == ".json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass  # YAML reports where the text goes wrong
+    return yaml.safe_load(text)
 
 
 def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -47,9 +74,14 @@ def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, A
 
 
 def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
-    """Read one or more YAML files (later ones override earlier ones) and validate the result."""
+    """Read one or more YAML files (later ones override earlier ones) and validate the result.
+
+    A single ``protocol.json`` whose :data:`VALIDATED_KEY` digest still matches its content, the
+    schema and this module (see :func:`write_resolved_protocol`) is not validated again.
+    """
     config: dict[str, Any] = {}
     names = []
+    trusted = []
     for path in paths:
         path = Path(path)
         names.append(str(path))
@@ -63,7 +95,7 @@ def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
                 f"{path}, line {line}: byte {exc.start} is not UTF-8; save the config as UTF-8"
             ) from None
         try:
-            data = yaml.safe_load(text) or {}
+            data = _parse(path, text) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -71,7 +103,11 @@ def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
             raise ConfigError(f"{path}{where}: {problem}") from None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+        marker = data.pop(VALIDATED_KEY, None)
+        trusted.append(marker is not None and marker == _validation_digest(data))
         config = deep_merge(config, data)
+    if trusted == [True]:
+        return with_round_state(config)
     return with_round_state(validate_config(config, origin=" + ".join(names) or "config"))
 
 
@@ -280,11 +316,21 @@ def write_resolved_protocol(resolved: dict[str, Any]) -> str:
     """Write a validated protocol as JSON under the outputs folder (only when it changed).
 
     Rules hand this file to the CLI, so command-line ``--config`` overrides reach every job.
+    When the protocol as read back from the file validates unchanged, the file carries a
+    :data:`VALIDATED_KEY` digest so that the CLI does not validate it again in every job.
     """
     from livingreview.fileio import atomic_write_text, dump_json
 
     path = Path(resolved["paths"]["outputs"]) / "protocol.json"
     text = dump_json(resolved, sort_keys=False)  # keeps the protocol's source order
+    data = json.loads(text)
+    try:
+        unchanged = validate_config(data, origin=str(path)) == data
+    except LivingReviewError:
+        unchanged = False  # the CLI validates it and reports the problem
+    if unchanged:
+        marked = {VALIDATED_KEY: _validation_digest(data), **data}
+        text = dump_json(marked, sort_keys=False)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
     return str(path)
