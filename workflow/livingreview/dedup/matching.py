@@ -114,23 +114,6 @@ def _word_swapped(a: str, b: str) -> bool:
     return False
 
 
-def _team_share(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Share of the shorter list's distinct surnames found in the other list, a name counting as
-    found when spelt within one letter in seven ("Cobano?lu" for "Cobanoglu") or cited in part."""
-    x, y = sorted((set(a), set(b)), key=len)
-    if not x:
-        return 0.0
-    found = 0
-    for name in x:
-        if name in y or any(
-            fuzz.ratio(name, other) >= 100 * FIRST_AUTHOR_SIM
-            or (min(len(name), len(other)) >= 4 and (name in other or other in name))
-            for other in y
-        ):
-            found += 1
-    return found / len(x)
-
-
 def _numbers_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Titles that both carry numbers but not the same ones ("FOCUS 1" vs "FOCUS 2" trials)."""
     return (a != "") & (b != "") & (a != b)
@@ -245,15 +228,6 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     )
     has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)], dtype=bool)
     author_ok = has_authors & ((fa_sim >= FIRST_AUTHOR_SIM) | (overlap >= AUTHOR_OVERLAP))
-    len_a = np.fromiter((len(x) for x in aa), int, len(aa))
-    len_b = np.fromiter((len(y) for y in ab), int, len(ab))
-    min_authors = np.minimum(len_a, len_b)
-    # The same team (see ``judge``): four in five of the shorter list's surnames (spelling
-    # tolerant) or name words in the other; or one author on both records, the same.
-    team = (min_authors >= 2) & ((overlap >= TEAM_OVERLAP) | (name_words >= TEAM_OVERLAP))
-    team |= (len_a == 1) & (len_b == 1) & (fa_sim >= FIRST_AUTHOR_SIM)
-    for k in np.flatnonzero(~team & (min_authors >= 2) & author_ok & (t_sim >= TITLE_STRONG)):
-        team[k] = _team_share(aa[k], ab[k]) >= TEAM_OVERLAP
 
     ya, yb = col("year")
     known = (ya > 0) & (yb > 0)
@@ -348,8 +322,9 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "fa_sim": fa_sim,
             "overlap": overlap,
             "has_authors": has_authors,
-            "min_authors": min_authors,
-            "team": team,
+            "min_authors": np.fromiter(
+                (min(len(x), len(y)) for x, y in zip(aa, ab, strict=True)), int, len(aa)
+            ),
             "name_words": name_words,
             "author_ok": author_ok,
             "year_gap": year_gap,
@@ -357,7 +332,6 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "journal_eq": journal_eq,
             # Two journal names with hardly a word in common (and not an abbreviation pair).
             "journal_conf": both_journals & ~journal_eq & (journal_words < 0.5),
-            "journal_other": both_journals & ~journal_eq,
             "abs_sim": abs_sim,
             "both_abs": both_abs,
             "doi_eq": doi_eq,
@@ -425,17 +399,12 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     long_title = (f["title_len"] >= SHORT_TITLE).to_numpy()
     year_conf = (f["year_gap"] > policy.max_year_gap).to_numpy()
     year_eq = f["year_eq"].to_numpy()
-    # A meeting supplement's volume field often holds the supplement's number ("1"), which every
-    # journal's first supplement shares: between meeting items under two journal names the
-    # volume counts only with the start page as well.
-    meeting_volume = f["journal_other"].to_numpy() & f["any_abstract"].to_numpy() & ~page_eq
-    vol_fact = vol_eq & ~meeting_volume
     # Independent fields that agree, beyond title and authors. Not the issue number: every paper
     # of an issue shares it, and "1" is everywhere (it is no evidence on its own).
-    support = doi_eq.astype(int) + vol_fact + page_eq + journal_eq + abs_eq
+    support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq
     # Title, authors and abstract describe the work; a chapter, a dissertation and an article
     # carry them alike. A duplicate also needs one fact of where it was published to agree.
-    published = doi_eq | vol_fact | page_eq | journal_eq
+    published = doi_eq | vol_eq | page_eq | journal_eq
     # Journal and volume name the container, shared by a whole volume of papers (a periodical's
     # column under one title, a supplement of abstracts); the DOI, start page or abstract name the
     # item. A title that agrees only loosely, or no author list, needs the item to agree.
@@ -446,11 +415,6 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     cut = f["title_cut"].to_numpy()
     cut_ok = ~cut | item
     cut_ok |= (support >= 2) & year_eq & ~f["numbers_differ"].to_numpy()
-    # One fact of publication alone (the journal, or a volume, with the rest unknown) is shared by
-    # a team's other papers of that journal: a meeting abstract and the article, an erratum, a
-    # letter on it. It names the item only in the same year and with the same team (four in five
-    # names of two or more); otherwise a second fact must agree.
-    one_fact_ok = (support >= 2) | (year_eq & f["team"].to_numpy())
 
     n = len(f)
     outcome = np.full(n, "distinct", dtype=object)
@@ -481,7 +445,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         ("same DOI, title, volume and page", doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq),
         (
             "same title and authors, published alike",
-            (t >= TITLE_STRONG) & long_title & author_ok & published & cut_ok & one_fact_ok,
+            (t >= TITLE_STRONG) & long_title & author_ok & published & cut_ok,
         ),
         (
             "similar title and authors, two fields agree",
