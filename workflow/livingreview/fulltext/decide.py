@@ -8,8 +8,11 @@ conflict is settled by a resolution in the conflicts sheet (``full_text.decision
 ``consensus`` or ``third_reviewer``, who must not be one of the voters); until then it is
 pending. In ``dual`` mode a report with one vote waits for the second reviewer.
 
-Reports are grouped into studies by the ``same_study_as`` links (undirected, transitive); a
-study's id is the smallest report id in its group. A study is included when any report is.
+Reports are grouped into studies by the ``same_study_as`` links (undirected, transitive) and by
+the library's merges: a report whose study the library merged into another (its id retired) is
+a report of the surviving study, with its decision kept. A study's id is the smallest library
+study id of its reports (a report's own id unless retired). A study is included when any report
+is.
 """
 
 from __future__ import annotations
@@ -166,9 +169,12 @@ def _check_resolution(
 
 
 def group_studies(
-    outcome: FullTextOutcome, rows: Mapping[tuple[str, str], Mapping[str, str]]
+    outcome: FullTextOutcome,
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    merged: Mapping[str, str] | None = None,
 ) -> None:
-    """Fill each report's ``study_id`` from the ``same_study_as`` links (see module docstring).
+    """Fill each report's ``study_id`` from the ``same_study_as`` links and the library's
+    merges (``merged``: retired study id -> surviving id; see module docstring).
 
     Reviewers who link one report to different reports disagree: the report keeps its own
     study until they agree, and the disagreement is listed.
@@ -178,6 +184,7 @@ def group_studies(
         links[report].add(cells.get("same_study_as", ""))
     known = {r.report_id for r in outcome.reports}
     parent = {r: r for r in known}
+    library_study = {r: (merged or {}).get(r, r) for r in known}
 
     def root(item: str) -> str:
         while parent[item] != item:
@@ -185,6 +192,13 @@ def group_studies(
             item = parent[item]
         return item
 
+    def join(a: str, b: str) -> None:
+        a, b = root(a), root(b)
+        parent[max(a, b)] = min(a, b)
+
+    first_report: dict[str, str] = {}
+    for report in sorted(known):
+        join(report, first_report.setdefault(library_study[report], report))
     for report, targets in sorted(links.items()):
         named = sorted(t for t in targets if t)
         if report not in known or not named:
@@ -193,9 +207,12 @@ def group_studies(
             outcome.link_disagreements.append(f"{report}: {' | '.join(sorted(targets))}")
             continue
         if named[0] in known:
-            a, b = root(report), root(named[0])
-            parent[max(a, b)] = min(a, b)
-    outcome.reports = [_with(r, study_id=root(r.report_id)) for r in outcome.reports]
+            join(report, named[0])
+    name: dict[str, str] = {}
+    for report in sorted(known):
+        group = root(report)
+        name[group] = min(name.get(group, library_study[report]), library_study[report])
+    outcome.reports = [_with(r, study_id=name[root(r.report_id)]) for r in outcome.reports]
 
 
 def counts(outcome: FullTextOutcome, round_number: int | None = None) -> dict[str, Any]:

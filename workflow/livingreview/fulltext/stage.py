@@ -1,6 +1,8 @@
 """The full-text stage, as run by ``livingreview fulltext``: import, decide, export.
 
 Reports sought are the studies included at title/abstract (``screening/final_decisions.csv``).
+A report whose study the library later merged into another (``library/changelog.csv``) is kept,
+with its decisions, as a report of the surviving study.
 Every returned full-text sheet in ``<paths.human_input>/<full_text.folder>/`` is checked and
 logged in ``fulltext/assessments.csv`` (a rejected file stops the run before anything is
 written); conflicts go to ``fulltext/conflicts.xlsx`` and returned resolutions are read from
@@ -34,6 +36,7 @@ OUTPUTS = {
 }
 SHEETS_DIR = "fulltext/sheets"
 FINAL_SCREENING = "screening/final_decisions.csv"
+LIBRARY_CHANGELOG = "library/changelog.csv"
 SECTION = "full_text"
 
 
@@ -108,8 +111,12 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     settings = config[SECTION]
     outputs = Path(config["paths"]["outputs"])
     sought = reports_sought(outputs)
-    # Rows of the reports sought only: every other study just needs to be known.
-    in_library, library = studies.library_ids_and_rows(outputs / "library/records.csv", sought)
+    merged = studies.merged_into(outputs / LIBRARY_CHANGELOG)
+    # Rows of the reports sought (or the studies they were merged into) only: every other
+    # study just needs to be known.
+    wanted = set(sought) | {merged[r] for r in sought if r in merged}
+    in_library, found = studies.library_ids_and_rows(outputs / "library/records.csv", wanted)
+    library = studies.with_retired(found, merged)
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "full_text", settings["mode"], SECTION)
@@ -131,7 +138,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     outcome = decide.decide_reports(
         sought, rows, resolutions, dual=dual, rule=settings["decision_rule"]
     )
-    decide.group_studies(outcome, rows)
+    decide.group_studies(outcome, rows, merged)
 
     reviewforms.write_entries(outputs / OUTPUTS["assessments"], entries)
     table = reviewforms.table_text

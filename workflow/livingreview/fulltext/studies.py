@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 
+from livingreview.fileio import read_csv_table
 from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
 from livingreview.screening import automation
@@ -46,6 +47,39 @@ def library_ids_and_rows(
         if sid in wanted:
             rows[sid] = Record.from_row(row).to_row()
     return frozenset(ids), rows
+
+
+def merged_into(changelog_csv: Path) -> dict[str, str]:
+    """Retired study id -> the study the library merged it into (followed to the study that
+    survives now), from the library's ``merged`` events (none when it wrote no changelog)."""
+    if not changelog_csv.is_file():
+        return {}
+    rows = read_csv_table(
+        changelog_csv,
+        ("event", "study_id", "other_study_id"),
+        "missing: run the library step first",
+    )
+    into = {r["other_study_id"]: r["study_id"] for r in rows if r["event"] == "merged"}
+    found = {}
+    for retired, target in into.items():
+        seen = {retired}
+        while target in into and target not in seen:  # merged again in a later round
+            seen.add(target)
+            target = into[target]
+        found[retired] = target
+    return found
+
+
+def with_retired(
+    library: Mapping[str, Mapping[str, str]], merged: Mapping[str, str]
+) -> dict[str, Mapping[str, str]]:
+    """The library rows, plus each retired study's id with its surviving study's row (the
+    retired study's records are part of it now)."""
+    rows = dict(library)
+    for retired, target in merged.items():
+        if retired not in rows and target in library:
+            rows[retired] = library[target]
+    return rows
 
 
 def first_author(authors: str) -> str:

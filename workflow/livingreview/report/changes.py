@@ -13,8 +13,9 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
 * ``study_removed``: a study included before and not now, with why (its full-text exclusion
   reason on re-assessment, the study it is now a report of, the study the library merged it
   into, or its current decision);
-* ``report_added``: a new report of a study included before (a full-text report linked to it, or
-  a record first found in this round that the library joined to it, e.g. its preprint);
+* ``report_added``: a new report of a study included before (a full-text report linked to it,
+  the report of a study the library merged into it, or a record first found in this round that
+  the library joined to it, e.g. its preprint);
 * ``extraction_changed``: a final extraction value that differs (field, old, new), or item
   ``status`` when a study final before is now being re-assessed (e.g. reviewers disagree);
 * ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new), or
@@ -221,6 +222,13 @@ def _removed_because(study: str, facts: Facts) -> str:
     return f"full-text decision now {row.get('decision', '').replace('_', ' ') or 'missing'}"
 
 
+def _report_added_because(report: str, facts: Facts) -> str:
+    merged = _library_event(facts.events, "merged", "other_study_id", report)
+    if merged is not None:
+        return f"report of study {report}, merged into the study in round {merged['round']}"
+    return "full-text report linked to the study"
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the comparison needs besides the two states."""
@@ -278,7 +286,7 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
     for study in sorted(still_in):
         old_reports = set(before.included[study]["reports"].split("; "))
         for report in sorted(set(current.included[study]["reports"].split("; ")) - old_reports):
-            add("report_added", study, report, detail="full-text report linked to the study")
+            add("report_added", study, report, detail=_report_added_because(report, facts))
     joined = [
         g
         for g in facts.groups
