@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -150,3 +151,18 @@ def test_consecutive_irrelevant_counts_the_tail() -> None:
     assert estimate.consecutive_irrelevant == 2
     assert estimate.relevant_found == 1
     assert estimate.remaining_upper <= 10
+
+
+def test_scipy_stats_is_loaded_only_for_an_estimate_that_needs_it() -> None:
+    probe = (
+        "import sys\n"
+        "from livingreview.screening.priority import stopping_estimate\n"
+        "from livingreview.screening.stopping import estimate_remaining\n"
+        "print(stopping_estimate([], 3), 'scipy.stats' in sys.modules)\n"
+        "print(estimate_remaining([], 3).remaining_upper, 'scipy.stats' in sys.modules)\n"
+        "print(estimate_remaining([True, False], 3).relevant_found, 'scipy.stats' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["None", "False", "3", "False", "1", "True"]

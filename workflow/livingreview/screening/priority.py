@@ -74,13 +74,13 @@ def stopping_estimate(
     (:mod:`livingreview.screening.stopping`), from their decisions in the order they were
     returned (file time, file, row: the ranked order when the sheet was filled top down;
     include and maybe count as relevant). None before any decision."""
+    if not decided:
+        return None
     from dataclasses import asdict
 
     from livingreview.screening.decisions import log_order
     from livingreview.screening.stopping import estimate_remaining
 
-    if not decided:
-        return None
     ordered = sorted(decided, key=log_order)
     estimate = estimate_remaining([d.decision != "exclude" for d in ordered], pending)
     return asdict(estimate) | {"can_stop": estimate.can_stop}

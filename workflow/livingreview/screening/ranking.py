@@ -39,13 +39,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from livingreview.screening.stopping import estimate_remaining
-
 __all__ = [
     "Ranker",
     "RankerSettings",
     "document_text",
-    "estimate_remaining",
     "relevance_scores",
 ]
 

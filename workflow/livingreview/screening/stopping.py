@@ -35,7 +35,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import hypergeom
 
 __all__ = ["RemainingEstimate", "estimate_remaining", "recall_below_target_p"]
 
@@ -125,6 +124,8 @@ class _TailUrns:
             return 1.0
         if missed > self.unscreened:
             return 0.0
+        from scipy.stats import hypergeom  # imported here: 0.3-0.5 s a command may not need
+
         p = hypergeom.cdf(
             self.relevant, self.sizes + self.unscreened, self.relevant + missed, self.sizes
         )
