@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,6 +51,7 @@ class Logged:
     path: str
     params: Params
     headers: dict[str, str] = field(default_factory=dict)
+    received: float = 0.0  # time.monotonic() when the server began handling it
 
 
 class ReplayServer:
@@ -88,10 +90,10 @@ class ReplayServer:
         self._httpd.server_close()
 
     def _pick(
-        self, method: str, path: str, params: Params, headers: dict[str, str]
+        self, method: str, path: str, params: Params, headers: dict[str, str], received: float
     ) -> Answer | None:
         with self._lock:
-            self.log.append(Logged(method, path, params, headers))
+            self.log.append(Logged(method, path, params, headers, received))
             for answer in self.routes.get((method, path), []):
                 if answer.match is not None and not answer.match(params):
                     continue
@@ -110,6 +112,7 @@ class ReplayServer:
                 return
 
             def _serve(self, method: str) -> None:
+                received = time.monotonic()
                 parts = urlsplit(self.path)
                 params = {
                     k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()
@@ -120,7 +123,9 @@ class ReplayServer:
                     params.update(
                         {k: v[-1] for k, v in parse_qs(form, keep_blank_values=True).items()}
                     )
-                answer = server._pick(method, parts.path, params, dict(self.headers.items()))
+                answer = server._pick(
+                    method, parts.path, params, dict(self.headers.items()), received
+                )
                 if answer is None:
                     self.send_error(404, f"no recorded answer for {method} {parts.path}")
                     return
