@@ -10,9 +10,13 @@ DOI or journal), which a person marks as the same study in the returned dedup sh
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
+import io
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +24,13 @@ from typing import Any
 import openpyxl
 import yaml
 
+from livingreview.cli import main
 from livingreview.config import load_config
 from tests.conftest import REPO_ROOT
 from tests.replay_server import Answer, ReplayServer
 from tests.screening.sheet_helpers import fill_like_a_person, returned_dir, sheet_path
 from tests.test_round_state import round_protocol
-from tests.test_search_stage import EPMC_END, EPMC_PAGE, cli
+from tests.test_search_stage import EPMC_END, EPMC_PAGE
 
 ROUND_ONE, ROUND_TWO = slice(0, 15), slice(10, 25)
 PREPRINT = "PPR900001"
@@ -87,9 +92,34 @@ def preprint_of(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(config: Path, *steps: str, env: dict[str, str] | None = None) -> None:
+    """Each ``livingreview`` step through the console script's entry point, in this process
+    (one Python start for the whole test instead of one per step), with ``env`` set while it
+    runs; every step must succeed. Exit codes and messages are asserted through
+    ``tests.test_search_stage.cli`` (a real process)."""
     for step in steps:
-        done = cli(*step.split(), "--configfile", str(config), env=env)
-        assert done.returncode == 0, f"{step}: {done.stderr[-2000:]}"
+        stderr = io.StringIO()
+        with (
+            _environment(env or {}),
+            contextlib.chdir(REPO_ROOT),
+            contextlib.redirect_stderr(stderr),
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
+            code = main([*step.split(), "--configfile", str(config)])
+        assert code == 0, f"{step}: {stderr.getvalue()[-2000:]}"
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    before = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def sheet_studies(sheet: Path) -> list[str]:
