@@ -351,7 +351,7 @@ def read_evidence(path: Path) -> list[Evidence]:
 def history_inputs(config: Mapping[str, Any]) -> list[str]:
     """The evidence snapshots of the rounds before this version (rounds before this feature
     have none)."""
-    folders = rounds.earlier_snapshots(refetch.history_dir(config), config["review"]["version"])
+    folders = rounds.earlier_snapshots(rounds.history_dir(config), config["review"]["version"])
     return [str(folder / SNAPSHOT) for folder in folders if (folder / SNAPSHOT).exists()]
 
 
@@ -440,7 +440,7 @@ def build_flags(config: Mapping[str, Any]) -> list[Flag]:
     flags = resolve([*own, *earlier, *type_evidence(library.values())], library.values(), study_of)
 
     atomic_write_text(
-        refetch.snapshot_dir(config) / SNAPSHOT,
+        rounds.snapshot_dir(config) / SNAPSHOT,
         rounds.table_csv((asdict(e) for e in own), EVIDENCE_COLUMNS),
     )
     atomic_write_text(outputs / OUTPUT, rounds.table_csv((asdict(f) for f in flags), FLAG_COLUMNS))

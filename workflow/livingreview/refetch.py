@@ -61,17 +61,6 @@ def fetcher(service: str) -> Fetch:
     return fetch[service]
 
 
-def history_dir(config: Mapping[str, Any]) -> Path:
-    """Where the library keeps its round snapshots (``deduplication.history_dir``; read here
-    rather than from :mod:`livingreview.dedup.library`, which loads the deduplication engine)."""
-    return Path(config["deduplication"]["history_dir"])
-
-
-def snapshot_dir(config: Mapping[str, Any]) -> Path:
-    """This version's snapshot folder, beside the library's."""
-    return rounds.version_dir(history_dir(config), config["review"]["version"])
-
-
 def services(config: Mapping[str, Any]) -> list[str]:
     """The services re-asked each round (``search.refetch.services``; [] = off)."""
     return list(config["search"]["refetch"]["services"])
@@ -122,7 +111,7 @@ def library_records(
     this round's records when the caller has already read them."""
     outputs = Path(config["paths"]["outputs"])
     groups = rounds.read_table(outputs / "library" / "groups.csv", rounds.GROUP_COLUMNS)
-    history = rounds.load_history(history_dir(config), config["review"]["version"])
+    history = rounds.load_history(rounds.history_dir(config), config["review"]["version"])
     if current is None:
         current = read_records(outputs / "search" / "identified.csv")
     library = {**history.records, **{r.record_id: r for r in current}}

@@ -29,6 +29,7 @@ from livingreview.dedup import incremental, maybe_sheet, rounds
 from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
 from livingreview.dedup.model import Decisions, PairVerdict
+from livingreview.dedup.rounds import history_dir, snapshot_dir
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.records import COLUMNS, Record, read_records
 
@@ -54,16 +55,6 @@ ENGINE_FILES = (incremental.STATE_FILE, incremental.PAIRS_FILE)
 def decisions_dir(config: Mapping[str, Any]) -> Path:
     """The folder of returned maybe-pair sheets, inside ``paths.human_input``."""
     return sheets.returned_folder(config, "deduplication", "decisions_dir")
-
-
-def history_dir(config: Mapping[str, Any]) -> Path:
-    """Where round snapshots are kept (``deduplication.history_dir``)."""
-    return Path(config["deduplication"]["history_dir"])
-
-
-def snapshot_dir(config: Mapping[str, Any]) -> Path:
-    """This version's snapshot folder."""
-    return rounds.version_dir(history_dir(config), config["review"]["version"])
 
 
 def decision_inputs(config: Mapping[str, Any]) -> list[str]:

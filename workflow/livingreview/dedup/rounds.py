@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from livingreview.dedup.merge import record_row
 from livingreview.errors import InputFileError
@@ -42,6 +43,16 @@ class History:
     study_of: dict[str, str] = field(default_factory=dict)
     first_round: dict[str, int] = field(default_factory=dict)
     changelog: list[dict[str, str]] = field(default_factory=list)
+
+
+def history_dir(config: Mapping[str, Any]) -> Path:
+    """Where round snapshots are kept (``deduplication.history_dir``)."""
+    return Path(config["deduplication"]["history_dir"])
+
+
+def snapshot_dir(config: Mapping[str, Any]) -> Path:
+    """This version's snapshot folder."""
+    return version_dir(history_dir(config), str(config["review"]["version"]))
 
 
 def version_dir(history_dir: Path, version: str) -> Path:

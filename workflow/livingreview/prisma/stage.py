@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from livingreview.dedup.rounds import history_dir, snapshot_dir
 from livingreview.errors import InputFileError
 from livingreview.fileio import read_json, write_json
 from livingreview.prisma import collect
@@ -50,16 +51,9 @@ LINKS = {
 }
 
 
-def history_dir(config: Mapping[str, Any]) -> Path:
-    """Where round snapshots live (the library's ``deduplication.history_dir``)."""
-    return Path(config["deduplication"]["history_dir"])
-
-
 def snapshot_path(config: Mapping[str, Any]) -> Path:
     """This version's ledger snapshot, beside the library's round snapshot."""
-    from livingreview.dedup.rounds import version_dir
-
-    return version_dir(history_dir(config), str(config["review"]["version"])) / collect.SNAPSHOT
+    return snapshot_dir(config) / collect.SNAPSHOT
 
 
 def history_inputs(config: Mapping[str, Any]) -> list[str]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livingreview.dedup.rounds import earlier_rounds, earlier_snapshots, version_dir
+from livingreview.dedup.rounds import earlier_rounds, earlier_snapshots, history_dir, version_dir
 from livingreview.fileio import atomic_write_text, read_csv_table
 from livingreview.reviewforms import table_text
 
@@ -103,8 +103,7 @@ class Changelog:
 
 def state_dir(config: Mapping[str, Any], version: str | None = None) -> Path:
     """``<history_dir>/<version>/report/``: a version's kept report and frozen state."""
-    history = Path(config["deduplication"]["history_dir"])
-    return version_dir(history, str(version or config["review"]["version"])) / STATE_DIR
+    return version_dir(history_dir(config), str(version or config["review"]["version"])) / STATE_DIR
 
 
 def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
@@ -116,9 +115,8 @@ def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
 
 def history_inputs(config: Mapping[str, Any]) -> list[str]:
     """For Snakemake: the kept reports and frozen states of earlier versions."""
-    history = Path(config["deduplication"]["history_dir"])
     found = []
-    for folder in earlier_snapshots(history, str(config["review"]["version"])):
+    for folder in earlier_snapshots(history_dir(config), str(config["review"]["version"])):
         found += sorted(str(p) for p in (folder / STATE_DIR).glob("*") if p.is_file())
     return found
 
@@ -356,8 +354,7 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
     """This version's changelog from the outputs the report read and the frozen states of
     earlier versions, with the earlier versions' kept reports."""
     version = str(config["review"]["version"])
-    history = Path(config["deduplication"]["history_dir"])
-    earlier = earlier_rounds(history, version)
+    earlier = earlier_rounds(history_dir(config), version)
     facts = Facts(
         version,
         earlier[-1][0] if earlier else 0,
