@@ -46,24 +46,24 @@ def _block_pairs(codes: np.ndarray, years: np.ndarray) -> list[np.ndarray]:
     sorted_codes = codes[order]
     bounds = np.flatnonzero(np.diff(sorted_codes)) + 1
     starts = np.concatenate(([0], bounds))
-    ends = np.concatenate((bounds, [order.size]))
-    sizes = ends - starts
+    sizes = np.diff(np.concatenate((starts, [order.size])))
     out: list[np.ndarray] = []
-    for start, end in zip(starts[sizes >= 2], ends[sizes >= 2], strict=True):
-        members = order[start:end]
-        if members.size > MAX_BLOCK:
-            for year in np.unique(years[members]):
-                sub = members[years[members] == year]
-                if 2 <= sub.size <= MAX_BLOCK:
-                    out.append(_all_pairs(sub))
-            continue
-        out.append(_all_pairs(members))
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]):
+        # every block of this size at once: one row of members per block
+        out.append(_all_pairs(order[starts[sizes == size][:, None] + np.arange(size)]))
+    for start, size in zip(starts[sizes > MAX_BLOCK], sizes[sizes > MAX_BLOCK], strict=True):
+        members = order[start : start + size]
+        for year in np.unique(years[members]):
+            sub = members[years[members] == year]
+            if 2 <= sub.size <= MAX_BLOCK:
+                out.append(_all_pairs(sub[None, :]))
     return out
 
 
-def _all_pairs(members: np.ndarray) -> np.ndarray:
-    i, j = np.triu_indices(members.size, k=1)
-    a, b = members[i], members[j]
+def _all_pairs(blocks: np.ndarray) -> np.ndarray:
+    """Every pair within each row of ``blocks`` (blocks x members), as (min, max) rows."""
+    i, j = np.triu_indices(blocks.shape[1], k=1)
+    a, b = blocks[:, i].ravel(), blocks[:, j].ravel()
     return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
 
 
