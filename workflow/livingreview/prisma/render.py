@@ -17,6 +17,7 @@ from typing import Any
 
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.prisma.diagram import FONT_FAMILY, Box, Flow, Text
+from livingreview.prisma.fontcache import cached_subset
 
 FILLS = {"phase": "#a9c8e8", "title": "#ffc000", "grey": "#e6e6e6", "main": "#ffffff"}
 TITLE_FILLS = {"grey": "#d0d0d0"}
@@ -159,7 +160,8 @@ _SUBSETS: dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]] = 
 
 def _subset_with_base_chars(original: Callable[..., Any], fontfile: Any, glyphs: Any) -> Any:
     """Matplotlib's font subsetting, for the glyphs asked plus those of :data:`SUBSET_CHARS`,
-    computed once per font and glyph set; the result depends only on both."""
+    computed once per font and glyph set (kept in memory and in :mod:`.fontcache`); the result
+    depends only on both."""
     from fontTools.ttLib import TTFont
     from matplotlib.backends import _backend_pdf_ps
     from matplotlib.font_manager import get_font
@@ -167,10 +169,14 @@ def _subset_with_base_chars(original: Callable[..., Any], fontfile: Any, glyphs:
     font = get_font(fontfile)
     wanted = frozenset(glyphs) | {font.get_char_index(ord(c)) for c in SUBSET_CHARS}
     key = (str(fontfile), int(getattr(fontfile, "face_index", 0)), wanted)
-    if key not in _SUBSETS:
+
+    def compute() -> tuple[bytes, dict[int, int]]:
         with original(fontfile, wanted) as subset:
             data = _backend_pdf_ps.font_as_file(subset.font).getvalue()
-            _SUBSETS[key] = (data, dict(subset.glyph_index_map))
+            return data, dict(subset.glyph_index_map)
+
+    if key not in _SUBSETS:
+        _SUBSETS[key] = cached_subset(*key, compute)
     data, index_map = _SUBSETS[key]
     return _backend_pdf_ps.SubsetResults(
         TTFont(io.BytesIO(data), recalcTimestamp=False), index_map
