@@ -36,7 +36,8 @@ def seed_study_ids(config: Mapping[str, Any], studies: Sequence[Mapping[str, str
 
 
 class Scorer:
-    """Predicted relevance per study (the ranker's features are built once, on first use)."""
+    """Predicted relevance per study: the ranker's features are built once, on first use, and
+    the scores once per set of training labels (reviewers who decided alike share them)."""
 
     def __init__(
         self, studies: Sequence[Mapping[str, str]], query: str, seeds: Collection[str] = ()
@@ -44,7 +45,8 @@ class Scorer:
         self.studies = studies
         self.query = query
         self.seeds = seeds
-        self.ranker: Any = None  # built on first use: scikit-learn loads only when needed
+        self.ranker: Any = None  # built on first use
+        self.known: dict[tuple[tuple[int, bool], ...], dict[str, float]] = {}
 
     def scores(self, own: Mapping[str, ScreeningDecision]) -> dict[str, float]:
         """Scores learned from ``own`` decisions (include and maybe count as relevant) and the
@@ -63,8 +65,12 @@ class Scorer:
         for study_id, decision in sorted(own.items(), key=lambda item: log_order(item[1])):
             if study_id in position:
                 labels[position[study_id]] = decision.decision != "exclude"
-        values = self.ranker.scores(labels)
-        return {s["study_id"]: float(v) for s, v in zip(self.studies, values, strict=True)}
+        key = tuple(labels.items())  # the same labels in the same order: the same scores
+        if key not in self.known:
+            values = self.ranker.scores(labels)
+            ids = (s["study_id"] for s in self.studies)
+            self.known[key] = dict(zip(ids, values.tolist(), strict=True))
+        return dict(self.known[key])
 
 
 def stopping_estimate(

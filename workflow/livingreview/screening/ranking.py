@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
+
+from livingreview.screening.features import NoTerms, fit_tfidf
 
 __all__ = [
     "Ranker",
@@ -80,17 +80,16 @@ class Ranker:
         self.seed = seed
         self.size = len(documents)
         texts = [d or "" for d in documents]
-        vectorizer = TfidfVectorizer(
-            ngram_range=(1, self.settings.ngram_max),
-            sublinear_tf=True,
-            min_df=self.settings.min_df if len(texts) > self.settings.min_df else 1,
-            max_df=self.settings.max_df if len(texts) > 1 else 1.0,
-            dtype=np.float64,
-        )
-        try:
-            self.features: sparse.csr_matrix = vectorizer.fit_transform(texts).tocsr()
-            self.query_vector: sparse.csr_matrix = vectorizer.transform([query or ""]).tocsr()
-        except ValueError:  # no words at all in any record: every record scores the same
+        try:  # scikit-learn's TfidfVectorizer, bit for bit, without importing scikit-learn
+            fitted = fit_tfidf(
+                texts,
+                ngram_max=self.settings.ngram_max,
+                min_df=self.settings.min_df if len(texts) > self.settings.min_df else 1,
+                max_df=self.settings.max_df if len(texts) > 1 else 1.0,
+            )
+            self.features: sparse.csr_matrix = fitted.matrix
+            self.query_vector: sparse.csr_matrix = fitted.transform([query or ""])
+        except NoTerms:  # no words at all in any record: every record scores the same
             self.features = sparse.csr_matrix((len(texts), 1))
             self.query_vector = sparse.csr_matrix((1, 1))
 
@@ -119,6 +118,8 @@ class Ranker:
     def _classifier_scores(
         self, indices: np.ndarray, included: np.ndarray, random_state: np.random.RandomState | None
     ) -> np.ndarray:
+        from sklearn.svm import LinearSVC  # loads scikit-learn: only once there is a classifier
+
         model = LinearSVC(
             C=self.settings.regularisation_c,
             tol=self.settings.tolerance,
