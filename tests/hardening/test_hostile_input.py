@@ -25,7 +25,7 @@ from livingreview.errors import ConfigError, InputFileError, SearchError
 from livingreview.imports import import_file
 from livingreview.secrets import read_secrets_file
 from livingreview.sources.pubmed import CLIENT as PUBMED
-from livingreview.sources.pubmed_xml import UnsafeXMLError, parse_xml
+from livingreview.sources.pubmed_xml import MalformedXMLError, UnsafeXMLError, parse_xml
 from tests.conftest import REPO_ROOT
 from tests.hardening import write_protocol
 from tests.replay_server import Answer, ReplayServer
@@ -311,6 +311,20 @@ def test_an_external_entity_is_never_resolved(
         )
     assert "PRIVATE-FILE-CONTENT" not in str(raised.value)
     assert replay_server.requests("/private.txt") == []
+
+
+@pytest.mark.parametrize(
+    ("encoding", "refused_as"),
+    [("utf-16", UnsafeXMLError), ("utf-16-le", MalformedXMLError), ("utf-32", MalformedXMLError)],
+)
+def test_entities_in_a_wide_encoding_are_refused_too(encoding: str, refused_as: type) -> None:
+    """Bodies are scanned for entity declarations before the fast parser; a body in UTF-16 or
+    UTF-32 (which such a scan of bytes cannot read) goes to the refusing parser instead, which
+    refuses the entities or, where expat cannot read the encoding, the body."""
+    text = billion_laughs("eSearchResult", "Count").decode()
+    body = text.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>')
+    with pytest.raises(refused_as):
+        parse_xml(body.encode(encoding))
 
 
 def test_an_external_dtd_is_never_downloaded(
