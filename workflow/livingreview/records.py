@@ -120,15 +120,14 @@ _INLINE_TAGS = frozenset(
         "jats:underline",
     ]
 )
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(value: object) -> str:
     """Collapse whitespace (including newlines and non-breaking spaces) and trim."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    # str.split() splits on exactly the characters regex ``\s`` matches (U+00A0 among them)
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
 def strip_markup(value: object) -> str:
