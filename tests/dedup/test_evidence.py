@@ -241,8 +241,8 @@ def test_a_flagged_pair_is_not_joined_through_a_third_record() -> None:
 
 def test_a_year_flag_is_explained_by_a_record_matching_both() -> None:
     # One article (real record) with its print year, its online-first year with the DOI, and a
-    # bare record of that year: print vs bare differ in year with nothing to pin them ("years
-    # differ", for a person), but the DOI record matches both and explains the gap.
+    # bare record of that year: print vs bare differ in year with only the journal to pin them
+    # (for a person), but the DOI record matches both and explains the gap.
     article = rows("diabetes", "id_0000001").iloc[0].to_dict()
     year = str(int(article["year"]) + 1)
     online = dict(article, ID="online", year=year)
@@ -250,6 +250,6 @@ def test_a_year_flag_is_explained_by_a_record_matching_both() -> None:
     three = pd.DataFrame([article, online, bare])
     pairs = [("bare", "id_0000001"), ("id_0000001", "online"), ("bare", "online")]
     outcomes = [(v.outcome, v.reason) for v in judge_pairs(three, pairs)]
-    assert outcomes[0] == ("maybe", "years differ")
+    assert outcomes[0][0] == "maybe"
     assert [o for o, _ in outcomes[1:]] == ["duplicate", "duplicate"]
     assert set(find_duplicates(three).groups.values()) == {"bare"}

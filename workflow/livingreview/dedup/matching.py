@@ -332,6 +332,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "journal_eq": journal_eq,
             # Two journal names with hardly a word in common (and not an abbreviation pair).
             "journal_conf": both_journals & ~journal_eq & (journal_words < 0.5),
+            # Two journal names known and not matching (abbreviations and variants allowed).
+            "journal_other": both_journals & ~journal_eq,
             "abs_sim": abs_sim,
             "both_abs": both_abs,
             "doi_eq": doi_eq,
@@ -401,10 +403,14 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     year_eq = f["year_eq"].to_numpy()
     # Independent fields that agree, beyond title and authors. Not the issue number: every paper
     # of an issue shares it, and "1" is everywhere (it is no evidence on its own).
-    support = doi_eq.astype(int) + vol_eq + page_eq + journal_eq + abs_eq
+    # A volume number is a fact of one journal: under two journal names an equal volume is a
+    # coincidence (every journal's first supplement is "1", ACP Journal Club prints in the
+    # Annals' volumes) unless the start page agrees as well.
+    vol_fact = vol_eq & (~f["journal_other"].to_numpy() | page_eq)
+    support = doi_eq.astype(int) + vol_fact + page_eq + journal_eq + abs_eq
     # Title, authors and abstract describe the work; a chapter, a dissertation and an article
     # carry them alike. A duplicate also needs one fact of where it was published to agree.
-    published = doi_eq | vol_eq | page_eq | journal_eq
+    published = doi_eq | vol_fact | page_eq | journal_eq
     # Journal and volume name the container, shared by a whole volume of papers (a periodical's
     # column under one title, a supplement of abstracts); the DOI, start page or abstract name the
     # item. A title that agrees only loosely, or no author list, needs the item to agree.
@@ -415,6 +421,16 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     cut = f["title_cut"].to_numpy()
     cut_ok = ~cut | item
     cut_ok |= (support >= 2) & year_eq & ~f["numbers_differ"].to_numpy()
+    # The journal (or its volume) alone is shared by the team's other items there: the meeting
+    # abstract in its supplement and the article, a letter on it, a follow-up. As the only fact
+    # of publication it names the item in the same year, by the same team (four in five names,
+    # or one author on both records); otherwise a second fact must agree.
+    min_authors = f["min_authors"].to_numpy()
+    team = (min_authors >= 2) & (
+        (f["overlap"].to_numpy() >= TEAM_OVERLAP) | (f["name_words"].to_numpy() >= TEAM_OVERLAP)
+    )
+    team |= (min_authors == 1) & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
+    one_fact_ok = (support >= 2) | ~(journal_eq | vol_fact) | (year_eq & team)
 
     n = len(f)
     outcome = np.full(n, "distinct", dtype=object)
@@ -445,7 +461,7 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         ("same DOI, title, volume and page", doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq),
         (
             "same title and authors, published alike",
-            (t >= TITLE_STRONG) & long_title & author_ok & published & cut_ok,
+            (t >= TITLE_STRONG) & long_title & author_ok & published & cut_ok & one_fact_ok,
         ),
         (
             "similar title and authors, two fields agree",

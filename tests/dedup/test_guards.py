@@ -1,0 +1,49 @@
+"""Robustness of the false-merge guards: real pairs of different works from the tuning sets, with
+a field removed as when a database does not export it. The remaining fields must not merge them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.dedup.engine import find_duplicates
+from tests.dedup.test_evidence import judged, rows
+
+# --- one fact of publication ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("set_name", "a", "b"),
+    [
+        # One team's abstracts at EASD (Diabetologia, "volume" 1, page S354) and at ADA (Diabetes,
+        # volume 1, page A111): gold different items, with similar titles and one abstract text.
+        ("diabetes", "id_0001546", "id_0001547"),
+        # The same title at EASD (S334) and ADA (A254-A255), co-authors reordered.
+        ("diabetes", "id_0001501", "id_0001502"),
+    ],
+)
+def test_a_volume_under_two_journal_names_is_no_fact(set_name: str, a: str, b: str) -> None:
+    two = rows(set_name, a, b)
+    assert judged(two, a, b) == ("distinct", "abstracts in different meetings")
+    # Without the page of one record, or of both, "volume 1" of two journals' first supplements
+    # is all that is left of where they were published: not enough.
+    for blank in ([a], [b], [a, b]):
+        without = two.assign(pages=two["pages"].where(~two["ID"].isin(blank), ""))
+        assert judged(without, a, b)[0] != "duplicate"
+        assert len(set(find_duplicates(without).groups.values())) == 2
+
+
+def test_the_journal_alone_names_the_item_in_one_year_by_one_team() -> None:
+    # Pediatric Nephrology 2008: one record has the journal only (no volume, pages, DOI).
+    two = rows("haematology", "id_0000093", "id_0000094")
+    assert judged(two, "id_0000093", "id_0000094")[0] == "duplicate"
+    # Without the year of one record the journal alone is for a person: the team's other items
+    # in that journal (a meeting abstract, a letter on the article) share title and journal.
+    for record in ("id_0000093", "id_0000094"):
+        blank = two.assign(year=two["year"].where(two["ID"] != record, ""))
+        assert judged(blank, "id_0000093", "id_0000094")[0] == "maybe"
+    # Likewise with the first author only in common (another team: an abstract by a co-worker).
+    other_team = two.assign(
+        author=two["author"].where(two["ID"] != "id_0000093", "Loirat, C and Smith, J and Ng, K")
+    )
+    assert judged(other_team, "id_0000093", "id_0000094")[0] == "maybe"
