@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from livingreview.dedup.engine import find_duplicates
+from livingreview.dedup.journals import journal_key, journals_match
+from livingreview.dedup.letters import strip_accents
+from livingreview.dedup.normalise import author_surnames
 from tests.dedup.test_evidence import judged, rows
 
 # --- one fact of publication ---------------------------------------------------------------------
@@ -47,3 +50,22 @@ def test_the_journal_alone_names_the_item_in_one_year_by_one_team() -> None:
         author=two["author"].where(two["ID"] != "id_0000093", "Loirat, C and Smith, J and Ng, K")
     )
     assert judged(other_team, "id_0000093", "id_0000094")[0] == "maybe"
+
+
+# --- letters -------------------------------------------------------------------------------------
+
+
+def test_letters_without_a_decomposition_are_spelled_in_ascii() -> None:
+    # "Friis-Møller" (Ugeskrift for Laeger, 1987) and "Friis-Moller" in its duplicate: the same
+    # surname, so the team of two is the same team (both names in common, not one of two).
+    two = rows("respiratory", "id_0000693", "id_0000694")
+    names = [author_surnames(a) for a in two["author"]]
+    assert "Møller" in two["author"].iloc[0]
+    assert names[0] == names[1] == ("brynitz", "friismoller")
+    assert (
+        strip_accents("Łukasz Øster Strauß Æbelø Đorđević")
+        == "Lukasz Oster Strauss AEbelo Dordevic"
+    )
+    assert strip_accents("Ærø") == "AEro"
+    # journal names fold the same letters alike
+    assert journals_match(journal_key("Ugeskrift for Læger"), journal_key("Ugeskr Laeger"))

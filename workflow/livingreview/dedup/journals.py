@@ -8,7 +8,8 @@ abbreviations are built that way). A handful of abbreviations that are not prefi
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from livingreview.dedup.letters import strip_accents
 
 _STOP = frozenset(
     {"the", "of", "and", "in", "for", "on", "de", "d", "l", "la", "le", "les", "des", "du", "di"}
@@ -31,10 +32,7 @@ _ACRONYM = re.compile(r"\s*:\s*[A-Z]{2,8}\s*$")
 
 
 def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return text.lower() if text.isascii() else strip_accents(text).lower()
 
 
 ALTERNATIVES = " | "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import unquote
@@ -17,6 +16,7 @@ from urllib.parse import unquote
 import pandas as pd
 
 from livingreview.dedup.journals import journal_key
+from livingreview.dedup.letters import strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.records import normalise_doi
 
@@ -71,14 +71,6 @@ def fold(text: str) -> str:
         if letter in text:
             text = text.replace(letter, name)
     return strip_accents(text).lower()
-
-
-def strip_accents(text: str) -> str:
-    """Letters without their diacritics (``"é"`` -> ``"e"``); other scripts are kept."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    if decomposed.isascii():
-        return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> str:
