@@ -9,7 +9,7 @@ import pytest
 from livingreview.dedup.engine import find_duplicates
 from livingreview.dedup.journals import journal_key, journals_match
 from livingreview.dedup.letters import strip_accents
-from livingreview.dedup.normalise import author_surnames
+from livingreview.dedup.normalise import author_surnames, normalise_title, title_numbers
 from tests.dedup.test_evidence import judged, rows
 
 # --- one fact of publication ---------------------------------------------------------------------
@@ -69,3 +69,26 @@ def test_letters_without_a_decomposition_are_spelled_in_ascii() -> None:
     assert strip_accents("Ærø") == "AEro"
     # journal names fold the same letters alike
     assert journals_match(journal_key("Ugeskrift for Læger"), journal_key("Ugeskr Laeger"))
+
+
+# --- numbers in titles ---------------------------------------------------------------------------
+
+
+def test_numbers_spelled_out_in_titles() -> None:
+    # One team's five-year and six-year follow-ups of one trial (JCO abstracts 2011 and 2012):
+    # with the volumes missing only the spelled-out number tells them apart.
+    two = rows("respiratory", "id_0001059", "id_0001060")
+    numbers = [title_numbers(normalise_title(t)) for t in two["title"]]
+    assert numbers == ["6", "5"]
+    assert judged(two.assign(volume=""), "id_0001059", "id_0001060") == (
+        "distinct",
+        "numbers in titles differ",
+    )
+    # "Two-year" is "2-year": written either way, one number.
+    spelled = rows("respiratory", "id_0001538")["title"].iloc[0]
+    assert "Two-year follow-up" in spelled
+    assert title_numbers(normalise_title(spelled)) == "2"
+    assert title_numbers(normalise_title(spelled.replace("Two-year", "2-year"))) == "2"
+    # "one" only before a unit of time, "first" never: "one of the", "first report".
+    assert title_numbers("one of the first reports") == ""
+    assert title_numbers("one year results of a second trial") == "1 2"

@@ -185,10 +185,48 @@ _NUMBERED = frozenset(
 _ROMAN = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
 
 
+# Numbers spelled out: "five-year" and "six-year follow-up", "a second patient", "three doses".
+# "One" and "first" are left out ("one of the", "first report"), except "one" before a time unit.
+_CARDINALS = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_SPELLED = (
+    {word: str(value) for value, word in enumerate(_CARDINALS, start=2)}
+    | {word: str(value) for value, word in enumerate(_ORDINALS, start=2)}
+    | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
+)
+_TIME_UNITS = frozenset({"hour", "day", "week", "month", "year", "decade"})
+
+
 def title_numbers(title: str) -> str:
-    """The numbers of a normalised title, arabic and roman ("part ii" -> "2"), sorted."""
+    """The numbers of a normalised title, arabic, roman ("part ii" -> "2") and spelled out
+    ("two-year" -> "2"), sorted and distinct."""
     found = set(re.findall(r"\d+", title))
     words_ = title.split()
+    for k, word in enumerate(words_):
+        if word in _SPELLED:
+            found.add(_SPELLED[word])
+        elif word == "one" and k + 1 < len(words_) and words_[k + 1].rstrip("s") in _TIME_UNITS:
+            found.add("1")
     if _ROMAN.isdisjoint(words_):
         return " ".join(sorted(found))
     for k, word in enumerate(words_):
