@@ -12,11 +12,13 @@ previous-studies column is drawn when previous studies are given.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from livingreview.errors import LivingReviewError
-from livingreview.prisma.checks import Violation, cumulative_violations
-from livingreview.prisma.ledger import Column, combine
+
+if TYPE_CHECKING:  # the ledger's modules load when a view is drawn, not with the CLI's choices
+    from livingreview.prisma.checks import Violation
+    from livingreview.prisma.ledger import Column
 
 LAYOUTS = {
     "auto": "As given",
@@ -40,6 +42,8 @@ def view(columns: Sequence[Column], layout: str) -> list[Column]:
         raise LivingReviewError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
     if not columns:
         raise LivingReviewError("no rounds to draw")
+    from livingreview.prisma.ledger import combine
+
     rounds = list(columns)
     if layout in ("auto", "each") or len(rounds) == 1:
         return rounds
@@ -55,6 +59,10 @@ def view(columns: Sequence[Column], layout: str) -> list[Column]:
 def view_violations(rounds: Sequence[Column], columns: Sequence[Column]) -> list[Violation]:
     """Check columns that claim to combine ``rounds`` (a livingPRISMAflow approach 2, 3 or 4
     file beside its approach 1 rounds) box by box against the layout they fit best."""
+    from dataclasses import replace
+
+    from livingreview.prisma.checks import cumulative_violations
+
     candidates = [layout for layout in LIVING_LAYOUTS if len(view(rounds, layout)) == len(columns)]
     if not candidates:
         raise LivingReviewError(
