@@ -11,11 +11,12 @@ import yaml
 
 from livingreview.cli import main
 from livingreview.config import load_config
-from livingreview.errors import ConfigError
+from livingreview.errors import ConfigError, InputFileError
 from livingreview.imports import import_file
 from livingreview.records import Record
 from livingreview.screening.automation import (
     OUTPUTS,
+    RULE_COLUMNS,
     AutomationRules,
     apply_rules,
     excluded_study_ids,
@@ -173,6 +174,28 @@ def test_the_rules_read_only_types_language_and_year(demo_outputs: Path) -> None
     verdicts = [strict.matches(rule_fields(row)) for _, row in rows]
     assert verdicts == [strict.matches(Record.from_row(row)) for _, row in rows]
     assert {rule for found in verdicts for rule, _ in found} == {"publication_type", "year"}
+
+
+def test_library_rows_are_dict_reader_rows_or_the_columns_asked(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    path = demo_outputs / "library/records.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = [(row["study_id"], row) for row in csv.DictReader(handle)]
+    assert list(library_rows(path)) == expected
+    wanted = {sid for sid, _ in expected[::7]}
+    some = list(library_rows(path, RULE_COLUMNS, whole=wanted))
+    assert [sid for sid, _ in some] == [sid for sid, _ in expected]
+    for (sid, row), (_, full) in zip(some, expected, strict=True):
+        assert row == (full if sid in wanted else {c: full[c] for c in RULE_COLUMNS})
+    ragged = tmp_path / "records.csv"
+    ragged.write_text("study_id,title,year\ns1,A\n\ns2,B,2020,extra\n", encoding="utf-8")
+    with ragged.open(encoding="utf-8", newline="") as handle:
+        assert list(library_rows(ragged)) == [(r["study_id"], r) for r in csv.DictReader(handle)]
+    assert list(library_rows(ragged, ("year",))) == [("s1", {}), ("s2", {"year": "2020"})]
+    ragged.write_text("study_id,title\ns1,A\n\n,B\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="row 3"):
+        list(library_rows(ragged, ()))
 
 
 def test_cli_rewrites_identical_files_and_reports_a_missing_library(

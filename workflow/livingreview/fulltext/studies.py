@@ -42,7 +42,7 @@ def library_ids_and_rows(
     (one reading; only those records are rebuilt)."""
     ids = []
     rows = {}
-    for sid, row in automation.library_rows(records_csv):
+    for sid, row in automation.library_rows(records_csv, (), whole=wanted):
         ids.append(sid)
         if sid in wanted:
             rows[sid] = Record.from_row(row).to_row()

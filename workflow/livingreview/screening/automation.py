@@ -23,7 +23,7 @@ import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,9 @@ def read_library_studies(path: Path) -> list[tuple[str, Record]]:
     return [(sid, Record.from_row(row)) for sid, row in library_rows(path)]
 
 
+RULE_COLUMNS = ("publication_types", "language", "year")
+
+
 def rule_fields(row: Mapping[str, str]) -> Record:
     """The part of a library row the rules read (publication types, language, year): the same
     verdicts as the whole record, without rebuilding every field of every study."""
@@ -213,9 +216,13 @@ def rule_fields(row: Mapping[str, str]) -> Record:
     )
 
 
-def library_rows(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+def library_rows(
+    path: Path, columns: Sequence[str] | None = None, whole: Container[str] = ()
+) -> Iterator[tuple[str, dict[str, str]]]:
     """(study id, row) for every row of the library's ``records.csv``; a missing study id
-    column or an empty id is an error naming the row."""
+    column or an empty id is an error naming the row. With ``columns``, a row holds only those
+    of them the file has, except the rows of the ``whole`` study ids: the rest of a long row is
+    never made into a dict (rows as :class:`csv.DictReader` makes them)."""
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -223,19 +230,40 @@ def library_rows(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             path, f"cannot open the library ({exc.strerror}); run `livingreview library` first"
         ) from None
     with handle:
-        reader = csv.DictReader(handle)
-        if "study_id" not in (reader.fieldnames or []):
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if "study_id" not in header:
             raise InputFileError(
                 path,
                 "missing column 'study_id'; expected the library's records.csv",
                 position="row 1",
             )
-        for number, row in enumerate(reader, start=2):
-            if not row["study_id"]:
+        at = header.index("study_id")
+        some = None if columns is None else [(c, header.index(c)) for c in columns if c in header]
+        number = 1
+        for row in reader:
+            if not row:
+                continue  # a blank line is no row (as csv.DictReader skips it)
+            number += 1
+            sid = row[at] if at < len(row) else ""
+            if not sid:
                 raise InputFileError(
                     path, "empty study id", position=f"row {number}", field="study_id"
                 )
-            yield row["study_id"], row
+            if some is None or sid in whole:
+                yield sid, _as_dict(header, row)
+            else:
+                yield sid, {c: row[i] for c, i in some if i < len(row)}
+
+
+def _as_dict(header: Sequence[str], row: list[str]) -> dict[str, Any]:
+    """``row`` as :class:`csv.DictReader` gives it: missing cells None, extra cells under None."""
+    found: dict[Any, Any] = dict(zip(header, row, strict=False))
+    if len(row) > len(header):
+        found[None] = row[len(header) :]
+    for name in header[len(row) :]:
+        found[name] = None
+    return found
 
 
 def automation_counts(
@@ -302,7 +330,8 @@ def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
-    studies = [(sid, rule_fields(row)) for sid, row in library_rows(outputs / LIBRARY_RECORDS)]
+    rows = library_rows(outputs / LIBRARY_RECORDS, RULE_COLUMNS)
+    studies = [(sid, rule_fields(row)) for sid, row in rows]
     new_in, _, _ = new_in_rounds(outputs, [s for s, _ in studies])
     exclusions = apply_rules(studies, rules)
     counts = automation_counts([s for s, _ in studies], exclusions, new_in, rules)
