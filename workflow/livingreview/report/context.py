@@ -61,15 +61,19 @@ def read_outputs(outputs: Path) -> dict[str, Any]:
 
 
 def collect(
-    config: Mapping[str, Any], outputs: Path, out_dir: Path | None = None
+    config: Mapping[str, Any],
+    outputs: Path,
+    out_dir: Path | None = None,
+    read: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The whole template context: review facts, one :class:`Section` per part, pending work.
 
     Links to earlier versions' kept reports are relative to ``out_dir`` (default
-    ``<outputs>/report``), where the page is written.
+    ``<outputs>/report``), where the page is written. ``read``: what :func:`read_outputs` gives
+    for ``outputs``, when the caller has read it already (it is not changed).
     """
     review = config["review"]
-    read = read_outputs(outputs)
+    read = read_outputs(outputs) if read is None else read
     log = changes.build(config, read)
     studies = included_studies(config, read)
     sections = [

@@ -77,8 +77,10 @@ def render(context: Mapping[str, Any]) -> tuple[str, str]:
     return html, markdown
 
 
-def _write_pages(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> dict[str, Any]:
-    context = collect(config, outputs, out_dir)
+def _write_pages(
+    config: Mapping[str, Any], outputs: Path, out_dir: Path, read: Mapping[str, Any]
+) -> dict[str, Any]:
+    context = collect(config, outputs, out_dir, read)
     html, markdown = render(context)
     atomic_write_text(out_dir / HTML_NAME, html)
     atomic_write_text(out_dir / MARKDOWN_NAME, markdown)
@@ -88,7 +90,13 @@ def _write_pages(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> dic
 def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     """Render the report from ``outputs`` into ``out_dir`` with ``changelog.csv`` (every
     version's changes); returns the HTML path."""
-    context = _write_pages(config, outputs, out_dir)
+    return _write_report(config, outputs, out_dir, read_outputs(outputs))
+
+
+def _write_report(
+    config: Mapping[str, Any], outputs: Path, out_dir: Path, read: Mapping[str, Any]
+) -> Path:
+    context = _write_pages(config, outputs, out_dir, read)
     changes.write_changelog(out_dir / CHANGELOG_NAME, context["changelog"])
     return out_dir / HTML_NAME
 
@@ -97,7 +105,8 @@ def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     """This version's report in ``out_dir`` and its kept copy with the frozen state in
     ``<history_dir>/<version>/report/`` (:mod:`livingreview.report.changes`), each page linking
     to the earlier versions' kept reports; returns the HTML path in ``out_dir``."""
-    page = write_report(config, outputs, out_dir)
-    context = _write_pages(config, outputs, changes.state_dir(config))
-    changes.freeze(config, read_outputs(outputs), context["changelog"])
+    read = read_outputs(outputs)  # once: the pages written here are not among its inputs
+    page = _write_report(config, outputs, out_dir, read)
+    context = _write_pages(config, outputs, changes.state_dir(config), read)
+    changes.freeze(config, read, context["changelog"])
     return page
