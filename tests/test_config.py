@@ -190,3 +190,11 @@ def test_hand_edited_resolved_protocol_is_validated(tmp_path: Path) -> None:
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     with pytest.raises(ConfigError, match="did you mean 'title'"):
         load_config([path])
+
+
+def test_version_is_the_installed_packages_on_stdout() -> None:
+    from importlib.metadata import version
+
+    result = run_module("livingreview.cli", "--version")
+    assert result.returncode == 0
+    assert result.stdout == f"livingreview {version('livingreview')}\n"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from livingreview import __version__
+import livingreview
 from livingreview.errors import LivingReviewError
 
 DEFAULT_CONFIG = ["config/config.yaml"]
@@ -98,7 +98,7 @@ def cmd_summarise(args: argparse.Namespace) -> int:
         search_dir,
         config["review"]["title"],
         bool(config["review"].get("demo")),
-        deduplication_method(config["deduplication"], __version__),
+        deduplication_method(config["deduplication"], livingreview.__version__),
     )
     print(
         f"{count} records identified from {len(names)} sources -> {search_dir / 'identified.csv'}"
@@ -505,10 +505,24 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+            help="show the version and exit",
+        )  # fmt: skip
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(f"livingreview {livingreview.__version__}")  # on stdout, as argparse's own does
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"livingreview {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
