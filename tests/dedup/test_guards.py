@@ -4,6 +4,7 @@ a field removed as when a database does not export it. The remaining fields must
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from livingreview.dedup.engine import find_duplicates
@@ -92,3 +93,33 @@ def test_numbers_spelled_out_in_titles() -> None:
     # "one" only before a unit of time, "first" never: "one of the", "first report".
     assert title_numbers("one of the first reports") == ""
     assert title_numbers("one year results of a second trial") == "1 2"
+
+
+def test_a_number_in_one_title_only_needs_the_item() -> None:
+    # A real review (Curr Opin Lipidol 2008) and a made-up second part by the same team in the
+    # same journal, volume and year, its pages and DOI not exported: only the number tells.
+    article = rows("diabetes", "id_0000001").iloc[0].to_dict()
+    part = dict(article, ID="part2", title=f"{article['title']}. Part 2", number="")
+    part |= {"pages": "", "doi": "", "abstract": ""}
+    frame = pd.DataFrame([article, part])
+    assert judged(frame, "id_0000001", "part2") == ("maybe", "a title number differs")
+    follow_up = dict(part, title=f"{article['title']}: twelve-month results")
+    assert judged(pd.DataFrame([article, follow_up]), "id_0000001", "part2")[0] == "maybe"
+    # without the number the same record is a duplicate; with the start page too
+    bare = pd.DataFrame([article, dict(part, title=article["title"])])
+    assert judged(bare, "id_0000001", "part2")[0] == "duplicate"
+    paged = pd.DataFrame([article, dict(part, pages=article["pages"])])
+    assert judged(paged, "id_0000001", "part2")[0] == "duplicate"
+
+
+def test_spelled_compound_numbers() -> None:
+    # "21stCentury Research in Child Neurology" (Neurobiology of Disease 2016) spelled out
+    title = field_of("neuroimaging", "id_0000414", "title")
+    assert title_numbers(normalise_title(title)) == "21"
+    assert title_numbers("twenty first century research") == "21"
+    assert title_numbers("forty eight hour cefuroxime") == "48"
+    assert title_numbers("twenty one year follow up") == "21"
+
+
+def field_of(set_name: str, record_id: str, name: str) -> str:
+    return str(rows(set_name, record_id)[name].iloc[0])

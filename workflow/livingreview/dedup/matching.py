@@ -549,6 +549,15 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     article_doi = doi_eq & ~f["any_abstract"].to_numpy()
     swapped = f["word_swapped"].to_numpy() & ~(article_doi | page_eq | abs_eq)
     fire(swapped & (outcome == "duplicate"), "maybe", "a title word differs")
+    # A number in one title only ("...: Part 2", "...: 12-month results", "... in two cohorts")
+    # names a part, a time point or a count of another paper of the series: without the item
+    # itself (DOI, start page or abstract) agreeing, for a person.
+    one_sided = f["numbers_differ"].to_numpy() & ~f["numbers_conf"].to_numpy()
+    fire(
+        one_sided & ~(doi_eq | page_eq | abs_eq) & (outcome == "duplicate"),
+        "maybe",
+        "a title number differs",
+    )
     # Same title at the same volume and start page: an author list that does not parse alike
     # is a format problem, not another work.
     located = (t >= TITLE_STRONG) & vol_eq & page_eq

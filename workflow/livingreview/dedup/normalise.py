@@ -215,6 +215,10 @@ _SPELLED = (
     | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
 )
 _TIME_UNITS = frozenset({"hour", "day", "week", "month", "year", "decade"})
+# "Twenty-first century" is 21, as "21st" is; "forty eight hour" 48.
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty"})
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_UNITS |= {"eight": 8, "nine": 9, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 def title_numbers(title: str) -> str:
@@ -223,9 +227,14 @@ def title_numbers(title: str) -> str:
     found = set(re.findall(r"\d+", title))
     words_ = title.split()
     for k, word in enumerate(words_):
-        if word in _SPELLED:
+        after = words_[k + 1] if k + 1 < len(words_) else ""
+        if k and words_[k - 1] in _TENS and word in _UNITS:
+            continue  # counted with its tens
+        if word in _TENS and after in _UNITS:
+            found.add(str(int(_SPELLED[word]) + _UNITS[after]))
+        elif word in _SPELLED:
             found.add(_SPELLED[word])
-        elif word == "one" and k + 1 < len(words_) and words_[k + 1].rstrip("s") in _TIME_UNITS:
+        elif word == "one" and after.rstrip("s") in _TIME_UNITS:
             found.add("1")
     if _ROMAN.isdisjoint(words_):
         return " ".join(sorted(found))
