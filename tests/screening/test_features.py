@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from livingreview.screening.features import NoTerms, fit_tfidf
+from livingreview.screening.features import NoTerms, TfidfFeatures
 from livingreview.screening.simulate import read_labelled_csv
 from tests.conftest import require_shared
 
@@ -34,11 +34,13 @@ def compare(documents: list[str], ngram_max: int, min_df: float, max_df: float) 
         dtype=np.float64,
     )
     theirs = vectorizer.fit_transform(documents)
-    ours = fit_tfidf(documents, ngram_max=ngram_max, min_df=min_df, max_df=max_df)
-    assert ours.vocabulary == vectorizer.vocabulary_
+    ours = TfidfFeatures(documents, ngram_max=ngram_max, min_df=min_df, max_df=max_df)
+    assert ours.vocabulary() == vectorizer.vocabulary_
     assert ours.idf.tobytes() == vectorizer.idf_.tobytes()
     assert_same(ours.matrix, theirs)
-    queries = [QUERY, "", documents[3], "nothing"]
+    # known words in an order never seen: n-grams whose first words were never seen together
+    shuffled = " ".join(reversed(documents[3].split()))
+    queries = [QUERY, "", documents[3], "nothing", shuffled, documents[3] + " " + documents[4]]
     assert_same(ours.transform(queries), vectorizer.transform(queries))
 
 
@@ -55,7 +57,7 @@ def test_other_settings_and_awkward_records() -> None:
     documents = read_labelled_csv(require_shared(SETS[0])).documents[:300]
     documents += ["", "a", "word", "Ünïcode ÉTUDE étude Étude", "ß straße 東京 東京 2024 x2 x_y"]
     documents += ["again again again again", "!!! ...", documents[0]]
-    dropped = fit_tfidf(documents, ngram_max=1, min_df=1, max_df=0.5).vocabulary
+    dropped = TfidfFeatures(documents, ngram_max=1, min_df=1, max_df=0.5).vocabulary()
     assert "the" not in dropped and "of" not in dropped
     compare(documents, ngram_max=3, min_df=2, max_df=0.5)
     compare(documents, ngram_max=1, min_df=1, max_df=40)
@@ -70,4 +72,4 @@ def test_no_term_is_an_error_as_in_scikit_learn() -> None:
         with pytest.raises(ValueError):
             text.TfidfVectorizer(sublinear_tf=True, **settings).fit(documents)
         with pytest.raises(NoTerms):
-            fit_tfidf(documents, ngram_max=2, **settings)
+            TfidfFeatures(documents, ngram_max=2, **settings)

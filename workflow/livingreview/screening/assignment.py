@@ -121,7 +121,16 @@ def to_screen_rounds(
 
 def to_screen(outputs: Path, studies: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """The studies reviewers screen: all but those automation excluded before screening."""
+    from livingreview.screening.automation import OUTPUTS
+
+    excluded = _excluded(outputs.resolve(), _stamp(outputs / OUTPUTS["exclusions"]))
+    return [s for s in studies if s["study_id"] not in excluded]
+
+
+@functools.lru_cache(maxsize=2)
+def _excluded(outputs: Path, stamp: tuple[int, int, int]) -> frozenset[str]:
+    """Read once per version of the file (one screening run asks twice)."""
     from livingreview.screening.automation import excluded_study_ids
 
-    excluded = excluded_study_ids(outputs)
-    return [s for s in studies if s["study_id"] not in excluded]
+    del stamp  # part of the cache key only: a rewritten file is read again
+    return frozenset(excluded_study_ids(outputs))

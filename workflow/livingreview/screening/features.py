@@ -13,14 +13,19 @@ documents than ``max_df`` (or fewer than ``min_df``) are dropped; the columns ar
 in alphabetical order of the terms. The weights are ``1 + log(count)`` times
 ``1 + log((n + 1) / (df + 1))``, and each row is divided by its Euclidean norm, summed in the
 order of its entries.
+
+Here a term is a tuple of word numbers; its text is made only for
+:meth:`TfidfFeatures.vocabulary`. Terms sort as scikit-learn sorts their texts once each word is
+replaced by its place among the words in alphabetical order and the tuples are compared: no word
+holds a space and every word character sorts after the space that joins words, so "a" < "a b" <
+"ab" as texts and as tuples.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from numbers import Integral
 
 import numpy as np
@@ -28,103 +33,176 @@ from scipy import sparse
 
 from livingreview.errors import LivingReviewError
 
-__all__ = ["NoTerms", "TfidfFeatures", "fit_tfidf"]
+__all__ = ["NoTerms", "TfidfFeatures"]
 
-_WORDS = re.compile(r"(?u)\b\w\w+\b").findall
+# scikit-learn's token pattern is r"(?u)\b\w\w+\b"; without the \b the same runs of word
+# characters match (\w+ is greedy, and a run of one character matches neither), a third faster
+_WORDS = re.compile(r"\w\w+").findall
 
 
 class NoTerms(LivingReviewError):
     """No document has a term left to weigh (scikit-learn raises ValueError here)."""
 
 
-@dataclass(frozen=True)
-class TfidfFeatures:
-    """Fitted features: the documents' matrix, and what :meth:`transform` needs for new text."""
-
-    matrix: sparse.csr_matrix
-    vocabulary: Mapping[str, int]
-    idf: np.ndarray
-    ngram_max: int
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Rows for ``texts`` in the fitted vocabulary (terms not in it are left out)."""
-        rows: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
-        for text in texts:
-            found = [
-                self.vocabulary[t] for t in terms(text, self.ngram_max) if t in self.vocabulary
-            ]
-            columns, count = np.unique(np.asarray(found, dtype=np.int32), return_counts=True)
-            rows.append(columns)
-            counts.append(count)
-        indptr = np.zeros(len(texts) + 1, dtype=np.int32)
-        np.cumsum([len(r) for r in rows], out=indptr[1:])
-        indices = np.concatenate([np.zeros(0, np.int32), *rows]).astype(np.int32)
-        data = np.concatenate([np.zeros(0), *counts]).astype(np.float64)
-        return _weigh(data, indices, indptr, self.idf)
-
-
-def terms(text: str, ngram_max: int) -> list[str]:
-    """The terms of ``text`` in scikit-learn's order: its words, then its 2-grams, 3-grams..."""
-    words = _WORDS(text.lower())
-    out = list(words)
-    for n in range(2, ngram_max + 1):
-        out += map(" ".join, zip(*(words[i:] for i in range(n)), strict=False))
-    return out
-
-
 def _limit(value: float, n_docs: int) -> float:
     return value if isinstance(value, Integral) else value * n_docs
 
 
-def fit_tfidf(
-    documents: Sequence[str], *, ngram_max: int, min_df: float, max_df: float
-) -> TfidfFeatures:
-    """Fit the features of ``documents`` (``min_df``/``max_df``: a count if an int, else a
-    fraction of the documents). Raises :class:`NoTerms` where scikit-learn raises ValueError."""
-    number: defaultdict[str, int] = defaultdict()
-    number.default_factory = number.__len__  # a term's number: the order first seen
+def _tokens(texts: Sequence[str], number: Callable[[str], int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every text's words as numbers, one after the other, and how many words each text has."""
     found: list[int] = []
-    lengths = np.zeros(len(documents), dtype=np.int64)
-    for row, text in enumerate(documents):
+    words_in = np.zeros(len(texts), dtype=np.int64)
+    for row, text in enumerate(texts):
         before = len(found)
-        found += map(number.__getitem__, terms(text, ngram_max))
-        lengths[row] = len(found) - before
-    if not number:
-        raise NoTerms("no document has a term")
-    first_seen = list(number)
-    ids = np.array(found, dtype=np.int64)
-    size = len(first_seen)
-    # one entry per (row, term), rows in order and each row's terms in first-seen order
-    keys = np.repeat(np.arange(len(documents)), lengths) * size + ids
-    pairs, counts = np.unique(keys, return_counts=True)
-    rows, ids = np.divmod(pairs, size)
-    n_docs = len(documents)
-    high, low = _limit(max_df, n_docs), _limit(min_df, n_docs)
-    if high < low:
-        raise NoTerms("max_df corresponds to fewer documents than min_df")
-    frequency = np.bincount(ids, minlength=size)
-    keep = (frequency <= high) & (frequency >= low)
-    kept = np.flatnonzero(keep)
-    if not kept.size:
-        raise NoTerms("no term is left after min_df and max_df")
-    names = [first_seen[i] for i in kept]
-    alphabetical = np.empty(kept.size, dtype=np.int32)
-    alphabetical[sorted(range(kept.size), key=names.__getitem__)] = np.arange(kept.size)
-    column = np.full(size, -1, dtype=np.int32)
-    column[kept] = alphabetical
-    entry = keep[ids]
-    indices = column[ids[entry]]
-    indptr = np.zeros(n_docs + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rows[entry], minlength=n_docs), out=indptr[1:])
-    n_plus = float(n_docs + 1)
-    idf = np.full(kept.size, n_plus)
-    idf /= np.bincount(indices, minlength=kept.size).astype(np.float64) + 1.0
-    np.log(idf, out=idf)
-    idf += 1.0
-    matrix = _weigh(counts[entry].astype(np.float64), indices, indptr, idf)
-    vocabulary = dict(zip(names, alphabetical.tolist(), strict=True))
-    return TfidfFeatures(matrix, vocabulary, idf, ngram_max)
+        found += map(number, _WORDS(text.lower()))
+        words_in[row] = len(found) - before
+    return np.array(found, dtype=np.int64), words_in
+
+
+class _Grams:
+    """Every text's terms as integer keys, in scikit-learn's order: a text's words, then its
+    2-grams, ... A key holds its n-gram level (the range it is in: ``offsets``) and, from level
+    3 on, the number of its first n - 1 words among the (n - 1)-grams seen when fitting
+    (``prefixes``); a word or prefix not seen then gives no key (-1)."""
+
+    def __init__(
+        self,
+        tokens: np.ndarray,
+        words_in: np.ndarray,
+        ngram_max: int,
+        n_words: int,
+        prefixes: list[np.ndarray] | None = None,
+    ) -> None:
+        fitting = prefixes is None
+        self.prefixes: list[np.ndarray] = [] if prefixes is None else prefixes
+        doc = np.repeat(np.arange(words_in.size), words_in)
+        where = np.arange(tokens.size) - (np.cumsum(words_in) - words_in)[doc]
+        left = words_in[doc] - where  # words from this one to the end of its text
+        per_level = np.maximum(words_in[:, None] - np.arange(ngram_max)[None, :], 0)
+        self.lengths = per_level.sum(axis=1)  # terms per text
+        block = np.cumsum(per_level, axis=1) - per_level
+        block += (np.cumsum(self.lengths) - self.lengths)[:, None]
+        self.keys = np.empty(int(self.lengths.sum()), dtype=np.int64)
+        self.start = np.empty(self.keys.size, dtype=np.int64)  # a term's first word (token)
+        self.offsets = [0]
+        prefix, prefix_size = tokens, n_words  # per token: the n-gram starting there, numbered
+        for n in range(1, ngram_max + 1):
+            at = np.flatnonzero(left >= n)
+            if n == 1:
+                grams, span = tokens, n_words
+            else:
+                head, word = prefix[at], tokens[at + n - 1]
+                grams = np.where((head >= 0) & (word >= 0), head * n_words + word, -1)
+                span = prefix_size * n_words
+            position = block[doc[at], n - 1] + where[at]
+            self.keys[position] = np.where(grams >= 0, self.offsets[-1] + grams, -1)
+            self.start[position] = at
+            self.offsets.append(self.offsets[-1] + span)
+            if 1 < n < ngram_max:  # the next level's prefixes, numbered densely: small keys
+                if fitting:
+                    self.prefixes.append(np.unique(grams[grams >= 0]))
+                known = self.prefixes[n - 2]
+                place = np.minimum(np.searchsorted(known, grams), max(known.size - 1, 0))
+                found = (grams >= 0) & (known[place] == grams) if known.size else grams < -1
+                prefix = np.full(tokens.size, -1, dtype=np.int64)
+                prefix[at] = np.where(found, place, -1)
+                prefix_size = known.size
+
+    def level(self, keys: np.ndarray) -> np.ndarray:
+        """The n of each key's n-gram."""
+        return np.searchsorted(self.offsets, keys, side="right")
+
+
+class TfidfFeatures:
+    """The fitted features of ``documents`` (``matrix``), and :meth:`transform` for other text.
+
+    ``min_df``/``max_df``: a count if an int, else a fraction of the documents. Raises
+    :class:`NoTerms` where scikit-learn raises ValueError."""
+
+    def __init__(
+        self, documents: Sequence[str], *, ngram_max: int, min_df: float, max_df: float
+    ) -> None:
+        number: defaultdict[str, int] = defaultdict()
+        number.default_factory = number.__len__  # a word's number: the order first seen
+        tokens, words_in = _tokens(documents, number.__getitem__)
+        if not number:
+            raise NoTerms("no document has a term")
+        self.words, self.ngram_max = dict(number), ngram_max
+        grams = _Grams(tokens, words_in, ngram_max, len(number))
+        self.prefixes, self.offsets = grams.prefixes, grams.offsets
+        unique, first, inverse = np.unique(grams.keys, return_index=True, return_inverse=True)
+        seen = np.argsort(first)  # the terms in the order first seen
+        renumber = np.empty(unique.size, dtype=np.int64)
+        renumber[seen] = np.arange(unique.size)
+        size, n_docs = unique.size, len(documents)
+        # one entry per (row, term), rows in order and each row's terms in first-seen order
+        rows = np.repeat(np.arange(n_docs), grams.lengths)
+        pairs, counts = np.unique(rows * size + renumber[inverse], return_counts=True)
+        rows, ids = np.divmod(pairs, size)
+        high, low = _limit(max_df, n_docs), _limit(min_df, n_docs)
+        if high < low:
+            raise NoTerms("max_df corresponds to fewer documents than min_df")
+        frequency = np.bincount(ids, minlength=size)
+        keep = (frequency <= high) & (frequency >= low)
+        kept = np.flatnonzero(keep)
+        if not kept.size:
+            raise NoTerms("no term is left after min_df and max_df")
+        term_keys = unique[seen[kept]]
+        self._terms = (tokens, grams.level(term_keys), grams.start[first[seen[kept]]])
+        alphabetical = np.empty(kept.size, dtype=np.int32)
+        alphabetical[np.lexsort(self._sort_keys()[::-1])] = np.arange(kept.size)
+        column = np.full(size, -1, dtype=np.int32)
+        column[kept] = alphabetical
+        entry = keep[ids]
+        indices = column[ids[entry]]
+        indptr = np.zeros(n_docs + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows[entry], minlength=n_docs), out=indptr[1:])
+        self.idf = np.full(kept.size, float(n_docs + 1))
+        self.idf /= np.bincount(indices, minlength=kept.size).astype(np.float64) + 1.0
+        np.log(self.idf, out=self.idf)
+        self.idf += 1.0
+        self.matrix = _weigh(counts[entry].astype(np.float64), indices, indptr, self.idf)
+        self._term_columns = alphabetical
+        by_key = np.argsort(term_keys)
+        self.keys, self.columns = term_keys[by_key], alphabetical[by_key]
+
+    def _sort_keys(self) -> list[np.ndarray]:
+        """Per word of the kept terms: its place among the words in alphabetical order (-1 past
+        a term's last word): the terms' alphabetical order, as tuples."""
+        tokens, levels, starts = self._terms
+        ordered = sorted(self.words)
+        rank = np.empty(len(ordered), dtype=np.int64)
+        where = np.fromiter(map(self.words.__getitem__, ordered), np.int64, len(ordered))
+        rank[where] = np.arange(len(ordered))
+        last = tokens.size - 1
+        return [
+            np.where(levels > i, rank[tokens[np.minimum(starts + i, last)]], -1)
+            for i in range(self.ngram_max)
+        ]
+
+    def vocabulary(self) -> dict[str, int]:
+        """Each kept term's text and column (scikit-learn's ``vocabulary_``)."""
+        tokens, levels, starts = self._terms
+        words = list(self.words)
+        names = [
+            " ".join(words[w] for w in tokens[start : start + n].tolist())
+            for n, start in zip(levels.tolist(), starts.tolist(), strict=True)
+        ]
+        return dict(zip(names, self._term_columns.tolist(), strict=True))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Rows for ``texts`` in the fitted vocabulary (terms not in it are left out)."""
+        tokens, words_in = _tokens(texts, lambda word: self.words.get(word, -1))
+        grams = _Grams(tokens, words_in, self.ngram_max, len(self.words), self.prefixes)
+        place = np.minimum(np.searchsorted(self.keys, grams.keys), self.keys.size - 1)
+        found = (grams.keys >= 0) & (self.keys[place] == grams.keys)
+        rows = np.repeat(np.arange(len(texts)), grams.lengths)[found]
+        width = self.columns.size
+        pairs, counts = np.unique(rows * width + self.columns[place[found]], return_counts=True)
+        rows, indices = np.divmod(pairs, width)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
+        return _weigh(counts.astype(np.float64), indices.astype(np.int32), indptr, self.idf)
 
 
 def _weigh(

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from livingreview.screening.features import NoTerms, fit_tfidf
+from livingreview.screening.features import NoTerms, TfidfFeatures
 
 __all__ = [
     "Ranker",
@@ -81,7 +81,7 @@ class Ranker:
         self.size = len(documents)
         texts = [d or "" for d in documents]
         try:  # scikit-learn's TfidfVectorizer, bit for bit, without importing scikit-learn
-            fitted = fit_tfidf(
+            fitted = TfidfFeatures(
                 texts,
                 ngram_max=self.settings.ngram_max,
                 min_df=self.settings.min_df if len(texts) > self.settings.min_df else 1,
