@@ -197,13 +197,10 @@ def measure(command: list[str]) -> int:
 
 
 def bytecode_env() -> dict[str, str]:
-    """The environment with compiled modules cached, as an installed package has them: where
-    ``PYTHONDONTWRITEBYTECODE`` forbids it (so that every command would compile the package's
-    sources again, about 0.2 CPU s each), they go to a cache folder of the bench's own."""
-    env = dict(os.environ)
-    if env.pop("PYTHONDONTWRITEBYTECODE", ""):
-        env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "lr-bench-pyc"))
-    return env
+    """The environment with compiled modules cached (``__pycache__``, git-ignored), as an
+    installed package has them: without ``PYTHONDONTWRITEBYTECODE``, which would make every
+    command compile the package's sources again (about 0.2 CPU s each)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def measured(

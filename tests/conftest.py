@@ -14,6 +14,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = (REPO_ROOT / ".." / "shared").resolve()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Where the environment forbids bytecode files (``PYTHONDONTWRITEBYTECODE``), every command
+    and Snakemake job a test starts would compile the package's sources again: the commands the
+    tests start write them (``__pycache__``, git-ignored), as an installed package has them."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 def require_shared(relative: str = "") -> Path:
     """Path inside ../shared; skip when absent, but fail when CI=true."""
     path = SHARED_DIR / relative
