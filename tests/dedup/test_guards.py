@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from livingreview.dedup.engine import find_duplicates
-from livingreview.dedup.journals import journal_key, journals_match
-from livingreview.dedup.letters import strip_accents
+from livingreview.dedup.journals import journal_key, journals_match, strip_accents
 from livingreview.dedup.normalise import author_surnames, normalise_title, title_numbers
 from tests.dedup.test_evidence import judged, rows
 

@@ -8,8 +8,7 @@ abbreviations are built that way). A handful of abbreviations that are not prefi
 from __future__ import annotations
 
 import re
-
-from livingreview.dedup.letters import strip_accents
+import unicodedata
 
 _STOP = frozenset(
     {"the", "of", "and", "in", "for", "on", "de", "d", "l", "la", "le", "les", "des", "du", "di"}
@@ -29,6 +28,41 @@ _NOTE = re.compile(r"\[\s*(?:electronic resource|epub ahead of print|online|prin
 _BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
 # The journal's acronym after its name ("Journal of Acquired Immune Deficiency Syndromes: JAIDS").
 _ACRONYM = re.compile(r"\s*:\s*[A-Z]{2,8}\s*$")
+
+
+# Letters that Unicode does not decompose into a base letter and a mark, spelled as they are
+# written in ASCII ("Søren" and "Soren", "Strauß" and "Strauss", "Łukasz" and "Lukasz").
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
+
+
+def strip_accents(text: str) -> str:
+    """Letters without their diacritics (``"é"`` -> ``"e"``, ``"ø"`` -> ``"o"``, ``"ß"`` ->
+    ``"ss"``); other scripts are kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
 
 
 def _fold(text: str) -> str:

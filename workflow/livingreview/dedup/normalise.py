@@ -15,8 +15,7 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from livingreview.dedup.journals import journal_key
-from livingreview.dedup.letters import strip_accents
+from livingreview.dedup.journals import journal_key, strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.records import normalise_doi
 
