@@ -122,3 +122,20 @@ def test_spelled_compound_numbers() -> None:
 
 def field_of(set_name: str, record_id: str, name: str) -> str:
     return str(rows(set_name, record_id)[name].iloc[0])
+
+
+def test_a_thesis_or_a_book_is_not_the_journal_article() -> None:
+    # A real article (Curr Opin Lipidol 2008) and a thesis or a chapter of the same title by its
+    # first author, in the same year: another publication, for a person unless one DOI joins them.
+    article = rows("diabetes", "id_0000001").iloc[0].to_dict()
+    for entry_type in ("phdthesis", "incollection", "book"):
+        other = dict(article, ID="other", ENTRYTYPE=entry_type, doi="", abstract="", number="")
+        frame = pd.DataFrame([article, other])
+        assert judged(frame, "id_0000001", "other") == ("maybe", "thesis/book vs article")
+        assert len(set(find_duplicates(frame).groups.values())) == 2
+        with_doi = pd.DataFrame([article, dict(other, doi=article["doi"])])
+        assert judged(with_doi, "id_0000001", "other")[0] == "duplicate"
+    # two records of one thesis are one thesis
+    thesis = dict(article, ENTRYTYPE="phdthesis")
+    two = pd.DataFrame([thesis, dict(thesis, ID="other", doi="", abstract="")])
+    assert judged(two, "id_0000001", "other")[0] == "duplicate"

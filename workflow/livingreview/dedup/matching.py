@@ -348,6 +348,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "range_eq": page_eq & (end_a != "") & (end_a == end_b) & (end_a != pa),
             "kind_conf": kind_a != kind_b,
             "protocol_conf": np.not_equal(*col("protocol")),
+            "form_conf": np.not_equal(*col("form")),
             # Abstract vs article; not when both carry the same page range (one publication).
             # Both are regular articles with a start page (not supplement abstracts, which can
             # share a page): journal, year and start page then form a unique citation.
@@ -639,6 +640,9 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # ": protocol for ..." (Google Scholar) with the same DOI, or volume and page, is one paper.
     item_pinned = doi_eq | (vol_eq & page_eq)
     fire(f["protocol_conf"].to_numpy() & ~item_pinned, "maybe", "protocol vs report")
+    # A thesis or a book (chapter) and a journal article by the same author share a title more
+    # often than a title is exported twice under two publication types: only one DOI joins them.
+    fire(f["form_conf"].to_numpy() & ~doi_eq, "maybe", "thesis/book vs article")
     fire(f["meeting_conf"].to_numpy() & ~doi_eq, "distinct", "abstracts in different meetings")
     # Softer contradictions (different journal, different issue) leave a person to decide unless
     # DOI, or volume and start page together, pin the publication down.
@@ -710,13 +714,14 @@ def _authors_unlike(
 def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]:
     """For two records not matched directly (never compared, or compared without a verdict of
     duplicate or maybe): do they contradict on facts a duplicate cannot get wrong all at once?
-    Another kind (erratum/reply), a protocol against a report, a meeting abstract against a
-    journal article (when the policy keeps them apart), a year gap beyond the policy, both volume
-    and start page different, titles that name different works, or author lists with nobody in
-    common."""
+    Another kind (erratum/reply) or form (thesis, book), a protocol against a report, a meeting
+    abstract against a journal article (when the policy keeps them apart), a year gap beyond the
+    policy, both volume and start page different, titles that name different works, or author
+    lists with nobody in common."""
     year = n["year"].to_numpy()
     kind = n["kind"].to_numpy()
     protocol = n["protocol"].to_numpy()
+    form = n["form"].to_numpy()
     volume = n["volume"].to_numpy()
     page = n["page_start"].to_numpy()
     venue = n["venue"].to_numpy()
@@ -727,7 +732,7 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
     strict_venue = policy.conference_vs_article == "distinct"
 
     def conflict(i: int, j: int) -> bool:
-        if kind[i] != kind[j]:
+        if kind[i] != kind[j] or form[i] != form[j]:
             return True
         pair_venues = {venue[i], venue[j]}
         abstract = "conference" in pair_venues or brief[i] or brief[j]

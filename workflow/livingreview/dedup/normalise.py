@@ -142,6 +142,24 @@ def is_protocol(title: str) -> bool:
     return ("protocol" in title or "rationale" in title) and bool(_PROTOCOL.search(title))
 
 
+# Entry types of a whole book, a chapter or a thesis: the same title and author as a journal
+# article (the thesis behind a paper, a chapter retelling it) but another publication.
+_FORMS = {
+    "book": "book",
+    "inbook": "book",
+    "incollection": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "dissertation": "thesis",
+}
+
+
+def publication_form(entry_type: str) -> str:
+    """``book`` (also a chapter), ``thesis`` or ``""`` (a journal article, or unknown)."""
+    return _FORMS.get(entry_type.strip().lower(), "")
+
+
 # Meeting markers. Not "proceedings" alone: "Proceedings of the National Academy of Sciences" is
 # a journal (meeting proceedings name the meeting: "conference", "congress", ...).
 _CONFERENCE = re.compile(
@@ -585,6 +603,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "abstract": _each(_abstract, col["abstract"]),
             "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),
             "protocol": _each(is_protocol, titles),
+            "form": _each(publication_form, col["ENTRYTYPE"]),
             "venue": _each(
                 conference_kind,
                 col["ENTRYTYPE"],
