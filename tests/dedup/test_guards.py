@@ -139,3 +139,19 @@ def test_a_thesis_or_a_book_is_not_the_journal_article() -> None:
     thesis = dict(article, ENTRYTYPE="phdthesis")
     two = pd.DataFrame([thesis, dict(thesis, ID="other", doi="", abstract="")])
     assert judged(two, "id_0000001", "other")[0] == "duplicate"
+
+
+# --- journal names -------------------------------------------------------------------------------
+
+
+def test_a_parallel_title_glued_with_a_full_stop() -> None:
+    # NLM's title and its French title glued: "International journal of cancer.Journal
+    # international du cancer" is the International Journal of Cancer.
+    glued = field_of("cytology_screening", "id_0000878", "journal")
+    assert glued == "International journal of cancer.Journal international du cancer"
+    plain = field_of("cytology_screening", "id_0000877", "journal")
+    assert journals_match(journal_key(glued), journal_key(plain))
+    assert journals_match(journal_key(glued), journal_key("Int J Cancer"))
+    # not the stops of an abbreviation, nor a meeting tail
+    assert journal_key("Ann.New York Acad.Sci.") == "ann new york acad sci"
+    assert journal_key("Blood.Conference: 51st Annual Meeting") == "blood"

@@ -28,6 +28,10 @@ _NOTE = re.compile(r"\[\s*(?:electronic resource|epub ahead of print|online|prin
 _BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
 # The journal's acronym after its name ("Journal of Acquired Immune Deficiency Syndromes: JAIDS").
 _ACRONYM = re.compile(r"\s*:\s*[A-Z]{2,8}\s*$")
+# A parallel title glued on with a full stop after a whole word: "International journal of
+# cancer.Journal international du cancer" (NLM's title and its French title); not the stops of
+# an abbreviation ("Ann.New York Acad.Sci.").
+_GLUED_PARALLEL = re.compile(r"(?<=[a-z]{5})\.(?=[A-Z][a-z]+ )")
 
 
 # Letters that Unicode does not decompose into a base letter and a mark, spelled as they are
@@ -81,6 +85,7 @@ def journal_key(journal: str) -> str:
         return ""
     text = _CITATION.sub("", _CUT.sub("", journal.replace("&amp;", "&")))
     text = _ACRONYM.sub("", _NOTE.sub(" ", text).strip())
+    text = _GLUED_PARALLEL.sub(" = ", text)
     bracketed = _BRACKETED.match(text)
     if bracketed and bracketed.group(1):
         text = f"{bracketed.group(1)} = {bracketed.group(2)}"
