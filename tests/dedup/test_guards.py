@@ -141,6 +141,23 @@ def test_a_thesis_or_a_book_is_not_the_journal_article() -> None:
     assert judged(two, "id_0000001", "other")[0] == "duplicate"
 
 
+def test_a_word_turned_into_its_opposite_needs_the_item() -> None:
+    # A real article (Surgery Today 2013, "... on postoperative pulmonary complications ...") and
+    # a made-up companion on preoperative ones by the same team, same journal, volume and year,
+    # its pages and DOI not exported: the titles differ in one prefix only.
+    article = rows("respiratory", "id_0000055").iloc[0].to_dict()
+    assert "postoperative pulmonary" in article["title"]
+    other = dict(article, ID="pre", title=article["title"].replace("postoperative", "preoperative"))
+    other |= {"pages": "", "doi": "", "abstract": "", "number": ""}
+    assert judged(pd.DataFrame([article, other]), "id_0000055", "pre") == (
+        "maybe",
+        "a title word differs",
+    )
+    # the same with "postoperative" kept is the article
+    same = dict(other, title=article["title"])
+    assert judged(pd.DataFrame([article, same]), "id_0000055", "pre")[0] == "duplicate"
+
+
 # --- journal names -------------------------------------------------------------------------------
 
 

@@ -111,6 +111,38 @@ def _word_swapped(a: str, b: str) -> bool:
         best = max(fuzz.ratio(word, other) for other in only_b)
         if len(word) >= 3 and best < 75:
             return True
+    return any(_opposite(x, y, only_a | only_b) for x in only_a for y in only_b)
+
+
+# Prefixes that turn a word into its opposite while it stays spelled alike: "hypoglycaemia" and
+# "hyperglycaemia", "preoperative" and "postoperative", "women" and "men", "inactive" and "active".
+_OPPOSITE_PREFIXES = (
+    ("hypo", "hyper"),
+    ("pre", "post"),
+    ("intra", "inter"),
+    ("intra", "extra"),
+    ("in", "out"),
+    ("sub", "supra"),
+    ("over", "under"),
+    ("hetero", "homo"),
+    ("wo", ""),
+    ("fe", ""),
+    ("non", ""),
+    ("un", ""),
+    ("in", ""),
+)
+
+
+def _opposite(a: str, b: str, words: set[str]) -> bool:
+    """Whether two words are one stem (three or more letters) with opposite prefixes; a prefix
+    that is a word of its own in one title only ("non diabetic" for "nondiabetic") is a spelling
+    variant."""
+    for x, y in ((a, b), (b, a)):
+        for p, q in _OPPOSITE_PREFIXES:
+            if not (x.startswith(p) and y.startswith(q)) or p in words or (q and q in words):
+                continue
+            if len(x) - len(p) >= 3 and x[len(p) :] == y[len(q) :]:
+                return True
     return False
 
 
