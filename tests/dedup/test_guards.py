@@ -71,6 +71,21 @@ def test_letters_without_a_decomposition_are_spelled_in_ascii() -> None:
     assert journals_match(journal_key("Ugeskrift for Læger"), journal_key("Ugeskr Laeger"))
 
 
+def test_records_alike_without_where_they_were_published_are_for_a_person() -> None:
+    # One guideline printed in the American Journal of Clinical Pathology and in CA: gold two
+    # records. With journal, volume and pages missing from both they are alike in every field
+    # left, which is not one record exported twice.
+    a, b = "id_0000338", "id_0000339"
+    two = rows("cytology_screening", a, b)
+    assert two["journal"].nunique() == 2
+    assert judged(two, a, b)[0] == "distinct"
+    bare = two.assign(journal="", volume="", pages="")
+    assert judged(bare, a, b) == ("maybe", "similar title, too little corroboration")
+    # with the journal known and equal, the same record exported twice
+    one_journal = bare.assign(journal=two["journal"].iloc[0])
+    assert judged(one_journal, a, b) == ("duplicate", "same record exported twice")
+
+
 # --- numbers in titles ---------------------------------------------------------------------------
 
 

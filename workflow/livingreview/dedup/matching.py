@@ -336,8 +336,11 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     same_source = (src_a != "") & (src_a == src_b)
 
     # The same record exported twice: every field equal (a title of some length required, so
-    # that two bare "Editorial" records are not taken for one).
-    identical = (ka == kb) & (title_len >= SHORT_TITLE)
+    # that two bare "Editorial" records are not taken for one), and where it was published known:
+    # one guideline printed in three journals is three records alike once the journal, volume,
+    # pages and DOI are missing.
+    published = (ja != "") | (va != "") | (pa != "") | (da != "")
+    identical = (ka == kb) & (title_len >= SHORT_TITLE) & published
     for name in ("authors", "year", "journal", "volume", "number", "page_start", "doi", "isbn"):
         x, y = col(name)
         identical &= x == y
