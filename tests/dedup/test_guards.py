@@ -7,9 +7,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from livingreview.dedup.engine import find_duplicates
+from livingreview.dedup.engine import Policy, find_duplicates
 from livingreview.dedup.journals import journal_key, journals_match, strip_accents
-from livingreview.dedup.normalise import author_surnames, normalise_title, title_numbers
+from livingreview.dedup.matching import hard_conflict
+from livingreview.dedup.normalise import (
+    author_surnames,
+    normalise_frame,
+    normalise_title,
+    title_numbers,
+)
 from tests.dedup.test_evidence import judged, rows
 
 # --- one fact of publication ---------------------------------------------------------------------
@@ -124,6 +130,16 @@ def test_a_number_in_one_title_only_needs_the_item() -> None:
     assert judged(bare, "id_0000001", "part2")[0] == "duplicate"
     paged = pd.DataFrame([article, dict(part, pages=article["pages"])])
     assert judged(paged, "id_0000001", "part2")[0] == "duplicate"
+
+
+def test_a_chain_never_joins_two_numbers_of_a_series() -> None:
+    # The FOCUS 1 and FOCUS 2 trials (J Antimicrob Chemother 2011, one team, one volume): with
+    # their pages missing, a chain of matches through a third record must not join them.
+    two = rows("respiratory", "id_0001409", "id_0001697").assign(pages="")
+    conflict = hard_conflict(normalise_frame(two), Policy())
+    assert conflict(0, 1)
+    same = normalise_frame(two.assign(title=two["title"].iloc[0]))
+    assert not hard_conflict(same, Policy())(0, 1)
 
 
 def test_spelled_compound_numbers() -> None:

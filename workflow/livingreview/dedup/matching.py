@@ -751,8 +751,8 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
     duplicate or maybe): do they contradict on facts a duplicate cannot get wrong all at once?
     Another kind (erratum/reply) or form (thesis, book), a protocol against a report, a meeting
     abstract against a journal article (when the policy keeps them apart), a year gap beyond the
-    policy, both volume and start page different, titles that name different works, or author
-    lists with nobody in common."""
+    policy, both volume and start page different, titles that name different works or carry other
+    numbers, or author lists with nobody in common."""
     year = n["year"].to_numpy()
     kind = n["kind"].to_numpy()
     protocol = n["protocol"].to_numpy()
@@ -762,6 +762,7 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
     venue = n["venue"].to_numpy()
     brief = n["one_page_supplement"].to_numpy()
     title = n["title"].to_numpy()
+    numbers = n["title_numbers"].to_numpy()
     authors = n["authors"].to_numpy()
     names = n["author_words"].to_numpy()
     strict_venue = policy.conference_vs_article == "distinct"
@@ -780,6 +781,9 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
         # Titles may differ as translations, or be cut short, where volume and start page agree.
         located = volume[i] and volume[i] == volume[j] and page[i] and page[i] == page[j]
         if not located and (protocol[i] != protocol[j] or _titles_unlike(title[i], title[j])):
+            return True
+        # Numbered parts, trials or time points of one series ("FOCUS 1", "FOCUS 2").
+        if not located and numbers[i] and numbers[j] and numbers[i] != numbers[j]:
             return True
         return _authors_unlike(authors[i], authors[j], names[i], names[j])
 
