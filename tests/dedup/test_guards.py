@@ -92,6 +92,15 @@ def test_records_alike_without_where_they_were_published_are_for_a_person() -> N
     assert judged(one_journal, a, b) == ("duplicate", "same record exported twice")
 
 
+def test_records_with_other_page_ranges_are_not_one_record_exported_twice() -> None:
+    # Moon and Lesniak's chapters of 2012 (pages 1-42) and 2014 (pages 1-30, volume 54), gold two
+    # works: without volume and year they share title, authors and start page 1, not the range.
+    a, b = "id_0000618", "id_0001039"
+    bare = rows("neuroimaging", a, b).assign(volume="", year="")
+    assert judged(bare, a, b)[1] != "same record exported twice"
+    assert judged(bare, a, b)[0] != "duplicate"
+
+
 # --- numbers in titles ---------------------------------------------------------------------------
 
 

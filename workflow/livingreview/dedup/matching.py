@@ -339,9 +339,11 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     # that two bare "Editorial" records are not taken for one), and where it was published known:
     # one guideline printed in three journals is three records alike once the journal, volume,
     # pages and DOI are missing.
-    published = (ja != "") | (va != "") | (pa != "") | (da != "")
+    # (Page 1 does not say where: every online-only article starts there.)
+    published = (ja != "") | (va != "") | ((pa != "") & (pa != "1")) | (da != "")
     identical = (ka == kb) & (title_len >= SHORT_TITLE) & published
-    for name in ("authors", "year", "journal", "volume", "number", "page_start", "doi", "isbn"):
+    fields = ("authors", "year", "journal", "volume", "number", "page_start", "page_end", "doi")
+    for name in (*fields, "isbn"):
         x, y = col(name)
         identical &= x == y
     return pd.DataFrame(
