@@ -40,6 +40,10 @@ def test_a_volume_under_two_journal_names_is_no_fact(set_name: str, a: str, b: s
         without = two.assign(pages=two["pages"].where(~two["ID"].isin(blank), ""))
         assert judged(without, a, b)[0] != "duplicate"
         assert len(set(find_duplicates(without).groups.values())) == 2
+    # Without the journal of one record: two supplement pages under other letters are two pages.
+    for record in (a, b):
+        blank = two.assign(journal=two["journal"].where(two["ID"] != record, ""))
+        assert judged(blank, a, b) == ("distinct", "pages differ")
 
 
 def test_the_journal_alone_names_the_item_in_one_year_by_one_team() -> None:

@@ -86,6 +86,10 @@ def _page_compare(
             # "c37-c42" vs "37-42": the same range with and without the journal's page prefix.
             same_range = end_a[k] != "" and end_a[k] == end_b[k]
             equal[k] = same_range and _page_number(sa) == _page_number(sb)
+            # Two supplement pages under different letters ("S354" and "A111") are two pages; an
+            # e-locator ("e203") may stand for a printed page.
+            lettered = sa[0].isalpha() and sb[0].isalpha() and "e" not in (sa[0], sb[0])
+            conflict[k] = lettered and _page_number(sa) != _page_number(sb)
             continue
         lo_a, lo_b = _page_number(sa), _page_number(sb)
         if lo_a < 0 or lo_b < 0 or lo_a == 1 or lo_b == 1:
