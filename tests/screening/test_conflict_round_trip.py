@@ -208,8 +208,7 @@ def conflicts_ready(review: dict) -> Path:
         ),
         (
             lambda t: "\n".join(t.splitlines()[:2] + t.splitlines()[3:]) + "\n",
-            "the study_id values differ from the {rows} the sheet was written with "
-            "(found {fewer})",
+            "the study_id values differ from the {rows} the sheet was written with (found {fewer})",
         ),
     ],
     ids=["another review", "unknown resolution", "unknown reason", "twice", "missing row"],
@@ -299,3 +298,27 @@ def test_final_decisions_count_in_the_round_the_study_is_new_in(review: dict) ->
     run(args, "conflicts")
     [row] = read_rows(outputs / "screening/final_decisions.csv")
     assert (row["study_id"], row["round"], row["how"]) == (study, "1", "agreement")
+
+
+def test_with_nothing_screened_the_library_is_checked_by_its_headers(
+    review: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No decision and no returned conflicts sheet: the same (empty) outputs whatever the
+    library's rows; a library table without a column it needs is still an error."""
+    outputs, args = review["outputs"], review["args"]
+    names = ("final_decisions.csv", "outcome.json", "conflicts.xlsx", "conflicts.csv")
+    run(args, "conflicts")
+    before = {name: (outputs / "screening" / name).read_bytes() for name in names}
+    assert json.loads(before["outcome.json"])["round"] == 1
+    records = outputs / "library/records.csv"
+    header = records.read_text(encoding="utf-8").splitlines()[0]
+    records.write_text(header + "\n", encoding="utf-8")
+    run(args, "conflicts")
+    for name, body in before.items():
+        assert (outputs / "screening" / name).read_bytes() == body, name
+    groups = outputs / "library/groups.csv"
+    groups.write_text("study_id\nS1\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["conflicts", *args]) == 2
+    error = capsys.readouterr().err
+    assert str(groups) in error and "missing column(s) round" in error

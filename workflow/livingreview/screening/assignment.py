@@ -3,12 +3,13 @@ with the round each is new in."""
 
 from __future__ import annotations
 
+import csv
 import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from livingreview.errors import ConfigError
+from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import read_csv_table, read_json
 
 
@@ -58,11 +59,37 @@ LIBRARY_TABLES = (
     "library/groups.csv",
     "library/changelog.csv",
 )
+TABLE_COLUMNS = {
+    "library/records.csv": ("study_id",),
+    "library/groups.csv": ("study_id", "round"),
+    "library/changelog.csv": ("round", "event", "study_id", "other_study_id"),
+}
 LibraryStudies = tuple[list[dict[str, str]], dict[str, int], int, set[str]]
 
 
 def _read_table(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
     return read_csv_table(path, required, "missing: run the library step first")
+
+
+def _check_header(path: Path, required: Sequence[str]) -> None:
+    """The checks of :func:`_read_table`, on the header alone."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except FileNotFoundError:
+        raise InputFileError(path, "missing: run the library step first") from None
+    absent = [c for c in required if c not in header]
+    if absent:
+        raise InputFileError(path, f"missing column(s) {', '.join(absent)}", position="row 1")
+
+
+def library_round(outputs: Path) -> int:
+    """The library's current round, for a run that needs none of its studies: the tables
+    :func:`library_studies` reads are checked by their headers only."""
+    for name, required in TABLE_COLUMNS.items():
+        _check_header(outputs / name, required)
+    counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
+    return int(counts["round"])
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -87,7 +114,7 @@ def library_studies(outputs: Path) -> LibraryStudies:
 @functools.lru_cache(maxsize=2)
 def _read_library(outputs: Path, stamps: tuple[tuple[int, int, int], ...]) -> LibraryStudies:
     del stamps  # part of the cache key only: a rewritten table is read again
-    studies = _read_table(outputs / "library/records.csv", ("study_id",))
+    studies = _read_table(outputs / "library/records.csv", TABLE_COLUMNS["library/records.csv"])
     new_in, current, retired = new_in_rounds(outputs, [s["study_id"] for s in studies])
     return studies, new_in, current, retired
 
@@ -98,12 +125,12 @@ def new_in_rounds(outputs: Path, study_ids: Sequence[str]) -> tuple[dict[str, in
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     current = int(counts["round"])
     first: dict[str, int] = {}
-    for row in _read_table(outputs / "library/groups.csv", ("study_id", "round")):
+    for row in _read_table(outputs / "library/groups.csv", TABLE_COLUMNS["library/groups.csv"]):
         sid, number = row["study_id"], int(row["round"])
         first[sid] = min(first.get(sid, number), number)
     retired: set[str] = set()
     for change in _read_table(
-        outputs / "library/changelog.csv", ("round", "event", "study_id", "other_study_id")
+        outputs / "library/changelog.csv", TABLE_COLUMNS["library/changelog.csv"]
     ):
         if change["event"] == "split":
             first[change["study_id"]] = int(change["round"])

@@ -27,7 +27,7 @@ from livingreview.errors import ConfigError
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
-from livingreview.screening.assignment import library_studies
+from livingreview.screening.assignment import library_round, library_studies
 from livingreview.screening.conflicts import (
     CONSENSUS,
     FINAL_COLUMNS,
@@ -133,9 +133,12 @@ def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
 def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     """Decide every screened study, write the conflicts sheet and :data:`OUTPUTS`."""
     outputs = Path(config["paths"]["outputs"])
-    rows, new_in, current, retired = library_studies(outputs)
-    studies = {row["study_id"]: row for row in rows}
     decisions = read_decisions(outputs / DECISION_STORE)
+    if decisions or sheets.returned_files(conflicts_dir(config), conflict_sheet.WHAT):
+        rows, new_in, current, retired = library_studies(outputs)
+    else:  # nothing screened or resolved yet: no study of the library is needed
+        rows, new_in, current, retired = [], {}, library_round(outputs), set()
+    studies = {row["study_id"]: row for row in rows}
     known = frozenset(studies) | retired | {d.study_id for d in decisions}
     resolutions, files = read_resolutions(config, current, known)
     rule, on_maybe, mode = settings(config)
