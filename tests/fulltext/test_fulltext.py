@@ -338,3 +338,21 @@ def test_sheet_resaved_by_libreoffice_reads_back(config: dict[str, Any], tmp_pat
     target.parent.mkdir(parents=True)
     shutil.copy(saved, target)
     assert run_fulltext(config)["excluded_by_reason"] == {"publication_type": 1}
+
+
+def test_with_nothing_sought_the_library_is_checked_by_its_header(config: dict[str, Any]) -> None:
+    """No report reached full text and none returned: the same outputs whatever the library's
+    rows; a library without its study id column is still an error."""
+    outputs = Path(config["paths"]["outputs"])
+    final = outputs / "screening/final_decisions.csv"
+    final.write_text(final.read_text(encoding="utf-8").replace(",include,", ",exclude,"))
+    assert run_fulltext(config)["reports_sought"] == 0
+    folder = outputs / "fulltext"
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    records = outputs / "library/records.csv"
+    records.write_text(records.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    run_fulltext(config)
+    assert {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} == before
+    records.write_text("title\nA trial\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="missing column 'study_id'"):
+        run_fulltext(config)

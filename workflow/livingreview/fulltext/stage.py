@@ -115,7 +115,11 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     # Rows of the reports sought (or the studies they were merged into) only: every other
     # study just needs to be known.
     wanted = set(sought) | {merged[r] for r in sought if r in merged}
-    in_library, found = studies.library_ids_and_rows(outputs / "library/records.csv", wanted)
+    if wanted or returned_inputs(config):
+        in_library, found = studies.library_ids_and_rows(outputs / "library/records.csv", wanted)
+    else:  # nothing reached full text and nothing returned: no study of the library is needed
+        studies.check_library(outputs / "library/records.csv")
+        in_library, found = frozenset(), {}
     library = studies.with_retired(found, merged)
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"

@@ -49,6 +49,14 @@ def library_ids_and_rows(
     return frozenset(ids), rows
 
 
+def check_library(records_csv: Path) -> None:
+    """The checks :func:`library_ids_and_rows` makes, on the header and first row only (for a
+    run that needs no study of the library)."""
+    rows = automation.library_rows(records_csv, ())
+    next(rows, None)
+    rows.close()
+
+
 def merged_into(changelog_csv: Path) -> dict[str, str]:
     """Retired study id -> the study the library merged it into (followed to the study that
     survives now), from the library's ``merged`` events (none when it wrote no changelog)."""
