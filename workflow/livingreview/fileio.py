@@ -60,9 +60,12 @@ def read_json(path: Path, missing: str) -> Any:
         raise invalid_json(path, exc) from None
 
 
-def read_csv_table(path: Path, required: Sequence[str], missing: str) -> list[dict[str, str]]:
+def read_csv_table(
+    path: Path, required: Sequence[str], missing: str, *, header_only: bool = False
+) -> list[dict[str, str]]:
     """Rows of a CSV an earlier stage wrote, checking it has the ``required`` columns;
-    ``missing`` is the problem reported when the file does not exist."""
+    ``missing`` is the problem reported when the file does not exist. ``header_only``: the
+    checks alone, no row read (returns no rows)."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -71,6 +74,6 @@ def read_csv_table(path: Path, required: Sequence[str], missing: str) -> list[di
                 raise InputFileError(
                     path, f"missing column(s) {', '.join(absent)}", position="row 1"
                 )
-            return list(reader)
+            return [] if header_only else list(reader)
     except FileNotFoundError:
         raise InputFileError(path, missing) from None

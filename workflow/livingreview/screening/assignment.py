@@ -3,13 +3,12 @@ with the round each is new in."""
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from livingreview.errors import ConfigError, InputFileError
+from livingreview.errors import ConfigError
 from livingreview.fileio import read_csv_table, read_json
 
 
@@ -71,23 +70,13 @@ def _read_table(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
     return read_csv_table(path, required, "missing: run the library step first")
 
 
-def _check_header(path: Path, required: Sequence[str]) -> None:
-    """The checks of :func:`_read_table`, on the header alone."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
-    except FileNotFoundError:
-        raise InputFileError(path, "missing: run the library step first") from None
-    absent = [c for c in required if c not in header]
-    if absent:
-        raise InputFileError(path, f"missing column(s) {', '.join(absent)}", position="row 1")
-
-
 def library_round(outputs: Path) -> int:
     """The library's current round, for a run that needs none of its studies: the tables
     :func:`library_studies` reads are checked by their headers only."""
     for name, required in TABLE_COLUMNS.items():
-        _check_header(outputs / name, required)
+        read_csv_table(
+            outputs / name, required, "missing: run the library step first", header_only=True
+        )
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     return int(counts["round"])
 
