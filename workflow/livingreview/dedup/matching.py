@@ -545,6 +545,20 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             & (f["min_authors"].to_numpy() >= 2)
             & (f["overlap"].to_numpy() >= TEAM_OVERLAP),
         ),
+        # The same full citation when one record has no author list (not exported for an older
+        # foreign-language article) is just as specific; the two titles need only be plausible
+        # translations of one title, as for "same citation".
+        (
+            "same full citation, one record unsigned",
+            both_articles
+            & page_eq
+            & f["range_eq"].to_numpy()
+            & vol_eq
+            & journal_eq
+            & year_same
+            & no_authors
+            & (t >= 0.5),
+        ),
         # Same title at the same journal, year, volume and start page of a multi-page article (a
         # page holds several letters, not several articles): one article, however its author
         # list was exported ("Luis Ferreira, Santos A" for "Santos, A L").
