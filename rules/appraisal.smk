@@ -27,8 +27,7 @@ rule appraisal:
         ),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/appraisal.log",
-    shell:
-        "{params.cli} appraise --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["appraise", "--configfile", params.protocol], log[0])

@@ -16,8 +16,7 @@ rule automation:
         automation=json.dumps(config.get("automation", {}), sort_keys=True),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/automation.log",
-    shell:
-        "{params.cli} automation --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["automation", "--configfile", params.protocol], log[0])

@@ -6,12 +6,16 @@ import sys
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.steps import run_step
 
 SOURCES = enabled_sources(config)
 IMPORTS = enabled_imports(config)
 ALL_SOURCES = SOURCES + IMPORTS
 
-# The CLI of the package installed beside this Snakemake (works without an activated venv).
+# The CLI of the package installed beside this Snakemake (works without an activated venv):
+# searches, imports and re-fetches (network and file parsing, run in parallel) are processes of
+# their own; every other step is a `run:` block calling run_step, which with the default profile's
+# force-use-threads runs in Snakemake's own process (no interpreter start, imports made once).
 CLI = f"{shlex.quote(sys.executable)} -m livingreview"
 
 

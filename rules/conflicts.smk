@@ -23,11 +23,10 @@ rule agreement:
         screening=json.dumps(config["screening"], sort_keys=True),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/agreement.log",
-    shell:
-        "{params.cli} agreement --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["agreement", "--configfile", params.protocol], log[0])
 
 
 rule conflicts:
@@ -42,8 +41,7 @@ rule conflicts:
         settings=SCREENING_RULE_SETTINGS,
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/conflicts.log",
-    shell:
-        "{params.cli} conflicts --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["conflicts", "--configfile", params.protocol], log[0])

@@ -28,8 +28,7 @@ rule library:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/library.log",
-    shell:
-        "{params.cli} library --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["library", "--configfile", params.protocol], log[0])

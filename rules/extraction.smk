@@ -22,8 +22,7 @@ rule extraction:
         ),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/extraction.log",
-    shell:
-        "{params.cli} extract --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["extract", "--configfile", params.protocol], log[0])

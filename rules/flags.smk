@@ -61,8 +61,7 @@ rule flags:
     params:
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/flags.log",
-    shell:
-        "{params.cli} flags --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["flags", "--configfile", params.protocol], log[0])

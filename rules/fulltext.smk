@@ -25,8 +25,7 @@ rule fulltext:
         ),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/fulltext.log",
-    shell:
-        "{params.cli} fulltext --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["fulltext", "--configfile", params.protocol], log[0])

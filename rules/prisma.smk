@@ -34,8 +34,7 @@ rule prisma_ledger:
     params:
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/prisma.log",
-    shell:
-        "{params.cli} ledger --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["ledger", "--configfile", params.protocol], log[0])

@@ -25,8 +25,7 @@ rule report:
         protocol=PROTOCOL,
         report=json.dumps(config["report"], sort_keys=True),
         version=__version__,
-        cli=CLI,
     log:
         f"{OUT}/logs/report.log",
-    shell:
-        "{params.cli} report --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["report", "--configfile", params.protocol], log[0])

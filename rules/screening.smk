@@ -30,8 +30,7 @@ rule screening:
         ),
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/screening.log",
-    shell:
-        "{params.cli} screen --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["screen", "--configfile", params.protocol], log[0])

@@ -64,11 +64,10 @@ rule search_summary:
         deduplication=json.dumps(config["deduplication"], sort_keys=True),  # PRISMA-S item 16
         version=__version__,
         protocol=PROTOCOL,
-        cli=CLI,
     log:
         f"{OUT}/logs/search/summary.log",
     threads: 1
     resources:
         **SUMMARY_RESOURCES,
-    shell:
-        "{params.cli} summarise --configfile {params.protocol} 2> {log}"
+    run:
+        run_step(["summarise", "--configfile", params.protocol], log[0])

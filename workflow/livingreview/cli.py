@@ -735,14 +735,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOG_FORMAT = "%(name)s: %(message)s"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``livingreview`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(level=log_level(args), format=LOG_FORMAT, stream=sys.stderr)
+    return run_parsed(args)
+
+
+def log_level(args: argparse.Namespace) -> int:
+    """The logging level the command line asks for."""
+    return logging.WARNING if args.quiet else logging.INFO
+
+
+def run_parsed(args: argparse.Namespace) -> int:
+    """Run a parsed command; a package error becomes one line on stderr and its exit code."""
     try:
         return int(args.func(args))
     except LivingReviewError as exc:

@@ -1,0 +1,92 @@
+"""Steps run inside the Snakemake process (livingreview.steps): messages to the rule's log,
+failures as one error line, process-wide state left as found, one step at a time."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from livingreview.steps import PACKAGE_LOGGER, StepFailed, run_step
+from tests.conftest import REPO_ROOT
+
+EXPORTS = REPO_ROOT / "demo/human/exports"
+
+
+def protocol(tmp_path: Path) -> list[str]:
+    """``--configfile`` arguments: the demo review with its outputs under ``tmp_path``."""
+    override = tmp_path / "paths.yaml"
+    override.write_text(
+        f"paths: {{outputs: {tmp_path / 'outputs'}, human_input: {REPO_ROOT / 'demo/human'}}}\n",
+        encoding="utf-8",
+    )
+    files = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml", override]
+    return ["--configfile", *map(str, files)]
+
+
+def test_a_step_logs_to_its_log_file_and_leaves_logging_and_stderr_as_found(
+    tmp_path: Path,
+) -> None:
+    package = logging.getLogger(PACKAGE_LOGGER)
+    before = (list(package.handlers), package.level, package.propagate, sys.stderr)
+    log = tmp_path / "logs/wos.log"
+    run_step(["import", "--name", "wos", *protocol(tmp_path)], log)
+
+    assert "livingreview.import: wos:" in log.read_text(encoding="utf-8")
+    assert "web_of_science.ris: 70 records (ris)" in log.read_text(encoding="utf-8")
+    written = (tmp_path / "outputs/search/wos/records.csv").read_text(encoding="utf-8")
+    assert len(written.splitlines()) > 70  # header + 70 records (some span several lines)
+    assert (list(package.handlers), package.level, package.propagate, sys.stderr) == before
+
+
+def test_a_failing_step_raises_its_error_line_and_keeps_it_in_the_log(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ris"
+    broken.write_text(
+        (EXPORTS / "web_of_science.ris").read_text(encoding="utf-8")[:5000] + "\nXX  - \x00\n"
+    )
+    log = tmp_path / "import.log"
+    argv = ["import", str(broken), "--out", str(tmp_path / "out.csv"), "--format", "ris"]
+    with pytest.raises(StepFailed) as raised:
+        run_step(argv, log)
+    message = str(raised.value)
+    assert message.startswith(f"livingreview import {broken}")
+    assert "exited with 2: livingreview: error:" in message and "broken.ris" in message
+    assert str(log) in message
+    text = log.read_text(encoding="utf-8")
+    assert "livingreview: error:" in text and "Traceback" not in text
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_usage_error_is_a_failed_step_with_the_usage_in_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "usage.log"
+    with pytest.raises(StepFailed, match="exited with 2") as raised:
+        run_step(["no-such-command"], log)
+    assert "invalid choice: 'no-such-command'" in log.read_text(encoding="utf-8")
+    assert raised.value.exit_code == 2
+
+
+def test_steps_started_together_each_write_only_their_own_log(tmp_path: Path) -> None:
+    exports = {"wos": "web_of_science.ris", "psycinfo": "psycnet_psycinfo.ris"}
+    arguments = protocol(tmp_path)
+    failures: list[BaseException] = []
+
+    def step(name: str) -> None:
+        try:
+            run_step(["import", "--name", name, *arguments], tmp_path / f"{name}.log")
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=step, args=(name,)) for name in exports]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    for name, export in exports.items():
+        text = (tmp_path / f"{name}.log").read_text(encoding="utf-8")
+        assert export in text
+        others = [other for other in exports.values() if other != export]
+        assert not any(other in text for other in others)
