@@ -27,17 +27,22 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from livingreview.errors import LivingReviewError
 
+if TYPE_CHECKING:
+    from livingreview.screening.wordcache import WordCache
+
 __all__ = ["NoTerms", "TfidfFeatures"]
 
 # scikit-learn's token pattern is r"(?u)\b\w\w+\b"; without the \b the same runs of word
 # characters match (\w+ is greedy, and a run of one character matches neither), a third faster
-_WORDS = re.compile(r"\w\w+").findall
+WORD_PATTERN = r"\w\w+"
+_WORDS = re.compile(WORD_PATTERN).findall
 
 
 class NoTerms(LivingReviewError):
@@ -48,15 +53,29 @@ def _limit(value: float, n_docs: int) -> float:
     return value if isinstance(value, Integral) else value * n_docs
 
 
-def _tokens(texts: Sequence[str], number: Callable[[str], int]) -> tuple[np.ndarray, np.ndarray]:
-    """Every text's words as numbers, one after the other, and how many words each text has."""
-    found: list[int] = []
-    words_in = np.zeros(len(texts), dtype=np.int64)
-    for row, text in enumerate(texts):
-        before = len(found)
-        found += map(number, _WORDS(text.lower()))
-        words_in[row] = len(found) - before
-    return np.array(found, dtype=np.int64), words_in
+def _tokens(
+    texts: Sequence[str],
+    number: Callable[[str], int],
+    known: Callable[[str], np.ndarray | None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every text's words as numbers, one after the other, and how many words each text has;
+    ``known`` gives the numbers of a text split before (None: split it now)."""
+    if known is None:
+        found: list[int] = []
+        words_in = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            before = len(found)
+            found += map(number, _WORDS(text.lower()))
+            words_in[row] = len(found) - before
+        return np.array(found, dtype=np.int64), words_in
+    parts = []
+    for text in texts:
+        numbers = known(text)
+        if numbers is None:
+            numbers = np.array(list(map(number, _WORDS(text.lower()))), dtype=np.int64)
+        parts.append(numbers)
+    words_in = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    return np.concatenate([np.zeros(0, dtype=np.int64), *parts]), words_in
 
 
 class _Grams:
@@ -117,15 +136,28 @@ class TfidfFeatures:
     """The fitted features of ``documents`` (``matrix``), and :meth:`transform` for other text.
 
     ``min_df``/``max_df``: a count if an int, else a fraction of the documents. Raises
-    :class:`NoTerms` where scikit-learn raises ValueError."""
+    :class:`NoTerms` where scikit-learn raises ValueError. With ``words``, texts split in an
+    earlier run are not split again, and the cache learns this run's texts (the features are
+    the same: a word's number only names it)."""
 
     def __init__(
-        self, documents: Sequence[str], *, ngram_max: int, min_df: float, max_df: float
+        self,
+        documents: Sequence[str],
+        *,
+        ngram_max: int,
+        min_df: float,
+        max_df: float,
+        words: WordCache | None = None,
     ) -> None:
         number: defaultdict[str, int] = defaultdict()
-        number.default_factory = number.__len__  # a word's number: the order first seen
-        tokens, words_in = _tokens(documents, number.__getitem__)
-        if not number:
+        if words is not None:
+            number.update(words.numbers())
+        number.default_factory = number.__len__  # a new word's number: the order first seen
+        known = None if words is None else words.known
+        tokens, words_in = _tokens(documents, number.__getitem__, known)
+        if words is not None:
+            words.write(documents, tokens, words_in, number)
+        if not tokens.size:
             raise NoTerms("no document has a term")
         self.words, self.ngram_max = dict(number), ngram_max
         grams = _Grams(tokens, words_in, ngram_max, len(number))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from livingreview.records import normalise_doi, normalise_pmid
@@ -37,14 +38,20 @@ def seed_study_ids(config: Mapping[str, Any], studies: Sequence[Mapping[str, str
 
 class Scorer:
     """Predicted relevance per study: the ranker's features are built once, on first use, and
-    the scores once per set of training labels (reviewers who decided alike share them)."""
+    the scores once per set of training labels (reviewers who decided alike share them).
+    ``words``: the file of the studies' words from the last run (:mod:`.wordcache`), if any."""
 
     def __init__(
-        self, studies: Sequence[Mapping[str, str]], query: str, seeds: Collection[str] = ()
+        self,
+        studies: Sequence[Mapping[str, str]],
+        query: str,
+        seeds: Collection[str] = (),
+        words: Path | None = None,
     ) -> None:
         self.studies = studies
         self.query = query
         self.seeds = seeds
+        self.words = words
         self.ranker: Any = None  # built on first use
         self.known: dict[tuple[tuple[int, bool], ...], dict[str, float]] = {}
 
@@ -59,7 +66,13 @@ class Scorer:
             documents = [
                 document_text(s.get("title", ""), s.get("abstract", "")) for s in self.studies
             ]
-            self.ranker = Ranker(documents, query=self.query, seed=0)
+            cache = None
+            if self.words is not None:
+                from livingreview.screening.features import WORD_PATTERN
+                from livingreview.screening.wordcache import WordCache
+
+                cache = WordCache(self.words, WORD_PATTERN)
+            self.ranker = Ranker(documents, query=self.query, seed=0, words=cache)
         position = {s["study_id"]: index for index, s in enumerate(self.studies)}
         labels = {position[i]: True for i in sorted(self.seeds) if i in position and i not in own}
         for study_id, decision in sorted(own.items(), key=lambda item: log_order(item[1])):

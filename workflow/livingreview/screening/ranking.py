@@ -33,11 +33,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from livingreview.screening.features import NoTerms, TfidfFeatures
+
+if TYPE_CHECKING:
+    from livingreview.screening.wordcache import WordCache
 
 __all__ = [
     "Ranker",
@@ -75,7 +79,9 @@ class Ranker:
         query: str = "",
         seed: int = 0,
         settings: RankerSettings | None = None,
+        words: WordCache | None = None,
     ) -> None:
+        """``words``: texts split into words in an earlier run (see :class:`TfidfFeatures`)."""
         self.settings = settings or RankerSettings()
         self.seed = seed
         self.size = len(documents)
@@ -86,6 +92,7 @@ class Ranker:
                 ngram_max=self.settings.ngram_max,
                 min_df=self.settings.min_df if len(texts) > self.settings.min_df else 1,
                 max_df=self.settings.max_df if len(texts) > 1 else 1.0,
+                words=words,
             )
             self.features: sparse.csr_matrix = fitted.matrix
             self.query_vector: sparse.csr_matrix = fitted.transform([query or ""])

@@ -62,6 +62,8 @@ OUTPUTS = {
     "status": "screening/status.json",
 }
 SHEETS_DIR = "screening/title_abstract"
+# Not a rule's output (Snakemake would remove it before each run): the ranker's word cache.
+WORDS_CACHE = "screening/ranker_words.bin"
 
 
 def returned_dir(config: Mapping[str, Any]) -> Path:
@@ -147,7 +149,8 @@ def export_sheets(
     sample = (
         verification_ids(config, to_screen_rounds(studies, new_in), current) if checker else set()
     )
-    scorer = Scorer(studies, ranking_query(config), seed_study_ids(config, studies))
+    seeds = seed_study_ids(config, studies)
+    scorer = Scorer(studies, ranking_query(config), seeds, outputs / WORDS_CACHE)
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
         if batch_size:
