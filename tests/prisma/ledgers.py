@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import yaml
+
 from livingreview.prisma.ledger import Column
+from tests.conftest import REPO_ROOT
+
+DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
+
+
+def demo_override(path: Path, outputs: Path, **settings: Any) -> Path:
+    """Write ``path``: the settings that point the demo's protocol at ``outputs`` (a copy of a
+    demo run's outputs), and any other ``settings``."""
+    paths = {"outputs": str(outputs), "human_input": str(REPO_ROOT / "demo/human")}
+    history = {"history_dir": str(outputs / "library_history")}
+    text = yaml.safe_dump({**settings, "paths": paths, "deduplication": history})
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def consistent(label: str = "r1", previous: int | None = None) -> Column:

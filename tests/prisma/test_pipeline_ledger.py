@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from livingreview.prisma.checks import check_columns, column_violations
 from livingreview.prisma.interop import read_csv_columns
 from livingreview.prisma.ledger import Column
 from tests.conftest import REPO_ROOT
-from tests.prisma.ledgers import identified_only
+from tests.prisma.ledgers import DEMO_CONFIG, demo_override, identified_only
 from tests.prisma.svg_helpers import parse_svg, shown_number
 
 SOURCES = ["medline", "europepmc", "openalex", "wos", "psycinfo", "google_scholar"]
@@ -94,16 +93,7 @@ def test_inconsistent_pipeline_counts_stop_the_ledger(demo_outputs: Path, tmp_pa
     manifest = read(manifest_path)
     manifest["retrieved"] += 1  # the search says 53, the library holds 52
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    override = tmp_path / "paths.yaml"
-    override.write_text(
-        yaml.safe_dump(
-            {
-                "paths": {"outputs": str(outputs), "human_input": str(REPO_ROOT / "demo/human")},
-                "deduplication": {"history_dir": str(outputs / "library_history")},
-            }
-        ),
-        encoding="utf-8",
-    )
+    override = demo_override(tmp_path / "paths.yaml", outputs)
     result = subprocess.run(
         [
             sys.executable,
@@ -211,20 +201,8 @@ def test_a_second_round_draws_the_living_layouts(demo_outputs: Path, tmp_path: P
     (history / "2025.1/prisma_ledger.json").write_text(
         json.dumps({"round": 1, "column": base.to_json()}), encoding="utf-8"
     )
-    override = tmp_path / "round2.yaml"
-    override.write_text(
-        yaml.safe_dump(
-            {
-                "review": {"version": "2025.2"},
-                "paths": {"outputs": str(outputs), "human_input": str(REPO_ROOT / "demo/human")},
-                "deduplication": {"history_dir": str(history)},
-            }
-        ),
-        encoding="utf-8",
-    )
-    config = load_config(
-        [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml", override]
-    )
+    override = demo_override(tmp_path / "round2.yaml", outputs, review={"version": "2025.2"})
+    config = load_config([*DEMO_CONFIG, override])
     ledger = run_ledger(config)
     assert [r["label"] for r in ledger["rounds"]] == ["2025.1", "2025.2"]
     latest = ledger["rounds"][1]

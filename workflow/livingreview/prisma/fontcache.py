@@ -23,7 +23,8 @@ Subset = tuple[bytes, dict[int, int]]
 
 
 @lru_cache(maxsize=8)
-def _file_digest(path: str) -> str:
+def file_digest(path: str) -> str:
+    """The SHA-256 of a (font) file, once per process."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -41,7 +42,7 @@ def entry_key(font_path: str, face_index: int, glyphs: Iterable[int]) -> str:
     parts = [
         f"fonttools={fontTools.version}",
         f"matplotlib={matplotlib.__version__}",
-        f"font={_file_digest(font_path)}",
+        f"font={file_digest(font_path)}",
         f"face={face_index}",
         "glyphs=" + ",".join(map(str, sorted(glyphs))),
     ]

@@ -4,7 +4,8 @@ Writes under ``<outputs>/prisma/`` (:data:`OUTPUTS`): ``ledger.json`` (every rou
 column, pending stages and warnings), ``ledger.csv`` (this round, PRISMA2020 package CSV),
 ``ledger_rounds.csv`` (every round, livingPRISMAflow CSV), the flow diagram ``flow.*`` (this round;
 from the second round on, previous rounds combined beside the latest) and the four living layouts
-under ``living/``, each as SVG, PNG, PDF and HTML. Inconsistent counts stop before any drawing.
+under ``living/``, each as SVG, PNG, PDF and HTML (drawn again only when their files would change:
+:mod:`livingreview.prisma.drawn`). Inconsistent counts stop before any drawing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from livingreview.fileio import read_json, write_json
 from livingreview.prisma import collect
 from livingreview.prisma.checks import PrismaCountsError, check_columns, warnings
 from livingreview.prisma.diagram import build_flow
+from livingreview.prisma.drawn import Drawn, digest
 from livingreview.prisma.interop import write_csv_columns
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view, view_violations
 from livingreview.prisma.ledger import Column, combine
@@ -93,9 +95,23 @@ def _title(config: Mapping[str, Any], layout: str = "") -> str:
     return f"PRISMA 2020 flow diagram{name}: version {review['version']}{demo}"
 
 
-def _draw(columns: Sequence[Column], stem: Path, title: str, links: Mapping[str, str]) -> None:
+def _draw(
+    columns: Sequence[Column], stem: Path, title: str, links: Mapping[str, str], drawn: Drawn
+) -> None:
+    """Draw one diagram, unless its files are what drawing it would write (:mod:`.drawn`)."""
     notes = pending_lines(columns)
-    write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title)
+    inputs = {
+        "columns": [c.to_json() for c in columns],
+        "title": title,
+        "links": dict(links),
+        "notes": notes,
+    }
+    key = digest(inputs)
+    paths = [stem.with_suffix(s) for s in FORMATS]
+    if drawn.current(stem, key, paths):
+        return
+    written = write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title)
+    drawn.remember(stem, key, written)
 
 
 def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,9 +152,11 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     write_json(snapshot_path(config), snapshot)
     links = {box: href for box, href in LINKS.items() if (prisma / href).resolve().exists()}
     main = view(columns, "previous_latest")
-    _draw(main, prisma / "flow", _title(config), links)
+    drawn = Drawn(outputs)
+    _draw(main, prisma / "flow", _title(config), links, drawn)
     for layout in LIVING_LAYOUTS:
-        _draw(view(columns, layout), prisma / "living" / layout, _title(config, layout), {})
+        _draw(view(columns, layout), prisma / "living" / layout, _title(config, layout), {}, drawn)
+    drawn.save()
     return ledger
 
 
