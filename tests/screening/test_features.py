@@ -73,3 +73,22 @@ def test_no_term_is_an_error_as_in_scikit_learn() -> None:
             text.TfidfVectorizer(sublinear_tf=True, **settings).fit(documents)
         with pytest.raises(NoTerms):
             TfidfFeatures(documents, ngram_max=2, **settings)
+
+
+def test_the_first_seen_numbering_is_numpys_unique() -> None:
+    """Keys of real records' 1- to 3-grams, and keys too large for the one-sort shortcut."""
+    from collections import defaultdict
+
+    from livingreview.screening.features import _Grams, _tokens, _unique
+
+    documents = read_labelled_csv(require_shared(SETS[1])).documents
+    number: defaultdict[str, int] = defaultdict()
+    number.default_factory = number.__len__
+    tokens, words_in = _tokens(documents, number.__getitem__)
+    keys = _Grams(tokens, words_in, 3, len(number)).keys
+    assert (int(keys.max()) + 1) * keys.size < 2**63  # the shortcut
+    large = keys * (2**62 // (int(keys.max()) + 1)) + 1  # numpy's unique
+    for values in (keys, large, keys[:1], keys[:0]):
+        expected = np.unique(values, return_index=True, return_inverse=True)
+        for ours, theirs in zip(_unique(values), expected, strict=True):
+            assert np.array_equal(ours, theirs)

@@ -132,6 +132,25 @@ class _Grams:
         return np.searchsorted(self.offsets, keys, side="right")
 
 
+def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_index=True, return_inverse=True)`` for keys >= 0: one sort of
+    key-and-position numbers (all distinct, so no stable sort is needed) where they fit in 63
+    bits, a third of the time."""
+    size = keys.size
+    if not size or (int(keys.max()) + 1) * size >= 2**63:
+        return np.unique(keys, return_index=True, return_inverse=True)
+    numbers = keys * size + np.arange(size)
+    numbers.sort()
+    ordered = numbers // size
+    order = numbers - ordered * size  # the positions in key order (ties by position)
+    starts = np.empty(size, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    inverse = np.empty(size, dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    return ordered[starts], order[starts], inverse
+
+
 class TfidfFeatures:
     """The fitted features of ``documents`` (``matrix``), and :meth:`transform` for other text.
 
@@ -162,7 +181,7 @@ class TfidfFeatures:
         self.words, self.ngram_max = dict(number), ngram_max
         grams = _Grams(tokens, words_in, ngram_max, len(number))
         self.prefixes, self.offsets = grams.prefixes, grams.offsets
-        unique, first, inverse = np.unique(grams.keys, return_index=True, return_inverse=True)
+        unique, first, inverse = _unique(grams.keys)
         seen = np.argsort(first)  # the terms in the order first seen
         renumber = np.empty(unique.size, dtype=np.int64)
         renumber[seen] = np.arange(unique.size)
