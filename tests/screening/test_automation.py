@@ -241,3 +241,26 @@ def test_library_studies_reads_again_after_the_library_is_rewritten(
     atomic_write_text(outputs / "library/counts.json", json.dumps({**counts, "round": 2}))
     _, new_in, current, _ = library_studies(outputs)
     assert current == 2 and set(new_in.values()) == {1}
+
+
+def test_the_exclusions_file_reads_back_and_its_header_is_checked(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    from livingreview.screening.automation import EXCLUSIONS_CSV, read_exclusions
+
+    with (demo_outputs / EXCLUSIONS_CSV).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    outputs = tmp_path / "outputs"
+    path = outputs / EXCLUSIONS_CSV
+    path.parent.mkdir(parents=True)
+    path.write_bytes((demo_outputs / EXCLUSIONS_CSV).read_bytes() + b"\r\n")  # a blank line
+    found = read_exclusions(path)
+    assert [(e.study_id, e.rule, e.detail) for e in found] == [
+        (r["study_id"], r["rule"], r["detail"]) for r in rows
+    ]
+    assert excluded_study_ids(outputs) == {r["study_id"] for r in rows}
+    path.write_text("study,rule,detail\nS1,year,old\n", encoding="utf-8")
+    for read in (lambda: read_exclusions(path), lambda: excluded_study_ids(outputs)):
+        with pytest.raises(InputFileError, match="expected the columns"):
+            read()
+    assert excluded_study_ids(tmp_path / "nothing") == set()

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text, write_json
@@ -303,22 +303,31 @@ def exclusions_csv(exclusions: Sequence[Exclusion]) -> str:
     return buffer.getvalue()
 
 
+def _exclusion_rows(handle: TextIO, path: Path) -> Iterator[list[str]]:
+    """The rows of an open exclusions file after its header, which is checked."""
+    reader = csv.reader(handle)
+    if tuple(next(reader, ())) != EXCLUSION_COLUMNS:
+        raise InputFileError(
+            path, f"expected the columns {', '.join(EXCLUSION_COLUMNS)}", position="row 1"
+        )
+    return (row + [""] * (len(EXCLUSION_COLUMNS) - len(row)) for row in reader if row)
+
+
 def read_exclusions(path: Path) -> list[Exclusion]:
     """The exclusions written by :func:`run_automation` (empty when the file does not exist)."""
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != EXCLUSION_COLUMNS:
-            raise InputFileError(
-                path, f"expected the columns {', '.join(EXCLUSION_COLUMNS)}", position="row 1"
-            )
-        return [Exclusion(row["study_id"], row["rule"], row["detail"]) for row in reader]
+        return [Exclusion(*row[:3]) for row in _exclusion_rows(handle, path)]
 
 
 def excluded_study_ids(outputs: Path) -> set[str]:
     """Study ids automation excluded, from ``<outputs>/screening/automation.csv``."""
-    return {item.study_id for item in read_exclusions(outputs / EXCLUSIONS_CSV)}
+    path = outputs / EXCLUSIONS_CSV
+    if not path.exists():
+        return set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row[0] for row in _exclusion_rows(handle, path)}
 
 
 def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
