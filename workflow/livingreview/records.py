@@ -11,6 +11,7 @@ import csv
 import hashlib
 import html
 import io
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -155,7 +156,7 @@ def _clean_list(values: Iterable[str]) -> list[str]:
 
 def split_list(raw: str) -> list[str]:
     """Split a ``"; "``-joined CSV cell back into a list."""
-    return [part.strip() for part in raw.split(";") if part.strip()]
+    return [item for part in raw.split(";") if (item := part.strip())] if raw else []
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|DOI\s+)", re.IGNORECASE)
@@ -256,16 +257,49 @@ def iter_records(path: Path | str) -> Iterator[Record]:
     except OSError as exc:
         raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
     with handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputFileError(
-                path, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
-            )
-        for row in reader:
-            yield Record.from_row(row)
+        yield from parse_records(handle, path)
+
+
+def parse_records(lines: Iterable[str], origin: Path) -> Iterator[Record]:
+    """The records of a record file's lines (as ``open(newline="")`` gives them).
+
+    Reads as ``csv.DictReader`` and :meth:`Record.from_row` would, without a dict per row: a
+    repeated column name takes its last cell, a short row's missing cells are empty, extra
+    cells and blank lines are skipped.
+    """
+    reader = csv.reader(lines)
+    header = next(reader, None) or []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputFileError(
+            origin, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
+        )
+    last = {name: k for k, name in enumerate(header)}
+    cells = operator.itemgetter(*(last[name] for name in COLUMNS))
+    width = len(header)
+    lists = [k for k, name in enumerate(COLUMNS) if name in LIST_FIELDS]
+    for row in reader:
+        if not row:
+            continue
+        if len(row) < width:
+            row += [""] * (width - len(row))
+        values = list(cells(row))
+        for k in lists:
+            values[k] = split_list(values[k])
+        yield Record(*values)
 
 
 def read_records(path: Path | str) -> list[Record]:
     """All records of a record file."""
     return list(iter_records(path))
+
+
+def read_records_digest(path: Path | str) -> tuple[list[Record], str]:
+    """All records of a record file and the SHA-256 of its bytes."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
+    text = io.StringIO(data.decode("utf-8"), newline="")
+    return list(parse_records(text, path)), hashlib.sha256(data).hexdigest()

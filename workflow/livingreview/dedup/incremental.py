@@ -148,7 +148,9 @@ def _cache_text(code: str, digest: pd.Series, norm: pd.DataFrame) -> str:
     kinds, columns = {}, {}
     for name in norm.columns:
         values = norm[name].tolist()
-        sample = next((v for v in values if isinstance(v, tuple | frozenset)), None)
+        sample = None
+        if any(issubclass(t, tuple | frozenset) for t in set(map(type, values))):
+            sample = next(v for v in values if isinstance(v, tuple | frozenset))
         if isinstance(sample, frozenset):
             kinds[name], values = "frozenset", [sorted(v) for v in values]
         elif isinstance(sample, tuple):

@@ -13,29 +13,33 @@ engine's frame has no such column), runs the engine on the whole library, and wr
 * ``<outputs>/library/counts.json``: this round's PRISMA counts;
 * ``<outputs>/dedup/maybe_pairs.xlsx`` and ``.csv``: the review sheet of the pending pairs;
 * the round's snapshot in ``deduplication.history_dir``.
+
+It also keeps ``<outputs>/.cache/library/rows.json``, so that the next round copies the rows of
+the studies it leaves alone instead of merging them again (:mod:`~livingreview.dedup.library_rows`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
 from livingreview.config import enabled_imports, enabled_sources
-from livingreview.dedup import incremental, maybe_sheet, rounds
+from livingreview.dedup import incremental, library_rows, maybe_sheet, rounds
 from livingreview.dedup.frame import records_to_frame
-from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
 from livingreview.dedup.model import Decisions, PairVerdict
 from livingreview.dedup.rounds import history_dir, snapshot_dir
-from livingreview.fileio import atomic_write_text, write_json
-from livingreview.records import COLUMNS, Record, read_records
+from livingreview.fileio import atomic_write_bytes, atomic_write_text, write_json
+from livingreview.records import Record, read_records
 
 log = logging.getLogger("livingreview.dedup")
 
-LIBRARY_COLUMNS = COLUMNS + MERGE_EXTRA_COLUMNS
+LIBRARY_COLUMNS = library_rows.LIBRARY_COLUMNS
 MAYBE_COLUMNS = ("record_a", "record_b", "study_a", "study_b", "score", "reason")
 OUTPUTS = {
     "records": "library/records.csv",
@@ -89,6 +93,25 @@ def _run_engine(
     return engine(records_to_frame(records), decisions=decisions, policy=None, progress=progress)
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the whole process (then restored as it was).
+
+    The library step builds a few hundred thousand objects it keeps to its end (every record, the
+    engine's frames, the merged rows); the collector's passes over them free next to nothing but
+    cost about 0.7 CPU s on a 20,000-record library. Cycles left meanwhile are freed after: peak
+    memory rises by about 45 MB there (15%).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@cycle_collection_paused()
 def build_library(
     config: Mapping[str, Any],
     *,
@@ -117,11 +140,12 @@ def build_library(
     decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
     linked = {**same_identifier_pairs(library.values()), **decided}  # a person's word wins
     changed = [r for r in current if history.records.get(r.record_id) != r]
+    touched = {r.record_id for r in changed}
     state = None
     if engine is None:
         result, state, mode = incremental.deduplicate(
             library.values(),
-            fresh={r.record_id for r in changed},
+            fresh=touched,
             decisions=linked,
             policy=config["deduplication"]["policy"],
             previous=_previous_state(config),
@@ -145,9 +169,9 @@ def build_library(
     studies: dict[str, list[Record]] = {}
     for rid in sorted(library, key=lambda r: (rank.get(library[r].source, len(rank)), r)):
         studies.setdefault(study_of[rid], []).append(library[rid])
-    rows = []
-    for sid in sorted(studies):
-        rows.append(merged_row(sid, studies[sid], assignment.anchor_of[sid]))
+    rows_cache = outputs / library_rows.CACHE
+    reusable = library_rows.load(rows_cache, outputs / OUTPUTS["records"], history.snapshots)
+    records_csv, places = library_rows.records_csv(studies, assignment.anchor_of, touched, reusable)
 
     changelog = [*history.changelog, *assignment.changes]
     counts = round_counts(
@@ -157,9 +181,9 @@ def build_library(
         {"review_id": review_id, "version": version, "demo": bool(config["review"].get("demo"))}
     )
 
-    groups_text = rounds.table_csv(rounds.groups_rows(study_of, first_round), rounds.GROUP_COLUMNS)
+    groups_text = rounds.groups_text(study_of, first_round)
     changelog_text = rounds.table_csv(changelog, rounds.CHANGE_COLUMNS)
-    atomic_write_text(outputs / OUTPUTS["records"], rounds.table_csv(rows, LIBRARY_COLUMNS))
+    atomic_write_bytes(outputs / OUTPUTS["records"], records_csv)
     atomic_write_text(outputs / OUTPUTS["groups"], groups_text)
     atomic_write_text(
         outputs / OUTPUTS["maybe"], rounds.table_csv(_maybe_rows(pending, study_of), MAYBE_COLUMNS)
@@ -179,7 +203,7 @@ def build_library(
     )
     if state is not None:
         incremental.write_state(snapshot_dir(config), state)
-    rounds.write_snapshot(
+    own = rounds.write_snapshot(
         snapshot_dir(config),
         round_number=history.round,
         version=version,
@@ -187,6 +211,12 @@ def build_library(
         groups_text=groups_text,
         changelog_text=changelog_text,
     )
+    if len({r.record_id for r in current}) == len(current):
+        # with one record per id, the snapshots now hold exactly the library's records
+        snapshots = [*history.snapshots, (str(version), own)]
+        library_rows.save(rows_cache, records_csv, places, snapshots)
+    else:
+        rows_cache.unlink(missing_ok=True)
     return counts
 
 

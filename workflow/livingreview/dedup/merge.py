@@ -109,13 +109,17 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
     )
 
 
+def record_cells(record: Record) -> list[str]:
+    """The values of ``record.to_row()`` in :data:`COLUMNS` order, without its dict."""
+    return [
+        LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+        for value in map(record.__getattribute__, COLUMNS)
+    ]
+
+
 def record_row(record: Record) -> dict[str, str]:
     """``record.to_row()`` without ``dataclasses.asdict``'s deep copy (ten times faster)."""
-    row = {}
-    for name in COLUMNS:
-        value = getattr(record, name)
-        row[name] = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
-    return row
+    return dict(zip(COLUMNS, record_cells(record), strict=True))
 
 
 def merged_row(

@@ -25,10 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livingreview.dedup.merge import record_row
+from livingreview.dedup.merge import record_cells
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
-from livingreview.records import COLUMNS, Record, read_records
+from livingreview.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    read_csv_table,
+    read_json,
+    write_json,
+)
+from livingreview.records import COLUMNS, Record, read_records_digest
 
 GROUP_COLUMNS = ("record_id", "study_id", "round")
 CHANGE_COLUMNS = ("round", "version", "event", "study_id", "other_study_id", "records")
@@ -43,6 +49,8 @@ class History:
     study_of: dict[str, str] = field(default_factory=dict)
     first_round: dict[str, int] = field(default_factory=dict)
     changelog: list[dict[str, str]] = field(default_factory=list)
+    # (version, SHA-256 of its records.csv) of every snapshot read, oldest first
+    snapshots: list[tuple[str, str]] = field(default_factory=list)
 
 
 def history_dir(config: Mapping[str, Any]) -> Path:
@@ -95,10 +103,12 @@ def load_history(history_dir: Path, version: str) -> History:
     rounds = _rounds(history_dir)
     own = [n for n, v, _ in rounds if v == version]
     current = own[0] if own else max((n for n, _, _ in rounds), default=0) + 1
-    earlier = [(n, path) for n, v, path in rounds if n < current and v != version]
+    earlier = [(v, path) for n, v, path in rounds if n < current and v != version]
     history = History(round=current)
-    for _, path in earlier:
-        for record in read_records(path / "records.csv"):
+    for found, path in earlier:
+        records, digest = read_records_digest(path / "records.csv")
+        history.snapshots.append((found, digest))
+        for record in records:
             history.records[record.record_id] = record
     if earlier:
         last = earlier[-1][1]
@@ -204,22 +214,24 @@ def _change(
 
 
 def table_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
-    """A small CSV with fixed columns and ``\\n`` line endings."""
+    """A small CSV with fixed columns and ``\\n`` line endings (as ``csv.DictWriter`` writes it:
+    a missing value is empty, other keys are left out)."""
+    return table_text(([row.get(c, "") for c in columns] for row in rows), columns)
+
+
+def table_text(rows: Iterable[Sequence[object]], columns: Sequence[str]) -> str:
+    """:func:`table_csv` of rows given as values in column order."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
     writer.writerows(rows)
     return buffer.getvalue()
 
 
-def groups_rows(
-    study_of: Mapping[str, str], first_round: Mapping[str, int]
-) -> list[dict[str, str]]:
-    """``record_id, study_id, round`` rows sorted by record id."""
-    return [
-        {"record_id": rid, "study_id": study_of[rid], "round": str(first_round[rid])}
-        for rid in sorted(study_of)
-    ]
+def groups_text(study_of: Mapping[str, str], first_round: Mapping[str, int]) -> str:
+    """``groups.csv``: ``record_id, study_id, round`` rows sorted by record id."""
+    rows = ((rid, study_of[rid], str(first_round[rid])) for rid in sorted(study_of))
+    return table_text(rows, GROUP_COLUMNS)
 
 
 def write_snapshot(
@@ -230,10 +242,13 @@ def write_snapshot(
     new_records: Iterable[Record],
     groups_text: str,
     changelog_text: str,
-) -> None:
-    """Write one round's snapshot (``round.json`` last, so a half-written one is never read)."""
-    rows = (record_row(r) for r in sorted(new_records, key=lambda r: r.record_id))
-    atomic_write_text(folder / "records.csv", table_csv(rows, COLUMNS))
+) -> str:
+    """Write one round's snapshot (``round.json`` last, so a half-written one is never read);
+    returns the SHA-256 of its ``records.csv``."""
+    rows = (record_cells(r) for r in sorted(new_records, key=lambda r: r.record_id))
+    records = table_text(rows, COLUMNS).encode("utf-8")
+    atomic_write_bytes(folder / "records.csv", records)
     atomic_write_text(folder / "groups.csv", groups_text)
     atomic_write_text(folder / "changelog.csv", changelog_text)
     write_json(folder / "round.json", {"round": round_number, "version": version})
+    return hashlib.sha256(records).hexdigest()

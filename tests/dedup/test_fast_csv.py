@@ -1,0 +1,79 @@
+"""The library's CSV reading and writing without a dict per row give what ``csv.DictReader``
+(with ``Record.from_row``) and ``csv.DictWriter`` give, on real records and on odd files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from livingreview.dedup.merge import record_row
+from livingreview.dedup.rounds import table_csv
+from livingreview.errors import InputFileError
+from livingreview.records import COLUMNS, Record, read_records, read_records_digest
+from tests.dedup.library_helpers import build_demo_identified, demo_config
+
+
+def _dict_reader(path: Path) -> list[Record]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [Record.from_row(row) for row in csv.DictReader(handle)]
+
+
+def _dict_writer(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_identified(demo_config(tmp_path_factory.mktemp("demo")))
+
+
+def test_real_records_read_as_dict_reader_reads_them(demo_records: Path) -> None:
+    records, digest = read_records_digest(demo_records)
+    assert len(records) == 384
+    assert records == read_records(demo_records) == _dict_reader(demo_records)
+    assert digest == hashlib.sha256(demo_records.read_bytes()).hexdigest()
+
+
+def test_odd_record_files_read_as_dict_reader_reads_them(tmp_path: Path) -> None:
+    # Columns out of order, "title" twice (the last wins), an extra column, a quoted newline, a
+    # blank line, a short row and a row with an extra cell.
+    header = ["title", *[c for c in COLUMNS if c != "title"], "title", "extra"]
+    lines = [
+        ",".join(header),
+        '"first\ntitle",r1,s,1,,,,,"A; B ;;",2020,,,,,,x,,,,second title,extra cell',
+        "",
+        "short,r2,s",
+        '"q""uote",r3,s,3,,,,,,,,,,,,,,,,,,one too many',
+    ]
+    path = tmp_path / "odd.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = read_records(path)
+    assert records == _dict_reader(path)
+    assert [r.title for r in records] == ["second title", "", ""]
+    assert records[0].authors == ["A", "B"] and records[1].record_id == "r2"
+
+
+def test_a_file_without_the_record_columns_is_refused(tmp_path: Path) -> None:
+    for text in ("", "id,title\n1,x\n"):
+        path = tmp_path / "other.csv"
+        path.write_text(text, encoding="utf-8")
+        for read in read_records, read_records_digest:
+            with pytest.raises(InputFileError, match="not a record file: missing column"):
+                read(path)
+
+
+def test_tables_are_written_as_dict_writer_writes_them(demo_records: Path) -> None:
+    rows = [record_row(r) for r in read_records(demo_records)]
+    rows[0]["not a column"] = "left out"
+    del rows[1]["title"]  # a missing value is empty
+    rows[2]["title"] = 'a "quoted", multi-line\ntitle'
+    assert table_csv(rows, COLUMNS) == _dict_writer(rows, COLUMNS)
+    assert table_csv([], ("a", "b")) == _dict_writer([], ("a", "b")) == "a,b\n"
