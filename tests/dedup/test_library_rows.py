@@ -26,7 +26,7 @@ from tests.dedup.library_helpers import build_demo_identified, demo_config
 
 FIRST = ["medline", "europepmc", "openalex"]
 SECOND = ["openalex", "wos"]
-MERGED = re.compile(r"library: (\d+) of (\d+) studies merged")
+MERGED = re.compile(r"library: (\d+) studies merged, (\d+) rows kept")
 KEYWORD = "a keyword its source added later"
 RENAMED = "The Journal Renamed In Round One's Snapshot, A Name Longer Than Any Other Journal's"
 
@@ -69,8 +69,8 @@ def _round_two(tmp: Path, caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="livingreview.dedup"):
         build_library(_config(tmp, "v2"), identified=tmp / "identified-v2.csv")
-    merged, studies = MERGED.search(caplog.text).groups()  # type: ignore[union-attr]
-    return int(merged), int(studies)
+    merged, kept = MERGED.search(caplog.text).groups()  # type: ignore[union-attr]
+    return int(merged), int(merged) + int(kept)
 
 
 def _outputs(tmp: Path) -> dict[str, bytes]:

@@ -102,7 +102,7 @@ def records_csv(
             merged += 1
         rows.append(Row(sid, anchor, members, position, position + size))
         position += size
-    log.info("library: %d of %d studies merged, the others' rows kept", merged, len(rows))
+    log.info("library: %d studies merged, %d rows kept from last round", merged, len(rows) - merged)
     return b"".join(pieces.parts), rows
 
 
