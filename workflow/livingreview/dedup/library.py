@@ -170,8 +170,12 @@ def build_library(
     for rid in sorted(library, key=lambda r: (rank.get(library[r].source, len(rank)), r)):
         studies.setdefault(study_of[rid], []).append(library[rid])
     rows_cache = outputs / library_rows.CACHE
-    reusable = library_rows.load(rows_cache, outputs / OUTPUTS["records"], history.snapshots)
-    records_csv, places = library_rows.records_csv(studies, assignment.anchor_of, touched, reusable)
+    records_csv, places = library_rows.records_csv(
+        studies,
+        assignment.anchor_of,
+        touched,
+        library_rows.load(rows_cache, outputs / OUTPUTS["records"], history.snapshots),
+    )
 
     changelog = [*history.changelog, *assignment.changes]
     counts = round_counts(

@@ -82,18 +82,19 @@ def records_csv(
     pieces = _Pieces()
     writer = csv.writer(pieces, lineterminator="\n")
     position = writer.writerow(LIBRARY_COLUMNS)
-    old, data = (reusable.rows, reusable.data) if reusable is not None else ({}, b"")
+    old = reusable.rows if reusable is not None else {}
+    data = memoryview(reusable.data if reusable is not None else b"")  # slices without copies
     rows, merged = [], 0
     for sid in sorted(studies):
         records, anchor = studies[sid], anchor_of[sid]
         members = [r.record_id for r in records]
-        kept = old.get(sid)
+        kept, prefix = old.get(sid), f"{anchor},".encode()
         if (
             kept is not None
             and kept.anchor == anchor
             and kept.members == members
             and touched.isdisjoint(members)
-            and data.startswith(f"{anchor},".encode(), kept.start)  # the row is the anchor's
+            and data[kept.start : kept.start + len(prefix)] == prefix  # the row is the anchor's
         ):
             size = pieces.keep(data[kept.start : kept.end])
         else:
@@ -110,12 +111,12 @@ class _Pieces:
     """A sink for ``csv.writer`` that keeps what it is given as UTF-8, piece by piece."""
 
     def __init__(self) -> None:
-        self.parts: list[bytes] = []
+        self.parts: list[bytes | memoryview] = []
 
     def write(self, text: str) -> int:
         return self.keep(text.encode("utf-8"))
 
-    def keep(self, data: bytes) -> int:
+    def keep(self, data: bytes | memoryview) -> int:
         self.parts.append(data)
         return len(data)
 
