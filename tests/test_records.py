@@ -15,6 +15,7 @@ from livingreview.records import (
     normalise_pmcid,
     normalise_pmid,
     normalise_year,
+    read_record_fields,
     read_records,
     records_to_csv,
     strip_markup,
@@ -106,3 +107,23 @@ def test_reading_a_non_record_file_names_the_missing_columns(tmp_path: Path) -> 
         InputFileError, match=r"other\.csv, row 1: not a record file: missing column"
     ):
         read_records(path)
+
+
+def test_reading_some_fields_gives_those_of_every_record_and_leaves_the_rest_empty(
+    tmp_path: Path,
+) -> None:
+    from livingreview.imports import import_file
+    from tests.conftest import REPO_ROOT
+
+    exported = import_file(REPO_ROOT / "demo/human/exports/psycnet_psycinfo.ris", source="psycinfo")
+    path = tmp_path / "records.csv"
+    write_records(path, assign_ids("psycinfo", exported.records))
+    names = ("record_id", "doi", "publication_types")
+    whole, some = read_records(path), read_record_fields(path, names)
+    assert len(some) == len(whole) == 62
+    assert sum(bool(r.doi) for r in some) > 30 and sum(bool(r.publication_types) for r in some) > 30
+    for full, part in zip(whole, some, strict=True):
+        assert part == Record(**{name: getattr(full, name) for name in names})
+    with pytest.raises(InputFileError, match=r"other\.csv, row 1: not a record file"):
+        (tmp_path / "other.csv").write_text("id,doi\n1,x\n", encoding="utf-8")
+        read_record_fields(tmp_path / "other.csv", names)

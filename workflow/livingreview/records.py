@@ -14,9 +14,10 @@ import io
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text
@@ -292,6 +293,37 @@ def parse_records(lines: Iterable[str], origin: Path) -> Iterator[Record]:
 def read_records(path: Path | str) -> list[Record]:
     """All records of a record file."""
     return list(iter_records(path))
+
+
+def read_record_fields(path: Path | str, names: Sequence[str]) -> list[Record]:
+    """The records of a record file with only the fields ``names`` read, every other field
+    empty: for steps that need a few fields of every record of a large library. Checks the
+    header as :func:`iter_records` does; a repeated column takes its last cell."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None) or []
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise InputFileError(
+                path, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
+            )
+        last = {name: k for k, name in enumerate(header)}
+        where = [(name, last[name], name in LIST_FIELDS) for name in names]
+        found = []
+        for row in reader:
+            if not row:
+                continue
+            values: dict[str, Any] = {}
+            for name, k, is_list in where:
+                cell = row[k] if k < len(row) else ""
+                values[name] = split_list(cell) if is_list else cell
+            found.append(Record(**values))
+        return found
 
 
 def read_records_digest(path: Path | str) -> tuple[list[Record], str]:

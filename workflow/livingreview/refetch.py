@@ -27,7 +27,13 @@ from livingreview.config import enabled_sources
 from livingreview.dedup import rounds
 from livingreview.errors import ConfigError
 from livingreview.fileio import read_csv_table, write_json
-from livingreview.records import Record, assign_ids, read_records, write_records
+from livingreview.records import (
+    Record,
+    assign_ids,
+    read_record_fields,
+    read_records,
+    write_records,
+)
 from livingreview.round_state import manifest_round
 
 if TYPE_CHECKING:  # the HTTP layer loads only when something is re-fetched
@@ -104,17 +110,25 @@ def studies_to_refetch(config: Mapping[str, Any]) -> list[str]:
     return sorted(study for study, number in chosen.items() if number < now)
 
 
+#: The fields of earlier rounds' records that re-fetching and flagging read.
+IDENTITY_FIELDS = ("record_id", "source", "pmid", "doi", "publication_types")
+
+
 def library_records(
     config: Mapping[str, Any], current: Sequence[Record] | None = None
 ) -> tuple[dict[str, Record], dict[str, str]]:
-    """Every library record (earlier rounds' and this round's) and its study id; ``current``:
-    this round's records when the caller has already read them."""
+    """Every library record (earlier rounds' with only :data:`IDENTITY_FIELDS` read, and this
+    round's) and its study id; ``current``: this round's records when the caller has already
+    read them."""
     outputs = Path(config["paths"]["outputs"])
     groups = rounds.read_table(outputs / "library" / "groups.csv", rounds.GROUP_COLUMNS)
-    history = rounds.load_history(rounds.history_dir(config), config["review"]["version"])
+    library: dict[str, Record] = {}
+    for folder in rounds.earlier_snapshots(rounds.history_dir(config), config["review"]["version"]):
+        for record in read_record_fields(folder / "records.csv", IDENTITY_FIELDS):
+            library[record.record_id] = record
     if current is None:
         current = read_records(outputs / "search" / "identified.csv")
-    library = {**history.records, **{r.record_id: r for r in current}}
+    library.update((r.record_id, r) for r in current)
     return library, {row["record_id"]: row["study_id"] for row in groups}
 
 
