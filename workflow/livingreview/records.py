@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text
@@ -250,14 +250,28 @@ def write_records(path: Path | str, records: Iterable[Record]) -> int:
     return len(records)
 
 
+def _open_record_file(path: Path) -> TextIO:
+    try:
+        return path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
+
+
+def _record_header(reader: Iterator[list[str]], origin: Path) -> dict[str, int]:
+    """Column positions of a record file's header (a repeated name: its last position)."""
+    header = next(reader, None) or []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputFileError(
+            origin, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
+        )
+    return {name: k for k, name in enumerate(header)}
+
+
 def iter_records(path: Path | str) -> Iterator[Record]:
     """Read a record file written by :func:`write_records`, checking its header."""
     path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
-    with handle:
+    with _open_record_file(path) as handle:
         yield from parse_records(handle, path)
 
 
@@ -269,15 +283,9 @@ def parse_records(lines: Iterable[str], origin: Path) -> Iterator[Record]:
     cells and blank lines are skipped.
     """
     reader = csv.reader(lines)
-    header = next(reader, None) or []
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise InputFileError(
-            origin, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
-        )
-    last = {name: k for k, name in enumerate(header)}
+    last = _record_header(reader, origin)
     cells = operator.itemgetter(*(last[name] for name in COLUMNS))
-    width = len(header)
+    width = max(last.values()) + 1
     lists = [k for k, name in enumerate(COLUMNS) if name in LIST_FIELDS]
     for row in reader:
         if not row:
@@ -298,21 +306,11 @@ def read_records(path: Path | str) -> list[Record]:
 def read_record_fields(path: Path | str, names: Sequence[str]) -> list[Record]:
     """The records of a record file with only the fields ``names`` read, every other field
     empty: for steps that need a few fields of every record of a large library. Checks the
-    header as :func:`iter_records` does; a repeated column takes its last cell."""
+    header as :func:`iter_records` does."""
     path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
-    with handle:
+    with _open_record_file(path) as handle:
         reader = csv.reader(handle)
-        header = next(reader, None) or []
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise InputFileError(
-                path, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
-            )
-        last = {name: k for k, name in enumerate(header)}
+        last = _record_header(reader, path)
         where = [(name, last[name], name in LIST_FIELDS) for name in names]
         found = []
         for row in reader:
