@@ -90,3 +90,22 @@ def test_steps_started_together_each_write_only_their_own_log(tmp_path: Path) ->
         assert export in text
         others = [other for other in exports.values() if other != export]
         assert not any(other in text for other in others)
+
+
+def test_a_crashing_step_keeps_its_traceback_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import livingreview.cli
+
+    def defect(args: object) -> int:
+        raise RuntimeError("a defect in a step")
+
+    monkeypatch.setattr(livingreview.cli, "cmd_where", defect)
+    log = tmp_path / "crash.log"
+    with pytest.raises(StepFailed) as raised:
+        run_step(["where", *protocol(tmp_path)], log)
+    message = str(raised.value)
+    assert "livingreview where --configfile" in message
+    assert "crashed: RuntimeError: a defect in a step" in message and str(log) in message
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("Traceback") and text.rstrip().endswith("a defect in a step")

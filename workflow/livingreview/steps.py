@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -73,6 +74,13 @@ def run_step(argv: Sequence[str], log: str | Path) -> None:
                 code = run_parsed(args)
         except SystemExit as stop:  # argparse's usage errors
             code = stop.code if isinstance(stop.code, int) else 2
+        except Exception as exc:  # a defect: its traceback goes to the log, as a process's would
+            traceback.print_exc(file=handle)
+            handle.flush()
+            raise StepFailed(
+                f"livingreview {' '.join(argv)} crashed: {type(exc).__name__}: {exc} "
+                f"(traceback in {log})"
+            ) from exc
     if code:
         command = " ".join(["livingreview", *argv])
         raise StepFailed(f"{command} exited with {code}: {_last_line(log)} (log: {log})")
