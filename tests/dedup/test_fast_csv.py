@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.dedup.merge import record_row
 from livingreview.dedup.rounds import table_csv
 from livingreview.errors import InputFileError
-from livingreview.records import COLUMNS, Record, read_records, read_records_digest
+from livingreview.records import (
+    COLUMNS,
+    Record,
+    read_records,
+    read_records_digest,
+    records_to_csv,
+)
 from tests.dedup.library_helpers import build_demo_identified, demo_config
 
 
@@ -71,7 +76,11 @@ def test_a_file_without_the_record_columns_is_refused(tmp_path: Path) -> None:
 
 
 def test_tables_are_written_as_dict_writer_writes_them(demo_records: Path) -> None:
-    rows = [record_row(r) for r in read_records(demo_records)]
+    records = read_records(demo_records)
+    assert records_to_csv(records) == _dict_writer(
+        [r.to_row() for r in sorted(records, key=lambda r: r.record_id)], COLUMNS
+    )
+    rows = [r.to_row() for r in records]
     rows[0]["not a column"] = "left out"
     del rows[1]["title"]  # a missing value is empty
     rows[2]["title"] = 'a "quoted", multi-line\ntitle'

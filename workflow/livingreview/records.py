@@ -15,7 +15,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -74,12 +74,16 @@ class Record:
             url=clean_text(self.url),
         )
 
+    def cells(self) -> list[str]:
+        """The CSV cells in :data:`COLUMNS` order (lists joined with ``"; "``)."""
+        return [
+            LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+            for value in map(self.__getattribute__, COLUMNS)
+        ]
+
     def to_row(self) -> dict[str, str]:
         """Flatten to a CSV row (lists joined with ``"; "``)."""
-        row: dict[str, str] = {}
-        for name, value in asdict(self).items():
-            row[name] = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
-        return row
+        return dict(zip(COLUMNS, self.cells(), strict=True))
 
     @classmethod
     def from_row(cls, row: dict[str, str]) -> Record:
@@ -236,10 +240,9 @@ def assign_ids(source: str, records: Iterable[Record]) -> list[Record]:
 def records_to_csv(records: Iterable[Record]) -> str:
     """Serialise records in canonical form: fixed columns, rows sorted by record id."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for record in sorted(records, key=lambda r: r.record_id):
-        writer.writerow(record.to_row())
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(record.cells() for record in sorted(records, key=lambda r: r.record_id))
     return buffer.getvalue()
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livingreview.dedup.merge import record_cells
 from livingreview.errors import InputFileError
 from livingreview.fileio import (
     atomic_write_bytes,
@@ -34,7 +33,7 @@ from livingreview.fileio import (
     read_json,
     write_json,
 )
-from livingreview.records import COLUMNS, Record, read_records_digest
+from livingreview.records import Record, read_records_digest, records_to_csv
 
 GROUP_COLUMNS = ("record_id", "study_id", "round")
 CHANGE_COLUMNS = ("round", "version", "event", "study_id", "other_study_id", "records")
@@ -245,8 +244,7 @@ def write_snapshot(
 ) -> str:
     """Write one round's snapshot (``round.json`` last, so a half-written one is never read);
     returns the SHA-256 of its ``records.csv``."""
-    rows = (record_cells(r) for r in sorted(new_records, key=lambda r: r.record_id))
-    records = table_text(rows, COLUMNS).encode("utf-8")
+    records = records_to_csv(new_records).encode("utf-8")
     atomic_write_bytes(folder / "records.csv", records)
     atomic_write_text(folder / "groups.csv", groups_text)
     atomic_write_text(folder / "changelog.csv", changelog_text)
