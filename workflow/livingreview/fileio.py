@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,14 @@ def read_csv_table(
             return [] if header_only else list(reader)
     except FileNotFoundError:
         raise InputFileError(path, missing) from None
+
+
+def source_digest(paths: Iterable[Path], *also: str) -> str:
+    """SHA-256 (hex) of source files, each by name and content, and of ``also`` (e.g. a version):
+    what a cache of results those files compute is keyed on."""
+    digest = hashlib.sha256()
+    for text in also:
+        digest.update(text.encode("utf-8") + b"\0")
+    for path in paths:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

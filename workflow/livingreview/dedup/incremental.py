@@ -29,7 +29,6 @@ The previous round's state is kept in its snapshot (``engine.json``: fingerprint
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Collection, Iterable, Mapping
@@ -46,7 +45,7 @@ from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.model import Decisions, PairVerdict
 from livingreview.dedup.normalise import issue_numbers, normalise_frame
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text, read_json, write_json
+from livingreview.fileio import atomic_write_text, read_json, source_digest, write_json
 from livingreview.records import Record
 
 log = logging.getLogger("livingreview.dedup")
@@ -72,11 +71,9 @@ class EngineState:
 
 def fingerprint(policy: Mapping[str, Any]) -> dict[str, Any]:
     """The dedup policy and a digest of the engine's source code."""
-    digest = hashlib.sha256()
     folder = Path(__file__).parent
-    for name in ENGINE_MODULES:
-        digest.update((folder / f"{name}.py").read_bytes())
-    return {"policy": dict(sorted(policy.items())), "engine": digest.hexdigest()[:16]}
+    engine = source_digest(folder / f"{name}.py" for name in ENGINE_MODULES)
+    return {"policy": dict(sorted(policy.items())), "engine": engine[:16]}
 
 
 def read_state(folder: Path) -> EngineState | None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, source_digest
 from livingreview.records import COLUMNS, Record
 
 log = logging.getLogger("livingreview.dedup")
@@ -62,11 +62,8 @@ class Reusable:
 
 def code_digest() -> str:
     """A digest of the code that merges and writes a study's row, and of the Python version."""
-    digest = hashlib.sha256(sys.version.encode("utf-8"))
     package = Path(__file__).resolve().parent.parent
-    for name in ROW_MODULES:
-        digest.update((package / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest((package / name for name in ROW_MODULES), sys.version)[:16]
 
 
 def records_csv(

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from livingreview.fileio import write_json
+from livingreview.fileio import source_digest, write_json
 from livingreview.prisma.fontcache import file_digest
 
 log = logging.getLogger("livingreview.prisma")
@@ -52,9 +52,6 @@ def environment() -> dict[str, Any]:
         for key, value in dict.items(matplotlib.rcParams)
         if not key.startswith("backend")  # which GUI is used: not what a saved file holds
     )
-    code = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        code.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return {
         "python": platform.python_version(),
         "matplotlib": matplotlib.__version__,
@@ -64,7 +61,7 @@ def environment() -> dict[str, Any]:
         "zlib": zlib.ZLIB_RUNTIME_VERSION,
         "fonts": [[str(f), file_digest(str(f))] for f in fonts],
         "settings": _sha256(repr(settings).encode()),
-        "code": code.hexdigest(),
+        "code": source_digest(sorted(Path(__file__).parent.glob("*.py"))),
     }
 
 
