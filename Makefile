@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CORES ?= 2
+# Test processes (pytest-xdist): `auto` is one per CPU; `make test TEST_WORKERS=0` runs in one.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test bench lint clean
 
@@ -28,7 +30,7 @@ demo: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m ruff check workflow tests bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,10 +55,34 @@ def replay_server() -> Iterator[ReplayServer]:
 
 @pytest.fixture(scope="session")
 def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The outputs folder of one offline run of the whole demo pipeline, shared by the session."""
+    """The outputs folder of one offline run of the whole demo pipeline, shared by the session
+    (and, when pytest-xdist runs the tests in several processes, by all of them)."""
     from tests.pipeline import run_pipeline
 
-    workdir = tmp_path_factory.mktemp("demo_run")
-    result = run_pipeline(workdir)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return workdir / "outputs"
+    def build(workdir: Path) -> None:
+        result = run_pipeline(workdir)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    return once_per_session(tmp_path_factory, "demo_run", build) / "outputs"
+
+
+def once_per_session(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder ``build`` filled once for the whole test session: under pytest-xdist the
+    worker processes share the session's temporary root, and the first to ask builds it while
+    the others wait on a lock file."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    root = tmp_path_factory.getbasetemp().parent  # shared by this session's workers only
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed building it
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
