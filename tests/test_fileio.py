@@ -1,11 +1,16 @@
-"""The digest caches are keyed on: source files by name and content, plus extra strings."""
+"""Atomic writes (durable or not) and the digest caches are keyed on: source files by name and
+content, plus extra strings."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from livingreview.fileio import source_digest
+import pytest
+
+from livingreview import fileio
+from livingreview.fileio import atomic_write_bytes, source_digest
 from tests.conftest import REPO_ROOT
 
 MODULES = ("records.py", "fileio.py")
@@ -24,3 +29,19 @@ def test_source_digest_follows_each_file_its_name_and_the_extra_strings(tmp_path
     assert edited != first
     (tmp_path / "records.py").rename(tmp_path / "other.py")  # same bytes, another name
     assert source_digest([tmp_path / "other.py", tmp_path / "fileio.py"], "3.11") != edited
+
+
+def test_atomic_writes_sync_to_disk_unless_told_the_file_is_a_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(fileio.os, "fsync", lambda fd: synced.append(fd) or os.fstat(fd))
+    data = (REPO_ROOT / "workflow/livingreview/fileio.py").read_bytes()
+    atomic_write_bytes(tmp_path / "kept" / "records.csv", data)
+    assert len(synced) == 1
+    atomic_write_bytes(tmp_path / "cache.bin", data, durable=False)
+    atomic_write_bytes(tmp_path / "cache.bin", data[:10], durable=False)  # replaced whole
+    assert len(synced) == 1
+    assert (tmp_path / "kept" / "records.csv").read_bytes() == data
+    assert (tmp_path / "cache.bin").read_bytes() == data[:10]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["cache.bin", "kept", "records.csv"]

@@ -14,24 +14,27 @@ from typing import Any
 from livingreview.errors import InputFileError
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers never see a partial file."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers never see a partial file. ``durable``: on disk
+    before the rename (survives a power loss); caches, checked before use and only costing time
+    when lost, pass False."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Atomically write UTF-8 text with the line endings given."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
+    """Atomically write UTF-8 text with the line endings given (``durable``: as above)."""
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
 def dump_json(data: Any, *, sort_keys: bool = True) -> str:

@@ -136,7 +136,7 @@ def normalised_rows(frame: pd.DataFrame, cache: Path, code: str) -> pd.DataFrame
             parts.append(normalise_frame(frame.loc[~same]))
         norm = pd.concat(parts, ignore_index=True)
         norm = norm.set_index("ID", drop=False).loc[frame["ID"]].reset_index(drop=True)
-    atomic_write_text(cache, _cache_text(code, digest, norm))
+    atomic_write_text(cache, _cache_text(code, digest, norm), durable=False)
     return norm
 
 

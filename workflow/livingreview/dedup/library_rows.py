@@ -126,7 +126,9 @@ def save(cache: Path, data: bytes, rows: Sequence[Row], snapshots: Snapshots) ->
         "snapshots": [list(s) for s in snapshots],
         "studies": [[r.study_id, r.anchor, r.members, r.start, r.end] for r in rows],
     }
-    atomic_write_text(cache, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    atomic_write_text(
+        cache, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), durable=False
+    )
 
 
 def load(cache: Path, records_csv: Path, snapshots: Snapshots) -> Reusable | None:

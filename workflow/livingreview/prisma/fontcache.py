@@ -10,13 +10,14 @@ written; the PDFs are the same bytes either way.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+
+from livingreview.fileio import atomic_write_bytes
 
 FOLDER = "livingreview-font-subsets"
 Subset = tuple[bytes, dict[int, int]]
@@ -63,17 +64,8 @@ def _read(path: Path) -> Subset | None:
 def _write(path: Path, subset: Subset) -> None:
     data, index_map = subset
     meta = {"sha256": hashlib.sha256(data).hexdigest(), "index_map": sorted(index_map.items())}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError:
-        return  # an unwritable cache only costs the time it would have saved
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(meta).encode() + b"\n" + data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the time it would save
+        atomic_write_bytes(path, json.dumps(meta).encode() + b"\n" + data, durable=False)
 
 
 def cached_subset(

@@ -131,6 +131,6 @@ class WordCache:
         try:
             if self.path.exists() and self.path.read_bytes() == data:
                 return
-            atomic_write_bytes(self.path, data)
+            atomic_write_bytes(self.path, data, durable=False)
         except OSError as exc:  # the cache only saves time
             log.info("%s: word cache not written (%s)", self.path, exc)
