@@ -24,6 +24,7 @@ import yaml
 
 from livingreview.config import load_config
 from livingreview.prisma.layouts import LIVING_LAYOUTS
+from livingreview.report.status import status_lines
 from livingreview.reviewforms import human_folder
 from tests.appraisal.test_appraisal import ANSWERS
 from tests.extraction.test_extraction import CODED
@@ -329,3 +330,21 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
         f"{second['search_to']} (overlapping the previous search of {second['previous_search']} "
         "by 3 days)."
     ) in methods
+
+    # `livingreview status`: each round with its own window and counts, every stage done.
+    lines = status_lines(settings, out)
+    start = lines.index(next(line for line in lines if line.startswith("Rounds")))
+    first_window = (
+        f"searched 2010-01-01 to 2024-11-25, {first_ledger['database_results']} record(s) "
+        f"identified, {first_ledger['duplicates']} duplicate(s) removed"
+    )
+    assert lines[start + 1] == f"  2025.1: {first_window}"
+    assert lines[start + 6].startswith(
+        f"  2025.2 (this version): searched {second['search_from']} to {second['search_to']}, "
+        f"{two['database_results']} record(s) identified"
+    )
+    for heading, counts in ((start + 1, first_ledger), (start + 6, two)):
+        stages = lines[heading + 1 : heading + 5]
+        assert all(": done: " in line for line in stages), stages
+        total = counts["total_studies"]
+        assert stages[-1] == f"    Totals: done: {total} stud(ies) included in total"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,28 @@ def test_status_prints_every_stage_and_the_same_pending_work_as_the_report(
         assert any(line.strip().startswith(section.title) for line in lines), section.title
     assert context["pending_work"], "the demo always leaves work for a person"
     assert lines[-len(context["pending_work"]) :] == [f"  - {t}" for t in context["pending_work"]]
+    # The demo's one round, its window and each stage's counts from the PRISMA ledger.
+    ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text(encoding="utf-8"))
+    (counts,) = [column["counts"] for column in ledger["rounds"]]
+    window = context["review"]["version"], load_config(DEMO_CONFIG)["search"]["date_range"]
+    start = lines.index(next(line for line in lines if line.startswith("Rounds")))
+    assert lines[start + 1 : start + 6] == [
+        f"  {window[0]} (this version): searched {window[1]['from']} to {window[1]['to']}, "
+        f"{counts['database_results']} record(s) identified, {counts['duplicates']} duplicate(s) "
+        "removed",
+        f"    Automation exclusions: done: {counts['excluded_automatic']} record(s) excluded",
+        f"    Title/abstract screening: done: {counts['records_screened']} record(s) screened, "
+        f"{counts['records_excluded']} excluded",
+        f"    Full-text retrieval and assessment: done: {counts['dbr_assessed']} report(s) "
+        f"assessed, {counts['new_studies']} new stud(ies) included",
+        f"    Totals: done: {counts['total_studies']} stud(ies) included in total",
+    ]
+    # Who still has risk-of-bias forms to fill: forms assigned but not done, per reviewer.
+    rob = json.loads((demo_outputs / "rob/status.json").read_text(encoding="utf-8"))
+    owed = {r: s["assigned"] - s["done"] for r, s in rob["reviewers"].items()}
+    assert any(owed.values()), "the demo leaves risk-of-bias forms to fill"
+    for reviewer, left in owed.items():
+        assert (f"  - Risk of bias: {reviewer} has {left} to do" in lines) == (left > 0)
 
 
 def test_status_before_any_stage_has_run_says_what_everything_waits_for(tmp_path: Path) -> None:

@@ -7,9 +7,11 @@ from typing import Any
 
 
 def _reviewer_lines(stage: str, status: Mapping[str, Any] | None, key: str) -> list[str]:
+    """``"<stage>: <reviewer> has <n> to do"`` per reviewer with work left (``key``, else the
+    forms assigned but not done)."""
     lines = []
     for reviewer, state in sorted(((status or {}).get("reviewers") or {}).items()):
-        pending = state.get(key, 0)
+        pending = state.get(key, state.get("assigned", 0) - state.get("done", 0))
         if pending:
             lines.append(f"{stage}: {reviewer} has {pending} to do")
     return lines
@@ -52,6 +54,7 @@ def pending_work(read: Mapping[str, Any]) -> list[str]:
         "study(ies) with disagreements for consensus",
     )
     rob = read.get("rob_status")
+    todo += _reviewer_lines("Risk of bias", rob, "pending")
     todo += _count_line("Risk of bias", rob, "pending", "study(ies) still to assess")
     todo += _count_line("Risk of bias", rob, "disagreements", "disagreement(s) for consensus")
     return todo

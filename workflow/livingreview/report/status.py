@@ -1,4 +1,5 @@
-"""``livingreview status``: each stage written or waiting, and who has what to do."""
+"""``livingreview status``: each report section written or waiting, each round's stages done or
+waiting, and who has what to do."""
 
 from __future__ import annotations
 
@@ -6,12 +7,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from livingreview.report.context import collect
+from livingreview.report.context import collect, read_outputs
+from livingreview.report.rounds_status import Window, round_lines
+from livingreview.round_state import read_state, state_path
+
+
+def search_windows(config: Mapping[str, Any]) -> dict[str, Window]:
+    """Version -> (from, to) of every round of ``rounds.yaml``, else the protocol's window."""
+    path = state_path(config)
+    if path.exists():
+        return {
+            str(r["version"]): (r.get("search_from", ""), r.get("search_to", ""))
+            for r in read_state(path)
+        }
+    window = config["search"].get("date_range") or {}
+    return {str(config["review"]["version"]): (window.get("from", ""), window.get("to", ""))}
 
 
 def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
-    """The terminal version of the report's section list and its 'work still pending'."""
-    context = collect(config, outputs)
+    """The terminal version of the report's section list, each round's stages (from the PRISMA
+    ledger) and the report's 'work still pending'."""
+    read = read_outputs(outputs)
+    context = collect(config, outputs, read=read)
     review = context["review"]
     lines = [f"{review['title']} (version {review['version']})"]
     if context["demo"]:
@@ -19,6 +36,7 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     for section in context["sections"]:
         state = "written" if section.ready else f"waiting for {section.pending}"
         lines.append(f"  {section.title:<36} {state}")
+    lines.extend(round_lines(read["prisma_ledger"], search_windows(config)))
     todo = context["pending_work"]
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)

@@ -1,0 +1,68 @@
+"""``livingreview status`` per round: each round's search window and PRISMA counts, and each
+stage of the round done (with its counts) or what it is waiting for, from the PRISMA ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from livingreview.prisma.stage import STAGE_NAMES
+
+Window = tuple[str, str]
+
+
+# What a finished stage counted: (count key, text) pairs; the first key tells whether it is done.
+DONE = {
+    "automation": (("excluded_automatic", "record(s) excluded"),),
+    "screening": (("records_screened", "record(s) screened"), ("records_excluded", "excluded")),
+    "full_text": (
+        ("dbr_assessed", "report(s) assessed"),
+        ("new_studies", "new stud(ies) included"),
+    ),
+    "totals": (("total_studies", "stud(ies) included in total"),),
+}
+
+
+def _state(stage: str, column: Mapping[str, Any]) -> str:
+    """What a stage of a round is waiting for, or what it counted once done."""
+    pending = (column.get("pending") or {}).get(stage)
+    if pending:
+        return str(pending)
+    counts = column.get("counts") or {}
+    parts = DONE.get(stage, ())
+    if not parts or not isinstance(counts.get(parts[0][0]), int):
+        return "waiting for the stages before it"
+    return "done: " + ", ".join(f"{counts.get(key, 0):,} {text}" for key, text in parts)
+
+
+def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Window]) -> str:
+    label = str(column.get("label", column.get("round", "?")))
+    counts = column.get("counts") or {}
+    identified = sum(
+        counts.get(k) or 0 for k in ("database_results", "register_results", "website_results",
+                                     "organisation_results", "citations_results")
+    )  # fmt: skip
+    start, end = windows.get(label, ("", ""))
+    searched = (
+        f"searched {start or 'the start'} to {end or 'the search date'}, " if start or end else ""
+    )
+    this = " (this version)" if label == current else ""
+    return (
+        f"  {label}{this}: {searched}{identified:,} record(s) identified, "
+        f"{counts.get('duplicates') or 0:,} duplicate(s) removed"
+    )
+
+
+def round_lines(ledger: Mapping[str, Any] | None, windows: Mapping[str, Window]) -> list[str]:
+    """One block per round of the ledger (``prisma/ledger.json``): a heading with its window
+    (``windows``: version -> (from, to)) and counts, then one line per stage. Nothing without a
+    ledger."""
+    columns = (ledger or {}).get("rounds") or []
+    if not columns:
+        return []
+    current = str((ledger or {}).get("version", ""))
+    lines = ["Rounds, as the last pipeline run left them (counts: prisma/ledger_rounds.csv):"]
+    for column in columns:
+        lines.append(_heading(column, current, windows))
+        lines.extend(f"    {name}: {_state(stage, column)}" for stage, name in STAGE_NAMES.items())
+    return lines
