@@ -407,19 +407,41 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from livingreview.dedup.engine import find_duplicates, maybe_table, read_engine_csv
     from livingreview.fileio import atomic_write_text
 
+    outputs = {"--out": Path(args.out), **({"--maybe": Path(args.maybe)} if args.maybe else {})}
+    _check_outputs(Path(args.input), outputs)
     frame = read_engine_csv(args.input)
     result = find_duplicates(frame, progress=sys.stderr.isatty())
     groups = frame[["ID"]].assign(group_id=[result.groups[str(i).strip()] for i in frame["ID"]])
-    atomic_write_text(Path(args.out), groups.to_csv(index=False, lineterminator="\n"))
+    texts = {"--out": groups.to_csv(index=False, lineterminator="\n")}
     if args.maybe:
         table = maybe_table(frame, result.maybe)
-        atomic_write_text(Path(args.maybe), table.to_csv(index=False, lineterminator="\n"))
+        texts["--maybe"] = table.to_csv(index=False, lineterminator="\n")
+    for option, text in texts.items():
+        try:
+            atomic_write_text(outputs[option], text)
+        except OSError as exc:
+            raise LivingReviewError(
+                f"{outputs[option]}: cannot write {option} ({exc.strerror or exc})"
+            ) from None
     removed = len(frame) - len(set(result.groups.values()))
     print(
         f"{len(frame)} records, {removed} duplicates removed, {len(result.maybe)} maybe pairs"
         f" -> {args.out}"
     )
     return 0
+
+
+def _check_outputs(source: Path, outputs: dict[str, Path]) -> None:
+    """Before any work: each output is a plain file name (the atomic write would replace a link
+    or device), and none is the input or another output."""
+    seen: dict[Path, str] = {source.resolve(): "the input"}
+    for option, path in outputs.items():
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            kind = "a folder" if path.is_dir() else "a link or device, not a plain file"
+            raise LivingReviewError(f"{path}: {option} is {kind}; give a file name")
+        earlier = seen.setdefault(path.resolve(), option)
+        if earlier != option:
+            raise LivingReviewError(f"{path}: {option} would overwrite {earlier}; use another name")
 
 
 def _int_from(minimum: int) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,10 +16,10 @@ from tqdm import tqdm
 
 from livingreview.dedup.blocking import candidate_pairs
 from livingreview.dedup.clusters import Groups
+from livingreview.dedup.engine_input import check_frame, read_engine_csv
 from livingreview.dedup.matching import TITLE_FAIR, Policy, compare, hard_conflict, judge
 from livingreview.dedup.model import ENGINE_COLUMNS, Decisions, PairVerdict
 from livingreview.dedup.normalise import normalise_frame
-from livingreview.errors import InputFileError
 
 __all__ = [
     "DedupResult",
@@ -39,37 +38,6 @@ class DedupResult:
     verdicts: list[PairVerdict] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)
     maybe: list[PairVerdict] = field(default_factory=list)
-
-
-def read_engine_csv(path: Path | str) -> pd.DataFrame:
-    """An engine frame from a CSV (optionally ``.gz``); missing columns become empty strings."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, compression="infer")
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        raise InputFileError(path, f"cannot read as CSV ({exc})") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(path, f"not a valid CSV ({str(exc).strip()})") from None
-    check_frame(frame, path)
-    return frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="")
-
-
-def check_frame(frame: pd.DataFrame, origin: object = "input") -> None:
-    """Raise :class:`InputFileError` unless every row has a unique, non-empty ``ID``."""
-    if "ID" not in frame.columns:
-        raise InputFileError(origin, "no ID column", position="row 1")
-    ids = frame["ID"].fillna("").astype(str).str.strip()
-    empty = np.flatnonzero((ids == "").to_numpy())
-    if empty.size:
-        raise InputFileError(origin, "empty ID", position=f"row {empty[0] + 2}", field="ID")
-    dupes = ids.duplicated(keep="first").to_numpy()
-    if dupes.any():
-        first = int(np.flatnonzero(dupes)[0])
-        raise InputFileError(
-            origin, f"duplicate ID {ids.iloc[first]!r}", position=f"row {first + 2}", field="ID"
-        )
 
 
 def _verdict(ids: np.ndarray, i: int, j: int, outcome: str, score: float, reason: str):

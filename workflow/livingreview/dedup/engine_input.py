@@ -1,0 +1,166 @@
+"""The standalone deduplicator's input: a CSV of records read into an engine frame, and checked.
+
+The file is text in any encoding the export importer reads (UTF-8 with or without a BOM,
+UTF-16, Windows-1252; :func:`livingreview.imports.text.decode`), plain or compressed (``.gz``,
+``.bz2``, ``.xz``), separated by commas, semicolons or tabs (whichever the header line has most
+of). The header names ``ID`` and ``title`` and any other engine column, in any capitalisation;
+other columns are ignored and absent engine columns are empty. Every row has as many cells as
+the header; rows that are blank throughout are skipped. Anything else is one
+:class:`InputFileError` naming the file, the row (the header is row 1) and, where it applies,
+the field.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import io
+import lzma
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from livingreview.dedup.model import ENGINE_COLUMNS
+from livingreview.errors import InputFileError
+from livingreview.imports.tabular import sniff_delimiter
+from livingreview.imports.text import decode
+
+REQUIRED = ("ID", "title")
+OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def read_engine_csv(path: Path | str) -> pd.DataFrame:
+    """An engine frame (every engine column, as strings) from a CSV file of records."""
+    path = Path(path)
+    text = _text(path, _read_bytes(path))
+    header, rows, numbers = _rows(path, text)
+    columns = _columns(path, header)
+    frame = pd.DataFrame(
+        {
+            name: [row[columns[name]] for row in rows] if name in columns else [""] * len(rows)
+            for name in ENGINE_COLUMNS
+        },
+        dtype=str,
+    )
+    check_frame(frame, path, numbers)
+    return frame
+
+
+def check_frame(
+    frame: pd.DataFrame, origin: object = "input", rows: Sequence[int] | None = None
+) -> None:
+    """Raise :class:`InputFileError` unless every row has a unique, non-empty ``ID``; ``rows``
+    are the rows' numbers in the file (default: the header is row 1, then one row each)."""
+    if "ID" not in frame.columns:
+        raise InputFileError(origin, "no ID column", position="row 1")
+    ids = frame["ID"].fillna("").astype(str).str.strip()
+
+    def row(index: int) -> str:
+        return f"row {rows[index] if rows is not None else index + 2}"
+
+    empty = np.flatnonzero((ids == "").to_numpy())
+    if empty.size:
+        raise InputFileError(origin, "empty ID", position=row(int(empty[0])), field="ID")
+    dupes = ids.duplicated(keep="first").to_numpy()
+    if dupes.any():
+        first = int(np.flatnonzero(dupes)[0])
+        earlier = int(np.flatnonzero((ids == ids.iloc[first]).to_numpy())[0])
+        raise InputFileError(
+            origin,
+            f"duplicate ID {ids.iloc[first]!r} (also in {row(earlier)})",
+            position=row(first),
+            field="ID",
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    opener = OPENERS.get(path.suffix.lower())
+    try:
+        if opener is None:
+            return path.read_bytes()
+        with opener(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a folder; expected a CSV file of records") from None
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        kind = f"a complete {path.suffix} file" if opener else "a readable CSV file"
+        raise InputFileError(path, f"cannot read ({exc}); expected {kind}") from None
+
+
+def _text(path: Path, data: bytes) -> str:
+    """UTF-8 as it is (quick); anything else as the export importer decodes it, or its error."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode(path, data)[0]
+    return decode(path, data)[0] if "\0" in text or not text.strip() else text
+
+
+def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """The header, the non-blank rows (as many cells as the header) and their row numbers."""
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a long abstract is no error
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text), strict=True)
+    header: list[str] = []
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    number, line = 0, 1
+    try:
+        for number, row in enumerate(reader, start=1):
+            if not header:
+                header = [cell.strip() for cell in row]  # blank lines before it are skipped
+            elif any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    raise InputFileError(
+                        path,
+                        f"{len(row)} cells where the header has {len(header)}"
+                        f" (line {line} of the file); a damaged or hand-edited export?",
+                        position=f"row {number}",
+                    )
+                rows.append(row)
+                numbers.append(number)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problem = (
+            "a quoted field is never closed"
+            if "end of data" in str(exc)
+            else f"a stray quote ({exc}); a quote inside a field must be doubled"
+        )
+        raise InputFileError(
+            path, f"{problem} (line {line} of the file)", position=f"row {number + 1}"
+        ) from None
+    if not header:
+        raise InputFileError(path, "empty file; expected a header row with ID and title")
+    return header, rows, numbers
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    """Engine column -> its index in the header (names matched ignoring case and spaces)."""
+    canonical = {name.casefold(): name for name in ENGINE_COLUMNS}
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = canonical.get(cell.strip().casefold())
+        if name is None:
+            continue
+        if name in columns:
+            raise InputFileError(
+                path,
+                f"two {name} columns (columns {columns[name] + 1} and {index + 1}); keep one",
+                position="row 1",
+                field=name,
+            )
+        columns[name] = index
+    for name in REQUIRED:
+        if name not in columns:
+            shown = ", ".join(repr(cell) for cell in header[:12]) or "nothing"
+            raise InputFileError(
+                path,
+                f"no {name} column; expected a header naming ID, title and any of "
+                f"{', '.join(c for c in ENGINE_COLUMNS if c not in REQUIRED)} (found {shown})",
+                position="row 1",
+            )
+    return columns
