@@ -1,8 +1,10 @@
-"""``livingreview dedup`` on real records saved the ways people save them, and damaged.
+"""Deduplication input as people hand it over: ``livingreview dedup`` files and returned sheets.
 
 A file a spreadsheet or another tool wrote (semicolons, Windows-1252, capitalised headers) gives
 the same groups as the clean export; a damaged one gives one error line naming the file, the row
-and the field, exit code 2; no output ever replaces the input, a link or a folder.
+and the field, exit code 2; no output ever replaces the input, a link or a folder. Returned
+maybe-pair sheets: every note a person wrote on a decided pair is kept, and a sheet put in a
+sub-folder or a row without record ids is an error that says so.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ import csv
 import gzip
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from livingreview.cli import main
+from livingreview.dedup.library import build_library
+from livingreview.errors import InputFileError
 from tests.conftest import require_shared
+from tests.dedup.library_helpers import build_demo_identified, demo_config, stand_in_engine
 
 ROWS = 400  # the first rows of the stroke set: enough duplicates, quick to judge
 
@@ -172,3 +178,72 @@ def test_an_output_that_cannot_be_written_is_one_error_line(
     assert main(["dedup", str(source), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.splitlines() == [f"livingreview: error: {out}: cannot write --out (File exists)"]
+
+
+# --- returned maybe-pair sheets (the demo's real records) ----------------------------------------
+
+
+def _library(config: dict[str, Any]) -> dict[str, Any]:
+    return build_library(config, identified=build_demo_identified(config), engine=stand_in_engine)
+
+
+def _table(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+HEADER = "record_a,record_b,decision,notes\n"
+
+
+def _returned(tmp_path: Path, sheets: dict[str, str]) -> tuple[dict[str, Any], Path]:
+    """The demo library built once, then ``sheets`` (name -> rows; ``{a}``/``{b}``: the first
+    maybe pair's records) returned into its decisions folder; the config and that folder."""
+    config = demo_config(tmp_path)
+    _library(config)
+    pair = _table(tmp_path / "outputs/library/maybe_pairs.csv")[0]
+    folder = tmp_path / "human/dedup"
+    for name, rows in sheets.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        text = HEADER + rows.format(a=pair["record_a"], b=pair["record_b"])
+        (folder / name).write_text(text, encoding="utf-8")
+    return config, folder
+
+
+def test_every_note_on_a_decided_pair_is_kept(tmp_path: Path) -> None:
+    sheets = {  # the same decision twice with two notes, then a note on a row left undecided
+        "a_first.csv": '{a},{b},duplicate,same DOI\n{b},{a},Duplicate,"one trial, two reports"\n',
+        "b_second.csv": "{a},{b},duplicate,same DOI\n",
+        "c_third.csv": "{a},{b},,check the erratum too\n",
+    }
+    config, _ = _returned(tmp_path, sheets)
+    assert _library(config)["maybe_decisions_applied"] == 1
+    [applied] = _table(tmp_path / "outputs/library/decisions.csv")
+    assert (applied["file"], applied["row"]) == ("dedup/a_first.csv", "2")
+    assert applied["notes"] == "same DOI | one trial, two reports | check the erratum too"
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "where", "problem"),
+    [
+        ("round 2/returned.csv", "{a},{b},distinct,\n", "round 2", "a folder among the returned"),
+        (
+            "returned.csv",
+            "{a},{b},distinct,\n,,,overall: pairs 2 and 3 look like one study\n",
+            "returned.csv, row 3, field 'record_a'",
+            "no record id",
+        ),
+        (
+            "returned.csv",
+            "{a},{b},distinct,other trial, other registry number\n",
+            "returned.csv, row 2",
+            "text beyond the last named column (['other registry number'])",
+        ),
+    ],
+)
+def test_what_would_be_lost_unread_is_an_error(
+    tmp_path: Path, name: str, rows: str, where: str, problem: str
+) -> None:
+    config, folder = _returned(tmp_path, {name: rows})
+    with pytest.raises(InputFileError) as caught:
+        _library(config)
+    assert str(caught.value).startswith(f"{folder / where}: {problem}")

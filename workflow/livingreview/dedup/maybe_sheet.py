@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from livingreview import sheets
@@ -230,8 +230,16 @@ def read_decision_file(
                 f"missing column {name!r} (expected the header of a maybe-pair sheet)",
                 position="row 1",
             )
+    width = max((i + 1 for i, name in enumerate(header) if name), default=0)
     decisions = []
     for number, row in enumerate(table[1:], start=2):
+        if any(row[width:]):
+            raise InputFileError(
+                path,
+                f"text beyond the last named column ({row[width:]!r}); name that column, or"
+                " put the text in notes (a comma in a CSV cell needs quotes)",
+                position=f"row {number}",
+            )
 
         def cell(name: str, row: list[str] = row) -> str:
             index = where.get(name)
@@ -249,6 +257,14 @@ def read_decision_file(
             )
         a, b = cell("record_a"), cell("record_b")
         for name, rid in (("record_a", a), ("record_b", b)):
+            if not rid:
+                raise InputFileError(
+                    path,
+                    "no record id: a row with a decision or notes needs record_a and record_b"
+                    " (write a general remark in the notes of a pair)",
+                    position=f"row {number}",
+                    field=name,
+                )
             if rid not in known_records:
                 raise InputFileError(
                     path,
@@ -278,9 +294,18 @@ def decision_files(folder: Path) -> list[Path]:
     """The returned sheets in ``folder`` (.xlsx, .csv), sorted.
 
     Any other file there (a sheet saved as .ods or .xls, say) is an error rather than being
-    ignored, so that no decision is silently lost.
+    ignored, so that no decision is silently lost; so is a folder in it (its sheets are not read).
     """
-    return sheets.returned_files(folder, "maybe-pair sheet")
+    files = sheets.returned_files(folder, "maybe-pair sheet")
+    if folder.is_dir():
+        for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if not inner.name.startswith("."):
+                raise InputFileError(
+                    inner,
+                    f"a folder among the returned maybe-pair sheets: sheets in it are not read;"
+                    f" move them into {folder}",
+                )
+    return files
 
 
 def read_returned(
@@ -288,17 +313,18 @@ def read_returned(
 ) -> tuple[list[Decision], dict[tuple[str, str], str]]:
     """Every decision in every returned file, and the notes written on still-undecided pairs.
 
-    One pair decided two ways is an error. Notes on undecided pairs are carried into the next
-    sheet, so nothing a person wrote is dropped.
+    One pair decided two ways is an error. Every different note on a pair is kept, joined by
+    `` | ``: a decided pair's go with its decision (whichever row or file they were written in),
+    an undecided pair's into the next sheet, so nothing a person wrote is dropped.
     """
     chosen: dict[tuple[str, str], Decision] = {}
     notes: dict[tuple[str, str], list[str]] = {}
     for path in files:
         for item in read_decision_file(path, review_id=review_id, known_records=known_records):
             key = (item.a, item.b)
+            if item.notes and item.notes not in notes.setdefault(key, []):
+                notes[key].append(item.notes)
             if not item.decision:
-                if item.notes not in notes.setdefault(key, []):
-                    notes[key].append(item.notes)
                 continue
             earlier = chosen.get(key)
             if earlier is None:
@@ -311,8 +337,9 @@ def read_returned(
                     position=f"row {item.row}",
                     field="decision",
                 )
-    pending = {k: " | ".join(v) for k, v in sorted(notes.items()) if k not in chosen}
-    return [chosen[k] for k in sorted(chosen)], pending
+    pending = {k: " | ".join(v) for k, v in sorted(notes.items()) if k not in chosen and v}
+    decided = [replace(chosen[k], notes=" | ".join(notes.get(k, []))) for k in sorted(chosen)]
+    return decided, pending
 
 
 def read_decisions(
