@@ -54,12 +54,28 @@ def invalid_json(path: Path, exc: json.JSONDecodeError, line: int | None = None)
     )
 
 
+def not_utf8(path: Path) -> InputFileError:
+    """The error for a file that is not UTF-8 text, naming the line of its first bad byte."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        start = len(data)
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = data.count(b"\n", 0, start) + 1
+    return InputFileError(
+        path, f"byte {start} is not UTF-8; save it as UTF-8", position=f"line {line}"
+    )
+
+
 def read_json(path: Path, missing: str) -> Any:
     """Decoded JSON of a UTF-8 file; ``missing`` is the problem reported when it does not exist."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputFileError(path, missing) from None
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     except json.JSONDecodeError as exc:
         raise invalid_json(path, exc) from None
 
@@ -78,9 +94,30 @@ def read_csv_table(
                 raise InputFileError(
                     path, f"missing column(s) {', '.join(absent)}", position="row 1"
                 )
-            return [] if header_only else list(reader)
+            return [] if header_only else _full_rows(path, reader)
     except FileNotFoundError:
         raise InputFileError(path, missing) from None
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+
+
+def _full_rows(path: Path, reader: csv.DictReader[str]) -> list[dict[str, str]]:
+    """The rows of ``reader``; a row with fewer or more cells than the header (an edit gone
+    wrong) is an error naming its line."""
+    rows = []
+    width = len(reader.fieldnames or [])
+    for row in reader:
+        extra = len(row.get(None) or [])  # type: ignore[call-overload]
+        missing = sum(1 for key, value in row.items() if key is not None and value is None)
+        if extra or missing:
+            cells = width + extra - missing
+            raise InputFileError(
+                path,
+                f"expected the {width} cells of the header, found {cells}",
+                position=f"line {reader.line_num}",
+            )
+        rows.append(row)
+    return rows
 
 
 def source_digest(paths: Iterable[Path], *also: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, not_utf8
 
 LIST_SEPARATOR = "; "
 LIST_FIELDS = ("authors", "publication_types", "keywords")
@@ -334,5 +334,8 @@ def read_records_digest(path: Path | str) -> tuple[list[Record], str]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
-    text = io.StringIO(data.decode("utf-8"), newline="")
+    try:
+        text = io.StringIO(data.decode("utf-8"), newline="")
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     return list(parse_records(text, path)), hashlib.sha256(data).hexdigest()

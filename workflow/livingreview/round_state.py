@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from livingreview.dedup.rounds import version_dir
+from livingreview.dedup.rounds import snapshot_rounds, version_dir
 from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, not_utf8, read_json
 
 log = logging.getLogger("livingreview.rounds")
 STATE_FILE = "rounds.yaml"
@@ -44,26 +44,109 @@ def state_path(config: Mapping[str, Any]) -> Path:
     return Path(config["deduplication"]["history_dir"]) / STATE_FILE
 
 
+_KEYS = ("version", "search_from", "search_to", "previous_search", "overlap_days")
+
+
+def is_date(text: str) -> bool:
+    """``text`` is a calendar date written YYYY-MM-DD."""
+    try:
+        return bool(_DATE.match(text)) and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _date(path: Path, where: str, key: str, value: Any) -> str:
+    if type(value) is dt.date:  # written unquoted: YAML reads it as a date
+        return value.isoformat()
+    if not isinstance(value, str) or (value and not is_date(value)):
+        raise InputFileError(
+            path, f"expected a date YYYY-MM-DD, got {value!r}", position=where, field=key
+        )
+    return value
+
+
 def _check_round(path: Path, index: int, entry: Any, seen: set[str]) -> dict[str, Any]:
     where = f"rounds[{index}]"
     if not isinstance(entry, dict):
         raise InputFileError(path, "expected a mapping with 'version'", position=where)
+    unknown = [str(key) for key in entry if key not in _KEYS]
+    if unknown:
+        raise InputFileError(
+            path, f"unknown key (expected one of {', '.join(_KEYS)})", position=where,
+            field=unknown[0],
+        )  # fmt: skip
     version = entry.get("version")
+    if isinstance(version, int | float):
+        raise InputFileError(
+            path,
+            f"expected a version text; quote it (version: '{version}'), YAML reads it as a number",
+            position=where,
+            field="version",
+        )
     if not isinstance(version, str) or not version.strip():
         raise InputFileError(path, "expected a version text", position=where, field="version")
     if version in seen:
         raise InputFileError(path, f"version {version!r} repeats", position=where, field="version")
     seen.add(version)
+    entry = dict(entry)
     for key in ("search_from", "search_to", "previous_search"):
-        value = entry.get(key, "")
-        if not isinstance(value, str) or (value and not _DATE.match(value)):
-            raise InputFileError(path, "expected a date YYYY-MM-DD", position=where, field=key)
+        if key in entry:
+            entry[key] = _date(path, where, key, entry[key])
     overlap = entry.get("overlap_days", 0)
-    if not isinstance(overlap, int) or overlap < 0:
+    if not isinstance(overlap, int) or isinstance(overlap, bool) or overlap < 0:
         raise InputFileError(
             path, "expected a whole number of days", position=where, field="overlap_days"
         )
+    if entry.get("search_from", "") > (entry.get("search_to") or "9999"):
+        raise InputFileError(
+            path,
+            f"the window starts {entry['search_from']}, after its end {entry['search_to']}",
+            position=where,
+            field="search_from",
+        )
     return entry
+
+
+def window_problem(previous: Mapping[str, Any], entry: Mapping[str, Any]) -> tuple[str, str]:
+    """(field, problem) when ``entry``'s window cannot follow the round before it: missing, or
+    leaving days no round searches, or ending before it; ('', '') when it can."""
+    for key in ("search_from", "search_to"):
+        if not entry.get(key):
+            return key, "required from the second round on (the round's search window)"
+    ended = previous.get("search_to")
+    if not ended:
+        return "", ""
+    if entry["search_to"] < ended:
+        return "search_to", (
+            f"the window ends {entry['search_to']}, before round {previous['version']!r} "
+            f"ended {ended}: a round cannot end before the one before it"
+        )
+    next_day = (dt.date.fromisoformat(ended) + dt.timedelta(days=1)).isoformat()
+    if entry["search_from"] > next_day:
+        return "search_from", (
+            f"the window starts {entry['search_from']}, but round {previous['version']!r} "
+            f"ended {ended}: no round would search the days between"
+        )
+    return "", ""
+
+
+def _check_rounds(path: Path, rounds: list[dict[str, Any]]) -> None:
+    """Rounds follow each other: distinct snapshot folders, windows without gaps, oldest first."""
+    folders: dict[str, str] = {}
+    for index, entry in enumerate(rounds):
+        folder = version_dir(Path(), entry["version"]).name
+        if folder in folders:
+            raise InputFileError(
+                path,
+                f"version {entry['version']!r} would share the snapshot folder {folder!r} "
+                f"with version {folders[folder]!r}",
+                position=f"rounds[{index}]",
+                field="version",
+            )
+        folders[folder] = entry["version"]
+        key, problem = window_problem(rounds[index - 1], entry) if index else ("", "")
+        if problem:
+            raise InputFileError(path, problem, position=f"rounds[{index}]", field=key)
 
 
 def read_state(path: Path) -> list[dict[str, Any]]:
@@ -72,13 +155,20 @@ def read_state(path: Path) -> list[dict[str, Any]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputFileError(path, f"cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     except yaml.YAMLError as exc:
-        raise InputFileError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or exc
+        raise InputFileError(path, f"not valid YAML ({problem})", position=where) from None
     rounds = data.get("rounds") if isinstance(data, dict) else None
     if not isinstance(rounds, list) or not rounds:
         raise InputFileError(path, "expected 'rounds:' with a list of rounds")
     seen: set[str] = set()
-    return [_check_round(path, i, entry, seen) for i, entry in enumerate(rounds)]
+    checked = [_check_round(path, i, entry, seen) for i, entry in enumerate(rounds)]
+    _check_rounds(path, checked)
+    return checked
 
 
 def current_round(config: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -107,6 +197,36 @@ def apply_round_state(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def check_snapshots(config: Mapping[str, Any]) -> None:
+    """Every round of ``rounds.yaml`` before the current one has its library snapshot, holding
+    its version, in the same order: a deleted or renamed snapshot is an error, not a round the
+    next one silently forgets."""
+    path = state_path(config)
+    if not path.exists():
+        return
+    numbers = {version: number for number, version, _ in snapshot_rounds(path.parent)}
+    last = 0
+    for index, entry in enumerate(read_state(path)[:-1]):
+        done = version_dir(path.parent, entry["version"]) / "round.json"
+        if entry["version"] not in numbers:
+            found = read_json(done, "missing") if done.is_file() else None
+            problem = f"holds version {found.get('version')!r}" if found else "is missing"
+            raise InputFileError(
+                path,
+                f"round {entry['version']!r} has been run, but its library snapshot {done} "
+                f"{problem}: restore {done.parent} from version control",
+                position=f"rounds[{index}]",
+            )
+        if numbers[entry["version"]] <= last:
+            raise InputFileError(
+                path,
+                f"round {entry['version']!r} is snapshot round {numbers[entry['version']]}, "
+                "not after the round before it: rounds are listed oldest first",
+                position=f"rounds[{index}]",
+            )
+        last = numbers[entry["version"]]
+
+
 def manifest_round(config: Mapping[str, Any]) -> dict[str, Any]:
     """What a search manifest records about its round."""
     entry = current_round(config) or {}
@@ -118,21 +238,24 @@ def manifest_round(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def last_search_date(config: Mapping[str, Any], previous: Mapping[str, Any]) -> str:
-    """When the previous round last searched: its searches' latest ``ran_at``, else its window's
-    end; a ConfigError when neither is known."""
+    """What the previous round searched up to: its searches' latest ``ran_at``, but no later
+    than its window's end (records entered after it were not asked for), else that end; a
+    ConfigError when neither is known."""
     dates = []
     for path in sorted((Path(config["paths"]["outputs"]) / "search").glob("*/manifest.json")):
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError):
             continue
         in_round = manifest_version(manifest) == previous["version"]
-        if in_round and manifest.get("kind") == "api_search" and manifest.get("ran_at"):
-            dates.append(str(manifest["ran_at"])[:10])
+        ran = str(manifest.get("ran_at", ""))[:10]
+        if in_round and manifest.get("kind") == "api_search" and is_date(ran):
+            dates.append(ran)
+    ended = str(previous.get("search_to") or "")
     if dates:
-        return max(dates)
-    if previous.get("search_to"):
-        return str(previous["search_to"])
+        return min(max(dates), ended) if ended else max(dates)
+    if ended:
+        return ended
     raise ConfigError(
         f"round {previous['version']!r}: no search manifest of it in "
         f"{config['paths']['outputs']}/search and no end date of its window "
@@ -213,6 +336,13 @@ def new_round(
     version = version or next_version(previous["version"])
     if version in {r["version"] for r in rounds}:
         raise ConfigError(f"{path}: version {version!r} is already a round of this review")
+    folder = version_dir(path.parent, version).name
+    shared = [r["version"] for r in rounds if version_dir(path.parent, r["version"]).name == folder]
+    if shared:
+        raise ConfigError(
+            f"round new: version {version!r} would share the snapshot folder {folder!r} with "
+            f"version {shared[0]!r}: choose another --version"
+        )
     overlap = int(config["search"]["round_overlap_days"])
     entry: dict[str, Any] = {"version": version}
     if search_from:
@@ -224,15 +354,24 @@ def new_round(
     entry["search_to"] = search_to or dt.datetime.now(dt.UTC).date().isoformat()
     order = ("version", "search_from", "search_to", "previous_search", "overlap_days")
     entry = {key: entry[key] for key in order if key in entry}
-    for key in ("search_from", "search_to"):
-        if not _DATE.match(entry[key]):
-            raise ConfigError(f"round new: {key} {entry[key]!r} is not a date (YYYY-MM-DD)")
+    for key, option in (("search_from", "--from"), ("search_to", "--to")):
+        if not is_date(entry[key]):
+            raise ConfigError(f"round new: {option} {entry[key]!r} is not a date (YYYY-MM-DD)")
     if entry["search_from"] > entry["search_to"]:
         raise ConfigError(
             f"round new: the window starts {entry['search_from']}, after its end "
             f"{entry['search_to']}"
         )
-    _freeze_counts(config, previous["version"], require_final)
+    _, problem = window_problem(previous, entry)
+    if problem:
+        raise ConfigError(f"round new: {problem}")
     text = yaml.safe_dump({"rounds": [*rounds, entry]}, sort_keys=False, allow_unicode=True)
-    atomic_write_text(path, _HEADER + text)
+    try:
+        _freeze_counts(config, previous["version"], require_final)
+        atomic_write_text(path, _HEADER + text)
+    except OSError as exc:
+        raise ConfigError(
+            f"round new: {exc.filename or path}: {exc.strerror or exc}; no round was started "
+            f"({path} unchanged)"
+        ) from None
     return entry

@@ -36,6 +36,7 @@ from livingreview.dedup.model import Decisions, PairVerdict
 from livingreview.dedup.rounds import history_dir, snapshot_dir
 from livingreview.fileio import atomic_write_bytes, atomic_write_text, write_json
 from livingreview.records import Record, read_records
+from livingreview.round_state import check_snapshots
 
 log = logging.getLogger("livingreview.dedup")
 
@@ -126,6 +127,7 @@ def build_library(
     review_id = config["review"]["id"]
 
     current = read_records(identified)
+    check_snapshots(config)
     history = rounds.load_history(history_dir(config), version)
     library = dict(history.records)
     library.update({r.record_id: r for r in current})

@@ -67,7 +67,8 @@ def version_dir(history_dir: Path, version: str) -> Path:
     return history_dir / re.sub(r"[^A-Za-z0-9._-]+", "_", version)
 
 
-def _rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
+def snapshot_rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
+    """(round, version, snapshot folder) of every library snapshot, oldest first."""
     found = []
     if history_dir.is_dir():
         for path in sorted(history_dir.glob("*/round.json")):
@@ -81,7 +82,7 @@ def _rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
 
 def earlier_rounds(history_dir: Path, version: str) -> list[tuple[int, str, Path]]:
     """(round, version, snapshot folder) of the rounds before ``version``, oldest first."""
-    found = _rounds(history_dir)
+    found = snapshot_rounds(history_dir)
     own = [n for n, v, _ in found if v == version]
     current = own[0] if own else max((n for n, _, _ in found), default=0) + 1
     return [(n, v, path) for n, v, path in found if n < current and v != version]
@@ -99,7 +100,7 @@ def read_table(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
 
 def load_history(history_dir: Path, version: str) -> History:
     """The snapshots of every round before ``version`` (a re-run of a version reuses its round)."""
-    rounds = _rounds(history_dir)
+    rounds = snapshot_rounds(history_dir)
     own = [n for n, v, _ in rounds if v == version]
     current = own[0] if own else max((n for n, _, _ in rounds), default=0) + 1
     earlier = [(v, path) for n, v, path in rounds if n < current and v != version]
@@ -107,8 +108,7 @@ def load_history(history_dir: Path, version: str) -> History:
     for found, path in earlier:
         records, digest = read_records_digest(path / "records.csv")
         history.snapshots.append((found, digest))
-        for record in records:
-            history.records[record.record_id] = record
+        history.records.update(_snapshot_records(path / "records.csv", records))
     if earlier:
         last = earlier[-1][1]
         for number, row in enumerate(read_table(last / "groups.csv", GROUP_COLUMNS), start=2):
@@ -121,9 +121,28 @@ def load_history(history_dir: Path, version: str) -> History:
                     position=f"row {number}",
                     field="round",
                 ) from None
+            if row["record_id"] not in history.records:
+                raise InputFileError(
+                    last / "groups.csv",
+                    f"record {row['record_id']!r} (round {row['round']}) is in no earlier "
+                    "round's records.csv: restore that round's records.csv from version control",
+                    position=f"row {number}",
+                    field="record_id",
+                )
             history.study_of[row["record_id"]] = row["study_id"]
         history.changelog = read_table(last / "changelog.csv", CHANGE_COLUMNS)
     return history
+
+
+def _snapshot_records(path: Path, records: Sequence[Record]) -> dict[str, Record]:
+    """Record id -> record of a snapshot's records.csv; an empty or repeated id is an error."""
+    found: dict[str, Record] = {}
+    for number, record in enumerate(records, start=2):
+        if not record.record_id or record.record_id in found:
+            problem = f"record id {record.record_id!r} repeats" if record.record_id else "empty"
+            raise InputFileError(path, problem, position=f"row {number}", field="record_id")
+        found[record.record_id] = record
+    return found
 
 
 def derived_id(anchor: str, length: int = 10) -> str:

@@ -316,13 +316,33 @@ def current_column(
     return column, totals(outputs, round_no, column, previous)
 
 
+def snapshot_column(path: Path, data: Any) -> Column:
+    """The column of a ledger snapshot; a count that is not a whole number (or null) is an error
+    naming the file and the count."""
+    column = field(path, data, "column")
+    field(path, column, "label")
+    counts = field(path, column, "counts")
+    for key, value in counts.items() if isinstance(counts, dict) else ():
+        if value is not None and type(value) is not int:
+            raise InputFileError(
+                path, f"expected a whole number or null, got {value!r}", field=f"counts.{key}"
+            )
+    try:
+        return Column.from_json(column)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise InputFileError(path, "not a PRISMA ledger column", field="column") from None
+
+
 def snapshots(history_dir: Path, version: str) -> list[dict[str, Any]]:
     """Earlier rounds' ledger snapshots, oldest first; this version excluded."""
     found = []
     for path in sorted(history_dir.glob(f"*/{SNAPSHOT}")):
         data = read_json(path, "ledger snapshot not found")
-        if str(field(path, field(path, data, "column"), "label")) != version:
-            found.append(data)
+        if snapshot_column(path, data).label == version:
+            continue
+        if type(data.get("round")) is not int:
+            raise InputFileError(path, "expected a round number", field="round")
+        found.append(data)
     return sorted(found, key=lambda data: int(data["round"]))
 
 

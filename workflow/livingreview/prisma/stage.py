@@ -173,7 +173,7 @@ def freeze_for_next_round(config: Mapping[str, Any]) -> list[str]:
         run_ledger(config)
     if not path.exists():
         return [f"no PRISMA ledger of version {version} ({path}): run the pipeline"]
-    column = Column.from_json(collect.field(path, read_json(path, "ledger snapshot"), "column"))
+    column = collect.snapshot_column(path, read_json(path, "ledger snapshot"))
     unfinished = [line for line in pending_lines([column]) if not line.startswith("Automation")]
     if not unfinished and (column.n("total_studies") is None or column.n("total_reports") is None):
         unfinished.append("Totals: total studies and reports not known.")
