@@ -306,3 +306,19 @@ def test_a_ledger_snapshot_count_that_is_not_a_number_is_named(
     assert str(error.value) == (
         f"{snapshot}, field 'counts.duplicates': expected a whole number or null, got '229 or so'"
     )
+
+
+def test_status_after_round_new_says_the_outputs_are_still_the_last_versions(
+    round_two: Path, demo_outputs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (round_two.parent / "prisma").mkdir()
+    shutil.copy(demo_outputs / "prisma/ledger.json", round_two.parent / "prisma/ledger.json")
+    files = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
+    code = main(["status", "--configfile", *files, str(round_two)])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert "(version 2025.2)" in lines[0]
+    assert lines[1] == (
+        "  Version 2025.2 was started (searches 2024-11-18 to 2025-06-02) but the pipeline has "
+        "not run it yet: what follows is version 2025.1's outputs. Run the pipeline."
+    )

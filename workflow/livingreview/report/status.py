@@ -24,6 +24,20 @@ def search_windows(config: Mapping[str, Any]) -> dict[str, Window]:
     return {str(config["review"]["version"]): (window.get("from", ""), window.get("to", ""))}
 
 
+def _not_run_yet(config: Mapping[str, Any], ledger: Mapping[str, Any] | None) -> list[str]:
+    """A line saying the outputs are still an earlier version's, when a round was started
+    (``round new``) and the pipeline has not yet run it."""
+    version, found = str(config["review"]["version"]), str((ledger or {}).get("version", ""))
+    if not found or found == version:
+        return []
+    start, end = search_windows(config).get(version, ("", ""))
+    window = f" (searches {start} to {end})" if start and end else ""
+    return [
+        f"  Version {version} was started{window} but the pipeline has not run it yet: what "
+        f"follows is version {found}'s outputs. Run the pipeline."
+    ]
+
+
 def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     """The terminal version of the report's section list, each round's stages (from the PRISMA
     ledger) and the report's 'work still pending'."""
@@ -33,6 +47,7 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     lines = [f"{review['title']} (version {review['version']})"]
     if context["demo"]:
         lines[0] += " [demo data]"
+    lines.extend(_not_run_yet(config, read["prisma_ledger"]))
     for section in context["sections"]:
         state = "written" if section.ready else f"waiting for {section.pending}"
         lines.append(f"  {section.title:<36} {state}")
