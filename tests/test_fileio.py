@@ -45,3 +45,15 @@ def test_atomic_writes_sync_to_disk_unless_told_the_file_is_a_cache(
     assert (tmp_path / "kept" / "records.csv").read_bytes() == data
     assert (tmp_path / "cache.bin").read_bytes() == data[:10]
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["cache.bin", "kept", "records.csv"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_atomic_writes_get_the_permissions_a_plain_write_gets(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        atomic_write_bytes(tmp_path / "sheet.xlsx", b"PK")
+        (tmp_path / "plain.xlsx").write_bytes(b"PK")
+    finally:
+        os.umask(previous)
+    mode = (tmp_path / "sheet.xlsx").stat().st_mode & 0o777
+    assert mode == (tmp_path / "plain.xlsx").stat().st_mode & 0o777 == 0o666 & ~umask

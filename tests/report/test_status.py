@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
+from livingreview.cli import SIGPIPE_EXIT
 from livingreview.config import load_config
 from livingreview.report.context import collect
 from tests.conftest import REPO_ROOT
@@ -66,3 +68,20 @@ def test_status_before_any_stage_has_run_says_what_everything_waits_for(tmp_path
     stages = [line for line in lines if line.startswith("  ")]
     assert len(stages) == len(lines) - 2 and all("waiting for" in s for s in stages)
     assert lines[-1] == "Nothing is waiting for a person."
+
+
+def test_status_into_a_pipe_whose_reader_has_gone_stops_quietly(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    override = tmp_path / "outputs.yaml"
+    override.write_text(yaml.safe_dump({"paths": {"outputs": str(demo_outputs)}}))
+    reader, writer = os.pipe()
+    os.close(reader)  # as `livingreview status | true` leaves it
+    with open(writer, "wb") as gone:
+        result = subprocess.run(
+            [sys.executable, "-m", "livingreview", "status", "--configfile",
+             *map(str, DEMO_CONFIG), str(override)],
+            stdout=gone, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert result.returncode == SIGPIPE_EXIT
+    assert result.stderr == ""

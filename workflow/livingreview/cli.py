@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ import livingreview
 from livingreview.errors import LivingReviewError
 
 DEFAULT_CONFIG = ["config/config.yaml"]
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a command its pipe reader left
 log = logging.getLogger("livingreview")
 
 
@@ -764,7 +766,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``livingreview`` console script."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=log_level(args), format=LOG_FORMAT, stream=sys.stderr)
-    return run_parsed(args)
+    try:
+        code = run_parsed(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`livingreview status | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
+    return code
 
 
 def log_level(args: argparse.Namespace) -> int:

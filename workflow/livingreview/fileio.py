@@ -6,7 +6,7 @@ import csv
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,25 @@ from typing import Any
 from livingreview.errors import InputFileError
 
 
+def _new_temp_file(path: Path) -> tuple[int, str]:
+    """A new hidden file beside ``path``, opened for writing, with the permissions a plain
+    write gives (0o666 less the umask: teammates sharing the folder can read the outputs;
+    ``tempfile.mkstemp`` would make every output readable by its owner alone)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), str(tmp)
+        except FileExistsError:  # another writer's temporary name: draw again
+            continue
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers never see a partial file. ``durable``: on disk
     before the rename (survives a power loss); caches, checked before use and only costing time
     when lost, pass False."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _new_temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
