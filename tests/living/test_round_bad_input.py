@@ -50,12 +50,6 @@ ROUND_TWO = "- {version: '2025.2', search_from: '2024-11-18', search_to: '2025-0
             "the window starts 2025-06-02, after its end 2024-11-18",
         ),
         (
-            f"rounds:\n{ROUND_ONE}- {{version: '2025.2', search_from: '2025-01-10', "
-            "search_to: '2025-06-02'}\n".encode(),
-            "rounds[1], field 'search_from'",
-            "ended 2024-11-25: no round would search the days between",
-        ),
-        (
             f"rounds:\n{ROUND_TWO}{ROUND_ONE}".encode(),
             "rounds[1], field 'search_to'",
             "before round '2025.2' ended 2025-06-02",
@@ -97,6 +91,21 @@ def test_a_hand_edited_rounds_file_is_refused_naming_where(
         read_state(state)
     assert str(error.value).startswith(f"{state}, {where}: ")
     assert says in str(error.value)
+
+
+def test_days_no_round_searched_are_said_but_the_rounds_that_ran_are_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "rounds.yaml"
+    second = "- {version: '2025.2', search_from: '2025-01-10', search_to: '2025-06-02'}\n"
+    state.write_text(f"rounds:\n{ROUND_ONE}{second}", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="livingreview.rounds"):
+        rounds = read_state(state)
+    assert [r["search_from"] for r in rounds] == ["2010-01-01", "2025-01-10"]
+    assert caplog.messages == [
+        f"{state}, rounds[1], field 'search_from': the window starts 2025-01-10, but round "
+        "'2025.1' ended 2024-11-25: no round would search the days between"
+    ]
 
 
 def test_unquoted_dates_are_read_as_the_dates_they_are(tmp_path: Path) -> None:

@@ -107,9 +107,12 @@ def _check_round(path: Path, index: int, entry: Any, seen: set[str]) -> dict[str
     return entry
 
 
-def window_problem(previous: Mapping[str, Any], entry: Mapping[str, Any]) -> tuple[str, str]:
+def window_problem(
+    previous: Mapping[str, Any], entry: Mapping[str, Any], *, gaps: bool = True
+) -> tuple[str, str]:
     """(field, problem) when ``entry``'s window cannot follow the round before it: missing, or
-    leaving days no round searches, or ending before it; ('', '') when it can."""
+    leaving days no round searches (unless ``gaps`` is False), or ending before it; ('', '')
+    when it can."""
     for key in ("search_from", "search_to"):
         if not entry.get(key):
             return key, "required from the second round on (the round's search window)"
@@ -122,7 +125,7 @@ def window_problem(previous: Mapping[str, Any], entry: Mapping[str, Any]) -> tup
             f"ended {ended}: a round cannot end before the one before it"
         )
     next_day = (dt.date.fromisoformat(ended) + dt.timedelta(days=1)).isoformat()
-    if entry["search_from"] > next_day:
+    if gaps and entry["search_from"] > next_day:
         return "search_from", (
             f"the window starts {entry['search_from']}, but round {previous['version']!r} "
             f"ended {ended}: no round would search the days between"
@@ -144,9 +147,16 @@ def _check_rounds(path: Path, rounds: list[dict[str, Any]]) -> None:
                 field="version",
             )
         folders[folder] = entry["version"]
-        key, problem = window_problem(rounds[index - 1], entry) if index else ("", "")
+        if not index:
+            continue
+        key, problem = window_problem(rounds[index - 1], entry, gaps=False)
         if problem:
             raise InputFileError(path, problem, position=f"rounds[{index}]", field=key)
+        # Days between two rounds' windows: a fact of rounds that have run (an earlier version
+        # of `round new` could leave them), said each time; `round new` never leaves them now.
+        _, gap = window_problem(rounds[index - 1], entry)
+        if gap:
+            log.warning("%s, rounds[%d], field 'search_from': %s", path, index, gap)
 
 
 def read_state(path: Path) -> list[dict[str, Any]]:
