@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -106,6 +107,27 @@ def test_import_paths_cannot_escape_the_human_input_folder(shipped: dict, bad: s
     shipped["imports"]["wos"]["files"] = [bad]
     with pytest.raises(ConfigError, match=r"imports\.wos\.files\[0\]"):
         validate_config(shipped)
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "folder", "other"),
+    [
+        ("screening", "conflicts_folder", "screening/title_abstract/conflicts", "screening.folder"),
+        ("full_text", "folder", "full_text/conflicts/", "full_text.conflicts_folder"),
+        ("risk_of_bias", "folder", "extraction", "extraction.folder"),
+        ("deduplication", "decisions_dir", ".", "screening.folder"),
+    ],
+)
+def test_each_kind_of_returned_sheet_has_its_own_folder(
+    shipped: dict, section: str, key: str, folder: str, other: str
+) -> None:
+    validate_config(copy.deepcopy(shipped))  # the shipped folders are apart
+    shipped[section][key] = folder
+    with pytest.raises(ConfigError) as error:
+        validate_config(shipped)
+    message = str(error.value)
+    assert f"'{section}.{key}'" in message and f"'{other}'" in message
+    assert "neither inside the other" in message
 
 
 def test_invalid_yaml_names_line(tmp_path: Path) -> None:

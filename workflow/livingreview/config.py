@@ -10,8 +10,10 @@ import copy
 import difflib
 import hashlib
 import json
+import posixpath
 from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import combinations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -249,6 +251,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
             f"{origin}: config key 'imports.{name}': name already used by sources.{name}"
         )
     _check_report_fields(config, origin)
+    check_returned_folders(config, origin)
     for name, spec in config["imports"].items():
         for index, file in enumerate(spec["files"]):
             if not is_safe_relative(file):
@@ -256,6 +259,35 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
                     f"{origin}: config key 'imports.{name}.files[{index}]': {file!r} must be a "
                     "relative path inside paths.human_input (no '..', no absolute path)"
                 )
+
+
+# The folders of returned sheets, each under paths.human_input (section, key).
+RETURNED_FOLDERS = (
+    ("deduplication", "decisions_dir"),
+    ("screening", "folder"),
+    ("screening", "conflicts_folder"),
+    ("full_text", "folder"),
+    ("full_text", "conflicts_folder"),
+    ("extraction", "folder"),
+    ("risk_of_bias", "folder"),
+)
+
+
+def check_returned_folders(config: Mapping[str, Any], origin: str) -> None:
+    """Each kind of returned sheet has a folder of its own, none inside another: a stage reads
+    its folder only, and refuses a folder in it that holds sheets (they would go unread)."""
+    folders = [
+        (f"{section}.{key}", PurePosixPath(posixpath.normpath(str(config[section][key]))))
+        for section, key in RETURNED_FOLDERS
+        if (config.get(section) or {}).get(key)
+    ]
+    for (key, path), (other_key, other) in combinations(folders, 2):
+        if path == other or path in other.parents or other in path.parents:
+            raise ConfigError(
+                f"{origin}: config keys '{key}' and '{other_key}': {str(path)!r} and "
+                f"{str(other)!r} must be separate folders, neither inside the other (each kind "
+                "of returned sheet has its own folder)"
+            )
 
 
 def _check_report_fields(config: dict[str, Any], origin: str) -> None:

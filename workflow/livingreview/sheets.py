@@ -49,6 +49,8 @@ FORMULA_START = ("=", "+", "-", "@")
 CSV_META_PREFIX = "# livingreview sheet"
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 MAX_CELL = 32_767  # characters Excel keeps in one cell
+# Files a spreadsheet program saves (a returned sheet in any format it may have been saved in).
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv", ".xls", ".ods", ".xlsm", ".tsv")
 LINE_HEIGHT = 15  # points per line of 11-point text
 MAX_ROW_HEIGHT = 300  # points (about 20 lines); the whole text stays in the cell
 HEADER_FILL = "DDEBF7"
@@ -508,4 +510,25 @@ def returned_files(folder: Path, what: str) -> list[Path]:
                 f"not a returned {what} ({path.suffix or 'no extension'}); "
                 "expected .xlsx or .csv: save it in one of these formats",
             )
+    for inner in _folders_with_sheets(folder):
+        raise InputFileError(
+            inner,
+            f"a folder among the returned {what}s: sheets in it are not read; move them into "
+            f"{folder}",
+        )
     return files
+
+
+def _folders_with_sheets(folder: Path) -> list[Path]:
+    """The folders inside ``folder`` (hidden ones aside) holding, at any depth, a file saved
+    from a spreadsheet: returned sheets put there would be silently unread (the protocol keeps
+    the folders of returned sheets apart: :func:`livingreview.config.check_returned_folders`)."""
+    if not folder.is_dir():
+        return []
+    return [
+        inner
+        for inner in sorted(folder.iterdir())
+        if inner.is_dir()
+        and not inner.name.startswith(".")
+        and any(p.suffix.lower() in SPREADSHEET_SUFFIXES for p in inner.rglob("*"))
+    ]

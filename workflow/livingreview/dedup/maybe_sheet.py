@@ -294,18 +294,10 @@ def decision_files(folder: Path) -> list[Path]:
     """The returned sheets in ``folder`` (.xlsx, .csv), sorted.
 
     Any other file there (a sheet saved as .ods or .xls, say) is an error rather than being
-    ignored, so that no decision is silently lost; so is a folder in it (its sheets are not read).
+    ignored, so that no decision is silently lost; so is a folder in it holding sheets (they
+    would not be read).
     """
-    files = sheets.returned_files(folder, "maybe-pair sheet")
-    if folder.is_dir():
-        for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
-            if not inner.name.startswith("."):
-                raise InputFileError(
-                    inner,
-                    f"a folder among the returned maybe-pair sheets: sheets in it are not read;"
-                    f" move them into {folder}",
-                )
-    return files
+    return sheets.returned_files(folder, "maybe-pair sheet")
 
 
 def read_returned(

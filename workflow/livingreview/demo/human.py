@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import reviewforms, sheets
-from livingreview.config import enabled_imports, enabled_sources, load_config
+from livingreview.config import RETURNED_FOLDERS, enabled_imports, enabled_sources, load_config
 from livingreview.demo import reviewers
 from livingreview.errors import LivingReviewError
 from livingreview.fileio import atomic_write_bytes, read_json
@@ -31,14 +31,8 @@ log = logging.getLogger("livingreview.demo")
 SUFFIX = "_demo_illustrative"
 Values = Mapping[str, Mapping[str, str]]  # item id -> column -> text typed
 ROB_RATED = {"rob2": 3, "nos": 2}  # studies rated per tool; the others stay pending
-FOLDERS = (
-    ("screening", "folder"),
-    ("screening", "conflicts_folder"),
-    ("full_text", "folder"),
-    ("full_text", "conflicts_folder"),
-    ("extraction", "folder"),
-    ("risk_of_bias", "folder"),
-)
+# The folders this rebuilds: every returned-sheet folder but the maybe pairs' (a sheet kept as is).
+FOLDERS = tuple(folder for folder in RETURNED_FOLDERS if folder[0] != "deduplication")
 BANNER = (
     "ILLUSTRATIVE DEMO INPUT: filled in by `livingreview build-demo-human` from the demo facts' "
     "labels, not by a person. Values that are not facts are marked as illustrative in 'notes'."
