@@ -340,7 +340,7 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     )
     assert lines[start + 1] == f"  2025.1: {first_window}"
     assert lines[start + 6].startswith(
-        f"  2025.2 (this version): searched {second['search_from']} to {second['search_to']}, "
+        f"  2025.2 (latest run): searched {second['search_from']} to {second['search_to']}, "
         f"{two['database_results']} record(s) identified"
     )
     for heading, counts in ((start + 1, first_ledger), (start + 6, two)):

@@ -42,7 +42,7 @@ def test_status_prints_every_stage_and_the_same_pending_work_as_the_report(
     window = context["review"]["version"], load_config(DEMO_CONFIG)["search"]["date_range"]
     start = lines.index(next(line for line in lines if line.startswith("Rounds")))
     assert lines[start + 1 : start + 6] == [
-        f"  {window[0]} (this version): searched {window[1]['from']} to {window[1]['to']}, "
+        f"  {window[0]} (latest run): searched {window[1]['from']} to {window[1]['to']}, "
         f"{counts['database_results']} record(s) identified, {counts['duplicates']} duplicate(s) "
         "removed",
         f"    Automation exclusions: done: {counts['excluded_automatic']} record(s) excluded",

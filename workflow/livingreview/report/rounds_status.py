@@ -46,7 +46,7 @@ def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Wind
     searched = (
         f"searched {start or 'the start'} to {end or 'the search date'}, " if start or end else ""
     )
-    this = " (this version)" if label == current else ""
+    this = " (latest run)" if label == current else ""
     return (
         f"  {label}{this}: {searched}{identified:,} record(s) identified, "
         f"{counts.get('duplicates') or 0:,} duplicate(s) removed"
