@@ -17,7 +17,9 @@ import csv
 import gzip
 import io
 import lzma
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +32,17 @@ from livingreview.imports.text import decode
 
 REQUIRED = ("ID", "title")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+Parsed = tuple[list[str], list[list[str]], list[int]]  # header, rows, their row numbers
 
 
 def read_engine_csv(path: Path | str) -> pd.DataFrame:
     """An engine frame (every engine column, as strings) from a CSV file of records."""
     path = Path(path)
-    text = _text(path, _read_bytes(path))
-    header, rows, numbers = _rows(path, text)
+    parsed = _utf8_rows(path)
+    if parsed is None:  # not UTF-8: the whole file decoded as the export importer does
+        text = _text(path, _read_bytes(path))
+        parsed = _rows(path, io.StringIO(text), sniff_delimiter(text))
+    header, rows, numbers = parsed
     columns = _columns(path, header)
     frame = pd.DataFrame(
         {
@@ -76,20 +82,52 @@ def check_frame(
         )
 
 
-def _read_bytes(path: Path) -> bytes:
-    opener = OPENERS.get(path.suffix.lower())
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Errors opening or reading ``path`` (plain or compressed) as one :class:`InputFileError`."""
+    compressed = path.suffix.lower() in OPENERS
     try:
-        if opener is None:
-            return path.read_bytes()
-        with opener(path, "rb") as handle:
-            return handle.read()
+        yield
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
     except IsADirectoryError:
         raise InputFileError(path, "is a folder; expected a CSV file of records") from None
     except (OSError, EOFError, lzma.LZMAError) as exc:
-        kind = f"a complete {path.suffix} file" if opener else "a readable CSV file"
+        kind = f"a complete {path.suffix} file" if compressed else "a readable CSV file"
         raise InputFileError(path, f"cannot read ({exc}); expected {kind}") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    with _reading(path), OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
+        return handle.read()
+
+
+def _utf8_rows(path: Path) -> Parsed | None:
+    """:func:`_rows` of a UTF-8 file, read as a stream (the file is never whole in memory);
+    None when it is not UTF-8 text or starts with a blank line (then it is read whole)."""
+    with (
+        _reading(path),
+        OPENERS.get(path.suffix.lower(), open)(path, "rb") as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle,
+    ):
+        try:
+            first = handle.readline()
+            if not first.strip():
+                return None
+            return _rows(path, _text_lines(chain([first], handle)), sniff_delimiter(first))
+        except (UnicodeDecodeError, _NotPlainText):
+            return None
+
+
+class _NotPlainText(Exception):
+    """A NUL in a line: UTF-16 without its mark, or binary data (the whole-file reader says)."""
+
+
+def _text_lines(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        if "\0" in line:
+            raise _NotPlainText
+        yield line
 
 
 def _text(path: Path, data: bytes) -> str:
@@ -101,10 +139,10 @@ def _text(path: Path, data: bytes) -> str:
     return decode(path, data)[0] if "\0" in text or not text.strip() else text
 
 
-def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]], list[int]]:
+def _rows(path: Path, lines: Iterable[str], delimiter: str) -> Parsed:
     """The header, the non-blank rows (as many cells as the header) and their row numbers."""
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a long abstract is no error
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text), strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
