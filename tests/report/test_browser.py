@@ -63,7 +63,5 @@ def test_report_renders_in_chromium_offline_with_every_section(
     expected = {**library, **{f"screening_{k}": v for k, v in screening.items()}}
     assert {k: int(v) for k, v in counts.items()} == {k: expected[k] for k in counts}
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"][-1]["counts"]
-    assert boxes and {k: int(v) for k, v in boxes.items()} == {
-        k: n for k, n in ledger.items() if n
-    }
+    assert boxes and {k: int(v) for k, v in boxes.items()} == {k: n for k, n in ledger.items() if n}
     assert (tmp_path / "report.png").stat().st_size > 10_000

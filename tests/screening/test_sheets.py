@@ -41,9 +41,7 @@ def write(tmp_path: Path, rows: list[dict[str, str]], name: str = "s.xlsx") -> P
     return path
 
 
-def test_rows_of_wrapped_text_are_as_tall_as_their_text(
-    tmp_path: Path, demo_outputs: Path
-) -> None:
+def test_rows_of_wrapped_text_are_as_tall_as_their_text(tmp_path: Path, demo_outputs: Path) -> None:
     rows = library_rows(demo_outputs, count=40)
     short = next(r for r in rows if len(r["text"]) < 45)
     long = max(rows, key=lambda r: len(r["text"]))
