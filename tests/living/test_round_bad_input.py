@@ -76,9 +76,30 @@ ROUND_TWO = "- {version: '2025.2', search_from: '2024-11-18', search_to: '2025-0
             "share the snapshot folder '2025_1' with version '2025 1'",
         ),
         (
-            b"rounds:\n- {version: 2025.1}\n",
+            f"rounds:\n{ROUND_ONE}- {{version: '2025.2', search_from: 2024-11-18, "
+            "search_to: 2024-11-31}\n".encode(),
+            "rounds[1], field 'search_to'",
+            "expected a date YYYY-MM-DD, got '2024-11-31'",
+        ),
+        (
+            b"rounds:\n- {version: '2025.1', search_from: 2010-02-30}\n",
+            "rounds[0], field 'search_from'",
+            "expected a date YYYY-MM-DD, got '2010-02-30'",
+        ),
+        (
+            b"rounds:\n- {version: '2025.1', search_to: 2024-11-25T10:00:00}\n",
+            "rounds[0], field 'search_to'",
+            "expected a date YYYY-MM-DD, got '2024-11-25T10:00:00'",
+        ),
+        (
+            b"rounds:\n- {version: '2025.1', search_to: ~}\n",
+            "rounds[0], field 'search_to'",
+            "expected a date YYYY-MM-DD, got None",
+        ),
+        (
+            b"rounds:\n- {version: ~}\n",
             "rounds[0], field 'version'",
-            "quote it (version: '2025.1')",
+            "expected a version text",
         ),
     ],
 )
@@ -126,6 +147,15 @@ def test_unquoted_dates_are_read_as_the_dates_they_are(tmp_path: Path) -> None:
             "overlap_days": 7,
         },
     ]
+
+
+@pytest.mark.parametrize(
+    "typed", ["2025.10", "2025.1", "yes", "off", "3", "010", "1_0", "2025-11-03"]
+)
+def test_an_unquoted_version_keeps_the_text_as_typed(tmp_path: Path, typed: str) -> None:
+    state = tmp_path / "rounds.yaml"
+    state.write_text(f"rounds:\n- version: {typed}\n  search_to: 2024-11-25\n", encoding="utf-8")
+    assert read_state(state) == [{"version": typed, "search_to": "2024-11-25"}]
 
 
 def started(tmp_path: Path) -> dict:

@@ -29,6 +29,7 @@ import yaml
 from livingreview.dedup.rounds import snapshot_rounds, version_dir
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text, not_utf8, read_json
+from livingreview.yamltext import PlainText
 
 log = logging.getLogger("livingreview.rounds")
 STATE_FILE = "rounds.yaml"
@@ -56,8 +57,6 @@ def is_date(text: str) -> bool:
 
 
 def _date(path: Path, where: str, key: str, value: Any) -> str:
-    if type(value) is dt.date:  # written unquoted: YAML reads it as a date
-        return value.isoformat()
     if not isinstance(value, str) or (value and not is_date(value)):
         raise InputFileError(
             path, f"expected a date YYYY-MM-DD, got {value!r}", position=where, field=key
@@ -76,13 +75,6 @@ def _check_round(path: Path, index: int, entry: Any, seen: set[str]) -> dict[str
             field=unknown[0],
         )  # fmt: skip
     version = entry.get("version")
-    if isinstance(version, int | float):
-        raise InputFileError(
-            path,
-            f"expected a version text; quote it (version: '{version}'), YAML reads it as a number",
-            position=where,
-            field="version",
-        )
     if not isinstance(version, str) or not version.strip():
         raise InputFileError(path, "expected a version text", position=where, field="version")
     if version in seen:
@@ -92,11 +84,16 @@ def _check_round(path: Path, index: int, entry: Any, seen: set[str]) -> dict[str
     for key in ("search_from", "search_to", "previous_search"):
         if key in entry:
             entry[key] = _date(path, where, key, entry[key])
-    overlap = entry.get("overlap_days", 0)
-    if not isinstance(overlap, int) or isinstance(overlap, bool) or overlap < 0:
+    overlap = entry.get("overlap_days", "0")
+    if not isinstance(overlap, str) or not re.fullmatch(r"[0-9]+", overlap):
         raise InputFileError(
-            path, "expected a whole number of days", position=where, field="overlap_days"
+            path,
+            f"expected a whole number of days, got {overlap!r}",
+            position=where,
+            field="overlap_days",
         )
+    if "overlap_days" in entry:
+        entry["overlap_days"] = int(overlap)
     if entry.get("search_from", "") > (entry.get("search_to") or "9999"):
         raise InputFileError(
             path,
@@ -162,7 +159,8 @@ def _check_rounds(path: Path, rounds: list[dict[str, Any]]) -> None:
 def read_state(path: Path) -> list[dict[str, Any]]:
     """The rounds of a state file, checked; a bad entry names its position and field."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # every value stays the text typed: `version: 2025.10` is not the number 2025.1
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=PlainText)
     except OSError as exc:
         raise InputFileError(path, f"cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
