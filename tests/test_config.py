@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -93,6 +94,68 @@ def test_bad_dates_and_ranges(shipped: dict) -> None:
     reversed_range = deep_merge(shipped, {"search": {"date_range": {"from": "2025-01-01"}}})
     with pytest.raises(ConfigError, match="is after 'to'"):
         validate_config(reversed_range)
+
+
+def edited(tmp_path: Path, old: str, new: str) -> Path:
+    """The shipped config.yaml with one line's text replaced, as a person would edit it."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "config.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+WOS_SEARCHED = 'web_of_science.ris]\n    searched_on: "2024-11-25"'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "bad"),
+    [
+        ('to: "2024-11-25"', "to: 2024-11-31", "search.date_range.to", "2024-11-31"),
+        ('to: "2024-11-25"', 'to: "2024-11-31"', "search.date_range.to", "2024-11-31"),
+        ('from: "2010-01-01"', "from: 2010-02-30", "search.date_range.from", "2010-02-30"),
+        (
+            WOS_SEARCHED,
+            "web_of_science.ris]\n    searched_on: 2024-02-30",
+            "imports.wos.searched_on",
+            "2024-02-30",
+        ),
+    ],
+)
+def test_an_impossible_date_in_the_protocol_is_named_quoted_or_not(
+    tmp_path: Path, old: str, new: str, key: str, bad: str
+) -> None:
+    path = edited(tmp_path, old, new)
+    with pytest.raises(ConfigError) as error:
+        load_config([path])
+    assert str(error.value) == f"{path}: config key '{key}': {bad!r} is not a date (YYYY-MM-DD)"
+
+
+def test_an_unquoted_date_in_the_protocol_is_the_date_typed(tmp_path: Path) -> None:
+    path = edited(tmp_path, 'to: "2024-11-25"', "to: 2024-11-25")
+    assert load_config([path])["search"]["date_range"] == {"from": "2010-01-01", "to": "2024-11-25"}
+
+
+def test_dates_snakemake_read_unquoted_are_taken_as_the_text_typed(shipped: dict) -> None:
+    """Snakemake reads the configfile itself: an unquoted date reaches validation as a date."""
+    shipped["search"]["date_range"]["to"] = dt.date(2024, 11, 25)
+    shipped["imports"]["wos"]["searched_on"] = dt.date(2024, 11, 26)
+    config = validate_config(shipped)
+    assert config["search"]["date_range"]["to"] == "2024-11-25"
+    assert config["imports"]["wos"]["searched_on"] == "2024-11-26"
+
+
+@pytest.mark.parametrize(("typed", "read"), [("2025.10", "the number 2025.1"), ("yes", "True")])
+def test_an_unquoted_version_yaml_reads_as_another_type_is_named(
+    tmp_path: Path, typed: str, read: str
+) -> None:
+    path = edited(tmp_path, 'version: "2025.1"', f"version: {typed}")
+    with pytest.raises(ConfigError) as error:
+        load_config([path])
+    assert str(error.value) == (
+        f"{path}: config key 'review.version': expected text, but YAML reads the unquoted value "
+        f"as {read}: put it in quotes as typed"
+    )
 
 
 def test_replay_needs_a_directory(shipped: dict) -> None:

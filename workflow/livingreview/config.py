@@ -7,6 +7,7 @@ and the message names the key path, e.g. ``sources.medline.qurey``.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from livingreview.errors import ConfigError, LivingReviewError
+from livingreview.yamltext import DatesAsText
 
 SCHEMA_NAME = "config.schema.yaml"
 #: Key of ``protocol.json`` holding the digest that proves the pipeline already validated it.
@@ -61,7 +63,8 @@ def _parse(path: Path, text: str) -> Any:
             return json.loads(text)
         except ValueError:
             pass  # YAML reports where the text goes wrong
-    return yaml.safe_load(text)
+    # an unquoted date stays the text typed (an impossible one is named, not a ValueError)
+    return yaml.load(text, Loader=DatesAsText)
 
 
 def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,6 +149,14 @@ def _describe(error: Any) -> str:
     if error.validator == "enum":
         options = ", ".join(repr(v) for v in error.validator_value)
         return f"config key '{_key_path(path)}': {error.instance!r} is not one of {options}"
+    if error.validator == "type" and error.validator_value == "string":
+        instance = error.instance
+        if isinstance(instance, int | float):  # bool is an int too
+            read = repr(instance) if isinstance(instance, bool) else f"the number {instance!r}"
+            return (
+                f"config key '{_key_path(path)}': expected text, but YAML reads the unquoted "
+                f"value as {read}: put it in quotes as typed"
+            )
     if error.validator == "pattern" and error.validator_value.startswith("^\\d{4}"):
         return f"config key '{_key_path(path)}': {error.instance!r} is not a date (YYYY-MM-DD)"
     if error.validator == "propertyNames":
@@ -214,6 +225,7 @@ def validate_config(config: dict[str, Any], origin: str = "config") -> dict[str,
     import jsonschema
 
     _check_size(config, origin)
+    config = _dates_as_text(config)
     schema = load_schema()
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), e.path))
@@ -225,7 +237,40 @@ def validate_config(config: dict[str, Any], origin: str = "config") -> dict[str,
     return config
 
 
+def _dates_as_text(node: Any) -> Any:
+    """``node`` with every date written back as YYYY-MM-DD text: Snakemake reads the configfile
+    itself, turning an unquoted date into a date (and the schema wants text)."""
+    if isinstance(node, dict):
+        return {key: _dates_as_text(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_dates_as_text(value) for value in node]
+    if type(node) is dt.date:
+        return node.isoformat()
+    return node
+
+
+def _check_dates(config: Mapping[str, Any], origin: str) -> None:
+    """Every date of the protocol is a calendar date (the schema checks the YYYY-MM-DD form)."""
+    from livingreview.round_state import is_date
+
+    dates = [
+        (f"search.date_range.{k}", v) for k, v in (config["search"].get("date_range") or {}).items()
+    ]
+    for section in ("sources", "imports"):
+        for name, spec in config[section].items():
+            dates += [
+                (f"{section}.{name}.date_range.{k}", v)
+                for k, v in spec.get("date_range", {}).items()
+            ]
+            if "searched_on" in spec:
+                dates.append((f"{section}.{name}.searched_on", spec["searched_on"]))
+    for key, value in dates:
+        if value and not is_date(value):
+            raise ConfigError(f"{origin}: config key '{key}': {value!r} is not a date (YYYY-MM-DD)")
+
+
 def _check_semantics(config: dict[str, Any], origin: str) -> None:
+    _check_dates(config, origin)
     search = config["search"]
     if search["mode"] == "replay" and not search.get("replay_dir"):
         raise ConfigError(
