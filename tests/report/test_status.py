@@ -85,3 +85,25 @@ def test_status_into_a_pipe_whose_reader_has_gone_stops_quietly(
         )  # fmt: skip
     assert result.returncode == SIGPIPE_EXIT
     assert result.stderr == ""
+
+
+def test_a_count_the_ledger_leaves_null_is_shown_as_zero_not_a_crash(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    """A finished stage whose second count is null (the ledger's 'not known') prints 0."""
+    from livingreview.report.status import status_lines
+
+    ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text(encoding="utf-8"))
+    (column,) = ledger["rounds"]
+    column["counts"]["records_excluded"] = None
+    column["counts"]["new_studies"] = None
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma/ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
+    lines = status_lines(load_config(DEMO_CONFIG), tmp_path)
+    screened = column["counts"]["records_screened"]
+    assert f"    Title/abstract screening: done: {screened} record(s) screened, 0 excluded" in lines
+    assessed = column["counts"]["dbr_assessed"]
+    assert (
+        f"    Full-text retrieval and assessment: done: {assessed} report(s) assessed, "
+        "0 new stud(ies) included"
+    ) in lines

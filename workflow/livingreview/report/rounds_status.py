@@ -32,7 +32,7 @@ def _state(stage: str, column: Mapping[str, Any]) -> str:
     parts = DONE.get(stage, ())
     if not parts or not isinstance(counts.get(parts[0][0]), int):
         return "waiting for the stages before it"
-    return "done: " + ", ".join(f"{counts.get(key, 0):,} {text}" for key, text in parts)
+    return "done: " + ", ".join(f"{counts.get(key) or 0:,} {text}" for key, text in parts)
 
 
 def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Window]) -> str:
