@@ -3,7 +3,8 @@ command appends one JSON line to ``$LIVINGREVIEW_BENCH_TIMINGS`` when it ends: i
 wall time, CPU time (user + system) and peak RSS. A command run as its own process is measured
 from the interpreter's start to its exit; a step Snakemake runs in its own process
 (``livingreview.steps.run_step``) from the call to its return, CPU time of its thread, peak RSS
-of the Snakemake process."""
+of the Snakemake process. With ``$LIVINGREVIEW_BENCH_PROFILE`` set to a folder, each in-process
+step also leaves a cProfile file there (``<n>-<command>.prof``)."""
 
 import atexit
 import importlib.abc
@@ -15,6 +16,7 @@ import time
 _FILE = os.environ.get("LIVINGREVIEW_BENCH_TIMINGS")
 _BEGAN = time.perf_counter()
 _STEPS = "livingreview.steps"
+_PROFILES = os.environ.get("LIVINGREVIEW_BENCH_PROFILE")
 
 
 def _write(command: list[str], seconds: float, cpu: float) -> None:
@@ -41,9 +43,20 @@ def _record() -> None:
 def _timed(run_step):  # type: ignore[no-untyped-def]
     def timed(argv, log):  # type: ignore[no-untyped-def]
         began, cpu = time.perf_counter(), time.thread_time()
+        profile = None
+        if _PROFILES:
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
         try:
             return run_step(argv, log)
         finally:
+            if profile is not None:
+                profile.disable()
+                done = len(os.listdir(_PROFILES))
+                name = argv[0] if argv else "step"
+                profile.dump_stats(os.path.join(_PROFILES, f"{done:02d}-{name}.prof"))
             _write(list(argv), time.perf_counter() - began, time.thread_time() - cpu)
 
     return timed

@@ -120,12 +120,24 @@ def test_round_two_keeps_untouched_rows_and_writes_the_same_bytes(
     # The rows kept for round 3 describe round 2's records.csv.
     assert library_rows.load(
         living / "outputs" / library_rows.CACHE,
-        living / "outputs/library/records.csv",
         [
             ("v1", _sha(living / "history/v1/records.csv")),
             ("v2", _sha(living / "history/v2/records.csv")),
         ],
     )
+
+
+def test_rows_are_kept_when_last_rounds_outputs_are_gone(
+    after_round_one: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Snakemake deletes a rule's outputs before it runs the rule again: the cache keeps its own
+    # records.csv, so the rows are still reused, and the outputs are the same bytes.
+    living = _copy(after_round_one, tmp_path / "living")
+    shutil.rmtree(living / "outputs/library")
+    merged, studies = _round_two(living, caplog)
+    assert 0 < merged < studies
+    scratch = _merged_everything(after_round_one, tmp_path / "scratch", caplog)
+    assert _outputs(living) == _outputs(scratch)
 
 
 def _sha(path: Path) -> str:
@@ -150,8 +162,9 @@ def _edit_cache(tmp: Path, **changes: Any) -> None:
 
 
 def _edit_records_csv(tmp: Path) -> None:
-    """A hand edit of last round's records.csv: one letter's case (only the digest tells)."""
-    path = tmp / "outputs/library/records.csv"
+    """An edit of the cache's copy of last round's records.csv: one letter's case (only the
+    digest tells)."""
+    path = (tmp / "outputs" / library_rows.CACHE).with_name(library_rows.CACHED_RECORDS)
     text = path.read_text(encoding="utf-8")
     k = next(k for k in range(text.index("\n") + 40, len(text)) if text[k].islower())
     path.write_text(text[:k] + text[k].upper() + text[k + 1 :], encoding="utf-8")

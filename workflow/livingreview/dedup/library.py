@@ -63,9 +63,10 @@ def decisions_dir(config: Mapping[str, Any]) -> Path:
 
 
 def decision_inputs(config: Mapping[str, Any]) -> list[str]:
-    """For Snakemake: every file in the decisions folder, so that returning one re-runs the step
-    (which then reads it, or stops on a file that is not a sheet)."""
-    return [str(p) for p in maybe_sheet.folder_files(decisions_dir(config))]
+    """For Snakemake: every file in the decisions folder and every spreadsheet in a folder inside
+    it, so that returning one re-runs the step (which then reads it, or stops on a file that is
+    not a sheet or on the folder)."""
+    return [str(p) for p in sheets.input_files(decisions_dir(config))]
 
 
 def history_inputs(config: Mapping[str, Any]) -> list[str]:
@@ -176,7 +177,7 @@ def build_library(
         studies,
         assignment.anchor_of,
         touched,
-        library_rows.load(rows_cache, outputs / OUTPUTS["records"], history.snapshots),
+        library_rows.load(rows_cache, history.snapshots),
     )
 
     changelog = [*history.changelog, *assignment.changes]
@@ -220,7 +221,7 @@ def build_library(
     if len({r.record_id for r in current}) == len(current):
         # with one record per id, the snapshots now hold exactly the library's records
         snapshots = [*history.snapshots, (str(version), own)]
-        library_rows.save(rows_cache, records_csv, places, snapshots)
+        library_rows.save(rows_cache, outputs / OUTPUTS["records"], records_csv, places, snapshots)
     else:
         rows_cache.unlink(missing_ok=True)
     return counts

@@ -5,14 +5,16 @@ anchor, its records in order, and the code that merges and writes them. After wr
 ``records.csv`` the library step keeps, in ``<outputs>/.cache/library/rows.json``:
 
 * ``code``: a digest of that code (and of the Python version, whose ``csv`` writes the row);
-* ``records``: the SHA-256 of the ``records.csv`` written;
+* ``records``: the SHA-256 of the ``records.csv`` written, of which ``records.csv`` beside it is
+  a copy (a hard link where the file system allows): Snakemake deletes a rule's outputs before
+  it runs the rule again, so last round's ``outputs/library/records.csv`` is gone by then;
 * ``snapshots``: the version and ``records.csv`` SHA-256 of every round snapshot the library was
   built from, its own round's included (together they hold every record of the library);
 * ``studies``: each study's id, anchor, record ids and where its row is in ``records.csv``.
 
 The next round reuses the text of a study's row only when the cache's snapshots are exactly the
 earlier rounds it reads (so every earlier record is the record that row was merged from),
-``records.csv`` is the file the cache describes, the code digest matches, and the study has the
+its copy of ``records.csv`` is the file it describes, the code digest matches, and the study has the
 same id, anchor and records (in the same order), none of them new or changed in this round.
 Anything else (no cache, a damaged one, a re-run of a round) merges every study again.
 """
@@ -23,6 +25,7 @@ import csv
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -30,12 +33,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
-from livingreview.fileio import atomic_write_text, source_digest
+from livingreview.fileio import atomic_write_bytes, atomic_write_text, source_digest
 from livingreview.records import COLUMNS, Record
 
 log = logging.getLogger("livingreview.dedup")
 
 CACHE = Path(".cache") / "library" / "rows.json"
+CACHED_RECORDS = "records.csv"  # beside CACHE
 LIBRARY_COLUMNS = COLUMNS + MERGE_EXTRA_COLUMNS
 # The modules whose code decides a study's row, by path relative to the livingreview package.
 ROW_MODULES = ("records.py", "dedup/merge.py", "dedup/library.py", "dedup/library_rows.py")
@@ -118,8 +122,12 @@ class _Pieces:
         return len(data)
 
 
-def save(cache: Path, data: bytes, rows: Sequence[Row], snapshots: Snapshots) -> None:
-    """Keep ``records.csv``'s rows for the next round (see the module docstring)."""
+def save(
+    cache: Path, written: Path, data: bytes, rows: Sequence[Row], snapshots: Snapshots
+) -> None:
+    """Keep ``records.csv`` (``written``, holding ``data``) and its rows for the next round (see
+    the module docstring)."""
+    _keep_copy(written, cache.with_name(CACHED_RECORDS), data)
     payload = {
         "code": code_digest(),
         "records": hashlib.sha256(data).hexdigest(),
@@ -131,15 +139,27 @@ def save(cache: Path, data: bytes, rows: Sequence[Row], snapshots: Snapshots) ->
     )
 
 
-def load(cache: Path, records_csv: Path, snapshots: Snapshots) -> Reusable | None:
-    """The rows of ``records_csv`` that the cache vouches for, or None when it does not apply:
-    absent, damaged, written by other code or from other snapshots, or ``records_csv`` changed
-    since."""
+def _keep_copy(written: Path, copy: Path, data: bytes) -> None:
+    """``copy`` becomes a hard link to ``written`` or, where links fail, a copy of ``data``."""
+    partial = copy.with_name(f".{copy.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        os.link(written, partial)
+        os.replace(partial, copy)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        atomic_write_bytes(copy, data, durable=False)
+
+
+def load(cache: Path, snapshots: Snapshots) -> Reusable | None:
+    """The rows of the cache's copy of ``records.csv`` that the cache vouches for, or None when
+    it does not apply: absent, damaged, written by other code or from other snapshots, or the
+    copy changed since."""
     try:
         payload = json.loads(cache.read_text(encoding="utf-8"))
         if payload["code"] != code_digest() or payload["snapshots"] != [list(s) for s in snapshots]:
             return None
-        data = records_csv.read_bytes()
+        data = cache.with_name(CACHED_RECORDS).read_bytes()
         if hashlib.sha256(data).hexdigest() != payload["records"]:
             return None
         rows = [Row(s, a, list(m), int(i), int(j)) for s, a, m, i, j in payload["studies"]]
