@@ -129,6 +129,22 @@ def test_days_no_round_searched_are_said_but_the_rounds_that_ran_are_read(
     ]
 
 
+def test_days_no_round_searched_are_said_once_however_often_the_file_is_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Loading the config, status and the report each read rounds.yaml: one warning, not one
+    per read; another file's gap is still said."""
+    second = "- {version: '2025.2', search_from: '2025-01-10', search_to: '2025-06-02'}\n"
+    states = [tmp_path / "one/rounds.yaml", tmp_path / "two/rounds.yaml"]
+    for state in states:
+        state.parent.mkdir()
+        state.write_text(f"rounds:\n{ROUND_ONE}{second}", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="livingreview.rounds"):
+        for state in [*states, *states, states[0]]:
+            assert len(read_state(state)) == 2
+    assert [m.split(",")[0] for m in caplog.messages] == [str(s) for s in states]
+
+
 def test_unquoted_dates_are_read_as_the_dates_they_are(tmp_path: Path) -> None:
     state = tmp_path / "rounds.yaml"
     state.write_text(

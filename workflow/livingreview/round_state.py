@@ -34,6 +34,7 @@ from livingreview.yamltext import PlainText
 log = logging.getLogger("livingreview.rounds")
 STATE_FILE = "rounds.yaml"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WARNED: set[str] = set()  # warnings already given in this process: the file is read often
 _HEADER = (
     "# Rounds of this living review, oldest first; the last one is being run.\n"
     "# Written by `livingreview round new`; keep it under version control with the snapshots.\n"
@@ -150,10 +151,17 @@ def _check_rounds(path: Path, rounds: list[dict[str, Any]]) -> None:
         if problem:
             raise InputFileError(path, problem, position=f"rounds[{index}]", field=key)
         # Days between two rounds' windows: a fact of rounds that have run (an earlier version
-        # of `round new` could leave them), said each time; `round new` never leaves them now.
+        # of `round new` could leave them), said once a run; `round new` never leaves them now.
         _, gap = window_problem(rounds[index - 1], entry)
         if gap:
-            log.warning("%s, rounds[%d], field 'search_from': %s", path, index, gap)
+            _warn_once(f"{path}, rounds[{index}], field 'search_from': {gap}")
+
+
+def _warn_once(message: str) -> None:
+    """Log ``message`` as a warning the first time this process meets it."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
 
 
 def read_state(path: Path) -> list[dict[str, Any]]:
