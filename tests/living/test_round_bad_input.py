@@ -18,6 +18,7 @@ import yaml
 
 from livingreview.cli import main
 from livingreview.config import load_config
+from livingreview.dedup.rounds import version_dir
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.prisma import collect
 from livingreview.round_state import new_round, read_state
@@ -197,6 +198,44 @@ def test_round_new_refuses_a_window_that_skips_days_or_is_no_date(
     with pytest.raises(ConfigError) as error:
         new_round(config, **options)
     assert says in str(error.value)
+    assert sorted(p.name for p in (tmp_path / "history").iterdir()) == ["1"]  # no rounds.yaml
+
+
+@pytest.mark.parametrize("version", [".", "..", "../..", "a/b"])
+def test_a_version_that_cannot_name_its_own_folder_is_refused_where_it_is_typed(
+    tmp_path: Path, version: str
+) -> None:
+    """'.' and '..' would put a round's snapshot in the history folder itself or above it; a
+    path separator is replaced ('../..' is folder '.._..'), so such a version is like any other."""
+    state = tmp_path / "rounds.yaml"
+    state.write_text(
+        f"rounds:\n{ROUND_ONE}{ROUND_TWO.replace('2025.2', version)}", encoding="utf-8"
+    )
+    config = started(tmp_path)  # the protocol's own review.version ('1') is a safe name
+    protocol = tmp_path / "rounds-protocol.yaml"
+    data = yaml.safe_load(protocol.read_text(encoding="utf-8"))
+    data["review"]["version"] = version
+    edited = tmp_path / "edited-protocol.yaml"
+    edited.write_text(yaml.safe_dump(data), encoding="utf-8")
+    if "/" in version:
+        assert read_state(state)[1]["version"] == version
+        assert load_config([edited])["review"]["version"] == version
+        assert new_round(config, version=version, search_to="2025-06-01")["version"] == version
+        assert (tmp_path / "history/rounds.yaml").is_file()
+        assert version_dir(tmp_path, version).parent == tmp_path
+        return
+    with pytest.raises(ConfigError, match="cannot name its snapshot folder"):
+        version_dir(tmp_path, version)  # nothing else that names the folder reaches around it
+    with pytest.raises(InputFileError) as error:
+        read_state(state)
+    assert str(error.value).startswith(f"{state}, rounds[1], field 'version': version ")
+    assert "cannot name its snapshot folder" in str(error.value)
+    with pytest.raises(ConfigError) as error:
+        load_config([edited])
+    assert str(error.value).startswith(f"{edited}: config key 'review.version': version ")
+    with pytest.raises(ConfigError) as error:
+        new_round(config, version=version, search_to="2025-06-01")
+    assert str(error.value).startswith(f"round new: --version {version!r} cannot name")
     assert sorted(p.name for p in (tmp_path / "history").iterdir()) == ["1"]  # no rounds.yaml
 
 

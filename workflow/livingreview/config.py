@@ -270,6 +270,14 @@ def _check_dates(config: Mapping[str, Any], origin: str) -> None:
 
 
 def _check_semantics(config: dict[str, Any], origin: str) -> None:
+    from livingreview.dedup.rounds import version_problem
+
+    problem = version_problem(config["review"]["version"])
+    if problem:
+        raise ConfigError(
+            f"{origin}: config key 'review.version': version {config['review']['version']!r} "
+            f"{problem}"
+        )
     _check_dates(config, origin)
     search = config["search"]
     if search["mode"] == "replay" and not search.get("replay_dir"):

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from livingreview.dedup.rounds import snapshot_rounds, version_dir
+from livingreview.dedup.rounds import snapshot_rounds, version_dir, version_problem
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text, not_utf8, read_json
 from livingreview.yamltext import PlainText
@@ -78,6 +78,10 @@ def _check_round(path: Path, index: int, entry: Any, seen: set[str]) -> dict[str
     version = entry.get("version")
     if not isinstance(version, str) or not version.strip():
         raise InputFileError(path, "expected a version text", position=where, field="version")
+    if version_problem(version):
+        raise InputFileError(
+            path, f"version {version!r} {version_problem(version)}", position=where, field="version"
+        )
     if version in seen:
         raise InputFileError(path, f"version {version!r} repeats", position=where, field="version")
     seen.add(version)
@@ -350,6 +354,8 @@ def new_round(
             "run the pipeline, commit the snapshot, then start the next round"
         )
     version = version or next_version(previous["version"])
+    if version_problem(version):
+        raise ConfigError(f"round new: --version {version!r} {version_problem(version)}")
     if version in {r["version"] for r in rounds}:
         raise ConfigError(f"{path}: version {version!r} is already a round of this review")
     folder = version_dir(path.parent, version).name

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livingreview.errors import InputFileError
+from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import (
     atomic_write_bytes,
     atomic_write_text,
@@ -63,8 +63,27 @@ def snapshot_dir(config: Mapping[str, Any]) -> Path:
 
 
 def version_dir(history_dir: Path, version: str) -> Path:
-    """The snapshot folder of one version (unsafe characters replaced)."""
-    return history_dir / re.sub(r"[^A-Za-z0-9._-]+", "_", version)
+    """The snapshot folder of one version (unsafe characters replaced); a ConfigError for a
+    version that cannot name a folder of its own (see :func:`version_problem`)."""
+    problem = version_problem(version)
+    if problem:
+        raise ConfigError(f"version {version!r} {problem}")
+    return history_dir / _folder_name(version)
+
+
+def _folder_name(version: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", version)
+
+
+def version_problem(version: str) -> str:
+    """Why ``version`` cannot name its snapshot folder ('' when it can): empty, '.' or '..'
+    would be the history folder itself or the one above it. Path separators are replaced."""
+    if _folder_name(version) in {"", ".", ".."}:
+        return (
+            "cannot name its snapshot folder ('', '.' and '..' are the history folder itself "
+            "or the one above it): choose a version with a letter or digit"
+        )
+    return ""
 
 
 def snapshot_rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
