@@ -21,7 +21,7 @@ from livingreview.config import load_config
 from livingreview.dedup.rounds import version_dir
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.prisma import collect
-from livingreview.round_state import new_round, read_state
+from livingreview.round_state import check_snapshots, new_round, read_state
 from tests.conftest import REPO_ROOT
 from tests.test_round_state import ran, round_protocol
 
@@ -237,6 +237,34 @@ def test_a_version_that_cannot_name_its_own_folder_is_refused_where_it_is_typed(
         new_round(config, version=version, search_to="2025-06-01")
     assert str(error.value).startswith(f"round new: --version {version!r} cannot name")
     assert sorted(p.name for p in (tmp_path / "history").iterdir()) == ["1"]  # no rounds.yaml
+
+
+def test_rounds_listed_in_another_order_than_their_snapshots_ran_are_refused(
+    tmp_path: Path,
+) -> None:
+    """rounds.yaml lists '1' then '2', but the snapshots say '2' ran as round 1 and '1' as
+    round 2 (a round.json edited, or versions swapped): the library step stops, naming the
+    round, instead of reading the history in the wrong order."""
+    config = started(tmp_path)
+    history = tmp_path / "history"
+    shutil.rmtree(history / "1")
+    ran(history, 2, "1")
+    ran(history, 1, "2")
+    state = history / "rounds.yaml"
+    state.write_text(
+        "rounds:\n- {version: '1', search_to: '2025-01-31'}\n"
+        "- {version: '2', search_from: '2025-01-24', search_to: '2025-03-01'}\n"
+        "- {version: '3', search_from: '2025-02-22', search_to: '2025-06-01'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as error:
+        check_snapshots(config)
+    assert str(error.value) == (
+        f"{state}, rounds[1]: round '2' is snapshot round 1, not after the round before it: "
+        "rounds are listed oldest first"
+    )
+    ran(history, 3, "2")  # numbered in the order listed: read
+    check_snapshots(config)
 
 
 def test_round_new_refuses_a_version_sharing_a_snapshot_folder(tmp_path: Path) -> None:
