@@ -29,5 +29,7 @@ rule appraisal:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/appraisal.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["appraise", "--configfile", params.protocol], log[0])

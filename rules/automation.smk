@@ -18,5 +18,7 @@ rule automation:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/automation.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["automation", "--configfile", params.protocol], log[0])

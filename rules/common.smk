@@ -17,6 +17,10 @@ ALL_SOURCES = SOURCES + IMPORTS
 # their own; every other step is a `run:` block calling run_step, which with the default profile's
 # force-use-threads runs in Snakemake's own process (no interpreter start, imports made once).
 CLI = f"{shlex.quote(sys.executable)} -m livingreview"
+# Steps in Snakemake's own process run one at a time (livingreview.steps): each holds the
+# `in_process` slot, which the profiles cap at 1, so that a step waiting for its turn does not
+# hold a core a search or re-fetch process could use meanwhile.
+STEP_RESOURCES = {"in_process": 1}
 
 
 # Cluster resources (see profiles/). Every search holds one `api` slot and, for its service, one

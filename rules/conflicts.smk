@@ -25,6 +25,8 @@ rule agreement:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/agreement.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["agreement", "--configfile", params.protocol], log[0])
 
@@ -43,5 +45,7 @@ rule conflicts:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/conflicts.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["conflicts", "--configfile", params.protocol], log[0])

@@ -30,5 +30,7 @@ rule library:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/library.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["library", "--configfile", params.protocol], log[0])

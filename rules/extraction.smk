@@ -24,5 +24,7 @@ rule extraction:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/extraction.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["extract", "--configfile", params.protocol], log[0])

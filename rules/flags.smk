@@ -63,5 +63,7 @@ rule flags:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/flags.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["flags", "--configfile", params.protocol], log[0])

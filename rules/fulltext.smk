@@ -27,5 +27,7 @@ rule fulltext:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/fulltext.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["fulltext", "--configfile", params.protocol], log[0])

@@ -36,5 +36,7 @@ rule prisma_ledger:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/prisma.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["ledger", "--configfile", params.protocol], log[0])

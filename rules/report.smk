@@ -27,5 +27,7 @@ rule report:
         version=__version__,
     log:
         f"{OUT}/logs/report.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["report", "--configfile", params.protocol], log[0])

@@ -32,5 +32,7 @@ rule screening:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/screening.log",
+    resources:
+        **STEP_RESOURCES,
     run:
         run_step(["screen", "--configfile", params.protocol], log[0])

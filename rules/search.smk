@@ -69,5 +69,6 @@ rule search_summary:
     threads: 1
     resources:
         **SUMMARY_RESOURCES,
+        **STEP_RESOURCES,
     run:
         run_step(["summarise", "--configfile", params.protocol], log[0])

@@ -25,6 +25,7 @@ def _write(command: list[str], seconds: float, cpu: float) -> None:
 
     line = {
         "command": command,
+        "ended": time.time(),  # for a timeline of the run
         "seconds": seconds,
         "cpu": cpu,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -120,6 +120,26 @@ def test_each_search_is_its_own_job_holding_its_service_slot(name: str, tmp_path
             assert {"slurm_partition", "runtime"} <= set(job["resources"])  # type: ignore[arg-type]
 
 
+def test_steps_in_snakemakes_process_hold_the_one_in_process_slot(tmp_path: Path) -> None:
+    # Steps that run as threads of Snakemake's process run one at a time (livingreview.steps):
+    # each holds the slot the local profile caps at 1, so a step waiting for its turn does not
+    # keep a core from a search or re-fetch process; those are processes and do not hold it.
+    processes = {"search_api", "import_export", "refetch"}
+    jobs = planned_jobs(dry_run(tmp_path, "default"))
+    held = {
+        str(j["rule"]): j["resources"].get("in_process")  # type: ignore[union-attr]
+        for j in jobs
+        if j["rule"] != "all"
+    }
+    assert {"library", "screening", "prisma_ledger", "report"} <= set(held)
+    assert {rule: slot for rule, slot in held.items() if rule not in processes} == {
+        rule: "1" for rule in held if rule not in processes
+    }
+    assert all(held[rule] is None for rule in processes & set(held))
+    assert limits("default")["in_process"] == 1
+    assert profile("default")["force-use-threads"] is True
+
+
 def test_the_slurm_profile_runs_on_the_cluster_and_the_local_one_does_not() -> None:
     slurm, local = profile("slurm"), profile("default")
     assert slurm["executor"] == "slurm" and "executor" not in local
