@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -77,6 +78,15 @@ def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path)
     for name in first:
         if name not in varying and not name.startswith("logs/"):
             assert first[name] == second[name], name
+    # The run manifest vouches for every artefact, and only artefacts: not logs or caches.
+    hashed = json.loads(first["run_manifest.json"])["outputs"]
+    artefacts = {
+        name: hashlib.sha256(body).hexdigest()
+        for name, body in first.items()
+        if name.split("/")[0] not in {"logs", ".cache", ".pacing"} and name != "run_manifest.json"
+    }
+    assert hashed == artefacts and "report/index.html" in hashed
+    assert any(name.startswith(".cache/") for name in first)  # there were caches to leave out
 
     identified = runs[0] / "search/identified.csv"
     with identified.open(encoding="utf-8") as handle:

@@ -1,8 +1,8 @@
 """The run manifest: the one artefact allowed to hold wall-clock times.
 
 Written after each successful pipeline run, it records when the run finished, the software
-versions, the protocol's hash and a sha256 of every file under the outputs folder, so a team can
-show exactly what a run produced.
+versions, the protocol's hash and a sha256 of every file under the outputs folder (not its logs,
+caches or pacing locks), so a team can show exactly what a run produced.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from livingreview import __version__
 from livingreview.fileio import dump_json, write_json
 
 NAME = "run_manifest.json"
-SKIP_DIRS = {".pacing", "logs"}
+SKIP_DIRS = {".pacing", ".cache", "logs"}  # locks, caches between runs, messages
 
 
 def file_hashes(outputs: Path) -> dict[str, str]:
