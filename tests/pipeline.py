@@ -22,12 +22,16 @@ OFFLINE_ENV = {
 
 
 def run_pipeline(
-    workdir: Path, extra_env: dict[str, str] | None = None, *snakemake_args: str
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    *snakemake_args: str,
+    human: Path = REPO_ROOT / "demo/human",
 ) -> subprocess.CompletedProcess:
-    """Run the demo review in ``workdir`` (outputs under ``workdir/outputs``)."""
+    """Run the demo review in ``workdir`` (outputs under ``workdir/outputs``) on the returned
+    sheets and exports in ``human`` (the demo's own by default)."""
     overrides = {
         "paths": {
-            "human_input": str(REPO_ROOT / "demo/human"),
+            "human_input": str(human),
             "outputs": str(workdir / "outputs"),
         },
         "search": {"replay_dir": str(REPO_ROOT / "demo/snapshot")},

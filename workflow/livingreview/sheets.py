@@ -519,16 +519,29 @@ def returned_files(folder: Path, what: str) -> list[Path]:
     return files
 
 
-def _folders_with_sheets(folder: Path) -> list[Path]:
-    """The folders inside ``folder`` (hidden ones aside) holding, at any depth, a file saved
-    from a spreadsheet: returned sheets put there would be silently unread (the protocol keeps
-    the folders of returned sheets apart: :func:`livingreview.config.check_returned_folders`)."""
+def input_files(folder: Path) -> list[Path]:
+    """For Snakemake: every file whose arrival or change in ``folder`` must re-run the stage
+    that reads it, sorted: the files :func:`returned_files` reads or refuses at the top level,
+    and the spreadsheet files in the folders inside it that make :func:`returned_files` stop."""
+    return sorted([*folder_files(folder), *nested_sheets(folder)])
+
+
+def nested_sheets(folder: Path) -> list[Path]:
+    """The files saved from a spreadsheet anywhere inside the folders in ``folder`` (hidden
+    folders at its top level aside), sorted: returned sheets put there would be silently unread
+    (the protocol keeps the folders of returned sheets apart:
+    :func:`livingreview.config.check_returned_folders`)."""
     if not folder.is_dir():
         return []
-    return [
-        inner
-        for inner in sorted(folder.iterdir())
-        if inner.is_dir()
-        and not inner.name.startswith(".")
-        and any(p.suffix.lower() in SPREADSHEET_SUFFIXES for p in inner.rglob("*"))
-    ]
+    return sorted(
+        path
+        for inner in folder.iterdir()
+        if inner.is_dir() and not inner.name.startswith(".")
+        for path in inner.rglob("*")
+        if path.suffix.lower() in SPREADSHEET_SUFFIXES and path.is_file()
+    )
+
+
+def _folders_with_sheets(folder: Path) -> list[Path]:
+    """The folders at the top level of ``folder`` holding, at any depth, a spreadsheet file."""
+    return sorted({folder / path.relative_to(folder).parts[0] for path in nested_sheets(folder)})

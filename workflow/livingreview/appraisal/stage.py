@@ -71,7 +71,7 @@ def table_outputs(config: Mapping[str, Any]) -> dict[str, str]:
 
 def returned_inputs(config: Mapping[str, Any]) -> list[str]:
     """For Snakemake: every returned form."""
-    return [str(p) for p in sheets.folder_files(reviewforms.human_folder(config, SECTION))]
+    return [str(p) for p in sheets.input_files(reviewforms.human_folder(config, SECTION))]
 
 
 def extracted(outputs: Path) -> list[dict[str, str]]:

@@ -285,11 +285,6 @@ def read_decision_file(
     return decisions
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """Every file a person put in ``folder``, sorted; hidden, lock and Markdown files skipped."""
-    return sheets.folder_files(folder)
-
-
 def decision_files(folder: Path) -> list[Path]:
     """The returned sheets in ``folder`` (.xlsx, .csv), sorted.
 

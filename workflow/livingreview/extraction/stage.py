@@ -34,7 +34,7 @@ DISAGREEMENT_COLUMNS = ("study_id", "field", "votes")
 
 def returned_inputs(config: Mapping[str, Any]) -> list[str]:
     """For Snakemake: every returned form, so returning one re-runs the stage."""
-    return [str(p) for p in sheets.folder_files(reviewforms.human_folder(config, SECTION))]
+    return [str(p) for p in sheets.input_files(reviewforms.human_folder(config, SECTION))]
 
 
 def included_studies(outputs: Path) -> list[dict[str, str]]:

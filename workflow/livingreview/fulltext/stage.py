@@ -45,7 +45,7 @@ def returned_inputs(config: Mapping[str, Any]) -> list[str]:
     return [
         str(p)
         for key in ("folder", "conflicts_folder")
-        for p in sheets.folder_files(reviewforms.human_folder(config, SECTION, key))
+        for p in sheets.input_files(reviewforms.human_folder(config, SECTION, key))
     ]
 
 

@@ -59,8 +59,9 @@ def conflicts_dir(config: Mapping[str, Any]) -> Path:
 
 
 def conflicts_inputs(config: Mapping[str, Any]) -> list[str]:
-    """For Snakemake: every file in the returned conflicts folder, so returning one re-runs."""
-    return [str(p) for p in sheets.folder_files(conflicts_dir(config))]
+    """For Snakemake: every file in the returned conflicts folder (and every spreadsheet in a
+    folder inside it, which stops the stage), so returning one re-runs."""
+    return [str(p) for p in sheets.input_files(conflicts_dir(config))]
 
 
 def resolver(config: Mapping[str, Any], section: str = "screening") -> str:

@@ -72,8 +72,9 @@ def returned_dir(config: Mapping[str, Any]) -> Path:
 
 
 def returned_inputs(config: Mapping[str, Any]) -> list[str]:
-    """For Snakemake: every file in the returned-sheets folder, so returning one re-runs."""
-    return [str(p) for p in sheets.folder_files(returned_dir(config))]
+    """For Snakemake: every file in the returned-sheets folder (and every spreadsheet in a folder
+    inside it, which stops the stage), so returning one re-runs."""
+    return [str(p) for p in sheets.input_files(returned_dir(config))]
 
 
 def _expected(config: Mapping[str, Any], current: int, known: set[str]) -> Expected:
