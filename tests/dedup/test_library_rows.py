@@ -140,6 +140,32 @@ def test_rows_are_kept_when_last_rounds_outputs_are_gone(
     assert _outputs(living) == _outputs(scratch)
 
 
+def test_where_hard_links_fail_the_cache_keeps_a_copy(
+    after_round_one: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Some file systems refuse hard links: the cache then holds a copy of records.csv, not a
+    # second name of the same file, and the round after still reuses rows.
+    def refuse(*_: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    living = _copy(after_round_one, tmp_path / "living")
+    monkeypatch.setattr(library_rows.os, "link", refuse)
+    _round_two(living, caplog)
+    kept = (living / "outputs" / library_rows.CACHE).with_name(library_rows.CACHED_RECORDS)
+    written = living / "outputs/library/records.csv"
+    assert kept.read_bytes() == written.read_bytes()
+    assert not kept.samefile(written)
+    written.unlink()  # as Snakemake does before the next round's library step
+    reusable = library_rows.load(
+        living / "outputs" / library_rows.CACHE,
+        [(v, _sha(living / f"history/{v}/records.csv")) for v in ("v1", "v2")],
+    )
+    assert reusable is not None and reusable.data == kept.read_bytes()
+
+
 def _sha(path: Path) -> str:
     import hashlib
 
