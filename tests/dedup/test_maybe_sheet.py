@@ -283,3 +283,38 @@ def test_a_sheet_saved_in_another_format_is_an_error_not_ignored(tmp_path: Path)
     (tmp_path / "mine.ods").write_bytes(b"PK")
     with pytest.raises(InputFileError, match=r"mine.ods: not a returned maybe-pair sheet"):
         decision_files(tmp_path)
+
+
+def test_notes_on_an_undecided_pair_are_not_repeated_when_its_sheet_comes_back(
+    tmp_path: Path,
+) -> None:
+    """Two people's notes on a pair left undecided are carried into the next sheet; returning
+    that sheet (twice, with those notes and one more) keeps each note once."""
+    config = demo_config(tmp_path)
+    _library(config)
+    pair = _csv(tmp_path / "outputs/library/maybe_pairs.csv")[0]
+    folder = tmp_path / "human/dedup"
+    folder.mkdir(parents=True)
+    for reviewer, note in (("ab", "ask Anna: same trial?"), ("cd", "same authors | other year")):
+        (folder / f"round1_{reviewer}.csv").write_text(
+            f"record_a,record_b,decision,notes\n{pair['record_a']},{pair['record_b']},,{note}\n",
+            encoding="utf-8",
+        )
+    carried = "ask Anna: same trial? | same authors | other year"
+
+    def next_sheet_notes() -> list[str]:
+        _library(config)
+        rows = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+        return [r["notes"] for r in rows if r["notes"]]
+
+    assert next_sheet_notes() == [carried]
+    shutil.copy(tmp_path / "outputs/dedup/maybe_pairs.xlsx", folder / "round2_ab.xlsx")
+    assert next_sheet_notes() == [carried]
+
+    wb = openpyxl.load_workbook(tmp_path / "outputs/dedup/maybe_pairs.xlsx")
+    ws = wb["Maybe pairs"]
+    notes = [c.value for c in ws[1]].index("notes") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, notes).value)
+    ws.cell(row, notes, value=carried + " | Anna: different trials")
+    wb.save(folder / "round3_ab.xlsx")
+    assert next_sheet_notes() == [carried + " | Anna: different trials"]

@@ -42,6 +42,7 @@ LEAD_COLUMNS = ("pair", "decision", "notes", "engine_reason", "score", "record_a
 COLUMNS = LEAD_COLUMNS + tuple(f"{label}_{side}" for label, _ in SIDE_FIELDS for side in "ab")
 WIDTHS = {"pair": 6, "decision": 12, "notes": 28, "engine_reason": 26, "score": 7}
 WIDE = {"title", "authors", "journal"}
+NOTE_JOIN = " | "  # between the different notes written on one pair
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,11 @@ def decision_files(folder: Path) -> list[Path]:
     return sheets.returned_files(folder, "maybe-pair sheet")
 
 
+def note_parts(text: str) -> list[str]:
+    """The notes in a notes cell (several are joined by `` | ``), blank ones left out."""
+    return [part.strip() for part in text.split(NOTE_JOIN) if part.strip()]
+
+
 def read_returned(
     files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
 ) -> tuple[list[Decision], dict[tuple[str, str], str]]:
@@ -302,15 +308,19 @@ def read_returned(
 
     One pair decided two ways is an error. Every different note on a pair is kept, joined by
     `` | ``: a decided pair's go with its decision (whichever row or file they were written in),
-    an undecided pair's into the next sheet, so nothing a person wrote is dropped.
+    an undecided pair's into the next sheet, so nothing a person wrote is dropped. A note
+    already joined that way counts as its parts, so a returned sheet carrying the earlier notes
+    does not repeat them.
     """
     chosen: dict[tuple[str, str], Decision] = {}
     notes: dict[tuple[str, str], list[str]] = {}
     for path in files:
         for item in read_decision_file(path, review_id=review_id, known_records=known_records):
             key = (item.a, item.b)
-            if item.notes and item.notes not in notes.setdefault(key, []):
-                notes[key].append(item.notes)
+            kept = notes.setdefault(key, [])
+            for note in note_parts(item.notes):
+                if note not in kept:
+                    kept.append(note)
             if not item.decision:
                 continue
             earlier = chosen.get(key)
@@ -324,8 +334,8 @@ def read_returned(
                     position=f"row {item.row}",
                     field="decision",
                 )
-    pending = {k: " | ".join(v) for k, v in sorted(notes.items()) if k not in chosen and v}
-    decided = [replace(chosen[k], notes=" | ".join(notes.get(k, []))) for k in sorted(chosen)]
+    pending = {k: NOTE_JOIN.join(v) for k, v in sorted(notes.items()) if k not in chosen and v}
+    decided = [replace(chosen[k], notes=NOTE_JOIN.join(notes.get(k, []))) for k in sorted(chosen)]
     return decided, pending
 
 
