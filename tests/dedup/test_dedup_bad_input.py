@@ -15,9 +15,11 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from livingreview.cli import main
+from livingreview.dedup.engine_input import read_engine_csv
 from livingreview.dedup.library import build_library
 from livingreview.errors import InputFileError
 from tests.conftest import require_shared
@@ -75,6 +77,10 @@ def test_spreadsheet_saved_copies_give_the_same_groups(
         "windows_1252.csv": _csv(stroke_rows).encode("cp1252", errors="strict"),
         "capitalised_header.csv": _csv(capitalised).encode("utf-8"),
         "tabs.csv.gz": gzip.compress(_csv(stroke_rows, delimiter="\t").encode("utf-8"), mtime=0),
+        "leading_blank_line.csv": (" \t \n" + _csv(stroke_rows)).encode("utf-8"),
+        "leading_blank_line_semicolons.csv": ("\ufeff \r\n \r\n" + semicolons[1:]).encode(),
+        "old_mac.csv": _csv(stroke_rows, lineterminator="\r").encode("cp1252"),
+        "old_mac_utf8.csv": _csv(stroke_rows, lineterminator="\r").encode("utf-8"),
     }
     for name, data in files.items():
         path = tmp_path / name
@@ -82,6 +88,41 @@ def test_spreadsheet_saved_copies_give_the_same_groups(
         code, groups, err = _run(path, tmp_path, capsys)
         assert (code, err) == (0, ""), name
         assert groups == reference, name
+
+
+@pytest.mark.parametrize(
+    ("encoding", "ending", "before", "delimiter"),
+    [
+        ("cp1252", "\r", "", ","),  # decoded whole, as the export importer does
+        ("cp1252", "\r\n", "", ";"),
+        ("cp1252", "\n", "  \n", ","),
+        ("utf-8", "\r", "", ","),  # read as a stream
+        ("utf-8", "\r\n", " \r\n", ";"),  # a blank first line: read whole, as it is
+    ],
+)
+def test_line_breaks_of_any_kind_end_rows_and_stay_inside_quoted_fields(
+    stroke_rows: list[list[str]],
+    encoding: str,
+    ending: str,
+    before: str,
+    delimiter: str,
+    tmp_path: Path,
+) -> None:
+    """Rows end at ``\\r``, ``\\n`` or ``\\r\\n``, blank lines before the header are skipped,
+    and a title typed over two lines (quoted in the file) stays one field."""
+    rows = [list(row) for row in stroke_rows]
+    rows[3][1] = rows[3][1] + "\nA second line"
+    rows[7][1] = "A first line\n" + rows[7][1]
+    clean = tmp_path / "clean.csv"
+    clean.write_text(_csv(rows), encoding="utf-8", newline="")
+    variant = tmp_path / "variant.csv"
+    # every cell quoted, as spreadsheet programs quote one holding a line break
+    text = before + _csv(rows, lineterminator=ending, delimiter=delimiter, quoting=csv.QUOTE_ALL)
+    variant.write_bytes(text.encode(encoding))
+    expected = read_engine_csv(clean)
+    assert expected["title"][2].endswith("\nA second line")
+    assert expected["title"][6].startswith("A first line\n")
+    pd.testing.assert_frame_equal(read_engine_csv(variant), expected)
 
 
 def test_a_very_long_field_is_read(

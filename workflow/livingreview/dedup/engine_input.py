@@ -39,9 +39,9 @@ def read_engine_csv(path: Path | str) -> pd.DataFrame:
     """An engine frame (every engine column, as strings) from a CSV file of records."""
     path = Path(path)
     parsed = _utf8_rows(path)
-    if parsed is None:  # not UTF-8: the whole file decoded as the export importer does
+    if parsed is None:  # not UTF-8, or a blank first line: the whole file is decoded
         text = _text(path, _read_bytes(path))
-        parsed = _rows(path, io.StringIO(text), sniff_delimiter(text))
+        parsed = _rows(path, io.StringIO(text), sniff_delimiter(_header_line(text)))
     header, rows, numbers = parsed
     columns = _columns(path, header)
     frame = pd.DataFrame(
@@ -139,6 +139,11 @@ def _text(path: Path, data: bytes) -> str:
     return decode(path, data)[0] if "\0" in text or not text.strip() else text
 
 
+def _header_line(text: str) -> str:
+    """The first line of ``text`` holding more than blanks (the header), "" when none does."""
+    return next((line for line in io.StringIO(text, newline="") if line.strip()), "")
+
+
 def _rows(path: Path, lines: Iterable[str], delimiter: str) -> Parsed:
     """The header, the non-blank rows (as many cells as the header) and their row numbers."""
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a long abstract is no error
@@ -149,9 +154,11 @@ def _rows(path: Path, lines: Iterable[str], delimiter: str) -> Parsed:
     number, line = 0, 1
     try:
         for number, row in enumerate(reader, start=1):
-            if not header:
-                header = [cell.strip() for cell in row]  # blank lines before it are skipped
-            elif any(cell.strip() for cell in row):
+            if not any(cell.strip() for cell in row):
+                pass  # a blank line, before the header or among the rows
+            elif not header:
+                header = [cell.strip() for cell in row]
+            else:
                 if len(row) != len(header):
                     raise InputFileError(
                         path,
