@@ -97,7 +97,9 @@ def test_spreadsheet_saved_copies_give_the_same_groups(
         ("cp1252", "\r\n", "", ";"),
         ("cp1252", "\n", "  \n", ","),
         ("utf-8", "\r", "", ","),  # read as a stream
-        ("utf-8", "\r\n", " \r\n", ";"),  # a blank first line: read whole, as it is
+        ("utf-8", "\r", "\r", ";"),  # a blank first line: read whole, as it is
+        ("utf-8", "\r", " \t\r", ","),
+        ("utf-8", "\r\n", " \r\n", ";"),
     ],
 )
 def test_line_breaks_of_any_kind_end_rows_and_stay_inside_quoted_fields(

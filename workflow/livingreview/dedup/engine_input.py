@@ -41,7 +41,9 @@ def read_engine_csv(path: Path | str) -> pd.DataFrame:
     parsed = _utf8_rows(path)
     if parsed is None:  # not UTF-8, or a blank first line: the whole file is decoded
         text = _text(path, _read_bytes(path))
-        parsed = _rows(path, io.StringIO(text), sniff_delimiter(_header_line(text)))
+        # newline="": rows end at \r, \n or \r\n, and a quoted line break stays in its field
+        lines = io.StringIO(text, newline="")
+        parsed = _rows(path, lines, sniff_delimiter(_header_line(text)))
     header, rows, numbers = parsed
     columns = _columns(path, header)
     frame = pd.DataFrame(
