@@ -628,7 +628,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="window start (default: last search date minus search.round_overlap_days)",
     )
-    p.add_argument("--to", default="", metavar="DATE", help="window end (default: today, UTC)")
+    p.add_argument(
+        "--to", default="", metavar="DATE", help="window end, not after today (default: today, UTC)"
+    )
     p.add_argument(
         "--require-final",
         action="store_true",

@@ -329,6 +329,30 @@ def _freeze_counts(config: Mapping[str, Any], version: str, require_final: bool)
     )
 
 
+def latest_end() -> str:
+    """The latest day a round's window may end: the date the command runs, the later of the
+    local and the UTC date (a date typed where the day has already begun is not the future)."""
+    return max(dt.date.today(), dt.datetime.now(dt.UTC).date()).isoformat()
+
+
+def _ended_in_future(path: Path, rounds: list[dict[str, Any]], today: str) -> None:
+    """Refuse to follow a round whose window ends after ``today``: the next round could not
+    end before it, so no round could search up to today until it is corrected."""
+    ended = str(rounds[-1].get("search_to") or "")
+    if ended <= today:
+        return
+    where = (
+        f"{path}, rounds[{len(rounds) - 1}], field 'search_to'"
+        if path.exists()
+        else "the protocol's search.date_range.to"
+    )
+    raise ConfigError(
+        f"{where}: round {rounds[-1]['version']!r} ends {ended}, after today ({today}): a window "
+        "cannot end in the future. Correct it to the day the round's searches ran, then start "
+        "the next round"
+    )
+
+
 def new_round(
     config: Mapping[str, Any],
     *,
@@ -336,16 +360,21 @@ def new_round(
     search_from: str = "",
     search_to: str = "",
     require_final: bool = False,
+    today: str = "",
 ) -> dict[str, Any]:
     """Append the next round to ``rounds.yaml`` (created with the protocol's round first).
 
     The current round must have been run: its library snapshot exists. Its PRISMA ledger
     snapshot is built again from the outputs (when they are that round's), so it holds the
     round's counts as the next round starts; counts not final are refused with
-    ``require_final``, else warned about.
+    ``require_final``, else warned about. ``today``: the latest day a window may end, and the
+    default end (by default :func:`latest_end`, and the end today's UTC date).
     """
+    end = search_to or today or dt.datetime.now(dt.UTC).date().isoformat()
+    today = today or latest_end()
     path = state_path(config)
     rounds = read_state(path) if path.exists() else [_first_round(config)]
+    _ended_in_future(path, rounds, today)
     previous = rounds[-1]
     done = version_dir(path.parent, previous["version"]) / "round.json"
     if not done.exists():
@@ -373,12 +402,17 @@ def new_round(
         last = last_search_date(config, previous)
         start = dt.date.fromisoformat(last) - dt.timedelta(days=overlap)
         entry.update(search_from=start.isoformat(), previous_search=last, overlap_days=overlap)
-    entry["search_to"] = search_to or dt.datetime.now(dt.UTC).date().isoformat()
+    entry["search_to"] = end
     order = ("version", "search_from", "search_to", "previous_search", "overlap_days")
     entry = {key: entry[key] for key in order if key in entry}
     for key, option in (("search_from", "--from"), ("search_to", "--to")):
         if not is_date(entry[key]):
             raise ConfigError(f"round new: {option} {entry[key]!r} is not a date (YYYY-MM-DD)")
+    if entry["search_to"] > today:
+        raise ConfigError(
+            f"round new: --to {entry['search_to']} is after today ({today}): a round's window "
+            "cannot end in the future (leave --to out to end it today)"
+        )
     if entry["search_from"] > entry["search_to"]:
         raise ConfigError(
             f"round new: the window starts {entry['search_from']}, after its end "

@@ -1,0 +1,67 @@
+"""Round windows and versions a reviewer found accepted: a window ending in the future (which
+locked every later round out of ending today), a last search after the window's own end, and a
+version with white space around it (a snapshot folder '2025.1_' beside '2025.1')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.errors import ConfigError
+from livingreview.round_state import latest_end, new_round
+from tests.living.test_round_bad_input import started
+from tests.test_search_stage import cli
+
+
+def test_round_new_refuses_a_window_ending_after_today_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    config = started(tmp_path)  # round '1' ran, its window ended 2025-01-31
+    state = tmp_path / "history/rounds.yaml"
+    with pytest.raises(ConfigError) as error:
+        new_round(config, search_to="2025-06-02", today="2025-06-01")
+    assert str(error.value) == (
+        "round new: --to 2025-06-02 is after today (2025-06-01): a round's window cannot end "
+        "in the future (leave --to out to end it today)"
+    )
+    assert not state.exists()
+    assert new_round(config, search_to="2025-06-01", today="2025-06-01")["search_to"] == (
+        "2025-06-01"
+    )
+    state.unlink()
+    assert new_round(config, today="2025-09-01")["search_to"] == "2025-09-01"  # the default
+
+
+def test_round_new_to_a_future_date_exits_2_naming_the_option_and_value(tmp_path: Path) -> None:
+    started(tmp_path)
+    protocol = str(tmp_path / "rounds-protocol.yaml")
+    future = cli("round", "new", "--to", "2099-01-01", "--configfile", protocol)
+    assert future.returncode == 2, future.stdout
+    assert f"round new: --to 2099-01-01 is after today ({latest_end()})" in future.stderr
+    assert "Traceback" not in future.stderr and len(future.stderr.splitlines()) == 1
+    assert not (tmp_path / "history/rounds.yaml").exists()
+    today = cli("round", "new", "--configfile", protocol)  # the default end: today
+    assert today.returncode == 0, today.stderr
+
+
+def test_a_round_already_ending_in_the_future_is_named_before_the_next_starts(
+    tmp_path: Path,
+) -> None:
+    """A rounds.yaml written before the check: the next round is refused naming the field to
+    correct, not with 'the window ends <today>, before round ... ended 2099-01-01'."""
+    config = started(tmp_path)
+    state = tmp_path / "history/rounds.yaml"
+    state.write_text(
+        "rounds:\n- {version: '1', search_to: '2025-01-31'}\n"
+        "- {version: '2', search_from: '2025-01-24', search_to: '2099-01-01'}\n",
+        encoding="utf-8",
+    )
+    before = state.read_bytes()
+    with pytest.raises(ConfigError) as error:
+        new_round(config, today="2025-06-01")
+    assert str(error.value).startswith(
+        f"{state}, rounds[1], field 'search_to': round '2' ends 2099-01-01, after today "
+        "(2025-06-01): a window cannot end in the future."
+    )
+    assert state.read_bytes() == before
