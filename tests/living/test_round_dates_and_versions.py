@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.errors import ConfigError
-from livingreview.round_state import latest_end, new_round
-from tests.living.test_round_bad_input import started
+from livingreview.errors import ConfigError, InputFileError
+from livingreview.round_state import latest_end, new_round, read_state
+from tests.living.test_round_bad_input import ROUND_ONE, started
 from tests.test_search_stage import cli
 
 
@@ -65,3 +65,23 @@ def test_a_round_already_ending_in_the_future_is_named_before_the_next_starts(
         "(2025-06-01): a window cannot end in the future."
     )
     assert state.read_bytes() == before
+
+
+def test_a_last_search_after_the_rounds_own_end_is_refused_naming_the_field(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "rounds.yaml"
+    second = (
+        "- {version: '2025.2', search_from: '2024-11-18', search_to: '2026-12-03', "
+        "previous_search: '%s', overlap_days: 7}\n"
+    )
+    state.write_text(f"rounds:\n{ROUND_ONE}{second % '2030-01-01'}", encoding="utf-8")
+    with pytest.raises(InputFileError) as error:
+        read_state(state)
+    assert str(error.value) == (
+        f"{state}, rounds[1], field 'previous_search': the round before this one last "
+        "searched 2030-01-01, after this round's window ends 2026-12-03: expected a date on or "
+        "before search_to"
+    )
+    state.write_text(f"rounds:\n{ROUND_ONE}{second % '2026-12-03'}", encoding="utf-8")
+    assert read_state(state)[1]["previous_search"] == "2026-12-03"  # the same day: accepted

@@ -106,6 +106,15 @@ def _check_round(path: Path, index: int, entry: Any, seen: set[str]) -> dict[str
             position=where,
             field="search_from",
         )
+    searched, ends = entry.get("previous_search", ""), entry.get("search_to", "")
+    if searched and ends and searched > ends:
+        raise InputFileError(
+            path,
+            f"the round before this one last searched {searched}, after this round's window "
+            f"ends {ends}: expected a date on or before search_to",
+            position=where,
+            field="previous_search",
+        )
     return entry
 
 
