@@ -106,3 +106,16 @@ def test_its_secrets_are_the_variables_the_protocol_reads() -> None:
     run = next(s for s in steps() if s.get("name") == "Run the pipeline (live searches)")
     assert set(run["env"]) == wanted
     assert all(value == f"${{{{ secrets.{key} }}}}" for key, value in run["env"].items())
+
+
+def test_no_round_starts_while_an_earlier_rounds_pull_request_is_open() -> None:
+    # The guard step counts the open pull requests of earlier rounds; every step after it (the
+    # install, round new, the searches, the pull request) runs only when it found none.
+    names = [step.get("id") or step.get("name") for step in steps()]
+    guard = names.index("open")
+    assert "gh pr list" in steps()[guard]["run"] and "living-review/round-" in steps()[guard]["run"]
+    branch = next(s for s in steps() if "create-pull-request" in str(s.get("uses")))["with"]
+    assert branch["branch"].startswith("living-review/round-")
+    for step in steps()[guard + 1 :]:
+        assert step.get("if") == "steps.open.outputs.open == '0'", step.get("name")
+    assert "secrets.LIVING_REVIEW_TOKEN" in branch["token"]

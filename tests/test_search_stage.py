@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ def protocol(tmp_path: Path, human: Path, **search: object) -> Path:
             }
         },
         "imports": {},
+        "deduplication": {"history_dir": str(tmp_path / "history")},
     }
     path = tmp_path / f"config-{len(list(tmp_path.glob('config-*')))}.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -97,6 +99,46 @@ def test_live_search_writes_records_manifest_and_raw_then_replays_identically(
     again = json.loads((out / "manifest.json").read_text())
     assert again["mode"] == "replay" and again["ran_at"] == manifest["ran_at"]
     assert len(replay_server.requests()) == requests_before
+
+
+def test_a_rounds_live_search_is_kept_and_replayed_when_the_round_runs_again(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    # outputs/ deleted (or a fresh clone) and the round run again: it gets back the records and
+    # the search date it had, from the responses kept with its snapshot, not a new search.
+    serve_epmc(replay_server, sources_dir, hit_count=25)
+    env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
+    config = protocol(tmp_path, tmp_path)
+    assert cli("search", "epmc", "--configfile", str(config), env=env).returncode == 0
+    kept = tmp_path / "history/1/searches/epmc"
+    assert (kept / "meta.json").is_file() and (kept / "index.jsonl").is_file()
+    out = tmp_path / "outputs/search/epmc"
+    first = {name: (out / name).read_bytes() for name in ("records.csv", "manifest.json")}
+    shutil.rmtree(tmp_path / "outputs")
+    sent = len(replay_server.requests())
+
+    again = cli("search", "epmc", "--configfile", str(config), env=env)
+    assert again.returncode == 0, again.stderr
+    assert {name: (out / name).read_bytes() for name in first} == first
+    assert len(replay_server.requests()) == sent  # nothing asked of the service
+
+    # The same round with its query changed: not silently searched again.
+    edited = yaml.safe_load(config.read_text(encoding="utf-8"))
+    edited["sources"]["epmc"]["query"] = "cancer AND therapy"
+    config.write_text(yaml.safe_dump(edited), encoding="utf-8")
+    changed = cli("search", "epmc", "--configfile", str(config), env=env)
+    assert changed.returncode != 0 and "Traceback" not in changed.stderr
+    assert f"its responses are kept in {kept}" in changed.stderr
+    assert "livingreview round new" in changed.stderr
+    assert len(replay_server.requests()) == sent
+
+    # The next round searches afresh and keeps its own responses.
+    edited["review"]["version"] = "2"
+    config.write_text(yaml.safe_dump(edited), encoding="utf-8")
+    serve_epmc(replay_server, sources_dir, hit_count=25)
+    assert cli("search", "epmc", "--configfile", str(config), env=env).returncode == 0
+    assert len(replay_server.requests()) > sent
+    assert (tmp_path / "history/2/searches/epmc/meta.json").is_file()
 
 
 def test_a_short_search_fails_loudly_and_is_never_counted_complete(

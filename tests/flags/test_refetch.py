@@ -188,6 +188,33 @@ def test_the_refetch_replays_from_its_recorded_archive_without_the_network(
     assert len(replay_server.log) == sent  # nothing asked of the server
 
 
+def test_a_live_refetch_is_kept_with_the_round_and_replayed_when_the_round_runs_again(
+    two_rounds: dict[str, Any], replay_server: ReplayServer
+) -> None:
+    # outputs/ deleted (a fresh clone) and the round run again: the re-fetch is this round's,
+    # kept with its snapshot, not a new one whose answers may have changed since.
+    config, out = two_rounds["config"], two_rounds["out"]
+    live = {service: run_refetch(config, service) for service in SERVICES}
+    history = Path(config["deduplication"]["history_dir"])
+    for service in SERVICES:
+        assert (history / "2/refetch" / service / "meta.json").is_file()
+    records = {s: (out / f"refetch/{s}/records.csv").read_bytes() for s in SERVICES}
+    shutil.rmtree(out / "refetch")
+    sent = len(replay_server.log)
+    for service in SERVICES:
+        assert run_refetch(config, service) == live[service]  # same ran_at, same answers
+        assert (out / f"refetch/{service}/records.csv").read_bytes() == records[service]
+    assert len(replay_server.log) == sent  # nothing asked of the services
+
+    # A study included since the round's re-fetch: the kept one does not cover it, so the
+    # service is asked again and the new answers are kept.
+    with (out / "fulltext/included_studies.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"{two_rounds['study']['oa:W3045921891']},x,y,1,t,,,,\n")
+    again = run_refetch(config, "crossref")
+    assert again["asked"] == live["crossref"]["asked"] + 1
+    assert len(replay_server.log) > sent
+
+
 def test_a_first_round_asks_nothing_and_needs_no_recording(
     sources_dir: Path, tmp_path: Path
 ) -> None:

@@ -31,6 +31,8 @@ def write_protocol(tmp_path: Path, sources: dict[str, dict[str, Any]], **search:
         "search": {"secrets_file": str(tmp_path / "secrets.env"), **search},
         "sources": sources,
         "imports": {},
+        # a live search keeps its responses with the round's snapshot (kept_searches)
+        "deduplication": {"history_dir": str(tmp_path / "history")},
     }
     path = tmp_path / f"protocol-{len(list(tmp_path.glob('protocol-*')))}.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from livingreview import __version__
+from livingreview import __version__, kept_searches
 from livingreview.archive import RawArchive
 from livingreview.config import enabled_sources
 from livingreview.dedup import rounds
-from livingreview.errors import ConfigError
+from livingreview.errors import ConfigError, ReplayError
 from livingreview.fileio import read_csv_table, write_json
 from livingreview.records import (
     Record,
@@ -157,9 +157,14 @@ def _service_entry(config: Mapping[str, Any], service: str) -> dict[str, Any]:
 
 
 def http_client(
-    config: Mapping[str, Any], service: str, archive: RawArchive, state_dir: Path | None = None
+    config: Mapping[str, Any],
+    service: str,
+    archive: RawArchive,
+    state_dir: Path | None = None,
+    kept: RawArchive | None = None,
 ) -> HttpClient:
-    """The service's :class:`HttpClient`: live, or answering from the recorded archive."""
+    """The service's :class:`HttpClient`: live, or answering from the recorded archive (``kept``:
+    this round's kept re-fetch, replayed instead of asking the service)."""
     from livingreview.http import HttpClient
     from livingreview.search import build_settings
     from livingreview.sources import get_client
@@ -168,7 +173,7 @@ def http_client(
     settings = build_settings(
         {**config, "sources": {name: _service_entry(config, service)}}, name, get_client(service)
     )
-    replay = None
+    replay = kept
     if config["search"].get("mode") == "replay":
         replay = RawArchive(replay_dir(config, service))
         replay.read_meta()  # a missing recording is named before anything is asked
@@ -198,10 +203,22 @@ def run_refetch(
     missing: list[str] = []
     ran_at = ""
     mode = config["search"].get("mode", "live")
+    kept = None
     if wanted:
-        http = http_client(config, service, archive, state_dir)
+        kept = kept_searches.kept_archive(config, kept_searches.REFETCHES, service)
+        http = http_client(config, service, archive, state_dir, kept)
         log.info("%s: re-fetching %d %ss of %d studies", service, len(wanted), kind, len(studies))
-        found, missing = fetcher(service)(http, wanted)
+        try:
+            found, missing = fetcher(service)(http, wanted)
+        except ReplayError:
+            if kept is None:
+                raise
+            # this round's kept re-fetch asked for fewer identifiers (a study included since)
+            log.info("%s: this round's kept re-fetch asked for less: fetching again", service)
+            archive.reset()
+            kept = None
+            http = http_client(config, service, archive, state_dir)
+            found, missing = fetcher(service)(http, wanted)
         if http.replay is not None:
             ran_at = http.replay.read_meta()["ran_at"]
         else:
@@ -225,4 +242,6 @@ def run_refetch(
     }
     write_records(out / RECORDS, found)
     write_json(out / MANIFEST, manifest)
+    if wanted and kept is None and mode == "live":
+        kept_searches.keep(config, kept_searches.REFETCHES, service, archive)
     return manifest

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from livingreview import __version__
+from livingreview import __version__, kept_searches
 from livingreview.archive import RawArchive
 from livingreview.config import configured_entry
-from livingreview.errors import IncompleteSearchError
+from livingreview.errors import IncompleteSearchError, ReplayError
 from livingreview.fileio import write_json
 from livingreview.http import HttpClient, ServiceSettings
 from livingreview.records import assign_ids, write_records
@@ -117,6 +117,10 @@ def run_search(
     if search.get("mode") == "replay":
         replay = RawArchive(Path(search["replay_dir"]) / name)
         recorded = replay.read_meta()
+    kept = kept_searches.kept_archive(config, kept_searches.SEARCHES, name)
+    if kept is not None:  # this round searched it already: the same answers, not new ones
+        replay, recorded = kept, kept.read_meta()
+        log.info("%s: replaying this round's kept search of %s", name, recorded.get("ran_at", ""))
     http = HttpClient(
         settings, archive=archive, replay=replay, state_dir=state_dir, sleep=sleep, session=session
     )
@@ -125,6 +129,10 @@ def run_search(
     failure: IncompleteSearchError | None = None
     try:
         outcome = client.search(http, spec, log_progress(name))
+    except ReplayError as exc:
+        if kept is None:
+            raise
+        raise kept_searches.changed_search(name, kept, exc) from None
     except IncompleteSearchError as exc:
         partial = getattr(exc, "outcome", None)
         if partial is None:
@@ -180,4 +188,6 @@ def run_search(
     write_records(out_dir / RECORDS, records)
     write_json(out_dir / MANIFEST, manifest)
     log.info("%s: %d records written to %s", name, len(records), out_dir / RECORDS)
+    if kept is None and search.get("mode", "live") == "live":
+        kept_searches.keep(config, kept_searches.SEARCHES, name, archive)
     return manifest
