@@ -37,9 +37,30 @@ def service_slot(service):
     return lambda wildcards: int(CLIENT_OF.get(wildcards.source) == service)
 
 
+# What a search or import writes depends on its own protocol section and, for an API search, on
+# the `search` keys below (livingreview.search: build_spec, run_search), so editing these and only
+# these re-runs it; a live search run again is a new search of the round. Left out, as they do
+# not change what is found or written: contact_email_env and secrets_file (where the e-mail and
+# keys are looked up: politeness and rate limits), round_overlap_days (read by `round new`,
+# which writes the window into rounds.yaml: date_range), refetch (the refetch rule's own).
+# Imports read none of `search`: their files are their inputs.
+def search_settings(source):
+    """The `search` keys one API search reads: a key the source sets itself wins."""
+    search = config["search"]
+    found = {"mode": search["mode"]}
+    if search["mode"] == "replay":
+        found["replay_dir"] = search.get("replay_dir", "")
+    for key in ("date_range", "languages"):
+        if not source.get(key):
+            found[key] = search.get(key)
+    return found
+
+
 def source_spec(wildcards):
-    """The protocol section of one source, so that editing it (and only it) reruns its search."""
-    section = "sources" if wildcards.source in SOURCES else "imports"
-    spec = dict(config[section][wildcards.source])
-    spec["_search"] = config["search"]
+    """The protocol section of one source, and the `search` keys an API search reads, so that
+    editing them (and only them) re-runs its search or import."""
+    if wildcards.source not in SOURCES:
+        return json.dumps(config["imports"][wildcards.source], sort_keys=True)
+    spec = dict(config["sources"][wildcards.source])
+    spec["_search"] = search_settings(spec)
     return json.dumps(spec, sort_keys=True)
