@@ -4,10 +4,13 @@ version with white space around it (a snapshot folder '2025.1_' beside '2025.1')
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
+from livingreview.config import load_config
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.round_state import latest_end, new_round, read_state
 from tests.living.test_round_bad_input import ROUND_ONE, started
@@ -85,3 +88,42 @@ def test_a_last_search_after_the_rounds_own_end_is_refused_naming_the_field(
     )
     state.write_text(f"rounds:\n{ROUND_ONE}{second % '2026-12-03'}", encoding="utf-8")
     assert read_state(state)[1]["previous_search"] == "2026-12-03"  # the same day: accepted
+
+
+@pytest.mark.parametrize(
+    ("version", "folder"),
+    [("2025.1 ", "2025.1_"), (" 2025.2", "_2025.2"), ("2025.2\t", "2025.2_"), ("\u00a02", "_2")],
+)
+def test_a_version_with_white_space_around_it_is_refused_where_it_is_typed(
+    tmp_path: Path, version: str, folder: str
+) -> None:
+    """'2025.1 ' would be a new version beside '2025.1', with the snapshot folder '2025.1_'."""
+    says = f"has white space at its start or end (its snapshot folder would be {folder!r})"
+    state = tmp_path / "rounds.yaml"
+    state.write_text(
+        f"rounds:\n{ROUND_ONE}- {{version: {json.dumps(version)}, search_from: '2024-11-18', "
+        "search_to: '2025-06-02'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as error:
+        read_state(state)
+    assert str(error.value) == (
+        f"{state}, rounds[1], field 'version': version {version!r} {says}: remove it"
+    )
+    config = started(tmp_path)
+    protocol = tmp_path / "rounds-protocol.yaml"
+    data = yaml.safe_load(protocol.read_text(encoding="utf-8"))
+    data["review"]["version"] = version
+    edited = tmp_path / "edited-protocol.yaml"
+    edited.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config([edited])
+    assert str(error.value) == (
+        f"{edited}: config key 'review.version': version {version!r} {says}: remove it"
+    )
+    with pytest.raises(ConfigError) as error:
+        new_round(config, version=version, search_to="2025-06-01", today="2025-06-01")
+    assert str(error.value) == f"round new: --version {version!r} {says}: remove it"
+    typed = cli("round", "new", "--version", version, "--configfile", str(protocol))
+    assert typed.returncode == 2 and f"--version {version!r} {says}" in typed.stderr
+    assert sorted(p.name for p in (tmp_path / "history").iterdir()) == ["1"]  # no rounds.yaml

@@ -77,11 +77,17 @@ def _folder_name(version: str) -> str:
 
 def version_problem(version: str) -> str:
     """Why ``version`` cannot name its snapshot folder ('' when it can): empty, '.' or '..'
-    would be the history folder itself or the one above it. Path separators are replaced."""
+    would be the history folder itself or the one above it, and white space around it a
+    folder ('2025.1_') of a version no one meant. Path separators are replaced."""
     if _folder_name(version) in {"", ".", ".."}:
         return (
             "cannot name its snapshot folder ('', '.' and '..' are the history folder itself "
             "or the one above it): choose a version with a letter or digit"
+        )
+    if version != version.strip():
+        return (
+            "has white space at its start or end (its snapshot folder would be "
+            f"{_folder_name(version)!r}): remove it"
         )
     return ""
 
