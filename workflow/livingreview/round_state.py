@@ -316,9 +316,25 @@ def _first_round(config: Mapping[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def _freeze_counts(config: Mapping[str, Any], version: str, require_final: bool) -> None:
-    """Freeze the current round's PRISMA counts (its ledger snapshot) as the next round starts;
-    counts not final stop ``require_final`` and are a warning otherwise."""
+def previous_studies_of(config: Mapping[str, Any], version: str) -> tuple[str, int | None]:
+    """What version ``version``'s ledger will show as 'Studies included in previous version of
+    review': (the version it comes from, the total of that version's ledger snapshot, chained
+    as the ledger chains the rounds; None: the box stays empty)."""
+    from livingreview.dedup.rounds import history_dir
+    from livingreview.prisma import collect
+    from livingreview.prisma.ledger import chain_rounds
+
+    earlier = collect.history(collect.snapshots(history_dir(config), version))
+    chained = chain_rounds([column for _, column in earlier])
+    return (chained[-1].label, chained[-1].n("total_studies")) if chained else ("", None)
+
+
+def _freeze_counts(
+    config: Mapping[str, Any], version: str, following: str, require_final: bool
+) -> None:
+    """Freeze the current round's PRISMA counts (its ledger snapshot) as round ``following``
+    starts; counts not final stop ``require_final`` and are a warning otherwise, saying what
+    the next version's previous-studies box will show."""
     from livingreview.prisma.stage import freeze_for_next_round
 
     unfinished = freeze_for_next_round(config)
@@ -330,11 +346,20 @@ def _freeze_counts(config: Mapping[str, Any], version: str, require_final: bool)
             f"round {version!r} is not finished, its PRISMA counts are not final: {listed} "
             "Finish it, run the pipeline and commit the snapshots, then start the next round"
         )
+    source, carried = previous_studies_of(config, following)
+    then = "stays empty."
+    if carried is not None:
+        then = (
+            f"will be {carried:,}, the total of version {source!r}'s ledger snapshot as frozen "
+            f"now; a study of round {version!r} included from now on counts as a new study of "
+            f"version {following!r}."
+        )
     log.warning(
         "round %r: its PRISMA counts are not final: %s The next version's 'Studies included "
-        "in previous version of review' stays empty.",
+        "in previous version of review' %s",
         version,
         listed,
+        then,
     )
 
 
@@ -432,7 +457,7 @@ def new_round(
         raise ConfigError(f"round new: {problem}")
     text = yaml.safe_dump({"rounds": [*rounds, entry]}, sort_keys=False, allow_unicode=True)
     try:
-        _freeze_counts(config, previous["version"], require_final)
+        _freeze_counts(config, previous["version"], version, require_final)
         atomic_write_text(path, _HEADER + text)
     except OSError as exc:
         raise ConfigError(
