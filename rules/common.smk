@@ -6,6 +6,7 @@ import sys
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.round_state import manifest_round
 from livingreview.steps import run_step
 
 SOURCES = enabled_sources(config)
@@ -21,6 +22,13 @@ CLI = f"{shlex.quote(sys.executable)} -m livingreview"
 # `in_process` slot, which the profiles cap at 1, so that a step waiting for its turn does not
 # hold a core a search or re-fetch process could use meanwhile.
 STEP_RESOURCES = {"in_process": 1}
+# The review version being run (review.version, rounds.yaml's last round applied): a param of
+# every rule whose step stamps it on its outputs or files them under it in the history folder
+# (searches and re-fetches, library, flags, PRISMA ledger, report), so a new round, or a version
+# renamed by hand, re-runs them even when nothing else changed (the same window, the same
+# records). The later stages follow from the library's outputs.
+REVIEW_VERSION = str(config["review"]["version"])
+SEARCH_ROUND = json.dumps(manifest_round(config), sort_keys=True)  # what a manifest records
 
 
 # Cluster resources (see profiles/). Every search holds one `api` slot and, for its service, one

@@ -26,6 +26,7 @@ rule library:
         snapshot=[f"{LIBRARY_SNAPSHOT}/{name}" for name in SNAPSHOT_FILES + ENGINE_FILES],
     params:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
+        review_version=REVIEW_VERSION,
         version=__version__,
         protocol=PROTOCOL,
     log:

@@ -30,6 +30,7 @@ rule refetch:
             {"refetch": config["search"]["refetch"], "mode": config["search"]["mode"]},
             sort_keys=True,
         ),
+        round=SEARCH_ROUND,
         version=__version__,
         protocol=PROTOCOL,
         cli=CLI,
@@ -59,6 +60,7 @@ rule flags:
         flags=f"{OUT}/{FLAGS_OUTPUT}",
         snapshot=f"{LIBRARY_SNAPSHOT}/{FLAGS_SNAPSHOT}",
     params:
+        review_version=REVIEW_VERSION,
         version=__version__,
         protocol=PROTOCOL,
     log:

@@ -32,6 +32,7 @@ rule prisma_ledger:
         **{key.replace(".", "_"): f"{OUT}/{path}" for key, path in PRISMA_OUTPUTS.items()},
         snapshot=str(prisma_snapshot(config)),
     params:
+        review_version=REVIEW_VERSION,
         version=__version__,
         protocol=PROTOCOL,
     log:

@@ -24,6 +24,7 @@ rule report:
     params:
         protocol=PROTOCOL,
         report=json.dumps(config["report"], sort_keys=True),
+        review_version=REVIEW_VERSION,
         version=__version__,
     log:
         f"{OUT}/logs/report.log",

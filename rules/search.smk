@@ -12,6 +12,7 @@ rule search_api:
         source="|".join(SOURCES) or "^$",
     params:
         spec=source_spec,
+        round=SEARCH_ROUND,
         version=__version__,
         protocol=PROTOCOL,
         cli=CLI,
