@@ -23,8 +23,18 @@ DONE = {
 }
 
 
+def _unfinished_before(stage: str, column: Mapping[str, Any]) -> str:
+    """The first stage before ``stage`` still pending ('' when none): while it is, what
+    ``stage`` counted is not final. Automation not run counts as none excluded, so it is not."""
+    pending = column.get("pending") or {}
+    stages = list(STAGE_NAMES)
+    earlier = stages[1 : stages.index(stage)] if stage in stages else []
+    return next((name for name in earlier if pending.get(name)), "")
+
+
 def _state(stage: str, column: Mapping[str, Any]) -> str:
-    """What a stage of a round is waiting for, or what it counted once done."""
+    """What a stage of a round is waiting for, or what it counted: done, or only so far while
+    a stage before it is pending (full text of the studies screened so far)."""
     pending = (column.get("pending") or {}).get(stage)
     if pending:
         return str(pending)
@@ -32,7 +42,11 @@ def _state(stage: str, column: Mapping[str, Any]) -> str:
     parts = DONE.get(stage, ())
     if not parts or not isinstance(counts.get(parts[0][0]), int):
         return "waiting for the stages before it"
-    return "done: " + ", ".join(f"{counts.get(key) or 0:,} {text}" for key, text in parts)
+    counted = ", ".join(f"{counts.get(key) or 0:,} {text}" for key, text in parts)
+    before = _unfinished_before(stage, column)
+    if before:
+        return f"so far: {counted} (not final: {STAGE_NAMES[before].lower()} not done)"
+    return "done: " + counted
 
 
 def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Window]) -> str:
