@@ -62,8 +62,10 @@ OUTPUTS = {
     "status": "screening/status.json",
 }
 SHEETS_DIR = "screening/title_abstract"
-# Not a rule's output (Snakemake would remove it before each run): the ranker's word cache.
-WORDS_CACHE = "screening/ranker_words.bin"
+# Not a rule's output (Snakemake would remove it before each run): the ranker's word cache, under
+# .cache/ like the library's caches, so the run manifest neither hashes nor lists it (its bytes
+# depend on the runs before: a rebuilt outputs/ would differ in it).
+WORDS_CACHE = ".cache/screening/ranker_words.bin"
 
 
 def returned_dir(config: Mapping[str, Any]) -> Path:
