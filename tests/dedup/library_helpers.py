@@ -52,6 +52,7 @@ def build_demo_identified(config: dict[str, Any], names: list[str] | None = None
         out,
         "demo",
         True,
+        config=config,
     )
     return out / "identified.csv"
 

@@ -66,7 +66,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         config = _config(args)
         out = Path(args.out_dir) if args.out_dir else _outputs(config) / "search" / args.name
         manifest = run_import(config, args.name, out)
-        print(f"{args.name}: {manifest['retrieved']} records -> {out}")
+        belongs = manifest["imported_in"]
+        print(f"{args.name}: {manifest['retrieved']} records -> {out} (round {belongs}'s search)")
         return 0
     if not args.files or not args.out:
         raise LivingReviewError("import: give FILE... --out records.csv, or --name IMPORT")
@@ -89,7 +90,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_summarise(args: argparse.Namespace) -> int:
     """Write the PRISMA-S search summary and the combined file of identified records."""
     from livingreview.config import enabled_imports, enabled_sources
-    from livingreview.prisma_s import deduplication_method, write_summary
+    from livingreview.import_rounds import round_of
+    from livingreview.prisma_s import deduplication_method, read_manifest, write_summary
 
     config = _config(args)
     search_dir = _outputs(config) / "search"
@@ -101,9 +103,21 @@ def cmd_summarise(args: argparse.Namespace) -> int:
         config["review"]["title"],
         bool(config["review"].get("demo")),
         deduplication_method(config["deduplication"], livingreview.__version__),
+        config=config,
+    )
+    earlier = [
+        n
+        for n in enabled_imports(config)
+        if round_of(
+            config, read_manifest(search_dir / n / "manifest.json"), search_dir / n / "records.csv"
+        )[0]
+    ]
+    also = (
+        f" ({', '.join(earlier)}: exports of earlier rounds, not counted again)" if earlier else ""
     )
     print(
-        f"{count} records identified from {len(names)} sources -> {search_dir / 'identified.csv'}"
+        f"{count} records identified from {len(names) - len(earlier)} sources{also} -> "
+        f"{search_dir / 'identified.csv'}"
     )
     return 0
 

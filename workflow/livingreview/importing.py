@@ -1,4 +1,8 @@
-"""Read a configured database export (``imports.<name>``) into records with a PRISMA-S manifest."""
+"""Read a configured database export (``imports.<name>``) into records with a PRISMA-S manifest.
+
+The manifest names the round the export belongs to (``imported_in``): this round, or the earlier
+round that imported the same files searched on the same day (:mod:`livingreview.import_rounds`).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from livingreview import __version__
+from livingreview import __version__, import_rounds
 from livingreview.config import configured_entry
 from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.fileio import write_json
 from livingreview.records import Record, assign_ids, write_records
+from livingreview.round_state import manifest_round
 
 log = logging.getLogger("livingreview.import")
 
@@ -68,12 +73,28 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
         "query": " ".join(spec.get("query", "").split()),
         "limits": spec.get("limits", ""),
         "ran_at": spec["searched_on"],
+        "round": manifest_round(config),
         "files": files,
         "reported_total": reported if reported is not None else len(records),
         "retrieved": len(records),
         "complete": True,
         "software_version": __version__,
     }
+    earlier, matched = import_rounds.imported_in(
+        config, name, spec["searched_on"], files, lambda: records
+    )
+    manifest["imported_in"] = earlier or manifest["round"]["version"]
+    if earlier:
+        manifest["imported_in_by"] = matched
+        current = manifest["round"]["version"]
+        log.warning("%s", import_rounds.notice(name, manifest, earlier, matched, current))
+    else:
+        log.info(
+            "%s: a search of round %s (its export is new to this review)",
+            name,
+            manifest["imported_in"],
+        )
     write_records(out_dir / "records.csv", records)
     write_json(out_dir / "manifest.json", manifest)
+    import_rounds.record_import(config, name, manifest)
     return manifest

@@ -1,15 +1,24 @@
-"""The PRISMA-S search summary: one row per source, from the manifests the searches wrote."""
+"""The PRISMA-S search summary: one row per source, from the manifests the searches wrote.
+
+A database export that belongs to an earlier round (its manifest's ``imported_in``, see
+:mod:`livingreview.import_rounds`) is not one of this round's searches: it has no row, its records
+are left out of ``identified.csv``, and the Markdown lists it under the round it belongs to.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from livingreview.fileio import atomic_write_text, read_json
+from livingreview.import_rounds import earlier_round, notice, round_of
 from livingreview.records import Record, read_records, write_records
+
+log = logging.getLogger("livingreview.import")
 
 SUMMARY_COLUMNS = (
     "source",
@@ -81,10 +90,50 @@ def deduplication_method(dedup: Mapping[str, Any], version: str) -> str:
     )
 
 
+def earlier_section(manifests: Iterable[tuple[dict[str, Any], str]]) -> list[str]:
+    """Markdown lines on the exports of earlier rounds (manifest, the round it belongs to) that
+    this round did not search again."""
+    manifests = list(manifests)
+    if not manifests:
+        return []
+    lines = [
+        "## Database exports of earlier rounds",
+        "",
+        "Unchanged since the round that imported them: not "
+        "searched again in this round and not counted again; their records are in the library "
+        "from that round.",
+        "",
+        "| Source | Database | Searched | Round | Records |",
+        "|---|---|---|---|---|",
+    ]
+    for m, version in manifests:
+        cells = [
+            m["source"],
+            m.get("database", ""),
+            str(m.get("ran_at", ""))[:10],
+            version,
+            str(m.get("retrieved", "")),
+        ]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return [
+        *lines,
+        "",
+        "For a newer search of one of these databases, replace the file(s) listed in "
+        "`imports.<name>.files` with the new export (or add a new import) and set `searched_on` "
+        "to the day it was run.",
+        "",
+    ]
+
+
 def render_markdown(
-    rows: list[dict[str, str]], title: str, demo: bool, deduplication: str = ""
+    rows: list[dict[str, str]],
+    title: str,
+    demo: bool,
+    deduplication: str = "",
+    earlier: Iterable[tuple[dict[str, Any], str]] = (),
 ) -> str:
-    """A Markdown table of the search summary."""
+    """A Markdown table of the search summary (``earlier``: the exports of earlier rounds this
+    round did not search again, as (manifest, round))."""
     lines = [f"# Searches: {title}", ""]
     if demo:
         lines += ["> **Demo snapshot**: illustrative data replayed offline, not a real search.", ""]
@@ -102,7 +151,9 @@ def render_markdown(
         ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     total = sum(int(r["retrieved"] or 0) for r in rows)
-    lines += ["", f"Records identified in total: **{total}**", "", "## Exact queries", ""]
+    lines += ["", f"Records identified in total: **{total}**", ""]
+    lines += earlier_section(earlier)
+    lines += ["## Exact queries", ""]
     for r in rows:
         lines += [f"**{r['source']}** ({r['database']}):", "", "```", r["query"], "```", ""]
     if deduplication:
@@ -117,16 +168,35 @@ def write_summary(
     title: str,
     demo: bool,
     deduplication: str = "",
+    config: Mapping[str, Any] | None = None,
 ) -> int:
-    """Write ``prisma_s.csv``, ``prisma_s.md`` and ``identified.csv``; return records identified."""
-    rows = summary_rows(read_manifest(p) for p in manifest_paths)
+    """Write ``prisma_s.csv``, ``prisma_s.md`` and ``identified.csv``: the round's searches and
+    records, without the exports of earlier rounds (judged against ``config``'s current round
+    and history; without it, as each manifest says); return records identified."""
+    manifests = [read_manifest(p) for p in manifest_paths]
+    belongs = []
+    for m, path in zip(manifests, records_paths, strict=True):
+        if config is None:
+            belongs.append(earlier_round(m))
+            continue
+        found, matched = round_of(config, m, path)
+        if found:
+            current = str(config["review"]["version"])
+            log.warning("%s", notice(m["source"], m, found, matched, current))
+        belongs.append(found)
+    searched = [not version for version in belongs]
+    rows = summary_rows(m for m, here in zip(manifests, searched, strict=True) if here)
+    earlier = [(m, v) for m, v in zip(manifests, belongs, strict=True) if v]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_text(out_dir / "prisma_s.csv", buffer.getvalue())
-    atomic_write_text(out_dir / "prisma_s.md", render_markdown(rows, title, demo, deduplication))
+    atomic_write_text(
+        out_dir / "prisma_s.md", render_markdown(rows, title, demo, deduplication, earlier)
+    )
     records: list[Record] = []
-    for path in records_paths:
-        records.extend(read_records(path))
+    for path, here in zip(records_paths, searched, strict=True):
+        if here:
+            records.extend(read_records(path))
     return write_records(out_dir / "identified.csv", records)

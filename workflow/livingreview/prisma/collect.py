@@ -5,7 +5,9 @@ For the current round (``review.version``):
 * identification: per source from ``<outputs>/search/<name>/manifest.json`` (``retrieved``; the
   manifest's optional ``prisma_box`` says ``database`` (default), ``register``, ``websites``,
   ``organisations`` or ``citation_searching``), totals and duplicates from
-  ``<outputs>/library/counts.json``; nothing is removed for other reasons (0);
+  ``<outputs>/library/counts.json``; nothing is removed for other reasons (0); a database export
+  of an earlier round that this round did not search again (``imported_in``) is counted in its
+  own round only;
 * automation: ``<outputs>/screening/automation_counts.json`` (``by_round``); absent: 0, with the
   note "stage not run";
 * title/abstract screening: :data:`FINAL_SCREENING` (``study_id, round, decision``, written by
@@ -49,6 +51,7 @@ from typing import Any
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.errors import InputFileError
 from livingreview.fileio import read_csv_table, read_json
+from livingreview.import_rounds import earlier_round
 from livingreview.prisma.ledger import Column, chain_rounds
 
 COUNTS = "library/counts.json"
@@ -121,6 +124,8 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
         kinds[name] = kind
         box = BOX_OF_KIND[kind]
         sums[box] += int(by_source.get(name, 0))
+        if name not in by_source and earlier_round(manifest, str(config["review"]["version"])):
+            continue  # an export of an earlier round, not searched again: listed in its round
         if box in lists:
             lists[box].append((_source_label(manifest, name, taken), retrieved))
     column.numbers["database_results"] = sums["database"]

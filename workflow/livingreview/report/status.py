@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from livingreview import import_rounds
+from livingreview.config import enabled_imports
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.rounds_status import Window, round_lines
 from livingreview.round_state import read_state, state_path
@@ -52,6 +54,12 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
         state = "written" if section.ready else f"waiting for {section.pending}"
         lines.append(f"  {section.title:<36} {state}")
     lines.extend(round_lines(read["prisma_ledger"], search_windows(config)))
+    counted = str((read["library_counts"] or {}).get("version", ""))  # the last run's round
+    searched = {row["source"] for row in read["prisma_s"] or []}
+    if counted:
+        lines.extend(
+            import_rounds.status_lines(outputs, enabled_imports(config), searched, counted)
+        )
     todo = context["pending_work"]
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)
