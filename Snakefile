@@ -3,9 +3,12 @@
 #   make demo                                                       (the embedded demo, offline)
 # The logic lives in the `livingreview` package (workflow/livingreview/); rules only call its CLI.
 
+import sys
 from pathlib import Path
 
 from livingreview.config import check_config_or_exit, write_resolved_protocol
+from livingreview.dedup.rounds import check_later_rounds
+from livingreview.errors import LivingReviewError
 
 
 configfile: "config/config.yaml"
@@ -15,6 +18,13 @@ configfile: "config/config.yaml"
 # workflow/schemas/config.schema.yaml, defaults filled in and set to the current round of
 # rounds.yaml (review.version and search dates) is what the rules see and the CLI reads.
 PROTOCOL_CONFIG = check_config_or_exit(config)
+# A snapshot a later round left in the history folder (the round cut from rounds.yaml) stops the
+# run before any job: nothing in the history folder is a Snakemake output, nor deleted.
+try:
+    check_later_rounds(PROTOCOL_CONFIG)
+except LivingReviewError as exc:
+    print(f"livingreview: error: {exc}", file=sys.stderr)
+    raise SystemExit(2) from None
 config.clear()
 config.update(PROTOCOL_CONFIG)
 
@@ -67,3 +77,8 @@ rule all:
         f"{OUT}/extraction/studies.csv",
         f"{OUT}/rob/summary.csv",
         f"{OUT}/rob/status.json",
+        # receipts of what the steps keep in the history folder (rules/common.smk)
+        LIBRARY_RECEIPT,
+        FLAGS_RECEIPT,
+        PRISMA_RECEIPT,
+        REPORT_RECEIPT,

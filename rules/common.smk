@@ -3,10 +3,12 @@
 import json
 import shlex
 import sys
+from pathlib import Path
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.round_state import manifest_round
+from livingreview.snapshot_receipts import drop_stale_receipt, write_receipt
 from livingreview.steps import run_step
 
 SOURCES = enabled_sources(config)
@@ -38,6 +40,16 @@ CLIENT_OF = {name: config["sources"][name]["client"] for name in SOURCES}
 SEARCH_RESOURCES = {"mem_mb": 2000, "runtime": 240}
 IMPORT_RESOURCES = {"mem_mb": 2000, "runtime": 30}
 SUMMARY_RESOURCES = {"mem_mb": 4000, "runtime": 30}
+
+
+def history_receipt(name, kept):
+    """``<outputs>/<name>``: the receipt a rule declares for the files ``kept`` its step keeps in
+    the history folder, which are never outputs (Snakemake deletes a job's outputs before running
+    it; see livingreview.snapshot_receipts). A receipt its files no longer match is dropped here,
+    so the step runs again and writes them."""
+    receipt = f"{OUT}/{name}"
+    drop_stale_receipt(Path(receipt), kept)
+    return receipt
 
 
 def service_slot(service):

@@ -14,6 +14,8 @@ from livingreview.dedup.library import (
 )
 
 LIBRARY_SNAPSHOT = str(snapshot_dir(config))
+LIBRARY_KEPT = [Path(LIBRARY_SNAPSHOT, name) for name in SNAPSHOT_FILES + ENGINE_FILES]
+LIBRARY_RECEIPT = history_receipt("library/snapshot.json", LIBRARY_KEPT)
 
 
 rule library:
@@ -23,7 +25,7 @@ rule library:
         history=history_inputs(config),
     output:
         **{key: f"{OUT}/{path}" for key, path in LIBRARY_OUTPUTS.items()},
-        snapshot=[f"{LIBRARY_SNAPSHOT}/{name}" for name in SNAPSHOT_FILES + ENGINE_FILES],
+        receipt=LIBRARY_RECEIPT,  # the round's snapshot in the history folder
     params:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
         review_version=REVIEW_VERSION,
@@ -35,3 +37,4 @@ rule library:
         **STEP_RESOURCES,
     run:
         run_step(["library", "--configfile", params.protocol], log[0])
+        write_receipt(Path(output.receipt), LIBRARY_KEPT)

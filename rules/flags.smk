@@ -9,6 +9,8 @@ from livingreview.flags import history_inputs as flags_history
 from livingreview.refetch import services as refetch_services
 
 REFETCH = refetch_services(config)
+FLAGS_KEPT = [Path(LIBRARY_SNAPSHOT, FLAGS_SNAPSHOT)]
+FLAGS_RECEIPT = history_receipt("library/flags_snapshot.json", FLAGS_KEPT)
 
 
 rule refetch:
@@ -58,7 +60,7 @@ rule flags:
         history=flags_history(config),
     output:
         flags=f"{OUT}/{FLAGS_OUTPUT}",
-        snapshot=f"{LIBRARY_SNAPSHOT}/{FLAGS_SNAPSHOT}",
+        receipt=FLAGS_RECEIPT,  # the round's evidence in the history folder
     params:
         review_version=REVIEW_VERSION,
         version=__version__,
@@ -69,3 +71,4 @@ rule flags:
         **STEP_RESOURCES,
     run:
         run_step(["flags", "--configfile", params.protocol], log[0])
+        write_receipt(Path(output.receipt), FLAGS_KEPT)

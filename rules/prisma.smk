@@ -15,6 +15,8 @@ def made_by_a_rule(path):
     return any(str(out) == path for rule in workflow.rules for out in rule.output)
 
 
+PRISMA_KEPT = [prisma_snapshot(config)]
+PRISMA_RECEIPT = history_receipt("prisma/snapshot.json", PRISMA_KEPT)
 PRISMA_STAGE_INPUTS = [
     path
     for path in (f"{OUT}/{name}" for name in PRISMA_STAGE_FILES)
@@ -30,7 +32,7 @@ rule prisma_ledger:
         history=prisma_history(config),
     output:
         **{key.replace(".", "_"): f"{OUT}/{path}" for key, path in PRISMA_OUTPUTS.items()},
-        snapshot=str(prisma_snapshot(config)),
+        receipt=PRISMA_RECEIPT,  # the round's ledger snapshot in the history folder
     params:
         review_version=REVIEW_VERSION,
         version=__version__,
@@ -41,3 +43,4 @@ rule prisma_ledger:
         **STEP_RESOURCES,
     run:
         run_step(["ledger", "--configfile", params.protocol], log[0])
+        write_receipt(Path(output.receipt), PRISMA_KEPT)

@@ -7,6 +7,9 @@ from livingreview.report.changes import history_inputs as report_history
 from livingreview.report.changes import kept_outputs as report_kept
 from livingreview.report.context import INPUTS as REPORT_INPUTS
 
+REPORT_KEPT = [Path(path) for path in report_kept(config).values()]
+REPORT_RECEIPT = history_receipt("report/kept.json", REPORT_KEPT)
+
 
 rule report:
     input:
@@ -20,7 +23,7 @@ rule report:
         ),
         markdown=f"{OUT}/report/report.md",
         changelog=f"{OUT}/report/changelog.csv",
-        **{f"kept_{key}": path for key, path in report_kept(config).items()},
+        receipt=REPORT_RECEIPT,  # the version's kept report and state in the history folder
     params:
         protocol=PROTOCOL,
         report=json.dumps(config["report"], sort_keys=True),
@@ -32,3 +35,4 @@ rule report:
         **STEP_RESOURCES,
     run:
         run_step(["report", "--configfile", params.protocol], log[0])
+        write_receipt(Path(output.receipt), REPORT_KEPT)

@@ -12,7 +12,8 @@ engine's frame has no such column), runs the engine on the whole library, and wr
 * ``<outputs>/library/changelog.csv``: studies merged or split since round 1;
 * ``<outputs>/library/counts.json``: this round's PRISMA counts;
 * ``<outputs>/dedup/maybe_pairs.xlsx`` and ``.csv``: the review sheet of the pending pairs;
-* the round's snapshot in ``deduplication.history_dir``.
+* the round's snapshot in ``deduplication.history_dir`` (never a Snakemake output: the rule
+  declares a receipt of it, :mod:`livingreview.snapshot_receipts`).
 
 It also keeps ``<outputs>/.cache/library/rows.json``, so that the next round copies the rows of
 the studies it leaves alone instead of merging them again (:mod:`~livingreview.dedup.library_rows`).
@@ -127,6 +128,7 @@ def build_library(
     version = config["review"]["version"]
     review_id = config["review"]["id"]
 
+    rounds.check_later_rounds(config)
     current = read_records(identified)
     check_snapshots(config)
     history = rounds.load_history(history_dir(config), version)

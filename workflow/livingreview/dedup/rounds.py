@@ -105,6 +105,40 @@ def snapshot_rounds(history_dir: Path) -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
+def check_later_rounds(config: Mapping[str, Any]) -> None:
+    """Refuse a snapshot left in the history folder by a round after the one being run: a round
+    ``rounds.yaml`` no longer lists (cut from it, or its version renamed), or one later than
+    this version's own snapshot. Running on would make this round again over it, or build on a
+    round the review no longer has; the folder is named and nothing is touched. Snapshots older
+    than the first round of ``rounds.yaml`` (rounds run before the file existed) are earlier
+    rounds as ever."""
+    from livingreview.round_state import read_state, state_path  # it imports this module
+
+    folder, version = history_dir(config), str(config["review"]["version"])
+    found = snapshot_rounds(folder)
+    state = state_path(config)
+    listed = {str(r["version"]) for r in read_state(state)} if state.exists() else {version}
+    own = min((n for n, v, _ in found if v == version), default=None)
+    start = min((n for n, v, _ in found if v in listed), default=None)
+    for number, other, path in found:
+        what = f"the snapshot of round {number} (version {other!r})"
+        if state.exists() and other not in listed and start is not None and number >= start:
+            raise InputFileError(
+                path,
+                f"{what}, a round {state} does not list: restore that round in {state} (or its "
+                f"version, if it was renamed), or move the folder out of {folder} to run "
+                f"without it; nothing was run",
+            )
+        if own is not None and number > own:
+            current = f"the last round of {state}" if state.exists() else "review.version"
+            raise InputFileError(
+                path,
+                f"{what}, a round after this version {version!r} (round {own}): make "
+                f"{other!r} {current} again, or move the folder out of {folder} to run "
+                f"without it; nothing was run",
+            )
+
+
 def earlier_rounds(history_dir: Path, version: str) -> list[tuple[int, str, Path]]:
     """(round, version, snapshot folder) of the rounds before ``version``, oldest first."""
     found = snapshot_rounds(history_dir)
