@@ -92,5 +92,10 @@ def test_round_new_with_round_one_unfinished_warns_starts_round_two_and_loses_no
     one, two = (r["counts"] for r in ledger["rounds"])
     # Version 1 stays as frozen (its full text was not done); version 2 counts what it includes.
     assert one["total_studies"] is None and one["dbr_assessed"] is None
+    # Its note says the reports it awaited have been assessed since.
+    assert ledger["rounds"][0]["pending"]["full_text"] == (
+        f"in progress: {len(included)} of {len(included)} reports pending when version 2025.1 "
+        f"was frozen; 0 of {len(included)} pending now, not counted in its published boxes"
+    )
     assert two["previous_studies"] is None
     assert two["total_studies"] == len(included) + 1

@@ -154,6 +154,21 @@ def test_agreement_per_pair_and_round_uses_latest_decisions_and_collapses_maybe(
     assert results[(2, "r2", "r3")].collapsed.kappa is None  # both only "exclude"
 
 
+def test_a_study_one_reviewer_decided_on_a_later_sheet_is_paired_in_that_round() -> None:
+    decisions = [
+        decision("S1", "r1", "include"),
+        decision("S1", "r2", "include"),
+        decision("S2", "r1", "exclude"),  # r2 decided S2 on its round-2 sheet
+        decision("S2", "r2", "include", round_=2),
+        decision("S3", "r1", "exclude", round_=2),
+        decision("S3", "r2", "exclude", round_=2),
+    ]
+    results = {(r.round, r.reviewer_a, r.reviewer_b): r for r in agreement(decisions)}
+    assert results[(1, "r1", "r2")].collapsed.n == 1
+    assert results[(2, "r1", "r2")].collapsed.table == ((0, 0), (1, 1))
+    assert results[(ALL_ROUNDS, "r1", "r2")].collapsed.n == 3
+
+
 def test_written_agreement_is_deterministic(tmp_path: Path) -> None:
     decisions = [
         decision(f"S{i}", r, ("include", "exclude")[(i * (r == "r2") + i) % 2])

@@ -139,6 +139,28 @@ def test_a_resolution_of_an_earlier_round_does_not_settle_a_newer_conflict() -> 
     assert [(v.study_id, v.round) for v in outcome.pending] == [("S3", 2), ("S5", 1)]
 
 
+def test_a_vote_on_a_later_sheet_counts_beside_the_other_reviewers_earlier_vote() -> None:
+    # r2 left S1 and S2 blank in round 1 and decides them on its round-2 sheet (round 1's is no
+    # longer written): with r1's round-1 votes, S2 is agreed and S1 a conflict of round 2.
+    votes = [
+        vote("S1", "r1", "include"),
+        vote("S2", "r1", "exclude"),
+        vote("S1", "r2", "exclude", round_=2),
+        vote("S2", "r2", "exclude", round_=2),
+    ]
+    outcome = decide(votes, [resolved("S1", "include", "consensus", round_=1)])
+    assert not outcome.awaiting_second
+    assert [(v.study_id, v.round, v.reviewers) for v in outcome.pending] == [
+        ("S1", 2, ("r1", "r2"))
+    ]
+    assert by_study(outcome) == {"S2": ("exclude", "agreement")}
+    settled = decide(votes, [resolved("S1", "include", "consensus", round_=2)])
+    assert by_study(settled) == {"S1": ("include", "consensus"), "S2": ("exclude", "agreement")}
+    # A reviewer's decision of a later round supersedes their earlier one.
+    changed = decide([*votes, vote("S2", "r1", "include", round_=2)])
+    assert [v.study_id for v in changed.pending] == ["S1", "S2"]
+
+
 @pytest.mark.parametrize(("count", "fraction", "size"), [(30, 0.1, 3), (7, 0.5, 4), (5, 0, 0)])
 def test_verification_sample_size_is_the_fraction_rounded_up(
     count: int, fraction: float, size: int

@@ -72,13 +72,19 @@ def test_each_screener_gets_every_study_automation_kept_and_nothing_else(
     assert {p: p.read_bytes() for p in before} == before  # same inputs, same bytes
 
 
-def test_a_later_round_sheet_holds_only_the_studies_new_in_that_round(
+def test_a_later_round_sheet_holds_its_new_studies_and_those_still_awaiting_the_reviewer(
     tmp_path: Path, demo_outputs: Path
 ) -> None:
     config = screening_config(tmp_path, demo_outputs)
     library = tmp_path / "outputs/library"
     studies = sorted(to_screen(tmp_path / "outputs"))
     new, split = set(studies[:5]), studies[5]
+    # Round 1 (before the library finds the round-2 studies): r1 leaves three blank, r2 all.
+    run_screening(config)
+    blank = set(studies[-3:])
+    this_round = new | {split}
+    decided = {s: ("exclude", "no_alliance", "") for s in set(studies) - blank - this_round}
+    fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_done.xlsx", decided)
     groups = table(library / "groups.csv")
     for row in groups:
         row["round"] = "2" if row["study_id"] in new else "1"
@@ -92,9 +98,17 @@ def test_a_later_round_sheet_holds_only_the_studies_new_in_that_round(
     (library / "counts.json").write_text(json.dumps(counts | {"round": 2}), encoding="utf-8")
     state = run_screening(config)
     assert state["round"] == 2
-    for reviewer in ("r1", "r2"):
-        assert sorted(sheet_ids(sheet_path(config, reviewer, round_=2))) == sorted(new | {split})
-    assert state["reviewers"]["r1"]["pending"] == len(studies)  # round 1 still pending
+    # r1: this round's studies and its three blanks, marked with their round; r2: every study.
+    awaiting = {"r1": this_round | blank, "r2": set(studies)}
+    for reviewer, ids in awaiting.items():
+        book = openpyxl.load_workbook(sheet_path(config, reviewer, round_=2))
+        header = [c.value for c in book["Screening"][1]]
+        cells = book["Screening"].iter_rows(min_row=2, values_only=True)
+        rounds = {row[header.index("study_id")]: row[header.index("round")] for row in cells}
+        assert rounds == {s: "2" if s in this_round else "1" for s in ids}
+        assert state["reviewers"][reviewer]["pending"] == len(ids)
+        told = " ".join(str(c.value) for c in book["Instructions"]["A"] if c.value)
+        assert f"{len(ids - this_round)} of them are from earlier rounds and still await" in told
 
 
 def test_batches_follow_the_reviewers_returned_decisions(

@@ -39,7 +39,10 @@ For the current round (``review.version``):
 
 Each round's column is kept as ``<deduplication.history_dir>/<version>/prisma_ledger.json`` beside
 the library's round snapshot (with the included studies and their reports once known), so later
-rounds can draw the living layouts and count removals.
+rounds can draw the living layouts and count removals. A round frozen (``round new``) while its
+screening or full text was in progress keeps the counts it published; its decisions returned
+since (a round-1 study decided during round 2) are counted in no later round's screening or
+full-text boxes, and the ledger's note on the stage says how far it has got (:func:`since_frozen`).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ FULL_TEXT_FIELDS = (
     "studies_included",
 )
 SNAPSHOT = "prisma_ledger.json"
+# Said of an earlier round's decisions returned after its counts were frozen (:func:`since_frozen`).
+UNCOUNTED = "not counted in its published boxes"
 BOX_OF_KIND = {
     "database": "database",
     "register": "register",
@@ -174,6 +179,13 @@ def split_off(outputs: Path, round_no: int) -> set[str]:
     }
 
 
+def _to_screen(column: Column) -> int:
+    """The records a round screens: identified, less those removed before screening."""
+    identified = (column.n("database_results") or 0) + (column.n("register_results") or 0)
+    removed = sum(column.n(k) or 0 for k in ("duplicates", "excluded_automatic", "excluded_other"))
+    return identified - removed
+
+
 def screening(outputs: Path, round_no: int, column: Column) -> int | None:
     """Records screened and excluded, once every study of the round has a final decision (parts
     split off earlier studies left out: see the module docstring). Returns how many studies
@@ -185,9 +197,7 @@ def screening(outputs: Path, round_no: int, column: Column) -> int | None:
     parts = split_off(outputs, round_no)
     every = _final_decisions(path, round_no)
     decided = {s: d for s, d in every.items() if s not in parts}
-    identified = (column.n("database_results") or 0) + (column.n("register_results") or 0)
-    removed = sum(column.n(k) or 0 for k in ("duplicates", "excluded_automatic", "excluded_other"))
-    to_screen = identified - removed
+    to_screen = _to_screen(column)
     if len(decided) < to_screen:
         column.pending["screening"] = f"in progress: {len(decided)} of {to_screen} records decided"
         return None
@@ -364,6 +374,29 @@ def previous_included(snapshots: Sequence[Mapping[str, Any]], round_no: int) -> 
         return {}
     recorded = earlier[-1].get("included")
     return None if recorded is None else {str(k): list(v) for k, v in recorded.items()}
+
+
+def since_frozen(outputs: Path, round_no: int, column: Column) -> None:
+    """An earlier round's column, as its snapshot froze it: a stage that was in progress then
+    also says how far it has got since, from the current outputs. The counts stay as that
+    version published them."""
+    after = f" when version {column.label} was frozen; "
+    note = column.pending.get("screening", "")
+    path = outputs / FINAL_SCREENING
+    if note.startswith("in progress") and path.exists():
+        decided = set(_final_decisions(path, round_no)) - split_off(outputs, round_no)
+        column.pending["screening"] = (
+            f"{note}{after}{len(decided)} of {_to_screen(column)} decided now, {UNCOUNTED}"
+        )
+    note = column.pending.get("full_text", "")
+    path = outputs / FULL_TEXT
+    if not (note.startswith("in progress") and path.exists()):
+        return
+    now = read_json(path, "full-text outcome not found").get("by_round", {}).get(str(round_no))
+    if now is not None:
+        pending = int(field(path, now, "reports_pending"))
+        sought = int(field(path, now, "reports_sought"))
+        column.pending["full_text"] = f"{note}{after}{pending} of {sought} pending now, {UNCOUNTED}"
 
 
 def rounds_of(

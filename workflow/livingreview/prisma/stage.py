@@ -130,7 +130,11 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     earlier = collect.snapshots(history_dir(config), version)
     previous = collect.previous_included(earlier, round_no)
     current, included = collect.current_column(config, outputs, round_no, previous)
-    rounds = collect.rounds_of(collect.history(earlier), current, round_no)
+    kept = collect.history(earlier)
+    for number, column in kept:
+        if number < round_no:
+            collect.since_frozen(outputs, number, column)
+    rounds = collect.rounds_of(kept, current, round_no)
     columns = [c for _, c in rounds]
     check_columns(columns, origin="pipeline ledger", chained=True)
     ledger = {

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.fileio import atomic_write_text, write_json
-from livingreview.screening.decisions import DECISIONS, ScreeningDecision, current_decisions
+from livingreview.screening.decisions import DECISIONS, ScreeningDecision, latest_by_study
 
 THREE_WAY: tuple[str, ...] = DECISIONS  # include, exclude, maybe
 COLLAPSED: tuple[str, ...] = ("include", "exclude")
@@ -197,16 +197,15 @@ def paired_ratings(
 ) -> dict[tuple[str, int, str, str], list[tuple[str, str, str]]]:
     """(stage, round, reviewer A, reviewer B) -> [(study, decision A, decision B)], A < B.
 
-    Uses each reviewer's latest decision per study (:func:`current_decisions`).
+    Uses each reviewer's latest decision per study (:func:`latest_by_study`), in the round of
+    the later of the two (a study of an earlier round one of them decided on a later sheet).
     """
-    by_study: dict[tuple[str, int, str], dict[str, str]] = defaultdict(dict)
-    for (stage, round_, reviewer, study), item in current_decisions(list(decisions)).items():
-        by_study[(stage, round_, study)][reviewer] = item.decision
     pairs: dict[tuple[str, int, str, str], list[tuple[str, str, str]]] = defaultdict(list)
-    for (stage, round_, study), votes in sorted(by_study.items()):
+    for (stage, study), votes in sorted(latest_by_study(list(decisions)).items()):
         for a, b in combinations(sorted(votes), 2):
-            pairs[(stage, round_, a, b)].append((study, votes[a], votes[b]))
-    return dict(pairs)
+            round_ = max(votes[a].round, votes[b].round)
+            pairs[(stage, round_, a, b)].append((study, votes[a].decision, votes[b].decision))
+    return dict(sorted(pairs.items()))
 
 
 def agreement(decisions: Iterable[ScreeningDecision]) -> list[PairAgreement]:

@@ -1,10 +1,12 @@
 """Conflicts between screeners and the final title/abstract decision per study.
 
-Each study's votes are its reviewers' latest decisions in the latest round it was screened in
-(:func:`study_votes`). Two or more votes are a **conflict** when they differ after a maybe is
-counted as an include (``screening.conflict_on_maybe: false``), or, with ``conflict_on_maybe:
-true``, also whenever any vote is a maybe (maybe vs maybe included). Agreeing votes are final
-under every rule. A conflict is decided by ``screening.decision_rule``:
+Each study's votes are its reviewers' latest decisions, whichever round's sheet held them (a
+reviewer may decide a study of an earlier round on a later sheet) (:func:`study_votes`); a
+resolution must be of the round of the latest vote or later. Two or more votes are a
+**conflict** when they differ after a maybe is counted as an include
+(``screening.conflict_on_maybe: false``), or, with ``conflict_on_maybe: true``, also whenever any
+vote is a maybe (maybe vs maybe included). Agreeing votes are final under every rule. A conflict
+is decided by ``screening.decision_rule``:
 
 * ``consensus``: a resolution written in the conflicts sheet (by the screeners together);
 * ``third_reviewer``: a resolution by a reviewer who did not screen the study;
@@ -30,7 +32,7 @@ from livingreview.screening.agreement import collapse_maybe
 from livingreview.screening.decisions import (
     STAGE_TITLE_ABSTRACT,
     ScreeningDecision,
-    current_decisions,
+    latest_by_study,
 )
 
 DECISION_RULES = ("consensus", "either_includes", "third_reviewer")
@@ -55,7 +57,7 @@ class Resolution:
 
 @dataclass(frozen=True)
 class Votes:
-    """The latest decision of every reviewer on one study, in its latest screening round."""
+    """The latest decision of every reviewer on one study; ``round`` is the latest among them."""
 
     study_id: str
     round: int
@@ -121,15 +123,13 @@ class Outcome:
 def study_votes(
     decisions: Iterable[ScreeningDecision], stage: str = STAGE_TITLE_ABSTRACT
 ) -> list[Votes]:
-    """Votes per study (latest round it was screened in), sorted by study id."""
-    rounds: dict[str, dict[int, list[ScreeningDecision]]] = defaultdict(lambda: defaultdict(list))
-    for item in current_decisions([d for d in decisions if d.stage == stage]).values():
-        rounds[item.study_id][item.round].append(item)
+    """Votes per study: each reviewer's latest decision (:func:`latest_by_study`), in the
+    latest round among them; sorted by study id."""
     out = []
-    for study, by_round in sorted(rounds.items()):
-        latest = max(by_round)
-        votes = tuple(sorted(by_round[latest], key=lambda d: d.reviewer))
-        out.append(Votes(study, latest, votes))
+    latest = latest_by_study([d for d in decisions if d.stage == stage])
+    for (_, study), by_reviewer in sorted(latest.items()):
+        votes = tuple(item for _, item in sorted(by_reviewer.items()))
+        out.append(Votes(study, max(d.round for d in votes), votes))
     return out
 
 

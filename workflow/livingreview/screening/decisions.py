@@ -4,7 +4,8 @@ Every decision a reviewer typed in a returned sheet becomes one :class:`Screenin
 its provenance: the file, the row, and when the file was saved (``recorded_at``, taken from the
 file, never the wall clock; empty when the file does not say). The store is a log: a newer file
 from the same reviewer for the same study adds a newer decision and the older one stays;
-:func:`current_decisions` gives the latest per (stage, round, reviewer, study).
+:func:`current_decisions` gives the latest per (stage, round, reviewer, study), and
+:func:`latest_by_study` each reviewer's latest on a study whichever round's sheet held it.
 
 The store is UTF-8 CSV with the columns :data:`STORE_COLUMNS`, ``\\n`` line endings, rows in
 :func:`log_order`.
@@ -124,4 +125,16 @@ def current_decisions(
     latest: dict[tuple[str, int, str, str], ScreeningDecision] = {}
     for item in sorted(decisions, key=log_order):
         latest[item.key()] = item
+    return latest
+
+
+def latest_by_study(
+    decisions: Sequence[ScreeningDecision],
+) -> dict[tuple[str, str], dict[str, ScreeningDecision]]:
+    """(stage, study) -> reviewer -> their latest decision on it: of their latest round, the
+    latest in the log. A study of an earlier round that a reviewer decides on a later round's
+    sheet is decided there, beside the other reviewers' decisions of its own round."""
+    latest: dict[tuple[str, str], dict[str, ScreeningDecision]] = {}
+    for item in sorted(current_decisions(decisions).values(), key=log_order):
+        latest.setdefault((item.stage, item.study_id), {})[item.reviewer] = item
     return latest

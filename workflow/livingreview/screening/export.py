@@ -1,10 +1,12 @@
 """The title/abstract screening sheet of one reviewer and round: rows, layout, instructions.
 
 One row per study (``study_id`` from the library, locked), with its title, abstract, authors,
-year, journal, DOI link and sources; ``decision`` (include / exclude / maybe), ``reason`` (an
-exclusion reason id from the protocol) and ``notes`` are for the reviewer. Rows come in the order
-given (most likely relevant first) with their ``score``. In blind mode nothing on the sheet shows
-another reviewer's decision; otherwise ``other_decisions`` lists them.
+year, journal, DOI link and sources; a sheet that also lists studies of earlier rounds still
+awaiting the reviewer has a locked ``round`` column giving the round each study is new in;
+``decision`` (include / exclude / maybe), ``reason`` (an exclusion reason id from the protocol)
+and ``notes`` are for the reviewer. Rows come in the order given (most likely relevant first) with
+their ``score``. In blind mode nothing on the sheet shows another reviewer's decision; otherwise
+``other_decisions`` lists them.
 """
 
 from __future__ import annotations
@@ -56,11 +58,14 @@ def layout(
     exclude_keywords: Sequence[str] = (),
     *,
     blind: bool = True,
+    rounds: bool = False,
 ) -> sheets.SheetLayout:
-    """The screening sheet's columns (reason dropdown from the protocol's reason ids)."""
+    """The screening sheet's columns (reason dropdown from the protocol's reason ids; with
+    ``rounds`` the round each study is new in)."""
     columns = [
         sheets.Column("#", width=6),
         sheets.Column(ID_COLUMN, width=14, locked=True),
+        *([sheets.Column("round", width=7, locked=True)] if rounds else []),
         sheets.Column("title", width=45, wrap=True, highlight=True),
         sheets.Column("abstract", width=90, wrap=True, highlight=True),
         sheets.Column(
@@ -102,8 +107,10 @@ def sheet_rows(
     studies: Sequence[Mapping[str, str]],
     scores: Mapping[str, float] | None = None,
     others: Mapping[str, str] | None = None,
+    rounds: Mapping[str, int] | None = None,
 ) -> list[dict[str, str]]:
-    """One row per study, in the order given; ``others`` = other reviewers' decisions shown."""
+    """One row per study, in the order given; ``others`` = other reviewers' decisions shown,
+    ``rounds`` = the round each study is new in."""
     rows = []
     for number, study in enumerate(studies, start=1):
         sid = study["study_id"]
@@ -112,6 +119,7 @@ def sheet_rows(
             {
                 "#": str(number),
                 ID_COLUMN: sid,
+                "round": str((rounds or {}).get(sid, "")),
                 "title": study.get("title", ""),
                 "abstract": study.get("abstract", ""),
                 "decision": "",
@@ -137,8 +145,9 @@ def instructions(
     folder: str,
     blind: bool,
     demo: bool,
+    earlier: int = 0,
 ) -> list[str]:
-    """The Instructions sheet, one line per row."""
+    """The Instructions sheet, one line per row (``earlier``: studies of earlier rounds)."""
     who = f"{spec.reviewer} ({spec.reviewer_name})" if spec.reviewer_name else spec.reviewer
     lines = [
         f"Title/abstract screening: review {spec.review_id}, round {spec.round}, "
@@ -146,6 +155,14 @@ def instructions(
         "",
         "Each row of the sheet 'Screening' is one study (its records from all databases merged).",
         "Rows are ordered with the studies most likely to be relevant first (column 'score').",
+        *(
+            [
+                f"{earlier} of them {'is' if earlier == 1 else 'are'} from earlier rounds and "
+                "still await your decision (column 'round').",
+            ]
+            if earlier
+            else []
+        ),
         "",
         "1. Read the title and abstract. Words from the protocol are in bold: green for",
         "   inclusion keywords, red for exclusion keywords.",

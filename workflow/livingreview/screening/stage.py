@@ -7,8 +7,12 @@ still be contained in the new one (a returned file was not removed or saved over
 file leaves the store as it was. No returned file is fine: an empty store and everything pending.
 
 **Export** writes this round's sheet per reviewer to ``<outputs>/screening/title_abstract/``:
-the studies that are new in the library's round (or, with ``screening.batch_size``, the next
-batch of studies the reviewer has not decided), ordered by predicted relevance.
+the studies that are new in the library's round and those of earlier rounds the reviewer has not
+decided (their sheets are no longer written; a ``round`` column then marks each study's round),
+or, with ``screening.batch_size``, the next batch of studies the reviewer has not decided,
+ordered by predicted relevance. A decision on such a sheet is logged with the sheet's round and
+counts beside the other reviewers' earlier decisions on the study
+(:func:`livingreview.screening.conflicts.study_votes`).
 
 ``<outputs>/screening/status.json`` gives per reviewer the studies assigned, decided and pending,
 and lists the sheets written.
@@ -138,12 +142,16 @@ def export_sheets(
     reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
     keywords = config["eligibility"].get("keywords", {})
     blind = bool(settings["blind"])
-    sheet_layout = export.layout(
-        [rid for rid, _ in reasons],
-        keywords.get("include", []),
-        keywords.get("exclude", []),
-        blind=blind,
-    )
+    layouts = {
+        rounds: export.layout(
+            [rid for rid, _ in reasons],
+            keywords.get("include", []),
+            keywords.get("exclude", []),
+            blind=blind,
+            rounds=rounds,
+        )
+        for rounds in (False, True)
+    }
     batch_size = int(settings["batch_size"])
     formats = ["xlsx", "csv"] if settings["sheet_format"] == "both" else [settings["sheet_format"]]
     folder = outputs / SHEETS_DIR
@@ -164,12 +172,7 @@ def export_sheets(
             pool = [s for s in studies if s["study_id"] not in own]
         else:
             batch = 1
-            pool = [
-                s
-                for s in studies
-                if new_in[s["study_id"]] == current
-                and not (s["study_id"] in own and own[s["study_id"]].round < current)
-            ]
+            pool = [s for s in studies if _on_round_sheet(s["study_id"], new_in, current, own)]
         if reviewer == checker:
             pool = [s for s in pool if s["study_id"] in sample]
         scores = scorer.scores(own)
@@ -178,7 +181,9 @@ def export_sheets(
             pool = pool[:batch_size]
         others = {} if blind else _other_decisions(by_reviewer, reviewer)
         spec = export.SheetSpec(config["review"]["id"], STAGE, current, batch, reviewer, name)
-        rows = export.sheet_rows(pool, scores, others)
+        rounds = {s["study_id"]: new_in[s["study_id"]] for s in pool}
+        earlier = sum(1 for number in rounds.values() if number < current)
+        rows = export.sheet_rows(pool, scores, others, rounds)
         lines = export.instructions(
             spec,
             len(rows),
@@ -186,9 +191,22 @@ def export_sheets(
             folder=str(Path(config["paths"]["human_input"]) / settings["folder"]),
             blind=blind,
             demo=bool(config["review"].get("demo")),
+            earlier=earlier,
         )
-        written += export.write_sheet(folder, spec, rows, sheet_layout, lines, formats=formats)
+        shown = layouts[earlier > 0]
+        written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)
     return written
+
+
+def _on_round_sheet(
+    study: str, new_in: Mapping[str, int], current: int, own: Mapping[str, ScreeningDecision]
+) -> bool:
+    """Whether a study is on the reviewer's sheet of round ``current``: it is new in this round
+    (and not decided by them in an earlier one), or new in an earlier round and still awaiting
+    their decision (a sheet of that round is no longer written)."""
+    if new_in[study] == current:
+        return not (study in own and own[study].round < current)
+    return new_in[study] < current and study not in own
 
 
 def _other_decisions(
