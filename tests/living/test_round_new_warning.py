@@ -6,11 +6,9 @@ that it stays empty."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from livingreview.config import load_config
 from livingreview.fileio import read_json
@@ -18,27 +16,13 @@ from livingreview.prisma import collect
 from livingreview.prisma.ledger import Column
 from livingreview.round_state import new_round
 from tests.conftest import REPO_ROOT
+from tests.living.pending_demo import demo_with_screening_pending
 
 
 def test_the_warning_gives_the_total_the_next_version_carries_over(
     demo_outputs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    outputs = tmp_path / "outputs"
-    shutil.copytree(demo_outputs, outputs)
-    final = outputs / collect.FINAL_SCREENING
-    lines = final.read_text(encoding="utf-8").splitlines(keepends=True)
-    final.write_text("".join(lines[:-5]), encoding="utf-8")  # five records not decided yet
-    overlay = tmp_path / "paths.yaml"
-    overlay.write_text(
-        yaml.safe_dump(
-            {
-                "paths": {"human_input": str(REPO_ROOT / "demo/human"), "outputs": str(outputs)},
-                "search": {"replay_dir": str(REPO_ROOT / "demo/snapshot")},
-                "deduplication": {"history_dir": str(outputs / "library_history")},
-            }
-        ),
-        encoding="utf-8",
-    )
+    outputs, overlay = demo_with_screening_pending(demo_outputs, tmp_path)
     files = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml", overlay]
     with caplog.at_level("WARNING", logger="livingreview.rounds"):
         entry = new_round(load_config(files), today="2025-06-02")

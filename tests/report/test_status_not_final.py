@@ -5,36 +5,19 @@ are what was counted so far, not 'done'."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from livingreview.cli import main
-from livingreview.prisma import collect
 from tests.conftest import REPO_ROOT
+from tests.living.pending_demo import demo_with_screening_pending
 
 
 def test_a_total_is_not_done_while_screening_is_in_progress(
     demo_outputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    outputs = tmp_path / "outputs"
-    shutil.copytree(demo_outputs, outputs)
-    final = outputs / collect.FINAL_SCREENING
-    lines = final.read_text(encoding="utf-8").splitlines(keepends=True)
-    final.write_text("".join(lines[:-5]), encoding="utf-8")  # five records not decided yet
-    overlay = tmp_path / "paths.yaml"
-    overlay.write_text(
-        yaml.safe_dump(
-            {
-                "paths": {"human_input": str(REPO_ROOT / "demo/human"), "outputs": str(outputs)},
-                "search": {"replay_dir": str(REPO_ROOT / "demo/snapshot")},
-                "deduplication": {"history_dir": str(outputs / "library_history")},
-            }
-        ),
-        encoding="utf-8",
-    )
+    outputs, overlay = demo_with_screening_pending(demo_outputs, tmp_path)
     files = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
     assert main(["--quiet", "ledger", "--configfile", *files, str(overlay)]) == 0
     capsys.readouterr()
