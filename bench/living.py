@@ -2,14 +2,17 @@
 
 Round 1 replays four Europe PMC searches of 20,000 real records (the labelled deduplication
 benchmark sets with their real duplicates; see ``bench/replay_pipeline.py``) through the whole
-pipeline, screening sheets included (nobody has returned a sheet). ``livingreview round new``
+pipeline, screening sheets included; both screeners then return their round-1 sheets (every
+study decided, one in fifty included, so full text awaits those) and the pipeline runs again,
+as a team finishes screening a round before starting the next. ``livingreview round new``
 then starts round 2 (window 2024-11-18 to 2025-06-02, the previous search minus the protocol's
 7-day overlap), whose searches return 500 records: 400 never seen (the next benchmark records,
 with their real duplicates, some of them of round-1 records), 60 round-1 records returned again
 by the same search (the overlap) and 40 returned by another search (indexed late there). The
 **update** runs the pipeline on round 2. The **full** re-run starts from nothing (no outputs, no
 history) with one round whose searches return everything both rounds' searches returned
-(20,440 records: a record both rounds of one search return is one record).
+(20,440 records: a record both rounds of one search return is one record) and no returned
+sheet (a new review; its sheets list every study).
 
 Each is one Snakemake run of the whole pipeline (how a team runs it), measured for wall time, CPU
 time (user + system of the run and its jobs: less sensitive than wall time to other work on the
@@ -68,6 +71,7 @@ STAGE_OF = {
 }  # fmt: skip
 ROUND_TWO_TO = "2025-06-02"
 ROUND_TWO_RAN_AT = "2025-06-02T15:00:00+00:00"
+INCLUDE_EVERY = 50  # round-1 screeners include one study in this many, exclude the rest
 TARGET_RATIO = 5
 Found = list[list[dict[str, str]]]
 Measures = dict[str, float]
@@ -175,6 +179,38 @@ def sheet_studies(workdir: Path, round_number: int) -> set[str]:
     return found
 
 
+def return_round_one(workdir: Path, config_file: Path) -> None:
+    """Both screeners' round-1 sheets, every study decided, saved in the returned-sheets folder."""
+    import io
+
+    import openpyxl
+
+    from livingreview import sheets
+
+    config = loaded(workdir, config_file)
+    reason = config["exclusion_reasons"]["title_abstract"][0]["id"]
+    returned = workdir / sheets.returned_folder(config, "screening", "folder")
+    returned.mkdir(parents=True, exist_ok=True)
+    blanks = sorted((workdir / "outputs/screening/title_abstract").glob("*_round1_*.xlsx"))
+    for blank in blanks:
+        book = openpyxl.load_workbook(blank)
+        sheet = book["Screening"]
+        header = {str(c.value): c.column for c in sheet[1] if c.value is not None}
+        for number in range(2, sheet.max_row + 1):
+            study = str(sheet.cell(row=number, column=header["study_id"]).value or "")
+            if not study:
+                continue
+            include = sum(map(ord, study)) % INCLUDE_EVERY == 0
+            cell = sheet.cell(row=number, column=header["decision"])
+            sheets.set_text(cell, "include" if include else "exclude")
+            if not include:
+                sheets.set_text(sheet.cell(row=number, column=header["reason"]), reason)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        (returned / blank.name).write_bytes(buffer.getvalue())
+    print(f"  round 1: {len(blanks)} sheets returned, every study decided", flush=True)
+
+
 def check(round_one: Path, update: Path, full: Path) -> list[str]:
     """The update's results against the full run's and round 1's; returns the failures."""
     problems = []
@@ -195,13 +231,21 @@ def check(round_one: Path, update: Path, full: Path) -> list[str]:
     return problems
 
 
+def living_config() -> dict[str, Any]:
+    """The benchmark's protocol: re-fetching asks about full-text includes only (there are no
+    recorded answers for the round-1 studies screening sends forward; none is included yet)."""
+    config = bench_config("replay")
+    config["search"]["refetch"] = {"studies": "included"}
+    return config
+
+
 def run(tmp: Path, round_one: int) -> dict[str, Any]:
     """Round 1, round new, then the update and, from nothing, the full re-run."""
     found_one, found_two = split_rounds(round_one)
     print("replay archives:", flush=True)
     base = tmp / "round1"
-    config_file = prepare(base, bench_config("replay"), found_one, RAN_AT)
-    full_config = bench_config("replay")
+    config_file = prepare(base, living_config(), found_one, RAN_AT)
+    full_config = living_config()
     full_config["search"]["date_range"] = {
         **full_config["search"]["date_range"],
         "to": ROUND_TWO_TO,
@@ -210,6 +254,8 @@ def run(tmp: Path, round_one: int) -> dict[str, Any]:
     full_file = prepare(full, full_config, union(found_one, found_two), ROUND_TWO_RAN_AT)
     began = time.perf_counter()
     timed_run(base, config_file, "round 1")
+    return_round_one(base, config_file)
+    timed_run(base, config_file, "round 1 screened")
     run_cli(base, config_file, "round", "new", "--to", ROUND_TWO_TO)
     write_archives(loaded(base, config_file), base / "replay", found_two, ROUND_TWO_RAN_AT)
     update = shutil.copytree(base, tmp / "update", symlinks=True)

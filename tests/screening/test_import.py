@@ -152,6 +152,35 @@ def test_reimporting_changes_nothing_and_a_copy_is_read_once(returned_r1) -> Non
     assert store_of(config).read_bytes() == store
 
 
+def test_an_unchanged_returned_sheet_is_read_from_the_cache(returned_r1, monkeypatch) -> None:
+    """Each run reads every returned sheet; one unchanged since the last run is not parsed
+    again (openpyxl needs seconds for thousands of rows), a damaged entry is read from the
+    file, and the entry of a file no longer returned is deleted."""
+    from livingreview import sheets
+    from livingreview.screening.stage import SHEET_CACHE
+
+    config, _, store = returned_r1
+    folder = Path(config["paths"]["outputs"]) / SHEET_CACHE
+    [entry] = folder.iterdir()
+    parse = sheets._read_xlsx
+
+    def not_again(path: Path, title: str) -> sheets.ReturnedSheet:
+        raise AssertionError(f"{path} parsed again")
+
+    monkeypatch.setattr(sheets, "_read_xlsx", not_again)
+    run_screening(config)
+    assert store_of(config).read_bytes() == store
+    entry.write_text('{"table": [', encoding="utf-8")  # damaged: read from the file
+    monkeypatch.setattr(sheets, "_read_xlsx", parse)
+    run_screening(config)
+    assert store_of(config).read_bytes() == store
+    assert list(folder.iterdir()) == [entry] and entry.read_text(encoding="utf-8").endswith("}")
+    (returned_dir(config) / "r1_a.xlsx").unlink()
+    store_of(config).unlink()  # dropped on purpose (see check_nothing_lost)
+    run_screening(config)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_newer_file_adds_a_newer_decision_and_keeps_the_older(returned_r1) -> None:
     config, ids, _ = returned_r1
     fill_like_a_person(

@@ -146,6 +146,24 @@ def test_stopping_estimate_on_a_real_order_is_conservative(nsaids, nsaids_order)
     assert (end.remaining_upper, end.recall_lower, end.can_stop) == (0, 1.0, True)
 
 
+def test_stopping_p_value_is_the_smallest_over_every_tail(nsaids, nsaids_order) -> None:
+    """Only the longest tail of each relevant count is computed; on a real order, at several
+    points and numbers missed, the result is the minimum over every tail computed directly."""
+    from scipy.stats import hypergeom
+
+    labels = nsaids.included[nsaids_order]
+    for screened in (30, 150, labels.size // 2, labels.size - 5):
+        seen, unscreened = labels[:screened][::-1], labels.size - screened
+        sizes, relevant = np.arange(1, screened + 1), np.cumsum(seen)
+        found = int(seen.sum())
+        assert found > 0
+        for missed in (1, 2, 4, unscreened):
+            target = found / (found + missed - 0.5)  # recall below it once `missed` remain
+            every = hypergeom.cdf(relevant, sizes + unscreened, relevant + missed, sizes)
+            p = recall_below_target_p(labels[:screened], unscreened, recall_target=target)
+            assert p == float(np.min(every))
+
+
 def test_consecutive_irrelevant_counts_the_tail() -> None:
     estimate = estimate_remaining([False, True, False, False], 10)
     assert estimate.consecutive_irrelevant == 2

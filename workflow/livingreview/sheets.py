@@ -30,6 +30,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import logging
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,8 +43,9 @@ from typing import Any
 
 from livingreview.config import is_safe_relative
 from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.fileio import atomic_write_bytes, atomic_write_text, source_digest
 
+log = logging.getLogger(__name__)
 META_SHEET = "_meta"
 INSTRUCTIONS_SHEET = "Instructions"
 FORMULA_START = ("=", "+", "-", "@")
@@ -469,6 +472,58 @@ def read_sheet(path: Path, title: str) -> ReturnedSheet:
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path, title)
     return _read_csv(path)
+
+
+class SheetCache:
+    """What returned .xlsx files hold, kept by content in ``folder`` between runs.
+
+    openpyxl needs seconds for a sheet of thousands of rows, and every run reads every round's
+    returned sheets again; an unchanged file is read from its entry instead (keyed on the file's
+    SHA-256, the sheet title, this module's code and openpyxl's version). Every check still runs
+    on what is read. The cache only saves time: a missing or damaged entry means reading the file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[Path] = set()
+
+    def read(self, path: Path, title: str) -> ReturnedSheet:
+        """:func:`read_sheet`, from the cache when the file was read before."""
+        if path.suffix.lower() != ".xlsx":
+            return read_sheet(path, title)
+        from importlib.metadata import version
+
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = source_digest([Path(__file__)], content, title, version("openpyxl"))
+        entry = self.folder / f"{key}.json"
+        self.used.add(entry)
+        try:
+            kept = json.loads(entry.read_text(encoding="utf-8"))
+            ids = kept["ids"]
+            return ReturnedSheet(
+                path,
+                kept["table"],
+                kept["meta"],
+                None if ids is None else [tuple(i) for i in ids],
+                kept["saved_at"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        sheet = read_sheet(path, title)
+        kept = {"table": sheet.table, "meta": sheet.meta, "ids": sheet.ids}
+        kept["saved_at"] = sheet.saved_at
+        try:
+            atomic_write_text(entry, json.dumps(kept, ensure_ascii=False))
+        except OSError as exc:  # the cache only saves time
+            log.info("%s: sheet cache not written (%s)", entry, exc)
+        return sheet
+
+    def prune(self) -> None:
+        """Delete the entries of files no longer returned (read since this cache was made)."""
+        if self.folder.is_dir():
+            for entry in self.folder.glob("*.json"):
+                if entry not in self.used:
+                    entry.unlink(missing_ok=True)
 
 
 def returned_folder(config: Mapping[str, Any], section: str, key: str) -> Path:

@@ -140,10 +140,15 @@ def _row_decision(
 
 
 def read_returned_sheet(
-    path: Path, expected: Expected, *, base: Path | None = None
+    path: Path,
+    expected: Expected,
+    *,
+    base: Path | None = None,
+    cache: sheets.SheetCache | None = None,
 ) -> tuple[ReturnedInfo, list[ScreeningDecision]]:
-    """The decisions in one returned sheet, after every check (see the module docstring)."""
-    returned = sheets.read_sheet(path, SHEET)
+    """The decisions in one returned sheet, after every check (see the module docstring);
+    ``cache`` keeps what unchanged files hold between runs."""
+    returned = cache.read(path, SHEET) if cache else sheets.read_sheet(path, SHEET)
     reviewer, round_number, batch = _check_meta(returned, expected)
     checks.check_listed_ids(returned, "decision, reason and notes")
     if not returned.table or ID_COLUMN not in returned.header or "decision" not in returned.header:
@@ -211,6 +216,7 @@ def read_returned(
     *,
     base: Path | None = None,
     stored_files: Iterable[str] = (),
+    cache: sheets.SheetCache | None = None,
 ) -> ImportResult:
     """Every decision in every returned file; byte-identical copies of a file are read once.
 
@@ -229,7 +235,7 @@ def read_returned(
         result.copies += [_relative(p, base) for p in copies if p != kept]
     result.copies.sort()
     for path in sorted(chosen):
-        info, decisions = read_returned_sheet(path, expected, base=base)
+        info, decisions = read_returned_sheet(path, expected, base=base, cache=cache)
         result.sheets.append(info)
         result.decisions.extend(decisions)
     return result

@@ -70,6 +70,7 @@ SHEETS_DIR = "screening/title_abstract"
 # .cache/ like the library's caches, so the run manifest neither hashes nor lists it (its bytes
 # depend on the runs before: a rebuilt outputs/ would differ in it).
 WORDS_CACHE = ".cache/screening/ranker_words.bin"
+SHEET_CACHE = ".cache/screening/returned_sheets"  # what unchanged returned sheets hold
 
 
 def returned_dir(config: Mapping[str, Any]) -> Path:
@@ -104,12 +105,15 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
     files = sheets.returned_files(folder, WHAT)
     store = outputs / OUTPUTS["decisions"]
     previous = read_decisions(store)
+    cache = sheets.SheetCache(outputs / SHEET_CACHE)
     result = read_returned(
         files,
         expected,
         base=Path(config["paths"]["human_input"]),
         stored_files={d.file for d in previous},
+        cache=cache,
     )
+    cache.prune()
     check_nothing_lost(previous, result.decisions, store)
     write_decisions(store, result.decisions)
     for copy in result.copies:

@@ -114,8 +114,15 @@ class _TailUrns:
 
     def __init__(self, labels: np.ndarray, unscreened: int) -> None:
         reversed_labels = labels[::-1]
-        self.sizes = np.arange(1, labels.size + 1)
-        self.relevant = np.cumsum(reversed_labels)
+        sizes = np.arange(1, labels.size + 1)
+        relevant = np.cumsum(reversed_labels)
+        # Of the tails holding the same number of relevant records, the longest gives the
+        # smallest probability (one more irrelevant record in the urn makes "so few seen"
+        # less likely), so only the longest of each is kept: the minimum is unchanged and a
+        # few dozen tails are computed instead of thousands.
+        longest = np.append(reversed_labels[1:], True) if labels.size else labels
+        self.sizes = sizes[longest]
+        self.relevant = relevant[longest]
         self.unscreened = unscreened
 
     def probability(self, missed: int) -> float:
