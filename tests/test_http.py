@@ -165,6 +165,29 @@ def test_replay_detects_a_tampered_body(replay_server: ReplayServer, tmp_path: P
         client(replay_server, replay=RawArchive(tmp_path / "raw")).get("x")
 
 
+def test_a_compressed_archive_replays_the_bodies_as_received(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    page = sources_dir / "openalex/openalex_keypaper_results_page_1.json"
+    replay_server.add("GET", "/api/works", Answer.file(page))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    body = client(replay_server, archive=archive).get("works").body
+    index = (tmp_path / "raw/index.jsonl").read_bytes()
+    archive.compress()
+    [name] = [entry["file"] for entry in archive.entries()]
+    packed = tmp_path / "raw" / f"{name}.gz"
+    assert not (tmp_path / "raw" / name).exists() and packed.stat().st_size < len(body) / 3
+    assert (tmp_path / "raw/index.jsonl").read_bytes() == index  # names and hashes as received
+    first = packed.read_bytes()
+    archive.compress()  # nothing left to compress; equal bodies give equal files
+    assert packed.read_bytes() == first
+    assert client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works").body == body
+    packed.write_bytes(first[: len(first) // 2])
+    with pytest.raises(InputFileError, match=f"{name}.gz: compressed raw response is cut short"):
+        client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works")
+
+
 def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path: Path) -> None:
     replay_server.add("GET", "/api/x", Answer(b"ok"))
     arrivals: list[float] = []

@@ -113,6 +113,10 @@ def test_a_rounds_live_search_is_kept_and_replayed_when_the_round_runs_again(
     kept = tmp_path / "history/1/searches/epmc"
     assert (kept / "meta.json").is_file() and (kept / "index.jsonl").is_file()
     out = tmp_path / "outputs/search/epmc"
+    bodies = sorted(p.name for p in (out / "raw").iterdir() if p.name[0].isdigit())
+    assert sorted(p.name for p in kept.iterdir() if p.name[0].isdigit()) == [
+        f"{name}.gz" for name in bodies
+    ]  # kept compressed for the repository
     first = {name: (out / name).read_bytes() for name in ("records.csv", "manifest.json")}
     shutil.rmtree(tmp_path / "outputs")
     sent = len(replay_server.requests())

@@ -6,12 +6,17 @@ Layout of an archive directory::
     0001-esearch.xml the response bodies, byte for byte as received
     meta.json        what the search was (written by the search, see ``livingreview.search``)
 
+A body may be stored gzip-compressed as ``<file>.gz`` (:meth:`RawArchive.compress`: the copies
+kept in the repository with a round's snapshot); the index still names and hashes the body as
+received, and reading gives those bytes back.
+
 Parameters that carry secrets (API keys, e-mail) are never stored: the key of an exchange is its
 method, path and public parameters, which is also how replay finds the answer to a request.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -33,6 +38,7 @@ if TYPE_CHECKING:
 
 INDEX = "index.jsonl"
 META = "meta.json"
+GZIP = ".gz"
 
 _EXTENSIONS = {"xml": ".xml", "json": ".json", "html": ".html", "text/plain": ".txt"}
 
@@ -153,13 +159,36 @@ class RawArchive:
         if not queue:
             return None
         entry = queue.popleft()
+        return Response(entry["status"], self.body(entry), entry.get("content_type", ""), {})
+
+    def body(self, entry: dict[str, Any]) -> bytes:
+        """The body of one exchange as received (from ``<file>.gz`` when compressed), checked
+        against its SHA-256 in the index."""
         body_path = self.directory / entry["file"]
+        packed = body_path.with_name(body_path.name + GZIP)
         try:
-            body = body_path.read_bytes()
+            if body_path.exists() or not packed.exists():
+                body = body_path.read_bytes()
+            else:
+                body_path = packed
+                body = gzip.decompress(packed.read_bytes())
         except OSError as exc:
+            problem = exc.strerror or str(exc)  # gzip.BadGzipFile has no strerror
             raise InputFileError(
-                body_path, f"listed in index.jsonl but cannot be read ({exc.strerror})"
+                body_path, f"listed in index.jsonl but cannot be read ({problem})"
             ) from None
+        except EOFError:
+            raise InputFileError(body_path, "compressed raw response is cut short") from None
         if hashlib.sha256(body).hexdigest() != entry["sha256"]:
             raise InputFileError(body_path, "raw response does not match its sha256 in index.jsonl")
-        return Response(entry["status"], body, entry.get("content_type", ""), {})
+        return body
+
+    def compress(self) -> None:
+        """Store every body gzip-compressed (``<file>.gz``, no name or time in the header, so
+        equal bodies give equal files); the index is left as it is."""
+        for entry in self.entries():
+            plain = self.directory / entry["file"]
+            if plain.exists():
+                packed = gzip.compress(self.body(entry), compresslevel=9, mtime=0)
+                atomic_write_bytes(plain.with_name(plain.name + GZIP), packed)
+                plain.unlink()

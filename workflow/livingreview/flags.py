@@ -249,9 +249,9 @@ def openalex_statements(body: Any) -> Iterator[_Said]:
             yield _Said(ident, "retracted", "OpenAlex is_retracted: true")
 
 
-def _decoded(path: Path) -> Any:
+def _decoded(body: bytes) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None  # error pages and the like say nothing about records
 
@@ -265,11 +265,11 @@ def archive_statements(archive: RawArchive, client: str) -> Iterator[_Said]:
         if client == "pubmed":
             if entry["path"].endswith("efetch.fcgi"):
                 try:
-                    yield from pubmed_statements(path.read_bytes())
+                    yield from pubmed_statements(archive.body(entry))
                 except SearchError as exc:
                     raise InputFileError(path, f"raw EFetch response unreadable: {exc}") from None
             continue
-        body = _decoded(path)
+        body = _decoded(archive.body(entry))
         if not isinstance(body, dict):
             continue
         if client == "europepmc":

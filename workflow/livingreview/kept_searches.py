@@ -6,7 +6,8 @@ again would search again and give the round other records, counts and search dat
 its sheets and snapshot were made from. After a live search of a round completes, its raw-response
 archive (every response, byte for byte, with its index and what was asked) is copied to
 ``<deduplication.history_dir>/<version>/searches/<name>/``, beside the round's library snapshot
-(commit it with them). When that round's search runs again, the kept archive is replayed instead:
+(commit it with them; the response bodies are kept gzip-compressed, a quarter to a tenth of
+the size). When that round's search runs again, the kept archive is replayed instead:
 the round gets back exactly the records and the search date it had. A search whose query or
 window was changed after the round was searched does not match the kept archive: that is an error
 naming the folder (start a new round, or move the folder away to search the round again).
@@ -61,6 +62,7 @@ def keep(config: Mapping[str, Any], kind: str, name: str, archive: RawArchive) -
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(archive.directory, partial)
+    RawArchive(partial).compress()
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
