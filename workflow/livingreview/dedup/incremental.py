@@ -6,7 +6,7 @@ their own records. So when a round adds records, only the old **components** (re
 by old duplicate pairs) that a new record can reach need the engine again:
 
 1. the library's engine rows are normalised, taking each unchanged record's normalised row from
-   the previous run's cache (``<outputs>/.cache/library/normalised.json``);
+   the previous run's cache (``<outputs>/.cache/library/normalised.jsonl``);
 2. blocking runs on the whole library (cheap), and the **scope** is every new or changed record,
    every record in a candidate pair with one, both records of every decision (a person's, or a
    same-PMID link) that is new or changed, and both records of every old verdict whose pair is no
@@ -29,9 +29,11 @@ The previous round's state is kept in its snapshot (``engine.json``: fingerprint
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Collection, Iterable, Mapping
+import operator
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,13 @@ from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.model import Decisions, PairVerdict
 from livingreview.dedup.normalise import issue_numbers, normalise_frame
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text, read_json, source_digest, write_json
+from livingreview.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    read_json,
+    source_digest,
+    write_json,
+)
 from livingreview.records import Record
 
 log = logging.getLogger("livingreview.dedup")
@@ -53,7 +61,8 @@ log = logging.getLogger("livingreview.dedup")
 STATE_FILE = "engine.json"
 PAIRS_FILE = "pairs.csv"
 PAIR_COLUMNS = ("record_a", "record_b", "outcome", "score", "reason")
-CACHE = Path(".cache") / "library" / "normalised.json"
+CACHE = Path(".cache") / "library" / "normalised.jsonl"
+OLD_CACHE = "normalised.json"  # beside CACHE: the cache as earlier versions wrote it
 # The modules whose code decides the engine's verdicts and groups.
 ENGINE_MODULES = (
     "blocking", "clusters", "engine", "frame", "journals", "matching", "model", "normalise",
@@ -121,57 +130,174 @@ def write_state(folder: Path, state: EngineState) -> None:
 
 def normalised_rows(frame: pd.DataFrame, cache: Path, code: str) -> pd.DataFrame:
     """``normalise_frame`` of ``frame`` (sorted by ID), reusing the cached rows of records whose
-    engine row is unchanged; the cache is rewritten with the result."""
-    digest = pd.Series(pd.util.hash_pandas_object(frame, index=False).to_numpy(), index=frame["ID"])
-    cached = _load_cache(cache, code)
-    if cached is None:
-        norm = normalise_frame(frame)
-    else:
-        old_digest, old_norm = cached
-        known = digest.index.isin(old_digest.index)
-        same = np.zeros(len(digest), dtype=bool)
-        same[known] = old_digest.loc[digest.index[known]].to_numpy() == digest.to_numpy()[known]
-        parts = [old_norm.loc[digest.index[same]].reset_index()]
-        if not same.all():
-            parts.append(normalise_frame(frame.loc[~same]))
-        norm = pd.concat(parts, ignore_index=True)
-        norm = norm.set_index("ID", drop=False).loc[frame["ID"]].reset_index(drop=True)
-    atomic_write_text(cache, _cache_text(code, digest, norm), durable=False)
+    engine row is unchanged; the cache is rewritten with the result unless it holds it already.
+
+    The cache has a line per record (:class:`_Cache`): an unchanged record's line is copied, not
+    encoded again, and a record's digest (of its engine row) tells whether it changed."""
+    digest = pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy()
+    cached = _Cache.load(cache, code)
+    found = None if cached is None else cached.rows_for(frame["ID"].tolist(), digest)
+    if cached is None or found is None:
+        return _normalise_all(frame, cache, code, digest)
+    positions, same = found
+    fresh = np.flatnonzero(~same)
+    new = normalise_frame(frame.iloc[fresh]) if fresh.size else None
+    kinds = dict(cached.kinds)
+    if new is not None:
+        added = _kinds(new)
+        if new.columns.tolist() != cached.columns or any(
+            kinds.setdefault(name, kind) != kind for name, kind in added.items()
+        ):
+            return _normalise_all(frame, cache, code, digest)  # the cache is of other columns
+    kept = np.flatnonzero(same)
+    take = positions[kept].tolist()
+    order = np.argsort(np.concatenate([kept, fresh]), kind="stable").tolist()
+    columns = {}
+    for k, name in enumerate(cached.columns):
+        values = _pick(cached.column(k), take)
+        if new is not None:
+            values = _pick(values + new[name].tolist(), order)
+        columns[name] = values
+    norm = _frame(columns)
+    if new is None and take == list(range(len(cached.lines))):
+        return norm  # the cache holds these rows already
+    lines = _pick(cached.lines, take)
+    if new is not None:
+        lines = _pick(lines + _encoded_rows(digest[fresh], new), order)
+    _write_cache(cache, code, cached.columns, kinds, lines)
     return norm
 
 
-def _cache_text(code: str, digest: pd.Series, norm: pd.DataFrame) -> str:
-    """The cache as JSON (same rows, same bytes): sets as sorted lists, tuples as lists."""
-    kinds, columns = {}, {}
-    for name in norm.columns:
-        values = norm[name].tolist()
-        sample = None
-        if any(issubclass(t, tuple | frozenset) for t in set(map(type, values))):
-            sample = next(v for v in values if isinstance(v, tuple | frozenset))
-        if isinstance(sample, frozenset):
-            kinds[name], values = "frozenset", [sorted(v) for v in values]
-        elif isinstance(sample, tuple):
-            kinds[name], values = "tuple", [list(v) for v in values]
-        columns[name] = values
-    payload = {"code": code, "digest": [int(d) for d in digest], "kinds": kinds, "columns": columns}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+def _normalise_all(frame: pd.DataFrame, cache: Path, code: str, digest: np.ndarray) -> pd.DataFrame:
+    """Every row of ``frame`` normalised, and the cache written of them."""
+    norm = normalise_frame(frame)
+    lines = _encoded_rows(digest, norm)
+    _write_cache(cache, code, norm.columns.tolist(), _kinds(norm), lines)
+    return norm
 
 
-def _load_cache(cache: Path, code: str) -> tuple[pd.Series, pd.DataFrame] | None:
-    """The cached digests and normalised rows (indexed by ID), or None when absent or stale."""
-    try:
-        payload = json.loads(cache.read_text(encoding="utf-8"))
-        if payload["code"] != code:
+CACHE_FORMAT = 2
+_KINDS: dict[str, Callable[[list[Any]], Any]] = {"frozenset": frozenset, "tuple": tuple}
+# One JSON line per row: sets as sorted lists, tuples as lists (never a raw line break).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False,
+    separators=(",", ":"),
+    default=lambda v: sorted(v),  # frozensets
+)
+
+
+@dataclass
+class _Cache:
+    """The normalised-rows cache read back. The file is a JSON header (format, code digest,
+    columns, which columns hold sets or tuples, row count, SHA-256 of the rest) and then one
+    line per row, sorted by ID: ``[digest of the engine row, value of each column...]``."""
+
+    columns: list[str]
+    kinds: dict[str, str]
+    lines: list[bytes]
+    values: list[tuple[Any, ...]]  # column by column, the digests first
+
+    @classmethod
+    def load(cls, path: Path, code: str) -> _Cache | None:
+        """The cache at ``path``, or None when absent, damaged or of other code."""
+        try:
+            head, _, body = path.read_bytes().partition(b"\n")
+            meta = json.loads(head)
+            if meta["format"] != CACHE_FORMAT or meta["code"] != code:
+                return None
+            if hashlib.sha256(body).hexdigest() != meta["body"]:
+                return None
+            lines = body.split(b"\n") if body else []
+            rows = json.loads(b"[" + b",".join(lines) + b"]")
+            columns, kinds = list(meta["columns"]), dict(meta["kinds"])
+            width = len(columns) + 1
+            if len(rows) != meta["rows"] or any(len(row) != width for row in rows):
+                return None
+            if not set(kinds.values()) <= set(_KINDS) or "ID" not in columns:
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        columns = payload["columns"]
-        for name, kind in payload["kinds"].items():
-            build = frozenset if kind == "frozenset" else tuple
-            columns[name] = [build(v) for v in columns[name]]
-        norm = pd.DataFrame(columns)
-        digest = pd.Series(np.array(payload["digest"], dtype=np.uint64), index=norm["ID"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return digest, norm.set_index("ID")
+        values = list(zip(*rows, strict=True)) if rows else [()] * width
+        return cls(columns, kinds, lines, values)
+
+    def column(self, k: int) -> list[Any]:
+        """The values of column ``k`` (sets and tuples as they were)."""
+        values = self.values[k + 1]
+        build = _KINDS.get(self.kinds.get(self.columns[k], ""))
+        if build is None:
+            return list(values)
+        return [build(v) if isinstance(v, list) else v for v in values]
+
+    def rows_for(self, ids: list[str], digest: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """For each id: its row here (-1: none), and whether that row is of the same engine row;
+        None when no row is."""
+        try:
+            digests = np.array(self.values[0], dtype=np.uint64)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        index = pd.Index(self.values[self.columns.index("ID") + 1])
+        if not index.is_unique or len(digests) != len(index):
+            return None
+        positions = index.get_indexer(ids)
+        same = positions >= 0
+        same[same] = digests[positions[same]] == digest[same]
+        return (positions, same) if same.any() else None
+
+
+def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """``pd.DataFrame(columns)``, quicker: a column holding text, tuples or sets, which pandas
+    keeps as objects whatever else it holds, is handed over as an object array, not as a list
+    pandas converts value by value."""
+    if pd.get_option("future.infer_string"):  # text would be pandas strings: as pandas builds it
+        return pd.DataFrame(columns)
+    plain = (str, tuple, frozenset)
+    return pd.DataFrame(
+        {
+            name: np.fromiter(values, dtype=object, count=len(values))
+            if values and isinstance(values[0], plain)
+            else values
+            for name, values in columns.items()
+        }
+    )
+
+
+def _pick(values: Sequence[Any], positions: list[int]) -> list[Any]:
+    """``[values[k] for k in positions]``."""
+    if len(positions) < 2:
+        return [values[k] for k in positions]
+    return list(operator.itemgetter(*positions)(values))
+
+
+def _kinds(norm: pd.DataFrame) -> dict[str, str]:
+    """The columns holding sets or tuples (by their first such value)."""
+    kinds = {}
+    for name in norm.columns:
+        if norm[name].dtype == object:
+            first = next((v for v in norm[name] if isinstance(v, frozenset | tuple)), None)
+            if first is not None:
+                kinds[name] = "frozenset" if isinstance(first, frozenset) else "tuple"
+    return kinds
+
+
+def _encoded_rows(digest: np.ndarray, norm: pd.DataFrame) -> list[bytes]:
+    """The cache lines of ``norm``'s rows, whose engine rows have ``digest``."""
+    columns = [norm[name].tolist() for name in norm.columns]
+    return [
+        _ENCODER.encode([d, *row]).encode("utf-8")
+        for d, row in zip(digest.tolist(), zip(*columns, strict=True), strict=True)
+    ]
+
+
+def _write_cache(
+    path: Path, code: str, columns: list[str], kinds: dict[str, str], lines: list[bytes]
+) -> None:
+    body = b"\n".join(lines)
+    head = {
+        "format": CACHE_FORMAT, "code": code, "columns": columns, "kinds": kinds,
+        "rows": len(lines), "body": hashlib.sha256(body).hexdigest(),
+    }  # fmt: skip
+    atomic_write_bytes(path, json.dumps(head).encode("utf-8") + b"\n" + body, durable=False)
+    path.with_name(OLD_CACHE).unlink(missing_ok=True)
 
 
 def deduplicate(
