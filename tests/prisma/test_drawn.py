@@ -1,6 +1,8 @@
 """The ledger draws a diagram again only when its files would change: on the demo's ledger, a
-second run draws nothing, and a missing or edited file, a stale or damaged record, other inputs
-or another drawing environment each draw again, giving the same bytes as before."""
+second run draws nothing; a missing or edited file is copied from the cache of the latest drawings
+(as after Snakemake deleted the step's outputs), or drawn again when the cache cannot give it; a
+stale or damaged record, other inputs or another drawing environment each draw again, giving the
+same bytes as before."""
 
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ def test_unchanged_diagrams_are_not_drawn_again(
 ) -> None:
     config, outputs = review
     (outputs / drawn.RECORD).unlink(missing_ok=True)  # as left by a version without the record
+    shutil.rmtree(outputs / drawn.CACHE, ignore_errors=True)
     assert run(config, monkeypatch) == STEMS
     before = files(outputs)
     assert sorted(json.loads((outputs / drawn.RECORD).read_text())) == sorted(STEMS)
@@ -61,6 +64,7 @@ def test_unchanged_diagrams_are_not_drawn_again(
     assert files(outputs) == before
     assert (outputs / drawn.RECORD).read_bytes() == record
 
+    shutil.rmtree(outputs / drawn.CACHE)  # the record alone, as before the cache
     (outputs / "prisma/living/each.png").write_bytes(b"edited")
     (outputs / "prisma/flow.pdf").unlink()
     assert run(config, monkeypatch) == ["prisma/flow", "prisma/living/each"]
@@ -69,11 +73,13 @@ def test_unchanged_diagrams_are_not_drawn_again(
     entries = json.loads(record)
     entries["prisma/living/combined"]["digest"] = "0" * 64  # drawn from other inputs
     (outputs / drawn.RECORD).write_text(json.dumps(entries))
+    shutil.rmtree(outputs / drawn.CACHE)
     assert run(config, monkeypatch) == ["prisma/living/combined"]
     assert files(outputs) == before
     assert (outputs / drawn.RECORD).read_bytes() == record
 
     (outputs / drawn.RECORD).write_text("{not json")
+    shutil.rmtree(outputs / drawn.CACHE)
     assert run(config, monkeypatch) == STEMS
     assert files(outputs) == before
 
@@ -95,3 +101,70 @@ def test_other_inputs_or_environment_draw_again(
     assert run(config, monkeypatch) == STEMS
     assert files(outputs) == before
     assert run(config, monkeypatch) == []
+
+
+def cached(outputs: Path) -> list[str]:
+    """The digests the diagram cache holds."""
+    return sorted(p.name for p in (outputs / drawn.CACHE).iterdir())
+
+
+def test_deleted_diagrams_are_copied_from_the_cache(
+    review: tuple[dict, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, outputs = review
+    shutil.rmtree(outputs / drawn.CACHE, ignore_errors=True)
+    (outputs / drawn.RECORD).unlink(missing_ok=True)
+    assert run(config, monkeypatch) == STEMS
+    before = files(outputs)
+    record = (outputs / drawn.RECORD).read_bytes()
+    digests = sorted({e["digest"] for e in json.loads(record).values()})
+    assert cached(outputs) == digests
+
+    for name in before:  # Snakemake deletes a job's outputs before running it
+        (outputs / name).unlink()
+    assert run(config, monkeypatch) == []
+    assert files(outputs) == before
+    assert (outputs / drawn.RECORD).read_bytes() == record
+
+    (outputs / "prisma/living/each.svg").write_bytes(b"edited")
+    (outputs / drawn.RECORD).unlink()  # no record: the cache's own digests decide
+    assert run(config, monkeypatch) == []
+    assert files(outputs) == before
+    assert (outputs / drawn.RECORD).read_bytes() == record
+
+    each = json.loads(record)["prisma/living/each"]["digest"]
+    damaged = outputs / drawn.CACHE / each / "diagram.png"
+    damaged.write_bytes(damaged.read_bytes()[:-1])
+    (outputs / drawn.CACHE / json.loads(record)["prisma/living/combined"]["digest"]).joinpath(
+        drawn.KEPT
+    ).write_text("{not json")
+    for name in before:
+        (outputs / name).unlink()
+    assert run(config, monkeypatch) == ["prisma/living/each", "prisma/living/combined"]
+    assert files(outputs) == before
+    assert damaged.read_bytes() == before["prisma/living/each.png"]  # kept again, whole
+
+    stale = outputs / drawn.CACHE / ("f" * 64)
+    stale.mkdir()
+    (stale / "diagram.svg").write_text("<svg/>")
+    other = outputs / drawn.CACHE / "not-a-digest"
+    other.mkdir()
+    assert run(config, monkeypatch) == []
+    assert cached(outputs) == sorted([*digests, other.name])  # entries no record names go
+
+
+def test_an_unwritable_cache_only_costs_drawing(
+    review: tuple[dict, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, outputs = review
+    shutil.rmtree(outputs / drawn.CACHE, ignore_errors=True)
+    (outputs / drawn.CACHE).parent.mkdir(parents=True, exist_ok=True)
+    (outputs / drawn.CACHE).write_text("a file where the cache folder would be")
+    (outputs / drawn.RECORD).unlink(missing_ok=True)
+    assert run(config, monkeypatch) == STEMS
+    before = files(outputs)
+    for name in before:
+        (outputs / name).unlink()
+    assert run(config, monkeypatch) == STEMS
+    assert files(outputs) == before
+    assert (outputs / drawn.CACHE).read_text() == "a file where the cache folder would be"

@@ -5,8 +5,13 @@ the ledger costs. A diagram's files are a function of what it shows (its columns
 and notes), of the code that draws it (this package's source) and of the libraries that draw it
 (their versions, matplotlib's settings, the fonts found). ``<outputs>/prisma/drawn.json`` keeps,
 per diagram, a digest of all of these and the SHA-256 of each file written; a diagram whose digest
-is the same and whose files are all there with those digests is not drawn again. A damaged,
-missing or stale record, or a missing or edited file, only means drawing it again.
+is the same and whose files are all there with those digests is not drawn again.
+
+Snakemake deletes the ledger's outputs before it runs the step, so the files of the latest drawing
+of each digest are also kept under ``<outputs>/.cache/prisma/<digest>/`` (a cache, never a
+Snakemake output, not in the run manifest): a diagram whose files are missing or edited is copied
+from there when its digest matches and the copies are what was drawn. Entries no diagram's record
+names any more are removed. A damaged, missing or stale record or entry only means drawing again.
 """
 
 from __future__ import annotations
@@ -15,19 +20,24 @@ import hashlib
 import json
 import logging
 import platform
+import re
+import shutil
 import zlib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from livingreview.fileio import source_digest, write_json
+from livingreview.fileio import atomic_write_bytes, source_digest, write_json
 from livingreview.prisma.fontcache import file_digest
 
 log = logging.getLogger("livingreview.prisma")
 
 RECORD = "prisma/drawn.json"
+CACHE = ".cache/prisma"  # under outputs: the files of each digest's latest drawing
+KEPT = "sha256.json"  # in an entry: the SHA-256 of each file, by suffix
 FORMAT = 1
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def _sha256(data: bytes) -> str:
@@ -100,12 +110,53 @@ class Drawn:
         except OSError:
             return False
 
+    def restore(self, stem: Path, key: str, paths: Sequence[Path]) -> bool:
+        """Write ``paths`` from the cache entry of digest ``key`` when it holds every one of them
+        as drawn; whether it did (the record then names them, as :meth:`remember` does)."""
+        folder = self.outputs / CACHE / key
+        try:
+            kept = json.loads((folder / KEPT).read_text(encoding="utf-8"))
+            found = [(folder / f"diagram{p.suffix}").read_bytes() for p in paths]
+        except (OSError, ValueError):
+            return False
+        if not isinstance(kept, dict) or [kept.get(p.suffix) for p in paths] != [
+            _sha256(data) for data in found
+        ]:
+            return False
+        for path, data in zip(paths, found, strict=True):
+            atomic_write_bytes(path, data)
+        self.entries[self._key(stem)] = {
+            "digest": key,
+            "files": {p.name: kept[p.suffix] for p in paths},
+        }
+        return True
+
     def remember(self, stem: Path, key: str, paths: Sequence[Path]) -> None:
-        """Note ``paths`` as just drawn for digest ``key``."""
-        files = {p.name: _sha256(p.read_bytes()) for p in paths}
+        """Note ``paths`` as just drawn for digest ``key`` and keep copies in the cache."""
+        found = {p: p.read_bytes() for p in paths}
+        files = {p.name: _sha256(data) for p, data in found.items()}
         self.entries[self._key(stem)] = {"digest": key, "files": files}
+        folder = self.outputs / CACHE / key
+        try:  # an unwritable cache only costs drawing again
+            for path, data in found.items():
+                atomic_write_bytes(folder / f"diagram{path.suffix}", data, durable=False)
+            kept = {p.suffix: files[p.name] for p in paths}
+            atomic_write_bytes(folder / KEPT, json.dumps(kept).encode(), durable=False)
+        except OSError as exc:
+            log.debug("diagram cache not written: %s", exc)
 
     def save(self) -> None:
-        """Write the record when it changed."""
+        """Write the record when it changed; drop the cache entries it no longer names."""
         if json.dumps(self.entries, sort_keys=True) != self.before:
             write_json(self.path, self.entries)
+        named = {e.get("digest") for e in self.entries.values() if isinstance(e, dict)}
+        try:
+            stale = [
+                p
+                for p in (self.outputs / CACHE).iterdir()
+                if _DIGEST.fullmatch(p.name) and p.name not in named
+            ]
+        except OSError:
+            return
+        for folder in stale:
+            shutil.rmtree(folder, ignore_errors=True)

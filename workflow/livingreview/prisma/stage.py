@@ -108,7 +108,7 @@ def _draw(
     }
     key = digest(inputs)
     paths = [stem.with_suffix(s) for s in FORMATS]
-    if drawn.current(stem, key, paths):
+    if drawn.current(stem, key, paths) or drawn.restore(stem, key, paths):
         return
     written = write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title)
     drawn.remember(stem, key, written)
