@@ -141,52 +141,9 @@ def _figure(flow: Flow) -> Any:
     return fig
 
 
-# Text sizes measured by any renderer of this process, shared by the next renderers of the same
-# kind, resolution and settings: matplotlib keeps them per renderer (one per saved file), while
-# the diagrams of one ledger repeat most of their lines. Each size is what that renderer computes.
-_METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
-_METRICS_KEPT = 4096
-
-
-@contextmanager
-def _shared_text_metrics() -> Iterator[None]:
-    """While it lasts, text sizes come from (and go to) :data:`_METRICS`, keyed by the renderer's
-    class and resolution, the text, its font properties and every matplotlib setting (as they
-    are when this starts); math text is measured as before."""
-    import hashlib
-
-    import matplotlib
-    from matplotlib import text as mtext
-
-    original = getattr(mtext, "_get_text_metrics_with_cache", None)
-    if original is None:
-        yield
-        return
-    settings = sorted((k, repr(v)) for k, v in dict.items(matplotlib.rcParams))
-    rc = hashlib.sha256(repr(settings).encode()).hexdigest()
-
-    def measured(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
-        if ismath is not False:
-            return original(renderer, text, fontprop, ismath, dpi)
-        key = (rc, type(renderer), text, fontprop.copy(), dpi)
-        found = _METRICS.get(key)
-        if found is None:
-            if len(_METRICS) >= _METRICS_KEPT:
-                _METRICS.clear()
-            found = _METRICS[key] = original(renderer, text, fontprop, ismath, dpi)
-        return found
-
-    mtext._get_text_metrics_with_cache = measured
-    try:
-        yield
-    finally:
-        mtext._get_text_metrics_with_cache = original
-
-
 def _png(figure: Any, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    with _shared_text_metrics():
-        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -199,9 +156,6 @@ SUBSET_CHARS = (
     + "\ufb00\ufb01\ufb02\ufb03\ufb04"  # the ligatures (fi, fl, ...) text is shaped with
 )
 _SUBSETS: dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]] = {}
-# What matplotlib embeds for each subset (the font it is given, saved again), once per process.
-_EMBEDDED: dict[tuple[str, int, frozenset[int]], bytes] = {}
-_SUBSET_KEY = "_livingreview_subset_key"  # on the fonts of :func:`_subset_with_base_chars`
 
 
 def _subset_with_base_chars(original: Callable[..., Any], fontfile: Any, glyphs: Any) -> Any:
@@ -224,20 +178,9 @@ def _subset_with_base_chars(original: Callable[..., Any], fontfile: Any, glyphs:
     if key not in _SUBSETS:
         _SUBSETS[key] = cached_subset(*key, compute)
     data, index_map = _SUBSETS[key]
-    subset = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    setattr(subset, _SUBSET_KEY, key)
-    return _backend_pdf_ps.SubsetResults(subset, index_map)._as_cm()
-
-
-def _saved_once(original: Callable[[Any], io.BytesIO], font: Any) -> io.BytesIO:
-    """Matplotlib's saving of a font to embed it; for a subset of :func:`_subset_with_base_chars`
-    done once per subset and process (the same font gives the same bytes)."""
-    key = getattr(font, _SUBSET_KEY, None)
-    if key is None:
-        return original(font)
-    if key not in _EMBEDDED:
-        _EMBEDDED[key] = original(font).getvalue()
-    return io.BytesIO(_EMBEDDED[key])
+    return _backend_pdf_ps.SubsetResults(
+        TTFont(io.BytesIO(data), recalcTimestamp=False), index_map
+    )._as_cm()
 
 
 @contextmanager
@@ -247,17 +190,14 @@ def _shared_font_subsets() -> Iterator[None]:
     from matplotlib.backends import _backend_pdf_ps
 
     original = getattr(_backend_pdf_ps, "get_glyphs_subset", None)
-    saving = getattr(_backend_pdf_ps, "font_as_file", None)
-    if original is None or saving is None or not hasattr(_backend_pdf_ps, "SubsetResults"):
+    if original is None or not hasattr(_backend_pdf_ps, "SubsetResults"):
         yield
         return
     _backend_pdf_ps.get_glyphs_subset = partial(_subset_with_base_chars, original)
-    _backend_pdf_ps.font_as_file = partial(_saved_once, saving)
     try:
         yield
     finally:
         _backend_pdf_ps.get_glyphs_subset = original
-        _backend_pdf_ps.font_as_file = saving
 
 
 def _pdf(figure: Any) -> bytes:
@@ -266,7 +206,7 @@ def _pdf(figure: Any) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
     buffer = io.BytesIO()
     # Embedded TrueType (Type 42): text selectable and searchable.
-    with rc_context({"pdf.fonttype": 42}), _shared_font_subsets(), _shared_text_metrics():
+    with rc_context({"pdf.fonttype": 42}), _shared_font_subsets():
         figure.savefig(
             buffer,
             format="pdf",
