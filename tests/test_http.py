@@ -30,6 +30,13 @@ def client(server: ReplayServer, tmp_path: Path | None = None, **kw: object) -> 
     return HttpClient(settings, sleep=kw.pop("sleep", Sleeps()), **kw)  # type: ignore[arg-type]
 
 
+def empty_archive(tmp_path: Path) -> RawArchive:
+    """A new raw-response archive in ``tmp_path/raw``."""
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    return archive
+
+
 def test_429_storm_honours_retry_after_then_succeeds(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
@@ -67,8 +74,7 @@ def test_exhausted_retries_name_the_service_and_problem(
     replay_server: ReplayServer, tmp_path: Path
 ) -> None:
     replay_server.add("GET", "/api/x", Answer(b"busy", status=503))
-    archive = RawArchive(tmp_path / "raw")
-    archive.reset()
+    archive = empty_archive(tmp_path)
     with pytest.raises(HTTPError, match=r"svc: GET .*/api/x failed after 3 tries: HTTP 503"):
         client(replay_server, archive=archive, max_tries=3).get("x")
     assert not (tmp_path / "raw" / "index.jsonl").exists()  # nothing half-recorded
@@ -118,8 +124,7 @@ def test_secrets_are_sent_but_never_archived(
 ) -> None:
     page = sources_dir / "openalex/openalex_works_filter_ids_cursor_star.json"
     replay_server.add("GET", "/api/works", Answer.file(page))
-    archive = RawArchive(tmp_path / "raw")
-    archive.reset()
+    archive = empty_archive(tmp_path)
     http = client(
         replay_server, archive=archive, secrets={"api_key": "SECRET-KEY-123", "mailto": "me@x.org"}
     )
@@ -142,8 +147,7 @@ def test_replay_answers_from_the_archive_and_refuses_unknown_requests(
         sources_dir / "openalex/openalex_keypaper_results_page_2.json",
     ]
     replay_server.add("GET", "/api/works", Answer.file(pages[0], times=1), Answer.file(pages[1]))
-    archive = RawArchive(tmp_path / "raw")
-    archive.reset()
+    archive = empty_archive(tmp_path)
     live = client(replay_server, archive=archive)
     bodies = [live.get("works", {"cursor": c}).body for c in ("*", "next")]
 
@@ -156,8 +160,7 @@ def test_replay_answers_from_the_archive_and_refuses_unknown_requests(
 
 def test_replay_detects_a_tampered_body(replay_server: ReplayServer, tmp_path: Path) -> None:
     replay_server.add("GET", "/api/x", Answer(b'{"a": 1}'))
-    archive = RawArchive(tmp_path / "raw")
-    archive.reset()
+    archive = empty_archive(tmp_path)
     client(replay_server, archive=archive).get("x")
     body = tmp_path / "raw" / archive.entries()[0]["file"]
     body.write_bytes(b'{"a": 2}')
@@ -170,8 +173,7 @@ def test_a_compressed_archive_replays_the_bodies_as_received(
 ) -> None:
     page = sources_dir / "openalex/openalex_keypaper_results_page_1.json"
     replay_server.add("GET", "/api/works", Answer.file(page))
-    archive = RawArchive(tmp_path / "raw")
-    archive.reset()
+    archive = empty_archive(tmp_path)
     body = client(replay_server, archive=archive).get("works").body
     index = (tmp_path / "raw/index.jsonl").read_bytes()
     archive.compress()
