@@ -190,6 +190,24 @@ def test_a_compressed_archive_replays_the_bodies_as_received(
         client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works")
 
 
+def test_a_damaged_compressed_body_is_named_not_a_traceback(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    page = sources_dir / "openalex/openalex_keypaper_results_page_1.json"
+    replay_server.add("GET", "/api/works", Answer.file(page))
+    archive = RawArchive(tmp_path / "raw")
+    archive.reset()
+    client(replay_server, archive=archive).get("works")
+    archive.compress()
+    [name] = [entry["file"] for entry in archive.entries()]
+    packed = tmp_path / "raw" / f"{name}.gz"
+    data = bytearray(packed.read_bytes())
+    data[10] ^= 0xFF  # the first byte of the deflate stream (after gzip's 10-byte header)
+    packed.write_bytes(bytes(data))
+    with pytest.raises(InputFileError, match=f"{name}.gz: .*damaged"):
+        client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works")
+
+
 def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path: Path) -> None:
     replay_server.add("GET", "/api/x", Answer(b"ok"))
     arrivals: list[float] = []

@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from collections import defaultdict, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,6 +180,8 @@ class RawArchive:
             ) from None
         except EOFError:
             raise InputFileError(body_path, "compressed raw response is cut short") from None
+        except zlib.error as exc:  # a damaged deflate stream (not an OSError)
+            raise InputFileError(body_path, f"compressed raw response is damaged ({exc})") from None
         if hashlib.sha256(body).hexdigest() != entry["sha256"]:
             raise InputFileError(body_path, "raw response does not match its sha256 in index.jsonl")
         return body
