@@ -4,6 +4,7 @@ verification sample of single screening."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -159,6 +160,29 @@ def test_a_vote_on_a_later_sheet_counts_beside_the_other_reviewers_earlier_vote(
     # A reviewer's decision of a later round supersedes their earlier one.
     changed = decide([*votes, vote("S2", "r1", "include", round_=2)])
     assert [v.study_id for v in changed.pending] == ["S1", "S2"]
+
+
+def test_an_earlier_rounds_sheet_saved_after_the_later_one_gives_the_reviewers_vote() -> None:
+    # r2 decided S1 on its round-2 sheet, then saved its round-1 sheet again with S1 changed:
+    # the decision made last is r2's vote (before, the round-2 one, so r2's include was dropped
+    # and the study taken as agreed to exclude). Without save times, the later round's counts.
+    def timed(item: ScreeningDecision, saved: str) -> ScreeningDecision:
+        return replace(item, recorded_at=saved, file=f"{item.reviewer}_{item.round}_{saved}.xlsx")
+
+    votes = [
+        timed(vote("S1", "r1", "exclude"), "2026-01-05T10:00:00Z"),
+        timed(vote("S1", "r2", "exclude", round_=2), "2026-02-01T10:00:00Z"),
+        timed(vote("S1", "r2", "include"), "2026-02-03T10:00:00Z"),
+    ]
+    [votes_s1] = study_votes(votes)
+    assert [(d.reviewer, d.decision, d.round) for d in votes_s1.decisions] == [
+        ("r1", "exclude", 1),
+        ("r2", "include", 1),
+    ]
+    outcome = decide(votes)
+    assert [(v.study_id, v.round) for v in outcome.pending] == [("S1", 1)]
+    undated = [replace(v, recorded_at="") for v in votes]
+    assert by_study(decide(undated)) == {"S1": ("exclude", "agreement")}
 
 
 @pytest.mark.parametrize(("count", "fraction", "size"), [(30, 0.1, 3), (7, 0.5, 4), (5, 0, 0)])

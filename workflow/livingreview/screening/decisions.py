@@ -131,10 +131,24 @@ def current_decisions(
 def latest_by_study(
     decisions: Sequence[ScreeningDecision],
 ) -> dict[tuple[str, str], dict[str, ScreeningDecision]]:
-    """(stage, study) -> reviewer -> their latest decision on it: of their latest round, the
-    latest in the log. A study of an earlier round that a reviewer decides on a later round's
-    sheet is decided there, beside the other reviewers' decisions of its own round."""
-    latest: dict[tuple[str, str], dict[str, ScreeningDecision]] = {}
+    """(stage, study) -> reviewer -> their latest decision on it (:func:`newest`). A study of
+    an earlier round that a reviewer decides on a later round's sheet is decided there, beside
+    the other reviewers' decisions of its own round."""
+    rounds: dict[tuple[str, str], dict[str, list[ScreeningDecision]]] = {}
     for item in sorted(current_decisions(decisions).values(), key=log_order):
-        latest.setdefault((item.stage, item.study_id), {})[item.reviewer] = item
-    return latest
+        rounds.setdefault((item.stage, item.study_id), {}).setdefault(item.reviewer, []).append(
+            item
+        )
+    return {
+        key: {reviewer: newest(items) for reviewer, items in by_reviewer.items()}
+        for key, by_reviewer in rounds.items()
+    }
+
+
+def newest(items: Sequence[ScreeningDecision]) -> ScreeningDecision:
+    """Of one reviewer's decisions on a study in different rounds, the one they made last: the
+    file saved last when every file says when it was saved (a round's sheet saved again after
+    the study was decided on a later one), else the latest round's."""
+    if all(item.recorded_at for item in items):
+        return max(items, key=lambda d: (d.recorded_at, d.round, d.file, d.row))
+    return max(items, key=log_order)

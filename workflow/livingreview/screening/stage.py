@@ -41,6 +41,7 @@ from livingreview.screening.decisions import (
     STAGE_TITLE_ABSTRACT,
     ScreeningDecision,
     current_decisions,
+    latest_by_study,
     read_decisions,
     write_decisions,
 )
@@ -126,9 +127,13 @@ def _latest_by_reviewer(
 ) -> dict[str, dict[str, ScreeningDecision]]:
     """reviewer -> study -> their latest decision at this stage (any round)."""
     out: dict[str, dict[str, ScreeningDecision]] = {}
-    latest = current_decisions([d for d in decisions if d.stage == STAGE])
+    at_stage = [d for d in decisions if d.stage == STAGE]
+    chosen = latest_by_study(at_stage)  # of a reviewer's rounds, the decision made last
+    latest = current_decisions(at_stage)
     for item in sorted(latest.values(), key=lambda d: (d.round, d.recorded_at, d.file, d.row)):
-        out.setdefault(item.reviewer, {})[item.study_id] = item
+        out.setdefault(item.reviewer, {})[item.study_id] = chosen[(STAGE, item.study_id)][
+            item.reviewer
+        ]
     return out
 
 
