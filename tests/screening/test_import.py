@@ -181,6 +181,22 @@ def test_an_unchanged_returned_sheet_is_read_from_the_cache(returned_r1, monkeyp
     assert list(folder.iterdir()) == []
 
 
+def test_a_cache_entry_edited_by_hand_is_not_used(returned_r1) -> None:
+    """An entry whose text no longer matches its digest is read from the returned file: the
+    decisions stored are the ones the reviewer typed, not the entry's."""
+    from livingreview.screening.stage import SHEET_CACHE
+
+    config, _, store = returned_r1
+    [entry] = (Path(config["paths"]["outputs"]) / SHEET_CACHE).iterdir()
+    text = entry.read_text(encoding="utf-8")
+    assert text.count('"no_alliance"') == 1
+    entry.write_text(text.replace('"no_alliance"', '"not_mental_health"'), encoding="utf-8")
+    store_of(config).unlink()  # rebuilt from what the returned sheets hold
+    run_screening(config)
+    assert store_of(config).read_bytes() == store
+    assert entry.read_text(encoding="utf-8") == text  # written again from the file
+
+
 def test_a_newer_file_adds_a_newer_decision_and_keeps_the_older(returned_r1) -> None:
     config, ids, _ = returned_r1
     fill_like_a_person(

@@ -479,8 +479,9 @@ class SheetCache:
 
     openpyxl needs seconds for a sheet of thousands of rows, and every run reads every round's
     returned sheets again; an unchanged file is read from its entry instead (keyed on the file's
-    SHA-256, the sheet title, this module's code and openpyxl's version). Every check still runs
-    on what is read. The cache only saves time: a missing or damaged entry means reading the file.
+    SHA-256, the sheet title, this module's code and openpyxl's version; an entry starts with the
+    SHA-256 of the rest, so one edited or damaged since is not used). Every check still runs on
+    what is read. The cache only saves time: a missing or damaged entry means reading the file.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -498,7 +499,10 @@ class SheetCache:
         entry = self.folder / f"{key}.json"
         self.used.add(entry)
         try:
-            kept = json.loads(entry.read_text(encoding="utf-8"))
+            check, _, body = entry.read_text(encoding="utf-8").partition("\n")
+            if hashlib.sha256(body.encode("utf-8")).hexdigest() != check:
+                raise ValueError("entry edited or damaged")  # read the file instead
+            kept = json.loads(body)
             ids = kept["ids"]
             return ReturnedSheet(
                 path,
@@ -512,8 +516,9 @@ class SheetCache:
         sheet = read_sheet(path, title)
         kept = {"table": sheet.table, "meta": sheet.meta, "ids": sheet.ids}
         kept["saved_at"] = sheet.saved_at
-        try:
-            atomic_write_text(entry, json.dumps(kept, ensure_ascii=False))
+        body = json.dumps(kept, ensure_ascii=False)
+        try:  # the digest of the rest first: an entry edited since is not used
+            atomic_write_text(entry, f"{hashlib.sha256(body.encode('utf-8')).hexdigest()}\n{body}")
         except OSError as exc:  # the cache only saves time
             log.info("%s: sheet cache not written (%s)", entry, exc)
         return sheet
