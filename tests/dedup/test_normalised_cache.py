@@ -53,3 +53,16 @@ def test_a_cache_edited_by_hand_is_not_used(tmp_path: Path) -> None:
     cache.write_bytes(b"{not json")  # a damaged cache: every row normalised again
     got = incremental.normalised_rows(frame, cache, CODE)
     pd.testing.assert_frame_equal(got, normalise_frame(frame), check_exact=True)
+
+
+def test_the_cache_key_covers_the_doi_normalising_code(tmp_path: Path, monkeypatch) -> None:
+    """Normalising calls records.normalise_doi, outside the engine's modules: a change there
+    must not reuse rows normalised by the old code."""
+    from livingreview import records
+
+    key = incremental.normalising_code("engine")
+    assert incremental.normalising_code("engine") == key != incremental.normalising_code("other")
+    edited = tmp_path / "records.py"
+    edited.write_text(Path(records.__file__).read_text(encoding="utf-8") + "\n# changed\n")
+    monkeypatch.setattr(records, "__file__", str(edited))
+    assert incremental.normalising_code("engine") != key

@@ -85,6 +85,17 @@ def fingerprint(policy: Mapping[str, Any]) -> dict[str, Any]:
     return {"policy": dict(sorted(policy.items())), "engine": engine[:16]}
 
 
+def normalising_code(engine: str) -> str:
+    """What the normalised-rows cache is keyed on: the engine's code, the record module whose DOI
+    normalising it calls, and the pandas and Python versions its values come from."""
+    import platform
+
+    from livingreview import records
+
+    versions = (pd.__version__, platform.python_version())
+    return source_digest([Path(records.__file__)], engine, *versions)
+
+
 def read_state(folder: Path) -> EngineState | None:
     """The engine state of a snapshot folder, or None when it has none (an older snapshot)."""
     state_path, pairs_path = folder / STATE_FILE, folder / PAIRS_FILE
@@ -319,7 +330,7 @@ def deduplicate(
     """
     found = fingerprint(policy)
     frame = records_to_frame(records).reset_index(drop=True)
-    norm = normalised_rows(frame, cache, found["engine"])
+    norm = normalised_rows(frame, cache, normalising_code(found["engine"]))
     engine_policy = Policy(**policy)
     run = dict(decisions=decisions, policy=engine_policy, progress=progress, normalised=norm)
     if previous is None or previous.fingerprint != found:
