@@ -164,7 +164,7 @@ def test_an_unchanged_returned_sheet_is_read_from_the_cache(returned_r1, monkeyp
     [entry] = folder.iterdir()
     parse = sheets._read_xlsx
 
-    def not_again(path: Path, title: str) -> sheets.ReturnedSheet:
+    def not_again(path: Path, *_: object) -> sheets.ReturnedSheet:
         raise AssertionError(f"{path} parsed again")
 
     monkeypatch.setattr(sheets, "_read_xlsx", not_again)

@@ -382,17 +382,17 @@ def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str,
 _FORMULA_CELL = re.compile(rb"<f[ >/]")
 
 
-def _uncomputed_formulas(path: Path, name: str, table: list[list[str]]) -> None:
+def _uncomputed_formulas(path: Path, name: str, table: list[list[str]], data: bytes) -> None:
     """Fill the blanks of ``table`` that hold a formula the saving program never computed (a
     script, some web tools: no cached value, so openpyxl reads ``None``) with the formula's
     text: what the reviewer typed is kept, as text, instead of being read as a blank cell."""
     from openpyxl import load_workbook
 
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets_xml = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
         if not any(_FORMULA_CELL.search(archive.read(n)) for n in sheets_xml):
             return
-    wb = load_workbook(path, read_only=True, data_only=False)
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         for r, row in enumerate(wb[name].iter_rows(values_only=True)):
             cells = table[r] if r < len(table) else []
@@ -403,11 +403,14 @@ def _uncomputed_formulas(path: Path, name: str, table: list[list[str]]) -> None:
         wb.close()
 
 
-def _read_xlsx(path: Path, title: str) -> ReturnedSheet:
+def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
+    """The sheet in ``data`` (else the file's bytes, read once); ``path`` names it."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        if data is None:
+            data = path.read_bytes()
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
     try:
@@ -418,7 +421,7 @@ def _read_xlsx(path: Path, title: str) -> ReturnedSheet:
             else next((n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)), names[0])
         )
         table = [[clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
-        _uncomputed_formulas(path, name, table)
+        _uncomputed_formulas(path, name, table, data)
         meta = ids = None
         if META_SHEET in names:
             cells = [[clean(v) for v in row] for row in wb[META_SHEET].iter_rows(values_only=True)]
@@ -494,7 +497,8 @@ class SheetCache:
             return read_sheet(path, title)
         from importlib.metadata import version
 
-        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()  # hashed and parsed: one version of a file being replaced
+        content = hashlib.sha256(data).hexdigest()
         key = source_digest([Path(__file__)], content, title, version("openpyxl"))
         entry = self.folder / f"{key}.json"
         self.used.add(entry)
@@ -513,7 +517,7 @@ class SheetCache:
             )
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        sheet = read_sheet(path, title)
+        sheet = _read_xlsx(path, title, data)
         kept = {"table": sheet.table, "meta": sheet.meta, "ids": sheet.ids}
         kept["saved_at"] = sheet.saved_at
         body = json.dumps(kept, ensure_ascii=False)
