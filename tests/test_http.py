@@ -5,6 +5,7 @@ Every test talks to a real local HTTP server on 127.0.0.1 serving recorded paylo
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import threading
@@ -168,43 +169,44 @@ def test_replay_detects_a_tampered_body(replay_server: ReplayServer, tmp_path: P
         client(replay_server, replay=RawArchive(tmp_path / "raw")).get("x")
 
 
-def test_a_compressed_archive_replays_the_bodies_as_received(
+def compressed_page(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
-) -> None:
+) -> tuple[RawArchive, bytes, Path]:
+    """A real OpenAlex page recorded in ``tmp_path/raw``, then compressed: the archive, the body
+    as received and its ``.gz`` file."""
     page = sources_dir / "openalex/openalex_keypaper_results_page_1.json"
     replay_server.add("GET", "/api/works", Answer.file(page))
     archive = empty_archive(tmp_path)
     body = client(replay_server, archive=archive).get("works").body
-    index = (tmp_path / "raw/index.jsonl").read_bytes()
     archive.compress()
     [name] = [entry["file"] for entry in archive.entries()]
-    packed = tmp_path / "raw" / f"{name}.gz"
-    assert not (tmp_path / "raw" / name).exists() and packed.stat().st_size < len(body) / 3
-    assert (tmp_path / "raw/index.jsonl").read_bytes() == index  # names and hashes as received
+    return archive, body, tmp_path / "raw" / f"{name}.gz"
+
+
+def test_a_compressed_archive_replays_the_bodies_as_received(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    archive, body, packed = compressed_page(replay_server, sources_dir, tmp_path)
+    [entry] = archive.entries()  # names and hashes the body as received
+    assert (entry["file"], entry["sha256"]) == (packed.stem, hashlib.sha256(body).hexdigest())
+    assert not packed.with_suffix("").exists() and packed.stat().st_size < len(body) / 3
     first = packed.read_bytes()
     archive.compress()  # nothing left to compress; equal bodies give equal files
     assert packed.read_bytes() == first
     assert client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works").body == body
     packed.write_bytes(first[: len(first) // 2])
-    with pytest.raises(InputFileError, match=f"{name}.gz: compressed raw response is cut short"):
+    with pytest.raises(InputFileError, match=f"{packed.name}: compressed raw response is cut"):
         client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works")
 
 
 def test_a_damaged_compressed_body_is_named_not_a_traceback(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
-    page = sources_dir / "openalex/openalex_keypaper_results_page_1.json"
-    replay_server.add("GET", "/api/works", Answer.file(page))
-    archive = RawArchive(tmp_path / "raw")
-    archive.reset()
-    client(replay_server, archive=archive).get("works")
-    archive.compress()
-    [name] = [entry["file"] for entry in archive.entries()]
-    packed = tmp_path / "raw" / f"{name}.gz"
+    _, _, packed = compressed_page(replay_server, sources_dir, tmp_path)
     data = bytearray(packed.read_bytes())
     data[10] ^= 0xFF  # the first byte of the deflate stream (after gzip's 10-byte header)
     packed.write_bytes(bytes(data))
-    with pytest.raises(InputFileError, match=f"{name}.gz: .*damaged"):
+    with pytest.raises(InputFileError, match=f"{packed.name}: .*damaged"):
         client(replay_server, replay=RawArchive(tmp_path / "raw")).get("works")
 
 
