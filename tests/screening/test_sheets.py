@@ -164,3 +164,18 @@ def test_a_damaged_workbook_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InputFileError, match=r"bad.xlsx: cannot read as an .xlsx workbook"):
         sheets.read_sheet(tmp_path / "bad.xlsx", "Items")
+
+
+def test_the_sheet_cache_reads_what_the_file_holds_and_never_stops_a_run(tmp_path: Path) -> None:
+    path = write(tmp_path, [{"item_id": "S1", "text": "alliance"}])
+    folder = tmp_path / "cache"
+    (folder / "stale.json").mkdir(parents=True)  # an entry that cannot be deleted
+    (folder / "blocked").write_text("", encoding="utf-8")
+    cache = sheets.SheetCache(folder)
+    assert cache.read(path, "Items") == sheets.read_sheet(path, "Items")
+    cache.prune()  # the undeletable entry only logged
+    [entry] = (p for p in folder.glob("*.json") if p.is_file())
+    assert sheets.SheetCache(folder).read(path, "Items") == sheets.read_sheet(path, "Items")
+    unwritable = sheets.SheetCache(folder / "blocked" / "sub")  # a file where a folder should be
+    assert unwritable.read(path, "Items") == sheets.read_sheet(path, "Items")
+    assert entry.is_file()

@@ -532,7 +532,10 @@ class SheetCache:
         if self.folder.is_dir():
             for entry in self.folder.glob("*.json"):
                 if entry not in self.used:
-                    entry.unlink(missing_ok=True)
+                    try:
+                        entry.unlink(missing_ok=True)
+                    except OSError as exc:  # the cache only saves time
+                        log.info("%s: sheet cache entry not deleted (%s)", entry, exc)
 
 
 def returned_folder(config: Mapping[str, Any], section: str, key: str) -> Path:
