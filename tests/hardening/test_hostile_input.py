@@ -446,3 +446,25 @@ def test_a_failed_reimport_leaves_no_earlier_result_behind(
     result = cli("import", "--name", "scopus", "--configfile", str(protocol))
     assert result.returncode == 2 and "repeats the header" in result.stderr
     assert not (out / "manifest.json").exists() and not (out / "records.csv").exists()
+
+
+def test_an_output_path_taken_by_a_file_is_one_line_naming_it(
+    demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A file where a step writes a folder (someone saved `outputs/report` as a file) stops
+    the step with the path and the reason, exit 2, not a traceback."""
+    import json
+    import shutil
+
+    from livingreview.cli import main
+
+    work = shutil.copytree(demo_outputs.parent, tmp_path / "review", symlinks=True)
+    shutil.rmtree(work / "outputs/report")
+    (work / "outputs/report").write_text("not a folder", encoding="utf-8")
+    protocol = json.loads((work / "outputs/protocol.json").read_text(encoding="utf-8"))
+    protocol["paths"]["outputs"] = "outputs"  # the copy's, not the shared demo run's
+    (work / "protocol.json").write_text(json.dumps(protocol), encoding="utf-8")
+    monkeypatch.chdir(work)
+    assert main(["report", "--configfile", "protocol.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "livingreview: error: outputs/report: File exists"

@@ -797,12 +797,19 @@ def log_level(args: argparse.Namespace) -> int:
 
 
 def run_parsed(args: argparse.Namespace) -> int:
-    """Run a parsed command; a package error becomes one line on stderr and its exit code."""
+    """Run a parsed command; a package error becomes one line on stderr and its exit code, a
+    file that cannot be read or written one line naming it (exit 2)."""
     try:
         return int(args.func(args))
     except LivingReviewError as exc:
         print(f"livingreview: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        raise  # stdout's reader went away: :func:`main` stops quietly
+    except OSError as exc:  # a file the step cannot read or write: say which and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"livingreview: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("livingreview: interrupted", file=sys.stderr)
         return 130
