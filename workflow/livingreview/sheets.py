@@ -115,10 +115,55 @@ class ReturnedSheet:
         return row[index] if index is not None and index < len(row) else ""
 
     def rows(self) -> Iterable[tuple[int, list[str]]]:
-        """Each non-empty data row with its 1-based row number in the file."""
+        """Each non-empty data row with its 1-based row number in the file, once
+        :func:`check_columns` found none of its text where the readers would not see it."""
         for number, row in enumerate(self.table[1:], start=2):
             if any(row):
+                check_columns(self.path, self.table[0], number, row)
                 yield number, row
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` quoted, cut to ``limit`` characters for a message."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def check_columns(path: Path, header: Sequence[str], number: int, row: Sequence[str]) -> None:
+    """Refuse a data row holding text the readers would skip: text under a column without a
+    name (or beyond the header), or a column whose name repeats an earlier one (readers take
+    the first) holding something the first copy does not."""
+    first: dict[str, int] = {}
+    for index, value in enumerate(row):
+        name = header[index].casefold().strip() if index < len(header) else ""
+        if name:
+            earlier = first.setdefault(name, index)
+            if earlier == index or not value or value == row[earlier]:
+                continue
+            problem = (
+                f"column {name!r} appears twice in the header (columns {_letter(earlier)} and"
+                f" {_letter(index)}) and the copies differ here ({_short(row[earlier])} and"
+                f" {_short(value)}); expected each column once: keep one copy, rename the other"
+            )
+            raise InputFileError(path, problem, position=f"row {number}", field=name)
+        if value:
+            problem = (
+                f"text {_short(value)} in column {_letter(index)}, which has no name in the header"
+                " (row 1), so it would be ignored; expected text only under the named"
+                " columns: put it in notes, or name the column"
+            )
+            if path.suffix.lower() == ".csv":
+                problem += " (a comma inside a CSV cell needs quotes)"
+            raise InputFileError(path, problem, position=f"row {number}")
 
 
 def checksum(ids: Iterable[Sequence[str]]) -> str:

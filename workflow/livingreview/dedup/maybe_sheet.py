@@ -241,6 +241,7 @@ def read_decision_file(
                 " put the text in notes (a comma in a CSV cell needs quotes)",
                 position=f"row {number}",
             )
+        sheets.check_columns(path, table[0], number, row)
 
         def cell(name: str, row: list[str] = row) -> str:
             index = where.get(name)

@@ -1,0 +1,155 @@
+"""Returned sheets whose header no longer matches their text: a column typed under a blank
+header cell, or a header name repeated (readers take the first copy). Run on a copy of the demo
+run with the demo's returned sheets, through the command line, as a reviewer's step would run:
+the step stops naming the file, row and column, instead of reading past what was typed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from livingreview.cli import main
+from tests.conftest import REPO_ROOT
+
+#: command -> (returned sheet under demo/human, the column typed in, what is typed, the store)
+STEPS = {
+    "screen": (
+        "screening/title_abstract/title_abstract_round1_r1_demo_illustrative.xlsx",
+        "decision",
+        "exclude",
+        "screening/decisions.csv",
+    ),
+    "conflicts": (
+        "screening/conflicts/conflicts_round1_r3_demo_illustrative.xlsx",
+        "resolution",
+        "exclude",
+        "screening/resolutions.csv",
+    ),
+    "fulltext": (
+        "full_text/sheets/full_text_round1_r1_demo_illustrative.xlsx",
+        "decision",
+        "exclude",
+        "fulltext/assessments.csv",
+    ),
+    "extract": (
+        "extraction/extraction_round1_r1_demo_illustrative.xlsx",
+        "country",
+        "Norway",
+        "extraction/entries.csv",
+    ),
+    "appraise": (
+        "risk_of_bias/rob_rob2_round1_r1_demo_illustrative.xlsx",
+        "d1",
+        "High",
+        "rob/entries.csv",
+    ),
+    "library": (
+        "dedup/maybe_pairs_demo_illustrative.xlsx",
+        "decision",
+        "distinct",
+        "library/decisions.csv",
+    ),
+}
+
+
+def _review(demo_outputs: Path, tmp_path: Path, store: str) -> Path:
+    """A copy of the demo run and its returned sheets, the step's store removed so that the
+    sheets are read as on their first return."""
+    work = shutil.copytree(demo_outputs.parent, tmp_path / "review", symlinks=True)
+    shutil.copytree(REPO_ROOT / "demo/human", work / "human")
+    (work / "outputs" / store).unlink()
+    protocol = json.loads((work / "outputs/protocol.json").read_text(encoding="utf-8"))
+    protocol["paths"] |= {"outputs": "outputs", "human_input": "human"}
+    (work / "protocol.json").write_text(json.dumps(protocol), encoding="utf-8")
+    return work
+
+
+def _run(work: Path, command: str, monkeypatch: pytest.MonkeyPatch, capsys) -> tuple[int, str]:
+    monkeypatch.chdir(work)
+    capsys.readouterr()
+    code = main([command, "--configfile", "protocol.json"])
+    return code, capsys.readouterr().err.strip()
+
+
+def _edit(path: Path, column: str, value: str, *, header: str | None) -> tuple[int, str]:
+    """Type ``value``, differing from the first data row's ``column``, into that row under a
+    new column headed ``header`` (None: no name, with a named column of the reviewer's own
+    after it). Returns (row number, the new column's letter)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    names = [c.value for c in ws[1]]
+    new = ws.max_column + 1
+    current = ws.cell(2, names.index(column) + 1).value
+    assert current != value
+    ws.cell(1, new).value = header
+    if header is None:
+        ws.cell(1, new + 1).value = "checked by"
+    ws.cell(2, new).value = value
+    wb.save(path)
+    return 2, ws.cell(1, new).column_letter
+
+
+@pytest.mark.parametrize("command", sorted(STEPS))
+def test_a_repeated_column_holding_another_value_stops_the_step(
+    command: str, demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    sheet, column, value, store = STEPS[command]
+    work = _review(demo_outputs, tmp_path, store)
+    path = Path("human", sheet)  # as the step names it: relative to the review folder
+    row, letter = _edit(work / path, column, value, header=column.upper())
+    code, err = _run(work, command, monkeypatch, capsys)
+    assert code == 2, err
+    assert err.startswith(f"livingreview: error: {path}, row {row}, field {column!r}: "), err
+    assert "appears twice in the header" in err and f"and {letter})" in err
+    assert repr(value) in err and "\n" not in err
+    assert not (work / "outputs" / store).exists()
+
+
+@pytest.mark.parametrize("command", sorted(STEPS))
+def test_text_under_a_column_without_a_name_stops_the_step(
+    command: str, demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    sheet, column, value, store = STEPS[command]
+    work = _review(demo_outputs, tmp_path, store)
+    path = Path("human", sheet)  # as the step names it: relative to the review folder
+    row, letter = _edit(work / path, column, value, header=None)
+    code, err = _run(work, command, monkeypatch, capsys)
+    assert code == 2, err
+    assert err.startswith(f"livingreview: error: {path}, row {row}: text {value!r}"), err
+    assert f"in column {letter}, which has no name in the header" in err and "\n" not in err
+    assert not (work / "outputs" / store).exists()
+
+
+def test_an_identical_copy_of_a_column_and_blank_unnamed_columns_are_read(
+    demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A column copied whole (same values) and empty columns without a name lose nothing."""
+    sheet, column, _, store = STEPS["screen"]
+    work = _review(demo_outputs, tmp_path, store)
+    path = Path("human", sheet)  # as the step names it: relative to the review folder
+    wb = openpyxl.load_workbook(work / path)
+    ws = wb.worksheets[0]
+    source = [c.value for c in ws[1]].index(column) + 1
+    copy_at = ws.max_column + 2  # one empty, unnamed column between
+    for r in range(1, ws.max_row + 1):
+        ws.cell(r, copy_at).value = ws.cell(r, source).value
+    wb.save(work / path)
+    code, err = _run(work, "screen", monkeypatch, capsys)
+    assert code == 0, err
+    assert _decisions(work / "outputs" / store) == _decisions(demo_outputs / store)
+
+
+def _decisions(store: Path) -> list[dict[str, str]]:
+    """The stored rows, sorted, but their time (the returned file's save time, which the edit
+    changed; rows are stored in time order)."""
+    with store.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            {k: v for k, v in row.items() if k != "recorded_at"} for row in csv.DictReader(handle)
+        ]
+    assert rows
+    return sorted(rows, key=lambda row: sorted(row.items()))
