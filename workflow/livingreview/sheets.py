@@ -27,6 +27,7 @@ BOM, reordered rows and added columns; the caller matches rows by id, never by p
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -478,7 +479,16 @@ def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedShe
 
 
 def _decode(path: Path) -> str:
+    """A CSV file's text: UTF-16 when it starts with that byte-order mark (LibreOffice's
+    "Unicode (UTF-16)" character set), else UTF-8, else Windows' cp1252."""
     data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                path, f"cannot be read as UTF-16 text ({exc.reason} at byte {exc.start})"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
