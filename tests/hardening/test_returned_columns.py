@@ -94,35 +94,51 @@ def _edit(path: Path, column: str, value: str, *, header: str | None) -> tuple[i
     return 2, ws.cell(1, new).column_letter
 
 
+def _refused(
+    command: str,
+    header: str | None,
+    demo_outputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> tuple[Path, Path, int, str, str]:
+    """Run ``command`` on the demo's returned sheet with a new column named ``header`` holding
+    another value; it must exit 2. The review folder, the sheet's path as the step names it,
+    the row and column letter edited and the error line."""
+    sheet, column, value, store = STEPS[command]
+    work = _review(demo_outputs, tmp_path, store)
+    path = Path("human", sheet)  # as the step names it: relative to the review folder
+    row, letter = _edit(work / path, column, value, header=header)
+    code, err = _run(work, command, monkeypatch, capsys)
+    assert code == 2, err
+    return work, path, row, letter, err
+
+
 @pytest.mark.parametrize("command", sorted(STEPS))
 def test_a_repeated_column_holding_another_value_stops_the_step(
     command: str, demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    sheet, column, value, store = STEPS[command]
-    work = _review(demo_outputs, tmp_path, store)
-    path = Path("human", sheet)  # as the step names it: relative to the review folder
-    row, letter = _edit(work / path, column, value, header=column.upper())
-    code, err = _run(work, command, monkeypatch, capsys)
-    assert code == 2, err
+    column, value = STEPS[command][1:3]
+    work, path, row, letter, err = _refused(
+        command, column.upper(), demo_outputs, tmp_path, monkeypatch, capsys
+    )
     assert err.startswith(f"livingreview: error: {path}, row {row}, field {column!r}: "), err
     assert "appears twice in the header" in err and f"and {letter})" in err
     assert repr(value) in err and "\n" not in err
-    assert not (work / "outputs" / store).exists()
+    assert not (work / "outputs" / STEPS[command][3]).exists()
 
 
 @pytest.mark.parametrize("command", sorted(STEPS))
 def test_text_under_a_column_without_a_name_stops_the_step(
     command: str, demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    sheet, column, value, store = STEPS[command]
-    work = _review(demo_outputs, tmp_path, store)
-    path = Path("human", sheet)  # as the step names it: relative to the review folder
-    row, letter = _edit(work / path, column, value, header=None)
-    code, err = _run(work, command, monkeypatch, capsys)
-    assert code == 2, err
+    value = STEPS[command][2]
+    work, path, row, letter, err = _refused(
+        command, None, demo_outputs, tmp_path, monkeypatch, capsys
+    )
     assert err.startswith(f"livingreview: error: {path}, row {row}: text {value!r}"), err
     assert f"in column {letter}, which has no name in the header" in err and "\n" not in err
-    assert not (work / "outputs" / store).exists()
+    assert not (work / "outputs" / STEPS[command][3]).exists()
 
 
 def test_an_identical_copy_of_a_column_and_blank_unnamed_columns_are_read(
