@@ -40,7 +40,6 @@ from livingreview.screening.decisions import (
     DECISIONS,
     STAGE_TITLE_ABSTRACT,
     ScreeningDecision,
-    current_decisions,
     latest_by_study,
     read_decisions,
     write_decisions,
@@ -125,15 +124,12 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
 def _latest_by_reviewer(
     decisions: Sequence[ScreeningDecision],
 ) -> dict[str, dict[str, ScreeningDecision]]:
-    """reviewer -> study -> their latest decision at this stage (any round)."""
+    """reviewer -> study -> the decision they made last on it at this stage (any round)."""
     out: dict[str, dict[str, ScreeningDecision]] = {}
-    at_stage = [d for d in decisions if d.stage == STAGE]
-    chosen = latest_by_study(at_stage)  # of a reviewer's rounds, the decision made last
-    latest = current_decisions(at_stage)
-    for item in sorted(latest.values(), key=lambda d: (d.round, d.recorded_at, d.file, d.row)):
-        out.setdefault(item.reviewer, {})[item.study_id] = chosen[(STAGE, item.study_id)][
-            item.reviewer
-        ]
+    chosen = latest_by_study([d for d in decisions if d.stage == STAGE])
+    for (_, study), by_reviewer in sorted(chosen.items()):
+        for reviewer, item in by_reviewer.items():
+            out.setdefault(reviewer, {})[study] = item
     return out
 
 
