@@ -573,11 +573,11 @@ class SheetCache:
         except (OSError, ValueError, KeyError, TypeError):
             pass
         sheet = _read_xlsx(path, title, data)
-        kept = {"table": sheet.table, "meta": sheet.meta, "ids": sheet.ids}
-        kept["saved_at"] = sheet.saved_at
-        body = json.dumps(kept, ensure_ascii=False)
+        fields = ("table", "meta", "ids", "saved_at")
+        body = json.dumps({name: getattr(sheet, name) for name in fields}, ensure_ascii=False)
+        check = hashlib.sha256(body.encode("utf-8")).hexdigest()
         try:  # the digest of the rest first: an entry edited since is not used
-            atomic_write_text(entry, f"{hashlib.sha256(body.encode('utf-8')).hexdigest()}\n{body}")
+            atomic_write_text(entry, f"{check}\n{body}", durable=False)
         except OSError as exc:  # the cache only saves time
             log.info("%s: sheet cache not written (%s)", entry, exc)
         return sheet
