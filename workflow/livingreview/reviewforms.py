@@ -18,8 +18,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,7 @@ class Entry:
 
 
 ENTRY_COLUMNS = tuple(f.name for f in fields(Entry))
+_entry_row = operator.attrgetter(*ENTRY_COLUMNS)  # astuple would deep-copy every value
 
 
 def relative(path: Path, base: Path) -> str:
@@ -242,7 +244,7 @@ def write_entries(path: Path, entries: Iterable[Entry]) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ENTRY_COLUMNS)
     for entry in sorted(entries, key=_order):
-        writer.writerow(astuple(entry))
+        writer.writerow(_entry_row(entry))
     atomic_write_text(path, buffer.getvalue())
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from livingreview.errors import InputFileError
@@ -47,6 +48,8 @@ class ScreeningDecision:
 
 
 STORE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ScreeningDecision))
+# The fields as one tuple (dataclasses.astuple deep-copies each value: 0.5 s for 8,000 rows).
+_store_row = operator.attrgetter(*STORE_COLUMNS)
 
 
 def log_order(decision: ScreeningDecision) -> tuple[str, int, str, str, int, str, str]:
@@ -68,7 +71,7 @@ def store_text(decisions: Iterable[ScreeningDecision]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(STORE_COLUMNS)
     for item in sorted(decisions, key=log_order):
-        writer.writerow(astuple(item))
+        writer.writerow(_store_row(item))
     return buffer.getvalue()
 
 
