@@ -1,6 +1,10 @@
 """Deduplication benchmark: our engine and bib-dedupe 0.11 side by side on every labelled set.
 
-Usage: ``.venv/bin/python bench/dedup.py [--sets a,b] [--no-bib-dedupe] [--blank field,...]``
+Usage: ``.venv/bin/python bench/dedup.py [--sets a,b] [--no-bib-dedupe] [--blank field,...]
+[--data DIR]``
+
+``--data`` names another folder of labelled sets laid out as ``../shared/bench/dedup/`` (one
+folder per set holding ``records.csv.gz`` and ``merged_record_ids.csv``): other real searches.
 
 ``--blank`` empties the given fields in half of the records (chosen by a hash of the ID), as when
 half the records come from a database that does not export them: a check that the remaining
@@ -143,9 +147,8 @@ def run_bib_dedupe(set_dir: Path, blank: list[str]) -> dict:
     return {"groups": groups, "maybe": maybe, "seconds": seconds, "cpu": cpu}
 
 
-def worker(tool: str, name: str, blank: list[str]) -> None:
+def worker(tool: str, set_dir: Path, blank: list[str]) -> None:
     """Run one tool on one set and print one JSON line of results."""
-    set_dir = DATA / name
     run = run_ours if tool == "ours" else run_bib_dedupe
     result = run(set_dir, blank)
     gold = load_gold(set_dir, list(result["groups"]))
@@ -170,9 +173,10 @@ def worker(tool: str, name: str, blank: list[str]) -> None:
     )
 
 
-def _run(tool: str, name: str, blank: str) -> dict | None:
+def _run(tool: str, data: Path, name: str, blank: str) -> dict | None:
+    command = [sys.executable, __file__, "--worker", tool, "--sets", name, "--blank", blank]
     proc = subprocess.run(
-        [sys.executable, __file__, "--worker", tool, "--sets", name, "--blank", blank],
+        [*command, "--data", str(data)],
         capture_output=True,
         text=True,
         check=False,
@@ -198,16 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", help="comma-separated set names (default: all)")
     parser.add_argument("--no-bib-dedupe", action="store_true", help="skip bib-dedupe")
     parser.add_argument("--blank", default="", help="fields to empty in half of the records")
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help=f"folder of labelled sets (default: {DATA})"
+    )
     parser.add_argument("--worker", choices=["ours", "bib-dedupe"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     blank = [name for name in args.blank.split(",") if name]
+    data = args.data.resolve()
     if args.worker:
-        worker(args.worker, args.sets, blank)
+        worker(args.worker, data / args.sets, blank)
         return 0
-    if not DATA.is_dir():
-        print(f"benchmark data not found at {DATA}", file=sys.stderr)
+    if not data.is_dir():
+        print(f"benchmark data not found at {data}", file=sys.stderr)
         return 2
-    names = args.sets.split(",") if args.sets else sorted(p.name for p in DATA.iterdir())
+    names = args.sets.split(",") if args.sets else sorted(p.name for p in data.iterdir())
     tools = ["ours"] + ([] if args.no_bib_dedupe else ["bib-dedupe"])
     print(
         "| set | tool | records | sensitivity | specificity | FP (lost) | FN | pair P | pair R"
@@ -216,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in names:
         for tool in tools:
-            print(_row(name, tool, _run(tool, name, args.blank)), flush=True)
+            print(_row(name, tool, _run(tool, data, name, args.blank)), flush=True)
     return 0
 
 

@@ -253,3 +253,64 @@ def test_a_year_flag_is_explained_by_a_record_matching_both() -> None:
     assert outcomes[0][0] == "maybe"
     assert [o for o, _ in outcomes[1:]] == ["duplicate", "duplicate"]
     assert set(find_duplicates(three).groups.values()) == {"bare"}
+
+
+# --- records with nothing to say where they were published --------------------------------------
+# Records of the digital-work search bundled with bib-dedupe 0.7.2 (not in ../shared: written out
+# here): AIS eLibrary and Scopus export conference papers without the proceedings' name.
+
+
+def _records(*records: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"ID": f"r{k}", **r} for k, r in enumerate(records)])
+
+
+CONTESTS = {
+    "ENTRYTYPE": "inproceedings",
+    "author": "Chan, Jason and Mo, Jiahui and Zhang, Nila",
+    "year": "2019",
+    "title": "Are Contests Effective for Online Labor Markets?",
+    "pages": "1--5",
+}
+
+
+def test_two_conference_papers_with_one_title_team_and_year_are_one_paper() -> None:
+    scopus = {**CONTESTS, "author": "Chan, J. and Mo, J. and Zhang, N.", "pages": ""}
+    pair = _records(CONTESTS, scopus)
+    assert judged(pair, "r0", "r1") == ("duplicate", "same conference paper title, team and year")
+    # Two journal articles exported without their journals stay for a person (one guideline
+    # printed in two journals is alike in every field left).
+    articles = pair.assign(ENTRYTYPE="article")
+    assert judged(articles, "r0", "r1") == ("maybe", "similar title, too little corroboration")
+    # The paper and its version a year later (another meeting, or its proceedings' year).
+    later = _records(CONTESTS, {**scopus, "year": "2020"})
+    assert judged(later, "r0", "r1")[0] == "maybe"
+    # The same title presented by another team: not the same paper.
+    other_team = _records(CONTESTS, {**scopus, "author": "Chan, J. and Li, W. and Park, S."})
+    assert judged(other_team, "r0", "r1")[0] != "duplicate"
+    # A journal named on one side says where that one was published: not this rule.
+    in_journal = _records(CONTESTS, {**scopus, "ENTRYTYPE": "article", "journal": "MIS Quarterly"})
+    assert judged(in_journal, "r0", "r1")[0] != "duplicate"
+
+
+def test_one_doi_title_and_year_with_given_name_and_surname_swapped() -> None:
+    article = {
+        "ENTRYTYPE": "article",
+        "author": "Kneese, Tamara",
+        "year": "2018",
+        "title": "Mourning the Commons: Circulating Affect in Crowdfunded Funeral Campaigns",
+        "journal": "Social Media + Society",
+        "volume": "4",
+        "number": "1",
+        "doi": "10.1177/2056305117743350",
+    }
+    swapped = {**article, "author": "Tamara, Kneese"}
+    pair = _records(article, swapped)
+    assert judged(pair, "r0", "r1") == (
+        "duplicate",
+        "same DOI, title and year, names written another way",
+    )
+    # Another author altogether under the same DOI and title is for a person.
+    stranger = _records(article, {**article, "author": "Okafor, Chidi"})
+    assert judged(stranger, "r0", "r1")[0] != "duplicate"
+    # A year apart the DOI, title and name words alone do not decide it.
+    assert judged(_records(article, {**swapped, "year": "2019"}), "r0", "r1")[0] != "duplicate"

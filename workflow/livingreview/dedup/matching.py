@@ -375,6 +375,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "journal_conf": both_journals & ~journal_eq & (journal_words < 0.5),
             # Two journal names known and not matching (abbreviations and variants allowed).
             "journal_other": both_journals & ~journal_eq,
+            "journal_any": (ja != "") | (jb != ""),
             "abs_sim": abs_sim,
             "both_abs": both_abs,
             "doi_eq": doi_eq,
@@ -394,6 +395,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             # Both are regular articles with a start page (not supplement abstracts, which can
             # share a page): journal, year and start page then form a unique citation.
             "both_articles": (venue_a == "article") & (venue_b == "article"),
+            "both_conference": (venue_a == "conference") & (venue_b == "conference"),
             "vol_missing": (va == "") | (vb == ""),
             "lone_page": lone_page,
             "any_abstract": np.isin(venue_a, ["conference", "supplement"])
@@ -497,9 +499,30 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         & (vol_eq | f["vol_missing"].to_numpy())
         & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
     )
+    # Two conference papers: the proceedings' name is a booktitle, which the record columns do
+    # not carry, so nothing says where either was published. The same title, team and year are
+    # all the evidence there is. (Two journal articles without their journals stay for a person:
+    # one guideline printed in two journals is alike in every field left.)
+    both_papers = f["both_conference"].to_numpy() & ~f["journal_any"].to_numpy()
     rules: list[tuple[str, np.ndarray]] = [
         ("same record exported twice", f["identical"].to_numpy()),
         ("same DOI and title", doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author),
+        # Given name and surname swapped in one record ("Tamara, Kneese"): no surname is shared,
+        # but the name words are; the DOI, the whole title and the year name the article.
+        (
+            "same DOI, title and year, names written another way",
+            doi_eq
+            & ~f["any_abstract"].to_numpy()
+            & (t >= TITLE_STRONG)
+            & long_title
+            & year_eq
+            & f["has_authors"].to_numpy()
+            & ~author_conf,
+        ),
+        (
+            "same conference paper title, team and year",
+            (t >= TITLE_STRONG) & long_title & author_ok & team & year_eq & both_papers,
+        ),
         ("same DOI, title, volume and page", doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq),
         (
             "same title and authors, published alike",
