@@ -314,3 +314,39 @@ def test_one_doi_title_and_year_with_given_name_and_surname_swapped() -> None:
     assert judged(stranger, "r0", "r1")[0] != "duplicate"
     # A year apart the DOI, title and name words alone do not decide it.
     assert judged(_records(article, {**swapped, "year": "2019"}), "r0", "r1")[0] != "duplicate"
+
+
+def test_the_editors_column_of_two_issues_is_two_items() -> None:
+    # MIS Quarterly 2003, volume 27: the editor's comments of issues 2 and 3, both from page iii.
+    column = {
+        "ENTRYTYPE": "article",
+        "author": "Weber, Ron",
+        "year": "2003",
+        "title": "Editor's Comments",
+        "journal": "MIS Quarterly",
+        "volume": "27",
+    }
+    issues = _records(
+        {**column, "number": "2", "pages": "iii--xi"}, {**column, "number": "3", "pages": "iii-xii"}
+    )
+    assert judged(issues, "r0", "r1") == ("maybe", "issues differ")
+    assert len(set(find_duplicates(issues).groups.values())) == 2
+    # The same front-matter range in one issue is one item (typed "iii-xi" and "iii--xi").
+    one = _records({**column, "pages": "iii--xi"}, {**column, "pages": "iii-xi"})
+    assert judged(one, "r0", "r1")[0] == "duplicate"
+
+
+def test_a_paper_of_a_book_series_exported_as_chapter_and_as_paper() -> None:
+    paper = {
+        "author": "Monnik, Michael and Pan, Lei",
+        "year": "2014",
+        "title": "Forensic Identification of Students Outsourcing Assignment Projects from "
+        "Freelancer.com",
+        "volume": "490",
+        "pages": "183--190",
+    }
+    two = _records({**paper, "ENTRYTYPE": "incollection"}, {**paper, "ENTRYTYPE": "inproceedings"})
+    assert judged(two, "r0", "r1")[0] == "duplicate"
+    # Without the volume and page range a chapter and a paper of one title are for a person.
+    bare = two.assign(volume="", pages="")
+    assert judged(bare, "r0", "r1") == ("maybe", "thesis/book vs article")

@@ -66,6 +66,9 @@ def _page_number(value: str) -> int:
     return int(match.group(1)) if match else -1
 
 
+_FRONT_MATTER = re.compile(r"[ivxlc]+$")
+
+
 def _page_compare(
     a: np.ndarray, b: np.ndarray, end_a: np.ndarray, end_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -77,8 +80,12 @@ def _page_compare(
     overlap are not a conflict (``488`` vs ``487-488``; ``2297-2108`` vs ``2097-2108``).
     """
     both = (a != "") & (b != "")
-    # Page 1 is where every online-only article starts: equal page 1s prove nothing.
-    equal = both & (a == b) & (a != "1")
+    # Page 1 is where every online-only article starts: equal page 1s prove nothing. Front matter
+    # in roman numerals starts at "iii" in every issue (the editor's column): only the whole
+    # range names the item.
+    front_matter = np.fromiter((_FRONT_MATTER.match(p) is not None for p in a), bool, len(a))
+    same_end = (end_a != "") & (end_a == end_b)
+    equal = both & (a == b) & (a != "1") & (~front_matter | same_end)
     conflict = np.zeros(len(a), dtype=bool)
     for k in np.flatnonzero(both & ~equal):
         sa, sb = a[k], b[k]
@@ -332,6 +339,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     lone_page = (end_a == "") | (end_b == "")
     kind_a, kind_b = col("kind")
     venue_a, venue_b = col("venue")
+    form_a, form_b = col("form")
     # A meeting abstract printed in a supplement (one page or none) against a regular article.
     brief_a, brief_b = col("one_page_supplement")
     brief_vs_article = (brief_a & (venue_b == "article")) | (brief_b & (venue_a == "article"))
@@ -391,6 +399,8 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "kind_conf": kind_a != kind_b,
             "protocol_conf": np.not_equal(*col("protocol")),
             "form_conf": np.not_equal(*col("form")),
+            "chapter_vs_paper": ((form_a == "book") & (venue_b == "conference"))
+            | ((form_b == "book") & (venue_a == "conference")),
             # Abstract vs article; not when both carry the same page range (one publication).
             # Both are regular articles with a start page (not supplement abstracts, which can
             # share a page): journal, year and start page then form a unique citation.
@@ -720,7 +730,15 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     fire(f["protocol_conf"].to_numpy() & ~item_pinned, "maybe", "protocol vs report")
     # A thesis or a book (chapter) and a journal article by the same author share a title more
     # often than a title is exported twice under two publication types: only one DOI joins them.
-    fire(f["form_conf"].to_numpy() & ~doi_eq, "maybe", "thesis/book vs article")
+    # A conference paper in a book series (LNCS, IFIP) is exported as a chapter by one database
+    # and as a paper by another: the same volume and the same full page range name the item.
+    fire(
+        f["form_conf"].to_numpy()
+        & ~doi_eq
+        & ~(f["chapter_vs_paper"].to_numpy() & vol_eq & f["range_eq"].to_numpy()),
+        "maybe",
+        "thesis/book vs article",
+    )
     fire(f["meeting_conf"].to_numpy() & ~doi_eq, "distinct", "abstracts in different meetings")
     # Softer contradictions (different journal, different issue) leave a person to decide unless
     # DOI, or volume and start page together, pin the publication down.
