@@ -169,3 +169,34 @@ def _decisions(store: Path) -> list[dict[str, str]]:
         ]
     assert rows
     return sorted(rows, key=lambda row: sorted(row.items()))
+
+
+@pytest.mark.parametrize("command", sorted(STEPS))
+def test_cells_merged_over_two_rows_stop_the_step(
+    command: str, demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A value merged over two rows is shown for both but stored in the first cell only: the
+    step names the merged cells instead of reading the second row as blank."""
+    sheet, column, value, store = STEPS[command]
+    work = _review(demo_outputs, tmp_path, store)
+    path = Path("human", sheet)  # as the step names it: relative to the review folder
+    wb = openpyxl.load_workbook(work / path)
+    ws = wb.worksheets[0]
+    letter = ws.cell(1, [c.value for c in ws[1]].index(column) + 1).column_letter
+    typed = [ws[f"{letter}2"].value, ws[f"{letter}3"].value]
+    ws[f"{letter}2"].value = value
+    ws.merge_cells(f"{letter}2:{letter}3")
+    wb.save(work / path)
+    code, err = _run(work, command, monkeypatch, capsys)
+    assert code == 2, err
+    assert err.startswith(f"livingreview: error: {path}, row 2: cells {letter}2:{letter}3 of sheet")
+    assert "are merged" in err and "unmerge them" in err and "\n" not in err
+    assert not (work / "outputs" / store).exists()
+    # Unmerged, each row's own value typed back, the sheet is read.
+    wb = openpyxl.load_workbook(work / path)
+    ws = wb.worksheets[0]
+    ws.unmerge_cells(f"{letter}2:{letter}3")
+    ws[f"{letter}2"].value, ws[f"{letter}3"].value = typed
+    wb.save(work / path)
+    code, err = _run(work, command, monkeypatch, capsys)
+    assert code == 0, err

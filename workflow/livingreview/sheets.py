@@ -33,6 +33,7 @@ import hashlib
 import io
 import json
 import logging
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -449,6 +450,48 @@ def _uncomputed_formulas(path: Path, name: str, table: list[list[str]], data: by
         wb.close()
 
 
+_MERGE_CELL = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"')
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The zip member holding the worksheet called ``name`` (None if it cannot be told)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
+    ids = [s.get(f"{_NS_REL}id") for s in book.iter(f"{_NS_MAIN}sheet") if s.get("name") == name]
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
+    target = targets.get(ids[0]) if ids else None
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def _refuse_merged_cells(path: Path, name: str, data: bytes) -> None:
+    """Merged cells keep their text in the first cell only: a decision merged over two rows
+    would be read for the first row alone, so the sheet is refused until they are unmerged."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        if not any(b"<mergeCell" in archive.read(n) for n in parts):
+            return
+        part = _sheet_part(archive, name)
+        merged = _MERGE_CELL.search(archive.read(part)) if part in parts else None
+    if merged:
+        first, last = (m.decode() for m in merged.groups())
+        problem = (
+            f"cells {first}:{last} of sheet {name!r} are merged, and a merged cell holds its"
+            " text in its first cell only (the others would be read as blank); expected every"
+            " cell on its own: unmerge them and type the value in each cell"
+        )
+        raise InputFileError(path, problem, position=f"row {re.sub('[A-Z]', '', first)}")
+
+
 def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
     """The sheet in ``data`` (else the file's bytes, read once); ``path`` names it."""
     from openpyxl import load_workbook
@@ -466,6 +509,7 @@ def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedShe
             if title in names
             else next((n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)), names[0])
         )
+        _refuse_merged_cells(path, name, data)
         table = [[clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
         _uncomputed_formulas(path, name, table, data)
         meta = ids = None
