@@ -350,3 +350,15 @@ def test_a_paper_of_a_book_series_exported_as_chapter_and_as_paper() -> None:
     # Without the volume and page range a chapter and a paper of one title are for a person.
     bare = two.assign(volume="", pages="")
     assert judged(bare, "r0", "r1") == ("maybe", "thesis/book vs article")
+
+
+def test_vancouver_author_lists_are_split_into_names() -> None:
+    # MEDLINE style in the haematology set: "Surname Initials" joined by commas.
+    three = rows("haematology", "id_0000896", "id_0000914")
+    assert [author_surnames(a) for a in three["author"]] == [
+        ("kaplan", "meyers", "schulman"),
+        ("joppi", "bertele", "garattini"),
+    ]
+    # One name written surname first ("Karpman, D") is one name.
+    assert author_surnames("Karpman, D") == ("karpman",)
+    assert split_authors("Karpman, D. and Tati, R.") == ["Karpman, D.", "Tati, R."]

@@ -266,12 +266,16 @@ def title_numbers(title: str) -> str:
 
 # --- authors -------------------------------------------------------------------------------------
 
+# Vancouver style (MEDLINE): "Karpman D, Tati R, Smith AB", every name its surname and its
+# initials; "Karpman, D" (one name, surname first) is not.
+_VANCOUVER = re.compile(r"^[^,]+?\s[A-Z]{1,3}(?:,\s*[^,]+?\s[A-Z]{1,3})+\.?$")
 _CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-ZÀ-Þ][a-zß-ÿ'])")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
 def split_authors(author: str) -> list[str]:
-    """Person strings from ``"A and B"``, ``"A; B"`` or concatenated ``"Adeli K.Lewis G. F."``."""
+    """Person strings from ``"A and B"``, ``"A; B"``, ``"Adeli K, Lewis GF"`` or concatenated
+    ``"Adeli K.Lewis G. F."``."""
     text = fix_mojibake(author.strip())
     if not text:
         return []
@@ -281,6 +285,8 @@ def split_authors(author: str) -> list[str]:
         parts = text.split(";")
     elif "\n" in text:
         parts = text.split("\n")
+    elif _VANCOUVER.match(text):
+        parts = text.split(",")
     else:
         if "." in text:
             text = _unglued(text)
