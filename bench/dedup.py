@@ -21,7 +21,8 @@ when the machine is shared and wall-clock time depends on its load. Scores, per 
   k = 0 counts one false positive (a unique study lost) and s-1 true positives; otherwise one true
   negative, k-1 false negatives and s-k true positives;
 * pairwise precision/recall over all within-group pairs;
-* maybe pairs sent to a person.
+* maybe pairs sent to a person, and the sensitivity and studies lost once a person has answered
+  every maybe pair as the gold labels do (what the review gets after the maybe sheet).
 """
 
 from __future__ import annotations
@@ -93,6 +94,27 @@ def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
     return out
 
 
+def answer_maybes(
+    groups: dict[str, str], maybe: list[tuple[str, str]], gold: dict[str, str]
+) -> dict[str, str]:
+    """The groups once a person has answered every maybe pair as the gold labels do: the pairs
+    of one gold study join their two groups (each group keeps its smallest ID as group id)."""
+    parent = {g: g for g in set(groups.values())}
+
+    def root(g: str) -> str:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for a, b in maybe:
+        if a in groups and b in groups and gold[a] == gold[b]:
+            ra, rb = root(groups[a]), root(groups[b])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {i: root(g) for i, g in groups.items()}
+
+
 def blank_half(frame, fields: list[str]):
     """``frame`` with ``fields`` emptied in the records whose ID hashes to an even number."""
     half = frame["ID"].map(lambda i: zlib.crc32(str(i).encode()) % 2 == 0)
@@ -124,7 +146,8 @@ def run_ours(set_dir: Path, blank: list[str]) -> dict:
     start, cpu = time.perf_counter(), _cpu_seconds()
     result = find_duplicates(frame)
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
-    return {"groups": result.groups, "maybe": len(result.maybe), "seconds": seconds, "cpu": cpu}
+    pairs = [(v.a, v.b) for v in result.maybe]
+    return {"groups": result.groups, "maybe": pairs, "seconds": seconds, "cpu": cpu}
 
 
 def run_bib_dedupe(set_dir: Path, blank: list[str]) -> dict:
@@ -143,8 +166,9 @@ def run_bib_dedupe(set_dir: Path, blank: list[str]) -> dict:
         first = min(members)
         for m in members:
             groups[m] = first
-    maybe = int((matched["duplicate_label"] == "maybe").sum()) if len(matched) else 0
-    return {"groups": groups, "maybe": maybe, "seconds": seconds, "cpu": cpu}
+    asked = matched[matched["duplicate_label"] == "maybe"] if len(matched) else matched
+    pairs = list(zip(asked["ID_1"], asked["ID_2"], strict=True)) if len(asked) else []
+    return {"groups": groups, "maybe": pairs, "seconds": seconds, "cpu": cpu}
 
 
 def worker(tool: str, set_dir: Path, blank: list[str]) -> None:
@@ -153,6 +177,7 @@ def worker(tool: str, set_dir: Path, blank: list[str]) -> None:
     result = run(set_dir, blank)
     gold = load_gold(set_dir, list(result["groups"]))
     metrics = score(gold, result["groups"])
+    answered = score(gold, answer_maybes(result["groups"], result["maybe"], gold))
     # bib-dedupe works in a process pool: the peak is that of the largest process, this one or
     # a worker (ru_maxrss of children is the largest single child, not their sum).
     peak_kb = max(
@@ -163,7 +188,9 @@ def worker(tool: str, set_dir: Path, blank: list[str]) -> None:
         json.dumps(
             {
                 "records": len(result["groups"]),
-                "maybe": result["maybe"],
+                "maybe": len(result["maybe"]),
+                "answered_sensitivity": answered["sensitivity"],
+                "answered_fp": answered["fp"],
                 "seconds": result["seconds"],
                 "cpu_seconds": result["cpu"],
                 "peak_mb": peak_kb / 1024,
@@ -189,11 +216,12 @@ def _run(tool: str, data: Path, name: str, blank: str) -> dict | None:
 
 def _row(name: str, tool: str, r: dict | None) -> str:
     if r is None:
-        return f"| {name} | {tool} | failed |" + " |" * 9
+        return f"| {name} | {tool} | failed |" + " |" * 10
     return (
         f"| {name} | {tool} | {r['records']:,} | {r['sensitivity']:.4f} | {r['specificity']:.4f}"
         f" | {r['fp']} | {r['fn']} | {r['pair_precision']:.4f} | {r['pair_recall']:.4f}"
-        f" | {r['maybe']:,} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} |"
+        f" | {r['maybe']:,} | {r['answered_sensitivity']:.4f} / {r['answered_fp']}"
+        f" | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} |"
     )
 
 
@@ -219,9 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     tools = ["ours"] + ([] if args.no_bib_dedupe else ["bib-dedupe"])
     print(
         "| set | tool | records | sensitivity | specificity | FP (lost) | FN | pair P | pair R"
-        " | maybe | seconds | CPU s | peak MB |"
+        " | maybe | sensitivity / lost, maybe answered | seconds | CPU s | peak MB |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in names:
         for tool in tools:
             print(_row(name, tool, _run(tool, data, name, args.blank)), flush=True)
