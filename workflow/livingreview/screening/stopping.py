@@ -58,7 +58,7 @@ class RemainingEstimate:
     @property
     def can_stop(self) -> bool:
         """True when "recall is below the target" is rejected at the confidence level."""
-        return self.p_value < 1 - self.confidence
+        return _below(self.p_value, 1 - self.confidence)
 
 
 def estimate_remaining(
@@ -145,15 +145,21 @@ class _TailUrns:
     def largest_missed(self, alpha: float) -> int:
         """The largest number of unscreened relevant records whose probability is >= alpha."""
         low, high = 0, self.unscreened
-        if self.probability(high) >= alpha:
+        if not _below(self.probability(high), alpha):
             return high
         while high - low > 1:  # invariant: probability(low) >= alpha > probability(high)
             middle = (low + high) // 2
-            if self.probability(middle) >= alpha:
+            if not _below(self.probability(middle), alpha):
                 low = middle
             else:
                 high = middle
         return low
+
+
+def _below(probability: float, level: float) -> bool:
+    """``probability < level``, where a probability within the sums' rounding (relative 1e-8)
+    of the level counts as equal: exact ties such as 1/2 or 1/20 are common in small urns."""
+    return probability < level * (1 - 1e-8)
 
 
 def _log_factorials(largest: int) -> np.ndarray:
@@ -168,41 +174,57 @@ def _hypergeom_cdf(
     successes: np.ndarray,
     draws: np.ndarray,
 ) -> np.ndarray:
-    """``P(X <= seen)`` for hypergeometric X, element-wise: the probability mass summed up to
-    ``seen``, each term from log-factorials (relative error about 1e-10; scipy.stats gives the
-    same numbers but takes about a second to import).
+    """``P(X <= seen)`` for hypergeometric X, element-wise, from log-factorials (relative error
+    about 1e-10; scipy.stats gives the same numbers but takes about a second to import).
 
-    The mass is log-concave, so only the terms within 12 standard deviations plus 40 of its
-    largest term up to ``seen`` are summed: the rest add less than 1e-17 of the result.
+    Below the mode the terms up to ``seen`` are summed; from the mode on, 1 minus the terms
+    above ``seen``. The mass is log-concave, so the terms fall away from ``seen`` at least as
+    fast as the ratio of its first two, and within 12 standard deviations plus 40 of the mode
+    it is negligible: terms are summed only until the rest add less than 1e-17.
     """
     failures = population - successes
     lowest = np.maximum(0, draws - failures)
+    highest = np.minimum(draws, successes)
     mode = (draws + 1) * (successes + 1) // (population + 2)
-    peak = np.clip(mode, lowest, np.maximum(seen, lowest))
     share = successes / np.maximum(population, 1)
     spread = draws * share * (1 - share) * (population - draws) / np.maximum(population - 1, 1)
     reach = np.ceil(12 * np.sqrt(spread)).astype(np.int64) + 40
-    start = np.maximum(lowest, peak - reach)
-    stop = np.minimum(seen, peak + reach)
-    width = int(np.max(stop - start, initial=-1)) + 1
-    result = np.zeros(seen.shape)
-    if width <= 0:
-        return result
-    rows = max(1, _BLOCK_CELLS // width)
-    for first in range(0, seen.size, rows):
-        block = slice(first, first + rows)
-        result[block] = _mass_between(
-            log_factorial,
-            start[block],
-            stop[block],
-            successes[block],
-            failures[block],
-            draws[block],
-            width,
-        )
-    return np.minimum(result, 1.0)
+    above = seen >= mode
+    # the ratio of the second term summed to the first: p(k-1)/p(k) below, p(k+1)/p(k) above
+    k = seen.astype(float)
+    down = k * (failures - draws + k) / np.maximum((successes - k + 1) * (draws - k + 1), 1)
+    up = (successes - k) * (draws - k) / np.maximum((k + 1) * (failures - draws + k + 1), 1)
+    ratio = np.clip(np.where(above, up, down), 1e-300, 1 - 1e-12)
+    needed = np.ceil((_NEGLIGIBLE + np.log1p(-ratio)) / np.log(ratio))
+    terms = np.minimum(needed, reach).astype(np.int64)
+    start = np.where(above, seen + 1, np.maximum(lowest, seen - terms))
+    stop = np.where(above, np.minimum(highest, np.minimum(mode + reach, seen + terms)), seen)
+    mass = np.zeros(seen.shape)
+    width = np.maximum(stop - start + 1, 0)
+    size_class = _width_class(width)
+    for size in np.unique(size_class[width > 0]):
+        rows = np.flatnonzero((size_class == size) & (width > 0))
+        step = max(1, _BLOCK_CELLS // int(size))
+        for first in range(0, rows.size, step):
+            block = rows[first : first + step]
+            mass[block] = _mass_between(
+                log_factorial,
+                start[block],
+                stop[block],
+                successes[block],
+                failures[block],
+                draws[block],
+                int(size),
+            )
+    return np.clip(np.where(above, 1.0 - mass, mass), 0.0, 1.0)
 
 
+def _width_class(width: np.ndarray) -> np.ndarray:
+    """The next power of two at or above each width: rows of one class are summed together."""
+    return np.left_shift(1, np.ceil(np.log2(np.maximum(width, 1))).astype(np.int64))
+
+
+_NEGLIGIBLE = math.log(1e-17)
 _BLOCK_CELLS = 1 << 20
 
 
