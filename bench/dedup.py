@@ -47,7 +47,8 @@ def load_gold(set_dir: Path, ids: list[str]) -> dict[str, str]:
     gold = {i: i for i in ids}
     lines = (set_dir / "merged_record_ids.csv").read_text(encoding="utf-8").splitlines()
     for line in lines[1:]:
-        members = [m.strip() for m in line.strip().strip('"').split(";") if m.strip()]
+        # quotes are dropped wherever they stand (srsr has '"id_a;id_b";id_c' for one group)
+        members = [m.strip() for m in line.replace('"', "").split(";") if m.strip()]
         for m in members:
             gold[m] = members[0]
     return gold

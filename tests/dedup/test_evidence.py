@@ -292,7 +292,7 @@ def test_two_conference_papers_with_one_title_team_and_year_are_one_paper() -> N
     assert judged(in_journal, "r0", "r1")[0] != "duplicate"
 
 
-def test_one_doi_title_and_year_with_given_name_and_surname_swapped() -> None:
+def test_one_doi_and_one_whole_title_name_one_article_whatever_the_authors() -> None:
     article = {
         "ENTRYTYPE": "article",
         "author": "Kneese, Tamara",
@@ -303,17 +303,21 @@ def test_one_doi_title_and_year_with_given_name_and_surname_swapped() -> None:
         "number": "1",
         "doi": "10.1177/2056305117743350",
     }
-    swapped = {**article, "author": "Tamara, Kneese"}
-    pair = _records(article, swapped)
-    assert judged(pair, "r0", "r1") == (
-        "duplicate",
-        "same DOI, title and year, names written another way",
-    )
-    # Another author altogether under the same DOI and title is for a person.
-    stranger = _records(article, {**article, "author": "Okafor, Chidi"})
-    assert judged(stranger, "r0", "r1")[0] != "duplicate"
-    # A year apart the DOI, title and name words alone do not decide it.
-    assert judged(_records(article, {**swapped, "year": "2019"}), "r0", "r1")[0] != "duplicate"
+    rule = ("duplicate", "same DOI, title and year, author lists differ")
+    # Given name and surname swapped in one record; or another author list altogether (a group
+    # name for its members, a field filled wrong).
+    assert judged(_records(article, {**article, "author": "Tamara, Kneese"}), "r0", "r1") == rule
+    assert judged(_records(article, {**article, "author": "Okafor, Chidi"}), "r0", "r1") == rule
+    # Years three apart (online first, or a year of entry) do not part them either.
+    later = _records(article, {**article, "year": "2021"})
+    assert judged(later, "r0", "r1") == ("duplicate", "same DOI and title")
+    # A DOI with a title that agrees only in part is not enough on its own.
+    retitled = {**article, "author": "Okafor, Chidi", "title": "Mourning the Commons"}
+    assert judged(_records(article, retitled), "r0", "r1")[0] != "duplicate"
+    # Meeting abstracts share their supplement's DOI: there the authors still count.
+    supplement = {**article, "journal": "Annual Meeting Abstracts", "number": "Suppl 1"}
+    abstracts = _records(supplement, {**supplement, "author": "Okafor, Chidi"})
+    assert judged(abstracts, "r0", "r1") == ("maybe", "same DOI, authors differ")
 
 
 def test_the_editors_column_of_two_issues_is_two_items() -> None:

@@ -509,6 +509,9 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         & (vol_eq | f["vol_missing"].to_numpy())
         & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
     )
+    # The item's own DOI (not a meeting supplement's, which many abstracts share) and its whole
+    # title.
+    doi_title = doi_eq & ~f["any_abstract"].to_numpy() & (t >= TITLE_STRONG) & long_title
     # Two conference papers: the proceedings' name is a booktitle, which the record columns do
     # not carry, so nothing says where either was published. The same title, team and year are
     # all the evidence there is. (Two journal articles without their journals stay for a person:
@@ -517,17 +520,12 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     rules: list[tuple[str, np.ndarray]] = [
         ("same record exported twice", f["identical"].to_numpy()),
         ("same DOI and title", doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author),
-        # Given name and surname swapped in one record ("Tamara, Kneese"): no surname is shared,
-        # but the name words are; the DOI, the whole title and the year name the article.
+        # One DOI and one whole title name one article whatever the author lists say: given name
+        # and surname swapped ("Tamara, Kneese"), a group name for its members. (On the tuning
+        # sets every pair sharing a DOI and a long title, meeting abstracts apart, is one work.)
         (
-            "same DOI, title and year, names written another way",
-            doi_eq
-            & ~f["any_abstract"].to_numpy()
-            & (t >= TITLE_STRONG)
-            & long_title
-            & year_eq
-            & f["has_authors"].to_numpy()
-            & ~author_conf,
+            "same DOI, title and year, author lists differ",
+            doi_title & year_eq & f["has_authors"].to_numpy(),
         ),
         (
             "same conference paper title, team and year",
@@ -651,7 +649,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # is a format problem, not another work.
     located = (t >= TITLE_STRONG) & vol_eq & page_eq
     fire(author_conf & ~doi_eq & ~located, "distinct", "authors differ")
-    fire(author_conf & doi_eq & ~(vol_eq & page_eq), "maybe", "same DOI, authors differ")
+    doi_named = doi_title & year_eq
+    fire(
+        author_conf & doi_eq & ~(vol_eq & page_eq) & ~doi_named, "maybe", "same DOI, authors differ"
+    )
     # Teams of three or more with under a third of their names in common (by surname and by name
     # word, so a name format that does not parse alike is no reason): at most the first author
     # is shared, as between one person's abstracts with different co-authors. The DOI, or the
@@ -721,7 +722,9 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     doi_same = f["doi_same"].to_numpy()
     fire(doi_same & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
     # A year typed wrong is likelier than two works sharing title, journal, volume and page.
-    fire(year_conf & ~(located & (journal_eq | doi_eq)), "distinct", "years too far apart")
+    # (Nor is it when the DOI and the whole title agree: an online-first year, or a year of entry.)
+    year_explained = (located & (journal_eq | doi_eq)) | doi_title
+    fire(year_conf & ~year_explained, "distinct", "years too far apart")
     kind = f["kind_conf"].to_numpy()
     fire(kind, policy.erratum_vs_article, "erratum/reply vs article")
     # A protocol and its trial's report have their own DOIs and pages; a title cut before
