@@ -267,8 +267,10 @@ def title_numbers(title: str) -> str:
 # --- authors -------------------------------------------------------------------------------------
 
 # Vancouver style (MEDLINE): "Karpman D, Tati R, Smith AB", every name its surname and its
-# initials; "Karpman, D" (one name, surname first) is not.
-_VANCOUVER = re.compile(r"^[^,]+?\s[A-Z]{1,3}(?:,\s*[^,]+?\s[A-Z]{1,3})+\.?$")
+# initials; "Karpman, D" (one name, surname first) is not. Each name starts at the first
+# character after the comma's spaces: one way to match, so a long list that fails near its end
+# ("..., Nowak Ł") fails in linear time, not by trying every split of every name.
+_VANCOUVER = re.compile(r"^[^,]+?\s[A-Z]{1,3}(?:,\s*[^,\s][^,]*?\s[A-Z]{1,3})+\.?$")
 _CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-ZÀ-Þ][a-zß-ÿ'])")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
