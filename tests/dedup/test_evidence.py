@@ -277,6 +277,9 @@ def test_two_conference_papers_with_one_title_team_and_year_are_one_paper() -> N
     scopus = {**CONTESTS, "author": "Chan, J. and Mo, J. and Zhang, N.", "pages": ""}
     pair = _records(CONTESTS, scopus)
     assert judged(pair, "r0", "r1") == ("duplicate", "same conference paper title, team and year")
+    # Both with the same pages, even from page 1 (each paper of AIS proceedings starts there).
+    paged = _records(CONTESTS, {**scopus, "pages": "1-5"})
+    assert judged(paged, "r0", "r1") == ("duplicate", "same conference paper title, team and year")
     # Two journal articles exported without their journals stay for a person (one guideline
     # printed in two journals is alike in every field left).
     articles = pair.assign(ENTRYTYPE="article")

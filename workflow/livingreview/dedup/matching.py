@@ -396,7 +396,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "page_eq": page_eq,
             "page_conf": page_conf,
             "range_eq": page_eq & (end_a != "") & (end_a == end_b) & (end_a != pa),
-            "pages_both": (pa != "") & (pb != ""),
+            "start_differs": (pa != "") & (pb != "") & (pa != pb),
             "kind_conf": kind_a != kind_b,
             "protocol_conf": np.not_equal(*col("protocol")),
             "form_conf": np.not_equal(*col("form")),
@@ -519,8 +519,8 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # one guideline printed in two journals is alike in every field left.)
     both_papers = f["both_conference"].to_numpy() & ~f["journal_any"].to_numpy()
     # Unless what they do carry places them apart: the same abstract given at two meetings in one
-    # year ("S129" and "39"), or in two issues.
-    both_papers &= ~(f["pages_both"].to_numpy() & ~page_eq) & ~vol_conf & ~f["num_conf"].to_numpy()
+    # year ("S129" and "39"), or in two issues. (Equal start pages, even page 1, do not.)
+    both_papers &= ~f["start_differs"].to_numpy() & ~vol_conf & ~f["num_conf"].to_numpy()
     rules: list[tuple[str, np.ndarray]] = [
         ("same record exported twice", f["identical"].to_numpy()),
         ("same DOI and title", doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author),
