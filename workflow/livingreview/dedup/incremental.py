@@ -255,11 +255,19 @@ class _Cache:
         return (positions, same) if same.any() else None
 
 
+def _infers_strings() -> bool:
+    """Whether pandas makes text columns its string dtype: always from pandas 3 (where asking
+    the option is deprecated), by option before."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return bool(pd.get_option("future.infer_string"))
+
+
 def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
     """``pd.DataFrame(columns)``, quicker: a column holding text, tuples or sets, which pandas
     keeps as objects whatever else it holds, is handed over as an object array, not as a list
     pandas converts value by value."""
-    if pd.get_option("future.infer_string"):  # text would be pandas strings: as pandas builds it
+    if _infers_strings():  # text would be pandas strings: as pandas builds it
         return pd.DataFrame(columns)
     plain = (str, tuple, frozenset)
     return pd.DataFrame(
