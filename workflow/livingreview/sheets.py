@@ -429,16 +429,16 @@ def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str,
 _FORMULA_CELL = re.compile(rb"<f[ >/]")
 
 
-def _uncomputed_formulas(path: Path, name: str, table: list[list[str]], data: bytes) -> None:
+def _uncomputed_formulas(
+    name: str, table: list[list[str]], data: bytes, sheets_xml: Iterable[bytes]
+) -> None:
     """Fill the blanks of ``table`` that hold a formula the saving program never computed (a
     script, some web tools: no cached value, so openpyxl reads ``None``) with the formula's
     text: what the reviewer typed is kept, as text, instead of being read as a blank cell."""
     from openpyxl import load_workbook
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets_xml = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        if not any(_FORMULA_CELL.search(archive.read(n)) for n in sheets_xml):
-            return
+    if not any(_FORMULA_CELL.search(xml) for xml in sheets_xml):
+        return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         for r, row in enumerate(wb[name].iter_rows(values_only=True)):
@@ -473,15 +473,23 @@ def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
 
 
-def _refuse_merged_cells(path: Path, name: str, data: bytes) -> None:
+def _worksheets(data: bytes, name: str) -> tuple[list[bytes], bytes]:
+    """The XML of every worksheet of the workbook ``data`` and that of the one called ``name``
+    (empty when the workbook does not tell which it is), each part read once."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {
+            n: archive.read(n)
+            for n in archive.namelist()
+            if n.startswith("xl/worksheets/") and not n.startswith("xl/worksheets/_rels/")
+        }
+        own = parts.get(_sheet_part(archive, name) or "", b"")
+    return list(parts.values()), own
+
+
+def _refuse_merged_cells(path: Path, name: str, sheet_xml: bytes) -> None:
     """Merged cells keep their text in the first cell only: a decision merged over two rows
     would be read for the first row alone, so the sheet is refused until they are unmerged."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        if not any(b"<mergeCell" in archive.read(n) for n in parts):
-            return
-        part = _sheet_part(archive, name)
-        merged = _MERGE_CELL.search(archive.read(part)) if part in parts else None
+    merged = _MERGE_CELL.search(sheet_xml)
     if merged:
         first, last = (m.decode() for m in merged.groups())
         problem = (
@@ -509,9 +517,10 @@ def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedShe
             if title in names
             else next((n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)), names[0])
         )
-        _refuse_merged_cells(path, name, data)
+        sheets_xml, own_xml = _worksheets(data, name)
+        _refuse_merged_cells(path, name, own_xml)
         table = [[clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
-        _uncomputed_formulas(path, name, table, data)
+        _uncomputed_formulas(name, table, data, sheets_xml)
         meta = ids = None
         if META_SHEET in names:
             cells = [[clean(v) for v in row] for row in wb[META_SHEET].iter_rows(values_only=True)]
