@@ -216,6 +216,32 @@ def test_conference_abstract_vs_article_follows_policy() -> None:
     assert outcomes == {"distinct": "distinct", "maybe": "maybe", "duplicate": "duplicate"}
 
 
+def test_versions_of_one_cochrane_review_follow_policy() -> None:
+    # The 2008 review CD006828 and its 2012 update (the review number in the pages field), same
+    # title and team: one review unless the policy keeps versions apart (then the year gap does).
+    ids = ("id_0000418", "id_0000420")
+    outcomes = {
+        policy: verdict("respiratory", *ids, Policy(review_versions=policy))
+        for policy in ("duplicate", "maybe", "distinct")
+    }
+    assert {p: (v.outcome, v.reason) for p, v in outcomes.items()} == {
+        "duplicate": ("duplicate", "versions of one Cochrane review"),
+        "maybe": ("maybe", "versions of one Cochrane review"),
+        "distinct": ("distinct", "years too far apart"),
+    }
+    # Nor does the chain guard keep them apart when they were never compared directly.
+    frame = records("respiratory")
+    norm = normalise_frame(frame[frame["ID"].isin(ids)].reset_index(drop=True))
+    assert list(norm["review_number"]) == ["cd006828", "cd006828"]
+    assert not hard_conflict(norm, Policy())(0, 1)
+    assert hard_conflict(norm, Policy(review_versions="distinct"))(0, 1)
+    # Another review number in the same title is another review.
+    other = (
+        frame[frame["ID"].isin(ids)].reset_index(drop=True).assign(pages=["CD006828", "CD006829"])
+    )
+    assert judge_pairs(other, [ids])[0].outcome == "distinct"
+
+
 def test_year_gap_beyond_policy_is_distinct() -> None:
     frame = records("diabetes")
     row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()

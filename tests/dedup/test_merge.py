@@ -99,3 +99,24 @@ def test_merge_is_deterministic_on_the_demo(demo_records: list[Record], tmp_path
     assert {r.source for r in group} >= {"medline", "europepmc", "openalex"}
     assert merge_records(group) == merge_records(list(group))
     assert not is_truncated(merge_records(group[::-1]).title)
+
+
+def test_versions_of_one_cochrane_review_cite_the_latest_version() -> None:
+    # Two records of the 2010 version (CD004449.pub3) and one of the 2015 update (.pub4): the
+    # citation is the update's, not the 2010 year and issue the majority would give.
+    records = [
+        Record(record_id="a", doi="10.1002/14651858.CD004449.pub3", year="2010", issue="8"),
+        Record(record_id="b", doi="10.1002/14651858.cd004449.pub3", year="2010", issue="8"),
+        Record(record_id="c", doi="10.1002/14651858.CD004449.pub4", year="2015", issue="12"),
+    ]
+    merged = merge_records(records)
+    assert (merged.doi, merged.year, merged.issue) == (
+        "10.1002/14651858.CD004449.pub4",
+        "2015",
+        "12",
+    )
+    # The first version's DOI has no .pubN: it is version 1.
+    first = [Record(record_id="d", doi="10.1002/14651858.CD004449", year="2004"), records[0]]
+    assert merge_records(first[::-1]).year == "2010"
+    # Records of one version only: agreement decides, as for any group.
+    assert merge_records([*records[:2], Record(record_id="e", year="2011")]).year == "2010"

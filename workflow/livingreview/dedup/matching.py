@@ -46,6 +46,7 @@ class Policy:
     conference_vs_article: Literal["distinct", "maybe", "duplicate"] = "distinct"
     erratum_vs_article: Literal["distinct", "maybe"] = "distinct"
     max_year_gap: int = 1
+    review_versions: Literal["distinct", "maybe", "duplicate"] = "duplicate"
 
 
 def _cpdist(a: list[str], b: list[str], scorer: object) -> np.ndarray:
@@ -389,6 +390,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "doi_eq": doi_eq,
             "doi_same": doi_same,
             "doi_conf": doi_conf,
+            "review_eq": np.equal(*col("review_number")) & (col("review_number")[0] != ""),
             "vol_eq": vol_eq,
             "vol_conf": vol_conf,
             "num_eq": num_eq,
@@ -771,6 +773,23 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     if policy.conference_vs_article != "duplicate":
         fire(venue, policy.conference_vs_article, "conference abstract vs article")
 
+    # Versions of one Cochrane review (its number kept through every update, each version with
+    # its own DOI, year and issue) under one title, by one team at least in part: one review,
+    # whatever the guards above said of DOI, year or volume (policy: review_versions).
+    versions = (
+        f["review_eq"].to_numpy()
+        & (t >= TITLE_STRONG)
+        & ~author_conf
+        & ~f["kind_conf"].to_numpy()
+        & ~f["protocol_conf"].to_numpy()
+        & (outcome != "duplicate")
+    )
+    if policy.review_versions != "distinct":
+        outcome[versions] = policy.review_versions
+        reason[versions] = "versions of one Cochrane review"
+        guard[versions] = False
+        firm[versions] = False
+
     # --- one database's own records --------------------------------------------------------------
     same_ids = f["same_source_ids"].to_numpy()
     fire(same_ids & (outcome == "duplicate"), "maybe", "same source, different source ids")
@@ -834,10 +853,15 @@ def hard_conflict(n: pd.DataFrame, policy: Policy) -> Callable[[int, int], bool]
     authors = n["authors"].to_numpy()
     names = n["author_words"].to_numpy()
     strict_venue = policy.conference_vs_article == "distinct"
+    review = n["review_number"].to_numpy()
+    versions_join = policy.review_versions == "duplicate"
 
     def conflict(i: int, j: int) -> bool:
         if kind[i] != kind[j] or form[i] != form[j]:
             return True
+        # Two versions of one Cochrane review differ in year, volume and DOI by nature.
+        if versions_join and review[i] and review[i] == review[j]:
+            return protocol[i] != protocol[j] or _titles_unlike(title[i], title[j])
         pair_venues = {venue[i], venue[j]}
         abstract = "conference" in pair_venues or brief[i] or brief[j]
         if strict_venue and "article" in pair_venues and abstract:

@@ -8,7 +8,9 @@ Rules (every tie broken by the records' order, which the caller makes determinis
 * abstract: the longest;
 * DOI, PMID, PMCID, year, volume, issue: the value most records agree on;
 * pages: a full range that is not Excel-mangled (``06-Oct``) first, then the most common;
-* ISSN, language, URL: the first present; publication types and keywords: the union.
+* ISSN, language, URL: the first present; publication types and keywords: the union;
+* versions of one Cochrane review (DOIs ``...CD007231``, ``.pub2``, ``.pub3``): DOI, year, volume,
+  issue and pages are the latest version's, so the citation is one version's, not a blend.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from livingreview.records import LIST_SEPARATOR, Record
 MERGE_EXTRA_COLUMNS = ("study_id", "sources", "source_records")
 
 _MONTH = re.compile(r"[A-Za-z]{3}")
+_REVIEW_VERSION = re.compile(r"^10\.1002/14651858\.cd\d{6}(?:\.pub(\d+))?$", re.IGNORECASE)
 
 
 def is_truncated(text: str) -> bool:
@@ -66,6 +69,17 @@ def _union(lists: Sequence[list[str]]) -> list[str]:
     return list(seen.values())
 
 
+def _latest_version(records: Sequence[Record]) -> Sequence[Record]:
+    """The records of the latest version when they are versions of one Cochrane review (the
+    first version's DOI has no ``.pubN``); otherwise all of them."""
+    versions: dict[int, list[Record]] = {}
+    for record in records:
+        match = _REVIEW_VERSION.match(record.doi.strip())
+        if match:
+            versions.setdefault(int(match.group(1) or 1), []).append(record)
+    return versions[max(versions)] if len(versions) > 1 else records
+
+
 def merge_records(records: Sequence[Record], anchor: str | None = None) -> Record:
     """The merged record of one study, ties broken by record order.
 
@@ -76,10 +90,11 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
     if len(records) == 1:
         return records[0]
 
-    def col(name: str) -> list[str]:
-        return [str(getattr(r, name)) for r in records]
+    def col(name: str, among: Sequence[Record] = records) -> list[str]:
+        return [str(getattr(r, name)) for r in among]
 
-    pages = col("pages")
+    cited = _latest_version(records)
+    pages = col("pages", cited)
     first = next((r for r in records if r.record_id == anchor), records[0])
     authors = max(
         (r.authors for r in records if r.authors),
@@ -92,14 +107,14 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
         source_id=first.source_id,
         pmid=_most_common(col("pmid")),
         pmcid=_most_common(col("pmcid")),
-        doi=_most_common(col("doi")),
+        doi=_most_common(col("doi", cited)),
         title=_best(col("title"), _text_key),
         abstract=_best(col("abstract"), len),
         authors=list(authors),
-        year=_most_common(col("year")),
+        year=_most_common(col("year", cited)),
         journal=_best(col("journal"), _text_key),
-        volume=_most_common(col("volume")),
-        issue=_most_common(col("issue")),
+        volume=_most_common(col("volume", cited)),
+        issue=_most_common(col("issue", cited)),
         pages=_best(pages, _pages_key(Counter(p for p in pages if p))),
         issn=_best(col("issn"), lambda v: 0),
         publication_types=_union([r.publication_types for r in records]),

@@ -459,6 +459,28 @@ def normalise_doi_value(doi: str) -> str:
     return normalise_doi(text)
 
 
+# A Cochrane review keeps its number through every update: CD007231 is published as
+# 10.1002/14651858.CD007231, then .pub2, .pub3... (each version its own DOI, year and issue).
+_REVIEW_DOI = re.compile(r"^10\.1002/14651858\.(cd\d{6})(?:\.pub\d+)?$")
+_REVIEW_NUMBER = re.compile(r"^\s*(cd\d{6})\s*$", re.IGNORECASE)
+
+
+def review_number(doi: str, journal: str, volume: str, number: str, pages: str) -> str:
+    """The Cochrane review number (``cd007231``) of a version of a Cochrane review: from its DOI
+    (already normalised), or, in the Cochrane Database of Systematic Reviews, from the field the
+    number was exported in (pages, issue or volume); ``""`` otherwise."""
+    match = _REVIEW_DOI.match(doi)
+    if match:
+        return match.group(1)
+    if "cochrane database" not in journal.lower():
+        return ""
+    for value in (pages, number, volume):
+        found = _REVIEW_NUMBER.match(value or "")
+        if found:
+            return found.group(1).lower()
+    return ""
+
+
 def normalise_isbn(isbn: str) -> str:
     """Digits (and X) of the first ISBN-10/13 in the field; ISSNs (8 digits) are ignored."""
     for part in re.split(r"[\n;,]", isbn or ""):
@@ -589,6 +611,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     years = _each(normalise_year, col["year"])
     located = _each(locate, col["journal"], col["volume"], col["number"], col["pages"], years)
     surnames = _each(author_surnames, col["author"])
+    dois = _each(normalise_doi_value, col["doi"])
     return pd.DataFrame(
         {
             "ID": col["ID"],
@@ -606,7 +629,10 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "supplement": _each(supplement_number, col["volume"], col["number"]),
             "page_start": [pages[0] for _, pages in located],
             "page_end": [pages[1] for _, pages in located],
-            "doi": _each(normalise_doi_value, col["doi"]),
+            "doi": dois,
+            "review_number": _each(
+                review_number, dois, col["journal"], col["volume"], col["number"], col["pages"]
+            ),
             "isbn": _each(normalise_isbn, col["isbn"]),
             "abstract": _each(_abstract, col["abstract"]),
             "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),

@@ -86,7 +86,8 @@ def methods_paragraph(
         "Records were deduplicated with livingreview "
         f"{software_version} (conference abstracts vs articles: {policy['conference_vs_article']}; "
         f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
-        f"{policy['max_year_gap']}); uncertain pairs were decided by a person."
+        f"{policy['max_year_gap']}; versions of one Cochrane review: {policy['review_versions']}); "
+        "uncertain pairs were decided by a person."
     )
     reviewers = config.get("reviewers") or []
     screeners = [r.get("name", r["id"]) for r in reviewers if "screening" in r.get("roles", [])]
