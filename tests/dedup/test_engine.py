@@ -242,6 +242,25 @@ def test_versions_of_one_cochrane_review_follow_policy() -> None:
     assert judge_pairs(other, [ids])[0].outcome == "distinct"
 
 
+def test_wrong_doi_with_the_whole_citation_and_names_in_another_format() -> None:
+    # A DOI typed wrong on one side, the same title, volume and whole page range; one database
+    # gives "Surname I." and the other glued "Surname Given" full names (as Ovid's Embase
+    # export does), so no surname matches as such but every name word does.
+    frame = records("neuroimaging")
+    ids = ("id_0001513", "id_0003050")
+    a, b = (frame[frame["ID"] == i].iloc[0].to_dict() for i in ids)
+    pair = pd.DataFrame(
+        [
+            dict(a, author="Cui J.Liu X.Chow L. M. C."),
+            dict(b, author="Cui JiahuaLiu XiaoyangChow Larry M. C."),
+        ]
+    )
+    assert (judge_pairs(pair, [ids])[0].outcome) == "duplicate"
+    # A single page is not a whole range: that stays apart on the DOIs.
+    single = pair.assign(pages=["165", "165"])
+    assert judge_pairs(single, [ids])[0].reason == "DOIs differ"
+
+
 def test_year_gap_beyond_policy_is_distinct() -> None:
     frame = records("diabetes")
     row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()

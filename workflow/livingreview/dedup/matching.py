@@ -27,6 +27,7 @@ from livingreview.dedup.normalise import issue_numbers
 TITLE_STRONG = 0.95
 TITLE_GOOD = 0.90
 TITLE_FAIR = 0.80
+VERSION_TITLE = 0.98  # two versions of one Cochrane review: one title, give or take a typo
 # Below this many letters a title ("Editorial", "Reply") says little about which work it is.
 SHORT_TITLE = 30
 # Authors agree when the first surnames are near-identical (one typo or transliteration in ~7
@@ -722,6 +723,17 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         & abs_eq
         & ((page_eq & ~vol_conf) | (vol_eq & f["num_eq"].to_numpy() & ~page_conf))
     )
+    # So is the whole page range of a multi-page article in one volume: no two articles share it,
+    # and an author list exported in another name format ("Cui J." / "Cui Jiahua") is no reason
+    # to doubt it (a DOI typed with one digit wrong).
+    strong_same |= (
+        doi_conf
+        & (t >= TITLE_STRONG)
+        & long_title
+        & ~author_conf
+        & vol_eq
+        & f["range_eq"].to_numpy()
+    )
     certain = strong_same & journal_eq & year_eq & ~f["kind_conf"].to_numpy()
     outcome[certain] = "duplicate"
     reason[certain] = "DOIs differ, title/authors/journal/year/volume/page agree"
@@ -775,10 +787,12 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 
     # Versions of one Cochrane review (its number kept through every update, each version with
     # its own DOI, year and issue) under one title, by one team at least in part: one review,
-    # whatever the guards above said of DOI, year or volume (policy: review_versions).
+    # whatever the guards above said of DOI, year or volume (policy: review_versions). A title
+    # reworded in an update ("for the treatment of" -> "for treating") is left to the guards: on
+    # the labelled sets such versions are as often counted apart as together.
     versions = (
         f["review_eq"].to_numpy()
-        & (t >= TITLE_STRONG)
+        & (t >= VERSION_TITLE)
         & ~author_conf
         & ~f["kind_conf"].to_numpy()
         & ~f["protocol_conf"].to_numpy()
