@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -200,3 +202,40 @@ def test_cells_merged_over_two_rows_stop_the_step(
     wb.save(work / path)
     code, err = _run(work, command, monkeypatch, capsys)
     assert code == 0, err
+
+
+def _prefixed(path: Path) -> None:
+    """Rewrite the workbook's worksheets with a namespace prefix on every element
+    (``<x:mergeCell>``), as the .NET Open XML SDK saves them; spreadsheet programs and openpyxl
+    read both forms alike."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(item, archive.read(item.filename)) for item in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts:
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode("utf-8").replace(f'xmlns="{_MAIN}"', f'xmlns:x="{_MAIN}"')
+                data = re.sub(r"<(/?)(?![?!])([A-Za-z])", r"<\1x:\2", text).encode("utf-8")
+            archive.writestr(item, data)
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def test_merged_cells_are_seen_in_worksheets_with_prefixed_elements(
+    demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    sheet, column, value, store = STEPS["screen"]
+    work = _review(demo_outputs, tmp_path, store)
+    path = Path("human", sheet)
+    wb = openpyxl.load_workbook(work / path)
+    ws = wb.worksheets[0]
+    letter = ws.cell(1, [c.value for c in ws[1]].index(column) + 1).column_letter
+    ws[f"{letter}2"].value = value
+    ws.merge_cells(f"{letter}2:{letter}3")
+    wb.save(work / path)
+    _prefixed(work / path)
+    assert b"<x:mergeCell " in zipfile.ZipFile(work / path).read("xl/worksheets/sheet1.xml")
+    code, err = _run(work, "screen", monkeypatch, capsys)
+    assert code == 2, err
+    assert err.startswith(f"livingreview: error: {path}, row 2: cells {letter}2:{letter}3 of sheet")
+    assert not (work / "outputs" / store).exists()

@@ -426,7 +426,7 @@ def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str,
     return meta, []
 
 
-_FORMULA_CELL = re.compile(rb"<f[ >/]")
+_FORMULA_CELL = re.compile(rb"<(?:[\w.-]+:)?f[ >/]")
 
 
 def _uncomputed_formulas(
@@ -450,7 +450,8 @@ def _uncomputed_formulas(
         wb.close()
 
 
-_MERGE_CELL = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"')
+# Elements may carry a namespace prefix (``<x:mergeCell>``: the .NET Open XML SDK writes them so).
+_MERGE_CELL = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref="([A-Z]+\d+):([A-Z]+\d+)"')
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
