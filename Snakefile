@@ -6,13 +6,17 @@
 import sys
 from pathlib import Path
 
-from livingreview.config import check_config_or_exit, write_resolved_protocol
+from livingreview.config import (
+    check_config_or_exit,
+    read_configfile_or_exit,
+    write_resolved_protocol,
+)
 from livingreview.dedup.rounds import check_later_rounds
 from livingreview.errors import LivingReviewError
 
-
-configfile: "config/config.yaml"
-
+# The `configfile: "config/config.yaml"` directive, with a value Snakemake's YAML reader cannot
+# build (an impossible unquoted date) named in one line instead of a traceback.
+read_configfile_or_exit(workflow, "config/config.yaml")
 
 # One clear line naming the key for a wrong config (exit 2); the protocol validated against
 # workflow/schemas/config.schema.yaml, defaults filled in and set to the current round of

@@ -131,6 +131,27 @@ def test_an_impossible_date_in_the_protocol_is_named_quoted_or_not(
     assert str(error.value) == f"{path}: config key '{key}': {bad!r} is not a date (YYYY-MM-DD)"
 
 
+def test_snakemake_names_an_impossible_unquoted_date_in_the_protocol(tmp_path: Path) -> None:
+    """Snakemake builds YAML dates itself and stops on 2010-02-30 with a traceback: the Snakefile
+    reads config/config.yaml so that the key is named in one line instead (exit code 2)."""
+    path = edited(tmp_path, 'from: "2010-01-01"', "from: 2010-02-30")
+    (tmp_path / "config").mkdir()
+    path.rename(tmp_path / "config" / "config.yaml")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1",
+            "--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path),
+        ],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and 'File "' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "livingreview: error: config/config.yaml: config key 'search.date_range.from': "
+        "'2010-02-30' is not a date (YYYY-MM-DD)"
+    )
+
+
 def test_an_unquoted_date_in_the_protocol_is_the_date_typed(tmp_path: Path) -> None:
     path = edited(tmp_path, 'to: "2024-11-25"', "to: 2024-11-25")
     assert load_config([path])["search"]["date_range"] == {"from": "2010-01-01", "to": "2024-11-25"}

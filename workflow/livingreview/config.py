@@ -386,6 +386,23 @@ def configured_entry(config: Mapping[str, Any], section: str, name: str, kind: s
         ) from None
 
 
+def read_configfile_or_exit(workflow: Any, path: str) -> None:
+    """For the Snakefile, in place of its ``configfile:`` directive: ``workflow.configfile(path)``,
+    except that a value Snakemake's YAML reader cannot build (an impossible unquoted date such as
+    ``2024-02-30``, which stops it with a traceback) is one line naming the key, exit code 2."""
+    import sys
+
+    try:
+        workflow.configfile(path)
+    except ValueError:
+        try:
+            load_config([path])
+        except LivingReviewError as exc:
+            print(f"livingreview: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        raise
+
+
 def check_config_or_exit(config: dict[str, Any]) -> dict[str, Any]:
     """For the Snakefile: the validated protocol, or one line naming the key and exit code 2."""
     import sys
