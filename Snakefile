@@ -1,5 +1,5 @@
 # livingreview: the table of contents of the pipeline.
-#   snakemake --cores 2 --configfile config/config.yaml            (a real review, live searches)
+#   snakemake                      (a real review, live searches: config/config.yaml, 2 cores)
 #   make demo                                                       (the embedded demo, offline)
 # The logic lives in the `livingreview` package (workflow/livingreview/); rules only call its CLI.
 
