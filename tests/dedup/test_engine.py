@@ -242,6 +242,34 @@ def test_versions_of_one_cochrane_review_follow_policy() -> None:
     assert judge_pairs(other, [ids])[0].outcome == "distinct"
 
 
+def test_a_cochrane_protocol_is_not_a_version_of_its_review() -> None:
+    # A Cochrane protocol is published under its review's number with the review's title (the
+    # title does not say "protocol"); its record says so in the abstract the database exports.
+    # Merged as a version, the protocol a round excluded would take in the review found later.
+    frame = records("respiratory")
+    review = frame[frame["ID"] == "id_0000420"].iloc[0].to_dict()  # CD006828, 2008
+    objectives = "The objectives are as follows: to assess the efficacy of treatment for POEMS."
+    protocol = dict(
+        review,
+        ID="protocol",
+        year="2007",
+        abstract=f"This is a protocol for a Cochrane Review (Intervention). {objectives}",
+    )
+    older = dict(
+        protocol,
+        ID="older",
+        abstract=f"This is the protocol for a review and there is no abstract. {objectives}",
+    )
+    pair = pd.DataFrame([review, protocol, older])
+    for other in ("protocol", "older"):
+        found = judge_pairs(pair, [("id_0000420", other)])[0]
+        assert (found.outcome, found.reason) == ("maybe", "protocol vs report")
+    assert judge_pairs(pair, [("protocol", "older")])[0].outcome == "duplicate"
+    norm = normalise_frame(pair)
+    assert list(norm["protocol"]) == [False, True, True]
+    assert hard_conflict(norm, Policy())(0, 1)
+
+
 def test_wrong_doi_with_the_whole_citation_and_names_in_another_format() -> None:
     # A DOI typed wrong on one side, the same title, volume and whole page range; one database
     # gives "Surname I." and the other glued "Surname Given" full names (as Ovid's Embase
@@ -259,6 +287,26 @@ def test_wrong_doi_with_the_whole_citation_and_names_in_another_format() -> None
     # A single page is not a whole range: that stays apart on the DOIs.
     single = pair.assign(pages=["165", "165"])
     assert judge_pairs(single, [ids])[0].reason == "DOIs differ"
+
+
+def test_one_doi_and_full_citation_join_an_original_and_a_translated_title() -> None:
+    # A foreign-language article exported once under its original title and once under the
+    # English one, without abstracts (their titles share few letters): same DOI, journal, year,
+    # volume, whole page range and first author.
+    frame = records("diabetes")
+    row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
+    original = dict(
+        row,
+        ID="original",
+        title="Sobreproduccion intestinal de lipoproteinas en estados de resistencia a la insulina",
+        abstract="",
+    )
+    pair = pd.DataFrame([dict(row, abstract=""), original])
+    ids = [("id_0000001", "original")]
+    assert judge_pairs(pair, ids)[0].outcome == "duplicate"
+    # Without the whole range (a start page only) one DOI under two titles is still a container
+    # (a supplement's), not evidence.
+    assert judge_pairs(pair.assign(pages="221"), ids)[0].reason == "shared DOI, different titles"
 
 
 def test_year_gap_beyond_policy_is_distinct() -> None:

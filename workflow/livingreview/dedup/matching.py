@@ -524,6 +524,8 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # Unless what they do carry places them apart: the same abstract given at two meetings in one
     # year ("S129" and "39"), or in two issues. (Equal start pages, even page 1, do not.)
     both_papers &= ~f["start_differs"].to_numpy() & ~vol_conf & ~f["num_conf"].to_numpy()
+    # Journal, year, volume and the whole page range of a multi-page article, same first author.
+    full_citation = citation & ~title_empty & f["range_eq"].to_numpy() & vol_eq
     rules: list[tuple[str, np.ndarray]] = [
         ("same record exported twice", f["identical"].to_numpy()),
         ("same DOI and title", doi_eq & ((t >= TITLE_GOOD) | title_empty) & title_author),
@@ -583,6 +585,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             & (f["min_authors"].to_numpy() >= 2)
             & (f["overlap"].to_numpy() >= TEAM_OVERLAP),
         ),
+        # One DOI and the full citation: one article under its original and its translated title
+        # ("Diabetes and cancer risk" / "Diabetes and risk of tumors. Hungarian"), single author
+        # or not. (The same DOI under unrelated titles alone names a supplement, see below.)
+        ("same DOI and full citation", full_citation & f["doi_same"].to_numpy()),
         # The same full citation when one record has no author list (not exported for an older
         # foreign-language article) is just as specific; the two titles need only be plausible
         # translations of one title, as for "same citation".
@@ -738,7 +744,11 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     outcome[certain] = "duplicate"
     reason[certain] = "DOIs differ, title/authors/journal/year/volume/page agree"
     doi_same = f["doi_same"].to_numpy()
-    fire(doi_same & ~title_empty & (t < TITLE_FAIR), "distinct", "shared DOI, different titles")
+    fire(
+        doi_same & ~title_empty & (t < TITLE_FAIR) & ~full_citation,
+        "distinct",
+        "shared DOI, different titles",
+    )
     # A year typed wrong is likelier than two works sharing title, journal, volume and page.
     # (Nor is it when the DOI and the whole title agree: an online-first year, or a year of entry.)
     year_explained = (located & (journal_eq | doi_eq)) | doi_title
