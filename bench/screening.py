@@ -60,7 +60,7 @@ from livingreview.screening.simulate import (  # noqa: E402
     pick_priors,
     read_labelled_csv,
 )
-from livingreview.screening.stopping import recall_below_target_p  # noqa: E402
+from livingreview.screening.stopping import can_stop  # noqa: E402
 
 BATCH_SIZE = 10
 # ASReview 3.0.8's ELAS u4 preset (asreview/models/models.py) with batches of BATCH_SIZE.
@@ -162,7 +162,7 @@ def stop_point(labels: np.ndarray, n_priors: int, screened: int) -> tuple[float,
     total_relevant = int(labels[n_priors:].sum())
     for end in range(n_priors + BATCH_SIZE, screened + BATCH_SIZE, BATCH_SIZE):
         end = min(end, screened)
-        if recall_below_target_p(labels[:end], labels.size - end) < 0.05:
+        if can_stop(labels[:end], labels.size - end):
             return end - n_priors, float(labels[n_priors:end].sum()) / total_relevant
     return float("nan"), float("nan")
 

@@ -10,7 +10,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from livingreview.screening.stopping import estimate_remaining
+from livingreview.screening.stopping import can_stop, estimate_remaining
 
 
 def _exact_probability(labels: list[bool], unscreened: int, missed: int) -> Fraction:
@@ -61,6 +61,12 @@ def test_a_p_value_exactly_at_the_level_does_not_stop() -> None:
     assert _exact_probability(labels, unscreened, 1) == Fraction(1, 20)
     assert estimate.p_value == pytest.approx(0.05, rel=1e-9)
     assert not estimate.can_stop
+    # The simulations' shortcut (bench/screening.py) decides alike, here and one record later.
+    assert not can_stop(labels, unscreened)
+    assert (
+        can_stop([*labels, False], unscreened) == estimate_remaining([*labels, False], 1).can_stop
+    )
+    assert can_stop([*labels, False], unscreened)
 
 
 def test_a_review_with_thousands_of_includes_is_estimated_in_seconds() -> None:

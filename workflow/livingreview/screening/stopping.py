@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RemainingEstimate", "estimate_remaining", "recall_below_target_p"]
+__all__ = ["RemainingEstimate", "can_stop", "estimate_remaining", "recall_below_target_p"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,18 @@ def recall_below_target_p(
     labels = np.asarray(screened_labels, dtype=bool)
     missed = _missed_at_target(int(labels.sum()), recall_target)
     return _TailUrns(labels, unscreened).probability(missed)
+
+
+def can_stop(
+    screened_labels: Sequence[bool],
+    unscreened: int,
+    *,
+    recall_target: float = 0.95,
+    confidence: float = 0.95,
+) -> bool:
+    """:attr:`RemainingEstimate.can_stop` without the rest of the estimate (for simulations)."""
+    p_value = recall_below_target_p(screened_labels, unscreened, recall_target=recall_target)
+    return _below(p_value, 1 - confidence)
 
 
 def _missed_at_target(found: int, recall_target: float) -> int:
