@@ -142,6 +142,17 @@ def is_protocol(title: str) -> bool:
     return ("protocol" in title or "rationale" in title) and bool(_PROTOCOL.search(title))
 
 
+# A Cochrane protocol carries its review's title and number; only the abstract the databases
+# export for it tells: "This is a protocol for a Cochrane Review (Intervention). The objectives
+# are as follows: ...", earlier "This is the protocol for a review and there is no abstract. ...".
+_REVIEW_PROTOCOL = re.compile(r"^\W*this is (?:the|a) protocol for a (?:cochrane )?review\b")
+
+
+def is_review_protocol(abstract: str) -> bool:
+    """Whether an abstract (as exported) is a Cochrane protocol's stand-in for one."""
+    return bool(_REVIEW_PROTOCOL.match(abstract[:60].lower()))
+
+
 # Entry types of a whole book, a chapter or a thesis: the same title and author as a journal
 # article (the thesis behind a paper, a chapter retelling it) but another publication.
 _FORMS = {
@@ -636,7 +647,10 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "isbn": _each(normalise_isbn, col["isbn"]),
             "abstract": _each(_abstract, col["abstract"]),
             "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),
-            "protocol": _each(is_protocol, titles),
+            "protocol": [
+                is_protocol(title) or is_review_protocol(abstract)
+                for title, abstract in zip(titles, col["abstract"], strict=True)
+            ],
             "form": _each(publication_form, col["ENTRYTYPE"]),
             "venue": _each(
                 conference_kind,
