@@ -8,6 +8,7 @@ import pytest
 
 from livingreview.dedup.merge import is_truncated, merge_records, merged_row
 from livingreview.records import Record, read_records
+from tests.dedup import benchmark_frame
 from tests.dedup.library_helpers import build_demo_identified, demo_config
 
 
@@ -120,3 +121,47 @@ def test_versions_of_one_cochrane_review_cite_the_latest_version() -> None:
     assert merge_records(first[::-1]).year == "2010"
     # Records of one version only: agreement decides, as for any group.
     assert merge_records([*records[:2], Record(record_id="e", year="2011")]).year == "2010"
+
+
+def _cochrane_record(row: dict[str, str]) -> Record:
+    return Record(
+        record_id=row["ID"],
+        title=row["title"],
+        year=row["year"],
+        journal=row["journal"],
+        volume=row["volume"],
+        issue=row["number"],
+        pages=row["pages"],
+    )
+
+
+def test_versions_without_dois_cite_the_latest_version_whatever_the_order() -> None:
+    # Respiratory's 2008 review CD006828 (no volume) and its 2012 update (volume 6), the review
+    # number in the pages field and no DOI: the update's year, volume and number (the export's
+    # record number, 1862 and 1863), in either order.
+    frame = benchmark_frame("respiratory")
+    rows = frame[frame["ID"].isin(["id_0000418", "id_0000420"])].to_dict("records")
+    records = [_cochrane_record(row) for row in rows]
+    assert sorted(r.year for r in records) == ["2008", "2012"]
+    for group in (records, records[::-1]):
+        merged = merge_records(group)
+        assert (merged.year, merged.volume, merged.issue) == ("2012", "6", "1863")
+
+
+def test_a_later_version_without_a_doi_does_not_take_an_earlier_versions_doi() -> None:
+    # The 2010 version with its DOI (.pub2) and two records of the 2019 update exported without
+    # one: citing 2019 under the 2010 version's DOI would be a blend of two versions.
+    journal = "Cochrane Database of Systematic Reviews"
+    older = Record(
+        record_id="a", doi="10.1002/14651858.CD007231.pub2", year="2010", issue="9",
+        journal=journal, pages="CD007231",
+    )  # fmt: skip
+    update = [
+        Record(record_id=k, year="2019", issue="5", journal=journal, pages="CD007231")
+        for k in ("b", "c")
+    ]
+    merged = merge_records([older, *update])
+    assert (merged.doi, merged.year, merged.issue) == ("", "2019", "5")
+    # The same records of the 2010 version with and without the DOI: one version, the DOI kept.
+    same = [older, Record(record_id="d", year="2010", issue="9", journal=journal, pages="CD007231")]
+    assert (merge_records(same[::-1]).doi, merge_records(same).year) == (older.doi, "2010")

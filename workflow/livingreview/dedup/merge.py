@@ -9,8 +9,10 @@ Rules (every tie broken by the records' order, which the caller makes determinis
 * DOI, PMID, PMCID, year, volume, issue: the value most records agree on;
 * pages: a full range that is not Excel-mangled (``06-Oct``) first, then the most common;
 * ISSN, language, URL: the first present; publication types and keywords: the union;
-* versions of one Cochrane review (DOIs ``...CD007231``, ``.pub2``, ``.pub3``): DOI, year, volume,
-  issue and pages are the latest version's, so the citation is one version's, not a blend.
+* versions of one Cochrane review (DOIs ``...CD007231``, ``.pub2``, ``.pub3``, or the number in
+  the pages of the Cochrane Database of Systematic Reviews): DOI, year, volume, issue and pages
+  are the latest version's (latest year, then DOI), so the citation is one version's, not a blend;
+  no DOI when that version's records have none.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from livingreview.dedup.normalise import normalise_doi_value, normalise_year, review_number
 from livingreview.records import LIST_SEPARATOR, Record
 
 MERGE_EXTRA_COLUMNS = ("study_id", "sources", "source_records")
@@ -69,15 +72,32 @@ def _union(lists: Sequence[list[str]]) -> list[str]:
     return list(seen.values())
 
 
+def _review_version(record: Record) -> tuple[int, int] | None:
+    """(year, ``.pubN`` number, 0 when the DOI is not known) of a record of a Cochrane review's
+    version; None for any other record, or one without a year."""
+    doi = normalise_doi_value(record.doi)
+    number = review_number(doi, record.journal, record.volume, record.issue, record.pages)
+    year = normalise_year(record.year)
+    if not number or not year:
+        return None
+    match = _REVIEW_VERSION.match(doi)
+    return year, (int(match.group(1) or 1) if match else 0)
+
+
 def _latest_version(records: Sequence[Record]) -> Sequence[Record]:
-    """The records of the latest version when they are versions of one Cochrane review (the
-    first version's DOI has no ``.pubN``); otherwise all of them."""
-    versions: dict[int, list[Record]] = {}
-    for record in records:
-        match = _REVIEW_VERSION.match(record.doi.strip())
-        if match:
-            versions.setdefault(int(match.group(1) or 1), []).append(record)
-    return versions[max(versions)] if len(versions) > 1 else records
+    """The records of the latest version when they are versions of one Cochrane review (by year,
+    then by the DOI's ``.pubN``, the first version's DOI having none); otherwise all of them. Of
+    the latest year, the records with the latest DOI when one has a DOI (a record without one
+    may be of that year's other version), else all of that year's."""
+    versions = {id(r): v for r in records if (v := _review_version(r)) is not None}
+    years = {year for year, _ in versions.values()}
+    pubs = {pub for _, pub in versions.values() if pub}
+    if len(years) < 2 and len(pubs) < 2:
+        return records
+    latest = max(years)
+    newest = [r for r in records if id(r) in versions and versions[id(r)][0] == latest]
+    pub = max((versions[id(r)][1] for r in newest), default=0)
+    return [r for r in newest if versions[id(r)][1] == pub]
 
 
 def merge_records(records: Sequence[Record], anchor: str | None = None) -> Record:
