@@ -125,6 +125,19 @@ def test_pubmed_journal_subtitle_and_embase_citation_are_cut() -> None:
     assert journal_key(embase) == "journal neuroscience"
 
 
+def test_a_journal_place_note_split_into_the_volume_is_repaired() -> None:
+    # A CSV export split MEDLINE's "Cerebral cortex (New York, N.Y. : 1991)" at its comma: the
+    # journal field ends inside the place note and the volume field starts with its end.
+    assert journal_key("Cerebral cortex (New York N.Y") == journal_key(
+        "Cerebral cortex (New York, N.Y. : 1991)"
+    )
+    assert locate("Cerebral cortex (New York N.Y", ": 1991). 25", "", "2153-65", 2015) == (
+        "25",
+        ("2153", "2165"),
+    )
+    assert locate("Cerebral cortex", "25", "", "2153-65", 2015)[0] == "25"
+
+
 def test_conference_tail_is_cut_from_journal() -> None:
     row = record("diabetes", "id_0000359")
     assert row["journal"].startswith("Microcirculation. Conference:")

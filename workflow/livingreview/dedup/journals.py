@@ -100,6 +100,7 @@ def _name_key(text: str) -> str:
     # journal of...", "The Journal of veterinary medical science / the Japanese Society of ...".
     # Parenthesised notes first: "Chirurgia (Bucharest, Romania : 1990)" is "Chirurgia".
     text = re.sub(r"\(.*?\)", " ", text)
+    text = re.sub(r"\([^)]*$", " ", text)  # the place note cut by a CSV split: "(New York N.Y"
     text = re.split(r" [:/] ", text)[0]
     text = _fold(text).replace("&", " and ")
     text = re.sub(r"\b([dl])['\u2019]", r"\1 ", text)  # French elision: "d'anesthesie"

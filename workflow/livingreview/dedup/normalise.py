@@ -549,7 +549,12 @@ def locate(
     start, end = normalise_pages(pages)
     if year and start == str(year):
         start, end = "", ""
-    return first_int(volume), (start, end)
+    return first_int(_SPILLED_PLACE.sub("", volume)), (start, end)
+
+
+# A CSV export that split MEDLINE's long journal title at its comma leaves the end of the place
+# note in the volume: journal "Cerebral cortex (New York", volume ": 1991). 25" (volume 25).
+_SPILLED_PLACE = re.compile(r"^\s*:\s*\d{4}\)\.?\s*")
 
 
 def _each(func: Callable[..., T], *columns: list) -> list[T]:
