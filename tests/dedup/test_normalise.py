@@ -71,6 +71,14 @@ def test_concatenated_authors_are_split() -> None:
     assert author_surnames(row["author"]) == ("adeli", "lewis")
 
 
+def test_vancouver_lists_with_et_al_suffixes_and_non_ascii_initials_are_split() -> None:
+    text = "Kaplan BS, Meyers KE Jr, Dvořák Š, Nowak Ł, et al."
+    assert author_surnames(text) == ("kaplan", "meyers", "dvorak", "nowak")
+    assert author_surnames("Smith J 3rd, Doe A et al") == ("smith", "doe")
+    # One name written surname first is not a list of two.
+    assert author_surnames("Karpman, D") == ("karpman",)
+
+
 def test_mojibake_authors_are_split_like_clean_ones() -> None:
     broken = record("neuroimaging", "id_0000552")["author"]
     clean = record("neuroimaging", "id_0002423")["author"]

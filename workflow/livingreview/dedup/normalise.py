@@ -280,10 +280,18 @@ def title_numbers(title: str) -> str:
 # Vancouver style (MEDLINE): "Karpman D, Tati R, Smith AB", every name its surname and its
 # initials; "Karpman, D" (one name, surname first) is not. Each name starts at the first
 # character after the comma's spaces: one way to match, so a long list that fails near its end
-# ("..., Nowak Ł") fails in linear time, not by trying every split of every name.
-_VANCOUVER = re.compile(r"^[^,]+?\s[A-Z]{1,3}(?:,\s*[^,\s][^,]*?\s[A-Z]{1,3})+\.?$")
+# ("..., Nowak Ł") fails in linear time, not by trying every split of every name. Initials may
+# be any Latin capital ("Nowak Ł", "Dvořák Š"), a name may end in a suffix ("Meyers KE Jr",
+# "Smith J 3rd"), and the list in "et al." (dropped: it is nobody).
+_CAPITAL = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_SUFFIX = r"(?:\s(?:Jr|Sr|2nd|3rd|4th))?\.?"
+_VANCOUVER = re.compile(
+    rf"^[^,]+?\s[{_CAPITAL}]{{1,3}}{_SUFFIX}(?:,\s*[^,\s][^,]*?\s[{_CAPITAL}]{{1,3}}{_SUFFIX})+$"
+)
+_ET_AL = re.compile(r",?\s+et\.?\s+al\.?$", re.IGNORECASE)
 _CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-ZÀ-Þ][a-zß-ÿ'])")
-_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+_INITIALS = re.compile(rf"^(?:[{_CAPITAL}]\.?-?){{1,4}}$")
+_NAME_SUFFIX = re.compile(r"^(?:Jr|Sr|2nd|3rd|4th)\.?$")
 
 
 def split_authors(author: str) -> list[str]:
@@ -298,8 +306,8 @@ def split_authors(author: str) -> list[str]:
         parts = text.split(";")
     elif "\n" in text:
         parts = text.split("\n")
-    elif _VANCOUVER.match(text):
-        parts = text.split(",")
+    elif _VANCOUVER.match(_ET_AL.sub("", text)):
+        parts = _ET_AL.sub("", text).split(",")
     else:
         if "." in text:
             text = _unglued(text)
@@ -338,6 +346,8 @@ def surname(person: str) -> str:
         name = person.split(",", 1)[0]
     else:
         tokens = person.replace(".", ". ").split()
+        if len(tokens) > 1 and _NAME_SUFFIX.match(tokens[-1]):
+            tokens.pop()
         while len(tokens) > 1 and _INITIALS.match(tokens[-1]):
             tokens.pop()
         while len(tokens) > 1 and _INITIALS.match(tokens[0]):
