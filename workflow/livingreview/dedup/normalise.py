@@ -306,8 +306,8 @@ def split_authors(author: str) -> list[str]:
         parts = text.split(";")
     elif "\n" in text:
         parts = text.split("\n")
-    elif _VANCOUVER.match(_ET_AL.sub("", text)):
-        parts = _ET_AL.sub("", text).split(",")
+    elif _VANCOUVER.match(listed := _ET_AL.sub("", text)):
+        parts = listed.split(",")
     else:
         if "." in text:
             text = _unglued(text)
