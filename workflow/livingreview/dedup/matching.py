@@ -310,6 +310,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
 
     da, db = col("doi")
     doi_eq, doi_conf = _agree(da, db)
+    ra, rb = col("review_number")
     doi_same = doi_eq.copy()
     # A DOI that records with unrelated titles share names a supplement or proceedings volume,
     # not one work: it is no evidence that two of its abstracts are one.
@@ -391,7 +392,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "doi_eq": doi_eq,
             "doi_same": doi_same,
             "doi_conf": doi_conf,
-            "review_eq": np.equal(*col("review_number")) & (col("review_number")[0] != ""),
+            "review_eq": (ra == rb) & (ra != ""),
             "vol_eq": vol_eq,
             "vol_conf": vol_conf,
             "num_eq": num_eq,

@@ -21,13 +21,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from livingreview.dedup.normalise import normalise_doi_value, normalise_year, review_number
+from livingreview.dedup.normalise import (
+    normalise_doi_value,
+    normalise_year,
+    review_doi_version,
+    review_number,
+)
 from livingreview.records import LIST_SEPARATOR, Record
 
 MERGE_EXTRA_COLUMNS = ("study_id", "sources", "source_records")
 
 _MONTH = re.compile(r"[A-Za-z]{3}")
-_REVIEW_VERSION = re.compile(r"^10\.1002/14651858\.cd\d{6}(?:\.pub(\d+))?$", re.IGNORECASE)
 
 
 def is_truncated(text: str) -> bool:
@@ -75,13 +79,14 @@ def _union(lists: Sequence[list[str]]) -> list[str]:
 def _review_version(record: Record) -> tuple[int, int] | None:
     """(year, ``.pubN`` number, 0 when the DOI is not known) of a record of a Cochrane review's
     version; None for any other record, or one without a year."""
+    if "14651858" not in record.doi and "cochrane" not in record.journal.lower():
+        return None  # neither a Cochrane DOI nor the Cochrane Database: skip normalising
     doi = normalise_doi_value(record.doi)
     number = review_number(doi, record.journal, record.volume, record.issue, record.pages)
     year = normalise_year(record.year)
     if not number or not year:
         return None
-    match = _REVIEW_VERSION.match(doi)
-    return year, (int(match.group(1) or 1) if match else 0)
+    return year, review_doi_version(doi)
 
 
 def _latest_version(records: Sequence[Record]) -> Sequence[Record]:

@@ -482,8 +482,15 @@ def normalise_doi_value(doi: str) -> str:
 
 # A Cochrane review keeps its number through every update: CD007231 is published as
 # 10.1002/14651858.CD007231, then .pub2, .pub3... (each version its own DOI, year and issue).
-_REVIEW_DOI = re.compile(r"^10\.1002/14651858\.(cd\d{6})(?:\.pub\d+)?$")
+_REVIEW_DOI = re.compile(r"^10\.1002/14651858\.(cd\d{6})(?:\.pub(\d+))?$")
 _REVIEW_NUMBER = re.compile(r"^\s*(cd\d{6})\s*$", re.IGNORECASE)
+
+
+def review_doi_version(doi: str) -> int:
+    """The version a Cochrane review's DOI (already normalised) names: N of ``.pubN``, 1 for the
+    first version's DOI (no ``.pub``); 0 for any other DOI."""
+    match = _REVIEW_DOI.match(doi)
+    return int(match.group(2) or 1) if match else 0
 
 
 def review_number(doi: str, journal: str, volume: str, number: str, pages: str) -> str:
