@@ -289,6 +289,22 @@ def test_wrong_doi_with_the_whole_citation_and_names_in_another_format() -> None
     assert judge_pairs(single, [ids])[0].reason == "DOIs differ"
 
 
+def test_one_doi_punctuated_two_ways_is_one_doi() -> None:
+    # Exports drop or swap a DOI's punctuation ("10.3402/fnr.v57i0.21245" as
+    # "10.3402/fnrv57i0.21245", underscores written as hyphens) or repeat its prefix; the article,
+    # listed without volume or pages, with its authors in another name format, is one article.
+    frame = records("diabetes")
+    row = frame[frame["ID"] == "id_0000699"].iloc[0].to_dict()  # DOI 10.1097/MOL.0b013e3282ffaf82
+    row.update(volume="", pages="")
+    ids = [("id_0000699", "other")]
+    for doi in ("10.1097/mol0b013e3282ffaf82", "10.1097/10.1097/MOL_0b013e3282ffaf82"):
+        other = dict(row, ID="other", author="Adeli Khosrow.Lewis Gary F.", doi=doi)
+        assert judge_pairs(pd.DataFrame([row, other]), ids)[0].outcome == "duplicate", doi
+    # One character more or less is another DOI.
+    other = dict(row, ID="other", author="Adeli Khosrow.Lewis Gary F.", doi=row["doi"] + "2")
+    assert judge_pairs(pd.DataFrame([row, other]), ids)[0].reason == "DOIs differ"
+
+
 def test_one_doi_and_full_citation_join_an_original_and_a_translated_title() -> None:
     # A foreign-language article exported once under its original title and once under the
     # English one, without abstracts (their titles share few letters): same DOI, journal, year,

@@ -9,6 +9,7 @@ from livingreview.dedup.journals import journal_key, journals_match
 from livingreview.dedup.normalise import (
     author_surnames,
     conference_kind,
+    doi_key,
     first_int,
     locate,
     normalise_doi_value,
@@ -281,6 +282,21 @@ def test_dois() -> None:
     assert normalise_doi_value("Doi 10.1016/S0924-977x(09)70984-8") == (
         "10.1016/s0924-977x(09)70984-8"
     )
+
+
+def test_doi_key_ignores_export_punctuation() -> None:
+    # Pairs one 53,001-record labelled search holds as one work.
+    pairs = [
+        ("10.3402/fnr.v57i0.21245", "10.3402/fnrv57i0.21245"),
+        ("10.1007/978-3-642-31659-3_3", "10.1007/978-3-642-31659-3-3"),
+        ("10.1007/82_2012_287", "10.1007/82-2012-287"),
+        ("10.2527/jas.2013-6195", "10.2527/jas2013-6195"),
+        ("10.3779/j.issn.1009-3419.2018.11.07", "10.3779/10.3779/j.issn.1009-3419.2018.11.07"),
+    ]
+    for a, b in pairs:
+        assert doi_key(a) == doi_key(b), (a, b)
+    assert doi_key("10.3402/fnr.v57i0.21245") != doi_key("10.3402/fnr.v57i0.21083")
+    assert doi_key("10.1136/bmjopen-2016-012759") != doi_key("10.1136/bmjopen-2016-012759corr1")
 
 
 # Values below are copied from rows of the depression set (Embase export), which is too large to
