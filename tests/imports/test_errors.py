@@ -74,6 +74,20 @@ def test_nbib_records_glued_together_fail_reconciliation(real: Real, variant_fil
     assert "has 3 records but the nbib parser read 2" in message
 
 
+def test_nbib_exports_joined_without_a_newline_are_not_merged(
+    real: Real, variant_file: Variant
+) -> None:
+    """The real file lacks a final newline: ``cat`` glues the next export's PMID line onto its
+    last line, so no line starts the fourth record and the scan and the parser both count 5."""
+    data = real("exports/nbib/synthesisr_PubMed.nbib.txt").read_bytes()
+    assert not data.endswith(b"\n") and data.startswith(b"PMID- ")
+    joined = data + data
+    message = _fails(variant_file("joined.nbib", joined))
+    line = joined.decode("utf-8").split("\n").index("OWN - NLM", data.count(b"\n") + 1) + 1
+    assert f"record 3 (line {line}), field 'OWN': a second 'OWN' line in one record" in message
+    assert "'PMID-' line glued onto the end of a line above" in message
+
+
 def test_nbib_junk_line_names_its_line(real: Real, variant_file: Variant) -> None:
     text = real("pubmed/medline/pubmed_result1.txt").read_text(encoding="utf-8")
     path = variant_file("junk.txt", text.replace("OWN - NLM", "this is not a tag").encode())

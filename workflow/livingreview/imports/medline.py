@@ -5,6 +5,10 @@ Bio.Medline accepts anything: a junk line becomes a two-letter key, a record glu
 four-character padded tag followed by ``-``, a continuation line is indented, records are
 separated by blank lines and start with ``PMID-``. Indented lines are normalised to Bio.Medline's
 six spaces, and only then parsed. A leading blank line and a missing final newline are harmless.
+A tag that a record holds once (:data:`ONCE`) seen twice before another ``PMID-`` line means
+two records ran together without a line starting the second (``cat`` glues the next export's
+``PMID-`` line onto the last line of one without a final newline); it fails
+the import instead of merging the two records.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from livingreview.records import Record
 _SCAN = re.compile(r"^PMID-", re.MULTILINE)
 _TAG = re.compile(r"[A-Z][A-Z0-9]{1,3} *")
 _DOI = re.compile(r"(\S+)\s*\[doi\]", re.IGNORECASE)
+#: Tags a MEDLINE record holds at most once.
+ONCE = frozenset({"OWN", "STAT", "DP", "TI", "JT", "TA", "SO"})
 
 
 def scan(text: str) -> list[int]:
@@ -41,10 +47,12 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
     lines: list[str] = []
     starts: list[int] = []
     in_record = False
+    once: set[str] = set()  # the ONCE tags of the current record
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             lines.append("\n")
             in_record = False
+            once.clear()
             continue
         if line[0].isspace():
             if not in_record:
@@ -72,8 +80,27 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
                     position=record_position(len(starts), number),
                     field="PMID",
                 )
+        if line.startswith("PMID-"):  # a record start without its blank line: reconciled later
+            once.clear()
+        _check_once(path, line[:4].rstrip(), once, record_position(len(starts), number))
         lines.append(line.rstrip() + "\n")
     return lines, starts
+
+
+def _check_once(path: Path | str, tag: str, seen: set[str], position: str) -> None:
+    """Fail on a second line of a tag the record holds once: two records ran together."""
+    if tag not in ONCE:
+        return
+    if tag in seen:
+        raise InputFileError(
+            path,
+            f"a second {tag!r} line in one record: two records run together (is a 'PMID-' "
+            "line glued onto the end of a line above, e.g. exports joined without a newline "
+            "between them?)",
+            position=position,
+            field=tag,
+        )
+    seen.add(tag)
 
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
