@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from livingreview.cli import main
 from livingreview.config import (
     VALIDATED_KEY,
     deep_merge,
     load_config,
+    read_configfile_or_exit,
     validate_config,
     write_resolved_protocol,
 )
@@ -304,3 +306,137 @@ def test_version_is_the_installed_packages_on_stdout() -> None:
     result = run_module("livingreview.cli", "--version")
     assert result.returncode == 0
     assert result.stdout == f"livingreview {version('livingreview')}\n"
+
+
+@pytest.mark.parametrize(
+    ("overlay", "says"),
+    [
+        ("search:\n  1: x\n  foo: y\n", "config key 'search.1': unknown key 1, 'foo'; allowed"),
+        ("1: x\n", "config key '1': unknown key 1; allowed keys: automation,"),
+    ],
+)
+def test_keys_yaml_reads_as_numbers_are_named_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], overlay: str, says: str
+) -> None:
+    """A key typed as a number beside one typed as text stopped check-config with a TypeError
+    traceback (the unknown keys could not be sorted)."""
+    path = tmp_path / "overlay.yaml"
+    path.write_text(overlay, encoding="utf-8")
+    assert main(["check-config", "--configfile", str(SHIPPED), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err
+
+
+def twice(tmp_path: Path) -> tuple[Path, int, int]:
+    """The shipped config with the openalex source renamed medline, as a copied block whose name
+    was not changed: (file, line of the first medline, line of the second)."""
+    path = edited(tmp_path, "  openalex:\n    client: openalex", "  medline:\n    client: openalex")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, second = (n for n, line in enumerate(lines, start=1) if line == "  medline:")
+    return path, first, second
+
+
+def test_a_key_typed_twice_is_named_not_the_first_silently_dropped(tmp_path: Path) -> None:
+    path, first, second = twice(tmp_path)
+    with pytest.raises(ConfigError) as error:
+        load_config([path])
+    assert str(error.value) == (
+        f"{path}, line {second}, column 3: key 'medline' is given twice in one mapping (first "
+        f"on line {first}); YAML would keep only this one: remove or rename one of them"
+    )
+
+
+def test_a_key_a_merge_brings_in_may_be_overridden(tmp_path: Path) -> None:
+    path = tmp_path / "merge.yaml"
+    path.write_text(
+        "sources:\n  medline: &base {client: pubmed, query: a}\n"
+        "  pubmed_b:\n    <<: *base\n    query: b\n",
+        encoding="utf-8",
+    )
+    sources = load_config([SHIPPED, path])["sources"]
+    assert (sources["pubmed_b"]["client"], sources["pubmed_b"]["query"]) == ("pubmed", "b")
+
+
+def test_the_snakefile_names_a_key_typed_twice_in_config_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Snakemake's own YAML reader keeps the last of two equal keys without a word."""
+    path, first, second = twice(tmp_path)
+
+    class Workflow:
+        def configfile(self, fp: str) -> None:
+            raise AssertionError(f"{fp} read without the check")
+
+    with pytest.raises(SystemExit) as stop:
+        read_configfile_or_exit(Workflow(), str(path))
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == (
+        f"livingreview: error: {path}, line {second}, column 3: key 'medline' is given twice "
+        f"in one mapping (first on line {first}); YAML would keep only this one: remove or "
+        "rename one of them\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (
+            {"review": {"id": "DTA review"}},
+            "config key 'review.id': 'DTA review' must be lower-case letters, digits and "
+            "underscores, starting with a letter",
+        ),
+        (
+            {"sources": {"PubMed": {"client": "pubmed", "query": "x"}}},
+            "config key 'sources': name 'PubMed' must be lower-case letters, digits and "
+            "underscores, starting with a letter",
+        ),
+    ],
+)
+def test_a_name_that_is_no_identifier_says_what_a_name_may_hold(
+    shipped: dict, change: dict, says: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        validate_config(deep_merge(shipped, change))
+    assert str(error.value) == f"config: {says}"
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ("paths", "outputs"),
+        ("paths", "human_input"),
+        ("deduplication", "history_dir"),
+        ("deduplication", "decisions_dir"),
+        ("screening", "folder"),
+        ("full_text", "conflicts_folder"),
+    ],
+)
+def test_an_empty_folder_name_is_refused(shipped: dict, section: str, key: str) -> None:
+    """'' is the repository itself: outputs 'safe to delete', snapshots and rounds.yaml among
+    the project's files, or a returned-sheet folder holding all the others."""
+    shipped.setdefault(section, {})[key] = ""
+    with pytest.raises(ConfigError) as error:
+        validate_config(shipped)
+    assert str(error.value) == f"config: config key '{section}.{key}': '' should be non-empty"
+
+
+def test_a_review_that_only_imports_exports_needs_no_sources(shipped: dict) -> None:
+    del shipped["sources"]
+    config = validate_config(shipped)
+    assert config["sources"] == {} and list(config["imports"]) == [
+        "wos",
+        "psycinfo",
+        "google_scholar",
+    ]
+    del shipped["imports"]
+    with pytest.raises(ConfigError, match="'sources': no enabled source or import to search"):
+        validate_config(shipped)
+
+
+def test_the_help_shows_no_source_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "The livingreview command: one thin subcommand per pipeline stage." in out
+    assert "``" not in out

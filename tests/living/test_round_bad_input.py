@@ -102,6 +102,12 @@ ROUND_TWO = "- {version: '2025.2', search_from: '2024-11-18', search_to: '2025-0
             "rounds[0], field 'version'",
             "expected a version text",
         ),
+        (  # YAML would keep the second search_to without a word
+            f"rounds:\n{ROUND_ONE}- version: '2025.2'\n  search_from: '2024-11-18'\n"
+            "  search_to: '2025-06-02'\n  search_to: '2025-07-01'\n".encode(),
+            "line 6, column 3",
+            "key 'search_to' is given twice in one mapping (first on line 5)",
+        ),
     ],
 )
 def test_a_hand_edited_rounds_file_is_refused_naming_where(

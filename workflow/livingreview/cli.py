@@ -559,7 +559,8 @@ class _VersionAction(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="livingreview", description=__doc__.splitlines()[0])
+    summary = __doc__.splitlines()[0].replace("``", "")  # the docstring's markup is not for --help
+    parser = argparse.ArgumentParser(prog="livingreview", description=summary)
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     common = argparse.ArgumentParser(add_help=False)

@@ -24,6 +24,8 @@ from livingreview.errors import ConfigError, LivingReviewError
 from livingreview.yamltext import DatesAsText
 
 SCHEMA_NAME = "config.schema.yaml"
+#: The schema's pattern of an identifier (review id, source and import names, reviewer ids...).
+IDENTIFIER_PATTERN = "^[a-z][a-z0-9_]*$"
 #: Key of ``protocol.json`` holding the digest that proves the pipeline already validated it.
 VALIDATED_KEY = "_validated"
 
@@ -90,30 +92,37 @@ def load_config(paths: Iterable[Path | str]) -> dict[str, Any]:
     for path in paths:
         path = Path(path)
         names.append(str(path))
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-            raise ConfigError(
-                f"{path}, line {line}: byte {exc.start} is not UTF-8; save the config as UTF-8"
-            ) from None
-        try:
-            data = _parse(path, text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or "invalid YAML"
-            raise ConfigError(f"{path}{where}: {problem}") from None
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+        data = read_config_file(path)
         marker = data.pop(VALIDATED_KEY, None)
         trusted.append(marker is not None and marker == _validation_digest(data))
         config = deep_merge(config, data)
     if trusted == [True]:
         return with_round_state(config)
     return with_round_state(validate_config(config, origin=" + ".join(names) or "config"))
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """One config file as typed (not validated); a ConfigError naming the file and line for text
+    that is not UTF-8, not YAML, a key given twice in one mapping, or not a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}, line {line}: byte {exc.start} is not UTF-8; save the config as UTF-8"
+        ) from None
+    try:
+        data = _parse(path, text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+    return data
 
 
 def with_round_state(config: dict[str, Any]) -> dict[str, Any]:
@@ -135,12 +144,13 @@ def _describe(error: Any) -> str:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))
+        # a key YAML reads as a number or true/false is not text: sort and name them as typed
+        unknown = sorted(set(error.instance) - set(allowed), key=str)
         hints = []
         for key in unknown:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        where = _key_path([*path, unknown[0]]) if unknown else _key_path(path)
+        where = _key_path([*path, str(unknown[0])]) if unknown else _key_path(path)
         expected = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
         return f"config key '{where}': unknown key {', '.join(hints)}{expected}"
     if error.validator == "required":
@@ -159,10 +169,13 @@ def _describe(error: Any) -> str:
             )
     if error.validator == "pattern" and error.validator_value.startswith("^\\d{4}"):
         return f"config key '{_key_path(path)}': {error.instance!r} is not a date (YYYY-MM-DD)"
-    if error.validator == "propertyNames":
+    if error.validator == "pattern" and error.validator_value == IDENTIFIER_PATTERN:
+        # a name under sources/imports (propertyNames) is reported at the mapping holding it
+        named = "propertyNames" in error.absolute_schema_path
+        what = f"name {error.instance!r}" if named else repr(error.instance)
         return (
-            f"config key '{_key_path(path)}': name {error.instance!r} must be lower-case letters, "
-            "digits and underscores, starting with a letter"
+            f"config key '{_key_path(path)}': {what} must be lower-case letters, digits and "
+            "underscores, starting with a letter"
         )
     return f"config key '{_key_path(path)}': {error.message}"
 
@@ -389,9 +402,16 @@ def configured_entry(config: Mapping[str, Any], section: str, name: str, kind: s
 def read_configfile_or_exit(workflow: Any, path: str) -> None:
     """For the Snakefile, in place of its ``configfile:`` directive: ``workflow.configfile(path)``,
     except that a value Snakemake's YAML reader cannot build (an impossible unquoted date such as
-    ``2024-02-30``, which stops it with a traceback) is one line naming the key, exit code 2."""
+    ``2024-02-30``, which stops it with a traceback) is one line naming the key, exit code 2, and
+    so is a key given twice in one mapping (Snakemake's reader would keep the last silently)."""
     import sys
 
+    try:
+        if Path(path).exists():  # Snakemake does without it when --configfile names others
+            read_config_file(Path(path))
+    except LivingReviewError as exc:
+        print(f"livingreview: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     try:
         workflow.configfile(path)
     except ValueError:
