@@ -174,6 +174,24 @@ def test_csv_row_with_broken_quoting_names_its_row(real: Real, variant_file: Var
     assert "row 4 (line 4)" in message
 
 
+def test_csv_cut_inside_a_quoted_cell_is_not_read_as_a_short_row(
+    real: Real, variant_file: Variant
+) -> None:
+    """An interrupted download: the csv module would read the last row with its title cut short
+    and every cell after it missing, and the row scan would count it as a whole row."""
+    text = real("exports/scopus/scopus_sample.csv").read_text(encoding="utf-8-sig")
+    title = import_file(real("exports/scopus/scopus_sample.csv"), "test").records[-1].title
+    cut = text[: text.rindex(title) + len(title) // 2]
+    message = _fails(variant_file("cut.csv", cut.encode()))
+    assert "row 9 (line 9): the file ends inside a quoted cell" in message
+    # the whole file, and one whose last row ends between cells, still read as before
+    for name, whole in (("whole.csv", text), ("no_final_newline.csv", text.rstrip("\n"))):
+        assert len(import_file(variant_file(name, whole.encode()), "test").records) == 8
+    # a quote never closed swallowed every row after it into one cell, and the scan agreed
+    unclosed = variant_file("unclosed.csv", b'Title,Year\n"A title,2020\nB,2021\nC,2022\n')
+    assert "row 2 (line 2): the file ends inside a quoted cell" in _fails(unclosed)
+
+
 def test_truncated_json_names_the_record(real: Real, variant_file: Variant) -> None:
     data = real("exports/google_scholar/colrev_publish_or_perish_gs.json").read_bytes()
     text = data.decode("utf-8-sig")

@@ -56,13 +56,17 @@ def sniff_delimiter(text: str) -> str:
 
 
 def scan_csv(text: str) -> list[int]:
-    """Start lines of the data rows, by a scan that only tracks quoting.
+    """Start lines of the data rows, by a scan that only tracks quoting (see :func:`_scan`)."""
+    return _scan(text, sniff_delimiter(text))[0][1:]  # the first row is the header
+
+
+def _scan(text: str, delimiter: str) -> tuple[list[int], bool]:
+    """Start lines of all rows, and whether the text ends inside a quoted cell.
 
     Independent of :mod:`csv`: a quote opens a quoted field only at the start of a field, ``""``
     inside quotes is an escaped quote, and a row counts when it has any non-space character.
     Only quotes, delimiters and newlines are visited, so the scan stays fast on large files.
     """
-    delimiter = sniff_delimiter(text)
     special = re.compile('["\n' + re.escape(delimiter) + "]")
     starts: list[int] = []
     in_quotes, field_start, content = False, True, False
@@ -100,7 +104,7 @@ def scan_csv(text: str) -> list[int]:
     tail = text[position:]
     if content or (tail and not tail.isspace()):
         starts.append(row_line)
-    return starts[1:]  # the first row is the header
+    return starts, in_quotes
 
 
 def csv_flavour(header: Iterable[str]) -> str:
@@ -125,13 +129,39 @@ def csv_flavour(header: Iterable[str]) -> str:
 def parse_csv(path: Path | str, text: str) -> list[Parsed]:
     """Parse a CSV (or tab-delimited) export into records."""
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _read_rows(path, reader)
+        parsed = _read_rows(path, reader)
     except csv.Error as exc:
         raise InputFileError(
             path, f"malformed CSV ({exc})", position=f"line {reader.line_num}"
         ) from None
+    if parsed:
+        _check_last_row_closed(path, text, delimiter, len(parsed) + 1, parsed[-1].line)
+    return parsed
+
+
+def _check_last_row_closed(
+    path: Path | str, text: str, delimiter: str, row: int, line: int
+) -> None:
+    """Fail when the file ends inside a quoted cell of its last row (``row``, from ``line``).
+
+    :mod:`csv` reads such a row without a word, its last cell cut short and the cells after it
+    missing: the export was cut off in a download, or a quote was never closed.
+    """
+    offset = len(text)
+    for _ in range(text.count("\n") - line + 2):  # back to the newline before the row
+        offset = text.rfind("\n", 0, offset)
+        if offset < 0:
+            break
+    if _scan(text[offset + 1 :], delimiter)[1]:
+        raise InputFileError(
+            path,
+            "the file ends inside a quoted cell: the export is cut short (an interrupted "
+            "download?) or a quote is never closed; export the file again",
+            position=f"row {row} (line {line})",
+        )
 
 
 def _read_rows(path: Path | str, reader: Any) -> list[Parsed]:
