@@ -340,7 +340,7 @@ def _freeze_counts(
     unfinished = freeze_for_next_round(config)
     if not unfinished:
         return
-    listed = " ".join(unfinished)
+    listed = " ".join(line if line.endswith(".") else f"{line}." for line in unfinished)
     if require_final:
         raise ConfigError(
             f"round {version!r} is not finished, its PRISMA counts are not final: {listed} "
