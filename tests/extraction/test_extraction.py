@@ -72,6 +72,13 @@ CODED = {
         (Field("x", "X", "number"), "3,5", "3.5", None),
         (Field("x", "X", "number"), "1e3", "1000", None),
         (Field("x", "X", "number"), "about 3", "about 3", "'about 3' is not a number"),
+        (Field("x", "X", "number"), "0.00001", "1e-05", None),
+        # more than six significant digits are kept as typed (were rounded: 123456, 1.23457e+06)
+        (Field("x", "X", "number"), "123456.5", "123456.5", None),
+        (Field("x", "X", "number"), "1234567", "1234567", None),
+        (Field("x", "X", "number"), "12,3456789", "12.3456789", None),
+        (Field("x", "X", "number"), "3.50", "3.5", None),
+        (Field("n", "N", "integer"), "12345678901234567890", "12345678901234567890", None),
         (Field("b", "B", "boolean"), "TRUE", "yes", None),
         (Field("b", "B", "boolean"), "n", "no", None),
         (Field("b", "B", "boolean"), "maybe", "maybe", "'maybe' is not yes or no"),

@@ -1,10 +1,10 @@
 """The data-extraction fields of the protocol (``extraction.fields``) and checking typed values.
 
 Types: ``text``; ``integer`` (a whole number, ``12.0`` from a spreadsheet accepted); ``number``
-(decimal point or comma); ``choice`` (one of ``choices``, any capitalisation, stored as
-configured); ``multichoice`` (several choices separated by ``;``, stored in configured order);
-``boolean`` (yes/no, true/false, y/n, 1/0, stored as yes/no). ``required`` fields must be filled
-in every row a reviewer has started.
+(decimal point or comma; every digit typed is kept, ``3.50`` stored as ``3.5``); ``choice`` (one
+of ``choices``, any capitalisation, stored as configured); ``multichoice`` (several choices
+separated by ``;``, stored in configured order); ``boolean`` (yes/no, true/false, y/n, 1/0,
+stored as yes/no). ``required`` fields must be filled in every row a reviewer has started.
 
 The Digital Therapeutic Nexus field (``extraction.nexus_field``) takes its allowed levels from
 ``nexus.levels``; labels, criteria and risks are the team's, never made up here.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, DecimalException
 from typing import Any
 
 from livingreview.errors import ConfigError
@@ -112,6 +113,22 @@ _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
+def number_text(text: str) -> str | None:
+    """A number's canonical text: the shortest ``g`` form when it keeps every digit typed
+    (``3.50`` -> ``3.5``, ``0.00001`` -> ``1e-05``), else all the digits (``1234567``); None
+    when its exponent is beyond any a number can have."""
+    try:
+        exact = Decimal(text.replace(",", "."))
+        short = format(float(exact), "g")
+        if Decimal(short) == exact:
+            return short
+        digits = Context(prec=len(exact.as_tuple().digits), Emax=MAX_EMAX, Emin=MIN_EMIN)
+        plain = exact.normalize(digits)
+    except DecimalException:
+        return None
+    return format(plain, "f") if abs(plain.adjusted()) <= 20 else format(plain, "g")
+
+
 def _choice(text: str, choices: Sequence[str]) -> str | None:
     folded = text.casefold()
     return next((c for c in choices if c.casefold() == folded), None)
@@ -123,11 +140,12 @@ def parse(item: Field, text: str) -> tuple[str, str | None]:
         return text, None
     if item.type == "integer":
         if _INTEGER.match(text):
-            return str(int(float(text))), None
+            return str(int(Decimal(text))), None
         return text, f"{text!r} is not {item.expected()}"
     if item.type == "number":
-        if _NUMBER.match(text):
-            return format(float(text.replace(",", ".")), "g"), None
+        value = number_text(text) if _NUMBER.match(text) else None
+        if value is not None:
+            return value, None
         return text, f"{text!r} is not {item.expected()}"
     if item.type == "boolean":
         value = BOOLEAN.get(text.casefold())
