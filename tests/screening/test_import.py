@@ -384,3 +384,36 @@ def test_the_command_exits_2_naming_file_row_and_field(returned_r1, capsys, tmp_
     assert err.startswith("livingreview: error: ") and "Traceback" not in err
     assert "r1_z.xlsx, row 3, field 'decision': unknown decision 'perhaps'" in err
     assert store_of(config).read_bytes() == store
+
+
+def notes_on_sheet(config: dict[str, Any]) -> dict[str, str]:
+    """Study id -> the notes written into r1's current sheet, where there are any."""
+    ws = openpyxl.load_workbook(sheet_path(config, "r1"))["Screening"]
+    header = [c.value for c in ws[1]]
+    sid, notes = header.index("study_id"), header.index("notes")
+    return {row[sid]: row[notes] for row in ws.iter_rows(min_row=2, values_only=True) if row[notes]}
+
+
+def test_notes_on_an_undecided_study_come_back_on_the_next_sheet(returned_r1) -> None:
+    """A note typed without a decision is not dropped: the reviewer's next sheet carries it (once,
+    however often it is returned), and it is stored with the decision made there."""
+    config, ids, store = returned_r1
+    note = "ask Anna: adult sample?"
+    folder = returned_dir(config)
+    fill_like_a_person(sheet_path(config, "r1"), folder / "r1_b.xlsx", {ids[5]: ("", "", note)})
+    run_screening(config)
+    assert store_of(config).read_bytes() == store  # a note alone is no decision
+    assert notes_on_sheet(config) == {ids[5]: note}
+    shutil.copy(sheet_path(config, "r1"), folder / "r1_c.xlsx")  # returned as written
+    run_screening(config)
+    assert notes_on_sheet(config) == {ids[5]: note}
+    fill_like_a_person(
+        sheet_path(config, "r1"),
+        folder / "r1_d.xlsx",
+        {ids[5]: ("exclude", "no_alliance", note)},
+        shuffle=False,  # (reversing rows would leave the carried note in its old row)
+    )
+    run_screening(config)
+    [decided] = [d for d in read_decisions(store_of(config)) if d.study_id == ids[5]]
+    assert (decided.decision, decided.notes) == ("exclude", note)
+    assert notes_on_sheet(config) == {}

@@ -62,6 +62,7 @@ HEADER_FILL = "DDEBF7"
 EDITABLE_FILL = "FFF2CC"
 INCLUDE_COLOUR = "00713A"
 EXCLUDE_COLOUR = "C00000"
+NOTE_JOIN = " | "  # between the different notes a person wrote on one item in several files
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,19 @@ def check_columns(path: Path, header: Sequence[str], number: int, row: Sequence[
             if path.suffix.lower() == ".csv":
                 problem += " (a comma inside a CSV cell needs quotes)"
             raise InputFileError(path, problem, position=f"row {number}")
+
+
+def note_parts(text: str) -> list[str]:
+    """The notes in a notes cell (several are joined by :data:`NOTE_JOIN`), blank ones left out."""
+    return [part.strip() for part in text.split(NOTE_JOIN) if part.strip()]
+
+
+def add_notes(kept: list[str], text: str) -> None:
+    """Append to ``kept`` each note of the cell ``text`` not in it yet: a sheet carrying the
+    notes written before does not repeat them."""
+    for note in note_parts(text):
+        if note not in kept:
+            kept.append(note)
 
 
 def checksum(ids: Iterable[Sequence[str]]) -> str:

@@ -42,7 +42,8 @@ LEAD_COLUMNS = ("pair", "decision", "notes", "engine_reason", "score", "record_a
 COLUMNS = LEAD_COLUMNS + tuple(f"{label}_{side}" for label, _ in SIDE_FIELDS for side in "ab")
 WIDTHS = {"pair": 6, "decision": 12, "notes": 28, "engine_reason": 26, "score": 7}
 WIDE = {"title", "authors", "journal"}
-NOTE_JOIN = " | "  # between the different notes written on one pair
+NOTE_JOIN = sheets.NOTE_JOIN  # between the different notes written on one pair
+note_parts = sheets.note_parts  # the notes in a notes cell
 
 
 @dataclass(frozen=True)
@@ -297,11 +298,6 @@ def decision_files(folder: Path) -> list[Path]:
     return sheets.returned_files(folder, "maybe-pair sheet")
 
 
-def note_parts(text: str) -> list[str]:
-    """The notes in a notes cell (several are joined by `` | ``), blank ones left out."""
-    return [part.strip() for part in text.split(NOTE_JOIN) if part.strip()]
-
-
 def read_returned(
     files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
 ) -> tuple[list[Decision], dict[tuple[str, str], str]]:
@@ -318,10 +314,7 @@ def read_returned(
     for path in files:
         for item in read_decision_file(path, review_id=review_id, known_records=known_records):
             key = (item.a, item.b)
-            kept = notes.setdefault(key, [])
-            for note in note_parts(item.notes):
-                if note not in kept:
-                    kept.append(note)
+            sheets.add_notes(notes.setdefault(key, []), item.notes)
             if not item.decision:
                 continue
             earlier = chosen.get(key)

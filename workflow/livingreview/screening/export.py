@@ -108,9 +108,11 @@ def sheet_rows(
     scores: Mapping[str, float] | None = None,
     others: Mapping[str, str] | None = None,
     rounds: Mapping[str, int] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """One row per study, in the order given; ``others`` = other reviewers' decisions shown,
-    ``rounds`` = the round each study is new in."""
+    ``rounds`` = the round each study is new in, ``notes`` = the reviewer's notes on studies
+    they left undecided in a returned sheet."""
     rows = []
     for number, study in enumerate(studies, start=1):
         sid = study["study_id"]
@@ -124,7 +126,7 @@ def sheet_rows(
                 "abstract": study.get("abstract", ""),
                 "decision": "",
                 "reason": "",
-                "notes": "",
+                "notes": (notes or {}).get(sid, ""),
                 "other_decisions": (others or {}).get(sid, ""),
                 "authors": study.get("authors", ""),
                 "year": study.get("year", ""),

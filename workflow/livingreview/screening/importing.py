@@ -7,6 +7,8 @@ reasons written as id or label, blank decisions (pending), and .xlsx re-saved by
 LibreOffice. Rejected: a sheet of another review, stage or kind, of a round the library has not
 reached, of a reviewer without the screening role, an edited ``_meta``, duplicated, missing,
 edited or unknown study ids, unknown decisions or reasons, and a reason without a decision.
+Notes typed on a row left undecided are not a decision: they go into the reviewer's next sheet
+(:attr:`ImportResult.notes`), so they come back with the decision.
 """
 
 from __future__ import annotations
@@ -47,15 +49,19 @@ class ReturnedInfo:
     batch: int
     studies: int
     decided: int
+    undecided_notes: tuple[tuple[str, str], ...] = ()  # (study id, notes) of undecided rows
 
 
 @dataclass
 class ImportResult:
-    """Every decision in the returned files, the files read, and byte-identical copies skipped."""
+    """Every decision in the returned files, the files read, byte-identical copies skipped, and
+    (reviewer, study) -> the notes typed on rows the reviewer left undecided (each different
+    note once, joined by :data:`livingreview.sheets.NOTE_JOIN`)."""
 
     decisions: list[ScreeningDecision] = field(default_factory=list)
     sheets: list[ReturnedInfo] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _relative(path: Path, base: Path | None) -> str:
@@ -91,7 +97,8 @@ def _row_decision(
     row: list[str],
     expected: Expected,
 ) -> tuple[str, str, str, str] | None:
-    """(study id, decision, reason id, notes) of one row; None for an undecided row."""
+    """(study id, decision, reason id, notes) of one row (decision "" when undecided); None for
+    a row holding nothing."""
     path = returned.path
     sid = returned.cell(row, ID_COLUMN)
     decision = " ".join(returned.cell(row, "decision").split()).casefold()
@@ -134,7 +141,7 @@ def _row_decision(
                 position=f"row {number}",
                 field="decision",
             )
-    if not decision:
+    if not (decision or notes):
         return None
     return sid, decision, reason, notes
 
@@ -161,6 +168,7 @@ def read_returned_sheet(
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
     seen: dict[str, int] = {}
     decided: list[ScreeningDecision] = []
+    noted: list[tuple[str, str]] = []
     file = _relative(path, base)
     for number, row in returned.rows():
         sid = returned.cell(row, ID_COLUMN)
@@ -189,7 +197,9 @@ def read_returned_sheet(
                     field=ID_COLUMN,
                 )
         found = _row_decision(returned, number, row, expected)
-        if found is not None:
+        if found is not None and not found[1]:
+            noted.append((found[0], found[3]))
+        elif found is not None:
             sid, decision, reason, notes = found
             decided.append(
                 ScreeningDecision(
@@ -206,7 +216,7 @@ def read_returned_sheet(
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
-    info = ReturnedInfo(file, reviewer, round_number, batch, len(seen), len(decided))
+    info = ReturnedInfo(file, reviewer, round_number, batch, len(seen), len(decided), tuple(noted))
     return info, decided
 
 
@@ -238,7 +248,20 @@ def read_returned(
         info, decisions = read_returned_sheet(path, expected, base=base, cache=cache)
         result.sheets.append(info)
         result.decisions.extend(decisions)
+    result.notes = _undecided_notes(result)
     return result
+
+
+def _undecided_notes(result: ImportResult) -> dict[tuple[str, str], str]:
+    """(reviewer, study) -> every different note typed on the study's undecided rows, for
+    studies the reviewer has not decided in any file (see :class:`ImportResult`)."""
+    decided = {(d.reviewer, d.study_id) for d in result.decisions}
+    kept: dict[tuple[str, str], list[str]] = {}
+    for info in result.sheets:
+        for sid, text in info.undecided_notes:
+            if (info.reviewer, sid) not in decided:
+                sheets.add_notes(kept.setdefault((info.reviewer, sid), []), text)
+    return {key: sheets.NOTE_JOIN.join(parts) for key, parts in sorted(kept.items())}
 
 
 def check_nothing_lost(

@@ -188,7 +188,8 @@ def export_sheets(
         spec = export.SheetSpec(config["review"]["id"], STAGE, current, batch, reviewer, name)
         rounds = {s["study_id"]: new_in[s["study_id"]] for s in pool}
         earlier = sum(1 for number in rounds.values() if number < current)
-        rows = export.sheet_rows(pool, scores, others, rounds)
+        notes = {sid: text for (who, sid), text in returned.notes.items() if who == reviewer}
+        rows = export.sheet_rows(pool, scores, others, rounds, notes)
         lines = export.instructions(
             spec,
             len(rows),
