@@ -440,3 +440,32 @@ def test_the_help_shows_no_source_markup(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "The livingreview command: one thin subcommand per pipeline stage." in out
     assert "``" not in out
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "value"),
+    [
+        (
+            {"search": {"contact_email_env": "me@uni.example"}},
+            "search.contact_email_env",
+            "me@uni.example",
+        ),
+        (
+            {"sources": {"medline": {"api_key_env": "ab12-cd34"}}},
+            "sources.medline.api_key_env",
+            "ab12-cd34",
+        ),
+    ],
+)
+def test_a_secret_typed_where_its_variable_is_named_is_refused(
+    shipped: dict, change: dict, key: str, value: str
+) -> None:
+    """The e-mail or key itself in place of the variable's name was sent to no service (the
+    variable it names is never set) and went into the outputs with the resolved protocol."""
+    with pytest.raises(ConfigError) as error:
+        validate_config(deep_merge(shipped, change))
+    assert str(error.value) == (
+        f"config: config key '{key}': {value!r} is not the name of an environment variable "
+        "(letters, digits and underscores): name the variable here and put the value in the "
+        "environment or the secrets file"
+    )

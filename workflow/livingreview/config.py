@@ -26,6 +26,8 @@ from livingreview.yamltext import DatesAsText
 SCHEMA_NAME = "config.schema.yaml"
 #: The schema's pattern of an identifier (review id, source and import names, reviewer ids...).
 IDENTIFIER_PATTERN = "^[a-z][a-z0-9_]*$"
+#: The schema's pattern of an environment variable's name (``api_key_env``, ``contact_email_env``).
+ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
 #: Key of ``protocol.json`` holding the digest that proves the pipeline already validated it.
 VALIDATED_KEY = "_validated"
 
@@ -176,6 +178,13 @@ def _describe(error: Any) -> str:
         return (
             f"config key '{_key_path(path)}': {what} must be lower-case letters, digits and "
             "underscores, starting with a letter"
+        )
+    if error.validator == "pattern" and error.validator_value == ENV_NAME_PATTERN:
+        # the e-mail or key typed here would go unsent, and into the outputs with the protocol
+        return (
+            f"config key '{_key_path(path)}': {error.instance!r} is not the name of an "
+            "environment variable (letters, digits and underscores): name the variable here "
+            "and put the value in the environment or the secrets file"
         )
     return f"config key '{_key_path(path)}': {error.message}"
 
