@@ -284,8 +284,11 @@ def test_wrong_doi_with_the_whole_citation_and_names_in_another_format() -> None
         ]
     )
     assert (judge_pairs(pair, [ids])[0].outcome) == "duplicate"
-    # A single page is not a whole range: that stays apart on the DOIs.
-    single = pair.assign(pages=["165", "165"])
+    # With a person missing from the glued list the teams are not known to be one; the whole
+    # page range still names the article, a single page does not: that stays apart on the DOIs.
+    partial = pair.assign(author=["Cui J.Liu X.Chow L. M. C.", "Cui JiahuaChow Larry M. C."])
+    assert (judge_pairs(partial, [ids])[0].outcome) == "duplicate"
+    single = partial.assign(pages=["165", "165"])
     assert judge_pairs(single, [ids])[0].reason == "DOIs differ"
 
 
@@ -303,6 +306,21 @@ def test_one_doi_punctuated_two_ways_is_one_doi() -> None:
     # One character more or less is another DOI.
     other = dict(row, ID="other", author="Adeli Khosrow.Lewis Gary F.", doi=row["doi"] + "2")
     assert judge_pairs(pd.DataFrame([row, other]), ids)[0].reason == "DOIs differ"
+
+
+def test_surnames_found_in_a_list_of_glued_full_names() -> None:
+    # "Hu W. X.Lin D. D.Calhoun V. D.Wang Y. P." and, from another database, the same team as
+    # full names glued together, given name first: "Wenxing HuDongdong LinCalhoun V. D.Yu-Ping
+    # Wang". No surname parses alike, but each is a name word of the other list.
+    frame = records("neuroimaging")
+    pair = frame[frame["ID"].isin(["id_0001681", "id_0002180"])]
+    found = judge_pairs(pair, [("id_0001681", "id_0002180")])[0]
+    assert (found.outcome, found.reason) == ("duplicate", "same title and authors, published alike")
+    # A list that holds only some of those surnames is another team.
+    lists = ["Hu W. X.Lin D. D.Calhoun V. D.Wang Y. P.", "Wenxing HuDongdong Li"]
+    other = pair.assign(author=lists)
+    found = judge_pairs(other, [("id_0001681", "id_0002180")])[0]
+    assert (found.outcome, found.reason) == ("distinct", "authors differ")
 
 
 def test_one_doi_and_full_citation_join_an_original_and_a_translated_title() -> None:

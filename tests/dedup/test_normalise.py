@@ -12,6 +12,7 @@ from livingreview.dedup.normalise import (
     doi_key,
     first_int,
     locate,
+    name_parts,
     normalise_doi_value,
     normalise_pages,
     normalise_title,
@@ -301,6 +302,15 @@ def test_doi_key_ignores_export_punctuation() -> None:
 
 # Values below are copied from rows of the depression set (Embase export), which is too large to
 # read in a fast test.
+
+
+def test_name_parts_split_glued_full_names() -> None:
+    # Ovid-style lists of full names with nothing between one person and the next.
+    assert name_parts("Liu LiangMoody JulieGall Angela") == (
+        "liu", "liang", "moody", "julie", "gall", "angela",
+    )  # fmt: skip
+    parts = name_parts("Wenxing HuDongdong LinCalhoun V. D.")
+    assert parts[:4] == ("wenxing", "hu", "dongdong", "lin")
 
 
 def test_embase_glued_initials() -> None:

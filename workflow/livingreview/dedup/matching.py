@@ -208,6 +208,13 @@ def _shared_by_other_works(key: pd.Series, title: pd.Series) -> set[str]:
     return out
 
 
+def _covered(surnames: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Whether two or more distinct surnames are all name words of the other list, the first
+    surname one of the first person's two words there."""
+    names = set(surnames)
+    return len(names) >= 2 and surnames[0] in parts[:2] and names <= set(parts)
+
+
 def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
     """Field similarities and agreements for each pair of row positions."""
     i, j = pairs[:, 0], pairs[:, 1]
@@ -272,6 +279,15 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
         dtype=float,
     )
     has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)], dtype=bool)
+    # One list in "Surname I." form, the other of full names glued together ("Lin X.Eaton C. B."
+    # / "Lin XiaochenEaton Charles B."): no surname parses alike, but every surname of the first
+    # is a name word of the second.
+    pa_, pb_ = col("name_parts")
+    covered = np.array(
+        [_covered(x, q) or _covered(y, p) for x, y, p, q in zip(aa, ab, pa_, pb_, strict=True)],
+        dtype=bool,
+    )
+    fa_sim = np.where(covered, np.maximum(fa_sim, FIRST_AUTHOR_SIM), fa_sim)
     author_ok = has_authors & ((fa_sim >= FIRST_AUTHOR_SIM) | (overlap >= AUTHOR_OVERLAP))
 
     ya, yb = col("year")

@@ -375,6 +375,16 @@ def author_surnames(author: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+_CASE_JOIN = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])")
+
+
+def name_parts(author: str) -> tuple[str, ...]:
+    """The name words of two or more letters in order, also split where a lower-case letter meets
+    a capital: full names glued without separators ("Liu LiangMoody JulieGall Angela") hide each
+    surname in a word of its own."""
+    return tuple(w for w in words(_CASE_JOIN.sub(" ", author)).split() if len(w) >= 2)
+
+
 def author_words(author: str) -> frozenset[str]:
     """Every name word of three or more letters (surnames and given names alike; glued full
     names separated first)."""
@@ -668,6 +678,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             "authors": surnames,
             "first_author": [s[0] if s else "" for s in surnames],
             "author_words": _each(author_words, col["author"]),
+            "name_parts": _each(name_parts, col["author"]),
             "year": years,
             "journal": _each(journal_key, col["journal"]),
             "meeting": _each(meeting_name, col["journal"]),
