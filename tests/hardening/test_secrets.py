@@ -236,3 +236,22 @@ def test_credentials_in_a_mirror_url_are_sent_but_never_shown(
     for secret in (password, "proxy-user"):
         assert not [n for n, data in output_files(tmp_path).items() if secret.encode() in data]
         assert all(secret not in text for text in texts)
+
+
+def test_a_comment_after_a_value_is_not_part_of_the_secret(tmp_path: Path) -> None:
+    from livingreview.secrets import read_secrets_file
+
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text(
+        "NCBI_API_KEY=0123456789abcdef  # the lab's key\n"
+        'LIVINGREVIEW_EMAIL="reviews@uni.example" # who to contact\n'
+        "OPENALEX_API_KEY='k#1 2'\n"
+        "OTHER=a#b\n",
+        encoding="utf-8",
+    )
+    assert read_secrets_file(secrets) == {
+        "NCBI_API_KEY": "0123456789abcdef",
+        "LIVINGREVIEW_EMAIL": "reviews@uni.example",
+        "OPENALEX_API_KEY": "k#1 2",  # inside quotes: all of it
+        "OTHER": "a#b",  # a '#' inside a value is kept
+    }

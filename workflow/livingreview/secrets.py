@@ -6,13 +6,15 @@ They are handed to the HTTP layer and nowhere else: never to manifests, logs or 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from livingreview.errors import ConfigError
 
 
 def read_secrets_file(path: Path) -> dict[str, str]:
-    """Parse a ``KEY=value`` file (``#`` comments, optional quotes); missing file = empty."""
+    """Parse a ``KEY=value`` file (``#`` comments, also after a value; optional quotes); missing
+    file = empty."""
     if not path.exists():
         return {}
     try:
@@ -29,8 +31,22 @@ def read_secrets_file(path: Path) -> dict[str, str]:
         key, sep, value = line.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"{path}, line {number}: expected KEY=value")
-        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+        values[key.strip().removeprefix("export ").strip()] = _value(value)
     return values
+
+
+_INLINE_COMMENT = re.compile(r"\s#")
+
+
+def _value(raw: str) -> str:
+    """A value as written after ``=``: inside its quotes if quoted, else up to a `` #`` comment."""
+    raw = raw.strip()
+    if raw[:1] in ("'", '"'):
+        end = raw.find(raw[0], 1)
+        if end > 0:
+            return raw[1:end]
+    comment = _INLINE_COMMENT.search(raw)
+    return (raw[: comment.start()] if comment else raw).strip().strip("'\"")
 
 
 def lookup(name: str, secrets_file: Path) -> str:
