@@ -253,3 +253,31 @@ def test_the_resolver_comes_from_the_rule_and_the_roles() -> None:
         ConfigError, match=r"screening\.decision_rule third_reviewer needs a reviewer"
     ):
         resolver({**config, "reviewers": reviewers[:1]})
+
+
+def test_a_reason_without_a_resolution_is_an_error_not_dropped(tmp_path: Path) -> None:
+    """A reason typed on a conflict left unresolved was read as nothing; it stops the step
+    naming the row, as on a screening sheet."""
+    rows = sheet_rows(decide(DUAL, rule="third_reviewer").pending, {})
+    xlsx = tmp_path / "conflicts.xlsx"
+    spec = ConflictSheetSpec("dta", "title_abstract", 1, "r3")
+    write_conflict_sheets(xlsx, spec, rows, [("no_alliance", "No alliance")], "human")
+    book = openpyxl.load_workbook(xlsx)
+    sheet = book["Conflicts"]
+    head = [c.value for c in sheet[1]]
+    sheet.cell(3, head.index("reason") + 1).value = "no_alliance"
+    book.save(tmp_path / "returned.xlsx")
+    expected = ExpectedConflicts(
+        "dta",
+        "title_abstract",
+        1,
+        {"no_alliance": "No alliance"},
+        frozenset(PAIRS),
+        frozenset({"r3"}),
+    )
+    with pytest.raises(
+        InputFileError,
+        match=r"returned.xlsx, row 3, field 'resolution': reason 'no_alliance' without a "
+        r"resolution; expected 'exclude' in resolution \(or clear the reason\)",
+    ):
+        read_resolution_sheet(tmp_path / "returned.xlsx", expected, "returned.xlsx")

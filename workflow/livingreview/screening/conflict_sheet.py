@@ -9,7 +9,8 @@ sheet is for and who resolves: the reviewer with the ``conflict_resolution`` rol
 Returned copies are read from ``<paths.human_input>/<screening.conflicts_folder>/`` with the
 same tolerance as screening sheets (reordered rows, added columns, any capitalisation, re-saved
 .xlsx, .csv) and the same rejections (another review or stage, an edited ``_meta``, duplicated,
-missing or unknown study ids, unknown resolutions or reasons), each naming file, row and field.
+missing or unknown study ids, unknown resolutions or reasons, a reason without a resolution),
+each naming file, row and field.
 """
 
 from __future__ import annotations
@@ -257,6 +258,14 @@ def read_resolution_sheet(
             )
         reason_text = returned.cell(row, "reason")
         reason = _reason(returned, number, reason_text, expected.reasons) if reason_text else ""
+        if reason and not value:
+            raise InputFileError(
+                path,
+                f"reason {reason_text!r} without a resolution; expected 'exclude' in resolution "
+                "(or clear the reason)",
+                **where,
+                field="resolution",
+            )
         if value:
             notes = returned.cell(row, "notes")
             out.append(
