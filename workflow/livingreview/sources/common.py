@@ -304,7 +304,11 @@ def search_pages(
     changed: TotalChangedError | None = None
     try:
         paged = page_through(
-            service, fetch, page_size=page_size, max_records=spec.max_records, progress=progress
+            service,
+            _shape_checked(service, fetch),
+            page_size=page_size,
+            max_records=spec.max_records,
+            progress=progress,
         )
     except TotalChangedError as exc:
         changed, paged = exc, exc.paged
@@ -318,6 +322,25 @@ def search_pages(
     if changed is not None:
         raise IncompleteResultsError(str(changed), outcome) from None
     return check_complete(service, outcome, paged)
+
+
+def _shape_checked(service: str, fetch: Callable[[str, int], Page]) -> Callable[[str, int], Page]:
+    """``fetch`` whose failure on a JSON body of another shape (a total that is ``null``, an
+    object that is a string) is one :class:`SearchError` naming the page, not a traceback."""
+    pages = 0
+
+    def checked(cursor: str, size: int) -> Page:
+        nonlocal pages
+        pages += 1
+        try:
+            return fetch(cursor, size)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise SearchError(
+                f"{service}: page {pages} of the results is not in the form the service "
+                f"documents ({type(exc).__name__}: {exc}); the search is incomplete"
+            ) from None
+
+    return checked
 
 
 def check_complete(service: str, outcome: SearchOutcome, paged: Paged) -> SearchOutcome:
