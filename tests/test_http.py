@@ -253,3 +253,27 @@ def test_archive_index_is_deterministic(replay_server: ReplayServer, tmp_path: P
         texts.append((tmp_path / run / "index.jsonl").read_text())
     assert texts[0] == texts[1]
     assert json.loads(texts[0])["params"] == {"a": "1", "b": "2"}
+
+
+def test_a_post_redirected_to_a_get_fails_instead_of_answering_an_empty_query(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    """requests re-sends a POST redirected by 301/302/303 as a GET without its form data: the
+    answer to that empty request was returned (and archived) as the answer to the query."""
+    replay_server.add("POST", "/api/esearch", Answer(b"", status=301, headers={"Location": "/v2"}))
+    replay_server.add("GET", "/v2", Answer(b'{"count": 0}'))
+    archive = empty_archive(tmp_path)
+    with pytest.raises(HTTPError) as raised:
+        client(replay_server, archive=archive).post("esearch", {"term": "a long query"})
+    assert "POST " in str(raised.value) and "/api/esearch was redirected (HTTP 301)" in str(
+        raised.value
+    )
+    assert "'/v2', which would lose the query sent as form data" in str(raised.value)
+    assert raised.value.status == 301
+    assert [r.method for r in replay_server.requests()] == ["POST", "GET"]  # never retried
+    assert not (tmp_path / "raw/index.jsonl").exists()  # nothing archived
+    # a 307 keeps the method and the form: followed as before
+    replay_server.add("POST", "/api/moved", Answer(b"", status=307, headers={"Location": "/v3"}))
+    replay_server.add("POST", "/v3", Answer(b'{"count": 7}'))
+    assert client(replay_server).post("moved", {"term": "q"}).body == b'{"count": 7}'
+    assert replay_server.requests("/v3")[0].params["term"] == "q"

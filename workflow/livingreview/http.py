@@ -290,10 +290,27 @@ class HttpClient:
                 headers=self.settings.secret_headers,
                 timeout=self.settings.timeout,
             )
+            self._refuse_lost_form(path, raw.history)
         keep = {"retry-after", "x-ratelimit-limit", "x-rate-limit-limit", "x-rate-limit-interval"}
         headers = {k.lower(): v for k, v in raw.headers.items() if k.lower() in keep}
         body = self.settings.redact(raw.content)
         return Response(raw.status_code, body, raw.headers.get("Content-Type", ""), headers)
+
+    def _refuse_lost_form(self, path: str, history: list[requests.Response]) -> None:
+        """Fail when a POST was redirected by 301/302/303: requests re-sends it as a GET without
+        its form data, and that answer (to an empty query) must not pass as the POST's."""
+        moved = next((r for r in history if r.status_code in (301, 302, 303)), None)
+        if moved is None:
+            return
+        location = self.settings.redact(moved.headers.get("Location", "").encode()).decode()
+        location = _USERINFO.sub(r"\1", location)
+        raise HTTPError(
+            f"{self.settings.name}: POST {self.settings.shown_url(path)} was redirected (HTTP "
+            f"{moved.status_code}) to {location!r}, which would lose the "
+            "query sent as form data; set the base URL to the address the service moved to",
+            status=moved.status_code,
+            url=self.settings.shown_url(path),
+        )
 
     @staticmethod
     def _transient_problem(
