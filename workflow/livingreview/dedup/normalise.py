@@ -375,14 +375,21 @@ def author_surnames(author: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-_CASE_JOIN = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])")
+_COMPOUND_MARKS = re.compile(r"[-'’]")
+# Where one glued name ends and the next begins: a lower-case letter before a capital
+# ("LiangMoody"), or initials before a capitalised word ("CPascoe").
+_CASE_JOIN = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])|(?<=[A-ZÀ-Þ])(?=[A-ZÀ-Þ][a-zß-ÿ])")
 
 
 def name_parts(author: str) -> tuple[str, ...]:
-    """The name words of two or more letters in order, also split where a lower-case letter meets
-    a capital: full names glued without separators ("Liu LiangMoody JulieGall Angela") hide each
-    surname in a word of its own."""
-    return tuple(w for w in words(_CASE_JOIN.sub(" ", author)).split() if len(w) >= 2)
+    """The name words of two or more letters in order, also split where one glued name meets the
+    next: full names glued without separators ("Liu LiangMoody JulieGall Angela", "Fohr
+    CPascoe DWilliams HC") hide each surname in a word of its own. The unsplit words
+    ("dipietro") and compound names as surnames are folded ("mottaguitabar") follow."""
+    split = _CASE_JOIN.sub(" ", author)
+    texts = (split, _COMPOUND_MARKS.sub("", split), author)
+    found = dict.fromkeys(w for text in texts for w in words(text).split() if len(w) >= 2)
+    return tuple(found)
 
 
 def author_words(author: str) -> frozenset[str]:
