@@ -67,7 +67,8 @@ def fill_form(
         rows.reverse()
     for r, cells in enumerate(rows, start=2):
         for c, value in enumerate(cells, start=1):
-            ws.cell(row=r, column=c, value=value)
+            # (ws.cell(..., value=None) leaves the cell's old value: a moved blank must clear it)
+            ws.cell(row=r, column=c).value = value
     if shuffle:
         ws.insert_cols(1)
         ws.cell(row=1, column=1, value="my tag")

@@ -390,3 +390,23 @@ def test_markup_in_a_risk_of_bias_override_reason_renders_as_text(
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in rob and "=HYPERLINK(" in rob
     markdown = (tmp_path / "report/report.md").read_text()
     assert "<script>" not in markdown and "<img" not in markdown
+
+
+def test_a_shuffled_form_holds_exactly_the_shuffled_rows(tmp_path: Path) -> None:
+    """The test helper's reversed rows carry their blanks too: a blank cell moved onto a row that
+    held text leaves that row blank, not holding the text of the row that was there before."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Form"
+    rows = [("study_id", "notes"), ("a", "only a has a note"), ("b", None), ("c", None)]
+    for row in rows:
+        ws.append(row)
+    wb.save(tmp_path / "form.xlsx")
+    fill_form(tmp_path / "form.xlsx", "Form", "study_id", {}, tmp_path / "back.xlsx")
+    back = list(openpyxl.load_workbook(tmp_path / "back.xlsx")["Form"].values)
+    assert back == [
+        ("my tag", "study_id", "notes"),
+        ("check again", "c", None),
+        (None, "b", None),
+        (None, "a", "only a has a note"),
+    ]

@@ -411,7 +411,6 @@ def test_notes_on_an_undecided_study_come_back_on_the_next_sheet(returned_r1) ->
         sheet_path(config, "r1"),
         folder / "r1_d.xlsx",
         {ids[5]: ("exclude", "no_alliance", note)},
-        shuffle=False,  # (reversing rows would leave the carried note in its old row)
     )
     run_screening(config)
     [decided] = [d for d in read_decisions(store_of(config)) if d.study_id == ids[5]]
