@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.prisma import render
-from livingreview.prisma.diagram import build_flow, text_width
+from livingreview.prisma import render, stage
+from livingreview.prisma.diagram import MARGIN, build_flow, text_width
 from livingreview.prisma.interop import read_csv_columns
 from livingreview.prisma.layouts import LIVING_LAYOUTS, view
 from livingreview.prisma.ledger import LIST_KEYS, Column
@@ -251,3 +251,16 @@ def test_removals_on_reassessment_show_in_the_previous_studies_box_when_there_ar
         assert "Studies removed from previous" in text and "re-assessment" in text
         assert_numbers_in_their_boxes(svg, columns)
         assert_clean_geometry(svg)
+
+
+@pytest.mark.parametrize("layout", LIVING_LAYOUTS)
+def test_a_long_title_wraps_inside_the_diagram_above_its_boxes(layout: str) -> None:
+    # The living layouts' titles of a one-round review searching databases only are wider
+    # than its diagram.
+    title = stage._title({"review": {"version": "2025.1", "demo": True}}, layout)
+    flow = build_flow([identified_only("2025.1", 384, 229, 2)], title=title)
+    lines = [t for t in flow.notes if t.bold]
+    assert " ".join(t.text for t in lines) == title
+    for t in lines:
+        assert t.x >= MARGIN and t.x + text_width(t.text, t.size, True) <= flow.width - MARGIN
+    assert max(t.y for t in lines) < min(b.y for b in flow.boxes)

@@ -483,10 +483,11 @@ def build_flow(
         xs[name] = x
         x += widths[name]
     width = x + MARGIN
-    # Column titles.
+    # Column titles, below the diagram's title (wrapped to the diagram's width).
+    title_lines = wrap(title, width - 2 * MARGIN, bold=True) if title else []
     y = MARGIN
-    if title:
-        y += FONT_SIZE + 10
+    if title_lines:
+        y += FONT_SIZE + 10 + (len(title_lines) - 1) * LINE
     boxes: list[Box] = []
     wording = "new studies" if show_previous else "studies"
     titles = []
@@ -579,8 +580,8 @@ def build_flow(
         for part in wrap(line, width - 2 * MARGIN, SMALL_SIZE):
             note_y += SMALL_SIZE * 1.4
             notes.append(Text(MARGIN, note_y, part, size=SMALL_SIZE))
-    if title:
-        notes.append(Text(MARGIN, MARGIN + FONT_SIZE, title, bold=True))
+    for i, line in enumerate(title_lines):
+        notes.append(Text(MARGIN, MARGIN + FONT_SIZE + i * LINE, line, bold=True))
     return Flow(width, note_y + MARGIN, boxes, arrows, notes)
 
 
