@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 
@@ -63,5 +65,6 @@ def test_report_renders_in_chromium_offline_with_every_section(
     expected = {**library, **{f"screening_{k}": v for k, v in screening.items()}}
     assert {k: int(v) for k, v in counts.items()} == {k: expected[k] for k in counts}
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"][-1]["counts"]
-    assert boxes and {k: int(v) for k, v in boxes.items()} == {k: n for k, n in ledger.items() if n}
+    drawn = {k: n for k, n in ledger.items() if n or (n == 0 and k not in SHOWN_WHEN_POSITIVE)}
+    assert boxes and {k: int(v) for k, v in boxes.items()} == drawn
     assert (tmp_path / "report.png").stat().st_size > 10_000

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.config import load_config
+from livingreview.prisma.ledger import BOX_NAMES
 from livingreview.report.render import write_report
 from tests.conftest import REPO_ROOT
 
@@ -229,3 +230,35 @@ def test_the_demo_version_keeps_its_report_and_the_state_its_changelog_compares(
         assert {row["study_id"] for row in csv.DictReader(handle)} == included
     with (kept / "changes.csv").open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle)) == changes
+
+
+def flow_table(markdown: str) -> dict[str, list[str]]:
+    """The counts table of the report's PRISMA section: box label -> its cells."""
+    section = markdown[markdown.index("## PRISMA 2020") : markdown.index("## Searches")]
+    rows = [line.strip("|").split(" | ") for line in section.splitlines() if line[:2] == "| "]
+    return {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in rows[1:]}
+
+
+def test_the_counts_table_shows_every_box_of_the_diagram_zeros_and_reasons_included(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    write_report(load_config(DEMO_CONFIG), demo_outputs, tmp_path / "report")
+    table = flow_table((tmp_path / "report/report.md").read_text(encoding="utf-8"))
+    (column,) = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"]
+    counts, lists = column["counts"], column["lists"]
+    shown = {key: n for key, n in counts.items() if n is not None}
+    assert shown["dbr_notretrieved_reports"] == 0 and shown["excluded_other"] == 0
+    for key, n in shown.items():
+        if key not in ("removed_studies", "removed_reports"):  # drawn only when any
+            assert table[BOX_NAMES[key]] == [str(n)], key
+    reasons = lists["dbr_excluded"]
+    assert len(reasons) > 1
+    excluded = BOX_NAMES["dbr_excluded"]
+    for item in reasons:
+        assert table[f"{excluded}: {item['label']}"] == [str(item["n"])]
+    assert int(table[excluded][0]) == counts["dbr_assessed"] - counts["dbr_included_reports"]
+    assert int(table[excluded][0]) == sum(item["n"] for item in reasons)
+    for item in lists["database_specific_results"]:
+        assert table[f"{BOX_NAMES['database_specific_results']}: {item['label']}"] == [
+            str(item["n"])
+        ]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
-from livingreview.prisma.ledger import BOX_NAMES
+from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, items_total
 from livingreview.report import changes
 from livingreview.report.methods import methods_paragraph
 from livingreview.report.pending import pending_work
@@ -187,27 +188,55 @@ def _flow(
         section.pending = "the PRISMA counts ledger"
         return section
     rounds = ledger["rounds"]
-    columns = [str(r["label"]) for r in rounds]
-    values = [r["counts"] for r in rounds]
+    shown = [Column.from_json(r) for r in rounds]
     if len(rounds) > 1:
-        columns.append("All versions")
-        values.append(ledger["cumulative"]["counts"])
-    latest = rounds[-1]["counts"]
-    boxes = [
-        {"key": key, "label": label, "values": [v.get(key) for v in values], "latest": latest[key]}
-        for key, label in BOX_NAMES.items()
-        if any(v.get(key) for v in values)
-    ]
+        shown.append(Column.from_json({**ledger["cumulative"], "label": "All versions"}))
     section.data = {
         "svg": svg,
-        "columns": columns,
+        "columns": [c.label for c in shown],
         "latest": len(rounds) - 1,
-        "boxes": boxes,
+        "boxes": flow_rows(shown),
         "layouts": _living_layouts(outputs / "prisma/living", out_dir) if len(rounds) > 1 else [],
     }
     section.notes.extend(ledger.get("pending", []))
     section.notes.extend(ledger.get("warnings", []))
     return section
+
+
+def _list_rows(key: str, columns: Sequence[Column]) -> list[dict[str, Any]]:
+    """A list box's rows: its total (for the reasons reports were excluded) and one row per
+    item (database, register or reason), 0 in a column that has the list without the item."""
+    names = list(dict.fromkeys(name for c in columns for name, _ in c.items(key) or ()))
+    if not names:
+        return []
+    rows = []
+    if key.endswith("_excluded"):
+        total = [items_total(c.items(key)) for c in columns]
+        rows.append({"key": "", "label": BOX_NAMES[key], "values": total})
+    for name in names:
+        values = [None if c.items(key) is None else dict(c.items(key) or ()).get(name, 0)
+                  for c in columns]  # fmt: skip
+        rows.append({"key": "", "label": f"{BOX_NAMES[key]}: {name}", "values": values})
+    return rows
+
+
+def flow_rows(columns: Sequence[Column]) -> list[dict[str, Any]]:
+    """The rows of the counts table behind the diagram, in template order: every box the
+    diagram shows, 0 included (PRISMA asks for n = 0), with the lists item by item; ``key``
+    names the ledger count a row shows ('' for list rows)."""
+    rows: list[dict[str, Any]] = []
+    for key, label in BOX_NAMES.items():
+        if key in LIST_KEYS:
+            rows += _list_rows(key, columns)
+            continue
+        values = [c.n(key) for c in columns]
+        if key in SHOWN_WHEN_POSITIVE:
+            present = any(n for n in values)
+        else:
+            present = any(n is not None for n in values)
+        if present:
+            rows.append({"key": key, "label": label, "values": values})
+    return rows
 
 
 def _living_layouts(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
