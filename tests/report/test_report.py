@@ -78,10 +78,14 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
     with (demo_outputs / "fulltext/included_studies.csv").open(encoding="utf-8") as handle:
         included = len(list(csv.DictReader(handle)))
     assert cells == [
-        ledger[0]["label"], "1", str(first["database_results"]), str(first["duplicates"]),
+        ledger[0]["label"], "1", str(first["database_results"] + first["register_results"]),
+        str(first["duplicates"]), str(first["excluded_automatic"] + first["excluded_other"]),
         str(first["records_screened"]), str(first["new_studies"]), str(first["new_studies"]),
         f"{included} studies included", "this version",
     ]  # fmt: skip
+    identified, duplicates, removed, screened = (int(n) for n in cells[2:6])
+    assert first["excluded_automatic"] > 0  # the row adds up only with them
+    assert identified - duplicates - removed == screened
     new = html[html.index('<section id="new">') : start]
     assert f"This is the first version: {included} studies included." in new
     methods = html[html.index('<section id="methods">') :]

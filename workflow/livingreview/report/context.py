@@ -142,13 +142,22 @@ def _whats_new(
     return section
 
 
-VERSION_COLUMNS = (
-    ("database_results", "Records from databases"),
-    ("duplicates", "Duplicates removed"),
-    ("records_screened", "Records screened"),
-    ("new_studies", "New studies"),
-    ("total_studies", "Studies in review"),
+# Each column of the version history and the ledger counts it adds up, so that a row reads
+# identified - duplicates - other removals = screened.
+VERSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Records from databases and registers", ("database_results", "register_results")),
+    ("Duplicates removed", ("duplicates",)),
+    ("Other records removed before screening", ("excluded_automatic", "excluded_other")),
+    ("Records screened", ("records_screened",)),
+    ("New studies", ("new_studies",)),
+    ("Studies in review", ("total_studies",)),
 )
+
+
+def _sum_counts(counts: Mapping[str, int | None], keys: Sequence[str]) -> int | None:
+    """The sum of ``keys`` in a ledger column, None while any of them is not available."""
+    values = [counts.get(key) for key in keys]
+    return None if any(n is None for n in values) else sum(n or 0 for n in values)
 
 
 def _versions(ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir: Path) -> Section:
@@ -167,14 +176,14 @@ def _versions(ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir:
             {
                 "version": version,
                 "round": r["round"],
-                "counts": [counts.get(key) for key, _ in VERSION_COLUMNS],
+                "counts": [_sum_counts(counts, keys) for _, keys in VERSION_COLUMNS],
                 "changes": changes.summary(c for c in log.all_rows() if c["version"] == version),
                 "current": version == log.version,
                 "html": changes.link(kept / "index.html", out_dir) if kept else "",
                 "markdown": changes.link(kept / "report.md", out_dir) if kept else "",
             }
         )
-    section.data = {"columns": [label for _, label in VERSION_COLUMNS], "rows": rows}
+    section.data = {"columns": [label for label, _ in VERSION_COLUMNS], "rows": rows}
     return section
 
 
