@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from livingreview.config import load_config
+from livingreview.prisma import collect, stage
 from livingreview.prisma.ledger import BOX_NAMES
 from livingreview.report.render import write_report
 from tests.conftest import REPO_ROOT
+from tests.living.pending_demo import demo_with_screening_pending
 
 DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
 
@@ -266,3 +268,31 @@ def test_the_counts_table_shows_every_box_of_the_diagram_zeros_and_reasons_inclu
         assert table[f"{BOX_NAMES['database_specific_results']}: {item['label']}"] == [
             str(item["n"])
         ]
+
+
+def test_counts_after_a_pending_stage_are_marked_not_final(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    # Full text has decided every study screening sent on, five records are not screened yet:
+    # the ledger leaves the screening boxes out, and what full text counted is only so far.
+    outputs, overlay = demo_with_screening_pending(demo_outputs, tmp_path)
+    config = load_config([*DEMO_CONFIG, overlay])
+    column, _ = collect.current_column(config, outputs, 1, {})
+    assert "screening" in column.pending and column.n("new_studies") == 65
+    path = outputs / "prisma/ledger.json"
+    ledger = json.loads(path.read_text(encoding="utf-8"))
+    ledger["rounds"] = [{"round": 1, **column.to_json()}]
+    ledger["pending"] = stage.pending_lines([column])
+    path.write_text(json.dumps(ledger), encoding="utf-8")
+    write_report(config, outputs, tmp_path / "report")
+    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    flow = markdown[markdown.index("## PRISMA 2020") : markdown.index("## Searches")]
+    assert "_Title/abstract screening: in progress: 148 of 153 records decided" in flow
+    note = (
+        "Not final while title/abstract screening is not done, counted so far: reports sought, "
+        "assessed, excluded and new studies included; total studies included."
+    )
+    assert f"_{note}_" in flow and stage.so_far_lines([column]) == [note]
+    done, _ = collect.current_column(config, demo_outputs, 1, {})
+    assert stage.so_far_lines([done]) == []
+    assert stage.so_far_lines([done, column]) == [f"{column.label}: {note}"]

@@ -88,6 +88,43 @@ def pending_lines(columns: Sequence[Column]) -> list[str]:
     return lines
 
 
+# What each stage after title/abstract screening counts, and the count that shows it has run.
+SO_FAR = {
+    "full_text": ("dbr_assessed", "reports sought, assessed, excluded and new studies included"),
+    "totals": ("total_studies", "total studies included"),
+}
+
+
+def _so_far(column: Column) -> str:
+    """What ``column`` shows of a stage that ran while an earlier one is still pending ('' when
+    nothing): those boxes count only what the earlier stage sent on so far."""
+    order = [stage for stage in STAGE_NAMES if stage != "automation"]  # none run: none excluded
+    first = next((stage for stage in order if stage in column.pending), "")
+    if not first:
+        return ""
+    later = order[order.index(first) + 1 :]
+    shown = [
+        what
+        for stage, (key, what) in SO_FAR.items()
+        if stage in later and stage not in column.pending and column.n(key) is not None
+    ]
+    if not shown:
+        return ""
+    waiting = STAGE_NAMES[first].lower()
+    return f"Not final while {waiting} is not done, counted so far: {'; '.join(shown)}."
+
+
+def so_far_lines(columns: Sequence[Column]) -> list[str]:
+    """One line per distinct :func:`_so_far` note, naming the columns concerned when not all."""
+    notes = {c.label: _so_far(c) for c in columns}
+    lines = []
+    for note in dict.fromkeys(n for n in notes.values() if n):
+        concerned = [label for label, n in notes.items() if n == note]
+        prefix = "" if len(concerned) == len(columns) else ", ".join(concerned) + ": "
+        lines.append(prefix + note)
+    return lines
+
+
 def _title(config: Mapping[str, Any], layout: str = "") -> str:
     review = config["review"]
     demo = " [DEMO SNAPSHOT]" if review.get("demo") else ""
@@ -99,7 +136,7 @@ def _draw(
     columns: Sequence[Column], stem: Path, title: str, links: Mapping[str, str], drawn: Drawn
 ) -> None:
     """Draw one diagram, unless its files are what drawing it would write (:mod:`.drawn`)."""
-    notes = pending_lines(columns)
+    notes = pending_lines(columns) + so_far_lines(columns)
     inputs = {
         "columns": [c.to_json() for c in columns],
         "title": title,
@@ -210,7 +247,7 @@ def render_csv(
     if suffix == ".csv":
         write_csv_columns(out, shown)
         return shown
-    notes = pending_lines(shown)
+    notes = pending_lines(shown) + so_far_lines(shown)
     flow = build_flow(shown, title=title, pending=notes)
     if suffix == ".svg":
         atomic_write_text(out, render.to_svg(flow))

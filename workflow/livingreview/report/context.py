@@ -13,6 +13,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, items_total
+from livingreview.prisma.stage import so_far_lines
 from livingreview.report import changes
 from livingreview.report.methods import methods_paragraph
 from livingreview.report.pending import pending_work
@@ -208,6 +209,7 @@ def _flow(
         "layouts": _living_layouts(outputs / "prisma/living", out_dir) if len(rounds) > 1 else [],
     }
     section.notes.extend(ledger.get("pending", []))
+    section.notes.extend(so_far_lines([shown[len(rounds) - 1]]))  # the latest round
     section.notes.extend(ledger.get("warnings", []))
     return section
 
