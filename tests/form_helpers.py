@@ -44,6 +44,14 @@ def form_ids(path: Path, title: str, id_column: str) -> list[str]:
     return [row[column] for row in ws.iter_rows(min_row=2, values_only=True) if row[column]]
 
 
+def conflict_notes(sheet: Path) -> dict[str, str]:
+    """Study id -> the notes written into a conflicts sheet (.xlsx), where there are any."""
+    rows = openpyxl.load_workbook(sheet)["Conflicts"].values
+    header = next(rows)
+    sid, notes = header.index("study_id"), header.index("notes")
+    return {row[sid]: row[notes] for row in rows if row[notes]}
+
+
 def fill_form(
     form: Path,
     title: str,

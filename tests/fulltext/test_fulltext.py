@@ -15,7 +15,7 @@ import pytest
 from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.fulltext.stage import OUTPUTS, run_fulltext
-from tests.form_helpers import fill_form, form_ids, stage_config
+from tests.form_helpers import conflict_notes, fill_form, form_ids, stage_config
 
 TITLE, ID = "Full text", "report_id"
 
@@ -356,3 +356,25 @@ def test_with_nothing_sought_the_library_is_checked_by_its_header(config: dict[s
     records.write_text("title\nA trial\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="missing column 'study_id'"):
         run_fulltext(config)
+
+
+def test_a_note_on_an_unresolved_conflict_comes_back_on_the_next_conflicts_sheet(
+    config: dict[str, Any],
+) -> None:
+    """A note the third reviewer typed on a full-text conflict left unresolved was dropped; the
+    next conflicts sheet carries it, once however often a sheet is returned."""
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx")
+    give(
+        config, "r2", {ids[0]: {"decision": "exclude", "reason": "no_alliance_outcome"}}, "r2.xlsx"
+    )
+    run_fulltext(config)
+    conflicts = out(config, "conflicts_xlsx")
+    folder = Path(config["paths"]["human_input"]) / "full_text/conflicts"
+    note = "methods section missing from the PDF"
+    fill_form(conflicts, "Conflicts", "study_id", {ids[0]: {"notes": note}}, folder / "r3_a.xlsx")
+    run_fulltext(config)
+    assert conflict_notes(conflicts) == {ids[0]: note}
+    shutil.copy(conflicts, folder / "r3_b.xlsx")  # returned as written
+    run_fulltext(config)
+    assert conflict_notes(conflicts) == {ids[0]: note}

@@ -19,6 +19,7 @@ from livingreview.cli import main
 from livingreview.screening.agreement import collapse_maybe
 from livingreview.screening.decisions import ScreeningDecision, read_decisions, write_decisions
 from tests.conftest import REPO_ROOT
+from tests.form_helpers import conflict_notes, fill_form, form_ids
 from tests.screening.sheet_helpers import libreoffice_resave
 
 
@@ -322,3 +323,29 @@ def test_with_nothing_screened_the_library_is_checked_by_its_headers(
     assert main(["conflicts", *args]) == 2
     error = capsys.readouterr().err
     assert str(groups) in error and "missing column(s) round" in error
+
+
+def test_a_note_on_an_unresolved_conflict_comes_back_and_is_stored_with_the_resolution(
+    review: dict,
+) -> None:
+    """A note typed on a conflict left unresolved was dropped: the next conflicts sheet carries
+    it (once, however often a sheet is returned) and it is stored with the resolution."""
+    conflicts_ready(review)
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    sheet = outputs / "screening/conflicts.xlsx"
+    study = form_ids(sheet, "Conflicts", "study_id")[0]
+    note = "ask r1: is the sample adult?"
+    folder = human / "screening/conflicts"
+    fill_form(sheet, "Conflicts", "study_id", {study: {"notes": note}}, folder / "r3_a.xlsx")
+    run(args, "conflicts")
+    assert conflict_notes(sheet) == {study: note}
+    shutil.copy(sheet, folder / "r3_b.xlsx")  # returned as written
+    run(args, "conflicts")
+    assert conflict_notes(sheet) == {study: note}
+    fill_form(sheet, "Conflicts", "study_id", {study: {"resolution": "include"}}, folder / "c.xlsx")
+    run(args, "conflicts")
+    [stored] = [
+        r for r in read_rows(outputs / "screening/resolutions.csv") if r["study_id"] == study
+    ]
+    assert (stored["decision"], stored["notes"]) == ("include", note)
+    assert study not in conflict_notes(sheet)

@@ -228,14 +228,14 @@ def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> Non
     expected = ExpectedConflicts(
         "dta", "title_abstract", 1, dict(reasons), frozenset(PAIRS), frozenset({"r3"})
     )
-    count, found = read_resolution_sheet(tmp_path / "returned.xlsx", expected, "returned.xlsx")
+    count, found, _ = read_resolution_sheet(tmp_path / "returned.xlsx", expected, "returned.xlsx")
     assert count == 2
     assert [(r.study_id, r.decision, r.resolver, r.reason, r.row) for r in found] == [
         ("S3", "exclude", "r3", "no_alliance", 2)
     ]
     text = csv_path.read_text(encoding="utf-8").replace(",,,,", ",,include,,")
     (tmp_path / "returned.csv").write_text(text, encoding="utf-8")
-    _, from_csv = read_resolution_sheet(tmp_path / "returned.csv", expected, "returned.csv")
+    _, from_csv, _ = read_resolution_sheet(tmp_path / "returned.csv", expected, "returned.csv")
     assert [(r.study_id, r.decision) for r in from_csv] == [("S3", "include"), ("S5", "include")]
     later = latest_resolutions([*found, *from_csv])
     assert later["S3"].file == "returned.xlsx"  # the .xlsx carries its save time, the .csv none

@@ -21,7 +21,6 @@ from livingreview import reviewforms, sheets
 from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
 from livingreview.fulltext import decide, sheet, studies
 from livingreview.screening import conflict_sheet
-from livingreview.screening.conflicts import Resolution
 from livingreview.screening.outcome import resolver
 
 OUTPUTS = {
@@ -86,8 +85,9 @@ def import_rows(
 
 def read_resolutions(
     config: Mapping[str, Any], round_number: int, known: frozenset[str]
-) -> list[Resolution]:
-    """Resolutions in the returned full-text conflicts sheets."""
+) -> conflict_sheet.ReturnedResolutions:
+    """Resolutions (and notes on conflicts left unresolved) in the returned full-text conflicts
+    sheets."""
     expected = conflict_sheet.ExpectedConflicts(
         config["review"]["id"],
         decide.STAGE,
@@ -96,14 +96,12 @@ def read_resolutions(
         known,
         conflict_sheet.allowed_resolvers(config),
     )
-    base = Path(config["paths"]["human_input"])
     folder = reviewforms.human_folder(config, SECTION, "conflicts_folder")
-    found: list[Resolution] = []
-    for path in sheets.returned_files(folder, conflict_sheet.WHAT):
-        found += conflict_sheet.read_resolution_sheet(
-            path, expected, reviewforms.relative(path, base)
-        )[1]
-    return found
+    return conflict_sheet.read_resolution_sheets(
+        sheets.returned_files(folder, conflict_sheet.WHAT),
+        expected,
+        Path(config["paths"]["human_input"]),
+    )
 
 
 def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,10 +135,10 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         frozenset(sought) | in_library,  # a report no longer sought is ignored
     )
     entries, forms = import_rows(config, expected)
-    resolutions = read_resolutions(config, round_number, expected.known_ids)
+    returned = read_resolutions(config, round_number, expected.known_ids)
     rows = reviewforms.latest_rows(entries)
     outcome = decide.decide_reports(
-        sought, rows, resolutions, dual=dual, rule=settings["decision_rule"]
+        sought, rows, returned.resolutions, dual=dual, rule=settings["decision_rule"]
     )
     decide.group_studies(outcome, rows, merged)
 
@@ -164,7 +162,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     conflict_sheet.write_conflict_sheets(
         outputs / OUTPUTS["conflicts_xlsx"],  # and conflicts_csv beside it
         spec,
-        conflict_sheet.sheet_rows(outcome.pending_conflicts, library),
+        conflict_sheet.sheet_rows(outcome.pending_conflicts, library, returned.notes),
         list(reasons.items()),
         str(reviewforms.human_folder(config, SECTION, "conflicts_folder")),
     )

@@ -10,13 +10,15 @@ Returned copies are read from ``<paths.human_input>/<screening.conflicts_folder>
 same tolerance as screening sheets (reordered rows, added columns, any capitalisation, re-saved
 .xlsx, .csv) and the same rejections (another review or stage, an edited ``_meta``, duplicated,
 missing or unknown study ids, unknown resolutions or reasons, a reason without a resolution),
-each naming file, row and field.
+each naming file, row and field. Notes typed on a conflict left unresolved are not a resolution:
+they go into the next conflicts sheet (each different note once, however often a sheet is
+returned), so they come back, and are stored, with the resolution.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,23 +84,26 @@ def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
 
 
 def sheet_rows(
-    pending: Sequence[Votes], studies: Mapping[str, Mapping[str, str]]
+    pending: Sequence[Votes],
+    studies: Mapping[str, Mapping[str, str]],
+    notes: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """One row per pending conflict, by study id; ``studies`` = library rows by study id."""
+    """One row per pending conflict, by study id; ``studies`` = library rows by study id,
+    ``notes`` = the notes typed on conflicts left unresolved in returned sheets, by study id."""
     rows = []
     for votes in pending:
         study = studies.get(votes.study_id, {})
-        notes = "; ".join(f"{d.reviewer}: {d.notes}" for d in votes.decisions if d.notes)
+        screener_notes = "; ".join(f"{d.reviewer}: {d.notes}" for d in votes.decisions if d.notes)
         rows.append(
             {
                 ID_COLUMN: votes.study_id,
                 "title": study.get("title", ""),
                 "abstract": study.get("abstract", ""),
                 "votes": votes.text(),
-                "screener_notes": notes,
+                "screener_notes": screener_notes,
                 "resolution": "",
                 "reason": "",
-                "notes": "",
+                "notes": (notes or {}).get(votes.study_id, ""),
                 "authors": study.get("authors", ""),
                 "year": study.get("year", ""),
                 "journal": study.get("journal", ""),
@@ -220,13 +225,15 @@ def _reason(
 
 def read_resolution_sheet(
     path: Path, expected: ExpectedConflicts, file: str
-) -> tuple[int, list[Resolution]]:
-    """(rows read, resolutions) of one returned conflicts sheet, after every check."""
+) -> tuple[int, list[Resolution], list[tuple[str, str]]]:
+    """(rows read, resolutions, (study id, notes) of the rows left unresolved) of one returned
+    conflicts sheet, after every check."""
     returned = sheets.read_sheet(path, SHEET)
     round_number, resolver = _check_sheet(returned, expected)
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
     seen: dict[str, int] = {}
     out = []
+    noted = []
     for number, row in returned.rows():
         where = {"position": f"row {number}"}
         sid = returned.cell(row, ID_COLUMN)
@@ -266,8 +273,10 @@ def read_resolution_sheet(
                 **where,
                 field="resolution",
             )
+        notes = returned.cell(row, "notes")
+        if not value and notes:
+            noted.append((sid, notes))
         if value:
-            notes = returned.cell(row, "notes")
             out.append(
                 Resolution(
                     sid,
@@ -282,7 +291,35 @@ def read_resolution_sheet(
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
-    return len(seen), out
+    return len(seen), out, noted
+
+
+@dataclass
+class ReturnedResolutions:
+    """What the returned conflicts sheets hold: every resolution, and study id -> every
+    different note typed on the study's unresolved rows (joined by
+    :data:`livingreview.sheets.NOTE_JOIN`), for the next conflicts sheet."""
+
+    resolutions: list[Resolution] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    files: int = 0
+
+
+def read_resolution_sheets(
+    files: Iterable[Path], expected: ExpectedConflicts, base: Path
+) -> ReturnedResolutions:
+    """Read every returned conflicts sheet (``files``; named relative to ``base``)."""
+    found = ReturnedResolutions()
+    kept: dict[str, list[str]] = {}
+    for path in files:
+        file = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        _, resolutions, noted = read_resolution_sheet(path, expected, file)
+        found.resolutions += resolutions
+        found.files += 1
+        for sid, text in noted:
+            sheets.add_notes(kept.setdefault(sid, []), text)
+    found.notes = {sid: sheets.NOTE_JOIN.join(parts) for sid, parts in sorted(kept.items())}
+    return found
 
 
 RESOLUTION_COLUMNS = (

@@ -32,7 +32,6 @@ from livingreview.screening.conflicts import (
     CONSENSUS,
     FINAL_COLUMNS,
     Outcome,
-    Resolution,
     decide,
     final_rows,
     settings,
@@ -102,8 +101,9 @@ def run_agreement(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_resolutions(
     config: Mapping[str, Any], current_round: int, known_ids: frozenset[str]
-) -> tuple[list[Resolution], int]:
-    """Every resolution in the returned conflicts sheets, and the number of files read."""
+) -> conflict_sheet.ReturnedResolutions:
+    """Every resolution (and note on a conflict left unresolved) in the returned conflicts
+    sheets."""
     reasons = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
     expected = conflict_sheet.ExpectedConflicts(
         config["review"]["id"],
@@ -113,14 +113,10 @@ def read_resolutions(
         known_ids,
         conflict_sheet.allowed_resolvers(config),
     )
-    base = Path(config["paths"]["human_input"])
     files = sheets.returned_files(conflicts_dir(config), conflict_sheet.WHAT)
-    found: list[Resolution] = []
-    for path in files:
-        file = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
-        _, resolutions = conflict_sheet.read_resolution_sheet(path, expected, file)
-        found.extend(resolutions)
-    return found, len(files)
+    return conflict_sheet.read_resolution_sheets(
+        files, expected, Path(config["paths"]["human_input"])
+    )
 
 
 def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
@@ -141,7 +137,8 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
         rows, new_in, current, retired = [], {}, library_round(outputs), set()
     studies = {row["study_id"]: row for row in rows}
     known = frozenset(studies) | retired | {d.study_id for d in decisions}
-    resolutions, files = read_resolutions(config, current, known)
+    returned = read_resolutions(config, current, known)
+    resolutions = returned.resolutions
     rule, on_maybe, mode = settings(config)
     outcome: Outcome = decide(
         decisions, resolutions, rule=rule, conflict_on_maybe=on_maybe, mode=mode
@@ -154,7 +151,7 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     conflict_sheet.write_conflict_sheets(
         outputs / OUTPUTS["conflicts_xlsx"],  # and conflicts_csv beside it
         spec,
-        conflict_sheet.sheet_rows(outcome.pending, studies),
+        conflict_sheet.sheet_rows(outcome.pending, studies, returned.notes),
         reasons,
         folder,
     )
@@ -172,7 +169,7 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
         "conflict_on_maybe": on_maybe,
         "mode": mode,
         "resolver": spec.resolver,
-        "conflict_files_read": files,
+        "conflict_files_read": returned.files,
         **outcome.counts(),
     }
     write_json(outputs / OUTPUTS["outcome"], counts)
