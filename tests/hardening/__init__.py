@@ -1,7 +1,8 @@
 """Hardening tests (issue 9): faults, hostile input, secrets, fuzzing and cluster profiles.
 
-Shared here: a protocol writer for search-stage runs against the local replay server, and the
-two real Europe PMC pages that make a complete two-page search once both report the same total.
+Shared here: a protocol writer for search-stage runs against the local replay server, and two
+real Europe PMC pages holding different records that, once both report the same total and the
+real empty page ends them, make a complete two-page search.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ import yaml
 from tests.replay_server import Answer, ReplayServer
 
 EPMC_CORE = "europepmc/epmc_search_core_cancer.json"  # 25 results, nextCursorMark CURSOR_2
-EPMC_LITE = "europepmc/epmc_search_lite_cancer.json"  # 25 results, echoes CURSOR_2: the end
+# the same 25 records as EPMC_CORE (lite fields), echoing CURSOR_2: a repeated page, the end
+EPMC_LITE = "europepmc/epmc_search_lite_cancer.json"
+EPMC_PAGE_2 = "europepmc/epmc_searchPOST_cancer.json"  # 25 other results, nextCursorMark CURSOR_3
+EPMC_END = "europepmc/epmc_search_no_results.json"  # no results, no nextCursorMark: the end
 CURSOR_2 = "AoIIP4ZawSg1MzEyODI1MA=="
+CURSOR_3 = "AoIIQM+luyg1MTc3NTM5Mw=="
 
 
 def write_protocol(tmp_path: Path, sources: dict[str, dict[str, Any]], **search: object) -> Path:
@@ -63,17 +68,19 @@ def serve_two_epmc_pages(
     total: int = 50,
     second_total: int | None = None,
 ) -> None:
-    """Page 1 (cursor ``*``) and page 2 (CURSOR_2), both reporting ``total`` unless told.
+    """Page 1 (cursor ``*``) and page 2 (CURSOR_2), both reporting ``total`` unless told, then
+    the empty end page (CURSOR_3): 50 distinct records in three requests.
 
     ``second`` answers, if given, come before the real page 2 (faults injected on page 2).
     """
-    page_2 = epmc_page(sources_dir, EPMC_LITE, total if second_total is None else second_total)
+    page_2 = epmc_page(sources_dir, EPMC_PAGE_2, total if second_total is None else second_total)
     server.add(
         "GET",
         "/rest/search",
         Answer(epmc_page(sources_dir, EPMC_CORE, total), match=cursor_is("*")),
         *(_on_page_2(answer) for answer in second),
         Answer(page_2, match=cursor_is(CURSOR_2)),
+        Answer.file(sources_dir / EPMC_END, match=cursor_is(CURSOR_3)),
     )
 
 

@@ -37,7 +37,11 @@ from livingreview.search import run_search
 from tests.conftest import REPO_ROOT
 from tests.hardening import (
     CURSOR_2,
+    CURSOR_3,
+    EPMC_CORE,
     EPMC_LITE,
+    EPMC_PAGE_2,
+    cursor_is,
     epmc_env,
     epmc_page,
     epmc_source,
@@ -104,7 +108,7 @@ def raw_entries(tmp_path: Path) -> list[dict]:
 def test_a_search_killed_between_pages_restarts_cleanly(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
-    page_2 = epmc_page(sources_dir, EPMC_LITE, 50)
+    page_2 = epmc_page(sources_dir, EPMC_PAGE_2, 50)
     page_2_requested, release = threading.Event(), threading.Event()
 
     def hang(params: dict[str, str]) -> bytes:
@@ -154,7 +158,8 @@ def test_a_search_killed_between_pages_restarts_cleanly(
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["complete"] is True and manifest["retrieved"] == 50
     assert (out / "records.csv").read_bytes() == records
-    assert [e["params"]["cursorMark"] for e in raw_entries(tmp_path)] == ["*", CURSOR_2]
+    cursors = [e["params"]["cursorMark"] for e in raw_entries(tmp_path)]
+    assert cursors == ["*", CURSOR_2, CURSOR_3]
 
 
 def test_network_failure_on_page_2_fails_cleanly(
@@ -179,7 +184,7 @@ def test_a_429_storm_on_page_2_honours_retry_after_then_completes(
     assert [s for s in sleeps if s >= 1] == [7.0, 7.0, 7.0]
     assert all(s <= 0.34 for s in sleeps if s < 1)  # 0.1 widened 1.5-fold per 429
     manifest = json.loads((out_dir(tmp_path) / "manifest.json").read_text())
-    assert (manifest["complete"], manifest["retrieved"], manifest["raw_responses"]) == (True, 50, 2)
+    assert (manifest["complete"], manifest["retrieved"], manifest["raw_responses"]) == (True, 50, 3)
 
 
 def test_a_429_storm_that_never_ends_fails_cleanly(
@@ -199,13 +204,13 @@ def test_a_429_storm_that_never_ends_fails_cleanly(
 def test_a_transfer_cut_mid_body_is_retried(
     replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
 ) -> None:
-    page_2 = epmc_page(sources_dir, EPMC_LITE, 50)
+    page_2 = epmc_page(sources_dir, EPMC_PAGE_2, 50)
     serve_two_epmc_pages(replay_server, sources_dir, Answer(page_2, cut_after=500, times=1))
     result = search(write_protocol(tmp_path, epmc_source()), replay_server)
     assert result.returncode == 0, result.stderr
     assert "connection error: ChunkedEncodingError" in result.stderr
     entries = raw_entries(tmp_path)
-    assert len(entries) == 2  # the cut transfer was never archived
+    assert len(entries) == 3  # pages 1, 2 and the end page: the cut transfer was never archived
     assert (out_dir(tmp_path) / "raw" / entries[1]["file"]).read_bytes() == page_2
 
 
@@ -225,7 +230,7 @@ def test_a_page_that_always_arrives_truncated_fails_cleanly(
     fault: Answer,
     message: str,
 ) -> None:
-    fault.body = fault.body or epmc_page(sources_dir, EPMC_LITE, 50)
+    fault.body = fault.body or epmc_page(sources_dir, EPMC_PAGE_2, 50)
     serve_two_epmc_pages(replay_server, sources_dir, fault)
     config = write_protocol(tmp_path, epmc_source(max_tries=3))
     error, _ = search_here(config, replay_server, monkeypatch)
@@ -260,6 +265,27 @@ def test_a_total_that_grows_on_page_2_is_incomplete_too(
     # 25 of 25 retrieved, yet never complete: the failure decides, not the arithmetic
     assert (partial["complete"], partial["retrieved"], partial["reported_total"]) == (False, 25, 25)
     assert_nothing_complete(tmp_path)
+
+
+def test_a_page_handed_out_again_does_not_make_up_the_total(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Page 2 holds page 1's 25 records again (and echoes the cursor: the end). With the repeats
+    # 50 of the 50 reported records arrived; only 25 distinct ones did.
+    replay_server.add(
+        "GET",
+        "/rest/search",
+        Answer(epmc_page(sources_dir, EPMC_CORE, 50), match=cursor_is("*")),
+        Answer(epmc_page(sources_dir, EPMC_LITE, 50), match=cursor_is(CURSOR_2)),
+    )
+    config = write_protocol(tmp_path, epmc_source())
+    error, _ = search_here(config, replay_server, monkeypatch)
+    assert isinstance(error, IncompleteSearchError) and error.exit_code == 3, error
+    assert "ended after 50 (2 page(s)), 25 of them repeats of records already" in str(error)
+    assert_nothing_complete(tmp_path)
+    partial = json.loads((out_dir(tmp_path) / "manifest.incomplete.json").read_text())
+    assert (partial["complete"], partial["retrieved"], partial["reported_total"]) == (False, 50, 50)
+    assert "25 of them repeats" in partial["incomplete_reason"]
 
 
 def test_a_redirect_loop_fails_cleanly(

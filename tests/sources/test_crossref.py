@@ -160,6 +160,26 @@ def test_cursor_paging_until_an_empty_page(
     assert EMAIL not in (tmp_path / "raw" / "index.jsonl").read_text(encoding="utf-8")
 
 
+def test_a_page_handed_out_again_does_not_make_up_the_total(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    # The scroll's one cursor answers with page 1 again instead of page 2: 10 records of the 10
+    # reported arrive only counting the 5 repeats.
+    replay_server.add(
+        "GET",
+        "/works",
+        Answer(with_total(sources_dir / PAGE_1, 10), match=lambda p: p.get("cursor") == "*"),
+        Answer(with_total(sources_dir / PAGE_1, 10), times=1),
+        Answer(empty_page(sources_dir / PAGE_2)),
+    )
+    with pytest.raises(
+        IncompleteResultsError, match=r"after 10 \(3 page\(s\)\), 5 of them repeats"
+    ) as err:
+        crossref.CLIENT.search(make_http(replay_server.url + "/"), spec(batch_size=5), Progress())
+    assert err.value.outcome.retrieved == 10
+    assert len(replay_server.requests("/works")) == 3
+
+
 def test_a_short_page_ends_the_scroll(replay_server: ReplayServer, sources_dir: Path) -> None:
     # 20 items for rows=500: no second request. Total patched to 20 so the search is complete.
     replay_server.add("GET", "/works", Answer(with_total(sources_dir / CURSOR_STAR, 20)))

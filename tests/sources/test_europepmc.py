@@ -27,6 +27,7 @@ LITE = "europepmc/epmc_search_lite_cancer.json"
 POST = "europepmc/epmc_searchPOST_cancer.json"
 NO_RESULTS = "europepmc/epmc_search_no_results.json"
 CURSOR_2 = "AoIIP4ZawSg1MzEyODI1MA=="  # nextCursorMark of both the core and the lite page
+CURSOR_3 = "AoIIQM+luyg1MTc3NTM5Mw=="  # nextCursorMark of the POST page
 
 
 def make_http(base_url: str, **kw: object) -> HttpClient:
@@ -153,17 +154,40 @@ def test_a_complete_search_ends_on_the_page_without_next_cursor(
     assert [r.params["pageSize"] for r in replay_server.requests()] == ["25", "25"]
 
 
-def test_an_echoed_cursor_ends_paging(replay_server: ReplayServer, sources_dir: Path) -> None:
-    # The lite page answers cursor CURSOR_2 with nextCursorMark CURSOR_2 again: the end. Both
-    # pages report the same total (a changed total is an incomplete search, see tests/hardening).
-    replay_server.add(
+def core_then(server: ReplayServer, sources_dir: Path, second: str) -> None:
+    """The core page, then the real page ``second`` (CURSOR_2), both reporting 50 records; the
+    empty page answers CURSOR_3."""
+    server.add(
         "GET",
         "/search",
         Answer(with_hit_count(sources_dir / CORE, 50), match=cursor_is("*")),
-        Answer(with_hit_count(sources_dir / LITE, 50), match=cursor_is(CURSOR_2)),
+        Answer(with_hit_count(sources_dir / second, 50), match=cursor_is(CURSOR_2)),
+        Answer.file(sources_dir / NO_RESULTS, match=cursor_is(CURSOR_3)),
     )
+
+
+def test_two_pages_of_different_records_make_a_complete_search(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    core_then(replay_server, sources_dir, POST)  # 25 records, none of them on the core page
     outcome = europepmc.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
     assert (outcome.retrieved, outcome.reported_total) == (50, 50)
+    assert len({r.source_id for r in outcome.records}) == 50
+    assert [r.params["cursorMark"] for r in replay_server.requests()] == ["*", CURSOR_2, CURSOR_3]
+
+
+def test_an_echoed_cursor_ends_paging_and_a_repeated_page_does_not_count(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    # The lite page answers CURSOR_2 with nextCursorMark CURSOR_2 again: the end. It holds the
+    # core page's 25 records again, so 50 of the 50 reported arrived only counting repeats.
+    core_then(replay_server, sources_dir, LITE)
+    with pytest.raises(
+        IncompleteResultsError,
+        match=r"ended after 50 \(2 page\(s\)\), 25 of them repeats of records already retrieved",
+    ) as err:
+        europepmc.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
+    assert (err.value.outcome.retrieved, err.value.outcome.reported_total) == (50, 50)
     assert [r.params["cursorMark"] for r in replay_server.requests()] == ["*", CURSOR_2]
 
 

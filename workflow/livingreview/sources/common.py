@@ -346,13 +346,34 @@ def _shape_checked(service: str, fetch: Callable[[str, int], Page]) -> Callable[
 def check_complete(service: str, outcome: SearchOutcome, paged: Paged) -> SearchOutcome:
     """Return the outcome, or raise :class:`IncompleteResultsError` if pages ran out early.
 
-    A search stopped by ``max_records`` is returned as is: the cap was asked for, and the
-    caller compares ``retrieved`` with ``reported_total`` itself.
+    Only records with distinct service ids count towards the reported total: a record handed out
+    again (a cursor repeating a page) is not one of the records still missing. A search stopped
+    by ``max_records`` is returned as is: the cap was asked for, and the caller compares
+    ``retrieved`` with ``reported_total`` itself.
     """
-    if paged.capped or outcome.retrieved >= outcome.reported_total:
+    distinct = distinct_count(outcome.records)
+    if paged.capped or distinct >= outcome.reported_total:
         return outcome
+    repeated = outcome.retrieved - distinct
+    repeats = f", {repeated} of them repeats of records already retrieved" if repeated else ""
     raise IncompleteResultsError(
         f"{service}: the service reported {outcome.reported_total} records but its pages ended "
-        f"after {outcome.retrieved} ({paged.pages} page(s)); the search is incomplete",
+        f"after {outcome.retrieved} ({paged.pages} page(s)){repeats}; the search is incomplete",
         outcome,
     )
+
+
+def distinct_count(records: Iterable[Record]) -> int:
+    """Records with distinct service ids; a record without an id counts on its own.
+
+    Cursor paging can hand out a record again in place of another (the result set shifting under
+    the cursor): the repeats must not make up the reported total.
+    """
+    ids: set[str] = set()
+    without = 0
+    for record in records:
+        if record.source_id:
+            ids.add(record.source_id)
+        else:
+            without += 1
+    return len(ids) + without
