@@ -282,6 +282,7 @@ def test_a_page_handed_out_again_does_not_make_up_the_total(
     error, _ = search_here(config, replay_server, monkeypatch)
     assert isinstance(error, IncompleteSearchError) and error.exit_code == 3, error
     assert "ended after 50 (2 page(s)), 25 of them repeats of records already" in str(error)
+    assert "retrieved 50 of 50" not in str(error)  # the repeats, not a full count, lead
     assert_nothing_complete(tmp_path)
     partial = json.loads((out_dir(tmp_path) / "manifest.incomplete.json").read_text())
     assert (partial["complete"], partial["retrieved"], partial["reported_total"]) == (False, 50, 50)

@@ -180,10 +180,13 @@ def run_search(
         if failure is not None:
             manifest["incomplete_reason"] = str(failure)
         write_json(out_dir / INCOMPLETE, manifest)
+        if failure is not None:  # its own message says what went wrong (repeats, a page...)
+            raise IncompleteSearchError(
+                f"{name}: the search is incomplete (see {out_dir / INCOMPLETE}): {failure}"
+            )
         raise IncompleteSearchError(
             f"{name}: retrieved {outcome.retrieved} of {outcome.reported_total} records the "
             f"service reported; the search is incomplete (see {out_dir / INCOMPLETE})"
-            + (f": {failure}" if failure is not None else "")
         )
     write_records(out_dir / RECORDS, records)
     write_json(out_dir / MANIFEST, manifest)
