@@ -296,3 +296,31 @@ def test_counts_after_a_pending_stage_are_marked_not_final(
     done, _ = collect.current_column(config, demo_outputs, 1, {})
     assert stage.so_far_lines([done]) == []
     assert stage.so_far_lines([done, column]) == [f"{column.label}: {note}"]
+
+
+def page_text(html: str) -> str:
+    """The text of an HTML page, tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_new_studies_are_the_included_ones_and_the_library_count_says_what_it_counts(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    # The library's new studies (before any screening) and the new studies included at full
+    # text are different numbers; only the included ones are called new studies.
+    write_report(load_config(DEMO_CONFIG), demo_outputs, tmp_path / "report")
+    html = (tmp_path / "report/index.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    library = json.loads((demo_outputs / "library/counts.json").read_text())["new_studies"]
+    (column,) = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"]
+    included = column["counts"]["new_studies"]
+    assert library != included
+    for text in (page_text(html), markdown):
+        assert f"{library} new to the library, before screening" in text
+        found = re.findall(r"(\d+) new stud", text, flags=re.IGNORECASE)
+        assert set(found) <= {str(included)}, found
+    header = next(line for line in markdown.splitlines() if line.startswith("| Version |"))
+    assert "| New studies included |" in header
+    row = next(line for line in markdown.splitlines() if line.startswith(f"| {column['label']} |"))
+    cells = [cell.strip() for cell in header.split("|")], [cell.strip() for cell in row.split("|")]
+    assert dict(zip(*cells, strict=True))["New studies included"] == str(included)

@@ -150,7 +150,7 @@ VERSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Duplicates removed", ("duplicates",)),
     ("Other records removed before screening", ("excluded_automatic", "excluded_other")),
     ("Records screened", ("records_screened",)),
-    ("New studies", ("new_studies",)),
+    ("New studies included", ("new_studies",)),
     ("Studies in review", ("total_studies",)),
 )
 
