@@ -4,7 +4,9 @@ decision file, and a person filling in a form (typing, reordering rows, adding a
 from __future__ import annotations
 
 import csv
+import re
 import shutil
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -84,3 +86,18 @@ def fill_form(
     returned.parent.mkdir(parents=True, exist_ok=True)
     wb.save(returned)
     return returned
+
+
+def set_saved_at(path: Path, moment: str) -> Path:
+    """Make the .xlsx ``path`` say it was last saved at ``moment`` (``2030-01-02T03:04:05Z``),
+    as a spreadsheet program would (openpyxl's save always writes the current time)."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    pattern = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, body in members:
+            if info.filename == "docProps/core.xml":
+                body, found = pattern.subn(rb"\g<1>" + moment.encode() + rb"\g<2>", body)
+                assert found == 1, f"{path}: no save time to set"
+            target.writestr(info, body)
+    return path

@@ -3,7 +3,9 @@ verification sample of single screening."""
 
 from __future__ import annotations
 
+import logging
 import random
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from livingreview.screening.conflict_sheet import (
     ConflictSheetSpec,
     ExpectedConflicts,
     read_resolution_sheet,
+    read_resolution_sheets,
     sheet_rows,
     write_conflict_sheets,
 )
@@ -28,6 +31,7 @@ from livingreview.screening.conflicts import (
 )
 from livingreview.screening.decisions import ScreeningDecision
 from livingreview.screening.outcome import resolver
+from tests.form_helpers import set_saved_at
 
 
 def vote(study: str, reviewer: str, value: str, round_: int = 1, row: int = 2) -> ScreeningDecision:
@@ -205,7 +209,7 @@ def test_verification_sample_is_seeded_and_order_independent() -> None:
         verification_sample(ids, 1.5, 7)
 
 
-def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> None:
+def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path, caplog) -> None:
     pending = decide(DUAL, rule="third_reviewer").pending
     studies = {"S3": {"title": '=HYPERLINK("x")', "year": "2021"}, "S5": {"title": "Bond"}}
     spec = ConflictSheetSpec("dta", "title_abstract", 1, "r3")
@@ -237,8 +241,37 @@ def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path) -> Non
     (tmp_path / "returned.csv").write_text(text, encoding="utf-8")
     _, from_csv, _ = read_resolution_sheet(tmp_path / "returned.csv", expected, "returned.csv")
     assert [(r.study_id, r.decision) for r in from_csv] == [("S3", "include"), ("S5", "include")]
-    later = latest_resolutions([*found, *from_csv])
-    assert later["S3"].file == "returned.xlsx"  # the .xlsx carries its save time, the .csv none
+    # S3 excluded in the .xlsx, included in the .csv: which came last cannot be told (the .xlsx
+    # won silently, as only it has a save time)
+    with pytest.raises(
+        InputFileError,
+        match=r"^returned.xlsx, row 2, field 'resolution': the resolution by r3 \(round 1\) on "
+        r"study S3 is 'exclude' \(no_alliance\) here and 'include' in returned.csv, row 2, and "
+        r"which of the two files was saved last cannot be told \(returned.csv is a CSV file, "
+        r"which does not record when it was saved\); expected one resolution per study: remove "
+        r"one of the two files, or correct one so that both hold the same$",
+    ):
+        read_resolution_sheets(
+            [tmp_path / "returned.xlsx", tmp_path / "returned.csv"], expected, tmp_path
+        )
+    # saved later, the .xlsx counts, and the resolution it overrides is logged
+    shutil.copy(tmp_path / "returned.xlsx", tmp_path / "first.xlsx")
+    sheet.cell(2, head.index("resolution") + 1).value = "include"
+    sheet.cell(2, head.index("reason") + 1).value = None
+    book.save(tmp_path / "second.xlsx")
+    set_saved_at(tmp_path / "first.xlsx", "2030-01-01T00:00:00Z")
+    set_saved_at(tmp_path / "second.xlsx", "2030-01-02T00:00:00Z")
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        read = read_resolution_sheets(
+            [tmp_path / "second.xlsx", tmp_path / "first.xlsx"], expected, tmp_path
+        )
+    assert latest_resolutions(read.resolutions)["S3"].file == "second.xlsx"
+    assert read.overridden == [
+        "first.xlsx, row 2: the resolution by r3 (round 1) on study S3, 'exclude' (no_alliance),"
+        " is overridden by 'include' in second.xlsx, row 2, saved later"
+        " (2030-01-01T00:00:00Z < 2030-01-02T00:00:00Z)"
+    ]
+    assert [r.getMessage() for r in caplog.records] == read.overridden
 
 
 def test_the_resolver_comes_from_the_rule_and_the_roles() -> None:

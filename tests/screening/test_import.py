@@ -4,6 +4,8 @@ rejected with a message naming the file, row and field, never losing what was st
 from __future__ import annotations
 
 import csv
+import logging
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +14,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from livingreview import sheets
 from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.screening.agreement import agreement
-from livingreview.screening.decisions import current_decisions, read_decisions
+from livingreview.screening.decisions import ScreeningDecision, current_decisions, read_decisions
 from livingreview.screening.stage import run_screening
+from tests.form_helpers import set_saved_at
 from tests.screening.sheet_helpers import (
     fill_like_a_person,
     libreoffice_resave,
@@ -197,7 +201,9 @@ def test_a_cache_entry_edited_by_hand_is_not_used(returned_r1) -> None:
     assert entry.read_text(encoding="utf-8") == text  # written again from the file
 
 
-def test_a_newer_file_adds_a_newer_decision_and_keeps_the_older(returned_r1) -> None:
+def test_a_newer_file_adds_a_newer_decision_and_keeps_the_older(returned_r1, caplog) -> None:
+    """A file saved later with another decision on a study counts; the decision it overrides
+    stays in the store and is named in the step's log."""
     config, ids, _ = returned_r1
     fill_like_a_person(
         returned_dir(config) / "r1_a.xlsx",
@@ -205,10 +211,16 @@ def test_a_newer_file_adds_a_newer_decision_and_keeps_the_older(returned_r1) -> 
         {ids[0]: ("exclude", "publication_type", "editorial after all")},
         shuffle=False,
     )
-    wb = openpyxl.load_workbook(returned_dir(config) / "r1_b.xlsx")
-    wb.properties.modified = wb.properties.modified.replace(year=2099)  # saved later
-    wb.save(returned_dir(config) / "r1_b.xlsx")
-    run_screening(config)
+    set_saved_at(returned_dir(config) / "r1_b.xlsx", "2099-01-01T00:00:00Z")  # saved later
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        run_screening(config)
+    [line] = [r.getMessage() for r in caplog.records if "overridden" in r.getMessage()]
+    assert line.startswith(f"screening/title_abstract/r1_a.xlsx, row {row_of(config, ids[0])}: ")
+    assert (
+        f"r1's decision (round 1) on study {ids[0]}, 'include', is overridden by 'exclude' "
+        "(publication_type) in screening/title_abstract/r1_b.xlsx, row " in line
+    )
+    assert line.endswith("< 2099-01-01T00:00:00Z)")
     log = read_decisions(store_of(config))
     first = [d for d in log if d.study_id == ids[0]]
     assert [(d.decision, Path(d.file).name) for d in first] == [
@@ -416,3 +428,135 @@ def test_notes_on_an_undecided_study_come_back_on_the_next_sheet(returned_r1) ->
     [decided] = [d for d in read_decisions(store_of(config)) if d.study_id == ids[5]]
     assert (decided.decision, decided.notes) == ("exclude", note)
     assert notes_on_sheet(config) == {}
+
+
+def row_of(config: dict[str, Any], study: str, name: str = "r1_a.xlsx") -> int:
+    """The row of ``study`` in a returned .xlsx sheet."""
+    rows = list(openpyxl.load_workbook(returned_dir(config) / name)["Screening"].values)
+    column = rows[0].index("study_id")
+    return [row[column] for row in rows].index(study) + 1
+
+
+def return_csv(config: dict[str, Any], name: str, typed: dict[str, tuple[str, str]]) -> Path:
+    """r1's sheet written as CSV, (decision, reason) typed per study id, returned as ``name``."""
+    config["screening"]["sheet_format"] = "both"
+    run_screening(config)
+    lines = sheet_path(config, "r1", ext="csv").read_text(encoding="utf-8").splitlines(True)
+    rows = list(csv.DictReader(lines[1:]))
+    for row in rows:
+        row["decision"], row["reason"] = typed.get(row["study_id"], ("", ""))
+    target = returned_dir(config) / name
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(lines[0])
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def test_two_csv_files_with_different_decisions_stop_the_command(
+    returned_r1, capsys, tmp_path: Path
+) -> None:
+    """r1_v9.csv and r1_v10.csv decide a study differently: a CSV does not say when it was
+    saved, so which counts cannot be told (name order made r1_v9 win). The step stops with exit
+    code 2 naming both files, the study and both decisions; nothing is stored."""
+    import yaml
+
+    config, ids, _ = returned_r1
+    return_csv(config, "r1_v9.csv", {ids[0]: ("include", "")})
+    return_csv(config, "r1_v10.csv", {ids[0]: ("exclude", "no_alliance")})
+    store = store_of(config).read_bytes()
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["screen", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("livingreview: error: ") and "Traceback" not in err
+    pattern = (
+        r"screening/title_abstract/r1_v9\.csv, row (\d+), field 'decision': r1's decision "
+        rf"\(round 1\) on study {ids[0]} is 'include' here and 'exclude' \(no_alliance\) in "
+        r"screening/title_abstract/r1_v10\.csv, row \1, and which of the two files was saved "
+        r"last cannot be told \(screening/title_abstract/r1_v10\.csv is a CSV file, which does "
+        r"not record when it was saved\); expected one decision per study: remove one of the "
+        r"two files, or correct one so that both hold the same\n"
+    )
+    assert re.search(pattern, err), err
+    assert store_of(config).read_bytes() == store
+
+
+def _typed_again(config: dict[str, Any], ids: list[str], saved: str) -> None:
+    """r1_b.xlsx: r1_a.xlsx with the first study excluded, saved at ``saved``."""
+    folder = returned_dir(config)
+    typed = {ids[0]: ("exclude", "no_alliance", "")}
+    fill_like_a_person(folder / "r1_a.xlsx", folder / "r1_b.xlsx", typed, shuffle=False)
+    set_saved_at(folder / "r1_b.xlsx", saved)
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (
+            lambda config, ids: return_csv(
+                config, "r1_b.csv", {ids[0]: ("exclude", "no_alliance")}
+            ),
+            "r1_b.csv is a CSV file, which does not record when it was saved",
+        ),
+        (
+            lambda config, ids: _typed_again(config, ids, "2000-01-01T00:00:00Z"),
+            "r1_b.xlsx does not record when it was saved",
+        ),
+        (
+            lambda config, ids: (
+                set_saved_at(returned_dir(config) / "r1_a.xlsx", "2030-05-06T07:08:09Z"),
+                _typed_again(config, ids, "2030-05-06T07:08:09Z"),
+            ),
+            "both files record the same save time, 2030-05-06T07:08:09Z",
+        ),
+    ],
+    ids=["a csv", "no save time", "equal save times"],
+)
+def test_different_decisions_in_files_of_unknown_order_stop_the_step(
+    returned_r1, make, why: str
+) -> None:
+    """A CSV beside an .xlsx (the .xlsx won because only it has a save time), an .xlsx without a
+    save time, or two saved in the same second, with different decisions on a study: an error
+    naming both files and both decisions."""
+    config, ids, _ = returned_r1
+    make(config, ids)
+    store = store_of(config).read_bytes()
+    with pytest.raises(InputFileError) as caught:
+        run_screening(config)
+    message = str(caught.value)
+    assert f"on study {ids[0]} is " in message and why in message
+    assert "'include'" in message and "'exclude' (no_alliance)" in message
+    assert "r1_a.xlsx, row " in message and "r1_b." in message
+    assert store_of(config).read_bytes() == store
+
+
+def test_files_that_agree_need_no_order(returned_r1, caplog) -> None:
+    """A CSV holding the same decisions as an .xlsx (notes aside) is read without a word."""
+    config, ids, _ = returned_r1
+    return_csv(config, "r1_b.csv", {ids[0]: ("include", ""), ids[1]: ("exclude", "no_alliance")})
+    with caplog.at_level(logging.INFO, logger="livingreview"):
+        run_screening(config)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(read_decisions(store_of(config))) == 5
+
+
+def test_overridden_answers_of_three_files() -> None:
+    """Of three files saved in turn, each decision the last one differs from is named; an
+    earlier file agreeing with the last is not."""
+    first, second, last = (
+        ScreeningDecision("S1", "r1", "title_abstract", 1, d, "", "", f"{n}.xlsx", 2, t)
+        for d, n, t in (
+            ("include", "c", "2024-01-01T00:00:00Z"),
+            ("exclude", "b", "2024-01-02T00:00:00Z"),
+            ("include", "a", "2024-01-03T00:00:00Z"),
+        )
+    )
+    lines = sheets.overridden_answers(
+        [last, first, second], ScreeningDecision.key, lambda d: d.reviewer, "decision"
+    )
+    assert lines == [
+        "b.xlsx, row 2: r1 on study S1, 'exclude', is overridden by 'include' in a.xlsx, row 2, "
+        "saved later (2024-01-02T00:00:00Z < 2024-01-03T00:00:00Z)"
+    ]

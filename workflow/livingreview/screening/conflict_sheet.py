@@ -12,11 +12,14 @@ same tolerance as screening sheets (reordered rows, added columns, any capitalis
 missing or unknown study ids, unknown resolutions or reasons, a reason without a resolution),
 each naming file, row and field. Notes typed on a conflict left unresolved are not a resolution:
 they go into the next conflicts sheet (each different note once, however often a sheet is
-returned), so they come back, and are stored, with the resolution.
+returned), so they come back, and are stored, with the resolution. Two files resolving a study
+of one round differently: the one saved last counts and the other is logged, or, when their save
+times do not tell, the files are rejected (:func:`livingreview.sheets.overridden_answers`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,7 @@ from livingreview import sheets
 from livingreview.errors import InputFileError
 from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
 
+log = logging.getLogger(__name__)
 KIND = "screening-conflicts"
 SHEET = "Conflicts"
 ID_COLUMN = "study_id"
@@ -303,6 +307,7 @@ class ReturnedResolutions:
     resolutions: list[Resolution] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     files: int = 0
+    overridden: list[str] = field(default_factory=list)  # resolutions a later file overrides
 
 
 def read_resolution_sheets(
@@ -319,6 +324,14 @@ def read_resolution_sheets(
         for sid, text in noted:
             sheets.add_notes(kept.setdefault(sid, []), text)
     found.notes = {sid: sheets.NOTE_JOIN.join(parts) for sid, parts in sorted(kept.items())}
+    found.overridden = sheets.overridden_answers(
+        found.resolutions,
+        lambda r: (r.study_id, r.round),
+        lambda r: f"the resolution by {r.resolver} (round {r.round})",
+        "resolution",
+    )
+    for line in found.overridden:
+        log.warning("%s", line)
     return found
 
 

@@ -8,7 +8,11 @@ LibreOffice. Rejected: a sheet of another review, stage or kind, of a round the 
 reached, of a reviewer without the screening role, an edited ``_meta``, duplicated, missing,
 edited or unknown study ids, unknown decisions or reasons, and a reason without a decision.
 Notes typed on a row left undecided are not a decision: they go into the reviewer's next sheet
-(:attr:`ImportResult.notes`), so they come back with the decision.
+(:attr:`ImportResult.notes`), so they come back with the decision. Two files of one reviewer
+and round with different decisions on a study: the one saved last counts, the other is named in
+the step's log (:attr:`ImportResult.overridden`); when their save times do not tell which was
+saved last (a CSV, no save time, the same save time) the files are rejected
+(:func:`livingreview.sheets.overridden_answers`).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ class ImportResult:
     sheets: list[ReturnedInfo] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    overridden: list[str] = field(default_factory=list)  # decisions a later-saved file overrides
 
 
 def _relative(path: Path, base: Path | None) -> str:
@@ -249,6 +254,12 @@ def read_returned(
         result.sheets.append(info)
         result.decisions.extend(decisions)
     result.notes = _undecided_notes(result)
+    result.overridden = sheets.overridden_answers(
+        result.decisions,
+        ScreeningDecision.key,
+        lambda d: f"{d.reviewer}'s decision (round {d.round})",
+        "decision",
+    )
     return result
 
 

@@ -118,6 +118,8 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
     write_decisions(store, result.decisions)
     for copy in result.copies:
         log.info("%s: a byte-identical copy of another returned file; read once", copy)
+    for line in result.overridden:
+        log.warning("%s", line)
     return read_decisions(store), result
 
 
