@@ -259,8 +259,9 @@ def test_two_rounds_screen_only_new_studies_and_keep_every_round_one_decision(
         report
     )
     history = report.split("## Version history", 1)[1].split("\n## ", 1)[0]
-    assert f"| 2025.1 | 1 | {len(first_pmids)} | 0 | {len(studies_one)} |" in history
-    assert f"| 2025.2 | 2 | {identified} | {removed} | {len(new_studies)} |" in history
-    assert f"{removed} duplicates removed, {len(new_studies)} new studies" in report
+    # version, round, records identified, duplicates removed, other records removed, screened
+    assert f"| 2025.1 | 1 | {len(first_pmids)} | 0 | 0 | {len(studies_one)} |" in history
+    assert f"| 2025.2 | 2 | {identified} | {removed} | 0 | {len(new_studies)} |" in history
+    assert f"{removed} duplicates removed, {len(new_studies)} new to the library" in report
     html = (out / "report/index.html").read_text(encoding="utf-8")
     assert "2025.1" in html and "2025.2" in html and groups_one[retracted] in html
