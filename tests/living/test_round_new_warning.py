@@ -31,8 +31,11 @@ def test_the_warning_gives_the_total_the_next_version_carries_over(
     with (outputs / collect.FULL_TEXT_DECISIONS).open(encoding="utf-8") as handle:
         included = {r["study_id"] for r in csv.DictReader(handle) if r["decision"] == "include"}
     (warning,) = caplog.messages
+    waiting = read_json(outputs / collect.COUNTS, "counts")["maybe_pairs_pending"]
     assert warning.startswith(
-        "round '2025.1': its PRISMA counts are not final: Title/abstract screening: in progress: "
+        f"round '2025.1': its PRISMA counts are not final: Deduplication: {waiting} possible "
+        "duplicate pair(s) to decide in dedup/maybe_pairs.xlsx (counted so far). Title/abstract "
+        "screening: in progress: "
     )
     assert warning.endswith(
         f"The next version's 'Studies included in previous version of review' will be "

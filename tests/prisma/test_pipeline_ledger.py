@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,66 @@ def test_a_stage_file_without_a_count_names_file_and_field(tmp_path: Path) -> No
     config = load_config([REPO_ROOT / "config/config.yaml"])
     with pytest.raises(InputFileError, match=r"outcome\.json, field 'reports_assessed': missing"):
         full_text(config, tmp_path, 1, Column("2025.1"))
+
+
+def svg_text(path: Path) -> str:
+    """Every text of an SVG, in order, as one line (notes wrap over several text elements)."""
+    root = ET.fromstring(path.read_bytes())
+    return " ".join(
+        " ".join(e.text or "" for e in root.iter("{http://www.w3.org/2000/svg}text")).split()
+    )
+
+
+def test_undecided_maybe_pairs_leave_the_duplicates_and_all_after_them_not_final(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    from livingreview.config import load_config
+    from livingreview.errors import InputFileError
+    from livingreview.prisma import collect
+    from livingreview.prisma.stage import pending_lines, so_far_lines
+
+    # The demo run leaves possible duplicate pairs for a person: deciding one may change the
+    # duplicates removed, the records screened and everything after them.
+    waiting = read(demo_outputs / "library/counts.json")["maybe_pairs_pending"]
+    assert waiting > 0
+    note = f"{waiting} possible duplicate pair(s) to decide in dedup/maybe_pairs.xlsx"
+    so_far = (
+        "Not final while deduplication is not done, counted so far: duplicates removed; records "
+        "screened and excluded; reports sought, assessed, excluded and new studies included; "
+        "total studies included."
+    )
+    ledger = read(demo_outputs / "prisma/ledger.json")
+    assert ledger["rounds"][0]["pending"] == {"deduplication": note}
+    assert ledger["pending"] == [f"Deduplication: {note} (counted so far)."]
+    assert ledger["rounds"][0]["counts"]["duplicates"] == 229  # drawn as counted so far
+    drawn = svg_text(demo_outputs / "prisma/flow.svg")
+    assert f"Deduplication: {note} (counted so far)." in drawn and so_far in drawn
+    column = Column.from_json(ledger["rounds"][0])
+    assert pending_lines([column]) == ledger["pending"] and so_far_lines([column]) == [so_far]
+
+    # Every pair decided: final.
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    path = outputs / collect.COUNTS
+    counts = read(path)
+    config = load_config([*DEMO_CONFIG, demo_override(tmp_path / "paths.yaml", outputs)])
+    older = {k: v for k, v in counts.items() if k != "maybe_pairs_pending"}  # an older library
+    for written in ({**counts, "maybe_pairs_pending": 0}, older):
+        path.write_text(json.dumps(written), encoding="utf-8")
+        decided, _ = collect.current_column(config, outputs, 1, {})
+        assert decided.pending == {} and so_far_lines([decided]) == []
+    path.write_text(json.dumps({**counts, "maybe_pairs_pending": "5"}), encoding="utf-8")
+    with pytest.raises(InputFileError, match="'maybe_pairs_pending': expected a whole number"):
+        collect.current_column(config, outputs, 1, {})
+
+
+def test_an_earlier_round_frozen_with_maybe_pairs_undecided_says_so(tmp_path: Path) -> None:
+    from livingreview.prisma.collect import since_frozen
+
+    column = identified_only("2025.1", databases=5, duplicates=1, automatic=0)
+    column.pending["deduplication"] = "2 possible duplicate pair(s) to decide in x.xlsx"
+    since_frozen(tmp_path, 1, column)  # the next round's ledger, in an outputs folder of its own
+    assert column.pending == {
+        "deduplication": "2 possible duplicate pair(s) to decide in x.xlsx when version 2025.1 "
+        "was frozen"
+    }

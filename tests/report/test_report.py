@@ -8,7 +8,9 @@ import re
 import shutil
 from html import escape
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,7 @@ from livingreview.prisma.ledger import BOX_NAMES
 from livingreview.report.render import write_report
 from tests.conftest import REPO_ROOT
 from tests.living.pending_demo import demo_with_screening_pending
+from tests.prisma.ledgers import demo_override
 
 DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
 
@@ -277,6 +280,14 @@ def test_counts_after_a_pending_stage_are_marked_not_final(
     # the ledger leaves the screening boxes out, and what full text counted is only so far.
     outputs, overlay = demo_with_screening_pending(demo_outputs, tmp_path)
     config = load_config([*DEMO_CONFIG, overlay])
+    both, _ = collect.current_column(config, outputs, 1, {})  # the demo's maybe pairs wait too
+    assert set(both.pending) == {"deduplication", "screening"}
+    assert stage.so_far_lines([both]) == [
+        "Not final while deduplication and title/abstract screening are not done, counted so "
+        "far: duplicates removed; reports sought, assessed, excluded and new studies included; "
+        "total studies included."
+    ]
+    decide_maybe_pairs(outputs)
     column, _ = collect.current_column(config, outputs, 1, {})
     assert "screening" in column.pending and column.n("new_studies") == 65
     path = outputs / "prisma/ledger.json"
@@ -294,8 +305,62 @@ def test_counts_after_a_pending_stage_are_marked_not_final(
     )
     assert f"_{note}_" in flow and stage.so_far_lines([column]) == [note]
     done, _ = collect.current_column(config, demo_outputs, 1, {})
+    done.pending.pop("deduplication")  # as if its maybe pairs were decided
     assert stage.so_far_lines([done]) == []
     assert stage.so_far_lines([done, column]) == [f"{column.label}: {note}"]
+
+
+def decide_maybe_pairs(outputs: Path) -> None:
+    """Set the library's counts in ``outputs`` as if a person had decided every maybe pair."""
+    path = outputs / collect.COUNTS
+    counts = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**counts, "maybe_pairs_pending": 0}), encoding="utf-8")
+
+
+def ledger_of_now(config: dict[str, Any], outputs: Path) -> None:
+    """Write ``outputs``' ledger.json again from its outputs (without drawing the diagrams)."""
+    column, _ = collect.current_column(config, outputs, 1, {})
+    path = outputs / "prisma/ledger.json"
+    ledger = json.loads(path.read_text(encoding="utf-8"))
+    ledger["rounds"] = [{"round": 1, **column.to_json()}]
+    ledger["pending"] = stage.pending_lines([column])
+    path.write_text(json.dumps(ledger), encoding="utf-8")
+
+
+def test_undecided_maybe_pairs_mark_the_duplicates_and_what_follows_not_final(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    # The demo leaves possible duplicate pairs for a person: the duplicates removed, the records
+    # screened and all after them are counted so far, in every section that shows them.
+    waiting = json.loads((demo_outputs / collect.COUNTS).read_text())["maybe_pairs_pending"]
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    config = load_config([*DEMO_CONFIG, demo_override(tmp_path / "paths.yaml", outputs)])
+    so_far = (
+        "Not final while deduplication is not done, counted so far: duplicates removed; records "
+        "screened and excluded; reports sought, assessed, excluded and new studies included; "
+        "total studies included."
+    )
+    sections = ("## What is new", "## Version history", "## PRISMA 2020", "## Searches")
+    for decided in (False, True):
+        if decided:
+            decide_maybe_pairs(outputs)
+            ledger_of_now(config, outputs)
+        write_report(config, outputs, tmp_path / "report")
+        markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+        new, versions, flow = (
+            markdown[markdown.index(a) : markdown.index(b)] for a, b in pairwise(sections)
+        )
+        assert (
+            f"_Counted so far: {waiting} possible duplicate pair(s) still to decide in "
+            "dedup/maybe_pairs.xlsx may change the duplicates removed and the studies new to the "
+            "library._" in new
+        ) != decided
+        assert (f"_{so_far}_" in versions) != decided
+        assert (f"_{so_far}_" in flow) != decided
+        pending = f"_Deduplication: {waiting} possible duplicate pair(s) to decide in "
+        assert (pending in flow) != decided
+        assert ("Not final" in markdown) != decided
 
 
 def page_text(html: str) -> str:

@@ -36,21 +36,26 @@ def test_status_prints_every_stage_and_the_same_pending_work_as_the_report(
         assert any(line.strip().startswith(section.title) for line in lines), section.title
     assert context["pending_work"], "the demo always leaves work for a person"
     assert lines[-len(context["pending_work"]) :] == [f"  - {t}" for t in context["pending_work"]]
-    # The demo's one round, its window and each stage's counts from the PRISMA ledger.
+    # The demo's one round, its window and each stage's counts from the PRISMA ledger: counted
+    # so far, as the demo leaves possible duplicate pairs for a person to decide.
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text(encoding="utf-8"))
-    (counts,) = [column["counts"] for column in ledger["rounds"]]
+    (column,) = ledger["rounds"]
+    counts, waiting = column["counts"], column["pending"]["deduplication"]
+    library = json.loads((demo_outputs / "library/counts.json").read_text(encoding="utf-8"))
+    assert waiting.startswith(f"{library['maybe_pairs_pending']} possible duplicate pair(s) ")
     window = context["review"]["version"], load_config(DEMO_CONFIG)["search"]["date_range"]
     start = lines.index(next(line for line in lines if line.startswith("Rounds")))
+    not_final = "(not final: deduplication not done)"
     assert lines[start + 1 : start + 6] == [
         f"  {window[0]} (latest run): searched {window[1]['from']} to {window[1]['to']}, "
         f"{counts['database_results']} record(s) identified, {counts['duplicates']} duplicate(s) "
-        "removed",
+        f"removed so far (not final: {waiting})",
         f"    Automation exclusions: done: {counts['excluded_automatic']} record(s) excluded",
-        f"    Title/abstract screening: done: {counts['records_screened']} record(s) screened, "
-        f"{counts['records_excluded']} excluded",
-        f"    Full-text retrieval and assessment: done: {counts['dbr_assessed']} report(s) "
-        f"assessed, {counts['new_studies']} new stud(ies) included",
-        f"    Totals: done: {counts['total_studies']} stud(ies) included in total",
+        f"    Title/abstract screening: so far: {counts['records_screened']} record(s) screened, "
+        f"{counts['records_excluded']} excluded {not_final}",
+        f"    Full-text retrieval and assessment: so far: {counts['dbr_assessed']} report(s) "
+        f"assessed, {counts['new_studies']} new stud(ies) included {not_final}",
+        f"    Totals: so far: {counts['total_studies']} stud(ies) included in total {not_final}",
     ]
     # Who still has risk-of-bias forms to fill: forms assigned but not done, per reviewer.
     rob = json.loads((demo_outputs / "rob/status.json").read_text(encoding="utf-8"))
@@ -95,6 +100,7 @@ def test_a_count_the_ledger_leaves_null_is_shown_as_zero_not_a_crash(
 
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text(encoding="utf-8"))
     (column,) = ledger["rounds"]
+    column["pending"].pop("deduplication")  # as if the demo's maybe pairs were decided
     column["counts"]["records_excluded"] = None
     column["counts"]["new_studies"] = None
     (tmp_path / "prisma").mkdir()

@@ -7,7 +7,8 @@ For the current round (``review.version``):
   ``organisations`` or ``citation_searching``), totals and duplicates from
   ``<outputs>/library/counts.json``; nothing is removed for other reasons (0); a database export
   of an earlier round that this round did not search again (``imported_in``) is counted in its
-  own round only;
+  own round only; while possible duplicate pairs wait for a person (``maybe_pairs_pending``),
+  deduplication is pending: its boxes and all after them show what is counted so far;
 * automation: ``<outputs>/screening/automation_counts.json`` (``by_round``); absent: 0, with the
   note "stage not run";
 * title/abstract screening: :data:`FINAL_SCREENING` (``study_id, round, decision``, written by
@@ -142,7 +143,22 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
         column.numbers[box] = sums[box] if other else None
     column.numbers["duplicates"] = int(field(path, counts, "duplicates_removed"))
     column.numbers["excluded_other"] = 0
+    maybe_pairs(path, counts, column)
     return kinds
+
+
+def maybe_pairs(path: Path, counts: Mapping[str, Any], column: Column) -> None:
+    """Deduplication is pending while a possible duplicate pair waits for a person: deciding it
+    may change the duplicates removed and every count after them (shown as counted so far)."""
+    waiting = counts.get("maybe_pairs_pending", 0)
+    if type(waiting) is not int or waiting < 0:
+        raise InputFileError(
+            path, f"expected a whole number, got {waiting!r}", field="maybe_pairs_pending"
+        )
+    if waiting:
+        column.pending["deduplication"] = (
+            f"{waiting} possible duplicate pair(s) to decide in dedup/maybe_pairs.xlsx"
+        )
 
 
 def automation(outputs: Path, round_no: int, column: Column) -> None:
@@ -378,9 +394,11 @@ def previous_included(snapshots: Sequence[Mapping[str, Any]], round_no: int) -> 
 
 def since_frozen(outputs: Path, round_no: int, column: Column) -> None:
     """An earlier round's column, as its snapshot froze it: a stage that was in progress then
-    also says how far it has got since, from the current outputs. The counts stay as that
-    version published them."""
+    also says how far it has got since, from the current outputs (undecided maybe pairs say
+    they were so when it was frozen). The counts stay as that version published them."""
     after = f" when version {column.label} was frozen; "
+    if "deduplication" in column.pending:  # a pair decided since counts in a later version
+        column.pending["deduplication"] += f" when version {column.label} was frozen"
     note = column.pending.get("screening", "")
     path = outputs / FINAL_SCREENING
     if note.startswith("in progress") and path.exists():

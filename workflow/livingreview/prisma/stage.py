@@ -35,6 +35,7 @@ OUTPUTS = {
     **{f"{layout}{s}": f"prisma/living/{layout}{s}" for layout in LIVING_LAYOUTS for s in FORMATS},
 }
 STAGE_NAMES = {
+    "deduplication": "Deduplication",
     "automation": "Automation exclusions",
     "screening": "Title/abstract screening",
     "full_text": "Full-text retrieval and assessment",
@@ -72,14 +73,19 @@ def _order(stage: str) -> int:
     return list(STAGE_NAMES).index(stage) if stage in STAGE_NAMES else len(STAGE_NAMES)
 
 
+# Pending stages whose boxes are drawn all the same, and what those boxes show meanwhile; the
+# boxes of any other pending stage are not shown.
+SHOWN_WHILE_PENDING = {"deduplication": "counted so far", "automation": "counted as 0"}
+
+
 def pending_lines(columns: Sequence[Column]) -> list[str]:
-    """One line per stage whose counts are not (all) available yet, naming the columns
-    concerned when not all are."""
+    """One line per stage whose counts are not (all) final yet, naming the columns concerned
+    when not all are."""
     stages = sorted({stage for c in columns for stage in c.pending}, key=_order)
     lines = []
     for stage in stages:
         concerned = [c for c in columns if stage in c.pending]
-        shown = "counted as 0" if stage == "automation" else "boxes not shown"
+        shown = SHOWN_WHILE_PENDING.get(stage, "boxes not shown")
         prefix = (
             "" if len(concerned) == len(columns) else (", ".join(c.label for c in concerned) + ": ")
         )
@@ -88,30 +94,44 @@ def pending_lines(columns: Sequence[Column]) -> list[str]:
     return lines
 
 
-# What each stage after title/abstract screening counts, and the count that shows it has run.
+# What each stage counts (the count that shows it has run, and its boxes) that a stage pending
+# before it (or, for deduplication, the stage itself) leaves not final.
 SO_FAR = {
+    "deduplication": ("duplicates", "duplicates removed"),
+    "screening": ("records_screened", "records screened and excluded"),
     "full_text": ("dbr_assessed", "reports sought, assessed, excluded and new studies included"),
     "totals": ("total_studies", "total studies included"),
 }
 
 
+def _waiting_for(column: Column, stage: str) -> list[str]:
+    """The stages still pending that leave what ``stage`` counted not final: those before it
+    (automation not run counts as none excluded, so it is none) and a pending deduplication
+    itself, whose boxes show what is counted so far."""
+    order = list(SO_FAR)
+    end = order.index(stage) + (1 if stage in SHOWN_WHILE_PENDING else 0)
+    return [name for name in order[:end] if name in column.pending]
+
+
 def _so_far(column: Column) -> str:
-    """What ``column`` shows of a stage that ran while an earlier one is still pending ('' when
-    nothing): those boxes count only what the earlier stage sent on so far."""
-    order = [stage for stage in STAGE_NAMES if stage != "automation"]  # none run: none excluded
-    first = next((stage for stage in order if stage in column.pending), "")
-    if not first:
-        return ""
-    later = order[order.index(first) + 1 :]
-    shown = [
-        what
-        for stage, (key, what) in SO_FAR.items()
-        if stage in later and stage not in column.pending and column.n(key) is not None
-    ]
+    """What ``column`` shows that is counted only so far while a stage is pending ('' when
+    nothing): the boxes of a stage that ran while an earlier one was not done, and those of a
+    pending deduplication."""
+    shown, waiting = [], []
+    for stage, (key, what) in SO_FAR.items():
+        drawn = stage not in column.pending or stage in SHOWN_WHILE_PENDING
+        before = _waiting_for(column, stage)
+        if drawn and before and column.n(key) is not None:
+            shown.append(what)
+            waiting += before
     if not shown:
         return ""
-    waiting = STAGE_NAMES[first].lower()
-    return f"Not final while {waiting} is not done, counted so far: {'; '.join(shown)}."
+    names = [STAGE_NAMES[stage].lower() for stage in dict.fromkeys(waiting)]
+    verb = "is" if len(names) == 1 else "are"
+    return (
+        f"Not final while {' and '.join(names)} {verb} not done, counted so far: "
+        f"{'; '.join(shown)}."
+    )
 
 
 def so_far_lines(columns: Sequence[Column]) -> list[str]:

@@ -132,6 +132,13 @@ def _whats_new(
     )
     section.data = {k: counts[k] for k in keys}
     section.data["events"] = events or []
+    waiting = counts.get("maybe_pairs_pending")
+    if waiting:
+        section.notes.append(
+            f"Counted so far: {waiting} possible duplicate pair(s) still to decide in "
+            "dedup/maybe_pairs.xlsx may change the duplicates removed and the studies new to "
+            "the library."
+        )
     first = not log.previous and not log.notes
     shown = [r for r in log.rows if not (first and r["change"] == "study_included")]
     section.data["changes"] = {
@@ -185,6 +192,10 @@ def _versions(ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir:
             }
         )
     section.data = {"columns": [label for label, _ in VERSION_COLUMNS], "rows": rows}
+    if rows:  # what the latest version counted only so far
+        latest = Column.from_json(ledger["rounds"][-1])
+        named = f"Version {latest.label}: " if len(rows) > 1 else ""
+        section.notes.extend(named + note for note in so_far_lines([latest]))
     return section
 
 

@@ -1,5 +1,6 @@
-"""``livingreview status`` per round: each round's search window and PRISMA counts, and each
-stage of the round done (with its counts) or what it is waiting for, from the PRISMA ledger."""
+"""``livingreview status`` per round: each round's search window and PRISMA counts (the duplicates
+removed so far while possible duplicate pairs wait for a person), and each stage of the round done
+(with its counts) or what it is waiting for, from the PRISMA ledger."""
 
 from __future__ import annotations
 
@@ -24,12 +25,12 @@ DONE = {
 
 
 def _unfinished_before(stage: str, column: Mapping[str, Any]) -> str:
-    """The first stage before ``stage`` still pending ('' when none): while it is, what
+    """The stages before ``stage`` still pending, named ('' when none): while they are, what
     ``stage`` counted is not final. Automation not run counts as none excluded, so it is not."""
     pending = column.get("pending") or {}
-    stages = list(STAGE_NAMES)
-    earlier = stages[1 : stages.index(stage)] if stage in stages else []
-    return next((name for name in earlier if pending.get(name)), "")
+    stages = [name for name in STAGE_NAMES if name != "automation"]
+    earlier = stages[: stages.index(stage)] if stage in stages else []
+    return " and ".join(STAGE_NAMES[name].lower() for name in earlier if pending.get(name))
 
 
 def _state(stage: str, column: Mapping[str, Any]) -> str:
@@ -45,7 +46,7 @@ def _state(stage: str, column: Mapping[str, Any]) -> str:
     counted = ", ".join(f"{counts.get(key) or 0:,} {text}" for key, text in parts)
     before = _unfinished_before(stage, column)
     if before:
-        return f"so far: {counted} (not final: {STAGE_NAMES[before].lower()} not done)"
+        return f"so far: {counted} (not final: {before} not done)"
     return "done: " + counted
 
 
@@ -61,9 +62,11 @@ def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Wind
         f"searched {start or 'the start'} to {end or 'the search date'}, " if start or end else ""
     )
     this = " (latest run)" if label == current else ""
+    waiting = (column.get("pending") or {}).get("deduplication")
+    so_far = f" so far (not final: {waiting})" if waiting else ""
     return (
         f"  {label}{this}: {searched}{identified:,} record(s) identified, "
-        f"{counts.get('duplicates') or 0:,} duplicate(s) removed"
+        f"{counts.get('duplicates') or 0:,} duplicate(s) removed{so_far}"
     )
 
 
@@ -78,5 +81,9 @@ def round_lines(ledger: Mapping[str, Any] | None, windows: Mapping[str, Window])
     lines = ["Rounds, as the last pipeline run left them (counts: prisma/ledger_rounds.csv):"]
     for column in columns:
         lines.append(_heading(column, current, windows))
-        lines.extend(f"    {name}: {_state(stage, column)}" for stage, name in STAGE_NAMES.items())
+        lines.extend(
+            f"    {name}: {_state(stage, column)}"
+            for stage, name in STAGE_NAMES.items()
+            if stage != "deduplication"  # in the heading, beside the duplicates removed
+        )
     return lines
