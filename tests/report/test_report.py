@@ -6,7 +6,7 @@ import csv
 import json
 import re
 import shutil
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
@@ -363,6 +363,13 @@ def test_undecided_maybe_pairs_mark_the_duplicates_and_what_follows_not_final(
         assert ("Not final" in markdown) != decided
 
 
+def rendered(outputs: Path, tmp_path: Path) -> tuple[str, str]:
+    """The demo's report on ``outputs``, rendered into ``tmp_path``: the HTML and the Markdown."""
+    write_report(load_config(DEMO_CONFIG), outputs, tmp_path / "report")
+    html = (tmp_path / "report/index.html").read_text(encoding="utf-8")
+    return html, (tmp_path / "report/report.md").read_text(encoding="utf-8")
+
+
 def page_text(html: str) -> str:
     """The text of an HTML page, tags removed and whitespace collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
@@ -373,9 +380,7 @@ def test_new_studies_are_the_included_ones_and_the_library_count_says_what_it_co
 ) -> None:
     # The library's new studies (before any screening) and the new studies included at full
     # text are different numbers; only the included ones are called new studies.
-    write_report(load_config(DEMO_CONFIG), demo_outputs, tmp_path / "report")
-    html = (tmp_path / "report/index.html").read_text(encoding="utf-8")
-    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    html, markdown = rendered(demo_outputs, tmp_path)
     library = json.loads((demo_outputs / "library/counts.json").read_text())["new_studies"]
     (column,) = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"]
     included = column["counts"]["new_studies"]
@@ -389,3 +394,48 @@ def test_new_studies_are_the_included_ones_and_the_library_count_says_what_it_co
     row = next(line for line in markdown.splitlines() if line.startswith(f"| {column['label']} |"))
     cells = [cell.strip() for cell in header.split("|")], [cell.strip() for cell in row.split("|")]
     assert dict(zip(*cells, strict=True))["New studies included"] == str(included)
+
+
+def section_words(text: str) -> set[str]:
+    """The words and numbers of a text, case-folded, without Markdown emphasis or full stops."""
+    return {w.strip("_.") for w in re.findall(r"[\w.%/-]+", text.casefold())} - {""}
+
+
+def test_the_markdown_report_states_every_fact_the_html_page_does(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    html, markdown = rendered(demo_outputs, tmp_path)
+    pages = re.split(r'<section id="[^"]+">', html[html.index("<main>") :])[1:]
+    twins = re.split(r"^## ", markdown, flags=re.MULTILINE)[1:]
+    assert len(pages) == len(twins) == len(parse(html).sections)
+    for page, twin in zip(pages, twins, strict=True):
+        shown = re.sub(r"<svg.*?</svg>|<img[^>]*>", " ", page, flags=re.DOTALL)  # the figures
+        missing = section_words(unescape(re.sub(r"<[^>]+>", " ", shown))) - section_words(twin)
+        assert not missing, (twin.splitlines()[0], sorted(missing))
+    # The strategies as run, exactly (a '|' escaped for the table), and automation by rule.
+    searches = markdown[markdown.index("## Searches") : markdown.index("## Title/abstract")]
+    with (demo_outputs / "search/prisma_s.csv").open(encoding="utf-8") as handle:
+        strategies = [row["query"] for row in csv.DictReader(handle)]
+    assert any("|" in query for query in strategies)  # OpenAlex's language:en|fr
+    for query in strategies:
+        cell = query.replace("|", "\\|")
+        assert f"| `{cell}` |" in searches
+    automation = json.loads((demo_outputs / "screening/automation_counts.json").read_text())
+    rules = ", ".join(f"{rule} {n}" for rule, n in automation["excluded_by_rule"].items())
+    assert f"\nMarked ineligible by automation before screening: {rules}.\n" in markdown
+
+
+@pytest.mark.parametrize(
+    ("query", "cell"),
+    [
+        ("TS=(bond*) AND\n  LA=(English | French)", r"`TS=(bond*) AND LA=(English \| French)`"),
+        ("title:`alliance` <b>", r"``title:`alliance` <b>``"),
+        ("`alliance` OR bond", r"`` `alliance` OR bond ``"),
+        ("a ``b`` c", r"```a ``b`` c```"),
+        ("", ""),
+    ],
+)
+def test_a_strategy_is_one_code_span_of_one_table_cell(query: str, cell: str) -> None:
+    from livingreview.report.render import _md_code
+
+    assert _md_code(query) == cell

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -24,6 +25,18 @@ def _md_cell(value: object) -> str:
     """A value made safe for one Markdown table cell."""
     text = " ".join(str(value).split())
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _md_code(value: object) -> str:
+    """A value shown exactly as code in one Markdown table cell (a search strategy): its
+    whitespace collapsed, as the HTML page shows it, in a code span that no backtick in it ends,
+    with ``|`` escaped for the table (GitHub reads ``\\|`` in a code span as ``|``)."""
+    text = " ".join(str(value).split())
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return fence + pad + text.replace("|", "\\|") + pad + fence
 
 
 def _percent(value: object) -> str:
@@ -56,6 +69,7 @@ def _environment(html: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_cell
+    env.filters["md_code"] = _md_code
     env.filters["percent"] = _percent
     env.filters["decimal"] = _decimal
     return env
