@@ -131,7 +131,8 @@ def cmd_library(args: argparse.Namespace) -> int:
     counts = build_library(config, identified=identified, progress=sys.stderr.isatty())
     print(
         f"round {counts['round']}: {counts['records_identified']} records identified, "
-        f"{counts['duplicates_removed']} duplicates removed, {counts['new_studies']} new studies, "
+        f"{counts['duplicates_removed']} duplicates removed, "
+        f"{counts['new_studies']} new to the library, "
         f"{counts['studies_in_library']} studies in the library, "
         f"{counts['maybe_pairs_pending']} maybe pairs to check -> {_outputs(config) / 'library'}"
     )
