@@ -296,7 +296,7 @@ def test_outputs_are_byte_identical_on_rerun(config: dict[str, Any]) -> None:
     before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     run_fulltext(config)
     after = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-    assert before == after and len(before) == 10
+    assert before == after and len(before) == 11
 
 
 def test_cli_reports_a_bad_sheet_in_one_line(
@@ -378,3 +378,23 @@ def test_a_note_on_an_unresolved_conflict_comes_back_on_the_next_conflicts_sheet
     shutil.copy(conflicts, folder / "r3_b.xlsx")  # returned as written
     run_fulltext(config)
     assert conflict_notes(conflicts) == {ids[0]: note}
+
+
+def test_a_note_typed_with_a_resolution_is_stored(config: dict[str, Any]) -> None:
+    """A note the third reviewer typed with a full-text resolution was read and then dropped
+    (no full-text output held it); fulltext/resolutions.csv keeps every resolution read, with
+    its note, file and row, like screening/resolutions.csv."""
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx")
+    give(
+        config, "r2", {ids[0]: {"decision": "exclude", "reason": "no_alliance_outcome"}}, "r2.xlsx"
+    )
+    run_fulltext(config)
+    folder = Path(config["paths"]["human_input"]) / "full_text/conflicts"
+    note = "outcome reported in the supplement"
+    typed = {ids[0]: {"resolution": "include", "notes": note}}
+    fill_form(out(config, "conflicts_xlsx"), "Conflicts", "study_id", typed, folder / "r3.xlsx")
+    assert run_fulltext(config)["conflicts_pending"] == 0
+    [row] = table(Path(config["paths"]["outputs"]) / "fulltext/resolutions.csv")
+    assert (row["study_id"], row["decision"], row["resolver"]) == (ids[0], "include", "r3")
+    assert (row["notes"], row["file"], row["row"]) == (note, "full_text/conflicts/r3.xlsx", "2")

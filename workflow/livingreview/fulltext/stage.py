@@ -6,9 +6,10 @@ with its decisions, as a report of the surviving study.
 Every returned full-text sheet in ``<paths.human_input>/<full_text.folder>/`` is checked and
 logged in ``fulltext/assessments.csv`` (a rejected file stops the run before anything is
 written); conflicts go to ``fulltext/conflicts.xlsx`` and returned resolutions are read from
-``<full_text.conflicts_folder>``. Then each reviewer's sheet of the reports they have not
-decided is written to ``fulltext/sheets/``. No returned sheet is fine: everything is pending.
-Outputs: :data:`OUTPUTS`.
+``<full_text.conflicts_folder>`` and stored, each with its notes, file and row, in
+``fulltext/resolutions.csv`` (as ``screening/resolutions.csv``). Then each reviewer's sheet of
+the reports they have not decided is written to ``fulltext/sheets/``. No returned sheet is
+fine: everything is pending. Outputs: :data:`OUTPUTS`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ OUTPUTS = {
     "excluded": "fulltext/excluded.csv",
     "conflicts_xlsx": "fulltext/conflicts.xlsx",
     "conflicts_csv": "fulltext/conflicts.csv",
+    "resolutions": "fulltext/resolutions.csv",
     "outcome": "fulltext/outcome.json",
     "status": "fulltext/status.json",
 }
@@ -165,6 +167,13 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         conflict_sheet.sheet_rows(outcome.pending_conflicts, library, returned.notes),
         list(reasons.items()),
         str(reviewforms.human_folder(config, SECTION, "conflicts_folder")),
+    )
+    atomic_write_text(
+        outputs / OUTPUTS["resolutions"],
+        table(
+            conflict_sheet.RESOLUTION_COLUMNS,
+            conflict_sheet.resolutions_rows(returned.resolutions),
+        ),
     )
     written = export_sheets(config, sought, library, rows, reviewers, round_number)
     result = {
