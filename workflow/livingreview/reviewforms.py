@@ -10,7 +10,10 @@ columns, re-saved .xlsx and .csv are accepted; a row whose editable cells are al
 What a reviewer typed is logged as :class:`Entry` rows (one per non-blank editable cell) in an
 append-only store rebuilt from every returned file on each run; a store written before must
 still be contained in the new one (:func:`check_nothing_lost`), so a removed or overwritten file
-stops the run instead of silently dropping decisions. Rejections happen before anything is written.
+stops the run instead of silently dropping decisions. Two files of one reviewer and round with
+different rows for an item: the one saved last counts and each value it overrides is logged, or,
+when their save times do not tell, the files are rejected (:func:`check_repeated_rows`).
+Rejections happen before anything is written.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -29,6 +33,7 @@ from livingreview import sheets
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text
 
+log = logging.getLogger(__name__)
 CONSENSUS = "consensus"  # the reviewer id of a consensus form (both reviewers together)
 
 
@@ -285,10 +290,67 @@ def check_nothing_lost(previous: Sequence[Entry], current: Sequence[Entry], stor
             )
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """One editable cell of a reviewer's row of an item in one returned file ("" when blank),
+    as a :class:`livingreview.sheets.Answer`."""
+
+    study_id: str
+    reviewer: str
+    round: int
+    column: str
+    decision: str  # the value typed
+    file: str
+    row: int
+    recorded_at: str
+    reason: str = ""
+
+
+def _row_cells(entries: Iterable[Entry]) -> list[_Cell]:
+    """Every cell, blank ones too, of the rows of items a reviewer filled in several files of
+    one round."""
+    rows: dict[tuple[str, str, int], dict[tuple[str, int, str], dict[str, str]]] = {}
+    for e in entries:
+        where = rows.setdefault((e.reviewer, e.item_id, e.round), {})
+        where.setdefault((e.file, e.row, e.recorded_at), {})[e.column] = e.value
+    cells = []
+    for (reviewer, item, number), found in rows.items():
+        if len(found) < 2:
+            continue
+        columns = sorted({column for values in found.values() for column in values})
+        for (file, row, saved), values in found.items():
+            cells += [
+                _Cell(item, reviewer, number, c, values.get(c, ""), file, row, saved)
+                for c in columns
+            ]
+    return cells
+
+
+def check_repeated_rows(entries: Iterable[Entry]) -> list[str]:
+    """Check the rows one reviewer returned for an item in several files of one round: where
+    they differ, the file saved last counts (:func:`latest_rows`), so its save time must say
+    so (else :class:`InputFileError` naming both files, rows and values; see
+    :func:`livingreview.sheets.overridden_answers`). One line per value a later file
+    overrides, for the step's log."""
+    by_column: dict[str, list[_Cell]] = {}
+    for cell in _row_cells(entries):
+        by_column.setdefault(cell.column, []).append(cell)
+    lines = []
+    for column, cells in sorted(by_column.items()):
+        lines += sheets.overridden_answers(
+            cells,
+            lambda c: (c.reviewer, c.study_id, c.round),
+            lambda c: f"{c.reviewer}'s {c.column} (round {c.round})",
+            column,
+        )
+    return lines
+
+
 def latest_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, str]]:
     """(reviewer, item id) -> the cells of the reviewer's latest row for the item.
 
-    A later row (round, file save time, file, row) replaces the whole earlier row.
+    A later row (round, file save time, file, row) replaces the whole earlier row; rows of one
+    round that differ are ordered by save time (:func:`check_repeated_rows`).
     """
     rows: dict[tuple[str, str], tuple[tuple, dict[str, str]]] = {}
     for entry in sorted(entries, key=_order):
@@ -390,7 +452,9 @@ def import_forms(
     clean: Callable[[FilledRow, Path], dict[str, str]],
 ) -> tuple[list[Entry], list[ReturnedForm]]:
     """Check every returned form and each filled row (``clean`` gives canonical values or
-    raises); the entries read, after checking that nothing in ``store`` (if given) was lost.
+    raises) and the rows several files give one item (:func:`check_repeated_rows`: a value
+    overridden is logged); the entries read, after checking that nothing in ``store`` (if
+    given) was lost.
 
     Nothing is written here, so a rejected file leaves the store as it was.
     """
@@ -399,6 +463,8 @@ def import_forms(
     for form in forms:
         cleaned = {f.row: clean(f, form.path) for f in form.filled}
         entries += entries_of(form, base, cleaned)
+    for line in check_repeated_rows(entries):
+        log.warning("%s", line)
     if store is not None:
         check_nothing_lost(read_entries(store), entries, store)
     return entries, forms

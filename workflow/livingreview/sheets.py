@@ -602,7 +602,7 @@ def read_sheet(path: Path, title: str) -> ReturnedSheet:
 
 class Answer(Protocol):
     """A decision read from a returned sheet, with where it was typed and when that file was
-    saved (a screening decision, a resolution); only read."""
+    saved (a screening decision, a resolution, a form's cell, "" when blank); only read."""
 
     study_id: str
     decision: str
@@ -616,7 +616,8 @@ AnswerT = TypeVar("AnswerT", bound=Answer)
 
 
 def _answer(item: Answer) -> str:
-    return repr(item.decision) + (f" ({item.reason})" if item.reason else "")
+    shown = repr(item.decision) if item.decision else "blank"
+    return shown + (f" ({item.reason})" if item.reason else "")
 
 
 def _unordered(first: Answer, second: Answer) -> str:
@@ -653,7 +654,8 @@ def overridden_answers(
     study, reviewer and round). When they differ the file saved last counts, so it must be
     known: raise :class:`InputFileError` naming both files when their save times do not tell
     (a CSV, a file without a save time, equal save times). Else one line per answer a file
-    saved later overrides, for the step's log. Agreeing answers are fine in any order.
+    saved later overrides, for the step's log (a blank answer overridden is not named).
+    Agreeing answers are fine in any order.
     ``what`` names an item's answer in messages (``r1's decision (round 1)``), ``field`` the
     column it was typed in."""
     groups: dict[Hashable, list[AnswerT]] = {}
@@ -674,7 +676,7 @@ def overridden_answers(
             f"{_answer(item)}, is overridden by {_answer(last)} in {last.file}, row {last.row}, "
             f"saved later ({item.recorded_at} < {last.recorded_at})"
             for item in ordered
-            if _answer(item) != _answer(last)
+            if _answer(item) != _answer(last) and (item.decision or item.reason)
         ]
     return lines
 
