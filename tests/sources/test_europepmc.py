@@ -191,6 +191,23 @@ def test_an_echoed_cursor_ends_paging_and_a_repeated_page_does_not_count(
     assert [r.params["cursorMark"] for r in replay_server.requests()] == ["*", CURSOR_2]
 
 
+def test_records_handed_out_again_past_a_complete_total_are_dropped(
+    replay_server: ReplayServer, sources_dir: Path
+) -> None:
+    # The service reports 25 records, gives them, then hands the same 25 out again on the next
+    # page: the search is complete, and the repeats are not 25 more records identified.
+    replay_server.add(
+        "GET",
+        "/search",
+        Answer(with_hit_count(sources_dir / CORE, 25), match=cursor_is("*")),
+        Answer(with_hit_count(sources_dir / LITE, 25), match=cursor_is(CURSOR_2)),
+    )
+    outcome = europepmc.CLIENT.search(make_http(replay_server.url + "/"), spec(), Progress())
+    assert (outcome.retrieved, outcome.reported_total) == (25, 25)
+    assert len({r.source_id for r in outcome.records}) == 25
+    assert outcome.details["repeats_dropped"] == 25
+
+
 def test_zero_hits(replay_server: ReplayServer, sources_dir: Path) -> None:
     replay_server.add("GET", "/search", Answer.file(sources_dir / NO_RESULTS))
     progress = Progress()
@@ -222,12 +239,12 @@ def test_limits_are_folded_into_the_query(replay_server: ReplayServer, sources_d
 def test_max_records_caps_and_shrinks_the_last_page(
     replay_server: ReplayServer, sources_dir: Path
 ) -> None:
-    two_pages(replay_server, sources_dir / CORE, sources_dir / LITE)
+    core_then(replay_server, sources_dir, POST)  # two pages of different records, 50 reported
     outcome = europepmc.CLIENT.search(
         make_http(replay_server.url + "/"), spec(batch_size=25, max_records=30), Progress()
     )
     assert outcome.retrieved == 30  # capped: returned, the caller marks it incomplete
-    assert outcome.reported_total == 5059039
+    assert outcome.reported_total == 50
     assert [r.params["pageSize"] for r in replay_server.requests()] == ["25", "5"]
 
 

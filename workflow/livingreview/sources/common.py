@@ -321,7 +321,26 @@ def search_pages(
     )
     if changed is not None:
         raise IncompleteResultsError(str(changed), outcome) from None
-    return check_complete(service, outcome, paged)
+    return drop_repeats(service, check_complete(service, outcome, paged))
+
+
+def drop_repeats(service: str, outcome: SearchOutcome) -> SearchOutcome:
+    """The outcome without records a cursor handed out again (a service id already kept), their
+    number in ``details["repeats_dropped"]``: a repeat is not one more record the database
+    identified (PubMed drops a PMID met twice in the same way)."""
+    kept: list[Record] = []
+    seen: set[str] = set()
+    for record in outcome.records:
+        if record.source_id and record.source_id in seen:
+            continue
+        seen.add(record.source_id)
+        kept.append(record)
+    repeats = len(outcome.records) - len(kept)
+    if repeats:
+        log.warning("%s: %d record(s) handed out again by the pages were dropped", service, repeats)
+    outcome.records = kept
+    outcome.details["repeats_dropped"] = repeats
+    return outcome
 
 
 def _shape_checked(service: str, fetch: Callable[[str, int], Page]) -> Callable[[str, int], Page]:
