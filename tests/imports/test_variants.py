@@ -108,3 +108,16 @@ def test_latin1_bytes_undefined_in_cp1252_fall_back_to_latin1(tmp_path: Path) ->
     text, encoding = decode(tmp_path / "x.ris", data)
     assert encoding == "latin-1"
     assert "Café" in text and "Müller" in text
+
+
+@pytest.mark.parametrize("kind", ["wos", "ris", "ris-psycnet", "nbib"])
+def test_whitespace_left_after_each_line_changes_nothing(
+    kind: str, real: Real, variant_file: Variant
+) -> None:
+    # An editor (or a copy out of a browser) leaves a tab or spaces after lines, "ER\t" too.
+    original = real(FILES[kind])
+    text, _ = decode(original, original.read_bytes())
+    padded = "\n".join(line + ("\t" if n % 2 else "  ") for n, line in enumerate(text.split("\n")))
+    reference = import_file(variant_file(f"reference{original.suffix}", text.encode()), "v")
+    mutated = import_file(variant_file(f"padded{original.suffix}", padded.encode()), "v")
+    assert mutated.records == reference.records

@@ -45,6 +45,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     start = 0
     last_tag = ""
     for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip()  # "ER\t": whitespace an editor left after a tag line is nothing
         match = _TAG.match(line)
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
