@@ -89,6 +89,17 @@ def test_unknown_source_client_is_named(shipped: dict, tmp_path: Path) -> None:
         load_config([write(tmp_path, shipped)])
 
 
+def test_a_pubmed_date_type_typed_wrong_is_named(shipped: dict) -> None:
+    for key in ("date_field", "round_date_field"):
+        broken = deep_merge(shipped, {"sources": {"medline": {key: "edta"}}})
+        with pytest.raises(
+            ConfigError, match=rf"sources\.medline\.{key}': 'edta' is not a PubMed date type"
+        ):
+            validate_config(broken)
+    fine = deep_merge(shipped, {"sources": {"medline": {"date_field": "EDAT"}}})
+    assert validate_config(fine)["sources"]["medline"]["date_field"] == "EDAT"
+
+
 def test_bad_dates_and_ranges(shipped: dict) -> None:
     broken = deep_merge(shipped, {"search": {"date_range": {"from": "2010/01/01"}}})
     with pytest.raises(ConfigError, match=r"search\.date_range\.from': '2010/01/01' is not a date"):

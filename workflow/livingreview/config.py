@@ -325,6 +325,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
         raise ConfigError(
             f"{origin}: config key 'imports.{name}': name already used by sources.{name}"
         )
+    _check_date_fields(config, origin)
     _check_report_fields(config, origin)
     check_returned_folders(config, origin)
     for name, spec in config["imports"].items():
@@ -333,6 +334,26 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
                 raise ConfigError(
                     f"{origin}: config key 'imports.{name}.files[{index}]': {file!r} must be a "
                     "relative path inside paths.human_input (no '..', no absolute path)"
+                )
+
+
+# The date types PubMed's ESearch limits by (its `datetype`); a typo there would not limit by
+# the window the protocol states.
+PUBMED_DATE_FIELDS = {"pdat": "publication date", "edat": "date added", "mdat": "modified"}
+
+
+def _check_date_fields(config: Mapping[str, Any], origin: str) -> None:
+    """A PubMed source's ``date_field``/``round_date_field`` is one of its date types."""
+    for name, source in config["sources"].items():
+        if source["client"] != "pubmed":
+            continue
+        for key in ("date_field", "round_date_field"):
+            value = source.get(key)
+            if value and value.lower() not in PUBMED_DATE_FIELDS:
+                known = ", ".join(f"{k} ({v})" for k, v in PUBMED_DATE_FIELDS.items())
+                raise ConfigError(
+                    f"{origin}: config key 'sources.{name}.{key}': {value!r} is not a PubMed "
+                    f"date type; expected one of {known}"
                 )
 
 

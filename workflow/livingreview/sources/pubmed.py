@@ -224,7 +224,7 @@ class _Search:
         self.spec = spec
         self.progress = progress
         self.term = build_term(spec)
-        self.field = spec.date_field or "pdat"
+        self.field = (spec.date_field or "pdat").lower()
         self.tool = str(spec.options.get("tool") or DEFAULT_TOOL)
         self.batch = min(max(spec.batch_size or DEFAULT_BATCH, 1), MAX_PER_QUERY)
         self.cap = max(spec.max_records, 0)
