@@ -255,3 +255,14 @@ def test_a_comment_after_a_value_is_not_part_of_the_secret(tmp_path: Path) -> No
         "OPENALEX_API_KEY": "k#1 2",  # inside quotes: all of it
         "OTHER": "a#b",  # a '#' inside a value is kept
     }
+
+
+def test_a_comment_after_an_empty_value_is_not_sent_as_the_secret(tmp_path: Path) -> None:
+    from livingreview.secrets import read_secrets_file
+
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("NCBI_API_KEY=   # ask the lab for one\nOTHER=#kept\n", encoding="utf-8")
+    assert read_secrets_file(secrets) == {
+        "NCBI_API_KEY": "",  # no key, not '# ask the lab for one'
+        "OTHER": "#kept",  # no blank before '#': part of the value
+    }

@@ -39,13 +39,14 @@ _INLINE_COMMENT = re.compile(r"\s#")
 
 
 def _value(raw: str) -> str:
-    """A value as written after ``=``: inside its quotes if quoted, else up to a `` #`` comment."""
-    raw = raw.strip()
-    if raw[:1] in ("'", '"'):
-        end = raw.find(raw[0], 1)
+    """A value as written after ``=``: inside its quotes if quoted, else up to a `` #`` comment
+    (``KEY=  # later`` is an empty value, not ``# later``)."""
+    text = raw.strip()
+    if text[:1] in ("'", '"'):
+        end = text.find(text[0], 1)
         if end > 0:
-            return raw[1:end]
-    comment = _INLINE_COMMENT.search(raw)
+            return text[1:end]
+    comment = _INLINE_COMMENT.search(raw)  # before stripping: the blank after '=' counts
     return (raw[: comment.start()] if comment else raw).strip().strip("'\"")
 
 
