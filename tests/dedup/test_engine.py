@@ -321,6 +321,11 @@ def test_surnames_found_in_a_list_of_glued_full_names() -> None:
     other = pair.assign(author=lists)
     found = judge_pairs(other, [("id_0001681", "id_0002180")])[0]
     assert (found.outcome, found.reason) == ("distinct", "authors differ")
+    # So is a list holding those surnames in another order (short surnames are also given
+    # names: "Hu W.Lin D." is not "Lin HuWang Dongdong").
+    lists = ["Hu W.Lin D.", "Lin HuWang Dongdong"]
+    found = judge_pairs(pair.assign(author=lists), [("id_0001681", "id_0002180")])[0]
+    assert found.outcome != "duplicate"
 
 
 def test_one_doi_and_full_citation_join_an_original_and_a_translated_title() -> None:

@@ -209,10 +209,14 @@ def _shared_by_other_works(key: pd.Series, title: pd.Series) -> set[str]:
 
 
 def _covered(surnames: tuple[str, ...], parts: tuple[str, ...]) -> bool:
-    """Whether two or more distinct surnames are all name words of the other list, the first
-    surname one of the first person's two words there."""
-    names = set(surnames)
-    return len(names) >= 2 and surnames[0] in parts[:2] and names <= set(parts)
+    """Whether two or more distinct surnames are all name words of the other list, in the same
+    order (authors keep their order across databases), the first surname one of the first
+    person's two words there."""
+    names = list(dict.fromkeys(surnames))
+    if len(names) < 2 or surnames[0] not in parts[:2] or not set(names) <= set(parts):
+        return False
+    places = [parts.index(name) for name in names]
+    return places == sorted(places)  # positions of distinct names: sorted = increasing
 
 
 def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:

@@ -382,14 +382,22 @@ _CASE_JOIN = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])|(?<=[A-ZÀ-Þ])(?=[A-ZÀ
 
 
 def name_parts(author: str) -> tuple[str, ...]:
-    """The name words of two or more letters in order, also split where one glued name meets the
-    next: full names glued without separators ("Liu LiangMoody JulieGall Angela", "Fohr
-    CPascoe DWilliams HC") hide each surname in a word of its own. The unsplit words
-    ("dipietro") and compound names as surnames are folded ("mottaguitabar") follow."""
-    split = _CASE_JOIN.sub(" ", author)
-    texts = (split, _COMPOUND_MARKS.sub("", split), author)
-    found = dict.fromkeys(w for text in texts for w in words(text).split() if len(w) >= 2)
-    return tuple(found)
+    """The name words of two or more letters in the list's order, also split where one glued
+    name meets the next: full names glued without separators ("Liu LiangMoody JulieGall
+    Angela", "Fohr CPascoe DWilliams HC") hide each surname in a word of its own. Each word is
+    followed by its unsplit form ("dipietro") and a compound name by its form as a surname
+    ("mottaguitabar"), so that the order of the names is kept."""
+    found: list[str] = []
+    for token in author.split():
+        split = _CASE_JOIN.sub(" ", token)
+        for piece in split.split():
+            found += words(piece).split()
+            joined = _COMPOUND_MARKS.sub("", piece)
+            if joined != piece:
+                found += words(joined).split()
+        if split != token:
+            found += words(token).split()
+    return tuple(dict.fromkeys(w for w in found if len(w) >= 2))
 
 
 def author_words(author: str) -> frozenset[str]:
