@@ -266,3 +266,14 @@ def test_a_comment_after_an_empty_value_is_not_sent_as_the_secret(tmp_path: Path
         "NCBI_API_KEY": "",  # no key, not '# ask the lab for one'
         "OTHER": "#kept",  # no blank before '#': part of the value
     }
+
+
+@pytest.mark.parametrize("line", ['NCBI_API_KEY="abc', 'NCBI_API_KEY="abc" def', "K='x'y"])
+def test_a_quote_left_open_or_text_after_it_is_named(tmp_path: Path, line: str) -> None:
+    from livingreview.errors import ConfigError
+    from livingreview.secrets import read_secrets_file
+
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text(f"# keys\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"secrets\.env, line 2: "):
+        read_secrets_file(secrets)

@@ -31,7 +31,10 @@ def read_secrets_file(path: Path) -> dict[str, str]:
         key, sep, value = line.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"{path}, line {number}: expected KEY=value")
-        values[key.strip().removeprefix("export ").strip()] = _value(value)
+        try:
+            values[key.strip().removeprefix("export ").strip()] = _value(value)
+        except ValueError as exc:
+            raise ConfigError(f"{path}, line {number}: {exc}") from None
     return values
 
 
@@ -40,12 +43,19 @@ _INLINE_COMMENT = re.compile(r"\s#")
 
 def _value(raw: str) -> str:
     """A value as written after ``=``: inside its quotes if quoted, else up to a `` #`` comment
-    (``KEY=  # later`` is an empty value, not ``# later``)."""
+    (``KEY=  # later`` is an empty value, not ``# later``). A quote left open, or text after the
+    closing quote other than a comment, is a :class:`ValueError`: which part is the secret?"""
     text = raw.strip()
     if text[:1] in ("'", '"'):
         end = text.find(text[0], 1)
-        if end > 0:
-            return text[1:end]
+        if end < 0:
+            raise ValueError(f"the value's opening {text[0]} is never closed")
+        rest = text[end + 1 :].strip()
+        if rest and not rest.startswith("#"):
+            raise ValueError(
+                f'text after the quoted value ({rest[:20]!r}); expected KEY="value" # comment'
+            )
+        return text[1:end]
     comment = _INLINE_COMMENT.search(raw)  # before stripping: the blank after '=' counts
     return (raw[: comment.start()] if comment else raw).strip().strip("'\"")
 
