@@ -276,6 +276,27 @@ def test_a_removed_file_stops_the_run_and_keeps_the_store(config: dict[str, Any]
     assert out(config, "assessments").read_bytes() == store
 
 
+def test_a_value_edited_in_place_is_named_with_what_the_file_now_reads(
+    config: dict[str, Any],
+) -> None:
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    path = give(config, "r1", {ids[1]: {"decision": "include"}}, "r1.xlsx")
+    run_fulltext(config)
+    store = out(config, "assessments").read_bytes()
+    wb = openpyxl.load_workbook(path)  # the returned file opened again and the cell changed
+    ws = wb[TITLE]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index(ID)].value == ids[1])
+    row[header.index("decision")].value = "exclude"
+    row[header.index("reason")].value = "before_2010"
+    wb.save(path)
+    with pytest.raises(
+        InputFileError, match=r"decision 'include' .* now reads 'exclude' in this file"
+    ):
+        run_fulltext(config)
+    assert out(config, "assessments").read_bytes() == store
+
+
 def test_a_later_file_supersedes_and_a_copy_is_read_once(config: dict[str, Any]) -> None:
     ids = form_ids(sheet(config, "r1"), TITLE, ID)
     first = give(config, "r1", {ids[1]: {"decision": "include"}}, "r1_a.xlsx")

@@ -277,14 +277,21 @@ def read_entries(path: Path) -> list[Entry]:
 def check_nothing_lost(previous: Sequence[Entry], current: Sequence[Entry], store: Path) -> None:
     """Every entry stored before must still be read from some returned file (see module doc)."""
     now = {replace(e, file="", row=0) for e in current}
+    cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
     for entry in previous:
         if replace(entry, file="", row=0) not in now:
+            read = cells.get((entry.file, entry.item_id, entry.reviewer, entry.column))
+            found = (
+                "is no longer in this file (was it removed or saved over?)"
+                if read is None
+                else f"now reads {read!r} in this file (was the file edited, or stored by an "
+                "earlier version of livingreview that read it otherwise?)"
+            )
             raise InputFileError(
                 entry.file,
                 f"{entry.column} {entry.value!r} for {entry.item_id} by {entry.reviewer}, stored "
-                f"in {store}, is no longer in this file (was it removed or saved over?); expected "
-                "returned files to stay unchanged: put it back and save changes under a new name "
-                f"(to drop it deliberately, delete {store})",
+                f"in {store}, {found}; expected returned files to stay unchanged: put it back "
+                f"and save changes under a new name (to drop it deliberately, delete {store})",
                 position=f"row {entry.row}",
                 field=entry.column,
             )
