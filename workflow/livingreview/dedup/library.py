@@ -8,7 +8,8 @@ engine's frame has no such column), runs the engine on the whole library, and wr
 * ``<outputs>/library/records.csv``: one merged record per study (:mod:`~livingreview.dedup.merge`);
 * ``<outputs>/library/groups.csv``: ``record_id, study_id, round`` for every record;
 * ``<outputs>/library/maybe_pairs.csv``: the maybe pairs nobody has decided yet;
-* ``<outputs>/library/decisions.csv``: every decision applied, with its file and row;
+* ``<outputs>/library/decisions.csv``: every decision applied, with its file and row, and the
+  notes on undecided pairs no longer asked (blank decision);
 * ``<outputs>/library/changelog.csv``: studies merged or split since round 1;
 * ``<outputs>/library/counts.json``: this round's PRISMA counts;
 * ``<outputs>/dedup/maybe_pairs.xlsx`` and ``.csv``: the review sheet of the pending pairs;
@@ -197,7 +198,9 @@ def build_library(
     atomic_write_text(
         outputs / OUTPUTS["maybe"], rounds.table_csv(_maybe_rows(pending, study_of), MAYBE_COLUMNS)
     )
-    atomic_write_text(outputs / OUTPUTS["decisions"], maybe_sheet.decisions_csv(decisions, human))
+    kept = [*decisions, *_unasked_notes(notes, pending, study_of)]
+    kept.sort(key=lambda d: (d.a, d.b))
+    atomic_write_text(outputs / OUTPUTS["decisions"], maybe_sheet.decisions_csv(kept, human))
     atomic_write_text(outputs / OUTPUTS["changelog"], changelog_text)
     write_json(outputs / OUTPUTS["counts"], counts)
     maybe_sheet.write_sheets(
@@ -208,7 +211,7 @@ def build_library(
         review_id=review_id,
         version=version,
         demo=bool(config["review"].get("demo")),
-        notes=notes,
+        notes={key: note.notes for key, note in notes.items()},
     )
     if state is not None:
         incremental.write_state(snapshot_dir(config), state)
@@ -263,6 +266,33 @@ def _check_distinct_decisions(decided: Decisions, groups: Mapping[str, str]) -> 
                 a,
                 b,
             )
+
+
+def _unasked_notes(
+    notes: Mapping[tuple[str, str], maybe_sheet.Decision],
+    pending: Sequence[PairVerdict],
+    study_of: Mapping[str, str],
+) -> list[maybe_sheet.Decision]:
+    """The notes on undecided pairs the new sheet no longer asks, each named in a warning."""
+    unasked = maybe_sheet.unasked_notes(notes, ((p.a, p.b) for p in pending))
+    for note in unasked:
+        why = (
+            "its records are one study now"
+            if study_of[note.a] == study_of[note.b]
+            else "it is no longer a possible duplicate"
+        )
+        log.warning(
+            "pair %s / %s has notes but no decision (%s, row %d) and is not asked again (%s): "
+            "its notes are kept in %s with a blank decision: %s",
+            note.a,
+            note.b,
+            note.file,
+            note.row,
+            why,
+            OUTPUTS["decisions"],
+            note.notes,
+        )
+    return unasked
 
 
 def _pending_maybes(

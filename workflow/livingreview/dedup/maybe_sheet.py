@@ -300,21 +300,26 @@ def decision_files(folder: Path) -> list[Path]:
 
 def read_returned(
     files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
-) -> tuple[list[Decision], dict[tuple[str, str], str]]:
-    """Every decision in every returned file, and the notes written on still-undecided pairs.
+) -> tuple[list[Decision], dict[tuple[str, str], Decision]]:
+    """Every decision in every returned file, and the notes written on still-undecided pairs
+    (each as a blank decision at the first row holding one of its notes).
 
     One pair decided two ways is an error. Every different note on a pair is kept, joined by
     `` | ``: a decided pair's go with its decision (whichever row or file they were written in),
-    an undecided pair's into the next sheet, so nothing a person wrote is dropped. A note
+    an undecided pair's into the next sheet or, once the pair is no longer asked, into
+    ``decisions.csv`` (:func:`unasked_notes`), so nothing a person wrote is dropped. A note
     already joined that way counts as its parts, so a returned sheet carrying the earlier notes
     does not repeat them.
     """
     chosen: dict[tuple[str, str], Decision] = {}
     notes: dict[tuple[str, str], list[str]] = {}
+    noted: dict[tuple[str, str], Decision] = {}  # the first row with a note on each pair
     for path in files:
         for item in read_decision_file(path, review_id=review_id, known_records=known_records):
             key = (item.a, item.b)
             sheets.add_notes(notes.setdefault(key, []), item.notes)
+            if item.notes:
+                noted.setdefault(key, item)
             if not item.decision:
                 continue
             earlier = chosen.get(key)
@@ -328,9 +333,22 @@ def read_returned(
                     position=f"row {item.row}",
                     field="decision",
                 )
-    pending = {k: NOTE_JOIN.join(v) for k, v in sorted(notes.items()) if k not in chosen and v}
+    pending = {
+        k: replace(noted[k], decision="", notes=NOTE_JOIN.join(v))
+        for k, v in sorted(notes.items())
+        if k not in chosen and v
+    }
     decided = [replace(chosen[k], notes=NOTE_JOIN.join(notes.get(k, []))) for k in sorted(chosen)]
     return decided, pending
+
+
+def unasked_notes(
+    notes: Mapping[tuple[str, str], Decision], asked: Iterable[tuple[str, str]]
+) -> list[Decision]:
+    """The notes on undecided pairs that the next sheet does not ask (their records are one
+    study now, or no longer a possible duplicate): kept in ``decisions.csv``, blank decision."""
+    keep = set(asked)
+    return [note for key, note in sorted(notes.items()) if key not in keep]
 
 
 def read_decisions(
