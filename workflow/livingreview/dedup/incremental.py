@@ -61,6 +61,7 @@ log = logging.getLogger("livingreview.dedup")
 STATE_FILE = "engine.json"
 PAIRS_FILE = "pairs.csv"
 PAIR_COLUMNS = ("record_a", "record_b", "outcome", "score", "reason")
+KEPT_OUTCOMES = ("duplicate", "maybe")  # the verdicts a round's state keeps
 CACHE = Path(".cache") / "library" / "normalised.jsonl"
 OLD_CACHE = "normalised.json"  # beside CACHE: the cache as earlier versions wrote it
 # The modules whose code decides the engine's verdicts and groups.
@@ -119,6 +120,14 @@ def read_state(folder: Path) -> EngineState | None:
             raise InputFileError(
                 pairs_path, "expected a number", position=f"row {number}", field="score"
             ) from None
+        if row["outcome"] not in KEPT_OUTCOMES:
+            raise InputFileError(
+                pairs_path,
+                f"unknown outcome {row['outcome']!r}; expected 'duplicate' or 'maybe' (restore "
+                "the file from version control)",
+                position=f"row {number}",
+                field="outcome",
+            )
         verdicts.append(
             PairVerdict(row["record_a"], row["record_b"], row["outcome"], score, row["reason"])  # type: ignore[arg-type]
         )
@@ -373,7 +382,7 @@ def deduplicate(
 def _state(
     found: dict[str, Any], decisions: Decisions, verdicts: Iterable[PairVerdict]
 ) -> EngineState:
-    kept = sorted(v for v in verdicts if v.outcome in ("duplicate", "maybe"))
+    kept = sorted(v for v in verdicts if v.outcome in KEPT_OUTCOMES)
     return EngineState(found, dict(sorted(decisions.items())), kept)
 
 
