@@ -563,7 +563,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary = __doc__.splitlines()[0].replace("``", "")  # the docstring's markup is not for --help
     parser = argparse.ArgumentParser(prog="livingreview", description=summary)
     parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="log only warnings and errors (the result line still prints)",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--configfile",
@@ -585,7 +590,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[common], help="import database export files")
     p.add_argument("files", nargs="*", metavar="FILE", help="export files (standalone mode)")
     p.add_argument("--out", help="record file to write (standalone mode)")
-    p.add_argument("--source", default="import", help="source name for record ids (standalone)")
+    p.add_argument(
+        "--source",
+        default="import",
+        help="source of every FILE's records and their ids (default: import); one per database",
+    )
     p.add_argument(
         "--format",
         default="auto",
@@ -709,7 +718,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--facts", default="../shared/data/dta/records.csv", help="CSV of real bibliographic facts"
     )
-    p.add_argument("--out", default="demo", help="demo folder to (re)write")
+    p.add_argument(
+        "--out",
+        default="demo",
+        help="demo folder of a checkout (reads its config.yaml, ../config/config.yaml)",
+    )
     p.set_defaults(func=cmd_build_demo)
 
     p = sub.add_parser(
@@ -741,7 +754,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("dedup", help="find duplicate records in a standalone CSV")
-    p.add_argument("input", metavar="INPUT", help="CSV or .csv.gz with the engine columns")
+    p.add_argument(
+        "input", metavar="INPUT", help="CSV (also .gz/.bz2/.xz): ID, title, author, year, ..."
+    )
     p.add_argument("--out", required=True, metavar="GROUPS.csv", help="ID,group_id per record")
     p.add_argument("--maybe", metavar="MAYBE.csv", help="write the maybe pairs side by side")
     p.set_defaults(func=cmd_dedup)
