@@ -218,3 +218,43 @@ def test_standalone_import_of_a_broken_file_is_one_clear_line(
     assert result.returncode == 2
     assert str(bad) in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_an_import_made_from_another_human_input_folder_is_not_counted(
+    sources_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The demo's imports, then the review's own protocol in the same checkout: the outputs hold
+    # an import of exports/... made from the demo's folder, where the review's folder has none.
+    from livingreview.cli import main
+
+    human = tmp_path / "demo_human"
+    shutil.copytree(sources_dir / "exports/wos", human / "exports")
+    config = yaml.safe_load(protocol(tmp_path, human).read_text())
+    config["sources"]["epmc"]["enabled"] = False
+    config["imports"] = {
+        "wos": {
+            "database": "Web of Science Core Collection",
+            "files": ["exports/wos_sample.txt"],
+            "searched_on": "2025-01-31",
+        }
+    }
+    path = tmp_path / "import.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["import", "--name", "wos", "--configfile", str(path)]) == 0
+    assert main(["summarise", "--configfile", str(path)]) == 0
+
+    (tmp_path / "human").mkdir()
+    config["paths"]["human_input"] = str(tmp_path / "human")
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["summarise", "--configfile", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "human/exports/wos_sample.txt: export file not found" in error
+    assert "made from a file of that name elsewhere" in error
+
+    config["paths"]["human_input"] = str(human)  # back, but the export edited since
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    export = human / "exports/wos_sample.txt"
+    export.write_bytes(export.read_bytes().replace(b"\nER", b"\nER", 1) + b"\n")
+    assert main(["summarise", "--configfile", str(path)]) == 2
+    assert "changed since the import of wos" in capsys.readouterr().err

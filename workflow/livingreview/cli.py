@@ -91,11 +91,16 @@ def cmd_summarise(args: argparse.Namespace) -> int:
     """Write the PRISMA-S search summary and the combined file of identified records."""
     from livingreview.config import enabled_imports, enabled_sources
     from livingreview.import_rounds import round_of
+    from livingreview.importing import check_import_current
     from livingreview.prisma_s import deduplication_method, read_manifest, write_summary
 
     config = _config(args)
     search_dir = _outputs(config) / "search"
     names = enabled_sources(config) + enabled_imports(config)
+    for name in enabled_imports(config):
+        manifest = search_dir / name / "manifest.json"
+        if manifest.is_file():
+            check_import_current(config, name, read_manifest(manifest))
     count = write_summary(
         [search_dir / n / "manifest.json" for n in names],
         [search_dir / n / "records.csv" for n in names],

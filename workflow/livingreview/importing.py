@@ -29,6 +29,28 @@ def import_paths(config: Mapping[str, Any], name: str) -> list[Path]:
     return [base / file for file in spec["files"]]
 
 
+def check_import_current(config: Mapping[str, Any], name: str, manifest: Mapping[str, Any]) -> None:
+    """Fail unless every export file an import's manifest lists is, unchanged, where the protocol
+    now puts it (``paths.human_input``): an import made from another human-input folder (the
+    demo's, before the review's own) or of another version of a file must not be counted."""
+    for index, entry in enumerate(manifest.get("files", [])):
+        path = Path(config["paths"]["human_input"]) / str(entry.get("file", ""))
+        if not path.is_file():
+            raise InputFileError(
+                path,
+                f"export file not found (config key 'imports.{name}.files[{index}]'); the "
+                f"import of {name} in the outputs was made from a file of that name elsewhere "
+                "(another paths.human_input, e.g. the demo's): put the export there, or remove "
+                f"imports.{name}",
+            )
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+            raise InputFileError(
+                path,
+                f"changed since the import of {name} in the outputs was made from it: import it "
+                f"again (snakemake re-runs it; or livingreview import --name {name})",
+            )
+
+
 def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
     """Import every file of ``imports.<name>``; write ``records.csv`` and ``manifest.json``."""
     from livingreview.imports import import_file
