@@ -502,3 +502,23 @@ def test_unreadable_input(tmp_path: Path) -> None:
     broken.write_bytes(b"not gzip at all")
     with pytest.raises(InputFileError, match="cannot read"):
         read_engine_csv(broken)
+
+
+def test_two_studies_a_person_kept_apart_are_not_asked_about_again() -> None:
+    # One paper exported twice (one study, a and b) and a third record x that may be it. A
+    # person answers a-x "distinct": x is then apart from the study, so b-x is not asked.
+    frame = records("neuroimaging")
+    row = frame[frame["ID"] == "id_0001681"].iloc[0].to_dict()
+    a = dict(row, ID="a", source="wos", source_id="1")
+    b = dict(row, ID="b", source="pubmed", source_id="2")
+    x = dict(row, ID="x", source="scopus", source_id="3", author="Hu W. X.Lin D. D.", pages="")
+    x["abstract"] = ""
+    pair = pd.DataFrame([a, b, x])
+    first = find_duplicates(pair)
+    assert first.groups == {"a": "a", "b": "a", "x": "x"}
+    assert [(v.a, v.b) for v in first.maybe] == [("a", "x")]
+    answered = find_duplicates(pair, decisions={("a", "x"): "distinct"})
+    assert answered.groups == first.groups and answered.maybe == []
+    # "duplicate" is not carried over that way: it joins the records, so nothing is left to ask.
+    joined = find_duplicates(pair, decisions={("a", "x"): "duplicate"})
+    assert set(joined.groups.values()) == {"a"} and joined.maybe == []

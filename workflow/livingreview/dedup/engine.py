@@ -160,7 +160,14 @@ def find_duplicates(
 def strongest_maybes(
     verdicts: list[PairVerdict], group_of: dict[str, str], decisions: Decisions
 ) -> list[PairVerdict]:
-    """The strongest undecided maybe pair between each two groups, sorted."""
+    """The strongest undecided maybe pair between each two groups, sorted. Two groups a person
+    has already kept apart (a pair across them decided distinct) are not asked about again
+    through another pair of their records: the answer could not join them."""
+    apart = {
+        (min(group_of[a], group_of[b]), max(group_of[a], group_of[b]))
+        for (a, b), answer in decisions.items()
+        if answer == "distinct" and a in group_of and b in group_of
+    }
     best: dict[tuple[str, str], PairVerdict] = {}
     for v in verdicts:
         if v.outcome != "maybe" or (v.a, v.b) in decisions:
@@ -169,6 +176,8 @@ def strongest_maybes(
         if ga == gb:
             continue
         pair = (min(ga, gb), max(ga, gb))
+        if pair in apart:
+            continue
         current = best.get(pair)
         if current is None or (-v.score, v.a, v.b) < (-current.score, current.a, current.b):
             best[pair] = v
