@@ -4,7 +4,9 @@ The file is text in any encoding the export importer reads (UTF-8 with or withou
 UTF-16, Windows-1252; :func:`livingreview.imports.text.decode`), plain or compressed (``.gz``,
 ``.bz2``, ``.xz``), separated by commas, semicolons or tabs (whichever the header line has most
 of). The header names ``ID`` and ``title`` and any other engine column, in any capitalisation;
-other columns are ignored and absent engine columns are empty. Every row has as many cells as
+other columns are ignored and absent engine columns are empty. A record file this package
+writes (``livingreview import --out``, a search's ``records.csv``: ``record_id``, ``authors``...)
+is read as its records, so the two commands chain. Every row has as many cells as
 the header; rows that are blank throughout are skipped. Anything else is one
 :class:`InputFileError` naming the file, the row (the header is row 1) and, where it applies,
 the field.
@@ -25,10 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from livingreview.dedup.frame import engine_row
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular import sniff_delimiter
 from livingreview.imports.text import decode
+from livingreview.records import COLUMNS, LIST_FIELDS, Record, split_list
 
 REQUIRED = ("ID", "title")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -45,6 +49,10 @@ def read_engine_csv(path: Path | str) -> pd.DataFrame:
         lines = io.StringIO(text, newline="")
         parsed = _rows(path, lines, sniff_delimiter(_header_line(text)))
     header, rows, numbers = parsed
+    if _is_record_file(header):
+        frame = _record_file_frame(header, rows)
+        check_frame(frame, path, numbers)
+        return frame
     columns = _columns(path, header)
     frame = pd.DataFrame(
         {
@@ -55,6 +63,27 @@ def read_engine_csv(path: Path | str) -> pd.DataFrame:
     )
     check_frame(frame, path, numbers)
     return frame
+
+
+def _is_record_file(header: list[str]) -> bool:
+    """Whether ``header`` is a record file's (every record-model column, no ``ID`` column)."""
+    names = {cell.strip() for cell in header}
+    return set(COLUMNS) <= names and not any(n.casefold() == "id" for n in names)
+
+
+def _record_file_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    """The engine frame of a record file's rows, in file order (``ID`` = ``record_id``)."""
+    where = {cell.strip(): k for k, cell in enumerate(header)}
+    records = [
+        Record(
+            **{
+                name: split_list(row[where[name]]) if name in LIST_FIELDS else row[where[name]]
+                for name in COLUMNS
+            }
+        )
+        for row in rows
+    ]
+    return pd.DataFrame([engine_row(r) for r in records], columns=list(ENGINE_COLUMNS), dtype=str)
 
 
 def check_frame(

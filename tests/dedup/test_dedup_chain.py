@@ -1,0 +1,31 @@
+"""`livingreview import --out` and `livingreview dedup` chain: dedup reads a record file."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from pathlib import Path
+
+from livingreview.cli import main
+from livingreview.dedup.engine_input import read_engine_csv
+
+
+def test_dedup_reads_the_record_file_import_writes(sources_dir: Path, tmp_path: Path) -> None:
+    # A real Scopus export imported twice in one call (a download saved twice): its three
+    # records each come twice, as record ids "<id>" and "<id>~2".
+    export = sources_dir / "exports/ris/synthesisr_Scopus.ris"
+    records = tmp_path / "records.csv"
+    assert main(["import", str(export), str(export), "--out", str(records)]) == 0
+    groups = tmp_path / "groups.csv"
+    assert main(["dedup", str(records), "--out", str(groups)]) == 0
+    rows = list(csv.DictReader(groups.open(encoding="utf-8")))
+    assert len(rows) == 6 and len({r["group_id"] for r in rows}) == 3
+    assert all(r["group_id"] == r["ID"].removesuffix("~2") for r in rows)
+    # The record file's columns become the engine's (authors -> author, issue -> number), in
+    # file order, compressed too.
+    packed = tmp_path / "records.csv.gz"
+    packed.write_bytes(gzip.compress(records.read_bytes()))
+    frame = read_engine_csv(packed)
+    first = next(csv.DictReader(records.open(encoding="utf-8")))
+    assert list(frame["ID"])[:1] == [first["record_id"]]
+    assert frame.iloc[0]["author"] == first["authors"] and frame.iloc[0]["number"] == first["issue"]
