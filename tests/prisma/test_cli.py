@@ -31,10 +31,13 @@ def test_approach1_draws_in_a_living_layout(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_layout_written_back_as_living_csv(tmp_path: Path) -> None:
+def test_layout_written_back_as_living_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = require_shared("data/prisma/livingPRISMAflow_approach1.csv")
     out = tmp_path / "combined.csv"
     assert main(["prisma", str(source), "--out", str(out), "--layout", "combined"]) == 0
+    assert "checked and converted ->" in capsys.readouterr().out  # a CSV, nothing drawn
     (combined,) = read_csv_columns(out)
     (approach2,) = read_csv_columns(require_shared("data/prisma/livingPRISMAflow_approach2.csv"))
     assert combined.n("records_screened") == approach2.n("records_screened") == 130

@@ -528,7 +528,8 @@ def cmd_prisma(args: argparse.Namespace) -> int:
 
     rounds = Path(args.rounds) if args.rounds else None
     shown = render_csv(Path(args.file), Path(args.out), args.layout, args.title, rounds)
-    print(f"{args.file}: {len(shown)} column(s) checked and drawn ({args.layout}) -> {args.out}")
+    done = "converted" if Path(args.out).suffix.lower() == ".csv" else f"drawn ({args.layout})"
+    print(f"{args.file}: {len(shown)} column(s) checked and {done} -> {args.out}")
     return 0
 
 

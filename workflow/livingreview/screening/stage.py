@@ -256,7 +256,7 @@ def status(
             "pending": len(assigned) - len(own),
             **counts,
             "files": sorted({s.file for s in returned.sheets if s.reviewer == reviewer}),
-            # None before any decision (asked only then: the estimate loads scipy)
+            # None before any decision (there is nothing to estimate from)
             "stopping": stopping_estimate(list(own.values()), len(assigned) - len(own))
             if own
             else None,
