@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,26 +29,34 @@ def _csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_a_note_on_a_pair_no_longer_asked_is_kept_and_named(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def _first_round(tmp_path: Path) -> tuple[dict[str, Any], Path]:
+    """The library of the three records built once (its sheet lists every pair of them)."""
     frame = benchmark_frame("diabetes")
     records = _records(frame[frame["ID"].isin(IDS)])
     config = demo_config(tmp_path)
     identified = tmp_path / "identified.csv"
     write_records(identified, records)
     build_library(config, identified=identified)
+    return config, identified
+
+
+def _return(tmp_path: Path, rows: list[tuple[tuple[str, str], str, str]]) -> None:
+    """A returned sheet, ``human/dedup/mine.csv``: (pair, decision, notes) per row."""
+    folder = tmp_path / "human/dedup"
+    folder.mkdir(parents=True)
+    lines = [f"{a},{b},{decision},{notes}\n" for (a, b), decision, notes in rows]
+    text = "record_a,record_b,decision,notes\n" + "".join(lines)
+    (folder / "mine.csv").write_text(text, encoding="utf-8")
+
+
+def test_a_note_on_a_pair_no_longer_asked_is_kept_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config, identified = _first_round(tmp_path)
     sheet = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
     # every pair of the three records is a maybe
     first, second, third = [(r["record_a"], r["record_b"]) for r in sheet]
-    folder = tmp_path / "human/dedup"
-    folder.mkdir(parents=True)
-    (folder / "mine.csv").write_text(
-        "record_a,record_b,decision,notes\n"
-        f"{first[0]},{first[1]},duplicate,\n{third[0]},{third[1]},duplicate,\n"
-        f"{second[0]},{second[1]},,{NOTE}\n",
-        encoding="utf-8",
-    )
+    _return(tmp_path, [(first, "duplicate", ""), (third, "duplicate", ""), (second, "", NOTE)])
     with caplog.at_level(logging.WARNING, logger="livingreview.dedup"):
         counts = build_library(config, identified=identified)
 
@@ -61,3 +70,26 @@ def test_a_note_on_a_pair_no_longer_asked_is_kept_and_named(
     assert kept[1]["notes"] == NOTE and (kept[1]["file"], kept[1]["row"]) == ("dedup/mine.csv", "4")
     assert f"pair {second[0]} / {second[1]} has notes but no decision" in caplog.text
     assert "its records are one study now" in caplog.text and NOTE in caplog.text
+
+
+def test_a_note_on_a_pair_whose_studies_are_asked_through_another_pair_names_that_pair(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Two of the three records joined by a person: the third record and that study are asked
+    # about once, through their strongest pair; a note on the other pair is not asked again
+    # although the two studies still may be one (the warning said they no longer might).
+    config, identified = _first_round(tmp_path)
+    first, second, third = [
+        (r["record_a"], r["record_b"]) for r in _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+    ]
+    _return(tmp_path, [(first, "duplicate", ""), (second, "", NOTE), (third, "", NOTE)])
+    with caplog.at_level(logging.WARNING, logger="livingreview.dedup"):
+        build_library(config, identified=identified)
+    [asked] = [
+        (r["record_a"], r["record_b"]) for r in _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+    ]
+    [unasked] = {second, third} - {asked}
+    [warning] = [r.getMessage() for r in caplog.records if "has notes but no decision" in r.message]
+    assert f"pair {unasked[0]} / {unasked[1]} has notes" in warning
+    assert f"its two studies are asked about through pair {asked[0]} / {asked[1]}" in warning
+    assert "no longer a possible duplicate" not in warning

@@ -275,12 +275,15 @@ def _unasked_notes(
 ) -> list[maybe_sheet.Decision]:
     """The notes on undecided pairs the new sheet no longer asks, each named in a warning."""
     unasked = maybe_sheet.unasked_notes(notes, ((p.a, p.b) for p in pending))
+    asked = {_studies(p.a, p.b, study_of): p for p in pending}
     for note in unasked:
-        why = (
-            "its records are one study now"
-            if study_of[note.a] == study_of[note.b]
-            else "it is no longer a possible duplicate"
-        )
+        instead = asked.get(_studies(note.a, note.b, study_of))
+        if study_of[note.a] == study_of[note.b]:
+            why = "its records are one study now"
+        elif instead is not None:
+            why = f"its two studies are asked about through pair {instead.a} / {instead.b}"
+        else:
+            why = "it is no longer a possible duplicate, or a decision keeps its studies apart"
         log.warning(
             "pair %s / %s has notes but no decision (%s, row %d) and is not asked again (%s): "
             "its notes are kept in %s with a blank decision: %s",
@@ -293,6 +296,11 @@ def _unasked_notes(
             note.notes,
         )
     return unasked
+
+
+def _studies(a: str, b: str, study_of: Mapping[str, str]) -> tuple[str, str]:
+    """The two studies of records ``a`` and ``b``, in order."""
+    return maybe_sheet.pair_key(study_of[a], study_of[b])
 
 
 def _pending_maybes(
