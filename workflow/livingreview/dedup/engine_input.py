@@ -32,7 +32,7 @@ from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular import sniff_delimiter
 from livingreview.imports.text import decode
-from livingreview.records import COLUMNS, LIST_FIELDS, Record, split_list
+from livingreview.records import COLUMNS, Record
 
 REQUIRED = ("ID", "title")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -73,16 +73,8 @@ def _is_record_file(header: list[str]) -> bool:
 
 def _record_file_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
     """The engine frame of a record file's rows, in file order (``ID`` = ``record_id``)."""
-    where = {cell.strip(): k for k, cell in enumerate(header)}
-    records = [
-        Record(
-            **{
-                name: split_list(row[where[name]]) if name in LIST_FIELDS else row[where[name]]
-                for name in COLUMNS
-            }
-        )
-        for row in rows
-    ]
+    names = [cell.strip() for cell in header]
+    records = [Record.from_row(dict(zip(names, row, strict=True))) for row in rows]
     return pd.DataFrame([engine_row(r) for r in records], columns=list(ENGINE_COLUMNS), dtype=str)
 
 
