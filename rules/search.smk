@@ -41,9 +41,6 @@ rule import_export:
         source="|".join(IMPORTS) or "^$",
     params:
         spec=source_spec,
-        # The files it reads, where they are: another human-input folder (the demo's, then the
-        # review's own) is another import, even with the same file names.
-        files=lambda wc: json.dumps([str(p) for p in import_paths(config, wc.source)]),
         version=__version__,
         protocol=PROTOCOL,
         cli=CLI,
