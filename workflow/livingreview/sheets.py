@@ -63,6 +63,7 @@ EDITABLE_FILL = "FFF2CC"
 INCLUDE_COLOUR = "00713A"
 EXCLUDE_COLOUR = "C00000"
 NOTE_JOIN = " | "  # between the different notes a person wrote on one item in several files
+NoteKey = TypeVar("NoteKey", str, tuple[str, str])  # what notes are kept by: study, (who, study)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,15 @@ def add_notes(kept: list[str], text: str) -> None:
     for note in note_parts(text):
         if note not in kept:
             kept.append(note)
+
+
+def joined_notes(cells: Iterable[tuple[NoteKey, str]]) -> dict[NoteKey, str]:
+    """Key -> every different note of its notes cells (:func:`add_notes`), joined by
+    :data:`NOTE_JOIN`, in key order: the notes to carry into the next sheet."""
+    kept: dict[NoteKey, list[str]] = {}
+    for key, text in cells:
+        add_notes(kept.setdefault(key, []), text)
+    return {key: NOTE_JOIN.join(parts) for key, parts in sorted(kept.items()) if parts}
 
 
 def checksum(ids: Iterable[Sequence[str]]) -> str:

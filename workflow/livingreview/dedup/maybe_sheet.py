@@ -42,8 +42,6 @@ LEAD_COLUMNS = ("pair", "decision", "notes", "engine_reason", "score", "record_a
 COLUMNS = LEAD_COLUMNS + tuple(f"{label}_{side}" for label, _ in SIDE_FIELDS for side in "ab")
 WIDTHS = {"pair": 6, "decision": 12, "notes": 28, "engine_reason": 26, "score": 7}
 WIDE = {"title", "authors", "journal"}
-NOTE_JOIN = sheets.NOTE_JOIN  # between the different notes written on one pair
-note_parts = sheets.note_parts  # the notes in a notes cell
 
 
 @dataclass(frozen=True)
@@ -334,11 +332,13 @@ def read_returned(
                     field="decision",
                 )
     pending = {
-        k: replace(noted[k], decision="", notes=NOTE_JOIN.join(v))
+        k: replace(noted[k], decision="", notes=sheets.NOTE_JOIN.join(v))
         for k, v in sorted(notes.items())
         if k not in chosen and v
     }
-    decided = [replace(chosen[k], notes=NOTE_JOIN.join(notes.get(k, []))) for k in sorted(chosen)]
+    decided = [
+        replace(chosen[k], notes=sheets.NOTE_JOIN.join(notes.get(k, []))) for k in sorted(chosen)
+    ]
     return decided, pending
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.errors import InputFileError
+from livingreview.reviewforms import relative
 from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
 
 log = logging.getLogger(__name__)
@@ -315,15 +316,13 @@ def read_resolution_sheets(
 ) -> ReturnedResolutions:
     """Read every returned conflicts sheet (``files``; named relative to ``base``)."""
     found = ReturnedResolutions()
-    kept: dict[str, list[str]] = {}
+    noted: list[tuple[str, str]] = []
     for path in files:
-        file = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
-        _, resolutions, noted = read_resolution_sheet(path, expected, file)
+        _, resolutions, notes = read_resolution_sheet(path, expected, relative(path, base))
         found.resolutions += resolutions
         found.files += 1
-        for sid, text in noted:
-            sheets.add_notes(kept.setdefault(sid, []), text)
-    found.notes = {sid: sheets.NOTE_JOIN.join(parts) for sid, parts in sorted(kept.items())}
+        noted += notes
+    found.notes = sheets.joined_notes(noted)
     found.overridden = sheets.overridden_answers(
         found.resolutions,
         lambda r: (r.study_id, r.round),

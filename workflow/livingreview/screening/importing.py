@@ -267,12 +267,12 @@ def _undecided_notes(result: ImportResult) -> dict[tuple[str, str], str]:
     """(reviewer, study) -> every different note typed on the study's undecided rows, for
     studies the reviewer has not decided in any file (see :class:`ImportResult`)."""
     decided = {(d.reviewer, d.study_id) for d in result.decisions}
-    kept: dict[tuple[str, str], list[str]] = {}
-    for info in result.sheets:
-        for sid, text in info.undecided_notes:
-            if (info.reviewer, sid) not in decided:
-                sheets.add_notes(kept.setdefault((info.reviewer, sid), []), text)
-    return {key: sheets.NOTE_JOIN.join(parts) for key, parts in sorted(kept.items())}
+    return sheets.joined_notes(
+        ((info.reviewer, sid), text)
+        for info in result.sheets
+        for sid, text in info.undecided_notes
+        if (info.reviewer, sid) not in decided
+    )
 
 
 def check_nothing_lost(

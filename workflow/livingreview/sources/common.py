@@ -328,13 +328,7 @@ def drop_repeats(service: str, outcome: SearchOutcome) -> SearchOutcome:
     """The outcome without records a cursor handed out again (a service id already kept), their
     number in ``details["repeats_dropped"]``: a repeat is not one more record the database
     identified (PubMed drops a PMID met twice in the same way)."""
-    kept: list[Record] = []
-    seen: set[str] = set()
-    for record in outcome.records:
-        if record.source_id and record.source_id in seen:
-            continue
-        seen.add(record.source_id)
-        kept.append(record)
+    kept = first_of_each(outcome.records)
     repeats = len(outcome.records) - len(kept)
     if repeats:
         log.warning("%s: %d record(s) handed out again by the pages were dropped", service, repeats)
@@ -370,7 +364,7 @@ def check_complete(service: str, outcome: SearchOutcome, paged: Paged) -> Search
     by ``max_records`` is returned as is: the cap was asked for, and the caller compares
     ``retrieved`` with ``reported_total`` itself.
     """
-    distinct = distinct_count(outcome.records)
+    distinct = len(first_of_each(outcome.records))
     if paged.capped or distinct >= outcome.reported_total:
         return outcome
     repeated = outcome.retrieved - distinct
@@ -382,17 +376,18 @@ def check_complete(service: str, outcome: SearchOutcome, paged: Paged) -> Search
     )
 
 
-def distinct_count(records: Iterable[Record]) -> int:
-    """Records with distinct service ids; a record without an id counts on its own.
+def first_of_each(records: Iterable[Record]) -> list[Record]:
+    """The first record of each service id, in order; a record without an id is kept on its own.
 
     Cursor paging can hand out a record again in place of another (the result set shifting under
     the cursor): the repeats must not make up the reported total.
     """
-    ids: set[str] = set()
-    without = 0
+    kept: list[Record] = []
+    seen: set[str] = set()
     for record in records:
-        if record.source_id:
-            ids.add(record.source_id)
-        else:
-            without += 1
-    return len(ids) + without
+        if record.source_id and record.source_id in seen:
+            continue
+        seen.add(record.source_id)
+        kept.append(record)
+    return kept
+
