@@ -29,6 +29,12 @@ def records(set_name: str) -> pd.DataFrame:
     return benchmark_frame(set_name)
 
 
+def record_row(set_name: str, record_id: str) -> dict[str, str]:
+    """One real record of a benchmark set, as a row to edit."""
+    frame = records(set_name)
+    return frame[frame["ID"] == record_id].iloc[0].to_dict()
+
+
 def verdict(set_name: str, a: str, b: str, policy: Policy | None = None):
     return judge_pairs(records(set_name), [(a, b)], policy=policy)[0]
 
@@ -198,8 +204,7 @@ def test_erratum_policy_maybe() -> None:
 
 
 def test_conference_abstract_vs_article_follows_policy() -> None:
-    frame = records("diabetes")
-    article = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
+    article = record_row("diabetes", "id_0000001")
     # The same work as a meeting abstract: the record as Embase lists conference abstracts.
     abstract = dict(
         article,
@@ -246,8 +251,7 @@ def test_a_cochrane_protocol_is_not_a_version_of_its_review() -> None:
     # A Cochrane protocol is published under its review's number with the review's title (the
     # title does not say "protocol"); its record says so in the abstract the database exports.
     # Merged as a version, the protocol a round excluded would take in the review found later.
-    frame = records("respiratory")
-    review = frame[frame["ID"] == "id_0000420"].iloc[0].to_dict()  # CD006828, 2008
+    review = record_row("respiratory", "id_0000420")  # CD006828, 2008
     objectives = "The objectives are as follows: to assess the efficacy of treatment for POEMS."
     protocol = dict(
         review,
@@ -274,9 +278,8 @@ def test_wrong_doi_with_the_whole_citation_and_names_in_another_format() -> None
     # A DOI typed wrong on one side, the same title, volume and whole page range; one database
     # gives "Surname I." and the other glued "Surname Given" full names (as Ovid's Embase
     # export does), so no surname matches as such but every name word does.
-    frame = records("neuroimaging")
     ids = ("id_0001513", "id_0003050")
-    a, b = (frame[frame["ID"] == i].iloc[0].to_dict() for i in ids)
+    a, b = (record_row("neuroimaging", i) for i in ids)
     pair = pd.DataFrame(
         [
             dict(a, author="Cui J.Liu X.Chow L. M. C."),
@@ -296,8 +299,7 @@ def test_one_doi_punctuated_two_ways_is_one_doi() -> None:
     # Exports drop or swap a DOI's punctuation ("10.3402/fnr.v57i0.21245" as
     # "10.3402/fnrv57i0.21245", underscores written as hyphens) or repeat its prefix; the article,
     # listed without volume or pages, with its authors in another name format, is one article.
-    frame = records("diabetes")
-    row = frame[frame["ID"] == "id_0000699"].iloc[0].to_dict()  # DOI 10.1097/MOL.0b013e3282ffaf82
+    row = record_row("diabetes", "id_0000699")  # DOI 10.1097/MOL.0b013e3282ffaf82
     row.update(volume="", pages="")
     ids = [("id_0000699", "other")]
     for doi in ("10.1097/mol0b013e3282ffaf82", "10.1097/10.1097/MOL_0b013e3282ffaf82"):
@@ -332,8 +334,7 @@ def test_one_doi_and_full_citation_join_an_original_and_a_translated_title() -> 
     # A foreign-language article exported once under its original title and once under the
     # English one, without abstracts (their titles share few letters): same DOI, journal, year,
     # volume, whole page range and first author.
-    frame = records("diabetes")
-    row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
+    row = record_row("diabetes", "id_0000001")
     original = dict(
         row,
         ID="original",
@@ -349,8 +350,7 @@ def test_one_doi_and_full_citation_join_an_original_and_a_translated_title() -> 
 
 
 def test_year_gap_beyond_policy_is_distinct() -> None:
-    frame = records("diabetes")
-    row = frame[frame["ID"] == "id_0000001"].iloc[0].to_dict()
+    row = record_row("diabetes", "id_0000001")
     # The same title three years later, without volume and pages to locate it: another work.
     later = dict(row, ID="later", year=str(int(row["year"]) + 3), volume="", pages="", doi="")
     pair = pd.DataFrame([row, later])
@@ -507,8 +507,7 @@ def test_unreadable_input(tmp_path: Path) -> None:
 def test_two_studies_a_person_kept_apart_are_not_asked_about_again() -> None:
     # One paper exported twice (one study, a and b) and a third record x that may be it. A
     # person answers a-x "distinct": x is then apart from the study, so b-x is not asked.
-    frame = records("neuroimaging")
-    row = frame[frame["ID"] == "id_0001681"].iloc[0].to_dict()
+    row = record_row("neuroimaging", "id_0001681")
     a = dict(row, ID="a", source="wos", source_id="1")
     b = dict(row, ID="b", source="pubmed", source_id="2")
     x = dict(row, ID="x", source="scopus", source_id="3", author="Hu W. X.Lin D. D.", pages="")
