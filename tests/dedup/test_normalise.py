@@ -202,6 +202,16 @@ def test_html_in_title_and_mojibake_dash() -> None:
     assert keys == {"11caz10419096afullantagonistpetradioligandforimagingbrain5ht1breceptors"}
 
 
+def test_escaped_markup_in_title_is_markup() -> None:
+    # One export escaped the <sup> of "[11C]" (and cut the title short); the other kept the tag.
+    for escaped_id, tagged_id in (("id_0000505", "id_0002398"), ("id_0000504", "id_0002263")):
+        escaped = record("neuroimaging", escaped_id)["title"]
+        assert "&lt;sup&gt;11&lt;/sup&gt;" in escaped
+        key = normalise_title(escaped)
+        assert normalise_title(record("neuroimaging", tagged_id)["title"]).startswith(key)
+        assert "sup" not in key.split()
+
+
 def test_venue_kinds() -> None:
     conf = record("diabetes", "id_0000359")
     assert conference_kind(*conf[["ENTRYTYPE", "journal", "volume", "number", "pages"]]) == (

@@ -63,6 +63,8 @@ def fold(text: str) -> str:
         text = _TAG.sub("", re.sub(r"<U\+[0-9A-Fa-f]{4,6}>", "", text))  # R's "<U+22EF>" escapes
     if "&" in text:
         text = html.unescape(text)
+        if "<" in text:  # markup an export escaped: "[&lt;sup&gt;11&lt;/sup&gt;C]"
+            text = _TAG.sub("", text)
     if text.isascii():  # the common case, and the fast one
         return text.lower()
     text = fix_mojibake(text)
