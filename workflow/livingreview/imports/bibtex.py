@@ -15,6 +15,7 @@ field. Any other failed block fails the import with the file and line, and so do
 entries that looks like entry fields but cannot be given back to the entry before it (an
 ``@type{key,`` line was lost), so no record disappears into a comment. Values are decoded from
 LaTeX to Unicode (pylatexenc, a bibtexparser dependency), ``{...}`` protection braces removed.
+``@string`` macros and ``#`` concatenation are resolved (JabRef, hand-kept libraries).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bibtexparser.model import (
     Field,
     ImplicitComment,
     ParsingFailedBlock,
+    String,
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
@@ -62,6 +64,12 @@ _HEADER_LINE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*\{[ \t]*([^\s,{}]+)
 _NAME_LINE = re.compile(r"^[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*")
 _CLOSER_LINE = re.compile(r"^[ \t]*\}[ \t]*$")
 _ESCAPED_BRACE = re.compile(r"\\[{}]")
+_BRACES = re.compile(r"[{}]")
+_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014|\\textendash|\\textemdash)\s*")
+_URL_ESCAPE = re.compile(r"\\([_%&#])")
+_NOTE_PMID = re.compile(r"\bPMID:?\s*(\d+)\b")
+#: Article numbers stand in for pages (Scopus, Web of Science, ACM ``articleno``, biblatex ``eid``).
+_ARTICLE_NUMBER_KEYS = ("art_number", "article-number", "articleno", "eid")
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +90,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     finally:
         splitter_log.setLevel(level)
     starts = scan(text)
+    strings = _macros(library.strings)
 
     def position(line: int) -> str:
         number = sum(1 for s in starts if s <= line) or 1
@@ -106,7 +115,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             position(line),
             ", ".join(repr(name) for name in unbalanced),
         )
-        return Parsed(line, _build(entry))
+        return Parsed(line, _build(entry, strings))
 
     parsed: list[Parsed] = []
     blocks = library.blocks
@@ -140,7 +149,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             (b for b in blocks[index : _skip(blocks, index, end)] if _stray_fields(b)), None
         )
         if stray is None:
-            parsed.append(Parsed(line, _build(entry)))
+            parsed.append(Parsed(line, _build(entry, strings)))
             continue
         recovered = line_entry(line)
         if recovered is None:
@@ -244,6 +253,46 @@ def _unwrap(value: str) -> str:
     return value
 
 
+def _macros(strings: list[String]) -> dict[str, str]:
+    """``@string`` macros by lower-cased name, each resolved against the ones defined before it."""
+    macros: dict[str, str] = {}
+    for string in strings:
+        macros[string.key.strip().lower()] = _resolve(str(string.value), macros)
+    return macros
+
+
+def _resolve(value: str, macros: dict[str, str]) -> str:
+    """A raw field value as text: ``{...}``/``"..."`` unwrapped, macros and ``#`` joins resolved.
+
+    A bare name that is no macro (``month = jan``, an undefined string) is kept as written.
+    """
+    parts = _concatenated(value.strip())
+    if len(parts) == 1 and parts[0][:1] in ("{", '"'):
+        return _unwrap(parts[0])
+    return "".join(
+        _unwrap(part) if part[:1] in ("{", '"') else macros.get(part.lower(), part)
+        for part in parts
+    )
+
+
+def _concatenated(value: str) -> list[str]:
+    """The parts of ``a # "b" # {c}``: split on ``#`` outside braces and quotes."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:index].strip())
+            start = index + 1
+    parts.append(value[start:].strip())
+    return [part for part in parts if part]
+
+
 def decode_latex(value: str) -> str:
     """LaTeX escapes to Unicode and ``{...}`` braces removed; plain text is left alone."""
     if "\\" in value:
@@ -289,12 +338,12 @@ def bibtex_name(name: str) -> str:
     return decode_latex(f"{family}, {given}")
 
 
-def _build(entry: Entry) -> Record:
+def _build(entry: Entry, macros: dict[str, str]) -> Record:
     values: dict[str, str] = {}
     lists: dict[str, list[str]] = {}
     for field in entry.fields:
         key = field.key.strip().lower().replace("\u00a0", " ")
-        value = _unwrap(str(field.value))
+        value = _resolve(str(field.value), macros)
         if key in _LIST_FIELDS:
             separator = ";" if ";" in value else ","
             lists.setdefault(key, []).extend(split_values(value, separator))
@@ -307,9 +356,17 @@ def _build(entry: Entry) -> Record:
     def raw(*keys: str) -> str:
         return first(*(values.get(k, "") for k in keys))
 
+    def number(*keys: str) -> str:
+        """A number-like field without its protection braces (dblp: ``number = {{GROUP}}``)."""
+        return _BRACES.sub("", raw(*keys))
+
     key = entry.key.strip()
-    url = raw("url")
-    pmid = raw("pmid") or (key.split(":", 1)[1] if key.upper().startswith("PMID:") else "")
+    url = _unescape(raw("url"))
+    pmid = (
+        raw("pmid")
+        or (key.split(":", 1)[1] if key.upper().startswith("PMID:") else "")
+        or _match(_NOTE_PMID, raw("note"))
+    )
     journal_keys = ("journal", "journaltitle")
     if entry.entry_type.lower() in ("inproceedings", "incollection", "inbook", "conference"):
         journal_keys += ("booktitle",)
@@ -317,21 +374,37 @@ def _build(entry: Entry) -> Record:
         source_id=_source_id(values, key, url),
         pmid=pmid,
         pmcid=raw("pmcid"),
-        doi=raw("doi").replace("\\_", "_"),
+        doi=_unescape(raw("doi")),
         title=text("title"),
         abstract=text("abstract"),
-        authors=[bibtex_name(n) for n in _split_top_level(values.get("author", ""), "and")],
-        year=raw("year", "date"),
+        authors=_authors(values.get("author", "")),
+        year=number("year", "date"),
         journal=text(*journal_keys),
-        volume=raw("volume"),
-        issue=raw("number", "issue"),
-        pages=join_pages(raw("pages").replace("--", "-"), "", raw("art_number", "article-number")),
+        volume=number("volume"),
+        issue=number("number", "issue"),
+        pages=join_pages(_DASHES.sub("-", number("pages")), "", number(*_ARTICLE_NUMBER_KEYS)),
         issn=normalise_issns([raw("issn"), raw("eissn")]),
         publication_types=[text("document_type", "type") or entry.entry_type.lower()],
         keywords=[decode_latex(k) for name in sorted(lists) for k in lists[name]],
         language=text("language"),
         url=url,
     )
+
+
+def _authors(value: str) -> list[str]:
+    """The ``and``-separated names as ``Family, Given``; ``and others`` (et al.) is no name."""
+    names = _split_top_level(value, "and")
+    return [bibtex_name(n) for n in names if n.strip().lower() not in ("others", "{others}")]
+
+
+def _unescape(value: str) -> str:
+    """A DOI or URL without the backslashes BibTeX writers put before ``_ % & #``."""
+    return _URL_ESCAPE.sub(r"\1", value)
+
+
+def _match(pattern: re.Pattern[str], value: str) -> str:
+    found = pattern.search(value)
+    return found.group(1) if found else ""
 
 
 def _source_id(values: dict[str, str], key: str, url: str) -> str:
