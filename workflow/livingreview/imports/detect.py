@@ -16,6 +16,8 @@ _WOS_RECORD = re.compile(r"^PT [A-Z]\b", re.MULTILINE)
 _WOS_END = re.compile(r"^(?:ER|UT [A-Z])", re.MULTILINE)
 _MEDLINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
 _RIS = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
+#: Ovid tagged exports: a ``<1. >`` result line first, or a ``VN  - Ovid...`` tag line first.
+_OVID = re.compile(r"[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*\n|[ \t]?VN[ \t]{1,2}- *Ovid")
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _EXTENSIONS = {
     ".ris": "ris",
@@ -34,6 +36,8 @@ def detect_format(path: Path, text: str) -> str:
         raise InputFileError(path, "the file is empty")
     if head[0] in "[{":
         return "pop_json"
+    if _OVID.match(head):
+        return "ovid"
     if head.startswith("<"):  # never parsed: no XML format is imported, so no entity is resolved
         raise InputFileError(
             path,

@@ -1,0 +1,179 @@
+"""Ovid tagged exports (MEDLINE, Embase, PsycINFO...): the "Citavi", "EndNote", "RefMan" formats.
+
+These are not RIS although the tag lines look alike (``TI  - ``): there is no ``TY``/``ER``, each
+record opens with a ``<12. >`` line (the result number) and a ``VN  - Ovid Technologies`` line,
+and tags mean other things (``IS`` is the ISSN, ``SO`` the whole citation, ``UI`` the database's
+id, a PubMed id for MEDLINE). Continuation lines are indented (``IN``, ``RF``) or, in the EndNote
+variant, start at the margin (abstract paragraphs); blank lines also occur inside a record.
+
+A record starts at a ``<N. >`` line, or at a ``VN`` line when the record before already has
+one; the plain scan counts the ``<N. >`` lines (``VN`` lines in a file without them), so a
+missing marker fails the import instead of merging two records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.imports.text import (
+    Parsed,
+    first,
+    join_pages,
+    match_lines,
+    normalise_issns,
+    record_position,
+    split_values,
+)
+from livingreview.records import Record, normalise_doi
+
+MARKER = re.compile(r"^[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*$")
+_TAG = re.compile(r"^[ \t]?([A-Z][A-Z0-9]{1,3})[ \t]{1,2}-(?:[ \t](.*))?$")
+_SCAN_MARKER = re.compile(MARKER.pattern, re.MULTILINE)
+_SCAN_VN = re.compile(r"^[ \t]?VN[ \t]{1,2}-", re.MULTILINE)
+#: PsycINFO's label after a title: ``... depression. [References].``
+_TITLE_LABEL = re.compile(r"\s*\[(?:References|Article|Report|Miscellaneous)\]\.?\s*$")
+_AUTHOR_ROLE = re.compile(r"\s*\[[^\]]*\]\s*$")  # BIOSIS: ``Walsdorf, Neill B. [Inventor]``
+_URL = re.compile(r"https?://\S+")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+#: Volume, issue and pages inside the ``SO`` citation: MEDLINE ``12(3):123-130``, PsycINFO
+#: ``Vol.43(5), Sep 2015, pp. 623-634``, Embase ``45 (3) (pp 123-130)``.
+_SOURCE_PARTS = (
+    re.compile(r"\.\s+(?P<volume>\d+)\((?P<issue>[^)]*)\):(?P<pages>[\w-]+)"),
+    re.compile(r"Vol\.\s*(?P<volume>[\w-]+)(?:\((?P<issue>[^)]*)\))?.*?pp\.\s*(?P<pages>[\w-]+)"),
+    re.compile(r"\.\s+(?P<volume>\d+)\s+\((?P<issue>[^)]*)\)\s+\((?:pp\s+)?(?P<pages>[^)]*)\)"),
+)
+
+
+@dataclass
+class _RawRecord:
+    line: int
+    fields: list[list[str]] = field(default_factory=list)
+
+
+def scan(text: str) -> list[int]:
+    """Lines where a record starts: ``<N. >`` lines, or ``VN`` lines in a file without them."""
+    return match_lines(_SCAN_MARKER, text) or match_lines(_SCAN_VN, text)
+
+
+def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
+    """Split Ovid tagged text into records of ``[tag, value]`` pairs."""
+    records: list[_RawRecord] = []
+    current: _RawRecord | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if MARKER.match(line):
+            _close(path, current, records)
+            current = _RawRecord(number)
+            continue
+        match = _TAG.match(line)
+        if match:
+            tag, value = match.group(1), (match.group(2) or "").strip()
+            if current is None or (tag == "VN" and any(t == "VN" for t, _ in current.fields)):
+                if current is None and tag != "VN":
+                    raise InputFileError(
+                        path,
+                        f"tag {tag!r} outside a record: no '<N. >' line or 'VN  - ' line "
+                        "starts its record",
+                        position=record_position(len(records) + 1, number),
+                        field=tag,
+                    )
+                _close(path, current, records)
+                current = _RawRecord(number)
+            current.fields.append([tag, value])
+        elif current is not None and current.fields and line.strip():
+            current.fields[-1][1] += "\n" + line.strip()
+    _close(path, current, records)
+    return records
+
+
+def _close(path: Path | str, record: _RawRecord | None, records: list[_RawRecord]) -> None:
+    """Add a finished record; a ``<N. >`` line with no tag line after it is an error."""
+    if record is None:
+        return
+    if not record.fields:
+        raise InputFileError(
+            path,
+            "a '<N. >' record line with no tag lines after it (a cut export?)",
+            position=record_position(len(records) + 1, record.line),
+        )
+    records.append(record)
+
+
+def parse(path: Path | str, text: str) -> list[Parsed]:
+    """Parse Ovid tagged text into records."""
+    return [Parsed(raw.line, _build(raw)) for raw in tokenize(path, text)]
+
+
+def _build(raw: _RawRecord) -> Record:
+    values: dict[str, list[str]] = defaultdict(list)
+    for tag, value in raw.fields:
+        values[tag].append(" ".join(value.split()) if tag != "AB" else value)
+
+    def one(*tags: str) -> str:
+        return first(*(v for tag in tags for v in values.get(tag, [])))
+
+    source = one("SO")
+    types = values.get("DT") or values.get("PT", [])
+    volume, issue, pages = _source_parts(source)
+    page_field = one("PG")
+    urls = [u for tag in ("UR", "XL") for v in values.get(tag, []) for u in _URL.findall(v)]
+    dois = [normalise_doi(v) for v in values.get("DO", []) + values.get("DI", [])]
+    years = [m.group(1) for v in (one("DP"), source) for m in [_YEAR.search(v)] if m]
+    pmid, pmcid = _pubmed_ids(values)
+    return Record(
+        source_id=first(_accession(one("AN")), one("UI")),
+        pmid=pmid,
+        pmcid=pmcid,
+        doi=first(*dois),
+        title=_TITLE_LABEL.sub("", one("TI", "BT")),
+        abstract="\n".join(values.get("AB", [])),
+        authors=[_AUTHOR_ROLE.sub("", a) for a in values.get("FA") or values.get("AU", [])],
+        year=first(one("YR"), *years),
+        journal=first(one("JN", "JT", "JA"), _source_title(source, types)),
+        volume=first(one("VO", "VI"), volume),
+        issue=first(one("IP"), issue),
+        pages=join_pages(page_field) if re.search(r"\d", page_field) else pages,
+        issn=normalise_issns(values.get("IS", []) + values.get("IT", [])) or one("IB"),
+        publication_types=types,
+        keywords=[k.lstrip("*") for k in values.get("MH", [])]
+        + [k for v in values.get("KW", []) for k in split_values(v, ";")],
+        language="; ".join(values.get("LG", [])),
+        url=urls[0] if urls else "",
+    )
+
+
+def _source_parts(source: str) -> tuple[str, str, str]:
+    """Volume, issue and pages read from the ``SO`` citation, for records without VO/IP/PG."""
+    for pattern in _SOURCE_PARTS:
+        match = pattern.search(source)
+        if match:
+            pages = match.group("pages") or ""
+            pages = "" if not re.search(r"\d", pages) else pages  # "(no pagination)"
+            return match.group("volume") or "", match.group("issue") or "", pages
+    return "", "", ""
+
+
+def _source_title(source: str, types: list[str]) -> str:
+    """The journal at the head of ``SO`` (``Journal. 12(3):...``); not for books (editors first)."""
+    if any(re.search(r"book|chapter", t, re.IGNORECASE) for t in types):
+        return ""
+    return re.split(r"\.\s", source, maxsplit=1)[0]
+
+
+def _accession(value: str) -> str:
+    """The id in ``AN``: PsycINFO writes ``Peer Reviewed Journal: 2015-33942-012.``."""
+    return value.rsplit(": ", 1)[-1].rstrip(". ")
+
+
+def _pubmed_ids(values: dict[str, list[str]]) -> tuple[str, str]:
+    """PMID and PMCID: ``PM`` (Embase, PsycINFO), or ``UI``/``AN`` of a MEDLINE record."""
+    pm = [v for v in values.get("PM", []) if v]
+    pmcid = next((v for v in pm if v.upper().startswith("PMC")), "")
+    pmid = next((v for v in pm if v.isdigit()), "")
+    database = first(*values.get("DB", []))
+    if not pmid and re.search(r"medline|pubmed", database, re.IGNORECASE):
+        pmid = next((v for v in values.get("UI", []) + values.get("AN", []) if v.isdigit()), "")
+    return pmid, pmcid
