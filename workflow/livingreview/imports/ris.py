@@ -44,6 +44,8 @@ from livingreview.records import Record, normalise_doi
 
 TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s{1,2}-(?:\s(.*))?$")
 _SCAN = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
+#: An end tag without its dash (``ER`` alone on its line), as some writers leave it.
+_BARE_END = re.compile(r"^(ER)()\s*$")
 
 #: Tags some exporters use that rispy's table does not know.
 _EXTRA_KEYS = {"VO": "volume", "PMID": "pmid"}
@@ -74,7 +76,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
     current: _RawRecord | None = None
     lines = ((n, part) for n, line in enumerate(text.split("\n"), 1) for part in _unglue(line))
     for number, line in lines:
-        match = TAG.match(line)
+        match = TAG.match(line) or _BARE_END.match(line)
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "TY":
