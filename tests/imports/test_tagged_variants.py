@@ -14,3 +14,45 @@ def test_ris_end_tag_without_its_dash_closes_the_record(variant_file: Variant) -
     result = import_file(variant_file("bare_er.ris", text.encode()), "ris")
     assert [r.title for r in result.records] == ["First title", "Second title"]
     assert result.records[1].year == "2020"
+
+
+NBIB_BOOKS = """
+PMID- 90000001
+OWN - NLM
+DP  - 2001
+BTI - Invented Handbook of Walking
+PB  - Invented Press
+TI  - A chapter on stairs.
+FAU - Doe, Jane
+AU  - Doe J
+PT  - Book Chapter
+ISBN- 9780000000002
+
+PMID- 90000002
+OWN - NLM
+DP  - 2003
+BTI - Invented Whole Book
+FAU - Roe, Ray
+PT  - Book
+ISBN- 9780000000019
+"""
+
+
+def test_nbib_book_records_keep_their_book_title_and_isbn(variant_file: Variant) -> None:
+    chapter, book = import_file(variant_file("books.nbib", NBIB_BOOKS.encode()), "pubmed").records
+    assert (chapter.title, chapter.journal) == (
+        "A chapter on stairs.",
+        "Invented Handbook of Walking",
+    )
+    assert (book.title, book.journal) == ("Invented Whole Book", "")
+    assert (chapter.issn, book.issn) == ("9780000000002", "9780000000019")
+
+
+def test_wos_book_record_keeps_its_isbn(variant_file: Variant) -> None:
+    text = (
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT B\nAU Doe, J\nTI An invented book\n"
+        "PY 2019\nBN 978-0-00-000000-2\nUT WOS:000000000000001\nER\n\nPT J\nTI An article\n"
+        "SN 1111-2222\nUT WOS:000000000000002\nER\n\nEF\n"
+    )
+    book, article = import_file(variant_file("books.txt", text.encode()), "wos").records
+    assert (book.issn, article.issn) == ("978-0-00-000000-2", "1111-2222")

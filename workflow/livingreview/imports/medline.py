@@ -148,11 +148,11 @@ def _build(entry: dict[str, object]) -> Record:
         abstract=one("AB"),
         authors=authors + _values(entry, "CN"),
         year=one("DP", "DEP"),
-        journal=one("JT", "TA"),
+        journal=one("JT", "TA") or (one("BTI") if one("TI") else ""),  # a chapter's book
         volume=one("VI"),
         issue=one("IP"),
         pages=one("PG"),
-        issn=normalise_issns(_values(entry, "IS")),
+        issn=normalise_issns(_values(entry, "IS")) or "; ".join(_values(entry, "ISBN")),
         publication_types=_values(entry, "PT"),
         keywords=[k.lstrip("*") for k in _values(entry, "OT") + _values(entry, "MH")],
         language="; ".join(_values(entry, "LA")),
