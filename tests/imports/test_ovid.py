@@ -173,3 +173,11 @@ def test_a_tag_before_any_record_start_fails(variant_file: Variant) -> None:
     path = variant_file("headless.txt", b"TI  - A title\nVN  - Ovid Technologies\nUI  - 1\n")
     with pytest.raises(InputFileError, match="outside a record"):
         import_file(path, "ovid", fmt="ovid")
+
+
+def test_ris_numbered_with_result_lines_stays_ris(variant_file: Variant) -> None:
+    text = "<1. >\nTY  - JOUR\nTI  - Numbered RIS\nIS  - 4\nER  - \n\n"
+    text += "<2. >\nTY  - JOUR\nTI  - Two\nER  - \n"
+    result = import_file(variant_file("ovid.ris", text.encode()), "ovid")
+    assert (result.format, len(result.records)) == ("ris", 2)
+    assert result.records[0].issue == "4"

@@ -36,8 +36,8 @@ def detect_format(path: Path, text: str) -> str:
         raise InputFileError(path, "the file is empty")
     if head[0] in "[{":
         return "pop_json"
-    if _OVID.match(head):
-        return "ovid"
+    if _OVID.match(head):  # Ovid's RIS may be numbered the same way: TY decides
+        return "ris" if _RIS.search(text) else "ovid"
     if head.startswith("<"):  # never parsed: no XML format is imported, so no entity is resolved
         raise InputFileError(
             path,
