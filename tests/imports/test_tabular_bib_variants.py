@@ -5,8 +5,17 @@ CSVs with lines above the header, IEEE Xplore / Dimensions / Springer / Embase c
 
 from __future__ import annotations
 
+import pytest
+
+from livingreview.errors import InputFileError
 from livingreview.imports import import_file
+from livingreview.records import Record
 from tests.imports import Variant
+
+
+def fields(record: Record, *names: str) -> tuple[object, ...]:
+    """The named fields of a record, to compare several at once."""
+    return tuple(getattr(record, name) for name in names)
 
 
 def test_bibtex_string_macros_and_concatenation_are_resolved(variant_file: Variant) -> None:
@@ -61,7 +70,7 @@ def test_bibtex_number_fields_lose_protection_braces_and_dashes(variant_file: Va
 }
 """
     first, second = import_file(variant_file("dblp.bib", text.encode()), "bib").records
-    assert (first.volume, first.issue, first.pages, first.year) == ("12", "GROUP", "10-19", "2022")
+    assert fields(first, "volume", "issue", "pages", "year") == ("12", "GROUP", "10-19", "2022")
     assert second.pages == "42"
 
 
@@ -81,3 +90,127 @@ year  = {2020},
     (record,) = import_file(variant_file("tandf.bib", text.encode()), "bib").records
     assert record.pmid == "31234567"
     assert record.url == "https://example.org/doi/abs/10.1080/x_y?a=1%202"
+
+
+DIMENSIONS = (
+    '"About the data: Exported on Jan 2, 2024. Criteria: invented in title and abstract."\r\n'
+    '"Rank","Publication ID","DOI","Title","Source title","Anthology title","PubYear",'
+    '"Volume","Issue","Pagination","Publication Type","Authors","MeSH terms"\r\n'
+    '"1","pub.1","10.1234/a","First invented title","Journal of Tests","","2020","4","2",'
+    '"11-19","article","Doe, Jane; Roe, Rick","Alpha; Beta"\r\n'
+    '"2","pub.2","","Second invented title","","Book of Tests","2021","","","",'
+    '"chapter","Poe, Ann",""\r\n'
+)
+
+
+def test_dimensions_line_above_the_header_is_skipped(variant_file: Variant) -> None:
+    result = import_file(variant_file("dimensions.csv", b"\xef\xbb\xbf" + DIMENSIONS.encode()), "d")
+    first, second = result.records
+    assert result.records_in_file == 2
+    assert fields(first, "source_id", "title", "year") == ("pub.1", "First invented title", "2020")
+    assert first.authors == ["Doe, Jane", "Roe, Rick"]
+    assert first.journal == "Journal of Tests"
+    assert fields(first, "volume", "issue", "pages") == ("4", "2", "11-19")
+    assert first.keywords == ["Alpha", "Beta"]
+    assert fields(second, "journal", "publication_types") == ("Book of Tests", ["chapter"])
+
+
+def test_embase_query_lines_above_a_semicolon_header(variant_file: Variant) -> None:
+    text = (
+        '"SEARCH QUERY";"(invented:ti,ab) AND [2019-2020]/py"\n\n\n'
+        '"Title";"Author Names";"Source";"Source title";"Publication Year";"Volume";"Issue";'
+        '"First Page";"Last Page";"ISSN";"Abstract";"Article Language";"Medline PMID";"DOI"\n'
+        '"An invented title";"Doe J., Roe R.A.";"Embase";"Journal of Tests";"2019";"7";"1";'
+        '"5";"9";"12345678";"Text.";"English";"31234567";"10.1000/emb"\n'
+    )
+    result = import_file(variant_file("embase.csv", text.encode("cp1252")), "e")
+    (record,) = result.records
+    assert result.records_in_file == 1
+    assert record.authors == ["Doe J.", "Roe R.A."]
+    assert record.journal == "Journal of Tests"
+    assert fields(record, "pages", "issn", "pmid") == ("5-9", "1234-5678", "31234567")
+    assert record.language == "English"
+
+
+IEEE_HEADER = (
+    '"Document Title","Authors","Author Affiliations","Publication Title","Year","Volume",'
+    '"Issue","Start Page","End Page","Abstract","ISSN","DOI","PDF Link","Author Keywords",'
+    '"IEEE Terms","Publisher","Document Identifier"'
+)
+
+
+def test_ieee_csv_with_inner_quotes_not_doubled(variant_file: Variant) -> None:
+    rows = [
+        '"Plain row","Doe, J.; Roe, R.","Dept. of Tests","Invented Symposium","2014","","",'
+        '"263","268","Text, with commas.","","10.1109/T.1","http://example.org/1","",'
+        '"Alpha;Beta","IEEE","IEEE Conference Publications"',
+        '"Quoted affiliation","Poe, A.","Center "Invented Name", Some City","Invented Journal",'
+        '"2010","3","2","1","9","Text.","1234-5678","10.1109/T.2","http://example.org/2",'
+        '"gamma","","IEEE","IEEE Journals"',
+    ]
+    path = variant_file("ieee.csv", "\n".join([IEEE_HEADER, *rows, ""]).encode())
+    result = import_file(path, "ieee")
+    first, second = result.records
+    assert result.records_in_file == 2
+    assert fields(first, "pages", "keywords", "publication_types") == (
+        "263-268",
+        ["Alpha", "Beta"],
+        ["IEEE Conference Publications"],
+    )
+    assert fields(second, "title", "authors", "journal") == (
+        "Quoted affiliation",
+        ["Poe, A."],
+        "Invented Journal",
+    )
+    assert fields(second, "volume", "issue", "pages", "doi") == (
+        "3",
+        "2",
+        "1-9",
+        "10.1109/t.2",
+    )
+
+
+def test_a_row_that_cannot_be_requoted_still_fails(variant_file: Variant) -> None:
+    text = 'Title,Year\n"A, "b", c",2020,extra\n'
+    with pytest.raises(InputFileError, match=r"row 2 \(line 2\).*cells but the header has 2"):
+        import_file(variant_file("broken.csv", text.encode()), "x")
+
+
+def test_springer_and_web_of_science_excel_column_names(variant_file: Variant) -> None:
+    springer = (
+        "Item Title,Publication Title,Book Series Title,Journal Volume,Journal Issue,Item DOI,"
+        "Authors,Publication Year,URL,Content Type\n"
+        "An invented chapter,Invented Journal,,12,3,10.1007/x1,Jane Doe,2022,"
+        "http://example.org/x1,Article\n"
+    )
+    (record,) = import_file(variant_file("springer.csv", springer.encode()), "s").records
+    assert fields(record, "title", "journal", "volume", "issue", "doi") == (
+        "An invented chapter",
+        "Invented Journal",
+        "12",
+        "3",
+        "10.1007/x1",
+    )
+    wos = (
+        "Publication Type\tAuthors\tAuthor Full Names\tArticle Title\tSource Title\t"
+        "Author Keywords\tKeywords Plus\tISSN\teISSN\tPublication Year\tVolume\tIssue\t"
+        "Start Page\tEnd Page\tArticle Number\tDOI\tPubmed Id\tUT (Unique WOS ID)\n"
+        "J\tDoe, J; Roe, R\tDoe, Jane; Roe, Rick\tInvented title\tJOURNAL OF TESTS\t"
+        "one; two\tTHREE\t1234-5678\t2345-6789\t2023\t12\t4\t\t\te101\t10.1/x\t37123456\t"
+        "WOS:000000000000001\n"
+    )
+    (record,) = import_file(variant_file("wos_excel.txt", wos.encode()), "w").records
+    assert record.authors == ["Doe, Jane", "Roe, Rick"]
+    assert fields(record, "source_id", "pmid", "pages") == (
+        "WOS:000000000000001",
+        "37123456",
+        "e101",
+    )
+    assert record.issn == "1234-5678; 2345-6789"
+    assert record.keywords == ["one", "two", "THREE"]
+
+
+def test_a_repeated_column_keeps_its_filled_cell(variant_file: Variant) -> None:
+    text = "Title,DOI,Year,DOI\nAn invented title,10.1234/x,2020,\n"
+    (record,) = import_file(variant_file("repeat.csv", text.encode()), "x").records
+    assert record.doi == "10.1234/x"

@@ -2,8 +2,10 @@
 
 CSV flavours: Scopus, Lens.org, PubMed web ("Save > CSV"), OpenAlex web UI (flattened dotted
 columns, ``|``-joined lists), Publish or Perish (Google Scholar), Web of Science tab-delimited
-(tags as column names), and a generic table with a title column. The delimiter (comma, tab or
-semicolon) is taken from the header line. Cells holding ``NA`` (written by R and some
+(tags as column names), and a generic table with a title column (IEEE Xplore, Dimensions,
+Embase, Springer Link, Zotero, Web of Science saved from Excel ...). The header row is the first
+of the first lines with a title column (Dimensions and Embase write lines above it); the
+delimiter (comma, tab or semicolon) is taken from it. Cells holding ``NA`` (written by R and some
 exporters) count as empty.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +33,8 @@ from livingreview.imports.text import (
 )
 from livingreview.records import Record
 
+log = logging.getLogger(__name__)
+
 Getter = Callable[..., str]
 
 #: Column that must be present, per flavour (the first one found counts).
@@ -40,7 +45,14 @@ TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "openalex": ("display_name", "title"),
     "pop": ("Title",),
     "wos_tab": ("TI",),
-    "generic": ("Title", "Article Title", "Document Title", "Primary Title", "display_name"),
+    "generic": (
+        "Title",
+        "Article Title",
+        "Document Title",
+        "Primary Title",
+        "Item Title",
+        "display_name",
+    ),
 }
 
 
@@ -55,9 +67,33 @@ def sniff_delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
+#: Lines searched for the header row: Dimensions writes an "About the data" line above it,
+#: Embase its search query and a blank line or two.
+_PREAMBLE_LINES = 10
+
+
+def without_preamble(text: str) -> tuple[str, str]:
+    """The text with any lines above the header row blanked (line numbers kept), and its delimiter.
+
+    The header row is the first of the first lines that has a known title column among its cells
+    (split on its own most frequent delimiter); without one, the first line is the header.
+    """
+    titles = {name.lower() for names in TITLE_COLUMNS.values() for name in names}
+    lines = text.split("\n", _PREAMBLE_LINES)[:_PREAMBLE_LINES]
+    for index, line in enumerate(lines):
+        delimiter = sniff_delimiter(line)
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        if titles & {cell.strip().lower() for cell in cells}:
+            if index and any(lines[:index]):
+                log.info("skipped %d line(s) above the CSV header row", index)
+            return "\n" * index + text[sum(len(x) + 1 for x in lines[:index]) :], delimiter
+    return text, sniff_delimiter(text)
+
+
 def scan_csv(text: str) -> list[int]:
     """Start lines of the data rows, by a scan that only tracks quoting (see :func:`_scan`)."""
-    return _scan(text, sniff_delimiter(text))[0][1:]  # the first row is the header
+    text, delimiter = without_preamble(text)
+    return _scan(text, delimiter)[0][1:]  # the first row is the header
 
 
 def _scan(text: str, delimiter: str) -> tuple[list[int], bool]:
@@ -129,10 +165,10 @@ def csv_flavour(header: Iterable[str]) -> str:
 def parse_csv(path: Path | str, text: str) -> list[Parsed]:
     """Parse a CSV (or tab-delimited) export into records."""
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    delimiter = sniff_delimiter(text)
+    text, delimiter = without_preamble(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        parsed = _read_rows(path, reader)
+        parsed = _read_rows(path, reader, text.split("\n"), delimiter)
     except csv.Error as exc:
         raise InputFileError(
             path, f"malformed CSV ({exc})", position=f"line {reader.line_num}"
@@ -164,7 +200,7 @@ def _check_last_row_closed(
         )
 
 
-def _read_rows(path: Path | str, reader: Any) -> list[Parsed]:
+def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) -> list[Parsed]:
     header: list[str] | None = None
     header_line = 1
     parsed: list[Parsed] = []
@@ -198,17 +234,46 @@ def _read_rows(path: Path | str, reader: Any) -> list[Parsed]:
                 position=f"row {row_number} (line {start})",
             )
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-            raise InputFileError(
+            requoted = _requoted("\n".join(lines[start - 1 : previous_end]), delimiter, header)
+            if requoted is None:
+                raise InputFileError(
+                    path,
+                    f"{len(row)} cells but the header has {len(header)} (broken quoting?)",
+                    position=f"row {row_number} (line {start})",
+                )
+            row = requoted
+            log.warning(
+                "%s: row %d (line %d): quotes inside a cell were not doubled; "
+                "the row was split at its quoted delimiters",
                 path,
-                f"{len(row)} cells but the header has {len(header)} (broken quoting?)",
-                position=f"row {row_number} (line {start})",
+                row_number,
+                start,
             )
-        cells = {h.lower(): c for h, c in zip(header, row, strict=False)}
+        cells: dict[str, str] = {}
+        for name, cell in zip(header, row, strict=False):  # a repeated column: first filled one
+            if is_missing(cells.get(name.lower())):
+                cells[name.lower()] = cell
         assert builder is not None
         parsed.append(Parsed(start, builder(_getter(cells))))
     if header is None:
         raise InputFileError(path, "no header row", position="line 1")
     return parsed
+
+
+def _requoted(raw: str, delimiter: str, header: list[str]) -> list[str] | None:
+    """The cells of a row written with every cell quoted but inner quotes not doubled, or None.
+
+    Old IEEE Xplore CSVs write ``"Center "Name", City"``: read as CSV, the inner quote ends the
+    cell and the row gets too many cells. Split at the quoted delimiters (``","``) instead, when
+    that gives exactly one cell per column.
+    """
+    raw = raw.strip()
+    if len(raw) < 2 or raw[0] != '"' or raw[-1] != '"':
+        return None
+    cells = raw[1:-1].split(f'"{delimiter}"')
+    if len(cells) != len(header):
+        return None
+    return [cell.replace('""', '"') for cell in cells]
 
 
 def _getter(cells: dict[str, str]) -> Getter:
@@ -385,25 +450,89 @@ def _wos_tab(get: Getter) -> Record:
 
 
 def _generic(get: Getter) -> Record:
-    authors = get("Authors", "Author", "Author/s", "Author Names")
+    """Any other table, by the column names the exporters use (IEEE Xplore, Dimensions, Embase,
+    Springer Link, Zotero, Web of Science saved from Excel, Cochrane, CAB, ASReview ...)."""
     return Record(
-        pmid=get("PMID", "PubMed ID"),
+        source_id=get("UT (Unique WOS ID)", "Publication ID"),
+        pmid=get("PMID", "PubMed ID", "Medline PMID"),
         pmcid=get("PMCID"),
-        doi=get("DOI"),
+        doi=get("DOI", "Item DOI"),
         title=get(*TITLE_COLUMNS["generic"]),
-        abstract=get("Abstract", "Abstract Note"),
-        authors=split_values(authors, ";"),
-        year=get("Year", "Publication Year", "Date", "Publication Date"),
-        journal=get("Journal", "Source Title", "Publication Title", "Source", "Journal/Book"),
-        volume=get("Volume"),
-        issue=get("Issue", "Number"),
-        pages=get("Pages"),
-        issn=normalise_issns([get("ISSN")]),
-        publication_types=split_values(get("Type", "Item Type", "Document Type"), ";"),
-        keywords=split_values(get("Keywords", "Manual Tags"), ";"),
-        language=get("Language"),
-        url=get("URL", "Url", "Link"),
+        abstract=get("Abstract", "Abstract Note", "Abstract Text"),
+        authors=_names(get(*_AUTHOR_COLUMNS)),
+        year=get(
+            "Year",
+            "Publication Year",
+            "PubYear",
+            "Year of Publication",
+            "Date",
+            "Publication Date",
+        ),
+        journal=get(
+            "Journal",
+            "Source Title",
+            "Publication Title",
+            "Source",
+            "Journal/Book",
+            "Anthology title",
+        ),
+        volume=get("Volume", "Journal Volume"),
+        issue=get("Issue", "Number", "Journal Issue"),
+        pages=get("Pages", "Pagination")
+        or join_pages(
+            get("Start Page", "Page start", "First Page", "StartPage"),
+            get("End Page", "Page end", "Last Page", "EndPage"),
+            get("Article Number", "Art. No."),
+        ),
+        issn=normalise_issns([get("ISSN", "ISSNs"), get("eISSN")]),
+        publication_types=split_values(
+            get(
+                "Type",
+                "Item Type",
+                "Document Type",
+                "Publication Type",
+                "Content Type",
+                "Document Identifier",
+            ),
+            ";",
+        ),
+        keywords=[k for name in _KEYWORD_COLUMNS for k in split_values(get(name), ";")],
+        language=get("Language", "Article Language", "Languages of Text"),
+        url=get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link"),
     )
+
+
+#: Author columns, fullest first (Web of Science's Excel export has both short and full names).
+_AUTHOR_COLUMNS = (
+    "Author Full Names",
+    "Authors",
+    "Author",
+    "Author/s",
+    "Author Names",
+    "Author(s)",
+)
+
+
+_KEYWORD_COLUMNS = (
+    "Keywords",
+    "Author Keywords",
+    "Keywords Plus",
+    "IEEE Terms",
+    "MeSH terms",
+    "Manual Tags",
+    "Automatic Tags",
+)
+
+
+def _names(value: str) -> list[str]:
+    """Authors split on ``;``, or on ``,`` when every part is a whole name (``Doe J., Roe R.``).
+
+    ``Doe, Jane`` stays one name: a part of one word means the comma is inside a name.
+    """
+    if ";" in value or "," not in value:
+        return split_values(value, ";")
+    parts = split_values(value, ",")
+    return parts if all(len(part.split()) > 1 for part in parts) else [value.strip()]
 
 
 _BUILDERS: dict[str, Callable[[Getter], Record]] = {
