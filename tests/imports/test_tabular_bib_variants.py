@@ -214,3 +214,20 @@ def test_a_repeated_column_keeps_its_filled_cell(variant_file: Variant) -> None:
     text = "Title,DOI,Year,DOI\nAn invented title,10.1234/x,2020,\n"
     (record,) = import_file(variant_file("repeat.csv", text.encode()), "x").records
     assert record.doi == "10.1234/x"
+
+
+def test_wos_tab_delimited_titles_starting_with_a_quote(variant_file: Variant) -> None:
+    text = (
+        "PT\tAU\tTI\tSO\tPY\tUT\n"
+        'J\tDoe, J\t"Quoted words": an invented title\tJ TESTS\t2020\tWOS:000000000000001\t\n'
+        'J\tRoe, R\t"Never closed title\tJ TESTS\t2021\tWOS:000000000000002\t\n'
+        "J\tPoe, A\tPlain title\tJ TESTS\t2022\tWOS:000000000000003\t\n"
+    )
+    result = import_file(variant_file("savedrecs.txt", text.encode("utf-8-sig")), "wos")
+    assert result.records_in_file == 3
+    assert [r.title for r in result.records] == [
+        '"Quoted words": an invented title',
+        '"Never closed title',
+        "Plain title",
+    ]
+    assert [r.year for r in result.records] == ["2020", "2021", "2022"]

@@ -93,7 +93,23 @@ def without_preamble(text: str) -> tuple[str, str]:
 def scan_csv(text: str) -> list[int]:
     """Start lines of the data rows, by a scan that only tracks quoting (see :func:`_scan`)."""
     text, delimiter = without_preamble(text)
+    if _unquoted(text, delimiter):
+        return [n for n, line in enumerate(text.split("\n"), 1) if line.strip()][1:]
     return _scan(text, delimiter)[0][1:]  # the first row is the header
+
+
+def _unquoted(text: str, delimiter: str) -> bool:
+    """Web of Science tab-delimited text: tag columns, one record a line, quotes never special.
+
+    Its titles may start with a quotation mark (``"Quoted words": rest``) that CSV quoting would
+    strip, or never close. Taken as such only while no line has more cells than the header
+    (and the empty cell after the trailing tab).
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if delimiter != "\t" or not lines or not {"PT", "UT"} <= set(lines[0].split("\t")):
+        return False
+    cells = lines[0].count("\t") + 1
+    return all(line.count("\t") <= cells for line in lines)
 
 
 def _scan(text: str, delimiter: str) -> tuple[list[int], bool]:
@@ -166,14 +182,16 @@ def parse_csv(path: Path | str, text: str) -> list[Parsed]:
     """Parse a CSV (or tab-delimited) export into records."""
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     text, delimiter = without_preamble(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    unquoted = _unquoted(text, delimiter)
+    quoting = csv.QUOTE_NONE if unquoted else csv.QUOTE_MINIMAL
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
     try:
         parsed = _read_rows(path, reader, text.split("\n"), delimiter)
     except csv.Error as exc:
         raise InputFileError(
             path, f"malformed CSV ({exc})", position=f"line {reader.line_num}"
         ) from None
-    if parsed:
+    if parsed and not unquoted:
         _check_last_row_closed(path, text, delimiter, len(parsed) + 1, parsed[-1].line)
     return parsed
 
