@@ -181,3 +181,15 @@ def test_ris_numbered_with_result_lines_stays_ris(variant_file: Variant) -> None
     result = import_file(variant_file("ovid.ris", text.encode()), "ovid")
     assert (result.format, len(result.records)) == ("ris", 2)
     assert result.records[0].issue == "4"
+
+
+def test_the_format_can_be_named_on_the_command_line(variant_file: Variant, tmp_path) -> None:
+    from livingreview.cli import build_parser, main
+    from livingreview.imports import FORMATS
+
+    for fmt in FORMATS:  # every importer can be named (argparse exits on an unknown choice)
+        assert build_parser().parse_args(["import", "x.txt", "--format", fmt]).format == fmt
+    path = variant_file("embase.cgi", EMBASE_ENDNOTE.encode())
+    out = tmp_path / "records.csv"
+    assert main(["import", str(path), "--format", "ovid", "--out", str(out)]) == 0
+    assert out.read_text().count("10.5555/inv.2018.001") == 1
