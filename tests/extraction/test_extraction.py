@@ -107,7 +107,7 @@ def test_protocol_fields_are_checked(config: dict[str, Any]) -> None:
     ):
         fields_of(bad)
     bad["extraction"]["fields"] = [{"id": "design", "label": "D", "type": "choice"}]
-    with pytest.raises(ConfigError, match="type choice needs 'choices'"):
+    with pytest.raises(ConfigError, match=r"fields\[0\].choices': type choice needs choices"):
         fields_of(bad)
 
 

@@ -153,7 +153,7 @@ def test_cross_sectional_maximum_is_configurable() -> None:
         nos.assess({**row, "s4": 2}, version="cross-sectional", settings=nine)
     with pytest.raises(ConfigError, match="add up to 10, not max_stars 9"):
         nos.cross_sectional_scale({"max_stars": 9})
-    with pytest.raises(ConfigError, match="bands: required"):
+    with pytest.raises(ConfigError, match=r"nos_cross_sectional\.bands': required"):
         nos.cross_sectional_scale({"max_stars": 9, "item_max": {"s4": 1}})
 
 

@@ -326,6 +326,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
             f"{origin}: config key 'imports.{name}': name already used by sources.{name}"
         )
     _check_date_fields(config, origin)
+    _check_stage_settings(config, origin)
     _check_report_fields(config, origin)
     check_returned_folders(config, origin)
     for name, spec in config["imports"].items():
@@ -398,8 +399,115 @@ def _check_report_fields(config: dict[str, Any], origin: str) -> None:
         if value not in known:
             raise ConfigError(
                 f"{origin}: config key '{key}': {value!r} is not an extraction field "
-                f"(expected one of: {', '.join(known)})"
+                f"(expected one of: {', '.join(known) or 'none, extraction.fields lists none'})"
             )
+
+
+#: Lists whose entries are told apart by one key: (list's key path, the key).
+UNIQUE_KEYS = (
+    ("reviewers", "id"),
+    ("eligibility.criteria", "id"),
+    ("exclusion_reasons.title_abstract", "id"),
+    ("exclusion_reasons.full_text", "id"),
+    ("nexus.levels", "level"),
+)
+
+#: Stages whose forms go to the reviewers with a role: (section, role).
+ROLE_STAGES = (("full_text", "full_text"), ("extraction", "extraction"))
+
+
+def _check_unique(config: Mapping[str, Any]) -> None:
+    """Each reviewer, criterion, exclusion reason and Nexus level is listed once."""
+    for where, key in UNIQUE_KEYS:
+        section, _, name = where.partition(".")
+        items = (config.get(section) or {}).get(name) if name else config.get(section)
+        first: dict[Any, int] = {}
+        for index, item in enumerate(items or []):
+            value = item[key]
+            if value in first:
+                raise ConfigError(
+                    f"config key '{where}[{index}].{key}': {value!r} is already the {key} of "
+                    f"{where}[{first[value]}]; each is listed once"
+                )
+            first[value] = index
+
+
+def _check_years(config: Mapping[str, Any]) -> None:
+    """``automation.year_from`` is not after ``year_to``."""
+    automation = config["automation"]
+    start, end = automation.get("year_from"), automation.get("year_to")
+    if start is not None and end is not None and start > end:
+        raise ConfigError(
+            f"config key 'automation.year_from': {start} is after automation.year_to {end} "
+            "(every study would be excluded)"
+        )
+
+
+def _check_people(config: Mapping[str, Any]) -> None:
+    """Once reviewers are listed, each stage has the reviewers its mode and decision rule need
+    (the stage would stop when it runs). A protocol without reviewers may search and import."""
+    from livingreview.appraisal.forms import tool_for
+    from livingreview.reviewforms import role_reviewers
+    from livingreview.screening.assignment import screeners
+    from livingreview.screening.outcome import resolver
+
+    if not config["reviewers"]:
+        return
+    screeners(config)
+    stages = list(ROLE_STAGES)
+    designs = config["risk_of_bias"].get("tools_by_design") or {}
+    if any(tool_for(design, config)[0] != "none" for design in designs):
+        stages.append(("risk_of_bias", "risk_of_bias"))
+    for section, role in stages:
+        role_reviewers(config, role, config[section]["mode"], section)
+    resolver(config, "screening")
+    resolver(config, "full_text")
+
+
+def _check_designs(config: Mapping[str, Any]) -> None:
+    """Every design of ``risk_of_bias.tools_by_design`` is a choice of the ``study_design``
+    extraction field (a study's design is read from it; another name never matches)."""
+    designs = config["risk_of_bias"].get("tools_by_design") or {}
+    if not designs:
+        return
+    field = next((f for f in config["extraction"]["fields"] if f["id"] == DESIGN_FIELD), None)
+    if field is None or field["type"] != "choice":
+        raise ConfigError(
+            "config key 'risk_of_bias.tools_by_design': the tool is chosen by each study's "
+            f"design, so extraction.fields needs a field {DESIGN_FIELD!r} of type choice"
+        )
+    choices = [str(choice) for choice in field.get("choices") or []]
+    for design in designs:
+        if design not in choices:
+            raise ConfigError(
+                f"config key 'risk_of_bias.tools_by_design.{design}': {design!r} is not a choice "
+                f"of the extraction field {DESIGN_FIELD!r} (expected one of: {', '.join(choices)})"
+            )
+
+
+#: The extraction field whose value picks a study's risk-of-bias tool.
+DESIGN_FIELD = "study_design"
+
+
+def _check_stage_settings(config: Mapping[str, Any], origin: str) -> None:
+    """The settings each later stage checks when it runs, checked here too, so a wrong protocol
+    is refused by check-config and before the first search, not hours later by one stage."""
+    from livingreview.extraction.fields import fields_of
+    from livingreview.rob.nos import cross_sectional_scale
+
+    checks = (
+        lambda: _check_unique(config),
+        lambda: _check_years(config),
+        lambda: fields_of(config),
+        lambda: _check_designs(config),
+        lambda: cross_sectional_scale(config["risk_of_bias"]["nos_cross_sectional"]),
+        lambda: _check_people(config),
+    )
+    for check in checks:
+        try:
+            check()
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}: {exc}") from None
 
 
 def is_safe_relative(path: str) -> bool:

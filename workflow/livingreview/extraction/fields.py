@@ -89,11 +89,16 @@ def fields_of(config: Mapping[str, Any]) -> list[Field]:
         if item.id in seen or item.id in RESERVED:
             raise ConfigError(f"{key}: id {item.id!r} is used twice or reserved by the form")
         seen.add(item.id)
-        if item.type in ("choice", "multichoice") and not item.choices:
-            raise ConfigError(f"{key}: type {item.type} needs 'choices'")
+        _check_choices(item, f"extraction.fields[{index}]")
         out.append(item)
     levels = nexus_levels(config)
     nexus = next((f for f in out if f.id == config["extraction"]["nexus_field"]), None)
+    if nexus is None and levels:
+        raise ConfigError(
+            f"config key 'extraction.nexus_field': {config['extraction']['nexus_field']!r} is not "
+            "an extraction field, so the levels in nexus.levels would never be coded (expected "
+            f"one of: {', '.join(f.id for f in out) or 'none listed'})"
+        )
     if nexus is not None and levels:
         allowed = tuple(str(level["level"]) for level in levels)
         if nexus.type != "choice" or set(nexus.choices) != set(allowed):
@@ -102,6 +107,24 @@ def fields_of(config: Mapping[str, Any]) -> list[Field]:
                 f"of the levels in nexus.levels ({', '.join(allowed)})"
             )
     return out
+
+
+def _check_choices(item: Field, where: str) -> None:
+    """Choice types list their choices, each once; other types list none (they would be unused)."""
+    if item.type not in ("choice", "multichoice"):
+        if item.choices:
+            raise ConfigError(
+                f"config key '{where}.choices': type {item.type} takes no choices (only choice "
+                "and multichoice do)"
+            )
+        return
+    if not item.choices:
+        raise ConfigError(f"config key '{where}.choices': type {item.type} needs choices")
+    twice = sorted({c for c in item.choices if item.choices.count(c) > 1})
+    if twice:
+        raise ConfigError(
+            f"config key '{where}.choices': {', '.join(map(repr, twice))} listed twice"
+        )
 
 
 def nexus_levels(config: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -164,16 +164,17 @@ def cross_sectional_scale(settings: Mapping[str, Any] | None = None) -> Scale:
     overrides = dict(settings.get("item_max") or {})
     unknown = sorted(set(overrides) - {item.key for item in CROSS_SECTIONAL_ITEMS})
     if unknown:
-        raise ConfigError(f"{key}.item_max: unknown item(s) {', '.join(unknown)}")
+        raise ConfigError(f"config key '{key}.item_max': unknown item(s) {', '.join(unknown)}")
     items = tuple(
         Item(i.key, i.category, i.name, int(overrides.get(i.key, i.max_stars)))
         for i in CROSS_SECTIONAL_ITEMS
     )
     maximum = int(settings.get("max_stars", 10))
-    if sum(i.max_stars for i in items) != maximum:
+    total = sum(i.max_stars for i in items)
+    if total != maximum:
         raise ConfigError(
-            f"{key}: the item maxima add up to {sum(i.max_stars for i in items)}, not max_stars"
-            f" {maximum}; set item_max for the items your adaptation scores differently"
+            f"config key '{key}': the item maxima add up to {total}, not max_stars {maximum}; "
+            "set item_max for the items your adaptation scores differently"
         )
     raw_bands = settings.get("bands")
     if raw_bands:
@@ -181,10 +182,12 @@ def cross_sectional_scale(settings: Mapping[str, Any] | None = None) -> Scale:
     elif maximum == 10:
         bands = HERZOG_BANDS
     else:
-        raise ConfigError(f"{key}.bands: required when max_stars is {maximum} (not Herzog's 10)")
+        raise ConfigError(
+            f"config key '{key}.bands': required when max_stars is {maximum} (not Herzog's 10)"
+        )
     if min(b.minimum for b in bands) != 0 or max(b.minimum for b in bands) > maximum:
         raise ConfigError(
-            f"{key}.bands: the lowest band must start at 0 and all within 0–{maximum}"
+            f"config key '{key}.bands': the lowest band must start at 0 and all within 0–{maximum}"
         )
     return Scale("cross-sectional", items, bands)
 
