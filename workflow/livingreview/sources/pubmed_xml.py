@@ -26,6 +26,12 @@ PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+# An Elsevier/Cell publisher item identifier (S + ISSN + year + item), which PubMed gives as the
+# ``pii`` ELocationID of articles in press: an identifier, not a page or article number.
+_PUBLISHER_PII = re.compile(r"^[SB]\d{4}-?\d{3}[\dX]", re.IGNORECASE)
+# What PubMed puts in ArticleTitle when it has no English title; the real one is then the
+# VernacularTitle, if any.
+_NO_TITLE = "[not available]"
 
 
 class MalformedXMLError(SearchError):
@@ -144,8 +150,7 @@ def _journal_article(element: Element) -> Record:
         pmid=pmid,
         pmcid=ids.get("pmc", ""),
         doi=ids.get("doi") or elocations.get("doi", ""),
-        title=inner_text(article.find("ArticleTitle"))
-        or inner_text(article.find("VernacularTitle")),
+        title=_title(article),
         abstract=_abstract(article),
         authors=_authors(article.find("AuthorList")),
         year=_journal_year(issue.find("PubDate"), article),
@@ -167,9 +172,7 @@ def _book_article(element: Element) -> Record:
     pmid = _text_of(document, "PMID")
     ids = _article_ids(document.find("ArticleIdList"))
     ids = {**_article_ids(element.find("PubmedBookData/ArticleIdList")), **ids}
-    chapter = inner_text(document.find("ArticleTitle")) or inner_text(
-        document.find("VernacularTitle")
-    )
+    chapter = _title(document)
     book_title = inner_text(book.find("BookTitle"))
     author_lists = document.findall("AuthorList")
     authors = next(
@@ -237,6 +240,17 @@ def _text_of(parent: Element, path: str) -> str:
 
 def _texts(elements: Iterable[Element]) -> list[str]:
     return [text for text in (inner_text(e) for e in elements) if text]
+
+
+def real_title(title: str) -> str:
+    """The title, or '' for PubMed's ``[Not Available].`` placeholder (shared by thousands of
+    records, it must not read as their common title)."""
+    return "" if title.rstrip(".").strip().casefold() == _NO_TITLE else title
+
+
+def _title(holder: Element) -> str:
+    """ArticleTitle, else VernacularTitle (the placeholder counts as no title)."""
+    return real_title(_text_of(holder, "ArticleTitle")) or _text_of(holder, "VernacularTitle")
 
 
 def _article_ids(id_list: Element | None) -> dict[str, str]:
@@ -320,7 +334,8 @@ def _pages(pagination: Element | None, elocations: dict[str, str]) -> str:
         start, end = _text_of(pagination, "StartPage"), _text_of(pagination, "EndPage")
         if start:
             return f"{start}-{end}" if end and end != start else start
-    return elocations.get("pii", "")
+    pii = elocations.get("pii", "")
+    return "" if _PUBLISHER_PII.match(pii) else pii
 
 
 def _keywords(holder: Element) -> list[str]:

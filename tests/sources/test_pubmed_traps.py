@@ -1,0 +1,86 @@
+"""PubMed EFetch shapes that real records take and the saved payloads do not show.
+
+Each body is a few invented lines in the layout PubMed serves (``PubmedArticleSet`` DTD); the
+shape is what matters: the ``[Not Available].`` title placeholder, an in-press article whose only
+locator is its publisher item identifier, odd dates.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.records import Record
+from livingreview.sources.pubmed_xml import parse_efetch
+
+
+def article(inside: str, issue: str = "<PubDate><Year>2024</Year></PubDate>") -> Record:
+    """The normalised record of one ``PubmedArticle`` whose ``Article`` holds ``inside``."""
+    body = f"""<?xml version="1.0" ?><PubmedArticleSet><PubmedArticle>
+      <MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">101</PMID>
+      <Article PubModel="Print-Electronic"><Journal><ISSN IssnType="Print">1111-2222</ISSN>
+      <JournalIssue CitedMedium="Print"><Volume>7</Volume>{issue}</JournalIssue>
+      <Title>Journal of Examples</Title></Journal>{inside}</Article></MedlineCitation>
+      <PubmedData><ArticleIdList><ArticleId IdType="pubmed">101</ArticleId></ArticleIdList>
+      </PubmedData></PubmedArticle></PubmedArticleSet>"""
+    (record,) = parse_efetch(body.encode("utf-8"))
+    return record.normalised()
+
+
+def test_not_available_title_gives_way_to_the_vernacular_title() -> None:
+    record = article(
+        "<ArticleTitle>[Not Available].</ArticleTitle>"
+        "<VernacularTitle>Étude des exemples en milieu rural.</VernacularTitle>"
+    )
+    assert record.title == "Étude des exemples en milieu rural."
+
+
+def test_not_available_title_without_vernacular_is_no_title() -> None:
+    """Thousands of records carry the placeholder: as a title it would make them look alike."""
+    assert article("<ArticleTitle>[Not Available].</ArticleTitle>").title == ""
+
+
+def test_bracketed_translated_title_is_kept() -> None:
+    record = article(
+        "<ArticleTitle>[Examples in rural practice].</ArticleTitle>"
+        "<VernacularTitle>Exemples en pratique rurale.</VernacularTitle>"
+    )
+    assert record.title == "[Examples in rural practice]."
+
+
+def test_publisher_item_identifier_is_not_a_page() -> None:
+    """An article in press has no Pagination; its ``pii`` ELocationID is Elsevier's PII."""
+    record = article(
+        "<ArticleTitle>In press.</ArticleTitle>"
+        '<ELocationID EIdType="pii" ValidYN="Y">S0123-4567(24)00123-X</ELocationID>'
+        '<ELocationID EIdType="doi" ValidYN="Y">10.1016/S0123-4567(24)00123-X</ELocationID>'
+    )
+    assert (record.pages, record.doi) == ("", "10.1016/s0123-4567(24)00123-x")
+
+
+@pytest.mark.parametrize("pii", ["e0123456", "102866", "ex12"])
+def test_article_number_pii_is_the_page(pii: str) -> None:
+    record = article(
+        f'<ArticleTitle>Online.</ArticleTitle><ELocationID EIdType="pii">{pii}</ELocationID>'
+    )
+    assert record.pages == pii
+
+
+@pytest.mark.parametrize(
+    ("issue", "year"),
+    [
+        ("<PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>", "1998"),
+        ("<PubDate><MedlineDate>Spring 2001</MedlineDate></PubDate>", "2001"),
+        ("<PubDate><Year>2003</Year><Season>Winter</Season></PubDate>", "2003"),
+    ],
+)
+def test_odd_publication_dates(issue: str, year: str) -> None:
+    assert article("<ArticleTitle>T.</ArticleTitle>", issue).year == year
+
+
+def test_electronic_article_date_when_the_issue_has_none() -> None:
+    record = article(
+        '<ArticleTitle>T.</ArticleTitle><ArticleDate DateType="Electronic"><Year>2020</Year>'
+        "<Month>02</Month><Day>03</Day></ArticleDate>",
+        "<PubDate></PubDate>",
+    )
+    assert record.year == "2020"
