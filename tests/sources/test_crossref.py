@@ -81,8 +81,8 @@ def test_jats_abstract_work_maps_every_field(sources_dir: Path) -> None:
         "Investigating Patients’ Intention to Continue Using Teleconsultation "
         "to Anticipate Postcrisis Momentum: Survey Study"
     )
-    assert record.abstract.startswith("Background The COVID-19 crisis has drastically changed")
-    assert "<jats:" not in record.abstract and "Objective This study aims" in record.abstract
+    assert record.abstract.startswith("Background: The COVID-19 crisis has drastically changed")
+    assert "<jats:" not in record.abstract and "Objective: This study aims" in record.abstract
     assert record.abstract.endswith("for exceptional situations can be achieved.")
     assert record.authors == [
         "Grenier Ouimet, Antoine",

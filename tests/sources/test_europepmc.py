@@ -95,8 +95,8 @@ def test_core_records_map_every_field(sources_dir: Path) -> None:
     assert erratum.publication_types == ["Published Erratum", "correction"]
 
     flexible = next(r for r in records if r.pmid == "40468710")
-    assert flexible.abstract.startswith("Objective This study investigated whether psychological")
-    assert "<h4>" not in flexible.abstract and "Design This was an online" in flexible.abstract
+    assert flexible.abstract.startswith("Objective: This study investigated whether psychological")
+    assert "<h4>" not in flexible.abstract and "Design: This was an online" in flexible.abstract
     assert flexible.keywords[:2] == ["Cancer", "Acceptance And Commitment Therapy"]
     assert "Neoplasms" in flexible.keywords  # MeSH descriptors follow the author keywords
     assert flexible.authors[0] == "Al-Abbadey, Miznah"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +108,24 @@ def unique(values: Iterable[str]) -> list[str]:
             seen.add(value.casefold())
             result.append(value)
     return result
+
+
+def labelled_abstract(abstract: str, heading: str) -> str:
+    """A structured abstract's section headings (Europe PMC ``<h4>``, Crossref JATS
+    ``<jats:title>``) written ``Label: text`` as PubMed's labels are; a lone leading heading
+    ``Abstract`` is dropped. Other markup is left for :meth:`Record.normalised` to strip."""
+    pattern = re.compile(rf"<{heading}(?:\s[^<>]*)?>(.*?)</{heading}\s*>", re.DOTALL)
+    found = pattern.findall(abstract)
+    if not found:
+        return abstract
+    if found[0].strip().casefold() == "abstract":
+        abstract = pattern.sub("", abstract, count=1)
+
+    def label(match: re.Match[str]) -> str:
+        words = match.group(1).strip().rstrip(":").strip()
+        return f" {words}: " if words else " "
+
+    return pattern.sub(label, abstract).strip()
 
 
 def page_range(first_page: object, last_page: object) -> str:
@@ -390,4 +409,3 @@ def first_of_each(records: Iterable[Record]) -> list[Record]:
         seen.add(record.source_id)
         kept.append(record)
     return kept
-

@@ -29,6 +29,7 @@ from livingreview.sources.common import (
     counted_section,
     dig,
     first,
+    labelled_abstract,
     not_json,
     parse_json,
     query_or_filter,
@@ -69,7 +70,7 @@ def map_item(item: dict[str, Any]) -> Record:
         source_id=doi,
         doi=doi,
         title=first(item.get("title")),
-        abstract=text(item.get("abstract")),
+        abstract=labelled_abstract(text(item.get("abstract")), "jats:title"),
         authors=[
             name
             for name in (_author(a) for a in as_list(item.get("author")) if isinstance(a, dict))

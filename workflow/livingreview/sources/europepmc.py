@@ -22,12 +22,14 @@ from livingreview.sources.common import (
     as_list,
     dig,
     iso639_2,
+    labelled_abstract,
     not_json,
     parse_json,
     search_pages,
     text,
     unique,
 )
+from livingreview.sources.pubmed_xml import real_title
 
 SERVICE = "Europe PMC"
 DEFAULT_PAGE_SIZE = 1000
@@ -90,16 +92,23 @@ def map_result(item: dict[str, Any]) -> Record:
     if not pub_types:  # lite: "brief-report; journal article"
         pub_types = text(item.get("pubType")).split(";")
     mesh = [dig(h, "descriptorName") for h in as_list(dig(item, "meshHeadingList", "meshHeading"))]
+    book = item.get("bookOrReportDetails") or {}  # books, chapters and preprints
     return Record(
         source_id=f"{source}:{ident}" if source and ident else ident,
         pmid=text(item.get("pmid")),
         pmcid=text(item.get("pmcid")),
         doi=text(item.get("doi")),
-        title=text(item.get("title")),
-        abstract=text(item.get("abstractText")),
+        title=real_title(text(item.get("title"))),
+        abstract=labelled_abstract(text(item.get("abstractText")), "h4"),
         authors=_authors(item),
-        year=text(item.get("pubYear")) or text(info.get("yearOfPublication")),
-        journal=text(dig(info, "journal", "title")) or text(item.get("journalTitle")),
+        year=text(item.get("pubYear"))
+        or text(info.get("yearOfPublication"))
+        or text(book.get("yearOfPublication"))
+        or text(item.get("firstPublicationDate"))[:4],
+        journal=text(dig(info, "journal", "title"))
+        or text(item.get("journalTitle"))
+        or text(book.get("comprisingTitle"))  # a chapter's book
+        or (text(book.get("publisher")) if source == "PPR" else ""),  # a preprint's server
         volume=text(info.get("volume")) or text(item.get("journalVolume")),
         issue=text(info.get("issue")) or text(item.get("issue")),
         pages=text(item.get("pageInfo")),

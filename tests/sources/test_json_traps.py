@@ -1,0 +1,77 @@
+"""Europe PMC and Crossref result shapes the saved pages do not show, in invented lines.
+
+Books, chapters and preprints carry no ``journalInfo`` in Europe PMC (``bookOrReportDetails``
+instead); structured abstracts come with headings (Europe PMC ``<h4>``, Crossref JATS
+``<jats:title>``) that should read like PubMed's ``LABEL: text``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from livingreview.records import Record
+from livingreview.sources import crossref, europepmc
+
+
+def epmc(**fields: Any) -> Record:
+    return europepmc.map_result({"id": "1", "source": "MED", **fields}).normalised()
+
+
+def test_europepmc_chapter_names_its_book_and_year() -> None:
+    record = epmc(
+        title="Example Disorder",
+        bookOrReportDetails={
+            "publisher": "Example University Press",
+            "comprisingTitle": "ExampleReviews<sup>®</sup>",
+            "yearOfPublication": 1995,
+        },
+    )
+    assert (record.journal, record.year) == ("ExampleReviews®", "1995")
+
+
+def test_europepmc_preprint_names_its_server_and_first_publication_year() -> None:
+    record = epmc(
+        source="PPR",
+        id="PPR000001",
+        title="A preprint.",
+        firstPublicationDate="2023-11-30",
+        bookOrReportDetails={"publisher": "exampleRxiv"},
+    )
+    assert (record.journal, record.year) == ("exampleRxiv", "2023")
+
+
+def test_europepmc_whole_book_publisher_is_not_a_journal() -> None:
+    record = epmc(pubYear="2001", bookOrReportDetails={"publisher": "Example Press"})
+    assert (record.journal, record.year) == ("", "2001")
+
+
+def test_europepmc_journal_issue_year_wins_over_first_publication() -> None:
+    record = epmc(pubYear="2025", firstPublicationDate="2024-12-18", journalInfo={})
+    assert record.year == "2025"
+
+
+def test_europepmc_not_available_title_is_no_title() -> None:
+    assert epmc(title="[Not Available].").title == ""
+
+
+def test_europepmc_h4_headings_become_labels() -> None:
+    record = epmc(abstractText="<h4>Aim</h4>To test.<h4>Results </h4>H<sub>2</sub>O rose.")
+    assert record.abstract == "Aim: To test. Results: H2O rose."
+
+
+def test_crossref_jats_sections_become_labels_and_abstract_heading_goes() -> None:
+    item = {
+        "DOI": "10.5555/EXAMPLE.1",
+        "abstract": "<jats:title>Abstract</jats:title><jats:sec><jats:title>Purpose:</jats:title>"
+        "<jats:p>To <jats:italic>test</jats:italic>.</jats:p></jats:sec><jats:sec>"
+        "<jats:title>Findings</jats:title><jats:p>It works.</jats:p></jats:sec>",
+    }
+    record = crossref.map_item(item).normalised()
+    assert record.abstract == "Purpose: To test. Findings: It works."
+    assert record.doi == "10.5555/example.1"
+
+
+def test_abstracts_without_sections_are_untouched() -> None:
+    item = {"DOI": "10.5555/x", "abstract": "<jats:p>Plain r<jats:sup>2</jats:sup> text.</jats:p>"}
+    assert crossref.map_item(item).normalised().abstract == "Plain r2 text."
+    assert epmc(abstractText="An Abstract about things.").abstract == "An Abstract about things."
