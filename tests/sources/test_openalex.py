@@ -287,4 +287,31 @@ def test_known_dois_are_asked_in_filter_batches(
         f"doi:{others[0]}|{others[1]}",
         f"doi:{others[2]}",
     ]
-    assert [r.params["per_page"] for r in replay_server.requests("works")] == ["2", "2", "1"]
+    assert [r.params["per_page"] for r in replay_server.requests("works")] == ["100"] * 3
+
+
+def test_a_doi_shared_by_two_works_is_not_cut_off_by_the_page(
+    sources_dir: Path, replay_server: ReplayServer
+) -> None:
+    """OpenAlex keeps duplicate works with one DOI: two DOIs can match three works, one page
+    more than the DOIs asked. Page 1 is the real two-work answer with ``meta.count`` 3, page 2 a
+    third work (the real singleton, its DOI set to the second DOI asked)."""
+    first = json.loads(
+        (sources_dir / "openalex/openalex_works_filter_ids_cursor_star.json").read_bytes()
+    )
+    first["meta"]["count"] = 3
+    twin = json.loads((sources_dir / "openalex/openalex_work_W2741809807.json").read_bytes())
+    twin["doi"] = first["results"][1]["doi"]
+    second = {"meta": {**first["meta"], "page": 2}, "results": [twin]}
+    replay_server.add(
+        "GET",
+        "works",
+        Answer(json.dumps(first).encode(), match=lambda p: "page" not in p),
+        Answer(json.dumps(second).encode(), match=lambda p: p.get("page") == "2"),
+    )
+    http = service_http("openalex", replay_server.url)
+    dois = ["10.1145/3383583.3398584", "10.48550/arxiv.2007.14454"]
+    found, missing = openalex.fetch_dois(http, dois, batch_size=2)
+    assert sorted(r.source_id for r in found) == ["W2741809807", "W3045921891", "W3046863325"]
+    assert missing == []
+    assert [r.params.get("page") for r in replay_server.requests("works")] == [None, "2"]

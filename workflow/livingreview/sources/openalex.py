@@ -239,10 +239,23 @@ def fetch_dois(
     step = min(max(batch_size, 1), MAX_PER_PAGE)
     for start in range(0, len(wanted), step):
         chunk = wanted[start : start + step]
-        params = {"filter": "doi:" + "|".join(chunk), "per_page": len(chunk)}
-        response = http.get("works", params, transient=not_json, accept_status=ERROR_STATUSES)
-        raise_for_error(response, http)
-        results = as_list(dig(parse_json(response, SERVICE), "results"))
-        found += [map_work(work) for work in results if isinstance(work, dict)]
+        found += [map_work(work) for work in _works_with_dois(http, chunk)]
     returned = {record.doi for record in found}
     return found, [doi for doi in wanted if doi not in returned]
+
+
+def _works_with_dois(http: HttpClient, dois: Sequence[str]) -> list[dict[str, Any]]:
+    """Every work whose DOI is one of ``dois``, page after page while ``meta.count`` says more
+    are left: a DOI can belong to several works (OpenAlex keeps duplicates)."""
+    params: dict[str, Any] = {"filter": "doi:" + "|".join(dois), "per_page": MAX_PER_PAGE}
+    works: list[dict[str, Any]] = []
+    while True:
+        response = http.get("works", params, transient=not_json, accept_status=ERROR_STATUSES)
+        raise_for_error(response, http)
+        body = parse_json(response, SERVICE)
+        results = [w for w in as_list(dig(body, "results")) if isinstance(w, dict)]
+        works += results
+        total = dig(body, "meta", "count")
+        if not results or not isinstance(total, int) or len(works) >= total:
+            return works
+        params["page"] = int(params.get("page", 1)) + 1
