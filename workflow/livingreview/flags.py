@@ -206,11 +206,14 @@ def europepmc_statements(body: Any) -> Iterator[_Said]:
 
 def _crossref_update(update: Any) -> tuple[str, str, str]:
     """(flag, kind, description) of one Crossref ``updated-by``/``update-to`` entry."""
-    from livingreview.sources.common import dig, text  # loads the HTTP layer
+    from livingreview.sources.common import as_list, dig, text  # loads the HTTP layer
 
     kind = text(dig(update, "type"))
     flag = CROSSREF_UPDATES.get(kind.replace("-", "_").casefold(), "corrected")
-    date = "-".join(f"{part:02d}" for part in (dig(update, "updated", "date-parts") or [[]])[0])
+    parts = as_list(dig(update, "updated", "date-parts"))
+    day = parts[0] if parts and isinstance(parts[0], list) else []
+    # Crossref writes an unknown date as [[null]]; a part may come as a string
+    date = "-".join(f"{int(p):02d}" for p in day if isinstance(p, int) or text(p).isdigit())
     doi = normalise_doi(dig(update, "DOI"))
     return flag, kind, f"doi:{doi}" + (f" ({date})" if date else "")
 
