@@ -84,8 +84,6 @@ def without_preamble(text: str) -> tuple[str, str]:
         delimiter = sniff_delimiter(line)
         cells = next(csv.reader([line], delimiter=delimiter), [])
         if titles & {cell.strip().lower() for cell in cells}:
-            if index and any(lines[:index]):
-                log.info("skipped %d line(s) above the CSV header row", index)
             return "\n" * index + text[sum(len(x) + 1 for x in lines[:index]) :], delimiter
     return text, sniff_delimiter(text)
 
@@ -181,7 +179,10 @@ def csv_flavour(header: Iterable[str]) -> str:
 def parse_csv(path: Path | str, text: str) -> list[Parsed]:
     """Parse a CSV (or tab-delimited) export into records."""
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    text, delimiter = without_preamble(text)
+    body, delimiter = without_preamble(text)
+    if body != text:
+        log.info("%s: lines above the CSV header row were skipped", path)
+    text = body
     unquoted = _unquoted(text, delimiter)
     quoting = csv.QUOTE_NONE if unquoted else csv.QUOTE_MINIMAL
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
