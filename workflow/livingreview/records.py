@@ -182,6 +182,16 @@ def normalise_doi(value: object) -> str:
     return doi.lower()
 
 
+#: "pp 278-298", "pp. 5-9", "p. 12" (TRID's RIS): the label is no part of the page ("P12", a
+#: poster's number, is).
+_PAGE_LABEL = re.compile(r"^(?:pp\.?\s*|p\.\s*|p\s+)(?=\d)", re.IGNORECASE)
+
+
+def unlabelled_pages(value: str) -> str:
+    """Pages without a leading "pp"/"p." label, stripped."""
+    return _PAGE_LABEL.sub("", value.strip())
+
+
 def normalise_pmid(value: object) -> str:
     """Digits of a PubMed id, from ``123``, ``PMID:123``, ``https://pubmed.ncbi.nlm.nih.gov/123``."""
     match = re.search(r"(\d{1,9})/?\s*$", clean_text(value))

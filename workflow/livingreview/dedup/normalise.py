@@ -17,7 +17,7 @@ import pandas as pd
 
 from livingreview.dedup.journals import journal_key, strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
-from livingreview.records import normalise_doi
+from livingreview.records import normalise_doi, unlabelled_pages
 
 T = TypeVar("T")
 
@@ -476,6 +476,7 @@ def normalise_pages(pages: str) -> tuple[str, str]:
     if roman:
         end = roman.group(2)
         return roman.group(1), str(roman_value(end)) if end else ""
+    text = unlabelled_pages(text)  # "pp. 123-128"
     text = re.sub(r"(?<=[a-z])\s+(?=\d)", "", text)  # "S 274-5" -> "s274-5"
     text = re.sub(r"(?<=\d)[\s.]+(?=[a-z]\d)", ".", text)  # "875 e1" -> "875.e1"
     match = _EXCEL_DAY_MONTH.match(text)

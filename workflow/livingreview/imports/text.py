@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.errors import InputFileError
-from livingreview.records import Record
+from livingreview.records import Record, unlabelled_pages
 
 #: Share of control characters above which a decoded file is treated as binary junk.
 _MAX_CONTROL_SHARE = 0.01
@@ -154,7 +154,7 @@ def first(*values: object) -> str:
 
 def join_pages(start: str, end: str = "", article_number: str = "") -> str:
     """``start-end`` (or the single page); the article number stands in when there are no pages."""
-    start, end = start.strip(), end.strip()
+    start, end = unlabelled_pages(start), unlabelled_pages(end)
     if start and "-" not in start and end and end != start:
         return f"{start}-{end}"
     if start:
