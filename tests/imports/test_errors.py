@@ -212,6 +212,9 @@ def test_binary_junk(variant_file: Variant) -> None:
     control_junk = bytes(range(1, 9)) * 200
     assert "binary" in _fails(variant_file("junk2.csv", control_junk))
     assert "ZIP" in _fails(variant_file("book.xlsx", b"PK\x03\x04" + b"\x00" * 50))
+    # Web of Science's and ProQuest's "Excel" exports are the old binary workbook format
+    old_excel = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    assert ".xls workbook" in _fails(variant_file("savedrecs.xls", old_excel))
 
 
 def test_unknown_format(variant_file: Variant) -> None:
