@@ -60,6 +60,10 @@ def test_strip_markup_keeps_words_apart_at_block_tags() -> None:
     )
     assert strip_markup("<jats:p>Chatbots &amp; apps</jats:p>") == "Chatbots & apps"
     assert strip_markup("a\u00a0b\n  c") == "a b c"
+    # Wiley sets initial letters in small capitals inside a word
+    assert strip_markup("<scp>A</scp>lzheimer's and <jats:scp>d</jats:scp>-xylose") == (
+        "Alzheimer's and d-xylose"
+    )
 
 
 def test_assign_ids_are_stable_and_unique() -> None:

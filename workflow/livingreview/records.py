@@ -108,6 +108,7 @@ _INLINE_TAGS = frozenset(
         "sup",
         "sub",
         "sc",
+        "scp",  # Wiley's small capitals: "<scp>A</scp>lzheimer's", "<scp>d</scp>-xylose"
         "span",
         "italic",
         "bold",
@@ -123,6 +124,7 @@ _INLINE_TAGS = frozenset(
         "jats:sup",
         "jats:sub",
         "jats:sc",
+        "jats:scp",
         "jats:underline",
     ]
 )
