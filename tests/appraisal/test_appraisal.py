@@ -352,3 +352,23 @@ def test_a_study_whose_design_changes_on_re_assessment_is_asked_again_with_its_n
     with (outputs(config) / OUTPUTS["entries"]).open(encoding="utf-8") as handle:
         kept = {(r["item_id"], r["column"]) for r in csv.DictReader(handle)}
     assert (study, "q1_1") in kept  # the RoB 2 answers stay in the log
+
+
+def test_a_review_without_risk_of_bias_runs_the_stage_with_no_assessors(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    """A protocol that gives no design a tool needs no reviewer with the role risk_of_bias."""
+    config = stage_config(tmp_path, demo_outputs, included=0)
+    config["risk_of_bias"]["tools_by_design"] = {"RCT": "none", "cohort": "none"}
+    for reviewer in config["reviewers"]:
+        reviewer["roles"] = [role for role in reviewer["roles"] if role != "risk_of_bias"]
+    studies = tmp_path / "outputs/extraction/studies.csv"
+    studies.parent.mkdir(parents=True)
+    with studies.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["study_id", "label", "extraction_status", "study_design", "title"])
+        writer.writerow(["s1", "Study 1", "final", "RCT", "A trial"])
+    state = run_appraisal(config)
+    assert state["studies_to_assess"] == 0 and state["pending"] == 0
+    assert list((outputs(config) / "rob/forms").iterdir()) == []
+    assert summary(config) == {}

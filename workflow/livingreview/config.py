@@ -447,19 +447,19 @@ def _check_people(config: Mapping[str, Any]) -> None:
     """Once reviewers are listed, each stage has the reviewers its mode and decision rule need
     (the stage would stop when it runs). A protocol without reviewers may search and import."""
     from livingreview.appraisal.forms import tool_for
+    from livingreview.appraisal.stage import assessors
     from livingreview.reviewforms import role_reviewers
     from livingreview.screening.assignment import screeners
     from livingreview.screening.outcome import resolver
 
+    for design in config["risk_of_bias"].get("tools_by_design") or {}:
+        tool_for(design, config)  # nos only for the Newcastle-Ottawa designs
     if not config["reviewers"]:
         return
     screeners(config)
-    stages = list(ROLE_STAGES)
-    designs = config["risk_of_bias"].get("tools_by_design") or {}
-    if any(tool_for(design, config)[0] != "none" for design in designs):
-        stages.append(("risk_of_bias", "risk_of_bias"))
-    for section, role in stages:
+    for section, role in ROLE_STAGES:
         role_reviewers(config, role, config[section]["mode"], section)
+    assessors(config)
     resolver(config, "screening")
     resolver(config, "full_text")
 

@@ -64,6 +64,14 @@ def tools_in_use(config: Mapping[str, Any]) -> list[str]:
     return [t for t in forms.TOOL_IDS if t in used]
 
 
+def assessors(config: Mapping[str, Any]) -> list[str]:
+    """The reviewers who get risk-of-bias forms: none when the protocol gives no design a tool
+    (a review without risk-of-bias assessment needs no one with the role)."""
+    if not tools_in_use(config):
+        return []
+    return reviewforms.role_reviewers(config, "risk_of_bias", config[SECTION]["mode"], SECTION)
+
+
 def table_outputs(config: Mapping[str, Any]) -> dict[str, str]:
     """``rob/<tool>.csv`` per tool in use (for Snakemake and the report)."""
     return {tool: f"rob/{tool}.csv" for tool in tools_in_use(config)}
@@ -239,7 +247,7 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     outputs = Path(config["paths"]["outputs"])
     round_number = current_round(outputs)
     studies = studies_to_assess(config, outputs)
-    reviewers = reviewforms.role_reviewers(config, "risk_of_bias", settings["mode"], SECTION)
+    reviewers = assessors(config)
     entries, returned = import_entries(config, studies, reviewers, round_number)
     final, disagreements, state = settle_studies(config, studies, entries)
     reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
