@@ -274,7 +274,8 @@ def test_openalex_csv(real: Real) -> None:
     first, second = records(real, "exports/openalex/openalex_sample.csv")[:2]
     assert first.source_id == "W2755950973"
     assert first.doi == "10.1016/j.joi.2017.08.007"  # from https://doi.org/...
-    assert first.authors == ["Massimo Aria", "Corrado Cuccurullo"]  # '|'-joined
+    # '|'-joined display names, turned family first as the OpenAlex API client turns them
+    assert first.authors == ["Aria, Massimo", "Cuccurullo, Corrado"]
     assert first.journal == "Journal of Informetrics"
     assert first.year == "2017"
     assert first.issn == "1751-1577"

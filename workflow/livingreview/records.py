@@ -152,6 +152,53 @@ def strip_markup(value: object) -> str:
     return clean_text(text)
 
 
+_PARTICLES = frozenset(
+    {
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "van",
+        "von",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+    }
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def family_first(name: str) -> str:
+    """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``.
+
+    Single words and names that already hold a comma are returned unchanged. A name of a
+    group written in several words cannot be told apart and is turned around like a person's.
+    """
+    name = " ".join(name.split())
+    tokens = name.split(" ")
+    if "," in name or len(tokens) < 2:
+        return name
+    suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
+        start -= 1
+    result = f"{' '.join(tokens[start:])}, {' '.join(tokens[:start])}"
+    return f"{result}, {suffix}" if suffix else result
+
+
 def _clean_list(values: Iterable[str]) -> list[str]:
     cleaned = []
     for value in values:

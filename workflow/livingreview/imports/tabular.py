@@ -31,7 +31,7 @@ from livingreview.imports.text import (
     record_position,
     split_values,
 )
-from livingreview.records import Record
+from livingreview.records import Record, family_first
 
 log = logging.getLogger(__name__)
 
@@ -411,7 +411,10 @@ def _openalex(get: Getter) -> Record:
         doi=get("doi", "ids.doi"),
         title=get("display_name", "title"),
         abstract=rebuild_abstract(get("abstract", "abstract_inverted_index")),
-        authors=split_values(get("authorships.author.display_name"), "|"),
+        # display names are given name first; family first as every other source has them
+        authors=[
+            family_first(a) for a in split_values(get("authorships.author.display_name"), "|")
+        ],
         year=get("publication_year", "publication_date"),
         journal=get("primary_location.source.display_name", "host_venue.display_name"),
         volume=get("biblio.volume"),

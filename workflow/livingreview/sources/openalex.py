@@ -16,7 +16,7 @@ from typing import Any
 
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient, Response
-from livingreview.records import Record, normalise_doi, normalise_pmid
+from livingreview.records import Record, family_first, normalise_doi, normalise_pmid
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
     ERROR_STATUSES,
@@ -38,52 +38,6 @@ from livingreview.sources.common import (
 SERVICE = "OpenAlex"
 MAX_PER_PAGE = 100
 MAX_MESSAGE = 600  # OpenAlex's invalid-filter message lists ~200 field names
-
-_PARTICLES = frozenset(
-    {
-        "da",
-        "das",
-        "de",
-        "del",
-        "della",
-        "der",
-        "des",
-        "di",
-        "do",
-        "dos",
-        "du",
-        "el",
-        "la",
-        "le",
-        "ten",
-        "ter",
-        "van",
-        "von",
-        "zu",
-        "bin",
-        "ibn",
-        "al",
-    }
-)
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def family_first(name: str) -> str:
-    """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``.
-
-    Single words and names that already hold a comma are returned unchanged. A name of a
-    group written in several words cannot be told apart and is turned around like a person's.
-    """
-    name = " ".join(name.split())
-    tokens = name.split(" ")
-    if "," in name or len(tokens) < 2:
-        return name
-    suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
-    start = len(tokens) - 1
-    while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
-        start -= 1
-    result = f"{' '.join(tokens[start:])}, {' '.join(tokens[:start])}"
-    return f"{result}, {suffix}" if suffix else result
 
 
 def rebuild_abstract(index: object) -> str:
