@@ -9,7 +9,9 @@ The values are made up.
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from livingreview.config import schema_path
 from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.imports import import_file
 from tests.imports import Variant
@@ -189,6 +191,9 @@ def test_the_format_can_be_named_on_the_command_line(variant_file: Variant, tmp_
 
     for fmt in FORMATS:  # every importer can be named (argparse exits on an unknown choice)
         assert build_parser().parse_args(["import", "x.txt", "--format", fmt]).format == fmt
+    schema = yaml.safe_load(schema_path().read_text())
+    import_format = schema["$defs"]["import"]["properties"]["format"]
+    assert import_format["enum"] == ["auto", *FORMATS]  # and in a protocol's imports section
     path = variant_file("embase.cgi", EMBASE_ENDNOTE.encode())
     out = tmp_path / "records.csv"
     assert main(["import", str(path), "--format", "ovid", "--out", str(out)]) == 0
