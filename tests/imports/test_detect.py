@@ -18,8 +18,9 @@ ONE_PER_FORMAT = {
     "csv": "exports/pubmed_csv/colrev_pubmed_chatbot.csv",
     "pop_json": "exports/google_scholar/colrev_publish_or_perish_gs.json",
 }
-#: Formats with no real sample in ../shared, detected in their own test file (test_ovid.py).
-WRITTEN_HERE = {"ovid"}
+#: Formats with no real sample in ../shared, detected in their own test files
+#: (test_ovid.py, test_cochrane.py ...).
+WRITTEN_HERE = {"ovid", "cochrane"}
 
 
 def test_every_format_has_a_detection_case() -> None:

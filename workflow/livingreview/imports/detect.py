@@ -18,6 +18,8 @@ _MEDLINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
 _RIS = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
 #: Ovid tagged exports: a ``<1. >`` result line first, or a ``VN  - Ovid...`` tag line first.
 _OVID = re.compile(r"[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*\n|[ \t]?VN[ \t]{1,2}- *Ovid")
+#: Cochrane Library plain text: a ``Record #1 of 20`` line first, then ``ID: CN-...`` fields.
+_COCHRANE = re.compile(r"Record[ \t]*#[ \t]*\d+[ \t]+of[ \t]+\d+[ \t]*\n(?:[ \t]*\n)*[A-Z]{2,3}:")
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _EXTENSIONS = {
     ".ris": "ris",
@@ -38,6 +40,8 @@ def detect_format(path: Path, text: str) -> str:
         return "pop_json"
     if _OVID.match(head):  # Ovid's RIS may be numbered the same way: TY decides
         return "ris" if _RIS.search(text) else "ovid"
+    if _COCHRANE.match(head) and not _RIS.search(text):  # rispy's RIS has such lines too
+        return "cochrane"
     if head.startswith("<"):  # never parsed: no XML format is imported, so no entity is resolved
         raise InputFileError(
             path,
@@ -61,7 +65,7 @@ def detect_format(path: Path, text: str) -> str:
     raise InputFileError(
         path,
         "unrecognised export format: no RIS 'TY  -', MEDLINE 'PMID-', BibTeX '@type{', "
-        f"Web of Science 'PT', JSON list or CSV header found{advice}; "
+        f"Web of Science 'PT', Cochrane 'Record #1 of', JSON list or CSV header found{advice}; "
         "pass the format explicitly if it is one of these",
         position="line 1",
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from livingreview.errors import InputFileError
 from livingreview.imports.text import (
     Parsed,
+    close_record,
     first,
     join_pages,
     match_lines,
@@ -90,16 +91,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
 
 
 def _close(path: Path | str, record: _RawRecord | None, records: list[_RawRecord]) -> None:
-    """Add a finished record; a ``<N. >`` line with no tag line after it is an error."""
-    if record is None:
-        return
-    if not record.fields:
-        raise InputFileError(
-            path,
-            "a '<N. >' record line with no tag lines after it (a cut export?)",
-            position=record_position(len(records) + 1, record.line),
-        )
-    records.append(record)
+    close_record(path, record, records, "'<N. >' record")
 
 
 def parse(path: Path | str, text: str) -> list[Parsed]:

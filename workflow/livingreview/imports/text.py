@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from livingreview.errors import InputFileError
 from livingreview.records import Record, unlabelled_pages
@@ -140,6 +141,29 @@ def match_lines(pattern: re.Pattern[str], text: str) -> list[int]:
 def record_position(number: int, line: int) -> str:
     """The position string used in error messages: ``record 7 (line 123)``."""
     return f"record {number} (line {line})"
+
+
+class TaggedRecord(Protocol):
+    """A record being read from a tagged export: its start line and ``[tag, value]`` pairs."""
+
+    line: int
+    fields: list[list[str]]
+
+
+R = TypeVar("R", bound=TaggedRecord)
+
+
+def close_record(path: Path | str, record: R | None, records: list[R], marker: str) -> None:
+    """Add a finished record; its start line (``marker``) with no tag line after it is an error."""
+    if record is None:
+        return
+    if not record.fields:
+        raise InputFileError(
+            path,
+            f"a {marker} line with no tag lines after it (a cut export?)",
+            position=record_position(len(records) + 1, record.line),
+        )
+    records.append(record)
 
 
 def first(*values: object) -> str:
