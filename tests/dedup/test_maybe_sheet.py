@@ -230,13 +230,10 @@ def test_a_sheet_resaved_without_metadata_and_blank_rows_still_reads(tmp_path: P
     assert read_decision_file(tmp_path / "blank.csv", review_id="r", known_records=records) == []
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
-def test_a_sheet_resaved_by_libreoffice_as_xlsx_or_csv_reads_back(tmp_path: Path) -> None:
-    import subprocess
-
-    records = {
-        rid: Record(record_id=rid, title="=cmd|' /C calc'!A0") for rid in ("a:1", "b:1", "c:1")
-    }
+def _two_pairs(tmp_path: Path, title: str) -> tuple[dict[str, Record], openpyxl.Workbook]:
+    """Three records with ``title``, the sheet of pairs a:1 / b:1 and a:1 / c:1 written as
+    ``s.xlsx`` and ``s.csv`` in ``tmp_path``, and the .xlsx opened for editing."""
+    records = {rid: Record(record_id=rid, title=title) for rid in ("a:1", "b:1", "c:1")}
     pairs = [
         PairVerdict("a:1", "b:1", "maybe", 0.8, "titles close"),
         PairVerdict("a:1", "c:1", "maybe", 0.7, "titles close"),
@@ -244,7 +241,33 @@ def test_a_sheet_resaved_by_libreoffice_as_xlsx_or_csv_reads_back(tmp_path: Path
     write_sheets(
         tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, records, review_id="r", version="1"
     )
-    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    return records, openpyxl.load_workbook(tmp_path / "s.xlsx")
+
+
+def test_a_pair_decided_in_a_copied_tab_is_refused_not_dropped(tmp_path: Path) -> None:
+    """Only the sheet 'Maybe pairs' is read: a decision typed in a copy of it is refused."""
+    records, wb = _two_pairs(tmp_path, "a title")
+    copy = wb.copy_worksheet(wb["Maybe pairs"])
+    copy["B3"] = "duplicate"
+    wb.save(tmp_path / "back.xlsx")
+    with pytest.raises(
+        InputFileError,
+        match=r"back.xlsx, sheet 'Maybe pairs Copy', row 3, field 'decision': sheet 'Maybe pairs "
+        r"Copy' holds 'duplicate' on the row of a:1 / c:1",
+    ):
+        read_decision_file(tmp_path / "back.xlsx", review_id="r", known_records=records)
+    wb["Maybe pairs"]["B3"] = "Duplicate"  # typed in both: the copy holds nothing else
+    copy["B3"] = "Duplicate"
+    wb.save(tmp_path / "back.xlsx")
+    decisions = read_decision_file(tmp_path / "back.xlsx", review_id="r", known_records=records)
+    assert [(d.a, d.b, d.decision, d.row) for d in decisions] == [("a:1", "c:1", "duplicate", 3)]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_a_sheet_resaved_by_libreoffice_as_xlsx_or_csv_reads_back(tmp_path: Path) -> None:
+    import subprocess
+
+    records, wb = _two_pairs(tmp_path, "=cmd|' /C calc'!A0")
     wb["Maybe pairs"]["B2"] = "Distinct"
     wb["Maybe pairs"]["B3"] = "DUPLICATE"
     wb.save(tmp_path / "filled.xlsx")

@@ -451,14 +451,24 @@ def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str,
 
 
 _FORMULA_CELL = re.compile(rb"<(?:[\w.-]+:)?f[ >/]")
+# What a spreadsheet program shows in a cell whose formula fails (typed ``-ve`` becomes ``=-ve``).
+FORMULA_ERRORS = frozenset(
+    (
+        *("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!"),
+        *("#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!", "#PYTHON!"),
+        *("#GETTING_DATA", "Err:502", "Err:504", "Err:508", "Err:509"),
+    )
+)
 
 
 def _uncomputed_formulas(
     name: str, table: list[list[str]], data: bytes, sheets_xml: Iterable[bytes]
 ) -> None:
-    """Fill the blanks of ``table`` that hold a formula the saving program never computed (a
-    script, some web tools: no cached value, so openpyxl reads ``None``) with the formula's
-    text: what the reviewer typed is kept, as text, instead of being read as a blank cell."""
+    """Put the formula's text in the cells of ``table`` that hold a formula with no value: one
+    the saving program never computed (a script, some web tools: openpyxl reads ``None``), or
+    one that failed (text such as ``-ve`` or ``+ adults`` typed into Excel is taken as a formula
+    and shows ``#NAME?``). What the reviewer typed is kept, as text, instead of being read as a
+    blank cell or as the error's name."""
     from openpyxl import load_workbook
 
     if not any(_FORMULA_CELL.search(xml) for xml in sheets_xml):
@@ -468,7 +478,8 @@ def _uncomputed_formulas(
         for r, row in enumerate(wb[name].iter_rows(values_only=True)):
             cells = table[r] if r < len(table) else []
             for c, value in enumerate(row[: len(cells)]):
-                if isinstance(value, str) and value.startswith("=") and not cells[c]:
+                failed = not cells[c] or cells[c] in FORMULA_ERRORS
+                if isinstance(value, str) and value.startswith("=") and failed:
                     cells[c] = value.strip()
     finally:
         wb.close()
@@ -525,6 +536,67 @@ def _refuse_merged_cells(path: Path, name: str, sheet_xml: bytes) -> None:
         raise InputFileError(path, problem, position=f"row {re.sub('[A-Z]', '', first)}")
 
 
+def _id_rows(
+    table: Sequence[Sequence[str]], ids: Sequence[tuple[str, ...]]
+) -> list[tuple[tuple[str, ...], int, Sequence[str]]]:
+    """(id, 1-based row number, row) of each row of ``table`` holding every part of a listed id."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in ids:
+        by_first.setdefault(key[0], []).append(key)
+    found = []
+    for number, row in enumerate(table, start=1):
+        values = set(row)
+        for first in sorted(values & by_first.keys()):
+            found += [(key, number, row) for key in by_first[first] if values.issuperset(key)]
+    return found
+
+
+def _main_sheet(
+    path: Path, title: str, tables: Mapping[str, list[list[str]]], ids: Sequence[tuple[str, ...]]
+) -> str:
+    """The worksheet to read: ``title``; once renamed, the one data sheet holding the listed
+    ids (else the first data sheet); two data sheets holding them are refused."""
+    if title in tables:
+        return title
+    data = [n for n in tables if n not in (META_SHEET, INSTRUCTIONS_SHEET)]
+    holding = [n for n in data if _id_rows(tables[n], ids)]
+    if len(holding) > 1:
+        problem = (
+            f"no sheet is named {title!r} and sheets {holding[0]!r} and {holding[1]!r} both hold"
+            f" its rows; expected them in one sheet named {title!r}: name the sheet you filled"
+            f" in {title!r} and delete the other"
+        )
+        raise InputFileError(path, problem)
+    return (holding or data or list(tables))[0]
+
+
+def _refuse_copies(
+    path: Path, name: str, tables: Mapping[str, list[list[str]]], ids: Sequence[tuple[str, ...]]
+) -> None:
+    """Refuse a data sheet besides ``name`` (a copy of it, say) holding, on the row of a listed
+    id, text that ``name`` does not hold on that id's row: only ``name`` is read, so the text
+    would be lost. A copy kept as it was, or with fewer rows or columns, is fine."""
+    main: dict[tuple[str, ...], set[str]] = {}
+    for key, _, row in _id_rows(tables[name], ids):
+        main.setdefault(key, set()).update(row)
+    for other, table in tables.items():
+        if other in (name, META_SHEET, INSTRUCTIONS_SHEET):
+            continue
+        header = table[0] if table else []
+        for key, number, row in _id_rows(table, ids):
+            extra = [i for i, value in enumerate(row) if value and value not in main.get(key, ())]
+            if extra:
+                problem = (
+                    f"sheet {other!r} holds {_short(row[extra[0]])} on the row of"
+                    f" {' / '.join(key)}, which sheet {name!r} does not hold there; only sheet"
+                    f" {name!r} is read, so it would be lost; expected everything typed in sheet"
+                    f" {name!r}: copy it there, then delete sheet {other!r}"
+                )
+                column = header[extra[0]] if extra[0] < len(header) else ""
+                position = f"sheet {other!r}, row {number}"
+                raise InputFileError(path, problem, position=position, field=column or None)
+
+
 def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
     """The sheet in ``data`` (else the file's bytes, read once); ``path`` names it."""
     from openpyxl import load_workbook
@@ -536,20 +608,19 @@ def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedShe
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
     try:
-        names = wb.sheetnames
-        name = (
-            title
-            if title in names
-            else next((n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)), names[0])
-        )
+        tables = {
+            n: [[clean(v) for v in row] for row in wb[n].iter_rows(values_only=True)]
+            for n in wb.sheetnames
+        }
+        meta = ids = None
+        if META_SHEET in tables:
+            meta, ids = _split_meta(tables[META_SHEET])
+        name = _main_sheet(path, title, tables, ids or [])
         sheets_xml, own_xml = _worksheets(data, name)
         _refuse_merged_cells(path, name, own_xml)
-        table = [[clean(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
+        table = tables[name]
         _uncomputed_formulas(name, table, data, sheets_xml)
-        meta = ids = None
-        if META_SHEET in names:
-            cells = [[clean(v) for v in row] for row in wb[META_SHEET].iter_rows(values_only=True)]
-            meta, ids = _split_meta(cells)
+        _refuse_copies(path, name, tables, ids or [])
         saved_at = _iso(wb.properties.modified)
     finally:
         wb.close()
@@ -581,18 +652,24 @@ def _csv_meta(line: str) -> dict[str, str]:
     return meta
 
 
+def _unquoted(text: str) -> str:
+    """A CSV cell as written: the ``'`` :func:`csv_safe` put before ``= + - @`` taken off again
+    (spreadsheet programs keep it as a character when they open a CSV file)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
 def _read_csv(path: Path) -> ReturnedSheet:
     lines = _decode(path).splitlines(keepends=True)
     meta = None
     first = lines[0].strip().strip('"') if lines else ""
     if first.startswith(CSV_META_PREFIX):
-        meta = _csv_meta(first.split(",")[0].split(";")[0].strip('"'))
+        meta = _csv_meta(re.split("[,;\t]", first)[0].strip('"'))
         lines = lines[1:]
     head = lines[0] if lines else ""
-    delimiter = ";" if head.count(";") > head.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=head.count)  # a tie (one column): the comma
     try:
         table = [
-            [c.strip() for c in row]
+            [_unquoted(c.strip()) for c in row]
             for row in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)
         ]
     except csv.Error as exc:  # e.g. a binary file saved with a .csv name
