@@ -604,7 +604,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "ris", "nbib", "bibtex", "wos", "csv", "pop_json", "ovid", "cochrane"],
+        choices=[
+            "auto",
+            "ris",
+            "nbib",
+            "bibtex",
+            "wos",
+            "csv",
+            "pop_json",
+            "ovid",
+            "cochrane",
+            "endnote_xml",
+        ],
     )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")
     p.add_argument("--out-dir", help="output folder for --name (default: <outputs>/search/NAME)")

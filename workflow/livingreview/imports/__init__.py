@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.errors import ImportReconciliationError, InputFileError, LivingReviewError
-from livingreview.imports import bibtex, cochrane, medline, ovid, ris, tabular, wos
+from livingreview.imports import bibtex, cochrane, endnote, medline, ovid, ris, tabular, wos
 from livingreview.imports.detect import detect_format
 from livingreview.imports.text import Parsed, decode, record_position
 from livingreview.records import Record, assign_ids
 
-FORMATS = ("ris", "nbib", "bibtex", "wos", "csv", "pop_json", "ovid", "cochrane")
+FORMATS = ("ris", "nbib", "bibtex", "wos", "csv", "pop_json", "ovid", "cochrane", "endnote_xml")
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
 
@@ -43,6 +43,7 @@ _PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list
     "pop_json": (tabular.scan_json, tabular.parse_json),
     "ovid": (ovid.scan, ovid.parse),
     "cochrane": (cochrane.scan, cochrane.parse),
+    "endnote_xml": (endnote.scan, endnote.parse),
 }
 
 

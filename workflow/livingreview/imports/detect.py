@@ -20,6 +20,8 @@ _RIS = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
 _OVID = re.compile(r"[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*\n|[ \t]?VN[ \t]{1,2}- *Ovid")
 #: Cochrane Library plain text: a ``Record #1 of 20`` line first, then ``ID: CN-...`` fields.
 _COCHRANE = re.compile(r"Record[ \t]*#[ \t]*\d+[ \t]+of[ \t]+\d+[ \t]*\n(?:[ \t]*\n)*[A-Z]{2,3}:")
+#: EndNote XML: ``<xml><records><record>`` near the top (after an XML declaration).
+_ENDNOTE = re.compile(r"<(?:xml|records)>\s*(?:<records>\s*)?<record[\s>]")
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _EXTENSIONS = {
     ".ris": "ris",
@@ -28,6 +30,7 @@ _EXTENSIONS = {
     ".ciw": "wos",
     ".csv": "csv",
     ".json": "pop_json",
+    ".xml": "endnote_xml",
 }
 
 
@@ -42,11 +45,14 @@ def detect_format(path: Path, text: str) -> str:
         return "ris" if _RIS.search(text) else "ovid"
     if _COCHRANE.match(head) and not _RIS.search(text):  # rispy's RIS has such lines too
         return "cochrane"
-    if head.startswith("<"):  # never parsed: no XML format is imported, so no entity is resolved
+    if head.startswith("<") and _ENDNOTE.search(head[:2000]):
+        return "endnote_xml"
+    if head.startswith("<"):  # never parsed: only EndNote's XML is imported
         raise InputFileError(
             path,
-            "XML/HTML is not a supported export format (PubMed XML comes through the pubmed "
-            "search client; export MEDLINE/.nbib, RIS, BibTeX or CSV instead)",
+            "XML/HTML is not a supported export format unless it is an EndNote XML export "
+            "(PubMed XML comes through the pubmed search client; export MEDLINE/.nbib, RIS, "
+            "BibTeX, EndNote XML or CSV instead)",
             position="line 1",
         )
     if _WOS_HEADER.match(head) or (_WOS_RECORD.search(text) and _WOS_END.search(text)):

@@ -1,0 +1,147 @@
+"""EndNote XML exports (``File > Export > XML``), also written by other reference managers.
+
+Layout: ``<xml><records><record>...</record></records></xml>``. A record holds ``<ref-type
+name="Journal Article">``, ``<contributors><authors><author>``, ``<titles><title>`` and
+``<secondary-title>``, ``<periodical><full-title>``, ``<pages>``, ``<volume>``, ``<number>``,
+``<dates><year>``, ``<electronic-resource-num>`` (the DOI, sometimes ``DOI 10...``),
+``<abstract>``, ``<accession-num>`` (the database's id: a PMID, ``WOS:...``, an Embase id),
+``<isbn>`` (an ISSN for a journal), ``<keywords>``, ``<urls>``. Text may be split over
+``<style face=...>`` runs (italic words in a title), which are joined.
+
+Parsed with the standard library's expat; the file is refused when it declares a DTD or
+entities (``<!DOCTYPE``, ``<!ENTITY``), so nothing outside the file is ever read or expanded.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from xml.parsers import expat
+
+from livingreview.errors import InputFileError
+from livingreview.imports.text import Parsed, first, match_lines, normalise_issns, record_position
+from livingreview.records import Record, normalise_doi
+
+_SCAN = re.compile(r"<record[\s>]")
+_DECLARATION = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_PUBMED_DATABASE = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
+
+
+def scan(text: str) -> list[int]:
+    """Lines where a record starts: every ``<record>`` opening tag, by a plain pattern search."""
+    return match_lines(_SCAN, text)
+
+
+def parse(path: Path | str, text: str) -> list[Parsed]:
+    """Parse EndNote XML into records."""
+    declaration = _DECLARATION.search(text)
+    if declaration:
+        raise InputFileError(
+            path,
+            "the XML declares a DTD or entities (<!DOCTYPE/<!ENTITY); an EndNote XML export "
+            "has none, and they are not read: export the library again",
+            position=f"line {text.count(chr(10), 0, declaration.start()) + 1}",
+        )
+    root, lines = _tree(path, text)
+    records = root.findall("records/record") if root.tag == "xml" else []
+    if root.tag == "records":
+        records = root.findall("record")
+    if root.tag not in ("xml", "records"):
+        raise InputFileError(
+            path,
+            f"not an EndNote XML export: the root element is <{root.tag}>, "
+            "expected <xml><records><record>",
+            position="line 1",
+        )
+    return [Parsed(lines.get(id(r), 0), _build(r)) for r in records]
+
+
+def _tree(path: Path | str, text: str) -> tuple[ET.Element, dict[int, int]]:
+    """The element tree and the start line of every ``<record>`` element (by ``id``)."""
+    parser = expat.ParserCreate()
+    builder = ET.TreeBuilder()
+    starts: list[int] = []
+    lines: dict[int, int] = {}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        element = builder.start(tag, attributes)
+        if tag == "record":
+            starts.append(parser.CurrentLineNumber)
+            lines[id(element)] = parser.CurrentLineNumber
+
+    def refuse(*_: object) -> None:  # a DOCTYPE the pattern missed: never expanded
+        raise InputFileError(
+            path,
+            "the XML declares a DTD or entities; they are not read",
+            position=f"line {parser.CurrentLineNumber}",
+        )
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as exc:
+        where = f"line {exc.lineno}"
+        if starts:
+            where = record_position(len(starts), starts[-1])
+        raise InputFileError(
+            path,
+            f"malformed XML at line {exc.lineno}, column {exc.offset + 1}: "
+            f"{expat.ErrorString(exc.code)} (a cut or hand-edited export?)",
+            position=where,
+        ) from None
+    return builder.close(), lines
+
+
+def _text(element: ET.Element | None) -> str:
+    """The element's text over all its ``<style>`` runs, whitespace collapsed."""
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _texts(record: ET.Element, path: str) -> list[str]:
+    return [value for value in (_text(e) for e in record.findall(path)) if value]
+
+
+def _paragraphs(element: ET.Element | None) -> str:
+    """Multi-line text (EndNote ends lines with ``&#xD;``): lines kept, each stripped."""
+    if element is None:
+        return ""
+    raw = "".join(element.itertext()).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line for line in (" ".join(x.split()) for x in raw.split("\n")) if line)
+
+
+def _build(record: ET.Element) -> Record:
+    def one(*paths: str) -> str:
+        return first(*(_text(record.find(p)) for p in paths))
+
+    accession = one("accession-num")
+    database = one("remote-database-name", "remote-database-provider")
+    pmid = accession if accession.isdigit() and _PUBMED_DATABASE.search(database) else ""
+    pmcid = next((v for v in _texts(record, "custom2") if re.fullmatch(r"PMC\d+", v)), "")
+    ref_type = record.find("ref-type")
+    years = re.findall(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)", one("dates/year", "dates/pub-dates/date"))
+    keywords = [_paragraphs(k) for k in record.findall("keywords/keyword")]
+    urls = _texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url")
+    return Record(
+        source_id=accession,
+        pmid=pmid,
+        pmcid=pmcid,
+        doi=normalise_doi(one("electronic-resource-num")),
+        title=one("titles/title"),
+        abstract=_paragraphs(record.find("abstract")),
+        authors=_texts(record, "contributors/authors/author"),
+        year=years[0] if years else "",
+        journal=one("periodical/full-title", "titles/secondary-title", "periodical/abbr-1"),
+        volume=one("volume"),
+        issue=one("number"),
+        pages=one("pages"),
+        issn=normalise_issns([one("isbn")]),
+        publication_types=[ref_type.get("name", "")] if ref_type is not None else [],
+        keywords=[k for value in keywords for k in value.split("\n")],
+        language=one("language"),
+        url=urls[0] if urls else "",
+    )
