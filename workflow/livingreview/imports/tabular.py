@@ -2,11 +2,11 @@
 
 CSV flavours: Scopus, Lens.org, PubMed web ("Save > CSV"), OpenAlex web UI (flattened dotted
 columns, ``|``-joined lists), Publish or Perish (Google Scholar), Web of Science tab-delimited
-(tags as column names), and a generic table with a title column (IEEE Xplore, Dimensions,
-Embase, Springer Link, Zotero, Web of Science saved from Excel ...). The header row is the first
-of the first lines with a title column (Dimensions and Embase write lines above it); the
-delimiter (comma, tab or semicolon) is taken from it. Cells holding ``NA`` (written by R and some
-exporters) count as empty.
+(tags as column names), ClinicalTrials.gov downloads (register records), and a generic table
+with a title column (IEEE Xplore, Dimensions, Embase, Springer Link, Zotero, Web of Science saved
+from Excel ...). The header row is the first of the first lines with a title column (Dimensions
+and Embase write lines above it); the delimiter (comma, tab or semicolon) is taken from it. Cells
+holding ``NA`` (written by R and some exporters) count as empty.
 """
 
 from __future__ import annotations
@@ -37,6 +37,15 @@ log = logging.getLogger(__name__)
 
 Getter = Callable[..., str]
 
+
+class CellError(ValueError):
+    """A cell a flavour cannot read; the reader adds the file and the row."""
+
+    def __init__(self, column: str, problem: str) -> None:
+        super().__init__(problem)
+        self.column, self.problem = column, problem
+
+
 #: Column that must be present, per flavour (the first one found counts).
 TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "scopus": ("Title",),
@@ -45,6 +54,7 @@ TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "openalex": ("display_name", "title"),
     "pop": ("Title",),
     "wos_tab": ("TI",),
+    "ctgov": ("Study Title", "Title"),
     "generic": (
         "Title",
         "Article Title",
@@ -160,6 +170,8 @@ def _scan(text: str, delimiter: str) -> tuple[list[int], bool]:
 def csv_flavour(header: Iterable[str]) -> str:
     """Which exporter wrote a CSV, from its column names."""
     names = {h.strip().lower() for h in header}
+    if "nct number" in names:
+        return "ctgov"
     if "eid" in names or {"source title", "authors", "link"} <= names:
         return "scopus"
     if "lens id" in names:
@@ -273,7 +285,12 @@ def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) 
             if is_missing(cells.get(name.lower())):
                 cells[name.lower()] = cell
         assert builder is not None
-        parsed.append(Parsed(start, builder(_getter(cells))))
+        try:
+            parsed.append(Parsed(start, builder(_getter(cells))))
+        except CellError as exc:
+            raise InputFileError(
+                path, exc.problem, position=f"row {row_number} (line {start})", field=exc.column
+            ) from None
     if header is None:
         raise InputFileError(path, "no header row", position="line 1")
     return parsed
@@ -471,6 +488,34 @@ def _wos_tab(get: Getter) -> Record:
     return wos.build_record({tag: [get(tag)] for tag in _WOS_TAB_COLUMNS}, cells=True)
 
 
+_NCT = re.compile(r"NCT\d{8}")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def _ctgov(get: Getter) -> Record:
+    """A ClinicalTrials.gov download, current (``Study Title``) or classic (``Title``, ``URL``).
+
+    A register record: no authors or journal article; the year is when the study was first
+    posted (else its start); conditions and interventions (``|``-joined) are its keywords.
+    """
+    nct = get("NCT Number")
+    if not _NCT.fullmatch(nct):
+        raise CellError("NCT Number", f"expected an NCT number (NCT and 8 digits), found {nct!r}")
+    years = [
+        m.group() for v in (get("First Posted"), get("Start Date")) for m in [_YEAR.search(v)] if m
+    ]
+    return Record(
+        source_id=nct,
+        title=get("Study Title", "Title"),
+        abstract=get("Brief Summary"),
+        year=years[0] if years else "",
+        journal="ClinicalTrials.gov",
+        publication_types=["Trial registration", *split_values(get("Study Type"), "|")],
+        keywords=split_values(get("Conditions"), "|") + split_values(get("Interventions"), "|"),
+        url=get("Study URL", "URL"),
+    )
+
+
 def _generic(get: Getter) -> Record:
     """Any other table, by the column names the exporters use (IEEE Xplore, Dimensions, Embase,
     Springer Link, Zotero, Web of Science saved from Excel, Cochrane, CAB, ASReview ...)."""
@@ -564,6 +609,7 @@ _BUILDERS: dict[str, Callable[[Getter], Record]] = {
     "openalex": _openalex,
     "pop": _pop,
     "wos_tab": _wos_tab,
+    "ctgov": _ctgov,
     "generic": _generic,
 }
 
