@@ -615,6 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
             "ovid",
             "cochrane",
             "endnote_xml",
+            "xlsx",
         ],
     )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")

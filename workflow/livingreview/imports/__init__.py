@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.errors import ImportReconciliationError, InputFileError, LivingReviewError
-from livingreview.imports import bibtex, cochrane, endnote, medline, ovid, ris, tabular, wos
+from livingreview.imports import bibtex, cochrane, endnote, medline, ovid, ris, tabular, wos, xlsx
 from livingreview.imports.detect import detect_format
 from livingreview.imports.text import Parsed, decode, record_position
 from livingreview.records import Record, assign_ids
 
-FORMATS = ("ris", "nbib", "bibtex", "wos", "csv", "pop_json", "ovid", "cochrane", "endnote_xml")
+FORMATS = (
+    "ris",
+    "nbib",
+    "bibtex",
+    "wos",
+    "csv",
+    "pop_json",
+    "ovid",
+    "cochrane",
+    "endnote_xml",
+    "xlsx",
+)
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
 
@@ -58,6 +69,10 @@ def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResul
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+    if fmt in ("auto", "csv", "xlsx") and xlsx.is_workbook(data):
+        return _import_workbook(path, source, data)
+    if fmt == "xlsx":
+        raise InputFileError(path, "not an .xlsx workbook (a ZIP archive holding xl/workbook.xml)")
     text, encoding = decode(path, data)
     if fmt == "auto":
         fmt = detect_format(path, text)
@@ -73,6 +88,21 @@ def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResul
         raise
     except Exception as exc:  # a library failing on input we did not foresee: still one message
         raise InputFileError(path, f"cannot be read as {fmt}: {type(exc).__name__}: {exc}") from exc
+    return _result(path, source, fmt, encoding, starts, parsed)
+
+
+def _import_workbook(path: Path, source: str, data: bytes) -> ImportResult:
+    """The first worksheet of an .xlsx workbook, read by the CSV reader (see :mod:`.xlsx`)."""
+    title, rows = xlsx.read_sheet(path, data)
+    starts = xlsx.scan(rows)
+    parsed = xlsx.parse(path, title, rows)
+    return _result(path, source, "xlsx", "xlsx", starts, parsed)
+
+
+def _result(
+    path: Path, source: str, fmt: str, encoding: str, starts: list[int], parsed: list[Parsed]
+) -> ImportResult:
+    """Reconcile the parsed records with the scanned starts and wrap them up."""
     _reconcile(path, fmt, starts, parsed)
     if not parsed:
         raise InputFileError(path, f"no records found in this {fmt} file")
@@ -96,7 +126,7 @@ def _reconcile(path: Path, fmt: str, starts: list[int], parsed: list[Parsed]) ->
     )
     # the first record one side has and the other lacks: a parser extra, or a scanned start
     line = lines[index] if len(lines) > len(starts) else starts[index]
-    unit = "rows" if fmt == "csv" else "records"
+    unit = "rows" if fmt in ("csv", "xlsx") else "records"
     raise ImportReconciliationError(
         path,
         f"the file has {len(starts)} {unit} but the {fmt} parser read {len(parsed)}; "

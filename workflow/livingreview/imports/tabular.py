@@ -16,7 +16,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +88,45 @@ def without_preamble(text: str) -> tuple[str, str]:
     The header row is the first of the first lines that has a known title column among its cells
     (split on its own most frequent delimiter); without one, the first line is the header.
     """
-    titles = {name.lower() for names in TITLE_COLUMNS.values() for name in names}
     lines = text.split("\n", _PREAMBLE_LINES)[:_PREAMBLE_LINES]
     for index, line in enumerate(lines):
         delimiter = sniff_delimiter(line)
-        cells = next(csv.reader([line], delimiter=delimiter), [])
-        if titles & {cell.strip().lower() for cell in cells}:
+        if _has_title_column(next(csv.reader([line], delimiter=delimiter), [])):
             return "\n" * index + text[sum(len(x) + 1 for x in lines[:index]) :], delimiter
     return text, sniff_delimiter(text)
+
+
+_TITLES = frozenset(name.lower() for names in TITLE_COLUMNS.values() for name in names)
+
+
+def _has_title_column(cells: Iterable[str]) -> bool:
+    return bool(_TITLES & {cell.strip().lower() for cell in cells})
+
+
+def sheet_header_index(rows: list[list[str]]) -> int:
+    """Index of a worksheet's header row: the first of the first rows with a title column."""
+    head = rows[:_PREAMBLE_LINES]
+    return next((i for i, row in enumerate(head) if _has_title_column(row)), 0)
+
+
+class _SheetRows:
+    """Worksheet rows as a :mod:`csv` reader gives them: iterable, with ``line_num``."""
+
+    def __init__(self, rows: list[list[str]]) -> None:
+        self.rows, self.line_num = rows, 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for row in self.rows:
+            self.line_num += 1
+            yield row
+
+
+def parse_sheet(path: Path | str, rows: list[list[str]], sheet: str) -> list[Parsed]:
+    """Parse worksheet rows like a CSV; rows above the header are skipped, positions are
+    the sheet's row numbers after ``sheet`` (``"sheet 'Data', "``)."""
+    header = sheet_header_index(rows)
+    rows = [[] for _ in rows[:header]] + rows[header:]
+    return _read_rows(path, _SheetRows(rows), [], ",", lambda _, line: f"{sheet}row {line}")
 
 
 def scan_csv(text: str) -> list[int]:
@@ -231,7 +262,17 @@ def _check_last_row_closed(
         )
 
 
-def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) -> list[Parsed]:
+def _csv_position(row: int, line: int) -> str:
+    return f"row {row} (line {line})"
+
+
+def _read_rows(
+    path: Path | str,
+    reader: Any,
+    lines: list[str],
+    delimiter: str,
+    where: Callable[[int, int], str] = _csv_position,
+) -> list[Parsed]:
     header: list[str] | None = None
     header_line = 1
     parsed: list[Parsed] = []
@@ -251,7 +292,7 @@ def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) 
                     path,
                     f"no title column in the CSV header (read as a {flavour} export; "
                     f"columns: {', '.join(header[:12])}{'...' if len(header) > 12 else ''})",
-                    position=f"row 1 (line {header_line})",
+                    position=where(1, header_line),
                     field=TITLE_COLUMNS[flavour][0],
                 )
             builder = _BUILDERS[flavour]
@@ -262,7 +303,7 @@ def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) 
                 path,
                 "this row repeats the header: were several exports joined into one file? "
                 "List each export file under imports.<name>.files instead",
-                position=f"row {row_number} (line {start})",
+                position=where(row_number, start),
             )
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             requoted = _requoted("\n".join(lines[start - 1 : previous_end]), delimiter, header)
@@ -270,7 +311,7 @@ def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) 
                 raise InputFileError(
                     path,
                     f"{len(row)} cells but the header has {len(header)} (broken quoting?)",
-                    position=f"row {row_number} (line {start})",
+                    position=where(row_number, start),
                 )
             row = requoted
             log.warning(
@@ -289,7 +330,7 @@ def _read_rows(path: Path | str, reader: Any, lines: list[str], delimiter: str) 
             parsed.append(Parsed(start, builder(_getter(cells))))
         except CellError as exc:
             raise InputFileError(
-                path, exc.problem, position=f"row {row_number} (line {start})", field=exc.column
+                path, exc.problem, position=where(row_number, start), field=exc.column
             ) from None
     if header is None:
         raise InputFileError(path, "no header row", position="line 1")
