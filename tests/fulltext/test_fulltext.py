@@ -145,6 +145,27 @@ def test_csv_sheets_round_trip_in_single_mode(config: dict[str, Any]) -> None:
     assert result["reports_pending"] == 10
 
 
+def test_a_csv_form_missing_a_column_names_the_header_row_the_reviewer_sees(
+    config: dict[str, Any],
+) -> None:
+    """Row 1 of a CSV form is its metadata line; the header a column was deleted from is row 2."""
+    config["full_text"].update(mode="single", sheet_format="csv")
+    run_fulltext(config)
+    lines = sheet(config, "r1", "csv").read_text(encoding="utf-8").splitlines()
+    header = lines[1].split(",")
+    keep = [i for i, name in enumerate(header) if name != "reason"]
+    target = returned(config, "r1.csv")
+    target.parent.mkdir(parents=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(lines[0] + "\n")
+        writer = csv.writer(handle)
+        for row in csv.reader(lines[1:]):
+            writer.writerow([row[i] for i in keep])
+    with pytest.raises(InputFileError, match=r"missing column\(s\) 'reason'") as caught:
+        run_fulltext(config)
+    assert caught.value.position == "row 2"
+
+
 def edit_meta(path: Path, key: str, value: str) -> None:
     wb = openpyxl.load_workbook(path)
     for row in wb["_meta"].iter_rows():

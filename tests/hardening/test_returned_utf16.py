@@ -28,9 +28,15 @@ def test_a_screening_sheet_saved_as_utf16_csv_is_read(
     xlsx.unlink()
     code, err = _run(work, "screen", monkeypatch, capsys)
     assert code == 0, err
-    drop = ("file",)  # the .csv instead of the .xlsx
-    got = [
-        {k: v for k, v in r.items() if k not in drop} for r in _decisions(work / "outputs" / store)
-    ]
-    want = [{k: v for k, v in r.items() if k not in drop} for r in _decisions(demo_outputs / store)]
-    assert got == want
+    drop = ("file", "row")  # the .csv instead of the .xlsx, its rows below a metadata line
+
+    def without(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        kept = [{k: v for k, v in r.items() if k not in drop} for r in rows]
+        return sorted(kept, key=lambda row: sorted(row.items()))
+
+    got, want = _decisions(work / "outputs" / store), _decisions(demo_outputs / store)
+    assert without(got) == without(want)
+    # the CSV's row 1 is its metadata line: each row is one below the workbook's
+    csv_rows = {r["study_id"]: int(r["row"]) for r in got if r["file"].endswith(".csv")}
+    xlsx_rows = {r["study_id"]: int(r["row"]) for r in want if r["file"] == sheet}
+    assert csv_rows and csv_rows == {study: row + 1 for study, row in xlsx_rows.items()}

@@ -196,16 +196,16 @@ def conflicts_ready(review: dict) -> Path:
         ),
         (
             lambda t: t.replace(",,,,", ",,perhaps,,", 1),
-            "row 2, field 'resolution': unknown resolution 'perhaps'; expected include, "
+            "row 3, field 'resolution': unknown resolution 'perhaps'; expected include, "
             "exclude or blank",
         ),
         (
             lambda t: t.replace(",,,,", ",,exclude,not_a_reason,", 1),
-            "row 2, field 'reason': unknown reason 'not_a_reason'",
+            "row 3, field 'reason': unknown reason 'not_a_reason'",
         ),
         (
             lambda t: "\n".join([*t.splitlines(), t.splitlines()[2]]) + "\n",
-            "appears twice (rows 2 and ",
+            "appears twice (rows 3 and ",  # row 1: the metadata line
         ),
         (
             lambda t: "\n".join(t.splitlines()[:2] + t.splitlines()[3:]) + "\n",

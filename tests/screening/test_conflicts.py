@@ -246,7 +246,7 @@ def test_conflicts_sheet_round_trips_through_xlsx_and_csv(tmp_path: Path, caplog
     with pytest.raises(
         InputFileError,
         match=r"^returned.xlsx, row 2, field 'resolution': the resolution by r3 \(round 1\) on "
-        r"study S3 is 'exclude' \(no_alliance\) here and 'include' in returned.csv, row 2, and "
+        r"study S3 is 'exclude' \(no_alliance\) here and 'include' in returned.csv, row 3, and "
         r"which of the two files was saved last cannot be told \(returned.csv is a CSV file, "
         r"which does not record when it was saved\); expected one resolution per study: remove "
         r"one of the two files, or correct one so that both hold the same$",

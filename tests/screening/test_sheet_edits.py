@@ -150,6 +150,19 @@ def csv_returned(config: dict[str, Any], edit: dict[int, dict[str, str]], delimi
     return path
 
 
+def test_csv_rows_are_numbered_as_a_spreadsheet_program_shows_them(written) -> None:
+    """The metadata line is row 1, the header row 2: an error names the row the reviewer sees,
+    and a decision records it."""
+    csv_returned(written, {5: {"decision": "yes"}}, ",")
+    with pytest.raises(InputFileError, match=r"r1.csv, row 5, field 'decision': unknown decision"):
+        run_screening(written)
+    csv_returned(written, {5: {"decision": "include"}}, ",")
+    run_screening(written)
+    store = Path(written["paths"]["outputs"]) / "screening/decisions.csv"
+    [decision] = read_decisions(store)
+    assert (decision.row, decision.decision) == (5, "include")
+
+
 def test_csv_text_kept_from_formulas_reads_back_as_written(written) -> None:
     """A note starting with ``-`` is written to the CSV sheet after a ``'`` (never a formula);
     spreadsheet programs keep that ``'`` as a character, and the reader takes it off again. A

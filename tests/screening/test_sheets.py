@@ -126,7 +126,7 @@ def test_csv_metadata_line_survives_a_semicolon_bom_resave(tmp_path: Path) -> No
     assert back.meta == {"kind": "test", "review_id": "rev", "round": "1", "checksum": "abc"}
     assert back.ids is None and back.saved_at == ""
     [(number, row)] = list(back.rows())
-    assert number == 2 and back.cell(row, "TEXT") == "a; b" and back.cell(row, "extra") == "x"
+    assert number == 3 and back.cell(row, "TEXT") == "a; b" and back.cell(row, "extra") == "x"
     with pytest.raises(ValueError, match="cannot go into a CSV comment line"):
         sheets.csv_meta_line({"review_id": "a|b"})
 

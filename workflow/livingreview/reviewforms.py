@@ -135,7 +135,7 @@ def _meta_check(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> tuple
             path,
             f"missing column(s) {', '.join(repr(c) for c in missing)} (expected the header of "
             f"a {expected.what})",
-            position="row 1",
+            position=returned.header_position,
         )
     return reviewer, number
 

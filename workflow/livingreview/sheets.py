@@ -107,6 +107,7 @@ class ReturnedSheet:
     ids: list[tuple[str, ...]] | None  # None when the file does not list them (CSV)
     saved_at: str = ""  # ISO 8601 UTC time the file was last saved, "" when unknown
     header: dict[str, int] = field(default_factory=dict)
+    header_row: int = 1  # the header's row number in the file (2 below a CSV metadata line)
 
     def __post_init__(self) -> None:
         if self.table and not self.header:
@@ -118,12 +119,21 @@ class ReturnedSheet:
         index = self.header.get(name.casefold())
         return row[index] if index is not None and index < len(row) else ""
 
+    @property
+    def header_position(self) -> str:
+        """Where the header is, for messages (``row 1``)."""
+        return f"row {self.header_row}"
+
+    def numbered(self) -> Iterable[tuple[int, list[str]]]:
+        """Each data row with its 1-based row number as a spreadsheet program shows the file."""
+        return enumerate(self.table[1:], start=self.header_row + 1)
+
     def rows(self) -> Iterable[tuple[int, list[str]]]:
         """Each non-empty data row with its 1-based row number in the file, once
         :func:`check_columns` found none of its text where the readers would not see it."""
-        for number, row in enumerate(self.table[1:], start=2):
+        for number, row in self.numbered():
             if any(row):
-                check_columns(self.path, self.table[0], number, row)
+                check_columns(self.path, self.table[0], number, row, self.header_row)
                 yield number, row
 
 
@@ -142,7 +152,9 @@ def _short(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def check_columns(path: Path, header: Sequence[str], number: int, row: Sequence[str]) -> None:
+def check_columns(
+    path: Path, header: Sequence[str], number: int, row: Sequence[str], header_row: int = 1
+) -> None:
     """Refuse a data row holding text the readers would skip: text under a column without a
     name (or beyond the header), or a column whose name repeats an earlier one (readers take
     the first) holding something the first copy does not."""
@@ -162,7 +174,7 @@ def check_columns(path: Path, header: Sequence[str], number: int, row: Sequence[
         if value:
             problem = (
                 f"text {_short(value)} in column {_letter(index)}, which has no name in the header"
-                " (row 1), so it would be ignored; expected text only under the named"
+                f" (row {header_row}), so it would be ignored; expected text only under the named"
                 " columns: put it in notes, or name the column"
             )
             if path.suffix.lower() == ".csv":
@@ -677,7 +689,7 @@ def _read_csv(path: Path) -> ReturnedSheet:
         raise InputFileError(
             path, f"cannot be read as a CSV sheet ({problem}); expected a form saved as CSV"
         ) from None
-    return ReturnedSheet(path, table, meta, None, "")
+    return ReturnedSheet(path, table, meta, None, "", header_row=1 if meta is None else 2)
 
 
 def read_sheet(path: Path, title: str) -> ReturnedSheet:

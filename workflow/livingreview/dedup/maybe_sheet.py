@@ -217,7 +217,7 @@ def read_decision_file(
         raise InputFileError(
             path,
             "empty sheet: expected a header row with record_a, record_b, decision",
-            position="row 1",
+            position=returned.header_position,
         )
     header = [h.casefold().strip() for h in table[0]]
     where = {}
@@ -228,11 +228,11 @@ def read_decision_file(
             raise InputFileError(
                 path,
                 f"missing column {name!r} (expected the header of a maybe-pair sheet)",
-                position="row 1",
+                position=returned.header_position,
             )
     width = max((i + 1 for i, name in enumerate(header) if name), default=0)
     decisions = []
-    for number, row in enumerate(table[1:], start=2):
+    for number, row in returned.numbered():
         if any(row[width:]):
             raise InputFileError(
                 path,
@@ -240,7 +240,7 @@ def read_decision_file(
                 " put the text in notes (a comma in a CSV cell needs quotes)",
                 position=f"row {number}",
             )
-        sheets.check_columns(path, table[0], number, row)
+        sheets.check_columns(path, table[0], number, row, returned.header_row)
 
         def cell(name: str, row: list[str] = row) -> str:
             index = where.get(name)

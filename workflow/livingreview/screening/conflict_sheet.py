@@ -208,7 +208,7 @@ def _check_sheet(returned: sheets.ReturnedSheet, expected: ExpectedConflicts) ->
         raise InputFileError(
             returned.path,
             f"missing column {ID_COLUMN!r} or 'resolution' (expected a conflicts sheet)",
-            position="row 1",
+            position=returned.header_position,
         )
     return number, resolver
 

@@ -168,7 +168,7 @@ def read_returned_sheet(
             path,
             f"missing column {ID_COLUMN!r} or 'decision' (expected the header of a screening "
             "sheet)",
-            position="row 1",
+            position=returned.header_position,
         )
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
     seen: dict[str, int] = {}
