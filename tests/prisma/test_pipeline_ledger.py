@@ -306,3 +306,44 @@ def test_an_earlier_round_frozen_with_maybe_pairs_undecided_says_so(tmp_path: Pa
         "deduplication": "2 possible duplicate pair(s) to decide in x.xlsx when version 2025.1 "
         "was frozen"
     }
+
+
+def test_an_import_marked_as_a_register_is_counted_in_the_registers_box(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    """imports.<name>.prisma_box: register (a trial register's export) moves its records from
+    "Databases" to "Registers", listed by name; every relation still holds."""
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    shutil.rmtree(outputs / "prisma")
+    override = demo_override(
+        tmp_path / "paths.yaml", outputs, imports={"wos": {"prisma_box": "register"}}
+    )
+    configs = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
+    for command in (["import", "--name", "wos"], ["ledger"]):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "livingreview",
+                *command,
+                "--configfile",
+                *configs,
+                str(override),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+    wos = read(outputs / "search/wos/manifest.json")
+    assert wos["prisma_box"] == "register"
+    before = Column.from_json(read(demo_outputs / "prisma/ledger.json")["rounds"][0])
+    column = Column.from_json(read(outputs / "prisma/ledger.json")["rounds"][0])
+    check_columns([column])
+    assert column.n("register_results") == wos["retrieved"] > 0
+    assert column.items("register_specific_results") == ((wos["database"], wos["retrieved"]),)
+    assert column.n("database_results") == before.n("database_results") - wos["retrieved"]
+    assert wos["database"] not in dict(column.items("database_specific_results"))
+    assert column.n("records_screened") == before.n("records_screened")

@@ -90,6 +90,7 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
     manifest = {
         "source": name,
         "kind": "database_export",
+        "prisma_box": spec.get("prisma_box", "database"),
         "database": spec["database"],
         "platform": spec.get("platform", ""),
         "query": " ".join(spec.get("query", "").split()),

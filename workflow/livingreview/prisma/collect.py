@@ -3,8 +3,9 @@
 For the current round (``review.version``):
 
 * identification: per source from ``<outputs>/search/<name>/manifest.json`` (``retrieved``; the
-  manifest's optional ``prisma_box`` says ``database`` (default), ``register``, ``websites``,
-  ``organisations`` or ``citation_searching``), totals and duplicates from
+  manifest's ``prisma_box`` (``imports.<name>.prisma_box``) says ``database`` (default) or
+  ``register``; ``websites``, ``organisations`` and ``citation_searching`` are read too), totals
+  and duplicates from
   ``<outputs>/library/counts.json``; nothing is removed for other reasons (0); a database export
   of an earlier round that this round did not search again (``imported_in``) is counted in its
   own round only; while possible duplicate pairs wait for a person (``maybe_pairs_pending``),
