@@ -90,6 +90,28 @@ def test_spreadsheet_saved_copies_give_the_same_groups(
         assert groups == reference, name
 
 
+def test_asysd_record_layout_gives_the_same_groups(
+    stroke_rows: list[list[str]], reference: str, tmp_path: Path, capsys
+) -> None:
+    """ASySD's own column layout: record_id for ID, issue for number, its label and source
+    columns beside them, columns in its order."""
+    header = stroke_rows[0]
+    order = ["author", "year", "journal", "doi", "title", "pages", "volume", "number"]
+    order += ["abstract", "ID", "isbn"]
+    present = [name for name in order if name in header]
+    renamed = {"ID": "record_id", "number": "issue"}
+    rows = [[renamed.get(name, name) for name in present] + ["label", "source"]]
+    for row in stroke_rows[1:]:
+        cells = dict(zip(header, row, strict=True))
+        rows.append([cells[name] for name in present] + ["", "Embase"])
+    path = tmp_path / "asysd.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    code, groups, err = _run(path, tmp_path, capsys)
+    assert (code, err) == (0, "")
+    assert "number" in header and "record_id" in rows[0] and "issue" in rows[0]
+    assert groups == reference
+
+
 @pytest.mark.parametrize(
     ("encoding", "ending", "before", "delimiter"),
     [

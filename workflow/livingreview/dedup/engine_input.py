@@ -3,11 +3,12 @@
 The file is text in any encoding the export importer reads (UTF-8 with or without a BOM,
 UTF-16, Windows-1252; :func:`livingreview.imports.text.decode`), plain or compressed (``.gz``,
 ``.bz2``, ``.xz``), separated by commas, semicolons or tabs (whichever the header line has most
-of). The header names ``ID`` and ``title`` and any other engine column, in any capitalisation;
-other columns are ignored and absent engine columns are empty. A record file this package
-writes (``livingreview import --out``, a search's ``records.csv``: ``record_id``, ``authors``...)
-is read as its records, so the two commands chain. Every row has as many cells as
-the header; rows that are blank throughout are skipped. Anything else is one
+of). The header names ``ID`` and ``title`` and any other engine column, in any capitalisation
+(ASySD's ``record_id``, and ``issue`` and ``authors``, stand in for ``ID``, ``number`` and
+``author``); other columns are ignored and absent engine columns are empty. A record file
+this package writes (``livingreview import --out``, a search's ``records.csv``: ``record_id``,
+``authors``...) is read as its records, so the two commands chain. Every row has as many cells
+as the header; rows that are blank throughout are skipped. Anything else is one
 :class:`InputFileError` naming the file, the row (the header is row 1) and, where it applies,
 the field.
 """
@@ -206,9 +207,17 @@ def _rows(path: Path, lines: Iterable[str], delimiter: str) -> Parsed:
     return header, rows, numbers
 
 
+#: Other tools' names of engine columns, read when the engine's own name is absent: ASySD's
+#: record files (``record_id``, with ``label`` and ``source``), ``issue`` and ``authors``.
+ALIASES = {"record_id": "ID", "issue": "number", "authors": "author"}
+
+
 def _columns(path: Path, header: list[str]) -> dict[str, int]:
-    """Engine column -> its index in the header (names matched ignoring case and spaces)."""
+    """Engine column -> its index in the header (names matched ignoring case and spaces; an
+    alias of :data:`ALIASES` stands in for a column the header does not name)."""
     canonical = {name.casefold(): name for name in ENGINE_COLUMNS}
+    named = {canonical.get(cell.strip().casefold()) for cell in header}
+    canonical |= {alias: name for alias, name in ALIASES.items() if name not in named}
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = canonical.get(cell.strip().casefold())
