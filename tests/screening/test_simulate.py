@@ -96,6 +96,25 @@ def test_missing_label_column_exits_2_naming_file_and_column(tmp_path: Path, cap
     assert not out.exists()
 
 
+def test_asreview_column_names_and_a_spreadsheet_saved_copy_read_the_same(tmp_path: Path) -> None:
+    """ASReview's other names for the columns (any case), semicolons and a BOM as a European
+    spreadsheet program saves them: the same records, documents and labels."""
+    source = require_shared(NSAIDS)
+    rows = _rows(source)
+    copy = tmp_path / "asreview_names.csv"
+    with copy.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Record_ID", "Primary_Title", "Notes_Abstract", "Included"])
+        writer.writerows(
+            [r["record_id"], r["title"], r["abstract"], r["label_included"]] for r in rows
+        )
+    original, saved = read_labelled_csv(source), read_labelled_csv(copy)
+    assert saved.record_ids == original.record_ids
+    assert saved.documents == original.documents
+    assert saved.included.tolist() == original.included.tolist()
+    assert 0 < saved.included.sum() < len(rows)
+
+
 def test_bad_label_names_the_row(tmp_path: Path) -> None:
     rows = _rows(require_shared(NSAIDS))[:5]
     rows[3]["label_included"] = "yes"

@@ -1,22 +1,24 @@
 """Replay a labelled screening dataset through the active-learning ranker.
 
 The dataset is a CSV with the columns ``title``, ``abstract`` and ``label_included`` (1 = included,
-0 = excluded); a record's id is its ``record_id`` column when there is one, else its row position
-(0 = first data row, as ASReview's ``--prior-idx``). Like ``asreview simulate``, a few records are
-drawn at random per seed as prior knowledge (with the same draw as ASReview's ``--prior-seed``:
-numpy ``RandomState(seed).choice`` over the included rows, then again over the excluded rows).
-Then the ranker is refitted on all labels revealed so far (in the order revealed) and the
-``batch_size`` highest-ranked unscreened records are "screened" (their labels revealed), until
-the last relevant record is found (ASReview's default stop: the rest are all irrelevant and
-change no metric) or, with ``stop_at_last_relevant=False``, until every record is screened.
+0 = excluded; any case, or ASReview's other names for them: :data:`COLUMN_NAMES`); a record's id is
+its ``record_id`` column when there is one, else its row position (0 = first data row, as
+ASReview's ``--prior-idx``). Like ``asreview simulate``, a few records are drawn at random per seed
+as prior knowledge (with the same draw as ASReview's ``--prior-seed``: numpy
+``RandomState(seed).choice`` over the included rows, then again over the excluded rows). Then the
+ranker is refitted on all labels revealed so far (in the order revealed) and the ``batch_size``
+highest-ranked unscreened records are "screened" (their labels revealed), until the last relevant
+record is found (ASReview's default stop: the rest are all irrelevant and change no metric) or,
+with ``stop_at_last_relevant=False``, until every record is screened.
 
-The output lists ``record_id,label,prior`` in screening order, priors first: the records
-screened, so without the records left after the last relevant one.
+The output lists ``record_id,label,prior`` in screening order, priors first: the records screened,
+so without the records left after the last relevant one.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import sys
 from collections.abc import Sequence
@@ -28,9 +30,26 @@ from tqdm import tqdm
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text
+from livingreview.imports.tabular import sniff_delimiter
+from livingreview.imports.text import decode
 from livingreview.screening.ranking import Ranker, document_text
 
 REQUIRED_COLUMNS = ("title", "abstract", "label_included")
+#: Names each required column may have, as ASReview reads them (first found wins, any case).
+COLUMN_NAMES = {
+    "title": ("title", "primary_title"),
+    "abstract": ("abstract", "abstract note", "notes_abstract"),
+    "label_included": (
+        "label_included",
+        "included",
+        "final_included",
+        "label",
+        "included_label",
+        "included_final",
+        "included_flag",
+        "include",
+    ),
+}
 LABEL_VALUES = {"0": False, "1": True, "0.0": False, "1.0": True}
 
 
@@ -43,43 +62,60 @@ class LabelledSet:
     included: np.ndarray
 
 
+def _column_names(path: Path, header: Sequence[str]) -> dict[str, str]:
+    """Each required column -> the header's name for it (see :data:`COLUMN_NAMES`)."""
+    by_folded = {}
+    for name in header:
+        by_folded.setdefault(name.strip().casefold(), name)
+    found = {}
+    for column, names in COLUMN_NAMES.items():
+        name = next((by_folded[n] for n in names if n in by_folded), None)
+        if name is None:
+            raise InputFileError(
+                path,
+                f"missing column {column!r}; a labelled screening dataset needs the columns "
+                f"{', '.join(REQUIRED_COLUMNS)} (or ASReview's names: "
+                f"{', '.join(COLUMN_NAMES[column][1:])}) (found: {', '.join(header)})",
+                field=column,
+            )
+        found[column] = name
+    found["record_id"] = by_folded.get("record_id", "")
+    return found
+
+
 def read_labelled_csv(path: Path) -> LabelledSet:
-    """Read ``title, abstract, label_included`` (and optional ``record_id``) from a CSV."""
+    """Read ``title, abstract, label_included`` (and optional ``record_id``) from a CSV in any
+    encoding and delimiter the export importer reads."""
     csv.field_size_limit(sys.maxsize)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = reader.fieldnames or []
-            for column in REQUIRED_COLUMNS:
-                if column not in columns:
-                    raise InputFileError(
-                        path,
-                        f"missing column {column!r}; a labelled screening dataset needs the "
-                        f"columns {', '.join(REQUIRED_COLUMNS)} (found: {', '.join(columns)})",
-                        field=column,
-                    )
-            rows = list(reader)
+        data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputFileError(path, f"is not a readable UTF-8 CSV file ({exc})") from exc
-    has_ids = "record_id" in columns
+    text, _ = decode(path, data)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+        names = _column_names(path, reader.fieldnames or [])
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputFileError(path, f"is not a readable CSV file ({exc})") from exc
+    title, abstract, label = names["title"], names["abstract"], names["label_included"]
+    id_column = names["record_id"]
     ids: list[str] = []
     labels: list[bool] = []
     for number, row in enumerate(rows):
-        value = (row.get("label_included") or "").strip()
+        value = (row.get(label) or "").strip()
         if value not in LABEL_VALUES:
             raise InputFileError(
                 path,
                 f"label {value!r} is not 0 (excluded) or 1 (included)",
                 position=f"row {number + 2}",
-                field="label_included",
+                field=label,
             )
         labels.append(LABEL_VALUES[value])
-        ids.append((row.get("record_id") or "").strip() if has_ids else str(number))
-    if has_ids:
+        ids.append((row.get(id_column) or "").strip() if id_column else str(number))
+    if id_column:
         _check_ids(path, ids)
-    documents = [document_text(r.get("title") or "", r.get("abstract") or "") for r in rows]
+    documents = [document_text(r.get(title) or "", r.get(abstract) or "") for r in rows]
     return LabelledSet(ids, documents, np.array(labels, dtype=bool))
 
 
