@@ -9,6 +9,7 @@ import pytest
 
 from livingreview.errors import InputFileError
 from livingreview.imports import import_file
+from livingreview.imports.tabular import sheet_header_index
 from livingreview.records import Record
 from tests.imports import Variant
 
@@ -231,3 +232,51 @@ def test_wos_tab_delimited_titles_starting_with_a_quote(variant_file: Variant) -
         "Plain title",
     ]
     assert [r.year for r in result.records] == ["2020", "2021", "2022"]
+
+
+def test_a_row_with_a_title_cell_below_a_header_without_one_is_no_header(
+    variant_file: Variant,
+) -> None:
+    """Only lines narrower than the header (a note, a query) are skipped above it: a table
+    whose header has no title column is refused as before, not read from a row that happens
+    to hold 'Title' with the rows above it dropped."""
+    text = "Name,Notes,Year\nfoo,bar,2020\nTitle,Other,1999\nbaz,qux,2021\n"
+    with pytest.raises(InputFileError, match=r"row 1 \(line 1\), field 'Title': no title column"):
+        import_file(variant_file("table.csv", text.encode()), "x")
+    rows = [["Name", "Notes", ""], ["foo", "bar", ""], ["Title", "Other", ""]]
+    assert sheet_header_index(rows) == 0
+    assert sheet_header_index([["About the data", "", ""], ["Title", "Year", ""]]) == 1
+
+
+def test_one_author_with_a_compound_family_name_stays_one(variant_file: Variant) -> None:
+    text = (
+        "Title,Author,Year\n"
+        'A study,"García Márquez, Gabriel José",2020\n'
+        'B study,"van der Berg, Jan Peter",2021\n'
+        'C study,"Doe J., Roe R.A., Poe J.-P.",2022\n'
+        'D study,"Jane Doe, Rick Roe, Ann Poe",2023\n'
+    )
+    records = import_file(variant_file("zotero.csv", text.encode()), "z").records
+    assert [r.authors for r in records] == [
+        ["García Márquez, Gabriel José"],
+        ["van der Berg, Jan Peter"],
+        ["Doe J.", "Roe R.A.", "Poe J.-P."],
+        ["Jane Doe", "Rick Roe", "Ann Poe"],
+    ]
+
+
+def test_wos_tab_delimited_saved_again_by_a_spreadsheet_program(variant_file: Variant) -> None:
+    """Excel and LibreOffice quote a cell holding quotes (doubling them) or a line break when
+    they save tab-delimited text: such a file is read with its quoting."""
+    text = (
+        "PT\tAU\tTI\tSO\tPY\tAB\tUT\n"
+        'J\tDoe, J\t"""Quoted words"": an invented title"\tJ TESTS\t2020\t"Line one\n'
+        'line two"\tWOS:000000000000001\n'
+        "J\tRoe, R\tPlain title\tJ TESTS\t2021\tText.\tWOS:000000000000002\n"
+    )
+    result = import_file(variant_file("savedrecs.txt", text.encode()), "wos")
+    assert result.records_in_file == 2
+    assert [(r.title, r.source_id) for r in result.records] == [
+        ('"Quoted words": an invented title', "WOS:000000000000001"),
+        ("Plain title", "WOS:000000000000002"),
+    ]

@@ -86,12 +86,16 @@ def without_preamble(text: str) -> tuple[str, str]:
     """The text with any lines above the header row blanked (line numbers kept), and its delimiter.
 
     The header row is the first of the first lines that has a known title column among its cells
-    (split on its own most frequent delimiter); without one, the first line is the header.
+    (split on its own most frequent delimiter), when every line above it is narrower (a note, a
+    query); without one, the first line is the header.
     """
     lines = text.split("\n", _PREAMBLE_LINES)[:_PREAMBLE_LINES]
     for index, line in enumerate(lines):
         delimiter = sniff_delimiter(line)
-        if _has_title_column(next(csv.reader([line], delimiter=delimiter), [])):
+        rows = [next(csv.reader([x], delimiter=delimiter), []) for x in lines[: index + 1]]
+        if _has_title_column(rows[-1]):
+            if not _above_is_preamble(rows):
+                break
             return "\n" * index + text[sum(len(x) + 1 for x in lines[:index]) :], delimiter
     return text, sniff_delimiter(text)
 
@@ -103,10 +107,24 @@ def _has_title_column(cells: Iterable[str]) -> bool:
     return bool(_TITLES & {cell.strip().lower() for cell in cells})
 
 
+def _width(cells: list[str]) -> int:
+    """Number of cells up to the last one holding text."""
+    return next((i + 1 for i in range(len(cells) - 1, -1, -1) if cells[i].strip()), 0)
+
+
+def _above_is_preamble(rows: list[list[str]]) -> bool:
+    """Whether the rows above the last (the header found) are narrower than it: lines written
+    above a table, not rows of a table whose own header has no title column."""
+    width = _width(rows[-1]) if rows else 0
+    return all(_width(row) < width for row in rows[:-1])
+
+
 def sheet_header_index(rows: list[list[str]]) -> int:
-    """Index of a worksheet's header row: the first of the first rows with a title column."""
+    """Index of a worksheet's header row: the first of the first rows with a title column, when
+    the rows above it are narrower (see :func:`without_preamble`); else the first row."""
     head = rows[:_PREAMBLE_LINES]
-    return next((i for i, row in enumerate(head) if _has_title_column(row)), 0)
+    index = next((i for i, row in enumerate(head) if _has_title_column(row)), 0)
+    return index if _above_is_preamble(head[: index + 1]) else 0
 
 
 class _SheetRows:
@@ -137,6 +155,11 @@ def scan_csv(text: str) -> list[int]:
     return _scan(text, delimiter)[0][1:]  # the first row is the header
 
 
+#: A tab-delimited cell a spreadsheet program quoted when saving: all of it in quotes and its
+#: own quotes doubled (``"""Quoted words"": rest"``); Web of Science never writes one.
+_RESAVED_CELL = re.compile(r'(?:^|\t)"(?:[^"\t\n]|"")*""(?:[^"\t\n]|"")*"(?=\t|$)', re.MULTILINE)
+
+
 def _unquoted(text: str, delimiter: str) -> bool:
     """Web of Science tab-delimited text: tag columns, one record a line, quotes never special.
 
@@ -146,6 +169,8 @@ def _unquoted(text: str, delimiter: str) -> bool:
     """
     lines = [line for line in text.split("\n") if line.strip()]
     if delimiter != "\t" or not lines or not {"PT", "UT"} <= set(lines[0].split("\t")):
+        return False
+    if _RESAVED_CELL.search(text):  # saved again by a spreadsheet program: quoting is real
         return False
     cells = lines[0].count("\t") + 1
     return all(line.count("\t") <= cells for line in lines)
@@ -632,15 +657,23 @@ _KEYWORD_COLUMNS = (
 )
 
 
-def _names(value: str) -> list[str]:
-    """Authors split on ``;``, or on ``,`` when every part is a whole name (``Doe J., Roe R.``).
+#: Initials after a family name (Embase: ``Doe J.``, ``Roe R.A.``, ``Poe J.-P.``).
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 
-    ``Doe, Jane`` stays one name: a part of one word means the comma is inside a name.
+
+def _names(value: str) -> list[str]:
+    """Authors split on ``;``, or on ``,`` when the parts are whole names: each ends in initials
+    (``Doe J., Roe R.A.``) or, with three or more, each has several words.
+
+    ``Doe, Jane`` and ``García Márquez, Gabriel José`` stay one name: the comma is inside it.
     """
     if ";" in value or "," not in value:
         return split_values(value, ";")
     parts = split_values(value, ",")
-    return parts if all(len(part.split()) > 1 for part in parts) else [value.strip()]
+    words = [part.split() for part in parts]
+    initials = all(len(w) > 1 and _INITIALS.fullmatch(w[-1]) for w in words)
+    listed = len(parts) > 2 and all(len(w) > 1 for w in words)
+    return parts if initials or listed else [value.strip()]
 
 
 _BUILDERS: dict[str, Callable[[Getter], Record]] = {
