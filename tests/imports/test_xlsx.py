@@ -12,7 +12,14 @@ import pytest
 
 from livingreview.errors import InputFileError
 from livingreview.imports import import_file
+from tests.conftest import REPO_ROOT
 
+#: A returned screening sheet of the demo (written by livingreview, filled in).
+DEMO_SHEET = (
+    REPO_ROOT
+    / "demo/human/screening/title_abstract"
+    / "title_abstract_round1_r1_demo_illustrative.xlsx"
+)
 SCOPUS = ["Authors", "Author full names", "Title", "Year", "Source title", "DOI", "Link", "EID"]
 
 
@@ -117,3 +124,10 @@ def test_a_damaged_workbook_is_one_clear_error(tmp_path: Path, capsys) -> None:
     assert main(["import", str(path), "--out", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err
     assert "damaged.xlsx" in err and "Traceback" not in err
+
+
+def test_a_returned_reviewer_sheet_is_no_export() -> None:
+    """A screening sheet livingreview wrote (it has a '_meta' sheet) passed to import by mistake
+    is refused, not read as 153 search records."""
+    with pytest.raises(InputFileError, match=r"a sheet livingreview wrote for reviewers"):
+        import_file(DEMO_SHEET, "x")

@@ -17,6 +17,7 @@ from pathlib import Path
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular import parse_sheet, sheet_header_index
 from livingreview.imports.text import Parsed
+from livingreview.sheets import META_SHEET
 
 _ZIP = b"PK\x03\x04"
 
@@ -45,6 +46,12 @@ def read_sheet(path: Path | str, data: bytes) -> tuple[str, list[list[str]]]:
     try:
         if not workbook.worksheets:
             raise InputFileError(path, "the workbook has no worksheet")
+        if META_SHEET in workbook.sheetnames:
+            raise InputFileError(
+                path,
+                f"a sheet livingreview wrote for reviewers (it has a {META_SHEET!r} sheet), not a "
+                "database export: returned sheets are read by their stage, not imported",
+            )
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers leave a wrong <dimension>: read every row
         rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
