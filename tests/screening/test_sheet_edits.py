@@ -17,7 +17,15 @@ from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.screening.decisions import read_decisions
 from livingreview.screening.stage import run_screening
+from livingreview.sheets import read_sheet
+from tests.conftest import REPO_ROOT
 from tests.screening.sheet_helpers import returned_dir, screening_config, sheet_path
+
+DEMO_SHEET = (
+    REPO_ROOT
+    / "demo/human/screening/title_abstract"
+    / "title_abstract_round1_r1_demo_illustrative.xlsx"
+)
 
 
 @pytest.fixture
@@ -49,16 +57,16 @@ def column_letter(sheet: Path, name: str) -> str:
     return next(c.column_letter for c in ws[1] if c.value == name)
 
 
-def with_failed_formula(path: Path, ref: str, formula: str, error: str) -> None:
-    """Make cell ``ref`` of the first sheet hold ``formula`` with the error value a spreadsheet
-    program stores when it fails (as LibreOffice and Excel write it: ``t="e"``)."""
+def with_failed_formula(path: Path, ref: str, formula: str, error: str, sheet: int = 1) -> None:
+    """Make cell ``ref`` of sheet number ``sheet`` hold ``formula`` with the error value a
+    spreadsheet program stores when it fails (as LibreOffice and Excel write it: ``t="e"``)."""
     with zipfile.ZipFile(path) as source:
         members = [(info, source.read(info)) for info in source.infolist()]
     cell = f'<c r="{ref}" t="e"><f>{formula}</f><v>{error}</v></c>'.encode()
     pattern = re.compile(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, body in members:
-            if info.filename == "xl/worksheets/sheet1.xml":
+            if info.filename == f"xl/worksheets/sheet{sheet}.xml":
                 body, found = pattern.subn(cell, body)
                 assert found == 1, f"no cell {ref}"
             target.writestr(info, body)
@@ -175,3 +183,22 @@ def test_csv_text_kept_from_formulas_reads_back_as_written(written) -> None:
     run_screening(written)
     [(_, decision, _, note)] = stored(written)
     assert (decision, note) == ("exclude", "-ve result, ask Anna")
+
+
+def test_a_copied_tab_of_a_note_excel_took_for_a_formula(tmp_path: Path) -> None:
+    """A note '-ve' that Excel shows as #NAME? in both the main tab and an unchanged copy of it
+    is read as typed and the copy is no difference; typed only in the copy it is refused."""
+    wb = openpyxl.load_workbook(DEMO_SHEET)
+    notes = next(c.column_letter for c in wb["Screening"][1] if c.value == "notes")
+    wb["Screening"][f"{notes}2"] = "typed"
+    wb.copy_worksheet(wb["Screening"]).title = "Screening (2)"  # sheet4.xml
+    returned = tmp_path / "r1.xlsx"
+    wb.save(returned)
+    with_failed_formula(returned, f"{notes}2", "-ve", "#NAME?", sheet=1)
+    with_failed_formula(returned, f"{notes}2", "-ve", "#NAME?", sheet=4)
+    sheet = read_sheet(returned, "Screening")
+    assert sheet.cell(sheet.table[1], "notes") == "=-ve"
+    wb.save(returned)
+    with_failed_formula(returned, f"{notes}2", "-ve", "#NAME?", sheet=4)
+    with pytest.raises(InputFileError, match=r"sheet 'Screening \(2\)' holds '=-ve' on the row"):
+        read_sheet(returned, "Screening")

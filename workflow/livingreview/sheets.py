@@ -474,27 +474,35 @@ FORMULA_ERRORS = frozenset(
 
 
 def _uncomputed_formulas(
-    name: str, table: list[list[str]], data: bytes, sheets_xml: Iterable[bytes]
+    tables: Mapping[str, list[list[str]]], data: bytes, sheets_xml: Iterable[bytes]
 ) -> None:
-    """Put the formula's text in the cells of ``table`` that hold a formula with no value: one
-    the saving program never computed (a script, some web tools: openpyxl reads ``None``), or
-    one that failed (text such as ``-ve`` or ``+ adults`` typed into Excel is taken as a formula
-    and shows ``#NAME?``). What the reviewer typed is kept, as text, instead of being read as a
-    blank cell or as the error's name."""
+    """Put the formula's text in the cells of the data sheets' ``tables`` that hold a formula
+    with no value: one the saving program never computed (a script, some web tools: openpyxl
+    reads ``None``), or one that failed (text such as ``-ve`` or ``+ adults`` typed into Excel is
+    taken as a formula and shows ``#NAME?``). What the reviewer typed is kept, as text, instead
+    of being read as a blank cell or as the error's name (in a copied tab too, so that an
+    unchanged copy still matches the main sheet)."""
     from openpyxl import load_workbook
 
     if not any(_FORMULA_CELL.search(xml) for xml in sheets_xml):
         return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        for r, row in enumerate(wb[name].iter_rows(values_only=True)):
-            cells = table[r] if r < len(table) else []
-            for c, value in enumerate(row[: len(cells)]):
-                failed = not cells[c] or cells[c] in FORMULA_ERRORS
-                if isinstance(value, str) and value.startswith("=") and failed:
-                    cells[c] = value.strip()
+        for name, table in tables.items():
+            if name not in (META_SHEET, INSTRUCTIONS_SHEET):
+                _formula_texts(wb[name].iter_rows(values_only=True), table)
     finally:
         wb.close()
+
+
+def _formula_texts(formulas: Iterable[Sequence[object]], table: list[list[str]]) -> None:
+    """Each blank or error cell of ``table`` that is a formula in ``formulas`` gets its text."""
+    for r, row in enumerate(formulas):
+        cells = table[r] if r < len(table) else []
+        for c, value in enumerate(row[: len(cells)]):
+            failed = not cells[c] or cells[c] in FORMULA_ERRORS
+            if isinstance(value, str) and value.startswith("=") and failed:
+                cells[c] = value.strip()
 
 
 # Elements may carry a namespace prefix (``<x:mergeCell>``: the .NET Open XML SDK writes them so).
@@ -631,7 +639,7 @@ def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedShe
         sheets_xml, own_xml = _worksheets(data, name)
         _refuse_merged_cells(path, name, own_xml)
         table = tables[name]
-        _uncomputed_formulas(name, table, data, sheets_xml)
+        _uncomputed_formulas(tables, data, sheets_xml)
         _refuse_copies(path, name, tables, ids or [])
         saved_at = _iso(wb.properties.modified)
     finally:
