@@ -156,3 +156,58 @@ def test_same_pmid_or_pmcid_links_records() -> None:
         ("europepmc:MED:1", "medline:1"): "duplicate",
         ("europepmc:MED:1", "openalex:W5"): "duplicate",
     }
+
+
+def test_same_trial_registration_links_register_records() -> None:
+    """A ClinicalTrials.gov row and CENTRAL's copy of that registration (its ``SO`` the study's
+    address) are one record of one register entry; an article naming the NCT id is not."""
+    from livingreview.dedup.library import same_identifier_pairs
+    from livingreview.records import Record
+
+    registration = ["Trial registration", "INTERVENTIONAL"]
+    records = [
+        Record(
+            record_id="ctgov:NCT09000111",
+            source_id="NCT09000111",
+            journal="ClinicalTrials.gov",
+            publication_types=registration,
+            url="https://clinicaltrials.gov/study/NCT09000111",
+        ),
+        Record(
+            record_id="central:CN-02100444",
+            source_id="CN-02100444",
+            journal="https://clinicaltrials.gov/show/nct09000111",
+            publication_types=["Trial registry record"],
+        ),
+        Record(  # ICTRP's copy in CENTRAL: the id inside a query string
+            record_id="central:CN-02100555",
+            source_id="CN-02100555",
+            journal="http://www.who.int/trialsearch/Trial2.aspx?TrialID=ISRCTN12345678",
+            publication_types=["Trial registry record"],
+        ),
+        Record(
+            record_id="ictrp:ISRCTN12345678",
+            source_id="ISRCTN12345678",
+            journal="ISRCTN",
+            publication_types=["Trial registration"],
+        ),
+        Record(  # the trial's article: same NCT id in its title, abstract and address
+            record_id="pubmed:5",
+            pmid="5",
+            title="A chatbot trial (NCT09000111)",
+            abstract="Registered at ClinicalTrials.gov: NCT09000111.",
+            journal="Trials",
+            publication_types=["Journal Article", "Randomized Controlled Trial"],
+            url="https://example.org/NCT09000111",
+        ),
+        Record(
+            record_id="ctgov:NCT09000222",
+            source_id="NCT09000222",
+            journal="ClinicalTrials.gov",
+            publication_types=registration,
+        ),
+    ]
+    assert same_identifier_pairs(records) == {
+        ("central:CN-02100444", "ctgov:NCT09000111"): "duplicate",
+        ("central:CN-02100555", "ictrp:ISRCTN12345678"): "duplicate",
+    }

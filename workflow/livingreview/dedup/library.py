@@ -2,8 +2,9 @@
 
 ``build_library`` reads ``<outputs>/search/identified.csv`` (this round) and the snapshots of the
 earlier rounds (:mod:`livingreview.dedup.rounds`), reads the decisions people returned on maybe
-pairs (:mod:`livingreview.dedup.maybe_sheet`), links records with the same PMID or PMCID (the
-engine's frame has no such column), runs the engine on the whole library, and writes:
+pairs (:mod:`livingreview.dedup.maybe_sheet`), links records with the same PMID or PMCID, and
+register records with the same trial id (the engine's frame has no such columns), runs the
+engine on the whole library, and writes:
 
 * ``<outputs>/library/records.csv``: one merged record per study (:mod:`~livingreview.dedup.merge`);
 * ``<outputs>/library/groups.csv``: ``record_id, study_id, round`` for every record;
@@ -35,6 +36,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.dedup import incremental, library_rows, maybe_sheet, rounds
 from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.model import Decisions, PairVerdict
+from livingreview.dedup.normalise import is_registration, registry_ids
 from livingreview.dedup.rounds import history_dir, snapshot_dir
 from livingreview.fileio import atomic_write_bytes, atomic_write_text, write_json
 from livingreview.records import Record, read_records
@@ -238,17 +240,28 @@ def _previous_state(config: Mapping[str, Any]) -> incremental.EngineState | None
     return incremental.read_state(earlier[-1]) if earlier else None
 
 
-def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
-    """Records with the same PMID or PMCID are one article: linked as duplicates.
+def _identifier_keys(record: Record) -> list[str]:
+    """PMID, PMCID and, for a trial register's record, the register ids in its source id,
+    journal (CENTRAL's copy: the register's address) or URL; never those an article mentions."""
+    keys = [f"pmid:{record.pmid}" if record.pmid else "", record.pmcid]
+    if is_registration(record.publication_types, record.journal):
+        ids = registry_ids(record.source_id, record.journal, record.url)
+        keys += [f"registry:{rid}" for rid in ids]
+    return [key for key in keys if key]
 
-    The engine's frame has no PMID column, so the library links these itself (one star per
+
+def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
+    """Records with the same PMID or PMCID are one article, and records of a trial register
+    with the same register id (a ClinicalTrials.gov row and CENTRAL's copy of it) one register
+    entry: linked as duplicates.
+
+    The engine's frame has no such columns, so the library links these itself (one star per
     identifier: the smallest record id with each other one).
     """
     by_id: dict[str, list[str]] = {}
     for record in records:
-        for key in (f"pmid:{record.pmid}" if record.pmid else "", record.pmcid):
-            if key:
-                by_id.setdefault(key, []).append(record.record_id)
+        for key in _identifier_keys(record):
+            by_id.setdefault(key, []).append(record.record_id)
     pairs: Decisions = {}
     for rids in by_id.values():
         first, *others = sorted(set(rids))
