@@ -52,6 +52,24 @@ def test_full_journal_over_abbreviation_and_mixed_case_over_capitals() -> None:
     assert merge_records(records[:2]).journal == "J Med Internet Res"
 
 
+def test_translated_title_in_brackets_loses_to_the_same_title_without_them() -> None:
+    """PubMed brackets a title it translated (``[Title].``); Embase and Web of Science give the
+    same words bare, which the study's record shows. A bracket that is part of a title stays."""
+    pubmed = Record(
+        record_id="pubmed:1",
+        title="[Therapeutic Alliance in Internet-Based Therapy: A Survey of Psychotherapists].",
+    )
+    embase = Record(
+        record_id="embase:2",
+        title="Therapeutic Alliance in Internet-Based Therapy: A Survey of Psychotherapists.",
+    )
+    assert merge_records([pubmed, embase]).title == embase.title
+    assert merge_records([embase, pubmed]).title == embase.title
+    tracer = Record(record_id="wos:3", title="[11C]PiB binding in older adults")
+    shorter = Record(record_id="wos:4", title="[11C]PiB binding in older adult")
+    assert merge_records([shorter, tracer]).title == tracer.title
+
+
 def test_identifiers_years_and_pages_by_agreement_with_ranges_over_excel_dates() -> None:
     records = [
         Record(record_id="a", doi="10.1/x", year="2019", pages="06-Oct", volume="12"),

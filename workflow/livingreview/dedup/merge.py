@@ -3,6 +3,7 @@
 Rules (every tie broken by the records' order, which the caller makes deterministic):
 
 * title: the longest that is not truncated (ending in ``…`` or ``...``); mixed case over ALL CAPS;
+  a translated title's brackets (``[Title].``) neither lengthen it nor win over the bare words;
 * journal: the longest (a full name over its abbreviation); mixed case over ALL CAPS;
 * authors: the longest list, then the longest text (full names over initials);
 * abstract: the longest;
@@ -53,6 +54,16 @@ def _best(values: Sequence[str], key: Callable[[str], tuple]) -> str:
 
 def _text_key(value: str) -> tuple:
     return (not is_truncated(value), len(value.rstrip(".… ")), not _is_upper(value))
+
+
+_TRANSLATED = re.compile(r"\[([^\[\]]+)\]\.?")
+
+
+def _title_key(value: str) -> tuple:
+    """As :func:`_text_key`, a translated title's brackets (PubMed's ``[Title].``) not counted,
+    and the same words without them preferred."""
+    bare = _TRANSLATED.fullmatch(value.strip())
+    return (*_text_key(bare.group(1) if bare else value), not bare)
 
 
 def _most_common(values: Sequence[str]) -> str:
@@ -133,7 +144,7 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
         pmid=_most_common(col("pmid")),
         pmcid=_most_common(col("pmcid")),
         doi=_most_common(col("doi", cited)),
-        title=_best(col("title"), _text_key),
+        title=_best(col("title"), _title_key),
         abstract=_best(col("abstract"), len),
         authors=list(authors),
         year=_most_common(col("year", cited)),
