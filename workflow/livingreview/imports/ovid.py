@@ -45,6 +45,8 @@ _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _SOURCE_PARTS = (
     re.compile(r"\.\s+(?P<volume>\d+)\((?P<issue>[^)]*)\):(?P<pages>[\w-]+)"),
     re.compile(r"Vol\.\s*(?P<volume>[\w-]+)(?:\((?P<issue>[^)]*)\))?.*?pp\.\s*(?P<pages>[\w-]+)"),
+    # PsycINFO's article number: "Vol.14(4), Jul 2012, ArtID e110."
+    re.compile(r"Vol\.\s*(?P<volume>[\w-]+)(?:\((?P<issue>[^)]*)\))?.*?ArtID\s*(?P<pages>[\w-]+)"),
     re.compile(r"\.\s+(?P<volume>\d+)\s+\((?P<issue>[^)]*)\)\s+\((?:pp\s+)?(?P<pages>[^)]*)\)"),
 )
 

@@ -56,7 +56,9 @@ _KNOWN_TAGS = frozenset(TAG_KEY_MAPPING) | {"C3", "FU", "FX", "J9", "JI", "PA", 
 _URL = re.compile(r"https?://\S+")
 _SCOPUS_EID = re.compile(r"[?&]eid=([\w.-]+)")
 _LABELLED_ID = re.compile(r"^(PMID|PMCID)[:\s]\s*(PMC\d+|\d+)$", re.IGNORECASE)
-_EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w.-]+)")
+_EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w-]+(?:\.[\w-]+)*)")
+#: CINAHL's journal name ends in its ISSN: "Depression & Anxiety (1091-4269)".
+_JOURNAL_ISSN = re.compile(r"\s*\((\d{4}-\d{3}[\dXx])\)\s*$")
 
 
 @dataclass
@@ -140,6 +142,13 @@ def _build(raw: _RawRecord) -> Record:
     abstracts = [
         v for v in values.get("abstract", []) if not v.lower().startswith("copyright of ")
     ] or values.get("notes_abstract", [])
+    journal = one(
+        "alternate_title3",
+        "journal_name",
+        "secondary_title",
+        "alternate_title1",
+        "alternate_title2",
+    )
     return Record(
         source_id=_source_id(values, urls),
         pmid=_tagged_id(values, "pmid", everything, "PMID"),
@@ -149,17 +158,11 @@ def _build(raw: _RawRecord) -> Record:
         abstract="\n".join(abstracts),
         authors=[v for tag, v in raw.fields if tag in ("AU", "A1")],
         year=one("year", "publication_year", "date"),
-        journal=one(
-            "alternate_title3",
-            "journal_name",
-            "secondary_title",
-            "alternate_title1",
-            "alternate_title2",
-        ),
+        journal=_JOURNAL_ISSN.sub("", journal),
         volume=one("volume"),
         issue=one("number"),
         pages=join_pages(one("start_page"), one("end_page"), _article_number(one("custom7"))),
-        issn=normalise_issns(values.get("issn", [])),
+        issn=normalise_issns(values.get("issn", []) + _JOURNAL_ISSN.findall(journal)),
         publication_types=[type_of_work or TYPE_OF_REFERENCE_MAPPING.get(type_code, type_code)],
         keywords=[
             kw.lstrip("*").strip()
