@@ -30,6 +30,7 @@ from typing import Any
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
+from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text
 
@@ -98,6 +99,7 @@ class ExpectedForm:
     current_round: int
     reviewers: tuple[str, ...]
     known_ids: frozenset[str]
+    aliases: StudyAliases | None = None  # old ids of the library's studies -> current ones
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     seen: dict[str, int] = {}
     filled: list[FilledRow] = []
     idc = expected.id_column
+    renamed: list[tuple[int, str]] = []
+    aliases = expected.aliases or StudyAliases({}, expected.known_ids)
     for row_number, row in returned.rows():
         where = {"position": f"row {row_number}", "field": idc}
         item = returned.cell(row, idc)
@@ -165,15 +169,20 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
                 **where,
             )
         seen[item] = row_number
-        if item not in expected.known_ids or (listed is not None and item not in listed):
+        now = aliases.named(item, expected.known_ids)
+        if now is None or (listed is not None and item not in listed):
             raise InputFileError(
                 path,
                 f"unknown {idc} {item!r}: not one this sheet was written with (was it edited?)",
                 **where,
             )
+        if now != item:
+            renamed.append((row_number, item))
         if any(values.values()):
-            filled.append(FilledRow(item, row_number, values))
+            filled.append(FilledRow(now, row_number, values))
     checks.check_every_row(returned, seen, idc)
+    if renamed:
+        log.warning("%s", aliases.log_line(path.as_posix(), renamed, "row"))
     return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
 
 
@@ -274,13 +283,20 @@ def read_entries(path: Path) -> list[Entry]:
     return out
 
 
-def check_nothing_lost(previous: Sequence[Entry], current: Sequence[Entry], store: Path) -> None:
-    """Every entry stored before must still be read from some returned file (see module doc)."""
+def check_nothing_lost(
+    previous: Sequence[Entry],
+    current: Sequence[Entry],
+    store: Path,
+    aliases: StudyAliases | None = None,
+) -> None:
+    """Every entry stored before must still be read from some returned file (see module doc);
+    one stored under an id its study no longer has is read under the current id (``aliases``)."""
     now = {replace(e, file="", row=0) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
     for entry in previous:
-        if replace(entry, file="", row=0) not in now:
-            read = cells.get((entry.file, entry.item_id, entry.reviewer, entry.column))
+        item = aliases.current(entry.item_id) if aliases is not None else entry.item_id
+        if replace(entry, item_id=item, file="", row=0) not in now:
+            read = cells.get((entry.file, item, entry.reviewer, entry.column))
             found = (
                 "is no longer in this file (was it removed or saved over?)"
                 if read is None
@@ -473,7 +489,7 @@ def import_forms(
     for line in check_repeated_rows(entries):
         log.warning("%s", line)
     if store is not None:
-        check_nothing_lost(read_entries(store), entries, store)
+        check_nothing_lost(read_entries(store), entries, store, expected.aliases)
     return entries, forms
 
 

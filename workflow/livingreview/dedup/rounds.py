@@ -20,7 +20,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,6 +207,73 @@ def _snapshot_records(path: Path, records: Sequence[Record]) -> dict[str, Record
 def derived_id(anchor: str, length: int = 10) -> str:
     """The study id derived from an anchor record id."""
     return "S" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:length]
+
+
+_DERIVED = re.compile(r"S[0-9a-f]{10,}")
+
+
+@dataclass
+class StudyAliases:
+    """The study an id no longer in the library names: the id a study had while one of its
+    records was its anchor.
+
+    Within one round nothing keeps the ids of an earlier build: when a record that sorts first
+    joins a study (a late database export, a pair decided duplicate), the study's id becomes
+    that record's, and a sheet returned before names the old one. An id that is not ``known``
+    but is :func:`derived_id` of a record of the library (at the id's length) names that
+    record's current study. A ``known`` id (a current study, or one the changelog retired)
+    is never translated.
+    """
+
+    study_of: Mapping[str, str]  # record id -> its current study id
+    known: frozenset[str]  # current study ids and ids retired by merges or splits
+    _by_length: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict, repr=False)
+
+    def find(self, sid: str) -> tuple[str, str] | None:
+        """(record id, current study id) of an id that is not known; None when none."""
+        if sid in self.known or not _DERIVED.fullmatch(sid):
+            return None
+        length = len(sid) - 1
+        if length not in self._by_length:
+            self._by_length[length] = self._aliases(length)
+        return self._by_length[length].get(sid)
+
+    def _aliases(self, length: int) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for rid in sorted(self.study_of):
+            alias = derived_id(rid, length)
+            if alias != self.study_of[rid] and alias not in self.known:
+                found.setdefault(alias, (rid, self.study_of[rid]))
+        return found
+
+    def named(self, sid: str, known: Container[str]) -> str | None:
+        """The current study a returned row's id names: itself when in ``known`` (the ids the
+        reader accepts), the study an old id names now, else None (an edited id)."""
+        if sid in known:
+            return sid
+        found = self.find(sid)
+        return found[1] if found else None
+
+    def current(self, sid: str) -> str:
+        """The id ``sid`` names now: its current study when it is an old id, else itself."""
+        found = self.find(sid)
+        return found[1] if found else sid
+
+    def log_line(self, file: str, renamed: Sequence[tuple[int, str]], what: str) -> str:
+        """One warning for a returned file whose rows (row number, id as written) name old ids:
+        the current study each row's ``what`` is stored under, and why."""
+        parts = []
+        for row, sid in renamed:
+            rid, now = self.find(sid) or ("", sid)
+            parts.append(
+                f"row {row}: study {sid} is now study {now} (its records are now part of study "
+                f"{now}, whose first record is no longer {rid}, the record {sid} was made from)"
+            )
+        return (
+            f"{file}: {'; '.join(parts)}: the library was rebuilt after the sheet was written, "
+            "with a record that sorts first in the study (a late export, or a pair decided "
+            f"duplicate); the {what} is stored under the current id"
+        )
 
 
 @dataclass

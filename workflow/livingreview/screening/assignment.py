@@ -4,10 +4,11 @@ with the round each is new in."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import ConfigError
 from livingreview.fileio import read_csv_table, read_json
 
@@ -126,6 +127,23 @@ def new_in_rounds(outputs: Path, study_ids: Sequence[str]) -> tuple[dict[str, in
         retired.update(i for i in (change["study_id"], change["other_study_id"]) if i)
     new_in = {sid: first.get(sid, current) for sid in study_ids}
     return new_in, current, retired - set(new_in)
+
+
+def study_aliases(outputs: Path, retired: Iterable[str] = ()) -> StudyAliases:
+    """The old ids of the library's studies (:class:`livingreview.dedup.rounds.StudyAliases`),
+    from ``library/groups.csv``; its study ids and ``retired`` (ids the changelog retired) are
+    never translated."""
+    path = outputs / "library/groups.csv"
+    study_of = _record_studies(path.resolve(), _stamp(path))
+    return StudyAliases(study_of, frozenset(study_of.values()) | frozenset(retired))
+
+
+@functools.lru_cache(maxsize=2)
+def _record_studies(path: Path, stamp: tuple[int, int, int]) -> dict[str, str]:
+    """Record id -> study id, read once per version of the file."""
+    del stamp  # part of the cache key only: a rewritten table is read again
+    rows = _read_table(path, ("record_id", "study_id"))
+    return {row["record_id"]: row["study_id"] for row in rows}
 
 
 def to_screen_rounds(

@@ -27,6 +27,7 @@ from typing import Any
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
+from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import InputFileError
 from livingreview.reviewforms import relative
 from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
@@ -174,6 +175,7 @@ class ExpectedConflicts:
     reasons: Mapping[str, str]  # reason id -> label
     known_ids: frozenset[str]
     resolvers: frozenset[str]  # who may return one (see :func:`allowed_resolvers`)
+    aliases: StudyAliases | None = None  # old ids of the library's studies -> current ones
 
 
 def allowed_resolvers(config: Mapping[str, Any]) -> frozenset[str]:
@@ -239,6 +241,8 @@ def read_resolution_sheet(
     seen: dict[str, int] = {}
     out = []
     noted = []
+    renamed: list[tuple[int, str]] = []
+    aliases = expected.aliases or StudyAliases({}, expected.known_ids)
     for number, row in returned.rows():
         where = {"position": f"row {number}"}
         sid = returned.cell(row, ID_COLUMN)
@@ -252,13 +256,16 @@ def read_resolution_sheet(
                 field=ID_COLUMN,
             )
         seen[sid] = number
-        if sid not in expected.known_ids or (listed is not None and sid not in listed):
+        now = aliases.named(sid, expected.known_ids)
+        if now is None or (listed is not None and sid not in listed):
             raise InputFileError(
                 path,
                 f"unknown study {sid!r}: not a conflict this sheet was written with",
                 **where,
                 field=ID_COLUMN,
             )
+        if now != sid:
+            renamed.append((number, sid))
         value = " ".join(returned.cell(row, "resolution").split()).casefold()
         if value and value not in FINAL_DECISIONS:
             raise InputFileError(
@@ -280,11 +287,11 @@ def read_resolution_sheet(
             )
         notes = returned.cell(row, "notes")
         if not value and notes:
-            noted.append((sid, notes))
+            noted.append((now, notes))
         if value:
             out.append(
                 Resolution(
-                    sid,
+                    now,
                     round_number,
                     value,
                     resolver,
@@ -296,6 +303,8 @@ def read_resolution_sheet(
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
+    if renamed:
+        log.warning("%s", aliases.log_line(file, renamed, "resolution"))
     return len(seen), out, noted
 
 

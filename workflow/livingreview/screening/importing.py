@@ -18,17 +18,20 @@ saved last (a CSV, no save time, the same save time) the files are rejected
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
+from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import InputFileError
 from livingreview.screening.decisions import DECISIONS, ScreeningDecision
 from livingreview.screening.export import ID_COLUMN, KIND, SHEET
 
 WHAT = "screening sheet"
+log = logging.getLogger("livingreview.screening")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Expected:
     reviewers: Sequence[str]  # ids of reviewers with the screening role
     reasons: Mapping[str, str]  # exclusion reason id -> label
     known_ids: frozenset[str]  # study ids in the library (and ids retired by merges or splits)
+    aliases: StudyAliases | None = None  # old ids of the library's studies -> current ones
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,69 @@ def _row_decision(
     return sid, decision, reason, notes
 
 
+def _row_study(
+    path: Path,
+    number: int,
+    sid: str,
+    seen: dict[str, int],
+    listed: set[str] | None,
+    known: frozenset[str],
+    aliases: StudyAliases,
+) -> str:
+    """The current study a row's id names, after checking the id as written: once per sheet,
+    one the library knows (or an old id of a study, :class:`StudyAliases`), one the sheet was
+    written with (``listed``, from its ``_meta``); ``seen`` gets its row."""
+    if sid in seen:
+        raise InputFileError(
+            path,
+            f"study {sid} appears twice (rows {seen[sid]} and {number}); expected each study once",
+            position=f"row {number}",
+            field=ID_COLUMN,
+        )
+    seen[sid] = number
+    now = aliases.named(sid, known)
+    if now is None:
+        raise InputFileError(
+            path,
+            f"unknown study {sid!r}: not in the library (was the id edited?)",
+            position=f"row {number}",
+            field=ID_COLUMN,
+        )
+    if listed is not None and sid not in listed:
+        raise InputFileError(
+            path,
+            f"study {sid} is not one this sheet was written with (was the id edited?)",
+            position=f"row {number}",
+            field=ID_COLUMN,
+        )
+    return now
+
+
+def _check_merged(
+    path: Path, decided: Sequence[ScreeningDecision], written: dict[int, str]
+) -> None:
+    """Two rows of one file whose studies the library now holds as one (``written``: row ->
+    the id as written) must agree: the file cannot tell which of two decisions counts."""
+    first: dict[str, ScreeningDecision] = {}
+    for item in decided:
+        other = first.setdefault(item.study_id, item)
+        if (other.decision, other.reason) != (item.decision, item.reason):
+            shown = [
+                f"{written[d.row]} ({d.decision}{f', {d.reason}' if d.reason else ''})"
+                for d in (other, item)
+            ]
+            raise InputFileError(
+                path,
+                f"rows {other.row} and {item.row} decide studies {shown[0]} and {shown[1]}, "
+                f"which the library now holds as one study, {item.study_id} (a pair decided "
+                "duplicate, or a late record, joined them after the sheet was written), and one "
+                "file cannot tell which decision counts; expected the two decided alike (if "
+                "they are two studies, decide their pair 'distinct')",
+                position=f"row {item.row}",
+                field="decision",
+            )
+
+
 def read_returned_sheet(
     path: Path,
     expected: Expected,
@@ -175,33 +242,17 @@ def read_returned_sheet(
     decided: list[ScreeningDecision] = []
     noted: list[tuple[str, str]] = []
     file = _relative(path, base)
+    renamed: list[tuple[int, str]] = []
+    aliases = expected.aliases or StudyAliases({}, expected.known_ids)
     for number, row in returned.rows():
-        sid = returned.cell(row, ID_COLUMN)
+        sid = now = returned.cell(row, ID_COLUMN)
         if sid:
-            if sid in seen:
-                raise InputFileError(
-                    path,
-                    f"study {sid} appears twice (rows {seen[sid]} and {number}); expected each "
-                    "study once",
-                    position=f"row {number}",
-                    field=ID_COLUMN,
-                )
-            seen[sid] = number
-            if sid not in expected.known_ids:
-                raise InputFileError(
-                    path,
-                    f"unknown study {sid!r}: not in the library (was the id edited?)",
-                    position=f"row {number}",
-                    field=ID_COLUMN,
-                )
-            if listed is not None and sid not in listed:
-                raise InputFileError(
-                    path,
-                    f"study {sid} is not one this sheet was written with (was the id edited?)",
-                    position=f"row {number}",
-                    field=ID_COLUMN,
-                )
+            now = _row_study(path, number, sid, seen, listed, expected.known_ids, aliases)
+            if now != sid:
+                renamed.append((number, sid))
         found = _row_decision(returned, number, row, expected)
+        if found is not None:  # stored under the study's current id
+            found = (now, *found[1:])
         if found is not None and not found[1]:
             noted.append((found[0], found[3]))
         elif found is not None:
@@ -221,6 +272,9 @@ def read_returned_sheet(
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
+    if renamed:
+        _check_merged(path, decided, {number: sid for sid, number in seen.items()})
+        log.warning("%s", aliases.log_line(file, renamed, "decision"))
     info = ReturnedInfo(file, reviewer, round_number, batch, len(seen), len(decided), tuple(noted))
     return info, decided
 
@@ -276,13 +330,18 @@ def _undecided_notes(result: ImportResult) -> dict[tuple[str, str], str]:
 
 
 def check_nothing_lost(
-    previous: Sequence[ScreeningDecision], current: Sequence[ScreeningDecision], store: Path
+    previous: Sequence[ScreeningDecision],
+    current: Sequence[ScreeningDecision],
+    store: Path,
+    aliases: StudyAliases | None = None,
 ) -> None:
     """Every decision stored before must still be read (in any file): returned files are never
-    edited or removed. A renamed file, or rows in another order, lose nothing."""
+    edited or removed. A renamed file, rows in another order, or a study stored under an id it
+    no longer has (``aliases``: read under its current id now) lose nothing."""
     now = {replace(item, file="", row=0) for item in current}
     for item in previous:
-        if replace(item, file="", row=0) not in now:
+        sid = aliases.current(item.study_id) if aliases is not None else item.study_id
+        if replace(item, study_id=sid, file="", row=0) not in now:
             raise InputFileError(
                 item.file,
                 f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
+from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import ConfigError
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
-from livingreview.screening.assignment import library_round, library_studies
+from livingreview.screening.assignment import library_round, library_studies, study_aliases
 from livingreview.screening.conflicts import (
     CONSENSUS,
     FINAL_COLUMNS,
@@ -100,10 +101,13 @@ def run_agreement(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_resolutions(
-    config: Mapping[str, Any], current_round: int, known_ids: frozenset[str]
+    config: Mapping[str, Any],
+    current_round: int,
+    known_ids: frozenset[str],
+    aliases: StudyAliases | None = None,
 ) -> conflict_sheet.ReturnedResolutions:
     """Every resolution (and note on a conflict left unresolved) in the returned conflicts
-    sheets."""
+    sheets (one naming an old id of a study is read under its current id, ``aliases``)."""
     reasons = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
     expected = conflict_sheet.ExpectedConflicts(
         config["review"]["id"],
@@ -112,6 +116,7 @@ def read_resolutions(
         reasons,
         known_ids,
         conflict_sheet.allowed_resolvers(config),
+        aliases,
     )
     files = sheets.returned_files(conflicts_dir(config), conflict_sheet.WHAT)
     return conflict_sheet.read_resolution_sheets(
@@ -131,13 +136,15 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     """Decide every screened study, write the conflicts sheet and :data:`OUTPUTS`."""
     outputs = Path(config["paths"]["outputs"])
     decisions = read_decisions(outputs / DECISION_STORE)
+    aliases = None
     if decisions or sheets.returned_files(conflicts_dir(config), conflict_sheet.WHAT):
         rows, new_in, current, retired = library_studies(outputs)
+        aliases = study_aliases(outputs, retired)
     else:  # nothing screened or resolved yet: no study of the library is needed
         rows, new_in, current, retired = [], {}, library_round(outputs), set()
     studies = {row["study_id"]: row for row in rows}
     known = frozenset(studies) | retired | {d.study_id for d in decisions}
-    returned = read_resolutions(config, current, known)
+    returned = read_resolutions(config, current, known, aliases)
     resolutions = returned.resolutions
     rule, on_maybe, mode = settings(config)
     outcome: Outcome = decide(

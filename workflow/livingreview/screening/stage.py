@@ -31,6 +31,7 @@ from livingreview.screening import export
 from livingreview.screening.assignment import (
     library_studies,
     screeners,
+    study_aliases,
     to_screen,
     to_screen_rounds,
     verification_ids,
@@ -84,7 +85,10 @@ def returned_inputs(config: Mapping[str, Any]) -> list[str]:
     return [str(p) for p in sheets.input_files(returned_dir(config))]
 
 
-def _expected(config: Mapping[str, Any], current: int, known: set[str]) -> Expected:
+def _expected(
+    config: Mapping[str, Any], current: int, known: set[str], retired: set[str]
+) -> Expected:
+    outputs = Path(config["paths"]["outputs"])
     reasons = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
     return Expected(
         review_id=config["review"]["id"],
@@ -93,6 +97,7 @@ def _expected(config: Mapping[str, Any], current: int, known: set[str]) -> Expec
         reviewers=[rid for rid, _ in screeners(config)],
         reasons=reasons,
         known_ids=frozenset(known),
+        aliases=study_aliases(outputs, retired),
     )
 
 
@@ -100,7 +105,7 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
     """Read every returned sheet and rebuild the store; returns the store and what was read."""
     outputs = Path(config["paths"]["outputs"])
     studies, _, current, retired = library_studies(outputs)
-    expected = _expected(config, current, {s["study_id"] for s in studies} | retired)
+    expected = _expected(config, current, {s["study_id"] for s in studies} | retired, retired)
     folder = returned_dir(config)
     files = sheets.returned_files(folder, WHAT)
     store = outputs / OUTPUTS["decisions"]
@@ -114,7 +119,7 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
         cache=cache,
     )
     cache.prune()
-    check_nothing_lost(previous, result.decisions, store)
+    check_nothing_lost(previous, result.decisions, store, expected.aliases)
     write_decisions(store, result.decisions)
     for copy in result.copies:
         log.info("%s: a byte-identical copy of another returned file; read once", copy)

@@ -1,0 +1,270 @@
+"""A study whose id changed within one round (a late export or a pair decided duplicate gave it a
+record that sorts first): a sheet returned before the rebuild names the old id, and what the
+reviewer typed counts for the study under its current id, with a warning naming both ids."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from livingreview import reviewforms, sheets
+from livingreview.dedup.rounds import StudyAliases, derived_id
+from livingreview.errors import InputFileError
+from livingreview.screening import conflict_sheet
+from livingreview.screening.conflicts import Resolution, Votes
+from livingreview.screening.decisions import ScreeningDecision, read_decisions
+from livingreview.screening.importing import check_nothing_lost
+from livingreview.screening.outcome import run_conflicts
+from livingreview.screening.stage import run_screening
+from tests.form_helpers import fill_form, set_saved_at
+from tests.screening.sheet_helpers import (
+    fill_like_a_person,
+    returned_dir,
+    screening_config,
+    sheet_path,
+)
+
+SAVED = "2030-01-02T03:04:05Z"
+LATE = "aaa:000001"  # a late export's record id: sorts before every demo record id
+
+
+def sheet_ids(path: Path) -> list[str]:
+    ws = openpyxl.load_workbook(path)["Screening"]
+    return [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def rebuild(config: dict[str, Any], joins: dict[str, str]) -> dict[str, str]:
+    """Rebuild the library's tables as the library step would after ``joins`` (record id ->
+    study id it joins; a study id as record id merges that whole study): each study's id is
+    then derived from its smallest record id (round 1). Returns old study id -> new one."""
+    library = Path(config["paths"]["outputs"]) / "library"
+    groups = list(csv.DictReader((library / "groups.csv").open(encoding="utf-8")))
+    study_of = {row["record_id"]: row["study_id"] for row in groups}
+    before = dict(study_of)
+    for rid, target in joins.items():
+        moved = [r for r, s in study_of.items() if s == rid] or [rid]
+        study_of.update(dict.fromkeys(moved, target))
+    members: dict[str, list[str]] = {}
+    for rid, sid in study_of.items():
+        members.setdefault(sid, []).append(rid)
+    renamed = {sid: derived_id(min(rids)) for sid, rids in members.items()}
+    with (library / "groups.csv").open("w", encoding="utf-8", newline="") as handle:
+        handle.write("record_id,study_id,round\n")
+        for rid in sorted(study_of):
+            handle.write(f"{rid},{renamed[study_of[rid]]},1\n")
+    path = library / "records.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames or [], list(reader)
+    kept = [r for r in rows if r["study_id"] in renamed]  # a merged study's row goes
+    for row in kept:
+        row["study_id"] = renamed[row["study_id"]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+    now = {before[rid]: renamed[sid] for rid, sid in study_of.items() if rid in before}
+    return {old: new for old, new in now.items() if old != new}
+
+
+def decided(config: dict[str, Any], study: str) -> list[tuple[str, str, str]]:
+    store = Path(config["paths"]["outputs"]) / "screening/decisions.csv"
+    return [
+        (d.reviewer, d.decision, d.reason) for d in read_decisions(store) if d.study_id == study
+    ]
+
+
+def test_a_decision_on_a_study_renamed_by_a_late_record_counts_under_its_new_id(
+    tmp_path: Path, demo_outputs: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = screening_config(tmp_path, demo_outputs, batch_size=5)
+    run_screening(config)
+    ids = sheet_ids(sheet_path(config, "r1"))
+    typed = {ids[0]: ("exclude", "no_alliance", "old id"), ids[1]: ("include", "", "")}
+    fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", typed)
+    run_screening(config)
+    assert decided(config, ids[0]) == [("r1", "exclude", "no_alliance")]
+    [(old, new)] = rebuild(config, {LATE: ids[0]}).items()
+    assert old == ids[0] and new == derived_id(LATE)
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        state = run_screening(config)
+    assert decided(config, new) == [("r1", "exclude", "no_alliance")]
+    assert decided(config, old) == []
+    [line] = [r.getMessage() for r in caplog.records if "is now study" in r.getMessage()]
+    assert line.startswith("screening/title_abstract/r1_a.xlsx: row ")
+    assert f"study {old} is now study {new}" in line
+    # decided under its new id: not on the next batch, counted as decided
+    batch = Path(config["paths"]["outputs"]) / "screening/title_abstract"
+    latest = max(batch.glob("title_abstract_round1_batch*_r1.xlsx"))
+    assert new not in sheet_ids(latest) and old not in sheet_ids(latest)
+    assert state["reviewers"]["r1"]["decided"] == 2
+
+
+def r1_decides_two(
+    tmp_path: Path, demo_outputs: Path, on_second: tuple[str, str, str]
+) -> tuple[dict[str, Any], str, str]:
+    """r1 returns a sheet excluding one study and deciding ``on_second`` on the next."""
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    ids = sheet_ids(sheet_path(config, "r1"))
+    first, second = ids[3], ids[4]
+    both = {first: ("exclude", "no_alliance", ""), second: on_second}
+    fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", both)
+    return config, first, second
+
+
+def test_decisions_on_two_studies_a_pair_merged_are_both_kept_for_the_merged_study(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config, first, second = r1_decides_two(tmp_path, demo_outputs, ("exclude", "no_alliance", ""))
+    other = {first: ("include", "", ""), second: ("include", "", "")}
+    fill_like_a_person(sheet_path(config, "r2"), returned_dir(config) / "r2_a.xlsx", other)
+    run_screening(config)
+    [(gone, merged)] = rebuild(config, {second: first}).items()  # a pair decided duplicate
+    assert {gone, merged} == {first, second}
+    run_screening(config)
+    assert sorted(decided(config, merged)) == [
+        ("r1", "exclude", "no_alliance"),
+        ("r1", "exclude", "no_alliance"),
+        ("r2", "include", ""),
+        ("r2", "include", ""),
+    ]
+    counts = run_conflicts(config)
+    conflicts = Path(config["paths"]["outputs"]) / "screening/conflicts.csv"
+    assert merged in conflicts.read_text(encoding="utf-8")  # r1 exclude against r2 include
+    assert counts["conflicts"] == 1
+
+
+def test_a_store_written_before_the_rebuild_still_passes_the_nothing_lost_check() -> None:
+    old, new = derived_id("europepmc:MED:2"), derived_id("aaa:1")
+    aliases = StudyAliases({"aaa:1": new, "europepmc:MED:2": new}, frozenset({new}))
+    before = ScreeningDecision(old, "r1", "title_abstract", 1, "include", "", "", "a.xlsx", 2, "")
+    now = ScreeningDecision(new, "r1", "title_abstract", 1, "include", "", "", "a.xlsx", 2, "")
+    check_nothing_lost([before], [now], Path("store.csv"), aliases)
+    with pytest.raises(InputFileError, match="is no longer in this file"):
+        check_nothing_lost([before], [now], Path("store.csv"))  # without the aliases
+    typed = replace(before, study_id="S0000000000")
+    with pytest.raises(InputFileError, match="S0000000000 by r1"):
+        check_nothing_lost([typed], [now], Path("store.csv"), aliases)
+
+
+def test_an_id_typed_by_hand_is_still_an_unknown_study(tmp_path: Path, demo_outputs: Path) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    ids = sheet_ids(sheet_path(config, "r1"))
+    returned = returned_dir(config) / "r1_a.xlsx"
+    typed = {ids[0]: ("include", "", "")}  # the renamed study's row comes first
+    fill_like_a_person(sheet_path(config, "r1"), returned, typed, shuffle=False)
+    rebuild(config, {LATE: ids[0]})
+    book = openpyxl.load_workbook(returned)
+    sheet = book["Screening"]
+    column = [c.value for c in sheet[1]].index("study_id") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value == ids[5])
+    sheet.cell(row, column).value = "S0123456789"
+    book.save(returned)
+    with pytest.raises(InputFileError) as raised:
+        run_screening(config)
+    assert str(raised.value) == (
+        f"{returned}, row {row}, field 'study_id': unknown study 'S0123456789': not in the "
+        "library (was the id edited?)"
+    )
+
+
+def test_a_resolution_on_an_old_id_is_read_under_the_current_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    old, new = derived_id("europepmc:MED:2"), derived_id("aaa:1")
+    spec = conflict_sheet.ConflictSheetSpec("demo", "title_abstract", 1, "consensus")
+    votes = [Votes(old, 1, ())]
+    written = conflict_sheet.write_conflict_sheets(
+        tmp_path / "conflicts.xlsx", spec, conflict_sheet.sheet_rows(votes, {}), [], "x"
+    )
+    returned = fill_form(
+        written[0], "Conflicts", "study_id", {old: {"resolution": "include"}}, tmp_path / "r.xlsx"
+    )
+    aliases = StudyAliases({"aaa:1": new, "europepmc:MED:2": new}, frozenset({new}))
+    expected = conflict_sheet.ExpectedConflicts(
+        "demo", "title_abstract", 1, {}, frozenset({new}), frozenset({"consensus"}), aliases
+    )
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        _, [found], _ = conflict_sheet.read_resolution_sheet(returned, expected, "r.xlsx")
+    assert isinstance(found, Resolution) and (found.study_id, found.decision) == (new, "include")
+    [line] = [r.getMessage() for r in caplog.records if "is now study" in r.getMessage()]
+    assert line.startswith(f"r.xlsx: row 2: study {old} is now study {new} ")
+    assert "europepmc:MED:2" in line and line.endswith(
+        "the resolution is stored under the current id"
+    )
+
+
+def test_different_decisions_in_one_file_on_two_studies_now_merged_stop_the_step(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config, first, second = r1_decides_two(tmp_path, demo_outputs, ("include", "", ""))
+    returned = returned_dir(config) / "r1_a.xlsx"
+    run_screening(config)
+    store = (Path(config["paths"]["outputs"]) / "screening/decisions.csv").read_bytes()
+    [(_, merged)] = rebuild(config, {second: first}).items()
+    with pytest.raises(InputFileError) as raised:
+        run_screening(config)
+    message = str(raised.value)
+    assert message.startswith(f"{returned}, row ")
+    assert f"{first} (exclude, no_alliance)" in message and f"{second} (include)" in message
+    assert f"which the library now holds as one study, {merged} " in message
+    assert (Path(config["paths"]["outputs"]) / "screening/decisions.csv").read_bytes() == store
+
+
+def test_a_form_row_on_an_old_id_is_stored_under_the_current_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Full-text, extraction and risk-of-bias forms list study ids too."""
+    old, new = derived_id("europepmc:MED:2"), derived_id("aaa:1")
+    layout = sheets.SheetLayout(
+        title="Form",
+        columns=(
+            sheets.Column("study_id", width=14, locked=True),
+            sheets.Column("decision", width=12, editable=True),
+        ),
+    )
+    spec = reviewforms.FormSpec("full-text", "demo", 1, "r1")
+    [written] = reviewforms.write_form(
+        tmp_path, spec, layout, [{"study_id": old, "decision": ""}], [], id_column="study_id"
+    )
+    typed = {old: {"decision": "include"}}
+    returned = set_saved_at(
+        fill_form(written, "Form", "study_id", typed, tmp_path / "in/a.xlsx"), SAVED
+    )
+    aliases = StudyAliases({"aaa:1": new, "europepmc:MED:2": new}, frozenset({new}))
+    expected = reviewforms.ExpectedForm(
+        "form",
+        "full-text",
+        "Form",
+        "study_id",
+        ("decision",),
+        "demo",
+        1,
+        ("r1",),
+        frozenset({new}),
+        aliases,
+    )
+    store = tmp_path / "entries.csv"
+    before = reviewforms.Entry(old, "r1", 1, "decision", "include", "in/a.xlsx", 2, SAVED)
+    reviewforms.write_entries(store, [before])  # written before the rebuild
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        [entry], _ = reviewforms.import_forms(
+            [returned], expected, base=tmp_path, store=store, clean=lambda f, _: f.values
+        )
+    assert (entry.item_id, entry.value) == (new, "include")
+    [line] = [r.getMessage() for r in caplog.records if "is now study" in r.getMessage()]
+    assert f"row 2: study {old} is now study {new} " in line
+    edited = fill_form(written, "Form", "study_id", {}, tmp_path / "b.xlsx", shuffle=False)
+    book = openpyxl.load_workbook(edited)
+    book["Form"]["A2"] = "S0123456789"  # typed by hand
+    book.save(edited)
+    with pytest.raises(InputFileError, match="unknown study_id 'S0123456789'"):
+        reviewforms.read_form(edited, expected)
