@@ -24,7 +24,7 @@ def stage_config(tmp: Path, demo_outputs: Path, included: int = 12) -> dict[str,
     config["paths"] = {"human_input": str(tmp / "human"), "outputs": str(tmp / "outputs")}
     library = tmp / "outputs/library"
     library.mkdir(parents=True)
-    for name in ("records.csv", "counts.json"):
+    for name in ("records.csv", "counts.json", "groups.csv"):
         shutil.copy(demo_outputs / "library" / name, library / name)
     with (library / "records.csv").open(encoding="utf-8", newline="") as handle:
         ids = sorted({row["study_id"] for row in csv.DictReader(handle)})

@@ -372,3 +372,22 @@ def test_a_review_without_risk_of_bias_runs_the_stage_with_no_assessors(
     assert state["studies_to_assess"] == 0 and state["pending"] == 0
     assert list((outputs(config) / "rob/forms").iterdir()) == []
     assert summary(config) == {}
+
+
+def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str, Any]) -> None:
+    """A late record joined a study after its risk-of-bias forms were returned (its id changed:
+    see tests/screening/test_study_aliases.py): the judgements count for the new id, and the
+    store written before still passes the check that nothing stored is lost."""
+    from tests.screening.test_study_aliases import LATE, rebuild
+
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    judged = {f"d{i}": "Low" for i in range(1, 6)}
+    both_reviewers(config, "rob2", {ids[0]: judged})
+    run_appraisal(config)
+    assert summary(config)[ids[0]]["overall"] == "Low"
+    [(old, new)] = rebuild(config, {LATE: ids[0]}).items()
+    studies = outputs(config) / "extraction/studies.csv"
+    studies.write_text(studies.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    run_appraisal(config)  # before: unknown study_id
+    rows = summary(config)
+    assert old not in rows and rows[new]["overall"] == "Low"

@@ -228,3 +228,22 @@ def test_multichoice_and_boolean_fields_round_trip(config: dict[str, Any]) -> No
     run_extraction(config)
     row = studies(config)[ids[0]]
     assert (row["platforms"], row["blinded"], row["mean_age"]) == ("iOS; web", "yes", "34.5")
+
+
+def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str, Any]) -> None:
+    """A late record joined a study after its extraction form was returned (its id changed:
+    see tests/screening/test_study_aliases.py): the coding counts for the new id."""
+    from tests.screening.test_study_aliases import LATE, rebuild
+
+    config["extraction"]["mode"] = "single"
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    fill_form(form(config, "r1"), TITLE, ID, {ids[0]: CODED}, returned(config, "r1.xlsx"))
+    assert run_extraction(config)["studies"]["final"] == 1
+    [(old, new)] = rebuild(config, {LATE: ids[0]}).items()
+    assert old == ids[0]
+    final = Path(config["paths"]["outputs"]) / "screening/final_decisions.csv"
+    final.write_text(final.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    run_fulltext(config)  # the full-text form names the old id too
+    assert run_extraction(config)["studies"]["final"] == 1  # before: unknown study_id
+    coded = studies(config)
+    assert old not in coded and coded[new]["country"] == "Canada"

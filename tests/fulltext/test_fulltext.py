@@ -441,3 +441,21 @@ def test_a_note_typed_with_a_resolution_is_stored(config: dict[str, Any]) -> Non
     [row] = table(Path(config["paths"]["outputs"]) / "fulltext/resolutions.csv")
     assert (row["study_id"], row["decision"], row["resolver"]) == (ids[0], "include", "r3")
     assert (row["notes"], row["file"], row["row"]) == (note, "full_text/conflicts/r3.xlsx", "2")
+
+
+def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str, Any]) -> None:
+    """A late record joined a study after its full-text form was returned (its id changed: see
+    tests/screening/test_study_aliases.py): the row counts for the study under its new id."""
+    from tests.screening.test_study_aliases import LATE, rebuild
+
+    config["full_text"]["mode"] = "single"
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    give(config, "r1", {ids[0]: {"decision": "include", "retrieval": "retrieved"}}, "r1.xlsx")
+    assert run_fulltext(config)["reports_included"] == 1
+    [(old, new)] = rebuild(config, {LATE: ids[0]}).items()
+    assert old == ids[0]
+    final = Path(config["paths"]["outputs"]) / "screening/final_decisions.csv"
+    final.write_text(final.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert run_fulltext(config)["reports_included"] == 1  # before: unknown report_id
+    rows = {r["report_id"]: r for r in table(out(config, "decisions"))}
+    assert old not in rows and rows[new]["decision"] == "include"

@@ -27,6 +27,7 @@ from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
 from livingreview.rob.rows import RowPlace
+from livingreview.screening.assignment import study_aliases
 
 SECTION = "risk_of_bias"
 OUTPUTS = {
@@ -149,6 +150,7 @@ def import_entries(
     entries: list[reviewforms.Entry] = []
     returned: list[reviewforms.ReturnedForm] = []
     known = known_ids(outputs)
+    aliases = study_aliases(outputs)
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         expected = reviewforms.ExpectedForm(
             f"{tool} risk-of-bias form",
@@ -160,6 +162,7 @@ def import_entries(
             round_number,
             (*reviewers, reviewforms.CONSENSUS),
             known,
+            aliases,
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:
@@ -176,7 +179,7 @@ def import_entries(
         entries += found
         returned += read
     store = outputs / OUTPUTS["entries"]
-    reviewforms.check_nothing_lost(reviewforms.read_entries(store), entries, store)
+    reviewforms.check_nothing_lost(reviewforms.read_entries(store), entries, store, aliases)
     return entries, returned
 
 

@@ -19,6 +19,7 @@ from livingreview.extraction import forms
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
+from livingreview.screening.assignment import study_aliases
 
 OUTPUTS = {
     "entries": "extraction/entries.csv",
@@ -94,6 +95,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         round_number,
         (*reviewers, reviewforms.CONSENSUS),
         frozenset(s["study_id"] for s in studies) | reports_sought(outputs),
+        study_aliases(outputs),
     )
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import reviewforms, sheets
+from livingreview.dedup.rounds import StudyAliases
 from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
 from livingreview.fulltext import decide, sheet, studies
 from livingreview.screening import conflict_sheet
+from livingreview.screening.assignment import study_aliases
 from livingreview.screening.outcome import resolver
 
 OUTPUTS = {
@@ -86,7 +88,10 @@ def import_rows(
 
 
 def read_resolutions(
-    config: Mapping[str, Any], round_number: int, known: frozenset[str]
+    config: Mapping[str, Any],
+    round_number: int,
+    known: frozenset[str],
+    aliases: StudyAliases | None = None,
 ) -> conflict_sheet.ReturnedResolutions:
     """Resolutions (and notes on conflicts left unresolved) in the returned full-text conflicts
     sheets."""
@@ -97,6 +102,7 @@ def read_resolutions(
         _reasons(config),
         known,
         conflict_sheet.allowed_resolvers(config),
+        aliases,
     )
     folder = reviewforms.human_folder(config, SECTION, "conflicts_folder")
     return conflict_sheet.read_resolution_sheets(
@@ -135,9 +141,10 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         round_number,
         tuple(reviewers),
         frozenset(sought) | in_library,  # a report no longer sought is ignored
+        study_aliases(outputs, merged),
     )
     entries, forms = import_rows(config, expected)
-    returned = read_resolutions(config, round_number, expected.known_ids)
+    returned = read_resolutions(config, round_number, expected.known_ids, expected.aliases)
     rows = reviewforms.latest_rows(entries)
     outcome = decide.decide_reports(
         sought, rows, returned.resolutions, dual=dual, rule=settings["decision_rule"]
