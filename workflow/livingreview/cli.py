@@ -616,6 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
             "cochrane",
             "endnote_xml",
             "xlsx",
+            "refer",
         ],
     )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")

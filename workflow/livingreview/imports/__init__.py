@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.errors import ImportReconciliationError, InputFileError, LivingReviewError
-from livingreview.imports import bibtex, cochrane, endnote, medline, ovid, ris, tabular, wos, xlsx
+from livingreview.imports import (
+    bibtex,
+    cochrane,
+    endnote,
+    medline,
+    ovid,
+    refer,
+    ris,
+    tabular,
+    wos,
+    xlsx,
+)
 from livingreview.imports.detect import detect_format
 from livingreview.imports.text import Parsed, decode, record_position
 from livingreview.records import Record, assign_ids
@@ -29,6 +40,7 @@ FORMATS = (
     "cochrane",
     "endnote_xml",
     "xlsx",
+    "refer",
 )
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
@@ -55,6 +67,7 @@ _PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list
     "ovid": (ovid.scan, ovid.parse),
     "cochrane": (cochrane.scan, cochrane.parse),
     "endnote_xml": (endnote.scan, endnote.parse),
+    "refer": (refer.scan, refer.parse),
 }
 
 

@@ -22,6 +22,8 @@ _OVID = re.compile(r"[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*\n|[ \t]?VN[ \t]{1,2}
 _COCHRANE = re.compile(r"Record[ \t]*#[ \t]*\d+[ \t]+of[ \t]+\d+[ \t]*\n(?:[ \t]*\n)*[A-Z]{2,3}:")
 #: EndNote XML: ``<xml><records><record>`` near the top (after an XML declaration).
 _ENDNOTE = re.compile(r"<(?:xml|records)>\s*(?:<records>\s*)?<record[\s>]")
+#: EndNote/Refer tagged text: a ``%0 Type``, ``%A Author`` or ``%T Title`` line first.
+_REFER = re.compile(r"%[0AT][ \t]+\S")
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _EXTENSIONS = {
     ".ris": "ris",
@@ -31,6 +33,7 @@ _EXTENSIONS = {
     ".csv": "csv",
     ".json": "pop_json",
     ".xml": "endnote_xml",
+    ".enw": "refer",
 }
 
 
@@ -55,6 +58,8 @@ def detect_format(path: Path, text: str) -> str:
             "BibTeX, EndNote XML or CSV instead)",
             position="line 1",
         )
+    if _REFER.match(head):
+        return "refer"
     if _WOS_HEADER.match(head) or (_WOS_RECORD.search(text) and _WOS_END.search(text)):
         return "wos"
     if _MEDLINE.search(text):
@@ -71,7 +76,7 @@ def detect_format(path: Path, text: str) -> str:
     raise InputFileError(
         path,
         "unrecognised export format: no RIS 'TY  -', MEDLINE 'PMID-', BibTeX '@type{', "
-        f"Web of Science 'PT', Cochrane 'Record #1 of', JSON list or CSV header found{advice}; "
-        "pass the format explicitly if it is one of these",
+        "Web of Science 'PT', Cochrane 'Record #1 of', EndNote/Refer '%0', JSON list or CSV "
+        f"header found{advice}; pass the format explicitly if it is one of these",
         position="line 1",
     )

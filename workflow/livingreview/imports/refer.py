@@ -1,0 +1,150 @@
+"""EndNote/Refer tagged text (``.enw``): EndNote's export, Google Scholar's "Import into EndNote",
+many publishers' "Download citation", RefWorks.
+
+Layout: a tag line is ``%`` plus one character, a space and the value (``%A`` once per author);
+a ``%0 Journal Article`` line opens a record, and a file without any ``%0`` line has one record
+per blank-line-separated block. A line without a tag continues the previous field (a wrapped
+title, an abstract's next paragraph). Tags read: ``%0`` type, ``%A`` author, ``%T`` title,
+``%J`` journal (``%B`` secondary title when there is none), ``%D`` year (``%8`` date when there is
+none), ``%V`` volume, ``%N`` issue, ``%P`` pages (``%]`` article number), ``%R`` DOI (or a doi.org
+``%U``), ``%X`` abstract, ``%K`` keywords (one per line or ``;``-separated), ``%@`` ISSN/ISBN,
+``%M`` accession number (a PMID when ``%~``/``%W`` names PubMed), ``%2`` PMCID, ``%G`` language,
+``%U`` URL.
+
+In a file with ``%0`` lines, a block after a blank line that starts with another tag is a record
+whose ``%0`` line is missing: it fails the import rather than being merged into the record before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.imports.text import (
+    Parsed,
+    close_record,
+    first,
+    join_pages,
+    normalise_issns,
+    record_position,
+    split_values,
+)
+from livingreview.records import Record, normalise_doi
+
+#: A tag line: ``%`` and one character, then a space and the value (or nothing).
+TAG = re.compile(r"^%(\S)(?:[ \t]+(.*))?$")
+_TYPE_LINE = re.compile(r"^%0(?:[ \t]|$)", re.MULTILINE)
+_ANY_TAG = re.compile(r"^%\S(?:[ \t]|$)")
+_URL = re.compile(r"https?://\S+")
+_PUBMED_DATABASE = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
+
+
+@dataclass
+class _RawRecord:
+    line: int
+    kind: str = ""  # the %0 value
+    fields: list[list[str]] = field(default_factory=list)
+
+
+def scan(text: str) -> list[int]:
+    """Lines where a record starts: every ``%0`` line, else every block's first tag line."""
+    lines = text.split("\n")
+    if _TYPE_LINE.search(text):
+        return [n for n, line in enumerate(lines, 1) if _TYPE_LINE.match(line)]
+    starts: list[int] = []
+    blank = True
+    for number, line in enumerate(lines, 1):
+        if blank and _ANY_TAG.match(line):
+            starts.append(number)
+        blank = not line.strip()
+    return starts
+
+
+def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
+    """Split Refer text into records of ``[tag, value]`` pairs, joining continuation lines."""
+    typed = bool(_TYPE_LINE.search(text))
+    records: list[_RawRecord] = []
+    current: _RawRecord | None = None
+    after_blank = True
+    for number, line in enumerate(text.split("\n"), 1):
+        match = TAG.match(line)
+        if match:
+            tag, value = match.group(1), (match.group(2) or "").strip()
+            if tag == "0" or (after_blank and not typed):
+                close_record(path, current, records, "'%0'")
+                current = _RawRecord(number, value) if tag == "0" else _RawRecord(number)
+                if tag != "0":
+                    current.fields.append([tag, value])
+            elif current is None or after_blank:
+                close_record(path, current, records, "'%0'")
+                raise InputFileError(
+                    path,
+                    f"a record starting with a '%{tag}' line but no '%0' line (the type line "
+                    "that starts every other record of this file): missing, or a blank line "
+                    "inside the record before it?",
+                    position=record_position(len(records) + 1, number),
+                    field="%0",
+                )
+            else:
+                current.fields.append([tag, value])
+        elif line.strip():
+            if current is None:
+                raise InputFileError(
+                    path,
+                    "text outside a record: expected a '%0 Type' line or another '%X value' "
+                    "tag line first",
+                    position=f"line {number}",
+                )
+            if current.fields:
+                current.fields[-1][1] += "\n" + line.strip()
+            else:
+                current.kind += " " + line.strip()
+        after_blank = not line.strip()
+    close_record(path, current, records, "'%0'")
+    return records
+
+
+def parse(path: Path | str, text: str) -> list[Parsed]:
+    """Parse Refer text into records."""
+    return [Parsed(raw.line, _build(raw)) for raw in tokenize(path, text)]
+
+
+def _build(raw: _RawRecord) -> Record:
+    values: dict[str, list[str]] = defaultdict(list)
+    for tag, value in raw.fields:
+        values[tag].append(value)
+
+    def one(*tags: str) -> str:
+        return first(*(v for tag in tags for v in values.get(tag, [])))
+
+    urls = [u for v in values.get("U", []) for u in _URL.findall(v)]
+    accession = one("M")
+    database = one("~", "W")
+    pmid = accession if accession.isdigit() and _PUBMED_DATABASE.search(database) else ""
+    return Record(
+        source_id=accession,
+        pmid=pmid,
+        pmcid=next((v for v in values.get("2", []) if re.fullmatch(r"PMC\d+", v)), ""),
+        doi=_doi(values.get("R", []) + [u for u in urls if "doi.org/" in u]),
+        title=one("T"),
+        abstract=one("X"),
+        authors=[v for tag, v in raw.fields if tag == "A" and v],
+        year=one("D", "8"),
+        journal=one("J", "B"),
+        volume=one("V"),
+        issue=one("N"),
+        pages=join_pages(one("P"), "", one("]")),
+        issn=normalise_issns(values.get("@", [])),
+        publication_types=[raw.kind] if raw.kind else [],
+        keywords=[k for v in values.get("K", []) for k in split_values(v, ";\n")],
+        language=one("G"),
+        url=urls[0] if urls else "",
+    )
+
+
+def _doi(candidates: list[str]) -> str:
+    """The first candidate that holds a DOI, normalised."""
+    return next((doi for doi in map(normalise_doi, candidates) if doi), "")
