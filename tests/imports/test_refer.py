@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from livingreview.errors import ImportReconciliationError, InputFileError
+from livingreview.errors import InputFileError
 from livingreview.imports import detect_format, import_file
 from livingreview.imports.refer import scan
 from tests.imports import Variant
+from tests.imports.checks import command_line_exits_2, scan_missing_a_start_fails
 
 REFER = """%0 Journal Article
 %A Park, Min
@@ -158,21 +159,9 @@ def test_a_type_line_with_nothing_after_it_fails(variant_file: Variant) -> None:
 def test_parser_and_scan_disagreeing_fails_reconciliation(
     variant_file: Variant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import livingreview.imports as imports
-
-    scan_one_less = imports._PARSERS["refer"][0]
-    monkeypatch.setitem(
-        imports._PARSERS, "refer", (lambda t: scan_one_less(t)[:-1], imports._PARSERS["refer"][1])
-    )
-    with pytest.raises(ImportReconciliationError, match="has 2 records but the refer parser"):
-        import_file(variant_file("r.enw", REFER.encode()), "x")
+    scan_missing_a_start_fails(monkeypatch, "refer", variant_file("r.enw", REFER.encode()))
 
 
 def test_the_command_line_exits_2_without_a_traceback(variant_file: Variant, capsys) -> None:
-    from livingreview.cli import main
-
     path = variant_file("merged.enw", REFER.replace("%0 Book Section\n", "").encode())
-    assert main(["import", str(path), "--out", str(path.with_suffix(".csv"))]) == 2
-    err = capsys.readouterr().err
-    assert "merged.enw, record 2 (line 28), field '%0'" in err and "Traceback" not in err
-    assert not path.with_suffix(".csv").exists()
+    command_line_exits_2(path, capsys, "merged.enw, record 2 (line 28), field '%0'")

@@ -617,6 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
             "endnote_xml",
             "xlsx",
             "refer",
+            "csl_json",
         ],
     )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")

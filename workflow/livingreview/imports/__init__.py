@@ -16,6 +16,7 @@ from livingreview.errors import ImportReconciliationError, InputFileError, Livin
 from livingreview.imports import (
     bibtex,
     cochrane,
+    csl,
     endnote,
     medline,
     ovid,
@@ -41,6 +42,7 @@ FORMATS = (
     "endnote_xml",
     "xlsx",
     "refer",
+    "csl_json",
 )
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
@@ -68,6 +70,7 @@ _PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list
     "cochrane": (cochrane.scan, cochrane.parse),
     "endnote_xml": (endnote.scan, endnote.parse),
     "refer": (refer.scan, refer.parse),
+    "csl_json": (csl.scan, csl.parse),
 }
 
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from livingreview.errors import InputFileError
+from livingreview.imports import csl
 
 _WOS_HEADER = re.compile(r"^FN \S", re.MULTILINE)
 _WOS_RECORD = re.compile(r"^PT [A-Z]\b", re.MULTILINE)
@@ -42,8 +43,8 @@ def detect_format(path: Path, text: str) -> str:
     head = text.lstrip()
     if not head:
         raise InputFileError(path, "the file is empty")
-    if head[0] in "[{":
-        return "pop_json"
+    if head[0] in "[{":  # CSL-JSON or Publish or Perish: their keys decide
+        return "csl_json" if csl.looks_like(head) else "pop_json"
     if _OVID.match(head):  # Ovid's RIS may be numbered the same way: TY decides
         return "ris" if _RIS.search(text) else "ovid"
     if _COCHRANE.match(head) and not _RIS.search(text):  # rispy's RIS has such lines too
