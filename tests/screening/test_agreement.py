@@ -29,10 +29,19 @@ def sklearn_kappa(a: list[str], b: list[str]) -> float:
 
 
 def decision(
-    study: str, reviewer: str, value: str, round_: int = 1, row: int = 2
+    study: str, reviewer: str, value: str, round_: int = 1, row: int = 2, file: str = ""
 ) -> ScreeningDecision:
     return ScreeningDecision(
-        study, reviewer, "title_abstract", round_, value, "", "", f"{reviewer}.xlsx", row, ""
+        study,
+        reviewer,
+        "title_abstract",
+        round_,
+        value,
+        "",
+        "",
+        file or f"{reviewer}.xlsx",
+        row,
+        "",
     )
 
 
@@ -125,7 +134,7 @@ def test_agreement_per_pair_and_round_uses_latest_decisions_and_collapses_maybe(
         decision("S2", "r2", "exclude"),
         decision("S3", "r1", "exclude"),
         decision("S3", "r2", "include"),
-        decision("S3", "r2", "exclude", row=9),  # a later row of a newer sheet wins
+        decision("S3", "r2", "exclude", row=9, file="r2_b.xlsx"),  # a newer sheet wins
         decision("S4", "r1", "maybe"),  # r2 has not decided S4: not counted
         decision("S5", "r1", "include", round_=2),
         decision("S5", "r2", "exclude", round_=2),

@@ -18,7 +18,11 @@ from livingreview.dedup.rounds import StudyAliases, derived_id
 from livingreview.errors import InputFileError
 from livingreview.screening import conflict_sheet
 from livingreview.screening.conflicts import Resolution, Votes
-from livingreview.screening.decisions import ScreeningDecision, read_decisions
+from livingreview.screening.decisions import (
+    ScreeningDecision,
+    current_decisions,
+    read_decisions,
+)
 from livingreview.screening.importing import check_nothing_lost
 from livingreview.screening.outcome import run_conflicts
 from livingreview.screening.stage import run_screening
@@ -202,21 +206,26 @@ def test_a_resolution_on_an_old_id_is_read_under_the_current_id(
     )
 
 
-def test_different_decisions_in_one_file_on_two_studies_now_merged_stop_the_step(
-    tmp_path: Path, demo_outputs: Path
+def test_different_decisions_in_one_file_on_two_studies_now_merged_are_a_maybe(
+    tmp_path: Path, demo_outputs: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The file cannot tell which decision counts: both stay stored as typed, the reviewer's
+    vote on the merged study is a maybe (the step goes on), and the log names both rows."""
     config, first, second = r1_decides_two(tmp_path, demo_outputs, ("include", "", ""))
-    returned = returned_dir(config) / "r1_a.xlsx"
     run_screening(config)
-    store = (Path(config["paths"]["outputs"]) / "screening/decisions.csv").read_bytes()
     [(_, merged)] = rebuild(config, {second: first}).items()
-    with pytest.raises(InputFileError) as raised:
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
         run_screening(config)
-    message = str(raised.value)
-    assert message.startswith(f"{returned}, row ")
-    assert f"{first} (exclude, no_alliance)" in message and f"{second} (include)" in message
-    assert f"which the library now holds as one study, {merged} " in message
-    assert (Path(config["paths"]["outputs"]) / "screening/decisions.csv").read_bytes() == store
+    assert sorted(decided(config, merged)) == [
+        ("r1", "exclude", "no_alliance"),
+        ("r1", "include", ""),
+    ]
+    store = Path(config["paths"]["outputs"]) / "screening/decisions.csv"
+    [vote] = [d for key, d in current_decisions(read_decisions(store)).items() if key[3] == merged]
+    assert (vote.reviewer, vote.decision, vote.reason) == ("r1", "maybe", "")
+    [line] = [r.getMessage() for r in caplog.records if "counts as maybe" in r.getMessage()]
+    assert f"{first} (exclude, no_alliance)" in line and f"{second} (include)" in line
+    assert f"which the library now holds as one study, {merged} " in line
 
 
 def test_a_form_row_on_an_old_id_is_stored_under_the_current_id(

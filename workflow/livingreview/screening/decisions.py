@@ -17,7 +17,7 @@ import csv
 import io
 import operator
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from livingreview.errors import InputFileError
@@ -124,10 +124,20 @@ def read_decisions(path: Path) -> list[ScreeningDecision]:
 def current_decisions(
     decisions: Sequence[ScreeningDecision],
 ) -> dict[tuple[str, int, str, str], ScreeningDecision]:
-    """The latest decision per (stage, round, reviewer, study): later in the log wins."""
+    """The latest decision per (stage, round, reviewer, study): later in the log wins. Two rows
+    of the latest file that decide the study differently (two studies the library merged after
+    the sheet was written) are a maybe: the file cannot tell which counts."""
     latest: dict[tuple[str, int, str, str], ScreeningDecision] = {}
+    same_file: dict[tuple[str, int, str, str], set[str]] = {}
     for item in sorted(decisions, key=log_order):
+        before = latest.get(item.key())
+        if before is None or (before.file, before.recorded_at) != (item.file, item.recorded_at):
+            same_file[item.key()] = set()
+        same_file[item.key()].add(item.decision)
         latest[item.key()] = item
+    for key, found in same_file.items():
+        if len(found) > 1:
+            latest[key] = replace(latest[key], decision="maybe", reason="")
     return latest
 
 

@@ -193,29 +193,30 @@ def _row_study(
     return now
 
 
-def _check_merged(
-    path: Path, decided: Sequence[ScreeningDecision], written: dict[int, str]
-) -> None:
-    """Two rows of one file whose studies the library now holds as one (``written``: row ->
-    the id as written) must agree: the file cannot tell which of two decisions counts."""
+def _merged_disagreements(
+    file: str, decided: Sequence[ScreeningDecision], written: dict[int, str]
+) -> list[str]:
+    """Lines for the log: two rows of one file deciding differently two studies the library now
+    holds as one (``written``: row -> the id as written). Both decisions are stored as typed;
+    the file cannot tell which counts, so the reviewer's vote on the study is a maybe
+    (:func:`livingreview.screening.decisions.current_decisions`)."""
     first: dict[str, ScreeningDecision] = {}
+    lines = []
     for item in decided:
         other = first.setdefault(item.study_id, item)
-        if (other.decision, other.reason) != (item.decision, item.reason):
+        if other.decision != item.decision:
             shown = [
                 f"{written[d.row]} ({d.decision}{f', {d.reason}' if d.reason else ''})"
                 for d in (other, item)
             ]
-            raise InputFileError(
-                path,
-                f"rows {other.row} and {item.row} decide studies {shown[0]} and {shown[1]}, "
-                f"which the library now holds as one study, {item.study_id} (a pair decided "
-                "duplicate, or a late record, joined them after the sheet was written), and one "
-                "file cannot tell which decision counts; expected the two decided alike (if "
-                "they are two studies, decide their pair 'distinct')",
-                position=f"row {item.row}",
-                field="decision",
+            lines.append(
+                f"{file}: rows {other.row} and {item.row} decide studies {shown[0]} and "
+                f"{shown[1]}, which the library now holds as one study, {item.study_id} (a pair "
+                "decided duplicate, or a late record, joined them after the sheet was written); "
+                f"one file cannot tell which decision counts, so {item.reviewer}'s vote on "
+                f"{item.study_id} counts as maybe"
             )
+    return lines
 
 
 def read_returned_sheet(
@@ -273,8 +274,10 @@ def read_returned_sheet(
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
     if renamed:
-        _check_merged(path, decided, {number: sid for sid, number in seen.items()})
         log.warning("%s", aliases.log_line(file, renamed, "decision"))
+        written = {number: sid for sid, number in seen.items()}
+        for line in _merged_disagreements(file, decided, written):
+            log.warning("%s", line)
     info = ReturnedInfo(file, reviewer, round_number, batch, len(seen), len(decided), tuple(noted))
     return info, decided
 
