@@ -52,6 +52,21 @@ def test_full_journal_over_abbreviation_and_mixed_case_over_capitals() -> None:
     assert merge_records(records[:2]).journal == "J Med Internet Res"
 
 
+def test_a_registers_web_address_is_no_journal_name() -> None:
+    """CENTRAL's copy of a trial registration gives the register's address as its source."""
+    records = [
+        Record(
+            record_id="central:CN-01",
+            source="central",
+            journal="https://clinicaltrials.gov/show/NCT04000001",
+            title="A trial",
+        ),
+        Record(record_id="ctgov:NCT04000001", source="ctgov", journal="ClinicalTrials.gov"),
+    ]
+    assert merge_records(records).journal == "ClinicalTrials.gov"
+    assert merge_records(records[:1]).journal == "https://clinicaltrials.gov/show/NCT04000001"
+
+
 def test_translated_title_in_brackets_loses_to_the_same_title_without_them() -> None:
     """PubMed brackets a title it translated (``[Title].``); Embase and Web of Science give the
     same words bare, which the study's record shows. A bracket that is part of a title stays."""

@@ -4,7 +4,8 @@ Rules (every tie broken by the records' order, which the caller makes determinis
 
 * title: the longest that is not truncated (ending in ``…`` or ``...``); mixed case over ALL CAPS;
   a translated title's brackets (``[Title].``) neither lengthen it nor win over the bare words;
-* journal: the longest (a full name over its abbreviation); mixed case over ALL CAPS;
+* journal: a name over a web address, then the longest (a full name over its abbreviation);
+  mixed case over ALL CAPS;
 * authors: the longest list, then the longest text (full names over initials);
 * abstract: the longest;
 * DOI, PMID, PMCID, year, volume, issue: the value most records agree on;
@@ -56,6 +57,13 @@ def _text_key(value: str) -> tuple:
     return (not is_truncated(value), len(value.rstrip(".… ")), not _is_upper(value))
 
 
+def _journal_key(value: str) -> tuple:
+    """As :func:`_text_key`, a web address (CENTRAL's copy of a trial registration gives the
+    register's: ``https://clinicaltrials.gov/show/NCT...``) after any name."""
+    return (not _ADDRESS.match(value.strip()), *_text_key(value))
+
+
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 _TRANSLATED = re.compile(r"\[([^\[\]]+)\]\.?")
 
 
@@ -148,7 +156,7 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
         abstract=_best(col("abstract"), len),
         authors=list(authors),
         year=_most_common(col("year", cited)),
-        journal=_best(col("journal"), _text_key),
+        journal=_best(col("journal"), _journal_key),
         volume=_most_common(col("volume", cited)),
         issue=_most_common(col("issue", cited)),
         pages=_best(pages, _pages_key(Counter(p for p in pages if p))),
