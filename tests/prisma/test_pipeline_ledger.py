@@ -26,6 +26,18 @@ def read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def demo_command(command: list[str], override: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``livingreview COMMAND`` on the demo protocol with ``override`` (a separate process)."""
+    configs = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml", override]
+    return subprocess.run(
+        [sys.executable, "-m", "livingreview", *command, "--configfile", *map(str, configs)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
 def test_demo_ledger_is_derived_from_the_pipeline_outputs(demo_outputs: Path) -> None:
     ledger = read(demo_outputs / "prisma/ledger.json")
     counts = read(demo_outputs / "library/counts.json")
@@ -95,22 +107,7 @@ def test_inconsistent_pipeline_counts_stop_the_ledger(demo_outputs: Path, tmp_pa
     manifest["retrieved"] += 1  # the search says 53, the library holds 52
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     override = demo_override(tmp_path / "paths.yaml", outputs)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "livingreview",
-            "ledger",
-            "--configfile",
-            str(REPO_ROOT / "config/config.yaml"),
-            str(REPO_ROOT / "demo/config.yaml"),
-            str(override),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    result = demo_command(["ledger"], override, tmp_path)
     assert result.returncode == 2, result.stderr
     assert "records identified = Σ per-source counts" in result.stderr
     assert "[database_results] 384" in result.stderr and "= 385" in result.stderr
@@ -319,23 +316,8 @@ def test_an_import_marked_as_a_register_is_counted_in_the_registers_box(
     override = demo_override(
         tmp_path / "paths.yaml", outputs, imports={"wos": {"prisma_box": "register"}}
     )
-    configs = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
     for command in (["import", "--name", "wos"], ["ledger"]):
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "livingreview",
-                *command,
-                "--configfile",
-                *configs,
-                str(override),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=tmp_path,
-        )
+        result = demo_command(command, override, tmp_path)
         assert result.returncode == 0, result.stderr
     wos = read(outputs / "search/wos/manifest.json")
     assert wos["prisma_box"] == "register"
