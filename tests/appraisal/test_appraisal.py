@@ -391,3 +391,16 @@ def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str
     run_appraisal(config)  # before: unknown study_id
     rows = summary(config)
     assert old not in rows and rows[new]["overall"] == "Low"
+
+
+def test_a_form_naming_a_study_a_later_round_merged_away_is_read(config: dict[str, Any]) -> None:
+    """A study still listed by extraction whose records a later round merged into another study
+    (a retired id): its judgements stay under that id, and the stored entries pass the check
+    that nothing is lost (it took the retired id for an old id of the surviving study)."""
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    both_reviewers(config, "rob2", {ids[0]: {f"d{i}": "Low" for i in range(1, 6)}})
+    run_appraisal(config)
+    groups = outputs(config) / "library/groups.csv"
+    groups.write_text(groups.read_text(encoding="utf-8").replace(ids[0], ids[1]), "utf-8")
+    run_appraisal(config)  # before: 'd1 'Low' for ... is no longer in this file'
+    assert summary(config)[ids[0]]["overall"] == "Low"

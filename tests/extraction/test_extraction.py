@@ -247,3 +247,18 @@ def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str
     assert run_extraction(config)["studies"]["final"] == 1  # before: unknown study_id
     coded = studies(config)
     assert old not in coded and coded[new]["country"] == "Canada"
+
+
+def test_a_form_naming_a_study_a_later_round_merged_away_is_read(config: dict[str, Any]) -> None:
+    """A study the library merged into another in a later round keeps its id on the full-text
+    stage (a retired id): its extraction form row is read under that id as before, and the
+    check that nothing stored is lost reads the stored entries under the same id (it took the
+    retired id for an old id of the surviving study and refused the unchanged form)."""
+    config["extraction"]["mode"] = "single"
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    fill_form(form(config, "r1"), TITLE, ID, {ids[0]: CODED}, returned(config, "r1.xlsx"))
+    run_extraction(config)
+    groups = Path(config["paths"]["outputs"]) / "library/groups.csv"
+    groups.write_text(groups.read_text(encoding="utf-8").replace(ids[0], ids[1]), "utf-8")
+    run_extraction(config)  # before: 'ai_modality ... is no longer in this file'
+    assert studies(config)[ids[0]]["country"] == "Canada"

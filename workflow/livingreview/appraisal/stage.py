@@ -150,7 +150,7 @@ def import_entries(
     entries: list[reviewforms.Entry] = []
     returned: list[reviewforms.ReturnedForm] = []
     known = known_ids(outputs)
-    aliases = study_aliases(outputs)
+    aliases = study_aliases(outputs, known)  # an id the form may list is never translated
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         expected = reviewforms.ExpectedForm(
             f"{tool} risk-of-bias form",

@@ -85,6 +85,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "extraction", settings["mode"], SECTION)
+    known = frozenset(s["study_id"] for s in studies) | reports_sought(outputs)
     expected = reviewforms.ExpectedForm(
         forms.WHAT,
         forms.KIND,
@@ -94,8 +95,8 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         config["review"]["id"],
         round_number,
         (*reviewers, reviewforms.CONSENSUS),
-        frozenset(s["study_id"] for s in studies) | reports_sought(outputs),
-        study_aliases(outputs),
+        known,
+        study_aliases(outputs, known),  # an id the form may list is never translated
     )
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
