@@ -267,29 +267,39 @@ def manifest_round(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def last_search_date(config: Mapping[str, Any], previous: Mapping[str, Any]) -> str:
-    """What the previous round searched up to: its searches' latest ``ran_at``, but no later
-    than its window's end (records entered after it were not asked for), else that end; a
-    ConfigError when neither is known."""
-    dates = []
+    """What the previous round searched up to: its API searches' latest ``ran_at`` (a review
+    that only imports exports: the latest ``searched_on`` of the round's own exports), but no
+    later than its window's end (records entered after it were not asked for), else that end;
+    a ConfigError when none is known."""
+    found: dict[str, list[str]] = {"api_search": [], "database_export": []}
     for path in sorted((Path(config["paths"]["outputs"]) / "search").glob("*/manifest.json")):
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        in_round = manifest_version(manifest) == previous["version"]
+        kind = str(manifest.get("kind", ""))
         ran = str(manifest.get("ran_at", ""))[:10]
-        if in_round and manifest.get("kind") == "api_search" and is_date(ran):
-            dates.append(ran)
+        if kind in found and _searched_in(manifest, previous["version"]) and is_date(ran):
+            found[kind].append(ran)
+    dates = found["api_search"] or found["database_export"]
     ended = str(previous.get("search_to") or "")
     if dates:
         return min(max(dates), ended) if ended else max(dates)
     if ended:
         return ended
     raise ConfigError(
-        f"round {previous['version']!r}: no search manifest of it in "
+        f"round {previous['version']!r}: no search or database export of it in "
         f"{config['paths']['outputs']}/search and no end date of its window "
         "(search.date_range.to): pass --from YYYY-MM-DD"
     )
+
+
+def _searched_in(manifest: Mapping[str, Any], version: str) -> bool:
+    """The manifest is a search of round ``version``: an API search it ran, or an export it
+    imported first (an export unchanged since an earlier round is no search of this one)."""
+    if manifest_version(manifest) != version:
+        return False
+    return manifest.get("kind") != "database_export" or manifest.get("imported_in") == version
 
 
 def manifest_version(manifest: Mapping[str, Any]) -> str:
