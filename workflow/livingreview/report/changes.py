@@ -220,6 +220,30 @@ def _removed_because(study: str, facts: Facts) -> str:
     return f"full-text decision now {row.get('decision', '').replace('_', ' ') or 'missing'}"
 
 
+def _reports(state: State, study: str) -> set[str]:
+    return set(state.included[study]["reports"].split("; "))
+
+
+def _continued(before: State, current: State) -> dict[str, str]:
+    """Studies included now under another id than in the previous version: new id -> old id.
+
+    A study new by id that holds a report of a previous study no longer included by its own id
+    (a later report linked to it took the study's name) is that study, not a new one: the
+    PRISMA ledger counts it so (``prisma.collect.totals``). One previous study per study; the
+    others it holds are removed, now a report of it."""
+    gone = sorted(set(before.included) - set(current.included))
+    found: dict[str, str] = {}
+    for study in sorted(set(current.included) - set(before.included)):
+        held = [
+            p
+            for p in gone
+            if p not in found.values() and _reports(before, p) & _reports(current, study)
+        ]
+        if held:
+            found[study] = held[0]
+    return found
+
+
 def _report_added_because(report: str, facts: Facts) -> str:
     merged = _library_event(facts.events, "merged", "other_study_id", report)
     if merged is not None:
@@ -263,7 +287,8 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
             }
         )
 
-    for study in sorted(set(current.included) - set(before.included)):
+    renamed = _continued(before, current)
+    for study in sorted(set(current.included) - set(before.included) - set(renamed)):
         detail = f"reports: {current.included[study]['reports']}"
         split = _library_event(facts.events, "split", "study_id", study)
         if split is not None:
@@ -272,7 +297,7 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
         if again:
             detail += f"; sought at full text in an earlier round: {again}"
         add("study_included", study, new="included", detail=detail)
-    for study in sorted(set(before.included) - set(current.included)):
+    for study in sorted(set(before.included) - set(current.included) - set(renamed.values())):
         add(
             "study_removed",
             study,
@@ -281,10 +306,14 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
             detail=_removed_because(study, facts),
         )
     still_in = set(before.included) & set(current.included)
-    for study in sorted(still_in):
-        old_reports = set(before.included[study]["reports"].split("; "))
-        for report in sorted(set(current.included[study]["reports"].split("; ")) - old_reports):
-            add("report_added", study, report, detail=_report_added_because(report, facts))
+    for study in sorted(still_in | set(renamed)):
+        was = renamed.get(study, study)
+        old_reports = _reports(before, was)
+        for report in sorted(_reports(current, study) - old_reports):
+            detail = _report_added_because(report, facts)
+            if was != study:
+                detail += f"; the study was {was} in the previous version"
+            add("report_added", study, report, detail=detail)
     joined = [
         g
         for g in facts.groups
