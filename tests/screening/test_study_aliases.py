@@ -17,7 +17,7 @@ from livingreview import reviewforms, sheets
 from livingreview.dedup.rounds import StudyAliases, derived_id
 from livingreview.errors import InputFileError
 from livingreview.screening import conflict_sheet
-from livingreview.screening.conflicts import Resolution, Votes
+from livingreview.screening.conflicts import Resolution, Votes, latest_resolutions
 from livingreview.screening.decisions import (
     ScreeningDecision,
     current_decisions,
@@ -228,11 +228,8 @@ def test_different_decisions_in_one_file_on_two_studies_now_merged_are_a_maybe(
     assert f"which the library now holds as one study, {merged} " in line
 
 
-def test_a_form_row_on_an_old_id_is_stored_under_the_current_id(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Full-text, extraction and risk-of-bias forms list study ids too."""
-    old, new = derived_id("europepmc:MED:2"), derived_id("aaa:1")
+def decision_form(folder: Path, ids: list[str]) -> Path:
+    """r1's full-text form with a row per id and one editable column, decision."""
     layout = sheets.SheetLayout(
         title="Form",
         columns=(
@@ -241,9 +238,17 @@ def test_a_form_row_on_an_old_id_is_stored_under_the_current_id(
         ),
     )
     spec = reviewforms.FormSpec("full-text", "demo", 1, "r1")
-    [written] = reviewforms.write_form(
-        tmp_path, spec, layout, [{"study_id": old, "decision": ""}], [], id_column="study_id"
-    )
+    rows = [{"study_id": sid, "decision": ""} for sid in ids]
+    [written] = reviewforms.write_form(folder, spec, layout, rows, [], id_column="study_id")
+    return written
+
+
+def test_a_form_row_on_an_old_id_is_stored_under_the_current_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Full-text, extraction and risk-of-bias forms list study ids too."""
+    old, new = derived_id("europepmc:MED:2"), derived_id("aaa:1")
+    written = decision_form(tmp_path, [old])
     typed = {old: {"decision": "include"}}
     returned = set_saved_at(
         fill_form(written, "Form", "study_id", typed, tmp_path / "in/a.xlsx"), SAVED
@@ -277,3 +282,58 @@ def test_a_form_row_on_an_old_id_is_stored_under_the_current_id(
     book.save(edited)
     with pytest.raises(InputFileError, match="unknown study_id 'S0123456789'"):
         reviewforms.read_form(edited, expected)
+
+
+def two_old_ids() -> tuple[str, str, str, StudyAliases]:
+    """Two studies' ids and the one study the library now holds them as."""
+    first, second, new = derived_id("europepmc:MED:2"), derived_id("europepmc:MED:3"), "S1"
+    study_of = {"aaa:1": new, "europepmc:MED:2": new, "europepmc:MED:3": new}
+    return first, second, new, StudyAliases(study_of, frozenset({new}))
+
+
+def test_form_rows_of_one_file_on_two_studies_now_merged_that_differ_are_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Both rows are read under the merged study and the later row is used
+    (:func:`reviewforms.latest_rows`); the log says so, naming both rows (it was silent)."""
+    first, second, new, aliases = two_old_ids()
+    written = decision_form(tmp_path, [first, second])
+    typed = {first: {"decision": "include"}, second: {"decision": "exclude"}}
+    returned = fill_form(written, "Form", "study_id", typed, tmp_path / "in/a.xlsx", shuffle=False)
+    expected = reviewforms.ExpectedForm(
+        "form", "full-text", "Form", "study_id", ("decision",), "demo", 1, ("r1",),
+        frozenset({new}), aliases,
+    )  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        entries, _ = reviewforms.import_forms(
+            [returned], expected, base=tmp_path, store=None, clean=lambda f, _: f.values
+        )
+    assert reviewforms.latest_rows(entries)[("r1", new)] == {"decision": "exclude"}
+    [line] = [r.getMessage() for r in caplog.records if "one file cannot tell" in r.getMessage()]
+    assert f"rows 2 and 3 give studies {first} (decision=include) and {second} " in line
+    assert line.endswith(f"as one study, {new} (joined after the sheet was written); one file "
+                         "cannot tell which counts: of the two, row 3's is used")  # fmt: skip
+
+
+def test_resolutions_in_one_file_on_two_studies_now_merged_that_differ_are_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second, new, aliases = two_old_ids()
+    spec = conflict_sheet.ConflictSheetSpec("demo", "title_abstract", 1, "consensus")
+    votes = [Votes(first, 1, ()), Votes(second, 1, ())]
+    written = conflict_sheet.write_conflict_sheets(
+        tmp_path / "conflicts.xlsx", spec, conflict_sheet.sheet_rows(votes, {}), [], "x"
+    )
+    typed = {first: {"resolution": "include"}, second: {"resolution": "exclude"}}
+    returned = fill_form(written[0], "Conflicts", "study_id", typed, tmp_path / "r.xlsx")
+    expected = conflict_sheet.ExpectedConflicts(
+        "demo", "title_abstract", 1, {}, frozenset({new}), frozenset({"consensus"}), aliases
+    )
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        _, found, _ = conflict_sheet.read_resolution_sheet(returned, expected, "r.xlsx")
+    assert {(r.study_id, r.decision) for r in found} == {(new, "include"), (new, "exclude")}
+    [line] = [r.getMessage() for r in caplog.records if "one file cannot tell" in r.getMessage()]
+    assert f"{first} (include)" in line and f"{second} (exclude)" in line
+    last = max(found, key=lambda r: r.row)
+    assert line.endswith(f"of the two, row {last.row}'s is used")
+    assert latest_resolutions(found)[new] == last

@@ -30,7 +30,7 @@ from typing import Any
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
-from livingreview.dedup.rounds import StudyAliases
+from livingreview.dedup.rounds import StudyAliases, merged_rows
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text
 
@@ -183,7 +183,16 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     checks.check_every_row(returned, seen, idc)
     if renamed:
         log.warning("%s", aliases.log_line(path.as_posix(), renamed, "row"))
+        written = {number: item for item, number in seen.items()}
+        typed = [(f.row, written[f.row], f.item_id, _shown(f.values)) for f in filled]
+        for line in merged_rows(path.as_posix(), typed, "row"):
+            log.warning("%s", line)
     return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
+
+
+def _shown(values: Mapping[str, str]) -> str:
+    """A row's filled cells for a log line."""
+    return ", ".join(f"{column}={value}" for column, value in values.items() if value)
 
 
 def read_forms(

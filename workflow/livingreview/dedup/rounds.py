@@ -276,6 +276,24 @@ class StudyAliases:
         )
 
 
+def merged_rows(file: str, rows: Sequence[tuple[int, str, str, str]], what: str) -> list[str]:
+    """Log lines for rows of one returned file that name, as written, studies the library now
+    holds as one (``rows``: row, id as written, current id, what was typed there, in row
+    order) and differ: the file cannot tell which counts, and the last of them is used."""
+    first: dict[str, tuple[int, str, str, str]] = {}
+    lines = []
+    for row in rows:
+        other = first.setdefault(row[2], row)
+        if other[3] != row[3]:
+            lines.append(
+                f"{file}: rows {other[0]} and {row[0]} give studies {other[1]} ({other[3]}) and "
+                f"{row[1]} ({row[3]}) different {what}s, and the library now holds them as one "
+                f"study, {row[2]} (joined after the sheet was written); one file cannot tell "
+                f"which counts: of the two, row {row[0]}'s is used"
+            )
+    return lines
+
+
 @dataclass
 class Assignment:
     """Study ids for the engine's groups, and what changed since the last round."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
-from livingreview.dedup.rounds import StudyAliases
+from livingreview.dedup.rounds import StudyAliases, merged_rows
 from livingreview.errors import InputFileError
 from livingreview.reviewforms import relative
 from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
@@ -305,7 +305,16 @@ def read_resolution_sheet(
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
     if renamed:
         log.warning("%s", aliases.log_line(file, renamed, "resolution"))
+        written = {number: sid for sid, number in seen.items()}
+        typed = [(r.row, written[r.row], r.study_id, _shown(r)) for r in out]
+        for line in merged_rows(file, typed, "resolution"):
+            log.warning("%s", line)
     return len(seen), out, noted
+
+
+def _shown(resolution: Resolution) -> str:
+    """A resolution and its reason for a log line."""
+    return resolution.decision + (f", {resolution.reason}" if resolution.reason else "")
 
 
 @dataclass
