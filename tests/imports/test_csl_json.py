@@ -167,7 +167,10 @@ def test_a_list_item_that_is_no_object_fails(variant_file: Variant) -> None:
     path = variant_file("mixed.json", CSL.replace("\n]", ',\n "stray"\n]').encode())
     with pytest.raises(InputFileError, match="not a JSON object") as error:
         import_file(path, "x", fmt="csl_json")
-    assert "mixed.json, record 4" in str(error.value)
+    assert "mixed.json, record 4: a list item" in str(error.value)  # was '(line 0)'
+    with pytest.raises(InputFileError) as error:
+        import_file(variant_file("two.json", b'[1, {"title": "A"}]'), "x", fmt="csl_json")
+    assert "two.json, record 1: a list item" in str(error.value)  # was the next item's line
 
 
 def test_parser_and_scan_disagreeing_fails_reconciliation(

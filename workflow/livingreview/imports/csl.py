@@ -76,9 +76,9 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     for number, item in enumerate(items, 1):
         line = starts[number - 1] if number <= len(starts) else 0
         where = record_position(number, line)
-        if not isinstance(item, dict):
+        if not isinstance(item, dict):  # the scan finds objects only: its line is unknown
             raise InputFileError(
-                path, "a list item is not a JSON object (a CSL item)", position=where
+                path, "a list item is not a JSON object (a CSL item)", position=f"record {number}"
             )
         parsed.append(Parsed(line, _Item(path, where, item).record()))
     return parsed
