@@ -10,9 +10,10 @@ pending. In ``dual`` mode a report with one vote waits for the second reviewer.
 
 Reports are grouped into studies by the ``same_study_as`` links (undirected, transitive) and by
 the library's merges: a report whose study the library merged into another (its id retired) is
-a report of the surviving study, with its decision kept. A study's id is the smallest library
-study id of its reports (a report's own id unless retired). A study is included when any report
-is.
+a report of the surviving study, with its decision kept. A study's id is the library study id
+of its earliest round's report (a report's own id unless retired; the smallest of that round's),
+so a study keeps its id when a later round links a new report to it. A study is included when
+any report is.
 """
 
 from __future__ import annotations
@@ -208,11 +209,12 @@ def group_studies(
             continue
         if named[0] in known:
             join(report, named[0])
-    name: dict[str, str] = {}
-    for report in sorted(known):
-        group = root(report)
-        name[group] = min(name.get(group, library_study[report]), library_study[report])
-    outcome.reports = [_with(r, study_id=name[root(r.report_id)]) for r in outcome.reports]
+    first_seen: dict[str, tuple[int, str]] = {}
+    for r in outcome.reports:
+        seen = (r.round, library_study[r.report_id])
+        group = root(r.report_id)
+        first_seen[group] = min(first_seen.get(group, seen), seen)
+    outcome.reports = [_with(r, study_id=first_seen[root(r.report_id)][1]) for r in outcome.reports]
 
 
 def counts(outcome: FullTextOutcome, round_number: int | None = None) -> dict[str, Any]:
