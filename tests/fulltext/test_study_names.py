@@ -29,3 +29,29 @@ def test_reports_of_one_round_are_named_by_the_smallest_id() -> None:
     )
     group_studies(outcome, {("r1", PREPRINT): {"same_study_as": JOURNAL}})
     assert {r.study_id for r in outcome.reports} == {JOURNAL}
+
+
+def test_an_included_study_is_cited_by_an_included_report_with_its_surname() -> None:
+    """Round 1's conference abstract (excluded at full text) names the study; round 2's journal
+    article, linked to it and included, is what the study is cited by."""
+    from livingreview.fulltext.studies import first_author, included_rows
+
+    outcome = FullTextOutcome(
+        reports=[
+            ReportDecision(PREPRINT, 1, "exclude", reason="publication_type"),
+            ReportDecision(JOURNAL, 2, "include"),
+        ]
+    )
+    group_studies(outcome, {("r1", JOURNAL): {"same_study_as": PREPRINT}})
+    library = {
+        PREPRINT: {"title": "Abstract", "authors": "Rossi G.; Bianchi L.", "year": "2023"},
+        JOURNAL: {"title": "Article", "authors": "Rossi G.; Bianchi L.", "year": "2024"},
+    }
+    [row] = included_rows(outcome.reports, library)
+    assert (row["study_id"], row["title"], row["year"]) == (PREPRINT, "Article", "2024")
+    assert row["label"] == "Rossi 2024"
+    assert [first_author(a) for a in ("Lee K.J.", "Park MJ; Roe R", "van der Berg, A.")] == [
+        "Lee",
+        "Park",
+        "van der Berg",
+    ]

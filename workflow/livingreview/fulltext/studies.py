@@ -3,6 +3,7 @@ fields, a short citation label per study, and the table rows written by the full
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
@@ -90,10 +91,16 @@ def with_retired(
     return rows
 
 
+#: Initials after a surname without a comma (Embase, Vancouver): "Rossi G.", "Lee K.J.", "Park MJ".
+_TRAILING_INITIALS = re.compile(r"(?<=\S)\s+(?:[A-Z]{1,3}|(?:[A-Z]\.-?\s*){1,4})$")
+
+
 def first_author(authors: str) -> str:
-    """The surname of the first author in ``"Surname, I; ..."`` (or the first word)."""
+    """The surname of the first author in ``"Surname, I; ..."`` or ``"Surname I.; ..."``."""
     first = authors.split(";")[0].strip()
-    return first.split(",")[0].strip() or "Anonymous"
+    if "," in first:
+        return first.split(",")[0].strip() or "Anonymous"
+    return _TRAILING_INITIALS.sub("", first).strip() or "Anonymous"
 
 
 def labels(studies: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
@@ -137,12 +144,14 @@ def included_rows(
     reports: Sequence[ReportDecision], library: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, str]]:
     """Rows of ``fulltext/included_studies.csv``: one per included study, its main report's
-    bibliographic fields (the study id is its smallest report id) and every included report."""
+    bibliographic fields and every included report. The main report is an included one: the
+    study's own when it is included, else its earliest round's (not a conference abstract the
+    study also holds but full text excluded)."""
     by_study: dict[str, list[ReportDecision]] = defaultdict(list)
     for report in reports:
         if report.decision == "include":
             by_study[report.study_id].append(report)
-    main = {sid: library.get(sid, {}) for sid in by_study}
+    main = {sid: library.get(_main_report(sid, items), {}) for sid, items in by_study.items()}
     named = labels(main)
     return [
         {
@@ -154,6 +163,14 @@ def included_rows(
         }
         for sid, items in sorted(by_study.items())
     ]
+
+
+def _main_report(study: str, included: Sequence[ReportDecision]) -> str:
+    """The report whose record stands for an included study (see :func:`included_rows`)."""
+    ids = {r.report_id for r in included}
+    if study in ids:
+        return study
+    return min(included, key=lambda r: (r.round, r.report_id)).report_id
 
 
 def excluded_rows(
