@@ -337,3 +337,34 @@ def test_resolutions_in_one_file_on_two_studies_now_merged_that_differ_are_logge
     last = max(found, key=lambda r: r.row)
     assert line.endswith(f"of the two, row {last.row}'s is used")
     assert latest_resolutions(found)[new] == last
+
+
+def test_a_merged_maybe_keeps_both_notes_and_equal_decisions_keep_the_later_reason() -> None:
+    def row(decision: str, reason: str, notes: str, number: int) -> ScreeningDecision:
+        return ScreeningDecision(
+            "S1", "r1", "title_abstract", 1, decision, reason, notes, "a.xlsx", number, SAVED
+        )
+
+    differ = current_decisions(
+        [row("exclude", "no_alliance", "thin", 3), row("include", "", "rct", 7)]
+    )
+    [vote] = differ.values()
+    assert (vote.decision, vote.reason, vote.notes) == ("maybe", "", "thin | rct")
+    alike = current_decisions(
+        [row("exclude", "no_alliance", "", 3), row("exclude", "before_2010", "", 7)]
+    )
+    [vote] = alike.values()
+    assert (vote.decision, vote.reason) == ("exclude", "before_2010")
+
+
+def test_two_exclusions_with_other_reasons_on_studies_now_merged_are_logged(
+    tmp_path: Path, demo_outputs: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config, first, second = r1_decides_two(tmp_path, demo_outputs, ("exclude", "before_2010", ""))
+    run_screening(config)
+    [(_, merged)] = rebuild(config, {second: first}).items()
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        run_screening(config)
+    [line] = [r.getMessage() for r in caplog.records if "is the one counted" in r.getMessage()]
+    assert f"{first} (no_alliance)" in line and f"{second} (before_2010)" in line
+    assert f"one study, {merged}" in line and "the later row, is the one counted" in line

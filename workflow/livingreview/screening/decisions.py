@@ -126,18 +126,20 @@ def current_decisions(
 ) -> dict[tuple[str, int, str, str], ScreeningDecision]:
     """The latest decision per (stage, round, reviewer, study): later in the log wins. Two rows
     of the latest file that decide the study differently (two studies the library merged after
-    the sheet was written) are a maybe: the file cannot tell which counts."""
+    the sheet was written) are a maybe, with the notes of both: the file cannot tell which
+    counts."""
     latest: dict[tuple[str, int, str, str], ScreeningDecision] = {}
-    same_file: dict[tuple[str, int, str, str], set[str]] = {}
+    same_file: dict[tuple[str, int, str, str], list[ScreeningDecision]] = {}
     for item in sorted(decisions, key=log_order):
         before = latest.get(item.key())
         if before is None or (before.file, before.recorded_at) != (item.file, item.recorded_at):
-            same_file[item.key()] = set()
-        same_file[item.key()].add(item.decision)
+            same_file[item.key()] = []
+        same_file[item.key()].append(item)
         latest[item.key()] = item
-    for key, found in same_file.items():
-        if len(found) > 1:
-            latest[key] = replace(latest[key], decision="maybe", reason="")
+    for key, rows in same_file.items():
+        if len({row.decision for row in rows}) > 1:
+            notes = " | ".join(dict.fromkeys(row.notes for row in rows if row.notes))
+            latest[key] = replace(latest[key], decision="maybe", reason="", notes=notes)
     return latest
 
 

@@ -204,7 +204,15 @@ def _merged_disagreements(
     lines = []
     for item in decided:
         other = first.setdefault(item.study_id, item)
-        if other.decision != item.decision:
+        if other.decision == item.decision and other.reason != item.reason:
+            reasons = [d.reason or "no reason" for d in (other, item)]
+            lines.append(
+                f"{file}: rows {other.row} and {item.row} exclude studies {written[other.row]} "
+                f"({reasons[0]}) and {written[item.row]} ({reasons[1]}), which the library now "
+                f"holds as one study, {item.study_id}; the reason of row {item.row}, the later "
+                "row, is the one counted"
+            )
+        elif other.decision != item.decision:
             shown = [
                 f"{written[d.row]} ({d.decision}{f', {d.reason}' if d.reason else ''})"
                 for d in (other, item)
