@@ -16,6 +16,7 @@ from typing import Any
 
 import livingreview
 from livingreview.errors import LivingReviewError
+from livingreview.import_formats import FORMATS
 
 DEFAULT_CONFIG = ["config/config.yaml"]
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a command its pipe reader left
@@ -604,21 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         default="auto",
-        choices=[
-            "auto",
-            "ris",
-            "nbib",
-            "bibtex",
-            "wos",
-            "csv",
-            "pop_json",
-            "ovid",
-            "cochrane",
-            "endnote_xml",
-            "xlsx",
-            "refer",
-            "csl_json",
-        ],
+        choices=["auto", *FORMATS],
     )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")
     p.add_argument("--out-dir", help="output folder for --name (default: <outputs>/search/NAME)")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview.errors import ImportReconciliationError, InputFileError, LivingReviewError
+from livingreview.import_formats import FORMATS
 from livingreview.imports import (
     bibtex,
     cochrane,
@@ -29,21 +30,6 @@ from livingreview.imports import (
 from livingreview.imports.detect import detect_format
 from livingreview.imports.text import Parsed, decode, record_position
 from livingreview.records import Record, assign_ids
-
-FORMATS = (
-    "ris",
-    "nbib",
-    "bibtex",
-    "wos",
-    "csv",
-    "pop_json",
-    "ovid",
-    "cochrane",
-    "endnote_xml",
-    "xlsx",
-    "refer",
-    "csl_json",
-)
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
 
