@@ -20,6 +20,7 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.imports.text import (
+    URL,
     Parsed,
     close_record,
     first,
@@ -38,7 +39,6 @@ _SCAN_VN = re.compile(r"^[ \t]?VN[ \t]{1,2}-", re.MULTILINE)
 #: PsycINFO's label after a title: ``... depression. [References].``
 _TITLE_LABEL = re.compile(r"\s*\[(?:References|Article|Report|Miscellaneous)\]\.?\s*$")
 _AUTHOR_ROLE = re.compile(r"\s*\[[^\]]*\]\s*$")  # BIOSIS: ``Walsdorf, Neill B. [Inventor]``
-_URL = re.compile(r"https?://\S+")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 #: Volume, issue and pages inside the ``SO`` citation: MEDLINE ``12(3):123-130``, PsycINFO
 #: ``Vol.43(5), Sep 2015, pp. 623-634``, Embase ``45 (3) (pp 123-130)``.
@@ -113,7 +113,7 @@ def _build(raw: _RawRecord) -> Record:
     types = values.get("DT") or values.get("PT", [])
     volume, issue, pages = _source_parts(source)
     page_field = one("PG")
-    urls = [u for tag in ("UR", "XL") for v in values.get(tag, []) for u in _URL.findall(v)]
+    urls = [u for tag in ("UR", "XL") for v in values.get(tag, []) for u in URL.findall(v)]
     dois = [normalise_doi(v) for v in values.get("DO", []) + values.get("DI", [])]
     years = [m.group(1) for v in (one("DP"), source) for m in [_YEAR.search(v)] if m]
     pmid, pmcid = _pubmed_ids(values)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.imports.text import (
+    URL,
     Parsed,
     close_record,
     first,
@@ -38,7 +39,6 @@ from livingreview.records import Record, normalise_doi
 TAG = re.compile(r"^%(\S)(?:[ \t]+(.*))?$")
 _TYPE_LINE = re.compile(r"^%0(?:[ \t]|$)", re.MULTILINE)
 _ANY_TAG = re.compile(r"^%\S(?:[ \t]|$)")
-_URL = re.compile(r"https?://\S+")
 _PUBMED_DATABASE = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
 
 
@@ -120,7 +120,7 @@ def _build(raw: _RawRecord) -> Record:
     def one(*tags: str) -> str:
         return first(*(v for tag in tags for v in values.get(tag, [])))
 
-    urls = [u for v in values.get("U", []) for u in _URL.findall(v)]
+    urls = [u for v in values.get("U", []) for u in URL.findall(v)]
     accession = one("M")
     database = one("~", "W")
     pmid = accession if accession.isdigit() and _PUBMED_DATABASE.search(database) else ""

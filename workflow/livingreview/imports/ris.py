@@ -32,6 +32,7 @@ from rispy import TAG_KEY_MAPPING, TYPE_OF_REFERENCE_MAPPING
 
 from livingreview.errors import InputFileError
 from livingreview.imports.text import (
+    URL,
     Parsed,
     first,
     join_pages,
@@ -53,7 +54,6 @@ _EXTRA_KEYS = {"VO": "volume", "PMID": "pmid"}
 _GLUED = re.compile(r"(?<=\S)([A-Z][A-Z0-9])  - ")
 _TAG_PREFIX = re.compile(r"[A-Z0-9]*")  # "PM" before "ID  - " is PsycNET's PMID tag, not glue
 _KNOWN_TAGS = frozenset(TAG_KEY_MAPPING) | {"C3", "FU", "FX", "J9", "JI", "PA", "PI", "PU", "WE"}
-_URL = re.compile(r"https?://\S+")
 _SCOPUS_EID = re.compile(r"[?&]eid=([\w.-]+)")
 _LABELLED_ID = re.compile(r"^(PMID|PMCID)[:\s]\s*(PMC\d+|\d+)$", re.IGNORECASE)
 _EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w-]+(?:\.[\w-]+)*)")
@@ -134,7 +134,7 @@ def _build(raw: _RawRecord) -> Record:
         return first(*(v for key in keys for v in values.get(key, [])))
 
     everything = [v for vs in values.values() for v in vs]
-    urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in _URL.findall(v)]
+    urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in URL.findall(v)]
     type_code = one("type_of_reference")
     type_of_work = one("type_of_work")
     if normalise_doi(type_of_work):

@@ -29,6 +29,10 @@ _MAGIC = (
 )
 
 
+#: A web address inside a field (exports put one or several in URL and note fields).
+URL = re.compile(r"https?://\S+")
+
+
 @dataclass
 class Parsed:
     """One record as a parser produced it, with the 1-based line where it starts in the file."""
