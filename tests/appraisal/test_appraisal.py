@@ -378,7 +378,7 @@ def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str
     """A late record joined a study after its risk-of-bias forms were returned (its id changed:
     see tests/screening/test_study_aliases.py): the judgements count for the new id, and the
     store written before still passes the check that nothing stored is lost."""
-    from tests.screening.test_study_aliases import LATE, rebuild
+    from tests.dedup.library_helpers import LATE, rebuild
 
     ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
     judged = {f"d{i}": "Low" for i in range(1, 6)}

@@ -7,6 +7,7 @@ matching quality run the real engine (``livingreview.dedup.engine``).
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 
 from livingreview.config import enabled_imports, enabled_sources, load_config
 from livingreview.dedup.model import Decisions, PairVerdict
+from livingreview.dedup.rounds import derived_id
 from livingreview.importing import run_import
 from livingreview.prisma_s import write_summary
 from livingreview.search import run_search
@@ -108,3 +110,40 @@ def stand_in_engine(
                     verdicts.append(pair)
                     maybe.append(pair)
     return StandInResult(verdicts, {r["ID"]: find(r["ID"]) for r in rows}, maybe)
+
+
+LATE = "aaa:000001"  # a late export's record id: sorts before every demo record id
+
+
+def rebuild(config: dict[str, Any], joins: dict[str, str]) -> dict[str, str]:
+    """Rebuild the library's tables as the library step would after ``joins`` (record id ->
+    study id it joins; a study id as record id merges that whole study): each study's id is
+    then derived from its smallest record id (round 1). Returns old study id -> new one."""
+    library = Path(config["paths"]["outputs"]) / "library"
+    groups = list(csv.DictReader((library / "groups.csv").open(encoding="utf-8")))
+    study_of = {row["record_id"]: row["study_id"] for row in groups}
+    before = dict(study_of)
+    for rid, target in joins.items():
+        moved = [r for r, s in study_of.items() if s == rid] or [rid]
+        study_of.update(dict.fromkeys(moved, target))
+    members: dict[str, list[str]] = {}
+    for rid, sid in study_of.items():
+        members.setdefault(sid, []).append(rid)
+    renamed = {sid: derived_id(min(rids)) for sid, rids in members.items()}
+    with (library / "groups.csv").open("w", encoding="utf-8", newline="") as handle:
+        handle.write("record_id,study_id,round\n")
+        for rid in sorted(study_of):
+            handle.write(f"{rid},{renamed[study_of[rid]]},1\n")
+    path = library / "records.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames or [], list(reader)
+    kept = [r for r in rows if r["study_id"] in renamed]  # a merged study's row goes
+    for row in kept:
+        row["study_id"] = renamed[row["study_id"]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+    now = {before[rid]: renamed[sid] for rid, sid in study_of.items() if rid in before}
+    return {old: new for old, new in now.items() if old != new}

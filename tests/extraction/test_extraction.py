@@ -233,7 +233,7 @@ def test_multichoice_and_boolean_fields_round_trip(config: dict[str, Any]) -> No
 def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str, Any]) -> None:
     """A late record joined a study after its extraction form was returned (its id changed:
     see tests/screening/test_study_aliases.py): the coding counts for the new id."""
-    from tests.screening.test_study_aliases import LATE, rebuild
+    from tests.dedup.library_helpers import LATE, rebuild
 
     config["extraction"]["mode"] = "single"
     ids = form_ids(form(config, "r1"), TITLE, ID)

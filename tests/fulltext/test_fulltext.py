@@ -446,7 +446,7 @@ def test_a_note_typed_with_a_resolution_is_stored(config: dict[str, Any]) -> Non
 def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str, Any]) -> None:
     """A late record joined a study after its full-text form was returned (its id changed: see
     tests/screening/test_study_aliases.py): the row counts for the study under its new id."""
-    from tests.screening.test_study_aliases import LATE, rebuild
+    from tests.dedup.library_helpers import LATE, rebuild
 
     config["full_text"]["mode"] = "single"
     ids = form_ids(sheet(config, "r1"), TITLE, ID)

@@ -4,7 +4,6 @@ reviewer typed counts for the study under its current id, with a warning naming 
 
 from __future__ import annotations
 
-import csv
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from livingreview.screening.decisions import (
 from livingreview.screening.importing import check_nothing_lost
 from livingreview.screening.outcome import run_conflicts
 from livingreview.screening.stage import run_screening
+from tests.dedup.library_helpers import LATE, rebuild
 from tests.form_helpers import fill_form, set_saved_at
 from tests.screening.sheet_helpers import (
     fill_like_a_person,
@@ -35,46 +35,11 @@ from tests.screening.sheet_helpers import (
 )
 
 SAVED = "2030-01-02T03:04:05Z"
-LATE = "aaa:000001"  # a late export's record id: sorts before every demo record id
 
 
 def sheet_ids(path: Path) -> list[str]:
     ws = openpyxl.load_workbook(path)["Screening"]
     return [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
-
-
-def rebuild(config: dict[str, Any], joins: dict[str, str]) -> dict[str, str]:
-    """Rebuild the library's tables as the library step would after ``joins`` (record id ->
-    study id it joins; a study id as record id merges that whole study): each study's id is
-    then derived from its smallest record id (round 1). Returns old study id -> new one."""
-    library = Path(config["paths"]["outputs"]) / "library"
-    groups = list(csv.DictReader((library / "groups.csv").open(encoding="utf-8")))
-    study_of = {row["record_id"]: row["study_id"] for row in groups}
-    before = dict(study_of)
-    for rid, target in joins.items():
-        moved = [r for r, s in study_of.items() if s == rid] or [rid]
-        study_of.update(dict.fromkeys(moved, target))
-    members: dict[str, list[str]] = {}
-    for rid, sid in study_of.items():
-        members.setdefault(sid, []).append(rid)
-    renamed = {sid: derived_id(min(rids)) for sid, rids in members.items()}
-    with (library / "groups.csv").open("w", encoding="utf-8", newline="") as handle:
-        handle.write("record_id,study_id,round\n")
-        for rid in sorted(study_of):
-            handle.write(f"{rid},{renamed[study_of[rid]]},1\n")
-    path = library / "records.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header, rows = reader.fieldnames or [], list(reader)
-    kept = [r for r in rows if r["study_id"] in renamed]  # a merged study's row goes
-    for row in kept:
-        row["study_id"] = renamed[row["study_id"]]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(kept)
-    now = {before[rid]: renamed[sid] for rid, sid in study_of.items() if rid in before}
-    return {old: new for old, new in now.items() if old != new}
 
 
 def decided(config: dict[str, Any], study: str) -> list[tuple[str, str, str]]:
