@@ -488,9 +488,8 @@ def _uncomputed_formulas(
         return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        for name, table in tables.items():
-            if name not in (META_SHEET, INSTRUCTIONS_SHEET):
-                _formula_texts(wb[name].iter_rows(values_only=True), table)
+        for name in _data_sheets(tables):
+            _formula_texts(wb[name].iter_rows(values_only=True), tables[name])
     finally:
         wb.close()
 
@@ -556,6 +555,11 @@ def _refuse_merged_cells(path: Path, name: str, sheet_xml: bytes) -> None:
         raise InputFileError(path, problem, position=f"row {re.sub('[A-Z]', '', first)}")
 
 
+def _data_sheets(names: Iterable[str]) -> list[str]:
+    """The worksheets a reviewer fills in: all but the hidden metadata and the instructions."""
+    return [n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)]
+
+
 def _id_rows(
     table: Sequence[Sequence[str]], ids: Sequence[tuple[str, ...]]
 ) -> list[tuple[tuple[str, ...], int, Sequence[str]]]:
@@ -578,7 +582,7 @@ def _main_sheet(
     ids (else the first data sheet); two data sheets holding them are refused."""
     if title in tables:
         return title
-    data = [n for n in tables if n not in (META_SHEET, INSTRUCTIONS_SHEET)]
+    data = _data_sheets(tables)
     holding = [n for n in data if _id_rows(tables[n], ids)]
     if len(holding) > 1:
         problem = (
@@ -596,12 +600,14 @@ def _refuse_copies(
     """Refuse a data sheet besides ``name`` (a copy of it, say) holding, on the row of a listed
     id, text that ``name`` does not hold on that id's row: only ``name`` is read, so the text
     would be lost. A copy kept as it was, or with fewer rows or columns, is fine."""
+    others = [n for n in _data_sheets(tables) if n != name]
+    if not others:  # the common case: nothing to compare
+        return
     main: dict[tuple[str, ...], set[str]] = {}
     for key, _, row in _id_rows(tables[name], ids):
         main.setdefault(key, set()).update(row)
-    for other, table in tables.items():
-        if other in (name, META_SHEET, INSTRUCTIONS_SHEET):
-            continue
+    for other in others:
+        table = tables[other]
         header = table[0] if table else []
         for key, number, row in _id_rows(table, ids):
             extra = [i for i, value in enumerate(row) if value and value not in main.get(key, ())]
