@@ -432,6 +432,9 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "both_articles": (venue_a == "article") & (venue_b == "article"),
             "both_conference": (venue_a == "conference") & (venue_b == "conference"),
             "vol_missing": (va == "") | (vb == ""),
+            # A record of the online-first version: no issue and no pages yet (its volume, when
+            # there is one, is often a day or a month exported as volume).
+            "online_first": ((na == "") & (pa == "")) | ((nb == "") & (pb == "")),
             "lone_page": lone_page,
             "any_abstract": np.isin(venue_a, ["conference", "supplement"])
             | np.isin(venue_b, ["conference", "supplement"]),
@@ -725,7 +728,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # exported as volume ("Frontiers in Cellular Neuroscience" 7 and 27, one DOI).
     volume_typo = journal_eq & year_eq & ~page_conf
     one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors)
-    one_typo &= page_eq | vol_eq | volume_typo
+    # Or one record is the online-first version of the other (no issue, no pages; its year the
+    # year before the print issue's, or the same): its volume is no fact about the article.
+    online_first = f["online_first"].to_numpy() & (f["year_gap"].to_numpy() <= 1)
+    one_typo &= page_eq | vol_eq | volume_typo | online_first
     fire((page_conf | vol_conf) & doi_eq & ~one_typo, "maybe", "same DOI, volume or pages differ")
     # One DOI names one item in one journal: records that share it but name unrelated journals
     # and carry different abstracts (a meeting abstract exported with its article's DOI; the

@@ -34,6 +34,10 @@ _GREEK = {
     "τ": " tau ",
 }
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# A Greek letter in a title reaches an export as the letter, its name or its Latin look-alike
+# ("receptor α", "receptor alpha", "receptor a"; "S-100β", "S-100 beta", "S100b"): titles
+# compare by the Latin letter, wherever the name stands (glued: "s100beta", "tgfbeta1").
+_GREEK_NAME = re.compile(r"alpha|beta|gamma|delta|kappa")
 # Notes that databases append to a title but that are not part of it (MEDLINE/Ovid style).
 _TITLE_NOTES = re.compile(
     r"\[(?:erratum|comment|retraction|corrected|see|update|summary|published)[^\]]*(?:\]|$)"
@@ -121,7 +125,7 @@ def normalise_title(title: str) -> str:
     text = _ORIGINAL.split(title, maxsplit=1)[0]
     text = _TITLE_NOTES.sub(" ", text)
     text = _WOS_ERRATUM.sub(" ", text)
-    return words(text)
+    return _GREEK_NAME.sub(lambda m: m.group()[0], words(text))
 
 
 _ERRATUM = re.compile(
