@@ -303,11 +303,14 @@ def test_doi_key_ignores_export_punctuation() -> None:
         ("10.1007/82_2012_287", "10.1007/82-2012-287"),
         ("10.2527/jas.2013-6195", "10.2527/jas2013-6195"),
         ("10.3779/j.issn.1009-3419.2018.11.07", "10.3779/10.3779/j.issn.1009-3419.2018.11.07"),
+        ("10.1210/endrev/bnz002", "10.1210/endrevbnz002"),  # Endocrine Reviews, epub and print
     ]
     for a, b in pairs:
         assert doi_key(a) == doi_key(b), (a, b)
     assert doi_key("10.3402/fnr.v57i0.21245") != doi_key("10.3402/fnr.v57i0.21083")
     assert doi_key("10.1136/bmjopen-2016-012759") != doi_key("10.1136/bmjopen-2016-012759corr1")
+    # The registrant prefix keeps its slash: it is no part of the suffix.
+    assert doi_key("10.1210/endrev/bnz002").startswith("101210/")
 
 
 # Values below are copied from rows of the depression set (Embase export), which is too large to

@@ -549,7 +549,11 @@ def doi_key(doi: str) -> str:
     """The key two records' DOIs (already normalised) are compared by: one DOI however an export
     punctuated it. (Of 18 record pairs in the labelled sets whose DOIs differ only so, 17 are one
     work; the other is two abstracts under their meeting supplement's DOI.)"""
-    return _DOI_PUNCTUATION.sub("", _DOUBLED_PREFIX.sub(r"\1", doi))
+    prefix, slash, suffix = _DOUBLED_PREFIX.sub(r"\1", doi).partition("/")
+    # A slash inside the suffix is dropped by some exports too: "endrev/bnz002" / "endrevbnz002".
+    return (
+        _DOI_PUNCTUATION.sub("", prefix) + slash + _DOI_PUNCTUATION.sub("", suffix.replace("/", ""))
+    )
 
 
 # A Cochrane review keeps its number through every update: CD007231 is published as
