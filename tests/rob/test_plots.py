@@ -159,3 +159,22 @@ def test_renders_are_byte_identical(rob_dir: Path) -> None:
         assert first.svg == second.svg and first.png == second.png
         assert b"<dc:date>" not in first.svg
     assert svg_bytes(traffic_light(table)) != svg_bytes(traffic_light(table, "colourblind"))
+
+
+def test_dollar_signs_in_study_and_domain_names_are_text_not_mathtext(tmp_path: Path) -> None:
+    # Two "$" made matplotlib read the text between them as mathtext: the label was drawn
+    # changed (not searchable) and an unknown command such as \foo raised a ValueError.
+    path = tmp_path / "dollars.csv"
+    path.write_text(
+        "Study,Cost.($).per.$.saved,Overall\n"
+        "Bad $\\foo$ 2020,Low,Low\n"
+        "Smith $5 and $6 2021,High,High\n",
+        encoding="utf-8",
+    )
+    table = read_table(path, get_tool("generic"))
+    trees = [svg_root(svg_bytes(traffic_light(table))), svg_root(svg_bytes(summary(table)))]
+    shown = texts(trees[0])
+    assert "Bad $\\foo$ 2020" in shown and "Smith $5 and $6 2021" in shown
+    assert "D1: Cost ($) per $ saved." in " ".join(texts(trees[0]))
+    assert "Cost ($) per $ saved" in texts(trees[1])
+    assert png_bytes(traffic_light(table)).startswith(b"\x89PNG")

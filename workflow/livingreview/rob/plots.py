@@ -70,6 +70,7 @@ RC = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "path.simplify": False,
+    "text.parse_math": False,  # a "$" in a study or domain name is text, never mathtext
 }
 OVERALL_BACKGROUND = "#d3d3d3"
 STRIP = "#a9a9a9"
