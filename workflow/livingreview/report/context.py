@@ -22,6 +22,7 @@ from livingreview.report.sections import (
     read_csv_if_present,
     read_json_if_present,
     read_svg_if_present,
+    scope_ids,
 )
 
 # Where each stage leaves what the report reads (relative to ``paths.outputs``).
@@ -416,15 +417,16 @@ def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
     for tool in sorted({r["tool"] for r in summary}):
         rows = [r for r in summary if r["tool"] == tool]
         figures = [
-            read_svg_if_present(outputs / ROB_FIGURES / f"{tool}_{kind}.svg")
+            scope_ids(svg, f"{tool}_{kind}-")  # several figures on one page: unique ids
             for kind in ("traffic_light", "summary")
+            if (svg := read_svg_if_present(outputs / ROB_FIGURES / f"{tool}_{kind}.svg"))
         ]
         tools.append(
             {
                 "id": tool,
                 "name": TOOL_NAMES.get(tool, tool),
                 "rows": rows,
-                "figures": [f for f in figures if f],
+                "figures": figures,
                 "final": sum(1 for r in rows if r["status"] == "final"),
             }
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,3 +55,20 @@ def read_svg_if_present(path: Path) -> str | None:
     if start < 0:
         raise InputFileError(path, "holds no <svg> element")
     return text[start:]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_ID = re.compile(r'\sid="([^"]*)"')
+_ID_OR_REFERENCE = re.compile(r'(\sid="|url\(#|href="#)([^")]*)(?=[")])')
+
+
+def scope_ids(svg: str, prefix: str) -> str:
+    """An SVG to inline in a page with others: ``prefix`` before each of its element ids and
+    the references to them inside its tags (``url(#…)``, ``href="#…"``), so that no two
+    figures of the page share an id (matplotlib names every figure's parts alike)."""
+    ids = {found for tag in _TAG.findall(svg) for found in _ID.findall(tag)}
+
+    def scoped(reference: re.Match[str]) -> str:
+        return reference[1] + prefix + reference[2] if reference[2] in ids else reference[0]
+
+    return _TAG.sub(lambda tag: _ID_OR_REFERENCE.sub(scoped, tag[0]), svg) if ids else svg
