@@ -73,8 +73,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.files or not args.out:
         raise LivingReviewError("import: give FILE... --out records.csv, or --name IMPORT")
     from livingreview.imports import import_file
-    from livingreview.records import Record, assign_ids, write_records
+    from livingreview.records import Record, assign_ids, records_to_csv
 
+    out = Path(args.out)
+    _check_outputs([Path(file) for file in args.files], {"--out": out})
     records: list[Record] = []
     for file in args.files:
         result = import_file(file, source=args.source, fmt=args.format)
@@ -83,8 +85,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         records.extend(result.records)
-    count = write_records(args.out, assign_ids(args.source, records))
-    print(f"{count} records -> {args.out}")
+    _write_output(out, "--out", records_to_csv(assign_ids(args.source, records)))
+    print(f"{len(records)} records -> {args.out}")
     return 0
 
 
@@ -428,10 +430,9 @@ def cmd_build_demo_human(args: argparse.Namespace) -> int:
 def cmd_dedup(args: argparse.Namespace) -> int:
     """Deduplicate a standalone CSV: write ID,group_id per row and optionally the maybe pairs."""
     from livingreview.dedup.engine import find_duplicates, maybe_table, read_engine_csv
-    from livingreview.fileio import atomic_write_text
 
     outputs = {"--out": Path(args.out), **({"--maybe": Path(args.maybe)} if args.maybe else {})}
-    _check_outputs(Path(args.input), outputs)
+    _check_outputs([Path(args.input)], outputs)
     frame = read_engine_csv(args.input)
     result = find_duplicates(frame, progress=sys.stderr.isatty())
     groups = frame[["ID"]].assign(group_id=[result.groups[str(i).strip()] for i in frame["ID"]])
@@ -440,12 +441,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         table = maybe_table(frame, result.maybe)
         texts["--maybe"] = table.to_csv(index=False, lineterminator="\n")
     for option, text in texts.items():
-        try:
-            atomic_write_text(outputs[option], text)
-        except OSError as exc:
-            raise LivingReviewError(
-                f"{outputs[option]}: cannot write {option} ({exc.strerror or exc})"
-            ) from None
+        _write_output(outputs[option], option, text)
     removed = len(frame) - len(set(result.groups.values()))
     print(
         f"{len(frame)} records, {removed} duplicates removed, {len(result.maybe)} maybe pairs"
@@ -454,10 +450,10 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_outputs(source: Path, outputs: dict[str, Path]) -> None:
+def _check_outputs(sources: Sequence[Path], outputs: dict[str, Path]) -> None:
     """Before any work: each output is a plain file name (the atomic write would replace a link
-    or device), and none is the input or another output."""
-    seen: dict[Path, str] = {source.resolve(): "the input"}
+    or device), and none is an input or another output."""
+    seen: dict[Path, str] = {source.resolve(): "the input" for source in sources}
     for option, path in outputs.items():
         if path.is_symlink() or (path.exists() and not path.is_file()):
             kind = "a folder" if path.is_dir() else "a link or device, not a plain file"
@@ -465,6 +461,16 @@ def _check_outputs(source: Path, outputs: dict[str, Path]) -> None:
         earlier = seen.setdefault(path.resolve(), option)
         if earlier != option:
             raise LivingReviewError(f"{path}: {option} would overwrite {earlier}; use another name")
+
+
+def _write_output(path: Path, option: str, text: str) -> None:
+    """Write a standalone command's output file atomically; a failure is one line naming it."""
+    from livingreview.fileio import atomic_write_text
+
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise LivingReviewError(f"{path}: cannot write {option} ({exc.strerror or exc})") from None
 
 
 def _int_from(minimum: int) -> Any:
