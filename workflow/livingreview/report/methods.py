@@ -8,7 +8,17 @@ from typing import Any
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.round_state import read_state, state_path
 
-TOOL_NAMES = {"rob2": "RoB 2", "robins_i": "ROBINS-I", "nos": "the Newcastle-Ottawa Scale"}
+TOOL_NAMES = {
+    "rob2": "RoB 2",
+    "robins_i": "ROBINS-I",
+    "quadas2": "QUADAS-2",
+    "nos": "the Newcastle-Ottawa Scale",
+}
+
+
+def _counted(n: int, one: str, several: str) -> str:
+    """``1 field``, ``2 fields``."""
+    return f"{n} {one if n == 1 else several}"
 
 
 def _join(items: list[str]) -> str:
@@ -92,11 +102,18 @@ def methods_paragraph(
     reviewers = config.get("reviewers") or []
     screeners = [r.get("name", r["id"]) for r in reviewers if "screening" in r.get("roles", [])]
     if screeners:
-        sentences.append(
-            f"Titles and abstracts were screened by {_join(screeners)} against "
-            f"{len((config.get('eligibility') or {}).get('criteria', []))} eligibility criteria."
+        criteria = len((config.get("eligibility") or {}).get("criteria") or [])
+        against = (
+            f" against {_counted(criteria, 'eligibility criterion', 'eligibility criteria')}"
+            if criteria
+            else ""
         )
+        sentences.append(f"Titles and abstracts were screened by {_join(screeners)}{against}.")
     fields = [f["label"] for f in config["extraction"]["fields"]]
-    sentences.append(f"Data were extracted on {len(fields)} fields: {_join(fields)}.")
+    if fields:
+        counted = _counted(len(fields), "field", "fields")
+        sentences.append(f"Data were extracted on {counted}: {_join(fields)}.")
+    else:
+        sentences.append("The protocol lists no data extraction fields.")
     sentences.extend(_appraisal_sentence(config, tools_used))
     return sentences
