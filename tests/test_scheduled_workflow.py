@@ -1,19 +1,27 @@
 """The scheduled re-run recipe (.github/workflows/living-review.yml) is valid and calls real
 commands: the CLI accepts every ``livingreview`` line, and its secrets are the protocol's. It
 proposes the round from the history dir, where the pipeline keeps each version's report and
-PRISMA ledger, instead of a second copy of the report."""
+PRISMA ledger, instead of a second copy of the report; its step that adds the sheets, diagrams and
+status, run with bash on a demo run's outputs, keeps every sheet to fill in whatever format."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from livingreview.cli import build_parser
 from livingreview.config import load_config
+from livingreview.fulltext.stage import run_fulltext
 from livingreview.prisma.stage import snapshot_path
 from livingreview.report.changes import kept_outputs
 from tests.conftest import REPO_ROOT
@@ -119,3 +127,116 @@ def test_no_round_starts_while_an_earlier_rounds_pull_request_is_open() -> None:
     for step in steps()[guard + 1 :]:
         assert step.get("if") == "steps.open.outputs.open == '0'", step.get("name")
     assert "secrets.LIVING_REVIEW_TOKEN" in branch["token"]
+
+
+def review_after_the_pipeline(folder: Path, demo_outputs: Path, outputs: str) -> Path:
+    """``folder`` as the job's checkout is once the pipeline ran: config/config.yaml (the demo's
+    protocol with ``paths.outputs`` and the history dir library_history/), the demo run's outputs
+    and its history folder. Returns the protocol file."""
+    protocol = json.loads((demo_outputs / "protocol.json").read_text(encoding="utf-8"))
+    protocol["paths"] = {"human_input": str(REPO_ROOT / "demo/human"), "outputs": outputs}
+    protocol["deduplication"]["history_dir"] = "library_history"
+    (folder / "config").mkdir()
+    (folder / "config/config.yaml").write_text(yaml.safe_dump(protocol), encoding="utf-8")
+    skip = shutil.ignore_patterns("library_history")
+    shutil.copytree(demo_outputs, folder / outputs, ignore=skip)
+    shutil.copytree(demo_outputs / "library_history", folder / "library_history")
+    return folder / "config/config.yaml"
+
+
+def run_keep_step(folder: Path) -> subprocess.CompletedProcess[str]:
+    """The job's step that keeps the round's sheets, diagrams and status, as its runner does
+    (bash -e), with this Python's ``python`` and ``livingreview`` on PATH."""
+    script = folder / "keep.sh"
+    script.write_text(next(s for s in steps() if s.get("id") == "round")["run"], encoding="utf-8")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    env = {**os.environ, "PATH": path, "GITHUB_OUTPUT": str(folder / "github_output")}
+    return subprocess.run(
+        ["bash", "-e", str(script)], cwd=folder, env=env, capture_output=True, text=True
+    )
+
+
+def sheets_to_fill(outputs: Path) -> list[str]:
+    """The sheets and forms the stages wrote for people (their status.json lists them)."""
+    listed = []
+    for status in sorted(outputs.glob("*/status.json")):
+        state = json.loads(status.read_text(encoding="utf-8"))
+        listed += state.get("sheets", []) + state.get("forms", [])
+    return listed
+
+
+def check_kept(folder: Path, protocol: Path) -> None:
+    """Every sheet to fill, the maybe pairs and conflicts workbooks, the diagrams and the status
+    are in <history_dir>/<version>/, byte for byte, and the step names that folder."""
+    config = load_config([protocol])
+    outputs = Path(config["paths"]["outputs"])
+    version = config["review"]["version"]
+    target = folder / "library_history" / version
+    wanted = sheets_to_fill(outputs)
+    wanted += ["dedup/maybe_pairs.xlsx", "screening/conflicts.xlsx", "fulltext/conflicts.xlsx"]
+    for name in wanted:
+        assert (target / "sheets" / name).read_bytes() == (outputs / name).read_bytes(), name
+    assert (target / "prisma/flow.svg").read_bytes() == (outputs / "prisma/flow.svg").read_bytes()
+    assert f"(version {version})" in (target / "status.txt").read_text(encoding="utf-8")
+    assert (folder / "github_output").read_text(encoding="utf-8").splitlines() == [
+        f"version={version}",
+        f"kept=library_history/{version}",
+    ]
+
+
+def test_the_round_keeps_csv_sheets_to_fill_too(
+    tmp_path: Path, demo_outputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With sheet_format csv the sheets to fill are csv files: the pull request must still hold
+    them (the step used to copy *.xlsx only, leaving the reviewers nothing to assess)."""
+    monkeypatch.chdir(tmp_path)
+    protocol = review_after_the_pipeline(tmp_path, demo_outputs, "outputs")
+    settings = yaml.safe_load(protocol.read_text(encoding="utf-8"))
+    settings["full_text"]["sheet_format"] = "csv"
+    protocol.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    run_fulltext(load_config([protocol]))  # the full-text sheets written again, as csv
+    csv_sheets = [n for n in sheets_to_fill(tmp_path / "outputs") if n.endswith(".csv")]
+    assert [Path(n).parent.as_posix() for n in csv_sheets] == ["fulltext/sheets"] * 2
+    before = {p for p in tmp_path.rglob("*") if p.is_file()}
+    result = run_keep_step(tmp_path)
+    assert result.returncode == 0, result.stderr
+    check_kept(tmp_path, protocol)
+    added = {p for p in tmp_path.rglob("*") if p.is_file()} - before
+    target = tmp_path / "library_history" / load_config([protocol])["review"]["version"]
+    outside = {p for p in added if not p.is_relative_to(target)}
+    assert outside == {tmp_path / "keep.sh", tmp_path / "github_output"}
+
+
+def test_the_round_is_kept_from_the_protocols_outputs_folder(
+    tmp_path: Path, demo_outputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``paths.outputs`` need not be outputs/ (the step used to read outputs/ whatever the
+    protocol said, and failed on the missing diagrams)."""
+    monkeypatch.chdir(tmp_path)
+    protocol = review_after_the_pipeline(tmp_path, demo_outputs, "build/review")
+    result = run_keep_step(tmp_path)
+    assert result.returncode == 0, result.stderr
+    check_kept(tmp_path, protocol)
+
+
+def test_what_the_job_proposes_is_not_git_ignored() -> None:
+    """The pull request adds the history dir: a file there that git ignores would be left out
+    of the round without a word (outputs/ is ignored; the history dir must not be)."""
+    history = load_config([REPO_ROOT / "config/config.yaml"])["deduplication"]["history_dir"]
+    kept = [
+        "rounds.yaml",
+        "2099.1/round.json",
+        "2099.1/report/index.html",
+        "2099.1/prisma/flow.svg",
+        "2099.1/sheets/screening/title_abstract/title_abstract_round2_r1.xlsx",
+        "2099.1/sheets/screening/title_abstract/title_abstract_round2_r1.csv",
+        "2099.1/status.txt",
+        "2099.1/searches/medline/raw/0001.json.gz",
+    ]
+    paths = [f"{history}/{name}" for name in kept]
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", *paths], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 1 and result.stdout == "", result.stdout  # 1: none ignored
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "outputs/x"], cwd=REPO_ROOT)
+    assert ignored.returncode == 0  # the check sees the project's ignore rules
