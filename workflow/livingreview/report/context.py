@@ -367,8 +367,11 @@ def _studies(config: Mapping[str, Any], studies: list[dict[str, str]] | None) ->
 def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
     section = Section("evidence", "DTA evidence matrix")
     fields = _field_labels(config, list(config["report"]["evidence_fields"]))
-    if studies is None or not fields:
-        section.pending = "data extraction" if fields else "report.evidence_fields in the config"
+    if not fields:  # the protocol names none: nothing to wait for
+        section.data = {"fields": [], "rows": [], "tallies": {}}
+        return section
+    if studies is None:
+        section.pending = "data extraction"
         return section
     extracted = [s for s in studies if s["extraction_status"] == "final"]
     tallies = {
@@ -382,6 +385,9 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
     section = Section("nexus", "Digital Therapeutic Nexus levels")
     if config["nexus"].get("source"):
         section.notes.append(f"Levels as configured, from: {config['nexus']['source']}")
+    if not config["nexus"].get("levels"):  # the protocol defines none: nothing to wait for
+        section.data = {"levels": [], "unrated": 0, "extracted": 0}
+        return section
     if studies is None:
         section.pending = "data extraction"
         return section

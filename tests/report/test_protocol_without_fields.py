@@ -1,0 +1,51 @@
+"""A protocol without extraction fields, evidence fields or Nexus levels: the report says so in
+the sections that would show them, and they are not left waiting for a stage that cannot fill
+them in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from livingreview.config import load_config
+from livingreview.report.render import write_report
+from livingreview.report.status import status_lines
+from tests.report.test_report import DEMO_CONFIG, page_text
+
+
+def section(html: str, name: str, following: str) -> str:
+    return page_text(html[html.index(f'<section id="{name}">') : html.index(following)])
+
+
+def test_sections_a_protocol_does_not_use_say_so(demo_outputs: Path, tmp_path: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    config["nexus"] = {}
+    config["extraction"]["fields"] = []
+    config["report"] |= {"study_columns": [], "evidence_fields": [], "nexus_risks_field": ""}
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
+    evidence = section(html, "evidence", '<section id="nexus">')
+    nexus = section(html, "nexus", '<section id="rob">')
+    # before: "Waiting for report.evidence_fields in the config. This section fills in when
+    # that stage has run." and an empty table with "65 of 65 extracted studies have no nexus
+    # level recorded."
+    assert "The protocol names no evidence fields (report.evidence_fields)." in evidence
+    assert "Waiting" not in evidence
+    assert nexus.endswith("The protocol defines no Nexus levels (nexus.levels).")
+    assert "<table" not in html[html.index('<section id="nexus">') : html.index('id="rob"')]
+    assert "no nexus level recorded" not in nexus
+    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    assert "\nThe protocol names no evidence fields (report.evidence_fields).\n" in markdown
+    assert "\nThe protocol defines no Nexus levels (nexus.levels).\n" in markdown
+    lines = status_lines(config, demo_outputs)
+    for title in ("DTA evidence matrix", "Digital Therapeutic Nexus levels"):
+        (line,) = [line for line in lines if line.strip().startswith(title)]
+        assert re.fullmatch(rf"\s+{title}\s+written", line), line
+
+
+def test_the_demo_protocol_still_shows_its_evidence_and_nexus_tables(demo_outputs: Path) -> None:
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    start = html.index('<section id="evidence">')
+    assert html.count('<table class="matrix">', start, html.index('<section id="nexus">')) == 1
+    nexus = section(html, "nexus", '<section id="rob">')
+    assert "extracted studies have no nexus level recorded." in nexus
+    assert "The protocol defines no Nexus levels" not in nexus
