@@ -22,8 +22,10 @@ ALL_SOURCES = SOURCES + IMPORTS
 CLI = f"{shlex.quote(sys.executable)} -m livingreview"
 # Steps in Snakemake's own process run one at a time (livingreview.steps): each holds the
 # `in_process` slot, which the profiles cap at 1, so that a step waiting for its turn does not
-# hold a core a search or re-fetch process could use meanwhile.
-STEP_RESOURCES = {"in_process": 1}
+# hold a core a search or re-fetch process could use meanwhile. On a cluster each step is a job
+# of its own: memory (MB) and runtime (minutes) are generous upper bounds for 100,000 records (the
+# library step peaks at about 1.2 GB there, bench/scale.py).
+STEP_RESOURCES = {"in_process": 1, "mem_mb": 4000, "runtime": 60}
 # The review version being run (review.version, rounds.yaml's last round applied): a param of
 # every rule whose step stamps it on its outputs or files them under it in the history folder
 # (searches and re-fetches, library, flags, PRISMA ledger, report), so a new round, or a version

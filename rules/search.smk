@@ -69,7 +69,6 @@ rule search_summary:
         f"{OUT}/logs/search/summary.log",
     threads: 1
     resources:
-        **SUMMARY_RESOURCES,
-        **STEP_RESOURCES,
+        **{**STEP_RESOURCES, **SUMMARY_RESOURCES},
     run:
         run_step(["summarise", "--configfile", params.protocol], log[0])

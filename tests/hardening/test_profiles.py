@@ -137,6 +137,15 @@ def test_steps_in_snakemakes_process_hold_the_one_in_process_slot(tmp_path: Path
     }
     assert all(held[rule] is None for rule in processes & set(held))
     assert limits("default")["in_process"] == 1
+    # On a cluster every step is a job: its memory must cover the library step of a 100,000-record
+    # review (1,236 MB peak in bench/scale.py, README) with room to spare, not the 1,000 MB
+    # Snakemake assumes for a rule that declares none.
+    for job in jobs:
+        if job["rule"] not in processes | {"all"}:
+            resources = job["resources"]
+            assert int(resources["mem_mb"]) >= 2 * 1236, job["rule"]  # type: ignore[index]
+            # the slowest step there takes under a minute (screening sheets, 50 s)
+            assert int(resources["runtime"]) >= 30, job["rule"]  # type: ignore[index]
     assert profile("default")["force-use-threads"] is True
 
 
