@@ -57,7 +57,7 @@ def test_form_rows_name_their_problems() -> None:
     cases = [
         ({"d3": "Some concerns"}, "d3", "Low, Moderate, Serious, Critical"),
         ({"d7": ""}, "d7", "has no judgement"),
-        ({"d2": "NA"}, "d2", "Not applicable"),
+        ({"d2": "NA"}, "d2", "judgement 'NA' is not one of"),
         ({"key_domains": "D1;D9"}, "key_domains", "D9"),
         ({"overall": "Serious"}, "overall_reason", "overall_reason"),
     ]
@@ -72,3 +72,15 @@ def test_form_rows_name_their_problems() -> None:
         {**row, "d1": "NI", "key_domains": "D1", "overall": "Moderate", "overall_reason": "x"}
     )
     assert settled.overall.overridden and settled.overall.final == Risk.CONCERNS
+
+
+def test_a_domain_judgement_error_lists_only_what_a_domain_accepts() -> None:
+    # before: "... is not one of Low, Moderate, Serious, Critical, No information, Not
+    # applicable (ROBINS-I)", and "Not applicable" was then refused too
+    row = {"study": "Ng 2019", **{f"d{i}": "Low" for i in range(1, 8)}}
+    expected = "is not one of Low, Moderate, Serious, Critical, No information (ROBINS-I)"
+    for text in ("Moderate-ish", "Not applicable", "na"):
+        with pytest.raises(InputFileError) as error:
+            robins_i.assess({**row, "d4": text})
+        assert error.value.field == "d4"
+        assert str(error.value).endswith(f"judgement {text!r} {expected}")

@@ -31,6 +31,8 @@ from livingreview.rob.tools import get_tool
 
 TOOL = get_tool("robins-i")
 CODES = tuple(domain.code for domain in TOOL.domains)
+#: what a domain may be judged ("Not applicable" is not among them)
+DOMAIN_JUDGEMENTS = (Risk.LOW, Risk.CONCERNS, Risk.HIGH, Risk.CRITICAL, Risk.NO_INFORMATION)
 
 
 def overall_risk(domains: Sequence[Risk], key_domains: Collection[int] = ()) -> Risk:
@@ -90,9 +92,7 @@ def assess(row: Row, place: RowPlace | None = None) -> Assessment:
         text = cell(row, code.lower())
         if not text:
             raise place.error(f"ROBINS-I {code} has no judgement", code.lower())
-        risk = parse_judgement(TOOL, text, place, code.lower())
-        if risk is Risk.NOT_APPLICABLE:
-            raise place.error(f"ROBINS-I {code} cannot be 'Not applicable'", code.lower())
+        risk = parse_judgement(TOOL, text, place, code.lower(), DOMAIN_JUDGEMENTS)
         domains.append((code, risk))
     key = _key_domains(cell(row, "key_domains"), place)
     computed = overall_risk([r for _, r in domains], {CODES.index(code) for code in key})
