@@ -14,6 +14,7 @@ import yaml
 
 from livingreview.cli import main
 from livingreview.config import (
+    DATE_FIELDS,
     VALIDATED_KEY,
     deep_merge,
     load_config,
@@ -22,6 +23,7 @@ from livingreview.config import (
     write_resolved_protocol,
 )
 from livingreview.errors import ConfigError
+from tests.conftest import require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "config" / "config.yaml"
@@ -98,6 +100,37 @@ def test_a_pubmed_date_type_typed_wrong_is_named(shipped: dict) -> None:
             validate_config(broken)
     fine = deep_merge(shipped, {"sources": {"medline": {"date_field": "EDAT"}}})
     assert validate_config(fine)["sources"]["medline"]["date_field"] == "EDAT"
+
+
+def test_a_date_field_no_service_knows_is_named(shipped: dict) -> None:
+    # Europe PMC would search "FIRST_PDTE:[...]" and find nothing; OpenAlex and Crossref refuse
+    # an unknown filter only once the search runs.
+    typos = {"europepmc": "FIRST_PDTE", "openalex": "publicaton", "crossref": "from-indexed-date"}
+    clients = {"europepmc": "Europe PMC date field", "openalex": "OpenAlex date filter",
+               "crossref": "Crossref date filter"}  # fmt: skip
+    for client, typo in typos.items():
+        source = {"client": client, "query": "alliance", "date_field": typo}
+        broken = deep_merge(shipped, {"sources": {"extra": source}})
+        with pytest.raises(
+            ConfigError, match=rf"sources\.extra\.date_field': '{typo}' is not a {clients[client]}"
+        ):
+            validate_config(broken)
+    # Spelled as the services' own documentation spells them, any case.
+    for client, field in {"europepmc": "first_idate", "openalex": "from_created_date",
+                          "crossref": "from-index-date"}.items():  # fmt: skip
+        source = {"client": client, "query": "alliance", "round_date_field": field}
+        validate_config(deep_merge(shipped, {"sources": {"extra": source}}))
+
+
+def test_europe_pmc_date_fields_are_fields_the_service_lists() -> None:
+    # The real /fields response of Europe PMC's REST service.
+    fields = json.loads(
+        require_shared("data/sources/europepmc/epmc_fields.json").read_text(encoding="utf-8")
+    )
+    listed = {term["term"] for term in fields["searchTermList"]["searchTerms"]}
+    ours = set(DATE_FIELDS["europepmc"][1])
+    assert ours <= listed
+    assert {t for t in listed if t.endswith(("DATE", "DATE_D"))} | {"PUB_YEAR"} == ours
 
 
 def test_bad_dates_and_ranges(shipped: dict) -> None:

@@ -338,23 +338,57 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
                 )
 
 
-# The date types PubMed's ESearch limits by (its `datetype`); a typo there would not limit by
-# the window the protocol states.
-PUBMED_DATE_FIELDS = {"pdat": "publication date", "edat": "date added", "mdat": "modified"}
+# The dates each service limits a search's window by, as the client names them in its request. A
+# typo would not limit by the window the protocol states: PubMed's ESearch and Europe PMC would
+# search without it or find nothing (a search counted complete), OpenAlex and Crossref refuse it
+# only once the search runs. Europe PMC's are the date fields of its /fields list (recorded in
+# ../shared/data/sources/europepmc/epmc_fields.json); OpenAlex's and Crossref's are the dates of
+# their from_/until filters.
+DATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
+    "pubmed": ("PubMed date type", {"pdat": "publication date", "edat": "date added",
+                                    "mdat": "modified"}),
+    "europepmc": ("Europe PMC date field", {
+        "FIRST_PDATE": "first publication", "E_PDATE": "electronic publication",
+        "P_PDATE": "print publication", "PUB_YEAR": "publication year",
+        "FIRST_IDATE": "first indexed", "FIRST_IDATE_D": "first indexed, day",
+        "INDEX_DATE": "indexed", "CREATION_DATE": "created", "UPDATE_DATE": "updated",
+        "EMBARGO_DATE": "embargo end", "FT_CDATE": "full text added",
+        "FT_CDATE_D": "full text added, day"}),
+    "openalex": ("OpenAlex date filter", {"publication": "publication", "created": "created",
+                                          "updated": "updated"}),
+    "crossref": ("Crossref date filter", {
+        "pub": "published", "online-pub": "published online", "print-pub": "published in print",
+        "posted": "posted", "accepted": "accepted", "issued": "issued", "created": "created",
+        "deposit": "deposited", "update": "updated", "index": "indexed"}),
+}  # fmt: skip
+
+
+def date_field_name(client: str, value: str) -> str:
+    """``value`` as the client puts it in its request (case, and OpenAlex's and Crossref's
+    ``from_``/``-date`` affixes, as the clients treat them)."""
+    if client == "europepmc":
+        return value.upper()
+    name = value.lower()
+    if client == "openalex":
+        return name.removeprefix("from_").removesuffix("_date")
+    if client == "crossref":
+        return name.removeprefix("from-").removesuffix("-date")
+    return name
 
 
 def _check_date_fields(config: Mapping[str, Any], origin: str) -> None:
-    """A PubMed source's ``date_field``/``round_date_field`` is one of its date types."""
+    """Every source's ``date_field``/``round_date_field`` is a date its service limits by."""
     for name, source in config["sources"].items():
-        if source["client"] != "pubmed":
+        label, known = DATE_FIELDS.get(source["client"], ("", {}))
+        if not known:
             continue
         for key in ("date_field", "round_date_field"):
             value = source.get(key)
-            if value and value.lower() not in PUBMED_DATE_FIELDS:
-                known = ", ".join(f"{k} ({v})" for k, v in PUBMED_DATE_FIELDS.items())
+            if value and date_field_name(source["client"], value) not in known:
+                listed = ", ".join(f"{k} ({v})" for k, v in known.items())
                 raise ConfigError(
-                    f"{origin}: config key 'sources.{name}.{key}': {value!r} is not a PubMed "
-                    f"date type; expected one of {known}"
+                    f"{origin}: config key 'sources.{name}.{key}': {value!r} is not a {label}; "
+                    f"expected one of {listed}"
                 )
 
 
