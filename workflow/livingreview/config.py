@@ -339,9 +339,9 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
 
 
 # The dates each service limits a search's window by, as the client names them in its request. A
-# typo would not limit by the window the protocol states: PubMed's ESearch and Europe PMC would
-# search without it or find nothing (a search counted complete), OpenAlex and Crossref refuse it
-# only once the search runs. Europe PMC's are the date fields of its /fields list (recorded in
+# typo would not limit by the window the protocol states (PubMed's ESearch ignores a datetype it
+# does not know; what Europe PMC makes of an unknown field in its query is not documented), and
+# OpenAlex and Crossref refuse an unknown filter only once the search runs. Europe PMC's are the date fields of its /fields list (recorded in
 # ../shared/data/sources/europepmc/epmc_fields.json); OpenAlex's and Crossref's are the dates of
 # their from_/until filters.
 DATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
