@@ -339,9 +339,8 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
 
 
 # The dates each service limits a search's window by, as the client names them in its request. A
-# typo would not limit by the window the protocol states (PubMed's ESearch ignores a datetype it
-# does not know; what Europe PMC makes of an unknown field in its query is not documented), and
-# OpenAlex and Crossref refuse an unknown filter only once the search runs. Europe PMC's are the date fields of its /fields list (recorded in
+# typo would not limit the search by the window the protocol states (what PubMed and Europe PMC
+# make of a date they do not know is not documented), or stop it only once it runs. Europe PMC's are the date fields of its /fields list (recorded in
 # ../shared/data/sources/europepmc/epmc_fields.json); OpenAlex's and Crossref's are the dates of
 # their from_/until filters.
 DATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
