@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,20 @@ def test_a_later_version_without_a_doi_does_not_take_an_earlier_versions_doi() -
     # The same records of the 2010 version with and without the DOI: one version, the DOI kept.
     same = [older, Record(record_id="d", year="2010", issue="9", journal=journal, pages="CD007231")]
     assert (merge_records(same[::-1]).doi, merge_records(same).year) == (older.doi, "2010")
+
+
+def test_the_published_version_is_cited_not_the_online_first_record() -> None:
+    # Alcoholism: Clinical and Experimental Research 42(1):21-31, 2018 (neuroimaging, one DOI),
+    # with the online-first record as Embase exports it: 2017, no issue, no pages, a day as volume.
+    frame = benchmark_frame("neuroimaging")
+    rows = frame[frame["ID"].isin(["id_0001551", "id_0000034"])].to_dict("records")
+    early, printed = (_cochrane_record(row) for row in sorted(rows, key=lambda r: r["ID"])[::-1])
+    early = dataclasses.replace(early, year="2017", volume="24", issue="", pages="")
+    assert (printed.year, printed.volume, printed.issue) == ("2018", "42", "1")
+    for group in ([early, printed], [printed, early]):
+        merged = merge_records(group)
+        assert (merged.year, merged.volume, merged.issue, merged.pages) == (
+            "2018", "42", "1", printed.pages,
+        )  # fmt: skip
+    # Two online-first records: nothing better to cite, agreement and order decide as before.
+    assert merge_records([early, Record(record_id="x", year="2017")]).year == "2017"

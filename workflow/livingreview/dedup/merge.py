@@ -124,6 +124,14 @@ def _latest_version(records: Sequence[Record]) -> Sequence[Record]:
     return [r for r in newest if versions[id(r)][1] == pub]
 
 
+def _published_version(records: Sequence[Record]) -> Sequence[Record]:
+    """The records that carry an issue or pages, when some do: an online-first record has
+    neither yet, and its year and "volume" (often a day of the month) are not the published
+    article's. Mixing them would cite a year, volume and pages no version ever had."""
+    published = [r for r in records if r.issue.strip() or r.pages.strip()]
+    return published or records
+
+
 def merge_records(records: Sequence[Record], anchor: str | None = None) -> Record:
     """The merged record of one study, ties broken by record order.
 
@@ -137,7 +145,7 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
     def col(name: str, among: Sequence[Record] = records) -> list[str]:
         return [str(getattr(r, name)) for r in among]
 
-    cited = _latest_version(records)
+    cited = _published_version(_latest_version(records))
     pages = col("pages", cited)
     first = next((r for r in records if r.record_id == anchor), records[0])
     authors = max(
