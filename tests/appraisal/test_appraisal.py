@@ -19,7 +19,7 @@ from livingreview.errors import InputFileError
 from livingreview.rob.nos import read_critiplot_nos
 from livingreview.rob.tables import read_table
 from livingreview.rob.tools import get_tool
-from tests.form_helpers import fill_form, form_ids, stage_config
+from tests.form_helpers import fill_form, form_ids, set_saved_at, stage_config
 
 TITLE, ID = "Risk of bias", "study_id"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -334,16 +334,7 @@ def test_a_study_whose_design_changes_on_re_assessment_is_asked_again_with_its_n
     run_appraisal(config)
     assert summary(config)[study]["status"] == "final"
     assert study not in form_ids(form(config, "rob2", "r1"), TITLE, ID)
-    extracted = outputs(config) / "extraction/studies.csv"
-    with extracted.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["study_id"] == study:
-            row["study_design"] = "cohort"  # extracted again: a cohort study
-    with extracted.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    set_design(config, study, "cohort")  # extracted again: a cohort study
     state = run_appraisal(config)
     assert study in form_ids(form(config, "nos", "r1"), TITLE, ID)
     row = summary(config)[study]
@@ -352,6 +343,56 @@ def test_a_study_whose_design_changes_on_re_assessment_is_asked_again_with_its_n
     with (outputs(config) / OUTPUTS["entries"]).open(encoding="utf-8") as handle:
         kept = {(r["item_id"], r["column"]) for r in csv.DictReader(handle)}
     assert (study, "q1_1") in kept  # the RoB 2 answers stay in the log
+
+
+def set_design(config: dict[str, Any], study: str, design: str) -> None:
+    """Make ``study`` extracted again with ``design``."""
+    extracted = outputs(config) / "extraction/studies.csv"
+    with extracted.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["study_id"] == study:
+            row["study_design"] = design
+    with extracted.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_nos_study_whose_version_changes_on_re_assessment_is_asked_again(
+    config: dict[str, Any],
+) -> None:
+    # A cohort study extracted again as case-control: the reviewers' cohort rows (o1-o3) were
+    # judged as case-control rows and the stage stopped, for good, on their unchanged returned
+    # files ("NOS item o1 is not part of the case-control version; expected it blank").
+    study = form_ids(form(config, "nos", "r1"), TITLE, ID)[0]
+    cohort = dict.fromkeys(("s1", "s2", "s3", "s4", "o1", "o2", "o3"), "1") | {"c1": "2"}
+    both_reviewers(config, "nos", {study: cohort})
+    run_appraisal(config)
+    assert summary(config)[study]["status"] == "final"
+    set_design(config, study, "case-control")
+    state = run_appraisal(config)
+    row = summary(config)[study]
+    assert (row["version"], row["status"], row["overall"]) == ("case-control", "pending", "")
+    assert state["reviewers"]["r1"]["done"] == 0
+    again = form(config, "nos", "r1")
+    assert study in form_ids(again, TITLE, ID)
+    with (outputs(config) / OUTPUTS["entries"]).open(encoding="utf-8") as handle:
+        kept = {(r["item_id"], r["column"], r["value"]) for r in csv.DictReader(handle)}
+    assert {(study, "o3", "1"), (study, "version", "cohort")} <= kept  # logged, not used
+    case_control = dict.fromkeys(("s1", "s2", "s3", "s4", "e1", "e2", "e3"), "1") | {"c1": "0"}
+    for reviewer in ("r1", "r2"):
+        path = returned(config, f"nos_again_{reviewer}.xlsx")
+        fill_form(form(config, "nos", reviewer), TITLE, ID, {study: case_control}, path)
+        set_saved_at(path, "2099-01-01T00:00:00Z")  # after the cohort rows
+    run_appraisal(config)
+    row = summary(config)[study]
+    assert (row["version"], row["status"], row["stars"], row["max_stars"]) == (
+        "case-control",
+        "final",
+        "7",
+        "9",
+    )
 
 
 def test_a_review_without_risk_of_bias_runs_the_stage_with_no_assessors(

@@ -5,7 +5,9 @@ maps to in ``risk_of_bias.tools_by_design``; reviewers with the role ``risk_of_b
 form per tool in ``rob/forms/``. Returned forms in ``<paths.human_input>/<risk_of_bias.folder>/``
 are logged in ``rob/entries.csv`` and judged by :mod:`livingreview.rob`. Two reviewers whose
 judgements (domains and overall, or NOS stars) differ are listed in ``rob/disagreements.csv``
-and the study goes to a consensus form; the consensus judgement is what counts.
+and the study goes to a consensus form; the consensus judgement is what counts. A row written
+for another tool, or (NOS, logged with its form's ``version``) another version, than the study's
+design now maps to is logged and not used, and the study is asked for again.
 
 Outputs: ``rob/<tool>.csv`` (robvis format for rob2, robins_i, quadas2; items, totals and
 rating for nos), traffic-light and summary plots per robvis tool in ``rob/figures/`` (SVG+PNG,
@@ -14,6 +16,7 @@ once a tool has an assessment), ``rob/summary.csv`` (one row per study) and ``ro
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,7 @@ SUMMARY_COLUMNS = (
     "max_stars",
 )
 DISAGREEMENT_COLUMNS = ("study_id", "tool", "item", "votes")
+VERSION = "version"  # the NOS version a form row was written for, logged with the row
 
 
 def tools_in_use(config: Mapping[str, Any]) -> list[str]:
@@ -151,6 +155,7 @@ def import_entries(
     returned: list[reviewforms.ReturnedForm] = []
     known = known_ids(outputs)
     aliases = study_aliases(outputs, known)  # an id the form may list is never translated
+    versions = functools.cache(_written_versions)
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         expected = reviewforms.ExpectedForm(
             f"{tool} risk-of-bias form",
@@ -166,12 +171,17 @@ def import_entries(
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:
-            if by_id.get(filled.item_id, {}).get("tool") != tool:
+            study = by_id.get(filled.item_id, {})
+            if study.get("tool") != tool:
                 return filled.values  # no longer assessed with this tool: logged, not used
+            values = filled.values
+            if tool == "nos":  # the version the row was written for is logged with it
+                values = {**values, VERSION: versions(path).get(filled.row) or study["version"]}
+                if not fits(values, study):
+                    return values  # written for the study's earlier version: logged, not used
             place = RowPlace(str(path), f"row {filled.row}")
-            version = by_id[filled.item_id]["version"]
-            forms.judge(tool, filled.item_id, filled.values, place, version, nos_settings)
-            return filled.values
+            forms.judge(tool, filled.item_id, filled.values, place, study["version"], nos_settings)
+            return values
 
         found, read = reviewforms.import_forms(
             paths, expected, base=Path(config["paths"]["human_input"]), store=None, clean=clean
@@ -183,18 +193,28 @@ def import_entries(
     return entries, returned
 
 
-def fits(cells: Mapping[str, str], tool: str) -> bool:
-    """Whether a reviewer's row is one of ``tool``'s form (a study whose design changed on
-    re-assessment needs a row of its new tool)."""
-    return set(cells) <= set(forms.editable(tool))
+def _written_versions(path: Path) -> dict[int, str]:
+    """Row number -> the NOS version a returned form's row was written for ('' where the file
+    lacks the column)."""
+    returned = sheets.read_sheet(path, forms.SHEET)
+    return {number: returned.cell(row, VERSION).strip().lower() for number, row in returned.rows()}
+
+
+def fits(cells: Mapping[str, str], study: Mapping[str, str]) -> bool:
+    """Whether a reviewer's row is one of the study's current form: its tool's columns and,
+    for NOS, the version it was written for (a study whose design changed on re-assessment
+    needs a row of its new tool or version)."""
+    columns = set(cells) - {VERSION}
+    written = cells.get(VERSION, study["version"])
+    return columns <= set(forms.editable(study["tool"])) and written == study["version"]
 
 
 def assessed(
     rows: Mapping[tuple[str, str], Mapping[str, str]], reviewer: str, study: Mapping[str, str]
 ) -> bool:
-    """Whether the reviewer's latest row of the study is one of its current tool's form."""
+    """Whether the reviewer's latest row of the study is one of its current form."""
     cells = rows.get((reviewer, study["study_id"]))
-    return cells is not None and fits(cells, study["tool"])
+    return cells is not None and fits(cells, study)
 
 
 def settle_studies(
@@ -219,7 +239,7 @@ def settle_studies(
                 nos_settings,
             )
             for reviewer, cells in people.get(sid, {}).items()
-            if fits(cells, tool)  # a row of another tool's form is not used
+            if fits(cells, study)  # a row of another tool's or version's form is not used
         }
         if not judged:
             continue
