@@ -4,6 +4,7 @@ keeps its id when round 2 links a new report (a journal version) to it."""
 from __future__ import annotations
 
 from livingreview.fulltext.decide import FullTextOutcome, ReportDecision, group_studies
+from livingreview.fulltext.studies import labels
 
 PREPRINT, JOURNAL = "Sdfb31559d8", "S5518c4bee6"  # the round-2 report's id sorts first
 
@@ -54,4 +55,16 @@ def test_an_included_study_is_cited_by_an_included_report_with_its_surname() -> 
         "Lee",
         "Park",
         "van der Berg",
+    ]
+
+
+def test_every_study_of_one_author_and_year_gets_its_own_label() -> None:
+    # An organisation's reports of one year (e.g. WHO's): the 27th and later used to repeat
+    # "2021a", and two robvis rows with one label cannot be read back.
+    studies = {f"S{n:03d}": {"authors": "World Health Organization", "year": "2021"}
+               for n in range(30)}  # fmt: skip
+    named = labels(studies)
+    assert len(set(named.values())) == 30
+    assert [named[f"S{n:03d}"] for n in (0, 25, 26, 27, 29)] == [
+        f"World Health Organization 2021{s}" for s in ("a", "z", "aa", "ab", "ad")
     ]

@@ -115,8 +115,18 @@ def labels(studies: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
     out = {}
     for label, ids in groups.items():
         for index, sid in enumerate(ids):
-            out[sid] = label if len(ids) == 1 else f"{label}{chr(ord('a') + index % 26)}"
+            out[sid] = label if len(ids) == 1 else f"{label}{_letters(index)}"
     return out
+
+
+def _letters(index: int) -> str:
+    """``a`` … ``z``, then ``aa``, ``ab`` … (as spreadsheet columns): one suffix per study."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def decision_rows(
