@@ -13,6 +13,7 @@ import yaml
 from livingreview.cli import SIGPIPE_EXIT
 from livingreview.config import load_config
 from livingreview.report.context import collect
+from livingreview.report.pending import pending_work
 from tests.conftest import REPO_ROOT
 
 DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
@@ -113,3 +114,16 @@ def test_a_count_the_ledger_leaves_null_is_shown_as_zero_not_a_crash(
         f"    Full-text retrieval and assessment: done: {assessed} report(s) assessed, "
         "0 new stud(ies) included"
     ) in lines
+
+
+def test_a_study_awaiting_consensus_is_counted_once_in_the_pending_work() -> None:
+    # Risk-of-bias status as run_appraisal writes it: 5 studies without a final judgement, 2 of
+    # them because the two reviewers disagree (they wait for consensus, not for an assessment).
+    status = {"stage": "risk_of_bias", "pending": 5, "disagreements": 2, "assessed": 3}
+    assert pending_work({"rob_status": status}) == [
+        "Risk of bias: 3 study(ies) still to assess",
+        "Risk of bias: 2 study(ies) with disagreements for consensus",
+    ]
+    assert pending_work({"rob_status": {**status, "pending": 2}}) == [
+        "Risk of bias: 2 study(ies) with disagreements for consensus"
+    ]

@@ -53,8 +53,13 @@ def pending_work(read: Mapping[str, Any]) -> list[str]:
         "disagreement",
         "study(ies) with disagreements for consensus",
     )
-    rob = read.get("rob_status")
+    rob = dict(read.get("rob_status") or {})
     todo += _reviewer_lines("Risk of bias", rob, "pending")
-    todo += _count_line("Risk of bias", rob, "pending", "study(ies) still to assess")
-    todo += _count_line("Risk of bias", rob, "disagreements", "disagreement(s) for consensus")
+    # A study awaiting consensus has no final judgement either: it is counted once, there.
+    unsettled = rob.get("disagreements") or 0
+    rob["unassessed"] = max((rob.get("pending") or 0) - unsettled, 0)
+    todo += _count_line("Risk of bias", rob, "unassessed", "study(ies) still to assess")
+    todo += _count_line(
+        "Risk of bias", rob, "disagreements", "study(ies) with disagreements for consensus"
+    )
     return todo
