@@ -19,7 +19,7 @@ any report is.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,7 +36,7 @@ class ReportDecision:
     """The outcome of one report sought."""
 
     report_id: str
-    round: int  # the round the report was included at title/abstract
+    round: int  # the round the report was included at title/abstract (or found by other methods)
     decision: str  # include, exclude, not_retrieved, pending
     reason: str = ""
     how: str = (
@@ -217,9 +217,18 @@ def group_studies(
     outcome.reports = [_with(r, study_id=first_seen[root(r.report_id)][1]) for r in outcome.reports]
 
 
-def counts(outcome: FullTextOutcome, round_number: int | None = None) -> dict[str, Any]:
-    """PRISMA counts of all reports, or of those included at title/abstract in one round."""
-    reports = [r for r in outcome.reports if round_number in (None, r.round)]
+def counts(
+    outcome: FullTextOutcome,
+    round_number: int | None = None,
+    only: Container[str] | None = None,
+) -> dict[str, Any]:
+    """PRISMA counts of all reports, or of those sought in one round; ``only``: of those
+    reports only (the other-methods arm's)."""
+    reports = [
+        r
+        for r in outcome.reports
+        if round_number in (None, r.round) and (only is None or r.report_id in only)
+    ]
     by_decision = Counter(r.decision for r in reports)
     included_studies = {r.study_id for r in reports if r.decision == "include"}
     reasons = Counter(r.reason for r in reports if r.decision == "exclude")

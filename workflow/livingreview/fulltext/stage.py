@@ -1,6 +1,11 @@
 """The full-text stage, as run by ``livingreview fulltext``: import, decide, export.
 
-Reports sought are the studies included at title/abstract (``screening/final_decisions.csv``).
+Reports sought are the studies included at title/abstract (``screening/final_decisions.csv``)
+and the studies found by other methods only (imports with ``prisma_box`` websites, organisations
+or citation_searching; :func:`livingreview.screening.assignment.other_method_studies`), which
+PRISMA 2020 does not screen: they are sought, assessed and decided like the others, and
+``outcome.json``'s ``by_round`` counts them again under ``other_methods`` (the ledger's
+other-methods column) when the protocol has such imports.
 A report whose study the library later merged into another (``library/changelog.csv``) is kept,
 with its decisions, as a report of the surviving study.
 Every returned full-text sheet in ``<paths.human_input>/<full_text.folder>/`` is checked and
@@ -23,7 +28,11 @@ from livingreview.dedup.rounds import StudyAliases
 from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
 from livingreview.fulltext import decide, sheet, studies
 from livingreview.screening import conflict_sheet
-from livingreview.screening.assignment import study_aliases
+from livingreview.screening.assignment import (
+    other_method_sources,
+    other_method_studies,
+    study_aliases,
+)
 from livingreview.screening.outcome import resolver
 
 OUTPUTS = {
@@ -60,6 +69,28 @@ def reports_sought(outputs: Path) -> dict[str, int]:
         "missing: run `livingreview conflicts` (final title/abstract decisions) first",
     )
     return {r["study_id"]: int(r["round"]) for r in rows if r["decision"] == "include"}
+
+
+def other_reports(config: Mapping[str, Any]) -> dict[str, int] | None:
+    """Report id -> round of the studies found by other methods only (None when no import of
+    the protocol is counted in an other-methods box)."""
+    sources = other_method_sources(config)
+    if not sources:
+        return None
+    return other_method_studies(Path(config["paths"]["outputs"]), sources)
+
+
+def sought_reports(config: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
+    """Every report sought (id -> round) and those of the other-methods arm (see
+    :func:`other_reports`). A study of that arm is sought in the round it is new in, whatever
+    its title/abstract decisions (a sheet returned before its import was counted there)."""
+    sought = reports_sought(Path(config["paths"]["outputs"]))
+    others = other_reports(config)
+    if others:
+        sought = dict(
+            sorted(({r: n for r, n in sought.items() if r not in others} | others).items())
+        )
+    return sought, others
 
 
 def current_round(outputs: Path) -> int:
@@ -116,7 +147,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     """Import, decide and export (see the module docstring); returns the outcome written."""
     settings = config[SECTION]
     outputs = Path(config["paths"]["outputs"])
-    sought = reports_sought(outputs)
+    sought, others = sought_reports(config)
     merged = studies.merged_into(outputs / LIBRARY_CHANGELOG)
     # Rows of the reports sought (or the studies they were merged into) only: every other
     # study just needs to be known.
@@ -189,7 +220,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         "mode": settings["mode"],
         "decision_rule": settings["decision_rule"],
         **decide.counts(outcome),
-        "by_round": {str(n): decide.counts(outcome, n) for n in sorted(set(sought.values()))},
+        "by_round": by_round(outcome, sought, others),
         "conflicts_pending": len(outcome.pending_conflicts),
         "awaiting_second_reviewer": sum(1 for r in outcome.reports if r.how == "awaiting_second"),
         "link_disagreements": outcome.link_disagreements,
@@ -198,6 +229,19 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     write_json(outputs / OUTPUTS["outcome"], result)
     write_json(outputs / OUTPUTS["status"], status(config, sought, rows, reviewers, forms, written))
     return result
+
+
+def by_round(
+    outcome: decide.FullTextOutcome, sought: Mapping[str, int], others: Mapping[str, int] | None
+) -> dict[str, dict[str, Any]]:
+    """The counts of the reports sought in each round; with other-methods imports, those of the
+    other-methods arm again under ``other_methods``."""
+    found = {}
+    for number in sorted(set(sought.values())):
+        found[str(number)] = decide.counts(outcome, number)
+        if others is not None:
+            found[str(number)]["other_methods"] = decide.counts(outcome, number, others)
+    return found
 
 
 def _decided(cells: Mapping[str, str]) -> bool:

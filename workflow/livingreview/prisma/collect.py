@@ -20,9 +20,15 @@ For the current round (``review.version``):
   was identified, and removed as a duplicate, in its own round: it is left out of this round's
   screening boxes, so records screened = identified − removed still holds; included, it is
   sought at full text and a new study of this version like any other;
+* other methods: a study whose records in the round it is new in all come from imports with
+  ``prisma_box`` websites, organisations or citation_searching is not screened
+  (:func:`livingreview.screening.assignment.other_method_studies`): its records are counted in
+  their identification box only, the "duplicate records removed" box holds the duplicates among
+  the databases' and registers' records (the library's duplicates less the other-methods records
+  that are not such a new study), and its report is counted in the other-methods column;
 * full text (reports sought … included, exclusions per reason): :data:`FULL_TEXT` (``by_round``
-  of ``livingreview fulltext``), once no report of the round is pending; all reports come from the
-  databases-and-registers arm;
+  of ``livingreview fulltext``), once no report of the round is pending; its ``other_methods``
+  counts fill the other-methods column and the rest the databases-and-registers column;
 * totals: the studies and reports included now, from :data:`FULL_TEXT_DECISIONS` (every report
   with decision ``include``, grouped by study), once this round's full text is complete and no
   re-assessed report is pending;
@@ -49,7 +55,8 @@ full-text boxes, and the ledger's note on the stage says how far it has got (:fu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +65,7 @@ from livingreview.errors import InputFileError
 from livingreview.fileio import read_csv_table, read_json
 from livingreview.import_rounds import earlier_round
 from livingreview.prisma.ledger import Column, chain_rounds
+from livingreview.screening.assignment import OTHER_METHODS, other_method_studies
 
 COUNTS = "library/counts.json"
 AUTOMATION = "screening/automation_counts.json"
@@ -148,6 +156,24 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
     return kinds
 
 
+def other_methods(
+    outputs: Path, round_no: int, column: Column, kinds: Mapping[str, str]
+) -> dict[str, int]:
+    """The studies of the other-methods arm (study id -> round new in; see the module docstring)
+    and, when there are such imports, the duplicates box of the databases and registers."""
+    sources = [name for name, kind in kinds.items() if kind in OTHER_METHODS]
+    if not sources:
+        return {}
+    others = other_method_studies(outputs, sources)
+    new = {s for s, n in others.items() if n == round_no} - split_off(outputs, round_no)
+    path = outputs / COUNTS
+    counts = read_json(path, "library counts not found; run the library step first")
+    by_source = field(path, counts, "records_identified_by_source")
+    records = sum(int(by_source.get(name, 0)) for name in sources)
+    column.numbers["duplicates"] = (column.n("duplicates") or 0) - (records - len(new))
+    return others
+
+
 def maybe_pairs(path: Path, counts: Mapping[str, Any], column: Column) -> None:
     """Deduplication is pending while a possible duplicate pair waits for a person: deciding it
     may change the duplicates removed and every count after them (shown as counted so far)."""
@@ -203,16 +229,19 @@ def _to_screen(column: Column) -> int:
     return identified - removed
 
 
-def screening(outputs: Path, round_no: int, column: Column) -> int | None:
+def screening(
+    outputs: Path, round_no: int, column: Column, others: Container[str] = ()
+) -> int | None:
     """Records screened and excluded, once every study of the round has a final decision (parts
-    split off earlier studies left out: see the module docstring). Returns how many studies
-    of the round (split parts too) go to full text, or None until screening is complete."""
+    split off earlier studies and studies found by other methods, ``others``, left out: see the
+    module docstring). Returns how many studies of the round (split parts too) go to full text
+    from screening, or None until screening is complete."""
     path = outputs / FINAL_SCREENING
     if not path.exists():
         column.pending["screening"] = "stage not run"
         return None
     parts = split_off(outputs, round_no)
-    every = _final_decisions(path, round_no)
+    every = {s: d for s, d in _final_decisions(path, round_no).items() if s not in others}
     decided = {s: d for s, d in every.items() if s not in parts}
     to_screen = _to_screen(column)
     if len(decided) < to_screen:
@@ -256,19 +285,32 @@ def full_text(
         )
         return
     labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
-    reasons = counts.get("excluded_by_reason", {})
     got = {key: int(field(path, counts, key)) for key in FULL_TEXT_FIELDS}
-    column.numbers.update(
-        dbr_sought_reports=got["reports_sought"],
-        dbr_notretrieved_reports=got["reports_not_retrieved"],
-        dbr_assessed=got["reports_assessed"],
-        dbr_included_reports=got["reports_included"],
-        new_reports=got["reports_included"],
-        new_studies=got["studies_included"],
-    )
-    column.lists["dbr_excluded"] = tuple(
-        (labels.get(reason, reason), int(n)) for reason, n in reasons.items()
-    )
+    other = counts.get("other_methods") or {key: 0 for key in FULL_TEXT_FIELDS}
+    apart = {key: int(field(path, other, key)) for key in FULL_TEXT_FIELDS}
+    reasons = _reasons(counts.get("excluded_by_reason", {}))
+    other_reasons = _reasons(other.get("excluded_by_reason", {}))
+    for prefix, part in (("dbr", {k: got[k] - apart[k] for k in got}), ("other", apart)):
+        if prefix == "other" and column.n("website_results") is None:
+            break  # no other-methods import: that column is not drawn
+        column.numbers.update(
+            {
+                f"{prefix}_sought_reports": part["reports_sought"],
+                f"{prefix}_notretrieved_reports": part["reports_not_retrieved"],
+                f"{prefix}_assessed": part["reports_assessed"],
+                f"{prefix}_included_reports": part["reports_included"],
+            }
+        )
+        excluded = other_reasons if prefix == "other" else reasons - other_reasons
+        column.lists[f"{prefix}_excluded"] = tuple(
+            (labels.get(reason, reason), n) for reason, n in excluded.items()
+        )
+    column.numbers.update(new_reports=got["reports_included"], new_studies=got["studies_included"])
+
+
+def _reasons(found: Mapping[str, Any]) -> Counter[str]:
+    """Reports excluded per reason id, as counted in the full-text outcome."""
+    return Counter({reason: int(n) for reason, n in found.items()})
 
 
 def decided_now(outputs: Path) -> tuple[Included, dict[str, int]]:
@@ -297,14 +339,23 @@ def decided_now(outputs: Path) -> tuple[Included, dict[str, int]]:
     return {study: sorted(reports) for study, reports in sorted(found.items())}, rounds
 
 
-def _reincluded(column: Column, reports: set[str]) -> None:
-    """Count reports re-included on re-assessment in this version's full-text boxes."""
-    for key in ("dbr_sought_reports", "dbr_assessed", "dbr_included_reports", "new_reports"):
-        column.numbers[key] = (column.n(key) or 0) + len(reports)
+def _reincluded(column: Column, reports: set[str], others: Container[str] = ()) -> None:
+    """Count reports re-included on re-assessment in this version's full-text boxes (of the
+    other-methods column for those of ``others``)."""
+    other = {r for r in reports if r in others}
+    for arm, found in (("dbr", reports - other), ("other", other)):
+        for key in (f"{arm}_sought_reports", f"{arm}_assessed", f"{arm}_included_reports"):
+            if found:
+                column.numbers[key] = (column.n(key) or 0) + len(found)
+    column.numbers["new_reports"] = (column.n("new_reports") or 0) + len(reports)
 
 
 def totals(
-    outputs: Path, round_no: int, column: Column, previous: Included | None
+    outputs: Path,
+    round_no: int,
+    column: Column,
+    previous: Included | None,
+    others: Container[str] = (),
 ) -> Included | None:
     """Total studies and reports included now, new studies, what re-assessment removed from
     the previous version (``previous``: its included studies; None when not recorded) and what
@@ -325,7 +376,7 @@ def totals(
         return now
     before = {report for reports in previous.values() for report in reports}
     after = {report for reports in now.values() for report in reports}
-    _reincluded(column, {r for r in after - before if rounds[r] < round_no})
+    _reincluded(column, {r for r in after - before if rounds[r] < round_no}, others)
     carried = sum(1 for reports in now.values() if before.intersection(reports))
     kept = min(carried, len(previous))
     column.numbers["new_studies"] = len(now) - kept
@@ -341,11 +392,14 @@ def current_column(
     (None until known). ``previous``: the previous version's included studies (``{}`` for the
     first version, None when not recorded)."""
     column = Column(str(config["review"]["version"]))
-    identification(config, outputs, column)
+    kinds = identification(config, outputs, column)
+    others = other_methods(outputs, round_no, column, kinds)
     automation(outputs, round_no, column)
-    to_seek = screening(outputs, round_no, column)
+    to_seek = screening(outputs, round_no, column, others)
+    if to_seek is not None:
+        to_seek += sum(1 for number in others.values() if number == round_no)
     full_text(config, outputs, round_no, column, to_seek)
-    return column, totals(outputs, round_no, column, previous)
+    return column, totals(outputs, round_no, column, previous, others)
 
 
 def snapshot_column(path: Path, data: Any) -> Column:
@@ -393,7 +447,7 @@ def previous_included(snapshots: Sequence[Mapping[str, Any]], round_no: int) -> 
     return None if recorded is None else {str(k): list(v) for k, v in recorded.items()}
 
 
-def since_frozen(outputs: Path, round_no: int, column: Column) -> None:
+def since_frozen(outputs: Path, round_no: int, column: Column, others: Container[str] = ()) -> None:
     """An earlier round's column, as its snapshot froze it: a stage that was in progress then
     also says how far it has got since, from the current outputs (undecided maybe pairs say
     they were so when it was frozen). The counts stay as that version published them."""
@@ -404,6 +458,7 @@ def since_frozen(outputs: Path, round_no: int, column: Column) -> None:
     path = outputs / FINAL_SCREENING
     if note.startswith("in progress") and path.exists():
         decided = set(_final_decisions(path, round_no)) - split_off(outputs, round_no)
+        decided -= set(others)
         column.pending["screening"] = (
             f"{note}{after}{len(decided)} of {_to_screen(column)} decided now, {UNCOUNTED}"
         )

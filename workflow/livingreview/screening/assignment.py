@@ -4,7 +4,7 @@ with the round each is new in."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -153,12 +153,47 @@ def to_screen_rounds(
     return {s["study_id"]: new_in[s["study_id"]] for s in studies}
 
 
-def to_screen(outputs: Path, studies: Sequence[dict[str, str]]) -> list[dict[str, str]]:
-    """The studies reviewers screen: all but those automation excluded before screening."""
+# PRISMA 2020 boxes of imports found by other methods: their studies skip title/abstract.
+OTHER_METHODS = ("websites", "organisations", "citation_searching")
+
+
+def other_method_sources(config: Mapping[str, Any]) -> frozenset[str]:
+    """The imports whose ``prisma_box`` is one of :data:`OTHER_METHODS`."""
+    imports = config.get("imports") or {}
+    return frozenset(
+        name for name, spec in imports.items() if spec.get("prisma_box") in OTHER_METHODS
+    )
+
+
+def other_method_studies(outputs: Path, sources: Iterable[str]) -> dict[str, int]:
+    """Study id -> the round it is new in, for the studies PRISMA 2020 counts in the other-methods
+    arm: every record they held in that round comes from one of ``sources`` (a record id starts
+    with its source's name). A record a database finds later leaves the study in that arm: its
+    decisions stand, as for any study seen before."""
+    wanted = frozenset(sources)
+    if not wanted:
+        return {}
+    path = outputs / "library/groups.csv"
+    records = _read_table(path, ("record_id", "study_id", "round"))
+    new_in, _, _ = new_in_rounds(outputs, sorted({r["study_id"] for r in records}))
+    arm: dict[str, bool] = {}
+    for row in records:
+        sid = row["study_id"]
+        if int(row["round"]) <= new_in[sid]:
+            other = row["record_id"].split(":", 1)[0] in wanted
+            arm[sid] = arm.get(sid, True) and other
+    return {sid: new_in[sid] for sid, other in sorted(arm.items()) if other}
+
+
+def to_screen(
+    outputs: Path, studies: Sequence[dict[str, str]], others: Container[str] = ()
+) -> list[dict[str, str]]:
+    """The studies reviewers screen: all but those automation excluded before screening and
+    those found by other methods (``others``: they go straight to full text)."""
     from livingreview.screening.automation import OUTPUTS
 
     excluded = _excluded(outputs.resolve(), _stamp(outputs / OUTPUTS["exclusions"]))
-    return [s for s in studies if s["study_id"] not in excluded]
+    return [s for s in studies if s["study_id"] not in excluded and s["study_id"] not in others]
 
 
 @functools.lru_cache(maxsize=2)

@@ -334,13 +334,20 @@ def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
     """Apply the protocol's automation rules to the library and write :data:`OUTPUTS`.
 
     Counts per round use the round each study is new in, as the screening stage assigns it.
+    A study found by other methods only is not checked: PRISMA 2020's other-methods arm has no
+    automation box, its reports are sought at full text.
     """
-    from livingreview.screening.assignment import new_in_rounds
+    from livingreview.screening.assignment import (
+        new_in_rounds,
+        other_method_sources,
+        other_method_studies,
+    )
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
+    others = other_method_studies(outputs, other_method_sources(config))
     rows = library_rows(outputs / LIBRARY_RECORDS, RULE_COLUMNS)
-    studies = [(sid, rule_fields(row)) for sid, row in rows]
+    studies = [(sid, rule_fields(row)) for sid, row in rows if sid not in others]
     new_in, _, _ = new_in_rounds(outputs, [s for s, _ in studies])
     exclusions = apply_rules(studies, rules)
     counts = automation_counts([s for s, _ in studies], exclusions, new_in, rules)

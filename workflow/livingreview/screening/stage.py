@@ -12,7 +12,9 @@ decided (their sheets are no longer written; a ``round`` column then marks each 
 or, with ``screening.batch_size``, the next batch of studies the reviewer has not decided,
 ordered by predicted relevance. A decision on such a sheet is logged with the sheet's round and
 counts beside the other reviewers' earlier decisions on the study
-(:func:`livingreview.screening.conflicts.study_votes`).
+(:func:`livingreview.screening.conflicts.study_votes`). A study found by other methods only
+(imports with ``prisma_box`` websites, organisations or citation_searching) is on no sheet: it
+goes straight to full text (:func:`livingreview.screening.assignment.other_method_studies`).
 
 ``<outputs>/screening/status.json`` gives per reviewer the studies assigned, decided and pending,
 and lists the sheets written.
@@ -30,6 +32,8 @@ from livingreview.fileio import write_json
 from livingreview.screening import export
 from livingreview.screening.assignment import (
     library_studies,
+    other_method_sources,
+    other_method_studies,
     screeners,
     study_aliases,
     to_screen,
@@ -149,7 +153,7 @@ def export_sheets(
     settings = config["screening"]
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
-    studies = to_screen(outputs, studies)
+    studies = to_screen(outputs, studies, _others(config))
     by_reviewer = _latest_by_reviewer(decisions)
     reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
     keywords = config["eligibility"].get("keywords", {})
@@ -211,6 +215,12 @@ def export_sheets(
     return written
 
 
+def _others(config: Mapping[str, Any]) -> dict[str, int]:
+    """The studies found by other methods only: not screened, sought at full text."""
+    outputs = Path(config["paths"]["outputs"])
+    return other_method_studies(outputs, other_method_sources(config))
+
+
 def _on_round_sheet(
     study: str, new_in: Mapping[str, int], current: int, own: Mapping[str, ScreeningDecision]
 ) -> bool:
@@ -236,11 +246,12 @@ def _other_decisions(
 def status(
     config: Mapping[str, Any], decisions: Sequence[ScreeningDecision], returned: ImportResult
 ) -> dict[str, Any]:
-    """Per reviewer: studies assigned (every study not excluded by automation, or the verified
-    sample), decided, pending, and the estimate of relevant studies still unscreened."""
+    """Per reviewer: studies assigned (every study neither excluded by automation nor found by
+    other methods only, or the verified sample), decided, pending, and the estimate of relevant
+    studies still unscreened."""
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
-    screened = to_screen(outputs, studies)
+    screened = to_screen(outputs, studies, _others(config))
     ids = {s["study_id"] for s in screened}
     checker = verifier(config)
     sample = (
