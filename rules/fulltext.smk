@@ -1,4 +1,6 @@
-# Full-text retrieval and eligibility: reports sought are the studies included at title/abstract.
+# Full-text retrieval and eligibility: reports sought are the studies included at title/abstract
+# and those found by other methods only (imports whose prisma_box is websites, organisations or
+# citation_searching: PRISMA 2020 screens them at full text only).
 # Returned full-text sheets and conflicts sheets under <human_input>/<full_text.*folder>/ are
 # inputs: returning one re-runs the step; none returned yet is fine (everything pending).
 
@@ -13,6 +15,8 @@ rule fulltext:
     input:
         final=f"{OUT}/screening/final_decisions.csv",
         records=f"{OUT}/library/records.csv",
+        groups=f"{OUT}/library/groups.csv",  # the studies found by other methods only
+        changelog=f"{OUT}/library/changelog.csv",  # reports of studies merged since
         counts=f"{OUT}/library/counts.json",
         returned=fulltext_returned(config),
     output:
