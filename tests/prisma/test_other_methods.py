@@ -16,6 +16,7 @@ from livingreview.config import load_config
 from livingreview.fulltext.stage import run_fulltext
 from livingreview.prisma.checks import check_columns
 from livingreview.prisma.collect import current_column
+from livingreview.refetch import studies_to_refetch
 from livingreview.screening.automation import run_automation
 from livingreview.screening.stage import run_screening
 from tests.conftest import REPO_ROOT
@@ -196,3 +197,7 @@ def test_a_database_finding_an_other_methods_study_later_keeps_its_decision(
     assert after[found] == before[found] and after[found]["round"] == "1"
     assert result["by_round"]["1"]["other_methods"]["reports_sought"] == len(others)
     assert "2" not in result["by_round"]
+    # Round 2 re-asks the services about round 1's studies still in the review: those found by
+    # citation searching too (a retraction of one would otherwise go unseen).
+    kept = {r["study_id"] for r in table(outputs / "fulltext/included_studies.csv")} & set(others)
+    assert kept and kept <= set(studies_to_refetch(review))

@@ -7,8 +7,9 @@ for every PMID and DOI of those studies, through the same HTTP layer as the sear
 pacing, raw-response archive, replay). :mod:`livingreview.flags` reads the answers.
 
 Which studies (``search.refetch.studies``): ``in_review`` (default) = included at title/abstract
-and not excluded at full text; ``included`` = included at full text. Only studies of rounds before
-the current one: this round's own search has just fetched the others. Per service
+(or found by other methods only, sought at full text directly) and not excluded at full text;
+``included`` = included at full text. Only studies of rounds before the current one: this round's
+own search has just fetched the others. Per service
 (``search.refetch.services``), ``<outputs>/refetch/<service>/`` holds ``records.csv``, ``raw/``
 and ``manifest.json``; in replay mode the answers come from ``<replay_dir>/refetch/<service>/``.
 """
@@ -93,7 +94,7 @@ def _study_rounds(path: Path) -> dict[str, int]:
 
 def studies_to_refetch(config: Mapping[str, Any]) -> list[str]:
     """Study ids of earlier rounds still in the review (or included, per config), sorted."""
-    from livingreview.fulltext.stage import OUTPUTS, current_round, reports_sought
+    from livingreview.fulltext.stage import OUTPUTS, current_round, sought_reports
 
     outputs = Path(config["paths"]["outputs"])
     included = _study_rounds(outputs / OUTPUTS["included"])
@@ -103,7 +104,7 @@ def studies_to_refetch(config: Mapping[str, Any]) -> list[str]:
         excluded = _study_rounds(outputs / OUTPUTS["excluded"])
         chosen = {
             study: number
-            for study, number in reports_sought(outputs).items()
+            for study, number in sought_reports(config)[0].items()  # other methods' too
             if study in included or study not in excluded
         }
     now = current_round(outputs)
