@@ -340,7 +340,8 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
 
 # The dates each service limits a search's window by, as the client names them in its request. A
 # typo would not limit the search by the window the protocol states (what PubMed and Europe PMC
-# make of a date they do not know is not documented), or stop it only once it runs. Europe PMC's are the date fields of its /fields list (recorded in
+# make of a date they do not know is not documented), or stop it only once it runs. Europe PMC's
+# are the date fields of its /fields list (recorded in
 # ../shared/data/sources/europepmc/epmc_fields.json); OpenAlex's and Crossref's are the dates of
 # their from_/until filters.
 DATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {

@@ -137,7 +137,7 @@ class ReturnedSheet:
                 yield number, row
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
     letters = ""
     index += 1
@@ -166,16 +166,16 @@ def check_columns(
             if earlier == index or not value or value == row[earlier]:
                 continue
             problem = (
-                f"column {name!r} appears twice in the header (columns {_letter(earlier)} and"
-                f" {_letter(index)}) and the copies differ here ({_short(row[earlier])} and"
+                f"column {name!r} appears twice in the header (columns {column_letter(earlier)} and"
+                f" {column_letter(index)}) and the copies differ here ({_short(row[earlier])} and"
                 f" {_short(value)}); expected each column once: keep one copy, rename the other"
             )
             raise InputFileError(path, problem, position=f"row {number}", field=name)
         if value:
             problem = (
-                f"text {_short(value)} in column {_letter(index)}, which has no name in the header"
-                f" (row {header_row}), so it would be ignored; expected text only under the named"
-                " columns: put it in notes, or name the column"
+                f"text {_short(value)} in column {column_letter(index)}, which has no name in the"
+                f" header (row {header_row}), so it would be ignored; expected text only under the"
+                " named columns: put it in notes, or name the column"
             )
             if path.suffix.lower() == ".csv":
                 problem += " (a comma inside a CSV cell needs quotes)"

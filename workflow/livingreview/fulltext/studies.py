@@ -13,6 +13,7 @@ from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
 from livingreview.screening import automation
 from livingreview.screening.automation import read_library_studies
+from livingreview.sheets import column_letter
 
 BIB = ("title", "authors", "year", "journal", "doi")
 DECISION_COLUMNS = (
@@ -115,18 +116,8 @@ def labels(studies: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
     out = {}
     for label, ids in groups.items():
         for index, sid in enumerate(ids):
-            out[sid] = label if len(ids) == 1 else f"{label}{_letters(index)}"
+            out[sid] = label if len(ids) == 1 else f"{label}{column_letter(index).lower()}"
     return out
-
-
-def _letters(index: int) -> str:
-    """``a`` … ``z``, then ``aa``, ``ab`` … (as spreadsheet columns): one suffix per study."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 def decision_rows(
