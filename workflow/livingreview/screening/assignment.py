@@ -169,10 +169,20 @@ def other_method_studies(outputs: Path, sources: Iterable[str]) -> dict[str, int
     """Study id -> the round it is new in, for the studies PRISMA 2020 counts in the other-methods
     arm: every record they held in that round comes from one of ``sources`` (a record id starts
     with its source's name). A record a database finds later leaves the study in that arm: its
-    decisions stand, as for any study seen before."""
+    decisions stand, as for any study seen before. The tables are read once per version of the
+    files (screening, automation, full text and the ledger each ask in one run)."""
     wanted = frozenset(sources)
     if not wanted:
         return {}
+    stamps = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
+    return dict(_other_method_studies(outputs.resolve(), wanted, stamps))
+
+
+@functools.lru_cache(maxsize=2)
+def _other_method_studies(
+    outputs: Path, wanted: frozenset[str], stamps: tuple[tuple[int, int, int], ...]
+) -> dict[str, int]:
+    del stamps  # part of the cache key only: a rewritten table is read again
     path = outputs / "library/groups.csv"
     records = _read_table(path, ("record_id", "study_id", "round"))
     new_in, _, _ = new_in_rounds(outputs, sorted({r["study_id"] for r in records}))
