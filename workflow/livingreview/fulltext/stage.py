@@ -30,7 +30,7 @@ from livingreview.fulltext import decide, sheet, studies
 from livingreview.screening import conflict_sheet
 from livingreview.screening.assignment import (
     other_method_sources,
-    other_method_studies,
+    protocol_other_method_studies,
     study_aliases,
 )
 from livingreview.screening.outcome import resolver
@@ -74,10 +74,9 @@ def reports_sought(outputs: Path) -> dict[str, int]:
 def other_reports(config: Mapping[str, Any]) -> dict[str, int] | None:
     """Report id -> round of the studies found by other methods only (None when no import of
     the protocol is counted in an other-methods box)."""
-    sources = other_method_sources(config)
-    if not sources:
+    if not other_method_sources(config):
         return None
-    return other_method_studies(Path(config["paths"]["outputs"]), sources)
+    return protocol_other_method_studies(config)
 
 
 def sought_reports(config: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:

@@ -25,7 +25,7 @@ from livingreview.prisma.interop import write_csv_columns
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view, view_violations
 from livingreview.prisma.ledger import Column, combine
 from livingreview.prisma.render import write_all
-from livingreview.screening.assignment import other_method_sources, other_method_studies
+from livingreview.screening.assignment import protocol_other_method_studies
 
 FORMATS = (".svg", ".png", ".pdf", ".html")
 OUTPUTS = {
@@ -189,7 +189,7 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     previous = collect.previous_included(earlier, round_no)
     current, included = collect.current_column(config, outputs, round_no, previous)
     kept = collect.history(earlier)
-    others = other_method_studies(outputs, other_method_sources(config))
+    others = protocol_other_method_studies(config)
     for number, column in kept:
         if number < round_no:
             collect.since_frozen(outputs, number, column, others)

@@ -165,6 +165,11 @@ def other_method_sources(config: Mapping[str, Any]) -> frozenset[str]:
     )
 
 
+def protocol_other_method_studies(config: Mapping[str, Any]) -> dict[str, int]:
+    """:func:`other_method_studies` of the protocol's other-methods imports, in its outputs."""
+    return other_method_studies(Path(config["paths"]["outputs"]), other_method_sources(config))
+
+
 def other_method_studies(outputs: Path, sources: Iterable[str]) -> dict[str, int]:
     """Study id -> the round it is new in, for the studies PRISMA 2020 counts in the other-methods
     arm: every record they held in that round comes from one of ``sources`` (a record id starts

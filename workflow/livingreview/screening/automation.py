@@ -337,15 +337,11 @@ def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
     A study found by other methods only is not checked: PRISMA 2020's other-methods arm has no
     automation box, its reports are sought at full text.
     """
-    from livingreview.screening.assignment import (
-        new_in_rounds,
-        other_method_sources,
-        other_method_studies,
-    )
+    from livingreview.screening.assignment import new_in_rounds, protocol_other_method_studies
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
-    others = other_method_studies(outputs, other_method_sources(config))
+    others = protocol_other_method_studies(config)
     rows = library_rows(outputs / LIBRARY_RECORDS, RULE_COLUMNS)
     studies = [(sid, rule_fields(row)) for sid, row in rows if sid not in others]
     new_in, _, _ = new_in_rounds(outputs, [s for s, _ in studies])

@@ -32,8 +32,7 @@ from livingreview.fileio import write_json
 from livingreview.screening import export
 from livingreview.screening.assignment import (
     library_studies,
-    other_method_sources,
-    other_method_studies,
+    protocol_other_method_studies,
     screeners,
     study_aliases,
     to_screen,
@@ -153,7 +152,7 @@ def export_sheets(
     settings = config["screening"]
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
-    studies = to_screen(outputs, studies, _others(config))
+    studies = to_screen(outputs, studies, protocol_other_method_studies(config))
     by_reviewer = _latest_by_reviewer(decisions)
     reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
     keywords = config["eligibility"].get("keywords", {})
@@ -215,12 +214,6 @@ def export_sheets(
     return written
 
 
-def _others(config: Mapping[str, Any]) -> dict[str, int]:
-    """The studies found by other methods only: not screened, sought at full text."""
-    outputs = Path(config["paths"]["outputs"])
-    return other_method_studies(outputs, other_method_sources(config))
-
-
 def _on_round_sheet(
     study: str, new_in: Mapping[str, int], current: int, own: Mapping[str, ScreeningDecision]
 ) -> bool:
@@ -251,7 +244,7 @@ def status(
     studies still unscreened."""
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
-    screened = to_screen(outputs, studies, _others(config))
+    screened = to_screen(outputs, studies, protocol_other_method_studies(config))
     ids = {s["study_id"] for s in screened}
     checker = verifier(config)
     sample = (
