@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from livingreview.config import date_field_name
 from livingreview.errors import ConfigError, SearchError
 from livingreview.http import HttpClient, Response
 from livingreview.records import Record, normalise_doi
@@ -92,7 +93,7 @@ def map_item(item: dict[str, Any]) -> Record:
 def build_filter(spec: SearchSpec) -> str:
     """``sources.<name>.filter`` plus the date and type limits, comma-joined."""
     parts = [p.strip() for p in text(spec.options.get("filter")).split(",") if p.strip()]
-    field = (spec.date_field or "pub").lower().removeprefix("from-").removesuffix("-date")
+    field = date_field_name("crossref", spec.date_field or "pub")
     if spec.date_from:
         parts.append(f"from-{field}-date:{spec.date_from}")
     if spec.date_to:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from livingreview.config import date_field_name
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient, Response
 from livingreview.records import Record, family_first, normalise_doi, normalise_pmid
@@ -99,7 +100,7 @@ def map_work(work: dict[str, Any]) -> Record:
 def build_filter(spec: SearchSpec) -> str:
     """``sources.<name>.filter`` plus the date, language and type limits, comma-joined (AND)."""
     parts = [p.strip() for p in text(spec.options.get("filter")).split(",") if p.strip()]
-    field = (spec.date_field or "publication").lower().removeprefix("from_").removesuffix("_date")
+    field = date_field_name("openalex", spec.date_field or "publication")
     if spec.date_from:
         parts.append(f"from_{field}_date:{spec.date_from}")
     if spec.date_to:
