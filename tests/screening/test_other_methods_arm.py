@@ -13,6 +13,18 @@ from livingreview.screening.assignment import (
     other_method_studies,
     to_screen,
 )
+from livingreview.screening.decisions import read_decisions
+from livingreview.screening.outcome import run_conflicts
+from livingreview.screening.stage import run_screening
+from tests.screening.sheet_helpers import (
+    fill_like_a_person,
+    returned_dir,
+    screening_config,
+    sheet_path,
+)
+from tests.screening.test_study_aliases import sheet_ids
+
+INCLUDE, EXCLUDE = ("include", "", ""), ("exclude", "no_alliance", "")
 
 
 def library(outputs: Path, round_no: int, groups: list[tuple[str, str, int]], **counts) -> None:
@@ -66,3 +78,37 @@ def test_the_duplicates_box_holds_the_databases_duplicates_only(tmp_path: Path) 
     column.numbers.update(database_results=2, duplicates=1)  # refs:b, wos:c one study
     other_methods(tmp_path, 1, column, {"refs": "citation_searching", "wos": "database"})
     assert column.n("duplicates") == 0  # wos:c and wos:d two studies to screen; refs:b not one
+
+
+def test_a_decision_on_a_study_later_found_by_other_methods_decides_nothing(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    """Sheets went out, both screeners disagreed on a study found by Google Scholar only, and the
+    protocol then labelled that import citation searching: the study goes to full text, so its
+    votes make no conflict and no final decision; the store keeps them and outcome.json names
+    the study."""
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    groups = (tmp_path / "outputs/library/groups.csv").read_text(encoding="utf-8")
+    sources: dict[str, set[str]] = {}
+    for line in groups.splitlines()[1:]:
+        record, study, _ = line.split(",")
+        sources.setdefault(study, set()).add(record.split(":")[0])
+    on_sheet = sheet_ids(sheet_path(config, "r1"))
+    study = next(s for s in on_sheet if sources[s] == {"google_scholar"})
+    returned = returned_dir(config)
+    fill_like_a_person(sheet_path(config, "r1"), returned / "r1.xlsx", {study: INCLUDE})
+    fill_like_a_person(sheet_path(config, "r2"), returned / "r2.xlsx", {study: EXCLUDE})
+    run_screening(config)
+    conflicts = tmp_path / "outputs/screening/conflicts.csv"
+    assert run_conflicts(config)["conflicts_pending"] == 1
+    assert study in conflicts.read_text(encoding="utf-8")
+    config["imports"]["google_scholar"]["prisma_box"] = "citation_searching"
+    counts = run_conflicts(config)
+    assert counts["conflicts_pending"] == 0
+    assert counts["decisions_not_used"] == [study]
+    assert study not in conflicts.read_text(encoding="utf-8")
+    final = (tmp_path / "outputs/screening/final_decisions.csv").read_text(encoding="utf-8")
+    assert study not in final
+    store = read_decisions(tmp_path / "outputs/screening/decisions.csv")
+    assert sorted(d.reviewer for d in store if d.study_id == study) == ["r1", "r2"]

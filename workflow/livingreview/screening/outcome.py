@@ -28,7 +28,13 @@ from livingreview.errors import ConfigError
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
-from livingreview.screening.assignment import library_round, library_studies, study_aliases
+from livingreview.screening.assignment import (
+    library_round,
+    library_studies,
+    protocol_other_method_studies,
+    study_aliases,
+    to_screen,
+)
 from livingreview.screening.conflicts import (
     CONSENSUS,
     FINAL_COLUMNS,
@@ -132,6 +138,18 @@ def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
     return buffer.getvalue()
 
 
+def not_screened(config: Mapping[str, Any], rows: Sequence[dict[str, str]]) -> frozenset[str]:
+    """Studies of the library no reviewer screens at title/abstract: excluded by automation, or
+    found by other methods (straight to full text). A decision returned for one (its sheet was
+    written before the automation rule or the import's ``prisma_box``) stays in the store but
+    decides nothing: PRISMA and full text do not count it, so neither do the final decisions."""
+    if not rows:
+        return frozenset()
+    outputs = Path(config["paths"]["outputs"])
+    screened = to_screen(outputs, rows, protocol_other_method_studies(config))
+    return frozenset(row["study_id"] for row in rows) - {row["study_id"] for row in screened}
+
+
 def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     """Decide every screened study, write the conflicts sheet and :data:`OUTPUTS`."""
     outputs = Path(config["paths"]["outputs"])
@@ -147,8 +165,13 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     returned = read_resolutions(config, current, known, aliases)
     resolutions = returned.resolutions
     rule, on_maybe, mode = settings(config)
+    unscreened = not_screened(config, rows)
     outcome: Outcome = decide(
-        decisions, resolutions, rule=rule, conflict_on_maybe=on_maybe, mode=mode
+        [d for d in decisions if d.study_id not in unscreened],
+        resolutions,  # one for an unscreened study is listed as not needed
+        rule=rule,
+        conflict_on_maybe=on_maybe,
+        mode=mode,
     )
     reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
     spec = conflict_sheet.ConflictSheetSpec(
@@ -178,6 +201,7 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
         "resolver": spec.resolver,
         "conflict_files_read": returned.files,
         **outcome.counts(),
+        "decisions_not_used": sorted({d.study_id for d in decisions} & unscreened),
     }
     write_json(outputs / OUTPUTS["outcome"], counts)
     return counts
