@@ -23,6 +23,8 @@ RETRIEVAL = ("retrieved", "not retrieved")
 DECISIONS = ("include", "exclude")
 EDITABLE = ("retrieval", "retrieval_note", "decision", "reason", "same_study_as", "notes")
 NOT_RETRIEVED = "not_retrieved"
+# a report with a PubMed Central id has a free full text there: the pmcid cell links to it
+PMC_ARTICLE = "https://pmc.ncbi.nlm.nih.gov/articles/"
 
 
 def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
@@ -61,6 +63,7 @@ def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
             sheets.Column("year", width=7),
             sheets.Column("journal", width=24, wrap=True),
             sheets.Column("doi", width=24, link_prefix="https://doi.org/"),
+            sheets.Column("pmcid", width=13, link_prefix=PMC_ARTICLE),
         ),
         freeze="C2",
     )
@@ -77,6 +80,7 @@ def sheet_rows(reports: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
             "year": report.get("year", ""),
             "journal": report.get("journal", ""),
             "doi": report.get("doi", ""),
+            "pmcid": report.get("pmcid", ""),
         }
         for number, report in enumerate(reports, start=1)
     ]
@@ -92,7 +96,8 @@ def instructions(
         "",
         "Each row is a report included at title/abstract. For each one:",
         "1. 'retrieval': retrieved, or not retrieved (then say why in 'retrieval_note', e.g.",
-        "   'no access; author did not reply', and leave decision blank).",
+        "   'no access; author did not reply', and leave decision blank). The 'doi' cell links",
+        "   to the publisher; a 'pmcid' cell to the free full text in PubMed Central.",
         "2. 'decision': include or exclude, judged on the full text.",
         "3. For an exclusion, 'reason': the ONE primary reason (ids below; PRISMA lists them).",
         "4. When several reports describe one study, write in 'same_study_as' the report_id of",
