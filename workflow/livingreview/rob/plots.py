@@ -1,22 +1,28 @@
 """robvis-style risk-of-bias figures: the traffic-light plot and the summary bar plot.
 
 Colours follow robvis (McGuinness & Higgins 2021): the Cochrane palette and a colour-blind one;
-every judgement also has a symbol (+ low, − concerns, × high, ! critical, ? no information), so
-the plots read in greyscale too. Figures are written as SVG (text kept as text, so study names
-stay searchable) and PNG, byte-identical for the same table.
+every judgement also has a symbol (+ low, − concerns, × high, ! critical, ? no information) in
+its circle and on its bar segment (when at least 4% wide), black or white, whichever contrasts
+more with the fill, so the plots read in greyscale and without colour vision too. Figures are
+written as SVG (text kept as text, so study names stay searchable) and PNG, byte-identical for
+the same table. Each SVG is an image (``role="img"``) with a ``<title>`` and a ``<desc>`` that
+gives every judgement (or share) in words, for screen readers.
 
 Every drawn cell and bar segment carries an SVG id (``rob-cell-<row>-<col>-<class>``,
-``rob-bar-<row>-<class>``) and the legend ``rob-legend``, so the structure can be checked.
+``rob-bar-<row>-<class>``, its symbol ``rob-mark-<row>-<class>``) and the legend
+``rob-legend``, so the structure can be checked.
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -79,10 +85,29 @@ CELL = 0.46  # inches per traffic-light cell
 SUMMARY_OVERALL = "Overall risk of bias"
 
 
+SYMBOL_INKS = {"black": "#000000", "white": "#ffffff"}
+#: a bar segment narrower than this share (percent) is too narrow for its symbol
+SYMBOL_MIN_SHARE = 4.0
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a ``#rrggbb`` colour (0 black to 1 white)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    red, green, blue = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def symbol_colour(fill: str) -> str:
-    """Black on light fills, white on dark ones."""
-    red, green, blue = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
-    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "white"
+    """Black or white, whichever contrasts more with ``fill`` (WCAG contrast ratio)."""
+    return max(SYMBOL_INKS, key=lambda ink: contrast_ratio(SYMBOL_INKS[ink], fill))
 
 
 @dataclass(frozen=True)
@@ -100,12 +125,42 @@ class Figures:
         return paths
 
 
+@dataclass(frozen=True)
+class TextAlternative:
+    """What a figure shows, in words: its accessible name and its description."""
+
+    title: str
+    description: str
+
+
+_ALTERNATIVES: weakref.WeakKeyDictionary[Figure, TextAlternative] = weakref.WeakKeyDictionary()
+
+
+def text_alternative(fig: Figure) -> TextAlternative | None:
+    """The words given to a figure drawn here (None for any other figure)."""
+    return _ALTERNATIVES.get(fig)
+
+
+def _with_alternative(svg: bytes, alternative: TextAlternative | None) -> bytes:
+    """The SVG as an image with a name (``role="img"``, ``<title>``) and ``<desc>``, so that a
+    screen reader reads the judgements rather than scattered symbols."""
+    if alternative is None:
+        return svg
+    start = svg.index(b"<svg ")
+    end = svg.index(b">", start)
+    words = (
+        f"\n <title>{escape(alternative.title)}</title>"
+        f"\n <desc>{escape(alternative.description)}</desc>"
+    ).encode()
+    return svg[:end] + b' role="img"' + svg[end : end + 1] + words + svg[end + 1 :]
+
+
 def svg_bytes(fig: Figure) -> bytes:
-    """SVG of a figure: text as text, fixed ids, no date."""
+    """SVG of a figure: text as text, fixed ids, no date; named and described when drawn here."""
     with matplotlib.rc_context(RC):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return _with_alternative(buffer.getvalue(), text_alternative(fig))
 
 
 def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
@@ -265,7 +320,24 @@ def traffic_light(table: RobTable, palette: str = "cochrane") -> Figure:
             linespacing=1.45,
             gid="rob-caption",
         )
+    _ALTERNATIVES[fig] = _traffic_light_words(table, columns)
     return fig
+
+
+def _traffic_light_words(table: RobTable, columns: list[str]) -> TextAlternative:
+    """Each study's judgement per domain (and Overall), then what the domain codes stand for."""
+    overall = " and overall" if table.has_overall else ""
+    title = (
+        f"Risk-of-bias traffic-light plot ({table.tool.title}): {len(table.rows)} studies, "
+        f"{len(table.domains)} domains{overall}"
+    )
+    studies = []
+    for row in table.rows:
+        risks = list(row.judgements) + ([row.overall] if table.has_overall else [])
+        judged = [f"{c} {table.label(r)}" for c, r in zip(columns, risks, strict=True) if r]
+        studies.append(f"{row.study}: {', '.join(judged)}.")
+    domains = " ".join(f"{d.code}: {d.name}." for d in table.domains)
+    return TextAlternative(title, " ".join(studies) + f" Domains: {domains}")
 
 
 def summary_proportions(
@@ -337,6 +409,17 @@ def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") 
                     linewidth=0.5,
                 )
                 bar.patches[0].set_gid(f"rob-bar-{r}-{risk}")
+                if parts[risk] >= SYMBOL_MIN_SHARE:  # not by colour alone: its symbol too
+                    ax.text(
+                        start + parts[risk] / 2,
+                        r,
+                        SYMBOLS[risk],
+                        ha="center",
+                        va="center_baseline",
+                        fontweight="bold",
+                        color=symbol_colour(colours[risk]),
+                        gid=f"rob-mark-{r}-{risk}",
+                    )
                 start += parts[risk]
         ax.set_xlim(0, 100)
         ax.set_ylim(len(shares) - 0.5, -0.5)
@@ -360,4 +443,24 @@ def summary(table: RobTable, weighted: bool = False, palette: str = "cochrane") 
             handleheight=1.0,
             columnspacing=1.4,
         )
+    _ALTERNATIVES[fig] = _summary_words(table, labels, shares, weighted)
     return fig
+
+
+def _summary_words(
+    table: RobTable,
+    labels: list[str],
+    shares: list[tuple[str, dict[Risk, float]]],
+    weighted: bool,
+) -> TextAlternative:
+    """Each bar's shares in percent, in the legend's order."""
+    share = "weighted share" if weighted else "share"
+    title = (
+        f"Risk-of-bias summary plot ({table.tool.title}): {share} of studies "
+        "with each judgement, per domain"
+    )
+    bars = []
+    for label, (_, parts) in zip(labels, shares, strict=True):
+        words = ", ".join(f"{table.label(r)} {parts[r]:.0f}%" for r in ORDER if r in parts)
+        bars.append(f"{' '.join(label.split())}: {words or 'no judgement'}.")
+    return TextAlternative(title, " ".join(bars))
