@@ -52,13 +52,17 @@ def _svg_text(t: Text) -> str:
 
 
 def to_svg(flow: Flow, *, links: bool = False) -> str:
-    """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links."""
+    """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links.
+
+    Without links it is one image named "PRISMA 2020 flow diagram"; with them a named group,
+    since an image's parts (its links too) are hidden from screen readers."""
+    role = "group" if links else "img"
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(flow.width)}pt" '
         f'height="{_num(flow.height)}pt" viewBox="0 0 {_num(flow.width)} {_num(flow.height)}" '
         f'font-family="{FONT_FAMILY}, Verdana, Arial, sans-serif" font-size="9" '
-        'role="img" aria-label="PRISMA 2020 flow diagram">',
+        f'role="{role}" aria-label="PRISMA 2020 flow diagram">',
         '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#000000"/></marker></defs>',

@@ -433,6 +433,8 @@ def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
                 "name": TOOL_NAMES.get(tool, tool),
                 "rows": rows,
                 "figures": figures,
+                # the figures' judgements as text too, not in colours and symbols only
+                "domains_heading": "Stars per item" if tool == "nos" else "Judgement by domain",
                 "final": sum(1 for r in rows if r["status"] == "final"),
             }
         )

@@ -1,0 +1,160 @@
+"""What a screen-reader or keyboard user meets in the published pages (WCAG 2.1 A/AA): named
+figures, headed tables, everything inside landmarks, a way past the contents list, links that
+are reachable, and the risk-of-bias judgements in words as well as in colours and symbols."""
+
+from __future__ import annotations
+
+import csv
+from html.parser import HTMLParser
+from pathlib import Path
+
+from markupsafe import Markup
+
+from livingreview.prisma.diagram import build_flow
+from livingreview.prisma.render import to_html, to_svg
+from livingreview.report.render import _environment
+from livingreview.report.sections import Section
+from tests.prisma.ledgers import consistent
+
+LANDMARKS = {"header", "nav", "main", "footer", "aside"}
+
+
+class _Page(HTMLParser):
+    """The facts about a page that the checks below need."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.lang = ""
+        self.ids: set[str] = set()
+        self.main_id = ""
+        self.links: list[str] = []
+        self.unnamed: list[str] = []  # <img>/<svg> without an accessible name
+        self.svgs: list[dict[str, str | None]] = []
+        self.svg_titles: list[str] = []
+        self.headers_without_scope = 0
+        self.headers = 0
+        self.outside_landmarks: list[str] = []
+        self.in_summary_links = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.ids.add(values.get("id") or "")
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        if tag == "main":
+            self.main_id = values.get("id") or ""
+        if tag == "a":
+            self.links.append(values.get("href") or "")
+            self.in_summary_links += "summary" in self.stack
+        if tag == "img" and not (values.get("alt") or "").strip():
+            self.unnamed.append(f"img {values.get('src', '')[:40]}")
+        if tag == "svg" and "svg" not in self.stack:
+            self.svgs.append(values)
+        if tag == "title" and self.stack and self.stack[-1] == "svg":
+            self.svg_titles.append(str(len(self.svgs) - 1))
+        if tag == "th":
+            self.headers += 1
+            self.headers_without_scope += values.get("scope") not in ("col", "row")
+        if (
+            self.stack == ["html", "body"]
+            and tag not in LANDMARKS
+            and self.links[-1:] != [values.get("href")]
+        ):
+            self.outside_landmarks.append(tag)
+        if tag not in ("img", "br", "meta", "link", "input", "hr", "path", "rect", "use"):
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+    def svgs_without_name(self) -> list[str]:
+        """The top-level SVGs that are not a named image or named group."""
+        titled = set(self.svg_titles)
+        return [
+            str(svg.get("aria-label") or index)
+            for index, svg in enumerate(self.svgs)
+            if svg.get("role") not in ("img", "group")
+            or not (svg.get("aria-label") or str(index) in titled)
+        ]
+
+
+def page(html: str) -> _Page:
+    parsed = _Page()
+    parsed.feed(html)
+    return parsed
+
+
+def test_the_demo_report_is_named_headed_and_inside_landmarks(demo_outputs: Path) -> None:
+    # Before: the two risk-of-bias SVGs were inlined with no role and no name (a screen reader
+    # read their "+", "−" and axis labels one by one); no table header had a scope; the demo
+    # banner stood outside every landmark; 13 contents links came before the first section.
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    parsed = page(html)
+    assert parsed.lang == "en"
+    assert len(parsed.svgs) == 3 and parsed.svgs_without_name() == []
+    assert [s.get("role") for s in parsed.svgs] == ["img"] * 3
+    assert parsed.unnamed == []
+    assert parsed.headers > 50 and parsed.headers_without_scope == 0
+    assert parsed.outside_landmarks == []
+    assert html.index('id="demo-banner"') > html.index("<header>")
+    assert parsed.main_id and parsed.links[0] == f"#{parsed.main_id}"
+    assert all(link[1:] in parsed.ids for link in parsed.links if link.startswith("#"))
+
+
+def test_the_risk_of_bias_table_gives_each_domain_judgement_in_words(demo_outputs: Path) -> None:
+    # The per-domain judgements were only colours and symbols in the traffic-light figure.
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    rob = html[html.index('<section id="rob">') : html.index('<section id="exclusions">')]
+    with (demo_outputs / "rob/summary.csv").open(encoding="utf-8", newline="") as handle:
+        final = [r for r in csv.DictReader(handle) if r["status"] == "final"]
+    assert any(r["tool"] == "rob2" for r in final) and any(r["tool"] == "nos" for r in final)
+    for row in final:
+        assert f"<td>{row['status']}</td><td>{row['domains']}</td>" in rob, row["label"]
+    assert '<th scope="col">Judgement by domain</th>' in rob
+    assert '<th scope="col">Stars per item</th>' in rob
+    assert "<title>Risk-of-bias traffic-light plot (RoB 2): " in rob
+
+
+def test_a_linked_flow_diagram_keeps_its_links_reachable() -> None:
+    # An SVG with role="img" hides its parts from screen readers: the interactive diagram's
+    # links to the record lists were unreachable (axe: nested-interactive, WCAG 4.1.2).
+    flow = build_flow([consistent()], links={"identified": "../search/identified.csv"})
+    linked = page(to_html(flow, "Flow"))
+    assert linked.links == ["../search/identified.csv"]
+    assert [s.get("role") for s in linked.svgs] == ["group"]
+    assert linked.svgs_without_name() == []
+    plain = page(to_svg(flow))
+    assert [s.get("role") for s in plain.svgs] == ["img"] and plain.links == []
+
+
+def test_living_layout_file_links_are_not_inside_the_disclosure_button() -> None:
+    # Links inside <summary> sit inside the control that opens the details: not reachable
+    # as links by a screen reader.
+    section = Section("flow", "PRISMA 2020 flow diagram")
+    section.data = {
+        "svg": '<svg role="img" aria-label="PRISMA 2020 flow diagram"></svg>',
+        "columns": ["2025.1", "2025.2"],
+        "latest": 1,
+        "boxes": [],
+        "layouts": [
+            {
+                "id": "each",
+                "title": "Each round",
+                "files": {"svg": "../prisma/living/each.svg", "pdf": "../prisma/living/each.pdf"},
+                "src": "data:image/svg+xml;base64,PHN2Zy8+",
+            }
+        ],
+    }
+    template = _environment(html=True).get_template("sections/flow.html")
+    parsed = page(template.render(s=section, inline_svg=Markup))
+    assert parsed.links == ["../prisma/living/each.svg", "../prisma/living/each.pdf"]
+    assert parsed.in_summary_links == 0
+    assert parsed.unnamed == [] and parsed.headers_without_scope == 0
