@@ -36,6 +36,7 @@ class _Page(HTMLParser):
         self.headers = 0
         self.outside_landmarks: list[str] = []
         self.in_summary_links = 0
+        self.headings: list[str] = []  # the text of each <h1>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -69,6 +70,10 @@ class _Page(HTMLParser):
         self.handle_starttag(tag, attrs)
         if self.stack and self.stack[-1] == tag:
             self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "h1":
+            self.headings.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.stack:
@@ -131,6 +136,8 @@ def test_a_linked_flow_diagram_keeps_its_links_reachable() -> None:
     assert linked.links == ["../search/identified.csv"]
     assert [s.get("role") for s in linked.svgs] == ["group"]
     assert linked.svgs_without_name() == []
+    # the page has its main landmark and a heading (axe best practice: region, page-has-heading-one)
+    assert linked.outside_landmarks == [] and linked.headings == ["Flow"]
     plain = page(to_svg(flow))
     assert [s.get("role") for s in plain.svgs] == ["img"] and plain.links == []
 

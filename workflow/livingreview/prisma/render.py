@@ -235,7 +235,11 @@ def to_html(flow: Flow, title: str) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>body{{font-family:{FONT_FAMILY},Verdana,sans-serif;"
         "margin:1.5em}svg{max-width:100%;height:auto}a rect:hover{stroke-width:2.5}"
-        "</style></head><body>\n" + to_svg(flow, links=True).split("\n", 1)[1] + "</body></html>\n"
+        # the heading is for screen readers and outlines: the diagram draws the title itself
+        ".heading{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
+        f'</style></head><body><main>\n<h1 class="heading">{escape(title)}</h1>\n'
+        + to_svg(flow, links=True).split("\n", 1)[1]
+        + "</main></body></html>\n"
     )
 
 
