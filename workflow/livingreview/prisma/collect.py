@@ -31,7 +31,9 @@ For the current round (``review.version``):
   counts fill the other-methods column and the rest the databases-and-registers column;
 * totals: the studies and reports included now, from :data:`FULL_TEXT_DECISIONS` (every report
   with decision ``include``, grouped by study), once this round's full text is complete and no
-  re-assessed report is pending;
+  re-assessed report is pending, nor a report of the previous version whose title/abstract
+  decision a late change opened again (:func:`awaiting_screening`): until the conflict or the
+  second reviewer settles it, it is neither still included nor removed;
 * previous studies: the total of the round before, from its ledger snapshot; removed on
   re-assessment: the previous version's studies (recorded in its snapshot) that are no longer a
   study of their own (no report included now, or now a report of another previous study), and
@@ -350,6 +352,17 @@ def _reincluded(column: Column, reports: set[str], others: Container[str] = ()) 
     column.numbers["new_reports"] = (column.n("new_reports") or 0) + len(reports)
 
 
+def awaiting_screening(outputs: Path, reports: set[str]) -> set[str]:
+    """The ``reports`` (of the previous version, no longer sought at full text) without a final
+    title/abstract decision now: a decision returned late opened their screening again (a
+    conflict for the resolver, a second reviewer to decide), so they are not removed yet."""
+    path = outputs / FINAL_SCREENING
+    if not reports or not path.exists():
+        return set()
+    rows = read_csv_table(path, ("study_id",), "final decisions not found")
+    return reports - {row["study_id"] for row in rows}
+
+
 def totals(
     outputs: Path,
     round_no: int,
@@ -370,11 +383,18 @@ def totals(
         column.pending["totals"] = f"re-assessment in progress: {pending} report(s) pending"
         return None
     now, rounds = decided_now(outputs)
+    before = {report for reports in (previous or {}).values() for report in reports}
+    waiting = awaiting_screening(outputs, before - set(rounds))
+    if waiting:
+        column.pending["totals"] = (
+            f"re-assessment in progress: {len(waiting)} report(s) of the previous version "
+            "awaiting a title/abstract decision"
+        )
+        return None
     column.numbers["total_studies"] = len(now)
     column.numbers["total_reports"] = sum(len(reports) for reports in now.values())
     if previous is None:
         return now
-    before = {report for reports in previous.values() for report in reports}
     after = {report for reports in now.values() for report in reports}
     _reincluded(column, {r for r in after - before if rounds[r] < round_no}, others)
     carried = sum(1 for reports in now.values() if before.intersection(reports))
