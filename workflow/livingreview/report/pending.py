@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from livingreview.reviewforms import CONSENSUS
+
 
 def _reviewer_lines(stage: str, status: Mapping[str, Any] | None, key: str) -> list[str]:
     """``"<stage>: <reviewer> has <n> to do"`` per reviewer with work left (``key``, else the
@@ -23,6 +25,18 @@ def _count_line(stage: str, document: Mapping[str, Any] | None, key: str, what: 
     return [f"{stage}: {count} {what}"] if count else []
 
 
+def _resolution_line(
+    stage: str, outcome: Mapping[str, Any] | None, what: str, sheet: str
+) -> list[str]:
+    """``"<stage>: <n> <what> for <resolver> to resolve in <sheet>"``: the conflicts still open
+    and who settles them (the resolver the stage's outcome names), when there are any."""
+    who = str((outcome or {}).get("resolver") or "")
+    by = ""
+    if who:
+        by = " for the reviewers together (consensus)" if who == CONSENSUS else f" for {who}"
+    return _count_line(stage, outcome, "conflicts_pending", f"{what}{by} to resolve in {sheet}")
+
+
 def pending_work(read: Mapping[str, Any]) -> list[str]:
     """What the team still has to do, one line each, in pipeline order."""
     todo = _count_line(
@@ -32,18 +46,15 @@ def pending_work(read: Mapping[str, Any]) -> list[str]:
         "possible duplicate pair(s) to decide in dedup/maybe_pairs.xlsx (in the outputs folder)",
     )
     todo += _reviewer_lines("Title/abstract screening", read.get("screening_status"), "pending")
-    todo += _count_line(
+    todo += _resolution_line(
         "Title/abstract screening",
         read.get("screening_outcome"),
-        "conflicts_pending",
-        "conflict(s) to resolve in screening/conflicts.xlsx",
+        "conflict(s)",
+        "screening/conflicts.xlsx",
     )
     todo += _reviewer_lines("Full text", read.get("fulltext_status"), "pending")
-    todo += _count_line(
-        "Full text",
-        read.get("fulltext_outcome"),
-        "conflicts_pending",
-        "disagreement(s) to resolve in fulltext/conflicts.xlsx",
+    todo += _resolution_line(
+        "Full text", read.get("fulltext_outcome"), "disagreement(s)", "fulltext/conflicts.xlsx"
     )
     extraction = read.get("extraction_status") or {}
     todo += _reviewer_lines("Data extraction", extraction, "pending")
