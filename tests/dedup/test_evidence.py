@@ -369,3 +369,37 @@ def test_vancouver_author_lists_are_split_into_names() -> None:
     # One name written surname first ("Karpman, D") is one name.
     assert author_surnames("Karpman, D") == ("karpman",)
     assert split_authors("Karpman, D. and Tati, R.") == ["Karpman, D.", "Tati, R."]
+
+
+def test_embase_citing_the_year_as_volume_is_no_volume() -> None:
+    # srsr (bib-dedupe's labelled set, not in ../shared): Embase cites a PeerJ article, a journal
+    # without volumes, as "2017 (10) (no pagination)"; another database gives PeerJ's volume 5
+    title = (
+        "AUGMENTED CARTILAGE REGENERATION BY IMPLANTATION OF CELLULAR VERSUS ACELLULAR IMPLANTS "
+        "AFTER BONE MARROW STIMULATION: A SYSTEMATIC REVIEW AND META-ANALYSIS OF ANIMAL STUDIES"
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "ID": "embase",
+                "author": "Pot M. W.van Kuppevelt T. H.Gonzales V. K.Buma P.",
+                "journal": "PeerJ",
+                "volume": "2017 (10) (no pagination)",
+                "number": "e3927",
+            },
+            {
+                "ID": "other",
+                "author": "Pot Michiel W.van Kuppevelt Toin H.Gonzales Veronica K.",
+                "journal": "PEERJournal Article",
+                "volume": "5",
+                "number": "",
+            },
+        ]
+    ).assign(ENTRYTYPE="article", year="2017", title=title, pages="", doi="10.7717/peerj.3927")
+    assert unpack_no_pagination("2017 (10) (no pagination)", "e3927", "", "2017") == (
+        "", "", "e3927",
+    )  # fmt: skip
+    assert normalise_frame(frame)["volume"].tolist() == ["", "5"]
+    assert judged(frame, "embase", "other")[0] == "duplicate"
+    # a volume that is not the year stays one
+    assert unpack_no_pagination("10 (11) (no pagination)", "e0143396", "", "2015")[0] == "10"

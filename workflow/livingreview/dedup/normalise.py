@@ -610,17 +610,23 @@ _EMBASE_CITATION = re.compile(r"\.\s*(\d+)?\s*(?:\([^()]*\)\s*)*\(pp\s*([^()]+)\
 _NO_PAGINATION = re.compile(r"\(\s*no pagination\s*\)", re.IGNORECASE)
 
 
-def unpack_no_pagination(volume: str, number: str, pages: str) -> tuple[str, str, str]:
+def unpack_no_pagination(
+    volume: str, number: str, pages: str, year: str = ""
+) -> tuple[str, str, str]:
     """Embase's citation of an article without pages: volume ``"10 (11) (no pagination)"``,
     the article number (``"e0143396"``) in the issue field. Returns (volume, issue, pages) as
     other databases give them (``"10"``, ``"11"``, ``"e0143396"``); other citations unchanged.
-    Pages given are kept; a number of one or two characters is no article number."""
+    Pages given are kept; a number of one or two characters is no article number. For a
+    journal without volumes Embase cites the year (``"2017 (10) (no pagination)"``, PeerJ):
+    a "volume" equal to the record's ``year`` is no volume, and its "issue" no issue."""
     if "pagination" not in volume.lower() or not _NO_PAGINATION.search(volume):
         return volume, number, pages
     rest = _NO_PAGINATION.sub(" ", volume)
     issue = re.search(r"\(([^()]*)\)", rest)
     bare = re.sub(r"\([^()]*\)", " ", rest).strip()
     article = number.strip() if len(number.strip()) >= 3 else ""
+    if bare and bare == str(normalise_year(year)):
+        return "", "", pages.strip() or article
     return bare, issue.group(1).strip() if issue else "", pages.strip() or article
 
 
@@ -714,7 +720,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalised columns for an engine frame (same index and order)."""
     df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
     col = {name: df[name].tolist() for name in ENGINE_COLUMNS}
-    cited = _each(unpack_no_pagination, col["volume"], col["number"], col["pages"])
+    cited = _each(unpack_no_pagination, col["volume"], col["number"], col["pages"], col["year"])
     col["volume"], col["number"], col["pages"] = (list(part) for part in zip(*cited, strict=True))
     titles = _each(normalise_title, col["title"])
     years = _each(normalise_year, col["year"])
