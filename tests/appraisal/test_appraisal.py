@@ -445,3 +445,21 @@ def test_a_form_naming_a_study_a_later_round_merged_away_is_read(config: dict[st
     groups.write_text(groups.read_text(encoding="utf-8").replace(ids[0], ids[1]), "utf-8")
     run_appraisal(config)  # before: 'd1 'Low' for ... is no longer in this file'
     assert summary(config)[ids[0]]["overall"] == "Low"
+
+
+def test_a_form_row_of_a_study_extraction_no_longer_lists_is_kept_not_used(
+    config: dict[str, Any],
+) -> None:
+    """A study judged, then taken off extraction's list because its title/abstract decision was
+    reopened: the forms that judged it were refused as 'unknown study_id', which stopped the
+    appraisal stage for good; the rows are now kept in the log and the study leaves the table."""
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    both_reviewers(config, "rob2", {sid: {f"d{i}": "Low" for i in range(1, 6)} for sid in ids[:2]})
+    run_appraisal(config)
+    assert summary(config)[ids[0]]["overall"] == "Low"
+    studies = outputs(config) / "extraction/studies.csv"
+    lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
+    studies.write_text("".join(line for line in lines if ids[0] not in line), encoding="utf-8")
+    run_appraisal(config)
+    rows = summary(config)
+    assert ids[0] not in rows and rows[ids[1]]["overall"] == "Low"

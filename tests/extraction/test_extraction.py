@@ -262,3 +262,26 @@ def test_a_form_naming_a_study_a_later_round_merged_away_is_read(config: dict[st
     groups.write_text(groups.read_text(encoding="utf-8").replace(ids[0], ids[1]), "utf-8")
     run_extraction(config)  # before: 'ai_modality ... is no longer in this file'
     assert studies(config)[ids[0]]["country"] == "Canada"
+
+
+def test_a_form_row_of_a_study_whose_screening_decision_was_reopened_is_kept_not_used(
+    config: dict[str, Any],
+) -> None:
+    """A reviewer returns a round-1 screening sheet again, changing an included study: its
+    title/abstract decision waits for the resolver, so full text no longer seeks it. The
+    extraction form that coded it was refused as 'unknown study_id' (was it edited?), which
+    stopped extraction and every later step; its row is now kept in the log, not used."""
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    coded = {sid: dict(CODED) for sid in ids[:2]}
+    fill_form(form(config, "r1"), TITLE, ID, coded, returned(config, "r1.xlsx"))
+    fill_form(form(config, "r2"), TITLE, ID, coded, returned(config, "r2.xlsx"))
+    assert run_extraction(config)["studies"]["final"] == 2
+    final = Path(config["paths"]["outputs"]) / "screening/final_decisions.csv"
+    lines = final.read_text(encoding="utf-8").splitlines(keepends=True)
+    final.write_text("".join(line for line in lines if ids[0] not in line), encoding="utf-8")
+    run_fulltext(config)
+    state = run_extraction(config)
+    assert state["studies"]["final"] == 1
+    assert ids[0] not in studies(config) and studies(config)[ids[1]]["how"] == "agreement"
+    entries = (Path(config["paths"]["outputs"]) / OUTPUTS["entries"]).read_text(encoding="utf-8")
+    assert entries.count(ids[0]) == entries.count(ids[1]) > 0  # both reviewers' rows kept

@@ -25,7 +25,7 @@ from livingreview import reviewforms, sheets
 from livingreview.appraisal import forms, tables
 from livingreview.errors import InputFileError
 from livingreview.extraction.stage import OUTPUTS as EXTRACTION_OUTPUTS
-from livingreview.extraction.stage import reports_sought
+from livingreview.extraction.stage import library_study_ids, reports_sought
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
@@ -111,9 +111,10 @@ def studies_to_assess(config: Mapping[str, Any], outputs: Path) -> list[dict[str
 
 
 def known_ids(outputs: Path) -> frozenset[str]:
-    """Ids a returned form may list: the extracted studies and every full-text report, so a
-    study excluded on re-assessment keeps its rows in earlier forms (logged, not used)."""
-    ids = frozenset(row["study_id"] for row in extracted(outputs))
+    """Ids a returned form may list: the extracted studies, every full-text report and every
+    library study, so a study excluded on re-assessment or whose title/abstract decision was
+    reopened keeps its rows in earlier forms (logged, not used)."""
+    ids = frozenset(row["study_id"] for row in extracted(outputs)) | library_study_ids(outputs)
     if (outputs / FULLTEXT_OUTPUTS["decisions"]).is_file():
         ids |= reports_sought(outputs)
     return ids

@@ -46,12 +46,21 @@ def included_studies(outputs: Path) -> list[dict[str, str]]:
 
 
 def reports_sought(outputs: Path) -> frozenset[str]:
-    """Every report id of the full-text stage: a form row of a study no longer included is kept
-    in the log but not used."""
+    """Every report id of the full-text stage and every study of the library: a form row of a
+    study no longer included (excluded on re-assessment, or its title/abstract decision
+    reopened, so no longer sought at full text either) is kept in the log but not used."""
     rows = read_csv_table(
         outputs / FULLTEXT_OUTPUTS["decisions"], ("report_id",), "missing: run fulltext first"
     )
-    return frozenset(r["report_id"] for r in rows)
+    return frozenset(r["report_id"] for r in rows) | library_study_ids(outputs)
+
+
+def library_study_ids(outputs: Path) -> frozenset[str]:
+    """Every study id of the library (none before the library step has run)."""
+    groups = outputs / "library/groups.csv"
+    if not groups.is_file():
+        return frozenset()
+    return frozenset(row["study_id"] for row in read_csv_table(groups, ("study_id",), ""))
 
 
 def study_columns(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> tuple[str, ...]:
