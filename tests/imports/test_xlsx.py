@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import zipfile
@@ -13,6 +14,7 @@ import pytest
 from livingreview.errors import InputFileError
 from livingreview.imports import import_file
 from tests.conftest import REPO_ROOT
+from tests.imports import Real
 
 #: A returned screening sheet of the demo (written by livingreview, filled in).
 DEMO_SHEET = (
@@ -131,3 +133,27 @@ def test_a_returned_reviewer_sheet_is_no_export() -> None:
     is refused, not read as 153 search records."""
     with pytest.raises(InputFileError, match=r"a sheet livingreview wrote for reviewers"):
         import_file(DEMO_SHEET, "x")
+
+
+def test_a_workbook_whose_worksheet_was_cut_is_one_clear_error(
+    real: Real, tmp_path: Path, capsys
+) -> None:
+    """The real Scopus CSV export saved as a workbook, its worksheet's XML then cut in half (an
+    interrupted copy): openpyxl reads that part only row by row, after the workbook opened."""
+    from livingreview.cli import main
+
+    with real("exports/scopus/scopus_sample.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    saved = _workbook(tmp_path / "saved.xlsx", rows)
+    assert len(import_file(saved, "scopus").records) == len(rows) - 1 == 8
+    with zipfile.ZipFile(saved) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]
+    path = _zip(tmp_path / "cut.xlsx", members)
+    with pytest.raises(InputFileError, match=r"sheet 'Sheet1' cannot be read: a part of the"):
+        import_file(path, "scopus")
+    assert main(["import", str(path), "--out", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"livingreview: error: {path}: ") and err.count("\n") == 1
+    assert not (tmp_path / "out.csv").exists()

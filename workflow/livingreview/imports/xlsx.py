@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular import parse_sheet, sheet_header_index
@@ -54,10 +55,22 @@ def read_sheet(path: Path | str, data: bytes) -> tuple[str, list[list[str]]]:
             )
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers leave a wrong <dimension>: read every row
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        return str(sheet.title), rows
+        return str(sheet.title), _rows(path, sheet)
     finally:
         workbook.close()
+
+
+def _rows(path: Path | str, sheet: Any) -> list[list[str]]:
+    """The worksheet's rows as text; its XML is read (and found damaged) only here."""
+    try:
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # a damaged part: XML not well-formed, compressed data cut
+        raise InputFileError(
+            path,
+            f"sheet {sheet.title!r} cannot be read: a part of the workbook is damaged "
+            f"({type(exc).__name__}: {exc}); expected an .xlsx as a spreadsheet program saves "
+            "it: export or save it again",
+        ) from None
 
 
 def _cell_text(value: object) -> str:
