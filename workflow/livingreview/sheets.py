@@ -634,40 +634,109 @@ def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedShe
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
     try:
-        tables = {
-            n: [[clean(v) for v in row] for row in wb[n].iter_rows(values_only=True)]
-            for n in wb.sheetnames
-        }
-        meta = ids = None
-        if META_SHEET in tables:
-            meta, ids = _split_meta(tables[META_SHEET])
-        name = _main_sheet(path, title, tables, ids or [])
-        sheets_xml, own_xml = _worksheets(data, name)
-        _refuse_merged_cells(path, name, own_xml)
-        table = tables[name]
-        _uncomputed_formulas(tables, data, sheets_xml)
-        _refuse_copies(path, name, tables, ids or [])
-        saved_at = _iso(wb.properties.modified)
+        return _workbook_sheet(path, title, data, wb)
+    except InputFileError:
+        raise
+    except Exception as exc:  # a damaged part (XML, compressed data) is only read here
+        problem = (
+            f"cannot read as an .xlsx workbook: a part of it is damaged ({type(exc).__name__}:"
+            f" {exc}); expected the file as a spreadsheet program saved it: save it again from"
+            " the program, or return an undamaged copy"
+        )
+        raise InputFileError(path, problem) from None
     finally:
         wb.close()
-    return ReturnedSheet(path, table, meta, ids, saved_at)
+
+
+def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedSheet:
+    """The sheet ``title`` of the open workbook ``wb`` (``data`` its bytes), after the checks
+    on merged cells, formulas and copies of it."""
+    tables = {
+        n: [[clean(v) for v in row] for row in wb[n].iter_rows(values_only=True)]
+        for n in wb.sheetnames
+    }
+    meta = ids = None
+    if META_SHEET in tables:
+        meta, ids = _split_meta(tables[META_SHEET])
+    name = _main_sheet(path, title, tables, ids or [])
+    sheets_xml, own_xml = _worksheets(data, name)
+    _refuse_merged_cells(path, name, own_xml)
+    _uncomputed_formulas(tables, data, sheets_xml)
+    _refuse_copies(path, name, tables, ids or [])
+    return ReturnedSheet(path, tables[name], meta, ids, _iso(wb.properties.modified))
+
+
+#: A UTF-8 sequence of two to four bytes: text that is UTF-8, inside a file that is not all UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _decode(path: Path) -> str:
     """A CSV file's text: UTF-16 when it starts with that byte-order mark (LibreOffice's
-    "Unicode (UTF-16)" character set), else UTF-8, else Windows' cp1252."""
+    "Unicode (UTF-16)" character set) or, without one, has a NUL byte beside each character of
+    its first line; else UTF-8, else Windows' cp1252. A file that is UTF-8 in one place and not
+    in another (text pasted or appended in another encoding), or neither, is refused: reading
+    it as cp1252 would garble the UTF-8 text a reviewer typed."""
     data = path.read_bytes()
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    wide = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ""
+    wide = wide or _utf16_without_bom(data)
+    if wide:
         try:
-            return data.decode("utf-16")
+            return data.decode(wide)
         except UnicodeDecodeError as exc:
             raise InputFileError(
                 path, f"cannot be read as UTF-16 text ({exc.reason} at byte {exc.start})"
             ) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            path,
+            "cannot be read as a CSV sheet (a ZIP archive: an .xlsx workbook under a .csv "
+            "name?); expected CSV text: give a workbook its .xlsx name",
+        )
+    if b"\x00" in data:
+        raise InputFileError(
+            path,
+            "cannot be read as a CSV sheet (binary data: a NUL byte); expected CSV text",
+            position=_line(data, data.index(b"\x00")),
+        )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as exc:
+        bom = data.startswith(codecs.BOM_UTF8)
+        mixed = bom or _UTF8_SEQUENCE.search(data)
+        bad = exc.start + (len(codecs.BOM_UTF8) if bom else 0)  # counted after the BOM
+    if not mixed:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+    what = "UTF-8, as the rest of the file is (mixed encodings?)" if mixed else "UTF-8 or cp1252"
+    raise InputFileError(
+        path,
+        f"byte {bad} (0x{data[bad]:02x}) is not {what}; expected the sheet in one encoding: "
+        "save it again as CSV UTF-8",
+        position=_line(data, bad),
+    )
+
+
+def _line(data: bytes, offset: int) -> str:
+    """Where byte ``offset`` of a file is, for messages (``line 3``)."""
+    return "line " + str(data.count(b"\n", 0, offset) + 1)
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """``utf-16-le`` or ``-be`` when the first 32 characters (a sheet's first line is ASCII)
+    each have a NUL byte after or before them, else ''."""
+    head = data[:64]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4 or len(head) % 2:
+        return ""
+    if odd.count(0) == len(odd) and 0 not in even:
+        return "utf-16-le"
+    if even.count(0) == len(even) and 0 not in odd:
+        return "utf-16-be"
+    return ""
 
 
 def _csv_meta(line: str) -> dict[str, str]:
@@ -696,7 +765,8 @@ def _read_csv(path: Path) -> ReturnedSheet:
     try:
         table = [
             [_unquoted(c.strip()) for c in row]
-            for row in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)
+            # newline="": rows end at CR, LF or CRLF (Excel for Mac's CSV ends them with CR)
+            for row in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
         ]
     except csv.Error as exc:  # e.g. a binary file saved with a .csv name
         problem = str(exc).split(" - ")[0]

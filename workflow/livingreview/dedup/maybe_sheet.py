@@ -232,6 +232,7 @@ def read_decision_file(
             )
     width = max((i + 1 for i, name in enumerate(header) if name), default=0)
     decisions = []
+    seen: set[tuple[str, str]] = set()
     for number, row in returned.numbered():
         if any(row[width:]):
             raise InputFileError(
@@ -246,6 +247,7 @@ def read_decision_file(
             index = where.get(name)
             return row[index] if index is not None and index < len(row) else ""
 
+        seen.add(pair_key(cell("record_a"), cell("record_b")))
         decision = cell("decision").casefold()
         if not any(row) or not (decision or cell("notes")):
             continue
@@ -283,7 +285,24 @@ def read_decision_file(
             )
         notes = cell("notes")
         decisions.append(Decision(key[0], key[1], decision, str(path), number, notes))
+    _check_every_pair(path, keys, seen)
     return decisions
+
+
+def _check_every_pair(
+    path: Path, keys: set[tuple[str, str]] | None, seen: set[tuple[str, str]]
+) -> None:
+    """Every pair an .xlsx sheet lists in ``_meta`` still has its row: a deleted row would take
+    its decision with it without a word (a CSV sheet does not list its pairs)."""
+    missing = sorted((keys or set()) - seen)
+    if missing:
+        raise InputFileError(
+            path,
+            f"{len(missing)} pair(s) of the sheet missing (first: {' / '.join(missing[0])}); "
+            "expected every row the sheet was written with (filter rows instead of deleting "
+            "them)",
+            field="record_a",
+        )
 
 
 def decision_files(folder: Path) -> list[Path]:
