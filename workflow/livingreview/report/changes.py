@@ -15,7 +15,8 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
   into, or its current decision);
 * ``report_added``: a new report of a study included before (a full-text report linked to it,
   the report of a study the library merged into it, or a record first found in this round that
-  the library joined to it, e.g. its preprint);
+  the library joined to it, e.g. its preprint; not a record with the DOI or PMID of one the study
+  held before: that is the same article found again);
 * ``extraction_changed``: a final extraction value that differs (field, old, new), or item
   ``status`` when a study final before is now being re-assessed (e.g. reviewers disagree);
 * ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new), or
@@ -27,15 +28,23 @@ A first version has nothing to compare with: its included studies and flags are 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livingreview.dedup.rounds import earlier_rounds, earlier_snapshots, history_dir, version_dir
+from livingreview.dedup.rounds import (
+    earlier_rounds,
+    earlier_snapshots,
+    history_dir,
+    snapshot_dir,
+    version_dir,
+)
 from livingreview.fileio import atomic_write_text, read_csv_table
+from livingreview.records import read_record_fields
 from livingreview.reviewforms import table_text
 
 CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
@@ -263,6 +272,43 @@ class Facts:
     reopened: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # stage ("extraction", "rob") -> study -> its status now when not final (e.g. disagreement)
     events: Sequence[Mapping[str, str]] = ()  # the library's merges and splits (changelog.csv)
+    # record id -> its DOI and PMID ("doi:...", "pmid:..."), read only when a record joined an
+    # included study (:func:`snapshot_identifiers`)
+    identifiers: Callable[[], Mapping[str, frozenset[str]]] = dict
+
+
+def snapshot_identifiers(folders: Sequence[Path]) -> Callable[[], Mapping[str, frozenset[str]]]:
+    """What :attr:`Facts.identifiers` gives, from the library snapshots in ``folders`` (oldest
+    first: a record changed in a later round has its later identifiers); read once."""
+
+    @functools.cache
+    def read() -> Mapping[str, frozenset[str]]:
+        found: dict[str, frozenset[str]] = {}
+        for folder in folders:
+            path = folder / "records.csv"
+            if path.is_file():
+                for record in read_record_fields(path, ("record_id", "doi", "pmid")):
+                    keys = (f"doi:{record.doi.lower()}" * bool(record.doi),
+                            f"pmid:{record.pmid}" * bool(record.pmid))  # fmt: skip
+                    found[record.record_id] = frozenset(k for k in keys if k)
+        return found
+
+    return read
+
+
+def _found_again(joined: Mapping[str, str], facts: Facts) -> bool:
+    """Whether a record first found in this version is an article its study held before: the
+    same DOI or PMID as one of the study's earlier records (another database found it late, or
+    an import of this round returned it again). A report is a publication, not a record."""
+    identifiers = facts.identifiers()
+    own = identifiers.get(joined["record_id"], frozenset())
+    if not own:
+        return False
+    return any(
+        own & identifiers.get(g["record_id"], frozenset())
+        for g in facts.groups
+        if g.get("study_id") == joined["study_id"] and int(g.get("round") or 0) <= facts.since_round
+    )
 
 
 def compare(previous: State | None, current: State, facts: Facts) -> list[dict[str, str]]:
@@ -317,7 +363,9 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
     joined = [
         g
         for g in facts.groups
-        if g.get("study_id") in still_in and int(g.get("round") or 0) > facts.since_round
+        if g.get("study_id") in still_in
+        and int(g.get("round") or 0) > facts.since_round
+        and not _found_again(g, facts)
     ]
     for g in sorted(joined, key=lambda g: (g["study_id"], g["record_id"])):
         source = g["record_id"].split(":", 1)[0]
@@ -395,6 +443,7 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
             "rob": _not_final(read.get("rob_summary"), "status"),
         },
         _rows(read.get("library_changelog")),
+        snapshot_identifiers([*(path for _, _, path in earlier), snapshot_dir(config)]),
     )
     log = Changelog(version, "", [], [], {})
     states: list[State | None] = []
