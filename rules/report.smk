@@ -23,6 +23,8 @@ rule report:
         ),
         markdown=f"{OUT}/report/report.md",
         changelog=f"{OUT}/report/changelog.csv",
+        checklist=f"{OUT}/report/prisma_checklist.csv",  # PRISMA 2020, PRISMA-S, PRISMA-LSR L1
+        checklist_markdown=f"{OUT}/report/prisma_checklist.md",
         receipt=REPORT_RECEIPT,  # the version's kept report and state in the history folder
     params:
         protocol=PROTOCOL,

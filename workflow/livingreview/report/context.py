@@ -14,7 +14,7 @@ from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, items_total
 from livingreview.prisma.stage import so_far_lines
-from livingreview.report import changes
+from livingreview.report import changes, checklist
 from livingreview.report.methods import methods_paragraph
 from livingreview.report.pending import pending_work
 from livingreview.report.sections import (
@@ -110,6 +110,7 @@ def collect(
             __version__,
             {r["tool"] for r in read["rob_summary"]} if read["rob_summary"] else None,
         ),
+        "checklist": checklist.context(config, read, outputs, sections),
     }
 
 

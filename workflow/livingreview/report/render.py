@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from livingreview.fileio import atomic_write_text
-from livingreview.report import changes
+from livingreview.report import changes, checklist
 from livingreview.report.context import collect, read_outputs
 
 HTML_NAME = "index.html"
@@ -91,6 +91,11 @@ def render(context: Mapping[str, Any]) -> tuple[str, str]:
     return html, markdown
 
 
+def render_checklist(context: Mapping[str, Any]) -> str:
+    """``prisma_checklist.md``: the reporting checklist of one context from :func:`collect`."""
+    return _environment(html=False).get_template("prisma_checklist.md").render(**context)
+
+
 def _write_pages(
     config: Mapping[str, Any], outputs: Path, out_dir: Path, read: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -103,7 +108,8 @@ def _write_pages(
 
 def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     """Render the report from ``outputs`` into ``out_dir`` with ``changelog.csv`` (every
-    version's changes); returns the HTML path."""
+    version's changes) and the reporting checklist (``prisma_checklist.csv``, ``.md``); returns
+    the HTML path."""
     return _write_report(config, outputs, out_dir, read_outputs(outputs))
 
 
@@ -112,6 +118,7 @@ def _write_report(
 ) -> Path:
     context = _write_pages(config, outputs, out_dir, read)
     changes.write_changelog(out_dir / CHANGELOG_NAME, context["changelog"])
+    checklist.write(out_dir, context["checklist"]["rows"], render_checklist(context))
     return out_dir / HTML_NAME
 
 

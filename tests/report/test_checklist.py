@@ -1,0 +1,237 @@
+"""The reporting checklist the report stage fills in: one row per PRISMA 2020 item and sub-item,
+the 16 PRISMA-S items and PRISMA-LSR's L1, each with a status that follows this review's protocol
+and outputs, places that exist and the review's own facts."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from livingreview.config import load_config
+from livingreview.report import checklist
+from livingreview.report.context import read_outputs
+from livingreview.report.render import write_report
+from tests.prisma.ledgers import consistent
+from tests.report.test_report import DEMO_CONFIG
+
+PRISMA_2020 = [
+    *map(str, range(1, 10)), "10a", "10b", "11", "12", *(f"13{x}" for x in "abcdef"), "14",
+    "15", "16a", "16b", "17", "18", "19", *(f"20{x}" for x in "abcd"), "21", "22",
+    *(f"23{x}" for x in "abcd"), *(f"24{x}" for x in "abc"), "25", "26", "27",
+]  # fmt: skip
+ITEMS = [("PRISMA 2020", i) for i in PRISMA_2020] + [("PRISMA-S", str(i)) for i in range(1, 17)]
+
+
+class _Page(HTMLParser):
+    """The element ids of a page, the sections that wait for a stage, and the checklist's links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.waiting: set[str] = set()
+        self.links: list[str] = []
+        self._section = ""
+        self._in_checklist = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag == "section":
+            self._section = str(values.get("id"))
+        if tag == "p" and values.get("class") == "pending":
+            self.waiting.add(self._section)
+        if tag == "table":
+            self._in_checklist = values.get("class") == "checklist"
+        if tag == "a" and self._in_checklist:
+            self.links.append(str(values.get("href")))
+
+
+def page(html: str) -> _Page:
+    parsed = _Page()
+    parsed.feed(html)
+    return parsed
+
+
+def read_rows(path: Path) -> dict[str, dict[str, str]]:
+    """The checklist rows of ``prisma_checklist.csv`` by ``checklist item``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(checklist.COLUMNS)
+    return {f"{r['checklist']} {r['item']}": r for r in rows}
+
+
+def places(row: dict[str, str]) -> list[str]:
+    return [p for p in row["where"].split("; ") if p]
+
+
+def check_places(rows: dict[str, dict[str, str]], outputs: Path, html: str) -> None:
+    """Every section a row names is an element of the page with content, every file exists."""
+    parsed = page(html)
+    for key, row in rows.items():
+        for place in places(row):
+            name, _, anchor = place.partition("#")
+            if name == "report/index.html":
+                assert not anchor or anchor in parsed.ids - parsed.waiting, (key, place)
+            else:
+                assert (outputs / place).is_file(), (key, place)
+        assert row["status"] in checklist.STATUSES, key
+        if row["status"] in ("reported", "partly"):
+            assert places(row), key
+        if row["status"] == "authors":
+            assert not places(row), key
+    assert parsed.links and {link[1:] for link in parsed.links} <= parsed.ids - parsed.waiting
+
+
+def test_the_demo_checklist_lists_every_item_in_places_that_exist(demo_outputs: Path) -> None:
+    rows = read_rows(demo_outputs / "report/prisma_checklist.csv")
+    assert [tuple(key.rsplit(" ", 1)) for key in rows] == [*ITEMS, ("PRISMA-LSR", "L1")]
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    check_places(rows, demo_outputs, html)
+    assert rows["PRISMA 2020 6"]["where"].startswith("report/index.html#search; ")
+    assert rows["PRISMA 2020 16b"]["where"] == "report/index.html#exclusions; fulltext/excluded.csv"
+    # the sources with their last search dates, from the searches' own table
+    with (demo_outputs / "search/prisma_s.csv").open(encoding="utf-8") as handle:
+        searches = list(csv.DictReader(handle))
+    for search in searches:
+        assert (
+            f"{search['database']} last searched {search['date_searched']}"
+            in (rows["PRISMA 2020 6"]["what"])
+        )
+        assert f"{search['database']} {search['retrieved']}" in rows["PRISMA-S 15"]["what"]
+    assert rows["PRISMA 2020 11"]["status"] == "reported"
+    assert "RoB 2 (RCT)" in rows["PRISMA 2020 11"]["what"]
+    assert "ROBINS-I" not in rows["PRISMA 2020 11"]["what"]  # the tools in use, as in Methods
+    assert (
+        "dual assessment by 2 reviewers (Reviewer 1, Reviewer 2) per study"
+        in (rows["PRISMA 2020 11"]["what"])
+    )
+    assert rows["PRISMA 2020 10a"]["status"] == rows["PRISMA 2020 10b"]["status"] == "partly"
+    assert rows["PRISMA 2020 2"]["status"] == "authors"
+    # the demo's risk-of-bias forms are not all returned: the item waits, the section is linked
+    summary = list(csv.DictReader((demo_outputs / "rob/summary.csv").open(encoding="utf-8")))
+    final = sum(1 for r in summary if r["status"] == "final")
+    assert 0 < final < len(summary)
+    assert rows["PRISMA 2020 18"]["status"] == "pending"
+    assert rows["PRISMA 2020 18"]["what"].startswith(f"{final} of {len(summary)} studies")
+    # the page shows the same rows, and the Markdown file too
+    assert html.count("<tr data-item=") == len(rows)
+    markdown = (demo_outputs / "report/prisma_checklist.md").read_text(encoding="utf-8")
+    items = re.findall(r"^\| (\d+[a-f]?|L1) \| ", markdown, flags=re.MULTILINE)
+    assert items == [key.rsplit(" ", 1)[1] for key in rows]
+
+
+def test_study_selection_gives_the_ledger_counts(demo_outputs: Path) -> None:
+    rows = read_rows(demo_outputs / "report/prisma_checklist.csv")
+    ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text(encoding="utf-8"))
+    assert len(ledger["rounds"]) == 1
+    assert_selection_counts(rows["PRISMA 2020 16a"]["what"], ledger["cumulative"])
+    assert "counted so far (pending: deduplication)" in rows["PRISMA 2020 16a"]["what"]
+
+
+def assert_selection_counts(what: str, column: dict[str, Any]) -> None:
+    c, lists = column["counts"], column["lists"]
+    excluded = sum(item["n"] for item in lists["dbr_excluded"])
+    removed = c["excluded_automatic"] + c["excluded_other"]
+    for phrase in (
+        f"{c['database_results']} records from databases, {c['register_results']} from registers",
+        f"{c['duplicates']} duplicates and {removed} others removed before screening",
+        f"{c['records_screened']} screened, {c['records_excluded']} excluded",
+        f"{c['dbr_sought_reports']} reports sought, {c['dbr_notretrieved_reports']} not retrieved",
+        f"{c['dbr_assessed']} assessed, {excluded} excluded",
+        f"{c['total_studies']} studies in {c['total_reports']} reports included",
+    ):
+        assert phrase in what, (phrase, what)
+
+
+def test_a_living_review_with_two_versions_counts_all_of_them(demo_outputs: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    read = dict(read_outputs(demo_outputs))
+    first, second = consistent("2025.1"), consistent("2025.2", previous=7)
+    cumulative = consistent("cumulative", previous=0)  # handmade: other numbers than each round
+    cumulative.numbers.update(total_studies=14, total_reports=22, duplicates=40)
+    ledger = copy.deepcopy(read["prisma_ledger"])
+    ledger |= {"rounds": [first.to_json(), second.to_json()], "cumulative": cumulative.to_json()}
+    read["prisma_ledger"] = ledger
+    ready = ["search", "flow", "versions"]
+    rows = {
+        f"{r['checklist']} {r['item']}": r
+        for r in checklist.build(config, read, demo_outputs, ready)
+    }
+    what = rows["PRISMA 2020 16a"]["what"]
+    assert what.startswith("All 2 versions: 100 records from databases, 10 from registers")
+    assert_selection_counts(what, cumulative.to_json())
+    assert "other methods: 6 reports sought, 5 assessed" in what
+    assert rows["PRISMA-S 15"]["what"].startswith("Version 2025.2's searches: MEDLINE 52; ")
+    assert rows["PRISMA-S 12"]["status"] == "reported"
+    assert rows["PRISMA-S 12"]["what"].startswith("2 versions (2025.1, 2025.2)")
+    assert rows["PRISMA-LSR L1"]["what"].startswith("Versions: 2025.1")
+    assert "2025.2" in rows["PRISMA-LSR L1"]["what"]
+
+
+def test_a_protocol_without_risk_of_bias_or_extraction_leaves_those_items_to_the_authors(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    config = load_config(DEMO_CONFIG)
+    config["risk_of_bias"].pop("tools_by_design")
+    config["nexus"] = {}
+    config["extraction"]["fields"] = []
+    config["report"] |= {"study_columns": [], "evidence_fields": [], "nexus_risks_field": ""}
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
+    rows = read_rows(tmp_path / "report/prisma_checklist.csv")
+    check_places(rows, demo_outputs, html)
+    for item in ("9", "10a", "10b", "11", "13c", "17", "18", "19"):
+        row = rows[f"PRISMA 2020 {item}"]
+        assert (row["status"], row["where"]) == ("authors", ""), item
+    for item in ("9", "10a", "10b", "17"):
+        assert "no extraction fields" in rows[f"PRISMA 2020 {item}"]["what"]
+    for item in ("11", "18"):
+        assert "no risk-of-bias tool" in rows[f"PRISMA 2020 {item}"]["what"]
+    # the demo protocol, on the same outputs, reports them
+    demo = read_rows(demo_outputs / "report/prisma_checklist.csv")
+    assert [demo[f"PRISMA 2020 {i}"]["status"] for i in ("9", "11", "17")] == ["reported"] * 3
+
+
+def test_before_any_stage_has_run_nothing_waiting_is_linked(tmp_path: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    html = write_report(config, tmp_path / "outputs", tmp_path / "report").read_text()
+    rows = read_rows(tmp_path / "report/prisma_checklist.csv")
+    assert [tuple(key.rsplit(" ", 1)) for key in rows] == ITEMS  # no version yet: no L1
+    parsed = page(html)
+    assert {"search", "flow", "screening", "rob", "exclusions"} <= parsed.waiting
+    for item in ("6", "7", "8", "16a", "16b", "18"):
+        row = rows[f"PRISMA 2020 {item}"]
+        assert (row["status"], row["where"]) == ("pending", ""), item
+        assert row["what"].startswith("Waiting for "), item
+    rob = rows["PRISMA 2020 11"]  # the protocol's tools, before any study is appraised
+    assert (rob["status"], rob["where"]) == ("reported", "report/index.html#methods")
+    assert "ROBINS-I (non-randomised trial)" in rob["what"]
+    linked = [p for r in rows.values() for p in places(r)]
+    assert linked and all(re.fullmatch(r"report/index\.html(#methods)?|protocol\.json", p)
+                          for p in linked), linked  # fmt: skip
+
+
+def test_the_checklist_is_the_same_bytes_every_time(demo_outputs: Path, tmp_path: Path) -> None:
+    config = load_config(DEMO_CONFIG)
+    for run in ("a", "b"):
+        write_report(config, demo_outputs, tmp_path / run)
+    for name in (checklist.CSV_NAME, checklist.MARKDOWN_NAME):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_markdown_table_cells_stay_cells_whatever_the_protocol_says(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    config = load_config(DEMO_CONFIG)
+    config["review"]["title"] = "Alliance | bond <b>apps</b>"
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
+    markdown = (tmp_path / "report/prisma_checklist.md").read_text(encoding="utf-8")
+    (line,) = [row for row in markdown.splitlines() if row.startswith("| 1 | Title |")]
+    assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
+    assert "Alliance \\| bond &lt;b>apps&lt;/b>" in line
+    assert "<b>apps</b>" not in html and "Alliance | bond &lt;b&gt;apps&lt;/b&gt;" in html

@@ -1,0 +1,687 @@
+"""The reporting checklist the pipeline fills in itself: PRISMA 2020 (every item and sub-item),
+PRISMA-S and, once the review has versions, PRISMA-LSR's item L1. Each row says whether this
+review's outputs report the item, give its facts for the authors to write up, or leave it to the
+authors; where (a section of ``report/index.html`` that is rendered with content, or an output file,
+relative to the outputs folder); and what, in facts of this review. Only item numbers and short
+topic names are taken from the checklists, never their wording."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from livingreview import __version__
+from livingreview.config import enabled_imports, enabled_sources
+from livingreview.fileio import atomic_write_text
+from livingreview.prisma.ledger import Column
+from livingreview.report.changes import TOOL_NAMES
+from livingreview.reviewforms import table_text
+
+CSV_NAME = "prisma_checklist.csv"
+MARKDOWN_NAME = "prisma_checklist.md"
+COLUMNS = ("checklist", "item", "section", "topic", "status", "where", "what")
+PAGE = "report/index.html"
+# What each status means, in the order the summary counts them.
+STATUSES = {
+    "reported": "the pipeline's outputs report it",
+    "partly": "the pipeline gives the facts, the authors write the text",
+    "pending": "the pipeline reports it once the stage named has run",
+    "authors": "for the authors: the pipeline cannot know it",
+}
+AUTHORS = "Written by the authors."
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the checklist is filled in from: the protocol, the stage outputs the report read,
+    the outputs folder and the ids of the report sections rendered with content."""
+
+    config: Mapping[str, Any]
+    read: Mapping[str, Any]
+    outputs: Path
+    ready: frozenset[str]
+
+    def anchors(self, *ids: str) -> list[str]:
+        """``report/index.html#id`` for each section rendered with content."""
+        return [f"{PAGE}#{i}" for i in ids if i in self.ready]
+
+    def files(self, *paths: str) -> list[str]:
+        """The output files among ``paths`` that exist."""
+        return [p for p in paths if (self.outputs / p).is_file()]
+
+    def names(self, role: str) -> list[str]:
+        """The reviewers with ``role``, by name."""
+        people = self.config.get("reviewers") or []
+        return [r.get("name", r["id"]) for r in people if role in r.get("roles", [])]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row's status, places and summary."""
+
+    status: str
+    where: tuple[str, ...] = ()
+    what: str = AUTHORS
+
+
+Filler = Callable[[Facts], Entry]
+
+
+def _entry(status: str, where: Iterable[str], what: str) -> Entry:
+    return Entry(status, tuple(dict.fromkeys(where)), what)
+
+
+def _authors(what: str = AUTHORS) -> Filler:
+    return lambda _facts: Entry("authors", (), what)
+
+
+def _waiting(what: str) -> Entry:
+    return Entry("pending", (), f"Waiting for {what}.")
+
+
+def _join(items: Iterable[str]) -> str:
+    return "; ".join(items)
+
+
+def _count(n: int | None) -> str:
+    return "n/a" if n is None else str(n)
+
+
+def _rule(value: str) -> str:
+    return value.replace("_", " ")
+
+
+# -- sources and searches -----------------------------------------------------------------------
+
+
+def _boxed(config: Mapping[str, Any], *boxes: str) -> list[str]:
+    """The databases of the imports counted in one of the PRISMA ``boxes``."""
+    imports = config.get("imports") or {}
+    return [
+        str(imports[name].get("database") or name)
+        for name in enabled_imports(config)
+        if imports[name].get("prisma_box", "database") in boxes
+    ]
+
+
+def _searches(facts: Facts) -> list[dict[str, str]] | None:
+    return facts.read["prisma_s"]
+
+
+def _search_places(facts: Facts) -> list[str]:
+    return facts.anchors("search") + facts.files("search/prisma_s.md", "search/prisma_s.csv")
+
+
+def _with_searches(render: Callable[[Facts, list[dict[str, str]]], Entry]) -> Filler:
+    """A filler that needs the searches' table, pending until the searches have run."""
+
+    def fill(facts: Facts) -> Entry:
+        rows = _searches(facts)
+        return _waiting("the searches and imports") if rows is None else render(facts, rows)
+
+    return fill
+
+
+def _sources_dated(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    dated = [f"{r['database'] or r['source']} last searched {r['date_searched']}" for r in rows]
+    return _entry("reported", _search_places(facts), _join(dated))
+
+
+KINDS = {"api_search": "searched through an API", "database_export": "imported from exports"}
+
+
+def _strategies(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    kinds = Counter(KINDS.get(r["kind"], _rule(r["kind"])) for r in rows)
+    made = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    what = f"Each strategy exactly as run, with its limits, for {len(rows)} sources ({made})."
+    return _entry("reported", _search_places(facts), what)
+
+
+def _database_names(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    named = [
+        f"{r['database'] or r['source']} ({r['platform'] or 'no platform given'})" for r in rows
+    ]
+    return _entry("reported", _search_places(facts), _join(named))
+
+
+def _platforms(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    by_platform: dict[str, list[str]] = {}
+    for r in rows:
+        by_platform.setdefault(r["platform"], []).append(r["database"] or r["source"])
+    shared = [f"{p}: {', '.join(d)}" for p, d in by_platform.items() if p and len(d) > 1]
+    what = (
+        "Several databases on one platform: " + _join(shared)
+        if shared
+        else f"Each of the {len(rows)} databases was searched on a platform of its own."
+    )
+    return _entry("reported", _search_places(facts), what)
+
+
+def _registers(facts: Facts) -> Entry:
+    found = _boxed(facts.config, "register")
+    if not found:
+        return _entry("reported", facts.anchors("search", "flow"), "None: no source is a register.")
+    return _entry("reported", facts.anchors("search", "flow"), "Registers: " + ", ".join(found))
+
+
+def _other_box(*boxes: str) -> Filler:
+    def fill(facts: Facts) -> Entry:
+        found = _boxed(facts.config, *boxes)
+        if not found:
+            return Entry(
+                "authors",
+                (),
+                f"No source of the protocol is counted as {' or '.join(map(_rule, boxes))}.",
+            )
+        return _entry("reported", facts.anchors("search", "flow"), ", ".join(found))
+
+    return fill
+
+
+def _limits(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    limited = [f"{r['database'] or r['source']}: {r['limits']}" for r in rows if r["limits"]]
+    rules = (facts.read["automation"] or {}).get("rules") or facts.config.get("automation") or {}
+    before = []
+    if rules.get("publication_types"):
+        before.append(f"{len(rules['publication_types'])} publication types excluded")
+    if rules.get("languages"):
+        before.append("languages " + ", ".join(rules["languages"]))
+    if rules.get("year_from"):
+        before.append(f"from {rules['year_from']}")
+    if rules.get("year_to"):
+        before.append(f"up to {rules['year_to']}")
+    what = _join(limited) or "No limits recorded."
+    if before:
+        what += ". Before screening: " + ", ".join(before)
+    return _entry("partly", _search_places(facts), what + ". Their reasons are for the authors.")
+
+
+def _filters(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    what = "Any filter is part of the strategies as run; naming and citing it is for the authors."
+    return _entry("partly", _search_places(facts), what)
+
+
+def _totals(facts: Facts, rows: list[dict[str, str]]) -> Entry:
+    counts = [f"{r['database'] or r['source']} {r['retrieved']}" for r in rows]
+    total = sum(int(r["retrieved"]) for r in rows if r["retrieved"].isdigit())
+    where = _search_places(facts) + facts.anchors("flow")
+    versions = _rounds(facts)
+    latest = f"Version {versions[-1]}'s searches: " if len(versions) > 1 else ""
+    return _entry("reported", where, f"{latest}{_join(counts)}; {total} records in all.")
+
+
+def _round_fields(config: Mapping[str, Any]) -> list[str]:
+    return [
+        f"{spec.get('database') or name} by {spec['round_date_field']}"
+        for name, spec in ((n, config["sources"][n]) for n in enabled_sources(config))
+        if spec.get("round_date_field")
+    ]
+
+
+def _rounds(facts: Facts) -> list[str]:
+    """The versions the PRISMA ledger counts, oldest first."""
+    ledger = facts.read["prisma_ledger"] or {}
+    return [str(r["label"]) for r in ledger.get("rounds", [])]
+
+
+def _updates(facts: Facts) -> Entry:
+    config, versions = facts.config, _rounds(facts)
+    method = (
+        "an update re-runs each strategy for the records since the previous search, reaching "
+        f"back {config['search'].get('round_overlap_days', 7)} days"
+    )
+    fields = _round_fields(config)
+    if fields:
+        method += " (" + ", ".join(fields) + ")"
+    where = facts.anchors("versions", "methods")
+    if len(versions) > 1:
+        return _entry(
+            "reported", where, f"{len(versions)} versions ({', '.join(versions)}); {method}."
+        )
+    return _entry("partly", where, f"One version so far; planned: {method}.")
+
+
+def _deduplication(facts: Facts) -> Entry:
+    counts = facts.read["library_counts"]
+    if counts is None:
+        return _waiting("deduplication (the library of studies)")
+    policy = facts.config["deduplication"]["policy"]
+    rules = ", ".join(f"{_rule(k)}: {v}" for k, v in policy.items())
+    what = (
+        f"livingreview: {counts['duplicates_removed']} duplicates removed of "
+        f"{counts['records_identified']} records ({rules}); "
+        f"{counts.get('maybe_decisions_applied', 0)} uncertain pairs decided by a person, "
+        f"{counts.get('maybe_pairs_pending', 0)} still to decide."
+    )
+    where = facts.anchors("new", "methods") + facts.files("library/counts.json")
+    return _entry("reported", where, what)
+
+
+# -- PRISMA 2020 methods ------------------------------------------------------------------------
+
+
+def _title(facts: Facts) -> Entry:
+    review = facts.config["review"]
+    living = "; the title says living" if "living" in review["title"].casefold() else ""
+    what = f"Title: {review['title']} (version {review['version']}){living}."
+    return _entry("partly", [PAGE], what)
+
+
+def _rationale(facts: Facts) -> Entry:
+    seed = facts.config["review"].get("seed_publication") or {}
+    if not seed:
+        return _authors()(facts)
+    cited = seed.get("citation") or seed.get("doi") or seed.get("pmid")
+    return Entry("authors", (), f"The review builds on: {cited}")
+
+
+def _objectives(facts: Facts) -> Entry:
+    return _entry("partly", [PAGE], f"Question: {facts.config['review']['question']}")
+
+
+def _eligibility(facts: Facts) -> Entry:
+    eligibility = facts.config.get("eligibility") or {}
+    criteria = eligibility.get("criteria") or []
+    if not criteria:
+        return Entry("authors", (), "The protocol lists no eligibility criteria.")
+    named = ", ".join(_rule(str(c.get("element") or c["id"])) for c in criteria)
+    reasons = facts.config.get("exclusion_reasons") or {}
+    what = (
+        f"{len(criteria)} criteria in the protocol ({named}); "
+        f"{len(reasons.get('title_abstract') or [])} title/abstract and "
+        f"{len(reasons.get('full_text') or [])} full-text exclusion reasons."
+    )
+    return _entry("partly", facts.anchors("methods") + facts.files("protocol.json"), what)
+
+
+def _people(names: list[str]) -> str:
+    """``2 reviewers (A, B)``."""
+    if not names:
+        return "no reviewer named"
+    return f"{len(names)} reviewer{'s' if len(names) > 1 else ''} ({', '.join(names)})"
+
+
+def _selection(facts: Facts) -> Entry:
+    outcome = facts.read["screening_outcome"]
+    if outcome is None or facts.read["screening_status"] is None:
+        return _waiting("the screening sheets")
+    config = facts.config
+    screening, full_text = config["screening"], config["full_text"]
+    blind = ", blind" if screening.get("blind", True) else ""
+    rule = str(outcome["decision_rule"])
+    resolver = ", ".join(facts.names("conflict_resolution")) or "no resolver named"
+    resolved = f"{_rule(rule)} ({resolver})" if rule == "third_reviewer" else _rule(rule)
+    parts = [
+        f"title/abstract: {screening.get('mode', 'dual')}{blind}, by "
+        f"{_people(facts.names('screening'))}, disagreements by {resolved}",
+        f"full text: {full_text.get('mode', 'dual')} by {_people(facts.names('full_text'))}, "
+        f"disagreements by {_rule(full_text.get('decision_rule', 'consensus'))}",
+    ]
+    automation = facts.read["automation"]
+    if automation is not None:
+        rules = ", ".join(f"{_rule(k)} {n}" for k, n in automation["excluded_by_rule"].items())
+        parts.append(f"automation: {automation['excluded']} marked ineligible ({rules})")
+    if screening.get("seed_studies"):
+        parts.append("sheets ranked from seed studies " + ", ".join(screening["seed_studies"]))
+    where = facts.anchors("screening", "flow", "methods")
+    return _entry("reported", where, _join(parts) + ".")
+
+
+def _fields(facts: Facts) -> list[Mapping[str, Any]]:
+    return list(facts.config["extraction"]["fields"])
+
+
+def _no_fields() -> Entry:
+    return Entry("authors", (), "The protocol lists no extraction fields (extraction.fields).")
+
+
+def _collection(facts: Facts) -> Entry:
+    if not _fields(facts):
+        return _no_fields()
+    status = facts.read["extraction_status"]
+    if status is None:
+        return _waiting("data extraction")
+    studies = status.get("studies") or {}
+    what = (
+        f"{status.get('mode', 'dual')} extraction on forms by "
+        f"{_people(facts.names('extraction'))}; {studies.get('final', 0)} of "
+        f"{status.get('studies_included', 0)} included studies final."
+    )
+    where = facts.anchors("studies") + facts.files("extraction/studies.csv")
+    return _entry("reported", where, what)
+
+
+def _data_items(which: str) -> Filler:
+    def fill(facts: Facts) -> Entry:
+        fields = _fields(facts)
+        if not fields:
+            return _no_fields()
+        labels = ", ".join(str(f["label"]) for f in fields)
+        what = f"{len(fields)} extraction fields: {labels}. Which are {which} is for the authors."
+        return _entry("partly", facts.files("protocol.json", "extraction/studies.csv"), what)
+
+    return fill
+
+
+def _tools(facts: Facts) -> dict[str, list[str]]:
+    """Each risk-of-bias tool of the protocol and the designs it rates: once studies are
+    appraised, only the tools in use (as the methods paragraph says)."""
+    summary = facts.read["rob_summary"]
+    used = {r["tool"] for r in summary} if summary else None
+    designs: dict[str, list[str]] = {}
+    for design, tool in (facts.config["risk_of_bias"].get("tools_by_design") or {}).items():
+        if tool != "none" and (used is None or tool in used):
+            designs.setdefault(tool, []).append(design)
+    return designs
+
+
+NO_ROB = "The protocol configures no risk-of-bias tool (risk_of_bias.tools_by_design)."
+
+
+def _rob_methods(facts: Facts) -> Entry:
+    tools = _tools(facts)
+    if not tools:
+        return Entry("authors", (), NO_ROB)
+    rated = [f"{TOOL_NAMES.get(t, t)} ({', '.join(d)})" for t, d in sorted(tools.items())]
+    mode = facts.config["risk_of_bias"].get("mode", "dual")
+    assessors = facts.names("risk_of_bias")
+    if mode == "single":  # the first one assesses each study
+        assessors = assessors[:1]
+    what = f"{_join(rated)}; {mode} assessment by {_people(assessors)} per study."
+    where = facts.anchors("methods", "rob") + facts.files("rob/summary.csv")
+    return _entry("reported", where, what)
+
+
+def _tabulation(facts: Facts) -> Entry:
+    report = facts.config["report"]
+    columns, evidence = report.get("study_columns") or [], report.get("evidence_fields") or []
+    if not _fields(facts) or not (columns or evidence):
+        return _authors()(facts)
+    what = (
+        f"Tables: included studies ({len(columns)} extraction columns) and the evidence matrix "
+        f"({len(evidence)} fields, tallied by value); how they group studies is for the authors."
+    )
+    return _entry("partly", facts.anchors("studies", "evidence"), what)
+
+
+# -- PRISMA 2020 results ------------------------------------------------------------------------
+
+
+def _selection_counts(column: Column) -> str:
+    n = column.n
+    before = [n("excluded_automatic"), n("excluded_other")]
+    removed = None if None in before else sum(k for k in before if k is not None)
+    excluded = column.items("dbr_excluded")
+    parts = [
+        f"{_count(n('database_results'))} records from databases, "
+        f"{_count(n('register_results'))} from registers",
+        f"{_count(n('duplicates'))} duplicates and {_count(removed)} others removed before "
+        "screening",
+        f"{_count(n('records_screened'))} screened, {_count(n('records_excluded'))} excluded",
+        f"{_count(n('dbr_sought_reports'))} reports sought, "
+        f"{_count(n('dbr_notretrieved_reports'))} not retrieved",
+        f"{_count(n('dbr_assessed'))} assessed, "
+        f"{_count(None if excluded is None else sum(k for _, k in excluded))} excluded",
+    ]
+    if n("other_sought_reports") is not None:
+        parts.append(
+            f"other methods: {n('other_sought_reports')} reports sought, "
+            f"{_count(n('other_assessed'))} assessed"
+        )
+    parts.append(
+        f"{_count(n('total_studies'))} studies in {_count(n('total_reports'))} reports included"
+    )
+    return _join(parts)
+
+
+def _study_selection(facts: Facts) -> Entry:
+    ledger = facts.read["prisma_ledger"]
+    if ledger is None:
+        return _waiting("the PRISMA counts ledger")
+    column = Column.from_json({**ledger["cumulative"], "label": "all versions"})
+    what = _selection_counts(column)
+    if len(ledger["rounds"]) > 1:
+        what = f"All {len(ledger['rounds'])} versions: " + what
+    if column.pending:
+        what += "; counted so far (pending: " + ", ".join(sorted(column.pending)) + ")"
+    where = facts.anchors("flow", "versions") + facts.files("prisma/flow.svg", "prisma/ledger.json")
+    return _entry("reported", where, what + ".")
+
+
+def _excluded(facts: Facts) -> Entry:
+    rows = facts.read["excluded"]
+    if rows is None:
+        return _waiting("full-text assessment")
+    reasons = Counter(r["reason_label"] for r in rows)
+    listed = ", ".join(
+        f"{label} {n}" for label, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
+    )
+    what = f"{len(rows)} reports excluded at full text, each with its reason" + (
+        f": {listed}." if listed else "."
+    )
+    return _entry(
+        "reported", facts.anchors("exclusions") + facts.files("fulltext/excluded.csv"), what
+    )
+
+
+def _characteristics(facts: Facts) -> Entry:
+    columns = facts.config["report"].get("study_columns") or []
+    if not _fields(facts):
+        return _no_fields()
+    if not columns:
+        return Entry("authors", (), "The protocol names no study columns (report.study_columns).")
+    included = facts.read["included"]
+    if included is None:
+        return _waiting("full-text assessment")
+    labels = {f["id"]: f["label"] for f in _fields(facts)}
+    what = f"{len(included)} included studies by {', '.join(labels[c] for c in columns)}."
+    where = facts.anchors("studies") + facts.files("extraction/studies.csv")
+    return _entry("reported", where, what)
+
+
+def _rob_results(facts: Facts) -> Entry:
+    if not _tools(facts):
+        return Entry("authors", (), NO_ROB)
+    rows = facts.read["rob_summary"]
+    if rows is None:
+        return _waiting("risk-of-bias assessment")
+    where = facts.anchors("rob") + facts.files("rob/summary.csv")
+    if not rows:
+        return _entry("reported", where, "No included study has a design rated by a tool.")
+    final = Counter(r["tool"] for r in rows if r["status"] == "final")
+    found = Counter(r["tool"] for r in rows)
+    by_tool = [f"{TOOL_NAMES.get(t, t)} {final[t]} of {n}" for t, n in sorted(found.items())]
+    done = sum(final.values())
+    what = f"{done} of {len(rows)} studies assessed as final ({', '.join(by_tool)})."
+    return _entry("reported" if done == len(rows) else "pending", where, what)
+
+
+def _individual(facts: Facts) -> Entry:
+    fields = facts.config["report"].get("evidence_fields") or []
+    if not _fields(facts) or not fields:
+        return _authors()(facts)
+    if "evidence" not in facts.ready:
+        return _waiting("data extraction")
+    labels = {f["id"]: f["label"] for f in _fields(facts)}
+    what = (
+        f"Each study's values of {', '.join(labels[f] for f in fields)}; "
+        "what they show is for the authors."
+    )
+    return _entry("partly", facts.anchors("evidence"), what)
+
+
+def _registration(facts: Facts) -> Entry:
+    return Entry("authors", (), "The protocol records no registration.")
+
+
+def _protocol(facts: Facts) -> Entry:
+    review = facts.config["review"]
+    what = (
+        f"The protocol as run (review {review['id']}, version {review['version']}); "
+        "where it is published is for the authors."
+    )
+    return _entry("partly", facts.files("protocol.json"), what)
+
+
+SHARED = (
+    "protocol.json",
+    "search/prisma_s.csv",
+    "library/records.csv",
+    "screening/decisions.csv",
+    "fulltext/decisions.csv",
+    "extraction/studies.csv",
+    "rob/summary.csv",
+    "prisma/ledger.json",
+)
+
+
+def _availability(facts: Facts) -> Entry:
+    what = (
+        f"Made with livingreview {__version__}; the protocol, records, decisions and tables "
+        "are in the outputs folder. Where they are shared is for the authors."
+    )
+    return _entry("partly", facts.files(*SHARED), what)
+
+
+# -- PRISMA-LSR ---------------------------------------------------------------------------------
+
+
+def _living(facts: Facts) -> Entry:
+    from livingreview.report.status import search_windows  # status reads the whole report
+
+    versions = _rounds(facts)
+    windows = search_windows(facts.config)
+    shown = [
+        f"{v} (searches {windows[v][0] or 'start'} to {windows[v][1] or 'search date'})"
+        if v in windows
+        else v
+        for v in versions
+    ]
+    what = (
+        f"Versions: {', '.join(shown)}. The schedule of searches and later stages, and any "
+        "plan to retire the review, are for the authors."
+    )
+    return _entry("partly", facts.anchors("versions"), what)
+
+
+def _is_living(facts: Facts) -> bool:
+    """The review has versions: the ledger counts at least one round."""
+    return bool(_rounds(facts))
+
+
+# -- the items ----------------------------------------------------------------------------------
+
+P = "PRISMA 2020"
+S = "PRISMA-S"
+SM = "Information sources and methods"
+ITEMS: tuple[tuple[str, str, str, str, Filler], ...] = (
+    (P, "1", "Title", "Title", _title),
+    (P, "2", "Abstract", "Abstract", _authors()),
+    (P, "3", "Introduction", "Rationale", _rationale),
+    (P, "4", "Introduction", "Objectives", _objectives),
+    (P, "5", "Methods", "Eligibility criteria", _eligibility),
+    (P, "6", "Methods", "Information sources", _with_searches(_sources_dated)),
+    (P, "7", "Methods", "Search strategy", _with_searches(_strategies)),
+    (P, "8", "Methods", "Selection process", _selection),
+    (P, "9", "Methods", "Data collection process", _collection),
+    (P, "10a", "Methods", "Data items", _data_items("outcomes")),
+    (P, "10b", "Methods", "Data items", _data_items("other variables")),
+    (P, "11", "Methods", "Study risk of bias assessment", _rob_methods),
+    (P, "12", "Methods", "Effect measures", _authors("The pipeline computes no effect measure.")),
+    *((P, f"13{x}", "Methods", "Synthesis methods", _authors()) for x in "ab"),
+    (P, "13c", "Methods", "Synthesis methods", _tabulation),
+    *((P, f"13{x}", "Methods", "Synthesis methods", _authors()) for x in "def"),
+    (P, "14", "Methods", "Reporting bias assessment", _authors()),
+    (P, "15", "Methods", "Certainty assessment", _authors()),
+    (P, "16a", "Results", "Study selection", _study_selection),
+    (P, "16b", "Results", "Study selection", _excluded),
+    (P, "17", "Results", "Study characteristics", _characteristics),
+    (P, "18", "Results", "Risk of bias in studies", _rob_results),
+    (P, "19", "Results", "Results of individual studies", _individual),
+    *((P, f"20{x}", "Results", "Results of syntheses", _authors()) for x in "abcd"),
+    (P, "21", "Results", "Reporting biases", _authors()),
+    (P, "22", "Results", "Certainty of evidence", _authors()),
+    *((P, f"23{x}", "Discussion", "Discussion", _authors()) for x in "abcd"),
+    (P, "24a", "Other information", "Registration and protocol", _registration),
+    (P, "24b", "Other information", "Registration and protocol", _protocol),
+    (P, "24c", "Other information", "Registration and protocol", _authors()),
+    (P, "25", "Other information", "Support", _authors()),
+    (P, "26", "Other information", "Competing interests", _authors()),
+    (P, "27", "Other information", "Availability of data, code and other materials", _availability),
+    (S, "1", SM, "Database name", _with_searches(_database_names)),
+    (S, "2", SM, "Multi-database searching", _with_searches(_platforms)),
+    (S, "3", SM, "Study registries", _registers),
+    (S, "4", SM, "Online resources and browsing", _other_box("websites", "organisations")),
+    (S, "5", SM, "Citation searching", _other_box("citation_searching")),
+    (S, "6", SM, "Contacts", _authors()),
+    (S, "7", SM, "Other methods", _authors()),
+    (S, "8", "Search strategies", "Full search strategies", _with_searches(_strategies)),
+    (S, "9", "Search strategies", "Limits and restrictions", _with_searches(_limits)),
+    (S, "10", "Search strategies", "Search filters", _with_searches(_filters)),
+    (S, "11", "Search strategies", "Prior work", _authors()),
+    (S, "12", "Search strategies", "Updates", _updates),
+    (S, "13", "Search strategies", "Dates of searches", _with_searches(_sources_dated)),
+    (S, "14", "Peer review", "Peer review", _authors()),
+    (S, "15", "Managing records", "Total records", _with_searches(_totals)),
+    (S, "16", "Managing records", "Deduplication", _deduplication),
+)  # fmt: skip
+LIVING_ITEM = ("PRISMA-LSR", "L1", "Methods", "Living mode parameters", _living)
+
+
+def build(
+    config: Mapping[str, Any], read: Mapping[str, Any], outputs: Path, ready: Iterable[str]
+) -> list[dict[str, str]]:
+    """The checklist rows (:data:`COLUMNS`, ``where`` joined by ``; ``), from the protocol, the
+    stage outputs the report read and the ids of the sections rendered with content."""
+    facts = Facts(config, read, outputs, frozenset([*ready, "methods"]))
+    items = list(ITEMS) + ([LIVING_ITEM] if _is_living(facts) else [])
+    rows = []
+    for checklist, item, section, topic, fill in items:
+        entry = fill(facts)
+        rows.append(
+            {
+                "checklist": checklist,
+                "item": item,
+                "section": section,
+                "topic": topic,
+                "status": entry.status,
+                "where": "; ".join(entry.where),
+                "what": entry.what,
+            }
+        )
+    return rows
+
+
+def _place(where: str, titles: Mapping[str, str]) -> dict[str, str]:
+    """One place of a row for the page: a section (its id and title) or a file path."""
+    page, _, anchor = where.partition("#")
+    if page != PAGE:
+        return {"anchor": "", "text": where, "file": "yes"}
+    return {"anchor": anchor, "text": titles[anchor] if anchor else "the page heading", "file": ""}
+
+
+def context(
+    config: Mapping[str, Any], read: Mapping[str, Any], outputs: Path, sections: Sequence[Any]
+) -> dict[str, Any]:
+    """What the report's checklist part shows: the rows (each with its places for the page),
+    how many rows have each status, and the file names."""
+    titles = {s.id: s.title for s in sections} | {"methods": "Methods"}
+    rows = build(config, read, outputs, [s.id for s in sections if s.ready])
+    counts = Counter(r["status"] for r in rows)
+    return {
+        "rows": rows,
+        "places": [[_place(w, titles) for w in r["where"].split("; ") if w] for r in rows],
+        "statuses": [(s, counts[s], meaning) for s, meaning in STATUSES.items()],
+        "living": any(r["checklist"] == LIVING_ITEM[0] for r in rows),
+        "csv": CSV_NAME,
+        "markdown": MARKDOWN_NAME,
+    }
+
+
+def write(out_dir: Path, rows: Sequence[Mapping[str, str]], markdown: str) -> None:
+    """``prisma_checklist.csv`` and ``prisma_checklist.md`` in ``out_dir``."""
+    atomic_write_text(out_dir / CSV_NAME, table_text(COLUMNS, rows))
+    atomic_write_text(out_dir / MARKDOWN_NAME, markdown)
