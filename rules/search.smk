@@ -41,6 +41,7 @@ rule import_export:
         source="|".join(IMPORTS) or "^$",
     params:
         spec=source_spec,
+        round=SEARCH_ROUND,  # the manifest names the round (and the round an export belongs to)
         version=__version__,
         protocol=PROTOCOL,
         cli=CLI,
