@@ -235,3 +235,23 @@ def test_markdown_table_cells_stay_cells_whatever_the_protocol_says(
     assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
     assert "Alliance \\| bond &lt;b>apps&lt;/b>" in line
     assert "<b>apps</b>" not in html and "Alliance | bond &lt;b&gt;apps&lt;/b&gt;" in html
+
+
+def test_a_registered_protocol_is_shown_under_the_title_and_reported(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    config = load_config(DEMO_CONFIG)
+    config["review"]["registration"] = "OSF <osf.io/abcde> | PROSPERO CRD42024000000"
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
+    rows = read_rows(tmp_path / "report/prisma_checklist.csv")
+    check_places(rows, demo_outputs, html)
+    row = rows["PRISMA 2020 24a"]
+    assert (row["status"], row["where"]) == ("reported", "report/index.html#registration")
+    assert row["what"] == "Registration: OSF <osf.io/abcde> | PROSPERO CRD42024000000"
+    header = html.split("</header>", 1)[0]
+    assert "Registration: OSF &lt;osf.io/abcde&gt; | PROSPERO CRD42024000000" in header
+    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    assert "Registration: OSF" in markdown.split("\n## ", 1)[0]
+    # without one, the item is the authors' (the demo protocol records none)
+    demo = read_rows(demo_outputs / "report/prisma_checklist.csv")
+    assert demo["PRISMA 2020 24a"]["status"] == "authors"

@@ -514,7 +514,10 @@ def _individual(facts: Facts) -> Entry:
 
 
 def _registration(facts: Facts) -> Entry:
-    return Entry("authors", (), "The protocol records no registration.")
+    registration = facts.config["review"].get("registration")
+    if not registration:
+        return Entry("authors", (), "The protocol records no registration.")
+    return _entry("reported", ("report/index.html#registration",), f"Registration: {registration}")
 
 
 def _protocol(facts: Facts) -> Entry:
@@ -655,12 +658,19 @@ def build(
     return rows
 
 
+# places under the page heading that are no section: their id and how the page names them
+HEADER_PLACES = {"registration": "the registration under the page heading"}
+
+
 def _place(where: str, titles: Mapping[str, str]) -> dict[str, str]:
     """One place of a row for the page: a section (its id and title) or a file path."""
     page, _, anchor = where.partition("#")
     if page != PAGE:
         return {"anchor": "", "text": where, "file": "yes"}
-    return {"anchor": anchor, "text": titles[anchor] if anchor else "the page heading", "file": ""}
+    if not anchor:
+        return {"anchor": "", "text": "the page heading", "file": ""}
+    text = titles.get(anchor) or HEADER_PLACES.get(anchor, anchor)
+    return {"anchor": anchor, "text": text, "file": ""}
 
 
 def context(
