@@ -221,6 +221,12 @@ def _removed_because(study: str, facts: Facts) -> str:
     if merged is not None:
         return f"merged into study {merged['study_id']} in round {merged['round']}"
     if row is None:
+        screened = facts.screening.get(study)
+        if screened is None:
+            return "title/abstract decision reopened (a sheet returned again): awaiting a decision"
+        if screened.get("decision") == "exclude":
+            reason = screened.get("reason_label") or screened.get("reason", "")
+            return f"excluded at title/abstract on re-screening: {reason}".rstrip(": ")
         return "no longer included at title/abstract"
     if row.get("decision") == "exclude":
         return f"excluded at full text: {row.get('reason_label') or row.get('reason', '')}"
@@ -272,6 +278,8 @@ class Facts:
     reopened: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # stage ("extraction", "rob") -> study -> its status now when not final (e.g. disagreement)
     events: Sequence[Mapping[str, str]] = ()  # the library's merges and splits (changelog.csv)
+    # study id -> its final title/abstract decision row, with the reason's label (reason_label)
+    screening: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # record id -> its DOI and PMID ("doi:...", "pmid:..."), read only when a record joined an
     # included study (:func:`snapshot_identifiers`)
     identifiers: Callable[[], Mapping[str, frozenset[str]]] = dict
@@ -427,6 +435,17 @@ def _not_final(rows: Iterable[Mapping[str, str]] | None, column: str) -> dict[st
     return {r["study_id"]: r[column] for r in _rows(rows) if r.get(column, "final") != "final"}
 
 
+def _screening_decisions(
+    config: Mapping[str, Any], rows: Iterable[Mapping[str, str]] | None
+) -> dict[str, dict[str, str]]:
+    """Study id -> its final title/abstract decision, the reason's label added."""
+    labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
+    return {
+        row["study_id"]: {**row, "reason_label": labels.get(row.get("reason", ""), "")}
+        for row in _rows(rows)
+    }
+
+
 def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
     """This version's changelog from the outputs the report read and the frozen states of
     earlier versions, with the earlier versions' kept reports."""
@@ -443,7 +462,8 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
             "rob": _not_final(read.get("rob_summary"), "status"),
         },
         _rows(read.get("library_changelog")),
-        snapshot_identifiers([*(path for _, _, path in earlier), snapshot_dir(config)]),
+        screening=_screening_decisions(config, read.get("screening_final")),
+        identifiers=snapshot_identifiers([*(p for _, _, p in earlier), snapshot_dir(config)]),
     )
     log = Changelog(version, "", [], [], {})
     states: list[State | None] = []

@@ -33,6 +33,7 @@ INPUTS = {
     "library_groups": "library/groups.csv",
     "screening_status": "screening/status.json",
     "screening_outcome": "screening/outcome.json",
+    "screening_final": "screening/final_decisions.csv",
     "agreement": "screening/agreement.csv",
     "automation": "screening/automation_counts.json",
     "prisma_ledger": "prisma/ledger.json",
