@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,6 +195,14 @@ def test_spreadsheet_exports_read_like_the_csv(rob_dir: Path, tmp_path: Path) ->
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InputFileError, match=r"not a readable \.xlsx"):
         read_table(tmp_path / "broken.xlsx", get_tool("rob2"))
+    # a workbook whose sheet XML was cut (a copy interrupted): one error, not a ParseError
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(tmp_path / "table.xlsx") as whole, zipfile.ZipFile(cut, "w") as part:
+        for item in whole.infolist():
+            data = whole.read(item)
+            part.writestr(item, data[: len(data) // 2] if "worksheets/" in item.filename else data)
+    with pytest.raises(InputFileError, match=r"cut\.xlsx.*not a readable \.xlsx"):
+        read_table(cut, get_tool("rob2"))
 
 
 def test_bias_direction_layout_reads_its_judgements(rob_dir: Path) -> None:

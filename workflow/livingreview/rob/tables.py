@@ -220,6 +220,8 @@ def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
             (number, [clean(value) for value in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
+    except Exception as exc:  # a damaged part, read lazily: XML cut short, data not inflating
+        raise InputFileError(path, f"not a readable .xlsx workbook ({exc})") from None
     finally:
         workbook.close()
 
