@@ -255,3 +255,10 @@ def test_a_registered_protocol_is_shown_under_the_title_and_reported(
     # without one, the item is the authors' (the demo protocol records none)
     demo = read_rows(demo_outputs / "report/prisma_checklist.csv")
     assert demo["PRISMA 2020 24a"]["status"] == "authors"
+
+
+def test_the_kept_copy_of_the_version_keeps_its_checklist_files(demo_outputs: Path) -> None:
+    # the kept report's page showed the checklist, but its CSV and Markdown stayed in outputs/
+    kept = demo_outputs / "library_history/2025.1/report"
+    for name in (checklist.CSV_NAME, checklist.MARKDOWN_NAME):
+        assert (kept / name).read_bytes() == (demo_outputs / "report" / name).read_bytes()

@@ -116,9 +116,18 @@ def state_dir(config: Mapping[str, Any], version: str | None = None) -> Path:
 
 
 def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
-    """For Snakemake: this version's kept report and frozen state files."""
+    """For Snakemake: this version's kept report, its reporting checklist and frozen state
+    files."""
+    from livingreview.report import checklist
+
     folder = state_dir(config)
-    names = {"html": "index.html", "markdown": "report.md", **STATE_FILES}
+    names = {
+        "html": "index.html",
+        "markdown": "report.md",
+        "checklist_csv": checklist.CSV_NAME,
+        "checklist_markdown": checklist.MARKDOWN_NAME,
+        **STATE_FILES,
+    }
     return {key: str(folder / name) for key, name in names.items()}
 
 

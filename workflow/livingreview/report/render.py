@@ -128,6 +128,8 @@ def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     to the earlier versions' kept reports; returns the HTML path in ``out_dir``."""
     read = read_outputs(outputs)  # once: the pages written here are not among its inputs
     page = _write_report(config, outputs, out_dir, read)
-    context = _write_pages(config, outputs, changes.state_dir(config), read)
+    kept = changes.state_dir(config)
+    context = _write_pages(config, outputs, kept, read)
+    checklist.write(kept, context["checklist"]["rows"], render_checklist(context))
     changes.freeze(config, read, context["changelog"])
     return page
