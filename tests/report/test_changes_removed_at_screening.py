@@ -26,3 +26,20 @@ def test_a_study_removed_at_title_abstract_says_why() -> None:
         EXCLUDED: f"excluded at title/abstract on re-screening: {reason['label']}",
         REOPENED: "title/abstract decision reopened (a sheet returned again): awaiting a decision",
     }
+
+
+def test_a_retraction_two_sources_report_is_one_flag() -> None:
+    # a PubMed publication type and a Crossref update notice for one retraction
+    pubmed = (KEPT, "medline:1", "retracted", "PubMed publication type Retracted Publication")
+    crossref = (KEPT, "openalex:W1", "retracted", "Crossref update: retraction")
+    before = State(included={KEPT: {"label": KEPT, "reports": KEPT}})
+    now = State(included=before.included, flags={pubmed, crossref})
+    rows = compare(before, now, Facts("2025.2", 1, {}, [], {}))
+    assert [(r["change"], r["item"]) for r in rows] == [("flagged", "retracted")]
+    assert rows[0]["detail"] == (
+        "PubMed publication type Retracted Publication (medline:1); "
+        "Crossref update: retraction (openalex:W1)"
+    )
+    # a second correction found in a later version is a change of that version
+    later = State(included=before.included, flags={pubmed, (*crossref[:2], "corrected", "x")})
+    assert [r["item"] for r in compare(now, later, Facts("2025.3", 2, {}, [], {}))] == ["corrected"]

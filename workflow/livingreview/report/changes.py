@@ -413,9 +413,14 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
         for study, status in sorted(facts.reopened.get(stage, {}).items()):
             if study in was_final and study in current.included:
                 add(kind, study, "status", "final", status, "re-assessment not settled yet")
+    # one change per study and flag with the evidence new in this version (a retraction that a
+    # PubMed publication type and a Crossref notice both report is one flag, not two)
+    evidence: dict[tuple[str, str], list[str]] = {}
     for study, record, flag, detail in sorted(current.flags - before.flags):
+        evidence.setdefault((study, flag), []).append(f"{detail} ({record})")
+    for (study, flag), found in evidence.items():
         if study in current.included or study in before.included:
-            add("flagged", study, flag, new=flag, detail=f"{detail} ({record})")
+            add("flagged", study, flag, new=flag, detail="; ".join(found))
     order = list(KINDS)
     return sorted(rows, key=lambda r: (order.index(r["change"]), r["label"], r["study_id"]))
 
