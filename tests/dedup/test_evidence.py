@@ -14,6 +14,7 @@ from livingreview.dedup.matching import compare
 from livingreview.dedup.normalise import (
     author_surnames,
     author_words,
+    doi_key,
     is_protocol,
     issue_numbers,
     normalise_frame,
@@ -403,3 +404,26 @@ def test_embase_citing_the_year_as_volume_is_no_volume() -> None:
     assert judged(frame, "embase", "other")[0] == "duplicate"
     # a volume that is not the year stays one
     assert unpack_no_pagination("10 (11) (no pagination)", "e0143396", "", "2015")[0] == "10"
+
+
+def test_a_plos_figure_doi_is_its_articles() -> None:
+    # srsr: Embase exported one record of a PLOS ONE article with its first figure's DOI; that
+    # record joined the article's group, and a fourth record of the article (author list glued,
+    # no pages) was then kept apart by the contradicting DOI inside the group
+    title = "ALTERATION OF THE SYSTEMIC AND MICROCIRCULATION BY A SINGLE ORAL DOSE OF FLAVAN-3-OLS"
+    initials = "Ingawa K.Aruga N.Matsumura Y.Shibata M.Osakabe N."
+    embase = {"volume": "9 (4) (no pagination)", "number": "e94853", "pages": ""}
+    article = "10.1371/journal.pone.0094853"
+    frame = pd.DataFrame(
+        [
+            {"ID": "medline", "author": initials, "volume": "9", "number": "4",
+             "pages": "e94853", "doi": article},
+            {"ID": "figure", "author": initials, **embase, "doi": f"{article}.g001"},
+            {"ID": "embase", "author": initials, **embase, "doi": article},
+            {"ID": "glued", "volume": "9", "number": "4", "pages": "", "doi": article,
+             "author": "Ingawa KodaiAruga NozomiMatsumura YusukeShibata MasahiroOsakabe Naomi"},
+        ]
+    ).assign(ENTRYTYPE="article", year="2014", title=title, journal="PLoS One")  # fmt: skip
+    assert len(set(find_duplicates(frame).groups.values())) == 1
+    assert doi_key(f"{article}.g001") == doi_key(article) != doi_key("10.1371/journal.pone.0094854")
+    assert doi_key("10.1371/journal.pmed.1001234.sd001") == doi_key("10.1371/journal.pmed.1001234")

@@ -545,10 +545,18 @@ _DOUBLED_PREFIX = re.compile(r"^(10\.\d+/)\1+")
 _DOI_PUNCTUATION = re.compile(r"[._-]")
 
 
+# PLOS gives each figure, table and supplementary file of an article a DOI of its own, the
+# article's with ".g001", ".t002", ".s001" after it; a database that exported one of them for the
+# article ("10.1371/journal.pone.0094853.g001") means the article.
+_PLOS_COMPONENT = re.compile(r"^(10\.1371/journal\.[a-z]+\.\d{7})\.[a-z]{1,2}\d{3}$")
+
+
 def doi_key(doi: str) -> str:
     """The key two records' DOIs (already normalised) are compared by: one DOI however an export
     punctuated it. (Of 18 record pairs in the labelled sets whose DOIs differ only so, 17 are one
-    work; the other is two abstracts under their meeting supplement's DOI.)"""
+    work; the other is two abstracts under their meeting supplement's DOI.) A PLOS figure's or
+    table's DOI is its article's."""
+    doi = _PLOS_COMPONENT.sub(r"\1", doi)
     prefix, slash, suffix = _DOUBLED_PREFIX.sub(r"\1", doi).partition("/")
     # A slash inside the suffix is dropped by some exports too: "endrev/bnz002" / "endrevbnz002".
     return (
