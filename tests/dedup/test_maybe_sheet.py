@@ -21,12 +21,14 @@ from livingreview.dedup.maybe_sheet import (
     COLUMNS,
     KIND,
     read_decision_file,
+    read_decisions,
     workbook_bytes,
     write_sheets,
 )
 from livingreview.dedup.model import PairVerdict
 from livingreview.errors import InputFileError
 from livingreview.records import Record
+from livingreview.sheets import CSV_META_PREFIX
 from tests.dedup.library_helpers import build_demo_identified, demo_config, stand_in_engine
 
 
@@ -35,8 +37,9 @@ def _library(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    """The rows of a CSV file (below the metadata line of a CSV sheet, if it has one)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    return list(csv.DictReader(lines[1:] if lines[0].startswith(CSV_META_PREFIX) else lines))
 
 
 def _outputs(config: dict[str, Any]) -> dict[str, bytes]:
@@ -190,7 +193,7 @@ def test_cells_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> No
     values = {c.value for row in ws.iter_rows(min_row=2) for c in row}
     assert '=HYPERLINK("http://x.test","click")' in values and "=1+1" in values
     assert all(c.data_type == "s" for row in ws.iter_rows() for c in row if c.value)
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8"))))
+    rows = _csv(tmp_path / "s.csv")
     assert rows[0]["title_a"] == '\'=HYPERLINK("http://x.test","click")'
     assert rows[0]["authors_b"] == "'@admin" and rows[0]["pages_a"] == "'-12"
 
@@ -341,3 +344,142 @@ def test_notes_on_an_undecided_pair_are_not_repeated_when_its_sheet_comes_back(
     ws.cell(row, notes, value=carried + " | Anna: different trials")
     wb.save(folder / "round3_ab.xlsx")
     assert next_sheet_notes() == [carried + " | Anna: different trials"]
+
+
+def _return_csv(path: Path, meta_line: str | None, rows: list[dict[str, str]]) -> None:
+    """A returned CSV sheet as a spreadsheet program saves it: the metadata line (padded with
+    the commas of its empty cells; None: no such line), a column added, ``rows`` in order."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, ["reviewer", *COLUMNS], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({"reviewer": "AB", **row} for row in rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    first = "" if meta_line is None else meta_line + "," * len(COLUMNS) + "\r\n"
+    path.write_bytes((first + buffer.getvalue()).encode("utf-8"))
+
+
+def test_the_csv_sheet_carries_its_metadata_and_comes_back(tmp_path: Path) -> None:
+    """The CSV twin of the sheet names its review and kind and the pairs it lists on a first
+    line; returned with rows reordered and a column added, its decision is applied, at the row
+    a spreadsheet program shows it on (the header is row 2)."""
+    config = demo_config(tmp_path)
+    _library(config)
+    written = (tmp_path / "outputs/dedup/maybe_pairs.csv").read_text(encoding="utf-8")
+    meta_line = written.splitlines()[0]
+    rows = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+    assert meta_line.startswith(CSV_META_PREFIX + " | ") and len(rows) >= 3
+    for part in (f"kind={KIND}", f"review_id={config['review']['id']}", f"pairs={len(rows)}"):
+        assert f" | {part} | " in meta_line
+    rows[0]["decision"] = "Duplicate"
+    _return_csv(tmp_path / "human/dedup/mine.csv", meta_line, rows[::-1])
+
+    assert _library(config)["maybe_decisions_applied"] == 1
+    [applied] = _csv(tmp_path / "outputs/library/decisions.csv")
+    assert (applied["record_a"], applied["record_b"], applied["decision"]) == (
+        *sorted((rows[0]["record_a"], rows[0]["record_b"])),
+        "duplicate",
+    )
+    assert (applied["file"], applied["row"]) == ("dedup/mine.csv", str(len(rows) + 2))
+
+
+def test_a_returned_csv_with_rows_deleted_or_of_another_review_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV sheet cut short (only its decided row kept, or emptied to its header) would take
+    the decisions of the rows cut off with it; one of another review is not this review's:
+    the library step stops naming the file and field, exit 2, and writes nothing."""
+    config = demo_config(tmp_path)
+    identified = build_demo_identified(config)
+    build_library(config, identified=identified, engine=stand_in_engine)
+    meta_line = (tmp_path / "outputs/dedup/maybe_pairs.csv").read_text().splitlines()[0]
+    rows = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+    rows[-1]["decision"] = "distinct"
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(json.loads(json.dumps(config))), encoding="utf-8")
+    returned = tmp_path / "human/dedup/mine.csv"
+    built = _outputs(config)
+    for kept in (rows[-1:], []):
+        _return_csv(returned, meta_line, kept)
+        code = main(["library", "--configfile", str(protocol), "--identified", str(identified)])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1
+        assert (
+            f"{returned}, field 'record_a': {len(rows) - len(kept)} pair(s) of the {len(rows)}"
+            " the sheet was written with missing (found " in err
+        )
+        assert "filter rows instead of deleting them" in err
+        assert _outputs(config) == built, "a refused sheet must leave the outputs as they were"
+
+    review = config["review"]["id"]
+    _return_csv(returned, meta_line.replace(f"review_id={review}", "review_id=other"), rows)
+    with pytest.raises(
+        InputFileError,
+        match=rf"mine\.csv, field 'review_id': sheet belongs to review 'other', expected "
+        rf"'{review}'",
+    ):
+        _library(config)
+
+
+def test_an_old_csv_without_metadata_is_still_read_unchecked(tmp_path: Path) -> None:
+    """A CSV sheet written before the sheet had a metadata line (or returned without it) is
+    read as before: its decisions count, though rows deleted from it cannot be seen."""
+    config = demo_config(tmp_path)
+    _library(config)
+    rows = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
+    rows[1]["decision"] = "distinct"
+    old = tmp_path / "human/dedup/old.csv"
+    _return_csv(old, None, rows[1:2])
+    assert old.read_text().startswith("reviewer,pair,decision,")
+    assert _library(config)["maybe_decisions_applied"] == 1
+    [applied] = _csv(tmp_path / "outputs/library/decisions.csv")
+    assert (applied["decision"], applied["row"]) == ("distinct", "2")
+
+
+def test_a_pair_listed_twice_blank_and_decided_keeps_the_decision(tmp_path: Path) -> None:
+    """A row copied in a returned sheet (the copy left blank, or the original): blank means
+    "not decided yet", so it never undoes the decision on the other row, in either order, in
+    a CSV with metadata or an .xlsx; the notes of both rows are kept. Two decisions that
+    differ are an error."""
+    records, wb = _two_pairs(tmp_path, "a title")
+    rows = _csv(tmp_path / "s.csv")
+    meta_line = (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()[0]
+    decided = rows[0] | {"decision": "duplicate", "notes": "same DOI"}
+    blank = rows[0] | {"notes": "ask Anna"}
+    for order, number in (([decided, blank, rows[1]], 3), ([blank, rows[1], decided], 5)):
+        _return_csv(tmp_path / "twice.csv", meta_line, order)
+        ws = wb["Maybe pairs"]
+        for r, row in enumerate(order, start=2):
+            for c, name in enumerate(COLUMNS, start=1):
+                ws.cell(r, c, value=row[name])
+        wb.save(tmp_path / "twice.xlsx")
+        for path, row in ((tmp_path / "twice.csv", number), (tmp_path / "twice.xlsx", number - 1)):
+            [kept] = read_decisions([path], review_id="r", known_records=records)
+            assert (kept.a, kept.b, kept.decision, kept.row) == ("a:1", "b:1", "duplicate", row)
+            assert sorted(kept.notes.split(" | ")) == ["ask Anna", "same DOI"]
+    order[0] = blank | {"decision": "distinct"}
+    _return_csv(tmp_path / "twice.csv", meta_line, order)
+    with pytest.raises(
+        InputFileError,
+        match=r"twice\.csv, row 5, field 'decision': pair a:1 / b:1 is decided 'duplicate' here "
+        r"but 'distinct' in \S+twice\.csv, row 3",
+    ):
+        read_decisions([tmp_path / "twice.csv"], review_id="r", known_records=records)
+
+
+def test_a_version_a_csv_comment_cannot_hold_is_encoded_on_the_metadata_line(
+    tmp_path: Path,
+) -> None:
+    """A version may hold ``, | =`` (only white space at its ends is refused), which the CSV
+    metadata line cannot: written %-encoded, the sheet still reads back."""
+    records, _ = _two_pairs(tmp_path, "a title")
+    pairs = [PairVerdict("a:1", "b:1", "maybe", 0.8, "titles close")]
+    write_sheets(
+        tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, records, review_id="r", version="2025,1|b"
+    )
+    first = (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert " | version=2025%2C1%7Cb | pairs=1 | " in first
+    rows = _csv(tmp_path / "s.csv")
+    rows[0]["decision"] = "distinct"
+    _return_csv(tmp_path / "back.csv", first, rows)
+    [kept] = read_decision_file(tmp_path / "back.csv", review_id="r", known_records=records)
+    assert (kept.a, kept.b, kept.decision, kept.row) == ("a:1", "b:1", "distinct", 3)

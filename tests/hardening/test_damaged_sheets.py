@@ -78,11 +78,12 @@ def test_a_workbook_with_a_damaged_worksheet_is_one_input_error(
     assert "\n" not in message
 
 
-def _as_csv(tmp_path: Path, sheet: tuple[str, str]) -> tuple[Path, str]:
-    """The demo's returned sheet as the pipeline writes its CSV variant: its path and text."""
+def _as_csv(tmp_path: Path, sheet: tuple[str, str], rows: int = 10) -> tuple[Path, str]:
+    """The demo's returned sheet as the pipeline writes its CSV variant (more than ``rows``
+    rows): its path and text."""
     name, title = sheet
     returned = sheets.read_sheet(HUMAN / name, title)
-    assert returned.meta is not None and len(returned.table) > 10
+    assert returned.meta is not None and len(returned.table) > rows
     header, *rows = returned.table
     text = sheets.csv_text(header, [dict(zip(header, r, strict=True)) for r in rows], returned.meta)
     path = tmp_path / "returned.csv"
@@ -191,3 +192,71 @@ def test_a_maybe_pair_sheet_with_its_rows_deleted_is_refused(tmp_path: Path) -> 
     message = str(raised.value)
     assert message.startswith(f"{path}, field 'record_a': {pairs} pair(s) of the sheet")
     assert "filter rows instead of deleting them" in message
+
+
+def _maybe_csv(tmp_path: Path) -> tuple[Path, str, str, set[str], list[tuple[str, str, str]]]:
+    """The demo's returned maybe-pair sheet as a CSV sheet: its path, text, review, the
+    records it names and the decisions read from it."""
+    from livingreview.dedup import maybe_sheet
+
+    path, text = _as_csv(tmp_path, MAYBE, rows=3)
+    returned = sheets.read_sheet(path, MAYBE[1])
+    assert returned.meta is not None and returned.meta["kind"] == maybe_sheet.KIND
+    review = returned.meta["review_id"]
+    known = {returned.cell(row, c) for _, row in returned.rows() for c in ("record_a", "record_b")}
+    read = maybe_sheet.read_decision_file(path, review_id=review, known_records=known)
+    decided = [(d.a, d.b, d.decision) for d in read if d.decision]
+    assert [d for _, _, d in decided] == ["duplicate", "duplicate"]
+    return path, text, review, known, decided
+
+
+def _cut(lines: int, chars: int = 0) -> Callable[[str], str]:
+    """Keep the first ``lines`` lines of a text and ``chars`` characters of the next."""
+
+    def cut(text: str) -> str:
+        kept = text.splitlines(keepends=True)
+        return "".join(kept[:lines]) + (kept[lines][:chars] if chars else "")
+
+    return cut
+
+
+#: How a returned maybe-pair CSV (metadata line, header, four rows: the first and last decided)
+#: is cut short, and how many pairs are then missing.
+CUTS = {
+    "cut-inside-an-undecided-row": (_cut(4, 20), 2),
+    "last-row-lost": (_cut(5), 1),
+    "emptied-to-its-header": (_cut(2), 4),
+}
+
+
+@pytest.mark.parametrize("cut", sorted(CUTS))
+def test_a_maybe_pair_csv_cut_short_is_refused(cut: str, tmp_path: Path) -> None:
+    """A returned maybe-pair CSV cut short (a broken copy, or its rows deleted) was read as far
+    as it went, and the decisions of the rows cut off were dropped without a word."""
+    from livingreview.dedup import maybe_sheet
+
+    path, text, review, known, _ = _maybe_csv(tmp_path)
+    change, missing = CUTS[cut]
+    path.write_text(change(text), encoding="utf-8")
+    with pytest.raises(InputFileError) as raised:
+        maybe_sheet.read_decision_file(path, review_id=review, known_records=known)
+    message = str(raised.value)
+    expected = f"{missing} pair(s) of the 4 the sheet was written with missing"
+    expected += f" (found {4 - missing})"
+    assert message.startswith(f"{path}, field 'record_a': {expected}; ")
+    assert "filter rows instead of deleting them" in message and "\n" not in message
+
+
+def test_a_maybe_pair_listed_twice_blank_and_decided_keeps_the_decision(tmp_path: Path) -> None:
+    """A decided row of the demo's maybe-pair CSV copied with its decision blanked, above or
+    below it: the sheet still lists every pair once, and the decision stands."""
+    from livingreview.dedup import maybe_sheet
+
+    path, text, review, known, decided = _maybe_csv(tmp_path)
+    lines = text.splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",Duplicate," in line)
+    blank = lines[row].replace(",Duplicate,", ",,", 1)
+    for at in (row, row + 1):
+        path.write_text("".join([*lines[:at], blank, *lines[at:]]), encoding="utf-8")
+        read = maybe_sheet.read_decisions([path], review_id=review, known_records=known)
+        assert [(d.a, d.b, d.decision) for d in read] == decided

@@ -1,10 +1,18 @@
 """The review sheet of "maybe" pairs (.xlsx and .csv) and reading the returned copies back.
 
-A person gets ``maybe_pairs.xlsx``, writes ``duplicate`` or ``distinct`` in the ``decision``
-column, and saves it (any name) into ``<human_input>/<deduplication.decisions_dir>/``. Every
-``.xlsx`` and ``.csv`` there is read on each run: rows may be reordered, columns added, decisions
-written in any capitalisation; a blank decision means "not decided yet". Rows are matched by
-``record_a`` / ``record_b``, never by position.
+A person gets ``maybe_pairs.xlsx`` (or its CSV twin), writes ``duplicate`` or ``distinct`` in the
+``decision`` column, and saves it (any name) into ``<human_input>/<deduplication.decisions_dir>/``.
+Every ``.xlsx`` and ``.csv`` there is read on each run: rows may be reordered, columns added,
+decisions written in any capitalisation; a blank decision means "not decided yet" (so a row
+copied and left blank never undoes the decision on its pair). Rows are matched by ``record_a`` /
+``record_b``, never by position.
+
+Both files carry the sheet's metadata (review, kind, version, the number of pairs and a checksum
+over them): the .xlsx in its hidden ``_meta`` sheet, which also lists the pairs, the CSV on its
+first line (:func:`livingreview.sheets.csv_meta_line`). A returned sheet of another review or
+kind, or without a row of every pair it was written with, is refused. A sheet returned without
+metadata (a CSV written before it had its first line, or a copy of the rows alone) is still read,
+checked less: rows deleted from it, or a pair it was not written with, cannot be seen.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from livingreview import sheets
 from livingreview.dedup.model import PairVerdict
@@ -96,9 +105,21 @@ def sheet_rows(
     return rows
 
 
-def csv_text(rows: Sequence[Mapping[str, str]]) -> str:
-    """The CSV variant; text starting with ``= + - @`` gets a leading ``'`` (never a formula)."""
-    return sheets.csv_text(COLUMNS, rows, None)
+def _keys(rows: Sequence[Mapping[str, str]]) -> list[tuple[str, str]]:
+    return [pair_key(row["record_a"], row["record_b"]) for row in rows]
+
+
+def _meta(review_id: str, version: str, count: int) -> list[tuple[str, str]]:
+    """The sheet's metadata (before the checksum)."""
+    return [("review_id", review_id), ("kind", KIND), ("version", version), ("pairs", str(count))]
+
+
+def csv_text(rows: Sequence[Mapping[str, str]], *, review_id: str, version: str) -> str:
+    """The CSV variant, its metadata on the first line (the version %-encoded where a CSV
+    comment line cannot hold it); text starting with ``= + - @`` gets a leading ``'``."""
+    keys = _keys(rows)
+    meta = dict(_meta(review_id, quote(version, safe=" ./:_-+~()[]@"), len(keys)))
+    return sheets.csv_text(COLUMNS, rows, meta | {"checksum": checksum(keys)})
 
 
 def _instructions(review_id: str, version: str, count: int, demo: bool) -> list[str]:
@@ -153,14 +174,9 @@ def workbook_bytes(
     demo: bool = False,
 ) -> bytes:
     """The .xlsx sheet: dropdown decisions, frozen header, wrapped text, hidden metadata."""
-    keys = [pair_key(row["record_a"], row["record_b"]) for row in rows]
-    meta = [
-        ("review_id", review_id),
-        ("kind", KIND),
-        ("version", version),
-        ("pairs", str(len(keys))),
-    ]
+    keys = _keys(rows)
     lines = _instructions(review_id, version, len(rows), demo)
+    meta = _meta(review_id, version, len(keys))
     return sheets.workbook_bytes(_layout(), rows, meta=meta, ids=keys, instructions=lines)
 
 
@@ -179,24 +195,28 @@ def write_sheets(
     rows = sheet_rows(pairs, records, notes)
     data = workbook_bytes(rows, review_id=review_id, version=version, demo=demo)
     atomic_write_bytes(xlsx_path, data)
-    atomic_write_text(csv_path, csv_text(rows))
+    atomic_write_text(csv_path, csv_text(rows, review_id=review_id, version=version))
     return len(rows)
 
 
 # -- reading returned sheets -------------------------------------------------------------------
 
 
-def _check_meta(path: Path, meta: dict[str, str], keys: set, review_id: str) -> None:
+def _check_meta(path: Path, meta: dict[str, str], keys: set | None, review_id: str) -> None:
+    """The sheet's kind and review; the pairs an .xlsx lists (``keys``) against the checksum."""
     if meta.get("kind") != KIND:
         raise InputFileError(
-            path, f"not a maybe-pair sheet (kind {meta.get('kind')!r}, expected {KIND!r})"
+            path,
+            f"not a maybe-pair sheet (kind {meta.get('kind')!r}, expected {KIND!r})",
+            field="kind",
         )
     if meta.get("review_id") != review_id:
         raise InputFileError(
             path,
             f"sheet belongs to review {meta.get('review_id')!r}, expected {review_id!r}",
+            field="review_id",
         )
-    if meta.get("checksum") != checksum(keys):
+    if keys is not None and meta.get("checksum") != checksum(keys):
         raise InputFileError(
             path,
             "the hidden sheet '_meta' was edited (checksum mismatch); return the sheet as "
@@ -211,7 +231,7 @@ def read_decision_file(
     returned = sheets.read_sheet(path, SHEET)
     table, meta = returned.table, returned.meta
     keys = None if returned.ids is None else {pair_key(*key) for key in returned.ids}
-    if meta is not None and keys is not None:
+    if meta is not None:
         _check_meta(path, meta, keys, review_id)
     if not table:
         raise InputFileError(
@@ -247,7 +267,8 @@ def read_decision_file(
             index = where.get(name)
             return row[index] if index is not None and index < len(row) else ""
 
-        seen.add(pair_key(cell("record_a"), cell("record_b")))
+        if cell("record_a") or cell("record_b"):
+            seen.add(pair_key(cell("record_a"), cell("record_b")))
         decision = cell("decision").casefold()
         if not any(row) or not (decision or cell("notes")):
             continue
@@ -285,6 +306,8 @@ def read_decision_file(
             )
         notes = cell("notes")
         decisions.append(Decision(key[0], key[1], decision, str(path), number, notes))
+    if keys is None and meta is not None:
+        _check_csv_pairs(path, meta, seen)
     _check_every_pair(path, keys, seen)
     return decisions
 
@@ -293,7 +316,7 @@ def _check_every_pair(
     path: Path, keys: set[tuple[str, str]] | None, seen: set[tuple[str, str]]
 ) -> None:
     """Every pair an .xlsx sheet lists in ``_meta`` still has its row: a deleted row would take
-    its decision with it without a word (a CSV sheet does not list its pairs)."""
+    its decision with it without a word (a CSV sheet: :func:`_check_csv_pairs`)."""
     missing = sorted((keys or set()) - seen)
     if missing:
         raise InputFileError(
@@ -303,6 +326,26 @@ def _check_every_pair(
             "them)",
             field="record_a",
         )
+
+
+def _check_csv_pairs(path: Path, meta: Mapping[str, str], seen: set[tuple[str, str]]) -> None:
+    """The pairs of a CSV sheet's rows match the checksum on its metadata line: a deleted row
+    would take its decision with it without a word (a CSV lists only the pairs' count)."""
+    if meta.get("checksum") == checksum(seen):
+        return
+    written = meta.get("pairs", "")
+    count = int(written) if written.isdigit() else None
+    if count is not None and len(seen) < count:
+        problem = f"{count - len(seen)} pair(s) of the {count} the sheet was written with missing"
+    else:
+        problem = f"the record_a / record_b pairs differ from the {written or '?'} the sheet was"
+        problem += " written with (an id edited, or a row added?)"
+    raise InputFileError(
+        path,
+        f"{problem} (found {len(seen)}); expected every row the sheet was written with, its "
+        "record_a and record_b unchanged (filter rows instead of deleting them)",
+        field="record_a",
+    )
 
 
 def decision_files(folder: Path) -> list[Path]:
