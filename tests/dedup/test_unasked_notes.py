@@ -16,6 +16,7 @@ import pytest
 
 from livingreview.dedup.library import build_library
 from livingreview.records import write_records
+from livingreview.sheets import CSV_META_PREFIX
 from tests.dedup import benchmark_frame
 from tests.dedup.library_helpers import demo_config
 from tests.dedup.test_incremental import _records
@@ -25,8 +26,10 @@ NOTE = "third copy: check the PDF before merging"
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file (below the metadata line of a CSV sheet, if it has one)."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        lines = handle.readlines()
+    return list(csv.DictReader(lines[1:] if lines[0].startswith(CSV_META_PREFIX) else lines))
 
 
 def _first_round(tmp_path: Path) -> tuple[dict[str, Any], Path]:
