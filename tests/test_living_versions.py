@@ -346,5 +346,10 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     for heading, counts in ((start + 1, first_ledger), (start + 6, two)):
         stages = lines[heading + 1 : heading + 5]
         assert all(": done: " in line for line in stages), stages
-        total = counts["total_studies"]
-        assert stages[-1] == f"    Totals: done: {total} stud(ies) included in total"
+        total, before = counts["total_studies"], counts.get("previous_studies") or 0
+        new, removed = counts["new_studies"], counts["removed_studies"]
+        parts = f" ({before} before, {new} new, {removed} removed)"
+        assert stages[-1] == (
+            f"    Totals: done: {total} stud(ies) included in total{parts if before else ''}"
+        )
+    assert total == before + new - removed and before > 0

@@ -44,10 +44,21 @@ def _state(stage: str, column: Mapping[str, Any]) -> str:
     if not parts or not isinstance(counts.get(parts[0][0]), int):
         return "waiting for the stages before it"
     counted = ", ".join(f"{counts.get(key) or 0:,} {text}" for key, text in parts)
+    if stage == "totals":
+        counted += _total_parts(counts)
     before = _unfinished_before(stage, column)
     if before:
         return f"so far: {counted} (not final: {before} not done)"
     return "done: " + counted
+
+
+def _total_parts(counts: Mapping[str, Any]) -> str:
+    """How a later version's total comes about: `` (65 before, 2 new, 2 removed)``; '' for a
+    version with no study before it."""
+    before, removed = counts.get("previous_studies") or 0, counts.get("removed_studies") or 0
+    if not (before or removed):
+        return ""
+    return f" ({before:,} before, {counts.get('new_studies') or 0:,} new, {removed:,} removed)"
 
 
 def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Window]) -> str:
