@@ -262,3 +262,42 @@ def test_the_kept_copy_of_the_version_keeps_its_checklist_files(demo_outputs: Pa
     kept = demo_outputs / "library_history/2025.1/report"
     for name in (checklist.CSV_NAME, checklist.MARKDOWN_NAME):
         assert (kept / name).read_bytes() == (demo_outputs / "report" / name).read_bytes()
+
+
+def _selection_text(config: dict[str, Any], extraction: dict[str, Any] | None = None) -> str:
+    """Items 8 and 9's text for ``config`` (screening done, no automation), without a run."""
+    read = {
+        "screening_outcome": {"decision_rule": config["screening"]["decision_rule"]},
+        "screening_status": {},
+        "automation": None,
+        "extraction_status": extraction,
+    }
+    facts = checklist.Facts(config, read, Path("/nonexistent"), frozenset())
+    return checklist._selection(facts).what + " | " + checklist._collection(facts).what
+
+
+def test_single_mode_names_the_one_reviewer_who_works_and_the_resolver_who_decides() -> None:
+    config = load_config(DEMO_CONFIG)
+    config["reviewers"].append({"id": "r4", "name": "Reviewer 4", "roles": ["conflict_resolution"]})
+    dual = _selection_text(config, {"mode": "dual", "studies": {}})
+    assert "dual, blind, by 2 reviewers (Reviewer 1, Reviewer 2)" in dual
+    # the first reviewer with the role resolves (screening.outcome.resolver), not both
+    assert "disagreements by third reviewer (Reviewer 3)" in dual
+    assert "Reviewer 4" not in dual
+    # single mode everywhere: the first reviewer of each role works alone
+    for section in ("screening", "full_text", "extraction"):
+        config[section]["mode"] = "single"
+    single = _selection_text(config, {"mode": "single", "studies": {}})
+    assert (
+        "title/abstract: single, blind, by 1 reviewer (Reviewer 1); full text: single by 1 "
+        "reviewer (Reviewer 1); " in single
+    )  # no disagreements to settle: nobody checks
+    assert "single extraction on forms by 1 reviewer (Reviewer 1)" in single
+    assert "Reviewer 2" not in single
+    # a verified sample: the second screener screens it, disagreements go to the resolver
+    config["screening"]["verification_sample"] = {"fraction": 0.2, "seed": 1}
+    verified = _selection_text(config)
+    assert (
+        "title/abstract: single, blind, by 1 reviewer (Reviewer 1), a 20% sample verified by "
+        "Reviewer 2, disagreements by third reviewer (Reviewer 3)"
+    ) in verified

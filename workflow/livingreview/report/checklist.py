@@ -304,22 +304,52 @@ def _people(names: list[str]) -> str:
     return f"{len(names)} reviewer{'s' if len(names) > 1 else ''} ({', '.join(names)})"
 
 
+def _team(facts: Facts, role: str, section: str) -> list[str]:
+    """The reviewers with ``role`` who get ``section``'s sheets: every one in dual mode, the first
+    in single mode (as the stages assign them)."""
+    names = facts.names(role)
+    return names if facts.config[section].get("mode", "dual") == "dual" else names[:1]
+
+
+def _resolved_by(facts: Facts, section: str) -> str:
+    """``section``'s decision rule, naming the resolver of a third-reviewer rule (the first
+    reviewer with the role, the one the stage asks)."""
+    rule = str(facts.config[section].get("decision_rule", "consensus"))
+    if rule != "third_reviewer":
+        return _rule(rule)
+    resolver = facts.names("conflict_resolution")[:1] or ["no resolver named"]
+    return f"{_rule(rule)} ({resolver[0]})"
+
+
+def _screened_by(facts: Facts) -> str:
+    """Who screens titles and abstracts and how their disagreements are settled."""
+    screening = facts.config["screening"]
+    mode = screening.get("mode", "dual")
+    blind = ", blind" if screening.get("blind", True) else ""
+    text = f"title/abstract: {mode}{blind}, by {_people(_team(facts, 'screening', 'screening'))}"
+    fraction = float((screening.get("verification_sample") or {}).get("fraction", 0))
+    if mode == "dual":
+        return f"{text}, disagreements by {_resolved_by(facts, 'screening')}"
+    if fraction <= 0:
+        return text
+    verifier = facts.names("screening")[1:2] or ["no second reviewer named"]
+    return (
+        f"{text}, a {fraction:.0%} sample verified by {verifier[0]}, disagreements by "
+        f"{_resolved_by(facts, 'screening')}"
+    )
+
+
 def _selection(facts: Facts) -> Entry:
     outcome = facts.read["screening_outcome"]
     if outcome is None or facts.read["screening_status"] is None:
         return _waiting("the screening sheets")
     config = facts.config
     screening, full_text = config["screening"], config["full_text"]
-    blind = ", blind" if screening.get("blind", True) else ""
-    rule = str(outcome["decision_rule"])
-    resolver = ", ".join(facts.names("conflict_resolution")) or "no resolver named"
-    resolved = f"{_rule(rule)} ({resolver})" if rule == "third_reviewer" else _rule(rule)
-    parts = [
-        f"title/abstract: {screening.get('mode', 'dual')}{blind}, by "
-        f"{_people(facts.names('screening'))}, disagreements by {resolved}",
-        f"full text: {full_text.get('mode', 'dual')} by {_people(facts.names('full_text'))}, "
-        f"disagreements by {_rule(full_text.get('decision_rule', 'consensus'))}",
-    ]
+    assessed = f"full text: {full_text.get('mode', 'dual')} by "
+    assessed += _people(_team(facts, "full_text", "full_text"))
+    if full_text.get("mode", "dual") == "dual":
+        assessed += f", disagreements by {_resolved_by(facts, 'full_text')}"
+    parts = [_screened_by(facts), assessed]
     automation = facts.read["automation"]
     if automation is not None:
         rules = ", ".join(f"{_rule(k)} {n}" for k, n in automation["excluded_by_rule"].items())
@@ -347,7 +377,7 @@ def _collection(facts: Facts) -> Entry:
     studies = status.get("studies") or {}
     what = (
         f"{status.get('mode', 'dual')} extraction on forms by "
-        f"{_people(facts.names('extraction'))}; {studies.get('final', 0)} of "
+        f"{_people(_team(facts, 'extraction', 'extraction'))}; {studies.get('final', 0)} of "
         f"{status.get('studies_included', 0)} included studies final."
     )
     where = facts.anchors("studies") + facts.files("extraction/studies.csv")
@@ -387,9 +417,7 @@ def _rob_methods(facts: Facts) -> Entry:
         return Entry("authors", (), NO_ROB)
     rated = [f"{TOOL_NAMES.get(t, t)} ({', '.join(d)})" for t, d in sorted(tools.items())]
     mode = facts.config["risk_of_bias"].get("mode", "dual")
-    assessors = facts.names("risk_of_bias")
-    if mode == "single":  # the first one assesses each study
-        assessors = assessors[:1]
+    assessors = _team(facts, "risk_of_bias", "risk_of_bias")
     what = f"{_join(rated)}; {mode} assessment by {_people(assessors)} per study."
     where = facts.anchors("methods", "rob") + facts.files("rob/summary.csv")
     return _entry("reported", where, what)
