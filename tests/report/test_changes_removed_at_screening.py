@@ -4,8 +4,16 @@ label) or is awaiting a decision, instead of one phrase for both."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from livingreview.config import load_config
-from livingreview.report.changes import Facts, State, _screening_decisions, compare
+from livingreview.report.changes import (
+    Facts,
+    State,
+    _screening_decisions,
+    compare,
+    read_facts,
+)
 from tests.report.test_report import DEMO_CONFIG
 
 EXCLUDED, REOPENED, KEPT = "S0000000001", "S0000000002", "S0000000003"
@@ -43,3 +51,23 @@ def test_a_retraction_two_sources_report_is_one_flag() -> None:
     # a second correction found in a later version is a change of that version
     later = State(included=before.included, flags={pubmed, (*crossref[:2], "corrected", "x")})
     assert [r["item"] for r in compare(now, later, Facts("2025.3", 2, {}, [], {}))] == ["corrected"]
+
+
+def test_a_study_automation_now_excludes_is_not_said_to_await_a_decision() -> None:
+    # the protocol's automation rules changed (or a record joined the study): automation lists
+    # it, its title/abstract votes are no longer used (screening.outcome.not_screened), so it
+    # has no final decision, and nobody is asked to decide it
+    config = load_config(DEMO_CONFIG)
+    read: dict[str, Any] = {
+        "automation_exclusions": [
+            {"study_id": EXCLUDED, "rule": "year", "detail": "published 2009, before 2010"}
+        ],
+        "screening_final": [],
+    }
+    before = State(included={EXCLUDED: {"label": EXCLUDED, "reports": EXCLUDED}})
+    facts = read_facts(config, read)
+    [row] = compare(before, State(), facts)
+    assert (row["change"], row["detail"]) == (
+        "study_removed",
+        "excluded before screening by automation: published 2009, before 2010",
+    )

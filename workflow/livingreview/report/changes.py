@@ -12,7 +12,8 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
   re-assessment);
 * ``study_removed``: a study included before and not now, with why (its full-text exclusion
   reason on re-assessment, the study it is now a report of, the study the library merged it
-  into, or its current decision);
+  into, its title/abstract exclusion on re-screening, the automation rule that now excludes it
+  before screening, or its current decision);
 * ``report_added``: a new report of a study included before (a full-text report linked to it,
   the report of a study the library merged into it, or a record first found in this round that
   the library joined to it, e.g. its preprint; not a record with the DOI or PMID of one the study
@@ -231,6 +232,9 @@ def _removed_because(study: str, facts: Facts) -> str:
         return f"merged into study {merged['study_id']} in round {merged['round']}"
     if row is None:
         screened = facts.screening.get(study)
+        automated = facts.automated.get(study)
+        if automated is not None:  # its votes no longer count (screening.outcome.not_screened)
+            return f"excluded before screening by automation: {automated}"
         if screened is None:
             return "title/abstract decision reopened (a sheet returned again): awaiting a decision"
         if screened.get("decision") == "exclude":
@@ -289,6 +293,8 @@ class Facts:
     events: Sequence[Mapping[str, str]] = ()  # the library's merges and splits (changelog.csv)
     # study id -> its final title/abstract decision row, with the reason's label (reason_label)
     screening: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # study id -> why automation excluded it before screening (screening/automation.csv)
+    automated: Mapping[str, str] = field(default_factory=dict)
     # record id -> its DOI and PMID ("doi:...", "pmid:..."), read only when a record joined an
     # included study (:func:`snapshot_identifiers`)
     identifiers: Callable[[], Mapping[str, frozenset[str]]] = dict
@@ -449,6 +455,10 @@ def _not_final(rows: Iterable[Mapping[str, str]] | None, column: str) -> dict[st
     return {r["study_id"]: r[column] for r in _rows(rows) if r.get(column, "final") != "final"}
 
 
+def _rule_name(rule: str) -> str:
+    return rule.replace("_", " ")
+
+
 def _screening_decisions(
     config: Mapping[str, Any], rows: Iterable[Mapping[str, str]] | None
 ) -> dict[str, dict[str, str]]:
@@ -460,13 +470,15 @@ def _screening_decisions(
     }
 
 
-def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
-    """This version's changelog from the outputs the report read and the frozen states of
-    earlier versions, with the earlier versions' kept reports."""
-    version = str(config["review"]["version"])
-    earlier = earlier_rounds(history_dir(config), version)
-    facts = Facts(
-        version,
+def read_facts(
+    config: Mapping[str, Any],
+    read: Mapping[str, Any],
+    earlier: Sequence[tuple[int, str, Path]] = (),
+) -> Facts:
+    """The :class:`Facts` of this version from the outputs the report read; ``earlier``: the
+    earlier rounds (number, version, snapshot folder), oldest first."""
+    return Facts(
+        str(config["review"]["version"]),
         earlier[-1][0] if earlier else 0,
         {r["report_id"]: r for r in _rows(read.get("fulltext_decisions"))},
         _rows(read.get("library_groups")),
@@ -477,8 +489,20 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
         },
         _rows(read.get("library_changelog")),
         screening=_screening_decisions(config, read.get("screening_final")),
+        automated={
+            r["study_id"]: r.get("detail") or _rule_name(r.get("rule", ""))
+            for r in _rows(read.get("automation_exclusions"))
+        },
         identifiers=snapshot_identifiers([*(p for _, _, p in earlier), snapshot_dir(config)]),
     )
+
+
+def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
+    """This version's changelog from the outputs the report read and the frozen states of
+    earlier versions, with the earlier versions' kept reports."""
+    version = str(config["review"]["version"])
+    earlier = earlier_rounds(history_dir(config), version)
+    facts = read_facts(config, read, earlier)
     log = Changelog(version, "", [], [], {})
     states: list[State | None] = []
     for _, name, folder in earlier:

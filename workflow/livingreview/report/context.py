@@ -36,6 +36,7 @@ INPUTS = {
     "screening_final": "screening/final_decisions.csv",
     "agreement": "screening/agreement.csv",
     "automation": "screening/automation_counts.json",
+    "automation_exclusions": "screening/automation.csv",
     "prisma_ledger": "prisma/ledger.json",
     "prisma_svg": "prisma/flow.svg",
     "fulltext_status": "fulltext/status.json",
