@@ -301,3 +301,16 @@ def test_single_mode_names_the_one_reviewer_who_works_and_the_resolver_who_decid
         "title/abstract: single, blind, by 1 reviewer (Reviewer 1), a 20% sample verified by "
         "Reviewer 2, disagreements by third reviewer (Reviewer 3)"
     ) in verified
+
+
+def test_deduplication_counts_of_a_later_version_are_named_as_that_version_s() -> None:
+    # library/counts.json counts the current round only; 16a beside it sums every version
+    config = load_config(DEMO_CONFIG)
+    counts = {"duplicates_removed": 12, "records_identified": 40, "version": "2025.2"}
+    rounds = [{"label": "2025.1"}, {"label": "2025.2"}]
+    read = {"library_counts": counts, "prisma_ledger": {"rounds": rounds}}
+    facts = checklist.Facts(config, read, Path("/nonexistent"), frozenset())
+    what = checklist._deduplication(facts).what
+    assert what.startswith("livingreview: version 2025.2: 12 duplicates removed of 40 records (")
+    read["prisma_ledger"] = {"rounds": rounds[:1]}
+    assert checklist._deduplication(facts).what.startswith("livingreview: 12 duplicates removed")

@@ -250,8 +250,11 @@ def _deduplication(facts: Facts) -> Entry:
         return _waiting("deduplication (the library of studies)")
     policy = facts.config["deduplication"]["policy"]
     rules = ", ".join(f"{_rule(k)}: {v}" for k, v in policy.items())
+    versions = _rounds(facts)
+    # the library's counts are its current round's: named so beside 16a's sums of every version
+    latest = f"version {versions[-1]}: " if len(versions) > 1 else ""
     what = (
-        f"livingreview: {counts['duplicates_removed']} duplicates removed of "
+        f"livingreview: {latest}{counts['duplicates_removed']} duplicates removed of "
         f"{counts['records_identified']} records ({rules}); "
         f"{counts.get('maybe_decisions_applied', 0)} uncertain pairs decided by a person, "
         f"{counts.get('maybe_pairs_pending', 0)} still to decide."
