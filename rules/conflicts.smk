@@ -35,7 +35,11 @@ rule conflicts:
     input:
         decisions=f"{OUT}/{DECISION_STORE}",
         records=f"{OUT}/library/records.csv",
+        groups=f"{OUT}/library/groups.csv",
+        changelog=f"{OUT}/library/changelog.csv",
         counts=f"{OUT}/library/counts.json",
+        # studies no reviewer screens (automation, other methods) decide nothing
+        automation=f"{OUT}/screening/automation.csv",
         returned=conflicts_inputs(config),
     output:
         **{key: f"{OUT}/{path}" for key, path in OUTCOME_OUTPUTS.items()},
