@@ -3,25 +3,27 @@ failures as one error line, process-wide state left as found, one step at a time
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from livingreview.steps import PACKAGE_LOGGER, StepFailed, run_step
+from livingreview.steps import FAILED_DIR, PACKAGE_LOGGER, StepFailed, record_path, run_step
 from tests.conftest import REPO_ROOT
 
 EXPORTS = REPO_ROOT / "demo/human/exports"
 
 
-def protocol(tmp_path: Path) -> list[str]:
+def protocol(tmp_path: Path, human: Path = REPO_ROOT / "demo/human") -> list[str]:
     """``--configfile`` arguments: the demo review with its outputs under ``tmp_path``."""
     override = tmp_path / "paths.yaml"
     override.write_text(
-        f"paths: {{outputs: {tmp_path / 'outputs'}, human_input: {REPO_ROOT / 'demo/human'}}}\n",
-        encoding="utf-8",
+        f"paths: {{outputs: {tmp_path / 'outputs'}, human_input: {human}}}\n", encoding="utf-8"
     )
     files = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml", override]
     return ["--configfile", *map(str, files)]
@@ -92,20 +94,84 @@ def test_steps_started_together_each_write_only_their_own_log(tmp_path: Path) ->
         assert not any(other in text for other in others)
 
 
-def test_a_crashing_step_keeps_its_traceback_in_the_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def crashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> tuple[str, Path]:
+    """``command`` run as a step whose code has a defect: its StepFailed message and its log."""
     import livingreview.cli
 
     def defect(args: object) -> int:
         raise RuntimeError("a defect in a step")
 
-    monkeypatch.setattr(livingreview.cli, "cmd_where", defect)
-    log = tmp_path / "crash.log"
+    monkeypatch.setattr(livingreview.cli, f"cmd_{command}", defect)
+    log = tmp_path / f"{command}.log"
     with pytest.raises(StepFailed) as raised:
-        run_step(["where", *protocol(tmp_path)], log)
-    message = str(raised.value)
+        run_step([command, *protocol(tmp_path)], log)
+    return str(raised.value), log
+
+
+def test_a_crashing_step_keeps_its_traceback_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message, log = crashed(tmp_path, monkeypatch, "where")
     assert "livingreview where --configfile" in message
     assert "crashed: RuntimeError: a defect in a step" in message and str(log) in message
     text = log.read_text(encoding="utf-8")
     assert text.startswith("Traceback") and text.rstrip().endswith("a defect in a step")
+    assert not (tmp_path / "outputs" / FAILED_DIR).exists()  # `where` is no pipeline step
+
+
+def broken_export(tmp_path: Path) -> tuple[Path, bytes]:
+    """``human/`` under ``tmp_path`` with the demo's exports, the Web of Science one cut and
+    ended by a broken line; its path and its original bytes."""
+    human = tmp_path / "human"
+    shutil.copytree(REPO_ROOT / "demo/human/exports", human / "exports")
+    export = human / "exports/web_of_science.ris"
+    kept = export.read_bytes()
+    export.write_text(kept.decode("utf-8")[:5000] + "\nXX  - \x00\n", encoding="utf-8")
+    return export, kept
+
+
+def test_a_failed_step_leaves_one_record_the_same_each_time_until_it_succeeds(
+    tmp_path: Path,
+) -> None:
+    """The record of a failure is state, not an output: no time inside, so the same failure
+    writes the same bytes, and the step's next success removes it."""
+    export, kept = broken_export(tmp_path)
+    human = tmp_path / "human"
+    argv = ["import", "--name", "wos", *protocol(tmp_path, human)]
+    log = tmp_path / "outputs/logs/import/wos.log"
+    record = record_path(tmp_path / "outputs", "import wos")
+    written = []
+    for _ in range(2):
+        with pytest.raises(StepFailed):
+            run_step(argv, log)
+        written.append(record.read_bytes())
+    assert written[0] == written[1]
+    error = log.read_text(encoding="utf-8").splitlines()[-1]
+    assert "web_of_science.ris" in error and error.startswith("livingreview: error: ")
+    expected = {"step": "import wos", "exit_code": 2, "error": error, "log": str(log)}
+    assert json.loads(written[0]) == expected
+
+    export.write_bytes(kept)
+    run_step(argv, log)
+    assert not record.exists()
+
+
+def test_a_crashing_step_is_recorded_as_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, log = crashed(tmp_path, monkeypatch, "ledger")
+    record = json.loads(record_path(tmp_path / "outputs", "ledger").read_text(encoding="utf-8"))
+    error = "crashed: RuntimeError: a defect in a step"
+    assert record == {"step": "ledger", "exit_code": 1, "error": error, "log": str(log)}
+
+
+def test_a_step_run_by_hand_records_its_error_line_and_no_log_file(tmp_path: Path) -> None:
+    broken_export(tmp_path)
+    argv = ["import", "--name", "wos", *protocol(tmp_path, tmp_path / "human")]
+    ran = subprocess.run(
+        [sys.executable, "-m", "livingreview", *argv], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 2
+    record = json.loads(record_path(tmp_path / "outputs", "import wos").read_text("utf-8"))
+    error = ran.stderr.splitlines()[-1]
+    assert record == {"step": "import wos", "exit_code": 2, "error": error, "log": ""}

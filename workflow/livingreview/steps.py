@@ -9,22 +9,43 @@ Snakemake starts a process per step: slower, same outputs.
 Steps in one process run one at a time (they redirect ``sys.stderr`` and use matplotlib, which
 are process-wide); each writes its messages to the rule's log file, as ``2> log`` did, and a
 failure ends the job with the command's own error line.
+
+A pipeline step that fails, here or as a ``livingreview`` process of its own (searches, imports,
+re-fetches, a cluster job, a step run by hand), leaves a failure record in
+``<outputs>/logs/failed_steps/``: its error line and where its log is, for ``livingreview status``.
+The step's next success removes it. A record is state, not an output: no time inside, and none
+left after a run whose every step succeeded.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import io
+import json
 import logging
+import os
+import re
+import stat
+import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from livingreview.errors import LivingReviewError
 
 PACKAGE_LOGGER = "livingreview"
 _ONE_AT_A_TIME = threading.Lock()
+FAILED_DIR = Path("logs/failed_steps")  # under the outputs folder
+# The commands the pipeline's rules run, in pipeline order (the order status lists failures in).
+PIPELINE_STEPS = (
+    "search", "import", "summarise", "library", "refetch", "flags", "automation", "screen",
+    "agreement", "conflicts", "fulltext", "extract", "appraise", "ledger", "report",
+)  # fmt: skip
+# The argument naming which search, import or re-fetch a step is.
+_STEP_TARGET = {"search": "source", "import": "name", "refetch": "service"}
 
 
 class StepFailed(LivingReviewError):
@@ -59,7 +80,7 @@ def _last_line(log: Path) -> str:
 def run_step(argv: Sequence[str], log: str | Path) -> None:
     """Run ``livingreview ARGV`` in this process, its messages written to ``log``; raise
     :class:`StepFailed` with the command's last message when it fails."""
-    from livingreview.cli import build_parser, log_level, run_parsed
+    from livingreview.cli import build_parser, log_level
 
     log = Path(log)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +92,7 @@ def run_step(argv: Sequence[str], log: str | Path) -> None:
         try:
             args = build_parser().parse_args(list(argv))
             with _package_log_to(handle, log_level(args)):
-                code = run_parsed(args)
+                code = run_recorded(args, log)
         except SystemExit as stop:  # argparse's usage errors
             code = stop.code if isinstance(stop.code, int) else 2
         except Exception as exc:  # a defect: its traceback goes to the log, as a process's would
@@ -84,3 +105,138 @@ def run_step(argv: Sequence[str], log: str | Path) -> None:
     if code:
         command = " ".join(["livingreview", *argv])
         raise StepFailed(f"{command} exited with {code}: {_last_line(log)} (log: {log})")
+
+
+def step_name(args: argparse.Namespace) -> str:
+    """The pipeline step a parsed command is ('search pubmed', 'screen'); '' for a command that
+    is none (status, a standalone import, a step writing to a folder of one's own)."""
+    command = str(getattr(args, "command", ""))
+    if command not in PIPELINE_STEPS or getattr(args, "out_dir", None):
+        return ""
+    which = _STEP_TARGET.get(command)
+    target = str(getattr(args, which) or "") if which else ""
+    if which and not target:
+        return ""
+    return f"{command} {target}" if target else command
+
+
+def record_path(outputs: Path, step: str) -> Path:
+    """``<outputs>/logs/failed_steps/<step>.json``."""
+    return outputs / FAILED_DIR / (re.sub(r"[^A-Za-z0-9_.-]+", "_", step) + ".json")
+
+
+class _LastLine(io.TextIOBase):
+    """A text stream passing everything to ``stream`` and keeping the last non-blank line."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.line, self._partial = stream, "", ""
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        complete = [line for line in lines if line.strip()]
+        if complete:
+            self.line = complete[-1].rstrip()
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def last(self) -> str:
+        """The last non-blank line written, a line not ended by a newline included."""
+        return self._partial.rstrip() if self._partial.strip() else self.line
+
+
+def _outputs_of(args: argparse.Namespace) -> Path | None:
+    """The outputs folder of the command's protocol; None when the protocol cannot be read
+    (the command has already said why)."""
+    from livingreview.config import load_config
+
+    try:
+        return Path(load_config(args.configfile)["paths"]["outputs"])
+    except (LivingReviewError, OSError, KeyError):
+        return None
+
+
+def _stderr_file() -> str:
+    """The file this process's standard error is written to (``2> log``), relative to the
+    working folder when inside it; '' for a terminal, a pipe or a file already deleted."""
+    try:
+        if not stat.S_ISREG(os.fstat(2).st_mode):
+            return ""
+        path = Path(os.readlink("/proc/self/fd/2"))
+    except OSError:  # no /proc (macOS), or standard error closed
+        return ""
+    if not path.is_file():  # "(deleted)": a temporary file
+        return ""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def _record(args: argparse.Namespace, step: str, record: Mapping[str, Any] | None) -> None:
+    """Write the step's failure record, or remove it (``record`` None) after a success."""
+    from livingreview.fileio import write_json
+
+    outputs = _outputs_of(args)
+    if outputs is None:
+        return
+    path = record_path(outputs, step)
+    try:
+        if record is not None:
+            write_json(path, {"step": step, **record})
+        else:
+            path.unlink(missing_ok=True)
+    except OSError as exc:  # the step's own outcome stands; status cannot tell it
+        logging.getLogger(PACKAGE_LOGGER).warning(
+            "%s: cannot record the step's outcome: %s", path, exc
+        )
+
+
+def run_recorded(args: argparse.Namespace, log: str | Path | None = None) -> int:
+    """Run a parsed command (``livingreview.cli.run_parsed``); when it is a pipeline step, record
+    its failure (exit code, last error line, ``log`` or the file standard error went to) or
+    clear the record of its earlier failure."""
+    from livingreview.cli import run_parsed
+
+    step = step_name(args)
+    if not step:
+        return run_parsed(args)
+    seen = _LastLine(sys.stderr)
+    where = str(log) if log is not None else _stderr_file()
+    try:
+        with contextlib.redirect_stderr(seen):
+            code = run_parsed(args)
+    except BrokenPipeError:
+        raise
+    except Exception as exc:  # a defect: the caller reports it with its traceback
+        error = f"crashed: {type(exc).__name__}: {exc}"
+        _record(args, step, {"exit_code": 1, "error": error, "log": where})
+        raise
+    if code:
+        error = seen.last() or f"exited with {code}"
+        _record(args, step, {"exit_code": code, "error": error, "log": where})
+    else:
+        _record(args, step, None)
+    return code
+
+
+def failed_steps(outputs: Path) -> list[dict[str, Any]]:
+    """The failure records under ``outputs``, in pipeline order; a record that cannot be read
+    is one naming its file."""
+    folder = outputs / FAILED_DIR
+    records = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = None
+        if not isinstance(record, dict) or not isinstance(record.get("step"), str):
+            record = {"step": path.stem, "error": f"unreadable failure record {path}", "log": ""}
+        records.append(record)
+    return sorted(records, key=_pipeline_order)
+
+
+def _pipeline_order(record: Mapping[str, Any]) -> tuple[int, str]:
+    command = str(record["step"]).split(" ", 1)[0]
+    rank = PIPELINE_STEPS.index(command) if command in PIPELINE_STEPS else len(PIPELINE_STEPS)
+    return rank, str(record["step"])

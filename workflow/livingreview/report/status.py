@@ -1,5 +1,6 @@
-"""``livingreview status``: each report section written or waiting, each round's stages done or
-waiting, and who has what to do."""
+"""``livingreview status``: first, a step of the last pipeline run that failed (its error line and
+log); then each report section written or waiting, each round's stages done or waiting, and who
+has what to do."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import import_rounds
-from livingreview.config import enabled_imports
+from livingreview.config import enabled_imports, enabled_sources
+from livingreview.refetch import services
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.rounds_status import Window, round_lines
 from livingreview.round_state import read_state, state_path
+from livingreview.steps import failed_steps
 
 
 def search_windows(config: Mapping[str, Any]) -> dict[str, Window]:
@@ -40,6 +43,43 @@ def _not_run_yet(config: Mapping[str, Any], ledger: Mapping[str, Any] | None) ->
     ]
 
 
+def _in_pipeline(config: Mapping[str, Any], step: str) -> bool:
+    """False for the search, import or re-fetch of a source the protocol no longer has (its
+    failure record is left from before the protocol dropped it)."""
+    command, _, target = step.partition(" ")
+    runs = {"search": enabled_sources, "import": enabled_imports, "refetch": services}
+    return not target or command not in runs or target in runs[command](config)
+
+
+def failed_in_pipeline(config: Mapping[str, Any], outputs: Path) -> list[dict[str, Any]]:
+    """The steps whose last run failed and that the protocol still runs (``livingreview.steps``
+    records a failure until the step next succeeds), in pipeline order."""
+    return [r for r in failed_steps(outputs) if _in_pipeline(config, str(r["step"]))]
+
+
+def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
+    """What stopped the last pipeline run: each failed step with its error line and its log.
+    Nothing when no step failed."""
+    if not failed:
+        return []
+    lines = [
+        f"The last pipeline run did not finish: {len(failed)} step(s) failed. What follows is "
+        "what the steps before it left (or earlier runs): correct what the error says and run "
+        "the pipeline again."
+    ]
+    for record in failed:
+        code = f" (exit {record['exit_code']})" if record.get("exit_code") else ""
+        lines.append(f"  Step '{record['step']}' failed{code}: {record.get('error', '')}")
+        log = record.get("log") or ""
+        lines.append(
+            f"    Full log: {log}"
+            if log
+            else "    No log file: the step was run as a command and printed its messages where "
+            "it ran."
+        )
+    return lines
+
+
 def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     """The terminal version of the report's section list, each round's stages (from the PRISMA
     ledger) and the report's 'work still pending'."""
@@ -49,6 +89,8 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     lines = [f"{review['title']} (version {review['version']})"]
     if context["demo"]:
         lines[0] += " [demo data]"
+    failed = failed_in_pipeline(config, outputs)
+    lines.extend(failure_lines(failed))
     lines.extend(_not_run_yet(config, read["prisma_ledger"]))
     for section in context["sections"]:
         state = "written" if section.ready else f"waiting for {section.pending}"
@@ -60,7 +102,11 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
         lines.extend(
             import_rounds.status_lines(outputs, enabled_imports(config), searched, counted)
         )
-    todo = context["pending_work"]
+    todo = [
+        f"Pipeline: step '{r['step']}' failed (above): correct what its error says and run the "
+        "pipeline again"
+        for r in failed
+    ] + context["pending_work"]
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)
     return lines
