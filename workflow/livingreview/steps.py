@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import logging
@@ -150,11 +151,25 @@ class _LastLine(io.TextIOBase):
 
 def _outputs_of(args: argparse.Namespace) -> Path | None:
     """The outputs folder of the command's protocol; None when the protocol cannot be read
-    (the command has already said why)."""
+    (the command has already said why). Read once per version of the protocol files: every
+    step of a Snakemake run asks for the same protocol."""
+    files = tuple(str(f) for f in (args.configfile or ()))
+    try:
+        stamps = tuple((f.stat().st_mtime_ns, f.stat().st_size) for f in map(Path, files))
+    except OSError:
+        return None
+    return _protocol_outputs(files, stamps, str(Path.cwd()))
+
+
+@functools.lru_cache(maxsize=4)
+def _protocol_outputs(
+    files: tuple[str, ...], stamps: tuple[tuple[int, int], ...], cwd: str
+) -> Path | None:
+    del stamps, cwd  # part of the cache key only: an edited protocol is read again
     from livingreview.config import load_config
 
     try:
-        return Path(load_config(args.configfile)["paths"]["outputs"])
+        return Path(load_config(list(files))["paths"]["outputs"])
     except (LivingReviewError, OSError, KeyError):
         return None
 
