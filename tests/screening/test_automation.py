@@ -221,16 +221,24 @@ def test_cli_rewrites_identical_files_and_reports_a_missing_library(
         run_automation(config)
 
 
-def test_library_studies_reads_again_after_the_library_is_rewritten(
-    demo_outputs: Path, tmp_path: Path
-) -> None:
-    from livingreview.fileio import atomic_write_text
-    from livingreview.screening.assignment import LIBRARY_TABLES, library_studies
+def library_copy(demo_outputs: Path, tmp_path: Path) -> Path:
+    """An outputs folder holding a copy of the demo library's tables."""
+    from livingreview.screening.assignment import LIBRARY_TABLES
 
     outputs = tmp_path / "outputs"
     for name in LIBRARY_TABLES:
         (outputs / name).parent.mkdir(parents=True, exist_ok=True)
         (outputs / name).write_bytes((demo_outputs / name).read_bytes())
+    return outputs
+
+
+def test_library_studies_reads_again_after_the_library_is_rewritten(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    from livingreview.fileio import atomic_write_text
+    from livingreview.screening.assignment import library_studies
+
+    outputs = library_copy(demo_outputs, tmp_path)
     studies, new_in, current, _ = library_studies(outputs)
     assert current == 1 and set(new_in.values()) == {1}
     studies.clear()  # callers get their own copies: the cached tables stay whole
@@ -241,6 +249,36 @@ def test_library_studies_reads_again_after_the_library_is_rewritten(
     atomic_write_text(outputs / "library/counts.json", json.dumps({**counts, "round": 2}))
     _, new_in, current, _ = library_studies(outputs)
     assert current == 2 and set(new_in.values()) == {1}
+
+
+def test_automation_reads_the_library_once_for_screening_and_checks_its_study_ids(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    from livingreview.screening.assignment import _read_library, library_studies
+
+    outputs = library_copy(demo_outputs, tmp_path)
+    override = tmp_path / "paths.yaml"
+    override.write_text(yaml.safe_dump({"paths": {"outputs": str(outputs)}}), encoding="utf-8")
+    config = load_config([REPO_ROOT / "config/config.yaml", override])
+    run_automation(config)
+    for key, path in OUTPUTS.items():
+        assert (outputs / path).read_bytes() == (demo_outputs / path).read_bytes(), key
+    # the screening step, next in the same process, finds the library already read
+    before = _read_library.cache_info()
+    library_studies(outputs)
+    after = _read_library.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    # a study id emptied by hand is still named with its row
+    records = outputs / "library/records.csv"
+    with records.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[3][rows[0].index("study_id")] = ""
+    with records.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    with pytest.raises(
+        InputFileError, match=r"records\.csv, row 4, field 'study_id': empty study id"
+    ):
+        run_automation(config)
 
 
 def test_the_exclusions_file_reads_back_and_its_header_is_checked(

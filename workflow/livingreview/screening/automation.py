@@ -330,6 +330,24 @@ def excluded_study_ids(outputs: Path) -> set[str]:
         return {row[0] for row in _exclusion_rows(handle, path)}
 
 
+def _library(outputs: Path) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """The library's rows and the round each study is new in, after the checks
+    :func:`library_rows` makes (the file, its study id column, no empty study id). Read by
+    :func:`livingreview.screening.assignment.library_studies`, which keeps them for the
+    screening step run next in the same process: the large file is parsed once, not twice."""
+    from livingreview.screening.assignment import library_studies
+
+    path = outputs / LIBRARY_RECORDS
+    header = library_rows(path, ())
+    next(header, None)  # a missing file or study id column is named as ever
+    header.close()
+    rows, new_in, _, _ = library_studies(outputs)
+    for number, row in enumerate(rows, start=2):  # as DictReader reads them: no blank line
+        if not row["study_id"]:
+            raise InputFileError(path, "empty study id", position=f"row {number}", field="study_id")
+    return rows, new_in
+
+
 def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
     """Apply the protocol's automation rules to the library and write :data:`OUTPUTS`.
 
@@ -337,14 +355,13 @@ def run_automation(config: Mapping[str, Any]) -> dict[str, Any]:
     A study found by other methods only is not checked: PRISMA 2020's other-methods arm has no
     automation box, its reports are sought at full text.
     """
-    from livingreview.screening.assignment import new_in_rounds, protocol_other_method_studies
+    from livingreview.screening.assignment import protocol_other_method_studies
 
     rules = AutomationRules.from_config(config)
     outputs = Path(config["paths"]["outputs"])
     others = protocol_other_method_studies(config)
-    rows = library_rows(outputs / LIBRARY_RECORDS, RULE_COLUMNS)
-    studies = [(sid, rule_fields(row)) for sid, row in rows if sid not in others]
-    new_in, _, _ = new_in_rounds(outputs, [s for s, _ in studies])
+    rows, new_in = _library(outputs)
+    studies = [(r["study_id"], rule_fields(r)) for r in rows if r["study_id"] not in others]
     exclusions = apply_rules(studies, rules)
     counts = automation_counts([s for s, _ in studies], exclusions, new_in, rules)
     atomic_write_text(outputs / OUTPUTS["exclusions"], exclusions_csv(exclusions))
