@@ -131,3 +131,37 @@ def test_reading_some_fields_gives_those_of_every_record_and_leaves_the_rest_emp
     with pytest.raises(InputFileError, match=r"other\.csv, row 1: not a record file"):
         (tmp_path / "other.csv").write_text("id,doi\n1,x\n", encoding="utf-8")
         read_record_fields(tmp_path / "other.csv", names)
+
+
+def test_fields_of_a_file_read_whole_are_not_parsed_again_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from livingreview import records as module
+    from livingreview.imports import import_file
+    from tests.conftest import REPO_ROOT
+
+    exported = import_file(REPO_ROOT / "demo/human/exports/psycnet_psycinfo.ris", source="psycinfo")
+    path = tmp_path / "records.csv"
+    write_records(path, assign_ids("psycinfo", exported.records))
+    names = ("record_id", "pmid", "doi", "publication_types")
+    parsed = read_record_fields(path, names)
+    whole, _ = module.read_records_digest(path)  # as the library step reads an earlier round's
+    parsing = module._fields_of
+    monkeypatch.setattr(module, "_fields_of", lambda *a: pytest.fail("parsed again"))
+    kept = read_record_fields(path, names)
+    assert kept == parsed and sum(bool(r.publication_types) for r in kept) > 30
+    kept[0].publication_types.append("Retracted Publication")  # the caller's own lists
+    assert read_record_fields(path, names) == parsed
+    # a file changed in place (same size and time) is parsed again
+    monkeypatch.setattr(module, "_fields_of", parsing)
+    text = path.read_text(encoding="utf-8")
+    stat = path.stat()
+    changed = text.replace(whole[0].record_id, whole[0].record_id[:-1] + "~", 1)
+    assert changed != text and len(changed) == len(text)
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert read_record_fields(path, names)[0].record_id.endswith("~")
+    # fields not kept (the title) are always read from the file
+    assert read_record_fields(path, ("record_id", "title"))[0].title == whole[0].title

@@ -368,26 +368,71 @@ def read_records(path: Path | str) -> list[Record]:
 def read_record_fields(path: Path | str, names: Sequence[str]) -> list[Record]:
     """The records of a record file with only the fields ``names`` read, every other field
     empty: for steps that need a few fields of every record of a large library. Checks the
-    header as :func:`iter_records` does."""
+    header as :func:`iter_records` does. Fields among :data:`KEPT_FIELDS` of a file read whole
+    before in this process, unchanged since (the same SHA-256), are not parsed again."""
     path = Path(path)
-    with _open_record_file(path) as handle:
-        reader = csv.reader(handle)
-        last = _record_header(reader, path)
-        where = [(name, last[name], name in LIST_FIELDS) for name in names]
-        found = []
-        for row in reader:
-            if not row:
-                continue
-            values: dict[str, Any] = {}
-            for name, k, is_list in where:
-                cell = row[k] if k < len(row) else ""
-                values[name] = split_list(cell) if is_list else cell
-            found.append(Record(**values))
-        return found
+    kept = _KEPT.get(path.resolve()) if set(names) <= set(KEPT_FIELDS) else None
+    if kept is None:
+        with _open_record_file(path) as handle:
+            return _fields_of(handle, path, names)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
+    if hashlib.sha256(data).hexdigest() != kept[0]:
+        return _fields_of(io.StringIO(data.decode("utf-8"), newline=""), path, names)
+    where = [(name, KEPT_FIELDS.index(name), name in LIST_FIELDS) for name in names]
+    return [
+        Record(**{name: list(row[k]) if is_list else row[k] for name, k, is_list in where})
+        for row in kept[1]
+    ]
+
+
+def _fields_of(lines: Iterable[str], path: Path, names: Sequence[str]) -> list[Record]:
+    """:func:`read_record_fields` of a record file's lines."""
+    reader = csv.reader(lines)
+    last = _record_header(reader, path)
+    where = [(name, last[name], name in LIST_FIELDS) for name in names]
+    found = []
+    for row in reader:
+        if not row:
+            continue
+        values: dict[str, Any] = {}
+        for name, k, is_list in where:
+            cell = row[k] if k < len(row) else ""
+            values[name] = split_list(cell) if is_list else cell
+        found.append(Record(**values))
+    return found
+
+
+#: The fields of every record that steps after the library step read (re-fetching, flags, the
+#: changelog of the report): kept in memory for each record file :func:`read_records_digest`
+#: reads (the library step reads every earlier round's), with the file's SHA-256, so that a
+#: later step of the same process (Snakemake runs them in one) need not parse it again.
+KEPT_FIELDS = ("record_id", "source", "pmid", "doi", "publication_types")
+_KEPT: dict[Path, tuple[str, list[tuple[Any, ...]]]] = {}
+_KEPT_FILES = 16  # the oldest is dropped beyond this many files
+
+
+def _keep(path: Path, digest: str, records: Sequence[Record]) -> None:
+    key = path.resolve()
+    _KEPT.pop(key, None)
+    while len(_KEPT) >= _KEPT_FILES:
+        del _KEPT[next(iter(_KEPT))]
+    get = operator.attrgetter(*KEPT_FIELDS)
+    lists = [KEPT_FIELDS.index(name) for name in KEPT_FIELDS if name in LIST_FIELDS]
+    rows = []
+    for record in records:
+        row = list(get(record))
+        for k in lists:
+            row[k] = tuple(row[k])  # the caller's records stay its own to change
+        rows.append(tuple(row))
+    _KEPT[key] = (digest, rows)
 
 
 def read_records_digest(path: Path | str) -> tuple[list[Record], str]:
-    """All records of a record file and the SHA-256 of its bytes."""
+    """All records of a record file and the SHA-256 of its bytes (their :data:`KEPT_FIELDS`
+    kept for :func:`read_record_fields`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -397,4 +442,6 @@ def read_records_digest(path: Path | str) -> tuple[list[Record], str]:
         text = io.StringIO(data.decode("utf-8"), newline="")
     except UnicodeDecodeError:
         raise not_utf8(path) from None
-    return list(parse_records(text, path)), hashlib.sha256(data).hexdigest()
+    records, digest = list(parse_records(text, path)), hashlib.sha256(data).hexdigest()
+    _keep(path, digest, records)
+    return records, digest
