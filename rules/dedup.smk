@@ -12,6 +12,7 @@ from livingreview.dedup.library import (
     history_inputs,
     snapshot_dir,
 )
+from livingreview.reference_export import LIBRARY_EXPORTS
 
 LIBRARY_SNAPSHOT = str(snapshot_dir(config))
 LIBRARY_KEPT = [Path(LIBRARY_SNAPSHOT, name) for name in SNAPSHOT_FILES + ENGINE_FILES]
@@ -25,6 +26,8 @@ rule library:
         history=history_inputs(config),
     output:
         **{key: f"{OUT}/{path}" for key, path in LIBRARY_OUTPUTS.items()},
+        # every study's merged record for a reference manager: library.ris and library.bib
+        **{key: f"{OUT}/{path}" for key, path in LIBRARY_EXPORTS.items()},
         receipt=LIBRARY_RECEIPT,  # the round's snapshot in the history folder
     params:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
@@ -33,8 +36,10 @@ rule library:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/library.log",
+        export=f"{OUT}/logs/library_export.log",
     resources:
         **STEP_RESOURCES,
     run:
         run_step(["library", "--configfile", params.protocol], log[0])
+        run_step(["export", "--what", "library", "--configfile", params.protocol], log.export)
         write_receipt(Path(output.receipt), LIBRARY_KEPT)

@@ -6,6 +6,7 @@
 from livingreview.report.changes import history_inputs as report_history
 from livingreview.report.changes import kept_outputs as report_kept
 from livingreview.report.context import INPUTS as REPORT_INPUTS
+from livingreview.reference_export import INCLUDED_EXPORTS, LIBRARY_CSV
 
 REPORT_KEPT = [Path(path) for path in report_kept(config).values()]
 REPORT_RECEIPT = history_receipt("report/kept.json", REPORT_KEPT)
@@ -15,6 +16,7 @@ rule report:
     input:
         **{key: f"{OUT}/{path}" for key, path in REPORT_INPUTS.items()},
         history=report_history(config),
+        library=f"{OUT}/{LIBRARY_CSV}",  # the included studies' whole records, for the exports
     output:
         html=report(
             f"{OUT}/report/index.html",
@@ -25,6 +27,8 @@ rule report:
         changelog=f"{OUT}/report/changelog.csv",
         checklist=f"{OUT}/report/prisma_checklist.csv",  # PRISMA 2020, PRISMA-S, PRISMA-LSR L1
         checklist_markdown=f"{OUT}/report/prisma_checklist.md",
+        # the included studies for a reference manager: included_studies.ris and .bib
+        **{key: f"{OUT}/{path}" for key, path in INCLUDED_EXPORTS.items()},
         receipt=REPORT_RECEIPT,  # the version's kept report and state in the history folder
     params:
         protocol=PROTOCOL,
@@ -33,8 +37,10 @@ rule report:
         version=__version__,
     log:
         f"{OUT}/logs/report.log",
+        export=f"{OUT}/logs/report_export.log",
     resources:
         **STEP_RESOURCES,
     run:
         run_step(["report", "--configfile", params.protocol], log[0])
+        run_step(["export", "--what", "included", "--configfile", params.protocol], log.export)
         write_receipt(Path(output.receipt), REPORT_KEPT)

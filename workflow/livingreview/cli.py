@@ -450,6 +450,29 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the library or the included studies as RIS or BibTeX for a reference manager."""
+    from livingreview import reference_export
+
+    if (args.out is None) != (args.format is None):
+        raise LivingReviewError(
+            "export: give --out FILE with --format ris or bibtex, or neither of them "
+            "(then the pipeline's own RIS and BibTeX files are written)"
+        )
+    outputs = _outputs(_config(args))
+    if args.out is None:
+        count = reference_export.write_exports(outputs, args.what)
+        files = ", ".join(str(outputs / p) for p in reference_export.WHAT[args.what].values())
+        print(f"{count} studies ({args.what}) -> {files}")
+        return 0
+    out = Path(args.out)
+    _check_outputs(reference_export.inputs_of(outputs, args.what), {"--out": out})
+    studies = reference_export.studies_of(outputs, args.what)
+    _write_output(out, "--out", reference_export.export_text(studies, args.format))
+    print(f"{len(studies)} studies ({args.what}) as {args.format} -> {out}")
+    return 0
+
+
 def _check_outputs(sources: Sequence[Path], outputs: dict[str, Path]) -> None:
     """Before any work: each output is a plain file name (the atomic write would replace a link
     or device), and none is an input or another output."""
@@ -773,6 +796,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="GROUPS.csv", help="ID,group_id per record")
     p.add_argument("--maybe", metavar="MAYBE.csv", help="write the maybe pairs side by side")
     p.set_defaults(func=cmd_dedup)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="the library or the included studies as RIS or BibTeX for a reference manager",
+    )
+    p.add_argument(
+        "--what",
+        required=True,
+        choices=["library", "included"],
+        help="every study of the library, or the studies included at full text",
+    )
+    p.add_argument("--format", choices=["ris", "bibtex"], help="the format of --out")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="file to write (default: the pipeline's .ris and .bib in the outputs folder)",
+    )
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("simulate", help="replay a labelled screening dataset through the ranker")
     p.add_argument("data", metavar="DATA.csv", help="CSV with title, abstract, label_included")

@@ -1,0 +1,352 @@
+"""The library and the included studies as RIS and BibTeX: what the pipeline writes reads back,
+through the project's own importers, as the records it was written from."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from livingreview import reference_export as export
+from livingreview.cli import main
+from livingreview.fulltext.decide import ReportDecision
+from livingreview.fulltext.studies import INCLUDED_COLUMNS, decision_rows, included_rows
+from livingreview.imports import import_file
+from livingreview.records import COLUMNS, Record, assign_ids
+from livingreview.sources.pubmed_xml import parse_efetch
+from tests.conftest import REPO_ROOT, require_shared
+
+FIELDS = ("title", "year", "journal", "volume", "issue", "pages", "doi", "pmid")
+GREEK = re.compile(r"[\u0391-\u03c9]")
+
+
+def read_back(path: Path) -> list[Record]:
+    """The records our own importer reads from a written file, in file order."""
+    result = import_file(path, source="check")
+    assert result.format == ("ris" if path.suffix == ".ris" else "bibtex")
+    assert result.records_in_file == len(result.records)
+    return result.records
+
+
+def differences(
+    studies: list[export.Study], records: list[Record], fields: tuple[str, ...] = FIELDS
+) -> list[tuple[str, str]]:
+    """(study id, field) of every field read back other than the one written."""
+    assert len(records) == len(studies)
+    found = []
+    for study, back in zip(studies, records, strict=True):
+        found += [
+            (study.study_id, f) for f in fields if getattr(back, f) != getattr(study.record, f)
+        ]
+        if back.authors != export.author_names(study.record):
+            found.append((study.study_id, "authors"))
+    return found
+
+
+def library_rows(outputs: Path) -> list[dict[str, str]]:
+    with (outputs / "library/records.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def notes(ris: Path) -> list[str]:
+    text = ris.read_bytes().decode("utf-8")  # read_text would turn CRLF into LF
+    return re.findall(r"^N1  - (.*)\r$", text, flags=re.MULTILINE)
+
+
+def test_the_library_files_read_back_as_the_library(demo_outputs: Path) -> None:
+    rows = library_rows(demo_outputs)
+    studies = export.library_studies(demo_outputs)
+    assert [s.study_id for s in studies] == sorted(r["study_id"] for r in rows)
+    for name in ("library.ris", "library.bib"):
+        assert differences(studies, read_back(demo_outputs / "library" / name)) == []
+    # the written form of the authors is the library's, but for names written "Given Family"
+    originals = [a for r in rows for a in r["authors"].split("; ") if a]
+    written = [a for s in studies for a in export.author_names(s.record)]
+    assert len(written) == len(originals)
+    turned = [(o, w) for o, w in zip(originals, written, strict=True) if o != w]
+    assert ("G Andersson", "Andersson, G") in turned
+    assert all("," not in o for o, _ in turned)
+    assert notes(demo_outputs / "library/library.ris")[1] == (
+        f"livingreview study id {studies[1].study_id}; sources: "
+        + rows[1]["sources"].replace(";", ", ")
+    )
+    assert sum(1 for s in studies if s.record.pmid) > 0  # PMIDs were there to read back
+
+
+def test_the_included_files_follow_the_report_and_name_each_study(demo_outputs: Path) -> None:
+    with (demo_outputs / "fulltext/included_studies.csv").open(encoding="utf-8") as handle:
+        included = {r["study_id"]: r for r in csv.DictReader(handle)}
+    report = (demo_outputs / "report/report.md").read_text(encoding="utf-8")
+    table = report.split("## Included studies")[1].split("\n## ")[0]
+    shown = re.findall(r"^\| ([^|:]+?): ", table, flags=re.MULTILINE)
+    studies = export.included_studies(demo_outputs)
+    assert [s.label for s in studies] == shown and len(shown) == len(included) > 0
+    assert notes(demo_outputs / "report/included_studies.ris") == [
+        f"Included study {s.label}; livingreview study id {s.study_id}" for s in studies
+    ]
+    for study in studies:  # the record of the report the full-text stage shows for the study
+        assert study.record.title == included[study.study_id]["title"]
+        assert study.record.doi == included[study.study_id]["doi"]
+    for name in ("included_studies.ris", "included_studies.bib"):
+        assert differences(studies, read_back(demo_outputs / "report" / name)) == []
+    bib = bibtexparser.parse_file(str(demo_outputs / "report/included_studies.bib"), parse_stack=[])
+    assert not bib.failed_blocks
+    assert [e.key for e in bib.entries] == export.citation_keys(studies)
+    assert [e.key for e in bib.entries][:2] == [
+        re.sub(r"[^A-Za-z0-9]", "", s.label) for s in studies[:2]
+    ]
+    annotes = [e.fields_dict["annote"].value for e in bib.entries]
+    assert annotes[0] == f"{{Included study {studies[0].label}; livingreview study id " + (
+        f"{studies[0].study_id}}}"
+    )
+
+
+def test_ris_is_crlf_utf8_and_bibtex_lf_the_same_bytes_every_time(demo_outputs: Path) -> None:
+    ris = (demo_outputs / "library/library.ris").read_bytes()
+    assert ris.startswith(b"TY  - ") and ris.count(b"\n") == ris.count(b"\r\n") > 0
+    assert not ris.startswith(b"\xef\xbb\xbf") and "Baños".encode() in ris
+    assert re.search(rb"^\d+\.\r$", ris, flags=re.MULTILINE) is None  # no rispy record numbers
+    assert all(re.match(rb"^[A-Z][A-Z0-9]  - |^$", line) for line in ris.split(b"\r\n"))
+    bib = (demo_outputs / "library/library.bib").read_bytes()
+    assert b"\r" not in bib and bib.startswith(b"@")
+    studies = export.library_studies(demo_outputs)
+    assert export.ris_text(studies).encode() == ris
+    assert export.bibtex_text(studies).encode() == bib
+
+
+def real_records() -> list[Record]:
+    """Records of real PubMed payloads and database exports (../shared): percent signs and
+    ampersands in abstracts, Greek letters (Scopus), a group author (PubMed's CollectiveName),
+    underscores, records without DOI."""
+    sources = require_shared("data/sources")
+    records = []
+    for path in sorted((sources / "pubmed/efetch").glob("pubmed*.xml")):
+        records += assign_ids("pubmed", parse_efetch(path.read_bytes()))
+    for export_file in ("scopus/scopus_sample.csv", "bibtex/colrev_scopus_anonymized.bib"):
+        records += import_file(sources / "exports" / export_file, source="scopus").records
+    return records
+
+
+@pytest.mark.parametrize("fmt, suffix", [("ris", ".ris"), ("bibtex", ".bib")])
+def test_real_records_with_awkward_values_read_back(tmp_path: Path, fmt: str, suffix: str) -> None:
+    records = real_records()
+    texts = [r.title + r.abstract for r in records]
+    assert any("%" in t for t in texts) and any("&" in t for t in texts)
+    assert any("_" in t for t in texts) and any(GREEK.search(t) for t in texts)
+    assert any("Canadian Respiratory Research Network" in r.authors for r in records)
+    assert any(not r.doi for r in records)
+    studies = [export.Study(r.record_id, f"Real {i}", r, "") for i, r in enumerate(records)]
+    path = tmp_path / f"real{suffix}"
+    path.write_text(export.export_text(studies, fmt), encoding="utf-8", newline="")
+    assert differences(studies, read_back(path), (*FIELDS, "abstract")) == []
+
+
+def awkward_studies() -> list[export.Study]:
+    """Real-looking values that trip writers: LaTeX specials, braces, Greek letters, a group
+    author, a name written "Given Family", a record without year or DOI."""
+    records = [
+        Record(
+            title="Effect of {CRISPR} on 50% of p_53 & BRCA1 #2 in $5 cells: a Δ-analysis",
+            authors=["COVID-19 Study Group", "G Andersson", "van Dam, A", "West, Jevin D."],
+            year="2021",
+            journal="Journal of Medical Internet Research",
+            volume="23",
+            issue="4",
+            pages="e123-e130",
+            doi="10.2196/a_b%c",
+            pmid="33000001",
+            publication_types=["Journal Article"],
+        ),
+        Record(
+            title="α-Synuclein and β-amyloid in Müller glia ~ 10^6 cells\\mL",
+            authors=["Müller, Jürgen", "Writing Committee for the ABC Trial"],
+            year="2020",
+            journal="Brain Research",
+            pages="101",
+            publication_types=["Conference Abstract"],
+        ),
+        Record(
+            title="A record without year or DOI",
+            authors=["Muller, J"],
+            journal="",
+            publication_types=[],
+        ),
+    ]
+    labels = ["Group 2021", "Müller 2020", "Muller n.d."]
+    return [
+        export.Study(f"S{i}", label, record, f"Included study {label}; livingreview study id S{i}")
+        for i, (label, record) in enumerate(zip(labels, records, strict=True))
+    ]
+
+
+@pytest.mark.parametrize("fmt, suffix", [("ris", ".ris"), ("bibtex", ".bib")])
+def test_awkward_values_read_back(tmp_path: Path, fmt: str, suffix: str) -> None:
+    studies = awkward_studies()
+    path = tmp_path / f"awkward{suffix}"
+    path.write_text(export.export_text(studies, fmt), encoding="utf-8", newline="")
+    back = read_back(path)
+    found = differences(studies, back)
+    if fmt == "bibtex":  # pylatexenc reads \textasciicircum as U+02C6, LaTeX prints "^"
+        assert found == [("S1", "title")]
+        assert back[1].title == studies[1].record.title.replace("^", "\u02c6")
+    else:
+        assert found == []
+        assert back[1].title == studies[1].record.title
+    assert back[0].authors == [
+        "COVID-19 Study Group",
+        "Andersson, G",
+        "van Dam, A",
+        "West, Jevin D.",
+    ]
+    assert back[0].title == studies[0].record.title  # braces, %, &, _, #, $ and a Greek capital
+    assert (back[2].year, back[2].doi) == ("", "")
+
+
+def test_bibtex_escapes_latex_and_protects_capitals(tmp_path: Path) -> None:
+    studies = awkward_studies()
+    unpaired = Record(title="An unpaired { brace", authors=["West, Jevin D., Jr"])
+    studies.append(export.Study("S3", "West 2000", unpaired, "A note with 100% & more"))
+    text = export.bibtex_text(studies)
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    assert not library.failed_blocks and len(library.entries) == 4
+    first, second, third, fourth = library.entries
+    assert (first.entry_type, second.entry_type, third.entry_type) == (
+        "article",
+        "inproceedings",
+        "misc",
+    )
+    assert [e.key for e in library.entries] == ["Group2021", "Muller2020", "Mullernd", "West2000"]
+    title = first.fields_dict["title"].value
+    assert r"50\% of p\_53 \& {BRCA1} \#2 in \$5" in title
+    assert r"{\{CRISPR\}}" in title and r"{Δ-analysis}" in title
+    assert first.fields_dict["author"].value == (
+        "{{COVID-19 Study Group} and Andersson, G and van Dam, A and West, Jevin D.}"
+    )
+    assert first.fields_dict["pages"].value == "{e123--e130}"
+    assert first.fields_dict["doi"].value == "{10.2196/a_b%c}"  # verbatim, as biber reads it
+    assert "note" not in first.fields_dict  # a bibliography style would print it
+    assert second.fields_dict["booktitle"].value == "{Brain Research}"
+    assert "{Writing Committee for the {ABC} Trial}" not in second.fields_dict["author"].value
+    assert second.fields_dict["author"].value.endswith("{Writing Committee for the ABC Trial}}")
+    assert "year" not in third.fields_dict and "doi" not in third.fields_dict
+    assert r"10\textasciicircum{}6 {cells\textbackslash{}mL}" in second.fields_dict["title"].value
+    # a lone brace would end the field for BibTeX: written as a command; a suffix after the family
+    assert fourth.fields_dict["title"].value == r"{An unpaired \textbraceleft{} brace}"
+    assert fourth.fields_dict["author"].value == "{West, Jr, Jevin D.}"
+    assert fourth.fields_dict["annote"].value == r"{A note with 100\% \& more}"
+
+
+def test_citation_keys_are_ascii_and_unique() -> None:
+    labels = ["Müller 2020", "Muller 2020", "muller 2020", "Παπαδόπουλος 2019", "O'Brien 2018a"]
+    studies = [export.Study(f"S{i}", label, Record(), "") for i, label in enumerate(labels)]
+    assert export.citation_keys(studies) == [
+        "Muller2020",
+        "Muller2020_2",
+        "muller2020_3",
+        "Study2019",
+        "OBrien2018a",
+    ]
+
+
+@pytest.mark.parametrize(
+    "types, journal, expected",
+    [
+        (["Journal Article", "Randomized Controlled Trial"], "Lancet", "JOUR"),
+        (["Journal Article", "Consensus Development Conference"], "BMJ", "JOUR"),
+        (["Case Reports"], "BMJ Case Reports", "JOUR"),
+        (["Conference Abstract"], "Value in Health", "CONF"),
+        (["proceedings-article"], "", "CONF"),
+        (["Book chapter"], "Handbook of Things", "CHAP"),
+        (["Whole book"], "", "BOOK"),
+        (["Dissertation"], "", "THES"),
+        (["report"], "", "RPRT"),
+        (["preprint"], "medRxiv", "GEN"),
+        ([], "", "GEN"),
+        ([], "Psychology", "JOUR"),
+    ],
+)
+def test_publication_types_map_to_ris_types(types: list[str], journal: str, expected: str) -> None:
+    assert export.reference_type(Record(publication_types=types, journal=journal)) == expected
+
+
+def configfiles(outputs: Path) -> list[str]:
+    paths = outputs.parent / "paths.yaml"  # tests.pipeline.run_pipeline's overrides
+    return [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml"), str(paths)]
+
+
+def test_export_command_writes_one_file(demo_outputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine.bib"
+    argv = ["export", "--what", "library", "--format", "bibtex", "--out", str(out)]
+    assert main([*argv, "--configfile", *configfiles(demo_outputs)]) == 0
+    assert out.read_bytes() == (demo_outputs / "library/library.bib").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--what", "library", "--out", "x.ris"], "give --out FILE with --format ris or bibtex"),
+        (["--what", "included", "--format", "ris"], "give --out FILE with --format ris or bibtex"),
+        (["--what", "library", "--format", "ris", "--out", "."], "--out is a folder"),
+    ],
+)
+def test_export_command_bad_arguments(
+    demo_outputs: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["export", *argv, "--configfile", *configfiles(demo_outputs)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
+def test_export_command_without_a_library(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    paths = tmp_path / "paths.yaml"
+    paths.write_text(f"paths:\n  outputs: {tmp_path / 'outputs'}\n", encoding="utf-8")
+    config = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
+    argv = ["export", "--what", "library", "--configfile", *config, str(paths)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "library/records.csv: cannot open the library" in err[0]
+    assert not (tmp_path / "outputs").exists()
+
+
+def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_study_of_several_reports_is_its_main_reports_record(tmp_path: Path) -> None:
+    """The study's own record was excluded at full text (a conference abstract); two other
+    reports were included, one merged since into a third: the export takes the record the
+    full-text stage shows, the earliest round's included report, followed to its study."""
+    outputs = tmp_path / "outputs"
+    library = {
+        "S1": Record(title="Conference abstract of the trial", year="2019", authors=["Lee, K"]),
+        "S2": Record(title="The trial's main paper", year="2020", journal="Trials", pages="1-9"),
+        "S3": Record(title="The trial's follow-up", year="2022", pmid="35000000"),
+    }
+    extra = {"sources": "x", "source_records": ""}
+    rows = [{**r.to_row(), "study_id": sid, **extra} for sid, r in library.items()]
+    write_csv(outputs / export.LIBRARY_CSV, (*COLUMNS, "study_id", *extra), rows)
+    write_csv(
+        outputs / export.CHANGELOG_CSV,
+        ("event", "study_id", "other_study_id"),
+        [{"event": "merged", "study_id": "S2", "other_study_id": "S9"}],
+    )
+    reports = [
+        ReportDecision("S1", 1, "exclude", reason="wrong_design", study_id="S1"),
+        ReportDecision("S3", 2, "include", study_id="S1"),
+        ReportDecision("S9", 1, "include", study_id="S1"),  # S9 is part of S2 now
+    ]
+    shown = {**{sid: r.to_row() for sid, r in library.items()}, "S9": library["S2"].to_row()}
+    write_csv(outputs / export.INCLUDED_CSV, INCLUDED_COLUMNS, included_rows(reports, shown))
+    decisions = decision_rows(reports, {})
+    write_csv(outputs / export.DECISIONS_CSV, tuple(decisions[0]), decisions)
+    (study,) = export.included_studies(outputs)
+    assert (study.study_id, study.label) == ("S1", "Anonymous 2020")
+    assert study.record.title == "The trial's main paper"
+    assert study.record.pages == "1-9"  # the library's whole record, not the table's columns

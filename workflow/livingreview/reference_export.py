@@ -1,0 +1,418 @@
+"""The library and the included studies as files a reference manager loads: RIS and BibTeX.
+
+* ``<outputs>/library/library.ris`` and ``library.bib``: every study of the library, its merged
+  record (``library/records.csv``), in study id order; each entry's note names its study id and
+  the sources that found it.
+* ``<outputs>/report/included_studies.ris`` and ``.bib``: the studies included at full text in
+  this version, in the report's order (study label, then study id), each the record of its main
+  report (as ``fulltext/included_studies.csv`` shows it); each entry's note names the study's
+  label in the report and its study id.
+
+RIS is written by rispy: one ``TAG  - value`` line per field, two-character tags only (Zotero's
+reader takes a longer tag for a continuation of the line before), CRLF line ends (the RIS
+specification's, and what Zotero writes), UTF-8 without a byte-order mark (rispy's own reader
+drops the first record after one). Authors are ``Family, Given`` AU lines; a group's name has
+no comma, which Zotero reads as one-field (institutional) name. The PMID is the accession number
+(``AN``) with ``DB  - PubMed``: EndNote keeps it as Accession Number, Zotero as Loc. in Archive,
+and the project's own reader reads it back as the PMID.
+
+BibTeX is written by bibtexparser: LaTeX's special characters escaped (``\\&``, ``\\%``...),
+capitals after a title's first letter protected by braces so that a style's sentence case keeps
+them, non-ASCII letters kept as UTF-8 (biber and Zotero read them; classic BibTeX passes them
+through), a group's name in braces, and a citation key from the study label (``Smith2021a``:
+ASCII, unique). The note goes in ``annote``, which bibliography styles do not print.
+
+Same inputs, same bytes: no date is written, and the order is fixed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+import rispy
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text, read_csv_table
+from livingreview.records import Record, family_first, split_list
+
+#: What the library step's rule adds to its outputs (relative to ``paths.outputs``).
+LIBRARY_EXPORTS = {"library_ris": "library/library.ris", "library_bib": "library/library.bib"}
+#: What the report step's rule adds to its outputs.
+INCLUDED_EXPORTS = {
+    "included_ris": "report/included_studies.ris",
+    "included_bib": "report/included_studies.bib",
+}
+WHAT = {"library": LIBRARY_EXPORTS, "included": INCLUDED_EXPORTS}
+FORMATS = ("ris", "bibtex")
+#: What each export reads (relative to ``paths.outputs``).
+LIBRARY_CSV = "library/records.csv"
+CHANGELOG_CSV = "library/changelog.csv"
+INCLUDED_CSV = "fulltext/included_studies.csv"
+DECISIONS_CSV = "fulltext/decisions.csv"
+
+#: RIS type -> BibTeX entry type.
+BIBTEX_TYPES = {
+    "JOUR": "article",
+    "CONF": "inproceedings",
+    "BOOK": "book",
+    "CHAP": "incollection",
+    "THES": "phdthesis",
+    "RPRT": "techreport",
+    "GEN": "misc",
+}
+
+
+@dataclass(frozen=True)
+class Study:
+    """One entry to write: its study id, the label its citation key comes from, its record and
+    the note naming it."""
+
+    study_id: str
+    label: str
+    record: Record
+    note: str
+
+
+# --- reading the studies -----------------------------------------------------------------------
+
+
+def library_studies(outputs: Path) -> list[Study]:
+    """Every study of the library's ``records.csv``, in study id order."""
+    from livingreview.fulltext.studies import labels
+    from livingreview.screening.automation import library_rows
+
+    rows = dict(library_rows(outputs / LIBRARY_CSV))
+    named = labels(rows)
+    studies = []
+    for sid in sorted(rows):
+        sources = ", ".join(s for s in rows[sid].get("sources", "").split(";") if s)
+        note = f"livingreview study id {sid}" + (f"; sources: {sources}" if sources else "")
+        studies.append(Study(sid, named[sid], Record.from_row(rows[sid]), note))
+    return studies
+
+
+def included_studies(outputs: Path) -> list[Study]:
+    """The studies of ``fulltext/included_studies.csv`` in the report's order (label, study
+    id), each with the library's record of its main report."""
+    from livingreview.fulltext.studies import BIB, merged_into, with_retired
+    from livingreview.screening.automation import library_rows
+
+    included = read_csv_table(
+        outputs / INCLUDED_CSV,
+        ("study_id", "label", "reports", *BIB),
+        "missing: run the full-text step first",
+    )
+    main = _main_reports(outputs, included)
+    merged = merged_into(outputs / CHANGELOG_CSV)
+    wanted = {merged.get(report, report) for report in main.values()}
+    library = {sid: row for sid, row in library_rows(outputs / LIBRARY_CSV) if sid in wanted}
+    rows = with_retired(library, merged)
+    studies = []
+    for number, study in enumerate(included, start=2):
+        row = rows.get(main[study["study_id"]])
+        if row is None:
+            raise InputFileError(
+                outputs / INCLUDED_CSV,
+                f"report {main[study['study_id']]} of study {study['study_id']} is not in "
+                f"{outputs / LIBRARY_CSV}: run the pipeline again so the two agree",
+                position=f"row {number}",
+            )
+        note = f"Included study {study['label']}; livingreview study id {study['study_id']}"
+        studies.append(Study(study["study_id"], study["label"], Record.from_row(row), note))
+    return sorted(studies, key=lambda s: (s.label.casefold(), s.study_id))
+
+
+def _main_reports(outputs: Path, included: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """Study id -> the report whose record stands for it, as the full-text stage chose it: the
+    study's own when included, else its earliest round's included report."""
+    rounds: dict[str, tuple[int, str]] = {}
+    needed = [s for s in included if s["study_id"] not in split_list(s["reports"])]
+    if needed:
+        decisions = read_csv_table(
+            outputs / DECISIONS_CSV,
+            ("report_id", "study_id", "round", "decision"),
+            "missing: run the full-text step first",
+        )
+        for row in decisions:
+            if row["decision"] == "include" and row["round"].isdigit():
+                rounds[row["report_id"]] = (int(row["round"]), row["report_id"])
+    main = {}
+    for study in included:
+        reports = split_list(study["reports"])
+        sid = study["study_id"]
+        if sid in reports or not reports:
+            main[sid] = sid
+        else:
+            main[sid] = min(reports, key=lambda r: rounds.get(r, (0, r)))
+    return main
+
+
+# --- fields both formats share -----------------------------------------------------------------
+
+#: Words that make a name without a comma a group's (a person's would be "Initials Family").
+_GROUP_WORDS = frozenset(
+    """group groups consortium collaboration collaborative collaborators committee investigators
+    investigator network organization organisation society association council institute trial
+    trialists team foundation agency panel force university department centre center study
+    program programme initiative alliance board commission ministry federation college academy
+    office service services working writing authors the of for and on in""".split()  # noqa: SIM905
+)
+
+
+def is_group(name: str) -> bool:
+    """A name without a comma that names a group ("COVID-19 Study Group"), not a person."""
+    words = [w.strip(".,;:()").casefold() for w in name.split()]
+    return "," not in name and len(words) > 1 and any(w in _GROUP_WORDS for w in words)
+
+
+def author_names(record: Record) -> list[str]:
+    """The record's authors as reference managers read them: a person ``Family, Given`` (a name
+    written ``Given Family`` turned around), a group's name as it is."""
+    return [name if is_group(name) else family_first(name) for name in record.authors]
+
+
+def reference_type(record: Record) -> str:
+    """The RIS type of a record from its publication types (and whether it names a journal)."""
+    types = [t.casefold() for t in record.publication_types]
+
+    def has(*words: str) -> bool:
+        return any(word in t for t in types for word in words)
+
+    if has("thesis", "dissertation"):
+        return "THES"
+    if has("chapter", "incollection", "inbook", "book section", "book-section", "book-part"):
+        return "CHAP"
+    if any(t in ("book", "whole book", "edited book", "monograph", "edited-book") for t in types):
+        return "BOOK"
+    if any(
+        t in ("journal article", "journal", "article", "journal-article", "jour") for t in types
+    ):
+        return "JOUR"
+    if has("conference", "congress", "proceedings", "meeting abstract", "cpaper"):
+        return "CONF"
+    if any(t in ("report", "techreport", "technical report", "rprt") for t in types):
+        return "RPRT"
+    if has("preprint", "posted-content"):
+        return "GEN"
+    return "JOUR" if record.journal else "GEN"
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """First and last page of ``123-130`` (the last empty for a single page or article number)."""
+    first, dash, last = pages.partition("-")
+    if dash and first.strip() and last.strip():
+        return first.strip(), last.strip()
+    return pages.strip(), ""
+
+
+# --- RIS ---------------------------------------------------------------------------------------
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its ``1.`` line before each record, with CRLF line ends."""
+
+    NEWLINE = "\r\n"
+
+    def set_header(self, count: int) -> None:
+        return None
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def ris_entry(study: Study) -> dict[str, object]:
+    """The rispy dictionary of one study (empty fields left out)."""
+    record = study.record
+    first, last = page_range(record.pages)
+    fields: dict[str, object] = {
+        "type_of_reference": reference_type(record),
+        "title": record.title,
+        "authors": [_one_line(a) for a in author_names(record)],
+        "secondary_title": record.journal,
+        "year": record.year,
+        "volume": record.volume,
+        "number": record.issue,
+        "start_page": first,
+        "end_page": last,
+        "issn": record.issn,
+        "doi": record.doi,
+        "accession_number": record.pmid,
+        "name_of_database": "PubMed" if record.pmid else "",
+        "urls": [record.url] if record.url else [],
+        "language": record.language,
+        "abstract": record.abstract,
+        "keywords": [_one_line(k) for k in record.keywords],
+        "notes": [study.note],
+    }
+    return {
+        key: value if isinstance(value, list) else _one_line(str(value))
+        for key, value in fields.items()
+        if value
+    }
+
+
+def ris_text(studies: Iterable[Study]) -> str:
+    """The RIS file of ``studies`` in the order given."""
+    return rispy.dumps([ris_entry(s) for s in studies], implementation=_RisWriter)
+
+
+# --- BibTeX ------------------------------------------------------------------------------------
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+_SPECIAL_CHARS = re.compile(r"[\\&%$#_^~{}]")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def latex_escape(text: str) -> str:
+    """``text`` with LaTeX's special characters escaped; braces as ``\\{``/``\\}`` when they pair
+    up (BibTeX counts them too), else as ``\\textbraceleft{}``/``\\textbraceright{}``."""
+    paired = _balanced(text)
+    braces = {"{": r"\{", "}": r"\}"} if paired else {
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+    }  # fmt: skip
+    table = {**_SPECIAL, **braces}
+    return _SPECIAL_CHARS.sub(lambda m: table[m.group(0)], _one_line(text))
+
+
+def protected_title(title: str) -> str:
+    """The escaped title, every word with a capital after the title's first letter in braces,
+    so that a style's sentence case keeps "COVID-19", "mRNA" or "Alzheimer"."""
+    words = latex_escape(title).split(" ")
+    out = []
+    for index, word in enumerate(words):
+        tail = word[1:] if index == 0 else word
+        out.append(f"{{{word}}}" if any(c.isupper() for c in tail) else word)
+    return " ".join(out)
+
+
+def bibtex_name(name: str) -> str:
+    """One author for BibTeX's ``and`` list: ``Family, Given`` (``Family, Suffix, Given`` for a
+    ``Family, Given, Suffix`` name), a group's name braced whole."""
+    if is_group(name):
+        return f"{{{latex_escape(name)}}}"
+    parts = [latex_escape(p.strip()) for p in name.split(",")]
+    parts = [f"{{{p}}}" if re.search(r"\band\b", p, re.IGNORECASE) else p for p in parts]
+    if len(parts) == 3:
+        parts = [parts[0], parts[2], parts[1]]
+    if len(parts) == 1 and len(parts[0].split()) > 1:
+        return f"{{{parts[0]}}}"
+    return ", ".join(p for p in parts if p)
+
+
+def citation_keys(studies: Sequence[Study]) -> list[str]:
+    """One key per study from its label ("Smith 2021a" -> ``Smith2021a``): ASCII letters and
+    digits, starting with a letter, made unique with ``_2``, ``_3``... in the order given."""
+    keys, taken = [], set()
+    for study in studies:
+        folded = unicodedata.normalize("NFKD", study.label)
+        base = re.sub(r"[^A-Za-z0-9]", "", folded.encode("ascii", "ignore").decode())
+        if not base[:1].isalpha():
+            base = f"Study{base}"
+        key, number = base, 1
+        while key.casefold() in taken:  # BibTeX compares keys without case
+            number += 1
+            key = f"{base}_{number}"
+        taken.add(key.casefold())
+        keys.append(key)
+    return keys
+
+
+def _url(value: str) -> str:
+    """A DOI or URL as BibTeX keeps it verbatim; only braces, which would end the field, encoded."""
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
+def bibtex_entry(study: Study, key: str) -> Entry:
+    """The BibTeX entry of one study (empty fields left out)."""
+    record = study.record
+    kind = reference_type(record)
+    entry_type = BIBTEX_TYPES[kind]
+    if kind == "THES" and any("master" in t.casefold() for t in record.publication_types):
+        entry_type = "mastersthesis"
+    first, last = page_range(record.pages)
+    values = [
+        ("author", " and ".join(bibtex_name(n) for n in author_names(record))),
+        ("title", protected_title(record.title)),
+        ("booktitle" if kind in ("CONF", "CHAP") else "journal", latex_escape(record.journal)),
+        ("year", latex_escape(record.year)),
+        ("volume", latex_escape(record.volume)),
+        ("number", latex_escape(record.issue)),
+        ("pages", latex_escape(f"{first}--{last}" if last else first)),
+        ("issn", latex_escape(record.issn)),
+        ("doi", _url(record.doi)),
+        ("pmid", latex_escape(record.pmid)),
+        ("pmcid", latex_escape(record.pmcid)),
+        ("url", _url(record.url)),
+        ("language", latex_escape(record.language)),
+        ("keywords", ", ".join(latex_escape(k) for k in record.keywords)),
+        ("abstract", latex_escape(record.abstract)),
+        ("annote", latex_escape(study.note)),
+    ]
+    return Entry(entry_type, key, [Field(name, f"{{{v}}}") for name, v in values if v])
+
+
+def bibtex_text(studies: Sequence[Study]) -> str:
+    """The BibTeX file of ``studies`` in the order given (LF line ends)."""
+    entries = [bibtex_entry(s, k) for s, k in zip(studies, citation_keys(studies), strict=True)]
+    if not entries:
+        return ""
+    style = bibtexparser.BibtexFormat()
+    style.indent = "  "
+    style.block_separator = "\n"
+    return bibtexparser.write_string(Library(entries), unparse_stack=[], bibtex_format=style)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def studies_of(outputs: Path, what: str) -> list[Study]:
+    """The studies of an export: ``library`` or ``included``."""
+    return library_studies(outputs) if what == "library" else included_studies(outputs)
+
+
+def export_text(studies: Sequence[Study], fmt: str) -> str:
+    """The text of the ``ris`` or ``bibtex`` file of ``studies``."""
+    return ris_text(studies) if fmt == "ris" else bibtex_text(studies)
+
+
+def inputs_of(outputs: Path, what: str) -> list[Path]:
+    """The files an export of ``what`` reads."""
+    if what == "library":
+        return [outputs / LIBRARY_CSV]
+    return [outputs / n for n in (LIBRARY_CSV, CHANGELOG_CSV, INCLUDED_CSV, DECISIONS_CSV)]
+
+
+def write_exports(outputs: Path, what: str) -> int:
+    """Write the pipeline's RIS and BibTeX files of ``what`` (:data:`WHAT`); returns the number
+    of studies in them."""
+    studies = studies_of(outputs, what)
+    for key, relative in WHAT[what].items():
+        fmt = "ris" if key.endswith("ris") else "bibtex"
+        atomic_write_text(outputs / relative, export_text(studies, fmt))
+    return len(studies)
