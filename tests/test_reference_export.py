@@ -92,6 +92,9 @@ def test_the_included_files_follow_the_report_and_name_each_study(demo_outputs: 
         assert study.record.doi == included[study.study_id]["doi"]
     for name in ("included_studies.ris", "included_studies.bib"):
         assert differences(studies, read_back(demo_outputs / "report" / name)) == []
+        # the version's kept report keeps the studies it included, as the next run replaces these
+        kept = demo_outputs / "library_history/2025.1/report" / name
+        assert kept.read_bytes() == (demo_outputs / "report" / name).read_bytes()
     bib = bibtexparser.parse_file(str(demo_outputs / "report/included_studies.bib"), parse_stack=[])
     assert not bib.failed_blocks
     assert [e.key for e in bib.entries] == export.citation_keys(studies)
@@ -308,7 +311,9 @@ def test_export_command_without_a_library(tmp_path: Path, capsys: pytest.Capture
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "library/records.csv: cannot open the library" in err[0]
-    assert not (tmp_path / "outputs").exists()
+    # nothing written but the step's failure record, for `livingreview status`
+    written = [p.relative_to(tmp_path) for p in (tmp_path / "outputs").rglob("*") if p.is_file()]
+    assert written == [Path("outputs/logs/failed_steps/export_library.json")]
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:

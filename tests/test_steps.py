@@ -175,3 +175,17 @@ def test_a_step_run_by_hand_records_its_error_line_and_no_log_file(tmp_path: Pat
     record = json.loads(record_path(tmp_path / "outputs", "import wos").read_text("utf-8"))
     error = ran.stderr.splitlines()[-1]
     assert record == {"step": "import wos", "exit_code": 2, "error": error, "log": ""}
+
+
+def test_each_export_of_the_pipeline_is_a_step_and_a_standalone_one_is_none() -> None:
+    from livingreview.cli import build_parser
+    from livingreview.steps import step_name
+
+    def named(*argv: str) -> str:
+        return step_name(build_parser().parse_args(list(argv)))
+
+    assert named("export", "--what", "included") == "export included"
+    assert named("export", "--what", "library") == "export library"
+    assert named("export", "--what", "library", "--format", "ris", "--out", "a.ris") == ""
+    assert named("export", "--what", "included", "--format", "ris") == ""  # a usage error
+    assert named("screen") == "screen"

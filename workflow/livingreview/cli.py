@@ -459,9 +459,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             "export: give --out FILE with --format ris or bibtex, or neither of them "
             "(then the pipeline's own RIS and BibTeX files are written)"
         )
-    outputs = _outputs(_config(args))
-    if args.out is None:
-        count = reference_export.write_exports(outputs, args.what)
+    from livingreview.report.changes import state_dir
+
+    config = _config(args)
+    outputs = _outputs(config)
+    if args.out is None:  # the included studies of a version are kept with its report
+        kept = state_dir(config) if args.what == "included" else None
+        count = reference_export.write_exports(outputs, args.what, kept)
         files = ", ".join(str(outputs / p) for p in reference_export.WHAT[args.what].values())
         print(f"{count} studies ({args.what}) -> {files}")
         return 0

@@ -408,11 +408,14 @@ def inputs_of(outputs: Path, what: str) -> list[Path]:
     return [outputs / n for n in (LIBRARY_CSV, CHANGELOG_CSV, INCLUDED_CSV, DECISIONS_CSV)]
 
 
-def write_exports(outputs: Path, what: str) -> int:
-    """Write the pipeline's RIS and BibTeX files of ``what`` (:data:`WHAT`); returns the number
-    of studies in them."""
+def write_exports(outputs: Path, what: str, kept: Path | None = None) -> int:
+    """Write the pipeline's RIS and BibTeX files of ``what`` (:data:`WHAT`), and a copy of each
+    in ``kept`` (the version's kept report folder) when given; returns the number of studies
+    in them."""
     studies = studies_of(outputs, what)
     for key, relative in WHAT[what].items():
-        fmt = "ris" if key.endswith("ris") else "bibtex"
-        atomic_write_text(outputs / relative, export_text(studies, fmt))
+        text = export_text(studies, "ris" if key.endswith("ris") else "bibtex")
+        atomic_write_text(outputs / relative, text)
+        if kept is not None:
+            atomic_write_text(kept / Path(relative).name, text)
     return len(studies)

@@ -43,10 +43,10 @@ FAILED_DIR = Path("logs/failed_steps")  # under the outputs folder
 # The commands the pipeline's rules run, in pipeline order (the order status lists failures in).
 PIPELINE_STEPS = (
     "search", "import", "summarise", "library", "refetch", "flags", "automation", "screen",
-    "agreement", "conflicts", "fulltext", "extract", "appraise", "ledger", "report",
+    "agreement", "conflicts", "fulltext", "extract", "appraise", "ledger", "report", "export",
 )  # fmt: skip
-# The argument naming which search, import or re-fetch a step is.
-_STEP_TARGET = {"search": "source", "import": "name", "refetch": "service"}
+# The argument naming which search, import, re-fetch or export a step is.
+_STEP_TARGET = {"search": "source", "import": "name", "refetch": "service", "export": "what"}
 
 
 class StepFailed(LivingReviewError):
@@ -112,7 +112,10 @@ def step_name(args: argparse.Namespace) -> str:
     """The pipeline step a parsed command is ('search pubmed', 'screen'); '' for a command that
     is none (status, a standalone import, a step writing to a folder of one's own)."""
     command = str(getattr(args, "command", ""))
-    if command not in PIPELINE_STEPS or getattr(args, "out_dir", None):
+    # writing a file of one's own (--out, --out-dir, an export's --format) is no pipeline step
+    own = ("out_dir", "out", "format") if command == "export" else ("out_dir", "out")
+    standalone = any(getattr(args, name, None) for name in own)
+    if command not in PIPELINE_STEPS or standalone:
         return ""
     which = _STEP_TARGET.get(command)
     target = str(getattr(args, which) or "") if which else ""

@@ -117,8 +117,9 @@ def state_dir(config: Mapping[str, Any], version: str | None = None) -> Path:
 
 
 def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
-    """For Snakemake: this version's kept report, its reporting checklist and frozen state
-    files."""
+    """For Snakemake: this version's kept report, its reporting checklist, its included studies
+    (RIS, BibTeX) and frozen state files."""
+    from livingreview.reference_export import INCLUDED_EXPORTS
     from livingreview.report import checklist
 
     folder = state_dir(config)
@@ -127,6 +128,7 @@ def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
         "markdown": "report.md",
         "checklist_csv": checklist.CSV_NAME,
         "checklist_markdown": checklist.MARKDOWN_NAME,
+        **{key: Path(path).name for key, path in INCLUDED_EXPORTS.items()},
         **STATE_FILES,
     }
     return {key: str(folder / name) for key, name in names.items()}
