@@ -277,12 +277,14 @@ _SPECIAL = {
     "~": r"\textasciitilde{}",
 }
 _SPECIAL_CHARS = re.compile(r"[\\&%$#_^~{}]")
+_BRACES = re.compile(r"[{}]")
 
 
 def _balanced(text: str) -> bool:
+    """Whether every brace of ``text`` pairs up (no brace at all: most fields, abstracts too)."""
     depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
+    for char in _BRACES.findall(text):
+        depth += 1 if char == "{" else -1
         if depth < 0:
             return False
     return depth == 0
