@@ -64,6 +64,8 @@ rule all:
         f"{OUT}/search/identified.csv",
         f"{OUT}/library/records.csv",
         f"{OUT}/library/counts.json",
+        f"{OUT}/library/library.ris",  # for a reference manager (rule library_export)
+        f"{OUT}/library/library.bib",
         f"{OUT}/library/flags.csv",
         f"{OUT}/dedup/maybe_pairs.xlsx",
         f"{OUT}/prisma/ledger.json",

@@ -41,6 +41,7 @@ SEARCH_ROUND = json.dumps(manifest_round(config), sort_keys=True)  # what a mani
 CLIENT_OF = {name: config["sources"][name]["client"] for name in SOURCES}
 SEARCH_RESOURCES = {"mem_mb": 2000, "runtime": 240}
 IMPORT_RESOURCES = {"mem_mb": 2000, "runtime": 30}
+EXPORT_RESOURCES = {"mem_mb": 2000, "runtime": 30}
 SUMMARY_RESOURCES = {"mem_mb": 4000, "runtime": 30}
 
 

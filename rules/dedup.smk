@@ -26,8 +26,6 @@ rule library:
         history=history_inputs(config),
     output:
         **{key: f"{OUT}/{path}" for key, path in LIBRARY_OUTPUTS.items()},
-        # every study's merged record for a reference manager: library.ris and library.bib
-        **{key: f"{OUT}/{path}" for key, path in LIBRARY_EXPORTS.items()},
         receipt=LIBRARY_RECEIPT,  # the round's snapshot in the history folder
     params:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
@@ -36,10 +34,29 @@ rule library:
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/library.log",
-        export=f"{OUT}/logs/library_export.log",
     resources:
         **STEP_RESOURCES,
     run:
         run_step(["library", "--configfile", params.protocol], log[0])
-        run_step(["export", "--what", "library", "--configfile", params.protocol], log.export)
         write_receipt(Path(output.receipt), LIBRARY_KEPT)
+
+
+# Every study's merged record for a reference manager (library.ris, library.bib). Nothing reads
+# them, so the export runs as a process of its own beside the later steps (which run one at a
+# time in Snakemake's process), not after the library step inside it.
+rule library_export:
+    input:
+        records=f"{OUT}/{LIBRARY_OUTPUTS['records']}",
+    output:
+        **{key: f"{OUT}/{path}" for key, path in LIBRARY_EXPORTS.items()},
+    params:
+        version=__version__,
+        protocol=PROTOCOL,
+        cli=CLI,
+    log:
+        f"{OUT}/logs/library_export.log",
+    threads: 1
+    resources:
+        **EXPORT_RESOURCES,
+    shell:
+        "{params.cli} export --what library --configfile {params.protocol} 2> {log}"
