@@ -62,7 +62,7 @@ def test_it_runs_on_a_schedule_and_by_hand() -> None:
 
 def test_every_livingreview_command_is_accepted_by_the_cli() -> None:
     commands = script_lines("livingreview")
-    assert [c[1] for c in commands] == ["round", "status"]
+    assert [c[1] for c in commands] == ["round", "status", "status"]  # the last: a failed run
     parser = build_parser()
     for command in commands:
         literal = [arg for arg in command[1:] if "$" not in arg]
@@ -124,9 +124,24 @@ def test_no_round_starts_while_an_earlier_rounds_pull_request_is_open() -> None:
     assert "gh pr list" in steps()[guard]["run"] and "living-review/round-" in steps()[guard]["run"]
     branch = next(s for s in steps() if "create-pull-request" in str(s.get("uses")))["with"]
     assert branch["branch"].startswith("living-review/round-")
+    free = "steps.open.outputs.open == '0'"
     for step in steps()[guard + 1 :]:
-        assert step.get("if") == "steps.open.outputs.open == '0'", step.get("name")
+        # the steps that say why a run failed run only then (and still never beside an open one)
+        assert step.get("if") in (free, f"failure() && {free}"), step.get("name")
     assert "secrets.LIVING_REVIEW_TOKEN" in branch["token"]
+
+
+def test_a_failed_run_says_why_on_its_summary_page_and_keeps_the_logs() -> None:
+    # Before: a failed step skipped every later step; the run page showed only the failing
+    # step's own log, and no `livingreview status` (which names the step that stopped, its error
+    # line and its log) was run.
+    on_failure = [s for s in steps() if str(s.get("if", "")).startswith("failure() && ")]
+    said = next(s for s in on_failure if "livingreview status" in s.get("run", ""))
+    assert "GITHUB_STEP_SUMMARY" in said["run"] and "::error" in said["run"]
+    kept = next(s for s in on_failure if "upload-artifact" in str(s.get("uses")))
+    assert "/logs/" in kept["with"]["path"]
+    proposed = next(s for s in steps() if "create-pull-request" in str(s.get("uses")))
+    assert not str(proposed.get("if")).startswith("failure()")  # no half round is proposed
 
 
 def review_after_the_pipeline(folder: Path, demo_outputs: Path, outputs: str) -> Path:
