@@ -165,3 +165,8 @@ def test_fields_of_a_file_read_whole_are_not_parsed_again_until_it_changes(
     assert read_record_fields(path, names)[0].record_id.endswith("~")
     # fields not kept (the title) are always read from the file
     assert read_record_fields(path, ("record_id", "title"))[0].title == whole[0].title
+    # a kept file saved again in another encoding is the one clear error, not a traceback
+    module.read_records_digest(path)
+    path.write_bytes(path.read_text(encoding="utf-8").replace("~", "\u00e9").encode("cp1252"))
+    with pytest.raises(InputFileError, match=r"records\.csv"):
+        read_record_fields(path, names)

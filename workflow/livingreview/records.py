@@ -380,7 +380,11 @@ def read_record_fields(path: Path | str, names: Sequence[str]) -> list[Record]:
     except OSError as exc:
         raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
     if hashlib.sha256(data).hexdigest() != kept[0]:
-        return _fields_of(io.StringIO(data.decode("utf-8"), newline=""), path, names)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise not_utf8(path) from None
+        return _fields_of(io.StringIO(text, newline=""), path, names)
     where = [(name, KEPT_FIELDS.index(name), name in LIST_FIELDS) for name in names]
     return [
         Record(**{name: list(row[k]) if is_list else row[k] for name, k, is_list in where})
