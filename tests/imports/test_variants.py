@@ -121,3 +121,22 @@ def test_whitespace_left_after_each_line_changes_nothing(
     reference = import_file(variant_file(f"reference{original.suffix}", text.encode()), "v")
     mutated = import_file(variant_file(f"padded{original.suffix}", padded.encode()), "v")
     assert mutated.records == reference.records
+
+
+@pytest.mark.parametrize("kind", ["ris", "wos"])
+def test_a_file_ending_inside_a_record_is_read_with_a_warning(
+    kind: str, real: Real, variant_file: Variant, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every record of these writers ends with ER; a last one without it is read (the records
+    # are the same), but the file may have been cut there, losing the records after it: before,
+    # nothing said so.
+    original = real(FILES[kind])
+    text, _ = decode(original, original.read_bytes())
+    whole = import_file(variant_file(f"whole{original.suffix}", text.encode("utf-8")), "x")
+    assert not [r for r in caplog.records if "ends inside" in r.getMessage()]
+    cut = variant_file(f"cut{original.suffix}", _without_end_tags(text).encode("utf-8"))
+    with caplog.at_level("WARNING", logger="livingreview.import"):
+        assert import_file(cut, "x").records == whole.records
+    [warning] = [r.getMessage() for r in caplog.records if "ends inside" in r.getMessage()]
+    assert warning.startswith(f"{cut}, record {len(whole.records)} (line ")
+    assert "export again" in warning

@@ -40,6 +40,7 @@ from livingreview.imports.text import (
     normalise_issns,
     record_position,
     split_values,
+    warn_cut_short,
 )
 from livingreview.records import Record, normalise_doi
 
@@ -76,6 +77,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
     """Split RIS text into records of ``[tag, value]`` pairs, joining continuation lines."""
     records: list[_RawRecord] = []
     current: _RawRecord | None = None
+    closed = 0  # records ended by ER
     lines = ((n, part) for n, line in enumerate(text.split("\n"), 1) for part in _unglue(line))
     for number, line in lines:
         match = TAG.match(line) or _BARE_END.match(line)
@@ -95,11 +97,14 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
             elif tag == "ER":
                 records.append(current)
                 current = None
+                closed += 1
             else:
                 current.fields.append([tag, value])
         elif current is not None and line.strip():
             current.fields[-1][1] += "\n" + line.strip()
     if current is not None:  # last record without ER
+        if closed and closed == len(records):  # every other one has its ER: the file was cut
+            warn_cut_short(path, len(records) + 1, current.line)
         records.append(current)
     return records
 

@@ -9,6 +9,7 @@ can say how the file was read.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -145,6 +146,19 @@ def match_lines(pattern: re.Pattern[str], text: str) -> list[int]:
 def record_position(number: int, line: int) -> str:
     """The position string used in error messages: ``record 7 (line 123)``."""
     return f"record {number} (line {line})"
+
+
+def warn_cut_short(path: Path | str, number: int, line: int) -> None:
+    """Warn that a tagged export ends inside a record though its writer closed every record
+    before it with ``ER``: the record is read, but a download or copy cut there would have lost
+    the records after it (``imports.<name>.records_reported`` then tells)."""
+    logging.getLogger("livingreview.import").warning(
+        "%s, %s: the file ends inside this record (no ER line after it, though every record "
+        "before it has one); it is read, but if the export was cut short the records after it "
+        "are missing: compare the count with the database's and export again if it differs",
+        path,
+        record_position(number, line),
+    )
 
 
 class TaggedRecord(Protocol):

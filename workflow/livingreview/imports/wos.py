@@ -22,6 +22,7 @@ from livingreview.imports.text import (
     normalise_issns,
     record_position,
     split_values,
+    warn_cut_short,
 )
 from livingreview.records import Record
 
@@ -44,6 +45,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     fields: dict[str, list[str]] | None = None
     start = 0
     last_tag = ""
+    closed = 0  # records ended by ER
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip()  # "ER\t": whitespace an editor left after a tag line is nothing
         match = _TAG.match(line)
@@ -53,6 +55,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
                 if fields is not None:  # ER closes; a PT without the previous ER also does
                     parsed.append(Parsed(start, build_record(fields)))
                     fields = None
+                    closed += tag == "ER"
                 if tag == "PT":
                     fields, start, last_tag = {"PT": [value]}, number, "PT"
             elif fields is None:
@@ -76,6 +79,8 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
                     position=record_position(len(parsed) + 1, number),
                 )
     if fields is not None:  # last record without ER
+        if closed and closed == len(parsed):  # every other one has its ER: the file was cut
+            warn_cut_short(path, len(parsed) + 1, start)
         parsed.append(Parsed(start, build_record(fields)))
     return parsed
 
