@@ -676,7 +676,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_where)
 
     p = sub.add_parser(
-        "status", parents=[common], help="what each stage has done and what is awaited from whom"
+        "status",
+        parents=[common],
+        help="a step the last run failed on, what each stage has done, what is awaited from whom",
     )
     p.set_defaults(func=cmd_status)
 
@@ -703,7 +705,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_round_new)
 
-    p = sub.add_parser("report", parents=[common], help="render the evidence summary")
+    p = sub.add_parser(
+        "report", parents=[common], help="render the evidence summary and reporting checklist"
+    )
     p.add_argument("--out-dir", help="output folder (default: <outputs>/report)")
     p.set_defaults(func=cmd_report)
 
