@@ -513,3 +513,11 @@ def test_a_secret_typed_where_its_variable_is_named_is_refused(
         "(letters, digits and underscores): name the variable here and put the value in the "
         "environment or the secrets file"
     )
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_a_blank_registration_is_refused(shipped: dict, blank: str) -> None:
+    # a blank one passed and made the checklist say item 24a was reported, showing nothing
+    with pytest.raises(ConfigError, match=r"'review\.registration': is blank; give the text"):
+        validate_config(deep_merge(shipped, {"review": {"registration": blank}}))
+    validate_config(deep_merge(shipped, {"review": {"registration": "PROSPERO CRD42024000000"}}))

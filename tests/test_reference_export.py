@@ -355,3 +355,24 @@ def test_a_study_of_several_reports_is_its_main_reports_record(tmp_path: Path) -
     assert (study.study_id, study.label) == ("S1", "Anonymous 2020")
     assert study.record.title == "The trial's main paper"
     assert study.record.pages == "1-9"  # the library's whole record, not the table's columns
+
+
+def test_where_names_the_reference_manager_files_and_ends_with_the_summary(
+    demo_outputs: Path, capsys: pytest.CaptureFixture
+) -> None:
+    # `make demo` ends with `livingreview where`: it named neither the checklist nor these files
+    assert main(["where", "--configfile", *configfiles(demo_outputs)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        f"Library for a reference manager: {demo_outputs / 'library/library.ris'} (.bib)" in lines
+    )
+    report = demo_outputs / "report"
+    assert (
+        f"Included studies for a reference manager: {report / 'included_studies.ris'} (.bib)"
+        in (lines)
+    )
+    assert (
+        f"Reporting checklist (PRISMA 2020, PRISMA-S): {report / 'prisma_checklist.md'} (.csv)"
+        in (lines)
+    )
+    assert lines[-1] == f"Evidence summary: {report / 'index.html'}"

@@ -124,7 +124,7 @@ def test_steps_in_snakemakes_process_hold_the_one_in_process_slot(tmp_path: Path
     # Steps that run as threads of Snakemake's process run one at a time (livingreview.steps):
     # each holds the slot the local profile caps at 1, so a step waiting for its turn does not
     # keep a core from a search or re-fetch process; those are processes and do not hold it.
-    processes = {"search_api", "import_export", "refetch"}
+    processes = {"search_api", "import_export", "refetch", "library_export"}
     jobs = planned_jobs(dry_run(tmp_path, "default"))
     held = {
         str(j["rule"]): j["resources"].get("in_process")  # type: ignore[union-attr]

@@ -200,6 +200,8 @@ def cmd_where(args: argparse.Namespace) -> int:
             f"Maybe pairs to decide ({counts['maybe_pairs_pending']}): "
             f"{_outputs(config) / 'dedup' / 'maybe_pairs.xlsx'}"
         )
+        if (library / "library.ris").exists():
+            print(f"Library for a reference manager: {library / 'library.ris'} (.bib)")
     screening = _outputs(config) / "screening" / "status.json"
     if screening.exists():
         import json
@@ -228,7 +230,13 @@ def cmd_where(args: argparse.Namespace) -> int:
     if flow.exists():
         print(f"PRISMA 2020 flow diagram: {flow} (.png .pdf .html; counts: ledger.json)")
     report = _outputs(config) / "report" / "index.html"
-    if report.exists():
+    for name, what in (
+        ("prisma_checklist.md", "Reporting checklist (PRISMA 2020, PRISMA-S): {} (.csv)"),
+        ("included_studies.ris", "Included studies for a reference manager: {} (.bib)"),
+    ):
+        if report.with_name(name).exists():
+            print(what.format(report.with_name(name)))
+    if report.exists():  # the last line: where the evidence summary is
         print(f"Evidence summary: {report}")
     return 0
 

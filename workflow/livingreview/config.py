@@ -179,6 +179,8 @@ def _describe(error: Any) -> str:
             f"config key '{_key_path(path)}': {what} must be lower-case letters, digits and "
             "underscores, starting with a letter"
         )
+    if error.validator == "pattern" and error.validator_value == "\\S":
+        return f"config key '{_key_path(path)}': is blank; give the text or leave the key out"
     if error.validator == "pattern" and error.validator_value == ENV_NAME_PATTERN:
         # the e-mail or key typed here would go unsent, and into the outputs with the protocol
         return (
