@@ -132,6 +132,8 @@ def test_study_selection_gives_the_ledger_counts(demo_outputs: Path) -> None:
     assert len(ledger["rounds"]) == 1
     assert_selection_counts(rows["PRISMA 2020 16a"]["what"], ledger["cumulative"])
     assert "counted so far (pending: deduplication)" in rows["PRISMA 2020 16a"]["what"]
+    # counts the undecided maybe pairs will still change: pending, as item 18 while RoB is
+    assert rows["PRISMA 2020 16a"]["status"] == "pending"
 
 
 def assert_selection_counts(what: str, column: dict[str, Any]) -> None:
@@ -164,6 +166,7 @@ def test_a_living_review_with_two_versions_counts_all_of_them(demo_outputs: Path
         for r in checklist.build(config, read, demo_outputs, ready)
     }
     what = rows["PRISMA 2020 16a"]["what"]
+    assert rows["PRISMA 2020 16a"]["status"] == "reported"  # every count final
     assert what.startswith("All 2 versions: 100 records from databases, 10 from registers")
     assert_selection_counts(what, cumulative.to_json())
     assert "other methods: 6 reports sought, 5 assessed" in what
