@@ -44,12 +44,21 @@ def record(set_name: str, record_id: str) -> pd.Series:
         ("respiratory", "id_0000157", "21-Apr", ("21", "24")),  # "21-4" abbreviated: 21-24
         ("diabetes", "id_0000001", "221-8", ("221", "228")),  # abbreviated end page
         ("diabetes", "id_0000344", "S299", ("s299", "")),  # supplement page keeps its S
+        # SAGE's 16-digit article number kept by a spreadsheet as a number: its digits are lost
+        ("diabetes", "id_0000108", "2050310000000000", ("", "")),
     ],
 )
 def test_pages(set_name: str, record_id: str, raw: str, expected: tuple[str, str]) -> None:
     row = record(set_name, record_id)
     assert row["pages"] == raw
     assert normalise_pages(row["pages"]) == expected
+
+
+def test_a_rounded_article_number_is_no_page_but_a_whole_one_is() -> None:
+    # srsr: "3490000000000" beside the same article's pages 193-207 kept a pair apart
+    assert normalise_pages("3490000000000") == ("", "")
+    assert normalise_pages("2050312118822927") == ("2050312118822927", "")  # as SAGE gives it
+    assert normalise_pages("1000000") == ("1000000", "")
 
 
 def test_front_matter_pages_in_roman_numerals() -> None:

@@ -491,6 +491,12 @@ def roman_value(numeral: str) -> int:
     return value
 
 
+# A long article number (SAGE's "2050312118822927") that a spreadsheet kept as a number, to its
+# 15 significant digits or fewer, the rest zeros ("2050310000000000"): its digits are lost, so
+# it is no page to compare.
+_EXCEL_ROUNDED = re.compile(r"^\d{7,}0{5,}$")
+
+
 def normalise_pages(pages: str) -> tuple[str, str]:
     """``(start, end)``; Excel dates are undone (``06-Oct`` -> 6-10, ``Oct-15`` -> 10-15).
 
@@ -500,7 +506,7 @@ def normalise_pages(pages: str) -> tuple[str, str]:
     """
     # Quotes a CSV export left around a list of ranges ('"233-8, 230-5"') are no part of it.
     text = (pages or "").strip().strip("\"'").strip().lower()
-    if not text or "no pagination" in text:
+    if not text or "no pagination" in text or _EXCEL_ROUNDED.match(text):
         return "", ""
     roman = _ROMAN_PAGES.match(text)
     if roman:
