@@ -46,17 +46,18 @@ def included_studies(outputs: Path) -> list[dict[str, str]]:
 
 
 def reports_sought(outputs: Path) -> frozenset[str]:
-    """Every report id of the full-text stage and every study of the library: a form row of a
-    study no longer included (excluded on re-assessment, or its title/abstract decision
-    reopened, so no longer sought at full text either) is kept in the log but not used."""
+    """Every report id of the full-text stage: a form row of a study no longer included is kept
+    in the log but not used."""
     rows = read_csv_table(
         outputs / FULLTEXT_OUTPUTS["decisions"], ("report_id",), "missing: run fulltext first"
     )
-    return frozenset(r["report_id"] for r in rows) | library_study_ids(outputs)
+    return frozenset(r["report_id"] for r in rows)
 
 
 def library_study_ids(outputs: Path) -> frozenset[str]:
-    """Every study id of the library (none before the library step has run)."""
+    """Every study id of the library (none before the library step has run): a form row of a
+    study whose title/abstract decision was reopened (no longer sought at full text either) is
+    kept in the log but not used."""
     groups = outputs / "library/groups.csv"
     if not groups.is_file():
         return frozenset()
@@ -94,7 +95,11 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "extraction", settings["mode"], SECTION)
-    known = frozenset(s["study_id"] for s in studies) | reports_sought(outputs)
+    known = (
+        frozenset(s["study_id"] for s in studies)
+        | reports_sought(outputs)
+        | library_study_ids(outputs)
+    )
     expected = reviewforms.ExpectedForm(
         forms.WHAT,
         forms.KIND,
