@@ -112,7 +112,8 @@ def included_studies(outputs: Path) -> list[Study]:
     main = _main_reports(outputs, included)
     merged = merged_into(outputs / CHANGELOG_CSV)
     wanted = {merged.get(report, report) for report in main.values()}
-    library = {sid: row for sid, row in library_rows(outputs / LIBRARY_CSV) if sid in wanted}
+    rows_of = library_rows(outputs / LIBRARY_CSV, (), whole=wanted)  # other rows stay lists
+    library = {sid: row for sid, row in rows_of if sid in wanted}
     rows = with_retired(library, merged)
     studies = []
     for number, study in enumerate(included, start=2):
