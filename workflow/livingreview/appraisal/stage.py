@@ -25,12 +25,12 @@ from livingreview import reviewforms, sheets
 from livingreview.appraisal import forms, tables
 from livingreview.errors import InputFileError
 from livingreview.extraction.stage import OUTPUTS as EXTRACTION_OUTPUTS
-from livingreview.extraction.stage import library_study_ids, reports_sought
+from livingreview.extraction.stage import reports_sought
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
 from livingreview.rob.rows import RowPlace
-from livingreview.screening.assignment import study_aliases
+from livingreview.screening.assignment import library_study_ids, study_aliases
 
 SECTION = "risk_of_bias"
 OUTPUTS = {

@@ -19,7 +19,7 @@ from livingreview.extraction import forms
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
-from livingreview.screening.assignment import study_aliases
+from livingreview.screening.assignment import library_study_ids, study_aliases
 
 OUTPUTS = {
     "entries": "extraction/entries.csv",
@@ -54,16 +54,6 @@ def reports_sought(outputs: Path) -> frozenset[str]:
     return frozenset(r["report_id"] for r in rows)
 
 
-def library_study_ids(outputs: Path) -> frozenset[str]:
-    """Every study id of the library (none before the library step has run): a form row of a
-    study whose title/abstract decision was reopened (no longer sought at full text either) is
-    kept in the log but not used."""
-    groups = outputs / "library/groups.csv"
-    if not groups.is_file():
-        return frozenset()
-    return frozenset(row["study_id"] for row in read_csv_table(groups, ("study_id",), ""))
-
-
 def study_columns(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> tuple[str, ...]:
     """Columns of ``extraction/studies.csv``."""
     nexus = _nexus_column(fields, config)
@@ -95,6 +85,8 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "extraction", settings["mode"], SECTION)
+    # a form row of a study whose title/abstract decision was reopened (no longer sought at
+    # full text either) is a library study's: kept in the log but not used
     known = (
         frozenset(s["study_id"] for s in studies)
         | reports_sought(outputs)

@@ -138,6 +138,15 @@ def study_aliases(outputs: Path, retired: Iterable[str] = ()) -> StudyAliases:
     return StudyAliases(study_of, frozenset(study_of.values()) | frozenset(retired))
 
 
+def library_study_ids(outputs: Path) -> frozenset[str]:
+    """Every study id of ``library/groups.csv`` (none before the library step has run), read
+    once per version of the file, as :func:`study_aliases` reads it."""
+    path = outputs / "library/groups.csv"
+    if not path.is_file():
+        return frozenset()
+    return frozenset(_record_studies(path.resolve(), _stamp(path)).values())
+
+
 @functools.lru_cache(maxsize=2)
 def _record_studies(path: Path, stamp: tuple[int, int, int]) -> dict[str, str]:
     """Record id -> study id, read once per version of the file."""
