@@ -321,19 +321,24 @@ def snapshot_identifiers(folders: Sequence[Path]) -> Callable[[], Mapping[str, f
     return read
 
 
-def _found_again(joined: Mapping[str, str], facts: Facts) -> bool:
-    """Whether a record first found in this version is an article its study held before: the
-    same DOI or PMID as one of the study's earlier records (another database found it late, or
-    an import of this round returned it again). A report is a publication, not a record."""
+def _not_found_again(joined: list[Mapping[str, str]], facts: Facts) -> list[Mapping[str, str]]:
+    """The records of ``joined`` (first found in this version) that are no article their study
+    held before: a record with the DOI or PMID of one of its study's earlier records is that
+    article found again (another database found it late, or an import of this round returned
+    it again). A report is a publication, not a record."""
+    if not joined:
+        return []
     identifiers = facts.identifiers()
-    own = identifiers.get(joined["record_id"], frozenset())
-    if not own:
-        return False
-    return any(
-        own & identifiers.get(g["record_id"], frozenset())
-        for g in facts.groups
-        if g.get("study_id") == joined["study_id"] and int(g.get("round") or 0) <= facts.since_round
-    )
+    studies = {g["study_id"] for g in joined}
+    held: dict[str, set[str]] = {}  # study -> the identifiers of its earlier records
+    for g in facts.groups:
+        if g.get("study_id") in studies and int(g.get("round") or 0) <= facts.since_round:
+            held.setdefault(g["study_id"], set()).update(identifiers.get(g["record_id"], ()))
+    return [
+        g
+        for g in joined
+        if not identifiers.get(g["record_id"], frozenset()) & held.get(g["study_id"], set())
+    ]
 
 
 def compare(previous: State | None, current: State, facts: Facts) -> list[dict[str, str]]:
@@ -385,13 +390,14 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
             if was != study:
                 detail += f"; the study was {was} in the previous version"
             add("report_added", study, report, detail=detail)
-    joined = [
-        g
-        for g in facts.groups
-        if g.get("study_id") in still_in
-        and int(g.get("round") or 0) > facts.since_round
-        and not _found_again(g, facts)
-    ]
+    joined = _not_found_again(
+        [
+            g
+            for g in facts.groups
+            if g.get("study_id") in still_in and int(g.get("round") or 0) > facts.since_round
+        ],
+        facts,
+    )
     for g in sorted(joined, key=lambda g: (g["study_id"], g["record_id"])):
         source = g["record_id"].split(":", 1)[0]
         add(
