@@ -427,3 +427,28 @@ def test_a_plos_figure_doi_is_its_articles() -> None:
     assert len(set(find_duplicates(frame).groups.values())) == 1
     assert doi_key(f"{article}.g001") == doi_key(article) != doi_key("10.1371/journal.pone.0094854")
     assert doi_key("10.1371/journal.pmed.1001234.sd001") == doi_key("10.1371/journal.pmed.1001234")
+
+
+def test_one_journal_under_two_names_in_one_issue() -> None:
+    # digital_work (a labelled set not in ../shared): Scopus gives the transliterated name of the
+    # journal of the Japanese Society for AI, the publisher's record its English name; year,
+    # volume and issue agree, the article number is on one record only
+    title = (
+        "Rating prediction for software developers by integrating OSS community and crowd sourcing"
+    )
+    frame = pd.DataFrame(
+        [
+            {"ID": "scopus", "author": "Ohsawa, Shohei and Matsuo, Yutaka",
+             "journal": "Jinko Chino Gakkai Ronbunshi", "pages": "", "doi": ""},
+            {"ID": "publisher", "author": "Ohsawa, S. and Matsuo, Y.",
+             "journal": "Transactions of the Japanese Society for Artificial Intelligence",
+             "pages": "A-F24_1-10", "doi": "10.1527/TJSAI.A-F24"},
+        ]
+    ).assign(ENTRYTYPE="article", year="2016", title=title, volume="31", number="2")  # fmt: skip
+    assert judged(frame, "scopus", "publisher")[0] == "duplicate"
+    # another issue of the volume: two journals, for a person
+    assert judged(frame.assign(number=["2", "3"]), "scopus", "publisher")[0] == "maybe"
+    # nor does a supplement issue vouch for meeting abstracts (one team's abstract at two
+    # meetings whose journals both print them in a volume's first supplement)
+    abstracts = frame.assign(number="Suppl 1", pages=["", "S57"], doi="")
+    assert judged(abstracts, "scopus", "publisher")[0] != "duplicate"

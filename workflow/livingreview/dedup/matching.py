@@ -488,7 +488,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # A volume number is a fact of one journal: under two journal names an equal volume is a
     # coincidence (every journal's first supplement is "1", ACP Journal Club prints in the
     # Annals' volumes) unless the start page agrees as well.
-    vol_fact = vol_eq & (~f["journal_other"].to_numpy() | page_eq)
+    # So does the issue of the same year: one journal under two names (transliterated and
+    # translated). Meeting abstracts in two journals' supplements are kept apart by the guards.
+    same_issue = vol_eq & f["num_eq"].to_numpy() & year_eq
+    vol_fact = vol_eq & (~f["journal_other"].to_numpy() | page_eq | same_issue)
     support = doi_eq.astype(int) + vol_fact + page_eq + journal_eq + abs_eq
     # Title, authors and abstract describe the work; a chapter, a dissertation and an article
     # carry them alike. A duplicate also needs one fact of where it was published to agree.
@@ -801,7 +804,15 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # Softer contradictions (different journal, different issue) leave a person to decide unless
     # DOI, or volume and start page together, pin the publication down.
     pinned = doi_eq | (vol_eq & (page_eq | journal_eq))
-    fire(f["journal_conf"].to_numpy() & ~pinned, "maybe", "journals differ", explainable=True)
+    # A journal known under two names (a transliterated and a translated title) is no other
+    # journal when year, volume and issue all agree with the same long title and authors.
+    renamed = same_issue & (t >= TITLE_STRONG) & long_title & author_ok
+    fire(
+        f["journal_conf"].to_numpy() & ~pinned & ~renamed,
+        "maybe",
+        "journals differ",
+        explainable=True,
+    )
     # A periodical's column or an article and its correction share title, authors, journal and
     # volume in different issues; with the start page or the DOI agreeing the issue is a typo.
     num_off = f["num_conf"].to_numpy() & ~page_eq & ~doi_eq
