@@ -452,3 +452,21 @@ def test_one_journal_under_two_names_in_one_issue() -> None:
     # meetings whose journals both print them in a volume's first supplement)
     abstracts = frame.assign(number="Suppl 1", pages=["", "S57"], doi="")
     assert judged(abstracts, "scopus", "publisher")[0] != "duplicate"
+
+
+def test_a_journal_and_its_section_share_volume_and_year() -> None:
+    # cytology_screening, page ranges removed (as in an online-first record): a journal named
+    # with and without its section or subtitle, in one volume and year, is one publication
+    for a, b in [
+        (
+            "id_0000432",
+            "id_0000433",
+        ),  # "Mutation Research - Fundamental and ..." / "Mutation Research"
+        ("id_0000290", "id_0000291"),  # "Cancer Cytopathology" / "Cancer"
+        ("id_0000697", "id_0000698"),  # "Journal of Reproductive Medicine for the Obstetrician ..."
+    ]:
+        two = rows("cytology_screening", a, b, pages="")
+        assert judged(two, a, b)[0] == "duplicate", (a, b)
+        # another year of the volume number is another journal's volume: for a person
+        later = two.assign(year=["2007", "2008"])
+        assert judged(later, a, b)[0] == "maybe", (a, b)

@@ -406,6 +406,10 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "journal_conf": both_journals & ~journal_eq & (journal_words < 0.5),
             # Two journal names known and not matching (abbreviations and variants allowed).
             "journal_other": both_journals & ~journal_eq,
+            # One name's words all within the other's ("Mutation Research" and "Mutation
+            # Research - Fundamental and Molecular Mechanisms of Mutagenesis"): a journal and
+            # its section or subtitle, or two journals of one family ("Circulation Research").
+            "journal_nested": both_journals & ~journal_eq & (journal_words >= 1.0),
             "journal_any": (ja != "") | (jb != ""),
             "abs_sim": abs_sim,
             "both_abs": both_abs,
@@ -490,7 +494,9 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # Annals' volumes) unless the start page agrees as well.
     # So does the issue of the same year: one journal under two names (transliterated and
     # translated). Meeting abstracts in two journals' supplements are kept apart by the guards.
+    # And the same year for a journal named with and without its section or subtitle.
     same_issue = vol_eq & f["num_eq"].to_numpy() & year_eq
+    same_issue |= vol_eq & f["journal_nested"].to_numpy() & year_eq
     vol_fact = vol_eq & (~f["journal_other"].to_numpy() | page_eq | same_issue)
     support = doi_eq.astype(int) + vol_fact + page_eq + journal_eq + abs_eq
     # Title, authors and abstract describe the work; a chapter, a dissertation and an article
