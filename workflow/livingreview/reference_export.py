@@ -8,17 +8,18 @@
   report (as ``fulltext/included_studies.csv`` shows it); each entry's note names the study's
   label in the report and its study id.
 
-RIS is written by rispy: one ``TAG  - value`` line per field, two-character tags only (Zotero's
-reader takes a longer tag for a continuation of the line before), CRLF line ends (the RIS
-specification's, and what Zotero writes), UTF-8 without a byte-order mark (rispy's own reader
-drops the first record after one). Authors are ``Family, Given`` AU lines; a group's name has
-no comma, which Zotero reads as one-field (institutional) name. The PMID is the accession number
-(``AN``) with ``DB  - PubMed``: EndNote keeps it as Accession Number, Zotero as Loc. in Archive,
-and the project's own reader reads it back as the PMID.
+RIS is written in rispy's layout: one ``TAG  - value`` line per field, two-character tags only
+(Zotero's reader takes a longer tag for a continuation of the line before), CRLF line ends (the
+RIS specification's, and what Zotero writes), UTF-8 without a byte-order mark (rispy's own
+reader drops the first record after one). Authors are ``Family, Given`` AU lines; a group's
+name has no comma, which Zotero reads as one-field (institutional) name. The PMID is the
+accession number (``AN``) with ``DB  - PubMed``: EndNote keeps it as Accession Number, Zotero as
+Loc. in Archive, and the project's own reader reads it back as the PMID.
 
-BibTeX is written by bibtexparser: LaTeX's special characters escaped (``\\&``, ``\\%``...),
-capitals after a title's first letter protected by braces so that a style's sentence case keeps
-them, non-ASCII letters kept as UTF-8 (biber and Zotero read them; classic BibTeX passes them
+BibTeX is written in the layout of bibtexparser 2's writer (the tests read it back with
+bibtexparser): LaTeX's special characters escaped (``\\&``, ``\\%``...), capitals after a
+title's first letter protected by braces so that a style's sentence case keeps them,
+non-ASCII letters kept as UTF-8 (biber and Zotero read them; classic BibTeX passes them
 through), a group's name in braces, and a citation key from the study label (``Smith2021a``:
 ASCII, unique). The note goes in ``annote``, which bibliography styles do not print.
 
@@ -31,12 +32,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
-
-import bibtexparser
-import rispy
-from bibtexparser.library import Library
-from bibtexparser.model import Entry, Field
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text, read_csv_table
@@ -78,6 +75,16 @@ class Study:
     label: str
     record: Record
     note: str
+
+    @cached_property
+    def kind(self) -> str:
+        """The RIS type of the study's record (:func:`reference_type`)."""
+        return reference_type(self.record)
+
+    @cached_property
+    def authors(self) -> list[str]:
+        """The record's authors as reference managers read them (:func:`author_names`)."""
+        return author_names(self.record)
 
 
 # --- reading the studies -----------------------------------------------------------------------
@@ -181,7 +188,12 @@ def author_names(record: Record) -> list[str]:
 
 def reference_type(record: Record) -> str:
     """The RIS type of a record from its publication types (and whether it names a journal)."""
-    types = [t.casefold() for t in record.publication_types]
+    return _reference_type(tuple(record.publication_types), bool(record.journal))
+
+
+@lru_cache(maxsize=4096)  # a library has few distinct lists of publication types
+def _reference_type(publication_types: tuple[str, ...], journal: bool) -> str:
+    types = [t.casefold() for t in publication_types]
 
     def has(*words: str) -> bool:
         return any(word in t for t in types for word in words)
@@ -202,7 +214,7 @@ def reference_type(record: Record) -> str:
         return "RPRT"
     if has("preprint", "posted-content"):
         return "GEN"
-    return "JOUR" if record.journal else "GEN"
+    return "JOUR" if journal else "GEN"
 
 
 def page_range(pages: str) -> tuple[str, str]:
@@ -216,53 +228,53 @@ def page_range(pages: str) -> tuple[str, str]:
 # --- RIS ---------------------------------------------------------------------------------------
 
 
-class _RisWriter(rispy.RisWriter):
-    """rispy's writer without its ``1.`` line before each record, with CRLF line ends."""
-
-    NEWLINE = "\r\n"
-
-    def set_header(self, count: int) -> None:
-        return None
-
-
 def _one_line(value: str) -> str:
+    """``value`` with every run of whitespace one space, none at either end."""
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value  # the one whitespace isprintable() lets through is " " (most values)
     return " ".join(value.split())
 
 
-def ris_entry(study: Study) -> dict[str, object]:
-    """The rispy dictionary of one study (empty fields left out)."""
+def ris_entry(study: Study) -> str:
+    """The RIS record of one study, its lines joined by CRLF, from ``TY`` to ``ER`` (empty
+    single-line fields left out)."""
     record = study.record
     first, last = page_range(record.pages)
-    fields: dict[str, object] = {
-        "type_of_reference": reference_type(record),
-        "title": record.title,
-        "authors": [_one_line(a) for a in author_names(record)],
-        "secondary_title": record.journal,
-        "year": record.year,
-        "volume": record.volume,
-        "number": record.issue,
-        "start_page": first,
-        "end_page": last,
-        "issn": record.issn,
-        "doi": record.doi,
-        "accession_number": record.pmid,
-        "name_of_database": "PubMed" if record.pmid else "",
-        "urls": [record.url] if record.url else [],
-        "language": record.language,
-        "abstract": record.abstract,
-        "keywords": [_one_line(k) for k in record.keywords],
-        "notes": [study.note],
-    }
-    return {
-        key: value if isinstance(value, list) else _one_line(str(value))
-        for key, value in fields.items()
-        if value
-    }
+    fields: list[tuple[str, str | list[str]]] = [  # a list's items: one line each, as they are
+        ("TY", study.kind),
+        ("TI", record.title),
+        ("AU", [_one_line(a) for a in study.authors]),
+        ("T2", record.journal),
+        ("PY", record.year),
+        ("VL", record.volume),
+        ("IS", record.issue),
+        ("SP", first),
+        ("EP", last),
+        ("SN", record.issn),
+        ("DO", record.doi),
+        ("AN", record.pmid),
+        ("DB", "PubMed" if record.pmid else ""),
+        ("UR", [record.url] if record.url else []),
+        ("LA", record.language),
+        ("AB", record.abstract),
+        ("KW", [_one_line(k) for k in record.keywords]),
+        ("N1", [study.note]),
+    ]
+    lines = []
+    for tag, value in fields:
+        if isinstance(value, list):
+            lines += [f"{tag}  - {item}" for item in value]
+        elif value:
+            lines.append(f"{tag}  - {_one_line(value)}")
+    lines.append("ER  - ")
+    return "\r\n".join(lines)
 
 
 def ris_text(studies: Iterable[Study]) -> str:
-    """The RIS file of ``studies`` in the order given."""
-    return rispy.dumps([ris_entry(s) for s in studies], implementation=_RisWriter)
+    """The RIS file of ``studies`` in the order given: a blank line between records, CRLF
+    line ends (rispy's layout, without its ``1.`` line before each record)."""
+    records = [ris_entry(s) for s in studies]
+    return "\r\n\r\n".join(records) + "\r\n" if records else ""
 
 
 # --- BibTeX ------------------------------------------------------------------------------------
@@ -277,8 +289,14 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
     "~": r"\textasciitilde{}",
 }
+_PAIRED = {**_SPECIAL, "{": r"\{", "}": r"\}"}
+_UNPAIRED = {**_SPECIAL, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 _SPECIAL_CHARS = re.compile(r"[\\&%$#_^~{}]")
 _BRACES = re.compile(r"[{}]")
+#: A word (of a one-line text) with an ASCII capital in it.
+_ASCII_CAPITALISED = re.compile(r"(?<![^ ])[^ ]*[A-Z][^ ]*")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_NOT_KEY = re.compile(r"[^A-Za-z0-9]")
 
 
 def _balanced(text: str) -> bool:
@@ -294,19 +312,23 @@ def _balanced(text: str) -> bool:
 def latex_escape(text: str) -> str:
     """``text`` with LaTeX's special characters escaped; braces as ``\\{``/``\\}`` when they pair
     up (BibTeX counts them too), else as ``\\textbraceleft{}``/``\\textbraceright{}``."""
-    paired = _balanced(text)
-    braces = {"{": r"\{", "}": r"\}"} if paired else {
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-    }  # fmt: skip
-    table = {**_SPECIAL, **braces}
-    return _SPECIAL_CHARS.sub(lambda m: table[m.group(0)], _one_line(text))
+    line = _one_line(text)
+    if not _SPECIAL_CHARS.search(line):  # most fields
+        return line
+    table = _PAIRED if _balanced(line) else _UNPAIRED
+    return _SPECIAL_CHARS.sub(lambda m: table[m.group(0)], line)
 
 
 def protected_title(title: str) -> str:
     """The escaped title, every word with a capital after the title's first letter in braces,
     so that a style's sentence case keeps "COVID-19", "mRNA" or "Alzheimer"."""
-    words = latex_escape(title).split(" ")
+    escaped = latex_escape(title)
+    if escaped.isascii():  # the same as below, without a loop over each word's letters
+        first, space, rest = escaped.partition(" ")
+        if any(c.isupper() for c in first[1:]):
+            first = f"{{{first}}}"
+        return first + space + _ASCII_CAPITALISED.sub(r"{\g<0>}", rest)
+    words = escaped.split(" ")
     out = []
     for index, word in enumerate(words):
         tail = word[1:] if index == 0 else word
@@ -320,7 +342,7 @@ def bibtex_name(name: str) -> str:
     if is_group(name):
         return f"{{{latex_escape(name)}}}"
     parts = [latex_escape(p.strip()) for p in name.split(",")]
-    parts = [f"{{{p}}}" if re.search(r"\band\b", p, re.IGNORECASE) else p for p in parts]
+    parts = [f"{{{p}}}" if _AND.search(p) else p for p in parts]
     if len(parts) == 3:
         parts = [parts[0], parts[2], parts[1]]
     if len(parts) == 1 and len(parts[0].split()) > 1:
@@ -334,7 +356,7 @@ def citation_keys(studies: Sequence[Study]) -> list[str]:
     keys, taken = [], set()
     for study in studies:
         folded = unicodedata.normalize("NFKD", study.label)
-        base = re.sub(r"[^A-Za-z0-9]", "", folded.encode("ascii", "ignore").decode())
+        base = _NOT_KEY.sub("", folded.encode("ascii", "ignore").decode())
         if not base[:1].isalpha():
             base = f"Study{base}"
         key, number = base, 1
@@ -351,16 +373,17 @@ def _url(value: str) -> str:
     return value.replace("{", "%7B").replace("}", "%7D")
 
 
-def bibtex_entry(study: Study, key: str) -> Entry:
-    """The BibTeX entry of one study (empty fields left out)."""
+def bibtex_entry(study: Study, key: str) -> str:
+    """The BibTeX entry of one study (empty fields left out), as bibtexparser 2 writes it with
+    a two-space indent: one ``  name = {value}`` line per field, ``}`` on a line of its own."""
     record = study.record
-    kind = reference_type(record)
+    kind = study.kind
     entry_type = BIBTEX_TYPES[kind]
     if kind == "THES" and any("master" in t.casefold() for t in record.publication_types):
         entry_type = "mastersthesis"
     first, last = page_range(record.pages)
     values = [
-        ("author", " and ".join(bibtex_name(n) for n in author_names(record))),
+        ("author", " and ".join(bibtex_name(n) for n in study.authors)),
         ("title", protected_title(record.title)),
         ("booktitle" if kind in ("CONF", "CHAP") else "journal", latex_escape(record.journal)),
         ("year", latex_escape(record.year)),
@@ -377,18 +400,15 @@ def bibtex_entry(study: Study, key: str) -> Entry:
         ("abstract", latex_escape(record.abstract)),
         ("annote", latex_escape(study.note)),
     ]
-    return Entry(entry_type, key, [Field(name, f"{{{v}}}") for name, v in values if v])
+    fields = ",\n".join(f"  {name} = {{{v}}}" for name, v in values if v)
+    return f"@{entry_type}{{{key},\n{fields}\n}}\n" if fields else f"@{entry_type}{{{key},\n}}\n"
 
 
 def bibtex_text(studies: Sequence[Study]) -> str:
-    """The BibTeX file of ``studies`` in the order given (LF line ends)."""
-    entries = [bibtex_entry(s, k) for s, k in zip(studies, citation_keys(studies), strict=True)]
-    if not entries:
-        return ""
-    style = bibtexparser.BibtexFormat()
-    style.indent = "  "
-    style.block_separator = "\n"
-    return bibtexparser.write_string(Library(entries), unparse_stack=[], bibtex_format=style)
+    """The BibTeX file of ``studies`` in the order given (LF line ends, a blank line between
+    entries); keys are unique without case, so no two entries clash."""
+    keys = citation_keys(studies)
+    return "\n".join(bibtex_entry(s, k) for s, k in zip(studies, keys, strict=True))
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""One record from a row of each named exporter's table (Scopus, Lens, PubMed, OpenAlex ...)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from livingreview.imports import wos
+from livingreview.imports.tabular.columns import CellError, Getter
+from livingreview.imports.tabular.generic import _generic
+from livingreview.imports.text import join_pages, normalise_issns, split_values
+from livingreview.records import Record, family_first
+
+
+def _scopus(get: Getter) -> Record:
+    full = [re.sub(r"\s*\(\d+\)$", "", n) for n in split_values(get("Author full names"), ";")]
+    short = get("Authors")
+    authors = full or split_values(short, ";" if ";" in short else ",")
+    authors = [a for a in authors if "no author name available" not in a.lower()]
+    abstract = get("Abstract")
+    if abstract.lower().startswith("[no abstract available"):
+        abstract = ""
+    eid = get("EID") or _match(r"[?&]eid=([\w.-]+)", get("Link"))
+    return Record(
+        source_id=eid,
+        pmid=get("PubMed ID"),
+        doi=get("DOI"),
+        title=get("Title"),
+        abstract=abstract,
+        authors=authors,
+        year=get("Year"),
+        journal=get("Source title"),
+        volume=get("Volume"),
+        issue=get("Issue"),
+        pages=join_pages(get("Page start"), get("Page end"), get("Art. No.")),
+        issn=normalise_issns([get("ISSN")]),
+        publication_types=split_values(get("Document Type"), ";"),
+        keywords=split_values(get("Author Keywords"), ";")
+        + split_values(get("Index Keywords"), ";"),
+        language=get("Language of Original Document"),
+        url=get("Link"),
+    )
+
+
+def _lens(get: Getter) -> Record:
+    urls = get("Source URLs").split()
+    return Record(
+        source_id=get("Lens ID"),
+        pmid=get("PMID"),
+        pmcid=get("PMCID"),
+        doi=get("DOI"),
+        title=get("Title"),
+        abstract=get("Abstract"),
+        authors=split_values(get("Author/s"), ";"),
+        year=get("Publication Year", "Date Published"),
+        journal=get("Source Title"),
+        volume=get("Volume"),
+        issue=get("Issue Number"),
+        pages=join_pages(get("Start Page"), get("End Page")),
+        issn=normalise_issns([get("ISSNs")]),
+        publication_types=split_values(get("Publication Type"), ";"),
+        keywords=split_values(get("Keywords"), ";") + split_values(get("MeSH Terms"), ";"),
+        url=urls[0] if urls else get("External URL"),
+    )
+
+
+_CITATION = re.compile(
+    r";\s*(?P<volume>[^:;()]+?)?\s*(?:\((?P<issue>[^)]*)\))?:(?P<pages>[^.;\s]+)"
+)
+
+
+def _pubmed(get: Getter) -> Record:
+    citation = re.search(_CITATION, get("Citation"))
+    parts = citation.groupdict() if citation else {}
+    return Record(
+        source_id=get("PMID"),
+        pmid=get("PMID"),
+        pmcid=get("PMCID"),
+        doi=get("DOI"),
+        title=get("Title"),
+        authors=[a.strip().rstrip(".") for a in split_values(get("Authors"), ",")],
+        year=get("Publication Year", "Create Date"),
+        journal=get("Journal/Book"),
+        volume=(parts.get("volume") or "").strip(),
+        issue=parts.get("issue") or "",
+        pages=parts.get("pages") or "",
+    )
+
+
+def rebuild_abstract(value: str) -> str:
+    """Plain text from an OpenAlex ``abstract_inverted_index``; plain text is returned as is."""
+    if not value.lstrip().startswith("{"):
+        return value
+    try:
+        index = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(index, dict):
+        return value
+    words: dict[int, str] = {}
+    for word, positions in index.items():
+        for position in positions if isinstance(positions, list) else []:
+            if isinstance(position, int):
+                words[position] = word
+    return " ".join(words[i] for i in sorted(words))
+
+
+def _openalex(get: Getter) -> Record:
+    work_id = get("id")
+    return Record(
+        source_id=re.sub(r"^https?://openalex\.org/", "", work_id),
+        pmid=get("ids.pmid"),
+        pmcid=get("ids.pmcid"),
+        doi=get("doi", "ids.doi"),
+        title=get("display_name", "title"),
+        abstract=rebuild_abstract(get("abstract", "abstract_inverted_index")),
+        # display names are given name first; family first as every other source has them
+        authors=[
+            family_first(a) for a in split_values(get("authorships.author.display_name"), "|")
+        ],
+        year=get("publication_year", "publication_date"),
+        journal=get("primary_location.source.display_name", "host_venue.display_name"),
+        volume=get("biblio.volume"),
+        issue=get("biblio.issue"),
+        pages=join_pages(get("biblio.first_page"), get("biblio.last_page")),
+        issn=normalise_issns(
+            split_values(get("primary_location.source.issn_l"), "|")
+            + split_values(get("primary_location.source.issn"), "|")
+        ),
+        publication_types=split_values(get("type"), "|"),
+        keywords=split_values(get("keywords.display_name"), "|"),
+        language=get("language"),
+        url=get("primary_location.landing_page_url") or work_id,
+    )
+
+
+def _pop(get: Getter, author_list: list[str] | None = None) -> Record:
+    """Publish or Perish, from CSV columns or JSON keys (the getter accepts both spellings).
+
+    Authors are kept as given (``AG Meyer``); the ``...`` placeholder for more authors is dropped.
+    """
+
+    def number(*names: str) -> str:
+        value = get(*names)
+        return "" if value in {"0", "0.0"} else value
+
+    if author_list is None:
+        author_list = split_values(get("authors"), ",")
+    article_url = get("article_url", "ArticleURL")
+    cites_url = get("cites_url", "CitesURL")
+    cites_id = _match(r"[?&]cites=(\d+)", cites_url)
+    return Record(
+        source_id=get("uid") or (f"GS:{cites_id}" if cites_id else ""),
+        doi=get("doi") or (article_url if "doi.org/" in article_url else ""),
+        title=get("title"),
+        abstract=get("abstract"),
+        authors=[a for a in author_list if a.strip(" .…")],
+        year=number("year"),
+        journal=get("source"),
+        volume=number("volume"),
+        issue=number("issue"),
+        pages=join_pages(number("startpage", "start_page"), number("endpage", "end_page")),
+        issn=normalise_issns([get("issn")]),
+        publication_types=split_values(get("type"), ";"),
+        url=article_url,
+    )
+
+
+_WOS_TAB_COLUMNS = ("PT", "AU", "AF", "TI", "SO", "VL", "IS", "BP", "EP", "AR", "DI", "D2", "PM")
+_WOS_TAB_COLUMNS += ("UT", "AN", "PY", "PD", "EA", "SN", "EI", "DE", "ID", "DT", "LA", "AB")
+
+
+def _wos_tab(get: Getter) -> Record:
+    return wos.build_record({tag: [get(tag)] for tag in _WOS_TAB_COLUMNS}, cells=True)
+
+
+_NCT = re.compile(r"NCT\d{8}")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def _ctgov(get: Getter) -> Record:
+    """A ClinicalTrials.gov download, current (``Study Title``) or classic (``Title``, ``URL``).
+
+    A register record: no authors or journal article; the year is when the study was first
+    posted (else its start); conditions and interventions (``|``-joined) are its keywords.
+    """
+    nct = get("NCT Number")
+    if not _NCT.fullmatch(nct):
+        raise CellError("NCT Number", f"expected an NCT number (NCT and 8 digits), found {nct!r}")
+    years = [
+        m.group() for v in (get("First Posted"), get("Start Date")) for m in [_YEAR.search(v)] if m
+    ]
+    return Record(
+        source_id=nct,
+        title=get("Study Title", "Title"),
+        abstract=get("Brief Summary"),
+        year=years[0] if years else "",
+        journal="ClinicalTrials.gov",
+        publication_types=["Trial registration", *split_values(get("Study Type"), "|")],
+        keywords=split_values(get("Conditions"), "|") + split_values(get("Interventions"), "|"),
+        url=get("Study URL", "URL"),
+    )
+
+
+_BUILDERS: dict[str, Callable[[Getter], Record]] = {
+    "scopus": _scopus,
+    "lens": _lens,
+    "pubmed": _pubmed,
+    "openalex": _openalex,
+    "pop": _pop,
+    "wos_tab": _wos_tab,
+    "ctgov": _ctgov,
+    "generic": _generic,
+}
+
+
+def _match(pattern: str, value: str) -> str:
+    found = re.search(pattern, value)
+    return found.group(1) if found else ""

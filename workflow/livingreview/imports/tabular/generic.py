@@ -1,0 +1,103 @@
+"""One record from a row of any other table, by the column names exporters use for each field."""
+
+from __future__ import annotations
+
+import re
+
+from livingreview.imports.tabular.columns import TITLE_COLUMNS, Getter
+from livingreview.imports.text import join_pages, normalise_issns, split_values
+from livingreview.records import Record
+
+
+def _generic(get: Getter) -> Record:
+    """Any other table, by the column names the exporters use (IEEE Xplore, Dimensions, Embase,
+    Springer Link, Zotero, Web of Science saved from Excel, Cochrane, CAB, ASReview ...)."""
+    return Record(
+        source_id=get("UT (Unique WOS ID)", "Publication ID"),
+        pmid=get("PMID", "PubMed ID", "Medline PMID"),
+        pmcid=get("PMCID"),
+        doi=get("DOI", "Item DOI"),
+        title=get(*TITLE_COLUMNS["generic"]),
+        abstract=get("Abstract", "Abstract Note", "Abstract Text"),
+        authors=_names(get(*_AUTHOR_COLUMNS)),
+        year=get(
+            "Year",
+            "Publication Year",
+            "PubYear",
+            "Year of Publication",
+            "Date",
+            "Publication Date",
+        ),
+        journal=get(
+            "Journal",
+            "Source Title",
+            "Publication Title",
+            "Source",
+            "Journal/Book",
+            "Anthology title",
+        ),
+        volume=get("Volume", "Journal Volume"),
+        issue=get("Issue", "Number", "Journal Issue"),
+        pages=get("Pages", "Pagination")
+        or join_pages(
+            get("Start Page", "Page start", "First Page", "StartPage"),
+            get("End Page", "Page end", "Last Page", "EndPage"),
+            get("Article Number", "Art. No."),
+        ),
+        issn=normalise_issns([get("ISSN", "ISSNs"), get("eISSN")]),
+        publication_types=split_values(
+            get(
+                "Type",
+                "Item Type",
+                "Document Type",
+                "Publication Type",
+                "Content Type",
+                "Document Identifier",
+            ),
+            ";",
+        ),
+        keywords=[k for name in _KEYWORD_COLUMNS for k in split_values(get(name), ";")],
+        language=get("Language", "Article Language", "Languages of Text"),
+        url=get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link"),
+    )
+
+
+#: Author columns, fullest first (Web of Science's Excel export has both short and full names).
+_AUTHOR_COLUMNS = (
+    "Author Full Names",
+    "Authors",
+    "Author",
+    "Author/s",
+    "Author Names",
+    "Author(s)",
+)
+
+
+_KEYWORD_COLUMNS = (
+    "Keywords",
+    "Author Keywords",
+    "Keywords Plus",
+    "IEEE Terms",
+    "MeSH terms",
+    "Manual Tags",
+    "Automatic Tags",
+)
+
+
+#: Initials after a family name (Embase: ``Doe J.``, ``Roe R.A.``, ``Poe J.-P.``).
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
+
+
+def _names(value: str) -> list[str]:
+    """Authors split on ``;``, or on ``,`` when the parts are whole names: each ends in initials
+    (``Doe J., Roe R.A.``) or, with three or more, each has several words.
+
+    ``Doe, Jane`` and ``García Márquez, Gabriel José`` stay one name: the comma is inside it.
+    """
+    if ";" in value or "," not in value:
+        return split_values(value, ";")
+    parts = split_values(value, ",")
+    words = [part.split() for part in parts]
+    initials = all(len(w) > 1 and _INITIALS.fullmatch(w[-1]) for w in words)
+    listed = len(parts) > 2 and all(len(w) > 1 for w in words)
+    return parts if initials or listed else [value.strip()]
