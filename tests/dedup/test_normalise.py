@@ -127,6 +127,33 @@ def test_abbreviated_journals_match_full_names(set_name: str, abbreviated: str, 
     assert journals_match(short, long)
 
 
+@pytest.mark.parametrize(
+    ("glued", "spaced"),
+    [
+        ("id_0000037", "id_0000038"),  # Zhonghua Weichang Waike Zazhi / Zhonghua wei chang wai ke
+        ("id_0000337", "id_0000335"),  # Jthoraccardiovascsurg / Journal of Thoracic & ...
+    ],
+)
+def test_journal_names_spaced_otherwise_match(glued: str, spaced: str) -> None:
+    one = journal_key(record("respiratory", glued)["journal"])
+    other = journal_key(record("respiratory", spaced)["journal"])
+    assert len(one.split()) < len(other.split())
+    assert journals_match(one, other)
+
+
+def test_glued_names_need_every_word_in_order() -> None:
+    glued = journal_key("Jthoraccardiovascsurg")
+    assert not journals_match(glued, journal_key("Journal of Thoracic Oncology"))
+    assert not journals_match(glued, journal_key("Journal of Cardiovascular Surgery"))
+    assert not journals_match(journal_key("Annalsofsurgicaloncology"), journal_key("Ann Surg"))
+    # other Chinese journals of the same family stay apart
+    assert not journals_match(
+        journal_key("Zhonghua nei ke za zhi"), journal_key("Zhonghua Waike Zazhi")
+    )
+    # a short glued string abbreviates too many names to be read as one
+    assert not journals_match(journal_key("Jsurgres"), journal_key("Journal of Surgical Research"))
+
+
 def test_different_journals_do_not_match() -> None:
     a = journal_key(record("respiratory", "id_0001355")["journal"])  # Annals of Internal Medicine
     b = journal_key(record("respiratory", "id_0001356")["journal"])  # ACP Journal Club

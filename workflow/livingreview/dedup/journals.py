@@ -161,7 +161,36 @@ def journals_match(a: str, b: str) -> bool:
 def _names_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    return any(_words_match(x, y) for x in _variants(a.split()) for y in _variants(b.split()))
+    wa, wb = a.split(), b.split()
+    # A transliterated name spaced otherwise ("Zhonghua Weichang Waike Zazhi" and "Zhonghua wei
+    # chang wai ke za zhi"), or an abbreviation exported without its spaces
+    # ("Jthoraccardiovascsurg"): the letters of one name are the other's, word by word.
+    if len(wa) != len(wb) and (_glued_match("".join(wa), wb) or _glued_match("".join(wb), wa)):
+        return True
+    return any(_words_match(x, y) for x in _variants(wa) for y in _variants(wb))
+
+
+# A glued name must be this long to be compared: a short string abbreviates too many names.
+_GLUED_MIN = 10
+
+
+def _glued_match(glued: str, words: list[str]) -> bool:
+    """Whether ``glued`` reads as every one of ``words`` in order, each written in full or
+    abbreviated as :func:`_word_matches` allows, with the spaces left out."""
+    if len(glued) < _GLUED_MIN or len(words) < 2:
+        return False
+    # ends[k]: the positions in ``glued`` where a reading of the first k words can end
+    ends = {0}
+    for word in words:
+        ends = {
+            stop
+            for start in ends
+            for stop in range(start + 1, len(glued) + 1)
+            if _word_matches(glued[start:stop], word)
+        }
+        if not ends:
+            return False
+    return len(glued) in ends
 
 
 def _variants(words: list[str]) -> list[list[str]]:
