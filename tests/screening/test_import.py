@@ -437,18 +437,23 @@ def row_of(config: dict[str, Any], study: str, name: str = "r1_a.xlsx") -> int:
     return [row[column] for row in rows].index(study) + 1
 
 
-def return_csv(config: dict[str, Any], name: str, typed: dict[str, tuple[str, str]]) -> Path:
-    """r1's sheet written as CSV, (decision, reason) typed per study id, returned as ``name``."""
+def return_csv(
+    config: dict[str, Any], name: str, typed: dict[str, tuple[str, ...]], **quoting: int
+) -> Path:
+    """r1's sheet written as CSV, (decision, reason[, notes]) typed per study id, returned as
+    ``name`` (``quoting``: the csv module's, for the cells)."""
     config["screening"]["sheet_format"] = "both"
     run_screening(config)
     lines = sheet_path(config, "r1", ext="csv").read_text(encoding="utf-8").splitlines(True)
     rows = list(csv.DictReader(lines[1:]))
     for row in rows:
-        row["decision"], row["reason"] = typed.get(row["study_id"], ("", ""))
+        row["decision"], row["reason"], *notes = typed.get(row["study_id"], ("", ""))
+        if notes:
+            row["notes"] = notes[0]
     target = returned_dir(config) / name
     with target.open("w", encoding="utf-8", newline="") as handle:
         handle.write(lines[0])
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n", **quoting)
         writer.writeheader()
         writer.writerows(rows)
     return target
@@ -560,3 +565,17 @@ def test_overridden_answers_of_three_files() -> None:
         "b.xlsx, row 2: r1 on study S1, 'exclude', is overridden by 'include' in a.xlsx, row 2, "
         "saved later (2024-01-02T00:00:00Z < 2024-01-03T00:00:00Z)"
     ]
+
+
+def test_a_note_holding_a_carriage_return_is_stored_and_read_back_as_typed(returned_r1) -> None:
+    """A note whose line break is a lone carriage return (a cell of a CSV saved with classic Mac
+    line ends) was written to the store unquoted: reading the store back split the row in two
+    and the step stopped with a traceback. It is stored and read back as typed."""
+    config, ids, _ = returned_r1
+    note = "seen in print\ralready screened"
+    typed = {ids[3]: ("exclude", "no_alliance", note)}
+    return_csv(config, "r1_c.csv", typed, quoting=csv.QUOTE_ALL)
+    for _ in range(2):  # the second run reads the store the first one wrote
+        run_screening(config)
+        stored = [d for d in read_decisions(store_of(config)) if d.study_id == ids[3]]
+        assert [(d.decision, d.notes) for d in stored] == [("exclude", note)]

@@ -65,13 +65,21 @@ def log_order(decision: ScreeningDecision) -> tuple[str, int, str, str, int, str
     )
 
 
+def _has_carriage_return(row: tuple[object, ...]) -> bool:
+    return any(isinstance(value, str) and "\r" in value for value in row)
+
+
 def store_text(decisions: Iterable[ScreeningDecision]) -> str:
-    """The store as CSV text (sorted by :func:`log_order`)."""
+    """The store as CSV text (sorted by :func:`log_order`). A row with a carriage return in a
+    field has every field quoted: with ``\\n`` line ends the csv module leaves a field holding
+    a lone ``\\r`` unquoted, and a reader ends the row there."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(STORE_COLUMNS)
     for item in sorted(decisions, key=log_order):
-        writer.writerow(_store_row(item))
+        row = _store_row(item)
+        (quoted if _has_carriage_return(row) else writer).writerow(row)
     return buffer.getvalue()
 
 
