@@ -59,6 +59,7 @@ LIBRARY_TABLES = (
     "library/groups.csv",
     "library/changelog.csv",
 )
+GROUPS_COLUMNS = ("record_id", "study_id", "round")
 TABLE_COLUMNS = {
     "library/records.csv": ("study_id",),
     "library/groups.csv": ("study_id", "round"),
@@ -115,7 +116,7 @@ def new_in_rounds(outputs: Path, study_ids: Sequence[str]) -> tuple[dict[str, in
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
     current = int(counts["round"])
     first: dict[str, int] = {}
-    for row in _read_table(outputs / "library/groups.csv", TABLE_COLUMNS["library/groups.csv"]):
+    for row in _groups(outputs / "library/groups.csv"):
         sid, number = row["study_id"], int(row["round"])
         first[sid] = min(first.get(sid, number), number)
     retired: set[str] = set()
@@ -133,8 +134,7 @@ def study_aliases(outputs: Path, retired: Iterable[str] = ()) -> StudyAliases:
     """The old ids of the library's studies (:class:`livingreview.dedup.rounds.StudyAliases`),
     from ``library/groups.csv``; its study ids and ``retired`` (ids the changelog retired) are
     never translated."""
-    path = outputs / "library/groups.csv"
-    study_of = _record_studies(path.resolve(), _stamp(path))
+    study_of = _record_studies(outputs / "library/groups.csv")
     return StudyAliases(study_of, frozenset(study_of.values()) | frozenset(retired))
 
 
@@ -144,15 +144,30 @@ def library_study_ids(outputs: Path) -> frozenset[str]:
     path = outputs / "library/groups.csv"
     if not path.is_file():
         return frozenset()
-    return frozenset(_record_studies(path.resolve(), _stamp(path)).values())
+    return frozenset(_record_studies(path).values())
+
+
+def _groups(path: Path) -> list[dict[str, str]]:
+    """The rows of ``library/groups.csv`` at ``path`` (with :data:`GROUPS_COLUMNS`), read once
+    per version of the file: the rounds studies are new in, their old ids and the other-methods
+    arm all come from it (a screening run asks for the first two)."""
+    return _groups_rows(path.resolve(), _stamp(path))
 
 
 @functools.lru_cache(maxsize=2)
-def _record_studies(path: Path, stamp: tuple[int, int, int]) -> dict[str, str]:
-    """Record id -> study id, read once per version of the file."""
+def _groups_rows(path: Path, stamp: tuple[int, int, int]) -> list[dict[str, str]]:
     del stamp  # part of the cache key only: a rewritten table is read again
-    rows = _read_table(path, ("record_id", "study_id"))
-    return {row["record_id"]: row["study_id"] for row in rows}
+    return _read_table(path, GROUPS_COLUMNS)
+
+
+def _record_studies(path: Path) -> dict[str, str]:
+    """Record id -> study id, read once per version of the file."""
+    return _record_study_map(path.resolve(), _stamp(path))
+
+
+@functools.lru_cache(maxsize=2)
+def _record_study_map(path: Path, stamp: tuple[int, int, int]) -> dict[str, str]:
+    return {row["record_id"]: row["study_id"] for row in _groups_rows(path, stamp)}
 
 
 def to_screen_rounds(
@@ -197,8 +212,7 @@ def _other_method_studies(
     outputs: Path, wanted: frozenset[str], stamps: tuple[tuple[int, int, int], ...]
 ) -> dict[str, int]:
     del stamps  # part of the cache key only: a rewritten table is read again
-    path = outputs / "library/groups.csv"
-    records = _read_table(path, ("record_id", "study_id", "round"))
+    records = _groups(outputs / "library/groups.csv")
     new_in, _, _ = new_in_rounds(outputs, sorted({r["study_id"] for r in records}))
     arm: dict[str, bool] = {}
     for row in records:

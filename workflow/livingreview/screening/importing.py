@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import InputFileError
-from livingreview.screening.decisions import DECISIONS, ScreeningDecision
+from livingreview.screening.decisions import DECISIONS, STORE_COLUMNS, ScreeningDecision
 from livingreview.screening.export import ID_COLUMN, KIND, SHEET
 
 WHAT = "screening sheet"
@@ -340,6 +341,13 @@ def _undecided_notes(result: ImportResult) -> dict[tuple[str, str], str]:
     )
 
 
+# What a stored decision keeps when read again besides its study: all but where it was typed
+# (file and row). Tuples, as dataclasses.replace per decision costs more than the check.
+_KEPT = operator.attrgetter(
+    *(name for name in STORE_COLUMNS if name not in ("study_id", "file", "row"))
+)
+
+
 def check_nothing_lost(
     previous: Sequence[ScreeningDecision],
     current: Sequence[ScreeningDecision],
@@ -349,10 +357,10 @@ def check_nothing_lost(
     """Every decision stored before must still be read (in any file): returned files are never
     edited or removed. A renamed file, rows in another order, or a study stored under an id it
     no longer has (``aliases``: read under its current id now) lose nothing."""
-    now = {replace(item, file="", row=0) for item in current}
+    now = {(item.study_id, *_KEPT(item)) for item in current}
     for item in previous:
         sid = aliases.current(item.study_id) if aliases is not None else item.study_id
-        if replace(item, study_id=sid, file="", row=0) not in now:
+        if (sid, *_KEPT(item)) not in now:
             raise InputFileError(
                 item.file,
                 f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "

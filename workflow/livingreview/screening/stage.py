@@ -45,6 +45,7 @@ from livingreview.screening.decisions import (
     STAGE_TITLE_ABSTRACT,
     ScreeningDecision,
     latest_by_study,
+    log_order,
     read_decisions,
     write_decisions,
 )
@@ -105,7 +106,8 @@ def _expected(
 
 
 def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision], ImportResult]:
-    """Read every returned sheet and rebuild the store; returns the store and what was read."""
+    """Read every returned sheet and rebuild the store; returns the store's decisions in its
+    order (what reading it back gives) and what was read."""
     outputs = Path(config["paths"]["outputs"])
     studies, _, current, retired = library_studies(outputs)
     expected = _expected(config, current, {s["study_id"] for s in studies} | retired, retired)
@@ -128,14 +130,17 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
         log.info("%s: a byte-identical copy of another returned file; read once", copy)
     for line in result.overridden:
         log.warning("%s", line)
-    return read_decisions(store), result
+    return sorted(result.decisions, key=log_order), result
+
+
+Votes = dict[str, dict[str, ScreeningDecision]]
 
 
 def _latest_by_reviewer(
     decisions: Sequence[ScreeningDecision],
-) -> dict[str, dict[str, ScreeningDecision]]:
+) -> Votes:
     """reviewer -> study -> the decision they made last on it at this stage (any round)."""
-    out: dict[str, dict[str, ScreeningDecision]] = {}
+    out: Votes = {}
     chosen = latest_by_study([d for d in decisions if d.stage == STAGE])
     for (_, study), by_reviewer in sorted(chosen.items()):
         for reviewer, item in by_reviewer.items():
@@ -144,16 +149,14 @@ def _latest_by_reviewer(
 
 
 def export_sheets(
-    config: Mapping[str, Any],
-    decisions: Sequence[ScreeningDecision],
-    returned: ImportResult,
+    config: Mapping[str, Any], by_reviewer: Votes, returned: ImportResult
 ) -> list[Path]:
-    """Write this round's sheet (or next batch) per screening reviewer; the paths written."""
+    """Write this round's sheet (or next batch) per screening reviewer (``by_reviewer``: their
+    votes, :func:`_latest_by_reviewer`); the paths written."""
     settings = config["screening"]
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
     studies = to_screen(outputs, studies, protocol_other_method_studies(config))
-    by_reviewer = _latest_by_reviewer(decisions)
     reasons = [(r["id"], r["label"]) for r in config["exclusion_reasons"]["title_abstract"]]
     keywords = config["eligibility"].get("keywords", {})
     blind = bool(settings["blind"])
@@ -237,11 +240,14 @@ def _other_decisions(
 
 
 def status(
-    config: Mapping[str, Any], decisions: Sequence[ScreeningDecision], returned: ImportResult
+    config: Mapping[str, Any],
+    decisions: Sequence[ScreeningDecision],
+    by_reviewer: Votes,
+    returned: ImportResult,
 ) -> dict[str, Any]:
     """Per reviewer: studies assigned (every study neither excluded by automation nor found by
     other methods only, or the verified sample), decided, pending, and the estimate of relevant
-    studies still unscreened."""
+    studies still unscreened (``by_reviewer``: their votes, :func:`_latest_by_reviewer`)."""
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
     screened = to_screen(outputs, studies, protocol_other_method_studies(config))
@@ -251,7 +257,6 @@ def status(
         verification_ids(config, to_screen_rounds(screened, new_in), current) if checker else set()
     )
     in_library = len(studies)
-    by_reviewer = _latest_by_reviewer(decisions)
     reviewers = {}
     for reviewer, _ in screeners(config):
         assigned = sample if reviewer == checker else ids
@@ -289,8 +294,9 @@ def run_screening(config: Mapping[str, Any]) -> dict[str, Any]:
     """Import returned sheets, then export this round's sheets; returns the status written."""
     outputs = Path(config["paths"]["outputs"])
     decisions, returned = import_decisions(config)
-    state = status(config, decisions, returned)
-    written = export_sheets(config, decisions, returned)
+    by_reviewer = _latest_by_reviewer(decisions)
+    state = status(config, decisions, by_reviewer, returned)
+    written = export_sheets(config, by_reviewer, returned)
     state["sheets"] = [p.relative_to(outputs).as_posix() for p in written]
     write_json(outputs / OUTPUTS["status"], state)
     return state
