@@ -14,7 +14,9 @@ from livingreview.dedup.rounds import table_csv
 from livingreview.errors import InputFileError
 from livingreview.records import (
     COLUMNS,
+    LATER_COLUMNS,
     Record,
+    read_record_fields,
     read_records,
     read_records_digest,
     records_to_csv,
@@ -53,10 +55,10 @@ def test_odd_record_files_read_as_dict_reader_reads_them(tmp_path: Path) -> None
     header = ["title", *[c for c in COLUMNS if c != "title"], "title", "extra"]
     lines = [
         ",".join(header),
-        '"first\ntitle",r1,s,1,,,,,"A; B ;;",2020,,,,,,x,,,,second title,extra cell',
+        '"first\ntitle",r1,s,1,,,,,"A; B ;;",2020,,,,,,x,,,,,second title,extra cell',
         "",
         "short,r2,s",
-        '"q""uote",r3,s,3,,,,,,,,,,,,,,,,,,one too many',
+        '"q""uote",r3,s,3,,,,,,,,,,,,,,,,,,,one too many',
     ]
     path = tmp_path / "odd.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -64,6 +66,23 @@ def test_odd_record_files_read_as_dict_reader_reads_them(tmp_path: Path) -> None
     assert records == _dict_reader(path)
     assert [r.title for r in records] == ["second title", "", ""]
     assert records[0].authors == ["A", "B"] and records[1].record_id == "r2"
+
+
+def test_a_record_file_kept_before_a_later_column_reads_it_empty(demo_records: Path) -> None:
+    # a review's history keeps record files written before ``oa_url`` existed
+    records = read_records(demo_records)[:3]
+    old = [c for c in COLUMNS if c not in LATER_COLUMNS]
+    rows = [old] + [r.cells()[: len(old)] for r in records]
+    rows[2].append("a cell past the header")  # still skipped, not read as oa_url
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path = demo_records.with_name("kept_before.csv")
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    read = read_records(path)
+    assert [r.oa_url for r in read] == ["", "", ""]
+    assert [r.title for r in read] == [r.title for r in records]
+    assert read_records_digest(path)[0] == read
+    assert [r.oa_url for r in read_record_fields(path, ("record_id", "oa_url"))] == ["", "", ""]
 
 
 def test_a_file_without_the_record_columns_is_refused(tmp_path: Path) -> None:

@@ -87,9 +87,12 @@ def test_core_records_map_every_field(sources_dir: Path) -> None:
     assert first.publication_types == ["Journal Article"]
     assert first.language == "eng"
     assert first.url == "https://europepmc.org/article/MED/39709209"
+    assert first.oa_url == ""  # its only full-text link needs a subscription
 
     erratum = records[1]  # no authorList and no authorString: no authors invented
     assert erratum.pmcid == "PMC12124214"
+    # free at Europe PMC (PDF and web page) and at the publisher: the PDF first
+    assert erratum.oa_url == "https://europepmc.org/articles/PMC12124214?pdf=render"
     assert erratum.authors == []
     assert erratum.abstract == ""
     assert erratum.publication_types == ["Published Erratum", "correction"]

@@ -70,11 +70,13 @@ def test_works_map_every_field(sources_dir: Path) -> None:
     assert aria.keywords == ["Software tool"]
     assert (aria.publication_types, aria.language) == (["article"], "en")
     assert aria.url == "https://openalex.org/W2755950973"
+    assert aria.oa_url == ""  # closed access: no free full text
 
     assert (oa.source_id, oa.pmid, oa.pmcid) == ("W2741809807", "29456894", "PMC5815332")
     assert oa.authors[3] == "Alperín, Juan Pablo" and oa.authors[7] == "West, Jevin D."
     assert len(oa.authors) == 9
     assert oa.pages == "e4375"  # first_page == last_page
+    assert oa.oa_url == "https://peerj.com/articles/4375.pdf"  # open_access.oa_url
     assert oa.keywords == [
         "Scholarly Communication",
         "Web of science",
@@ -137,6 +139,10 @@ def test_cursor_paging_until_exhausted_sends_the_key_but_never_archives_it(
         make_http(replay_server.url + "/", archive=archive), search, progress
     )
     assert [r.source_id for r in outcome.records] == ["W3046863325", "W3045921891"]
+    assert [r.oa_url for r in outcome.records] == [
+        "https://dl.acm.org/doi/pdf/10.1145/3383583.3398584",
+        "https://arxiv.org/pdf/2007.14454",  # a preprint server's copy
+    ]
     assert (outcome.reported_total, outcome.details["pages"]) == (2, 2)
     assert outcome.query_sent == "filter=openalex:W3045921891|W3046863325"
     assert progress == [(2, 2), (2, 2)]

@@ -49,6 +49,8 @@ class Record:
     keywords: list[str] = field(default_factory=list)
     language: str = ""
     url: str = ""
+    # where the full text can be read free of charge (an open-access copy), when a source says
+    oa_url: str = ""
 
     def normalised(self) -> Record:
         """Return a copy with every field cleaned: markup stripped, DOI/PMID/year normalised."""
@@ -72,6 +74,7 @@ class Record:
             keywords=_clean_list(self.keywords),
             language=clean_text(self.language),
             url=clean_text(self.url),
+            oa_url=clean_text(self.oa_url),
         )
 
     def cells(self) -> list[str]:
@@ -96,6 +99,9 @@ class Record:
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+#: Columns added after record files were first kept in a review's history: a file written
+#: before them reads them as empty.
+LATER_COLUMNS = ("oa_url",)
 
 _TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s[^<>]*)?/?>")
 _INLINE_TAGS = frozenset(
@@ -319,15 +325,25 @@ def _open_record_file(path: Path) -> TextIO:
         raise InputFileError(path, f"cannot open record file ({exc.strerror})") from None
 
 
-def _record_header(reader: Iterator[list[str]], origin: Path) -> dict[str, int]:
-    """Column positions of a record file's header (a repeated name: its last position)."""
+def _record_header(reader: Iterator[list[str]], origin: Path) -> tuple[dict[str, int], int]:
+    """Column positions of a record file's header (a repeated name: its last position) and the
+    header's width; a column of :data:`LATER_COLUMNS` the file lacks is placed past its end."""
     header = next(reader, None) or []
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in LATER_COLUMNS]
     if missing:
         raise InputFileError(
             origin, f"not a record file: missing column(s) {', '.join(missing)}", position="row 1"
         )
-    return {name: k for k, name in enumerate(header)}
+    last = {name: k for k, name in enumerate(header)}
+    for name in LATER_COLUMNS:
+        last.setdefault(name, max(len(header), max(last.values()) + 1))
+    return last, len(header)
+
+
+def _fit(row: list[str], header: int, width: int) -> list[str]:
+    """A row of exactly ``width`` cells: cells past the header's ``header`` dropped, blanks
+    added (a short row, or a column the file lacks)."""
+    return row[:header] + [""] * (width - min(len(row), header))
 
 
 def iter_records(path: Path | str) -> Iterator[Record]:
@@ -345,15 +361,15 @@ def parse_records(lines: Iterable[str], origin: Path) -> Iterator[Record]:
     cells and blank lines are skipped.
     """
     reader = csv.reader(lines)
-    last = _record_header(reader, origin)
+    last, header = _record_header(reader, origin)
     cells = operator.itemgetter(*(last[name] for name in COLUMNS))
     width = max(last.values()) + 1
     lists = [k for k, name in enumerate(COLUMNS) if name in LIST_FIELDS]
     for row in reader:
         if not row:
             continue
-        if len(row) < width:
-            row += [""] * (width - len(row))
+        if len(row) < width or (width > header < len(row)):
+            row = _fit(row, header, width)
         values = list(cells(row))
         for k in lists:
             values[k] = split_list(values[k])
@@ -395,7 +411,7 @@ def read_record_fields(path: Path | str, names: Sequence[str]) -> list[Record]:
 def _fields_of(lines: Iterable[str], path: Path, names: Sequence[str]) -> list[Record]:
     """:func:`read_record_fields` of a record file's lines."""
     reader = csv.reader(lines)
-    last = _record_header(reader, path)
+    last, header = _record_header(reader, path)
     where = [(name, last[name], name in LIST_FIELDS) for name in names]
     found = []
     for row in reader:
@@ -403,7 +419,7 @@ def _fields_of(lines: Iterable[str], path: Path, names: Sequence[str]) -> list[R
             continue
         values: dict[str, Any] = {}
         for name, k, is_list in where:
-            cell = row[k] if k < len(row) else ""
+            cell = row[k] if k < min(len(row), header) else ""
             values[name] = split_list(cell) if is_list else cell
         found.append(Record(**values))
     return found

@@ -173,6 +173,7 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
         keywords=_union([r.keywords for r in records]),
         language=_best(col("language"), lambda v: 0),
         url=_best(col("url"), lambda v: 0),
+        oa_url=_best(col("oa_url"), lambda v: 0),
     )
 
 

@@ -84,6 +84,32 @@ def _issn(item: dict[str, Any]) -> str:
     return issn.upper()
 
 
+# Europe PMC's availability codes of a full-text link: open access, then free to read ("S" is
+# subscription required); of each, a PDF before a web page before a publisher's DOI link.
+_FREE = ("OA", "F")
+_STYLES = ("pdf", "html")
+
+
+def free_full_text(item: dict[str, Any]) -> str:
+    """The link to a free full text in a ``core`` result's ``fullTextUrlList``, or ``""``."""
+    links = [
+        link
+        for link in as_list(dig(item, "fullTextUrlList", "fullTextUrl"))
+        if isinstance(link, dict)
+        and text(link.get("availabilityCode")) in _FREE
+        and text(link.get("url"))
+    ]
+    if not links:
+        return ""
+
+    def rank(link: dict[str, Any]) -> tuple[int, int]:
+        style = text(link.get("documentStyle"))
+        code = _FREE.index(text(link.get("availabilityCode")))
+        return code, _STYLES.index(style) if style in _STYLES else len(_STYLES)
+
+    return text(min(links, key=rank).get("url"))
+
+
 def map_result(item: dict[str, Any]) -> Record:
     """One ``resultList.result`` entry (``core`` or ``lite``) as a Record."""
     source, ident = text(item.get("source")), text(item.get("id"))
@@ -117,6 +143,7 @@ def map_result(item: dict[str, Any]) -> Record:
         keywords=unique([*as_list(dig(item, "keywordList", "keyword")), *mesh]),
         language=text(item.get("language")),
         url=ARTICLE_URL.format(source=source, id=ident) if source and ident else "",
+        oa_url=free_full_text(item),
     )
 
 

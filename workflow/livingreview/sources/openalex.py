@@ -94,6 +94,9 @@ def map_work(work: dict[str, Any]) -> Record:
         keywords=unique(terms),
         language=text(work.get("language")),
         url=ident,
+        oa_url=text(dig(work, "open_access", "oa_url"))
+        or text(dig(work, "best_oa_location", "pdf_url"))
+        or text(dig(work, "best_oa_location", "landing_page_url")),
     )
 
 
