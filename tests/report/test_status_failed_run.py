@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -13,14 +14,14 @@ import pytest
 import yaml
 
 from livingreview.cli import main
-from livingreview.steps import FAILED_DIR, StepFailed, run_step
+from livingreview.steps import FAILED_DIR, UNFINISHED, StepFailed, run_step
 from tests.conftest import REPO_ROOT
 from tests.hardening import epmc_env, epmc_source, serve_two_epmc_pages, write_protocol
 from tests.replay_server import Answer, ReplayServer
 from tests.screening.sheet_helpers import returned_dir
 
 DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
-NOT_FINISHED = "The last pipeline run did not finish: 1 step(s) failed."
+NOT_FINISHED = "The last pipeline run did not finish: 1 step(s) failed or were stopped."
 
 
 @pytest.fixture
@@ -117,3 +118,35 @@ def test_a_search_process_failed_by_the_network_is_said_until_it_succeeds(
     assert main(["search", "epmc", *protocol]) == 0  # the service answers again
     assert not any("did not finish" in line for line in status(protocol, capsys))
     assert list((tmp_path / "outputs" / FAILED_DIR).iterdir()) == []
+
+
+def test_a_step_killed_from_outside_is_said_to_have_not_finished(
+    replay_server: ReplayServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A process killed outright (out of memory, a cluster's time limit) writes nothing when it
+    stops: its step's record, written when it started, says it did not finish."""
+    protocol = ["--configfile", str(write_protocol(tmp_path, epmc_source()))]
+    log = tmp_path / "outputs/logs/search/epmc.log"
+    log.parent.mkdir(parents=True)
+    asked, release = threading.Event(), threading.Event()
+
+    def hang(params: dict[str, str]) -> bytes:
+        asked.set()
+        release.wait(30)
+        return b"{}"
+
+    replay_server.add("GET", "/rest/search", Answer(hang))
+    command = [sys.executable, "-m", "livingreview", "search", "epmc", *protocol]
+    env = {**epmc_env(replay_server), "PATH": "/usr/bin:/bin"}
+    with log.open("w") as handle:
+        running = subprocess.Popen(command, stderr=handle, env=env)
+        try:
+            assert asked.wait(30)  # the search is waiting for the service's answer
+            running.kill()
+            running.wait(30)
+        finally:
+            release.set()
+    lines = status(protocol, capsys)
+    assert lines[1].startswith(NOT_FINISHED)
+    assert lines[2:4] == [f"  Step 'search epmc' {UNFINISHED}", f"    Full log: {log}"]
+    assert UNFINISHED.startswith("started and did not finish: still running, or stopped")

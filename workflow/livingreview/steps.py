@@ -210,6 +210,13 @@ def _record(args: argparse.Namespace, step: str, record: Mapping[str, Any] | Non
         )
 
 
+#: The error of a step that started and has not ended.
+UNFINISHED = (
+    "started and did not finish: still running, or stopped from outside (killed, out of memory "
+    "or out of time)"
+)
+
+
 def run_recorded(args: argparse.Namespace, log: str | Path | None = None) -> int:
     """Run a parsed command (``livingreview.cli.run_parsed``); when it is a pipeline step, record
     its failure (exit code, last error line, ``log`` or the file standard error went to) or
@@ -221,6 +228,9 @@ def run_recorded(args: argparse.Namespace, log: str | Path | None = None) -> int
         return run_parsed(args)
     seen = _LastLine(sys.stderr)
     where = str(log) if log is not None else _stderr_file()
+    # Until the step ends, its record says it has not finished: a process killed from outside
+    # (out of memory, a cluster's time limit) cannot write one when it stops.
+    _record(args, step, {"exit_code": None, "error": UNFINISHED, "log": where})
     try:
         with contextlib.redirect_stderr(seen):
             code = run_parsed(args)

@@ -63,13 +63,16 @@ def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
     if not failed:
         return []
     lines = [
-        f"The last pipeline run did not finish: {len(failed)} step(s) failed. What follows is "
-        "what the steps before it left (or earlier runs): correct what the error says and run "
-        "the pipeline again."
+        f"The last pipeline run did not finish: {len(failed)} step(s) failed or were stopped. "
+        "What follows is what the steps before it left (or earlier runs): correct what the "
+        "error says and run the pipeline again."
     ]
     for record in failed:
-        code = f" (exit {record['exit_code']})" if record.get("exit_code") else ""
-        lines.append(f"  Step '{record['step']}' failed{code}: {record.get('error', '')}")
+        if "exit_code" in record and record["exit_code"] is None:  # see steps.UNFINISHED
+            lines.append(f"  Step '{record['step']}' {record.get('error', '')}")
+        else:
+            code = f" (exit {record['exit_code']})" if record.get("exit_code") else ""
+            lines.append(f"  Step '{record['step']}' failed{code}: {record.get('error', '')}")
         log = record.get("log") or ""
         lines.append(
             f"    Full log: {log}"
