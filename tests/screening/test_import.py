@@ -160,22 +160,22 @@ def test_an_unchanged_returned_sheet_is_read_from_the_cache(returned_r1, monkeyp
     """Each run reads every returned sheet; one unchanged since the last run is not parsed
     again (openpyxl needs seconds for thousands of rows), a damaged entry is read from the
     file, and the entry of a file no longer returned is deleted."""
-    from livingreview import sheets
     from livingreview.screening.stage import SHEET_CACHE
+    from livingreview.sheets import reading
 
     config, _, store = returned_r1
     folder = Path(config["paths"]["outputs"]) / SHEET_CACHE
     [entry] = folder.iterdir()
-    parse = sheets._read_xlsx
+    parse = reading._read_xlsx
 
     def not_again(path: Path, *_: object) -> sheets.ReturnedSheet:
         raise AssertionError(f"{path} parsed again")
 
-    monkeypatch.setattr(sheets, "_read_xlsx", not_again)
+    monkeypatch.setattr(reading, "_read_xlsx", not_again)
     run_screening(config)
     assert store_of(config).read_bytes() == store
     entry.write_text('{"table": [', encoding="utf-8")  # damaged: read from the file
-    monkeypatch.setattr(sheets, "_read_xlsx", parse)
+    monkeypatch.setattr(reading, "_read_xlsx", parse)
     run_screening(config)
     assert store_of(config).read_bytes() == store
     assert list(folder.iterdir()) == [entry] and entry.read_text(encoding="utf-8").endswith("}")

@@ -1,0 +1,81 @@
+"""Decoding a returned CSV sheet's bytes (UTF-8, UTF-16, cp1252), refusing mixed or binary ones."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+
+#: A UTF-8 sequence of two to four bytes: text that is UTF-8, inside a file that is not all UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _decode(path: Path) -> str:
+    """A CSV file's text: UTF-16 when it starts with that byte-order mark (LibreOffice's
+    "Unicode (UTF-16)" character set) or, without one, has a NUL byte beside each character of
+    its first line; else UTF-8, else Windows' cp1252. A file that is UTF-8 in one place and not
+    in another (text pasted or appended in another encoding), or neither, is refused: reading
+    it as cp1252 would garble the UTF-8 text a reviewer typed."""
+    data = path.read_bytes()
+    wide = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ""
+    wide = wide or _utf16_without_bom(data)
+    if wide:
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                path, f"cannot be read as UTF-16 text ({exc.reason} at byte {exc.start})"
+            ) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            path,
+            "cannot be read as a CSV sheet (a ZIP archive: an .xlsx workbook under a .csv "
+            "name?); expected CSV text: give a workbook its .xlsx name",
+        )
+    if b"\x00" in data:
+        raise InputFileError(
+            path,
+            "cannot be read as a CSV sheet (binary data: a NUL byte); expected CSV text",
+            position=_line(data, data.index(b"\x00")),
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bom = data.startswith(codecs.BOM_UTF8)
+        mixed = bom or _UTF8_SEQUENCE.search(data)
+        bad = exc.start + (len(codecs.BOM_UTF8) if bom else 0)  # counted after the BOM
+    if not mixed:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+    what = "UTF-8, as the rest of the file is (mixed encodings?)" if mixed else "UTF-8 or cp1252"
+    raise InputFileError(
+        path,
+        f"byte {bad} (0x{data[bad]:02x}) is not {what}; expected the sheet in one encoding: "
+        "save it again as CSV UTF-8",
+        position=_line(data, bad),
+    )
+
+
+def _line(data: bytes, offset: int) -> str:
+    """Where byte ``offset`` of a file is, for messages (``line 3``)."""
+    return "line " + str(data.count(b"\n", 0, offset) + 1)
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """``utf-16-le`` or ``-be`` when the first 32 characters (a sheet's first line is ASCII)
+    each have a NUL byte after or before them, else ''."""
+    head = data[:64]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4 or len(head) % 2:
+        return ""
+    if odd.count(0) == len(odd) and 0 not in even:
+        return "utf-16-le"
+    if even.count(0) == len(even) and 0 not in odd:
+        return "utf-16-be"
+    return ""

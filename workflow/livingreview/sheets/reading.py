@@ -1,0 +1,84 @@
+"""Reading a returned sheet of either format, and the cache that skips unchanged .xlsx files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from livingreview.fileio import atomic_write_text, source_digest
+from livingreview.sheets.csv_sheet import _read_csv
+from livingreview.sheets.returned import ReturnedSheet
+from livingreview.sheets.xlsx_read import _read_xlsx
+
+log = logging.getLogger(__name__)
+
+
+def read_sheet(path: Path, title: str) -> ReturnedSheet:
+    """Read a returned .xlsx (main sheet ``title``, else the first data sheet) or .csv."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path, title)
+    return _read_csv(path)
+
+
+class SheetCache:
+    """What returned .xlsx files hold, kept by content in ``folder`` between runs.
+
+    openpyxl needs seconds for a sheet of thousands of rows, and every run reads every round's
+    returned sheets again; an unchanged file is read from its entry instead (keyed on the file's
+    SHA-256, the sheet title, this package's code and openpyxl's version; an entry starts with the
+    SHA-256 of the rest, so one edited or damaged since is not used). Every check still runs on
+    what is read. The cache only saves time: a missing or damaged entry means reading the file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[Path] = set()
+
+    def read(self, path: Path, title: str) -> ReturnedSheet:
+        """:func:`read_sheet`, from the cache when the file was read before."""
+        if path.suffix.lower() != ".xlsx":
+            return read_sheet(path, title)
+        from importlib.metadata import version
+
+        data = path.read_bytes()  # hashed and parsed: one version of a file being replaced
+        content = hashlib.sha256(data).hexdigest()
+        code = sorted(Path(__file__).parent.glob("*.py"))  # all of the package, read or write
+        key = source_digest(code, content, title, version("openpyxl"))
+        entry = self.folder / f"{key}.json"
+        self.used.add(entry)
+        try:
+            check, _, body = entry.read_text(encoding="utf-8").partition("\n")
+            if hashlib.sha256(body.encode("utf-8")).hexdigest() != check:
+                raise ValueError("entry edited or damaged")  # read the file instead
+            kept = json.loads(body)
+            ids = kept["ids"]
+            return ReturnedSheet(
+                path,
+                kept["table"],
+                kept["meta"],
+                None if ids is None else [tuple(i) for i in ids],
+                kept["saved_at"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        sheet = _read_xlsx(path, title, data)
+        fields = ("table", "meta", "ids", "saved_at")
+        body = json.dumps({name: getattr(sheet, name) for name in fields}, ensure_ascii=False)
+        check = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        try:  # the digest of the rest first: an entry edited since is not used
+            atomic_write_text(entry, f"{check}\n{body}", durable=False)
+        except OSError as exc:  # the cache only saves time
+            log.info("%s: sheet cache not written (%s)", entry, exc)
+        return sheet
+
+    def prune(self) -> None:
+        """Delete the entries of files no longer returned (read since this cache was made)."""
+        if self.folder.is_dir():
+            for entry in self.folder.glob("*.json"):
+                if entry not in self.used:
+                    try:
+                        entry.unlink(missing_ok=True)
+                    except OSError as exc:  # the cache only saves time
+                        log.info("%s: sheet cache entry not deleted (%s)", entry, exc)

@@ -1,0 +1,183 @@
+"""Writing a reviewer sheet: the .xlsx workbook, byte-identical for equal inputs, and its files."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from copy import copy
+from pathlib import Path
+
+from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.sheets.csv_sheet import csv_text
+from livingreview.sheets.highlight import Highlighter
+from livingreview.sheets.layout import (
+    FIXED_STAMP,
+    INSTRUCTIONS_SHEET,
+    META_SHEET,
+    SheetLayout,
+    checksum,
+)
+
+MAX_CELL = 32_767  # characters Excel keeps in one cell
+
+
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 300  # points (about 20 lines); the whole text stays in the cell
+HEADER_FILL = "DDEBF7"
+EDITABLE_FILL = "FFF2CC"
+
+
+def set_text(cell: object, value: str) -> None:
+    """Write a string cell that Excel and LibreOffice never evaluate as a formula."""
+    cell.value = value  # type: ignore[attr-defined]
+    cell.data_type = "s"  # type: ignore[attr-defined]
+
+
+def _fit(value: str) -> str:
+    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+
+
+def write_sheet_files(
+    folder: Path,
+    stem: str,
+    layout: SheetLayout,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    meta: Sequence[tuple[str, str]],
+    ids: Sequence[Sequence[str]],
+    instructions: Sequence[str],
+    formats: Sequence[str] = ("xlsx",),
+) -> list[Path]:
+    """Write ``<stem>.xlsx`` and/or ``<stem>.csv`` (``formats``) in ``folder``; the paths."""
+    written = []
+    if "xlsx" in formats:
+        path = folder / f"{stem}.xlsx"
+        data = workbook_bytes(layout, rows, meta=meta, ids=ids, instructions=instructions)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    if "csv" in formats:
+        path = folder / f"{stem}.csv"
+        header = dict(meta) | {"checksum": checksum(ids)}
+        atomic_write_text(path, csv_text(layout.names, rows, header))
+        written.append(path)
+    return written
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped column ``width`` characters wide (estimate)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def workbook_bytes(
+    layout: SheetLayout,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    meta: Sequence[tuple[str, str]],
+    ids: Sequence[Sequence[str]],
+    instructions: Sequence[str],
+) -> bytes:
+    """The .xlsx sheet (see the module docstring); ``meta`` must not include ``checksum``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = layout.title
+    last = max(len(rows) + 1, 2)
+    highlight = Highlighter(layout.include_keywords, layout.exclude_keywords)
+    styles = []
+    for col, column in enumerate(layout.columns, start=1):
+        letter = get_column_letter(col)
+        head = ws.cell(row=1, column=col)
+        set_text(head, column.name)
+        head.font = Font(bold=True)
+        head.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        ws.column_dimensions[letter].width = column.width
+        # one style object per column, shared by its cells: fast for thousands of rows
+        template = ws.cell(row=last + 1, column=col)
+        template.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+        template.protection = Protection(locked=column.locked)
+        if column.editable:
+            template.fill = PatternFill("solid", fgColor=EDITABLE_FILL)
+        if column.link_prefix:
+            template.font = Font(color="0563C1", underline="single")
+        styles.append(copy(template._style))
+        ws._cells.pop((last + 1, col))
+        if column.choices:
+            choice = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.name,
+                error=column.choices_hint or f"Choose one of: {', '.join(column.choices)}.",
+            )
+            ws.add_data_validation(choice)
+            choice.add(f"{letter}2:{letter}{last}")
+    for r, row in enumerate(rows, start=2):
+        for col, column in enumerate(layout.columns, start=1):
+            value = _fit(row.get(column.name, ""))
+            cell = ws.cell(row=r, column=col)
+            if column.highlight and value:
+                rich = highlight(value)
+                cell.value = rich
+                if isinstance(rich, str):
+                    cell.data_type = "s"
+            else:
+                set_text(cell, value)
+            if column.link_prefix and value:
+                cell.hyperlink = column.link_prefix + value
+            cell._style = copy(styles[col - 1])
+        lines = max(
+            (wrapped_lines(row.get(c.name, ""), c.width) for c in layout.columns if c.wrap),
+            default=1,
+        )
+        if lines > 1:  # explicit height: LibreOffice keeps the default and overlaps wrapped text
+            ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+    ws.freeze_panes = layout.freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.columns))}{last}"
+    if any(c.locked for c in layout.columns):
+        ws.protection.sheet = True
+        for allowed in ("autoFilter", "sort", "formatColumns", "formatRows", "insertColumns"):
+            setattr(ws.protection, allowed, False)
+
+    info = wb.create_sheet(INSTRUCTIONS_SHEET)
+    info.column_dimensions["A"].width = 100
+    for r, line in enumerate(instructions, start=1):
+        set_text(info.cell(row=r, column=1), line)
+
+    sheet = wb.create_sheet(META_SHEET)
+    header = [*meta, ("checksum", checksum(ids))]
+    for r, (key, value) in enumerate(header, start=1):
+        set_text(sheet.cell(row=r, column=1), key)
+        set_text(sheet.cell(row=r, column=2), value)
+    for r, key in enumerate(sorted(tuple(i) for i in ids), start=len(header) + 1):
+        for c, part in enumerate(key, start=1):
+            set_text(sheet.cell(row=r, column=c), part)
+    sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """The same workbook with fixed timestamps, so equal inputs give byte-identical files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _STAMP.sub(rb"\g<1>" + FIXED_STAMP.encode() + rb"\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, body)
+    return out.getvalue()

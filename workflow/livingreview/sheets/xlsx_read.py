@@ -1,0 +1,151 @@
+"""Reading a returned .xlsx sheet: its main tab, metadata and id list, checking its other tabs."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from livingreview.errors import InputFileError
+from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, _data_sheets
+from livingreview.sheets.returned import ReturnedSheet, _short
+from livingreview.sheets.xlsx_xml import _refuse_merged_cells, _uncomputed_formulas, _worksheets
+
+
+def clean(value: object) -> str:
+    """A cell value as stripped text (``2024.0`` -> ``"2024"``, None -> ``""``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _iso(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    text = moment.replace(microsecond=0).isoformat() + "Z"
+    return "" if text == FIXED_STAMP else text
+
+
+def _split_meta(cells: list[list[str]]) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """Key/value rows up to and including ``checksum``, then the id rows."""
+    meta: dict[str, str] = {}
+    for index, row in enumerate(cells):
+        if row and row[0]:
+            meta[row[0]] = row[1] if len(row) > 1 else ""
+        if row and row[0] == "checksum":
+            width = max((len(r) for r in cells[index + 1 :]), default=1)
+            ids = [tuple((r + [""] * width)[:width]) for r in cells[index + 1 :] if r and r[0]]
+            return meta, [tuple(p for p in key if p) or key for key in ids]
+    return meta, []
+
+
+def _id_rows(
+    table: Sequence[Sequence[str]], ids: Sequence[tuple[str, ...]]
+) -> list[tuple[tuple[str, ...], int, Sequence[str]]]:
+    """(id, 1-based row number, row) of each row of ``table`` holding every part of a listed id."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in ids:
+        by_first.setdefault(key[0], []).append(key)
+    found = []
+    for number, row in enumerate(table, start=1):
+        values = set(row)
+        for first in sorted(values & by_first.keys()):
+            found += [(key, number, row) for key in by_first[first] if values.issuperset(key)]
+    return found
+
+
+def _main_sheet(
+    path: Path, title: str, tables: Mapping[str, list[list[str]]], ids: Sequence[tuple[str, ...]]
+) -> str:
+    """The worksheet to read: ``title``; once renamed, the one data sheet holding the listed
+    ids (else the first data sheet); two data sheets holding them are refused."""
+    if title in tables:
+        return title
+    data = _data_sheets(tables)
+    holding = [n for n in data if _id_rows(tables[n], ids)]
+    if len(holding) > 1:
+        problem = (
+            f"no sheet is named {title!r} and sheets {holding[0]!r} and {holding[1]!r} both hold"
+            f" its rows; expected them in one sheet named {title!r}: name the sheet you filled"
+            f" in {title!r} and delete the other"
+        )
+        raise InputFileError(path, problem)
+    return (holding or data or list(tables))[0]
+
+
+def _refuse_copies(
+    path: Path, name: str, tables: Mapping[str, list[list[str]]], ids: Sequence[tuple[str, ...]]
+) -> None:
+    """Refuse a data sheet besides ``name`` (a copy of it, say) holding, on the row of a listed
+    id, text that ``name`` does not hold on that id's row: only ``name`` is read, so the text
+    would be lost. A copy kept as it was, or with fewer rows or columns, is fine."""
+    others = [n for n in _data_sheets(tables) if n != name]
+    if not others:  # the common case: nothing to compare
+        return
+    main: dict[tuple[str, ...], set[str]] = {}
+    for key, _, row in _id_rows(tables[name], ids):
+        main.setdefault(key, set()).update(row)
+    for other in others:
+        table = tables[other]
+        header = table[0] if table else []
+        for key, number, row in _id_rows(table, ids):
+            extra = [i for i, value in enumerate(row) if value and value not in main.get(key, ())]
+            if extra:
+                problem = (
+                    f"sheet {other!r} holds {_short(row[extra[0]])} on the row of"
+                    f" {' / '.join(key)}, which sheet {name!r} does not hold there; only sheet"
+                    f" {name!r} is read, so it would be lost; expected everything typed in sheet"
+                    f" {name!r}: copy it there, then delete sheet {other!r}"
+                )
+                column = header[extra[0]] if extra[0] < len(header) else ""
+                position = f"sheet {other!r}, row {number}"
+                raise InputFileError(path, problem, position=position, field=column or None)
+
+
+def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
+    """The sheet in ``data`` (else the file's bytes, read once); ``path`` names it."""
+    from openpyxl import load_workbook
+
+    try:
+        if data is None:
+            data = path.read_bytes()
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
+    try:
+        return _workbook_sheet(path, title, data, wb)
+    except InputFileError:
+        raise
+    except Exception as exc:  # a damaged part (XML, compressed data) is only read here
+        problem = (
+            f"cannot read as an .xlsx workbook: a part of it is damaged ({type(exc).__name__}:"
+            f" {exc}); expected the file as a spreadsheet program saved it: save it again from"
+            " the program, or return an undamaged copy"
+        )
+        raise InputFileError(path, problem) from None
+    finally:
+        wb.close()
+
+
+def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedSheet:
+    """The sheet ``title`` of the open workbook ``wb`` (``data`` its bytes), after the checks
+    on merged cells, formulas and copies of it."""
+    tables = {
+        n: [[clean(v) for v in row] for row in wb[n].iter_rows(values_only=True)]
+        for n in wb.sheetnames
+    }
+    meta = ids = None
+    if META_SHEET in tables:
+        meta, ids = _split_meta(tables[META_SHEET])
+    name = _main_sheet(path, title, tables, ids or [])
+    sheets_xml, own_xml = _worksheets(data, name)
+    _refuse_merged_cells(path, name, own_xml)
+    _uncomputed_formulas(tables, data, sheets_xml)
+    _refuse_copies(path, name, tables, ids or [])
+    return ReturnedSheet(path, tables[name], meta, ids, _iso(wb.properties.modified))
