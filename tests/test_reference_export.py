@@ -208,6 +208,19 @@ def test_awkward_values_read_back(tmp_path: Path, fmt: str, suffix: str) -> None
     assert (back[2].year, back[2].doi) == ("", "")
 
 
+def test_a_free_full_text_is_a_link_to_attach_in_ris() -> None:
+    # OpenAlex's open-access copy of a real work (openalex_work_W2741809807.json)
+    record = Record(title="The state of OA", doi="10.7717/peerj.4375", year="2018")
+    free = export.Study("S1", "Piwowar 2018", record, "")
+    lines = export.ris_entry(free).split("\r\n")
+    assert not any(line.startswith("L1  -") for line in lines)
+    record.oa_url = "https://peerj.com/articles/4375.pdf"
+    lines = export.ris_entry(free).split("\r\n")
+    assert [line for line in lines if line.startswith("L1  -")] == [
+        "L1  - https://peerj.com/articles/4375.pdf"
+    ]
+
+
 def test_bibtex_escapes_latex_and_protects_capitals(tmp_path: Path) -> None:
     studies = awkward_studies()
     unpaired = Record(title="An unpaired { brace", authors=["West, Jevin D., Jr"])

@@ -255,6 +255,7 @@ def ris_entry(study: Study) -> str:
         ("AN", record.pmid),
         ("DB", "PubMed" if record.pmid else ""),
         ("UR", [record.url] if record.url else []),
+        ("L1", [record.oa_url] if record.oa_url else []),  # a free full text, to attach
         ("LA", record.language),
         ("AB", record.abstract),
         ("KW", [_one_line(k) for k in record.keywords]),
