@@ -64,6 +64,7 @@ def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
             sheets.Column("journal", width=24, wrap=True),
             sheets.Column("doi", width=24, link_prefix="https://doi.org/"),
             sheets.Column("pmcid", width=13, link_prefix=PMC_ARTICLE),
+            sheets.Column("free_full_text", width=30, is_link=True),
         ),
         freeze="C2",
     )
@@ -81,6 +82,7 @@ def sheet_rows(reports: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
             "journal": report.get("journal", ""),
             "doi": report.get("doi", ""),
             "pmcid": report.get("pmcid", ""),
+            "free_full_text": report.get("oa_url", ""),
         }
         for number, report in enumerate(reports, start=1)
     ]
@@ -97,7 +99,9 @@ def instructions(
         "Each row is a report included at title/abstract. For each one:",
         "1. 'retrieval': retrieved, or not retrieved (then say why in 'retrieval_note', e.g.",
         "   'no access; author did not reply', and leave decision blank). The 'doi' cell links",
-        "   to the publisher; a 'pmcid' cell to the free full text in PubMed Central.",
+        "   to the publisher; a 'pmcid' cell to the free full text in PubMed Central; a",
+        "   'free_full_text' cell to an open-access copy a search source named (OpenAlex, Europe",
+        "   PMC).",
         "2. 'decision': include or exclude, judged on the full text.",
         "3. For an exclusion, 'reason': the ONE primary reason (ids below; PRISMA lists them).",
         "4. When several reports describe one study, write in 'same_study_as' the report_id of",

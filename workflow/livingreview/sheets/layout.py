@@ -26,6 +26,7 @@ class Column:
     choices: tuple[str, ...] = ()  # a dropdown of these values (blank allowed)
     choices_hint: str = ""  # the dropdown's error message
     link_prefix: str = ""  # the value is shown as a link to prefix + value (e.g. a DOI)
+    is_link: bool = False  # the value is a web address (http or https), shown as a link to it
     highlight: bool = False  # protocol keywords are highlighted inside the text
 
 

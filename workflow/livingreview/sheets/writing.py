@@ -104,7 +104,7 @@ def workbook_bytes(
         template.protection = Protection(locked=column.locked)
         if column.editable:
             template.fill = PatternFill("solid", fgColor=EDITABLE_FILL)
-        if column.link_prefix:
+        if column.link_prefix or column.is_link:
             template.font = Font(color="0563C1", underline="single")
         styles.append(copy(template._style))
         ws._cells.pop((last + 1, col))
@@ -132,6 +132,8 @@ def workbook_bytes(
                 set_text(cell, value)
             if column.link_prefix and value:
                 cell.hyperlink = column.link_prefix + value
+            elif column.is_link and value.startswith(("https://", "http://")):
+                cell.hyperlink = value
             cell._style = copy(styles[col - 1])
         lines = max(
             (wrapped_lines(row.get(c.name, ""), c.width) for c in layout.columns if c.wrap),
