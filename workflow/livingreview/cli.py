@@ -243,12 +243,15 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Render the evidence summary (HTML and Markdown) and the changelog from what the stages
-    have written; keep this version's copy and frozen state in the history folder."""
-    from livingreview.report.render import publish
+    have written; keep this version's copy and frozen state in the history folder (not for a
+    report written to a folder of one's own with ``--out-dir``: a preview)."""
+    from livingreview.report.render import publish, write_report
 
     config = _config(args)
-    out_dir = Path(args.out_dir) if args.out_dir else _outputs(config) / "report"
-    print(publish(config, _outputs(config), out_dir))
+    if args.out_dir:
+        print(write_report(config, _outputs(config), Path(args.out_dir)))
+    else:
+        print(publish(config, _outputs(config), _outputs(config) / "report"))
     return 0
 
 
@@ -716,7 +719,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report", parents=[common], help="render the evidence summary and reporting checklist"
     )
-    p.add_argument("--out-dir", help="output folder (default: <outputs>/report)")
+    p.add_argument(
+        "--out-dir",
+        help="write the report to this folder only, as a preview: the version's kept copy in "
+        "the history folder is left as it is (default: <outputs>/report, and keep the copy)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
