@@ -3,6 +3,8 @@ content, plus extra strings."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 from pathlib import Path
@@ -57,3 +59,20 @@ def test_atomic_writes_get_the_permissions_a_plain_write_gets(tmp_path: Path, um
         os.umask(previous)
     mode = (tmp_path / "sheet.xlsx").stat().st_mode & 0o777
     assert mode == (tmp_path / "plain.xlsx").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_csv_table_text_quotes_only_a_row_holding_a_carriage_return() -> None:
+    """A row with a lone carriage return in a field comes back whole from a CSV reader; every
+    other row is written as the csv module writes it (outputs of such rows keep their bytes)."""
+    rows = [["S1", 'a "b", c', 3], ["S2", "seen\ralready", None], ["S3", "line\nbreak", ""]]
+    text = fileio.csv_table_text(["id", "note", "n"], rows)
+    plain = io.StringIO()
+    csv.writer(plain, lineterminator="\n").writerows([["id", "note", "n"], rows[0], rows[2]])
+    lines = plain.getvalue().split("\n")
+    assert text == "\n".join([*lines[:2], '"S2","seen\ralready",""', *lines[2:]])
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    assert back[1:] == [
+        ["S1", 'a "b", c', "3"],
+        ["S2", "seen\ralready", ""],
+        ["S3", "line\nbreak", ""],
+    ]

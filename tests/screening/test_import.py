@@ -4,6 +4,7 @@ rejected with a message naming the file, row and field, never losing what was st
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import re
 import shutil
@@ -579,3 +580,26 @@ def test_a_note_holding_a_carriage_return_is_stored_and_read_back_as_typed(retur
         run_screening(config)
         stored = [d for d in read_decisions(store_of(config)) if d.study_id == ids[3]]
         assert [(d.decision, d.notes) for d in stored] == [("exclude", note)]
+
+
+def notes_on_csv_sheet(config: dict[str, Any]) -> dict[str, str]:
+    """Study id -> the notes in r1's current CSV sheet, read as a CSV reader reads it."""
+    text = sheet_path(config, "r1", ext="csv").read_bytes().decode("utf-8")
+    rows = csv.DictReader(io.StringIO(text.partition("\n")[2], newline=""))
+    return {row["study_id"]: row["notes"] for row in rows if row["notes"]}
+
+
+def test_a_carried_note_holding_a_carriage_return_stays_one_row_of_the_next_csv_sheet(
+    returned_r1,
+) -> None:
+    """A note typed without a decision goes on the next sheet. Holding a lone carriage return
+    it was written there unquoted: the row ended at it, and the sheet returned as written was
+    rejected ('unknown study' naming the authors). It comes back as typed, run after run."""
+    config, ids, _ = returned_r1
+    note = "seen in print\ralready screened"
+    return_csv(config, "r1_c.csv", {ids[5]: ("", "", note)}, quoting=csv.QUOTE_ALL)
+    run_screening(config)
+    assert notes_on_csv_sheet(config) == {ids[5]: note}
+    shutil.copy(sheet_path(config, "r1", ext="csv"), returned_dir(config) / "r1_d.csv")
+    run_screening(config)  # reads the sheet it wrote, returned unchanged
+    assert notes_on_csv_sheet(config) == {ids[5]: note}

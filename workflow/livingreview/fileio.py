@@ -1,9 +1,11 @@
-"""Small file helpers: atomic writes (temp file + rename), stable JSON, and reading JSON back."""
+"""Small file helpers: atomic writes (temp file + rename), stable JSON, reading JSON back, and CSV
+text that reads back as written."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -91,6 +93,22 @@ def read_json(path: Path, missing: str) -> Any:
         raise not_utf8(path) from None
     except json.JSONDecodeError as exc:
         raise invalid_json(path, exc) from None
+
+
+def csv_table_text(columns: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
+    """CSV text with ``\\n`` line ends: the header ``columns``, then ``rows`` (values in column
+    order). A row with a carriage return in a field has every field quoted: the csv module
+    quotes a field holding the line terminator's ``\\n`` but not a lone ``\\r``, and a reader
+    ends the row there. Every other row is written as ``csv.writer`` writes it."""
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(columns)
+    for row in rows:
+        cells = list(row)
+        has_cr = any(isinstance(cell, str) and "\r" in cell for cell in cells)
+        (quoted if has_cr else plain).writerow(cells)
+    return buffer.getvalue()
 
 
 def read_csv_table(

@@ -14,14 +14,13 @@ The store is UTF-8 CSV with the columns :data:`STORE_COLUMNS`, ``\\n`` line endi
 from __future__ import annotations
 
 import csv
-import io
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, csv_table_text
 
 DECISIONS = ("include", "exclude", "maybe")
 STAGE_TITLE_ABSTRACT = "title_abstract"
@@ -65,22 +64,10 @@ def log_order(decision: ScreeningDecision) -> tuple[str, int, str, str, int, str
     )
 
 
-def _has_carriage_return(row: tuple[object, ...]) -> bool:
-    return any(isinstance(value, str) and "\r" in value for value in row)
-
-
 def store_text(decisions: Iterable[ScreeningDecision]) -> str:
-    """The store as CSV text (sorted by :func:`log_order`). A row with a carriage return in a
-    field has every field quoted: with ``\\n`` line ends the csv module leaves a field holding
-    a lone ``\\r`` unquoted, and a reader ends the row there."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(STORE_COLUMNS)
-    for item in sorted(decisions, key=log_order):
-        row = _store_row(item)
-        (quoted if _has_carriage_return(row) else writer).writerow(row)
-    return buffer.getvalue()
+    """The store as CSV text (sorted by :func:`log_order`; :func:`csv_table_text` quotes a
+    row with a carriage return in a field)."""
+    return csv_table_text(STORE_COLUMNS, map(_store_row, sorted(decisions, key=log_order)))
 
 
 def write_decisions(path: Path, decisions: Iterable[ScreeningDecision]) -> None:

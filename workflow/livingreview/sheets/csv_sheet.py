@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from livingreview.errors import InputFileError
+from livingreview.fileio import csv_table_text
 from livingreview.sheets.csv_encoding import _decode
 from livingreview.sheets.layout import FORMULA_START
 from livingreview.sheets.returned import ReturnedSheet
@@ -33,14 +34,10 @@ def csv_text(
     columns: Sequence[str], rows: Iterable[Mapping[str, str]], meta: Mapping[str, str] | None
 ) -> str:
     """The CSV variant of a sheet (metadata line first when ``meta`` is given)."""
-    buffer = io.StringIO()
-    if meta is not None:
-        buffer.write(csv_meta_line(meta) + "\n")
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: csv_safe(row.get(k, "")) for k in columns})
-    return buffer.getvalue()
+    first = "" if meta is None else csv_meta_line(meta) + "\n"
+    # a note holding a carriage return comes back as typed (csv_table_text quotes its row)
+    cells = ([csv_safe(row.get(k, "")) for k in columns] for row in rows)
+    return first + csv_table_text(columns, cells)
 
 
 def _csv_meta(line: str) -> dict[str, str]:
