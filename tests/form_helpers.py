@@ -4,6 +4,7 @@ decision file, and a person filling in a form (typing, reordering rows, adding a
 from __future__ import annotations
 
 import csv
+import io
 import re
 import shutil
 import zipfile
@@ -85,6 +86,24 @@ def fill_form(
         ws.cell(row=2, column=1, value="check again")
     returned.parent.mkdir(parents=True, exist_ok=True)
     wb.save(returned)
+    return returned
+
+
+def fill_csv_form(
+    form: Path, id_column: str, values: Mapping[str, Mapping[str, str]], returned: Path
+) -> Path:
+    """Type ``values`` (id -> column -> text) into a written CSV form and save it as
+    ``returned``, every cell quoted (as a spreadsheet program may save it)."""
+    first, _, body = form.read_bytes().decode("utf-8").partition("\n")
+    rows = list(csv.DictReader(io.StringIO(body, newline="")))
+    for row in rows:
+        row.update(values.get(row[id_column], {}))
+    returned.parent.mkdir(parents=True, exist_ok=True)
+    with returned.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(first + "\n")
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows(rows)
     return returned
 
 

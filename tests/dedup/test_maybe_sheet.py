@@ -483,3 +483,34 @@ def test_a_version_a_csv_comment_cannot_hold_is_encoded_on_the_metadata_line(
     _return_csv(tmp_path / "back.csv", first, rows)
     [kept] = read_decision_file(tmp_path / "back.csv", review_id="r", known_records=records)
     assert (kept.a, kept.b, kept.decision, kept.row) == ("a:1", "b:1", "distinct", 3)
+
+
+def _rows_as_written(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file below a sheet's metadata line, a lone carriage return kept."""
+    text = path.read_bytes().decode("utf-8")
+    if text.startswith(CSV_META_PREFIX):
+        text = text.partition("\n")[2]
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_notes_holding_a_carriage_return_are_kept_as_typed(tmp_path: Path) -> None:
+    """Notes typed with a lone carriage return (a CSV saved with classic Mac line breaks) were
+    written unquoted to library/decisions.csv (a decided pair) and to the next sheet (a pair
+    left undecided): each row ended there. Both read back as typed, and so does the next sheet
+    returned as written."""
+    config = demo_config(tmp_path)
+    _library(config)
+    sheet = tmp_path / "outputs/dedup/maybe_pairs.csv"
+    meta_line = sheet.read_text(encoding="utf-8").splitlines()[0]
+    rows = _csv(sheet)
+    decided, undecided = "checked the PDFs\rsame trial", "ask Anna\rsame authors?"
+    rows[0].update(decision="duplicate", notes=decided)
+    rows[1]["notes"] = undecided
+    _return_csv(tmp_path / "human/dedup/mine.csv", meta_line, rows)
+    _library(config)
+    [applied] = _rows_as_written(tmp_path / "outputs/library/decisions.csv")
+    assert (applied["decision"], applied["notes"]) == ("duplicate", decided)
+    assert [r["notes"] for r in _rows_as_written(sheet) if r["notes"]] == [undecided]
+    shutil.copy(sheet, tmp_path / "human/dedup/next.csv")
+    _library(config)
+    assert [r["notes"] for r in _rows_as_written(sheet) if r["notes"]] == [undecided]

@@ -15,7 +15,14 @@ import pytest
 from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.fulltext.stage import OUTPUTS, run_fulltext
-from tests.form_helpers import conflict_notes, fill_form, form_ids, set_saved_at, stage_config
+from tests.form_helpers import (
+    conflict_notes,
+    fill_csv_form,
+    fill_form,
+    form_ids,
+    set_saved_at,
+    stage_config,
+)
 
 TITLE, ID = "Full text", "report_id"
 
@@ -459,3 +466,24 @@ def test_a_form_naming_a_study_renamed_within_the_round_is_read(config: dict[str
     assert run_fulltext(config)["reports_included"] == 1  # before: unknown report_id
     rows = {r["report_id"]: r for r in table(out(config, "decisions"))}
     assert old not in rows and rows[new]["decision"] == "include"
+
+
+def test_a_resolution_note_holding_a_carriage_return_is_one_row_of_resolutions_csv(
+    config: dict[str, Any],
+) -> None:
+    """A note typed with a lone carriage return in a returned full-text conflicts CSV (saved
+    with classic Mac line breaks) was written to fulltext/resolutions.csv unquoted: the row
+    ended there and the rest of the note became a row of its own. It reads back as typed."""
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    give(config, "r1", {ids[0]: {"decision": "include"}}, "r1.xlsx")
+    give(
+        config, "r2", {ids[0]: {"decision": "exclude", "reason": "no_alliance_outcome"}}, "r2.xlsx"
+    )
+    run_fulltext(config)
+    note = "outcome reported\rin the supplement"
+    typed = {ids[0]: {"resolution": "include", "notes": note}}
+    folder = Path(config["paths"]["human_input"]) / "full_text/conflicts"
+    fill_csv_form(out(config, "conflicts_csv"), "study_id", typed, folder / "r3.csv")
+    assert run_fulltext(config)["conflicts_pending"] == 0
+    rows = table(Path(config["paths"]["outputs"]) / "fulltext/resolutions.csv")
+    assert [(r["study_id"], r["decision"], r["notes"]) for r in rows] == [(ids[0], "include", note)]

@@ -19,7 +19,7 @@ from livingreview.cli import main
 from livingreview.screening.agreement import collapse_maybe
 from livingreview.screening.decisions import ScreeningDecision, read_decisions, write_decisions
 from tests.conftest import REPO_ROOT
-from tests.form_helpers import conflict_notes, fill_form, form_ids
+from tests.form_helpers import conflict_notes, fill_csv_form, fill_form, form_ids
 from tests.screening.sheet_helpers import libreoffice_resave
 
 
@@ -349,3 +349,20 @@ def test_a_note_on_an_unresolved_conflict_comes_back_and_is_stored_with_the_reso
     ]
     assert (stored["decision"], stored["notes"]) == ("include", note)
     assert study not in conflict_notes(sheet)
+
+
+def test_a_resolution_note_holding_a_carriage_return_is_one_row_of_resolutions_csv(
+    review: dict,
+) -> None:
+    """A note typed with a lone carriage return in a returned conflicts CSV (saved with classic
+    Mac line breaks) was written to resolutions.csv unquoted: the row ended there and the rest
+    of the note became a row of its own. It is read back from the table as typed."""
+    sheet = conflicts_ready(review)
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    study = form_ids(outputs / "screening/conflicts.xlsx", "Conflicts", "study_id")[0]
+    note = "r1 read the abstract only\rr2 the methods"
+    typed = {study: {"resolution": "include", "notes": note}}
+    fill_csv_form(sheet, "study_id", typed, human / "screening/conflicts/r3.csv")
+    run(args, "conflicts")
+    rows = read_rows(outputs / "screening/resolutions.csv")
+    assert [(r["study_id"], r["decision"], r["notes"]) for r in rows] == [(study, "include", note)]

@@ -32,7 +32,7 @@ from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases, merged_rows
 from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, csv_table_text
 
 log = logging.getLogger(__name__)
 CONSENSUS = "consensus"  # the reviewer id of a consensus form (both reviewers together)
@@ -440,13 +440,9 @@ def differences_text(settled: Settled) -> str:
 
 
 def table_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
-    """CSV text with ``\\n`` line endings."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return buffer.getvalue()
+    """CSV text with ``\\n`` line endings (a note holding a carriage return stays in its row:
+    :func:`~livingreview.fileio.csv_table_text`)."""
+    return csv_table_text(columns, ([row.get(c, "") for c in columns] for row in rows))
 
 
 # -- protocol helpers shared by the stages ---------------------------------------------------

@@ -17,8 +17,6 @@ checked less: rows deleted from it, or a pair it was not written with, cannot be
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +25,7 @@ from urllib.parse import quote
 from livingreview import sheets
 from livingreview.dedup.model import PairVerdict
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.fileio import atomic_write_bytes, atomic_write_text, csv_table_text
 from livingreview.records import LIST_SEPARATOR, Record
 
 KIND = "dedup-maybe"
@@ -424,13 +422,12 @@ DECISION_COLUMNS = ("record_a", "record_b", "decision", "file", "row", "notes")
 
 
 def decisions_csv(decisions: Sequence[Decision], base: Path | None = None) -> str:
-    """The consolidated decisions with their provenance (file relative to ``base``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(DECISION_COLUMNS)
+    """The consolidated decisions with their provenance (file relative to ``base``; a note
+    holding a carriage return stays in its row, :func:`csv_table_text`)."""
+    rows = []
     for d in decisions:
         file = Path(d.file)
         if base is not None and file.is_relative_to(base):
             file = file.relative_to(base)
-        writer.writerow([d.a, d.b, d.decision, file.as_posix(), d.row, d.notes])
-    return buffer.getvalue()
+        rows.append([d.a, d.b, d.decision, file.as_posix(), d.row, d.notes])
+    return csv_table_text(DECISION_COLUMNS, rows)

@@ -15,8 +15,6 @@ conflicts sheets in ``<paths.human_input>/<screening.conflicts_folder>/`` and wr
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +23,7 @@ from typing import Any
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import ConfigError
-from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fileio import atomic_write_text, csv_table_text, write_json
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
 from livingreview.screening.assignment import (
@@ -131,11 +129,8 @@ def read_resolutions(
 
 
 def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    # a resolution's note holding a carriage return stays in its row (csv_table_text)
+    return csv_table_text(columns, ([row.get(c, "") for c in columns] for row in rows))
 
 
 def not_screened(config: Mapping[str, Any], rows: Sequence[dict[str, str]]) -> frozenset[str]:
