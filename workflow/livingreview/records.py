@@ -364,11 +364,12 @@ def parse_records(lines: Iterable[str], origin: Path) -> Iterator[Record]:
     last, header = _record_header(reader, origin)
     cells = operator.itemgetter(*(last[name] for name in COLUMNS))
     width = max(last.values()) + 1
+    lacks = width > header  # a column of LATER_COLUMNS the file lacks: cells past the header cut
     lists = [k for k, name in enumerate(COLUMNS) if name in LIST_FIELDS]
     for row in reader:
         if not row:
             continue
-        if len(row) < width or (width > header < len(row)):
+        if len(row) < width or (lacks and len(row) > header):
             row = _fit(row, header, width)
         values = list(cells(row))
         for k in lists:
