@@ -33,9 +33,10 @@ from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular import sniff_delimiter
 from livingreview.imports.text import decode
-from livingreview.records import COLUMNS, Record
+from livingreview.records import COLUMNS, LATER_COLUMNS, Record
 
 REQUIRED = ("ID", "title")
+_RECORD_FILE_COLUMNS = set(COLUMNS) - set(LATER_COLUMNS)
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 Parsed = tuple[list[str], list[list[str]], list[int]]  # header, rows, their row numbers
 
@@ -67,9 +68,10 @@ def read_engine_csv(path: Path | str) -> pd.DataFrame:
 
 
 def _is_record_file(header: list[str]) -> bool:
-    """Whether ``header`` is a record file's (every record-model column, no ``ID`` column)."""
+    """Whether ``header`` is a record file's (every record-model column, no ``ID`` column; a
+    file an earlier version wrote lacks :data:`~livingreview.records.LATER_COLUMNS`)."""
     names = {cell.strip() for cell in header}
-    return set(COLUMNS) <= names and not any(n.casefold() == "id" for n in names)
+    return names >= _RECORD_FILE_COLUMNS and not any(n.casefold() == "id" for n in names)
 
 
 def _record_file_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
