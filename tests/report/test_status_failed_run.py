@@ -150,3 +150,10 @@ def test_a_step_killed_from_outside_is_said_to_have_not_finished(
     assert lines[1].startswith(NOT_FINISHED)
     assert lines[2:4] == [f"  Step 'search epmc' {UNFINISHED}", f"    Full log: {log}"]
     assert UNFINISHED.startswith("started and did not finish: still running, or stopped")
+    # the work still pending says so too: no error to correct, the step did not fail
+    pending = lines[lines.index("Work still pending:") + 1 :]
+    assert pending[0] == (
+        "  - Pipeline: step 'search epmc' did not finish (above): unless it is still running, "
+        "run the pipeline again"
+    )
+    assert not any("failed" in line for line in pending)

@@ -57,6 +57,25 @@ def failed_in_pipeline(config: Mapping[str, Any], outputs: Path) -> list[dict[st
     return [r for r in failed_steps(outputs) if _in_pipeline(config, str(r["step"]))]
 
 
+def _unfinished(record: Mapping[str, Any]) -> bool:
+    """Whether a failure record is the one a step writes when it starts (``steps.UNFINISHED``):
+    the step is still running, or was stopped from outside."""
+    return "exit_code" in record and record["exit_code"] is None
+
+
+def _failed_work(record: Mapping[str, Any]) -> str:
+    """The pending-work line of a step that failed or did not finish."""
+    if _unfinished(record):
+        return (
+            f"Pipeline: step '{record['step']}' did not finish (above): unless it is still "
+            "running, run the pipeline again"
+        )
+    return (
+        f"Pipeline: step '{record['step']}' failed (above): correct what its error says and run "
+        "the pipeline again"
+    )
+
+
 def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
     """What stopped the last pipeline run: each failed step with its error line and its log.
     Nothing when no step failed."""
@@ -68,7 +87,7 @@ def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
         "error says and run the pipeline again."
     ]
     for record in failed:
-        if "exit_code" in record and record["exit_code"] is None:  # see steps.UNFINISHED
+        if _unfinished(record):
             lines.append(f"  Step '{record['step']}' {record.get('error', '')}")
         else:
             code = f" (exit {record['exit_code']})" if record.get("exit_code") else ""
@@ -105,11 +124,7 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
         lines.extend(
             import_rounds.status_lines(outputs, enabled_imports(config), searched, counted)
         )
-    todo = [
-        f"Pipeline: step '{r['step']}' failed (above): correct what its error says and run the "
-        "pipeline again"
-        for r in failed
-    ] + context["pending_work"]
+    todo = [_failed_work(r) for r in failed] + context["pending_work"]
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)
     return lines
