@@ -496,8 +496,8 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # translated). Meeting abstracts in two journals' supplements are kept apart by the guards.
     # And the same year for a journal named with and without its section or subtitle.
     same_issue = vol_eq & f["num_eq"].to_numpy() & year_eq
-    same_issue |= vol_eq & f["journal_nested"].to_numpy() & year_eq
-    vol_fact = vol_eq & (~f["journal_other"].to_numpy() | page_eq | same_issue)
+    placed = page_eq | same_issue | (year_eq & f["journal_nested"].to_numpy())
+    vol_fact = vol_eq & (~f["journal_other"].to_numpy() | placed)
     support = doi_eq.astype(int) + vol_fact + page_eq + journal_eq + abs_eq
     # Title, authors and abstract describe the work; a chapter, a dissertation and an article
     # carry them alike. A duplicate also needs one fact of where it was published to agree.
