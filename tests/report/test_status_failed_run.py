@@ -3,6 +3,7 @@ line and its log come first; once the step succeeds again, nothing of it is left
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -124,7 +125,8 @@ def test_a_step_killed_from_outside_is_said_to_have_not_finished(
     replay_server: ReplayServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A process killed outright (out of memory, a cluster's time limit) writes nothing when it
-    stops: its step's record, written when it started, says it did not finish."""
+    stops: its step's record, written when it started with its process, says it is running
+    while the process lives and that it was stopped once the process is gone."""
     protocol = ["--configfile", str(write_protocol(tmp_path, epmc_source()))]
     log = tmp_path / "outputs/logs/search/epmc.log"
     log.parent.mkdir(parents=True)
@@ -142,18 +144,36 @@ def test_a_step_killed_from_outside_is_said_to_have_not_finished(
         running = subprocess.Popen(command, stderr=handle, env=env)
         try:
             assert asked.wait(30)  # the search is waiting for the service's answer
+            while_running = status(protocol, capsys)
             running.kill()
             running.wait(30)
         finally:
             release.set()
+    assert while_running[1] == (
+        f"Step 'search epmc' is running now (process {running.pid} on this machine): what "
+        "follows is what it will replace when it ends."
+    )
+    assert not any("did not finish" in line or "stopped" in line for line in while_running)
+    assert not any("'search epmc'" in line for line in while_running[2:])  # no work for anyone
+
     lines = status(protocol, capsys)
     assert lines[1].startswith(NOT_FINISHED)
-    assert lines[2:4] == [f"  Step 'search epmc' {UNFINISHED}", f"    Full log: {log}"]
-    assert UNFINISHED.startswith("started and did not finish: still running, or stopped")
+    stopped = "was stopped before it finished (killed, out of memory or out of time)"
+    assert lines[2:4] == [f"  Step 'search epmc' {stopped}", f"    Full log: {log}"]
     # the work still pending says so too: no error to correct, the step did not fail
     pending = lines[lines.index("Work still pending:") + 1 :]
     assert pending[0] == (
-        "  - Pipeline: step 'search epmc' did not finish (above): unless it is still running, "
-        "run the pipeline again"
+        "  - Pipeline: step 'search epmc' was stopped before it finished (above): run it again "
+        "(the pipeline, or the command if it was run by hand)"
     )
     assert not any("failed" in line for line in pending)
+
+    # a record written on another machine (a cluster node): whether it runs cannot be told
+    record = tmp_path / "outputs" / FAILED_DIR / "search_epmc.json"
+    elsewhere = json.loads(record.read_text(encoding="utf-8"))
+    assert elsewhere["process"]["pid"] == running.pid
+    elsewhere["process"]["host"] = "another-node"
+    record.write_text(json.dumps(elsewhere), encoding="utf-8")
+    lines = status(protocol, capsys)
+    assert lines[2] == f"  Step 'search epmc' {UNFINISHED}"
+    assert "unless it is still running, run the pipeline again" in "\n".join(lines)

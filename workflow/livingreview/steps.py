@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import re
+import socket
 import stat
 import sys
 import threading
@@ -217,6 +218,35 @@ UNFINISHED = (
 )
 
 
+def _this_process() -> dict[str, Any]:
+    """Where a step runs (host and process id), so ``status`` can tell a step still running on
+    this machine from one stopped from outside."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
+
+
+def process_state(record: Mapping[str, Any]) -> str:
+    """For the record of a step that started and has not ended: ``running`` (its process is
+    alive on this machine), ``stopped`` (it is not) or ``unknown`` (another machine, or a record
+    without its process); ``""`` for the record of a step that ended."""
+    if "exit_code" not in record or record["exit_code"] is not None:
+        return ""
+    process = record.get("process")
+    if not isinstance(process, dict) or process.get("host") != socket.gethostname():
+        return "unknown"
+    pid = process.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
+        return "unknown"
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return "stopped"
+    except PermissionError:  # another user's process
+        return "running"
+    except OSError:
+        return "unknown"
+    return "running"
+
+
 def run_recorded(args: argparse.Namespace, log: str | Path | None = None) -> int:
     """Run a parsed command (``livingreview.cli.run_parsed``); when it is a pipeline step, record
     its failure (exit code, last error line, ``log`` or the file standard error went to) or
@@ -230,7 +260,8 @@ def run_recorded(args: argparse.Namespace, log: str | Path | None = None) -> int
     where = str(log) if log is not None else _stderr_file()
     # Until the step ends, its record says it has not finished: a process killed from outside
     # (out of memory, a cluster's time limit) cannot write one when it stops.
-    _record(args, step, {"exit_code": None, "error": UNFINISHED, "log": where})
+    unfinished = {"exit_code": None, "error": UNFINISHED, "log": where}
+    _record(args, step, {**unfinished, "process": _this_process()})
     try:
         with contextlib.redirect_stderr(seen):
             code = run_parsed(args)

@@ -14,7 +14,7 @@ from livingreview.refetch import services
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.rounds_status import Window, round_lines
 from livingreview.round_state import read_state, state_path
-from livingreview.steps import failed_steps
+from livingreview.steps import failed_steps, process_state
 
 
 def search_windows(config: Mapping[str, Any]) -> dict[str, Window]:
@@ -57,15 +57,20 @@ def failed_in_pipeline(config: Mapping[str, Any], outputs: Path) -> list[dict[st
     return [r for r in failed_steps(outputs) if _in_pipeline(config, str(r["step"]))]
 
 
-def _unfinished(record: Mapping[str, Any]) -> bool:
-    """Whether a failure record is the one a step writes when it starts (``steps.UNFINISHED``):
-    the step is still running, or was stopped from outside."""
-    return "exit_code" in record and record["exit_code"] is None
+STOPPED = "was stopped before it finished (killed, out of memory or out of time)"
 
 
 def _failed_work(record: Mapping[str, Any]) -> str:
-    """The pending-work line of a step that failed or did not finish."""
-    if _unfinished(record):
+    """The pending-work line of a step that failed or did not finish ('' while it runs)."""
+    state = process_state(record)
+    if state == "running":
+        return ""
+    if state == "stopped":
+        return (
+            f"Pipeline: step '{record['step']}' was stopped before it finished (above): run it "
+            "again (the pipeline, or the command if it was run by hand)"
+        )
+    if state:
         return (
             f"Pipeline: step '{record['step']}' did not finish (above): unless it is still "
             "running, run the pipeline again"
@@ -76,28 +81,43 @@ def _failed_work(record: Mapping[str, Any]) -> str:
     )
 
 
+def _step_line(record: Mapping[str, Any]) -> str:
+    """A failed or unfinished step and why."""
+    state = process_state(record)
+    if state == "stopped":
+        return f"  Step '{record['step']}' {STOPPED}"
+    if state:
+        return f"  Step '{record['step']}' {record.get('error', '')}"
+    code = f" (exit {record['exit_code']})" if record.get("exit_code") else ""
+    return f"  Step '{record['step']}' failed{code}: {record.get('error', '')}"
+
+
 def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
-    """What stopped the last pipeline run: each failed step with its error line and its log.
-    Nothing when no step failed."""
-    if not failed:
-        return []
-    lines = [
-        f"The last pipeline run did not finish: {len(failed)} step(s) failed or were stopped. "
-        "What follows is what the steps before it left (or earlier runs): correct what the "
-        "error says and run the pipeline again."
-    ]
-    for record in failed:
-        if _unfinished(record):
-            lines.append(f"  Step '{record['step']}' {record.get('error', '')}")
-        else:
-            code = f" (exit {record['exit_code']})" if record.get("exit_code") else ""
-            lines.append(f"  Step '{record['step']}' failed{code}: {record.get('error', '')}")
+    """What stopped the last pipeline run: each failed step with its error line and its log,
+    then each step running now. Nothing when no step failed or runs."""
+    running = [r for r in failed if process_state(r) == "running"]
+    ended = [r for r in failed if process_state(r) != "running"]
+    lines = []
+    if ended:
+        lines.append(
+            f"The last pipeline run did not finish: {len(ended)} step(s) failed or were stopped. "
+            "What follows is what the steps before it left (or earlier runs): correct what the "
+            "error says and run the pipeline again."
+        )
+    for record in ended:
+        lines.append(_step_line(record))
         log = record.get("log") or ""
         lines.append(
             f"    Full log: {log}"
             if log
             else "    No log file: the step was run as a command and printed its messages where "
             "it ran."
+        )
+    for record in running:
+        pid = record["process"]["pid"]
+        lines.append(
+            f"Step '{record['step']}' is running now (process {pid} on this machine): what "
+            "follows is what it will replace when it ends."
         )
     return lines
 
@@ -124,7 +144,7 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
         lines.extend(
             import_rounds.status_lines(outputs, enabled_imports(config), searched, counted)
         )
-    todo = [_failed_work(r) for r in failed] + context["pending_work"]
+    todo = [work for work in map(_failed_work, failed) if work] + context["pending_work"]
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)
     return lines
