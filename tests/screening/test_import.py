@@ -167,16 +167,16 @@ def test_an_unchanged_returned_sheet_is_read_from_the_cache(returned_r1, monkeyp
     config, _, store = returned_r1
     folder = Path(config["paths"]["outputs"]) / SHEET_CACHE
     [entry] = folder.iterdir()
-    parse = reading._read_xlsx
+    parse = reading.read_xlsx_sheet
 
     def not_again(path: Path, *_: object) -> sheets.ReturnedSheet:
         raise AssertionError(f"{path} parsed again")
 
-    monkeypatch.setattr(reading, "_read_xlsx", not_again)
+    monkeypatch.setattr(reading, "read_xlsx_sheet", not_again)
     run_screening(config)
     assert store_of(config).read_bytes() == store
     entry.write_text('{"table": [', encoding="utf-8")  # damaged: read from the file
-    monkeypatch.setattr(reading, "_read_xlsx", parse)
+    monkeypatch.setattr(reading, "read_xlsx_sheet", parse)
     run_screening(config)
     assert store_of(config).read_bytes() == store
     assert list(folder.iterdir()) == [entry] and entry.read_text(encoding="utf-8").endswith("}")

@@ -14,7 +14,7 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def _decode(path: Path) -> str:
+def decode_csv(path: Path) -> str:
     """A CSV file's text: UTF-16 when it starts with that byte-order mark (LibreOffice's
     "Unicode (UTF-16)" character set) or, without one, has a NUL byte beside each character of
     its first line; else UTF-8, else Windows' cp1252. A file that is UTF-8 in one place and not

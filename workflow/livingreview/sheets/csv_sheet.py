@@ -10,7 +10,7 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import csv_table_text
-from livingreview.sheets.csv_encoding import _decode
+from livingreview.sheets.csv_encoding import decode_csv
 from livingreview.sheets.layout import FORMULA_START
 from livingreview.sheets.returned import ReturnedSheet
 
@@ -54,8 +54,8 @@ def _unquoted(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
-def _read_csv(path: Path) -> ReturnedSheet:
-    lines = _decode(path).splitlines(keepends=True)
+def read_csv_sheet(path: Path) -> ReturnedSheet:
+    lines = decode_csv(path).splitlines(keepends=True)
     meta = None
     first = lines[0].strip().strip('"') if lines else ""
     if first.startswith(CSV_META_PREFIX):

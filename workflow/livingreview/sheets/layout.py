@@ -52,6 +52,6 @@ def checksum(ids: Iterable[Sequence[str]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _data_sheets(names: Iterable[str]) -> list[str]:
+def data_sheets(names: Iterable[str]) -> list[str]:
     """The worksheets a reviewer fills in: all but the hidden metadata and the instructions."""
     return [n for n in names if n not in (META_SHEET, INSTRUCTIONS_SHEET)]

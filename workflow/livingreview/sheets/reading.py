@@ -8,9 +8,9 @@ import logging
 from pathlib import Path
 
 from livingreview.fileio import atomic_write_text, source_digest
-from livingreview.sheets.csv_sheet import _read_csv
+from livingreview.sheets.csv_sheet import read_csv_sheet
 from livingreview.sheets.returned import ReturnedSheet
-from livingreview.sheets.xlsx_read import _read_xlsx
+from livingreview.sheets.xlsx_read import read_xlsx_sheet
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 def read_sheet(path: Path, title: str) -> ReturnedSheet:
     """Read a returned .xlsx (main sheet ``title``, else the first data sheet) or .csv."""
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, title)
-    return _read_csv(path)
+        return read_xlsx_sheet(path, title)
+    return read_csv_sheet(path)
 
 
 class SheetCache:
@@ -63,7 +63,7 @@ class SheetCache:
             )
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        sheet = _read_xlsx(path, title, data)
+        sheet = read_xlsx_sheet(path, title, data)
         fields = ("table", "meta", "ids", "saved_at")
         body = json.dumps({name: getattr(sheet, name) for name in fields}, ensure_ascii=False)
         check = hashlib.sha256(body.encode("utf-8")).hexdigest()

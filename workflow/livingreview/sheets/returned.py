@@ -59,7 +59,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _short(text: str, limit: int = 60) -> str:
+def quoted(text: str, limit: int = 60) -> str:
     """``text`` quoted, cut to ``limit`` characters for a message."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
@@ -79,13 +79,13 @@ def check_columns(
                 continue
             problem = (
                 f"column {name!r} appears twice in the header (columns {column_letter(earlier)} and"
-                f" {column_letter(index)}) and the copies differ here ({_short(row[earlier])} and"
-                f" {_short(value)}); expected each column once: keep one copy, rename the other"
+                f" {column_letter(index)}) and the copies differ here ({quoted(row[earlier])} and"
+                f" {quoted(value)}); expected each column once: keep one copy, rename the other"
             )
             raise InputFileError(path, problem, position=f"row {number}", field=name)
         if value:
             problem = (
-                f"text {_short(value)} in column {column_letter(index)}, which has no name in the"
+                f"text {quoted(value)} in column {column_letter(index)}, which has no name in the"
                 f" header (row {header_row}), so it would be ignored; expected text only under the"
                 " named columns: put it in notes, or name the column"
             )

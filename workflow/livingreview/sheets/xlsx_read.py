@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, _data_sheets
-from livingreview.sheets.returned import ReturnedSheet, _short
-from livingreview.sheets.xlsx_xml import _refuse_merged_cells, _uncomputed_formulas, _worksheets
+from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
+from livingreview.sheets.returned import ReturnedSheet, quoted
+from livingreview.sheets.xlsx_xml import refuse_merged_cells, uncomputed_formulas, worksheet_parts
 
 
 def clean(value: object) -> str:
@@ -67,7 +67,7 @@ def _main_sheet(
     ids (else the first data sheet); two data sheets holding them are refused."""
     if title in tables:
         return title
-    data = _data_sheets(tables)
+    data = data_sheets(tables)
     holding = [n for n in data if _id_rows(tables[n], ids)]
     if len(holding) > 1:
         problem = (
@@ -85,7 +85,7 @@ def _refuse_copies(
     """Refuse a data sheet besides ``name`` (a copy of it, say) holding, on the row of a listed
     id, text that ``name`` does not hold on that id's row: only ``name`` is read, so the text
     would be lost. A copy kept as it was, or with fewer rows or columns, is fine."""
-    others = [n for n in _data_sheets(tables) if n != name]
+    others = [n for n in data_sheets(tables) if n != name]
     if not others:  # the common case: nothing to compare
         return
     main: dict[tuple[str, ...], set[str]] = {}
@@ -98,7 +98,7 @@ def _refuse_copies(
             extra = [i for i, value in enumerate(row) if value and value not in main.get(key, ())]
             if extra:
                 problem = (
-                    f"sheet {other!r} holds {_short(row[extra[0]])} on the row of"
+                    f"sheet {other!r} holds {quoted(row[extra[0]])} on the row of"
                     f" {' / '.join(key)}, which sheet {name!r} does not hold there; only sheet"
                     f" {name!r} is read, so it would be lost; expected everything typed in sheet"
                     f" {name!r}: copy it there, then delete sheet {other!r}"
@@ -108,7 +108,7 @@ def _refuse_copies(
                 raise InputFileError(path, problem, position=position, field=column or None)
 
 
-def _read_xlsx(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
+def read_xlsx_sheet(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
     """The sheet in ``data`` (else the file's bytes, read once); ``path`` names it."""
     from openpyxl import load_workbook
 
@@ -144,8 +144,8 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     if META_SHEET in tables:
         meta, ids = _split_meta(tables[META_SHEET])
     name = _main_sheet(path, title, tables, ids or [])
-    sheets_xml, own_xml = _worksheets(data, name)
-    _refuse_merged_cells(path, name, own_xml)
-    _uncomputed_formulas(tables, data, sheets_xml)
+    sheets_xml, own_xml = worksheet_parts(data, name)
+    refuse_merged_cells(path, name, own_xml)
+    uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
     return ReturnedSheet(path, tables[name], meta, ids, _iso(wb.properties.modified))

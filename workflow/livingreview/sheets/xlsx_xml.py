@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from livingreview.errors import InputFileError
-from livingreview.sheets.layout import _data_sheets
+from livingreview.sheets.layout import data_sheets
 
 _FORMULA_CELL = re.compile(rb"<(?:[\w.-]+:)?f[ >/]")
 # What a spreadsheet program shows in a cell whose formula fails (typed ``-ve`` becomes ``=-ve``).
@@ -23,7 +23,7 @@ FORMULA_ERRORS = frozenset(
 )
 
 
-def _uncomputed_formulas(
+def uncomputed_formulas(
     tables: Mapping[str, list[list[str]]], data: bytes, sheets_xml: Iterable[bytes]
 ) -> None:
     """Put the formula's text in the cells of the data sheets' ``tables`` that hold a formula
@@ -38,7 +38,7 @@ def _uncomputed_formulas(
         return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        for name in _data_sheets(tables):
+        for name in data_sheets(tables):
             _formula_texts(wb[name].iter_rows(values_only=True), tables[name])
     finally:
         wb.close()
@@ -78,7 +78,7 @@ def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
 
 
-def _worksheets(data: bytes, name: str) -> tuple[list[bytes], bytes]:
+def worksheet_parts(data: bytes, name: str) -> tuple[list[bytes], bytes]:
     """The XML of every worksheet of the workbook ``data`` and that of the one called ``name``
     (empty when the workbook does not tell which it is), each part read once."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -91,7 +91,7 @@ def _worksheets(data: bytes, name: str) -> tuple[list[bytes], bytes]:
     return list(parts.values()), own
 
 
-def _refuse_merged_cells(path: Path, name: str, sheet_xml: bytes) -> None:
+def refuse_merged_cells(path: Path, name: str, sheet_xml: bytes) -> None:
     """Merged cells keep their text in the first cell only: a decision merged over two rows
     would be read for the first row alone, so the sheet is refused until they are unmerged."""
     merged = _MERGE_CELL.search(sheet_xml)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from livingreview.imports import wos
 from livingreview.imports.tabular.columns import CellError, Getter
-from livingreview.imports.tabular.generic import _generic
+from livingreview.imports.tabular.generic import generic_record
 from livingreview.imports.text import join_pages, normalise_issns, split_values
 from livingreview.records import Record, family_first
 
@@ -135,7 +135,7 @@ def _openalex(get: Getter) -> Record:
     )
 
 
-def _pop(get: Getter, author_list: list[str] | None = None) -> Record:
+def pop_record(get: Getter, author_list: list[str] | None = None) -> Record:
     """Publish or Perish, from CSV columns or JSON keys (the getter accepts both spellings).
 
     Authors are kept as given (``AG Meyer``); the ``...`` placeholder for more authors is dropped.
@@ -203,15 +203,15 @@ def _ctgov(get: Getter) -> Record:
     )
 
 
-_BUILDERS: dict[str, Callable[[Getter], Record]] = {
+BUILDERS: dict[str, Callable[[Getter], Record]] = {
     "scopus": _scopus,
     "lens": _lens,
     "pubmed": _pubmed,
     "openalex": _openalex,
-    "pop": _pop,
+    "pop": pop_record,
     "wos_tab": _wos_tab,
     "ctgov": _ctgov,
-    "generic": _generic,
+    "generic": generic_record,
 }
 
 

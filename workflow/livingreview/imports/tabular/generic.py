@@ -9,7 +9,7 @@ from livingreview.imports.text import join_pages, normalise_issns, split_values
 from livingreview.records import Record
 
 
-def _generic(get: Getter) -> Record:
+def generic_record(get: Getter) -> Record:
     """Any other table, by the column names the exporters use (IEEE Xplore, Dimensions, Embase,
     Springer Link, Zotero, Web of Science saved from Excel, Cochrane, CAB, ASReview ...)."""
     return Record(

@@ -9,7 +9,7 @@ from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular.columns import Getter
-from livingreview.imports.tabular.flavours import _pop
+from livingreview.imports.tabular.flavours import pop_record
 from livingreview.imports.text import Parsed, is_missing, line_at, record_position
 
 
@@ -80,7 +80,7 @@ def parse_json(path: Path | str, text: str) -> list[Parsed]:
             )
         authors = item.get("authors")
         author_list = [str(a) for a in authors if a] if isinstance(authors, list) else None
-        parsed.append(Parsed(line, _pop(_json_getter(item), author_list)))
+        parsed.append(Parsed(line, pop_record(_json_getter(item), author_list)))
         index = _skip_space(text, index)
         if text.startswith(",", index):
             index = _skip_space(text, index + 1)

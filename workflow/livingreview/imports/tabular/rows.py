@@ -23,7 +23,7 @@ from livingreview.imports.tabular.csv_text import (
     sheet_header_index,
     without_preamble,
 )
-from livingreview.imports.tabular.flavours import _BUILDERS
+from livingreview.imports.tabular.flavours import BUILDERS
 from livingreview.imports.text import Parsed, is_missing
 from livingreview.records import Record
 
@@ -126,7 +126,7 @@ def _read_rows(
                     position=where(1, header_line),
                     field=TITLE_COLUMNS[flavour][0],
                 )
-            builder = _BUILDERS[flavour]
+            builder = BUILDERS[flavour]
             continue
         row_number = len(parsed) + 2
         if [c.strip() for c in row] == header:
