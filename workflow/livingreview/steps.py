@@ -219,9 +219,9 @@ UNFINISHED = (
 
 
 def _this_process() -> dict[str, Any]:
-    """Where a step runs (host and process id), so ``status`` can tell a step still running on
-    this machine from one stopped from outside."""
-    return {"host": socket.gethostname(), "pid": os.getpid()}
+    """Where a step runs (``process``: host and process id), so ``status`` can tell a step
+    still running on this machine from one stopped from outside."""
+    return {"process": {"host": socket.gethostname(), "pid": os.getpid()}}
 
 
 def process_state(record: Mapping[str, Any]) -> str:
@@ -260,8 +260,7 @@ def run_recorded(args: argparse.Namespace, log: str | Path | None = None) -> int
     where = str(log) if log is not None else _stderr_file()
     # Until the step ends, its record says it has not finished: a process killed from outside
     # (out of memory, a cluster's time limit) cannot write one when it stops.
-    unfinished = {"exit_code": None, "error": UNFINISHED, "log": where}
-    _record(args, step, {**unfinished, "process": _this_process()})
+    _record(args, step, {"exit_code": None, "error": UNFINISHED, "log": where, **_this_process()})
     try:
         with contextlib.redirect_stderr(seen):
             code = run_parsed(args)

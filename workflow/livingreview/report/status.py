@@ -52,9 +52,14 @@ def _in_pipeline(config: Mapping[str, Any], step: str) -> bool:
 
 
 def failed_in_pipeline(config: Mapping[str, Any], outputs: Path) -> list[dict[str, Any]]:
-    """The steps whose last run failed and that the protocol still runs (``livingreview.steps``
-    records a failure until the step next succeeds), in pipeline order."""
-    return [r for r in failed_steps(outputs) if _in_pipeline(config, str(r["step"]))]
+    """The steps whose last run failed or has not ended and that the protocol still runs
+    (``livingreview.steps`` records a failure until the step next succeeds), in pipeline order,
+    each with ``state``: its :func:`~livingreview.steps.process_state`, asked once."""
+    return [
+        {**r, "state": process_state(r)}
+        for r in failed_steps(outputs)
+        if _in_pipeline(config, str(r["step"]))
+    ]
 
 
 STOPPED = "was stopped before it finished (killed, out of memory or out of time)"
@@ -62,7 +67,7 @@ STOPPED = "was stopped before it finished (killed, out of memory or out of time)
 
 def _failed_work(record: Mapping[str, Any]) -> str:
     """The pending-work line of a step that failed or did not finish ('' while it runs)."""
-    state = process_state(record)
+    state = record["state"]
     if state == "running":
         return ""
     if state == "stopped":
@@ -83,7 +88,7 @@ def _failed_work(record: Mapping[str, Any]) -> str:
 
 def _step_line(record: Mapping[str, Any]) -> str:
     """A failed or unfinished step and why."""
-    state = process_state(record)
+    state = record["state"]
     if state == "stopped":
         return f"  Step '{record['step']}' {STOPPED}"
     if state:
@@ -93,10 +98,11 @@ def _step_line(record: Mapping[str, Any]) -> str:
 
 
 def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
-    """What stopped the last pipeline run: each failed step with its error line and its log,
-    then each step running now. Nothing when no step failed or runs."""
-    running = [r for r in failed if process_state(r) == "running"]
-    ended = [r for r in failed if process_state(r) != "running"]
+    """What stopped the last pipeline run: each failed step (from :func:`failed_in_pipeline`)
+    with its error line and its log, then each step running now. Nothing when no step failed or
+    runs."""
+    running = [r for r in failed if r["state"] == "running"]
+    ended = [r for r in failed if r["state"] != "running"]
     lines = []
     if ended:
         lines.append(
