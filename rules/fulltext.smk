@@ -4,11 +4,50 @@
 # Returned full-text sheets and conflicts sheets under <human_input>/<full_text.*folder>/ are
 # inputs: returning one re-runs the step; none returned yet is fine (everything pending).
 
+# With full_text.open_access.services (off by default), a step of its own asks OpenAlex, by DOI,
+# for open-access copies of the reports sought that no source linked (a network process, like the
+# searches and re-fetches); the full-text step fills the sheets' free_full_text cells from it.
+
+from livingreview.fulltext.open_access import FOLDER as OPEN_ACCESS, services as oa_services
 from livingreview.fulltext.stage import (
     OUTPUTS as FULLTEXT_OUTPUTS,
     SHEETS_DIR as FULLTEXT_SHEETS,
     returned_inputs as fulltext_returned,
 )
+
+OPEN_ACCESS_SERVICES = oa_services(config)
+
+
+rule open_access:
+    input:
+        final=f"{OUT}/screening/final_decisions.csv",
+        records=f"{OUT}/library/records.csv",
+        groups=f"{OUT}/library/groups.csv",
+        changelog=f"{OUT}/library/changelog.csv",
+        counts=f"{OUT}/library/counts.json",
+    output:
+        links=f"{OUT}/{OPEN_ACCESS}/{{service}}/links.csv",
+        manifest=f"{OUT}/{OPEN_ACCESS}/{{service}}/manifest.json",
+    wildcard_constraints:
+        service="|".join(OPEN_ACCESS_SERVICES) or "^$",
+    params:
+        settings=json.dumps(
+            {"open_access": config["full_text"]["open_access"], "mode": config["search"]["mode"]},
+            sort_keys=True,
+        ),
+        round=SEARCH_ROUND,
+        version=__version__,
+        protocol=PROTOCOL,
+        command=f"{shlex.quote(sys.executable)} -m livingreview.fulltext.open_access",
+    log:
+        f"{OUT}/logs/open_access/{{service}}.log",
+    threads: 1
+    resources:
+        api=1,
+        openalex_api=lambda wc: int(wc.service == "openalex"),
+        **SEARCH_RESOURCES,
+    shell:
+        "{params.command} {wildcards.service} --configfile {params.protocol} 2> {log}"
 
 
 rule fulltext:
@@ -19,6 +58,9 @@ rule fulltext:
         changelog=f"{OUT}/library/changelog.csv",  # reports of studies merged since
         counts=f"{OUT}/library/counts.json",
         returned=fulltext_returned(config),
+        open_access=expand(
+            f"{OUT}/{OPEN_ACCESS}/{{service}}/manifest.json", service=OPEN_ACCESS_SERVICES
+        ),
     output:
         **{key: f"{OUT}/{path}" for key, path in FULLTEXT_OUTPUTS.items()},
         sheets=directory(f"{OUT}/{FULLTEXT_SHEETS}"),

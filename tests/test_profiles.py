@@ -1,6 +1,7 @@
 """The SLURM profile's advice for a cluster whose compute nodes do not all reach the internet
-covers every job that talks to a service: the searches, and the re-fetches of earlier studies
-(which wait for screening and full text, so running the searches first leaves them behind)."""
+covers every job that talks to a service: the searches, the re-fetches of earlier studies
+(which wait for screening and full text, so running the searches first leaves them behind) and
+the open-access lookup of the reports sought (before full text)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def advised_until_targets() -> list[str]:
 
 def test_the_partition_example_sends_every_job_reaching_a_service() -> None:
     networked = rules_holding_an_api_slot()
-    assert networked == {"search_api", "refetch"}
+    assert networked == {"search_api", "refetch", "open_access"}
     example = commented_settings()["set-resources"]
     assert set(example) == networked  # type: ignore[arg-type]
     assert all(set(value) == {"slurm_partition"} for value in example.values())  # type: ignore[union-attr]
@@ -69,6 +70,7 @@ def test_the_login_node_command_runs_every_job_reaching_a_service(tmp_path: Path
             "--configfile", str(REPO_ROOT / "config/config.yaml"),
             str(REPO_ROOT / "demo/config.yaml"),
             "--config", f"paths={paths}", f"search={{replay_dir: {REPO_ROOT / 'demo/snapshot'}}}",
+            "full_text={open_access: {services: [openalex]}}",  # the lookup on: planned too
         ],
         capture_output=True, text=True, check=False, cwd=tmp_path,
     )  # fmt: skip

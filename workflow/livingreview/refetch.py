@@ -78,9 +78,10 @@ def output_dir(config: Mapping[str, Any], service: str) -> Path:
     return Path(config["paths"]["outputs"]) / FOLDER / service
 
 
-def replay_dir(config: Mapping[str, Any], service: str) -> Path:
-    """``<replay_dir>/refetch/<service>``: the recorded answers replayed in replay mode."""
-    return Path(config["search"]["replay_dir"]) / FOLDER / service
+def replay_dir(config: Mapping[str, Any], service: str, purpose: str = FOLDER) -> Path:
+    """``<replay_dir>/<purpose>/<service>`` (``refetch/<service>``): the recorded answers
+    replayed in replay mode."""
+    return Path(config["search"]["replay_dir"]) / purpose / service
 
 
 # -- which studies, which identifiers --------------------------------------------------------
@@ -149,7 +150,7 @@ def identifiers(
 # -- the service -----------------------------------------------------------------------------
 
 
-def _service_entry(config: Mapping[str, Any], service: str) -> dict[str, Any]:
+def service_entry(config: Mapping[str, Any], service: str) -> dict[str, Any]:
     """How to reach ``service``: its first search (base URL, key, pacing), else defaults."""
     for name in enabled_sources(config):
         if config["sources"][name]["client"] == service:
@@ -163,22 +164,54 @@ def http_client(
     archive: RawArchive,
     state_dir: Path | None = None,
     kept: RawArchive | None = None,
+    *,
+    purpose: str = FOLDER,
+    entry: Mapping[str, Any] | None = None,
 ) -> HttpClient:
     """The service's :class:`HttpClient`: live, or answering from the recorded archive (``kept``:
-    this round's kept re-fetch, replayed instead of asking the service)."""
+    this round's kept re-fetch, replayed instead of asking the service). ``purpose`` names the
+    requests (``<purpose>_<service>``) and the folder of ``replay_dir`` they are replayed from;
+    ``entry``: how to reach the service (default :func:`service_entry`)."""
     from livingreview.http import HttpClient
     from livingreview.search import build_settings
     from livingreview.sources import get_client
 
-    name = f"refetch_{service}"
+    name = f"{purpose}_{service}"
     settings = build_settings(
-        {**config, "sources": {name: _service_entry(config, service)}}, name, get_client(service)
+        {**config, "sources": {name: dict(entry or service_entry(config, service))}},
+        name,
+        get_client(service),
     )
     replay = kept
     if config["search"].get("mode") == "replay":
-        replay = RawArchive(replay_dir(config, service))
+        replay = RawArchive(replay_dir(config, service, purpose))
         replay.read_meta()  # a missing recording is named before anything is asked
     return HttpClient(settings, archive=archive, replay=replay, state_dir=state_dir)
+
+
+def fresh_folder(out: Path, answers: Sequence[str]) -> RawArchive:
+    """``out`` created without the ``answers`` files of an earlier run (an interrupted run never
+    passes as complete), and its empty raw archive ``out/raw``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in answers:
+        (out / stale).unlink(missing_ok=True)
+    archive = RawArchive(out / RAW)
+    archive.reset()
+    return archive
+
+
+def write_archive_meta(archive: RawArchive, http: HttpClient, service: str) -> str:
+    """Write the raw archive's ``meta.json`` (the recorded run's time when replayed, else now);
+    returns that time."""
+    if http.replay is not None:
+        ran_at = str(http.replay.read_meta()["ran_at"])
+    else:
+        ran_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    archive.write_meta(
+        {"source": http.settings.name, "client": service, "ran_at": ran_at}
+        | {"software_version": __version__, "base_url": http.settings.shown_base_url}
+    )
+    return ran_at
 
 
 def run_refetch(
@@ -190,11 +223,7 @@ def run_refetch(
             f"refetch: unknown service {service!r} (expected one of: {', '.join(IDENTIFIER)})"
         )
     out = output_dir(config, service)
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in (MANIFEST, RECORDS):  # an interrupted run never passes as complete
-        (out / stale).unlink(missing_ok=True)
-    archive = RawArchive(out / RAW)
-    archive.reset()
+    archive = fresh_folder(out, (MANIFEST, RECORDS))
     studies = studies_to_refetch(config)
     # a first round has no earlier studies: the library need not be read
     records, study_of = library_records(config) if studies else ({}, {})
@@ -220,14 +249,7 @@ def run_refetch(
             kept = None
             http = http_client(config, service, archive, state_dir)
             found, missing = fetcher(service)(http, wanted)
-        if http.replay is not None:
-            ran_at = http.replay.read_meta()["ran_at"]
-        else:
-            ran_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        archive.write_meta(
-            {"source": f"refetch_{service}", "client": service, "ran_at": ran_at}
-            | {"software_version": __version__, "base_url": http.settings.shown_base_url}
-        )
+        ran_at = write_archive_meta(archive, http, service)
     found = assign_ids(f"refetch_{service}", found)
     manifest = {
         "service": service,

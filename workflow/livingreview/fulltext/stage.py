@@ -19,14 +19,14 @@ fine: everything is pending. Outputs: :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from livingreview import reviewforms, sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
-from livingreview.fulltext import decide, sheet, studies
+from livingreview.fulltext import decide, open_access, sheet, studies
 from livingreview.screening import conflict_sheet
 from livingreview.screening.assignment import (
     other_method_sources,
@@ -92,6 +92,25 @@ def sought_reports(config: Mapping[str, Any]) -> tuple[dict[str, int], dict[str,
     return sought, others
 
 
+def report_library(
+    outputs: Path,
+    sought: Mapping[str, int],
+    merged: Mapping[str, str],
+    every_id: Callable[[], bool] = lambda: False,
+) -> tuple[frozenset[str], dict[str, Mapping[str, str]]]:
+    """Every study id of the library (when a report is sought or ``every_id()``) and the rows
+    of the reports sought, a report whose study was merged since with its surviving study's."""
+    # Rows of the reports sought (or the studies they were merged into) only: every other
+    # study just needs to be known.
+    wanted = set(sought) | {merged[r] for r in sought if r in merged}
+    if wanted or every_id():
+        in_library, found = studies.library_ids_and_rows(outputs / "library/records.csv", wanted)
+    else:  # nothing reached full text and nothing returned: no study of the library is needed
+        studies.check_library(outputs / "library/records.csv")
+        in_library, found = frozenset(), {}
+    return in_library, studies.with_retired(found, merged)
+
+
 def current_round(outputs: Path) -> int:
     """The library's current round."""
     counts = read_json(outputs / "library/counts.json", "missing: run the library step first")
@@ -148,15 +167,10 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     outputs = Path(config["paths"]["outputs"])
     sought, others = sought_reports(config)
     merged = studies.merged_into(outputs / LIBRARY_CHANGELOG)
-    # Rows of the reports sought (or the studies they were merged into) only: every other
-    # study just needs to be known.
-    wanted = set(sought) | {merged[r] for r in sought if r in merged}
-    if wanted or returned_inputs(config):
-        in_library, found = studies.library_ids_and_rows(outputs / "library/records.csv", wanted)
-    else:  # nothing reached full text and nothing returned: no study of the library is needed
-        studies.check_library(outputs / "library/records.csv")
-        in_library, found = frozenset(), {}
-    library = studies.with_retired(found, merged)
+    in_library, library = report_library(
+        outputs, sought, merged, every_id=lambda: bool(returned_inputs(config))
+    )
+    library = open_access.with_links(config, library)
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "full_text", settings["mode"], SECTION)
