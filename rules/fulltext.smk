@@ -38,7 +38,7 @@ rule open_access:
         round=SEARCH_ROUND,
         version=__version__,
         protocol=PROTOCOL,
-        command=f"{shlex.quote(sys.executable)} -m livingreview.fulltext.open_access",
+        cli=CLI,
     log:
         f"{OUT}/logs/open_access/{{service}}.log",
     threads: 1
@@ -47,7 +47,7 @@ rule open_access:
         openalex_api=lambda wc: int(wc.service == "openalex"),
         **SEARCH_RESOURCES,
     shell:
-        "{params.command} {wildcards.service} --configfile {params.protocol} 2> {log}"
+        "{params.cli} open-access {wildcards.service} --configfile {params.protocol} 2> {log}"
 
 
 rule fulltext:

@@ -21,10 +21,12 @@ import openpyxl
 import pytest
 import yaml
 
+from livingreview.cli import main
 from livingreview.config import validate_config
 from livingreview.errors import ConfigError, InputFileError, SearchError
 from livingreview.fulltext import open_access
 from livingreview.fulltext.stage import SHEETS_DIR, run_fulltext
+from livingreview.steps import record_path
 from tests.flags.helpers import run_round
 from tests.replay_server import Answer, ReplayServer
 
@@ -170,7 +172,7 @@ def test_a_503_is_retried_and_a_service_still_failing_leaves_no_answer(
     assert failed.value.exit_code == 3 and "503" in str(failed.value)
     folder = open_access.output_dir(config, "openalex")
     assert not (folder / open_access.MANIFEST).exists() and not (folder / "links.csv").exists()
-    with pytest.raises(InputFileError, match=r"run `python -m livingreview\.fulltext\.open_access"):
+    with pytest.raises(InputFileError, match=r"run `livingreview open-access openalex` first"):
         run_fulltext(config)  # the earlier complete answer is not taken for this one
 
 
@@ -186,11 +188,14 @@ def test_a_missing_api_key_is_named_before_anything_is_asked(
     monkeypatch.delenv("OPENALEX_API_KEY")
     protocol_file = tmp_path / "protocol.yaml"
     protocol_file.write_text(yaml.safe_dump(config), encoding="utf-8")
-    assert open_access.main(["openalex", "--configfile", str(protocol_file)]) == 2
+    assert main(["open-access", "openalex", "--configfile", str(protocol_file)]) == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "OPENALEX_API_KEY" in error[0], error
     assert error[0].startswith("livingreview: error: full_text.open_access: OpenAlex requires")
     assert served.requests() == []
+    # a pipeline step: livingreview status names it until it succeeds
+    record = record_path(Path(config["paths"]["outputs"]), "open-access openalex")
+    assert json.loads(record.read_text(encoding="utf-8"))["error"] == error[0]
 
 
 def test_off_by_default_nothing_is_asked_or_read(

@@ -147,6 +147,16 @@ def cmd_library(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_open_access(args: argparse.Namespace) -> int:
+    """Ask one service for open-access copies of the reports sought at full text."""
+    from livingreview.fulltext.open_access import outcome_line, run_open_access
+
+    config = _config(args)
+    manifest = run_open_access(config, args.service, state_dir=_outputs(config) / ".pacing")
+    print(outcome_line(args.service, manifest))
+    return 0
+
+
 def cmd_refetch(args: argparse.Namespace) -> int:
     """Ask one service again about the studies earlier rounds kept in the review."""
     from livingreview.refetch import run_refetch
@@ -675,6 +685,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("service", choices=["pubmed", "crossref", "openalex"])
     p.set_defaults(func=cmd_refetch)
+
+    p = sub.add_parser(
+        "open-access",
+        parents=[common],
+        help="ask a service, by DOI, for open-access copies of the reports sought at full text "
+        "(full_text.open_access)",
+    )
+    p.add_argument("service", choices=["openalex"])
+    p.set_defaults(func=cmd_open_access)
 
     p = sub.add_parser(
         "flags",

@@ -44,10 +44,14 @@ FAILED_DIR = Path("logs/failed_steps")  # under the outputs folder
 # The commands the pipeline's rules run, in pipeline order (the order status lists failures in).
 PIPELINE_STEPS = (
     "search", "import", "summarise", "library", "refetch", "flags", "automation", "screen",
-    "agreement", "conflicts", "fulltext", "extract", "appraise", "ledger", "report", "export",
+    "agreement", "conflicts", "open-access", "fulltext", "extract", "appraise", "ledger",
+    "report", "export",
 )  # fmt: skip
-# The argument naming which search, import, re-fetch or export a step is.
-_STEP_TARGET = {"search": "source", "import": "name", "refetch": "service", "export": "what"}
+# The argument naming which search, import, re-fetch, open-access lookup or export a step is.
+_STEP_TARGET = {
+    "search": "source", "import": "name", "refetch": "service", "open-access": "service",
+    "export": "what",
+}  # fmt: skip
 
 
 class StepFailed(LivingReviewError):

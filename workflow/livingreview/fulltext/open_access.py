@@ -15,9 +15,7 @@ asked and nothing is read.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +37,7 @@ PURPOSE = "open_access"  # request names and the folder of replay_dir replayed f
 LINKS = "links.csv"
 MANIFEST = "manifest.json"
 COLUMNS = ("study_id", "doi", "oa_url", "work")
-COMMAND = "python -m livingreview.fulltext.open_access"
+COMMAND = "livingreview open-access"
 
 
 def services(config: Mapping[str, Any]) -> list[str]:
@@ -177,37 +175,10 @@ def with_links(
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m livingreview.fulltext.open_access SERVICE --configfile FILE``."""
-    from livingreview.cli import DEFAULT_CONFIG, LOG_FORMAT, run_parsed
-
-    parser = argparse.ArgumentParser(
-        prog=COMMAND, description="ask for open-access copies of the reports sought at full text"
-    )
-    parser.add_argument("service", choices=["openalex"])
-    parser.add_argument("--configfile", nargs="+", default=DEFAULT_CONFIG, metavar="FILE")
-    parser.add_argument("-q", "--quiet", action="store_true")
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO, format=LOG_FORMAT, stream=sys.stderr
-    )
-    args.func = _command
-    return run_parsed(args)
-
-
-def _command(args: argparse.Namespace) -> int:
-    from livingreview.config import load_config
-
-    config = load_config(args.configfile)
-    outputs = Path(config["paths"]["outputs"])
-    manifest = run_open_access(config, args.service, state_dir=outputs / ".pacing")
-    print(
-        f"open access {args.service}: {manifest['open_copies']} open-access copies for "
+def outcome_line(service: str, manifest: Mapping[str, Any]) -> str:
+    """What a lookup found, in one line (its manifest's counts)."""
+    return (
+        f"open access {service}: {manifest['open_copies']} open-access copies for "
         f"{manifest['asked']} reports asked of {manifest['reports_sought']} sought "
         f"({len(manifest['not_found'])} DOIs not found)"
     )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,6 +10,7 @@ from typing import Any
 
 from livingreview import import_rounds
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.fulltext.open_access import services as open_access_services
 from livingreview.refetch import services
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.rounds_status import Window, round_lines
@@ -44,10 +45,15 @@ def _not_run_yet(config: Mapping[str, Any], ledger: Mapping[str, Any] | None) ->
 
 
 def _in_pipeline(config: Mapping[str, Any], step: str) -> bool:
-    """False for the search, import or re-fetch of a source the protocol no longer has (its
-    failure record is left from before the protocol dropped it)."""
+    """False for the search, import, re-fetch or open-access lookup of a source the protocol no
+    longer has (its failure record is left from before the protocol dropped it)."""
     command, _, target = step.partition(" ")
-    runs = {"search": enabled_sources, "import": enabled_imports, "refetch": services}
+    runs = {
+        "search": enabled_sources,
+        "import": enabled_imports,
+        "refetch": services,
+        "open-access": open_access_services,
+    }
     return not target or command not in runs or target in runs[command](config)
 
 
