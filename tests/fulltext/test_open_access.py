@@ -11,6 +11,7 @@ off (nothing asked, nothing read).
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import shutil
@@ -73,9 +74,12 @@ def exported_page(sources_dir: Path) -> bytes:
     return json.dumps(page).encode("utf-8")
 
 
-def build_library(config: dict[str, Any], sources_dir: Path) -> list[str]:
-    """The library of the exported page, both studies included at title/abstract."""
-    run_round(config, {"oa": [exported_page(sources_dir)]}, lambda c: None)
+def build_library(
+    config: dict[str, Any], sources_dir: Path, page: bytes | None = None
+) -> list[str]:
+    """The library of the exported page (or ``page``), both studies included at
+    title/abstract."""
+    run_round(config, {"oa": [page or exported_page(sources_dir)]}, lambda c: None)
     out = Path(config["paths"]["outputs"])
     with (out / "library/groups.csv").open(encoding="utf-8", newline="") as handle:
         studies = sorted({row["study_id"] for row in csv.DictReader(handle)})
@@ -219,3 +223,65 @@ def test_off_by_default_nothing_is_asked_or_read(
     assert sheet.read_bytes() == written and free_full_text(config) == before
     with pytest.raises(ConfigError, match=r"not in full_text\.open_access\.services"):
         open_access.run_open_access(config, "openalex")
+
+
+def test_duplicate_works_and_addresses_that_are_not_web_links(
+    tmp_path: Path, sources_dir: Path, served: ReplayServer
+) -> None:
+    """The arXiv work's library row names an ftp copy (no link in the sheet): it is asked. OpenAlex
+    answers with the ACM work three times (W1 naming an ftp copy, W999 and the real one https
+    copies) and the arXiv work without open access."""
+    config = protocol(tmp_path, ["openalex"])
+    page = json.loads(exported_page(sources_dir))
+    page["results"][1]["open_access"] = {"is_oa": True, "oa_url": "ftp://mirror.example/a.pdf"}
+    studies = build_library(config, sources_dir, json.dumps(page).encode("utf-8"))
+    answer = json.loads((sources_dir / PAGE).read_bytes())
+    acm, arxiv = answer["results"]
+    ftp, w999 = copy.deepcopy(acm), copy.deepcopy(acm)
+    ftp |= {"id": "https://openalex.org/W1", "best_oa_location": None}
+    ftp["open_access"] = {"is_oa": True, "oa_url": "ftp://mirror.example/b.pdf"}
+    w999 |= {"id": "https://openalex.org/W999", "best_oa_location": None}
+    w999["open_access"] = {"is_oa": True, "oa_url": "https://repository.example/w999.pdf"}
+    arxiv |= {"open_access": {"is_oa": False, "oa_url": None}, "best_oa_location": None}
+    answer["results"] = [acm, ftp, arxiv, w999]
+    answer["meta"]["count"] = 4
+    served.add("GET", "/openalex/works", Answer(json.dumps(answer).encode("utf-8")))
+    manifest = open_access.run_open_access(config, "openalex")
+    assert (manifest["asked"], manifest["open_copies"], manifest["not_found"]) == (2, 1, [])
+    rows = {r["doi"]: (r["oa_url"], r["work"]) for r in links_table(config)}
+    assert rows == {
+        "10.1145/3383583.3398584": ("https://repository.example/w999.pdf", "W999"),
+        "10.48550/arxiv.2007.14454": ("", "W3045921891"),
+    }
+    run_fulltext(config)
+    study = {r["doi"]: r["study_id"] for r in links_table(config)}
+    assert sorted(study.values()) == studies
+    assert free_full_text(config) == {
+        study["10.1145/3383583.3398584"]: ("https://repository.example/w999.pdf",) * 2,
+        study["10.48550/arxiv.2007.14454"]: ("ftp://mirror.example/a.pdf", None),
+    }
+
+
+def test_replay_without_a_recording_says_what_to_copy_and_keeps_the_live_one(
+    tmp_path: Path,
+    sources_dir: Path,
+    served: ReplayServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = protocol(tmp_path, ["openalex"])
+    build_library(config, sources_dir)
+    served.add("GET", "/openalex/works", Answer.file(sources_dir / PAGE))
+    open_access.run_open_access(config, "openalex")
+    raw = open_access.output_dir(config, "openalex") / "raw"
+    recorded = sorted(p.name for p in raw.iterdir())
+    config["search"] |= {"mode": "replay", "replay_dir": str(tmp_path / "replay")}
+    protocol_file = tmp_path / "protocol.yaml"
+    protocol_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["open-access", "openalex", "--configfile", str(protocol_file)]) == 2
+    [error] = capsys.readouterr().err.strip().splitlines()
+    expected = tmp_path / "replay/open_access/openalex/meta.json"
+    assert error.startswith(f"livingreview: error: {expected}: missing: search.mode is replay")
+    assert f"copy the raw/ folder of a live run ({raw})" in error
+    assert sorted(p.name for p in raw.iterdir()) == recorded  # the recording to copy is kept
+    assert not (raw.parent / open_access.MANIFEST).exists()  # no answer passes as this run's
+    assert len(served.requests()) == 1

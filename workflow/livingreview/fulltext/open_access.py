@@ -3,14 +3,14 @@
 Database exports (Web of Science, Scopus, PsycNet, Google Scholar) name no open-access copy, so
 a report found only there has an empty ``free_full_text`` cell in the full-text sheet. With
 ``full_text.open_access.services: [openalex]`` each report sought (:func:`sought_reports`) with
-a DOI and no ``oa_url`` in its library row is asked of OpenAlex (``works?filter=doi:a|b``, 50
-DOIs a request) through the HTTP layer of the searches and re-fetches (retries, pacing, raw
-archive, replay). ``<outputs>/fulltext/open_access/<service>/`` holds ``links.csv`` (one row
-per report asked: study id, DOI, the open-access URL OpenAlex names or blank, the work),
-``raw/`` and ``manifest.json``; in replay mode the answers come from
+a DOI and no http(s) ``oa_url`` in its library row is asked of OpenAlex
+(``works?filter=doi:a|b``, 50 DOIs a request) through the HTTP layer of the searches and
+re-fetches (retries, pacing, raw archive, replay). ``<outputs>/fulltext/open_access/<service>/``
+holds ``links.csv`` (one row per report asked: study id, DOI, the open-access URL OpenAlex names
+or blank, the work), ``raw/`` and ``manifest.json``; in replay mode the answers come from
 ``<replay_dir>/open_access/<service>/``. The full-text step then fills ``oa_url`` from it for
-reports whose library row has none (:func:`with_links`). Off (``[]``) by default: nothing is
-asked and nothing is read.
+reports whose library row names no http(s) copy (:func:`with_links`). Off (``[]``) by default:
+nothing is asked and nothing is read.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def output_dir(config: Mapping[str, Any], service: str) -> Path:
 
 
 def reports_to_ask(config: Mapping[str, Any]) -> tuple[int, dict[str, str]]:
-    """How many reports are sought, and study id -> DOI of those with a DOI and no ``oa_url``."""
+    """How many reports are sought, and study id -> DOI of those with a DOI and no http(s)
+    ``oa_url``."""
     from livingreview.fulltext.stage import LIBRARY_CHANGELOG, report_library, sought_reports
     from livingreview.fulltext.studies import merged_into
 
@@ -62,17 +63,27 @@ def reports_to_ask(config: Mapping[str, Any]) -> tuple[int, dict[str, str]]:
     for study in sorted(sought):
         row = library.get(study, {})
         doi = normalise_doi(row.get("doi", ""))
-        if doi and not row.get("oa_url"):
+        if doi and not web_address(row.get("oa_url", "")):
             wanted[study] = doi
     return len(sought), wanted
 
 
+def web_address(url: str) -> bool:
+    """True for an http(s) address: the only kind the sheet shows as a link."""
+    return url.startswith(("https://", "http://"))
+
+
 def open_copies(found: Sequence[Record]) -> dict[str, tuple[str, str]]:
     """DOI -> (open-access URL, OpenAlex work id): of the works sharing a DOI (OpenAlex keeps
-    duplicates), the one with the lowest id that names a copy, else the lowest id."""
+    duplicates), the one with the lowest id (W9 before W10) naming an http(s) copy, else the
+    lowest id, with no URL."""
     copies: dict[str, tuple[str, str]] = {}
-    for record in sorted(found, key=lambda r: (not r.oa_url, r.source_id)):
-        copies.setdefault(record.doi, (record.oa_url, record.source_id))
+    for record in found:
+        url = record.oa_url if web_address(record.oa_url) else ""
+        order = (not url, len(record.source_id), record.source_id)
+        held = copies.get(record.doi)
+        if held is None or order < (not held[0], len(held[1]), held[1]):
+            copies[record.doi] = (url, record.source_id)
     return copies
 
 
@@ -99,6 +110,20 @@ def _require_key(
         )
 
 
+def _require_recording(config: Mapping[str, Any], service: str) -> None:
+    """In replay mode, a missing recording is named, with what to do, before anything is asked."""
+    if config["search"].get("mode") != "replay":
+        return
+    recorded = refetch.replay_dir(config, service, PURPOSE)
+    if not (recorded / "meta.json").is_file():
+        raise InputFileError(
+            recorded / "meta.json",
+            f"missing: search.mode is replay and no {service} open-access lookup was recorded "
+            f"there: copy the raw/ folder of a live run ({output_dir(config, service) / 'raw'}) "
+            "to that folder, or run it live (search.mode: live)",
+        )
+
+
 def run_open_access(
     config: Mapping[str, Any], service: str, *, state_dir: Path | None = None
 ) -> dict[str, Any]:
@@ -109,9 +134,12 @@ def run_open_access(
             f"({', '.join(services(config)) or 'empty: the lookup is off'})"
         )
     out = output_dir(config, service)
-    archive = refetch.fresh_folder(out, (MANIFEST, LINKS))
+    (out / MANIFEST).unlink(missing_ok=True)  # a refused or interrupted run never passes as done
     sought, wanted = reports_to_ask(config)
     dois = sorted(set(wanted.values()))
+    if dois:  # before raw/ is emptied: it may be the recording the advice names
+        _require_recording(config, service)
+    archive = refetch.fresh_folder(out, (MANIFEST, LINKS))
     copies: dict[str, tuple[str, str]] = {}
     missing: list[str] = []
     ran_at = ""
@@ -164,13 +192,15 @@ def read_links(config: Mapping[str, Any]) -> dict[str, str]:
 def with_links(
     config: Mapping[str, Any], library: dict[str, Mapping[str, str]]
 ) -> dict[str, Mapping[str, str]]:
-    """``library`` with each report's ``oa_url`` filled from the lookup where its row has none
-    (unchanged, and nothing read, when the lookup is off)."""
+    """``library`` with each report's ``oa_url`` filled from the lookup where its row names no
+    http(s) copy (unchanged, and nothing read, when the lookup is off)."""
     if not services(config):
         return library
     links = read_links(config)
     return {
-        study: {**row, "oa_url": links[study]} if not row.get("oa_url") and study in links else row
+        study: {**row, "oa_url": links[study]}
+        if study in links and not web_address(row.get("oa_url", ""))
+        else row
         for study, row in library.items()
     }
 
