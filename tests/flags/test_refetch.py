@@ -26,6 +26,7 @@ import yaml
 
 from livingreview.config import validate_config
 from livingreview.dedup.library import build_library
+from livingreview.errors import InputFileError
 from livingreview.flags import build_flags
 from livingreview.importing import run_import
 from livingreview.records import read_records, write_records
@@ -299,3 +300,22 @@ def test_cli_replay_without_a_recording_exits_2_naming_the_archive(
     assert str(tmp_path / "recorded/refetch/pubmed/meta.json") in done.stderr
     assert not (two_rounds["out"] / "refetch/pubmed/manifest.json").exists()
     assert replay_server.log == []  # replay never goes to the network
+
+
+def test_replay_without_a_recording_says_what_to_copy_and_keeps_the_live_one(
+    two_rounds: dict[str, Any], tmp_path: Path
+) -> None:
+    config, out = two_rounds["config"], two_rounds["out"]
+    run_refetch(config, "openalex")
+    raw = out / "refetch/openalex/raw"
+    recorded = sorted(p.name for p in raw.iterdir())
+    replayed = {**config, "search": {**config["search"], "mode": "replay"}}
+    replayed["search"]["replay_dir"] = str(tmp_path / "recorded")
+    with pytest.raises(InputFileError) as refused:
+        run_refetch(replayed, "openalex")
+    error = str(refused.value)
+    assert str(tmp_path / "recorded/refetch/openalex/meta.json") in error
+    assert "no openalex re-fetch was recorded there" in error
+    assert f"copy the raw/ folder of a live run ({raw})" in error
+    assert sorted(p.name for p in raw.iterdir()) == recorded  # the recording to copy is kept
+    assert not (out / "refetch/openalex/manifest.json").exists()  # no answer passes as this run's

@@ -26,7 +26,7 @@ from livingreview import __version__, kept_searches
 from livingreview.archive import RawArchive
 from livingreview.config import enabled_sources
 from livingreview.dedup import rounds
-from livingreview.errors import ConfigError, ReplayError
+from livingreview.errors import ConfigError, InputFileError, ReplayError
 from livingreview.fileio import read_csv_table, write_json
 from livingreview.records import (
     Record,
@@ -189,12 +189,34 @@ def http_client(
     return HttpClient(settings, archive=archive, replay=replay, state_dir=state_dir)
 
 
-def fresh_folder(out: Path, answers: Sequence[str]) -> RawArchive:
-    """``out`` created without the ``answers`` files of an earlier run (an interrupted run never
-    passes as complete), and its empty raw archive ``out/raw``."""
+def drop_answers(out: Path, answers: Sequence[str]) -> None:
+    """``out`` created without the ``answers`` files of an earlier run: a refused or interrupted
+    run never passes as complete."""
     out.mkdir(parents=True, exist_ok=True)
     for stale in answers:
         (out / stale).unlink(missing_ok=True)
+
+
+def require_recording(
+    config: Mapping[str, Any], service: str, purpose: str, out: Path, what: str
+) -> None:
+    """In replay mode, a missing recording of ``<replay_dir>/<purpose>/<service>`` (of ``what``:
+    "re-fetch") is named, with what to do, before anything is asked and before ``out/raw`` (the
+    live run's recording one would copy there) is emptied."""
+    if config["search"].get("mode") != "replay":
+        return
+    recorded = replay_dir(config, service, purpose)
+    if not (recorded / "meta.json").is_file():
+        raise InputFileError(
+            recorded / "meta.json",
+            f"missing: search.mode is replay and no {service} {what} was recorded there: copy "
+            f"the raw/ folder of a live run ({out / RAW}) to that folder, or run it live "
+            "(search.mode: live)",
+        )
+
+
+def fresh_archive(out: Path) -> RawArchive:
+    """The empty raw archive ``out/raw`` of this run."""
     archive = RawArchive(out / RAW)
     archive.reset()
     return archive
@@ -223,12 +245,15 @@ def run_refetch(
             f"refetch: unknown service {service!r} (expected one of: {', '.join(IDENTIFIER)})"
         )
     out = output_dir(config, service)
-    archive = fresh_folder(out, (MANIFEST, RECORDS))
+    drop_answers(out, (MANIFEST, RECORDS))
     studies = studies_to_refetch(config)
     # a first round has no earlier studies: the library need not be read
     records, study_of = library_records(config) if studies else ({}, {})
     kind = IDENTIFIER[service]
     wanted = identifiers(studies, records, study_of, kind)
+    if wanted:
+        require_recording(config, service, FOLDER, out, "re-fetch")
+    archive = fresh_archive(out)
     found: list[Record] = []
     missing: list[str] = []
     ran_at = ""

@@ -110,20 +110,6 @@ def _require_key(
         )
 
 
-def _require_recording(config: Mapping[str, Any], service: str) -> None:
-    """In replay mode, a missing recording is named, with what to do, before anything is asked."""
-    if config["search"].get("mode") != "replay":
-        return
-    recorded = refetch.replay_dir(config, service, PURPOSE)
-    if not (recorded / "meta.json").is_file():
-        raise InputFileError(
-            recorded / "meta.json",
-            f"missing: search.mode is replay and no {service} open-access lookup was recorded "
-            f"there: copy the raw/ folder of a live run ({output_dir(config, service) / 'raw'}) "
-            "to that folder, or run it live (search.mode: live)",
-        )
-
-
 def run_open_access(
     config: Mapping[str, Any], service: str, *, state_dir: Path | None = None
 ) -> dict[str, Any]:
@@ -134,12 +120,12 @@ def run_open_access(
             f"({', '.join(services(config)) or 'empty: the lookup is off'})"
         )
     out = output_dir(config, service)
-    (out / MANIFEST).unlink(missing_ok=True)  # a refused or interrupted run never passes as done
+    refetch.drop_answers(out, (MANIFEST, LINKS))
     sought, wanted = reports_to_ask(config)
     dois = sorted(set(wanted.values()))
-    if dois:  # before raw/ is emptied: it may be the recording the advice names
-        _require_recording(config, service)
-    archive = refetch.fresh_folder(out, (MANIFEST, LINKS))
+    if dois:
+        refetch.require_recording(config, service, PURPOSE, out, "open-access lookup")
+    archive = refetch.fresh_archive(out)
     copies: dict[str, tuple[str, str]] = {}
     missing: list[str] = []
     ran_at = ""
