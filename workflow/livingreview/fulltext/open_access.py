@@ -26,6 +26,7 @@ from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.records import Record, normalise_doi
 from livingreview.reviewforms import table_text
 from livingreview.round_state import manifest_round
+from livingreview.sheets import web_address
 
 if TYPE_CHECKING:  # the HTTP layer loads only when something is asked
     from livingreview.http import HttpClient
@@ -66,11 +67,6 @@ def reports_to_ask(config: Mapping[str, Any]) -> tuple[int, dict[str, str]]:
         if doi and not web_address(row.get("oa_url", "")):
             wanted[study] = doi
     return len(sought), wanted
-
-
-def web_address(url: str) -> bool:
-    """True for an http(s) address: the only kind the sheet shows as a link."""
-    return url.startswith(("https://", "http://"))
 
 
 def open_copies(found: Sequence[Record]) -> dict[str, tuple[str, str]]:

@@ -39,6 +39,7 @@ from livingreview.sheets.layout import (
     Column,
     SheetLayout,
     checksum,
+    web_address,
 )
 from livingreview.sheets.notes import NOTE_JOIN, add_notes, joined_notes
 from livingreview.sheets.reading import SheetCache, read_sheet
@@ -84,6 +85,7 @@ __all__ = [
     "returned_files",
     "returned_folder",
     "set_text",
+    "web_address",
     "workbook_bytes",
     "wrapped_lines",
     "write_sheet_files",

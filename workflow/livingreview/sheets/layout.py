@@ -30,6 +30,11 @@ class Column:
     highlight: bool = False  # protocol keywords are highlighted inside the text
 
 
+def web_address(value: str) -> bool:
+    """True for an http(s) address: the only kind an ``is_link`` column shows as a link."""
+    return value.startswith(("https://", "http://"))
+
+
 @dataclass(frozen=True)
 class SheetLayout:
     """Everything about a sheet's look that is not data."""

@@ -18,6 +18,7 @@ from livingreview.sheets.layout import (
     META_SHEET,
     SheetLayout,
     checksum,
+    web_address,
 )
 
 MAX_CELL = 32_767  # characters Excel keeps in one cell
@@ -132,7 +133,7 @@ def workbook_bytes(
                 set_text(cell, value)
             if column.link_prefix and value:
                 cell.hyperlink = column.link_prefix + value
-            elif column.is_link and value.startswith(("https://", "http://")):
+            elif column.is_link and web_address(value):
                 cell.hyperlink = value
             cell._style = copy(styles[col - 1])
         lines = max(
