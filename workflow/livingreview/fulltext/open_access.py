@@ -73,13 +73,10 @@ def open_copies(found: Sequence[Record]) -> dict[str, tuple[str, str]]:
     """DOI -> (open-access URL, OpenAlex work id): of the works sharing a DOI (OpenAlex keeps
     duplicates), the one with the lowest id (W9 before W10) naming an http(s) copy, else the
     lowest id, with no URL."""
+    answers = [(r.oa_url if web_address(r.oa_url) else "", r.source_id, r.doi) for r in found]
     copies: dict[str, tuple[str, str]] = {}
-    for record in found:
-        url = record.oa_url if web_address(record.oa_url) else ""
-        order = (not url, len(record.source_id), record.source_id)
-        held = copies.get(record.doi)
-        if held is None or order < (not held[0], len(held[1]), held[1]):
-            copies[record.doi] = (url, record.source_id)
+    for url, work, doi in sorted(answers, key=lambda a: (not a[0], len(a[1]), a[1])):
+        copies.setdefault(doi, (url, work))
     return copies
 
 
