@@ -23,7 +23,8 @@ from typing import Any
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import ConfigError
-from livingreview.fileio import atomic_write_text, csv_table_text, write_json
+from livingreview.fileio import atomic_write_text, write_json
+from livingreview.reviewforms import table_text
 from livingreview.screening import conflict_sheet
 from livingreview.screening.agreement import agreement, write_agreement
 from livingreview.screening.assignment import (
@@ -128,11 +129,6 @@ def read_resolutions(
     )
 
 
-def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
-    # a resolution's note holding a carriage return stays in its row (csv_table_text)
-    return csv_table_text(columns, ([row.get(c, "") for c in columns] for row in rows))
-
-
 def not_screened(config: Mapping[str, Any], rows: Sequence[dict[str, str]]) -> frozenset[str]:
     """Studies of the library no reviewer screens at title/abstract: excluded by automation, or
     found by other methods (straight to full text). A decision returned for one (its sheet was
@@ -182,11 +178,11 @@ def run_conflicts(config: Mapping[str, Any]) -> dict[str, Any]:
     )
     atomic_write_text(
         outputs / OUTPUTS["resolutions"],
-        _table(conflict_sheet.RESOLUTION_COLUMNS, conflict_sheet.resolutions_rows(resolutions)),
+        table_text(conflict_sheet.RESOLUTION_COLUMNS, conflict_sheet.resolutions_rows(resolutions)),
     )
     # PRISMA counts a study in the round it is new in, whichever round's sheet decided it
     final = [replace(f, round=new_in.get(f.study_id, f.round)) for f in outcome.final]
-    atomic_write_text(outputs / OUTPUTS["final"], _table(FINAL_COLUMNS, final_rows(final)))
+    atomic_write_text(outputs / OUTPUTS["final"], table_text(FINAL_COLUMNS, final_rows(final)))
     counts = {
         "review_id": config["review"]["id"],
         "round": current,
