@@ -344,6 +344,42 @@ def test_the_editors_column_of_two_issues_is_two_items() -> None:
     assert judged(one, "r0", "r1")[0] == "duplicate"
 
 
+def test_a_short_column_title_in_another_issue_is_another_item() -> None:
+    # Journal of Management Information Systems: the editor's introduction opens every issue at
+    # page 5; records without their DOIs (Google Scholar, older exports) keep only the issue.
+    column = {
+        "ENTRYTYPE": "article",
+        "author": "Zwass, Vladimir",
+        "year": "2002",
+        "title": "Editorial Introduction",
+        "journal": "Journal of Management Information Systems",
+    }
+    rule = ("distinct", "short title, another issue")
+    issues = _records(
+        {**column, "volume": "19", "number": "1", "pages": "5--10"},
+        {**column, "volume": "19", "number": "2", "pages": "5--6"},
+        {**column, "volume": "18", "number": "3", "pages": "5--6"},
+    )
+    assert judged(issues, "r0", "r1") == rule
+    assert judged(issues, "r1", "r2") == rule  # volume and issue differ, same pages
+    assert len(set(find_duplicates(issues).groups.values())) == 3
+    # One issue's introduction exported twice is one item; so is a long title whose issue
+    # alone differs, at the same pages (a typed issue).
+    issue = {**column, "volume": "19", "number": "2"}
+    one = _records({**issue, "pages": "5--6"}, {**issue, "pages": "5-6"})
+    assert judged(one, "r0", "r1")[0] == "duplicate"
+    long = {**column, "title": "Editorial Introduction to the Special Issue on Crowdsourcing"}
+    typed = _records(
+        {**long, "volume": "19", "number": "2", "pages": "5--6"},
+        {**long, "volume": "19", "number": "3", "pages": "5--6"},
+    )
+    assert judged(typed, "r0", "r1")[0] == "duplicate"
+    # The DOI names the item whatever the issue says.
+    doi = {**column, "doi": "10.1080/07421222.2002.11045729"}
+    same = _records({**doi, "volume": "19", "number": "3"}, {**doi, "volume": "19", "number": "2"})
+    assert judged(same, "r0", "r1")[0] != "distinct"
+
+
 def test_a_paper_of_a_book_series_exported_as_chapter_and_as_paper() -> None:
     paper = {
         "author": "Monnik, Michael and Pan, Lei",

@@ -823,6 +823,10 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # volume in different issues; with the start page or the DOI agreeing the issue is a typo.
     num_off = f["num_conf"].to_numpy() & ~page_eq & ~doi_eq
     fire(num_off & (outcome == "duplicate"), "maybe", "issues differ")
+    # A short title ("Editorial Introduction", "Editorial Notes") is a column's, printed at the
+    # same page of every issue: in another issue or volume only the DOI shows one item.
+    column = (f["num_conf"].to_numpy() | vol_conf) & ~long_title & ~doi_eq
+    fire(column & (outcome == "duplicate"), "distinct", "short title, another issue")
     # Meeting abstracts with one title but another first (presenting) author are separate
     # presentations: two abstracts in one supplement, or one abstract per meeting.
     first_differs = f["has_authors"].to_numpy() & (f["fa_sim"].to_numpy() < FIRST_AUTHOR_SIM)
