@@ -23,23 +23,37 @@ def test_sections_a_protocol_does_not_use_say_so(demo_outputs: Path, tmp_path: P
     config["extraction"]["fields"] = []
     config["report"] |= {"study_columns": [], "evidence_fields": [], "nexus_risks_field": ""}
     html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
-    evidence = section(html, "evidence", '<section id="nexus">')
-    nexus = section(html, "nexus", '<section id="rob">')
+    evidence = section(html, "evidence", '<section id="rob">')
     # before: "Waiting for report.evidence_fields in the config. This section fills in when
-    # that stage has run." and an empty table with "65 of 65 extracted studies have no nexus
-    # level recorded."
+    # that stage has run."
     assert "The protocol names no evidence fields (report.evidence_fields)." in evidence
     assert "Waiting" not in evidence
-    assert nexus.endswith("The protocol defines no Nexus levels (nexus.levels).")
-    assert "<table" not in html[html.index('<section id="nexus">') : html.index('id="rob"')]
-    assert "no nexus level recorded" not in nexus
     markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
     assert "\nThe protocol names no evidence fields (report.evidence_fields).\n" in markdown
-    assert "\nThe protocol defines no Nexus levels (nexus.levels).\n" in markdown
     lines = status_lines(config, demo_outputs)
-    for title in ("DTA evidence matrix", "Digital Therapeutic Nexus levels"):
-        (line,) = [line for line in lines if line.strip().startswith(title)]
-        assert re.fullmatch(rf"\s+{title}\s+written", line), line
+    (line,) = [line for line in lines if line.strip().startswith("Evidence matrix")]
+    assert re.fullmatch(r"\s+Evidence matrix\s+written", line), line
+
+
+def test_a_review_without_nexus_levels_shows_no_nexus_or_dta_heading(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    """Another topic's review (no ``nexus.levels``) gets no section named after the shipped
+    review's framework: before, its report and ``livingreview status`` showed "DTA evidence
+    matrix" and "Digital Therapeutic Nexus levels" ("The protocol defines no Nexus levels")."""
+    config = load_config(DEMO_CONFIG)
+    config["nexus"] = {}
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
+    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    status = "\n".join(status_lines(config, demo_outputs))
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html) + re.findall(r"^## (.*)$", markdown, re.M)
+    assert "Evidence matrix" in headings
+    for text in [*headings, status]:
+        assert "Nexus" not in text
+        assert "DTA" not in text
+    assert '<section id="nexus">' not in html
+    assert '<a href="#evidence">Evidence matrix</a>' in html
+    assert "\n## Evidence matrix\n" in markdown
 
 
 def test_the_demo_protocol_still_shows_its_evidence_and_nexus_tables(demo_outputs: Path) -> None:

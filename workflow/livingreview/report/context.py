@@ -94,7 +94,7 @@ def collect(
         _screening(read),
         _studies(config, studies),
         _evidence(config, studies),
-        _nexus(config, studies),
+        *([_nexus(config, studies)] if config["nexus"].get("levels") else []),
         _rob(read["rob_summary"], outputs),
         _exclusions(read["excluded"]),
         _flags(read["flags"], studies),
@@ -368,7 +368,7 @@ def _studies(config: Mapping[str, Any], studies: list[dict[str, str]] | None) ->
 
 
 def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
-    section = Section("evidence", "DTA evidence matrix")
+    section = Section("evidence", "Evidence matrix")
     fields = _field_labels(config, list(config["report"]["evidence_fields"]))
     if not fields:  # the protocol names none: nothing to wait for
         section.data = {"fields": [], "rows": [], "tallies": {}}
@@ -388,9 +388,6 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
     section = Section("nexus", "Digital Therapeutic Nexus levels")
     if config["nexus"].get("source"):
         section.notes.append(f"Levels as configured, from: {config['nexus']['source']}")
-    if not config["nexus"].get("levels"):  # the protocol defines none: nothing to wait for
-        section.data = {"levels": [], "unrated": 0, "extracted": 0}
-        return section
     if studies is None:
         section.pending = "data extraction"
         return section
