@@ -317,3 +317,21 @@ def test_deduplication_counts_of_a_later_version_are_named_as_that_version_s() -
     assert what.startswith("livingreview: version 2025.2: 12 duplicates removed of 40 records (")
     read["prisma_ledger"] = {"rounds": rounds[:1]}
     assert checklist._deduplication(facts).what.startswith("livingreview: 12 duplicates removed")
+
+
+def test_exports_without_a_query_are_named_not_claimed_as_reported(demo_outputs: Path) -> None:
+    """PRISMA-S 8 said "Each strategy exactly as run ... for N sources" (reported) while some
+    imports of the protocol gave no ``query``; item 9 ended "No limits recorded.." ."""
+    config = load_config(DEMO_CONFIG)
+    read = dict(read_outputs(demo_outputs))
+    searches = [dict(r, limits="") for r in read["prisma_s"]]
+    read["prisma_s"] = searches
+    facts = checklist.Facts(config, read, demo_outputs, frozenset({"search"}))
+    assert checklist._strategies(facts, searches).status == "reported"
+    assert checklist._limits(facts, searches).what.startswith("No limits recorded. Before")
+    searches[1]["query"] = "  "
+    entry = checklist._strategies(facts, searches)
+    named = searches[1]["database"] or searches[1]["source"]
+    assert entry.status == "partly"
+    assert entry.what.startswith(f"Strategies as run for {len(searches) - 1} of {len(searches)}")
+    assert entry.what.endswith(f"none recorded for {named} (no `query` in the protocol).")

@@ -155,7 +155,11 @@ def render_markdown(
     lines += earlier_section(earlier)
     lines += ["## Exact queries", ""]
     for r in rows:
-        lines += [f"**{r['source']}** ({r['database']}):", "", "```", r["query"], "```", ""]
+        heading = f"**{r['source']}** ({r['database']}):"
+        if not r["query"].strip():  # an export whose protocol entry gives no query
+            lines += [heading, "", "_No query recorded in the protocol._", ""]
+            continue
+        lines += [heading, "", "```", r["query"], "```", ""]
     if deduplication:
         lines += ["## Deduplication", "", deduplication, ""]
     return "\n".join(lines)

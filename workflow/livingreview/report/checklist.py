@@ -137,7 +137,14 @@ def _strategies(facts: Facts, rows: list[dict[str, str]]) -> Entry:
     kinds = Counter(KINDS.get(r["kind"], _rule(r["kind"])) for r in rows)
     made = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     what = f"Each strategy exactly as run, with its limits, for {len(rows)} sources ({made})."
-    return _entry("reported", _search_places(facts), what)
+    missing = [r["database"] or r["source"] for r in rows if not r["query"].strip()]
+    if not missing:
+        return _entry("reported", _search_places(facts), what)
+    what = (
+        f"Strategies as run for {len(rows) - len(missing)} of {len(rows)} sources ({made}); "
+        f"none recorded for {', '.join(missing)} (no `query` in the protocol)."
+    )
+    return _entry("partly", _search_places(facts), what)
 
 
 def _database_names(facts: Facts, rows: list[dict[str, str]]) -> Entry:
@@ -193,7 +200,7 @@ def _limits(facts: Facts, rows: list[dict[str, str]]) -> Entry:
         before.append(f"from {rules['year_from']}")
     if rules.get("year_to"):
         before.append(f"up to {rules['year_to']}")
-    what = _join(limited) or "No limits recorded."
+    what = _join(limited) or "No limits recorded"
     if before:
         what += ". Before screening: " + ", ".join(before)
     return _entry("partly", _search_places(facts), what + ". Their reasons are for the authors.")
