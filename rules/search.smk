@@ -64,6 +64,9 @@ rule search_summary:
         identified=f"{OUT}/search/identified.csv",
     params:
         deduplication=json.dumps(config["deduplication"], sort_keys=True),  # PRISMA-S item 16
+        # checked against each import's manifest: an edited imports section whose new export is
+        # missing leaves the old import in place (Snakemake runs no job without its input)
+        imports=json.dumps({name: config["imports"][name] for name in IMPORTS}, sort_keys=True),
         version=__version__,
         protocol=PROTOCOL,
     log:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -220,14 +221,13 @@ def test_standalone_import_of_a_broken_file_is_one_clear_line(
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_an_import_made_from_another_human_input_folder_is_not_counted(
-    sources_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # The demo's imports, then the review's own protocol in the same checkout: the outputs hold
-    # an import of exports/... made from the demo's folder, where the review's folder has none.
+def imported_wos_sample(
+    sources_dir: Path, tmp_path: Path, human: Path
+) -> tuple[dict[str, Any], Path]:
+    """A protocol importing the real WoS sample from ``human``, imported and summarised; the
+    protocol and the file it is saved in."""
     from livingreview.cli import main
 
-    human = tmp_path / "demo_human"
     shutil.copytree(sources_dir / "exports/wos", human / "exports")
     config = yaml.safe_load(protocol(tmp_path, human).read_text())
     config["sources"]["epmc"]["enabled"] = False
@@ -242,6 +242,18 @@ def test_an_import_made_from_another_human_input_folder_is_not_counted(
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     assert main(["import", "--name", "wos", "--configfile", str(path)]) == 0
     assert main(["summarise", "--configfile", str(path)]) == 0
+    return config, path
+
+
+def test_an_import_made_from_another_human_input_folder_is_not_counted(
+    sources_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The demo's imports, then the review's own protocol in the same checkout: the outputs hold
+    # an import of exports/... made from the demo's folder, where the review's folder has none.
+    from livingreview.cli import main
+
+    human = tmp_path / "demo_human"
+    config, path = imported_wos_sample(sources_dir, tmp_path, human)
 
     (tmp_path / "human").mkdir()
     config["paths"]["human_input"] = str(tmp_path / "human")
@@ -258,3 +270,37 @@ def test_an_import_made_from_another_human_input_folder_is_not_counted(
     export.write_bytes(export.read_bytes().replace(b"\nER", b"\nER", 1) + b"\n")
     assert main(["summarise", "--configfile", str(path)]) == 2
     assert "changed since the import of wos" in capsys.readouterr().err
+
+
+def test_an_import_whose_protocol_now_names_other_files_is_not_counted(
+    sources_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new round's export named in imports.<name>.files but not (yet) put in the human-input
+    # folder: Snakemake keeps the import of the old file (its output exists, the new input does
+    # not), so the summary must not count the old import as this protocol's.
+    from livingreview.cli import main
+
+    config, path = imported_wos_sample(sources_dir, tmp_path, tmp_path / "human")
+
+    config["imports"]["wos"].update(files=["exports/wos_round2.txt"], searched_on="2025-06-02")
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["summarise", "--configfile", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "human/exports/wos_round2.txt: export file not found" in error
+    assert "imports.wos.files[0]" in error and error.count("\n") == 1
+
+    # Every file there, but not the ones the import in the outputs was made from, or not on
+    # the day the protocol now gives: import it again.
+    config["imports"]["wos"]["files"] = ["exports/wos_sample.txt", "exports/synthesisr_WoS.txt"]
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["summarise", "--configfile", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "imports.wos" in error and "exports/synthesisr_WoS.txt" in error
+    assert "livingreview import --name wos" in error
+    config["imports"]["wos"].update(files=["exports/wos_sample.txt"], searched_on="2025-06-02")
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["summarise", "--configfile", str(path)]) == 2
+    assert "2025-06-02" in capsys.readouterr().err
+    assert main(["import", "--name", "wos", "--configfile", str(path)]) == 0
+    assert main(["summarise", "--configfile", str(path)]) == 0

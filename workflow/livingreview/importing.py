@@ -14,7 +14,7 @@ from typing import Any
 
 from livingreview import __version__, import_rounds
 from livingreview.config import configured_entry
-from livingreview.errors import ImportReconciliationError, InputFileError
+from livingreview.errors import ConfigError, ImportReconciliationError, InputFileError
 from livingreview.fileio import write_json
 from livingreview.records import Record, assign_ids, write_records
 from livingreview.round_state import manifest_round
@@ -30,9 +30,12 @@ def import_paths(config: Mapping[str, Any], name: str) -> list[Path]:
 
 
 def check_import_current(config: Mapping[str, Any], name: str, manifest: Mapping[str, Any]) -> None:
-    """Fail unless every export file an import's manifest lists is, unchanged, where the protocol
-    now puts it (``paths.human_input``): an import made from another human-input folder (the
-    demo's, before the review's own) or of another version of a file must not be counted."""
+    """Fail unless the import in the outputs is of the files and search date ``imports.<name>``
+    now gives, each unchanged where the protocol puts it (``paths.human_input``): an import made
+    from another human-input folder (the demo's, before the review's own), of another version of
+    a file, or of the files a protocol edited since named (Snakemake keeps an import whose new
+    export is missing) must not be counted."""
+    _check_import_spec(config, name, manifest)
     for index, entry in enumerate(manifest.get("files", [])):
         path = Path(config["paths"]["human_input"]) / str(entry.get("file", ""))
         if not path.is_file():
@@ -51,6 +54,32 @@ def check_import_current(config: Mapping[str, Any], name: str, manifest: Mapping
             )
 
 
+def require_files(config: Mapping[str, Any], name: str) -> None:
+    """Fail naming the first export file of ``imports.<name>`` that is not there."""
+    for index, path in enumerate(import_paths(config, name)):
+        if not path.is_file():
+            raise InputFileError(
+                path, f"export file not found (config key 'imports.{name}.files[{index}]')"
+            )
+
+
+def _check_import_spec(config: Mapping[str, Any], name: str, manifest: Mapping[str, Any]) -> None:
+    """Fail unless ``manifest`` imported the files ``imports.<name>.files`` names, searched on its
+    ``searched_on``; a file the protocol names that is missing is named first."""
+    spec = configured_entry(config, "imports", name, "import")
+    made_from = [str(entry.get("file", "")) for entry in manifest.get("files", [])]
+    wanted = [str(file) for file in spec["files"]]
+    if made_from == wanted and str(manifest.get("ran_at")) == str(spec["searched_on"]):
+        return
+    require_files(config, name)
+    raise ConfigError(
+        f"imports.{name}: the import in the outputs is of {', '.join(made_from) or 'no file'} "
+        f"searched on {manifest.get('ran_at')}, the protocol now gives {', '.join(wanted)} "
+        f"searched on {spec['searched_on']}: import it again (snakemake re-runs it; or "
+        f"livingreview import --name {name})"
+    )
+
+
 def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
     """Import every file of ``imports.<name>``; write ``records.csv`` and ``manifest.json``."""
     from livingreview.imports import import_file
@@ -60,11 +89,8 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
         (out_dir / stale).unlink(missing_ok=True)
     records: list[Record] = []
     files = []
+    require_files(config, name)
     for index, path in enumerate(import_paths(config, name)):
-        if not path.is_file():
-            raise InputFileError(
-                path, f"export file not found (config key 'imports.{name}.files[{index}]')"
-            )
         result = import_file(path, source=name, fmt=spec.get("format", "auto"))
         log.info("%s: %s: %d records (%s)", name, path, len(result.records), result.format)
         records.extend(result.records)
