@@ -335,3 +335,20 @@ def test_exports_without_a_query_are_named_not_claimed_as_reported(demo_outputs:
     assert entry.status == "partly"
     assert entry.what.startswith(f"Strategies as run for {len(searches) - 1} of {len(searches)}")
     assert entry.what.endswith(f"none recorded for {named} (no `query` in the protocol).")
+
+
+def test_updates_of_a_review_of_exports_only_are_not_said_to_re_run_strategies() -> None:
+    """PRISMA-S 12 said "an update re-runs each strategy ... reaching back 7 days" also for a
+    review whose every database is searched by hand and imported from exports."""
+    config = load_config(DEMO_CONFIG)
+    facts = checklist.Facts(config, {"prisma_ledger": None}, Path("/nonexistent"), frozenset())
+    both = checklist._updates(facts).what
+    assert "re-runs each API search for the records since the previous search" in both
+    assert "its new export imported" in both
+    config["sources"] = {}
+    exports_only = checklist._updates(facts).what
+    assert "re-runs" not in exports_only and "reaching back" not in exports_only
+    assert exports_only == (
+        "One version so far; planned: each database searched by hand is searched again and its "
+        "new export imported (an export an earlier version imported is not counted again)."
+    )

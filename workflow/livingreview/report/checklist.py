@@ -234,15 +234,27 @@ def _rounds(facts: Facts) -> list[str]:
     return [str(r["label"]) for r in ledger.get("rounds", [])]
 
 
+def _update_method(config: Mapping[str, Any]) -> str:
+    """How an update searches: the API searches re-run by date, the database exports by hand."""
+    parts = []
+    if enabled_sources(config):
+        api = (
+            "an update re-runs each API search for the records since the previous search, "
+            f"reaching back {config['search'].get('round_overlap_days', 7)} days"
+        )
+        fields = _round_fields(config)
+        parts.append(api + (" (" + ", ".join(fields) + ")" if fields else ""))
+    if enabled_imports(config):
+        parts.append(
+            "each database searched by hand is searched again and its new export imported "
+            "(an export an earlier version imported is not counted again)"
+        )
+    return "; ".join(parts)
+
+
 def _updates(facts: Facts) -> Entry:
     config, versions = facts.config, _rounds(facts)
-    method = (
-        "an update re-runs each strategy for the records since the previous search, reaching "
-        f"back {config['search'].get('round_overlap_days', 7)} days"
-    )
-    fields = _round_fields(config)
-    if fields:
-        method += " (" + ", ".join(fields) + ")"
+    method = _update_method(config)
     where = facts.anchors("versions", "methods")
     if len(versions) > 1:
         return _entry(
