@@ -463,3 +463,22 @@ def test_a_form_row_of_a_study_extraction_no_longer_lists_is_kept_not_used(
     run_appraisal(config)
     rows = summary(config)
     assert ids[0] not in rows and rows[ids[1]]["overall"] == "Low"
+
+
+def test_a_reason_typed_on_several_lines_keeps_its_lines(config: dict[str, Any]) -> None:
+    """An override reason typed on two lines was read as one; it keeps its line breaks in
+    rob/summary.csv (r1's, the first reviewer's, as both agree). A judgement is still a code
+    read on one line."""
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    for reviewer, overall, reason in (
+        ("r1", "\nHigh", "outcome self-rated\n  in the app "),
+        ("r2", "High", "outcome self-rated in the app"),
+    ):
+        cells = {ids[0]: {**ANSWERS, "overall": overall, "overall_reason": reason}}
+        fill_form(
+            form(config, "rob2", reviewer), TITLE, ID, cells, returned(config, f"{reviewer}.xlsx")
+        )
+    assert run_appraisal(config)["assessed"] == 1
+    row = summary(config)[ids[0]]
+    assert (row["overall"], row["how"]) == ("High", "agreement")
+    assert row["override_reason"] == "outcome self-rated\n  in the app"

@@ -16,7 +16,7 @@ from livingreview.errors import ConfigError, InputFileError
 from livingreview.extraction.fields import Field, fields_of, parse
 from livingreview.extraction.stage import OUTPUTS, run_extraction
 from livingreview.fulltext.stage import run_fulltext
-from tests.form_helpers import fill_form, form_ids, stage_config
+from tests.form_helpers import fill_csv_form, fill_form, form_ids, stage_config
 
 TITLE, ID = "Extraction", "study_id"
 
@@ -285,3 +285,79 @@ def test_a_form_row_of_a_study_whose_screening_decision_was_reopened_is_kept_not
     assert ids[0] not in studies(config) and studies(config)[ids[1]]["how"] == "agreement"
     entries = (Path(config["paths"]["outputs"]) / OUTPUTS["entries"]).read_text(encoding="utf-8")
     assert entries.count(ids[0]) == entries.count(ids[1]) > 0  # both reviewers' rows kept
+
+
+def csv_form(config: dict[str, Any], reviewer: str) -> Path:
+    return form(config, reviewer).with_suffix(".csv")
+
+
+def test_text_typed_on_several_lines_keeps_its_lines_in_every_output(
+    config: dict[str, Any],
+) -> None:
+    """A finding typed on two lines was read as one (every run of whitespace one space), so
+    studies.csv and the consensus form showed it altered. Free text (text fields, notes) keeps
+    its line breaks (CR LF and a lone CR as LF; spaces ending a line and blank lines around
+    the text dropped, spaces inside a line kept); a code (a choice) is still read on one line;
+    two reviewers whose texts differ only in whitespace agree."""
+    config["extraction"]["sheet_format"] = "both"
+    run_extraction(config)
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    finding = "Outcome 1: bond at week 2  \r\nOutcome 2:  WAI-SR 5.1\r\r"
+    r1 = {
+        ids[0]: {**CODED, "key_findings": finding, "notes": " check\rtable 3 \n\n"},
+        ids[1]: {**CODED, "key_findings": "bond\nat week 2"},
+    }
+    r2 = {
+        ids[0]: {
+            **CODED,
+            "key_findings": "Outcome 1: bond at week 2 Outcome 2: WAI-SR 5.1",
+            "intervention_type": "AI chatbot /\nconversational agent",
+        },
+        ids[1]: {**CODED, "key_findings": "bond at week 3"},
+    }
+    fill_csv_form(csv_form(config, "r1"), ID, r1, returned(config, "r1.csv"))
+    fill_form(form(config, "r2"), TITLE, ID, r2, returned(config, "r2.xlsx"))
+    state = run_extraction(config)
+    assert state["studies"]["final"] == 1 and state["studies"]["disagreement"] == 1
+    row = studies(config)[ids[0]]
+    assert row["how"] == "agreement"
+    assert row["key_findings"] == "Outcome 1: bond at week 2\nOutcome 2:  WAI-SR 5.1"
+    assert row["notes"] == "r1: check\ntable 3"
+    assert row["intervention_type"] == "AI chatbot / conversational agent"
+    votes = "key_findings: r1=bond\nat week 2 | r2=bond at week 3"
+    ws = openpyxl.load_workbook(form(config, "consensus"))[TITLE]
+    header = [c.value for c in ws[1]]
+    assert ws.cell(2, header.index("disagreements") + 1).value == votes
+    with csv_form(config, "consensus").open(encoding="utf-8", newline="") as handle:
+        next(handle)  # the metadata line
+        assert [r["disagreements"] for r in csv.DictReader(handle)] == [votes]
+    settled = {ids[1]: {**CODED, "key_findings": "bond\n\nat week 2"}}
+    fill_csv_form(csv_form(config, "consensus"), ID, settled, returned(config, "c.csv"))
+    assert run_extraction(config)["studies"]["final"] == 2
+    assert studies(config)[ids[1]]["key_findings"] == "bond\n\nat week 2"
+
+
+def test_an_entry_stored_on_one_line_by_an_earlier_version_is_not_lost(
+    config: dict[str, Any],
+) -> None:
+    """An earlier version stored a finding typed on two lines as one line; reading the same
+    file now gives its lines, which is the same entry, not one edited or lost. A real edit
+    still stops the run."""
+    config["extraction"]["mode"] = "single"
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    typed = {ids[0]: {**CODED, "key_findings": "bond\nat week 2"}}
+    fill_form(form(config, "r1"), TITLE, ID, typed, returned(config, "r1.xlsx"))
+    run_extraction(config)
+    store = Path(config["paths"]["outputs"]) / OUTPUTS["entries"]
+    text = store.read_text(encoding="utf-8")
+    assert '"bond\nat week 2"' in text
+    store.write_text(text.replace('"bond\nat week 2"', "bond at week 2"), encoding="utf-8")
+    run_extraction(config)
+    assert '"bond\nat week 2"' in store.read_text(encoding="utf-8")
+    edited = text.replace('"bond\nat week 2"', "bond at week 3")
+    store.write_text(edited, encoding="utf-8")
+    with pytest.raises(
+        InputFileError, match=r"extraction/r1.xlsx, row .*'bond at week 3' .* now reads"
+    ):
+        run_extraction(config)
+    assert store.read_text(encoding="utf-8") == edited

@@ -487,3 +487,20 @@ def test_a_resolution_note_holding_a_carriage_return_is_one_row_of_resolutions_c
     assert run_fulltext(config)["conflicts_pending"] == 0
     rows = table(Path(config["paths"]["outputs"]) / "fulltext/resolutions.csv")
     assert [(r["study_id"], r["decision"], r["notes"]) for r in rows] == [(ids[0], "include", note)]
+
+
+def test_a_note_typed_on_several_lines_keeps_its_lines(config: dict[str, Any]) -> None:
+    """A retrieval note typed on two lines was read as one. It keeps its line breaks (CR LF as
+    LF) in fulltext/decisions.csv; the same row returned in another CSV (no save time to order
+    them) with the note on one line is the same row, not a disagreement to reject; retrieval
+    is still a code read on one line."""
+    config["full_text"].update(mode="single", sheet_format="csv")
+    run_fulltext(config)
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    values = {ids[0]: {"retrieval": "not\nretrieved", "retrieval_note": "no access author did"}}
+    fill_csv_form(sheet(config, "r1", "csv"), ID, values, returned(config, "r1_a.csv"))
+    values[ids[0]]["retrieval_note"] = "  no access\r\nauthor did  "
+    fill_csv_form(sheet(config, "r1", "csv"), ID, values, returned(config, "r1_b.csv"))
+    assert run_fulltext(config)["reports_not_retrieved"] == 1
+    rows = {r["report_id"]: r for r in table(out(config, "decisions"))}
+    assert rows[ids[0]]["retrieval_note"] == "r1: no access\nauthor did"

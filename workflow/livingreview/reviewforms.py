@@ -6,6 +6,10 @@ so a returned file is checked like a screening sheet: another review, form or re
 ``_meta``, duplicated, missing, unknown or edited ids are rejected with an
 :class:`~livingreview.errors.InputFileError` naming the file, row and field. Reordered rows, added
 columns, re-saved .xlsx and .csv are accepted; a row whose editable cells are all blank is pending.
+A free-text cell (:attr:`ExpectedForm.texts`: notes, text fields) is read as typed, line breaks
+kept (:func:`typed_text`); any other cell holds a code and is read as one line (:func:`one_line`).
+Values that differ only in whitespace are the same answer (:func:`same_text`): two reviewers
+agree, a stored entry is still read, a later file overrides nothing.
 
 What a reviewer typed is logged as :class:`Entry` rows (one per non-blank editable cell) in an
 append-only store rebuilt from every returned file on each run; a store written before must
@@ -100,6 +104,27 @@ class ExpectedForm:
     reviewers: tuple[str, ...]
     known_ids: frozenset[str]
     aliases: StudyAliases | None = None  # old ids of the library's studies -> current ones
+    texts: tuple[str, ...] = ()  # the editable columns of free text, read with line breaks
+
+
+def one_line(value: str) -> str:
+    """``value`` on one line: runs of whitespace (line breaks too) as one space, none at the
+    ends."""
+    return " ".join(value.split())
+
+
+def typed_text(value: str) -> str:
+    """A free-text cell as typed: line breaks kept (``\\r\\n`` and a lone ``\\r`` as ``\\n``),
+    the spaces ending each line and the blank lines around the text dropped; spaces inside a
+    line are kept."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two values differ only in whitespace (a value stored on one line before line
+    breaks were kept is the same value)."""
+    return a == b or one_line(a) == one_line(b)
 
 
 @dataclass(frozen=True)
@@ -155,7 +180,7 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     for row_number, row in returned.rows():
         where = {"position": f"row {row_number}", "field": idc}
         item = returned.cell(row, idc)
-        values = {c: " ".join(returned.cell(row, c).split()) for c in expected.editable}
+        values = {c: _read_cell(returned.cell(row, c), c, expected) for c in expected.editable}
         if not item:
             if any(values.values()):
                 raise InputFileError(
@@ -190,9 +215,14 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
 
 
+def _read_cell(value: str, column: str, expected: ExpectedForm) -> str:
+    """A cell as read: free text as typed, a code on one line."""
+    return typed_text(value) if column in expected.texts else one_line(value)
+
+
 def _shown(values: Mapping[str, str]) -> str:
     """A row's filled cells for a log line."""
-    return ", ".join(f"{column}={value}" for column, value in values.items() if value)
+    return ", ".join(f"{column}={one_line(value)}" for column, value in values.items() if value)
 
 
 def read_forms(
@@ -299,12 +329,14 @@ def check_nothing_lost(
     aliases: StudyAliases | None = None,
 ) -> None:
     """Every entry stored before must still be read from some returned file (see module doc);
-    one stored under an id its study no longer has is read under the current id (``aliases``)."""
-    now = {replace(e, file="", row=0) for e in current}
+    one stored under an id its study no longer has is read under the current id (``aliases``);
+    a value read now that differs from the stored one only in whitespace is the same
+    (:func:`same_text`: an earlier version stored free text on one line)."""
+    now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
     for entry in previous:
         item = aliases.current(entry.item_id) if aliases is not None else entry.item_id
-        if replace(entry, item_id=item, file="", row=0) not in now:
+        if replace(entry, item_id=item, file="", row=0, value=one_line(entry.value)) not in now:
             read = cells.get((entry.file, item, entry.reviewer, entry.column))
             found = (
                 "is no longer in this file (was it removed or saved over?)"
@@ -340,7 +372,7 @@ class _Cell:
 
 def _row_cells(entries: Iterable[Entry]) -> list[_Cell]:
     """Every cell, blank ones too, of the rows of items a reviewer filled in several files of
-    one round."""
+    one round, each value on one line (rows that differ only in whitespace agree)."""
     rows: dict[tuple[str, str, int], dict[tuple[str, int, str], dict[str, str]]] = {}
     for e in entries:
         where = rows.setdefault((e.reviewer, e.item_id, e.round), {})
@@ -352,7 +384,7 @@ def _row_cells(entries: Iterable[Entry]) -> list[_Cell]:
         columns = sorted({column for values in found.values() for column in values})
         for (file, row, saved), values in found.items():
             cells += [
-                _Cell(item, reviewer, number, c, values.get(c, ""), file, row, saved)
+                _Cell(item, reviewer, number, c, one_line(values.get(c, "")), file, row, saved)
                 for c in columns
             ]
     return cells
@@ -408,8 +440,9 @@ class Settled:
 
 
 def settle(by_reviewer: Mapping[str, Mapping[str, str]], dual: bool) -> Settled:
-    """Combine reviewers' rows for one item: a consensus row wins; else agreeing rows; a
-    single row counts in single mode and waits for the second reviewer in dual mode."""
+    """Combine reviewers' rows for one item: a consensus row wins; else agreeing rows (values
+    that differ only in whitespace agree: the first reviewer's counts); a single row counts in
+    single mode and waits for the second reviewer in dual mode."""
     people = tuple(sorted(r for r in by_reviewer if r != CONSENSUS))
     if CONSENSUS in by_reviewer:
         return Settled(dict(by_reviewer[CONSENSUS]), CONSENSUS, people)
@@ -424,7 +457,7 @@ def settle(by_reviewer: Mapping[str, Mapping[str, str]], dual: bool) -> Settled:
     differences = []
     for column in columns:
         votes = tuple((r, by_reviewer[r].get(column, "")) for r in people)
-        if len({v for _, v in votes}) > 1:
+        if len({one_line(v) for _, v in votes}) > 1:
             differences.append((column, votes))
     if differences:
         return Settled(None, "disagreement", people, tuple(differences))

@@ -83,6 +83,17 @@ def editable(tool_id: str) -> tuple[str, ...]:
     return (*NOS_ITEMS, "notes")
 
 
+def is_text(column: str) -> bool:
+    """Whether an editable column takes free text (a reason, the result assessed, notes): read
+    with its line breaks, shown wide and wrapped."""
+    return column.endswith("reason") or column in ("notes", "result")
+
+
+def texts(tool_id: str) -> tuple[str, ...]:
+    """The editable columns of free text of a tool's form."""
+    return tuple(c for c in editable(tool_id) if is_text(c))
+
+
 def layout(tool_id: str, consensus: bool = False) -> sheets.SheetLayout:
     """Columns of a tool's form."""
     columns = [
@@ -106,7 +117,7 @@ def layout(tool_id: str, consensus: bool = False) -> sheets.SheetLayout:
             choices = rob2.VARIANTS
         elif name == "overall" or (name.startswith("d") and "_" not in name):
             choices = judgements
-        wide = name.endswith("reason") or name in ("notes", "result")
+        wide = is_text(name)
         columns.append(
             sheets.Column(name, width=24 if wide else 9, wrap=wide, editable=True, choices=choices)
         )

@@ -169,6 +169,7 @@ def import_entries(
             (*reviewers, reviewforms.CONSENSUS),
             known,
             aliases,
+            forms.texts(tool),
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:

@@ -29,6 +29,11 @@ def editable(fields: Sequence[Field]) -> tuple[str, ...]:
     return (*(f.id for f in fields), "notes")
 
 
+def texts(fields: Sequence[Field]) -> tuple[str, ...]:
+    """The columns of free text (read with their line breaks): text fields and notes."""
+    return (*(f.id for f in fields if f.type == "text"), "notes")
+
+
 def layout(fields: Sequence[Field], consensus: bool = False) -> sheets.SheetLayout:
     """Columns of the form."""
     columns = [

@@ -103,6 +103,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         (*reviewers, reviewforms.CONSENSUS),
         known,
         study_aliases(outputs, known),  # an id the form may list is never translated
+        forms.texts(fields),
     )
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),

@@ -22,6 +22,7 @@ WHAT = "full-text sheet"
 RETRIEVAL = ("retrieved", "not retrieved")
 DECISIONS = ("include", "exclude")
 EDITABLE = ("retrieval", "retrieval_note", "decision", "reason", "same_study_as", "notes")
+TEXTS = ("retrieval_note", "notes")  # free text: read with its line breaks
 NOT_RETRIEVED = "not_retrieved"
 # a report with a PubMed Central id has a free full text there: the pmcid cell links to it
 PMC_ARTICLE = "https://pmc.ncbi.nlm.nih.gov/articles/"

@@ -186,6 +186,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         tuple(reviewers),
         frozenset(sought) | in_library,  # a report no longer sought is ignored
         study_aliases(outputs, merged),
+        sheet.TEXTS,
     )
     entries, forms = import_rows(config, expected)
     returned = read_resolutions(config, round_number, expected.known_ids, expected.aliases)

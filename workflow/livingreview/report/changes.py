@@ -18,7 +18,8 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
   the report of a study the library merged into it, or a record first found in this round that
   the library joined to it, e.g. its preprint; not a record with the DOI or PMID of one the study
   held before: that is the same article found again);
-* ``extraction_changed``: a final extraction value that differs (field, old, new), or item
+* ``extraction_changed``: a final extraction value that differs (field, old, new; not one that
+  differs only in whitespace, e.g. line breaks an earlier version read as spaces), or item
   ``status`` when a study final before is now being re-assessed (e.g. reviewers disagree);
 * ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new), or
   item ``status`` as for extraction;
@@ -46,7 +47,7 @@ from livingreview.dedup.rounds import (
 )
 from livingreview.fileio import atomic_write_text, read_csv_table
 from livingreview.records import read_record_fields
-from livingreview.reviewforms import table_text
+from livingreview.reviewforms import same_text, table_text
 
 CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
 KINDS = {
@@ -408,7 +409,7 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
         )
     for study in sorted(set(before.extraction) & set(current.extraction)):
         old, new = before.extraction[study], current.extraction[study]
-        for name in [f for f in new if f in old and old[f] != new[f]]:
+        for name in [f for f in new if f in old and not same_text(old[f], new[f])]:
             add(
                 "extraction_changed",
                 study,

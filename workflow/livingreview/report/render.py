@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from livingreview.fileio import atomic_write_text
 from livingreview.report import changes, checklist
@@ -22,9 +22,20 @@ CHANGELOG_NAME = "changelog.csv"
 
 
 def _md_cell(value: object) -> str:
-    """A value made safe for one Markdown table cell."""
-    text = " ".join(str(value).split())
+    """A value made safe for one Markdown table cell: each line's whitespace collapsed, its
+    lines (a note typed on several) joined by ``<br>``, as a line break would end the row."""
+    lines = (" ".join(line.split()) for line in str(value).splitlines())
+    return "<br>".join(_md_escaped(line) for line in lines if line)
+
+
+def _md_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _html_lines(value: object) -> Markup:
+    """A value for an HTML page, escaped, its line breaks (a note typed on several lines)
+    shown as ``<br>``."""
+    return Markup("<br>").join(escape(line) for line in str(value).splitlines())
 
 
 def _md_code(value: object) -> str:
@@ -69,6 +80,7 @@ def _environment(html: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_cell
+    env.filters["lines"] = _html_lines
     env.filters["md_code"] = _md_code
     env.filters["percent"] = _percent
     env.filters["decimal"] = _decimal
