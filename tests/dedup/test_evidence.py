@@ -363,6 +363,9 @@ def test_a_short_column_title_in_another_issue_is_another_item() -> None:
     assert judged(issues, "r0", "r1") == rule
     assert judged(issues, "r1", "r2") == rule  # volume and issue differ, same pages
     assert len(set(find_duplicates(issues).groups.values())) == 3
+    # Without volume and issue, another end page leaves it to a person.
+    unplaced = _records({**column, "pages": "5--10"}, {**column, "pages": "5--6"})
+    assert judged(unplaced, "r0", "r1") == ("maybe", "short title, other pages")
     # One issue's introduction exported twice is one item; so is a long title whose issue
     # alone differs, at the same pages (a typed issue).
     issue = {**column, "volume": "19", "number": "2"}

@@ -425,6 +425,7 @@ def compare(n: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
             "page_conf": page_conf,
             "range_eq": page_eq & (end_a != "") & (end_a == end_b) & (end_a != pa),
             "start_differs": (pa != "") & (pb != "") & (pa != pb),
+            "ends_differ": (end_a != "") & (end_b != "") & (end_a != end_b),
             "kind_conf": kind_a != kind_b,
             "protocol_conf": np.not_equal(*col("protocol")),
             "form_conf": np.not_equal(*col("form")),
@@ -827,6 +828,14 @@ def judge(f: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     # same page of every issue: in another issue or volume only the DOI shows one item.
     column = (f["num_conf"].to_numpy() | vol_conf) & ~long_title & ~doi_eq
     fire(column & (outcome == "duplicate"), "distinct", "short title, another issue")
+    # Another end page where the issue is not known to be the same: a person decides (in one
+    # issue a column appears once, and an end page is a typo).
+    other_end = f["ends_differ"].to_numpy() & ~(vol_eq & f["num_eq"].to_numpy())
+    fire(
+        other_end & ~long_title & ~doi_eq & (outcome == "duplicate"),
+        "maybe",
+        "short title, other pages",
+    )
     # Meeting abstracts with one title but another first (presenting) author are separate
     # presentations: two abstracts in one supplement, or one abstract per meeting.
     first_differs = f["has_authors"].to_numpy() & (f["fa_sim"].to_numpy() < FIRST_AUTHOR_SIM)
