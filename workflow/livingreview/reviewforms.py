@@ -445,7 +445,7 @@ def settle(by_reviewer: Mapping[str, Mapping[str, str]], dual: bool) -> Settled:
     single mode and waits for the second reviewer in dual mode."""
     people = tuple(sorted(r for r in by_reviewer if r != CONSENSUS))
     if CONSENSUS in by_reviewer:
-        return Settled(dict(by_reviewer[CONSENSUS]), CONSENSUS, people)
+        return Settled(_with_agreed(by_reviewer, people), CONSENSUS, people)
     if len(people) == 1:
         only = dict(by_reviewer[people[0]])
         return (
@@ -462,6 +462,23 @@ def settle(by_reviewer: Mapping[str, Mapping[str, str]], dual: bool) -> Settled:
     if differences:
         return Settled(None, "disagreement", people, tuple(differences))
     return Settled(dict(by_reviewer[people[0]]), "agreement", people)
+
+
+def _with_agreed(
+    by_reviewer: Mapping[str, Mapping[str, str]], people: tuple[str, ...]
+) -> dict[str, str]:
+    """The consensus row, a cell left blank there taking the value every reviewer typed alike
+    (a consensus form settles what differed; what two reviewers agreed on is not lost)."""
+    row = dict(by_reviewer[CONSENSUS])
+    if len(people) < 2:
+        return row
+    for column in sorted(
+        {c for r in people for c in by_reviewer[r]} - {c for c, v in row.items() if v}
+    ):
+        values = [by_reviewer[r].get(column, "") for r in people]
+        if values[0] and all(same_text(v, values[0]) for v in values):
+            row[column] = values[0]
+    return row
 
 
 def differences_text(settled: Settled) -> str:

@@ -95,6 +95,11 @@ def instructions(
         "",
         "Fields (column: label, type, choices):",
     ]
+    if spec.reviewer == CONSENSUS:
+        lines[4:4] = [
+            "Settle what the 'disagreements' column lists; a field you leave blank keeps the",
+            "value every reviewer typed alike.",
+        ]
     for item in fields:
         required = ", required" if item.required else ""
         lines.append(f"  {item.id}: {item.label} ({item.expected()}{required})")
