@@ -57,7 +57,7 @@ def test_round_one_studies_left_blank_are_on_round_two_sheet_and_counted_in_roun
     blanked = {s: v for s, v in typed.items() if s not in (late, *carried)}
     fill_like_a_person(sheet_path(settings, "r2", 1), r2_done, blanked)
     run(config, "screen", "conflicts", "ledger", env=env)
-    frozen_note = f"in progress: {len(studies) - 3} of {len(studies)} records decided"
+    frozen_note = f"in progress: {len(studies) - 3} of {len(studies)} records with a final decision"
     ledger = json.loads((out / "prisma/ledger.json").read_text(encoding="utf-8"))
     assert ledger["rounds"][0]["pending"]["screening"] == frozen_note
 

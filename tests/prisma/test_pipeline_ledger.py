@@ -126,7 +126,7 @@ def test_screening_counts_only_once_every_study_has_a_final_decision(tmp_path: P
     final.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     screening(tmp_path, 2, column)
     assert column.n("records_screened") is None
-    assert column.pending["screening"] == "in progress: 2 of 3 records decided"
+    assert column.pending["screening"] == "in progress: 2 of 3 records with a final decision"
     final.write_text(
         header + "\n".join([*rows, "S3,2,exclude,third reviewer,,r3,"]) + "\n", encoding="utf-8"
     )

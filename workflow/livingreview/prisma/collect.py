@@ -247,7 +247,9 @@ def screening(
     decided = {s: d for s, d in every.items() if s not in parts}
     to_screen = _to_screen(column)
     if len(decided) < to_screen:
-        column.pending["screening"] = f"in progress: {len(decided)} of {to_screen} records decided"
+        column.pending["screening"] = (
+            f"in progress: {len(decided)} of {to_screen} records with a final decision"
+        )
         return None
     excluded = sum(1 for d in decided.values() if d == "exclude")
     column.numbers["records_screened"] = len(decided)
