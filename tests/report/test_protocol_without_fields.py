@@ -4,7 +4,9 @@ them in."""
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 from pathlib import Path
 
 from livingreview.config import load_config
@@ -63,3 +65,25 @@ def test_the_demo_protocol_still_shows_its_evidence_and_nexus_tables(demo_output
     nexus = section(html, "nexus", '<section id="rob">')
     assert "extracted studies have no nexus level recorded." in nexus
     assert "The protocol defines no Nexus levels" not in nexus
+
+
+def test_a_search_without_a_recorded_query_says_so(demo_outputs: Path, tmp_path: Path) -> None:
+    """An export imported with no ``query`` in the protocol left the report's "Strategy as run"
+    cell empty, as if the strategy were blank."""
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    table = outputs / "search/prisma_s.csv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[-1]["query"] = " "
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    config = load_config(DEMO_CONFIG)
+    html = write_report(config, outputs, tmp_path / "report").read_text(encoding="utf-8")
+    start = html.index('<section id="search">')
+    searches = page_text(html[start : html.index("</section>", start)])
+    assert searches.count("no query recorded in the protocol") == 1
+    markdown = (tmp_path / "report/report.md").read_text(encoding="utf-8")
+    assert markdown.count("| _no query recorded in the protocol_ |") == 1
