@@ -21,6 +21,8 @@ def test_stage_counts_follow_from_the_stage_before(demo_outputs: Path) -> None:
     ]
     outcome = json.loads((demo_outputs / "fulltext/outcome.json").read_text(encoding="utf-8"))
     assert outcome["reports_sought"] == len(includes)
+    # who settles the disagreements (status names them, as for screening's conflicts)
+    assert outcome["resolver"] == "r3"
     assert len(rows(demo_outputs / "fulltext/decisions.csv")) == len(includes)
     included = rows(demo_outputs / "fulltext/included_studies.csv")
     assert outcome["studies_included"] == len(included)

@@ -233,6 +233,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         "round": round_number,
         "mode": settings["mode"],
         "decision_rule": settings["decision_rule"],
+        "resolver": spec.resolver,
         **decide.counts(outcome),
         "by_round": by_round(outcome, sought, others),
         "conflicts_pending": len(outcome.pending_conflicts),
