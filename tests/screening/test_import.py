@@ -31,9 +31,13 @@ from tests.screening.sheet_helpers import (
 )
 
 
+def sheet_values(path: Path) -> list[tuple[Any, ...]]:
+    """The rows of a written .xlsx sheet, below its header."""
+    return list(openpyxl.load_workbook(path)["Screening"].iter_rows(min_row=2, values_only=True))
+
+
 def sheet_ids(path: Path) -> list[str]:
-    ws = openpyxl.load_workbook(path)["Screening"]
-    return [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    return [row[1] for row in sheet_values(path)]
 
 
 def store_of(config: dict[str, Any]) -> Path:
@@ -121,15 +125,37 @@ def test_round_trip_two_reviewers_through_libreoffice(tmp_path: Path, demo_outpu
     same = sum(r1[sid][0].strip().lower() == r2[sid][0].strip().lower() for sid in r2)
     assert 0 < same < 40
     assert pair.three_way.percent_agreement == pytest.approx(100 * same / 40)
-    # The sheet written after the import still holds every study of round 1 (ranked anew).
-    assert sorted(sheet_ids(sheet_path(config, "r1"))) == sorted(ids)
+    # The sheets written after the import list only what each reviewer has still to decide,
+    # ranked anew: nothing for r1, r2's other studies most likely relevant first.
+    assert sheet_ids(sheet_path(config, "r1")) == []
+    left = sheet_ids(sheet_path(config, "r2"))
+    assert sorted(left) == sorted(ids[40:])
+    scores = [float(row[-1]) for row in sheet_values(sheet_path(config, "r2"))]
+    assert scores == sorted(scores, reverse=True)
+    with sheet_path(config, "r2", ext="csv").open(encoding="utf-8") as handle:
+        assert [row["study_id"] for row in csv.DictReader(handle.readlines()[1:])] == left
+
+
+def given_sheet(config: dict[str, Any], ext: str = "xlsx") -> Path:
+    """r1's sheet as first written (every study of round 1), kept by :func:`returned_r1`."""
+    name = sheet_path(config, "r1", ext=ext).name
+    return Path(config["paths"]["outputs"]).parent / "given" / name
 
 
 @pytest.fixture
 def returned_r1(tmp_path: Path, demo_outputs: Path) -> tuple[dict[str, Any], list[str], bytes]:
-    """A config whose store holds r1's first file (3 decisions); the store's bytes."""
+    """A config whose store holds r1's first file (3 decisions); the store's bytes. The sheets
+    r1 was first given (.xlsx and .csv) are kept (:func:`given_sheet`); the sheet written after
+    the import lists only the studies r1 has not decided."""
     config = screening_config(tmp_path, demo_outputs)
+    shown = config["screening"]["sheet_format"]
+    config["screening"]["sheet_format"] = "both"
     run_screening(config)
+    written = sheet_path(config, "r1").parent
+    shutil.copytree(written, tmp_path / "given")
+    for path in written.glob("*.csv"):
+        path.unlink()
+    config["screening"]["sheet_format"] = shown
     ids = sheet_ids(sheet_path(config, "r1"))
     typed = {
         ids[0]: ("include", "", ""),
@@ -141,6 +167,36 @@ def returned_r1(tmp_path: Path, demo_outputs: Path) -> tuple[dict[str, Any], lis
     store = store_of(config).read_bytes()
     assert store.count(b"\n") == 4
     return config, ids, store
+
+
+def instruction_lines(path: Path) -> list[str]:
+    return [c.value or "" for c in openpyxl.load_workbook(path)["Instructions"]["A"]]
+
+
+def test_a_sheet_written_after_a_partial_return_lists_only_what_is_left(returned_r1) -> None:
+    """r1 returned the sheet with 3 studies decided. The sheet written next listed every study
+    again, blank, and its Instructions the full count: r1 could not see what was left. Now it
+    lists the others only (the studies status calls pending), and says 3 are decided; once
+    r1 has decided everything it has no row and says nothing is left."""
+    config, ids, _ = returned_r1
+    sheet = sheet_path(config, "r1")
+    left = sheet_ids(sheet)
+    assert sorted(left) == sorted(ids[3:])
+    lines = instruction_lines(sheet)
+    assert f"reviewer r1 (Reviewer 1), {len(left)} studies." in lines[2]
+    assert lines[3].startswith("You have decided 3 studies of this round already. ")
+    assert not [line for line in lines if "nothing left" in line]
+    assert sorted(sheet_ids(sheet_path(config, "r2"))) == sorted(ids)  # r2 decided nothing
+    assert not [line for line in instruction_lines(sheet_path(config, "r2")) if "decided" in line]
+    fill_like_a_person(
+        sheet, returned_dir(config) / "r1_b.xlsx", {sid: ("maybe", "", "") for sid in left}
+    )
+    state = run_screening(config)
+    assert state["reviewers"]["r1"]["pending"] == 0 and sheet_ids(sheet) == []
+    lines = instruction_lines(sheet)
+    assert "reviewer r1 (Reviewer 1), 0 studies." in lines[2]
+    assert lines[3].startswith(f"You have decided {len(ids)} studies of this round already. ")
+    assert "No study awaits your decision: there is nothing left to screen." in lines
 
 
 def test_reimporting_changes_nothing_and_a_copy_is_read_once(returned_r1) -> None:
@@ -371,7 +427,7 @@ def test_csv_without_its_first_line_or_with_a_deleted_row_is_rejected(returned_r
 def test_a_returned_file_saved_over_is_an_error_not_a_silent_loss(returned_r1) -> None:
     config, ids, store = returned_r1
     fill_like_a_person(
-        sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", {ids[0]: ("exclude", "", "")}
+        sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", {ids[3]: ("exclude", "", "")}
     )
     with pytest.raises(
         InputFileError,
@@ -441,11 +497,11 @@ def row_of(config: dict[str, Any], study: str, name: str = "r1_a.xlsx") -> int:
 def return_csv(
     config: dict[str, Any], name: str, typed: dict[str, tuple[str, ...]], **quoting: int
 ) -> Path:
-    """r1's sheet written as CSV, (decision, reason[, notes]) typed per study id, returned as
-    ``name`` (``quoting``: the csv module's, for the cells)."""
+    """r1's first sheet (:func:`given_sheet`) as CSV, (decision, reason[, notes]) typed per study
+    id, returned as ``name`` (``quoting``: the csv module's, for the cells); from then on the
+    sheets are written as .xlsx and .csv."""
     config["screening"]["sheet_format"] = "both"
-    run_screening(config)
-    lines = sheet_path(config, "r1", ext="csv").read_text(encoding="utf-8").splitlines(True)
+    lines = given_sheet(config, "csv").read_text(encoding="utf-8").splitlines(True)
     rows = list(csv.DictReader(lines[1:]))
     for row in rows:
         row["decision"], row["reason"], *notes = typed.get(row["study_id"], ("", ""))

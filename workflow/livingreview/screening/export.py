@@ -148,12 +148,15 @@ def instructions(
     blind: bool,
     demo: bool,
     earlier: int = 0,
+    decided: int = 0,
 ) -> list[str]:
-    """The Instructions sheet, one line per row (``earlier``: studies of earlier rounds)."""
+    """The Instructions sheet, one line per row (``earlier``: studies of earlier rounds listed;
+    ``decided``: studies of this round the reviewer decided already, not listed)."""
     who = f"{spec.reviewer} ({spec.reviewer_name})" if spec.reviewer_name else spec.reviewer
     lines = [
         f"Title/abstract screening: review {spec.review_id}, round {spec.round}, "
-        f"batch {spec.batch}, reviewer {who}, {count} stud{'y' if count == 1 else 'ies'}.",
+        f"batch {spec.batch}, reviewer {who}, {_studies(count)}.",
+        *_progress(count, decided),
         "",
         "Each row of the sheet 'Screening' is one study (its records from all databases merged).",
         "Rows are ordered with the studies most likely to be relevant first (column 'score').",
@@ -187,6 +190,24 @@ def instructions(
     lines += [f"  {rid}: {label}" for rid, label in reasons] or ["  (none configured)"]
     if demo:
         lines = ["DEMO DATA: illustrative records, not a real search.", "", *lines]
+    return lines
+
+
+def _studies(count: int) -> str:
+    return f"{count} stud{'y' if count == 1 else 'ies'}"
+
+
+def _progress(count: int, decided: int) -> list[str]:
+    """Lines on what the reviewer decided already and what an empty sheet means."""
+    lines = []
+    if decided:
+        lines += [
+            f"You have decided {_studies(decided)} of this round already. They are not listed",
+            "again: to change a decision, open the file you returned, change the row and save",
+            "it under a new name (step 4).",
+        ]
+    if not count:
+        lines.append("No study awaits your decision: there is nothing left to screen.")
     return lines
 
 

@@ -182,17 +182,16 @@ def export_sheets(
     scorer = Scorer(studies, ranking_query(config), seeds, outputs / WORDS_CACHE)
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
+        assigned = [s for s in studies if reviewer != checker or s["study_id"] in sample]
         if batch_size:
             batches = {
                 s.batch for s in returned.sheets if (s.reviewer, s.round) == (reviewer, current)
             }
             batch = max(batches, default=0) + 1
-            pool = [s for s in studies if s["study_id"] not in own]
+            pool = [s for s in assigned if s["study_id"] not in own]
         else:
             batch = 1
-            pool = [s for s in studies if _on_round_sheet(s["study_id"], new_in, current, own)]
-        if reviewer == checker:
-            pool = [s for s in pool if s["study_id"] in sample]
+            pool = [s for s in assigned if _on_round_sheet(s["study_id"], new_in, current, own)]
         scores = scorer.scores(own)
         pool.sort(key=lambda s: (-scores[s["study_id"]], s["study_id"]))
         if batch_size:
@@ -211,6 +210,7 @@ def export_sheets(
             blind=blind,
             demo=bool(config["review"].get("demo")),
             earlier=earlier,
+            decided=_decided_in_round(assigned, own, current),
         )
         shown = layouts[earlier > 0]
         written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)
@@ -221,11 +221,17 @@ def _on_round_sheet(
     study: str, new_in: Mapping[str, int], current: int, own: Mapping[str, ScreeningDecision]
 ) -> bool:
     """Whether a study is on the reviewer's sheet of round ``current``: it is new in this round
-    (and not decided by them in an earlier one), or new in an earlier round and still awaiting
-    their decision (a sheet of that round is no longer written)."""
-    if new_in[study] == current:
-        return not (study in own and own[study].round < current)
-    return new_in[study] < current and study not in own
+    or an earlier one (whose sheet is no longer written) and still awaits their decision. A
+    study they decided is not listed again, so a sheet re-written after a partial return is
+    their to-do list, ranked anew; a decision is revised in the file they returned."""
+    return new_in[study] <= current and study not in own
+
+
+def _decided_in_round(
+    assigned: Sequence[Mapping[str, str]], own: Mapping[str, ScreeningDecision], current: int
+) -> int:
+    """How many of the reviewer's studies they decided on a sheet of round ``current``."""
+    return sum(1 for s in assigned if s["study_id"] in own and own[s["study_id"]].round == current)
 
 
 def _other_decisions(
