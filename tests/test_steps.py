@@ -96,12 +96,13 @@ def test_steps_started_together_each_write_only_their_own_log(tmp_path: Path) ->
 
 def crashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> tuple[str, Path]:
     """``command`` run as a step whose code has a defect: its StepFailed message and its log."""
-    import livingreview.cli
+    from livingreview.cli import build_parser
 
     def defect(args: object) -> int:
         raise RuntimeError("a defect in a step")
 
-    monkeypatch.setattr(livingreview.cli, f"cmd_{command}", defect)
+    handler = build_parser().parse_args([command]).func  # patched where the parser finds it
+    monkeypatch.setattr(sys.modules[handler.__module__], handler.__name__, defect)
     log = tmp_path / f"{command}.log"
     with pytest.raises(StepFailed) as raised:
         run_step([command, *protocol(tmp_path)], log)
