@@ -64,7 +64,7 @@ PAIR_COLUMNS = ("record_a", "record_b", "outcome", "score", "reason")
 KEPT_OUTCOMES = ("duplicate", "maybe")  # the verdicts a round's state keeps
 CACHE = Path(".cache") / "library" / "normalised.jsonl"
 OLD_CACHE = "normalised.json"  # beside CACHE: the cache as earlier versions wrote it
-# The modules whose code decides the engine's verdicts and groups.
+# The modules whose code decides the engine's verdicts and groups (``matching`` is a package).
 ENGINE_MODULES = (
     "blocking", "clusters", "engine", "frame", "journals", "matching", "model", "normalise",
 )  # fmt: skip
@@ -81,9 +81,17 @@ class EngineState:
 
 def fingerprint(policy: Mapping[str, Any]) -> dict[str, Any]:
     """The dedup policy and a digest of the engine's source code."""
-    folder = Path(__file__).parent
-    engine = source_digest(folder / f"{name}.py" for name in ENGINE_MODULES)
+    engine = source_digest(_engine_sources(Path(__file__).parent))
     return {"policy": dict(sorted(policy.items())), "engine": engine[:16]}
+
+
+def _engine_sources(folder: Path) -> list[Path]:
+    """The source files of :data:`ENGINE_MODULES` in ``folder``: every module of a package."""
+    paths: list[Path] = []
+    for name in ENGINE_MODULES:
+        package = folder / name
+        paths += sorted(package.rglob("*.py")) if package.is_dir() else [folder / f"{name}.py"]
+    return paths
 
 
 def normalising_code(engine: str) -> str:

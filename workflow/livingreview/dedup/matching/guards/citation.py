@@ -1,0 +1,47 @@
+"""Guards on the citation: pages, volumes and issues that differ."""
+
+from __future__ import annotations
+
+from livingreview.dedup.matching.facts import Facts
+from livingreview.dedup.matching.policy import TITLE_STRONG
+from livingreview.dedup.matching.verdict import Verdicts
+
+
+def pages_differ(x: Facts, v: Verdicts) -> None:
+    """Page ranges that do not overlap: distinct, unless the DOI agrees or the page is a typo."""
+    f, t, long_title, author_ok = x.f, x.t, x.long_title, x.author_ok
+    journal_eq, year_eq, vol_eq = x.journal_eq, x.year_eq, x.vol_eq
+    # A lone page number that contradicts title, authors, journal, year, volume and issue all
+    # agreeing (outside supplements, where one issue holds many abstracts) is a misplaced field,
+    # such as a publication day; two full page ranges that do not overlap are decisive.
+    page_typo = (
+        f["lone_page"].to_numpy()
+        & (t >= TITLE_STRONG)
+        & long_title
+        & author_ok
+        & journal_eq
+        & year_eq
+        & vol_eq
+        & f["num_eq"].to_numpy()
+        & ~f["any_abstract"].to_numpy()
+    )
+    v.fire(x.page_conf & ~x.doi_eq & ~page_typo, "distinct", "pages differ")
+
+
+def volumes_differ(x: Facts, v: Verdicts) -> None:
+    """Volumes that differ: distinct, unless the DOI agrees or the volume is a typo."""
+    page_eq, abs_eq, year_eq, journal_eq = x.page_eq, x.abs_eq, x.year_eq, x.journal_eq
+    t, author_ok = x.t, x.author_ok
+    # A volume that contradicts identical title, authors, year, journal and start page is a
+    # typo or a supplement number exported as volume, not a different work.
+    vol_typo = (page_eq | abs_eq) & year_eq & journal_eq & (t >= TITLE_STRONG) & author_ok
+    v.fire(x.vol_conf & ~x.doi_eq & ~vol_typo, "distinct", "volumes differ")
+
+
+def issues_differ(x: Facts, v: Verdicts) -> None:
+    """A duplicate in another issue, the start page and the DOI not agreeing."""
+    f, page_eq, doi_eq = x.f, x.page_eq, x.doi_eq
+    # A periodical's column or an article and its correction share title, authors, journal and
+    # volume in different issues; with the start page or the DOI agreeing the issue is a typo.
+    num_off = f["num_conf"].to_numpy() & ~page_eq & ~doi_eq
+    v.fire(num_off & v.duplicate(), "maybe", "issues differ")
