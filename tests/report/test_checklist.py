@@ -198,6 +198,10 @@ def test_a_protocol_without_risk_of_bias_or_extraction_leaves_those_items_to_the
     # the demo protocol, on the same outputs, reports them
     demo = read_rows(demo_outputs / "report/prisma_checklist.csv")
     assert [demo[f"PRISMA 2020 {i}"]["status"] for i in ("9", "11", "17")] == ["reported"] * 3
+    # item 9's extractors are said in the methods, which it names first (before: not there)
+    assert places(demo["PRISMA 2020 9"])[0] == "report/index.html#methods"
+    methods = (demo_outputs / "report/report.md").read_text(encoding="utf-8").split("## Methods")
+    assert "Reviewer 1 and Reviewer 2 each extracted every study independently" in methods[1]
 
 
 def test_before_any_stage_has_run_nothing_waiting_is_linked(tmp_path: Path) -> None:

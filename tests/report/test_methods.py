@@ -51,3 +51,61 @@ def test_every_tool_the_protocol_may_name_is_called_by_its_name() -> None:
     assert sentence(config, "Risk of bias", {"rob2"}) == (
         "Risk of bias was rated by study design with RoB 2 (RCT)."
     )
+
+
+def test_single_screening_names_only_the_reviewer_who_screens() -> None:
+    config = load_config(DEMO_CONFIG)
+    config["screening"]["mode"] = "single"
+    config["screening"]["verification_sample"] = {"fraction": 0, "seed": 1}
+    # before: "Titles and abstracts were screened by Reviewer 1 and Reviewer 2 against 6 ...",
+    # though single mode gives sheets to Reviewer 1 only
+    assert sentence(config, "Titles and abstracts") == (
+        "Titles and abstracts were screened by Reviewer 1 against 6 eligibility criteria."
+    )
+    assert sentence(config, "Disagreements on titles") == ""
+    config["screening"]["verification_sample"]["fraction"] = 0.2
+    assert sentence(config, "Reviewer 2 also screened") == (
+        "Reviewer 2 also screened a 20% sample of them; disagreements on it were settled by a "
+        "third reviewer, Reviewer 3."
+    )
+
+
+def test_dual_stages_say_independent_blind_and_who_settles_disagreements() -> None:
+    config = load_config(DEMO_CONFIG)
+    # before: no sentence said independent, blind, the decision rule, the full-text assessors,
+    # the extractors or the risk-of-bias assessors, which checklist items 8, 9 and 11 place here
+    assert sentence(config, "Titles and abstracts") == (
+        "Titles and abstracts were screened by Reviewer 1 and Reviewer 2, independently and blind "
+        "to each other's decisions, against 6 eligibility criteria."
+    )
+    assert sentence(config, "Disagreements on titles") == (
+        "Disagreements on titles and abstracts were settled by a third reviewer, Reviewer 3."
+    )
+    assert sentence(config, "Full texts") == (
+        "Full texts were assessed by Reviewer 1 and Reviewer 2, independently; disagreements "
+        "were settled by a third reviewer, Reviewer 3."
+    )
+    both = "Reviewer 1 and Reviewer 2 each "
+    assert sentence(config, both + "extracted").endswith(" settled by consensus.")
+    assert sentence(config, both + "assessed every study").endswith(" settled by consensus.")
+    config["screening"].update(blind=False, decision_rule="either_includes")
+    config["full_text"]["mode"] = config["extraction"]["mode"] = "single"
+    assert "blind" not in sentence(config, "Titles and abstracts")
+    assert sentence(config, "Disagreements on titles") == ""
+    assert sentence(config, "A study that either screener included") != ""
+    assert sentence(config, "Full texts") == "Full texts were assessed by Reviewer 1."
+    assert sentence(config, "Reviewer 1 extracted") == "Reviewer 1 extracted every study."
+
+
+def test_automation_before_screening_and_the_ranking_are_reported() -> None:
+    config = load_config(DEMO_CONFIG)
+    n = len(config["automation"]["publication_types"])
+    # before: the methods named no automation, though 2 demo studies were excluded by rule
+    assert sentence(config, "Before screening") == (
+        f"Before screening, studies were marked ineligible by rule on publication type ({n} "
+        "types), language (English, French) and publication year (from 2010)."
+    )
+    assert sentence(config, "Screening sheets listed studies in order of predicted relevance")
+    assert "trial-register id were linked" in sentence(config, "Records were deduplicated")
+    config["automation"] = {"publication_types": [], "languages": []}
+    assert sentence(config, "Before screening") == ""

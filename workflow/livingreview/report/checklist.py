@@ -402,7 +402,7 @@ def _collection(facts: Facts) -> Entry:
         f"{_people(_team(facts, 'extraction', 'extraction'))}; {studies.get('final', 0)} of "
         f"{status.get('studies_included', 0)} included studies final."
     )
-    where = facts.anchors("studies") + facts.files("extraction/studies.csv")
+    where = facts.anchors("methods", "studies") + facts.files("extraction/studies.csv")
     return _entry("reported", where, what)
 
 

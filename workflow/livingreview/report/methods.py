@@ -79,6 +79,114 @@ def _appraisal_sentence(config: Mapping[str, Any], tools_used: Collection[str] |
     return [f"Risk of bias was rated by study design with {_join(named)}."]
 
 
+def _holders(config: Mapping[str, Any], role: str) -> list[str]:
+    """Names of the reviewers with ``role``, in protocol order."""
+    people = config.get("reviewers") or []
+    return [r.get("name", r["id"]) for r in people if role in r.get("roles", [])]
+
+
+def _team(config: Mapping[str, Any], role: str, section: str) -> list[str]:
+    """Who gets ``section``'s sheets or forms: every holder of ``role`` in dual mode, the first
+    in single mode (as the stages assign them)."""
+    names = _holders(config, role)
+    return names if config[section].get("mode", "dual") == "dual" else names[:1]
+
+
+def _settled(config: Mapping[str, Any], section: str) -> str:
+    """How ``section``'s disagreements were settled, naming the third reviewer the stage asks."""
+    rule = config[section].get("decision_rule", "consensus")
+    if rule == "third_reviewer":
+        resolver = _holders(config, "conflict_resolution")[:1]
+        return f"by a third reviewer, {resolver[0]}" if resolver else "by a third reviewer"
+    return "by consensus"
+
+
+def _automation_sentences(config: Mapping[str, Any]) -> list[str]:
+    """The rules that marked studies ineligible before screening, and the sheets' ranking."""
+    rules = config.get("automation") or {}
+    limits = []
+    if rules.get("publication_types"):
+        limits.append(
+            f"publication type ({_counted(len(rules['publication_types']), 'type', 'types')})"
+        )
+    if rules.get("languages"):
+        limits.append(f"language ({', '.join(map(str, rules['languages']))})")
+    years = [f"from {rules['year_from']}"] if rules.get("year_from") else []
+    years += [f"up to {rules['year_to']}"] if rules.get("year_to") else []
+    if years:
+        limits.append(f"publication year ({' '.join(years)})")
+    said = []
+    if limits:
+        said.append(f"Before screening, studies were marked ineligible by rule on {_join(limits)}.")
+    said.append(
+        "Screening sheets listed studies in order of predicted relevance (an active-learning "
+        "classifier refitted on the decisions so far)."
+    )
+    return said
+
+
+def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
+    """Who screened titles and abstracts, how independently, and how disagreements were settled
+    (single mode: one screener, and the verifier of the sample if any)."""
+    screening = config["screening"]
+    team = _team(config, "screening", "screening")
+    if not team:
+        return []
+    criteria = len((config.get("eligibility") or {}).get("criteria") or [])
+    against = (
+        f" against {_counted(criteria, 'eligibility criterion', 'eligibility criteria')}"
+        if criteria
+        else ""
+    )
+    if screening.get("mode", "dual") == "single":
+        said = [f"Titles and abstracts were screened by {team[0]}{against}."]
+        fraction = float((screening.get("verification_sample") or {}).get("fraction", 0))
+        verifier = _holders(config, "screening")[1:2]
+        if fraction > 0 and verifier:
+            said.append(
+                f"{verifier[0]} also screened a {fraction:.0%} sample of them; disagreements on "
+                f"it were settled {_settled(config, 'screening')}."
+            )
+        return said
+    blind = " and blind to each other's decisions" if screening.get("blind", True) else ""
+    said = [f"Titles and abstracts were screened by {_join(team)}, independently{blind}"]
+    said[0] += f",{against}." if against else "."
+    if screening.get("decision_rule") == "either_includes":
+        said.append("A study that either screener included or marked maybe went to full text.")
+    else:
+        said.append(
+            f"Disagreements on titles and abstracts were settled {_settled(config, 'screening')}."
+        )
+    return said
+
+
+def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
+    """Who assessed the full texts and how disagreements were settled."""
+    team = _team(config, "full_text", "full_text")
+    if not team:
+        return []
+    if config["full_text"].get("mode", "dual") == "single":
+        return [f"Full texts were assessed by {team[0]}."]
+    return [
+        f"Full texts were assessed by {_join(team)}, independently; disagreements were settled "
+        f"{_settled(config, 'full_text')}."
+    ]
+
+
+def _team_sentence(config: Mapping[str, Any], role: str, section: str, did: str) -> list[str]:
+    """``A and B each <did> every study independently; differences were settled by
+    consensus.`` (dual) or ``A <did> every study.`` (single)."""
+    team = _team(config, role, section)
+    if not team:
+        return []
+    if config[section].get("mode", "dual") == "single":
+        return [f"{team[0]} {did} every study."]
+    return [
+        f"{_join(team)} each {did} every study independently; differences were settled by "
+        "consensus."
+    ]
+
+
 def methods_paragraph(
     config: Mapping[str, Any], software_version: str, tools_used: Collection[str] | None = None
 ) -> list[str]:
@@ -97,23 +205,21 @@ def methods_paragraph(
         f"{software_version} (conference abstracts vs articles: {policy['conference_vs_article']}; "
         f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
         f"{policy['max_year_gap']}; versions of one Cochrane review: {policy['review_versions']}); "
-        "uncertain pairs were decided by a person."
+        "records sharing a PubMed, PubMed Central or trial-register id were linked as "
+        "duplicates automatically; uncertain pairs were decided by a person."
     )
-    reviewers = config.get("reviewers") or []
-    screeners = [r.get("name", r["id"]) for r in reviewers if "screening" in r.get("roles", [])]
-    if screeners:
-        criteria = len((config.get("eligibility") or {}).get("criteria") or [])
-        against = (
-            f" against {_counted(criteria, 'eligibility criterion', 'eligibility criteria')}"
-            if criteria
-            else ""
-        )
-        sentences.append(f"Titles and abstracts were screened by {_join(screeners)}{against}.")
+    sentences.extend(_automation_sentences(config))
+    sentences.extend(_screening_sentences(config))
+    sentences.extend(_full_text_sentences(config))
     fields = [f["label"] for f in config["extraction"]["fields"]]
     if fields:
         counted = _counted(len(fields), "field", "fields")
         sentences.append(f"Data were extracted on {counted}: {_join(fields)}.")
     else:
         sentences.append("The protocol lists no data extraction fields.")
-    sentences.extend(_appraisal_sentence(config, tools_used))
+    sentences.extend(_team_sentence(config, "extraction", "extraction", "extracted"))
+    appraisal = _appraisal_sentence(config, tools_used)
+    sentences.extend(appraisal)
+    if appraisal:
+        sentences.extend(_team_sentence(config, "risk_of_bias", "risk_of_bias", "assessed"))
     return sentences
