@@ -7,8 +7,8 @@ still be contained in the new one (a returned file was not removed or saved over
 file leaves the store as it was. No returned file is fine: an empty store and everything pending.
 
 **Export** writes this round's sheet per reviewer to ``<outputs>/screening/title_abstract/``:
-the studies that are new in the library's round and those of earlier rounds the reviewer has not
-decided (their sheets are no longer written; a ``round`` column then marks each study's round),
+the studies new in the library's round or an earlier one that the reviewer has not decided (a
+study they decided is not listed again; a ``round`` column marks a study of an earlier round),
 or, with ``screening.batch_size``, the next batch of studies the reviewer has not decided,
 ordered by predicted relevance. A decision on such a sheet is logged with the sheet's round and
 counts beside the other reviewers' earlier decisions on the study
