@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from livingreview.dedup.library import build_library
 from livingreview.imports import import_file
 from livingreview.records import assign_ids, write_records
-from tests.conftest import require_shared
+from tests.conftest import REPO_ROOT, require_shared
 from tests.dedup.library_helpers import build_demo_identified, demo_config
 
 # The same search run in several databases (synthesisr's example exports, in ../shared).
@@ -36,6 +37,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_demo_round_groups_every_record_and_merges_the_best_fields(tmp_path: Path) -> None:
     config = demo_config(tmp_path)
     identified = build_demo_identified(config)
+    returned = tmp_path / "human" / config["deduplication"]["decisions_dir"]
+    shutil.copytree(REPO_ROOT / "demo/human/dedup", returned)  # a person's pair decisions
     counts = build_library(config, identified=identified)
     out = tmp_path / "outputs"
     groups = {r["record_id"]: r["study_id"] for r in _read(out / "library/groups.csv")}
@@ -61,6 +64,19 @@ def test_demo_round_groups_every_record_and_merges_the_best_fields(tmp_path: Pat
     assert all(
         groups[rid] == sid for sid, s in studies.items() for rid in s["source_records"].split(";")
     )
+
+    # The audit trail names why each pair joined: an identifier link is not a person's decision.
+    version = config["review"]["version"]
+    pairs = _read(tmp_path / "history" / version / "pairs.csv")
+    reason = {(p["record_a"], p["record_b"]): p["reason"] for p in pairs}
+    assert reason[("europepmc:MED:25840591", "medline:25840591")] == "same PMID"
+    decided = {
+        (d["record_a"], d["record_b"])
+        for d in _read(out / "library/decisions.csv")
+        if d["decision"] == "duplicate"
+    }
+    assert decided and {k for k, v in reason.items() if v == "decision: duplicate"} == decided
+    assert sum(v == "same PMID" for v in reason.values()) > 100  # 134 pairs: PubMed ids
 
     first = _tree(out / "library") | _tree(out / "dedup")
     build_library(config, identified=identified)

@@ -28,6 +28,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,8 @@ def build_library(
         known_records=library,
     )
     decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
-    linked = {**same_identifier_pairs(library.values()), **decided}  # a person's word wins
+    links = identifier_links(library.values())
+    linked = {**dict.fromkeys(links, "duplicate"), **decided}  # a person's word wins
     changed = [r for r in current if history.records.get(r.record_id) != r]
     touched = {r.record_id for r in changed}
     state = None
@@ -216,6 +218,7 @@ def build_library(
         notes={key: note.notes for key, note in notes.items()},
     )
     if state is not None:
+        state.verdicts = _named_links(state.verdicts, links, decided)
         incremental.write_state(snapshot_dir(config), state)
     own = rounds.write_snapshot(
         snapshot_dir(config),
@@ -243,17 +246,21 @@ def _previous_state(config: Mapping[str, Any]) -> incremental.EngineState | None
 def _identifier_keys(record: Record) -> list[str]:
     """PMID, PMCID and, for a trial register's record, the register ids in its source id,
     journal (CENTRAL's copy: the register's address) or URL; never those an article mentions."""
-    keys = [f"pmid:{record.pmid}" if record.pmid else "", record.pmcid]
+    keys = [f"pmid:{record.pmid}" if record.pmid else "", record.pmcid and f"pmcid:{record.pmcid}"]
     if is_registration(record.publication_types, record.journal):
         ids = registry_ids(record.source_id, record.journal, record.url)
         keys += [f"registry:{rid}" for rid in ids]
     return [key for key in keys if key]
 
 
-def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
+#: How a link by identifier is named in the verdicts (``pairs.csv``), by the key's kind.
+LINK_REASONS = {"pmid": "same PMID", "pmcid": "same PMCID", "registry": "same register id"}
+
+
+def identifier_links(records: Iterable[Record]) -> dict[tuple[str, str], str]:
     """Records with the same PMID or PMCID are one article, and records of a trial register
     with the same register id (a ClinicalTrials.gov row and CENTRAL's copy of it) one register
-    entry: linked as duplicates.
+    entry: each such pair and what links it (:data:`LINK_REASONS`).
 
     The engine's frame has no such columns, so the library links these itself (one star per
     identifier: the smallest record id with each other one).
@@ -262,12 +269,31 @@ def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
     for record in records:
         for key in _identifier_keys(record):
             by_id.setdefault(key, []).append(record.record_id)
-    pairs: Decisions = {}
-    for rids in by_id.values():
+    links: dict[tuple[str, str], str] = {}
+    for key, rids in by_id.items():
         first, *others = sorted(set(rids))
+        why = LINK_REASONS[key.split(":", 1)[0]]
         for other in others:
-            pairs[(first, other)] = "duplicate"
-    return dict(sorted(pairs.items()))
+            links.setdefault((first, other), why)
+    return dict(sorted(links.items()))
+
+
+def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
+    """The pairs of :func:`identifier_links`, each decided a duplicate."""
+    return dict.fromkeys(identifier_links(records), "duplicate")
+
+
+def _named_links(
+    verdicts: Iterable[PairVerdict], links: Mapping[tuple[str, str], str], decided: Decisions
+) -> list[PairVerdict]:
+    """``verdicts`` with each pair linked by an identifier (and not decided by a person) named
+    by it: the engine names every pair it is given as ``decision: duplicate``."""
+    return [
+        replace(v, reason=links[(v.a, v.b)])
+        if (v.a, v.b) in links and (v.a, v.b) not in decided
+        else v
+        for v in verdicts
+    ]
 
 
 def _check_distinct_decisions(decided: Decisions, groups: Mapping[str, str]) -> None:
