@@ -86,6 +86,11 @@ def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path)
         if name.split("/")[0] not in {"logs", ".cache", ".pacing"} and name != "run_manifest.json"
     }
     assert hashed == artefacts and "report/index.html" in hashed
+    # ... and every file people put in the human-input folder (exports, returned sheets).
+    manifest = json.loads(first["run_manifest.json"])
+    human = {n: hashlib.sha256(b).hexdigest() for n, b in tree(REPO_ROOT / "demo/human").items()}
+    assert manifest["human_input"] == human and "exports/web_of_science.ris" in human
+    assert manifest["library_history"] == {}  # the demo keeps its history inside outputs/
     assert any(name.startswith(".cache/") for name in first)  # there were caches to leave out
 
     identified = runs[0] / "search/identified.csv"

@@ -1,8 +1,10 @@
 """The run manifest: the one artefact allowed to hold wall-clock times.
 
 Written after each successful pipeline run, it records when the run finished, the software
-versions, the protocol's hash and a sha256 of every file under the outputs folder (not its logs,
-caches or pacing locks), so a team can show exactly what a run produced.
+versions, the protocol's hash, a sha256 of every file under the outputs folder (not its logs,
+caches or pacing locks), so a team can show exactly what a run produced, and of every file it
+read from people: the human-input folder (database exports, returned sheets and forms) and the
+library history outside the outputs folder (hidden files and spreadsheet lock files aside).
 """
 
 from __future__ import annotations
@@ -27,8 +29,32 @@ def file_hashes(outputs: Path) -> dict[str, str]:
         relative = path.relative_to(outputs)
         if not path.is_file() or relative.parts[0] in SKIP_DIRS or path.name == NAME:
             continue
-        hashes[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        hashes[relative.as_posix()] = _sha256(path)
     return hashes
+
+
+def input_hashes(folder: Path, outputs: Path) -> dict[str, str]:
+    """sha256 of every file a person put in ``folder`` (relative path → hex digest), in path
+    order: not hidden files, ``~$`` lock files or anything inside ``outputs``."""
+    if not folder.is_dir() or _inside(folder, outputs):
+        return {}
+    hashes = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or _inside(path, outputs):
+            continue
+        if any(part.startswith((".", "~$")) for part in relative.parts):
+            continue
+        hashes[relative.as_posix()] = _sha256(path)
+    return hashes
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_run_manifest(config: dict[str, Any], outputs: Path) -> Path:
@@ -45,6 +71,8 @@ def write_run_manifest(config: dict[str, Any], outputs: Path) -> Path:
         "protocol_sha256": hashlib.sha256(protocol).hexdigest(),
         "search_mode": config["search"]["mode"],
         "outputs": file_hashes(outputs),
+        "human_input": input_hashes(Path(config["paths"]["human_input"]), outputs),
+        "library_history": input_hashes(Path(config["deduplication"]["history_dir"]), outputs),
     }
     path = outputs / NAME
     write_json(path, manifest)

@@ -1,0 +1,29 @@
+"""The run manifest fingerprints what people put in: exports, returned sheets, the history."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from livingreview.run_manifest import input_hashes
+
+
+def test_input_hashes_cover_people_s_files_only(tmp_path: Path) -> None:
+    human, outputs = tmp_path / "human", tmp_path / "outputs"
+    for name, body in {
+        "screening/r1_done.xlsx": b"sheet",
+        "exports/wos.ris": b"TY  - JOUR",
+        "screening/~$r1_done.xlsx": b"lock",  # Excel's lock file while the sheet is open
+        ".DS_Store": b"finder",
+    }.items():
+        (human / name).parent.mkdir(parents=True, exist_ok=True)
+        (human / name).write_bytes(body)
+    assert input_hashes(human, outputs) == {
+        "exports/wos.ris": hashlib.sha256(b"TY  - JOUR").hexdigest(),
+        "screening/r1_done.xlsx": hashlib.sha256(b"sheet").hexdigest(),
+    }
+    # A folder inside the outputs (the demo's history) is hashed with the outputs already.
+    (outputs / "library_history").mkdir(parents=True)
+    (outputs / "library_history/rounds.yaml").write_text("rounds: []\n")
+    assert input_hashes(outputs / "library_history", outputs) == {}
+    assert input_hashes(tmp_path / "missing", outputs) == {}
