@@ -184,7 +184,7 @@ def test_a_sheet_written_after_a_partial_return_lists_only_what_is_left(returned
     assert sorted(left) == sorted(ids[3:])
     lines = instruction_lines(sheet)
     assert f"reviewer r1 (Reviewer 1), {len(left)} studies." in lines[2]
-    assert lines[3].startswith("You have decided 3 studies of this round already. ")
+    assert lines[3].startswith("You have decided 3 studies on this round's sheets already. ")
     assert not [line for line in lines if "nothing left" in line]
     assert sorted(sheet_ids(sheet_path(config, "r2"))) == sorted(ids)  # r2 decided nothing
     assert not [line for line in instruction_lines(sheet_path(config, "r2")) if "decided" in line]
@@ -195,7 +195,8 @@ def test_a_sheet_written_after_a_partial_return_lists_only_what_is_left(returned
     assert state["reviewers"]["r1"]["pending"] == 0 and sheet_ids(sheet) == []
     lines = instruction_lines(sheet)
     assert "reviewer r1 (Reviewer 1), 0 studies." in lines[2]
-    assert lines[3].startswith(f"You have decided {len(ids)} studies of this round already. ")
+    decided = f"You have decided {len(ids)} studies on this round's sheets already. "
+    assert lines[3].startswith(decided)
     assert "No study awaits your decision: there is nothing left to screen." in lines
 
 

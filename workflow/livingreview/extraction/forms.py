@@ -97,8 +97,8 @@ def instructions(
     ]
     if spec.reviewer == CONSENSUS:
         lines[4:4] = [
-            "Settle what the 'disagreements' column lists; a field you leave blank keeps the",
-            "value every reviewer typed alike.",
+            "Settle what the 'disagreements' column lists; an optional field you leave blank",
+            "keeps the value every reviewer typed alike (required fields are filled in).",
         ]
     for item in fields:
         required = ", required" if item.required else ""

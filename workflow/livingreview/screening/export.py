@@ -202,9 +202,9 @@ def _progress(count: int, decided: int) -> list[str]:
     lines = []
     if decided:
         lines += [
-            f"You have decided {_studies(decided)} of this round already. They are not listed",
-            "again: to change a decision, open the file you returned, change the row and save",
-            "it under a new name (step 4).",
+            f"You have decided {_studies(decided)} on this round's sheets already. They are not",
+            "listed again: to change a decision, open the file you returned, change the row and",
+            "save it under a new name (step 4).",
         ]
     if not count:
         lines.append("No study awaits your decision: there is nothing left to screen.")
