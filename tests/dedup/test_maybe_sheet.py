@@ -102,6 +102,11 @@ def test_round_trip_decisions_apply_and_are_kept(tmp_path: Path) -> None:
     }
     assert {r["file"] for r in applied} == {"dedup/returned_ab.xlsx"}
     assert all(r["notes"] == "checked the PDFs" and int(r["row"]) >= 2 for r in applied)
+    # when the person saved the sheet (its .xlsx metadata), for the audit trail
+    saved = openpyxl.load_workbook(tmp_path / "human/dedup/returned_ab.xlsx").properties.modified
+    assert saved is not None
+    when = saved.replace(microsecond=0).isoformat() + "Z"
+    assert {r["saved_at"] for r in applied} == {when}
 
     # The note on the undecided pair is carried into the new sheet, not dropped.
     new_sheet = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
@@ -432,7 +437,7 @@ def test_an_old_csv_without_metadata_is_still_read_unchecked(tmp_path: Path) -> 
     assert old.read_text().startswith("reviewer,pair,decision,")
     assert _library(config)["maybe_decisions_applied"] == 1
     [applied] = _csv(tmp_path / "outputs/library/decisions.csv")
-    assert (applied["decision"], applied["row"]) == ("distinct", "2")
+    assert (applied["decision"], applied["row"], applied["saved_at"]) == ("distinct", "2", "")
 
 
 def test_a_pair_listed_twice_blank_and_decided_keeps_the_decision(tmp_path: Path) -> None:

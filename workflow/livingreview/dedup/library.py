@@ -9,8 +9,8 @@ engine on the whole library, and writes:
 * ``<outputs>/library/records.csv``: one merged record per study (:mod:`~livingreview.dedup.merge`);
 * ``<outputs>/library/groups.csv``: ``record_id, study_id, round`` for every record;
 * ``<outputs>/library/maybe_pairs.csv``: the maybe pairs nobody has decided yet;
-* ``<outputs>/library/decisions.csv``: every decision applied, with its file and row, and the
-  notes on undecided pairs no longer asked (blank decision);
+* ``<outputs>/library/decisions.csv``: every decision applied, with its file, row and the
+  file's save time (.xlsx), and the notes on undecided pairs no longer asked (blank decision);
 * ``<outputs>/library/changelog.csv``: studies merged or split since round 1;
 * ``<outputs>/library/counts.json``: this round's PRISMA counts;
 * ``<outputs>/dedup/maybe_pairs.xlsx`` and ``.csv``: the review sheet of the pending pairs;

@@ -61,6 +61,7 @@ class Decision:
     file: str
     row: int
     notes: str = ""
+    saved_at: str = ""  # when the file was saved (.xlsx metadata), "" when unknown (a .csv)
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -303,7 +304,9 @@ def read_decision_file(
                 field="record_b",
             )
         notes = cell("notes")
-        decisions.append(Decision(key[0], key[1], decision, str(path), number, notes))
+        decisions.append(
+            Decision(key[0], key[1], decision, str(path), number, notes, returned.saved_at)
+        )
     if keys is None and meta is not None:
         _check_csv_pairs(path, meta, seen)
     _check_every_pair(path, keys, seen)
@@ -418,7 +421,7 @@ def read_decisions(
     return read_returned(files, review_id=review_id, known_records=known_records)[0]
 
 
-DECISION_COLUMNS = ("record_a", "record_b", "decision", "file", "row", "notes")
+DECISION_COLUMNS = ("record_a", "record_b", "decision", "file", "row", "notes", "saved_at")
 
 
 def decisions_csv(decisions: Sequence[Decision], base: Path | None = None) -> str:
@@ -429,5 +432,5 @@ def decisions_csv(decisions: Sequence[Decision], base: Path | None = None) -> st
         file = Path(d.file)
         if base is not None and file.is_relative_to(base):
             file = file.relative_to(base)
-        rows.append([d.a, d.b, d.decision, file.as_posix(), d.row, d.notes])
+        rows.append([d.a, d.b, d.decision, file.as_posix(), d.row, d.notes, d.saved_at])
     return csv_table_text(DECISION_COLUMNS, rows)
