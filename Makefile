@@ -41,6 +41,7 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/dedup.py
+	$(BIN)/python bench/dedup_robustness.py
 	nice $(BIN)/python bench/screening.py
 	nice $(BIN)/python bench/scale.py
 	nice $(BIN)/python bench/living.py
