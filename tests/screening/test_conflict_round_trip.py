@@ -171,7 +171,10 @@ def test_dual_screening_round_trip_accounts_for_every_decision(
     assert len(read_rows(outputs / "screening/resolutions.csv")) == len(differ)
     assert "pair(s)" in capsys.readouterr().out
     run(args, "where")
-    assert "Screening conflicts to resolve (0): " in capsys.readouterr().out
+    where = capsys.readouterr().out
+    assert "Screening conflicts to resolve (0): " in where
+    # both screeners decided every study: their sheets list none
+    assert "studies each sheet lists (not yet decided by its reviewer): r1 0, r2 0\n" in where
 
 
 def read_rows_after_meta(path: Path) -> list[dict[str, str]]:
