@@ -17,6 +17,7 @@ from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fileio import atomic_write_text
 from livingreview.prisma.ledger import Column
+from livingreview.report import team as reviewers_of
 from livingreview.report.changes import TOOL_NAMES
 from livingreview.reviewforms import table_text
 
@@ -54,8 +55,7 @@ class Facts:
 
     def names(self, role: str) -> list[str]:
         """The reviewers with ``role``, by name."""
-        people = self.config.get("reviewers") or []
-        return [r.get("name", r["id"]) for r in people if role in r.get("roles", [])]
+        return reviewers_of.holders(self.config, role)
 
 
 @dataclass(frozen=True)
@@ -326,21 +326,13 @@ def _people(names: list[str]) -> str:
     return f"{len(names)} reviewer{'s' if len(names) > 1 else ''} ({', '.join(names)})"
 
 
-def _team(facts: Facts, role: str, section: str) -> list[str]:
-    """The reviewers with ``role`` who get ``section``'s sheets: every one in dual mode, the first
-    in single mode (as the stages assign them)."""
-    names = facts.names(role)
-    return names if facts.config[section].get("mode", "dual") == "dual" else names[:1]
-
-
 def _resolved_by(facts: Facts, section: str) -> str:
     """``section``'s decision rule, naming the resolver of a third-reviewer rule (the first
     reviewer with the role, the one the stage asks)."""
     rule = str(facts.config[section].get("decision_rule", "consensus"))
     if rule != "third_reviewer":
         return _rule(rule)
-    resolver = facts.names("conflict_resolution")[:1] or ["no resolver named"]
-    return f"{_rule(rule)} ({resolver[0]})"
+    return f"{_rule(rule)} ({reviewers_of.resolver_name(facts.config) or 'no resolver named'})"
 
 
 def _screened_by(facts: Facts) -> str:
@@ -348,7 +340,8 @@ def _screened_by(facts: Facts) -> str:
     screening = facts.config["screening"]
     mode = screening.get("mode", "dual")
     blind = ", blind" if screening.get("blind", True) else ""
-    text = f"title/abstract: {mode}{blind}, by {_people(_team(facts, 'screening', 'screening'))}"
+    screeners = reviewers_of.team(facts.config, "screening", "screening")
+    text = f"title/abstract: {mode}{blind}, by {_people(screeners)}"
     fraction = float((screening.get("verification_sample") or {}).get("fraction", 0))
     if mode == "dual":
         return f"{text}, disagreements by {_resolved_by(facts, 'screening')}"
@@ -368,7 +361,7 @@ def _selection(facts: Facts) -> Entry:
     config = facts.config
     screening, full_text = config["screening"], config["full_text"]
     assessed = f"full text: {full_text.get('mode', 'dual')} by "
-    assessed += _people(_team(facts, "full_text", "full_text"))
+    assessed += _people(reviewers_of.team(facts.config, "full_text", "full_text"))
     if full_text.get("mode", "dual") == "dual":
         assessed += f", disagreements by {_resolved_by(facts, 'full_text')}"
     parts = [_screened_by(facts), assessed]
@@ -397,9 +390,10 @@ def _collection(facts: Facts) -> Entry:
     if status is None:
         return _waiting("data extraction")
     studies = status.get("studies") or {}
+    extractors = reviewers_of.team(facts.config, "extraction", "extraction")
     what = (
         f"{status.get('mode', 'dual')} extraction on forms by "
-        f"{_people(_team(facts, 'extraction', 'extraction'))}; {studies.get('final', 0)} of "
+        f"{_people(extractors)}; {studies.get('final', 0)} of "
         f"{status.get('studies_included', 0)} included studies final."
     )
     where = facts.anchors("methods", "studies") + facts.files("extraction/studies.csv")
@@ -439,7 +433,7 @@ def _rob_methods(facts: Facts) -> Entry:
         return Entry("authors", (), NO_ROB)
     rated = [f"{TOOL_NAMES.get(t, t)} ({', '.join(d)})" for t, d in sorted(tools.items())]
     mode = facts.config["risk_of_bias"].get("mode", "dual")
-    assessors = _team(facts, "risk_of_bias", "risk_of_bias")
+    assessors = reviewers_of.team(facts.config, "risk_of_bias", "risk_of_bias")
     what = f"{_join(rated)}; {mode} assessment by {_people(assessors)} per study."
     where = facts.anchors("methods", "rob") + facts.files("rob/summary.csv")
     return _entry("reported", where, what)

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.report import team as reviewers_of
 from livingreview.round_state import read_state, state_path
 
 TOOL_NAMES = {
@@ -79,25 +80,12 @@ def _appraisal_sentence(config: Mapping[str, Any], tools_used: Collection[str] |
     return [f"Risk of bias was rated by study design with {_join(named)}."]
 
 
-def _holders(config: Mapping[str, Any], role: str) -> list[str]:
-    """Names of the reviewers with ``role``, in protocol order."""
-    people = config.get("reviewers") or []
-    return [r.get("name", r["id"]) for r in people if role in r.get("roles", [])]
-
-
-def _team(config: Mapping[str, Any], role: str, section: str) -> list[str]:
-    """Who gets ``section``'s sheets or forms: every holder of ``role`` in dual mode, the first
-    in single mode (as the stages assign them)."""
-    names = _holders(config, role)
-    return names if config[section].get("mode", "dual") == "dual" else names[:1]
-
-
 def _settled(config: Mapping[str, Any], section: str) -> str:
     """How ``section``'s disagreements were settled, naming the third reviewer the stage asks."""
     rule = config[section].get("decision_rule", "consensus")
     if rule == "third_reviewer":
-        resolver = _holders(config, "conflict_resolution")[:1]
-        return f"by a third reviewer, {resolver[0]}" if resolver else "by a third reviewer"
+        resolver = reviewers_of.resolver_name(config)
+        return f"by a third reviewer, {resolver}" if resolver else "by a third reviewer"
     return "by consensus"
 
 
@@ -129,7 +117,7 @@ def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
     """Who screened titles and abstracts, how independently, and how disagreements were settled
     (single mode: one screener, and the verifier of the sample if any)."""
     screening = config["screening"]
-    team = _team(config, "screening", "screening")
+    team = reviewers_of.team(config, "screening", "screening")
     if not team:
         return []
     criteria = len((config.get("eligibility") or {}).get("criteria") or [])
@@ -141,7 +129,7 @@ def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
     if screening.get("mode", "dual") == "single":
         said = [f"Titles and abstracts were screened by {team[0]}{against}."]
         fraction = float((screening.get("verification_sample") or {}).get("fraction", 0))
-        verifier = _holders(config, "screening")[1:2]
+        verifier = reviewers_of.holders(config, "screening")[1:2]
         if fraction > 0 and verifier:
             said.append(
                 f"{verifier[0]} also screened a {fraction:.0%} sample of them; disagreements on "
@@ -162,7 +150,7 @@ def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
 
 def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
     """Who assessed the full texts and how disagreements were settled."""
-    team = _team(config, "full_text", "full_text")
+    team = reviewers_of.team(config, "full_text", "full_text")
     if not team:
         return []
     if config["full_text"].get("mode", "dual") == "single":
@@ -176,7 +164,7 @@ def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
 def _team_sentence(config: Mapping[str, Any], role: str, section: str, did: str) -> list[str]:
     """``A and B each <did> every study independently; differences were settled by
     consensus.`` (dual) or ``A <did> every study.`` (single)."""
-    team = _team(config, role, section)
+    team = reviewers_of.team(config, role, section)
     if not team:
         return []
     if config[section].get("mode", "dual") == "single":
