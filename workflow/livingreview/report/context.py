@@ -10,6 +10,7 @@ from typing import Any
 
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.extraction.fields import nexus_levels
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, items_total
@@ -395,7 +396,7 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
     risks_field = config["report"]["nexus_risks_field"]
     extracted = [s for s in studies if s["extraction_status"] == "final"]
     levels = []
-    for level in config["nexus"].get("levels", []):
+    for level in nexus_levels(config):  # in level order, however the protocol lists them
         members = [s for s in extracted if s.get(field) == str(level["level"])]
         levels.append(
             {
@@ -404,14 +405,22 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
                 "criteria": level.get("criteria", ""),
                 "configured_risks": level.get("risks", []),
                 "n": len(members),
-                "observed_risks": [
-                    (s["label"], s[risks_field]) for s in members if risks_field and s[risks_field]
-                ],
+                "observed_risks": _risks_noted(members, risks_field),
             }
         )
-    unrated = sum(1 for s in extracted if not s.get(field))
-    section.data = {"levels": levels, "unrated": unrated, "extracted": len(extracted)}
+    unrated = [s for s in extracted if not s.get(field)]
+    section.data = {
+        "levels": levels,
+        "unrated": len(unrated),
+        "unrated_risks": _risks_noted(unrated, risks_field),  # shown, though at no level
+        "extracted": len(extracted),
+    }
     return section
+
+
+def _risks_noted(studies: list[dict[str, str]], risks_field: str) -> list[tuple[str, str]]:
+    """(study label, the Nexus risks a reviewer noted) of the studies that note any."""
+    return [(s["label"], s[risks_field]) for s in studies if risks_field and s[risks_field]]
 
 
 def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
