@@ -1,17 +1,22 @@
 """The SLURM profile's advice for a cluster whose compute nodes do not all reach the internet
 covers every job that talks to a service: the searches, the re-fetches of earlier studies
 (which wait for screening and full text, so running the searches first leaves them behind) and
-the open-access lookup of the reports sought (before full text)."""
+the open-access lookup of the reports sought (before full text). The command README and the
+profile give for it makes Snakemake use that profile alone, from the checkout or a review's
+folder."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 import shlex
 import subprocess
 import sys
+from argparse import Namespace
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
@@ -77,3 +82,61 @@ def test_the_login_node_command_runs_every_job_reaching_a_service(tmp_path: Path
     assert result.returncode == 0, result.stderr[-3000:]
     planned = set(re.findall(r"^(\w+)\s+\d+$", result.stdout + result.stderr, re.MULTILINE))
     assert rules_holding_an_api_slot() <= planned, planned
+
+
+SLURM_PLUGIN = importlib.util.find_spec("snakemake_executor_plugin_slurm")
+needs_plugin = pytest.mark.skipif(
+    SLURM_PLUGIN is None, reason="snakemake-executor-plugin-slurm not installed (test extra)"
+)
+
+
+def documented_cluster_arguments(text: str) -> list[str]:
+    """The arguments of the one ``.venv/bin/snakemake`` command ``text`` gives for SLURM."""
+    (arguments,) = re.findall(
+        r"^(?:#\s+)?\.venv/bin/snakemake (--[\w-]+ \S*slurm)\b", text, re.MULTILINE
+    )
+    return arguments.split()
+
+
+def resolved(arguments: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Namespace:
+    """The settings Snakemake takes from ``arguments`` and its profiles, run in ``cwd``."""
+    from snakemake.cli import parse_args
+
+    monkeypatch.chdir(cwd)
+    monkeypatch.delenv("SNAKEMAKE_PROFILE", raising=False)  # a site profile would layer under
+    return parse_args([*arguments, "--dry-run"])[1]
+
+
+def caps(args: Namespace) -> dict[str, int]:
+    """The global resource caps Snakemake resolved."""
+    return {name: resource.value for name, resource in args.resources.items()}
+
+
+def profile_caps(name: str) -> dict[str, int]:
+    """The ``resources`` caps ``profiles/<name>`` sets."""
+    entries = yaml.safe_load((REPO_ROOT / "profiles" / name / "config.yaml").read_text())
+    return {k: int(v) for k, v in (item.split("=", 1) for item in entries["resources"])}
+
+
+@needs_plugin
+def test_the_documented_cluster_command_runs_the_slurm_profile_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's command, from the checkout or from a review's own folder, gives Snakemake the
+    SLURM profile's settings and none of the local profile's (its one-at-a-time caps)."""
+    readme = documented_cluster_arguments((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert documented_cluster_arguments(PROFILE.read_text(encoding="utf-8")) == readme
+    review_folder = [*readme, "--snakefile", str(REPO_ROOT / "Snakefile")]
+    for arguments, cwd in ((readme, REPO_ROOT), (review_folder, tmp_path)):
+        args = resolved(arguments, cwd, monkeypatch)
+        assert args.executor == "slurm", (arguments, cwd)
+        assert caps(args) == profile_caps("slurm") != profile_caps("default")
+        assert not args.force_use_threads and args.latency_wait == 60
+
+
+@needs_plugin
+def test_with_profile_the_local_profile_still_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why the docs say not --profile: Snakemake layers profiles/default over it, key by key."""
+    args = resolved(["--profile", "profiles/slurm"], REPO_ROOT, monkeypatch)
+    assert args.executor == "slurm"  # a key the local profile leaves out comes through
+    assert caps(args) == profile_caps("default")  # one search, one step at a time cluster-wide
