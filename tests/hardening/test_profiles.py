@@ -157,7 +157,7 @@ def test_the_slurm_profile_runs_on_the_cluster_and_the_local_one_does_not() -> N
         assert key in slurm["default-resources"]
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install snakemake-executor-plugin-slurm" in readme
-    assert "--workflow-profile profiles/slurm" in readme
+    assert ".venv/bin/snakemake --workflow-profile slurm " in readme  # by name: see README
     extras = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     project = extras["project"]
     # The tests check the profile with the plugin; a local run never needs it.
