@@ -125,6 +125,21 @@ def test_a_protocol_without_optional_sections_still_renders(
     assert "Levels as configured" not in html
 
 
+def test_methods_name_each_database_with_its_platform(demo_outputs: Path, tmp_path: Path) -> None:
+    """The demo protocol's platform "PubMed (NCBI E-utilities)" gave "MEDLINE (PubMed (NCBI
+    E-utilities))" in the methods."""
+    config = load_config(DEMO_CONFIG)
+    html = write_report(config, demo_outputs, tmp_path / "report").read_text(encoding="utf-8")
+    start = html.index('<section id="methods">')
+    methods = page_text(html[start : html.index("Reporting checklist", start)])
+    assert "We searched MEDLINE via PubMed (NCBI E-utilities), Europe PMC via " in methods
+    assert (
+        "Web of Science Core Collection via Clarivate Web of Science (searched 2024-11-25)"
+        in methods
+    )
+    assert "((" not in methods and "))" not in methods
+
+
 def test_markup_in_protocol_and_record_text_renders_as_text(
     demo_outputs: Path, tmp_path: Path
 ) -> None:

@@ -29,12 +29,14 @@ def _join(items: list[str]) -> str:
 
 
 def _described(name: str, spec: Mapping[str, Any]) -> str:
-    """``Database (platform, searched DATE)`` with whatever the protocol gives for a source."""
-    details = [spec[k] for k in ("platform",) if spec.get(k)]
+    """``Database via platform (searched DATE)`` with whatever the protocol gives for a source
+    (a platform named with parentheses, "PubMed (NCBI E-utilities)", reads without nesting)."""
+    text = spec.get("database") or name
+    if spec.get("platform"):
+        text += f" via {spec['platform']}"
     if spec.get("searched_on"):
-        details.append(f"searched {spec['searched_on']}")
-    database = spec.get("database") or name
-    return f"{database} ({', '.join(details)})" if details else database
+        text += f" (searched {spec['searched_on']})"
+    return text
 
 
 def _windows(config: Mapping[str, Any]) -> str:
