@@ -304,6 +304,10 @@ def _search(rows: list[dict[str, str]] | None) -> Section:
     return section
 
 
+#: The automation rules (``screening/automation_counts.json`` keys) as the report names them.
+RULE_NAMES = {"publication_type": "publication type", "year": "publication year"}
+
+
 def _screening(read: Mapping[str, Any]) -> Section:
     section = Section("screening", "Title/abstract screening")
     status, outcome = read["screening_status"], read["screening_outcome"]
@@ -315,7 +319,10 @@ def _screening(read: Mapping[str, Any]) -> Section:
         "status": status,
         "outcome": outcome,
         "agreement": read["agreement"] or [],
-        "automation": automation.get("excluded_by_rule", {}),
+        "automation": {
+            RULE_NAMES.get(rule, rule): n
+            for rule, n in automation.get("excluded_by_rule", {}).items()
+        },
     }
     return section
 
