@@ -443,6 +443,7 @@ def test_the_markdown_report_states_every_fact_the_html_page_does(
         f"publication year {by_rule['year']}"
     )
     assert f"\nMarked ineligible by automation before screening: {rules}.\n" in markdown
+    assert " pending; rule: third reviewer).\n" in markdown  # not its key, third_reviewer
 
 
 @pytest.mark.parametrize(
