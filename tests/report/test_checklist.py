@@ -308,6 +308,8 @@ def test_single_mode_names_the_one_reviewer_who_works_and_the_resolver_who_decid
         "title/abstract: single, blind, by 1 reviewer (Reviewer 1), a 20% sample verified by "
         "Reviewer 2, disagreements by third reviewer (Reviewer 3)"
     ) in verified
+    config["screening"]["verification_sample"]["fraction"] = 0.025
+    assert "a 2.5% sample verified by" in _selection_text(config)  # as the methods say it
 
 
 def test_deduplication_counts_of_a_later_version_are_named_as_that_version_s() -> None:

@@ -109,3 +109,16 @@ def test_automation_before_screening_and_the_ranking_are_reported() -> None:
     assert "trial-register id were linked" in sentence(config, "Records were deduplicated")
     config["automation"] = {"publication_types": [], "languages": []}
     assert sentence(config, "Before screening") == ""
+
+
+def test_the_verified_sample_is_settled_by_the_protocol_s_rule() -> None:
+    config = load_config(DEMO_CONFIG)
+    config["screening"].update(
+        mode="single", decision_rule="either_includes", verification_sample={"fraction": 0.025}
+    )
+    # before: "Reviewer 2 also screened a 2% sample of them; disagreements on it were settled by
+    # consensus.", though either_includes sends a study either of them included to full text
+    assert sentence(config, "Reviewer 2 also screened") == (
+        "Reviewer 2 also screened a 2.5% sample of them; a study of it that either of them "
+        "included or marked maybe went to full text."
+    )

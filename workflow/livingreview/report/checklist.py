@@ -349,7 +349,7 @@ def _screened_by(facts: Facts) -> str:
         return text
     verifier = facts.names("screening")[1:2] or ["no second reviewer named"]
     return (
-        f"{text}, a {fraction:.0%} sample verified by {verifier[0]}, disagreements by "
+        f"{text}, a {fraction * 100:g}% sample verified by {verifier[0]}, disagreements by "
         f"{_resolved_by(facts, 'screening')}"
     )
 

@@ -134,20 +134,25 @@ def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
         verifier = reviewers_of.holders(config, "screening")[1:2]
         if fraction > 0 and verifier:
             said.append(
-                f"{verifier[0]} also screened a {fraction:.0%} sample of them; disagreements on "
-                f"it were settled {_settled(config, 'screening')}."
+                f"{verifier[0]} also screened a {fraction * 100:g}% sample of them; "
+                + _screening_rule(config, "a study of it that either of them", "on it")
             )
         return said
     blind = " and blind to each other's decisions" if screening.get("blind", True) else ""
     said = [f"Titles and abstracts were screened by {_join(team)}, independently{blind}"]
     said[0] += f",{against}." if against else "."
-    if screening.get("decision_rule") == "either_includes":
-        said.append("A study that either screener included or marked maybe went to full text.")
-    else:
-        said.append(
-            f"Disagreements on titles and abstracts were settled {_settled(config, 'screening')}."
-        )
+    rule = _screening_rule(config, "a study that either screener", "on titles and abstracts")
+    said.append(rule[0].upper() + rule[1:])
     return said
+
+
+def _screening_rule(config: Mapping[str, Any], either: str, where: str) -> str:
+    """How the screening rule decides a disagreement, as the end of a sentence: ``<either>
+    included or marked maybe went to full text.`` (``either_includes``) or ``disagreements
+    <where> were settled by ...``."""
+    if config["screening"].get("decision_rule") == "either_includes":
+        return f"{either} included or marked maybe went to full text."
+    return f"disagreements {where} were settled {_settled(config, 'screening')}."
 
 
 def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
