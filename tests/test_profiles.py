@@ -47,9 +47,18 @@ def commented_settings() -> dict[str, object]:
     return yaml.safe_load("\n".join(block))
 
 
-def advised_until_targets() -> list[str]:
-    """The targets of the ``snakemake --until ...`` the profile advises for the login node."""
-    (command,) = re.findall(r"\((snakemake --until [^)]*)\)", PROFILE.read_text(encoding="utf-8"))
+def advised_until_targets(refetch: bool, open_access: bool) -> list[str]:
+    """The targets of the ``snakemake --until ...`` the profile advises for the login node, with
+    the re-fetches and the open-access lookup on or off."""
+    text = " ".join(line.lstrip("# ") for line in PROFILE.read_text(encoding="utf-8").splitlines())
+    if not refetch:
+        (when_on, when_off) = re.findall(
+            r"re-fetches off .*? give --until (\w+) instead when the lookup is on, "
+            r"else --until (\w+)\.",
+            text,
+        )[0]
+        return [when_on if open_access else when_off]
+    (command,) = re.findall(r"\((snakemake --until [^)]*)\)", text)
     words = shlex.split(command)
     after = words[words.index("--until") + 1 :]
     return list(itertools.takewhile(lambda word: not word.startswith("-"), after))
@@ -63,25 +72,36 @@ def test_the_partition_example_sends_every_job_reaching_a_service() -> None:
     assert all(set(value) == {"slurm_partition"} for value in example.values())  # type: ignore[union-attr]
 
 
-def test_the_login_node_command_runs_every_job_reaching_a_service(tmp_path: Path) -> None:
-    """A dry run of the advised command on the demo review plans every search and re-fetch."""
+@pytest.mark.parametrize(("refetch", "open_access"), [(True, True), (False, True), (False, False)])
+def test_the_login_node_command_runs_every_job_reaching_a_service(
+    tmp_path: Path, refetch: bool, open_access: bool
+) -> None:
+    """A dry run of the advised command on the demo review plans every search, re-fetch and
+    open-access lookup the protocol turns on (before: with the re-fetches off the advised
+    ``--until refetch`` planned nothing, the searches included)."""
     paths = f"{{outputs: {tmp_path / 'outputs'}, human_input: {REPO_ROOT / 'demo/human'}}}"
+    refetched = "" if refetch else ", refetch: {services: []}"
+    looked_up = "openalex" if open_access else ""
     result = subprocess.run(
         [
             sys.executable, "-m", "snakemake", "--dry-run", "--quiet", "rules",
             "--snakefile", str(REPO_ROOT / "Snakefile"), "--directory", str(tmp_path),
             "--workflow-profile", "none", "--cores", "1",
-            "--until", *advised_until_targets(),
+            "--until", *advised_until_targets(refetch, open_access),
             "--configfile", str(REPO_ROOT / "config/config.yaml"),
             str(REPO_ROOT / "demo/config.yaml"),
-            "--config", f"paths={paths}", f"search={{replay_dir: {REPO_ROOT / 'demo/snapshot'}}}",
-            "full_text={open_access: {services: [openalex]}}",  # the lookup on: planned too
+            "--config", f"paths={paths}",
+            f"search={{replay_dir: {REPO_ROOT / 'demo/snapshot'}{refetched}}}",
+            f"full_text={{open_access: {{services: [{looked_up}]}}}}",
         ],
         capture_output=True, text=True, check=False, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     planned = set(re.findall(r"^(\w+)\s+\d+$", result.stdout + result.stderr, re.MULTILINE))
-    assert rules_holding_an_api_slot() <= planned, planned
+    turned_off = {
+        rule for rule, on in (("refetch", refetch), ("open_access", open_access)) if not on
+    }
+    assert rules_holding_an_api_slot() - turned_off <= planned, planned
 
 
 SLURM_PLUGIN = importlib.util.find_spec("snakemake_executor_plugin_slurm")
