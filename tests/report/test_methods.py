@@ -90,7 +90,11 @@ def test_dual_stages_say_independent_blind_and_who_settles_disagreements() -> No
     assert sentence(config, both + "assessed every study").endswith(" settled by consensus.")
     config["screening"].update(blind=False, decision_rule="either_includes")
     config["full_text"]["mode"] = config["extraction"]["mode"] = "single"
-    assert "blind" not in sentence(config, "Titles and abstracts")
+    # before: "..., independently, against 6 ...", though each sheet shows the other's decisions
+    assert sentence(config, "Titles and abstracts") == (
+        "Titles and abstracts were screened by Reviewer 1 and Reviewer 2, each sheet showing the "
+        "other screeners' decisions so far, against 6 eligibility criteria."
+    )
     assert sentence(config, "Disagreements on titles") == ""
     assert sentence(config, "A study that either screener included") != ""
     assert sentence(config, "Full texts") == "Full texts were assessed by Reviewer 1."

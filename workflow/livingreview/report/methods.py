@@ -138,8 +138,12 @@ def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
                 + _screening_rule(config, "a study of it that either of them", "on it")
             )
         return said
-    blind = " and blind to each other's decisions" if screening.get("blind", True) else ""
-    said = [f"Titles and abstracts were screened by {_join(team)}, independently{blind}"]
+    how = (
+        "independently and blind to each other's decisions"
+        if screening.get("blind", True)
+        else "each sheet showing the other screeners' decisions so far"
+    )
+    said = [f"Titles and abstracts were screened by {_join(team)}, {how}"]
     said[0] += f",{against}." if against else "."
     rule = _screening_rule(config, "a study that either screener", "on titles and abstracts")
     said.append(rule[0].upper() + rule[1:])
