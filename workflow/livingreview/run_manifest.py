@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import platform
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +37,31 @@ def file_hashes(outputs: Path) -> dict[str, str]:
 
 def input_hashes(folder: Path, outputs: Path) -> dict[str, str]:
     """sha256 of every file a person put in ``folder`` (relative path → hex digest), in path
-    order: not hidden files, ``~$`` lock files or anything inside ``outputs``."""
+    order: through linked folders (each real folder once), not hidden files, ``~$`` lock files
+    or anything inside ``outputs``."""
     if not folder.is_dir() or _inside(folder, outputs):
         return {}
     hashes = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if not path.is_file() or _inside(path, outputs):
-            continue
-        if any(part.startswith((".", "~$")) for part in relative.parts):
-            continue
-        hashes[relative.as_posix()] = _sha256(path)
+    for path in sorted(_people_s_files(folder, outputs.resolve())):
+        hashes[path.relative_to(folder).as_posix()] = _sha256(path)
     return hashes
+
+
+def _people_s_files(folder: Path, outputs: Path) -> Iterator[Path]:
+    """The files :func:`input_hashes` reads, walked without entering hidden folders, the
+    outputs or a real folder already walked (a link loop)."""
+    walked: set[str] = set()
+    for root, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in walked or Path(real).is_relative_to(outputs):
+            folders.clear()
+            continue
+        walked.add(real)
+        folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
+        for name in files:
+            path = Path(root, name)
+            if not name.startswith((".", "~$")) and path.is_file() and not _inside(path, outputs):
+                yield path
 
 
 def _inside(path: Path, folder: Path) -> bool:
