@@ -60,8 +60,12 @@ def _where_screening(config: dict[str, Any]) -> None:
         for sheet in state["sheets"]:
             print(f"  {outputs_of(config) / sheet}")
         print(f"  -> {Path(config['paths']['human_input']) / config['screening']['folder']}")
-        pending = ", ".join(f"{r} {v['pending']}" for r, v in sorted(state["reviewers"].items()))
-        print(f"  studies each sheet lists (not yet decided by its reviewer): {pending}")
+        batch = int(config["screening"].get("batch_size", 0))  # a sheet lists the next batch
+        listed = ", ".join(
+            f"{r} {min(v['pending'], batch) if batch else v['pending']}"
+            for r, v in sorted(state["reviewers"].items())
+        )
+        print(f"  studies each sheet lists (not yet decided by its reviewer): {listed}")
     outcome = outputs_of(config) / "screening" / "outcome.json"
     if outcome.exists():
         done = json.loads(outcome.read_text(encoding="utf-8"))
