@@ -227,3 +227,21 @@ def test_same_trial_registration_links_register_records() -> None:
         ("central:CN-02100444", "ctgov:NCT09000111"): "duplicate",
         ("central:CN-02100555", "ictrp:ISRCTN12345678"): "duplicate",
     }
+
+
+def test_a_pair_linked_by_pmcid_and_pmid_is_named_by_its_pmid() -> None:
+    """The name of a link did not depend on which kind of id the records gave first."""
+    from livingreview.dedup.library import identifier_links
+    from livingreview.records import Record
+
+    both = [
+        Record(record_id="zotero:9", pmcid="PMC7"),  # read first, with its PMCID only
+        Record(record_id="europepmc:MED:1", pmid="1", pmcid="PMC7"),
+        Record(record_id="medline:1", pmid="1", pmcid="PMC7"),
+    ]
+    assert identifier_links(both) == {
+        ("europepmc:MED:1", "medline:1"): "same PMID",  # was "same PMCID"
+        ("europepmc:MED:1", "zotero:9"): "same PMCID",
+    }
+    only = [Record(record_id="openalex:W5", pmcid="PMC7"), Record(record_id="pmc:7", pmcid="PMC7")]
+    assert identifier_links(only) == {("openalex:W5", "pmc:7"): "same PMCID"}

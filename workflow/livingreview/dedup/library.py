@@ -270,7 +270,8 @@ def identifier_links(records: Iterable[Record]) -> dict[tuple[str, str], str]:
         for key in _identifier_keys(record):
             by_id.setdefault(key, []).append(record.record_id)
     links: dict[tuple[str, str], str] = {}
-    for key, rids in by_id.items():
+    kinds = list(LINK_REASONS)  # a pair linked twice is named by the first kind: PMID first
+    for key, rids in sorted(by_id.items(), key=lambda item: kinds.index(item[0].split(":")[0])):
         first, *others = sorted(set(rids))
         why = LINK_REASONS[key.split(":", 1)[0]]
         for other in others:
