@@ -69,7 +69,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """A file's sha256, read in blocks (database exports can be large)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_run_manifest(config: dict[str, Any], outputs: Path) -> Path:
