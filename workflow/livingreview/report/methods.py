@@ -109,8 +109,10 @@ def _automation_sentences(config: Mapping[str, Any]) -> list[str]:
     if limits:
         said.append(f"Before screening, studies were marked ineligible by rule on {_join(limits)}.")
     said.append(
-        "Screening sheets listed studies in order of predicted relevance (an active-learning "
-        "classifier refitted on the decisions so far)."
+        "Screening sheets listed studies in order of predicted relevance: by similarity to the "
+        "review question, inclusion keywords and studies included so far until the decisions "
+        "held both an include and an exclude, then by an active-learning classifier refitted "
+        "on the decisions so far."
     )
     return said
 
