@@ -24,6 +24,8 @@ def test_no_extraction_fields_and_no_eligibility_criteria_are_said_so() -> None:
     # before: "Data were extracted on 0 fields: ." and "... against 0 eligibility criteria."
     assert sentence(config, "Data were extracted") == ""
     assert sentence(config, "The protocol lists no data extraction fields") != ""
+    # nor who extracted them (the extraction reviewers' sentence came all the same)
+    assert not [s for s in methods_paragraph(config, "0.0") if " each extracted " in s]
     screened = sentence(config, "Titles and abstracts were screened by")
     assert screened.endswith(".") and "eligibility" not in screened and " 0 " not in screened
 

@@ -216,9 +216,9 @@ def methods_paragraph(
     if fields:
         counted = _counted(len(fields), "field", "fields")
         sentences.append(f"Data were extracted on {counted}: {_join(fields)}.")
+        sentences.extend(_team_sentence(config, "extraction", "extraction", "extracted"))
     else:
         sentences.append("The protocol lists no data extraction fields.")
-    sentences.extend(_team_sentence(config, "extraction", "extraction", "extracted"))
     appraisal = _appraisal_sentence(config, tools_used)
     sentences.extend(appraisal)
     if appraisal:
