@@ -99,6 +99,10 @@ def test_dual_stages_say_independent_blind_and_who_settles_disagreements() -> No
     )
     assert sentence(config, "Disagreements on titles") == ""
     assert sentence(config, "A study that either screener included") != ""
+    # three screeners: not "either"
+    config["reviewers"].append({"id": "r9", "name": "Reviewer 9", "roles": ["screening"]})
+    assert sentence(config, "A study that any screener included") != ""
+    config["reviewers"].pop()
     assert sentence(config, "Full texts") == "Full texts were assessed by Reviewer 1."
     assert sentence(config, "Reviewer 1 extracted") == "Reviewer 1 extracted every study."
 

@@ -147,7 +147,8 @@ def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
     )
     said = [f"Titles and abstracts were screened by {_join(team)}, {how}"]
     said[0] += f",{against}." if against else "."
-    rule = _screening_rule(config, "a study that either screener", "on titles and abstracts")
+    anyone = "a study that either screener" if len(team) == 2 else "a study that any screener"
+    rule = _screening_rule(config, anyone, "on titles and abstracts")
     said.append(rule[0].upper() + rule[1:])
     return said
 
