@@ -158,7 +158,7 @@ def test_engine_frame_maps_the_record_model() -> None:
 
 
 def test_same_pmid_or_pmcid_links_records() -> None:
-    from livingreview.dedup.library import same_identifier_pairs
+    from livingreview.dedup.library import identifier_links
     from livingreview.records import Record
 
     records = [
@@ -168,16 +168,16 @@ def test_same_pmid_or_pmcid_links_records() -> None:
         Record(record_id="psycinfo:9", pmid="2"),
         Record(record_id="wos:3"),
     ]
-    assert same_identifier_pairs(records) == {
-        ("europepmc:MED:1", "medline:1"): "duplicate",
-        ("europepmc:MED:1", "openalex:W5"): "duplicate",
+    assert identifier_links(records) == {
+        ("europepmc:MED:1", "medline:1"): "same PMID",
+        ("europepmc:MED:1", "openalex:W5"): "same PMCID",
     }
 
 
 def test_same_trial_registration_links_register_records() -> None:
     """A ClinicalTrials.gov row and CENTRAL's copy of that registration (its ``SO`` the study's
     address) are one record of one register entry; an article naming the NCT id is not."""
-    from livingreview.dedup.library import same_identifier_pairs
+    from livingreview.dedup.library import identifier_links
     from livingreview.records import Record
 
     registration = ["Trial registration", "INTERVENTIONAL"]
@@ -223,9 +223,9 @@ def test_same_trial_registration_links_register_records() -> None:
             publication_types=registration,
         ),
     ]
-    assert same_identifier_pairs(records) == {
-        ("central:CN-02100444", "ctgov:NCT09000111"): "duplicate",
-        ("central:CN-02100555", "ictrp:ISRCTN12345678"): "duplicate",
+    assert identifier_links(records) == {
+        ("central:CN-02100444", "ctgov:NCT09000111"): "same register id",
+        ("central:CN-02100555", "ictrp:ISRCTN12345678"): "same register id",
     }
 
 

@@ -279,11 +279,6 @@ def identifier_links(records: Iterable[Record]) -> dict[tuple[str, str], str]:
     return dict(sorted(links.items()))
 
 
-def same_identifier_pairs(records: Iterable[Record]) -> Decisions:
-    """The pairs of :func:`identifier_links`, each decided a duplicate."""
-    return dict.fromkeys(identifier_links(records), "duplicate")
-
-
 def _named_links(
     verdicts: Iterable[PairVerdict], links: Mapping[tuple[str, str], str], decided: Decisions
 ) -> list[PairVerdict]:
