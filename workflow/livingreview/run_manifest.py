@@ -60,7 +60,9 @@ def _people_s_files(folder: Path, outputs: Path) -> Iterator[Path]:
         folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
         for name in files:
             path = Path(root, name)
-            if not name.startswith((".", "~$")) and path.is_file() and not _inside(path, outputs):
+            if name.startswith((".", "~$")) or not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(outputs):  # outputs resolved once, above
                 yield path
 
 
