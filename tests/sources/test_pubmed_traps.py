@@ -84,3 +84,34 @@ def test_electronic_article_date_when_the_issue_has_none() -> None:
         "<PubDate></PubDate>",
     )
     assert record.year == "2020"
+
+
+def book(document: str) -> Record:
+    """The normalised record of one ``PubmedBookArticle`` whose ``BookDocument`` holds a Book
+    (a group as its authors, one editor, its own DOI) and then ``document``."""
+    body = f"""<?xml version="1.0" ?><PubmedArticleSet><PubmedBookArticle><BookDocument>
+      <PMID Version="1">202</PMID><Book><Publisher><PublisherName>P</PublisherName></Publisher>
+      <BookTitle book="g1">Guideline on Examples</BookTitle><PubDate><Year>2009</Year></PubDate>
+      <AuthorList Type="authors"><Author><CollectiveName>Example Guideline Group (UK)
+      </CollectiveName></Author></AuthorList>
+      <AuthorList Type="editors"><Author><LastName>Roe</LastName><ForeName>Ann</ForeName></Author>
+      </AuthorList><ELocationID EIdType="doi" ValidYN="Y">10.9999/book.1</ELocationID></Book>
+      {document}</BookDocument></PubmedBookArticle></PubmedArticleSet>"""
+    (record,) = parse_efetch(body.encode("utf-8"))
+    return record.normalised()
+
+
+def test_whole_book_takes_the_books_authors_and_doi() -> None:
+    """A whole book (a guideline) names its authors and DOI in ``Book``, not ``BookDocument``."""
+    record = book("<Language>eng</Language>")
+    assert (record.title, record.authors, record.doi) == (
+        "Guideline on Examples", ["Example Guideline Group (UK)"], "10.9999/book.1",
+    )  # fmt: skip
+
+
+def test_chapter_keeps_its_own_authors_and_not_the_books_doi() -> None:
+    record = book(
+        '<ArticleTitle>Chapter 2</ArticleTitle><AuthorList Type="authors"><Author>'
+        "<LastName>Doe</LastName><ForeName>Jane</ForeName></Author></AuthorList>"
+    )
+    assert (record.title, record.authors, record.doi) == ("Chapter 2", ["Doe, Jane"], "")

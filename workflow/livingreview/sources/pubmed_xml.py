@@ -174,20 +174,17 @@ def _book_article(element: Element) -> Record:
     ids = {**_article_ids(element.find("PubmedBookData/ArticleIdList")), **ids}
     chapter = _title(document)
     book_title = inner_text(book.find("BookTitle"))
-    author_lists = document.findall("AuthorList")
-    authors = next(
-        (_authors(a) for a in author_lists if a.get("Type", "authors") == "authors"),
-        _authors(author_lists[0]) if author_lists else [],
-    )
     year = _year_of(book.find("PubDate")) or _year_of(document.find("ContributionDate"))
+    # The Book's own DOI is a chapter's only if the record is the whole book.
+    book_doi = "" if chapter else _elocations(book).get("doi", "")
     return Record(
         source_id=pmid,
         pmid=pmid,
         pmcid=ids.get("pmc", ""),
-        doi=ids.get("doi", ""),
+        doi=ids.get("doi", "") or book_doi,
         title=chapter or book_title,
         abstract=_abstract(document),
-        authors=authors,
+        authors=_book_authors(document, book),
         year=year,
         journal=book_title if chapter else "",
         volume=_text_of(book, "Volume"),
@@ -197,6 +194,18 @@ def _book_article(element: Element) -> Record:
         language=", ".join(_texts(document.findall("Language"))),
         url=PUBMED_URL.format(pmid=pmid) if pmid else "",
     )
+
+
+def _book_authors(document: Element, book: Element) -> list[str]:
+    """A chapter's own authors (``BookDocument/AuthorList``), else the whole book's
+    (``Book/AuthorList Type="authors"``: a guideline's group), else the document's first list
+    of any type. The book's editors are never taken as authors."""
+    lists = document.findall("AuthorList")
+    for author_list in [*lists, *book.findall("AuthorList")]:
+        names = _authors(author_list) if author_list.get("Type", "authors") == "authors" else []
+        if names:
+            return names
+    return _authors(lists[0]) if lists else []
 
 
 # -- field helpers ---------------------------------------------------------------------------
