@@ -165,3 +165,65 @@ def test_parser_and_scan_disagreeing_fails_reconciliation(
 def test_the_command_line_exits_2_without_a_traceback(variant_file: Variant, capsys) -> None:
     path = variant_file("merged.enw", REFER.replace("%0 Book Section\n", "").encode())
     command_line_exits_2(path, capsys, "merged.enw, record 2 (line 28), field '%0'")
+
+
+#: The AIS eLibrary's layout: ``%T`` first in every record, ``%0`` second in some records only,
+#: two blank lines between records.
+TITLE_FIRST = """%T First invented title
+%0 Journal Article
+%A Ode, Ann
+%B Invented Systems Quarterly
+%D 2021
+%V 4
+%N 2
+%P 10-20
+
+
+%T Second invented title
+%A Lu, Bo
+%B Invented Conference 2019 Proceedings
+%D 2019
+
+
+%T Third invented title
+%0 Journal Article
+%B Invented Conference 2020 Proceedings
+%D 2020
+"""
+
+
+def test_records_whose_type_line_comes_after_the_title_are_blocks(
+    variant_file: Variant,
+) -> None:
+    path = variant_file("aisel.txt", TITLE_FIRST.encode())
+    assert detect_format(path, TITLE_FIRST) == "refer"
+    result = import_file(path, "x")
+    assert result.records_in_file == 3
+    got = [(r.title, r.publication_types, r.journal, r.year) for r in result.records]
+    assert sorted(got) == [
+        ("First invented title", ["Journal Article"], "Invented Systems Quarterly", "2021"),
+        ("Second invented title", [], "Invented Conference 2019 Proceedings", "2019"),
+        (
+            "Third invented title",
+            ["Journal Article"],
+            "Invented Conference 2020 Proceedings",
+            "2020",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("glued", "record", "line"), [("%D 2019\n", 2, 15), ("%P 10-20\n", 1, 9)])
+def test_two_records_without_a_blank_line_between_fail(
+    glued: str, record: int, line: int, variant_file: Variant
+) -> None:
+    text = TITLE_FIRST.replace(glued + "\n\n", glued)
+    with pytest.raises(InputFileError, match="a second '%T' line in one record") as error:
+        import_file(variant_file("glued.txt", text.encode()), "x")
+    assert f"glued.txt, record {record} (line {line}), field '%T'" in str(error.value)
+
+
+def test_a_second_type_line_in_one_block_fails(variant_file: Variant) -> None:
+    text = TITLE_FIRST.replace("%A Lu, Bo\n", "%0 Book\n%A Lu, Bo\n%0 Journal Article\n")
+    with pytest.raises(InputFileError, match="a second '%0' line in one record") as error:
+        import_file(variant_file("twice.txt", text.encode()), "x")
+    assert "twice.txt, record 2 (line 14), field '%0'" in str(error.value)

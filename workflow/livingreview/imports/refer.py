@@ -11,8 +11,12 @@ none), ``%V`` volume, ``%N`` issue, ``%P`` pages (``%]`` article number), ``%R``
 ``%M`` accession number (a PMID when ``%~``/``%W`` names PubMed), ``%2`` PMCID, ``%G`` language,
 ``%U`` URL.
 
-In a file with ``%0`` lines, a block after a blank line that starts with another tag is a record
-whose ``%0`` line is missing: it fails the import rather than being merged into the record before.
+In a file whose first tag line is ``%0``, a block after a blank line that starts with another tag
+is a record whose ``%0`` line is missing: it fails the import rather than being merged into the
+record before. A file whose first tag line is another tag (the AIS eLibrary writes ``%T`` first,
+then ``%0`` in some records only) has one record per block, its ``%0`` line (if any) inside it; a
+second ``%0`` or ``%T`` line in one block fails the import (two records without a blank line
+between them).
 """
 
 from __future__ import annotations
@@ -49,10 +53,17 @@ class _RawRecord:
     fields: list[list[str]] = field(default_factory=list)
 
 
+def opens_with_type(text: str) -> bool:
+    """Whether records open with their ``%0`` line (the file's first tag line is one)."""
+    first_tag = next((line for line in text.split("\n") if _ANY_TAG.match(line)), "")
+    return bool(_TYPE_LINE.match(first_tag))
+
+
 def scan(text: str) -> list[int]:
-    """Lines where a record starts: every ``%0`` line, else every block's first tag line."""
+    """Lines where a record starts: every ``%0`` line when records open with one, else every
+    block's first tag line."""
     lines = text.split("\n")
-    if _TYPE_LINE.search(text):
+    if opens_with_type(text):
         return [n for n, line in enumerate(lines, 1) if _TYPE_LINE.match(line)]
     starts: list[int] = []
     blank = True
@@ -65,7 +76,7 @@ def scan(text: str) -> list[int]:
 
 def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
     """Split Refer text into records of ``[tag, value]`` pairs, joining continuation lines."""
-    typed = bool(_TYPE_LINE.search(text))
+    typed = opens_with_type(text)
     records: list[_RawRecord] = []
     current: _RawRecord | None = None
     after_blank = True
@@ -73,7 +84,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         match = TAG.match(line)
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
-            if tag == "0" or (after_blank and not typed):
+            if tag == "0" if typed else after_blank:
                 close_record(path, current, records, "'%0'")
                 current = _RawRecord(number, value) if tag == "0" else _RawRecord(number)
                 if tag != "0":
@@ -88,7 +99,12 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
                     position=record_position(len(records) + 1, number),
                     field="%0",
                 )
+            elif tag == "0":
+                _once_a_block(path, current, "0", len(records) + 1, number)
+                current.kind = value
             else:
+                if not typed and tag == "T":
+                    _once_a_block(path, current, "T", len(records) + 1, number)
                 current.fields.append([tag, value])
         elif line.strip():
             if current is None:
@@ -105,6 +121,19 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         after_blank = not line.strip()
     close_record(path, current, records, "'%0'")
     return records
+
+
+def _once_a_block(path: Path | str, record: _RawRecord, tag: str, index: int, number: int) -> None:
+    """Fail on a record's second ``%0`` or ``%T`` line (records are blank-line blocks here)."""
+    seen = record.kind if tag == "0" else any(t == tag for t, _ in record.fields)
+    if seen:
+        raise InputFileError(
+            path,
+            f"a second '%{tag}' line in one record: records of this file are separated by "
+            "blank lines; is one missing before this line?",
+            position=record_position(index, number),
+            field=f"%{tag}",
+        )
 
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
