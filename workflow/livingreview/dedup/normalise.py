@@ -220,7 +220,7 @@ def conference_kind(entry_type: str, journal: str, volume: str, number: str, pag
     if _CONFERENCE.search(fold(f"{journal} {volume} {number}")):
         return "conference"
     marks = fold(f"{volume} {number}")
-    start = pages.strip().lower()
+    start = unlabelled_pages(pages).lower()  # "pp. 221-228" is a range too
     if _SUPPLEMENT.search(marks) or re.match(r"^[sa]\s*\d", start) or re.match(r"^\d+a\b", start):
         return "supplement"
     # A plain range of at least two pages is a regular article; "35-35" is a one-page abstract.
@@ -478,7 +478,7 @@ def _expand_end(start: str, end: str) -> str:
     return e_digits
 
 
-_ROMAN_PAGES = re.compile(r"^([ivxlc]+)(?:\s*[-–—]+\s*([ivxlc]+))?\.?$")
+_ROMAN_PAGES = re.compile(r"^(?:pp?\.\s*|pp\s+)?([ivxlc]+)(?:\s*[-–—]+\s*([ivxlc]+))?\.?$")
 _ROMAN_VALUE = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
