@@ -49,3 +49,57 @@ def test_psycinfo_article_number_stands_in_for_pages(variant_file: Variant) -> N
     (record,) = import_file(variant_file("psycinfo.ovd", data), "psycinfo").records
     assert (record.volume, record.issue, record.pages) == ("14", "4", "e110")
     assert record.journal == "Journal of Invented Internet Research"
+
+
+# TRID (Transport Research International Documentation) RIS: M3 is the medium, "Web" for every
+# record, while TY holds the kind of work.
+TRID = """TY  - CPAPER
+AN  - 01000001
+AU  - Reyes, Ana
+TI  - An invented paper on bus lanes
+PY  - 2019
+M3  - Web
+ER  -
+
+TY  - JOUR
+AN  - 01000002
+TI  - An invented article on tram stops
+PY  - 2018/04
+M3  - Web
+ER  -
+"""
+
+# Nested Knowledge RIS: numbered records, the PMID only inside the PubMed address in UR.
+NESTED_KNOWLEDGE = """1.
+TY  - JOUR
+ID  - 1
+TI  - An invented trial of walking groups
+UR  - https://www.ncbi.nlm.nih.gov/pubmed/21000001
+ER  -
+
+2.
+TY  - JOUR
+ID  - 2
+TI  - An invented cohort of cyclists
+UR  - https://pubmed.ncbi.nlm.nih.gov/21000002/
+ER  -
+
+3.
+TY  - JOUR
+ID  - 3
+TI  - An invented record with a search link
+UR  - https://www.ncbi.nlm.nih.gov/pubmed/?term=21000003
+ER  -
+"""
+
+
+def test_trid_medium_is_no_publication_type(variant_file: Variant) -> None:
+    records = import_file(variant_file("trid.ris", TRID.encode()), "trid").records
+    types = {r.source_id: r.publication_types for r in records}
+    assert types == {"01000001": ["Conference paper"], "01000002": ["Journal"]}
+
+
+def test_pmid_from_a_pubmed_address(variant_file: Variant) -> None:
+    data = NESTED_KNOWLEDGE.encode()
+    records = import_file(variant_file("nested.ris", data), "nested").records
+    assert {r.source_id: r.pmid for r in records} == {"1": "21000001", "2": "21000002", "3": ""}

@@ -38,6 +38,7 @@ from livingreview.imports.text import (
     join_pages,
     match_lines,
     normalise_issns,
+    pubmed_url_id,
     record_position,
     split_values,
     warn_cut_short,
@@ -58,6 +59,8 @@ _KNOWN_TAGS = frozenset(TAG_KEY_MAPPING) | {"C3", "FU", "FX", "J9", "JI", "PA", 
 _SCOPUS_EID = re.compile(r"[?&]eid=([\w.-]+)")
 _LABELLED_ID = re.compile(r"^(PMID|PMCID)[:\s]\s*(PMC\d+|\d+)$", re.IGNORECASE)
 _EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w-]+(?:\.[\w-]+)*)")
+#: An ``M3`` naming the medium, not the kind of work (TRID writes ``Web`` for every record).
+_MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", re.IGNORECASE)
 #: CINAHL's journal name ends in its ISSN: "Depression & Anxiety (1091-4269)".
 _JOURNAL_ISSN = re.compile(r"\s*\((\d{4}-\d{3}[\dXx])\)\s*$")
 
@@ -142,7 +145,7 @@ def _build(raw: _RawRecord) -> Record:
     urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in URL.findall(v)]
     type_code = one("type_of_reference")
     type_of_work = one("type_of_work")
-    if normalise_doi(type_of_work):
+    if normalise_doi(type_of_work) or _MEDIUM.fullmatch(type_of_work):
         type_of_work = ""
     abstracts = [
         v for v in values.get("abstract", []) if not v.lower().startswith("copyright of ")
@@ -156,7 +159,7 @@ def _build(raw: _RawRecord) -> Record:
     )
     return Record(
         source_id=_source_id(values, urls),
-        pmid=_tagged_id(values, "pmid", everything, "PMID"),
+        pmid=_tagged_id(values, "pmid", everything, "PMID") or pubmed_url_id(urls),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID"),
         doi=_doi(values, urls),
         title=one("title", "primary_title", "BT", "CT", "short_title"),

@@ -32,6 +32,11 @@ _MAGIC = (
 
 #: A web address inside a field (exports put one or several in URL and note fields).
 URL = re.compile(r"https?://\S+")
+#: A PubMed record's address (old and new site): its digits are the PMID.
+_PUBMED_URL = re.compile(
+    r"^https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pubmed|pubmed\.ncbi\.nlm\.nih\.gov)/(\d{1,9})/?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -182,6 +187,12 @@ def close_record(path: Path | str, record: R | None, records: list[R], marker: s
             position=record_position(len(records) + 1, record.line),
         )
     records.append(record)
+
+
+def pubmed_url_id(urls: Iterable[str]) -> str:
+    """The PMID of the first PubMed record address among ``urls`` (Nested Knowledge's RIS
+    ``UR``), else empty."""
+    return next((m.group(1) for m in map(_PUBMED_URL.match, urls) if m), "")
 
 
 def first(*values: object) -> str:
