@@ -304,3 +304,12 @@ def test_replay_reproduces_the_live_records(
     assert offline.requests_sent == 0
     assert assign_ids("e", replayed.records) == assign_ids("e", live.records)
     assert (replayed.reported_total, replayed.query_sent) == (live.reported_total, live.query_sent)
+
+
+def test_titles_with_escaped_tags_read_as_plain_words(sources_dir: Path) -> None:
+    """The POST page's titles carry ``&lt;i&gt;C. elegans&lt;/i&gt;``: tags escaped as text."""
+    body = json.loads((sources_dir / POST).read_bytes())
+    records = assign_ids("e", europepmc.parse_page(body, "*").records)
+    assert not [r.title for r in records if "<" in r.title or "&lt;" in r.title]
+    neopterin = next(r for r in records if r.title.startswith("Neopterin"))
+    assert neopterin.title == "Neopterin extends C. elegans lifespan in an ATFS-1-dependent manner."

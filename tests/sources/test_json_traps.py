@@ -1,4 +1,4 @@
-"""Europe PMC and Crossref result shapes the saved pages do not show, in invented lines.
+"""Europe PMC, Crossref and OpenAlex result shapes the saved pages do not show, in invented lines.
 
 Books, chapters and preprints carry no ``journalInfo`` in Europe PMC (``bookOrReportDetails``
 instead); structured abstracts come with headings (Europe PMC ``<h4>``, Crossref JATS
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from livingreview.records import Record
-from livingreview.sources import crossref, europepmc
+from livingreview.sources import crossref, europepmc, openalex
 
 
 def epmc(**fields: Any) -> Record:
@@ -75,3 +75,18 @@ def test_abstracts_without_sections_are_untouched() -> None:
     item = {"DOI": "10.5555/x", "abstract": "<jats:p>Plain r<jats:sup>2</jats:sup> text.</jats:p>"}
     assert crossref.map_item(item).normalised().abstract == "Plain r2 text."
     assert epmc(abstractText="An Abstract about things.").abstract == "An Abstract about things."
+
+
+def test_crossref_twice_escaped_entities_and_escaped_tags_are_decoded() -> None:
+    """A preprint server deposits ``H&amp;aacute;`` and ``&lt;em&gt;`` in titles and abstracts."""
+    title = "Genotypes of (&lt;em&gt;Lavandula&lt;/em&gt;) with p &lt; 0.05"
+    abstract = "<jats:p>H&amp;aacute;tt&amp;eacute;r &amp;ndash; A &amp;amp; B</jats:p>"
+    record = crossref.map_item({"title": [title], "abstract": abstract}).normalised()
+    assert (record.title, record.abstract) == (
+        "Genotypes of (Lavandula) with p < 0.05", "Háttér – A & B",
+    )  # fmt: skip
+
+
+def test_openalex_title_with_escaped_tags_reads_as_plain_words() -> None:
+    work = {"id": "https://openalex.org/W1", "title": "Role of &lt;i&gt;TP53&lt;/i&gt; in cancer"}
+    assert openalex.map_work(work).normalised().title == "Role of TP53 in cancer"

@@ -110,6 +110,21 @@ def unique(values: Iterable[str]) -> list[str]:
     return result
 
 
+# An entity escaped twice (``&amp;eacute;``), and a tag escaped as text (``&lt;i&gt;``): both
+# are in real Europe PMC titles and Crossref preprint abstracts.
+_TWICE_ESCAPED = re.compile(r"&amp;(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+_ESCAPED_TAG = re.compile(r"&lt;(/?[a-z][\w:.-]*(?:\s(?:(?!&gt;)[^<>])*)?/?)&gt;", re.IGNORECASE)
+
+
+def unescaped_markup(value: str) -> str:
+    """``value`` with twice-escaped entities escaped once and escaped tags made tags again, so
+    that :meth:`Record.normalised` strips ``&lt;i&gt;`` as it strips ``<i>``. A lone
+    ``&lt;`` (``p &lt; 0.05``) is left as it is."""
+    if "&" not in value:
+        return value
+    return _ESCAPED_TAG.sub(r"<\1>", _TWICE_ESCAPED.sub(r"&\1;", value))
+
+
 def labelled_abstract(abstract: str, heading: str) -> str:
     """A structured abstract's section headings (Europe PMC ``<h4>``, Crossref JATS
     ``<jats:title>``) written ``Label: text`` as PubMed's labels are; a lone leading heading

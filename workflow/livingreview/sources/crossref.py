@@ -36,6 +36,7 @@ from livingreview.sources.common import (
     query_or_filter,
     search_pages,
     text,
+    unescaped_markup,
     unique,
 )
 
@@ -70,8 +71,8 @@ def map_item(item: dict[str, Any]) -> Record:
     return Record(
         source_id=doi,
         doi=doi,
-        title=first(item.get("title")),
-        abstract=labelled_abstract(text(item.get("abstract")), "jats:title"),
+        title=unescaped_markup(first(item.get("title"))),
+        abstract=labelled_abstract(unescaped_markup(text(item.get("abstract"))), "jats:title"),
         authors=[
             name
             for name in (_author(a) for a in as_list(item.get("author")) if isinstance(a, dict))

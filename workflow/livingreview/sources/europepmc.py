@@ -27,6 +27,7 @@ from livingreview.sources.common import (
     parse_json,
     search_pages,
     text,
+    unescaped_markup,
     unique,
 )
 from livingreview.sources.pubmed_xml import real_title
@@ -124,8 +125,8 @@ def map_result(item: dict[str, Any]) -> Record:
         pmid=text(item.get("pmid")),
         pmcid=text(item.get("pmcid")),
         doi=text(item.get("doi")),
-        title=real_title(text(item.get("title"))),
-        abstract=labelled_abstract(text(item.get("abstractText")), "h4"),
+        title=real_title(unescaped_markup(text(item.get("title")))),
+        abstract=labelled_abstract(unescaped_markup(text(item.get("abstractText"))), "h4"),
         authors=_authors(item),
         year=text(item.get("pubYear"))
         or text(info.get("yearOfPublication"))

@@ -33,6 +33,7 @@ from livingreview.sources.common import (
     query_or_filter,
     search_pages,
     text,
+    unescaped_markup,
     unique,
 )
 
@@ -81,8 +82,8 @@ def map_work(work: dict[str, Any]) -> Record:
         pmid=normalise_pmid(ids.get("pmid")),
         pmcid=_pmcid(ids.get("pmcid")),
         doi=normalise_doi(work.get("doi") or ids.get("doi")),
-        title=text(work.get("title")) or text(work.get("display_name")),
-        abstract=rebuild_abstract(work.get("abstract_inverted_index")),
+        title=unescaped_markup(text(work.get("title")) or text(work.get("display_name"))),
+        abstract=unescaped_markup(rebuild_abstract(work.get("abstract_inverted_index"))),
         authors=[a for a in authors if a],
         year=text(work.get("publication_year")),
         journal=text(source.get("display_name")) or text(location.get("raw_source_name")),
