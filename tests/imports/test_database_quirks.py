@@ -103,3 +103,22 @@ def test_pmid_from_a_pubmed_address(variant_file: Variant) -> None:
     data = NESTED_KNOWLEDGE.encode()
     records = import_file(variant_file("nested.ris", data), "nested").records
     assert {r.source_id: r.pmid for r in records} == {"1": "21000001", "2": "21000002", "3": ""}
+
+
+# Embase (Embase.com CSV): the citation in one "Source" cell, the DOI only in the OpenURL link.
+EMBASE_CSV = """Title,Author Names,Source,Abstract,Open URL Link
+"An invented trial","Reyes A., Lu B.",Invented Ultrasound (2014) 3:3 (152-160). \
+Date of Publication: 2014,Text.,http://sfx.example.org/x?sid=EMBASE&id=doi:10.5555%2Finv.2014.1
+An invented case,Ode A.,"Invented Case Reports (2019) 54 (83-86). Date of Publication: 1 Jan 2019",,
+An invented note,Roe R.,Invented Letters (2020). Date of Publication: 2020,,
+"""
+
+
+def test_embase_source_cell_gives_journal_year_volume_issue_pages(variant_file: Variant) -> None:
+    records = import_file(variant_file("embase.csv", EMBASE_CSV.encode()), "embase").records
+    got = {(r.journal, r.year, r.volume, r.issue, r.pages, r.doi) for r in records}
+    assert got == {
+        ("Invented Ultrasound", "2014", "3", "3", "152-160", "10.5555/inv.2014.1"),
+        ("Invented Case Reports", "2019", "54", "", "83-86", ""),
+        ("Invented Letters", "2020", "", "", "", ""),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from livingreview.imports.tabular.columns import TITLE_COLUMNS, Getter
 from livingreview.imports.text import join_pages, normalise_issns, split_values
@@ -12,11 +13,40 @@ from livingreview.records import Record
 def generic_record(get: Getter) -> Record:
     """Any other table, by the column names the exporters use (IEEE Xplore, Dimensions, Embase,
     Springer Link, Zotero, Web of Science saved from Excel, Cochrane, CAB, ASReview ...)."""
+    record = _columns_record(get)
+    cited = _EMBASE_SOURCE.match(record.journal)
+    if cited:  # Embase's citation in one "Source" cell: its parts fill what columns left empty
+        record.journal = cited["journal"].strip()
+        record.year = record.year or cited["year"]
+        record.volume = record.volume or (cited["volume"] or "")
+        record.issue = record.issue or (cited["issue"] or "")
+        record.pages = record.pages or (cited["pages"] or "").strip()
+    return record
+
+
+#: Embase's "Source": ``Journal (2014) 3:3 (152-160). Date of Publication: 2014`` (volume,
+#: issue and pages each may be missing: ``Journal (2019) 54 (83-86). ...``).
+_EMBASE_SOURCE = re.compile(
+    r"^(?P<journal>.+?) \((?P<year>\d{4})\)(?: (?P<volume>[^\s:()]+)(?::(?P<issue>[^\s()]+))?)?"
+    r"(?: \((?P<pages>[^()]*)\))?\.? *(?:Date of Publication:.*)?$"
+)
+#: The DOI inside an OpenURL link (Embase's "Open URL Link": ``...&id=doi:10.4103%2F2303...&``).
+_OPENURL_DOI = re.compile(r"[?&](?:id=doi:|rft_id=info:doi/)([^&]+)")
+
+
+def _openurl_doi(link: str) -> str:
+    """The DOI an OpenURL link carries, decoded, else empty."""
+    match = _OPENURL_DOI.search(link)
+    return unquote(match.group(1)) if match else ""
+
+
+def _columns_record(get: Getter) -> Record:
+    """A record from the columns alone."""
     return Record(
         source_id=get("UT (Unique WOS ID)", "Publication ID"),
         pmid=get("PMID", "PubMed ID", "Medline PMID"),
         pmcid=get("PMCID"),
-        doi=get("DOI", "Item DOI"),
+        doi=get("DOI", "Item DOI") or _openurl_doi(get("Open URL Link")),
         title=get(*TITLE_COLUMNS["generic"]),
         abstract=get("Abstract", "Abstract Note", "Abstract Text"),
         authors=_names(get(*_AUTHOR_COLUMNS)),
