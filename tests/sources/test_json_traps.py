@@ -90,3 +90,17 @@ def test_crossref_twice_escaped_entities_and_escaped_tags_are_decoded() -> None:
 def test_openalex_title_with_escaped_tags_reads_as_plain_words() -> None:
     work = {"id": "https://openalex.org/W1", "title": "Role of &lt;i&gt;TP53&lt;/i&gt; in cancer"}
     assert openalex.map_work(work).normalised().title == "Role of TP53 in cancer"
+
+
+def test_openalex_group_authorship_is_not_turned_around() -> None:
+    """OpenAlex names a consortium in ``display_name`` like a person; only a person is turned."""
+    work = {
+        "id": "https://openalex.org/W2",
+        "authorships": [
+            {"author": {"display_name": "Jane Q. Doe"}},
+            {"author": {"display_name": None}, "raw_author_name": "RECOVERY Collaborative Group"},
+        ],
+    }
+    assert openalex.map_work(work).normalised().authors == [
+        "Doe, Jane Q.", "RECOVERY Collaborative Group",
+    ]  # fmt: skip

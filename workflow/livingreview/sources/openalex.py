@@ -18,6 +18,7 @@ from livingreview.config import date_field_name
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient, Response
 from livingreview.records import Record, family_first, normalise_doi, normalise_pmid
+from livingreview.reference_export import is_group
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
     ERROR_STATUSES,
@@ -61,6 +62,11 @@ def _pmcid(value: object) -> str:
     return f"PMC{match.group(1)}" if match else ""
 
 
+def _author(name: str) -> str:
+    """A person's display name family first; a group's ("RECOVERY Collaborative Group") as is."""
+    return name if is_group(name) else family_first(name)
+
+
 def map_work(work: dict[str, Any]) -> Record:
     """One OpenAlex work object as a Record."""
     ids = work.get("ids") or {}
@@ -74,7 +80,7 @@ def map_work(work: dict[str, Any]) -> Record:
         if any(terms):
             break
     authors = [
-        family_first(text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")))
+        _author(text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")))
         for a in as_list(work.get("authorships"))
     ]
     return Record(
