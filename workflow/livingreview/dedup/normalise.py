@@ -123,9 +123,10 @@ def normalise_title(title: str) -> str:
     if not title:
         return ""
     text = _ORIGINAL.split(title, maxsplit=1)[0]
-    text = _TITLE_NOTES.sub(" ", text)
-    text = _WOS_ERRATUM.sub(" ", text)
-    return _GREEK_NAME.sub(lambda m: m.group()[0], words(text))
+    bare = _WOS_ERRATUM.sub(" ", _TITLE_NOTES.sub(" ", text))
+    # A note is never the whole title: a translated title that opens like one ("[Update on the
+    # treatment of ...]") or a bracketed one-word title ("[Editorial]") is the title itself.
+    return _GREEK_NAME.sub(lambda m: m.group()[0], words(bare) or words(text))
 
 
 _ERRATUM = re.compile(
