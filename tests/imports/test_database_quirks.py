@@ -122,3 +122,18 @@ def test_embase_source_cell_gives_journal_year_volume_issue_pages(variant_file: 
         ("Invented Case Reports", "2019", "54", "", "83-86", ""),
         ("Invented Letters", "2020", "", "", "", ""),
     }
+
+
+# PubMed records saved as RIS by EndNote: the PMID is the accession number, the provider NLM.
+PUBMED_VIA_ENDNOTE = """TY  - JOUR
+AN  - 21000004
+DP  - NLM
+TI  - An invented review
+ER  -
+"""
+
+
+def test_pubmed_via_endnote_accession_number_is_the_pmid(variant_file: Variant) -> None:
+    data = PUBMED_VIA_ENDNOTE.encode()
+    (record,) = import_file(variant_file("endnote.ris", data), "pubmed").records
+    assert (record.source_id, record.pmid) == ("21000004", "21000004")

@@ -209,8 +209,9 @@ def _tagged_id(values: dict[str, list[str]], key: str, everything: list[str], la
         labelled = _LABELLED_ID.match(value)
         if labelled and labelled.group(1).upper() == label:
             return labelled.group(2)
-    database = first(*values.get("name_of_database", []))
-    if key == "pmid" and re.search(r"pubmed|medline", database, re.IGNORECASE):
+    # DB names the database; EndNote's RIS of PubMed records names only the provider: DP NLM
+    database = first(*values.get("name_of_database", []), *values.get("database_provider", []))
+    if key == "pmid" and re.search(r"pubmed|medline|\bnlm\b", database, re.IGNORECASE):
         return first(*values.get("accession_number", []))
     return ""
 
