@@ -212,6 +212,10 @@ _CONFERENCE = re.compile(
 _SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d")
 
 
+# A page range and nothing else, also as a spreadsheet turned it into a date ("01-Feb", "Oct-15").
+_PLAIN_RANGE = re.compile(r"\d+\s*[-–]+\s*\d+|\d{1,2}-[a-z]{3}|[a-z]{3}-\d{1,4}")
+
+
 def conference_kind(entry_type: str, journal: str, volume: str, number: str, pages: str) -> str:
     """``conference`` (meeting abstract/paper), ``supplement`` (in a supplement issue),
     ``article`` (a plain page range such as ``221-228``: a regular journal article) or ``""``."""
@@ -224,9 +228,10 @@ def conference_kind(entry_type: str, journal: str, volume: str, number: str, pag
     start = unlabelled_pages(pages).lower()  # "pp. 221-228" is a range too
     if _SUPPLEMENT.search(marks) or re.match(r"^[sa]\s*\d", start) or re.match(r"^\d+a\b", start):
         return "supplement"
-    # A plain range of at least two pages is a regular article; "35-35" is a one-page abstract.
-    match = re.match(r"^(\d+)\s*[-–]+\s*(\d+)$", start)
-    if match and int(_expand_end(match.group(1), match.group(2)) or 0) > int(match.group(1)):
+    # A plain range of at least two pages is a regular article ("221-8", also as a spreadsheet
+    # turned it into a date: "01-Feb"); "35-35" is a one-page abstract.
+    first, last = normalise_pages(start) if _PLAIN_RANGE.fullmatch(start) else ("", "")
+    if first.isdigit() and last and int(last) > int(first):
         return "article"
     return ""
 
