@@ -215,3 +215,15 @@ def test_json_scan_ignores_braces_and_quotes_inside_strings(variant_file: Varian
     result = import_file(variant_file("pop.json", text.encode()), "gs")
     assert result.records_in_file == 2
     assert [r.title for r in result.records] == [items[0]["title"], "Second }{"]
+
+
+def test_openalex_csv_keeps_group_author_as_is(variant_file: Variant) -> None:
+    header = ["id", "display_name", "authorships.author.display_name", "publication_year"]
+    row = {
+        "id": "https://openalex.org/W1",
+        "display_name": "Steroids in ward patients",
+        "authorships.author.display_name": "Ann B. Carter|Trial Writing Committee Group",
+        "publication_year": "2021",
+    }
+    result = import_file(variant_file("works.csv", _csv(header, [row]).encode()), "oa")
+    assert result.records[0].authors == ["Carter, Ann B.", "Trial Writing Committee Group"]

@@ -11,6 +11,7 @@ from livingreview.imports.tabular.columns import CellError, Getter
 from livingreview.imports.tabular.generic import generic_record
 from livingreview.imports.text import join_pages, normalise_issns, split_values
 from livingreview.records import Record, family_first
+from livingreview.reference_export import is_group
 
 
 def _scopus(get: Getter) -> Record:
@@ -115,9 +116,11 @@ def _openalex(get: Getter) -> Record:
         doi=get("doi", "ids.doi"),
         title=get("display_name", "title"),
         abstract=rebuild_abstract(get("abstract", "abstract_inverted_index")),
-        # display names are given name first; family first as every other source has them
+        # a person's display name is given name first: family first as every other source has
+        # it; a group's name ("RECOVERY Collaborative Group") is kept as it is
         authors=[
-            family_first(a) for a in split_values(get("authorships.author.display_name"), "|")
+            a if is_group(a) else family_first(a)
+            for a in split_values(get("authorships.author.display_name"), "|")
         ],
         year=get("publication_year", "publication_date"),
         journal=get("primary_location.source.display_name", "host_venue.display_name"),
