@@ -330,6 +330,7 @@ _ET_AL = re.compile(r",?\s+et\.?\s+al\.?$", re.IGNORECASE)
 _CONCAT_SPLIT = re.compile(r"(?<=\.)\s*(?=[A-ZÀ-Þ][a-zß-ÿ'])")
 _INITIALS = re.compile(rf"^(?:[{_CAPITAL}]\.?-?){{1,4}}$")
 _NAME_SUFFIX = re.compile(r"^(?:Jr|Sr|2nd|3rd|4th)\.?$")
+_INITIALS_ONLY = re.compile(rf"(?:[{_CAPITAL}]\.-?\s*)+")
 
 
 def split_authors(author: str) -> list[str]:
@@ -349,8 +350,21 @@ def split_authors(author: str) -> list[str]:
     else:
         if "." in text:
             text = _unglued(text)
-        parts = _CONCAT_SPLIT.split(text)
+        parts = _given_first(_CONCAT_SPLIT.split(text))
     return [p.strip() for p in parts if p.strip()]
+
+
+def _given_first(parts: list[str]) -> list[str]:
+    """Concatenated parts with initials alone joined to the name after them: "A. B. Andres" is
+    one person written given names first, not "A. B." and "Andres" (a concatenated list writes
+    each person surname first, "Andres A. B.")."""
+    out: list[str] = []
+    for part in parts:
+        if out and _INITIALS_ONLY.fullmatch(out[-1].strip()):
+            out[-1] = f"{out[-1].strip()} {part}"
+        else:
+            out.append(part)
+    return out
 
 
 # Embase glues full names without a separator: "Wenxing HuDongdong LinCalhoun V. D.Yu-Ping Wang"
@@ -383,7 +397,7 @@ def surname(person: str) -> str:
     if "," in person:
         name = person.split(",", 1)[0]
     else:
-        tokens = person.replace(".", ". ").split()
+        tokens = re.sub(r"\.(?!-)", ". ", person).split()  # "J.-P." stays one token
         if len(tokens) > 1 and _NAME_SUFFIX.match(tokens[-1]):
             tokens.pop()
         while len(tokens) > 1 and _INITIALS.match(tokens[-1]):
