@@ -137,3 +137,75 @@ def test_pubmed_via_endnote_accession_number_is_the_pmid(variant_file: Variant) 
     data = PUBMED_VIA_ENDNOTE.encode()
     (record,) = import_file(variant_file("endnote.ris", data), "pubmed").records
     assert (record.source_id, record.pmid) == ("21000004", "21000004")
+
+
+# Embase.com RIS: its own record id in U2, the MEDLINE PMID in C5 (only on records also in
+# MEDLINE, which then carry a second DB line).
+EMBASE_RIS = """TY  - JOUR
+M3  - Article
+Y1  - 2004
+T1  - An invented cyst study
+JF  - Invented Cancer
+U2  - L30000001
+C5  - 21000005
+DB  - Embase
+DB  - Medline
+ER  -
+
+TY  - JOUR
+T1  - A second invented study
+U2  - L30000002
+C5  - s 1
+DB  - Embase
+ER  -
+"""
+
+
+def test_embase_ris_record_id_and_medline_pmid(variant_file: Variant) -> None:
+    records = import_file(variant_file("embase.ris", EMBASE_RIS.encode()), "embase").records
+    got = [(r.source_id, r.pmid) for r in records]
+    assert got == [("L30000001", "21000005"), ("L30000002", "")]
+
+
+def test_c5_is_no_pmid_outside_embase(variant_file: Variant) -> None:
+    text = EMBASE_RIS.replace("DB  - Embase\n", "")
+    records = import_file(variant_file("other.ris", text.encode()), "other").records
+    assert [(r.source_id, r.pmid) for r in records] == [("", ""), ("", "")]
+
+
+# Ovid's RIS of a PsycINFO search: a numbered record, its NLM journal abbreviation written after
+# the ER line, the PsycINFO classification in M3 and "No Pagination Specified" cut into SP/EP.
+OVID_PSYCINFO_RIS = """1.
+TY  - JOUR
+ID  - 2019-00000-001
+T1  - An invented study of shame.
+A1  - Reyes, Ana
+Y1  - 2019//
+M3  - Health & Mental Health Treatment & Prevention [3300]
+JF  - Invented Psychotherapy
+SP  - No
+EP  - Specified
+ER  -
+NL  - Invented Psychother
+
+Link to the Ovid Full Text or citation: http://ovidsp.example/ovidweb.cgi?AN=2019-00000-001
+
+2.
+TY  - JOUR
+ID  - 2019-00000-002
+T1  - A second invented study.
+SP  - 847
+EP  - 856
+ER  -
+NL  - Invented Psychother
+"""
+
+
+def test_ovid_psycinfo_ris_nl_after_er_classification_and_no_pagination(
+    variant_file: Variant,
+) -> None:
+    data = OVID_PSYCINFO_RIS.encode()
+    first, second = import_file(variant_file("ovid.ris", data), "psycinfo").records
+    assert (first.source_id, second.source_id) == ("2019-00000-001", "2019-00000-002")
+    assert first.publication_types == ["Journal"]
+    assert (first.pages, second.pages) == ("", "847-856")

@@ -13,7 +13,8 @@ four-character ``PMID  - `` lands in an anonymous bucket. The format itself is s
 * a known tag glued onto the end of a value is split off (WoS writes ``...(SSCI)AN  - WOS:...``);
 * anything outside a record (Ovid's ``1.`` numbering and links, PsycNET's
   ``Provider:/Database:/Content:`` preamble) is ignored, but a tag there means a record without
-  ``TY`` and fails the import.
+  ``TY`` and fails the import; only Ovid's ``NL`` (the NLM journal abbreviation), written on the
+  line right after a record's ``ER``, still belongs to that record.
 
 A tokenizer of 40 lines covers all of it, keeps every repeated value, and can say where a
 malformed record is. rispy's ``TAG_KEY_MAPPING`` and ``TYPE_OF_REFERENCE_MAPPING`` are still used
@@ -61,6 +62,10 @@ _LABELLED_ID = re.compile(r"^(PMID|PMCID)[:\s]\s*(PMC\d+|\d+)$", re.IGNORECASE)
 _EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w-]+(?:\.[\w-]+)*)")
 #: An ``M3`` naming the medium, not the kind of work (TRID writes ``Web`` for every record).
 _MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", re.IGNORECASE)
+#: PsycINFO's classification in Ovid's ``M3``: "Health & Mental Health Treatment ... [3300]".
+_CLASSIFICATION = re.compile(r"\[\d{4}\]\s*$")
+#: Embase's own record id (``U2``).
+_EMBASE_ID = re.compile(r"L\d{6,}")
 #: CINAHL's journal name ends in its ISSN: "Depression & Anxiety (1091-4269)".
 _JOURNAL_ISSN = re.compile(r"\s*\((\d{4}-\d{3}[\dXx])\)\s*$")
 
@@ -81,6 +86,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
     records: list[_RawRecord] = []
     current: _RawRecord | None = None
     closed = 0  # records ended by ER
+    ended_at = 0  # line of the last ER
     lines = ((n, part) for n, line in enumerate(text.split("\n"), 1) for part in _unglue(line))
     for number, line in lines:
         match = TAG.match(line) or _BARE_END.match(line)
@@ -90,6 +96,8 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
                 if current is not None:  # previous record lacks ER: TY still starts a new one
                     records.append(current)
                 current = _RawRecord(line=number, fields=[["TY", value]])
+            elif current is None and tag == "NL" and records and number == ended_at + 1:
+                records[-1].fields.append([tag, value])  # Ovid writes NL just after the ER
             elif current is None:
                 raise InputFileError(
                     path,
@@ -101,6 +109,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
                 records.append(current)
                 current = None
                 closed += 1
+                ended_at = number
             else:
                 current.fields.append([tag, value])
         elif current is not None and line.strip():
@@ -145,7 +154,11 @@ def _build(raw: _RawRecord) -> Record:
     urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in URL.findall(v)]
     type_code = one("type_of_reference")
     type_of_work = one("type_of_work")
-    if normalise_doi(type_of_work) or _MEDIUM.fullmatch(type_of_work):
+    if (
+        normalise_doi(type_of_work)
+        or _MEDIUM.fullmatch(type_of_work)
+        or _CLASSIFICATION.search(type_of_work)
+    ):
         type_of_work = ""
     abstracts = [
         v for v in values.get("abstract", []) if not v.lower().startswith("copyright of ")
@@ -159,7 +172,9 @@ def _build(raw: _RawRecord) -> Record:
     )
     return Record(
         source_id=_source_id(values, urls),
-        pmid=_tagged_id(values, "pmid", everything, "PMID") or pubmed_url_id(urls),
+        pmid=_tagged_id(values, "pmid", everything, "PMID")
+        or pubmed_url_id(urls)
+        or _embase_ids(values)[1],
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID"),
         doi=_doi(values, urls),
         title=one("title", "primary_title", "BT", "CT", "short_title"),
@@ -216,9 +231,19 @@ def _tagged_id(values: dict[str, list[str]], key: str, everything: list[str], la
     return ""
 
 
+def _embase_ids(values: dict[str, list[str]]) -> tuple[str, str]:
+    """Embase.com's RIS: its own id (``U2  - L373791783``) and the MEDLINE PMID (``C5``)."""
+    if not any(v.strip().casefold() == "embase" for v in values.get("name_of_database", [])):
+        return "", ""
+    own = first(*(v for v in values.get("U2", []) if _EMBASE_ID.fullmatch(v)))
+    pmid = first(*(v for v in values.get("custom5", []) if v.isdigit()))
+    return own, pmid
+
+
 def _source_id(values: dict[str, list[str]], urls: list[str]) -> str:
-    """The database's own id: AN, a Scopus EID, an EBSCO accession number, else the ID tag."""
-    accession = first(*values.get("accession_number", []))
+    """The database's own id: AN, a Scopus EID, an EBSCO accession number, an Embase id, else
+    the ID tag."""
+    accession = first(*values.get("accession_number", []), _embase_ids(values)[0])
     if accession:
         return accession
     for url in urls:

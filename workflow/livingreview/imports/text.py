@@ -206,9 +206,16 @@ def first(*values: object) -> str:
     return ""
 
 
+#: Ovid's "No Pagination Specified", which its RIS splits into ``SP  - No`` and ``EP  - Specified``.
+_NOT_A_PAGE = re.compile(r"[(]?(?:no|pagination|specified|\s)+[)]?", re.IGNORECASE)
+
+
 def join_pages(start: str, end: str = "", article_number: str = "") -> str:
     """``start-end`` (or the single page); the article number stands in when there are no pages."""
-    start, end = unlabelled_pages(start), unlabelled_pages(end)
+    start, end = (
+        "" if _NOT_A_PAGE.fullmatch(p) else p
+        for p in (unlabelled_pages(start), unlabelled_pages(end))
+    )
     if start and "-" not in start and end and end != start:
         return f"{start}-{end}"
     if start:
