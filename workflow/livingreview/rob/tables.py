@@ -191,17 +191,12 @@ def parse_rows(
     return RobTable(tool, domains, tuple(rows), has_overall, str(path), labels)
 
 
-def _delimiter(text: str) -> str:
-    """Comma, or the semicolon/tab of spreadsheets saved in other locales."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if "," in first:
-        return ","
-    return next((d for d in (";", "\t") if d in first), ",")
-
-
 def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
-    """Validate robvis-format CSV text for ``tool`` (comma, semicolon or tab separated)."""
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    """Validate robvis-format CSV text for ``tool`` (comma, semicolon or tab separated: the
+    semicolon and tab of spreadsheets saved in other locales)."""
+    from livingreview.imports.tabular import sniff_delimiter
+
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     return parse_rows(tool, [(reader.line_num, cells) for cells in reader], path)
 
 
@@ -227,17 +222,15 @@ def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def read_table(path: Path, tool: Tool) -> RobTable:
-    """Read and validate a robvis-format table: CSV (UTF-8, with or without BOM) or the first
-    sheet of an .xlsx workbook."""
+    """Read and validate a robvis-format table: CSV (UTF-8 with or without BOM, UTF-16, or the
+    cp1252 of a spreadsheet's plain "CSV" on Windows) or the first sheet of an .xlsx workbook."""
+    from livingreview.sheets.csv_encoding import decode_csv
+
     if not path.exists():
         raise InputFileError(path, "risk-of-bias table not found")
     if path.suffix.lower() == ".xlsx":
         return parse_rows(tool, _xlsx_records(path), path, unit="row")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError(path, "not UTF-8 text; save the table as CSV (UTF-8)") from None
-    return parse_table(tool, text, path)
+    return parse_table(tool, decode_csv(path), path)
 
 
 def computed_overall(table: RobTable, row: StudyRow) -> Risk:
