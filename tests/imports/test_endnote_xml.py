@@ -137,3 +137,26 @@ def test_another_xml_is_still_refused(variant_file: Variant) -> None:
         import_file(path, "x")
     with pytest.raises(InputFileError, match="root element is <PubmedArticleSet>"):
         import_file(path, "x", fmt="endnote_xml")
+
+
+def test_pubmed_address_gives_the_pmid_when_no_database_is_named(variant_file: Variant) -> None:
+    # Bookends writes EndNote XML with the PubMed address and the PMID as accession number but
+    # no remote database; a PubMed address alone names the PMID too.
+    record = (
+        "<record><ref-type name='Journal Article'>17</ref-type>"
+        "<titles><title>An invented cohort</title></titles>"
+        f"<accession-num>{S}{{acc}}</style></accession-num><urls><related-urls>"
+        f"<url>{S}http://www.ncbi.nlm.nih.gov/pubmed/{{pmid}}</style></url>"
+        "</related-urls></urls></record>"
+    )
+    text = (
+        "<?xml version='1.0' encoding='UTF-8'?><xml><records>"
+        + record.format(acc="25000001", pmid="25000001")
+        + record.format(acc="WOS:000000000000009", pmid="25000002")
+        + "</records></xml>"
+    )
+    records = import_file(variant_file("bookends.xml", text.encode()), "bookends").records
+    assert [(r.source_id, r.pmid) for r in records] == [
+        ("25000001", "25000001"),
+        ("WOS:000000000000009", "25000002"),
+    ]

@@ -227,3 +227,11 @@ def test_a_second_type_line_in_one_block_fails(variant_file: Variant) -> None:
     with pytest.raises(InputFileError, match="a second '%0' line in one record") as error:
         import_file(variant_file("twice.txt", text.encode()), "x")
     assert "twice.txt, record 2 (line 14), field '%0'" in str(error.value)
+
+
+def test_pubmed_address_gives_the_pmid_when_no_database_is_named(variant_file: Variant) -> None:
+    text = (
+        "%0 Journal Article\n%T An invented cohort\n%U https://pubmed.ncbi.nlm.nih.gov/25000003/\n"
+    )
+    (record,) = import_file(variant_file("cite.enw", text.encode()), "refer").records
+    assert record.pmid == "25000003"

@@ -20,7 +20,14 @@ from pathlib import Path
 from xml.parsers import expat
 
 from livingreview.errors import InputFileError
-from livingreview.imports.text import Parsed, first, match_lines, normalise_issns, record_position
+from livingreview.imports.text import (
+    Parsed,
+    first,
+    match_lines,
+    normalise_issns,
+    pubmed_url_id,
+    record_position,
+)
 from livingreview.records import Record, normalise_doi
 
 _SCAN = re.compile(r"<record[\s>]")
@@ -120,12 +127,14 @@ def _build(record: ET.Element) -> Record:
 
     accession = one("accession-num")
     database = one("remote-database-name", "remote-database-provider")
-    pmid = accession if accession.isdigit() and _PUBMED_DATABASE.search(database) else ""
     pmcid = next((v for v in _texts(record, "custom2") if re.fullmatch(r"PMC\d+", v)), "")
     ref_type = record.find("ref-type")
     years = re.findall(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)", one("dates/year", "dates/pub-dates/date"))
     keywords = [_paragraphs(k) for k in record.findall("keywords/keyword")]
     urls = _texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url")
+    pubmed = accession.isdigit() and _PUBMED_DATABASE.search(database)
+    # a PubMed address (Bookends, EndNote from PubMed) names the PMID when no database does
+    pmid = accession if pubmed else pubmed_url_id(urls)
     return Record(
         source_id=accession,
         pmid=pmid,

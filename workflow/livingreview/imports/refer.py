@@ -34,6 +34,7 @@ from livingreview.imports.text import (
     first,
     join_pages,
     normalise_issns,
+    pubmed_url_id,
     record_position,
     split_values,
 )
@@ -152,7 +153,8 @@ def _build(raw: _RawRecord) -> Record:
     urls = [u for v in values.get("U", []) for u in URL.findall(v)]
     accession = one("M")
     database = one("~", "W")
-    pmid = accession if accession.isdigit() and _PUBMED_DATABASE.search(database) else ""
+    pubmed = accession.isdigit() and _PUBMED_DATABASE.search(database)
+    pmid = accession if pubmed else pubmed_url_id(urls)  # else a PubMed address names it
     return Record(
         source_id=accession,
         pmid=pmid,
