@@ -209,3 +209,25 @@ def test_ovid_psycinfo_ris_nl_after_er_classification_and_no_pagination(
     assert (first.source_id, second.source_id) == ("2019-00000-001", "2019-00000-002")
     assert first.publication_types == ["Journal"]
     assert (first.pages, second.pages) == ("", "847-856")
+
+
+# EndNote's RIS of a journal article writes the PMCID in C2 (C6 the NIHMSID, C7 the article
+# number); others give the PMC article address.
+ENDNOTE_PMCID_RIS = """TY  - JOUR
+TI  - An invented trial
+C2  - PMC7000001
+C6  - NIHMS700001
+C7  - e100
+ER  -
+
+TY  - JOUR
+TI  - A second invented trial
+UR  - https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7000002/
+ER  -
+"""
+
+
+def test_bare_pmcid_and_pmc_address_give_the_pmcid(variant_file: Variant) -> None:
+    data = ENDNOTE_PMCID_RIS.encode()
+    first, second = import_file(variant_file("endnote.ris", data), "endnote").records
+    assert (first.pmcid, first.pages, second.pmcid) == ("PMC7000001", "e100", "PMC7000002")

@@ -64,6 +64,11 @@ _EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w-]+(?:\.[\w-]+)*)")
 _MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", re.IGNORECASE)
 #: PsycINFO's classification in Ovid's ``M3``: "Health & Mental Health Treatment ... [3300]".
 _CLASSIFICATION = re.compile(r"\[\d{4}\]\s*$")
+#: A PMCID alone or as a PMC article address.
+_PMCID_VALUE = re.compile(
+    r"(?:https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc|pmc\.ncbi\.nlm\.nih\.gov)/articles/)?"
+    r"(PMC\d+)/?"
+)
 #: Embase's own record id (``U2``).
 _EMBASE_ID = re.compile(r"L\d{6,}")
 #: CINAHL's journal name ends in its ISSN: "Depression & Anxiety (1091-4269)".
@@ -175,7 +180,7 @@ def _build(raw: _RawRecord) -> Record:
         pmid=_tagged_id(values, "pmid", everything, "PMID")
         or pubmed_url_id(urls)
         or _embase_ids(values)[1],
-        pmcid=_tagged_id(values, "pmcid", everything, "PMCID"),
+        pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
         doi=_doi(values, urls),
         title=one("title", "primary_title", "BT", "CT", "short_title"),
         abstract="\n".join(abstracts),
@@ -209,6 +214,16 @@ def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
         doi = normalise_doi(candidate)
         if doi:
             return doi
+    return ""
+
+
+def _bare_pmcid(values: list[str]) -> str:
+    """A PMCID standing alone in a value (EndNote's ``C2  - PMC9097458``) or a PMC article
+    address, else empty."""
+    for value in values:
+        match = _PMCID_VALUE.fullmatch(value.strip())
+        if match:
+            return match.group(1)
     return ""
 
 
