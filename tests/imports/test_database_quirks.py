@@ -231,3 +231,29 @@ def test_bare_pmcid_and_pmc_address_give_the_pmcid(variant_file: Variant) -> Non
     data = ENDNOTE_PMCID_RIS.encode()
     first, second = import_file(variant_file("endnote.ris", data), "endnote").records
     assert (first.pmcid, first.pages, second.pmcid) == ("PMC7000001", "e100", "PMC7000002")
+
+
+# EBSCOhost RIS (PsycInfo, CINAHL) gives the PMID only inside its N1 note.
+EBSCO_NOTE_PMID_RIS = """TY  - JOUR
+AN  - 2020-00000-001
+T1  - An invented survey
+N1  - Accession Number: 2020-00000-001. PMID: 33000001 Partial author list: First Author.
+DB  - psyh
+ER  -
+
+TY  - JOUR
+T1  - An invented news item
+N1  - pictorial. Journal Subset: USA. NLM UID: 101208192. PMID: NLM23000002.
+ER  -
+
+TY  - JOUR
+T1  - An invented note without a PMID
+N1  - NLM UID: 9102229.
+ER  -
+"""
+
+
+def test_ebsco_note_gives_the_pmid(variant_file: Variant) -> None:
+    data = EBSCO_NOTE_PMID_RIS.encode()
+    records = import_file(variant_file("ebsco.ris", data), "ebsco").records
+    assert [r.pmid for r in records] == ["33000001", "23000002", ""]

@@ -64,6 +64,8 @@ _EBSCO_AN = re.compile(r"(?:[?&]AN=|Accession Number:\s*)([\w-]+(?:\.[\w-]+)*)")
 _MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", re.IGNORECASE)
 #: PsycINFO's classification in Ovid's ``M3``: "Health & Mental Health Treatment ... [3300]".
 _CLASSIFICATION = re.compile(r"\[\d{4}\]\s*$")
+#: A PMID inside a note (EBSCOhost: ``PMID: 33343428``, ``PMID: NLM23803397``).
+_NOTE_PMID = re.compile(r"\bPMID:\s*(?:NLM)?(\d{1,9})\b")
 #: A PMCID alone or as a PMC article address.
 _PMCID_VALUE = re.compile(
     r"(?:https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc|pmc\.ncbi\.nlm\.nih\.gov)/articles/)?"
@@ -179,7 +181,8 @@ def _build(raw: _RawRecord) -> Record:
         source_id=_source_id(values, urls),
         pmid=_tagged_id(values, "pmid", everything, "PMID")
         or pubmed_url_id(urls)
-        or _embase_ids(values)[1],
+        or _embase_ids(values)[1]
+        or _note_pmid(values.get("notes", [])),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
         doi=_doi(values, urls),
         title=one("title", "primary_title", "BT", "CT", "short_title"),
@@ -215,6 +218,12 @@ def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
         if doi:
             return doi
     return ""
+
+
+def _note_pmid(notes: list[str]) -> str:
+    """The PMID EBSCOhost writes inside its N1 note (PsycInfo ``... PMID: 33343428 Partial
+    author list ...``, CINAHL ``PMID: NLM23803397.``), else empty."""
+    return first(*(m.group(1) for note in notes for m in _NOTE_PMID.finditer(note)))
 
 
 def _bare_pmcid(values: list[str]) -> str:
