@@ -39,6 +39,24 @@ def stage_config(tmp: Path, demo_outputs: Path, included: int = 12) -> dict[str,
     return config
 
 
+def included_at_full_text(tmp: Path, demo_outputs: Path, included: int) -> dict[str, Any]:
+    """:func:`stage_config` with every report sought included at full text by one reviewer
+    (single mode) and the extraction forms written."""
+    from livingreview.extraction.stage import run_extraction
+    from livingreview.fulltext.stage import run_fulltext
+
+    config = stage_config(tmp, demo_outputs, included)
+    config["full_text"]["mode"] = "single"
+    run_fulltext(config)
+    sheet = Path(config["paths"]["outputs"]) / "fulltext/sheets/full_text_round1_r1.xlsx"
+    ids = form_ids(sheet, "Full text", "report_id")
+    target = Path(config["paths"]["human_input"]) / "full_text/sheets/r1.xlsx"
+    fill_form(sheet, "Full text", "report_id", {i: {"decision": "include"} for i in ids}, target)
+    run_fulltext(config)
+    run_extraction(config)
+    return config
+
+
 def form_ids(path: Path, title: str, id_column: str) -> list[str]:
     """The ids of a written form, in row order."""
     ws = openpyxl.load_workbook(path)[title]

@@ -16,7 +16,7 @@ from livingreview.errors import ConfigError, InputFileError
 from livingreview.extraction.fields import Field, fields_of, parse
 from livingreview.extraction.stage import OUTPUTS, run_extraction
 from livingreview.fulltext.stage import run_fulltext
-from tests.form_helpers import fill_csv_form, fill_form, form_ids, stage_config
+from tests.form_helpers import fill_csv_form, fill_form, form_ids, included_at_full_text
 
 TITLE, ID = "Extraction", "study_id"
 
@@ -24,16 +24,7 @@ TITLE, ID = "Extraction", "study_id"
 @pytest.fixture
 def config(tmp_path: Path, demo_outputs: Path) -> dict[str, Any]:
     """Six studies included at full text (single reviewer), extraction forms written."""
-    config = stage_config(tmp_path, demo_outputs, included=6)
-    config["full_text"]["mode"] = "single"
-    run_fulltext(config)
-    sheet = Path(config["paths"]["outputs"]) / "fulltext/sheets/full_text_round1_r1.xlsx"
-    ids = form_ids(sheet, "Full text", "report_id")
-    target = Path(config["paths"]["human_input"]) / "full_text/sheets/r1.xlsx"
-    fill_form(sheet, "Full text", "report_id", {i: {"decision": "include"} for i in ids}, target)
-    run_fulltext(config)
-    run_extraction(config)
-    return config
+    return included_at_full_text(tmp_path, demo_outputs, included=6)
 
 
 def form(config: dict[str, Any], reviewer: str) -> Path:

@@ -516,6 +516,13 @@ def role_reviewers(config: Mapping[str, Any], role: str, mode: str, section: str
     return found if mode == "dual" else found[:1]
 
 
+def with_role(config: Mapping[str, Any], role: str) -> tuple[str, ...]:
+    """Ids of every reviewer with ``role``, whatever the stage's mode: whose returned forms are
+    read (a protocol amended from dual to single mode keeps the second reviewer's earlier
+    forms; only the first gets new ones)."""
+    return tuple(r["id"] for r in config.get("reviewers", []) if role in r.get("roles", []))
+
+
 def formats_of(setting: str) -> list[str]:
     """``xlsx``, ``csv`` or ``both`` as a list of formats."""
     return ["xlsx", "csv"] if setting == "both" else [setting]

@@ -144,10 +144,10 @@ def _group_by_kind(files: list[Path], tools: list[str]) -> dict[str, list[Path]]
 def import_entries(
     config: Mapping[str, Any],
     studies: list[dict[str, str]],
-    reviewers: list[str],
     round_number: int,
 ) -> tuple[list[reviewforms.Entry], list[reviewforms.ReturnedForm]]:
-    """Check every returned form and judge every filled row; nothing written on a rejection."""
+    """Check every returned form (of any reviewer with the role, also one who gets no form in
+    single mode) and judge every filled row; nothing written on a rejection."""
     outputs = Path(config["paths"]["outputs"])
     by_id = {s["study_id"]: s for s in studies}
     nos_settings = config[SECTION].get("nos_cross_sectional") or {}
@@ -166,7 +166,7 @@ def import_entries(
             forms.editable(tool),
             config["review"]["id"],
             round_number,
-            (*reviewers, reviewforms.CONSENSUS),
+            (*reviewforms.with_role(config, "risk_of_bias"), reviewforms.CONSENSUS),
             known,
             aliases,
             forms.texts(tool),
@@ -273,7 +273,7 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     round_number = current_round(outputs)
     studies = studies_to_assess(config, outputs)
     reviewers = assessors(config)
-    entries, returned = import_entries(config, studies, reviewers, round_number)
+    entries, returned = import_entries(config, studies, round_number)
     final, disagreements, state = settle_studies(config, studies, entries)
     reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
     labels = {s["study_id"]: s.get("label") or s["study_id"] for s in studies}

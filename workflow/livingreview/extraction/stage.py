@@ -100,7 +100,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         forms.editable(fields),
         config["review"]["id"],
         round_number,
-        (*reviewers, reviewforms.CONSENSUS),
+        (*reviewforms.with_role(config, "extraction"), reviewforms.CONSENSUS),
         known,
         study_aliases(outputs, known),  # an id the form may list is never translated
         forms.texts(fields),

@@ -183,7 +183,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         sheet.EDITABLE,
         config["review"]["id"],
         round_number,
-        tuple(reviewers),
+        reviewforms.with_role(config, "full_text"),
         frozenset(sought) | in_library,  # a report no longer sought is ignored
         study_aliases(outputs, merged),
         sheet.TEXTS,

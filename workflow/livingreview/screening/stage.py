@@ -29,6 +29,7 @@ from typing import Any
 
 from livingreview import sheets
 from livingreview.fileio import write_json
+from livingreview.reviewforms import with_role
 from livingreview.screening import export
 from livingreview.screening.assignment import (
     library_studies,
@@ -98,7 +99,7 @@ def _expected(
         review_id=config["review"]["id"],
         stage=STAGE,
         current_round=current,
-        reviewers=[rid for rid, _ in screeners(config)],
+        reviewers=with_role(config, "screening"),  # also one who gets no sheet in single mode
         reasons=reasons,
         known_ids=frozenset(known),
         aliases=study_aliases(outputs, retired),

@@ -1,0 +1,100 @@
+"""A protocol amended between rounds of a living review: what reviewers returned before the
+amendment still counts.
+
+Each test returns forms under the protocol as it was, amends it the way a review team does
+(dual to single mode, a field added, ...) and runs the stage again, as the next run of the
+pipeline does.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from livingreview.extraction.stage import OUTPUTS as EXTRACTION
+from livingreview.extraction.stage import run_extraction
+from livingreview.fulltext.stage import OUTPUTS as FULLTEXT
+from livingreview.fulltext.stage import run_fulltext
+from livingreview.screening.stage import run_screening
+from tests.form_helpers import fill_form, form_ids, included_at_full_text, stage_config
+from tests.screening.sheet_helpers import (
+    fill_like_a_person,
+    returned_dir,
+    screening_config,
+    sheet_path,
+)
+
+# the shipped protocol's required extraction fields
+REQUIRED = {"study_design": "RCT", "intervention_type": "app", "key_findings": "alliance formed"}
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def status(config: dict[str, Any], name: str) -> dict[str, Any]:
+    return json.loads((Path(config["paths"]["outputs"]) / name).read_text(encoding="utf-8"))
+
+
+def test_screening_turned_single_keeps_the_second_screeners_sheet(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    ids = sorted(form_ids(sheet_path(config, "r1"), "Screening", "study_id"))[:4]
+    for reviewer in ("r1", "r2"):
+        typed = {sid: ("include" if n % 2 else "exclude", "", "") for n, sid in enumerate(ids)}
+        target = returned_dir(config) / f"{reviewer}.xlsx"
+        fill_like_a_person(sheet_path(config, reviewer), target, typed)
+    run_screening(config)
+    config["screening"]["mode"] = "single"  # the amendment: single screening from now on
+    state = run_screening(config)  # was: r2.xlsx rejected, "expected one of r1"
+    store = rows(Path(config["paths"]["outputs"]) / "screening/decisions.csv")
+    assert sorted((d["reviewer"], d["study_id"]) for d in store) == sorted(
+        (r, sid) for r in ("r1", "r2") for sid in ids
+    )
+    assert list(state["reviewers"]) == ["r1"]  # only the first screener gets a sheet
+
+
+def test_full_text_turned_single_keeps_the_second_reviewers_sheet(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = stage_config(tmp_path, demo_outputs, included=4)
+    run_fulltext(config)
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    for reviewer in ("r1", "r2"):
+        sheet = outputs / f"fulltext/sheets/full_text_round1_{reviewer}.xlsx"
+        ids = form_ids(sheet, "Full text", "report_id")
+        typed = {i: {"decision": "include"} for i in ids}
+        target = human / f"full_text/sheets/{reviewer}.xlsx"
+        fill_form(sheet, "Full text", "report_id", typed, target)
+    before = run_fulltext(config)
+    config["full_text"]["mode"] = "single"
+    after = run_fulltext(config)  # was: r2.xlsx rejected, "expected one of r1"
+    assert after["reports_included"] == before["reports_included"] == len(ids)
+    assessments = rows(outputs / FULLTEXT["assessments"])
+    assert {a["reviewer"] for a in assessments} == {"r1", "r2"}
+    assert list(status(config, FULLTEXT["status"])["reviewers"]) == ["r1"]
+
+
+def test_extraction_turned_single_keeps_the_second_reviewers_form(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    for reviewer in ("r1", "r2"):
+        form = outputs / f"extraction/forms/extraction_round1_{reviewer}.xlsx"
+        ids = form_ids(form, "Extraction", "study_id")
+        coded = {**REQUIRED, "country": reviewer}
+        typed = {i: coded for i in ids}
+        fill_form(form, "Extraction", "study_id", typed, human / f"extraction/{reviewer}.xlsx")
+    run_extraction(config)
+    config["extraction"]["mode"] = "single"
+    state = run_extraction(config)  # was: r2.xlsx rejected, "expected one of r1, consensus"
+    entries = rows(outputs / EXTRACTION["entries"])
+    assert {e["reviewer"] for e in entries} == {"r1", "r2"}
+    # the two reviewers' earlier rows still differ (country): a consensus settles them
+    assert state["studies"]["disagreement"] == len(ids) and list(state["reviewers"]) == ["r1"]
