@@ -257,3 +257,37 @@ def test_ebsco_note_gives_the_pmid(variant_file: Variant) -> None:
     data = EBSCO_NOTE_PMID_RIS.encode()
     records = import_file(variant_file("ebsco.ris", data), "ebsco").records
     assert [r.pmid for r in records] == ["33000001", "23000002", ""]
+
+
+# Scopus' RIS gives the record's PubMed ID in C2 (records not in PubMed have no C2).
+SCOPUS_C2_RIS = """TY  - JOUR
+TI  - An invented hypothesis
+T2  - Invented Hypotheses
+VL  - 132
+PY  - 2019
+DO  - 10.5555/invented.109324
+M3  - Article
+DB  - Scopus
+C7  - 109324
+C2  - 31000003
+UR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000001&partnerID=40
+ER  -
+
+TY  - JOUR
+TI  - An invented review
+DB  - Scopus
+C7  - 104501
+ER  -
+"""
+
+
+def test_scopus_c2_is_the_pmid(variant_file: Variant) -> None:
+    records = import_file(variant_file("scopus.ris", SCOPUS_C2_RIS.encode()), "scopus").records
+    got = [(r.source_id, r.pmid, r.pages) for r in records]
+    assert got == [("2-s2.0-85000000001", "31000003", "109324"), ("", "", "104501")]
+
+
+def test_c2_is_no_pmid_outside_scopus(variant_file: Variant) -> None:
+    text = SCOPUS_C2_RIS.replace("DB  - Scopus\n", "")
+    records = import_file(variant_file("other.ris", text.encode()), "other").records
+    assert [r.pmid for r in records] == ["", ""]

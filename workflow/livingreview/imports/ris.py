@@ -182,6 +182,7 @@ def _build(raw: _RawRecord) -> Record:
         pmid=_tagged_id(values, "pmid", everything, "PMID")
         or pubmed_url_id(urls)
         or _embase_ids(values)[1]
+        or _scopus_pmid(values)
         or _note_pmid(values.get("notes", [])),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
         doi=_doi(values, urls),
@@ -262,6 +263,13 @@ def _embase_ids(values: dict[str, list[str]]) -> tuple[str, str]:
     own = first(*(v for v in values.get("U2", []) if _EMBASE_ID.fullmatch(v)))
     pmid = first(*(v for v in values.get("custom5", []) if v.isdigit()))
     return own, pmid
+
+
+def _scopus_pmid(values: dict[str, list[str]]) -> str:
+    """Scopus' RIS writes the record's PubMed ID in ``C2`` (``C2  - 31421429``)."""
+    if not any(v.strip().casefold() == "scopus" for v in values.get("name_of_database", [])):
+        return ""
+    return first(*(v.strip() for v in values.get("custom2", []) if v.strip().isdigit()))
 
 
 def _source_id(values: dict[str, list[str]], urls: list[str]) -> str:
