@@ -13,6 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from livingreview.errors import InputFileError
 from livingreview.extraction.stage import OUTPUTS as EXTRACTION
 from livingreview.extraction.stage import run_extraction
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT
@@ -98,3 +101,58 @@ def test_extraction_turned_single_keeps_the_second_reviewers_form(
     assert {e["reviewer"] for e in entries} == {"r1", "r2"}
     # the two reviewers' earlier rows still differ (country): a consensus settles them
     assert state["studies"]["disagreement"] == len(ids) and list(state["reviewers"]) == ["r1"]
+
+
+def next_round(config: dict[str, Any]) -> None:
+    """The library's round 2 (as ``round new`` and the library step leave it)."""
+    counts = Path(config["paths"]["outputs"]) / "library/counts.json"
+    state = json.loads(counts.read_text(encoding="utf-8"))
+    counts.write_text(json.dumps({**state, "round": 2}), encoding="utf-8")
+
+
+def coded_round_one(config: dict[str, Any]) -> tuple[Path, list[str]]:
+    """r1's round-1 extraction form coded and returned (single mode); the file and its ids."""
+    config["extraction"]["mode"] = "single"
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    form = outputs / "extraction/forms/extraction_round1_r1.xlsx"
+    ids = form_ids(form, "Extraction", "study_id")
+    typed = {i: {**REQUIRED, "country": "Canada"} for i in ids}
+    return fill_form(form, "Extraction", "study_id", typed, human / "extraction/r1.xlsx"), ids
+
+
+SETTING = {"id": "setting", "label": "Setting", "type": "choice", "choices": ["clinic", "online"]}
+
+
+def test_a_field_added_in_a_later_round_keeps_the_forms_returned_before(
+    tmp_path: Path, demo_outputs: Path, caplog
+) -> None:
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    returned, ids = coded_round_one(config)
+    run_extraction(config)
+    next_round(config)
+    config["extraction"]["fields"].append(SETTING)  # the amendment, optional
+    state = run_extraction(config)  # was: "missing column(s) 'setting'"
+    assert state["studies"]["final"] == len(ids)
+    table = {
+        r["study_id"]: r for r in rows(Path(config["paths"]["outputs"]) / EXTRACTION["studies"])
+    }
+    assert {(r["country"], r["setting"]) for r in table.values()} == {("Canada", "")}
+    assert f"{returned}: a form of round 1 without the column(s) 'setting'" in caplog.text
+    # required: the rows coded before it still count (they had no column to fill)
+    config["extraction"]["fields"][-1] = {**SETTING, "required": True}
+    assert run_extraction(config)["studies"]["final"] == len(ids)
+
+
+def test_a_form_of_this_round_must_still_have_every_field(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    returned, _ = coded_round_one(config)
+    config["extraction"]["fields"].append(SETTING)  # amended within the round
+    with pytest.raises(InputFileError) as error:
+        run_extraction(config)
+    assert str(error.value) == (
+        f"{returned}, row 1: missing column(s) 'setting' (expected the header of the "
+        "extraction form; a field added to the protocol after this round-1 form was written: "
+        "add its column to this file, blank or filled in (what it holds stays as typed))"
+    )

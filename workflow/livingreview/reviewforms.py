@@ -105,6 +105,9 @@ class ExpectedForm:
     known_ids: frozenset[str]
     aliases: StudyAliases | None = None  # old ids of the library's studies -> current ones
     texts: tuple[str, ...] = ()  # the editable columns of free text, read with line breaks
+    # editable columns a form of an earlier round may lack: extraction fields the protocol
+    # added after it was written (its rows have no value for them)
+    added: tuple[str, ...] = ()
 
 
 def one_line(value: str) -> str:
@@ -148,7 +151,10 @@ class ReturnedForm:
     filled: list[FilledRow]
 
 
-def _meta_check(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> tuple[str, int]:
+def _meta_check(
+    returned: sheets.ReturnedSheet, expected: ExpectedForm
+) -> tuple[str, int, tuple[str, ...]]:
+    """The form's reviewer, round and the columns it lacks that it may lack."""
     path = returned.path
     checks.require_meta(returned, expected.what)
     for key, want in (("kind", expected.kind), ("review_id", expected.review_id)):
@@ -157,20 +163,38 @@ def _meta_check(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> tuple
     reviewer = checks.expect_reviewer(returned, expected.reviewers)
     checks.check_listed_ids(returned, "the editable (yellow) columns")
     missing = [c for c in (expected.id_column, *expected.editable) if c not in returned.header]
+    lacking = tuple(c for c in missing if c in expected.added and number < expected.current_round)
+    if lacking:
+        log.warning(
+            "%s: a form of round %d without the column(s) %s, added to the protocol since: "
+            "its rows have no value for them",
+            path,
+            number,
+            ", ".join(repr(c) for c in lacking),
+        )
+    missing = [c for c in missing if c not in lacking]
     if missing:
+        added = [c for c in missing if c in expected.added]
+        hint = (
+            f"; a field added to the protocol after this round-{number} form was written: "
+            "add its column to this file, blank or filled in (what it holds stays as typed)"
+            if added
+            else ""
+        )
         raise InputFileError(
             path,
             f"missing column(s) {', '.join(repr(c) for c in missing)} (expected the header of "
-            f"a {expected.what})",
+            f"the {expected.what}{hint})",
             position=returned.header_position,
         )
-    return reviewer, number
+    return reviewer, number, lacking
 
 
 def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     """Read and check one returned form (see the module docstring); nothing is stored here."""
     returned = sheets.read_sheet(path, expected.title)
-    reviewer, number = _meta_check(returned, expected)
+    reviewer, number, lacking = _meta_check(returned, expected)
+    columns = [c for c in expected.editable if c not in lacking]
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
     seen: dict[str, int] = {}
     filled: list[FilledRow] = []
@@ -180,7 +204,7 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     for row_number, row in returned.rows():
         where = {"position": f"row {row_number}", "field": idc}
         item = returned.cell(row, idc)
-        values = {c: _read_cell(returned.cell(row, c), c, expected) for c in expected.editable}
+        values = {c: _read_cell(returned.cell(row, c), c, expected) for c in columns}
         if not item:
             if any(values.values()):
                 raise InputFileError(

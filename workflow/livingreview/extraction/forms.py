@@ -133,7 +133,8 @@ def clean_row(filled: FilledRow, fields: Sequence[Field], path: object) -> dict[
             )
         out[item.id] = value
     for item in fields:
-        if item.required and not out[item.id]:
+        # a form written before the protocol added the field has no column for it to fill
+        if item.required and not out[item.id] and item.id in filled.values:
             raise InputFileError(
                 path,
                 f"required field {item.label!r} is blank for study {filled.item_id}; expected "
