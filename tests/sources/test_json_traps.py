@@ -104,3 +104,23 @@ def test_openalex_group_authorship_is_not_turned_around() -> None:
     assert openalex.map_work(work).normalised().authors == [
         "Doe, Jane Q.", "RECOVERY Collaborative Group",
     ]  # fmt: skip
+
+
+def test_crossref_preprint_names_its_server_like_europepmc() -> None:
+    """A ``posted-content`` preprint has no container-title: its server is in ``institution``,
+    the subject area in ``group-title``; a blog post's platform is not taken as its venue."""
+    preprint = {
+        "DOI": "10.5555/2024.01.01.000001",
+        "type": "posted-content",
+        "subtype": "preprint",
+        "container-title": [],
+        "institution": [{"name": "exampleRxiv"}],
+        "group-title": "Neuroscience",
+    }
+    assert crossref.map_item(preprint).normalised().journal == "exampleRxiv"
+    no_server = {**preprint, "institution": None, "group-title": "Life Sciences"}
+    assert crossref.map_item(no_server).journal == ""
+    blog = {**preprint, "subtype": "other", "institution": [{"name": "Example Platform"}]}
+    assert crossref.map_item(blog).journal == ""
+    record = epmc(source="PPR", id="PPR1", bookOrReportDetails={"publisher": "exampleRxiv"})
+    assert record.journal == crossref.map_item(preprint).journal

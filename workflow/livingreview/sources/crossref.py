@@ -65,6 +65,18 @@ def _year(item: dict[str, Any]) -> str:
     return ""
 
 
+def _journal(item: dict[str, Any]) -> str:
+    """``container-title``; a preprint (``posted-content``, no container) names its server in
+    ``institution`` (bioRxiv, medRxiv), as Europe PMC does in ``bookOrReportDetails.publisher``.
+    ``group-title`` is a subject area there ("Neuroscience"), never a server."""
+    journal = first(item.get("container-title"))
+    if journal or text(item.get("type")) != "posted-content":
+        return journal
+    if text(item.get("subtype")) not in ("", "preprint"):
+        return ""  # a blog post's institution is its hosting platform, not a venue
+    return first([dig(i, "name") for i in as_list(item.get("institution"))])
+
+
 def map_item(item: dict[str, Any]) -> Record:
     """One Crossref work (``message.items[]`` or a single work's ``message``) as a Record."""
     doi = normalise_doi(item.get("DOI"))
@@ -79,7 +91,7 @@ def map_item(item: dict[str, Any]) -> Record:
             if name
         ],
         year=_year(item),
-        journal=first(item.get("container-title")),
+        journal=_journal(item),
         volume=text(item.get("volume")),
         issue=text(item.get("issue")),
         pages=text(item.get("page")) or text(item.get("article-number")),
