@@ -124,3 +124,14 @@ def test_crossref_preprint_names_its_server_like_europepmc() -> None:
     assert crossref.map_item(blog).journal == ""
     record = epmc(source="PPR", id="PPR1", bookOrReportDetails={"publisher": "exampleRxiv"})
     assert record.journal == crossref.map_item(preprint).journal
+
+
+def test_openalex_work_of_2022_names_its_venue_from_host_venue() -> None:
+    """Before ``primary_location`` (2023) OpenAlex gave the venue as ``host_venue``."""
+    work = {
+        "id": "https://openalex.org/W3",
+        "host_venue": {"display_name": "Example Journal", "issn_l": "1234-5678", "issn": None},
+        "type": "journal-article",
+    }
+    record = openalex.map_work(work).normalised()
+    assert (record.journal, record.issn) == ("Example Journal", "1234-5678")

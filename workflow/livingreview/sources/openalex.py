@@ -71,7 +71,8 @@ def map_work(work: dict[str, Any]) -> Record:
     """One OpenAlex work object as a Record."""
     ids = work.get("ids") or {}
     location = work.get("primary_location") or {}
-    source = location.get("source") or {}
+    # ``host_venue`` held the venue before OpenAlex's 2023 ``primary_location.source``
+    source = location.get("source") or work.get("host_venue") or {}
     biblio = work.get("biblio") or {}
     ident = text(work.get("id")) or text(ids.get("openalex"))
     terms: list[Any] = []
