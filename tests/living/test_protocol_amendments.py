@@ -156,3 +156,23 @@ def test_a_form_of_this_round_must_still_have_every_field(
         "extraction form; a field added to the protocol after this round-1 form was written: "
         "add its column to this file, blank or filled in (what it holds stays as typed))"
     )
+
+
+def test_a_field_renamed_in_a_later_round_names_the_values_not_read(
+    tmp_path: Path, demo_outputs: Path, caplog
+) -> None:
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    config["extraction"]["mode"] = "single"
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    form = outputs / "extraction/forms/extraction_round1_r1.xlsx"
+    typed = {i: {**REQUIRED, "n": 40} for i in form_ids(form, "Extraction", "study_id")}
+    returned = fill_form(form, "Extraction", "study_id", typed, human / "extraction/r1.xlsx")
+    run_extraction(config)
+    next_round(config)
+    config["extraction"]["fields"] = [
+        {**f, "id": "sample_size"} if f["id"] == "n" else f for f in config["extraction"]["fields"]
+    ]
+    (outputs / EXTRACTION["entries"]).unlink()  # as Snakemake does before running the step
+    run_extraction(config)  # before: no word that the values typed under 'n' are not read
+    assert f"{returned}: column 'n' holds values (row 2 first) and is no column" in caplog.text
+    assert "lacks 'sample_size': if a field was renamed in the protocol" in caplog.text

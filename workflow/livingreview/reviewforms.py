@@ -108,6 +108,7 @@ class ExpectedForm:
     # editable columns a form of an earlier round may lack: extraction fields the protocol
     # added after it was written (its rows have no value for them)
     added: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()  # every column the form is written with (with ``added``)
 
 
 def one_line(value: str) -> str:
@@ -165,6 +166,7 @@ def _meta_check(
     missing = [c for c in (expected.id_column, *expected.editable) if c not in returned.header]
     lacking = tuple(c for c in missing if c in expected.added and number < expected.current_round)
     if lacking:
+        _warn_renamed_field(returned, expected, lacking)
         log.warning(
             "%s: a form of round %d without the column(s) %s, added to the protocol since: "
             "its rows have no value for them",
@@ -188,6 +190,28 @@ def _meta_check(
             position=returned.header_position,
         )
     return reviewer, number, lacking
+
+
+def _warn_renamed_field(
+    returned: sheets.ReturnedSheet, expected: ExpectedForm, lacking: Sequence[str]
+) -> None:
+    """Log each column holding values that the form is no longer written with, in a form
+    lacking a field's column: a field renamed in the protocol, whose values are not read (or a
+    column of the reviewer's own, which is never read)."""
+    known = {c.casefold() for c in (*expected.written, *expected.added)}
+    for name, index in returned.header.items():
+        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
+        if name and name not in known and filled:
+            log.warning(
+                "%s: column %r holds values (row %d first) and is no column of the %s, which "
+                "lacks %s: if a field was renamed in the protocol, these values are not read "
+                "(keep the field's old id in the protocol, or rename the column in this file)",
+                returned.path,
+                name,
+                filled[0],
+                expected.what,
+                ", ".join(repr(c) for c in lacking),
+            )
 
 
 def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:

@@ -105,6 +105,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         study_aliases(outputs, known),  # an id the form may list is never translated
         forms.texts(fields),
         added=tuple(f.id for f in fields),  # an earlier round's form may predate a field
+        written=tuple(c.name for c in forms.layout(fields, consensus=True).columns),
     )
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
