@@ -42,6 +42,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/dedup_robustness.py
+	$(BIN)/python bench/dedup_reformat.py
 	nice $(BIN)/python bench/screening.py
 	nice $(BIN)/python bench/scale.py
 	nice $(BIN)/python bench/living.py

@@ -116,9 +116,14 @@ def answer_maybes(
     return {i: root(g) for i, g in groups.items()}
 
 
+def hashed_share(frame, parts: int):
+    """Whether each record's ID hashes to a multiple of ``parts`` (one record in ``parts``)."""
+    return frame["ID"].map(lambda i: zlib.crc32(str(i).encode()) % parts == 0)
+
+
 def blank_half(frame, fields: list[str]):
     """``frame`` with ``fields`` emptied in the records whose ID hashes to an even number."""
-    half = frame["ID"].map(lambda i: zlib.crc32(str(i).encode()) % 2 == 0)
+    half = hashed_share(frame, 2)
     frame = frame.copy()
     for name in fields:
         frame.loc[half, name] = ""

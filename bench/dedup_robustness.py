@@ -41,12 +41,43 @@ VARIANTS = (
 
 def lost_missed_maybe(set_dir: Path, blank: list[str]) -> tuple[int, int, int]:
     """Studies lost, duplicates missed and maybe pairs of our engine on one blanked set."""
+    return engine_counts(set_dir, _load(set_dir, blank))
+
+
+def engine_counts(set_dir: Path, frame) -> tuple[int, int, int]:
+    """Studies lost, duplicates missed and maybe pairs of our engine on ``frame`` (of
+    ``set_dir``)."""
     from livingreview.dedup.engine import find_duplicates
 
-    frame = _load(set_dir, blank)
     result = find_duplicates(frame)
     scores = score(load_gold(set_dir, list(frame["ID"])), result.groups)
     return int(scores["fp"]), int(scores["fn"]), len(result.maybe)
+
+
+def set_folders(sets: str | None, data: Path | None) -> list[Path]:
+    """The folders of ``sets`` (default: the tuning sets) and of every set in ``data``."""
+    folders = [DATA / name for name in (sets.split(",") if sets else TUNING)]
+    if data:
+        folders += sorted(p for p in data.resolve().iterdir() if p.is_dir())
+    return folders
+
+
+def missing_sets(folders: list[Path]) -> str:
+    """The folders that hold no ``records.csv.gz``, comma-separated ("" when none)."""
+    return ", ".join(str(f) for f in folders if not (f / "records.csv.gz").is_file())
+
+
+def print_head(title: str, first: str, folders: list[Path]) -> None:
+    """Print the title line and the header of a table with one column per set."""
+    print(title)
+    print(f"| {first} | " + " | ".join(f.name for f in folders) + " |")
+    print("|---|" + "---:|" * len(folders))
+
+
+def print_row(label: str, counts: list[tuple[int, int, int]]) -> None:
+    """Print one row of lost / missed / maybe pairs, one cell per set."""
+    cells = [" / ".join(map(str, c)) for c in counts]
+    print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,21 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="another folder of labelled sets, added")
     parser.add_argument("--blank", help="variants to run, '|'-separated (default: all)")
     args = parser.parse_args(argv)
-    folders = [DATA / name for name in (args.sets.split(",") if args.sets else TUNING)]
-    if args.data:
-        folders += sorted(p for p in args.data.resolve().iterdir() if p.is_dir())
-    missing = [str(f) for f in folders if not (f / "records.csv.gz").is_file()]
-    if missing:
-        print(f"benchmark data not found: {', '.join(missing)}", file=sys.stderr)
+    folders = set_folders(args.sets, args.data)
+    if missing := missing_sets(folders):
+        print(f"benchmark data not found: {missing}", file=sys.stderr)
         return 2
     variants = args.blank.split("|") if args.blank is not None else list(VARIANTS)
-    print("lost / missed / maybe pairs of our engine, fields blanked in half of the records")
-    print("| blanked | " + " | ".join(f.name for f in folders) + " |")
-    print("|---|" + "---:|" * len(folders))
+    title = "lost / missed / maybe pairs of our engine, fields blanked in half of the records"
+    print_head(title, "blanked", folders)
     for variant in variants:
         blank = [name for name in variant.split(",") if name]
-        cells = [" / ".join(map(str, lost_missed_maybe(f, blank))) for f in folders]
-        print(f"| {variant or '(none)'} | " + " | ".join(cells) + " |", flush=True)
+        print_row(variant or "(none)", [lost_missed_maybe(f, blank) for f in folders])
     return 0
 
 
