@@ -135,3 +135,11 @@ def test_openalex_work_of_2022_names_its_venue_from_host_venue() -> None:
     }
     record = openalex.map_work(work).normalised()
     assert (record.journal, record.issn) == ("Example Journal", "1234-5678")
+
+
+def test_europepmc_publisher_item_identifier_is_not_a_page() -> None:
+    """An article in press carries Elsevier's PII as ``pageInfo``; PubMed's record of it has no
+    pages, and neither has Europe PMC's now. Article numbers stay."""
+    assert epmc(pageInfo="S0123-4567(26)00123-4").pages == ""
+    assert epmc(pageInfo="e70026").pages == "e70026"
+    assert epmc(pageInfo="S12-S19").pages == "S12-S19"

@@ -30,7 +30,7 @@ from livingreview.sources.common import (
     unescaped_markup,
     unique,
 )
-from livingreview.sources.pubmed_xml import real_title
+from livingreview.sources.pubmed_xml import not_a_pii, real_title
 
 SERVICE = "Europe PMC"
 DEFAULT_PAGE_SIZE = 1000
@@ -138,7 +138,7 @@ def map_result(item: dict[str, Any]) -> Record:
         or (text(book.get("publisher")) if source == "PPR" else ""),  # a preprint's server
         volume=text(info.get("volume")) or text(item.get("journalVolume")),
         issue=text(info.get("issue")) or text(item.get("issue")),
-        pages=text(item.get("pageInfo")),
+        pages=not_a_pii(text(item.get("pageInfo"))),  # PubMed's rule for ahead-of-print items
         issn=_issn(item),
         publication_types=unique(text(t) for t in pub_types),
         keywords=unique([*as_list(dig(item, "keywordList", "keyword")), *mesh]),

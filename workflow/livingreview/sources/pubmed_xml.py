@@ -343,8 +343,13 @@ def _pages(pagination: Element | None, elocations: dict[str, str]) -> str:
         start, end = _text_of(pagination, "StartPage"), _text_of(pagination, "EndPage")
         if start:
             return f"{start}-{end}" if end and end != start else start
-    pii = elocations.get("pii", "")
-    return "" if _PUBLISHER_PII.match(pii) else pii
+    return not_a_pii(elocations.get("pii", ""))
+
+
+def not_a_pii(pages: str) -> str:
+    """The pages, or '' for an Elsevier/Cell publisher item identifier (``S0123-4567(24)00123-X``,
+    an article in press): an identifier, not a page or article number."""
+    return "" if _PUBLISHER_PII.match(pages) else pages
 
 
 def _keywords(holder: Element) -> list[str]:
