@@ -291,3 +291,47 @@ def test_c2_is_no_pmid_outside_scopus(variant_file: Variant) -> None:
     text = SCOPUS_C2_RIS.replace("DB  - Scopus\n", "")
     records = import_file(variant_file("other.ris", text.encode()), "other").records
     assert [r.pmid for r in records] == ["", ""]
+
+
+# The Web of Science's other databases (MEDLINE, BIOSIS, Zoological Record) give the pages as
+# one page span (PS), not BP/EP; a MEDLINE record's accession number (UT) carries its PMID.
+WOS_MEDLINE_TAB = (
+    "PT\tAN\tDT\tTI\tAU\tSO\tVL\tIS\tPS\tPY\tSN\tDI\tUT\tDA\n"
+    "J\t31000004\tJournal Article\tAn invented occupancy study\tDoe, Jane A\tInvented ecology\t"
+    "87\t5\t1484-1496\t2018\t1365-2656\t10.5555/invented.1\tMEDLINE:31000004\t2019-04-10\n"
+    "J\t31000005\tJournal Article\tAn invented forest study\tRoe, Ann\tInvented one\t"
+    "13\t2\te0191645\t2018\t1932-6203\t10.5555/invented.2\tMEDLINE:31000005\t2019-04-10\n"
+)
+ZOOREC_TAGGED = """FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AN ZOOR15400000001
+TI An invented woodpecker study
+SO Invented Wildlife Management
+PS 1039-1048
+PY 2018
+UT ZOOREC:ZOOR15400000001
+ER
+
+EF
+"""
+
+
+def test_wos_medline_page_span_and_pmid(variant_file: Variant) -> None:
+    data = WOS_MEDLINE_TAB.encode()
+    records = import_file(variant_file("savedrecs.txt", data), "wos_medline").records
+    got = [(r.source_id, r.pmid, r.pages) for r in records]
+    assert got == [
+        ("MEDLINE:31000004", "31000004", "1484-1496"),
+        ("MEDLINE:31000005", "31000005", "e0191645"),
+    ]
+
+
+def test_wos_tagged_page_span_and_no_pmid_outside_medline(variant_file: Variant) -> None:
+    data = ZOOREC_TAGGED.encode()
+    (record,) = import_file(variant_file("zoorec.txt", data), "zoorec").records
+    assert (record.source_id, record.pmid, record.pages) == (
+        "ZOOREC:ZOOR15400000001",
+        "",
+        "1039-1048",
+    )

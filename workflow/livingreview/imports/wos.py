@@ -32,6 +32,8 @@ _HEADER_TAGS = frozenset({"FN", "VR", "EF"})
 #: Tags that hold one item per line (the rest are one value wrapped over several lines).
 LINE_LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3"})
 _PUBLICATION_TYPES = {"J": "Journal", "B": "Book", "S": "Book in series", "P": "Patent"}
+#: The accession number of a MEDLINE record searched on the Web of Science: its PMID.
+_MEDLINE_UT = re.compile(r"MEDLINE:(\d+)")
 
 
 def scan(text: str) -> list[int]:
@@ -101,7 +103,7 @@ def build_record(fields: dict[str, list[str]], *, cells: bool = False) -> Record
     types = split_values(text("DT"), ";") or [_PUBLICATION_TYPES.get(text("PT"), text("PT"))]
     return Record(
         source_id=first(text("UT"), text("AN")),
-        pmid=text("PM"),
+        pmid=first(text("PM"), *_MEDLINE_UT.findall(text("UT"))),
         doi=first(text("DI"), text("D2")),
         title=text("TI"),
         abstract=text("AB"),
@@ -110,7 +112,9 @@ def build_record(fields: dict[str, list[str]], *, cells: bool = False) -> Record
         journal=text("SO"),
         volume=text("VL"),
         issue=text("IS"),
-        pages=join_pages(text("BP"), text("EP"), article_number),
+        # PS: the page span of the other Web of Science databases (MEDLINE, BIOSIS, Zoological
+        # Record), which have no BP/EP
+        pages=join_pages(text("BP"), text("EP"), article_number) or join_pages(text("PS")),
         issn=normalise_issns([text("SN"), text("EI")]) or text("BN"),  # a book: its ISBN
         publication_types=[t for t in types if t],
         keywords=split_values(text("DE"), ";") + split_values(text("ID"), ";"),

@@ -170,8 +170,10 @@ def pop_record(get: Getter, author_list: list[str] | None = None) -> Record:
     )
 
 
-_WOS_TAB_COLUMNS = ("PT", "AU", "AF", "TI", "SO", "VL", "IS", "BP", "EP", "AR", "DI", "D2", "PM")
-_WOS_TAB_COLUMNS += ("UT", "AN", "PY", "PD", "EA", "SN", "EI", "DE", "ID", "DT", "LA", "AB")
+_WOS_TAB_COLUMNS = (
+    *("PT", "AU", "AF", "TI", "SO", "VL", "IS", "BP", "EP", "AR", "PS", "DI", "D2", "PM"),
+    *("UT", "AN", "PY", "PD", "EA", "SN", "EI", "DE", "ID", "DT", "LA", "AB"),
+)
 
 
 def _wos_tab(get: Getter) -> Record:
