@@ -143,3 +143,13 @@ def test_europepmc_publisher_item_identifier_is_not_a_page() -> None:
     assert epmc(pageInfo="S0123-4567(26)00123-4").pages == ""
     assert epmc(pageInfo="e70026").pages == "e70026"
     assert epmc(pageInfo="S12-S19").pages == "S12-S19"
+
+
+def test_europepmc_undated_issue_takes_the_first_publication_year() -> None:
+    """A fresh PMC record has no pubYear and ``yearOfPublication: 0`` in its journalInfo."""
+    record = epmc(
+        source="PMC",
+        journalInfo={"dateOfPublication": " ", "yearOfPublication": 0, "volume": "13"},
+        firstPublicationDate="2026-09-18",
+    )
+    assert record.year == "2026"

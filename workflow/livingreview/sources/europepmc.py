@@ -15,7 +15,7 @@ from typing import Any
 
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient
-from livingreview.records import Record
+from livingreview.records import Record, normalise_year
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
     Page,
@@ -111,6 +111,18 @@ def free_full_text(item: dict[str, Any]) -> str:
     return text(min(links, key=rank).get("url"))
 
 
+def _year(item: dict[str, Any], info: dict[str, Any], book: dict[str, Any]) -> str:
+    """pubYear, else the journal issue's or book's year, else firstPublicationDate's. A record
+    not yet dated (a fresh PMC article) has ``yearOfPublication: 0``: no year, the next is read."""
+    found = (
+        item.get("pubYear"),
+        info.get("yearOfPublication"),
+        book.get("yearOfPublication"),
+        text(item.get("firstPublicationDate"))[:4],
+    )
+    return next((year for year in map(normalise_year, found) if year), "")
+
+
 def map_result(item: dict[str, Any]) -> Record:
     """One ``resultList.result`` entry (``core`` or ``lite``) as a Record."""
     source, ident = text(item.get("source")), text(item.get("id"))
@@ -128,10 +140,7 @@ def map_result(item: dict[str, Any]) -> Record:
         title=real_title(unescaped_markup(text(item.get("title")))),
         abstract=labelled_abstract(unescaped_markup(text(item.get("abstractText"))), "h4"),
         authors=_authors(item),
-        year=text(item.get("pubYear"))
-        or text(info.get("yearOfPublication"))
-        or text(book.get("yearOfPublication"))
-        or text(item.get("firstPublicationDate"))[:4],
+        year=_year(item, info, book),
         journal=text(dig(info, "journal", "title"))
         or text(item.get("journalTitle"))
         or text(book.get("comprisingTitle"))  # a chapter's book
