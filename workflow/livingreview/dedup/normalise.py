@@ -122,11 +122,20 @@ def normalise_title(title: str) -> str:
     after ``<ORIGINAL>`` cut off, folded to words."""
     if not title:
         return ""
-    text = _ORIGINAL.split(title, maxsplit=1)[0]
-    bare = _WOS_ERRATUM.sub(" ", _TITLE_NOTES.sub(" ", text))
-    # A note is never the whole title: a translated title that opens like one ("[Update on the
-    # treatment of ...]") or a bracketed one-word title ("[Editorial]") is the title itself.
-    return _GREEK_NAME.sub(lambda m: m.group()[0], words(bare) or words(text))
+    text = _WOS_ERRATUM.sub(" ", _ORIGINAL.split(title, maxsplit=1)[0])
+    return _GREEK_NAME.sub(lambda m: m.group()[0], words(_without_notes(text)))
+
+
+def _without_notes(title: str) -> str:
+    """``title`` without the notes databases add to it. A note is never the whole title: when
+    nothing else is left, the first one (a translated title that opens like a note, "[Update on
+    the treatment of ...]", or a one-word "[Editorial]") is the title, and only the notes after
+    it ("[Review] [16 refs] [Romanian]") go."""
+    bare = _TITLE_NOTES.sub(" ", title)
+    first = _TITLE_NOTES.search(title)
+    if words(bare) or not first:
+        return bare
+    return title[: first.end()] + _TITLE_NOTES.sub(" ", title[first.end() :])
 
 
 _ERRATUM = re.compile(
@@ -152,7 +161,8 @@ def work_kind(raw_title: str, entry_type: str) -> str:
     entry = entry_type.strip().lower()
     if entry in {"erratum", "correction", "retraction"}:
         return "erratum"
-    title = fold(_TITLE_NOTES.sub(" ", raw_title)).strip(" [(")
+    # Brackets and a closing full stop ("[... - Reply].") are no part of the words that mark it.
+    title = fold(_TITLE_NOTES.sub(" ", raw_title)).strip(" [(").rstrip(" .]")
     if _ERRATUM.search(title):
         return "erratum"
     if title.endswith(")") and _EMBASE_ERRATUM.search(title.rstrip(" .")):
@@ -336,7 +346,8 @@ _INITIALS_ONLY = re.compile(rf"(?:[{_CAPITAL}]\.-?\s*)+")
 def split_authors(author: str) -> list[str]:
     """Person strings from ``"A and B"``, ``"A; B"``, ``"Adeli K, Lewis GF"`` or concatenated
     ``"Adeli K.Lewis G. F."``."""
-    text = fix_mojibake(author.strip())
+    # "et al." ends a cut list however it is written ("Li N. et al.", "Li N, Wang J, et al.").
+    text = _ET_AL.sub("", fix_mojibake(author.strip()))
     if not text:
         return []
     if " and " in text:
@@ -345,8 +356,8 @@ def split_authors(author: str) -> list[str]:
         parts = text.split(";")
     elif "\n" in text:
         parts = text.split("\n")
-    elif _VANCOUVER.match(listed := _ET_AL.sub("", text)):
-        parts = listed.split(",")
+    elif _VANCOUVER.match(text):
+        parts = text.split(",")
     else:
         if "." in text:
             text = _unglued(text)
@@ -612,7 +623,7 @@ def review_number(doi: str, journal: str, volume: str, number: str, pages: str) 
         return match.group(1)
     if "cochrane database" not in journal.lower():
         return ""
-    for value in (pages, number, volume):
+    for value in (unlabelled_pages(pages or ""), number, volume):
         found = _REVIEW_NUMBER.match(value or "")
         if found:
             return found.group(1).lower()
