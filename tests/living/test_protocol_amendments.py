@@ -176,3 +176,29 @@ def test_a_field_renamed_in_a_later_round_names_the_values_not_read(
     run_extraction(config)  # before: no word that the values typed under 'n' are not read
     assert f"{returned}: column 'n' holds values (row 2 first) and is no column" in caplog.text
     assert "lacks 'sample_size': if a field was renamed in the protocol" in caplog.text
+
+
+def test_a_reason_renamed_after_a_sheet_came_back_is_named_as_a_protocol_change(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = stage_config(tmp_path, demo_outputs, included=4)
+    config["full_text"]["mode"] = "single"
+    run_fulltext(config)
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    sheet = outputs / "fulltext/sheets/full_text_round1_r1.xlsx"
+    first = form_ids(sheet, "Full text", "report_id")[0]
+    typed = {first: {"decision": "exclude", "reason": "publication_type"}}
+    returned = fill_form(sheet, "Full text", "report_id", typed, human / "full_text/sheets/r1.xlsx")
+    run_fulltext(config)
+    reasons = config["exclusion_reasons"]["full_text"]
+    config["exclusion_reasons"]["full_text"] = [
+        {**r, "id": "not_a_study"} if r["id"] == "publication_type" else r for r in reasons
+    ]
+    with pytest.raises(InputFileError) as error:
+        run_fulltext(config)
+    text = str(error.value)
+    assert text.startswith(f"{returned}, row ") and "unknown reason 'publication_type'" in text
+    assert text.endswith(
+        "or blank (the ids and labels of exclusion_reasons.full_text in the protocol: a reason "
+        "renamed or removed there after this sheet was returned must stay listed)"
+    )

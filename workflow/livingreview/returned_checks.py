@@ -14,6 +14,15 @@ from livingreview import sheets
 from livingreview.errors import InputFileError
 
 
+def reasons_hint(stage: str) -> str:
+    """What an unknown exclusion reason of a returned sheet is checked against, for its error:
+    a reason the protocol renamed or removed after the sheet was returned is unknown too."""
+    return (
+        f" (the ids and labels of exclusion_reasons.{stage} in the protocol: a reason renamed "
+        "or removed there after this sheet was returned must stay listed)"
+    )
+
+
 def require_meta(returned: sheets.ReturnedSheet, what: str) -> dict[str, str]:
     """The sheet's metadata; a file without any was not written by the pipeline."""
     if returned.meta is None:

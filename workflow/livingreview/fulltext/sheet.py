@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from livingreview import sheets
 from livingreview.errors import InputFileError
+from livingreview.returned_checks import reasons_hint
 from livingreview.reviewforms import ExpectedForm, FilledRow, FormSpec
 
 KIND = "full-text"
@@ -163,7 +164,8 @@ def clean_row(
         if found is None:
             raise fail(
                 f"unknown reason {values['reason']!r}; expected one of "
-                f"{', '.join(reasons) or '(no full-text reasons configured)'} or blank",
+                f"{', '.join(reasons) or '(no full-text reasons configured)'} or blank"
+                + reasons_hint("full_text"),
                 "reason",
             )
         out["reason"] = found

@@ -138,7 +138,8 @@ def _row_decision(
             raise InputFileError(
                 path,
                 f"unknown reason {reason_text!r}; expected one of "
-                f"{', '.join(expected.reasons) or '(no reasons configured)'} or blank",
+                f"{', '.join(expected.reasons) or '(no reasons configured)'} or blank"
+                + checks.reasons_hint("title_abstract"),
                 position=f"row {number}",
                 field="reason",
             )
