@@ -64,6 +64,12 @@ def test_strip_markup_keeps_words_apart_at_block_tags() -> None:
     assert strip_markup("<scp>A</scp>lzheimer's and <jats:scp>d</jats:scp>-xylose") == (
         "Alzheimer's and d-xylose"
     )
+    # Scopus writes subscripts as <inf>: one word, as PubMed's <sub> gives it
+    assert (
+        strip_markup("YBa<inf>2</inf>Cu<inf>3</inf>O<inf>7</inf> films")
+        == (strip_markup("YBa<sub>2</sub>Cu<sub>3</sub>O<sub>7</sub> films"))
+        == "YBa2Cu3O7 films"
+    )
 
 
 def test_assign_ids_are_stable_and_unique() -> None:

@@ -113,6 +113,7 @@ _INLINE_TAGS = frozenset(
         "strong",
         "sup",
         "sub",
+        "inf",  # Scopus' subscript: "YBa<inf>2</inf>Cu<inf>3</inf>O<inf>7</inf>"
         "sc",
         "scp",  # Wiley's small capitals: "<scp>A</scp>lzheimer's", "<scp>d</scp>-xylose"
         "span",
