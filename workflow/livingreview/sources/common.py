@@ -111,9 +111,17 @@ def unique(values: Iterable[str]) -> list[str]:
 
 
 # An entity escaped twice (``&amp;eacute;``), and a tag escaped as text (``&lt;i&gt;``): both
-# are in real Europe PMC titles and Crossref preprint abstracts.
+# are in real Europe PMC titles and Crossref preprint abstracts. Only a markup tag's name with
+# name="value" attributes is a tag: "FEV1/FVC &lt;LLN and FEV1 &gt;80%" is text.
 _TWICE_ESCAPED = re.compile(r"&amp;(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
-_ESCAPED_TAG = re.compile(r"&lt;(/?[a-z][\w:.-]*(?:\s(?:(?!&gt;)[^<>])*)?/?)&gt;", re.IGNORECASE)
+_MARKUP_NAME = (
+    r"(?:(?:jats|mml):[a-z][\w.-]*|i|b|u|em|strong|sup|sub|sc|scp|span|italic|bold|underline"
+    r"|small|tt|a|font|p|br|div|h[1-6]|li|ul|ol|title|sec|inline-formula|math)"
+)
+_ESCAPED_TAG = re.compile(
+    rf"&lt;(/?{_MARKUP_NAME}(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'))*\s*/?)&gt;",
+    re.IGNORECASE,
+)
 
 
 def unescaped_markup(value: str) -> str:
