@@ -23,6 +23,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
+def drop_store(store: Path) -> None:
+    """Delete a store of returned work and its kept copy, as a team dropping what it holds on
+    purpose does (:func:`livingreview.kept_stores.drop_hint`)."""
+    from livingreview.kept_stores import kept_copy
+
+    store.unlink()
+    kept_copy(store).unlink(missing_ok=True)
+
+
 def require_shared(relative: str = "") -> Path:
     """Path inside ../shared; skip when absent, but fail when CI=true."""
     path = SHARED_DIR / relative

@@ -262,6 +262,19 @@ def test_bad_rows_are_rejected_and_nothing_stored_is_lost(
     assert (outputs(config) / OUTPUTS["entries"]).read_bytes() == store
 
 
+def test_a_removed_form_stops_a_pipeline_run_too(config: dict[str, Any]) -> None:
+    # Snakemake deletes the store (a step output) before the step runs: its kept copy remains.
+    ids = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    path = fill_form(
+        form(config, "rob2", "r1"), TITLE, ID, {ids[0]: ANSWERS}, returned(config, "a.xlsx")
+    )
+    run_appraisal(config)
+    (outputs(config) / OUTPUTS["entries"]).unlink()
+    path.unlink()
+    with pytest.raises(InputFileError, match=r"is no longer in this file.*kept copy .*\.kept"):
+        run_appraisal(config)
+
+
 def test_a_form_of_another_kind_is_rejected(config: dict[str, Any]) -> None:
     path = returned(config, "wrong.xlsx")
     path.parent.mkdir(parents=True)

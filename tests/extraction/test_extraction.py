@@ -181,6 +181,17 @@ def test_bad_values_are_rejected_and_nothing_stored_is_lost(
     assert (Path(config["paths"]["outputs"]) / OUTPUTS["entries"]).read_bytes() == store
 
 
+def test_a_removed_form_stops_a_pipeline_run_too(config: dict[str, Any]) -> None:
+    # Snakemake deletes the store (a step output) before the step runs: its kept copy remains.
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    path = fill_form(form(config, "r1"), TITLE, ID, {ids[0]: CODED}, returned(config, "a.xlsx"))
+    run_extraction(config)
+    (Path(config["paths"]["outputs"]) / OUTPUTS["entries"]).unlink()
+    path.unlink()
+    with pytest.raises(InputFileError, match=r"is no longer in this file.*kept copy .*\.kept"):
+        run_extraction(config)
+
+
 def test_single_mode_and_byte_identical_reruns(config: dict[str, Any]) -> None:
     config["extraction"]["mode"] = "single"
     ids = form_ids(form(config, "r1"), TITLE, ID)

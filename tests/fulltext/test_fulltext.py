@@ -304,6 +304,17 @@ def test_a_removed_file_stops_the_run_and_keeps_the_store(config: dict[str, Any]
     assert out(config, "assessments").read_bytes() == store
 
 
+def test_a_removed_file_stops_a_pipeline_run_too(config: dict[str, Any]) -> None:
+    # Snakemake deletes the store (a step output) before the step runs: its kept copy remains.
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    path = give(config, "r1", {ids[1]: {"decision": "include"}}, "r1.xlsx")
+    run_fulltext(config)
+    out(config, "assessments").unlink()
+    path.unlink()
+    with pytest.raises(InputFileError, match=r"is no longer in this file.*kept copy .*\.kept"):
+        run_fulltext(config)
+
+
 def test_a_value_edited_in_place_is_named_with_what_the_file_now_reads(
     config: dict[str, Any],
 ) -> None:

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from livingreview.cli import main
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, drop_store
 
 #: command -> (returned sheet under demo/human, the column typed in, what is typed, the store)
 STEPS = {
@@ -64,7 +64,7 @@ def _review(demo_outputs: Path, tmp_path: Path, store: str) -> Path:
     sheets are read as on their first return."""
     work = shutil.copytree(demo_outputs.parent, tmp_path / "review", symlinks=True)
     shutil.copytree(REPO_ROOT / "demo/human", work / "human")
-    (work / "outputs" / store).unlink()
+    drop_store(work / "outputs" / store)
     protocol = json.loads((work / "outputs/protocol.json").read_text(encoding="utf-8"))
     protocol["paths"] |= {"outputs": "outputs", "human_input": "human"}
     (work / "protocol.json").write_text(json.dumps(protocol), encoding="utf-8")

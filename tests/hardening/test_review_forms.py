@@ -32,7 +32,7 @@ from livingreview.report.render import write_report
 from livingreview.reviewforms import Entry, check_repeated_rows, latest_rows, read_entries
 from livingreview.sheets import FORMULA_START
 from tests.appraisal.test_appraisal import ANSWERS
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, drop_store
 from tests.form_helpers import fill_form, form_ids, set_saved_at, stage_config
 
 FORMULA = '=HYPERLINK("http://evil.example/steal","click me")'
@@ -354,7 +354,7 @@ def _demo_with_extraction(
         # rejected: the demo's forms record no save time, so which came last is unknown)
         form = returned / f"extraction_round1_{reviewer}_demo_illustrative.xlsx"
         fill_form(form, "Extraction", "study_id", {study: values}, form, shuffle=False)
-    (tmp_path / "outputs/extraction/entries.csv").unlink()  # the store of the first version
+    drop_store(tmp_path / "outputs/extraction/entries.csv")  # the store of the first version
     run_extraction(config)
     return config, study
 

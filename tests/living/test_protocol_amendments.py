@@ -173,7 +173,10 @@ def test_a_field_renamed_in_a_later_round_names_the_values_not_read(
         {**f, "id": "sample_size"} if f["id"] == "n" else f for f in config["extraction"]["fields"]
     ]
     (outputs / EXTRACTION["entries"]).unlink()  # as Snakemake does before running the step
-    run_extraction(config)  # before: no word that the values typed under 'n' are not read
+    # The values typed under 'n' would be dropped: the run stops (the store's kept copy holds
+    # them), naming the field; before, nothing said so.
+    with pytest.raises(InputFileError, match="'n' is no field of the protocol now"):
+        run_extraction(config)
     assert f"{returned}: column 'n' holds values (row 2 first) and is no column" in caplog.text
     assert "lacks 'sample_size': if a field was renamed in the protocol" in caplog.text
 

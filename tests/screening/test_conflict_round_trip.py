@@ -18,7 +18,7 @@ import yaml
 from livingreview.cli import main
 from livingreview.screening.agreement import collapse_maybe
 from livingreview.screening.decisions import ScreeningDecision, read_decisions, write_decisions
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, drop_store
 from tests.form_helpers import conflict_notes, fill_csv_form, fill_form, form_ids
 from tests.screening.sheet_helpers import libreoffice_resave
 
@@ -38,7 +38,7 @@ def review(demo_outputs: Path, tmp_path: Path) -> dict[str, object]:
     outputs = tmp_path / "outputs"
     shutil.copytree(demo_outputs, outputs)
     # the demo's own returned sheets are not in this human-input folder: start without their store
-    (outputs / "screening/decisions.csv").unlink()
+    drop_store(outputs / "screening/decisions.csv")
     human = tmp_path / "human"
     human.mkdir()
     override = tmp_path / "paths.yaml"

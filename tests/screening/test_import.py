@@ -21,6 +21,7 @@ from livingreview.errors import InputFileError
 from livingreview.screening.agreement import agreement
 from livingreview.screening.decisions import ScreeningDecision, current_decisions, read_decisions
 from livingreview.screening.stage import run_screening
+from tests.conftest import drop_store
 from tests.form_helpers import set_saved_at
 from tests.screening.sheet_helpers import (
     fill_like_a_person,
@@ -209,7 +210,7 @@ def test_reimporting_changes_nothing_and_a_copy_is_read_once(returned_r1) -> Non
     assert store_of(config).read_bytes() == store
     assert state["identical_copies_skipped"] == ["screening/title_abstract/r1_a copy.xlsx"]
     (returned_dir(config) / "r1_a copy.xlsx").unlink()
-    store_of(config).unlink()  # outputs may be deleted: rebuilt the same
+    drop_store(store_of(config))  # outputs may be deleted: rebuilt the same
     run_screening(config)
     assert store_of(config).read_bytes() == store
 
@@ -238,7 +239,7 @@ def test_an_unchanged_returned_sheet_is_read_from_the_cache(returned_r1, monkeyp
     assert store_of(config).read_bytes() == store
     assert list(folder.iterdir()) == [entry] and entry.read_text(encoding="utf-8").endswith("}")
     (returned_dir(config) / "r1_a.xlsx").unlink()
-    store_of(config).unlink()  # dropped on purpose (see check_nothing_lost)
+    drop_store(store_of(config))  # dropped on purpose (see check_nothing_lost)
     run_screening(config)
     assert list(folder.iterdir()) == []
 
@@ -253,7 +254,7 @@ def test_a_cache_entry_edited_by_hand_is_not_used(returned_r1) -> None:
     text = entry.read_text(encoding="utf-8")
     assert text.count('"no_alliance"') == 1
     entry.write_text(text.replace('"no_alliance"', '"not_mental_health"'), encoding="utf-8")
-    store_of(config).unlink()  # rebuilt from what the returned sheets hold
+    drop_store(store_of(config))  # rebuilt from what the returned sheets hold
     run_screening(config)
     assert store_of(config).read_bytes() == store
     assert entry.read_text(encoding="utf-8") == text  # written again from the file
@@ -437,6 +438,18 @@ def test_a_returned_file_saved_over_is_an_error_not_a_silent_loss(returned_r1) -
     ):
         run_screening(config)
     assert store_of(config).read_bytes() == store
+
+
+def test_a_removed_file_stops_a_pipeline_run_too(returned_r1) -> None:
+    # Snakemake deletes a step's outputs, the store among them, before it runs the step: the
+    # check reads the store's kept copy.
+    config, _, _ = returned_r1
+    store_of(config).unlink()
+    (returned_dir(config) / "r1_a.xlsx").unlink()
+    lost = r"decisions.csv, is no longer in this file.*kept copy .*\.kept"
+    with pytest.raises(InputFileError, match=lost):
+        run_screening(config)
+    assert not store_of(config).exists()
 
 
 def test_the_command_exits_2_naming_file_row_and_field(returned_r1, capsys, tmp_path: Path) -> None:

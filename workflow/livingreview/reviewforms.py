@@ -27,7 +27,7 @@ import hashlib
 import io
 import logging
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,8 @@ from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases, merged_rows
 from livingreview.errors import ConfigError, InputFileError
-from livingreview.fileio import atomic_write_text, csv_table_text
+from livingreview.fileio import csv_table_text
+from livingreview.kept_stores import drop_hint, stored_before, write_store
 
 log = logging.getLogger(__name__)
 CONSENSUS = "consensus"  # the reviewer id of a consensus form (both reviewers together)
@@ -340,13 +341,14 @@ def _order(entry: Entry) -> tuple:
 
 
 def write_entries(path: Path, entries: Iterable[Entry]) -> None:
-    """Atomically write the store, sorted oldest first."""
+    """Atomically write the store and its kept copy (:mod:`livingreview.kept_stores`), sorted
+    oldest first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ENTRY_COLUMNS)
     for entry in sorted(entries, key=_order):
         writer.writerow(_entry_row(entry))
-    atomic_write_text(path, buffer.getvalue())
+    write_store(path, buffer.getvalue())
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -375,11 +377,14 @@ def check_nothing_lost(
     current: Sequence[Entry],
     store: Path,
     aliases: StudyAliases | None = None,
+    columns: Collection[str] = (),
 ) -> None:
     """Every entry stored before must still be read from some returned file (see module doc);
     one stored under an id its study no longer has is read under the current id (``aliases``);
     a value read now that differs from the stored one only in whitespace is the same
-    (:func:`same_text`: an earlier version stored free text on one line)."""
+    (:func:`same_text`: an earlier version stored free text on one line). ``columns``, when
+    given, are the columns read now: a value stored under another one is named as a field the
+    protocol renamed or removed."""
     now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
     for entry in previous:
@@ -387,7 +392,11 @@ def check_nothing_lost(
         if replace(entry, item_id=item, file="", row=0, value=one_line(entry.value)) not in now:
             read = cells.get((entry.file, item, entry.reviewer, entry.column))
             found = (
-                "is no longer in this file (was it removed or saved over?)"
+                f"is no longer read: {entry.column!r} is no field of the protocol now (renamed "
+                "or removed since?: keep its old id in the protocol, or rename the column in "
+                "this file)"
+                if columns and entry.column not in columns
+                else "is no longer in this file (was it removed or saved over?)"
                 if read is None
                 else f"now reads {read!r} in this file (was the file edited, or stored by an "
                 "earlier version of livingreview that read it otherwise?)"
@@ -396,7 +405,7 @@ def check_nothing_lost(
                 entry.file,
                 f"{entry.column} {entry.value!r} for {entry.item_id} by {entry.reviewer}, stored "
                 f"in {store}, {found}; expected returned files to stay unchanged: put it back "
-                f"and save changes under a new name (to drop it deliberately, delete {store})",
+                f"and save changes under a new name (to drop it deliberately, {drop_hint(store)})",
                 position=f"row {entry.row}",
                 field=entry.column,
             )
@@ -599,7 +608,9 @@ def import_forms(
     for line in check_repeated_rows(entries):
         log.warning("%s", line)
     if store is not None:
-        check_nothing_lost(read_entries(store), entries, store, expected.aliases)
+        previous = read_entries(stored_before(store))
+        columns = (*expected.editable, *expected.added)
+        check_nothing_lost(previous, entries, store, expected.aliases, columns)
     return entries, forms
 
 

@@ -21,7 +21,7 @@ from livingreview import __version__
 from livingreview.fileio import dump_json, write_json
 
 NAME = "run_manifest.json"
-SKIP_DIRS = {".pacing", ".cache", "logs"}  # locks, caches between runs, messages
+SKIP_DIRS = {".pacing", ".cache", ".kept", "logs"}  # locks, caches, copies of stores, messages
 
 
 def file_hashes(outputs: Path) -> dict[str, str]:

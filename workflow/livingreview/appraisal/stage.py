@@ -29,6 +29,7 @@ from livingreview.extraction.stage import reports_sought
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
+from livingreview.kept_stores import stored_before
 from livingreview.rob.rows import RowPlace
 from livingreview.screening.assignment import library_study_ids, study_aliases
 
@@ -191,7 +192,8 @@ def import_entries(
         entries += found
         returned += read
     store = outputs / OUTPUTS["entries"]
-    reviewforms.check_nothing_lost(reviewforms.read_entries(store), entries, store, aliases)
+    previous = reviewforms.read_entries(stored_before(store))
+    reviewforms.check_nothing_lost(previous, entries, store, aliases)
     return entries, returned
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text, csv_table_text
+from livingreview.fileio import csv_table_text
+from livingreview.kept_stores import write_store
 
 DECISIONS = ("include", "exclude", "maybe")
 STAGE_TITLE_ABSTRACT = "title_abstract"
@@ -71,8 +72,9 @@ def store_text(decisions: Iterable[ScreeningDecision]) -> str:
 
 
 def write_decisions(path: Path, decisions: Iterable[ScreeningDecision]) -> None:
-    """Atomically write the store (the previous file stays intact if anything fails)."""
-    atomic_write_text(path, store_text(decisions))
+    """Atomically write the store and its kept copy (the previous files stay intact if anything
+    fails; :mod:`livingreview.kept_stores`)."""
+    write_store(path, store_text(decisions))
 
 
 def read_decisions(path: Path) -> list[ScreeningDecision]:

@@ -28,6 +28,7 @@ from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import InputFileError
+from livingreview.kept_stores import drop_hint
 from livingreview.screening.decisions import DECISIONS, STORE_COLUMNS, ScreeningDecision
 from livingreview.screening.export import ID_COLUMN, KIND, SHEET
 
@@ -367,6 +368,6 @@ def check_nothing_lost(
                 f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "
                 f"stored in {store}, is no longer in this file (was it removed or saved over?); "
                 "expected returned files to stay unchanged: put it back and save changes under a "
-                f"new name (to drop it deliberately, delete {store})",
+                f"new name (to drop it deliberately, {drop_hint(store)})",
                 position=f"row {item.row}",
             )

@@ -29,6 +29,7 @@ from typing import Any
 
 from livingreview import sheets
 from livingreview.fileio import write_json
+from livingreview.kept_stores import stored_before
 from livingreview.reviewforms import with_role
 from livingreview.screening import export
 from livingreview.screening.assignment import (
@@ -115,7 +116,7 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
     folder = returned_dir(config)
     files = sheets.returned_files(folder, WHAT)
     store = outputs / OUTPUTS["decisions"]
-    previous = read_decisions(store)
+    previous = read_decisions(stored_before(store))
     cache = sheets.SheetCache(outputs / SHEET_CACHE)
     result = read_returned(
         files,
