@@ -389,3 +389,20 @@ def test_where_names_the_reference_manager_files_and_ends_with_the_summary(
         in (lines)
     )
     assert lines[-1] == f"Evidence summary: {report / 'index.html'}"
+
+
+@pytest.mark.parametrize(
+    ("name", "group"),
+    [
+        ("In Seok Kim", False),  # Korean given names that are also small English words
+        ("Jae On Kim", False),
+        ("Ministry of Health", True),
+        ("Writing Committee for the ABC Trial", True),
+        ("WRITING COMMITTEE FOR THE ABC TRIAL", True),
+        ("RECOVERY Collaborative Group", True),
+    ],
+)
+def test_small_words_make_a_group_only_in_lower_case(name: str, group: bool) -> None:
+    assert export.is_group(name) is group
+    record = Record(title="t", authors=[name])
+    assert export.author_names(record) == [name if group else f"Kim, {name.rsplit(' ', 1)[0]}"]

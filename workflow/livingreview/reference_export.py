@@ -170,14 +170,21 @@ _GROUP_WORDS = frozenset(
     investigator network organization organisation society association council institute trial
     trialists team foundation agency panel force university department centre center study
     program programme initiative alliance board commission ministry federation college academy
-    office service services working writing authors the of for and on in""".split()  # noqa: SIM905
+    office service services working writing authors""".split()  # noqa: SIM905
 )
+#: Small words of a group's name ("Ministry of Health"), counted only as written in lower case:
+#: capitalised they are given names ("In Seok Kim", "Jae On Kim").
+_GROUP_PARTICLES = frozenset({"the", "of", "for", "and", "on", "in"})
 
 
 def is_group(name: str) -> bool:
     """A name without a comma that names a group ("COVID-19 Study Group"), not a person."""
-    words = [w.strip(".,;:()").casefold() for w in name.split()]
-    return "," not in name and len(words) > 1 and any(w in _GROUP_WORDS for w in words)
+    words = [w.strip(".,;:()") for w in name.split()]
+    return (
+        "," not in name
+        and len(words) > 1
+        and any(w.casefold() in _GROUP_WORDS or w in _GROUP_PARTICLES for w in words)
+    )
 
 
 def author_names(record: Record) -> list[str]:
