@@ -250,13 +250,24 @@ TY  - JOUR
 T1  - An invented note without a PMID
 N1  - NLM UID: 9102229.
 ER  -
+
+TY  - JOUR
+T1  - An invented letter
+N1  - Comment on: An invented trial. PMID: 33000004.
+ER  -
+
+TY  - JOUR
+T1  - An invented reply
+N1  - PMID: 33000005. Erratum in: Invented J 2021;3:4. PMID: 33000006.
+ER  -
 """
 
 
 def test_ebsco_note_gives_the_pmid(variant_file: Variant) -> None:
     data = EBSCO_NOTE_PMID_RIS.encode()
     records = import_file(variant_file("ebsco.ris", data), "ebsco").records
-    assert [r.pmid for r in records] == ["33000001", "23000002", ""]
+    # Another work's PMID (a comment's target, an erratum) is none of the record's.
+    assert [r.pmid for r in records] == ["33000001", "23000002", "", "", "33000005"]
 
 
 # Scopus' RIS gives the record's PubMed ID in C2 (records not in PubMed have no C2).

@@ -66,6 +66,8 @@ _MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", 
 _CLASSIFICATION = re.compile(r"\[\d{4}\]\s*$")
 #: A PMID inside a note (EBSCOhost: ``PMID: 33343428``, ``PMID: NLM23803397``).
 _NOTE_PMID = re.compile(r"\bPMID:\s*(?:NLM)?(\d{1,9})\b")
+#: Words before a PMID in a note that make it another work's.
+_OTHER_WORK = re.compile(r"comment|erratum|retract|update|correct|cites|cited|reply", re.IGNORECASE)
 #: A PMCID alone or as a PMC article address.
 _PMCID_VALUE = re.compile(
     r"(?:https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc|pmc\.ncbi\.nlm\.nih\.gov)/articles/)?"
@@ -223,8 +225,16 @@ def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
 
 def _note_pmid(notes: list[str]) -> str:
     """The PMID EBSCOhost writes inside its N1 note (PsycInfo ``... PMID: 33343428 Partial
-    author list ...``, CINAHL ``PMID: NLM23803397.``), else empty."""
-    return first(*(m.group(1) for note in notes for m in _NOTE_PMID.finditer(note)))
+    author list ...``, CINAHL ``PMID: NLM23803397.``), else empty. A PMID the note gives for
+    another work ("Comment in: ... PMID: N", "Erratum in ...") is none, and so are two different
+    ones: a PMID joins two records as one work, so a doubtful one is worse than none."""
+    found = {
+        m.group(1)
+        for note in notes
+        for m in _NOTE_PMID.finditer(note)
+        if not _OTHER_WORK.search(note[max(0, m.start() - 80) : m.start()])
+    }
+    return found.pop() if len(found) == 1 else ""
 
 
 def _bare_pmcid(values: list[str]) -> str:
