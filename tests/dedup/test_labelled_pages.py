@@ -19,6 +19,7 @@ from tests.dedup import benchmark_frame
         ("pp. iii80-iii81", ("iii80", "81")),
         ("pp. v-vii", ("v", "7")),
         ("p. iii", ("iii", "")),
+        ("p v-vii", ("v", "7")),
     ],
 )
 def test_a_label_before_a_lettered_or_roman_page_is_dropped(

@@ -240,8 +240,9 @@ def normalise_doi(value: object) -> str:
 
 #: "pp 278-298", "pp. 5-9", "p. 12" (TRID's RIS): the label is no part of the page ("P12", a
 #: poster's number, is).
-# Before a page number, also one with a letter prefix ("pp. S27", "pp. e43268", "pp. iii80").
-_PAGE_LABEL = re.compile(r"^(?:pp\.?\s*|p\.\s*|p\s+)(?=[a-z]{0,4}\d)", re.IGNORECASE)
+# Before a page number, also one with a letter prefix ("pp. S27", "pp. e43268", "pp. iii80"), or
+# a roman page ("pp. v-vii").
+_PAGE_LABEL = re.compile(r"^(?:pp\.?\s*|p\.\s*|p\s+)(?=[a-z]{0,4}\d|[ivxlc]+\b)", re.IGNORECASE)
 
 
 def unlabelled_pages(value: str) -> str:

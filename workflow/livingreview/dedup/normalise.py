@@ -509,7 +509,7 @@ def _expand_end(start: str, end: str) -> str:
     return e_digits
 
 
-_ROMAN_PAGES = re.compile(r"^(?:pp?\.\s*|pp\s+)?([ivxlc]+)(?:\s*[-–—]+\s*([ivxlc]+))?\.?$")
+_ROMAN_PAGES = re.compile(r"^([ivxlc]+)(?:\s*[-–—]+\s*([ivxlc]+))?\.?$")
 _ROMAN_VALUE = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
@@ -539,11 +539,11 @@ def normalise_pages(pages: str) -> tuple[str, str]:
     text = (pages or "").strip().strip("\"'").strip().lower()
     if not text or "no pagination" in text or _EXCEL_ROUNDED.match(text):
         return "", ""
+    text = unlabelled_pages(text)  # "pp. 123-128", "pp. v-vii"
     roman = _ROMAN_PAGES.match(text)
     if roman:
         end = roman.group(2)
         return roman.group(1), str(roman_value(end)) if end else ""
-    text = unlabelled_pages(text)  # "pp. 123-128"
     text = re.sub(r"(?<=[a-z])\s+(?=\d)", "", text)  # "S 274-5" -> "s274-5"
     text = re.sub(r"(?<=\d)[\s.]+(?=[a-z]\d)", ".", text)  # "875 e1" -> "875.e1"
     match = _EXCEL_DAY_MONTH.match(text)
