@@ -119,7 +119,7 @@ def test_missing_source_falls_back_to_the_raw_source_name(sources_dir: Path) -> 
     ],
 )
 def test_display_names_are_turned_family_first(display: str, expected: str) -> None:
-    assert openalex.family_first(display) == expected
+    assert openalex.author_name(display) == expected
 
 
 def test_cursor_paging_until_exhausted_sends_the_key_but_never_archives_it(

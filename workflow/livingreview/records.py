@@ -206,6 +206,35 @@ def family_first(name: str) -> str:
     return f"{result}, {suffix}" if suffix else result
 
 
+#: Words that make a name without a comma a group's (a person's would be "Initials Family").
+_GROUP_WORDS = frozenset(
+    """group groups consortium collaboration collaborative collaborators committee investigators
+    investigator network organization organisation society association council institute trial
+    trialists team foundation agency panel force university department centre center study
+    program programme initiative alliance board commission ministry federation college academy
+    office service services working writing authors""".split()  # noqa: SIM905
+)
+#: Small words of a group's name ("Ministry of Health"), counted only as written in lower case:
+#: capitalised they are given names ("In Seok Kim", "Jae On Kim").
+_GROUP_PARTICLES = frozenset({"the", "of", "for", "and", "on", "in"})
+
+
+def is_group(name: str) -> bool:
+    """A name without a comma that names a group ("COVID-19 Study Group"), not a person."""
+    words = [w.strip(".,;:()") for w in name.split()]
+    return (
+        "," not in name
+        and len(words) > 1
+        and any(w.casefold() in _GROUP_WORDS or w in _GROUP_PARTICLES for w in words)
+    )
+
+
+def author_name(name: str) -> str:
+    """An author as every source gives one: a person family first (:func:`family_first`), a
+    group's name (:func:`is_group`) as written."""
+    return name if is_group(name) else family_first(name)
+
+
 def _clean_list(values: Iterable[str]) -> list[str]:
     cleaned = []
     for value in values:

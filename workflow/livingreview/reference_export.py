@@ -37,7 +37,7 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text, read_csv_table
-from livingreview.records import Record, family_first, split_list
+from livingreview.records import Record, author_name, is_group, split_list
 
 #: What the library step's rule adds to its outputs (relative to ``paths.outputs``).
 LIBRARY_EXPORTS = {"library_ris": "library/library.ris", "library_bib": "library/library.bib"}
@@ -164,33 +164,11 @@ def _main_reports(outputs: Path, included: Sequence[Mapping[str, str]]) -> dict[
 
 # --- fields both formats share -----------------------------------------------------------------
 
-#: Words that make a name without a comma a group's (a person's would be "Initials Family").
-_GROUP_WORDS = frozenset(
-    """group groups consortium collaboration collaborative collaborators committee investigators
-    investigator network organization organisation society association council institute trial
-    trialists team foundation agency panel force university department centre center study
-    program programme initiative alliance board commission ministry federation college academy
-    office service services working writing authors""".split()  # noqa: SIM905
-)
-#: Small words of a group's name ("Ministry of Health"), counted only as written in lower case:
-#: capitalised they are given names ("In Seok Kim", "Jae On Kim").
-_GROUP_PARTICLES = frozenset({"the", "of", "for", "and", "on", "in"})
-
-
-def is_group(name: str) -> bool:
-    """A name without a comma that names a group ("COVID-19 Study Group"), not a person."""
-    words = [w.strip(".,;:()") for w in name.split()]
-    return (
-        "," not in name
-        and len(words) > 1
-        and any(w.casefold() in _GROUP_WORDS or w in _GROUP_PARTICLES for w in words)
-    )
-
 
 def author_names(record: Record) -> list[str]:
     """The record's authors as reference managers read them: a person ``Family, Given`` (a name
     written ``Given Family`` turned around), a group's name as it is."""
-    return [name if is_group(name) else family_first(name) for name in record.authors]
+    return [author_name(name) for name in record.authors]
 
 
 def reference_type(record: Record) -> str:

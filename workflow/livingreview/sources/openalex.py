@@ -17,8 +17,7 @@ from typing import Any
 from livingreview.config import date_field_name
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient, Response
-from livingreview.records import Record, family_first, normalise_doi, normalise_pmid
-from livingreview.reference_export import is_group
+from livingreview.records import Record, author_name, normalise_doi, normalise_pmid
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
     ERROR_STATUSES,
@@ -62,11 +61,6 @@ def _pmcid(value: object) -> str:
     return f"PMC{match.group(1)}" if match else ""
 
 
-def _author(name: str) -> str:
-    """A person's display name family first; a group's ("RECOVERY Collaborative Group") as is."""
-    return name if is_group(name) else family_first(name)
-
-
 def map_work(work: dict[str, Any]) -> Record:
     """One OpenAlex work object as a Record."""
     ids = work.get("ids") or {}
@@ -81,7 +75,7 @@ def map_work(work: dict[str, Any]) -> Record:
         if any(terms):
             break
     authors = [
-        _author(text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")))
+        author_name(text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")))
         for a in as_list(work.get("authorships"))
     ]
     return Record(

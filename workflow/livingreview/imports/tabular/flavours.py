@@ -10,8 +10,7 @@ from livingreview.imports import wos
 from livingreview.imports.tabular.columns import CellError, Getter
 from livingreview.imports.tabular.generic import generic_record
 from livingreview.imports.text import join_pages, normalise_issns, split_values
-from livingreview.records import Record, family_first
-from livingreview.reference_export import is_group
+from livingreview.records import Record, author_name
 
 
 def _scopus(get: Getter) -> Record:
@@ -118,10 +117,7 @@ def _openalex(get: Getter) -> Record:
         abstract=rebuild_abstract(get("abstract", "abstract_inverted_index")),
         # a person's display name is given name first: family first as every other source has
         # it; a group's name ("RECOVERY Collaborative Group") is kept as it is
-        authors=[
-            a if is_group(a) else family_first(a)
-            for a in split_values(get("authorships.author.display_name"), "|")
-        ],
+        authors=[author_name(a) for a in split_values(get("authorships.author.display_name"), "|")],
         year=get("publication_year", "publication_date"),
         journal=get("primary_location.source.display_name", "host_venue.display_name"),
         volume=get("biblio.volume"),
