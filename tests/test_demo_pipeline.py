@@ -83,7 +83,8 @@ def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path)
     artefacts = {
         name: hashlib.sha256(body).hexdigest()
         for name, body in first.items()
-        if name.split("/")[0] not in {"logs", ".cache", ".pacing"} and name != "run_manifest.json"
+        if name.split("/")[0] not in {"logs", ".cache", ".pacing", ".kept"}
+        and name != "run_manifest.json"
     }
     assert hashed == artefacts and "report/index.html" in hashed
     # ... and every file people put in the human-input folder (exports, returned sheets).
@@ -92,6 +93,7 @@ def test_demo_pipeline_runs_offline_and_reproduces_byte_for_byte(tmp_path: Path)
     assert manifest["human_input"] == human and "exports/web_of_science.ris" in human
     assert manifest["library_history"] == {}  # the demo keeps its history inside outputs/
     assert any(name.startswith(".cache/") for name in first)  # there were caches to leave out
+    assert ".kept/screening/decisions.csv" in first  # and copies of the stores
 
     identified = runs[0] / "search/identified.csv"
     with identified.open(encoding="utf-8") as handle:
