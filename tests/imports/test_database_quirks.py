@@ -346,3 +346,48 @@ def test_wos_tagged_page_span_and_no_pmid_outside_medline(variant_file: Variant)
         "",
         "1039-1048",
     )
+
+
+# ERIC's .nbib export: MEDLINE tags but no PMID; each record opens with OWN - ERIC, the ERIC
+# number is in OID, the DOI an address in AID, the ISSN a four-letter tag written 'ISSN - '.
+ERIC_NBIB = """OWN - ERIC
+TI  - An invented study of reading circles
+AU  - Reyes, Ana
+JT  - Journal of Invented Reading
+SO  - v12 n3 p45-60 2021
+AID - http://dx.doi.org/10.1234/jir.2021.045
+OID - EJ1000001
+VI  - 12
+IP  - 3
+PG  - 45-60
+DP  - 2021
+LID - http://eric.ed.gov/?id=EJ1000001
+ISSN - EISSN-1234-5679
+PT  - Journal Articles
+PT  - Reports - Research
+
+OWN - ERIC
+TI  - An invented report on homework clubs
+AU  - Okafor, Chidi
+JT  - Online Submission
+OID - ED600001
+DP  - 2020
+PT  - Reports - Evaluative
+"""
+
+
+def test_eric_nbib_is_read_with_its_eric_numbers(variant_file: Variant) -> None:
+    path = variant_file("eric.nbib", ERIC_NBIB.encode())
+    result = import_file(path, "eric")
+    assert result.format == "nbib"
+    journal_article, report = result.records
+    assert (journal_article.source_id, journal_article.pmid) == ("EJ1000001", "")
+    assert journal_article.doi == "10.1234/jir.2021.045"
+    assert journal_article.issn == "1234-5679"
+    assert (journal_article.journal, journal_article.volume, journal_article.pages) == (
+        "Journal of Invented Reading",
+        "12",
+        "45-60",
+    )
+    assert journal_article.url == "http://eric.ed.gov/?id=EJ1000001"
+    assert (report.source_id, report.year, report.journal) == ("ED600001", "2020", "")

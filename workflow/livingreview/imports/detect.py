@@ -15,7 +15,8 @@ from livingreview.imports import csl
 _WOS_HEADER = re.compile(r"^FN \S", re.MULTILINE)
 _WOS_RECORD = re.compile(r"^PT [A-Z]\b", re.MULTILINE)
 _WOS_END = re.compile(r"^(?:ER|UT [A-Z])", re.MULTILINE)
-_MEDLINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
+#: A PubMed record's PMID line, or the line ERIC's ``.nbib`` (no PMIDs) starts each record with.
+_MEDLINE = re.compile(r"^(?:PMID- ?\d|OWN - ERIC\b)", re.MULTILINE)
 _RIS = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
 #: Ovid tagged exports: a ``<1. >`` result line first, or a ``VN  - Ovid...`` tag line first.
 _OVID = re.compile(r"[ \t]*<[ \t]*\d+[ \t]*\.?[ \t]*>[ \t]*\n|[ \t]?VN[ \t]{1,2}- *Ovid")

@@ -3,12 +3,13 @@
 Bio.Medline accepts anything: a junk line becomes a two-letter key, a record glued to the next
 (no blank line) merges silently. So the text is first checked line by line: a tag line is a
 four-character padded tag followed by ``-``, a continuation line is indented, records are
-separated by blank lines and start with ``PMID-``. Indented lines are normalised to Bio.Medline's
-six spaces, and only then parsed. A leading blank line and a missing final newline are harmless.
-A tag that a record holds once (:data:`ONCE`) seen twice before another ``PMID-`` line means
-two records ran together without a line starting the second (``cat`` glues the next export's
-``PMID-`` line onto the last line of one without a final newline); it fails
-the import instead of merging the two records.
+separated by blank lines and start with ``PMID-`` (ERIC's ``.nbib``, which has no PMIDs, with
+``OWN - ERIC``; its ERIC number, in ``OID``, is then the record's id). Indented lines are
+normalised to Bio.Medline's six spaces, and only then parsed. A leading blank line and a
+missing final newline are harmless. A tag that a record holds once (:data:`ONCE`) seen twice
+before another ``PMID-`` line means two records ran together without a line starting the second
+(``cat`` glues the next export's ``PMID-`` line onto the last line of one without a final
+newline); it fails the import instead of merging the two records.
 """
 
 from __future__ import annotations
@@ -30,15 +31,22 @@ from livingreview.imports.text import (
 )
 from livingreview.records import Record
 
-_SCAN = re.compile(r"^PMID-", re.MULTILINE)
+_SCAN = re.compile(r"^(?:PMID-|OWN - ERIC\b)", re.MULTILINE)
+#: ERIC writes a four-letter tag with a space before its dash (``ISSN - EISSN-2375-5636``);
+#: PubMed writes ``ISSN- ``, which is what Bio.Medline reads.
+_ERIC_LONG_TAG = re.compile(r"^([A-Z]{4}) - ")
+#: The line starting an ERIC record (ERIC's export has no PMIDs).
+_ERIC_START = re.compile(r"OWN - ERIC\b")
 _TAG = re.compile(r"[A-Z][A-Z0-9]{1,3} *")
 _DOI = re.compile(r"(\S+)\s*\[doi\]", re.IGNORECASE)
+#: A DOI given as its address (ERIC's AID: ``http://dx.doi.org/10.1186/...``).
+_DOI_ADDRESS = re.compile(r"^https?://(?:dx\.)?doi\.org/10\.", re.IGNORECASE)
 #: Tags a MEDLINE record holds at most once.
 ONCE = frozenset({"OWN", "STAT", "DP", "TI", "JT", "TA", "SO"})
 
 
 def scan(text: str) -> list[int]:
-    """Lines where a record starts (``PMID-`` lines), by a plain pattern search."""
+    """Lines where a record starts (``PMID-`` or ``OWN - ERIC`` lines), by a pattern search."""
     return match_lines(_SCAN, text)
 
 
@@ -63,6 +71,7 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
                 )
             lines.append("      " + line.strip() + "\n")
             continue
+        line = _ERIC_LONG_TAG.sub(r"\1- ", line)
         if not (len(line) >= 5 and line[4] == "-" and _TAG.fullmatch(line[:4])):
             where = len(starts) + (0 if in_record else 1)
             raise InputFileError(
@@ -73,18 +82,24 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
         if not in_record:
             starts.append(number)
             in_record = True
-            if not line.startswith("PMID-"):
+            if not _starts_record(line):
                 raise InputFileError(
                     path,
-                    f"a record must start with its PMID line, not {line[:40]!r}",
+                    f"a record must start with its PMID line (ERIC: 'OWN - ERIC'), "
+                    f"not {line[:40]!r}",
                     position=record_position(len(starts), number),
                     field="PMID",
                 )
-        if line.startswith("PMID-"):  # a record start without its blank line: reconciled later
+        if _starts_record(line):  # a record start without its blank line: reconciled later
             once.clear()
         _check_once(path, line[:4].rstrip(), once, record_position(len(starts), number))
         lines.append(line.rstrip() + "\n")
     return lines, starts
+
+
+def _starts_record(line: str) -> bool:
+    """A ``PMID-`` line, or the ``OWN - ERIC`` line an ERIC record starts with."""
+    return line.startswith("PMID-") or bool(_ERIC_START.match(line))
 
 
 def _check_once(path: Path | str, tag: str, seen: set[str], position: str) -> None:
@@ -138,9 +153,11 @@ def _build(entry: dict[str, object]) -> Record:
     pmid = one("PMID")
     ids = _values(entry, "AID") + _values(entry, "LID")
     doi = next((m.group(1) for v in ids for m in [_DOI.search(v)] if m), "")
+    doi = doi or next((v for v in ids if _DOI_ADDRESS.search(v)), "")  # ERIC's AID
     authors = _values(entry, "FAU") or _values(entry, "AU")
+    eric = one("OWN") == "ERIC"
     return Record(
-        source_id=pmid,
+        source_id=pmid or (one("OID") if eric else ""),
         pmid=pmid,
         pmcid=one("PMC"),
         doi=doi,
@@ -148,15 +165,29 @@ def _build(entry: dict[str, object]) -> Record:
         abstract=one("AB"),
         authors=authors + _values(entry, "CN"),
         year=one("DP", "DEP"),
-        journal=one("JT", "TA") or (one("BTI") if one("TI") else ""),  # a chapter's book
+        journal=_journal(entry, eric),
         volume=one("VI"),
         issue=one("IP"),
         pages=one("PG"),
-        issn=normalise_issns(_values(entry, "IS")) or "; ".join(_values(entry, "ISBN")),
+        issn=normalise_issns(_values(entry, "IS") + _values(entry, "ISSN"))
+        or "; ".join(_values(entry, "ISBN")),
         publication_types=_values(entry, "PT"),
         keywords=[k.lstrip("*") for k in _values(entry, "OT") + _values(entry, "MH")],
         language="; ".join(_values(entry, "LA")),
+        url=first(*(v for v in _values(entry, "LID") if v.startswith("http"))) if eric else "",
     )
+
+
+def _journal(entry: dict[str, object], eric: bool) -> str:
+    """JT (else TA, else a chapter's book); ERIC's JT names a journal only on journal articles.
+
+    On ERIC's other documents (reports, papers: ED numbers) it holds who issued them ("ACT,
+    Inc.", "Online Submission").
+    """
+    if eric and "Journal Articles" not in _values(entry, "PT"):
+        return ""
+    journal = first(*_values(entry, "JT"), *_values(entry, "TA"))
+    return journal or (first(*_values(entry, "BTI")) if _values(entry, "TI") else "")
 
 
 #: MEDLINE comment/correction tags and the PubMed XML ``CommentsCorrections`` ``RefType`` each
