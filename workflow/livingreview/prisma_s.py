@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,23 @@ def _limits(manifest: dict[str, Any]) -> str:
     if manifest.get("publication_types"):
         parts.append("types " + ", ".join(manifest["publication_types"]))
     return "; ".join(parts)
+
+
+def source_labels(sources: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each source's name for people: its ``database`` (else its ``source`` name), with its
+    ``platform`` in brackets on every source whose database another source also names (MEDLINE
+    via PubMed and via Ovid), and its source name too where that still leaves two alike."""
+    names = [str(s.get("database") or s["source"]) for s in sources]
+    repeated = Counter(names)
+    labels = [
+        f"{name} ({s.get('platform') or s['source']})" if repeated[name] > 1 else name
+        for s, name in zip(sources, names, strict=True)
+    ]
+    again = Counter(labels)
+    return [
+        f"{name} ({s['platform']}, {s['source']})" if again[label] > 1 else label
+        for s, name, label in zip(sources, names, labels, strict=True)
+    ]
 
 
 def summary_rows(manifests: Iterable[dict[str, Any]]) -> list[dict[str, str]]:

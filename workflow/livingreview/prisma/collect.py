@@ -67,6 +67,7 @@ from livingreview.errors import InputFileError
 from livingreview.fileio import read_csv_table, read_json
 from livingreview.import_rounds import earlier_round
 from livingreview.prisma.ledger import Column, chain_rounds
+from livingreview.prisma_s import source_labels
 from livingreview.screening.assignment import OTHER_METHODS, other_method_studies
 
 COUNTS = "library/counts.json"
@@ -116,14 +117,6 @@ def _manifest(outputs: Path, name: str) -> dict[str, Any]:
     return manifest
 
 
-def _source_label(manifest: Mapping[str, Any], name: str, taken: set[str]) -> str:
-    label = str(manifest.get("database") or name)
-    if label in taken and manifest.get("platform"):
-        label = f"{label} ({manifest['platform']})"
-    taken.add(label)
-    return label
-
-
 def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> dict[str, str]:
     """Fill the identification boxes; return source name -> its PRISMA box kind."""
     path = outputs / COUNTS
@@ -133,7 +126,7 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
     lists: dict[str, list[tuple[str, int]]] = {"database": [], "register": []}
     sums = {box: 0 for box in BOX_OF_KIND.values()}
     kinds: dict[str, str] = {}
-    taken: set[str] = set()
+    listed: list[tuple[str, dict[str, Any], int]] = []  # (box, manifest, records retrieved)
     for name in names:
         manifest = _manifest(outputs, name)
         retrieved = int(field(outputs / "search" / name / "manifest.json", manifest, "retrieved"))
@@ -144,7 +137,10 @@ def identification(config: Mapping[str, Any], outputs: Path, column: Column) -> 
         if name not in by_source and earlier_round(manifest, str(config["review"]["version"])):
             continue  # an export of an earlier round, not searched again: listed in its round
         if box in lists:
-            lists[box].append((_source_label(manifest, name, taken), retrieved))
+            listed.append((box, {**manifest, "source": name}, retrieved))
+    labels = source_labels([manifest for _, manifest, _ in listed])
+    for (box, _, retrieved), label in zip(listed, labels, strict=True):
+        lists[box].append((label, retrieved))
     column.numbers["database_results"] = sums["database"]
     column.numbers["register_results"] = sums["register"]
     column.lists["database_specific_results"] = tuple(lists["database"])

@@ -17,8 +17,9 @@ from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fileio import atomic_write_text
 from livingreview.prisma.ledger import Column
+from livingreview.prisma_s import source_labels
 from livingreview.report import team as reviewers_of
-from livingreview.report.changes import TOOL_NAMES
+from livingreview.report.changes import CHANGELOG_NAME, TOOL_NAMES, Changelog
 from livingreview.reviewforms import table_text
 
 CSV_NAME = "prisma_checklist.csv"
@@ -44,6 +45,7 @@ class Facts:
     read: Mapping[str, Any]
     outputs: Path
     ready: frozenset[str]
+    changelog: Changelog | None = None  # this version's changes (protocol amendments among them)
 
     def anchors(self, *ids: str) -> list[str]:
         """``report/index.html#id`` for each section rendered with content."""
@@ -125,8 +127,14 @@ def _with_searches(render: Callable[[Facts, list[dict[str, str]]], Entry]) -> Fi
     return fill
 
 
+def _named(rows: list[dict[str, str]]) -> list[tuple[str, dict[str, str]]]:
+    """Each search row with its name for people: the database, with the platform where two
+    rows name one database (see :func:`livingreview.prisma_s.source_labels`)."""
+    return list(zip(source_labels(rows), rows, strict=True))
+
+
 def _sources_dated(facts: Facts, rows: list[dict[str, str]]) -> Entry:
-    dated = [f"{r['database'] or r['source']} last searched {r['date_searched']}" for r in rows]
+    dated = [f"{n} last searched {r['date_searched']}" for n, r in _named(rows)]
     return _entry("reported", _search_places(facts), _join(dated))
 
 
@@ -137,7 +145,7 @@ def _strategies(facts: Facts, rows: list[dict[str, str]]) -> Entry:
     kinds = Counter(KINDS.get(r["kind"], _rule(r["kind"])) for r in rows)
     made = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     what = f"Each strategy exactly as run, with its limits, for {len(rows)} sources ({made})."
-    missing = [r["database"] or r["source"] for r in rows if not r["query"].strip()]
+    missing = [name for name, r in _named(rows) if not r["query"].strip()]
     if not missing:
         return _entry("reported", _search_places(facts), what)
     what = (
@@ -189,7 +197,7 @@ def _other_box(*boxes: str) -> Filler:
 
 
 def _limits(facts: Facts, rows: list[dict[str, str]]) -> Entry:
-    limited = [f"{r['database'] or r['source']}: {r['limits']}" for r in rows if r["limits"]]
+    limited = [f"{name}: {r['limits']}" for name, r in _named(rows) if r["limits"]]
     rules = (facts.read["automation"] or {}).get("rules") or facts.config.get("automation") or {}
     before = []
     if rules.get("publication_types"):
@@ -212,7 +220,7 @@ def _filters(facts: Facts, rows: list[dict[str, str]]) -> Entry:
 
 
 def _totals(facts: Facts, rows: list[dict[str, str]]) -> Entry:
-    counts = [f"{r['database'] or r['source']} {r['retrieved']}" for r in rows]
+    counts = [f"{name} {r['retrieved']}" for name, r in _named(rows)]
     total = sum(int(r["retrieved"]) for r in rows if r["retrieved"].isdigit())
     where = _search_places(facts) + facts.anchors("flow")
     versions = _rounds(facts)
@@ -574,6 +582,32 @@ def _protocol(facts: Facts) -> Entry:
     return _entry("partly", facts.files("protocol.json"), what)
 
 
+def _amendments(facts: Facts) -> Entry:
+    """Item 24c: where the amendments of the protocol since the previous version are listed."""
+    log, why = facts.changelog, "Why, and amendments to the registration, are for the authors."
+    if log is None or not log.previous:
+        return Entry("authors", (), f"First version: no earlier protocol to compare with. {why}")
+    if not log.protocol_compared:
+        return Entry(
+            "authors",
+            (),
+            f"Not available for this version: version {log.previous} kept no protocol to "
+            f"compare with. {why}",
+        )
+    now = [r["item"] for r in log.rows if r["change"] == "protocol_amended"]
+    earlier = Counter(r["version"] for r in log.earlier if r["change"] == "protocol_amended")
+    what = (
+        f"Amendments since version {log.previous}: {len(now)}, listed in the changelog"
+        f" ({', '.join(dict.fromkeys(now))})."
+        if now
+        else f"None since version {log.previous}."
+    )
+    if earlier:
+        what += " Earlier: " + ", ".join(f"{n} in version {v}" for v, n in earlier.items()) + "."
+    where = [*facts.anchors("new"), f"report/{CHANGELOG_NAME}"]
+    return _entry("partly", where, f"{what} {why}")
+
+
 SHARED = (
     "protocol.json",
     "search/prisma_s.csv",
@@ -655,7 +689,7 @@ ITEMS: tuple[tuple[str, str, str, str, Filler], ...] = (
     *((P, f"23{x}", "Discussion", "Discussion", _authors()) for x in "abcd"),
     (P, "24a", "Other information", "Registration and protocol", _registration),
     (P, "24b", "Other information", "Registration and protocol", _protocol),
-    (P, "24c", "Other information", "Registration and protocol", _authors()),
+    (P, "24c", "Other information", "Registration and protocol", _amendments),
     (P, "25", "Other information", "Support", _authors()),
     (P, "26", "Other information", "Competing interests", _authors()),
     (P, "27", "Other information", "Availability of data, code and other materials", _availability),
@@ -680,11 +714,16 @@ LIVING_ITEM = ("PRISMA-LSR", "L1", "Methods", "Living mode parameters", _living)
 
 
 def build(
-    config: Mapping[str, Any], read: Mapping[str, Any], outputs: Path, ready: Iterable[str]
+    config: Mapping[str, Any],
+    read: Mapping[str, Any],
+    outputs: Path,
+    ready: Iterable[str],
+    changelog: Changelog | None = None,
 ) -> list[dict[str, str]]:
     """The checklist rows (:data:`COLUMNS`, ``where`` joined by ``; ``), from the protocol, the
-    stage outputs the report read and the ids of the sections rendered with content."""
-    facts = Facts(config, read, outputs, frozenset([*ready, "methods"]))
+    stage outputs the report read, the ids of the sections rendered with content and this
+    version's changelog."""
+    facts = Facts(config, read, outputs, frozenset([*ready, "methods"]), changelog)
     items = list(ITEMS) + ([LIVING_ITEM] if _is_living(facts) else [])
     rows = []
     for checklist, item, section, topic, fill in items:
@@ -719,12 +758,16 @@ def _place(where: str, titles: Mapping[str, str]) -> dict[str, str]:
 
 
 def context(
-    config: Mapping[str, Any], read: Mapping[str, Any], outputs: Path, sections: Sequence[Any]
+    config: Mapping[str, Any],
+    read: Mapping[str, Any],
+    outputs: Path,
+    sections: Sequence[Any],
+    changelog: Changelog | None = None,
 ) -> dict[str, Any]:
     """What the report's checklist part shows: the rows (each with its places for the page),
     how many rows have each status, and the file names."""
     titles = {s.id: s.title for s in sections} | {"methods": "Methods"}
-    rows = build(config, read, outputs, [s.id for s in sections if s.ready])
+    rows = build(config, read, outputs, [s.id for s in sections if s.ready], changelog)
     counts = Counter(r["status"] for r in rows)
     return {
         "rows": rows,
