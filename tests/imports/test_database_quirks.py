@@ -391,3 +391,22 @@ def test_eric_nbib_is_read_with_its_eric_numbers(variant_file: Variant) -> None:
     )
     assert journal_article.url == "http://eric.ed.gov/?id=EJ1000001"
     assert (report.source_id, report.year, report.journal) == ("ED600001", "2020", "")
+
+
+# A MEDLINE record of 1984-1995 whose author list NLM cut at ten: no FAU lines, and the AU list
+# ends with an 'et al.' line.
+MEDLINE_ET_AL = """PMID- 1000001
+OWN - NLM
+DP  - 1991 Mar
+TI  - An invented enzyme study.
+AU  - Reyes A
+AU  - Okafor C
+AU  - et al.
+TA  - Invented Enzymol
+"""
+
+
+def test_medline_et_al_line_is_no_author(variant_file: Variant) -> None:
+    data = MEDLINE_ET_AL.encode()
+    (record,) = import_file(variant_file("old.nbib", data), "pubmed").records
+    assert record.authors == ["Reyes A", "Okafor C"]

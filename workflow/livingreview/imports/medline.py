@@ -32,6 +32,9 @@ from livingreview.imports.text import (
 from livingreview.records import Record
 
 _SCAN = re.compile(r"^(?:PMID-|OWN - ERIC\b)", re.MULTILINE)
+#: The ``AU  - et al.`` line ending an author list NLM cut short (records of 1984-1995, which
+#: have no FAU lines): no author.
+_ET_AL = re.compile(r"et al\.?$", re.IGNORECASE)
 #: ERIC writes a four-letter tag with a space before its dash (``ISSN - EISSN-2375-5636``);
 #: PubMed writes ``ISSN- ``, which is what Bio.Medline reads.
 _ERIC_LONG_TAG = re.compile(r"^([A-Z]{4}) - ")
@@ -154,7 +157,7 @@ def _build(entry: dict[str, object]) -> Record:
     ids = _values(entry, "AID") + _values(entry, "LID")
     doi = next((m.group(1) for v in ids for m in [_DOI.search(v)] if m), "")
     doi = doi or next((v for v in ids if _DOI_ADDRESS.search(v)), "")  # ERIC's AID
-    authors = _values(entry, "FAU") or _values(entry, "AU")
+    authors = _values(entry, "FAU") or [a for a in _values(entry, "AU") if not _ET_AL.match(a)]
     eric = one("OWN") == "ERIC"
     return Record(
         source_id=pmid or (one("OID") if eric else ""),
