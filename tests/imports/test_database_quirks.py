@@ -373,6 +373,15 @@ JT  - Online Submission
 OID - ED600001
 DP  - 2020
 PT  - Reports - Evaluative
+
+OWN - ERIC
+TI  - An invented survey of school libraries
+AU  - Lind, Maja
+JT  - Invented Library Quarterly
+OID - EJ1000002
+VI  - 4
+DP  - Apr 2019
+PT  - Reports - Research
 """
 
 
@@ -380,7 +389,7 @@ def test_eric_nbib_is_read_with_its_eric_numbers(variant_file: Variant) -> None:
     path = variant_file("eric.nbib", ERIC_NBIB.encode())
     result = import_file(path, "eric")
     assert result.format == "nbib"
-    journal_article, report = result.records
+    journal_article, report, ej_without_type = result.records
     assert (journal_article.source_id, journal_article.pmid) == ("EJ1000001", "")
     assert journal_article.doi == "10.1234/jir.2021.045"
     assert journal_article.issn == "1234-5679"
@@ -391,6 +400,7 @@ def test_eric_nbib_is_read_with_its_eric_numbers(variant_file: Variant) -> None:
     )
     assert journal_article.url == "http://eric.ed.gov/?id=EJ1000001"
     assert (report.source_id, report.year, report.journal) == ("ED600001", "2020", "")
+    assert ej_without_type.journal == "Invented Library Quarterly"
 
 
 # A MEDLINE record of 1984-1995 whose author list NLM cut at ten: no FAU lines, and the AU list

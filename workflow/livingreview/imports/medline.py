@@ -184,10 +184,11 @@ def _build(entry: dict[str, object]) -> Record:
 def _journal(entry: dict[str, object], eric: bool) -> str:
     """JT (else TA, else a chapter's book); ERIC's JT names a journal only on journal articles.
 
-    On ERIC's other documents (reports, papers: ED numbers) it holds who issued them ("ACT,
-    Inc.", "Online Submission").
+    On ERIC's other documents (reports, papers: ED numbers, not EJ) it holds who issued them
+    ("ACT, Inc.", "Online Submission"). An EJ record may lack the 'Journal Articles' type.
     """
-    if eric and "Journal Articles" not in _values(entry, "PT"):
+    journal_article = "Journal Articles" in _values(entry, "PT")
+    if eric and first(*_values(entry, "OID")).startswith("ED") and not journal_article:
         return ""
     journal = first(*_values(entry, "JT"), *_values(entry, "TA"))
     return journal or (first(*_values(entry, "BTI")) if _values(entry, "TI") else "")
