@@ -372,7 +372,17 @@ AU  - Okafor, Chidi
 JT  - Online Submission
 OID - ED600001
 DP  - 2020
+ISSN - EISSN-
 PT  - Reports - Evaluative
+
+OWN - ERIC
+TI  - An invented handbook of tutoring
+AU  - Ito, Ken
+JT  - Invented Press
+OID - ED600002
+DP  - 2012
+ISBN - ISBN-978-0-00-000000-2
+PT  - Books
 
 OWN - ERIC
 TI  - An invented survey of school libraries
@@ -389,7 +399,7 @@ def test_eric_nbib_is_read_with_its_eric_numbers(variant_file: Variant) -> None:
     path = variant_file("eric.nbib", ERIC_NBIB.encode())
     result = import_file(path, "eric")
     assert result.format == "nbib"
-    journal_article, report, ej_without_type = result.records
+    journal_article, report, book, ej_without_type = result.records
     assert (journal_article.source_id, journal_article.pmid) == ("EJ1000001", "")
     assert journal_article.doi == "10.1234/jir.2021.045"
     assert journal_article.issn == "1234-5679"
@@ -400,6 +410,7 @@ def test_eric_nbib_is_read_with_its_eric_numbers(variant_file: Variant) -> None:
     )
     assert journal_article.url == "http://eric.ed.gov/?id=EJ1000001"
     assert (report.source_id, report.year, report.journal) == ("ED600001", "2020", "")
+    assert (report.issn, book.issn) == ("", "978-0-00-000000-2")
     assert ej_without_type.journal == "Invented Library Quarterly"
 
 

@@ -38,6 +38,8 @@ _ET_AL = re.compile(r"et al\.?$", re.IGNORECASE)
 #: ERIC writes a four-letter tag with a space before its dash (``ISSN - EISSN-2375-5636``);
 #: PubMed writes ``ISSN- ``, which is what Bio.Medline reads.
 _ERIC_LONG_TAG = re.compile(r"^([A-Z]{4}) - ")
+#: The label ERIC puts before an ISSN or ISBN.
+_ID_LABEL = re.compile(r"^\s*(?:E?ISSN|ISBN)-")
 #: The line starting an ERIC record (ERIC's export has no PMIDs).
 _ERIC_START = re.compile(r"OWN - ERIC\b")
 _TAG = re.compile(r"[A-Z][A-Z0-9]{1,3} *")
@@ -172,13 +174,22 @@ def _build(entry: dict[str, object]) -> Record:
         volume=one("VI"),
         issue=one("IP"),
         pages=one("PG"),
-        issn=normalise_issns(_values(entry, "IS") + _values(entry, "ISSN"))
-        or "; ".join(_values(entry, "ISBN")),
+        issn=normalise_issns(_unlabelled(entry, "IS") + _unlabelled(entry, "ISSN"))
+        or "; ".join(_unlabelled(entry, "ISBN")),
         publication_types=_values(entry, "PT"),
         keywords=[k.lstrip("*") for k in _values(entry, "OT") + _values(entry, "MH")],
         language="; ".join(_values(entry, "LA")),
         url=first(*(v for v in _values(entry, "LID") if v.startswith("http"))) if eric else "",
     )
+
+
+def _unlabelled(entry: dict[str, object], key: str) -> list[str]:
+    """The tag's values without ERIC's label (``EISSN-1234-5679``, ``ISBN-978...``), none empty.
+
+    ERIC writes the label alone when it has no number (``ISSN - EISSN-``).
+    """
+    values = (_ID_LABEL.sub("", value).strip() for value in _values(entry, key))
+    return [value for value in values if value]
 
 
 def _journal(entry: dict[str, object], eric: bool) -> str:
