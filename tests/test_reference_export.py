@@ -406,3 +406,26 @@ def test_small_words_make_a_group_only_in_lower_case(name: str, group: bool) -> 
     assert export.is_group(name) is group
     record = Record(title="t", authors=[name])
     assert export.author_names(record) == [name if group else f"Kim, {name.rsplit(' ', 1)[0]}"]
+
+
+def test_family_names_before_initials_stay_first(tmp_path: Path) -> None:
+    """PubMed's CSV ("Lim SM, Shiau CWC") and Embase's and older Scopus' CSV ("Liu R.; Adler
+    D.G.") write the family name before the initials; the exports turned those around like a
+    given name ("SM, Lim", "R., Liu"). Names written initials first ("G Andersson") still turn."""
+    export_file = "data/sources/exports/pubmed_csv/colrev_pubmed_chatbot.csv"
+    records = assign_ids("pubmed", import_file(require_shared(export_file), "pubmed").records)
+    assert records[0].authors[:2] == ["Lim SM", "Shiau CWC"]
+    studies = [export.Study(r.record_id, f"Real {i}", r, "") for i, r in enumerate(records)]
+    (tmp_path / "out.ris").write_text(export.ris_text(studies), encoding="utf-8")
+    written = read_back(tmp_path / "out.ris")
+    assert written[0].authors[:2] == ["Lim, SM", "Shiau, CWC"]
+    assert all(", " in name for record in written for name in record.authors)
+    embase = Record(title="t", authors=["Liu R.", "Adler D.G.", "Dubois J.-P.", "G Andersson"])
+    assert export.author_names(embase) == [
+        "Liu, R.",
+        "Adler, D.G.",
+        "Dubois, J.-P.",
+        "Andersson, G",
+    ]
+    (tmp_path / "out.bib").write_text(export.bibtex_text(studies), encoding="utf-8")
+    assert read_back(tmp_path / "out.bib")[0].authors[:2] == ["Lim, SM", "Shiau, CWC"]

@@ -188,8 +188,24 @@ _PARTICLES = frozenset(
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
+#: Initials written after a family name: "R.", "D.G.", "J.-P.", or 1-3 capitals without dots
+#: ("Adler DG", MEDLINE's and Vancouver's way).
+_INITIALS = re.compile(r"(?:[A-Z]\.-?){1,4}|[A-Z]{1,3}")
+
+
+def _initials_after(tokens: list[str]) -> int:
+    """How many of the last ``tokens`` are initials following a family name (0: none, or the
+    name is initials only)."""
+    count = 0
+    while count < len(tokens) and _INITIALS.fullmatch(tokens[len(tokens) - 1 - count]):
+        count += 1
+    return count if count < len(tokens) and not _INITIALS.fullmatch(tokens[0]) else 0
+
+
 def family_first(name: str) -> str:
-    """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``.
+    """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``;
+    ``"Liu R."`` and ``"Adler DG"`` (Embase's, Scopus' and MEDLINE's family name before the
+    initials) -> ``"Liu, R."``, ``"Adler, DG"``.
 
     Single words and names that already hold a comma are returned unchanged. A name of a
     group written in several words cannot be told apart and is turned around like a person's.
@@ -198,6 +214,8 @@ def family_first(name: str) -> str:
     tokens = name.split(" ")
     if "," in name or len(tokens) < 2:
         return name
+    if initials := _initials_after(tokens):
+        return f"{' '.join(tokens[:-initials])}, {' '.join(tokens[-initials:])}"
     suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
     start = len(tokens) - 1
     while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
