@@ -23,7 +23,11 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
   ``status`` when a study final before is now being re-assessed (e.g. reviewers disagree);
 * ``rob_changed``: a final risk-of-bias judgement that differs (domain or overall, old, new), or
   item ``status`` as for extraction;
-* ``flagged``: a retraction, correction or concern flag new on an included study.
+* ``flagged``: a retraction, correction or concern flag new on an included study;
+* ``protocol_amended``: a setting of the protocol that defines the review's methods, amended
+  since the previous version (item: its dotted key; :mod:`livingreview.report.amendments` says
+  which settings count). Each version freezes those settings (``protocol.json``); a previous
+  version frozen without them gives no such row, and :attr:`Changelog.protocol_compared` says so.
 
 A first version has nothing to compare with: its included studies and flags are its changes.
 """
@@ -45,12 +49,16 @@ from livingreview.dedup.rounds import (
     snapshot_dir,
     version_dir,
 )
-from livingreview.fileio import atomic_write_text, read_csv_table
+from livingreview.errors import InputFileError
+from livingreview.fileio import atomic_write_text, read_csv_table, read_json
 from livingreview.records import read_record_fields
+from livingreview.report.amendments import amendments, methods_text
 from livingreview.reviewforms import same_text, table_text
 
+CHANGELOG_NAME = "changelog.csv"  # in the report folder: every version's changes
 CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
 KINDS = {
+    "protocol_amended": "protocol amended",
     "study_included": "study included",
     "study_removed": "study removed",
     "report_added": "new report",
@@ -65,11 +73,13 @@ STATE_FILES = {
     "rob": "rob.csv",
     "flags": "flags.csv",
     "changes": "changes.csv",
+    "protocol": "protocol.json",
 }
 INCLUDED_COLUMNS = ("study_id", "label", "reports")
 ROB_COLUMNS = ("study_id", "tool", "overall", "domains")
 FLAG_COLUMNS = ("study_id", "record_id", "flag", "detail")
 COUNTED = {  # a version's changes counted: (one, several)
+    "protocol_amended": ("protocol amendment", "protocol amendments"),
     "study_included": ("study included", "studies included"),
     "study_removed": ("study removed", "studies removed"),
     "report_added": ("new report", "new reports"),
@@ -106,6 +116,7 @@ class Changelog:
     kept: dict[str, Path]  # version -> its kept report folder (earlier versions only)
     included: dict[str, int] = field(default_factory=dict)  # version -> studies included
     notes: list[str] = field(default_factory=list)
+    protocol_compared: bool = False  # the previous version kept its protocol and it was compared
 
     def all_rows(self) -> list[dict[str, str]]:
         """Every version's changes, oldest version first."""
@@ -532,9 +543,32 @@ def build(config: Mapping[str, Any], read: Mapping[str, Any]) -> Changelog:
         )
     else:
         log.rows = compare(states[-1] if states else None, current, facts)
+    if earlier and states[-1] is not None:
+        log.rows[:0] = _amended(config, log, earlier[-1][2] / STATE_DIR)
     if read.get("included") is not None:
         log.included[version] = len(current.included)
     return log
+
+
+def _amended(config: Mapping[str, Any], log: Changelog, folder: Path) -> list[dict[str, str]]:
+    """One row per methods setting amended since the version kept in ``folder``; none, with a
+    note, when that version kept no protocol (frozen before versions kept theirs)."""
+    path = folder / STATE_FILES["protocol"]
+    if not path.is_file():
+        log.notes.append(
+            f"Version {log.previous} kept no protocol ({path}): the amendments to the protocol "
+            "since it cannot be listed."
+        )
+        return []
+    before = read_json(path, "missing from the kept state")
+    if not isinstance(before, dict):
+        raise InputFileError(path, "expected a JSON object of protocol settings")
+    log.protocol_compared = True
+    return [
+        {"version": log.version, "change": "protocol_amended", "study_id": "", "label": "",
+         "item": a.item, "old": a.old, "new": a.new, "detail": a.detail}
+        for a in amendments(before, config)
+    ]  # fmt: skip
 
 
 def summary(rows: Iterable[Mapping[str, str]]) -> str:
@@ -560,4 +594,5 @@ def freeze(config: Mapping[str, Any], read: Mapping[str, Any], changelog: Change
     for key, text in state_tables(config, current_state(config, read)).items():
         atomic_write_text(folder / STATE_FILES[key], text)
     atomic_write_text(folder / STATE_FILES["changes"], table_text(CHANGE_COLUMNS, changelog.rows))
+    atomic_write_text(folder / STATE_FILES["protocol"], methods_text(config))
     return folder

@@ -113,7 +113,7 @@ def collect(
             __version__,
             {r["tool"] for r in read["rob_summary"]} if read["rob_summary"] else None,
         ),
-        "checklist": checklist.context(config, read, outputs, sections),
+        "checklist": checklist.context(config, read, outputs, sections, log),
     }
 
 
@@ -146,11 +146,16 @@ def _whats_new(
         )
     first = not log.previous and not log.notes
     shown = [r for r in log.rows if not (first and r["change"] == "study_included")]
+    amended = "protocol_amended"  # listed apart: no study's change
     section.data["changes"] = {
         "previous": log.previous,
         "first": first,
         "included": sum(1 for r in log.rows if r["change"] == "study_included"),
-        "rows": [{**r, "kind": changes.KINDS[r["change"]]} for r in shown],
+        "rows": [
+            {**r, "kind": changes.KINDS[r["change"]]} for r in shown if r["change"] != amended
+        ],
+        "amendments": [r for r in shown if r["change"] == amended],
+        "protocol_compared": log.protocol_compared,
     }
     return section
 

@@ -18,7 +18,7 @@ from livingreview.report.context import collect, read_outputs
 
 HTML_NAME = "index.html"
 MARKDOWN_NAME = "report.md"
-CHANGELOG_NAME = "changelog.csv"
+CHANGELOG_NAME = changes.CHANGELOG_NAME
 
 
 def _md_cell(value: object) -> str:
