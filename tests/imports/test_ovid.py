@@ -198,3 +198,67 @@ def test_the_format_can_be_named_on_the_command_line(variant_file: Variant, tmp_
     out = tmp_path / "records.csv"
     assert main(["import", str(path), "--format", "ovid", "--out", str(out)]) == 0
     assert out.read_text().count("10.5555/inv.2018.001") == 1
+
+
+# Ovid's display with long field labels: the label alone at the margin, its value indented below
+# (one line per author in MEDLINE; Journals@Ovid puts all authors on one line with marks).
+LONG_LABELS = """<1>
+Unique Identifier
+  31000001
+Authors
+  Reyes A.
+  Okafor C.
+Authors Full Name
+  Reyes, Ana
+  Okafor, Chidi
+Title
+  An invented trial of walking groups.
+Source
+  Journal of Invented Medicine. 12(3):123-130, 2019 Mar.
+Database
+  Ovid MEDLINE(R)
+Language
+  English.
+
+<2>
+Accession Number
+  00000001-900000000-00001.
+Author
+  Lind, Maja MD, PhD *;  Ito, Ken 2
+Title
+  An invented review of bus lanes.[Review]
+Source
+  Journal of Invented Transport.
+DOI Number
+  10.1234/jit.0001
+"""
+
+
+def test_long_field_labels_are_read(variant_file: Variant) -> None:
+    result = import_file(variant_file("ovid.txt", LONG_LABELS.encode()), "ovid")
+    assert (result.format, result.records_in_file) == ("ovid", 2)
+    medline, journals = result.records
+    assert (medline.pmid, medline.authors, medline.year) == (
+        "31000001",
+        ["Reyes, Ana", "Okafor, Chidi"],
+        "2019",
+    )
+    assert (medline.journal, medline.volume, medline.issue, medline.pages) == (
+        "Journal of Invented Medicine",
+        "12",
+        "3",
+        "123-130",
+    )
+    assert medline.language == "English"
+    assert journals.authors == ["Lind, Maja", "Ito, Ken"]
+    assert (journals.title, journals.journal) == (
+        "An invented review of bus lanes.",
+        "Journal of Invented Transport",
+    )
+    assert (journals.source_id, journals.doi) == ("00000001-900000000-00001", "10.1234/jit.0001")
+
+
+def test_a_record_line_followed_by_no_tag_or_label_fails(variant_file: Variant) -> None:
+    data = b"<1>\nsome words\n  more words\n"
+    with pytest.raises(InputFileError, match="no Ovid tag line"):
+        import_file(variant_file("ovid.txt", data), "ovid")

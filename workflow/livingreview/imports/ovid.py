@@ -9,6 +9,11 @@ variant, start at the margin (abstract paragraphs); blank lines also occur insid
 A record starts at a ``<N. >`` line, or at a ``VN`` line when the record before already has
 one; the plain scan counts the ``<N. >`` lines (``VN`` lines in a file without them), so a
 missing marker fails the import instead of merging two records.
+
+Ovid's display with long field labels (``<8>``, then ``Title`` alone on a line and its value
+indented below it) is read too: a record whose first line is no tag line is in that layout,
+its labels are turned into the tags (:data:`LONG_LABELS`), and each indented line of a list
+field (authors, subject headings) is one value.
 """
 
 from __future__ import annotations
@@ -37,7 +42,11 @@ _TAG = re.compile(r"^[ \t]?([A-Z][A-Z0-9]{1,3})[ \t]{1,2}-(?:[ \t](.*))?$")
 _SCAN_MARKER = re.compile(MARKER.pattern, re.MULTILINE)
 _SCAN_VN = re.compile(r"^[ \t]?VN[ \t]{1,2}-", re.MULTILINE)
 #: PsycINFO's label after a title: ``... depression. [References].``
-_TITLE_LABEL = re.compile(r"\s*\[(?:References|Article|Report|Miscellaneous)\]\.?\s*$")
+#: Journals@Ovid's: ``... a systematic review.[Review]``.
+_TITLE_LABEL = re.compile(
+    r"\s*\[(?:References|Article|Report|Miscellaneous(?: Article)?|Review|Editorial|Letter)\]"
+    r"\.?\s*$"
+)
 _AUTHOR_ROLE = re.compile(r"\s*\[[^\]]*\]\s*$")  # BIOSIS: ``Walsdorf, Neill B. [Inventor]``
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 #: Volume, issue and pages inside the ``SO`` citation: MEDLINE ``12(3):123-130``, PsycINFO
@@ -51,10 +60,57 @@ _SOURCE_PARTS = (
 )
 
 
+#: Ovid's long field labels and the tags they stand for (the labelled display of MEDLINE,
+#: Embase, PsycINFO and Journals@Ovid records). Labels not listed are kept under themselves.
+LONG_LABELS = {
+    "Unique Identifier": "UI",
+    "Accession Number": "AN",
+    "Author": "AU",
+    "Authors": "AU",
+    "Authors Full Name": "FA",
+    "Title": "TI",
+    "Book Title": "BT",
+    "Source": "SO",
+    "Abstract": "AB",
+    "Author Keywords": "KW",
+    "Keyword Heading": "KW",
+    "MeSH Subject Headings": "MH",
+    "Language": "LG",
+    "Publication Type": "PT",
+    "Document Type": "DT",
+    "ISSN": "IS",
+    "ISSN Print": "IS",
+    "ISSN Electronic": "IS",
+    "ISSN Linking": "IS",
+    "DOI Number": "DO",
+    "Digital Object Identifier": "DO",
+    "Year of Publication": "YR",
+    "Database": "DB",
+    "Journal Name": "JN",
+    "Volume": "VO",
+    "Issue/Part": "IP",
+    "Page": "PG",
+    "Pagination": "PG",
+    "MEDLINE PMID": "PM",
+    "PubMed Central Identifier": "PM",
+    "Link to the Ovid Full Text or citation": "XL",
+    "URL": "UR",
+}
+_KNOWN_TAGS = frozenset(LONG_LABELS.values())
+#: Long-label fields whose indented lines are one value each.
+_LIST_TAGS = frozenset({"AU", "FA", "KW", "MH", "PT", "DT", "IS"})
+#: Journals@Ovid's author line: ``Holstiege, Jakob 1;  Verbeek, Jan MD *`` (affiliation marks,
+#: degrees after the name).
+_AUTHOR_MARKS = re.compile(
+    r"(?:,?\s+(?:MD|PhD|MSc|MPH|MBBS|MBChB|RN|BSc|MS|MA|PharmD|DrPH|FRCS|FRCP|FACS|[*+#]+|\d+))+$"
+)
+
+
 @dataclass
 class _RawRecord:
     line: int
     fields: list[list[str]] = field(default_factory=list)
+    long_labels: bool = False
 
 
 def scan(text: str) -> list[int]:
@@ -71,7 +127,11 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
             _close(path, current, records)
             current = _RawRecord(number)
             continue
-        match = _TAG.match(line)
+        if current is not None and _long_label_line(current, line):
+            current.long_labels = True
+            current.fields.append([LONG_LABELS.get(line.strip(), line.strip()), ""])
+            continue
+        match = None if current is not None and current.long_labels else _TAG.match(line)
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
             if current is None or (tag == "VN" and any(t == "VN" for t, _ in current.fields)):
@@ -89,7 +149,35 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         elif current is not None and current.fields and line.strip():
             current.fields[-1][1] += "\n" + line.strip()
     _close(path, current, records)
-    return records
+    for number, raw in enumerate(records, start=1):
+        if raw.long_labels and not any(tag in _KNOWN_TAGS for tag, _ in raw.fields):
+            raise InputFileError(
+                path,
+                f"no Ovid tag line ('TI  - ...') or field label ('Title') after the record line, "
+                f"but {raw.fields[0][0][:40]!r}",
+                position=record_position(number, raw.line),
+            )
+    return [_split_long_lists(raw) for raw in records]
+
+
+def _long_label_line(record: _RawRecord, line: str) -> bool:
+    """A long field label: at the margin, in a record whose first line was no tag line."""
+    if not line.strip() or line[0].isspace():
+        return False
+    return record.long_labels or (not record.fields and not _TAG.match(line))
+
+
+def _split_long_lists(raw: _RawRecord) -> _RawRecord:
+    """In the long-label layout, one value per indented line of a list field."""
+    if not raw.long_labels:
+        return raw
+    fields = []
+    for tag, value in raw.fields:
+        lines = [v for v in value.split("\n") if v.strip()] if tag in _LIST_TAGS else [value]
+        if tag == "AU" and len(lines) == 1:  # Journals@Ovid: all on one line
+            lines = [_AUTHOR_MARKS.sub("", a).strip() for a in lines[0].split(";")]
+        fields.extend([tag, v.strip()] for v in lines if v.strip())
+    return _RawRecord(raw.line, fields, long_labels=True)
 
 
 def _close(path: Path | str, record: _RawRecord | None, records: list[_RawRecord]) -> None:
@@ -134,7 +222,7 @@ def _build(raw: _RawRecord) -> Record:
         publication_types=types,
         keywords=[k.lstrip("*") for k in values.get("MH", [])]
         + [k for v in values.get("KW", []) for k in split_values(v, ";")],
-        language="; ".join(values.get("LG", [])),
+        language="; ".join(v.removesuffix(".") for v in values.get("LG", [])),  # "English."
         url=urls[0] if urls else "",
     )
 
@@ -154,7 +242,7 @@ def _source_title(source: str, types: list[str]) -> str:
     """The journal at the head of ``SO`` (``Journal. 12(3):...``); not for books (editors first)."""
     if any(re.search(r"book|chapter", t, re.IGNORECASE) for t in types):
         return ""
-    return re.split(r"\.\s", source, maxsplit=1)[0]
+    return re.split(r"\.\s", source, maxsplit=1)[0].removesuffix(".")  # "Journal. " alone
 
 
 def _accession(value: str) -> str:
