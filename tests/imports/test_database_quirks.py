@@ -431,3 +431,33 @@ def test_medline_et_al_line_is_no_author(variant_file: Variant) -> None:
     data = MEDLINE_ET_AL.encode()
     (record,) = import_file(variant_file("old.nbib", data), "pubmed").records
     assert record.authors == ["Reyes A", "Okafor C"]
+
+
+# BIOSIS Citation Index on the Web of Science gives an author's e-mail after the name, in the
+# tagged and the tab-delimited export.
+BIOSIS_TAGGED = """FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+UT BCI:BCI201800000001
+TI An invented study of lake carbon
+AU Reyes, Ana B. (ana.reyes@example.edu)
+   Okafor, Chidi
+SO Invented Hydrobiology
+PY 2018
+PS 221-230
+ER
+
+EF
+"""
+BIOSIS_TAB = (
+    "PT\tUT\tTI\tAU\tSO\tPY\tPS\n"
+    "J\tBCI:BCI201800000002\tAn invented study of sapsuckers\t"
+    "Lind, Maja (maja.lind@example.org) ; Ito, Ken\tInvented Condor\t2018\t680-702\n"
+)
+
+
+def test_biosis_author_email_is_no_part_of_the_name(variant_file: Variant) -> None:
+    (tagged,) = import_file(variant_file("bci.txt", BIOSIS_TAGGED.encode()), "biosis").records
+    (tab,) = import_file(variant_file("bci_tab.txt", BIOSIS_TAB.encode()), "biosis").records
+    assert tagged.authors == ["Reyes, Ana B.", "Okafor, Chidi"]
+    assert tab.authors == ["Lind, Maja", "Ito, Ken"]

@@ -34,6 +34,8 @@ LINE_LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1"
 _PUBLICATION_TYPES = {"J": "Journal", "B": "Book", "S": "Book in series", "P": "Patent"}
 #: The accession number of a MEDLINE record searched on the Web of Science: its PMID.
 _MEDLINE_UT = re.compile(r"MEDLINE:(\d+)")
+#: BIOSIS gives an author's e-mail after the name: ``Tingley, Morgan W. (mt@uconn.edu)``.
+_AUTHOR_EMAIL = re.compile(r"\s*\([^()\s]+@[^()\s]+\)\s*$")
 
 
 def scan(text: str) -> list[int]:
@@ -95,9 +97,8 @@ def build_record(fields: dict[str, list[str]], *, cells: bool = False) -> Record
 
     def names(tag: str) -> list[str]:
         values = fields.get(tag, [])
-        if cells:
-            return [n for v in values for n in split_values(v, ";")]
-        return [v for v in values if v]
+        found = [n for v in values for n in split_values(v, ";")] if cells else values
+        return [_AUTHOR_EMAIL.sub("", n) for n in found if n]
 
     article_number = re.sub(r"^UNSP\s+", "", text("AR"))
     types = split_values(text("DT"), ";") or [_PUBLICATION_TYPES.get(text("PT"), text("PT"))]
