@@ -202,3 +202,25 @@ def test_a_copied_tab_of_a_note_excel_took_for_a_formula(tmp_path: Path) -> None
     with_failed_formula(returned, f"{notes}2", "-ve", "#NAME?", sheet=4)
     with pytest.raises(InputFileError, match=r"sheet 'Screening \(2\)' holds '=-ve' on the row"):
         read_sheet(returned, "Screening")
+
+
+def test_a_sheet_saved_with_its_reason_column_deleted_is_refused(written, capsys, tmp_path) -> None:
+    """A sheet whose 'reason' (or 'notes') column a reviewer deleted was read as excludes
+    without reasons, over the same reviewer's earlier file with its reasons (full-text, extraction
+    and risk-of-bias forms refuse it); the error named no column ("'study_id' or 'decision'")."""
+    typed = {(2, "decision"): "exclude", (2, "reason"): "no_alliance", (3, "decision"): "include"}
+    wb = typed_into(sheet_path(written, "r1"), typed)
+    ws = wb["Screening"]
+    ws.delete_cols(next(c.column for c in ws[1] if c.value == "reason"))
+    ws.delete_cols(next(c.column for c in ws[1] if c.value == "decision"))
+    wb.save(returned_dir(written) / "r1.xlsx")
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(written), encoding="utf-8")
+    assert main(["screen", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "r1.xlsx, row 1: missing column(s) 'decision', 'reason' (expected the header" in err
+    assert stored(written) == []
+    typed_into(sheet_path(written, "r1"), typed).save(returned_dir(written) / "r1.xlsx")
+    run_screening(written)
+    assert [d[1:3] for d in stored(written)] == [("exclude", "no_alliance"), ("include", "")]

@@ -23,6 +23,19 @@ def reasons_hint(stage: str) -> str:
     )
 
 
+def require_columns(returned: sheets.ReturnedSheet, names: Sequence[str], what: str) -> None:
+    """Each of the columns ``names`` must be in the sheet's header; the error names those that
+    are not (``what``: the sheet expected, e.g. "a screening sheet")."""
+    missing = [name for name in names if not returned.table or name not in returned.header]
+    if missing:
+        raise InputFileError(
+            returned.path,
+            f"missing column(s) {', '.join(repr(name) for name in missing)} (expected the "
+            f"header of {what}: put the column back, blank where nothing was typed)",
+            position=returned.header_position,
+        )
+
+
 def require_meta(returned: sheets.ReturnedSheet, what: str) -> dict[str, str]:
     """The sheet's metadata; a file without any was not written by the pipeline."""
     if returned.meta is None:

@@ -60,6 +60,11 @@ class ConflictSheetSpec:
         ]
 
 
+#: The columns a reviewer types in; each must be in a returned sheet (filter rows, never delete
+#: a column: what was typed in it would be lost without a word).
+EDITABLE = ("resolution", "reason", "notes")
+
+
 def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
     """Columns of the conflicts sheet."""
     return sheets.SheetLayout(
@@ -206,12 +211,7 @@ def _check_sheet(returned: sheets.ReturnedSheet, expected: ExpectedConflicts) ->
             field="resolver",
         )
     checks.check_listed_ids(returned, "resolution, reason and notes")
-    if not returned.table or any(name not in returned.header for name in (ID_COLUMN, "resolution")):
-        raise InputFileError(
-            returned.path,
-            f"missing column {ID_COLUMN!r} or 'resolution' (expected a conflicts sheet)",
-            position=returned.header_position,
-        )
+    checks.require_columns(returned, (ID_COLUMN, *EDITABLE), "a conflicts sheet")
     return number, resolver
 
 

@@ -6,7 +6,8 @@ Accepted: reordered rows, extra columns, edited titles, ``Include``/`` EXCLUDE `
 reasons written as id or label, blank decisions (pending), and .xlsx re-saved by Excel or
 LibreOffice. Rejected: a sheet of another review, stage or kind, of a round the library has not
 reached, of a reviewer without the screening role, an edited ``_meta``, duplicated, missing,
-edited or unknown study ids, unknown decisions or reasons, and a reason without a decision.
+edited or unknown study ids, unknown decisions or reasons, a reason without a decision, and a
+deleted ``decision``, ``reason`` or ``notes`` column.
 Notes typed on a row left undecided are not a decision: they go into the reviewer's next sheet
 (:attr:`ImportResult.notes`), so they come back with the decision. Two files of one reviewer
 and round with different decisions on a study: the one saved last counts, the other is named in
@@ -34,6 +35,9 @@ from livingreview.screening.export import ID_COLUMN, KIND, SHEET
 
 WHAT = "screening sheet"
 log = logging.getLogger("livingreview.screening")
+#: The columns a reviewer types in; each must be in a returned sheet (filter rows, never delete
+#: a column: what was typed in it would be lost without a word).
+EDITABLE = ("decision", "reason", "notes")
 
 
 @dataclass(frozen=True)
@@ -242,13 +246,7 @@ def read_returned_sheet(
     returned = cache.read(path, SHEET) if cache else sheets.read_sheet(path, SHEET)
     reviewer, round_number, batch = _check_meta(returned, expected)
     checks.check_listed_ids(returned, "decision, reason and notes")
-    if not returned.table or ID_COLUMN not in returned.header or "decision" not in returned.header:
-        raise InputFileError(
-            path,
-            f"missing column {ID_COLUMN!r} or 'decision' (expected the header of a screening "
-            "sheet)",
-            position=returned.header_position,
-        )
+    checks.require_columns(returned, (ID_COLUMN, *EDITABLE), "a screening sheet")
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
     seen: dict[str, int] = {}
     decided: list[ScreeningDecision] = []
