@@ -9,9 +9,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from livingreview.config import load_config
+from livingreview.errors import InputFileError
 from livingreview.report.amendments import Amendment, amendments, methods, methods_text
 from livingreview.report.changes import summary
 from livingreview.report.render import publish
@@ -109,7 +111,7 @@ def test_a_previous_version_without_a_kept_protocol_gives_no_amendment(
     demo_outputs: Path, tmp_path: Path
 ) -> None:
     config, outputs = next_version(demo_outputs, tmp_path)
-    (outputs / KEPT / "protocol.json").unlink()  # frozen before versions kept their protocol
+    (outputs / KEPT / "protocol.json").unlink(missing_ok=True)  # as frozen before this change
     config["exclusion_reasons"]["full_text"].append({"id": "wrong_setting", "label": "Setting"})
     publish(config, outputs, outputs / "report")
     assert amended(outputs) == []
@@ -156,3 +158,14 @@ def test_the_kept_methods_do_not_depend_on_key_order() -> None:
     reordered: dict[str, Any] = dict(reversed(list(config.items())))
     assert methods_text(reordered) == methods_text(config)
     assert methods(json.loads(methods_text(config))) == json.loads(methods_text(config))
+
+
+def test_a_kept_protocol_edited_into_no_object_is_named(demo_outputs: Path, tmp_path: Path) -> None:
+    config, outputs = next_version(demo_outputs, tmp_path)
+    kept = outputs / KEPT / "protocol.json"
+    kept.write_text("[]\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="expected a JSON object of protocol settings"):
+        publish(config, outputs, outputs / "report")
+    kept.write_text("{", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"protocol\.json"):
+        publish(config, outputs, outputs / "report")
