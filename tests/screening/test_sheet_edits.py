@@ -95,6 +95,17 @@ def test_text_excel_took_for_a_formula_is_read_as_typed_not_as_its_error(written
     assert (decision_read, note) == ("include", "=-ve")
 
 
+def refused(wb: openpyxl.Workbook, config: dict[str, Any], capsys, tmp_path: Path) -> str:
+    """The one error line of ``livingreview screen`` (exit 2) with ``wb`` returned as r1's."""
+    wb.save(returned_dir(config) / "r1.xlsx")
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["screen", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    return err
+
+
 def test_decisions_typed_in_a_copied_tab_stop_the_command(written, capsys, tmp_path) -> None:
     """Only the sheet 'Screening' is read: a copy of it holding decisions is refused with exit 2
     naming the tab, row and column; a copy kept unchanged, or a tab of one's own, is fine."""
@@ -105,12 +116,7 @@ def test_decisions_typed_in_a_copied_tab_stop_the_command(written, capsys, tmp_p
     copy = wb.copy_worksheet(wb["Screening"])
     copy.title = "Screening (2)"
     copy["E5"] = "Include"
-    wb.save(returned_dir(written) / "r1.xlsx")
-    protocol = tmp_path / "protocol.yaml"
-    protocol.write_text(yaml.safe_dump(written), encoding="utf-8")
-    assert main(["screen", "--configfile", str(protocol)]) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and err.count("\n") == 1
+    err = refused(wb, written, capsys, tmp_path)
     assert (
         "r1.xlsx, sheet 'Screening (2)', row 5, field 'decision': sheet 'Screening (2)' holds "
         "'Include' on the row of S" in err
@@ -213,12 +219,7 @@ def test_a_sheet_saved_with_its_reason_column_deleted_is_refused(written, capsys
     ws = wb["Screening"]
     ws.delete_cols(next(c.column for c in ws[1] if c.value == "reason"))
     ws.delete_cols(next(c.column for c in ws[1] if c.value == "decision"))
-    wb.save(returned_dir(written) / "r1.xlsx")
-    protocol = tmp_path / "protocol.yaml"
-    protocol.write_text(yaml.safe_dump(written), encoding="utf-8")
-    assert main(["screen", "--configfile", str(protocol)]) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and err.count("\n") == 1
+    err = refused(wb, written, capsys, tmp_path)
     assert "r1.xlsx, row 1: missing column(s) 'decision', 'reason' (expected the header" in err
     assert stored(written) == []
     typed_into(sheet_path(written, "r1"), typed).save(returned_dir(written) / "r1.xlsx")
