@@ -1,10 +1,12 @@
 # The evidence summary: a self-contained HTML page and its Markdown twin, re-rendered whenever a
 # stage's outputs change. Stages that have not run yet show as pending sections. Each version
 # keeps a copy of its report and the state its changelog compares (included studies, extraction,
-# risk of bias, flags) in <history_dir>/<version>/report/; the next version reads them.
+# risk of bias, flags, the protocol's methods settings) in <history_dir>/<version>/report/; the
+# next version reads them.
 
 from livingreview.report.changes import history_inputs as report_history
 from livingreview.report.changes import kept_outputs as report_kept
+from livingreview.report.amendments import methods_digest
 from livingreview.report.context import INPUTS as REPORT_INPUTS
 from livingreview.reference_export import INCLUDED_EXPORTS, LIBRARY_CSV
 
@@ -33,6 +35,7 @@ rule report:
     params:
         protocol=PROTOCOL,
         report=json.dumps(config["report"], sort_keys=True),
+        methods=methods_digest(config),  # an amendment no other step reads renders it again
         review_version=REVIEW_VERSION,
         version=__version__,
     log:

@@ -169,3 +169,16 @@ def test_a_kept_protocol_edited_into_no_object_is_named(demo_outputs: Path, tmp_
     kept.write_text("{", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"protocol\.json"):
         publish(config, outputs, outputs / "report")
+
+
+def test_the_report_steps_methods_digest_follows_amendments_only() -> None:
+    # The report rule's parameter: an amended question re-renders the report, a new version
+    # number alone does not change it.
+    from livingreview.report.amendments import methods_digest
+
+    config = load_config(DEMO_CONFIG)
+    asked = copy.deepcopy(config)
+    asked["review"]["question"] += " And for whom?"
+    bumped = copy.deepcopy(config)
+    bumped["review"]["version"] = "2099.1"
+    assert methods_digest(asked) != methods_digest(config) == methods_digest(bumped)

@@ -32,6 +32,7 @@ amendment).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ def methods(config: Mapping[str, Any]) -> dict[str, Any]:
 def methods_text(config: Mapping[str, Any]) -> str:
     """:func:`methods` as the text a version freezes (keys sorted: their order is no change)."""
     return json.dumps(methods(config), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def methods_digest(config: Mapping[str, Any]) -> str:
+    """SHA-256 of :func:`methods_text`: the report step's parameter, so that an amendment no
+    other step reads (the review's question, its registration) still renders the report again."""
+    return hashlib.sha256(methods_text(config).encode("utf-8")).hexdigest()
 
 
 def _text(value: Any) -> str:
