@@ -13,6 +13,7 @@ from livingreview.config import (
 )
 from livingreview.dedup.rounds import check_later_rounds
 from livingreview.errors import LivingReviewError
+from livingreview.importing import require_all_files
 
 # The `configfile: "config/config.yaml"` directive, with a value Snakemake's YAML reader cannot
 # build (an impossible unquoted date) named in one line instead of a traceback.
@@ -23,9 +24,11 @@ read_configfile_or_exit(workflow, "config/config.yaml")
 # rounds.yaml (review.version and search dates) is what the rules see and the CLI reads.
 PROTOCOL_CONFIG = check_config_or_exit(config)
 # A snapshot a later round left in the history folder (the round cut from rounds.yaml) stops the
-# run before any job: nothing in the history folder is a Snakemake output, nor deleted.
+# run before any job: nothing in the history folder is a Snakemake output, nor deleted. So does
+# an export the protocol names that is not in the human-input folder (named with its config key).
 try:
     check_later_rounds(PROTOCOL_CONFIG)
+    require_all_files(PROTOCOL_CONFIG)
 except LivingReviewError as exc:
     print(f"livingreview: error: {exc}", file=sys.stderr)
     raise SystemExit(2) from None

@@ -277,6 +277,24 @@ def test_cli_rejects_a_typo_with_one_line(shipped: dict, tmp_path: Path) -> None
     assert result.stderr.count("\n") == 1
 
 
+def test_a_missing_export_is_named_with_its_key_before_any_job(
+    shipped: dict, tmp_path: Path
+) -> None:
+    # Before: check-config said nothing; Snakemake stopped with a MissingInputException. The
+    # protocol itself is fine (a team checks it before putting its exports in place).
+    shipped["paths"]["human_input"] = str(tmp_path / "human")
+    path = write(tmp_path, shipped)
+    wanted = f"{tmp_path}/human/exports/web_of_science.ris: export file not found (config key "
+    checked = run_module("livingreview.cli", "check-config", "--configfile", str(path))
+    assert checked.returncode == 0
+    assert f"  not there yet: {wanted}'imports.wos.files[0]')" in checked.stdout
+    assert "imports.psycinfo.files[0]" in checked.stdout  # each import missing its files
+    result = run_module("snakemake", "-n", "--configfile", str(path))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert wanted + "'imports.wos.files[0]')" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_snakemake_rejects_a_typo_with_the_key_named(shipped: dict, tmp_path: Path) -> None:
     shipped["review"]["titel"] = "x"
     path = write(tmp_path, shipped)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import __version__, import_rounds
-from livingreview.config import configured_entry
+from livingreview.config import configured_entry, enabled_imports
 from livingreview.errors import ConfigError, ImportReconciliationError, InputFileError
 from livingreview.fileio import write_json
 from livingreview.records import Record, assign_ids, write_records
@@ -61,6 +61,24 @@ def require_files(config: Mapping[str, Any], name: str) -> None:
             raise InputFileError(
                 path, f"export file not found (config key 'imports.{name}.files[{index}]')"
             )
+
+
+def missing_files(config: Mapping[str, Any]) -> list[InputFileError]:
+    """The error of each import read whose export files are not all there (its first missing)."""
+    found = []
+    for name in enabled_imports(config):
+        try:
+            require_files(config, name)
+        except InputFileError as exc:
+            found.append(exc)
+    return found
+
+
+def require_all_files(config: Mapping[str, Any]) -> None:
+    """Fail naming the first export file of any import read that is not there (before a run:
+    Snakemake would name it only as a missing input of a job)."""
+    for error in missing_files(config)[:1]:
+        raise error
 
 
 def _check_import_spec(config: Mapping[str, Any], name: str, manifest: Mapping[str, Any]) -> None:

@@ -20,14 +20,18 @@ from livingreview.import_formats import FORMATS
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    """Validate the protocol and print what it would search."""
+    """Validate the protocol and print what it would search, and which exports it names are not
+    in the human-input folder yet (a pipeline run stops on the first)."""
     from livingreview.config import enabled_imports, enabled_sources
+    from livingreview.importing import missing_files
 
     config = config_of(args)
     print(f"config OK: {config['review']['title']} (version {config['review']['version']})")
     print(f"  searches: {', '.join(enabled_sources(config)) or 'none'}")
     print(f"  imports:  {', '.join(enabled_imports(config)) or 'none'}")
     print(f"  search mode: {config['search']['mode']}")
+    for error in missing_files(config):
+        print(f"  not there yet: {error}")
     return 0
 
 
