@@ -143,6 +143,7 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
         "round": manifest_round(config),
         "files": files,
         "reported_total": reported if reported is not None else len(records),
+        "reported_by_database": reported is not None,  # else reported_total is the files' count
         "retrieved": len(records),
         "complete": True,
         "software_version": __version__,

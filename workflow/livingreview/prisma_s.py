@@ -86,13 +86,21 @@ def summary_rows(manifests: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
                 "date_searched": str(m.get("ran_at", ""))[:10],
                 "query": m.get("query_sent") or m.get("query", ""),
                 "limits": _limits(m),
-                "reported_total": str(m.get("reported_total", "")),
+                "reported_total": _reported(m),
                 "retrieved": str(m.get("retrieved", "")),
                 "complete": "yes" if m.get("complete") else "no",
                 "software_version": str(m.get("software_version", "")),
             }
         )
     return rows
+
+
+def _reported(manifest: Mapping[str, Any]) -> str:
+    """The hit count the service or database reported; blank for an export whose protocol gives
+    no ``records_reported`` (its manifest's total is only the files' own count)."""
+    if manifest.get("reported_by_database") is False:
+        return ""
+    return str(manifest.get("reported_total", ""))
 
 
 def deduplication_method(dedup: Mapping[str, Any], version: str) -> str:
@@ -164,7 +172,7 @@ def render_markdown(
             r["platform"],
             r["date_searched"],
             r["limits"],
-            r["reported_total"],
+            r["reported_total"] or "not given",
             r["retrieved"],
         ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
