@@ -28,7 +28,7 @@ from livingreview.imports import (
     xlsx,
 )
 from livingreview.imports.detect import detect_format
-from livingreview.imports.text import Parsed, decode, record_position
+from livingreview.imports.text import Parsed, decode, record_position, strip_notices
 from livingreview.records import Record, assign_ids
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
@@ -108,11 +108,14 @@ def _result(
     _reconcile(path, fmt, starts, parsed)
     if not parsed:
         raise InputFileError(path, f"no records found in this {fmt} file")
+    records = assign_ids(source, [p.record for p in parsed])
+    for record in records:  # a database's copyright line is no part of the abstract
+        record.abstract = strip_notices(record.abstract)
     return ImportResult(
         path=str(path),
         format=fmt,
         encoding=encoding,
-        records=assign_ids(source, [p.record for p in parsed]),
+        records=records,
         records_in_file=len(starts),
     )
 

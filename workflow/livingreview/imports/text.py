@@ -253,6 +253,59 @@ def split_values(value: str, separators: str = ";") -> list[str]:
     return [part.strip() for part in re.split(pattern, value) if part.strip()]
 
 
+#: How a copyright notice opens: ``©``, ``Copyright ©``/``(c)``/a year/``by``, ``Crown copyright``,
+#: ``(c) 2019``, Wiley's ``This article is protected by copyright``, or PsycInfo's
+#: ``(PsycInfo Database Record (c) 2020 APA, ...)``.
+_NOTICE = re.compile(
+    r"(?:(?:crown\s+)?copyright\s*(?:©|\(c\)|(?=(?:19|20)\d\d\b|by\b|the\s+author))|©"
+    r"|\(c\)\s*(?=(?:19|20)\d\d\b)|\(psyc\w*\s+database\s+record\b"
+    r"|this\s+article\s+is\s+protected\s+by\s+copyright\b)",
+    re.IGNORECASE,
+)
+#: Where a sentence may start: after a full stop, ! ? or a closing bracket or quote, and a space.
+_SENTENCE_START = re.compile(r"(?<=[.!?)\]\"'])\s+")
+#: A sentence: up to a full stop (or ! ?) before a capital, a digit or a bracket, or to the end.
+_SENTENCE = re.compile(r".*?(?:[.!?](?:\s+(?=[A-Z\d(\[])|\s*$)|$)", re.DOTALL)
+#: Words that make a sentence after a notice's first one part of the notice.
+_NOTICE_WORDS = re.compile(
+    r"rights\s+reserved|published\s+by|on\s+behalf\s+of|creative\s+commons|licen[cs]e"
+    r"|open\s+access|permission|copyright|©",
+    re.IGNORECASE,
+)
+#: A colon that is no web address's: a heading ("Background:"), so the abstract itself.
+_HEADING_COLON = re.compile(r":(?!//)")
+
+
+def strip_notices(abstract: str) -> str:
+    """The abstract without a copyright notice opening it (``© 2018 The Authors. ... published
+    by ...``) or closing it (``Copyright © 2019 Elsevier Ltd. All rights reserved.``, PsycInfo's
+    ``(PsycInfo Database Record (c) 2020 APA, all rights reserved)``); other text is kept."""
+    text = abstract.strip()
+    if _NOTICE.match(text):
+        text = text[_notice_end(text, 0) :].lstrip()
+    for space in _SENTENCE_START.finditer(text):
+        if _NOTICE.match(text, space.end()) and _notice_end(text, space.end()) == len(text):
+            return text[: space.start()]
+    return text
+
+
+def _notice_end(text: str, start: int) -> int:
+    """Where a notice starting at ``start`` ends: after its first sentence and each next one
+    naming a publisher, licence or rights. A sentence over 600 characters or with a heading's
+    colon is the abstract's own and ends the notice before it."""
+    end = start
+    while end < len(text):
+        sentence = _SENTENCE.match(text, end)
+        words = sentence.group() if sentence else ""
+        own = len(words) > 600 or (
+            _HEADING_COLON.search(words) and "permission" not in words.lower()
+        )
+        if not words or own or (end > start and not _NOTICE_WORDS.search(words)):
+            break
+        end = sentence.end() if sentence else end
+    return end
+
+
 def is_missing(value: object) -> bool:
     """True for empty cells and the ``NA`` placeholders some exporters (and R) write."""
     return value is None or str(value).strip() in {"", "NA", "N/A", "NaN", "null", "None"}

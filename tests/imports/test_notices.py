@@ -1,0 +1,85 @@
+"""Copyright notices opening or closing an abstract are left out on import; other text stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.imports import import_file
+from livingreview.imports.text import strip_notices
+from tests.imports import Real, Variant
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # PsycInfo's record line, with and without a full stop after it
+        (
+            "We found less. (PsycInfo Database Record (c) 2020 APA, all rights reserved)",
+            "We found less.",
+        ),
+        (
+            "We found less. (PsycINFO Database Record (c) 2016 APA, all rights reserved).",
+            "We found less.",
+        ),
+        # Elsevier's and Scopus' closing lines
+        ("Rates fell. Copyright © 2019 Elsevier Ltd. All rights reserved.", "Rates fell."),
+        ("Rates fell. (C) 2016 Elsevier Ltd. All rights reserved.", "Rates fell."),
+        (
+            "Rates fell. © 2020, © 2020 The Author(s). Published by Taylor & Francis Group.",
+            "Rates fell.",
+        ),
+        (
+            "Rates fell. Crown Copyright 2015 Published by Elsevier Ltd. All rights reserved.",
+            "Rates fell.",
+        ),
+        ("Rates fell. This article is protected by copyright. All rights reserved.", "Rates fell."),
+        # a Wiley notice opening the abstract, with the sentence naming the publisher
+        (
+            "© 2018 The Authors. Journal of Invented Nursing published by John Wiley & Sons Ltd. "
+            "Aims: To test walking. Results: Less pain.",
+            "Aims: To test walking. Results: Less pain.",
+        ),
+        ("© 2018 Wiley Periodicals, Inc. Background: Walking helps.", "Background: Walking helps."),
+        ("© 2018 The Authors. The authors tested walking.", "The authors tested walking."),
+        ("© 2019 Elsevier Ltd. All rights reserved.", ""),
+    ],
+)
+def test_notices_are_left_out(abstract: str, expected: str) -> None:
+    assert strip_notices(abstract) == expected
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "Copyright law differs between countries. We compared twelve.",
+        "We compared laws. Copyright law must change.",
+        "The panels show (a) one, (b) two and (c) 2019 values.",
+        "Coding used Alceste(©) software. Themes emerged.",
+        # a notice running into the abstract without a sentence's end is not cut out
+        "© 2018 The Authors Background: we tested walking. Results: less pain.",
+    ],
+)
+def test_text_that_is_no_notice_stays(abstract: str) -> None:
+    assert strip_notices(abstract) == abstract
+
+
+PSYCINFO_RIS = """TY  - JOUR
+AU  - Reyes, Ana
+TI  - An invented trial of walking groups
+AB  - Walking groups lowered anxiety. (PsycInfo Database Record (c) 2020 APA, all rights reserved)
+DB  - APA PsycInfo
+ER  -
+"""
+
+
+def test_import_leaves_out_the_psycinfo_record_line(variant_file: Variant) -> None:
+    (record,) = import_file(variant_file("psy.ris", PSYCINFO_RIS.encode()), "psy").records
+    assert record.abstract == "Walking groups lowered anxiety."
+
+
+def test_real_exports_lose_their_closing_notices(real: Real) -> None:
+    wos = import_file(real("exports/wos/wos_sample.txt"), "wos").records
+    bibliometrix = next(r for r in wos if r.title.startswith("bibliometrix"))
+    assert bibliometrix.abstract.endswith("such as bibliometrics.")  # '(c) 2017 Elsevier Ltd. ...'
+    scopus = import_file(real("exports/scopus/scopus_sample.csv"), "scopus").records
+    assert not any("©" in r.abstract or "Creative Commons" in r.abstract for r in scopus)
