@@ -11,6 +11,7 @@ import csv
 import io
 import json
 
+from livingreview.dedup.normalise import author_surnames
 from livingreview.imports import import_file
 from livingreview.imports.tabular import rebuild_abstract, scan_csv
 from tests.imports import Variant
@@ -49,7 +50,8 @@ def test_lens_csv(variant_file: Variant) -> None:
         "Publication Type": "journal article",
         "Source Title": "Annales de l'Université de Parakou",
         "ISSNs": "18408508; 18408494",
-        "Author/s": "Yasmine ABDOULAYE; Eméline Sêssi Pélagie ASSEDE",
+        "Author/s": "Yasmine ABDOULAYE; Eméline Sêssi Pélagie ASSEDE; David De Roure; "
+        "WHO Orchid Study Group",
         "Abstract": "<jats:p>Worldwide scientific publications\non orchids.</jats:p>",
         "Volume": "11",
         "Issue Number": "1",
@@ -67,7 +69,14 @@ def test_lens_csv(variant_file: Variant) -> None:
     assert record.source_id == "000-371-385-074-628"
     assert record.title == "Research trends on African orchids: a bibliometric overview"
     assert record.abstract == "Worldwide scientific publications on orchids."
-    assert record.authors == ["Yasmine ABDOULAYE", "Eméline Sêssi Pélagie ASSEDE"]
+    # family name first, as every other source gives it; a group's name as written
+    assert record.authors == [
+        "ABDOULAYE, Yasmine",
+        "ASSEDE, Eméline Sêssi Pélagie",
+        "De Roure, David",
+        "WHO Orchid Study Group",
+    ]
+    assert author_surnames("; ".join(record.authors)) == ("abdoulaye", "assede", "deroure")
     assert record.pmid == ""
     assert (record.pages, record.issn) == ("33-44", "1840-8508; 1840-8494")
     assert record.url == "https://sna.fa-up.bj/a"

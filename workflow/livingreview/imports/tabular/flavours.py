@@ -52,7 +52,7 @@ def _lens(get: Getter) -> Record:
         doi=get("DOI"),
         title=get("Title"),
         abstract=get("Abstract"),
-        authors=split_values(get("Author/s"), ";"),
+        authors=[author_name(a) for a in split_values(get("Author/s"), ";")],  # given name first
         year=get("Publication Year", "Date Published"),
         journal=get("Source Title"),
         volume=get("Volume"),
