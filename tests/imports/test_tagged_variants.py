@@ -56,3 +56,30 @@ def test_wos_book_record_keeps_its_isbn(variant_file: Variant) -> None:
     )
     book, article = import_file(variant_file("books.txt", text.encode()), "wos").records
     assert (book.issn, article.issn) == ("978-0-00-000000-2", "1111-2222")
+
+
+# Old MEDLINE records in the ISI format (JabRef's IsiImporterTestMedline.isi) join the authors
+# with ';' on one AU line.
+OLD_MEDLINE_ISI = """FN ISI Export Format
+VR 1.0
+PT J
+TI An invented trial.
+AU Doe, Jane; Roe, Rick A; Poe, Ann
+PY 2006
+UT MEDLINE:16000001
+ER
+
+PT J
+TI A second one.
+AU Moe, Ben
+UT MEDLINE:16000002
+ER
+
+EF"""
+
+
+def test_wos_medline_record_with_its_authors_on_one_au_line(variant_file: Variant) -> None:
+    path = variant_file("medline.isi", OLD_MEDLINE_ISI.encode())
+    first, second = import_file(path, "wos").records
+    assert first.authors == ["Doe, Jane", "Roe, Rick A", "Poe, Ann"]
+    assert second.authors == ["Moe, Ben"]

@@ -89,15 +89,16 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     return parsed
 
 
-def build_record(fields: dict[str, list[str]], *, cells: bool = False) -> Record:
-    """A record from WoS tags; ``cells=True`` for the tab-delimited export (lists ``;``-joined)."""
+def build_record(fields: dict[str, list[str]]) -> Record:
+    """A record from WoS tags (tagged lines, or the tab-delimited export's cells)."""
 
     def text(tag: str) -> str:
         return " ".join(v for v in fields.get(tag, []) if v).strip()
 
     def names(tag: str) -> list[str]:
         values = fields.get(tag, [])
-        found = [n for v in values for n in split_values(v, ";")] if cells else values
+        # ';'-joined in a tab-delimited cell, and on one AU line of old MEDLINE records
+        found = [n for v in values for n in split_values(v, ";")]
         return [_AUTHOR_EMAIL.sub("", n) for n in found if n]
 
     article_number = re.sub(r"^UNSP\s+", "", text("AR"))

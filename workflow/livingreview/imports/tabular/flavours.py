@@ -173,7 +173,7 @@ _WOS_TAB_COLUMNS = (
 
 
 def _wos_tab(get: Getter) -> Record:
-    return wos.build_record({tag: [get(tag)] for tag in _WOS_TAB_COLUMNS}, cells=True)
+    return wos.build_record({tag: [get(tag)] for tag in _WOS_TAB_COLUMNS})
 
 
 _NCT = re.compile(r"NCT\d{8}")
