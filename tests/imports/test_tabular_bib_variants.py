@@ -280,3 +280,18 @@ def test_wos_tab_delimited_saved_again_by_a_spreadsheet_program(variant_file: Va
         ('"Quoted words": an invented title', "WOS:000000000000001"),
         ("Plain title", "WOS:000000000000002"),
     ]
+
+
+def test_bibtex_pmid_in_a_zotero_note_with_protection_braces(variant_file: Variant) -> None:
+    # Zotero's BibTeX export protects the label's capitals: note = {{PMID:} 23439512}
+    text = """@article{doe_invented_2013,
+\ttitle = {An invented advisory},
+\tauthor = {Doe, Jane and {Invented Council on Walking}},
+\tjournal = {Circulation},
+\tyear = {2013},
+\tnote = {{PMID:} 23439512},
+}
+"""
+    (record,) = import_file(variant_file("zotero.bib", text.encode()), "bib").records
+    assert record.pmid == "23439512"
+    assert record.authors == ["Doe, Jane", "Invented Council on Walking"]

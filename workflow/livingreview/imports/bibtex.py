@@ -365,7 +365,7 @@ def _build(entry: Entry, macros: dict[str, str]) -> Record:
     pmid = (
         raw("pmid")
         or (key.split(":", 1)[1] if key.upper().startswith("PMID:") else "")
-        or _match(_NOTE_PMID, raw("note"))
+        or _match(_NOTE_PMID, _BRACES.sub("", raw("note")))  # Zotero: {{PMID:} 23439512}
     )
     journal_keys = ("journal", "journaltitle")
     if entry.entry_type.lower() in ("inproceedings", "incollection", "inbook", "conference"):
