@@ -295,3 +295,20 @@ def test_bibtex_pmid_in_a_zotero_note_with_protection_braces(variant_file: Varia
     (record,) = import_file(variant_file("zotero.bib", text.encode()), "bib").records
     assert record.pmid == "23439512"
     assert record.authors == ["Doe, Jane", "Invented Council on Walking"]
+
+
+#: Zotero's CSV export (the columns of its CSV translator, some left out): ids only in "Extra".
+ZOTERO_CSV_LINES = [
+    '"Key","Item Type","Publication Year","Author","Title","Publication Title","ISSN","DOI",'
+    '"Extra","Manual Tags"',
+    '"ABCD1234","journalArticle","2013","Doe, Jane; Roe, Rick","An invented advisory",'
+    '"Circulation","1524-4539","10.1161/x","PMID: 23439512 PMCID: PMC3000001","Humans"',
+]
+
+
+def test_zotero_csv_ids_in_the_extra_column(variant_file: Variant) -> None:
+    data = "\n".join(ZOTERO_CSV_LINES).encode("utf-8-sig")
+    (record,) = import_file(variant_file("zotero.csv", data), "zotero").records
+    assert (record.pmid, record.pmcid) == ("23439512", "PMC3000001")
+    assert record.authors == ["Doe, Jane", "Roe, Rick"]
+    assert record.journal == "Circulation"

@@ -40,12 +40,21 @@ def _openurl_doi(link: str) -> str:
     return unquote(match.group(1)) if match else ""
 
 
+#: Zotero's CSV keeps a PubMed record's ids only in "Extra", one "Label: value" line each.
+_EXTRA_ID = re.compile(r"(?:^|\s)(PMID|PMCID):\s*(PMC\d+|\d+)\b")
+
+
+def _extra_id(label: str, extra: str) -> str:
+    """The PMID or PMCID Zotero's "Extra" cell names, else empty."""
+    return next((m[2] for m in _EXTRA_ID.finditer(extra) if m[1] == label), "")
+
+
 def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
         source_id=get("UT (Unique WOS ID)", "Publication ID"),
-        pmid=get("PMID", "PubMed ID", "Medline PMID"),
-        pmcid=get("PMCID"),
+        pmid=get("PMID", "PubMed ID", "Medline PMID") or _extra_id("PMID", get("Extra")),
+        pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
         doi=get("DOI", "Item DOI") or _openurl_doi(get("Open URL Link")),
         title=get(*TITLE_COLUMNS["generic"]),
         abstract=get("Abstract", "Abstract Note", "Abstract Text"),
