@@ -429,3 +429,19 @@ def test_family_names_before_initials_stay_first(tmp_path: Path) -> None:
     ]
     (tmp_path / "out.bib").write_text(export.bibtex_text(studies), encoding="utf-8")
     assert read_back(tmp_path / "out.bib")[0].authors[:2] == ["Lim, SM", "Shiau, CWC"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("John Smith III", "Smith, John, III"),
+        ("Henry Ford II", "Ford, Henry, II"),
+        ("Kim YS Jr", "Kim, YS, Jr"),
+        ("Adler D.G. Jr.", "Adler, D.G., Jr."),
+    ],
+)
+def test_a_suffix_is_no_initial(name: str, expected: str) -> None:
+    """'II', 'III' and 'IV' look like initials ('Adler DG'), so since 18962e5 'John Smith III'
+    was read as a family name before initials ('John Smith, III'), and a suffix after initials
+    ('Kim YS Jr') turned the initials into the family name ('YS, Kim, Jr')."""
+    assert export.author_names(Record(title="t", authors=[name])) == [expected]

@@ -205,7 +205,8 @@ def _initials_after(tokens: list[str]) -> int:
 def family_first(name: str) -> str:
     """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``;
     ``"Liu R."`` and ``"Adler DG"`` (Embase's, Scopus' and MEDLINE's family name before the
-    initials) -> ``"Liu, R."``, ``"Adler, DG"``.
+    initials) -> ``"Liu, R."``, ``"Adler, DG"``; a suffix goes last (``"John Smith III"`` ->
+    ``"Smith, John, III"``, ``"Kim YS Jr"`` -> ``"Kim, YS, Jr"``).
 
     Single words and names that already hold a comma are returned unchanged. A name of a
     group written in several words cannot be told apart and is turned around like a person's.
@@ -214,13 +215,14 @@ def family_first(name: str) -> str:
     tokens = name.split(" ")
     if "," in name or len(tokens) < 2:
         return name
-    if initials := _initials_after(tokens):
-        return f"{' '.join(tokens[:-initials])}, {' '.join(tokens[-initials:])}"
     suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
-    start = len(tokens) - 1
-    while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
-        start -= 1
-    result = f"{' '.join(tokens[start:])}, {' '.join(tokens[:start])}"
+    if initials := _initials_after(tokens):  # "Liu R.": the family name is already first
+        result = f"{' '.join(tokens[:-initials])}, {' '.join(tokens[-initials:])}"
+    else:
+        start = len(tokens) - 1
+        while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
+            start -= 1
+        result = f"{' '.join(tokens[start:])}, {' '.join(tokens[:start])}"
     return f"{result}, {suffix}" if suffix else result
 
 
