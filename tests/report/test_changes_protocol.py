@@ -182,3 +182,17 @@ def test_the_report_steps_methods_digest_follows_amendments_only() -> None:
     bumped = copy.deepcopy(config)
     bumped["review"]["version"] = "2099.1"
     assert methods_digest(asked) != methods_digest(config) == methods_digest(bumped)
+
+
+def test_a_query_folded_onto_other_lines_is_no_amendment() -> None:
+    """A query whose spacing alone changed (folded onto lines in the YAML, a space doubled or
+    added at its end) was listed as changed, with the same text before and after."""
+    before = load_config(DEMO_CONFIG)
+    now = copy.deepcopy(before)
+    query = now["sources"]["medline"]["query"]
+    now["sources"]["medline"]["query"] = query.replace(" AND ", "\n  AND ", 1) + " "
+    assert amendments(json.loads(methods_text(before)), now) == []
+    now["sources"]["medline"]["query"] = query.replace("alliance", "alliances", 1)
+    assert [(a.item, a.detail) for a in amendments(before, now)] == [
+        ("sources.medline.query", "changed")
+    ]

@@ -177,6 +177,14 @@ def _flat(values: list[Any]) -> bool:
     return all(isinstance(v, str | int | float | bool) for v in values)
 
 
+def _same(before: Any, now: Any) -> bool:
+    """Equal, or two texts that differ only in spacing (a query folded onto other lines in the
+    YAML): the cells would show the same text."""
+    if isinstance(before, str) and isinstance(now, str):
+        return before.split() == now.split()
+    return bool(before == now)
+
+
 def _compare(before: Any, now: Any, path: str) -> list[Amendment]:
     if path in SECTIONS or path in KEYED:
         return _collection(before, now, path)
@@ -187,7 +195,7 @@ def _compare(before: Any, now: Any, path: str) -> list[Amendment]:
             for k in keys
             for a in _compare(before.get(k), now.get(k), f"{path}.{k}" if path else str(k))
         ]
-    if before == now:
+    if _same(before, now):
         return []
     lists = [v for v in (before, now) if v is not None]
     if all(isinstance(v, list) for v in lists) and all(_flat(v) for v in lists):
