@@ -130,6 +130,9 @@ def real_records() -> list[Record]:
         records += assign_ids("pubmed", parse_efetch(path.read_bytes()))
     for export_file in ("scopus/scopus_sample.csv", "bibtex/colrev_scopus_anonymized.bib"):
         records += import_file(sources / "exports" / export_file, source="scopus").records
+    # an ampersand in a title (the Scopus abstracts' only ones were in copyright notices, which
+    # imports leave out since 1d65a74)
+    records += import_file(sources / "exports/ris/revtools_avian_ecology.ris", source="ris").records
     return records
 
 
