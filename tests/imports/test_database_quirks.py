@@ -260,6 +260,16 @@ TY  - JOUR
 T1  - An invented reply
 N1  - PMID: 33000005. Erratum in: Invented J 2021;3:4. PMID: 33000006.
 ER  -
+
+TY  - JOUR
+T1  - An invented record corrected in the database
+N1  - Release Date: 20200914. Correction Date: 20210614. PMID: 33000007.
+ER  -
+
+TY  - JOUR
+T1  - An invented CINAHL record
+N1  - Subject Term: ERROR correction; MEDLINE Info: PMID: NLM33000008.
+ER  -
 """
 
 
@@ -267,7 +277,16 @@ def test_ebsco_note_gives_the_pmid(variant_file: Variant) -> None:
     data = EBSCO_NOTE_PMID_RIS.encode()
     records = import_file(variant_file("ebsco.ris", data), "ebsco").records
     # Another work's PMID (a comment's target, an erratum) is none of the record's.
-    assert [r.pmid for r in records] == ["33000001", "23000002", "", "", "33000005"]
+    # A field's name ("Correction Date", a subject term) is no link to another work.
+    assert [r.pmid for r in records] == [
+        "33000001",
+        "23000002",
+        "",
+        "",
+        "33000005",
+        "33000007",
+        "33000008",
+    ]
 
 
 # Scopus' RIS gives the record's PubMed ID in C2 (records not in PubMed have no C2).

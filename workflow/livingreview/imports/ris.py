@@ -66,8 +66,14 @@ _MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", 
 _CLASSIFICATION = re.compile(r"\[\d{4}\]\s*$")
 #: A PMID inside a note (EBSCOhost: ``PMID: 33343428``, ``PMID: NLM23803397``).
 _NOTE_PMID = re.compile(r"\bPMID:\s*(?:NLM)?(\d{1,9})\b")
-#: Words before a PMID in a note that make it another work's.
-_OTHER_WORK = re.compile(r"comment|erratum|retract|update|correct|cites|cited|reply", re.IGNORECASE)
+#: What names another work before a PMID in a note (MEDLINE's comment and correction links:
+#: "Comment on: ...", "Erratum in: ..."); not a field's name such as "Correction Date:".
+_OTHER_WORK = re.compile(
+    r"\b(?:comments? (?:in|on)|erratum (?:in|for)|retraction (?:in|of)|retracted|"
+    r"update (?:in|of)|updated (?:in|by)|corrected and republished|republished (?:in|from)|"
+    r"cites|cited by|reply to|in reply|expression of concern)\b",
+    re.IGNORECASE,
+)
 #: A PMCID alone or as a PMC article address.
 _PMCID_VALUE = re.compile(
     r"(?:https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc|pmc\.ncbi\.nlm\.nih\.gov)/articles/)?"
