@@ -57,6 +57,13 @@ def test_each_source_of_a_repeated_database_is_named_with_its_platform() -> None
         "MEDLINE (PubMed, pubmed_2)",
         "lens",
     ]
+    # A source named like another's platform, and one without a platform: no "None", no "(, x)".
+    clash = [
+        {"source": "x", "database": "MEDLINE", "platform": "y"},
+        {"source": "y", "database": "MEDLINE", "platform": None},
+        {"source": "z", "database": "MEDLINE", "platform": ""},
+    ]
+    assert source_labels(clash) == ["MEDLINE (y, x)", "MEDLINE (y)", "MEDLINE (z)"]
 
 
 def test_the_prisma_box_and_the_checklist_tell_the_two_medline_exports_apart(

@@ -68,7 +68,9 @@ def source_labels(sources: Sequence[Mapping[str, Any]]) -> list[str]:
     ]
     again = Counter(labels)
     return [
-        f"{name} ({s['platform']}, {s['source']})" if again[label] > 1 else label
+        f"{name} ({', '.join(p for p in (s.get('platform'), s['source']) if p)})"
+        if again[label] > 1
+        else label
         for s, name, label in zip(sources, names, labels, strict=True)
     ]
 
