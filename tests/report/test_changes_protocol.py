@@ -169,6 +169,11 @@ def test_a_kept_protocol_edited_into_no_object_is_named(demo_outputs: Path, tmp_
     kept.write_text("{", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"protocol\.json"):
         publish(config, outputs, outputs / "report")
+    # An object whose settings have the wrong shape (edited by hand): named, no traceback.
+    for edited in ({"sources": "medline"}, {"exclusion_reasons": {"full_text": [{"x": 1}]}}):
+        kept.write_text(json.dumps(edited), encoding="utf-8")
+        with pytest.raises(InputFileError, match="not the protocol settings a version kept"):
+            publish(config, outputs, outputs / "report")
 
 
 def test_the_report_steps_methods_digest_follows_amendments_only() -> None:

@@ -563,11 +563,17 @@ def _amended(config: Mapping[str, Any], log: Changelog, folder: Path) -> list[di
     before = read_json(path, "missing from the kept state")
     if not isinstance(before, dict):
         raise InputFileError(path, "expected a JSON object of protocol settings")
+    try:
+        found = amendments(before, config)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # an edited kept file
+        raise InputFileError(
+            path, f"not the protocol settings a version kept ({type(exc).__name__}: {exc})"
+        ) from None
     log.protocol_compared = True
     return [
         {"version": log.version, "change": "protocol_amended", "study_id": "", "label": "",
          "item": a.item, "old": a.old, "new": a.new, "detail": a.detail}
-        for a in amendments(before, config)
+        for a in found
     ]  # fmt: skip
 
 
