@@ -480,3 +480,30 @@ def test_biosis_author_email_is_no_part_of_the_name(variant_file: Variant) -> No
     (tab,) = import_file(variant_file("bci_tab.txt", BIOSIS_TAB.encode()), "biosis").records
     assert tagged.authors == ["Reyes, Ana B.", "Okafor, Chidi"]
     assert tab.authors == ["Lind, Maja", "Ito, Ken"]
+
+
+# Ovid's RIS of an ERIC search: the DOI only as a doi.org address in L1, an electronic ISSN
+# marked with a leading E.
+OVID_ERIC_RIS = """1.\x20
+TY  - JOUR
+DB  - ERIC <1992 to June 2024>
+ID  - EJ1000003
+T1  - An invented study of coaching
+A1  - Reyes, Ana
+Y1  - 2016//
+JF  - Invented Journal of STEM Teaching
+VL  - 3
+SN  - E2196-7822
+L1  - https://dx.doi.org/10.1234/invented.2016.44
+PT  - Journal Articles, Reports - Research
+ER  -\x20\x20
+
+\x20
+"""
+
+
+def test_ovid_eric_ris_doi_in_l1_and_electronic_issn(variant_file: Variant) -> None:
+    data = OVID_ERIC_RIS.encode()
+    (record,) = import_file(variant_file("eric.ris", data), "eric").records
+    assert (record.source_id, record.doi) == ("EJ1000003", "10.1234/invented.2016.44")
+    assert record.issn == "2196-7822"

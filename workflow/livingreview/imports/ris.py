@@ -221,7 +221,9 @@ def _article_number(value: str) -> str:
 
 def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
     candidates = values.get("doi", []) + values.get("type_of_work", []) + values.get("L3", [])
-    candidates += [u for u in urls if "doi.org/" in u]
+    # Ovid's RIS of ERIC gives the DOI only as a doi.org address in L1 (a file attachment)
+    links = values.get("file_attachments1", []) + values.get("file_attachments2", [])
+    candidates += [u for u in urls + links if "doi.org/" in u]
     for candidate in candidates:
         doi = normalise_doi(candidate)
         if doi:

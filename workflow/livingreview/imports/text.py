@@ -225,7 +225,8 @@ def join_pages(start: str, end: str = "", article_number: str = "") -> str:
     return article_number.strip()
 
 
-_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+#: ERIC (via Ovid) marks an electronic ISSN with a leading E: ``E2196-7822``.
+_ISSN = re.compile(r"(?:\b|(?<=\bE))(\d{4})-?(\d{3}[\dXx])\b")
 
 
 def normalise_issns(values: Iterable[str]) -> str:
@@ -268,12 +269,14 @@ _SENTENCE_START = re.compile(r"(?<=[.!?)\]\"'])\s+")
 _SENTENCE = re.compile(r".*?(?:[.!?](?:\s+(?=[A-Z\d(\[])|\s*$)|$)", re.DOTALL)
 #: Words that make a sentence after a notice's first one part of the notice.
 _NOTICE_WORDS = re.compile(
-    r"rights\s+reserved|published\s+by|on\s+behalf\s+of|creative\s+commons|licen[cs]e"
-    r"|open\s+access|permission|copyright|©",
+    r"rights\s+reserved|published\s+by|on\s+behalf\s+of|creative\s+commons"
+    r"|\blicen[cs]es?\b|licensed\s+under|open\s+access|permission|copyright|©",
     re.IGNORECASE,
 )
 #: A colon that is no web address's: a heading ("Background:"), so the abstract itself.
 _HEADING_COLON = re.compile(r":(?!//)")
+#: A list's second item: a ``(c)`` after it is the list's third ("(b) 2020 ... (c) 2021 ...").
+_SECOND_ITEM = re.compile(r"\(b\)", re.IGNORECASE)
 
 
 def strip_notices(abstract: str) -> str:
@@ -281,12 +284,23 @@ def strip_notices(abstract: str) -> str:
     by ...``) or closing it (``Copyright © 2019 Elsevier Ltd. All rights reserved.``, PsycInfo's
     ``(PsycInfo Database Record (c) 2020 APA, all rights reserved)``); other text is kept."""
     text = abstract.strip()
-    if _NOTICE.match(text):
-        text = text[_notice_end(text, 0) :].lstrip()
+    text = text[_notice_at(text, 0) :].lstrip()
     for space in _SENTENCE_START.finditer(text):
-        if _NOTICE.match(text, space.end()) and _notice_end(text, space.end()) == len(text):
+        if _notice_at(text, space.end()) == len(text):
             return text[: space.start()]
     return text
+
+
+def _notice_at(text: str, start: int) -> int:
+    """Where a notice opening at ``start`` ends, or ``start`` when none opens there. A ``(c)
+    2021`` after a ``(b)`` is a list's third item unless what follows names rights, a publisher
+    or a licence."""
+    opening = _NOTICE.match(text, start)
+    if not opening:
+        return start
+    end = _notice_end(text, start)
+    listed = opening.group().lower().startswith("(c)") and _SECOND_ITEM.search(text, 0, start)
+    return start if listed and not _NOTICE_WORDS.search(text, start, end) else end
 
 
 def _notice_end(text: str, start: int) -> int:
