@@ -42,6 +42,20 @@ from tests.imports import Real, Variant
         ("© 2018 Wiley Periodicals, Inc. Background: Walking helps.", "Background: Walking helps."),
         ("© 2018 The Authors. The authors tested walking.", "The authors tested walking."),
         ("© 2019 Elsevier Ltd. All rights reserved.", ""),
+        # a sentence after an opening notice that names a licence, and one that does not
+        (
+            "© 2019 Wiley Periodicals, Inc. This work is licensed under CC BY 4.0. Pain fell.",
+            "Pain fell.",
+        ),
+        (
+            "© 2019 Wiley Periodicals, Inc. Licensed practical nurses staff most homes. Pain fell.",
+            "Licensed practical nurses staff most homes. Pain fell.",
+        ),
+        # after a list's '(b)', a '(c) year' is a notice only where rights or a publisher follow
+        (
+            "We found (a) less and (b) more. (c) 2017 Elsevier Ltd. All rights reserved.",
+            "We found (a) less and (b) more.",
+        ),
     ],
 )
 def test_notices_are_left_out(abstract: str, expected: str) -> None:
@@ -55,6 +69,9 @@ def test_notices_are_left_out(abstract: str, expected: str) -> None:
         "We compared laws. Copyright law must change.",
         "The panels show (a) one, (b) two and (c) 2019 values.",
         "Coding used Alceste(©) software. Themes emerged.",
+        # a list's third item opening the last sentence with a year
+        "Outcomes were (a) pain and (b) mood. (c) 2020 data were incomplete.",
+        "Phases: (A) 2019 was calm. (B) 2020 was hard. (C) 2021 saw recovery.",
         # a notice running into the abstract without a sentence's end is not cut out
         "© 2018 The Authors Background: we tested walking. Results: less pain.",
     ],
