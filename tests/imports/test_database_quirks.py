@@ -507,3 +507,47 @@ def test_ovid_eric_ris_doi_in_l1_and_electronic_issn(variant_file: Variant) -> N
     (record,) = import_file(variant_file("eric.ris", data), "eric").records
     assert (record.source_id, record.doi) == ("EJ1000003", "10.1234/invented.2016.44")
     assert record.issn == "2196-7822"
+
+
+# The Cochrane Library's RIS: its ids of the record in other databases in C3 ('PUBMED N',
+# 'PUBMED N,EMBASE N'), page ranges with a Unicode hyphen (U+2010) as in all its text.
+COCHRANE_RIS = """Record #1 of 2
+Provider: John Wiley & Sons, Ltd.
+Content: text/plain; charset="UTF-8"
+
+TY  -  JOUR
+AN  -  CN-09000001
+AU  -  Reyes, A
+TI  -  An invented trial of reading clubs
+JA  -  Invented psychology
+PY  -  2024
+SP  -  1279\u20101297
+C3  -  PUBMED 38000001,EMBASE 643000001
+ER  -\x20\x20
+
+Record #2 of 2
+Provider: John Wiley & Sons, Ltd.
+Content: text/plain; charset="UTF-8"
+
+TY  -  JOUR
+AN  -  CN-09000002
+TI  -  A second invented trial
+SP  -  39
+C3  -  PUBMED 21000002
+ER  -\x20\x20
+"""
+# The Cochrane Library's CSV of the same kind of records.
+COCHRANE_CSV = (
+    "CENTRAL ID,Author(s),Title,Source,Year,Pages,Database Name,PubMed ID,Embase ID\n"
+    '"CN-09000001","Reyes, A","An invented trial of reading clubs","Invented psychology",'
+    '"2024","1279\u20101297","Cochrane Central Register of Controlled Trials (CENTRAL)",'
+    '"PUBMED 38000001","EMBASE 643000001"\n'
+)
+
+
+def test_cochrane_ris_and_csv_ids_and_page_hyphen(variant_file: Variant) -> None:
+    first, second = import_file(variant_file("c.ris", COCHRANE_RIS.encode()), "central").records
+    assert (first.source_id, first.pmid, first.pages) == ("CN-09000001", "38000001", "1279-1297")
+    assert (second.pmid, second.pages) == ("21000002", "39")
+    (row,) = import_file(variant_file("c.csv", COCHRANE_CSV.encode()), "central").records
+    assert (row.source_id, row.pmid, row.pages) == ("CN-09000001", "38000001", "1279-1297")

@@ -191,7 +191,8 @@ def _build(raw: _RawRecord) -> Record:
         or pubmed_url_id(urls)
         or _embase_ids(values)[1]
         or _scopus_pmid(values)
-        or _note_pmid(values.get("notes", [])),
+        or _note_pmid(values.get("notes", []))
+        or _cochrane_pmid(values.get("custom3", [])),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
         doi=_doi(values, urls),
         title=one("title", "primary_title", "BT", "CT", "short_title"),
@@ -243,6 +244,15 @@ def _note_pmid(notes: list[str]) -> str:
         if not _OTHER_WORK.search(note[max(0, m.start() - 80) : m.start()])
     }
     return found.pop() if len(found) == 1 else ""
+
+
+#: The Cochrane Library's ids of a record in other databases (``C3  - PUBMED 1,EMBASE 2``).
+_COCHRANE_PUBMED = re.compile(r"(?:^|,)\s*PUBMED (\d{1,9})\s*(?=,|$)")
+
+
+def _cochrane_pmid(values: list[str]) -> str:
+    """The PubMed id among the Cochrane Library's ``C3`` ids, else empty."""
+    return first(*(m.group(1) for v in values for m in _COCHRANE_PUBMED.finditer(v)))
 
 
 def _bare_pmcid(values: list[str]) -> str:

@@ -52,7 +52,7 @@ def _extra_id(label: str, extra: str) -> str:
 def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
-        source_id=get("UT (Unique WOS ID)", "Publication ID"),
+        source_id=get("UT (Unique WOS ID)", "Publication ID", "CENTRAL ID"),
         pmid=get("PMID", "PubMed ID", "Medline PMID") or _extra_id("PMID", get("Extra")),
         pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
         doi=get("DOI", "Item DOI") or _openurl_doi(get("Open URL Link")),
@@ -77,7 +77,7 @@ def _columns_record(get: Getter) -> Record:
         ),
         volume=get("Volume", "Journal Volume"),
         issue=get("Issue", "Number", "Journal Issue"),
-        pages=get("Pages", "Pagination")
+        pages=join_pages(get("Pages", "Pagination"))
         or join_pages(
             get("Start Page", "Page start", "First Page", "StartPage"),
             get("End Page", "Page end", "Last Page", "EndPage"),
