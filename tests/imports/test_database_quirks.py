@@ -551,3 +551,24 @@ def test_cochrane_ris_and_csv_ids_and_page_hyphen(variant_file: Variant) -> None
     assert (second.pmid, second.pages) == ("21000002", "39")
     (row,) = import_file(variant_file("c.csv", COCHRANE_CSV.encode()), "central").records
     assert (row.source_id, row.pmid, row.pages) == ("CN-09000001", "38000001", "1279-1297")
+
+
+# EBSCOhost's CSV: its own column names, the first page and a page count (no last page).
+EBSCO_CSV = (
+    "Article Title,Author,Journal Title,ISSN,Publication Date,Volume,Issue,First Page,"
+    "Page Count,Accession Number,DOI,Doctype,PLink\n"
+    '"An invented study of fossil tracks.","Reyes, Ana","Invented Biology",="08912963",'
+    '="Jun2023","35","6","924","11","163000001","10.1234/ib.2023.1","Article",'
+    '"https://search.ebscohost.com/login.aspx?direct=true&db=aph&AN=163000001"\n'
+    '"A second invented study.","Ito, Ken","Invented Biology",,="2023","35","6","e7","",'
+    '"163000002",,"Article",\n'
+)
+
+
+def test_ebsco_csv_journal_accession_number_and_page_count(variant_file: Variant) -> None:
+    data = EBSCO_CSV.encode()
+    first, second = import_file(variant_file("ebsco.csv", data), "cinahl").records
+    assert (first.source_id, first.journal) == ("163000001", "Invented Biology")
+    assert (first.pages, second.pages) == ("924-934", "e7")
+    assert first.publication_types == ["Article"]
+    assert first.url.endswith("AN=163000001")

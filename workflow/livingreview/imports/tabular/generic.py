@@ -52,7 +52,7 @@ def _extra_id(label: str, extra: str) -> str:
 def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
-        source_id=get("UT (Unique WOS ID)", "Publication ID", "CENTRAL ID"),
+        source_id=get("UT (Unique WOS ID)", "Publication ID", "CENTRAL ID", "Accession Number"),
         pmid=get("PMID", "PubMed ID", "Medline PMID") or _extra_id("PMID", get("Extra")),
         pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
         doi=get("DOI", "Item DOI") or _openurl_doi(get("Open URL Link")),
@@ -74,13 +74,15 @@ def _columns_record(get: Getter) -> Record:
             "Source",
             "Journal/Book",
             "Anthology title",
+            "Journal Title",
         ),
         volume=get("Volume", "Journal Volume"),
         issue=get("Issue", "Number", "Journal Issue"),
         pages=join_pages(get("Pages", "Pagination"))
         or join_pages(
             get("Start Page", "Page start", "First Page", "StartPage"),
-            get("End Page", "Page end", "Last Page", "EndPage"),
+            get("End Page", "Page end", "Last Page", "EndPage")
+            or _last_page(get("First Page"), get("Page Count")),
             get("Article Number", "Art. No."),
         ),
         issn=normalise_issns([get("ISSN", "ISSNs"), get("eISSN")]),
@@ -92,13 +94,22 @@ def _columns_record(get: Getter) -> Record:
                 "Publication Type",
                 "Content Type",
                 "Document Identifier",
+                "Doctype",
             ),
             ";",
         ),
         keywords=[k for name in _KEYWORD_COLUMNS for k in split_values(get(name), ";")],
         language=get("Language", "Article Language", "Languages of Text"),
-        url=get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link"),
+        url=get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link", "PLink"),
     )
+
+
+def _last_page(first_page: str, count: str) -> str:
+    """The last page from EBSCOhost's first page and page count (``924``, ``11``: ``934``), else
+    empty."""
+    if first_page.isdigit() and count.isdigit() and int(count) > 1:
+        return str(int(first_page) + int(count) - 1)
+    return ""
 
 
 #: Author columns, fullest first (Web of Science's Excel export has both short and full names).
