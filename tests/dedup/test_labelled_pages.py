@@ -20,9 +20,10 @@ from tests.dedup import benchmark_frame
         ("pp. v-vii", ("v", "7")),
         ("p. iii", ("iii", "")),
         ("p v-vii", ("v", "7")),
+        ("pp. 1279\u20101297", ("1279", "1297")),  # the Cochrane Library's Unicode hyphen
     ],
 )
-def test_a_label_before_a_lettered_or_roman_page_is_dropped(
+def test_a_label_before_a_lettered_or_roman_page_or_another_dash_is_dropped(
     pages: str, expected: tuple[str, str]
 ) -> None:
     assert normalise_pages(pages) == expected

@@ -294,9 +294,14 @@ def normalise_doi(value: object) -> str:
 _PAGE_LABEL = re.compile(r"^(?:pp\.?\s*|p\.\s*|p\s+)(?=[a-z]{0,4}\d|[ivxlc]+\b)", re.IGNORECASE)
 
 
+#: Dashes other than the ASCII hyphen-minus: the Cochrane Library writes page ranges with the
+#: Unicode hyphen (``1279\u20101297``), others with an en or em dash or a minus sign.
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
 def unlabelled_pages(value: str) -> str:
-    """Pages without a leading "pp"/"p." label, stripped."""
-    return _PAGE_LABEL.sub("", value.strip())
+    """Pages without a leading "pp"/"p." label, stripped, any dash a hyphen-minus."""
+    return _PAGE_LABEL.sub("", _DASHES.sub("-", value.strip()))
 
 
 def normalise_pmid(value: object) -> str:
