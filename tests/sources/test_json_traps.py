@@ -99,10 +99,11 @@ def test_openalex_group_authorship_is_not_turned_around() -> None:
         "authorships": [
             {"author": {"display_name": "Jane Q. Doe"}},
             {"author": {"display_name": None}, "raw_author_name": "RECOVERY Collaborative Group"},
+            {"author": {"display_name": "Hao LI"}},  # given first: LI is no initials
         ],
     }
     assert openalex.map_work(work).normalised().authors == [
-        "Doe, Jane Q.", "RECOVERY Collaborative Group",
+        "Doe, Jane Q.", "RECOVERY Collaborative Group", "LI, Hao",
     ]  # fmt: skip
 
 

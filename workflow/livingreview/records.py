@@ -202,7 +202,7 @@ def _initials_after(tokens: list[str]) -> int:
     return count if count < len(tokens) and not _INITIALS.fullmatch(tokens[0]) else 0
 
 
-def family_first(name: str) -> str:
+def family_first(name: str, *, given_first: bool = False) -> str:
     """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``;
     ``"Liu R."`` and ``"Adler DG"`` (Embase's, Scopus' and MEDLINE's family name before the
     initials) -> ``"Liu, R."``, ``"Adler, DG"``; a suffix goes last (``"John Smith III"`` ->
@@ -210,13 +210,15 @@ def family_first(name: str) -> str:
 
     Single words and names that already hold a comma are returned unchanged. A name of a
     group written in several words cannot be told apart and is turned around like a person's.
+    ``given_first``: the source writes every name given name first (OpenAlex, Lens), so a short
+    family name in capitals is no initials (``"Hao LI"`` -> ``"LI, Hao"``).
     """
     name = " ".join(name.split())
     tokens = name.split(" ")
     if "," in name or len(tokens) < 2:
         return name
     suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
-    if initials := _initials_after(tokens):  # "Liu R.": the family name is already first
+    if not given_first and (initials := _initials_after(tokens)):  # "Liu R.": family first
         result = f"{' '.join(tokens[:-initials])}, {' '.join(tokens[-initials:])}"
     else:
         start = len(tokens) - 1
@@ -249,10 +251,10 @@ def is_group(name: str) -> bool:
     )
 
 
-def author_name(name: str) -> str:
+def author_name(name: str, *, given_first: bool = False) -> str:
     """An author as every source gives one: a person family first (:func:`family_first`), a
     group's name (:func:`is_group`) as written."""
-    return name if is_group(name) else family_first(name)
+    return name if is_group(name) else family_first(name, given_first=given_first)
 
 
 def _clean_list(values: Iterable[str]) -> list[str]:

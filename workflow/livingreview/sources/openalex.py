@@ -75,7 +75,10 @@ def map_work(work: dict[str, Any]) -> Record:
         if any(terms):
             break
     authors = [
-        author_name(text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")))
+        author_name(
+            text(dig(a, "author", "display_name")) or text(dig(a, "raw_author_name")),
+            given_first=True,
+        )
         for a in as_list(work.get("authorships"))
     ]
     return Record(

@@ -52,7 +52,7 @@ def _lens(get: Getter) -> Record:
         doi=get("DOI"),
         title=get("Title"),
         abstract=get("Abstract"),
-        authors=[author_name(a) for a in split_values(get("Author/s"), ";")],  # given name first
+        authors=[author_name(a, given_first=True) for a in split_values(get("Author/s"), ";")],
         year=get("Publication Year", "Date Published"),
         journal=get("Source Title"),
         volume=get("Volume"),
@@ -117,7 +117,10 @@ def _openalex(get: Getter) -> Record:
         abstract=rebuild_abstract(get("abstract", "abstract_inverted_index")),
         # a person's display name is given name first: family first as every other source has
         # it; a group's name ("RECOVERY Collaborative Group") is kept as it is
-        authors=[author_name(a) for a in split_values(get("authorships.author.display_name"), "|")],
+        authors=[
+            author_name(a, given_first=True)
+            for a in split_values(get("authorships.author.display_name"), "|")
+        ],
         year=get("publication_year", "publication_date"),
         journal=get("primary_location.source.display_name", "host_venue.display_name"),
         volume=get("biblio.volume"),
