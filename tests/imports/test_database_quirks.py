@@ -140,7 +140,7 @@ def test_pubmed_via_endnote_accession_number_is_the_pmid(variant_file: Variant) 
 
 
 # Embase.com RIS: its own record id in U2, the MEDLINE PMID in C5 (only on records also in
-# MEDLINE, which then carry a second DB line).
+# MEDLINE, which then carry a DB line naming it).
 EMBASE_RIS = """TY  - JOUR
 M3  - Article
 Y1  - 2004
@@ -165,6 +165,26 @@ def test_embase_ris_record_id_and_medline_pmid(variant_file: Variant) -> None:
     records = import_file(variant_file("embase.ris", EMBASE_RIS.encode()), "embase").records
     got = [(r.source_id, r.pmid) for r in records]
     assert got == [("L30000001", "21000005"), ("L30000002", "")]
+
+
+# Embase.com RIS of a record Embase.com holds from MEDLINE alone: only "DB  - Medline", but its
+# own id, PMID and embase.com address as on every other record of the export.
+EMBASE_MEDLINE_ONLY = """TY  - JOUR
+M3  - Erratum
+Y1  - 2024
+T1  - An invented correction
+UR  - https://www.embase.com/search/results?subaction=viewrecord&id=L30000003&from=export
+U2  - L30000003
+C5  - 21000006
+DB  - Medline
+ER  -
+"""
+
+
+def test_embase_ris_medline_only_record_keeps_its_ids(variant_file: Variant) -> None:
+    data = EMBASE_MEDLINE_ONLY.encode()
+    (record,) = import_file(variant_file("embase.ris", data), "embase").records
+    assert (record.source_id, record.pmid) == ("L30000003", "21000006")
 
 
 def test_c5_is_no_pmid_outside_embase(variant_file: Variant) -> None:

@@ -284,9 +284,18 @@ def _tagged_id(values: dict[str, list[str]], key: str, everything: list[str], la
     return ""
 
 
+#: Embase.com's address of a record (``UR  - https://www.embase.com/search/results?...``).
+_EMBASE_URL = re.compile(r"^https?://(?:www\.)?embase\.com/", re.IGNORECASE)
+
+
 def _embase_ids(values: dict[str, list[str]]) -> tuple[str, str]:
-    """Embase.com's RIS: its own id (``U2  - L373791783``) and the MEDLINE PMID (``C5``)."""
-    if not any(v.strip().casefold() == "embase" for v in values.get("name_of_database", [])):
+    """Embase.com's RIS: its own id (``U2  - L373791783``) and the MEDLINE PMID (``C5``).
+    A record Embase.com took from MEDLINE alone names only ``DB  - Medline``; its embase.com
+    address still makes it Embase.com's."""
+    databases = values.get("name_of_database", [])
+    if not any(v.strip().casefold() == "embase" for v in databases) and not any(
+        _EMBASE_URL.match(v.strip()) for v in values.get("urls", [])
+    ):
         return "", ""
     own = first(*(v for v in values.get("U2", []) if _EMBASE_ID.fullmatch(v)))
     pmid = first(*(v for v in values.get("custom5", []) if v.isdigit()))
