@@ -80,6 +80,21 @@ def test_text_that_is_no_notice_stays(abstract: str) -> None:
     assert strip_notices(abstract) == abstract
 
 
+@pytest.mark.parametrize(
+    "own",
+    [
+        "Studies published by June 2018 were included.",
+        "Studies published by the end of 2018 were included.",
+        "Open access to care was studied in twelve sites.",
+        "We obtained permission from all parents.",
+    ],
+)
+def test_the_abstracts_first_sentence_after_an_opening_notice_stays(own: str) -> None:
+    # A sentence of the abstract that merely mentions publishing, access or permission.
+    rest = own + " Results were mixed."
+    assert strip_notices("© 2019 Wiley Periodicals, Inc. " + rest) == rest
+
+
 PSYCINFO_RIS = """TY  - JOUR
 AU  - Reyes, Ana
 TI  - An invented trial of walking groups

@@ -275,10 +275,14 @@ _NOTICE = re.compile(
 _SENTENCE_START = re.compile(r"(?<=[.!?)\]\"'])\s+")
 #: A sentence: up to a full stop (or ! ?) before a capital, a digit or a bracket, or to the end.
 _SENTENCE = re.compile(r".*?(?:[.!?](?:\s+(?=[A-Z\d(\[])|\s*$)|$)", re.DOTALL)
-#: Words that make a sentence after a notice's first one part of the notice.
+#: Words that make a sentence after a notice's first one part of the notice: a publisher
+#: ("published by Elsevier", not "published by June 2018"), rights, a licence or permissions.
 _NOTICE_WORDS = re.compile(
-    r"rights\s+reserved|published\s+by|on\s+behalf\s+of|creative\s+commons"
-    r"|\blicen[cs]es?\b|licensed\s+under|open\s+access|permission|copyright|©",
+    r"rights\s+reserved|published\s+by\s+(?!(?:the\s+)?(?:end|mid|early|late|\d)"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
+    r"|on\s+behalf\s+of|creative\s+commons|\blicen[cs]es?\b|licensed\s+under|distributed\s+under"
+    r"|open[\s-]+access\s+(?:article|under|distributed)|\bpermissions?\b\s*(?::|please|request)"
+    r"|for\s+permissions|copyright|©",
     re.IGNORECASE,
 )
 #: A colon that is no web address's: a heading ("Background:"), so the abstract itself.
