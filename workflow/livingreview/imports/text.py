@@ -210,19 +210,11 @@ def first(*values: object) -> str:
 _NOT_A_PAGE = re.compile(r"[(]?(?:no|pagination|specified|\s)+[)]?", re.IGNORECASE)
 
 
-#: Dashes other than the ASCII hyphen-minus: the Cochrane Library writes page ranges with the
-#: Unicode hyphen (``1279\u20101297``), others with an en dash or a minus sign.
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-
-
 def join_pages(start: str, end: str = "", article_number: str = "") -> str:
     """``start-end`` (or the single page); the article number stands in when there are no pages."""
     start, end = (
         "" if _NOT_A_PAGE.fullmatch(p) else p
-        for p in (
-            unlabelled_pages(_DASHES.sub("-", start)),
-            unlabelled_pages(_DASHES.sub("-", end)),
-        )
+        for p in (unlabelled_pages(start), unlabelled_pages(end))  # any dash a hyphen
     )
     if start and "-" not in start and end and end != start:
         return f"{start}-{end}"
