@@ -592,3 +592,22 @@ def test_ebsco_csv_journal_accession_number_and_page_count(variant_file: Variant
     assert (first.pages, second.pages) == ("924-934", "e7")
     assert first.publication_types == ["Article"]
     assert first.url.endswith("AN=163000001")
+
+
+# Zotero's (and Citavi's) RIS: the record's own address in UR, its PubMed address only among
+# the L2 links.
+ZOTERO_PUBMED_LINK = """TY  - JOUR
+TI  - An invented trial of urinary tract infections
+AU  - Reyes, Ana
+PY  - 2020
+UR  - https://lens.org/000-000-000-000-001
+L2  - https://www.sciencedirect.com/science/article/pii/S0000000000000001
+L2  - https://pubmed.ncbi.nlm.nih.gov/21000007/
+ER  -
+"""
+
+
+def test_ris_pubmed_address_among_links_gives_the_pmid(variant_file: Variant) -> None:
+    data = ZOTERO_PUBMED_LINK.encode()
+    (record,) = import_file(variant_file("zotero.ris", data), "zotero").records
+    assert record.pmid == "21000007"

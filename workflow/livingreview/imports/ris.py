@@ -167,6 +167,8 @@ def _build(raw: _RawRecord) -> Record:
 
     everything = [v for vs in values.values() for v in vs]
     urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in URL.findall(v)]
+    # Zotero and Citavi give a record's PubMed address only among its links (L2)
+    links = [u for v in _links(values) for u in URL.findall(v)]
     type_code = one("type_of_reference")
     type_of_work = one("type_of_work")
     if (
@@ -188,7 +190,7 @@ def _build(raw: _RawRecord) -> Record:
     return Record(
         source_id=_source_id(values, urls),
         pmid=_tagged_id(values, "pmid", everything, "PMID")
-        or pubmed_url_id(urls)
+        or pubmed_url_id(urls + links)
         or _embase_ids(values)[1]
         or _scopus_pmid(values)
         or _note_pmid(values.get("notes", []))
@@ -223,13 +225,17 @@ def _article_number(value: str) -> str:
 def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
     candidates = values.get("doi", []) + values.get("type_of_work", []) + values.get("L3", [])
     # Ovid's RIS of ERIC gives the DOI only as a doi.org address in L1 (a file attachment)
-    links = values.get("file_attachments1", []) + values.get("file_attachments2", [])
-    candidates += [u for u in urls + links if "doi.org/" in u]
+    candidates += [u for u in urls + _links(values) if "doi.org/" in u]
     for candidate in candidates:
         doi = normalise_doi(candidate)
         if doi:
             return doi
     return ""
+
+
+def _links(values: dict[str, list[str]]) -> list[str]:
+    """The record's ``L1``/``L2`` links (file attachments, full text)."""
+    return values.get("file_attachments1", []) + values.get("file_attachments2", [])
 
 
 def _note_pmid(notes: list[str]) -> str:
