@@ -176,3 +176,14 @@ def test_fields_of_a_file_read_whole_are_not_parsed_again_until_it_changes(
     path.write_bytes(path.read_text(encoding="utf-8").replace("~", "\u00e9").encode("cp1252"))
     with pytest.raises(InputFileError, match=r"records\.csv"):
         read_record_fields(path, names)
+
+
+def test_placeholders_for_missing_values_are_no_names_or_keywords() -> None:
+    # Mendeley's RIS writes "null" for a given name it lacks, MDPI "n/a" for no keywords.
+    record = Record(
+        title="t",
+        authors=["van den Hoven, null", "Smith, J.", "null", "Na", "Nan", "n/a", "Null, Mary"],
+        keywords=["n/a", "NA", "nan", "heart", "Nanotech"],
+    ).normalised()
+    assert record.authors == ["van den Hoven", "Smith, J.", "Na", "Nan", "Null, Mary"]
+    assert record.keywords == ["heart", "Nanotech"]

@@ -63,7 +63,9 @@ class Record:
             doi=normalise_doi(self.doi),
             title=strip_markup(self.title),
             abstract=strip_markup(self.abstract),
-            authors=_clean_list(self.authors),
+            authors=[
+                _no_placeholder_name(a) for a in _clean_list(self.authors) if not _blank(a, True)
+            ],
             year=normalise_year(self.year),
             journal=strip_markup(self.journal),
             volume=clean_text(self.volume),
@@ -71,7 +73,7 @@ class Record:
             pages=clean_text(self.pages),
             issn=clean_text(self.issn),
             publication_types=_clean_list(self.publication_types),
-            keywords=_clean_list(self.keywords),
+            keywords=[k for k in _clean_list(self.keywords) if not _blank(k)],
             language=clean_text(self.language),
             url=clean_text(self.url),
             oa_url=clean_text(self.oa_url),
@@ -264,6 +266,23 @@ def _clean_list(values: Iterable[str]) -> list[str]:
         if item:
             cleaned.append(item)
     return cleaned
+
+
+#: What an exporter writes for a value it lacks (Mendeley's "van den Hoven, null", MDPI's "n/a");
+#: "NA" or "Nan" alone may be a person's name, "n/a" may not.
+_PLACEHOLDER = re.compile(r"(?:null|none|n/a|undefined)", re.IGNORECASE)
+_PLACEHOLDER_KEYWORD = re.compile(r"(?:null|none|nan|n/?a|undefined)", re.IGNORECASE)
+_PLACEHOLDER_GIVEN = re.compile(r",\s*(?:null|none|nan|undefined)\s*$", re.IGNORECASE)
+
+
+def _blank(value: str, person: bool = False) -> bool:
+    """A list item that only says a value is missing."""
+    return bool((_PLACEHOLDER if person else _PLACEHOLDER_KEYWORD).fullmatch(value.strip()))
+
+
+def _no_placeholder_name(author: str) -> str:
+    """``"van den Hoven, null"`` -> ``"van den Hoven"``: a given name the exporter lacked."""
+    return _PLACEHOLDER_GIVEN.sub("", author)
 
 
 def split_list(raw: str) -> list[str]:
