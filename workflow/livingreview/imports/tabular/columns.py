@@ -33,6 +33,7 @@ TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "Primary Title",
         "Item Title",
         "display_name",
+        "Title Primary",
     ),
 }
 

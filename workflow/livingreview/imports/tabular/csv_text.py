@@ -67,12 +67,24 @@ def sheet_header_index(rows: list[list[str]]) -> int:
     return index if _above_is_preamble(head[: index + 1]) else 0
 
 
+#: A line abstrackr writes between its labelled citations and the rest, which are no records.
+_SECTION_LINES = frozenset({"citations that are not yet labeled by anyone"})
+
+
+def section_line(cells: Iterable[str]) -> bool:
+    """Whether a row below the header is an exporter's line between groups of rows, no record."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    return len(filled) == 1 and filled[0].lower() in _SECTION_LINES
+
+
 def scan_csv(text: str) -> list[int]:
     """Start lines of the data rows, by a scan that only tracks quoting (see :func:`_scan`)."""
     text, delimiter = without_preamble(text)
+    lines = text.split("\n")
     if _unquoted(text, delimiter):
-        return [n for n, line in enumerate(text.split("\n"), 1) if line.strip()][1:]
-    return _scan(text, delimiter)[0][1:]  # the first row is the header
+        return [n for n, line in enumerate(lines, 1) if line.strip()][1:]
+    starts = _scan(text, delimiter)[0][1:]  # the first row is the header
+    return [n for n in starts if not section_line([lines[n - 1]])]
 
 
 #: A tab-delimited cell a spreadsheet program quoted when saving: all of it in quotes and its

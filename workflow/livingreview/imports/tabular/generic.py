@@ -52,13 +52,15 @@ def _extra_id(label: str, extra: str) -> str:
 def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
-        source_id=get("UT (Unique WOS ID)", "Publication ID", "CENTRAL ID", "Accession Number"),
-        pmid=get("PMID", "PubMed ID", "Medline PMID") or _extra_id("PMID", get("Extra")),
+        source_id=get(
+            "UT (Unique WOS ID)", "Publication ID", "CENTRAL ID", "Accession Number", "Reference Id"
+        ),
+        pmid=_pmid(get("PMID", "PubMed ID", "Medline PMID")) or _extra_id("PMID", get("Extra")),
         pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
         doi=get("DOI", "Item DOI") or _openurl_doi(get("Open URL Link")),
         title=get(*TITLE_COLUMNS["generic"]),
         abstract=get("Abstract", "Abstract Note", "Abstract Text"),
-        authors=_names(get(*_AUTHOR_COLUMNS)),
+        authors=_names(get(*_AUTHOR_COLUMNS)) or _refman_names(get("Authors, Primary")),
         year=get(
             "Year",
             "Publication Year",
@@ -66,6 +68,8 @@ def _columns_record(get: Getter) -> Record:
             "Year of Publication",
             "Date",
             "Publication Date",
+            "Published Year",
+            "Pub Year",
         ),
         journal=get(
             "Journal",
@@ -75,17 +79,19 @@ def _columns_record(get: Getter) -> Record:
             "Journal/Book",
             "Anthology title",
             "Journal Title",
+            "Periodical Full",
+            "Publication",
         ),
         volume=get("Volume", "Journal Volume"),
         issue=get("Issue", "Number", "Journal Issue"),
         pages=join_pages(get("Pages", "Pagination"))
         or join_pages(
             get("Start Page", "Page start", "First Page", "StartPage"),
-            get("End Page", "Page end", "Last Page", "EndPage")
+            get("End Page", "Page end", "Last Page", "EndPage", "Other Pages")
             or _last_page(get("First Page"), get("Page Count")),
             get("Article Number", "Art. No."),
         ),
-        issn=normalise_issns([get("ISSN", "ISSNs"), get("eISSN")]),
+        issn=normalise_issns([get("ISSN", "ISSNs", "ISSN/ISBN"), get("eISSN")]),
         publication_types=split_values(
             get(
                 "Type",
@@ -95,13 +101,25 @@ def _columns_record(get: Getter) -> Record:
                 "Content Type",
                 "Document Identifier",
                 "Doctype",
+                "Reference Type",
             ),
             ";",
         ),
         keywords=[k for name in _KEYWORD_COLUMNS for k in split_values(get(name), ";")],
         language=get("Language", "Article Language", "Languages of Text"),
-        url=get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link", "PLink"),
+        url=_first_word(get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link", "PLink")),
     )
+
+
+def _pmid(value: str) -> str:
+    """The PMID, or empty for abstrackr's ``0`` (no PubMed id)."""
+    return "" if value.strip("0") == "" else value
+
+
+def _first_word(value: str) -> str:
+    """A cell's first address: Citavi lists several apart by spaces, and Rayyan writes RIS lines
+    after it (``https://...     U2  - L2029880245``)."""
+    return value.split()[0] if value.strip() else ""
 
 
 def _last_page(first_page: str, count: str) -> str:
@@ -134,18 +152,35 @@ _KEYWORD_COLUMNS = (
 )
 
 
+def _refman_names(value: str) -> list[str]:
+    """Citavi's (Reference Manager's) ``Family,Given;Family,Given``, where Citavi writes a missing
+    given name as ``null`` (``van den Hoven,null``)."""
+    names = (re.sub(r",\s*null$", "", name) for name in split_values(value, ";"))
+    return [re.sub(r",(?=\S)", ", ", name) for name in names]
+
+
 #: Initials after a family name (Embase: ``Doe J.``, ``Roe R.A.``, ``Poe J.-P.``).
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 
 
-def _names(value: str) -> list[str]:
-    """Authors split on ``;``, or on ``,`` when the parts are whole names: each ends in initials
-    (``Doe J., Roe R.A.``) or, with three or more, each has several words.
+#: BibTeX's ``and`` between names (Rayyan: ``Doe, J. and Roe, R.``; abstrackr puts each name on
+#: a line of its own: ``Doe, J.\n and Roe, R.\n``).
+_AND = re.compile(r"\s+and\s+")
 
-    ``Doe, Jane`` and ``García Márquez, Gabriel José`` stay one name: the comma is inside it.
+
+def _names(value: str) -> list[str]:
+    """Authors split on ``;``, on BibTeX's ``and`` between ``Family, Given`` names, or on ``,``
+    when the parts are whole names: each ends in initials (``Doe J., Roe R.A.``) or, with three or
+    more, each has several words.
+
+    ``Doe, Jane`` and ``García Márquez, Gabriel José`` stay one name: the comma is inside it, and
+    so do ``Food and Drug Administration`` and ``Doe, Jane and John`` (no comma in every part).
     """
     if ";" in value or "," not in value:
         return split_values(value, ";")
+    joined = _AND.split(value.strip())
+    if len(joined) > 1 and all(part.count(",") == 1 for part in joined):
+        return [part.strip() for part in joined]
     parts = split_values(value, ",")
     words = [part.split() for part in parts]
     initials = all(len(w) > 1 and _INITIALS.fullmatch(w[-1]) for w in words)

@@ -20,6 +20,7 @@ from livingreview.imports.tabular.columns import (
 from livingreview.imports.tabular.csv_text import (
     _scan,
     _unquoted,
+    section_line,
     sheet_header_index,
     without_preamble,
 )
@@ -111,7 +112,7 @@ def _read_rows(
     builder: Callable[[Getter], Record] | None = None
     for row in reader:
         start, previous_end = previous_end + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
+        if not any(cell.strip() for cell in row) or (header and section_line(row)):
             continue
         if header is None:
             header = [h.strip() for h in row]
