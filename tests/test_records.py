@@ -11,6 +11,7 @@ from livingreview.records import (
     COLUMNS,
     Record,
     assign_ids,
+    author_name,
     normalise_doi,
     normalise_pmcid,
     normalise_pmid,
@@ -187,3 +188,14 @@ def test_placeholders_for_missing_values_are_no_names_or_keywords() -> None:
     ).normalised()
     assert record.authors == ["van den Hoven", "Smith, J.", "Na", "Nan", "Null, Mary"]
     assert record.keywords == ["heart", "Nanotech"]
+
+
+def test_nan_as_a_given_name_is_kept() -> None:
+    # "Nan" is a common given name ("Li, Nan"; OpenAlex's "Nan Li" turned family first), no
+    # placeholder: since e690250 it was cut off and the author left as "Li".
+    names = [author_name("Nan Li", given_first=True), "Wang, Nan", "van den Hoven, null"]
+    assert Record(title="t", authors=names).normalised().authors == [
+        "Li, Nan",
+        "Wang, Nan",
+        "van den Hoven",
+    ]

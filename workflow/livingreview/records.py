@@ -269,10 +269,11 @@ def _clean_list(values: Iterable[str]) -> list[str]:
 
 
 #: What an exporter writes for a value it lacks (Mendeley's "van den Hoven, null", MDPI's "n/a");
-#: "NA" or "Nan" alone may be a person's name, "n/a" may not.
+#: "NA" or "Nan" alone may be a person's name, "n/a" may not, and "Nan" is a given name too
+#: ("Li, Nan").
 _PLACEHOLDER = re.compile(r"(?:null|none|n/a|undefined)", re.IGNORECASE)
 _PLACEHOLDER_KEYWORD = re.compile(r"(?:null|none|nan|n/?a|undefined)", re.IGNORECASE)
-_PLACEHOLDER_GIVEN = re.compile(r",\s*(?:null|none|nan|undefined)\s*$", re.IGNORECASE)
+_PLACEHOLDER_GIVEN = re.compile(r",\s*(?:null|none|undefined)\s*$", re.IGNORECASE)
 
 
 def _blank(value: str, person: bool = False) -> bool:
