@@ -49,6 +49,20 @@ def test_and_inside_one_name_or_an_organisation_is_kept() -> None:
     assert _names("Doe, Jane and John") == ["Doe, Jane and John"]
 
 
+def test_an_organisation_with_commas_around_its_and_stays_one_author(variant_file: Variant) -> None:
+    # A report by Japan's ministry: since 66f6ea2 its 'and' split it into the 'authors'
+    # 'Ministry of Health, Labour' and 'Welfare, Japan'; BibTeX names beside it are still split.
+    table = RAYYAN.replace("Doe, J. and Roe, R.A. and Poe, E.", "{}")
+    ministry = "Ministry of Health, Labour and Welfare, Japan"
+    for authors, expected in [
+        (ministry, [ministry]),
+        ("van den Hoven, E. and Roe, R.A.", ["van den Hoven, E.", "Roe, R.A."]),
+    ]:
+        data = table.format(authors).encode()
+        (record,) = import_file(variant_file("rayyan.csv", data), "rayyan").records
+        assert record.authors == expected
+
+
 COVIDENCE = (
     "Title,Authors,Abstract,Published Year,Published Month,Journal,Volume,Issue,Pages,"
     "Accession Number,DOI,Ref,Covidence #,Study,Notes,Tags\n"

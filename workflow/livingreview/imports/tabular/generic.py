@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from livingreview.imports.tabular.columns import TITLE_COLUMNS, Getter
 from livingreview.imports.text import join_pages, normalise_issns, split_values
-from livingreview.records import Record
+from livingreview.records import Record, is_group
 
 
 def generic_record(get: Getter) -> Record:
@@ -168,18 +168,24 @@ _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 _AND = re.compile(r"\s+and\s+")
 
 
+def _family_given(part: str) -> bool:
+    """Whether a part is one person's ``Family, Given``: one comma, no group's name before it."""
+    return part.count(",") == 1 and not is_group(part.split(",")[0])
+
+
 def _names(value: str) -> list[str]:
     """Authors split on ``;``, on BibTeX's ``and`` between ``Family, Given`` names, or on ``,``
     when the parts are whole names: each ends in initials (``Doe J., Roe R.A.``) or, with three or
     more, each has several words.
 
     ``Doe, Jane`` and ``García Márquez, Gabriel José`` stay one name: the comma is inside it, and
-    so do ``Food and Drug Administration`` and ``Doe, Jane and John`` (no comma in every part).
+    so do ``Food and Drug Administration``, ``Doe, Jane and John`` (no comma in every part) and
+    ``Ministry of Health, Labour and Welfare, Japan`` (a group's name before a comma).
     """
     if ";" in value or "," not in value:
         return split_values(value, ";")
     joined = _AND.split(value.strip())
-    if len(joined) > 1 and all(part.count(",") == 1 for part in joined):
+    if len(joined) > 1 and all(_family_given(part) for part in joined):
         return [part.strip() for part in joined]
     parts = split_values(value, ",")
     words = [part.split() for part in parts]
