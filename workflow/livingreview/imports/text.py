@@ -225,8 +225,9 @@ def join_pages(start: str, end: str = "", article_number: str = "") -> str:
     return article_number.strip()
 
 
-#: ERIC (via Ovid) marks an electronic ISSN with a leading E: ``E2196-7822``.
-_ISSN = re.compile(r"(?:\b|(?<=\bE))(\d{4})-?(\d{3}[\dXx])\b")
+#: ERIC (via Ovid) marks an electronic ISSN with a leading E: ``E2196-7822``. Four digits and
+#: four inside a longer hyphenated number are an ISBN's groups (``978-1-4020-9632-7``).
+_ISSN = re.compile(r"(?:\b|(?<=\bE))(?<!\d-)(\d{4})-?(\d{3}[\dXx])\b(?!-[\dXx])")
 
 
 def normalise_issns(values: Iterable[str]) -> str:
