@@ -85,6 +85,40 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     round_number = current_round(outputs)
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "extraction", settings["mode"], SECTION)
+    expected = _expected_form(config, fields, studies, round_number)
+    entries, returned = import_entries(config, fields, expected)
+    rows = reviewforms.latest_rows(entries)
+    table, disagreements, to_settle = settle_studies(
+        config, fields, studies, reviewforms.by_item(rows), dual
+    )
+    write = reviewforms.table_text
+    atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
+    atomic_write_text(
+        outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
+    )
+    written = export_forms(config, fields, studies, rows, reviewers, to_settle, round_number)
+    state = {
+        "stage": "extraction",
+        "round": round_number,
+        "mode": settings["mode"],
+        "studies_included": len(studies),
+        "studies": _status_counts(table),
+        "returned_files": len(returned),
+        "reviewers": _reviewer_counts(studies, rows, reviewers),
+        "forms": [p.relative_to(outputs).as_posix() for p in written],
+    }
+    write_json(outputs / OUTPUTS["status"], state)
+    return state
+
+
+def _expected_form(
+    config: Mapping[str, Any],
+    fields: list[fieldmod.Field],
+    studies: list[dict[str, str]],
+    round_number: int,
+) -> reviewforms.ExpectedForm:
+    """What a returned extraction form must hold this round."""
+    outputs = Path(config["paths"]["outputs"])
     # a form row of a study whose title/abstract decision was reopened (no longer sought at
     # full text either) is a library study's: kept in the log but not used
     known = (
@@ -92,7 +126,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         | reports_sought(outputs)
         | library_study_ids(outputs)
     )
-    expected = reviewforms.ExpectedForm(
+    return reviewforms.ExpectedForm(
         forms.WHAT,
         forms.KIND,
         forms.SHEET,
@@ -107,16 +141,34 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         added=tuple(f.id for f in fields),  # an earlier round's form may predate a field
         written=tuple(c.name for c in forms.layout(fields, consensus=True).columns),
     )
+
+
+def import_entries(
+    config: Mapping[str, Any], fields: list[fieldmod.Field], expected: reviewforms.ExpectedForm
+) -> tuple[list[reviewforms.Entry], list[reviewforms.ReturnedForm]]:
+    """Read and check every returned form (nothing written on a rejection), then log every
+    entry in ``extraction/entries.csv``."""
+    store = Path(config["paths"]["outputs"]) / OUTPUTS["entries"]
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
         expected,
         base=Path(config["paths"]["human_input"]),
-        store=outputs / OUTPUTS["entries"],
+        store=store,
         clean=lambda filled, path: forms.clean_row(filled, fields, path),
     )
-    reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
-    rows = reviewforms.latest_rows(entries)
-    people = reviewforms.by_item(rows)
+    reviewforms.write_entries(store, entries)
+    return entries, returned
+
+
+def settle_studies(
+    config: Mapping[str, Any],
+    fields: list[fieldmod.Field],
+    studies: list[dict[str, str]],
+    people: Mapping[str, Mapping[str, Mapping[str, str]]],
+    dual: bool,
+) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, str]]:
+    """Per study: its row of ``studies.csv``; every disagreement's row; study id -> the
+    differences a consensus form lists."""
     nexus = _nexus_column(fields, config)
     level_labels = {str(lv["level"]): lv["label"] for lv in fieldmod.nexus_levels(config)}
     table, disagreements, to_settle = [], [], {}
@@ -126,64 +178,67 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
             r: {k: v for k, v in c.items() if k != "notes"} for r, c in people.get(sid, {}).items()
         }
         settled = reviewforms.settle(votes, dual) if votes else None
-        row: dict[str, str] = {
-            "study_id": sid,
-            "label": study["label"],
-            "title": study.get("title", ""),
-            **{name: study.get(name, "") for name in forms.BIB},
-        }
+        table.append(_study_row(study, settled, people.get(sid, {}), nexus, level_labels))
         if settled is None:
-            row["extraction_status"] = "pending"
-        else:
-            row |= {"how": settled.how, "reviewers": "; ".join(settled.reviewers)}
-            row["extraction_status"] = "final" if settled.values is not None else settled.how
-            if settled.values is not None:
-                row |= settled.values
-                row["notes"] = " | ".join(
-                    f"{r}: {c['notes']}" for r, c in people[sid].items() if c.get("notes")
-                )
-                if nexus:
-                    row[f"{nexus}_label"] = level_labels.get(settled.values.get(nexus, ""), "")
-            for column, cast in settled.differences:
-                disagreements.append(
-                    {
-                        "study_id": sid,
-                        "field": column,
-                        "votes": " | ".join(f"{r}={v}" for r, v in cast),
-                    }
-                )
-            if settled.differences:
-                to_settle[sid] = reviewforms.differences_text(settled)
-        table.append(row)
-    write = reviewforms.table_text
-    atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
-    atomic_write_text(
-        outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
-    )
-    written = export_forms(config, fields, studies, rows, reviewers, to_settle, round_number)
-    counts = {
+            continue
+        disagreements += [
+            {"study_id": sid, "field": column, "votes": " | ".join(f"{r}={v}" for r, v in cast)}
+            for column, cast in settled.differences
+        ]
+        if settled.differences:
+            to_settle[sid] = reviewforms.differences_text(settled)
+    return table, disagreements, to_settle
+
+
+def _study_row(
+    study: Mapping[str, str],
+    settled: reviewforms.Settled | None,
+    cells: Mapping[str, Mapping[str, str]],
+    nexus: str,
+    level_labels: Mapping[str, str],
+) -> dict[str, str]:
+    """One study's row of ``studies.csv`` (``cells``: reviewer -> their latest row)."""
+    row: dict[str, str] = {
+        "study_id": study["study_id"],
+        "label": study["label"],
+        "title": study.get("title", ""),
+        **{name: study.get(name, "") for name in forms.BIB},
+    }
+    if settled is None:
+        row["extraction_status"] = "pending"
+        return row
+    row |= {"how": settled.how, "reviewers": "; ".join(settled.reviewers)}
+    row["extraction_status"] = "final" if settled.values is not None else settled.how
+    if settled.values is not None:
+        row |= settled.values
+        row["notes"] = " | ".join(f"{r}: {c['notes']}" for r, c in cells.items() if c.get("notes"))
+        if nexus:
+            row[f"{nexus}_label"] = level_labels.get(settled.values.get(nexus, ""), "")
+    return row
+
+
+def _status_counts(table: list[dict[str, str]]) -> dict[str, int]:
+    """Studies per extraction status."""
+    return {
         s: sum(1 for r in table if r["extraction_status"] == s)
         for s in ("final", "pending", "awaiting_second", "disagreement")
     }
-    state = {
-        "stage": "extraction",
-        "round": round_number,
-        "mode": settings["mode"],
-        "studies_included": len(studies),
-        "studies": counts,
-        "returned_files": len(returned),
-        "reviewers": {
-            r: {
-                "assigned": len(studies),
-                "done": sum(1 for s in studies if (r, s["study_id"]) in rows),
-                "pending": sum(1 for s in studies if (r, s["study_id"]) not in rows),
-            }
-            for r in reviewers
-        },
-        "forms": [p.relative_to(outputs).as_posix() for p in written],
+
+
+def _reviewer_counts(
+    studies: list[dict[str, str]],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    reviewers: list[str],
+) -> dict[str, dict[str, int]]:
+    """Per reviewer: studies assigned, coded and still to code."""
+    return {
+        r: {
+            "assigned": len(studies),
+            "done": sum(1 for s in studies if (r, s["study_id"]) in rows),
+            "pending": sum(1 for s in studies if (r, s["study_id"]) not in rows),
+        }
+        for r in reviewers
     }
-    write_json(outputs / OUTPUTS["status"], state)
-    return state
 
 
 def export_forms(

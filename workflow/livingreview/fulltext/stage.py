@@ -175,19 +175,8 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     dual = settings["mode"] == "dual"
     reviewers = reviewforms.role_reviewers(config, "full_text", settings["mode"], SECTION)
     reasons = _reasons(config)
-    expected = reviewforms.ExpectedForm(
-        sheet.WHAT,
-        sheet.KIND,
-        sheet.SHEET,
-        sheet.ID_COLUMN,
-        sheet.EDITABLE,
-        config["review"]["id"],
-        round_number,
-        reviewforms.with_role(config, "full_text"),
-        frozenset(sought) | in_library,  # a report no longer sought is ignored
-        study_aliases(outputs, merged),
-        sheet.TEXTS,
-    )
+    # a report no longer sought is ignored
+    expected = _expected_sheet(config, frozenset(sought) | in_library, merged, round_number)
     entries, forms = import_rows(config, expected)
     returned = read_resolutions(config, round_number, expected.known_ids, expected.aliases)
     rows = reviewforms.latest_rows(entries)
@@ -196,6 +185,45 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     )
     decide.group_studies(outcome, rows, merged)
 
+    write_decisions(outputs, entries, outcome, library, reasons)
+    spec = write_conflicts(config, round_number, outcome, library, reasons, returned)
+    written = export_sheets(config, sought, library, rows, reviewers, round_number)
+    result = summary(config, round_number, spec.resolver, outcome, sought, others)
+    write_json(outputs / OUTPUTS["outcome"], result)
+    write_json(outputs / OUTPUTS["status"], status(config, sought, rows, reviewers, forms, written))
+    return result
+
+
+def _expected_sheet(
+    config: Mapping[str, Any],
+    known: frozenset[str],
+    merged: Mapping[str, str],
+    round_number: int,
+) -> reviewforms.ExpectedForm:
+    """What a returned full-text sheet must hold this round."""
+    return reviewforms.ExpectedForm(
+        sheet.WHAT,
+        sheet.KIND,
+        sheet.SHEET,
+        sheet.ID_COLUMN,
+        sheet.EDITABLE,
+        config["review"]["id"],
+        round_number,
+        reviewforms.with_role(config, "full_text"),
+        known,
+        study_aliases(Path(config["paths"]["outputs"]), merged),
+        sheet.TEXTS,
+    )
+
+
+def write_decisions(
+    outputs: Path,
+    entries: list[reviewforms.Entry],
+    outcome: decide.FullTextOutcome,
+    library: Mapping[str, Mapping[str, str]],
+    reasons: Mapping[str, str],
+) -> None:
+    """Write the assessments log and the tables of decisions, included and excluded studies."""
     reviewforms.write_entries(outputs / OUTPUTS["assessments"], entries)
     table = reviewforms.table_text
     atomic_write_text(
@@ -210,6 +238,19 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         outputs / OUTPUTS["excluded"],
         table(studies.EXCLUDED_COLUMNS, studies.excluded_rows(outcome.reports, library, reasons)),
     )
+
+
+def write_conflicts(
+    config: Mapping[str, Any],
+    round_number: int,
+    outcome: decide.FullTextOutcome,
+    library: Mapping[str, Mapping[str, str]],
+    reasons: Mapping[str, str],
+    returned: conflict_sheet.ReturnedResolutions,
+) -> conflict_sheet.ConflictSheetSpec:
+    """Write the conflicts sheet of the conflicts still pending and the table of resolutions
+    read; returns the sheet's spec."""
+    outputs = Path(config["paths"]["outputs"])
     spec = conflict_sheet.ConflictSheetSpec(
         config["review"]["id"], decide.STAGE, round_number, resolver(config, SECTION)
     )
@@ -222,18 +263,30 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     )
     atomic_write_text(
         outputs / OUTPUTS["resolutions"],
-        table(
+        reviewforms.table_text(
             conflict_sheet.RESOLUTION_COLUMNS,
             conflict_sheet.resolutions_rows(returned.resolutions),
         ),
     )
-    written = export_sheets(config, sought, library, rows, reviewers, round_number)
-    result = {
+    return spec
+
+
+def summary(
+    config: Mapping[str, Any],
+    round_number: int,
+    resolver_name: str,
+    outcome: decide.FullTextOutcome,
+    sought: Mapping[str, int],
+    others: Mapping[str, int] | None,
+) -> dict[str, Any]:
+    """The contents of ``outcome.json``."""
+    settings = config[SECTION]
+    return {
         "review_id": config["review"]["id"],
         "round": round_number,
         "mode": settings["mode"],
         "decision_rule": settings["decision_rule"],
-        "resolver": spec.resolver,
+        "resolver": resolver_name,
         **decide.counts(outcome),
         "by_round": by_round(outcome, sought, others),
         "conflicts_pending": len(outcome.pending_conflicts),
@@ -241,9 +294,6 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         "link_disagreements": outcome.link_disagreements,
         "resolutions_not_needed": outcome.unused_resolutions,
     }
-    write_json(outputs / OUTPUTS["outcome"], result)
-    write_json(outputs / OUTPUTS["status"], status(config, sought, rows, reviewers, forms, written))
-    return result
 
 
 def by_round(
