@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,15 @@ def test_an_unwritable_cache_only_costs_drawing(
     assert run(config, monkeypatch) == STEMS
     assert files(outputs) == before
     assert (outputs / drawn.CACHE).read_text() == "a file where the cache folder would be"
+
+
+def test_the_drawing_environment_does_not_depend_on_where_the_checkout_is() -> None:
+    # The fonts were named by their absolute path (inside the venv): the same code and inputs in
+    # another folder gave another drawn.json and cache, and every diagram was drawn again.
+    environment = drawn.environment()
+    assert environment["fonts"] and all(
+        not Path(name).is_absolute() for name, _ in environment["fonts"]
+    )
+    assert str(Path.cwd()) not in json.dumps(environment) and sys.prefix not in json.dumps(
+        environment
+    )

@@ -69,7 +69,7 @@ def environment() -> dict[str, Any]:
         "pillow": PIL.__version__,
         "fonttools": fontTools.version,
         "zlib": zlib.ZLIB_RUNTIME_VERSION,
-        "fonts": [[str(f), file_digest(str(f))] for f in fonts],
+        "fonts": [[Path(f).name, file_digest(str(f))] for f in fonts],  # not where they are
         "settings": _sha256(repr(settings).encode()),
         "code": source_digest(sorted(Path(__file__).parent.glob("*.py"))),
     }
