@@ -222,8 +222,9 @@ _CONFERENCE = re.compile(
 _SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d")
 
 
-# A page range and nothing else, also as a spreadsheet turned it into a date ("01-Feb", "Oct-15").
-_PLAIN_RANGE = re.compile(r"\d+\s*[-–]+\s*\d+|\d{1,2}-[a-z]{3}|[a-z]{3}-\d{1,4}")
+# A page range and nothing else, also as a spreadsheet turned it into a date ("01-Feb", "Oct-15");
+# any dash is a hyphen by then (records.unlabelled_pages).
+_PLAIN_RANGE = re.compile(r"\d+\s*-+\s*\d+|\d{1,2}-[a-z]{3}|[a-z]{3}-\d{1,4}")
 
 
 def conference_kind(entry_type: str, journal: str, volume: str, number: str, pages: str) -> str:
@@ -481,7 +482,8 @@ _MONTHS = {
 }
 _EXCEL_DAY_MONTH = re.compile(r"^(\d{1,2})-([a-z]{3})$")
 _EXCEL_MONTH_NUM = re.compile(r"^([a-z]{3})-(\d{1,4})$")
-_PAGE = re.compile(r"^([a-z]{0,4}\d+[a-z]?(?:\.[a-z]?\d+)?)(?:\s*[-–—]+\s*([a-z]{0,4}\d+[a-z]?))?")
+# Any dash is a hyphen by then (records.unlabelled_pages).
+_PAGE = re.compile(r"^([a-z]{0,4}\d+[a-z]?(?:\.[a-z]?\d+)?)(?:\s*-+\s*([a-z]{0,4}\d+[a-z]?))?")
 
 
 def first_int(value: str) -> str:
@@ -509,7 +511,7 @@ def _expand_end(start: str, end: str) -> str:
     return e_digits
 
 
-_ROMAN_PAGES = re.compile(r"^([ivxlc]+)(?:\s*[-–—]+\s*([ivxlc]+))?\.?$")
+_ROMAN_PAGES = re.compile(r"^([ivxlc]+)(?:\s*-+\s*([ivxlc]+))?\.?$")
 _ROMAN_VALUE = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
