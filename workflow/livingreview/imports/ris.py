@@ -167,8 +167,10 @@ def _build(raw: _RawRecord) -> Record:
 
     everything = [v for vs in values.values() for v in vs]
     urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in URL.findall(v)]
+    attachments = values.get("file_attachments1", []) + values.get("file_attachments2", [])
     # Zotero and Citavi give a record's PubMed address only among its links (L2)
-    links = [u for v in _links(values) for u in URL.findall(v)]
+    links = [u for v in attachments for u in URL.findall(v)]
+    embase_id, embase_pmid = _embase_ids(values)
     type_code = one("type_of_reference")
     type_of_work = one("type_of_work")
     if (
@@ -188,15 +190,15 @@ def _build(raw: _RawRecord) -> Record:
         "alternate_title2",
     )
     return Record(
-        source_id=_source_id(values, urls),
+        source_id=_source_id(values, urls, embase_id),
         pmid=_tagged_id(values, "pmid", everything, "PMID")
         or pubmed_url_id(urls + links)
-        or _embase_ids(values)[1]
+        or embase_pmid
         or _scopus_pmid(values)
         or _note_pmid(values.get("notes", []))
         or _cochrane_pmid(values.get("custom3", [])),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
-        doi=_doi(values, urls),
+        doi=_doi(values, urls + attachments),
         title=one("title", "primary_title", "BT", "CT", "short_title"),
         abstract="\n".join(abstracts),
         authors=[v for tag, v in raw.fields if tag in ("AU", "A1")],
@@ -222,20 +224,16 @@ def _article_number(value: str) -> str:
     return "" if _LABELLED_ID.match(value) else value
 
 
-def _doi(values: dict[str, list[str]], urls: list[str]) -> str:
+def _doi(values: dict[str, list[str]], addresses: list[str]) -> str:
+    """The DOI from its tag, M3 or L3, else from a doi.org address (UR, LK, or the L1/L2 links:
+    Ovid's RIS of ERIC gives it only as a file attachment in L1)."""
     candidates = values.get("doi", []) + values.get("type_of_work", []) + values.get("L3", [])
-    # Ovid's RIS of ERIC gives the DOI only as a doi.org address in L1 (a file attachment)
-    candidates += [u for u in urls + _links(values) if "doi.org/" in u]
+    candidates += [u for u in addresses if "doi.org/" in u]
     for candidate in candidates:
         doi = normalise_doi(candidate)
         if doi:
             return doi
     return ""
-
-
-def _links(values: dict[str, list[str]]) -> list[str]:
-    """The record's ``L1``/``L2`` links (file attachments, full text)."""
-    return values.get("file_attachments1", []) + values.get("file_attachments2", [])
 
 
 def _note_pmid(notes: list[str]) -> str:
@@ -315,10 +313,10 @@ def _scopus_pmid(values: dict[str, list[str]]) -> str:
     return first(*(v.strip() for v in values.get("custom2", []) if v.strip().isdigit()))
 
 
-def _source_id(values: dict[str, list[str]], urls: list[str]) -> str:
+def _source_id(values: dict[str, list[str]], urls: list[str], embase_id: str) -> str:
     """The database's own id: AN, a Scopus EID, an EBSCO accession number, an Embase id, else
     the ID tag."""
-    accession = first(*values.get("accession_number", []), _embase_ids(values)[0])
+    accession = first(*values.get("accession_number", []), embase_id)
     if accession:
         return accession
     for url in urls:
