@@ -153,10 +153,10 @@ _KEYWORD_COLUMNS = (
 
 
 def _refman_names(value: str) -> list[str]:
-    """Citavi's (Reference Manager's) ``Family,Given;Family,Given``, where Citavi writes a missing
-    given name as ``null`` (``van den Hoven,null``)."""
-    names = (re.sub(r",\s*null$", "", name) for name in split_values(value, ";"))
-    return [re.sub(r",(?=\S)", ", ", name) for name in names]
+    """Citavi's (Reference Manager's) ``Family,Given;Family,Given`` as ``Family, Given`` (a
+    missing given name written ``null`` is dropped with every record's placeholders:
+    :meth:`livingreview.records.Record.normalised`)."""
+    return [re.sub(r",(?=\S)", ", ", name) for name in split_values(value, ";")]
 
 
 #: Initials after a family name (Embase: ``Doe J.``, ``Roe R.A.``, ``Poe J.-P.``).
