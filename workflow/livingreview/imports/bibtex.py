@@ -16,6 +16,14 @@ entries that looks like entry fields but cannot be given back to the entry befor
 ``@type{key,`` line was lost), so no record disappears into a comment. Values are decoded from
 LaTeX to Unicode (pylatexenc, a bibtexparser dependency), ``{...}`` protection braces removed.
 ``@string`` macros and ``#`` concatenation are resolved (JabRef, hand-kept libraries).
+
+``crossref`` (dblp, ACM, JabRef): an entry naming another entry of the file takes each field it
+lacks from it, as BibTeX does, the booktitle from the parent's title when the parent has no
+booktitle (a journal title for an ``@article``); the item's own fields (identifiers, addresses,
+title, abstract, keywords, pages, note, type) are never taken. An entry that is the crossref
+parent of another entry of the file (dblp's ``@proceedings``) is no record of its own: neither
+:func:`scan` nor :func:`parse` counts it. A crossref naming no entry of the file is logged as a
+warning and the entry read as it is.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import bibtexparser
@@ -49,7 +58,18 @@ from livingreview.imports.text import (
 )
 from livingreview.records import Record
 
-_SCAN = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(]", re.MULTILINE)
+_SCAN = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(]\s*([^\s,{}()@]*)", re.MULTILINE)
+#: A ``crossref`` field (its own line or after a comma) and the key it names.
+_CROSSREF = re.compile(
+    r"(?:^|,)[ \t]*crossref[ \t]*=[ \t]*[{\"][ \t]*([^\s{}\",]+)[ \t]*[}\"]",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: Fields a crossref child never takes from its parent: the item's own (BibTeX would).
+_NOT_INHERITED = frozenset(
+    """crossref title subtitle abstract keywords author_keywords keywords-plus mesh note annote
+    doi url pmid pmcid eprint ee unique-id key ids pages art_number article-number articleno eid
+    type document_type biburl bibsource timestamp file""".split()  # noqa: SIM905
+)
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
 _FIELD_LIKE = re.compile(r"^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]", re.MULTILINE)
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
@@ -75,9 +95,33 @@ log = logging.getLogger(__name__)
 
 
 def scan(text: str) -> list[int]:
-    """Lines where an entry starts (``@type{`` other than comment/string/preamble)."""
-    matches = [m.group(1).lower() not in _NOT_ENTRIES for m in _SCAN.finditer(text)]
-    return [line for line, entry in zip(match_lines(_SCAN, text), matches, strict=True) if entry]
+    """Lines where a record starts: an ``@type{`` other than comment/string/preamble, unless
+    another entry's ``crossref`` names its key (a parent is no record of its own)."""
+    entries = _entry_starts(text)
+    parents = _crossref_parents(text, entries)
+    return [line for line, key, _offset in entries if key not in parents]
+
+
+def _entry_starts(text: str) -> list[tuple[int, str, int]]:
+    """Line, lower-cased key and offset of each ``@type{key`` but comment, string, preamble."""
+    matches = list(_SCAN.finditer(text))
+    return [
+        (line, m.group(2).lower(), m.start())
+        for line, m in zip(match_lines(_SCAN, text), matches, strict=True)
+        if m.group(1).lower() not in _NOT_ENTRIES
+    ]
+
+
+def _crossref_parents(text: str, entries: list[tuple[int, str, int]]) -> set[str]:
+    """Keys that a ``crossref`` field of another entry names, found by a pattern search."""
+    offsets = [offset for _line, _key, offset in entries]
+    parents = set()
+    for match in _CROSSREF.finditer(text):
+        owner = bisect.bisect_right(offsets, match.start()) - 1
+        target = match.group(1).lower()
+        if owner >= 0 and entries[owner][1] != target:
+            parents.add(target)
+    return parents
 
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
@@ -89,11 +133,12 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
         library = bibtexparser.parse_string(text, parse_stack=[])
     finally:
         splitter_log.setLevel(level)
-    starts = scan(text)
+    records = scan(text)
+    starts = [line for line, _key, _offset in _entry_starts(text)]
     strings = _macros(library.strings)
 
     def position(line: int) -> str:
-        number = sum(1 for s in starts if s <= line) or 1
+        number = sum(1 for s in records if s <= line) or 1
         return record_position(number, line)
 
     lines = text.split("\n")
@@ -103,7 +148,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
         following = bisect.bisect_right(starts, line)
         return starts[following] if following < len(starts) else len(lines) + 1
 
-    def line_entry(line: int) -> Parsed | None:
+    def line_entry(line: int) -> Entry | None:
         """The entry at ``line`` read again line by line, with a warning; None if it cannot be."""
         read = _line_entry(lines[line - 1 : span_end(line) - 1])
         if read is None:
@@ -115,9 +160,9 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             position(line),
             ", ".join(repr(name) for name in unbalanced),
         )
-        return Parsed(line, _build(entry, strings))
+        return entry
 
-    parsed: list[Parsed] = []
+    parsed: list[tuple[int, Entry]] = []
     blocks = library.blocks
     index = 0
     while index < len(blocks):
@@ -137,7 +182,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
                     f"malformed BibTeX entry, parsing stopped at line {end}: {reason.strip()}",
                     position=position(line),
                 )
-            parsed.append(recovered)
+            parsed.append((line, recovered))
             index = _skip(blocks, index, span_end(line))
             continue
         elif _stray_fields(block) is not None:
@@ -149,15 +194,92 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             (b for b in blocks[index : _skip(blocks, index, end)] if _stray_fields(b)), None
         )
         if stray is None:
-            parsed.append(Parsed(line, _build(entry, strings)))
+            parsed.append((line, entry))
             continue
         recovered = line_entry(line)
         if recovered is None:
             _fields_outside(path, stray)
         assert recovered is not None
-        parsed.append(recovered)
+        parsed.append((line, recovered))
         index = _skip(blocks, index, end)
-    return parsed
+    return [
+        Parsed(line, _build(entry, strings))
+        for line, entry in _with_crossrefs(path, parsed, strings, position)
+    ]
+
+
+def _with_crossrefs(
+    path: Path | str,
+    entries: list[tuple[int, Entry]],
+    macros: dict[str, str],
+    position: Callable[[int], str],
+) -> list[tuple[int, Entry]]:
+    """The entries that are records, each with the fields its crossref parent gives it.
+
+    A parent (an entry another entry's ``crossref`` names) is left out; a crossref naming no
+    entry of the file is logged and the entry kept as it is.
+    """
+    by_key: dict[str, Entry] = {}
+    for _line, entry in entries:
+        by_key.setdefault(entry.key.strip().lower(), entry)
+    parents = {
+        ref
+        for _line, entry in entries
+        if (ref := _crossref(entry, macros).lower()) in by_key
+        and ref not in ("", entry.key.strip().lower())
+    }
+    left_out = sum(1 for _line, entry in entries if entry.key.strip().lower() in parents)
+    if left_out:
+        log.info(
+            "%s: %d crossref parent entries are read into the entries naming them, not as "
+            "records of their own",
+            path,
+            left_out,
+        )
+    records = []
+    for line, entry in entries:
+        key = entry.key.strip().lower()
+        if key in parents:
+            continue
+        ref = _crossref(entry, macros)
+        if ref and ref.lower() in by_key and ref.lower() != key:
+            entry = _inherit(entry, by_key[ref.lower()])
+        elif ref and ref.lower() != key:
+            log.warning(
+                "%s: %s: crossref %r names no entry of this file; the entry is read without it",
+                path,
+                position(line),
+                ref,
+            )
+        records.append((line, entry))
+    return records
+
+
+def _crossref(entry: Entry, macros: dict[str, str]) -> str:
+    """The key an entry's ``crossref`` field names, else empty."""
+    for field in entry.fields:
+        if field.key.strip().lower() == "crossref":
+            return _BRACES.sub("", _resolve(str(field.value), macros)).strip()
+    return ""
+
+
+def _inherit(child: Entry, parent: Entry) -> Entry:
+    """``child`` with each field it lacks taken from ``parent`` (but not the item's own fields,
+    :data:`_NOT_INHERITED`), and the parent's title as its container title when neither gives
+    one: a booktitle, or the journal of an ``@article``."""
+    fields = list(child.fields)
+    have = {field.key.strip().lower() for field in fields}
+    for field in parent.fields:
+        name = field.key.strip().lower()
+        if name not in have and name not in _NOT_INHERITED:
+            fields.append(Field(name, field.value))
+            have.add(name)
+    article = child.entry_type.lower() == "article"
+    container = ("journal", "journaltitle") if article else ("booktitle",)
+    title = next((f.value for f in parent.fields if f.key.strip().lower() == "title"), None)
+    if title is not None and not have.intersection(container):
+        fields.append(Field(container[-1], title))
+    return Entry(child.entry_type, child.key, fields)
 
 
 def _line(block: object) -> int:
