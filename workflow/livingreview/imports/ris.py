@@ -44,7 +44,7 @@ from livingreview.imports.text import (
     split_values,
     warn_cut_short,
 )
-from livingreview.records import Record, normalise_doi
+from livingreview.records import Record, is_group, normalise_doi
 
 TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s{1,2}-(?:\s(.*))?$")
 _SCAN = re.compile(r"^TY\s{1,2}-", re.MULTILINE)
@@ -201,7 +201,7 @@ def _build(raw: _RawRecord) -> Record:
         doi=_doi(values, urls + attachments),
         title=one("title", "primary_title", "BT", "CT", "short_title"),
         abstract="\n".join(abstracts),
-        authors=[v for tag, v in raw.fields if tag in ("AU", "A1")],
+        authors=[_spaced_initials(v) for tag, v in raw.fields if tag in ("AU", "A1")],
         year=one("year", "publication_year", "date"),
         journal=_JOURNAL_ISSN.sub("", journal),
         volume=one("volume"),
@@ -217,6 +217,27 @@ def _build(raw: _RawRecord) -> Record:
         language=one("language"),
         url=urls[0] if urls else "",
     )
+
+
+def _spaced_initials(name: str) -> str:
+    """``"Brownstein C D"`` -> ``"Brownstein, C. D."``: EPPI-Reviewer writes a person family
+    name first and each initial as a word of its own, without a comma. A name whose last one to
+    three words (but not all) are single capitals is read so ("Dos Santos H B"); any other name,
+    a group's ("World Health Organization") or one given name first ("Hao Li"), as written."""
+    words = name.split()
+    count = 0
+    while count < len(words) and _single_capital(words[-1 - count]):
+        count += 1
+    if "," in name or not 0 < count <= 3 or count == len(words) or is_group(name):
+        return name
+    initials = " ".join(f"{word.rstrip('.')}." for word in words[-count:])
+    return f"{' '.join(words[:-count])}, {initials}"
+
+
+def _single_capital(word: str) -> bool:
+    """An initial written alone: one capital letter, with or without its full stop."""
+    letter = word.removesuffix(".")
+    return len(letter) == 1 and letter.isalpha() and letter.isupper()
 
 
 def _article_number(value: str) -> str:
