@@ -115,7 +115,7 @@ def test_publish_or_perish_json_is_still_told_apart(variant_file: Variant) -> No
     assert detect_format(variant_file("a.json", b""), CSL) == "csl_json"
     assert detect_format(variant_file("b.json", b""), POP) == "pop_json"
     result = import_file(variant_file("pop.json", POP.encode()), "x")
-    assert (result.format, result.records[0].authors) == ("pop_json", ["A Smith", "B Jones"])
+    assert (result.format, result.records[0].authors) == ("pop_json", ["Smith, A", "Jones, B"])
 
 
 def test_one_item_object_from_doi_content_negotiation(variant_file: Variant) -> None:

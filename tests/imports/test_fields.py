@@ -292,7 +292,7 @@ def test_publish_or_perish_json(real: Real) -> None:
     first = result.records[0]
     assert result.encoding == "utf-8-sig"
     assert first.source_id == "GS:10955542985646283611"
-    assert first.authors == ["W Guo", "D Straub", "P Zhang", "Z Cai"]
+    assert first.authors == ["Guo, W", "Straub, D", "Zhang, P", "Cai, Z"]
     assert first.year == "2021"
     assert first.journal == "MIS Quarterly"
     assert first.volume == first.pages == ""  # 0 means unknown
@@ -300,8 +300,8 @@ def test_publish_or_perish_json(real: Real) -> None:
     assert no_uid.source_id == ""
     assert no_uid.record_id.startswith("gs:h")
     assert by_title("Microsourcing Job Provider Maturity Model").authors == [
-        "N Janom",
-        "NHA Bakar",
-        "NH Arshad",
+        "Janom, N",
+        "Bakar, NHA",
+        "Arshad, NH",
     ]  # the '...' placeholder is not an author
     assert by_title("Examining the antecedent factors").doi == "10.1007/s10796-013-9440-y"

@@ -100,7 +100,7 @@ def test_publish_or_perish_csv(variant_file: Variant) -> None:
     path = variant_file("pop.csv", _csv(POP_HEADER, [row]).encode("utf-8-sig"))
     (record,) = import_file(path, "gs").records
     assert record.source_id == "GS:2737601302584012927"  # same id as the JSON export's uid
-    assert record.authors == ["B Lu", "R Hirschheim", "A Schwarz"]
+    assert record.authors == ["Lu, B", "Hirschheim, R", "Schwarz, A"]
     assert record.volume == ""
     assert record.journal == "Information Systems Frontiers"
 
@@ -213,8 +213,24 @@ def test_publish_or_perish_csv_doi_from_a_doi_link(variant_file: Variant) -> Non
     }
     (record,) = import_file(variant_file("gs.csv", _csv(POP_HEADER, [row]).encode()), "gs").records
     assert record.doi == "10.1000/abc.1"
-    assert record.authors == ["JA Smith", "K Doe"]
+    assert record.authors == ["Smith, JA", "Doe, K"]
     assert record.source_id == "GS:123"
+
+
+def test_publish_or_perish_names_come_family_first(variant_file: Variant) -> None:
+    """Google Scholar writes initials first; the study label, the sheets and the RIS export
+    need the family name first, every word after the initials being part of it."""
+    row = {
+        "Authors": "JM Gómez Penedo, M van der Berg, A. Andres, World Health Organization",
+        "Title": "A title",
+    }
+    (record,) = import_file(variant_file("gs.csv", _csv(POP_HEADER, [row]).encode()), "gs").records
+    assert record.authors == [
+        "Gómez Penedo, JM",
+        "van der Berg, M",
+        "Andres, A.",
+        "World Health Organization",
+    ]
 
 
 def test_json_scan_ignores_braces_and_quotes_inside_strings(variant_file: Variant) -> None:

@@ -204,6 +204,15 @@ def _initials_after(tokens: list[str]) -> int:
     return count if count < len(tokens) and not _INITIALS.fullmatch(tokens[0]) else 0
 
 
+def _initials_before(tokens: list[str]) -> int:
+    """How many of the first ``tokens`` are initials before a family name (0: none, or the name
+    is initials only)."""
+    count = 0
+    while count < len(tokens) and _INITIALS.fullmatch(tokens[count]):
+        count += 1
+    return count if count < len(tokens) else 0
+
+
 def family_first(name: str, *, given_first: bool = False) -> str:
     """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``;
     ``"Liu R."`` and ``"Adler DG"`` (Embase's, Scopus' and MEDLINE's family name before the
@@ -213,7 +222,9 @@ def family_first(name: str, *, given_first: bool = False) -> str:
     Single words and names that already hold a comma are returned unchanged. A name of a
     group written in several words cannot be told apart and is turned around like a person's.
     ``given_first``: the source writes every name given name first (OpenAlex, Lens), so a short
-    family name in capitals is no initials (``"Hao LI"`` -> ``"LI, Hao"``).
+    family name in capitals is no initials (``"Hao LI"`` -> ``"LI, Hao"``), and every word after
+    the initials is the family name (Google Scholar's ``"A Gómez Penedo"`` -> ``"Gómez Penedo,
+    A"``).
     """
     name = " ".join(name.split())
     tokens = name.split(" ")
@@ -222,6 +233,8 @@ def family_first(name: str, *, given_first: bool = False) -> str:
     suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
     if not given_first and (initials := _initials_after(tokens)):  # "Liu R.": family first
         result = f"{' '.join(tokens[:-initials])}, {' '.join(tokens[-initials:])}"
+    elif given_first and (initials := _initials_before(tokens)):  # "A Gómez Penedo"
+        result = f"{' '.join(tokens[initials:])}, {' '.join(tokens[:initials])}"
     else:
         start = len(tokens) - 1
         while start > 1 and tokens[start - 1].casefold() in _PARTICLES:

@@ -140,7 +140,8 @@ def _openalex(get: Getter) -> Record:
 def pop_record(get: Getter, author_list: list[str] | None = None) -> Record:
     """Publish or Perish, from CSV columns or JSON keys (the getter accepts both spellings).
 
-    Authors are kept as given (``AG Meyer``); the ``...`` placeholder for more authors is dropped.
+    Google Scholar writes each person initials first (``AG Meyer``): family first as every other
+    source has it (``Meyer, AG``); the ``...`` placeholder for more authors is dropped.
     """
 
     def number(*names: str) -> str:
@@ -157,7 +158,7 @@ def pop_record(get: Getter, author_list: list[str] | None = None) -> Record:
         doi=get("doi") or (article_url if "doi.org/" in article_url else ""),
         title=get("title"),
         abstract=get("abstract"),
-        authors=[a for a in author_list if a.strip(" .…")],
+        authors=[author_name(a, given_first=True) for a in author_list if a.strip(" .…")],
         year=number("year"),
         journal=get("source"),
         volume=number("volume"),
