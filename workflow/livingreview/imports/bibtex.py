@@ -47,6 +47,7 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text
 
 from livingreview.errors import InputFileError
+from livingreview.imports.medline import note_pmid
 from livingreview.imports.text import (
     Parsed,
     first,
@@ -487,7 +488,7 @@ def _build(entry: Entry, macros: dict[str, str]) -> Record:
     pmid = (
         raw("pmid")
         or (key.split(":", 1)[1] if key.upper().startswith("PMID:") else "")
-        or _match(_NOTE_PMID, _BRACES.sub("", raw("note")))  # Zotero: {{PMID:} 23439512}
+        or note_pmid([_BRACES.sub("", raw("note"))], _NOTE_PMID)  # Zotero: {{PMID:} 23439512}
     )
     journal_keys = ("journal", "journaltitle")
     if entry.entry_type.lower() in ("inproceedings", "incollection", "inbook", "conference"):
@@ -522,11 +523,6 @@ def _authors(value: str) -> list[str]:
 def _unescape(value: str) -> str:
     """A DOI or URL without the backslashes BibTeX writers put before ``_ % & #``."""
     return _URL_ESCAPE.sub(r"\1", value)
-
-
-def _match(pattern: re.Pattern[str], value: str) -> str:
-    found = pattern.search(value)
-    return found.group(1) if found else ""
 
 
 def _source_id(values: dict[str, str], key: str, url: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,24 +206,87 @@ def _journal(entry: dict[str, object], eric: bool) -> str:
     return journal or (first(*_values(entry, "BTI")) if _values(entry, "TI") else "")
 
 
-#: MEDLINE comment/correction tags and the PubMed XML ``CommentsCorrections`` ``RefType`` each
-#: stands for (NLM's MEDLINE/PubMed data element descriptions).
-LINK_TAGS = {
-    "RIN": "RetractionIn",
-    "ROF": "RetractionOf",
-    "EIN": "ErratumIn",
-    "EFR": "ErratumFor",
-    "ECI": "ExpressionOfConcernIn",
-    "ECF": "ExpressionOfConcernFor",
-    "UIN": "UpdateIn",
-    "UOF": "UpdateOf",
-    "CRI": "CorrectedandRepublishedIn",
-    "CRF": "CorrectedandRepublishedFrom",
-    "RRI": "RetractedandRepublishedIn",
-    "RRF": "RetractedandRepublishedFrom",
-    "CIN": "CommentIn",
-    "CON": "CommentOn",
-}
+@dataclass(frozen=True)
+class LinkKind:
+    """One kind of link PubMed records between two works (a comment, an erratum, a reprint...)."""
+
+    ref_type: str  # its PubMed XML ``CommentsCorrections`` RefType ('' when it has none)
+    tag: str  # its MEDLINE tag in PubMed format ('' when it has none)
+    words: str  # how a note names it before the linked work's citation, in lower case
+
+
+#: Every link of PubMed's ``CommentsCorrections`` (the RefType values of PubMed's DTD, older
+#: ones too) and of the PubMed format's comment/correction tags: the one list of them.
+LINK_KINDS = (
+    LinkKind("CommentOn", "CON", "comment on"),
+    LinkKind("CommentIn", "CIN", "comment in"),
+    LinkKind("ErratumIn", "EIN", "erratum in"),
+    LinkKind("ErratumFor", "EFR", "erratum for"),
+    LinkKind("CorrectedandRepublishedIn", "CRI", "corrected and republished in"),
+    LinkKind("CorrectedandRepublishedFrom", "CRF", "corrected and republished from"),
+    LinkKind("RetractedandRepublishedIn", "RRI", "retracted and republished in"),
+    LinkKind("RetractedandRepublishedFrom", "RRF", "retracted and republished from"),
+    LinkKind("RetractionIn", "RIN", "retraction in"),
+    LinkKind("RetractionOf", "ROF", "retraction of"),
+    LinkKind("PartialRetractionIn", "PRIN", "partial retraction in"),
+    LinkKind("PartialRetractionOf", "PROF", "partial retraction of"),
+    LinkKind("ExpressionOfConcernIn", "ECI", "expression of concern in"),
+    LinkKind("ExpressionOfConcernFor", "ECF", "expression of concern for"),
+    LinkKind("UpdateIn", "UIN", "update in"),
+    LinkKind("UpdateOf", "UOF", "update of"),
+    LinkKind("RepublishedIn", "RPI", "republished in"),
+    LinkKind("RepublishedFrom", "RPF", "republished from"),
+    LinkKind("ReprintIn", "", "reprint in"),
+    LinkKind("ReprintOf", "", "reprint of"),
+    LinkKind("SummaryForPatientsIn", "SPIN", "summary for patients in"),
+    LinkKind("OriginalReportIn", "ORI", "original report in"),
+    LinkKind("AssociatedDataset", "", "associated dataset"),
+    LinkKind("AssociatedPublication", "", "associated publication"),
+    LinkKind("Cites", "", "cites"),
+    LinkKind("", "DDIN", "dataset described in"),
+    LinkKind("", "DRIN", "dataset use reported in"),
+)
+#: Other words notes use before another work's citation: "Comments on", "Reprinted in",
+#: "Retracted", "Updated by", "Cited by", "Reply to", "In reply", an expression of concern;
+#: not a field's name such as "Correction Date:".
+_OTHER_LINK_WORDS = (
+    "comments (?:in|on)",
+    "corrected and republished",
+    "reprinted (?:in|from)",
+    "retracted",
+    "updated (?:in|by)",
+    "cited by",
+    "reply to",
+    "in reply",
+    "expression of concern",
+)
+#: Any of the link words, written as a note writes them (any case, any spacing).
+LINK_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(
+        words.replace(" ", r"\s+") for words in (*(k.words for k in LINK_KINDS), *_OTHER_LINK_WORDS)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+#: MEDLINE comment/correction tags and the RefType each stands for.
+LINK_TAGS = {kind.tag: kind.ref_type for kind in LINK_KINDS if kind.tag and kind.ref_type}
+
+
+def note_pmid(notes: Iterable[str], pmid: re.Pattern[str]) -> str:
+    """The PMID a database's note gives for the record itself (``pmid``'s first group), else
+    empty. A PMID the note gives for another work (after :data:`LINK_WORDS`: "Comment in: ...
+    PMID: N", "Summary for patients in ...") is none, and so are two different ones: a PMID
+    joins two records as one work, so a doubtful one is worse than none."""
+    found = {
+        m.group(1)
+        for note in notes
+        for m in pmid.finditer(note)
+        if not LINK_WORDS.search(note[max(0, m.start() - 80) : m.start()])
+    }
+    return found.pop() if len(found) == 1 else ""
+
+
 _LINKED_PMID = re.compile(r"PMID:\s*(\d+)", re.IGNORECASE)
 
 

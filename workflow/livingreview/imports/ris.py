@@ -32,6 +32,7 @@ from pathlib import Path
 from rispy import TAG_KEY_MAPPING, TYPE_OF_REFERENCE_MAPPING
 
 from livingreview.errors import InputFileError
+from livingreview.imports.medline import note_pmid
 from livingreview.imports.text import (
     URL,
     Parsed,
@@ -66,14 +67,6 @@ _MEDIUM = re.compile(r"(?:web|print|online|internet|electronic(?: resource)?)", 
 _CLASSIFICATION = re.compile(r"\[\d{4}\]\s*$")
 #: A PMID inside a note (EBSCOhost: ``PMID: 33343428``, ``PMID: NLM23803397``).
 _NOTE_PMID = re.compile(r"\bPMID:\s*(?:NLM)?(\d{1,9})\b")
-#: What names another work before a PMID in a note (MEDLINE's comment and correction links:
-#: "Comment on: ...", "Erratum in: ..."); not a field's name such as "Correction Date:".
-_OTHER_WORK = re.compile(
-    r"\b(?:comments? (?:in|on)|erratum (?:in|for)|retraction (?:in|of)|retracted|"
-    r"update (?:in|of)|updated (?:in|by)|corrected and republished|republished (?:in|from)|"
-    r"cites|cited by|reply to|in reply|expression of concern)\b",
-    re.IGNORECASE,
-)
 #: A PMCID alone or as a PMC article address.
 _PMCID_VALUE = re.compile(
     r"(?:https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc|pmc\.ncbi\.nlm\.nih\.gov)/articles/)?"
@@ -195,7 +188,7 @@ def _build(raw: _RawRecord) -> Record:
         or pubmed_url_id(urls + links)
         or embase_pmid
         or _scopus_pmid(values)
-        or _note_pmid(values.get("notes", []))
+        or note_pmid(values.get("notes", []), _NOTE_PMID)
         or _cochrane_pmid(values.get("custom3", [])),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
         doi=_doi(values, urls + attachments),
@@ -255,20 +248,6 @@ def _doi(values: dict[str, list[str]], addresses: list[str]) -> str:
         if doi:
             return doi
     return ""
-
-
-def _note_pmid(notes: list[str]) -> str:
-    """The PMID EBSCOhost writes inside its N1 note (PsycInfo ``... PMID: 33343428 Partial
-    author list ...``, CINAHL ``PMID: NLM23803397.``), else empty. A PMID the note gives for
-    another work ("Comment in: ... PMID: N", "Erratum in ...") is none, and so are two different
-    ones: a PMID joins two records as one work, so a doubtful one is worse than none."""
-    found = {
-        m.group(1)
-        for note in notes
-        for m in _NOTE_PMID.finditer(note)
-        if not _OTHER_WORK.search(note[max(0, m.start() - 80) : m.start()])
-    }
-    return found.pop() if len(found) == 1 else ""
 
 
 #: The Cochrane Library's ids of a record in other databases (``C3  - PUBMED 1,EMBASE 2``).
