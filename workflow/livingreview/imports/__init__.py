@@ -4,6 +4,9 @@
 :mod:`.detect`) unless it is given, parses, and reconciles: every format module also has a plain
 ``scan`` that counts record starts in the text without its parser, and a different count fails
 the import with :class:`ImportReconciliationError` rather than losing records quietly.
+Excel workbooks (``.xlsx``, :mod:`.xlsx`; old binary ``.xls``, :mod:`.xls`) and HTML pages
+holding a table (:mod:`.html_table`) are recognised by their content and their first sheet or
+table goes through the CSV reader row by row.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from livingreview.imports import (
     cochrane,
     csl,
     endnote,
+    html_table,
     medline,
     ovid,
     refer,
     ris,
     tabular,
     wos,
+    xls,
     xlsx,
 )
 from livingreview.imports.detect import detect_format
+from livingreview.imports.tabular import parse_sheet
 from livingreview.imports.text import Parsed, decode, record_position, strip_notices
 from livingreview.records import Record, assign_ids
 
@@ -72,10 +78,22 @@ def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResul
     except OSError as exc:
         raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
     if fmt in ("auto", "csv", "xlsx") and xlsx.is_workbook(data):
-        return _import_workbook(path, source, data)
+        title, rows = xlsx.read_sheet(path, data)
+        return _import_rows(path, source, "xlsx", f"sheet {title!r}, ", rows)
+    if fmt in ("auto", "csv", "xlsx") and xls.is_ole2(data):
+        title, rows = xls.read_sheet(path, data)
+        return _import_rows(path, source, "xls", f"sheet {title!r}, ", rows)
     if fmt == "xlsx":
-        raise InputFileError(path, "not an .xlsx workbook (a ZIP archive holding xl/workbook.xml)")
+        raise InputFileError(
+            path,
+            "not an Excel workbook (an .xlsx, a ZIP archive holding xl/workbook.xml, or an old "
+            "binary .xls); a table saved as text or HTML under an .xls name is read with the "
+            "format 'auto' or 'csv'",
+        )
     text, encoding = decode(path, data)
+    if fmt in ("auto", "csv") and html_table.is_table(text):
+        rows = html_table.read_rows(path, text)
+        return _import_rows(path, source, encoding, "HTML table, ", rows, fmt="csv")
     if fmt == "auto":
         fmt = detect_format(path, text)
     elif fmt not in FORMATS:
@@ -93,12 +111,17 @@ def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResul
     return _result(path, source, fmt, encoding, starts, parsed)
 
 
-def _import_workbook(path: Path, source: str, data: bytes) -> ImportResult:
-    """The first worksheet of an .xlsx workbook, read by the CSV reader (see :mod:`.xlsx`)."""
-    title, rows = xlsx.read_sheet(path, data)
+def _import_rows(
+    path: Path, source: str, encoding: str, where: str, rows: list[list[str]], fmt: str = "xlsx"
+) -> ImportResult:
+    """A worksheet's (or an HTML table's) rows, read by the CSV reader (see :mod:`.xlsx`);
+    ``where`` opens each position (``"sheet 'Data', "``), ``encoding`` says how it was read
+    (``xlsx``, ``xls``, or an HTML page's text encoding)."""
+    if not any(cell.strip() for row in rows for cell in row):
+        raise InputFileError(path, f"{where.rstrip(', ')} has no rows: the export is empty")
     starts = xlsx.scan(rows)
-    parsed = xlsx.parse(path, title, rows)
-    return _result(path, source, "xlsx", "xlsx", starts, parsed)
+    parsed = parse_sheet(path, rows, where)
+    return _result(path, source, fmt, encoding, starts, parsed)
 
 
 def _result(

@@ -24,7 +24,11 @@ _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MAGIC = (
     (b"PK\x03\x04", "a ZIP archive that is no Excel .xlsx workbook (unzip it first?)"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (export or save it as CSV)"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "an Excel .xls workbook or another old Office file (import it with the format 'auto' "
+        "or 'xlsx')",
+    ),
     (b"%PDF", "a PDF document"),
     (b"\x1f\x8b", "a gzip-compressed file (decompress it first)"),
 )

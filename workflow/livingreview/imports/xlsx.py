@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.imports.tabular import parse_sheet, sheet_header_index
-from livingreview.imports.text import Parsed
+from livingreview.imports.tabular import sheet_header_index
 from livingreview.sheets import META_SHEET
 
 _ZIP = b"PK\x03\x04"
@@ -47,12 +46,7 @@ def read_sheet(path: Path | str, data: bytes) -> tuple[str, list[list[str]]]:
     try:
         if not workbook.worksheets:
             raise InputFileError(path, "the workbook has no worksheet")
-        if META_SHEET in workbook.sheetnames:
-            raise InputFileError(
-                path,
-                f"a sheet livingreview wrote for reviewers (it has a {META_SHEET!r} sheet), not a "
-                "database export: returned sheets are read by their stage, not imported",
-            )
+        refuse_reviewer_sheet(path, workbook.sheetnames)
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers leave a wrong <dimension>: read every row
         return str(sheet.title), _rows(path, sheet)
@@ -60,10 +54,20 @@ def read_sheet(path: Path | str, data: bytes) -> tuple[str, list[list[str]]]:
         workbook.close()
 
 
+def refuse_reviewer_sheet(path: Path | str, names: list[str]) -> None:
+    """Refuse a workbook livingreview wrote for reviewers (it has a ``_meta`` sheet)."""
+    if META_SHEET in names:
+        raise InputFileError(
+            path,
+            f"a sheet livingreview wrote for reviewers (it has a {META_SHEET!r} sheet), not a "
+            "database export: returned sheets are read by their stage, not imported",
+        )
+
+
 def _rows(path: Path | str, sheet: Any) -> list[list[str]]:
     """The worksheet's rows as text; its XML is read (and found damaged) only here."""
     try:
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     except Exception as exc:  # a damaged part: XML not well-formed, compressed data cut
         raise InputFileError(
             path,
@@ -73,7 +77,7 @@ def _rows(path: Path | str, sheet: Any) -> list[list[str]]:
         ) from None
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as the text a CSV export would hold (``2019``, not ``2019.0``; dates ISO)."""
     if value is None:
         return ""
@@ -92,8 +96,3 @@ def scan(rows: list[list[str]]) -> list[int]:
     """Sheet rows holding data: every row below the header row with any non-blank cell."""
     header = sheet_header_index(rows)
     return [n for n, row in enumerate(rows, 1) if n > header + 1 and any(c.strip() for c in row)]
-
-
-def parse(path: Path | str, title: str, rows: list[list[str]]) -> list[Parsed]:
-    """Parse the worksheet's rows with the CSV reader; positions name the sheet and its rows."""
-    return parse_sheet(path, rows, f"sheet {title!r}, ")

@@ -12,7 +12,8 @@ from livingreview.records import Record, is_group
 
 def generic_record(get: Getter) -> Record:
     """Any other table, by the column names the exporters use (IEEE Xplore, Dimensions, Embase,
-    Springer Link, Zotero, Web of Science saved from Excel, Cochrane, CAB, ASReview ...)."""
+    Springer Link, Zotero, Web of Science saved from Excel, ProQuest's XLS, Cochrane, CAB,
+    ASReview ...)."""
     record = _columns_record(get)
     cited = _EMBASE_SOURCE.match(record.journal)
     if cited:  # Embase's citation in one "Source" cell: its parts fill what columns left empty
@@ -53,11 +54,16 @@ def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
         source_id=get(
-            "UT (Unique WOS ID)", "Publication ID", "CENTRAL ID", "Accession Number", "Reference Id"
+            "UT (Unique WOS ID)",
+            "Publication ID",
+            "CENTRAL ID",
+            "Accession Number",
+            "Reference Id",
+            "StoreId",  # ProQuest's XLS export (with pubtitle, digitalObjectIdentifier ...)
         ),
         pmid=_pmid(get("PMID", "PubMed ID", "Medline PMID")) or _extra_id("PMID", get("Extra")),
         pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
-        doi=get("DOI", "Item DOI") or _openurl_doi(get("Open URL Link")),
+        doi=get("DOI", "Item DOI", "digitalObjectIdentifier") or _openurl_doi(get("Open URL Link")),
         title=get(*TITLE_COLUMNS["generic"]),
         abstract=get("Abstract", "Abstract Note", "Abstract Text"),
         authors=_names(get(*_AUTHOR_COLUMNS)) or _refman_names(get("Authors, Primary")),
@@ -81,6 +87,7 @@ def _columns_record(get: Getter) -> Record:
             "Journal Title",
             "Periodical Full",
             "Publication",
+            "pubtitle",
         ),
         volume=get("Volume", "Journal Volume"),
         issue=get("Issue", "Number", "Journal Issue"),
@@ -102,6 +109,7 @@ def _columns_record(get: Getter) -> Record:
                 "Document Identifier",
                 "Doctype",
                 "Reference Type",
+                "documentType",
             ),
             ";",
         ),
@@ -149,6 +157,7 @@ _KEYWORD_COLUMNS = (
     "MeSH terms",
     "Manual Tags",
     "Automatic Tags",
+    "subjectTerms",
 )
 
 
