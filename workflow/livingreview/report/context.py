@@ -85,12 +85,7 @@ def collect(
     sections = [
         _whats_new(read["library_counts"], read["library_changelog"], log),
         _versions(read["prisma_ledger"], log, out_dir or outputs / "report"),
-        _flow(
-            read["prisma_ledger"],
-            read_svg_if_present(outputs / INPUTS["prisma_svg"]),
-            outputs,
-            out_dir or outputs / "report",
-        ),
+        _flow(read["prisma_ledger"], read_svg_if_present(outputs / INPUTS["prisma_svg"]), outputs),
         _search(read["prisma_s"]),
         _screening(read),
         _studies(config, studies),
@@ -209,11 +204,14 @@ def _versions(ledger: Mapping[str, Any] | None, log: changes.Changelog, out_dir:
     return section
 
 
-def _flow(
-    ledger: Mapping[str, Any] | None, svg: str | None, outputs: Path, out_dir: Path
-) -> Section:
+def _flow(ledger: Mapping[str, Any] | None, svg: str | None, outputs: Path) -> Section:
     """The main diagram, the counts of every round and of all rounds together, and (from the
-    second round on) the four living layouts of livingPRISMAflow as images with their files."""
+    second round on) the four living layouts of livingPRISMAflow as images with their files.
+
+    The files are linked as the main diagram is (``../prisma/flow.svg``): from a report folder
+    beside the ``prisma`` folder of its own version. A version's kept report thus links to the
+    diagrams kept beside it (the scheduled job copies ``prisma/`` there), never to the outputs
+    folder, whose diagrams a later version redraws."""
     section = Section("flow", "PRISMA 2020 flow diagram")
     if ledger is None or svg is None:
         section.pending = "the PRISMA counts ledger"
@@ -227,7 +225,7 @@ def _flow(
         "columns": [c.label for c in shown],
         "latest": len(rounds) - 1,
         "boxes": flow_rows(shown),
-        "layouts": _living_layouts(outputs / "prisma/living", out_dir) if len(rounds) > 1 else [],
+        "layouts": _living_layouts(outputs / "prisma") if len(rounds) > 1 else [],
     }
     section.notes.extend(ledger.get("pending", []))
     section.notes.extend(so_far_lines([shown[len(rounds) - 1]]))  # the latest round
@@ -271,17 +269,18 @@ def flow_rows(columns: Sequence[Column]) -> list[dict[str, Any]]:
     return rows
 
 
-def _living_layouts(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
-    """Each living layout the ledger drew: its name, the SVG as a data URI (the page stays
-    self-contained, and the figures' element ids cannot clash with the main diagram's) and
-    relative links to its files."""
+def _living_layouts(prisma: Path) -> list[dict[str, Any]]:
+    """Each living layout the ledger drew in ``prisma/living``: its name, the SVG as a data URI
+    (the page stays self-contained, and the figures' element ids cannot clash with the main
+    diagram's) and links to its files from a report folder beside ``prisma``."""
     layouts = []
+    folder = prisma / "living"
     for layout in LIVING_LAYOUTS:
         svg = folder / f"{layout}.svg"
         if not svg.is_file():
             continue
         files = {
-            suffix: changes.link(folder / f"{layout}.{suffix}", out_dir)
+            suffix: f"../prisma/living/{layout}.{suffix}"
             for suffix in ("svg", "pdf", "png")
             if (folder / f"{layout}.{suffix}").is_file()
         }
