@@ -358,3 +358,25 @@ def test_updates_of_a_review_of_exports_only_are_not_said_to_re_run_strategies()
         "One version so far; planned: each database searched by hand is searched again and its "
         "new export imported (an export an earlier version imported is not counted again)."
     )
+
+
+def test_an_export_of_an_earlier_version_is_still_a_source_with_its_search_date(
+    demo_outputs: Path,
+) -> None:
+    """A later round that does not search a database again leaves its export out of the round's
+    searches (prisma_s.csv); items 6, S-1 and S-13 still name that database and its date."""
+    config = load_config(DEMO_CONFIG)
+    read = dict(read_outputs(demo_outputs))
+    read["prisma_s"] = [r for r in read["prisma_s"] if r["source"] != "wos"]
+    rows = {
+        f"{r['checklist']} {r['item']}": r["what"]
+        for r in checklist.build(config, read, demo_outputs, ["search"])
+    }
+    dated = "Web of Science Core Collection last searched 2024-11-25 (an earlier version's export"
+    assert dated in rows["PRISMA 2020 6"] and dated in rows["PRISMA-S 13"]
+    assert "APA PsycInfo last searched 2024-11-25; " in rows["PRISMA 2020 6"]
+    named = "Web of Science Core Collection (Clarivate Web of Science; an earlier version's export)"
+    assert named in rows["PRISMA-S 1"]
+    # the demo's own round searched every database: none is named twice
+    full = checklist.build(config, read_outputs(demo_outputs), demo_outputs, ["search"])
+    assert "earlier version's export" not in " ".join(r["what"] for r in full)

@@ -133,8 +133,30 @@ def _named(rows: list[dict[str, str]]) -> list[tuple[str, dict[str, str]]]:
     return list(zip(source_labels(rows), rows, strict=True))
 
 
+def _not_searched_again(facts: Facts, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The protocol's imports this version did not search again (``database``, ``platform``,
+    ``searched_on``): exports of an earlier version, left out of the round's searches
+    (``rows``) but still sources of the review."""
+    searched = {r["source"] for r in rows}
+    imports = facts.config.get("imports") or {}
+    return [
+        {
+            "database": str(imports[name].get("database") or name),
+            "platform": str(imports[name].get("platform") or ""),
+            "searched_on": str(imports[name].get("searched_on", "")),
+        }
+        for name in enabled_imports(facts.config)
+        if name not in searched
+    ]
+
+
 def _sources_dated(facts: Facts, rows: list[dict[str, str]]) -> Entry:
     dated = [f"{n} last searched {r['date_searched']}" for n, r in _named(rows)]
+    dated += [
+        f"{e['database']} last searched {e['searched_on']} (an earlier version's export, not "
+        "searched again)"
+        for e in _not_searched_again(facts, rows)
+    ]
     return _entry("reported", _search_places(facts), _join(dated))
 
 
@@ -158,6 +180,10 @@ def _strategies(facts: Facts, rows: list[dict[str, str]]) -> Entry:
 def _database_names(facts: Facts, rows: list[dict[str, str]]) -> Entry:
     named = [
         f"{r['database'] or r['source']} ({r['platform'] or 'no platform given'})" for r in rows
+    ]
+    named += [
+        f"{e['database']} ({e['platform'] or 'no platform given'}; an earlier version's export)"
+        for e in _not_searched_again(facts, rows)
     ]
     return _entry("reported", _search_places(facts), _join(named))
 
