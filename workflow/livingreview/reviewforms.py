@@ -382,14 +382,16 @@ def check_nothing_lost(
     """Every entry stored before must still be read from some returned file (see module doc);
     one stored under an id its study no longer has is read under the current id (``aliases``);
     a value read now that differs from the stored one only in whitespace is the same
-    (:func:`same_text`: an earlier version stored free text on one line). ``columns``, when
+    (:func:`same_text`: an earlier version stored free text on one line), and so is one an
+    earlier version stored with ``_x000D_`` escapes undecoded. ``columns``, when
     given, are the columns read now: a value stored under another one is named as a field the
     protocol renamed or removed."""
     now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
     for entry in previous:
         item = aliases.current(entry.item_id) if aliases is not None else entry.item_id
-        if replace(entry, item_id=item, file="", row=0, value=one_line(entry.value)) not in now:
+        stored = (one_line(entry.value), one_line(sheets.unescaped(entry.value)))
+        if all(replace(entry, item_id=item, file="", row=0, value=v) not in now for v in stored):
             read = cells.get((entry.file, item, entry.reviewer, entry.column))
             found = (
                 f"is no longer read: {entry.column!r} is no field of the protocol now (renamed "

@@ -348,6 +348,12 @@ _KEPT = operator.attrgetter(
 )
 
 
+def _as_read_now(value: object) -> object:
+    """A stored value as a returned .xlsx is read now: an earlier version kept the
+    ``_x000D_`` Excel stores a carriage return as (:func:`sheets.unescaped`)."""
+    return sheets.unescaped(value) if isinstance(value, str) else value
+
+
 def check_nothing_lost(
     previous: Sequence[ScreeningDecision],
     current: Sequence[ScreeningDecision],
@@ -356,11 +362,13 @@ def check_nothing_lost(
 ) -> None:
     """Every decision stored before must still be read (in any file): returned files are never
     edited or removed. A renamed file, rows in another order, or a study stored under an id it
-    no longer has (``aliases``: read under its current id now) lose nothing."""
+    no longer has (``aliases``: read under its current id now), or a note stored with the
+    escapes an earlier version did not decode (:func:`_as_read_now`) lose nothing."""
     now = {(item.study_id, *_KEPT(item)) for item in current}
     for item in previous:
         sid = aliases.current(item.study_id) if aliases is not None else item.study_id
-        if (sid, *_KEPT(item)) not in now:
+        kept = _KEPT(item)
+        if (sid, *kept) not in now and (sid, *map(_as_read_now, kept)) not in now:
             raise InputFileError(
                 item.file,
                 f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "

@@ -42,6 +42,7 @@ from livingreview.sheets.layout import (
     web_address,
 )
 from livingreview.sheets.notes import NOTE_JOIN, add_notes, joined_notes
+from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.reading import SheetCache, read_sheet
 from livingreview.sheets.returned import ReturnedSheet, check_columns, column_letter
 from livingreview.sheets.writing import (
@@ -85,6 +86,7 @@ __all__ = [
     "returned_files",
     "returned_folder",
     "set_text",
+    "unescaped",
     "web_address",
     "workbook_bytes",
     "wrapped_lines",

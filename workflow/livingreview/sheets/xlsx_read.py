@@ -10,8 +10,30 @@ from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
+from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, quoted
-from livingreview.sheets.xlsx_xml import refuse_merged_cells, uncomputed_formulas, worksheet_parts
+from livingreview.sheets.xlsx_xml import (
+    refuse_merged_cells,
+    stored_strings,
+    uncomputed_formulas,
+    worksheet_parts,
+)
+
+
+def _open_workbook(data: bytes) -> Any:
+    """The workbook ``data``, read only, values as last computed, its strings as stored."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class StoredStrings(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                self.shared_strings = stored_strings(self.archive, part.PartName[1:])
+
+    reader = StoredStrings(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def clean(value: object) -> str:
@@ -110,12 +132,10 @@ def _refuse_copies(
 
 def read_xlsx_sheet(path: Path, title: str, data: bytes | None = None) -> ReturnedSheet:
     """The sheet in ``data`` (else the file's bytes, read once); ``path`` names it."""
-    from openpyxl import load_workbook
-
     try:
         if data is None:
             data = path.read_bytes()
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = _open_workbook(data)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
     try:
@@ -133,13 +153,18 @@ def read_xlsx_sheet(path: Path, title: str, data: bytes | None = None) -> Return
         wb.close()
 
 
+def _text_table(sheet: Any) -> list[list[str]]:
+    """A worksheet's cells as text (:func:`clean`), each string's escapes decoded."""
+    return [
+        [clean(unescaped(v) if isinstance(v, str) else v) for v in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+
+
 def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedSheet:
     """The sheet ``title`` of the open workbook ``wb`` (``data`` its bytes), after the checks
     on merged cells, formulas and copies of it."""
-    tables = {
-        n: [[clean(v) for v in row] for row in wb[n].iter_rows(values_only=True)]
-        for n in wb.sheetnames
-    }
+    tables = {n: _text_table(wb[n]) for n in wb.sheetnames}
     meta = ids = None
     if META_SHEET in tables:
         meta, ids = _split_meta(tables[META_SHEET])

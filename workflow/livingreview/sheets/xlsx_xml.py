@@ -103,3 +103,18 @@ def refuse_merged_cells(path: Path, name: str, sheet_xml: bytes) -> None:
             " cell on its own: unmerge them and type the value in each cell"
         )
         raise InputFileError(path, problem, position=f"row {re.sub('[A-Z]', '', first)}")
+
+
+def stored_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
+    """The shared strings of a workbook as stored, escapes and all (openpyxl deletes every
+    ``x005F_`` from them, which turns an escaped ``_x000D_`` into an escape)."""
+    import xml.etree.ElementTree as ET
+
+    strings = []
+    with archive.open(part) as source:
+        for _, node in ET.iterparse(source):
+            if node.tag == f"{_NS_MAIN}si":  # plain text, or runs of rich text; never phonetics
+                runs = [*node.iterfind(f"{_NS_MAIN}t"), *node.iterfind(f"{_NS_MAIN}r/{_NS_MAIN}t")]
+                strings.append("".join(t.text or "" for t in runs))
+                node.clear()
+    return strings
