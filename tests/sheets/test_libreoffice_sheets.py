@@ -21,7 +21,7 @@ from livingreview.reviewforms import Entry
 from livingreview.reviewforms import check_nothing_lost as check_form_store
 from livingreview.screening.decisions import ScreeningDecision
 from livingreview.screening.importing import check_nothing_lost as check_screening_store
-from livingreview.sheets import read_sheet
+from livingreview.sheets import Column, SheetLayout, read_sheet, workbook_bytes
 from tests.sheets.libreoffice_fixtures import DATA, TITLE, TYPED, filled_sheet, libreoffice
 
 RESAVED = DATA / "libreoffice_resaved.xlsx"
@@ -64,6 +64,19 @@ def test_a_carriage_return_excel_escaped_reads_as_typed(tmp_path: Path) -> None:
     notes = [row[3] for row in read_sheet(excel, TITLE).table[1:]]
     assert notes[0] == "first line\r\nsecond line"
     assert notes[1] == "typed as text: _x000D_ and file_x005F_name"
+
+
+def test_text_a_sheet_is_written_with_comes_back_as_it_was(tmp_path: Path) -> None:
+    """Notes carried into the next sheet: a carriage return came back as a line feed, a
+    vertical tab (Word's line break, pasted into Excel) stopped the sheet being written, and
+    text looking like an escape would be read as the character it names."""
+    layout = SheetLayout("S", (Column("item", locked=True), Column("notes", editable=True)))
+    notes = ["a\r\nb", "line\x0bbreak", "typed _x000D_ and _x005F_", "tab\there"]
+    rows = [{"item": f"I{n}", "notes": text} for n, text in enumerate(notes)]
+    ids = [(row["item"],) for row in rows]
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(workbook_bytes(layout, rows, meta=[], ids=ids, instructions=[]))
+    assert [row[1] for row in read_sheet(path, "S").table[1:]] == notes
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from livingreview.sheets.ooxml_text import escaped
+
 INCLUDE_COLOUR = "00713A"
 EXCLUDE_COLOUR = "C00000"
 
@@ -27,20 +29,21 @@ class Highlighter:
         self.pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE) if words else None
 
     def __call__(self, text: str) -> object:
-        """``text`` as ``CellRichText``, or the plain string when no keyword occurs."""
+        """``text`` as ``CellRichText``, or the plain string when no keyword occurs (each
+        piece :func:`escaped` as a cell stores it)."""
         from openpyxl.cell.rich_text import CellRichText, TextBlock
 
         matches = list(self.pattern.finditer(text)) if self.pattern else []
         if not matches:
-            return text
+            return escaped(text)
         parts: list[object] = []
         at = 0
         for match in matches:
             if match.start() > at:
-                parts.append(text[at : match.start()])
+                parts.append(escaped(text[at : match.start()]))
             font = self.fonts[match.group().casefold() in self.exclude]
-            parts.append(TextBlock(font, match.group()))
+            parts.append(TextBlock(font, escaped(match.group())))
             at = match.end()
         if at < len(text):
-            parts.append(text[at:])
+            parts.append(escaped(text[at:]))
         return CellRichText(parts)

@@ -20,6 +20,7 @@ from livingreview.sheets.layout import (
     checksum,
     web_address,
 )
+from livingreview.sheets.ooxml_text import escaped
 
 MAX_CELL = 32_767  # characters Excel keeps in one cell
 
@@ -31,8 +32,9 @@ EDITABLE_FILL = "FFF2CC"
 
 
 def set_text(cell: object, value: str) -> None:
-    """Write a string cell that Excel and LibreOffice never evaluate as a formula."""
-    cell.value = value  # type: ignore[attr-defined]
+    """Write a string cell that Excel and LibreOffice never evaluate as a formula, its text
+    escaped where an .xlsx cannot hold it as it is (:func:`escaped`)."""
+    cell.value = escaped(value)  # type: ignore[attr-defined]
     cell.data_type = "s"  # type: ignore[attr-defined]
 
 
