@@ -199,3 +199,23 @@ def test_nan_as_a_given_name_is_kept() -> None:
         "Wang, Nan",
         "van den Hoven",
     ]
+
+
+def test_a_given_name_after_an_initial_is_no_family_name() -> None:
+    # OpenAlex writes a person styled so as "R. Brian Haynes"; since a0a4865 every word after
+    # the initials was read as the family name ("Brian Haynes, R."), so the first author matched
+    # PubMed's "Haynes RB" no more. Google Scholar's initials stay before a family name of
+    # several words.
+    names = ["R. Brian Haynes", "J. Phillip Thompson", "A. John Rush Jr"]
+    assert [author_name(n, given_first=True) for n in names] == [
+        "Haynes, R. Brian",
+        "Thompson, J. Phillip",
+        "Rush, A. John, Jr",
+    ]
+    names = ["JM Gómez Penedo", "A de la Cruz", "J. M. Gómez Penedo", "B Herbeck Belnap"]
+    assert [author_name(n, given_first=True) for n in names] == [
+        "Gómez Penedo, JM",
+        "de la Cruz, A",
+        "Gómez Penedo, J. M.",
+        "Herbeck Belnap, B",
+    ]

@@ -213,6 +213,19 @@ def _initials_before(tokens: list[str]) -> int:
     return count if count < len(tokens) else 0
 
 
+def _middle_name(tokens: list[str]) -> bool:
+    """``"R. Brian Haynes"``: one initial with its full stop, a given name written out, then the
+    family name; a person's own style of name (OpenAlex), not a family name of two words."""
+    return (
+        len(tokens) == 3
+        and _INITIALS.fullmatch(tokens[0]) is not None
+        and tokens[0].endswith(".")
+        and tokens[1].isalpha()
+        and tokens[1][0].isupper()
+        and not _INITIALS.fullmatch(tokens[1])
+    )
+
+
 def family_first(name: str, *, given_first: bool = False) -> str:
     """``"Jevin D. West"`` -> ``"West, Jevin D."``; ``"Ludwig van Beethoven"`` keeps ``van``;
     ``"Liu R."`` and ``"Adler DG"`` (Embase's, Scopus' and MEDLINE's family name before the
@@ -224,7 +237,8 @@ def family_first(name: str, *, given_first: bool = False) -> str:
     ``given_first``: the source writes every name given name first (OpenAlex, Lens), so a short
     family name in capitals is no initials (``"Hao LI"`` -> ``"LI, Hao"``), and every word after
     the initials is the family name (Google Scholar's ``"A Gómez Penedo"`` -> ``"Gómez Penedo,
-    A"``).
+    A"``) but for a given name written out after one initial (``"R. Brian Haynes"`` -> ``"Haynes,
+    R. Brian"``).
     """
     name = " ".join(name.split())
     tokens = name.split(" ")
@@ -233,7 +247,9 @@ def family_first(name: str, *, given_first: bool = False) -> str:
     suffix = tokens.pop() if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES else ""
     if not given_first and (initials := _initials_after(tokens)):  # "Liu R.": family first
         result = f"{' '.join(tokens[:-initials])}, {' '.join(tokens[-initials:])}"
-    elif given_first and (initials := _initials_before(tokens)):  # "A Gómez Penedo"
+    elif (
+        given_first and (initials := _initials_before(tokens)) and not _middle_name(tokens)
+    ):  # "A Gómez Penedo"
         result = f"{' '.join(tokens[initials:])}, {' '.join(tokens[:initials])}"
     else:
         start = len(tokens) - 1
