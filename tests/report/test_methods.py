@@ -3,9 +3,11 @@ protocol: no extraction fields, no eligibility criteria, one of each, every risk
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from livingreview.config import load_config
+from livingreview.fileio import write_json
 from livingreview.report.methods import methods_paragraph
 from tests.report.test_report import DEMO_CONFIG
 
@@ -135,3 +137,28 @@ def test_the_verified_sample_is_settled_by_the_protocol_s_rule() -> None:
         "Reviewer 2 also screened a 2.5% sample of them; a study of it that either of them "
         "included or marked maybe went to full text."
     )
+
+
+def test_an_export_searched_in_several_rounds_gives_every_search_date(tmp_path: Path) -> None:
+    """Version 3 imported a new PsycInfo export each round and Web of Science in round 1 only:
+    the methods gave PsycInfo's last date alone (searched 2025-12-01)."""
+    config = load_config(DEMO_CONFIG)
+    config["deduplication"]["history_dir"] = str(tmp_path)
+    config["review"]["version"] = "2025.3"
+    config["imports"]["psycinfo"]["searched_on"] = "2025-12-01"
+    recorded = {"2025.1": {"psycinfo": "2024-11-25", "wos": "2024-11-25"},
+                "2025.2": {"psycinfo": "2025-06-02"}}  # fmt: skip
+    for number, (version, imports) in enumerate(recorded.items(), start=1):
+        folder = tmp_path / version
+        (folder / "imports").mkdir(parents=True)
+        write_json(folder / "round.json", {"round": number, "version": version})
+        for name, searched_on in imports.items():
+            write_json(
+                folder / f"imports/{name}.json", {"import": name, "searched_on": searched_on}
+            )
+    said = sentence(config, "Database exports were imported from")
+    assert "APA PsycInfo via APA PsycNET (searched 2024-11-25, 2025-06-02 and 2025-12-01)" in said
+    assert (
+        "Web of Science Core Collection via Clarivate Web of Science (searched 2024-11-25)" in said
+    )
+    assert "Google Scholar via Publish or Perish (searched 2024-11-25)" in said

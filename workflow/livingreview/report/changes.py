@@ -147,10 +147,12 @@ def kept_outputs(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def history_inputs(config: Mapping[str, Any]) -> list[str]:
-    """For Snakemake: the kept reports and frozen states of earlier versions."""
+    """For Snakemake: the kept reports and frozen states of earlier versions, and the imports
+    each recorded (the methods give every date an export was searched on)."""
     found = []
     for folder in earlier_snapshots(history_dir(config), str(config["review"]["version"])):
         found += sorted(str(p) for p in (folder / STATE_DIR).glob("*") if p.is_file())
+        found += sorted(str(p) for p in (folder / "imports").glob("*.json"))
     return found
 
 

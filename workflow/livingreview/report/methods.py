@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from livingreview.config import enabled_imports, enabled_sources
+from livingreview.dedup.rounds import earlier_snapshots, history_dir
+from livingreview.fileio import read_json
+from livingreview.import_rounds import record_path
 from livingreview.report import team as reviewers_of
 from livingreview.round_state import read_state, state_path
 
@@ -28,15 +31,28 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _described(name: str, spec: Mapping[str, Any]) -> str:
+def _described(name: str, spec: Mapping[str, Any], searched: Sequence[str] = ()) -> str:
     """``Database via platform (searched DATE)`` with whatever the protocol gives for a source
-    (a platform named with parentheses, "PubMed (NCBI E-utilities)", reads without nesting)."""
+    (a platform named with parentheses, "PubMed (NCBI E-utilities)", reads without nesting);
+    ``searched``: every date an export was searched on (default: the protocol's)."""
     text = spec.get("database") or name
     if spec.get("platform"):
         text += f" via {spec['platform']}"
-    if spec.get("searched_on"):
-        text += f" (searched {spec['searched_on']})"
+    dates = list(searched) or ([str(spec["searched_on"])] if spec.get("searched_on") else [])
+    if dates:
+        text += f" (searched {_join(dates)})"
     return text
+
+
+def _export_dates(config: Mapping[str, Any], name: str) -> list[str]:
+    """Every date the database of import ``name`` was searched on, oldest first: those earlier
+    rounds recorded for it (``<history_dir>/<version>/imports/<name>.json``) and this round's."""
+    dates = {str(config["imports"][name].get("searched_on") or "")}
+    for folder in earlier_snapshots(history_dir(config), str(config["review"]["version"])):
+        path = record_path(folder, name)
+        if path.is_file():
+            dates.add(str(read_json(path, "import record not found").get("searched_on") or ""))
+    return sorted(d for d in dates if d)
 
 
 def _windows(config: Mapping[str, Any]) -> str:
@@ -195,7 +211,10 @@ def methods_paragraph(
     """Sentences describing searches, deduplication, screening, extraction and appraisal;
     ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
-    exported = [_described(n, config["imports"][n]) for n in enabled_imports(config)]
+    exported = [
+        _described(n, config["imports"][n], _export_dates(config, n))
+        for n in enabled_imports(config)
+    ]
     sentences = []
     if searched:
         sentences.append(f"We searched {_join(searched)} through their APIs{_windows(config)}.")
