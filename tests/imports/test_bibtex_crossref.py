@@ -169,3 +169,48 @@ def test_a_parent_repeated_by_joined_exports_is_no_record(variant_file: Variant)
     result = import_file(variant_file("joined.bib", text.encode()), "dblp")
     assert (len(result.records), result.records_in_file) == (3, 3)
     assert {r.year for r in result.records} == {"2021"}
+
+
+#: A JabRef library: an authored book and a chapter of it that names it, both wanted.
+BOOK = """@book{knuth68,
+  author    = {Knuth, Donald E.},
+  title     = {The Invented Art of Reviewing},
+  publisher = {Invented Press},
+  year      = {1968},
+}
+
+@inbook{knuth68ch5,
+  title    = {Sorting the Records},
+  chapter  = {5},
+  pages    = {1--50},
+  crossref = {knuth68},
+}
+"""
+
+
+def test_an_authored_parent_stays_a_record(variant_file: Variant) -> None:
+    # an author makes the parent a work of its own, not only the volume dblp's proceedings are
+    result = import_file(variant_file("book.bib", BOOK.encode()), "jabref")
+    assert (len(result.records), result.records_in_file) == (2, 2)
+    book, chapter = result.records
+    assert (book.title, book.authors) == ("The Invented Art of Reviewing", ["Knuth, Donald E."])
+    assert (chapter.authors, chapter.year, chapter.journal) == (
+        ["Knuth, Donald E."],
+        "1968",
+        "The Invented Art of Reviewing",
+    )
+
+
+def test_a_crossref_by_macro_or_in_a_comment_counts_as_the_parser_reads_it(
+    variant_file: Variant,
+) -> None:
+    # a @string macro naming the parent, and a crossref line inside a @comment (no entry's)
+    text = (
+        '@string{invc21 = "DBLP:conf/invc/2021"}\n'
+        + DBLP.replace("{DBLP:conf/invc/2021},\n  url", "invc21,\n  url")
+        + "\n@comment{an old copy of a field:\n  crossref = {plain}\n}\n"
+        + MISSING.split("\n\n", 1)[1]
+    )
+    result = import_file(variant_file("macro.bib", text.encode()), "dblp")
+    assert (len(result.records), result.records_in_file) == (3, 3)
+    assert [r.year for r in result.records] == ["2021", "2021", "2022"]

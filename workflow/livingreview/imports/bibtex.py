@@ -21,8 +21,9 @@ LaTeX to Unicode (pylatexenc, a bibtexparser dependency), ``{...}`` protection b
 lacks from it, as BibTeX does, the booktitle from the parent's title when the parent has no
 booktitle (a journal title for an ``@article``); the item's own fields (identifiers, addresses,
 title, abstract, keywords, pages, note, type) are never taken. An entry that is the crossref
-parent of another entry of the file (dblp's ``@proceedings``) is no record of its own: neither
-:func:`scan` nor :func:`parse` counts it. A crossref naming no entry of the file is logged as a
+parent of another entry of the file and has no author (dblp's ``@proceedings``, an edited
+volume) is no record of its own: neither :func:`scan` nor :func:`parse` counts it; an authored
+book stays a record beside its chapters. A crossref naming no entry of the file is logged as a
 warning and the entry read as it is.
 """
 
@@ -60,11 +61,20 @@ from livingreview.imports.text import (
 from livingreview.records import Record
 
 _SCAN = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(]\s*([^\s,{}()@]*)", re.MULTILINE)
-#: A ``crossref`` field (its own line or after a comma) and the key it names.
+#: A ``crossref`` field (its own line or after a comma) and the key it names, braced or quoted
+#: (group 1) or by a ``@string`` macro's name (group 2).
 _CROSSREF = re.compile(
-    r"(?:^|,)[ \t]*crossref[ \t]*=[ \t]*[{\"][ \t]*([^\s{}\",]+)[ \t]*[}\"]",
+    r"(?:^|,)[ \t]*crossref[ \t]*=[ \t]*"
+    r"(?:[{\"][ \t]*([^\s{}\",]+)[ \t]*[}\"]|([A-Za-z][^\s{}\",#]*))",
     re.IGNORECASE | re.MULTILINE,
 )
+#: A ``@string{name = "value"}`` macro with a plain value.
+_STRING_MACRO = re.compile(
+    r"^[ \t]*@[ \t]*string[ \t]*[{(][ \t]*([^\s={}()\"#,]+)[ \t]*=[ \t]*[{\"]([^{}\"]*)[}\"]",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: An ``author`` field (its own line or after a comma).
+_AUTHOR_FIELD = re.compile(r"(?:^|,)[ \t]*author[ \t]*=", re.IGNORECASE | re.MULTILINE)
 #: Fields a crossref child never takes from its parent: the item's own (BibTeX would).
 _NOT_INHERITED = frozenset(
     """crossref title subtitle abstract keywords author_keywords keywords-plus mesh note annote
@@ -97,32 +107,49 @@ log = logging.getLogger(__name__)
 
 def scan(text: str) -> list[int]:
     """Lines where a record starts: an ``@type{`` other than comment/string/preamble, unless
-    another entry's ``crossref`` names its key (a parent is no record of its own)."""
-    entries = _entry_starts(text)
-    parents = _crossref_parents(text, entries)
-    return [line for line, key, _offset in entries if key not in parents]
-
-
-def _entry_starts(text: str) -> list[tuple[int, str, int]]:
-    """Line, lower-cased key and offset of each ``@type{key`` but comment, string, preamble."""
-    matches = list(_SCAN.finditer(text))
+    another entry's ``crossref`` names its key and it has no author (a volume of the works)."""
+    blocks = _blocks(text)
+    parents = _crossref_parents(text, blocks)
     return [
-        (line, m.group(2).lower(), m.start())
-        for line, m in zip(match_lines(_SCAN, text), matches, strict=True)
-        if m.group(1).lower() not in _NOT_ENTRIES
+        line for line, kind, key, _at in blocks if kind not in _NOT_ENTRIES and key not in parents
     ]
 
 
-def _crossref_parents(text: str, entries: list[tuple[int, str, int]]) -> set[str]:
-    """Keys that a ``crossref`` field of another entry names, found by a pattern search."""
-    offsets = [offset for _line, _key, offset in entries]
-    parents = set()
+def _blocks(text: str) -> list[tuple[int, str, str, int]]:
+    """Line, lower-cased type, lower-cased key and offset of each ``@type{key``."""
+    matches = list(_SCAN.finditer(text))
+    return [
+        (line, m.group(1).lower(), m.group(2).lower(), m.start())
+        for line, m in zip(match_lines(_SCAN, text), matches, strict=True)
+    ]
+
+
+def _entry_starts(text: str) -> list[int]:
+    """Lines where an entry starts (an ``@type{`` other than comment/string/preamble)."""
+    return [line for line, kind, _key, _at in _blocks(text) if kind not in _NOT_ENTRIES]
+
+
+def _crossref_parents(text: str, blocks: list[tuple[int, str, str, int]]) -> set[str]:
+    """Keys that a ``crossref`` field of another entry names, found by a pattern search, but
+    those of an entry with an author: a work of its own, which stays a record."""
+    if not blocks:
+        return set()
+    offsets = [at for _line, _kind, _key, at in blocks]
+    macros = {m.group(1).lower(): m.group(2) for m in _STRING_MACRO.finditer(text)}
+    named = set()
     for match in _CROSSREF.finditer(text):
-        owner = bisect.bisect_right(offsets, match.start()) - 1
-        target = match.group(1).lower()
-        if owner >= 0 and entries[owner][1] != target:
-            parents.add(target)
-    return parents
+        _line, kind, key, _at = blocks[bisect.bisect_right(offsets, match.start()) - 1]
+        bare = match.group(2) or ""
+        target = (match.group(1) or macros.get(bare.lower(), bare)).strip().lower()
+        if match.start() >= offsets[0] and kind not in _NOT_ENTRIES and key != target:
+            named.add(target)
+    ends = [*offsets[1:], len(text)]
+    works = {
+        key
+        for (_line, kind, key, at), end in zip(blocks, ends, strict=True)
+        if key in named and kind not in _NOT_ENTRIES and _AUTHOR_FIELD.search(text, at, end)
+    }
+    return named - works
 
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
@@ -135,7 +162,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     finally:
         splitter_log.setLevel(level)
     records = scan(text)
-    starts = [line for line, _key, _offset in _entry_starts(text)]
+    starts = _entry_starts(text)
     strings = _macros(library.strings)
 
     def position(line: int) -> str:
@@ -217,18 +244,24 @@ def _with_crossrefs(
 ) -> list[tuple[int, Entry]]:
     """The entries that are records, each with the fields its crossref parent gives it.
 
-    A parent (an entry another entry's ``crossref`` names) is left out; a crossref naming no
-    entry of the file is logged and the entry kept as it is.
+    A parent (an entry another entry's ``crossref`` names) without an author is left out: a
+    volume of the works, not one (an authored book stays a record beside its chapters). A
+    crossref naming no entry of the file is logged and the entry kept as it is.
     """
     by_key: dict[str, Entry] = {}
     for _line, entry in entries:
         by_key.setdefault(entry.key.strip().lower(), entry)
+    works = {
+        entry.key.strip().lower()
+        for _line, entry in entries
+        if any(field.key.strip().lower() == "author" for field in entry.fields)
+    }
     parents = {
         ref
         for _line, entry in entries
         if (ref := _crossref(entry, macros).lower()) in by_key
         and ref not in ("", entry.key.strip().lower())
-    }
+    } - works
     left_out = sum(1 for _line, entry in entries if entry.key.strip().lower() in parents)
     if left_out:
         log.info(
