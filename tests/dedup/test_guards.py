@@ -46,6 +46,41 @@ def test_a_volume_under_two_journal_names_is_no_fact(set_name: str, a: str, b: s
         assert judged(blank, a, b) == ("distinct", "pages differ")
 
 
+def test_one_supplement_under_the_journal_name_with_its_subtitle() -> None:
+    # Web of Science names a journal with its subtitle after a hyphen ("ENCEPHALE-REVUE DE
+    # PSYCHIATRIE ..."), MEDLINE without it: one supplement when volume and pages agree (records
+    # invented in the layout of a gold pair of the srsr set, which the guard split).
+    base = {"author": "Bottai T.Pringuey D.Belzeaux R.", "year": "2016", "volume": "42"}
+    title = "How to weigh the curative and preventive effects of psychotropic drugs?"
+    two = pd.DataFrame(
+        [
+            {
+                **base,
+                "ID": "a",
+                "title": title,
+                "journal": "Encephale",
+                "number": "6S",
+                "pages": "S33-s42",
+                "doi": "10.1016/s0013-7006(17)30052-0",
+            },
+            {
+                **base,
+                "ID": "b",
+                "title": title.upper(),
+                "number": "",
+                "journal": "ENCEPHALE-REVUE DE PSYCHIATRIE CLINIQUE BIOLOGIQUE ET THERAPEUTIQUE",
+                "pages": "S33-S42",
+                "doi": "",
+            },
+        ]
+    )
+    assert judged(two, "a", "b")[0] == "duplicate"
+    # another volume or other pages: two meetings' supplements, as before
+    for field, value in (("volume", "43"), ("pages", "S44-S50")):
+        other = two.assign(**{field: two[field].where(two["ID"] != "b", value)})
+        assert judged(other, "a", "b") == ("distinct", "abstracts in different meetings")
+
+
 def test_the_journal_alone_names_the_item_in_one_year_by_one_team() -> None:
     # Pediatric Nephrology 2008: one record has the journal only (no volume, pages, DOI).
     two = rows("haematology", "id_0000093", "id_0000094")

@@ -8,8 +8,15 @@ from livingreview.dedup.matching.verdict import Verdicts
 
 
 def meetings_differ(x: Facts, v: Verdicts) -> None:
-    """One abstract in two meetings' supplements: two presentations, unless one DOI."""
-    v.fire(x.col("meeting_conf") & ~x.doi_eq, "distinct", "abstracts in different meetings")
+    """One abstract in two meetings' supplements: two presentations, unless one DOI, or one
+    journal named with and without its subtitle (Web of Science's "ENCEPHALE-REVUE DE PSYCHIATRIE
+    ..." for "Encephale") with the same volume and pages: one supplement."""
+    one_supplement = x.col("journal_nested") & x.vol_eq & x.page_eq
+    v.fire(
+        x.col("meeting_conf") & ~x.doi_eq & ~one_supplement,
+        "distinct",
+        "abstracts in different meetings",
+    )
 
 
 def journals_differ(x: Facts, v: Verdicts) -> None:
