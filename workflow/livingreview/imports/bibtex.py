@@ -251,25 +251,7 @@ def _with_crossrefs(
     by_key: dict[str, Entry] = {}
     for _line, entry in entries:
         by_key.setdefault(entry.key.strip().lower(), entry)
-    works = {
-        entry.key.strip().lower()
-        for _line, entry in entries
-        if any(field.key.strip().lower() == "author" for field in entry.fields)
-    }
-    parents = {
-        ref
-        for _line, entry in entries
-        if (ref := _crossref(entry, macros).lower()) in by_key
-        and ref not in ("", entry.key.strip().lower())
-    } - works
-    left_out = sum(1 for _line, entry in entries if entry.key.strip().lower() in parents)
-    if left_out:
-        log.info(
-            "%s: %d crossref parent entries are read into the entries naming them, not as "
-            "records of their own",
-            path,
-            left_out,
-        )
+    parents = _volumes(path, [entry for _line, entry in entries], by_key, macros)
     records = []
     for line, entry in entries:
         key = entry.key.strip().lower()
@@ -287,6 +269,32 @@ def _with_crossrefs(
             )
         records.append((line, entry))
     return records
+
+
+def _volumes(
+    path: Path | str, entries: list[Entry], by_key: dict[str, Entry], macros: dict[str, str]
+) -> set[str]:
+    """Keys of the crossref parents that are no records: those without an author."""
+    works = {
+        entry.key.strip().lower()
+        for entry in entries
+        if any(field.key.strip().lower() == "author" for field in entry.fields)
+    }
+    parents = {
+        ref
+        for entry in entries
+        if (ref := _crossref(entry, macros).lower()) in by_key
+        and ref not in ("", entry.key.strip().lower())
+    } - works
+    left_out = sum(1 for entry in entries if entry.key.strip().lower() in parents)
+    if left_out:
+        log.info(
+            "%s: %d crossref parent entries are read into the entries naming them, not as "
+            "records of their own",
+            path,
+            left_out,
+        )
+    return parents
 
 
 def _crossref(entry: Entry, macros: dict[str, str]) -> str:
