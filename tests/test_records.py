@@ -219,3 +219,18 @@ def test_a_given_name_after_an_initial_is_no_family_name() -> None:
         "Gómez Penedo, J. M.",
         "Herbeck Belnap, B",
     ]
+
+
+def test_an_accented_initial_is_an_initial() -> None:
+    # "Nowak Ł" (MEDLINE's way) was turned into the family name "Ł" and Google Scholar's
+    # "Á Fernández García" into "García, Á Fernández": initials were A-Z only.
+    assert [author_name(n) for n in ("Nowak Ł", "Dvořák Š", "Øvretveit J")] == [
+        "Nowak, Ł",
+        "Dvořák, Š",
+        "Øvretveit, J",
+    ]
+    names = ["Á Fernández García", "Ö Yılmaz Kaya"]
+    assert [author_name(n, given_first=True) for n in names] == [
+        "Fernández García, Á",
+        "Yılmaz Kaya, Ö",
+    ]
