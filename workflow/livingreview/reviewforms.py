@@ -383,14 +383,15 @@ def check_nothing_lost(
     one stored under an id its study no longer has is read under the current id (``aliases``);
     a value read now that differs from the stored one only in whitespace is the same
     (:func:`same_text`: an earlier version stored free text on one line), and so is one an
-    earlier version stored with ``_x000D_`` escapes undecoded. ``columns``, when
+    earlier version read otherwise from an .xlsx (:func:`sheets.as_read_now`: ``_x000D_``
+    escapes undecoded, a date as ``2024-03-05 00:00:00``). ``columns``, when
     given, are the columns read now: a value stored under another one is named as a field the
     protocol renamed or removed."""
     now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
     for entry in previous:
         item = aliases.current(entry.item_id) if aliases is not None else entry.item_id
-        stored = (one_line(entry.value), one_line(sheets.unescaped(entry.value)))
+        stored = (one_line(entry.value), one_line(sheets.as_read_now(entry.value)))
         if all(replace(entry, item_id=item, file="", row=0, value=v) not in now for v in stored):
             read = cells.get((entry.file, item, entry.reviewer, entry.column))
             found = (

@@ -349,9 +349,10 @@ _KEPT = operator.attrgetter(
 
 
 def _as_read_now(value: object) -> object:
-    """A stored value as a returned .xlsx is read now: an earlier version kept the
-    ``_x000D_`` Excel stores a carriage return as (:func:`sheets.unescaped`)."""
-    return sheets.unescaped(value) if isinstance(value, str) else value
+    """A stored value as a returned .xlsx is read now (:func:`sheets.as_read_now`: an earlier
+    version kept the ``_x000D_`` Excel stores a carriage return as, and a typed date as
+    ``2024-03-05 00:00:00``)."""
+    return sheets.as_read_now(value) if isinstance(value, str) else value
 
 
 def check_nothing_lost(
@@ -362,8 +363,8 @@ def check_nothing_lost(
 ) -> None:
     """Every decision stored before must still be read (in any file): returned files are never
     edited or removed. A renamed file, rows in another order, or a study stored under an id it
-    no longer has (``aliases``: read under its current id now), or a note stored with the
-    escapes an earlier version did not decode (:func:`_as_read_now`) lose nothing."""
+    no longer has (``aliases``: read under its current id now), or a note an earlier version
+    read otherwise from an .xlsx (:func:`_as_read_now`) lose nothing."""
     now = {(item.study_id, *_KEPT(item)) for item in current}
     for item in previous:
         sid = aliases.current(item.study_id) if aliases is not None else item.study_id

@@ -54,7 +54,7 @@ from livingreview.sheets.writing import (
     wrapped_lines,
     write_sheet_files,
 )
-from livingreview.sheets.xlsx_read import clean
+from livingreview.sheets.xlsx_read import as_read_now, clean
 
 __all__ = [
     "CSV_META_PREFIX",
@@ -72,6 +72,7 @@ __all__ = [
     "SheetCache",
     "SheetLayout",
     "add_notes",
+    "as_read_now",
     "check_columns",
     "checksum",
     "clean",

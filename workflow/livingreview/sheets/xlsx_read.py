@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,26 @@ def _open_workbook(data: bytes) -> Any:
 
 
 def clean(value: object) -> str:
-    """A cell value as stripped text (``2024.0`` -> ``"2024"``, None -> ``""``)."""
+    """A cell value as stripped text (``2024.0`` -> ``"2024"``, None -> ``""``, a date typed
+    without a time -> ``"2024-03-05"``, as a CSV holds it)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime) and value.time() == time():
+        value = value.date()
     return str(value).strip()
+
+
+_STORED_DATE = re.compile(r"(\d{4}-\d\d-\d\d) 00:00:00")
+
+
+def as_read_now(value: str) -> str:
+    """A value an earlier version read from a returned .xlsx (and stored), as it is read now:
+    its ``_x000D_`` escapes decoded (:func:`unescaped`), a date typed without a time as the date
+    alone (``2024-03-05 00:00:00`` -> ``2024-03-05``)."""
+    value = unescaped(value)
+    return date.group(1) if (date := _STORED_DATE.fullmatch(value)) else value
 
 
 def _iso(moment: datetime | None) -> str:
