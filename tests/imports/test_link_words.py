@@ -89,3 +89,18 @@ def test_every_pubmed_ref_type_is_a_link_kind() -> None:
     known = {kind.ref_type for kind in LINK_KINDS}
     assert sorted(set(PUBMED_REF_TYPES) - known) == []
     assert set(LINK_TAGS.values()) <= known
+
+
+def test_a_linked_works_full_medline_citation_keeps_its_pmid_out(variant_file: Variant) -> None:
+    # PubMed's citation of a linked work holds its DOI, so its PMID stands more than 80
+    # characters after the link words (the window before): it was taken as the record's own.
+    notes = [
+        "Comment in: J Invented Child Adolesc Psychiatry. 2020 Dec;59(12):1345-1347. "
+        "doi: 10.5555/j.jicap.2020.08.012. PMID: 33000061.",
+        "PMID: 33000062. Erratum in: J Invented Child Adolesc Psychiatry. 2021 Jan;60(1):5. "
+        "doi: 10.5555/j.jicap.2020.11.001. PMID: 33000063. Publication Type: Journal Article. "
+        "PMID: 33000062.",
+    ]
+    text = "\n".join(_note_record(n, note) for n, note in enumerate(notes, start=1))
+    records = import_file(variant_file("ebsco.ris", text.encode()), "ebsco").records
+    assert [r.pmid for r in records] == ["", "33000062"]

@@ -273,17 +273,23 @@ LINK_WORDS = re.compile(
 LINK_TAGS = {kind.tag: kind.ref_type for kind in LINK_KINDS if kind.tag and kind.ref_type}
 
 
+#: How far before a PMID a note's link words may stand: MEDLINE's citation of the linked work
+#: between them ("Comment in: JAMA. 2020 Aug 4;324(5):443-444. doi: 10.1001/... PMID: N").
+_LINK_REACH = 200
+
+
 def note_pmid(notes: Iterable[str], pmid: re.Pattern[str]) -> str:
     """The PMID a database's note gives for the record itself (``pmid``'s first group), else
-    empty. A PMID the note gives for another work (after :data:`LINK_WORDS`: "Comment in: ...
-    PMID: N", "Summary for patients in ...") is none, and so are two different ones: a PMID
-    joins two records as one work, so a doubtful one is worse than none."""
-    found = {
-        m.group(1)
-        for note in notes
-        for m in pmid.finditer(note)
-        if not LINK_WORDS.search(note[max(0, m.start() - 80) : m.start()])
-    }
+    empty. A PMID the note gives for another work (:data:`LINK_WORDS` since the PMID before it:
+    "Comment in: ... PMID: N", "Summary for patients in ...") is none, and so are two different
+    ones: a PMID joins two records as one work, so a doubtful one is worse than none."""
+    found = set()
+    for note in notes:
+        since = 0
+        for m in pmid.finditer(note):
+            if not LINK_WORDS.search(note, max(since, m.start() - _LINK_REACH), m.start()):
+                found.add(m.group(1))
+            since = m.end()
     return found.pop() if len(found) == 1 else ""
 
 
