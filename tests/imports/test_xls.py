@@ -255,3 +255,20 @@ def test_proquest_xls_columns_fill_the_record(tmp_path: Path) -> None:
         ["Journal Article"],
         ["Sleep", "Walking"],
     )
+
+
+def test_an_xhtml_table_or_a_saved_page_named_xls_is_read(tmp_path: Path) -> None:
+    # an XHTML page opens with its XML declaration; a page saved by a browser with a comment
+    # naming where it came from: both were 'XML/HTML is not a supported export format'
+    path = tmp_path / "savedrecs.xls"
+    for opening in (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
+        ' Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n',
+        "<!-- saved from url=(0014)about:internet -->\n",
+    ):
+        path.write_text(opening + HTML_XLS.format(extra=""), encoding="utf-8")
+        result = import_file(path, "wos")
+        assert [r.source_id for r in result.records] == [
+            "WOS:000400000000011",
+            "WOS:000400000000012",
+        ]

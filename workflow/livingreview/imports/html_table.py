@@ -15,8 +15,12 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 
-#: How an HTML page opens (after blank lines): a doctype, or one of the tags a page starts with.
-_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|meta|body|table)[\s>/]", re.IGNORECASE)
+#: How an HTML page opens (after blank lines, an XML declaration and comments such as a browser's
+#: "saved from url"): a doctype, or one of the tags a page starts with.
+_PAGE = re.compile(
+    r"(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body|table)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
 _TABLE = re.compile(r"<table[\s>]", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 #: Where a ``<br>`` was in a cell's text (a line break; the page's own line ends are spaces).
