@@ -22,7 +22,8 @@ followed by the header row and the items (text starting with ``= + - @`` gets a 
 
 Reading (:func:`read_sheet`) accepts what spreadsheet programs make of a returned file: ``_meta``
 visible or hidden, dropdowns dropped, numbers typed as numbers, ``;`` as CSV delimiter, a UTF-8
-BOM, reordered rows and added columns; the caller matches rows by id, never by position.
+BOM, a CSV sheet saved as .xlsx (its metadata line in cell A1), reordered rows and added columns;
+the caller matches rows by id, never by position.
 
 Each module of this package holds one of these concerns; the stages reach the names below as
 ``sheets.<name>``.

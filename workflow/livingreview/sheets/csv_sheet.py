@@ -40,15 +40,21 @@ def csv_text(
     return first + csv_table_text(columns, cells)
 
 
-def _csv_meta(line: str) -> dict[str, str]:
+def csv_meta(line: str) -> dict[str, str] | None:
+    """The metadata of a CSV sheet's first line (:func:`csv_meta_line`), also once a
+    spreadsheet program saved it with delimiters after it or as the cell A1 of an .xlsx; None
+    when ``line`` is no such line."""
+    first = line.strip().strip('"')
+    if not first.startswith(CSV_META_PREFIX):
+        return None
     meta = {}
-    for part in line.split("|")[1:]:
+    for part in re.split("[,;\t]", first)[0].strip('"').split("|")[1:]:
         key, _, value = part.partition("=")
         meta[key.strip()] = value.strip()
     return meta
 
 
-def _unquoted(text: str) -> str:
+def csv_unquoted(text: str) -> str:
     """A CSV cell as written: the ``'`` :func:`csv_safe` put before ``= + - @`` taken off again
     (spreadsheet programs keep it as a character when they open a CSV file)."""
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
@@ -56,16 +62,14 @@ def _unquoted(text: str) -> str:
 
 def read_csv_sheet(path: Path) -> ReturnedSheet:
     lines = decode_csv(path).splitlines(keepends=True)
-    meta = None
-    first = lines[0].strip().strip('"') if lines else ""
-    if first.startswith(CSV_META_PREFIX):
-        meta = _csv_meta(re.split("[,;\t]", first)[0].strip('"'))
+    meta = csv_meta(lines[0]) if lines else None
+    if meta is not None:
         lines = lines[1:]
     head = lines[0] if lines else ""
     delimiter = max((",", ";", "\t"), key=head.count)  # a tie (one column): the comma
     try:
         table = [
-            [_unquoted(c.strip()) for c in row]
+            [csv_unquoted(c.strip()) for c in row]
             # newline="": rows end at CR, LF or CRLF (Excel for Mac's CSV ends them with CR)
             for row in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
         ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
+from livingreview.sheets.csv_sheet import csv_meta, csv_unquoted
 from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, quoted
@@ -188,4 +189,18 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     refuse_merged_cells(path, name, own_xml)
     uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
-    return ReturnedSheet(path, tables[name], meta, ids, _iso(wb.properties.modified))
+    saved_at = _iso(wb.properties.modified)
+    if meta is None:
+        return _csv_saved_as_xlsx(path, tables[name], saved_at)
+    return ReturnedSheet(path, tables[name], meta, ids, saved_at)
+
+
+def _csv_saved_as_xlsx(path: Path, table: list[list[str]], saved_at: str) -> ReturnedSheet:
+    """A sheet without ``_meta``: a CSV sheet opened and saved as .xlsx holds the CSV's
+    metadata line in its cell A1 and the ``'`` before ``= + - @`` in its cells, read as the CSV
+    would be (:func:`csv_meta`, :func:`csv_unquoted`); else the sheet has no metadata."""
+    meta = csv_meta(table[0][0]) if table and table[0] else None
+    if meta is None:
+        return ReturnedSheet(path, table, None, None, saved_at)
+    rows = [[csv_unquoted(value) for value in row] for row in table[1:]]
+    return ReturnedSheet(path, rows, meta, None, saved_at, header_row=2)
