@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from livingreview import returned_checks as checks
 from livingreview import reviewforms, sheets
 from livingreview.appraisal import forms, tables
 from livingreview.errors import InputFileError
@@ -121,15 +122,28 @@ def known_ids(outputs: Path) -> frozenset[str]:
     return ids
 
 
+def _form_name(tool: str | None) -> str:
+    """What a returned form of ``tool`` is called in messages (None: of a tool not known)."""
+    return f"{tool} risk-of-bias form" if tool else "risk-of-bias form"
+
+
+def _tool_by_columns(returned: sheets.ReturnedSheet, tools: list[str]) -> str | None:
+    """The tool in use whose form's columns the sheet's header holds (of several, the one with
+    most: a robins_i form holds the columns of quadas2's); None when it holds no tool's."""
+    fits = [t for t in tools if returned.header.keys() >= set(forms.editable(t))]
+    return max(fits, key=lambda tool: len(forms.editable(tool)), default=None)
+
+
 def _group_by_kind(files: list[Path], tools: list[str]) -> dict[str, list[Path]]:
-    """Returned files per tool, by the kind in their metadata (unknown kinds are errors)."""
+    """Returned files per tool, by the kind in their metadata (unknown kinds are errors; a
+    file without metadata is named as the form of the tool its columns are)."""
     kinds = {forms.kind(t): t for t in tools}
     groups: dict[str, list[Path]] = {t: [] for t in tools}
     for path in files:
-        meta = sheets.read_sheet(path, forms.SHEET).meta
+        returned = sheets.read_sheet(path, forms.SHEET)
+        meta = returned.meta
         if meta is None and tools:
-            groups[tools[0]].append(path)  # read_form names the missing metadata
-            continue
+            checks.require_meta(returned, _form_name(_tool_by_columns(returned, tools)))
         kind = (meta or {}).get("kind", "")
         if kind not in kinds:
             raise InputFileError(
@@ -160,7 +174,7 @@ def import_entries(
     versions = functools.cache(_written_versions)
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         expected = reviewforms.ExpectedForm(
-            f"{tool} risk-of-bias form",
+            _form_name(tool),
             forms.kind(tool),
             forms.SHEET,
             forms.ID_COLUMN,
