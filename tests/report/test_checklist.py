@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.config import load_config
+from livingreview.dedup import maybe_sheet, rounds
 from livingreview.report import checklist
 from livingreview.report.context import read_outputs
 from livingreview.report.render import write_report
@@ -323,6 +324,49 @@ def test_deduplication_counts_of_a_later_version_are_named_as_that_version_s() -
     assert what.startswith("livingreview: version 2025.2: 12 duplicates removed of 40 records (")
     read["prisma_ledger"] = {"rounds": rounds[:1]}
     assert checklist._deduplication(facts).what.startswith("livingreview: 12 duplicates removed")
+
+
+def test_a_later_version_counts_its_own_decided_pairs_beside_all_versions(
+    tmp_path: Path,
+) -> None:
+    """Version 2025.3's item 16 gave the library's 7 decided pairs, every version's, as its own:
+    a version's are the decided pairs holding a record first identified in it."""
+    first_round = {"a1": 1, "b1": 1, "c2": 2, "d3": 3, "e3": 3, "f3": 3}
+    groups = rounds.groups_text({rid: f"S{rid}" for rid in first_round}, first_round)
+    decided = [("a1", "b1", "duplicate"), ("a1", "c2", "distinct"), ("b1", "d3", "distinct")]
+    decided += [("d3", "e3", "duplicate"), ("c2", "f3", "")]  # a note alone decides nothing
+    library = tmp_path / "library"
+    library.mkdir()
+    rows = [maybe_sheet.Decision(a, b, d, "dedup/returned.xlsx", 2) for a, b, d in decided]
+    (library / "decisions.csv").write_text(maybe_sheet.decisions_csv(rows), encoding="utf-8")
+    counts = {"duplicates_removed": 2, "records_identified": 9, "round": 3}
+    counts |= {"maybe_decisions_applied": 4, "maybe_pairs_pending": 1}
+    read: dict[str, Any] = {
+        "library_counts": counts,
+        "library_groups": list(csv.DictReader(groups.splitlines())),
+        "prisma_ledger": {"rounds": [{"label": v} for v in ("2025.1", "2025.2", "2025.3")]},
+    }
+    facts = checklist.Facts(load_config(DEMO_CONFIG), read, tmp_path, frozenset())
+    entry = checklist._deduplication(facts)
+    assert entry.what.startswith("livingreview: version 2025.3: 2 duplicates removed of 9 ")
+    assert entry.what.endswith(
+        "; 2 uncertain pairs with a record new in this version decided by a person "
+        "(all versions: 4), 1 still to decide."
+    )
+    assert "library/decisions.csv" in entry.where
+    read["library_counts"] = {**counts, "round": 2}
+    assert (
+        "; 1 uncertain pairs with a record new in this version"
+        in checklist._deduplication(facts).what
+    )
+    (library / "decisions.csv").unlink()  # cannot be told: only the total, labelled as such
+    assert checklist._deduplication(facts).what.endswith(
+        "; 4 uncertain pairs decided by a person in all versions, 1 still to decide."
+    )
+    read["prisma_ledger"] = {"rounds": [{"label": "2025.1"}]}  # one version: no label needed
+    assert checklist._deduplication(facts).what.endswith(
+        "; 4 uncertain pairs decided by a person, 1 still to decide."
+    )
 
 
 def test_exports_without_a_query_are_named_not_claimed_as_reported(demo_outputs: Path) -> None:

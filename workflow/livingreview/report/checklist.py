@@ -20,6 +20,7 @@ from livingreview.prisma.ledger import Column
 from livingreview.prisma_s import source_labels
 from livingreview.report import team as reviewers_of
 from livingreview.report.changes import CHANGELOG_NAME, TOOL_NAMES, Changelog
+from livingreview.report.sections import read_csv_if_present
 from livingreview.reviewforms import table_text
 
 CSV_NAME = "prisma_checklist.csv"
@@ -34,6 +35,8 @@ STATUSES = {
     "authors": "for the authors: the pipeline cannot know it",
 }
 AUTHORS = "Written by the authors."
+LIBRARY_COUNTS = "library/counts.json"
+LIBRARY_DECISIONS = "library/decisions.csv"  # every decision on a maybe pair, the library's
 
 
 @dataclass(frozen=True)
@@ -308,12 +311,43 @@ def _deduplication(facts: Facts) -> Entry:
     latest = f"version {versions[-1]}: " if len(versions) > 1 else ""
     what = (
         f"livingreview: {latest}{counts['duplicates_removed']} duplicates removed of "
-        f"{counts['records_identified']} records ({rules}); "
-        f"{counts.get('maybe_decisions_applied', 0)} uncertain pairs decided by a person, "
+        f"{counts['records_identified']} records ({rules}); {_decided(facts, latest)}, "
         f"{counts.get('maybe_pairs_pending', 0)} still to decide."
     )
-    where = facts.anchors("new", "methods") + facts.files("library/counts.json")
+    where = facts.anchors("new", "methods") + facts.files(LIBRARY_COUNTS, LIBRARY_DECISIONS)
     return _entry("reported", where, what)
+
+
+def _decided(facts: Facts, latest: str) -> str:
+    """The uncertain pairs a person decided: of a later version, those holding a record new in
+    it, beside the decisions of all versions (which ``maybe_decisions_applied`` counts)."""
+    total = facts.read["library_counts"].get("maybe_decisions_applied", 0)
+    if not latest:
+        return f"{total} uncertain pairs decided by a person"
+    own = _decided_in_round(facts)
+    if own is None:
+        return f"{total} uncertain pairs decided by a person in all versions"
+    return (
+        f"{own} uncertain pairs with a record new in this version decided by a person "
+        f"(all versions: {total})"
+    )
+
+
+def _decided_in_round(facts: Facts) -> int | None:
+    """The decided pairs (``library/decisions.csv``) whose newer record was first identified in
+    the library's current round (``library/groups.csv``); None when a file is missing."""
+    round_no = facts.read["library_counts"].get("round")
+    groups = facts.read.get("library_groups")
+    decided = read_csv_if_present(facts.outputs / LIBRARY_DECISIONS)
+    if round_no is None or groups is None or decided is None:
+        return None
+    first = {row["record_id"]: int(row["round"]) for row in groups}
+    return sum(
+        1
+        for row in decided
+        if row["decision"]
+        and max(first.get(row["record_a"], 0), first.get(row["record_b"], 0)) == round_no
+    )
 
 
 # -- PRISMA 2020 methods ------------------------------------------------------------------------
