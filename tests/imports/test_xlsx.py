@@ -13,6 +13,7 @@ import pytest
 
 from livingreview.errors import InputFileError
 from livingreview.imports import import_file
+from livingreview.sheets.ooxml_text import escaped
 from tests.conftest import REPO_ROOT
 from tests.imports import Real
 
@@ -64,6 +65,16 @@ def test_a_csv_saved_in_excel_reads_like_the_csv(tmp_path: Path) -> None:
     assert first.authors == ["Doe, Jane", "Roe, Ray1"]  # the Scopus flavour, not generic
     assert (first.journal, first.doi) == ("Invented Journal", "10.5555/inv.1")
     assert second.year == "2021"  # an integer cell, not "2021.0"
+
+
+def test_text_excel_and_libreoffice_escape_reads_as_typed(tmp_path: Path) -> None:
+    """Excel stores a carriage return in a cell (a title pasted with its line break) as
+    ``_x000D_``, which came into the record; LibreOffice stores the text ``_x005F_`` typed as
+    ``_x005F_x005F_``, whose ``x005F_`` openpyxl deleted (``Invented_Journal``)."""
+    row = _scopus_row(1)
+    row[2], row[4] = escaped("Invented title 1:\r\ncafé"), escaped("Invented_x005F_Journal")
+    (record,) = import_file(_workbook(tmp_path / "scopus.xlsx", [SCOPUS, row]), "scopus").records
+    assert (record.title, record.journal) == ("Invented title 1: café", "Invented_x005F_Journal")
 
 
 def test_rows_above_the_header_dates_and_floats(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from livingreview.rob.tables import (
     write_table,
 )
 from livingreview.rob.tools import get_tool
+from livingreview.sheets.ooxml_text import escaped
 from tests.rob.conftest import ROBVIS_EXAMPLES
 
 #: the two example rows whose Overall is milder than a High domain (robvis notes, §3)
@@ -203,6 +204,22 @@ def test_spreadsheet_exports_read_like_the_csv(rob_dir: Path, tmp_path: Path) ->
             part.writestr(item, data[: len(data) // 2] if "worksheets/" in item.filename else data)
     with pytest.raises(InputFileError, match=r"cut\.xlsx.*not a readable \.xlsx"):
         read_table(cut, get_tool("rob2"))
+
+
+def test_study_names_of_an_xlsx_read_as_typed(rob_dir: Path, tmp_path: Path) -> None:
+    """Excel stores a carriage return (a name pasted from Word) as ``_x000D_``, LibreOffice the
+    text ``x005F_`` typed as ``x005F_x005F_``: the names came back with the escape, or with the
+    ``x005F_`` openpyxl deletes gone."""
+    from openpyxl import Workbook
+
+    rows = csv_rows(rob_dir / "robvis_data_rob2.csv")
+    typed = {1: "Study 1\r", 2: "Study_x005F_2"}  # row of the table: the name as typed
+    workbook = Workbook()
+    for number, row in enumerate(rows):
+        workbook.active.append([escaped(typed[number]) if number in typed else row[0], *row[1:]])
+    workbook.save(tmp_path / "table.xlsx")
+    names = [r.study for r in read_table(tmp_path / "table.xlsx", get_tool("rob2")).rows]
+    assert names == ["Study 1", "Study_x005F_2", *(row[0] for row in rows[3:])]
 
 
 def test_bias_direction_layout_reads_its_judgements(rob_dir: Path) -> None:

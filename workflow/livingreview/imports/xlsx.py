@@ -17,7 +17,7 @@ from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.imports.tabular import sheet_header_index
-from livingreview.sheets import META_SHEET
+from livingreview.sheets import META_SHEET, decoded, open_workbook
 
 _ZIP = b"PK\x03\x04"
 
@@ -35,10 +35,8 @@ def is_workbook(data: bytes) -> bool:
 
 def read_sheet(path: Path | str, data: bytes) -> tuple[str, list[list[str]]]:
     """The first worksheet's title and its rows as text (row ``i`` is sheet row ``i + 1``)."""
-    import openpyxl  # only when a workbook is imported
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data)  # openpyxl, only when a workbook is imported
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise InputFileError(
             path, f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc})"
@@ -67,7 +65,7 @@ def refuse_reviewer_sheet(path: Path | str, names: list[str]) -> None:
 def _rows(path: Path | str, sheet: Any) -> list[list[str]]:
     """The worksheet's rows as text; its XML is read (and found damaged) only here."""
     try:
-        return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        return [[cell_text(decoded(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
     except Exception as exc:  # a damaged part: XML not well-formed, compressed data cut
         raise InputFileError(
             path,

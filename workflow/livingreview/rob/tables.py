@@ -201,20 +201,16 @@ def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
 
 
 def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    from livingreview.sheets import clean
+    """The first sheet's rows as text, numbered from 1 (its text as typed: the escapes Excel
+    stores a carriage return as decoded, :func:`livingreview.sheets.text_table`)."""
+    from livingreview.sheets import open_workbook, text_table
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = open_workbook(path.read_bytes())
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputFileError(path, f"not a readable .xlsx workbook ({exc})") from None
     try:
-        sheet = workbook.worksheets[0]
-        return [
-            (number, [clean(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        return list(enumerate(text_table(workbook.worksheets[0]), start=1))
     except Exception as exc:  # a damaged part, read lazily: XML cut short, data not inflating
         raise InputFileError(path, f"not a readable .xlsx workbook ({exc})") from None
     finally:

@@ -55,7 +55,7 @@ from livingreview.sheets.writing import (
     wrapped_lines,
     write_sheet_files,
 )
-from livingreview.sheets.xlsx_read import as_read_now, clean
+from livingreview.sheets.xlsx_read import as_read_now, clean, decoded, open_workbook, text_table
 
 __all__ = [
     "CSV_META_PREFIX",
@@ -80,14 +80,17 @@ __all__ = [
     "column_letter",
     "csv_meta_line",
     "csv_text",
+    "decoded",
     "deterministic_zip",
     "input_files",
     "joined_notes",
+    "open_workbook",
     "overridden_answers",
     "read_sheet",
     "returned_files",
     "returned_folder",
     "set_text",
+    "text_table",
     "unescaped",
     "web_address",
     "workbook_bytes",

@@ -22,8 +22,9 @@ from livingreview.sheets.xlsx_xml import (
 )
 
 
-def _open_workbook(data: bytes) -> Any:
-    """The workbook ``data``, read only, values as last computed, its strings as stored."""
+def open_workbook(data: bytes) -> Any:
+    """The workbook ``data``, read only, values as last computed, its strings as stored (each
+    read through :func:`decoded`: openpyxl's own reading deletes every ``x005F_``)."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.xml.constants import SHARED_STRINGS
 
@@ -151,7 +152,7 @@ def read_xlsx_sheet(path: Path, title: str, data: bytes | None = None) -> Return
     try:
         if data is None:
             data = path.read_bytes()
-        wb = _open_workbook(data)
+        wb = open_workbook(data)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise InputFileError(path, f"cannot read as an .xlsx workbook ({exc})") from None
     try:
@@ -169,18 +170,20 @@ def read_xlsx_sheet(path: Path, title: str, data: bytes | None = None) -> Return
         wb.close()
 
 
-def _text_table(sheet: Any) -> list[list[str]]:
+def decoded(value: object) -> object:
+    """A cell's value from :func:`open_workbook`, its text as typed (:func:`unescaped`)."""
+    return unescaped(value) if isinstance(value, str) else value
+
+
+def text_table(sheet: Any) -> list[list[str]]:
     """A worksheet's cells as text (:func:`clean`), each string's escapes decoded."""
-    return [
-        [clean(unescaped(v) if isinstance(v, str) else v) for v in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
+    return [[clean(decoded(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedSheet:
     """The sheet ``title`` of the open workbook ``wb`` (``data`` its bytes), after the checks
     on merged cells, formulas and copies of it."""
-    tables = {n: _text_table(wb[n]) for n in wb.sheetnames}
+    tables = {n: text_table(wb[n]) for n in wb.sheetnames}
     meta = ids = None
     if META_SHEET in tables:
         meta, ids = _split_meta(tables[META_SHEET])
