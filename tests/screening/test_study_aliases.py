@@ -16,7 +16,7 @@ from livingreview import reviewforms, sheets
 from livingreview.dedup.rounds import StudyAliases, derived_id
 from livingreview.errors import InputFileError
 from livingreview.screening import conflict_sheet
-from livingreview.screening.conflicts import Resolution, Votes, latest_resolutions
+from livingreview.screening.conflicts import Resolution, Votes, decide, latest_resolutions
 from livingreview.screening.decisions import (
     ScreeningDecision,
     current_decisions,
@@ -259,8 +259,8 @@ def two_old_ids() -> tuple[str, str, str, StudyAliases]:
 def test_form_rows_of_one_file_on_two_studies_now_merged_that_differ_are_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Both rows are read under the merged study and the later row is used
-    (:func:`reviewforms.latest_rows`); the log says so, naming both rows (it was silent)."""
+    """Both rows are read under the merged study and neither counts
+    (:func:`reviewforms.latest_rows`): the log names both rows and says the row is awaited."""
     first, second, new, aliases = two_old_ids()
     written = decision_form(tmp_path, [first, second])
     typed = {first: {"decision": "include"}, second: {"decision": "exclude"}}
@@ -273,16 +273,21 @@ def test_form_rows_of_one_file_on_two_studies_now_merged_that_differ_are_logged(
         entries, _ = reviewforms.import_forms(
             [returned], expected, base=tmp_path, store=None, clean=lambda f, _: f.values
         )
-    assert reviewforms.latest_rows(entries)[("r1", new)] == {"decision": "exclude"}
+    assert ("r1", new) not in reviewforms.latest_rows(entries)
+    assert sorted((e.row, e.value) for e in entries) == [(2, "include"), (3, "exclude")]
     [line] = [r.getMessage() for r in caplog.records if "one file cannot tell" in r.getMessage()]
     assert f"rows 2 and 3 give studies {first} (decision=include) and {second} " in line
     assert line.endswith(f"as one study, {new} (joined after the sheet was written); one file "
-                         "cannot tell which counts: of the two, row 3's is used")  # fmt: skip
+                         "cannot tell which counts, so neither does (both stay stored as "
+                         f"typed): r1's row on {new} is awaited, and the study is listed again "
+                         "on r1's next form")  # fmt: skip
 
 
-def test_resolutions_in_one_file_on_two_studies_now_merged_that_differ_are_logged(
+def test_resolutions_in_one_file_on_two_studies_now_merged_that_differ_count_for_neither(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Whatever the order of the rows (before, the later row's resolution counted), the
+    conflict stays pending and both resolutions are stored as typed."""
     first, second, new, aliases = two_old_ids()
     spec = conflict_sheet.ConflictSheetSpec("demo", "title_abstract", 1, "consensus")
     votes = [Votes(first, 1, ()), Votes(second, 1, ())]
@@ -290,18 +295,38 @@ def test_resolutions_in_one_file_on_two_studies_now_merged_that_differ_are_logge
         tmp_path / "conflicts.xlsx", spec, conflict_sheet.sheet_rows(votes, {}), [], "x"
     )
     typed = {first: {"resolution": "include"}, second: {"resolution": "exclude"}}
-    returned = fill_form(written[0], "Conflicts", "study_id", typed, tmp_path / "r.xlsx")
     expected = conflict_sheet.ExpectedConflicts(
         "demo", "title_abstract", 1, {}, frozenset({new}), frozenset({"consensus"}), aliases
     )
-    with caplog.at_level(logging.WARNING, logger="livingreview"):
-        _, found, _ = conflict_sheet.read_resolution_sheet(returned, expected, "r.xlsx")
-    assert {(r.study_id, r.decision) for r in found} == {(new, "include"), (new, "exclude")}
-    [line] = [r.getMessage() for r in caplog.records if "one file cannot tell" in r.getMessage()]
-    assert f"{first} (include)" in line and f"{second} (exclude)" in line
-    last = max(found, key=lambda r: r.row)
-    assert line.endswith(f"of the two, row {last.row}'s is used")
-    assert latest_resolutions(found)[new] == last
+    screened = [
+        ScreeningDecision(new, r, "title_abstract", 1, d, "", "", f"{r}.xlsx", 2, SAVED)
+        for r, d in (("r1", "include"), ("r2", "exclude"))
+    ]
+    for shuffle in (False, True):
+        returned = set_saved_at(
+            fill_form(written[0], "Conflicts", "study_id", typed, tmp_path / f"{shuffle}/r.xlsx",
+                      shuffle=shuffle),
+            SAVED,
+        )  # fmt: skip
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="livingreview"):
+            _, found, _ = conflict_sheet.read_resolution_sheet(returned, expected, "r.xlsx")
+        assert sorted(r["decision"] for r in conflict_sheet.resolutions_rows(found)) == [
+            "exclude",
+            "include",
+        ]
+        assert {r.study_id for r in found} == {new} and latest_resolutions(found) == {}
+        outcome = decide(screened, found, rule="consensus")
+        assert [v.study_id for v in outcome.pending] == [new] and not outcome.final
+        [line] = [
+            r.getMessage() for r in caplog.records if "one file cannot tell" in r.getMessage()
+        ]
+        assert f"{first} (include)" in line and f"{second} (exclude)" in line
+        assert line.endswith(
+            f"so neither does (both stay stored as typed): no resolution of {new} counts until "
+            "one is returned again (while its conflict is pending, it is listed again on the "
+            "next conflicts sheet)"
+        )
 
 
 def test_a_merged_maybe_keeps_both_notes_and_equal_decisions_keep_the_later_reason() -> None:

@@ -17,7 +17,9 @@ still be contained in the new one (:func:`check_nothing_lost`), so a removed or 
 stops the run instead of silently dropping decisions. Two files of one reviewer and round with
 different rows for an item: the one saved last counts and each value it overrides is logged, or,
 when their save times do not tell, the files are rejected (:func:`check_repeated_rows`).
-Rejections happen before anything is written.
+Rows of one file on two studies the library joined after it was written count only when they
+agree; else the reviewer's row on the study is awaited and it is on their next form again
+(:func:`latest_rows`), both rows stored as typed. Rejections happen before anything is written.
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ class ReturnedForm:
     saved_at: str
     items: int  # rows in the file
     filled: list[FilledRow]
+    renamed: tuple[tuple[int, str], ...] = ()  # (row, id as written) of rows naming an old id
 
 
 def _meta_check(
@@ -257,11 +260,9 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     checks.check_every_row(returned, seen, idc)
     if renamed:
         log.warning("%s", aliases.log_line(path.as_posix(), renamed, "row"))
-        written = {number: item for item, number in seen.items()}
-        typed = [(f.row, written[f.row], f.item_id, _shown(f.values)) for f in filled]
-        for line in merged_rows(path.as_posix(), typed, "row"):
-            log.warning("%s", line)
-    return ReturnedForm(path, reviewer, number, returned.saved_at, len(seen), filled)
+    return ReturnedForm(
+        path, reviewer, number, returned.saved_at, len(seen), filled, tuple(renamed)
+    )
 
 
 def _read_cell(value: str, column: str, expected: ExpectedForm) -> str:
@@ -272,6 +273,36 @@ def _read_cell(value: str, column: str, expected: ExpectedForm) -> str:
 def _shown(values: Mapping[str, str]) -> str:
     """A row's filled cells for a log line."""
     return ", ".join(f"{column}={one_line(value)}" for column, value in values.items() if value)
+
+
+def _log_merged_rows(
+    form: ReturnedForm, values: Mapping[int, Mapping[str, str]], what: str
+) -> None:
+    """Log the rows of one form that name, as written, two studies the library now holds as
+    one and differ (``values``: row -> cleaned values): neither counts (:func:`latest_rows`),
+    so the study is on the reviewer's next form again."""
+    if not form.renamed:
+        return
+    written = dict(form.renamed)
+    typed = [
+        (f.row, written.get(f.row, f.item_id), f.item_id, _shown(values[f.row]))
+        for f in form.filled
+        if _shown(values[f.row])  # a row left blank after cleaning is no row
+    ]
+
+    def awaited(study: str) -> str:
+        if form.reviewer == CONSENSUS:
+            return (
+                f"the consensus row on {study} is awaited: while the reviewers' rows differ, "
+                f"the study is listed again on the next consensus {what}"
+            )
+        return (
+            f"{form.reviewer}'s row on {study} is awaited, and the study is listed again on "
+            f"{form.reviewer}'s next {what}"
+        )
+
+    for line in merged_rows(form.path.as_posix(), typed, "row", awaited):
+        log.warning("%s", line)
 
 
 def read_forms(
@@ -388,7 +419,7 @@ def check_nothing_lost(
     given, are the columns read now: a value stored under another one is named as a field the
     protocol renamed or removed."""
     now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
-    cells = {(e.file, e.item_id, e.reviewer, e.column): e.value for e in current}
+    cells = {(e.file, e.item_id, e.reviewer, e.column): e for e in current}
     for entry in previous:
         item = aliases.current(entry.item_id) if aliases is not None else entry.item_id
         stored = (one_line(entry.value), one_line(sheets.as_read_now(entry.value)))
@@ -401,8 +432,10 @@ def check_nothing_lost(
                 if columns and entry.column not in columns
                 else "is no longer in this file (was it removed or saved over?)"
                 if read is None
-                else f"now reads {read!r} in this file (was the file edited, or stored by an "
-                "earlier version of livingreview that read it otherwise?)"
+                else _resaved(entry, read)
+                if one_line(read.value) in stored
+                else f"now reads {read.value!r} in this file (was the file edited, or stored by "
+                "an earlier version of livingreview that read it otherwise?)"
             )
             raise InputFileError(
                 entry.file,
@@ -412,6 +445,23 @@ def check_nothing_lost(
                 position=f"row {entry.row}",
                 field=entry.column,
             )
+
+
+def _resaved(entry: Entry, read: Entry) -> str:
+    """How a returned file still holding a stored value changed: its round or save time."""
+    changed = []
+    if read.round != entry.round:
+        changed.append(f"says round {read.round} (stored: round {entry.round})")
+    if read.recorded_at != entry.recorded_at:
+        changed.append(
+            f"records being saved at {read.recorded_at or 'no time'} (stored: "
+            f"{entry.recorded_at or 'no time'})"
+        )
+    return (
+        f"is still {read.value!r} in this file, but the file now {' and '.join(changed)}: it "
+        "was saved again or replaced, and when a file was saved decides which of two files "
+        "counts"
+    )
 
 
 @dataclass(frozen=True)
@@ -473,17 +523,29 @@ def check_repeated_rows(entries: Iterable[Entry]) -> list[str]:
 def latest_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, str]]:
     """(reviewer, item id) -> the cells of the reviewer's latest row for the item.
 
-    A later row (round, file save time, file, row) replaces the whole earlier row; rows of one
-    round that differ are ordered by save time (:func:`check_repeated_rows`).
+    A row of a later file (round, file save time, file) replaces the whole earlier row; rows
+    of one round that differ are ordered by save time (:func:`check_repeated_rows`). Several
+    rows of the latest file (studies the library joined after it was written) count when
+    they agree in all but whitespace (the one whose cells sort first); when they differ, the
+    file cannot tell which counts, so none does: the reviewer's row on the item is awaited.
     """
-    rows: dict[tuple[str, str], tuple[tuple, dict[str, str]]] = {}
+    files: dict[tuple[str, str], tuple[tuple, dict[int, dict[str, str]]]] = {}
     for entry in sorted(entries, key=_order):
         key = (entry.reviewer, entry.item_id)
-        where = (entry.round, entry.recorded_at, entry.file, entry.row)
-        if key not in rows or rows[key][0] != where:
-            rows[key] = (where, {})
-        rows[key][1][entry.column] = entry.value
-    return {key: cells for key, (_, cells) in rows.items()}
+        where = (entry.round, entry.recorded_at, entry.file)
+        if key not in files or files[key][0] != where:
+            files[key] = (where, {})
+        files[key][1].setdefault(entry.row, {})[entry.column] = entry.value
+    latest = {}
+    for key, (_, rows) in files.items():
+        if len({_alike(cells) for cells in rows.values()}) == 1:
+            latest[key] = min(rows.values(), key=lambda cells: sorted(cells.items()))
+    return latest
+
+
+def _alike(cells: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """A row's filled cells, each on one line: rows alike here agree."""
+    return tuple(sorted((c, one_line(v)) for c, v in cells.items() if one_line(v)))
 
 
 # -- settling two reviewers ------------------------------------------------------------------
@@ -608,6 +670,7 @@ def import_forms(
     for form in forms:
         cleaned = {f.row: clean(f, form.path) for f in form.filled}
         entries += entries_of(form, base, cleaned)
+        _log_merged_rows(form, cleaned, expected.what)
     for line in check_repeated_rows(entries):
         log.warning("%s", line)
     if store is not None:

@@ -20,7 +20,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,10 +276,16 @@ class StudyAliases:
         )
 
 
-def merged_rows(file: str, rows: Sequence[tuple[int, str, str, str]], what: str) -> list[str]:
+def merged_rows(
+    file: str,
+    rows: Sequence[tuple[int, str, str, str]],
+    what: str,
+    awaited: Callable[[str], str],
+) -> list[str]:
     """Log lines for rows of one returned file that name, as written, studies the library now
     holds as one (``rows``: row, id as written, current id, what was typed there, in row
-    order) and differ: the file cannot tell which counts, and the last of them is used."""
+    order) and differ: the file cannot tell which counts, so neither does (both stay stored as
+    typed); ``awaited(current id)`` says what happens instead."""
     first: dict[str, tuple[int, str, str, str]] = {}
     lines = []
     for row in rows:
@@ -289,7 +295,7 @@ def merged_rows(file: str, rows: Sequence[tuple[int, str, str, str]], what: str)
                 f"{file}: rows {other[0]} and {row[0]} give studies {other[1]} ({other[3]}) and "
                 f"{row[1]} ({row[3]}) different {what}s, and the library now holds them as one "
                 f"study, {row[2]} (joined after the sheet was written); one file cannot tell "
-                f"which counts: of the two, row {row[0]}'s is used"
+                f"which counts, so neither does (both stay stored as typed): " + awaited(row[2])
             )
     return lines
 

@@ -14,7 +14,10 @@ each naming file, row and field. Notes typed on a conflict left unresolved are n
 they go into the next conflicts sheet (each different note once, however often a sheet is
 returned), so they come back, and are stored, with the resolution. Two files resolving a study
 of one round differently: the one saved last counts and the other is logged, or, when their save
-times do not tell, the files are rejected (:func:`livingreview.sheets.overridden_answers`).
+times do not tell, the files are rejected (:func:`livingreview.sheets.overridden_answers`). Two
+rows of one file resolving differently two studies the library joined after it was written:
+neither counts and the conflict waits for a resolution again
+(:func:`livingreview.screening.conflicts.latest_resolutions`); both are stored as typed.
 """
 
 from __future__ import annotations
@@ -307,9 +310,17 @@ def read_resolution_sheet(
         log.warning("%s", aliases.log_line(file, renamed, "resolution"))
         written = {number: sid for sid, number in seen.items()}
         typed = [(r.row, written[r.row], r.study_id, _shown(r)) for r in out]
-        for line in merged_rows(file, typed, "resolution"):
+        for line in merged_rows(file, typed, "resolution", _awaited):
             log.warning("%s", line)
     return len(seen), out, noted
+
+
+def _awaited(study: str) -> str:
+    """What happens to a study whose resolution one file cannot tell, for the log."""
+    return (
+        f"no resolution of {study} counts until one is returned again (while its conflict is "
+        "pending, it is listed again on the next conflicts sheet)"
+    )
 
 
 def _shown(resolution: Resolution) -> str:

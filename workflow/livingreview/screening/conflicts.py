@@ -162,9 +162,20 @@ def _check_resolver(resolution: Resolution, votes: Votes, rule: str) -> None:
 
 
 def latest_resolutions(resolutions: Iterable[Resolution]) -> dict[str, Resolution]:
-    """The latest resolution per study (by round, file time, file, row)."""
-    ordered = sorted(resolutions, key=lambda r: (r.round, r.recorded_at, r.file, r.row))
-    return {r.study_id: r for r in ordered}
+    """The resolution per study of its latest file (by round, file time, file). Rows of that
+    file that resolve the study differently (studies the library joined after the file was
+    written) cannot tell which counts: the study has none. Rows alike count as one."""
+    files: dict[str, tuple[tuple[int, str, str], list[Resolution]]] = {}
+    for item in sorted(resolutions, key=lambda r: (r.round, r.recorded_at, r.file, r.row)):
+        where = (item.round, item.recorded_at, item.file)
+        if item.study_id not in files or files[item.study_id][0] != where:
+            files[item.study_id] = (where, [])
+        files[item.study_id][1].append(item)
+    return {
+        sid: min(rows, key=lambda r: (r.notes, r.row))
+        for sid, (_, rows) in files.items()
+        if len({(r.decision, r.reason) for r in rows}) == 1
+    }
 
 
 def decide(
