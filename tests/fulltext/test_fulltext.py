@@ -132,7 +132,7 @@ def test_round_trip_conflict_resolution_and_studies(config: dict[str, Any], tmp_
 def test_csv_sheets_round_trip_in_single_mode(config: dict[str, Any]) -> None:
     config["full_text"].update(mode="single", sheet_format="csv")
     run_fulltext(config)
-    text = sheet(config, "r1", "csv").read_text(encoding="utf-8")
+    text = sheet(config, "r1", "csv").read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("# livingreview sheet | kind=full-text")
     header = lines[1].split(",")

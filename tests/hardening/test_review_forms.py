@@ -310,7 +310,7 @@ def _sheet_cells(out: Path) -> list[tuple[str, str, str]]:
                     if isinstance(cell.value, str):
                         found.append((str(path), cell.coordinate, cell.value))
     for path in sorted(out.rglob("*.csv")):
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
         if text.startswith("# livingreview sheet"):  # a sheet for people, not a data table
             rows = list(csv.reader(text.splitlines()[1:]))
             found += [(str(path), f"row {n}", v) for n, row in enumerate(rows, 2) for v in row]
@@ -404,7 +404,7 @@ def test_a_5_mb_cell_is_kept_whole_in_the_store(staged: dict[str, Any]) -> None:
 def test_a_csv_form_saved_in_cp1252_is_read_with_its_accents(staged: dict[str, Any]) -> None:
     config = staged["config"]
     form = _outputs(config) / "extraction/forms/extraction_round1_consensus.csv"
-    lines = form.read_text(encoding="utf-8").splitlines()
+    lines = form.read_text(encoding="utf-8-sig").splitlines()
     rows = list(csv.reader(lines[1:]))
     header = rows[0]
     typed = "Montréal – “naïve” users, 12 €"

@@ -178,7 +178,7 @@ def test_dual_screening_round_trip_accounts_for_every_decision(
 
 
 def read_rows_after_meta(path: Path) -> list[dict[str, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("# livingreview sheet | kind=screening-conflicts")
     return list(csv.DictReader(lines[1:]))
 

@@ -157,8 +157,10 @@ def test_single_mode_and_csv_format(tmp_path: Path, demo_outputs: Path) -> None:
     state = run_screening(config)
     assert list(state["reviewers"]) == ["r1"]
     assert sheet_path(config, "r1").exists() and not sheet_path(config, "r2").exists()
-    text = sheet_path(config, "r1", ext="csv").read_text(encoding="utf-8")
-    first = text.splitlines()[0]
+    data = sheet_path(config, "r1", ext="csv").read_bytes()
+    # the UTF-8 byte-order mark, without which Excel reads the sheet in the system's code page
+    assert data.startswith(b"\xef\xbb\xbf# livingreview sheet")
+    first = data.decode("utf-8-sig").splitlines()[0]
     assert first.startswith("# livingreview sheet | kind=screening | review_id=dta_integrative")
     count = len(to_screen(tmp_path / "outputs"))
     assert f"| reviewer=r1 | records={count} | checksum=" in first

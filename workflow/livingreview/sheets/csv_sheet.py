@@ -40,11 +40,16 @@ def csv_text(
     return first + csv_table_text(columns, cells)
 
 
+_BOM_AS_TEXT = re.compile("^(?:\ufeff|\u00ef\u00bb\u00bf)+")
+
+
 def csv_meta(line: str) -> dict[str, str] | None:
     """The metadata of a CSV sheet's first line (:func:`csv_meta_line`), also once a
     spreadsheet program saved it with delimiters after it or as the cell A1 of an .xlsx; None
     when ``line`` is no such line."""
-    first = line.strip().strip('"')
+    # the byte-order mark the sheet is written with, kept as text by a program that read the
+    # file as plain UTF-8 (maybe quoting the cell) or as cp1252 ("ï»¿"), is no part of the line
+    first = _BOM_AS_TEXT.sub("", line.strip().strip('"')).strip('"')
     if not first.startswith(CSV_META_PREFIX):
         return None
     meta = {}

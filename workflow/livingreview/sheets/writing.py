@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -9,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from copy import copy
 from pathlib import Path
 
-from livingreview.fileio import atomic_write_bytes, atomic_write_text
+from livingreview.fileio import atomic_write_bytes
 from livingreview.sheets.csv_sheet import csv_text
 from livingreview.sheets.highlight import Highlighter
 from livingreview.sheets.layout import (
@@ -63,7 +64,10 @@ def write_sheet_files(
     if "csv" in formats:
         path = folder / f"{stem}.csv"
         header = dict(meta) | {"checksum": checksum(ids)}
-        atomic_write_text(path, csv_text(layout.names, rows, header))
+        # with the UTF-8 byte-order mark: Excel opens a CSV without one in the system's code
+        # page, so "Zoë" would read "ZoÃ«" (and be saved back so)
+        text = csv_text(layout.names, rows, header)
+        atomic_write_bytes(path, codecs.BOM_UTF8 + text.encode("utf-8"))
         written.append(path)
     return written
 
