@@ -8,11 +8,24 @@ import json
 import shutil
 from pathlib import Path
 
+import openpyxl
+
+from livingreview import sheets
 from livingreview.config import load_config
-from livingreview.demo.human import SUFFIX, build_demo_human, returned_folders
+from livingreview.demo.human import FOLDERS as BUILT_FOLDERS
+from livingreview.demo.human import (
+    SUFFIX,
+    build_demo_human,
+    returned_folders,
+    saved_at,
+    sheet_ids,
+)
 from livingreview.demo.reviewers import FINDINGS, match_studies, read_labelled_facts
 from livingreview.fulltext.studies import library_rows
+from livingreview.screening import export, importing
+from livingreview.screening.stage import STAGE
 from tests.conftest import REPO_ROOT, require_shared
+from tests.form_helpers import fill_form
 
 CONFIG = load_config([REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"])
 HUMAN = REPO_ROOT / "demo/human"
@@ -112,3 +125,41 @@ def test_demo_run_reads_the_illustrative_sheets(demo_outputs: Path) -> None:
     assert rated and status["assessed"] == len(rated)
     assert status["pending"] == len(summary) - len(rated) > 0
     assert all(r["how"] == "agreement" and r["reviewers"] == "r1; r2" for r in rated)
+
+
+def test_each_demo_sheet_says_when_it_was_saved_after_the_demo_search() -> None:
+    """The demo's sheets said nothing of when they were saved (the fixed stamp of a sheet as
+    written), so a revised copy could not be ordered after them. Each now records a fixed time
+    after the demo's search (2024-11-25), one day per stage."""
+    assert CONFIG["search"]["date_range"]["to"] == "2024-11-25"
+    days = []
+    for section, key in BUILT_FOLDERS:
+        folder = HUMAN / str(CONFIG[section][key])
+        days.append(saved_at(CONFIG, (section, key)))
+        for path in sorted(folder.glob(f"*{SUFFIX}.xlsx")):
+            modified = openpyxl.load_workbook(path, read_only=True).properties.modified
+            assert f"{modified.isoformat()}Z" == days[-1], path
+    assert days[0] == "2024-11-26T12:00:00Z" and days == sorted(set(days))
+
+
+def test_a_revised_copy_of_a_demo_sheet_counts_over_it(tmp_path: Path) -> None:
+    """README's re-assessment on the demo: r1 opens their title/abstract sheet, changes a row and
+    saves it under a new name; the revision, saved later, counts. Before, the run stopped with
+    'which of the two files was saved last cannot be told'."""
+    returned = HUMAN / str(CONFIG["screening"]["folder"])
+    [first] = sorted(returned.glob(f"title_abstract_round1_r1{SUFFIX}.xlsx"))
+    ids = sheet_ids(first, export.SHEET, export.ID_COLUMN)
+    sheet = sheets.read_sheet(first, export.SHEET)
+    typed = {sheet.cell(r, export.ID_COLUMN): sheet.cell(r, "decision") for _, r in sheet.rows()}
+    study = next(i for i in ids if typed[i] == "include")
+    reason = CONFIG["exclusion_reasons"]["title_abstract"][0]
+    revised = {study: {"decision": "exclude", "reason": reason["label"], "notes": "on reflection"}}
+    later = tmp_path / "r1_revised.xlsx"  # saved now, as by a spreadsheet program
+    fill_form(first, export.SHEET, export.ID_COLUMN, revised, later, shuffle=False)
+    reasons = {r["id"]: r["label"] for r in CONFIG["exclusion_reasons"]["title_abstract"]}
+    expected = importing.Expected(
+        str(CONFIG["review"]["id"]), STAGE, 1, ["r1", "r2"], reasons, frozenset(ids)
+    )
+    result = importing.read_returned([first, later], expected)
+    [line] = result.overridden
+    assert f"on study {study}, 'include', is overridden by 'exclude'" in line

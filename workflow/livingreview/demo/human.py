@@ -7,6 +7,11 @@ facts' labels) and saved as ``<sheet>_demo_illustrative.xlsx`` in the stage's re
 folder, so the next run reads them: title/abstract sheets of r1 and r2, the conflicts sheet
 resolved by r3, full-text sheets, extraction forms and a handful of risk-of-bias ratings. The
 files are then copied into ``<demo>/human/``; the same facts give byte-identical files.
+
+Each file says when it was saved, as a spreadsheet program's save would, so that a revised copy
+a user saves later counts over it (README, *Re-assessing a study in a later round*): no wall
+clock, but noon UTC a day after the demo's search (``search.date_range.to``) for the first
+returned folder, a day later for each folder after it (:func:`saved_at`).
 """
 
 from __future__ import annotations
@@ -14,17 +19,20 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from livingreview import reviewforms, sheets
 from livingreview.config import RETURNED_FOLDERS, enabled_imports, enabled_sources, load_config
 from livingreview.demo import reviewers
-from livingreview.errors import LivingReviewError
+from livingreview.errors import ConfigError, LivingReviewError
 from livingreview.fileio import atomic_write_bytes, read_json
 
 log = logging.getLogger("livingreview.demo")
@@ -37,6 +45,7 @@ BANNER = (
     "ILLUSTRATIVE DEMO INPUT: filled in by `livingreview build-demo-human` from the demo facts' "
     "labels, not by a person. Values that are not facts are marked as illustrative in 'notes'."
 )
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass
@@ -87,15 +96,44 @@ def sheet_ids(path: Path, title: str, id_column: str) -> list[str]:
     return [i for _, row in returned.rows() if (i := returned.cell(row, id_column))]
 
 
+def saved_at(config: Mapping[str, Any], folder: tuple[str, str]) -> str:
+    """When the demo reviewers saved their sheets of the returned folder ``folder`` (section,
+    key): noon UTC, one day after the demo's search for the first folder of :data:`FOLDERS`,
+    a day later for each folder after it (the stages' order)."""
+    searched = (config["search"].get("date_range") or {}).get("to")
+    try:
+        day = date.fromisoformat(str(searched))
+    except ValueError:
+        raise ConfigError(
+            f"search.date_range.to: expected the demo's search date (YYYY-MM-DD), got {searched!r}"
+        ) from None
+    return f"{day + timedelta(days=FOLDERS.index(folder) + 1)}T12:00:00Z"
+
+
+def with_save_time(data: bytes, moment: str) -> bytes:
+    """The workbook ``data`` saying it was last saved at ``moment`` (docProps/core.xml), every
+    zip member otherwise as given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", body, count=1)
+            target.writestr(info, body)
+    return out.getvalue()
+
+
 def fill_sheet(
     blank: Path,
     target: Path,
     title: str,
     id_column: str,
     values: Values,
+    saved: str,
 ) -> Path:
     """Type ``values`` (id -> column -> text) into a written sheet, mark the Instructions sheet
-    as an illustrative demo input and save it as ``target`` (fixed timestamps)."""
+    as an illustrative demo input and save it as ``target`` (fixed timestamps, ``saved`` its
+    save time)."""
     from openpyxl import load_workbook
 
     wb = load_workbook(blank, rich_text=True)
@@ -110,7 +148,7 @@ def fill_sheet(
     sheets.set_text(info.cell(row=1, column=1), BANNER)
     buffer = io.BytesIO()
     wb.save(buffer)
-    atomic_write_bytes(target, sheets.deterministic_zip(buffer.getvalue()))
+    atomic_write_bytes(target, with_save_time(sheets.deterministic_zip(buffer.getvalue()), saved))
     return target
 
 
@@ -159,7 +197,8 @@ class DemoReviewers:
         for index, (blank, stem) in enumerate(blanks):
             values = values_for(index, sheet_ids(blank, *sheet))
             target = _returned(self.config, *folder, stem)
-            self.written.append(fill_sheet(blank, target, *sheet, values))
+            saved = saved_at(self.config, folder)
+            self.written.append(fill_sheet(blank, target, *sheet, values, saved))
             log.info("demo reviewers: %s filled (%d rows)", target, len(values))
 
     def _blanks(self, status: str, key: str) -> list[tuple[Path, str]]:
