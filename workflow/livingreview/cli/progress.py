@@ -98,6 +98,8 @@ def _where_report(config: dict[str, Any]) -> None:
 
 def _where_after_screening(config: dict[str, Any]) -> None:
     """Full text, extraction and risk of bias: the sheets to return and the main outputs."""
+    from livingreview.appraisal.stage import tools_in_use
+
     out = outputs_of(config)
     stages = (
         ("Full-text sheets", "fulltext", "sheets", "full_text", "outcome.json"),
@@ -106,6 +108,8 @@ def _where_after_screening(config: dict[str, Any]) -> None:
     )
     for title, folder, key, section, result in stages:
         status = out / folder / "status.json"
+        if folder == "rob" and not tools_in_use(config):
+            continue  # a review that appraises no study: no forms, nothing to return
         if status.exists():
             state = json.loads(status.read_text(encoding="utf-8"))
             where = Path(config["paths"]["human_input"]) / config[section]["folder"]

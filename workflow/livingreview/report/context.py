@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
+from livingreview.appraisal.stage import tools_in_use
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.extraction.fields import nexus_levels
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
@@ -91,7 +92,8 @@ def collect(
         _studies(config, studies),
         _evidence(config, studies),
         *([_nexus(config, studies)] if config["nexus"].get("levels") else []),
-        _rob(read["rob_summary"], outputs),
+        # a review that appraises no study (a scoping review) has no risk-of-bias section
+        *([_rob(read["rob_summary"], outputs)] if tools_in_use(config) else []),
         _exclusions(read["excluded"]),
         _flags(read["flags"], studies),
     ]
@@ -372,7 +374,7 @@ def _studies(config: Mapping[str, Any], studies: list[dict[str, str]] | None) ->
         section.pending = "full-text assessment"
         return section
     columns = _field_labels(config, list(config["report"]["study_columns"]))
-    section.data = {"rows": studies, "columns": columns}
+    section.data = {"rows": studies, "columns": columns, "rob": bool(tools_in_use(config))}
     waiting = sum(1 for s in studies if s["extraction_status"] != "final")
     if waiting:
         section.notes.append(f"{waiting} of {len(studies)} studies still await final extraction.")
