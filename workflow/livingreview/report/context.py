@@ -391,11 +391,22 @@ def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -
         section.pending = "data extraction"
         return section
     extracted = [s for s in studies if s["extraction_status"] == "final"]
+    several = {f["id"] for f in config["extraction"]["fields"] if f["type"] == "multichoice"}
     tallies = {
-        f["id"]: sorted(Counter(s[f["id"]] or "blank" for s in extracted).items()) for f in fields
+        f["id"]: sorted(
+            Counter(a for s in extracted for a in _answers(s[f["id"]], f["id"] in several)).items()
+        )
+        for f in fields
     }
     section.data = {"fields": fields, "rows": extracted, "tallies": tallies}
     return section
+
+
+def _answers(value: str, several: bool) -> list[str]:
+    """The answers a study counts for: each choice of a multichoice value ('forum; chat' is a
+    study for forum and one for chat), else the value; 'blank' when there is none."""
+    answers = [a.strip() for a in value.split(";") if a.strip()] if several else [value]
+    return [a for a in answers if a] or ["blank"]
 
 
 def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> Section:
