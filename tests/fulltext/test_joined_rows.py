@@ -17,8 +17,9 @@ from livingreview.errors import InputFileError
 from livingreview.fulltext import decide, sheet
 from livingreview.fulltext.stage import _expected_sheet, _reasons, export_sheets, status
 from livingreview.reviewforms import Entry, ReturnedForm
+from livingreview.sheets.layout import FIXED_STAMP
 from tests.conftest import REPO_ROOT
-from tests.form_helpers import fill_form, form_ids, set_saved_at
+from tests.form_helpers import fill_csv_form, fill_form, form_ids, set_saved_at
 
 SAVED = "2030-01-02T03:04:05Z"
 FIRST, SECOND = derived_id("europepmc:MED:2"), derived_id("europepmc:MED:3")
@@ -37,12 +38,12 @@ def demo_config(tmp_path: Path) -> dict[str, Any]:
     return config
 
 
-def read_back(config: dict[str, Any], path: Path) -> tuple[list[Entry], list[ReturnedForm]]:
-    """The returned sheet at ``path`` read as the full-text stage reads it."""
+def read_back(config: dict[str, Any], *paths: Path) -> tuple[list[Entry], list[ReturnedForm]]:
+    """The returned sheets at ``paths`` read as the full-text stage reads them."""
     expected = _expected_sheet(config, frozenset({NOW}), {}, 1)
     reasons = _reasons(config)
     return reviewforms.import_forms(
-        [path],
+        paths,
         expected,
         base=Path(config["paths"]["human_input"]),
         store=None,
@@ -154,3 +155,89 @@ def test_a_file_saved_again_unchanged_names_the_save_time_not_the_value(tmp_path
         f"{NOW} by r1, stored in {store}, is still 'include' in this file, but the file now "
         f"records being saved at 2030-02-01 (stored: {SAVED}): it was saved again"
     ) in str(raised.value)
+
+
+def answered_again(
+    tmp_path: Path, fmt: str, names: tuple[str, str], saved: tuple[str, str]
+) -> tuple[dict[str, Any], list[Path]]:
+    """r1's round-1 sheet of FIRST and SECOND (``fmt``), returned as ``names[0]`` with rows
+    that differ (set aside: NOW listed again), then r1's next round-1 sheet, listing NOW,
+    returned as ``names[1]`` including it; ``saved``: each .xlsx file's save time (the
+    written stamp: none). The config and the two returned files."""
+    config = demo_config(tmp_path)
+    config["full_text"]["sheet_format"] = fmt
+    folder = Path(config["paths"]["human_input"]) / "full_text/sheets"
+    typed = {FIRST: EXCLUDED, SECOND: {"decision": "include"}}
+    [first] = export_sheets(config, {FIRST: 1, SECOND: 1}, {}, {}, ["r1"], 1)
+    returned = [fill(first, typed, folder / names[0], saved[0])]
+    entries, _ = read_back(config, returned[0])
+    rows = reviewforms.latest_rows(entries)
+    assert ("r1", NOW) not in rows
+    [again] = export_sheets(config, {NOW: 1}, {}, rows, ["r1"], 1)
+    returned.append(fill(again, {NOW: {"decision": "include"}}, folder / names[1], saved[1]))
+    return config, returned
+
+
+def fill(form: Path, typed: dict[str, dict[str, str]], path: Path, saved: str) -> Path:
+    """``form`` filled with ``typed`` as a person returns it: a CSV as CSV, an .xlsx saved at
+    ``saved``."""
+    if form.suffix == ".csv":
+        return fill_csv_form(form, sheet.ID_COLUMN, typed, path.with_suffix(".csv"))
+    return set_saved_at(fill_form(form, sheet.SHEET, sheet.ID_COLUMN, typed, path), saved)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("names", [("a.xlsx", "b.xlsx"), ("b.xlsx", "a.xlsx")])
+def test_the_answer_asked_again_counts_in_the_same_round_without_save_times(
+    tmp_path: Path, fmt: str, names: tuple[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: "which of the two files was saved last cannot be told", although the rows of the
+    first file on the study count for nothing; and (its name sorting last) the first file
+    still left the row awaited."""
+    config, returned = answered_again(tmp_path, fmt, names, (FIXED_STAMP, FIXED_STAMP))
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="livingreview"):
+        entries = read_back(config, *returned)[0]
+    rows = reviewforms.latest_rows(entries)
+    assert rows[("r1", NOW)] == {"decision": "include", "retrieval": "retrieved"}
+    assert not [r for r in caplog.records if "overridden" in r.getMessage()]
+    [line] = [r.getMessage() for r in caplog.records if "cannot tell" in r.getMessage()]
+    assert line.endswith(
+        f"neither does (both stay stored as typed): r1's row on {NOW} is the one in "
+        f"full_text/sheets/{Path(names[1]).with_suffix('.' + fmt)} (round 1)"
+    )
+    assert sorted(e.value for e in entries if e.column == "decision") == [
+        "exclude",
+        "include",
+        "include",
+    ]
+
+
+def test_set_aside_rows_saved_later_are_named_overriding_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before, the log said r1's later answer "is overridden by 'exclude' in ...a.xlsx, row 3"
+    (a row that counts for nothing) and no row of r1 counted."""
+    later = "2030-03-01T00:00:00Z"
+    config, returned = answered_again(tmp_path, "xlsx", ("a.xlsx", "b.xlsx"), (later, SAVED))
+    with caplog.at_level("WARNING", logger="livingreview"):
+        rows = reviewforms.latest_rows(read_back(config, *returned)[0])
+    assert rows[("r1", NOW)]["decision"] == "include"
+    assert not [r for r in caplog.records if "overridden" in r.getMessage()]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_second_answer_to_rows_that_agree_still_needs_the_save_times(
+    tmp_path: Path, fmt: str
+) -> None:
+    """Rows of one file on the joined study that agree count: a second file answering
+    otherwise in the same round is told apart by save time only."""
+    config = demo_config(tmp_path)
+    config["full_text"]["sheet_format"] = fmt
+    folder = Path(config["paths"]["human_input"]) / "full_text/sheets"
+    [first] = export_sheets(config, {FIRST: 1, SECOND: 1}, {}, {}, ["r1"], 1)
+    returned = [fill(first, {FIRST: EXCLUDED, SECOND: EXCLUDED}, folder / "a.xlsx", FIXED_STAMP)]
+    [again] = export_sheets(config, {NOW: 1}, {}, {}, ["r1"], 1)  # (written over the first)
+    returned.append(fill(again, {NOW: {"decision": "include"}}, folder / "b.xlsx", FIXED_STAMP))
+    with pytest.raises(InputFileError, match="which of the two files was saved last cannot"):
+        read_back(config, *returned)[0]

@@ -18,8 +18,10 @@ stops the run instead of silently dropping decisions. Two files of one reviewer 
 different rows for an item: the one saved last counts and each value it overrides is logged, or,
 when their save times do not tell, the files are rejected (:func:`check_repeated_rows`).
 Rows of one file on two studies the library joined after it was written count only when they
-agree; else the reviewer's row on the study is awaited and it is on their next form again
-(:func:`latest_rows`), both rows stored as typed. Rejections happen before anything is written.
+agree; else they are no answer (both stored as typed): the reviewer's row on the study is
+awaited and it is on their next form again (:func:`latest_rows`), and the answer given there,
+in a second file of the same round, counts whatever the files' save times (the rows set aside
+take no part in :func:`check_repeated_rows`). Rejections happen before anything is written.
 """
 
 from __future__ import annotations
@@ -276,11 +278,15 @@ def _shown(values: Mapping[str, str]) -> str:
 
 
 def _log_merged_rows(
-    form: ReturnedForm, values: Mapping[int, Mapping[str, str]], what: str
+    form: ReturnedForm,
+    values: Mapping[int, Mapping[str, str]],
+    what: str,
+    counted: Mapping[tuple[str, str], tuple[tuple[int, str, str], object]],
 ) -> None:
     """Log the rows of one form that name, as written, two studies the library now holds as
     one and differ (``values``: row -> cleaned values): neither counts (:func:`latest_rows`),
-    so the study is on the reviewer's next form again."""
+    so the study is on the reviewer's next form again, unless another file answers it
+    (``counted``: (reviewer, item) -> (round, save time, file) of the file whose row counts)."""
     if not form.renamed:
         return
     written = dict(form.renamed)
@@ -291,6 +297,10 @@ def _log_merged_rows(
     ]
 
     def awaited(study: str) -> str:
+        if (form.reviewer, study) in counted:
+            (number, _, file), _ = counted[form.reviewer, study]
+            who = "the consensus" if form.reviewer == CONSENSUS else f"{form.reviewer}'s"
+            return f"{who} row on {study} is the one in {file} (round {number})"
         if form.reviewer == CONSENSUS:
             return (
                 f"the consensus row on {study} is awaited: while the reviewers' rows differ, "
@@ -482,13 +492,20 @@ class _Cell:
 
 def _row_cells(entries: Iterable[Entry]) -> list[_Cell]:
     """Every cell, blank ones too, of the rows of items a reviewer filled in several files of
-    one round, each value on one line (rows that differ only in whitespace agree)."""
-    rows: dict[tuple[str, str, int], dict[tuple[str, int, str], dict[str, str]]] = {}
+    one round, each value on one line (rows that differ only in whitespace agree). Rows of one
+    file that differ on an item (:func:`_set_aside`) are no answer and are left out."""
+    files: dict[tuple[str, str, int], dict[tuple[str, str], dict[int, dict[str, str]]]] = {}
     for e in entries:
-        where = rows.setdefault((e.reviewer, e.item_id, e.round), {})
-        where.setdefault((e.file, e.row, e.recorded_at), {})[e.column] = e.value
+        where = files.setdefault((e.reviewer, e.item_id, e.round), {})
+        where.setdefault((e.file, e.recorded_at), {}).setdefault(e.row, {})[e.column] = e.value
     cells = []
-    for (reviewer, item, number), found in rows.items():
+    for (reviewer, item, number), by_file in files.items():
+        found = {
+            (file, row, saved): values
+            for (file, saved), rows in by_file.items()
+            if not _set_aside(rows)
+            for row, values in rows.items()
+        }
         if len(found) < 2:
             continue
         columns = sorted({column for values in found.values() for column in values})
@@ -504,8 +521,9 @@ def check_repeated_rows(entries: Iterable[Entry]) -> list[str]:
     """Check the rows one reviewer returned for an item in several files of one round: where
     they differ, the file saved last counts (:func:`latest_rows`), so its save time must say
     so (else :class:`InputFileError` naming both files, rows and values; see
-    :func:`livingreview.sheets.overridden_answers`). One line per value a later file
-    overrides, for the step's log."""
+    :func:`livingreview.sheets.overridden_answers`). Rows of one file that differ on an item
+    (studies joined after it was written) count for nothing and take no part. One line per
+    value a later file overrides, for the step's log."""
     by_column: dict[str, list[_Cell]] = {}
     for cell in _row_cells(entries):
         by_column.setdefault(cell.column, []).append(cell)
@@ -523,24 +541,43 @@ def check_repeated_rows(entries: Iterable[Entry]) -> list[str]:
 def latest_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, str]]:
     """(reviewer, item id) -> the cells of the reviewer's latest row for the item.
 
-    A row of a later file (round, file save time, file) replaces the whole earlier row; rows
-    of one round that differ are ordered by save time (:func:`check_repeated_rows`). Several
-    rows of the latest file (studies the library joined after it was written) count when
-    they agree in all but whitespace (the one whose cells sort first); when they differ, the
-    file cannot tell which counts, so none does: the reviewer's row on the item is awaited.
+    A row of a later round replaces the whole earlier row; rows of one round that differ are
+    ordered by file save time (:func:`check_repeated_rows`), then file. Several rows of one
+    file (studies the library joined after it was written) count when they agree in all but
+    whitespace (the one whose cells sort first); when they differ, the file cannot tell which
+    counts, so none does (:func:`_set_aside`): in their round the reviewer's row on the item
+    is another file's, else it is awaited.
     """
-    files: dict[tuple[str, str], tuple[tuple, dict[int, dict[str, str]]]] = {}
+    return {
+        key: min(rows.values(), key=lambda cells: sorted(cells.items()))
+        for key, (_, rows) in _counted_files(entries).items()
+    }
+
+
+def _counted_files(
+    entries: Iterable[Entry],
+) -> dict[tuple[str, str], tuple[tuple[int, str, str], dict[int, dict[str, str]]]]:
+    """(reviewer, item id) -> the file whose rows on the item count (:func:`latest_rows`:
+    round, save time, file) and those rows (row -> cells); an item whose row is awaited is not
+    named."""
+    files: dict[tuple[str, str], dict[tuple[int, str, str], dict[int, dict[str, str]]]] = {}
     for entry in sorted(entries, key=_order):
-        key = (entry.reviewer, entry.item_id)
         where = (entry.round, entry.recorded_at, entry.file)
-        if key not in files or files[key][0] != where:
-            files[key] = (where, {})
-        files[key][1].setdefault(entry.row, {})[entry.column] = entry.value
-    latest = {}
-    for key, (_, rows) in files.items():
-        if len({_alike(cells) for cells in rows.values()}) == 1:
-            latest[key] = min(rows.values(), key=lambda cells: sorted(cells.items()))
-    return latest
+        rows = files.setdefault((entry.reviewer, entry.item_id), {}).setdefault(where, {})
+        rows.setdefault(entry.row, {})[entry.column] = entry.value
+    counted = {}
+    for key, by_file in files.items():
+        last = max(where[0] for where in by_file)
+        found = [w for w, rows in by_file.items() if w[0] == last and not _set_aside(rows)]
+        if found:
+            counted[key] = (max(found), by_file[max(found)])
+    return counted
+
+
+def _set_aside(rows: Mapping[int, Mapping[str, str]]) -> bool:
+    """Whether the rows one file gives on one item (row -> cells; several when the library
+    joined studies after it was written) differ in more than whitespace: none of them counts."""
+    return len({_alike(cells) for cells in rows.values()}) > 1
 
 
 def _alike(cells: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -667,10 +704,12 @@ def import_forms(
     """
     forms, _ = read_forms(files, expected)
     entries: list[Entry] = []
-    for form in forms:
-        cleaned = {f.row: clean(f, form.path) for f in form.filled}
-        entries += entries_of(form, base, cleaned)
-        _log_merged_rows(form, cleaned, expected.what)
+    cleaned = [{f.row: clean(f, form.path) for f in form.filled} for form in forms]
+    for form, values in zip(forms, cleaned, strict=True):
+        entries += entries_of(form, base, values)
+    counted = _counted_files(entries)
+    for form, values in zip(forms, cleaned, strict=True):
+        _log_merged_rows(form, values, expected.what, counted)
     for line in check_repeated_rows(entries):
         log.warning("%s", line)
     if store is not None:
