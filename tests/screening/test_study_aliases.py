@@ -4,6 +4,7 @@ reviewer typed counts for the study under its current id, with a warning naming 
 
 from __future__ import annotations
 
+import csv
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from livingreview.screening.conflicts import Resolution, Votes, decide, latest_r
 from livingreview.screening.decisions import (
     ScreeningDecision,
     current_decisions,
+    latest_by_study,
     read_decisions,
 )
 from livingreview.screening.importing import check_nothing_lost
@@ -76,15 +78,17 @@ def test_a_decision_on_a_study_renamed_by_a_late_record_counts_under_its_new_id(
 
 
 def r1_decides_two(
-    tmp_path: Path, demo_outputs: Path, on_second: tuple[str, str, str]
+    tmp_path: Path, demo_outputs: Path, on_second: tuple[str, str, str], *, shuffle: bool = True
 ) -> tuple[dict[str, Any], str, str]:
-    """r1 returns a sheet excluding one study and deciding ``on_second`` on the next."""
+    """r1 returns a sheet excluding one study and deciding ``on_second`` on the next (the rows
+    reversed with ``shuffle``)."""
     config = screening_config(tmp_path, demo_outputs)
     run_screening(config)
     ids = sheet_ids(sheet_path(config, "r1"))
     first, second = ids[3], ids[4]
     both = {first: ("exclude", "no_alliance", ""), second: on_second}
-    fill_like_a_person(sheet_path(config, "r1"), returned_dir(config) / "r1_a.xlsx", both)
+    returned = returned_dir(config) / "r1_a.xlsx"
+    fill_like_a_person(sheet_path(config, "r1"), returned, both, shuffle=shuffle)
     return config, first, second
 
 
@@ -329,32 +333,80 @@ def test_resolutions_in_one_file_on_two_studies_now_merged_that_differ_count_for
         )
 
 
-def test_a_merged_maybe_keeps_both_notes_and_equal_decisions_keep_the_later_reason() -> None:
-    def row(decision: str, reason: str, notes: str, number: int) -> ScreeningDecision:
-        return ScreeningDecision(
-            "S1", "r1", "title_abstract", 1, decision, reason, notes, "a.xlsx", number, SAVED
-        )
-
-    differ = current_decisions(
-        [row("exclude", "no_alliance", "thin", 3), row("include", "", "rct", 7)]
-    )
-    [vote] = differ.values()
-    assert (vote.decision, vote.reason, vote.notes) == ("maybe", "", "thin | rct")
-    alike = current_decisions(
-        [row("exclude", "no_alliance", "", 3), row("exclude", "before_2010", "", 7)]
-    )
-    [vote] = alike.values()
-    assert (vote.decision, vote.reason) == ("exclude", "before_2010")
+def one_file(*rows: tuple[str, str, str, int], reviewer: str = "r1") -> list[ScreeningDecision]:
+    """``reviewer``'s decisions (decision, reason, notes, row) of one file on the study S1."""
+    return [
+        ScreeningDecision("S1", reviewer, "title_abstract", 1, *typed, "a.xlsx", row, SAVED)
+        for *typed, row in rows
+    ]
 
 
-def test_two_exclusions_with_other_reasons_on_studies_now_merged_are_logged(
-    tmp_path: Path, demo_outputs: Path, caplog: pytest.LogCaptureFixture
+def test_a_merged_maybe_keeps_both_notes_whatever_the_order_of_the_rows() -> None:
+    """Before, the notes followed the rows' order ("thin | rct", or "rct | thin" reordered)."""
+    votes = [
+        current_decisions(one_file(("exclude", "", "thin", a), ("include", "", "rct", b)))
+        for a, b in ((3, 7), (7, 3))
+    ]
+    assert votes[0] == votes[1]
+    [vote] = votes[0].values()
+    assert (vote.decision, vote.reason, vote.notes) == ("maybe", "", "rct | thin")
+
+
+def test_two_exclusions_of_one_file_keep_both_reasons_whatever_the_order_of_the_rows() -> None:
+    """Before, the reason of the later row counted: no_alliance, or before_2010 once the rows
+    were reordered; and only the later row's notes were kept."""
+    found = []
+    for a, b in ((3, 7), (7, 3)):
+        rows = one_file(("exclude", "no_alliance", "", a), ("exclude", "before_2010", "old", b))
+        [vote] = current_decisions(rows).values()
+        found.append((vote.decision, vote.reason, vote.notes))
+    assert found == [("exclude", "before_2010; no_alliance", "old")] * 2
+
+
+@pytest.mark.parametrize(
+    ("other", "counted"),
+    [
+        ("before_2010", "before_2010"),  # the reason both reviewers gave
+        ("publication_type", "before_2010; no_alliance"),  # none shared: both stand
+    ],
+)
+def test_the_reason_another_reviewer_shares_is_the_one_counted_in_either_order(
+    other: str, counted: str
 ) -> None:
-    config, first, second = r1_decides_two(tmp_path, demo_outputs, ("exclude", "before_2010", ""))
+    """Before, r1's vote held the reason of their later row, whichever it was."""
+    r2 = one_file(("exclude", other, "", 2), reviewer="r2")
+    found = []
+    for a, b in ((3, 7), (7, 3)):
+        r1 = one_file(("exclude", "no_alliance", "", a), ("exclude", "before_2010", "", b))
+        votes = latest_by_study([*r1, *r2])[("title_abstract", "S1")]
+        found.append((votes["r1"].reason, votes["r2"].reason))
+    assert found == [(counted, other)] * 2
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_two_exclusions_with_other_reasons_on_studies_now_merged_count_in_either_order(
+    tmp_path: Path, demo_outputs: Path, caplog: pytest.LogCaptureFixture, shuffle: bool
+) -> None:
+    """Before, the log said "the reason of row N, the later row, is the one counted", and that
+    reason went into the final decision: no_alliance or before_2010 by the rows' order."""
+    config, first, second = r1_decides_two(
+        tmp_path, demo_outputs, ("exclude", "before_2010", ""), shuffle=shuffle
+    )
+    both = {first: ("exclude", "before_2010", ""), second: ("exclude", "before_2010", "")}
+    fill_like_a_person(sheet_path(config, "r2"), returned_dir(config) / "r2_a.xlsx", both)
     run_screening(config)
     [(_, merged)] = rebuild(config, {second: first}).items()
     with caplog.at_level(logging.WARNING, logger="livingreview"):
         run_screening(config)
-    [line] = [r.getMessage() for r in caplog.records if "is the one counted" in r.getMessage()]
+    [line] = [r.getMessage() for r in caplog.records if "which reason counts" in r.getMessage()]
     assert f"{first} (no_alliance)" in line and f"{second} (before_2010)" in line
-    assert f"one study, {merged}" in line and "the later row, is the one counted" in line
+    assert line.endswith(
+        f"one study, {merged}; both stay stored as typed, and one file cannot tell which reason "
+        "counts, so r1's exclusion counts with both (before_2010; no_alliance), or with the one "
+        "another reviewer's exclusion of the study gives"
+    )
+    assert ("r1", "exclude", "no_alliance") in decided(config, merged)
+    run_conflicts(config)
+    final = Path(config["paths"]["outputs"]) / "screening/final_decisions.csv"
+    [row] = [r for r in csv.DictReader(final.open(encoding="utf-8")) if r["study_id"] == merged]
+    assert (row["decision"], row["how"], row["reason"]) == ("exclude", "agreement", "before_2010")

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import csv
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import csv_table_text
 from livingreview.kept_stores import write_store
+from livingreview.sheets.notes import NOTE_JOIN
 
 DECISIONS = ("include", "exclude", "maybe")
 STAGE_TITLE_ABSTRACT = "title_abstract"
+#: Between the reasons of one vote: two rows of one file exclude a study for different reasons
+#: (:func:`current_decisions`), as a final decision joins the reasons of two reviewers.
+REASON_JOIN = "; "
 
 
 @dataclass(frozen=True)
@@ -121,10 +125,9 @@ def read_decisions(path: Path) -> list[ScreeningDecision]:
 def current_decisions(
     decisions: Sequence[ScreeningDecision],
 ) -> dict[tuple[str, int, str, str], ScreeningDecision]:
-    """The latest decision per (stage, round, reviewer, study): later in the log wins. Two rows
-    of the latest file that decide the study differently (two studies the library merged after
-    the sheet was written) are a maybe, with the notes of both: the file cannot tell which
-    counts."""
+    """The latest decision per (stage, round, reviewer, study): later in the log wins. Several
+    rows of the latest file on the study (studies the library joined after the sheet was
+    written) are one vote, whatever their order (:func:`_one_vote`)."""
     latest: dict[tuple[str, int, str, str], ScreeningDecision] = {}
     same_file: dict[tuple[str, int, str, str], list[ScreeningDecision]] = {}
     for item in sorted(decisions, key=log_order):
@@ -134,10 +137,28 @@ def current_decisions(
         same_file[item.key()].append(item)
         latest[item.key()] = item
     for key, rows in same_file.items():
-        if len({row.decision for row in rows}) > 1:
-            notes = " | ".join(dict.fromkeys(row.notes for row in rows if row.notes))
-            latest[key] = replace(latest[key], decision="maybe", reason="", notes=notes)
+        if len(rows) > 1:
+            latest[key] = _one_vote(rows)
     return latest
+
+
+def _one_vote(rows: Sequence[ScreeningDecision]) -> ScreeningDecision:
+    """The vote of several rows of one file on one study, independent of their order: a maybe
+    when they decide differently (the file cannot tell which counts); else their decision with
+    every reason they give (:data:`REASON_JOIN`, sorted). Every different note, sorted.
+
+    Why every reason, not one: the file cannot tell which reason the reviewer meant for the
+    study, each was given for excluding one of its records, and a title/abstract exclusion
+    reason is a record of why, not a count (PRISMA 2020 counts records excluded at screening
+    without reasons); two reviewers excluding for different reasons keep both reasons too
+    (:func:`livingreview.screening.conflicts.decide`). Where another reviewer's vote gives one
+    of them, that one counts (:func:`latest_by_study`)."""
+    last = rows[-1]
+    notes = NOTE_JOIN.join(sorted({row.notes for row in rows if row.notes}))
+    if len({row.decision for row in rows}) > 1:
+        return replace(last, decision="maybe", reason="", notes=notes)
+    reasons = REASON_JOIN.join(sorted({row.reason for row in rows if row.reason}))
+    return replace(last, reason=reasons, notes=notes)
 
 
 def latest_by_study(
@@ -145,16 +166,38 @@ def latest_by_study(
 ) -> dict[tuple[str, str], dict[str, ScreeningDecision]]:
     """(stage, study) -> reviewer -> their latest decision on it (:func:`newest`). A study of
     an earlier round that a reviewer decides on a later round's sheet is decided there, beside
-    the other reviewers' decisions of its own round."""
+    the other reviewers' decisions of its own round. A vote with several reasons
+    (:func:`_one_vote`) keeps those another reviewer's same decision gives, if any
+    (:func:`_shared_reasons`)."""
     rounds: dict[tuple[str, str], dict[str, list[ScreeningDecision]]] = {}
     for item in sorted(current_decisions(decisions).values(), key=log_order):
         rounds.setdefault((item.stage, item.study_id), {}).setdefault(item.reviewer, []).append(
             item
         )
     return {
-        key: {reviewer: newest(items) for reviewer, items in by_reviewer.items()}
+        key: _shared_reasons({reviewer: newest(items) for reviewer, items in by_reviewer.items()})
         for key, by_reviewer in rounds.items()
     }
+
+
+def _shared_reasons(votes: Mapping[str, ScreeningDecision]) -> dict[str, ScreeningDecision]:
+    """reviewer -> vote, a vote giving several reasons narrowed to those another reviewer's
+    vote of the same decision gives: the reasons both reviewers agree apply to the study (the
+    others stay stored as typed); with none shared, all stand."""
+    out = {}
+    for reviewer, vote in votes.items():
+        mine = vote.reason.split(REASON_JOIN)
+        others = {
+            reason
+            for who, other in votes.items()
+            if who != reviewer and other.decision == vote.decision
+            for reason in other.reason.split(REASON_JOIN)
+        }
+        shared = [reason for reason in mine if reason in others]
+        out[reviewer] = (
+            replace(vote, reason=REASON_JOIN.join(shared)) if len(mine) > 1 and shared else vote
+        )
+    return out
 
 
 def newest(items: Sequence[ScreeningDecision]) -> ScreeningDecision:

@@ -30,7 +30,12 @@ from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.errors import InputFileError
 from livingreview.kept_stores import drop_hint
-from livingreview.screening.decisions import DECISIONS, STORE_COLUMNS, ScreeningDecision
+from livingreview.screening.decisions import (
+    DECISIONS,
+    REASON_JOIN,
+    STORE_COLUMNS,
+    ScreeningDecision,
+)
 from livingreview.screening.export import ID_COLUMN, KIND, SHEET
 
 WHAT = "screening sheet"
@@ -205,7 +210,8 @@ def _merged_disagreements(
 ) -> list[str]:
     """Lines for the log: two rows of one file deciding differently two studies the library now
     holds as one (``written``: row -> the id as written). Both decisions are stored as typed;
-    the file cannot tell which counts, so the reviewer's vote on the study is a maybe
+    the file cannot tell which counts, so the reviewer's vote on the study is a maybe, or, for
+    two reasons of one decision, holds both (unless another reviewer gives one of them)
     (:func:`livingreview.screening.decisions.current_decisions`)."""
     first: dict[str, ScreeningDecision] = {}
     lines = []
@@ -216,8 +222,8 @@ def _merged_disagreements(
             lines.append(
                 f"{file}: rows {other.row} and {item.row} exclude studies {written[other.row]} "
                 f"({reasons[0]}) and {written[item.row]} ({reasons[1]}), which the library now "
-                f"holds as one study, {item.study_id}; the reason of row {item.row}, the later "
-                "row, is the one counted"
+                f"holds as one study, {item.study_id}; both stay stored as typed, and "
+                + _counted_reasons(item.reviewer, (other.reason, item.reason))
             )
         elif other.decision != item.decision:
             shown = [
@@ -232,6 +238,18 @@ def _merged_disagreements(
                 f"{item.study_id} counts as maybe"
             )
     return lines
+
+
+def _counted_reasons(reviewer: str, reasons: tuple[str, str]) -> str:
+    """What counts of two reasons one file gives for excluding one study, for the log."""
+    given = sorted(set(reasons) - {""})
+    if len(given) == 1:
+        return f"{reviewer}'s exclusion counts with the reason given, {given[0]}"
+    return (
+        f"one file cannot tell which reason counts, so {reviewer}'s exclusion counts with both "
+        f"({REASON_JOIN.join(given)}), or with the one another reviewer's exclusion of the "
+        "study gives"
+    )
 
 
 def read_returned_sheet(
