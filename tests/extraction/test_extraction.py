@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from livingreview.cli.progress import _where_after_screening
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.extraction.fields import Field, fields_of, parse
 from livingreview.extraction.stage import OUTPUTS, run_extraction
@@ -202,6 +203,39 @@ def test_single_mode_and_byte_identical_reruns(config: dict[str, Any]) -> None:
     before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     run_extraction(config)
     assert before == {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_single_mode_writes_no_empty_consensus_form_and_reads_a_returned_one(
+    config: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, single mode wrote an empty consensus form (0 records), which ``livingreview
+    where`` listed as a form to return. It is written only while a study waits for consensus
+    (two reviewers' forms of a protocol once dual), and one returned before is still read."""
+    consensus = form(config, "consensus")
+    assert consensus.is_file()  # dual mode: written, even empty
+    config["extraction"]["mode"] = "single"
+    ids = form_ids(form(config, "r1"), TITLE, ID)
+    state = run_extraction(config)
+    assert not consensus.exists() and not consensus.with_suffix(".csv").exists()
+    assert state["forms"] == ["extraction/forms/extraction_round1_r1.xlsx"]
+    _where_after_screening(config)
+    assert "consensus" not in capsys.readouterr().out
+    # forms the reviewers returned while the protocol was dual are read: a difference awaits
+    # consensus
+    fill_form(
+        form(config, "r1"), TITLE, ID, {i: CODED for i in ids[:2]}, returned(config, "a.xlsx")
+    )
+    r2 = {ids[0]: {**CODED, "n": 121}, ids[1]: CODED}
+    fill_form(form(config, "r2"), TITLE, ID, r2, returned(config, "b.xlsx"))
+    state = run_extraction(config)
+    assert form_ids(consensus, TITLE, ID) == [ids[0]]
+    assert "extraction/forms/extraction_round1_consensus.xlsx" in state["forms"]
+    fill_form(consensus, TITLE, ID, {ids[0]: {**CODED, "n": 121}}, returned(config, "c.xlsx"))
+    state = run_extraction(config)
+    assert not consensus.exists()
+    rows = studies(config)
+    assert (rows[ids[0]]["how"], rows[ids[0]]["n"]) == ("consensus", "121")
+    assert state["studies"]["final"] == 2
 
 
 def test_multichoice_and_boolean_fields_round_trip(config: dict[str, Any]) -> None:

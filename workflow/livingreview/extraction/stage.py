@@ -250,15 +250,20 @@ def export_forms(
     to_settle: Mapping[str, str],
     round_number: int,
 ) -> list[Path]:
-    """Each reviewer's form of the studies they have not coded, and the consensus form of the
-    studies coded differently (both written even when empty)."""
+    """Each reviewer's form of the studies they have not coded (written even when empty), and
+    the consensus form of the studies coded differently: in dual mode even when empty, in single
+    mode only when some study is (two reviewers' forms of a protocol once dual)."""
     outputs = Path(config["paths"]["outputs"])
     folder = str(reviewforms.human_folder(config, SECTION))
     formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
     (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
     written = []
     jobs = [(r, [s for s in studies if (r, s["study_id"]) not in rows]) for r in reviewers]
-    jobs.append((reviewforms.CONSENSUS, [s for s in studies if s["study_id"] in to_settle]))
+    settle = [s for s in studies if s["study_id"] in to_settle]
+    if settle or config[SECTION]["mode"] == "dual":
+        jobs.append((reviewforms.CONSENSUS, settle))
+    else:  # nothing to settle in single mode: no form to return, an earlier one is gone
+        _drop_form(outputs / FORMS_DIR, config, round_number, reviewforms.CONSENSUS)
     for reviewer, todo in jobs:
         consensus = reviewer == reviewforms.CONSENSUS
         spec = reviewforms.FormSpec(forms.KIND, config["review"]["id"], round_number, reviewer)
@@ -272,3 +277,11 @@ def export_forms(
             formats=formats,
         )
     return written
+
+
+def _drop_form(folder: Path, config: Mapping[str, Any], round_number: int, reviewer: str) -> None:
+    """Remove ``reviewer``'s form of this round from ``folder`` (the stage's output folder, which
+    a pipeline run empties itself; what was returned is in the human input folder)."""
+    stem = reviewforms.FormSpec(forms.KIND, config["review"]["id"], round_number, reviewer).stem()
+    for suffix in (".xlsx", ".csv"):
+        (folder / f"{stem}{suffix}").unlink(missing_ok=True)
