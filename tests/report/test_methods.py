@@ -8,6 +8,7 @@ from typing import Any
 
 from livingreview.config import load_config
 from livingreview.fileio import write_json
+from livingreview.report.context import collect, read_outputs
 from livingreview.report.methods import methods_paragraph
 from tests.report.test_report import DEMO_CONFIG
 
@@ -162,3 +163,39 @@ def test_an_export_searched_in_several_rounds_gives_every_search_date(tmp_path: 
         "Web of Science Core Collection via Clarivate Web of Science (searched 2024-11-25)" in said
     )
     assert "Google Scholar via Publish or Perish (searched 2024-11-25)" in said
+
+
+def test_uncertain_pairs_are_said_decided_only_when_a_person_decided_some() -> None:
+    """Before, the methods said 'uncertain pairs were decided by a person' also of a review
+    whose library flagged no uncertain pair, and of one whose pairs were all still waiting."""
+    config = load_config(DEMO_CONFIG)
+    start = "Records were deduplicated with livingreview"
+
+    def said(counts: dict[str, int] | None) -> str:
+        return sentence_with(config, start, counts)
+
+    decided = "linked as duplicates automatically; uncertain pairs were decided by a person."
+    assert said(None).endswith(decided)  # before the library is built: the protocol's way
+    assert said({"maybe_decisions_applied": 2, "maybe_pairs_pending": 5}).endswith(decided)
+    none = said({"maybe_decisions_applied": 0, "maybe_pairs_pending": 0})
+    assert none.endswith("were linked as duplicates automatically.")
+    assert "uncertain" not in none
+    waiting = said({"maybe_decisions_applied": 0, "maybe_pairs_pending": 3})
+    assert waiting.endswith("; uncertain pairs wait for a person to decide them (3 so far).")
+
+
+def sentence_with(config: dict[str, Any], start: str, counts: dict[str, int] | None) -> str:
+    """The sentence beginning with ``start`` of the methods written with library ``counts``."""
+    (found,) = [s for s in methods_paragraph(config, "0.0", None, counts) if s.startswith(start)]
+    return found
+
+
+def test_the_report_s_methods_read_the_library_s_counts() -> None:
+    config = load_config(DEMO_CONFIG)
+    outputs = Path("/nonexistent/outputs")
+    counts = {"round": 1, "version": "2025.1", "records_identified": 9, "duplicates_removed": 0,
+              "new_studies": 9, "studies_in_library": 9, "maybe_decisions_applied": 0,
+              "maybe_pairs_pending": 0}  # fmt: skip
+    read = read_outputs(outputs) | {"library_counts": counts}
+    methods = " ".join(collect(config, outputs, read=read)["methods"])
+    assert "linked as duplicates automatically." in methods and "uncertain" not in methods

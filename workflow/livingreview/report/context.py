@@ -109,6 +109,7 @@ def collect(
             config,
             __version__,
             {r["tool"] for r in read["rob_summary"]} if read["rob_summary"] else None,
+            read["library_counts"],
         ),
         "checklist": checklist.context(config, read, outputs, sections, log),
     }

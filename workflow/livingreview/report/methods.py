@@ -205,11 +205,28 @@ def _team_sentence(config: Mapping[str, Any], role: str, section: str, did: str)
     ]
 
 
+def _uncertain_pairs(counts: Mapping[str, Any] | None) -> str:
+    """How the uncertain (maybe) pairs of the deduplication were decided, as the end of its
+    sentence: by a person once some were; while none is decided, that they wait for a person;
+    nothing when the library flagged none (``counts``: ``library/counts.json``, None before the
+    library is built: the protocol's way)."""
+    if counts is None or counts.get("maybe_decisions_applied"):
+        return "; uncertain pairs were decided by a person"
+    waiting = int(counts.get("maybe_pairs_pending") or 0)
+    if waiting:
+        return f"; uncertain pairs wait for a person to decide them ({waiting} so far)"
+    return ""
+
+
 def methods_paragraph(
-    config: Mapping[str, Any], software_version: str, tools_used: Collection[str] | None = None
+    config: Mapping[str, Any],
+    software_version: str,
+    tools_used: Collection[str] | None = None,
+    library_counts: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Sentences describing searches, deduplication, screening, extraction and appraisal;
-    ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence."""
+    ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence;
+    ``library_counts`` (``library/counts.json``) says whether any pair was uncertain."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
     exported = [
         _described(n, config["imports"][n], _export_dates(config, n))
@@ -227,7 +244,7 @@ def methods_paragraph(
         f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
         f"{policy['max_year_gap']}; versions of one Cochrane review: {policy['review_versions']}); "
         "records sharing a PubMed, PubMed Central or trial-register id were linked as "
-        "duplicates automatically; uncertain pairs were decided by a person."
+        f"duplicates automatically{_uncertain_pairs(library_counts)}."
     )
     sentences.extend(_automation_sentences(config))
     sentences.extend(_screening_sentences(config))
