@@ -81,13 +81,17 @@ def _where_screening(config: dict[str, Any]) -> None:
 
 
 def _where_report(config: dict[str, Any]) -> None:
-    """The flow diagram, the checklist, the included studies' RIS and, last, the report."""
+    """The flow diagram, the checklist (named by the protocol's guideline), the included
+    studies' RIS and, last, the report."""
+    from livingreview.report.checklist import guideline
+
     flow = outputs_of(config) / "prisma" / "flow.svg"
     if flow.exists():
         print(f"PRISMA 2020 flow diagram: {flow} (.png .pdf .html; counts: ledger.json)")
     report = outputs_of(config) / "report" / "index.html"
+    named = f"Reporting checklist ({guideline(config)}, PRISMA-S): {{}} (.csv)"
     for name, what in (
-        ("prisma_checklist.md", "Reporting checklist (PRISMA 2020, PRISMA-S): {} (.csv)"),
+        ("prisma_checklist.md", named),
         ("included_studies.ris", "Included studies for a reference manager: {} (.bib)"),
     ):
         if report.with_name(name).exists():

@@ -1,12 +1,14 @@
-"""The reporting checklist the pipeline fills in itself: PRISMA 2020 (every item and sub-item),
-PRISMA-S and, once the review has versions, PRISMA-LSR's item L1. Each row says whether this
-review's outputs report the item, give its facts for the authors to write up, or leave it to the
-authors; where (a section of ``report/index.html`` that is rendered with content, or an output file,
+"""The reporting checklist the pipeline fills in itself: the protocol's guideline (PRISMA 2020,
+every item and sub-item, or PRISMA-ScR for a scoping review: see :func:`guideline`), PRISMA-S
+and, once the review has versions, PRISMA-LSR's item L1. Each row says whether this review's
+outputs report the item, give its facts for the authors to write up, or leave it to the authors;
+where (a section of ``report/index.html`` that is rendered with content, or an output file,
 relative to the outputs folder); and what, in facts of this review. Only item numbers and short
 topic names are taken from the checklists, never their wording."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -354,10 +356,20 @@ def _decided_in_round(facts: Facts) -> int | None:
 
 
 def _title(facts: Facts) -> Entry:
-    review = facts.config["review"]
-    living = "; the title says living" if "living" in review["title"].casefold() else ""
-    what = f"Title: {review['title']} (version {review['version']}){living}."
-    return _entry("partly", [PAGE], what)
+    return _title_saying("living")(facts)
+
+
+def _title_saying(*words: str) -> Filler:
+    """The title and version, and which of ``words`` the title says."""
+
+    def fill(facts: Facts) -> Entry:
+        review = facts.config["review"]
+        said = " and ".join(w for w in words if w in review["title"].casefold())
+        what = f"Title: {review['title']} (version {review['version']})"
+        what += f"; the title says {said}." if said else "."
+        return _entry("partly", [PAGE], what)
+
+    return fill
 
 
 def _rationale(facts: Facts) -> Entry:
@@ -612,18 +624,30 @@ def _rob_results(facts: Facts) -> Entry:
     return _entry("reported" if done == len(rows) else "pending", where, what)
 
 
-def _individual(facts: Facts) -> Entry:
-    fields = facts.config["report"].get("evidence_fields") or []
-    if not _fields(facts) or not fields:
-        return _authors()(facts)
-    if "evidence" not in facts.ready:
-        return _waiting("data extraction")
+def _with_evidence(say: Callable[[Facts, list[str]], str]) -> Filler:
+    """A filler on the evidence matrix's fields (``report.evidence_fields``): the authors' when
+    the protocol names none, waiting for extraction, then ``say``'s text (``partly``)."""
+
+    def fill(facts: Facts) -> Entry:
+        fields = facts.config["report"].get("evidence_fields") or []
+        if not _fields(facts) or not fields:
+            return _authors()(facts)
+        if "evidence" not in facts.ready:
+            return _waiting("data extraction")
+        return _entry("partly", facts.anchors("evidence"), say(facts, fields))
+
+    return fill
+
+
+def _values_shown(facts: Facts, fields: list[str]) -> str:
     labels = {f["id"]: f["label"] for f in _fields(facts)}
-    what = (
+    return (
         f"Each study's values of {', '.join(labels[f] for f in fields)}; "
         "what they show is for the authors."
     )
-    return _entry("partly", facts.anchors("evidence"), what)
+
+
+_individual = _with_evidence(_values_shown)
 
 
 def _registration(facts: Facts) -> Entry:
@@ -714,12 +738,99 @@ def _is_living(facts: Facts) -> bool:
     return bool(_rounds(facts))
 
 
-# -- the items ----------------------------------------------------------------------------------
+# -- PRISMA-ScR ---------------------------------------------------------------------------------
 
 P = "PRISMA 2020"
+SCR = "PRISMA-ScR"
+# how a protocol's ``review.reporting_guideline`` names each checklist (case, and a space or a
+# hyphen after PRISMA, free); a bare "PRISMA" or PRISMA-S names neither
+GUIDELINE_NAMES = {
+    SCR: re.compile(r"\bPRISMA[\s-]?ScR\b", re.IGNORECASE),
+    P: re.compile(r"\bPRISMA[\s-]?2020\b", re.IGNORECASE),
+}
+
+
+def guideline(config: Mapping[str, Any]) -> str:
+    """The checklist the review reports with: of PRISMA 2020 and PRISMA-ScR, the one
+    ``review.reporting_guideline`` names first; when it names neither, PRISMA-ScR for
+    ``review.type: scoping`` and PRISMA 2020 (the default) for every other review."""
+    review = config["review"]
+    text = str(review.get("reporting_guideline") or "")
+    found = {
+        name: match.start()
+        for name, pattern in GUIDELINE_NAMES.items()
+        if (match := pattern.search(text))
+    }
+    if found:
+        return min(found, key=found.__getitem__)
+    return SCR if review.get("type") == "scoping" else P
+
+
+NOT_APPRAISED = (
+    "Not done (optional in PRISMA-ScR): the protocol configures no appraisal tool "
+    "(risk_of_bias.tools_by_design)."
+)
+
+
+def _appraisal(fill: Filler) -> Filler:
+    """Critical appraisal (optional in PRISMA-ScR): ``fill`` (the risk-of-bias filler) when the
+    protocol gives some design a tool, else not done, as the methods paragraph says."""
+
+    def appraised(facts: Facts) -> Entry:
+        if _tools(facts):
+            return fill(facts)
+        return _entry("reported", facts.anchors("methods"), NOT_APPRAISED)
+
+    return appraised
+
+
+def _protocol_and_registration(facts: Facts) -> Entry:
+    """One item for both: the registration if the protocol records one, and the protocol as
+    run."""
+    registration, protocol = _registration(facts), _protocol(facts)
+    return _entry(
+        "partly", registration.where + protocol.where, f"{registration.what} {protocol.what}"
+    )
+
+
+def _charted_items(facts: Facts) -> Entry:
+    fields = _fields(facts)
+    if not fields:
+        return _no_fields()
+    labels = ", ".join(str(f["label"]) for f in fields)
+    what = (
+        f"{len(fields)} charting fields, defined in the protocol: {labels}. Assumptions and "
+        "simplifications are for the authors."
+    )
+    return _entry("partly", facts.files("protocol.json", "extraction/studies.csv"), what)
+
+
+# the worse of two statuses, for an item two fillers share
+_ORDER = ("pending", "partly", "reported")
+
+
+def _sources_selected(facts: Facts) -> Entry:
+    """The flow's counts and the reasons reports were excluded at full text (PRISMA 2020's
+    16a and 16b, one item in PRISMA-ScR)."""
+    counts, reasons = _study_selection(facts), _excluded(facts)
+    status = min(counts.status, reasons.status, key=_ORDER.index)
+    return _entry(status, counts.where + reasons.where, f"{counts.what} {reasons.what}")
+
+
+def _charted_tallies(facts: Facts, fields: list[str]) -> str:
+    """The evidence matrix: the charted values tallied per field."""
+    return (
+        f"Evidence matrix: the studies per answer of {len(fields)} charted fields; how they "
+        "relate to the review questions is for the authors."
+    )
+
+
+# -- the items ----------------------------------------------------------------------------------
+
 S = "PRISMA-S"
 SM = "Information sources and methods"
-ITEMS: tuple[tuple[str, str, str, str, Filler], ...] = (
+Item = tuple[str, str, str, str, Filler]  # checklist, item, section, topic, filler
+ITEMS: tuple[Item, ...] = (
     (P, "1", "Title", "Title", _title),
     (P, "2", "Abstract", "Abstract", _authors()),
     (P, "3", "Introduction", "Rationale", _rationale),
@@ -753,6 +864,33 @@ ITEMS: tuple[tuple[str, str, str, str, Filler], ...] = (
     (P, "25", "Other information", "Support", _authors()),
     (P, "26", "Other information", "Competing interests", _authors()),
     (P, "27", "Other information", "Availability of data, code and other materials", _availability),
+)  # fmt: skip
+SCOPING_ITEMS: tuple[Item, ...] = (
+    (SCR, "1", "Title", "Title", _title_saying("scoping", "living")),
+    (SCR, "2", "Abstract", "Structured summary", _authors()),
+    (SCR, "3", "Introduction", "Rationale", _rationale),
+    (SCR, "4", "Introduction", "Objectives", _objectives),
+    (SCR, "5", "Methods", "Protocol and registration", _protocol_and_registration),
+    (SCR, "6", "Methods", "Eligibility criteria", _eligibility),
+    (SCR, "7", "Methods", "Information sources", _with_searches(_sources_dated)),
+    (SCR, "8", "Methods", "Search", _with_searches(_strategies)),
+    (SCR, "9", "Methods", "Selection of sources of evidence", _selection),
+    (SCR, "10", "Methods", "Data charting process", _collection),
+    (SCR, "11", "Methods", "Data items", _charted_items),
+    (SCR, "12", "Methods", "Critical appraisal (optional)", _appraisal(_rob_methods)),
+    (SCR, "13", "Methods", "Synthesis of results", _tabulation),
+    (SCR, "14", "Results", "Selection of sources of evidence", _sources_selected),
+    (SCR, "15", "Results", "Characteristics of sources of evidence", _characteristics),
+    (SCR, "16", "Results", "Critical appraisal within sources (optional)",
+     _appraisal(_rob_results)),
+    (SCR, "17", "Results", "Results of individual sources of evidence", _individual),
+    (SCR, "18", "Results", "Synthesis of results", _with_evidence(_charted_tallies)),
+    (SCR, "19", "Discussion", "Summary of evidence", _authors()),
+    (SCR, "20", "Discussion", "Limitations", _authors()),
+    (SCR, "21", "Discussion", "Conclusions", _authors()),
+    (SCR, "22", "Funding", "Funding", _authors()),
+)  # fmt: skip
+SEARCH_ITEMS: tuple[Item, ...] = (
     (S, "1", SM, "Database name", _with_searches(_database_names)),
     (S, "2", SM, "Multi-database searching", _with_searches(_platforms)),
     (S, "3", SM, "Study registries", _registers),
@@ -784,7 +922,8 @@ def build(
     stage outputs the report read, the ids of the sections rendered with content and this
     version's changelog."""
     facts = Facts(config, read, outputs, frozenset([*ready, "methods"]), changelog)
-    items = list(ITEMS) + ([LIVING_ITEM] if _is_living(facts) else [])
+    main = SCOPING_ITEMS if guideline(config) == SCR else ITEMS
+    items = [*main, *SEARCH_ITEMS] + ([LIVING_ITEM] if _is_living(facts) else [])
     rows = []
     for checklist, item, section, topic, fill in items:
         entry = fill(facts)
@@ -833,6 +972,7 @@ def context(
         "rows": rows,
         "places": [[_place(w, titles) for w in r["where"].split("; ") if w] for r in rows],
         "statuses": [(s, counts[s], meaning) for s, meaning in STATUSES.items()],
+        "guideline": guideline(config),
         "living": any(r["checklist"] == LIVING_ITEM[0] for r in rows),
         "csv": CSV_NAME,
         "markdown": MARKDOWN_NAME,

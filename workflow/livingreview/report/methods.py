@@ -10,6 +10,7 @@ from livingreview.dedup.rounds import earlier_snapshots, history_dir
 from livingreview.fileio import read_json
 from livingreview.import_rounds import record_path
 from livingreview.report import team as reviewers_of
+from livingreview.report.checklist import SCR, guideline
 from livingreview.round_state import read_state, state_path
 
 TOOL_NAMES = {
@@ -260,4 +261,8 @@ def methods_paragraph(
     sentences.extend(appraisal)
     if appraisal:
         sentences.extend(_team_sentence(config, "risk_of_bias", "risk_of_bias", "assessed"))
+    elif guideline(config) == SCR:
+        sentences.append(
+            f"The sources of evidence were not critically appraised (optional in {SCR})."
+        )
     return sentences
