@@ -17,7 +17,8 @@ of one round differently: the one saved last counts and the other is logged, or,
 times do not tell, the files are rejected (:func:`livingreview.sheets.overridden_answers`). Two
 rows of one file resolving differently two studies the library joined after it was written:
 neither counts and the conflict waits for a resolution again
-(:func:`livingreview.screening.conflicts.latest_resolutions`); both are stored as typed.
+(:func:`livingreview.screening.conflicts.latest_resolutions`); both are stored as typed, and take
+no part in the save-time rule, so the resolution returned in another file counts.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases, merged_rows
 from livingreview.errors import InputFileError
 from livingreview.reviewforms import relative
-from livingreview.screening.conflicts import CONSENSUS, FINAL_DECISIONS, Resolution, Votes
+from livingreview.screening.conflicts import (
+    CONSENSUS,
+    FINAL_DECISIONS,
+    Resolution,
+    Votes,
+    answering,
+)
 
 log = logging.getLogger(__name__)
 KIND = "screening-conflicts"
@@ -353,7 +360,7 @@ def read_resolution_sheets(
         noted += notes
     found.notes = sheets.joined_notes(noted)
     found.overridden = sheets.overridden_answers(
-        found.resolutions,
+        answering(found.resolutions),  # rows set aside are no answer to compare
         lambda r: (r.study_id, r.round),
         lambda r: f"the resolution by {r.resolver} (round {r.round})",
         "resolution",

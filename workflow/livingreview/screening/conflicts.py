@@ -161,21 +161,49 @@ def _check_resolver(resolution: Resolution, votes: Votes, rule: str) -> None:
         )
 
 
-def latest_resolutions(resolutions: Iterable[Resolution]) -> dict[str, Resolution]:
-    """The resolution per study of its latest file (by round, file time, file). Rows of that
-    file that resolve the study differently (studies the library joined after the file was
-    written) cannot tell which counts: the study has none. Rows alike count as one."""
-    files: dict[str, tuple[tuple[int, str, str], list[Resolution]]] = {}
+_Where = tuple[int, str, str]  # a returned file: its round, save time and name
+
+
+def _by_file(resolutions: Iterable[Resolution]) -> dict[str, dict[_Where, list[Resolution]]]:
+    """Study id -> each file resolving it (round, save time, file; oldest first) -> its rows
+    on the study (several when the library joined studies after the file was written)."""
+    files: dict[str, dict[_Where, list[Resolution]]] = {}
     for item in sorted(resolutions, key=lambda r: (r.round, r.recorded_at, r.file, r.row)):
         where = (item.round, item.recorded_at, item.file)
-        if item.study_id not in files or files[item.study_id][0] != where:
-            files[item.study_id] = (where, [])
-        files[item.study_id][1].append(item)
-    return {
-        sid: min(rows, key=lambda r: (r.notes, r.row))
-        for sid, (_, rows) in files.items()
-        if len({(r.decision, r.reason) for r in rows}) == 1
-    }
+        files.setdefault(item.study_id, {}).setdefault(where, []).append(item)
+    return files
+
+
+def _set_aside(rows: Sequence[Resolution]) -> bool:
+    """Whether one file's rows on one study resolve it differently: none of them counts."""
+    return len({(r.decision, r.reason) for r in rows}) > 1
+
+
+def answering(resolutions: Iterable[Resolution]) -> list[Resolution]:
+    """The resolutions that answer, in file order: all but the rows one file gives on one
+    study that resolve it differently (:func:`latest_resolutions`)."""
+    return [
+        item
+        for by_file in _by_file(resolutions).values()
+        for rows in by_file.values()
+        if not _set_aside(rows)
+        for item in rows
+    ]
+
+
+def latest_resolutions(resolutions: Iterable[Resolution]) -> dict[str, Resolution]:
+    """The resolution per study of its latest round, of the file saved last in that round
+    (then by file name). Rows of one file that resolve the study differently (studies the
+    library joined after the file was written) cannot tell which counts, so none does: in
+    their round the study's resolution is another file's (its conflict listed again and
+    resolved there), else it has none. Rows alike count as one."""
+    settled = {}
+    for sid, by_file in _by_file(resolutions).items():
+        last = max(where[0] for where in by_file)
+        found = [w for w, rows in by_file.items() if w[0] == last and not _set_aside(rows)]
+        if found:
+            settled[sid] = min(by_file[max(found)], key=lambda r: (r.notes, r.row))
+    return settled
 
 
 def decide(
