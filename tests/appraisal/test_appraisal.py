@@ -495,3 +495,14 @@ def test_a_reason_typed_on_several_lines_keeps_its_lines(config: dict[str, Any])
     row = summary(config)[ids[0]]
     assert (row["overall"], row["how"]) == ("High", "agreement")
     assert row["override_reason"] == "outcome self-rated\n  in the app"
+
+
+def test_single_mode_writes_no_empty_consensus_form(config: dict[str, Any]) -> None:
+    """Single mode wrote an empty consensus form per tool (0 studies), which ``livingreview
+    where`` listed as a form to return; it is written only while a study waits for consensus."""
+    consensus = form(config, "rob2", "consensus")
+    assert consensus.is_file()  # dual mode: written, even empty
+    config["risk_of_bias"]["mode"] = "single"
+    run_appraisal(config)
+    assert not list((outputs(config) / "rob/forms").glob("*consensus*"))
+    assert form(config, "rob2", "r1").is_file()

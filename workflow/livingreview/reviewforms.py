@@ -95,6 +95,25 @@ def write_form(
     )
 
 
+def drop_form(folder: Path, spec: FormSpec) -> None:
+    """Remove the form ``spec`` names from ``folder`` (a stage's output folder, which a pipeline
+    run empties itself; what was returned is in the human input folder)."""
+    for suffix in (".xlsx", ".csv"):
+        (folder / f"{spec.stem()}{suffix}").unlink(missing_ok=True)
+
+
+def consensus_jobs(
+    settle: list[dict[str, str]], dual: bool, folder: Path, spec: FormSpec
+) -> list[tuple[str, list[dict[str, str]]]]:
+    """The consensus form to write: in dual mode always (even when empty), in single mode only
+    while some study waits for consensus (two reviewers' forms of a protocol once dual); an
+    earlier one that is no longer needed is removed from ``folder``."""
+    if settle or dual:
+        return [(CONSENSUS, settle)]
+    drop_form(folder, spec)
+    return []
+
+
 @dataclass(frozen=True)
 class ExpectedForm:
     """What a returned form must match."""

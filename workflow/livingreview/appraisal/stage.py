@@ -338,8 +338,9 @@ def export_forms(
     to_settle: Mapping[str, str],
     round_number: int,
 ) -> list[Path]:
-    """Per tool in use: each reviewer's form of the studies they have not assessed, and a
-    consensus form of the studies with differing judgements (written even when empty)."""
+    """Per tool in use: each reviewer's form of the studies they have not assessed (written
+    even when empty), and the consensus form of the studies with differing judgements
+    (:func:`livingreview.reviewforms.consensus_jobs`: in single mode only when one is needed)."""
     outputs = Path(config["paths"]["outputs"])
     folder = str(reviewforms.human_folder(config, SECTION))
     formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
@@ -348,7 +349,14 @@ def export_forms(
     for tool in tools_in_use(config):
         mine = [s for s in studies if s["tool"] == tool]
         jobs = [(r, [s for s in mine if not assessed(rows, r, s)]) for r in reviewers]
-        jobs.append((reviewforms.CONSENSUS, [s for s in mine if s["study_id"] in to_settle]))
+        jobs += reviewforms.consensus_jobs(
+            [s for s in mine if s["study_id"] in to_settle],
+            config[SECTION]["mode"] == "dual",
+            outputs / FORMS_DIR,
+            reviewforms.FormSpec(
+                forms.kind(tool), config["review"]["id"], round_number, reviewforms.CONSENSUS
+            ),
+        )
         for reviewer, todo in jobs:
             consensus = reviewer == reviewforms.CONSENSUS
             spec = reviewforms.FormSpec(

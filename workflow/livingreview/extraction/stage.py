@@ -259,11 +259,14 @@ def export_forms(
     (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
     written = []
     jobs = [(r, [s for s in studies if (r, s["study_id"]) not in rows]) for r in reviewers]
-    settle = [s for s in studies if s["study_id"] in to_settle]
-    if settle or config[SECTION]["mode"] == "dual":
-        jobs.append((reviewforms.CONSENSUS, settle))
-    else:  # nothing to settle in single mode: no form to return, an earlier one is gone
-        _drop_form(outputs / FORMS_DIR, config, round_number, reviewforms.CONSENSUS)
+    jobs += reviewforms.consensus_jobs(
+        [s for s in studies if s["study_id"] in to_settle],
+        config[SECTION]["mode"] == "dual",
+        outputs / FORMS_DIR,
+        reviewforms.FormSpec(
+            forms.KIND, config["review"]["id"], round_number, reviewforms.CONSENSUS
+        ),
+    )
     for reviewer, todo in jobs:
         consensus = reviewer == reviewforms.CONSENSUS
         spec = reviewforms.FormSpec(forms.KIND, config["review"]["id"], round_number, reviewer)
@@ -277,11 +280,3 @@ def export_forms(
             formats=formats,
         )
     return written
-
-
-def _drop_form(folder: Path, config: Mapping[str, Any], round_number: int, reviewer: str) -> None:
-    """Remove ``reviewer``'s form of this round from ``folder`` (the stage's output folder, which
-    a pipeline run empties itself; what was returned is in the human input folder)."""
-    stem = reviewforms.FormSpec(forms.KIND, config["review"]["id"], round_number, reviewer).stem()
-    for suffix in (".xlsx", ".csv"):
-        (folder / f"{stem}{suffix}").unlink(missing_ok=True)
