@@ -15,6 +15,7 @@ from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, quoted
 from livingreview.sheets.xlsx_xml import (
+    records_save_time,
     refuse_merged_cells,
     stored_strings,
     uncomputed_formulas,
@@ -24,7 +25,8 @@ from livingreview.sheets.xlsx_xml import (
 
 def open_workbook(data: bytes) -> Any:
     """The workbook ``data``, read only, values as last computed, its strings as stored (each
-    read through :func:`decoded`: openpyxl's own reading deletes every ``x005F_``)."""
+    read through :func:`decoded`: openpyxl's own reading deletes every ``x005F_``), and its
+    ``properties.modified`` None unless the file records when it was saved."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.xml.constants import SHARED_STRINGS
 
@@ -33,6 +35,11 @@ def open_workbook(data: bytes) -> Any:
             part = self.package.find(SHARED_STRINGS)
             if part is not None:
                 self.shared_strings = stored_strings(self.archive, part.PartName[1:])
+
+        def read_properties(self) -> None:
+            super().read_properties()
+            if not records_save_time(self.archive):  # openpyxl gives the time of reading
+                self.wb.properties.modified = None
 
     reader = StoredStrings(io.BytesIO(data), read_only=True, data_only=True)
     reader.read()

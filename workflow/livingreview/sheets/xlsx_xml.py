@@ -58,6 +58,7 @@ def _formula_texts(formulas: Iterable[Sequence[object]], table: list[list[str]])
 _MERGE_CELL = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref="([A-Z]+\d+):([A-Z]+\d+)"')
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
@@ -118,3 +119,14 @@ def stored_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
                 strings.append("".join(t.text or "" for t in runs))
                 node.clear()
     return strings
+
+
+def records_save_time(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook's core properties (``docProps/core.xml``, where openpyxl reads
+    them) say when it was last saved."""
+    import xml.etree.ElementTree as ET
+
+    if "docProps/core.xml" not in archive.namelist():
+        return False
+    modified = ET.fromstring(archive.read("docProps/core.xml")).find(_MODIFIED)
+    return modified is not None and bool((modified.text or "").strip())
