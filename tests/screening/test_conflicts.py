@@ -314,3 +314,27 @@ def test_a_reason_without_a_resolution_is_an_error_not_dropped(tmp_path: Path) -
         r"resolution; expected 'exclude' in resolution \(or clear the reason\)",
     ):
         read_resolution_sheet(tmp_path / "returned.xlsx", expected, "returned.xlsx")
+
+
+@pytest.mark.parametrize("rows", [(3, 7), (7, 3)])
+def test_an_agreed_exclusion_gives_each_reason_once_when_a_vote_gives_several(
+    rows: tuple[int, int],
+) -> None:
+    """r1's two rows of one file exclude S1 (two studies joined after the sheet was written)
+    for two reasons, so r1's vote gives both; r2 and r3 each give one of them. Before, the
+    final reason joined the three votes' reasons as whole strings:
+    'before_2010; before_2010; no_alliance; no_alliance'."""
+    r1 = [
+        replace(vote("S1", "r1", "exclude", row=row), reason=reason, file="r1.xlsx")
+        for row, reason in zip(rows, ("no_alliance", "before_2010"), strict=True)
+    ]
+    r2 = vote("S1", "r2", "exclude")
+    r3 = replace(vote("S1", "r3", "exclude"), reason="before_2010")
+    outcome = decide([*r1, r2, r3], rule="consensus")
+    [final] = outcome.final
+    assert (final.decision, final.how) == ("exclude", "agreement")
+    assert final.votes == (
+        "r1: exclude (before_2010; no_alliance); r2: exclude (no_alliance); "
+        "r3: exclude (before_2010)"
+    )
+    assert final.reason == "before_2010; no_alliance"

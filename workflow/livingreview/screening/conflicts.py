@@ -30,6 +30,7 @@ from typing import Any
 from livingreview.errors import InputFileError
 from livingreview.screening.agreement import collapse_maybe
 from livingreview.screening.decisions import (
+    REASON_JOIN,
     STAGE_TITLE_ABSTRACT,
     ScreeningDecision,
     latest_by_study,
@@ -144,8 +145,12 @@ def is_conflict(votes: Votes, conflict_on_maybe: bool) -> bool:
 
 
 def _agreed_reason(votes: Votes) -> str:
-    reasons = sorted({d.reason for d in votes.decisions if d.reason})
-    return "; ".join(reasons)
+    """Every reason the agreeing votes give, each once, sorted: a vote may give several
+    (:data:`~livingreview.screening.decisions.REASON_JOIN`), and another vote some of them."""
+    reasons = {
+        reason for d in votes.decisions if d.reason for reason in d.reason.split(REASON_JOIN)
+    }
+    return REASON_JOIN.join(sorted(reasons))
 
 
 def _check_resolver(resolution: Resolution, votes: Votes, rule: str) -> None:
