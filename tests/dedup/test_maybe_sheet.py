@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -20,6 +21,7 @@ from livingreview.dedup.library import build_library
 from livingreview.dedup.maybe_sheet import (
     COLUMNS,
     KIND,
+    SHEET,
     read_decision_file,
     read_decisions,
     workbook_bytes,
@@ -28,7 +30,7 @@ from livingreview.dedup.maybe_sheet import (
 from livingreview.dedup.model import PairVerdict
 from livingreview.errors import InputFileError
 from livingreview.records import Record
-from livingreview.sheets import CSV_META_PREFIX
+from livingreview.sheets import CSV_META_PREFIX, read_sheet
 from tests.dedup.library_helpers import build_demo_identified, demo_config, stand_in_engine
 
 
@@ -38,7 +40,7 @@ def _library(config: dict[str, Any]) -> dict[str, Any]:
 
 def _csv(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file (below the metadata line of a CSV sheet, if it has one)."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     return list(csv.DictReader(lines[1:] if lines[0].startswith(CSV_META_PREFIX) else lines))
 
 
@@ -182,6 +184,23 @@ def test_unknown_records_and_edited_pairs_are_errors(tmp_path: Path) -> None:
         read_decision_file(tmp_path / "edited.xlsx", review_id="r", known_records=records)
     with pytest.raises(InputFileError, match=r"belongs to review 'r', expected 'other'"):
         read_decision_file(tmp_path / "s.xlsx", review_id="other", known_records=records)
+
+
+def test_the_csv_sheet_is_written_with_the_byte_order_mark(tmp_path: Path) -> None:
+    """As every CSV sheet (5c3d423): without it Excel opens the file in the system's code page
+    and shows 'ZoÃ«' for 'Zoë'. The sheet is still read with its metadata line."""
+    records = {rid: Record(record_id=rid, title="Zoë's trial") for rid in ("a:1", "b:1")}
+    pairs = [PairVerdict("a:1", "b:1", "maybe", 0.8, "titles close")]
+    write_sheets(
+        tmp_path / "s.xlsx", tmp_path / "s.csv", pairs, records, review_id="r", version="1"
+    )
+    data = (tmp_path / "s.csv").read_bytes()
+    assert data.startswith(codecs.BOM_UTF8 + CSV_META_PREFIX.encode())
+    assert "Zoë's trial".encode() in data
+    returned = read_sheet(tmp_path / "s.csv", SHEET)
+    assert returned.meta is not None and returned.meta["kind"] == KIND
+    [(_, row)] = returned.rows()
+    assert (returned.cell(row, "record_a"), returned.cell(row, "title_a")) == ("a:1", "Zoë's trial")
 
 
 def test_cells_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> None:
@@ -369,7 +388,7 @@ def test_the_csv_sheet_carries_its_metadata_and_comes_back(tmp_path: Path) -> No
     a spreadsheet program shows it on (the header is row 2)."""
     config = demo_config(tmp_path)
     _library(config)
-    written = (tmp_path / "outputs/dedup/maybe_pairs.csv").read_text(encoding="utf-8")
+    written = (tmp_path / "outputs/dedup/maybe_pairs.csv").read_text(encoding="utf-8-sig")
     meta_line = written.splitlines()[0]
     rows = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
     assert meta_line.startswith(CSV_META_PREFIX + " | ") and len(rows) >= 3
@@ -396,7 +415,7 @@ def test_a_returned_csv_with_rows_deleted_or_of_another_review_is_refused(
     config = demo_config(tmp_path)
     identified = build_demo_identified(config)
     build_library(config, identified=identified, engine=stand_in_engine)
-    meta_line = (tmp_path / "outputs/dedup/maybe_pairs.csv").read_text().splitlines()[0]
+    meta_line = (tmp_path / "outputs/dedup/maybe_pairs.csv").read_text("utf-8-sig").splitlines()[0]
     rows = _csv(tmp_path / "outputs/dedup/maybe_pairs.csv")
     rows[-1]["decision"] = "distinct"
     protocol = tmp_path / "protocol.yaml"
@@ -492,7 +511,7 @@ def test_a_version_a_csv_comment_cannot_hold_is_encoded_on_the_metadata_line(
 
 def _rows_as_written(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file below a sheet's metadata line, a lone carriage return kept."""
-    text = path.read_bytes().decode("utf-8")
+    text = path.read_bytes().decode("utf-8-sig")
     if text.startswith(CSV_META_PREFIX):
         text = text.partition("\n")[2]
     return list(csv.DictReader(io.StringIO(text, newline="")))
@@ -506,7 +525,7 @@ def test_notes_holding_a_carriage_return_are_kept_as_typed(tmp_path: Path) -> No
     config = demo_config(tmp_path)
     _library(config)
     sheet = tmp_path / "outputs/dedup/maybe_pairs.csv"
-    meta_line = sheet.read_text(encoding="utf-8").splitlines()[0]
+    meta_line = sheet.read_text(encoding="utf-8-sig").splitlines()[0]
     rows = _csv(sheet)
     decided, undecided = "checked the PDFs\rsame trial", "ask Anna\rsame authors?"
     rows[0].update(decision="duplicate", notes=decided)

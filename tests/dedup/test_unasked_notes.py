@@ -27,7 +27,7 @@ NOTE = "third copy: check the PDF before merging"
 
 def _csv(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file (below the metadata line of a CSV sheet, if it has one)."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         lines = handle.readlines()
     return list(csv.DictReader(lines[1:] if lines[0].startswith(CSV_META_PREFIX) else lines))
 

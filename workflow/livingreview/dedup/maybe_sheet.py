@@ -25,7 +25,7 @@ from urllib.parse import quote
 from livingreview import sheets
 from livingreview.dedup.model import PairVerdict
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_bytes, atomic_write_text, csv_table_text
+from livingreview.fileio import atomic_write_bytes, csv_table_text
 from livingreview.records import LIST_SEPARATOR, Record
 
 KIND = "dedup-maybe"
@@ -194,7 +194,7 @@ def write_sheets(
     rows = sheet_rows(pairs, records, notes)
     data = workbook_bytes(rows, review_id=review_id, version=version, demo=demo)
     atomic_write_bytes(xlsx_path, data)
-    atomic_write_text(csv_path, csv_text(rows, review_id=review_id, version=version))
+    sheets.write_csv_sheet(csv_path, csv_text(rows, review_id=review_id, version=version))
     return len(rows)
 
 

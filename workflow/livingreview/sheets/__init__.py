@@ -53,6 +53,7 @@ from livingreview.sheets.writing import (
     set_text,
     workbook_bytes,
     wrapped_lines,
+    write_csv_sheet,
     write_sheet_files,
 )
 from livingreview.sheets.xlsx_read import as_read_now, clean, decoded, open_workbook, text_table
@@ -95,5 +96,6 @@ __all__ = [
     "web_address",
     "workbook_bytes",
     "wrapped_lines",
+    "write_csv_sheet",
     "write_sheet_files",
 ]

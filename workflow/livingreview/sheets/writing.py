@@ -64,12 +64,15 @@ def write_sheet_files(
     if "csv" in formats:
         path = folder / f"{stem}.csv"
         header = dict(meta) | {"checksum": checksum(ids)}
-        # with the UTF-8 byte-order mark: Excel opens a CSV without one in the system's code
-        # page, so "Zoë" would read "ZoÃ«" (and be saved back so)
-        text = csv_text(layout.names, rows, header)
-        atomic_write_bytes(path, codecs.BOM_UTF8 + text.encode("utf-8"))
+        write_csv_sheet(path, csv_text(layout.names, rows, header))
         written.append(path)
     return written
+
+
+def write_csv_sheet(path: Path, text: str) -> None:
+    """Write the CSV sheet ``text`` as ``path``, UTF-8 with the byte-order mark: Excel opens a
+    CSV without one in the system's code page, so "Zoë" would read "ZoÃ«" (and be saved so)."""
+    atomic_write_bytes(path, codecs.BOM_UTF8 + text.encode("utf-8"))
 
 
 def wrapped_lines(text: str, width: float) -> int:
