@@ -18,7 +18,8 @@ times do not tell, the files are rejected (:func:`livingreview.sheets.overridden
 rows of one file resolving differently two studies the library joined after it was written:
 neither counts and the conflict waits for a resolution again
 (:func:`livingreview.screening.conflicts.latest_resolutions`); both are stored as typed, and take
-no part in the save-time rule, so the resolution returned in another file counts.
+no part in the save-time rule, so the resolution returned in another file of the round counts
+whatever the files' save times or names (the log names it).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from livingreview.screening.conflicts import (
     Resolution,
     Votes,
     answering,
+    latest_resolutions,
 )
 
 log = logging.getLogger(__name__)
@@ -245,6 +247,26 @@ def read_resolution_sheet(
 ) -> tuple[int, list[Resolution], list[tuple[str, str]]]:
     """(rows read, resolutions, (study id, notes) of the rows left unresolved) of one returned
     conflicts sheet, after every check."""
+    read = _read_one(path, expected, file)
+    _log_merged_rows(read, latest_resolutions(read.resolutions))
+    return read.rows, read.resolutions, read.noted
+
+
+@dataclass
+class _Read:
+    """One returned conflicts sheet as read (:func:`read_resolution_sheet`); ``merged``: (row,
+    id as written, current id, resolution shown) of every resolution in row order when the
+    sheet names a study the library renamed after it was written, else none."""
+
+    file: str
+    rows: int
+    resolutions: list[Resolution]
+    noted: list[tuple[str, str]]
+    merged: list[tuple[int, str, str, str]]
+
+
+def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
+    """One returned conflicts sheet, after every check (:func:`read_resolution_sheet`)."""
     returned = sheets.read_sheet(path, SHEET)
     round_number, resolver = _check_sheet(returned, expected)
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
@@ -313,21 +335,33 @@ def read_resolution_sheet(
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
+    typed: list[tuple[int, str, str, str]] = []
     if renamed:
         log.warning("%s", aliases.log_line(file, renamed, "resolution"))
         written = {number: sid for sid, number in seen.items()}
         typed = [(r.row, written[r.row], r.study_id, _shown(r)) for r in out]
-        for line in merged_rows(file, typed, "resolution", _awaited):
-            log.warning("%s", line)
-    return len(seen), out, noted
+    return _Read(file, len(seen), out, noted, typed)
 
 
-def _awaited(study: str) -> str:
-    """What happens to a study whose resolution one file cannot tell, for the log."""
-    return (
-        f"no resolution of {study} counts until one is returned again (while its conflict is "
-        "pending, it is listed again on the next conflicts sheet)"
-    )
+def _log_merged_rows(read: _Read, counted: Mapping[str, Resolution]) -> None:
+    """Log the rows of one file that resolve differently, as written, two studies the library
+    now holds as one: neither counts; ``counted`` (study id -> the resolution that counts,
+    :func:`~livingreview.screening.conflicts.latest_resolutions`) says what does instead."""
+
+    def awaited(study: str) -> str:
+        if study in counted:
+            other = counted[study]
+            return (
+                f"the resolution of {study} that counts is the one in {other.file}, row "
+                f"{other.row} (round {other.round}): {_shown(other)}"
+            )
+        return (
+            f"no resolution of {study} counts until one is returned again (while its conflict "
+            "is pending, it is listed again on the next conflicts sheet)"
+        )
+
+    for line in merged_rows(read.file, read.merged, "resolution", awaited):
+        log.warning("%s", line)
 
 
 def _shown(resolution: Resolution) -> str:
@@ -353,11 +387,14 @@ def read_resolution_sheets(
     """Read every returned conflicts sheet (``files``; named relative to ``base``)."""
     found = ReturnedResolutions()
     noted: list[tuple[str, str]] = []
-    for path in files:
-        _, resolutions, notes = read_resolution_sheet(path, expected, relative(path, base))
-        found.resolutions += resolutions
+    read = [_read_one(path, expected, relative(path, base)) for path in files]
+    for one in read:
+        found.resolutions += one.resolutions
         found.files += 1
-        noted += notes
+        noted += one.noted
+    counted = latest_resolutions(found.resolutions)
+    for one in read:
+        _log_merged_rows(one, counted)
     found.notes = sheets.joined_notes(noted)
     found.overridden = sheets.overridden_answers(
         answering(found.resolutions),  # rows set aside are no answer to compare
