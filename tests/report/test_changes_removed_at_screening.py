@@ -71,3 +71,25 @@ def test_a_study_automation_now_excludes_is_not_said_to_await_a_decision() -> No
         "study_removed",
         "excluded before screening by automation: published 2009, before 2010",
     )
+
+
+def test_a_study_excluded_for_two_reasons_names_both_by_label() -> None:
+    # a final decision joins the reasons of votes that differ ('before_2010; no_alliance'):
+    # before, no label matched the joined ids, so the changelog gave the ids
+    config = load_config(DEMO_CONFIG)
+    reasons = config["exclusion_reasons"]["title_abstract"][:2]
+    final = [
+        {
+            "study_id": EXCLUDED,
+            "round": "1",
+            "decision": "exclude",
+            "reason": "; ".join(sorted(r["id"] for r in reasons)) + "; retired_reason",
+        }
+    ]
+    before = State(included={EXCLUDED: {"label": EXCLUDED, "reports": EXCLUDED}})
+    facts = Facts("2025.2", 1, {}, [], {}, screening=_screening_decisions(config, final))
+    [row] = compare(before, State(), facts)
+    labels = [r["label"] for r in sorted(reasons, key=lambda r: r["id"])]
+    assert row["detail"] == (
+        f"excluded at title/abstract on re-screening: {'; '.join(labels)}; retired_reason"
+    )

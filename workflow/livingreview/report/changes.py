@@ -54,6 +54,7 @@ from livingreview.fileio import atomic_write_text, read_csv_table, read_json
 from livingreview.records import read_record_fields
 from livingreview.report.amendments import amendments, methods_text
 from livingreview.reviewforms import same_text, table_text
+from livingreview.screening.decisions import REASON_JOIN
 
 CHANGELOG_NAME = "changelog.csv"  # in the report folder: every version's changes
 CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
@@ -484,10 +485,17 @@ def _rule_name(rule: str) -> str:
 def _screening_decisions(
     config: Mapping[str, Any], rows: Iterable[Mapping[str, str]] | None
 ) -> dict[str, dict[str, str]]:
-    """Study id -> its final title/abstract decision, the reason's label added."""
+    """Study id -> its final title/abstract decision, the label of each of its reasons added
+    (several are joined as the final decision joins them; an id the protocol no longer lists
+    stays as it is)."""
     labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
+
+    def labelled(reason: str) -> str:
+        given = [part for part in reason.split(REASON_JOIN) if part]
+        return REASON_JOIN.join(labels.get(part, part) for part in given)
+
     return {
-        row["study_id"]: {**row, "reason_label": labels.get(row.get("reason", ""), "")}
+        row["study_id"]: {**row, "reason_label": labelled(row.get("reason", ""))}
         for row in _rows(rows)
     }
 
