@@ -47,6 +47,15 @@ def scoping(config: dict[str, Any], tools: bool = False) -> dict[str, Any]:
         ("integrative", "PRISMA-ScR (Tricco 2018); PRISMA 2020 for the flow", "PRISMA-ScR"),
         ("scoping", "PRISMA-S only", "PRISMA-ScR"),  # PRISMA-S is no main checklist
         ("rapid", "PRISMA", "PRISMA 2020"),
+        # the guideline's full name, and hyphens pasted from a PDF or a word processor (U+2010
+        # hyphen, U+2011 non-breaking hyphen, U+2013 en dash), name PRISMA-ScR or PRISMA 2020 too
+        ("systematic", "PRISMA Extension for Scoping Reviews (Tricco 2018)", "PRISMA-ScR"),
+        ("systematic", "Preferred Reporting Items ... extension for scoping reviews", "PRISMA-ScR"),
+        ("systematic", "PRISMA for scoping reviews", "PRISMA-ScR"),
+        ("systematic", "PRISMA\u2011ScR", "PRISMA-ScR"),
+        ("systematic", "PRISMA\u2013ScR", "PRISMA-ScR"),
+        ("scoping", "PRISMA\u20102020", "PRISMA 2020"),
+        ("systematic", "JBI scoping review method", "PRISMA 2020"),  # names neither: the type
     ],
 )
 def test_the_guideline_is_the_one_the_protocol_names_first_else_the_review_type_s(

@@ -743,10 +743,16 @@ def _is_living(facts: Facts) -> bool:
 P = "PRISMA 2020"
 SCR = "PRISMA-ScR"
 # how a protocol's ``review.reporting_guideline`` names each checklist (case, and a space or a
-# hyphen after PRISMA, free); a bare "PRISMA" or PRISMA-S names neither
+# hyphen after PRISMA, free; hyphens pasted from a PDF or a word processor too, U+2010 to U+2013);
+# PRISMA-ScR also by its full name; a bare "PRISMA" or PRISMA-S names neither
+_DASH = r"[\s\-\u2010-\u2013]"  # re reads the \u escapes
 GUIDELINE_NAMES = {
-    SCR: re.compile(r"\bPRISMA[\s-]?ScR\b", re.IGNORECASE),
-    P: re.compile(r"\bPRISMA[\s-]?2020\b", re.IGNORECASE),
+    SCR: re.compile(
+        rf"\bPRISMA{_DASH}?ScR\b|\bextension\s+for\s+scoping\s+reviews?\b"
+        rf"|\bPRISMA{_DASH}+for\s+scoping\s+reviews?\b",
+        re.IGNORECASE,
+    ),
+    P: re.compile(rf"\bPRISMA{_DASH}?2020\b", re.IGNORECASE),
 }
 
 
