@@ -121,11 +121,16 @@ def test_prisma_scr_items_carry_the_facts_of_the_prisma_2020_items_they_share(
             shown[f"PRISMA 2020 {shared}"]["status"],
             shown[f"PRISMA 2020 {shared}"]["what"],
         )
-    # one item for the flow's counts and the reasons for exclusion (PRISMA 2020 16a and 16b)
+    # one item for the flow's counts and the reasons for exclusion at each stage (PRISMA 2020
+    # 16a and 16b, and the title/abstract decisions' reasons)
     counts, reasons = shown["PRISMA 2020 16a"], shown["PRISMA 2020 16b"]
-    assert scr["14"]["what"] == f"{counts['what']} {reasons['what']}"
+    excluded = sum(r["decision"] == "exclude" for r in read["screening_final"])
+    screened = f"{excluded} studies excluded at title/abstract, by reason: "
+    assert scr["14"]["what"].startswith(f"{counts['what']} {screened}")
+    assert scr["14"]["what"].endswith(f". {reasons['what']}")
     assert scr["14"]["status"] == "pending" == counts["status"]  # maybe pairs still undecided
-    assert scr["14"]["where"] == f"{counts['where']}; {reasons['where']}"
+    final = "screening/final_decisions.csv"
+    assert scr["14"]["where"] == f"{counts['where']}; {final}; {reasons['where']}"
     # registration and protocol in one item: the demo records no registration
     assert scr["5"]["what"].startswith("The protocol records no registration. The protocol as run")
     assert scr["5"]["where"] == "protocol.json"
@@ -135,6 +140,30 @@ def test_prisma_scr_items_carry_the_facts_of_the_prisma_2020_items_they_share(
     assert [r for r in rows if r["checklist"] != "PRISMA-ScR"] == [
         r for r in shown.values() if r["checklist"] != "PRISMA 2020"
     ]
+
+
+def test_selection_of_sources_gives_the_reasons_for_exclusion_at_each_stage() -> None:
+    """PRISMA-ScR 14 asks the reasons for exclusion at each stage: before, it gave the full-text
+    reasons only. The title/abstract ones are the final decisions', a decision that joins
+    several reasons ('a; b') counted under each."""
+    config = scoping(load_config(DEMO_CONFIG))
+    labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["title_abstract"]}
+    empty = Path("/nonexistent/outputs")
+    read = read_outputs(empty)
+    read["screening_final"] = [
+        {"study_id": "S1", "decision": "exclude", "reason": "before_2010; no_alliance"},
+        {"study_id": "S2", "decision": "exclude", "reason": "no_alliance"},
+        {"study_id": "S3", "decision": "exclude", "reason": ""},
+        {"study_id": "S4", "decision": "include", "reason": ""},
+    ]
+    rows = checklist.build(config, read, empty, [])
+    [item] = [r for r in rows if (r["checklist"], r["item"]) == ("PRISMA-ScR", "14")]
+    assert (
+        f"3 studies excluded at title/abstract, by reason: {labels['no_alliance']} 2, "
+        f"{labels['before_2010']} 1, no reason given 1 (a study excluded for several reasons "
+        "counts under each)."
+    ) in item["what"]
+    assert item["status"] == "pending"  # the flow's counts and the full text are not in yet
 
 
 def test_the_report_its_checklist_files_and_where_name_prisma_scr(

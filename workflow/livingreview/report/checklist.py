@@ -24,6 +24,7 @@ from livingreview.report import team as reviewers_of
 from livingreview.report.changes import CHANGELOG_NAME, TOOL_NAMES, Changelog
 from livingreview.report.sections import read_csv_if_present
 from livingreview.reviewforms import table_text
+from livingreview.screening.decisions import REASON_JOIN
 
 CSV_NAME = "prisma_checklist.csv"
 MARKDOWN_NAME = "prisma_checklist.md"
@@ -39,6 +40,7 @@ STATUSES = {
 AUTHORS = "Written by the authors."
 LIBRARY_COUNTS = "library/counts.json"
 LIBRARY_DECISIONS = "library/decisions.csv"  # every decision on a maybe pair, the library's
+FINAL_SCREENING = "screening/final_decisions.csv"  # each study's title/abstract decision
 
 
 @dataclass(frozen=True)
@@ -576,14 +578,18 @@ def _study_selection(facts: Facts) -> Entry:
     return _entry("pending" if column.pending else "reported", where, what + ".")
 
 
+def _tally(counts: Counter[str]) -> str:
+    """``label n, label m``, most first."""
+    return ", ".join(
+        f"{label} {n}" for label, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    )
+
+
 def _excluded(facts: Facts) -> Entry:
     rows = facts.read["excluded"]
     if rows is None:
         return _waiting("full-text assessment")
-    reasons = Counter(r["reason_label"] for r in rows)
-    listed = ", ".join(
-        f"{label} {n}" for label, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
-    )
+    listed = _tally(Counter(r["reason_label"] for r in rows))
     what = f"{len(rows)} reports excluded at full text, each with its reason" + (
         f": {listed}." if listed else "."
     )
@@ -815,12 +821,33 @@ def _charted_items(facts: Facts) -> Entry:
 _ORDER = ("pending", "partly", "reported")
 
 
+def _screening_reasons(facts: Facts) -> Entry:
+    """The reasons studies were excluded at title/abstract, from their final decisions: a
+    decision giving several (:data:`~livingreview.screening.decisions.REASON_JOIN`) counts
+    under each."""
+    rows = facts.read["screening_final"]
+    if rows is None:
+        return _waiting("the screening sheets")
+    labels = {r["id"]: r["label"] for r in facts.config["exclusion_reasons"]["title_abstract"]}
+    excluded = [r["reason"] for r in rows if r["decision"] == "exclude"]
+    given = [reason.split(REASON_JOIN) if reason else [] for reason in excluded]
+    tally = Counter(labels.get(part, part) for parts in given for part in parts)
+    tally["no reason given"] = sum(1 for parts in given if not parts)
+    what = f"{len(given)} studies excluded at title/abstract"
+    if given:
+        what += f", by reason: {_tally(+tally)}"
+    if any(len(parts) > 1 for parts in given):
+        what += " (a study excluded for several reasons counts under each)"
+    return _entry("reported", facts.files(FINAL_SCREENING), what + ".")
+
+
 def _sources_selected(facts: Facts) -> Entry:
-    """The flow's counts and the reasons reports were excluded at full text (PRISMA 2020's
-    16a and 16b, one item in PRISMA-ScR)."""
-    counts, reasons = _study_selection(facts), _excluded(facts)
-    status = min(counts.status, reasons.status, key=_ORDER.index)
-    return _entry(status, counts.where + reasons.where, f"{counts.what} {reasons.what}")
+    """The flow's counts with the reasons for exclusion at each stage: title/abstract, and
+    full text (PRISMA 2020's 16a and 16b, one item in PRISMA-ScR)."""
+    parts = [_study_selection(facts), _screening_reasons(facts), _excluded(facts)]
+    status = min((p.status for p in parts), key=_ORDER.index)
+    where = [w for p in parts for w in p.where]
+    return _entry(status, where, " ".join(p.what for p in parts))
 
 
 def _charted_tallies(facts: Facts, fields: list[str]) -> str:
