@@ -238,15 +238,7 @@ def methods_paragraph(
         sentences.append(f"We searched {_join(searched)} through their APIs{_windows(config)}.")
     if exported:
         sentences.append(f"Database exports were imported from {_join(exported)}.")
-    policy = config["deduplication"]["policy"]
-    sentences.append(
-        "Records were deduplicated with livingreview "
-        f"{software_version} (conference abstracts vs articles: {policy['conference_vs_article']}; "
-        f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
-        f"{policy['max_year_gap']}; versions of one Cochrane review: {policy['review_versions']}); "
-        "records sharing a PubMed, PubMed Central or trial-register id were linked as "
-        f"duplicates automatically{_uncertain_pairs(library_counts)}."
-    )
+    sentences.append(_dedup_sentence(config, software_version, library_counts))
     sentences.extend(_automation_sentences(config))
     sentences.extend(_screening_sentences(config))
     sentences.extend(_full_text_sentences(config))
@@ -257,12 +249,34 @@ def methods_paragraph(
         sentences.extend(_team_sentence(config, "extraction", "extraction", "extracted"))
     else:
         sentences.append("The protocol lists no data extraction fields.")
-    appraisal = _appraisal_sentence(config, tools_used)
-    sentences.extend(appraisal)
-    if appraisal:
-        sentences.extend(_team_sentence(config, "risk_of_bias", "risk_of_bias", "assessed"))
-    elif guideline(config) == SCR:
-        sentences.append(
-            f"The sources of evidence were not critically appraised (optional in {SCR})."
-        )
+    sentences.extend(_appraisal_sentences(config, tools_used))
     return sentences
+
+
+def _dedup_sentence(
+    config: Mapping[str, Any], software_version: str, counts: Mapping[str, Any] | None
+) -> str:
+    """The deduplication's settings and how its uncertain pairs were decided (``counts``:
+    ``library/counts.json``)."""
+    policy = config["deduplication"]["policy"]
+    return (
+        "Records were deduplicated with livingreview "
+        f"{software_version} (conference abstracts vs articles: {policy['conference_vs_article']}; "
+        f"errata vs articles: {policy['erratum_vs_article']}; maximum year gap "
+        f"{policy['max_year_gap']}; versions of one Cochrane review: {policy['review_versions']}); "
+        "records sharing a PubMed, PubMed Central or trial-register id were linked as "
+        f"duplicates automatically{_uncertain_pairs(counts)}."
+    )
+
+
+def _appraisal_sentences(
+    config: Mapping[str, Any], tools_used: Collection[str] | None
+) -> list[str]:
+    """Which tool rated which designs and who assessed; a scoping review (PRISMA-ScR) that
+    appraises nothing says so (optional there)."""
+    appraisal = _appraisal_sentence(config, tools_used)
+    if appraisal:
+        return appraisal + _team_sentence(config, "risk_of_bias", "risk_of_bias", "assessed")
+    if guideline(config) == SCR:
+        return [f"The sources of evidence were not critically appraised (optional in {SCR})."]
+    return []
