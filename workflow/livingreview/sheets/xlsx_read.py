@@ -15,8 +15,8 @@ from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, quoted
 from livingreview.sheets.xlsx_xml import (
-    records_save_time,
     refuse_merged_cells,
+    save_time,
     stored_strings,
     uncomputed_formulas,
     worksheet_parts,
@@ -26,7 +26,7 @@ from livingreview.sheets.xlsx_xml import (
 def open_workbook(data: bytes) -> Any:
     """The workbook ``data``, read only, values as last computed, its strings as stored (each
     read through :func:`decoded`: openpyxl's own reading deletes every ``x005F_``), and its
-    ``properties.modified`` None unless the file records when it was saved."""
+    ``properties.modified`` when the file records it was saved (:func:`save_time`), else None."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.xml.constants import SHARED_STRINGS
 
@@ -37,9 +37,9 @@ def open_workbook(data: bytes) -> Any:
                 self.shared_strings = stored_strings(self.archive, part.PartName[1:])
 
         def read_properties(self) -> None:
-            super().read_properties()
-            if not records_save_time(self.archive):  # openpyxl gives the time of reading
-                self.wb.properties.modified = None
+            # openpyxl gives the time of reading for none, drops an offset and refuses the
+            # whole workbook for a date alone or spaces around the time
+            self.wb.properties.modified = save_time(self.archive)
 
     reader = StoredStrings(io.BytesIO(data), read_only=True, data_only=True)
     reader.read()

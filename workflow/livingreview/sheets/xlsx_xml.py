@@ -7,6 +7,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from livingreview.errors import InputFileError
@@ -121,12 +122,16 @@ def stored_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
     return strings
 
 
-def records_save_time(archive: zipfile.ZipFile) -> bool:
-    """Whether the workbook's core properties (``docProps/core.xml``, where openpyxl reads
-    them) say when it was last saved."""
+def save_time(archive: zipfile.ZipFile) -> datetime | None:
+    """When the workbook's core properties (``docProps/core.xml``) say it was last saved, with
+    the offset it gives (a time without one is UTC), or None when they do not say or say it in
+    no ISO 8601 form."""
     import xml.etree.ElementTree as ET
 
     if "docProps/core.xml" not in archive.namelist():
-        return False
-    modified = ET.fromstring(archive.read("docProps/core.xml")).find(_MODIFIED)
-    return modified is not None and bool((modified.text or "").strip())
+        return None
+    text = ET.fromstring(archive.read("docProps/core.xml")).findtext(_MODIFIED) or ""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:  # none given, or not in ISO 8601
+        return None
