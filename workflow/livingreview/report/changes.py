@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from livingreview.dedup.rounds import (
     earlier_rounds,
@@ -356,29 +356,46 @@ def _not_found_again(joined: list[Mapping[str, str]], facts: Facts) -> list[Mapp
     ]
 
 
+class _Change(NamedTuple):
+    """One change before it becomes a changelog row (see :data:`CHANGE_COLUMNS`)."""
+
+    kind: str
+    study: str
+    item: str = ""
+    old: str = ""
+    new: str = ""
+    detail: str = ""
+
+
 def compare(previous: State | None, current: State, facts: Facts) -> list[dict[str, str]]:
     """This version's changes (see the module docstring), sorted by kind, study and item."""
     before = previous or State()
     labels = {s: r.get("label", "") for s, r in (before.included | current.included).items()}
-    rows: list[dict[str, str]] = []
-
-    def add(
-        kind: str, study: str, item: str = "", old: str = "", new: str = "", detail: str = ""
-    ) -> None:
-        rows.append(
-            {
-                "version": facts.version,
-                "change": kind,
-                "study_id": study,
-                "label": labels.get(study, ""),
-                "item": item,
-                "old": old,
-                "new": new,
-                "detail": detail,
-            }
-        )
-
     renamed = _continued(before, current)
+    changes = [
+        *_study_changes(before, current, facts, renamed),
+        *_report_changes(before, current, facts, renamed),
+        *_assessment_changes(before, current, facts),
+        *_flag_changes(before, current),
+    ]
+    rows = [_row(c, facts.version, labels.get(c.study, "")) for c in changes]
+    order = list(KINDS)
+    return sorted(rows, key=lambda r: (order.index(r["change"]), r["label"], r["study_id"]))
+
+
+def _row(change: _Change, version: str, label: str) -> dict[str, str]:
+    """``change`` as a changelog row of ``version`` (:data:`CHANGE_COLUMNS`)."""
+    c = change
+    values = (version, c.kind, c.study, label, c.item, c.old, c.new, c.detail)
+    return dict(zip(CHANGE_COLUMNS, values, strict=True))
+
+
+def _study_changes(
+    before: State, current: State, facts: Facts, renamed: Mapping[str, str]
+) -> list[_Change]:
+    """Studies included now and not before, then studies included before and not now; a study
+    continued under a new id (``renamed``: new id -> old id) is neither."""
+    changes: list[_Change] = []
     for study in sorted(set(current.included) - set(before.included) - set(renamed)):
         detail = f"reports: {current.included[study]['reports']}"
         split = _library_event(facts.events, "split", "study_id", study)
@@ -387,15 +404,19 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
         again = _reassessed(current.included[study]["reports"], facts)
         if again:
             detail += f"; sought at full text in an earlier round: {again}"
-        add("study_included", study, new="included", detail=detail)
+        changes.append(_Change("study_included", study, new="included", detail=detail))
     for study in sorted(set(before.included) - set(current.included) - set(renamed.values())):
-        add(
-            "study_removed",
-            study,
-            old="included",
-            new="removed",
-            detail=_removed_because(study, facts),
-        )
+        why = _removed_because(study, facts)
+        changes.append(_Change("study_removed", study, old="included", new="removed", detail=why))
+    return changes
+
+
+def _report_changes(
+    before: State, current: State, facts: Facts, renamed: Mapping[str, str]
+) -> list[_Change]:
+    """New reports of studies included in both versions (or continued under a new id), then
+    records first found since ``facts.since_round`` that the library joined to them."""
+    changes: list[_Change] = []
     still_in = set(before.included) & set(current.included)
     for study in sorted(still_in | set(renamed)):
         was = renamed.get(study, study)
@@ -404,7 +425,7 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
             detail = _report_added_because(report, facts)
             if was != study:
                 detail += f"; the study was {was} in the previous version"
-            add("report_added", study, report, detail=detail)
+            changes.append(_Change("report_added", study, report, detail=detail))
     joined = _not_found_again(
         [
             g
@@ -415,43 +436,47 @@ def compare(previous: State | None, current: State, facts: Facts) -> list[dict[s
     )
     for g in sorted(joined, key=lambda g: (g["study_id"], g["record_id"])):
         source = g["record_id"].split(":", 1)[0]
-        add(
-            "report_added",
-            g["study_id"],
-            g["record_id"],
-            detail=f"record first found in round {g['round']} ({source}), joined to the study",
-        )
+        detail = f"record first found in round {g['round']} ({source}), joined to the study"
+        changes.append(_Change("report_added", g["study_id"], g["record_id"], detail=detail))
+    return changes
+
+
+def _assessment_changes(before: State, current: State, facts: Facts) -> list[_Change]:
+    """Final extraction values and risk-of-bias judgements that differ, then studies final
+    before whose re-assessment is not settled yet."""
+    changes: list[_Change] = []
     for study in sorted(set(before.extraction) & set(current.extraction)):
         old, new = before.extraction[study], current.extraction[study]
         for name in [f for f in new if f in old and not same_text(old[f], new[f])]:
-            add(
-                "extraction_changed",
-                study,
-                name,
-                old[name],
-                new[name],
-                facts.field_labels.get(name, name),
-            )
+            label = facts.field_labels.get(name, name)
+            changes.append(_Change("extraction_changed", study, name, old[name], new[name], label))
     for study in sorted(set(before.rob) & set(current.rob)):
         for item, old_value, new_value, tool in _rob_differences(
             before.rob[study], current.rob[study]
         ):
-            add("rob_changed", study, item, old_value, new_value, tool)
+            changes.append(_Change("rob_changed", study, item, old_value, new_value, tool))
     for stage, kind in (("extraction", "extraction_changed"), ("rob", "rob_changed")):
         was_final = getattr(before, stage)
         for study, status in sorted(facts.reopened.get(stage, {}).items()):
             if study in was_final and study in current.included:
-                add(kind, study, "status", "final", status, "re-assessment not settled yet")
-    # one change per study and flag with the evidence new in this version (a retraction that a
-    # PubMed publication type and a Crossref notice both report is one flag, not two)
+                changes.append(
+                    _Change(kind, study, "status", "final", status, "re-assessment not settled yet")
+                )
+    return changes
+
+
+def _flag_changes(before: State, current: State) -> list[_Change]:
+    """One change per study and flag with the evidence new in this version (a retraction that a
+    PubMed publication type and a Crossref notice both report is one flag, not two), for a
+    study included in either version."""
     evidence: dict[tuple[str, str], list[str]] = {}
     for study, record, flag, detail in sorted(current.flags - before.flags):
         evidence.setdefault((study, flag), []).append(f"{detail} ({record})")
-    for (study, flag), found in evidence.items():
-        if study in current.included or study in before.included:
-            add("flagged", study, flag, new=flag, detail="; ".join(found))
-    order = list(KINDS)
-    return sorted(rows, key=lambda r: (order.index(r["change"]), r["label"], r["study_id"]))
+    return [
+        _Change("flagged", study, flag, new=flag, detail="; ".join(found))
+        for (study, flag), found in evidence.items()
+        if study in current.included or study in before.included
+    ]
 
 
 def _rob_differences(
