@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from copy import copy
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from livingreview.fileio import atomic_write_bytes
 from livingreview.sheets.csv_sheet import csv_text
@@ -17,11 +18,17 @@ from livingreview.sheets.layout import (
     FIXED_STAMP,
     INSTRUCTIONS_SHEET,
     META_SHEET,
+    Column,
     SheetLayout,
     checksum,
     web_address,
 )
 from livingreview.sheets.ooxml_text import escaped
+
+if TYPE_CHECKING:  # openpyxl loads when a workbook is written
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_CELL = 32_767  # characters Excel keeps in one cell
 
@@ -91,59 +98,77 @@ def workbook_bytes(
 ) -> bytes:
     """The .xlsx sheet (see the module docstring); ``meta`` must not include ``checksum``."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     ws = wb.active
     ws.title = layout.title
     last = max(len(rows) + 1, 2)
+    styles = [_add_column(ws, col, column, last) for col, column in enumerate(layout.columns, 1)]
+    _write_rows(ws, layout, rows, styles)
+    _protect(ws, layout, last)
+    _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), instructions)
+    _write_meta(wb.create_sheet(META_SHEET), meta, ids)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def _add_column(ws: Worksheet, col: int, column: Column, last: int) -> StyleArray:
+    """Write ``column``'s header and width, and its dropdown over rows 2 to ``last``; the style
+    of its cells (one style object per column, shared by its cells: fast for thousands of rows)."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(col)
+    head = ws.cell(row=1, column=col)
+    set_text(head, column.name)
+    head.font = Font(bold=True)
+    head.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    ws.column_dimensions[letter].width = column.width
+    template = ws.cell(row=last + 1, column=col)
+    template.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+    template.protection = Protection(locked=column.locked)
+    if column.editable:
+        template.fill = PatternFill("solid", fgColor=EDITABLE_FILL)
+    if column.link_prefix or column.is_link:
+        template.font = Font(color="0563C1", underline="single")
+    style = copy(template._style)
+    ws._cells.pop((last + 1, col))
+    if column.choices:
+        _add_choices(ws, column, f"{letter}2:{letter}{last}")
+    return style
+
+
+def _add_choices(ws: Worksheet, column: Column, cells: str) -> None:
+    """A dropdown of ``column.choices`` (blank allowed) over the range ``cells``."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    choice = DataValidation(
+        type="list",
+        formula1='"' + ",".join(column.choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=column.name,
+        error=column.choices_hint or f"Choose one of: {', '.join(column.choices)}.",
+    )
+    ws.add_data_validation(choice)
+    choice.add(cells)
+
+
+def _write_rows(
+    ws: Worksheet,
+    layout: SheetLayout,
+    rows: Sequence[Mapping[str, str]],
+    styles: Sequence[StyleArray],
+) -> None:
+    """Write ``rows`` from row 2 on, each cell with its column's style, a row of wrapped text
+    given the height of its longest cell."""
     highlight = Highlighter(layout.include_keywords, layout.exclude_keywords)
-    styles = []
-    for col, column in enumerate(layout.columns, start=1):
-        letter = get_column_letter(col)
-        head = ws.cell(row=1, column=col)
-        set_text(head, column.name)
-        head.font = Font(bold=True)
-        head.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        ws.column_dimensions[letter].width = column.width
-        # one style object per column, shared by its cells: fast for thousands of rows
-        template = ws.cell(row=last + 1, column=col)
-        template.alignment = Alignment(wrap_text=column.wrap, vertical="top")
-        template.protection = Protection(locked=column.locked)
-        if column.editable:
-            template.fill = PatternFill("solid", fgColor=EDITABLE_FILL)
-        if column.link_prefix or column.is_link:
-            template.font = Font(color="0563C1", underline="single")
-        styles.append(copy(template._style))
-        ws._cells.pop((last + 1, col))
-        if column.choices:
-            choice = DataValidation(
-                type="list",
-                formula1='"' + ",".join(column.choices) + '"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle=column.name,
-                error=column.choices_hint or f"Choose one of: {', '.join(column.choices)}.",
-            )
-            ws.add_data_validation(choice)
-            choice.add(f"{letter}2:{letter}{last}")
     for r, row in enumerate(rows, start=2):
         for col, column in enumerate(layout.columns, start=1):
             value = _fit(row.get(column.name, ""))
             cell = ws.cell(row=r, column=col)
-            if column.highlight and value:
-                rich = highlight(value)
-                cell.value = rich
-                if isinstance(rich, str):
-                    cell.data_type = "s"
-            else:
-                set_text(cell, value)
-            if column.link_prefix and value:
-                cell.hyperlink = column.link_prefix + value
-            elif column.is_link and web_address(value):
-                cell.hyperlink = value
+            _set_value(cell, column, value, highlight)
             cell._style = copy(styles[col - 1])
         lines = max(
             (wrapped_lines(row.get(c.name, ""), c.width) for c in layout.columns if c.wrap),
@@ -151,6 +176,29 @@ def workbook_bytes(
         )
         if lines > 1:  # explicit height: LibreOffice keeps the default and overlaps wrapped text
             ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+
+
+def _set_value(cell: Cell, column: Column, value: str, highlight: Highlighter) -> None:
+    """Write ``value`` in ``cell`` (its protocol keywords highlighted where ``column`` asks),
+    as a link where ``column`` holds links."""
+    if column.highlight and value:
+        rich = highlight(value)
+        cell.value = rich
+        if isinstance(rich, str):
+            cell.data_type = "s"
+    else:
+        set_text(cell, value)
+    if column.link_prefix and value:
+        cell.hyperlink = column.link_prefix + value
+    elif column.is_link and web_address(value):
+        cell.hyperlink = value
+
+
+def _protect(ws: Worksheet, layout: SheetLayout, last: int) -> None:
+    """Freeze the panes, filter rows 1 to ``last``, and protect the sheet when a column is
+    locked (filtering, sorting and resizing still allowed)."""
+    from openpyxl.utils import get_column_letter
+
     ws.freeze_panes = layout.freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.columns))}{last}"
     if any(c.locked for c in layout.columns):
@@ -158,12 +206,19 @@ def workbook_bytes(
         for allowed in ("autoFilter", "sort", "formatColumns", "formatRows", "insertColumns"):
             setattr(ws.protection, allowed, False)
 
-    info = wb.create_sheet(INSTRUCTIONS_SHEET)
+
+def _write_instructions(info: Worksheet, instructions: Sequence[str]) -> None:
+    """One instruction per row of column A, 100 characters wide."""
     info.column_dimensions["A"].width = 100
     for r, line in enumerate(instructions, start=1):
         set_text(info.cell(row=r, column=1), line)
 
-    sheet = wb.create_sheet(META_SHEET)
+
+def _write_meta(
+    sheet: Worksheet, meta: Sequence[tuple[str, str]], ids: Sequence[Sequence[str]]
+) -> None:
+    """The hidden meta sheet: ``meta`` and the checksum of ``ids`` (key, value), then the
+    sorted ``ids``, one per row."""
     header = [*meta, ("checksum", checksum(ids))]
     for r, (key, value) in enumerate(header, start=1):
         set_text(sheet.cell(row=r, column=1), key)
@@ -172,9 +227,6 @@ def workbook_bytes(
         for c, part in enumerate(key, start=1):
             set_text(sheet.cell(row=r, column=c), part)
     sheet.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return deterministic_zip(buffer.getvalue())
 
 
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
