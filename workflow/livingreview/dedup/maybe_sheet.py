@@ -228,82 +228,24 @@ def read_decision_file(
 ) -> list[Decision]:
     """The decisions in one returned sheet (blank decisions are skipped)."""
     returned = sheets.read_sheet(path, SHEET)
-    table, meta = returned.table, returned.meta
+    meta = returned.meta
     keys = None if returned.ids is None else {pair_key(*key) for key in returned.ids}
     if meta is not None:
         _check_meta(path, meta, keys, review_id)
-    if not table:
-        raise InputFileError(
-            path,
-            "empty sheet: expected a header row with record_a, record_b, decision",
-            position=returned.header_position,
-        )
-    header = [h.casefold().strip() for h in table[0]]
-    where = {}
-    for name in ("record_a", "record_b", "decision", "notes"):
-        if name in header:
-            where[name] = header.index(name)
-        elif name != "notes":
-            raise InputFileError(
-                path,
-                f"missing column {name!r} (expected the header of a maybe-pair sheet)",
-                position=returned.header_position,
-            )
-    width = max((i + 1 for i, name in enumerate(header) if name), default=0)
+    width = _named_width(returned)
     decisions = []
     seen: set[tuple[str, str]] = set()
     for number, row in returned.numbered():
-        if any(row[width:]):
-            raise InputFileError(
-                path,
-                f"text beyond the last named column ({row[width:]!r}); name that column, or"
-                " put the text in notes (a comma in a CSV cell needs quotes)",
-                position=f"row {number}",
-            )
-        sheets.check_columns(path, table[0], number, row, returned.header_row)
-
-        def cell(name: str, row: list[str] = row) -> str:
-            index = where.get(name)
-            return row[index] if index is not None and index < len(row) else ""
-
-        if cell("record_a") or cell("record_b"):
-            seen.add(pair_key(cell("record_a"), cell("record_b")))
-        decision = cell("decision").casefold()
-        if not any(row) or not (decision or cell("notes")):
+        _check_row_text(returned, number, row, width)
+        a, b = returned.cell(row, "record_a"), returned.cell(row, "record_b")
+        if a or b:
+            seen.add(pair_key(a, b))
+        decision = returned.cell(row, "decision").casefold()
+        notes = returned.cell(row, "notes")
+        if not any(row) or not (decision or notes):
             continue
-        if decision and decision not in DECISIONS:
-            raise InputFileError(
-                path,
-                f"unknown decision {cell('decision')!r}; expected 'duplicate', 'distinct' or blank",
-                position=f"row {number}",
-                field="decision",
-            )
-        a, b = cell("record_a"), cell("record_b")
-        for name, rid in (("record_a", a), ("record_b", b)):
-            if not rid:
-                raise InputFileError(
-                    path,
-                    "no record id: a row with a decision or notes needs record_a and record_b"
-                    " (write a general remark in the notes of a pair)",
-                    position=f"row {number}",
-                    field=name,
-                )
-            if rid not in known_records:
-                raise InputFileError(
-                    path,
-                    f"unknown record {rid!r}: not in the library (was the id edited?)",
-                    position=f"row {number}",
-                    field=name,
-                )
+        _check_decision_row(returned, number, row, keys, known_records)
         key = pair_key(a, b)
-        if a == b or (keys is not None and key not in keys):
-            raise InputFileError(
-                path,
-                f"pair {a} / {b} is not a pair this sheet was written with (was an id edited?)",
-                position=f"row {number}",
-                field="record_b",
-            )
-        notes = cell("notes")
         decisions.append(
             Decision(key[0], key[1], decision, str(path), number, notes, returned.saved_at)
         )
@@ -311,6 +253,93 @@ def read_decision_file(
         _check_csv_pairs(path, meta, seen)
     _check_every_pair(path, keys, seen)
     return decisions
+
+
+def _named_width(returned: sheets.ReturnedSheet) -> int:
+    """How many columns the header of a maybe-pair sheet spans up to its last named one; an
+    empty sheet, or one without record_a, record_b or decision, is refused."""
+    if not returned.table:
+        raise InputFileError(
+            returned.path,
+            "empty sheet: expected a header row with record_a, record_b, decision",
+            position=returned.header_position,
+        )
+    for name in ("record_a", "record_b", "decision"):
+        if name not in returned.header:
+            raise InputFileError(
+                returned.path,
+                f"missing column {name!r} (expected the header of a maybe-pair sheet)",
+                position=returned.header_position,
+            )
+    header = [h.casefold().strip() for h in returned.table[0]]
+    return max((i + 1 for i, name in enumerate(header) if name), default=0)
+
+
+def _check_row_text(
+    returned: sheets.ReturnedSheet, number: int, row: list[str], width: int
+) -> None:
+    """Refuse a row holding text beyond the last named column (``width``) or where the readers
+    would not see it (:func:`livingreview.sheets.check_columns`)."""
+    if any(row[width:]):
+        raise InputFileError(
+            returned.path,
+            f"text beyond the last named column ({row[width:]!r}); name that column, or"
+            " put the text in notes (a comma in a CSV cell needs quotes)",
+            position=f"row {number}",
+        )
+    sheets.check_columns(returned.path, returned.table[0], number, row, returned.header_row)
+
+
+def _check_decision_row(
+    returned: sheets.ReturnedSheet,
+    number: int,
+    row: list[str],
+    keys: set[tuple[str, str]] | None,
+    known_records: Mapping[str, object] | set[str],
+) -> None:
+    """Refuse a row with a decision or notes whose decision is unknown, whose record ids are
+    blank or not in the library, or whose pair the sheet (listing ``keys``) was not written
+    with."""
+    path = returned.path
+    decision = returned.cell(row, "decision")
+    if decision and decision.casefold() not in DECISIONS:
+        raise InputFileError(
+            path,
+            f"unknown decision {decision!r}; expected 'duplicate', 'distinct' or blank",
+            position=f"row {number}",
+            field="decision",
+        )
+    a, b = returned.cell(row, "record_a"), returned.cell(row, "record_b")
+    _check_record_ids(path, number, a, b, known_records)
+    if a == b or (keys is not None and pair_key(a, b) not in keys):
+        raise InputFileError(
+            path,
+            f"pair {a} / {b} is not a pair this sheet was written with (was an id edited?)",
+            position=f"row {number}",
+            field="record_b",
+        )
+
+
+def _check_record_ids(
+    path: Path, number: int, a: str, b: str, known_records: Mapping[str, object] | set[str]
+) -> None:
+    """Refuse a decided row whose record_a or record_b is blank or not in the library."""
+    for name, rid in (("record_a", a), ("record_b", b)):
+        if not rid:
+            raise InputFileError(
+                path,
+                "no record id: a row with a decision or notes needs record_a and record_b"
+                " (write a general remark in the notes of a pair)",
+                position=f"row {number}",
+                field=name,
+            )
+        if rid not in known_records:
+            raise InputFileError(
+                path,
+                f"unknown record {rid!r}: not in the library (was the id edited?)",
+                position=f"row {number}",
+                field=name,
+            )
 
 
 def _check_every_pair(
