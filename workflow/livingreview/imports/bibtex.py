@@ -33,10 +33,13 @@ import bisect
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser import Library
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
@@ -154,44 +157,66 @@ def _crossref_parents(text: str, blocks: list[tuple[int, str, str, int]]) -> set
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
     """Parse BibTeX text into records, recovering or reporting every failed block."""
+    library = _library(text)
+    source = _Text(path, text.split("\n"), scan(text), _entry_starts(text))
+    strings = _macros(library.strings)
+    parsed = _entries(source, library.blocks)
+    return [
+        Parsed(line, _build(entry, strings))
+        for line, entry in _with_crossrefs(path, parsed, strings, source.position)
+    ]
+
+
+def _library(text: str) -> Library:
+    """bibtexparser's blocks of ``text``, its splitter's own failure messages silenced (failures
+    are reported with the file name)."""
     splitter_log = logging.getLogger("bibtexparser.splitter")
     level = splitter_log.level
-    splitter_log.setLevel(logging.ERROR)  # failures are reported below, with the file name
+    splitter_log.setLevel(logging.ERROR)
     try:
-        library = bibtexparser.parse_string(text, parse_stack=[])
+        return bibtexparser.parse_string(text, parse_stack=[])
     finally:
         splitter_log.setLevel(level)
-    records = scan(text)
-    starts = _entry_starts(text)
-    strings = _macros(library.strings)
 
-    def position(line: int) -> str:
-        number = sum(1 for s in records if s <= line) or 1
+
+@dataclass(frozen=True)
+class _Text:
+    """A BibTeX file's lines and where its records (:func:`scan`) and entries start."""
+
+    path: Path | str
+    lines: list[str]
+    records: list[int]
+    starts: list[int]
+
+    def position(self, line: int) -> str:
+        """The record at ``line`` and the line, for messages."""
+        number = sum(1 for s in self.records if s <= line) or 1
         return record_position(number, line)
 
-    lines = text.split("\n")
-
-    def span_end(line: int) -> int:
+    def span_end(self, line: int) -> int:
         """The line where the next entry after the one starting at ``line`` starts."""
-        following = bisect.bisect_right(starts, line)
-        return starts[following] if following < len(starts) else len(lines) + 1
+        following = bisect.bisect_right(self.starts, line)
+        return self.starts[following] if following < len(self.starts) else len(self.lines) + 1
 
-    def line_entry(line: int) -> Entry | None:
+    def line_entry(self, line: int) -> Entry | None:
         """The entry at ``line`` read again line by line, with a warning; None if it cannot be."""
-        read = _line_entry(lines[line - 1 : span_end(line) - 1])
+        read = _line_entry(self.lines[line - 1 : self.span_end(line) - 1])
         if read is None:
             return None
         entry, unbalanced = read
         log.warning(
             "%s: %s: unbalanced braces in field %s; the entry was read one field per line",
-            path,
-            position(line),
+            self.path,
+            self.position(line),
             ", ".join(repr(name) for name in unbalanced),
         )
         return entry
 
+
+def _entries(source: _Text, blocks: list[Block]) -> list[tuple[int, Entry]]:
+    """The entries of ``blocks`` with their first lines; one bibtexparser failed on, or one
+    followed by fields outside any entry, read again line by line (or the file refused)."""
     parsed: list[tuple[int, Entry]] = []
-    blocks = library.blocks
     index = 0
     while index < len(blocks):
         block = blocks[index]
@@ -201,39 +226,42 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
         if isinstance(block, DuplicateFieldKeyBlock | DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
         elif isinstance(block, ParsingFailedBlock):
-            recovered = line_entry(line)
-            if recovered is None:
-                reason = getattr(block.error, "abort_reason", "") or str(block.error)
-                end = line + (block.raw or "").count("\n")
-                raise InputFileError(
-                    path,
-                    f"malformed BibTeX entry, parsing stopped at line {end}: {reason.strip()}",
-                    position=position(line),
-                )
-            parsed.append((line, recovered))
-            index = _skip(blocks, index, span_end(line))
+            parsed.append((line, _recovered(source, block, line)))
+            index = _skip(blocks, index, source.span_end(line))
             continue
         elif _stray_fields(block) is not None:
-            _fields_outside(path, block)
+            _fields_outside(source.path, block)
         if not isinstance(entry, Entry):
             continue
-        end = span_end(line)
+        end = source.span_end(line)
         stray = next(
             (b for b in blocks[index : _skip(blocks, index, end)] if _stray_fields(b)), None
         )
         if stray is None:
             parsed.append((line, entry))
             continue
-        recovered = line_entry(line)
+        recovered = source.line_entry(line)
         if recovered is None:
-            _fields_outside(path, stray)
+            _fields_outside(source.path, stray)
         assert recovered is not None
         parsed.append((line, recovered))
         index = _skip(blocks, index, end)
-    return [
-        Parsed(line, _build(entry, strings))
-        for line, entry in _with_crossrefs(path, parsed, strings, position)
-    ]
+    return parsed
+
+
+def _recovered(source: _Text, block: ParsingFailedBlock, line: int) -> Entry:
+    """The entry bibtexparser failed on at ``line``, read line by line; the file refused, with
+    bibtexparser's reason, when it cannot be."""
+    recovered = source.line_entry(line)
+    if recovered is None:
+        reason = getattr(block.error, "abort_reason", "") or str(block.error)
+        end = line + (block.raw or "").count("\n")
+        raise InputFileError(
+            source.path,
+            f"malformed BibTeX entry, parsing stopped at line {end}: {reason.strip()}",
+            position=source.position(line),
+        )
+    return recovered
 
 
 def _with_crossrefs(
