@@ -53,69 +53,34 @@ def _extra_id(label: str, extra: str) -> str:
 def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
-        source_id=get(
-            "UT (Unique WOS ID)",
-            "Publication ID",
-            "CENTRAL ID",
-            "Accession Number",
-            "Reference Id",
-            "StoreId",  # ProQuest's XLS export (with pubtitle, digitalObjectIdentifier ...)
-        ),
+        source_id=get(*_ID_COLUMNS),
         pmid=_pmid(get("PMID", "PubMed ID", "Medline PMID")) or _extra_id("PMID", get("Extra")),
         pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
         doi=get("DOI", "Item DOI", "digitalObjectIdentifier") or _openurl_doi(get("Open URL Link")),
         title=get(*TITLE_COLUMNS["generic"]),
         abstract=get("Abstract", "Abstract Note", "Abstract Text"),
         authors=_names(get(*_AUTHOR_COLUMNS)) or _refman_names(get("Authors, Primary")),
-        year=get(
-            "Year",
-            "Publication Year",
-            "PubYear",
-            "Year of Publication",
-            "Date",
-            "Publication Date",
-            "Published Year",
-            "Pub Year",
-        ),
-        journal=get(
-            "Journal",
-            "Source Title",
-            "Publication Title",
-            "Source",
-            "Journal/Book",
-            "Anthology title",
-            "Journal Title",
-            "Periodical Full",
-            "Publication",
-            "pubtitle",
-        ),
+        year=get(*_YEAR_COLUMNS),
+        journal=get(*_JOURNAL_COLUMNS),
         volume=get("Volume", "Journal Volume"),
         issue=get("Issue", "Number", "Journal Issue"),
-        pages=join_pages(get("Pages", "Pagination"))
-        or join_pages(
-            get("Start Page", "Page start", "First Page", "StartPage"),
-            get("End Page", "Page end", "Last Page", "EndPage", "Other Pages")
-            or _last_page(get("First Page"), get("Page Count")),
-            get("Article Number", "Art. No."),
-        ),
+        pages=_pages(get),
         issn=normalise_issns([get("ISSN", "ISSNs", "ISSN/ISBN"), get("eISSN")]),
-        publication_types=split_values(
-            get(
-                "Type",
-                "Item Type",
-                "Document Type",
-                "Publication Type",
-                "Content Type",
-                "Document Identifier",
-                "Doctype",
-                "Reference Type",
-                "documentType",
-            ),
-            ";",
-        ),
+        publication_types=split_values(get(*_TYPE_COLUMNS), ";"),
         keywords=[k for name in _KEYWORD_COLUMNS for k in split_values(get(name), ";")],
         language=get("Language", "Article Language", "Languages of Text"),
         url=_first_word(get("URL", "Link", "PDF Link", "Dimensions URL", "Embase Link", "PLink")),
+    )
+
+
+def _pages(get: Getter) -> str:
+    """The pages of one column, else joined from the first and last page (or the first page and
+    the page count) and the article number."""
+    return join_pages(get("Pages", "Pagination")) or join_pages(
+        get("Start Page", "Page start", "First Page", "StartPage"),
+        get("End Page", "Page end", "Last Page", "EndPage", "Other Pages")
+        or _last_page(get("First Page"), get("Page Count")),
+        get("Article Number", "Art. No."),
     )
 
 
@@ -136,6 +101,59 @@ def _last_page(first_page: str, count: str) -> str:
     if first_page.isdigit() and count.isdigit() and int(count) > 1:
         return str(int(first_page) + int(count) - 1)
     return ""
+
+
+#: The database's own id of a record, per exporter (the first filled one counts, as below).
+_ID_COLUMNS = (
+    "UT (Unique WOS ID)",
+    "Publication ID",
+    "CENTRAL ID",
+    "Accession Number",
+    "Reference Id",
+    "StoreId",  # ProQuest's XLS export (with pubtitle, digitalObjectIdentifier ...)
+)
+
+
+#: Year columns.
+_YEAR_COLUMNS = (
+    "Year",
+    "Publication Year",
+    "PubYear",
+    "Year of Publication",
+    "Date",
+    "Publication Date",
+    "Published Year",
+    "Pub Year",
+)
+
+
+#: Journal (source title) columns.
+_JOURNAL_COLUMNS = (
+    "Journal",
+    "Source Title",
+    "Publication Title",
+    "Source",
+    "Journal/Book",
+    "Anthology title",
+    "Journal Title",
+    "Periodical Full",
+    "Publication",
+    "pubtitle",
+)
+
+
+#: Publication type columns (values apart by ``;``).
+_TYPE_COLUMNS = (
+    "Type",
+    "Item Type",
+    "Document Type",
+    "Publication Type",
+    "Content Type",
+    "Document Identifier",
+    "Doctype",
+    "Reference Type",
+    "documentType",
+)
 
 
 #: Author columns, fullest first (Web of Science's Excel export has both short and full names).
