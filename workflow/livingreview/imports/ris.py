@@ -150,32 +150,16 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
 
 
 def _build(raw: _RawRecord) -> Record:
-    values: dict[str, list[str]] = defaultdict(list)
-    for tag, value in raw.fields:
-        key = _EXTRA_KEYS.get(tag) or TAG_KEY_MAPPING.get(tag, tag)
-        values[key].append(value)
-
-    def one(*keys: str) -> str:
-        return first(*(v for key in keys for v in values.get(key, [])))
-
+    """A record from one RIS record's tags."""
+    values = _values(raw)
     everything = [v for vs in values.values() for v in vs]
     urls = [u for v in values.get("urls", []) + values.get("LK", []) for u in URL.findall(v)]
     attachments = values.get("file_attachments1", []) + values.get("file_attachments2", [])
     # Zotero and Citavi give a record's PubMed address only among its links (L2)
     links = [u for v in attachments for u in URL.findall(v)]
     embase_id, embase_pmid = _embase_ids(values)
-    type_code = one("type_of_reference")
-    type_of_work = one("type_of_work")
-    if (
-        normalise_doi(type_of_work)
-        or _MEDIUM.fullmatch(type_of_work)
-        or _CLASSIFICATION.search(type_of_work)
-    ):
-        type_of_work = ""
-    abstracts = [
-        v for v in values.get("abstract", []) if not v.lower().startswith("copyright of ")
-    ] or values.get("notes_abstract", [])
-    journal = one(
+    journal = _one(
+        values,
         "alternate_title3",
         "journal_name",
         "secondary_title",
@@ -184,32 +168,87 @@ def _build(raw: _RawRecord) -> Record:
     )
     return Record(
         source_id=_source_id(values, urls, embase_id),
-        pmid=_tagged_id(values, "pmid", everything, "PMID")
-        or pubmed_url_id(urls + links)
+        pmid=_pmid(values, everything, urls + links, embase_pmid),
+        pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
+        doi=_doi(values, urls + attachments),
+        title=_one(values, "title", "primary_title", "BT", "CT", "short_title"),
+        abstract=_abstract(values),
+        authors=[_spaced_initials(v) for tag, v in raw.fields if tag in ("AU", "A1")],
+        year=_one(values, "year", "publication_year", "date"),
+        journal=_JOURNAL_ISSN.sub("", journal),
+        volume=_one(values, "volume"),
+        issue=_one(values, "number"),
+        pages=join_pages(
+            _one(values, "start_page"),
+            _one(values, "end_page"),
+            _article_number(_one(values, "custom7")),
+        ),
+        issn=normalise_issns(values.get("issn", []) + _JOURNAL_ISSN.findall(journal)),
+        publication_types=[_publication_type(values)],
+        keywords=_keywords(values),
+        language=_one(values, "language"),
+        url=urls[0] if urls else "",
+    )
+
+
+def _values(raw: _RawRecord) -> dict[str, list[str]]:
+    """The values of each of the record's fields, by rispy's name of its tag (the tag itself
+    when rispy has no name for it), in file order."""
+    values: dict[str, list[str]] = defaultdict(list)
+    for tag, value in raw.fields:
+        key = _EXTRA_KEYS.get(tag) or TAG_KEY_MAPPING.get(tag, tag)
+        values[key].append(value)
+    return values
+
+
+def _one(values: dict[str, list[str]], *keys: str) -> str:
+    """The first non-blank value (stripped) of the fields ``keys``, taken in that order."""
+    return first(*(v for key in keys for v in values.get(key, [])))
+
+
+def _pmid(
+    values: dict[str, list[str]], everything: list[str], addresses: list[str], embase_pmid: str
+) -> str:
+    """The PMID, first found of: its tag or a labelled value (:func:`_tagged_id`), a PubMed
+    address among ``addresses``, Embase.com's ``embase_pmid``, Scopus' ``C2``, the notes, and
+    the Cochrane Library's ``C3``."""
+    return (
+        _tagged_id(values, "pmid", everything, "PMID")
+        or pubmed_url_id(addresses)
         or embase_pmid
         or _scopus_pmid(values)
         or note_pmid(values.get("notes", []), _NOTE_PMID)
-        or _cochrane_pmid(values.get("custom3", [])),
-        pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
-        doi=_doi(values, urls + attachments),
-        title=one("title", "primary_title", "BT", "CT", "short_title"),
-        abstract="\n".join(abstracts),
-        authors=[_spaced_initials(v) for tag, v in raw.fields if tag in ("AU", "A1")],
-        year=one("year", "publication_year", "date"),
-        journal=_JOURNAL_ISSN.sub("", journal),
-        volume=one("volume"),
-        issue=one("number"),
-        pages=join_pages(one("start_page"), one("end_page"), _article_number(one("custom7"))),
-        issn=normalise_issns(values.get("issn", []) + _JOURNAL_ISSN.findall(journal)),
-        publication_types=[type_of_work or TYPE_OF_REFERENCE_MAPPING.get(type_code, type_code)],
-        keywords=[
-            kw.lstrip("*").strip()
-            for v in values.get("keywords", [])
-            for kw in split_values(v, ";\n")
-        ],
-        language=one("language"),
-        url=urls[0] if urls else "",
+        or _cochrane_pmid(values.get("custom3", []))
     )
+
+
+def _keywords(values: dict[str, list[str]]) -> list[str]:
+    """The keywords, split on ``;`` and line breaks, each without a leading ``*``."""
+    return [
+        kw.lstrip("*").strip() for v in values.get("keywords", []) for kw in split_values(v, ";\n")
+    ]
+
+
+def _abstract(values: dict[str, list[str]]) -> str:
+    """The abstracts (not a database's copyright line), else the notes' abstracts."""
+    abstracts = [
+        v for v in values.get("abstract", []) if not v.lower().startswith("copyright of ")
+    ] or values.get("notes_abstract", [])
+    return "\n".join(abstracts)
+
+
+def _publication_type(values: dict[str, list[str]]) -> str:
+    """The type of work (not one holding a DOI, a medium or a classification code), else the
+    name of the reference type (``TY``)."""
+    type_code = _one(values, "type_of_reference")
+    type_of_work = _one(values, "type_of_work")
+    if (
+        normalise_doi(type_of_work)
+        or _MEDIUM.fullmatch(type_of_work)
+        or _CLASSIFICATION.search(type_of_work)
+    ):
+        type_of_work = ""
+    return type_of_work or TYPE_OF_REFERENCE_MAPPING.get(type_code, type_code)
 
 
 def _spaced_initials(name: str) -> str:
