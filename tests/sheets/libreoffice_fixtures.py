@@ -9,6 +9,11 @@ reviewer types, then saved by LibreOffice. Regenerate them (after a change of la
   (``sheet_format: csv``), then filled in (:data:`SCREENING_TYPED`, :data:`FULL_TEXT_TYPED`);
   the ``.xlsx`` of each is that CSV opened and saved as .xlsx by LibreOffice, as a reviewer does
   who edits the CSV in a spreadsheet program (its metadata line lands in cell A1).
+* ``title_abstract_round1_r1_cp1252.xlsx`` and ``.csv``: that screening CSV opened by
+  LibreOffice as Windows-1252 (:data:`CSV_CP1252`, what ``soffice --headless --convert-to``
+  does in a Western locale) and saved as .xlsx, and as CSV UTF-8: its byte-order mark and every
+  letter outside ASCII garbled ("ï»¿", "ZoÃ«"). Make only these again with
+  ``python -m tests.sheets.libreoffice_fixtures cp1252``.
 """
 
 from __future__ import annotations
@@ -154,6 +159,11 @@ def filled_csv_sheets(folder: Path) -> list[Path]:
 #: from line 1, as a reviewer picks them in its text import dialog (headless, it would take the
 #: system's character set).
 CSV_UTF8 = "CSV:44,34,76,1"
+#: The same, opened in Windows' Western character set (its code 1), as a headless conversion in
+#: a Western locale or a reviewer picking "Western Europe (Windows-1252)" opens them.
+CSV_CP1252 = "CSV:44,34,1,1"
+#: Saving as CSV UTF-8, comma-separated, ``"`` quoting.
+SAVE_CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76"
 
 
 def libreoffice_all(
@@ -173,10 +183,21 @@ def libreoffice_all(
     return [outdir / f"{path.stem}.{target.split(':')[0]}" for path in paths]
 
 
+def cp1252_sheets(work: Path) -> None:
+    """The cp1252 fixtures: the filled screening CSV opened as cp1252, saved as .xlsx and CSV."""
+    sheet = filled_csv_sheets(work)[0]
+    for target in ("xlsx", SAVE_CSV_UTF8):
+        made = libreoffice_all([sheet], target, work / "lo", work, CSV_CP1252)[0]
+        shutil.copy(made, DATA / f"{made.stem}_cp1252{made.suffix}")
+
+
 def main() -> None:
     work = DATA / "work"
     work.mkdir(parents=True, exist_ok=True)
     try:
+        if sys.argv[1:] == ["cp1252"]:
+            cp1252_sheets(work)
+            return
         filled = filled_sheet(work / "libreoffice_resaved.xlsx")
         shutil.copy(libreoffice(filled, "xlsx", work / "lo", work), DATA)
         sheets = filled_csv_sheets(work)

@@ -9,7 +9,7 @@ from pathlib import Path
 from livingreview.errors import InputFileError
 
 #: A UTF-8 sequence of two to four bytes: text that is UTF-8, inside a file that is not all UTF-8.
-_UTF8_SEQUENCE = re.compile(
+UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
@@ -46,7 +46,7 @@ def decode_csv(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bom = data.startswith(codecs.BOM_UTF8)
-        mixed = bom or _UTF8_SEQUENCE.search(data)
+        mixed = bom or UTF8_SEQUENCE.search(data)
         bad = exc.start + (len(codecs.BOM_UTF8) if bom else 0)  # counted after the BOM
     if not mixed:
         try:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import csv_table_text
-from livingreview.sheets.csv_encoding import decode_csv
+from livingreview.sheets.csv_encoding import UTF8_SEQUENCE, decode_csv
 from livingreview.sheets.layout import FORMULA_START
-from livingreview.sheets.returned import ReturnedSheet
+from livingreview.sheets.returned import ReturnedSheet, quoted
 
 CSV_META_PREFIX = "# livingreview sheet"
 
@@ -59,6 +59,69 @@ def csv_meta(line: str) -> dict[str, str] | None:
     return meta
 
 
+_CP1252_BOM = "\u00ef\u00bb\u00bf"
+
+
+def read_as_cp1252(line: str) -> bool:
+    """Whether a CSV sheet's first line (or cell A1) begins with its byte-order mark read as
+    Windows' cp1252 (``ï»¿``): a program opened the UTF-8 sheet as cp1252, so every letter
+    outside ASCII in it was garbled ("Zoë" became "ZoÃ«") before it was saved again."""
+    return line.strip().lstrip('"').startswith(_CP1252_BOM)
+
+
+def _cp1252_bytes(text: str) -> bytes:
+    """The bytes a program reading cp1252 made ``text`` of (the private-use character
+    LibreOffice gives an undefined byte such as 0x81, U+F181, as that byte); 0xFF, never in
+    UTF-8, for a character it cannot have made (typed after)."""
+    raw = bytearray()
+    for char in text:
+        code = ord(char)
+        if 0xF180 <= code <= 0xF19F or 0x80 <= code <= 0x9F:  # bytes cp1252 leaves undefined
+            raw.append(code & 0xFF)
+            continue
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            raw.append(0xFF)
+    return bytes(raw)
+
+
+def _ungarbled(path: Path, text: str, number: int, column: str) -> str:
+    """``text`` as the UTF-8 it was garbled from (:func:`read_as_cp1252`); as it is when it
+    holds nothing garbled. A cell holding garbled text beside text that cannot be garbled
+    (typed after the file was opened) is refused: neither reading of it is the text typed."""
+    raw = _cp1252_bytes(text)
+    if not UTF8_SEQUENCE.search(raw):
+        return text
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    problem = (
+        f"holds {quoted(text)}, text garbled when the CSV sheet (UTF-8) was opened as"
+        " Windows-1252 (Western; its first cell begins with 'ï»¿') beside text typed after,"
+        " so it cannot be read back as typed; expected the sheet's text as written: type the"
+        " cell again, or open the CSV sheet choosing the character set 'Unicode (UTF-8)'"
+    )
+    raise InputFileError(path, problem, position=f"row {number}", field=column or None)
+
+
+def ungarbled(path: Path, rows: list[list[str]], first_row: int) -> list[list[str]]:
+    """``rows`` (numbered from ``first_row``, its header first) of a sheet read as cp1252
+    (:func:`read_as_cp1252`), each cell's text as the UTF-8 it was garbled from ("ZoÃ«" ->
+    "Zoë"), so what a reviewer typed is read as typed."""
+    header = rows[0] if rows else []
+    return [
+        [
+            _ungarbled(
+                path, value, number, header[i] if number > first_row and i < len(header) else ""
+            )
+            for i, value in enumerate(row)
+        ]
+        for number, row in enumerate(rows, start=first_row)
+    ]
+
+
 def csv_unquoted(text: str) -> str:
     """A CSV cell as written: the ``'`` :func:`csv_safe` put before ``= + - @`` taken off again
     (spreadsheet programs keep it as a character when they open a CSV file)."""
@@ -67,7 +130,8 @@ def csv_unquoted(text: str) -> str:
 
 def read_csv_sheet(path: Path) -> ReturnedSheet:
     lines = decode_csv(path).splitlines(keepends=True)
-    meta = csv_meta(lines[0]) if lines else None
+    first = lines[0] if lines else ""
+    meta = csv_meta(first)
     if meta is not None:
         lines = lines[1:]
     head = lines[0] if lines else ""
@@ -83,4 +147,7 @@ def read_csv_sheet(path: Path) -> ReturnedSheet:
         raise InputFileError(
             path, f"cannot be read as a CSV sheet ({problem}); expected a form saved as CSV"
         ) from None
-    return ReturnedSheet(path, table, meta, None, "", header_row=1 if meta is None else 2)
+    header_row = 1 if meta is None else 2
+    if meta is not None and read_as_cp1252(first):
+        table = ungarbled(path, table, header_row)
+    return ReturnedSheet(path, table, meta, None, "", header_row=header_row)
