@@ -202,7 +202,22 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     saved_at = _iso(wb.properties.modified)
     if meta is None:
         return _csv_saved_as_xlsx(path, tables[name], saved_at)
+    _refuse_two_metadata(path, name, tables[name])
     return ReturnedSheet(path, tables[name], meta, ids, saved_at)
+
+
+def _refuse_two_metadata(path: Path, name: str, table: list[list[str]]) -> None:
+    """A workbook with its ``_meta`` sheet whose data sheet also opens with a CSV sheet's
+    metadata line (a CSV sheet pasted into it): which of the two it answers cannot be told."""
+    if table and table[0] and csv_meta(table[0][0]) is not None:
+        raise InputFileError(
+            path,
+            f"cell A1 of sheet {name!r} holds a CSV sheet's metadata line ('# livingreview "
+            f"sheet ...') while the workbook has its own metadata sheet {META_SHEET!r}: which "
+            "sheet it answers cannot be told; return the sheet as it was written",
+            position="row 1",
+            field="A1",
+        )
 
 
 def _csv_saved_as_xlsx(path: Path, table: list[list[str]], saved_at: str) -> ReturnedSheet:
