@@ -48,12 +48,15 @@ def scoping(config: dict[str, Any], tools: bool = False) -> dict[str, Any]:
         ("scoping", "PRISMA-S only", "PRISMA-ScR"),  # PRISMA-S is no main checklist
         ("rapid", "PRISMA", "PRISMA 2020"),
         # the guideline's full name, and hyphens pasted from a PDF or a word processor (U+2010
-        # hyphen, U+2011 non-breaking hyphen, U+2013 en dash), name PRISMA-ScR or PRISMA 2020 too
+        # hyphen, U+2011 non-breaking hyphen, U+2013 en dash, U+2014 em dash) or an underscore, name
+        # PRISMA-ScR or PRISMA 2020 too
         ("systematic", "PRISMA Extension for Scoping Reviews (Tricco 2018)", "PRISMA-ScR"),
         ("systematic", "Preferred Reporting Items ... extension for scoping reviews", "PRISMA-ScR"),
         ("systematic", "PRISMA for scoping reviews", "PRISMA-ScR"),
         ("systematic", "PRISMA\u2011ScR", "PRISMA-ScR"),
         ("systematic", "PRISMA\u2013ScR", "PRISMA-ScR"),
+        ("systematic", "PRISMA\u2014ScR", "PRISMA-ScR"),  # an em dash
+        ("systematic", "prisma_scr", "PRISMA-ScR"),  # as a file or key name
         ("scoping", "PRISMA\u20102020", "PRISMA 2020"),
         ("systematic", "JBI scoping review method", "PRISMA 2020"),  # names neither: the type
     ],

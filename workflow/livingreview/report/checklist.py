@@ -751,7 +751,7 @@ SCR = "PRISMA-ScR"
 # how a protocol's ``review.reporting_guideline`` names each checklist (case, and a space or a
 # hyphen after PRISMA, free; hyphens pasted from a PDF or a word processor too, U+2010 to U+2013);
 # PRISMA-ScR also by its full name; a bare "PRISMA" or PRISMA-S names neither
-_DASH = r"[\s\-\u2010-\u2013]"  # re reads the \u escapes
+_DASH = r"[\s\-_\u2010-\u2014]"  # re reads the \u escapes; an underscore or em dash too
 GUIDELINE_NAMES = {
     SCR: re.compile(
         rf"\bPRISMA{_DASH}?ScR\b|\bextension\s+for\s+scoping\s+reviews?\b"
