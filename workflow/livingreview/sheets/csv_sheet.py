@@ -147,7 +147,17 @@ def read_csv_sheet(path: Path) -> ReturnedSheet:
         raise InputFileError(
             path, f"cannot be read as a CSV sheet ({problem}); expected a form saved as CSV"
         ) from None
-    header_row = 1 if meta is None else 2
-    if meta is not None and read_as_cp1252(first):
-        table = ungarbled(path, table, header_row)
-    return ReturnedSheet(path, table, meta, None, "", header_row=header_row)
+    if meta is None:
+        return ReturnedSheet(path, table, None, None, "", header_row=1)
+    return sheet_under_meta_line(path, first, meta, table, "")
+
+
+def sheet_under_meta_line(
+    path: Path, first: str, meta: dict[str, str], rows: list[list[str]], saved_at: str
+) -> ReturnedSheet:
+    """A CSV sheet's rows under its metadata line ``first`` (the header on row 2), of a CSV
+    file or of the .xlsx a spreadsheet program saved it as: read back as typed
+    (:func:`ungarbled`) when the line shows the file was opened as cp1252."""
+    if read_as_cp1252(first):
+        rows = ungarbled(path, rows, 2)
+    return ReturnedSheet(path, rows, meta, None, saved_at, header_row=2)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.sheets.csv_sheet import csv_meta, csv_unquoted, read_as_cp1252, ungarbled
+from livingreview.sheets.csv_sheet import csv_meta, csv_unquoted, sheet_under_meta_line
 from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, quoted
@@ -228,6 +228,4 @@ def _csv_saved_as_xlsx(path: Path, table: list[list[str]], saved_at: str) -> Ret
     if meta is None:
         return ReturnedSheet(path, table, None, None, saved_at)
     rows = [[csv_unquoted(value) for value in row] for row in table[1:]]
-    if read_as_cp1252(table[0][0]):
-        rows = ungarbled(path, rows, 2)
-    return ReturnedSheet(path, rows, meta, None, saved_at, header_row=2)
+    return sheet_under_meta_line(path, table[0][0], meta, rows, saved_at)
