@@ -300,7 +300,7 @@ def _log_merged_rows(
     form: ReturnedForm,
     values: Mapping[int, Mapping[str, str]],
     what: str,
-    counted: Mapping[tuple[str, str], tuple[tuple[int, str, str], object]],
+    counted: Mapping[tuple[str, str], tuple[sheets.Where, object]],
 ) -> None:
     """Log the rows of one form that name, as written, two studies the library now holds as
     one and differ (``values``: row -> cleaned values): neither counts (:func:`latest_rows`),
@@ -575,21 +575,19 @@ def latest_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, str
 
 def _counted_files(
     entries: Iterable[Entry],
-) -> dict[tuple[str, str], tuple[tuple[int, str, str], dict[int, dict[str, str]]]]:
+) -> dict[tuple[str, str], tuple[sheets.Where, dict[int, dict[str, str]]]]:
     """(reviewer, item id) -> the file whose rows on the item count (:func:`latest_rows`:
     round, save time, file) and those rows (row -> cells); an item whose row is awaited is not
     named."""
-    files: dict[tuple[str, str], dict[tuple[int, str, str], dict[int, dict[str, str]]]] = {}
+    files: dict[tuple[str, str], dict[sheets.Where, dict[int, dict[str, str]]]] = {}
     for entry in sorted(entries, key=_order):
         where = (entry.round, entry.recorded_at, entry.file)
         rows = files.setdefault((entry.reviewer, entry.item_id), {}).setdefault(where, {})
         rows.setdefault(entry.row, {})[entry.column] = entry.value
     counted = {}
     for key, by_file in files.items():
-        last = max(where[0] for where in by_file)
-        found = [w for w, rows in by_file.items() if w[0] == last and not _set_aside(rows)]
-        if found:
-            counted[key] = (max(found), by_file[max(found)])
+        if (where := sheets.counting_file(by_file, _set_aside)) is not None:
+            counted[key] = (where, by_file[where])
     return counted
 
 

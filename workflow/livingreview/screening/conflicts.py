@@ -35,6 +35,7 @@ from livingreview.screening.decisions import (
     ScreeningDecision,
     latest_by_study,
 )
+from livingreview.sheets import Where, counting_file
 
 DECISION_RULES = ("consensus", "either_includes", "third_reviewer")
 FINAL_DECISIONS = ("include", "exclude")
@@ -166,13 +167,10 @@ def _check_resolver(resolution: Resolution, votes: Votes, rule: str) -> None:
         )
 
 
-_Where = tuple[int, str, str]  # a returned file: its round, save time and name
-
-
-def _by_file(resolutions: Iterable[Resolution]) -> dict[str, dict[_Where, list[Resolution]]]:
+def _by_file(resolutions: Iterable[Resolution]) -> dict[str, dict[Where, list[Resolution]]]:
     """Study id -> each file resolving it (round, save time, file; oldest first) -> its rows
     on the study (several when the library joined studies after the file was written)."""
-    files: dict[str, dict[_Where, list[Resolution]]] = {}
+    files: dict[str, dict[Where, list[Resolution]]] = {}
     for item in sorted(resolutions, key=lambda r: (r.round, r.recorded_at, r.file, r.row)):
         where = (item.round, item.recorded_at, item.file)
         files.setdefault(item.study_id, {}).setdefault(where, []).append(item)
@@ -204,10 +202,8 @@ def latest_resolutions(resolutions: Iterable[Resolution]) -> dict[str, Resolutio
     resolved there), else it has none. Rows alike count as one."""
     settled = {}
     for sid, by_file in _by_file(resolutions).items():
-        last = max(where[0] for where in by_file)
-        found = [w for w, rows in by_file.items() if w[0] == last and not _set_aside(rows)]
-        if found:
-            settled[sid] = min(by_file[max(found)], key=lambda r: (r.notes, r.row))
+        if (where := counting_file(by_file, _set_aside)) is not None:
+            settled[sid] = min(by_file[where], key=lambda r: (r.notes, r.row))
     return settled
 
 

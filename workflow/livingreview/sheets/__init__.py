@@ -29,7 +29,7 @@ Each module of this package holds one of these concerns; the stages reach the na
 ``sheets.<name>``.
 """
 
-from livingreview.sheets.answers import Answer, overridden_answers
+from livingreview.sheets.answers import Answer, Where, counting_file, overridden_answers
 from livingreview.sheets.csv_sheet import CSV_META_PREFIX, csv_meta_line, csv_text
 from livingreview.sheets.folders import input_files, returned_files, returned_folder
 from livingreview.sheets.highlight import EXCLUDE_COLOUR, INCLUDE_COLOUR
@@ -73,12 +73,14 @@ __all__ = [
     "ReturnedSheet",
     "SheetCache",
     "SheetLayout",
+    "Where",
     "add_notes",
     "as_read_now",
     "check_columns",
     "checksum",
     "clean",
     "column_letter",
+    "counting_file",
     "csv_meta_line",
     "csv_text",
     "decoded",

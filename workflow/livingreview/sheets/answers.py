@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from livingreview.errors import InputFileError
@@ -21,6 +21,21 @@ class Answer(Protocol):
 
 
 AnswerT = TypeVar("AnswerT", bound=Answer)
+RowsT = TypeVar("RowsT")
+#: A returned file: its round, when it was saved ("" when it does not say) and its name.
+Where = tuple[int, str, str]
+
+
+def counting_file(
+    by_file: Mapping[Where, RowsT], set_aside: Callable[[RowsT], bool]
+) -> Where | None:
+    """Of the files answering one item (file -> its rows on the item), the one whose answer
+    counts: of the latest round, the one saved last (then by name), leaving out a file whose
+    rows ``set_aside`` (rows of one file on studies the library joined after it was written,
+    which differ: that file cannot tell which counts); None when no file of that round counts."""
+    last = max(where[0] for where in by_file)
+    found = [w for w, rows in by_file.items() if w[0] == last and not set_aside(rows)]
+    return max(found) if found else None
 
 
 def _answer(item: Answer) -> str:
