@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from livingreview import import_rounds
 from livingreview.dedup.rounds import (
     earlier_rounds,
     earlier_snapshots,
@@ -153,7 +154,7 @@ def history_inputs(config: Mapping[str, Any]) -> list[str]:
     found = []
     for folder in earlier_snapshots(history_dir(config), str(config["review"]["version"])):
         found += sorted(str(p) for p in (folder / STATE_DIR).glob("*") if p.is_file())
-        found += sorted(str(p) for p in (folder / "imports").glob("*.json"))
+        found += sorted(str(p) for p in (folder / import_rounds.FOLDER).glob("*.json"))
     return found
 
 
