@@ -173,9 +173,7 @@ def parse(item: Field, text: str) -> tuple[str, str | None]:
     if item.type == "boolean":
         value = BOOLEAN.get(text.casefold())
         return (value, None) if value else (text, f"{text!r} is not {item.expected()}")
-    parts = (
-        [p.strip() for p in text.split(";") if p.strip()] if item.type == "multichoice" else [text]
-    )
+    parts = multichoice_parts(text) if item.type == "multichoice" else [text]
     found = []
     for part in parts:
         value = _choice(part, item.choices)
@@ -184,3 +182,8 @@ def parse(item: Field, text: str) -> tuple[str, str | None]:
         found.append(value)
     ordered = [c for c in item.choices if c in found]
     return "; ".join(ordered), None
+
+
+def multichoice_parts(text: str) -> list[str]:
+    """The choices a multichoice value holds: its parts between ``;``, stripped."""
+    return [p.strip() for p in text.split(";") if p.strip()]

@@ -11,7 +11,7 @@ from typing import Any
 from livingreview import __version__
 from livingreview.appraisal.stage import tools_in_use
 from livingreview.config import enabled_imports, enabled_sources
-from livingreview.extraction.fields import nexus_levels
+from livingreview.extraction.fields import multichoice_parts, nexus_levels
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, items_total
@@ -406,7 +406,7 @@ def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -
 def _answers(value: str, several: bool) -> list[str]:
     """The answers a study counts for: each choice of a multichoice value ('forum; chat' is a
     study for forum and one for chat), else the value; 'blank' when there is none."""
-    answers = [a.strip() for a in value.split(";") if a.strip()] if several else [value]
+    answers = multichoice_parts(value) if several else [value]
     return [a for a in answers if a] or ["blank"]
 
 
