@@ -19,10 +19,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -45,7 +43,6 @@ BANNER = (
     "ILLUSTRATIVE DEMO INPUT: filled in by `livingreview build-demo-human` from the demo facts' "
     "labels, not by a person. Values that are not facts are marked as illustrative in 'notes'."
 )
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass
@@ -110,19 +107,6 @@ def saved_at(config: Mapping[str, Any], folder: tuple[str, str]) -> str:
     return f"{day + timedelta(days=FOLDERS.index(folder) + 1)}T12:00:00Z"
 
 
-def with_save_time(data: bytes, moment: str) -> bytes:
-    """The workbook ``data`` saying it was last saved at ``moment`` (docProps/core.xml), every
-    zip member otherwise as given."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            body = source.read(info)
-            if info.filename == "docProps/core.xml":
-                body = _MODIFIED.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", body, count=1)
-            target.writestr(info, body)
-    return out.getvalue()
-
-
 def fill_sheet(
     blank: Path,
     target: Path,
@@ -148,7 +132,7 @@ def fill_sheet(
     sheets.set_text(info.cell(row=1, column=1), BANNER)
     buffer = io.BytesIO()
     wb.save(buffer)
-    atomic_write_bytes(target, with_save_time(sheets.deterministic_zip(buffer.getvalue()), saved))
+    atomic_write_bytes(target, sheets.deterministic_zip(buffer.getvalue(), saved))
     return target
 
 

@@ -230,16 +230,21 @@ def _write_meta(
 
 
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def deterministic_zip(data: bytes) -> bytes:
-    """The same workbook with fixed timestamps, so equal inputs give byte-identical files."""
+def deterministic_zip(data: bytes, saved_at: str = "") -> bytes:
+    """The same workbook with fixed timestamps, so equal inputs give byte-identical files;
+    ``saved_at`` (ISO 8601), when given, is the save time it records instead (the fixed stamp
+    reads as "no save time")."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _STAMP.sub(rb"\g<1>" + FIXED_STAMP.encode() + rb"\g<2>", body)
+                if saved_at:
+                    body = _MODIFIED.sub(rb"\g<1>" + saved_at.encode() + rb"\g<2>", body, 1)
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
