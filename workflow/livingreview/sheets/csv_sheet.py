@@ -40,7 +40,9 @@ def csv_text(
     return first + csv_table_text(columns, cells)
 
 
-_BOM_AS_TEXT = re.compile("^(?:\ufeff|\u00ef\u00bb\u00bf)+")
+#: The UTF-8 byte-order mark read as Windows' cp1252 (see :func:`read_as_cp1252`).
+_CP1252_BOM = "\u00ef\u00bb\u00bf"
+_BOM_AS_TEXT = re.compile(f"^(?:\ufeff|{_CP1252_BOM})+")
 
 
 def csv_meta(line: str) -> dict[str, str] | None:
@@ -57,9 +59,6 @@ def csv_meta(line: str) -> dict[str, str] | None:
         key, _, value = part.partition("=")
         meta[key.strip()] = value.strip()
     return meta
-
-
-_CP1252_BOM = "\u00ef\u00bb\u00bf"
 
 
 def read_as_cp1252(line: str) -> bool:
