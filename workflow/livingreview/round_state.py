@@ -420,13 +420,36 @@ def new_round(
     rounds = read_state(path) if path.exists() else [_first_round(config)]
     _ended_in_future(path, rounds, today)
     previous = rounds[-1]
+    _check_has_run(path, previous)
+    version = _new_version(path, rounds, version)
+    entry = _round_entry(config, previous, version, search_from, end)
+    _check_new_window(previous, entry, today)
+    text = yaml.safe_dump({"rounds": [*rounds, entry]}, sort_keys=False, allow_unicode=True)
+    try:
+        _freeze_counts(config, previous["version"], version, require_final)
+        atomic_write_text(path, _HEADER + text)
+    except OSError as exc:
+        raise ConfigError(
+            f"round new: {exc.filename or path}: {exc.strerror or exc}; no round was started "
+            f"({path} unchanged)"
+        ) from None
+    return entry
+
+
+def _check_has_run(path: Path, previous: Mapping[str, Any]) -> None:
+    """Refuse to follow a round that has no library snapshot yet (it has not been run)."""
     done = version_dir(path.parent, previous["version"]) / "round.json"
     if not done.exists():
         raise ConfigError(
             f"round {previous['version']!r} has not been run yet (no library snapshot {done}): "
             "run the pipeline, commit the snapshot, then start the next round"
         )
-    version = version or next_version(previous["version"])
+
+
+def _new_version(path: Path, rounds: list[dict[str, Any]], version: str) -> str:
+    """The new round's version (``version``, else the one after the last round's), checked: a
+    valid version, not a round yet, not sharing a round's snapshot folder."""
+    version = version or next_version(rounds[-1]["version"])
     if version_problem(version):
         raise ConfigError(f"round new: --version {version!r} {version_problem(version)}")
     if version in {r["version"] for r in rounds}:
@@ -438,6 +461,18 @@ def new_round(
             f"round new: version {version!r} would share the snapshot folder {folder!r} with "
             f"version {shared[0]!r}: choose another --version"
         )
+    return version
+
+
+def _round_entry(
+    config: Mapping[str, Any],
+    previous: Mapping[str, Any],
+    version: str,
+    search_from: str,
+    end: str,
+) -> dict[str, Any]:
+    """The new round's entry, keys in file order: without ``search_from``, its window starts
+    the protocol's overlap before the previous round's last search, and records both."""
     overlap = int(config["search"]["round_overlap_days"])
     entry: dict[str, Any] = {"version": version}
     if search_from:
@@ -447,8 +482,12 @@ def new_round(
         start = dt.date.fromisoformat(last) - dt.timedelta(days=overlap)
         entry.update(search_from=start.isoformat(), previous_search=last, overlap_days=overlap)
     entry["search_to"] = end
-    order = ("version", "search_from", "search_to", "previous_search", "overlap_days")
-    entry = {key: entry[key] for key in order if key in entry}
+    return {key: entry[key] for key in _KEYS if key in entry}
+
+
+def _check_new_window(previous: Mapping[str, Any], entry: Mapping[str, Any], today: str) -> None:
+    """Refuse a new round's window that is not two dates, ends after ``today``, starts after
+    its end, or cannot follow the previous round's (:func:`window_problem`)."""
     for key, option in (("search_from", "--from"), ("search_to", "--to")):
         if not is_date(entry[key]):
             raise ConfigError(f"round new: {option} {entry[key]!r} is not a date (YYYY-MM-DD)")
@@ -465,13 +504,3 @@ def new_round(
     _, problem = window_problem(previous, entry)
     if problem:
         raise ConfigError(f"round new: {problem}")
-    text = yaml.safe_dump({"rounds": [*rounds, entry]}, sort_keys=False, allow_unicode=True)
-    try:
-        _freeze_counts(config, previous["version"], version, require_final)
-        atomic_write_text(path, _HEADER + text)
-    except OSError as exc:
-        raise ConfigError(
-            f"round new: {exc.filename or path}: {exc.strerror or exc}; no round was started "
-            f"({path} unchanged)"
-        ) from None
-    return entry
