@@ -254,3 +254,34 @@ def test_openalex_csv_keeps_group_author_as_is(variant_file: Variant) -> None:
     }
     result = import_file(variant_file("works.csv", _csv(header, [row]).encode()), "oa")
     assert result.records[0].authors == ["Carter, Ann B.", "Trial Writing Committee Group"]
+
+
+SPRINGER_HEADER_LINE = (
+    "Item Title,Publication Title,Book Series Title,Journal Volume,Journal Issue,Item DOI,"
+    "Authors,Publication Year,URL,Content Type"
+)
+
+
+def test_springer_link_csv_authors_written_one_after_another(variant_file: Variant) -> None:
+    """Springer Link's CSV runs its authors together given name first (``Jane DoeRick Roe``,
+    seen in real exports): each becomes a name of its own, family first, without an editor's
+    'Prof. Dr.'; a 'McKee' stays one name, a company one author."""
+    text = (
+        SPRINGER_HEADER_LINE + "\n"
+        '"An invented article","Journal of Invented Computing","","7","1","10.1007/s00000-023-1",'
+        '"W. DoeR. S. McKeeAna-Lu Roe-PérezAndrea De Lucia","2023",'
+        '"http://link.springer.com/article/10.1007/s00000-023-1","Article"\n'
+        "An invented book,Lecture Notes in Invented Science,,,,10.1007/978-3-000-00000-0,"
+        "Prof. Dr. Jan VossDr. Eva Løken,2021,http://link.springer.com/book/x,Book\n"
+        'A company\'s book,,,,,10.1007/978-981-00-0000-1,"Invented Technologies Co., Ltd.",'
+        "2023,http://link.springer.com/book/y,Book\n"
+    )
+    article, book, company = import_file(variant_file("springer.csv", text.encode()), "s").records
+    assert article.authors == ["Doe, W.", "McKee, R. S.", "Roe-Pérez, Ana-Lu", "De Lucia, Andrea"]
+    assert (article.journal, article.volume, article.issue) == (
+        "Journal of Invented Computing",
+        "7",
+        "1",
+    )
+    assert book.authors == ["Voss, Jan", "Løken, Eva"]
+    assert company.authors == ["Invented Technologies Co., Ltd."]

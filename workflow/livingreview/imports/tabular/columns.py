@@ -26,6 +26,7 @@ TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "pop": ("Title",),
     "wos_tab": ("TI",),
     "ctgov": ("Study Title", "Title"),
+    "springer": ("Item Title",),
     "generic": (
         "Title",
         "Article Title",
@@ -53,6 +54,8 @@ def csv_flavour(header: Iterable[str]) -> str:
         return "pop"
     if {"pt", "ut"} <= names and ("ti" in names or "au" in names):
         return "wos_tab"
+    if {"item title", "item doi", "content type"} <= names:
+        return "springer"
     dotted = ("authorships.", "primary_location.", "ids.", "open_access.", "biblio.")
     if any(n.startswith(dotted) for n in names) or {"id", "display_name"} <= names:
         return "openalex"

@@ -180,6 +180,38 @@ def _wos_tab(get: Getter) -> Record:
     return wos.build_record({tag: [get(tag)] for tag in _WOS_TAB_COLUMNS})
 
 
+def _springer(get: Getter) -> Record:
+    """Springer Link's search export: its columns as any table's, its authors split apart."""
+    record = generic_record(get)
+    record.authors = [
+        author_name(_TITLES.sub("", name), given_first=True)
+        for name in run_together_names(get("Authors"))
+    ]
+    return record
+
+
+#: Titles Springer Link puts before an editor's name (``Prof. Dr. Osvaldo Gervasi``).
+_TITLES = re.compile(r"^(?:(?:Univ\.-)?Prof\.\s+|Dr\.(?:-Ing\.)?\s+|Ph\.D\.\s+)+")
+#: Family names whose capital follows a lower-case prefix (``McKee``, ``DeVito``): no new name.
+_CAMEL_PREFIXES = frozenset({"Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "Fitz"})
+
+
+def run_together_names(value: str) -> list[str]:
+    """Springer Link's ``Authors`` cell, which writes the names given name first one right after
+    another (``Jane DoeRick Roe``), as a list: a new name starts where a capital follows a
+    lower-case letter, but for ``McKee``-like prefixes; a cell holding ``;`` is split on it."""
+    if ";" in value:
+        return split_values(value, ";")
+    names, start = [], 0
+    for i in range(1, len(value)):
+        word = value[start:i].rsplit(" ", 1)[-1]
+        if value[i - 1].islower() and value[i].isupper() and word not in _CAMEL_PREFIXES:
+            names.append(value[start:i])
+            start = i
+    names.append(value[start:])
+    return [name.strip() for name in names if name.strip()]
+
+
 _NCT = re.compile(r"NCT\d{8}")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
@@ -216,6 +248,7 @@ BUILDERS: dict[str, Callable[[Getter], Record]] = {
     "pop": pop_record,
     "wos_tab": _wos_tab,
     "ctgov": _ctgov,
+    "springer": _springer,
     "generic": generic_record,
 }
 
