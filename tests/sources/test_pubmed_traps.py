@@ -13,13 +13,16 @@ from livingreview.records import Record
 from livingreview.sources.pubmed_xml import parse_efetch
 
 
-def article(inside: str, issue: str = "<PubDate><Year>2024</Year></PubDate>") -> Record:
-    """The normalised record of one ``PubmedArticle`` whose ``Article`` holds ``inside``."""
+def article(
+    inside: str, issue: str = "<PubDate><Year>2024</Year></PubDate>", after: str = ""
+) -> Record:
+    """The normalised record of one ``PubmedArticle`` whose ``Article`` holds ``inside`` (and
+    whose ``MedlineCitation`` holds ``after`` after the ``Article``)."""
     body = f"""<?xml version="1.0" ?><PubmedArticleSet><PubmedArticle>
       <MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">101</PMID>
       <Article PubModel="Print-Electronic"><Journal><ISSN IssnType="Print">1111-2222</ISSN>
       <JournalIssue CitedMedium="Print"><Volume>7</Volume>{issue}</JournalIssue>
-      <Title>Journal of Examples</Title></Journal>{inside}</Article></MedlineCitation>
+      <Title>Journal of Examples</Title></Journal>{inside}</Article>{after}</MedlineCitation>
       <PubmedData><ArticleIdList><ArticleId IdType="pubmed">101</ArticleId></ArticleIdList>
       </PubmedData></PubmedArticle></PubmedArticleSet>"""
     (record,) = parse_efetch(body.encode("utf-8"))
@@ -84,6 +87,38 @@ def test_electronic_article_date_when_the_issue_has_none() -> None:
         "<PubDate></PubDate>",
     )
     assert record.year == "2020"
+
+
+def test_abstract_only_in_other_abstract_is_read() -> None:
+    """PIP, KIE and NASA records (PMID 12255379, 1955) and some publishers' keep their only
+    abstract in ``OtherAbstract``, a child of ``MedlineCitation`` beside ``Article``."""
+    record = article(
+        "<ArticleTitle>T.</ArticleTitle>",
+        after='<OtherID Source="PIP">550018</OtherID><OtherAbstract Type="PIP" Language="eng">'
+        "<AbstractText>Records of 500 births were compared.</AbstractText></OtherAbstract>"
+        '<KeywordList Owner="PIP"><Keyword MajorTopicYN="N">Births</Keyword></KeywordList>',
+    )
+    assert record.abstract == "Records of 500 births were compared."
+
+
+def test_the_english_other_abstract_is_read_and_languages_are_not_run_together() -> None:
+    record = article(
+        "<ArticleTitle>T.</ArticleTitle>",
+        after='<OtherAbstract Type="Publisher" Language="spa"><AbstractText Label="OBJETIVO">'
+        "Describir.</AbstractText></OtherAbstract>"
+        '<OtherAbstract Type="Publisher"><AbstractText Label="OBJECTIVE">To describe.'
+        "</AbstractText></OtherAbstract>",
+    )
+    assert record.abstract == "OBJECTIVE: To describe."
+
+
+def test_other_abstract_never_replaces_the_abstract() -> None:
+    record = article(
+        "<ArticleTitle>T.</ArticleTitle><Abstract><AbstractText>Own.</AbstractText></Abstract>",
+        after='<OtherAbstract Type="Publisher" Language="fre"><AbstractText>Autre.'
+        "</AbstractText></OtherAbstract>",
+    )
+    assert record.abstract == "Own."
 
 
 def book(document: str) -> Record:

@@ -151,7 +151,7 @@ def _journal_article(element: Element) -> Record:
         pmcid=ids.get("pmc", ""),
         doi=ids.get("doi") or elocations.get("doi", ""),
         title=_title(article),
-        abstract=_abstract(article),
+        abstract=_abstract(article) or _other_abstract(citation),
         authors=_authors(article.find("AuthorList")),
         year=_journal_year(issue.find("PubDate"), article),
         journal=_text_of(journal, "Title"),
@@ -285,7 +285,21 @@ def _elocations(article: Element) -> dict[str, str]:
 
 
 def _abstract(holder: Element) -> str:
-    parts = holder.findall("Abstract/AbstractText") or holder.findall("OtherAbstract/AbstractText")
+    """The ``Abstract`` of an ``Article`` or ``BookDocument``; labelled sections ``Label: text``."""
+    return _sections(holder.findall("Abstract/AbstractText"))
+
+
+def _other_abstract(citation: Element) -> str:
+    """An article without ``Abstract``: the English ``OtherAbstract`` of its ``MedlineCitation``
+    (PIP, KIE, NASA or a publisher's abstract; ``Language`` is ``eng`` when absent), else the
+    first one. Each is one language's whole abstract: they are never run together."""
+    others = citation.findall("OtherAbstract")
+    english = [o for o in others if (o.get("Language") or "eng").strip().lower() == "eng"]
+    chosen = (english or others)[:1]
+    return _sections(chosen[0].findall("AbstractText")) if chosen else ""
+
+
+def _sections(parts: Iterable[Element]) -> str:
     texts = []
     for part in parts:
         text = inner_text(part)
