@@ -133,3 +133,34 @@ def test_removed_on_reassessment_round_trips_as_extra_rows(tmp_path: Path) -> No
     assert {"removed_studies", "removed_reports"} <= set(keys)
     template = {k for k in keys if not k.startswith("removed_")}
     assert not any(t in extra for t in template for extra in ("removed_studies", "removed_reports"))
+
+
+def test_first_template_shape_with_xxx_left_in_unused_boxes(tmp_path: Path) -> None:
+    """The package's first template (value column ``k``, no ``boxtext``) had ``xxx`` in every
+    box; a review fills in its own and leaves the rest: those read as not given."""
+    rows = {
+        "previous_studies": "xxx",
+        "database_results": "412",
+        "register_results": "xxx",
+        "duplicates": "37",
+        "records_screened": "375",
+        "records_excluded": "340",
+        "dbr_sought_reports": "35",
+        "dbr_notretrieved_reports": "3",
+        "dbr_assessed": "32",
+        "dbr_excluded": '"Wrong design, 20; Wrong population, 4"',
+        "other_assessed": "xxx",
+        "new_studies": "8",
+        "new_reports": "8",
+        "total_studies": "xxx",
+    }
+    lines = ["data,node,box,description,tooltips,url,k"]
+    lines += [f"{key},NA,box1,{key},NA,NA,{value}" for key, value in rows.items()]
+    lines.append("identification,node1,identification,Blue box,Blue box,identification.html,xxx")
+    path = tmp_path / "first_template.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (column,) = read_csv_columns(path)
+    assert column.label == "k" and column.n("database_results") == 412
+    assert column.n("previous_studies") is None and column.n("register_results") is None
+    assert column.n("total_studies") is None and column.n("new_studies") == 8
+    check_columns([column])

@@ -1,9 +1,10 @@
 """Read and write the PRISMA2020 R package CSV and the livingPRISMAflow multi-column CSVs.
 
 Both share the columns ``data,node,box,description,boxtext,tooltips,url``; PRISMA2020 has one value
-column ``n``, livingPRISMAflow one value column per round (``Jan.2020``, ``Base``, …). Values are
-numbers (non-digits ignored, as the R package does) or ``"Label, n; Label, n"`` lists; ``NA`` or an
-empty cell means *not given*. livingPRISMAflow writes 0 in total boxes it leaves unreported, so a
+column ``n`` (``k`` in its first template), livingPRISMAflow one value column per round
+(``Jan.2020``, ``Base``, …). Values are numbers (non-digits ignored, as the R package does) or
+``"Label, n; Label, n"`` lists; ``NA``, an empty cell or the template's placeholder ``xxx`` means
+*not given*. livingPRISMAflow writes 0 in total boxes it leaves unreported, so a
 total of 0 beside a non-zero number of new studies (reports) is read as not given.
 """
 
@@ -67,8 +68,9 @@ KNOWN_KEYS = set(NUMBER_KEYS) | set(LIST_KEYS)
 
 
 def parse_number(text: str) -> int | None:
-    """A count as the R package reads it: non-digits stripped; NA/empty is not given."""
-    if text.strip().lower() in NOT_GIVEN:
+    """A count as the R package reads it: non-digits stripped; NA/empty is not given, and so is
+    ``xxx``, the first template's placeholder in every box not filled in."""
+    if text.strip().lower() in NOT_GIVEN or PLACEHOLDER.fullmatch(text.strip()):
         return None
     digits = re.sub(r"[^0-9]", "", text)
     if not digits:
