@@ -69,54 +69,100 @@ def find_duplicates(
     if frame.empty:
         return DedupResult()
     decisions = {(min(a, b), max(a, b)): answer for (a, b), answer in decisions.items()}
-    df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
-    df["ID"] = df["ID"].str.strip()
-    df = df.sort_values("ID", kind="stable").reset_index(drop=True)
+    df = _engine_rows(frame).sort_values("ID", kind="stable").reset_index(drop=True)
     ids = df["ID"].to_numpy()
-    position = {str(v): k for k, v in enumerate(ids)}
-
+    decided = _decided_positions(decisions, {str(v): k for k, v in enumerate(ids)})
     bar = tqdm(total=4, desc="dedup", unit="step", disable=not progress, leave=False)
     bar.set_postfix_str("normalising")
     norm = normalise_frame(df) if normalised is None else _aligned(normalised, df)
     bar.update()
     bar.set_postfix_str("blocking")
     pairs = candidate_pairs(norm) if candidates is None else candidates
-    if within is not None:
-        inside = np.fromiter((str(v) in within for v in ids), dtype=bool, count=len(ids))
-        pairs = pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]]
-    decided = [
-        (min(position[a], position[b]), max(position[a], position[b]))
-        for a, b in decisions
-        if a in position and b in position and a != b
-    ]
-    if decided:
-        pairs = np.unique(np.vstack([pairs, np.array(decided, dtype=np.int64)]), axis=0)
+    pairs = _pairs_to_judge(pairs, ids, within, decided)
     bar.update()
     bar.set_postfix_str(f"comparing {len(pairs):,} pairs")
     judged = judge(compare(norm, pairs), policy)
     bar.update()
     bar.set_postfix_str("clustering")
+    outcome, reason, decided_mask = _decided_outcomes(judged, decided)
+    labels = _grouped(norm, policy, judged, outcome, decided_mask).labels()
+    bar.update()
+    bar.close()
+    group_of = _group_ids(ids, labels)
+    verdicts = _listed_verdicts(ids, judged, outcome, reason, decided_mask)
+    return DedupResult(
+        verdicts=verdicts, groups=group_of, maybe=strongest_maybes(verdicts, group_of, decisions)
+    )
 
-    pi, pj = judged["i"].to_numpy(), judged["j"].to_numpy()
+
+def _engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s engine columns as text (missing ones empty), IDs stripped."""
+    df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
+    df["ID"] = df["ID"].str.strip()
+    return df
+
+
+def _decided_positions(
+    decisions: Decisions, position: dict[str, int]
+) -> list[tuple[int, int, str]]:
+    """A person's answer on each pair of two different records of the frame, as (smaller
+    position, larger position, answer), in the order of the decided pairs' IDs."""
+    return [
+        (min(position[a], position[b]), max(position[a], position[b]), answer)
+        for (a, b), answer in sorted(decisions.items())
+        if a in position and b in position and a != b
+    ]
+
+
+def _pairs_to_judge(
+    pairs: np.ndarray,
+    ids: np.ndarray,
+    within: Collection[str] | None,
+    decided: list[tuple[int, int, str]],
+) -> np.ndarray:
+    """The candidate ``pairs`` with both records ``within`` (when given), and the decided pairs
+    (judged too, so that their verdicts are listed)."""
+    if within is not None:
+        inside = np.fromiter((str(v) in within for v in ids), dtype=bool, count=len(ids))
+        pairs = pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]]
+    if decided:
+        found = np.array([(i, j) for i, j, _ in decided], dtype=np.int64)
+        pairs = np.unique(np.vstack([pairs, found]), axis=0)
+    return pairs
+
+
+def _decided_outcomes(
+    judged: pd.DataFrame, decided: list[tuple[int, int, str]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The outcome and reason of each judged pair, a person's answer replacing the engine's
+    (reason ``decision: <answer>``), and which pairs a person decided."""
     outcome = judged["outcome"].to_numpy().copy()
     reason = judged["reason"].to_numpy().copy()
-    score = judged["score"].to_numpy()
-    guard = judged["guard"].to_numpy()
-    t_sim = judged["t_sim"].to_numpy()
-    doi_eq = judged["doi_eq"].to_numpy()
     decided_mask = np.zeros(len(judged), dtype=bool)
     if decided:
+        pi, pj = judged["i"].to_numpy(), judged["j"].to_numpy()
         key = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(pi, pj, strict=True))}
-        for (a, b), answer in sorted(decisions.items()):
-            if a not in position or b not in position or a == b:
-                continue
-            k = key[(min(position[a], position[b]), max(position[a], position[b]))]
+        for i, j, answer in decided:
+            k = key[(i, j)]
             outcome[k] = answer
             reason[k] = f"decision: {answer}"
             decided_mask[k] = True
+    return outcome, reason, decided_mask
 
+
+def _grouped(
+    norm: pd.DataFrame,
+    policy: Policy,
+    judged: pd.DataFrame,
+    outcome: np.ndarray,
+    decided_mask: np.ndarray,
+) -> Groups:
+    """The duplicate groups: a person's answers first (distinct: a cannot-link; duplicate: one
+    group), then the engine's cannot-links, then its duplicates, strongest evidence first."""
+    pi, pj = judged["i"].to_numpy(), judged["j"].to_numpy()
+    score = judged["score"].to_numpy()
     groups = Groups(
-        len(df),
+        len(norm),
         list(zip(norm["source"], norm["source_id"], strict=True)),
         conflict=hard_conflict(norm, policy),
         # Pairs matched directly (duplicate or maybe, or decided by a person) are exempt from the
@@ -137,23 +183,36 @@ def find_duplicates(
     # Strongest evidence first, ties by position: deterministic and least prone to chaining.
     for k in dup[np.lexsort((pj[dup], pi[dup], -score[dup]))]:
         groups.union(int(pi[k]), int(pj[k]))
-    bar.update()
-    bar.close()
+    return groups
 
-    labels = groups.labels()
+
+def _group_ids(ids: np.ndarray, labels: list[int]) -> dict[str, str]:
+    """Each record's group id: the smallest ID of its group (``ids`` are sorted)."""
     smallest: dict[int, str] = {}
     for k, root in enumerate(labels):  # ids are sorted: the first member is the smallest
         smallest.setdefault(root, str(ids[k]))
-    group_of = {str(ids[k]): smallest[labels[k]] for k in range(len(ids))}
+    return {str(ids[k]): smallest[labels[k]] for k in range(len(ids))}
 
+
+def _listed_verdicts(
+    ids: np.ndarray,
+    judged: pd.DataFrame,
+    outcome: np.ndarray,
+    reason: np.ndarray,
+    decided_mask: np.ndarray,
+) -> list[PairVerdict]:
+    """The verdicts worth listing, sorted: duplicates, maybes, a person's answers, and a guard's
+    distinct on a pair with a fair title match or the same DOI."""
+    pi, pj = judged["i"].to_numpy(), judged["j"].to_numpy()
+    score = judged["score"].to_numpy()
+    guard, t_sim = judged["guard"].to_numpy(), judged["t_sim"].to_numpy()
     listed = (outcome == "duplicate") | (outcome == "maybe") | decided_mask
-    listed |= guard & (outcome == "distinct") & ((t_sim >= TITLE_FAIR) | doi_eq)
-    verdicts = sorted(
+    listed |= (
+        guard & (outcome == "distinct") & ((t_sim >= TITLE_FAIR) | judged["doi_eq"].to_numpy())
+    )
+    return sorted(
         _verdict(ids, int(pi[k]), int(pj[k]), outcome[k], score[k], reason[k])
         for k in np.flatnonzero(listed)
-    )
-    return DedupResult(
-        verdicts=verdicts, groups=group_of, maybe=strongest_maybes(verdicts, group_of, decisions)
     )
 
 
@@ -196,8 +255,7 @@ def judge_pairs(
 ) -> list[PairVerdict]:
     """The verdict on each given pair of IDs (no blocking, no clustering), in the given order."""
     check_frame(frame)
-    df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
-    df["ID"] = df["ID"].str.strip()
+    df = _engine_rows(frame)
     position = {v: k for k, v in enumerate(df["ID"])}
     missing = [i for pair in pairs for i in pair if i not in position]
     if missing:
