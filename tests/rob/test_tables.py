@@ -243,3 +243,27 @@ def test_bias_direction_layout_reads_its_judgements(rob_dir: Path) -> None:
     assert stated_low_despite_high  # the example is simulated: its Overall is not the rule's
     flagged = {d.study for d in overall_differences(table)}
     assert set(stated_low_despite_high) <= flagged
+
+
+def test_excel_semicolon_csv_with_decimal_comma_weights(tmp_path: Path) -> None:
+    """Excel in a locale with the decimal comma saves ';'-separated cp1252 CSV and writes a
+    weight 12.5 as ``12,5``; in a comma-separated table a comma is never a decimal point."""
+    lines = [
+        "Study;D1;D2;D3;D4;D5;Overall;Weight",
+        "Müller 2019;Low;Low;Some Concerns;Low;Low;Some Concerns;12,5",
+        "Ødegård 2021;High;Low;Low;Low;Low;High;0,75",
+        "Petit 2022;Low;Low;Low;Low;Low;Low;7",
+    ]
+    path = tmp_path / "rob_excel.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
+    table = read_table(path, get_tool("rob2"))
+    assert [(r.study, r.weight) for r in table.rows] == [
+        ("Müller 2019", 12.5),
+        ("Ødegård 2021", 0.75),
+        ("Petit 2022", 7.0),
+    ]
+    comma = write(
+        tmp_path, 'Study,D1,D2,D3,D4,D5,Overall,Weight\nA,Low,Low,Low,Low,Low,Low,"1,5"\n'
+    )
+    with pytest.raises(InputFileError, match=r"line 2 .*'Weight'.*'1,5' is not a non-negative"):
+        read_table(comma, get_tool("rob2"))

@@ -110,7 +110,11 @@ def _header_is_data(tool: Tool, header: list[str]) -> bool:
     return sum(" ".join(c.lower().split()) in accepted for c in header[1:]) > len(header[1:]) // 2
 
 
-def _weight(text: str, place: RowPlace) -> float:
+def _weight(text: str, place: RowPlace, decimal_comma: bool = False) -> float:
+    """A study's weight; ``3,84`` too where the table is not comma separated (a spreadsheet
+    saved in a locale whose decimal separator is the comma and list separator ';')."""
+    if decimal_comma and re.fullmatch(r"\d*,\d+", text):
+        text = text.replace(",", ".")
     try:
         weight = float(text)
     except ValueError:
@@ -133,9 +137,14 @@ def _direction_columns(header: Sequence[str]) -> list[int] | None:
 
 
 def parse_rows(
-    tool: Tool, records: Sequence[tuple[int, Sequence[str]]], path: Path, unit: str = "line"
+    tool: Tool,
+    records: Sequence[tuple[int, Sequence[str]]],
+    path: Path,
+    unit: str = "line",
+    decimal_comma: bool = False,
 ) -> RobTable:
-    """Validate a robvis-format table given as (line or row number, cells) records."""
+    """Validate a robvis-format table given as (line or row number, cells) records;
+    ``decimal_comma``: weights may be written ``3,84``."""
     records = [(n, [c.strip() for c in cells]) for n, cells in records if not _is_blank(cells)]
     if not records:
         raise InputFileError(path, "the risk-of-bias table is empty")
@@ -183,7 +192,7 @@ def parse_rows(
         if has_overall:
             column = header[1 + len(domains)]
             overall = parse_judgement(tool, cells[1 + len(domains)], place, column)
-        weight = _weight(cells[-1], place) if has_weight else None
+        weight = _weight(cells[-1], place, decimal_comma) if has_weight else None
         rows.append(StudyRow(study, tuple(judgements), overall, weight, number))
     if not rows:
         raise InputFileError(path, "the risk-of-bias table has a header but no studies")
@@ -196,8 +205,10 @@ def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
     semicolon and tab of spreadsheets saved in other locales)."""
     from livingreview.imports.tabular import sniff_delimiter
 
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
-    return parse_rows(tool, [(reader.line_num, cells) for cells in reader], path)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = [(reader.line_num, cells) for cells in reader]
+    return parse_rows(tool, records, path, decimal_comma=delimiter != ",")
 
 
 def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
