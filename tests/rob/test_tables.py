@@ -267,3 +267,17 @@ def test_excel_semicolon_csv_with_decimal_comma_weights(tmp_path: Path) -> None:
     )
     with pytest.raises(InputFileError, match=r"line 2 .*'Weight'.*'1,5' is not a non-negative"):
         read_table(comma, get_tool("rob2"))
+
+
+def test_checked_table_keeps_every_digit_of_the_weights(tmp_path: Path) -> None:
+    """robvis' weighted examples give weights such as 33.33333333 (1/0.03): the checked table
+    written beside the plots keeps them as typed, not rounded to six digits."""
+    weights = ["33.33333333", "0.142857143", "9.090909091", "200", "1e-05"]
+    lines = ["Study,D1,D2,D3,D4,Overall,Weight"]
+    lines += [f"Trial {i},Low,Low,High,Low,High,{w}" for i, w in enumerate(weights, start=1)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    table = read_table(path, get_tool("quadas-2"))
+    out = tmp_path / "rob_table.csv"
+    write_table(out, table)
+    assert [row[-1] for row in csv_rows(out)[1:]] == weights
+    assert [r.weight for r in read_table(out, table.tool).rows] == [r.weight for r in table.rows]

@@ -265,6 +265,12 @@ def with_overall(table: RobTable) -> RobTable:
     return RobTable(table.tool, table.domains, rows, True, table.source, table.labels)
 
 
+def _weight_text(weight: float) -> str:
+    """A weight as read (its shortest exact form: 33.33333333 stays so, 1 stays 1)."""
+    text = repr(weight)
+    return text.removesuffix(".0")
+
+
 def to_csv(table: RobTable) -> str:
     """robvis-format CSV text of a table (Study, domains, Overall, Weight when present)."""
     tool = table.tool
@@ -280,7 +286,7 @@ def to_csv(table: RobTable) -> str:
         if table.has_overall:
             cells.append(table.label(row.overall) if row.overall is not None else "")
         if table.has_weight:
-            cells.append(format(row.weight, "g"))
+            cells.append(_weight_text(row.weight))
         writer.writerow(cells)
     return buffer.getvalue()
 
