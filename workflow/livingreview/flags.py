@@ -232,13 +232,26 @@ def crossref_statements(body: Any) -> Iterator[_Said]:
             flag, kind, about = _crossref_update(update)
             yield _Said(doi, flag, f"Crossref updated-by '{kind}' {about}")
         for update in as_list(dig(item, "update-to")):
-            flag, kind, about = _crossref_update(update)
-            detail = f"Crossref update-to '{kind}' {about}"
-            if flag != "updated":
-                yield _Said(doi, "notice", detail)
-            target = normalise_doi(dig(update, "DOI"))
-            if target:
-                yield _Said(doi, flag, detail, f"doi:{target}")
+            yield from _crossref_update_to(doi, update, as_list(dig(item, "updated-by")))
+
+
+def _crossref_update_to(doi: str, update: Any, updated_by: list[Any]) -> Iterator[_Said]:
+    """What one ``update-to`` entry of work ``doi`` says: a notice about another work, or, when it
+    names ``doi`` itself, the work updated in place (Elsevier's withdrawals and removals carry
+    ``update-to`` and ``updated-by`` with their own DOI): no notice, and said once."""
+    from livingreview.sources.common import dig  # loads the HTTP layer
+
+    flag, kind, about = _crossref_update(update)
+    detail = f"Crossref update-to '{kind}' {about}"
+    target = normalise_doi(dig(update, "DOI"))
+    if target == doi:
+        if not any(_crossref_update(other)[1:] == (kind, about) for other in updated_by):
+            yield _Said(doi, flag, detail)
+        return
+    if flag != "updated":
+        yield _Said(doi, "notice", detail)
+    if target:
+        yield _Said(doi, flag, detail, f"doi:{target}")
 
 
 def openalex_statements(body: Any) -> Iterator[_Said]:
