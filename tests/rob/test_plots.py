@@ -178,3 +178,20 @@ def test_dollar_signs_in_study_and_domain_names_are_text_not_mathtext(tmp_path: 
     assert "D1: Cost ($) per $ saved." in " ".join(texts(trees[0]))
     assert "Cost ($) per $ saved" in texts(trees[1])
     assert png_bytes(traffic_light(table)).startswith(b"\x89PNG")
+
+
+def test_a_domain_header_ending_in_a_question_mark_gets_no_extra_full_stop(
+    tmp_path: Path,
+) -> None:
+    # robvis' ROB1 example headers are questions or end in "."; the caption read
+    # "D3: Blinding of participants and personnel?." before.
+    path = tmp_path / "rob1.csv"
+    path.write_text(
+        "Study,Sequence generation.,Blinding of assessors?,Overall\n"
+        "Ueda 2017,Low,Unclear,Unclear\n",
+        encoding="utf-8",
+    )
+    table = read_table(path, get_tool("rob1"))
+    caption = " ".join(texts(svg_root(svg_bytes(traffic_light(table)))))
+    assert "D1: Sequence generation." in caption
+    assert "D2: Blinding of assessors?" in caption and "assessors?." not in caption

@@ -33,6 +33,7 @@ from matplotlib.text import Text
 from livingreview.fileio import atomic_write_bytes
 from livingreview.rob.levels import Risk
 from livingreview.rob.tables import RobTable
+from livingreview.rob.tools import Domain
 
 PALETTES: dict[str, dict[Risk, str]] = {
     "cochrane": {
@@ -232,11 +233,17 @@ def _legend(
     legend.set_gid("rob-legend")
 
 
+def _domain_line(domain: Domain) -> str:
+    """``D1: name.``; a name that ends a sentence itself ("…personnel?") gets no full stop."""
+    stop = "" if domain.name.endswith((".", "?", "!")) else "."
+    return f"{domain.code}: {domain.name}{stop}"
+
+
 def _caption(table: RobTable, width_in: float) -> list[str]:
     chars = max(int(width_in / 0.058), 40)
     lines = ["Domains:"]
     for domain in table.domains:
-        lines += textwrap.wrap(f"{domain.code}: {domain.name}.", chars, subsequent_indent="    ")
+        lines += textwrap.wrap(_domain_line(domain), chars, subsequent_indent="    ")
     return lines
 
 
@@ -336,7 +343,7 @@ def _traffic_light_words(table: RobTable, columns: list[str]) -> TextAlternative
         risks = list(row.judgements) + ([row.overall] if table.has_overall else [])
         judged = [f"{c} {table.label(r)}" for c, r in zip(columns, risks, strict=True) if r]
         studies.append(f"{row.study}: {', '.join(judged)}.")
-    domains = " ".join(f"{d.code}: {d.name}." for d in table.domains)
+    domains = " ".join(_domain_line(d) for d in table.domains)
     return TextAlternative(title, " ".join(studies) + f" Domains: {domains}")
 
 
