@@ -21,7 +21,6 @@ from livingreview.screening.automation import (
     apply_rules,
     excluded_study_ids,
     library_rows,
-    normalise_language,
     read_library_studies,
     record_languages,
     rule_fields,
@@ -35,26 +34,6 @@ DTA_RULES = AutomationRules(("Editorial", "Comment"), ("english", "french"), 201
 
 def rules_from(section: dict) -> AutomationRules:
     return AutomationRules.from_config({"automation": section})
-
-
-@pytest.mark.parametrize(
-    ("value", "name"),
-    [
-        ("eng", "english"),
-        ("en", "english"),
-        ("English", "english"),
-        (" ENGLISH ", "english"),
-        ("fre", "french"),
-        ("fra", "french"),
-        ("Français", "french"),
-        ("ger", "german"),
-        ("Deutsch", "german"),
-        ("ng", ""),  # a real OpenAlex value that is no language code
-        ("undefined", ""),  # a real BibTeX value
-    ],
-)
-def test_language_codes_and_names_are_normalised(value: str, name: str) -> None:
-    assert normalise_language(value) == name
 
 
 def test_a_field_with_several_languages_is_split() -> None:

@@ -538,12 +538,23 @@ def _check_stage_settings(config: Mapping[str, Any], origin: str) -> None:
         lambda: _check_designs(config),
         lambda: cross_sectional_scale(config["risk_of_bias"]["nos_cross_sectional"]),
         lambda: _check_people(config),
+        lambda: _check_languages(config),
     )
     for check in checks:
         try:
             check()
         except ConfigError as exc:
             raise ConfigError(f"{origin}: {exc}") from None
+
+
+def _check_languages(config: Mapping[str, Any]) -> None:
+    """Every language limit names a language (a misspelt one finds nothing in any service)."""
+    from livingreview.languages import check_languages
+
+    check_languages("search.languages", config["search"].get("languages") or [])
+    for name, source in config["sources"].items():
+        check_languages(f"sources.{name}.languages", source.get("languages") or [])
+    check_languages("automation.languages", (config.get("automation") or {}).get("languages") or [])
 
 
 def is_safe_relative(path: str) -> bool:

@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text, write_json
+from livingreview.languages import check_languages, language_name
 from livingreview.records import Record, split_list
 
 OUTPUTS = {
@@ -41,61 +42,7 @@ RULES = ("publication_type", "language", "year")
 EXCLUSION_COLUMNS = ("study_id", "rule", "detail")
 LIBRARY_RECORDS = "library/records.csv"  # livingreview.dedup.library's OUTPUTS["records"]
 
-# Language name -> the codes and names bibliographic sources use for it: ISO 639-1, ISO 639-2/B
-# and /T, the English name and the name in the language itself.
-_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "afrikaans": ("af", "afr"),
-    "arabic": ("ar", "ara", "العربية"),
-    "bulgarian": ("bg", "bul", "български"),
-    "catalan": ("ca", "cat", "català"),
-    "chinese": ("zh", "chi", "zho", "中文"),
-    "croatian": ("hr", "hrv", "hrvatski"),
-    "czech": ("cs", "cze", "ces", "čeština"),
-    "danish": ("da", "dan", "dansk"),
-    "dutch": ("nl", "dut", "nld", "nederlands"),
-    "english": ("en", "eng"),
-    "estonian": ("et", "est", "eesti"),
-    "finnish": ("fi", "fin", "suomi"),
-    "french": ("fr", "fre", "fra", "français", "francais"),
-    "german": ("de", "ger", "deu", "deutsch"),
-    "greek": ("el", "gre", "ell", "ελληνικά"),
-    "hebrew": ("he", "heb", "עברית"),
-    "hindi": ("hi", "hin"),
-    "hungarian": ("hu", "hun", "magyar"),
-    "icelandic": ("is", "ice", "isl", "íslenska"),
-    "indonesian": ("id", "ind", "bahasa indonesia"),
-    "italian": ("it", "ita", "italiano"),
-    "japanese": ("ja", "jpn", "日本語"),
-    "korean": ("ko", "kor", "한국어"),
-    "latvian": ("lv", "lav", "latviešu"),
-    "lithuanian": ("lt", "lit", "lietuvių"),
-    "malay": ("ms", "may", "msa", "bahasa melayu"),
-    "norwegian": ("no", "nor", "nob", "nno", "norsk", "norwegian bokmål"),
-    "persian": ("fa", "per", "fas", "farsi", "فارسی"),
-    "polish": ("pl", "pol", "polski"),
-    "portuguese": ("pt", "por", "português", "portugues"),
-    "romanian": ("ro", "rum", "ron", "română"),
-    "russian": ("ru", "rus", "русский"),
-    "serbian": ("sr", "srp", "српски", "srpski"),
-    "slovak": ("sk", "slo", "slk", "slovenčina"),
-    "slovenian": ("sl", "slv", "slovene", "slovenščina"),
-    "spanish": ("es", "spa", "español", "espanol", "castilian"),
-    "swedish": ("sv", "swe", "svenska"),
-    "thai": ("th", "tha", "ไทย"),
-    "turkish": ("tr", "tur", "türkçe"),
-    "ukrainian": ("uk", "ukr", "українська"),
-    "vietnamese": ("vi", "vie", "tiếng việt"),
-}
-_LANGUAGE_OF: dict[str, str] = {
-    alias: name for name, aliases in _LANGUAGES.items() for alias in (name, *aliases)
-}
 _LANGUAGE_SPLIT = re.compile(r"[;,/|]|\band\b")
-
-
-def normalise_language(value: str) -> str:
-    """The English name of a language given as a code or name (``'eng'``, ``'en'``,
-    ``'English'`` -> ``'english'``); ``''`` when not recognised."""
-    return _LANGUAGE_OF.get(" ".join(value.casefold().split()), "")
 
 
 def record_languages(value: str) -> tuple[list[str], list[str]]:
@@ -105,7 +52,7 @@ def record_languages(value: str) -> tuple[list[str], list[str]]:
     for part in _LANGUAGE_SPLIT.split(value):
         part = part.strip()
         if part:
-            name = normalise_language(part)
+            name = language_name(part)
             (known if name else unknown).append(name or part)
     return known, unknown
 
@@ -132,15 +79,7 @@ class AutomationRules:
     def from_config(cls, config: Mapping[str, Any]) -> AutomationRules:
         """Read ``config['automation']``; an unrecognised language is a ConfigError."""
         section = config.get("automation") or {}
-        languages = []
-        for index, value in enumerate(section.get("languages") or []):
-            name = normalise_language(value)
-            if not name:
-                raise ConfigError(
-                    f"config key 'automation.languages[{index}]': {value!r} is not a recognised "
-                    "language name or ISO 639 code (e.g. English, en, eng)"
-                )
-            languages.append(name)
+        languages = check_languages("automation.languages", section.get("languages") or [])
         year_from, year_to = section.get("year_from"), section.get("year_to")
         if year_from is not None and year_to is not None and year_from > year_to:
             raise ConfigError(

@@ -15,13 +15,13 @@ from typing import Any
 
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient
+from livingreview.languages import medline_code
 from livingreview.records import Record, normalise_year
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
     Page,
     as_list,
     dig,
-    iso639_2,
     labelled_abstract,
     not_json,
     parse_json,
@@ -50,7 +50,8 @@ def build_query(spec: SearchSpec) -> str:
             start, end = start[:4], end[:4]
         parts.append(f"({field}:[{start} TO {end}])")
     if spec.languages:
-        parts.append("(" + " OR ".join(f'LANG:"{iso639_2(lang)}"' for lang in spec.languages) + ")")
+        codes = " OR ".join(f'LANG:"{medline_code(lang)}"' for lang in spec.languages)
+        parts.append(f"({codes})")
     if spec.publication_types:
         types = " OR ".join(f'PUB_TYPE:"{kind}"' for kind in spec.publication_types)
         parts.append(f"({types})")

@@ -17,6 +17,7 @@ from typing import Any
 from livingreview.config import date_field_name
 from livingreview.errors import SearchError
 from livingreview.http import HttpClient, Response
+from livingreview.languages import iso639_1
 from livingreview.records import Record, author_name, normalise_doi, normalise_pmid
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import (
@@ -26,7 +27,6 @@ from livingreview.sources.common import (
     counted_section,
     dig,
     first,
-    iso639_1,
     not_json,
     page_range,
     parse_json,

@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 
 from livingreview.errors import ConfigError, IncompleteSearchError, SearchError
 from livingreview.http import HttpClient, Response
+from livingreview.languages import language_name
 from livingreview.records import Record, assign_ids
 from livingreview.sources.base import Progress, SearchOutcome, SearchSpec
 from livingreview.sources.common import IncompleteResultsError
@@ -50,13 +51,6 @@ DEFAULT_TOOL = "livingreview"
 
 _PERMANENT = ("cannot be larger than", "out of acceptable range", "retstart", "retmax")
 _TRANSIENT = ("search backend failed", "unable to open connection", "temporarily unavailable")
-_LANGUAGES = {
-    "en": "english", "eng": "english", "fr": "french", "fre": "french", "fra": "french",
-    "de": "german", "ger": "german", "deu": "german", "es": "spanish", "spa": "spanish",
-    "it": "italian", "ita": "italian", "pt": "portuguese", "por": "portuguese",
-    "nl": "dutch", "dut": "dutch", "nld": "dutch", "zh": "chinese", "chi": "chinese",
-    "zho": "chinese", "ja": "japanese", "jpn": "japanese",
-}  # fmt: skip
 
 
 # -- query -----------------------------------------------------------------------------------
@@ -67,9 +61,7 @@ def build_term(spec: SearchSpec) -> str:
     query = " ".join(spec.query.split())
     limits = []
     if spec.languages:
-        names = [
-            _LANGUAGES.get(lang.strip().lower(), lang.strip().lower()) for lang in spec.languages
-        ]
+        names = [language_name(lang) or lang.strip().lower() for lang in spec.languages]
         limits.append("(" + " OR ".join(f"{name}[lang]" for name in names) + ")")
     if spec.publication_types:
         kinds = [" ".join(kind.split()) for kind in spec.publication_types]
