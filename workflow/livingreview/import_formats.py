@@ -15,5 +15,6 @@ FORMATS = (
     "endnote_xml",
     "xlsx",
     "refer",
+    "refworks",
     "csl_json",
 )

@@ -26,6 +26,7 @@ from livingreview.imports import (
     medline,
     ovid,
     refer,
+    refworks,
     ris,
     tabular,
     wos,
@@ -62,6 +63,7 @@ _PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list
     "cochrane": (cochrane.scan, cochrane.parse),
     "endnote_xml": (endnote.scan, endnote.parse),
     "refer": (refer.scan, refer.parse),
+    "refworks": (refworks.scan, refworks.parse),
     "csl_json": (csl.scan, csl.parse),
 }
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from livingreview.errors import InputFileError
-from livingreview.imports import csl
+from livingreview.imports import csl, refworks
 
 _WOS_HEADER = re.compile(r"^FN \S", re.MULTILINE)
 _WOS_RECORD = re.compile(r"^PT [A-Z]\b", re.MULTILINE)
@@ -62,6 +62,8 @@ def detect_format(path: Path, text: str) -> str:
         )
     if _REFER.match(head):
         return "refer"
+    if refworks.RECORD_START.match(head):  # RefWorks tagged: an ``RT Journal Article`` line first
+        return "refworks"
     if _WOS_HEADER.match(head) or (_WOS_RECORD.search(text) and _WOS_END.search(text)):
         return "wos"
     if _MEDLINE.search(text):
@@ -78,7 +80,7 @@ def detect_format(path: Path, text: str) -> str:
     raise InputFileError(
         path,
         "unrecognised export format: no RIS 'TY  -', MEDLINE 'PMID-', BibTeX '@type{', "
-        "Web of Science 'PT', Cochrane 'Record #1 of', EndNote/Refer '%0', JSON list or CSV "
-        f"header found{advice}; pass the format explicitly if it is one of these",
+        "Web of Science 'PT', Cochrane 'Record #1 of', EndNote/Refer '%0', RefWorks 'RT', "
+        f"JSON list or CSV header found{advice}; pass the format explicitly if it is one of these",
         position="line 1",
     )

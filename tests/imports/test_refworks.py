@@ -1,0 +1,106 @@
+"""RefWorks tagged format with invented records.
+
+No real RefWorks export is in ../shared. The first record is shaped like CNKI's "RefWorks"
+export seen in public projects' tests (an ``RT`` line, ``SR 1``, every author on one ``;``-joined
+``A1`` line family name first without a comma, ``vo`` in lower case and empty, the page range in
+``OP``, ``IS prepublish``, ``LA 中文;``, no end line); the second like RefWorks' own layout (one
+``A1`` per author with a comma, ``SP``/``OP``, an abstract's second paragraph on a line of its
+own, a PubMed accession number). The values are made up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from livingreview.errors import InputFileError
+from livingreview.imports import detect_format, import_file
+from tests.imports import Variant
+from tests.imports.checks import command_line_exits_2, scan_missing_a_start_fails
+
+REFWORKS = """RT Journal Article
+SR 1
+A1 Verma Anil;Petrova Irina;Wang Fang;
+AD 某某大学;
+T1 Invented sensing for invented crops
+JF Journal of Invented Agriculture
+YR 2022
+IS prepublish
+vo
+OP 107001-
+K1 crop sensing;neural network;colour
+AB An invented abstract.
+SN 0000-0019
+DS CNKI
+LK https://link.cnki.net/doi/10.5555/INV.2022.107001
+LA 英文;
+
+RT Journal Article
+SR Electronic(1)
+A1 Doe, Jane
+A1 Roe, R. K.
+T1 Walking and mood: an invented trial
+JF Invented Walking Review
+JO Inv Walk Rev
+YR 2019
+FD 2019 Mar
+VO 7
+IS 2
+SP 45
+OP 52
+AB Background: first paragraph.
+Results: second paragraph.
+K1 walking
+K1 mood
+SN 1111-2222
+AN 31000001
+DB PubMed
+DO 10.5555/inv.2019.001
+LA English
+UL https://example.org/a
+""".replace("\nvo\n", "\nvo \n")  # CNKI's empty volume line keeps its space
+
+
+def test_refworks_records(variant_file: Variant) -> None:
+    path = variant_file("export.txt", REFWORKS.encode())
+    assert detect_format(path, REFWORKS) == "refworks"
+    result = import_file(path, "cnki")
+    assert (result.format, result.records_in_file, len(result.records)) == ("refworks", 2, 2)
+    cnki, refworks = result.records
+    assert cnki.authors == ["Verma, Anil", "Petrova, Irina", "Wang, Fang"]
+    assert (cnki.title, cnki.journal, cnki.year) == (
+        "Invented sensing for invented crops",
+        "Journal of Invented Agriculture",
+        "2022",
+    )
+    assert (cnki.volume, cnki.issue, cnki.pages, cnki.issn) == ("", "", "107001", "0000-0019")
+    assert (cnki.doi, cnki.language) == ("10.5555/inv.2022.107001", "英文")
+    assert cnki.keywords == ["crop sensing", "neural network", "colour"]
+    assert refworks.authors == ["Doe, Jane", "Roe, R. K."]
+    assert (refworks.volume, refworks.issue, refworks.pages) == ("7", "2", "45-52")
+    assert (refworks.pmid, refworks.source_id, refworks.doi) == (
+        "31000001",
+        "31000001",
+        "10.5555/inv.2019.001",
+    )
+    assert refworks.abstract == "Background: first paragraph. Results: second paragraph."
+    assert refworks.keywords == ["walking", "mood"]
+    assert (refworks.publication_types, refworks.url) == (
+        ["Journal Article"],
+        "https://example.org/a",
+    )
+
+
+def test_refworks_scan_missing_a_start_fails(
+    monkeypatch: pytest.MonkeyPatch, variant_file: Variant
+) -> None:
+    scan_missing_a_start_fails(monkeypatch, "refworks", variant_file("r.txt", REFWORKS.encode()))
+
+
+def test_refworks_text_before_the_first_record_is_refused(
+    variant_file: Variant, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = variant_file("bad.txt", ("A1 Doe, Jane\n" + REFWORKS).encode())
+    with pytest.raises(InputFileError, match=r"line 1.*expected an 'RT Type' line first"):
+        import_file(path, "x", fmt="refworks")
+    cut = variant_file("cut.txt", (REFWORKS + "\nRT Journal Article\n").encode())
+    command_line_exits_2(cut, capsys, "record 3 (line 42): a 'RT' line with no tag lines")

@@ -1,0 +1,145 @@
+"""RefWorks tagged format: what CNKI, ProQuest, EBSCOhost and other databases save as "RefWorks".
+
+Layout: a tag line is two characters, a space and the value; an ``RT Journal Article`` line
+opens each record (no end line; a blank line between records is usual). A tag may repeat
+(``A1`` once per author, ``K1`` per keyword) or hold several values apart by ``;`` (CNKI's
+``A1 Li Hua;Wang Fang``, ``K1 a;b;c``); an author is family name first, CNKI leaving out the
+comma. Tags are upper case; CNKI writes the volume as ``vo``.
+A line that is no known tag continues the previous field (an abstract's next paragraph).
+
+Tags read: ``RT`` type, ``A1`` authors, ``T1`` title, ``JF`` journal (``JO`` abbreviation, else
+``T2`` the book of a chapter), ``YR`` year (``FD`` date when there is none), ``VO`` volume,
+``IS`` issue (not CNKI's ``prepublish``), ``SP``/``OP`` pages (CNKI puts the whole range in
+``OP``), ``AB`` abstract, ``K1`` keywords, ``SN`` ISSN/ISBN, ``DO`` DOI (or a DOI link), ``AN``
+accession number (a PMID when ``DB``/``DS`` names PubMed; else ``ID``, the reference's id),
+``LA`` language, ``LK``/``UL`` link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livingreview.errors import InputFileError
+from livingreview.imports.text import (
+    URL,
+    Parsed,
+    close_record,
+    first,
+    join_pages,
+    normalise_issns,
+    pubmed_url_id,
+    split_values,
+)
+from livingreview.records import Record, is_group, normalise_doi
+
+#: The tags of RefWorks' tagged format (its import specification), CNKI's lower-case ``vo``.
+_TAGS = frozenset(
+    """RT SR ID A1 A2 A3 A4 A5 A6 T1 T2 T3 JF JO YR FD VO vo IS SP OP K1 AB NO ED PB PP SN AV AD
+    AN LA CL SF OT LK DO CN DB DS IP RD ST U1 U2 U3 U4 U5 UL SL LL CR WT WV OL""".split()  # noqa: SIM905
+)
+_TAG_LINE = re.compile(r"^(\S\S)(?:[ \t]+(.*?))?[ \t]*$")
+#: A record's opening line (also what :mod:`.detect` looks for first).
+RECORD_START = re.compile(r"^RT[ \t]+\S", re.MULTILINE)
+_PUBMED_DATABASE = re.compile(r"pubmed|medline", re.IGNORECASE)
+
+
+@dataclass
+class _RawRecord:
+    line: int
+    kind: str  # the RT value
+    fields: list[list[str]] = field(default_factory=list)
+
+
+def scan(text: str) -> list[int]:
+    """Lines where a record starts: every ``RT`` line."""
+    return [n for n, line in enumerate(text.split("\n"), 1) if RECORD_START.match(line)]
+
+
+def _tag(line: str) -> tuple[str, str] | None:
+    """A line's known tag and value, else None (a continuation line)."""
+    match = _TAG_LINE.match(line)
+    if not match or match.group(1) not in _TAGS:
+        return None
+    return match.group(1).upper(), match.group(2) or ""
+
+
+def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
+    """Split RefWorks text into records of ``[tag, value]`` pairs, joining continuation lines."""
+    records: list[_RawRecord] = []
+    current: _RawRecord | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        tagged = _tag(line)
+        if tagged and tagged[0] == "RT":
+            close_record(path, current, records, "'RT'")
+            current = _RawRecord(number, tagged[1].strip())
+        elif line.strip() and current is None:
+            raise InputFileError(
+                path,
+                "text before the first record: expected an 'RT Type' line first",
+                position=f"line {number}",
+            )
+        elif tagged and current is not None:
+            current.fields.append(list(tagged))
+        elif line.strip() and current is not None and current.fields:
+            current.fields[-1][1] += "\n" + line.strip()
+        elif line.strip() and current is not None:
+            current.kind += " " + line.strip()
+    close_record(path, current, records, "'RT'")
+    return records
+
+
+def parse(path: Path | str, text: str) -> list[Parsed]:
+    """Parse RefWorks tagged text into records."""
+    return [Parsed(raw.line, _build(raw)) for raw in tokenize(path, text)]
+
+
+def _build(raw: _RawRecord) -> Record:
+    values: dict[str, list[str]] = defaultdict(list)
+    for tag, value in raw.fields:
+        values[tag].append(value.strip())
+
+    def one(*tags: str) -> str:
+        return first(*(v for tag in tags for v in values.get(tag, [])))
+
+    def many(tag: str) -> list[str]:
+        return [part for v in values.get(tag, []) for part in split_values(v, ";\n")]
+
+    urls = [u for tag in ("LK", "UL") for v in values.get(tag, []) for u in URL.findall(v)]
+    accession = one("AN")
+    pubmed = accession.isdigit() and _PUBMED_DATABASE.search(one("DB", "DS"))
+    start, other = one("SP"), one("OP")
+    return Record(
+        source_id=accession or one("ID"),
+        pmid=accession if pubmed else pubmed_url_id(urls),
+        doi=next((d for d in map(normalise_doi, values.get("DO", []) + _doi_links(urls)) if d), ""),
+        title=one("T1"),
+        abstract=one("AB"),
+        authors=[_family_first(name) for name in many("A1")],
+        year=one("YR") or (m.group() if (m := re.search(r"\d{4}", one("FD"))) else ""),
+        journal=one("JF", "JO", "T2"),
+        volume=one("VO"),
+        issue="" if one("IS").casefold() == "prepublish" else one("IS"),
+        pages=join_pages(start or other, other if start else "").rstrip("-"),
+        issn=normalise_issns(values.get("SN", [])),
+        publication_types=[raw.kind] if raw.kind else [],
+        keywords=many("K1"),
+        language=first(*many("LA")),
+        url=urls[0] if urls else "",
+    )
+
+
+def _doi_links(urls: list[str]) -> list[str]:
+    """The links that name a DOI (``https://doi.org/10...``, CNKI's ``link.cnki.net/doi/10...``)."""
+    return [url for url in urls if "/doi" in url.lower() or "doi.org/" in url.lower()]
+
+
+def _family_first(name: str) -> str:
+    """An ``A1`` name with its comma: RefWorks writes the family name first, CNKI without the
+    comma (``Sharma Ashutosh``, ``Sharma, Ashutosh``); a group's name is kept as written."""
+    words = name.split()
+    if "," in name or len(words) < 2 or is_group(name):
+        return name
+    return f"{words[0]}, {' '.join(words[1:])}"
