@@ -5,7 +5,9 @@ export seen in public projects' tests (an ``RT`` line, ``SR 1``, every author on
 ``A1`` line family name first without a comma, ``vo`` in lower case and empty, the page range in
 ``OP``, ``IS prepublish``, ``LA 中文;``, no end line); the second like RefWorks' own layout (one
 ``A1`` per author with a comma, ``SP``/``OP``, an abstract's second paragraph on a line of its
-own, a PubMed accession number). The values are made up.
+own, a PubMed accession number). RefWorks' own export (as in Zotero's RefWorks translator tests)
+opens with its tag legend up to ``BEGIN EXPORTED REFERENCES`` and writes ``A1 Family,Given``
+without a space; the last test has that shape. The values are made up.
 """
 
 from __future__ import annotations
@@ -104,3 +106,57 @@ def test_refworks_text_before_the_first_record_is_refused(
         import_file(path, "x", fmt="refworks")
     cut = variant_file("cut.txt", (REFWORKS + "\nRT Journal Article\n").encode())
     command_line_exits_2(cut, capsys, "record 3 (line 42): a 'RT' line with no tag lines")
+
+
+LEGEND = """Refworks Export Tagged Format
+
+Character Set=utf-8
+
+Tag legend
+*****
+RT=Reference Type
+A1=Primary Authors
+PMID=PMID
+
+*****
+Font Attribute Legend
+Start Bold =
+End Bold =
+
+*****
+BEGIN EXPORTED REFERENCES
+
+
+
+
+RT Book, Section
+SR Electronic(1)
+ID 206
+A1 Doe,Jane
+A1 Roe,Rick
+T1 An invented chapter
+T2 An invented book
+YR 2002
+SP 101
+OP 123
+SN 0000000000 (paperback)
+PMID 12000001
+OL English (30)
+"""
+
+
+def test_refworks_own_export_with_its_tag_legend(variant_file: Variant) -> None:
+    path = variant_file("refworks.txt", LEGEND.encode())
+    assert detect_format(path, LEGEND) == "refworks"
+    result = import_file(path, "rw")
+    assert (result.records_in_file, len(result.records)) == (1, 1)
+    (record,) = result.records
+    assert (record.authors, record.title, record.journal) == (
+        ["Doe, Jane", "Roe, Rick"],
+        "An invented chapter",
+        "An invented book",
+    )
+    assert (record.pmid, record.source_id, record.pages) == ("12000001", "206", "101-123")
+    cut = variant_file("cut.txt", LEGEND.split("BEGIN")[0].encode())
+    with pytest.raises(InputFileError, match="without its closing 'BEGIN EXPORTED REFERENCES'"):
+        import_file(cut, "rw")

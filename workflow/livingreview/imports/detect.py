@@ -62,7 +62,7 @@ def detect_format(path: Path, text: str) -> str:
         )
     if _REFER.match(head):
         return "refer"
-    if refworks.RECORD_START.match(head):  # RefWorks tagged: an ``RT Journal Article`` line first
+    if refworks.looks_like(head):  # an ``RT Journal Article`` line or RefWorks' legend first
         return "refworks"
     if _WOS_HEADER.match(head) or (_WOS_RECORD.search(text) and _WOS_END.search(text)):
         return "wos"

@@ -1,10 +1,13 @@
 """RefWorks tagged format: what CNKI, ProQuest, EBSCOhost and other databases save as "RefWorks".
 
-Layout: a tag line is two characters, a space and the value; an ``RT Journal Article`` line
-opens each record (no end line; a blank line between records is usual). A tag may repeat
+Layout: a tag line is a tag (two characters, or PMID, PMCID, U10 ...), a space and the value;
+an ``RT Journal Article`` line opens each record (no end line; a blank line between records is
+usual). A tag may repeat
 (``A1`` once per author, ``K1`` per keyword) or hold several values apart by ``;`` (CNKI's
-``A1 Li Hua;Wang Fang``, ``K1 a;b;c``); an author is family name first, CNKI leaving out the
-comma. Tags are upper case; CNKI writes the volume as ``vo``.
+``A1 Li Hua;Wang Fang``, ``K1 a;b;c``); an author is family name first (``Doe,Jane``), CNKI
+leaving out the comma. RefWorks' own export opens with a legend of its tags up to a
+``BEGIN EXPORTED REFERENCES`` line; ``PMID`` and ``PMCID`` are tags too. Tags are upper case;
+CNKI writes the volume as ``vo``.
 A line that is no known tag continues the previous field (an abstract's next paragraph).
 
 Tags read: ``RT`` type, ``A1`` authors, ``T1`` title, ``JF`` journal (``JO`` abbreviation, else
@@ -38,9 +41,12 @@ from livingreview.records import Record, is_group, normalise_doi
 #: The tags of RefWorks' tagged format (its import specification), CNKI's lower-case ``vo``.
 _TAGS = frozenset(
     """RT SR ID A1 A2 A3 A4 A5 A6 T1 T2 T3 JF JO YR FD VO vo IS SP OP K1 AB NO ED PB PP SN AV AD
-    AN LA CL SF OT LK DO CN DB DS IP RD ST U1 U2 U3 U4 U5 UL SL LL CR WT WV OL""".split()  # noqa: SIM905
-)
-_TAG_LINE = re.compile(r"^(\S\S)(?:[ \t]+(.*?))?[ \t]*$")
+    AN LA CL SF OT LK DO CN DB DS IP RD ST UL SL LL CR WT WV WP OL PMID PMCID""".split()  # noqa: SIM905
+) | {f"U{n}" for n in range(1, 16)}
+_TAG_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,4})(?:[ \t]+(.*?))?[ \t]*$")
+#: RefWorks' own export opens with a legend of its tags; the records follow this line.
+_LEGEND = re.compile(r"Refworks Export Tagged Format\b", re.IGNORECASE)
+_LEGEND_END = "BEGIN EXPORTED REFERENCES"
 #: A record's opening line (also what :mod:`.detect` looks for first).
 RECORD_START = re.compile(r"^RT[ \t]+\S", re.MULTILINE)
 _PUBMED_DATABASE = re.compile(r"pubmed|medline", re.IGNORECASE)
@@ -51,6 +57,26 @@ class _RawRecord:
     line: int
     kind: str  # the RT value
     fields: list[list[str]] = field(default_factory=list)
+
+
+def looks_like(head: str) -> bool:
+    """Whether text (from its first non-blank character) is RefWorks tagged: an ``RT`` line or
+    RefWorks' legend first."""
+    return bool(RECORD_START.match(head) or _LEGEND.match(head))
+
+
+def _records_from(path: Path | str, lines: list[str]) -> int:
+    """The index of the first line after RefWorks' legend (0 without one)."""
+    if not _LEGEND.match("\n".join(lines[:5]).lstrip()):
+        return 0
+    end = next((i for i, line in enumerate(lines) if line.strip() == _LEGEND_END), None)
+    if end is None:
+        raise InputFileError(
+            path,
+            f"RefWorks' tag legend without its closing {_LEGEND_END!r} line (a cut export?)",
+            position="line 1",
+        )
+    return end + 1
 
 
 def scan(text: str) -> list[int]:
@@ -70,7 +96,9 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
     """Split RefWorks text into records of ``[tag, value]`` pairs, joining continuation lines."""
     records: list[_RawRecord] = []
     current: _RawRecord | None = None
-    for number, line in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    start = _records_from(path, lines)
+    for number, line in enumerate(lines[start:], start + 1):
         tagged = _tag(line)
         if tagged and tagged[0] == "RT":
             close_record(path, current, records, "'RT'")
@@ -113,11 +141,12 @@ def _build(raw: _RawRecord) -> Record:
     start, other = one("SP"), one("OP")
     return Record(
         source_id=accession or one("ID"),
-        pmid=accession if pubmed else pubmed_url_id(urls),
+        pmid=one("PMID") or (accession if pubmed else pubmed_url_id(urls)),
+        pmcid=one("PMCID"),
         doi=next((d for d in map(normalise_doi, values.get("DO", []) + _doi_links(urls)) if d), ""),
         title=one("T1"),
         abstract=one("AB"),
-        authors=[_family_first(name) for name in many("A1")],
+        authors=[_name(a, cnki="CNKI" in one("DS", "DB").upper()) for a in many("A1")],
         year=one("YR") or (m.group() if (m := re.search(r"\d{4}", one("FD"))) else ""),
         journal=one("JF", "JO", "T2"),
         volume=one("VO"),
@@ -136,10 +165,11 @@ def _doi_links(urls: list[str]) -> list[str]:
     return [url for url in urls if "/doi" in url.lower() or "doi.org/" in url.lower()]
 
 
-def _family_first(name: str) -> str:
-    """An ``A1`` name with its comma: RefWorks writes the family name first, CNKI without the
-    comma (``Sharma Ashutosh``, ``Sharma, Ashutosh``); a group's name is kept as written."""
+def _name(name: str, *, cnki: bool) -> str:
+    """An ``A1`` name, family first as RefWorks writes it, with a space after its comma
+    (``Stansfeld,Stephen``); CNKI leaves the comma out (``Sharma Ashutosh``): it is put back
+    after the first word. A group's name is kept as written."""
     words = name.split()
-    if "," in name or len(words) < 2 or is_group(name):
-        return name
-    return f"{words[0]}, {' '.join(words[1:])}"
+    if cnki and "," not in name and len(words) > 1 and not is_group(name):
+        return f"{words[0]}, {' '.join(words[1:])}"
+    return re.sub(r",(?=\S)", ", ", name)
