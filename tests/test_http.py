@@ -59,6 +59,27 @@ def test_429_storm_honours_retry_after_then_succeeds(
     assert http.pacer.interval > 0  # widened after the 429s
 
 
+def test_a_refusal_asking_a_longer_wait_than_a_retry_makes_fails_at_once_quoting_it(
+    replay_server: ReplayServer,
+) -> None:
+    """OpenAlex answers a spent daily budget with 429 and ``Retry-After`` of about an hour or
+    more (its body, in this shape: 'Insufficient budget ... Resets at midnight UTC', retryAfter):
+    asking again after a minute only fails again; the reader learns the wait and the reason."""
+    body = (
+        b'{"error":"Rate limit exceeded","message":"Insufficient budget. This request costs '
+        b'$0.0001 but you only have $0 remaining. Resets at midnight UTC.","retryAfter":3564}'
+    )
+    replay_server.add(
+        "GET", "/api/works", Answer(body, status=429, headers={"Retry-After": "3564"}, times=1),
+        Answer(b'{"meta": {"count": 0}, "results": []}'),
+    )  # fmt: skip
+    sleeps = Sleeps()
+    with pytest.raises(HTTPError, match=r"HTTP 429 and asks to wait 59 min .*Insufficient budget"):
+        client(replay_server, sleep=sleeps).get("works", {"search": "x"})
+    assert len(replay_server.requests("/api/works")) == 1
+    assert not [s for s in sleeps if s >= 1]
+
+
 def test_5xx_backoff_grows_exponentially_with_jitter(replay_server: ReplayServer) -> None:
     replay_server.add(
         "GET", "/api/x", Answer(b"<html>WWW Error 500</html>", status=502, times=3), Answer(b"{}")

@@ -151,6 +151,15 @@ class Pacer:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _duration(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``15.2 h``: a wait as a reader takes it in."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Parse a ``Retry-After`` header given in seconds or as an HTTP date."""
     if not value:
@@ -250,6 +259,7 @@ class HttpClient:
                         self.archive.save(method, path, public, response)
                     return self._check(response, method, path, accept_status)
                 last_problem = problem
+                self._refuse_long_wait(method, path, response, self.settings.max_tries - attempt)
                 if response.status == 429:
                     self.pacer.slow_down()
             if attempt == self.settings.max_tries:
@@ -309,6 +319,24 @@ class HttpClient:
             f"{moved.status_code}) to {location!r}, which would lose the "
             "query sent as form data; set the base URL to the address the service moved to",
             status=moved.status_code,
+            url=self.settings.shown_url(path),
+        )
+
+    def _refuse_long_wait(self, method: str, path: str, response: Response, left: int) -> None:
+        """Fail at once when a refusal's ``Retry-After`` outlasts every retry ``left`` (each waits
+        at most ``backoff_max``): OpenAlex answers a spent daily budget with 429 and a wait of
+        hours, and asking again sooner only fails again. The message quotes the service."""
+        wait = retry_after_seconds(response.headers.get("retry-after"))
+        span = self.settings.backoff_max * left
+        if wait is None or left <= 0 or wait <= span:
+            return
+        said = response.text.strip().replace("\n", " ")[:300]
+        raise HTTPError(
+            f"{self.settings.name}: {method} {self.settings.shown_url(path)} answered HTTP "
+            f"{response.status} and asks to wait {_duration(wait)} (Retry-After) before asking "
+            f"again, longer than the {left} retries left would wait ({_duration(span)}); run it "
+            f"again then" + (f": {said}" if said else ""),
+            status=response.status,
             url=self.settings.shown_url(path),
         )
 
