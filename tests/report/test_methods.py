@@ -8,6 +8,7 @@ from typing import Any
 
 from livingreview.config import load_config
 from livingreview.fileio import write_json
+from livingreview.report.amendments import methods_text
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.methods import methods_paragraph
 from tests.report.test_report import DEMO_CONFIG
@@ -199,3 +200,39 @@ def test_the_report_s_methods_read_the_library_s_counts() -> None:
     read = read_outputs(outputs) | {"library_counts": counts}
     methods = " ".join(collect(config, outputs, read=read)["methods"])
     assert "linked as duplicates automatically." in methods and "uncertain" not in methods
+
+
+def test_databases_an_earlier_version_ran_and_this_one_dropped_are_named(tmp_path: Path) -> None:
+    """Version 2025.1 searched MEDLINE, Europe PMC and OpenAlex and imported Google Scholar;
+    version 2025.2 turned MEDLINE and OpenAlex off and dropped the Google Scholar import. The
+    methods of 2025.2 said 'We searched Europe PMC ... in 2 rounds' and named no Google Scholar,
+    while the flow diagram of all versions still counts their records (found on a scratch run
+    of the demo and two later rounds: MEDLINE 52 and OpenAlex 85 records, no database named)."""
+    earlier = load_config(DEMO_CONFIG)
+    config = load_config(DEMO_CONFIG)
+    config["deduplication"]["history_dir"] = str(tmp_path)
+    config["review"]["version"] = "2025.2"
+    config["sources"]["medline"]["enabled"] = False
+    config["sources"]["openalex"]["enabled"] = False
+    del config["imports"]["google_scholar"]
+    folder = tmp_path / "2025.1"
+    (folder / "report").mkdir(parents=True)
+    write_json(folder / "round.json", {"round": 1, "version": "2025.1"})
+    (folder / "report/protocol.json").write_text(methods_text(earlier), encoding="utf-8")
+    write_json(
+        folder / "imports/google_scholar.json",
+        {"import": "google_scholar", "searched_on": "2024-11-25"},
+    )
+    assert sentence(config, "We searched Europe PMC via Europe PMC REST API through their APIs")
+    said = sentence(config, "Earlier versions also searched")
+    assert said == (
+        "Earlier versions also searched, through their APIs, MEDLINE via PubMed (NCBI "
+        "E-utilities) in version 2025.1 and OpenAlex via OpenAlex API in version 2025.1."
+    ), said
+    said = sentence(config, "Earlier versions also imported")
+    assert said == (
+        "Earlier versions also imported database exports from Google Scholar via Publish or "
+        "Perish (searched 2024-11-25) in version 2025.1."
+    ), said
+    config["review"]["version"] = "2025.1"  # the version itself names nothing twice
+    assert not sentence(config, "Earlier versions also")
