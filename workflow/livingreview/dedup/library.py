@@ -28,7 +28,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,113 +128,240 @@ def build_library(
 ) -> dict[str, Any]:
     """Run the library step of one round; returns the round's counts (also written)."""
     outputs = Path(config["paths"]["outputs"])
-    identified = identified or outputs / "search" / "identified.csv"
     version = config["review"]["version"]
-    review_id = config["review"]["id"]
-
-    rounds.check_later_rounds(config)
-    current = read_records(identified)
-    check_snapshots(config)
-    history = rounds.load_history(history_dir(config), version)
-    library = dict(history.records)
-    library.update({r.record_id: r for r in current})
-    first_round = {rid: history.first_round.get(rid, history.round) for rid in library}
-
-    human = Path(config["paths"]["human_input"])
-    decisions, notes = maybe_sheet.read_returned(
-        maybe_sheet.decision_files(decisions_dir(config)),
-        review_id=review_id,
-        known_records=library,
-    )
-    decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
-    links = identifier_links(library.values())
+    lib = _read_round(config, identified or outputs / "search" / "identified.csv")
+    decisions, notes, decided = _returned_decisions(config, lib.library)
+    links = identifier_links(lib.library.values())
     linked = {**dict.fromkeys(links, "duplicate"), **decided}  # a person's word wins
-    changed = [r for r in current if history.records.get(r.record_id) != r]
+    changed = [r for r in lib.current if lib.history.records.get(r.record_id) != r]
     touched = {r.record_id for r in changed}
-    state = None
-    if engine is None:
-        result, state, mode = incremental.deduplicate(
-            library.values(),
-            fresh=touched,
-            decisions=linked,
-            policy=config["deduplication"]["policy"],
-            previous=_previous_state(config),
-            previous_groups=history.study_of,
-            cache=outputs / incremental.CACHE,
-            progress=progress,
-        )
-        log.info("library: %s deduplication of %d records", mode, len(library))
-    else:  # a stand-in engine (tests)
-        result = _run_engine(engine, list(library.values()), linked, progress)
-
-    groups = {rid: str(result.groups.get(rid, f"single:{rid}")) for rid in library}
-    _check_distinct_decisions(decided, groups)
-    assignment = rounds.assign_study_ids(
-        groups, first_round, history.study_of, round_number=history.round, version=version
-    )
+    result, state = _deduplicate(config, lib, touched, linked, engine, progress)
+    assignment = _assign_studies(lib, result, decided, version)
     study_of = assignment.study_of
     pending = _pending_maybes(result.maybe, decided, study_of)
-
-    rank = {name: i for i, name in enumerate(source_order(config))}
-    studies: dict[str, list[Record]] = {}
-    for rid in sorted(library, key=lambda r: (rank.get(library[r].source, len(rank)), r)):
-        studies.setdefault(study_of[rid], []).append(library[rid])
-    rows_cache = outputs / library_rows.CACHE
-    records_csv, places = library_rows.records_csv(
-        studies,
-        assignment.anchor_of,
-        touched,
-        library_rows.load(rows_cache, history.snapshots),
-    )
-
-    changelog = [*history.changelog, *assignment.changes]
-    counts = round_counts(
-        current, study_of, first_round, history.round, pending, len(decisions), len(studies)
-    )
-    counts.update(
-        {"review_id": review_id, "version": version, "demo": bool(config["review"].get("demo"))}
-    )
-
-    groups_text = rounds.groups_text(study_of, first_round)
+    studies = _records_by_study(lib.library, study_of, source_order(config))
+    records_csv, places = _records_csv(config, lib, studies, assignment.anchor_of, touched)
+    counts = _counts(config, lib, study_of, pending, len(decisions), len(studies))
+    groups_text = rounds.groups_text(study_of, lib.first_round)
+    changelog = [*lib.history.changelog, *assignment.changes]
     changelog_text = rounds.table_csv(changelog, rounds.CHANGE_COLUMNS)
     atomic_write_bytes(outputs / OUTPUTS["records"], records_csv)
     atomic_write_text(outputs / OUTPUTS["groups"], groups_text)
-    atomic_write_text(
-        outputs / OUTPUTS["maybe"], rounds.table_csv(_maybe_rows(pending, study_of), MAYBE_COLUMNS)
-    )
-    kept = [*decisions, *_unasked_notes(notes, pending, study_of)]
-    kept.sort(key=lambda d: (d.a, d.b))
-    atomic_write_text(outputs / OUTPUTS["decisions"], maybe_sheet.decisions_csv(kept, human))
+    _write_maybes(config, pending, study_of, decisions, notes)
     atomic_write_text(outputs / OUTPUTS["changelog"], changelog_text)
     write_json(outputs / OUTPUTS["counts"], counts)
+    _write_maybe_sheet(config, lib.library, pending, notes)
+    if state is not None:
+        state.verdicts = _named_links(state.verdicts, links, decided)
+    own = _write_snapshot(config, lib, changed, state, groups_text, changelog_text)
+    _keep_rows(config, lib, records_csv, places, own)
+    return counts
+
+
+@dataclass
+class _Round:
+    """What the library step starts from: this round's records, what the earlier rounds left,
+    the whole library by record id, and the round each of its records was first seen in."""
+
+    current: list[Record]
+    history: rounds.History
+    library: dict[str, Record]
+    first_round: dict[str, int]
+
+
+def _read_round(config: Mapping[str, Any], identified: Path) -> _Round:
+    """This round's records and the earlier rounds' snapshots (checked: none of a later round,
+    none missing) as one library, this round's copy of a record replacing an earlier one."""
+    rounds.check_later_rounds(config)
+    current = read_records(identified)
+    check_snapshots(config)
+    history = rounds.load_history(history_dir(config), config["review"]["version"])
+    library = dict(history.records)
+    library.update({r.record_id: r for r in current})
+    first_round = {rid: history.first_round.get(rid, history.round) for rid in library}
+    return _Round(current, history, library, first_round)
+
+
+def _returned_decisions(
+    config: Mapping[str, Any], library: Mapping[str, Record]
+) -> tuple[list[maybe_sheet.Decision], dict[tuple[str, str], maybe_sheet.Decision], Decisions]:
+    """The decisions people returned on maybe pairs, their notes on undecided pairs
+    (:func:`~livingreview.dedup.maybe_sheet.read_returned`), and the answer on each pair."""
+    decisions, notes = maybe_sheet.read_returned(
+        maybe_sheet.decision_files(decisions_dir(config)),
+        review_id=config["review"]["id"],
+        known_records=library,
+    )
+    decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
+    return decisions, notes, decided
+
+
+def _deduplicate(
+    config: Mapping[str, Any],
+    lib: _Round,
+    touched: set[str],
+    linked: Decisions,
+    engine: Engine | None,
+    progress: bool,
+) -> tuple[Any, incremental.EngineState | None]:
+    """The engine's result on the whole library and the engine state to keep: incremental
+    where the previous round's state allows, else a full run; a stand-in engine (tests) keeps
+    no state."""
+    if engine is not None:
+        return _run_engine(engine, list(lib.library.values()), linked, progress), None
+    result, state, mode = incremental.deduplicate(
+        lib.library.values(),
+        fresh=touched,
+        decisions=linked,
+        policy=config["deduplication"]["policy"],
+        previous=_previous_state(config),
+        previous_groups=lib.history.study_of,
+        cache=Path(config["paths"]["outputs"]) / incremental.CACHE,
+        progress=progress,
+    )
+    log.info("library: %s deduplication of %d records", mode, len(lib.library))
+    return result, state
+
+
+def _assign_studies(
+    lib: _Round, result: Any, decided: Decisions, version: str
+) -> rounds.Assignment:
+    """Study ids for the engine's groups (a record it left out is a study of its own), after
+    warning about records decided distinct that other records joined."""
+    groups = {rid: str(result.groups.get(rid, f"single:{rid}")) for rid in lib.library}
+    _check_distinct_decisions(decided, groups)
+    history = lib.history
+    return rounds.assign_study_ids(
+        groups, lib.first_round, history.study_of, round_number=history.round, version=version
+    )
+
+
+def _records_by_study(
+    library: Mapping[str, Record], study_of: Mapping[str, str], sources: Sequence[str]
+) -> dict[str, list[Record]]:
+    """Each study's records, in the order of ``sources`` (the tie-break when merging fields),
+    then by record id."""
+    rank = {name: i for i, name in enumerate(sources)}
+    studies: dict[str, list[Record]] = {}
+    for rid in sorted(library, key=lambda r: (rank.get(library[r].source, len(rank)), r)):
+        studies.setdefault(study_of[rid], []).append(library[rid])
+    return studies
+
+
+def _records_csv(
+    config: Mapping[str, Any],
+    lib: _Round,
+    studies: Mapping[str, Sequence[Record]],
+    anchor_of: Mapping[str, str],
+    touched: set[str],
+) -> tuple[bytes, list[library_rows.Row]]:
+    """``records.csv`` and its rows' places, copying the rows of studies left alone from the
+    rows cache where it matches the snapshots (:mod:`~livingreview.dedup.library_rows`)."""
+    cache = Path(config["paths"]["outputs"]) / library_rows.CACHE
+    reusable = library_rows.load(cache, lib.history.snapshots)
+    return library_rows.records_csv(studies, anchor_of, touched, reusable)
+
+
+def _keep_rows(
+    config: Mapping[str, Any],
+    lib: _Round,
+    records_csv: bytes,
+    places: list[library_rows.Row],
+    own: str,
+) -> None:
+    """Save the rows cache for the next round, with the snapshots it matches (``own``: this
+    round's records' SHA-256); with a record id twice in this round, remove it instead."""
+    outputs = Path(config["paths"]["outputs"])
+    cache = outputs / library_rows.CACHE
+    if len({r.record_id for r in lib.current}) == len(lib.current):
+        # with one record per id, the snapshots now hold exactly the library's records
+        snapshots = [*lib.history.snapshots, (str(config["review"]["version"]), own)]
+        library_rows.save(cache, outputs / OUTPUTS["records"], records_csv, places, snapshots)
+    else:
+        cache.unlink(missing_ok=True)
+
+
+def _counts(
+    config: Mapping[str, Any],
+    lib: _Round,
+    study_of: Mapping[str, str],
+    pending: Sequence[PairVerdict],
+    decisions: int,
+    studies: int,
+) -> dict[str, Any]:
+    """The round's PRISMA counts (:func:`round_counts`) with the review id, version and demo."""
+    counts = round_counts(
+        lib.current, study_of, lib.first_round, lib.history.round, pending, decisions, studies
+    )
+    counts.update(
+        {
+            "review_id": config["review"]["id"],
+            "version": config["review"]["version"],
+            "demo": bool(config["review"].get("demo")),
+        }
+    )
+    return counts
+
+
+def _write_maybes(
+    config: Mapping[str, Any],
+    pending: Sequence[PairVerdict],
+    study_of: Mapping[str, str],
+    decisions: Sequence[maybe_sheet.Decision],
+    notes: Mapping[tuple[str, str], maybe_sheet.Decision],
+) -> None:
+    """``maybe_pairs.csv`` (the pairs still to decide) and ``decisions.csv`` (every decision
+    applied and the notes on undecided pairs no longer asked, by pair)."""
+    outputs = Path(config["paths"]["outputs"])
+    maybe_rows = _maybe_rows(pending, study_of)
+    atomic_write_text(outputs / OUTPUTS["maybe"], rounds.table_csv(maybe_rows, MAYBE_COLUMNS))
+    kept = [*decisions, *_unasked_notes(notes, pending, study_of)]
+    kept.sort(key=lambda d: (d.a, d.b))
+    human = Path(config["paths"]["human_input"])
+    atomic_write_text(outputs / OUTPUTS["decisions"], maybe_sheet.decisions_csv(kept, human))
+
+
+def _write_maybe_sheet(
+    config: Mapping[str, Any],
+    library: Mapping[str, Record],
+    pending: Sequence[PairVerdict],
+    notes: Mapping[tuple[str, str], maybe_sheet.Decision],
+) -> None:
+    """The review sheet (.xlsx and .csv) of the pairs still to decide, with the notes already
+    written on them."""
+    outputs = Path(config["paths"]["outputs"])
     maybe_sheet.write_sheets(
         outputs / OUTPUTS["sheet"],
         outputs / OUTPUTS["sheet_csv"],
         pending,
         library,
-        review_id=review_id,
-        version=version,
+        review_id=config["review"]["id"],
+        version=config["review"]["version"],
         demo=bool(config["review"].get("demo")),
         notes={key: note.notes for key, note in notes.items()},
     )
+
+
+def _write_snapshot(
+    config: Mapping[str, Any],
+    lib: _Round,
+    changed: Sequence[Record],
+    state: incremental.EngineState | None,
+    groups_text: str,
+    changelog_text: str,
+) -> str:
+    """The round's snapshot: the engine's state for the next round (when there is one), then
+    the new or changed records, groups and changelog; returns its records' SHA-256."""
     if state is not None:
-        state.verdicts = _named_links(state.verdicts, links, decided)
         incremental.write_state(snapshot_dir(config), state)
-    own = rounds.write_snapshot(
+    return rounds.write_snapshot(
         snapshot_dir(config),
-        round_number=history.round,
-        version=version,
+        round_number=lib.history.round,
+        version=config["review"]["version"],
         new_records=changed,
         groups_text=groups_text,
         changelog_text=changelog_text,
     )
-    if len({r.record_id for r in current}) == len(current):
-        # with one record per id, the snapshots now hold exactly the library's records
-        snapshots = [*history.snapshots, (str(version), own)]
-        library_rows.save(rows_cache, outputs / OUTPUTS["records"], records_csv, places, snapshots)
-    else:
-        rows_cache.unlink(missing_ok=True)
-    return counts
 
 
 def _previous_state(config: Mapping[str, Any]) -> incremental.EngineState | None:
