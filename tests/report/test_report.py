@@ -460,3 +460,24 @@ def test_a_strategy_is_one_code_span_of_one_table_cell(query: str, cell: str) ->
     from livingreview.report.render import _md_code
 
     assert _md_code(query) == cell
+
+
+def test_the_screening_counts_of_every_round_are_not_called_the_latest_round_s(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    """From round 2 on, status.json and outcome.json count the studies of every round (a
+    scratch run's round 3 screened 1 study, 157 over its three rounds): the report said
+    'Round 3: 157 studies to screen ...; 157 decided', beside a flow diagram whose round-3
+    column screened 1."""
+    outputs = tmp_path / "outputs"
+    shutil.copytree(demo_outputs, outputs)
+    status = json.loads((outputs / "screening/status.json").read_text(encoding="utf-8"))
+    html, markdown = rendered(outputs, tmp_path / "one")
+    first = f"Round 1: {status['studies_to_screen']} studies to screen"
+    assert first in markdown and first in page_text(html)
+    status["round"] = 3
+    (outputs / "screening/status.json").write_text(json.dumps(status), encoding="utf-8")
+    html, markdown = rendered(outputs, tmp_path / "three")
+    every = f"Rounds 1 to 3, all together: {status['studies_to_screen']} studies to screen"
+    for text in (markdown, page_text(html)):
+        assert every in text and "Round 3:" not in text
