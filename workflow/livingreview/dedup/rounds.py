@@ -326,21 +326,11 @@ def assign_study_ids(
     def order(rid: str) -> tuple[int, str]:
         return (first_round.get(rid, round_number), rid)
 
-    members: dict[str, list[str]] = {}
-    for rid in sorted(groups, key=order):
-        members.setdefault(groups[rid], []).append(rid)
-    old_members: dict[str, list[str]] = {}
-    for rid in sorted(previous, key=order):
-        old_members.setdefault(previous[rid], []).append(rid)
-    old_anchor = {sid: rids[0] for sid, rids in old_members.items()}
+    old_anchor = {sid: rids[0] for sid, rids in _members(previous, order).items()}
     holder = {rid: sid for sid, rid in old_anchor.items()}
-
-    taken = set(old_anchor)
-    study_of: dict[str, str] = {}
-    anchor_of: dict[str, str] = {}
-    changes: list[dict[str, str]] = []
+    found = Assignment({}, {}, [])
     pending: list[list[str]] = []
-    for rids in sorted(members.values(), key=lambda r: order(r[0])):
+    for rids in sorted(_members(groups, order).values(), key=lambda r: order(r[0])):
         claims = sorted(
             (holder[r] for r in rids if r in holder), key=lambda s: order(old_anchor[s])
         )
@@ -348,24 +338,46 @@ def assign_study_ids(
             pending.append(rids)
             continue
         sid = claims[0]
-        anchor_of[sid] = old_anchor[sid]
+        _join(found, sid, old_anchor[sid], rids)
         for retired in claims[1:]:
-            changes.append(_change(round_number, version, "merged", sid, retired, rids))
-        for rid in rids:
-            study_of[rid] = sid
+            found.changes.append(_change(round_number, version, "merged", sid, retired, rids))
+    taken = set(old_anchor)
     for rids in pending:
-        length = 10
-        sid = derived_id(rids[0], length)
-        while sid in taken or sid in anchor_of:
-            length += 2
-            sid = derived_id(rids[0], length)
-        anchor_of[sid] = rids[0]
+        sid = _free_id(rids[0], taken)
         taken.add(sid)
+        _join(found, sid, rids[0], rids)
         for parent in sorted({previous[r] for r in rids if r in previous}):
-            changes.append(_change(round_number, version, "split", sid, parent, rids))
-        for rid in rids:
-            study_of[rid] = sid
-    return Assignment(study_of, anchor_of, changes)
+            found.changes.append(_change(round_number, version, "split", sid, parent, rids))
+    return found
+
+
+def _members(
+    study_of: Mapping[str, str], order: Callable[[str], tuple[int, str]]
+) -> dict[str, list[str]]:
+    """The record ids of each group (record id -> group), in ``order``; the groups in the
+    order of their first record."""
+    members: dict[str, list[str]] = {}
+    for rid in sorted(study_of, key=order):
+        members.setdefault(study_of[rid], []).append(rid)
+    return members
+
+
+def _join(found: Assignment, sid: str, anchor: str, rids: Iterable[str]) -> None:
+    """Make the records ``rids`` study ``sid``, anchored at record ``anchor``."""
+    found.anchor_of[sid] = anchor
+    for rid in rids:
+        found.study_of[rid] = sid
+
+
+def _free_id(anchor: str, taken: Container[str]) -> str:
+    """The study id derived from ``anchor`` (:func:`derived_id`), two hex digits longer at a
+    time while it is ``taken``."""
+    length = 10
+    sid = derived_id(anchor, length)
+    while sid in taken:
+        length += 2
+        sid = derived_id(anchor, length)
+    return sid
 
 
 def _change(
