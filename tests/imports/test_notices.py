@@ -21,6 +21,22 @@ from tests.imports import Real, Variant
             "We found less. (PsycINFO Database Record (c) 2016 APA, all rights reserved).",
             "We found less.",
         ),
+        # older PsycINFO records (RefWorks' tagged export) space the brackets out
+        (
+            "Anger rose. ( PsycINFO Database Record ( c) 2002 APA, all rights reserved)",
+            "Anger rose.",
+        ),
+        # the record line straight after text with no full stop, and PsycTests' own
+        (
+            "Twelve scales were compared (PsycINFO Database Record (c) 2002 APA, all rights "
+            "reserved)",
+            "Twelve scales were compared",
+        ),
+        (
+            "Items were answered yes or no. (PsycTests Database Record (c) 2020 APA, all rights "
+            "reserved).",
+            "Items were answered yes or no.",
+        ),
         # Elsevier's and Scopus' closing lines
         ("Rates fell. Copyright © 2019 Elsevier Ltd. All rights reserved.", "Rates fell."),
         ("Rates fell. (C) 2016 Elsevier Ltd. All rights reserved.", "Rates fell."),

@@ -261,12 +261,18 @@ def split_values(value: str, separators: str = ";") -> list[str]:
 
 #: How a copyright notice opens: ``©``, ``Copyright ©``/``(c)``/a year/``by``, ``Crown copyright``,
 #: ``(c) 2019``, Wiley's ``This article is protected by copyright``, or PsycInfo's
-#: ``(PsycInfo Database Record (c) 2020 APA, ...)``.
+#: ``(PsycInfo Database Record (c) 2020 APA, ...)`` (older records: ``( PsycINFO ...``).
 _NOTICE = re.compile(
     r"(?:(?:crown\s+)?copyright\s*(?:©|\(c\)|(?=(?:19|20)\d\d\b|by\b|the\s+author))|©"
-    r"|\(c\)\s*(?=(?:19|20)\d\d\b)|\(psyc\w*\s+database\s+record\b"
+    r"|\(c\)\s*(?=(?:19|20)\d\d\b)|\(\s*psyc\w*\s+database\s+record\b"
     r"|this\s+article\s+is\s+protected\s+by\s+copyright\b)",
     re.IGNORECASE,
+)
+#: APA's record line closing an abstract however it is spaced, with or without a full stop
+#: before it: ``(PsycInfo Database Record (c) 2020 APA, all rights reserved)``, RefWorks' older
+#: ``( PsycINFO Database Record ( c) 2002 APA, all rights reserved)``, PsycTests' likewise.
+_APA_RECORD = re.compile(
+    r"\s*\(\s*psyc\w*\s+database\s+record\s*\(\s*c\s*\)[^()]*\)\s*\.?\s*$", re.IGNORECASE
 )
 #: Where a sentence may start: after a full stop, ! ? or a closing bracket or quote, and a space.
 _SENTENCE_START = re.compile(r"(?<=[.!?)\]\"'])\s+")
@@ -292,7 +298,7 @@ def strip_notices(abstract: str) -> str:
     """The abstract without a copyright notice opening it (``© 2018 The Authors. ... published
     by ...``) or closing it (``Copyright © 2019 Elsevier Ltd. All rights reserved.``, PsycInfo's
     ``(PsycInfo Database Record (c) 2020 APA, all rights reserved)``); other text is kept."""
-    text = abstract.strip()
+    text = _APA_RECORD.sub("", abstract.strip())
     text = text[_notice_at(text, 0) :].lstrip()
     for space in _SENTENCE_START.finditer(text):
         if _notice_at(text, space.end()) == len(text):
