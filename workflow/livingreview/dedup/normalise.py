@@ -10,7 +10,7 @@ import contextlib
 import html
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import pandas as pd
@@ -765,62 +765,114 @@ def _abstract(text: str) -> str:
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalised columns for an engine frame (same index and order)."""
+    col = _text_columns(frame)
+    titles = _each(normalise_title, col["title"])
+    years = _each(normalise_year, col["year"])
+    located = _each(locate, col["journal"], col["volume"], col["number"], col["pages"], years)
+    return pd.DataFrame(
+        {
+            "ID": col["ID"],
+            **_title_columns(titles),
+            **_author_columns(col["author"]),
+            **_citation_columns(col, years, located),
+            **_identifier_columns(col),
+            **_kind_columns(col, titles, located),
+            "source": [v.strip() for v in col["source"]],
+            "source_id": [v.strip() for v in col["source_id"]],
+        },
+        index=frame.index,
+    )
+
+
+# What :func:`locate` gives: the volume and the (start, end) pages.
+_Located = tuple[str, tuple[str, str]]
+
+
+def _text_columns(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """The frame's engine columns as lists of text (missing ones empty), with a volume, issue
+    or pages field holding the whole citation unpacked (:func:`unpack_no_pagination`)."""
     df = frame.reindex(columns=list(ENGINE_COLUMNS), fill_value="").fillna("").astype(str)
     col = {name: df[name].tolist() for name in ENGINE_COLUMNS}
     cited = _each(unpack_no_pagination, col["volume"], col["number"], col["pages"], col["year"])
     col["volume"], col["number"], col["pages"] = (list(part) for part in zip(*cited, strict=True))
-    titles = _each(normalise_title, col["title"])
-    years = _each(normalise_year, col["year"])
-    located = _each(locate, col["journal"], col["volume"], col["number"], col["pages"], years)
-    surnames = _each(author_surnames, col["author"])
+    return col
+
+
+def _title_columns(titles: list[str]) -> dict[str, list[Any]]:
+    """The normalised title, the same without spaces, and the numbers in it."""
+    return {
+        "title": titles,
+        "title_key": [t.replace(" ", "") for t in titles],
+        "title_numbers": _each(title_numbers, titles),
+    }
+
+
+def _author_columns(authors: list[str]) -> dict[str, list[Any]]:
+    """The authors' surnames, the first one, and the words and name parts of the field."""
+    surnames = _each(author_surnames, authors)
+    return {
+        "authors": surnames,
+        "first_author": [s[0] if s else "" for s in surnames],
+        "author_words": _each(author_words, authors),
+        "name_parts": _each(name_parts, authors),
+    }
+
+
+def _citation_columns(
+    col: dict[str, list[str]], years: list[int], located: list[_Located]
+) -> dict[str, list[Any]]:
+    """Where the work was published: year, journal, meeting, volume, issue, supplement and
+    first and last page."""
+    return {
+        "year": years,
+        "journal": _each(journal_key, col["journal"]),
+        "meeting": _each(meeting_name, col["journal"]),
+        "volume": [volume for volume, _ in located],
+        "number": _each(first_int, col["number"]),
+        "supplement": _each(supplement_number, col["volume"], col["number"]),
+        "page_start": [pages[0] for _, pages in located],
+        "page_end": [pages[1] for _, pages in located],
+    }
+
+
+def _identifier_columns(col: dict[str, list[str]]) -> dict[str, list[Any]]:
+    """The DOI's key, the review number a Cochrane DOI or citation holds, and the ISBN."""
     dois = _each(normalise_doi_value, col["doi"])
-    return pd.DataFrame(
-        {
-            "ID": col["ID"],
-            "title": titles,
-            "title_key": [t.replace(" ", "") for t in titles],
-            "title_numbers": _each(title_numbers, titles),
-            "authors": surnames,
-            "first_author": [s[0] if s else "" for s in surnames],
-            "author_words": _each(author_words, col["author"]),
-            "name_parts": _each(name_parts, col["author"]),
-            "year": years,
-            "journal": _each(journal_key, col["journal"]),
-            "meeting": _each(meeting_name, col["journal"]),
-            "volume": [volume for volume, _ in located],
-            "number": _each(first_int, col["number"]),
-            "supplement": _each(supplement_number, col["volume"], col["number"]),
-            "page_start": [pages[0] for _, pages in located],
-            "page_end": [pages[1] for _, pages in located],
-            "doi": _each(doi_key, dois),
-            "review_number": _each(
-                review_number, dois, col["journal"], col["volume"], col["number"], col["pages"]
-            ),
-            "isbn": _each(normalise_isbn, col["isbn"]),
-            "abstract": _each(_abstract, col["abstract"]),
-            "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),
-            "protocol": [
-                is_protocol(title) or is_review_protocol(abstract)
-                for title, abstract in zip(titles, col["abstract"], strict=True)
-            ],
-            "form": _each(publication_form, col["ENTRYTYPE"]),
-            "venue": _each(
-                conference_kind,
-                col["ENTRYTYPE"],
-                col["journal"],
-                col["volume"],
-                col["number"],
-                col["pages"],
-            ),
-            "one_page_supplement": _each(
-                one_page_supplement,
-                col["volume"],
-                col["number"],
-                [pages[0] for _, pages in located],
-                [pages[1] for _, pages in located],
-            ),
-            "source": [v.strip() for v in col["source"]],
-            "source_id": [v.strip() for v in col["source_id"]],
-        },
-        index=df.index,
-    )
+    return {
+        "doi": _each(doi_key, dois),
+        "review_number": _each(
+            review_number, dois, col["journal"], col["volume"], col["number"], col["pages"]
+        ),
+        "isbn": _each(normalise_isbn, col["isbn"]),
+    }
+
+
+def _kind_columns(
+    col: dict[str, list[str]], titles: list[str], located: list[_Located]
+) -> dict[str, list[Any]]:
+    """What kind of work it is: abstract opening, kind, protocol, publication form, conference
+    venue, and a one-page supplement."""
+    return {
+        "abstract": _each(_abstract, col["abstract"]),
+        "kind": _each(work_kind, col["title"], col["ENTRYTYPE"]),
+        "protocol": [
+            is_protocol(title) or is_review_protocol(abstract)
+            for title, abstract in zip(titles, col["abstract"], strict=True)
+        ],
+        "form": _each(publication_form, col["ENTRYTYPE"]),
+        "venue": _each(
+            conference_kind,
+            col["ENTRYTYPE"],
+            col["journal"],
+            col["volume"],
+            col["number"],
+            col["pages"],
+        ),
+        "one_page_supplement": _each(
+            one_page_supplement,
+            col["volume"],
+            col["number"],
+            [pages[0] for _, pages in located],
+            [pages[1] for _, pages in located],
+        ),
+    }
