@@ -26,6 +26,7 @@ TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "pop": ("Title",),
     "wos_tab": ("TI",),
     "ctgov": ("Study Title", "Title"),
+    "ictrp": ("Public title", "Scientific title"),
     "springer": ("Item Title",),
     "generic": (
         "Title",
@@ -44,6 +45,8 @@ def csv_flavour(header: Iterable[str]) -> str:
     names = {h.strip().lower() for h in header}
     if "nct number" in names:
         return "ctgov"
+    if "trialid" in names and names & {"public title", "scientific title"}:
+        return "ictrp"
     if "eid" in names or {"source title", "authors", "link"} <= names:
         return "scopus"
     if "lens id" in names:

@@ -240,6 +240,46 @@ def _ctgov(get: Getter) -> Record:
     )
 
 
+#: How the WHO ICTRP joins several conditions or interventions in one cell.
+_ICTRP_LIST = re.compile(r"\s*(?:;|<br\s*/?>|\n)\s*", re.IGNORECASE)
+
+
+def _ictrp(get: Getter) -> Record:
+    """A WHO ICTRP search export (``TrialID, ..., Public title, Scientific title ...``).
+
+    A register record as ClinicalTrials.gov's: its public title (the brief title, as
+    ClinicalTrials.gov's own download gives it) else its scientific one, the year it was
+    registered, the register it came from as the journal, conditions and interventions as
+    keywords.
+    """
+    trial = get("TrialID")
+    if not trial:
+        raise CellError("TrialID", "expected the trial's register id (NCT01234567, ISRCTN...)")
+    return Record(
+        source_id=trial,
+        title=get("Public title", "Scientific title"),
+        year=_registered_year(get("Date registration3"), get("Date registration")),
+        journal=get("Source Register"),
+        publication_types=["Trial registration", *split_values(get("Study type"), ";")],
+        keywords=[
+            part
+            for column in ("Condition", "Intervention")
+            for part in _ICTRP_LIST.split(get(column))
+            if part
+        ],
+        url=get("web address"),
+    )
+
+
+def _registered_year(compact: str, written: str) -> str:
+    """The year an ICTRP trial was registered: from ``Date registration3`` (``20200115``), else
+    from ``Date registration`` as the register wrote it (``15/01/2020``, ``2020-01-15``)."""
+    if re.fullmatch(r"(?:1[89]|20)\d{6}", compact):
+        return compact[:4]
+    found = _YEAR.search(written)
+    return found.group() if found else ""
+
+
 BUILDERS: dict[str, Callable[[Getter], Record]] = {
     "scopus": _scopus,
     "lens": _lens,
@@ -248,6 +288,7 @@ BUILDERS: dict[str, Callable[[Getter], Record]] = {
     "pop": pop_record,
     "wos_tab": _wos_tab,
     "ctgov": _ctgov,
+    "ictrp": _ictrp,
     "springer": _springer,
     "generic": generic_record,
 }
