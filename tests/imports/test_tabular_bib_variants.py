@@ -51,6 +51,51 @@ def test_bibtex_and_others_is_not_an_author(variant_file: Variant) -> None:
     assert record.authors == ["Doe, Jane", "Roe, Rick"]
 
 
+def test_cochrane_library_bibtex_comma_listed_authors(variant_file: Variant) -> None:
+    # The Cochrane Library's BibTeX: a 'Record #1 of 2' line above each entry, and every name
+    # but the last joined with a comma, 'and' only before the last ('Doe, AB, and Roe, C').
+    text = """Record #1 of 2
+@article{Doe24,
+author = {Doe, AB, Roe, CDE, and Poe, F},
+title = {Invented walking programmes for low mood},
+journal = {Cochrane Database of Systematic Reviews},
+number = {2},
+year = {2024},
+DOI = {10.1002/14651858.CD099999}
+}
+
+
+Record #2 of 2
+@article{Lee19,
+author = {Lee, G, and Kim, HJ},
+title = {Invented sleep hygiene for insomnia},
+journal = {Cochrane Database of Systematic Reviews},
+year = {2019}
+}
+"""
+    result = import_file(variant_file("citation-export.bib", text.encode()), "cochrane")
+    assert (result.format, len(result.records), result.records_in_file) == ("bibtex", 2, 2)
+    first, second = result.records
+    assert first.authors == ["Doe, AB", "Roe, CDE", "Poe, F"]
+    assert second.authors == ["Lee, G", "Kim, HJ"]
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("Doe, Jr., John", ["Doe, Jr., John"]),  # BibTeX's 'von Last, Jr, First'
+        ("Doe, John, and Roe, Rick", ["Doe, John", "Roe, Rick"]),  # a comma before 'and' only
+        ("{Invented, Study Group} and Doe, J", ["Invented, Study Group", "Doe, J"]),
+    ],
+)
+def test_bibtex_names_with_commas_that_are_no_list(
+    variant_file: Variant, author: str, expected: list[str]
+) -> None:
+    text = f"@article{{k, author = {{{author}}}, title = {{T}}}}\n"
+    (record,) = import_file(variant_file("names.bib", text.encode()), "bib").records
+    assert record.authors == expected
+
+
 def test_bibtex_number_fields_lose_protection_braces_and_dashes(variant_file: Variant) -> None:
     text = """@article{DBLP:journals/x/Doe22,
   author    = {Jane Doe},

@@ -585,8 +585,25 @@ def _build(entry: Entry, macros: dict[str, str]) -> Record:
 
 def _authors(value: str) -> list[str]:
     """The ``and``-separated names as ``Family, Given``; ``and others`` (et al.) is no name."""
-    names = _split_top_level(value, "and")
+    names = [n for part in _split_top_level(value, "and") for n in _comma_listed(part)]
     return [bibtex_name(n) for n in names if n.strip().lower() not in ("others", "{others}")]
+
+
+#: Initials after a family name as the Cochrane Library writes them (``SL``, ``GML``).
+_INITIALS = re.compile(r"[A-Z]{1,4}\.?")
+
+
+def _comma_listed(part: str) -> list[str]:
+    """One ``and`` part of an author field as its names. The Cochrane Library's BibTeX joins all
+    names but the last with commas (``Huey, SL, Mehta, NH, and Mehta, S``): a part of two or
+    more ``Family, Initials`` pairs is split into them, its trailing comma dropped; any other
+    part (``Doe, Jr., John``, a braced name) is one name."""
+    part = part.strip().rstrip(",").rstrip()
+    items = [item.strip() for item in part.split(",")]
+    pairs = len(items) >= 4 and len(items) % 2 == 0
+    if "{" in part or not pairs or not all(_INITIALS.fullmatch(i) for i in items[1::2]):
+        return [part]
+    return [f"{items[i]}, {items[i + 1]}" for i in range(0, len(items), 2)]
 
 
 def _unescape(value: str) -> str:
