@@ -276,47 +276,12 @@ def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
     renamed: list[tuple[int, str]] = []
     aliases = expected.aliases or StudyAliases({}, expected.known_ids)
     for number, row in returned.rows():
-        where = {"position": f"row {number}"}
-        sid = returned.cell(row, ID_COLUMN)
-        if not sid:
-            raise InputFileError(path, "missing study id", **where, field=ID_COLUMN)
-        if sid in seen:
-            raise InputFileError(
-                path,
-                f"study {sid} appears twice (rows {seen[sid]} and {number}); expected it once",
-                **where,
-                field=ID_COLUMN,
-            )
+        sid = _study_id(returned, row, number, seen)
         seen[sid] = number
-        now = aliases.named(sid, expected.known_ids)
-        if now is None or (listed is not None and sid not in listed):
-            raise InputFileError(
-                path,
-                f"unknown study {sid!r}: not a conflict this sheet was written with",
-                **where,
-                field=ID_COLUMN,
-            )
+        now = _current_study(returned, sid, number, aliases, expected.known_ids, listed)
         if now != sid:
             renamed.append((number, sid))
-        value = " ".join(returned.cell(row, "resolution").split()).casefold()
-        if value and value not in FINAL_DECISIONS:
-            raise InputFileError(
-                path,
-                f"unknown resolution {returned.cell(row, 'resolution')!r}; expected include, "
-                "exclude or blank",
-                **where,
-                field="resolution",
-            )
-        reason_text = returned.cell(row, "reason")
-        reason = _reason(returned, number, reason_text, expected.reasons) if reason_text else ""
-        if reason and not value:
-            raise InputFileError(
-                path,
-                f"reason {reason_text!r} without a resolution; expected 'exclude' in resolution "
-                "(or clear the reason)",
-                **where,
-                field="resolution",
-            )
+        value, reason = _resolution(returned, row, number, expected.reasons)
         notes = returned.cell(row, "notes")
         if not value and notes:
             noted.append((now, notes))
@@ -335,12 +300,94 @@ def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
-    typed: list[tuple[int, str, str, str]] = []
-    if renamed:
-        log.warning("%s", aliases.log_line(file, renamed, "resolution"))
-        written = {number: sid for sid, number in seen.items()}
-        typed = [(r.row, written[r.row], r.study_id, _shown(r)) for r in out]
+    typed = _renamed_rows(file, aliases, renamed, seen, out)
     return _Read(file, len(seen), out, noted, typed)
+
+
+def _renamed_rows(
+    file: str,
+    aliases: StudyAliases,
+    renamed: Sequence[tuple[int, str]],
+    seen: Mapping[str, int],
+    resolutions: Sequence[Resolution],
+) -> list[tuple[int, str, str, str]]:
+    """When rows name studies the library renamed (``renamed``: row, id as written), log it
+    and give (row, id as written, current id, resolution shown) of every resolution; else
+    none (:attr:`_Read.merged`)."""
+    if not renamed:
+        return []
+    log.warning("%s", aliases.log_line(file, renamed, "resolution"))
+    written = {number: sid for sid, number in seen.items()}
+    return [(r.row, written[r.row], r.study_id, _shown(r)) for r in resolutions]
+
+
+def _study_id(
+    returned: sheets.ReturnedSheet, row: Sequence[str], number: int, seen: Mapping[str, int]
+) -> str:
+    """The study id of row ``number``, checked: not blank, not on an earlier row (``seen``:
+    study id -> its row)."""
+    sid = returned.cell(row, ID_COLUMN)
+    if not sid:
+        raise InputFileError(
+            returned.path, "missing study id", position=f"row {number}", field=ID_COLUMN
+        )
+    if sid in seen:
+        raise InputFileError(
+            returned.path,
+            f"study {sid} appears twice (rows {seen[sid]} and {number}); expected it once",
+            position=f"row {number}",
+            field=ID_COLUMN,
+        )
+    return sid
+
+
+def _current_study(
+    returned: sheets.ReturnedSheet,
+    sid: str,
+    number: int,
+    aliases: StudyAliases,
+    known_ids: frozenset[str],
+    listed: set[str] | None,
+) -> str:
+    """The current study that id ``sid`` of row ``number`` names (an id the library renamed
+    after the sheet was written names its study now), checked: a conflict the sheet was
+    written with (among its ``listed`` ids, when it lists them)."""
+    now = aliases.named(sid, known_ids)
+    if now is None or (listed is not None and sid not in listed):
+        raise InputFileError(
+            returned.path,
+            f"unknown study {sid!r}: not a conflict this sheet was written with",
+            position=f"row {number}",
+            field=ID_COLUMN,
+        )
+    return now
+
+
+def _resolution(
+    returned: sheets.ReturnedSheet, row: Sequence[str], number: int, reasons: Mapping[str, str]
+) -> tuple[str, str]:
+    """The resolution (include, exclude, or '' when blank) and reason id typed on row
+    ``number``, checked: a known resolution, a known reason, no reason without a resolution."""
+    value = " ".join(returned.cell(row, "resolution").split()).casefold()
+    if value and value not in FINAL_DECISIONS:
+        raise InputFileError(
+            returned.path,
+            f"unknown resolution {returned.cell(row, 'resolution')!r}; expected include, "
+            "exclude or blank",
+            position=f"row {number}",
+            field="resolution",
+        )
+    reason_text = returned.cell(row, "reason")
+    reason = _reason(returned, number, reason_text, reasons) if reason_text else ""
+    if reason and not value:
+        raise InputFileError(
+            returned.path,
+            f"reason {reason_text!r} without a resolution; expected 'exclude' in resolution "
+            "(or clear the reason)",
+            position=f"row {number}",
+            field="resolution",
+        )
+    return value, reason
 
 
 def _log_merged_rows(read: _Read, counted: Mapping[str, Resolution]) -> None:
