@@ -222,60 +222,71 @@ def decide(
     outcome = Outcome()
     used: set[str] = set()
     for votes in study_votes(decisions):
-        first = votes.decisions[0]
         if len(votes.decisions) == 1:
             if mode == "dual":
                 outcome.awaiting_second.append(votes)
             else:
-                decision = collapse_maybe(first.decision)
-                outcome.final.append(
-                    FinalDecision(
-                        votes.study_id,
-                        votes.round,
-                        decision,
-                        "single_reviewer",
-                        votes.text(),
-                        reason=first.reason if decision == "exclude" else "",
-                    )
-                )
-            continue
-        if not is_conflict(votes, conflict_on_maybe):
-            decision = collapse_maybe(first.decision)
-            reason = _agreed_reason(votes) if decision == "exclude" else ""
-            outcome.final.append(
-                FinalDecision(
-                    votes.study_id, votes.round, decision, "agreement", votes.text(), reason=reason
-                )
-            )
-            continue
-        if rule == "either_includes":
-            values = {collapse_maybe(d.decision) for d in votes.decisions}
-            decision = "include" if "include" in values else "exclude"
-            outcome.final.append(
-                FinalDecision(votes.study_id, votes.round, decision, rule, votes.text())
-            )
+                outcome.final.append(_single_reviewer(votes))
+        elif not is_conflict(votes, conflict_on_maybe):
+            outcome.final.append(_agreement(votes))
+        elif rule == "either_includes":
+            outcome.final.append(_either_includes(votes))
             outcome.resolved += 1
-            continue
-        resolution = settled.get(votes.study_id)
-        if resolution is None or resolution.round < votes.round:
-            outcome.pending.append(votes)
-            continue
-        _check_resolver(resolution, votes, rule)
-        used.add(votes.study_id)
-        outcome.resolved += 1
-        outcome.final.append(
-            FinalDecision(
-                votes.study_id,
-                votes.round,
-                resolution.decision,
-                rule,
-                votes.text(),
-                resolver=resolution.resolver,
-                reason=resolution.reason if resolution.decision == "exclude" else "",
-            )
-        )
+        else:
+            resolution = settled.get(votes.study_id)
+            if resolution is None or resolution.round < votes.round:
+                outcome.pending.append(votes)
+                continue
+            _check_resolver(resolution, votes, rule)
+            used.add(votes.study_id)
+            outcome.resolved += 1
+            outcome.final.append(_resolved(votes, resolution, rule))
     outcome.unused_resolutions = [r for s, r in sorted(settled.items()) if s not in used]
     return outcome
+
+
+def _single_reviewer(votes: Votes) -> FinalDecision:
+    """A study one reviewer screened (single mode): their vote, a maybe going forward as an
+    include; an exclusion keeps its reason."""
+    first = votes.decisions[0]
+    decision = collapse_maybe(first.decision)
+    return FinalDecision(
+        votes.study_id,
+        votes.round,
+        decision,
+        "single_reviewer",
+        votes.text(),
+        reason=first.reason if decision == "exclude" else "",
+    )
+
+
+def _agreement(votes: Votes) -> FinalDecision:
+    """A study whose votes agree: their decision; an exclusion gives every reason they give."""
+    decision = collapse_maybe(votes.decisions[0].decision)
+    reason = _agreed_reason(votes) if decision == "exclude" else ""
+    return FinalDecision(
+        votes.study_id, votes.round, decision, "agreement", votes.text(), reason=reason
+    )
+
+
+def _either_includes(votes: Votes) -> FinalDecision:
+    """A conflict under ``either_includes``: included when any vote includes (or is a maybe)."""
+    values = {collapse_maybe(d.decision) for d in votes.decisions}
+    decision = "include" if "include" in values else "exclude"
+    return FinalDecision(votes.study_id, votes.round, decision, "either_includes", votes.text())
+
+
+def _resolved(votes: Votes, resolution: Resolution, rule: str) -> FinalDecision:
+    """A conflict settled by its ``resolution`` under ``rule``; an exclusion keeps its reason."""
+    return FinalDecision(
+        votes.study_id,
+        votes.round,
+        resolution.decision,
+        rule,
+        votes.text(),
+        resolver=resolution.resolver,
+        reason=resolution.reason if resolution.decision == "exclude" else "",
+    )
 
 
 def verification_sample(study_ids: Iterable[str], fraction: float, seed: int) -> list[str]:
