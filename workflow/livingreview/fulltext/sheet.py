@@ -9,7 +9,7 @@ several reports describe one study, ``same_study_as``: the report id of another 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from livingreview import sheets
 from livingreview.errors import InputFileError
@@ -141,6 +141,29 @@ def clean_row(
     def fail(problem: str, field: str) -> InputFileError:
         return InputFileError(path, problem, position=f"row {filled.row}", field=field)
 
+    out = _canonical(values, reasons, fail)
+    _check_assessment(out, values, fail)
+    if out["decision"] and not out["retrieval"]:
+        out["retrieval"] = "retrieved"
+    link = values["same_study_as"]
+    if link and (link not in expected.known_ids or link == filled.item_id):
+        raise fail(
+            f"same_study_as {link!r} is not another report of this review; expected the "
+            "report_id of another report of the same study, or blank",
+            "same_study_as",
+        )
+    return out
+
+
+# The error for one field of the row being read: fail(problem, field).
+_Fail = Callable[[str, str], InputFileError]
+
+
+def _canonical(
+    values: Mapping[str, str], reasons: Mapping[str, str], fail: _Fail
+) -> dict[str, str]:
+    """``values`` with retrieval (``not_retrieved`` with an underscore), decision and reason id
+    in canonical spelling; an unknown one is an error."""
     out = dict(values)
     retrieval = values["retrieval"]
     if retrieval:
@@ -169,6 +192,13 @@ def clean_row(
                 "reason",
             )
         out["reason"] = found
+    return out
+
+
+def _check_assessment(out: Mapping[str, str], values: Mapping[str, str], fail: _Fail) -> None:
+    """Refuse retrieval, decision and reason (canonical in ``out``, as typed in ``values``)
+    that do not go together: a report not retrieved assessed or without a note why, an
+    exclusion without a reason, an inclusion with one, a reason without a decision."""
     if out["retrieval"] == NOT_RETRIEVED:
         if out["decision"] or out["reason"]:
             raise fail(
@@ -196,13 +226,3 @@ def clean_row(
             "decision (or clear the reason)",
             "decision",
         )
-    if out["decision"] and not out["retrieval"]:
-        out["retrieval"] = "retrieved"
-    link = values["same_study_as"]
-    if link and (link not in expected.known_ids or link == filled.item_id):
-        raise fail(
-            f"same_study_as {link!r} is not another report of this review; expected the "
-            "report_id of another report of the same study, or blank",
-            "same_study_as",
-        )
-    return out
