@@ -4,9 +4,10 @@ Bio.Medline accepts anything: a junk line becomes a two-letter key, a record glu
 (no blank line) merges silently. So the text is first checked line by line: a tag line is a
 four-character padded tag followed by ``-``, a continuation line is indented, records are
 separated by blank lines and start with ``PMID-`` (ERIC's ``.nbib``, which has no PMIDs, with
-``OWN - ERIC``; its ERIC number, in ``OID``, is then the record's id). Indented lines are
-normalised to Bio.Medline's six spaces, and only then parsed. A leading blank line and a
-missing final newline are harmless. A tag that a record holds once (:data:`ONCE`) seen twice
+``OWN - ERIC``; its ERIC number, in ``OID``, is then the record's id). An indented line is
+joined to its tag line (Bio.Medline joins the lines of most tags, but keeps each line of OAB,
+CIN, OT and a few others as a value of its own), and only then parsed. A leading blank line and
+a missing final newline are harmless. A tag that a record holds once (:data:`ONCE`) seen twice
 before another ``PMID-`` line means two records ran together without a line starting the second
 (``cat`` glues the next export's ``PMID-`` line onto the last line of one without a final
 newline); it fails the import instead of merging the two records.
@@ -75,7 +76,7 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
                     "indented continuation line with no tag line before it",
                     position=f"line {number}",
                 )
-            lines.append("      " + line.strip() + "\n")
+            lines[-1] = lines[-1][:-1] + " " + line.strip() + "\n"  # one value, one line
             continue
         line = _ERIC_LONG_TAG.sub(r"\1- ", line)
         if not (len(line) >= 5 and line[4] == "-" and _TAG.fullmatch(line[:4])):
@@ -168,7 +169,7 @@ def _build(entry: dict[str, object]) -> Record:
         pmcid=one("PMC"),
         doi=doi,
         title=one("TI", "BTI", "TT"),
-        abstract=one("AB"),
+        abstract=one("AB") or _other_abstract(entry),
         authors=authors + _values(entry, "CN"),
         year=one("DP", "DEP"),
         journal=_journal(entry, eric),
@@ -182,6 +183,15 @@ def _build(entry: dict[str, object]) -> Record:
         language="; ".join(_values(entry, "LA")),
         url=first(*(v for v in _values(entry, "LID") if v.startswith("http"))) if eric else "",
     )
+
+
+def _other_abstract(entry: dict[str, object]) -> str:
+    """The record's ``OAB`` (an abstract from another source: PIP, KIE, a publisher) when it has
+    no ``AB``: the English one (``OABL - eng``), else the first."""
+    abstracts, languages = _values(entry, "OAB"), _values(entry, "OABL")
+    if len(languages) == len(abstracts) and "eng" in languages:
+        return abstracts[languages.index("eng")]
+    return first(*abstracts)
 
 
 def _unlabelled(entry: dict[str, object], key: str) -> list[str]:
