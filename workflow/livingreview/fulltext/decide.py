@@ -84,24 +84,12 @@ def decide_reports(
     rule: str,
 ) -> FullTextOutcome:
     """Decide every report sought (report id -> round) from the reviewers' latest rows."""
-    by_report: dict[str, dict[str, Mapping[str, str]]] = defaultdict(dict)
-    for (reviewer, report), cells in rows.items():
-        by_report[report][reviewer] = cells
+    by_report = _by_report(rows)
     settled = latest_resolutions(resolutions)
     used: set[str] = set()
     outcome = FullTextOutcome()
     for report, round_number in sorted(sought.items()):
-        people = by_report.get(report, {})
-        notes = "; ".join(
-            f"{r}: {c['retrieval_note']}"
-            for r, c in sorted(people.items())
-            if c.get("retrieval_note")
-        )
-        votes = tuple(
-            v for r, c in sorted(people.items()) if (v := _vote(report, r, c)) is not None
-        )
-        text = Votes(report, round_number, votes).text()
-        base = ReportDecision(report, round_number, "pending", votes=text, retrieval_note=notes)
+        base, votes = _report_votes(report, round_number, by_report.get(report, {}))
         assessed = [v for v in votes if v.decision != NOT_RETRIEVED]
         if not votes:
             outcome.reports.append(base)
@@ -115,15 +103,7 @@ def decide_reports(
                 continue
             _check_resolution(resolution, votes, rule)
             used.add(report)
-            outcome.reports.append(
-                _with(
-                    base,
-                    decision=resolution.decision,
-                    reason=resolution.reason if resolution.decision == "exclude" else "",
-                    how=rule,
-                    resolver=resolution.resolver,
-                )
-            )
+            outcome.reports.append(_resolved(base, resolution, rule))
         elif dual and len(votes) < 2:
             outcome.reports.append(_with(base, how="awaiting_second"))
         else:
@@ -135,6 +115,42 @@ def decide_reports(
         f"{r.study_id} ({r.file}, row {r.row})" for s, r in sorted(settled.items()) if s not in used
     ]
     return outcome
+
+
+def _by_report(
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+) -> dict[str, dict[str, Mapping[str, str]]]:
+    """Report id -> reviewer -> the cells of the reviewer's latest row on it."""
+    by_report: dict[str, dict[str, Mapping[str, str]]] = defaultdict(dict)
+    for (reviewer, report), cells in rows.items():
+        by_report[report][reviewer] = cells
+    return by_report
+
+
+def _report_votes(
+    report: str, round_number: int, people: Mapping[str, Mapping[str, str]]
+) -> tuple[ReportDecision, tuple[ScreeningDecision, ...]]:
+    """The report's votes by reviewer (rows neither assessed nor not retrieved are none), and
+    its decision while pending, with the votes and every reviewer's retrieval note."""
+    notes = "; ".join(
+        f"{r}: {c['retrieval_note']}" for r, c in sorted(people.items()) if c.get("retrieval_note")
+    )
+    votes = tuple(v for r, c in sorted(people.items()) if (v := _vote(report, r, c)) is not None)
+    text = Votes(report, round_number, votes).text()
+    base = ReportDecision(report, round_number, "pending", votes=text, retrieval_note=notes)
+    return base, votes
+
+
+def _resolved(base: ReportDecision, resolution: Resolution, rule: str) -> ReportDecision:
+    """The report's decision settled by its ``resolution`` under ``rule``; an exclusion keeps
+    its reason."""
+    return _with(
+        base,
+        decision=resolution.decision,
+        reason=resolution.reason if resolution.decision == "exclude" else "",
+        how=rule,
+        resolver=resolution.resolver,
+    )
 
 
 def _how(votes: Sequence[ScreeningDecision]) -> str:
