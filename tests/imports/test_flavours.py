@@ -285,3 +285,27 @@ def test_springer_link_csv_authors_written_one_after_another(variant_file: Varia
     )
     assert book.authors == ["Voss, Jan", "Løken, Eva"]
     assert company.authors == ["Invented Technologies Co., Ltd."]
+
+
+def test_springer_link_csv_a_surname_like_a_prefix_still_ends_a_name(
+    variant_file: Variant,
+) -> None:
+    """'Le' (Vietnamese) and 'Du', 'Da' (Chinese) are surnames of their own as well as the start
+    of 'LeBlanc'-like names: run together with the next author ('Thi Hoa LeJohn Smith') they
+    end a name when a whole name follows, while 'LeBlanc', 'deVries' and 'AlQahtani' stay one."""
+    text = (
+        SPRINGER_HEADER_LINE + "\n"
+        '"An invented article","Journal of Invented Computing","","7","1","10.1007/s00000-023-2",'
+        '"Thi Hoa LeWei DuJean LeBlancHugo deVriesMohammed AlQahtaniMinh DaR. Roe","2023",'
+        '"http://link.springer.com/article/10.1007/s00000-023-2","Article"\n'
+    )
+    (article,) = import_file(variant_file("springer.csv", text.encode()), "s").records
+    assert article.authors == [
+        "Le, Thi Hoa",
+        "Du, Wei",
+        "LeBlanc, Jean",
+        "deVries, Hugo",
+        "AlQahtani, Mohammed",
+        "Da, Minh",
+        "Roe, R.",
+    ]

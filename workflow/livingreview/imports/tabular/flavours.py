@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 from livingreview.imports import wos
 from livingreview.imports.tabular.columns import CellError, Getter
@@ -192,20 +193,25 @@ def _springer(get: Getter) -> Record:
 
 #: Titles Springer Link puts before an editor's name (``Prof. Dr. Osvaldo Gervasi``).
 _TITLES = re.compile(r"^(?:(?:Univ\.-)?Prof\.\s+|Dr\.(?:-Ing\.)?\s+|Ph\.D\.\s+)+")
-#: Family names whose capital follows a lower-case prefix (``McKee``, ``DeVito``): no new name.
-_CAMEL_PREFIXES = frozenset({"Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "Fitz"})
+#: Family names whose capital follows a lower-case prefix (``McKee``, ``DeVito``, ``AlQahtani``).
+_CAMEL_PREFIXES = frozenset(
+    {"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "fitz", "al", "el"}
+)
 
 
 def run_together_names(value: str) -> list[str]:
     """Springer Link's ``Authors`` cell, which writes the names given name first one right after
     another (``Jane DoeRick Roe``), as a list: a new name starts where a capital follows a
-    lower-case letter, but for ``McKee``-like prefixes; a cell holding ``;`` is split on it."""
+    lower-case letter, but inside ``McKee``-like family names (a prefix followed by one word).
+    A prefix that is a surname of its own (``Thi LeJohn Smith``, ``Wei DuJane Roe``) ends a name
+    when a whole name (two words or more) follows. A cell holding ``;`` is split on it."""
     if ";" in value:
         return split_values(value, ";")
+    cuts = [i for i in range(1, len(value)) if value[i - 1].islower() and value[i].isupper()]
     names, start = [], 0
-    for i in range(1, len(value)):
+    for i, end in pairwise([*cuts, len(value)]):
         word = value[start:i].rsplit(" ", 1)[-1]
-        if value[i - 1].islower() and value[i].isupper() and word not in _CAMEL_PREFIXES:
+        if word.casefold() not in _CAMEL_PREFIXES or " " in value[i:end].strip():
             names.append(value[start:i])
             start = i
     names.append(value[start:])
