@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column
+from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, NOT_SEARCHED, Column, item_count
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_SIZE = 9.0
@@ -292,8 +292,21 @@ def _present(columns: Sequence[Column], entry: Entry) -> bool:
     return any(c.n(entry.key) is not None for c in columns)
 
 
-def _fmt(n: int | None) -> str:
-    return NOT_GIVEN if n is None else f"{n:,}"
+def _fmt(n: int | str | None) -> str:
+    """A count as drawn: the not-given dash, the number, or a word (:data:`NOT_SEARCHED`)."""
+    if n is None:
+        return NOT_GIVEN
+    return n if isinstance(n, str) else f"{n:,}"
+
+
+def _unsearched(columns: Sequence[Column]) -> bool:
+    """Whether some column leaves out a database or register another column searched."""
+    return any(
+        item_count(c, key, label) == NOT_SEARCHED
+        for key in LIST_KEYS
+        for label in _item_labels(columns, key)
+        for c in columns
+    )
 
 
 # ---- laying out one box ----------------------------------------------------------------------
@@ -314,6 +327,7 @@ def _cells(columns: Sequence[Column]) -> float:
     widest = max(
         [text_width(line, SMALL_SIZE, True) for c in columns for line in _header_lines(c.label)]
         + [text_width("99,999", FONT_SIZE)]
+        + ([text_width(NOT_SEARCHED, FONT_SIZE)] if _unsearched(columns) else [])
     )
     return widest + 8
 
@@ -392,12 +406,7 @@ def _lines_multi(spec: Spec, columns: Sequence[Column], width: float) -> list[Te
                 (
                     label,
                     f"{entry.key}:{label}",
-                    [
-                        dict(c.items(entry.key) or ()).get(label, 0)
-                        if c.items(entry.key) is not None
-                        else None
-                        for c in columns
-                    ],
+                    [item_count(c, entry.key, label) for c in columns],
                 )
                 for label in _item_labels(columns, entry.key)
             ]

@@ -51,6 +51,10 @@ LIST_KEYS = (
     "dbr_excluded",
     "other_excluded",
 )
+# The lists of the sources a round searched: a round lists each database (register) it searched,
+# those that found nothing with 0, so one its list leaves out was not searched in that round.
+SOURCE_LISTS = ("database_specific_results", "register_specific_results")
+NOT_SEARCHED = "not searched"
 # Keys this project adds to the PRISMA2020 set (footnote **, the per-arm included reports and,
 # for living reviews, what a round removed from the previous version on re-assessment).
 EXTENSION_KEYS = (
@@ -211,6 +215,19 @@ class Column:
             pending=dict(data.get("pending", {})),
             derived=set(data.get("derived", [])),
         )
+
+
+def item_count(column: Column, key: str, label: str) -> int | str | None:
+    """What a column shows for one item of list box ``key``: its count; None when the column has
+    no such list (not available); for an item the list leaves out, :data:`NOT_SEARCHED` when it
+    is a database or register (:data:`SOURCE_LISTS`), else 0 (a reason no report had)."""
+    items = column.items(key)
+    if items is None:
+        return None
+    found = dict(items)
+    if label in found:
+        return found[label]
+    return NOT_SEARCHED if key in SOURCE_LISTS else 0
 
 
 def _sum_numbers(values: Sequence[int | None]) -> int | None:

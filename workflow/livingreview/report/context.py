@@ -14,7 +14,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.extraction.fields import multichoice_parts, nexus_levels
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
-from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, items_total
+from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, item_count, items_total
 from livingreview.prisma.stage import so_far_lines
 from livingreview.report import changes, checklist
 from livingreview.report.methods import methods_paragraph
@@ -238,7 +238,8 @@ def _flow(ledger: Mapping[str, Any] | None, svg: str | None, outputs: Path) -> S
 
 def _list_rows(key: str, columns: Sequence[Column]) -> list[dict[str, Any]]:
     """A list box's rows: its total (for the reasons reports were excluded) and one row per
-    item (database, register or reason), 0 in a column that has the list without the item."""
+    item (database, register or reason), in a column that has the list without the item 0 for a
+    reason and "not searched" for a database or register (:func:`item_count`)."""
     names = list(dict.fromkeys(name for c in columns for name, _ in c.items(key) or ()))
     if not names:
         return []
@@ -247,8 +248,7 @@ def _list_rows(key: str, columns: Sequence[Column]) -> list[dict[str, Any]]:
         total = [items_total(c.items(key)) for c in columns]
         rows.append({"key": "", "label": BOX_NAMES[key], "values": total})
     for name in names:
-        values = [None if c.items(key) is None else dict(c.items(key) or ()).get(name, 0)
-                  for c in columns]  # fmt: skip
+        values = [item_count(c, key, name) for c in columns]
         rows.append({"key": "", "label": f"{BOX_NAMES[key]}: {name}", "values": values})
     return rows
 
