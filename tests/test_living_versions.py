@@ -314,6 +314,28 @@ def test_version_two_lists_what_changed_keeps_version_one_and_both_search_window
     assert f"| {sum(identified)} |" in flow
     for layout in LIVING_LAYOUTS:
         assert f"[SVG](../prisma/living/{layout}.svg)" in flow
+    # Full-text exclusions list the report excluded on re-assessment; the diagram counts it as
+    # removed from version 1, not among its "Reports excluded", and the list says so (it read
+    # 1 report excluded beside a diagram excluding none, the sentence tracing it missing).
+    excluded = markdown.split("## Full-text exclusions", 1)[1].split("\n## ", 1)[0]
+    assert (
+        'Of the 1 listed, the flow diagram counts 0 in "Reports excluded" and 1 in "Reports '
+        'removed from previous version on re-assessment" (version 2025.2; marked below: the '
+        "version before included it, re-assessment excluded it)."
+    ) in excluded
+    assert f"| {reason['label']} (removed on re-assessment in version 2025.2) |" in excluded
+    checklist = {
+        r["item"]: r["what"]
+        for r in rows(out / "report/prisma_checklist.csv")
+        if r["checklist"] == "PRISMA 2020"
+    }
+    assert checklist["16b"].startswith("1 report excluded at full text, each with its reason")
+    assert checklist["16b"].endswith(
+        '"Reports removed from previous version on re-assessment" (version 2025.2; marked in the '
+        "list: the version before included it, re-assessment excluded it)."
+    )
+    removed_16a = "; 1 study and 1 report removed from a previous version on re-assessment; "
+    assert removed_16a in checklist["16a"]
     html = (out / "report/index.html").read_text(encoding="utf-8")
     assert html.count('<img src="data:image/svg+xml;base64,') == len(LIVING_LAYOUTS)
     assert f'<a href="{link}/index.html">version 2025.1</a>' in html

@@ -450,6 +450,22 @@ def snapshots(history_dir: Path, version: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda data: int(data["round"]))
 
 
+def removed_reports(history_dir: Path) -> dict[str, str]:
+    """Report id -> the version whose "Reports removed from previous version on re-assessment"
+    box counts it: a report the version before included and that version no longer includes
+    (their snapshots' ``included``, as :func:`totals` counted them). A version whose snapshot
+    records no included studies (not known yet) removes none, nor does the one after it."""
+    found: dict[str, str] = {}
+    before: set[str] | None = None
+    for data in snapshots(history_dir, ""):  # every version's, this one's too
+        included = data.get("included")
+        now = None if included is None else {r for reports in included.values() for r in reports}
+        if before is not None and now is not None:
+            found.update(dict.fromkeys(sorted(before - now), str(data["column"]["label"])))
+        before = now
+    return found
+
+
 def history(snapshots: Sequence[Mapping[str, Any]]) -> list[tuple[int, Column]]:
     """The (round number, column) of each earlier round's snapshot, oldest first."""
     return [(int(data["round"]), Column.from_json(data["column"])) for data in snapshots]

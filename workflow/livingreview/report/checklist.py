@@ -20,6 +20,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fileio import atomic_write_text
 from livingreview.prisma.ledger import Column
 from livingreview.prisma_s import source_labels
+from livingreview.report import exclusions
 from livingreview.report import team as reviewers_of
 from livingreview.report.changes import CHANGELOG_NAME, TOOL_NAMES, Changelog
 from livingreview.report.sections import read_csv_if_present
@@ -557,6 +558,13 @@ def _selection_counts(column: Column) -> str:
             f"other methods: {n('other_sought_reports')} reports sought, "
             f"{_count(n('other_assessed'))} assessed"
         )
+    studies, reports = n("removed_studies") or 0, n("removed_reports") or 0
+    if studies or reports:
+        parts.append(
+            f"{studies} {'study' if studies == 1 else 'studies'} and {reports} "
+            f"{'report' if reports == 1 else 'reports'} removed from a previous version on "
+            "re-assessment"
+        )
     parts.append(
         f"{_count(n('total_studies'))} studies in {_count(n('total_reports'))} reports included"
     )
@@ -590,9 +598,12 @@ def _excluded(facts: Facts) -> Entry:
     if rows is None:
         return _waiting("full-text assessment")
     listed = _tally(Counter(r["reason_label"] for r in rows))
-    what = f"{len(rows)} reports excluded at full text, each with its reason" + (
+    reports = "report" if len(rows) == 1 else "reports"
+    what = f"{len(rows)} {reports} excluded at full text, each with its reason" + (
         f": {listed}." if listed else "."
     )
+    found = exclusions.accounting(facts.config, rows, facts.read["prisma_ledger"])
+    what = " ".join(filter(None, [what, exclusions.summary(found, "marked in the list")]))
     return _entry(
         "reported", facts.anchors("exclusions") + facts.files("fulltext/excluded.csv"), what
     )

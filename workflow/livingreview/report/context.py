@@ -16,7 +16,7 @@ from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, item_count, items_total
 from livingreview.prisma.stage import so_far_lines
-from livingreview.report import changes, checklist
+from livingreview.report import changes, checklist, exclusions
 from livingreview.report.methods import methods_paragraph
 from livingreview.report.pending import pending_work
 from livingreview.report.sections import (
@@ -94,7 +94,7 @@ def collect(
         *([_nexus(config, studies)] if config["nexus"].get("levels") else []),
         # a review that appraises no study (a scoping review) has no risk-of-bias section
         *([_rob(read["rob_summary"], outputs)] if tools_in_use(config) else []),
-        _exclusions(read["excluded"]),
+        _exclusions(config, read["excluded"], read["prisma_ledger"]),
         _flags(read["flags"], studies),
     ]
     return {
@@ -476,13 +476,23 @@ def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
     return section
 
 
-def _exclusions(rows: list[dict[str, str]] | None) -> Section:
+def _exclusions(
+    config: Mapping[str, Any], rows: list[dict[str, str]] | None, ledger: Any
+) -> Section:
+    """The reports excluded at full text, by reason, and which box of the flow diagram counts
+    them when not all are in its "Reports excluded" boxes (:mod:`~livingreview.report.exclusions`).
+    """
     section = Section("exclusions", "Full-text exclusions")
     if rows is None:
         section.pending = "full-text assessment"
         return section
     by_reason = Counter(r["reason_label"] for r in rows)
-    section.data = {"rows": rows, "by_reason": sorted(by_reason.items(), key=lambda x: -x[1])}
+    found = exclusions.accounting(config, rows, ledger)
+    section.data = {
+        "rows": exclusions.marked(rows, found),
+        "by_reason": sorted(by_reason.items(), key=lambda x: -x[1]),
+        "accounting": exclusions.summary(found),
+    }
     return section
 
 
