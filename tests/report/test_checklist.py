@@ -15,6 +15,7 @@ from typing import Any
 from livingreview.config import load_config
 from livingreview.dedup import maybe_sheet, rounds
 from livingreview.report import checklist
+from livingreview.report.amendments import methods_text
 from livingreview.report.context import read_outputs
 from livingreview.report.render import write_report
 from tests.prisma.ledgers import consistent
@@ -424,3 +425,56 @@ def test_an_export_of_an_earlier_version_is_still_a_source_with_its_search_date(
     # the demo's own round searched every database: none is named twice
     full = checklist.build(config, read_outputs(demo_outputs), demo_outputs, ["search"])
     assert "earlier version's export" not in " ".join(r["what"] for r in full)
+
+
+def test_databases_only_earlier_versions_searched_are_named_in_items_6_s1_and_s13(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    """Version 2025.1 searched MEDLINE and OpenAlex through their APIs and imported Google
+    Scholar; version 2025.2 turned MEDLINE and OpenAlex off and dropped the Google Scholar
+    import. Items 6, S-1 and S-13 named only the databases of version 2025.2's protocol (on a
+    scratch run of the demo and two later rounds: Europe PMC and the exports), while the flow
+    diagram of all versions counts MEDLINE's 52 and OpenAlex's 85 records; the methods paragraph
+    names them (tests/report/test_methods.py), so do these items now."""
+    earlier = load_config(DEMO_CONFIG)
+    config = load_config(DEMO_CONFIG)
+    config["deduplication"]["history_dir"] = str(tmp_path)
+    config["review"]["version"] = "2025.2"
+    config["sources"]["medline"]["enabled"] = False
+    config["sources"]["openalex"]["enabled"] = False
+    del config["imports"]["google_scholar"]
+    folder = tmp_path / "2025.1"
+    (folder / "report").mkdir(parents=True)
+    (folder / "round.json").write_text('{"round": 1, "version": "2025.1"}', encoding="utf-8")
+    (folder / "report/protocol.json").write_text(methods_text(earlier), encoding="utf-8")
+    (folder / "imports").mkdir()
+    (folder / "imports/google_scholar.json").write_text(
+        '{"import": "google_scholar", "searched_on": "2024-11-25"}', encoding="utf-8"
+    )
+    read = dict(read_outputs(demo_outputs))
+    dropped = {"medline", "openalex", "google_scholar"}
+    read["prisma_s"] = [r for r in read["prisma_s"] if r["source"] not in dropped]
+    rows = {
+        f"{r['checklist']} {r['item']}": r["what"]
+        for r in checklist.build(config, read, demo_outputs, ["search"])
+    }
+    dated = (
+        "; MEDLINE last searched in version 2025.1 (through its API; no longer searched); "
+        "OpenAlex last searched in version 2025.1 (through its API; no longer searched); "
+        "Google Scholar last searched 2024-11-25 (an export imported in version 2025.1, no "
+        "longer imported)"
+    )
+    assert rows["PRISMA 2020 6"].endswith(dated), rows["PRISMA 2020 6"]
+    assert rows["PRISMA-S 13"].endswith(dated)
+    assert rows["PRISMA-S 1"].endswith(
+        "; MEDLINE (PubMed (NCBI E-utilities); searched through its API in version 2025.1, no "
+        "longer searched); OpenAlex (OpenAlex API; searched through its API in version 2025.1, "
+        "no longer searched); Google Scholar (Publish or Perish; an export imported in version "
+        "2025.1, no longer imported)"
+    ), rows["PRISMA-S 1"]
+    config["review"]["version"] = "2025.1"  # the version itself names nothing twice
+    rows = {
+        f"{r['checklist']} {r['item']}": r["what"]
+        for r in checklist.build(config, read, demo_outputs, ["search"])
+    }
+    assert "no longer" not in rows["PRISMA 2020 6"] + rows["PRISMA-S 1"]

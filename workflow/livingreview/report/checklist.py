@@ -20,7 +20,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fileio import atomic_write_text
 from livingreview.prisma.ledger import Column
 from livingreview.prisma_s import source_labels
-from livingreview.report import exclusions
+from livingreview.report import earlier, exclusions
 from livingreview.report import team as reviewers_of
 from livingreview.report.changes import CHANGELOG_NAME, TOOL_NAMES, Changelog
 from livingreview.report.sections import read_csv_if_present
@@ -158,6 +158,50 @@ def _not_searched_again(facts: Facts, rows: list[dict[str, str]]) -> list[dict[s
     ]
 
 
+@dataclass(frozen=True)
+class _Dropped:
+    """A database an earlier version searched through its API (``api``) or imported, and this
+    version no longer does."""
+
+    database: str
+    platform: str
+    api: bool
+    versions: tuple[str, ...]  # the versions that ran it, oldest first
+    last: str  # the date an export was last searched on ('' if none, or searched through an API)
+
+    @property
+    def when(self) -> str:
+        """``version V`` or ``versions V1, V2``."""
+        return f"version{'s' if len(self.versions) > 1 else ''} {', '.join(self.versions)}"
+
+
+def _no_longer_run(facts: Facts) -> list[_Dropped]:
+    """The databases earlier versions searched and this one no longer does
+    (:func:`livingreview.report.earlier.dropped`, as the methods paragraph names them): their
+    records still count in the flow diagram of all versions."""
+    found = []
+    for section in ("sources", "imports"):
+        for name, (spec, versions) in earlier.dropped(facts.config, section).items():
+            dates = earlier.export_dates(facts.config, name) if section == "imports" else []
+            found.append(
+                _Dropped(
+                    str(spec.get("database") or name),
+                    str(spec.get("platform") or ""),
+                    section == "sources",
+                    tuple(versions),
+                    dates[-1] if dates else "",
+                )
+            )
+    return found
+
+
+def _how_dropped(found: _Dropped) -> str:
+    """``searched through its API in version V, no longer searched`` (an export: imported)."""
+    if found.api:
+        return f"searched through its API in {found.when}, no longer searched"
+    return f"an export imported in {found.when}, no longer imported"
+
+
 def _sources_dated(facts: Facts, rows: list[dict[str, str]]) -> Entry:
     dated = [f"{n} last searched {r['date_searched']}" for n, r in _named(rows)]
     dated += [
@@ -165,6 +209,12 @@ def _sources_dated(facts: Facts, rows: list[dict[str, str]]) -> Entry:
         "searched again)"
         for e in _not_searched_again(facts, rows)
     ]
+    for d in _no_longer_run(facts):
+        if d.api:
+            how = f"in version {d.versions[-1]} (through its API; no longer searched)"
+        else:
+            how = f"{d.last or 'in version ' + d.versions[-1]} ({_how_dropped(d)})"
+        dated.append(f"{d.database} last searched {how}")
     return _entry("reported", _search_places(facts), _join(dated))
 
 
@@ -192,6 +242,10 @@ def _database_names(facts: Facts, rows: list[dict[str, str]]) -> Entry:
     named += [
         f"{e['database']} ({e['platform'] or 'no platform given'}; an earlier version's export)"
         for e in _not_searched_again(facts, rows)
+    ]
+    named += [
+        f"{d.database} ({d.platform or 'no platform given'}; {_how_dropped(d)})"
+        for d in _no_longer_run(facts)
     ]
     return _entry("reported", _search_places(facts), _join(named))
 

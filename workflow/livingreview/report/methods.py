@@ -6,12 +6,9 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from livingreview.config import enabled_imports, enabled_sources
-from livingreview.dedup.rounds import earlier_rounds, earlier_snapshots, history_dir
-from livingreview.fileio import read_json
-from livingreview.import_rounds import record_path
 from livingreview.report import team as reviewers_of
-from livingreview.report.changes import STATE_DIR, STATE_FILES
 from livingreview.report.checklist import SCR, guideline
+from livingreview.report.earlier import dropped, export_dates
 from livingreview.round_state import read_state, state_path
 
 TOOL_NAMES = {
@@ -46,35 +43,6 @@ def _described(name: str, spec: Mapping[str, Any], searched: Sequence[str] = ())
     return text
 
 
-def _export_dates(config: Mapping[str, Any], name: str) -> list[str]:
-    """Every date the database of import ``name`` was searched on, oldest first: those earlier
-    rounds recorded for it (``<history_dir>/<version>/imports/<name>.json``) and this round's
-    (none when the protocol no longer imports it)."""
-    dates = {str((config["imports"].get(name) or {}).get("searched_on") or "")}
-    for folder in earlier_snapshots(history_dir(config), str(config["review"]["version"])):
-        path = record_path(folder, name)
-        if path.is_file():
-            dates.add(str(read_json(path, "import record not found").get("searched_on") or ""))
-    return sorted(d for d in dates if d)
-
-
-def _dropped(config: Mapping[str, Any], section: str) -> dict[str, tuple[Any, list[str]]]:
-    """The sources (``section`` "sources") or imports ("imports") that an earlier version ran
-    and this protocol no longer runs, from the protocol each earlier version kept
-    (``<history_dir>/<version>/report/protocol.json``): name -> (its settings as last kept,
-    the versions that ran it)."""
-    running = set(enabled_sources(config) if section == "sources" else enabled_imports(config))
-    found: dict[str, tuple[Any, list[str]]] = {}
-    for _, version, folder in earlier_rounds(history_dir(config), str(config["review"]["version"])):
-        path = folder / STATE_DIR / STATE_FILES["protocol"]
-        kept = read_json(path, "kept protocol not found") if path.is_file() else {}
-        entries = kept.get(section) if isinstance(kept, Mapping) else None
-        for name, spec in (entries if isinstance(entries, Mapping) else {}).items():
-            if name not in running and isinstance(spec, Mapping) and spec.get("enabled", True):
-                found[name] = (spec, [*found.get(name, (spec, []))[1], version])
-    return found
-
-
 def _earlier_only(config: Mapping[str, Any]) -> list[str]:
     """Sentences naming the databases that earlier versions searched (through an API, or in an
     export they imported) and this version no longer does, each with the versions that did:
@@ -85,9 +53,9 @@ def _earlier_only(config: Mapping[str, Any]) -> list[str]:
         ("imports", "imported database exports from"),
     ):
         named = [
-            f"{_described(name, spec, _export_dates(config, name) if section == 'imports' else ())}"
+            f"{_described(name, spec, export_dates(config, name) if section == 'imports' else ())}"
             f" in {'version' if len(versions) == 1 else 'versions'} {_join(versions)}"
-            for name, (spec, versions) in _dropped(config, section).items()
+            for name, (spec, versions) in dropped(config, section).items()
         ]
         if named:
             sentences.append(f"Earlier versions also {did} {_join(named)}.")
@@ -268,7 +236,7 @@ def methods_paragraph(
     ``library_counts`` (``library/counts.json``) says whether any pair was uncertain."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
     exported = [
-        _described(n, config["imports"][n], _export_dates(config, n))
+        _described(n, config["imports"][n], export_dates(config, n))
         for n in enabled_imports(config)
     ]
     sentences = []
