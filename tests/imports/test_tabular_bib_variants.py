@@ -80,6 +80,21 @@ year = {2019}
     assert second.authors == ["Lee, G", "Kim, HJ"]
 
 
+def test_cochrane_library_bibtex_accented_and_hyphenated_initials(variant_file: Variant) -> None:
+    # Cochrane writes an Åsa's or a Jean-Pierre's initials 'Å', 'J-P': a name with them is still
+    # one of the comma-listed names, not glued to the next one.
+    text = """Record #1 of 1
+@article{Aberg21,
+author = {Åberg, ÅK, Pignon, J-P, Øien, Ø, and Roe, C},
+title = {Invented exercise for knee pain},
+journal = {Cochrane Database of Systematic Reviews},
+year = {2021}
+}
+"""
+    (record,) = import_file(variant_file("citation-export.bib", text.encode()), "cochrane").records
+    assert record.authors == ["Åberg, ÅK", "Pignon, J-P", "Øien, Ø", "Roe, C"]
+
+
 @pytest.mark.parametrize(
     ("author", "expected"),
     [

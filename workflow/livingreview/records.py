@@ -191,10 +191,10 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 #: Latin capital letters, accented ones too ("Ł", "Á", "Ø").
-_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 #: Initials written after a family name: "R.", "D.G.", "J.-P.", or 1-3 capitals without dots
 #: ("Adler DG", MEDLINE's and Vancouver's way; "Nowak Ł").
-_INITIALS = re.compile(rf"(?:[{_CAPITALS}]\.-?){{1,4}}|[{_CAPITALS}]{{1,3}}")
+_INITIALS = re.compile(rf"(?:[{CAPITALS}]\.-?){{1,4}}|[{CAPITALS}]{{1,3}}")
 
 
 def _initials_after(tokens: list[str]) -> int:

@@ -61,7 +61,7 @@ from livingreview.imports.text import (
     record_position,
     split_values,
 )
-from livingreview.records import Record
+from livingreview.records import CAPITALS, Record
 
 _SCAN = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(]\s*([^\s,{}()@]*)", re.MULTILINE)
 #: A ``crossref`` field (its own line or after a comma) and the key it names, braced or quoted
@@ -589,8 +589,9 @@ def _authors(value: str) -> list[str]:
     return [bibtex_name(n) for n in names if n.strip().lower() not in ("others", "{others}")]
 
 
-#: Initials after a family name as the Cochrane Library writes them (``SL``, ``GML``).
-_INITIALS = re.compile(r"[A-Z]{1,4}\.?")
+#: Initials after a family name as the Cochrane Library writes them (``SL``, ``GML``, ``ÅK``,
+#: ``J-P``).
+_INITIALS = re.compile(rf"(?:[{CAPITALS}]\.?-?){{1,4}}")
 
 
 def _comma_listed(part: str) -> list[str]:
