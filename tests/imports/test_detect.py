@@ -20,7 +20,16 @@ ONE_PER_FORMAT = {
 }
 #: Formats with no real sample in ../shared, detected in their own test files
 #: (test_ovid.py, test_cochrane.py ...).
-WRITTEN_HERE = {"ovid", "cochrane", "endnote_xml", "xlsx", "refer", "refworks", "csl_json"}
+WRITTEN_HERE = {
+    "ovid",
+    "cochrane",
+    "endnote_xml",
+    "xlsx",
+    "refer",
+    "refworks",
+    "csl_json",
+    "ictrp_xml",
+}
 
 
 def test_every_format_has_a_detection_case() -> None:

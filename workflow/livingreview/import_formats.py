@@ -17,4 +17,5 @@ FORMATS = (
     "refer",
     "refworks",
     "csl_json",
+    "ictrp_xml",
 )

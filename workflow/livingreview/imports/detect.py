@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from livingreview.errors import InputFileError
-from livingreview.imports import csl, refworks
+from livingreview.imports import csl, ictrp_xml, refworks
 
 _WOS_HEADER = re.compile(r"^FN \S", re.MULTILINE)
 _WOS_RECORD = re.compile(r"^PT [A-Z]\b", re.MULTILINE)
@@ -52,12 +52,14 @@ def detect_format(path: Path, text: str) -> str:
         return "cochrane"
     if head.startswith("<") and _ENDNOTE.search(head[:2000]):
         return "endnote_xml"
-    if head.startswith("<"):  # never parsed: only EndNote's XML is imported
+    if head.startswith("<") and ictrp_xml.looks_like(head[:2000]):
+        return "ictrp_xml"
+    if head.startswith("<"):  # never parsed: only EndNote's and the WHO ICTRP's XML are imported
         raise InputFileError(
             path,
-            "XML/HTML is not a supported export format unless it is an EndNote XML export "
-            "(PubMed XML comes through the pubmed search client; export MEDLINE/.nbib, RIS, "
-            "BibTeX, EndNote XML or CSV instead)",
+            "XML/HTML is not a supported export format unless it is an EndNote XML export or "
+            "a WHO ICTRP XML export (PubMed XML comes through the pubmed search client; export "
+            "MEDLINE/.nbib, RIS, BibTeX, EndNote XML or CSV instead)",
             position="line 1",
         )
     if _REFER.match(head):

@@ -8,8 +8,9 @@ name="Journal Article">``, ``<contributors><authors><author>``, ``<titles><title
 ``<isbn>`` (an ISSN for a journal), ``<keywords>``, ``<urls>``. Text may be split over
 ``<style face=...>`` runs (italic words in a title), which are joined.
 
-Parsed with the standard library's expat; the file is refused when it declares a DTD or
-entities (``<!DOCTYPE``, ``<!ENTITY``), so nothing outside the file is ever read or expanded.
+Parsed with the standard library's expat through :mod:`.xml_tree`; the file is refused when it
+declares a DTD or entities (``<!DOCTYPE``, ``<!ENTITY``), so nothing outside the file is ever
+read or expanded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from xml.parsers import expat
 
 from livingreview.errors import InputFileError
 from livingreview.imports.text import (
@@ -26,12 +26,11 @@ from livingreview.imports.text import (
     match_lines,
     normalise_issns,
     pubmed_url_id,
-    record_position,
 )
+from livingreview.imports.xml_tree import element_tree, refuse_declarations
 from livingreview.records import Record, normalise_doi
 
 _SCAN = re.compile(r"<record[\s>]")
-_DECLARATION = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _PUBMED_DATABASE = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
 
 
@@ -42,15 +41,8 @@ def scan(text: str) -> list[int]:
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
     """Parse EndNote XML into records."""
-    declaration = _DECLARATION.search(text)
-    if declaration:
-        raise InputFileError(
-            path,
-            "the XML declares a DTD or entities (<!DOCTYPE/<!ENTITY); an EndNote XML export "
-            "has none, and they are not read: export the library again",
-            position=f"line {text.count(chr(10), 0, declaration.start()) + 1}",
-        )
-    root, lines = _tree(path, text)
+    refuse_declarations(path, text, "an EndNote XML export", "the library")
+    root, lines = element_tree(path, text, "record")
     records = root.findall("records/record") if root.tag == "xml" else []
     if root.tag == "records":
         records = root.findall("record")
@@ -62,46 +54,6 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             position="line 1",
         )
     return [Parsed(lines.get(id(r), 0), _build(r)) for r in records]
-
-
-def _tree(path: Path | str, text: str) -> tuple[ET.Element, dict[int, int]]:
-    """The element tree and the start line of every ``<record>`` element (by ``id``)."""
-    parser = expat.ParserCreate()
-    builder = ET.TreeBuilder()
-    starts: list[int] = []
-    lines: dict[int, int] = {}
-
-    def start(tag: str, attributes: dict[str, str]) -> None:
-        element = builder.start(tag, attributes)
-        if tag == "record":
-            starts.append(parser.CurrentLineNumber)
-            lines[id(element)] = parser.CurrentLineNumber
-
-    def refuse(*_: object) -> None:  # a DOCTYPE the pattern missed: never expanded
-        raise InputFileError(
-            path,
-            "the XML declares a DTD or entities; they are not read",
-            position=f"line {parser.CurrentLineNumber}",
-        )
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    try:
-        parser.Parse(text, True)
-    except expat.ExpatError as exc:
-        where = f"line {exc.lineno}"
-        if starts:
-            where = record_position(len(starts), starts[-1])
-        raise InputFileError(
-            path,
-            f"malformed XML at line {exc.lineno}, column {exc.offset + 1}: "
-            f"{expat.ErrorString(exc.code)} (a cut or hand-edited export?)",
-            position=where,
-        ) from None
-    return builder.close(), lines
 
 
 def _text(element: ET.Element | None) -> str:
