@@ -14,6 +14,7 @@ import io
 import operator
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -324,13 +325,24 @@ def split_list(raw: str) -> list[str]:
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|DOI\s+)", re.IGNORECASE)
 _DOI_BODY = re.compile(r"10\.\d{4,9}/\S+")
+#: A web address's query (``?af=R``, ``?utm_source=...``): no part of the DOI it holds.
+_URL_QUERY = re.compile(r"\?[A-Za-z_][\w.-]*=.*$")
 
 
 def normalise_doi(value: object) -> str:
-    """Lower-case bare DOI (``10.xxxx/...``) from URLs, ``doi:`` prefixes and ``[doi]`` suffixes."""
+    """Lower-case bare DOI (``10.xxxx/...``) from URLs, ``doi:`` prefixes and ``[doi]`` suffixes.
+
+    HTML entities and percent-encoding (``%28SICI%29``, as in a web address) are decoded, and a
+    web address's query (a publisher's ``/doi/full/10.1111/x?af=R``) is no part of the DOI."""
     text = clean_text(value)
     if not text:
         return ""
+    if "&" in text:
+        text = html.unescape(text)
+    if re.match(r"https?://", text, flags=re.IGNORECASE):
+        text = _URL_QUERY.sub("", text)
+    if "%" in text:
+        text = urllib.parse.unquote(text)
     text = re.sub(r"\s*\[doi\]$", "", text, flags=re.IGNORECASE)
     text = _DOI_PREFIX.sub("", text)
     match = _DOI_BODY.search(text)

@@ -11,7 +11,6 @@ import html
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import unquote
 
 import pandas as pd
 
@@ -566,15 +565,8 @@ def normalise_pages(pages: str) -> tuple[str, str]:
 
 
 def normalise_doi_value(doi: str) -> str:
-    """Bare lower-case DOI (URL, ``doi:`` and percent-encoding removed); ``""`` if none."""
-    if not doi:
-        return ""
-    text = doi.split("\n")[0]
-    if "&" in text:
-        text = html.unescape(text)
-    if "%" in text:
-        text = unquote(text)
-    return normalise_doi(text)
+    """Bare lower-case DOI of a cell's first line (see :func:`normalise_doi`); ``""`` if none."""
+    return normalise_doi(doi.split("\n")[0]) if doi else ""
 
 
 # The registrant prefix typed twice ("10.3779/10.3779/j.issn...") by an export.
