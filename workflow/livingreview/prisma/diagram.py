@@ -452,6 +452,32 @@ def _title_box(box_id: str, text: str, x: float, y: float, w: float, kind: str) 
     return Box(box_id, x, y, w, 2 * PAD + len(lines) * LINE, kind, texts)
 
 
+def _updated(columns: Sequence[Column]) -> bool:
+    """Whether the updated-review template (previous studies and totals) is drawn."""
+    return any((c.n("previous_studies") or 0) > 0 for c in columns) or (
+        any(c.n("previous_studies") is not None for c in columns)
+        and any(c.n("total_studies") is not None for c in columns)
+    )
+
+
+def _present_specs(columns: Sequence[Column], specs: list[Spec], updated: bool) -> list[Spec]:
+    """The boxes drawn: those with a count in some column (the previous-studies and total boxes
+    only in the updated-review template)."""
+    return [
+        s
+        for s in specs
+        if (s.id not in ("previous", "total") or updated)
+        and any(_present(columns, e) for e in s.entries)
+    ]
+
+
+def drawn_keys(columns: Sequence[Column]) -> set[str]:
+    """The ledger boxes whose lines the diagram of ``columns`` draws (a count or a dash)."""
+    updated = _updated(columns)
+    specs = _present_specs(columns, _specs(updated, False), updated)
+    return {e.key for s in specs for e in s.entries if _present(columns, e)}
+
+
 def build_flow(
     columns: Sequence[Column],
     *,
@@ -461,18 +487,9 @@ def build_flow(
 ) -> Flow:
     """Lay out the PRISMA 2020 diagram for one or more ledger columns."""
     links = links or {}
-    show_previous = any((c.n("previous_studies") or 0) > 0 for c in columns) or (
-        any(c.n("previous_studies") is not None for c in columns)
-        and any(c.n("total_studies") is not None for c in columns)
-    )
+    show_previous = _updated(columns)
     split = any(c.n("records_excluded_human") is not None for c in columns)
-    specs = _specs(show_previous, split)
-    present = [
-        s
-        for s in specs
-        if (s.id not in ("previous", "total") or show_previous)
-        and any(_present(columns, e) for e in s.entries)
-    ]
+    present = _present_specs(columns, _specs(show_previous, split), show_previous)
     other = any(s.column.startswith("other") for s in present)
     # Horizontal positions of the layout columns.
     widths = {

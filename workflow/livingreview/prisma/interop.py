@@ -109,12 +109,19 @@ def format_items(items: Items | None) -> str:
 
 def _unreported_totals(column: Column) -> None:
     """livingPRISMAflow writes 0 in totals it does not report: a total of 0 counts as given only
-    when the previous and the new count beside it are both given as 0."""
+    when the previous and the new count beside it are both given as 0. The note names the
+    totals read as not given."""
+    unreported = []
     for unit in ("studies", "reports"):
         total, previous, new = (f"total_{unit}", f"previous_{unit}", f"new_{unit}")
         if column.n(total) == 0 and not column.n(previous) == column.n(new) == 0:
             column.numbers[total] = None
-            column.pending["totals"] = "not given (0 beside new or unknown counts)"
+            unreported.append(BOX_NAMES[total])
+    if unreported:
+        column.pending["totals"] = (
+            f"{' and '.join(unreported)}: 0 in the file beside new or unknown counts, "
+            "read as not given"
+        )
 
 
 def read_csv_columns(path: Path) -> list[Column]:

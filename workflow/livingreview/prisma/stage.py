@@ -19,11 +19,11 @@ from livingreview.errors import InputFileError
 from livingreview.fileio import read_json, write_json
 from livingreview.prisma import collect
 from livingreview.prisma.checks import PrismaCountsError, check_columns, warnings
-from livingreview.prisma.diagram import build_flow
+from livingreview.prisma.diagram import build_flow, drawn_keys
 from livingreview.prisma.drawn import Drawn, digest
 from livingreview.prisma.interop import write_csv_columns
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view, view_violations
-from livingreview.prisma.ledger import Column, combine
+from livingreview.prisma.ledger import BOX_NAMES, Column, combine
 from livingreview.prisma.render import write_all
 from livingreview.screening.assignment import protocol_other_method_studies
 
@@ -79,19 +79,57 @@ def _order(stage: str) -> int:
 SHOWN_WHILE_PENDING = {"deduplication": "counted so far", "automation": "counted as 0"}
 
 
+# The boxes a pending stage leaves without counts (those its notes are about).
+PENDING_BOXES = {
+    "screening": ("records_screened", "records_excluded"),
+    "full_text": (
+        "dbr_sought_reports",
+        "dbr_notretrieved_reports",
+        "dbr_assessed",
+        "dbr_excluded",
+        "new_studies",
+        "new_reports",
+    ),
+    "totals": ("total_studies", "total_reports"),
+}
+
+
+def _shown(stage: str, concerned: Sequence[Column], drawn: set[str]) -> str:
+    """What the diagram (drawing the boxes ``drawn``) shows of a pending stage's boxes for the
+    columns ``concerned``: not shown, or a dash in their column where another column has a
+    count; "not shown" without "boxes" when the note names the boxes it leaves out."""
+    if stage in SHOWN_WHILE_PENDING:
+        return SHOWN_WHILE_PENDING[stage]
+    boxes = PENDING_BOXES.get(stage, ())
+    missing = [k for k in boxes if not any(c.has(k) for c in concerned)]
+    dashed = [k for k in missing if k in drawn]
+    if not dashed:
+        return "boxes not shown" if len(missing) == len(boxes) else "not shown"
+    if len(dashed) == len(missing):
+        return "shown as –"
+    hidden = [BOX_NAMES[k] for k in missing if k not in drawn]
+    return f"{'; '.join(BOX_NAMES[k] for k in dashed)} shown as –, {'; '.join(hidden)} not shown"
+
+
 def pending_lines(columns: Sequence[Column]) -> list[str]:
-    """One line per stage whose counts are not (all) final yet, naming the columns concerned
-    when not all are."""
+    """One line per stage whose counts are not (all) final yet and per note, naming the columns
+    concerned when not all are, and saying what the diagram of ``columns`` shows of them."""
     stages = sorted({stage for c in columns for stage in c.pending}, key=_order)
+    drawn = drawn_keys(columns)
     lines = []
     for stage in stages:
-        concerned = [c for c in columns if stage in c.pending]
-        shown = SHOWN_WHILE_PENDING.get(stage, "boxes not shown")
-        prefix = (
-            "" if len(concerned) == len(columns) else (", ".join(c.label for c in concerned) + ": ")
-        )
-        note = concerned[0].pending[stage]
-        lines.append(f"{STAGE_NAMES.get(stage, stage)}: {prefix}{note} ({shown}).")
+        notes: dict[str, list[Column]] = {}
+        for column in columns:
+            if stage in column.pending:
+                notes.setdefault(column.pending[stage], []).append(column)
+        for note, concerned in notes.items():
+            prefix = (
+                ""
+                if len(concerned) == len(columns)
+                else (", ".join(c.label for c in concerned) + ": ")
+            )
+            shown = _shown(stage, concerned, drawn)
+            lines.append(f"{STAGE_NAMES.get(stage, stage)}: {prefix}{note} ({shown}).")
     return lines
 
 
