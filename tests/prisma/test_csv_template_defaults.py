@@ -1,12 +1,15 @@
 """A PRISMA2020 template CSV filled in by hand keeps the template's 0 in the boxes left alone
 (an audit of real users' files, e.g. one with only ``total_reports`` left at 0): the diagram's
-notes say exactly which boxes are not shown, and never contradict the drawing."""
+notes say exactly which boxes are not shown, and never contradict the drawing. A two-column
+living layout of a one-column file is refused."""
 
 from __future__ import annotations
 
 import csv
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pytest
 
 from livingreview.cli import main
 from tests.conftest import require_shared
@@ -108,3 +111,21 @@ def test_totals_left_at_0_in_one_column_are_dashes_where_another_column_gives_th
         "Totals: U1: Total studies included in review and Reports of total included studies: 0 "
         "in the file beside new or unknown counts, read as not given (shown as –)."
     )
+
+
+@pytest.mark.parametrize("layout", ["base_updates", "previous_latest"])
+@pytest.mark.parametrize("name", ["PRISMA2020_template_inst_extdata", "livingPRISMAflow_approach2"])
+@pytest.mark.parametrize("suffix", [".svg", ".csv"])
+def test_a_two_column_layout_of_a_one_column_file_is_refused(
+    layout: str, name: str, suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One column cannot be split into a base review (previous versions) and its updates
+    (latest): exit 2 naming the layout and what the file lacks, nothing written."""
+    source = require_shared(f"data/prisma/{name}.csv")
+    out = tmp_path / f"flow{suffix}"
+    assert main(["prisma", str(source), "--out", str(out), "--layout", layout]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}: --layout {layout} (Approach " in err
+    assert "needs a value column per round, at least two" in err and "the file has one (" in err
+    assert "Traceback" not in err and not out.exists()
+    assert main(["prisma", str(source), "--out", str(out), "--layout", "auto"]) == 0

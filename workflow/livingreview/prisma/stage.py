@@ -281,6 +281,22 @@ def freeze_for_next_round(config: Mapping[str, Any]) -> list[str]:
     return unfinished
 
 
+# The living layouts that draw two columns (a base review or previous versions, and updates).
+TWO_COLUMN_LAYOUTS = ("base_updates", "previous_latest")
+
+
+def _two_column_layout(path: Path, columns: Sequence[Column], layout: str) -> None:
+    """Refuse a two-column living layout for a file of one round: which column would be the
+    base review (previous versions) and which the updates (latest) is not in the file."""
+    if layout in TWO_COLUMN_LAYOUTS and len(columns) < 2:
+        raise InputFileError(
+            path,
+            f"--layout {layout} ({LAYOUTS[layout]}) needs a value column per round, at least "
+            f"two (a livingPRISMAflow CSV), and the file has one ({columns[0].label!r}); draw "
+            "it with --layout auto",
+        )
+
+
 def render_csv(
     path: Path, out: Path, layout: str = "auto", title: str = "", rounds: Path | None = None
 ) -> list[Column]:
@@ -298,6 +314,7 @@ def render_csv(
             f"{out}: give an output ending in {', '.join(FORMATS)} or .csv, not {suffix!r}"
         )
     columns = read_csv_columns(path)
+    _two_column_layout(path, columns, layout)
     check_columns(columns, origin=str(path))
     if rounds is not None:
         found = view_violations(read_csv_columns(rounds), columns)
