@@ -7,11 +7,14 @@ No real download is in ../shared; the headers are the registry's column names (c
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from livingreview.errors import InputFileError
 from livingreview.imports import import_file
 from tests.imports import Variant
+from tests.imports.checks import command_line_exits_2
 from tests.imports.test_flavours import _csv
 
 CURRENT_LINE = (
@@ -125,3 +128,41 @@ def test_a_shifted_row_names_row_and_column(variant_file: Variant) -> None:
     with pytest.raises(InputFileError, match="expected an NCT number") as error:
         import_file(path, "ctgov")
     assert "shifted.csv, row 3 (line 4), field 'NCT Number'" in str(error.value)
+
+
+# ClinicalTrials.gov's JSON download: a list of studies, each its API's sections (invented study).
+CTGOV_JSON = """[
+  {
+    "protocolSection": {
+      "identificationModule": {
+        "nctId": "NCT09000001",
+        "briefTitle": "Walking Groups for Low Mood in Older Adults"
+      },
+      "conditionsModule": {"conditions": ["Depression"]}
+    },
+    "hasResults": false
+  }
+]
+"""
+
+
+@pytest.mark.parametrize("name", ["ctg-studies.json", "ctg-studies.csv"])
+def test_json_download_is_refused_not_read_as_publish_or_perish(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text(CTGOV_JSON, encoding="utf-8")
+    with pytest.raises(InputFileError) as error:
+        import_file(path, "ctgov")
+    assert str(error.value).startswith(f"{path}, record 1 (line 2), field 'protocolSection': ")
+    assert "download the search results from ClinicalTrials.gov as CSV" in str(error.value)
+    if path.suffix == ".json":  # the command writes next to it, as .csv
+        command_line_exits_2(path, capsys, "a ClinicalTrials.gov JSON download")
+
+
+def test_json_list_of_another_tool_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "studies.json"
+    path.write_text('[{"nct": "NCT09000001", "name": "Walking groups"}]', encoding="utf-8")
+    with pytest.raises(InputFileError, match="none of Publish or Perish's fields") as error:
+        import_file(path, "other")
+    assert "its keys: name, nct" in str(error.value)

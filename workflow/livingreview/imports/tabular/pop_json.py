@@ -78,6 +78,7 @@ def parse_json(path: Path | str, text: str) -> list[Parsed]:
             raise InputFileError(
                 path, "a list item is not a JSON object", position=record_position(number, line)
             )
+        _check_pop_item(path, item, record_position(number, line))
         authors = item.get("authors")
         author_list = [str(a) for a in authors if a] if isinstance(authors, list) else None
         parsed.append(Parsed(line, pop_record(_json_getter(item), author_list)))
@@ -99,6 +100,37 @@ def parse_json(path: Path | str, text: str) -> list[Parsed]:
             path, "unexpected text after the JSON list", position=f"line {line_at(text, rest)}"
         )
     return parsed
+
+
+#: The keys of a Publish or Perish record that :func:`pop_record` reads.
+_POP_KEYS = frozenset(
+    {"uid", "doi", "article_url", "articleurl", "cites_url", "citesurl", "title", "abstract"}
+    | {"authors", "year", "source", "volume", "issue", "startpage", "start_page", "endpage"}
+    | {"end_page", "issn", "type"}
+)
+
+
+def _check_pop_item(path: Path | str, item: dict[str, Any], position: str) -> None:
+    """Refuse a list item with none of Publish or Perish's keys (another tool's JSON, such as
+    ClinicalTrials.gov's download of studies, each a ``protocolSection``): read as one, it
+    would be a record with no title, no id and no author."""
+    if any(str(key).lower() in _POP_KEYS for key in item):
+        return
+    if "protocolSection" in item:
+        raise InputFileError(
+            path,
+            "a ClinicalTrials.gov JSON download (studies with a 'protocolSection'), which is "
+            "not read: download the search results from ClinicalTrials.gov as CSV instead",
+            position=position,
+            field="protocolSection",
+        )
+    keys = ", ".join(sorted(str(key) for key in item)[:5]) or "none"
+    raise InputFileError(
+        path,
+        f"a JSON record with none of Publish or Perish's fields (title, authors, year, source, "
+        f"doi ...); its keys: {keys}: not a Publish or Perish or CSL-JSON export",
+        position=position,
+    )
 
 
 def _skip_space(text: str, index: int) -> int:
