@@ -1,7 +1,7 @@
 """A PRISMA2020 template CSV filled in by hand keeps the template's 0 in the boxes left alone
 (an audit of real users' files, e.g. one with only ``total_reports`` left at 0): the diagram's
-notes say exactly which boxes are not shown, and never contradict the drawing. A two-column
-living layout of a one-column file is refused."""
+notes say exactly which boxes are not shown, and never contradict the drawing; previous studies
+left at 0 draw a new review. A two-column living layout of a one-column file is refused."""
 
 from __future__ import annotations
 
@@ -129,3 +129,39 @@ def test_a_two_column_layout_of_a_one_column_file_is_refused(
     assert "needs a value column per round, at least two" in err and "the file has one (" in err
     assert "Traceback" not in err and not out.exists()
     assert main(["prisma", str(source), "--out", str(out), "--layout", "auto"]) == 0
+
+
+def test_previous_studies_left_at_the_template_0_draw_a_new_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real user's shape: a new review, previous studies and reports left at the template's
+    0, total studies 84 = new studies, total reports left at 0. No previous-studies column with
+    n = 0: the new-review template, and the notes say what is not shown and why."""
+    source = template_csv(tmp_path / "new.csv", NEW_REVIEW)
+    boxes, notes = drawn(tmp_path, source)
+    assert not any(b.startswith(("previous", "total", "title_previous")) for b in boxes)
+    assert boxes["new"].counts == {("new_studies", "n"): "(n = 84)"}
+    texts = " ".join(t for b in boxes.values() for t in b.texts)
+    assert "Studies included in review" in texts and "Identification of studies via" in texts
+    assert notes.endswith(
+        "Totals: Reports of total included studies: 0 in the file beside new or unknown counts, "
+        "read as not given (not shown). Previous studies: the template's 0 read as no previous "
+        "version, drawn as a new review (previous-studies and total boxes not shown; the total "
+        "is the 84 studies included)."
+    )
+    # The 0 still counts in the checks: a total that is not the new studies is refused.
+    wrong = template_csv(tmp_path / "wrong.csv", NEW_REVIEW | {"total_studies": "86"})
+    assert main(["prisma", str(wrong), "--out", str(tmp_path / "wrong.svg")]) == 2
+    assert "[previous_studies] 0 + New studies included in review" in capsys.readouterr().err
+
+
+def test_a_previous_version_of_no_study_is_drawn_when_the_column_names_the_version(
+    tmp_path: Path,
+) -> None:
+    """Updating a review that included no study: the value column named after the version
+    (not the template's ``n``) keeps its 0 as given."""
+    source = template_csv(tmp_path / "update.csv", NEW_REVIEW, ("2025",))
+    boxes, notes = drawn(tmp_path, source)
+    assert boxes["previous"].counts[("previous_studies", "2025")] == "(n = 0)"
+    assert boxes["total"].counts[("total_studies", "2025")] == "(n = 84)"
+    assert "Previous studies:" not in notes

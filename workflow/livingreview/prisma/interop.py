@@ -124,6 +124,38 @@ def _unreported_totals(column: Column) -> None:
         )
 
 
+def new_review_default(columns: Sequence[Column]) -> str:
+    """For a PRISMA2020 package file (one value column, ``n`` or ``k``) whose previous studies
+    and reports are the template's 0 (reports 0 or not given) beside totals that equal the new
+    studies and reports: read the 0 as no previous version, so the new-review template is drawn
+    (previous studies set to not given; the totals stay, that template does not draw them);
+    return the note saying so, else ''. Totals that would be lost keep the updated template."""
+    if len(columns) != 1 or columns[0].label not in ("n", "k"):
+        return ""
+    column = columns[0]
+    studies, reports = column.n("total_studies"), column.n("total_reports")
+    if not (
+        column.n("previous_studies") == 0
+        and column.n("previous_reports") in (0, None)
+        and not column.n("removed_studies")
+        and not column.n("removed_reports")
+        and studies is not None
+        and studies == column.n("new_studies")
+        and reports in (None, column.n("new_reports"))
+    ):
+        return ""
+    column.numbers.update(previous_studies=None, previous_reports=None)
+    total = (
+        f"the total is the {studies} studies"
+        if reports is None
+        else f"the totals are the {studies} studies and {reports} reports"
+    )
+    return (
+        "Previous studies: the template's 0 read as no previous version, drawn as a new review "
+        f"(previous-studies and total boxes not shown; {total} included)."
+    )
+
+
 def read_csv_columns(path: Path) -> list[Column]:
     """Every value column of a PRISMA2020 or livingPRISMAflow CSV, in file order: as the R
     package writes it, or as a spreadsheet saved it (semicolons or tabs; UTF-16 or cp1252)."""

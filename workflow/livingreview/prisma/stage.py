@@ -306,7 +306,7 @@ def render_csv(
     from livingreview.errors import LivingReviewError
     from livingreview.fileio import atomic_write_bytes, atomic_write_text
     from livingreview.prisma import render
-    from livingreview.prisma.interop import read_csv_columns
+    from livingreview.prisma.interop import new_review_default, read_csv_columns
 
     suffix = out.suffix.lower()
     if suffix not in (*FORMATS, ".csv"):
@@ -324,7 +324,8 @@ def render_csv(
     if suffix == ".csv":
         write_csv_columns(out, shown)
         return shown
-    notes = pending_lines(shown) + so_far_lines(shown)
+    first = new_review_default(shown)
+    notes = pending_lines(shown) + so_far_lines(shown) + ([first] if first else [])
     flow = build_flow(shown, title=title, pending=notes)
     if suffix == ".svg":
         atomic_write_text(out, render.to_svg(flow))
