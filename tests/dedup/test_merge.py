@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from livingreview.dedup.merge import is_truncated, merge_records, merged_row
-from livingreview.records import Record, read_records
+from livingreview.imports import import_file
+from livingreview.records import Record, assign_ids, read_records
 from tests.dedup import benchmark_frame
 from tests.dedup.library_helpers import build_demo_identified, demo_config
 
@@ -66,6 +67,66 @@ def test_a_registers_web_address_is_no_journal_name() -> None:
     ]
     assert merge_records(records).journal == "ClinicalTrials.gov"
     assert merge_records(records[:1]).journal == "https://clinicaltrials.gov/show/NCT04000001"
+
+
+# CENTRAL's copies of two registrations (the register's address as source, its own page as US),
+# the ICTRP's CSV row of one and ClinicalTrials.gov's download of the other (invented trials).
+CENTRAL_COPIES = """Record #1 of 2
+ID: CN-02300003
+TI: A chatbot to support mothers with postnatal depression
+SO: https://trialsearch.who.int/Trial2.aspx?TrialID=ISRCTN12345678
+YR: 2022
+PT: Trial registry record
+US: https://www.cochranelibrary.com/central/doi/10.1002/central/CN-02300003/full
+
+Record #2 of 2
+ID: CN-02300001
+TI: Smartphone CBT App for Depression in Young Adults
+SO: https://clinicaltrials.gov/show/NCT05100001
+YR: 2021
+US: https://www.cochranelibrary.com/central/doi/10.1002/central/CN-02300001/full
+"""
+ICTRP_ROW = (
+    "TrialID,Public title,Scientific title,Date registration3,Source Register,web address\n"
+    "ISRCTN12345678,A chatbot to support mothers with postnatal depression,"
+    "A randomised feasibility trial of a conversational agent for postnatal depression,"
+    "20220512,ISRCTN,https://www.isrctn.com/ISRCTN12345678\n"
+)
+CTGOV_ROW = (
+    "NCT Number,Study Title,Study URL,Study Type,First Posted\n"
+    "NCT05100001,Smartphone CBT App for Depression in Young Adults,"
+    "https://clinicaltrials.gov/study/NCT05100001,INTERVENTIONAL,2021-10-26\n"
+)
+
+
+def test_a_trials_address_is_its_registers_page_not_centrals(tmp_path: Path) -> None:
+    """CENTRAL's record id sorts first, so its copy is the study's first record; the study's
+    address is still the register's page of the trial, which a reviewer opens to screen it."""
+    files = {"central.txt": CENTRAL_COPIES, "ictrp.csv": ICTRP_ROW, "ctg.csv": CTGOV_ROW}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    copies = assign_ids("central", import_file(tmp_path / "central.txt", "central").records)
+    (ictrp,) = assign_ids("ictrp", import_file(tmp_path / "ictrp.csv", "ictrp").records)
+    (ctgov,) = assign_ids("ctgov", import_file(tmp_path / "ctg.csv", "ctgov").records)
+    isrctn = merge_records([copies[0], ictrp])
+    assert (isrctn.record_id, isrctn.url) == (
+        "central:CN-02300003",
+        "https://www.isrctn.com/ISRCTN12345678",
+    )
+    nct = merge_records([copies[1], ctgov])
+    assert nct.url == "https://clinicaltrials.gov/study/NCT05100001"
+    assert merge_records([ctgov, copies[1]]).url == nct.url
+    # An article naming the trial is no register's record: the first address stays.
+    article = Record(record_id="central:CN-1", url="https://www.cochranelibrary.com/x")
+    named = Record(
+        record_id="embase:2024123456",
+        source_id="2024123456",
+        journal="Journal of Medical Internet Research",
+        abstract="Trial registration: ClinicalTrials.gov NCT05100001",
+        publication_types=["Article"],
+        url="http://ovidsp.ovid.com/ovidweb.cgi?T=JS&AN=2024123456",
+    )
+    assert merge_records([article, named]).url == "https://www.cochranelibrary.com/x"
 
 
 def test_translated_title_in_brackets_loses_to_the_same_title_without_them() -> None:

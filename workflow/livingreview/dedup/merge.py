@@ -10,7 +10,9 @@ Rules (every tie broken by the records' order, which the caller makes determinis
 * abstract: the longest;
 * DOI, PMID, PMCID, year, volume, issue: the value most records agree on;
 * pages: a full range that is not Excel-mangled (``06-Oct``) first, then the most common;
-* ISSN, language, URL: the first present; publication types and keywords: the union;
+* ISSN, language, URL: the first present, but a trial's URL is its register's own page (from a
+  register's record of it: ClinicalTrials.gov's, the ICTRP's), not a database's page of its copy
+  (CENTRAL's); publication types and keywords: the union;
 * versions of one Cochrane review (DOIs ``...CD007231``, ``.pub2``, ``.pub3``, or the number in
   the pages of the Cochrane Database of Systematic Reviews): DOI, year, volume, issue and pages
   are the latest version's (latest year, then DOI), so the citation is one version's, not a blend;
@@ -24,8 +26,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from livingreview.dedup.normalise import (
+    is_registration,
     normalise_doi_value,
     normalise_year,
+    registry_ids,
     review_doi_version,
     review_number,
 )
@@ -132,6 +136,15 @@ def _published_version(records: Sequence[Record]) -> Sequence[Record]:
     return published or records
 
 
+def _register_pages(records: Sequence[Record]) -> list[str]:
+    """The addresses given by a register's own records of a trial (its id is the record's id)."""
+    return [
+        r.url
+        for r in records
+        if r.url and is_registration(r.publication_types, r.journal) and registry_ids(r.source_id)
+    ]
+
+
 def merge_records(records: Sequence[Record], anchor: str | None = None) -> Record:
     """The merged record of one study, ties broken by record order.
 
@@ -172,7 +185,7 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
         publication_types=_union([r.publication_types for r in records]),
         keywords=_union([r.keywords for r in records]),
         language=_best(col("language"), lambda v: 0),
-        url=_best(col("url"), lambda v: 0),
+        url=_best([*_register_pages(records), *col("url")], lambda v: 0),
         oa_url=_best(col("oa_url"), lambda v: 0),
     )
 
