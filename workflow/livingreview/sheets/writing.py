@@ -231,16 +231,23 @@ def _write_meta(
 
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+#: The application a workbook names as its writer: openpyxl names itself with its version
+#: ("Microsoft Excel Compatible / Openpyxl 3.1.5"; 3.1.3 wrote "Microsoft Excel"), so every
+#: openpyxl release would change every sheet's bytes. Fixed, the same for any openpyxl.
+_APPLICATION = re.compile(rb"(<Application>)[^<]*(</Application>)")
+APPLICATION = b"livingreview (openpyxl)"
 
 
 def deterministic_zip(data: bytes, saved_at: str = "") -> bytes:
-    """The same workbook with fixed timestamps, so equal inputs give byte-identical files;
-    ``saved_at`` (ISO 8601), when given, is the save time it records instead (the fixed stamp
-    reads as "no save time")."""
+    """The same workbook with fixed timestamps and writer, so equal inputs give byte-identical
+    files whatever openpyxl wrote them; ``saved_at`` (ISO 8601), when given, is the save time it
+    records instead (the fixed stamp reads as "no save time")."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             body = src.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                body = _APPLICATION.sub(rb"\g<1>" + APPLICATION + rb"\g<2>", body, 1)
             if info.filename == "docProps/core.xml":
                 body = _STAMP.sub(rb"\g<1>" + FIXED_STAMP.encode() + rb"\g<2>", body)
                 if saved_at:
