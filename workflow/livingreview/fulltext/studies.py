@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 
+from livingreview.dedup.normalise import is_registration, registry_ids
 from livingreview.fileio import read_csv_table
 from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
@@ -105,9 +106,12 @@ def first_author(authors: str) -> str:
 
 
 def labels(studies: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    """Study id -> ``Surname Year``, with a/b/c… added where two studies share a label."""
+    """Study id -> ``Surname Year`` (a trial known by its registration alone, which names no
+    author: its register id, :func:`registration_label`), with a/b/c… added where two studies
+    share a label."""
     base = {
-        sid: f"{first_author(row.get('authors', ''))} {row.get('year', '') or 'n.d.'}".strip()
+        sid: registration_label(row)
+        or f"{first_author(row.get('authors', ''))} {row.get('year', '') or 'n.d.'}".strip()
         for sid, row in studies.items()
     }
     groups: dict[str, list[str]] = defaultdict(list)
@@ -118,6 +122,21 @@ def labels(studies: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
         for index, sid in enumerate(ids):
             out[sid] = label if len(ids) == 1 else f"{label}{column_letter(index).lower()}"
     return out
+
+
+def registration_label(row: Mapping[str, str]) -> str:
+    """The label of a register's record of a trial without authors: its register id
+    (``NCT05100001``, from its id, register address or source), else the register's name and
+    the year (``EU Clinical Trials Register 2021``); ``""`` for any other record."""
+    journal = row.get("journal", "")
+    types = [kind for kind in row.get("publication_types", "").split(";") if kind.strip()]
+    if row.get("authors", "").strip() or not is_registration(types, journal):
+        return ""
+    ids = registry_ids(row.get("source_id", ""), journal, row.get("url", ""))
+    if ids:
+        return ids[0]
+    register = "" if "://" in journal else journal.strip()
+    return f"{register or 'Anonymous'} {row.get('year', '') or 'n.d.'}"
 
 
 def decision_rows(
