@@ -252,6 +252,8 @@ def test_what_the_job_proposes_is_not_git_ignored() -> None:
     result = subprocess.run(
         ["git", "check-ignore", "--no-index", *paths], cwd=REPO_ROOT, capture_output=True, text=True
     )
+    if result.returncode == 128:
+        pytest.skip("not a git checkout")
     assert result.returncode == 1 and result.stdout == "", result.stdout  # 1: none ignored
     ignored = subprocess.run(["git", "check-ignore", "--no-index", "outputs/x"], cwd=REPO_ROOT)
     assert ignored.returncode == 0  # the check sees the project's ignore rules

@@ -212,7 +212,8 @@ def test_a_pdf_does_not_depend_on_what_the_process_drew_before(tmp_path: Path) -
     assert to_pdf(plain) == first
     render._SUBSETS.clear()
     assert to_pdf(accented) == other and to_pdf(plain) == first
-    assert len(render._SUBSETS) == 3  # regular, bold; the accented title's bold set is its own
+    if render.shares_font_subsets():  # matplotlib >= 3.11.1; before, each PDF subsets alone
+        assert len(render._SUBSETS) == 3  # regular, bold; the accented title's bold set too
     paths = render.write_all(accented, tmp_path / "flow", "T")
     assert [p.read_bytes() for p in paths[1:3]] == [to_png(accented), other]
 

@@ -12,6 +12,11 @@ from livingreview.prisma.diagram import build_flow
 from livingreview.prisma.render import to_pdf
 from tests.prisma.ledgers import consistent
 
+pytestmark = pytest.mark.skipif(
+    not render.shares_font_subsets(),
+    reason="matplotlib < 3.11.1: each PDF subsets its fonts itself, nothing is cached",
+)
+
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

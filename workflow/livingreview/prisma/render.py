@@ -187,16 +187,26 @@ def _subset_with_base_chars(original: Callable[..., Any], fontfile: Any, glyphs:
     )._as_cm()
 
 
+def shares_font_subsets() -> bool:
+    """Whether this matplotlib's PDF font subsetting is the one :func:`_subset_with_base_chars`
+    wraps (``SubsetResults``, matplotlib 3.11.1 on); an earlier one subsets every PDF itself."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    return hasattr(_backend_pdf_ps, "get_glyphs_subset") and hasattr(
+        _backend_pdf_ps, "SubsetResults"
+    )
+
+
 @contextmanager
 def _shared_font_subsets() -> Iterator[None]:
     """While it lasts, PDF font subsets come from :func:`_subset_with_base_chars` (with a
     matplotlib whose subsetting this does not know, nothing changes)."""
     from matplotlib.backends import _backend_pdf_ps
 
-    original = getattr(_backend_pdf_ps, "get_glyphs_subset", None)
-    if original is None or not hasattr(_backend_pdf_ps, "SubsetResults"):
+    if not shares_font_subsets():
         yield
         return
+    original = _backend_pdf_ps.get_glyphs_subset
     _backend_pdf_ps.get_glyphs_subset = partial(_subset_with_base_chars, original)
     try:
         yield
