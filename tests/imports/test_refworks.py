@@ -160,3 +160,21 @@ def test_refworks_own_export_with_its_tag_legend(variant_file: Variant) -> None:
     cut = variant_file("cut.txt", LEGEND.split("BEGIN")[0].encode())
     with pytest.raises(InputFileError, match="without its closing 'BEGIN EXPORTED REFERENCES'"):
         import_file(cut, "rw")
+
+
+def test_refworks_tags_in_lower_case_are_refused(
+    variant_file: Variant, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read as text, 'rt' joined the second record to the first one's last field (one record,
+    # exit 0) and 'a1 Roe, R' became part of an author's name.
+    second = REFWORKS.split("\n\n")[1]
+    lower = second.replace("RT Journal", "rt Journal").replace("A1 Roe", "a1 Roe")
+    path = variant_file("lower.txt", (REFWORKS.split("\n\n")[0] + "\n" + lower).encode())
+    command_line_exits_2(path, capsys, "line 17: the tag 'rt' is in lower case")
+    one = variant_file("one.txt", second.replace("A1 Roe", "a1 Roe").encode())
+    with pytest.raises(InputFileError, match=r"line 4: the tag 'a1' is in lower case.*'A1'"):
+        import_file(one, "x")
+    # an abstract's paragraph opening with a word that is also a tag stays text
+    prose = second.replace("Results: second", "an is no do second")
+    (record,) = import_file(variant_file("prose.txt", prose.encode()), "x").records
+    assert record.abstract == "Background: first paragraph. an is no do second paragraph."

@@ -43,6 +43,11 @@ _TAGS = frozenset(
     """RT SR ID A1 A2 A3 A4 A5 A6 T1 T2 T3 JF JO YR FD VO vo IS SP OP K1 AB NO ED PB PP SN AV AD
     AN LA CL SF OT LK DO CN DB DS IP RD ST UL SL LL CR WT WV WP OL PMID PMCID""".split()  # noqa: SIM905
 ) | {f"U{n}" for n in range(1, 16)}
+#: Tags no line of an abstract opens with: written in lower case (``rt``, ``t1``, ``a1``) they are
+#: a mangled tag, not text continuing the previous field (CNKI's ``vo`` is read as written).
+_UNMISTAKABLE = frozenset(
+    "RT SR A1 A2 A3 A4 A5 A6 T1 T2 T3 JF JO YR FD K1 SN LK UL RD PMID PMCID".split()  # noqa: SIM905
+) | {f"U{n}" for n in range(1, 16)}
 _TAG_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,4})(?:[ \t]+(.*?))?[ \t]*$")
 #: RefWorks' own export opens with a legend of its tags; the records follow this line.
 _LEGEND = re.compile(r"Refworks Export Tagged Format\b", re.IGNORECASE)
@@ -100,6 +105,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
     start = _records_from(path, lines)
     for number, line in enumerate(lines[start:], start + 1):
         tagged = _tag(line)
+        _refuse_lower_case(path, line, number)
         if tagged and tagged[0] == "RT":
             close_record(path, current, records, "'RT'")
             current = _RawRecord(number, tagged[1].strip())
@@ -117,6 +123,20 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
             current.kind += " " + line.strip()
     close_record(path, current, records, "'RT'")
     return records
+
+
+def _refuse_lower_case(path: Path | str, line: str, number: int) -> None:
+    """Fail on a tag written in lower case (``t1 A title``): read as text it would join the
+    previous field, and an ``rt`` line would merge its record into the one before."""
+    match = _TAG_LINE.match(line)
+    tag = match.group(1) if match else ""
+    if tag.islower() and tag not in _TAGS and tag.upper() in _UNMISTAKABLE:
+        raise InputFileError(
+            path,
+            f"the tag {tag!r} is in lower case: RefWorks writes its tags in capitals "
+            f"({tag.upper()!r}; only CNKI's 'vo' is lower case)",
+            position=f"line {number}",
+        )
 
 
 def parse(path: Path | str, text: str) -> list[Parsed]:
