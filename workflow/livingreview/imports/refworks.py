@@ -60,7 +60,8 @@ _PUBMED_DATABASE = re.compile(r"pubmed|medline", re.IGNORECASE)
 @dataclass
 class _RawRecord:
     line: int
-    kind: str  # the RT value
+    kind: list[str]  # the RT value and any line continuing it
+    #: ``[tag, value, continuation lines...]``, joined when the record is built (linear time)
     fields: list[list[str]] = field(default_factory=list)
 
 
@@ -98,7 +99,7 @@ def _tag(line: str) -> tuple[str, str] | None:
 
 
 def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
-    """Split RefWorks text into records of ``[tag, value]`` pairs, joining continuation lines."""
+    """Split RefWorks text into records of ``[tag, value, continuation lines...]``."""
     records: list[_RawRecord] = []
     current: _RawRecord | None = None
     lines = text.split("\n")
@@ -108,7 +109,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         _refuse_lower_case(path, line, number)
         if tagged and tagged[0] == "RT":
             close_record(path, current, records, "'RT'")
-            current = _RawRecord(number, tagged[1].strip())
+            current = _RawRecord(number, [tagged[1].strip()])
         elif line.strip() and current is None:
             raise InputFileError(
                 path,
@@ -118,9 +119,9 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         elif tagged and current is not None:
             current.fields.append(list(tagged))
         elif line.strip() and current is not None and current.fields:
-            current.fields[-1][1] += "\n" + line.strip()
+            current.fields[-1].append(line.strip())
         elif line.strip() and current is not None:
-            current.kind += " " + line.strip()
+            current.kind.append(line.strip())
     close_record(path, current, records, "'RT'")
     return records
 
@@ -146,8 +147,8 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
 
 def _build(raw: _RawRecord) -> Record:
     values: dict[str, list[str]] = defaultdict(list)
-    for tag, value in raw.fields:
-        values[tag].append(value.strip())
+    for tag, *lines in raw.fields:
+        values[tag].append("\n".join(lines).strip())
 
     def one(*tags: str) -> str:
         return first(*(v for tag in tags for v in values.get(tag, [])))
@@ -173,7 +174,7 @@ def _build(raw: _RawRecord) -> Record:
         issue="" if one("IS").casefold() == "prepublish" else one("IS"),
         pages=join_pages(start or other, other if start else "").rstrip("-"),
         issn=normalise_issns(values.get("SN", [])),
-        publication_types=[raw.kind] if raw.kind else [],
+        publication_types=[kind] if (kind := " ".join(filter(None, raw.kind))) else [],
         keywords=many("K1"),
         language=first(*many("LA")),
         url=urls[0] if urls else "",
