@@ -1,7 +1,7 @@
 """A PRISMA2020 template CSV filled in by hand keeps the template's 0 in the boxes left alone
 (an audit of real users' files, e.g. one with only ``total_reports`` left at 0): the diagram's
 notes say exactly which boxes are not shown, and never contradict the drawing; previous studies
-left at 0 draw a new review. A two-column living layout of a one-column file is refused."""
+left at 0 draw a new review. A two-column living layout of a one-column file says what it draws."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.cli import main
+from livingreview.prisma.layouts import LAYOUTS
 from tests.conftest import require_shared
 from tests.prisma.svg_helpers import NS, parse_svg
 
@@ -113,22 +114,30 @@ def test_totals_left_at_0_in_one_column_are_dashes_where_another_column_gives_th
     )
 
 
-@pytest.mark.parametrize("layout", ["base_updates", "previous_latest"])
-@pytest.mark.parametrize("name", ["PRISMA2020_template_inst_extdata", "livingPRISMAflow_approach2"])
-@pytest.mark.parametrize("suffix", [".svg", ".csv"])
-def test_a_two_column_layout_of_a_one_column_file_is_refused(
-    layout: str, name: str, suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("layout", "drawn_as"),
+    [
+        ("base_updates", "the base review, with no update to combine"),
+        ("previous_latest", "the latest version, with no previous version to combine"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("PRISMA2020_template_inst_extdata", "n"), ("livingPRISMAflow_approach2", "Base and updates")],
+)
+def test_a_two_column_layout_of_a_one_column_file_says_what_it_draws(
+    layout: str, drawn_as: str, name: str, label: str, tmp_path: Path
 ) -> None:
-    """One column cannot be split into a base review (previous versions) and its updates
-    (latest): exit 2 naming the layout and what the file lacks, nothing written."""
+    """One column is one round: the layout draws it as it is (as ``auto`` does, and as the
+    pipeline's living layouts of a first version do), and the note says how it reads."""
     source = require_shared(f"data/prisma/{name}.csv")
-    out = tmp_path / f"flow{suffix}"
-    assert main(["prisma", str(source), "--out", str(out), "--layout", layout]) == 2
-    err = capsys.readouterr().err
-    assert f"{source}: --layout {layout} (Approach " in err
-    assert "needs a value column per round, at least two" in err and "the file has one (" in err
-    assert "Traceback" not in err and not out.exists()
-    assert main(["prisma", str(source), "--out", str(out), "--layout", "auto"]) == 0
+    boxes, notes = drawn(tmp_path, source, "--layout", layout)
+    as_given, auto_notes = drawn(tmp_path, source)
+    assert {b: box.counts for b, box in boxes.items()} == {
+        b: box.counts for b, box in as_given.items()
+    }
+    line = f"{LAYOUTS[layout]}, of one round ({label}): drawn as {drawn_as}."
+    assert notes == f"{auto_notes} {line}".strip()
 
 
 def test_previous_studies_left_at_the_template_0_draw_a_new_review(

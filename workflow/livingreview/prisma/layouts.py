@@ -30,6 +30,21 @@ LAYOUTS = {
 LIVING_LAYOUTS = ("each", "combined", "base_updates", "previous_latest")
 
 
+# What the two-column layouts draw of a single round (a first version, or a one-column file).
+ONE_ROUND = {
+    "base_updates": "the base review, with no update to combine",
+    "previous_latest": "the latest version, with no previous version to combine",
+}
+
+
+def one_round_note(rounds: Sequence[Column], layout: str) -> str:
+    """The note under a two-column layout of one round, which draws that round as it is ('' for
+    other layouts and several rounds)."""
+    if layout not in ONE_ROUND or len(rounds) != 1:
+        return ""
+    return f"{LAYOUTS[layout]}, of one round ({rounds[0].label}): drawn as {ONE_ROUND[layout]}."
+
+
 def _span(columns: Sequence[Column]) -> str:
     if len(columns) == 1:
         return columns[0].label

@@ -22,7 +22,13 @@ from livingreview.prisma.checks import PrismaCountsError, check_columns, warning
 from livingreview.prisma.diagram import build_flow, drawn_keys
 from livingreview.prisma.drawn import Drawn, digest
 from livingreview.prisma.interop import write_csv_columns
-from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS, view, view_violations
+from livingreview.prisma.layouts import (
+    LAYOUTS,
+    LIVING_LAYOUTS,
+    one_round_note,
+    view,
+    view_violations,
+)
 from livingreview.prisma.ledger import BOX_NAMES, Column, combine
 from livingreview.prisma.render import write_all
 from livingreview.screening.assignment import protocol_other_method_studies
@@ -192,10 +198,16 @@ def _title(config: Mapping[str, Any], layout: str = "") -> str:
 
 
 def _draw(
-    columns: Sequence[Column], stem: Path, title: str, links: Mapping[str, str], drawn: Drawn
+    columns: Sequence[Column],
+    stem: Path,
+    title: str,
+    links: Mapping[str, str],
+    drawn: Drawn,
+    note: str = "",
 ) -> None:
-    """Draw one diagram, unless its files are what drawing it would write (:mod:`.drawn`)."""
-    notes = pending_lines(columns) + so_far_lines(columns)
+    """Draw one diagram (``note``: a last line of notes), unless its files are what drawing it
+    would write (:mod:`.drawn`)."""
+    notes = pending_lines(columns) + so_far_lines(columns) + ([note] if note else [])
     inputs = {
         "columns": [c.to_json() for c in columns],
         "title": title,
@@ -256,7 +268,9 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     drawn = Drawn(outputs)
     _draw(main, prisma / "flow", _title(config), links, drawn)
     for layout in LIVING_LAYOUTS:
-        _draw(view(columns, layout), prisma / "living" / layout, _title(config, layout), {}, drawn)
+        stem, name = prisma / "living" / layout, _title(config, layout)
+        note = one_round_note(columns, layout)
+        _draw(view(columns, layout), stem, name, {}, drawn, note)
     drawn.save()
     return ledger
 
@@ -281,22 +295,6 @@ def freeze_for_next_round(config: Mapping[str, Any]) -> list[str]:
     return unfinished
 
 
-# The living layouts that draw two columns (a base review or previous versions, and updates).
-TWO_COLUMN_LAYOUTS = ("base_updates", "previous_latest")
-
-
-def _two_column_layout(path: Path, columns: Sequence[Column], layout: str) -> None:
-    """Refuse a two-column living layout for a file of one round: which column would be the
-    base review (previous versions) and which the updates (latest) is not in the file."""
-    if layout in TWO_COLUMN_LAYOUTS and len(columns) < 2:
-        raise InputFileError(
-            path,
-            f"--layout {layout} ({LAYOUTS[layout]}) needs a value column per round, at least "
-            f"two (a livingPRISMAflow CSV), and the file has one ({columns[0].label!r}); draw "
-            "it with --layout auto",
-        )
-
-
 def render_csv(
     path: Path, out: Path, layout: str = "auto", title: str = "", rounds: Path | None = None
 ) -> list[Column]:
@@ -314,7 +312,6 @@ def render_csv(
             f"{out}: give an output ending in {', '.join(FORMATS)} or .csv, not {suffix!r}"
         )
     columns = read_csv_columns(path)
-    _two_column_layout(path, columns, layout)
     check_columns(columns, origin=str(path))
     if rounds is not None:
         found = view_violations(read_csv_columns(rounds), columns)
@@ -325,7 +322,8 @@ def render_csv(
         write_csv_columns(out, shown)
         return shown
     first = new_review_default(shown)
-    notes = pending_lines(shown) + so_far_lines(shown) + ([first] if first else [])
+    notes = pending_lines(shown) + so_far_lines(shown)
+    notes += [note for note in (first, one_round_note(columns, layout)) if note]
     flow = build_flow(shown, title=title, pending=notes)
     if suffix == ".svg":
         atomic_write_text(out, render.to_svg(flow))
