@@ -13,6 +13,7 @@ from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.imports import import_file
 from livingreview.imports.text import Parsed
 from tests.imports import Real, Variant
+from tests.imports.test_flavours import SPRINGER_HEADER_LINE
 
 
 def _lines_starting(text: str, prefix: str) -> list[int]:
@@ -264,6 +265,27 @@ def test_utf8_bom_with_bytes_that_are_not_utf8(real: Real, variant_file: Variant
     message = _fails(variant_file("mixed.ris", mixed))
     assert "line 2" in message
     assert "mixed encodings" in message
+
+
+def test_a_byte_that_is_not_utf8_in_a_utf8_file_without_bom_is_refused(
+    variant_file: Variant,
+) -> None:
+    # Springer Link-like CSV in UTF-8 with one Windows-1252 'é' pasted in: the whole file was
+    # read as Windows-1252, every name in it garbled ('Løken' came in as 'LÃ¸ken'), exit 0.
+    header = SPRINGER_HEADER_LINE + "\n"
+    rows = (
+        "An invented book,Invented Notes,,,,10.1007/x1,Eva Løken,2021,http://x.org/1,Book\n"
+        "Another invented book,Invented Notes,,,,10.1007/x2,Ana Roe-Pérez,2022,http://x.org/2,Book\n"
+    )
+    third = "A third,Invented Notes,,,,10.1007/x3,José Ruiz,2023,http://x.org/3,Book\n"
+    data = (header + rows).encode() + third.encode("cp1252")
+    message = _fails(variant_file("springer.csv", data))
+    assert "line 4" in message and "is not UTF-8" in message and "mixed encodings" in message
+    # a Windows-1252 file stays Windows-1252, also when two of its bytes look like UTF-8 ('É»')
+    cp1252 = (header + rows + third.replace("A third", "«CAFÉ» invented")).encode("cp1252")
+    result = import_file(variant_file("cp1252.csv", cp1252), "s")
+    assert result.encoding == "cp1252"
+    assert result.records[0].authors == ["Løken, Eva"]
 
 
 def test_a_glued_record_start_is_reported_not_merged(real: Real, variant_file: Variant) -> None:

@@ -56,8 +56,8 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
 
     Tries UTF-32/UTF-16 (by BOM, or UTF-16 by its NUL pattern), then UTF-8 (``utf-8-sig`` is
     reported when a BOM was present), then Windows-1252, then Latin-1. Empty and binary files,
-    and a UTF-8 BOM followed by bytes that are not UTF-8 (a mixed-encoding file), raise
-    :class:`InputFileError`.
+    and bytes that are not UTF-8 in a UTF-8 file (a BOM, or more UTF-8 characters than such
+    bytes: mixed encodings) raise :class:`InputFileError`.
     """
     if not data.strip():
         raise InputFileError(path, "the file is empty")
@@ -78,17 +78,7 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
             raise InputFileError(
                 path, "binary data (NUL byte), not a text export", position=f"line {line}"
             )
-        if data.startswith(codecs.BOM_UTF8):
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                line = data.count(b"\n", 0, exc.start) + 1
-                raise InputFileError(
-                    path,
-                    f"starts with a UTF-8 byte-order mark but byte {exc.start} is not UTF-8 "
-                    "(mixed encodings?); re-save the file as UTF-8",
-                    position=f"line {line}",
-                ) from None
+        _refuse_mixed_utf8(path, data)
         for candidate in ("utf-8", "cp1252", "latin-1"):
             try:
                 text = data.decode(candidate)
@@ -112,6 +102,30 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
     if not text.strip():
         raise InputFileError(path, "the file is empty")
     return text, encoding
+
+
+def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
+    """Fail when bytes that are not UTF-8 stand in a UTF-8 file: one with a UTF-8 byte-order
+    mark, or whose UTF-8 characters outnumber its other bytes above 127. Read as Windows-1252,
+    every UTF-8 character in it would turn to mojibake (``Løken`` as ``LÃ¸ken``)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if data.startswith(codecs.BOM_UTF8):
+            opening = "starts with a UTF-8 byte-order mark but"
+        else:
+            loose = data.decode("utf-8", errors="replace")
+            bad = loose.count("\ufffd")
+            if len(loose) - len(loose.encode("ascii", "ignore")) - bad <= bad:
+                return
+            opening = "the file is UTF-8 but"
+        raise InputFileError(
+            path,
+            f"{opening} byte {exc.start} is not UTF-8 (mixed encodings, or a character cut "
+            "off?); re-save the file as UTF-8",
+            position=f"line {line}",
+        ) from None
 
 
 def _wide_encoding(data: bytes) -> str:
