@@ -288,6 +288,23 @@ def test_a_byte_that_is_not_utf8_in_a_utf8_file_without_bom_is_refused(
     assert result.records[0].authors == ["Løken, Eva"]
 
 
+def test_a_few_control_characters_are_read_as_spaces(
+    variant_file: Variant, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Too few for binary data, a BEL and an ESC went into the title and the journal as they
+    # were (records.csv held them, exit 0). They are spaces now, and the import says so.
+    text = (
+        "RT Journal Article\nA1 Doe, Jane\nT1 An invented\x07 trial of walking\n"
+        "JF Invented\x1b Walking Review\nYR 2019\n"
+    )
+    (record,) = import_file(variant_file("refworks.txt", text.encode()), "x").records
+    assert (record.title, record.journal) == (
+        "An invented trial of walking",
+        "Invented Walking Review",
+    )
+    assert "line 3: 2 control character(s)" in caplog.text
+
+
 def test_a_glued_record_start_is_reported_not_merged(real: Real, variant_file: Variant) -> None:
     lines, line = _real_lines(real, "exports/ris/synthesisr_Scopus.ris", "TY  -", 2)
     lines[line - 1] = "x" + lines[line - 1]  # a stray byte before TY: no longer at line start

@@ -57,7 +57,7 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
     Tries UTF-32/UTF-16 (by BOM, or UTF-16 by its NUL pattern), then UTF-8 (``utf-8-sig`` is
     reported when a BOM was present), then Windows-1252, then Latin-1. Empty and binary files,
     and bytes that are not UTF-8 in a UTF-8 file (a BOM, or more UTF-8 characters than such
-    bytes: mixed encodings) raise :class:`InputFileError`.
+    bytes: mixed encodings) raise :class:`InputFileError`; a few control characters are spaces.
     """
     if not data.strip():
         raise InputFileError(path, "the file is empty")
@@ -101,7 +101,7 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
         )
     if not text.strip():
         raise InputFileError(path, "the file is empty")
-    return text, encoding
+    return _without_controls(path, text, controls), encoding
 
 
 def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
@@ -126,6 +126,22 @@ def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
             "off?); re-save the file as UTF-8",
             position=f"line {line}",
         ) from None
+
+
+def _without_controls(path: Path | str, text: str, controls: list[str]) -> str:
+    """The text with the few control characters left in it (too few for binary data) as
+    spaces: stray bytes of an exporter, never text, they would end up inside fields."""
+    if not controls:
+        return text
+    first = _CONTROL.search(text)
+    logging.getLogger("livingreview.import").warning(
+        "%s, line %d: %d control character(s) (such as %r) read as spaces",
+        path,
+        line_at(text, first.start() if first else 0),
+        len(controls),
+        controls[0],
+    )
+    return _CONTROL.sub(" ", text)
 
 
 def _wide_encoding(data: bytes) -> str:
