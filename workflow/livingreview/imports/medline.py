@@ -59,13 +59,13 @@ def scan(text: str) -> list[int]:
 
 def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
     """Check the tag layout; return normalised lines and the start line of each record."""
-    lines: list[str] = []
+    lines: list[list[str]] = []  # each line's parts: a tag line and its continuation lines
     starts: list[int] = []
     in_record = False
     once: set[str] = set()  # the ONCE tags of the current record
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
-            lines.append("\n")
+            lines.append([])
             in_record = False
             once.clear()
             continue
@@ -76,7 +76,7 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
                     "indented continuation line with no tag line before it",
                     position=f"line {number}",
                 )
-            lines[-1] = lines[-1][:-1] + " " + line.strip() + "\n"  # one value, one line
+            lines[-1].append(line.strip())  # one value, one line (joined once: linear time)
             continue
         line = _ERIC_LONG_TAG.sub(r"\1- ", line)
         if not (len(line) >= 5 and line[4] == "-" and _TAG.fullmatch(line[:4])):
@@ -100,8 +100,8 @@ def _prepare(path: Path | str, text: str) -> tuple[list[str], list[int]]:
         if _starts_record(line):  # a record start without its blank line: reconciled later
             once.clear()
         _check_once(path, line[:4].rstrip(), once, record_position(len(starts), number))
-        lines.append(line.rstrip() + "\n")
-    return lines, starts
+        lines.append([line.rstrip()])
+    return [" ".join(parts) + "\n" for parts in lines], starts
 
 
 def _starts_record(line: str) -> bool:
