@@ -76,3 +76,21 @@ def test_combined_columns_checked_against_their_rounds(
     assert "cumulative = Σ rounds, box by box" in err
     assert "[dbr_excluded] 'Population' 0, but Jan.2020–Aug.2020 combined = 2" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("layout", "names"),
+    [
+        ("base_updates", ["Jan.2020", "Updates Feb.2020–Aug.2020"]),
+        ("previous_latest", ["Previous Jan.2020–Jul.2020", "Aug.2020"]),
+    ],
+)
+def test_a_file_of_a_layout_drawn_again_in_it_keeps_its_column_names(
+    tmp_path: Path, layout: str, names: list[str]
+) -> None:
+    source = require_shared("data/prisma/livingPRISMAflow_approach1.csv")
+    once, twice = tmp_path / "once.csv", tmp_path / "twice.csv"
+    assert main(["prisma", str(source), "--out", str(once), "--layout", layout]) == 0
+    assert [c.label for c in read_csv_columns(once)] == names
+    assert main(["prisma", str(once), "--out", str(twice), "--layout", layout]) == 0
+    assert [c.label for c in read_csv_columns(twice)] == names  # not "Updates Updates ..."

@@ -51,6 +51,14 @@ def _span(columns: Sequence[Column]) -> str:
     return f"{columns[0].label}–{columns[-1].label}"
 
 
+def _named(prefix: str, columns: Sequence[Column]) -> str:
+    """``prefix`` and the span of ``columns``; a lone column already so named (a file of this
+    layout drawn again in it) keeps its name."""
+    if len(columns) == 1 and columns[0].label.startswith(prefix):
+        return columns[0].label
+    return f"{prefix}{_span(columns)}"
+
+
 def view(columns: Sequence[Column], layout: str) -> list[Column]:
     """The columns one layout draws for consecutive rounds ``columns`` (oldest first)."""
     if layout not in LAYOUTS:
@@ -66,9 +74,9 @@ def view(columns: Sequence[Column], layout: str) -> list[Column]:
         return [combine(rounds, f"{_span(rounds)} combined")]
     if layout == "base_updates":
         rest = rounds[1:]
-        return [rounds[0], combine(rest, f"Updates {_span(rest)}")]
+        return [rounds[0], combine(rest, _named("Updates ", rest))]
     before = rounds[:-1]
-    return [combine(before, f"Previous {_span(before)}"), rounds[-1]]
+    return [combine(before, _named("Previous ", before)), rounds[-1]]
 
 
 def view_violations(rounds: Sequence[Column], columns: Sequence[Column]) -> list[Violation]:
