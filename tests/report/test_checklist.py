@@ -15,10 +15,10 @@ from typing import Any
 from livingreview.config import load_config
 from livingreview.dedup import maybe_sheet, rounds
 from livingreview.report import checklist
-from livingreview.report.amendments import methods_text
 from livingreview.report.context import read_outputs
 from livingreview.report.render import write_report
 from tests.prisma.ledgers import consistent
+from tests.report.earlier_versions import version_two_dropping_three
 from tests.report.test_report import DEMO_CONFIG
 
 PRISMA_2020 = [
@@ -436,21 +436,7 @@ def test_databases_only_earlier_versions_searched_are_named_in_items_6_s1_and_s1
     scratch run of the demo and two later rounds: Europe PMC and the exports), while the flow
     diagram of all versions counts MEDLINE's 52 and OpenAlex's 85 records; the methods paragraph
     names them (tests/report/test_methods.py), so do these items now."""
-    earlier = load_config(DEMO_CONFIG)
-    config = load_config(DEMO_CONFIG)
-    config["deduplication"]["history_dir"] = str(tmp_path)
-    config["review"]["version"] = "2025.2"
-    config["sources"]["medline"]["enabled"] = False
-    config["sources"]["openalex"]["enabled"] = False
-    del config["imports"]["google_scholar"]
-    folder = tmp_path / "2025.1"
-    (folder / "report").mkdir(parents=True)
-    (folder / "round.json").write_text('{"round": 1, "version": "2025.1"}', encoding="utf-8")
-    (folder / "report/protocol.json").write_text(methods_text(earlier), encoding="utf-8")
-    (folder / "imports").mkdir()
-    (folder / "imports/google_scholar.json").write_text(
-        '{"import": "google_scholar", "searched_on": "2024-11-25"}', encoding="utf-8"
-    )
+    config = version_two_dropping_three(tmp_path)
     read = dict(read_outputs(demo_outputs))
     dropped = {"medline", "openalex", "google_scholar"}
     read["prisma_s"] = [r for r in read["prisma_s"] if r["source"] not in dropped]

@@ -8,9 +8,9 @@ from typing import Any
 
 from livingreview.config import load_config
 from livingreview.fileio import write_json
-from livingreview.report.amendments import methods_text
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.methods import methods_paragraph
+from tests.report.earlier_versions import version_two_dropping_three
 from tests.report.test_report import DEMO_CONFIG
 
 
@@ -208,21 +208,7 @@ def test_databases_an_earlier_version_ran_and_this_one_dropped_are_named(tmp_pat
     methods of 2025.2 said 'We searched Europe PMC ... in 2 rounds' and named no Google Scholar,
     while the flow diagram of all versions still counts their records (found on a scratch run
     of the demo and two later rounds: MEDLINE 52 and OpenAlex 85 records, no database named)."""
-    earlier = load_config(DEMO_CONFIG)
-    config = load_config(DEMO_CONFIG)
-    config["deduplication"]["history_dir"] = str(tmp_path)
-    config["review"]["version"] = "2025.2"
-    config["sources"]["medline"]["enabled"] = False
-    config["sources"]["openalex"]["enabled"] = False
-    del config["imports"]["google_scholar"]
-    folder = tmp_path / "2025.1"
-    (folder / "report").mkdir(parents=True)
-    write_json(folder / "round.json", {"round": 1, "version": "2025.1"})
-    (folder / "report/protocol.json").write_text(methods_text(earlier), encoding="utf-8")
-    write_json(
-        folder / "imports/google_scholar.json",
-        {"import": "google_scholar", "searched_on": "2024-11-25"},
-    )
+    config = version_two_dropping_three(tmp_path)
     assert sentence(config, "We searched Europe PMC via Europe PMC REST API through their APIs")
     said = sentence(config, "Earlier versions also searched")
     assert said == (
