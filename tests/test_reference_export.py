@@ -449,3 +449,99 @@ def test_a_suffix_is_no_initial(name: str, expected: str) -> None:
     was read as a family name before initials ('John Smith, III'), and a suffix after initials
     ('Kim YS Jr') turned the initials into the family name ('YS, Kim, Jr')."""
     assert export.author_names(Record(title="t", authors=[name])) == [expected]
+
+
+# A trial registration as ClinicalTrials.gov's download gives it (invented trial).
+CTGOV_CSV = (
+    "NCT Number,Study Title,Study URL,Study Type,First Posted\n"
+    "NCT05100006,Therapeutic Alliance With a Mental Health App: an Observational Cohort,"
+    "https://clinicaltrials.gov/study/NCT05100006,OBSERVATIONAL,2020-08-20\n"
+)
+
+
+def test_a_study_is_cited_by_its_journal_article_not_by_hash_order(tmp_path: Path) -> None:
+    """The study ids (the first report's, by hash) used to choose the record a study is cited
+    by: NCT05100006's study was its registration ('NCT05100006'), not the included journal
+    article (Okafor 2023), and another trial's was a conference abstract. The journal article
+    is chosen now, in the full-text table and the exports alike; a later round's article does
+    not rename the study."""
+    outputs = tmp_path / "outputs"
+    (tmp_path / "ctg.csv").write_text(CTGOV_CSV, encoding="utf-8")
+    (registration,) = assign_ids("ctgov", import_file(tmp_path / "ctg.csv", "ctgov").records)
+    journal = ["Journal Article", "Randomized Controlled Trial"]
+    library = {
+        "S2becbdc179": registration,
+        "Sf13c7fdfc2": Record(
+            title="Bond With a Self-Guided Mental Health App and Symptom Change",
+            authors=["Okafor, Chidi", "Smith, Rebecca"], year="2023",
+            journal="JMIR mental health", doi="10.2196/45678",
+            publication_types=["Journal Article", "Observational Study"],
+        ),
+        "S115b004c75": Record(  # Embase's record of a meeting abstract
+            title="MoodApp: a smartphone CBT app for depressive symptoms. Results of a trial",
+            authors=["Tremblay, M."], year="2023", journal="Canadian Journal of Psychiatry",
+            abstract="Background ...", publication_types=["Conference Abstract"],
+        ),
+        "S149739cd6c": Record(
+            title="MoodApp for depression in young adults: protocol for a randomized controlled "
+            "trial", authors=["Tremblay, Marie"], year="2022", journal="JMIR Research Protocols",
+            doi="10.2196/40001", publication_types=["Journal Article"],
+        ),
+        "S38c98f4c25": Record(
+            title="A smartphone CBT app for depressive symptoms in young adults: randomized trial",
+            authors=["Tremblay, Marie", "Gagnon, Louis"], year="2024",
+            journal="Journal of Medical Internet Research", doi="10.2196/51234",
+            publication_types=journal,
+        ),
+        "S0a1b2c3d4e": Record(  # round 2: the one-year follow-up, more complete, sorts first
+            title="One-year outcomes of a smartphone CBT app", authors=["Gagnon, Louis"],
+            year="2025", journal="Journal of Medical Internet Research", volume="27",
+            pages="e1", pmid="40000001", doi="10.2196/60000", abstract="Background ...",
+            publication_types=journal,
+        ),
+    }  # fmt: skip
+    extra = {"sources": "x", "source_records": ""}
+    rows = [{**r.to_row(), "study_id": sid, **extra} for sid, r in library.items()]
+    write_csv(outputs / export.LIBRARY_CSV, (*COLUMNS, "study_id", *extra), rows)
+    reports = [
+        ReportDecision("S2becbdc179", 1, "include", study_id="S2becbdc179"),
+        ReportDecision("Sf13c7fdfc2", 1, "include", study_id="S2becbdc179"),
+        *(ReportDecision(r, 1, "include", study_id="S115b004c75")
+          for r in ("S115b004c75", "S149739cd6c", "S38c98f4c25")),
+        ReportDecision("S0a1b2c3d4e", 2, "include", study_id="S115b004c75"),
+    ]  # fmt: skip
+    shown = {sid: r.to_row() for sid, r in library.items()}
+    table = included_rows(reports, shown)
+    assert [(r["study_id"], r["label"], r["year"]) for r in table] == [
+        ("S115b004c75", "Tremblay 2024", "2024"),
+        ("S2becbdc179", "Okafor 2023", "2023"),
+    ]
+    write_csv(outputs / export.INCLUDED_CSV, INCLUDED_COLUMNS, table)
+    decisions = decision_rows(reports, {})
+    write_csv(outputs / export.DECISIONS_CSV, tuple(decisions[0]), decisions)
+    cited = [(s.label, s.record.doi) for s in export.included_studies(outputs)]
+    assert cited == [("Okafor 2023", "10.2196/45678"), ("Tremblay 2024", "10.2196/51234")]
+
+
+@pytest.mark.parametrize(
+    ("row", "kind"),
+    [
+        ({"publication_types": "Journal Article; Case Reports", "journal": "BMJ"}, "journal "
+         "article"),
+        ({"publication_types": "Published Erratum", "journal": "BMJ"}, "notice"),
+        ({"title": "Erratum: Alliance in apps", "journal": "BMJ"}, "notice"),
+        ({"title": "Like a Therapist, But Not", "journal": "arXiv"}, "preprint"),
+        ({"publication_types": "posted-content", "doi": "10.1101/2024.01.01.24300001"}, "preprint"),
+        ({"publication_types": "Conference Abstract", "journal": "Eur Psychiatry"},
+         "conference abstract"),
+        ({"journal": "Abstracts of the 12th World Congress of Psychiatry"}, "conference abstract"),
+        ({"publication_types": "Trial registry record", "journal": "ISRCTN"}, "registration"),
+        ({"publication_types": "Dissertation/Thesis", "journal": ""}, "other report"),
+        ({"title": "An app: study protocol for a randomised trial", "journal": "Trials"},
+         "protocol"),
+    ],
+)  # fmt: skip
+def test_the_kind_of_a_report(row: dict[str, str], kind: str) -> None:
+    from livingreview.fulltext.studies import report_kind
+
+    assert report_kind(row) == kind

@@ -107,7 +107,8 @@ def library_studies(outputs: Path) -> list[Study]:
 
 def included_studies(outputs: Path) -> list[Study]:
     """The studies of ``fulltext/included_studies.csv`` in the report's order (label, study
-    id), each with the library's record of its main report."""
+    id), each with the library's record of its main report (``fulltext.studies.main_report``,
+    as the full-text stage chose it)."""
     from livingreview.fulltext.studies import BIB, merged_into, with_retired
     from livingreview.screening.automation import library_rows
 
@@ -116,12 +117,12 @@ def included_studies(outputs: Path) -> list[Study]:
         ("study_id", "label", "reports", *BIB),
         "missing: run the full-text step first",
     )
-    main = _main_reports(outputs, included)
     merged = merged_into(outputs / CHANGELOG_CSV)
-    wanted = {merged.get(report, report) for report in main.values()}
+    reports = {s["study_id"]: split_list(s["reports"]) or [s["study_id"]] for s in included}
+    wanted = {merged.get(r, r) for ids in reports.values() for r in ids}
     rows_of = library_rows(outputs / LIBRARY_CSV, (), whole=wanted)  # other rows stay lists
-    library = {sid: row for sid, row in rows_of if sid in wanted}
-    rows = with_retired(library, merged)
+    rows = with_retired({sid: row for sid, row in rows_of if sid in wanted}, merged)
+    main = _main_reports(outputs, reports, rows)
     studies = []
     for number, study in enumerate(included, start=2):
         row = rows.get(main[study["study_id"]])
@@ -137,12 +138,15 @@ def included_studies(outputs: Path) -> list[Study]:
     return sorted(studies, key=lambda s: (s.label.casefold(), s.study_id))
 
 
-def _main_reports(outputs: Path, included: Sequence[Mapping[str, str]]) -> dict[str, str]:
-    """Study id -> the report whose record stands for it, as the full-text stage chose it: the
-    study's own when included, else its earliest round's included report."""
-    rounds: dict[str, tuple[int, str]] = {}
-    needed = [s for s in included if s["study_id"] not in split_list(s["reports"])]
-    if needed:
+def _main_reports(
+    outputs: Path, reports: Mapping[str, list[str]], rows: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Study id -> the report whose record stands for it, by the full-text stage's rule
+    (``fulltext.studies.main_report``), with each report's round from ``decisions.csv``."""
+    from livingreview.fulltext.studies import main_report
+
+    rounds: dict[str, int] = {}
+    if any(len(ids) > 1 for ids in reports.values()):
         decisions = read_csv_table(
             outputs / DECISIONS_CSV,
             ("report_id", "study_id", "round", "decision"),
@@ -150,16 +154,10 @@ def _main_reports(outputs: Path, included: Sequence[Mapping[str, str]]) -> dict[
         )
         for row in decisions:
             if row["decision"] == "include" and row["round"].isdigit():
-                rounds[row["report_id"]] = (int(row["round"]), row["report_id"])
-    main = {}
-    for study in included:
-        reports = split_list(study["reports"])
-        sid = study["study_id"]
-        if sid in reports or not reports:
-            main[sid] = sid
-        else:
-            main[sid] = min(reports, key=lambda r: rounds.get(r, (0, r)))
-    return main
+                rounds[row["report_id"]] = int(row["round"])
+    return {
+        sid: main_report([(r, rounds.get(r, 0)) for r in ids], rows) for sid, ids in reports.items()
+    }
 
 
 # --- fields both formats share -----------------------------------------------------------------

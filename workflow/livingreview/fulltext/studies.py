@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from livingreview.dedup.normalise import is_registration, registry_ids
+from livingreview.dedup.normalise import (
+    conference_kind,
+    is_protocol,
+    is_registration,
+    normalise_title,
+    registry_ids,
+    work_kind,
+)
 from livingreview.fileio import read_csv_table
 from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
@@ -164,14 +171,16 @@ def included_rows(
     reports: Sequence[ReportDecision], library: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, str]]:
     """Rows of ``fulltext/included_studies.csv``: one per included study, its main report's
-    bibliographic fields and every included report. The main report is an included one: the
-    study's own when it is included, else its earliest round's (not a conference abstract the
-    study also holds but full text excluded)."""
+    bibliographic fields (:func:`main_report`: never a report full text excluded) and every
+    included report."""
     by_study: dict[str, list[ReportDecision]] = defaultdict(list)
     for report in reports:
         if report.decision == "include":
             by_study[report.study_id].append(report)
-    main = {sid: library.get(_main_report(sid, items), {}) for sid, items in by_study.items()}
+    main = {
+        sid: library.get(main_report([(r.report_id, r.round) for r in items], library), {})
+        for sid, items in by_study.items()
+    }
     named = labels(main)
     return [
         {
@@ -185,12 +194,70 @@ def included_rows(
     ]
 
 
-def _main_report(study: str, included: Sequence[ReportDecision]) -> str:
-    """The report whose record stands for an included study (see :func:`included_rows`)."""
-    ids = {r.report_id for r in included}
-    if study in ids:
-        return study
-    return min(included, key=lambda r: (r.round, r.report_id)).report_id
+#: Kinds of report, the one a study is best cited by first (:func:`main_report`): the full
+#: journal article of its results, another full report (a thesis, book, chapter or report, or a
+#: record that names no journal), a preprint, a conference abstract, a protocol, the trial's
+#: registration, a notice (an erratum, correction, retraction, comment or reply).
+REPORT_KINDS = (
+    "journal article",
+    "other report",
+    "preprint",
+    "conference abstract",
+    "protocol",
+    "registration",
+    "notice",
+)
+#: Fields whose presence makes a record more complete (:func:`completeness`).
+COMPLETE_FIELDS = ("authors", "abstract", "doi", "pmid", "journal", "volume", "pages", "year")
+_PREPRINT_SERVERS = re.compile(r"rxiv|preprint|research square|ssrn", re.IGNORECASE)
+# Preprint servers' DOI prefixes: bioRxiv/medRxiv, Research Square, SSRN, arXiv, PsyArXiv (OSF).
+_PREPRINT_DOI = re.compile(r"^10\.(?:1101|21203|2139/ssrn|48550|31234)/", re.IGNORECASE)
+_NOTICE_TYPES = ("erratum", "retraction of", "comment", "correction", "expression of concern")
+
+
+def report_kind(row: Mapping[str, str]) -> str:
+    """The kind of report a library row is (one of :data:`REPORT_KINDS`), from its publication
+    types (as the reference-manager exports type it), journal, title and DOI."""
+    from livingreview.reference_export import reference_type
+
+    record = Record.from_row(row)
+    folded = " | ".join(record.publication_types).casefold()
+    if work_kind(record.title, "") or any(kind in folded for kind in _NOTICE_TYPES):
+        return "notice"
+    if is_registration(record.publication_types, record.journal):
+        return "registration"
+    kind = reference_type(record)
+    if "preprint" in folded or _PREPRINT_SERVERS.search(record.journal):
+        return "preprint"
+    if _PREPRINT_DOI.match(record.doi):
+        return "preprint"
+    venue = conference_kind("", record.journal, record.volume, record.issue, "")
+    if kind == "CONF" or venue == "conference":
+        return "conference abstract"
+    if is_protocol(normalise_title(record.title)) or "protocol" in folded:
+        return "protocol"
+    return "journal article" if kind == "JOUR" else "other report"
+
+
+def completeness(row: Mapping[str, str]) -> int:
+    """How many of :data:`COMPLETE_FIELDS` a library row fills."""
+    return sum(1 for key in COMPLETE_FIELDS if row.get(key, "").strip())
+
+
+def main_report(
+    reports: Iterable[tuple[str, int]], library: Mapping[str, Mapping[str, str]]
+) -> str:
+    """The report an included study is cited by, of its included ``reports`` (report id, round
+    included): the best kind (:data:`REPORT_KINDS`), then the earliest round (a later report of
+    the same kind does not rename a study), then the most complete record
+    (:func:`completeness`), then the smallest report id. The full-text stage's table and the
+    reference-manager exports both use it."""
+
+    def rank(item: tuple[str, int]) -> tuple[int, int, int, str]:
+        row = library.get(item[0], {})
+        return (REPORT_KINDS.index(report_kind(row)), item[1], -completeness(row), item[0])
+
+    return min(reports, key=rank)[0]
 
 
 def excluded_rows(

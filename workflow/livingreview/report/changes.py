@@ -17,7 +17,8 @@ state of the version before it and lists, one row per change (:data:`CHANGE_COLU
 * ``report_added``: a new report of a study included before (a full-text report linked to it,
   the report of a study the library merged into it, or a record first found in this round that
   the library joined to it, e.g. its preprint; not a record with the DOI or PMID of one the study
-  held before: that is the same article found again);
+  held before: that is the same article found again); a study now cited under another label
+  (its main report is now the new journal article) says its label before;
 * ``extraction_changed``: a final extraction value that differs (field, old, new; not one that
   differs only in whitespace, e.g. line breaks an earlier version read as spaces), or item
   ``status`` when a study final before is now being re-assessed (e.g. reviewers disagree);
@@ -290,6 +291,15 @@ def _continued(before: State, current: State) -> dict[str, str]:
     return found
 
 
+def _relabelled(old: str, now: Mapping[str, str]) -> str:
+    """A note for a study now cited by another report (a journal article after its
+    registration) under another label than before; ``""`` when the label is the same."""
+    label = now.get("label", "")
+    if not old or old == label:
+        return ""
+    return f"; cited as {label} now, as {old} in the previous version"
+
+
 def _report_added_because(report: str, facts: Facts) -> str:
     merged = _library_event(facts.events, "merged", "other_study_id", report)
     if merged is not None:
@@ -422,11 +432,12 @@ def _report_changes(
     for study in sorted(still_in | set(renamed)):
         was = renamed.get(study, study)
         old_reports = _reports(before, was)
+        label = _relabelled(before.included[was].get("label", ""), current.included[study])
         for report in sorted(_reports(current, study) - old_reports):
             detail = _report_added_because(report, facts)
             if was != study:
                 detail += f"; the study was {was} in the previous version"
-            changes.append(_Change("report_added", study, report, detail=detail))
+            changes.append(_Change("report_added", study, report, detail=detail + label))
     joined = _not_found_again(
         [
             g
