@@ -75,12 +75,11 @@ def trial_row(trial: ET.Element) -> dict[str, str]:
     """A ``<Trial>`` as a CSV row: each child's text under its column name, lower-cased
     (``Public_title`` is ``public title``), ends stripped; a field written twice keeps both
     values, one a line (as the ICTRP joins several conditions in one cell)."""
-    cells: dict[str, str] = {}
+    cells: dict[str, list[str]] = {}
     for child in trial:
         value = "".join(child.itertext()).replace("\r\n", "\n").replace("\r", "\n").strip()
-        name = child.tag.replace("_", " ").lower()
-        cells[name] = "\n".join(v for v in (cells.get(name, ""), value) if v)
-    return cells
+        cells.setdefault(child.tag.replace("_", " ").lower(), []).append(value)
+    return {name: "\n".join(v for v in values if v) for name, values in cells.items()}
 
 
 def _refuse_cut_short(path: Path | str, text: str) -> None:
