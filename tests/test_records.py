@@ -46,6 +46,12 @@ from livingreview.records import (
             "10.1002/(SICI)1097-0142(19850815)56:4<819::AID-CNCR1>3.0.CO;2-#",
             "10.1002/(sici)1097-0142(19850815)56:4<819::aid-cncr1>3.0.co;2-#",
         ),
+        # decoding gives no control character or replacement character: the DOI ends there
+        ("https://doi.org/10.1000/inv.2020.1%00%3Cb%3E", "10.1000/inv.2020.1"),
+        ("10.1000/inv.2020.2&#0;x", "10.1000/inv.2020.2"),
+        ("https://doi.org/10.1000/inv.2020.3%7F", "10.1000/inv.2020.3"),
+        # percent-encoding of bytes that are no UTF-8 is kept as written, not a '\ufffd'
+        ("https://doi.org/10.1000/inv.2020%C3.4", "10.1000/inv.2020%c3.4"),
         ("not a doi", ""),
         ("", ""),
     ],

@@ -324,7 +324,9 @@ def split_list(raw: str) -> list[str]:
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|DOI\s+)", re.IGNORECASE)
-_DOI_BODY = re.compile(r"10\.\d{4,9}/\S+")
+#: A DOI ends at a space or at a character no DOI holds, a control character or the replacement
+#: character (what ``%00`` or ``&#0;`` decode to).
+_DOI_BODY = re.compile(r"10\.\d{4,9}/[^\s\x00-\x1f\x7f-\x9f\ufffd]+")
 #: A web address's query (``?af=R``, ``?utm_source=...``): no part of the DOI it holds.
 _URL_QUERY = re.compile(r"\?[A-Za-z_][\w.-]*=.*$")
 
@@ -342,7 +344,7 @@ def normalise_doi(value: object) -> str:
     if re.match(r"https?://", text, flags=re.IGNORECASE):
         text = _URL_QUERY.sub("", text)
     if "%" in text:
-        text = urllib.parse.unquote(text)
+        text = _unquoted(text)
     text = re.sub(r"\s*\[doi\]$", "", text, flags=re.IGNORECASE)
     text = _DOI_PREFIX.sub("", text)
     match = _DOI_BODY.search(text)
@@ -350,6 +352,15 @@ def normalise_doi(value: object) -> str:
         return ""
     doi = match.group(0).rstrip(".,;)]}>")
     return doi.lower()
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with its percent-encoding decoded, kept as written when the bytes it encodes are
+    no UTF-8 (``%C3`` alone)."""
+    try:
+        return urllib.parse.unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return text
 
 
 #: "pp 278-298", "pp. 5-9", "p. 12" (TRID's RIS): the label is no part of the page ("P12", a
