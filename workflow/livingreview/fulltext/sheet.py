@@ -15,6 +15,7 @@ from livingreview import sheets
 from livingreview.errors import InputFileError
 from livingreview.returned_checks import reasons_hint
 from livingreview.reviewforms import ExpectedForm, FilledRow, FormSpec
+from livingreview.screening.export import link_text, register_lines
 
 KIND = "full-text"
 SHEET = "Full text"
@@ -82,7 +83,7 @@ def sheet_rows(reports: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
             "authors": report.get("authors", ""),
             "year": report.get("year", ""),
             "journal": report.get("journal", ""),
-            "doi": report.get("doi", ""),
+            "doi": link_text(report),
             "pmcid": report.get("pmcid", ""),
             "free_full_text": report.get("oa_url", ""),
         }
@@ -91,9 +92,14 @@ def sheet_rows(reports: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
 
 
 def instructions(
-    spec: FormSpec, count: int, reasons: Sequence[tuple[str, str]], folder: str, demo: bool
+    spec: FormSpec,
+    count: int,
+    reasons: Sequence[tuple[str, str]],
+    folder: str,
+    demo: bool,
+    registrations: int = 0,
 ) -> list[str]:
-    """The Instructions sheet."""
+    """The Instructions sheet (``registrations``: rows that are trial registrations)."""
     lines = [
         f"Full-text eligibility: review {spec.review_id}, round {spec.round}, reviewer "
         f"{spec.reviewer}, {count} report{'' if count == 1 else 's'}.",
@@ -112,6 +118,7 @@ def instructions(
         f"5. Save the file under a NEW name in '{folder}' (human-input folder), .xlsx or .csv.",
         "   Leave rows blank that you have not done yet; return the sheet partly done any time.",
         "The report_id column is locked; do not edit it or the hidden sheet '_meta'.",
+        *register_lines(registrations, abstract=False),
         "",
         "Exclusion reasons (write the id):",
     ]

@@ -33,6 +33,7 @@ from livingreview.screening.assignment import (
     protocol_other_method_studies,
     study_aliases,
 )
+from livingreview.screening.export import is_register_record
 from livingreview.screening.outcome import resolver
 
 OUTPUTS = {
@@ -336,7 +337,12 @@ def export_sheets(
         ]
         spec = reviewforms.FormSpec(sheet.KIND, config["review"]["id"], round_number, reviewer)
         lines = sheet.instructions(
-            spec, len(todo), reasons, folder, bool(config["review"].get("demo"))
+            spec,
+            len(todo),
+            reasons,
+            folder,
+            bool(config["review"].get("demo")),
+            registrations=sum(1 for report in todo if is_register_record(report)),
         )
         written += reviewforms.write_form(
             outputs / SHEETS_DIR,

@@ -43,6 +43,7 @@ from livingreview.screening.conflicts import (
     answering,
     latest_resolutions,
 )
+from livingreview.screening.export import abstract_text, link_text
 
 log = logging.getLogger(__name__)
 KIND = "screening-conflicts"
@@ -121,7 +122,7 @@ def sheet_rows(
             {
                 ID_COLUMN: votes.study_id,
                 "title": study.get("title", ""),
-                "abstract": study.get("abstract", ""),
+                "abstract": abstract_text(study),
                 "votes": votes.text(),
                 "screener_notes": screener_notes,
                 "resolution": "",
@@ -130,7 +131,7 @@ def sheet_rows(
                 "authors": study.get("authors", ""),
                 "year": study.get("year", ""),
                 "journal": study.get("journal", ""),
-                "doi": study.get("doi", ""),
+                "doi": link_text(study),
                 "round": str(votes.round),
             }
         )

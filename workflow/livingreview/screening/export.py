@@ -1,8 +1,10 @@
 """The title/abstract screening sheet of one reviewer and round: rows, layout, instructions.
 
 One row per study (``study_id`` from the library, locked), with its title, abstract, authors,
-year, journal, DOI link and sources; a sheet that also lists studies of earlier rounds still
-awaiting the reviewer has a locked ``round`` column giving the round each study is new in;
+year, journal, DOI link and sources (a trial registration without a DOI: the link to its page on
+the register, and the conditions and interventions the register gives after its abstract); a
+sheet that also lists studies of earlier rounds still awaiting the reviewer has a locked
+``round`` column giving the round each study is new in;
 ``decision`` (include / exclude / maybe), ``reason`` (an exclusion reason id from the protocol)
 and ``notes`` are for the reviewer. Rows come in the order given (most likely relevant first) with
 their ``score``. In blind mode nothing on the sheet shows another reviewer's decision; otherwise
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livingreview import sheets
+from livingreview.dedup.normalise import is_registration
+from livingreview.records import split_list
 from livingreview.screening.decisions import DECISIONS
 
 KIND = "screening"
@@ -123,7 +127,7 @@ def sheet_rows(
                 ID_COLUMN: sid,
                 "round": str((rounds or {}).get(sid, "")),
                 "title": study.get("title", ""),
-                "abstract": study.get("abstract", ""),
+                "abstract": abstract_text(study),
                 "decision": "",
                 "reason": "",
                 "notes": (notes or {}).get(sid, ""),
@@ -131,12 +135,61 @@ def sheet_rows(
                 "authors": study.get("authors", ""),
                 "year": study.get("year", ""),
                 "journal": study.get("journal", ""),
-                "doi": study.get("doi", ""),
+                "doi": link_text(study),
                 "sources": study.get("sources", ""),
                 "score": "" if score is None else f"{score:.3f}",
             }
         )
     return rows
+
+
+#: What the abstract cell of a trial registration adds: the register's terms (the importers keep a
+#: register's conditions and interventions as the record's keywords).
+REGISTER_TERMS = "Conditions and interventions (trial register): "
+
+
+def is_register_record(study: Mapping[str, str]) -> bool:
+    """Whether a library row is a trial register's record (a registration, not an article)."""
+    return is_registration(split_list(study.get("publication_types", "")), study.get("journal", ""))
+
+
+def link_text(study: Mapping[str, str]) -> str:
+    """The ``doi`` cell: the DOI (linked to doi.org); a trial registration without one: its
+    address on the register (linked to it), so that it can be opened from the sheet."""
+    doi = study.get("doi", "")
+    url = study.get("url", "")
+    if doi or not sheets.web_address(url) or not is_register_record(study):
+        return doi
+    return url
+
+
+def abstract_text(study: Mapping[str, str]) -> str:
+    """The ``abstract`` cell: the abstract; a trial registration's also lists the conditions and
+    interventions its register gives (the whole of what it has to screen when it has no
+    abstract)."""
+    abstract = study.get("abstract", "")
+    terms = "; ".join(split_list(study.get("keywords", "")))
+    if not terms or not is_register_record(study):
+        return abstract
+    return f"{abstract}\n\n{REGISTER_TERMS}{terms}" if abstract else REGISTER_TERMS + terms
+
+
+def register_lines(count: int, *, abstract: bool = True) -> list[str]:
+    """Instructions on the rows of trial registrations, when a sheet lists ``count`` of them
+    (``abstract``: the sheet shows the abstract cell)."""
+    if not count:
+        return []
+    rows = (
+        "1 row is a trial registration" if count == 1 else f"{count} rows are trial registrations"
+    )
+    lines = [
+        "",
+        f"{rows} (a register's record: no authors, often no abstract).",
+        "Without a DOI, the 'doi' cell of a registration links to its page on the register.",
+    ]
+    if abstract:
+        lines.append("Its abstract cell lists the conditions and interventions the register gives.")
+    return lines
 
 
 def instructions(
@@ -149,9 +202,11 @@ def instructions(
     demo: bool,
     earlier: int = 0,
     decided: int = 0,
+    registrations: int = 0,
 ) -> list[str]:
     """The Instructions sheet, one line per row (``earlier``: studies of earlier rounds listed;
-    ``decided``: studies of this round the reviewer decided already, not listed)."""
+    ``decided``: studies of this round the reviewer decided already, not listed;
+    ``registrations``: rows that are trial registrations)."""
     who = f"{spec.reviewer} ({spec.reviewer_name})" if spec.reviewer_name else spec.reviewer
     lines = [
         f"Title/abstract screening: review {spec.review_id}, round {spec.round}, "
@@ -183,6 +238,7 @@ def instructions(
         "",
         "The study_id column is locked; do not edit it or the hidden sheet '_meta'. You may",
         "filter rows, widen columns and add columns of your own.",
+        *register_lines(registrations),
     ]
     if blind:
         lines.append("Screening is blind: you do not see the other reviewer's decisions.")

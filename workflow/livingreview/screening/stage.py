@@ -213,6 +213,7 @@ def export_sheets(
             demo=bool(config["review"].get("demo")),
             earlier=earlier,
             decided=_decided_in_round(assigned, own, current),
+            registrations=sum(1 for s in pool if export.is_register_record(s)),
         )
         shown = layouts[earlier > 0]
         written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)

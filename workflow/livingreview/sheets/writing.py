@@ -188,8 +188,8 @@ def _set_value(cell: Cell, column: Column, value: str, highlight: Highlighter) -
             cell.data_type = "s"
     else:
         set_text(cell, value)
-    if column.link_prefix and value:
-        cell.hyperlink = column.link_prefix + value
+    if column.link_prefix and value:  # a web address instead (a register's page) links to it
+        cell.hyperlink = value if web_address(value) else column.link_prefix + value
     elif column.is_link and web_address(value):
         cell.hyperlink = value
 
