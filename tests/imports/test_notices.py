@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from livingreview.imports import import_file
@@ -131,3 +133,14 @@ def test_real_exports_lose_their_closing_notices(real: Real) -> None:
     assert bibliometrix.abstract.endswith("such as bibliometrics.")  # '(c) 2017 Elsevier Ltd. ...'
     scopus = import_file(real("exports/scopus/scopus_sample.csv"), "scopus").records
     assert not any("©" in r.abstract or "Creative Commons" in r.abstract for r in scopus)
+
+
+def test_a_long_run_of_spaces_in_an_abstract_takes_linear_time() -> None:
+    # The APA record line's pattern was tried at every space of a run: an abstract with 80,000
+    # spaces inside it (as a RefWorks value keeps them) took 6 s, twice as many four times as long.
+    abstract = "Walking lowered anxiety." + " " * 80_000 + "Results were mixed."
+    began = time.perf_counter()
+    assert strip_notices(abstract) == abstract
+    assert time.perf_counter() - began < 2
+    spaced = "Walking lowered anxiety." + " " * 1_000 + "( PsycINFO Database Record ( c) 2002 APA)"
+    assert strip_notices(spaced) == "Walking lowered anxiety."

@@ -301,8 +301,10 @@ _NOTICE = re.compile(
 #: APA's record line closing an abstract however it is spaced, with or without a full stop
 #: before it: ``(PsycInfo Database Record (c) 2020 APA, all rights reserved)``, RefWorks' older
 #: ``( PsycINFO Database Record ( c) 2002 APA, all rights reserved)``, PsycTests' likewise.
+#: (No ``\s*`` before its bracket, and one after it: tried at every space of a long run of them,
+#: they took quadratic time.)
 _APA_RECORD = re.compile(
-    r"\s*\(\s*psyc\w*\s+database\s+record\s*\(\s*c\s*\)[^()]*\)\s*\.?\s*$", re.IGNORECASE
+    r"\(\s*psyc\w*\s+database\s+record\s*\(\s*c\s*\)[^()]*\)\s*(?:\.\s*)?$", re.IGNORECASE
 )
 #: Where a sentence may start: after a full stop, ! ? or a closing bracket or quote, and a space.
 _SENTENCE_START = re.compile(r"(?<=[.!?)\]\"'])\s+")
@@ -328,7 +330,9 @@ def strip_notices(abstract: str) -> str:
     """The abstract without a copyright notice opening it (``© 2018 The Authors. ... published
     by ...``) or closing it (``Copyright © 2019 Elsevier Ltd. All rights reserved.``, PsycInfo's
     ``(PsycInfo Database Record (c) 2020 APA, all rights reserved)``); other text is kept."""
-    text = _APA_RECORD.sub("", abstract.strip())
+    text = abstract.strip()
+    if record := _APA_RECORD.search(text):
+        text = text[: record.start()].rstrip()
     text = text[_notice_at(text, 0) :].lstrip()
     for space in _SENTENCE_START.finditer(text):
         if _notice_at(text, space.end()) == len(text):
