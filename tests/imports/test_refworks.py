@@ -193,3 +193,18 @@ def test_refworks_a_long_abstract_of_many_lines_is_read_in_linear_time(
     (record,) = import_file(path, "x").records
     assert time.perf_counter() - began < 3
     assert record.abstract == "Start." + " More text" * 80_000
+
+
+def test_refworks_a_value_holding_a_long_run_of_spaces_is_read_in_linear_time(
+    variant_file: Variant,
+) -> None:
+    # The tag line's pattern tried its value at every length before the run of spaces: an
+    # abstract with 50,000 spaces inside it (a 50 kB file) took 13 s, twice as many four times
+    # as long.
+    abstract = "Walking lowered anxiety." + " " * 50_000 + "Results were mixed."
+    text = f"RT Journal Article\nT1 An invented trial   \nAB {abstract}\nvo \n"
+    began = time.perf_counter()
+    (record,) = import_file(variant_file("rw.txt", text.encode()), "x").records
+    assert time.perf_counter() - began < 3
+    assert record.abstract == "Walking lowered anxiety. Results were mixed."
+    assert (record.title, record.volume) == ("An invented trial", "")

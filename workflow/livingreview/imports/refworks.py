@@ -48,7 +48,9 @@ _TAGS = frozenset(
 _UNMISTAKABLE = frozenset(
     "RT SR A1 A2 A3 A4 A5 A6 T1 T2 T3 JF JO YR FD K1 SN LK UL RD PMID PMCID".split()  # noqa: SIM905
 ) | {f"U{n}" for n in range(1, 16)}
-_TAG_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,4})(?:[ \t]+(.*?))?[ \t]*$")
+#: A tag and its value (its trailing spaces stripped after the match: a lazy value before them
+#: took quadratic time on a value holding a long run of spaces).
+_TAG_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,4})(?:[ \t]+(.*))?$")
 #: RefWorks' own export opens with a legend of its tags; the records follow this line.
 _LEGEND = re.compile(r"Refworks Export Tagged Format\b", re.IGNORECASE)
 _LEGEND_END = "BEGIN EXPORTED REFERENCES"
@@ -95,7 +97,7 @@ def _tag(line: str) -> tuple[str, str] | None:
     match = _TAG_LINE.match(line)
     if not match or match.group(1) not in _TAGS:
         return None
-    return match.group(1).upper(), match.group(2) or ""
+    return match.group(1).upper(), (match.group(2) or "").rstrip(" \t")
 
 
 def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
