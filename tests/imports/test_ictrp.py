@@ -7,6 +7,8 @@ several conditions joined with ``;`` or ``<br>``). The values are made up.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from livingreview.errors import InputFileError
@@ -87,3 +89,21 @@ def test_ictrp_row_without_its_trial_id_is_refused(variant_file: Variant) -> Non
         import_file(path, "ictrp")
     message = str(caught.value)
     assert "ICTRP-Results.csv" in message and "row 3" in message and "'TrialID'" in message
+
+
+def test_ictrp_a_cell_holding_a_long_run_of_spaces_is_read_in_linear_time(
+    variant_file: Variant,
+) -> None:
+    # The pattern splitting conditions took the spaces around ';' with it, so it was tried at
+    # every space of a run: 50,000 spaces inside one condition (a 50 kB file) took 12 s, twice
+    # as many four times as long.
+    row = {**ROWS[0], "Condition": "Depression and" + " " * 50_000 + "anxiety <br> Stress"}
+    path = variant_file("ICTRP-Results.csv", _csv(HEADER, [row]).encode())
+    began = time.perf_counter()
+    (record,) = import_file(path, "ictrp").records
+    assert time.perf_counter() - began < 3
+    assert record.keywords == [
+        "Depression and anxiety",
+        "Stress",
+        "Behavioral: Walking group",
+    ]
