@@ -288,6 +288,25 @@ def test_a_byte_that_is_not_utf8_in_a_utf8_file_without_bom_is_refused(
     assert result.records[0].authors == ["Løken, Eva"]
 
 
+def test_one_utf8_character_beside_one_byte_that_is_not_is_refused_too(
+    variant_file: Variant,
+) -> None:
+    # One UTF-8 'ø' and one Windows-1252 'é' pasted in: as many UTF-8 characters as bad bytes,
+    # so the file was read as Windows-1252 and 'Løken' came in as 'LÃ¸ken', exit 0.
+    header = SPRINGER_HEADER_LINE + "\n"
+    row = "An invented book,Invented Notes,,,,10.1007/x1,Eva Løken,2021,http://x.org/1,Book\n"
+    third = "A third,Invented Notes,,,,10.1007/x3,José Ruiz,2023,http://x.org/3,Book\n"
+    message = _fails(variant_file("springer.csv", (header + row).encode() + third.encode("cp1252")))
+    assert "line 3" in message and "is not UTF-8" in message
+    # Windows-1252 capitals before a symbol ('É»', 'É–': UTF-8's bytes of two IPA letters) as
+    # many as its other accented bytes stay Windows-1252: such pairs count once
+    title = "«CAFÉ» ÉTÉ–HIVER"
+    cp1252 = (header + row.replace("An invented book", title).replace("ø", "o")).encode("cp1252")
+    result = import_file(variant_file("cp1252.csv", cp1252), "s")
+    assert result.encoding == "cp1252"
+    assert result.records[0].title == title
+
+
 def test_a_few_control_characters_are_read_as_spaces(
     variant_file: Variant, caplog: pytest.LogCaptureFixture
 ) -> None:

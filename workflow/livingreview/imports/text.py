@@ -106,7 +106,7 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
 
 def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
     """Fail when bytes that are not UTF-8 stand in a UTF-8 file: one with a UTF-8 byte-order
-    mark, or whose UTF-8 characters outnumber its other bytes above 127. Read as Windows-1252,
+    mark, or one that is mostly UTF-8 (:func:`_mostly_utf8`). Read as Windows-1252,
     every UTF-8 character in it would turn to mojibake (``Løken`` as ``LÃ¸ken``)."""
     try:
         data.decode("utf-8")
@@ -115,9 +115,7 @@ def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
         if data.startswith(codecs.BOM_UTF8):
             opening = "starts with a UTF-8 byte-order mark but"
         else:
-            loose = data.decode("utf-8", errors="replace")
-            bad = loose.count("\ufffd")
-            if len(loose) - len(loose.encode("ascii", "ignore")) - bad <= bad:
+            if not _mostly_utf8(data):
                 return
             opening = "the file is UTF-8 but"
         raise InputFileError(
@@ -126,6 +124,22 @@ def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
             "off?); re-save the file as UTF-8",
             position=f"line {line}",
         ) from None
+
+
+#: Characters whose UTF-8 bytes Windows-1252 text hardly ever holds: U+0080-U+00FF (read as
+#: 'Ã' or 'Â' and a symbol: 'Ã¸') and those of three or four bytes ('â€™'). Two bytes with
+#: another lead read as an accented capital and a symbol ('É»'), as Windows-1252 text may.
+_SURELY_UTF8 = re.compile("[\x80-\xff\u0800-\ufffc\ufffe-\U0010ffff]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the UTF-8 characters above ASCII in ``data`` outnumber its bytes that are not
+    UTF-8, those :data:`_SURELY_UTF8` counted twice: one 'ø' beside one stray byte is a UTF-8
+    file's, one 'É»' beside one '«' a Windows-1252 file's."""
+    loose = data.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd")
+    valid = len(loose) - len(loose.encode("ascii", "ignore")) - bad
+    return valid + len(_SURELY_UTF8.findall(loose)) > bad
 
 
 def _without_controls(path: Path | str, text: str, controls: list[str]) -> str:
