@@ -253,3 +253,17 @@ def test_an_accented_initial_is_an_initial() -> None:
         "Fernández García, Á",
         "Yılmaz Kaya, Ö",
     ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10.1000/a%2541",
+        "https://doi.org/10.1000/x%252Fy",
+        "https://doi.org/10.1002/%28SICI%291097-0258",
+        "10.1000/%C3%A9t%C3%A9",
+    ],
+)
+def test_normalising_a_doi_twice_changes_nothing(raw: str) -> None:
+    once = normalise_doi(raw)
+    assert once and normalise_doi(once) == once  # the deduplicator normalises stored DOIs again

@@ -356,9 +356,11 @@ def normalise_doi(value: object) -> str:
 
 def _unquoted(text: str) -> str:
     """``text`` with its percent-encoding decoded, kept as written when the bytes it encodes are
-    no UTF-8 (``%C3`` alone)."""
+    no UTF-8 (``%C3`` alone). ``%25`` (a percent sign) stays, so decoding twice changes nothing
+    (``a%2541`` would read ``a%41``, then ``aA``)."""
+    parts = text.split("%25")
     try:
-        return urllib.parse.unquote(text, errors="strict")
+        return "%25".join(urllib.parse.unquote(part, errors="strict") for part in parts)
     except UnicodeDecodeError:
         return text
 
