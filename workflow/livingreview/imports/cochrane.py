@@ -24,6 +24,7 @@ from livingreview.imports.text import (
     close_record,
     first,
     join_pages,
+    joined_fields,
     match_lines,
     record_position,
     split_values,
@@ -84,7 +85,7 @@ def _tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         if tag and known:
             current.fields.append([tag.group(1), (tag.group(2) or "").strip()])
         elif current.fields:
-            current.fields[-1][1] += "\n" + line.strip()
+            current.fields[-1].append(line.strip())
         else:
             raise InputFileError(
                 path,
@@ -92,6 +93,8 @@ def _tokenize(path: Path | str, text: str) -> list[_RawRecord]:
                 position=record_position(len(records) + 1, number),
             )
     _close(path, current, records)
+    for raw in records:
+        raw.fields = joined_fields(raw.fields)
     return records
 
 

@@ -30,6 +30,7 @@ from livingreview.imports.text import (
     close_record,
     first,
     join_pages,
+    joined_fields,
     match_lines,
     normalise_issns,
     record_position,
@@ -134,7 +135,7 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         match = None if current is not None and current.long_labels else _TAG.match(line)
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
-            if current is None or (tag == "VN" and any(t == "VN" for t, _ in current.fields)):
+            if current is None or (tag == "VN" and any(f[0] == "VN" for f in current.fields)):
                 if current is None and tag != "VN":
                     raise InputFileError(
                         path,
@@ -147,8 +148,10 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
                 current = _RawRecord(number)
             current.fields.append([tag, value])
         elif current is not None and current.fields and line.strip():
-            current.fields[-1][1] += "\n" + line.strip()
+            current.fields[-1].append(line.strip())
     _close(path, current, records)
+    for raw in records:
+        raw.fields = joined_fields(raw.fields)
     for number, raw in enumerate(records, start=1):
         if raw.long_labels and not any(tag in _KNOWN_TAGS for tag, _ in raw.fields):
             raise InputFileError(

@@ -33,6 +33,7 @@ from livingreview.imports.text import (
     close_record,
     first,
     join_pages,
+    joined_fields,
     normalise_issns,
     pubmed_url_id,
     record_position,
@@ -116,17 +117,19 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
                     position=f"line {number}",
                 )
             if current.fields:
-                current.fields[-1][1] += "\n" + line.strip()
+                current.fields[-1].append(line.strip())
             else:
                 current.kind += " " + line.strip()
         after_blank = not line.strip()
     close_record(path, current, records, "'%0'")
+    for raw in records:
+        raw.fields = joined_fields(raw.fields)
     return records
 
 
 def _once_a_block(path: Path | str, record: _RawRecord, tag: str, index: int, number: int) -> None:
     """Fail on a record's second ``%0`` or ``%T`` line (records are blank-line blocks here)."""
-    seen = record.kind if tag == "0" else any(t == tag for t, _ in record.fields)
+    seen = record.kind if tag == "0" else any(f[0] == tag for f in record.fields)
     if seen:
         raise InputFileError(
             path,

@@ -32,6 +32,7 @@ from livingreview.imports.text import (
     close_record,
     first,
     join_pages,
+    joined_fields,
     normalise_issns,
     pubmed_url_id,
     split_values,
@@ -149,8 +150,8 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
 
 def _build(raw: _RawRecord) -> Record:
     values: dict[str, list[str]] = defaultdict(list)
-    for tag, *lines in raw.fields:
-        values[tag].append("\n".join(lines).strip())
+    for tag, value in joined_fields(raw.fields):
+        values[tag].append(value.strip())
 
     def one(*tags: str) -> str:
         return first(*(v for tag in tags for v in values.get(tag, [])))

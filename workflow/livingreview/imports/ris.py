@@ -38,6 +38,7 @@ from livingreview.imports.text import (
     Parsed,
     first,
     join_pages,
+    joined_fields,
     match_lines,
     normalise_issns,
     pubmed_url_id,
@@ -121,11 +122,13 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
             else:
                 current.fields.append([tag, value])
         elif current is not None and line.strip():
-            current.fields[-1][1] += "\n" + line.strip()
+            current.fields[-1].append(line.strip())
     if current is not None:  # last record without ER
         if closed and closed == len(records):  # every other one has its ER: the file was cut
             warn_cut_short(path, len(records) + 1, current.line)
         records.append(current)
+    for record in records:
+        record.fields = joined_fields(record.fields)
     return records
 
 

@@ -224,6 +224,13 @@ class TaggedRecord(Protocol):
 R = TypeVar("R", bound=TaggedRecord)
 
 
+def joined_fields(fields: list[list[str]]) -> list[list[str]]:
+    """``[tag, value, continuation lines...]`` fields as ``[tag, value]``, the lines joined by
+    newlines. Tokenizers append each line continuing a field and join once here: adding each to
+    the value as it came copied the value so far (quadratic in a long abstract's lines)."""
+    return [[tag, "\n".join(parts)] for tag, *parts in fields]
+
+
 def close_record(path: Path | str, record: R | None, records: list[R], marker: str) -> None:
     """Add a finished record; its start line (``marker``) with no tag line after it is an error."""
     if record is None:
