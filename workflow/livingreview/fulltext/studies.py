@@ -21,6 +21,7 @@ from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
 from livingreview.screening import automation
 from livingreview.screening.automation import read_library_studies
+from livingreview.screening.export import is_register_record
 from livingreview.sheets import column_letter
 
 BIB = ("title", "authors", "year", "journal", "doi")
@@ -136,8 +137,7 @@ def registration_label(row: Mapping[str, str]) -> str:
     (``NCT05100001``, from its id, register address or source), else the register's name and
     the year (``EU Clinical Trials Register 2021``); ``""`` for any other record."""
     journal = row.get("journal", "")
-    types = [kind for kind in row.get("publication_types", "").split(";") if kind.strip()]
-    if row.get("authors", "").strip() or not is_registration(types, journal):
+    if row.get("authors", "").strip() or not is_register_record(row):
         return ""
     ids = registry_ids(row.get("source_id", ""), journal, row.get("url", ""))
     if ids:
