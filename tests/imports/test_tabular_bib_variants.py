@@ -231,6 +231,45 @@ def test_ieee_csv_with_inner_quotes_not_doubled(variant_file: Variant) -> None:
     )
 
 
+#: IEEE Xplore's CSV header as the download writes it now: five keyword columns, the last
+#: ``Mesh_Terms`` with an underscore.
+IEEE_CURRENT_HEADER = (
+    '"Document Title","Authors","Author Affiliations","Publication Title",'
+    '"Date Added To Xplore","Publication Year","Volume","Issue","Start Page","End Page",'
+    '"Abstract","ISSN","ISBNs","DOI","Funding Information","PDF Link","Author Keywords",'
+    '"IEEE Terms","INSPEC Controlled Terms","INSPEC Non-Controlled Terms","Mesh_Terms",'
+    '"Article Citation Count","Reference Count","License","Online Date","Issue Date",'
+    '"Meeting Date","Publisher","Document Identifier"'
+)
+
+
+def test_ieee_csv_inspec_and_mesh_terms_are_keywords(variant_file: Variant) -> None:
+    """Each of IEEE Xplore's keyword columns is read: INSPEC's controlled and uncontrolled
+    terms and ``Mesh_Terms`` too, not only the authors' keywords and the IEEE terms."""
+    row = (
+        '"An invented sensor study","A. Doe; R. Roe","Invented Univ.","Invented Sensors Journal",'
+        '"5 Mar 2021","2021","21","6","700","709","An invented abstract.","1530-437X","",'
+        '"10.1109/INV.2021.0000001","","https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=1",'
+        '"wearable sensing;gait","Sensors;Legged locomotion","biomedical equipment;gait analysis",'
+        '"inertial sensor;walking speed","Humans;Gait","3","25","IEEE","5 Mar 2021","","",'
+        '"IEEE","IEEE Journals"'
+    )
+    path = variant_file("ieee.csv", f"{IEEE_CURRENT_HEADER}\n{row}\n".encode())
+    (record,) = import_file(path, "ieee").records
+    assert record.keywords == [
+        "wearable sensing",
+        "gait",
+        "Sensors",
+        "Legged locomotion",
+        "biomedical equipment",
+        "gait analysis",
+        "inertial sensor",
+        "walking speed",
+        "Humans",
+        "Gait",
+    ]
+
+
 def test_a_row_that_cannot_be_requoted_still_fails(variant_file: Variant) -> None:
     text = 'Title,Year\n"A, "b", c",2020,extra\n'
     with pytest.raises(InputFileError, match=r"row 2 \(line 2\).*cells but the header has 2"):

@@ -167,12 +167,18 @@ _AUTHOR_COLUMNS = (
 )
 
 
+#: Keyword columns. IEEE Xplore's CSV has five: ``Author Keywords``, ``IEEE Terms``, ``INSPEC
+#: Controlled Terms``, ``INSPEC Non-Controlled Terms`` and ``Mesh_Terms`` (``MeSH Terms`` in
+#: older downloads).
 _KEYWORD_COLUMNS = (
     "Keywords",
     "Author Keywords",
     "Keywords Plus",
     "IEEE Terms",
+    "INSPEC Controlled Terms",
+    "INSPEC Non-Controlled Terms",
     "MeSH terms",
+    "Mesh_Terms",
     "Manual Tags",
     "Automatic Tags",
     "subjectTerms",
