@@ -86,6 +86,17 @@ def test_central_records_and_every_field(variant_file: Variant) -> None:
     assert review.abstract.endswith("AIM: a wrapped line that looks like a tag but is none.")
 
 
+def test_a_review_abstract_loses_its_label(variant_file: Variant) -> None:
+    """The plain-text export opens a Cochrane review's abstract with the label ``Abstract - ``
+    (``AB: Abstract - Background ... Plain language summary ...``): the abstract starts after it."""
+    text = CENTRAL.replace(
+        "AB: First paragraph", "AB: Abstract - Background First paragraph"
+    ).replace("AB: BACKGROUND: An", "AB: Abstract - BACKGROUND: An")
+    trial, _, review = import_file(variant_file("reviews.txt", text.encode()), "cdsr").records
+    assert review.abstract.startswith("Background First paragraph of the abstract.")
+    assert trial.abstract == "BACKGROUND: An invented abstract. RESULTS: Café visits rose."
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [

@@ -95,6 +95,35 @@ year = {2021}
     assert record.authors == ["Åberg, ÅK", "Pignon, J-P", "Øien, Ø", "Roe, C"]
 
 
+def test_cochrane_library_bibtex_review_abstract_loses_its_label(variant_file: Variant) -> None:
+    # A Cochrane review's abstract opens with the label 'Abstract - ' in the Library's BibTeX
+    # (its headings follow without colons); the label is dropped once, from any entry.
+    text = """Record #1 of 2
+@article{Doe24,
+author = {Doe, AB, and Roe, C},
+title = {Invented walking programmes for low mood},
+journal = {Cochrane Database of Systematic Reviews},
+year = {2024},
+publisher = {John Wiley &amp; Sons, Ltd},
+abstract = {Abstract - Background Invented background. Objectives To invent an objective.},
+DOI = {10.1002/14651858.CD099999}
+}
+
+
+Record #2 of 2
+@article{Lee19,
+author = {Lee, G},
+title = {An invented trial of sleep hygiene},
+journal = {Invented Sleep},
+year = {2019},
+abstract = {Abstract - an invented abstract that is about abstracts.}
+}
+"""
+    review, trial = import_file(variant_file("citation-export.bib", text.encode()), "c").records
+    assert review.abstract == "Background Invented background. Objectives To invent an objective."
+    assert trial.abstract == "an invented abstract that is about abstracts."
+
+
 @pytest.mark.parametrize(
     ("author", "expected"),
     [

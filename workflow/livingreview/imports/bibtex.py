@@ -60,6 +60,7 @@ from livingreview.imports.text import (
     normalise_issns,
     record_position,
     split_values,
+    without_abstract_label,
 )
 from livingreview.records import CAPITALS, Record
 
@@ -568,7 +569,7 @@ def _build(entry: Entry, macros: dict[str, str]) -> Record:
         pmcid=raw("pmcid"),
         doi=_unescape(raw("doi")),
         title=text("title"),
-        abstract=text("abstract"),
+        abstract=without_abstract_label(text("abstract")),  # the Cochrane Library's label
         authors=_authors(values.get("author", "")),
         year=number("year", "date"),
         journal=text(*journal_keys),

@@ -4,7 +4,8 @@ Each record opens with a ``Record #3 of 120`` line, then one ``TAG: value`` line
 ``ID`` (``CN-01234567`` for CENTRAL, ``CD012345`` for a review), ``AU`` (one author a line),
 ``TI``, ``SO`` (the journal), ``YR``, ``VL``, ``NO`` (issue), ``PG``, ``PM`` (``PUBMED 123``),
 ``XR`` (cross-references: ``PUBMED 123``, ``EMBASE 456``), ``PT`` and ``KY`` (``;``-separated),
-``DOI``, ``AB``, ``US`` (the record's page), ``CC``, ``PB``. A line that is no known tag
+``DOI``, ``AB`` (a review's without its ``Abstract - `` label), ``US`` (the record's page),
+``CC``, ``PB``. A line that is no known tag
 continues the field before it (a wrapped abstract whose paragraph starts ``AIM:`` stays text).
 
 The numbering is checked: ``#N`` counts up from 1 within an export and its last record is ``M``
@@ -28,6 +29,7 @@ from livingreview.imports.text import (
     match_lines,
     record_position,
     split_values,
+    without_abstract_label,
 )
 from livingreview.records import Record, normalise_doi
 
@@ -143,7 +145,7 @@ def _build(raw: _RawRecord) -> Record:
         pmid=first(*pmids),
         doi=first(*(normalise_doi(v) for v in values.get("DOI", []))),
         title=one("TI"),
-        abstract="\n".join(values.get("AB", [])),
+        abstract=without_abstract_label("\n".join(values.get("AB", []))),
         authors=listed("AU"),
         year=one("YR"),
         journal=one("SO"),

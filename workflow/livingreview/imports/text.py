@@ -347,6 +347,16 @@ _HEADING_COLON = re.compile(r":(?!//)")
 _SECOND_ITEM = re.compile(r"\(b\)", re.IGNORECASE)
 
 
+#: The label the Cochrane Library puts before a review's abstract in its plain-text and BibTeX
+#: exports (``AB: Abstract - Background ...``, ``abstract = {Abstract - Background ...}``).
+_COCHRANE_ABSTRACT_LABEL = re.compile(r"^\s*Abstract - ")
+
+
+def without_abstract_label(abstract: str) -> str:
+    """The abstract without the Cochrane Library's ``Abstract - `` label opening it."""
+    return _COCHRANE_ABSTRACT_LABEL.sub("", abstract, count=1)
+
+
 def strip_notices(abstract: str) -> str:
     """The abstract without a copyright notice opening it (``© 2018 The Authors. ... published
     by ...``) or closing it (``Copyright © 2019 Elsevier Ltd. All rights reserved.``, PsycInfo's
