@@ -52,6 +52,13 @@ from livingreview.records import (
         ("https://doi.org/10.1000/inv.2020.3%7F", "10.1000/inv.2020.3"),
         # percent-encoding of bytes that are no UTF-8 is kept as written, not a '\ufffd'
         ("https://doi.org/10.1000/inv.2020%C3.4", "10.1000/inv.2020%c3.4"),
+        # escaped twice, as some exports write it: every level is decoded
+        (
+            "10.1002/(SICI)1097-0142(19850815)56:4&amp;lt;819::AID-CNCR1&amp;gt;3.0.CO;2-#",
+            "10.1002/(sici)1097-0142(19850815)56:4<819::aid-cncr1>3.0.co;2-#",
+        ),
+        ("10.1000/inv&amp;amp;2021", "10.1000/inv&2021"),
+        ("10.1000/&gt;", ""),  # nothing left after the prefix
         ("not a doi", ""),
         ("", ""),
     ],
@@ -262,6 +269,11 @@ def test_an_accented_initial_is_an_initial() -> None:
         "https://doi.org/10.1000/x%252Fy",
         "https://doi.org/10.1002/%28SICI%291097-0258",
         "10.1000/%C3%A9t%C3%A9",
+        "10.1000/inv&amp;amp;2021",
+        "10.1000/(SICI)0000-0000(1999)1:2&amp;lt;3::AID-INV4&amp;gt;3.0.CO;2-X",
+        "https://doi.org/10.1000/inv%26amp%3B2021",
+        "10.1000/inv&Amp;2021",
+        "10.1000/inv%41 %C3",
     ],
 )
 def test_normalising_a_doi_twice_changes_nothing(raw: str) -> None:

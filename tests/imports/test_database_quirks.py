@@ -611,3 +611,14 @@ def test_ris_pubmed_address_among_links_gives_the_pmid(variant_file: Variant) ->
     data = ZOTERO_PUBMED_LINK.encode()
     (record,) = import_file(variant_file("zotero.ris", data), "zotero").records
     assert record.pmid == "21000007"
+
+
+def test_a_doi_escaped_twice_reads_the_same_from_every_reader(variant_file: Variant) -> None:
+    """A DOI whose ``<`` an export escaped twice (``&amp;lt;``) is the DOI from a RIS file, whose
+    reader normalises the DOI before the record does, and from a CSV, whose reader does not."""
+    doi = "10.1000/(SICI)0000-0000(1999)1:2&amp;lt;3::AID-INV4&amp;gt;3.0.CO;2-X"
+    ris = f"TY  - JOUR\nTI  - An invented title\nDO  - {doi}\nER  - \n"
+    table = f'Title,DOI\nAn invented title,"{doi}"\n'
+    (from_ris,) = import_file(variant_file("twice.ris", ris.encode()), "x").records
+    (from_csv,) = import_file(variant_file("twice.csv", table.encode()), "x").records
+    assert from_ris.doi == from_csv.doi == "10.1000/(sici)0000-0000(1999)1:2<3::aid-inv4>3.0.co;2-x"

@@ -334,35 +334,68 @@ _URL_QUERY = re.compile(r"\?[A-Za-z_][\w.-]*=.*$")
 def normalise_doi(value: object) -> str:
     """Lower-case bare DOI (``10.xxxx/...``) from URLs, ``doi:`` prefixes and ``[doi]`` suffixes.
 
-    HTML entities and percent-encoding (``%28SICI%29``, as in a web address) are decoded, and a
-    web address's query (a publisher's ``/doi/full/10.1111/x?af=R``) is no part of the DOI."""
+    HTML entities and percent-encoding (``%28SICI%29``, as in a web address) are decoded, all of
+    them (``&amp;lt;``, escaped twice, is ``<``), and a web address's query (a publisher's
+    ``/doi/full/10.1111/x?af=R``) is no part of the DOI. Normalising a DOI again changes nothing.
+    """
     text = clean_text(value)
     if not text:
         return ""
-    if "&" in text:
-        text = html.unescape(text)
+    if "&" in text:  # entities first: a web address's query may start after '&amp;'
+        text = _decoded(text, percent=False)
     if re.match(r"https?://", text, flags=re.IGNORECASE):
         text = _URL_QUERY.sub("", text)
-    if "%" in text:
-        text = _unquoted(text)
+    if "%" in text or "&" in text:
+        text = _decoded(text, percent=True)
     text = re.sub(r"\s*\[doi\]$", "", text, flags=re.IGNORECASE)
     text = _DOI_PREFIX.sub("", text)
     match = _DOI_BODY.search(text)
     if not match:
         return ""
     doi = match.group(0).rstrip(".,;)]}>")
-    return doi.lower()
+    return doi.lower() if _DOI_BODY.fullmatch(doi) else ""  # not '10.1000/' alone
+
+
+#: An ampersand escaped once or more (``&amp;``, ``&amp;amp;``): an export that escaped its text
+#: twice writes a SICI DOI's ``<`` as ``&amp;lt;``.
+_ESCAPED_AMPERSANDS = re.compile(r"&(?:amp;)+", re.IGNORECASE)
+#: Decoding passes before a DOI that still decodes further is given up (only text made to nest
+#: escapes that deep, as a fuzzer does, gets there).
+_DECODING_PASSES = 8
+
+
+def _decoded(text: str, *, percent: bool) -> str:
+    """``text`` with its HTML entities (and its percent-encoding, with ``percent``) decoded
+    until nothing is left to decode, so a DOI escaped twice reads as the DOI and normalising it
+    again changes nothing; lower-cased as DOIs compare; empty when it does not settle within a
+    few passes."""
+    text = _ESCAPED_AMPERSANDS.sub("&", text)
+    for _ in range(_DECODING_PASSES):
+        decoded = html.unescape(text) if "&" in text else text
+        decoded = (_unquoted(decoded) if percent and "%" in decoded else decoded).lower()
+        if decoded == text:
+            return text
+        text = decoded
+    return ""
+
+
+#: A run of percent-encoded bytes other than ``%25`` (a percent sign, never decoded).
+_PERCENT_RUN = re.compile(r"(?:%(?!25)[0-9A-Fa-f]{2})+")
 
 
 def _unquoted(text: str) -> str:
-    """``text`` with its percent-encoding decoded, kept as written when the bytes it encodes are
-    no UTF-8 (``%C3`` alone). ``%25`` (a percent sign) stays, so decoding twice changes nothing
-    (``a%2541`` would read ``a%41``, then ``aA``)."""
-    parts = text.split("%25")
-    try:
-        return "%25".join(urllib.parse.unquote(part, errors="strict") for part in parts)
-    except UnicodeDecodeError:
-        return text
+    """``text`` with its percent-encoding decoded, each run of encoded bytes on its own: a run
+    whose bytes are no UTF-8 (``%C3`` alone) is kept as written. ``%25`` (a percent sign) stays,
+    so decoding twice changes nothing (``a%2541`` would read ``a%41``, then ``aA``), and so
+    does a DOI cut from a decoded text."""
+
+    def run(match: re.Match[str]) -> str:
+        try:
+            return urllib.parse.unquote(match.group(), errors="strict")
+        except UnicodeDecodeError:
+            return match.group()
+
+    return _PERCENT_RUN.sub(run, text)
 
 
 #: "pp 278-298", "pp. 5-9", "p. 12" (TRID's RIS): the label is no part of the page ("P12", a
