@@ -13,6 +13,7 @@ from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.imports import import_file
 from livingreview.imports.text import Parsed
 from tests.imports import Real, Variant
+from tests.imports.checks import command_line_exits_2
 from tests.imports.test_flavours import SPRINGER_HEADER_LINE
 
 
@@ -55,6 +56,26 @@ def test_ris_record_whose_ty_line_is_deleted_fails(real: Real, variant_file: Var
     del lines[line - 1]
     message = _fails(_variant_of(variant_file, "no_ty.ris", lines))
     assert f"record 3 (line {line})" in message  # the ID line that now opens the record
+
+
+def test_a_ris_file_of_bare_ty_lines_is_refused_naming_the_lines(
+    variant_file: Variant, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``TY  -`` lines and nothing else are no records: refused (exit 2) as a Refer or RefWorks
+    record start with no tag after it is, naming the first and the lines of all, not read as
+    three empty records."""
+    path = variant_file("bare.ris", b"TY  -\nTY  -\r\nTY  - \n")
+    message = _fails(path)
+    assert "record 1 (line 1): a 'TY' line with no tag lines after it" in message
+    assert "3 of the file's 3 record(s) are a TY line alone, at line(s) 1, 2, 3" in message
+    command_line_exits_2(path, capsys, "at line(s) 1, 2, 3")
+
+
+def test_a_bare_ty_line_among_real_records_is_refused(real: Real, variant_file: Variant) -> None:
+    lines, line = _real_lines(real, "exports/ris/synthesisr_Scopus.ris", "TY  -", 1)
+    lines.insert(line - 1, "TY  - JOUR")  # a record start left alone before the second record
+    message = _fails(_variant_of(variant_file, "bare_ty.ris", lines))
+    assert f"record 2 (line {line}): a 'TY' line with no tag lines after it" in message
 
 
 def test_nbib_record_without_pmid_names_record_and_field(real: Real, variant_file: Variant) -> None:

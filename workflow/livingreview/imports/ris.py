@@ -127,9 +127,27 @@ def tokenize(path: Path | str, text: str) -> list[_RawRecord]:
         if closed and closed == len(records):  # every other one has its ER: the file was cut
             warn_cut_short(path, len(records) + 1, current.line)
         records.append(current)
+    _refuse_empty_records(path, records)
     for record in records:
         record.fields = joined_fields(record.fields)
     return records
+
+
+def _refuse_empty_records(path: Path | str, records: list[_RawRecord]) -> None:
+    """Fail on a record that is its ``TY`` line alone (no other tag before the next ``TY`` or its
+    ``ER``), as the other tagged readers fail on a record start with nothing after it, naming
+    the first such record and the lines of all of them."""
+    empty = [(n, raw) for n, raw in enumerate(records, 1) if len(raw.fields) == 1]
+    if not empty:
+        return
+    number, raw = empty[0]
+    lines = ", ".join(str(r.line) for _, r in empty[:10]) + (", ..." if len(empty) > 10 else "")
+    raise InputFileError(
+        path,
+        f"a 'TY' line with no tag lines after it (a cut export?); {len(empty)} of the file's "
+        f"{len(records)} record(s) are a TY line alone, at line(s) {lines}",
+        position=record_position(number, raw.line),
+    )
 
 
 def _unglue(line: str) -> list[str]:
