@@ -16,6 +16,20 @@ def test_ris_end_tag_without_its_dash_closes_the_record(variant_file: Variant) -
     assert result.records[1].year == "2020"
 
 
+def test_ris_translated_title_is_the_title_when_there_is_no_other(variant_file: Variant) -> None:
+    """RIS's ``TT`` (the translated title, in EndNote's tag list) was dropped: a record whose
+    only title it is had none. It is the title when no other title tag is there; beside a ``TI``
+    the ``TI`` stays the title, as MEDLINE's ``TI`` stays beside its ``TT``."""
+    text = (
+        "TY  - JOUR\nAU  - Souza, Ana\nTT  - An invented trial of school meals\nPY  - 2020\n"
+        "ER  - \n\nTY  - JOUR\nTI  - Um ensaio inventado de merenda escolar\n"
+        "TT  - An invented trial of school meals\nPY  - 2020\nER  - \n"
+    )
+    only, both = import_file(variant_file("translated.ris", text.encode()), "scielo").records
+    assert only.title == "An invented trial of school meals"
+    assert both.title == "Um ensaio inventado de merenda escolar"
+
+
 NBIB_BOOKS = """
 PMID- 90000001
 OWN - NLM

@@ -192,7 +192,9 @@ def _build(raw: _RawRecord) -> Record:
         pmid=_pmid(values, everything, urls + links, embase_pmid),
         pmcid=_tagged_id(values, "pmcid", everything, "PMCID") or _bare_pmcid(everything + urls),
         doi=_doi(values, urls + attachments),
-        title=_one(values, "title", "primary_title", "BT", "CT", "short_title"),
+        # the translated title (TT) only when there is no other, as MEDLINE's TT and PubMed's
+        # VernacularTitle: the record model has one title
+        title=_one(values, "title", "primary_title", "BT", "CT", "short_title", "translated_title"),
         abstract=_abstract(values),
         authors=[_spaced_initials(v) for tag, v in raw.fields if tag in ("AU", "A1")],
         year=_one(values, "year", "publication_year", "date"),
