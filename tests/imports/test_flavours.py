@@ -14,6 +14,7 @@ import json
 from livingreview.dedup.normalise import author_surnames
 from livingreview.imports import import_file
 from livingreview.imports.tabular import rebuild_abstract, scan_csv
+from livingreview.imports.tabular.flavours import run_together_names
 from tests.imports import Variant
 
 LENS_HEADER_LINE = (
@@ -308,4 +309,53 @@ def test_springer_link_csv_a_surname_like_a_prefix_still_ends_a_name(
         "AlQahtani, Mohammed",
         "Da, Minh",
         "Roe, R.",
+    ]
+
+
+def test_springer_link_csv_a_camel_cased_name_before_another_word_stays_whole(
+    variant_file: Variant,
+) -> None:
+    """A camel-cased family name that is not a name's last word (a middle name or a double
+    family name, ``Jane LeBlanc Smith``, ``Mary McKee Jones``) was cut in two (``Jane Le`` and
+    ``Blanc Smith``); a ``Le`` that is a family name of its own still ends a name."""
+    text = (
+        SPRINGER_HEADER_LINE + "\n"
+        '"An invented article","Journal of Invented Computing","","7","1","10.1007/s00000-023-3",'
+        '"Jane LeBlanc SmithMary McKee JonesAna DaSilva CostaThi LeRick Roe","2023",'
+        '"http://link.springer.com/article/10.1007/s00000-023-3","Article"\n'
+    )
+    (article,) = import_file(variant_file("springer.csv", text.encode()), "s").records
+    assert article.authors == [
+        "Smith, Jane LeBlanc",
+        "Jones, Mary McKee",
+        "Costa, Ana DaSilva",
+        "Le, Thi",
+        "Roe, Rick",
+    ]
+
+
+def test_springer_link_csv_a_name_ending_in_a_suffix_or_cjk_script_ends_there(
+    variant_file: Variant,
+) -> None:
+    """A name ending in a suffix (``Jr.``, ``III``) or in its Chinese script (a Springer cell
+    writes ``Jing-wei Hou 侯景伟`` before the next author) ran into the next author: no lower-case
+    letter stands before the next capital."""
+    text = (
+        SPRINGER_HEADER_LINE + "\n"
+        '"An invented article","Journal of Invented Computing","","7","1","10.1007/s00000-023-4",'
+        '"John Smith Jr.Jane DoeRick Roe IIIAnn Poe Sr.K. Lee","2023",'
+        '"http://link.springer.com/article/10.1007/s00000-023-4","Article"\n'
+    )
+    (article,) = import_file(variant_file("springer.csv", text.encode()), "s").records
+    assert article.authors == [
+        "Smith, John, Jr.",
+        "Doe, Jane",
+        "Roe, Rick, III",
+        "Poe, Ann, Sr.",
+        "Lee, K.",
+    ]
+    assert run_together_names("Ming Li 李明Hua Wang 王华Wei Chen") == [
+        "Ming Li 李明",
+        "Hua Wang 王华",
+        "Wei Chen",
     ]

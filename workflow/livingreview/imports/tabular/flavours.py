@@ -197,25 +197,76 @@ _TITLES = re.compile(r"^(?:(?:Univ\.-)?Prof\.\s+|Dr\.(?:-Ing\.)?\s+|Ph\.D\.\s+)+
 _CAMEL_PREFIXES = frozenset(
     {"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "fitz", "al", "el"}
 )
+#: Of those, the prefixes that are no family name of their own: a name never ends with them
+#: (``Jane McKee Smith``).
+_BOUND_PREFIXES = frozenset({"mc", "fitz"})
+#: Camel-cased family names whose prefix is a family name of its own too (``Le``, ``Du``,
+#: ``Da`` ...), by their prefix: these words after the prefix go on with the name even when more
+#: words follow (``Jane LeBlanc Smith``), where another word would start the next author
+#: (``Thi LeJohn Smith``).
+_COMPOUND_TAILS: dict[str, frozenset[str]] = {
+    "le": frozenset(
+        """blanc clair clerc beau bel blond boeuf brun compte comte doux duc fevre febvre grand
+        gros maire may moine noir page roux roy sage tourneau vasseur""".split()  # noqa: SIM905
+    ),
+    "la": frozenset("belle croix fleur fontaine mont porte rosa rue salle tour".split()),  # noqa: SIM905
+    "de": frozenset(
+        """angelis boer carlo franco graaf groot haan jong leon long luca marco nardo pietro
+        rosa santis silva simone souza stefano vito vries witt wolfe young""".split()  # noqa: SIM905
+    ),
+    "di": frozenset("carlo giovanni maggio marco napoli pietro stefano tommaso".split()),  # noqa: SIM905
+    "du": frozenset("bois four mont plessis pont pre puis val".split()),  # noqa: SIM905
+    "da": frozenset("costa cruz cunha rosa silva vinci".split()),  # noqa: SIM905
+    "mac": frozenset(
+        """arthur donald dougall farlane gregor innes intyre kay kenzie kinnon lean leod millan
+        neil pherson""".split()  # noqa: SIM905
+    ),
+}
+#: Where a name ends whatever follows: a suffix (``John Smith Jr.Jane Doe``, ``Smith IIIJane``)
+#: or a name written in Chinese, Japanese or Korean script after the Latin one (``Jing Hou
+#: 侯景Shi Sun``) before the capital of the next author.
+_HARD_END = re.compile(
+    r"(?:(?<=\s)(?:Jr|Sr)\.(?=[A-Z])|(?<=\s)(?:II|III|IV)(?=[A-Z][a-z])"
+    r"|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff](?=[A-Z]))"
+)
 
 
 def run_together_names(value: str) -> list[str]:
     """Springer Link's ``Authors`` cell, which writes the names given name first one right after
     another (``Jane DoeRick Roe``), as a list: a new name starts where a capital follows a
-    lower-case letter, but inside ``McKee``-like family names (a prefix followed by one word).
-    A prefix that is a surname of its own (``Thi LeJohn Smith``, ``Wei DuJane Roe``) ends a name
-    when a whole name (two words or more) follows. A cell holding ``;`` is split on it."""
+    lower-case letter, but inside ``McKee``-like family names (a prefix followed by one word),
+    and always after a suffix or a name in CJK script (:data:`_HARD_END`). A prefix that is a
+    surname of its own (``Thi LeJohn Smith``, ``Wei DuJane Roe``) ends a name when a whole name
+    (two words or more) follows, unless it and the next word are a known family name
+    (:data:`_COMPOUND_TAILS`); ``Mc`` and ``Fitz`` never do. A cell holding ``;`` is split on
+    it."""
     if ";" in value:
         return split_values(value, ";")
-    cuts = [i for i in range(1, len(value)) if value[i - 1].islower() and value[i].isupper()]
+    hard = {m.end() for m in _HARD_END.finditer(value)}
+    cuts = [
+        i
+        for i in range(1, len(value))
+        if i in hard or (value[i - 1].islower() and value[i].isupper())
+    ]
     names, start = [], 0
     for i, end in pairwise([*cuts, len(value)]):
-        word = value[start:i].rsplit(" ", 1)[-1]
-        if word.casefold() not in _CAMEL_PREFIXES or " " in value[i:end].strip():
+        if i in hard or _ends_a_name(value[start:i].rsplit(" ", 1)[-1], value[i:end]):
             names.append(value[start:i])
             start = i
     names.append(value[start:])
     return [name.strip() for name in names if name.strip()]
+
+
+def _ends_a_name(word: str, after: str) -> bool:
+    """Whether the name's last ``word`` so far, before a capital, ends the name, ``after`` being
+    the text up to the next capital that follows a lower-case letter."""
+    prefix = word.casefold()
+    if prefix not in _CAMEL_PREFIXES:
+        return True
+    if prefix in _BOUND_PREFIXES or " " not in after.strip():
+        return False
+    tail = after.split(" ", 1)[0].casefold()
+    return tail not in _COMPOUND_TAILS.get(prefix, frozenset())
 
 
 _NCT = re.compile(r"NCT\d{8}")
