@@ -29,7 +29,16 @@ DESIGNS = (("RCT", 9), ("non-randomised trial", 10), ("cohort", 6), ("qualitativ
 @pytest.fixture
 def config(tmp_path: Path, demo_outputs: Path) -> dict[str, Any]:
     """26 studies extracted as final: 9 RCTs, 10 non-randomised, 6 cohort, 1 qualitative."""
+    return extracted_config(tmp_path, demo_outputs)
+
+
+def extracted_config(
+    tmp_path: Path, demo_outputs: Path, tools: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The studies of :func:`config` after a first run of the stage; ``tools``: design → tool
+    changes of the shipped ``tools_by_design``."""
     config = stage_config(tmp_path, demo_outputs, included=0)
+    config["risk_of_bias"]["tools_by_design"].update(tools or {})
     with (tmp_path / "outputs/library/records.csv").open(encoding="utf-8", newline="") as handle:
         ids = sorted({row["study_id"] for row in csv.DictReader(handle)})[:26]
     designs = [design for design, count in DESIGNS for _ in range(count)]

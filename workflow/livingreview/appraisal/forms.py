@@ -6,12 +6,17 @@
   ``overall_reason`` for a reviewer override;
 * ``robins_i``: ``d1`` … ``d7`` (Low / Moderate / Serious / Critical / No information),
   ``key_domains``, ``overall`` and ``overall_reason``;
+* ``robins_i_v2``: one column per domain named after it, ``d1_confounding`` …
+  ``d7_reported_result`` (D1: Low except for concerns about uncontrolled confounding / Moderate /
+  Serious / Critical; the others Low / Moderate / Serious / Critical), ``overall`` and
+  ``overall_reason``;
 * ``quadas2``: ``d1`` … ``d4`` judged directly, ``overall`` and ``overall_reason``;
 * ``nos``: ``version`` (from the study design, locked) and stars per item (0, 1 or 2; the item's
   maximum is enforced), the union of the cohort, case-control and cross-sectional items.
 
 Judging is :mod:`livingreview.rob`'s: :func:`judge` hands a row to ``rob2.assess``,
-``robins_i.assess`` or ``nos.assess`` and returns the assessment or its error.
+``robins_i.assess``, ``robins_i_v2.assess`` or ``nos.assess`` and returns the assessment or its
+error.
 """
 
 from __future__ import annotations
@@ -22,14 +27,14 @@ from typing import Any
 
 from livingreview import sheets
 from livingreview.errors import ConfigError
-from livingreview.rob import nos, rob2, robins_i
+from livingreview.rob import nos, rob2, robins_i, robins_i_v2
 from livingreview.rob.levels import Risk
 from livingreview.rob.rows import Overall, RowPlace, parse_judgement, resolve_overall
 from livingreview.rob.tools import Tool, get_tool
 
 ID_COLUMN = "study_id"
 SHEET = "Risk of bias"
-TOOL_IDS = ("rob2", "robins_i", "quadas2", "nos")
+TOOL_IDS = ("rob2", "robins_i", "robins_i_v2", "quadas2", "nos")
 NOS_VERSIONS = {
     "cohort": "cohort",
     "case-control": "case-control",
@@ -78,6 +83,9 @@ def editable(tool_id: str) -> tuple[str, ...]:
             "overall_reason",
             "notes",
         )
+    if tool_id == "robins_i_v2":
+        fields = robins_i_v2.FIELDS.values()
+        return ("result", *fields, "overall", "overall_reason", "notes")
     if tool_id == "quadas2":
         return (*(f"d{i}" for i in range(1, 5)), "overall", "overall_reason", "notes")
     return (*NOS_ITEMS, "notes")
@@ -106,23 +114,32 @@ def layout(tool_id: str, consensus: bool = False) -> sheets.SheetLayout:
         columns.append(sheets.Column("version", width=14, locked=True))
     if consensus:
         columns.append(sheets.Column("disagreements", width=40, wrap=True))
-    judgements = () if tool_id == "nos" else _levels(robvis_tool(tool_id))
     for name in editable(tool_id):
-        choices: tuple[str, ...] = ()
-        if name.startswith("q"):
-            choices = ANSWERS
-        elif name in NOS_ITEMS:
-            choices = ("0", "1", "2")
-        elif name == "variant":
-            choices = rob2.VARIANTS
-        elif name == "overall" or (name.startswith("d") and "_" not in name):
-            choices = judgements
+        choices = _choices(tool_id, name)
         wide = is_text(name)
         columns.append(
             sheets.Column(name, width=24 if wide else 9, wrap=wide, editable=True, choices=choices)
         )
     columns.append(sheets.Column("title", width=40, wrap=True))
     return sheets.SheetLayout(title=SHEET, columns=tuple(columns), freeze="D2")
+
+
+def _choices(tool_id: str, name: str) -> tuple[str, ...]:
+    """The dropdown of an editable column (none for free text)."""
+    if name.startswith("q"):
+        return ANSWERS
+    if name in NOS_ITEMS:
+        return ("0", "1", "2")
+    if name == "variant":
+        return rob2.VARIANTS
+    if tool_id == "robins_i_v2":
+        codes = {field: code for code, field in robins_i_v2.FIELDS.items()}
+        levels = robins_i_v2.judgements_of(codes[name]) if name in codes else ()
+        levels = robins_i_v2.OVERALL_JUDGEMENTS if name == "overall" else levels
+        return tuple(robins_i_v2.TOOL.label(risk) for risk in levels)
+    if name == "overall" or (name.startswith("d") and "_" not in name):
+        return _levels(robvis_tool(tool_id))
+    return ()
 
 
 def form_rows(
@@ -166,6 +183,8 @@ def instructions(tool_id: str, review_id: str, reviewer: str, count: int, folder
             "Questions:",
         ]
         lines += [f"  {rob2.field_of(q)}: {q} {text}" for q, (text, _) in rob2.QUESTIONS.items()]
+    elif tool_id == "robins_i_v2":
+        lines += _robins_i_v2_instructions()
     elif tool_id in ("robins_i", "quadas2"):
         tool = robvis_tool(tool_id)
         lines += [f"{tool.title}: judge each domain ({', '.join(_levels(tool))}).", ""]
@@ -184,6 +203,21 @@ def instructions(tool_id: str, review_id: str, reviewer: str, count: int, folder
             lines.append(
                 f"  {version}: " + ", ".join(f"{i.key} {i.name} (max {i.max_stars})" for i in items)
             )
+    return lines
+
+
+def _robins_i_v2_instructions() -> list[str]:
+    tool = robins_i_v2.TOOL
+    lines = [
+        "ROBINS-I V2 (November 2024): judge each domain Low, Moderate, Serious or Critical.",
+        "V2 swaps ROBINS-I's domains 2 and 3: d2 is classification of interventions, d3",
+        "selection of participants. Confounding (d1) is at best",
+        f"'{tool.label(Risk.LOW_EXCEPT_CONFOUNDING)}', never plain Low.",
+        "",
+    ]
+    lines += [f"  {robins_i_v2.FIELDS[d.code]}: {d.name}" for d in tool.domains]
+    lines.append("The overall is the worst domain. 'overall' overrides it (more severe only,")
+    lines.append("e.g. several Moderate domains judged Serious) and needs 'overall_reason'.")
     return lines
 
 
@@ -249,9 +283,10 @@ def judge(
         domains = tuple((d.domain, _label(tool, d.risk)) for d in a.domains)
         overrides = tuple(f"{d.domain}: {d.override_reason}" for d in a.domains if d.overridden)
         overall: Overall = a.overall
-    elif tool_id == "robins_i":
-        a = robins_i.assess(row, place)
-        tool = robins_i.TOOL
+    elif tool_id in ("robins_i", "robins_i_v2"):
+        module = robins_i if tool_id == "robins_i" else robins_i_v2
+        a = module.assess(row, place)
+        tool = module.TOOL
         domains = tuple((code, _label(tool, risk)) for code, risk in a.domains)
         overrides = ()
         overall = a.overall

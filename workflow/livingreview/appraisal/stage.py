@@ -9,9 +9,10 @@ and the study goes to a consensus form; the consensus judgement is what counts. 
 for another tool, or (NOS, logged with its form's ``version``) another version, than the study's
 design now maps to is logged and not used, and the study is asked for again.
 
-Outputs: ``rob/<tool>.csv`` (robvis format for rob2, robins_i, quadas2; items, totals and
-rating for nos), traffic-light and summary plots per robvis tool in ``rob/figures/`` (SVG+PNG,
-once a tool has an assessment), ``rob/summary.csv`` (one row per study) and ``rob/status.json``.
+Outputs: ``rob/<tool>.csv`` (robvis format for rob2, robins_i, robins_i_v2, quadas2; items,
+totals and rating for nos), traffic-light and summary plots per robvis tool in ``rob/figures/``
+(SVG+PNG, once a tool has an assessment), ``rob/summary.csv`` (one row per study) and
+``rob/status.json``.
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ def import_entries(
             known,
             aliases,
             forms.texts(tool),
+            written=tuple(c.name for c in forms.layout(tool, consensus=True).columns),
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:

@@ -93,6 +93,7 @@ COUNTED = {  # a version's changes counted: (one, several)
 TOOL_NAMES = {
     "rob2": "RoB 2",
     "robins_i": "ROBINS-I",
+    "robins_i_v2": "ROBINS-I V2",
     "quadas2": "QUADAS-2",
     "nos": "Newcastle-Ottawa Scale",
 }

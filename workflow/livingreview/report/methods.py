@@ -14,6 +14,7 @@ from livingreview.round_state import read_state, state_path
 TOOL_NAMES = {
     "rob2": "RoB 2",
     "robins_i": "ROBINS-I",
+    "robins_i_v2": "ROBINS-I V2",
     "quadas2": "QUADAS-2",
     "nos": "the Newcastle-Ottawa Scale",
 }

@@ -3,8 +3,8 @@
 - :mod:`~livingreview.rob.levels` judgement classes and the worst-domain rule
 - :mod:`~livingreview.rob.tools` the tools robvis knows (domains, wording, overall rule)
 - :mod:`~livingreview.rob.rows` reading one plain form row; overall overrides
-- :mod:`~livingreview.rob.rob2`, :mod:`~livingreview.rob.robins_i`, :mod:`~livingreview.rob.nos`
-  assessments from form rows
+- :mod:`~livingreview.rob.rob2`, :mod:`~livingreview.rob.robins_i`,
+  :mod:`~livingreview.rob.robins_i_v2`, :mod:`~livingreview.rob.nos` assessments from form rows
 - :mod:`~livingreview.rob.tables` robvis CSV import, validation and export
 - :mod:`~livingreview.rob.plots` traffic-light and summary plots (SVG + PNG)
 """
@@ -14,6 +14,7 @@ TOOL_NAMES = (
     "rob2",
     "rob2-cluster",
     "robins-i",
+    "robins-i-v2",
     "robins-e",
     "quadas-2",
     "quips",

@@ -3,10 +3,12 @@
 Colours follow robvis (McGuinness & Higgins 2021): the Cochrane palette and a colour-blind one;
 every judgement also has a symbol (+ low, − concerns, × high, ! critical, ? no information) in
 its circle and on its bar segment (when at least 4% wide), black or white, whichever contrasts
-more with the fill, so the plots read in greyscale and without colour vision too. Figures are
-written as SVG (text kept as text, so study names stay searchable) and PNG, byte-identical for
-the same table. Each SVG is an image (``role="img"``) with a ``<title>`` and a ``<desc>`` that
-gives every judgement (or share) in words, for screen readers.
+more with the fill, so the plots read in greyscale and without colour vision too. ROBINS-I V2's
+"Low (except for concerns about uncontrolled confounding)", which robvis has no colour for, is
+drawn between low and concerns: yellow-green (Cochrane) or light orange (colour-blind), ⊕.
+Figures are written as SVG (text kept as text, so study names stay searchable) and PNG,
+byte-identical for the same table. Each SVG is an image (``role="img"``) with a ``<title>`` and
+a ``<desc>`` that gives every judgement (or share) in words, for screen readers.
 
 Every drawn cell and bar segment carries an SVG id (``rob-cell-<row>-<col>-<class>``,
 ``rob-bar-<row>-<class>``, its symbol ``rob-mark-<row>-<class>``) and the legend
@@ -38,6 +40,7 @@ from livingreview.rob.tools import Domain
 PALETTES: dict[str, dict[Risk, str]] = {
     "cochrane": {
         Risk.LOW: "#02C100",
+        Risk.LOW_EXCEPT_CONFOUNDING: "#8ACF00",
         Risk.CONCERNS: "#E2DF07",
         Risk.HIGH: "#BF0000",
         Risk.CRITICAL: "#820000",
@@ -46,6 +49,7 @@ PALETTES: dict[str, dict[Risk, str]] = {
     },
     "colourblind": {
         Risk.LOW: "#fed98e",
+        Risk.LOW_EXCEPT_CONFOUNDING: "#fec44f",
         Risk.CONCERNS: "#fe9929",
         Risk.HIGH: "#d95f0e",
         Risk.CRITICAL: "#993404",
@@ -56,6 +60,7 @@ PALETTES: dict[str, dict[Risk, str]] = {
 PALETTES["colorblind"] = PALETTES["colourblind"]
 SYMBOLS = {
     Risk.LOW: "+",
+    Risk.LOW_EXCEPT_CONFOUNDING: "⊕",
     Risk.CONCERNS: "−",
     Risk.HIGH: "×",
     Risk.CRITICAL: "!",
@@ -65,6 +70,7 @@ SYMBOLS = {
 #: legend and stacking order
 ORDER = (
     Risk.LOW,
+    Risk.LOW_EXCEPT_CONFOUNDING,
     Risk.CONCERNS,
     Risk.HIGH,
     Risk.CRITICAL,
@@ -87,6 +93,8 @@ SUMMARY_OVERALL = "Overall risk of bias"
 
 
 SYMBOL_INKS = {"black": "#000000", "white": "#ffffff"}
+#: a legend entry longer than this many characters is wrapped
+LEGEND_CHARS = 28
 #: a bar segment narrower than this share (percent) is too narrow for its symbol
 SYMBOL_MIN_SHARE = 4.0
 
@@ -156,11 +164,17 @@ def _with_alternative(svg: bytes, alternative: TextAlternative | None) -> bytes:
     return svg[:end] + b' role="img"' + svg[end : end + 1] + words + svg[end + 1 :]
 
 
+#: no ``<metadata>`` at all: its RDF elements (``rdf:RDF``, ``cc:Work``) are not allowed in an
+#: SVG inlined in HTML, as the report inlines these figures
+SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
 def svg_bytes(fig: Figure) -> bytes:
-    """SVG of a figure: text as text, fixed ids, no date; named and described when drawn here."""
+    """SVG of a figure: text as text, fixed ids, no date, no metadata block; named and described
+    when drawn here."""
     with matplotlib.rc_context(RC):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
     return _with_alternative(buffer.getvalue(), text_alternative(fig))
 
 
@@ -218,11 +232,17 @@ class _Key:
     risk: Risk
 
 
+def legend_label(table: RobTable, risk: Risk) -> str:
+    """A judgement's wording in the legend, on lines of at most :data:`LEGEND_CHARS`
+    (ROBINS-I V2's qualified low takes three)."""
+    return textwrap.fill(table.label(risk), LEGEND_CHARS)
+
+
 def _legend(
     fig: Figure, table: RobTable, used: set[Risk], colours: Mapping[Risk, str], **placement: Any
 ) -> None:
     """The legend of the judgements drawn, as symbol keys in ``ORDER``, with SVG id."""
-    keys = [(_Key(risk), table.label(risk)) for risk in ORDER if risk in used]
+    keys = [(_Key(risk), legend_label(table, risk)) for risk in ORDER if risk in used]
     legend = fig.legend(
         [k for k, _ in keys],
         [label for _, label in keys],
@@ -255,7 +275,8 @@ def traffic_light(table: RobTable, palette: str = "cochrane") -> Figure:
     label_w = max(len(r.study) for r in table.rows) * 0.085 + 0.25
     left = label_w + 0.35
     grid_w, grid_h = n_cols * CELL, n_rows * CELL
-    legend_w = 0.75 + max(len(table.label(r)) for r in ORDER) * 0.085
+    longest = max(len(line) for r in ORDER for line in legend_label(table, r).split("\n"))
+    legend_w = 0.75 + longest * 0.085
     width = max(left + grid_w + legend_w + 0.3, 6.0)
     caption = _caption(table, width - 0.4)
     top, caption_h = 0.75, 0.2 + len(caption) * 0.17

@@ -50,6 +50,15 @@ def study_of(row: Row, place: RowPlace) -> str:
     return study
 
 
+def judgement_of(tool: Tool, text: str) -> Risk | None:
+    """The class of a judgement in ``tool``'s wording (any case, "… risk (of bias)" too), or
+    None when the tool has no such judgement."""
+    key = " ".join(text.lower().split())
+    for suffix in (" risk of bias", " risk"):
+        key = key.removesuffix(suffix)
+    return tool.accepted().get(key)
+
+
 def parse_judgement(
     tool: Tool,
     text: str,
@@ -61,10 +70,7 @@ def parse_judgement(
 
     ``allowed`` narrows the classes a form accepts (RoB 2 domains: low, some concerns, high).
     """
-    key = " ".join(text.lower().split())
-    for suffix in (" risk of bias", " risk"):
-        key = key.removesuffix(suffix)
-    risk = tool.accepted().get(key)
+    risk = judgement_of(tool, text)
     if risk is None or (allowed is not None and risk not in allowed):
         choices = (
             ", ".join(tool.label(r) for r in sorted(allowed, key=list(Risk).index))

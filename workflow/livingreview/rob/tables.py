@@ -6,7 +6,8 @@ robvis' bias-direction layout (``study``, ``d1j`` … with type/direction column
 read too, its judgement columns only.
 Generic (robvis' former ROB1) tables take their domains from the headers, with ``.`` read as a
 space. Judgements are matched on the tool's wording in any case ("Some concerns", "Serious",
-"NI", "NA"); anything else is an error naming the file, line, study and column.
+"NI", "NA"); anything else is an error naming the file, line, study and column. A ROBINS-I table
+read as V2, or the reverse, is refused where it shows (:mod:`~livingreview.rob.robins_i_v2`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Protocol
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text
 from livingreview.rob.levels import Risk
+from livingreview.rob.robins_i_v2 import foreign_judgement, version_problem
 from livingreview.rob.rows import Overall, RowPlace, parse_judgement
 from livingreview.rob.tools import Domain, Tool
 
@@ -136,6 +138,13 @@ def _direction_columns(header: Sequence[str]) -> list[int] | None:
     return [lower.index("study"), *(i for _, i in judged), lower.index("overall")]
 
 
+def _judgement(tool: Tool, text: str, place: RowPlace, column: str) -> Risk:
+    """A table cell's judgement; another ROBINS-I version's wording is named as such."""
+    if why := foreign_judgement(tool, text):
+        raise place.error(why, column)
+    return parse_judgement(tool, text, place, column)
+
+
 def parse_rows(
     tool: Tool,
     records: Sequence[tuple[int, Sequence[str]]],
@@ -163,6 +172,10 @@ def parse_rows(
         )
     domains, has_overall, has_weight = _split_columns(tool, header, path, f"{unit} {header_number}")
     columns = [header[0], *[header[1 + i] for i in range(len(domains))]]
+    if problem := version_problem(tool, columns[1:]):
+        raise InputFileError(
+            path, f"read as {tool.title}, but {problem}", position=f"{unit} {header_number}"
+        )
     rows: list[StudyRow] = []
     seen: dict[str, int] = {}
     wording: dict[Risk, str] = {}
@@ -185,13 +198,13 @@ def parse_rows(
         for i, column in enumerate(columns[1:], start=1):
             if not cells[i]:
                 raise place.error("blank judgement (write 'No information' or 'NA')", column)
-            risk = parse_judgement(tool, cells[i], place, column)
+            risk = _judgement(tool, cells[i], place, column)
             wording.setdefault(risk, " ".join(cells[i].split()).capitalize())
             judgements.append(risk)
         overall = None
         if has_overall:
             column = header[1 + len(domains)]
-            overall = parse_judgement(tool, cells[1 + len(domains)], place, column)
+            overall = _judgement(tool, cells[1 + len(domains)], place, column)
         weight = _weight(cells[-1], place, decimal_comma) if has_weight else None
         rows.append(StudyRow(study, tuple(judgements), overall, weight, number))
     if not rows:

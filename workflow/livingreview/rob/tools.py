@@ -2,7 +2,10 @@
 
 Domain names and level wording follow robvis (McGuinness & Higgins 2021) and the tools' papers:
 RoB 2 (Sterne 2019), ROBINS-I (Sterne 2016), ROBINS-E, QUADAS-2 (Whiting 2011), QUIPS; "generic"
-(robvis' former ROB1 template) takes its domains from the table's headers.
+(robvis' former ROB1 template) takes its domains from the table's headers. ROBINS-I V2 (the
+release of November 2024, riskofbias.info; robvis has no template for it, robvis issue #156)
+swaps ROBINS-I's domains 2 and 3 and judges confounding at best "Low (except for concerns about
+uncontrolled confounding)".
 """
 
 from __future__ import annotations
@@ -96,6 +99,31 @@ D1B = (
     " in relation to timing of randomization",
 )
 ROB2_LABELS = {Risk.HIGH: "High", Risk.CONCERNS: "Some concerns", Risk.LOW: "Low"}
+ROBINS_I_LABELS = {
+    Risk.CRITICAL: "Critical",
+    Risk.HIGH: "Serious",
+    Risk.CONCERNS: "Moderate",
+    Risk.LOW: "Low",
+}
+LOW_EXCEPT_CONFOUNDING = "Low (except for concerns about uncontrolled confounding)"
+ROBINS_I_V2_DOMAINS = (
+    ("D1", "Bias due to confounding"),
+    ("D2", "Bias in classification of interventions"),
+    ("D3", "Bias in selection of participants into the study (or into the analysis)"),
+    ("D4", "Bias due to deviations from intended interventions"),
+    ("D5", "Bias due to missing data"),
+    ("D6", "Bias in measurement of the outcome"),
+    ("D7", "Bias in selection of the reported result"),
+)
+#: spellings of V2's qualified low level besides the label (lower case, as typed in tables)
+LOW_EXCEPT_CONFOUNDING_SPELLINGS = {
+    spelling: Risk.LOW_EXCEPT_CONFOUNDING
+    for spelling in (
+        "low risk of bias (except for concerns about uncontrolled confounding)",
+        "low risk of bias except for concerns about uncontrolled confounding",
+        "low except for concerns about uncontrolled confounding",
+    )
+}
 
 TOOLS: dict[str, Tool] = {
     tool.id: tool
@@ -131,13 +159,20 @@ TOOLS: dict[str, Tool] = {
                     ("D7", "Bias in selection of the reported result"),
                 )
             ),
+            ROBINS_I_LABELS,
+            _robins_i_overall,
+        ),
+        Tool(
+            "robins-i-v2",
+            "ROBINS-I V2",
+            "ROBINS-I V2",
+            _domains(ROBINS_I_V2_DOMAINS),
             {
-                Risk.CRITICAL: "Critical",
-                Risk.HIGH: "Serious",
-                Risk.CONCERNS: "Moderate",
+                **{r: label for r, label in ROBINS_I_LABELS.items() if r is not Risk.LOW},
+                Risk.LOW_EXCEPT_CONFOUNDING: LOW_EXCEPT_CONFOUNDING,
                 Risk.LOW: "Low",
             },
-            _robins_i_overall,
+            aliases=LOW_EXCEPT_CONFOUNDING_SPELLINGS,
         ),
         Tool(
             "robins-e",
@@ -214,8 +249,9 @@ TOOLS: dict[str, Tool] = {
 
 
 def get_tool(name: str) -> Tool:
-    """The tool called ``name`` (robvis spelling, our id, or the config's ``robins_i``)."""
-    key = name.strip().lower().replace("_", "-")
+    """The tool called ``name`` (robvis spelling, our id, or the config's ``robins_i``;
+    "ROBINS-I V2" as well as ``robins_i_v2``)."""
+    key = "-".join(name.strip().lower().replace("_", "-").split())
     key = {"rob1": "generic", "quadas2": "quadas-2"}.get(key, key)
     if key not in TOOLS:
         raise ValueError(f"unknown risk-of-bias tool {name!r}; expected one of {', '.join(TOOLS)}")
