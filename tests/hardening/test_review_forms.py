@@ -293,6 +293,28 @@ def test_two_files_that_agree_are_read_silently_whatever_their_save_times(
     assert not [r for r in caplog.records if "/a.xlsx" in r.getMessage()]
 
 
+@pytest.mark.parametrize("stage", list(FORM_STORES))
+def test_a_column_of_the_reviewers_own_holding_a_note_is_named_in_the_log(
+    staged: dict[str, Any], stage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A reviewer adds a column of their own and types a note in it ('my tag': 'check again',
+    as fill_form does when it shuffles). The form is read, but the column is no field, so the
+    note reached no output and no log; the log now names the file, the column, how many rows
+    hold something (the first) and where a note is kept."""
+    path = _return(staged, stage, "own.xlsx", FORM_STORES[stage][1], shuffle=True)[0]
+    with caplog.at_level(logging.WARNING):
+        STAGES[stage][4](staged["config"])
+    named = [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"{path}:")]
+    assert len(named) == 1, named
+    assert named[0].startswith(f"{path}: column 'my tag' is no column of the ")
+    assert named[0].endswith(
+        "and is not read: what it holds in 1 row(s) (row 2 first) is not in the review's data; "
+        "to keep a note with its study, type it in 'notes'"
+    )
+    rows = latest_rows(read_entries(_outputs(staged["config"]) / FORM_STORES[stage][0]))
+    assert rows[("r1", _first_id(staged, stage))]  # the row itself is read as before
+
+
 # -- formula-like and markup text ------------------------------------------------------------
 
 

@@ -199,6 +199,8 @@ def _meta_check(
             number,
             ", ".join(repr(c) for c in lacking),
         )
+    else:
+        _warn_own_columns(returned, expected)
     missing = [c for c in missing if c not in lacking]
     if missing:
         added = [c for c in missing if c in expected.added]
@@ -217,26 +219,55 @@ def _meta_check(
     return reviewer, number, lacking
 
 
+def _unread_columns(
+    returned: sheets.ReturnedSheet, expected: ExpectedForm
+) -> list[tuple[str, list[int]]]:
+    """(name, rows holding a value) of each column the form is not written with that holds
+    values: nothing in it is read. None known when ``expected.written`` is not given."""
+    if not expected.written:
+        return []
+    known = {c.casefold() for c in (*expected.written, *expected.added)}
+    found = []
+    for name, index in returned.header.items():
+        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
+        if name and name not in known and filled:
+            found.append((name, filled))
+    return found
+
+
+def _warn_own_columns(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> None:
+    """Log each column of the reviewer's own that holds values: a form may gain columns, but
+    what they hold is not read, so a note typed there would be lost without a word."""
+    for name, filled in _unread_columns(returned, expected):
+        log.warning(
+            "%s: column %r is no column of the %s and is not read: what it holds in %d row(s) "
+            "(row %d first) is not in the review's data; to keep a note with its study, type "
+            "it in 'notes'",
+            returned.path,
+            name,
+            expected.what,
+            len(filled),
+            filled[0],
+        )
+
+
 def _warn_renamed_field(
     returned: sheets.ReturnedSheet, expected: ExpectedForm, lacking: Sequence[str]
 ) -> None:
     """Log each column holding values that the form is no longer written with, in a form
     lacking a field's column: a field renamed in the protocol, whose values are not read (or a
     column of the reviewer's own, which is never read)."""
-    known = {c.casefold() for c in (*expected.written, *expected.added)}
-    for name, index in returned.header.items():
-        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
-        if name and name not in known and filled:
-            log.warning(
-                "%s: column %r holds values (row %d first) and is no column of the %s, which "
-                "lacks %s: if a field was renamed in the protocol, these values are not read "
-                "(keep the field's old id in the protocol, or rename the column in this file)",
-                returned.path,
-                name,
-                filled[0],
-                expected.what,
-                ", ".join(repr(c) for c in lacking),
-            )
+    for name, filled in _unread_columns(returned, expected):
+        log.warning(
+            "%s: column %r holds values (row %d first) and is no column of the %s, which "
+            "lacks %s: if a field was renamed in the protocol, these values are not read "
+            "(keep the field's old id in the protocol, or rename the column in this file)",
+            returned.path,
+            name,
+            filled[0],
+            expected.what,
+            ", ".join(repr(c) for c in lacking),
+        )
 
 
 def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:

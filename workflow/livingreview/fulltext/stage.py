@@ -214,6 +214,7 @@ def _expected_sheet(
         known,
         study_aliases(Path(config["paths"]["outputs"]), merged),
         sheet.TEXTS,
+        written=tuple(c.name for c in sheet.layout(()).columns),
     )
 
 
