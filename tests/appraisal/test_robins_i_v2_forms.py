@@ -121,3 +121,24 @@ def test_a_plain_low_for_confounding_is_refused_naming_the_row(config: dict[str,
     message = str(error.value)
     assert "v2_r1.xlsx" in message and "field 'd1_confounding'" in message
     assert "at best 'Low (except for concerns about uncontrolled confounding)'" in message
+
+
+def test_a_review_moving_to_v2_keeps_the_robins_i_forms_returned_so_far(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = extracted_config(tmp_path, demo_outputs)  # non-randomised trials get robins_i
+    study = form_ids(form(config, "robins_i", "r1"), TITLE, ID)[0]
+    both_reviewers(config, "robins_i", {study: {f"d{i}": "Low" for i in range(1, 8)}})
+    run_appraisal(config)
+    assert summary(config)[study]["status"] == "final"
+    config["risk_of_bias"]["tools_by_design"].update(V2)  # the protocol moves to V2
+    # before: "robins_i_r1.xlsx, field 'kind': sheet is for kind 'rob-robins-i', expected a
+    # risk-of-bias form (rob-rob2, rob-robins-i-v2, rob-nos)", and removing the file was
+    # refused too, as losing rows stored before
+    run_appraisal(config)
+    row = summary(config)[study]
+    assert (row["tool"], row["status"], row["overall"]) == ("robins_i_v2", "pending", "")
+    assert study in form_ids(form(config, "robins_i_v2", "r1"), TITLE, ID)
+    with (outputs(config) / OUTPUTS["entries"]).open(encoding="utf-8") as handle:
+        kept = {(r["item_id"], r["column"]) for r in csv.DictReader(handle)}
+    assert (study, "d1") in kept  # the ROBINS-I (2016) judgements stay in the log

@@ -136,9 +136,11 @@ def _tool_by_columns(returned: sheets.ReturnedSheet, tools: list[str]) -> str | 
 
 
 def _group_by_kind(files: list[Path], tools: list[str]) -> dict[str, list[Path]]:
-    """Returned files per tool, by the kind in their metadata (unknown kinds are errors; a
-    file without metadata is named as the form of the tool its columns are)."""
-    kinds = {forms.kind(t): t for t in tools}
+    """Returned files per tool, by the kind in their metadata: a tool in use, or a tool the
+    protocol no longer gives any design (its rows are logged, not used: a review moving from
+    robins_i to robins_i_v2 keeps the forms returned so far). Unknown kinds are errors; a file
+    without metadata is named as the form of the tool in use its columns are."""
+    kinds = {forms.kind(t): t for t in forms.TOOL_IDS}
     groups: dict[str, list[Path]] = {t: [] for t in tools}
     for path in files:
         returned = sheets.read_sheet(path, forms.SHEET)
@@ -147,13 +149,14 @@ def _group_by_kind(files: list[Path], tools: list[str]) -> dict[str, list[Path]]
             checks.require_meta(returned, _form_name(_tool_by_columns(returned, tools)))
         kind = (meta or {}).get("kind", "")
         if kind not in kinds:
+            in_use = [forms.kind(t) for t in tools]
             raise InputFileError(
                 path,
                 f"sheet is for kind {kind!r}, expected a risk-of-bias form "
-                f"({', '.join(kinds) or 'no tool in risk_of_bias.tools_by_design'})",
+                f"({', '.join(in_use) or 'no tool in risk_of_bias.tools_by_design'})",
                 field="kind",
             )
-        groups[kinds[kind]].append(path)
+        groups.setdefault(kinds[kind], []).append(path)
     return groups
 
 
