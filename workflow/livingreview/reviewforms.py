@@ -157,11 +157,13 @@ def same_text(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class FilledRow:
-    """One row a reviewer filled in: its id, row number and editable cells (blank ones too)."""
+    """One row a reviewer filled in: its id, row number and editable cells (blank ones too),
+    and whose form it is (a reviewer id or :data:`CONSENSUS`)."""
 
     item_id: str
     row: int
     values: dict[str, str]
+    reviewer: str = ""
 
 
 @dataclass(frozen=True)
@@ -308,7 +310,7 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
         if now != item:
             renamed.append((row_number, item))
         if any(values.values()):
-            filled.append(FilledRow(now, row_number, values))
+            filled.append(FilledRow(now, row_number, values, reviewer))
     checks.check_every_row(returned, seen, idc)
     if renamed:
         log.warning("%s", aliases.log_line(path.as_posix(), renamed, "row"))
@@ -677,15 +679,21 @@ def _with_agreed(
     """The consensus row, a cell left blank there taking the value every reviewer typed alike
     (a consensus form settles what differed; what two reviewers agreed on is not lost)."""
     row = dict(by_reviewer[CONSENSUS])
-    if len(people) < 2:
-        return row
     for column in sorted(
         {c for r in people for c in by_reviewer[r]} - {c for c, v in row.items() if v}
     ):
-        values = [by_reviewer[r].get(column, "") for r in people]
-        if values[0] and all(same_text(v, values[0]) for v in values):
-            row[column] = values[0]
+        if value := agreed_value(by_reviewer, column):
+            row[column] = value
     return row
+
+
+def agreed_value(by_reviewer: Mapping[str, Mapping[str, str]], column: str) -> str:
+    """The value two or more reviewers (the consensus aside) all typed alike in ``column``
+    (the first reviewer's), else ""."""
+    values = [by_reviewer[r].get(column, "") for r in sorted(by_reviewer) if r != CONSENSUS]
+    if len(values) < 2 or not values[0]:
+        return ""
+    return values[0] if all(same_text(v, values[0]) for v in values) else ""
 
 
 def differences_text(settled: Settled) -> str:

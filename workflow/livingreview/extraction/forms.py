@@ -97,8 +97,8 @@ def instructions(
     ]
     if spec.reviewer == CONSENSUS:
         lines[4:4] = [
-            "Settle what the 'disagreements' column lists; an optional field you leave blank",
-            "keeps the value every reviewer typed alike (required fields are filled in).",
+            "Settle what the 'disagreements' column lists; a field you leave blank, required",
+            "or not, keeps the value every reviewer typed alike (type only what differed).",
         ]
     for item in fields:
         required = ", required" if item.required else ""
@@ -133,8 +133,10 @@ def clean_row(filled: FilledRow, fields: Sequence[Field], path: object) -> dict[
             )
         out[item.id] = value
     for item in fields:
-        # a form written before the protocol added the field has no column for it to fill
-        if item.required and not out[item.id] and item.id in filled.values:
+        # a form written before the protocol added the field has no column for it to fill; a
+        # consensus row's blank keeps what the reviewers typed alike (checked once all are read)
+        consensus = filled.reviewer == CONSENSUS
+        if item.required and not out[item.id] and item.id in filled.values and not consensus:
             raise InputFileError(
                 path,
                 f"required field {item.label!r} is blank for study {filled.item_id}; expected "

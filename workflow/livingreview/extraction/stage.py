@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import reviewforms, sheets
+from livingreview.errors import InputFileError
 from livingreview.extraction import fields as fieldmod
 from livingreview.extraction import forms
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
@@ -156,8 +157,52 @@ def import_entries(
         store=store,
         clean=lambda filled, path: forms.clean_row(filled, fields, path),
     )
+    check_consensus_rows(fields, entries, returned)
     reviewforms.write_entries(store, entries)
     return entries, returned
+
+
+def check_consensus_rows(
+    fields: list[fieldmod.Field],
+    entries: list[reviewforms.Entry],
+    returned: list[reviewforms.ReturnedForm],
+) -> None:
+    """A consensus row may leave a required field blank only where every reviewer typed it
+    alike (it keeps that value, so nobody types it again); else an error naming the row."""
+    people = reviewforms.by_item(reviewforms.latest_rows(entries))
+    required = [f for f in fields if f.required]
+    for form in returned:
+        if form.reviewer != reviewforms.CONSENSUS:
+            continue
+        for filled in form.filled:
+            cells = people.get(filled.item_id, {})
+            for item in required:
+                # a form written before the field was added has no column for it
+                blank = item.id in filled.values and not filled.values[item.id]
+                if blank and not reviewforms.agreed_value(cells, item.id):
+                    raise _unsettled_required(form.path, filled, item, cells)
+
+
+def _unsettled_required(
+    path: Path,
+    filled: reviewforms.FilledRow,
+    item: fieldmod.Field,
+    cells: Mapping[str, Mapping[str, str]],
+) -> InputFileError:
+    """The error of a consensus row leaving blank a required field the reviewers differ on."""
+    votes = " | ".join(
+        f"{r}={c.get(item.id) or '(blank)'}"
+        for r, c in sorted(cells.items())
+        if r != reviewforms.CONSENSUS
+    )
+    return InputFileError(
+        path,
+        f"required field {item.label!r} is blank for study {filled.item_id} and the reviewers "
+        f"did not type it alike ({votes or 'no reviewer row yet'}); expected "
+        f"{item.expected()} (a blank keeps a value only where every reviewer typed the same)",
+        position=f"row {filled.row}",
+        field=item.id,
+    )
 
 
 def settle_studies(
