@@ -15,6 +15,7 @@ import pytest
 from matplotlib.image import imread
 
 from livingreview.appraisal.stage import OUTPUTS, run_appraisal
+from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.rob.nos import read_critiplot_nos
 from livingreview.rob.tables import read_table
@@ -63,6 +64,11 @@ def returned(config: dict[str, Any], name: str) -> Path:
 
 def outputs(config: dict[str, Any]) -> Path:
     return Path(config["paths"]["outputs"])
+
+
+def tmp_path_of(config: dict[str, Any]) -> Path:
+    """The test's folder (that of the outputs)."""
+    return outputs(config).parent
 
 
 def summary(config: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -161,6 +167,12 @@ def test_critiplot_nos_example_gives_its_totals(config: dict[str, Any], rob_dir:
     rows = summary(config)
     assert rows[ids[0]]["overall"] == example[0].assessment.rating
     assert rows[ids[0]]["max_stars"] == "9"
+    # the stage draws no NOS figure; its table plots from the command line, read as written
+    plots = tmp_path_of(config) / "nos_plots"
+    args = ["rob", "plot", str(outputs(config) / "rob/nos.csv"), "--tool", "nos"]
+    assert main([*args, "--out", str(plots)]) == 0
+    assert (plots / "nos_table.csv").read_bytes() == (outputs(config) / "rob/nos.csv").read_bytes()
+    assert (plots / "traffic_light.svg").exists()
 
 
 ANSWERS = {  # RoB 2, effect of assignment: every domain low by the diagrams

@@ -71,5 +71,5 @@ def test_cli_tool_names_are_the_tools() -> None:
     from livingreview.rob import TOOL_NAMES
     from livingreview.rob.tools import TOOLS, get_tool
 
-    assert set(TOOL_NAMES) == {*TOOLS, "rob1"}
+    assert set(TOOL_NAMES) == {*TOOLS, "rob1", "nos"}  # nos: rob.nos_tables, no robvis tool
     assert get_tool("rob1") is get_tool("generic") is TOOLS["generic"]

@@ -9,22 +9,10 @@ from typing import Any
 from livingreview.appraisal import forms
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.reviewforms import Settled, table_text
+from livingreview.rob import nos
 from livingreview.rob.tables import RobTable, StudyRow, write_table
 
-NOS_COLUMNS = (
-    "Study",
-    "study_id",
-    "version",
-    *forms.NOS_ITEMS,
-    "Selection",
-    "Comparability",
-    "Outcome",
-    "Exposure",
-    "total",
-    "max_stars",
-    "rating",
-    "scheme",
-)
+NOS_COLUMNS = nos.TABLE_COLUMNS
 FIGURE_KINDS = ("traffic_light", "summary")
 
 
@@ -48,23 +36,7 @@ def robvis_table(tool_id: str, judged: Sequence[forms.Judged], labels: Mapping[s
 
 def nos_rows(judged: Sequence[forms.Judged], labels: Mapping[str, str]) -> list[dict[str, str]]:
     """Rows of ``rob/nos.csv``: stars per item, category totals, total and rating."""
-    out = []
-    for item in judged:
-        a = item.assessment
-        out.append(
-            {
-                "Study": labels[item.study],
-                "study_id": item.study,
-                "version": a.version,
-                **{k: str(v) for k, v in a.stars},
-                **{k: str(v) for k, v in a.totals},
-                "total": str(a.total),
-                "max_stars": str(a.max_stars),
-                "rating": a.rating,
-                "scheme": a.scheme,
-            }
-        )
-    return out
+    return [nos.table_row(item.assessment, labels[item.study], item.study) for item in judged]
 
 
 def write_tool_tables(

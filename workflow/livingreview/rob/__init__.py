@@ -5,7 +5,8 @@
 - :mod:`~livingreview.rob.rows` reading one plain form row; overall overrides
 - :mod:`~livingreview.rob.rob2`, :mod:`~livingreview.rob.robins_i`,
   :mod:`~livingreview.rob.robins_i_v2`, :mod:`~livingreview.rob.nos` assessments from form rows
-- :mod:`~livingreview.rob.tables` robvis CSV import, validation and export
+- :mod:`~livingreview.rob.tables` robvis CSV import, validation and export;
+  :mod:`~livingreview.rob.nos_tables` Newcastle-Ottawa tables for ``rob plot --tool nos``
 - :mod:`~livingreview.rob.plots` traffic-light and summary plots (SVG + PNG)
 """
 
@@ -20,4 +21,5 @@ TOOL_NAMES = (
     "quips",
     "generic",
     "rob1",
+    "nos",  # a Newcastle-Ottawa table: not a robvis tool, see rob.nos_tables
 )

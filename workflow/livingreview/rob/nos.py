@@ -18,16 +18,17 @@ cross-sectional) and one cell per item (``s1`` … ``c1`` … ``o1``/``e1`` …)
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from livingreview.errors import ConfigError, InputFileError
-from livingreview.rob.levels import Risk
+from livingreview.rob.levels import Risk, worst_domain
 from livingreview.rob.rows import Row, RowPlace, cell, study_of
 from livingreview.rob.tables import RobTable, StudyRow
-from livingreview.rob.tools import Domain, get_tool
+from livingreview.rob.tools import Domain, Tool
 
 
 @dataclass(frozen=True)
@@ -306,8 +307,13 @@ class CritiplotRow:
 
 
 def read_critiplot_nos(path: Path) -> list[CritiplotRow]:
-    """Read a critiplot-format NOS table (cohort version) and check its Total Score column."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    """Read a critiplot-format NOS table (cohort version) and check its Total Score column
+    (UTF-8 with or without BOM, or a spreadsheet's cp1252 or UTF-16, as robvis tables)."""
+    from livingreview.sheets.csv_encoding import decode_csv
+
+    if not path.is_file():
+        raise InputFileError(path, "NOS table not found")
+    with io.StringIO(decode_csv(path), newline="") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
         missing = [c for c in (*CRITIPLOT_COLUMNS, "Total Score") if c not in header]
@@ -340,6 +346,49 @@ AHRQ_DOMAINS = (
     Domain("D2", "Comparability"),
     Domain("D3", "Outcome (cohort) / Exposure (case-control)"),
 )
+#: the AHRQ conversion as a robvis-style tool: categories as domains, the worst is the rating
+AHRQ_TOOL = Tool(
+    "nos",
+    "NOS",
+    "Newcastle-Ottawa Scale, AHRQ good/fair/poor",
+    AHRQ_DOMAINS,
+    {Risk.HIGH: AHRQ_POOR, Risk.CONCERNS: "Fair", Risk.LOW: "Good"},
+    worst_domain,
+)
+#: every version's item columns, in form order
+ITEM_KEYS = tuple(
+    dict.fromkeys(i.key for s in (COHORT, CASE_CONTROL, cross_sectional_scale()) for i in s.items)
+)
+#: columns of a NOS table (``rob/nos.csv``, and the table ``rob plot --tool nos`` checks)
+TABLE_COLUMNS = (
+    "Study",
+    "study_id",
+    "version",
+    *ITEM_KEYS,
+    "Selection",
+    "Comparability",
+    "Outcome",
+    "Exposure",
+    "total",
+    "max_stars",
+    "rating",
+    "scheme",
+)
+
+
+def table_row(assessment: Assessment, label: str, study_id: str = "") -> dict[str, str]:
+    """A row of a NOS table: stars per item, category totals, total and rating."""
+    return {
+        "Study": label,
+        "study_id": study_id,
+        "version": assessment.version,
+        **{k: str(v) for k, v in assessment.stars},
+        **{k: str(v) for k, v in assessment.totals},
+        "total": str(assessment.total),
+        "max_stars": str(assessment.max_stars),
+        "rating": assessment.rating,
+        "scheme": assessment.scheme,
+    }
 
 
 def category_ratings(selection: int, comparability: int, outcome: int) -> tuple[str, str, str]:
@@ -375,5 +424,4 @@ def ahrq_table(assessments: Sequence[Assessment]) -> RobTable:
                 number,
             )
         )
-    labels = {risk: rating for rating, risk in AHRQ_CLASSES.items()}
-    return RobTable(get_tool("generic"), AHRQ_DOMAINS, tuple(rows), True, "nos", labels)
+    return RobTable(AHRQ_TOOL, AHRQ_DOMAINS, tuple(rows), True, "nos")

@@ -62,17 +62,47 @@ def plot_table(
 
     A folder gets ``traffic_light``, ``summary`` (and ``summary_weighted`` when the table has
     weights) as SVG and PNG, plus ``rob_table.csv``: the table as read, Overall filled in from
-    the tool's rule where the table had none.
+    the tool's rule where the table had none. ``nos`` reads a Newcastle-Ottawa table instead
+    (:mod:`~livingreview.rob.nos_tables`): its plots are of the AHRQ conversion, and the folder
+    gets ``nos_table.csv``, the table scored.
     """
+    if tool_name == "nos":
+        return _plot_nos(path, out, kind, palette, weighted)
     table = read_table(path, get_tool(tool_name))
     overrides = overall_differences(table)
     full = with_overall(table)
+    written = _plot(full, out, kind, palette, weighted)
+    if not out.suffix:
+        csv_path = out / "rob_table.csv"
+        write_table(csv_path, full)
+        written.append(csv_path)
+    return PlotResult(full, written, overrides)
+
+
+def _plot_nos(path: Path, out: Path, kind: str, palette: str, weighted: bool) -> PlotResult:
+    """``rob plot --tool nos``: score a NOS table, plot its AHRQ conversion."""
+    from livingreview.rob.nos_tables import ahrq_plot_table, read_nos_table, write_nos_table
+
+    if weighted:
+        raise LivingReviewError(f"{path}: --weighted needs weights, which NOS tables do not have")
+    rows = read_nos_table(path)
+    table = ahrq_plot_table(path, rows)
+    written = _plot(table, out, kind, palette, weighted)
+    if not out.suffix:
+        csv_path = out / "nos_table.csv"
+        write_nos_table(csv_path, rows)
+        written.append(csv_path)
+    return PlotResult(table, written, [])
+
+
+def _plot(full: RobTable, out: Path, kind: str, palette: str, weighted: bool) -> list[Path]:
+    """Write ``out`` (one figure) or every figure into the folder ``out``."""
     written: list[Path] = []
     if out.suffix:
         if out.suffix.lower() not in FORMATS:
             raise LivingReviewError(f"--out {out}: use a .svg or .png file name, or a folder")
         written.append(_write(_figure(full, kind, palette, weighted), out))
-        return PlotResult(full, written, overrides)
+        return written
     figures = {
         "traffic_light": traffic_light(full, palette),
         "summary": summary(full, False, palette),
@@ -83,7 +113,4 @@ def plot_table(
         _figure(full, "summary", palette, weighted)  # raises: no weights
     for stem, figure in figures.items():
         written += [_write(figure, out / f"{stem}{suffix}") for suffix in FORMATS]
-    csv_path = out / "rob_table.csv"
-    write_table(csv_path, full)
-    written.append(csv_path)
-    return PlotResult(full, written, overrides)
+    return written
