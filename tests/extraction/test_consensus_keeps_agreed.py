@@ -87,3 +87,36 @@ def test_a_consensus_row_leaving_blank_a_required_field_the_reviewers_differ_on_
         "methods, review, other (a blank keeps a value only where every reviewer typed the same)"
     )
     assert store.read_bytes() == before
+
+
+def test_a_consensus_row_holding_only_a_note_leaves_the_disagreement_open_and_is_refused(
+    config: dict[str, Any],
+) -> None:
+    """r1 and r2 typed Nexus levels 2 and 3; the adjudicator types only a note ('discuss at
+    the team meeting') on the consensus form. Once required fields kept the agreed values, that
+    row counted and settled the level as blank: the disagreement was gone from
+    disagreements.csv and the study final without a level. A field both reviewers typed, each
+    differently, is now refused blank, naming the row, the field and both values."""
+    sid = _two_reviewers(config, {"nexus_level": 3})
+    note = {"notes": "discuss at the team meeting"}
+    path = fill_form(form(config, "consensus"), TITLE, ID, {sid: note}, returned(config, "c.xlsx"))
+    with pytest.raises(InputFileError) as error:
+        run_extraction(config)
+    assert str(error.value) == (
+        f"{path}, row 2, field 'nexus_level': field 'Digital Therapeutic Nexus level' is blank "
+        f"for study {sid} and the reviewers did not type it alike (r1=2 | r2=3); expected one of "
+        "1, 2, 3 (blank settles it only where a reviewer left it blank)"
+    )
+
+
+def test_a_consensus_row_may_settle_as_blank_what_one_reviewer_left_blank(
+    config: dict[str, Any],
+) -> None:
+    """r2 found no sample size (blank), r1 typed 120: the consensus row's blank is an answer."""
+    sid = _two_reviewers(config, {"n": None})
+    note = {"notes": "no N reported; r1 read the protocol's target"}
+    fill_form(form(config, "consensus"), TITLE, ID, {sid: note}, returned(config, "c.xlsx"))
+    run_extraction(config)
+    row = studies(config)[sid]
+    assert (row["extraction_status"], row["how"], row["n"]) == ("final", "consensus", "")
+    assert row["notes"].endswith("consensus: no N reported; r1 read the protocol's target")

@@ -606,6 +606,12 @@ def latest_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, str
     }
 
 
+def counted_files(entries: Iterable[Entry]) -> dict[tuple[str, str], str]:
+    """(reviewer, item id) -> the file (as stored) whose row on the item counts
+    (:func:`latest_rows`); an item whose row is awaited is not named."""
+    return {key: where[2] for key, (where, _) in _counted_files(entries).items()}
+
+
 def _counted_files(
     entries: Iterable[Entry],
 ) -> dict[tuple[str, str], tuple[sheets.Where, dict[int, dict[str, str]]]]:

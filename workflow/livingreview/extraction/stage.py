@@ -157,7 +157,7 @@ def import_entries(
         store=store,
         clean=lambda filled, path: forms.clean_row(filled, fields, path),
     )
-    check_consensus_rows(fields, entries, returned)
+    check_consensus_rows(fields, entries, returned, Path(config["paths"]["human_input"]))
     reviewforms.write_entries(store, entries)
     return entries, returned
 
@@ -166,40 +166,64 @@ def check_consensus_rows(
     fields: list[fieldmod.Field],
     entries: list[reviewforms.Entry],
     returned: list[reviewforms.ReturnedForm],
+    base: Path,
 ) -> None:
-    """A consensus row may leave a required field blank only where every reviewer typed it
-    alike (it keeps that value, so nobody types it again); else an error naming the row."""
+    """The consensus row that counts settles what differed: a field it leaves blank keeps the
+    value every reviewer typed alike (required ones too, so nobody types them again); a field
+    the reviewers typed differently may be blank only where one of them left it blank (an
+    optional field); else an error naming the row (``base``: the human-input folder)."""
     people = reviewforms.by_item(reviewforms.latest_rows(entries))
-    required = [f for f in fields if f.required]
+    counted = reviewforms.counted_files(entries)
     for form in returned:
         if form.reviewer != reviewforms.CONSENSUS:
             continue
+        file = reviewforms.relative(form.path, base)
         for filled in form.filled:
+            if counted.get((reviewforms.CONSENSUS, filled.item_id)) != file:
+                continue  # a row a later consensus file replaces
             cells = people.get(filled.item_id, {})
-            for item in required:
-                # a form written before the field was added has no column for it
-                blank = item.id in filled.values and not filled.values[item.id]
-                if blank and not reviewforms.agreed_value(cells, item.id):
-                    raise _unsettled_required(form.path, filled, item, cells)
+            for item in fields:
+                if _left_unsettled(item, filled, cells):
+                    raise _unsettled(form.path, filled, item, cells)
 
 
-def _unsettled_required(
+def _left_unsettled(
+    item: fieldmod.Field, filled: reviewforms.FilledRow, cells: Mapping[str, Mapping[str, str]]
+) -> bool:
+    """Whether a consensus row leaves ``item`` blank where that settles nothing: a required
+    field without an agreed value, or one every reviewer typed, differently."""
+    # a form written before the field was added has no column for it
+    if item.id not in filled.values or filled.values[item.id]:
+        return False
+    if reviewforms.agreed_value(cells, item.id):
+        return False
+    votes = [c.get(item.id, "") for r, c in cells.items() if r != reviewforms.CONSENSUS]
+    return item.required or (len(votes) > 1 and all(votes))
+
+
+def _unsettled(
     path: Path,
     filled: reviewforms.FilledRow,
     item: fieldmod.Field,
     cells: Mapping[str, Mapping[str, str]],
 ) -> InputFileError:
-    """The error of a consensus row leaving blank a required field the reviewers differ on."""
+    """The error of a consensus row leaving blank a field the reviewers differ on."""
     votes = " | ".join(
         f"{r}={c.get(item.id) or '(blank)'}"
         for r, c in sorted(cells.items())
         if r != reviewforms.CONSENSUS
     )
+    if item.required:
+        what, why = (
+            "required field",
+            "a blank keeps a value only where every reviewer typed the same",
+        )
+    else:
+        what, why = "field", "blank settles it only where a reviewer left it blank"
     return InputFileError(
         path,
-        f"required field {item.label!r} is blank for study {filled.item_id} and the reviewers "
-        f"did not type it alike ({votes or 'no reviewer row yet'}); expected "
-        f"{item.expected()} (a blank keeps a value only where every reviewer typed the same)",
+        f"{what} {item.label!r} is blank for study {filled.item_id} and the reviewers did not "
+        f"type it alike ({votes or 'no reviewer row yet'}); expected {item.expected()} ({why})",
         position=f"row {filled.row}",
         field=item.id,
     )
