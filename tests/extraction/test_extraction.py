@@ -70,6 +70,12 @@ CODED = {
         (Field("x", "X", "number"), "1234567", "1234567", None),
         (Field("x", "X", "number"), "12,3456789", "12.3456789", None),
         (Field("x", "X", "number"), "3.50", "3.5", None),
+        # a thousands separator or a decimal comma (Excel's CSV of '1,500' shown with
+        # separators): was read as 1.5, a thousandth of what an English-speaking reviewer meant
+        (Field("x", "X", "number"), "1,500", "1,500", "'1,500' could be 1500 or 1.5: type the"),
+        (Field("x", "X", "number"), "-12,250", "-12,250", "could be -12250 or -12.25"),
+        (Field("x", "X", "number"), "0,125", "0.125", None),  # no thousands before a 0
+        (Field("x", "X", "number"), "1,25", "1.25", None),
         (Field("n", "N", "integer"), "12345678901234567890", "12345678901234567890", None),
         (Field("b", "B", "boolean"), "TRUE", "yes", None),
         (Field("b", "B", "boolean"), "n", "no", None),

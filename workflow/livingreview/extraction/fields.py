@@ -1,7 +1,8 @@
 """The data-extraction fields of the protocol (``extraction.fields``) and checking typed values.
 
 Types: ``text``; ``integer`` (a whole number, ``12.0`` from a spreadsheet accepted); ``number``
-(decimal point or comma; every digit typed is kept, ``3.50`` stored as ``3.5``); ``choice`` (one
+(decimal point or comma; every digit typed is kept, ``3.50`` stored as ``3.5``; ``1,500``, a
+thousands separator or a decimal comma, is refused as ambiguous); ``choice`` (one
 of ``choices``, any capitalisation, stored as configured); ``multichoice`` (several choices
 separated by ``;``, stored in configured order); ``boolean`` (yes/no, true/false, y/n, 1/0,
 stored as yes/no). ``required`` fields must be filled in every row a reviewer has started.
@@ -134,6 +135,8 @@ def nexus_levels(config: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+# one comma before three digits: a thousands separator or a decimal comma ('1,500')
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 
 
 def number_text(text: str) -> str | None:
@@ -166,6 +169,9 @@ def parse(item: Field, text: str) -> tuple[str, str | None]:
             return str(int(Decimal(text))), None
         return text, f"{text!r} is not {item.expected()}"
     if item.type == "number":
+        if _AMBIGUOUS.match(text):
+            whole, decimal = text.replace(",", ""), number_text(text)
+            return text, f"{text!r} could be {whole} or {decimal}: type the one you mean"
         value = number_text(text) if _NUMBER.match(text) else None
         if value is not None:
             return value, None
