@@ -55,10 +55,10 @@ def test_odd_record_files_read_as_dict_reader_reads_them(tmp_path: Path) -> None
     header = ["title", *[c for c in COLUMNS if c != "title"], "title", "extra"]
     lines = [
         ",".join(header),
-        '"first\ntitle",r1,s,1,,,,,"A; B ;;",2020,,,,,,x,,,,,second title,extra cell',
+        '"first\ntitle",r1,s,1,,,,,"A; B ;;",2020,,,,,,x,,,,,,second title,extra cell',
         "",
         "short,r2,s",
-        '"q""uote",r3,s,3,,,,,,,,,,,,,,,,,,,one too many',
+        '"q""uote",r3,s,3,,,,,,,,,,,,,,,,,,,,one too many',
     ]
     path = tmp_path / "odd.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -285,6 +285,40 @@ def test_book_article_is_a_record() -> None:
     )  # fmt: skip
 
 
+def test_an_article_keeps_the_trial_registrations_its_databank_list_names() -> None:
+    """Synthetic body in the PubMed DTD's layout (``DataBankList`` in ``Article``): the trial's
+    ClinicalTrials.gov id and its EudraCT number (bare, as PubMed gives it) are kept as the
+    article's register ids, in the registers' spelling; a GenBank accession is not one."""
+    body = b"""<?xml version="1.0" ?><PubmedArticleSet><PubmedArticle>
+      <MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">39000301</PMID>
+      <Article PubModel="Print"><Journal><ISSN IssnType="Print">0002-0729</ISSN>
+        <JournalIssue CitedMedium="Print"><Volume>51</Volume><Issue>3</Issue>
+        <PubDate><Year>2022</Year><Month>Mar</Month></PubDate></JournalIssue>
+        <Title>Age and ageing</Title></Journal>
+      <ArticleTitle>Structured group walking for depression in older adults.</ArticleTitle>
+      <Pagination><MedlinePgn>101-110</MedlinePgn></Pagination>
+      <AuthorList><Author><LastName>Rossi</LastName><ForeName>Giulia</ForeName></Author>
+      </AuthorList><Language>eng</Language>
+      <DataBankList CompleteYN="Y">
+        <DataBank><DataBankName>ClinicalTrials.gov</DataBankName>
+          <AccessionNumberList><AccessionNumber>NCT09000301</AccessionNumber>
+          </AccessionNumberList></DataBank>
+        <DataBank><DataBankName>EudraCT</DataBankName>
+          <AccessionNumberList><AccessionNumber>2019-001234-56</AccessionNumber>
+          </AccessionNumberList></DataBank>
+        <DataBank><DataBankName>GENBANK</DataBankName>
+          <AccessionNumberList><AccessionNumber>AB123456</AccessionNumber>
+          </AccessionNumberList></DataBank>
+      </DataBankList>
+      <PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType>
+      </PublicationTypeList></Article></MedlineCitation>
+      <PubmedData><ArticleIdList><ArticleId IdType="pubmed">39000301</ArticleId></ArticleIdList>
+      </PubmedData></PubmedArticle></PubmedArticleSet>"""
+    (record,) = assign_ids("pubmed", parse_efetch(body))
+    assert record.register_ids == ["NCT09000301", "EUCTR2019-001234-56"]
+    assert record.to_row()["register_ids"] == "NCT09000301; EUCTR2019-001234-56"
+
+
 # -- query building --------------------------------------------------------------------------
 
 

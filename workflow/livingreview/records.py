@@ -22,9 +22,10 @@ from typing import Any, TextIO
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text, not_utf8
+from livingreview.register_ids import find_register_ids
 
 LIST_SEPARATOR = "; "
-LIST_FIELDS = ("authors", "publication_types", "keywords")
+LIST_FIELDS = ("authors", "publication_types", "keywords", "register_ids")
 
 
 @dataclass
@@ -52,6 +53,9 @@ class Record:
     url: str = ""
     # where the full text can be read free of charge (an open-access copy), when a source says
     oa_url: str = ""
+    # trial register ids the record gives besides its own id (a registration's ids in other
+    # registers, an article's registration numbers), as :mod:`livingreview.register_ids` writes them
+    register_ids: list[str] = field(default_factory=list)
 
     def normalised(self) -> Record:
         """Return a copy with every field cleaned: markup stripped, DOI/PMID/year normalised."""
@@ -78,6 +82,7 @@ class Record:
             language=clean_text(self.language),
             url=clean_text(self.url),
             oa_url=clean_text(self.oa_url),
+            register_ids=find_register_ids(*self.register_ids, id_field=True),
         )
 
     def cells(self) -> list[str]:
@@ -104,7 +109,7 @@ class Record:
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 #: Columns added after record files were first kept in a review's history: a file written
 #: before them reads them as empty.
-LATER_COLUMNS = ("oa_url",)
+LATER_COLUMNS = ("oa_url", "register_ids")
 
 _TAG = re.compile(r"</?([A-Za-z][\w:.-]*)(?:\s[^<>]*)?/?>")
 _INLINE_TAGS = frozenset(

@@ -37,7 +37,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.dedup import incremental, library_rows, maybe_sheet, rounds
 from livingreview.dedup.frame import records_to_frame
 from livingreview.dedup.model import Decisions, PairVerdict
-from livingreview.dedup.normalise import is_registration, registry_ids
+from livingreview.dedup.register_links import register_links
 from livingreview.dedup.rounds import history_dir, snapshot_dir
 from livingreview.fileio import atomic_write_bytes, atomic_write_text, write_json
 from livingreview.records import Record, read_records
@@ -371,27 +371,28 @@ def _previous_state(config: Mapping[str, Any]) -> incremental.EngineState | None
 
 
 def _identifier_keys(record: Record) -> list[str]:
-    """PMID, PMCID and, for a trial register's record, the register ids in its source id,
-    journal (CENTRAL's copy: the register's address) or URL; never those an article mentions."""
+    """PMID and PMCID (a trial register's record is linked by its register ids apart:
+    :mod:`~livingreview.dedup.register_links`)."""
     keys = [f"pmid:{record.pmid}" if record.pmid else "", record.pmcid and f"pmcid:{record.pmcid}"]
-    if is_registration(record.publication_types, record.journal):
-        ids = registry_ids(record.source_id, record.journal, record.url)
-        keys += [f"registry:{rid}" for rid in ids]
     return [key for key in keys if key]
 
 
 #: How a link by identifier is named in the verdicts (``pairs.csv``), by the key's kind.
-LINK_REASONS = {"pmid": "same PMID", "pmcid": "same PMCID", "registry": "same register id"}
+LINK_REASONS = {"pmid": "same PMID", "pmcid": "same PMCID"}
 
 
 def identifier_links(records: Iterable[Record]) -> dict[tuple[str, str], str]:
     """Records with the same PMID or PMCID are one article, and records of a trial register
-    with the same register id (a ClinicalTrials.gov row and CENTRAL's copy of it) one register
-    entry: each such pair and what links it (:data:`LINK_REASONS`).
+    with the same register id (a ClinicalTrials.gov row and CENTRAL's copy of it), or of which
+    one lists the other's id (one trial in two registers), one trial registration
+    (:func:`~livingreview.dedup.register_links.register_links`): each such pair and what links
+    it (:data:`LINK_REASONS`, :data:`~livingreview.dedup.register_links.SAME_ID`,
+    :data:`~livingreview.dedup.register_links.LISTED_ID`).
 
     The engine's frame has no such columns, so the library links these itself (one star per
     identifier: the smallest record id with each other one).
     """
+    records = list(records)
     by_id: dict[str, list[str]] = {}
     for record in records:
         for key in _identifier_keys(record):
@@ -403,6 +404,8 @@ def identifier_links(records: Iterable[Record]) -> dict[tuple[str, str], str]:
         why = LINK_REASONS[key.split(":", 1)[0]]
         for other in others:
             links.setdefault((first, other), why)
+    for pair, why in register_links(records).items():
+        links.setdefault(pair, why)
     return dict(sorted(links.items()))
 
 

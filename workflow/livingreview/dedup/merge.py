@@ -13,6 +13,9 @@ Rules (every tie broken by the records' order, which the caller makes determinis
 * ISSN, language, URL: the first present, but a trial's URL is its register's own page (from a
   register's record of it: ClinicalTrials.gov's, the ICTRP's), not a database's page of its copy
   (CENTRAL's); publication types and keywords: the union;
+* register ids: every trial register id of the records but the merged record's own (its source
+  id's): the ids each record lists, and the own id of each register's record, so that one trial
+  registered in two registers keeps both ids (one as the source id, the other here);
 * versions of one Cochrane review (DOIs ``...CD007231``, ``.pub2``, ``.pub3``, or the number in
   the pages of the Cochrane Database of Systematic Reviews): DOI, year, volume, issue and pages
   are the latest version's (latest year, then DOI), so the citation is one version's, not a blend;
@@ -145,6 +148,21 @@ def _register_pages(records: Sequence[Record]) -> list[str]:
     ]
 
 
+def _own_ids(record: Record) -> list[str]:
+    """The register ids a register's record of a trial gives as its own (source id, journal:
+    CENTRAL's copy names the register's address, URL); none for any other record."""
+    if not is_registration(record.publication_types, record.journal):
+        return []
+    return registry_ids(record.source_id, record.journal, record.url)
+
+
+def _register_ids(records: Sequence[Record], first: Record) -> list[str]:
+    """The register ids of the merged record (see the module docstring), in record order."""
+    own = set(_own_ids(first))
+    found = (rid for r in records for rid in [*_own_ids(r), *r.register_ids] if rid not in own)
+    return list(dict.fromkeys(found))
+
+
 def merge_records(records: Sequence[Record], anchor: str | None = None) -> Record:
     """The merged record of one study, ties broken by record order.
 
@@ -187,6 +205,7 @@ def merge_records(records: Sequence[Record], anchor: str | None = None) -> Recor
         language=_best(col("language"), lambda v: 0),
         url=_best([*_register_pages(records), *col("url")], lambda v: 0),
         oa_url=_best(col("oa_url"), lambda v: 0),
+        register_ids=_register_ids(records, first),
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from livingreview.dedup.journals import journal_key, strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.records import normalise_doi, unlabelled_pages
+from livingreview.register_ids import find_register_ids
 
 T = TypeVar("T")
 
@@ -89,22 +90,15 @@ _WOS_ERRATUM = re.compile(r"\(vol \d+,? pg? ?\w+,? \d{4}\)", re.IGNORECASE)
 _ORIGINAL = re.compile(r"<original>", re.IGNORECASE)
 
 
-# Trial register ids (ClinicalTrials.gov and WHO primary registers), as a register's own record
-# or a copy of it (CENTRAL's "SO: https://clinicaltrials.gov/show/NCT..." or ICTRP address) gives.
-_REGISTRY_ID = re.compile(
-    r"(?<![A-Z0-9])(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|CHICTR-?[A-Z]*-?\d{8,}|DRKS\d{8}"
-    r"|EUCTR\d{4}-\d{6}-\d{2}|CTRI/\d{4}/\d{2,3}/\d{6}|IRCT\d+N\d+|JPRN-[A-Z]+\d+|KCT\d{7}"
-    r"|PACTR\d{15}|TCTR\d{11}|NTR\d{3,5}|RBR-[A-Z0-9]{6,8}|SLCTR/\d{4}/\d{3}|LBCTR\d{10})"
-    r"(?![0-9])",
-    re.IGNORECASE,
-)
 _REGISTER_NAMES = ("clinicaltrials.gov", "trialsearch", "isrctn", "anzctr", "drks", "ictrp")
 
 
 def registry_ids(*texts: str) -> list[str]:
-    """The trial register ids in ``texts`` (upper case, in order, each once)."""
-    found = (m.group(1).upper() for text in texts for m in _REGISTRY_ID.finditer(text))
-    return list(dict.fromkeys(found))
+    """The trial register ids in ``texts`` (ClinicalTrials.gov's and the WHO primary registers',
+    as a register's own record or a copy of it gives them: CENTRAL's ``SO:
+    https://clinicaltrials.gov/show/NCT...`` or an ICTRP address), each written as its register
+    writes it (:func:`livingreview.register_ids.find_register_ids`), in order, each once."""
+    return find_register_ids(*texts)
 
 
 def is_registration(publication_types: list[str], journal: str) -> bool:

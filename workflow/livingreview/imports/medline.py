@@ -32,6 +32,7 @@ from livingreview.imports.text import (
     record_position,
 )
 from livingreview.records import Record
+from livingreview.register_ids import secondary_source_ids
 
 _SCAN = re.compile(r"^(?:PMID-|OWN - ERIC\b)", re.MULTILINE)
 #: The ``AU  - et al.`` line ending an author list NLM cut short (records of 1984-1995, which
@@ -182,6 +183,7 @@ def _build(entry: dict[str, object]) -> Record:
         keywords=[k.lstrip("*") for k in _values(entry, "OT") + _values(entry, "MH")],
         language="; ".join(_values(entry, "LA")),
         url=first(*(v for v in _values(entry, "LID") if v.startswith("http"))) if eric else "",
+        register_ids=secondary_source_ids(_values(entry, "SI")),
     )
 
 

@@ -20,6 +20,7 @@ from defusedxml.common import DefusedXmlException
 
 from livingreview.errors import SearchError
 from livingreview.records import Record
+from livingreview.register_ids import databank_ids
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
@@ -163,7 +164,22 @@ def _journal_article(element: Element) -> Record:
         keywords=_keywords(citation),
         language=", ".join(_texts(article.findall("Language"))),
         url=PUBMED_URL.format(pmid=pmid) if pmid else "",
+        register_ids=_databank_ids(article),
     )
+
+
+def _databank_ids(article: Element) -> list[str]:
+    """The trial register ids of the article's ``DataBankList`` (``ClinicalTrials.gov``:
+    ``NCT01234567``, ``EudraCT``: ``2010-012345-12``)."""
+    found = (
+        rid
+        for bank in article.findall("DataBankList/DataBank")
+        for rid in databank_ids(
+            _text_of(bank, "DataBankName"),
+            _texts(bank.findall("AccessionNumberList/AccessionNumber")),
+        )
+    )
+    return list(dict.fromkeys(found))
 
 
 def _book_article(element: Element) -> Record:

@@ -12,6 +12,7 @@ from livingreview.imports.tabular.columns import CellError, Getter
 from livingreview.imports.tabular.generic import generic_record
 from livingreview.imports.text import join_pages, normalise_issns, split_values
 from livingreview.records import Record, author_name
+from livingreview.register_ids import find_register_ids, listed_ids
 
 
 def _scopus(get: Getter) -> Record:
@@ -277,7 +278,9 @@ def _ctgov(get: Getter) -> Record:
     """A ClinicalTrials.gov download, current (``Study Title``) or classic (``Title``, ``URL``).
 
     A register record: no authors or journal article; the year is when the study was first
-    posted (else its start); conditions and interventions (``|``-joined) are its keywords.
+    posted (else its start); conditions and interventions (``|``-joined) are its keywords; the
+    trial's ids in other registers, among its ``Other IDs`` (a EudraCT number, an ISRCTN ...),
+    its register ids.
     """
     nct = get("NCT Number")
     if not _NCT.fullmatch(nct):
@@ -294,6 +297,7 @@ def _ctgov(get: Getter) -> Record:
         publication_types=["Trial registration", *split_values(get("Study Type"), "|")],
         keywords=split_values(get("Conditions"), "|") + split_values(get("Interventions"), "|"),
         url=get("Study URL", "URL"),
+        register_ids=listed_ids([get("Other IDs")], own=[nct]),
     )
 
 
@@ -309,7 +313,8 @@ def _ictrp(get: Getter) -> Record:
     A register record as ClinicalTrials.gov's: its public title (the brief title, as
     ClinicalTrials.gov's own download gives it) else its scientific one, the year it was
     registered, the register it came from as the journal, conditions and interventions as
-    keywords.
+    keywords, and the register ids among its secondary ids (:data:`ICTRP_SECONDARY_IDS`: the
+    trial's ids in other registers) as its register ids.
     """
     trial = get("TrialID")
     if not trial:
@@ -327,7 +332,13 @@ def _ictrp(get: Getter) -> Record:
             if part.strip()
         ],
         url=get("web address"),
+        register_ids=listed_ids([get(*ICTRP_SECONDARY_IDS)], own=find_register_ids(trial)),
     )
+
+
+#: The column of an ICTRP export listing a trial's other ids (its ids in other registers, the
+#: sponsor's protocol number ...), as the CSV or the XML (underscores for spaces) names it.
+ICTRP_SECONDARY_IDS = ("Secondary ID", "Secondary IDs", "SecondaryIDs", "Secondary ID(s)")
 
 
 def _registered_year(compact: str, written: str) -> str:
