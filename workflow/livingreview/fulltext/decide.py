@@ -13,7 +13,10 @@ the library's merges: a report whose study the library merged into another (its 
 a report of the surviving study, with its decision kept. A study's id is the library study id
 of its earliest round's report (a report's own id unless retired; the smallest of that round's),
 so a study keeps its id when a later round links a new report to it. A study is included when
-any report is.
+any report is. An article citing one trial registration among the reports (its register id in a
+field the database curates: :mod:`livingreview.fulltext.registrations`) is a report of that
+registration's study, unless a reviewer linked it with ``same_study_as`` (the reviewer's link
+counts instead).
 """
 
 from __future__ import annotations
@@ -189,9 +192,11 @@ def group_studies(
     outcome: FullTextOutcome,
     rows: Mapping[tuple[str, str], Mapping[str, str]],
     merged: Mapping[str, str] | None = None,
+    cited: Mapping[str, str] | None = None,
 ) -> None:
-    """Fill each report's ``study_id`` from the ``same_study_as`` links and the library's
-    merges (``merged``: retired study id -> surviving id; see module docstring).
+    """Fill each report's ``study_id`` from the ``same_study_as`` links, the library's merges
+    (``merged``: retired study id -> surviving id) and the registrations articles cite
+    (``cited``: article's report id -> registration's; see module docstring).
 
     Reviewers who link one report to different reports disagree: the report keeps its own
     study until they agree, and the disagreement is listed.
@@ -225,6 +230,9 @@ def group_studies(
             continue
         if named[0] in known:
             join(report, named[0])
+    for report, registration in sorted((cited or {}).items()):
+        if report in known and registration in known and not any(links.get(report, ())):
+            join(report, registration)
     first_seen: dict[str, tuple[int, str]] = {}
     for r in outcome.reports:
         seen = (r.round, library_study[r.report_id])

@@ -26,7 +26,7 @@ from typing import Any
 from livingreview import reviewforms, sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
-from livingreview.fulltext import decide, open_access, sheet, studies
+from livingreview.fulltext import decide, open_access, registrations, sheet, studies
 from livingreview.screening import conflict_sheet
 from livingreview.screening.assignment import (
     other_method_sources,
@@ -184,7 +184,8 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     outcome = decide.decide_reports(
         sought, rows, returned.resolutions, dual=dual, rule=settings["decision_rule"]
     )
-    decide.group_studies(outcome, rows, merged)
+    cited = registrations.cited_registrations(library, (r.report_id for r in outcome.reports))
+    decide.group_studies(outcome, rows, merged, cited)
 
     write_decisions(outputs, entries, outcome, library, reasons)
     spec = write_conflicts(config, round_number, outcome, library, reasons, returned)
