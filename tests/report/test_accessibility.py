@@ -5,6 +5,8 @@ are reachable, and the risk-of-bias judgements in words as well as in colours an
 from __future__ import annotations
 
 import csv
+import json
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -37,6 +39,10 @@ class _Page(HTMLParser):
         self.outside_landmarks: list[str] = []
         self.in_summary_links = 0
         self.headings: list[str] = []  # the text of each <h1>
+        self.link_texts: list[str] = []  # what each link says (hidden words included)
+        self.tables = 0
+        self.captions: list[str] = []  # the text of each table's <caption>
+        self.prefixed: list[str] = []  # elements with a namespace prefix (rdf:RDF, dc:type)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -47,6 +53,13 @@ class _Page(HTMLParser):
             self.main_id = values.get("id") or ""
         if tag == "a":
             self.links.append(values.get("href") or "")
+            self.link_texts.append("")
+        if tag == "table":
+            self.tables += 1
+        if tag == "caption" and self.stack[-1:] == ["table"]:
+            self.captions.append("")
+        if ":" in tag:
+            self.prefixed.append(tag)
             self.in_summary_links += "summary" in self.stack
         if tag == "img" and not (values.get("alt") or "").strip():
             self.unnamed.append(f"img {values.get('src', '')[:40]}")
@@ -74,6 +87,10 @@ class _Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.stack and self.stack[-1] == "h1":
             self.headings.append(data)
+        if "a" in self.stack:
+            self.link_texts[-1] += data
+        if "caption" in self.stack:
+            self.captions[-1] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.stack:
@@ -165,3 +182,59 @@ def test_living_layout_file_links_are_not_inside_the_disclosure_button() -> None
     assert parsed.links == ["../prisma/living/each.svg", "../prisma/living/each.pdf"]
     assert parsed.in_summary_links == 0
     assert parsed.unnamed == [] and parsed.headers_without_scope == 0
+
+
+def test_the_report_inlines_no_svg_metadata_that_html_forbids(demo_outputs: Path) -> None:
+    # The risk-of-bias SVGs came inlined with matplotlib's <metadata><rdf:RDF><cc:Work>
+    # <dc:type>: the Nu HTML Checker rejected the page (8 errors per figure), and the
+    # prefixed elements are unknown elements to a browser.
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    parsed = page(html)
+    assert len(parsed.svgs) == 3 and parsed.prefixed == []
+    assert "<metadata" not in html
+    for figure in (demo_outputs / "rob/figures").glob("*.svg"):
+        assert page(figure.read_text(encoding="utf-8")).prefixed == [], figure.name
+
+
+def desc(svg: str) -> str:
+    """The text of the top-level ``<desc>`` of an SVG."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    return root.findtext("{http://www.w3.org/2000/svg}desc", "")
+
+
+def test_the_prisma_diagram_image_states_its_boxes_and_counts_in_words() -> None:
+    # The diagram was an image named only "PRISMA 2020 flow diagram": a screen reader heard
+    # none of its counts (an image's text is hidden), in the report and in prisma/flow.svg.
+    one = desc(to_svg(build_flow([consistent()], title="PRISMA 2020 flow diagram: version 1")))
+    assert one.startswith(
+        "PRISMA 2020 flow diagram: version 1. "
+        "Identification of studies via databases and registers. "
+        "Records identified from: Databases (n = 100); MEDLINE (n = 60); Embase (n = 40); "
+        "Registers (n = 10); ClinicalTrials.gov (n = 10). Records removed before screening: "
+    )
+    for said in (
+        "Records screened (n = 80). Records excluded** (n = 60); by a human (n = 55); "
+        "by automation tools (n = 5). Reports sought for retrieval (n = 20).",
+        "Reports excluded: Wrong population (n = 6); Wrong outcome (n = 4). "
+        "Identification of studies via other methods. Records identified from: Websites (n = 4)",
+        "Reports excluded: Wrong design (n = 3). Studies included in review (n = 7); "
+        "Reports of included studies (n = 10). **Records excluded by a human",
+    ):
+        assert said in one
+    both = desc(to_svg(build_flow([consistent("2025.1"), consistent("2025.2", previous=7)])))
+    assert both.startswith("Previous studies. Studies included in previous version of review: ")
+    assert "2025.1: not available, 2025.2: 7;" in both
+    assert "Records screened: 2025.1: 80, 2025.2: 80. " in both
+    assert "Total studies included in review: 2025.1: not available, 2025.2: 14;" in both
+    # the linked page's diagram is a group whose own texts are read: no second copy
+    assert desc(to_svg(build_flow([consistent()]), links=True)) == ""
+
+
+def test_the_demo_report_diagram_is_described_with_the_ledger_counts(demo_outputs: Path) -> None:
+    html = (demo_outputs / "report/index.html").read_text(encoding="utf-8")
+    start = html.index('<figure class="flow">') + len('<figure class="flow">')
+    said = desc(html[start : html.index("</svg>", start) + len("</svg>")])
+    ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"][-1]["counts"]
+    assert f"Records screened (n = {ledger['records_screened']})." in said
+    assert f"Studies included in review (n = {ledger['new_studies']});" in said
+    assert said == desc((demo_outputs / "prisma/flow.svg").read_text(encoding="utf-8"))

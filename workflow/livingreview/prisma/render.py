@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
-from livingreview.prisma.diagram import FONT_FAMILY, Box, Flow, Text
+from livingreview.prisma.diagram import (
+    FONT_FAMILY,
+    NBSP,
+    NOT_GIVEN,
+    SMALL_SIZE,
+    Box,
+    Flow,
+    Text,
+)
 from livingreview.prisma.fontcache import cached_subset
 
 FILLS = {"phase": "#a9c8e8", "title": "#ffc000", "grey": "#e6e6e6", "main": "#ffffff"}
@@ -51,11 +59,58 @@ def _svg_text(t: Text) -> str:
     return f"<text {' '.join(attrs)}>{escape(t.text)}</text>"
 
 
+def _box_words(box: Box) -> str:
+    """A box's lines as one sentence: labels, then their counts, the dash in words (several
+    columns: each count after its column's name, the column headings themselves left out)."""
+    several = len({t.column for t in box.texts if t.key}) > 1
+    words, last = "", ""
+    for t in box.texts:
+        if not t.key and t.size == SMALL_SIZE:
+            continue  # a column heading above the counts
+        kind = "count" if t.key else "label"
+        text = t.text.replace(NOT_GIVEN, "not available") if t.key else t.text
+        text = f"{t.column}: {text}" if t.key and several else text
+        gap = {
+            ("", "label"): "",
+            ("label", "count"): ": " if several else " ",
+            ("count", "count"): ", ",
+            ("count", "label"): "; ",
+        }.get((last, kind), " ")
+        words, last = words + gap + text.replace(NBSP, " "), kind
+    return words if words.endswith((".", ":")) else words + "."
+
+
+def _reading_order(box: Box) -> tuple[int, float, float]:
+    """Previous studies, then the databases-and-registers arm, the other-methods arm and the
+    studies included; within each, row by row (boxes are centred in their row), then left to
+    right, as the arrows run."""
+    if box.id in ("title_previous", "previous"):
+        arm = 0
+    elif box.id.startswith(("title_other", "other_")):
+        arm = 2
+    elif box.id in ("new", "total"):
+        arm = 3
+    else:
+        arm = 1
+    return arm, round(box.cy, 1), box.x
+
+
+def describe(flow: Flow) -> str:
+    """The diagram in words, for its ``<desc>``: its title, each box's text and counts arm by
+    arm (phase labels left out), then its notes."""
+    title = " ".join(t.text for t in flow.notes if t.bold)
+    drawn = sorted((b for b in flow.boxes if b.kind != "phase" and b.texts), key=_reading_order)
+    boxes = [_box_words(box) for box in drawn]
+    notes = [t.text for t in flow.notes if not t.bold]
+    return " ".join(([f"{title}."] if title else []) + boxes + notes)
+
+
 def to_svg(flow: Flow, *, links: bool = False) -> str:
     """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links.
 
-    Without links it is one image named "PRISMA 2020 flow diagram"; with them a named group,
-    since an image's parts (its links too) are hidden from screen readers."""
+    Without links it is one image named "PRISMA 2020 flow diagram", described in words
+    (``<desc>``: every box and count), since an image's text is hidden from screen readers;
+    with links a named group, whose texts and links are read as they are."""
     role = "group" if links else "img"
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -63,6 +118,7 @@ def to_svg(flow: Flow, *, links: bool = False) -> str:
         f'height="{_num(flow.height)}pt" viewBox="0 0 {_num(flow.width)} {_num(flow.height)}" '
         f'font-family="{FONT_FAMILY}, Verdana, Arial, sans-serif" font-size="9" '
         f'role="{role}" aria-label="PRISMA 2020 flow diagram">',
+        *([] if links else [f"<desc>{escape(describe(flow), quote=False)}</desc>"]),
         '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#000000"/></marker></defs>',
