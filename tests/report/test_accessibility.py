@@ -8,6 +8,7 @@ import csv
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from importlib.resources import files
 from pathlib import Path
 
 from markupsafe import Markup
@@ -181,6 +182,8 @@ def test_living_layout_file_links_are_not_inside_the_disclosure_button() -> None
     parsed = page(template.render(s=section, inline_svg=Markup))
     assert parsed.links == ["../prisma/living/each.svg", "../prisma/living/each.pdf"]
     assert parsed.in_summary_links == 0
+    # Four layouts each had links named only "SVG" and "PDF" (WCAG 2.4.4): each names its layout
+    assert parsed.link_texts == ["SVG of the layout Each round", "PDF of the layout Each round"]
     assert parsed.unnamed == [] and parsed.headers_without_scope == 0
 
 
@@ -238,3 +241,18 @@ def test_the_demo_report_diagram_is_described_with_the_ledger_counts(demo_output
     assert f"Records screened (n = {ledger['records_screened']})." in said
     assert f"Studies included in review (n = {ledger['new_studies']});" in said
     assert said == desc((demo_outputs / "prisma/flow.svg").read_text(encoding="utf-8"))
+
+
+TEMPLATES = Path(str(files("livingreview.report") / "templates"))
+
+
+def test_every_data_table_has_a_caption(demo_outputs: Path) -> None:
+    # No table had a caption: a screen reader moving from table to table heard "table, 6
+    # columns, 20 rows" and had to read back to find which one it was in.
+    parsed = page((demo_outputs / "report/index.html").read_text(encoding="utf-8"))
+    assert parsed.tables >= 12 and len(parsed.captions) == parsed.tables
+    assert all(caption.strip() for caption in parsed.captions)
+    assert "RoB 2: judgements study by study" in parsed.captions
+    for template in sorted(TEMPLATES.rglob("*.html")):  # the tables the demo does not show too
+        text = template.read_text(encoding="utf-8")
+        assert text.count("<table") == text.count("<caption"), template.name

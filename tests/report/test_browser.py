@@ -68,3 +68,39 @@ def test_report_renders_in_chromium_offline_with_every_section(
     drawn = {k: n for k, n in ledger.items() if n or (n == 0 and k not in SHOWN_WHEN_POSITIVE)}
     assert boxes and {k: int(v) for k, v in boxes.items()} == drawn
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_the_printed_report_keeps_the_counts_table_figures_whole_and_file_links(
+    demo_outputs: Path,
+) -> None:
+    # Printed, the closed "Counts behind the diagram" showed only its summary line: the table
+    # of the PRISMA counts (the diagram in words) was not on paper; a figure or a table row could
+    # break across pages; a link to a file (SVG, PDF, an earlier version) printed as its word.
+    browser_path = find_browser()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra)")
+    page_url = (demo_outputs / "report/index.html").resolve().as_uri()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(page_url, wait_until="load")
+        assert not page.is_visible("#flow details table")  # on screen: closed, as before
+        page.emulate_media(media="print")
+        counts_shown = page.is_visible("#flow details table")
+        breaks = page.eval_on_selector_all(
+            "figure, tbody tr", "els => [...new Set(els.map(e => getComputedStyle(e).breakInside))]"
+        )
+        after = page.evaluate(
+            """() => {
+                const link = document.createElement("a");
+                link.href = "../prisma/living/each.svg";
+                link.textContent = "SVG";
+                const fragment = document.createElement("a");
+                fragment.href = "#flow";
+                document.querySelector("main").append(link, fragment);
+                return [link, fragment].map(a => getComputedStyle(a, "::after").content);
+            }"""
+        )
+        browser.close()
+    assert counts_shown
+    assert breaks == ["avoid"]
+    assert after == ['" (../prisma/living/each.svg)"', "none"]
