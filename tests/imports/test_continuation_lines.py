@@ -33,8 +33,8 @@ def test_a_long_abstract_of_many_lines_is_read_in_linear_time(
 ) -> None:
     name, opening, closing = OPENINGS[kind]
     path = variant_file(name, (opening + "      more text\n" * LINES + closing).encode())
-    began = time.perf_counter()
+    began = time.process_time()
     (record,) = import_file(path, "x").records
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
     assert record.title == "An invented title"
     assert record.abstract.startswith("Start.") and record.abstract.count("more text") == LINES

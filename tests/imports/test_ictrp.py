@@ -99,9 +99,9 @@ def test_ictrp_a_cell_holding_a_long_run_of_spaces_is_read_in_linear_time(
     # as many four times as long.
     row = {**ROWS[0], "Condition": "Depression and" + " " * 50_000 + "anxiety <br> Stress"}
     path = variant_file("ICTRP-Results.csv", _csv(HEADER, [row]).encode())
-    began = time.perf_counter()
+    began = time.process_time()
     (record,) = import_file(path, "ictrp").records
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
     assert record.keywords == [
         "Depression and anxiety",
         "Stress",

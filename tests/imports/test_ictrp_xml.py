@@ -197,7 +197,7 @@ def test_a_field_written_many_times_is_read_in_linear_time(variant_file: Variant
         + "<Condition>Invented condition</Condition>\n" * 150_000
         + f"</Trial></{ROOT}>"
     )
-    began = time.perf_counter()
+    began = time.process_time()
     (record,) = import_file(variant_file("ictrp.xml", text.encode()), "ictrp").records
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
     assert record.keywords == ["Invented condition"] * 150_000

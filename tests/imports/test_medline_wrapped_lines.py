@@ -67,7 +67,7 @@ def test_an_abstract_wrapped_over_many_lines_is_read_in_linear_time(
     # Each wrapped line was joined by copying the value so far: 80,000 lines (3 MB) took
     # seconds, twice as many four times as long. Now well under a second.
     text = "PMID- 33000065\nTI  - An invented title.\nAB  - Start.\n" + "      more text\n" * 80_000
-    began = time.perf_counter()
+    began = time.process_time()
     (record,) = import_file(variant_file("long.nbib", text.encode()), "pubmed").records
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
     assert record.abstract == "Start." + " more text" * 80_000

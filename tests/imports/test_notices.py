@@ -139,8 +139,8 @@ def test_a_long_run_of_spaces_in_an_abstract_takes_linear_time() -> None:
     # The APA record line's pattern was tried at every space of a run: an abstract with 80,000
     # spaces inside it (as a RefWorks value keeps them) took 6 s, twice as many four times as long.
     abstract = "Walking lowered anxiety." + " " * 80_000 + "Results were mixed."
-    began = time.perf_counter()
+    began = time.process_time()
     assert strip_notices(abstract) == abstract
-    assert time.perf_counter() - began < 2
+    assert time.process_time() - began < 2
     spaced = "Walking lowered anxiety." + " " * 1_000 + "( PsycINFO Database Record ( c) 2002 APA)"
     assert strip_notices(spaced) == "Walking lowered anxiety."

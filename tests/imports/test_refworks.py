@@ -190,9 +190,9 @@ def test_refworks_a_long_abstract_of_many_lines_is_read_in_linear_time(
     # as long. Now 0.2 s.
     text = "RT Journal Article\nT1 An invented title\nAB Start.\n" + "More text\n" * 160_000
     path = variant_file("long.txt", text.encode())
-    began = time.perf_counter()
+    began = time.process_time()
     (record,) = import_file(path, "x").records
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
     assert record.abstract == "Start." + " More text" * 160_000
 
 
@@ -204,8 +204,8 @@ def test_refworks_a_value_holding_a_long_run_of_spaces_is_read_in_linear_time(
     # as long.
     abstract = "Walking lowered anxiety." + " " * 50_000 + "Results were mixed."
     text = f"RT Journal Article\nT1 An invented trial   \nAB {abstract}\nvo \n"
-    began = time.perf_counter()
+    began = time.process_time()
     (record,) = import_file(variant_file("rw.txt", text.encode()), "x").records
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
     assert record.abstract == "Walking lowered anxiety. Results were mixed."
     assert (record.title, record.volume) == ("An invented trial", "")

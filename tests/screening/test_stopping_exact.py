@@ -78,9 +78,9 @@ def test_a_review_with_thousands_of_includes_is_estimated_in_seconds() -> None:
     relevant = np.r_[np.ones(5_000, bool), np.zeros(15_000, bool)]
     labels = relevant[np.argsort(-(2.0 * relevant + rng.normal(size=relevant.size)))]
     unscreened = 100_000
-    began = time.perf_counter()
+    began = time.process_time()
     estimate = estimate_remaining(labels, unscreened)
-    assert time.perf_counter() - began < 4
+    assert time.process_time() - began < 4
     missed = int(np.floor(5_000 / 0.95 - 5_000)) + 1
     sizes, seen = np.arange(1, labels.size + 1), np.cumsum(labels[::-1])
     every = hypergeom.cdf(seen, sizes + unscreened, seen + missed, sizes)
