@@ -9,6 +9,7 @@
 # searches and re-fetches); the full-text step fills the sheets' free_full_text cells from it.
 
 from livingreview.fulltext.open_access import FOLDER as OPEN_ACCESS, services as oa_services
+from livingreview.fulltext.studies import INCLUDED_COLUMNS
 from livingreview.fulltext.stage import (
     OUTPUTS as FULLTEXT_OUTPUTS,
     SHEETS_DIR as FULLTEXT_SHEETS,
@@ -69,6 +70,9 @@ rule fulltext:
             {key: config[key] for key in ("full_text", "reviewers", "exclusion_reasons")},
             sort_keys=True,
         ),
+        # the included studies' columns: a table written before one was added (main_report,
+        # which the reference-manager exports read) is written again
+        columns=",".join(INCLUDED_COLUMNS),
         version=__version__,
         protocol=PROTOCOL,
     log:

@@ -13,7 +13,7 @@ import pytest
 from livingreview import reference_export as export
 from livingreview.cli import main
 from livingreview.fulltext.decide import ReportDecision
-from livingreview.fulltext.studies import INCLUDED_COLUMNS, decision_rows, included_rows
+from livingreview.fulltext.studies import INCLUDED_COLUMNS, included_rows
 from livingreview.imports import import_file
 from livingreview.records import COLUMNS, Record, assign_ids
 from livingreview.sources.pubmed_xml import parse_efetch
@@ -365,9 +365,9 @@ def test_a_study_of_several_reports_is_its_main_reports_record(tmp_path: Path) -
         ReportDecision("S9", 1, "include", study_id="S1"),  # S9 is part of S2 now
     ]
     shown = {**{sid: r.to_row() for sid, r in library.items()}, "S9": library["S2"].to_row()}
-    write_csv(outputs / export.INCLUDED_CSV, INCLUDED_COLUMNS, included_rows(reports, shown))
-    decisions = decision_rows(reports, {})
-    write_csv(outputs / export.DECISIONS_CSV, tuple(decisions[0]), decisions)
+    (table,) = included_rows(reports, shown)
+    assert (table["reports"], table["main_report"]) == ("S3; S9", "S9")
+    write_csv(outputs / export.INCLUDED_CSV, INCLUDED_COLUMNS, [table])
     (study,) = export.included_studies(outputs)
     assert (study.study_id, study.label) == ("S1", "Anonymous 2020")
     assert study.record.title == "The trial's main paper"
@@ -516,11 +516,81 @@ def test_a_study_is_cited_by_its_journal_article_not_by_hash_order(tmp_path: Pat
         ("S115b004c75", "Tremblay 2024", "2024"),
         ("S2becbdc179", "Okafor 2023", "2023"),
     ]
+    assert [r["main_report"] for r in table] == ["S38c98f4c25", "Sf13c7fdfc2"]
     write_csv(outputs / export.INCLUDED_CSV, INCLUDED_COLUMNS, table)
-    decisions = decision_rows(reports, {})
-    write_csv(outputs / export.DECISIONS_CSV, tuple(decisions[0]), decisions)
     cited = [(s.label, s.record.doi) for s in export.included_studies(outputs)]
     assert cited == [("Okafor 2023", "10.2196/45678"), ("Tremblay 2024", "10.2196/51234")]
+
+
+def two_report_study(outputs: Path, columns: tuple[str, ...]) -> None:
+    """A library of a trial's registration and its journal article, one study, and the
+    full-text table of it in ``columns`` (its main report: the article, as the stage chose)."""
+    article = Record(
+        title="Bond With a Self-Guided Mental Health App and Symptom Change",
+        authors=["Okafor, Chidi"], year="2023", journal="JMIR mental health",
+        doi="10.2196/45678", publication_types=["Journal Article"],
+    )  # fmt: skip
+    registration = Record(
+        title="Therapeutic Alliance With a Mental Health App",
+        year="2020", journal="ClinicalTrials.gov", source_id="NCT05100006",
+        publication_types=["Clinical Trial Registration"],
+    )  # fmt: skip
+    library = {"S2becbdc179": registration, "Sf13c7fdfc2": article}
+    extra = {"sources": "x", "source_records": ""}
+    rows = [{**r.to_row(), "study_id": sid, **extra} for sid, r in library.items()]
+    write_csv(outputs / export.LIBRARY_CSV, (*COLUMNS, "study_id", *extra), rows)
+    reports = [
+        ReportDecision("S2becbdc179", 1, "include", study_id="S2becbdc179"),
+        ReportDecision("Sf13c7fdfc2", 2, "include", study_id="S2becbdc179"),
+    ]
+    table = included_rows(reports, {sid: r.to_row() for sid, r in library.items()})
+    write_csv(outputs / export.INCLUDED_CSV, columns, [{c: r[c] for c in columns} for r in table])
+
+
+def test_the_export_cites_the_report_the_fulltext_table_names(tmp_path: Path) -> None:
+    """The export used to choose each study's main report again, with its reports' rounds
+    read from fulltext/decisions.csv; it reads the full-text stage's choice now (the table's
+    main_report column), and no longer needs decisions.csv (none written here)."""
+    outputs = tmp_path / "outputs"
+    two_report_study(outputs, INCLUDED_COLUMNS)
+    assert outputs / "fulltext/decisions.csv" not in export.inputs_of(outputs, "included")
+    ((study_id, label, doi),) = [
+        (s.study_id, s.label, s.record.doi) for s in export.included_studies(outputs)
+    ]
+    assert (study_id, label, doi) == ("S2becbdc179", "Okafor 2023", "10.2196/45678")
+    # the table's choice is followed as written: the registration, if that is what it names
+    with (outputs / export.INCLUDED_CSV).open(encoding="utf-8", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    write_csv(
+        outputs / export.INCLUDED_CSV, INCLUDED_COLUMNS, [{**row, "main_report": "S2becbdc179"}]
+    )
+    (study,) = export.included_studies(outputs)
+    assert (study.record.title, study.record.doi) == (
+        "Therapeutic Alliance With a Mental Health App",
+        "",
+    )
+
+
+def test_a_fulltext_table_from_before_main_report_asks_for_the_step_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table the full-text stage wrote before it had the main_report column (outputs kept
+    from an earlier version): one error naming the file and the column, exit 2; the pipeline's
+    rule re-runs the stage by itself (its params name the columns)."""
+    outputs = tmp_path / "outputs"
+    two_report_study(outputs, tuple(c for c in INCLUDED_COLUMNS if c != "main_report"))
+    paths = tmp_path / "paths.yaml"
+    paths.write_text(f"paths:\n  outputs: {outputs}\n", encoding="utf-8")
+    config = [str(REPO_ROOT / "config/config.yaml"), str(REPO_ROOT / "demo/config.yaml")]
+    out = tmp_path / "included.ris"
+    argv = ["export", "--what", "included", "--format", "ris", "--out", str(out)]
+    assert main([*argv, "--configfile", *config, str(paths)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert f"{outputs / export.INCLUDED_CSV}" in err[0]
+    assert "row 1" in err[0] and "missing column main_report" in err[0]
+    assert "run the full-text step again" in err[0]
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

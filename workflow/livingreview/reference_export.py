@@ -5,8 +5,8 @@
   the sources that found it.
 * ``<outputs>/report/included_studies.ris`` and ``.bib``: the studies included at full text in
   this version, in the report's order (study label, then study id), each the record of its main
-  report (as ``fulltext/included_studies.csv`` shows it); each entry's note names the study's
-  label in the report and its study id.
+  report (the report ``fulltext/included_studies.csv`` names in its ``main_report`` column);
+  each entry's note names the study's label in the report and its study id.
 
 RIS is written in rispy's layout: one ``TAG  - value`` line per field, two-character tags only
 (Zotero's reader takes a longer tag for a continuation of the line before), CRLF line ends (the
@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text, read_csv_table
-from livingreview.records import Record, author_name, is_group, split_list
+from livingreview.records import Record, author_name, is_group
 
 #: What the library step's rule adds to its outputs (relative to ``paths.outputs``).
 LIBRARY_EXPORTS = {"library_ris": "library/library.ris", "library_bib": "library/library.bib"}
@@ -52,7 +52,6 @@ FORMATS = ("ris", "bibtex")
 LIBRARY_CSV = "library/records.csv"
 CHANGELOG_CSV = "library/changelog.csv"
 INCLUDED_CSV = "fulltext/included_studies.csv"
-DECISIONS_CSV = "fulltext/decisions.csv"
 
 #: RIS type -> BibTeX entry type.
 BIBTEX_TYPES = {
@@ -107,22 +106,17 @@ def library_studies(outputs: Path) -> list[Study]:
 
 def included_studies(outputs: Path) -> list[Study]:
     """The studies of ``fulltext/included_studies.csv`` in the report's order (label, study
-    id), each with the library's record of its main report (``fulltext.studies.main_report``,
-    as the full-text stage chose it)."""
-    from livingreview.fulltext.studies import BIB, merged_into, with_retired
+    id), each with the library's record of the report its ``main_report`` column names (the
+    full-text stage's choice, ``fulltext.studies.main_report``)."""
+    from livingreview.fulltext.studies import merged_into, with_retired
     from livingreview.screening.automation import library_rows
 
-    included = read_csv_table(
-        outputs / INCLUDED_CSV,
-        ("study_id", "label", "reports", *BIB),
-        "missing: run the full-text step first",
-    )
+    included = _included_table(outputs / INCLUDED_CSV)
     merged = merged_into(outputs / CHANGELOG_CSV)
-    reports = {s["study_id"]: split_list(s["reports"]) or [s["study_id"]] for s in included}
-    wanted = {merged.get(r, r) for ids in reports.values() for r in ids}
+    main = {s["study_id"]: s["main_report"] or s["study_id"] for s in included}
+    wanted = {merged.get(r, r) for r in main.values()}
     rows_of = library_rows(outputs / LIBRARY_CSV, (), whole=wanted)  # other rows stay lists
     rows = with_retired({sid: row for sid, row in rows_of if sid in wanted}, merged)
-    main = _main_reports(outputs, reports, rows)
     studies = []
     for number, study in enumerate(included, start=2):
         row = rows.get(main[study["study_id"]])
@@ -138,26 +132,19 @@ def included_studies(outputs: Path) -> list[Study]:
     return sorted(studies, key=lambda s: (s.label.casefold(), s.study_id))
 
 
-def _main_reports(
-    outputs: Path, reports: Mapping[str, list[str]], rows: Mapping[str, Mapping[str, str]]
-) -> dict[str, str]:
-    """Study id -> the report whose record stands for it, by the full-text stage's rule
-    (``fulltext.studies.main_report``), with each report's round from ``decisions.csv``."""
-    from livingreview.fulltext.studies import main_report
-
-    rounds: dict[str, int] = {}
-    if any(len(ids) > 1 for ids in reports.values()):
-        decisions = read_csv_table(
-            outputs / DECISIONS_CSV,
-            ("report_id", "study_id", "round", "decision"),
-            "missing: run the full-text step first",
+def _included_table(path: Path) -> list[dict[str, str]]:
+    """The rows of the full-text stage's included studies; a table written before it had a
+    ``main_report`` column is an error asking for the step to run again (the pipeline's rule
+    re-runs it by itself)."""
+    rows = read_csv_table(path, ("study_id", "label"), "missing: run the full-text step first")
+    if rows and "main_report" not in rows[0]:
+        raise InputFileError(
+            path,
+            "missing column main_report (written by an earlier version): run the full-text "
+            "step again (`livingreview fulltext`, or the pipeline)",
+            position="row 1",
         )
-        for row in decisions:
-            if row["decision"] == "include" and row["round"].isdigit():
-                rounds[row["report_id"]] = int(row["round"])
-    return {
-        sid: main_report([(r, rounds.get(r, 0)) for r in ids], rows) for sid, ids in reports.items()
-    }
+    return rows
 
 
 # --- fields both formats share -----------------------------------------------------------------
@@ -412,7 +399,7 @@ def inputs_of(outputs: Path, what: str) -> list[Path]:
     """The files an export of ``what`` reads."""
     if what == "library":
         return [outputs / LIBRARY_CSV]
-    return [outputs / n for n in (LIBRARY_CSV, CHANGELOG_CSV, INCLUDED_CSV, DECISIONS_CSV)]
+    return [outputs / n for n in (LIBRARY_CSV, CHANGELOG_CSV, INCLUDED_CSV)]
 
 
 def write_exports(outputs: Path, what: str, kept: Path | None = None) -> int:

@@ -37,7 +37,9 @@ DECISION_COLUMNS = (
     "resolver",
     "retrieval_note",
 )
-INCLUDED_COLUMNS = ("study_id", "label", "reports", "round", *BIB)
+#: ``main_report``: the report the study is cited by (:func:`main_report`), whose record the
+#: bibliographic columns show and the reference-manager exports write.
+INCLUDED_COLUMNS = ("study_id", "label", "reports", "main_report", "round", *BIB)
 EXCLUDED_COLUMNS = ("report_id", "study_id", "round", "reason", "reason_label", "how", *BIB)
 
 
@@ -170,23 +172,25 @@ def decision_rows(
 def included_rows(
     reports: Sequence[ReportDecision], library: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, str]]:
-    """Rows of ``fulltext/included_studies.csv``: one per included study, its main report's
-    bibliographic fields (:func:`main_report`: never a report full text excluded) and every
-    included report."""
+    """Rows of ``fulltext/included_studies.csv``: one per included study, every included
+    report, its main report (:func:`main_report`: never a report full text excluded) and that
+    report's bibliographic fields."""
     by_study: dict[str, list[ReportDecision]] = defaultdict(list)
     for report in reports:
         if report.decision == "include":
             by_study[report.study_id].append(report)
-    main = {
-        sid: library.get(main_report([(r.report_id, r.round) for r in items], library), {})
+    chosen = {
+        sid: main_report([(r.report_id, r.round) for r in items], library)
         for sid, items in by_study.items()
     }
+    main = {sid: library.get(report_id, {}) for sid, report_id in chosen.items()}
     named = labels(main)
     return [
         {
             "study_id": sid,
             "label": named[sid],
             "reports": "; ".join(sorted(r.report_id for r in items)),
+            "main_report": chosen[sid],
             "round": str(min(r.round for r in items)),
             **{key: main[sid].get(key, "") for key in BIB},
         }
@@ -250,8 +254,8 @@ def main_report(
     """The report an included study is cited by, of its included ``reports`` (report id, round
     included): the best kind (:data:`REPORT_KINDS`), then the earliest round (a later report of
     the same kind does not rename a study), then the most complete record
-    (:func:`completeness`), then the smallest report id. The full-text stage's table and the
-    reference-manager exports both use it."""
+    (:func:`completeness`), then the smallest report id. The full-text stage writes it in its
+    table (``main_report``), which the reference-manager exports read."""
 
     def rank(item: tuple[str, int]) -> tuple[int, int, int, str]:
         row = library.get(item[0], {})
