@@ -6,10 +6,8 @@ Every test talks to a real local HTTP server on 127.0.0.1 serving recorded paylo
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -233,8 +231,6 @@ def test_a_damaged_compressed_body_is_named_not_a_traceback(
 
 def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path: Path) -> None:
     replay_server.add("GET", "/api/x", Answer(b"ok"))
-    arrivals: list[float] = []
-    lock = threading.Lock()
 
     def worker() -> None:
         settings = ServiceSettings(
@@ -243,18 +239,18 @@ def test_pacing_is_shared_between_clients(replay_server: ReplayServer, tmp_path:
         http = HttpClient(settings, state_dir=tmp_path / "pace")
         for _ in range(3):
             http.get("x")
-            with lock:
-                arrivals.append(time.monotonic())
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    arrivals.sort()
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    # When the server received them: six requests paced as one stream span at least five
+    # intervals; two clients pacing only themselves send in pairs, spanning two. The span, not
+    # each gap, is asserted, so a request delayed on a loaded machine cannot fail the test.
+    arrivals = sorted(logged.received for logged in replay_server.requests("/api/x"))
     assert len(arrivals) == 6
-    assert min(gaps) >= 0.08, gaps
+    assert arrivals[-1] - arrivals[0] >= 0.45, arrivals
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:
