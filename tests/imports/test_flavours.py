@@ -359,3 +359,34 @@ def test_springer_link_csv_a_name_ending_in_a_suffix_or_cjk_script_ends_there(
         "Hua Wang 王华",
         "Wei Chen",
     ]
+
+
+def test_springer_link_csv_a_prefix_surname_before_a_given_name_still_ends_the_name(
+    variant_file: Variant,
+) -> None:
+    """An author named ``Le``, ``De``, ``Du`` or ``Da`` (Vietnamese, Bengali, Chinese names)
+    before a co-author whose given name makes a known compound with it (``LeDuc``, ``DeMarco``,
+    ``DuVal``, ``DaRosa``) was read with that co-author as one name: the two are two authors."""
+    text = (
+        SPRINGER_HEADER_LINE + "\n"
+        '"An invented article","Journal of Invented Computing","","7","1","10.1007/s00000-023-5",'
+        '"Hoa Thi LeDuc Minh TranSourav DeMarco RossiWei DuVal SmithMinh DaRosa GarciaAnn Poe",'
+        '"2023","http://link.springer.com/article/10.1007/s00000-023-5","Article"\n'
+    )
+    (article,) = import_file(variant_file("springer.csv", text.encode()), "s").records
+    assert article.authors == [
+        "Le, Hoa Thi",
+        "Tran, Duc Minh",
+        "De, Sourav",
+        "Rossi, Marco",
+        "Du, Wei",
+        "Smith, Val",
+        "Da, Minh",
+        "Garcia, Rosa",
+        "Poe, Ann",
+    ]
+    assert run_together_names("Jane LeBlanc SmithAna DaSilva CostaPeter MacLeod Hay") == [
+        "Jane LeBlanc Smith",
+        "Ana DaSilva Costa",
+        "Peter MacLeod Hay",
+    ]

@@ -204,23 +204,25 @@ _BOUND_PREFIXES = frozenset({"mc", "fitz"})
 #: Camel-cased family names whose prefix is a family name of its own too (``Le``, ``Du``,
 #: ``Da`` ...), by their prefix: these words after the prefix go on with the name even when more
 #: words follow (``Jane LeBlanc Smith``), where another word would start the next author
-#: (``Thi LeJohn Smith``).
+#: (``Thi LeJohn Smith``). A word that is also a common given name is left out (``DeMarco``,
+#: ``LeDuc``, ``MacNeil``): after an author named ``De`` or ``Le`` it is the next author's
+#: (``Sourav DeMarco Rossi`` is ``Sourav De`` and ``Marco Rossi``, ``Thi LeDuc Minh Tran``
+#: ``Thi Le`` and ``Duc Minh Tran``).
 _COMPOUND_TAILS: dict[str, frozenset[str]] = {
     "le": frozenset(
-        """blanc clair clerc beau bel blond boeuf brun compte comte doux duc fevre febvre grand
-        gros maire may moine noir page roux roy sage tourneau vasseur""".split()  # noqa: SIM905
+        """blanc clair clerc beau bel blond boeuf brun compte comte doux fevre febvre grand gros
+        maire moine noir page roux sage tourneau vasseur""".split()  # noqa: SIM905
     ),
-    "la": frozenset("belle croix fleur fontaine mont porte rosa rue salle tour".split()),  # noqa: SIM905
+    "la": frozenset("belle croix fontaine mont porte rue salle tour".split()),  # noqa: SIM905
     "de": frozenset(
-        """angelis boer carlo franco graaf groot haan jong leon long luca marco nardo pietro
-        rosa santis silva simone souza stefano vito vries witt wolfe young""".split()  # noqa: SIM905
+        """angelis boer graaf groot haan jong nardo santis silva souza vries witt
+        wolfe""".split()  # noqa: SIM905
     ),
-    "di": frozenset("carlo giovanni maggio marco napoli pietro stefano tommaso".split()),  # noqa: SIM905
-    "du": frozenset("bois four mont plessis pont pre puis val".split()),  # noqa: SIM905
-    "da": frozenset("costa cruz cunha rosa silva vinci".split()),  # noqa: SIM905
+    "di": frozenset("maggio napoli".split()),  # noqa: SIM905
+    "du": frozenset("bois four mont plessis pont pre puis".split()),  # noqa: SIM905
+    "da": frozenset("costa cruz cunha silva vinci".split()),  # noqa: SIM905
     "mac": frozenset(
-        """arthur donald dougall farlane gregor innes intyre kay kenzie kinnon lean leod millan
-        neil pherson""".split()  # noqa: SIM905
+        """dougall farlane innes intyre kenzie kinnon lean leod millan pherson""".split()  # noqa: SIM905
     ),
 }
 #: Where a name ends whatever follows: a suffix (``John Smith Jr.Jane Doe``, ``Smith IIIJane``)
