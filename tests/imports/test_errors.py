@@ -125,6 +125,21 @@ def test_wos_record_with_corrupted_pt_fails(real: Real, variant_file: Variant) -
     assert "field 'PT'" in message
 
 
+def test_a_bare_pt_record_among_real_wos_records_is_refused(
+    real: Real, variant_file: Variant, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A WoS record that is its ``PT`` line alone (closed by ``ER``, or by the next ``PT``) was
+    read as an empty record, exit 0, as RIS's bare ``TY`` was: refused naming its line."""
+    lines, line = _real_lines(real, "exports/wos/synthesisr_WoS.txt", "PT ", 1)
+    lines[line - 1 : line - 1] = ["PT J", "ER", ""]  # an empty record before the second
+    path = _variant_of(variant_file, "bare_pt.txt", lines)
+    message = _fails(path)
+    assert f"record 2 (line {line}): a 'PT' line with no tag lines after it" in message
+    command_line_exits_2(path, capsys, "a 'PT' line with no tag lines after it")
+    lines[line - 1 : line + 2] = ["PT J"]  # no ER: the next record's PT closes it
+    assert f"record 2 (line {line})" in _fails(_variant_of(variant_file, "bare.txt", lines))
+
+
 def test_bibtex_entry_without_its_header_line_is_not_swallowed(
     real: Real, variant_file: Variant
 ) -> None:

@@ -57,7 +57,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "PT" or (fields is not None and tag in ("ER", "EF")):
                 if fields is not None:  # ER closes; a PT without the previous ER also does
-                    parsed.append(Parsed(start, build_record(fields)))
+                    parsed.append(_parsed(path, len(parsed) + 1, start, fields))
                     fields = None
                     closed += tag == "ER"
                 if tag == "PT":
@@ -85,8 +85,21 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     if fields is not None:  # last record without ER
         if closed and closed == len(parsed):  # every other one has its ER: the file was cut
             warn_cut_short(path, len(parsed) + 1, start)
-        parsed.append(Parsed(start, build_record(fields)))
+        parsed.append(_parsed(path, len(parsed) + 1, start, fields))
     return parsed
+
+
+def _parsed(path: Path | str, number: int, start: int, fields: dict[str, list[str]]) -> Parsed:
+    """Record ``number``, opened by its ``PT`` line at ``start``; a ``PT`` line alone (no other
+    tag before the next ``PT`` or its ``ER``) fails, as a record start alone does in the other
+    tagged formats, not read as an empty record."""
+    if fields.keys() == {"PT"}:
+        raise InputFileError(
+            path,
+            "a 'PT' line with no tag lines after it (a cut export?)",
+            position=record_position(number, start),
+        )
+    return Parsed(start, build_record(fields))
 
 
 def build_record(fields: dict[str, list[str]]) -> Record:
