@@ -59,6 +59,14 @@ from livingreview.records import (
         ),
         ("10.1000/inv&amp;amp;2021", "10.1000/inv&2021"),
         ("10.1000/&gt;", ""),  # nothing left after the prefix
+        # a closing bracket the DOI opens is its own (ASCE's DOIs end with one); one it does
+        # not open is the text's around it
+        ("10.1061/(ASCE)0733-9445(2008)134:4(574)", "10.1061/(asce)0733-9445(2008)134:4(574)"),
+        (
+            "(doi 10.1061/(ASCE)0733-9445(2008)134:4(574)).",
+            "10.1061/(asce)0733-9445(2008)134:4(574)",
+        ),
+        ("<10.1000/inv.2021.5>;", "10.1000/inv.2021.5"),
         ("not a doi", ""),
         ("", ""),
     ],

@@ -357,8 +357,28 @@ def normalise_doi(value: object) -> str:
     match = _DOI_BODY.search(text)
     if not match:
         return ""
-    doi = match.group(0).rstrip(".,;)]}>")
+    doi = _without_trailing_punctuation(match.group(0))
     return doi.lower() if _DOI_BODY.fullmatch(doi) else ""  # not '10.1000/' alone
+
+
+#: The bracket each closing bracket a DOI may end with closes.
+_OPENING = {")": "(", "]": "[", "}": "{", ">": "<"}
+
+
+def _without_trailing_punctuation(doi: str) -> str:
+    """``doi`` without the punctuation of the text around it: a trailing ``.``, ``,`` or ``;``,
+    and a closing bracket the DOI does not open (``(doi 10.1000/x)``). A bracket it opens is its
+    own: ASCE's ``10.1061/(ASCE)0733-9445(2008)134:4(574)`` ends with ``)``."""
+    unmatched = {c: doi.count(c) - doi.count(o) for c, o in _OPENING.items()}
+    end = len(doi)
+    while end and doi[end - 1] in ".,;)]}>":
+        closer = doi[end - 1]
+        if closer in unmatched:
+            if unmatched[closer] <= 0:
+                break
+            unmatched[closer] -= 1
+        end -= 1
+    return doi[:end]
 
 
 #: An ampersand escaped once or more (``&amp;``, ``&amp;amp;``): an export that escaped its text
