@@ -186,6 +186,21 @@ def test_bibtex_unbalanced_entry_not_one_field_per_line_still_fails(
     assert "malformed BibTeX entry" in message
 
 
+@pytest.mark.parametrize("entry", ["@ARTICLE{Empty2020,\n}", "@ARTICLE{Empty2020}", "@misc{,}"])
+def test_a_bibtex_entry_with_no_field_among_real_entries_is_refused(
+    real: Real, variant_file: Variant, capsys: pytest.CaptureFixture[str], entry: str
+) -> None:
+    """An entry with nothing after its ``@type{key,`` was read as an empty record (exit 0), the
+    twin of RIS's bare ``TY`` line: refused naming its record and line."""
+    lines, line = _real_lines(real, "exports/bibtex/synthesisr_Scopus.bib", "@ARTICLE{", 1)
+    lines[line - 1 : line - 1] = [entry, ""]  # an empty entry before the second record
+    path = _variant_of(variant_file, "empty_entry.bib", lines)
+    message = _fails(path)
+    assert f"record 2 (line {line}): an entry '@" in message
+    assert "with no field in it (a cut export?)" in message
+    command_line_exits_2(path, capsys, "with no field in it")
+
+
 def test_bibtex_duplicate_keys_are_two_records(real: Real, variant_file: Variant) -> None:
     text = real("exports/bibtex/colrev_wos_anonymized.bib").read_text(encoding="utf-8-sig")
     path = variant_file("dup_key.bib", (text + "\n\n" + text).encode())

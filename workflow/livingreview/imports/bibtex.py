@@ -162,10 +162,22 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
     source = _Text(path, text.split("\n"), scan(text), _entry_starts(text))
     strings = _macros(library.strings)
     parsed = _entries(source, library.blocks)
-    return [
-        Parsed(line, _build(entry, strings))
-        for line, entry in _with_crossrefs(path, parsed, strings, source.position)
-    ]
+    records = _with_crossrefs(path, parsed, strings, source.position)
+    for line, entry in records:
+        _refuse_without_fields(path, entry, source.position(line))
+    return [Parsed(line, _build(entry, strings)) for line, entry in records]
+
+
+def _refuse_without_fields(path: Path | str, entry: Entry, position: str) -> None:
+    """Fail on an entry with no field after its ``@type{key,`` (``@article{a,}``), as the
+    tagged readers fail on a record start with nothing after it, not read as an empty record."""
+    if entry.fields:
+        return
+    raise InputFileError(
+        path,
+        f"an entry '@{entry.entry_type}{{{entry.key},' with no field in it (a cut export?)",
+        position=position,
+    )
 
 
 def _library(text: str) -> Library:
