@@ -12,6 +12,7 @@ import pytest
 from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.imports import detect_format, import_file
 from tests.imports import Variant
+from tests.imports.checks import command_line_exits_2
 
 S = '<style face="normal" font="default" size="100%">'
 ENDNOTE = f"""<?xml version="1.0" encoding="UTF-8" ?><xml><records>
@@ -102,6 +103,34 @@ def test_a_cut_export_names_the_record_and_line(variant_file: Variant) -> None:
     with pytest.raises(InputFileError, match="malformed XML at line 26") as error:
         import_file(variant_file("cut.xml", cut.encode()), "endnote")
     assert "cut.xml, record 2 (line 24)" in str(error.value)
+
+
+#: A record as EndNote opens every record (library, application, number, key, type) and nothing
+#: after it: an invented empty reference.
+PREAMBLE_ONLY = (
+    '<record><database name="Invented.enl" path="C:/Invented.enl">Invented.enl</database>'
+    '<source-app name="EndNote" version="20.0">EndNote</source-app><rec-number>7</rec-number>'
+    '<foreign-keys><key app="EN" db-id="inv0000000000">7</key></foreign-keys>'
+    '<ref-type name="Journal Article">17</ref-type></record>'
+)
+
+
+@pytest.mark.parametrize("record", ["<record></record>", "<record/>", PREAMBLE_ONLY])
+def test_a_record_with_no_field_among_real_ones_is_refused(
+    variant_file: Variant, capsys: pytest.CaptureFixture[str], record: str
+) -> None:
+    """A ``<record>`` with nothing after EndNote's number and type was read as an empty record
+    (exit 0; ``<record/>`` failed reconciliation, the scan not counting it): refused naming its
+    record and line, as RIS's bare ``TY`` line is."""
+    second = ENDNOTE.index("<record><rec-number>2")
+    text = ENDNOTE[:second] + record + "\n" + ENDNOTE[second:]
+    path = variant_file("empty_record.xml", text.encode())
+    with pytest.raises(InputFileError) as error:
+        import_file(path, "endnote")
+    assert "empty_record.xml, record 2 (line 24): a <record> with no field after its number" in (
+        str(error.value)
+    )
+    command_line_exits_2(path, capsys, "a <record> with no field after its number and type")
 
 
 def test_a_hand_broken_tag_names_its_line(variant_file: Variant) -> None:

@@ -26,12 +26,15 @@ from livingreview.imports.text import (
     match_lines,
     normalise_issns,
     pubmed_url_id,
+    record_position,
 )
 from livingreview.imports.xml_tree import element_tree, refuse_declarations
 from livingreview.records import Record, normalise_doi
 
 _SCAN = re.compile(r"<record[\s>]")
 _PUBMED_DATABASE = re.compile(r"pubmed|medline|\bnlm\b", re.IGNORECASE)
+#: What EndNote writes first in every record, whatever the reference holds: no field of its own.
+_PREAMBLE = frozenset({"database", "source-app", "rec-number", "foreign-keys", "ref-type"})
 
 
 def scan(text: str) -> list[int]:
@@ -53,7 +56,23 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             "expected <xml><records><record>",
             position="line 1",
         )
+    for number, record in enumerate(records, 1):
+        _refuse_without_fields(path, record, record_position(number, lines.get(id(record), 0)))
     return [Parsed(lines.get(id(r), 0), _build(r)) for r in records]
+
+
+def _refuse_without_fields(path: Path | str, record: ET.Element, position: str) -> None:
+    """Fail on a ``<record>`` holding nothing but what EndNote writes first in every record
+    (:data:`_PREAMBLE`: its library, number and type), as the tagged readers fail on a record
+    start with nothing after it, not read as an empty record."""
+    if any(child.tag not in _PREAMBLE for child in record):
+        return
+    raise InputFileError(
+        path,
+        "a <record> with no field after its number and type (an empty reference in the "
+        "library, or an edited export?)",
+        position=position,
+    )
 
 
 def _text(element: ET.Element | None) -> str:
