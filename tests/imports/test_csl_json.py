@@ -163,6 +163,27 @@ def test_a_field_of_the_wrong_shape_fails_naming_record_and_field(
     assert f"bad.json, record 2 (line 26), field {field!r}" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "item", ["{}", '{"id": "http://zotero.org/users/local/abc/items/INV009", "type": "book"}']
+)
+def test_an_item_with_no_field_among_real_ones_is_refused(
+    variant_file: Variant, capsys: pytest.CaptureFixture[str], item: str
+) -> None:
+    """An item holding nothing but its id and type (the twin of BibTeX's ``@article{a,}``) was
+    read as an empty record, exit 0: refused naming its record and line."""
+    second = CSL.index('  {\n    "id": "roe2021"')
+    path = variant_file("empty.json", (CSL[:second] + f"  {item},\n" + CSL[second:]).encode())
+    with pytest.raises(InputFileError) as error:
+        import_file(path, "x")
+    assert "empty.json, record 2 (line 26): an item with no field but its id and type" in str(
+        error.value
+    )
+    command_line_exits_2(path, capsys, "an item with no field but its id and type at most")
+    one = variant_file("one.json", b'{"type": "article-journal", "id": "a"}')  # a DOI's answer
+    with pytest.raises(InputFileError, match=r"record 1 \(line 1\): an item with no field"):
+        import_file(one, "x", fmt="csl_json")
+
+
 def test_a_list_item_that_is_no_object_fails(variant_file: Variant) -> None:
     path = variant_file("mixed.json", CSL.replace("\n]", ',\n "stray"\n]').encode())
     with pytest.raises(InputFileError, match="not a JSON object") as error:

@@ -42,6 +42,8 @@ _POP_KEYS = frozenset(
     {"uid", "article_url", "cites_url", "related_url", "authors", "source", "startpage"}
     | {"endpage", "cites", "ecc", "rank", "use", "doi", "issn", "year"}
 )
+#: What names a CSL item and its kind (the ``@type{key,`` of a BibTeX entry): no field of its own.
+_ITEM_START = frozenset({"id", "type", "citation-key"})
 _KEY = re.compile(r'"([^"\\\n]{1,40})"\s*:')
 _NOTE_ID = re.compile(r"^\s*(PMID|PMCID)\s*:\s*(PMC\d+|\d+)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -80,8 +82,23 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
             raise InputFileError(
                 path, "a list item is not a JSON object (a CSL item)", position=f"record {number}"
             )
+        _refuse_without_fields(path, item, where)
         parsed.append(Parsed(line, _Item(path, where, item).record()))
     return parsed
+
+
+def _refuse_without_fields(path: Path | str, item: dict[str, Any], where: str) -> None:
+    """Fail on an item holding no key but its own name and type (:data:`_ITEM_START`: ``{}``,
+    ``{"id": ..., "type": ...}``), as the tagged readers fail on a record start with nothing
+    after it, not read as an empty record."""
+    if item.keys() - _ITEM_START:
+        return
+    raise InputFileError(
+        path,
+        "an item with no field but its id and type at most (an empty reference, or an edited "
+        "export?)",
+        position=where,
+    )
 
 
 def _load(path: Path | str, text: str, starts: list[int]) -> object:
