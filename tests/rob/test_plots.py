@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from matplotlib.image import imread
 
+from livingreview.rob import plots
 from livingreview.rob.levels import Risk
 from livingreview.rob.plots import (
     PALETTES,
@@ -197,3 +198,19 @@ def test_a_domain_header_ending_in_a_question_mark_gets_no_extra_full_stop(
     caption = " ".join(texts(svg_root(svg_bytes(traffic_light(table)))))
     assert "D1: Sequence generation." in caption
     assert "D2: Blinding of assessors?" in caption and "assessors?." not in caption
+
+
+@pytest.mark.parametrize("name", sorted(ROBVIS_EXAMPLES))
+def test_a_class_the_tool_does_not_have_leaves_its_traffic_light_as_it_was(
+    rob_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ROBINS-I V2's qualified low joined the legend order of every tool; its name in a tool
+    # without it ('low_except_confounding', 22 characters) set the legend's width, so each
+    # robvis example's traffic light came out 0.68 in wider (RoB 2: 495pt, was 446.04pt).
+    table = example(rob_dir, name)
+    drawn = svg_bytes(traffic_light(table))
+    without = tuple(r for r in plots.ORDER if r is not Risk.LOW_EXCEPT_CONFOUNDING)
+    monkeypatch.setattr(plots, "ORDER", without)
+    assert drawn == svg_bytes(traffic_light(table))
+    if name == "robvis_data_rob2.csv":
+        assert b'width="446.04pt"' in drawn

@@ -238,6 +238,20 @@ def legend_label(table: RobTable, risk: Risk) -> str:
     return textwrap.fill(table.label(risk), LEGEND_CHARS)
 
 
+def _legend_chars(table: RobTable) -> int:
+    """The longest legend line of the classes the table's tool words (and "No information",
+    "Not applicable"): a class of another tool, such as ROBINS-I V2's qualified low, leaves
+    the legend, and so the figure, as wide as it was without it."""
+    worded = [
+        risk
+        for risk in ORDER
+        if risk in table.tool.labels
+        or risk in table.labels
+        or risk in (Risk.NO_INFORMATION, Risk.NOT_APPLICABLE)
+    ]
+    return max(len(line) for risk in worded for line in legend_label(table, risk).split("\n"))
+
+
 def _legend(
     fig: Figure, table: RobTable, used: set[Risk], colours: Mapping[Risk, str], **placement: Any
 ) -> None:
@@ -275,8 +289,7 @@ def traffic_light(table: RobTable, palette: str = "cochrane") -> Figure:
     label_w = max(len(r.study) for r in table.rows) * 0.085 + 0.25
     left = label_w + 0.35
     grid_w, grid_h = n_cols * CELL, n_rows * CELL
-    longest = max(len(line) for r in ORDER for line in legend_label(table, r).split("\n"))
-    legend_w = 0.75 + longest * 0.085
+    legend_w = 0.75 + _legend_chars(table) * 0.085
     width = max(left + grid_w + legend_w + 0.3, 6.0)
     caption = _caption(table, width - 0.4)
     top, caption_h = 0.75, 0.2 + len(caption) * 0.17
