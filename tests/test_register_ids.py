@@ -24,7 +24,10 @@ SAME_TRIAL = {
     "ACTRN12619000123456": ["ACTRN12619000123456", "ACTRN12619000123456p"],
     "ChiCTR-IOR-15006789": ["ChiCTR-IOR-15006789", "chictr-ior-15006789", "ChiCTRIOR15006789"],
     "ChiCTR2000030001": ["ChiCTR2000030001"],
+    # the old type codes are of two to five letters (ONRC, TNRC ...), not only three
+    "ChiCTR-ONRC-11001444": ["ChiCTR-ONRC-11001444", "ChiCTRONRC11001444"],
     "JPRN-UMIN000012345": ["JPRN-UMIN000012345", "UMIN000012345"],
+    "JPRN-C000000281": ["JPRN-C000000281"],  # UMIN's early ids, as the ICTRP writes them
     "JPRN-jRCTs031180001": ["JPRN-jRCTs031180001", "jRCTs031180001", "JRCTS031180001"],
     "IRCT20150101020567N2": ["IRCT20150101020567N2", "irct20150101020567n2"],
     "CTRI/2019/05/019234": ["CTRI/2019/05/019234"],
@@ -54,6 +57,7 @@ def test_different_trials_never_read_as_one() -> None:
     assert find_register_ids("; ".join(ids)) == ids
     assert len({namespace(i) for i in ids}) == 6
     assert namespace("JPRN-UMIN000012345") != namespace("JPRN-jRCT1031190001")
+    assert namespace("JPRN-C000000281") not in (namespace("JPRN-UMIN000012345"), "JPRN")
     assert namespace("EUCTR2019-001234-56") != namespace("CTIS2023-501234-12-00")
 
 

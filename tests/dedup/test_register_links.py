@@ -237,3 +237,28 @@ def test_a_merged_registration_keeps_the_other_register_s_id() -> None:
     assert merged.source_id == "EUCTR2020-000601-11-IT"
     assert merged.register_ids == ["NCT09000601", "ISRCTN20000601"]
     assert merge_records([nct, euctr]).register_ids == ["EUCTR2020-000601-11", "ISRCTN20000601"]
+
+
+def test_a_register_s_record_and_centrals_copy_of_it_share_any_register_s_id_shape() -> None:
+    """CENTRAL's copy of an ICTRP record names it by the ICTRP address; ids of the old ChiCTR
+    type codes of four letters and UMIN's early ids were linked by their own id before
+    register_ids.py and were no id at all after it (two studies for one registration)."""
+    trials = {
+        "ChiCTR-ONRC-11001444": "ictrp:ChiCTR-ONRC-11001444",
+        "JPRN-C000000281": "ictrp:JPRN-C000000281",
+    }
+    records = []
+    for number, (own, rid) in enumerate(sorted(trials.items()), start=1):
+        records.append(_registration(rid, own, []))
+        records.append(
+            Record(
+                record_id=f"central:CN-0210066{number}",
+                source_id=f"CN-0210066{number}",
+                journal=f"https://trialsearch.who.int/Trial2.aspx?TrialID={own}",
+                publication_types=["Trial registry record"],
+            )
+        )
+    assert identifier_links(records) == {
+        ("central:CN-02100661", "ictrp:ChiCTR-ONRC-11001444"): SAME_ID,
+        ("central:CN-02100662", "ictrp:JPRN-C000000281"): SAME_ID,
+    }

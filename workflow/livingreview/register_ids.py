@@ -4,8 +4,9 @@ trial compare equal and two trials never do.
 Each id is written as its register writes it: ``NCT`` + 8 digits, ``ISRCTN`` + 8 digits,
 ``ACTRN`` + 14 digits, ``DRKS`` + 8 digits, ``EUCTR`` + the EudraCT number (``yyyy-nnnnnn-nn``,
 without the EU register's country suffix ``-GB``, ``-3RD``), ``CTIS`` + the EU CT number
-(``yyyy-5nnnnn-nn-nn``), ``ChiCTR`` (+ the old type code: ``ChiCTR-IOR-15006789``),
-``CTRI/yyyy/mm/nnnnnn``, ``IRCT`` ... ``N1``, ``JPRN-UMIN`` / ``JPRN-jRCT`` / ``JPRN-JapicCTI-`` /
+(``yyyy-5nnnnn-nn-nn``), ``ChiCTR`` (+ the old type code of two to five letters:
+``ChiCTR-IOR-15006789``, ``ChiCTR-ONRC-11001444``), ``CTRI/yyyy/mm/nnnnnn``, ``IRCT`` ... ``N1``,
+``JPRN-UMIN`` / ``JPRN-C`` (UMIN's early ids) / ``JPRN-jRCT`` / ``JPRN-JapicCTI-`` /
 ``JPRN-JMA-IIA``, ``KCT``, ``PACTR``, ``TCTR``, ``NTR``, ``RBR-``, ``SLCTR/yyyy/nnn``, ``LBCTR``,
 and the WHO Universal Trial Number ``U1111-nnnn-nnnn`` that several registers list.
 
@@ -32,11 +33,12 @@ _PATTERN = re.compile(
     rf"|{_EU_NAME}(?P<eudract>{_EUDRACT})"
     r"|(?P<bare_euct>" + _EU_CT + r")"
     r"|(?P<bare_eudract>(?<![\d-])" + _EUDRACT + r")"
-    r"|ChiCTR(?:-?(?P<chictr_code>[A-Z]{3})-?)?(?P<chictr>\d{8,10})"
+    r"|ChiCTR(?:-?(?P<chictr_code>[A-Z]{2,5})-?)?(?P<chictr>\d{8,10})"
     r"|CTRI/(?P<ctri>\d{4}/\d{2,3}/\d{6})"
     r"|IRCT(?P<irct>\d+N\d+)"
     r"|(?:JPRN-)?(?:UMIN(?P<umin>\d{9})|jRCT(?P<jrct>[a-z]?\d{7,10})"
     r"|JapicCTI-?(?P<japic>\d{6})|JMA-?IIA(?P<jma>\d{5}))"
+    r"|JPRN-C(?P<umin_c>\d{9})"
     r"|KCT(?P<kct>\d{7})"
     r"|PACTR(?P<pactr>\d{15})"
     r"|TCTR(?P<tctr>\d{11})"
@@ -61,6 +63,7 @@ _PREFIX = {
     "ctri": "CTRI/",
     "irct": "IRCT",
     "umin": "JPRN-UMIN",
+    "umin_c": "JPRN-C",
     "jrct": "JPRN-jRCT",
     "japic": "JPRN-JapicCTI-",
     "jma": "JPRN-JMA-IIA",
@@ -75,7 +78,7 @@ _PREFIX = {
 }
 _BARE = ("bare_euct", "bare_eudract")
 #: The register (namespace) of a written id: one trial has one id in each.
-_NAMESPACE = re.compile(r"U1111|JPRN-(?:UMIN|jRCT|JapicCTI|JMA)|[A-Za-z]+")
+_NAMESPACE = re.compile(r"U1111|JPRN-(?:UMIN|jRCT|JapicCTI|JMA|C(?=\d))|[A-Za-z]+")
 
 
 def _written(match: re.Match[str]) -> str:
