@@ -102,3 +102,42 @@ def test_bad_tables_exit_2_with_one_line(tmp_path: Path, capsys, edit, words: st
 def test_weighted_is_refused(tmp_path: Path, capsys) -> None:
     code, _ = plot(tmp_path, PIPELINE_TABLE, "--kind", "summary", "--weighted")
     assert code == 2 and "NOS tables do not have" in capsys.readouterr().err
+
+
+def saved_as(source: Path, target: Path, delimiter: str, encoding: str, extra=()) -> Path:
+    """The critiplot example as a spreadsheet saves it: another delimiter and encoding."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [*csv.reader(handle), *extra]
+    with target.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"), [(";", "cp1252"), ("\t", "utf-16"), (",", "utf-8-sig")]
+)
+def test_critiplot_table_as_a_spreadsheet_saves_it(
+    rob_dir: Path, tmp_path: Path, delimiter: str, encoding: str
+) -> None:
+    # before: a ';' or tab separated critiplot table was "not a critiplot NOS table: missing
+    # Representativeness, ..." (the header was sniffed, the rows read as comma separated), and
+    # the blank row Excel leaves under a table was read as a study with no stars
+    source = rob_dir / "critiplot_sample_nos.csv"
+    table = saved_as(source, tmp_path / "saved.csv", delimiter, encoding, [[""] * 12])
+    assert main(["rob", "plot", str(source), "--tool", "nos", "--out", str(tmp_path / "a")]) == 0
+    assert main(["rob", "plot", str(table), "--tool", "nos", "--out", str(tmp_path / "b")]) == 0
+    for name in ("nos_table.csv", "traffic_light.svg"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+
+
+def test_critiplot_table_naming_a_study_twice_is_refused(
+    rob_dir: Path, tmp_path: Path, capsys
+) -> None:
+    # before: plotted with the study twice, exit 0 (the pipeline's layout refused it)
+    source = rob_dir / "critiplot_sample_nos.csv"
+    again = next(csv.reader(source.read_text(encoding="utf-8-sig").splitlines()[1:2]))
+    table = saved_as(source, tmp_path / "twice.csv", ",", "utf-8", [[], again])
+    code = main(["rob", "plot", str(table), "--tool", "nos", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "line 9, field 'Author, Year': study 'Study 1, 2019' also on line 2" in err
+    assert not (tmp_path / "out").exists()

@@ -308,36 +308,50 @@ class CritiplotRow:
 
 def read_critiplot_nos(path: Path) -> list[CritiplotRow]:
     """Read a critiplot-format NOS table (cohort version) and check its Total Score column
-    (UTF-8 with or without BOM, or a spreadsheet's cp1252 or UTF-16, as robvis tables)."""
+    (UTF-8 with or without BOM, or a spreadsheet's cp1252 or UTF-16, ``,``, ``;`` or tab
+    separated, as robvis tables); blank rows are skipped, a study named twice is refused."""
+    from livingreview.imports.tabular import sniff_delimiter
     from livingreview.sheets.csv_encoding import decode_csv
 
     if not path.is_file():
         raise InputFileError(path, "NOS table not found")
-    with io.StringIO(decode_csv(path), newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in (*CRITIPLOT_COLUMNS, "Total Score") if c not in header]
-        if missing or not header:
-            raise InputFileError(path, f"not a critiplot NOS table: missing {', '.join(missing)}")
-        study_column = header[0]
-        out: list[CritiplotRow] = []
-        for number, raw in enumerate(reader, start=2):
-            place = RowPlace(str(path), f"line {number}")
-            study = cell(raw, study_column)
-            row: dict[str, object] = {"study": study, "version": "cohort"}
-            sub_place = place.at_study(study or "?")
-            for column, key in CRITIPLOT_COLUMNS.items():
-                one = parse_stars(cell(raw, column), Item(key, "", column, 1), sub_place)
-                row[key] = int(str(row.get(key, 0))) + one
-            assessment = assess(row, place)
-            stated = cell(raw, "Total Score")
-            if not stated.isdigit() or int(stated) != assessment.total:
-                raise sub_place.error(
-                    f"Total Score {stated!r} differs from the items' sum {assessment.total}",
-                    "Total Score",
-                )
-            out.append(CritiplotRow(assessment, int(stated), cell(raw, "Overall RoB")))
+    text = decode_csv(path)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    header = reader.fieldnames or []
+    missing = [c for c in (*CRITIPLOT_COLUMNS, "Total Score") if c not in header]
+    if missing or not header:
+        raise InputFileError(path, f"not a critiplot NOS table: missing {', '.join(missing)}")
+    out: list[CritiplotRow] = []
+    seen: dict[str, int] = {}
+    for raw in reader:
+        if not any(value.strip() for value in raw.values() if isinstance(value, str)):
+            continue
+        place = RowPlace(str(path), f"line {reader.line_num}")
+        row = _critiplot_row(raw, header[0], place)
+        study = row.assessment.study
+        if study in seen:
+            raise place.error(f"study {study!r} also on line {seen[study]}", header[0])
+        seen[study] = reader.line_num
+        out.append(row)
     return out
+
+
+def _critiplot_row(raw: Mapping[str, str], study_column: str, place: RowPlace) -> CritiplotRow:
+    """One study of a critiplot NOS table, its Total Score checked against the items."""
+    study = cell(raw, study_column)
+    row: dict[str, object] = {"study": study, "version": "cohort"}
+    sub_place = place.at_study(study or "?")
+    for column, key in CRITIPLOT_COLUMNS.items():
+        one = parse_stars(cell(raw, column), Item(key, "", column, 1), sub_place)
+        row[key] = int(str(row.get(key, 0))) + one
+    assessment = assess(row, place)
+    stated = cell(raw, "Total Score")
+    if not stated.isdigit() or int(stated) != assessment.total:
+        raise sub_place.error(
+            f"Total Score {stated!r} differs from the items' sum {assessment.total}",
+            "Total Score",
+        )
+    return CritiplotRow(assessment, int(stated), cell(raw, "Overall RoB"))
 
 
 AHRQ_CLASSES = {"Good": Risk.LOW, "Fair": Risk.CONCERNS, AHRQ_POOR: Risk.HIGH}
