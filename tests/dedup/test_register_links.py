@@ -225,8 +225,26 @@ def test_links_need_every_register_both_sides_name_to_agree() -> None:
         # one EudraCT number, two country records: the same id
         ("ictrp:EUCTR2020-000501-11-DE", "ictrp:EUCTR2020-000501-11-FR"): SAME_ID,
         ("ictrp:EUCTR2020-000501-11-DE", "ictrp:ISRCTN20000501"): LISTED_ID,
-        ("ictrp:EUCTR2020-000501-11-DE", "ictrp:NCT09000501"): LISTED_ID,
+        # NCT09000501 and NCT09000502 list the EudraCT number alike and nothing tells which
+        # of them the EU record is: neither is linked to it (see the test below)
     }
+
+
+def test_an_id_two_trials_list_links_neither_to_it_whichever_record_id_sorts_first() -> None:
+    """Two ClinicalTrials.gov trials (a trial and its extension) list one EudraCT number; the EU
+    register's record of it names neither. The EU record was linked to whichever NCT record's id
+    sorted first, so a round adding the other trial's record under a smaller id (another
+    source's prefix) moved the EU record to that trial and split the study it was part of."""
+    eu = _registration("ictrp:EUCTR2020-000701-11-DE", "EUCTR2020-000701-11-DE", [])
+    for first, second in (("ctgov", "ictrp"), ("ictrp", "ctgov")):
+        trial = _registration(f"{first}:NCT09000701", "NCT09000701", ["EUCTR2020-000701-11"])
+        other = _registration(f"{second}:NCT09000702", "NCT09000702", ["EUCTR2020-000701-11"])
+        assert identifier_links([eu, trial, other]) == {}, first
+    # alone, the trial's record is linked to the EU record it lists
+    assert identifier_links([eu, trial]) == {(eu.record_id, trial.record_id): LISTED_ID}
+    # and so it is when the EU record names it: the extension has nothing to say
+    eu.register_ids = ["NCT09000701"]
+    assert identifier_links([eu, trial, other]) == {(eu.record_id, trial.record_id): LISTED_ID}
 
 
 def test_a_merged_registration_keeps_the_other_register_s_id() -> None:

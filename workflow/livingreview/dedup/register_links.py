@@ -12,7 +12,8 @@ records are one trial:
   records already linked to each) must be named with one and the same id: a trial has one id in
   each register. So a record listing several trials of one register (an extension study naming
   its parent trials) links to none of them, and two trials that list the same id are never
-  joined through it when they name different ids elsewhere.
+  joined through it when they name different ids elsewhere; nor is either of them joined
+  through it to a third record naming it, which could be either trial's.
 
 An article's register ids (the trial it reports) link nothing here: an article and a trial's
 registration are two reports of one study, which the full-text stage links, not duplicates.
@@ -95,8 +96,7 @@ def register_links(records: Iterable[Record]) -> dict[tuple[str, str], str]:
             links.setdefault((rids[0], other), SAME_ID)
             trials.join(rids[0], other)
     for rids in _by_id(claims).values():
-        for later, rid in enumerate(rids[1:], start=1):
-            _link_listed(trials, links, rids[:later], rid)
+        _link_listed(trials, links, rids)
     return dict(sorted(links.items()))
 
 
@@ -109,16 +109,19 @@ def _by_id(ids_of: dict[str, list[str]]) -> dict[str, list[str]]:
     return {key: sorted(rids) for key, rids in sorted(by_id.items()) if len(rids) > 1}
 
 
-def _link_listed(
-    trials: _Trials, links: dict[tuple[str, str], str], earlier: list[str], rid: str
-) -> None:
-    """Link ``rid`` to the first of the ``earlier`` records naming the same id whose group
-    agrees with its own (nothing to do when one of them is in its group already)."""
-    for other in earlier:
-        if trials.find(other) == trials.find(rid):
-            return
-    for other in earlier:
-        if trials.agree(other, rid):
-            links.setdefault((other, rid), LISTED_ID)
-            trials.join(other, rid)
-            return
+def _link_listed(trials: _Trials, links: dict[tuple[str, str], str], rids: list[str]) -> None:
+    """Link the groups of the records ``rids`` that name one id, but a group that disagrees
+    with another of them: which of two disagreeing groups the others belong to is not known
+    (two trials listing one EudraCT number), so neither is linked through this id, whatever
+    their record ids. Each group by its smallest record naming the id."""
+    first: dict[str, str] = {}
+    for rid in rids:
+        first.setdefault(trials.find(rid), rid)
+    agreed = [
+        rid
+        for rid in first.values()
+        if all(trials.agree(rid, other) for other in first.values() if other != rid)
+    ]
+    for rid in agreed[1:]:
+        links.setdefault((agreed[0], rid), LISTED_ID)
+        trials.join(agreed[0], rid)
