@@ -87,6 +87,24 @@ def test_nbib_record_without_pmid_names_record_and_field(real: Real, variant_fil
     assert "field 'PMID'" in message
 
 
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [("PMID- 39000001", "a 'PMID-'"), ("PMID- ", "a 'PMID-'"), ("OWN - ERIC", "an 'OWN - ERIC'")],
+)
+def test_an_nbib_record_that_is_its_start_line_alone_is_refused(
+    real: Real, variant_file: Variant, capsys: pytest.CaptureFixture[str], start: str, said: str
+) -> None:
+    """A record that is its ``PMID-`` line (or ERIC's ``OWN - ERIC``) alone, among real records,
+    was read as an empty record or one holding a bare PMID (exit 0), the twin of RIS's bare
+    ``TY`` line: refused naming its record and line."""
+    lines, line = _real_lines(real, "exports/nbib/synthesisr_PubMed.nbib.txt", "PMID-", 1)
+    lines[line - 1 : line - 1] = [start, ""]  # before the second record, with its blank line
+    path = _variant_of(variant_file, "start_alone.nbib", lines)
+    message = _fails(path)
+    assert f"record 2 (line {line}): {said} line with no tag lines after it" in message
+    command_line_exits_2(path, capsys, "line with no tag lines after it (a cut export?)")
+
+
 def test_nbib_records_glued_together_fail_reconciliation(real: Real, variant_file: Variant) -> None:
     lines, line = _real_lines(real, "exports/nbib/synthesisr_PubMed.nbib.txt", "PMID-", 1)
     assert lines[line - 2] == ""

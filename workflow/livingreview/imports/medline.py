@@ -136,6 +136,7 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
         )
     parsed = []
     for number, (line, entry) in enumerate(zip(starts, entries, strict=True), start=1):
+        _refuse_start_alone(path, entry, record_position(number, line))
         try:
             parsed.append(Parsed(line, _build(entry)))
         except (TypeError, AttributeError) as exc:  # a malformed value
@@ -143,6 +144,18 @@ def parse(path: Path | str, text: str) -> list[Parsed]:
                 path, f"unexpected MEDLINE value ({exc})", position=record_position(number, line)
             ) from None
     return parsed
+
+
+def _refuse_start_alone(path: Path | str, entry: dict[str, object], position: str) -> None:
+    """Fail on a record that is its ``PMID-`` line (ERIC: ``OWN - ERIC``) alone, with or
+    without a number, as the other tagged readers fail on a record start with nothing after it:
+    PubMed writes a dozen tags in every record, so it is a cut or edited export."""
+    if len(entry) != 1:
+        return
+    start = "a 'PMID-'" if "PMID" in entry else "an 'OWN - ERIC'"
+    raise InputFileError(
+        path, f"{start} line with no tag lines after it (a cut export?)", position=position
+    )
 
 
 def _values(entry: dict[str, object], key: str) -> list[str]:
