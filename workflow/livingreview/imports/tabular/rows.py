@@ -159,6 +159,7 @@ def _read_rows(
                 cells[name.lower()] = cell
         assert builder is not None
         try:
+            _refuse_without_values(cells, flavour)
             parsed.append(Parsed(start, builder(_getter(cells))))
         except CellError as exc:
             raise InputFileError(
@@ -167,6 +168,22 @@ def _read_rows(
     if header is None:
         raise InputFileError(path, "no header row", position="line 1")
     return parsed
+
+
+def _refuse_without_values(cells: dict[str, str], flavour: str) -> None:
+    """Fail on a row holding something but no value: placeholders only (``NA``, ``null``...,
+    read as empty cells), or in Web of Science's tab-delimited export its ``PT`` cell alone (the
+    tagged export's ``PT`` line alone). A row of blank cells never gets here: it is skipped."""
+    filled = [name for name, cell in cells.items() if not is_missing(cell)]
+    if not filled:
+        placeholders = sorted({cell.strip() for cell in cells.values() if cell.strip()})
+        raise CellError(
+            "",
+            f"a row holding only placeholders for empty cells ({', '.join(placeholders[:5])}): "
+            "no record in it; delete the row (a blank row is skipped)",
+        )
+    if flavour == "wos_tab" and filled == ["pt"]:
+        raise CellError("PT", "a row holding its PT cell and nothing else (a cut export?)")
 
 
 def _requoted(raw: str, delimiter: str, header: list[str]) -> list[str] | None:
