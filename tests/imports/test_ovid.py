@@ -15,6 +15,7 @@ from livingreview.config import schema_path
 from livingreview.errors import ImportReconciliationError, InputFileError
 from livingreview.imports import import_file
 from tests.imports import Variant
+from tests.imports.checks import command_line_exits_2
 
 EMBASE_ENDNOTE = """<101. >
 VN  - Ovid Technologies
@@ -169,6 +170,30 @@ def test_a_cut_export_ending_in_a_result_line_fails(variant_file: Variant) -> No
     with pytest.raises(InputFileError, match="no tag lines after it") as error:
         import_file(path, "embase")
     assert "record 3" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (MEDLINE_NO_MARKERS.replace("\n\nVN", "\n\nVN  - Ovid Technologies\n\nVN"), "2 (line 12"),
+        (MEDLINE_NO_MARKERS + "\nVN  - Ovid Technologies\n", "3 (line 18"),  # cut after it
+        (
+            EMBASE_ENDNOTE.replace("<102. >\n", "<102. >\nVN  - Ovid Technologies\n\n<103. >\n"),
+            "2 (line 23",
+        ),
+    ],
+    ids=["no-markers", "cut-after-vn", "after-result-line"],
+)
+def test_a_record_that_is_its_vn_line_alone_fails(
+    variant_file: Variant, capsys: pytest.CaptureFixture[str], text: str, where: str
+) -> None:
+    """A record holding nothing but the ``VN  - Ovid Technologies`` line that opens every record
+    was read as an empty record (exit 0), the twin of a bare ``<N. >`` line: refused."""
+    path = variant_file("vn_alone.txt", text.encode())
+    with pytest.raises(InputFileError) as error:
+        import_file(path, "ovid")
+    assert f"record {where}): a 'VN' line with no tag lines after it" in str(error.value)
+    command_line_exits_2(path, capsys, "a 'VN' line with no tag lines after it (a cut export?)")
 
 
 def test_a_tag_before_any_record_start_fails(variant_file: Variant) -> None:

@@ -184,6 +184,14 @@ def _split_long_lists(raw: _RawRecord) -> _RawRecord:
 
 
 def _close(path: Path | str, record: _RawRecord | None, records: list[_RawRecord]) -> None:
+    """Add a finished record; one with no tag line, or none but the ``VN  - Ovid Technologies``
+    line opening every record, fails as a record start with nothing after it."""
+    if record is not None and record.fields and all(f[0] == "VN" for f in record.fields):
+        raise InputFileError(
+            path,
+            "a 'VN' line with no tag lines after it (a cut export?)",
+            position=record_position(len(records) + 1, record.line),
+        )
     close_record(path, record, records, "'<N. >' record")
 
 
