@@ -155,6 +155,13 @@ def number_text(text: str) -> str | None:
     return format(plain, "f") if abs(plain.adjusted()) <= 20 else format(plain, "g")
 
 
+def ambiguous_reading(item: Field, text: str) -> str | None:
+    """The decimal reading (``1.5``) of a number typed with one comma before three digits
+    (``1,500``), which :func:`parse` refuses as ambiguous, as it was read before it was
+    refused; None for any other value."""
+    return number_text(text) if item.type == "number" and _AMBIGUOUS.match(text) else None
+
+
 def _choice(text: str, choices: Sequence[str]) -> str | None:
     folded = text.casefold()
     return next((c for c in choices if c.casefold() == folded), None)

@@ -10,11 +10,13 @@ choices and help, and the Digital Therapeutic Nexus levels as configured. A cons
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
 from livingreview.errors import InputFileError
-from livingreview.extraction.fields import Field, nexus_levels, parse
+from livingreview.extraction.fields import Field, ambiguous_reading, nexus_levels, parse
 from livingreview.reviewforms import CONSENSUS, FilledRow, FormSpec
 
 KIND = "extraction"
@@ -119,18 +121,42 @@ def instructions(
     return lines
 
 
-def clean_row(filled: FilledRow, fields: Sequence[Field], path: object) -> dict[str, str]:
-    """Canonical values of a returned row, or an error naming the row, field and expected."""
+@dataclass(frozen=True)
+class Ambiguous:
+    """A number typed with one comma before three digits (``1,500``) in a row, read as it was
+    before such a value was refused (``1.5``): the error stands only while the row counts (a
+    form read before may not change, so the correction comes in a file saved under a new name)."""
+
+    reviewer: str
+    item_id: str
+    path: Path
+    error: InputFileError
+
+
+def clean_row(
+    filled: FilledRow,
+    fields: Sequence[Field],
+    path: object,
+    ambiguous: list[Ambiguous] | None = None,
+) -> dict[str, str]:
+    """Canonical values of a returned row, or an error naming the row, field and expected
+    (``ambiguous``: where an ambiguous number's error is put aside, see :class:`Ambiguous`)."""
     out = {"notes": filled.values.get("notes", "")}
     for item in fields:
-        value, problem = parse(item, filled.values.get(item.id, ""))
+        text = filled.values.get(item.id, "")
+        value, problem = parse(item, text)
         if problem:
-            raise InputFileError(
+            error = InputFileError(
                 path,
                 f"{problem} ({item.label}); expected {item.expected()} or blank",
                 position=f"row {filled.row}",
                 field=item.id,
             )
+            reading = ambiguous_reading(item, text)
+            if ambiguous is None or reading is None:
+                raise error
+            ambiguous.append(Ambiguous(filled.reviewer, filled.item_id, Path(str(path)), error))
+            value = reading
         out[item.id] = value
     for item in fields:
         # a form written before the protocol added the field has no column for it to fill; a

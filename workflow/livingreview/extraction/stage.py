@@ -9,6 +9,7 @@ and go to a consensus form. Outputs: :data:`OUTPUTS`; forms in ``extraction/form
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ from livingreview.extraction import forms
 from livingreview.fileio import atomic_write_text, read_csv_table, write_json
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT_OUTPUTS
 from livingreview.fulltext.stage import current_round
+from livingreview.kept_stores import stored_before
 from livingreview.screening.assignment import library_study_ids, study_aliases
+
+log = logging.getLogger(__name__)
 
 OUTPUTS = {
     "entries": "extraction/entries.csv",
@@ -150,16 +154,30 @@ def import_entries(
     """Read and check every returned form (nothing written on a rejection), then log every
     entry in ``extraction/entries.csv``."""
     store = Path(config["paths"]["outputs"]) / OUTPUTS["entries"]
+    ambiguous: list[forms.Ambiguous] = []
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
         expected,
         base=Path(config["paths"]["human_input"]),
         store=store,
-        clean=lambda filled, path: forms.clean_row(filled, fields, path),
+        clean=lambda filled, path: forms.clean_row(filled, fields, path, ambiguous),
     )
-    check_consensus_rows(fields, entries, returned, Path(config["paths"]["human_input"]))
+    check_ambiguous_numbers(ambiguous, entries, Path(config["paths"]["human_input"]))
+    previous = reviewforms.read_entries(stored_before(store))
+    check_consensus_rows(fields, entries, returned, Path(config["paths"]["human_input"]), previous)
     reviewforms.write_entries(store, entries)
     return entries, returned
+
+
+def check_ambiguous_numbers(
+    ambiguous: list[forms.Ambiguous], entries: list[reviewforms.Entry], base: Path
+) -> None:
+    """Raise the error of an ambiguous number (``1,500``) in a row that counts; one a later
+    file replaces is kept in the log as it was read (``base``: the human-input folder)."""
+    counted = reviewforms.counted_files(entries)
+    for found in ambiguous:
+        if counted.get((found.reviewer, found.item_id)) == reviewforms.relative(found.path, base):
+            raise found.error
 
 
 def check_consensus_rows(
@@ -167,24 +185,41 @@ def check_consensus_rows(
     entries: list[reviewforms.Entry],
     returned: list[reviewforms.ReturnedForm],
     base: Path,
+    previous: list[reviewforms.Entry] | None = None,
 ) -> None:
     """The consensus row that counts settles what differed: a field it leaves blank keeps the
     value every reviewer typed alike (required ones too, so nobody types them again); a field
     the reviewers typed differently may be blank only where one of them left it blank (an
-    optional field); else an error naming the row (``base``: the human-input folder)."""
+    optional field); else an error naming the row (``base``: the human-input folder).
+
+    A row the store (``previous``) already holds as counting, with every reviewer's row on the
+    study as it is now, was read when such a blank settled the field as blank: it still does
+    (the same forms give the same results), with a warning."""
     people = reviewforms.by_item(reviewforms.latest_rows(entries))
     counted = reviewforms.counted_files(entries)
+    before = reviewforms.by_item(reviewforms.latest_rows(previous or []))
+    counted_before = reviewforms.counted_files(previous or [])
     for form in returned:
         if form.reviewer != reviewforms.CONSENSUS:
             continue
         file = reviewforms.relative(form.path, base)
         for filled in form.filled:
-            if counted.get((reviewforms.CONSENSUS, filled.item_id)) != file:
+            key = (reviewforms.CONSENSUS, filled.item_id)
+            if counted.get(key) != file:
                 continue  # a row a later consensus file replaces
             cells = people.get(filled.item_id, {})
+            read_before = counted_before.get(key) == file and before.get(filled.item_id) == cells
             for item in fields:
-                if _left_unsettled(item, filled, cells):
-                    raise _unsettled(form.path, filled, item, cells)
+                if not _left_unsettled(item, filled, cells):
+                    continue
+                error = _unsettled(form.path, filled, item, cells)
+                if not read_before:
+                    raise error
+                log.warning(
+                    "%s; read before such a blank was refused, it still settles the field as "
+                    "blank: to settle it otherwise, save a consensus form under a new name",
+                    error,
+                )
 
 
 def _left_unsettled(
