@@ -8,6 +8,7 @@ from livingreview.report.changes import history_inputs as report_history
 from livingreview.report.changes import kept_outputs as report_kept
 from livingreview.report.amendments import methods_digest
 from livingreview.report.context import INPUTS as REPORT_INPUTS
+from livingreview.report.context import NEXUS_RISKS_CSV, nexus_risk_choices
 from livingreview.reference_export import INCLUDED_EXPORTS, LIBRARY_CSV
 
 REPORT_KEPT = [Path(path) for path in report_kept(config).values()]
@@ -29,6 +30,8 @@ rule report:
         changelog=f"{OUT}/report/changelog.csv",
         checklist=f"{OUT}/report/prisma_checklist.csv",  # PRISMA 2020, PRISMA-S, PRISMA-LSR L1
         checklist_markdown=f"{OUT}/report/prisma_checklist.md",
+        # the Nexus section's studies per risk and level, when the risks are choices
+        **({"nexus_risks": f"{OUT}/report/{NEXUS_RISKS_CSV}"} if nexus_risk_choices(config) else {}),
         # the included studies for a reference manager: included_studies.ris and .bib
         **{key: f"{OUT}/{path}" for key, path in INCLUDED_EXPORTS.items()},
         receipt=REPORT_RECEIPT,  # the version's kept report and state in the history folder

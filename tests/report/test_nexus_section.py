@@ -64,3 +64,82 @@ def test_risks_of_a_study_without_a_level_are_listed(rendered: dict[str, str]) -
         in (markdown)
     )
     assert "without a nexus level:<br>Tong 2025: over-reliance<br>privacy</p>" in rendered["html"]
+
+
+RISKS = ["sycophancy", "over-reliance", "privacy", "limits of algorithmic interaction"]
+
+
+def coded(config: dict[str, Any]) -> dict[str, Any]:
+    """The demo protocol with the risks as a multichoice field, risks listed for levels 1, 3."""
+    for item in config["extraction"]["fields"]:
+        if item["id"] == "nexus_risks":
+            item.update(type="multichoice", choices=RISKS)
+    config["nexus"]["levels"] = [
+        {"level": 3, "label": "Third", "risks": ["sycophancy"]},
+        {"level": 1, "label": "First", "risks": ["over-reliance", "sycophancy"]},
+        {"level": 2, "label": "Second"},
+    ]
+    return config
+
+
+CODED_STUDIES = [
+    study("Kiluk 2014", "3", "sycophancy; privacy"),
+    study("Tong 2025", "3", "sycophancy"),
+    study("Beatty 2022", "3", ""),
+    study("Aerts 2018", "1", "over-reliance"),
+    study("Heim 2018", "", "privacy"),
+    {**study("Penedo 2020", "3", "sycophancy"), "extraction_status": "disagreement"},
+]
+
+
+@pytest.fixture(scope="module")
+def table() -> dict[str, str]:
+    config = coded(load_config(DEMO_CONFIG))
+    section = _nexus(config, CODED_STUDIES)
+    return {
+        kind: _environment(html=kind == "html")
+        .get_template(f"sections/nexus.{kind}")
+        .render(s=section)
+        for kind in ("md", "html")
+    }
+
+
+def test_multichoice_risks_are_counted_per_level_with_each_level_as_denominator(
+    table: dict[str, str],
+) -> None:
+    """Before, the section listed 'study: risks' per level only (31 entries at level 1 in an
+    audit), so 'how many level-3 studies showed sycophancy' had to be counted by hand."""
+    markdown = table["md"].splitlines()
+    start = markdown.index("| Risk | Level 1 | Level 2 | Level 3 | No level |")
+    assert markdown[start + 2 : start + 6] == [  # codebook order, a risk nobody showed too
+        "| sycophancy | 0 of 1 (expected) | 0 of 0 | 2 of 3 (expected) | 0 of 1 |",
+        "| over-reliance | 1 of 1 (expected) | 0 of 0 | 0 of 3 | 0 of 1 |",
+        "| privacy | 0 of 1 | 0 of 0 | 1 of 3 | 1 of 1 |",
+        "| limits of algorithmic interaction | 0 of 1 | 0 of 0 | 0 of 3 | 0 of 1 |",
+    ]
+    assert "| 3 | Third | 3 | sycophancy |" in markdown  # no per-study column in the levels table
+    html = table["html"]
+    assert (
+        '<tr><th scope="row">sycophancy</th><td class="num expected">0 of 1 (expected)</td>'
+        '<td class="num">0 of 0</td><td class="num expected">2 of 3 (expected)</td>'
+        '<td class="num">0 of 1</td></tr>'
+    ) in html
+
+
+def test_the_studies_behind_the_counts_stay_listed(table: dict[str, str]) -> None:
+    markdown = table["md"].splitlines()
+    assert markdown[markdown.index("| Level | Study | Risks observed |") + 2 :][:4] == [
+        "| 1 | Aerts 2018 | over-reliance |",
+        "| 3 | Kiluk 2014 | sycophancy; privacy |",
+        "| 3 | Tong 2025 | sycophancy |",
+        "| no level | Heim 2018 | privacy |",
+    ]
+    html = table["html"]
+    listed = html[html.index("<details>") : html.index("</details>")]
+    assert "<summary>Risks observed, study by study</summary>" in listed
+    assert "<tr><td>3</td><td>Kiluk 2014</td><td>sycophancy; privacy</td></tr>" in listed
+    assert "Penedo 2020" not in html  # its extraction is not final
+
+
+def test_text_risks_keep_the_list_per_level(rendered: dict[str, str]) -> None:
+    assert "| Risk |" not in rendered["md"] and "<details>" not in rendered["html"]

@@ -437,6 +437,25 @@ def _check_report_fields(config: dict[str, Any], origin: str) -> None:
                 f"{origin}: config key '{key}': {value!r} is not an extraction field "
                 f"(expected one of: {', '.join(known) or 'none, extraction.fields lists none'})"
             )
+    _check_nexus_risks(config, origin)
+
+
+def _check_nexus_risks(config: Mapping[str, Any], origin: str) -> None:
+    """When ``report.nexus_risks_field`` is a multichoice field, each risk ``nexus.levels``
+    lists for a level is one of its choices (the report's table marks it expected there)."""
+    name = config["report"]["nexus_risks_field"]
+    field = next((f for f in config["extraction"]["fields"] if f["id"] == name), None)
+    if field is None or field["type"] != "multichoice":
+        return
+    choices = [str(choice) for choice in field.get("choices") or []]
+    for index, level in enumerate((config.get("nexus") or {}).get("levels") or []):
+        for number, risk in enumerate(level.get("risks") or []):
+            if risk not in choices:
+                raise ConfigError(
+                    f"{origin}: config key 'nexus.levels[{index}].risks[{number}]': {risk!r} is "
+                    f"not a choice of the extraction field {name!r} (report.nexus_risks_field; "
+                    f"expected one of: {', '.join(choices)})"
+                )
 
 
 #: Lists whose entries are told apart by one key: (list's key path, the key).

@@ -392,15 +392,32 @@ def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -
         section.pending = "data extraction"
         return section
     extracted = [s for s in studies if s["extraction_status"] == "final"]
-    several = {f["id"] for f in config["extraction"]["fields"] if f["type"] == "multichoice"}
-    tallies = {
-        f["id"]: sorted(
-            Counter(a for s in extracted for a in _answers(s[f["id"]], f["id"] in several)).items()
-        )
-        for f in fields
-    }
+    by_id = {f["id"]: f for f in config["extraction"]["fields"]}
+    tallies = {f["id"]: _tally(extracted, by_id[f["id"]]) for f in fields}
     section.data = {"fields": fields, "rows": extracted, "tallies": tallies}
     return section
+
+
+def _tally(studies: list[dict[str, str]], field: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """(answer, studies) of one field: a codebook's answers in its order, each even at 0 (the
+    choices; yes, no), then any other answer alphabetically and 'blank' last; a field without a
+    codebook (text, numbers): its answers alphabetically."""
+    several = field["type"] == "multichoice"
+    counts = Counter(a for s in studies for a in _answers(s[field["id"]], several))
+    codebook = _codebook(field)
+    if not codebook:
+        return sorted(counts.items())
+    others = sorted(a for a in counts if a not in codebook and a != "blank")
+    blank = ["blank"] if counts["blank"] and "blank" not in codebook else []
+    return [(a, counts[a]) for a in [*codebook, *others, *blank]]
+
+
+def _codebook(field: Mapping[str, Any]) -> list[str]:
+    """The answers a field allows, in the protocol's order: a choice field's choices, a boolean's
+    yes and no; none for free answers."""
+    if field["type"] == "boolean":
+        return ["yes", "no"]
+    return [str(c) for c in field.get("choices") or ()]
 
 
 def _answers(value: str, several: bool) -> list[str]:
@@ -420,25 +437,30 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
     field = config["extraction"].get("nexus_field", "nexus_level")
     risks_field = config["report"]["nexus_risks_field"]
     extracted = [s for s in studies if s["extraction_status"] == "final"]
-    levels = []
-    for level in nexus_levels(config):  # in level order, however the protocol lists them
-        members = [s for s in extracted if s.get(field) == str(level["level"])]
-        levels.append(
-            {
-                "level": level["level"],
-                "label": level["label"],
-                "criteria": level.get("criteria", ""),
-                "configured_risks": level.get("risks", []),
-                "n": len(members),
-                "observed_risks": _risks_noted(members, risks_field),
-            }
-        )
+    groups = [  # in level order, however the protocol lists them
+        (level, [s for s in extracted if s.get(field) == str(level["level"])])
+        for level in nexus_levels(config)
+    ]
+    levels = [
+        {
+            "level": level["level"],
+            "label": level["label"],
+            "criteria": level.get("criteria", ""),
+            "configured_risks": level.get("risks", []),
+            "n": len(members),
+            "observed_risks": _risks_noted(members, risks_field),
+        }
+        for level, members in groups
+    ]
     unrated = [s for s in extracted if not s.get(field)]
+    choices = nexus_risk_choices(config)
     section.data = {
         "levels": levels,
         "unrated": len(unrated),
         "unrated_risks": _risks_noted(unrated, risks_field),  # shown, though at no level
         "extracted": len(extracted),
+        "crosstab": _crosstab(choices, groups, unrated, risks_field) if choices else None,
+        "csv": NEXUS_RISKS_CSV,
     }
     return section
 
@@ -446,6 +468,76 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
 def _risks_noted(studies: list[dict[str, str]], risks_field: str) -> list[tuple[str, str]]:
     """(study label, the Nexus risks a reviewer noted) of the studies that note any."""
     return [(s["label"], s[risks_field]) for s in studies if risks_field and s[risks_field]]
+
+
+#: The Nexus section's risks-by-level table, beside the report (when the risks are choices).
+NEXUS_RISKS_CSV = "nexus_risks.csv"
+NEXUS_RISKS_COLUMNS = ("risk", "level", "level_label", "studies", "extracted", "expected")
+NO_LEVEL = "no level"
+
+
+def nexus_risk_choices(config: Mapping[str, Any]) -> list[str]:
+    """The risks the Nexus section counts per level: the choices of ``report.nexus_risks_field``
+    when it is a multichoice field and ``nexus.levels`` is set; none otherwise (free text is
+    listed study by study)."""
+    name = config["report"].get("nexus_risks_field")
+    if not name or not (config.get("nexus") or {}).get("levels"):
+        return []
+    field = next((f for f in config["extraction"]["fields"] if f["id"] == name), None)
+    if field is None or field["type"] != "multichoice":
+        return []
+    return [str(c) for c in field.get("choices") or ()]
+
+
+def _crosstab(
+    choices: list[str],
+    groups: list[tuple[Mapping[str, Any], list[dict[str, str]]]],
+    unrated: list[dict[str, str]],
+    risks_field: str,
+) -> dict[str, Any]:
+    """Studies showing each risk (codebook order, every one) at each level and at no level, out
+    of the studies extracted at it; marked expected where the protocol lists it for the level."""
+    columns = [{"level": str(lv["level"]), "label": lv["label"]} for lv, _ in groups]
+    columns.append({"level": "", "label": NO_LEVEL})
+    expected = [{str(r) for r in lv.get("risks") or ()} for lv, _ in groups] + [set()]
+    shown = [
+        [set(multichoice_parts(s[risks_field])) for s in members]
+        for members in [*(members for _, members in groups), unrated]
+    ]
+    pairs = list(zip(expected, shown, strict=True))
+    rows = [
+        {"risk": risk, "cells": [_cell(risk, found, wanted) for wanted, found in pairs]}
+        for risk in choices
+    ]
+    return {"columns": columns, "rows": rows}
+
+
+def _cell(risk: str, found: list[set[str]], expected: set[str]) -> dict[str, Any]:
+    """One level's count of studies showing ``risk``, of its studies, expected there or not."""
+    return {
+        "n": sum(risk in parts for parts in found),
+        "of": len(found),
+        "expected": risk in expected,
+    }
+
+
+def nexus_risk_rows(crosstab: Mapping[str, Any] | None) -> list[dict[str, object]]:
+    """The rows of :data:`NEXUS_RISKS_CSV`: one per risk and level (no level last, its level
+    blank), in the table's order; none when the section is pending."""
+    if crosstab is None:
+        return []
+    return [
+        {
+            "risk": row["risk"],
+            "level": column["level"],
+            "level_label": column["label"],
+            "studies": cell["n"],
+            "extracted": cell["of"],
+            "expected": "yes" if cell["expected"] else "no",
+        }
+        for row in crosstab["rows"]
+        for column, cell in zip(crosstab["columns"], row["cells"], strict=True)
+    ]
 
 
 def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:

@@ -12,9 +12,16 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from livingreview.fileio import atomic_write_text
+from livingreview.fileio import atomic_write_text, csv_table_text
 from livingreview.report import changes, checklist
-from livingreview.report.context import collect, read_outputs
+from livingreview.report.context import (
+    NEXUS_RISKS_COLUMNS,
+    NEXUS_RISKS_CSV,
+    collect,
+    nexus_risk_choices,
+    nexus_risk_rows,
+    read_outputs,
+)
 
 HTML_NAME = "index.html"
 MARKDOWN_NAME = "report.md"
@@ -120,8 +127,8 @@ def _write_pages(
 
 def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     """Render the report from ``outputs`` into ``out_dir`` with ``changelog.csv`` (every
-    version's changes) and the reporting checklist (``prisma_checklist.csv``, ``.md``); returns
-    the HTML path."""
+    version's changes), the reporting checklist (``prisma_checklist.csv``, ``.md``) and, when
+    the Nexus risks are choices, ``nexus_risks.csv``; returns the HTML path."""
     return _write_report(config, outputs, out_dir, read_outputs(outputs))
 
 
@@ -131,7 +138,24 @@ def _write_report(
     context = _write_pages(config, outputs, out_dir, read)
     changes.write_changelog(out_dir / CHANGELOG_NAME, context["changelog"])
     checklist.write(out_dir, context["checklist"]["rows"], render_checklist(context))
+    _write_nexus_risks(config, context, out_dir)
     return out_dir / HTML_NAME
+
+
+def _write_nexus_risks(
+    config: Mapping[str, Any], context: Mapping[str, Any], out_dir: Path
+) -> None:
+    """``nexus_risks.csv``: the Nexus section's studies per risk and level (its header alone
+    while extraction is pending); a table left from a protocol whose risks were choices is
+    removed once they are free text (there is no table then)."""
+    path = out_dir / NEXUS_RISKS_CSV
+    if not nexus_risk_choices(config):
+        path.unlink(missing_ok=True)
+        return
+    section = next(s for s in context["sections"] if s.id == "nexus")
+    rows = nexus_risk_rows((section.data or {}).get("crosstab"))
+    table = ([row[c] for c in NEXUS_RISKS_COLUMNS] for row in rows)
+    atomic_write_text(path, csv_table_text(NEXUS_RISKS_COLUMNS, table))
 
 
 def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
