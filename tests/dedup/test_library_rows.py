@@ -9,6 +9,7 @@ snapshot or records.csv, a damaged cache, a re-run of the round) must make it me
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import re
@@ -276,3 +277,35 @@ def test_a_rerun_of_a_round_merges_every_study(
     merged, studies = _round_two(living, caplog)  # round 2's own rows describe round 2's records
     assert merged == studies
     assert _outputs(living) == first
+
+
+def _package_imports(module: Path, package: Path) -> set[Path]:
+    """The modules of the livingreview package that ``module`` imports, by file."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:  # 'from a.b import c': a.b, a.b.c
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "livingreview" and len(parts) > 1:
+                path = package.joinpath(*parts[1:])
+                found |= {f for f in (path.with_suffix(".py"), path / "__init__.py") if f.is_file()}
+    return found
+
+
+def test_the_cache_key_covers_every_module_that_decides_a_row() -> None:
+    # register_ids.py (which ids a record lists) and dedup/normalise.py were not in the key:
+    # after a change to either, rows kept from the last round kept what the old code decided.
+    package = Path(library_rows.__file__).resolve().parent.parent
+    keyed = {package / name for name in library_rows.ROW_MODULES}
+    reached, todo = set(), [package / "dedup/merge.py", package / "records.py"]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo.extend(_package_imports(module, package))
+    plumbing = {package / "errors.py", package / "fileio.py"}  # no say in a row's values
+    assert sorted(map(str, reached - plumbing - keyed)) == []

@@ -41,8 +41,18 @@ log = logging.getLogger("livingreview.dedup")
 CACHE = Path(".cache") / "library" / "rows.json"
 CACHED_RECORDS = "records.csv"  # beside CACHE
 LIBRARY_COLUMNS = COLUMNS + MERGE_EXTRA_COLUMNS
-# The modules whose code decides a study's row, by path relative to the livingreview package.
-ROW_MODULES = ("records.py", "dedup/merge.py", "dedup/library.py", "dedup/library_rows.py")
+# The modules whose code decides a study's row, by path relative to the livingreview package:
+# the merge, the record model and every module of the package they import (a test checks it).
+ROW_MODULES = (
+    "records.py",
+    "register_ids.py",
+    "dedup/merge.py",
+    "dedup/normalise.py",
+    "dedup/journals.py",
+    "dedup/model.py",
+    "dedup/library.py",
+    "dedup/library_rows.py",
+)
 Snapshots = Sequence[tuple[str, str]]
 
 
