@@ -164,9 +164,10 @@ def import_entries(
     config: Mapping[str, Any],
     studies: list[dict[str, str]],
     round_number: int,
-) -> tuple[list[reviewforms.Entry], list[reviewforms.ReturnedForm]]:
+) -> tuple[list[reviewforms.Entry], list[reviewforms.ReturnedForm], dict[str, str]]:
     """Check every returned form (of any reviewer with the role, also one who gets no form in
-    single mode) and judge every filled row; nothing written on a rejection."""
+    single mode) and judge every filled row; nothing written on a rejection. Also the tool of
+    each file's form (its kind), by the file's name as entries store it."""
     outputs = Path(config["paths"]["outputs"])
     by_id = {s["study_id"]: s for s in studies}
     nos_settings = config[SECTION].get("nos_cross_sectional") or {}
@@ -176,7 +177,10 @@ def import_entries(
     known = known_ids(outputs)
     aliases = study_aliases(outputs, known)  # an id the form may list is never translated
     versions = functools.cache(_written_versions)
+    human = Path(config["paths"]["human_input"])
+    tool_of: dict[str, str] = {}  # file (as entries store it) -> the tool of its form
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
+        tool_of |= {reviewforms.relative(path, human): tool for path in paths}
         expected = reviewforms.ExpectedForm(
             _form_name(tool),
             forms.kind(tool),
@@ -213,7 +217,18 @@ def import_entries(
     store = outputs / OUTPUTS["entries"]
     previous = reviewforms.read_entries(stored_before(store))
     reviewforms.check_nothing_lost(previous, entries, store, aliases)
-    return entries, returned
+    return entries, returned, tool_of
+
+
+def counting(
+    entries: list[reviewforms.Entry], studies: list[dict[str, str]], tool_of: Mapping[str, str]
+) -> list[reviewforms.Entry]:
+    """The entries typed in a form of the tool their study is now assessed with (``tool_of``:
+    file -> its form's tool). Another tool's rows are logged and not used, whatever their
+    columns (RoB 2's d1-d5 are columns of the ROBINS-I form too); a study whose tool is
+    changed back gets the rows typed in that tool's forms back."""
+    tools = {s["study_id"]: s["tool"] for s in studies}
+    return [e for e in entries if e.item_id in tools and tool_of.get(e.file) == tools[e.item_id]]
 
 
 def _written_versions(path: Path) -> dict[int, str]:
@@ -224,9 +239,9 @@ def _written_versions(path: Path) -> dict[int, str]:
 
 
 def fits(cells: Mapping[str, str], study: Mapping[str, str]) -> bool:
-    """Whether a reviewer's row is one of the study's current form: its tool's columns and,
-    for NOS, the version it was written for (a study whose design changed on re-assessment
-    needs a row of its new tool or version)."""
+    """Whether a reviewer's row of a form of the study's tool (:func:`counting`) is one of its
+    current form: its tool's columns and, for NOS, the version it was written for (a study
+    whose design changed on re-assessment needs a row of its new version)."""
     columns = set(cells) - {VERSION}
     written = cells.get(VERSION, study["version"])
     return columns <= set(forms.editable(study["tool"])) and written == study["version"]
@@ -294,8 +309,9 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     round_number = current_round(outputs)
     studies = studies_to_assess(config, outputs)
     reviewers = assessors(config)
-    entries, returned = import_entries(config, studies, round_number)
-    final, disagreements, state = settle_studies(config, studies, entries)
+    entries, returned, tool_of = import_entries(config, studies, round_number)
+    counted = counting(entries, studies, tool_of)  # rows of the forms of each study's tool
+    final, disagreements, state = settle_studies(config, studies, counted)
     reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
     labels = {s["study_id"]: s.get("label") or s["study_id"] for s in studies}
     figures = tables.write_tool_tables(config, outputs, studies, final, labels)
@@ -306,7 +322,7 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
         outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
     )
     to_settle = {sid: reviewforms.differences_text(s) for sid, s in state.items() if s.differences}
-    rows = reviewforms.latest_rows(entries)
+    rows = reviewforms.latest_rows(counted)
     written = export_forms(config, studies, rows, reviewers, to_settle, round_number)
     result = {
         "stage": "risk_of_bias",
