@@ -514,9 +514,10 @@ def _check_people(config: Mapping[str, Any]) -> None:
     screeners(config)
     for section, role in ROLE_STAGES:
         role_reviewers(config, role, config[section]["mode"], section)
-    assessors(config)
-    resolver(config, "screening")
-    resolver(config, "full_text")
+    # a review appraising nothing needs no one to settle appraisals
+    appraising = ("risk_of_bias",) if assessors(config) else ()
+    for section in ("screening", "full_text", "extraction", *appraising):
+        resolver(config, section)
 
 
 def _check_designs(config: Mapping[str, Any]) -> None:

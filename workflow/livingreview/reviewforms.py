@@ -55,6 +55,9 @@ class FormSpec:
     review_id: str
     round: int
     reviewer: str
+    # a consensus form settled by a third reviewer: their id ("" under the consensus rule,
+    # whose forms name no resolver, as before the rule could be set)
+    resolver: str = ""
 
     def meta(self, count: int) -> list[tuple[str, str]]:
         """The ``_meta`` key/value rows (before the checksum)."""
@@ -64,6 +67,7 @@ class FormSpec:
             ("round", str(self.round)),
             ("reviewer", self.reviewer),
             ("records", str(count)),
+            *((("resolver", self.resolver),) if self.resolver else ()),
         ]
 
     def stem(self) -> str:
@@ -133,6 +137,8 @@ class ExpectedForm:
     # added after it was written (its rows have no value for them)
     added: tuple[str, ...] = ()
     written: tuple[str, ...] = ()  # every column the form is written with (with ``added``)
+    # who a consensus form's ``_meta`` may name as its resolver (empty: not checked)
+    resolvers: frozenset[str] = frozenset()
 
 
 def one_line(value: str) -> str:
@@ -177,6 +183,7 @@ class ReturnedForm:
     items: int  # rows in the file
     filled: list[FilledRow]
     renamed: tuple[tuple[int, str], ...] = ()  # (row, id as written) of rows naming an old id
+    resolver: str = ""  # who settled a consensus form's rows (:func:`resolver_of`)
 
 
 def _meta_check(
@@ -276,6 +283,7 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     """Read and check one returned form (see the module docstring); nothing is stored here."""
     returned = sheets.read_sheet(path, expected.title)
     reviewer, number, lacking = _meta_check(returned, expected)
+    resolver = resolver_of(returned, reviewer, expected)
     columns = [c for c in expected.editable if c not in lacking]
     listed = {key[0] for key in returned.ids} if returned.ids is not None else None
     seen: dict[str, int] = {}
@@ -311,12 +319,51 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
             renamed.append((row_number, item))
         if any(values.values()):
             filled.append(FilledRow(now, row_number, values, reviewer))
+            _warn_dates(returned, row_number, values, expected.texts)
     checks.check_every_row(returned, seen, idc)
     if renamed:
         log.warning("%s", aliases.log_line(path.as_posix(), renamed, "row"))
     return ReturnedForm(
-        path, reviewer, number, returned.saved_at, len(seen), filled, tuple(renamed)
+        path, reviewer, number, returned.saved_at, len(seen), filled, tuple(renamed), resolver
     )
+
+
+def resolver_of(returned: sheets.ReturnedSheet, reviewer: str, expected: ExpectedForm) -> str:
+    """Who settled the rows of a consensus form: the third reviewer its metadata names, else
+    the reviewers together (:data:`CONSENSUS`: a form of the consensus rule, or one written
+    before a stage's ``decision_rule`` could name anyone); another form's is its reviewer."""
+    if reviewer != CONSENSUS:
+        return reviewer
+    resolver = (returned.meta or {}).get("resolver", "").strip() or CONSENSUS
+    if expected.resolvers and resolver not in expected.resolvers:
+        raise InputFileError(
+            returned.path,
+            f"the consensus {expected.what}'s metadata names the resolver {resolver!r}; "
+            f"expected one of {', '.join(sorted(expected.resolvers))} (reviewers with the role "
+            "conflict_resolution, or consensus)",
+            field="resolver",
+        )
+    return resolver
+
+
+def _warn_dates(
+    returned: sheets.ReturnedSheet, number: int, values: Mapping[str, str], texts: Sequence[str]
+) -> None:
+    """Log each free-text cell of a row that the file holds as a date or time: a spreadsheet
+    program makes one of text such as ``1/2`` or ``3-4`` as it is typed, and what was typed
+    is gone; the date is stored as text (it may be what was meant)."""
+    for column in texts:
+        if values.get(column) and returned.typed_as_date(number, column):
+            log.warning(
+                "%s, row %d, field %r: the cell holds a date or time, stored as %r; a "
+                "spreadsheet program turns text such as 1/2 or 3-4 into a date as it is typed: "
+                "if other text was meant, type it again with an apostrophe first ('1/2) in a "
+                "copy of the file saved under a new name",
+                returned.path,
+                number,
+                column,
+                values[column],
+            )
 
 
 def _read_cell(value: str, column: str, expected: ExpectedForm) -> str:
@@ -471,6 +518,7 @@ def check_nothing_lost(
     store: Path,
     aliases: StudyAliases | None = None,
     columns: Collection[str] = (),
+    base: Path | None = None,
 ) -> None:
     """Every entry stored before must still be read from some returned file (see module doc);
     one stored under an id its study no longer has is read under the current id (``aliases``);
@@ -479,7 +527,8 @@ def check_nothing_lost(
     earlier version read otherwise from an .xlsx (:func:`sheets.as_read_now`: ``_x000D_``
     escapes undecoded, a date as ``2024-03-05 00:00:00``). ``columns``, when
     given, are the columns read now: a value stored under another one is named as a field the
-    protocol renamed or removed."""
+    protocol renamed or removed. ``base``: the human-input folder the stored file names are
+    relative to, so an error names the file as every other error does."""
     now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e for e in current}
     for entry in previous:
@@ -500,7 +549,7 @@ def check_nothing_lost(
                 "an earlier version of livingreview that read it otherwise?)"
             )
             raise InputFileError(
-                entry.file,
+                entry.file if base is None else base / entry.file,
                 f"{entry.column} {entry.value!r} for {entry.item_id} by {entry.reviewer}, stored "
                 f"in {store}, {found}; expected returned files to stay unchanged: put it back "
                 f"and save changes under a new name (to drop it deliberately, {drop_hint(store)})",
@@ -610,6 +659,27 @@ def counted_files(entries: Iterable[Entry]) -> dict[tuple[str, str], str]:
     """(reviewer, item id) -> the file (as stored) whose row on the item counts
     (:func:`latest_rows`); an item whose row is awaited is not named."""
     return {key: where[2] for key, (where, _) in _counted_files(entries).items()}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the row that counts was typed: its file (as stored), row, round and save time."""
+
+    file: str
+    row: int
+    round: int
+    recorded_at: str
+
+
+def counted_places(entries: Iterable[Entry]) -> dict[tuple[str, str], Place]:
+    """(reviewer, item id) -> where the row :func:`latest_rows` takes was typed (of rows of
+    one file that agree, the one it takes, else the first); an item whose row is awaited is
+    not named."""
+    places = {}
+    for key, ((number, saved, file), rows) in _counted_files(entries).items():
+        row = min(rows, key=lambda n: (sorted(rows[n].items()), n))
+        places[key] = Place(file, row, number, saved)
+    return places
 
 
 def _counted_files(
@@ -777,7 +847,7 @@ def import_forms(
     if store is not None:
         previous = read_entries(stored_before(store))
         columns = (*expected.editable, *expected.added)
-        check_nothing_lost(previous, entries, store, expected.aliases, columns)
+        check_nothing_lost(previous, entries, store, expected.aliases, columns, base)
     return entries, forms
 
 

@@ -5,7 +5,10 @@ maps to in ``risk_of_bias.tools_by_design``; reviewers with the role ``risk_of_b
 form per tool in ``rob/forms/``. Returned forms in ``<paths.human_input>/<risk_of_bias.folder>/``
 are logged in ``rob/entries.csv`` and judged by :mod:`livingreview.rob`. Two reviewers whose
 judgements (domains and overall, or NOS stars) differ are listed in ``rob/disagreements.csv``
-and the study goes to a consensus form; the consensus judgement is what counts. A row written
+and the study goes to a consensus form; the consensus judgement is what counts, settled by the
+reviewers together or a third reviewer (``risk_of_bias.decision_rule``,
+:mod:`livingreview.consensus`), and what it settled is listed in
+``rob/settled_disagreements.csv``. A row written
 for another tool, or (NOS, logged with its form's ``version``) another version, than the study's
 design now maps to is logged and not used, and the study is asked for again.
 
@@ -22,8 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from livingreview import consensus, reviewforms, sheets
 from livingreview import returned_checks as checks
-from livingreview import reviewforms, sheets
 from livingreview.appraisal import forms, tables
 from livingreview.errors import InputFileError
 from livingreview.extraction.stage import OUTPUTS as EXTRACTION_OUTPUTS
@@ -40,6 +43,7 @@ OUTPUTS = {
     "entries": "rob/entries.csv",
     "summary": "rob/summary.csv",
     "disagreements": "rob/disagreements.csv",
+    "settled": "rob/settled_disagreements.csv",
     "status": "rob/status.json",
 }
 FORMS_DIR = "rob/forms"
@@ -63,6 +67,7 @@ SUMMARY_COLUMNS = (
     "max_stars",
 )
 DISAGREEMENT_COLUMNS = ("study_id", "tool", "item", "votes")
+SETTLED_COLUMNS = ("study_id", "tool", "item", *consensus.SETTLED_COLUMNS)
 VERSION = "version"  # the NOS version a form row was written for, logged with the row
 
 
@@ -194,6 +199,7 @@ def import_entries(
             aliases,
             forms.texts(tool),
             written=tuple(c.name for c in forms.layout(tool, consensus=True).columns),
+            resolvers=consensus.allowed_resolvers(config),
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:
@@ -216,7 +222,9 @@ def import_entries(
         returned += read
     store = outputs / OUTPUTS["entries"]
     previous = reviewforms.read_entries(stored_before(store))
-    reviewforms.check_nothing_lost(previous, entries, store, aliases)
+    base = Path(config["paths"]["human_input"])
+    reviewforms.check_nothing_lost(previous, entries, store, aliases, base=base)
+    consensus.check_resolvers(config, SECTION, entries, returned, base)
     return entries, returned, tool_of
 
 
@@ -256,15 +264,26 @@ def assessed(
 
 
 def settle_studies(
-    config: Mapping[str, Any], studies: list[dict[str, str]], entries: list[reviewforms.Entry]
-) -> tuple[dict[str, forms.Judged], list[dict[str, str]], dict[str, reviewforms.Settled]]:
-    """The judgement that counts per study, the disagreements, and how each study stands."""
+    config: Mapping[str, Any],
+    studies: list[dict[str, str]],
+    entries: list[reviewforms.Entry],
+    resolvers: Mapping[str, str],
+) -> tuple[
+    dict[str, forms.Judged],
+    list[dict[str, str]],
+    dict[str, reviewforms.Settled],
+    list[dict[str, str]],
+]:
+    """The judgement that counts per study, the disagreements, how each study stands, and the
+    rows of ``settled_disagreements.csv`` (``resolvers``: consensus form -> who settled it)."""
     dual = config[SECTION]["mode"] == "dual"
     nos_settings = config[SECTION].get("nos_cross_sectional") or {}
     people = reviewforms.by_item(reviewforms.latest_rows(entries))
+    places = reviewforms.counted_places(entries)
     final: dict[str, forms.Judged] = {}
     disagreements: list[dict[str, str]] = []
     state: dict[str, reviewforms.Settled] = {}
+    settled_rows: list[dict[str, str]] = []
     for study in studies:
         sid, tool = study["study_id"], study["tool"]
         judged = {
@@ -290,6 +309,11 @@ def settle_studies(
                 else sorted(r for r in judged if r != reviewforms.CONSENSUS)[0]
             )
             final[sid] = judged[chosen]
+        if settled.how == reviewforms.CONSENSUS:
+            place = places[reviewforms.CONSENSUS, sid]
+            notes = people[sid][reviewforms.CONSENSUS].get("notes", "")
+            who = resolvers.get(place.file, reviewforms.CONSENSUS)
+            settled_rows += _settled(study, judged, place, who, notes)
         for item, votes in settled.differences:
             disagreements.append(
                 {
@@ -299,7 +323,24 @@ def settle_studies(
                     "votes": " | ".join(f"{r}={v}" for r, v in votes),
                 }
             )
-    return final, disagreements, state
+    return final, disagreements, state, settled_rows
+
+
+def _settled(
+    study: Mapping[str, str],
+    judged: Mapping[str, forms.Judged],
+    place: reviewforms.Place,
+    resolver: str,
+    notes: str,
+) -> list[dict[str, str]]:
+    """The rows of ``settled_disagreements.csv`` of a study whose consensus row counts: each
+    domain, overall or NOS item judged differently or changed by it."""
+    agreed = judged[reviewforms.CONSENSUS].signature()
+    votes = {r: j.signature() for r, j in judged.items() if r != reviewforms.CONSENSUS}
+    found = consensus.settled_rows(
+        study["study_id"], votes, agreed, list(agreed), place, resolver, notes
+    )
+    return [{"study_id": row.pop("study_id"), "tool": study["tool"], **row} for row in found]
 
 
 def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -311,7 +352,8 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     reviewers = assessors(config)
     entries, returned, tool_of = import_entries(config, studies, round_number)
     counted = counting(entries, studies, tool_of)  # rows of the forms of each study's tool
-    final, disagreements, state = settle_studies(config, studies, counted)
+    resolvers = consensus.resolvers_by_file(returned, Path(config["paths"]["human_input"]))
+    final, disagreements, state, settled = settle_studies(config, studies, counted, resolvers)
     reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
     labels = {s["study_id"]: s.get("label") or s["study_id"] for s in studies}
     figures = tables.write_tool_tables(config, outputs, studies, final, labels)
@@ -321,6 +363,7 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     atomic_write_text(
         outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
     )
+    atomic_write_text(outputs / OUTPUTS["settled"], write(SETTLED_COLUMNS, settled))
     to_settle = {sid: reviewforms.differences_text(s) for sid, s in state.items() if s.differences}
     rows = reviewforms.latest_rows(counted)
     written = export_forms(config, studies, rows, reviewers, to_settle, round_number)
@@ -346,9 +389,18 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
         },
         "figures": figures,
         "forms": [p.relative_to(outputs).as_posix() for p in written],
+        **consensus.status(config, SECTION, settled, "items", _asked(config)),
     }
     write_json(outputs / OUTPUTS["status"], result)
     return result
+
+
+def _asked(config: Mapping[str, Any]) -> str:
+    """Who the rule asks to settle disagreements: the third reviewer, ``consensus``, or "" when
+    no design is given a tool (nobody assesses anything)."""
+    if not tools_in_use(config):
+        return ""
+    return consensus.form_resolver(config, SECTION) or reviewforms.CONSENSUS
 
 
 def export_forms(
@@ -367,6 +419,7 @@ def export_forms(
     formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
     (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    resolver = consensus.form_resolver(config, SECTION)
     for tool in tools_in_use(config):
         mine = [s for s in studies if s["tool"] == tool]
         jobs = [(r, [s for s in mine if not assessed(rows, r, s)]) for r in reviewers]
@@ -379,16 +432,21 @@ def export_forms(
             ),
         )
         for reviewer, todo in jobs:
-            consensus = reviewer == reviewforms.CONSENSUS
+            settling = reviewer == reviewforms.CONSENSUS
             spec = reviewforms.FormSpec(
-                forms.kind(tool), config["review"]["id"], round_number, reviewer
+                forms.kind(tool),
+                config["review"]["id"],
+                round_number,
+                reviewer,
+                resolver if settling else "",
             )
+            who = consensus.settler(resolver, config, reviewer) if settling else reviewer
             written += reviewforms.write_form(
                 outputs / FORMS_DIR,
                 spec,
-                forms.layout(tool, consensus),
-                forms.form_rows(todo, to_settle if consensus else None),
-                forms.instructions(tool, config["review"]["id"], reviewer, len(todo), folder),
+                forms.layout(tool, settling),
+                forms.form_rows(todo, to_settle if settling else None),
+                forms.instructions(tool, config["review"]["id"], who, len(todo), folder),
                 id_column=forms.ID_COLUMN,
                 formats=formats,
             )

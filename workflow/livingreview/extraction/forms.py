@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import sheets
+from livingreview.consensus import settler
 from livingreview.errors import InputFileError
 from livingreview.extraction.fields import Field, ambiguous_reading, nexus_levels, parse
 from livingreview.reviewforms import CONSENSUS, FilledRow, FormSpec
@@ -85,7 +86,8 @@ def instructions(
     spec: FormSpec, count: int, fields: Sequence[Field], config: Mapping[str, Any], folder: str
 ) -> list[str]:
     """The Instructions sheet: how to fill in, every field, the Nexus levels."""
-    who = "the reviewers together (consensus)" if spec.reviewer == CONSENSUS else spec.reviewer
+    together = "the reviewers together (consensus)"
+    who = settler(spec.resolver, config, together) if spec.reviewer == CONSENSUS else spec.reviewer
     lines = [
         f"Data extraction: review {spec.review_id}, round {spec.round}, {who}, {count} "
         f"stud{'y' if count == 1 else 'ies'}.",

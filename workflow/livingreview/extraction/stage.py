@@ -4,7 +4,10 @@ Studies are those included at full text (``fulltext/included_studies.csv``). Ret
 ``<paths.human_input>/<extraction.folder>/`` are checked field by field and logged in
 ``extraction/entries.csv``. Per study: a consensus row counts; else the reviewers' rows when
 they agree on every field (dual) or the one reviewer's row (single); disagreements are listed
-and go to a consensus form. Outputs: :data:`OUTPUTS`; forms in ``extraction/forms/``.
+and go to a consensus form, settled by the reviewers together or a third reviewer
+(``extraction.decision_rule``, :mod:`livingreview.consensus`); what a consensus row settled is
+listed in ``extraction/settled_disagreements.csv``. Outputs: :data:`OUTPUTS`; forms in
+``extraction/forms/``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from livingreview import reviewforms, sheets
+from livingreview import consensus, reviewforms, sheets
 from livingreview.errors import InputFileError
 from livingreview.extraction import fields as fieldmod
 from livingreview.extraction import forms
@@ -30,12 +33,14 @@ OUTPUTS = {
     "entries": "extraction/entries.csv",
     "studies": "extraction/studies.csv",
     "disagreements": "extraction/disagreements.csv",
+    "settled": "extraction/settled_disagreements.csv",
     "status": "extraction/status.json",
 }
 FORMS_DIR = "extraction/forms"
 SECTION = "extraction"
 INCLUDED = FULLTEXT_OUTPUTS["included"]
 DISAGREEMENT_COLUMNS = ("study_id", "field", "votes")
+SETTLED_COLUMNS = ("study_id", "field", *consensus.SETTLED_COLUMNS)
 
 
 def returned_inputs(config: Mapping[str, Any]) -> list[str]:
@@ -96,11 +101,14 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     table, disagreements, to_settle = settle_studies(
         config, fields, studies, reviewforms.by_item(rows), dual
     )
+    base = Path(config["paths"]["human_input"])
+    settled = settled_disagreements(fields, studies, entries, returned, base, dual)
     write = reviewforms.table_text
     atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
     atomic_write_text(
         outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
     )
+    atomic_write_text(outputs / OUTPUTS["settled"], write(SETTLED_COLUMNS, settled))
     written = export_forms(config, fields, studies, rows, reviewers, to_settle, round_number)
     state = {
         "stage": "extraction",
@@ -111,6 +119,13 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         "returned_files": len(returned),
         "reviewers": _reviewer_counts(studies, rows, reviewers),
         "forms": [p.relative_to(outputs).as_posix() for p in written],
+        **consensus.status(
+            config,
+            SECTION,
+            settled,
+            "fields",
+            consensus.form_resolver(config, SECTION) or reviewforms.CONSENSUS,
+        ),
     }
     write_json(outputs / OUTPUTS["status"], state)
     return state
@@ -145,6 +160,7 @@ def _expected_form(
         forms.texts(fields),
         added=tuple(f.id for f in fields),  # an earlier round's form may predate a field
         written=tuple(c.name for c in forms.layout(fields, consensus=True).columns),
+        resolvers=consensus.allowed_resolvers(config),
     )
 
 
@@ -162,9 +178,11 @@ def import_entries(
         store=store,
         clean=lambda filled, path: forms.clean_row(filled, fields, path, ambiguous),
     )
-    check_ambiguous_numbers(ambiguous, entries, Path(config["paths"]["human_input"]))
+    base = Path(config["paths"]["human_input"])
+    check_ambiguous_numbers(ambiguous, entries, base)
     previous = reviewforms.read_entries(stored_before(store))
-    check_consensus_rows(fields, entries, returned, Path(config["paths"]["human_input"]), previous)
+    check_consensus_rows(fields, entries, returned, base, previous)
+    consensus.check_resolvers(config, SECTION, entries, returned, base)
     reviewforms.write_entries(store, entries)
     return entries, returned
 
@@ -294,6 +312,43 @@ def settle_studies(
     return table, disagreements, to_settle
 
 
+def settled_disagreements(
+    fields: list[fieldmod.Field],
+    studies: list[dict[str, str]],
+    entries: list[reviewforms.Entry],
+    returned: list[reviewforms.ReturnedForm],
+    base: Path,
+    dual: bool,
+) -> list[dict[str, str]]:
+    """Rows of ``settled_disagreements.csv``: per included study whose consensus row counts,
+    each field the reviewers typed differently or the consensus row changed
+    (:func:`livingreview.consensus.settled_rows`), in protocol order."""
+    people = reviewforms.by_item(reviewforms.latest_rows(entries))
+    places = reviewforms.counted_places(entries)
+    resolvers = consensus.resolvers_by_file(returned, base)
+    columns = [f.id for f in fields]
+    rows = []
+    for study in studies:
+        sid = study["study_id"]
+        cells = people.get(sid, {})
+        if reviewforms.CONSENSUS not in cells:
+            continue
+        votes = {r: {k: v for k, v in c.items() if k != "notes"} for r, c in cells.items()}
+        final = reviewforms.settle(votes, dual).values or {}
+        place = places[reviewforms.CONSENSUS, sid]
+        found = consensus.settled_rows(
+            sid,
+            {r: v for r, v in votes.items() if r != reviewforms.CONSENSUS},
+            final,
+            columns,
+            place,
+            resolvers.get(place.file, reviewforms.CONSENSUS),
+            cells[reviewforms.CONSENSUS].get("notes", ""),
+        )
+        rows += [{"field": row.pop("item"), **row} for row in found]
+    return rows
+
+
 def _study_row(
     study: Mapping[str, str],
     settled: reviewforms.Settled | None,
@@ -362,6 +417,7 @@ def export_forms(
     formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
     (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
     written = []
+    resolver = consensus.form_resolver(config, SECTION)
     jobs = [(r, [s for s in studies if (r, s["study_id"]) not in rows]) for r in reviewers]
     jobs += reviewforms.consensus_jobs(
         [s for s in studies if s["study_id"] in to_settle],
@@ -372,13 +428,15 @@ def export_forms(
         ),
     )
     for reviewer, todo in jobs:
-        consensus = reviewer == reviewforms.CONSENSUS
-        spec = reviewforms.FormSpec(forms.KIND, config["review"]["id"], round_number, reviewer)
+        settling = reviewer == reviewforms.CONSENSUS
+        spec = reviewforms.FormSpec(
+            forms.KIND, config["review"]["id"], round_number, reviewer, resolver if settling else ""
+        )
         written += reviewforms.write_form(
             outputs / FORMS_DIR,
             spec,
-            forms.layout(fields, consensus),
-            forms.form_rows(todo, to_settle if consensus else None),
+            forms.layout(fields, settling),
+            forms.form_rows(todo, to_settle if settling else None),
             forms.instructions(spec, len(todo), fields, config, folder),
             id_column=forms.ID_COLUMN,
             formats=formats,

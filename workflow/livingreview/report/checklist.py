@@ -528,13 +528,40 @@ def _collection(facts: Facts) -> Entry:
         return _waiting("data extraction")
     studies = status.get("studies") or {}
     extractors = reviewers_of.team(facts.config, "extraction", "extraction")
+    settled = _settled_by(facts, "extraction", status, int(studies.get("disagreement", 0)))
     what = (
         f"{status.get('mode', 'dual')} extraction on forms by "
-        f"{_people(extractors)}; {studies.get('final', 0)} of "
+        f"{_people(extractors)}{settled}; {studies.get('final', 0)} of "
         f"{status.get('studies_included', 0)} included studies final."
     )
     where = facts.anchors("methods", "studies") + facts.files("extraction/studies.csv")
+    if settled:
+        where += facts.files("extraction/settled_disagreements.csv")
     return _entry("reported", where, what)
+
+
+def _settled_by(
+    facts: Facts, section: str, status: Mapping[str, Any] | None, still_open: int
+) -> str:
+    """``, disagreements by <rule>: N studies settled (M fields; K by X), J still open`` for a
+    dual stage (or one whose consensus forms settled some study), counts once the stage's
+    ``status.json`` has them (``still_open``: studies whose disagreement waits)."""
+    settled = (status or {}).get("settled_disagreements")
+    if facts.config[section].get("mode", "dual") != "dual" and not (settled or {}).get("studies"):
+        return ""
+    text = f", disagreements by {_resolved_by(facts, section)}"
+    if settled is None:  # a status.json from before the counts
+        return text
+    n, what = settled["studies"], "field" if section == "extraction" else "item"
+    m = settled[f"{what}s"]
+    details = [f"{m} {what}{'' if m == 1 else 's'}"] if n else []
+    by = settled.get("by_resolver") or {}
+    if set(by) - {(status or {}).get("resolver")}:  # some settled otherwise than the rule says
+        names = {r["id"]: r.get("name", r["id"]) for r in facts.config.get("reviewers") or []}
+        details += [f"{k} by {names.get(who, who)}" for who, k in by.items()]
+    text += f": {n} {'study' if n == 1 else 'studies'} settled" if n else ": none settled yet"
+    text += f" ({'; '.join(details)})" if details else ""
+    return text + (f", {still_open} still open" if still_open else "")
 
 
 def _data_items(which: str) -> Filler:
@@ -571,8 +598,13 @@ def _rob_methods(facts: Facts) -> Entry:
     rated = [f"{TOOL_NAMES.get(t, t)} ({', '.join(d)})" for t, d in sorted(tools.items())]
     mode = facts.config["risk_of_bias"].get("mode", "dual")
     assessors = reviewers_of.team(facts.config, "risk_of_bias", "risk_of_bias")
-    what = f"{_join(rated)}; {mode} assessment by {_people(assessors)} per study."
+    status = facts.read.get("rob_status")
+    still_open = int((status or {}).get("disagreements", 0))
+    settled = _settled_by(facts, "risk_of_bias", status, still_open)
+    what = f"{_join(rated)}; {mode} assessment by {_people(assessors)} per study{settled}."
     where = facts.anchors("methods", "rob") + facts.files("rob/summary.csv")
+    if settled:
+        where += facts.files("rob/settled_disagreements.csv")
     return _entry("reported", where, what)
 
 

@@ -48,8 +48,12 @@ INPUTS = {
     "excluded": "fulltext/excluded.csv",
     "extraction_status": "extraction/status.json",
     "extracted": "extraction/studies.csv",
+    # what consensus forms settled, which the checklist names (items 9 and 11): an outputs
+    # folder from before these tables has its extraction and appraisal steps run again
+    "extraction_settled": "extraction/settled_disagreements.csv",
     "rob_status": "rob/status.json",
     "rob_summary": "rob/summary.csv",
+    "rob_settled": "rob/settled_disagreements.csv",
     "flags": "library/flags.csv",
 }
 ROB_FIGURES = "rob/figures"

@@ -201,15 +201,16 @@ def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
 
 def _team_sentence(config: Mapping[str, Any], role: str, section: str, did: str) -> list[str]:
     """``A and B each <did> every study independently; differences were settled by
-    consensus.`` (dual) or ``A <did> every study.`` (single)."""
+    consensus.`` (or ``by a third reviewer, C``: ``<section>.decision_rule``) in dual mode, or
+    ``A <did> every study.`` (single)."""
     team = reviewers_of.team(config, role, section)
     if not team:
         return []
     if config[section].get("mode", "dual") == "single":
         return [f"{team[0]} {did} every study."]
     return [
-        f"{_join(team)} each {did} every study independently; differences were settled by "
-        "consensus."
+        f"{_join(team)} each {did} every study independently; differences were settled "
+        f"{_settled(config, section)}."
     ]
 
 

@@ -37,6 +37,15 @@ def _resolution_line(
     return _count_line(stage, outcome, "conflicts_pending", f"{what}{by} to resolve in {sheet}")
 
 
+def _to_settle(status: Mapping[str, Any]) -> str:
+    """What a study whose forms differ waits for: consensus, or the third reviewer the stage's
+    status names (``<stage>.decision_rule: third_reviewer``)."""
+    who = str(status.get("resolver") or CONSENSUS)
+    if who == CONSENSUS:
+        return "study(ies) with disagreements for consensus"
+    return f"study(ies) with disagreements for {who} to settle on the consensus form"
+
+
 def pending_work(read: Mapping[str, Any]) -> list[str]:
     """What the team still has to do, one line each, in pipeline order."""
     todo = _count_line(
@@ -62,7 +71,7 @@ def pending_work(read: Mapping[str, Any]) -> list[str]:
         "Data extraction",
         extraction.get("studies"),
         "disagreement",
-        "study(ies) with disagreements for consensus",
+        _to_settle(extraction),
     )
     rob = dict(read.get("rob_status") or {})
     todo += _reviewer_lines("Risk of bias", rob, "pending")
@@ -70,7 +79,5 @@ def pending_work(read: Mapping[str, Any]) -> list[str]:
     unsettled = rob.get("disagreements") or 0
     rob["unassessed"] = max((rob.get("pending") or 0) - unsettled, 0)
     todo += _count_line("Risk of bias", rob, "unassessed", "study(ies) still to assess")
-    todo += _count_line(
-        "Risk of bias", rob, "disagreements", "study(ies) with disagreements for consensus"
-    )
+    todo += _count_line("Risk of bias", rob, "disagreements", _to_settle(rob))
     return todo

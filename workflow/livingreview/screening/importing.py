@@ -378,18 +378,20 @@ def check_nothing_lost(
     current: Sequence[ScreeningDecision],
     store: Path,
     aliases: StudyAliases | None = None,
+    base: Path | None = None,
 ) -> None:
     """Every decision stored before must still be read (in any file): returned files are never
     edited or removed. A renamed file, rows in another order, or a study stored under an id it
     no longer has (``aliases``: read under its current id now), or a note an earlier version
-    read otherwise from an .xlsx (:func:`_as_read_now`) lose nothing."""
+    read otherwise from an .xlsx (:func:`_as_read_now`) lose nothing. ``base``: the human-input
+    folder the stored file names are relative to (an error names the file as others do)."""
     now = {(item.study_id, *_KEPT(item)) for item in current}
     for item in previous:
         sid = aliases.current(item.study_id) if aliases is not None else item.study_id
         kept = _KEPT(item)
         if (sid, *kept) not in now and (sid, *map(_as_read_now, kept)) not in now:
             raise InputFileError(
-                item.file,
+                item.file if base is None else base / item.file,
                 f"the decision {item.decision!r} on study {item.study_id} by {item.reviewer}, "
                 f"stored in {store}, is no longer in this file (was it removed or saved over?); "
                 "expected returned files to stay unchanged: put it back and save changes under a "

@@ -118,15 +118,12 @@ def import_decisions(config: Mapping[str, Any]) -> tuple[list[ScreeningDecision]
     store = outputs / OUTPUTS["decisions"]
     previous = read_decisions(stored_before(store))
     cache = sheets.SheetCache(outputs / SHEET_CACHE)
+    base = Path(config["paths"]["human_input"])
     result = read_returned(
-        files,
-        expected,
-        base=Path(config["paths"]["human_input"]),
-        stored_files={d.file for d in previous},
-        cache=cache,
+        files, expected, base=base, stored_files={d.file for d in previous}, cache=cache
     )
     cache.prune()
-    check_nothing_lost(previous, result.decisions, store, expected.aliases)
+    check_nothing_lost(previous, result.decisions, store, expected.aliases, base)
     write_decisions(store, result.decisions)
     for copy in result.copies:
         log.info("%s: a byte-identical copy of another returned file; read once", copy)

@@ -61,12 +61,14 @@ class SheetCache:
                 None if ids is None else [tuple(i) for i in ids],
                 kept["saved_at"],
                 header_row=kept["header_row"],  # 2 in a CSV sheet saved as .xlsx
+                dates=frozenset((row, column) for row, column in kept["dates"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             pass
         sheet = read_xlsx_sheet(path, title, data)
         fields = ("table", "meta", "ids", "saved_at", "header_row")
-        body = json.dumps({name: getattr(sheet, name) for name in fields}, ensure_ascii=False)
+        kept = {name: getattr(sheet, name) for name in fields} | {"dates": sorted(sheet.dates)}
+        body = json.dumps(kept, ensure_ascii=False)
         check = hashlib.sha256(body.encode("utf-8")).hexdigest()
         try:  # the digest of the rest first: an entry edited since is not used
             atomic_write_text(entry, f"{check}\n{body}", durable=False)

@@ -20,6 +20,10 @@ class ReturnedSheet:
     saved_at: str = ""  # ISO 8601 UTC time the file was last saved, "" when unknown
     header: dict[str, int] = field(default_factory=dict)
     header_row: int = 1  # the header's row number in the file (2 below a CSV metadata line)
+    # (row number, 0-based column) of each .xlsx cell holding a date or time, not text: a
+    # spreadsheet program makes one of text such as 1/2 as it is typed (a CSV cannot tell);
+    # how a cell was held, not what it holds, so no part of comparing two sheets
+    dates: frozenset[tuple[int, int]] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
         if self.table and not self.header:
@@ -30,6 +34,11 @@ class ReturnedSheet:
         """The value in column ``name`` (case-insensitive) of a data row, "" when absent."""
         index = self.header.get(name.casefold())
         return row[index] if index is not None and index < len(row) else ""
+
+    def typed_as_date(self, number: int, name: str) -> bool:
+        """Whether the cell of column ``name`` on row ``number`` is a date or time cell."""
+        index = self.header.get(name.casefold())
+        return index is not None and (number, index) in self.dates
 
     @property
     def header_position(self) -> str:

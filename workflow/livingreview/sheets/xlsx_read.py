@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,15 +183,25 @@ def decoded(value: object) -> object:
     return unescaped(value) if isinstance(value, str) else value
 
 
-def text_table(sheet: Any) -> list[list[str]]:
-    """A worksheet's cells as text (:func:`clean`), each string's escapes decoded."""
-    return [[clean(decoded(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+def text_table(sheet: Any, dates: set[tuple[int, int]] | None = None) -> list[list[str]]:
+    """A worksheet's cells as text (:func:`clean`), each string's escapes decoded; ``dates``,
+    when given, gets the (row number, 0-based column) of each date or time cell."""
+    table = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if dates is not None:
+            dates.update((number, i) for i, v in enumerate(row) if isinstance(v, _DATE_TYPES))
+        table.append([clean(decoded(v)) for v in row])
+    return table
+
+
+_DATE_TYPES = (date, time, timedelta)  # a datetime is a date
 
 
 def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedSheet:
     """The sheet ``title`` of the open workbook ``wb`` (``data`` its bytes), after the checks
     on merged cells, formulas and copies of it."""
-    tables = {n: text_table(wb[n]) for n in wb.sheetnames}
+    dates: dict[str, set[tuple[int, int]]] = {n: set() for n in wb.sheetnames}
+    tables = {n: text_table(wb[n], dates[n]) for n in wb.sheetnames}
     meta = ids = None
     if META_SHEET in tables:
         meta, ids = _split_meta(tables[META_SHEET])
@@ -201,9 +212,11 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     _refuse_copies(path, name, tables, ids or [])
     saved_at = _iso(wb.properties.modified)
     if meta is None:
-        return _csv_saved_as_xlsx(path, tables[name], saved_at)
+        return replace(
+            _csv_saved_as_xlsx(path, tables[name], saved_at), dates=frozenset(dates[name])
+        )
     _refuse_two_metadata(path, name, tables[name])
-    return ReturnedSheet(path, tables[name], meta, ids, saved_at)
+    return ReturnedSheet(path, tables[name], meta, ids, saved_at, dates=frozenset(dates[name]))
 
 
 def _refuse_two_metadata(path: Path, name: str, table: list[list[str]]) -> None:
