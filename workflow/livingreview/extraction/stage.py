@@ -98,11 +98,10 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     expected = _expected_form(config, fields, studies, round_number)
     entries, returned = import_entries(config, fields, expected)
     rows = reviewforms.latest_rows(entries)
-    table, disagreements, to_settle = settle_studies(
-        config, fields, studies, reviewforms.by_item(rows), dual
-    )
+    people = reviewforms.by_item(rows)
+    table, disagreements, to_settle = settle_studies(config, fields, studies, people, dual)
     base = Path(config["paths"]["human_input"])
-    settled = settled_disagreements(fields, studies, entries, returned, base, dual)
+    settled = settled_disagreements(fields, studies, people, entries, returned, base, dual)
     write = reviewforms.table_text
     atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
     atomic_write_text(
@@ -315,6 +314,7 @@ def settle_studies(
 def settled_disagreements(
     fields: list[fieldmod.Field],
     studies: list[dict[str, str]],
+    people: Mapping[str, Mapping[str, Mapping[str, str]]],
     entries: list[reviewforms.Entry],
     returned: list[reviewforms.ReturnedForm],
     base: Path,
@@ -322,8 +322,8 @@ def settled_disagreements(
 ) -> list[dict[str, str]]:
     """Rows of ``settled_disagreements.csv``: per included study whose consensus row counts,
     each field the reviewers typed differently or the consensus row changed
-    (:func:`livingreview.consensus.settled_rows`), in protocol order."""
-    people = reviewforms.by_item(reviewforms.latest_rows(entries))
+    (:func:`livingreview.consensus.settled_rows`), in protocol order (``people``: item ->
+    reviewer -> latest row of ``entries``)."""
     places = reviewforms.counted_places(entries)
     resolvers = consensus.resolvers_by_file(returned, base)
     columns = [f.id for f in fields]
