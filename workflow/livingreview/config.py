@@ -443,11 +443,12 @@ def _check_report_fields(config: dict[str, Any], origin: str) -> None:
 def _check_nexus_risks(config: Mapping[str, Any], origin: str) -> None:
     """When ``report.nexus_risks_field`` is a multichoice field, each risk ``nexus.levels``
     lists for a level is one of its choices (the report's table marks it expected there)."""
+    from livingreview.extraction.fields import nexus_risk_choices
+
     name = config["report"]["nexus_risks_field"]
-    field = next((f for f in config["extraction"]["fields"] if f["id"] == name), None)
-    if field is None or field["type"] != "multichoice":
+    choices = nexus_risk_choices(config)
+    if not choices:
         return
-    choices = [str(choice) for choice in field.get("choices") or []]
     for index, level in enumerate((config.get("nexus") or {}).get("levels") or []):
         for number, risk in enumerate(level.get("risks") or []):
             if risk not in choices:

@@ -133,6 +133,19 @@ def nexus_levels(config: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return sorted(config.get("nexus", {}).get("levels") or [], key=lambda lv: lv["level"])
 
 
+def nexus_risk_choices(config: Mapping[str, Any]) -> list[str]:
+    """The risks the Nexus section counts per level: the choices of ``report.nexus_risks_field``
+    when it is a multichoice field and ``nexus.levels`` is set; none otherwise (free text is
+    listed study by study)."""
+    name = config["report"].get("nexus_risks_field")
+    if not name or not (config.get("nexus") or {}).get("levels"):
+        return []
+    field = next((f for f in config["extraction"]["fields"] if f["id"] == name), None)
+    if field is None or field["type"] != "multichoice":
+        return []
+    return [str(c) for c in field.get("choices") or ()]
+
+
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 # one comma before three digits: a thousands separator or a decimal comma ('1,500')

@@ -11,7 +11,7 @@ from typing import Any
 from livingreview import __version__
 from livingreview.appraisal.stage import tools_in_use
 from livingreview.config import enabled_imports, enabled_sources
-from livingreview.extraction.fields import multichoice_parts, nexus_levels
+from livingreview.extraction.fields import multichoice_parts, nexus_levels, nexus_risk_choices
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
 from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, item_count, items_total
@@ -478,19 +478,6 @@ def _risks_noted(studies: list[dict[str, str]], risks_field: str) -> list[tuple[
 NEXUS_RISKS_CSV = "nexus_risks.csv"
 NEXUS_RISKS_COLUMNS = ("risk", "level", "level_label", "studies", "extracted", "expected")
 NO_LEVEL = "no level"
-
-
-def nexus_risk_choices(config: Mapping[str, Any]) -> list[str]:
-    """The risks the Nexus section counts per level: the choices of ``report.nexus_risks_field``
-    when it is a multichoice field and ``nexus.levels`` is set; none otherwise (free text is
-    listed study by study)."""
-    name = config["report"].get("nexus_risks_field")
-    if not name or not (config.get("nexus") or {}).get("levels"):
-        return []
-    field = next((f for f in config["extraction"]["fields"] if f["id"] == name), None)
-    if field is None or field["type"] != "multichoice":
-        return []
-    return [str(c) for c in field.get("choices") or ()]
 
 
 def _crosstab(
