@@ -50,6 +50,7 @@ ROW_MODULES = (
     "dedup/normalise.py",
     "dedup/journals.py",
     "dedup/model.py",
+    "dedup/register_links.py",
     "dedup/library.py",
     "dedup/library_rows.py",
 )

@@ -36,6 +36,7 @@ from livingreview.dedup.normalise import (
     review_doi_version,
     review_number,
 )
+from livingreview.dedup.register_links import own_ids
 from livingreview.records import LIST_SEPARATOR, Record
 
 MERGE_EXTRA_COLUMNS = ("study_id", "sources", "source_records")
@@ -148,18 +149,10 @@ def _register_pages(records: Sequence[Record]) -> list[str]:
     ]
 
 
-def _own_ids(record: Record) -> list[str]:
-    """The register ids a register's record of a trial gives as its own (source id, journal:
-    CENTRAL's copy names the register's address, URL); none for any other record."""
-    if not is_registration(record.publication_types, record.journal):
-        return []
-    return registry_ids(record.source_id, record.journal, record.url)
-
-
 def _register_ids(records: Sequence[Record], first: Record) -> list[str]:
     """The register ids of the merged record (see the module docstring), in record order."""
-    own = set(_own_ids(first))
-    found = (rid for r in records for rid in [*_own_ids(r), *r.register_ids] if rid not in own)
+    own = set(own_ids(first))
+    found = (rid for r in records for rid in [*own_ids(r), *r.register_ids] if rid not in own)
     return list(dict.fromkeys(found))
 
 
