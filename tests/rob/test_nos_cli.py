@@ -72,6 +72,15 @@ def test_pipeline_table_reads_back_as_written(tmp_path: Path) -> None:
     assert b"Fair" in svg.read_bytes() and b"Lindqvist" not in svg.read_bytes()  # shares only
 
 
+def test_pipeline_table_with_mac_line_ends_is_read(tmp_path: Path) -> None:
+    # before: a table saved with carriage returns only (Excel's "CSV (Macintosh)") stopped
+    # with csv.Error "new-line character seen in unquoted field" and a traceback, while the
+    # critiplot layout of the same file was read
+    code, out = plot(tmp_path, PIPELINE_TABLE.replace("\n", "\r"))
+    assert code == 0
+    assert (out / "nos_table.csv").read_text(encoding="utf-8") == PIPELINE_TABLE
+
+
 @pytest.mark.parametrize(
     ("edit", "words"),
     [

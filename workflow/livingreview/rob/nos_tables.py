@@ -90,7 +90,7 @@ def read_nos_table(path: Path) -> list[NosRow]:
     if not path.is_file():
         raise InputFileError(path, "NOS table not found")
     text = decode_csv(path)
-    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     header = list(reader.fieldnames or [])
     if _is_critiplot(header):
         rows = nos.read_critiplot_nos(path)
