@@ -182,10 +182,10 @@ def import_entries(
     known = known_ids(outputs)
     aliases = study_aliases(outputs, known)  # an id the form may list is never translated
     versions = functools.cache(_written_versions)
-    human = Path(config["paths"]["human_input"])
+    base = Path(config["paths"]["human_input"])
     tool_of: dict[str, str] = {}  # file (as entries store it) -> the tool of its form
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
-        tool_of |= {reviewforms.relative(path, human): tool for path in paths}
+        tool_of |= {reviewforms.relative(path, base): tool for path in paths}
         expected = reviewforms.ExpectedForm(
             _form_name(tool),
             forms.kind(tool),
@@ -215,14 +215,11 @@ def import_entries(
             forms.judge(tool, filled.item_id, filled.values, place, study["version"], nos_settings)
             return values
 
-        found, read = reviewforms.import_forms(
-            paths, expected, base=Path(config["paths"]["human_input"]), store=None, clean=clean
-        )
+        found, read = reviewforms.import_forms(paths, expected, base=base, store=None, clean=clean)
         entries += found
         returned += read
     store = outputs / OUTPUTS["entries"]
     previous = reviewforms.read_entries(stored_before(store))
-    base = Path(config["paths"]["human_input"])
     reviewforms.check_nothing_lost(previous, entries, store, aliases, base=base)
     consensus.check_resolvers(config, SECTION, entries, returned, base)
     return entries, returned, tool_of
@@ -320,7 +317,7 @@ def settle_studies(
                     "study_id": sid,
                     "tool": tool,
                     "item": item,
-                    "votes": " | ".join(f"{r}={v}" for r, v in votes),
+                    "votes": consensus.votes_text(votes),
                 }
             )
     return final, disagreements, state, settled_rows

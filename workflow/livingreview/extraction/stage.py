@@ -170,14 +170,14 @@ def import_entries(
     entry in ``extraction/entries.csv``."""
     store = Path(config["paths"]["outputs"]) / OUTPUTS["entries"]
     ambiguous: list[forms.Ambiguous] = []
+    base = Path(config["paths"]["human_input"])
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
         expected,
-        base=Path(config["paths"]["human_input"]),
+        base=base,
         store=store,
         clean=lambda filled, path: forms.clean_row(filled, fields, path, ambiguous),
     )
-    base = Path(config["paths"]["human_input"])
     check_ambiguous_numbers(ambiguous, entries, base)
     previous = reviewforms.read_entries(stored_before(store))
     check_consensus_rows(fields, entries, returned, base, previous)
@@ -303,7 +303,7 @@ def settle_studies(
         if settled is None:
             continue
         disagreements += [
-            {"study_id": sid, "field": column, "votes": " | ".join(f"{r}={v}" for r, v in cast)}
+            {"study_id": sid, "field": column, "votes": consensus.votes_text(cast)}
             for column, cast in settled.differences
         ]
         if settled.differences:
