@@ -30,6 +30,7 @@ from livingreview.imports.text import (
     match_lines,
     normalise_issns,
     record_position,
+    start_alone,
 )
 from livingreview.records import Record
 from livingreview.register_ids import secondary_source_ids
@@ -153,9 +154,7 @@ def _refuse_start_alone(path: Path | str, entry: dict[str, object], position: st
     if len(entry) != 1:
         return
     start = "a 'PMID-'" if "PMID" in entry else "an 'OWN - ERIC'"
-    raise InputFileError(
-        path, f"{start} line with no tag lines after it (a cut export?)", position=position
-    )
+    raise start_alone(path, start, position)
 
 
 def _values(entry: dict[str, object], key: str) -> list[str]:

@@ -35,6 +35,7 @@ from livingreview.imports.text import (
     normalise_issns,
     record_position,
     split_values,
+    start_alone,
 )
 from livingreview.records import Record, normalise_doi
 
@@ -187,11 +188,7 @@ def _close(path: Path | str, record: _RawRecord | None, records: list[_RawRecord
     """Add a finished record; one with no tag line, or none but the ``VN  - Ovid Technologies``
     line opening every record, fails as a record start with nothing after it."""
     if record is not None and record.fields and all(f[0] == "VN" for f in record.fields):
-        raise InputFileError(
-            path,
-            "a 'VN' line with no tag lines after it (a cut export?)",
-            position=record_position(len(records) + 1, record.line),
-        )
+        raise start_alone(path, "a 'VN'", record_position(len(records) + 1, record.line))
     close_record(path, record, records, "'<N. >' record")
 
 

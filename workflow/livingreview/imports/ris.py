@@ -44,6 +44,7 @@ from livingreview.imports.text import (
     pubmed_url_id,
     record_position,
     split_values,
+    start_alone,
     warn_cut_short,
 )
 from livingreview.records import Record, is_group, normalise_doi
@@ -142,11 +143,12 @@ def _refuse_empty_records(path: Path | str, records: list[_RawRecord]) -> None:
         return
     number, raw = empty[0]
     lines = ", ".join(str(r.line) for _, r in empty[:10]) + (", ..." if len(empty) > 10 else "")
-    raise InputFileError(
+    raise start_alone(
         path,
-        f"a 'TY' line with no tag lines after it (a cut export?); {len(empty)} of the file's "
-        f"{len(records)} record(s) are a TY line alone, at line(s) {lines}",
-        position=record_position(number, raw.line),
+        "a 'TY'",
+        record_position(number, raw.line),
+        f"{len(empty)} of the file's {len(records)} record(s) are a TY line alone, at line(s) "
+        f"{lines}",
     )
 
 

@@ -231,16 +231,19 @@ def joined_fields(fields: list[list[str]]) -> list[list[str]]:
     return [[tag, "\n".join(parts)] for tag, *parts in fields]
 
 
+def start_alone(path: Path | str, start: str, position: str, detail: str = "") -> InputFileError:
+    """The error of a tagged record that is its start line (``start``: ``a 'TY'``) alone, with
+    nothing after it, however each format tells (``detail``: what follows the message)."""
+    message = f"{start} line with no tag lines after it (a cut export?)"
+    return InputFileError(path, f"{message}; {detail}" if detail else message, position=position)
+
+
 def close_record(path: Path | str, record: R | None, records: list[R], marker: str) -> None:
     """Add a finished record; its start line (``marker``) with no tag line after it is an error."""
     if record is None:
         return
     if not record.fields:
-        raise InputFileError(
-            path,
-            f"a {marker} line with no tag lines after it (a cut export?)",
-            position=record_position(len(records) + 1, record.line),
-        )
+        raise start_alone(path, f"a {marker}", record_position(len(records) + 1, record.line))
     records.append(record)
 
 

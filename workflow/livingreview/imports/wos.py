@@ -22,6 +22,7 @@ from livingreview.imports.text import (
     normalise_issns,
     record_position,
     split_values,
+    start_alone,
     warn_cut_short,
 )
 from livingreview.records import Record
@@ -94,11 +95,7 @@ def _parsed(path: Path | str, number: int, start: int, fields: dict[str, list[st
     tag before the next ``PT`` or its ``ER``) fails, as a record start alone does in the other
     tagged formats, not read as an empty record."""
     if fields.keys() == {"PT"}:
-        raise InputFileError(
-            path,
-            "a 'PT' line with no tag lines after it (a cut export?)",
-            position=record_position(number, start),
-        )
+        raise start_alone(path, "a 'PT'", record_position(number, start))
     return Parsed(start, build_record(fields))
 
 
