@@ -32,12 +32,12 @@ from livingreview.dedup.normalise import (
     is_registration,
     normalise_doi_value,
     normalise_year,
-    registry_ids,
     review_doi_version,
     review_number,
 )
 from livingreview.dedup.register_links import own_ids
 from livingreview.records import LIST_SEPARATOR, Record
+from livingreview.register_ids import find_register_ids
 
 MERGE_EXTRA_COLUMNS = ("study_id", "sources", "source_records")
 
@@ -145,7 +145,9 @@ def _register_pages(records: Sequence[Record]) -> list[str]:
     return [
         r.url
         for r in records
-        if r.url and is_registration(r.publication_types, r.journal) and registry_ids(r.source_id)
+        if r.url
+        and is_registration(r.publication_types, r.journal)
+        and find_register_ids(r.source_id)
     ]
 
 

@@ -17,7 +17,6 @@ import pandas as pd
 from livingreview.dedup.journals import journal_key, strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.records import normalise_doi, unlabelled_pages
-from livingreview.register_ids import find_register_ids
 
 T = TypeVar("T")
 
@@ -91,14 +90,6 @@ _ORIGINAL = re.compile(r"<original>", re.IGNORECASE)
 
 
 _REGISTER_NAMES = ("clinicaltrials.gov", "trialsearch", "isrctn", "anzctr", "drks", "ictrp")
-
-
-def registry_ids(*texts: str) -> list[str]:
-    """The trial register ids in ``texts`` (ClinicalTrials.gov's and the WHO primary registers',
-    as a register's own record or a copy of it gives them: CENTRAL's ``SO:
-    https://clinicaltrials.gov/show/NCT...`` or an ICTRP address), each written as its register
-    writes it (:func:`livingreview.register_ids.find_register_ids`), in order, each once."""
-    return find_register_ids(*texts)
 
 
 def is_registration(publication_types: list[str], journal: str) -> bool:

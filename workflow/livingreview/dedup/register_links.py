@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from livingreview.dedup.normalise import is_registration, registry_ids
+from livingreview.dedup.normalise import is_registration
 from livingreview.records import Record
-from livingreview.register_ids import namespace
+from livingreview.register_ids import find_register_ids, namespace
 
 #: How a link is named in the verdicts (``pairs.csv``).
 SAME_ID = "same register id"
@@ -38,7 +38,7 @@ def own_ids(record: Record) -> list[str]:
     record (an article's register ids are the trial it reports, not its own)."""
     if not is_registration(record.publication_types, record.journal):
         return []
-    return registry_ids(record.source_id, record.journal, record.url)
+    return find_register_ids(record.source_id, record.journal, record.url)
 
 
 class _Trials:

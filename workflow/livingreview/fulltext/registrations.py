@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from livingreview.dedup.normalise import registry_ids
 from livingreview.records import split_list
+from livingreview.register_ids import find_register_ids
 from livingreview.screening.export import is_register_record
 
 
 def _registration_ids(row: Mapping[str, str]) -> list[str]:
-    own = registry_ids(row.get("source_id", ""), row.get("journal", ""), row.get("url", ""))
+    own = find_register_ids(row.get("source_id", ""), row.get("journal", ""), row.get("url", ""))
     return [*own, *split_list(row.get("register_ids", ""))]
 
 

@@ -13,12 +13,12 @@ from livingreview.dedup.normalise import (
     is_protocol,
     is_registration,
     normalise_title,
-    registry_ids,
     work_kind,
 )
 from livingreview.fileio import read_csv_table
 from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
+from livingreview.register_ids import find_register_ids
 from livingreview.screening import automation
 from livingreview.screening.automation import read_library_studies
 from livingreview.screening.export import is_register_record
@@ -141,7 +141,7 @@ def registration_label(row: Mapping[str, str]) -> str:
     journal = row.get("journal", "")
     if row.get("authors", "").strip() or not is_register_record(row):
         return ""
-    ids = registry_ids(row.get("source_id", ""), journal, row.get("url", ""))
+    ids = find_register_ids(row.get("source_id", ""), journal, row.get("url", ""))
     if ids:
         return ids[0]
     register = "" if "://" in journal else journal.strip()
