@@ -25,6 +25,11 @@ def _table(config: dict[str, Any]) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _summary(config: dict[str, Any]) -> list[dict[str, str]]:
+    with (outputs(config) / OUTPUTS["summary"]).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def test_a_third_reviewer_settles_a_rob2_disagreement_and_the_table_keeps_both_judgements(
     config: dict[str, Any],
 ) -> None:
@@ -68,6 +73,10 @@ def test_a_third_reviewer_settles_a_rob2_disagreement_and_the_table_keeps_both_j
     ]
     assert (state["decision_rule"], state["resolver"]) == ("third_reviewer", "r3")
     assert state["settled_disagreements"] == {"studies": 1, "items": 1, "by_resolver": {"r3": 1}}
+    # rob/summary.csv said "consensus" whoever settled the study
+    assert [(r["study_id"], r["how"]) for r in _summary(config) if r["how"]] == [
+        (ids[0], "third_reviewer")
+    ]
     before = (outputs(config) / OUTPUTS["settled"]).read_bytes()
     run_appraisal(config)
     assert (outputs(config) / OUTPUTS["settled"]).read_bytes() == before

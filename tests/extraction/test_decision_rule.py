@@ -82,6 +82,7 @@ def test_a_third_reviewer_settles_on_a_form_naming_them_and_the_table_keeps_both
     _settle(config, sid)
     state = run_extraction(config)
     assert studies(config)[sid]["nexus_level"] == "3"
+    assert studies(config)[sid]["how"] == "third_reviewer"  # was "consensus" whoever settled
     assert _table(config) == [
         {
             "study_id": sid,
@@ -143,6 +144,7 @@ def test_the_consensus_rule_keeps_its_form_and_wording_and_lists_what_was_settle
         ("n", "consensus"),
         ("nexus_level", "consensus"),
     ]
+    assert studies(config)[sid]["how"] == "consensus"
     assert (state["decision_rule"], state["resolver"]) == ("consensus", "consensus")
     facts = checklist.Facts(config, {"extraction_status": state}, _outputs(config), frozenset())
     assert "disagreements by consensus: 1 study settled (2 fields); " in (
@@ -174,6 +176,7 @@ def test_a_form_settled_by_consensus_before_the_rule_keeps_working(
     with caplog.at_level(logging.WARNING):
         run_extraction(config)
     assert {r["resolver"] for r in _table(config)} == {"consensus"}
+    assert studies(config)[sid]["how"] == "consensus"  # settled together, before the rule
     assert f"{path}: a consensus form naming no resolver" in caplog.text
 
 

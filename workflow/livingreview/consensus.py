@@ -149,6 +149,24 @@ def resolvers_by_file(returned: Iterable[reviewforms.ReturnedForm], base: Path) 
     }
 
 
+def study_resolvers(
+    entries: Iterable[reviewforms.Entry], resolvers: Mapping[str, str]
+) -> dict[str, str]:
+    """Item id -> who settled it, for every item whose consensus row counts (``resolvers``:
+    :func:`resolvers_by_file`)."""
+    return {
+        item: resolvers.get(place.file, CONSENSUS)
+        for (who, item), place in reviewforms.counted_places(entries).items()
+        if who == CONSENSUS
+    }
+
+
+def how_text(how: str, resolver: str) -> str:
+    """The ``how`` a table shows: a consensus row a third reviewer typed was settled by
+    ``third_reviewer``, not by the reviewers together."""
+    return THIRD_REVIEWER if how == CONSENSUS and resolver not in ("", CONSENSUS) else how
+
+
 def status(
     config: Mapping[str, Any],
     section: str,

@@ -354,7 +354,8 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
     labels = {s["study_id"]: s.get("label") or s["study_id"] for s in studies}
     figures = tables.write_tool_tables(config, outputs, studies, final, labels)
-    summary = tables.summary_rows(studies, final, state)
+    resolved = consensus.study_resolvers(counted, resolvers)
+    summary = tables.summary_rows(studies, final, state, resolved)
     write = reviewforms.table_text
     atomic_write_text(outputs / OUTPUTS["summary"], write(SUMMARY_COLUMNS, summary))
     atomic_write_text(

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from livingreview import consensus
 from livingreview.appraisal import forms
 from livingreview.fileio import atomic_write_bytes, atomic_write_text
 from livingreview.reviewforms import Settled, table_text
@@ -87,10 +88,12 @@ def summary_rows(
     studies: Sequence[Mapping[str, str]],
     final: Mapping[str, forms.Judged],
     state: Mapping[str, Settled],
+    resolved: Mapping[str, str],
 ) -> list[dict[str, str]]:
     """Rows of ``rob/summary.csv``: one per study to assess, its overall judgement (or NOS
     rating), its domain judgements (NOS: stars per item) as ``D1: Low; D2: ...``, whether
-    the reviewers overrode the tool's rule, and how it was reached."""
+    the reviewers overrode the tool's rule, and how it was reached (``resolved``: study id ->
+    who settled its consensus row)."""
     out = []
     for study in studies:
         sid = study["study_id"]
@@ -103,7 +106,7 @@ def summary_rows(
             "tool": study["tool"],
             "version": study["version"],
             "status": "final" if item else (settled.how if settled else "pending"),
-            "how": settled.how if settled else "",
+            "how": consensus.how_text(settled.how, resolved.get(sid, "")) if settled else "",
             "reviewers": "; ".join(settled.reviewers) if settled else "",
         }
         if item is not None:

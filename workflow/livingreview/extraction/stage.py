@@ -99,8 +99,11 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     entries, returned = import_entries(config, fields, expected)
     rows = reviewforms.latest_rows(entries)
     people = reviewforms.by_item(rows)
-    table, disagreements, to_settle = settle_studies(config, fields, studies, people, dual)
     base = Path(config["paths"]["human_input"])
+    resolved = consensus.study_resolvers(entries, consensus.resolvers_by_file(returned, base))
+    table, disagreements, to_settle = settle_studies(
+        config, fields, studies, people, dual, resolved
+    )
     settled = settled_disagreements(fields, studies, people, entries, returned, base, dual)
     write = reviewforms.table_text
     atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
@@ -287,9 +290,11 @@ def settle_studies(
     studies: list[dict[str, str]],
     people: Mapping[str, Mapping[str, Mapping[str, str]]],
     dual: bool,
+    resolved: Mapping[str, str],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, str]]:
     """Per study: its row of ``studies.csv``; every disagreement's row; study id -> the
-    differences a consensus form lists."""
+    differences a consensus form lists (``resolved``: study id -> who settled its consensus
+    row, :func:`livingreview.consensus.study_resolvers`)."""
     nexus = _nexus_column(fields, config)
     level_labels = {str(lv["level"]): lv["label"] for lv in fieldmod.nexus_levels(config)}
     table, disagreements, to_settle = [], [], {}
@@ -299,7 +304,9 @@ def settle_studies(
             r: {k: v for k, v in c.items() if k != "notes"} for r, c in people.get(sid, {}).items()
         }
         settled = reviewforms.settle(votes, dual) if votes else None
-        table.append(_study_row(study, settled, people.get(sid, {}), nexus, level_labels))
+        cells = people.get(sid, {})
+        how = consensus.how_text(settled.how, resolved.get(sid, "")) if settled else ""
+        table.append(_study_row(study, settled, how, cells, nexus, level_labels))
         if settled is None:
             continue
         disagreements += [
@@ -352,11 +359,13 @@ def settled_disagreements(
 def _study_row(
     study: Mapping[str, str],
     settled: reviewforms.Settled | None,
+    how: str,
     cells: Mapping[str, Mapping[str, str]],
     nexus: str,
     level_labels: Mapping[str, str],
 ) -> dict[str, str]:
-    """One study's row of ``studies.csv`` (``cells``: reviewer -> their latest row)."""
+    """One study's row of ``studies.csv`` (``how``: how it was settled, as the table says it;
+    ``cells``: reviewer -> their latest row)."""
     row: dict[str, str] = {
         "study_id": study["study_id"],
         "label": study["label"],
@@ -366,7 +375,7 @@ def _study_row(
     if settled is None:
         row["extraction_status"] = "pending"
         return row
-    row |= {"how": settled.how, "reviewers": "; ".join(settled.reviewers)}
+    row |= {"how": how, "reviewers": "; ".join(settled.reviewers)}
     row["extraction_status"] = "final" if settled.values is not None else settled.how
     if settled.values is not None:
         row |= settled.values
