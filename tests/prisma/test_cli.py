@@ -94,3 +94,19 @@ def test_a_file_of_a_layout_drawn_again_in_it_keeps_its_column_names(
     assert [c.label for c in read_csv_columns(once)] == names
     assert main(["prisma", str(once), "--out", str(twice), "--layout", layout]) == 0
     assert [c.label for c in read_csv_columns(twice)] == names  # not "Updates Updates ..."
+
+
+@pytest.mark.parametrize("name", ["PRISMA2020_template_inst_extdata", "livingPRISMAflow_approach1"])
+def test_a_csv_with_mac_line_ends_reads_as_the_original(name: str, tmp_path: Path) -> None:
+    # before: the file saved with carriage returns only (Excel's "CSV (Macintosh)") stopped
+    # with csv.Error "new-line character seen in unquoted field" and a traceback
+    source = require_shared(f"data/prisma/{name}.csv")
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(source.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    assert b"\n" not in mac.read_bytes()
+    outs = [tmp_path / "original.csv", tmp_path / "from_mac.csv"]
+    for path, out in zip([source, mac], outs, strict=True):
+        assert main(["prisma", str(path), "--out", str(out), "--layout", "each"]) == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    svg = tmp_path / "mac.svg"
+    assert main(["prisma", str(mac), "--out", str(svg)]) == 0

@@ -73,3 +73,20 @@ def test_cli_tool_names_are_the_tools() -> None:
 
     assert set(TOOL_NAMES) == {*TOOLS, "rob1", "nos"}  # nos: rob.nos_tables, no robvis tool
     assert get_tool("rob1") is get_tool("generic") is TOOLS["generic"]
+
+
+def test_table_with_mac_line_ends_is_read(rob_dir: Path, tmp_path: Path, capsys) -> None:
+    # before: robvis' ROB2 example saved with carriage returns only (Excel's "CSV (Macintosh)")
+    # stopped with csv.Error "new-line character seen in unquoted field" and a traceback
+    source = rob_dir / "robvis_data_rob2.csv"
+    text = source.read_text(encoding="utf-8")
+    mac = tmp_path / "rob2_mac.csv"
+    mac.write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    out = tmp_path / "plots"
+    assert main(["rob", "plot", str(mac), "--tool", "rob2", "--out", str(out)]) == 0
+    assert "9 studies, RoB 2" in capsys.readouterr().out
+    assert (out / "rob_table.csv").read_text(encoding="utf-8") == text
+    bad = text.replace("Study 3,No information", "Study 3,Unclear")
+    mac.write_bytes(bad.replace("\n", "\r").encode("utf-8"))
+    assert main(["rob", "plot", str(mac), "--tool", "rob2", "--out", str(out)]) == 2
+    assert "line 4" in capsys.readouterr().err  # rows still numbered by the file's lines

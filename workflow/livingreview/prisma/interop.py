@@ -159,13 +159,13 @@ def new_review_default(columns: Sequence[Column]) -> str:
 def read_csv_columns(path: Path) -> list[Column]:
     """Every value column of a PRISMA2020 or livingPRISMAflow CSV, in file order: as the R
     package writes it, or as a spreadsheet saved it (semicolons or tabs; UTF-16 or cp1252)."""
-    from livingreview.imports.tabular import sniff_delimiter
+    from livingreview.imports.tabular import csv_source
     from livingreview.sheets.csv_encoding import decode_csv
 
     if not path.is_file():
         raise InputFileError(path, "file not found")
-    text = decode_csv(path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
+    buffer, delimiter = csv_source(decode_csv(path))
+    rows = list(csv.reader(buffer, delimiter=delimiter))
     if not rows or "data" not in rows[0]:
         raise InputFileError(path, "expected a PRISMA2020 CSV header starting 'data,node,box,…'")
     header = [h.strip() for h in rows[0]]

@@ -18,7 +18,6 @@ cross-sectional) and one cell per item (``s1`` … ``c1`` … ``o1``/``e1`` …)
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -310,13 +309,13 @@ def read_critiplot_nos(path: Path) -> list[CritiplotRow]:
     """Read a critiplot-format NOS table (cohort version) and check its Total Score column
     (UTF-8 with or without BOM, or a spreadsheet's cp1252 or UTF-16, ``,``, ``;`` or tab
     separated, as robvis tables); blank rows are skipped, a study named twice is refused."""
-    from livingreview.imports.tabular import sniff_delimiter
+    from livingreview.imports.tabular import csv_source
     from livingreview.sheets.csv_encoding import decode_csv
 
     if not path.is_file():
         raise InputFileError(path, "NOS table not found")
-    text = decode_csv(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    buffer, delimiter = csv_source(decode_csv(path))
+    reader = csv.DictReader(buffer, delimiter=delimiter)
     header = reader.fieldnames or []
     missing = [c for c in (*CRITIPLOT_COLUMNS, "Total Score") if c not in header]
     if missing or not header:

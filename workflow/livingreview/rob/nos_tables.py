@@ -14,7 +14,6 @@ plot and are refused, naming the line.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +83,13 @@ def _row(raw: dict[str, str], columns: dict[str, str], place: RowPlace) -> nos.A
 
 def read_nos_table(path: Path) -> list[NosRow]:
     """Read and score a NOS table of either layout (see the module docstring)."""
-    from livingreview.imports.tabular import sniff_delimiter
+    from livingreview.imports.tabular import csv_source
     from livingreview.sheets.csv_encoding import decode_csv
 
     if not path.is_file():
         raise InputFileError(path, "NOS table not found")
-    text = decode_csv(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    buffer, delimiter = csv_source(decode_csv(path))
+    reader = csv.DictReader(buffer, delimiter=delimiter)
     header = list(reader.fieldnames or [])
     if _is_critiplot(header):
         rows = nos.read_critiplot_nos(path)

@@ -216,10 +216,10 @@ def parse_rows(
 def parse_table(tool: Tool, text: str, path: Path) -> RobTable:
     """Validate robvis-format CSV text for ``tool`` (comma, semicolon or tab separated: the
     semicolon and tab of spreadsheets saved in other locales)."""
-    from livingreview.imports.tabular import sniff_delimiter
+    from livingreview.imports.tabular import csv_source
 
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    buffer, delimiter = csv_source(text)
+    reader = csv.reader(buffer, delimiter=delimiter)
     records = [(reader.line_num, cells) for cells in reader]
     return parse_rows(tool, records, path, decimal_comma=delimiter != ",")
 

@@ -18,7 +18,6 @@ so without the records left after the last relevant one.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import sys
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from tqdm import tqdm
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text
-from livingreview.imports.tabular import sniff_delimiter
+from livingreview.imports.tabular import csv_source
 from livingreview.imports.text import decode
 from livingreview.screening.ranking import Ranker, document_text
 
@@ -93,7 +92,8 @@ def read_labelled_csv(path: Path) -> LabelledSet:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
     text, _ = decode(path, data)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+        buffer, delimiter = csv_source(text)
+        reader = csv.DictReader(buffer, delimiter=delimiter)
         names = _column_names(path, reader.fieldnames or [])
         rows = list(reader)
     except csv.Error as exc:

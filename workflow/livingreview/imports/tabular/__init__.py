@@ -13,13 +13,19 @@ the names below.
 """
 
 from livingreview.imports.tabular.columns import csv_flavour
-from livingreview.imports.tabular.csv_text import scan_csv, sheet_header_index, sniff_delimiter
+from livingreview.imports.tabular.csv_text import (
+    csv_source,
+    scan_csv,
+    sheet_header_index,
+    sniff_delimiter,
+)
 from livingreview.imports.tabular.flavours import rebuild_abstract
 from livingreview.imports.tabular.pop_json import parse_json, scan_json
 from livingreview.imports.tabular.rows import parse_csv, parse_sheet
 
 __all__ = [
     "csv_flavour",
+    "csv_source",
     "parse_csv",
     "parse_json",
     "parse_sheet",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 
@@ -15,6 +16,14 @@ def sniff_delimiter(text: str) -> str:
     unquoted = re.sub(r'"[^"]*"', "", header)
     counts = {d: unquoted.count(d) for d in (",", "\t", ";")}
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def csv_source(text: str) -> tuple[io.StringIO, str]:
+    """Decoded CSV text as a buffer for :mod:`csv`, and its :func:`sniff_delimiter`. The buffer
+    keeps line ends as they are (``newline=''``) for the csv module to split rows at: CR, LF or
+    CRLF alike (a table saved with carriage returns only, Excel's "CSV (Macintosh)", is read)
+    and a line break inside a quoted cell stays in the cell."""
+    return io.StringIO(text, newline=""), sniff_delimiter(text)
 
 
 #: Lines searched for the header row: Dimensions writes an "About the data" line above it,
