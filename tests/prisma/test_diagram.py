@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.prisma import render, stage
+from livingreview.prisma.checks import check_columns
 from livingreview.prisma.diagram import MARGIN, build_flow, text_width
 from livingreview.prisma.interop import read_csv_columns
 from livingreview.prisma.layouts import LIVING_LAYOUTS, view
@@ -265,3 +266,52 @@ def test_a_long_title_wraps_inside_the_diagram_above_its_boxes(layout: str) -> N
     for t in lines:
         assert t.x >= MARGIN and t.x + text_width(t.text, t.size, True) <= flow.width - MARGIN
     assert max(t.y for t in lines) < min(b.y for b in flow.boxes)
+
+
+def no_report_excluded(label: str, databases: int, duplicates: int, screened_out: int) -> Column:
+    """A finished round whose full text excluded no report (every report assessed included; the
+    shape of a small update: 16 found, 6 duplicates, 9 excluded at title/abstract, 1 included)."""
+    column = identified_only(label, databases, duplicates, 0)
+    screened = databases - duplicates
+    sought = screened - screened_out
+    column.numbers.update(
+        records_screened=screened,
+        records_excluded=screened_out,
+        dbr_sought_reports=sought,
+        dbr_notretrieved_reports=0,
+        dbr_assessed=sought,
+        dbr_included_reports=sought,
+        new_studies=sought,
+        new_reports=sought,
+    )
+    column.lists.update(database_specific_results=(("Europe PMC", databases),), dbr_excluded=())
+    return column
+
+
+def test_a_full_text_that_excluded_no_report_still_draws_reports_excluded_0() -> None:
+    """PRISMA 2020 draws "Reports excluded" beside "Reports assessed for eligibility" whatever
+    the count; a round that excluded none says 0 there (0 is a count, not a box left out)."""
+    column = no_report_excluded("2025.2", 16, 6, 9)
+    check_columns([column])
+    svg = to_svg(build_flow([column]))
+    boxes, arrows = parse_svg(svg)
+    assert "dbr_excluded" in boxes
+    assert " ".join(boxes["dbr_excluded"].texts) == "Reports excluded (n = 0)"
+    assert boxes["dbr_excluded"].counts == {("dbr_excluded", "2025.2"): "(n = 0)"}
+    assessed, excluded = boxes["dbr_assessed"], boxes["dbr_excluded"]
+    assert any(
+        arrow[0][0] == assessed.x + assessed.w and arrow[-1][0] == excluded.x for arrow in arrows
+    )
+    assert_clean_geometry(svg)
+    assert_text_fits([column])
+    # Two rounds, neither excluding a report, and one whose full text has not run yet.
+    rounds = [no_report_excluded("2025.1", 15, 0, 12), no_report_excluded("2025.2", 16, 6, 9)]
+    boxes, _ = parse_svg(to_svg(build_flow(rounds)))
+    assert {k: shown_number(v) for k, v in boxes["dbr_excluded"].counts.items()} == {
+        ("dbr_excluded", "2025.1"): 0,
+        ("dbr_excluded", "2025.2"): 0,
+    }
+    waiting = identified_only("2025.3", 20, 2, 0)
+    boxes, _ = parse_svg(to_svg(build_flow([*rounds, waiting])))
+    assert [shown_number(v) for v in boxes["dbr_excluded"].counts.values()] == [0, 0, None]
+    assert "dbr_excluded" not in parse_svg(to_svg(build_flow([waiting])))[0]

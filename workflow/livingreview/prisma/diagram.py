@@ -10,11 +10,18 @@ PDF and HTML writers (:mod:`livingreview.prisma.render`) only draw this geometry
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 
-from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, NOT_SEARCHED, Column, item_count
+from livingreview.prisma.ledger import (
+    BOX_NAMES,
+    LIST_KEYS,
+    NOT_SEARCHED,
+    Column,
+    item_count,
+    items_total,
+)
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_SIZE = 9.0
@@ -280,11 +287,15 @@ def _item_labels(columns: Sequence[Column], key: str) -> list[str]:
     return labels
 
 
+# The reports-excluded lists: one given without a reason is drawn as its total, 0.
+EXCLUSION_LISTS = ("dbr_excluded", "other_excluded")
 # Lines drawn only when some column counts more than 0 (most updates remove nothing).
 SHOWN_WHEN_POSITIVE = ("removed_studies", "removed_reports")
 
 
 def _present(columns: Sequence[Column], entry: Entry) -> bool:
+    if entry.key in LIST_KEYS and entry.label:  # drawn as its total (:func:`_none_excluded`)
+        return any(c.items(entry.key) is not None for c in columns)
     if entry.key in LIST_KEYS:
         return bool(_item_labels(columns, entry.key))
     if entry.key in SHOWN_WHEN_POSITIVE:
@@ -358,13 +369,17 @@ def _lines_single(spec: Spec, column: Column, width: float) -> list[Text]:
         if not _present([column], entry):
             continue
         indent = 10.0 if entry.indent else 0.0
-        if entry.key in LIST_KEYS:
+        if entry.key in LIST_KEYS and entry.label:
+            rows = [(entry.label, items_total(column.items(entry.key)))]
+        elif entry.key in LIST_KEYS:
             rows = [(label, n) for label, n in column.items(entry.key) or ()]
         else:
             rows = [(entry.label, column.n(entry.key))]
         for label, n in rows:
             count = f"(n = {_fmt(n)})"
-            key = f"{entry.key}:{label}" if entry.key in LIST_KEYS else entry.key
+            key = (
+                f"{entry.key}:{label}" if entry.key in LIST_KEYS and not entry.label else entry.key
+            )
             text = f"{label} {count.replace(' ', NBSP)}"
             lines = wrap(text, width - 2 * PAD - indent - HANG)
             for i, line in enumerate(lines):
@@ -401,7 +416,9 @@ def _lines_multi(spec: Spec, columns: Sequence[Column], width: float) -> list[Te
         if not _present(columns, entry):
             continue
         indent = 10.0 if entry.indent else 0.0
-        if entry.key in LIST_KEYS:
+        if entry.key in LIST_KEYS and entry.label:
+            rows = [(entry.label, entry.key, [items_total(c.items(entry.key)) for c in columns])]
+        elif entry.key in LIST_KEYS:
             rows = [
                 (
                     label,
@@ -460,12 +477,21 @@ def _updated(columns: Sequence[Column]) -> bool:
     )
 
 
+def _none_excluded(spec: Spec, columns: Sequence[Column]) -> Spec:
+    """A reports-excluded box whose reasons are given but name none (no report excluded) says
+    "Reports excluded (n = 0)", as the template's box does, instead of being left out."""
+    key = spec.entries[0].key
+    if key not in EXCLUSION_LISTS or _item_labels(columns, key):
+        return spec
+    return replace(spec, heading="", entries=(Entry(key, "Reports excluded"),))
+
+
 def _present_specs(columns: Sequence[Column], specs: list[Spec], updated: bool) -> list[Spec]:
     """The boxes drawn: those with a count in some column (the previous-studies and total boxes
     only in the updated-review template)."""
     return [
         s
-        for s in specs
+        for s in (_none_excluded(spec, columns) for spec in specs)
         if (s.id not in ("previous", "total") or updated)
         and any(_present(columns, e) for e in s.entries)
     ]
