@@ -3,6 +3,7 @@ write back."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from livingreview.prisma.interop import (
     write_csv_columns,
 )
 from tests.conftest import require_shared
+from tests.prisma.ledgers import consistent
 
 
 def prisma_csv(name: str) -> Path:
@@ -164,3 +166,38 @@ def test_first_template_shape_with_xxx_left_in_unused_boxes(tmp_path: Path) -> N
     assert column.n("previous_studies") is None and column.n("register_results") is None
     assert column.n("total_studies") is None and column.n("new_studies") == 8
     check_columns([column])
+
+
+def boxtexts(path: Path) -> dict[str, str]:
+    """A PRISMA2020 CSV's ``boxtext`` (the words the R package draws before "(n = …)"), by key."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["data"]: row["boxtext"] for row in csv.DictReader(handle)}
+
+
+def test_written_box_texts_are_the_template_words_the_r_package_draws(tmp_path: Path) -> None:
+    """The R package draws each box from the ``boxtext`` column; the template's say "Reports
+    sought for retrieval" in both arms (the arm is the column the box is in), not "Reports sought
+    for retrieval (databases and registers)", as our CSV used to."""
+    template = boxtexts(prisma_csv("PRISMA2020_template_inst_extdata"))
+    out = tmp_path / "ledger.csv"
+    write_csv_columns(out, [consistent("n", previous=3)])
+    written = boxtexts(out)
+    own = {
+        # PRISMA 2020's words (Page et al. 2021), where the package's template shortens them.
+        "duplicates": "Duplicate records removed",
+        # Lists the R package reads for their numbers (and names "Specific Databases").
+        "database_specific_results": "Records identified from each database",
+        "register_specific_results": "Records identified from each register",
+    }
+    for key, text in written.items():
+        if key in template:
+            assert text == own.get(key, template[key]), key
+    assert written["dbr_sought_reports"] == "Reports sought for retrieval"
+    assert written["other_assessed"] == "Reports assessed for eligibility"
+    # A first version (no previous version): the new-review template's words, as drawn.
+    write_csv_columns(out, [consistent("n")])
+    written = boxtexts(out)
+    assert (written["new_studies"], written["new_reports"]) == (
+        "Studies included in review",
+        "Reports of included studies",
+    )

@@ -497,6 +497,17 @@ def _present_specs(columns: Sequence[Column], specs: list[Spec], updated: bool) 
     ]
 
 
+def box_texts(columns: Sequence[Column]) -> dict[str, str]:
+    """The words the diagram of ``columns`` puts before each box's "(n = …)", by ledger key (the
+    template's, for a new or an updated review); a list of sources: its name in messages."""
+    texts = {}
+    for spec in _specs(_updated(columns), False):
+        for entry in spec.entries:
+            whole = spec.heading.rstrip(":") if entry.key in EXCLUSION_LISTS else ""
+            texts[entry.key] = entry.label or whole or BOX_NAMES[entry.key]
+    return texts
+
+
 def drawn_keys(columns: Sequence[Column]) -> set[str]:
     """The ledger boxes whose lines the diagram of ``columns`` draws (a count or a dash)."""
     updated = _updated(columns)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_text
+from livingreview.prisma.diagram import box_texts
 from livingreview.prisma.ledger import (
     BOX_NAMES,
     LIST_KEYS,
@@ -197,13 +198,14 @@ def read_csv_columns(path: Path) -> list[Column]:
     return columns
 
 
-def _meta_rows() -> list[list[str]]:
+def _meta_rows(columns: Sequence[Column]) -> list[list[str]]:
+    """The template's columns before the values; ``boxtext``, which the R package draws before
+    "(n = …)", says what this project's diagram of ``columns`` says (no arm after it)."""
+    texts = box_texts(columns)
     rows = []
     for key, node, box, url in TEMPLATE_ROWS:
         name = BOX_NAMES[key]
-        rows.append(
-            [key, node, box, name, name.split(": ")[-1], name if node != "NA" else "NA", url]
-        )
+        rows.append([key, node, box, name, texts[key], name if node != "NA" else "NA", url])
     return rows
 
 
@@ -221,6 +223,6 @@ def write_csv_columns(path: Path, columns: Sequence[Column]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*META_COLUMNS, *names])
-    for (key, *_), meta in zip(TEMPLATE_ROWS, _meta_rows(), strict=True):
+    for (key, *_), meta in zip(TEMPLATE_ROWS, _meta_rows(columns), strict=True):
         writer.writerow([*meta, *(_cell(c, key) for c in columns)])
     atomic_write_text(path, buffer.getvalue())
