@@ -4,6 +4,7 @@ screening reader: read as typed, or refused naming file, row and field."""
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -225,3 +226,27 @@ def test_a_sheet_saved_with_its_reason_column_deleted_is_refused(written, capsys
     typed_into(sheet_path(written, "r1"), typed).save(returned_dir(written) / "r1.xlsx")
     run_screening(written)
     assert [d[1:3] for d in stored(written)] == [("exclude", "no_alliance"), ("include", "")]
+
+
+def test_a_note_typed_in_a_column_of_ones_own_is_named_in_the_log(written, caplog) -> None:
+    """The sheet's Instructions allow columns of one's own; a reviewer adds 'my comment' and
+    types 'discuss with Ben' on a decided row. Nothing reads that column, and nothing said so:
+    the note was gone without a word. The log now names the file, the column, its rows and
+    where a note is kept (as the full-text, extraction and risk-of-bias forms do); a column of
+    one's own left empty, and the sheet's own columns, are not named."""
+    sheet = sheet_path(written, "r1")
+    wb = typed_into(sheet, {(2, "decision"): "include", (3, "decision"): "exclude"})
+    ws = wb["Screening"]
+    ws.cell(row=1, column=ws.max_column + 1).value = "my comment"
+    ws.cell(row=3, column=ws.max_column).value = "discuss with Ben"
+    ws.cell(row=1, column=ws.max_column + 1).value = "empty one"
+    wb.save(returned_dir(written) / "r1.xlsx")
+    with caplog.at_level(logging.WARNING, logger="livingreview.screening"):
+        run_screening(written)
+    named = [r.getMessage() for r in caplog.records if "column" in r.getMessage()]
+    assert named == [
+        "screening/title_abstract/r1.xlsx: column 'my comment' is no column of the screening "
+        "sheet and is not read: what it holds in 1 row(s) (row 3 first) is not in the "
+        "review's data; to keep a note with its study, type it in 'notes'"
+    ]
+    assert sorted(d[1] for d in stored(written)) == ["exclude", "include"]

@@ -36,13 +36,15 @@ from livingreview.screening.decisions import (
     STORE_COLUMNS,
     ScreeningDecision,
 )
-from livingreview.screening.export import ID_COLUMN, KIND, SHEET
+from livingreview.screening.export import ID_COLUMN, KIND, SHEET, layout
 
 WHAT = "screening sheet"
 log = logging.getLogger("livingreview.screening")
 #: The columns a reviewer types in; each must be in a returned sheet (filter rows, never delete
 #: a column: what was typed in it would be lost without a word).
 EDITABLE = ("decision", "reason", "notes")
+#: Every column a screening sheet is written with (in any mode): any other is the reviewer's own.
+WRITTEN = frozenset(c.name.casefold() for c in layout((), blind=False, rounds=True).columns)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,23 @@ def _check_meta(returned: sheets.ReturnedSheet, expected: Expected) -> tuple[str
         returned, expected.reviewers, "reviewers with the screening role"
     )
     return reviewer, number, checks.meta_number(returned, "batch")
+
+
+def _warn_own_columns(returned: sheets.ReturnedSheet, file: str) -> None:
+    """Log each column of the reviewer's own that holds values: it is never read, so a note
+    typed there would be lost without a word (the later stages' forms warn alike)."""
+    for name, index in returned.header.items():
+        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
+        if name and name not in WRITTEN and filled:
+            log.warning(
+                "%s: column %r is no column of the screening sheet and is not read: what it "
+                "holds in %d row(s) (row %d first) is not in the review's data; to keep a note "
+                "with its study, type it in 'notes'",
+                file,
+                name,
+                len(filled),
+                filled[0],
+            )
 
 
 def _reason_id(value: str, reasons: Mapping[str, str]) -> str | None:
@@ -300,6 +319,7 @@ def read_returned_sheet(
                 )
             )
     checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
+    _warn_own_columns(returned, file)
     if renamed:
         log.warning("%s", aliases.log_line(file, renamed, "decision"))
         written = {number: sid for sid, number in seen.items()}
