@@ -98,6 +98,16 @@ def _check_import_spec(config: Mapping[str, Any], name: str, manifest: Mapping[s
     )
 
 
+def _reconcile_hint(reported: int, held: int) -> str:
+    """What to do when an export holds another number of records than the database reported."""
+    if held < reported:
+        return "export the missing records or correct the number"
+    return (
+        "correct the number (a new export, as of a later round, has its own count) or remove "
+        "the records of another search"
+    )
+
+
 def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
     """Import every file of ``imports.<name>``; write ``records.csv`` and ``manifest.json``."""
     from livingreview.imports import import_file
@@ -128,7 +138,7 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
         raise ImportReconciliationError(
             import_paths(config, name)[0],
             f"the database reported {reported} records (imports.{name}.records_reported) but the "
-            f"file(s) hold {len(records)}; export the missing records or correct the number",
+            f"file(s) hold {len(records)}; {_reconcile_hint(reported, len(records))}",
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = {
