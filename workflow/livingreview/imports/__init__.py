@@ -36,7 +36,14 @@ from livingreview.imports import (
 )
 from livingreview.imports.detect import detect_format
 from livingreview.imports.tabular import parse_sheet
-from livingreview.imports.text import Parsed, decode, record_position, strip_notices
+from livingreview.imports.text import (
+    NAMELESS,
+    Parsed,
+    decode,
+    names_a_work,
+    record_position,
+    strip_notices,
+)
 from livingreview.records import Record, assign_ids
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file"]
@@ -125,19 +132,27 @@ def _import_rows(
         raise InputFileError(path, f"{where.rstrip(', ')} has no rows: the export is empty")
     starts = xlsx.scan(rows)
     parsed = parse_sheet(path, rows, where)
-    return _result(path, source, fmt, encoding, starts, parsed)
+    return _result(path, source, fmt, encoding, starts, parsed, where)
 
 
 def _result(
-    path: Path, source: str, fmt: str, encoding: str, starts: list[int], parsed: list[Parsed]
+    path: Path,
+    source: str,
+    fmt: str,
+    encoding: str,
+    starts: list[int],
+    parsed: list[Parsed],
+    where: str = "",
 ) -> ImportResult:
-    """Reconcile the parsed records with the scanned starts and wrap them up."""
+    """Reconcile the parsed records with the scanned starts, refuse a record naming no work,
+    and wrap them up (``where``: a worksheet's or HTML table's position prefix)."""
     _reconcile(path, fmt, starts, parsed)
     if not parsed:
         raise InputFileError(path, f"no records found in this {fmt} file")
     records = assign_ids(source, [p.record for p in parsed])
     for record in records:  # a database's copyright line is no part of the abstract
         record.abstract = strip_notices(record.abstract)
+    _refuse_nameless(path, fmt, where, parsed, records)
     return ImportResult(
         path=str(path),
         format=fmt,
@@ -145,6 +160,25 @@ def _result(
         records=records,
         records_in_file=len(starts),
     )
+
+
+def _refuse_nameless(
+    path: Path, fmt: str, where: str, parsed: list[Parsed], records: list[Record]
+) -> None:
+    """Fail on the first record whose fields are all empty or exporter stamps (``TY  - JOUR``
+    and an empty ``TI``), as a record start alone fails: it names no work to screen or look
+    up. A CSL-JSON item's ``id`` is the file's label for it, not a database's id: it does not
+    count. ``where`` opens a worksheet's positions (``"sheet 'Data', "``)."""
+    for number, (item, record) in enumerate(zip(parsed, records, strict=True), start=1):
+        if names_a_work(record, own_id=fmt != "csl_json"):
+            continue
+        if where:
+            position = f"{where}row {item.line}"
+        elif fmt == "csv":
+            position = f"row {number + 1} (line {item.line})"
+        else:
+            position = record_position(number, item.line)
+        raise InputFileError(path, NAMELESS, position=position)
 
 
 def _reconcile(path: Path, fmt: str, starts: list[int], parsed: list[Parsed]) -> None:

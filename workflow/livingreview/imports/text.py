@@ -238,6 +238,35 @@ def start_alone(path: Path | str, start: str, position: str, detail: str = "") -
     return InputFileError(path, f"{message}; {detail}" if detail else message, position=position)
 
 
+#: What tells which work a record is: its title, authors, abstract, journal, or an id (its
+#: database's, a PMID, PMCID or DOI, a link; or a trial register id, :func:`names_a_work`).
+WORK_FIELDS = (
+    "title",
+    "authors",
+    "abstract",
+    "journal",
+    "source_id",
+    "pmid",
+    "pmcid",
+    "doi",
+    "url",
+)
+NAMELESS = (
+    "a record naming no work: no title, author, abstract, journal or id (a database's id, PMID, "
+    "PMCID, DOI, link, trial register id), only empty fields or what an exporter writes on any "
+    "record (type, language, dates); expected at least a title or an id (an edited or cut "
+    "export?)"
+)
+
+
+def names_a_work(record: Record, own_id: bool = True) -> bool:
+    """Whether a (normalised) record holds something that tells which work it is
+    (:data:`WORK_FIELDS` or a trial register id), not only an exporter's stamps; ``own_id``
+    False when its ``source_id`` is only the file's label for it (CSL-JSON's ``id``)."""
+    fields = WORK_FIELDS if own_id else [f for f in WORK_FIELDS if f != "source_id"]
+    return bool(record.register_ids) or any(getattr(record, name) for name in fields)
+
+
 def close_record(path: Path | str, record: R | None, records: list[R], marker: str) -> None:
     """Add a finished record; its start line (``marker``) with no tag line after it is an error."""
     if record is None:
