@@ -189,3 +189,28 @@ def test_pubmed_address_gives_the_pmid_when_no_database_is_named(variant_file: V
         ("25000001", "25000001"),
         ("WOS:000000000000009", "25000002"),
     ]
+
+
+def test_translated_title_is_the_title_when_there_is_no_other(variant_file: Variant) -> None:
+    """``<titles><translated-title>`` (after ``<short-title>``, as EndNote writes it) was
+    dropped: a record whose only title it is had none. It is the title when there is no
+    ``<title>``, as RIS's ``TT`` is; beside a ``<title>`` the ``<title>`` stays the title."""
+    translated = (
+        f"<translated-title>{S}An invented trial of school meals</style></translated-title>"
+    )
+    only = (
+        '<record><rec-number>3</rec-number><ref-type name="Journal Article">17</ref-type>'
+        f"<titles><secondary-title>{S}Revista Inventada</style></secondary-title>"
+        f"<short-title>{S}Merenda</style></short-title>{translated}</titles>"
+        f"<dates><year>{S}2020</style></year></dates></record>\n"
+    )
+    text = ENDNOTE.replace(
+        "<secondary-title>A book</secondary-title></titles>",
+        f"<secondary-title>A book</secondary-title>{translated}</titles>",
+    ).replace("</records>", only + "</records>")
+    records = import_file(variant_file("translated.xml", text.encode()), "endnote").records
+    assert [r.title for r in records] == [
+        "Walking groups and Café visits: a trial",
+        "A chapter",
+        "An invented trial of school meals",
+    ]

@@ -235,3 +235,18 @@ def test_pubmed_address_gives_the_pmid_when_no_database_is_named(variant_file: V
     )
     (record,) = import_file(variant_file("cite.enw", text.encode()), "refer").records
     assert record.pmid == "25000003"
+
+
+def test_translated_title_is_the_title_when_there_is_no_other(variant_file: Variant) -> None:
+    """``%Q`` (EndNote's translated title) was dropped: a record whose only title it is had
+    none. It is the title when there is no ``%T``, as RIS's ``TT`` is; beside a ``%T`` the
+    ``%T`` stays the title."""
+    text = (
+        "%0 Journal Article\n%A Souza, Ana\n%Q An invented trial of school meals\n"
+        "%J Revista Inventada\n%D 2020\n\n%0 Journal Article\n%A Souza, Ana\n"
+        "%T Um ensaio inventado de merenda escolar\n%Q An invented trial of school meals\n"
+        "%J Revista Inventada\n%D 2020\n"
+    )
+    only, both = import_file(variant_file("translated.enw", text.encode()), "scielo").records
+    assert only.title == "An invented trial of school meals"
+    assert both.title == "Um ensaio inventado de merenda escolar"

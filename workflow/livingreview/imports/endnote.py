@@ -1,12 +1,12 @@
 """EndNote XML exports (``File > Export > XML``), also written by other reference managers.
 
 Layout: ``<xml><records><record>...</record></records></xml>``. A record holds ``<ref-type
-name="Journal Article">``, ``<contributors><authors><author>``, ``<titles><title>`` and
-``<secondary-title>``, ``<periodical><full-title>``, ``<pages>``, ``<volume>``, ``<number>``,
-``<dates><year>``, ``<electronic-resource-num>`` (the DOI, sometimes ``DOI 10...``),
-``<abstract>``, ``<accession-num>`` (the database's id: a PMID, ``WOS:...``, an Embase id),
-``<isbn>`` (an ISSN for a journal), ``<keywords>``, ``<urls>``. Text may be split over
-``<style face=...>`` runs (italic words in a title), which are joined.
+name="Journal Article">``, ``<contributors><authors><author>``, ``<titles><title>`` (its
+``<translated-title>`` when there is none) and ``<secondary-title>``, ``<periodical><full-title>``,
+``<pages>``, ``<volume>``, ``<number>``, ``<dates><year>``, ``<electronic-resource-num>`` (the DOI,
+sometimes ``DOI 10...``), ``<abstract>``, ``<accession-num>`` (the database's id: a PMID,
+``WOS:...``, an Embase id), ``<isbn>`` (an ISSN for a journal), ``<keywords>``, ``<urls>``. Text may
+be split over ``<style face=...>`` runs (italic words in a title), which are joined.
 
 Parsed with the standard library's expat through :mod:`.xml_tree`; the file is refused when it
 declares a DTD or entities (``<!DOCTYPE``, ``<!ENTITY``), so nothing outside the file is ever
@@ -111,7 +111,8 @@ def _build(record: ET.Element) -> Record:
         pmid=pmid,
         pmcid=pmcid,
         doi=normalise_doi(one("electronic-resource-num")),
-        title=one("titles/title"),
+        # the translated title only when there is no other, as RIS's TT: one title
+        title=one("titles/title", "titles/translated-title"),
         abstract=_paragraphs(record.find("abstract")),
         authors=_texts(record, "contributors/authors/author"),
         year=years[0] if years else "",

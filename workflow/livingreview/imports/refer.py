@@ -1,15 +1,15 @@
 """EndNote/Refer tagged text (``.enw``): EndNote's export, Google Scholar's "Import into EndNote",
 many publishers' "Download citation", RefWorks.
 
-Layout: a tag line is ``%`` plus one character, a space and the value (``%A`` once per author);
-a ``%0 Journal Article`` line opens a record, and a file without any ``%0`` line has one record
-per blank-line-separated block. A line without a tag continues the previous field (a wrapped
-title, an abstract's next paragraph). Tags read: ``%0`` type, ``%A`` author, ``%T`` title,
-``%J`` journal (``%B`` secondary title when there is none), ``%D`` year (``%8`` date when there is
-none), ``%V`` volume, ``%N`` issue, ``%P`` pages (``%]`` article number), ``%R`` DOI (or a doi.org
-``%U``), ``%X`` abstract, ``%K`` keywords (one per line or ``;``-separated), ``%@`` ISSN/ISBN,
-``%M`` accession number (a PMID when ``%~``/``%W`` names PubMed), ``%2`` PMCID, ``%G`` language,
-``%U`` URL.
+Layout: a tag line is ``%`` plus one character, a space and the value (``%A`` once per author); a
+``%0 Journal Article`` line opens a record, and a file without any ``%0`` line has one record per
+blank-line-separated block. A line without a tag continues the previous field (a wrapped title, an
+abstract's next paragraph). Tags read: ``%0`` type, ``%A`` author, ``%T`` title (``%Q`` translated
+title when there is none), ``%J`` journal (``%B`` secondary title when there is none), ``%D`` year
+(``%8`` date when there is none), ``%V`` volume, ``%N`` issue, ``%P`` pages (``%]`` article number),
+``%R`` DOI (or a doi.org ``%U``), ``%X`` abstract, ``%K`` keywords (one per line or
+``;``-separated), ``%@`` ISSN/ISBN, ``%M`` accession number (a PMID when ``%~``/``%W`` names
+PubMed), ``%2`` PMCID, ``%G`` language, ``%U`` URL.
 
 In a file whose first tag line is ``%0``, a block after a blank line that starts with another tag
 is a record whose ``%0`` line is missing: it fails the import rather than being merged into the
@@ -163,7 +163,8 @@ def _build(raw: _RawRecord) -> Record:
         pmid=pmid,
         pmcid=next((v for v in values.get("2", []) if re.fullmatch(r"PMC\d+", v)), ""),
         doi=_doi(values.get("R", []) + [u for u in urls if "doi.org/" in u]),
-        title=one("T"),
+        # the translated title (%Q) only when there is no other, as RIS's TT: one title
+        title=one("T", "Q"),
         abstract=one("X"),
         authors=[v for tag, v in raw.fields if tag == "A" and v],
         year=one("D", "8"),
