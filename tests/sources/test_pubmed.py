@@ -585,6 +585,54 @@ def test_fewer_records_than_count_is_incomplete(
     assert (partial.retrieved, partial.reported_total) == (0, 5)
 
 
+def _with_an_empty_article(sources_dir: Path) -> bytes:
+    """pubmed1.xml (PMIDs 12091962, 9997) with its second article sent as ``<PubmedArticle/>``:
+    the element is there, nothing in it."""
+    body = _read(sources_dir, "efetch/pubmed1.xml")
+    second = body.index(b"<PubmedArticle>", body.index(b"<PubmedArticle>") + 1)
+    end = body.index(b"</PubmedArticle>", second) + len(b"</PubmedArticle>")
+    return body[:second] + b"<PubmedArticle/>" + body[end:]
+
+
+def test_an_empty_article_is_a_missing_record_and_the_search_incomplete(
+    sources_dir: Path, replay_server: ReplayServer
+) -> None:
+    """An empty ``<PubmedArticle/>`` was read as a record with nothing in it, and the search
+    counted complete (2 of 2). It is a record PubMed did not send: the batch is short, asked
+    once more, then the search is incomplete with the records it has (never counted complete)."""
+    replay_server.add("GET", "esearch.fcgi", _history(sources_dir, 2))
+    empty = Answer(body=_with_an_empty_article(sources_dir), content_type=XML)
+    replay_server.add("GET", "efetch.fcgi", empty)
+    with pytest.raises(
+        IncompleteSearchError,
+        match=r"returned 1 records where 2 were requested \(and 1 empty <PubmedArticle> "
+        r"without a PMID\)",
+    ) as e:
+        CLIENT.search(_http(replay_server.url), _spec(), lambda d, t: None)
+    assert len(replay_server.requests("efetch.fcgi")) == 2
+    partial = e.value.outcome  # type: ignore[attr-defined]
+    assert (partial.retrieved, partial.reported_total) == (0, 2)
+
+
+def test_an_empty_article_sent_again_in_full_completes_the_search(
+    sources_dir: Path, replay_server: ReplayServer
+) -> None:
+    replay_server.add("GET", "esearch.fcgi", _history(sources_dir, 2))
+    empty = Answer(body=_with_an_empty_article(sources_dir), content_type=XML, times=1)
+    replay_server.add("GET", "efetch.fcgi", empty, _xml(sources_dir, "efetch/pubmed1.xml"))
+    outcome = CLIENT.search(_http(replay_server.url), _spec(), lambda d, t: None)
+    assert [r.pmid for r in outcome.records] == ["12091962", "9997"]
+
+
+def test_an_empty_article_among_known_pmids_is_a_pmid_not_returned(
+    sources_dir: Path, replay_server: ReplayServer
+) -> None:
+    empty = Answer(body=_with_an_empty_article(sources_dir), content_type=XML)
+    replay_server.add("GET", "efetch.fcgi", empty)
+    records, missing = fetch_pmids(_http(replay_server.url), ["12091962", "9997"])
+    assert [r.pmid for r in records] == ["12091962"] and missing == ["9997"]
+
+
 # -- replay ----------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from livingreview.sources.pubmed_xml import (
     ESearchResult,
     MalformedXMLError,
     article_elements,
+    article_pmid,
     error_messages,
     parse_articles,
     parse_esearch,
@@ -191,7 +192,7 @@ class _Checked:
         if problem:
             return problem
         if self.expected is not None and not messages:
-            got = len(article_elements(root))
+            got = len(_full_articles(root))
             if got != self.expected and self.short_retries == 0:
                 self.short_retries += 1
                 return f"short batch: {got} of {self.expected} records"
@@ -203,6 +204,13 @@ class _Checked:
         if response is self._response and self._root is not None:
             return self._root
         return parse_xml(response.body)
+
+
+def _full_articles(root: Element) -> list[Element]:
+    """The articles of an EFetch body that are records: an empty ``<PubmedArticle/>`` (no
+    PMID) is a record PubMed did not send, counted as missing (a short batch), not read as a
+    record with nothing in it."""
+    return [article for article in article_elements(root) if article_pmid(article)]
 
 
 # -- the search ------------------------------------------------------------------------------
@@ -266,12 +274,14 @@ class _Search:
         self.efetches += 1
         root = check.root(response)
         _raise_for_errors("EFetch", error_messages(root))
-        articles = article_elements(root)
+        articles = _full_articles(root)
         if len(articles) != retmax:
+            empty = len(article_elements(root)) - len(articles)
+            besides = f" (and {empty} empty <PubmedArticle> without a PMID)" if empty else ""
             raise IncompleteSearchError(
-                f"PubMed EFetch returned {len(articles)} records where {retmax} were requested "
-                f"(retstart={retstart} of a set of {result.count}), also when asked again; "
-                "the search is incomplete"
+                f"PubMed EFetch returned {len(articles)} records where {retmax} were requested"
+                f"{besides} (retstart={retstart} of a set of {result.count}), also when asked "
+                "again; the search is incomplete"
             )
         return articles
 
@@ -429,6 +439,6 @@ def fetch_pmids(
         response = http.request(method, EFETCH, params, transient=check)
         root = check.root(response)
         _raise_for_errors("EFetch", error_messages(root))
-        found.extend(parse_articles(article_elements(root)))
+        found.extend(parse_articles(_full_articles(root)))
     returned = {r.pmid for r in found}
     return assign_ids(source, found), [p for p in wanted if p not in returned]

@@ -121,6 +121,13 @@ def article_elements(root: Element) -> list[Element]:
     return [child for child in root if child.tag in ARTICLE_TAGS]
 
 
+def article_pmid(element: Element) -> str:
+    """The PMID of a ``PubmedArticle`` or ``PubmedBookArticle``; empty for an element with
+    nothing in it (``<PubmedArticle/>``), which is no record."""
+    holder = "BookDocument" if element.tag == "PubmedBookArticle" else "MedlineCitation"
+    return inner_text(element.find(f"{holder}/PMID"))
+
+
 def parse_efetch(body: bytes) -> list[Record]:
     """All records of an EFetch ``retmode=xml`` body, in document order (not yet normalised)."""
     return parse_articles(article_elements(parse_xml(body)))
