@@ -539,3 +539,34 @@ def test_a_blank_registration_is_refused(shipped: dict, blank: str) -> None:
     with pytest.raises(ConfigError, match=r"'review\.registration': is blank; give the text"):
         validate_config(deep_merge(shipped, {"review": {"registration": blank}}))
     validate_config(deep_merge(shipped, {"review": {"registration": "PROSPERO CRD42024000000"}}))
+
+
+@pytest.mark.parametrize(
+    ("overlay", "key"),
+    [
+        (
+            "exclusion_reasons:\n  full_text:\n"
+            "    - {id: population, label: 'Wrong population (adults; older adults)'}\n"
+            "    - {id: design, label: 'Wrong design'}\n",
+            "exclusion_reasons.full_text[0].label",
+        ),
+        (
+            "imports:\n  wos:\n    database: 'Web of Science; SCI-EXPANDED'\n",
+            "imports.wos.database",
+        ),
+    ],
+)
+def test_a_name_counted_in_a_prisma_list_holding_a_semicolon_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], overlay: str, key: str
+) -> None:
+    """Before: accepted, and prisma/ledger.csv wrote 'Wrong population (adults; older adults),
+    6; ...', which 'livingreview prisma' refused ('Wrong population (adults' is not 'Label, n')
+    and the PRISMA2020 package read as two reasons."""
+    path = tmp_path / "overlay.yaml"
+    path.write_text(overlay, encoding="utf-8")
+    assert main(["check-config", "--configfile", str(SHIPPED), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"config key '{key}'" in err and "';'" in err
+    # A comma is fine: the list's items are split at ';' and each at its last comma.
+    path.write_text(overlay.replace(";", ","), encoding="utf-8")
+    assert main(["check-config", "--configfile", str(SHIPPED), str(path)]) == 0

@@ -560,12 +560,34 @@ def _check_stage_settings(config: Mapping[str, Any], origin: str) -> None:
         lambda: cross_sectional_scale(config["risk_of_bias"]["nos_cross_sectional"]),
         lambda: _check_people(config),
         lambda: _check_languages(config),
+        lambda: _check_list_labels(config),
     )
     for check in checks:
         try:
             check()
         except ConfigError as exc:
             raise ConfigError(f"{origin}: {exc}") from None
+
+
+def _check_list_labels(config: Mapping[str, Any]) -> None:
+    """No name counted in a PRISMA list (a full-text exclusion reason, a source's database or
+    platform) holds ';', which separates the items of such a list ("Label, n; Label, n") in the
+    PRISMA2020 package CSV: the package, and ``livingreview prisma``, would split it in two."""
+    places = [
+        (f"exclusion_reasons.full_text[{i}].label", reason.get("label"))
+        for i, reason in enumerate((config.get("exclusion_reasons") or {}).get("full_text") or [])
+    ]
+    for section in ("sources", "imports"):
+        for name, spec in (config.get(section) or {}).items():
+            places += [
+                (f"{section}.{name}.{key}", spec.get(key)) for key in ("database", "platform")
+            ]
+    for where, value in places:
+        if isinstance(value, str) and ";" in value:
+            raise ConfigError(
+                f"config key '{where}': {value!r} holds ';', which separates the items of a "
+                "PRISMA list ('Label, n; Label, n' in prisma/ledger.csv); write it without ';'"
+            )
 
 
 def _check_languages(config: Mapping[str, Any]) -> None:
