@@ -34,9 +34,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import atomic_write_text, read_csv_table
+from livingreview.fileio import atomic_write_bytes, atomic_write_text, read_csv_table
 from livingreview.records import Record, author_name, is_group
 
 #: What the library step's rule adds to its outputs (relative to ``paths.outputs``).
@@ -91,17 +92,24 @@ class Study:
 
 def library_studies(outputs: Path) -> list[Study]:
     """Every study of the library's ``records.csv``, in study id order."""
+    rows, named = _library_rows(outputs)
+    return [_library_study(sid, named[sid], rows[sid]) for sid in sorted(rows)]
+
+
+def _library_rows(outputs: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The library's rows by study id, and each study's label."""
     from livingreview.fulltext.studies import labels
     from livingreview.screening.automation import library_rows
 
     rows = dict(library_rows(outputs / LIBRARY_CSV))
-    named = labels(rows)
-    studies = []
-    for sid in sorted(rows):
-        sources = ", ".join(s for s in rows[sid].get("sources", "").split(";") if s)
-        note = f"livingreview study id {sid}" + (f"; sources: {sources}" if sources else "")
-        studies.append(Study(sid, named[sid], Record.from_row(rows[sid]), note))
-    return studies
+    return rows, labels(rows)
+
+
+def _library_study(sid: str, label: str, row: dict[str, Any]) -> Study:
+    """One study of the library, its note naming its study id and sources."""
+    sources = ", ".join(s for s in row.get("sources", "").split(";") if s)
+    note = f"livingreview study id {sid}" + (f"; sources: {sources}" if sources else "")
+    return Study(sid, label, Record.from_row(row), note)
 
 
 def included_studies(outputs: Path) -> list[Study]:
@@ -324,9 +332,14 @@ def bibtex_name(name: str) -> str:
 def citation_keys(studies: Sequence[Study]) -> list[str]:
     """One key per study from its label ("Smith 2021a" -> ``Smith2021a``): ASCII letters and
     digits, starting with a letter, made unique with ``_2``, ``_3``... in the order given."""
+    return label_keys([study.label for study in studies])
+
+
+def label_keys(labels: Sequence[str]) -> list[str]:
+    """The citation keys of studies labelled ``labels``, in that order (:func:`citation_keys`)."""
     keys, taken = [], set()
-    for study in studies:
-        folded = unicodedata.normalize("NFKD", study.label)
+    for label in labels:
+        folded = unicodedata.normalize("NFKD", label)
         base = _NOT_KEY.sub("", folded.encode("ascii", "ignore").decode())
         if not base[:1].isalpha():
             base = f"Study{base}"
@@ -402,10 +415,41 @@ def inputs_of(outputs: Path, what: str) -> list[Path]:
     return [outputs / n for n in (LIBRARY_CSV, CHANGELOG_CSV, INCLUDED_CSV)]
 
 
+def library_files(outputs: Path) -> tuple[dict[str, bytes], int]:
+    """The bytes of ``library.ris`` and ``library.bib`` (by :data:`reference_cache.FORMATS`),
+    written, and the number of studies: each entry written again only when what it is written
+    from changed since the last export (:mod:`livingreview.reference_cache`); the same bytes
+    as :func:`export_text` of :func:`library_studies`."""
+    from livingreview import reference_cache
+
+    rows, named = _library_rows(outputs)
+    order = sorted(rows)
+    kept = reference_cache.load(outputs)
+    entries = {}
+    for sid, key in zip(order, label_keys([named[s] for s in order]), strict=True):
+        digest = reference_cache.entry_key(sid, named[sid], key, rows[sid])
+        found = kept.entry(digest) if kept is not None else None
+        entries[digest] = found or _library_entries(sid, named[sid], key, rows[sid])
+    data, spans = reference_cache.joined(entries)
+    written = {fmt: outputs / LIBRARY_EXPORTS[f"library_{fmt}"] for fmt in data}
+    for fmt, path in written.items():
+        atomic_write_bytes(path, data[fmt])
+    reference_cache.save(outputs, written, data, spans)
+    return data, len(order)
+
+
+def _library_entries(sid: str, label: str, key: str, row: dict[str, Any]) -> dict[str, bytes]:
+    """The RIS and BibTeX entries of one study of the library, as UTF-8."""
+    study = _library_study(sid, label, row)
+    return {"ris": ris_entry(study).encode("utf-8"), "bib": bibtex_entry(study, key).encode()}
+
+
 def write_exports(outputs: Path, what: str, kept: Path | None = None) -> int:
     """Write the pipeline's RIS and BibTeX files of ``what`` (:data:`WHAT`), and a copy of each
     in ``kept`` (the version's kept report folder) when given; returns the number of studies
     in them."""
+    if what == "library" and kept is None:
+        return library_files(outputs)[1]
     studies = studies_of(outputs, what)
     for key, relative in WHAT[what].items():
         text = export_text(studies, "ris" if key.endswith("ris") else "bibtex")

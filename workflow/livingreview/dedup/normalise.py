@@ -10,13 +10,14 @@ import contextlib
 import html
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from livingreview.dedup.journals import journal_key, strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
 from livingreview.records import normalise_doi, unlabelled_pages
+
+if TYPE_CHECKING:  # pandas loads with the engine frame, not with the field functions
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -742,6 +743,8 @@ def _abstract(text: str) -> str:
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalised columns for an engine frame (same index and order)."""
+    import pandas as pd
+
     col = _text_columns(frame)
     titles = _each(normalise_title, col["title"])
     years = _each(normalise_year, col["year"])
