@@ -19,7 +19,8 @@ Rules (every tie broken by the records' order, which the caller makes determinis
 * versions of one Cochrane review (DOIs ``...CD007231``, ``.pub2``, ``.pub3``, or the number in
   the pages of the Cochrane Database of Systematic Reviews): DOI, year, volume, issue and pages
   are the latest version's (latest year, then DOI), so the citation is one version's, not a blend;
-  no DOI when that version's records have none.
+  no DOI when that version's records have none; so are those of the versions of one BMJ
+  Clinical Evidence overview (its topic's title in "BMJ Clin Evid", one version a year or two).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from livingreview.dedup.normalise import (
+    is_clinical_evidence,
     is_registration,
     normalise_doi_value,
+    normalise_title,
     normalise_year,
     review_doi_version,
     review_number,
@@ -106,10 +109,12 @@ def _union(lists: Sequence[list[str]]) -> list[str]:
 def _review_version(record: Record) -> tuple[int, int] | None:
     """(year, ``.pubN`` number, 0 when the DOI is not known) of a record of a Cochrane review's
     version; None for any other record, or one without a year."""
-    if "14651858" not in record.doi and "cochrane" not in record.journal.lower():
-        return None  # neither a Cochrane DOI nor the Cochrane Database: skip normalising
+    overview = is_clinical_evidence(record.journal)
+    if "14651858" not in record.doi and "cochrane" not in record.journal.lower() and not overview:
+        return None  # neither a Cochrane DOI, the Cochrane Database nor Clinical Evidence
     doi = normalise_doi_value(record.doi)
-    number = review_number(doi, record.journal, record.volume, record.issue, record.pages)
+    title = normalise_title(record.title) if overview else ""
+    number = review_number(doi, record.journal, record.volume, record.issue, record.pages, title)
     year = normalise_year(record.year)
     if not number or not year:
         return None

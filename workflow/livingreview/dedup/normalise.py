@@ -594,13 +594,32 @@ def review_doi_version(doi: str) -> int:
     return int(match.group(2) or 1) if match else 0
 
 
-def review_number(doi: str, journal: str, volume: str, number: str, pages: str) -> str:
+# BMJ Clinical Evidence updates each of its systematic overviews every year or two under the
+# overview's topic ("Head lice" 2009, 2011, 2015), its volume the year, without pages, DOI or a
+# number of its own: the topic names the overview, as a review number names a Cochrane review.
+_CLINICAL_EVIDENCE = re.compile(
+    r"^\s*(?:bmj\s+)?clin(?:ical)?\.?\s+evid(?:ence)?\.?\s*(?:\(\s*online\s*\))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_clinical_evidence(journal: str) -> bool:
+    """Whether ``journal`` names BMJ Clinical Evidence ("BMJ Clin Evid", "Clinical Evidence")."""
+    return bool(_CLINICAL_EVIDENCE.match(journal or ""))
+
+
+def review_number(
+    doi: str, journal: str, volume: str, number: str, pages: str, title: str = ""
+) -> str:
     """The Cochrane review number (``cd007231``) of a version of a Cochrane review: from its DOI
     (already normalised), or, in the Cochrane Database of Systematic Reviews, from the field the
-    number was exported in (pages, issue or volume); ``""`` otherwise."""
+    number was exported in (pages, issue or volume); for a BMJ Clinical Evidence overview,
+    ``clinevid:`` and its ``title`` (normalised) without spaces; ``""`` otherwise."""
     match = _REVIEW_DOI.match(doi)
     if match:
         return match.group(1)
+    if title and is_clinical_evidence(journal):
+        return "clinevid:" + title.replace(" ", "")
     if "cochrane database" not in journal.lower():
         return ""
     for value in (unlabelled_pages(pages or ""), number, volume):
@@ -755,7 +774,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             **_title_columns(titles),
             **_author_columns(col["author"]),
             **_citation_columns(col, years, located),
-            **_identifier_columns(col),
+            **_identifier_columns(col, titles),
             **_kind_columns(col, titles, located),
             "source": [v.strip() for v in col["source"]],
             "source_id": [v.strip() for v in col["source_id"]],
@@ -815,13 +834,20 @@ def _citation_columns(
     }
 
 
-def _identifier_columns(col: dict[str, list[str]]) -> dict[str, list[Any]]:
-    """The DOI's key, the review number a Cochrane DOI or citation holds, and the ISBN."""
+def _identifier_columns(col: dict[str, list[str]], titles: list[str]) -> dict[str, list[Any]]:
+    """The DOI's key, the review number a Cochrane DOI or citation holds (or a Clinical Evidence
+    overview's title), and the ISBN."""
     dois = _each(normalise_doi_value, col["doi"])
     return {
         "doi": _each(doi_key, dois),
         "review_number": _each(
-            review_number, dois, col["journal"], col["volume"], col["number"], col["pages"]
+            review_number,
+            dois,
+            col["journal"],
+            col["volume"],
+            col["number"],
+            col["pages"],
+            titles,
         ),
         "isbn": _each(normalise_isbn, col["isbn"]),
     }

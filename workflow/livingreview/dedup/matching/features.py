@@ -20,7 +20,7 @@ COLUMNS = (
     "fa_sim", "overlap", "has_authors", "min_authors", "name_words", "author_ok",
     "year_gap", "year_eq",
     "journal_eq", "journal_conf", "journal_other", "journal_nested", "journal_any",
-    "abs_sim", "both_abs", "doi_eq", "doi_same", "doi_conf", "review_eq",
+    "abs_sim", "both_abs", "doi_eq", "doi_same", "doi_conf", "review_eq", "review_cochrane",
     "vol_eq", "vol_conf", "num_eq", "num_conf", "page_eq", "page_conf",
     "range_eq", "start_differs", "ends_differ",
     "kind_conf", "protocol_conf", "form_conf", "chapter_vs_paper", "both_articles",

@@ -10,7 +10,8 @@ from livingreview.dedup.matching.titles import shared_by_other_works
 
 def doi_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     """DOIs equal as evidence (``doi_eq``: not a container's DOI), equal at all (``doi_same``)
-    or contradicting; the same Cochrane review number."""
+    or contradicting; the same Cochrane review number (or Clinical Evidence overview), and whether
+    it is a Cochrane review's."""
     da, db = pairs.col("doi")
     doi_eq, doi_conf = agree(da, db)
     ra, rb = pairs.col("review_number")
@@ -25,4 +26,5 @@ def doi_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "doi_same": doi_same,
         "doi_conf": doi_conf,
         "review_eq": (ra == rb) & (ra != ""),
+        "review_cochrane": np.fromiter((r.startswith("cd") for r in ra), dtype=bool, count=len(ra)),
     }

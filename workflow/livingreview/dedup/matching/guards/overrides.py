@@ -1,6 +1,9 @@
-"""The last word, after every guard: versions of one Cochrane review, one database's records."""
+"""The last word, after every guard: versions of one Cochrane review (or Clinical Evidence
+overview), one database's records."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from livingreview.dedup.matching.facts import Facts
 from livingreview.dedup.matching.policy import VERSION_TITLE
@@ -25,7 +28,12 @@ def review_versions(x: Facts, v: Verdicts) -> None:
     )
     if policy.review_versions != "distinct":
         v.outcome[versions] = policy.review_versions
-        v.reason[versions] = "versions of one Cochrane review"
+        # The same for BMJ Clinical Evidence's overviews, updated under their topic's title.
+        v.reason[versions] = np.where(
+            f["review_cochrane"].to_numpy()[versions],
+            "versions of one Cochrane review",
+            "versions of one Clinical Evidence overview",
+        )
         v.guard[versions] = False
         v.firm[versions] = False
 
