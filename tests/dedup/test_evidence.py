@@ -383,6 +383,43 @@ def test_a_short_column_title_in_another_issue_is_another_item() -> None:
     assert judged(same, "r0", "r1")[0] != "distinct"
 
 
+def test_a_short_title_at_one_issues_whole_page_range_is_one_article() -> None:
+    # A review with a short title in one issue of a journal, exported by two databases: one gives
+    # the author list glued and with a typo ("Wiliams Frances M. K.Spector Tim D."), so the
+    # authors do not vouch for it; the same title at the same whole page range of the same
+    # volume and issue does.
+    review = {
+        "ENTRYTYPE": "article",
+        "year": "2007",
+        "title": "THE GENETICS OF OSTEOPOROSIS",
+        "journal": "Acta Reumatol Port",
+        "volume": "32",
+        "number": "3",
+    }
+    pair = _records(
+        {**review, "author": "Williams F. M.Spector T. D.", "pages": "231-40"},
+        {**review, "author": "Wiliams Frances M. K.Spector Tim D.", "pages": "231-240"},
+    )
+    assert judged(pair, "r0", "r1") == ("duplicate", "same title and citation")
+    # Another issue (an editor's column at the same pages of every issue), or only the start
+    # page known, leaves it as before.
+    assert judged(pair.assign(number=["3", "4"]), "r0", "r1")[0] != "duplicate"
+    assert judged(pair.assign(pages=["231", "231-240"]), "r0", "r1")[0] != "duplicate"
+    # The publisher's two DOIs of one article (a journal's legacy DOI beside its new one), in the
+    # same issue at the same whole page range, under one short title: one article.
+    dois = _records(
+        {**review, "author": "Ferner R. E.O'Doherty M. J.", "pages": "679-84",
+         "doi": "10.1097/01.wco.0000044764.39452.ab"},
+        {**review, "author": "Ferner R. E.O'Doherty M. J.", "pages": "679-684",
+         "doi": "10.1097/00019052-200712000-00004"},
+    )  # fmt: skip
+    assert judged(dois, "r0", "r1") == (
+        "duplicate",
+        "DOIs differ, title/authors/journal/year/volume/page agree",
+    )
+    assert judged(dois.assign(number=["3", "4"]), "r0", "r1")[0] == "distinct"
+
+
 def test_a_paper_of_a_book_series_exported_as_chapter_and_as_paper() -> None:
     paper = {
         "author": "Monnik, Michael and Pan, Lei",

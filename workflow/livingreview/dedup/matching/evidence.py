@@ -206,12 +206,14 @@ def _citation_rules(x: Facts) -> list[Rule]:
         ),
         # Same title at the same journal, year, volume and start page of a multi-page article (a
         # page holds several letters, not several articles): one article, however its author
-        # list was exported ("Luis Ferreira, Santos A" for "Santos, A L").
+        # list was exported ("Luis Ferreira, Santos A" for "Santos, A L"). A short title ("The
+        # genetics of osteoporosis") needs the whole page range in the same issue: an editor's
+        # column is printed at the same pages of every issue.
         (
             "same title and citation",
             both_articles
             & (t >= TITLE_STRONG)
-            & long_title
+            & (long_title | (f["range_eq"].to_numpy() & f["num_eq"].to_numpy()))
             & vol_eq
             & page_eq
             & journal_eq
