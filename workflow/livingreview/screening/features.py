@@ -19,6 +19,11 @@ Here a term is a tuple of word numbers; its text is made only for
 replaced by its place among the words in alphabetical order and the tuples are compared: no word
 holds a space and every word character sorts after the space that joins words, so "a" < "a b" <
 "ab" as texts and as tuples.
+
+The arrays with an entry per term of every text (a few million for a few thousand abstracts) are
+changed in place or built a block of texts at a time (:data:`BLOCK`), not copied whole at each
+step: every fresh megabyte costs time (the kernel zeroes it; numpy asks for huge pages), about a
+second of system time per ``livingreview screen`` of the living-review benchmark before.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from numbers import Integral
 from typing import TYPE_CHECKING
 
@@ -78,6 +84,23 @@ def _tokens(
     return np.concatenate([np.zeros(0, dtype=np.int64), *parts]), words_in
 
 
+BLOCK = 1 << 16  # tokens (about) worked on at once: temporaries this small are reused
+
+
+def _blocks(ends: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive ranges ``[first, last)`` of the texts ending at ``ends`` (cumulative counts),
+    about :data:`BLOCK` of their items each (a longer text is a range alone)."""
+    total = int(ends[-1]) if ends.size else 0
+    cuts = np.searchsorted(ends, np.arange(BLOCK, total, BLOCK), side="right")
+    bounds = sorted({0, ends.size, *cuts.tolist()})
+    return list(pairwise(bounds))
+
+
+def _slices(size: int) -> list[slice]:
+    """``range(size)`` in slices of :data:`BLOCK`."""
+    return [slice(at, min(at + BLOCK, size)) for at in range(0, size, BLOCK)]
+
+
 class _Grams:
     """Every text's terms as integer keys, in scikit-learn's order: a text's words, then its
     2-grams, ... A key holds its n-gram level (the range it is in: ``offsets``) and, from level
@@ -94,61 +117,126 @@ class _Grams:
     ) -> None:
         fitting = prefixes is None
         self.prefixes: list[np.ndarray] = [] if prefixes is None else prefixes
-        doc = np.repeat(np.arange(words_in.size), words_in)
-        where = np.arange(tokens.size) - (np.cumsum(words_in) - words_in)[doc]
-        left = words_in[doc] - where  # words from this one to the end of its text
         per_level = np.maximum(words_in[:, None] - np.arange(ngram_max)[None, :], 0)
         self.lengths = per_level.sum(axis=1)  # terms per text
-        block = np.cumsum(per_level, axis=1) - per_level
-        block += (np.cumsum(self.lengths) - self.lengths)[:, None]
+        self.ends = np.cumsum(self.lengths)  # past each text's last term
+        token_ends = np.cumsum(words_in)  # past each text's last token
+        # where a text's n-grams begin among the keys, less the text's first token: the key of
+        # the n-gram starting at token t of the text is at t plus this
+        self.shift = np.cumsum(per_level, axis=1) - per_level
+        self.shift += (self.ends - self.lengths - (token_ends - words_in))[:, None]
         self.keys = np.empty(int(self.lengths.sum()), dtype=np.int64)
-        self.start = np.empty(self.keys.size, dtype=np.int64)  # a term's first word (token)
         self.offsets = [0]
         prefix, prefix_size = tokens, n_words  # per token: the n-gram starting there, numbered
         for n in range(1, ngram_max + 1):
-            at = np.flatnonzero(left >= n)
-            if n == 1:
-                grams, span = tokens, n_words
-            else:
-                head, word = prefix[at], tokens[at + n - 1]
-                grams = np.where((head >= 0) & (word >= 0), head * n_words + word, -1)
-                span = prefix_size * n_words
-            position = block[doc[at], n - 1] + where[at]
-            self.keys[position] = np.where(grams >= 0, self.offsets[-1] + grams, -1)
-            self.start[position] = at
-            self.offsets.append(self.offsets[-1] + span)
+            level = []  # per block of texts: the tokens its n-grams start at, and their numbers
+            for first, last in _blocks(token_ends):
+                begin = int(token_ends[first - 1]) if first else 0
+                ends = token_ends[first:last]
+                at, grams = self._level(tokens, prefix, n, n_words, ends, begin)
+                position = np.repeat(self.shift[first:last, n - 1], per_level[first:last, n - 1])
+                position += at
+                key = grams + self.offsets[-1]
+                key[grams < 0] = -1
+                self.keys[position] = key
+                if 1 < n < ngram_max:
+                    level.append((at, grams))
+            self.offsets.append(self.offsets[-1] + (n_words if n == 1 else prefix_size * n_words))
             if 1 < n < ngram_max:  # the next level's prefixes, numbered densely: small keys
                 if fitting:
-                    self.prefixes.append(np.unique(grams[grams >= 0]))
+                    seen = [grams[grams >= 0] for _, grams in level]
+                    self.prefixes.append(np.unique(np.concatenate([np.zeros(0, np.int64), *seen])))
                 known = self.prefixes[n - 2]
-                place = np.minimum(np.searchsorted(known, grams), max(known.size - 1, 0))
-                found = (grams >= 0) & (known[place] == grams) if known.size else grams < -1
                 prefix = np.full(tokens.size, -1, dtype=np.int64)
-                prefix[at] = np.where(found, place, -1)
+                for at, grams in level:
+                    place = np.minimum(np.searchsorted(known, grams), max(known.size - 1, 0))
+                    found = (grams >= 0) & (known[place] == grams) if known.size else grams < -1
+                    prefix[at] = np.where(found, place, -1)
                 prefix_size = known.size
+
+    @staticmethod
+    def _level(
+        tokens: np.ndarray, prefix: np.ndarray, n: int, n_words: int, ends: np.ndarray, begin: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Of the texts whose tokens end at ``ends`` (the first begins at token ``begin``): the
+        tokens their n-grams start at, and the n-grams' numbers (-1: a word or prefix unknown)."""
+        left = np.repeat(ends, np.diff(ends, prepend=begin))
+        left -= np.arange(begin, int(ends[-1]))  # words from each token to its text's end
+        at = np.flatnonzero(left >= n)
+        at += begin
+        if n == 1:
+            return at, tokens[at]
+        grams, word = prefix[at], tokens[at + n - 1]
+        unknown = (grams < 0) | (word < 0)
+        grams *= n_words
+        grams += word
+        grams[unknown] = -1
+        return at, grams
+
+    def first_words(self, positions: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """The token each term at ``positions`` among the keys starts at (``levels``: the n of
+        its n-gram)."""
+        text = np.searchsorted(self.ends, positions, side="right")
+        return positions - self.shift[text, levels - 1]
 
     def level(self, keys: np.ndarray) -> np.ndarray:
         """The n of each key's n-gram."""
         return np.searchsorted(self.offsets, keys, side="right")
 
 
-def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _unique(
+    keys: np.ndarray, *, overwrite: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``np.unique(keys, return_index=True, return_inverse=True)`` for keys >= 0: one sort of
     key-and-position numbers (all distinct, so no stable sort is needed) where they fit in 63
-    bits, a third of the time."""
+    bits, a third of the time. ``overwrite``: ``keys`` may hold those numbers (no copy)."""
     size = keys.size
     if not size or (int(keys.max()) + 1) * size >= 2**63:
         return np.unique(keys, return_index=True, return_inverse=True)
-    numbers = keys * size + np.arange(size)
+    numbers = keys if overwrite else keys.copy()
+    numbers *= size
+    for part in _slices(size):
+        numbers[part] += np.arange(part.start, part.stop)
     numbers.sort()
     ordered = numbers // size
-    order = numbers - ordered * size  # the positions in key order (ties by position)
+    order = np.remainder(numbers, size, out=numbers)  # the positions in key order
     starts = np.empty(size, dtype=bool)
     starts[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    unique = ordered[starts]
+    group = np.cumsum(starts, out=ordered)  # each key's number among the unique keys
+    group -= 1
     inverse = np.empty(size, dtype=np.int64)
-    inverse[order] = np.cumsum(starts) - 1
-    return ordered[starts], order[starts], inverse
+    inverse[order] = group
+    return unique, order[starts], inverse
+
+
+def _entries(terms: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """One entry per (row, term) of ``terms`` (each row's ``lengths`` term numbers below
+    ``size``, one after the other): its row, term and count, rows in order and each row's terms
+    in number order, as ``np.unique(rows * size + terms, return_counts=True)`` gives them.
+    ``terms`` is overwritten: no copy of it is made."""
+    pairs = terms
+    ends = np.cumsum(lengths)
+    for first, last in _blocks(ends):
+        rows = np.arange(first, last, dtype=np.int64) * size
+        pairs[int(ends[first] - lengths[first]) : int(ends[last - 1])] += np.repeat(
+            rows, lengths[first:last]
+        )
+    pairs.sort()
+    distinct = np.empty(pairs.size, dtype=bool)
+    distinct[:1] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=distinct[1:])
+    where = np.flatnonzero(distinct)
+    del distinct
+    counts = np.empty(where.size, dtype=np.int64)
+    np.subtract(where[1:], where[:-1], out=counts[:-1])
+    counts[-1:] = pairs.size - where[-1:]
+    ids = pairs[where]
+    del where
+    rows = ids // size
+    np.remainder(ids, size, out=ids)
+    return rows, ids, counts
 
 
 class TfidfFeatures:
@@ -181,15 +269,16 @@ class TfidfFeatures:
         self.words, self.ngram_max = dict(number), ngram_max
         grams = _Grams(tokens, words_in, ngram_max, len(number))
         self.prefixes, self.offsets = grams.prefixes, grams.offsets
-        unique, first, inverse = _unique(grams.keys)
+        unique, first, inverse = _unique(grams.keys, overwrite=True)
+        del grams.keys  # now the numbers _unique sorted, not needed again
         seen = np.argsort(first)  # the terms in the order first seen
         renumber = np.empty(unique.size, dtype=np.int64)
         renumber[seen] = np.arange(unique.size)
         size, n_docs = unique.size, len(documents)
-        # one entry per (row, term), rows in order and each row's terms in first-seen order
-        rows = np.repeat(np.arange(n_docs), grams.lengths)
-        pairs, counts = np.unique(rows * size + renumber[inverse], return_counts=True)
-        rows, ids = np.divmod(pairs, size)
+        for part in _slices(inverse.size):  # each term's number in first-seen order
+            inverse[part] = renumber[inverse[part]]
+        rows, ids, counts = _entries(inverse, grams.lengths, size)
+        del inverse
         high, low = _limit(max_df, n_docs), _limit(min_df, n_docs)
         if high < low:
             raise NoTerms("max_df corresponds to fewer documents than min_df")
@@ -199,7 +288,8 @@ class TfidfFeatures:
         if not kept.size:
             raise NoTerms("no term is left after min_df and max_df")
         term_keys = unique[seen[kept]]
-        self._terms = (tokens, grams.level(term_keys), grams.start[first[seen[kept]]])
+        levels = grams.level(term_keys)
+        self._terms = (tokens, levels, grams.first_words(first[seen[kept]], levels))
         alphabetical = np.empty(kept.size, dtype=np.int32)
         alphabetical[np.lexsort(self._sort_keys()[::-1])] = np.arange(kept.size)
         column = np.full(size, -1, dtype=np.int32)
@@ -285,5 +375,4 @@ def _normalise_rows(data: np.ndarray, indptr: np.ndarray) -> None:
     norms = np.zeros(lengths.size)
     norms[by_length] = np.sqrt(sums)
     per_entry = np.repeat(norms, lengths)
-    nonzero = per_entry != 0
-    data[nonzero] /= per_entry[nonzero]
+    np.divide(data, per_entry, out=data, where=per_entry != 0)
