@@ -5,8 +5,10 @@ stop MEDLINE ends titles with ("... - Reply."), a Cochrane review number labelle
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from livingreview.dedup.engine import find_duplicates
 from livingreview.dedup.normalise import author_surnames, review_number, work_kind
 from tests.dedup import benchmark_frame
 
@@ -38,3 +40,35 @@ def test_a_review_number_labelled_as_pages() -> None:
     journal = "Cochrane Database of Systematic Reviews"
     assert review_number("", journal, "", "", "pp. CD009194") == "cd009194"
     assert review_number("", journal, "", "", "CD009194") == "cd009194"
+
+
+def test_a_correction_note_without_commas_marks_an_erratum() -> None:
+    # Web of Science cites the corrected article after an erratum's title: "(vol 49, pg 931,
+    # 2019)"; an export that drops commas from titles writes "(VOL 49 PG 931 2019)". Either way
+    # the record is the erratum, as another database's "CORRECTION TO: ..." of it is.
+    article = "EFFECT OF COLD WATER IMMERSION ON MUSCLE SORENESS: A SYSTEMATIC REVIEW"
+    for note in ("(vol 49, pg 931, 2019)", "(VOL 49 PG 931 2019)", "(VOL 49 PG 931, 2019)"):
+        assert work_kind(f"{article} {note}", "") == "erratum"
+    assert work_kind(article, "") == ""
+    erratum = {
+        "ENTRYTYPE": "article",
+        "year": "2019",
+        "journal": "Sports Med",
+        "volume": "49",
+        "number": "6",
+        "pages": "981-986",
+        "doi": "10.1007/s40279-019-01122-5",
+    }
+    frame = pd.DataFrame(
+        [
+            {**erratum, "ID": "a", "title": f"CORRECTION TO: {article}",
+             "author": "Hallam K. J.Okafor D. N."},
+            {**erratum, "ID": "b", "title": f"{article} (VOL 49 PG 931 2019)",
+             "author": "Hallam Kieran J.Okafor Daniel N."},
+            {**erratum, "ID": "c", "title": article, "author": "Hallam K. J.Okafor D. N.",
+             "pages": "931-950", "doi": "10.1007/s40279-019-01110-9"},
+        ]
+    )  # fmt: skip
+    groups = find_duplicates(frame).groups
+    assert groups["a"] == groups["b"] == "a"
+    assert groups["c"] == "c"

@@ -123,10 +123,12 @@ def _without_notes(title: str) -> str:
     return title[: first.end()] + _TITLE_NOTES.sub(" ", title[first.end() :])
 
 
+# "(vol 49, pg 931" is Web of Science's citation of the corrected article after an erratum's title,
+# its commas dropped by exports that strip punctuation from titles ("(VOL 49 PG 931 2019)").
 _ERRATUM = re.compile(
     r"^(?:erratum|errata|corrigendum|correction(?:s)?\s*(?:to\b|:|$)|notice of retraction"
     r"|retraction(?:\s+note)?\s*(?:of\b|:|$)|retracted\b|expression of concern)"
-    r"|\berratum\b|\(vol \d+, pg? \d+"
+    r"|\berratum\b|\(vol \d+,? pg? \d+"
 )
 # Embase errata cite the corrected article: "Title (New England Journal of Medicine (2009) 360
 # (542-544))".
