@@ -290,19 +290,24 @@ class TfidfFeatures:
         term_keys = unique[seen[kept]]
         levels = grams.level(term_keys)
         self._terms = (tokens, levels, grams.first_words(first[seen[kept]], levels))
+        del unique, first, seen, renumber, frequency
         alphabetical = np.empty(kept.size, dtype=np.int32)
         alphabetical[np.lexsort(self._sort_keys()[::-1])] = np.arange(kept.size)
         column = np.full(size, -1, dtype=np.int32)
         column[kept] = alphabetical
         entry = keep[ids]
         indices = column[ids[entry]]
+        del ids  # the entry arrays go as soon as they are used: the weights need their room
         indptr = np.zeros(n_docs + 1, dtype=np.int32)
         np.cumsum(np.bincount(rows[entry], minlength=n_docs), out=indptr[1:])
+        del rows
+        data = counts[entry].astype(np.float64)
+        del counts, entry
         self.idf = np.full(kept.size, float(n_docs + 1))
         self.idf /= np.bincount(indices, minlength=kept.size).astype(np.float64) + 1.0
         np.log(self.idf, out=self.idf)
         self.idf += 1.0
-        self.matrix = _weigh(counts[entry].astype(np.float64), indices, indptr, self.idf)
+        self.matrix = _weigh(data, indices, indptr, self.idf)
         self._term_columns = alphabetical
         by_key = np.argsort(term_keys)
         self.keys, self.columns = term_keys[by_key], alphabetical[by_key]
