@@ -85,3 +85,30 @@ def test_the_report_s_counts_table_says_not_searched_too() -> None:
     columns[1].lists["dbr_excluded"] = ()
     table = {row["label"]: row["values"] for row in flow_rows(columns[:2])}
     assert table["Reports excluded (databases and registers): Wrong population"] == [2, 0]
+
+
+def test_registers_a_review_never_searched_read_not_searched_and_one_searched_reads_0() -> None:
+    """A team's review with database exports and no register configured: every column of the
+    living layouts drew "Registers 0" (the single diagrams "Registers (n = 0)"), and the
+    report's table 0, though the README says a source not searched reads "not searched"."""
+    each = shown(view(rounds(), "each"))
+    assert {each[("register_results", v)] for v in ROUNDS} == {"not searched"}
+    combined = shown(view(rounds(), "combined"))
+    assert combined[("register_results", "2025.1–2025.3 combined")] == "(not searched)"
+    columns = [*view(rounds(), "each"), view(rounds(), "combined")[0]]
+    table = {row["label"]: row["values"] for row in flow_rows(columns)}
+    assert table["Records identified from: Registers"] == ["not searched"] * 4
+    assert table["Records identified from: Databases"][0] == 384
+    # A register the latest version searched, with no hits, reads 0 there and in all versions.
+    searched = rounds()
+    searched[-1].lists["register_specific_results"] = (("ClinicalTrials.gov", 0),)
+    each = shown(view(searched, "each"))
+    assert each[("register_results", "2025.2")] == "not searched"
+    assert (
+        each[("register_results", "2025.3")]
+        == each[("register_specific_results:ClinicalTrials.gov", "2025.3")]
+        == "0"
+    )
+    combined = shown(view(searched, "combined"))
+    assert combined[("register_results", "2025.1–2025.3 combined")] == "(n = 0)"
+    assert "Registers: 2025.1: not searched" in to_svg(build_flow(view(searched, "each")))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
+from livingreview.prisma.ledger import SOURCE_TOTALS
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -65,7 +66,13 @@ def test_report_renders_in_chromium_offline_with_every_section(
     expected = {**library, **{f"screening_{k}": v for k, v in screening.items()}}
     assert {k: int(v) for k, v in counts.items()} == {k: expected[k] for k in counts}
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"][-1]["counts"]
-    drawn = {k: n for k, n in ledger.items() if n or (n == 0 and k not in SHOWN_WHEN_POSITIVE)}
+    lists = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"][-1]["lists"]
+    unsearched = {k for k, listed in SOURCE_TOTALS.items() if lists[listed] == []}  # "not searched"
+    drawn = {
+        k: n
+        for k, n in ledger.items()
+        if (n or (n == 0 and k not in SHOWN_WHEN_POSITIVE)) and k not in unsearched
+    }
     assert boxes and {k: int(v) for k, v in boxes.items()} == drawn
     assert (tmp_path / "report.png").stat().st_size > 10_000
 

@@ -142,8 +142,11 @@ def assert_selection_counts(what: str, column: dict[str, Any]) -> None:
     c, lists = column["counts"], column["lists"]
     excluded = sum(item["n"] for item in lists["dbr_excluded"])
     removed = c["excluded_automatic"] + c["excluded_other"]
+    # the demo searches no register: "no register searched", not "0 from registers"
+    searched = lists["register_specific_results"]
+    registers = f"{c['register_results']} from registers" if searched else "no register searched"
     for phrase in (
-        f"{c['database_results']} records from databases, {c['register_results']} from registers",
+        f"{c['database_results']} records from databases, {registers}",
         f"{c['duplicates']} duplicates and {removed} others removed before screening",
         f"{c['records_screened']} screened, {c['records_excluded']} excluded",
         f"{c['dbr_sought_reports']} reports sought, {c['dbr_notretrieved_reports']} not retrieved",

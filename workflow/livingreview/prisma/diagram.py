@@ -18,7 +18,9 @@ from livingreview.prisma.ledger import (
     BOX_NAMES,
     LIST_KEYS,
     NOT_SEARCHED,
+    SOURCE_TOTALS,
     Column,
+    box_count,
     item_count,
     items_total,
 )
@@ -311,13 +313,14 @@ def _fmt(n: int | str | None) -> str:
 
 
 def _unsearched(columns: Sequence[Column]) -> bool:
-    """Whether some column leaves out a database or register another column searched."""
+    """Whether some column leaves out a database or register another column searched, or
+    searched none."""
     return any(
         item_count(c, key, label) == NOT_SEARCHED
         for key in LIST_KEYS
         for label in _item_labels(columns, key)
         for c in columns
-    )
+    ) or any(box_count(c, key) == NOT_SEARCHED for key in SOURCE_TOTALS for c in columns)
 
 
 # ---- laying out one box ----------------------------------------------------------------------
@@ -374,9 +377,9 @@ def _lines_single(spec: Spec, column: Column, width: float) -> list[Text]:
         elif entry.key in LIST_KEYS:
             rows = [(label, n) for label, n in column.items(entry.key) or ()]
         else:
-            rows = [(entry.label, column.n(entry.key))]
+            rows = [(entry.label, box_count(column, entry.key))]
         for label, n in rows:
-            count = f"(n = {_fmt(n)})"
+            count = f"({n})" if n == NOT_SEARCHED else f"(n = {_fmt(n)})"
             key = (
                 f"{entry.key}:{label}" if entry.key in LIST_KEYS and not entry.label else entry.key
             )
@@ -428,7 +431,7 @@ def _lines_multi(spec: Spec, columns: Sequence[Column], width: float) -> list[Te
                 for label in _item_labels(columns, entry.key)
             ]
         else:
-            rows = [(entry.label, entry.key, [c.n(entry.key) for c in columns])]
+            rows = [(entry.label, entry.key, [box_count(c, entry.key) for c in columns])]
         for label, key, values in rows:
             for line in wrap(label, width - 2 * PAD - indent):
                 texts.append(Text(PAD + indent, y, line))

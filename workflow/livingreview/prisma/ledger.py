@@ -55,6 +55,12 @@ LIST_KEYS = (
 # those that found nothing with 0, so one its list leaves out was not searched in that round.
 SOURCE_LISTS = ("database_specific_results", "register_specific_results")
 NOT_SEARCHED = "not searched"
+# The total of each list of sources: a column whose list names none (no database, no register
+# searched) shows the total as not searched, not 0 (which reads as searched, nothing found).
+SOURCE_TOTALS = {
+    "database_results": "database_specific_results",
+    "register_results": "register_specific_results",
+}
 # Keys this project adds to the PRISMA2020 set (footnote **, the per-arm included reports and,
 # for living reviews, what a round removed from the previous version on re-assessment).
 EXTENSION_KEYS = (
@@ -228,6 +234,17 @@ def item_count(column: Column, key: str, label: str) -> int | str | None:
     if label in found:
         return found[label]
     return NOT_SEARCHED if key in SOURCE_LISTS else 0
+
+
+def box_count(column: Column, key: str) -> int | str | None:
+    """What a column shows for number box ``key``: its count, or :data:`NOT_SEARCHED` for the
+    databases' or registers' total when it is 0 and the column's list of them names none (a
+    register searched with no hits is listed with 0, so its total reads 0)."""
+    n = column.n(key)
+    listed = SOURCE_TOTALS.get(key)
+    if n == 0 and listed is not None and column.items(listed) == ():
+        return NOT_SEARCHED
+    return n
 
 
 def _sum_numbers(values: Sequence[int | None]) -> int | None:

@@ -18,7 +18,7 @@ from typing import Any
 from livingreview import __version__
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fileio import atomic_write_text
-from livingreview.prisma.ledger import Column
+from livingreview.prisma.ledger import NOT_SEARCHED, Column, box_count
 from livingreview.prisma_s import source_labels
 from livingreview.report import earlier, exclusions
 from livingreview.report import team as reviewers_of
@@ -628,9 +628,14 @@ def _selection_counts(column: Column) -> str:
     before = [n("excluded_automatic"), n("excluded_other")]
     removed = None if None in before else sum(k for k in before if k is not None)
     excluded = column.items("dbr_excluded")
+    registers = box_count(column, "register_results")
     parts = [
         f"{_count(n('database_results'))} records from databases, "
-        f"{_count(n('register_results'))} from registers",
+        + (
+            "no register searched"
+            if registers == NOT_SEARCHED
+            else f"{_count(n('register_results'))} from registers"
+        ),
         f"{_count(n('duplicates'))} duplicates and {_count(removed)} others removed before "
         "screening",
         f"{_count(n('records_screened'))} screened, {_count(n('records_excluded'))} excluded",

@@ -14,7 +14,14 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.extraction.fields import multichoice_parts, nexus_levels, nexus_risk_choices
 from livingreview.prisma.diagram import SHOWN_WHEN_POSITIVE
 from livingreview.prisma.layouts import LAYOUTS, LIVING_LAYOUTS
-from livingreview.prisma.ledger import BOX_NAMES, LIST_KEYS, Column, item_count, items_total
+from livingreview.prisma.ledger import (
+    BOX_NAMES,
+    LIST_KEYS,
+    Column,
+    box_count,
+    item_count,
+    items_total,
+)
 from livingreview.prisma.stage import so_far_lines
 from livingreview.report import changes, checklist, exclusions
 from livingreview.report.methods import methods_paragraph
@@ -266,7 +273,7 @@ def flow_rows(columns: Sequence[Column]) -> list[dict[str, Any]]:
         if key in LIST_KEYS:
             rows += _list_rows(key, columns)
             continue
-        values = [c.n(key) for c in columns]
+        values = [box_count(c, key) for c in columns]
         if key in SHOWN_WHEN_POSITIVE:
             present = any(n for n in values)
         else:
