@@ -372,6 +372,39 @@ def test_cli_reports_a_bad_sheet_in_one_line(
     assert err.count("\n") == 1 and "unknown decision 'perhaps'" in err
 
 
+def test_every_bad_row_of_a_form_is_named_in_one_run(
+    config: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Decisions 'No', 'Yes' and 'x' on three rows of one form: one run names all three (it
+    took three runs); two edited ids on one form are named at once as well."""
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    cells = {ids[1]: "No", ids[3]: "Yes", ids[4]: "x"}
+    form = give(config, "r1", {i: {"decision": v} for i, v in cells.items()}, "r1.xlsx")
+    rows = {i: 2 + form_ids(form, TITLE, ID).index(i) for i in cells}
+    protocol = tmp_path / "protocol.json"
+    protocol.write_text(json.dumps(config), encoding="utf-8")
+    assert main(["fulltext", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "r1.xlsx: 3 rows cannot be read (fix them all, then run again): " in err
+    for sid, value in cells.items():
+        assert (
+            f"row {rows[sid]}, field 'decision': unknown decision {value!r}; "
+            "expected include, exclude or blank"
+        ) in err
+    book = openpyxl.load_workbook(form)  # two ids edited: both named at once too
+    header = [c.value for c in book[TITLE][1]]
+    column = header.index(ID) + 1
+    book[TITLE].cell(rows[ids[1]], column).value = "R_edited_1"
+    book[TITLE].cell(rows[ids[4]], column).value = "R_edited_2"
+    book.save(form)
+    assert main(["fulltext", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert "r1.xlsx: 2 rows cannot be read" in err and err.count("\n") == 1
+    assert f"row {rows[ids[1]]}, field '{ID}': unknown {ID} 'R_edited_1'" in err
+    assert f"row {rows[ids[4]]}, field '{ID}': unknown {ID} 'R_edited_2'" in err
+
+
 def test_a_report_no_longer_sought_is_kept_in_the_log_but_not_counted(
     config: dict[str, Any],
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import io
 import json
 import math
 import random
@@ -192,6 +193,26 @@ def conflicts_ready(review: dict) -> Path:
     return outputs / "screening/conflicts.csv"
 
 
+def resolve_rows(text: str, values: list[str]) -> str:
+    """The conflicts sheet's CSV with ``values`` typed in 'resolution' of its first rows."""
+    lines = text.splitlines(keepends=True)
+    rows = list(csv.reader(lines[1:]))
+    column = rows[0].index("resolution")
+    for row, value in zip(rows[1:], values, strict=False):
+        row[column] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return lines[0] + out.getvalue()
+
+
+THREE_BAD = (
+    "3 rows cannot be read (fix them all, then run again): "
+    "row 3, field 'resolution': unknown resolution 'No'; expected include, exclude or blank | "
+    "row 4, field 'resolution': unknown resolution 'Yes'; expected include, exclude or blank | "
+    "row 5, field 'resolution': unknown resolution 'x'; expected include, exclude or blank\n"
+)
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -217,8 +238,16 @@ def conflicts_ready(review: dict) -> Path:
             lambda t: "\n".join(t.splitlines()[:2] + t.splitlines()[3:]) + "\n",
             "the study_id values differ from the {rows} the sheet was written with (found {fewer})",
         ),
+        (lambda t: resolve_rows(t, ["No", "Yes", "x"]), THREE_BAD),
     ],
-    ids=["another review", "unknown resolution", "unknown reason", "twice", "missing row"],
+    ids=[
+        "another review",
+        "unknown resolution",
+        "unknown reason",
+        "twice",
+        "missing row",
+        "three bad rows",
+    ],
 )
 def test_a_bad_conflicts_sheet_is_rejected_and_nothing_is_lost(
     review: dict, edit, message: str, capsys: pytest.CaptureFixture[str]

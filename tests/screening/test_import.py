@@ -469,6 +469,43 @@ def test_the_command_exits_2_naming_file_row_and_field(returned_r1, capsys, tmp_
     assert store_of(config).read_bytes() == store
 
 
+def test_every_bad_row_of_a_sheet_is_named_in_one_run(returned_r1, capsys, tmp_path: Path) -> None:
+    """A sheet with decisions 'No', 'Yes' and 'x' on three rows and an unknown reason on a
+    fourth: one run names all four (it used to take one run per row), exit 2, one line."""
+    import yaml
+
+    config, _, store = returned_r1
+    bad = returned_dir(config) / "r1_z.xlsx"
+    fill_like_a_person(sheet_path(config, "r1"), bad, {}, shuffle=False)
+    edit_cells({"E3": "No", "E5": "Yes", "E6": "exclude", "F6": "too long", "E9": "x"})(bad, [])
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["screen", "--configfile", str(protocol)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    expected = "expected include, exclude, maybe or blank"
+    assert "r1_z.xlsx: 4 rows cannot be read (fix them all, then run again): " in err
+    assert f"row 3, field 'decision': unknown decision 'No'; {expected} | " in err
+    assert f"row 5, field 'decision': unknown decision 'Yes'; {expected} | " in err
+    assert "row 6, field 'reason': unknown reason 'too long'; expected one of " in err
+    assert f"row 9, field 'decision': unknown decision 'x'; {expected}" in err
+    assert store_of(config).read_bytes() == store
+
+
+def test_more_than_20_bad_rows_are_named_20_and_counted(returned_r1) -> None:
+    config, _, store = returned_r1
+    bad = returned_dir(config) / "r1_z.xlsx"
+    fill_like_a_person(sheet_path(config, "r1"), bad, {}, shuffle=False)
+    edit_cells({f"E{n}": "yes" for n in range(2, 27)})(bad, [])
+    with pytest.raises(InputFileError) as caught:
+        run_screening(config)
+    message = str(caught.value)
+    assert message.count("unknown decision 'yes'") == 20 and "row 21, field" in message
+    assert "row 22, field" not in message and message.endswith(" | and 5 more rows")
+    assert "25 rows cannot be read" in message
+    assert store_of(config).read_bytes() == store
+
+
 def notes_on_sheet(config: dict[str, Any]) -> dict[str, str]:
     """Study id -> the notes written into r1's current sheet, where there are any."""
     ws = openpyxl.load_workbook(sheet_path(config, "r1"))["Screening"]

@@ -39,7 +39,7 @@ from typing import Any
 from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases, merged_rows
-from livingreview.errors import ConfigError, InputFileError
+from livingreview.errors import ConfigError, InputFileError, RowErrors
 from livingreview.fileio import csv_table_text
 from livingreview.kept_stores import drop_hint, stored_before, write_store
 
@@ -291,41 +291,64 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
     idc = expected.id_column
     renamed: list[tuple[int, str]] = []
     aliases = expected.aliases or StudyAliases({}, expected.known_ids)
+    bad = RowErrors(path)
     for row_number, row in returned.rows():
-        where = {"position": f"row {row_number}", "field": idc}
         item = returned.cell(row, idc)
         values = {c: _read_cell(returned.cell(row, c), c, expected) for c in columns}
-        if not item:
-            if any(values.values()):
-                raise InputFileError(
-                    path, f"missing {idc}: expected the {idc} this row was written with", **where
-                )
+        now = None  # a bad row: kept in ``bad``, raised with the others after the loop
+        with bad.row():
+            now = _row_item(path, row_number, item, values, expected, seen, listed, aliases)
+        if now is None:
             continue
-        if item in seen:
-            raise InputFileError(
-                path,
-                f"{item} appears twice (rows {seen[item]} and {row_number}); expected each once",
-                **where,
-            )
-        seen[item] = row_number
-        now = aliases.named(item, expected.known_ids)
-        if now is None or (listed is not None and item not in listed):
-            raise InputFileError(
-                path,
-                f"unknown {idc} {item!r}: not one this sheet was written with (was it edited?)",
-                **where,
-            )
         if now != item:
             renamed.append((row_number, item))
         if any(values.values()):
             filled.append(FilledRow(now, row_number, values, reviewer))
             _warn_dates(returned, row_number, values, expected.texts)
+    bad.raise_any()  # every bad row of the file at once
     checks.check_every_row(returned, seen, idc)
     if renamed:
         log.warning("%s", aliases.log_line(path.as_posix(), renamed, "row"))
     return ReturnedForm(
         path, reviewer, number, returned.saved_at, len(seen), filled, tuple(renamed), resolver
     )
+
+
+def _row_item(
+    path: Path,
+    row_number: int,
+    item: str,
+    values: Mapping[str, str],
+    expected: ExpectedForm,
+    seen: dict[str, int],
+    listed: set[str] | None,
+    aliases: StudyAliases,
+) -> str | None:
+    """A row's item id checked: its current id, None for a row without id or values (an id
+    and nothing else is a row left blank); ``seen`` gets its row."""
+    idc = expected.id_column
+    where = {"position": f"row {row_number}", "field": idc}
+    if not item:
+        if any(values.values()):
+            raise InputFileError(
+                path, f"missing {idc}: expected the {idc} this row was written with", **where
+            )
+        return None
+    if item in seen:
+        raise InputFileError(
+            path,
+            f"{item} appears twice (rows {seen[item]} and {row_number}); expected each once",
+            **where,
+        )
+    seen[item] = row_number
+    now = aliases.named(item, expected.known_ids)
+    if now is None or (listed is not None and item not in listed):
+        raise InputFileError(
+            path,
+            f"unknown {idc} {item!r}: not one this sheet was written with (was it edited?)",
+            **where,
+        )
+    return now
 
 
 def resolver_of(returned: sheets.ReturnedSheet, reviewer: str, expected: ExpectedForm) -> str:
@@ -819,6 +842,19 @@ def formats_of(setting: str) -> list[str]:
     return ["xlsx", "csv"] if setting == "both" else [setting]
 
 
+def _cleaned(
+    form: ReturnedForm, clean: Callable[[FilledRow, Path], dict[str, str]]
+) -> dict[int, dict[str, str]]:
+    """Row -> canonical values of each filled row of ``form``; every bad row named at once."""
+    bad = RowErrors(form.path)
+    out = {}
+    for filled in form.filled:
+        with bad.row():
+            out[filled.row] = clean(filled, form.path)
+    bad.raise_any()
+    return out
+
+
 def import_forms(
     files: Iterable[Path],
     expected: ExpectedForm,
@@ -836,7 +872,7 @@ def import_forms(
     """
     forms, _ = read_forms(files, expected)
     entries: list[Entry] = []
-    cleaned = [{f.row: clean(f, form.path) for f in form.filled} for form in forms]
+    cleaned = [_cleaned(form, clean) for form in forms]
     for form, values in zip(forms, cleaned, strict=True):
         entries += entries_of(form, base, values)
     counted = _counted_files(entries)

@@ -33,7 +33,7 @@ from typing import Any
 from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases, merged_rows
-from livingreview.errors import InputFileError
+from livingreview.errors import InputFileError, RowErrors
 from livingreview.reviewforms import relative
 from livingreview.screening.conflicts import (
     CONSENSUS,
@@ -276,13 +276,16 @@ def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
     noted = []
     renamed: list[tuple[int, str]] = []
     aliases = expected.aliases or StudyAliases({}, expected.known_ids)
+    bad = RowErrors(path)
     for number, row in returned.rows():
-        sid = _study_id(returned, row, number, seen)
-        seen[sid] = number
-        now = _current_study(returned, sid, number, aliases, expected.known_ids, listed)
-        if now != sid:
-            renamed.append((number, sid))
-        value, reason = _resolution(returned, row, number, expected.reasons)
+        found = None  # a bad row: kept in ``bad``, raised with the others after the loop
+        with bad.row():
+            found = _row(returned, row, number, expected, seen, listed, aliases)
+        if found is None:
+            continue
+        now, value, reason = found
+        if now != returned.cell(row, ID_COLUMN):
+            renamed.append((number, returned.cell(row, ID_COLUMN)))
         notes = returned.cell(row, "notes")
         if not value and notes:
             noted.append((now, notes))
@@ -300,9 +303,26 @@ def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
                     returned.saved_at,
                 )
             )
+    bad.raise_any()  # every bad row of the file at once
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
     typed = _renamed_rows(file, aliases, renamed, seen, out)
     return _Read(file, len(seen), out, noted, typed)
+
+
+def _row(
+    returned: sheets.ReturnedSheet,
+    row: Sequence[str],
+    number: int,
+    expected: ExpectedConflicts,
+    seen: dict[str, int],
+    listed: set[str] | None,
+    aliases: StudyAliases,
+) -> tuple[str, str, str]:
+    """One row checked: (current study id, resolution, reason id); ``seen`` gets its row."""
+    sid = _study_id(returned, row, number, seen)
+    seen[sid] = number
+    now = _current_study(returned, sid, number, aliases, expected.known_ids, listed)
+    return (now, *_resolution(returned, row, number, expected.reasons))
 
 
 def _renamed_rows(

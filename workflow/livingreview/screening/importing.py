@@ -28,7 +28,7 @@ from pathlib import Path
 from livingreview import returned_checks as checks
 from livingreview import sheets
 from livingreview.dedup.rounds import StudyAliases
-from livingreview.errors import InputFileError
+from livingreview.errors import InputFileError, RowErrors
 from livingreview.kept_stores import drop_hint
 from livingreview.screening.decisions import (
     DECISIONS,
@@ -224,6 +224,27 @@ def _row_study(
     return now
 
 
+def _row_read(
+    returned: sheets.ReturnedSheet,
+    number: int,
+    row: list[str],
+    expected: Expected,
+    seen: dict[str, int],
+    listed: set[str] | None,
+    aliases: StudyAliases,
+    renamed: list[tuple[int, str]],
+) -> tuple[str, str, str, str] | None:
+    """One row checked (:func:`_row_study`, :func:`_row_decision`): (current study id,
+    decision, reason id, notes), or None for a row holding nothing."""
+    sid = now = returned.cell(row, ID_COLUMN)
+    if sid:
+        now = _row_study(returned.path, number, sid, seen, listed, expected.known_ids, aliases)
+        if now != sid:
+            renamed.append((number, sid))
+    found = _row_decision(returned, number, row, expected)
+    return None if found is None else (now, *found[1:])  # under the study's current id
+
+
 def _merged_disagreements(
     file: str, decided: Sequence[ScreeningDecision], written: dict[int, str]
 ) -> list[str]:
@@ -291,18 +312,16 @@ def read_returned_sheet(
     file = _relative(path, base)
     renamed: list[tuple[int, str]] = []
     aliases = expected.aliases or StudyAliases({}, expected.known_ids)
+    bad = RowErrors(path)
     for number, row in returned.rows():
-        sid = now = returned.cell(row, ID_COLUMN)
-        if sid:
-            now = _row_study(path, number, sid, seen, listed, expected.known_ids, aliases)
-            if now != sid:
-                renamed.append((number, sid))
-        found = _row_decision(returned, number, row, expected)
-        if found is not None:  # stored under the study's current id
-            found = (now, *found[1:])
-        if found is not None and not found[1]:
+        found = None  # a bad row: kept in ``bad``, raised with the others after the loop
+        with bad.row():
+            found = _row_read(returned, number, row, expected, seen, listed, aliases, renamed)
+        if found is None:
+            continue
+        if not found[1]:
             noted.append((found[0], found[3]))
-        elif found is not None:
+        else:
             sid, decision, reason, notes = found
             decided.append(
                 ScreeningDecision(
@@ -318,6 +337,7 @@ def read_returned_sheet(
                     recorded_at=returned.saved_at,
                 )
             )
+    bad.raise_any()  # every bad row of the file at once
     checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
     _warn_own_columns(returned, file)
     if renamed:
