@@ -167,7 +167,8 @@ def instructions(tool_id: str, review_id: str, reviewer: str, count: int, folder
         f"stud{'y' if count == 1 else 'ies'}.",
         "",
         "Leave a row blank until you assess the study; a started row must be complete.",
-        f"Save the file under a NEW name in '{folder}' (human-input folder), .xlsx or .csv.",
+        f"Save the file under a NEW name in '{folder}' (human-input folder), as .xlsx",
+        "(a .csv only if you were sent the .csv form: keep its first line).",
         "The study_id column is locked; do not edit it or the hidden sheet '_meta'.",
         "",
     ]
