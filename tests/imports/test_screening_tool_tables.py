@@ -3,7 +3,10 @@ Scholar's library, Citavi): their real column names and quirks, with short inven
 
 from __future__ import annotations
 
+import pytest
+
 from livingreview.imports import import_file
+from tests.conftest import require_shared
 from tests.imports import Variant
 
 #: abstrackr's label export: BibTeX-like authors one a line, ``0`` for no PubMed id, and a line
@@ -139,3 +142,22 @@ def test_citavi_tab_delimited_export(variant_file: Variant) -> None:
     assert (record.pages, record.issn, record.doi) == ("69-79", "0895-4356", "10.1000/x2")
     assert (record.source_id, record.url) == ("7,doc:0123abcd", "https://example.org/a")
     assert record.publication_types == ["Journal Article"]
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "pmid"),
+    [
+        ("Cohen_2006_ACEInhibitors.csv", 2544, "10075143"),
+        ("Cohen_2006_ADHD_TAlabels.csv", 851, "10434822"),
+        ("Cohen_2006_BetaBlockers.csv", 2072, "10068356"),
+        ("Cohen_2006_NSAIDS.csv", 393, "10325662"),
+    ],
+)
+def test_synergy_table_reads_its_pubmed_id_column(name: str, rows: int, pmid: str) -> None:
+    """SYNERGY's tables name the PMID ``pubmedID``; a row with no title, author or abstract
+    (real rows of these sets) is a PubMed record by that id, not a record naming no work."""
+    path = require_shared(f"bench/screening/{name}")
+    records = import_file(path, "synergy").records
+    assert len(records) == rows
+    assert sum(1 for r in records if r.pmid) == rows
+    assert pmid in {r.pmid for r in records if not r.title}

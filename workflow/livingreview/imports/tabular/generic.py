@@ -50,11 +50,15 @@ def _extra_id(label: str, extra: str) -> str:
     return next((m[2] for m in _EXTRA_ID.finditer(extra) if m[1] == label), "")
 
 
+#: The PMID's column: SYNERGY's labelled sets (Cohen 2006 ...) name it ``pubmedID``.
+_PMID_COLUMNS = ("PMID", "PubMed ID", "Medline PMID", "pubmedID")
+
+
 def _columns_record(get: Getter) -> Record:
     """A record from the columns alone."""
     return Record(
         source_id=get(*_ID_COLUMNS),
-        pmid=_pmid(get("PMID", "PubMed ID", "Medline PMID")) or _extra_id("PMID", get("Extra")),
+        pmid=_pmid(get(*_PMID_COLUMNS)) or _extra_id("PMID", get("Extra")),
         pmcid=get("PMCID") or _extra_id("PMCID", get("Extra")),
         doi=get("DOI", "Item DOI", "digitalObjectIdentifier") or _openurl_doi(get("Open URL Link")),
         title=get(*TITLE_COLUMNS["generic"]),
