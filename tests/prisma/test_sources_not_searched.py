@@ -13,6 +13,7 @@ from livingreview.prisma.diagram import build_flow
 from livingreview.prisma.layouts import view
 from livingreview.prisma.ledger import Column
 from livingreview.prisma.render import to_svg
+from livingreview.report import checklist
 from livingreview.report.context import flow_rows
 from tests.prisma.ledgers import identified_only
 from tests.prisma.svg_helpers import parse_svg
@@ -112,3 +113,18 @@ def test_registers_a_review_never_searched_read_not_searched_and_one_searched_re
     combined = shown(view(searched, "combined"))
     assert combined[("register_results", "2025.1–2025.3 combined")] == "(n = 0)"
     assert "Registers: 2025.1: not searched" in to_svg(build_flow(view(searched, "each")))
+
+
+def test_a_review_that_searched_only_registers_reads_no_database_searched_in_item_16a() -> None:
+    """A review of registered trials searched two registers and no database: the diagram and
+    the counts table read the databases' box "not searched", but the checklist's item 16a said
+    "0 records from databases", the 0 the diagram no longer draws."""
+    column = identified_only("2025.1", 0, 3, 0)
+    column.numbers["register_results"] = 12
+    column.lists["database_specific_results"] = ()
+    column.lists["register_specific_results"] = (("ClinicalTrials.gov", 9), ("WHO ICTRP", 3))
+    assert shown([column])[("database_results", "2025.1")] == "(not searched)"
+    assert shown([column])[("register_results", "2025.1")] == "(n = 12)"
+    counts = checklist._selection_counts(column)
+    assert counts.startswith("no database searched, 12 records from registers; ")
+    assert "0 records from databases" not in counts

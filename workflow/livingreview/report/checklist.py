@@ -623,19 +623,30 @@ def _tabulation(facts: Facts) -> Entry:
 # -- PRISMA 2020 results ------------------------------------------------------------------------
 
 
+def _identified(column: Column) -> str:
+    """Item 16a's records from databases and from registers; either reads "no ... searched"
+    where the diagram draws it not searched (:func:`ledger.box_count`), never 0."""
+    databases = box_count(column, "database_results")
+    registers = box_count(column, "register_results")
+    parts = [
+        "no database searched"
+        if databases == NOT_SEARCHED
+        else f"{_count(column.n('database_results'))} records from databases",
+        "no register searched"
+        if registers == NOT_SEARCHED
+        else f"{_count(column.n('register_results'))} "
+        + ("from registers" if databases != NOT_SEARCHED else "records from registers"),
+    ]
+    return ", ".join(parts)
+
+
 def _selection_counts(column: Column) -> str:
     n = column.n
     before = [n("excluded_automatic"), n("excluded_other")]
     removed = None if None in before else sum(k for k in before if k is not None)
     excluded = column.items("dbr_excluded")
-    registers = box_count(column, "register_results")
     parts = [
-        f"{_count(n('database_results'))} records from databases, "
-        + (
-            "no register searched"
-            if registers == NOT_SEARCHED
-            else f"{_count(n('register_results'))} from registers"
-        ),
+        _identified(column),
         f"{_count(n('duplicates'))} duplicates and {_count(removed)} others removed before "
         "screening",
         f"{_count(n('records_screened'))} screened, {_count(n('records_excluded'))} excluded",
