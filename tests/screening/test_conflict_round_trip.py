@@ -7,6 +7,7 @@ import csv
 import importlib.util
 import io
 import json
+import logging
 import math
 import random
 import shutil
@@ -401,3 +402,28 @@ def test_a_resolution_note_holding_a_carriage_return_is_one_row_of_resolutions_c
     run(args, "conflicts")
     rows = read_rows(outputs / "screening/resolutions.csv")
     assert [(r["study_id"], r["decision"], r["notes"]) for r in rows] == [(study, "include", note)]
+
+
+def test_a_note_typed_in_a_column_of_ones_own_on_a_conflicts_sheet_is_named_in_the_log(
+    review: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A resolver adds a column 'my tag' and types 'check again' in it (row 2): nothing reads
+    that column, and the conflicts step said nothing (the title/abstract sheets and the later
+    forms name such a column). The log now names the file, the column, its rows and where a
+    note is kept; the resolution typed is read as before."""
+    conflicts_ready(review)
+    outputs, human, args = review["outputs"], review["human"], review["args"]
+    sheet = outputs / "screening/conflicts.xlsx"
+    study = form_ids(sheet, "Conflicts", "study_id")[0]
+    folder = human / "screening/conflicts"
+    fill_form(sheet, "Conflicts", "study_id", {study: {"resolution": "include"}}, folder / "c.xlsx")
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        run(args, "conflicts")
+    named = [r.getMessage() for r in caplog.records if "is no column" in r.getMessage()]
+    assert named == [
+        "screening/conflicts/c.xlsx: column 'my tag' is no column of the conflicts sheet and "
+        "is not read: what it holds in 1 row(s) (row 2 first) is not in the review's data; to "
+        "keep a note with its study, type it in 'notes'"
+    ]
+    stored = read_rows(outputs / "screening/resolutions.csv")
+    assert [(r["study_id"], r["decision"]) for r in stored] == [(study, "include")]

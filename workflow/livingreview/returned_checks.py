@@ -8,6 +8,7 @@ and lists its ids under a checksum; each check raises one
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 
 from livingreview import sheets
@@ -147,3 +148,29 @@ def check_every_row(
             "unchanged",
             field=id_column,
         )
+
+
+def warn_own_columns(
+    returned: sheets.ReturnedSheet,
+    file: str,
+    written: Iterable[str],
+    what: str,
+    log: logging.Logger,
+) -> None:
+    """Log each column of the reviewer's own (not in ``written``, the sheet's columns,
+    casefolded) that holds values: it is never read, so a note typed there would be lost
+    without a word (the later stages' forms warn alike)."""
+    known = frozenset(written)
+    for name, index in returned.header.items():
+        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
+        if name and name not in known and filled:
+            log.warning(
+                "%s: column %r is no column of the %s and is not read: what it holds in %d "
+                "row(s) (row %d first) is not in the review's data; to keep a note with its "
+                "study, type it in 'notes'",
+                file,
+                name,
+                what,
+                len(filled),
+                filled[0],
+            )

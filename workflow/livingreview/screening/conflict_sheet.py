@@ -107,6 +107,12 @@ def layout(reasons: Sequence[str]) -> sheets.SheetLayout:
     )
 
 
+def _written_columns() -> frozenset[str]:
+    """Every column a conflicts sheet is written with (casefolded): any other is the resolver's
+    own, never read."""
+    return frozenset(c.name.casefold() for c in layout(()).columns)
+
+
 def sheet_rows(
     pending: Sequence[Votes],
     studies: Mapping[str, Mapping[str, str]],
@@ -306,6 +312,7 @@ def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
             )
     bad.raise_any()  # every bad row of the file at once
     checks.check_every_row(returned, seen, ID_COLUMN, ("conflict", "conflicts"))
+    checks.warn_own_columns(returned, file, _written_columns(), "conflicts sheet", log)
     typed = _renamed_rows(file, aliases, renamed, seen, out)
     return _Read(file, len(seen), out, noted, typed)
 

@@ -105,23 +105,6 @@ def _check_meta(returned: sheets.ReturnedSheet, expected: Expected) -> tuple[str
     return reviewer, number, checks.meta_number(returned, "batch")
 
 
-def _warn_own_columns(returned: sheets.ReturnedSheet, file: str) -> None:
-    """Log each column of the reviewer's own that holds values: it is never read, so a note
-    typed there would be lost without a word (the later stages' forms warn alike)."""
-    for name, index in returned.header.items():
-        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
-        if name and name not in WRITTEN and filled:
-            log.warning(
-                "%s: column %r is no column of the screening sheet and is not read: what it "
-                "holds in %d row(s) (row %d first) is not in the review's data; to keep a note "
-                "with its study, type it in 'notes'",
-                file,
-                name,
-                len(filled),
-                filled[0],
-            )
-
-
 def _reason_id(value: str, reasons: Mapping[str, str]) -> str | None:
     folded = value.casefold()
     for rid, label in reasons.items():
@@ -339,7 +322,7 @@ def read_returned_sheet(
             )
     bad.raise_any()  # every bad row of the file at once
     checks.check_every_row(returned, seen, ID_COLUMN, ("study", "studies"))
-    _warn_own_columns(returned, file)
+    checks.warn_own_columns(returned, file, WRITTEN, "screening sheet", log)
     if renamed:
         log.warning("%s", aliases.log_line(file, renamed, "decision"))
         written = {number: sid for sid, number in seen.items()}
