@@ -420,6 +420,26 @@ def test_a_short_title_at_one_issues_whole_page_range_is_one_article() -> None:
     assert judged(dois.assign(number=["3", "4"]), "r0", "r1")[0] == "distinct"
 
 
+def test_two_corrections_titled_alike_at_one_erratum_page_range_stay_apart() -> None:
+    # A journal prints several corrections on one or two pages, each under its own DOI (the next
+    # number in the publisher's sequence) and the same short title, unsigned: the issue and the
+    # page range they share do not make them one item, as they do an article's two exports.
+    correction = {
+        "ENTRYTYPE": "article",
+        "year": "2019",
+        "title": "Correction",
+        "journal": "Lancet Psychiatry",
+        "volume": "6",
+        "number": "2",
+        "pages": "110-111",
+    }
+    pair = _records(
+        {**correction, "doi": "10.1016/s2215-0366(19)30010-1"},
+        {**correction, "doi": "10.1016/s2215-0366(19)30011-3"},
+    )
+    assert judged(pair, "r0", "r1")[0] != "duplicate"
+
+
 def test_a_paper_of_a_book_series_exported_as_chapter_and_as_paper() -> None:
     paper = {
         "author": "Monnik, Michael and Pan, Lei",

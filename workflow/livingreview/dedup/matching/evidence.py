@@ -168,6 +168,7 @@ def _citation_rules(x: Facts) -> list[Rule]:
     t, citation, title_empty, long_title = x.t, x.citation, x.title_empty, x.long_title
     vol_eq, page_eq, journal_eq, year_same = x.vol_eq, x.page_eq, x.journal_eq, x.year_eq
     both_articles, no_authors, f = x.col("both_articles"), x.no_authors, x.f
+    plain = x.col("both_plain")
     return [
         # Unrelated titles still score about 0.4 on this ratio; from 0.5 a translation is
         # plausible, but only with the volume known: journals with several volumes a year restart
@@ -207,13 +208,14 @@ def _citation_rules(x: Facts) -> list[Rule]:
         # Same title at the same journal, year, volume and start page of a multi-page article (a
         # page holds several letters, not several articles): one article, however its author
         # list was exported ("Luis Ferreira, Santos A" for "Santos, A L"). A short title ("The
-        # genetics of osteoporosis") needs the whole page range in the same issue: an editor's
-        # column is printed at the same pages of every issue.
+        # genetics of osteoporosis") needs the whole page range in the same issue (an editor's
+        # column is printed at the same pages of every issue) and two plain works (corrections
+        # titled "Correction" share one erratum page range).
         (
             "same title and citation",
             both_articles
             & (t >= TITLE_STRONG)
-            & (long_title | (f["range_eq"].to_numpy() & f["num_eq"].to_numpy()))
+            & (long_title | (f["range_eq"].to_numpy() & f["num_eq"].to_numpy() & plain))
             & vol_eq
             & page_eq
             & journal_eq

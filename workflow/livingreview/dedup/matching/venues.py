@@ -61,6 +61,8 @@ def kind_columns(pairs: Pairs, page_eq: np.ndarray, doi_eq: np.ndarray) -> dict[
     brief_vs_article = (brief_a & (venue_b == "article")) | (brief_b & (venue_a == "article"))
     return {
         "kind_conf": kind_a != kind_b,
+        # Neither an erratum nor a reply: several corrections can share one erratum page range.
+        "both_plain": (kind_a == "") & (kind_b == ""),
         "protocol_conf": np.not_equal(*pairs.col("protocol")),
         "form_conf": np.not_equal(*pairs.col("form")),
         "chapter_vs_paper": ((form_a == "book") & (venue_b == "conference"))

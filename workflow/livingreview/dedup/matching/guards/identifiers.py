@@ -66,11 +66,12 @@ def doi_typed_wrong(x: Facts, v: Verdicts) -> None:
     # So is the whole page range of a multi-page article in one volume: no two articles share it,
     # and an author list exported in another name format ("Cui J." / "Cui Jiahua") is no reason
     # to doubt it (a DOI typed with one digit wrong, or a publisher's second DOI for the article).
-    # A short title needs the same issue too: an editor's column has the same pages every issue.
+    # A short title needs the same issue too (an editor's column has the same pages every issue)
+    # and two plain works (several corrections, "Correction", share one erratum page range).
     strong_same |= (
         doi_conf
         & (t >= TITLE_STRONG)
-        & (long_title | f["num_eq"].to_numpy())
+        & (long_title | (f["num_eq"].to_numpy() & f["both_plain"].to_numpy()))
         & ~author_conf
         & vol_eq
         & f["range_eq"].to_numpy()
