@@ -538,3 +538,27 @@ def test_notes_holding_a_carriage_return_are_kept_as_typed(tmp_path: Path) -> No
     shutil.copy(sheet, tmp_path / "human/dedup/next.csv")
     _library(config)
     assert [r["notes"] for r in _rows_as_written(sheet) if r["notes"]] == [undecided]
+
+
+def test_a_note_typed_in_a_column_of_ones_own_is_named_in_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A person adds a column 'Reviewer' and types 'AB, ask Anna' on a decided pair: nothing
+    reads that column, and nothing said so (the screening sheets and the later forms name such
+    a column). The log now names the file, the column, its rows and where a note is kept; an
+    added column left empty is not named, and the decision is read as before."""
+    records, wb = _two_pairs(tmp_path, "a title")
+    ws = wb["Maybe pairs"]
+    ws["B3"] = "duplicate"
+    ws.cell(row=1, column=ws.max_column + 1, value="Reviewer")
+    ws.cell(row=3, column=ws.max_column, value="AB, ask Anna")
+    ws.cell(row=1, column=ws.max_column + 1, value="empty one")
+    wb.save(tmp_path / "back.xlsx")
+    with caplog.at_level("WARNING", logger="livingreview"):
+        decisions = read_decision_file(tmp_path / "back.xlsx", review_id="r", known_records=records)
+    assert [(d.a, d.b, d.decision) for d in decisions] == [("a:1", "c:1", "duplicate")]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'back.xlsx'}: column 'reviewer' is no column of the maybe-pair sheet and "
+        "is not read: what it holds in 1 row(s) (row 3 first) is not in the review's data; to "
+        "keep a note with its pair, type it in 'notes'"
+    ]

@@ -156,10 +156,11 @@ def warn_own_columns(
     written: Iterable[str],
     what: str,
     log: logging.Logger,
+    item: str = "study",
 ) -> None:
     """Log each column of the reviewer's own (not in ``written``, the sheet's columns,
     casefolded) that holds values: it is never read, so a note typed there would be lost
-    without a word (the later stages' forms warn alike)."""
+    without a word (the later stages' forms warn alike); ``item``: what a row is about."""
     known = frozenset(written)
     for name, index in returned.header.items():
         filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
@@ -167,10 +168,11 @@ def warn_own_columns(
             log.warning(
                 "%s: column %r is no column of the %s and is not read: what it holds in %d "
                 "row(s) (row %d first) is not in the review's data; to keep a note with its "
-                "study, type it in 'notes'",
+                "%s, type it in 'notes'",
                 file,
                 name,
                 what,
                 len(filled),
                 filled[0],
+                item,
             )

@@ -17,12 +17,13 @@ checked less: rows deleted from it, or a pair it was not written with, cannot be
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from livingreview import sheets
+from livingreview import returned_checks, sheets
 from livingreview.dedup.model import PairVerdict
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_bytes, csv_table_text
@@ -49,6 +50,9 @@ LEAD_COLUMNS = ("pair", "decision", "notes", "engine_reason", "score", "record_a
 COLUMNS = LEAD_COLUMNS + tuple(f"{label}_{side}" for label, _ in SIDE_FIELDS for side in "ab")
 WIDTHS = {"pair": 6, "decision": 12, "notes": 28, "engine_reason": 26, "score": 7}
 WIDE = {"title", "authors", "journal"}
+#: The columns a maybe-pair sheet is written with (casefolded): any other is the reviewer's own.
+_WRITTEN = frozenset(name.casefold() for name in COLUMNS)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,9 @@ def read_decision_file(
     if keys is None and meta is not None:
         _check_csv_pairs(path, meta, seen)
     _check_every_pair(path, keys, seen)
+    returned_checks.warn_own_columns(
+        returned, str(path), _WRITTEN, "maybe-pair sheet", log, item="pair"
+    )
     return decisions
 
 
