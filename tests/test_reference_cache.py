@@ -4,7 +4,6 @@ record is written again, and a damaged or foreign cache is not used."""
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 import shutil
@@ -18,6 +17,7 @@ import pytest
 from livingreview import reference_cache as cache
 from livingreview import reference_export as export
 from tests.conftest import REPO_ROOT
+from tests.module_imports import reached_modules
 
 
 def library(demo_outputs: Path, tmp_path: Path) -> Path:
@@ -157,33 +157,13 @@ def test_a_cache_of_other_code_is_not_used(
     assert len(entries_written) == len(export.library_studies(outputs))
 
 
-def _module_imports(module: Path, package: Path) -> set[Path]:
-    """The modules of the livingreview package ``module`` imports when it loads (module level;
-    what its functions import later gives them rows and labels, which the entry key holds)."""
-    found = set()
-    for node in ast.parse(module.read_text(encoding="utf-8")).body:
-        names = []
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "livingreview" and len(parts) > 1:
-                path = package.joinpath(*parts[1:])
-                found |= {f for f in (path.with_suffix(".py"), path / "__init__.py") if f.is_file()}
-    return found
-
-
 def test_the_code_digest_covers_every_module_that_writes_an_entry() -> None:
     package = Path(cache.__file__).resolve().parent
     keyed = {package / name for name in cache.ENTRY_MODULES}
-    reached, todo = set(), [package / "reference_export.py", package / "reference_cache.py"]
-    while todo:
-        module = todo.pop()
-        if module not in reached:
-            reached.add(module)
-            todo.extend(_module_imports(module, package))
+    # module level only: what its functions import later gives them rows and labels, which the
+    # entry key holds
+    starts = [package / "reference_export.py", package / "reference_cache.py"]
+    reached = reached_modules(starts, package, module_level_only=True)
     plumbing = {package / "errors.py", package / "fileio.py"}  # no say in an entry's text
     assert package / "records.py" in reached
     assert sorted(map(str, reached - plumbing - keyed)) == []

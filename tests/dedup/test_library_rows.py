@@ -9,9 +9,9 @@ snapshot or records.csv, a damaged cache, a re-run of the round) must make it me
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -24,6 +24,7 @@ from livingreview.dedup import library_rows
 from livingreview.dedup.library import build_library
 from livingreview.records import read_records, write_records
 from tests.dedup.library_helpers import build_demo_identified, demo_config
+from tests.module_imports import reached_modules
 
 FIRST = ["medline", "europepmc", "openalex"]
 SECOND = ["openalex", "wos"]
@@ -153,7 +154,7 @@ def test_where_hard_links_fail_the_cache_keeps_a_copy(
         raise PermissionError(1, "Operation not permitted")
 
     living = _copy(after_round_one, tmp_path / "living")
-    monkeypatch.setattr(library_rows.os, "link", refuse)
+    monkeypatch.setattr(os, "link", refuse)  # as fileio.keep_copy calls it
     _round_two(living, caplog)
     kept = (living / "outputs" / library_rows.CACHE).with_name(library_rows.CACHED_RECORDS)
     written = living / "outputs/library/records.csv"
@@ -279,33 +280,11 @@ def test_a_rerun_of_a_round_merges_every_study(
     assert _outputs(living) == first
 
 
-def _package_imports(module: Path, package: Path) -> set[Path]:
-    """The modules of the livingreview package that ``module`` imports, by file."""
-    found = set()
-    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-        names = []
-        if isinstance(node, ast.ImportFrom) and node.module:  # 'from a.b import c': a.b, a.b.c
-            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "livingreview" and len(parts) > 1:
-                path = package.joinpath(*parts[1:])
-                found |= {f for f in (path.with_suffix(".py"), path / "__init__.py") if f.is_file()}
-    return found
-
-
 def test_the_cache_key_covers_every_module_that_decides_a_row() -> None:
     # register_ids.py (which ids a record lists) and dedup/normalise.py were not in the key:
     # after a change to either, rows kept from the last round kept what the old code decided.
     package = Path(library_rows.__file__).resolve().parent.parent
     keyed = {package / name for name in library_rows.ROW_MODULES}
-    reached, todo = set(), [package / "dedup/merge.py", package / "records.py"]
-    while todo:
-        module = todo.pop()
-        if module not in reached:
-            reached.add(module)
-            todo.extend(_package_imports(module, package))
+    reached = reached_modules([package / "dedup/merge.py", package / "records.py"], package)
     plumbing = {package / "errors.py", package / "fileio.py"}  # no say in a row's values
     assert sorted(map(str, reached - plumbing - keyed)) == []

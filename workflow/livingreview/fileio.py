@@ -52,6 +52,20 @@ def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
+def keep_copy(written: Path, copy: Path, data: bytes) -> None:
+    """``copy`` (a cache's copy of the file just written) becomes a hard link to ``written`` or,
+    where links fail, a copy of its bytes ``data``."""
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    partial = copy.with_name(f".{copy.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        os.link(written, partial)
+        os.replace(partial, copy)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        atomic_write_bytes(copy, data, durable=False)
+
+
 def dump_json(data: Any, *, sort_keys: bool = True) -> str:
     """Deterministic JSON text: sorted keys (unless order matters), two-space indent, newline."""
     return json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n"

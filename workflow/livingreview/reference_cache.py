@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from livingreview.fileio import atomic_write_bytes, source_digest
+from livingreview.fileio import atomic_write_bytes, keep_copy, source_digest
 
 FOLDER = Path(".cache") / "export"  # under the outputs folder
 INDEX = "library.json"
@@ -135,22 +134,9 @@ def save(
     try:
         (folder / INDEX).unlink(missing_ok=True)  # no index names copies being replaced
         for fmt in FORMATS:
-            _keep_copy(written[fmt], folder / COPIES[fmt], data[fmt])
+            keep_copy(written[fmt], folder / COPIES[fmt], data[fmt])
         body = json.dumps(index, separators=(",", ":")).encode()
         text = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         atomic_write_bytes(folder / INDEX, text, durable=False)
     except OSError:
         return
-
-
-def _keep_copy(written: Path, copy: Path, data: bytes) -> None:
-    """``copy`` becomes a hard link to ``written`` or, where links fail, a copy of ``data``."""
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    partial = copy.with_name(f".{copy.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        os.link(written, partial)
-        os.replace(partial, copy)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        atomic_write_bytes(copy, data, durable=False)

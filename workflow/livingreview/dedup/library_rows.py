@@ -25,7 +25,6 @@ import csv
 import hashlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from livingreview.dedup.merge import MERGE_EXTRA_COLUMNS, merged_row
-from livingreview.fileio import atomic_write_bytes, atomic_write_text, source_digest
+from livingreview.fileio import atomic_write_text, keep_copy, source_digest
 from livingreview.records import COLUMNS, Record
 
 log = logging.getLogger("livingreview.dedup")
@@ -138,7 +137,7 @@ def save(
 ) -> None:
     """Keep ``records.csv`` (``written``, holding ``data``) and its rows for the next round (see
     the module docstring)."""
-    _keep_copy(written, cache.with_name(CACHED_RECORDS), data)
+    keep_copy(written, cache.with_name(CACHED_RECORDS), data)
     payload = {
         "code": code_digest(),
         "records": hashlib.sha256(data).hexdigest(),
@@ -148,18 +147,6 @@ def save(
     atomic_write_text(
         cache, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), durable=False
     )
-
-
-def _keep_copy(written: Path, copy: Path, data: bytes) -> None:
-    """``copy`` becomes a hard link to ``written`` or, where links fail, a copy of ``data``."""
-    partial = copy.with_name(f".{copy.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        os.link(written, partial)
-        os.replace(partial, copy)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        atomic_write_bytes(copy, data, durable=False)
 
 
 def load(cache: Path, snapshots: Snapshots) -> Reusable | None:
