@@ -172,7 +172,6 @@ def _header_line(text: str) -> str:
 
 def _rows(path: Path, lines: Iterable[str], delimiter: str) -> Parsed:
     """The header, the non-blank rows (as many cells as the header) and their row numbers."""
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a long abstract is no error
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] = []
     rows: list[list[str]] = []

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +84,6 @@ def _column_names(path: Path, header: Sequence[str]) -> dict[str, str]:
 def read_labelled_csv(path: Path) -> LabelledSet:
     """Read ``title, abstract, label_included`` (and optional ``record_id``) from a CSV in any
     encoding and delimiter the export importer reads."""
-    csv.field_size_limit(sys.maxsize)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -53,7 +53,6 @@ def parse_sheet(path: Path | str, rows: list[list[str]], sheet: str) -> list[Par
 
 def parse_csv(path: Path | str, text: str) -> list[Parsed]:
     """Parse a CSV (or tab-delimited) export into records."""
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     body, delimiter = without_preamble(text)
     if body != text:
         log.info("%s: lines above the CSV header row were skipped", path)
