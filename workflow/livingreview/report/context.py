@@ -23,7 +23,7 @@ from livingreview.prisma.ledger import (
     items_total,
 )
 from livingreview.prisma.stage import so_far_lines
-from livingreview.report import changes, checklist, exclusions
+from livingreview.report import changes, checklist, exclusions, reopened
 from livingreview.report.methods import methods_paragraph
 from livingreview.report.pending import pending_work
 from livingreview.report.sections import (
@@ -68,14 +68,18 @@ TOOL_NAMES = changes.TOOL_NAMES
 
 
 def read_outputs(outputs: Path) -> dict[str, Any]:
-    """Every stage output the report reads (:data:`INPUTS`), None for those not written yet."""
-    return {
+    """Every stage output the report reads (:data:`INPUTS`), None for those not written yet;
+    ``screening_reopened``: the earlier rounds a later decision re-opened (version -> studies)."""
+    read = {
         key: (read_csv_if_present if path.endswith(".csv") else read_json_if_present)(
             outputs / path
         )
         for key, path in INPUTS.items()
         if not path.endswith(".svg")
     }
+    conflicts = reopened.conflicts_by_round(outputs)
+    read["screening_reopened"] = reopened.reopened_rounds(read["prisma_ledger"], conflicts)
+    return read
 
 
 def collect(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from livingreview.report.reopened import reopened_text, resolver_phrase
 from livingreview.reviewforms import CONSENSUS
 
 
@@ -30,11 +31,20 @@ def _resolution_line(
 ) -> list[str]:
     """``"<stage>: <n> <what> for <resolver> to resolve in <sheet>"``: the conflicts still open
     and who settles them (the resolver the stage's outcome names), when there are any."""
-    who = str((outcome or {}).get("resolver") or "")
-    by = ""
-    if who:
-        by = " for the reviewers together (consensus)" if who == CONSENSUS else f" for {who}"
+    by = resolver_phrase(outcome)
     return _count_line(stage, outcome, "conflicts_pending", f"{what}{by} to resolve in {sheet}")
+
+
+def _reopened_lines(read: Mapping[str, Any]) -> list[str]:
+    """One line per earlier round whose screening was final and that a later decision
+    re-opened (``screening_reopened``: version -> studies, from :func:`read_outputs`)."""
+    outcome = read.get("screening_outcome")
+    return [
+        f"Title/abstract screening: version {version}, final when it was published, has "
+        f"{reopened_text(count, outcome)} (among the conflicts above; its published counts "
+        "stay as they were)"
+        for version, count in (read.get("screening_reopened") or {}).items()
+    ]
 
 
 def _to_settle(status: Mapping[str, Any]) -> str:
@@ -61,6 +71,7 @@ def pending_work(read: Mapping[str, Any]) -> list[str]:
         "conflict(s)",
         "screening/conflicts.xlsx",
     )
+    todo += _reopened_lines(read)
     todo += _reviewer_lines("Full text", read.get("fulltext_status"), "pending")
     todo += _resolution_line(
         "Full text", read.get("fulltext_outcome"), "disagreement(s)", "fulltext/conflicts.xlsx"

@@ -81,10 +81,24 @@ def _heading(column: Mapping[str, Any], current: str, windows: Mapping[str, Wind
     )
 
 
-def round_lines(ledger: Mapping[str, Any] | None, windows: Mapping[str, Window]) -> list[str]:
+def _reopened(state: str, label: str, reopened: Mapping[str, str]) -> str:
+    """A done screening stage of a round a later decision re-opened (``reopened``: version ->
+    what awaits whom): done only as its version was published."""
+    if label not in reopened or not state.startswith("done: "):
+        return state
+    counted = state.removeprefix("done: ")
+    return f"done when version {label} was published: {counted}; since, {reopened[label]}"
+
+
+def round_lines(
+    ledger: Mapping[str, Any] | None,
+    windows: Mapping[str, Window],
+    reopened: Mapping[str, str] | None = None,
+) -> list[str]:
     """One block per round of the ledger (``prisma/ledger.json``): a heading with its window
-    (``windows``: version -> (from, to)) and counts, then one line per stage. Nothing without a
-    ledger."""
+    (``windows``: version -> (from, to)) and counts, then one line per stage; the screening of a
+    round a later decision re-opened says so (``reopened``: version -> the studies and who they
+    await). Nothing without a ledger."""
     columns = (ledger or {}).get("rounds") or []
     if not columns:
         return []
@@ -92,8 +106,11 @@ def round_lines(ledger: Mapping[str, Any] | None, windows: Mapping[str, Window])
     lines = ["Rounds, as the last pipeline run left them (counts: prisma/ledger_rounds.csv):"]
     for column in columns:
         lines.append(_heading(column, current, windows))
+        label = str(column.get("label", column.get("round", "?")))
         lines.extend(
             f"    {name}: {_state(stage, column)}"
+            if stage != "screening"
+            else f"    {name}: {_reopened(_state(stage, column), label, reopened or {})}"
             for stage, name in STAGE_NAMES.items()
             if stage != "deduplication"  # in the heading, beside the duplicates removed
         )

@@ -13,6 +13,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fulltext.open_access import services as open_access_services
 from livingreview.refetch import services
 from livingreview.report.context import collect, read_outputs
+from livingreview.report.reopened import reopened_text
 from livingreview.report.rounds_status import Window, round_lines
 from livingreview.round_state import read_state, state_path
 from livingreview.steps import failed_steps, process_state
@@ -149,7 +150,9 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     for section in context["sections"]:
         state = "written" if section.ready else f"waiting for {section.pending}"
         lines.append(f"  {section.title:<36} {state}")
-    lines.extend(round_lines(read["prisma_ledger"], search_windows(config)))
+    outcome = read["screening_outcome"]
+    reopened = {v: reopened_text(n, outcome) for v, n in read["screening_reopened"].items()}
+    lines.extend(round_lines(read["prisma_ledger"], search_windows(config), reopened))
     counted = str((read["library_counts"] or {}).get("version", ""))  # the last run's round
     searched = {row["source"] for row in read["prisma_s"] or []}
     if counted:
