@@ -11,8 +11,10 @@ from livingreview.imports.tabular.columns import TITLE_COLUMNS
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header line (outside quotes) most often."""
-    header = text.lstrip("\n").split("\n", 1)[0]
+    """The delimiter that splits the header line (outside quotes) most often. The header is the
+    first line with anything on it, whatever its line end: CRLF, LF or CR alone (Excel's "CSV
+    (Macintosh)"), never the whole of a file whose line ends are not LF."""
+    header = re.split(r"\r\n?|\n", text.lstrip("\r\n"), maxsplit=1)[0]
     unquoted = re.sub(r'"[^"]*"', "", header)
     counts = {d: unquoted.count(d) for d in (",", "\t", ";")}
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
