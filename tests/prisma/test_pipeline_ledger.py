@@ -4,6 +4,7 @@ holding, the diagram showing them; a tampered manifest stops the ledger before a
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -99,6 +100,36 @@ def test_demo_diagram_shows_the_ledger(demo_outputs: Path) -> None:
         assert (demo_outputs / f"prisma/flow{suffix}").stat().st_size > 1000
     for layout in ("each", "combined", "base_updates", "previous_latest"):
         assert (demo_outputs / f"prisma/living/{layout}.svg").exists()
+
+
+def _box_links(html: str, box: str) -> tuple[list[str], dict[str, set[str]]]:
+    """The links of one box of flow.html: those around the whole box, and count key -> the
+    links around its counts (one per column)."""
+    group = re.search(rf'<g id="box-{box}" class="box [a-z]+">(.*?)</g>', html, re.S)
+    assert group, box
+    whole = re.findall(r'^<a href="([^"]+)"><rect', group.group(1))
+    counts: dict[str, set[str]] = {}
+    for href, key in re.findall(r'<a href="([^"]+)"><text [^>]*data-key="([^"]+)"', group.group(1)):
+        counts.setdefault(key, set()).add(href)
+    return whole, counts
+
+
+def test_flow_html_links_each_removed_count_to_the_file_of_its_rows(demo_outputs: Path) -> None:
+    html = (demo_outputs / "prisma/flow.html").read_text(encoding="utf-8")
+    whole, counts = _box_links(html, "removed")
+    assert whole == []  # not one file for the whole box: its counts' rows are in different files
+    assert counts == {
+        "duplicates": {"../library/groups.csv"},
+        "excluded_automatic": {"../screening/automation.csv"},
+    }  # the records removed for other reasons are always 0, in no file: no link
+    # Every other box links as a whole, to a file the pipeline wrote.
+    for box, href in (
+        ("identified", "../search/identified.csv"),
+        ("screened", "../library/records.csv"),
+    ):
+        assert _box_links(html, box) == ([href], {})
+    for href in re.findall(r'<a href="([^"]+)"', html):
+        assert (demo_outputs / "prisma" / href).resolve().is_file(), href
 
 
 def test_inconsistent_pipeline_counts_stop_the_ledger(demo_outputs: Path, tmp_path: Path) -> None:

@@ -71,7 +71,10 @@ class Box:
     h: float
     kind: str
     texts: list[Text] = field(default_factory=list)
-    href: str = ""
+    href: str = ""  # the whole box links here
+    # or each count links to the file its rows are in (ledger key -> href), for a box whose
+    # counts come from different files (the records removed before screening)
+    count_links: dict[str, str] = field(default_factory=dict)
 
     @property
     def cx(self) -> float:
@@ -524,9 +527,11 @@ def build_flow(
     title: str = "",
     links: Mapping[str, str] | None = None,
     pending: Sequence[str] = (),
+    count_links: Mapping[str, str] | None = None,
 ) -> Flow:
-    """Lay out the PRISMA 2020 diagram for one or more ledger columns."""
-    links = links or {}
+    """Lay out the PRISMA 2020 diagram for one or more ledger columns; ``links``: box id ->
+    where the whole box links, ``count_links``: ledger key -> where that count links."""
+    links, count_links = links or {}, count_links or {}
     show_previous = _updated(columns)
     split = any(c.n("records_excluded_human") is not None for c in columns)
     present = _present_specs(columns, _specs(show_previous, split), show_previous)
@@ -615,6 +620,7 @@ def build_flow(
             kind,
             _shift(texts[s.id], xs[s.column], top),
             links.get(s.id, ""),
+            {e.key: count_links[e.key] for e in s.entries if e.key in count_links},
         )
         placed[s.id] = box
         boxes.append(box)

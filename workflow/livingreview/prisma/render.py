@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from html import escape
@@ -105,6 +105,12 @@ def describe(flow: Flow) -> str:
     return " ".join(([f"{title}."] if title else []) + boxes + notes)
 
 
+def _linked_text(t: Text, count_links: Mapping[str, str]) -> str:
+    """A text of a box, a link of its own when it is a count ``count_links`` names."""
+    href = count_links.get(t.key) if t.key else None
+    return f'<a href="{escape(href)}">{_svg_text(t)}</a>' if href else _svg_text(t)
+
+
 def to_svg(flow: Flow, *, links: bool = False) -> str:
     """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links.
 
@@ -132,7 +138,8 @@ def to_svg(flow: Flow, *, links: bool = False) -> str:
             f'height="{_num(box.h)}" rx="{3 if box.kind != "phase" else 4}" '
             f'fill="{_fill(box)}" stroke="{STROKE}" stroke-width="0.8"/>'
         )
-        group += [_svg_text(t) for t in box.texts]
+        counts = box.count_links if links and not box.href else {}  # no link inside a link
+        group += [_linked_text(t, counts) for t in box.texts]
         if links and box.href:
             group.insert(1, f'<a href="{escape(box.href)}">')
             group.append("</a>")

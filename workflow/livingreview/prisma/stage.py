@@ -51,13 +51,18 @@ STAGE_NAMES = {
 # Each box of the HTML diagram links to the list of records behind it (when that file exists).
 LINKS = {
     "identified": "../search/identified.csv",
-    "removed": "../library/groups.csv",
     "screened": "../library/records.csv",
     "excluded": "../screening/final_decisions.csv",
     "dbr_sought": "../fulltext/decisions.csv",
     "dbr_assessed": "../fulltext/decisions.csv",
     "dbr_excluded": "../fulltext/excluded.csv",
     "new": "../fulltext/included_studies.csv",
+}
+# The records removed before screening come from different files: each count links to its own
+# (records removed for other reasons are always 0 and in no file).
+COUNT_LINKS = {
+    "duplicates": "../library/groups.csv",
+    "excluded_automatic": "../screening/automation.csv",
 }
 
 
@@ -204,6 +209,7 @@ def _draw(
     links: Mapping[str, str],
     drawn: Drawn,
     note: str = "",
+    count_links: Mapping[str, str] | None = None,
 ) -> None:
     """Draw one diagram (``note``: a last line of notes), unless its files are what drawing it
     would write (:mod:`.drawn`)."""
@@ -212,13 +218,15 @@ def _draw(
         "columns": [c.to_json() for c in columns],
         "title": title,
         "links": dict(links),
+        **({"count_links": dict(count_links)} if count_links else {}),
         "notes": notes,
     }
     key = digest(inputs)
     paths = [stem.with_suffix(s) for s in FORMATS]
     if drawn.current(stem, key, paths) or drawn.restore(stem, key, paths):
         return
-    written = write_all(build_flow(columns, title=title, links=links, pending=notes), stem, title)
+    flow = build_flow(columns, title=title, links=links, pending=notes, count_links=count_links)
+    written = write_all(flow, stem, title)
     drawn.remember(stem, key, written)
 
 
@@ -264,9 +272,10 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
         snapshot["included"] = included
     write_json(snapshot_path(config), snapshot)
     links = {box: href for box, href in LINKS.items() if (prisma / href).resolve().exists()}
+    counts = {k: href for k, href in COUNT_LINKS.items() if (prisma / href).resolve().exists()}
     main = view(columns, "previous_latest")
     drawn = Drawn(outputs)
-    _draw(main, prisma / "flow", _title(config), links, drawn)
+    _draw(main, prisma / "flow", _title(config), links, drawn, count_links=counts)
     for layout in LIVING_LAYOUTS:
         stem, name = prisma / "living" / layout, _title(config, layout)
         note = one_round_note(columns, layout)
