@@ -1,4 +1,5 @@
-"""Decoding a returned CSV sheet's bytes (UTF-8, UTF-16, cp1252), refusing mixed or binary ones."""
+"""Decoding a returned CSV sheet's bytes (UTF-8, UTF-16, Mac Roman, cp1252), refusing mixed or
+binary ones."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ UTF8_SEQUENCE = re.compile(
 def decode_csv(path: Path) -> str:
     """A CSV file's text: UTF-16 when it starts with that byte-order mark (LibreOffice's
     "Unicode (UTF-16)" character set) or, without one, has a NUL byte beside each character of
-    its first line; else UTF-8, else Windows' cp1252. A file that is UTF-8 in one place and not
+    its first line; else UTF-8, else Mac Roman when its lines end with CR alone (see
+    :func:`_mac_roman`), else Windows' cp1252. A file that is UTF-8 in one place and not
     in another (text pasted or appended in another encoding), or neither, is refused: reading
     it as cp1252 would garble the UTF-8 text a reviewer typed."""
     data = path.read_bytes()
@@ -49,6 +51,8 @@ def decode_csv(path: Path) -> str:
         mixed = bom or UTF8_SEQUENCE.search(data)
         bad = exc.start + (len(codecs.BOM_UTF8) if bom else 0)  # counted after the BOM
     if not mixed:
+        if _mac_roman(data):
+            return data.decode("mac_roman")
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError as exc:
@@ -60,6 +64,18 @@ def decode_csv(path: Path) -> str:
         "save it again as CSV UTF-8",
         position=_line(data, bad),
     )
+
+
+#: Bytes where Mac Roman has its accented letters (é 0x8E, ü 0x9F, Ä 0x80) and cp1252 only
+#: punctuation, a few rare letters (Ž, š, Ÿ) and five unassigned bytes.
+_MAC_LETTERS = re.compile(rb"[\x80-\x9f]")
+
+
+def _mac_roman(data: bytes) -> bool:
+    """Whether 8-bit text is Mac Roman, as Excel's "CSV (Macintosh)" saves it: its lines end
+    with CR alone, never LF (Windows' cp1252 files end them with CRLF), and it holds a byte of
+    0x80-0x9F."""
+    return b"\r" in data and b"\n" not in data and bool(_MAC_LETTERS.search(data))
 
 
 def _line(data: bytes, offset: int) -> str:
