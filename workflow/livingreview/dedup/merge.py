@@ -108,7 +108,8 @@ def _union(lists: Sequence[list[str]]) -> list[str]:
 
 def _review_version(record: Record) -> tuple[int, int] | None:
     """(year, ``.pubN`` number, 0 when the DOI is not known) of a record of a Cochrane review's
-    version; None for any other record, or one without a year."""
+    version or of a BMJ Clinical Evidence overview's (no ``.pubN``: 0); None for any other
+    record, or one without a year."""
     overview = is_clinical_evidence(record.journal)
     if "14651858" not in record.doi and "cochrane" not in record.journal.lower() and not overview:
         return None  # neither a Cochrane DOI, the Cochrane Database nor Clinical Evidence
@@ -122,10 +123,11 @@ def _review_version(record: Record) -> tuple[int, int] | None:
 
 
 def _latest_version(records: Sequence[Record]) -> Sequence[Record]:
-    """The records of the latest version when they are versions of one Cochrane review (by year,
-    then by the DOI's ``.pubN``, the first version's DOI having none); otherwise all of them. Of
-    the latest year, the records with the latest DOI when one has a DOI (a record without one
-    may be of that year's other version), else all of that year's."""
+    """The records of the latest version when they are versions of one Cochrane review or
+    Clinical Evidence overview (by year, then by the DOI's ``.pubN``, the first version's DOI
+    having none); otherwise all of them. Of the latest year, the records with the latest DOI
+    when one has a DOI (a record without one may be of that year's other version), else all of
+    that year's."""
     versions = {id(r): v for r in records if (v := _review_version(r)) is not None}
     years = {year for year, _ in versions.values()}
     pubs = {pub for _, pub in versions.values() if pub}
