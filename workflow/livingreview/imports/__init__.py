@@ -42,6 +42,7 @@ from livingreview.imports.text import (
     decode,
     names_a_work,
     record_position,
+    row_position,
     strip_notices,
 )
 from livingreview.records import Record, assign_ids
@@ -175,7 +176,7 @@ def _refuse_nameless(
         if where:
             position = f"{where}row {item.line}"
         elif fmt == "csv":
-            position = f"row {number + 1} (line {item.line})"
+            position = row_position(number + 1, item.line)  # the header is row 1
         else:
             position = record_position(number, item.line)
         raise InputFileError(path, NAMELESS, position=position)

@@ -201,6 +201,11 @@ def record_position(number: int, line: int) -> str:
     return f"record {number} (line {line})"
 
 
+def row_position(row: int, line: int) -> str:
+    """A CSV row's position in error messages (the header is row 1): ``row 7 (line 123)``."""
+    return f"row {row} (line {line})"
+
+
 def warn_cut_short(path: Path | str, number: int, line: int) -> None:
     """Warn that a tagged export ends inside a record though its writer closed every record
     before it with ``ER``: the record is read, but a download or copy cut there would have lost

@@ -25,7 +25,7 @@ from livingreview.imports.tabular.csv_text import (
     without_preamble,
 )
 from livingreview.imports.tabular.flavours import BUILDERS
-from livingreview.imports.text import Parsed, is_missing
+from livingreview.imports.text import Parsed, is_missing, row_position
 from livingreview.records import Record
 
 log = logging.getLogger(__name__)
@@ -89,12 +89,8 @@ def _check_last_row_closed(
             path,
             "the file ends inside a quoted cell: the export is cut short (an interrupted "
             "download?) or a quote is never closed; export the file again",
-            position=f"row {row} (line {line})",
+            position=row_position(row, line),
         )
-
-
-def _csv_position(row: int, line: int) -> str:
-    return f"row {row} (line {line})"
 
 
 def _read_rows(
@@ -102,7 +98,7 @@ def _read_rows(
     reader: Any,
     lines: list[str],
     delimiter: str,
-    where: Callable[[int, int], str] = _csv_position,
+    where: Callable[[int, int], str] = row_position,
 ) -> list[Parsed]:
     header: list[str] | None = None
     header_line = 1
