@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.reviewforms import CONSENSUS
+from livingreview.screening.outcome import OUTPUTS
 from livingreview.sheets.csv_sheet import read_csv_sheet
 
-CONFLICTS_CSV = "screening/conflicts.csv"  # beside conflicts.xlsx, one row per open conflict
-CONFLICTS_SHEET = "screening/conflicts.xlsx"
+CONFLICTS_CSV = OUTPUTS["conflicts_csv"]  # beside conflicts.xlsx, one row per open conflict
+CONFLICTS_SHEET = OUTPUTS["conflicts_xlsx"]
 
 
 def conflicts_by_round(outputs: Path) -> dict[int, int]:
