@@ -104,7 +104,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
     table, disagreements, to_settle = settle_studies(
         config, fields, studies, people, dual, resolved
     )
-    settled = settled_disagreements(fields, studies, people, entries, returned, base, dual)
+    settled = settled_disagreements(fields, studies, people, entries, resolved, dual)
     write = reviewforms.table_text
     atomic_write_text(outputs / OUTPUTS["studies"], write(study_columns(fields, config), table))
     atomic_write_text(
@@ -323,16 +323,15 @@ def settled_disagreements(
     studies: list[dict[str, str]],
     people: Mapping[str, Mapping[str, Mapping[str, str]]],
     entries: list[reviewforms.Entry],
-    returned: list[reviewforms.ReturnedForm],
-    base: Path,
+    resolved: Mapping[str, str],
     dual: bool,
 ) -> list[dict[str, str]]:
     """Rows of ``settled_disagreements.csv``: per included study whose consensus row counts,
     each field the reviewers typed differently or the consensus row changed
     (:func:`livingreview.consensus.settled_rows`), in protocol order (``people``: item ->
-    reviewer -> latest row of ``entries``)."""
+    reviewer -> latest row of ``entries``; ``resolved``: study id -> who settled its consensus
+    row, :func:`livingreview.consensus.study_resolvers`)."""
     places = reviewforms.counted_places(entries)
-    resolvers = consensus.resolvers_by_file(returned, base)
     columns = [f.id for f in fields]
     rows = []
     for study in studies:
@@ -349,7 +348,7 @@ def settled_disagreements(
             final,
             columns,
             place,
-            resolvers.get(place.file, reviewforms.CONSENSUS),
+            resolved.get(sid, reviewforms.CONSENSUS),
             cells[reviewforms.CONSENSUS].get("notes", ""),
         )
         rows += [{"field": row.pop("item"), **row} for row in found]
