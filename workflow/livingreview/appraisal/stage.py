@@ -264,7 +264,7 @@ def settle_studies(
     config: Mapping[str, Any],
     studies: list[dict[str, str]],
     entries: list[reviewforms.Entry],
-    resolvers: Mapping[str, str],
+    resolved: Mapping[str, str],
 ) -> tuple[
     dict[str, forms.Judged],
     list[dict[str, str]],
@@ -272,7 +272,8 @@ def settle_studies(
     list[dict[str, str]],
 ]:
     """The judgement that counts per study, the disagreements, how each study stands, and the
-    rows of ``settled_disagreements.csv`` (``resolvers``: consensus form -> who settled it)."""
+    rows of ``settled_disagreements.csv`` (``resolved``: study id -> who settled its consensus
+    row, :func:`livingreview.consensus.study_resolvers`)."""
     dual = config[SECTION]["mode"] == "dual"
     nos_settings = config[SECTION].get("nos_cross_sectional") or {}
     people = reviewforms.by_item(reviewforms.latest_rows(entries))
@@ -309,7 +310,7 @@ def settle_studies(
         if settled.how == reviewforms.CONSENSUS:
             place = places[reviewforms.CONSENSUS, sid]
             notes = people[sid][reviewforms.CONSENSUS].get("notes", "")
-            who = resolvers.get(place.file, reviewforms.CONSENSUS)
+            who = resolved.get(sid, reviewforms.CONSENSUS)
             settled_rows += _settled(study, judged, place, who, notes)
         for item, votes in settled.differences:
             disagreements.append(
@@ -350,11 +351,11 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     entries, returned, tool_of = import_entries(config, studies, round_number)
     counted = counting(entries, studies, tool_of)  # rows of the forms of each study's tool
     resolvers = consensus.resolvers_by_file(returned, Path(config["paths"]["human_input"]))
-    final, disagreements, state, settled = settle_studies(config, studies, counted, resolvers)
+    resolved = consensus.study_resolvers(counted, resolvers)
+    final, disagreements, state, settled = settle_studies(config, studies, counted, resolved)
     reviewforms.write_entries(outputs / OUTPUTS["entries"], entries)
     labels = {s["study_id"]: s.get("label") or s["study_id"] for s in studies}
     figures = tables.write_tool_tables(config, outputs, studies, final, labels)
-    resolved = consensus.study_resolvers(counted, resolvers)
     summary = tables.summary_rows(studies, final, state, resolved)
     write = reviewforms.table_text
     atomic_write_text(outputs / OUTPUTS["summary"], write(SUMMARY_COLUMNS, summary))
