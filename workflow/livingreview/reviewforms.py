@@ -324,8 +324,8 @@ def _row_item(
     listed: set[str] | None,
     aliases: StudyAliases,
 ) -> str | None:
-    """A row's item id checked: its current id, None for a row without id or values (an id
-    and nothing else is a row left blank); ``seen`` gets its row."""
+    """A row's item id checked: its current id (also for a row with an id and nothing else, a
+    row left blank), None for a row with neither id nor values; ``seen`` gets its row."""
     idc = expected.id_column
     where = {"position": f"row {row_number}", "field": idc}
     if not item:
