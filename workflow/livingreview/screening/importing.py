@@ -218,7 +218,8 @@ def _row_read(
     renamed: list[tuple[int, str]],
 ) -> tuple[str, str, str, str] | None:
     """One row checked (:func:`_row_study`, :func:`_row_decision`): (current study id,
-    decision, reason id, notes), or None for a row holding nothing."""
+    decision, reason id, notes), or None for a row holding nothing; ``seen`` gets its row,
+    ``renamed`` (row, id as typed) a row naming an old id of a study."""
     sid = now = returned.cell(row, ID_COLUMN)
     if sid:
         now = _row_study(returned.path, number, sid, seen, listed, expected.known_ids, aliases)
