@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.fileio import atomic_write_bytes, keep_copy, source_digest
+from livingreview.reference_export import ENTRY_GAP, FILE_END
 
 FOLDER = Path(".cache") / "export"  # under the outputs folder
 INDEX = "library.json"
@@ -35,8 +36,8 @@ COPIES = {fmt: f"library.{fmt}" for fmt in FORMATS}
 # to the livingreview package (a test checks that it names every module they import).
 ENTRY_MODULES = ("reference_export.py", "reference_cache.py", "records.py", "register_ids.py")
 Span = tuple[int, int]
-BETWEEN = {"ris": b"\r\n\r\n", "bib": b"\n"}  # between two entries of a file
-END = {"ris": b"\r\n", "bib": b""}  # after the last
+BETWEEN = {fmt: ENTRY_GAP[fmt].encode() for fmt in FORMATS}  # between two entries of a file
+END = {fmt: FILE_END[fmt].encode() for fmt in FORMATS}  # after the last
 SEPARATOR = "\x1f"  # between the values an entry key is the digest of
 
 

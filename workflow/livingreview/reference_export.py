@@ -49,6 +49,10 @@ INCLUDED_EXPORTS = {
 }
 WHAT = {"library": LIBRARY_EXPORTS, "included": INCLUDED_EXPORTS}
 FORMATS = ("ris", "bibtex")
+#: Between two entries of a file, and after its last, by file extension (also what
+#: :mod:`livingreview.reference_cache` joins kept entries with).
+ENTRY_GAP = {"ris": "\r\n\r\n", "bib": "\n"}
+FILE_END = {"ris": "\r\n", "bib": ""}
 #: What each export reads (relative to ``paths.outputs``).
 LIBRARY_CSV = "library/records.csv"
 CHANGELOG_CSV = "library/changelog.csv"
@@ -253,7 +257,7 @@ def ris_text(studies: Iterable[Study]) -> str:
     """The RIS file of ``studies`` in the order given: a blank line between records, CRLF
     line ends (rispy's layout, without its ``1.`` line before each record)."""
     records = [ris_entry(s) for s in studies]
-    return "\r\n\r\n".join(records) + "\r\n" if records else ""
+    return ENTRY_GAP["ris"].join(records) + FILE_END["ris"] if records else ""
 
 
 # --- BibTeX ------------------------------------------------------------------------------------
@@ -392,7 +396,8 @@ def bibtex_text(studies: Sequence[Study]) -> str:
     """The BibTeX file of ``studies`` in the order given (LF line ends, a blank line between
     entries); keys are unique without case, so no two entries clash."""
     keys = citation_keys(studies)
-    return "\n".join(bibtex_entry(s, k) for s, k in zip(studies, keys, strict=True))
+    entries = [bibtex_entry(s, k) for s, k in zip(studies, keys, strict=True)]
+    return ENTRY_GAP["bib"].join(entries) + FILE_END["bib"] if entries else ""
 
 
 # --- files -------------------------------------------------------------------------------------
