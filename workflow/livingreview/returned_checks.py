@@ -150,6 +150,20 @@ def check_every_row(
         )
 
 
+def unread_columns(
+    returned: sheets.ReturnedSheet, written: Iterable[str]
+) -> list[tuple[str, list[int]]]:
+    """(name, rows holding a value) of each column not in ``written`` (the sheet's columns,
+    casefolded) that holds values: nothing in it is read."""
+    known = frozenset(written)
+    found = []
+    for name, index in returned.header.items():
+        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
+        if name and name not in known and filled:
+            found.append((name, filled))
+    return found
+
+
 def warn_own_columns(
     returned: sheets.ReturnedSheet,
     file: str,
@@ -160,19 +174,17 @@ def warn_own_columns(
 ) -> None:
     """Log each column of the reviewer's own (not in ``written``, the sheet's columns,
     casefolded) that holds values: it is never read, so a note typed there would be lost
-    without a word (the later stages' forms warn alike); ``item``: what a row is about."""
-    known = frozenset(written)
-    for name, index in returned.header.items():
-        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
-        if name and name not in known and filled:
-            log.warning(
-                "%s: column %r is no column of the %s and is not read: what it holds in %d "
-                "row(s) (row %d first) is not in the review's data; to keep a note with its "
-                "%s, type it in 'notes'",
-                file,
-                name,
-                what,
-                len(filled),
-                filled[0],
-                item,
-            )
+    without a word (the later stages' forms too, :mod:`livingreview.reviewforms`); ``item``:
+    what a row is about."""
+    for name, filled in unread_columns(returned, written):
+        log.warning(
+            "%s: column %r is no column of the %s and is not read: what it holds in %d "
+            "row(s) (row %d first) is not in the review's data; to keep a note with its "
+            "%s, type it in 'notes'",
+            file,
+            name,
+            what,
+            len(filled),
+            filled[0],
+            item,
+        )

@@ -233,31 +233,22 @@ def _unread_columns(
 ) -> list[tuple[str, list[int]]]:
     """(name, rows holding a value) of each column the form is not written with that holds
     values: nothing in it is read. None known when ``expected.written`` is not given."""
-    if not expected.written:
-        return []
-    known = {c.casefold() for c in (*expected.written, *expected.added)}
-    found = []
-    for name, index in returned.header.items():
-        filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
-        if name and name not in known and filled:
-            found.append((name, filled))
-    return found
+    return checks.unread_columns(returned, _known_columns(expected)) if expected.written else []
+
+
+def _known_columns(expected: ExpectedForm) -> frozenset[str]:
+    """The columns the form is written with and those added to the protocol since, casefolded."""
+    return frozenset(c.casefold() for c in (*expected.written, *expected.added))
 
 
 def _warn_own_columns(returned: sheets.ReturnedSheet, expected: ExpectedForm) -> None:
     """Log each column of the reviewer's own that holds values: a form may gain columns, but
-    what they hold is not read, so a note typed there would be lost without a word."""
-    for name, filled in _unread_columns(returned, expected):
-        log.warning(
-            "%s: column %r is no column of the %s and is not read: what it holds in %d row(s) "
-            "(row %d first) is not in the review's data; to keep a note with its study, type "
-            "it in 'notes'",
-            returned.path,
-            name,
-            expected.what,
-            len(filled),
-            filled[0],
-        )
+    what they hold is not read, so a note typed there would be lost without a word
+    (:func:`returned_checks.warn_own_columns`; none known when ``expected.written`` is not
+    given)."""
+    if expected.written:
+        known = _known_columns(expected)
+        checks.warn_own_columns(returned, str(returned.path), known, expected.what, log)
 
 
 def _warn_renamed_field(
