@@ -291,8 +291,9 @@ def _read_one(path: Path, expected: ExpectedConflicts, file: str) -> _Read:
         if found is None:
             continue
         now, value, reason = found
-        if now != returned.cell(row, ID_COLUMN):
-            renamed.append((number, returned.cell(row, ID_COLUMN)))
+        sid = returned.cell(row, ID_COLUMN)  # the id as written, checked by _row
+        if now != sid:
+            renamed.append((number, sid))
         notes = returned.cell(row, "notes")
         if not value and notes:
             noted.append((now, notes))
