@@ -112,7 +112,8 @@ def _linked_text(t: Text, count_links: Mapping[str, str]) -> str:
 
 
 def to_svg(flow: Flow, *, links: bool = False) -> str:
-    """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links.
+    """The diagram as standalone SVG; with ``links``, boxes that have an ``href`` are links,
+    and in a box without one each count its ``count_links`` names.
 
     Without links it is one image named "PRISMA 2020 flow diagram", described in words
     (``<desc>``: every box and count), since an image's text is hidden from screen readers;
