@@ -420,17 +420,16 @@ def inputs_of(outputs: Path, what: str) -> list[Path]:
     return [outputs / n for n in (LIBRARY_CSV, CHANGELOG_CSV, INCLUDED_CSV)]
 
 
-def library_files(outputs: Path) -> tuple[dict[str, bytes], int]:
-    """The bytes of ``library.ris`` and ``library.bib`` (by :data:`reference_cache.FORMATS`),
-    written, and the number of studies: each entry written again only when what it is written
-    from changed since the last export (:mod:`livingreview.reference_cache`); the same bytes
-    as :func:`export_text` of :func:`library_studies`."""
+def write_library_files(outputs: Path) -> int:
+    """Write ``library.ris`` and ``library.bib``, each entry written again only when what it is
+    written from changed since the last export (:mod:`livingreview.reference_cache`), the same
+    bytes as :func:`export_text` of :func:`library_studies`; returns the number of studies."""
     from livingreview import reference_cache
 
     rows, named = _library_rows(outputs)
     order = sorted(rows)
     kept = reference_cache.load(outputs)
-    entries = {}
+    entries: dict[str, dict[str, bytes] | dict[str, memoryview]] = {}
     for sid, key in zip(order, label_keys([named[s] for s in order]), strict=True):
         digest = reference_cache.entry_key(sid, named[sid], key, rows[sid])
         found = kept.entry(digest) if kept is not None else None
@@ -440,7 +439,7 @@ def library_files(outputs: Path) -> tuple[dict[str, bytes], int]:
     for fmt, path in written.items():
         atomic_write_bytes(path, data[fmt])
     reference_cache.save(outputs, written, data, spans)
-    return data, len(order)
+    return len(order)
 
 
 def _library_entries(sid: str, label: str, key: str, row: dict[str, Any]) -> dict[str, bytes]:
@@ -452,9 +451,10 @@ def _library_entries(sid: str, label: str, key: str, row: dict[str, Any]) -> dic
 def write_exports(outputs: Path, what: str, kept: Path | None = None) -> int:
     """Write the pipeline's RIS and BibTeX files of ``what`` (:data:`WHAT`), and a copy of each
     in ``kept`` (the version's kept report folder) when given; returns the number of studies
-    in them."""
+    in them. The library's, without ``kept``, reuse the entries of the last export that are
+    unchanged (:func:`write_library_files`)."""
     if what == "library" and kept is None:
-        return library_files(outputs)[1]
+        return write_library_files(outputs)
     studies = studies_of(outputs, what)
     for key, relative in WHAT[what].items():
         text = export_text(studies, "ris" if key.endswith("ris") else "bibtex")
