@@ -211,7 +211,9 @@ def _unique(
     return unique, order[starts], inverse
 
 
-def _entries(terms: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+def _entries(
+    terms: np.ndarray, lengths: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One entry per (row, term) of ``terms`` (each row's ``lengths`` term numbers below
     ``size``, one after the other): its row, term and count, rows in order and each row's terms
     in number order, as ``np.unique(rows * size + terms, return_counts=True)`` gives them.
