@@ -6,7 +6,10 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from livingreview.cli import main
+from livingreview.errors import InputFileError
 from livingreview.sheets.csv_encoding import decode_csv
 from tests.conftest import require_shared
 
@@ -54,3 +57,15 @@ def test_windows_and_other_cr_files_read_as_before(tmp_path: Path) -> None:
     utf8 = tmp_path / "utf8.csv"
     utf8.write_bytes("Study\rPérez 2020\r".encode())
     assert decode_csv(utf8) == "Study\rPérez 2020\r"
+
+
+def test_a_mixed_encoding_cr_file_is_refused_naming_its_line(tmp_path: Path) -> None:
+    # before: lines were counted at LF only, so every byte of a CR-only file was on 'line 1'
+    table = robvis_table("\r", "utf-8", tmp_path / "rob2.csv")
+    lines = table.read_bytes().split(b"\r")
+    lines[3] = "Ødegård 2024".encode("mac_roman") + lines[3][lines[3].index(b",") :]
+    table.write_bytes(b"\r".join(lines))
+    with pytest.raises(InputFileError) as caught:
+        decode_csv(table)
+    assert "line 4" in str(caught.value)
+    assert "mixed encodings" in str(caught.value)

@@ -78,9 +78,13 @@ def _mac_roman(data: bytes) -> bool:
     return b"\r" in data and b"\n" not in data and bool(_MAC_LETTERS.search(data))
 
 
+_LINE_END = re.compile(rb"\r\n?|\n")
+
+
 def _line(data: bytes, offset: int) -> str:
-    """Where byte ``offset`` of a file is, for messages (``line 3``)."""
-    return "line " + str(data.count(b"\n", 0, offset) + 1)
+    """Where byte ``offset`` of a file is, for messages (``line 3``): lines end with CRLF, LF
+    or CR alone (Excel's "CSV (Macintosh)")."""
+    return "line " + str(len(_LINE_END.findall(data, 0, offset)) + 1)
 
 
 def _utf16_without_bom(data: bytes) -> str:
