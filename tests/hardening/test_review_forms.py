@@ -138,6 +138,12 @@ def _stores(config: dict[str, Any]) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in STORES if (out / name).exists()}
 
 
+#: The save time of a file :func:`_return` writes: later than the fixture's files, which type
+#: some of its rows otherwise, also when a test runs within the second the fixture wrote them
+#: (openpyxl records the current time); a test setting save times of its own sets them after.
+RETURNED_AT = "2030-01-02T03:04:05Z"
+
+
 def _return(
     staged: dict[str, Any],
     stage: str,
@@ -147,12 +153,14 @@ def _return(
     shuffle: bool = False,
 ) -> tuple[Path, Runner]:
     """A blank form of ``stage`` with its first row typed (``typed``, else :data:`TYPED`),
-    returned as ``name``: (path, runner)."""
+    returned as ``name``, saved after the fixture's files (:data:`RETURNED_AT`): (path, runner).
+    """
     blank, title, idc, folder, runner = STAGES[stage]
     source = staged["blank"] / blank
     values = {_first_id(staged, stage): typed or TYPED[stage]}
     target = _human(staged["config"], folder) / name
-    return fill_form(source, title, idc, values, target, shuffle=shuffle), runner
+    path = fill_form(source, title, idc, values, target, shuffle=shuffle)
+    return set_saved_at(path, RETURNED_AT), runner
 
 
 def _first_id(staged: dict[str, Any], stage: str) -> str:
@@ -415,9 +423,7 @@ def test_a_5_mb_cell_is_kept_whole_in_the_store(staged: dict[str, Any]) -> None:
     # text, so it goes in directly, as LibreOffice writes it.
     cell._value, cell.data_type = huge, "s"
     wb.save(path)
-    # saved after r1.xlsx (which types the row otherwise), also when both were written in one
-    # second: this test run alone follows the fixture that wrote r1.xlsx within the second
-    set_saved_at(path, "2030-01-02T03:04:05Z")
+    set_saved_at(path, RETURNED_AT)  # as _return left it before this save
     runner(staged["config"])
     with (_outputs(staged["config"]) / "extraction/entries.csv").open(encoding="utf-8") as handle:
         csv.field_size_limit(16 * 1024 * 1024)
