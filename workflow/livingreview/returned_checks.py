@@ -158,8 +158,10 @@ def unread_columns(
     known = frozenset(written)
     found = []
     for name, index in returned.header.items():
+        if not name or name in known:
+            continue
         filled = [n for n, row in returned.numbered() if index < len(row) and row[index].strip()]
-        if name and name not in known and filled:
+        if filled:
             found.append((name, filled))
     return found
 
