@@ -49,3 +49,22 @@ def test_choices_are_tallied_in_codebook_order_with_zeros() -> None:
     assert tallies["therapeutic_bond"] == [
         ("supports", 0), ("mixed", 1), ("against", 0), ("not reported", 1), ("blank", 1),
     ]  # fmt: skip
+
+
+def test_included_studies_awaiting_extraction_are_said_to_be_left_out_of_the_counts() -> None:
+    """Before, the matrix's per-answer counts added up to the final extractions only (64 of 65
+    included studies in an audit of the demo with one study in disagreement), and the section
+    did not say why; the note stood only under the included-studies table."""
+    config = load_config(DEMO_CONFIG)
+    config["report"]["evidence_fields"] = ["therapeutic_bond"]
+    studies = [
+        {"label": "A", "extraction_status": "final", "therapeutic_bond": "supports"},
+        {"label": "B", "extraction_status": "disagreement", "therapeutic_bond": "mixed"},
+        {"label": "C", "extraction_status": "pending", "therapeutic_bond": ""},
+    ]
+    section = _evidence(config, studies)
+    assert sum(n for _, n in section.data["tallies"]["therapeutic_bond"]) == 1
+    assert section.notes == [
+        "2 of 3 included studies still await final extraction and are not counted here."
+    ]
+    assert _evidence(config, studies[:1]).notes == []

@@ -112,18 +112,40 @@ def test_multichoice_risks_are_counted_per_level_with_each_level_as_denominator(
     markdown = table["md"].splitlines()
     start = markdown.index("| Risk | Level 1 | Level 2 | Level 3 | No level |")
     assert markdown[start + 2 : start + 6] == [  # codebook order, a risk nobody showed too
-        "| sycophancy | 0 of 1 (expected) | 0 of 0 | 2 of 3 (expected) | 0 of 1 |",
-        "| over-reliance | 1 of 1 (expected) | 0 of 0 | 0 of 3 | 0 of 1 |",
-        "| privacy | 0 of 1 | 0 of 0 | 1 of 3 | 1 of 1 |",
-        "| limits of algorithmic interaction | 0 of 1 | 0 of 0 | 0 of 3 | 0 of 1 |",
+        "| sycophancy | 0 of 1 (expected) | no study | 2 of 3 (expected) | 0 of 1 |",
+        "| over-reliance | 1 of 1 (expected) | no study | 0 of 3 | 0 of 1 |",
+        "| privacy | 0 of 1 | no study | 1 of 3 | 1 of 1 |",
+        "| limits of algorithmic interaction | 0 of 1 | no study | 0 of 3 | 0 of 1 |",
     ]
     assert "| 3 | Third | 3 | sycophancy |" in markdown  # no per-study column in the levels table
     html = table["html"]
     assert (
         '<tr><th scope="row">sycophancy</th><td class="num expected">0 of 1 (expected)</td>'
-        '<td class="num">0 of 0</td><td class="num expected">2 of 3 (expected)</td>'
+        '<td class="num">no study</td><td class="num expected">2 of 3 (expected)</td>'
         '<td class="num">0 of 1</td></tr>'
     ) in html
+
+
+def test_a_level_no_study_is_coded_at_says_so_not_0_of_0(table: dict[str, str]) -> None:
+    """Before, every risk at level 2 (no study coded there) read '0 of 0', and a risk the
+    protocol expects at a level nobody reached '0 of 0 (expected)', as if it had been looked for
+    and not found. The table's file keeps the numbers (studies 0, extracted 0)."""
+    for text in table.values():
+        assert "0 of 0" not in text
+    assert "| sycophancy | 0 of 1 (expected) | no study |" in table["md"]
+    for kind, text in table.items():
+        assert '"no study": no study with final extraction is coded at that level' in text, kind
+
+
+def test_included_studies_awaiting_extraction_are_said_to_be_left_out() -> None:
+    """Before, the section counted final extractions only and did not say so: Penedo 2020
+    (extraction in disagreement) was in no level and in no count, with nothing telling why
+    the levels added up to 5 of the 6 included studies."""
+    section = _nexus(coded(load_config(DEMO_CONFIG)), CODED_STUDIES)
+    assert section.notes[-1] == (
+        "1 of 6 included studies still await final extraction and are not counted here."
+    )
+    assert sum(level["n"] for level in section.data["levels"]) + section.data["unrated"] == 5
 
 
 def test_the_studies_behind_the_counts_stay_listed(table: dict[str, str]) -> None:

@@ -407,10 +407,23 @@ def _evidence(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -
         section.pending = "data extraction"
         return section
     extracted = [s for s in studies if s["extraction_status"] == "final"]
+    section.notes.extend(_not_counted(studies, extracted))
     by_id = {f["id"]: f for f in config["extraction"]["fields"]}
     tallies = {f["id"]: _tally(extracted, by_id[f["id"]]) for f in fields}
     section.data = {"fields": fields, "rows": extracted, "tallies": tallies}
     return section
+
+
+def _not_counted(studies: list[dict[str, str]], extracted: list[dict[str, str]]) -> list[str]:
+    """The note that included studies awaiting final extraction are left out of a section's
+    counts (so they add up to fewer than the included studies); none when all are final."""
+    waiting = len(studies) - len(extracted)
+    if not waiting:
+        return []
+    return [
+        f"{waiting} of {len(studies)} included studies still await final extraction and are "
+        "not counted here."
+    ]
 
 
 def _tally(studies: list[dict[str, str]], field: Mapping[str, Any]) -> list[tuple[str, int]]:
@@ -452,6 +465,7 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
     field = config["extraction"].get("nexus_field", "nexus_level")
     risks_field = config["report"]["nexus_risks_field"]
     extracted = [s for s in studies if s["extraction_status"] == "final"]
+    section.notes.extend(_not_counted(studies, extracted))
     groups = [  # in level order, however the protocol lists them
         (level, [s for s in extracted if s.get(field) == str(level["level"])])
         for level in nexus_levels(config)
