@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
+from livingreview.appraisal.forms import robvis_tool
 from livingreview.appraisal.stage import tools_in_use
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.extraction.fields import multichoice_parts, nexus_levels, nexus_risk_choices
@@ -33,6 +34,8 @@ from livingreview.report.sections import (
     read_svg_if_present,
     scope_ids,
 )
+from livingreview.rob.nos import VERSIONS as NOS_VERSIONS
+from livingreview.rob.nos import scale_for
 
 # Where each stage leaves what the report reads (relative to ``paths.outputs``).
 INPUTS = {
@@ -108,7 +111,7 @@ def collect(
         _evidence(config, studies),
         *([_nexus(config, studies)] if config["nexus"].get("levels") else []),
         # a review that appraises no study (a scoping review) has no risk-of-bias section
-        *([_rob(read["rob_summary"], outputs)] if tools_in_use(config) else []),
+        *([_rob(config, read["rob_summary"], outputs)] if tools_in_use(config) else []),
         _exclusions(config, read["excluded"], read["prisma_ledger"]),
         _flags(read["flags"], studies),
     ]
@@ -556,7 +559,7 @@ def nexus_risk_rows(crosstab: Mapping[str, Any] | None) -> list[dict[str, object
     ]
 
 
-def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
+def _rob(config: Mapping[str, Any], summary: list[dict[str, str]] | None, outputs: Path) -> Section:
     section = Section("rob", "Risk of bias")
     if summary is None:
         section.pending = "risk-of-bias assessment"
@@ -577,11 +580,32 @@ def _rob(summary: list[dict[str, str]] | None, outputs: Path) -> Section:
                 "figures": figures,
                 # the figures' judgements as text too, not in colours and symbols only
                 "domains_heading": "Stars per item" if tool == "nos" else "Judgement by domain",
+                "key": _rob_key(config, tool, rows),
                 "final": sum(1 for r in rows if r["status"] == "final"),
             }
         )
     section.data = {"tools": tools}
     return section
+
+
+def _rob_key(config: Mapping[str, Any], tool: str, rows: list[dict[str, str]]) -> list[str]:
+    """What the codes in a tool's table stand for: each NOS version's items (name, most stars)
+    for the versions its rows use, else the tool's domains."""
+    if tool != "nos":
+        domains = robvis_tool(tool).domains
+        return ["Domains: " + "; ".join(f"{d.code}: {d.name}" for d in domains) + "."]
+    settings = config["risk_of_bias"].get("nos_cross_sectional")
+    used = {r["version"] for r in rows}
+    return [
+        f"{version.capitalize()} items: "
+        + "; ".join(
+            f"{i.key}: {i.name}, {i.max_stars} {'star' if i.max_stars == 1 else 'stars'}"
+            for i in scale_for(version, settings).items
+        )
+        + "."
+        for version in NOS_VERSIONS
+        if version in used
+    ]
 
 
 def _exclusions(
