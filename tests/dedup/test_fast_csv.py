@@ -105,3 +105,48 @@ def test_tables_are_written_as_dict_writer_writes_them(demo_records: Path) -> No
     rows[2]["title"] = 'a "quoted", multi-line\ntitle'
     assert table_csv(rows, COLUMNS) == _dict_writer(rows, COLUMNS)
     assert table_csv([], ("a", "b")) == _dict_writer([], ("a", "b")) == "a,b\n"
+
+
+def _string_io_records(path: Path) -> list[Record]:
+    """The records as read_records_digest read them before (the decoded text in io.StringIO)."""
+    from livingreview.records import parse_records
+
+    return list(parse_records(io.StringIO(path.read_bytes().decode("utf-8"), newline=""), path))
+
+
+def test_an_earlier_rounds_records_read_as_the_decoded_text_reads_them(
+    demo_records: Path, tmp_path: Path
+) -> None:
+    # read_records_digest reads its bytes through io.TextIOWrapper: the same lines (LF, CRLF, CR
+    # alone, a CR or U+2028 inside a quoted cell, NEL and U+2028 in unquoted ones) and records
+    records = read_records(demo_records)[:40]
+    records[0].title = "a CR\rinside, quoted"
+    records[1].title = "quoted, with\u2028a line separator"
+    records[2].abstract = "unquoted\u2028separator\x85and NEL\x0bVT\x0cFF\x1cFS"
+    text = records_to_csv(records)
+    for name, ends in (("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")):
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(text.replace("\n", ends).encode("utf-8") + "é".encode() * 5000)
+        read, digest = read_records_digest(path)
+        assert read == _string_io_records(path) == read_records(path)
+        assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read_records_digest(tmp_path / "lf.csv")[0][:3] == records[:3]
+
+
+def test_a_byte_that_is_not_utf8_is_the_error_wherever_it_is(
+    demo_records: Path, tmp_path: Path
+) -> None:
+    data = demo_records.read_bytes()
+    assert len(data) > 100_000  # past the first block TextIOWrapper decodes
+    cases = {
+        "late.csv": data[:-50] + b"\xe9" + data[-50:],
+        "early.csv": data[:30] + b"\xe9" + data[30:],
+        # a header without the record columns and a bad byte further on: not UTF-8 comes first
+        "both.csv": b"id,title\n" + data[data.index(b"\n") + 1 :] + b"\xff\n",
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(InputFileError, match=r"line \d+: byte \d+ is not UTF-8") as raised:
+            read_records_digest(path)
+        assert str(path) in str(raised.value)
