@@ -180,13 +180,13 @@ def sheets_to_fill(outputs: Path) -> list[str]:
     return listed
 
 
-def check_kept(folder: Path, protocol: Path) -> None:
+def check_kept(folder: Path, protocol: Path, history: str = "library_history") -> None:
     """Every sheet to fill, the maybe pairs and conflicts workbooks, the diagrams and the status
     are in <history_dir>/<version>/, byte for byte, and the step names that folder."""
     config = load_config([protocol])
     outputs = Path(config["paths"]["outputs"])
     version = config["review"]["version"]
-    target = folder / "library_history" / version
+    target = folder / history / version
     wanted = sheets_to_fill(outputs)
     wanted += ["dedup/maybe_pairs.xlsx", "screening/conflicts.xlsx", "fulltext/conflicts.xlsx"]
     for name in wanted:
@@ -195,7 +195,7 @@ def check_kept(folder: Path, protocol: Path) -> None:
     assert f"(version {version})" in (target / "status.txt").read_text(encoding="utf-8")
     assert (folder / "github_output").read_text(encoding="utf-8").splitlines() == [
         f"version={version}",
-        f"kept=library_history/{version}",
+        f"kept={history}/{version}",
     ]
 
 
@@ -257,3 +257,20 @@ def test_what_the_job_proposes_is_not_git_ignored() -> None:
     assert result.returncode == 1 and result.stdout == "", result.stdout  # 1: none ignored
     ignored = subprocess.run(["git", "check-ignore", "--no-index", "outputs/x"], cwd=REPO_ROOT)
     assert ignored.returncode == 0  # the check sees the project's ignore rules
+
+
+def test_the_round_is_kept_when_its_folders_have_spaces_in_their_names(
+    tmp_path: Path, demo_outputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The step read the version, the history dir and the outputs folder from one line split at
+    white space, so a history dir named `review history` was read as `review` (and `history` taken
+    for the outputs folder): the step failed on `review/<version>/report/index.html`."""
+    monkeypatch.chdir(tmp_path)
+    protocol = review_after_the_pipeline(tmp_path, demo_outputs, "build/my review")
+    settings = yaml.safe_load(protocol.read_text(encoding="utf-8"))
+    settings["deduplication"]["history_dir"] = "review history"
+    protocol.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    (tmp_path / "library_history").rename(tmp_path / "review history")
+    result = run_keep_step(tmp_path)
+    assert result.returncode == 0, result.stderr
+    check_kept(tmp_path, protocol, history="review history")
