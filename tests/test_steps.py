@@ -190,3 +190,28 @@ def test_each_export_of_the_pipeline_is_a_step_and_a_standalone_one_is_none() ->
     assert named("export", "--what", "library", "--format", "ris", "--out", "a.ris") == ""
     assert named("export", "--what", "included", "--format", "ris") == ""  # a usage error
     assert named("screen") == "screen"
+
+
+def test_a_step_leaves_the_objects_alive_before_it_out_of_the_collectors_passes(
+    tmp_path: Path,
+) -> None:
+    # Snakemake's process holds millions of objects; a step's collector passes go over its own
+    # objects only (those alive before are frozen while it runs) and it leaves none frozen.
+    import gc
+
+    frozen: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            frozen.append(gc.get_freeze_count())
+
+    held = [{"kept": [i]} for i in range(10_000)]  # alive before the step
+    gc.callbacks.append(note)
+    try:
+        run_step(["import", "--name", "wos", *protocol(tmp_path)], tmp_path / "wos.log")
+    finally:
+        gc.callbacks.remove(note)
+    during = frozen[frozen.index(max(frozen)) :]  # once the step began (young ones collected)
+    assert min(during) > len(held) and len(during) > 1  # its passes left them out
+    assert gc.get_freeze_count() == 0
+    assert (tmp_path / "outputs/search/wos/records.csv").exists()

@@ -9,6 +9,8 @@ Snakemake starts a process per step: slower, same outputs.
 Steps in one process run one at a time (they redirect ``sys.stderr`` and use matplotlib, which
 are process-wide); each writes its messages to the rule's log file, as ``2> log`` did, and a
 failure ends the job with the command's own error line.
+While a step runs, the objects the process held before it are left out of the cycle collector's
+passes (``gc.freeze``): the step's passes go over its own objects only.
 
 A pipeline step that fails, here or as a ``livingreview`` process of its own (searches, imports,
 re-fetches, a cluster job, a step run by hand), leaves a failure record in
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gc
 import io
 import json
 import logging
@@ -83,6 +86,25 @@ def _last_line(log: Path) -> str:
     return lines[-1] if lines else "no message"
 
 
+@contextlib.contextmanager
+def _earlier_objects_frozen() -> Iterator[None]:
+    """While it lasts, the cycle collector leaves alone the objects alive when it began.
+
+    Snakemake's process holds what Snakemake and earlier steps keep (its DAG, the libraries
+    imported, tables kept between steps): each full pass of the collector during a step went
+    over all of them again while freeing only the step's own cycles (an update's steps made 8
+    such passes, 1.2 CPU s of the 13). The young generations are collected first (their cycles
+    freed), then the objects alive are set aside (``gc.freeze``) for the step and put back
+    after it; the step's own cycles are collected as before.
+    """
+    gc.collect(1)
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run_step(argv: Sequence[str], log: str | Path) -> None:
     """Run ``livingreview ARGV`` in this process, its messages written to ``log``; raise
     :class:`StepFailed` with the command's last message when it fails."""
@@ -94,6 +116,7 @@ def run_step(argv: Sequence[str], log: str | Path) -> None:
         _ONE_AT_A_TIME,
         log.open("w", encoding="utf-8") as handle,
         contextlib.redirect_stderr(handle),
+        _earlier_objects_frozen(),
     ):
         try:
             args = build_parser().parse_args(list(argv))
