@@ -315,3 +315,33 @@ def test_a_full_text_that_excluded_no_report_still_draws_reports_excluded_0() ->
     boxes, _ = parse_svg(to_svg(build_flow([*rounds, waiting])))
     assert [shown_number(v) for v in boxes["dbr_excluded"].counts.values()] == [0, 0, None]
     assert "dbr_excluded" not in parse_svg(to_svg(build_flow([waiting])))[0]
+
+
+def test_the_diagrams_of_a_process_share_their_text_measures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The five diagrams of a ledger repeat most of their labels: a text measured for one figure
+    # is not measured again for the next (matplotlib keeps its measures per figure); the bytes
+    # are those of a diagram drawn with nothing measured before.
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    flow = build_flow([consistent("n", previous=3)], title="Measured")
+    other = build_flow([consistent()], title="Revisión ≥ 2 — ﬁnal")
+    forget = vars(render).get("_METRICS", {}).clear  # a process that measured nothing yet
+    forget()
+    fresh = {"png": to_png(flow), "pdf": to_pdf(flow), "png100": to_png(flow, dpi=100)}
+    for drawn_before in (other, flow):
+        forget()
+        to_png(drawn_before, dpi=100), to_pdf(drawn_before), to_png(drawn_before)
+        assert to_png(flow) == fresh["png"] and to_pdf(flow) == fresh["pdf"]
+        assert to_png(flow, dpi=100) == fresh["png100"]
+    measured = []
+    original = RendererAgg.get_text_width_height_descent
+
+    def counted(self: RendererAgg, *args: object) -> object:
+        measured.append(args[0])
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+    assert to_png(flow) == fresh["png"]
+    assert measured == []

@@ -209,9 +209,56 @@ def _figure(flow: Flow) -> Any:
     return fig
 
 
+# Text measured while drawing, shared by every diagram a process draws (the five of a ledger
+# repeat most of their labels): matplotlib keeps its measures per renderer, and each figure
+# saved has a renderer of its own. A measure depends only on the key's parts.
+_METRICS: dict[tuple[Any, ...], Any] = {}
+_METRICS_KEPT = 20_000  # measures kept at most (the five diagrams of a ledger need about 200)
+_METRIC_SETTINGS = (
+    "text.hinting",
+    "text.hinting_factor",
+    "text.usetex",
+    "pdf.fonttype",
+    "pdf.use14corefonts",
+    "ps.useafm",
+)
+
+
+def _shared_metrics(
+    original: Callable[..., Any], renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float
+) -> Any:
+    """Matplotlib's text measure (``text._get_text_metrics_with_cache``), computed once per
+    renderer kind and resolution, text, font, maths mode and the settings measuring reads."""
+    from matplotlib import rcParams
+
+    settings = tuple(rcParams[name] for name in _METRIC_SETTINGS)
+    key = (type(renderer), getattr(renderer, "dpi", None), text, fontprop.copy(), ismath, dpi)
+    key += settings
+    found = _METRICS.get(key)
+    if found is None:
+        if len(_METRICS) >= _METRICS_KEPT:
+            _METRICS.clear()
+        found = _METRICS[key] = original(renderer, text, fontprop, ismath, dpi)
+    return found
+
+
+@contextmanager
+def _text_metrics_shared() -> Iterator[None]:
+    """While it lasts, text measures come from :func:`_shared_metrics`."""
+    from matplotlib import text
+
+    original = text._get_text_metrics_with_cache
+    text._get_text_metrics_with_cache = partial(_shared_metrics, original)
+    try:
+        yield
+    finally:
+        text._get_text_metrics_with_cache = original
+
+
 def _png(figure: Any, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with _text_metrics_shared():
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -284,7 +331,7 @@ def _pdf(figure: Any) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
     buffer = io.BytesIO()
     # Embedded TrueType (Type 42): text selectable and searchable.
-    with rc_context({"pdf.fonttype": 42}), _shared_font_subsets():
+    with rc_context({"pdf.fonttype": 42}), _shared_font_subsets(), _text_metrics_shared():
         figure.savefig(
             buffer,
             format="pdf",
