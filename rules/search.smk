@@ -28,7 +28,7 @@ rule search_api:
         **SEARCH_RESOURCES,
     retries: 0
     shell:
-        "{params.cli} search {wildcards.source} --configfile {params.protocol} 2> {log}"
+        "{params.cli} search {wildcards.source} --configfile {params.protocol:q} 2> {log:q}"
 
 
 rule import_export:
@@ -51,7 +51,7 @@ rule import_export:
     resources:
         **IMPORT_RESOURCES,
     shell:
-        "{params.cli} import --name {wildcards.source} --configfile {params.protocol} 2> {log}"
+        "{params.cli} import --name {wildcards.source} --configfile {params.protocol:q} 2> {log:q}"
 
 
 rule search_summary:
