@@ -23,10 +23,12 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $@
 
+# `python -m`, not pip's launchers (.venv/bin/snakemake), which fail in a folder whose path holds
+# a `$`, `"` or backtick.
 demo: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --configfile config/config.yaml demo/config.yaml \
+	$(BIN)/python -m snakemake --cores $(CORES) --configfile config/config.yaml demo/config.yaml \
 		--quiet rules progress
-	@$(BIN)/livingreview where --configfile config/config.yaml demo/config.yaml
+	@$(BIN)/python -m livingreview where --configfile config/config.yaml demo/config.yaml
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m ruff check workflow tests bench
