@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,82 @@ def test_the_library_export_does_not_load_pandas(demo_outputs: Path, tmp_path: P
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
     )
     assert done.stdout.strip() == "False"
+
+
+def _listed_digest(study_id: str, label: str, key: str, row: dict[Any, Any]) -> str:
+    """The entry key as the values listed and joined (entry_key before its quicker path)."""
+    import hashlib
+
+    values = [study_id, label, key, *map(str, row), *map(str, row.values())]
+    what = cache.SEPARATOR.join(values)
+    if what.count(cache.SEPARATOR) != len(values) - 1:
+        what = repr(values)
+    return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def test_an_entry_key_is_the_digest_of_its_values_listed(demo_outputs: Path) -> None:
+    from livingreview.screening.automation import library_rows
+
+    rows = [row for _, row in library_rows(demo_outputs / export.LIBRARY_CSV)][:30]
+    sep = cache.SEPARATOR
+    odd: list[tuple[str, str, str, dict[Any, Any]]] = [
+        ("S1", "Smith 2020", "Smith2020", {**rows[0], "title": f"a{sep}b"}),  # in a cell
+        ("S1", f"Smith{sep}2020", "Smith2020", rows[0]),  # in the label
+        ("S1", "Smith 2020", "Smith2020", {f"ti{sep}tle": "x", "year": "2020"}),  # in a name
+        ("S1", "Smith 2020", "Smith2020", {**rows[1], "year": None}),  # a short row
+        ("S1", "Smith 2020", "Smith2020", {**rows[2], None: ["extra", "cells"]}),  # a long one
+        ("S1", "Smith 2020", "Smith2020", {}),
+        ("S1", "", "", {"title": ""}),
+    ]
+    cases = [(f"S{n}", "Label", f"Key{n}", row) for n, row in enumerate(rows)] + odd
+    digests = [cache.entry_key(*case) for case in cases]
+    assert digests == [_listed_digest(*case) for case in cases]
+    assert len(set(digests)) == len(digests)
+    # the names of one row, then another's: each row's own names are joined
+    assert cache.entry_key("S1", "L", "K", {"a": "1", "b": "2"}) != cache.entry_key(
+        "S1", "L", "K", {"b": "1", "a": "2"}
+    )
+
+
+def test_a_span_that_is_not_two_whole_numbers_inside_its_file_is_no_entry() -> None:
+    data = {"ris": b"TY  - JOUR\r\nER  - ", "bib": b"@article{Smith2020,\n}\n"}
+    good = [[0, 10], [0, 21]]
+    spans: dict[str, Any] = {
+        "good": good,
+        "float": [[0.0, 10], [0, 19]],
+        "text": [["0", "10"], [0, 19]],
+        "bool": [[False, True], [0, 19]],
+        "empty": [[5, 5], [0, 19]],
+        "backwards": [[10, 5], [0, 19]],
+        "negative": [[-1, 10], [0, 19]],
+        "past the end": [[0, 10], [0, 99]],
+        "one format": [[0, 10]],
+        "three": [*good, [0, 1]],
+        "three numbers": [[0, 10, 11], [0, 19]],
+        "not a list": {"ris": [0, 10], "bib": [0, 19]},
+        "none": None,
+    }
+    kept = cache.Kept(data, spans)
+    entry = kept.entry("good")
+    assert entry is not None
+    assert {fmt: bytes(view) for fmt, view in entry.items()} == {
+        "ris": b"TY  - JOUR",
+        "bib": b"@article{Smith2020,\n}",
+    }
+    assert [name for name in spans if kept.entry(name) is None] == list(spans)[1:]
+    assert kept.entry("absent") is None
+
+
+def test_joined_places_every_entry_where_it_is(demo_outputs: Path, tmp_path: Path) -> None:
+    outputs = library(demo_outputs, tmp_path)
+    export.write_exports(outputs, "library")
+    kept = cache.load(outputs)
+    assert kept is not None
+    entries = {key: kept.entry(key) for key in kept.spans}
+    data, spans = cache.joined(entries)  # type: ignore[arg-type]
+    assert data == {"ris": written(outputs)[0], "bib": written(outputs)[1]}
+    assert spans == {key: [tuple(s) for s in span] for key, span in kept.spans.items()}
+    for key, pair in entries.items():
+        for (start, end), fmt in zip(spans[key], cache.FORMATS, strict=True):
+            assert data[fmt][start:end] == bytes(pair[fmt])  # type: ignore[index]
+    assert cache.joined({}) == ({"ris": b"", "bib": b""}, {})
