@@ -481,6 +481,36 @@ def previous_included(snapshots: Sequence[Mapping[str, Any]], round_no: int) -> 
     return None if recorded is None else {str(k): list(v) for k, v in recorded.items()}
 
 
+#: The list boxes naming full-text exclusion reasons by their labels.
+REASON_LISTS = ("dbr_excluded", "other_excluded")
+
+
+def reasons_named_now(config: Mapping[str, Any], column: Column, kept_protocol: Path) -> None:
+    """Name an earlier version's full-text exclusion reasons with the protocol's labels now.
+
+    A reason whose label was reworded since (the same id in the version's kept protocol.json)
+    would otherwise be two reasons when the versions are combined. Counts stay as frozen; a
+    label the kept protocol does not name (or no kept protocol) stays as it was.
+    """
+    kept = read_json(kept_protocol, "kept protocol not found") if kept_protocol.is_file() else {}
+    listed = ((kept.get("exclusion_reasons") or {}) if isinstance(kept, Mapping) else {}).get(
+        "full_text"
+    )
+    then = {
+        str(r.get("label")): str(r.get("id"))
+        for r in (listed if isinstance(listed, list) else [])
+        if isinstance(r, Mapping)
+    }
+    now = {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
+    for key in REASON_LISTS:
+        totals: dict[str, int] = {}
+        for label, n in column.items(key) or ():
+            named = now.get(then.get(label, ""), label)
+            totals[named] = totals.get(named, 0) + n
+        if column.items(key) is not None:
+            column.lists[key] = tuple(totals.items())
+
+
 def since_frozen(outputs: Path, round_no: int, column: Column, others: Container[str] = ()) -> None:
     """An earlier round's column, as its snapshot froze it: a stage that was in progress then
     also says how far it has got since, from the current outputs (undecided maybe pairs say

@@ -230,6 +230,13 @@ def _draw(
     drawn.remember(stem, key, written)
 
 
+def _kept_protocol(config: Mapping[str, Any], version: str) -> Path:
+    """``<history_dir>/<version>/report/protocol.json``: the protocol a version kept."""
+    from livingreview.report.changes import STATE_FILES, state_dir
+
+    return state_dir(config, version) / STATE_FILES["protocol"]
+
+
 def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     """Build, check and write the ledger and its diagrams; return the ledger as written."""
     outputs = Path(config["paths"]["outputs"])
@@ -251,6 +258,7 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     for number, column in kept:
         if number < round_no:
             collect.since_frozen(outputs, number, column, others)
+        collect.reasons_named_now(config, column, _kept_protocol(config, column.label))
     rounds = collect.rounds_of(kept, current, round_no)
     columns = [c for _, c in rounds]
     check_columns(columns, origin="pipeline ledger", chained=True)
