@@ -161,9 +161,12 @@ def review_after_the_pipeline(folder: Path, demo_outputs: Path, outputs: str) ->
 
 def run_keep_step(folder: Path) -> subprocess.CompletedProcess[str]:
     """The job's step that keeps the round's sheets, diagrams and status, as its runner does
-    (bash -e), with this Python's ``python`` and ``livingreview`` on PATH."""
+    (bash -e), with this Python as ``python`` and ``livingreview`` (run as ``python -m
+    livingreview``: pip's launcher beside this Python cannot start where the clone's path holds
+    a ``$`` or ``"``, see README.md, *Two commands*)."""
     script = folder / "keep.sh"
-    script.write_text(next(s for s in steps() if s.get("id") == "round")["run"], encoding="utf-8")
+    run = next(s for s in steps() if s.get("id") == "round")["run"]
+    script.write_text(f'livingreview() {{ python -m livingreview "$@"; }}\n{run}', encoding="utf-8")
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     env = {**os.environ, "PATH": path, "GITHUB_OUTPUT": str(folder / "github_output")}
     return subprocess.run(
