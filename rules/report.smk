@@ -9,6 +9,7 @@ from livingreview.report.changes import kept_outputs as report_kept
 from livingreview.report.amendments import methods_digest
 from livingreview.report.context import INPUTS as REPORT_INPUTS
 from livingreview.report.context import NEXUS_RISKS_CSV, nexus_risk_choices
+from livingreview.report.context import NEXUS_EVIDENCE_CSV, nexus_evidence_fields
 from livingreview.reference_export import INCLUDED_EXPORTS, LIBRARY_CSV
 
 REPORT_KEPT = [Path(path) for path in report_kept(config).values()]
@@ -32,6 +33,12 @@ rule report:
         checklist_markdown=f"{OUT}/report/prisma_checklist.md",
         # the Nexus section's studies per risk and level, when the risks are choices
         **({"nexus_risks": f"{OUT}/report/{NEXUS_RISKS_CSV}"} if nexus_risk_choices(config) else {}),
+        # the Nexus section's studies per evidence field, answer and level, when both are set
+        **(
+            {"nexus_evidence": f"{OUT}/report/{NEXUS_EVIDENCE_CSV}"}
+            if nexus_evidence_fields(config)
+            else {}
+        ),
         # the included studies for a reference manager: included_studies.ris and .bib
         **{key: f"{OUT}/{path}" for key, path in INCLUDED_EXPORTS.items()},
         receipt=REPORT_RECEIPT,  # the version's kept report and state in the history folder

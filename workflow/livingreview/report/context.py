@@ -493,6 +493,9 @@ def _nexus(config: Mapping[str, Any], studies: list[dict[str, str]] | None) -> S
         "extracted": len(extracted),
         "crosstab": _crosstab(choices, groups, unrated, risks_field) if choices else None,
         "csv": NEXUS_RISKS_CSV,
+        "by_level": _evidence_by_level(config, groups, unrated),
+        "free_fields": _free_evidence_fields(config),
+        "evidence_csv": NEXUS_EVIDENCE_CSV,
     }
     return section
 
@@ -556,6 +559,86 @@ def nexus_risk_rows(crosstab: Mapping[str, Any] | None) -> list[dict[str, object
         }
         for row in crosstab["rows"]
         for column, cell in zip(crosstab["columns"], row["cells"], strict=True)
+    ]
+
+
+#: The Nexus section's evidence fields by level, beside the report (when both are configured).
+NEXUS_EVIDENCE_CSV = "nexus_evidence.csv"
+NEXUS_EVIDENCE_COLUMNS = ("field", "answer", "level", "level_label", "studies", "extracted")
+
+
+def nexus_evidence_fields(config: Mapping[str, Any]) -> list[str]:
+    """The ``report.evidence_fields`` the Nexus section counts per level: those with a codebook
+    (choices, or a boolean's yes and no) when ``nexus.levels`` is set (there is a Nexus
+    section); none otherwise. Free answers (text, numbers) are not counted per level."""
+    if not (config.get("nexus") or {}).get("levels"):
+        return []
+    by_id = {f["id"]: f for f in config["extraction"]["fields"]}
+    return [i for i in config["report"].get("evidence_fields") or () if _codebook(by_id[i])]
+
+
+def _free_evidence_fields(config: Mapping[str, Any]) -> list[str]:
+    """The labels of the evidence fields taking free answers, not counted per level."""
+    counted = set(nexus_evidence_fields(config))
+    fields = [i for i in config["report"].get("evidence_fields") or () if i not in counted]
+    return [f["label"] for f in _field_labels(config, fields)]
+
+
+def _evidence_by_level(
+    config: Mapping[str, Any],
+    groups: list[tuple[Mapping[str, Any], list[dict[str, str]]]],
+    unrated: list[dict[str, str]],
+) -> list[dict[str, Any]]:
+    """One table per evidence field: studies per answer (the evidence matrix's rows) at each
+    level, in level order, and at no level when some study is coded at none."""
+    columns = [
+        {"level": str(lv["level"]), "label": lv["label"], "studies": len(members)}
+        for lv, members in groups
+    ]
+    members = [m for _, m in groups]
+    if unrated:
+        columns.append({"level": "", "label": NO_LEVEL, "studies": len(unrated)})
+        members.append(unrated)
+    by_id = {f["id"]: f for f in config["extraction"]["fields"]}
+    return [
+        _field_by_level(by_id[name], columns, members) for name in nexus_evidence_fields(config)
+    ]
+
+
+def _field_by_level(
+    field: Mapping[str, Any], columns: list[dict[str, Any]], members: list[list[dict[str, str]]]
+) -> dict[str, Any]:
+    """One field's table: its answers as the evidence matrix tallies them (codebook order, each
+    even at 0, then blank), each with its studies in each column; a study without the field
+    counts as blank."""
+    name, several = field["id"], field["type"] == "multichoice"
+    values = [[{name: s.get(name, "")} for s in column] for column in members]
+    counts = [Counter(a for s in column for a in _answers(s[name], several)) for column in values]
+    answers = [a for a, _ in _tally([s for column in values for s in column], field)]
+    return {
+        "id": field["id"],
+        "label": field["label"],
+        "several": several,
+        "columns": columns,
+        "rows": [{"answer": a, "cells": [c[a] for c in counts]} for a in answers],
+    }
+
+
+def nexus_evidence_rows(by_level: list[Mapping[str, Any]] | None) -> list[dict[str, object]]:
+    """The rows of :data:`NEXUS_EVIDENCE_CSV`: one per field, answer and level (no level last,
+    its level blank), in the tables' order; none when the section is pending."""
+    return [
+        {
+            "field": table["id"],
+            "answer": row["answer"],
+            "level": column["level"],
+            "level_label": column["label"],
+            "studies": n,
+            "extracted": column["studies"],
+        }
+        for table in by_level or ()
+        for row in table["rows"]
+        for column, n in zip(table["columns"], row["cells"], strict=True)
     ]
 
 

@@ -15,9 +15,13 @@ from markupsafe import Markup, escape
 from livingreview.fileio import atomic_write_text, csv_table_text
 from livingreview.report import changes, checklist
 from livingreview.report.context import (
+    NEXUS_EVIDENCE_COLUMNS,
+    NEXUS_EVIDENCE_CSV,
     NEXUS_RISKS_COLUMNS,
     NEXUS_RISKS_CSV,
     collect,
+    nexus_evidence_fields,
+    nexus_evidence_rows,
     nexus_risk_choices,
     nexus_risk_rows,
     read_outputs,
@@ -127,8 +131,9 @@ def _write_pages(
 
 def write_report(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     """Render the report from ``outputs`` into ``out_dir`` with ``changelog.csv`` (every
-    version's changes), the reporting checklist (``prisma_checklist.csv``, ``.md``) and, when
-    the Nexus risks are choices, ``nexus_risks.csv``; returns the HTML path."""
+    version's changes), the reporting checklist (``prisma_checklist.csv``, ``.md``), when the
+    Nexus risks are choices ``nexus_risks.csv`` and, when the Nexus levels and evidence fields
+    are set, ``nexus_evidence.csv``; returns the HTML path."""
     return _write_report(config, outputs, out_dir, read_outputs(outputs))
 
 
@@ -139,6 +144,7 @@ def _write_report(
     changes.write_changelog(out_dir / CHANGELOG_NAME, context["changelog"])
     checklist.write(out_dir, context["checklist"]["rows"], render_checklist(context))
     _write_nexus_risks(config, context, out_dir)
+    _write_nexus_evidence(config, context, out_dir)
     return out_dir / HTML_NAME
 
 
@@ -156,6 +162,22 @@ def _write_nexus_risks(
     rows = nexus_risk_rows((section.data or {}).get("crosstab"))
     table = ([row[c] for c in NEXUS_RISKS_COLUMNS] for row in rows)
     atomic_write_text(path, csv_table_text(NEXUS_RISKS_COLUMNS, table))
+
+
+def _write_nexus_evidence(
+    config: Mapping[str, Any], context: Mapping[str, Any], out_dir: Path
+) -> None:
+    """``nexus_evidence.csv``: the Nexus section's studies per evidence field, answer and level
+    (its header alone while extraction is pending); removed when the protocol no longer sets
+    both the levels and evidence fields (there is no such table then)."""
+    path = out_dir / NEXUS_EVIDENCE_CSV
+    if not nexus_evidence_fields(config):
+        path.unlink(missing_ok=True)
+        return
+    section = next(s for s in context["sections"] if s.id == "nexus")
+    rows = nexus_evidence_rows((section.data or {}).get("by_level"))
+    table = ([row[c] for c in NEXUS_EVIDENCE_COLUMNS] for row in rows)
+    atomic_write_text(path, csv_table_text(NEXUS_EVIDENCE_COLUMNS, table))
 
 
 def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
