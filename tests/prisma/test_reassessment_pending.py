@@ -64,3 +64,23 @@ def test_a_previous_study_excluded_at_title_abstract_on_reassessment_is_removed(
     assert column.pending == {}
     counted = {k: column.n(k) for k in ("total_studies", "new_studies", "removed_studies")}
     assert counted == {"total_studies": 2, "new_studies": 1, "removed_studies": 2}
+
+
+def test_a_previous_study_an_amended_automation_limit_excludes_is_removed(
+    tmp_path: Path,
+) -> None:
+    """``automation.year_from`` raised before round 2: the automation step excludes S2 and S3
+    (published before it), so they have no final title/abstract decision and go on no sheet.
+    The totals waited for them for good ("awaiting a title/abstract decision", which no
+    reviewer could give, and ``round new --require-final`` refused); they are removed."""
+    column = _column()
+    outputs = _outputs(tmp_path, {})
+    (outputs / "screening/automation.csv").write_text(
+        "study_id,rule,detail\n"
+        'S2,year,"published 2012, before 2015"\nS3,year,"published 2013, before 2015"\n',
+        encoding="utf-8",
+    )
+    assert totals(outputs, 2, column, PREVIOUS) == {"S1": ["S1"], "S4": ["S4"]}
+    assert column.pending == {}
+    counted = {k: column.n(k) for k in ("total_studies", "new_studies", "removed_studies")}
+    assert counted == {"total_studies": 2, "new_studies": 1, "removed_studies": 2}

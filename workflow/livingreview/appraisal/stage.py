@@ -204,13 +204,14 @@ def import_entries(
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:
             study = by_id.get(filled.item_id, {})
-            if study.get("tool") != tool:
-                return filled.values  # no longer assessed with this tool: logged, not used
             values = filled.values
             if tool == "nos":  # the version the row was written for is logged with it
-                values = {**values, VERSION: versions(path).get(filled.row) or study["version"]}
-                if not fits(values, study):
-                    return values  # written for the study's earlier version: logged, not used
+                written = versions(path).get(filled.row) or study.get("version", "")
+                values = {**values, VERSION: written} if written else values
+            if study.get("tool") != tool:
+                return values  # no longer assessed with this tool: logged, not used
+            if tool == "nos" and not fits(values, study):
+                return values  # written for the study's earlier version: logged, not used
             place = RowPlace(str(path), f"row {filled.row}")
             forms.judge(tool, filled.item_id, filled.values, place, study["version"], nos_settings)
             return values

@@ -69,6 +69,7 @@ from livingreview.import_rounds import earlier_round
 from livingreview.prisma.ledger import Column, chain_rounds
 from livingreview.prisma_s import source_labels
 from livingreview.screening.assignment import OTHER_METHODS, other_method_studies
+from livingreview.screening.automation import excluded_study_ids
 
 COUNTS = "library/counts.json"
 AUTOMATION = "screening/automation_counts.json"
@@ -353,12 +354,13 @@ def _reincluded(column: Column, reports: set[str], others: Container[str] = ()) 
 def awaiting_screening(outputs: Path, reports: set[str]) -> set[str]:
     """The ``reports`` (of the previous version, no longer sought at full text) without a final
     title/abstract decision now: a decision returned late opened their screening again (a
-    conflict for the resolver, a second reviewer to decide), so they are not removed yet."""
+    conflict for the resolver, a second reviewer to decide), so they are not removed yet. A
+    study an automation limit excludes now (one amended since) waits for no one: it is removed."""
     path = outputs / FINAL_SCREENING
     if not reports or not path.exists():
         return set()
     rows = read_csv_table(path, ("study_id",), "final decisions not found")
-    return reports - {row["study_id"] for row in rows}
+    return reports - {row["study_id"] for row in rows} - excluded_study_ids(outputs)
 
 
 def totals(
