@@ -31,6 +31,7 @@ from livingreview.screening import conflict_sheet
 from livingreview.screening.assignment import (
     other_method_sources,
     protocol_other_method_studies,
+    read_library_rows,
     study_aliases,
 )
 from livingreview.screening.export import is_register_record
@@ -105,7 +106,9 @@ def report_library(
     # study just needs to be known.
     wanted = set(sought) | {merged[r] for r in sought if r in merged}
     if wanted or every_id():
-        in_library, found = studies.library_ids_and_rows(outputs / "library/records.csv", wanted)
+        in_library, found = studies.library_ids_and_rows(
+            outputs / "library/records.csv", wanted, read_library_rows(outputs)
+        )
     else:  # nothing reached full text and nothing returned: no study of the library is needed
         studies.check_library(outputs / "library/records.csv")
         in_library, found = frozenset(), {}

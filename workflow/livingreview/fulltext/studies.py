@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from livingreview.dedup.normalise import (
@@ -15,6 +15,7 @@ from livingreview.dedup.normalise import (
     normalise_title,
     work_kind,
 )
+from livingreview.errors import InputFileError
 from livingreview.fileio import read_csv_table
 from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
@@ -49,17 +50,37 @@ def library_rows(records_csv: Path) -> dict[str, dict[str, str]]:
 
 
 def library_ids_and_rows(
-    records_csv: Path, wanted: Container[str]
+    records_csv: Path, wanted: Container[str], read: Sequence[dict[str, str]] | None = None
 ) -> tuple[frozenset[str], dict[str, dict[str, str]]]:
     """Every study id of the library, and the ``wanted`` studies' merged records as rows
-    (one reading; only those records are rebuilt)."""
+    (one reading; only those records are rebuilt). ``read``: the file's rows as this process
+    read them already (``screening.assignment.read_library_rows``), checked alike."""
     ids = []
     rows = {}
-    for sid, row in automation.library_rows(records_csv, (), whole=wanted):
+    pairs = (
+        automation.library_rows(records_csv, (), whole=wanted)
+        if read is None
+        else _with_ids(records_csv, read)
+    )
+    for sid, row in pairs:
         ids.append(sid)
         if sid in wanted:
             rows[sid] = Record.from_row(row).to_row()
     return frozenset(ids), rows
+
+
+def _with_ids(
+    records_csv: Path, read: Sequence[dict[str, str]]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """(study id, row) of rows read already; an empty id is the error
+    :func:`automation.library_rows` gives (rows numbered as there: blank lines are none)."""
+    for number, row in enumerate(read, start=2):
+        sid = row.get("study_id") or ""
+        if not sid:
+            raise InputFileError(
+                records_csv, "empty study id", position=f"row {number}", field="study_id"
+            )
+        yield sid, row
 
 
 def check_library(records_csv: Path) -> None:

@@ -99,7 +99,13 @@ def library_studies(outputs: Path) -> LibraryStudies:
     """
     stamps = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
     studies, new_in, current, retired = _read_library(outputs.resolve(), stamps)
+    _LAST_READ[:] = [(outputs.resolve(), stamps, studies)]  # for read_library_rows
     return list(studies), dict(new_in), current, set(retired)
+
+
+# The rows of the library's records.csv :func:`library_studies` gave last, with the folder and
+# the stamps of that version of the tables: what :func:`read_library_rows` gives later steps.
+_LAST_READ: list[tuple[Path, tuple[tuple[int, int, int], ...], list[dict[str, str]]]] = []
 
 
 @functools.lru_cache(maxsize=2)
@@ -108,6 +114,17 @@ def _read_library(outputs: Path, stamps: tuple[tuple[int, int, int], ...]) -> Li
     studies = _read_table(outputs / "library/records.csv", TABLE_COLUMNS["library/records.csv"])
     new_in, current, retired = new_in_rounds(outputs, [s["study_id"] for s in studies])
     return studies, new_in, current, retired
+
+
+def read_library_rows(outputs: Path) -> list[dict[str, str]] | None:
+    """The rows of the library's ``records.csv`` (every column, file order) when this process
+    has read the tables as they are now (:func:`library_studies`: the screening step before
+    a later step in Snakemake's process), else None. The rows are shared: not to be changed."""
+    if not _LAST_READ:
+        return None
+    read_from, stamps, rows = _LAST_READ[0]
+    now = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
+    return rows if (read_from, stamps) == (outputs.resolve(), now) else None
 
 
 def new_in_rounds(outputs: Path, study_ids: Sequence[str]) -> tuple[dict[str, int], int, set[str]]:
