@@ -10,8 +10,9 @@ from livingreview.dedup.matching.titles import shared_by_other_works
 
 def doi_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     """DOIs equal as evidence (``doi_eq``: not a container's DOI), equal at all (``doi_same``)
-    or contradicting; the same Cochrane review number (or Clinical Evidence overview), and whether
-    it is a Cochrane review's."""
+    or contradicting; the same Cochrane review number (or Clinical Evidence overview), a Cochrane
+    review's number on one record only (``review_unnumbered``), and whether either number is a
+    Cochrane review's."""
     da, db = pairs.col("doi")
     doi_eq, doi_conf = agree(da, db)
     ra, rb = pairs.col("review_number")
@@ -26,5 +27,31 @@ def doi_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "doi_same": doi_same,
         "doi_conf": doi_conf,
         "review_eq": (ra == rb) & (ra != ""),
-        "review_cochrane": np.fromiter((r.startswith("cd") for r in ra), dtype=bool, count=len(ra)),
+        "review_unnumbered": _review_unnumbered(ra, rb, da, db, *pairs.col("journal")),
+        "review_cochrane": _cochrane(ra) | _cochrane(rb),
     }
+
+
+def _cochrane(numbers: np.ndarray) -> np.ndarray:
+    """Whether each review number is a Cochrane review's (``cd007231``)."""
+    return np.fromiter((r.startswith("cd") for r in numbers), dtype=bool, count=len(numbers))
+
+
+def _review_unnumbered(
+    ra: np.ndarray, rb: np.ndarray, da: np.ndarray, db: np.ndarray, ja: np.ndarray, jb: np.ndarray
+) -> np.ndarray:
+    """A Cochrane review's number on one record, and neither number nor DOI on the other record,
+    which is in the Cochrane Database of Systematic Reviews too: the number not exported (a DOI
+    there that names no review is another item's)."""
+    return (_cochrane(ra) & _unnumbered(rb, db, jb)) | (_cochrane(rb) & _unnumbered(ra, da, ja))
+
+
+def _unnumbered(numbers: np.ndarray, dois: np.ndarray, journals: np.ndarray) -> np.ndarray:
+    """Records of the Cochrane Database of Systematic Reviews without review number or DOI."""
+    in_cdsr = np.fromiter((_in_cdsr(j) for j in journals), dtype=bool, count=len(journals))
+    return (numbers == "") & (dois == "") & in_cdsr
+
+
+def _in_cdsr(journal: str) -> bool:
+    """Whether a normalised journal name is the Cochrane Database of Systematic Reviews."""
+    return journal.startswith("cochrane database")
