@@ -117,6 +117,19 @@ def test_either_includes_never_leaves_a_conflict() -> None:
     }
 
 
+def test_a_conflict_resolved_before_the_rule_became_either_includes_keeps_its_resolution() -> None:
+    """screening.decision_rule amended from third_reviewer to either_includes in round 2: r3's
+    round-1 exclusion of S3 (r1 include, r2 exclude) was set aside as 'not needed' and S3
+    included, sent to full text, with no word in the report or changelog. A resolution a person
+    returned still settles its conflict; only conflicts no one resolved go by the new rule."""
+    outcome = decide(DUAL, [resolved("S3", "exclude", "r3")], rule="either_includes")
+    assert by_study(outcome)["S3"] == ("exclude", "third_reviewer")
+    assert by_study(outcome)["S5"] == ("include", "either_includes")
+    assert outcome.counts()["resolutions_not_needed"] == []
+    agreed = decide(DUAL, [resolved("S5", "exclude", "consensus")], rule="either_includes")
+    assert by_study(agreed)["S5"] == ("exclude", "consensus")
+
+
 def test_one_vote_waits_in_dual_mode_and_decides_in_single_mode() -> None:
     decisions = [vote("S1", "r1", "maybe"), vote("S2", "r1", "exclude")]
     dual = decide(decisions, mode="dual")

@@ -230,7 +230,13 @@ def decide(
         elif not is_conflict(votes, conflict_on_maybe):
             outcome.final.append(_agreement(votes))
         elif rule == "either_includes":
-            outcome.final.append(_either_includes(votes))
+            resolution = settled.get(votes.study_id)
+            if resolution is not None and resolution.round >= votes.round:
+                used.add(votes.study_id)  # settled by a person under the rule before: kept
+                how = "consensus" if resolution.resolver == CONSENSUS else "third_reviewer"
+                outcome.final.append(_resolved(votes, resolution, how))
+            else:
+                outcome.final.append(_either_includes(votes))
             outcome.resolved += 1
         else:
             resolution = settled.get(votes.study_id)
