@@ -72,3 +72,18 @@ def test_without_the_review_database_or_the_title_it_is_no_version() -> None:
     # A DOI on the unnumbered record (none names a review) is another item's: not a version.
     foreign = frame.assign(doi=["", "", "10.1002/14651858.ED000042"])
     assert judge_pairs(foreign, pair)[0].outcome == "distinct"
+
+
+def test_a_colloquium_abstract_under_the_reviews_title_is_no_version() -> None:
+    """A Cochrane Colloquium abstract is printed in the journal's supplement (Embase: "Cochrane
+    Database of Systematic Reviews 2012 (9 Suppl 1)", a conference abstract) under its review's
+    title, by its team, without number or DOI: a presentation of the review, kept apart from it
+    as conference_vs_article says, not made a version by the unnumbered rule."""
+    frame = _records()
+    for shape in ({"number": "9 Suppl 1"}, {"ENTRYTYPE": "inproceedings", "number": "9"}):
+        abstract = frame.assign(
+            **{k: [frame.at[0, k], frame.at[1, k], v] for k, v in shape.items()}
+        )
+        verdicts = judge_pairs(abstract, [("id_0000501", "id_0000503")])
+        assert verdicts[0].reason != "versions of one Cochrane review", shape
+        assert find_duplicates(abstract).groups["id_0000503"] == "id_0000503", shape

@@ -27,7 +27,7 @@ def doi_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "doi_same": doi_same,
         "doi_conf": doi_conf,
         "review_eq": (ra == rb) & (ra != ""),
-        "review_unnumbered": _review_unnumbered(ra, rb, da, db, *pairs.col("journal")),
+        "review_unnumbered": _review_unnumbered(pairs, ra, rb),
         "review_cochrane": _cochrane(ra) | _cochrane(rb),
     }
 
@@ -37,19 +37,28 @@ def _cochrane(numbers: np.ndarray) -> np.ndarray:
     return np.fromiter((r.startswith("cd") for r in numbers), dtype=bool, count=len(numbers))
 
 
-def _review_unnumbered(
-    ra: np.ndarray, rb: np.ndarray, da: np.ndarray, db: np.ndarray, ja: np.ndarray, jb: np.ndarray
-) -> np.ndarray:
+def _review_unnumbered(pairs: Pairs, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
     """A Cochrane review's number on one record, and neither number nor DOI on the other record,
     which is in the Cochrane Database of Systematic Reviews too: the number not exported (a DOI
     there that names no review is another item's)."""
-    return (_cochrane(ra) & _unnumbered(rb, db, jb)) | (_cochrane(rb) & _unnumbered(ra, da, ja))
+    da, db = pairs.col("doi")
+    ja, jb = pairs.col("journal")
+    va, vb = pairs.col("venue")
+    return (_cochrane(ra) & _unnumbered(rb, db, jb, vb)) | (
+        _cochrane(rb) & _unnumbered(ra, da, ja, va)
+    )
 
 
-def _unnumbered(numbers: np.ndarray, dois: np.ndarray, journals: np.ndarray) -> np.ndarray:
-    """Records of the Cochrane Database of Systematic Reviews without review number or DOI."""
+def _unnumbered(
+    numbers: np.ndarray, dois: np.ndarray, journals: np.ndarray, venues: np.ndarray
+) -> np.ndarray:
+    """Records of the Cochrane Database of Systematic Reviews without review number or DOI, not
+    in a supplement or meeting issue: a Cochrane Colloquium abstract, printed in the journal's
+    supplement ("2020 (1 Suppl 1)") under its review's title, is a presentation of the review,
+    not a version of it (policy: conference_vs_article)."""
     in_cdsr = np.fromiter((_in_cdsr(j) for j in journals), dtype=bool, count=len(journals))
-    return (numbers == "") & (dois == "") & in_cdsr
+    abstract = np.isin(venues, ["conference", "supplement"])
+    return (numbers == "") & (dois == "") & in_cdsr & ~abstract
 
 
 def _in_cdsr(journal: str) -> bool:
