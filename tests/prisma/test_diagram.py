@@ -345,3 +345,16 @@ def test_the_diagrams_of_a_process_share_their_text_measures(
     monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
     assert to_png(flow) == fresh["png"]
     assert measured == []
+
+
+def test_a_matplotlib_measuring_text_otherwise_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The shared measures wrap a private matplotlib function: in a matplotlib without it the
+    # drawing goes on as that matplotlib measures (nothing added, no AttributeError).
+    from matplotlib import text
+
+    monkeypatch.delattr(text, "_get_text_metrics_with_cache")
+    with render._text_metrics_shared():
+        assert not hasattr(text, "_get_text_metrics_with_cache")
+    assert not hasattr(text, "_get_text_metrics_with_cache")

@@ -244,10 +244,14 @@ def _shared_metrics(
 
 @contextmanager
 def _text_metrics_shared() -> Iterator[None]:
-    """While it lasts, text measures come from :func:`_shared_metrics`."""
+    """While it lasts, text measures come from :func:`_shared_metrics` (with a matplotlib
+    that measures text otherwise, nothing changes)."""
     from matplotlib import text
 
-    original = text._get_text_metrics_with_cache
+    original = getattr(text, "_get_text_metrics_with_cache", None)
+    if original is None:
+        yield
+        return
     text._get_text_metrics_with_cache = partial(_shared_metrics, original)
     try:
         yield
