@@ -523,6 +523,29 @@ def test_a_nos_row_of_a_study_no_longer_assessed_is_kept_not_used(
     assert {("r1", "version", "cohort"), ("r2", "version", "cohort"), ("r1", "c1", "2")} <= kept
 
 
+def test_a_nos_row_with_its_version_cell_cleared_is_kept_when_its_study_goes(
+    config: dict[str, Any],
+) -> None:
+    """The same, with the form's locked version cell cleared by the reviewer (the form still
+    reads: the row was logged with its study's version). Once the study left the review nothing
+    could give that version any more, so the unchanged forms stopped the stage again ("version
+    'cohort' ... is no longer in this file"); the row keeps the version it was stored with."""
+    study = form_ids(form(config, "nos", "r1"), TITLE, ID)[0]
+    cohort = dict.fromkeys(("s1", "s2", "s3", "s4", "o1", "o2", "o3"), "1") | {"c1": "2"}
+    both_reviewers(config, "nos", {study: cohort | {"version": None}})
+    run_appraisal(config)
+    assert summary(config)[study]["status"] == "final"
+    studies = outputs(config) / "extraction/studies.csv"
+    lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
+    studies.write_text("".join(line for line in lines if study not in line), encoding="utf-8")
+    run_appraisal(config)
+    assert study not in summary(config)
+    with (outputs(config) / OUTPUTS["entries"]).open(encoding="utf-8", newline="") as handle:
+        kept = {(r["reviewer"], r["column"], r["value"]) for r in csv.DictReader(handle)
+                if r["item_id"] == study}  # fmt: skip
+    assert {("r1", "version", "cohort"), ("r2", "version", "cohort"), ("r1", "c1", "2")} <= kept
+
+
 def test_a_reason_typed_on_several_lines_keeps_its_lines(config: dict[str, Any]) -> None:
     """An override reason typed on two lines was read as one; it keeps its line breaks in
     rob/summary.csv (r1's, the first reviewer's, as both agree). A judgement is still a code

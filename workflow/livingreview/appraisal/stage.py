@@ -183,6 +183,9 @@ def import_entries(
     aliases = study_aliases(outputs, known)  # an id the form may list is never translated
     versions = functools.cache(_written_versions)
     base = Path(config["paths"]["human_input"])
+    store = outputs / OUTPUTS["entries"]
+    previous = reviewforms.read_entries(stored_before(store))
+    stored = _stored_versions(previous)
     tool_of: dict[str, str] = {}  # file (as entries store it) -> the tool of its form
     for tool, paths in _group_by_kind(files, tools_in_use(config)).items():
         tool_of |= {reviewforms.relative(path, base): tool for path in paths}
@@ -206,7 +209,10 @@ def import_entries(
             study = by_id.get(filled.item_id, {})
             values = filled.values
             if tool == "nos":  # the version the row was written for is logged with it
-                written = versions(path).get(filled.row) or study.get("version", "")
+                where = (reviewforms.relative(path, base), filled.row)
+                written = (
+                    versions(path).get(filled.row) or stored.get(where) or study.get("version", "")
+                )
                 values = {**values, VERSION: written} if written else values
             if study.get("tool") != tool:
                 return values  # no longer assessed with this tool: logged, not used
@@ -219,8 +225,6 @@ def import_entries(
         found, read = reviewforms.import_forms(paths, expected, base=base, store=None, clean=clean)
         entries += found
         returned += read
-    store = outputs / OUTPUTS["entries"]
-    previous = reviewforms.read_entries(stored_before(store))
     reviewforms.check_nothing_lost(previous, entries, store, aliases, base=base)
     consensus.check_resolvers(config, SECTION, entries, returned, base)
     return entries, returned, tool_of
@@ -235,6 +239,12 @@ def counting(
     changed back gets the rows typed in that tool's forms back."""
     tools = {s["study_id"]: s["tool"] for s in studies}
     return [e for e in entries if e.item_id in tools and tool_of.get(e.file) == tools[e.item_id]]
+
+
+def _stored_versions(previous: list[reviewforms.Entry]) -> dict[tuple[str, int], str]:
+    """(file, row) -> the NOS version a stored row was logged with: that of a row whose form
+    cell is blank (the locked cell cleared), which its study, once gone, cannot give."""
+    return {(e.file, e.row): e.value for e in previous if e.column == VERSION}
 
 
 def _written_versions(path: Path) -> dict[int, str]:
