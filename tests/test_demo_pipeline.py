@@ -7,12 +7,15 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
+from livingreview.config import load_config
 from livingreview.demo import build_demo
-from livingreview.demo.facts import allocate, read_facts
+from livingreview.demo.build import demo_config_files
+from livingreview.demo.facts import Window, allocate, read_facts, search_window
 from tests.conftest import REPO_ROOT, require_shared
 from tests.pipeline import run_pipeline
 
@@ -159,14 +162,49 @@ def check_library(outputs: Path, identified: list[dict[str, str]]) -> None:
     assert sheet.max_row == len(pending) + 1
 
 
+def demo_protocol() -> dict[str, Any]:
+    return load_config(demo_config_files(REPO_ROOT / "demo"))
+
+
 def test_demo_allocation_mimics_database_coverage() -> None:
     facts = require_shared("data/dta/records.csv")
-    holdings = allocate(read_facts(facts))
+    config = demo_protocol()
+    holdings = allocate(read_facts(facts), lambda name: search_window(config, name))
     assert all(p.pmid for p in holdings["medline"])
     assert all(p.doi for p in holdings["openalex"])
-    assert all(p.year_int >= 2010 for p in holdings["wos"])
-    assert any(p.year_int and p.year_int < 2010 for p in holdings["google_scholar"])
+    assert all(2010 <= p.year_int <= 2024 for p in holdings["wos"])
     keys = {name: {p.key for p in papers} for name, papers in holdings.items()}
     assert keys["medline"] & keys["wos"] & keys["psycinfo"], (
         "the same paper must recur across sources"
     )
+    # Every search, Publish or Perish's of Google Scholar too, was limited to the protocol's
+    # years (the imports' limits say so); a paper without a year is not left out.
+    for name in SOURCES:
+        assert search_window(config, name) == Window(2010, 2024)
+        if name in config["imports"]:
+            assert "2010-2024" in config["imports"][name]["limits"], name
+        assert all(p.year_int == 0 or 2010 <= p.year_int <= 2024 for p in holdings[name])
+    assert any(p.year_int == 0 for p in holdings["google_scholar"])
+    outside = Window(2010, 2019)
+    assert not any(
+        p.year_int > 2019 for p in allocate(read_facts(facts), lambda _: outside)["europepmc"]
+    )
+
+
+def test_no_demo_record_was_published_outside_the_protocols_search_window(
+    demo_outputs: Path,
+) -> None:
+    """The demo's searches and exports (as the pipeline reads them) hold no paper published
+    after the protocol's search date (or before its first year): the searches could not have
+    found it."""
+    config = demo_protocol()
+    with (demo_outputs / "search/identified.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["source"] for r in rows} == set(SOURCES)
+    outside = []
+    for row in rows:
+        window = search_window(config, row["source"])
+        year = int(row["year"][:4]) if row["year"][:4].isdigit() else None
+        if year is not None and not (window.first or 0) <= year <= (window.last or 9999):
+            outside.append((row["record_id"], row["year"]))
+    assert outside == [], f"published outside 2010-2024: {outside}"

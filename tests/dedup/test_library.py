@@ -43,9 +43,9 @@ def test_demo_round_groups_every_record_and_merges_the_best_fields(tmp_path: Pat
     out = tmp_path / "outputs"
     groups = {r["record_id"]: r["study_id"] for r in _read(out / "library/groups.csv")}
     studies = {r["study_id"]: r for r in _read(out / "library/records.csv")}
-    assert len(groups) == counts["records_identified"] == 384
+    assert len(groups) == counts["records_identified"] == 340
     assert len(studies) == counts["new_studies"] == counts["studies_in_library"]
-    assert counts["duplicates_removed"] == 384 - len(studies) > 100
+    assert counts["duplicates_removed"] == 340 - len(studies) > 100
 
     # One paper from four sources: PubMed, Europe PMC, OpenAlex and a truncated Google Scholar hit.
     paper = ["medline:25840591", "europepmc:MED:25840591", "openalex:W9102964360"]
@@ -123,7 +123,7 @@ def test_real_exports_over_two_rounds_keep_ids_and_join_old_studies(tmp_path: Pa
 def test_policy_comes_from_the_config(tmp_path: Path, policy: str) -> None:
     config = demo_config(tmp_path, policy={"conference_vs_article": policy, "max_year_gap": 1})
     counts = build_library(config, identified=build_demo_identified(config))
-    assert counts["records_identified"] == 384
+    assert counts["records_identified"] == 340
 
 
 def test_engine_frame_maps_the_record_model() -> None:

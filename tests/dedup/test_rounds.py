@@ -122,8 +122,8 @@ def test_counts_file_is_written_for_prisma(tmp_path: Path) -> None:
     counts = _round(config, "2025.1", None)
     written = json.loads((tmp_path / "outputs/library/counts.json").read_text(encoding="utf-8"))
     assert written == counts
-    assert written["records_identified"] == 384
-    assert written["duplicates_removed"] + written["new_studies"] == 384
+    assert written["records_identified"] == 340
+    assert written["duplicates_removed"] + written["new_studies"] == 340
     assert written["demo"] is True
 
 

@@ -23,7 +23,7 @@ STEPS = {
     "screen": (
         "screening/title_abstract/title_abstract_round1_r1_demo_illustrative.xlsx",
         "decision",
-        "exclude",
+        "include",
         "screening/decisions.csv",
     ),
     "conflicts": (

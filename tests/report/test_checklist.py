@@ -175,7 +175,7 @@ def test_a_living_review_with_two_versions_counts_all_of_them(demo_outputs: Path
     assert what.startswith("All 2 versions: 100 records from databases, 10 from registers")
     assert_selection_counts(what, cumulative.to_json())
     assert "other methods: 6 reports sought, 5 assessed" in what
-    assert rows["PRISMA-S 15"]["what"].startswith("Version 2025.2's searches: MEDLINE 52; ")
+    assert rows["PRISMA-S 15"]["what"].startswith("Version 2025.2's searches: MEDLINE 45; ")
     assert rows["PRISMA-S 12"]["status"] == "reported"
     assert rows["PRISMA-S 12"]["what"].startswith("2 versions (2025.1, 2025.2)")
     assert rows["PRISMA-LSR L1"]["what"].startswith("Versions: 2025.1")

@@ -65,7 +65,7 @@ def test_each_screener_gets_every_study_automation_kept_and_nothing_else(
     assert status["reviewers"]["r1"]["assigned"] == len(expected)
     assert status["reviewers"]["r1"]["pending"] == len(expected)
     assert status["reviewers"]["r1"]["stopping"] is None  # nothing decided yet
-    assert status["studies_in_library"] == len(expected) + 2
+    assert status["studies_in_library"] == len(expected) + 1
     assert (outputs / "screening/decisions.csv").read_text(encoding="utf-8").count("\n") == 1
     before = {p: p.read_bytes() for p in (r1, r2, outputs / "screening/status.json")}
     run_screening(config)
@@ -235,14 +235,14 @@ def test_relevant_studies_come_first_on_the_demo_sheet(tmp_path: Path, demo_outp
     assert sum(order[:quarter]) > 2 * sum(order[-quarter:])
 
 
-@pytest.mark.parametrize("seed", ["https://doi.org/10.2196/69294", "PMID: 39924298"])
+@pytest.mark.parametrize("seed", ["https://doi.org/10.2196/44548", "PMID: 37074762"])
 def test_a_seed_study_given_by_doi_or_pmid_leads_the_first_sheet(
     tmp_path: Path, demo_outputs: Path, seed: str
 ) -> None:
     library = {s["doi"]: s["study_id"] for s in table(demo_outputs / "library/records.csv")}
     config = screening_config(tmp_path, demo_outputs, seed_studies=[seed])
     run_screening(config)
-    assert sheet_ids(sheet_path(config, "r1"))[0] == library["10.2196/69294"]
+    assert sheet_ids(sheet_path(config, "r1"))[0] == library["10.2196/44548"]
     unseeded = screening_config(tmp_path / "none", demo_outputs, seed_studies=[])
     run_screening(unseeded)
-    assert sheet_ids(sheet_path(unseeded, "r1"))[0] != library["10.2196/69294"]
+    assert sheet_ids(sheet_path(unseeded, "r1"))[0] != library["10.2196/44548"]

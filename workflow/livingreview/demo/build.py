@@ -16,7 +16,7 @@ from requests.adapters import BaseAdapter
 from livingreview.archive import RawArchive
 from livingreview.config import load_config
 from livingreview.demo import exports, services
-from livingreview.demo.facts import allocate, read_facts
+from livingreview.demo.facts import allocate, read_facts, search_window
 from livingreview.fileio import atomic_write_bytes
 from livingreview.search import run_search
 from livingreview.sources import get_client
@@ -93,7 +93,7 @@ def build_demo(facts: Path, demo_dir: Path) -> int:
     root = demo_dir.parent
     config = load_config(demo_config_files(demo_dir))
     papers = read_facts(facts)
-    holdings = allocate(papers)
+    holdings = allocate(papers, lambda name: search_window(config, name))
     searched_on = config["search"]["date_range"]["to"]
     written = 0
     for name, source in config["sources"].items():

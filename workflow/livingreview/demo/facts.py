@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from livingreview.errors import InputFileError
 
@@ -113,22 +114,44 @@ def read_facts(path: Path) -> list[Paper]:
     ]
 
 
-def in_window(paper: Paper, first_year: int = 2010) -> bool:
-    """Would a date-limited database search (from ``first_year``) return this paper?"""
-    return paper.year_int == 0 or paper.year_int >= first_year
+@dataclass(frozen=True)
+class Window:
+    """Publication years a date-limited search returns (inclusive; ``None``: no limit)."""
+
+    first: int | None
+    last: int | None
 
 
-def allocate(papers: list[Paper]) -> dict[str, list[Paper]]:
-    """Which papers each demo source holds, mimicking real coverage and overlap."""
+def search_window(config: Mapping[str, Any], name: str) -> Window:
+    """The years the protocol's search ``name`` covers: its own ``date_range``, else
+    ``search.date_range`` (the shipped imports' ``limits`` state the same years)."""
+    spec = config["sources"].get(name) or config["imports"].get(name) or {}
+    dates = spec.get("date_range") or config["search"].get("date_range") or {}
+    return Window(*(int(str(dates[k])[:4]) if dates.get(k) else None for k in ("from", "to")))
+
+
+def in_window(paper: Paper, window: Window) -> bool:
+    """Would a search limited to ``window`` return this paper? (one without a year: yes)"""
+    year = paper.year_int
+    too_early = window.first is not None and year < window.first
+    too_late = window.last is not None and year > window.last
+    return year == 0 or not (too_early or too_late)
+
+
+def allocate(papers: list[Paper], window: Callable[[str], Window]) -> dict[str, list[Paper]]:
+    """Which papers each demo source holds, mimicking real coverage and overlap, within each
+    source's search window (``window(name)``, e.g. :func:`search_window` of the protocol)."""
+    held = {
+        "medline": lambda p: bool(p.pmid and p.year_int),
+        "europepmc": lambda p: bool(p.pmid) and p.draw("epmc") < 85,
+        "openalex": lambda p: bool(p.doi) and p.draw("openalex") < 80,
+        "wos": lambda p: bool(p.doi or p.journal) and p.year_int > 0 and p.draw("wos") < 55,
+        "psycinfo": lambda p: bool(p.journal) and p.draw("psycinfo") < 45,
+        "google_scholar": lambda p: not (p.pmid or p.doi) or p.draw("gs") < 35,
+    }
     return {
-        "medline": [p for p in papers if p.pmid and in_window(p) and p.year_int],
-        "europepmc": [p for p in papers if p.pmid and in_window(p) and p.draw("epmc") < 85],
-        "openalex": [p for p in papers if p.doi and in_window(p) and p.draw("openalex") < 80],
-        "wos": [
-            p for p in papers if (p.doi or p.journal) and p.year_int >= 2010 and p.draw("wos") < 55
-        ],
-        "psycinfo": [p for p in papers if p.journal and in_window(p) and p.draw("psycinfo") < 45],
-        "google_scholar": [p for p in papers if not (p.pmid or p.doi) or p.draw("gs") < 35],
+        name: [p for p in papers if holds(p) and in_window(p, window(name))]
+        for name, holds in held.items()
     }
 
 
