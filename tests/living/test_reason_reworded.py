@@ -71,3 +71,44 @@ def test_a_reworded_reason_is_counted_once_across_versions(
     frozen = Path(settings["deduplication"]["history_dir"]) / version_one / "prisma_ledger.json"
     published = json.loads(frozen.read_text(encoding="utf-8"))["column"]["lists"]
     assert published["dbr_excluded"] == [{"label": reason["label"], "n": 1}]
+
+
+def test_labels_amended_before_round_new_are_not_named_back(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    """The team swaps two reasons' labels before ``round new``, which freezes version 1's counts
+    again under the amended protocol, while version 1's kept protocol.json (its report's) keeps
+    the labels before: matched by that file, version 1's exclusion was named back with the other
+    reason's label, two reasons in the versions combined for one. The snapshot now keeps the ids
+    of the labels it was frozen with."""
+    first = first_round(replay_server, sources_dir, tmp_path)
+    config, out, env = first.config, first.out, first.env
+    settings = load_config([config])
+    kept, dropped = first.studies[:2]
+    screen_round(settings, 1, include={kept, dropped})
+    run(config, "screen", "conflicts", "fulltext", env=env)
+    reason, other = settings["exclusion_reasons"]["full_text"][:2]
+    decided = {
+        kept: {"decision": "include"},
+        dropped: {"decision": "exclude", "reason": reason["id"]},
+    }
+    return_round(settings, "full_text", 1, decided)
+    run(config, "fulltext", *LATER_STAGES, env=env)
+
+    reword(config, reason["id"], other["label"])
+    reword(config, other["id"], reason["label"])
+    kept_record = next(r for r, s in first.groups.items() if s == kept)
+    second_round(first, replay_server, sources_dir, kept_record)
+    settings = load_config([config])
+    new_study = sorted(sheet_studies(sheet_path(settings, "r1", 2)))[0]
+    screen_round(settings, 2, include={new_study})
+    run(config, "screen", "conflicts", "fulltext", env=env)
+    excluded = {new_study: {"decision": "exclude", "reason": reason["id"]}}
+    return_round(settings, "full_text", 2, excluded)
+    run(config, "fulltext", *LATER_STAGES, env=env)
+
+    ledger = json.loads((out / "prisma/ledger.json").read_text(encoding="utf-8"))
+    one, two = (r["lists"]["dbr_excluded"] for r in ledger["rounds"])
+    # was: version 1's exclusion under reason's old label (now other's), version 2's under its new
+    assert one == two == [{"label": other["label"], "n": 1}]
+    assert ledger["cumulative"]["lists"]["dbr_excluded"] == [{"label": other["label"], "n": 2}]

@@ -48,7 +48,8 @@ For the current round (``review.version``):
   warning, then differs by those reports).
 
 Each round's column is kept as ``<deduplication.history_dir>/<version>/prisma_ledger.json`` beside
-the library's round snapshot (with the included studies and their reports once known), so later
+the library's round snapshot (with the included studies and their reports once known, and the
+labels of the full-text exclusion reasons its lists name, by id), so later
 rounds can draw the living layouts and count removals. A round frozen (``round new``) while its
 screening or full text was in progress keeps the counts it published; its decisions returned
 since (a round-1 study decided during round 2) are counted in no later round's screening or
@@ -485,19 +486,35 @@ def previous_included(snapshots: Sequence[Mapping[str, Any]], round_no: int) -> 
 
 #: The list boxes naming full-text exclusion reasons by their labels.
 REASON_LISTS = ("dbr_excluded", "other_excluded")
+#: Key of a ledger snapshot: full-text reason id -> the label its column names it with.
+REASON_IDS = "reason_labels"
 
 
-def reasons_named_now(config: Mapping[str, Any], column: Column, kept_protocol: Path) -> None:
+def reason_labels(config: Mapping[str, Any]) -> dict[str, str]:
+    """Full-text reason id -> label, as the protocol names them now (for a snapshot)."""
+    return {str(r["id"]): str(r["label"]) for r in config["exclusion_reasons"]["full_text"]}
+
+
+def reasons_named_now(
+    config: Mapping[str, Any], column: Column, kept_protocol: Path, named: Any = None
+) -> None:
     """Name an earlier version's full-text exclusion reasons with the protocol's labels now.
 
-    A reason whose label was reworded since (the same id in the version's kept protocol.json)
-    would otherwise be two reasons when the versions are combined. Counts stay as frozen; a
-    label the kept protocol does not name (or no kept protocol) stays as it was.
+    A reason whose label was reworded since would otherwise be two reasons when the versions
+    are combined. Its id: ``named`` (the snapshot's :data:`REASON_IDS`: the labels its column
+    was named with, kept since ``round new`` may freeze it under a protocol amended after the
+    version's report kept its protocol.json), else the version's kept protocol.json. Counts
+    stay as frozen; a label neither names (or no kept protocol) stays as it was.
     """
-    kept = read_json(kept_protocol, "kept protocol not found") if kept_protocol.is_file() else {}
-    listed = ((kept.get("exclusion_reasons") or {}) if isinstance(kept, Mapping) else {}).get(
-        "full_text"
-    )
+    if isinstance(named, Mapping):
+        listed: Any = [{"id": rid, "label": label} for rid, label in named.items()]
+    else:
+        kept = (
+            read_json(kept_protocol, "kept protocol not found") if kept_protocol.is_file() else {}
+        )
+        listed = ((kept.get("exclusion_reasons") or {}) if isinstance(kept, Mapping) else {}).get(
+            "full_text"
+        )
     then = {
         str(r.get("label")): str(r.get("id"))
         for r in (listed if isinstance(listed, list) else [])

@@ -255,10 +255,11 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     current, included = collect.current_column(config, outputs, round_no, previous)
     kept = collect.history(earlier)
     others = protocol_other_method_studies(config)
-    for number, column in kept:
+    for (number, column), data in zip(kept, earlier, strict=True):
         if number < round_no:
             collect.since_frozen(outputs, number, column, others)
-        collect.reasons_named_now(config, column, _kept_protocol(config, column.label))
+        protocol = _kept_protocol(config, column.label)
+        collect.reasons_named_now(config, column, protocol, data.get(collect.REASON_IDS))
     rounds = collect.rounds_of(kept, current, round_no)
     columns = [c for _, c in rounds]
     check_columns(columns, origin="pipeline ledger", chained=True)
@@ -276,6 +277,7 @@ def run_ledger(config: Mapping[str, Any]) -> dict[str, Any]:
     write_csv_columns(outputs / OUTPUTS["csv"], [columns[-1]])
     write_csv_columns(outputs / OUTPUTS["rounds_csv"], columns)
     snapshot: dict[str, Any] = {"round": round_no, "column": columns[-1].to_json()}
+    snapshot[collect.REASON_IDS] = collect.reason_labels(config)
     if included is not None:
         snapshot["included"] = included
     write_json(snapshot_path(config), snapshot)
