@@ -467,3 +467,34 @@ def test_databases_only_earlier_versions_searched_are_named_in_items_6_s1_and_s1
         for r in checklist.build(config, read, demo_outputs, ["search"])
     }
     assert "no longer" not in rows["PRISMA 2020 6"] + rows["PRISMA-S 1"]
+
+
+def test_seed_studies_not_in_the_library_are_not_said_to_rank_the_sheets(
+    demo_outputs: Path,
+) -> None:
+    # The shipped protocol seeds the ranker with the seed review (10.2196/69294), which the
+    # demo's searches (2010 to 2024-11-25) do not find: the screening step records the seed
+    # studies it found, and item 8 says the named ones ranked nothing.
+    status = json.loads((demo_outputs / "screening/status.json").read_text(encoding="utf-8"))
+    assert status["seed_studies_found"] == []
+    rows = read_rows(demo_outputs / "report/prisma_checklist.csv")
+    what = rows["PRISMA 2020 8"]["what"]
+    assert "sheets ranked from seed studies" not in what
+    assert (
+        "seed studies 10.2196/69294 named in the protocol, none of them in the library: sheets "
+        "ranked without them"
+    ) in what
+    # found: named as ranking the sheets, with how many of them the library holds
+    config = load_config(DEMO_CONFIG)
+    facts = checklist.Facts(
+        config,
+        {
+            "screening_outcome": {"decision_rule": config["screening"]["decision_rule"]},
+            "screening_status": {"seed_studies_found": ["S1"]},
+            "automation": None,
+        },
+        Path("/nonexistent"),
+        frozenset(),
+    )
+    found = checklist._selection(facts).what
+    assert "sheets ranked from seed studies 10.2196/69294 (1 in the library)" in found

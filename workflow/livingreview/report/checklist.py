@@ -507,9 +507,22 @@ def _selection(facts: Facts) -> Entry:
         rules = ", ".join(f"{_rule(k)} {n}" for k, n in automation["excluded_by_rule"].items())
         parts.append(f"automation: {automation['excluded']} marked ineligible ({rules})")
     if screening.get("seed_studies"):
-        parts.append("sheets ranked from seed studies " + ", ".join(screening["seed_studies"]))
+        parts.append(_seeds(screening["seed_studies"], facts.read["screening_status"]))
     where = facts.anchors("screening", "flow", "methods")
     return _entry("reported", where, _join(parts) + ".")
+
+
+def _seeds(named: list[str], status: Mapping[str, Any]) -> str:
+    """What the protocol's seed studies did: ranked the sheets, or were not in the library."""
+    found = status.get("seed_studies_found")
+    if found is None:  # a status written before the screening step recorded them
+        return "sheets ranked from seed studies " + ", ".join(named)
+    if not found:
+        return (
+            f"seed studies {', '.join(named)} named in the protocol, none of them in the "
+            "library: sheets ranked without them"
+        )
+    return f"sheets ranked from seed studies {', '.join(named)} ({len(found)} in the library)"
 
 
 def _fields(facts: Facts) -> list[Mapping[str, Any]]:

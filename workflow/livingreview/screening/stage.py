@@ -149,9 +149,9 @@ def _latest_by_reviewer(
 
 def export_sheets(
     config: Mapping[str, Any], by_reviewer: Votes, returned: ImportResult
-) -> list[Path]:
+) -> tuple[list[Path], set[str]]:
     """Write this round's sheet (or next batch) per screening reviewer (``by_reviewer``: their
-    votes, :func:`_latest_by_reviewer`); the paths written."""
+    votes, :func:`_latest_by_reviewer`); the paths written and the seed studies found."""
     settings = config["screening"]
     outputs = Path(config["paths"]["outputs"])
     studies, new_in, current, _ = library_studies(outputs)
@@ -214,7 +214,7 @@ def export_sheets(
         )
         shown = layouts[earlier > 0]
         written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)
-    return written
+    return written, seeds
 
 
 def _on_round_sheet(
@@ -302,7 +302,9 @@ def run_screening(config: Mapping[str, Any]) -> dict[str, Any]:
     decisions, returned = import_decisions(config)
     by_reviewer = _latest_by_reviewer(decisions)
     state = status(config, decisions, by_reviewer, returned)
-    written = export_sheets(config, by_reviewer, returned)
+    written, seeds = export_sheets(config, by_reviewer, returned)
     state["sheets"] = [p.relative_to(outputs).as_posix() for p in written]
+    # the library studies the protocol's seed_studies named (the ranker's known relevant ones)
+    state["seed_studies_found"] = sorted(seeds)
     write_json(outputs / OUTPUTS["status"], state)
     return state
