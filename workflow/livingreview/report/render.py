@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -154,14 +154,8 @@ def _write_nexus_risks(
     """``nexus_risks.csv``: the Nexus section's studies per risk and level (its header alone
     while extraction is pending); a table left from a protocol whose risks were choices is
     removed once they are free text (there is no table then)."""
-    path = out_dir / NEXUS_RISKS_CSV
-    if not nexus_risk_choices(config):
-        path.unlink(missing_ok=True)
-        return
-    section = next(s for s in context["sections"] if s.id == "nexus")
-    rows = nexus_risk_rows((section.data or {}).get("crosstab"))
-    table = ([row[c] for c in NEXUS_RISKS_COLUMNS] for row in rows)
-    atomic_write_text(path, csv_table_text(NEXUS_RISKS_COLUMNS, table))
+    rows = nexus_risk_rows if nexus_risk_choices(config) else None
+    _write_nexus_table(out_dir / NEXUS_RISKS_CSV, context, "crosstab", rows, NEXUS_RISKS_COLUMNS)
 
 
 def _write_nexus_evidence(
@@ -170,14 +164,27 @@ def _write_nexus_evidence(
     """``nexus_evidence.csv``: the Nexus section's studies per evidence field, answer and level
     (its header alone while extraction is pending); removed when the protocol no longer sets
     both the levels and evidence fields (there is no such table then)."""
-    path = out_dir / NEXUS_EVIDENCE_CSV
-    if not nexus_evidence_fields(config):
+    rows = nexus_evidence_rows if nexus_evidence_fields(config) else None
+    _write_nexus_table(
+        out_dir / NEXUS_EVIDENCE_CSV, context, "by_level", rows, NEXUS_EVIDENCE_COLUMNS
+    )
+
+
+def _write_nexus_table(
+    path: Path,
+    context: Mapping[str, Any],
+    key: str,
+    rows_of: Callable[[Any], list[dict[str, object]]] | None,
+    columns: Sequence[str],
+) -> None:
+    """One of the Nexus section's tables as CSV (``rows_of`` its rows from the section's
+    ``key`` data); the file removed when the protocol has no such table (``rows_of`` None)."""
+    if rows_of is None:
         path.unlink(missing_ok=True)
         return
     section = next(s for s in context["sections"] if s.id == "nexus")
-    rows = nexus_evidence_rows((section.data or {}).get("by_level"))
-    table = ([row[c] for c in NEXUS_EVIDENCE_COLUMNS] for row in rows)
-    atomic_write_text(path, csv_table_text(NEXUS_EVIDENCE_COLUMNS, table))
+    rows = rows_of((section.data or {}).get(key))
+    atomic_write_text(path, csv_table_text(columns, ([row[c] for c in columns] for row in rows)))
 
 
 def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
