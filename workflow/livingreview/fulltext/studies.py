@@ -15,7 +15,6 @@ from livingreview.dedup.normalise import (
     normalise_title,
     work_kind,
 )
-from livingreview.errors import InputFileError
 from livingreview.fileio import read_csv_table
 from livingreview.fulltext.decide import ReportDecision
 from livingreview.records import Record
@@ -77,9 +76,7 @@ def _with_ids(
     for number, row in enumerate(read, start=2):
         sid = row.get("study_id") or ""
         if not sid:
-            raise InputFileError(
-                records_csv, "empty study id", position=f"row {number}", field="study_id"
-            )
+            raise automation.empty_study_id(records_csv, number)
         yield sid, row
 
 

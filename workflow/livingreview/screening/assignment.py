@@ -91,15 +91,20 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
+def _tables_stamps(outputs: Path) -> tuple[tuple[int, int, int], ...]:
+    """The stamps of the library's tables (:data:`LIBRARY_TABLES`): a cache key part."""
+    return tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
+
+
 def library_studies(outputs: Path) -> LibraryStudies:
     """The library's studies, the round each is new in, the current round, and retired ids.
 
     A study is new in the earliest round of its records, or in the round a split gave it its id.
     The tables are read once per version of the files (one screening run asks several times).
     """
-    stamps = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
-    studies, new_in, current, retired = _read_library(outputs.resolve(), stamps)
-    _LAST_READ[:] = [(outputs.resolve(), stamps, studies)]  # for read_library_rows
+    folder, stamps = outputs.resolve(), _tables_stamps(outputs)
+    studies, new_in, current, retired = _read_library(folder, stamps)
+    _LAST_READ[:] = [(folder, stamps, studies)]  # for read_library_rows
     return list(studies), dict(new_in), current, set(retired)
 
 
@@ -123,8 +128,7 @@ def read_library_rows(outputs: Path) -> list[dict[str, str]] | None:
     if not _LAST_READ:
         return None
     read_from, stamps, rows = _LAST_READ[0]
-    now = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
-    return rows if (read_from, stamps) == (outputs.resolve(), now) else None
+    return rows if (read_from, stamps) == (outputs.resolve(), _tables_stamps(outputs)) else None
 
 
 def new_in_rounds(outputs: Path, study_ids: Sequence[str]) -> tuple[dict[str, int], int, set[str]]:
@@ -220,8 +224,7 @@ def other_method_studies(outputs: Path, sources: Iterable[str]) -> dict[str, int
     wanted = frozenset(sources)
     if not wanted:
         return {}
-    stamps = tuple(_stamp(outputs / name) for name in LIBRARY_TABLES)
-    return dict(_other_method_studies(outputs.resolve(), wanted, stamps))
+    return dict(_other_method_studies(outputs.resolve(), wanted, _tables_stamps(outputs)))
 
 
 @functools.lru_cache(maxsize=2)

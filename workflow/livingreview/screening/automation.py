@@ -186,13 +186,16 @@ def library_rows(
             number += 1
             sid = row[at] if at < len(row) else ""
             if not sid:
-                raise InputFileError(
-                    path, "empty study id", position=f"row {number}", field="study_id"
-                )
+                raise empty_study_id(path, number)
             if some is None or sid in whole:
                 yield sid, _as_dict(header, row)
             else:
                 yield sid, {c: row[i] for c, i in some if i < len(row)}
+
+
+def empty_study_id(path: Path, number: int) -> InputFileError:
+    """The error for row ``number`` of the library's ``records.csv`` without a study id."""
+    return InputFileError(path, "empty study id", position=f"row {number}", field="study_id")
 
 
 def _as_dict(header: Sequence[str], row: list[str]) -> dict[str, Any]:
