@@ -3,6 +3,7 @@ protocol: no extraction fields, no eligibility criteria, one of each, every risk
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from livingreview.config import load_config
 from livingreview.fileio import write_json
 from livingreview.report.context import collect, read_outputs
 from livingreview.report.methods import methods_paragraph
+from livingreview.screening.conflicts import Resolution, decide
+from livingreview.screening.decisions import ScreeningDecision
 from tests.report.earlier_versions import version_two_dropping_three
 from tests.report.test_report import DEMO_CONFIG
 
@@ -222,3 +225,45 @@ def test_databases_an_earlier_version_ran_and_this_one_dropped_are_named(tmp_pat
     ), said
     config["review"]["version"] = "2025.1"  # the version itself names nothing twice
     assert not sentence(config, "Earlier versions also")
+
+
+def test_conflicts_settled_under_the_rule_before_an_amendment_are_said_so() -> None:
+    """screening.decision_rule amended from consensus to third_reviewer: the screeners' consensus
+    on one conflict keeps counting (how 'consensus' in final_decisions.csv), but the methods said
+    every disagreement was 'settled by a third reviewer, Reviewer 3'."""
+    config = load_config(DEMO_CONFIG)
+    config["screening"]["decision_rule"] = "third_reviewer"
+    votes = [
+        ScreeningDecision(s, r, "title_abstract", 1, v, "", "", f"{r}.xlsx", 2, "")
+        for s, pair in (("S1", ("include", "exclude")), ("S2", ("exclude", "include")))
+        for r, v in zip(("r1", "r2"), pair, strict=True)
+    ]
+    agreed = Resolution("S1", 1, "exclude", "consensus", "", "", "conflicts/agreed.xlsx", 2, "")
+    by_r3 = replace(agreed, study_id="S2", resolver="r3", file="conflicts/r3.xlsx")
+    outcome = decide(votes, [agreed, by_r3], rule="third_reviewer").counts()
+    assert outcome["decided_by"] == {"consensus": 1, "third_reviewer": 1}
+    outputs = Path("/nonexistent/outputs")
+    read = read_outputs(outputs) | {"screening_outcome": outcome}
+    methods = collect(config, outputs, read=read)["methods"]
+    (said,) = [s for s in methods if s.startswith("Of the disagreements")]
+    assert said == (
+        "Of the disagreements, 1 was settled by consensus, as the protocol asked before its "
+        "decision rule was amended."
+    )
+    assert "settled by a third reviewer, Reviewer 3." in " ".join(methods)
+    config["screening"]["decision_rule"] = "either_includes"
+    assert sentence_with_settled(config, outcome["decided_by"]) == (
+        "Of the disagreements, 1 was settled by consensus and 1 was settled by a third reviewer, "
+        "as the protocol asked before its decision rule was amended."
+    )
+    assert sentence_with_settled(config, {"either_includes": 4}) == ""
+
+
+def sentence_with_settled(config: dict[str, Any], decided_by: dict[str, int]) -> str:
+    """The methods sentence on conflicts settled before the decision rule was amended."""
+    found = [
+        s
+        for s in methods_paragraph(config, "0.0", None, None, decided_by)
+        if s.startswith("Of the disagreements")
+    ]
+    return found[0] if found else ""

@@ -130,6 +130,54 @@ def test_a_conflict_resolved_before_the_rule_became_either_includes_keeps_its_re
     assert by_study(agreed)["S5"] == ("exclude", "consensus")
 
 
+def returned_consensus_sheet(tmp_path: Path) -> list[Resolution]:
+    """Round 1's conflicts sheet written under ``decision_rule: consensus`` (S3 and S5 pending),
+    returned with S3 excluded (no_alliance) and S5 left blank; the resolutions read back."""
+    spec = ConflictSheetSpec("dta", "title_abstract", 1, "consensus")
+    reasons = [("no_alliance", "No alliance")]
+    rows = sheet_rows(decide(DUAL).pending, {"S3": {"title": "Bond"}, "S5": {"title": "Tie"}})
+    write_conflict_sheets(tmp_path / "conflicts.xlsx", spec, rows, reasons, "human")
+    book = openpyxl.load_workbook(tmp_path / "conflicts.xlsx")
+    sheet = book["Conflicts"]
+    head = [c.value for c in sheet[1]]
+    assert [sheet.cell(r, 1).value for r in (2, 3)] == ["S3", "S5"]
+    sheet.cell(2, head.index("resolution") + 1).value = "exclude"
+    sheet.cell(2, head.index("reason") + 1).value = "no_alliance"
+    book.save(tmp_path / "agreed.xlsx")
+    who = frozenset({"consensus", "r3"})  # r3 has the role conflict_resolution
+    expected = ExpectedConflicts("dta", "title_abstract", 2, dict(reasons), frozenset(PAIRS), who)
+    return read_resolution_sheet(tmp_path / "agreed.xlsx", expected, "conflicts/agreed.xlsx")[1]
+
+
+@pytest.mark.parametrize("rule", ["third_reviewer", "either_includes"])
+def test_a_consensus_returned_before_the_rule_became_third_reviewer_keeps_counting(
+    tmp_path: Path, rule: str
+) -> None:
+    """decision_rule amended from consensus to third_reviewer (or on to either_includes) after
+    the screeners returned their round-1 consensus on S3: the stage stopped for good ('resolved by
+    a consensus, but screening.decision_rule is third_reviewer'), and only removing the file, and
+    what they typed, let it go on. The consensus settles S3, recorded as a consensus; S5, which
+    nobody resolved, goes by the rule now; a conflict of round 2 is not settled by round 1's."""
+    found = returned_consensus_sheet(tmp_path)
+    assert [(r.study_id, r.decision, r.resolver) for r in found] == [("S3", "exclude", "consensus")]
+    later = [vote("S7", "r1", "include", 2), vote("S7", "r2", "exclude", 2)]
+    outcome = decide([*DUAL, *later], found, rule=rule)
+    final = {f.study_id: f for f in outcome.final}
+    assert (final["S3"].decision, final["S3"].how) == ("exclude", "consensus")
+    assert (final["S3"].resolver, final["S3"].reason) == ("consensus", "no_alliance")
+    assert outcome.counts()["resolutions_not_needed"] == []
+    if rule == "third_reviewer":
+        assert [v.study_id for v in outcome.pending] == ["S5", "S7"]
+    else:
+        assert by_study(outcome)["S5"] == ("include", "either_includes")
+
+
+def test_a_third_reviewers_resolution_is_recorded_as_one_under_consensus() -> None:
+    """Amended from third_reviewer to consensus: r3's resolution was recorded as 'consensus'."""
+    outcome = decide(DUAL, [resolved("S3", "exclude", "r3")], rule="consensus")
+    assert by_study(outcome)["S3"] == ("exclude", "third_reviewer")
+
+
 def test_one_vote_waits_in_dual_mode_and_decides_in_single_mode() -> None:
     decisions = [vote("S1", "r1", "maybe"), vote("S2", "r1", "exclude")]
     dual = decide(decisions, mode="dual")

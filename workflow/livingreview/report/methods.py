@@ -141,13 +141,42 @@ def _automation_sentences(config: Mapping[str, Any]) -> list[str]:
     return said
 
 
-def _screening_sentences(config: Mapping[str, Any]) -> list[str]:
-    """Who screened titles and abstracts, how independently, and how disagreements were settled
-    (single mode: one screener, and the verifier of the sample if any)."""
-    screening = config["screening"]
+def _screening_sentences(
+    config: Mapping[str, Any], decided_by: Mapping[str, int] | None = None
+) -> list[str]:
+    """Who screened titles and abstracts, how, and how disagreements were settled (single mode:
+    one screener, and the verifier of the sample if any), with those a person settled under the
+    rule before an amendment (``decided_by``: ``screening/outcome.json``)."""
     team = reviewers_of.team(config, "screening", "screening")
     if not team:
         return []
+    return _screened(config, team) + _settled_before(config, decided_by or {})
+
+
+_SETTLED_AS = {"consensus": "by consensus", "third_reviewer": "by a third reviewer"}
+
+
+def _settled_before(config: Mapping[str, Any], decided_by: Mapping[str, int]) -> list[str]:
+    """``Of the disagreements, 2 were settled by consensus, as the protocol asked before its
+    decision rule was amended.``: resolutions a person returned keep counting after
+    ``screening.decision_rule`` changes (:func:`livingreview.screening.conflicts.decide`)."""
+    rule = config["screening"].get("decision_rule", "consensus")
+    parts = [
+        f"{n} {'was' if n == 1 else 'were'} settled {_SETTLED_AS[how]}"
+        for how, n in sorted(decided_by.items())
+        if how in _SETTLED_AS and how != rule and n
+    ]
+    if not parts:
+        return []
+    return [
+        f"Of the disagreements, {_join(parts)}, as the protocol asked before its decision rule "
+        "was amended."
+    ]
+
+
+def _screened(config: Mapping[str, Any], team: list[str]) -> list[str]:
+    """The screening sentences by the protocol of now (:func:`_screening_sentences`)."""
+    screening = config["screening"]
     criteria = len((config.get("eligibility") or {}).get("criteria") or [])
     against = (
         f" against {_counted(criteria, 'eligibility criterion', 'eligibility criteria')}"
@@ -232,10 +261,12 @@ def methods_paragraph(
     software_version: str,
     tools_used: Collection[str] | None = None,
     library_counts: Mapping[str, Any] | None = None,
+    screening_decided_by: Mapping[str, int] | None = None,
 ) -> list[str]:
     """Sentences describing searches, deduplication, screening, extraction and appraisal;
     ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence;
-    ``library_counts`` (``library/counts.json``) says whether any pair was uncertain."""
+    ``library_counts`` (``library/counts.json``) says whether any pair was uncertain;
+    ``screening_decided_by`` (``screening/outcome.json``) how screening conflicts were settled."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
     exported = [
         _described(n, config["imports"][n], export_dates(config, n))
@@ -249,7 +280,7 @@ def methods_paragraph(
     sentences.extend(_earlier_only(config))
     sentences.append(_dedup_sentence(config, software_version, library_counts))
     sentences.extend(_automation_sentences(config))
-    sentences.extend(_screening_sentences(config))
+    sentences.extend(_screening_sentences(config, screening_decided_by))
     sentences.extend(_full_text_sentences(config))
     fields = [f["label"] for f in config["extraction"]["fields"]]
     if fields:

@@ -12,6 +12,10 @@ is decided by ``screening.decision_rule``:
 * ``third_reviewer``: a resolution by a reviewer who did not screen the study;
 * ``either_includes``: an include or maybe from any reviewer includes; nothing to resolve.
 
+A resolution returned on a conflicts sheet keeps settling its conflict after the rule is amended
+(``how`` as it was settled: ``consensus`` or ``third_reviewer``); only conflicts no one resolved
+go by the new rule.
+
 A conflict without its resolution is **pending**. A study with one vote is decided by it in
 ``single`` mode (a maybe goes forward as an include) and waits for the second reviewer in
 ``dual`` mode. In single mode a seeded share of studies also goes to a second reviewer
@@ -155,11 +159,14 @@ def _agreed_reason(votes: Votes) -> str:
 
 
 def _check_resolver(resolution: Resolution, votes: Votes, rule: str) -> None:
-    if rule == "third_reviewer" and resolution.resolver in (*votes.reviewers, CONSENSUS):
-        who = "a consensus" if resolution.resolver == CONSENSUS else resolution.resolver
+    """Under ``third_reviewer`` a resolver must not be one of the study's screeners. A consensus
+    counts: only a sheet written under the consensus rule is for ``consensus`` (its ``_meta``
+    cannot be edited), so it was settled as the protocol of its time asked."""
+    if rule == "third_reviewer" and resolution.resolver in votes.reviewers:
         raise InputFileError(
             resolution.file,
-            f"study {votes.study_id} is resolved by {who}, but screening.decision_rule is "
+            f"study {votes.study_id} is resolved by {resolution.resolver}, but "
+            "screening.decision_rule is "
             f"third_reviewer: expected a reviewer other than its screeners "
             f"({', '.join(votes.reviewers)})",
             position=f"row {resolution.row}",
@@ -233,8 +240,7 @@ def decide(
             resolution = settled.get(votes.study_id)
             if resolution is not None and resolution.round >= votes.round:
                 used.add(votes.study_id)  # settled by a person under the rule before: kept
-                how = "consensus" if resolution.resolver == CONSENSUS else "third_reviewer"
-                outcome.final.append(_resolved(votes, resolution, how))
+                outcome.final.append(_resolved(votes, resolution))
             else:
                 outcome.final.append(_either_includes(votes))
             outcome.resolved += 1
@@ -246,7 +252,7 @@ def decide(
             _check_resolver(resolution, votes, rule)
             used.add(votes.study_id)
             outcome.resolved += 1
-            outcome.final.append(_resolved(votes, resolution, rule))
+            outcome.final.append(_resolved(votes, resolution))
     outcome.unused_resolutions = [r for s, r in sorted(settled.items()) if s not in used]
     return outcome
 
@@ -282,13 +288,14 @@ def _either_includes(votes: Votes) -> FinalDecision:
     return FinalDecision(votes.study_id, votes.round, decision, "either_includes", votes.text())
 
 
-def _resolved(votes: Votes, resolution: Resolution, rule: str) -> FinalDecision:
-    """A conflict settled by its ``resolution`` under ``rule``; an exclusion keeps its reason."""
+def _resolved(votes: Votes, resolution: Resolution) -> FinalDecision:
+    """A conflict settled by its ``resolution``, ``how`` as it was settled (``consensus`` or
+    ``third_reviewer``, whatever the rule is now); an exclusion keeps its reason."""
     return FinalDecision(
         votes.study_id,
         votes.round,
         resolution.decision,
-        rule,
+        CONSENSUS if resolution.resolver == CONSENSUS else "third_reviewer",
         votes.text(),
         resolver=resolution.resolver,
         reason=resolution.reason if resolution.decision == "exclude" else "",
