@@ -102,7 +102,8 @@ def test_it_adds_to_the_folder_where_the_pipeline_keeps_the_version() -> None:
     script = str(keep["run"])
     assert "c['deduplication']['history_dir']" in script and "c['review']['version']" in script
     assert 'target="$history/$version"' in script
-    assert 'test -f "$target/report/index.html"' in script  # what the pipeline kept
+    assert 'report="$target/report/index.html"' in script  # what the pipeline kept
+    assert '[ ! -f "$report" ]' in script
     assert "outputs/report" not in script and "versions/" not in script
     assert 'status --configfile config/config.yaml > "$target/status.txt"' in script
 
@@ -277,3 +278,23 @@ def test_the_round_is_kept_when_its_folders_have_spaces_in_their_names(
     result = run_keep_step(tmp_path)
     assert result.returncode == 0, result.stderr
     check_kept(tmp_path, protocol, history="review history")
+
+
+def test_a_round_without_its_kept_report_is_named_before_the_step_fails(
+    tmp_path: Path, demo_outputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no report in <history_dir>/<version>/report/ the step failed on a bare `test -f`,
+    saying nothing on the run's page of what was missing or where."""
+    monkeypatch.chdir(tmp_path)
+    protocol = review_after_the_pipeline(tmp_path, demo_outputs, "outputs")
+    version = load_config([protocol])["review"]["version"]
+    (tmp_path / "library_history" / version / "report/index.html").unlink()
+    result = run_keep_step(tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"::error title=No report kept for the round::library_history/{version}/report/index.html"
+        f" is missing: the pipeline keeps version {version}'s report in "
+        "<deduplication.history_dir>/<version>/report/ (here library_history); run livingreview "
+        "status to see which step did not write it"
+    ]
+    assert not (tmp_path / "library_history" / version / "prisma").exists()  # nothing kept
