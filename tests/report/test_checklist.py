@@ -498,3 +498,26 @@ def test_seed_studies_not_in_the_library_are_not_said_to_rank_the_sheets(
     )
     found = checklist._selection(facts).what
     assert "sheets ranked from seed studies 10.2196/69294 (1 in the library)" in found
+
+
+def test_item_8_names_conflicts_settled_under_the_rule_before_an_amendment() -> None:
+    # screening.decision_rule amended from consensus to third_reviewer: a consensus returned
+    # before keeps counting (screening/outcome.json decided_by), and item 8 says so beside the
+    # rule of now, as the methods do.
+    config = load_config(DEMO_CONFIG)
+    config["screening"]["decision_rule"] = "third_reviewer"
+    outcome = {
+        "decision_rule": "third_reviewer",
+        "decided_by": {"consensus": 2, "third_reviewer": 1},
+    }
+    read = {"screening_outcome": outcome, "screening_status": {}, "automation": None}
+    facts = checklist.Facts(config, read, Path("/nonexistent"), frozenset())
+    what = checklist._selection(facts).what
+    assert (
+        "disagreements by third reviewer (Reviewer 3) (2 were settled by consensus, under the "
+        "rule before an amendment); full text:"
+    ) in what
+    outcome["decided_by"] = {"third_reviewer": 3}  # all as the rule of now asks: nothing added
+    assert "disagreements by third reviewer (Reviewer 3); full text:" in (
+        checklist._selection(facts).what
+    )

@@ -472,6 +472,18 @@ def _resolved_by(facts: Facts, section: str) -> str:
     return f"{_rule(rule)} ({reviewers_of.resolver_name(facts.config) or 'no resolver named'})"
 
 
+def _earlier_rule(facts: Facts) -> str:
+    """`` (2 were settled by consensus, under the rule before an amendment)`` when a person
+    settled screening conflicts as an earlier decision rule asked (kept after the amendment)."""
+    from livingreview.report.methods import settled_under_earlier_rule  # (methods imports this)
+
+    decided_by = (facts.read.get("screening_outcome") or {}).get("decided_by") or {}
+    earlier_rule = settled_under_earlier_rule(facts.config, decided_by)
+    if not earlier_rule:
+        return ""
+    return f" ({', '.join(earlier_rule)}, under the rule before an amendment)"
+
+
 def _screened_by(facts: Facts) -> str:
     """Who screens titles and abstracts and how their disagreements are settled."""
     screening = facts.config["screening"]
@@ -481,7 +493,7 @@ def _screened_by(facts: Facts) -> str:
     text = f"title/abstract: {mode}{blind}, by {_people(screeners)}"
     fraction = float((screening.get("verification_sample") or {}).get("fraction", 0))
     if mode == "dual":
-        return f"{text}, disagreements by {_resolved_by(facts, 'screening')}"
+        return f"{text}, disagreements by {_resolved_by(facts, 'screening')}{_earlier_rule(facts)}"
     if fraction <= 0:
         return text
     verifier = facts.names("screening")[1:2] or ["no second reviewer named"]

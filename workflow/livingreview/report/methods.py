@@ -160,17 +160,25 @@ def _settled_before(config: Mapping[str, Any], decided_by: Mapping[str, int]) ->
     """``Of the disagreements, 2 were settled by consensus, as the protocol asked before its
     decision rule was amended.``: resolutions a person returned keep counting after
     ``screening.decision_rule`` changes (:func:`livingreview.screening.conflicts.decide`)."""
-    rule = config["screening"].get("decision_rule", "consensus")
-    parts = [
-        f"{n} {'was' if n == 1 else 'were'} settled {_SETTLED_AS[how]}"
-        for how, n in sorted(decided_by.items())
-        if how in _SETTLED_AS and how != rule and n
-    ]
+    parts = settled_under_earlier_rule(config, decided_by)
     if not parts:
         return []
     return [
         f"Of the disagreements, {_join(parts)}, as the protocol asked before its decision rule "
         "was amended."
+    ]
+
+
+def settled_under_earlier_rule(
+    config: Mapping[str, Any], decided_by: Mapping[str, int]
+) -> list[str]:
+    """``2 were settled by consensus``: screening conflicts a person settled as another decision
+    rule than the protocol's of now asked (``decided_by``: ``screening/outcome.json``)."""
+    rule = config["screening"].get("decision_rule", "consensus")
+    return [
+        f"{n} {'was' if n == 1 else 'were'} settled {_SETTLED_AS[how]}"
+        for how, n in sorted(decided_by.items())
+        if how in _SETTLED_AS and how != rule and n
     ]
 
 
