@@ -286,7 +286,7 @@ def full_text(
             "reports pending"
         )
         return
-    labels = {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
+    labels = reason_labels(config)
     got = {key: int(field(path, counts, key)) for key in FULL_TEXT_FIELDS}
     other = counts.get("other_methods") or {key: 0 for key in FULL_TEXT_FIELDS}
     apart = {key: int(field(path, other, key)) for key in FULL_TEXT_FIELDS}
@@ -520,12 +520,12 @@ def reasons_named_now(
         for r in (listed if isinstance(listed, list) else [])
         if isinstance(r, Mapping)
     }
-    now = {r["id"]: r["label"] for r in config["exclusion_reasons"]["full_text"]}
+    now = reason_labels(config)
     for key in REASON_LISTS:
         totals: dict[str, int] = {}
         for label, n in column.items(key) or ():
-            named = now.get(then.get(label, ""), label)
-            totals[named] = totals.get(named, 0) + n
+            label_now = now.get(then.get(label, ""), label)
+            totals[label_now] = totals.get(label_now, 0) + n
         if column.items(key) is not None:
             column.lists[key] = tuple(totals.items())
 
