@@ -570,3 +570,46 @@ def test_a_name_counted_in_a_prisma_list_holding_a_semicolon_is_refused(
     # A comma is fine: the list's items are split at ';' and each at its last comma.
     path.write_text(overlay.replace(";", ","), encoding="utf-8")
     assert main(["check-config", "--configfile", str(SHIPPED), str(path)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("overlay", "key", "ids"),
+    [
+        (
+            "exclusion_reasons:\n  title_abstract:\n"
+            "    - {id: no_digital, label: 'No digital intervention'}\n"
+            "    - {id: not_digital, label: 'No digital intervention'}\n",
+            "exclusion_reasons.title_abstract[1].label",
+            ("'no_digital'", "'not_digital'"),
+        ),
+        (
+            "exclusion_reasons:\n  full_text:\n"
+            "    - {id: wrong_design, label: 'Wrong design'}\n"
+            "    - {id: wrong_population, label: 'Wrong population'}\n"
+            "    - {id: design, label: 'wrong  Design'}\n",
+            "exclusion_reasons.full_text[2].label",
+            ("'wrong_design'", "'design'"),
+        ),
+    ],
+)
+def test_two_exclusion_reasons_with_one_label_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], overlay: str, key: str, ids: tuple
+) -> None:
+    """Before: accepted, and the two reasons showed as one label twice in the sheets'
+    instructions and the reports. The same label in the other list is fine."""
+    path = tmp_path / "overlay.yaml"
+    path.write_text(overlay, encoding="utf-8")
+    assert main(["check-config", "--configfile", str(SHIPPED), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and f"config key '{key}'" in err
+    assert all(reason in err for reason in ids)
+    assert "Traceback" not in err
+
+
+def test_the_same_reason_label_in_both_lists_is_accepted(shipped: dict) -> None:
+    labels = {
+        stage: {reason["label"] for reason in reasons}
+        for stage, reasons in shipped["exclusion_reasons"].items()
+    }
+    assert labels["title_abstract"] & labels["full_text"]
+    validate_config(shipped)

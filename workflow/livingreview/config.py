@@ -488,6 +488,28 @@ def _check_unique(config: Mapping[str, Any]) -> None:
             first[value] = index
 
 
+def _check_reason_labels(config: Mapping[str, Any]) -> None:
+    """Two exclusion reasons of one list do not share a label (told apart by case or spacing
+    only, they would read as one reason twice in the sheets' instructions and the reports)."""
+    for stage in ("title_abstract", "full_text"):
+        reasons = (config.get("exclusion_reasons") or {}).get(stage) or []
+        first: dict[str, tuple[int, Any]] = {}
+        for index, reason in enumerate(reasons):
+            label = reason.get("label")
+            if not isinstance(label, str):
+                continue
+            same = " ".join(label.split()).casefold()
+            if same in first:
+                at, other = first[same]
+                raise ConfigError(
+                    f"config key 'exclusion_reasons.{stage}[{index}].label': reasons "
+                    f"{other!r} and {reason.get('id')!r} have the same label {label!r} "
+                    f"(exclusion_reasons.{stage}[{at}] and [{index}]), so reports and sheets "
+                    "could not tell them apart; give each its own label, or merge the two"
+                )
+            first[same] = (index, reason.get("id"))
+
+
 def _check_years(config: Mapping[str, Any]) -> None:
     """``automation.year_from`` is not after ``year_to``."""
     automation = config["automation"]
@@ -554,6 +576,7 @@ def _check_stage_settings(config: Mapping[str, Any], origin: str) -> None:
 
     checks = (
         lambda: _check_unique(config),
+        lambda: _check_reason_labels(config),
         lambda: _check_years(config),
         lambda: fields_of(config),
         lambda: _check_designs(config),
