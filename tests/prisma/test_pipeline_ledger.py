@@ -109,7 +109,8 @@ def _box_links(html: str, box: str) -> tuple[list[str], dict[str, set[str]]]:
     assert group, box
     whole = re.findall(r'^<a href="([^"]+)"><rect', group.group(1))
     counts: dict[str, set[str]] = {}
-    for href, key in re.findall(r'<a href="([^"]+)"><text [^>]*data-key="([^"]+)"', group.group(1)):
+    linked = r'<a href="([^"]+)"[^>]*><text [^>]*data-key="([^"]+)"'  # a count's link is named
+    for href, key in re.findall(linked, group.group(1)):
         counts.setdefault(key, set()).add(href)
     return whole, counts
 

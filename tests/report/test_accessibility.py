@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from importlib.resources import files
@@ -256,3 +257,37 @@ def test_every_data_table_has_a_caption(demo_outputs: Path) -> None:
     for template in sorted(TEMPLATES.rglob("*.html")):  # the tables the demo does not show too
         text = template.read_text(encoding="utf-8")
         assert text.count("<table") == text.count("<caption"), template.name
+
+
+def link_names(svg: str) -> dict[str, str]:
+    """Each link of an SVG: its accessible name (``aria-label``, else its text) by href."""
+    root = ET.fromstring(svg.split("\n", 1)[1].encode("utf-8"))
+    return {
+        a.get("href", ""): a.get("aria-label") or " ".join(" ".join(a.itertext()).split())
+        for a in root.iter("{http://www.w3.org/2000/svg}a")
+    }
+
+
+def test_a_count_that_links_on_its_own_says_what_it_counts() -> None:
+    # In flow.html the duplicates and automation counts link to their files, but each link's
+    # name was its text alone, "(n = 20)": a screen reader's list of links said nothing of
+    # what was counted or where it leads (WCAG 2.4.4 link purpose).
+    files = {"duplicates": "../library/groups.csv", "excluded_automatic": "../auto.csv"}
+    one = link_names(to_svg(build_flow([consistent()], count_links=files), links=True))
+    assert one == {
+        "../library/groups.csv": "Records removed before screening: "
+        "Duplicate records removed (n = 20)",
+        "../auto.csv": "Records removed before screening: "
+        "Records marked as ineligible by automation tools (n = 5)",
+    }
+    two = build_flow([consistent("2025.1"), consistent("2025.2", previous=7)], count_links=files)
+    svg = to_svg(two, links=True)
+    named = re.findall(r'<a href="\.\./auto\.csv" aria-label="([^"]*)">', svg)
+    assert named == [
+        f"Records removed before screening: Records marked as ineligible by automation tools, "
+        f"{version}: 5"
+        for version in ("2025.1", "2025.2")
+    ]
+    # a box that links as a whole is named by all its words, as before
+    whole = to_svg(build_flow([consistent()], links={"screened": "s.csv"}), links=True)
+    assert link_names(whole) == {"s.csv": "Records screened (n = 80)"}

@@ -105,10 +105,36 @@ def describe(flow: Flow) -> str:
     return " ".join(([f"{title}."] if title else []) + boxes + notes)
 
 
-def _linked_text(t: Text, count_links: Mapping[str, str]) -> str:
-    """A text of a box, a link of its own when it is a count ``count_links`` names."""
+def _count_names(box: Box) -> list[str]:
+    """What each text of a box counts, in words ('' for a label): the box's heading, the label
+    above the count and (several columns) its column, then the count, as in "Records removed
+    before screening: Duplicate records removed (n = 201)"."""
+    several = len({t.column for t in box.texts if t.key}) > 1
+    heading: list[str] = []
+    label: list[str] = []
+    names: list[str] = []
+    for t in box.texts:
+        counted = bool(names and names[-1])  # the text before was a count
+        names.append("")
+        if t.key:
+            column = f", {t.column}:" if several else ""
+            names[-1] = " ".join(heading + label) + f"{column} {t.text}".replace(NBSP, " ")
+        elif t.size == SMALL_SIZE:
+            continue  # a column heading above the counts
+        elif t.bold and not label:
+            heading.append(t.text)
+        else:
+            label = [*([] if counted else label), t.text]
+    return names
+
+
+def _linked_text(t: Text, count_links: Mapping[str, str], name: str) -> str:
+    """A text of a box, a link of its own when it is a count ``count_links`` names, named by
+    ``name`` (the count alone, "(n = 201)", says nothing of what it counts: WCAG 2.4.4)."""
     href = count_links.get(t.key) if t.key else None
-    return f'<a href="{escape(href)}">{_svg_text(t)}</a>' if href else _svg_text(t)
+    if not href:
+        return _svg_text(t)
+    return f'<a href="{escape(href)}" aria-label="{escape(name)}">{_svg_text(t)}</a>'
 
 
 def to_svg(flow: Flow, *, links: bool = False) -> str:
@@ -140,7 +166,8 @@ def to_svg(flow: Flow, *, links: bool = False) -> str:
             f'fill="{_fill(box)}" stroke="{STROKE}" stroke-width="0.8"/>'
         )
         counts = box.count_links if links and not box.href else {}  # no link inside a link
-        group += [_linked_text(t, counts) for t in box.texts]
+        names = _count_names(box) if counts else [""] * len(box.texts)
+        group += [_linked_text(t, counts, n) for t, n in zip(box.texts, names, strict=True)]
         if links and box.href:
             group.insert(1, f'<a href="{escape(box.href)}">')
             group.append("</a>")
