@@ -21,6 +21,7 @@ import yaml
 
 from livingreview.cli import build_parser
 from livingreview.config import load_config
+from livingreview.dedup.rounds import ROUND_BRANCH, round_branch, snapshot_dir
 from livingreview.fulltext.stage import run_fulltext
 from livingreview.prisma.stage import snapshot_path
 from livingreview.report.changes import kept_outputs
@@ -101,7 +102,7 @@ def test_it_adds_to_the_folder_where_the_pipeline_keeps_the_version() -> None:
     keep = next(s for s in steps() if s.get("id") == "round")
     script = str(keep["run"])
     assert "c['deduplication']['history_dir']" in script and "c['review']['version']" in script
-    assert 'target="$history/$version"' in script
+    assert "snapshot_dir(c)" in script  # the version's folder, as the pipeline names it
     assert 'report="$target/report/index.html"' in script  # what the pipeline kept
     assert '[ ! -f "$report" ]' in script
     assert "outputs/report" not in script and "versions/" not in script
@@ -122,9 +123,9 @@ def test_no_round_starts_while_an_earlier_rounds_pull_request_is_open() -> None:
     # install, round new, the searches, the pull request) runs only when it found none.
     names = [step.get("id") or step.get("name") for step in steps()]
     guard = names.index("open")
-    assert "gh pr list" in steps()[guard]["run"] and "living-review/round-" in steps()[guard]["run"]
+    assert "gh pr list" in steps()[guard]["run"] and ROUND_BRANCH in steps()[guard]["run"]
     branch = next(s for s in steps() if "create-pull-request" in str(s.get("uses")))["with"]
-    assert branch["branch"].startswith("living-review/round-")
+    assert branch["branch"] == "${{ steps.round.outputs.branch }}"  # round_branch(version)
     free = "steps.open.outputs.open == '0'"
     for step in steps()[guard + 1 :]:
         # the steps that say why a run failed run only then (and still never beside an open one)
@@ -190,7 +191,8 @@ def check_kept(folder: Path, protocol: Path, history: str = "library_history") -
     config = load_config([protocol])
     outputs = Path(config["paths"]["outputs"])
     version = config["review"]["version"]
-    target = folder / history / version
+    target = folder / snapshot_dir(config)
+    assert target.parent == folder / history
     wanted = sheets_to_fill(outputs)
     wanted += ["dedup/maybe_pairs.xlsx", "screening/conflicts.xlsx", "fulltext/conflicts.xlsx"]
     for name in wanted:
@@ -199,7 +201,8 @@ def check_kept(folder: Path, protocol: Path, history: str = "library_history") -
     assert f"(version {version})" in (target / "status.txt").read_text(encoding="utf-8")
     assert (folder / "github_output").read_text(encoding="utf-8").splitlines() == [
         f"version={version}",
-        f"kept={history}/{version}",
+        f"kept={history}/{target.name}",
+        f"branch={round_branch(version)}",
     ]
 
 
@@ -298,3 +301,32 @@ def test_a_round_without_its_kept_report_is_named_before_the_step_fails(
         "status to see which step did not write it"
     ]
     assert not (tmp_path / "library_history" / version / "prisma").exists()  # nothing kept
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["2025 update 2", "2025..2", "2025.2~1^", "v2: spring", "2025.2.lock", "2025.2.", "2025/2"],
+)
+def test_a_version_git_refuses_as_a_branch_name_is_proposed_on_one_it_takes(
+    tmp_path: Path, demo_outputs: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """The pull request's branch was living-review/round-<version>, which git refuses for a
+    version with a space, '..', '~', '^', ':' or a trailing '.lock' or '.', so the round was
+    never proposed; and the step looked for the kept report in <history_dir>/<version> though
+    the pipeline keeps a version with a space or '/' under its folder name (2025_update_2)."""
+    monkeypatch.chdir(tmp_path)
+    protocol = review_after_the_pipeline(tmp_path, demo_outputs, "outputs")
+    settings = yaml.safe_load(protocol.read_text(encoding="utf-8"))
+    kept = tmp_path / snapshot_dir(load_config([protocol]))
+    settings["review"]["version"] = version
+    protocol.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    kept.rename(tmp_path / snapshot_dir(load_config([protocol])))
+    result = run_keep_step(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    check_kept(tmp_path, protocol)
+    branch = round_branch(version)
+    assert branch.startswith(ROUND_BRANCH) and len(branch) > len(ROUND_BRANCH)
+    git = subprocess.run(
+        ["git", "check-ref-format", "--branch", branch], capture_output=True, text=True
+    )
+    assert git.returncode == 0 and git.stdout.strip() == branch, git.stderr

@@ -75,6 +75,19 @@ def _folder_name(version: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", version)
 
 
+#: The branch of the scheduled re-run's pull request for a version: this, then the version.
+ROUND_BRANCH = "living-review/round-"
+
+
+def round_branch(version: str) -> str:
+    """The git branch proposing ``version``'s round: its snapshot folder's name (no space,
+    ':', '~', '^', ...) without what git refuses there ('..', a trailing '.' or '.lock')."""
+    name = re.sub(r"\.{2,}", ".", _folder_name(version)).rstrip(".")
+    if name.endswith(".lock"):
+        name = name[: -len(".lock")] + "-lock"
+    return ROUND_BRANCH + name
+
+
 def version_problem(version: str) -> str:
     """Why ``version`` cannot name its snapshot folder ('' when it can): empty, '.' or '..'
     would be the history folder itself or the one above it, and white space around it a
