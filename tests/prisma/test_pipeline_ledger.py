@@ -3,6 +3,7 @@ holding, the diagram showing them; a tampered manifest stops the ledger before a
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -126,11 +127,47 @@ def test_flow_html_links_each_removed_count_to_the_file_of_its_rows(demo_outputs
     # Every other box links as a whole, to a file the pipeline wrote.
     for box, href in (
         ("identified", "../search/identified.csv"),
-        ("screened", "../library/records.csv"),
+        ("screened", "../screening/final_decisions.csv"),
     ):
         assert _box_links(html, box) == ([href], {})
     for href in re.findall(r'<a href="([^"]+)"', html):
         assert (demo_outputs / "prisma" / href).resolve().is_file(), href
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# What a reader counts in the file a box links to, to find the box's number: the rows of the
+# demo's round (1) that the box is about.
+BOX_ROWS = {
+    "identified": ("database_results", lambda row: True),
+    "screened": ("records_screened", lambda row: row.get("round") == "1"),
+    "excluded": ("records_excluded", lambda row: row.get("decision") == "exclude"),
+    "dbr_sought": ("dbr_sought_reports", lambda row: row.get("round") == "1"),
+    "dbr_notretrieved": (
+        "dbr_notretrieved_reports",
+        lambda row: row.get("decision") == "not_retrieved",
+    ),
+    "dbr_assessed": ("dbr_assessed", lambda row: row.get("decision") in ("include", "exclude")),
+    "dbr_excluded": ("dbr_excluded", lambda row: row.get("round") == "1"),
+    "new": ("new_studies", lambda row: row.get("round") == "1"),
+}
+
+
+def test_each_box_links_to_a_file_whose_rows_give_its_count(demo_outputs: Path) -> None:
+    """An auditor clicking a box counts the rows behind it: Records screened (138) linked to
+    library/records.csv, the 139 studies of the library with the one automation removed."""
+    html = (demo_outputs / "prisma/flow.html").read_text(encoding="utf-8")
+    counts = read(demo_outputs / "prisma/ledger.json")["rounds"][0]["counts"]
+    lists = read(demo_outputs / "prisma/ledger.json")["rounds"][0]["lists"]
+    for box, (key, wanted) in BOX_ROWS.items():
+        whole, _ = _box_links(html, box)
+        assert len(whole) == 1, box
+        rows = _rows((demo_outputs / "prisma" / whole[0]).resolve())
+        n = counts[key] if key in counts else sum(item["n"] for item in lists[key])
+        assert sum(1 for row in rows if wanted(row)) == n, (box, whole[0], n)
 
 
 def test_inconsistent_pipeline_counts_stop_the_ledger(demo_outputs: Path, tmp_path: Path) -> None:

@@ -48,12 +48,16 @@ STAGE_NAMES = {
     "full_text": "Full-text retrieval and assessment",
     "totals": "Totals",
 }
-# Each box of the HTML diagram links to the list of records behind it (when that file exists).
+# Each box of the HTML diagram links to the list of records behind it (when that file exists):
+# the file whose rows of the round a reader counts to find the box's number (records screened
+# are the studies with a final screening decision, not the library, which also holds the studies
+# automation removed and those of earlier rounds).
 LINKS = {
     "identified": "../search/identified.csv",
-    "screened": "../library/records.csv",
+    "screened": "../screening/final_decisions.csv",
     "excluded": "../screening/final_decisions.csv",
     "dbr_sought": "../fulltext/decisions.csv",
+    "dbr_notretrieved": "../fulltext/decisions.csv",
     "dbr_assessed": "../fulltext/decisions.csv",
     "dbr_excluded": "../fulltext/excluded.csv",
     "new": "../fulltext/included_studies.csv",
