@@ -12,10 +12,12 @@ from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from livingreview.prisma.diagram import build_flow
+from livingreview.prisma.layouts import LIVING_LAYOUTS, view
 from livingreview.prisma.render import to_html, to_svg
+from livingreview.report.context import _living_layouts
 from livingreview.report.render import _environment
 from livingreview.report.sections import Section
 from tests.prisma.ledgers import consistent
@@ -291,3 +293,33 @@ def test_a_count_that_links_on_its_own_says_what_it_counts() -> None:
     # a box that links as a whole is named by all its words, as before
     whole = to_svg(build_flow([consistent()], links={"screened": "s.csv"}), links=True)
     assert link_names(whole) == {"s.csv": "Records screened (n = 80)"}
+
+
+def test_each_living_layout_image_states_its_counts_in_words(tmp_path: Path) -> None:
+    # The four living layouts were <img> whose alt named the layout only ("PRISMA 2020 flow
+    # diagram, Approach 3: ..."): the SVG's <desc> is hidden inside an image, so a screen reader
+    # heard no count, and layouts 3 and 4 combine versions as no table of the report does.
+    rounds = [consistent("2025.1"), consistent("2025.2", previous=7)]
+    living = tmp_path / "prisma/living"
+    living.mkdir(parents=True)
+    for layout in LIVING_LAYOUTS:
+        flow = build_flow(view(rounds, layout), title=f"PRISMA 2020 flow diagram ({layout})")
+        (living / f"{layout}.svg").write_text(to_svg(flow), encoding="utf-8")
+    section = Section("flow", "PRISMA 2020 flow diagram")
+    section.data = {
+        "svg": '<svg role="img" aria-label="PRISMA 2020 flow diagram"></svg>',
+        "columns": ["2025.1", "2025.2", "All versions"],
+        "latest": 1,
+        "boxes": [],
+        "layouts": _living_layouts(tmp_path / "prisma"),
+    }
+    template = _environment(html=True).get_template("sections/flow.html")
+    alts = re.findall(
+        r'<img src="[^"]*" alt="([^"]*)">', template.render(s=section, inline_svg=Markup)
+    )
+    assert len(alts) == len(LIVING_LAYOUTS)
+    for layout, alt in zip(LIVING_LAYOUTS, alts, strict=True):
+        said = desc((living / f"{layout}.svg").read_text(encoding="utf-8"))
+        assert alt == escape(said) and "Records screened" in said, layout
+    base_updates = alts[LIVING_LAYOUTS.index("base_updates")]
+    assert "Records screened: 2025.1: 80, Updates 2025.2: 80." in base_updates

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from livingreview import __version__
 from livingreview.appraisal.forms import robvis_tool
@@ -36,6 +37,8 @@ from livingreview.report.sections import (
 )
 from livingreview.rob.nos import VERSIONS as NOS_VERSIONS
 from livingreview.rob.nos import scale_for
+
+SVG_NS = "http://www.w3.org/2000/svg"
 
 # Where each stage leaves what the report reads (relative to ``paths.outputs``).
 INPUTS = {
@@ -312,10 +315,22 @@ def _living_layouts(prisma: Path) -> list[dict[str, Any]]:
                 "title": LAYOUTS[layout],
                 "src": "data:image/svg+xml;base64,"
                 + base64.b64encode(svg.read_bytes()).decode("ascii"),
+                "words": svg_description(svg.read_bytes()),
                 "files": files,
             }
         )
     return layouts
+
+
+def svg_description(svg: bytes) -> str:
+    """The text of an SVG's own ``<desc>`` ('' when it has none or cannot be read): what a
+    diagram shows in words, for the ``alt`` of the ``<img>`` that shows it (an image's SVG
+    ``<desc>`` is hidden from screen readers)."""
+    try:
+        root = ElementTree.fromstring(svg)
+    except ElementTree.ParseError:
+        return ""
+    return " ".join((root.findtext(f"{{{SVG_NS}}}desc") or "").split())
 
 
 def _search(rows: list[dict[str, str]] | None) -> Section:
