@@ -304,3 +304,63 @@ def test_an_import_whose_protocol_now_names_other_files_is_not_counted(
     assert "2025-06-02" in capsys.readouterr().err
     assert main(["import", "--name", "wos", "--configfile", str(path)]) == 0
     assert main(["summarise", "--configfile", str(path)]) == 0
+
+
+def kept_search(replay_server: ReplayServer, sources_dir: Path, tmp_path: Path) -> tuple:
+    """A live search of round 1 kept in history/1/searches/epmc, then outputs/ deleted: (the
+    protocol, the service's environment, the kept folder, the kept meta.json's bytes)."""
+    serve_epmc(replay_server, sources_dir, hit_count=25)
+    env = {"LIVINGREVIEW_EUROPEPMC_BASE_URL": replay_server.url + "/rest/"}
+    config = protocol(tmp_path, tmp_path)
+    assert cli("search", "epmc", "--configfile", str(config), env=env).returncode == 0
+    kept = tmp_path / "history/1/searches/epmc"
+    shutil.rmtree(tmp_path / "outputs")
+    return config, env, kept, (kept / "meta.json").read_bytes()
+
+
+def copy_as_keep_does(kept: Path, partial: Path, complete: bool = True) -> None:
+    """What kept_searches.keep writes in ``.epmc.partial`` before it moves it: the archive, its
+    bodies compressed (here copied from the kept one); not ``complete``: stopped in the copy."""
+    shutil.copytree(kept, partial)
+    if not complete:
+        for body in sorted(p for p in partial.iterdir() if p.name[0].isdigit())[1:]:
+            body.unlink()
+
+
+def test_a_run_stopped_between_the_two_moves_of_keep_is_completed_not_searched_again(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    """keep() copies the new archive to .epmc.partial, moves the kept one to .epmc.old, then the
+    copy to epmc. Stopped between the moves, the next run found no kept archive: it searched the
+    round again live (other answers than its sheets were made from), kept that, and removed
+    .epmc.old, the round's responses, without a word."""
+    config, env, kept, meta = kept_search(replay_server, sources_dir, tmp_path)
+    copy_as_keep_does(kept, kept.with_name(".epmc.partial"))
+    kept.rename(kept.with_name(".epmc.old"))
+    sent = len(replay_server.requests())
+    again = cli("search", "epmc", "--configfile", str(config), env=env)
+    assert again.returncode == 0, again.stderr
+    assert len(replay_server.requests()) == sent  # replayed, not searched again
+    assert (kept / "meta.json").read_bytes() == meta
+    assert sorted(p.name for p in kept.parent.iterdir()) == ["epmc"]
+    assert "a run stopped while replacing these kept responses left .epmc.partial" in again.stderr
+    assert "removed .epmc.old" in again.stderr
+
+
+def test_an_unfinished_copy_or_a_replaced_archive_left_by_a_stopped_run_is_removed(
+    replay_server: ReplayServer, sources_dir: Path, tmp_path: Path
+) -> None:
+    """Stopped while copying, keep() left an unfinished .epmc.partial beside the kept archive;
+    stopped in its last step, the replaced .epmc.old. A run replaying the kept archive never
+    called keep(), so both stayed in the history dir, for the scheduled re-run to commit."""
+    config, env, kept, meta = kept_search(replay_server, sources_dir, tmp_path)
+    copy_as_keep_does(kept, kept.with_name(".epmc.partial"), complete=False)
+    shutil.copytree(kept, kept.with_name(".epmc.old"))
+    sent = len(replay_server.requests())
+    again = cli("search", "epmc", "--configfile", str(config), env=env)
+    assert again.returncode == 0, again.stderr
+    assert len(replay_server.requests()) == sent
+    assert (kept / "meta.json").read_bytes() == meta
+    assert sorted(p.name for p in kept.parent.iterdir()) == ["epmc"]
+    assert "removed .epmc.partial, the unfinished copy" in again.stderr
+    assert "removed .epmc.old, the replaced copy" in again.stderr

@@ -47,6 +47,7 @@ def kept_archive(config: Mapping[str, Any], kind: str, name: str) -> RawArchive 
     if config.get("search", {}).get("mode", "live") != "live":
         return None
     folder = kept_dir(config, kind, name)
+    recover(folder)
     if not (folder / META).is_file() or not (folder / INDEX).is_file():
         return None
     archive = RawArchive(folder)
@@ -59,18 +60,57 @@ def keep(config: Mapping[str, Any], kind: str, name: str, archive: RawArchive) -
     replacing an earlier one; returns the folder."""
     target = kept_dir(config, kind, name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    recover(target)
+    partial, old = _partial(target), _old(target)
     shutil.copytree(archive.directory, partial)
     RawArchive(partial).compress()
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)
     os.replace(partial, target)
     shutil.rmtree(old, ignore_errors=True)
     log.info("%s: responses kept in %s (a re-run of this round replays them)", name, target)
     return target
+
+
+def _partial(target: Path) -> Path:
+    """Where :func:`keep` copies and compresses an archive before it becomes ``target``."""
+    return target.with_name(f".{target.name}.partial")
+
+
+def _old(target: Path) -> Path:
+    """Where :func:`keep` moves the archive ``target`` held while the new one takes its place."""
+    return target.with_name(f".{target.name}.old")
+
+
+def recover(target: Path) -> None:
+    """Finish or undo what a run stopped inside :func:`keep` left beside ``target``, and log it.
+
+    :func:`keep` completes the copy in ``.<name>.partial``, then moves ``target`` to
+    ``.<name>.old``, the copy to ``target``, and removes ``.old``. So ``.old`` without ``target``
+    means it was stopped between the two moves, with the copy complete: the move is completed (or,
+    with no copy, the earlier archive put back). Otherwise a ``.partial`` may be unfinished and an
+    ``.old`` is replaced already: both are removed."""
+    partial, old = _partial(target), _old(target)
+    if old.is_dir() and not target.exists():
+        back = partial if partial.is_dir() else old
+        os.replace(back, target)
+        log.warning(
+            "%s: a run stopped while replacing these kept responses left %s; %s",
+            target,
+            back.name,
+            "its complete copy is now kept"
+            if back is partial
+            else "the earlier kept responses are put back",
+        )
+    for leftover, what in ((old, "replaced"), (partial, "unfinished")):
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+            log.warning(
+                "%s: removed %s, the %s copy a run stopped while keeping these responses left",
+                target,
+                leftover.name,
+                what,
+            )
 
 
 def changed_search(name: str, kept: RawArchive, error: ReplayError) -> ReplayError:
