@@ -36,6 +36,7 @@ ASReview's, median CPU and wall seconds below).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import resource
 import shutil
@@ -109,13 +110,14 @@ def run_ours(
 
 
 def run_asreview(
-    asreview: str, path: Path, priors: list[int], seed: int, work: Path, label_all: bool
+    asreview: list[str], path: Path, priors: list[int], seed: int, work: Path, label_all: bool
 ) -> tuple[list[int], float, float]:
-    """ASReview ELAS u4 with the same priors: the screening order and CPU/wall seconds."""
+    """ASReview ELAS u4 with the same priors (``asreview``: the command starting it, see
+    :func:`asreview_command`): the screening order and CPU/wall seconds."""
     config = work / "elas_u4_q10.json"
     config.write_text(json.dumps(ELAS_U4), encoding="utf-8")
     project = work / "run.asreview"
-    command = [asreview, "simulate", str(path), "--prior-idx", *map(str, priors)]
+    command = [*asreview, "simulate", str(path), "--prior-idx", *map(str, priors)]
     command += ["--seed", str(seed), "--config-file", str(config), "-o", str(project)]
     command += ["--n-stop", "-1"] if label_all else []
     cpu, wall = _timed(command, work)  # in its own folder: it leaves a cache file in the cwd
@@ -218,12 +220,17 @@ def _stop(at: float, recall: float) -> str:
     return "–" if at != at else f"{at:.0f} ({recall:.3f})"
 
 
-def asreview_path(given: str | None = None) -> str | None:
-    """The asreview command: ``given``, else the one beside this Python, else on the PATH."""
+def asreview_command(given: str | None = None) -> list[str] | None:
+    """The command starting ASReview: ``given`` (an asreview command), else ``python -m
+    asreview`` with this Python when it has ASReview, else the asreview on the PATH. Not pip's
+    launcher beside this Python: its first line names this Python's path, which no shell starts
+    where the clone's path holds a ``$`` or a quote (README.md, *Two commands*)."""
     if given:
-        return given
-    beside = Path(sys.executable).with_name("asreview")
-    return str(beside) if beside.exists() else shutil.which("asreview")
+        return [given]
+    if importlib.util.find_spec("asreview") is not None:
+        return [sys.executable, "-m", "asreview"]
+    found = shutil.which("asreview")
+    return [found] if found else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2,3,4,5", help="comma-separated prior seeds")
     parser.add_argument("--no-asreview", action="store_true", help="run only our ranker")
     parser.add_argument("--no-ours", action="store_true", help="run only ASReview")
-    parser.add_argument("--asreview", help="the asreview command (default: beside python)")
+    parser.add_argument(
+        "--asreview", help="the asreview command (default: python -m asreview with this Python)"
+    )
     parser.add_argument("--all", action="store_true", help="let ASReview label every record")
     parser.add_argument("--json", type=Path, help="also write every run's numbers here")
     args = parser.parse_args(argv)
@@ -242,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.sets.split(",") if args.sets else sorted(p.stem for p in DATA.glob("*.csv"))
     seeds = [int(s) for s in args.seeds.split(",")]
     tools = [] if args.no_ours else ["ours"]
-    asreview = None if args.no_asreview else asreview_path(args.asreview)
+    asreview = None if args.no_asreview else asreview_command(args.asreview)
     if not args.no_asreview:
         if asreview is None:
             print(

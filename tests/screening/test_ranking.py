@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from bench.screening import asreview_path, asreview_results
+from bench.screening import asreview_command, asreview_results
 
 from livingreview.screening.ranking import Ranker, relevance_scores
 from livingreview.screening.simulate import (
@@ -57,15 +58,30 @@ def test_order_is_asreview_elas_u4_order(nsaids, tmp_path: Path) -> None:
     screens NSAIDS in exactly our order."""
     data = require_shared(NSAIDS)
     priors = pick_priors(nsaids.included, 1, 1, seed=2)
-    asreview = asreview_path()
+    asreview = asreview_command()
     if asreview is None:
         pytest.skip("asreview not installed (pip install -e '.[bench]')")
-    command = [asreview, "simulate", str(data), "--prior-idx", *map(str, priors)]
+    command = [*asreview, "simulate", str(data), "--prior-idx", *map(str, priors)]
     command += ["--seed", "2", "-o", str(tmp_path / "run.asreview")]
     subprocess.run(command, cwd=tmp_path, capture_output=True, check=True)
     theirs, _ = asreview_results(tmp_path / "run.asreview", tmp_path)
     ours = screening_order(Ranker(nsaids.documents, seed=2), nsaids.included, priors, batch_size=1)
     assert theirs == ours
+
+
+def test_asreview_is_started_by_this_python_not_by_pips_launcher() -> None:
+    """The benchmark started ASReview by pip's launcher beside this Python (.venv/bin/asreview),
+    whose first line names this Python's path: in a clone whose path holds a ``$`` or a quote
+    (/tmp/it's $HOME "x"/.venv) sh expanded $HOME and lost the quotes ('exec: /tmp/it's /root
+    x/.venv/bin/python: not found', exit 127). ``python -m asreview`` starts from any path;
+    ``--asreview PATH`` still names the command to run."""
+    assert asreview_command("/opt/asreview/bin/asreview") == ["/opt/asreview/bin/asreview"]
+    if importlib.util.find_spec("asreview") is None:
+        pytest.skip("asreview not installed (pip install -e '.[bench]')")
+    command = asreview_command()
+    assert command == [sys.executable, "-m", "asreview"]
+    started = subprocess.run([*command, "-V"], capture_output=True, text=True, check=False)
+    assert started.returncode == 0 and started.stdout.startswith("asreview "), started.stderr
 
 
 def test_the_query_does_not_change_the_records_features(nsaids) -> None:
