@@ -323,3 +323,57 @@ def test_each_living_layout_image_states_its_counts_in_words(tmp_path: Path) -> 
         assert alt == escape(said) and "Records screened" in said, layout
     base_updates = alts[LIVING_LAYOUTS.index("base_updates")]
     assert "Records screened: 2025.1: 80, Updates 2025.2: 80." in base_updates
+
+
+class _RowHeaders(HTMLParser):
+    """Per table (by caption): the first cell of each body row, as tag and scope."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[str]] = {}
+        self.caption: str | None = None
+        self.last = ""  # the caption of the table being read
+        self.rows: list[str] = []
+        self.in_body = self.row_open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "caption":
+            self.caption = ""
+        elif tag == "tbody":
+            self.in_body, self.rows = True, []
+        elif tag == "tr":
+            self.row_open = self.in_body
+        elif tag in ("td", "th") and self.row_open:
+            self.rows.append(f"{tag} {dict(attrs).get('scope')}")
+            self.row_open = False
+
+    def handle_data(self, data: str) -> None:
+        if self.caption is not None and not self.in_body:
+            self.caption += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption":
+            self.last, self.caption = self.caption or "", None
+            self.tables[self.last] = []
+        elif tag == "tbody":
+            self.tables[self.last], self.in_body = self.rows, False
+
+
+def test_the_study_or_item_each_row_is_about_is_its_row_header(demo_outputs: Path) -> None:
+    # Each row's first cell (the study, version, database, reviewer, box, level) was a <td>:
+    # moving down a column of the evidence matrix or the RoB table, a screen reader read
+    # "Low", "High", "supports" with no word of which study it was (WCAG 1.3.1, H63).
+    found = _RowHeaders()
+    found.feed((demo_outputs / "report/index.html").read_text(encoding="utf-8"))
+    headed = [
+        "Evidence matrix: each included study's answer per field",
+        "RoB 2: judgements study by study",
+        "Newcastle-Ottawa Scale: judgements study by study",
+        "Versions of this review: counts and changes per version",
+        "Searches as run, database by database (PRISMA-S)",
+        "Title/abstract screening, reviewer by reviewer",
+        "Counts behind the PRISMA 2020 flow diagram, box by box",
+        "Digital Therapeutic Nexus levels: studies and risks per level",
+    ]
+    for caption in headed:
+        assert found.tables[caption] and set(found.tables[caption]) == {"th row"}, caption

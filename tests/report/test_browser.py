@@ -111,3 +111,26 @@ def test_the_printed_report_keeps_the_counts_table_figures_whole_and_file_links(
     assert counts_shown
     assert breaks == ["avoid"]
     assert after == ['" (../prisma/living/each.svg)"', "none"]
+
+
+def test_a_row_header_looks_like_the_cells_of_its_row(demo_outputs: Path) -> None:
+    # The first cell of each row became a row header (<th scope="row">) for screen readers;
+    # on screen and paper it keeps the look of a data cell, not the grey bold of a column's.
+    browser_path = find_browser()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra)")
+    page_url = (demo_outputs / "report/index.html").resolve().as_uri()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(page_url, wait_until="load")
+        looks = page.eval_on_selector_all(
+            "tbody th.row, tbody th.row + td",
+            """els => [...new Set(els.map(e => {
+                const s = getComputedStyle(e);
+                return [s.fontWeight, s.backgroundColor].join(" ");
+            }))]""",
+        )
+        headers = page.eval_on_selector_all("tbody th.row", "els => els.length")
+        browser.close()
+    assert headers > 50
+    assert looks == ["400 rgba(0, 0, 0, 0)"]

@@ -78,7 +78,7 @@ def test_report_from_the_demo_run_is_self_contained_and_matches_the_counts(
         assert re.search(rf'data-source="{source}">{n}<', html), source
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text())["rounds"]
     start, end = html.index('<section id="versions">'), html.index('<section id="flow">')
-    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html[start:end])
+    cells = re.findall(r'<(?:td|th scope="row")[^>]*>([^<]*)</t[dh]>', html[start:end])
     first = ledger[0]["counts"]
     with (demo_outputs / "fulltext/included_studies.csv").open(encoding="utf-8") as handle:
         included = len(list(csv.DictReader(handle)))
