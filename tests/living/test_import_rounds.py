@@ -296,3 +296,42 @@ def test_exports_not_imported_again_in_the_new_round_are_not_counted_again(
             and "not searched in version 2025.2" in line
             for line in block
         )
+
+
+def initials_first(name: str) -> str:
+    """A Publish or Perish author as livingreview wrote it before a0a4865 (2026-12-04): as
+    Google Scholar gives it, initials first ('JA Chen'), where it now writes 'Chen, JA'."""
+    family, _, initials = name.rpartition(", ")
+    return f"{initials} {family}" if family else name
+
+
+def test_a_snapshot_of_an_older_version_matches_exports_it_wrote_otherwise(
+    tmp_path: Path,
+) -> None:
+    """Round 1 run and frozen by a version before import records (152c676) and before Google
+    Scholar's authors were put family first (a0a4865): its snapshot holds the same 71 records
+    with the authors as given ('JA Chen; JC Fortney'). After the upgrade the unchanged export
+    is still round 1's, not a round 2 search of 71 records all removed as duplicates."""
+    config = demo_protocol(tmp_path)
+    out, history = tmp_path / "out", tmp_path / "history"
+    run_round(config)
+    shutil.rmtree(history / "2025.1/imports")  # a round run before rounds recorded imports
+    snapshot = history / "2025.1/records.csv"
+    with snapshot.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    authors, source = table[0].index("authors"), table[0].index("source")
+    rewritten = 0
+    for row in table[1:]:
+        if row[source] == "google_scholar" and ", " in row[authors]:
+            row[authors] = "; ".join(initials_first(a) for a in row[authors].split("; "))
+            rewritten += 1
+    assert rewritten  # the demo's Google Scholar records with authors (39)
+    with snapshot.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(table)
+    next_round(config, tmp_path)
+    counts = run_round(config)
+    found = manifests(out, IMPORTS)
+    assert {n: (m["imported_in"], m.get("imported_in_by")) for n, m in found.items()} == {
+        name: ("2025.1", "records") for name in IMPORTS
+    }
+    assert set(counts["records_identified_by_source"]) == set(SEARCHES)

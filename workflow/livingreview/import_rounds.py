@@ -13,12 +13,18 @@ round's searches and records (its records are in the library from that round). N
 ``searched_on`` make it this round's search.
 
 Snapshots made before rounds recorded their imports hold no such file; there an import belongs to
-the earlier round when every one of its records is in that round's ``records.csv`` unchanged.
+the earlier round when every one of its records is in that round's ``records.csv`` unchanged. A
+record counts as unchanged when each field has the same words (case aside, in any order): the
+version of livingreview that made such a snapshot may have written the same export differently
+(before 2026-12-04 Google Scholar's authors were kept initials first, ``JA Chen``, now
+``Chen, JA``), while a record the database changed (a word of its title, a digit of its DOI)
+still makes the export a new one.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,8 +73,14 @@ def _all_in_snapshot(snapshot: Path, name: str, records: Callable[[], Sequence[R
     found = records() if path.is_file() else []
     if not found:
         return False
-    kept = {r.record_id: r.cells() for r in read_records(path) if r.source == name}
-    return all(kept.get(r.record_id) == r.cells() for r in found)
+    kept = {r.record_id: _words(r) for r in read_records(path) if r.source == name}
+    return all(kept.get(r.record_id) == _words(r) for r in found)
+
+
+def _words(record: Record) -> tuple[tuple[str, ...], ...]:
+    """Each field's words, case-folded and sorted: what stays when a newer reader writes the same
+    export otherwise (family name first, other punctuation or case)."""
+    return tuple(tuple(sorted(re.findall(r"\w+", cell.casefold()))) for cell in record.cells())
 
 
 def imported_in(
