@@ -37,6 +37,7 @@ rule import_export:
     output:
         records=f"{OUT}/search/{{source}}/records.csv",
         manifest=f"{OUT}/search/{{source}}/manifest.json",
+        provenance=f"{OUT}/search/{{source}}/provenance.csv",
     wildcard_constraints:
         source="|".join(IMPORTS) or "^$",
     params:

@@ -6,7 +6,9 @@ round that imported the same files searched on the same day (:mod:`livingreview.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 from livingreview import __version__, import_rounds
 from livingreview.config import configured_entry, enabled_imports
 from livingreview.errors import ConfigError, ImportReconciliationError, InputFileError
-from livingreview.fileio import write_json
+from livingreview.fileio import atomic_write_text, write_json
 from livingreview.records import Record, assign_ids, write_records
 from livingreview.round_state import manifest_round
 
@@ -108,20 +110,40 @@ def _reconcile_hint(reported: int, held: int) -> str:
     )
 
 
+PROVENANCE = "provenance.csv"
+
+
+def write_provenance(path: Path, records: list[Record], places: list[tuple[str, str]]) -> None:
+    """Each imported record's export file (as the protocol names it) and its position there,
+    sorted by record id as ``records.csv`` is: where an auditor finds the record a row came from."""
+    rows = sorted(
+        (record.record_id, file, position)
+        for record, (file, position) in zip(records, places, strict=True)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("record_id", "file", "position"))
+    writer.writerows(rows)
+    atomic_write_text(path, buffer.getvalue())
+
+
 def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
-    """Import every file of ``imports.<name>``; write ``records.csv`` and ``manifest.json``."""
+    """Import every file of ``imports.<name>``; write ``records.csv``, ``provenance.csv`` and
+    ``manifest.json``."""
     from livingreview.imports import import_file
 
     spec = config["imports"][name]
-    for stale in ("manifest.json", "records.csv"):  # an earlier import never passes as this one
+    for stale in ("manifest.json", "records.csv", PROVENANCE):  # never passes as this import
         (out_dir / stale).unlink(missing_ok=True)
     records: list[Record] = []
+    places: list[tuple[str, str]] = []
     files = []
     require_files(config, name)
     for index, path in enumerate(import_paths(config, name)):
         result = import_file(path, source=name, fmt=spec.get("format", "auto"))
         log.info("%s: %s: %d records (%s)", name, path, len(result.records), result.format)
         records.extend(result.records)
+        places.extend((spec["files"][index], position) for position in result.positions)
         files.append(
             {
                 "file": spec["files"][index],
@@ -173,6 +195,7 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
             manifest["imported_in"],
         )
     write_records(out_dir / "records.csv", records)
+    write_provenance(out_dir / PROVENANCE, records, places)
     write_json(out_dir / "manifest.json", manifest)
     import_rounds.record_import(config, name, manifest)
     return manifest

@@ -12,7 +12,7 @@ table goes through the CSV reader row by row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from livingreview.errors import ImportReconciliationError, InputFileError, LivingReviewError
@@ -59,6 +59,9 @@ class ImportResult:
     encoding: str
     records: list[Record]  # after assign_ids(source, ...)
     records_in_file: int  # independent count of record starts in the file
+    # Where each record is in the file, as errors name it (``record 7 (line 123)``, ``row 7
+    # (line 123)``, ``sheet 'Data', row 7``), in the order of ``records``.
+    positions: list[str] = field(default_factory=list)
 
 
 _PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list[Parsed]]]] = {
@@ -160,7 +163,20 @@ def _result(
         encoding=encoding,
         records=records,
         records_in_file=len(starts),
+        positions=[
+            _position(fmt, where, number, item.line) for number, item in enumerate(parsed, start=1)
+        ],
     )
+
+
+def _position(fmt: str, where: str, number: int, line: int) -> str:
+    """Where the ``number``-th record of a file (starting at ``line``) is, as errors say it: a
+    worksheet's row, a CSV row (the header is row 1) or a tagged record."""
+    if where:
+        return f"{where}row {line}"
+    if fmt == "csv":
+        return row_position(number + 1, line)
+    return record_position(number, line)
 
 
 def _refuse_nameless(
@@ -173,13 +189,7 @@ def _refuse_nameless(
     for number, (item, record) in enumerate(zip(parsed, records, strict=True), start=1):
         if names_a_work(record, own_id=fmt != "csl_json"):
             continue
-        if where:
-            position = f"{where}row {item.line}"
-        elif fmt == "csv":
-            position = row_position(number + 1, item.line)  # the header is row 1
-        else:
-            position = record_position(number, item.line)
-        raise InputFileError(path, NAMELESS, position=position)
+        raise InputFileError(path, NAMELESS, position=_position(fmt, where, number, item.line))
 
 
 def _reconcile(path: Path, fmt: str, starts: list[int], parsed: list[Parsed]) -> None:
