@@ -20,6 +20,7 @@ from livingreview.extraction.stage import OUTPUTS as EXTRACTION
 from livingreview.extraction.stage import run_extraction
 from livingreview.fulltext.stage import OUTPUTS as FULLTEXT
 from livingreview.fulltext.stage import run_fulltext
+from livingreview.kept_stores import kept_copy
 from livingreview.screening.stage import run_screening
 from tests.form_helpers import fill_form, form_ids, included_at_full_text, stage_config
 from tests.screening.sheet_helpers import (
@@ -141,6 +142,37 @@ def test_a_field_added_in_a_later_round_keeps_the_forms_returned_before(
     # required: the rows coded before it still count (they had no column to fill)
     config["extraction"]["fields"][-1] = {**SETTING, "required": True}
     assert run_extraction(config)["studies"]["final"] == len(ids)
+
+
+def test_a_choice_removed_after_forms_used_it_is_named_as_removed_from_the_protocol(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    """Before: "'LLM' is not one of rule-based, NLP, none (AI modality); expected one of
+    rule-based, NLP, none or blank", as for a typo: nothing said the protocol had listed it
+    when the form was returned, nor what to do."""
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    config["extraction"]["mode"] = "single"
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    form = outputs / "extraction/forms/extraction_round1_r1.xlsx"
+    first = sorted(form_ids(form, "Extraction", "study_id"))[0]
+    typed = {first: {**REQUIRED, "ai_modality": "LLM"}}
+    returned = fill_form(form, "Extraction", "study_id", typed, human / "extraction/r1.xlsx")
+    run_extraction(config)
+    next_round(config)
+    field = next(f for f in config["extraction"]["fields"] if f["id"] == "ai_modality")
+    field["choices"] = ["rule-based", "NLP", "none"]  # the amendment: LLM removed
+    (outputs / EXTRACTION["entries"]).unlink()  # as Snakemake does before running the step
+    with pytest.raises(InputFileError) as error:
+        run_extraction(config)
+    store = kept_copy(outputs / EXTRACTION["entries"])
+    row = next(r for r in rows(store) if r["column"] == "ai_modality")
+    assert str(error.value) == (
+        f"{returned}, row {row['row']}, field 'ai_modality': 'LLM' (AI modality) is no longer a "
+        "choice: the protocol's extraction field 'ai_modality' now lists rule-based, NLP, none, "
+        "but returned forms were read with 'LLM' before (the choice was removed from the "
+        "protocol since); restore 'LLM' to its choices in extraction.fields, or change the "
+        "value in this file to one of rule-based, NLP, none or blank"
+    )
 
 
 def test_a_form_of_this_round_must_still_have_every_field(

@@ -17,8 +17,14 @@ from typing import Any
 from livingreview import sheets
 from livingreview.consensus import settler
 from livingreview.errors import InputFileError
-from livingreview.extraction.fields import Field, ambiguous_reading, nexus_levels, parse
-from livingreview.reviewforms import CONSENSUS, FilledRow, FormSpec
+from livingreview.extraction.fields import (
+    Field,
+    ambiguous_reading,
+    multichoice_parts,
+    nexus_levels,
+    parse,
+)
+from livingreview.reviewforms import CONSENSUS, Entry, FilledRow, FormSpec
 
 KIND = "extraction"
 SHEET = "Extraction"
@@ -136,14 +142,56 @@ class Ambiguous:
     error: InputFileError
 
 
+def read_choices(entries: Sequence[Entry], fields: Sequence[Field]) -> dict[str, frozenset[str]]:
+    """Per choice or multichoice field, the choices (case folded) returned forms were read with
+    before (``entries``: the store's), so a choice the protocol removed since is named as such."""
+    kinds = {item.id for item in fields if item.type in ("choice", "multichoice")}
+    found: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.column in kinds:
+            parts = found.setdefault(entry.column, set())
+            parts.update(part.casefold() for part in multichoice_parts(entry.value))
+    return {column: frozenset(parts) for column, parts in found.items()}
+
+
+def removed_choice(item: Field, text: str, read_before: Mapping[str, frozenset[str]]) -> str:
+    """The part of ``text`` the protocol no longer lists as a choice of ``item`` though forms
+    were read with it before ('' when none)."""
+    if item.type not in ("choice", "multichoice"):
+        return ""
+    parts = multichoice_parts(text) if item.type == "multichoice" else [text]
+    listed = {choice.casefold() for choice in item.choices}
+    before = read_before.get(item.id, frozenset())
+    return next((p for p in parts if p.casefold() not in listed and p.casefold() in before), "")
+
+
+def _problem(
+    item: Field, text: str, problem: str, read_before: Mapping[str, frozenset[str]]
+) -> str:
+    """The error text of a value ``parse`` refused: a choice removed from the protocol after
+    forms were read with it is said to be one, with what to do."""
+    removed = removed_choice(item, text, read_before)
+    if not removed:
+        return f"{problem} ({item.label}); expected {item.expected()} or blank"
+    return (
+        f"{removed!r} ({item.label}) is no longer a choice: the protocol's extraction field "
+        f"{item.id!r} now lists {', '.join(item.choices)}, but returned forms were read with "
+        f"{removed!r} before (the choice was removed from the protocol since); restore "
+        f"{removed!r} to its choices in extraction.fields, or change the value in this file to "
+        f"{item.expected()} or blank"
+    )
+
+
 def clean_row(
     filled: FilledRow,
     fields: Sequence[Field],
     path: object,
     ambiguous: list[Ambiguous] | None = None,
+    read_before: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, str]:
     """Canonical values of a returned row, or an error naming the row, field and expected
-    (``ambiguous``: where an ambiguous number's error is put aside, see :class:`Ambiguous`)."""
+    (``ambiguous``: where an ambiguous number's error is put aside, see :class:`Ambiguous`;
+    ``read_before``: see :func:`read_choices`)."""
     out = {"notes": filled.values.get("notes", "")}
     for item in fields:
         text = filled.values.get(item.id, "")
@@ -151,7 +199,7 @@ def clean_row(
         if problem:
             error = InputFileError(
                 path,
-                f"{problem} ({item.label}); expected {item.expected()} or blank",
+                _problem(item, text, problem, read_before or {}),
                 position=f"row {filled.row}",
                 field=item.id,
             )

@@ -174,15 +174,16 @@ def import_entries(
     store = Path(config["paths"]["outputs"]) / OUTPUTS["entries"]
     ambiguous: list[forms.Ambiguous] = []
     base = Path(config["paths"]["human_input"])
+    previous = reviewforms.read_entries(stored_before(store))
+    read_before = forms.read_choices(previous, fields)
     entries, returned = reviewforms.import_forms(
         sheets.returned_files(reviewforms.human_folder(config, SECTION), forms.WHAT),
         expected,
         base=base,
         store=store,
-        clean=lambda filled, path: forms.clean_row(filled, fields, path, ambiguous),
+        clean=lambda filled, path: forms.clean_row(filled, fields, path, ambiguous, read_before),
     )
     check_ambiguous_numbers(ambiguous, entries, base)
-    previous = reviewforms.read_entries(stored_before(store))
     check_consensus_rows(fields, entries, returned, base, previous)
     consensus.check_resolvers(config, SECTION, entries, returned, base)
     reviewforms.write_entries(store, entries)
