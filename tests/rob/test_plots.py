@@ -214,3 +214,20 @@ def test_a_class_the_tool_does_not_have_leaves_its_traffic_light_as_it_was(
     assert drawn == svg_bytes(traffic_light(table))
     if name == "robvis_data_rob2.csv":
         assert b'width="446.04pt"' in drawn
+
+
+def test_the_pipelines_png_figures_have_print_resolution(demo_outputs: Path) -> None:
+    # The PNGs were written at 150 dpi: a 6.9-inch traffic-light plot was 1031 pixels wide,
+    # half the 300 dpi journals commonly ask of a raster figure (the SVG is the vector one).
+    from PIL import Image
+
+    figures = sorted((demo_outputs / "rob/figures").glob("*.png"))
+    assert figures
+    for png in figures:
+        with Image.open(png) as image:
+            dpi = image.info["dpi"]
+            width = image.size[0]
+        svg = svg_root((png.with_suffix(".svg")).read_bytes())
+        inches = float(svg.get("width", "").removesuffix("pt")) / 72
+        assert [round(d) for d in dpi] == [300, 300], png.name
+        assert abs(width - inches * 300) <= 1, png.name

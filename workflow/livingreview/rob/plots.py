@@ -6,7 +6,7 @@ its circle and on its bar segment (when at least 4% wide), black or white, which
 more with the fill, so the plots read in greyscale and without colour vision too. ROBINS-I V2's
 "Low (except for concerns about uncontrolled confounding)", which robvis has no colour for, is
 drawn between low and concerns: yellow-green (Cochrane) or light orange (colour-blind), ⊕.
-Figures are written as SVG (text kept as text, so study names stay searchable) and PNG,
+Figures are written as SVG (text kept as text, so study names stay searchable) and PNG (300 dpi),
 byte-identical for the same table. Each SVG is an image (``role="img"``) with a ``<title>`` and
 a ``<desc>`` that gives every judgement (or share) in words, for screen readers.
 
@@ -97,6 +97,9 @@ SYMBOL_INKS = {"black": "#000000", "white": "#ffffff"}
 LEGEND_CHARS = 28
 #: a bar segment narrower than this share (percent) is too narrow for its symbol
 SYMBOL_MIN_SHARE = 4.0
+#: PNG resolution: the 300 dpi journals commonly ask of a raster figure (also ggsave's default,
+#: with which robvis' plots are saved); the SVG is the vector version
+PNG_DPI = 300
 
 
 def relative_luminance(colour: str) -> float:
@@ -178,15 +181,16 @@ def svg_bytes(fig: Figure) -> bytes:
     return _with_alternative(buffer.getvalue(), text_alternative(fig))
 
 
-def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
-    """PNG of a figure without the software version in its metadata."""
+def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """PNG of a figure at ``dpi`` (print resolution), without the software version in its
+    metadata."""
     with matplotlib.rc_context(RC):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def render(fig: Figure, dpi: int = 150) -> Figures:
+def render(fig: Figure, dpi: int = PNG_DPI) -> Figures:
     """SVG and PNG bytes of a figure, without dates or software versions in them."""
     return Figures(svg_bytes(fig), png_bytes(fig, dpi))
 
