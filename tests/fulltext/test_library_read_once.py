@@ -60,3 +60,35 @@ def test_full_text_takes_the_rows_the_screening_step_read(
     with pytest.raises(InputFileError, match="empty study id") as shared:
         report_library(outputs, sought, merged)
     assert str(shared.value) == str(fresh.value) and "row 5" in str(shared.value)
+
+
+def test_the_included_export_takes_the_rows_the_screening_step_read(
+    demo_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export --what included`, run after the report in Snakemake's process, parsed the whole
+    library again for the rows of the included studies."""
+    from livingreview.reference_export import INCLUDED_CSV, included_studies
+
+    outputs = library_copy(demo_outputs, tmp_path)
+    (outputs / INCLUDED_CSV).parent.mkdir(parents=True)
+    (outputs / INCLUDED_CSV).write_bytes((demo_outputs / INCLUDED_CSV).read_bytes())
+    library_studies(library_copy(demo_outputs, tmp_path / "other"))  # another folder's, last
+    expected = included_studies(outputs)  # parsed by the export itself
+    assert len(expected) > 10
+
+    library_studies(outputs)  # the screening step, before it in the same process
+
+    def parse_again(*_: object, **__: object) -> None:
+        raise AssertionError("records.csv parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(automation, "library_rows", parse_again)
+        assert included_studies(outputs) == expected
+
+    empty_an_id(outputs / "library/records.csv", 4)  # rewritten since: read again, as ever
+    with pytest.raises(InputFileError, match="empty study id") as fresh:
+        included_studies(outputs)
+    library_studies(outputs)
+    with pytest.raises(InputFileError, match="empty study id") as shared:
+        included_studies(outputs)
+    assert str(shared.value) == str(fresh.value) and "row 5" in str(shared.value)

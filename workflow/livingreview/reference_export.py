@@ -120,14 +120,15 @@ def included_studies(outputs: Path) -> list[Study]:
     """The studies of ``fulltext/included_studies.csv`` in the report's order (label, study
     id), each with the library's record of the report its ``main_report`` column names (the
     full-text stage's choice, ``fulltext.studies.main_report``)."""
-    from livingreview.fulltext.studies import merged_into, with_retired
-    from livingreview.screening.automation import library_rows
+    from livingreview.fulltext.studies import library_pairs, merged_into, with_retired
+    from livingreview.screening.assignment import read_library_rows
 
     included = _included_table(outputs / INCLUDED_CSV)
     merged = merged_into(outputs / CHANGELOG_CSV)
     main = {s["study_id"]: s["main_report"] or s["study_id"] for s in included}
     wanted = {merged.get(r, r) for r in main.values()}
-    rows_of = library_rows(outputs / LIBRARY_CSV, (), whole=wanted)  # other rows stay lists
+    # the rows the screening step read in this process when the library is unchanged since
+    rows_of = library_pairs(outputs / LIBRARY_CSV, wanted, read_library_rows(outputs))
     rows = with_retired({sid: row for sid, row in rows_of if sid in wanted}, merged)
     studies = []
     for number, study in enumerate(included, start=2):

@@ -56,16 +56,23 @@ def library_ids_and_rows(
     read them already (``screening.assignment.read_library_rows``), checked alike."""
     ids = []
     rows = {}
-    pairs = (
-        automation.library_rows(records_csv, (), whole=wanted)
-        if read is None
-        else _with_ids(records_csv, read)
-    )
-    for sid, row in pairs:
+    for sid, row in library_pairs(records_csv, wanted, read):
         ids.append(sid)
         if sid in wanted:
             rows[sid] = Record.from_row(row).to_row()
     return frozenset(ids), rows
+
+
+def library_pairs(
+    records_csv: Path, wanted: Container[str], read: Sequence[dict[str, str]] | None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """(study id, row) of every row of the library's ``records.csv``, the ``wanted`` studies'
+    rows whole (:func:`automation.library_rows`); from ``read``, the file's rows as this process
+    read them already (``screening.assignment.read_library_rows``), when given: the same rows
+    and the same error for an empty study id, without parsing the file again."""
+    if read is None:
+        return automation.library_rows(records_csv, (), whole=wanted)
+    return _with_ids(records_csv, read)
 
 
 def _with_ids(
