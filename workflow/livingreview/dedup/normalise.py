@@ -44,7 +44,10 @@ _TITLE_NOTES = re.compile(
     r"|\[\d+ refs?\]|\[review\]"  # Ovid: "... cancer. [Review] [133 refs]"
     r"|\((?:structured|provisional) abstract\)"  # CRD databases (DARE, NHS EED)
     r"|\[(?:[A-Z][a-z]+)\]\s*$"  # language tag "[Japanese]"
-    r"|\s+LA:\s*\w+\s*$",  # Ovid language suffix "LA: Chi"
+    r"|\s+LA:\s*\w+\s*$"  # Ovid language suffix "LA: Chi"
+    # A withdrawn version keeps its title: "WITHDRAWN: Title" (Cochrane Library, MEDLINE),
+    # "Title (Withdrawn Paper. 1996, Art. No. CD000153)" (Embase).
+    r"|^\s*withdrawn\s*[:.]\s*|\(withdrawn paper\b[^)]*\)",
     re.IGNORECASE,
 )
 
