@@ -47,9 +47,10 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "start_differs": (pa != "") & (pb != "") & (pa != pb),
         "ends_differ": (end_a != "") & (end_b != "") & (end_a != end_b),
         "vol_missing": (va == "") | (vb == ""),
-        # A record of the online-first version: no issue and no pages yet (its volume, when
-        # there is one, is often a day or a month exported as volume).
-        "online_first": ((na == "") & (pa == "")) | ((nb == "") & (pb == "")),
+        # A record of the online-first version: no pages yet (its volume, when there is one, is
+        # often a day or a month exported as volume, or the volume it was first scheduled for;
+        # an issue may already be given: "Curr Diab Rep 15(9)" for 14(9):523).
+        "online_first": (pa == "") | (pb == ""),
         "lone_page": (end_a == "") | (end_b == ""),
     }
 
