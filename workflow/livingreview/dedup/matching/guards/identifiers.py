@@ -68,11 +68,14 @@ def doi_typed_wrong(x: Facts, v: Verdicts) -> None:
     # to doubt it (a DOI typed with one digit wrong, or a publisher's second DOI for the article).
     # A short title needs the same issue too (an editor's column has the same pages every issue)
     # and two plain works (several corrections, "Correction", share one erratum page range).
+    # In the same issue the whole range names the item whatever the author lists say (a glued
+    # list with a typo, "Fohr CPascoe DWilliams HC" for "Flohr C.Pascoe D.Williams H. C.").
+    one_issue = f["num_eq"].to_numpy() & f["both_plain"].to_numpy()
     strong_same |= (
         doi_conf
         & (t >= TITLE_STRONG)
-        & (long_title | (f["num_eq"].to_numpy() & f["both_plain"].to_numpy()))
-        & ~author_conf
+        & (long_title | one_issue)
+        & (~author_conf | one_issue)
         & vol_eq
         & f["range_eq"].to_numpy()
     )
