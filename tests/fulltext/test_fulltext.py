@@ -548,3 +548,49 @@ def test_a_note_typed_on_several_lines_keeps_its_lines(config: dict[str, Any]) -
     assert run_fulltext(config)["reports_not_retrieved"] == 1
     rows = {r["report_id"]: r for r in table(out(config, "decisions"))}
     assert rows[ids[0]]["retrieval_note"] == "r1: no access\nauthor did"
+
+
+def two_conflicts(config: dict[str, Any]) -> list[str]:
+    """r1 and r2 returned their sheets disagreeing on the fifth report (reason) and the sixth
+    (decision): two conflicts on the conflicts sheet written under the rule now."""
+    ids = form_ids(sheet(config, "r1"), TITLE, ID)
+    r1 = typed(ids)
+    r2 = {rid: dict(cells) for rid, cells in r1.items()}
+    r2[ids[4]] = {"decision": "exclude", "reason": "no_alliance_outcome"}
+    r2[ids[5]] = {"decision": "exclude", "reason": "publication_type"}
+    give(config, "r1", r1, "r1_done.xlsx")
+    give(config, "r2", r2, "r2_done.xlsx")
+    assert run_fulltext(config)["conflicts_pending"] == 2
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [("consensus", "third_reviewer"), ("third_reviewer", "consensus")]
+)
+def test_a_resolution_returned_before_the_decision_rule_was_amended_keeps_counting(
+    config: dict[str, Any], before: str, after: str
+) -> None:
+    """full_text.decision_rule amended after a conflicts sheet came back. consensus ->
+    third_reviewer: the stage stopped for good ('report ... is resolved by consensus, but
+    full_text.decision_rule is third_reviewer'); third_reviewer -> consensus: r3's resolution
+    was recorded as how 'consensus'. Each resolution now counts as it was settled, and a
+    conflict no one resolved waits for the rule of now, as screening does (c6915e3)."""
+    config["full_text"]["decision_rule"] = before
+    run_fulltext(config)
+    ids = two_conflicts(config)
+    who = "consensus" if before == "consensus" else "r3"
+    target = Path(config["paths"]["human_input"]) / f"full_text/conflicts/{who}.xlsx"
+    resolution = {ids[4]: {"resolution": "exclude", "reason": "not_mental_health"}}
+    fill_form(out(config, "conflicts_xlsx"), "Conflicts", "study_id", resolution, target)
+    assert run_fulltext(config)["conflicts_pending"] == 1
+    config["full_text"]["decision_rule"] = after  # the amendment
+    result = run_fulltext(config)
+    assert result["conflicts_pending"] == 1 and result["decision_rule"] == after
+    decisions = {row["report_id"]: row for row in table(out(config, "decisions"))}
+    settled = decisions[ids[4]]
+    assert (settled["decision"], settled["how"], settled["resolver"]) == ("exclude", before, who)
+    assert decisions[ids[5]]["how"] == "conflict"
+    asked = openpyxl.load_workbook(out(config, "conflicts_xlsx"))["_meta"]
+    assert dict(asked.iter_rows(max_col=2, values_only=True))["resolver"] == (
+        "r3" if after == "third_reviewer" else "consensus"
+    )

@@ -6,7 +6,8 @@ one reviewer could not retrieve it and nobody assessed it. Votes conflict when d
 or two exclusions give different primary reasons (PRISMA lists one reason per report). A
 conflict is settled by a resolution in the conflicts sheet (``full_text.decision_rule``:
 ``consensus`` or ``third_reviewer``, who must not be one of the voters); until then it is
-pending. In ``dual`` mode a report with one vote waits for the second reviewer.
+pending. A resolution returned before the rule was amended keeps settling its conflict (``how``
+as it was settled). In ``dual`` mode a report with one vote waits for the second reviewer.
 
 Reports are grouped into studies by the ``same_study_as`` links (undirected, transitive) and by
 the library's merges: a report whose study the library merged into another (its id retired) is
@@ -106,7 +107,7 @@ def decide_reports(
                 continue
             _check_resolution(resolution, votes, rule)
             used.add(report)
-            outcome.reports.append(_resolved(base, resolution, rule))
+            outcome.reports.append(_resolved(base, resolution))
         elif dual and len(votes) < 2:
             outcome.reports.append(_with(base, how="awaiting_second"))
         else:
@@ -144,14 +145,15 @@ def _report_votes(
     return base, votes
 
 
-def _resolved(base: ReportDecision, resolution: Resolution, rule: str) -> ReportDecision:
-    """The report's decision settled by its ``resolution`` under ``rule``; an exclusion keeps
-    its reason."""
+def _resolved(base: ReportDecision, resolution: Resolution) -> ReportDecision:
+    """The report's decision settled by its ``resolution``, ``how`` as it was settled
+    (``consensus`` or ``third_reviewer``, whatever the rule is now); an exclusion keeps its
+    reason."""
     return _with(
         base,
         decision=resolution.decision,
         reason=resolution.reason if resolution.decision == "exclude" else "",
-        how=rule,
+        how=CONSENSUS if resolution.resolver == CONSENSUS else "third_reviewer",
         resolver=resolution.resolver,
     )
 
@@ -167,9 +169,13 @@ def _with(base: ReportDecision, **changes: Any) -> ReportDecision:
 def _check_resolution(
     resolution: Resolution, votes: Sequence[ScreeningDecision], rule: str
 ) -> None:
+    """Under ``third_reviewer`` a resolver must not be one of the report's reviewers. A
+    consensus counts: only a conflicts sheet written under the consensus rule is for
+    ``consensus`` (its ``_meta`` cannot be edited), so it was settled as the protocol of its
+    time asked. An exclusion needs its reason."""
     where = {"position": f"row {resolution.row}"}
     voters = [v.reviewer for v in votes]
-    if rule == "third_reviewer" and resolution.resolver in (*voters, CONSENSUS):
+    if rule == "third_reviewer" and resolution.resolver in voters:
         raise InputFileError(
             resolution.file,
             f"report {resolution.study_id} is resolved by {resolution.resolver}, but "
