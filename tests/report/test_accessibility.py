@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from livingreview.prisma.diagram import build_flow
 from livingreview.prisma.layouts import LIVING_LAYOUTS, view
-from livingreview.prisma.render import to_html, to_svg
+from livingreview.prisma.render import to_html, to_pdf, to_svg
 from livingreview.report.context import _living_layouts
 from livingreview.report.render import _environment
 from livingreview.report.sections import Section
@@ -385,3 +385,16 @@ def test_the_stylesheet_has_no_value_the_html_checker_rejects() -> None:
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
     assert "break-word" not in css
     assert re.search(r"td\.query \{[^}]*overflow-wrap: anywhere;", css)
+
+
+def test_the_prisma_pdfs_carry_their_title(demo_outputs: Path) -> None:
+    # prisma/flow.pdf and the living layouts' PDFs had no /Title in their document information:
+    # a PDF reader and a screen reader named them by file name only (WCAG technique PDF18).
+    plain = to_pdf(build_flow([consistent()], title="PRISMA 2020 flow diagram: version 1"))
+    assert b"/Title (PRISMA 2020 flow diagram: version 1)" in plain
+    assert b"/Title (PRISMA 2020 flow diagram)" in to_pdf(build_flow([consistent()]))
+    title = "PRISMA 2020 flow diagram: version 2025.1 [DEMO SNAPSHOT]"
+    assert f"/Title ({title})".encode() in (demo_outputs / "prisma/flow.pdf").read_bytes()
+    for layout in LIVING_LAYOUTS:
+        pdf = (demo_outputs / f"prisma/living/{layout}.pdf").read_bytes()
+        assert b"/Title (PRISMA 2020 flow diagram " in pdf, layout

@@ -356,7 +356,13 @@ def _shared_font_subsets() -> Iterator[None]:
         _backend_pdf_ps.get_glyphs_subset = original
 
 
-def _pdf(figure: Any) -> bytes:
+def pdf_title(flow: Flow) -> str:
+    """The title a PDF of the diagram gives in its document information (WCAG PDF18): the
+    diagram's own, or "PRISMA 2020 flow diagram" when it has none."""
+    return " ".join(t.text for t in flow.notes if t.bold) or "PRISMA 2020 flow diagram"
+
+
+def _pdf(figure: Any, title: str) -> bytes:
     from matplotlib import rc_context
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
@@ -366,7 +372,7 @@ def _pdf(figure: Any) -> bytes:
         figure.savefig(
             buffer,
             format="pdf",
-            metadata={"CreationDate": None, "Creator": None, "Producer": None},
+            metadata={"Title": title, "CreationDate": None, "Creator": None, "Producer": None},
         )
     return buffer.getvalue()
 
@@ -377,8 +383,8 @@ def to_png(flow: Flow, dpi: int = 200) -> bytes:
 
 
 def to_pdf(flow: Flow) -> bytes:
-    """The diagram as PDF with text as text (no creation date or producer)."""
-    return _pdf(_figure(flow))
+    """The diagram as PDF with text as text and its title (no creation date or producer)."""
+    return _pdf(_figure(flow), pdf_title(flow))
 
 
 def to_html(flow: Flow, title: str) -> str:
@@ -401,6 +407,6 @@ def write_all(flow: Flow, stem: Path, title: str) -> list[Path]:
     atomic_write_text(paths[0], to_svg(flow))
     figure = _figure(flow)
     atomic_write_bytes(paths[1], _png(figure))
-    atomic_write_bytes(paths[2], _pdf(figure))
+    atomic_write_bytes(paths[2], _pdf(figure, pdf_title(flow)))
     atomic_write_text(paths[3], to_html(flow, title))
     return paths
