@@ -571,14 +571,20 @@ _DOI_PUNCTUATION = re.compile(r"[._-]")
 # article's with ".g001", ".t002", ".s001" after it; a database that exported one of them for the
 # article ("10.1371/journal.pone.0094853.g001") means the article.
 _PLOS_COMPONENT = re.compile(r"^(10\.1371/journal\.[a-z]+\.\d{7})\.[a-z]{1,2}\d{3}$")
+# So does eLife for each section of an article, its abstract first: "10.7554/eLife.06487.001".
+_ELIFE_COMPONENT = re.compile(r"^(10\.7554/elife\.\d{5})\.\d{3}$")
+# A SICI (Wiley's older DOIs) names the item up to its ">"; what follows says which part of it
+# (0 the contribution, 3 its abstract, ...), the version and a check character:
+# "...<199::AID-HUP163>3.0.CO;2-T" and "...<199::AID-HUP163>3.3.CO;2-K" are one article.
+_SICI_PART = re.compile(r"^(10\.\d+/\(sici\)[^<>]*<[^<>]*>).+$")
 
 
 def doi_key(doi: str) -> str:
     """The key two records' DOIs (already normalised) are compared by: one DOI however an export
     punctuated it. (Of 18 record pairs in the labelled sets whose DOIs differ only so, 17 are one
     work; the other is two abstracts under their meeting supplement's DOI.) A PLOS figure's or
-    table's DOI is its article's."""
-    doi = _PLOS_COMPONENT.sub(r"\1", doi)
+    table's DOI, an eLife section's and a SICI naming a part of the item are its article's."""
+    doi = _SICI_PART.sub(r"\1", _ELIFE_COMPONENT.sub(r"\1", _PLOS_COMPONENT.sub(r"\1", doi)))
     prefix, slash, suffix = _DOUBLED_PREFIX.sub(r"\1", doi).partition("/")
     # A slash inside the suffix is dropped by some exports too: "endrev/bnz002" / "endrevbnz002".
     return (
