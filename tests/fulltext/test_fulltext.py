@@ -15,6 +15,7 @@ import pytest
 from livingreview.cli import main
 from livingreview.errors import InputFileError
 from livingreview.fulltext.stage import OUTPUTS, run_fulltext
+from livingreview.report.context import collect, read_outputs
 from tests.form_helpers import (
     conflict_notes,
     fill_csv_form,
@@ -594,3 +595,12 @@ def test_a_resolution_returned_before_the_decision_rule_was_amended_keeps_counti
     assert dict(asked.iter_rows(max_col=2, values_only=True))["resolver"] == (
         "r3" if after == "third_reviewer" else "consensus"
     )
+    # the methods said every disagreement was settled as the rule of now asks
+    assert json.loads(out(config, "outcome").read_text())["decided_by"] == {before: 1}
+    outputs = Path(config["paths"]["outputs"])
+    methods = collect(config, outputs, read=read_outputs(outputs))["methods"]
+    how = "by consensus" if before == "consensus" else "by a third reviewer"
+    assert [s for s in methods if s.startswith("Of the full-text")] == [
+        f"Of the full-text disagreements, 1 was settled {how}, as the protocol asked before "
+        "its decision rule was amended."
+    ]

@@ -247,6 +247,13 @@ def group_studies(
     outcome.reports = [_with(r, study_id=first_seen[root(r.report_id)][1]) for r in outcome.reports]
 
 
+def settled_by(outcome: FullTextOutcome) -> dict[str, int]:
+    """How many conflicts were settled each way (``consensus``, ``third_reviewer``), whatever
+    the rule is now: the methods name those settled under the rule before an amendment."""
+    found = Counter(r.how for r in outcome.reports if r.how in (CONSENSUS, "third_reviewer"))
+    return dict(sorted(found.items()))
+
+
 def counts(
     outcome: FullTextOutcome,
     round_number: int | None = None,

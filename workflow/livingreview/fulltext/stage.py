@@ -296,6 +296,7 @@ def summary(
         **decide.counts(outcome),
         "by_round": by_round(outcome, sought, others),
         "conflicts_pending": len(outcome.pending_conflicts),
+        "decided_by": decide.settled_by(outcome),
         "awaiting_second_reviewer": sum(1 for r in outcome.reports if r.how == "awaiting_second"),
         "link_disagreements": outcome.link_disagreements,
         "resolutions_not_needed": outcome.unused_resolutions,

@@ -132,6 +132,7 @@ def collect(
             {r["tool"] for r in read["rob_summary"]} if read["rob_summary"] else None,
             read["library_counts"],
             (read["screening_outcome"] or {}).get("decided_by"),
+            (read["fulltext_outcome"] or {}).get("decided_by"),
         ),
         "checklist": checklist.context(config, read, outputs, sections, log),
     }

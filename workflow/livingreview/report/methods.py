@@ -156,25 +156,30 @@ def _screening_sentences(
 _SETTLED_AS = {"consensus": "by consensus", "third_reviewer": "by a third reviewer"}
 
 
-def _settled_before(config: Mapping[str, Any], decided_by: Mapping[str, int]) -> list[str]:
+def _settled_before(
+    config: Mapping[str, Any], decided_by: Mapping[str, int], section: str = "screening"
+) -> list[str]:
     """``Of the disagreements, 2 were settled by consensus, as the protocol asked before its
-    decision rule was amended.``: resolutions a person returned keep counting after
-    ``screening.decision_rule`` changes (:func:`livingreview.screening.conflicts.decide`)."""
-    parts = settled_under_earlier_rule(config, decided_by)
+    decision rule was amended.`` (``Of the full-text disagreements`` for ``full_text``):
+    resolutions a person returned keep counting after ``<section>.decision_rule`` changes
+    (:func:`livingreview.screening.conflicts.decide`, :mod:`livingreview.fulltext.decide`)."""
+    parts = settled_under_earlier_rule(config, decided_by, section)
     if not parts:
         return []
+    which = "full-text disagreements" if section == "full_text" else "disagreements"
     return [
-        f"Of the disagreements, {_join(parts)}, as the protocol asked before its decision rule "
+        f"Of the {which}, {_join(parts)}, as the protocol asked before its decision rule "
         "was amended."
     ]
 
 
 def settled_under_earlier_rule(
-    config: Mapping[str, Any], decided_by: Mapping[str, int]
+    config: Mapping[str, Any], decided_by: Mapping[str, int], section: str = "screening"
 ) -> list[str]:
-    """``2 were settled by consensus``: screening conflicts a person settled as another decision
-    rule than the protocol's of now asked (``decided_by``: ``screening/outcome.json``)."""
-    rule = config["screening"].get("decision_rule", "consensus")
+    """``2 were settled by consensus``: ``section``'s conflicts a person settled as another
+    decision rule than the protocol's of now asked (``decided_by``: the stage's
+    ``outcome.json``)."""
+    rule = config[section].get("decision_rule", "consensus")
     return [
         f"{n} {'was' if n == 1 else 'were'} settled {_SETTLED_AS[how]}"
         for how, n in sorted(decided_by.items())
@@ -223,8 +228,11 @@ def _screening_rule(config: Mapping[str, Any], either: str, where: str) -> str:
     return f"disagreements {where} were settled {_settled(config, 'screening')}."
 
 
-def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
-    """Who assessed the full texts and how disagreements were settled."""
+def _full_text_sentences(
+    config: Mapping[str, Any], decided_by: Mapping[str, int] | None = None
+) -> list[str]:
+    """Who assessed the full texts and how disagreements were settled, with those a person
+    settled under the rule before an amendment (``decided_by``: ``fulltext/outcome.json``)."""
     team = reviewers_of.team(config, "full_text", "full_text")
     if not team:
         return []
@@ -232,7 +240,8 @@ def _full_text_sentences(config: Mapping[str, Any]) -> list[str]:
         return [f"Full texts were assessed by {team[0]}."]
     return [
         f"Full texts were assessed by {_join(team)}, independently; disagreements were settled "
-        f"{_settled(config, 'full_text')}."
+        f"{_settled(config, 'full_text')}.",
+        *_settled_before(config, decided_by or {}, "full_text"),
     ]
 
 
@@ -270,11 +279,13 @@ def methods_paragraph(
     tools_used: Collection[str] | None = None,
     library_counts: Mapping[str, Any] | None = None,
     screening_decided_by: Mapping[str, int] | None = None,
+    fulltext_decided_by: Mapping[str, int] | None = None,
 ) -> list[str]:
     """Sentences describing searches, deduplication, screening, extraction and appraisal;
     ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence;
     ``library_counts`` (``library/counts.json``) says whether any pair was uncertain;
-    ``screening_decided_by`` (``screening/outcome.json``) how screening conflicts were settled."""
+    ``screening_decided_by`` (``screening/outcome.json``) how screening conflicts were settled,
+    ``fulltext_decided_by`` (``fulltext/outcome.json``) how full-text conflicts were."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
     exported = [
         _described(n, config["imports"][n], export_dates(config, n))
@@ -289,7 +300,7 @@ def methods_paragraph(
     sentences.append(_dedup_sentence(config, software_version, library_counts))
     sentences.extend(_automation_sentences(config))
     sentences.extend(_screening_sentences(config, screening_decided_by))
-    sentences.extend(_full_text_sentences(config))
+    sentences.extend(_full_text_sentences(config, fulltext_decided_by))
     fields = [f["label"] for f in config["extraction"]["fields"]]
     if fields:
         counted = _counted(len(fields), "field", "fields")
