@@ -137,11 +137,14 @@ class Facts:
         )
 
     @cached_property
-    def full_citation(self) -> np.ndarray:
-        """The citation with the whole page range, and a title on both."""
-        # Journal, year, volume and the whole page range of a multi-page article, same first
-        # author.
-        return self.citation & ~self.title_empty & self.col("range_eq") & self.vol_eq
+    def doi_citation(self) -> np.ndarray:
+        """One DOI at one journal's year, volume and whole page range, and a title on both."""
+        # The first and last page of a multi-page item name it within a volume; with the DOI
+        # agreeing too, neither the form of its first page ("E180", "S1") nor an author list
+        # exported otherwise (given names glued to surnames) makes it another item.
+        range_eq, journal_eq, year_eq = self.col("range_eq"), self.journal_eq, self.year_eq
+        located = range_eq & self.vol_eq & journal_eq & year_eq
+        return self.col("doi_same") & ~self.title_empty & located
 
     @cached_property
     def doi_title(self) -> np.ndarray:

@@ -86,10 +86,10 @@ def doi_typed_wrong(x: Facts, v: Verdicts) -> None:
 
 def shared_doi_titles_differ(x: Facts, v: Verdicts) -> None:
     """One DOI under different titles (a supplement's), unless the full citation agrees."""
-    f, title_empty, t, full_citation = x.f, x.title_empty, x.t, x.full_citation
+    f, title_empty, t, doi_citation = x.f, x.title_empty, x.t, x.doi_citation
     doi_same = f["doi_same"].to_numpy()
     v.fire(
-        doi_same & ~title_empty & (t < TITLE_FAIR) & ~full_citation,
+        doi_same & ~title_empty & (t < TITLE_FAIR) & ~doi_citation,
         "distinct",
         "shared DOI, different titles",
     )

@@ -1,0 +1,63 @@
+"""One DOI at one journal's year, volume and whole page range names one article whatever its
+titles say: Web of Science appends a reprint note ("... (REPRINTED FROM JOURNAL OF CLINICAL
+PERIODONTOLOGY VOL 40 PG S1-S7 2013)"), an export moves a word of the title, and the author
+list is glued in another name format, so the first author no longer compares. The records are
+invented in the shape srsr holds them (a supplement's lettered range, "S11-19" / "S11-S19")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from livingreview.dedup.engine import find_duplicates, judge_pairs
+
+TITLE = "HOST RESPONSE IN PERI-IMPLANT DISEASE"
+NOTE = " (REPRINTED FROM JOURNAL OF CLINICAL PERIODONTOLOGY VOL 40 PG S11-S19 2013)"
+
+
+def _frame(**other: str) -> pd.DataFrame:
+    common = {
+        "ENTRYTYPE": "article",
+        "year": "2013",
+        "journal": "J Periodontol",
+        "volume": "84",
+        "doi": "10.1902/jop.2013.1340019",
+    }
+    first = {
+        "ID": "id_0000611",
+        "author": "De Witt L. M.van Berkel H. J.",
+        "title": TITLE,
+        "number": "4 Suppl",
+        "pages": "S11-19",
+    }
+    second = {
+        "ID": "id_0000612",
+        "author": "De Witt Laura M.van Berkel Hendrik Jan",
+        "title": TITLE + NOTE,
+        "number": "4",
+        "pages": "S11-S19",
+    }
+    return pd.DataFrame([common | first, common | second | other])
+
+
+def _outcome(frame: pd.DataFrame) -> tuple[str, str]:
+    (verdict,) = judge_pairs(frame, [("id_0000611", "id_0000612")])
+    return verdict.outcome, verdict.reason
+
+
+def test_one_doi_at_one_whole_page_range_is_one_article_whatever_the_title() -> None:
+    assert _outcome(_frame()) == ("duplicate", "same DOI and full citation")
+    assert find_duplicates(_frame()).groups["id_0000612"] == "id_0000611"
+    # A word moved by the export, in a regular issue (no supplement: the authors' glued names
+    # still compare as the same team).
+    moved = _frame(title="HOST RESPONSE DISEASE IN PERI-IMPLANT").assign(
+        number="4", pages=["411-19", "411-419"]
+    )
+    assert _outcome(moved) == ("duplicate", "same DOI and full citation")
+
+
+def test_one_doi_under_other_titles_at_other_pages_stays_a_supplements() -> None:
+    # Another range under the DOI: two abstracts of one supplement, as before.
+    other = _frame(title="SMOKING AND ALVEOLAR BONE LOSS", pages="S20-S27")
+    assert _outcome(other) == ("distinct", "shared DOI, different titles")
+    # Another volume or year: not the same citation.
+    assert _outcome(_frame(title="SMOKING AND ALVEOLAR BONE LOSS", volume="85"))[0] != "duplicate"
