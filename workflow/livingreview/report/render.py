@@ -78,8 +78,11 @@ def _decimal(value: object, places: int = 2) -> str:
 
 
 @functools.cache
-def _environment(html: bool) -> Environment:
-    """The Jinja environment (one per process and kind: its templates compile once)."""
+def _environment(html: bool, compiled: Path | None = None) -> Environment:
+    """The Jinja environment (one per process and kind: its templates compile once);
+    ``compiled``: the folder of the templates compiled in earlier runs (:mod:`.template_cache`)."""
+    from livingreview.report.template_cache import TemplateCache
+
     env = Environment(
         loader=PackageLoader("livingreview", "report/templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False)
@@ -89,6 +92,7 @@ def _environment(html: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=None if compiled is None else TemplateCache(compiled),
     )
     env.filters["md"] = _md_cell
     env.filters["lines"] = _html_lines
@@ -103,27 +107,35 @@ def _stylesheet() -> Markup:
     return Markup(css)
 
 
-def render(context: Mapping[str, Any]) -> tuple[str, str]:
-    """The HTML page and the Markdown twin for one context from :func:`collect`."""
+def _compiled(outputs: Path | None, html: bool) -> Environment:
+    """The environment of a kind, with the templates compiled under ``outputs`` when given."""
+    from livingreview.report.template_cache import cache_folder
+
+    return _environment(html, None if outputs is None else cache_folder(outputs, html))
+
+
+def render(context: Mapping[str, Any], outputs: Path | None = None) -> tuple[str, str]:
+    """The HTML page and the Markdown twin for one context from :func:`collect` (``outputs``:
+    where the templates compiled in earlier runs are kept)."""
     html = (
-        _environment(html=True)
+        _compiled(outputs, html=True)
         .get_template("index.html")
         .render(**context, stylesheet=_stylesheet(), inline_svg=Markup)
     )
-    markdown = _environment(html=False).get_template("report.md").render(**context)
+    markdown = _compiled(outputs, html=False).get_template("report.md").render(**context)
     return html, markdown
 
 
-def render_checklist(context: Mapping[str, Any]) -> str:
+def render_checklist(context: Mapping[str, Any], outputs: Path | None = None) -> str:
     """``prisma_checklist.md``: the reporting checklist of one context from :func:`collect`."""
-    return _environment(html=False).get_template("prisma_checklist.md").render(**context)
+    return _compiled(outputs, html=False).get_template("prisma_checklist.md").render(**context)
 
 
 def _write_pages(
     config: Mapping[str, Any], outputs: Path, out_dir: Path, read: Mapping[str, Any]
 ) -> dict[str, Any]:
     context = collect(config, outputs, out_dir, read)
-    html, markdown = render(context)
+    html, markdown = render(context, outputs)
     atomic_write_text(out_dir / HTML_NAME, html)
     atomic_write_text(out_dir / MARKDOWN_NAME, markdown)
     return context
@@ -142,7 +154,7 @@ def _write_report(
 ) -> Path:
     context = _write_pages(config, outputs, out_dir, read)
     changes.write_changelog(out_dir / CHANGELOG_NAME, context["changelog"])
-    checklist.write(out_dir, context["checklist"]["rows"], render_checklist(context))
+    checklist.write(out_dir, context["checklist"]["rows"], render_checklist(context, outputs))
     _write_nexus_risks(config, context, out_dir)
     _write_nexus_evidence(config, context, out_dir)
     return out_dir / HTML_NAME
@@ -195,6 +207,6 @@ def publish(config: Mapping[str, Any], outputs: Path, out_dir: Path) -> Path:
     page = _write_report(config, outputs, out_dir, read)
     kept = changes.state_dir(config)
     context = _write_pages(config, outputs, kept, read)
-    checklist.write(kept, context["checklist"]["rows"], render_checklist(context))
+    checklist.write(kept, context["checklist"]["rows"], render_checklist(context, outputs))
     changes.freeze(config, read, context["changelog"])
     return page
