@@ -7,7 +7,6 @@ import numpy as np
 
 from livingreview.dedup.matching.facts import Facts
 from livingreview.dedup.matching.policy import (
-    FIRST_AUTHOR_SIM,
     TEAM_OVERLAP,
     TITLE_FAIR,
     TITLE_GOOD,
@@ -46,17 +45,6 @@ def _untitled(x: Facts) -> np.ndarray:
     )
 
 
-def _team(x: Facts) -> np.ndarray:
-    """The same team: four in five names of the shorter list, or one author on both records."""
-    f = x.f
-    min_authors = f["min_authors"].to_numpy()
-    team = (min_authors >= 2) & (
-        (f["overlap"].to_numpy() >= TEAM_OVERLAP) | (f["name_words"].to_numpy() >= TEAM_OVERLAP)
-    )
-    team |= (min_authors == 1) & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
-    return team
-
-
 def _both_papers(x: Facts) -> np.ndarray:
     """Two conference papers that carry no journal and nothing that places them apart."""
     f = x.f
@@ -88,7 +76,7 @@ def _record_and_doi_rules(x: Facts) -> list[Rule]:
         ),
         (
             "same conference paper title, team and year",
-            (t >= TITLE_STRONG) & long_title & author_ok & _team(x) & year_eq & _both_papers(x),
+            (t >= TITLE_STRONG) & long_title & author_ok & x.team & year_eq & _both_papers(x),
         ),
         ("same DOI, title, volume and page", doi_eq & (t >= TITLE_STRONG) & vol_eq & page_eq),
     ]
@@ -122,7 +110,7 @@ def _one_fact_ok(x: Facts) -> np.ndarray:
     # of publication it names the item in the same year, by the same team (four in five names,
     # or one author on both records); otherwise a second fact must agree.
     support, journal_eq, vol_fact, year_eq = x.support, x.journal_eq, x.vol_fact, x.year_eq
-    return (support >= 2) | ~(journal_eq | vol_fact) | (year_eq & _team(x))
+    return (support >= 2) | ~(journal_eq | vol_fact) | (year_eq & x.team)
 
 
 def _title_rules(x: Facts) -> list[Rule]:

@@ -12,6 +12,7 @@ from livingreview.dedup.matching.policy import (
     ABSTRACT_SIM,
     FIRST_AUTHOR_SIM,
     SHORT_TITLE,
+    TEAM_OVERLAP,
     TITLE_STRONG,
     Policy,
 )
@@ -74,6 +75,17 @@ class Facts:
             & (f["overlap"].to_numpy() == 0)
             & (f["name_words"].to_numpy() < 0.3)
         )
+
+    @cached_property
+    def team(self) -> np.ndarray:
+        """The same team: four in five names of the shorter list, or one author on both records."""
+        f = self.f
+        min_authors = f["min_authors"].to_numpy()
+        team = (min_authors >= 2) & (
+            (f["overlap"].to_numpy() >= TEAM_OVERLAP) | (f["name_words"].to_numpy() >= TEAM_OVERLAP)
+        )
+        team |= (min_authors == 1) & (f["fa_sim"].to_numpy() >= FIRST_AUTHOR_SIM)
+        return team
 
     @cached_property
     def abs_eq(self) -> np.ndarray:
