@@ -26,9 +26,9 @@ def pages_differ(x: Facts, v: Verdicts) -> None:
         & ~f["any_abstract"].to_numpy()
     )
     differ = x.page_conf & ~x.doi_eq & ~page_typo
-    # One long title by one team in one journal and year at other pages is as often a one-page
-    # item against its full article (or pages typed wrong) as another paper of the series: on
-    # the tuning sets 28 such pairs are one work and 5 two. Not silently apart: a person decides
+    # One long title by one team in one journal and year at other pages is mostly a one-page
+    # item against its full article (or pages typed wrong), sometimes another paper: on the
+    # tuning sets 28 such pairs are one work and 5 two. Not silently apart: a person decides
     # (still a cannot-link for chains of duplicates).
     alike = (t >= TITLE_STRONG) & long_title & x.team & journal_eq & year_eq
     v.fire(differ & ~alike, "distinct", "pages differ")
