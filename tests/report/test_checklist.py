@@ -147,7 +147,8 @@ def assert_selection_counts(what: str, column: dict[str, Any]) -> None:
     registers = f"{c['register_results']} from registers" if searched else "no register searched"
     for phrase in (
         f"{c['database_results']} records from databases, {registers}",
-        f"{c['duplicates']} duplicates and {removed} others removed before screening",
+        f"{c['duplicates']} duplicates and {removed} other "
+        f"{'record' if removed == 1 else 'records'} removed before screening",
         f"{c['records_screened']} screened, {c['records_excluded']} excluded",
         f"{c['dbr_sought_reports']} reports sought, {c['dbr_notretrieved_reports']} not retrieved",
         f"{c['dbr_assessed']} assessed, {excluded} excluded",

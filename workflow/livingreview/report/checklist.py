@@ -472,13 +472,15 @@ def _resolved_by(facts: Facts, section: str) -> str:
     return f"{_rule(rule)} ({reviewers_of.resolver_name(facts.config) or 'no resolver named'})"
 
 
-def _earlier_rule(facts: Facts) -> str:
+def _earlier_rule(facts: Facts, section: str = "screening") -> str:
     """`` (2 were settled by consensus, under the rule before an amendment)`` when a person
-    settled screening conflicts as an earlier decision rule asked (kept after the amendment)."""
+    settled ``section``'s conflicts (``screening`` or ``full_text``) as an earlier decision rule
+    asked (kept after the amendment)."""
     from livingreview.report.methods import settled_under_earlier_rule  # (methods imports this)
 
-    decided_by = (facts.read.get("screening_outcome") or {}).get("decided_by") or {}
-    earlier_rule = settled_under_earlier_rule(facts.config, decided_by)
+    outcome = "screening_outcome" if section == "screening" else "fulltext_outcome"
+    decided_by = (facts.read.get(outcome) or {}).get("decided_by") or {}
+    earlier_rule = settled_under_earlier_rule(facts.config, decided_by, section)
     if not earlier_rule:
         return ""
     return f" ({', '.join(earlier_rule)}, under the rule before an amendment)"
@@ -513,6 +515,7 @@ def _selection(facts: Facts) -> Entry:
     assessed += _people(reviewers_of.team(facts.config, "full_text", "full_text"))
     if full_text.get("mode", "dual") == "dual":
         assessed += f", disagreements by {_resolved_by(facts, 'full_text')}"
+        assessed += _earlier_rule(facts, "full_text")
     parts = [_screened_by(facts), assessed]
     automation = facts.read["automation"]
     if automation is not None:
@@ -672,8 +675,8 @@ def _selection_counts(column: Column) -> str:
     excluded = column.items("dbr_excluded")
     parts = [
         _identified(column),
-        f"{_count(n('duplicates'))} duplicates and {_count(removed)} others removed before "
-        "screening",
+        f"{_count(n('duplicates'))} duplicates and {_count(removed)} other "
+        f"{'record' if removed == 1 else 'records'} removed before screening",
         f"{_count(n('records_screened'))} screened, {_count(n('records_excluded'))} excluded",
         f"{_count(n('dbr_sought_reports'))} reports sought, "
         f"{_count(n('dbr_notretrieved_reports'))} not retrieved",
