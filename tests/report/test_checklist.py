@@ -522,3 +522,32 @@ def test_item_8_names_conflicts_settled_under_the_rule_before_an_amendment() -> 
     assert "disagreements by third reviewer (Reviewer 3); full text:" in (
         checklist._selection(facts).what
     )
+
+
+def test_item_8_names_full_text_conflicts_settled_under_the_rule_before_an_amendment() -> None:
+    # full_text.decision_rule amended from consensus to third_reviewer: a consensus returned
+    # before keeps counting (fulltext/outcome.json decided_by, 99b1dd9 and 7c9c19e) and the
+    # methods say so; item 8 said only 'disagreements by third reviewer (Reviewer 3)'.
+    config = load_config(DEMO_CONFIG)
+    config["screening"]["decision_rule"] = "third_reviewer"
+    config["full_text"]["decision_rule"] = "third_reviewer"
+    fulltext = {"decision_rule": "third_reviewer", "decided_by": {"consensus": 1}}
+    read = {
+        "screening_outcome": {
+            "decision_rule": "third_reviewer",
+            "decided_by": {"third_reviewer": 4},
+        },
+        "fulltext_outcome": fulltext,
+        "screening_status": {},
+        "automation": None,
+    }
+    facts = checklist.Facts(config, read, Path("/nonexistent"), frozenset())
+    screened, assessed = checklist._selection(facts).what.split("; ")[:2]
+    assert screened.endswith("disagreements by third reviewer (Reviewer 3)")  # nothing earlier
+    assert assessed.startswith("full text: dual by 2 reviewers") and assessed.endswith(
+        "disagreements by third reviewer (Reviewer 3) (1 was settled by consensus, under the rule "
+        "before an amendment)"
+    )
+    fulltext["decided_by"] = {"third_reviewer": 2}  # all as the rule of now asks: nothing added
+    assessed = checklist._selection(facts).what.split("; ")[1]
+    assert assessed.endswith("disagreements by third reviewer (Reviewer 3)")
