@@ -25,7 +25,7 @@ rule appraisal:
         settings=json.dumps(
             {key: config[key] for key in ("risk_of_bias", "reviewers")}, sort_keys=True
         ),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/appraisal.log",

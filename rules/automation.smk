@@ -14,7 +14,7 @@ rule automation:
         **{key: f"{OUT}/{path}" for key, path in AUTOMATION_OUTPUTS.items()},
     params:
         automation=json.dumps(config.get("automation", {}), sort_keys=True),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/automation.log",

@@ -5,12 +5,16 @@ import shlex
 import sys
 from pathlib import Path
 
-from livingreview import __version__
+from livingreview.code_version import code_version
 from livingreview.config import enabled_imports, enabled_sources
 from livingreview.round_state import manifest_round
 from livingreview.snapshot_receipts import drop_stale_receipt, write_receipt
 from livingreview.steps import run_step
 
+# The code's version (package version + digest of its files): the `version` param of every rule,
+# so a step runs again after livingreview is upgraded to another commit, not only when its inputs
+# or its rule changed (outputs written by the earlier code are not kept as if written by this).
+CODE_VERSION = code_version()
 SOURCES = enabled_sources(config)
 IMPORTS = enabled_imports(config)
 ALL_SOURCES = SOURCES + IMPORTS

@@ -21,7 +21,7 @@ rule agreement:
         **{key: f"{OUT}/{path}" for key, path in AGREEMENT_OUTPUTS.items()},
     params:
         screening=json.dumps(config["screening"], sort_keys=True),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/agreement.log",
@@ -45,7 +45,7 @@ rule conflicts:
         **{key: f"{OUT}/{path}" for key, path in OUTCOME_OUTPUTS.items()},
     params:
         settings=SCREENING_RULE_SETTINGS,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/conflicts.log",

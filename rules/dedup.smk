@@ -30,7 +30,7 @@ rule library:
     params:
         dedup=json.dumps(config["deduplication"], sort_keys=True),
         review_version=REVIEW_VERSION,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/library.log",
@@ -50,7 +50,7 @@ rule library_export:
     output:
         **{key: f"{OUT}/{path}" for key, path in LIBRARY_EXPORTS.items()},
     params:
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
         cli=CLI,
     log:

@@ -20,7 +20,7 @@ rule extraction:
         settings=json.dumps(
             {key: config[key] for key in ("extraction", "reviewers", "nexus")}, sort_keys=True
         ),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/extraction.log",

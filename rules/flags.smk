@@ -33,7 +33,7 @@ rule refetch:
             sort_keys=True,
         ),
         round=SEARCH_ROUND,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
         cli=CLI,
     log:
@@ -63,7 +63,7 @@ rule flags:
         receipt=FLAGS_RECEIPT,  # the round's evidence in the history folder
     params:
         review_version=REVIEW_VERSION,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/flags.log",

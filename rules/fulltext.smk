@@ -37,7 +37,7 @@ rule open_access:
             sort_keys=True,
         ),
         round=SEARCH_ROUND,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
         cli=CLI,
     log:
@@ -73,7 +73,7 @@ rule fulltext:
         # the included studies' columns: a table written before one was added (main_report,
         # which the reference-manager exports read) is written again
         columns=",".join(INCLUDED_COLUMNS),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/fulltext.log",

@@ -35,7 +35,7 @@ rule prisma_ledger:
         receipt=PRISMA_RECEIPT,  # the round's ledger snapshot in the history folder
     params:
         review_version=REVIEW_VERSION,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/prisma.log",

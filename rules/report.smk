@@ -47,7 +47,7 @@ rule report:
         report=json.dumps(config["report"], sort_keys=True),
         methods=methods_digest(config),  # an amendment no other step reads renders it again
         review_version=REVIEW_VERSION,
-        version=__version__,
+        version=CODE_VERSION,
     log:
         f"{OUT}/logs/report.log",
         export=f"{OUT}/logs/report_export.log",

@@ -28,7 +28,7 @@ rule screening:
             },
             sort_keys=True,
         ),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/screening.log",

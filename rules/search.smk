@@ -13,7 +13,7 @@ rule search_api:
     params:
         spec=source_spec,
         round=SEARCH_ROUND,
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
         cli=CLI,
     log:
@@ -43,7 +43,7 @@ rule import_export:
     params:
         spec=source_spec,
         round=SEARCH_ROUND,  # the manifest names the round (and the round an export belongs to)
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
         cli=CLI,
     log:
@@ -68,7 +68,7 @@ rule search_summary:
         # checked against each import's manifest: an edited imports section whose new export is
         # missing leaves the old import in place (Snakemake runs no job without its input)
         imports=json.dumps({name: config["imports"][name] for name in IMPORTS}, sort_keys=True),
-        version=__version__,
+        version=CODE_VERSION,
         protocol=PROTOCOL,
     log:
         f"{OUT}/logs/search/summary.log",

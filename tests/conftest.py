@@ -21,6 +21,12 @@ def pytest_configure(config: pytest.Config) -> None:
     and Snakemake job a test starts would compile the package's sources again: the commands the
     tests start write them (``__pycache__``, git-ignored), as an installed package has them."""
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    # Every rule's `version` param digests the package's files (livingreview.code_version): a
+    # test running the pipeline twice sees the code it started with, though the tree is edited
+    # meanwhile (tests/test_upgrade.py clears it to see a change).
+    from livingreview.code_version import PINNED, code_version
+
+    os.environ.setdefault(PINNED, code_version())
 
 
 def drop_store(store: Path) -> None:

@@ -1,0 +1,59 @@
+"""Upgrading livingreview between runs of a round: steps run again with the new code.
+
+Every rule has the code's version as a param (package version and a digest of the package's
+files), so outputs an earlier commit wrote are not kept as if this code had written them. The
+package version alone is 0.1.0 at every commit: upgraded from 266d42c (2026-12-02) to a commit
+of 2026-12-04, the database-export imports did not run again, so the Google Scholar records kept
+their authors initials first ('JJ Prochaska') and the report labelled studies as the old code
+did, unlike a run of the new code on the same inputs ('Prochaska 2021').
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from livingreview.code_version import PINNED, code_digest
+from tests.conftest import REPO_ROOT
+from tests.pipeline import run_pipeline
+from tests.test_search_reruns import jobs
+
+
+def code_copy(tmp_path: Path) -> Path:
+    """A copy of the package and its schemas (workflow/), which the pipeline imports from
+    there (PYTHONPATH)."""
+    root = tmp_path / "code"
+    shutil.copytree(REPO_ROOT / "workflow", root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def dry_run(workdir: Path, code: Path) -> list[str]:
+    """The rules a dry run with the package in ``code`` plans."""
+    path = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH", "")]))
+    plan = run_pipeline(workdir, {"PYTHONPATH": path, PINNED: ""}, "--dry-run")
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    return jobs(plan)
+
+
+def test_the_digest_is_of_the_files_not_of_where_they_are(tmp_path: Path) -> None:
+    copy = code_copy(tmp_path) / "livingreview"
+    assert code_digest(copy) == code_digest(REPO_ROOT / "workflow/livingreview")
+    (copy / "report/templates/style.css").write_text("p {}\n", encoding="utf-8")
+    assert code_digest(copy) != code_digest(REPO_ROOT / "workflow/livingreview")
+
+
+@pytest.mark.slow
+def test_after_an_upgrade_every_step_runs_again(tmp_path: Path) -> None:
+    work = tmp_path / "review"
+    work.mkdir()
+    done = run_pipeline(work, {PINNED: ""})  # the digest, as outside the tests
+    assert done.returncode == 0, done.stderr[-3000:]
+    ran = sorted(jobs(done))
+    code = code_copy(tmp_path)
+    assert dry_run(work, code) == []  # the same code elsewhere: nothing to do
+    importing = code / "livingreview/importing.py"
+    importing.write_text(importing.read_text(encoding="utf-8") + "\n# upgraded\n", "utf-8")
+    assert sorted(dry_run(work, code)) == ran

@@ -1,0 +1,40 @@
+"""The version of the code a pipeline run uses: the package version and a digest of its files.
+
+Every rule has it as a param (``version``), so Snakemake runs a step again when livingreview's
+code changed since the step last ran (an upgrade to a newer commit), not only when its inputs or
+the rule's own text did. The package version alone (``0.1.0``) is the same at every commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from livingreview import __version__
+
+PACKAGE = Path(__file__).resolve().parent
+# When set (not empty), the code's version as given: the tests pin it for their whole session, so
+# that other edits to the tree while a test runs the pipeline twice do not re-run its steps.
+PINNED = "LIVINGREVIEW_CODE_VERSION"
+
+
+def code_digest(root: Path = PACKAGE) -> str:
+    """SHA-256 (first 16 hex digits) of the package's files, their paths and bytes, compiled
+    caches aside."""
+    digest = hashlib.sha256()
+    files = sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def code_version(root: Path = PACKAGE) -> str:
+    """``<package version>+<code digest>``, e.g. ``0.1.0+3f2a...`` (or :data:`PINNED`'s value)."""
+    return os.environ.get(PINNED) or f"{__version__}+{code_digest(root)}"
