@@ -45,6 +45,22 @@ def test_the_digest_is_of_the_files_not_of_where_they_are(tmp_path: Path) -> Non
     assert code_digest(copy) != code_digest(REPO_ROOT / "workflow/livingreview")
 
 
+def test_what_an_editor_leaves_beside_the_code_is_not_code(tmp_path: Path) -> None:
+    # a swap file, a backup or Finder's .DS_Store beside the package would otherwise re-run every
+    # step of the next run; the config schema is code (its defaults and checks decide outputs)
+    copy = code_copy(tmp_path)
+    package = copy / "livingreview"
+    before = code_digest(package)
+    (package / "report/.render.py.swp").write_bytes(b"b0VIM 9.0")
+    (package / "importing.py~").write_text("# backup\n", encoding="utf-8")
+    (package / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (package / "dedup/rounds.py.orig").write_text("# merge\n", encoding="utf-8")
+    assert code_digest(package) == before
+    schema = copy / "schemas/config.schema.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8") + "\n# amended\n", encoding="utf-8")
+    assert code_digest(package) != before
+
+
 @pytest.mark.slow
 def test_after_an_upgrade_every_step_runs_again(tmp_path: Path) -> None:
     work = tmp_path / "review"

@@ -19,17 +19,32 @@ PACKAGE = Path(__file__).resolve().parent
 PINNED = "LIVINGREVIEW_CODE_VERSION"
 
 
-def code_digest(root: Path = PACKAGE) -> str:
-    """SHA-256 (first 16 hex digits) of the package's files, their paths and bytes, compiled
-    caches aside."""
-    digest = hashlib.sha256()
-    files = sorted(
+# Files an editor or a merge tool leaves beside the code (not part of it).
+_NOT_CODE = ("~", ".swp", ".swo", ".bak", ".orig", ".rej", ".pyc")
+
+
+def _code_files(root: Path) -> list[Path]:
+    """The package's files and the config schemas beside it (``workflow/schemas``), without
+    compiled caches, hidden files (``.DS_Store``) and editors' or merge tools' leftovers."""
+    folders = [root, root.parent / "schemas"]
+    return sorted(
         path
-        for path in root.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and not path.name.endswith(_NOT_CODE)
     )
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+
+
+def code_digest(root: Path = PACKAGE) -> str:
+    """SHA-256 (first 16 hex digits) of the code's files (:func:`_code_files`), their paths and
+    bytes."""
+    digest = hashlib.sha256()
+    for path in _code_files(root):
+        digest.update(path.relative_to(root.parent).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
