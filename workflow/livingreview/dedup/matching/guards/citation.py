@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from livingreview.dedup.matching.facts import Facts
-from livingreview.dedup.matching.policy import TITLE_STRONG
+from livingreview.dedup.matching.policy import FIRST_AUTHOR_SIM, TITLE_STRONG
 from livingreview.dedup.matching.verdict import Verdicts
 
 
@@ -27,10 +27,15 @@ def pages_differ(x: Facts, v: Verdicts) -> None:
     )
     differ = x.page_conf & ~x.doi_eq & ~page_typo
     # One long title by one team in one journal and year at other pages is mostly a one-page
-    # item against its full article (or pages typed wrong), sometimes another paper: on the
-    # tuning sets 28 such pairs are one work and 5 two. Not silently apart: a person decides
-    # (still a cannot-link for chains of duplicates).
+    # item against its full article (or pages typed wrong). Not silently apart: a person decides
+    # (still a cannot-link for chains of duplicates). Not when another guard's reason holds too:
+    # an erratum or reply, another issue, other numbers in the titles (FOCUS 1 / FOCUS 2), or
+    # meeting abstracts with another first (presenting) author. On the tuning sets the pairs
+    # left are 21 one work and 1 two (FOCUS, kept apart by its numbers).
+    meeting_items = f["any_abstract"].to_numpy() & (f["fa_sim"].to_numpy() < FIRST_AUTHOR_SIM)
+    other_item = f["num_conf"].to_numpy() | f["numbers_conf"].to_numpy() | meeting_items
     alike = (t >= TITLE_STRONG) & long_title & x.team & journal_eq & year_eq
+    alike &= f["both_plain"].to_numpy() & ~other_item
     v.fire(differ & ~alike, "distinct", "pages differ")
     v.fire(differ & alike, "maybe", "pages differ, all else agrees")
 
