@@ -1,6 +1,7 @@
 """One long title by one team in one journal and year at page ranges that do not overlap is as
 often a one-page item against its full article (a meeting abstract printed in the journal, pages
-typed wrong) as another paper (on the tuning sets 28 such pairs are one work, 5 two).
+typed wrong); on the tuning sets the 21 such pairs of two plain works, not in two known issues,
+are all one work.
 Such a pair is asked about on the maybe-pair sheet, not kept apart without a word; it is still
 never joined by a chain of duplicates. The records are invented in the shape the tuning sets
 hold them."""
