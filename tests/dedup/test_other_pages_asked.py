@@ -1,5 +1,5 @@
-"""One long title by one team in one journal and year at page ranges that do not overlap is as
-often a one-page item against its full article (a meeting abstract printed in the journal, pages
+"""One long title by one team in one journal and year at page ranges that do not overlap is
+mostly a one-page item against its full article (a meeting abstract printed in the journal, pages
 typed wrong); on the tuning sets the 21 such pairs of two plain works, not in two known issues,
 are all one work.
 Such a pair is asked about on the maybe-pair sheet, not kept apart without a word; it is still
