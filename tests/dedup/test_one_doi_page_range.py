@@ -61,3 +61,43 @@ def test_one_doi_under_other_titles_at_other_pages_stays_a_supplements() -> None
     assert _outcome(other) == ("distinct", "shared DOI, different titles")
     # Another volume or year: not the same citation.
     assert _outcome(_frame(title="SMOKING AND ALVEOLAR BONE LOSS", volume="85"))[0] != "duplicate"
+
+
+# A meeting's abstract book is one item with one DOI (Springer's "Abstracts from the ... Annual
+# Meeting", pages S85-S922), and a database can index each abstract in it under that DOI and
+# that range: the DOI then names the book, not the abstract.
+BOOK = {
+    "ENTRYTYPE": "article",
+    "year": "2016",
+    "journal": "Journal of General Internal Medicine",
+    "volume": "31",
+    "number": "2 Suppl 1",
+    "pages": "S85-S922",
+    "doi": "10.1007/s11606-016-3657-7",
+}
+READMISSION = "TELEPHONE FOLLOW-UP AFTER DISCHARGE AND 30-DAY READMISSION IN HEART FAILURE"
+
+
+def _pair(first: dict[str, str], second: dict[str, str]) -> tuple[str, str]:
+    frame = pd.DataFrame(
+        [BOOK | {"ID": "id_0000901"} | first, BOOK | {"ID": "id_0000902"} | second]
+    )
+    (verdict,) = judge_pairs(frame, [("id_0000901", "id_0000902")])
+    return verdict.outcome, verdict.reason
+
+
+def test_one_abstract_books_doi_and_range_does_not_join_its_abstracts() -> None:
+    team = "Nakamura K.Osei P.Brandt L."
+    one = {"author": team, "title": READMISSION}
+    # Two abstracts of one team at one meeting: two studies.
+    other = {
+        "author": team,
+        "title": "DEPRESCRIBING BENZODIAZEPINES IN OLDER ADULTS IN PRIMARY CARE",
+    }
+    assert _pair(one, other)[0] != "duplicate"
+    # The abstract book's own record and one abstract in it.
+    book = {"author": "", "title": "ABSTRACTS FROM THE 39TH ANNUAL MEETING OF THE SOCIETY"}
+    assert _pair(book, one)[0] != "duplicate"
+    # One abstract exported twice, once with a note after its title: still one.
+    noted = {"author": team, "title": READMISSION + " (MEETING ABSTRACT)"}
+    assert _pair(one, noted)[0] == "duplicate"

@@ -13,6 +13,7 @@ from livingreview.dedup.matching.policy import (
     FIRST_AUTHOR_SIM,
     SHORT_TITLE,
     TEAM_OVERLAP,
+    TITLE_FAIR,
     TITLE_STRONG,
     Policy,
 )
@@ -156,7 +157,10 @@ class Facts:
         # exported otherwise (given names glued to surnames) makes it another item.
         range_eq, journal_eq, year_eq = self.col("range_eq"), self.journal_eq, self.year_eq
         located = range_eq & self.vol_eq & journal_eq & year_eq
-        return self.col("doi_same") & ~self.title_empty & located
+        # A meeting abstract can carry its abstract book's DOI and whole page range (one item,
+        # "Abstracts from the ... Annual Meeting", S85-S922): then the titles must agree too.
+        book = self.col("any_abstract") & (self.t < TITLE_FAIR)
+        return self.col("doi_same") & ~self.title_empty & located & ~book
 
     @cached_property
     def doi_title(self) -> np.ndarray:
