@@ -53,3 +53,14 @@ def test_pages_on_both_records_or_two_years_still_ask_a_person() -> None:
         "maybe",
         "same DOI, volume or pages differ",
     )
+
+
+def test_a_meeting_abstract_in_a_supplement_issue_is_no_early_record() -> None:
+    # A meeting abstract printed without pages in the meeting's supplement the year before and
+    # exported with its later article's DOI (Embase) is another report of the study: a person
+    # decides, as before the early-record rule, whether its issue is a supplement's or the
+    # meeting is named.
+    abstract = {"journal": "Curr Diab Rep", "volume": "17", "number": "Supplement 1"}
+    assert _judged(_records(**abstract)) == ("maybe", "same DOI, volume or pages differ")
+    meeting = {"journal": "Diabetes. Conference: 77th Scientific Sessions", "number": "1"}
+    assert _judged(_records(**meeting))[0] != "duplicate"

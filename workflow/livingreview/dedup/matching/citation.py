@@ -36,6 +36,7 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     as_issue = _number_is_page(na, pa, pb) | _number_is_page(nb, pb, pa)
     page_eq |= as_issue
     num_conf &= ~(as_issue | shifted)
+    venue_a, venue_b = pairs.col("venue")
     return {
         "vol_eq": vol_eq,
         "vol_conf": vol_conf,
@@ -49,10 +50,18 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "vol_missing": (va == "") | (vb == ""),
         # A record of the online-first version: no pages yet (its volume, when there is one, is
         # often a day or a month exported as volume, or the volume it was first scheduled for;
-        # an issue may already be given: "Curr Diab Rep 15(9)" for 14(9):523).
-        "online_first": (pa == "") | (pb == ""),
+        # an issue may already be given: "Curr Diab Rep 15(9)" for 14(9):523, though not a
+        # meeting's or a supplement's, where an item without pages is a meeting abstract).
+        "online_first": _early(pa, na, venue_a) | _early(pb, nb, venue_b),
         "lone_page": (end_a == "") | (end_b == ""),
     }
+
+
+def _early(pages: np.ndarray, issue: np.ndarray, venue: np.ndarray) -> np.ndarray:
+    """Whether a record can be an article's early record: no pages, and no issue or an issue
+    that is no meeting's or supplement's."""
+    meeting = np.isin(venue, ["conference", "supplement"])
+    return (pages == "") & ((issue == "") | ~meeting)
 
 
 def _page_number(value: str) -> int:
