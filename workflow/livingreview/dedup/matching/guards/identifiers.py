@@ -18,8 +18,9 @@ def same_doi_citation_differs(x: Facts, v: Verdicts) -> None:
     # exported as volume ("Frontiers in Cellular Neuroscience" 7 and 27, one DOI).
     volume_typo = journal_eq & year_eq & ~page_conf
     one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors)
-    # Or one record is the online-first version of the other (no issue, no pages; its year the
-    # year before the print issue's, or the same): its volume is no fact about the article.
+    # Or one record is the online-first version of the other (no pages, and no issue or not a
+    # supplement's or meeting's; its year the year before the print issue's, or the same): its
+    # volume is no fact about the article.
     online_first = f["online_first"].to_numpy() & (f["year_gap"].to_numpy() <= 1)
     one_typo &= page_eq | vol_eq | volume_typo | online_first
     v.fire((page_conf | vol_conf) & doi_eq & ~one_typo, "maybe", "same DOI, volume or pages differ")
