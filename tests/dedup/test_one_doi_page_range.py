@@ -101,3 +101,17 @@ def test_one_abstract_books_doi_and_range_does_not_join_its_abstracts() -> None:
     # One abstract exported twice, once with a note after its title: still one.
     noted = {"author": team, "title": READMISSION + " (MEETING ABSTRACT)"}
     assert _pair(one, noted)[0] == "duplicate"
+
+
+def test_nor_does_a_collection_of_abstracts_printed_in_a_regular_issue() -> None:
+    # The meeting's abstracts printed as one item of a regular issue (plain pages 401-520).
+    regular = {"number": "3", "pages": "401-520"}
+    team = "Osei P.Nakamura K.Brandt L."
+    one = regular | {"author": team, "title": READMISSION}
+    other = regular | {
+        "author": "Nakamura K.Osei P.Brandt L.",
+        "title": "KANGAROO CARE AND BREASTFEEDING DURATION IN LATE PRETERM INFANTS",
+    }
+    assert _pair(one, other)[0] != "duplicate"
+    book = regular | {"author": "", "title": "ABSTRACTS OF THE 59TH ANNUAL MEETING"}
+    assert _pair(book, one)[0] != "duplicate"

@@ -157,10 +157,12 @@ class Facts:
         # exported otherwise (given names glued to surnames) makes it another item.
         range_eq, journal_eq, year_eq = self.col("range_eq"), self.journal_eq, self.year_eq
         located = range_eq & self.vol_eq & journal_eq & year_eq
-        # A meeting abstract can carry its abstract book's DOI and whole page range (one item,
-        # "Abstracts from the ... Annual Meeting", S85-S922): then the titles must agree too.
-        book = self.col("any_abstract") & (self.t < TITLE_FAIR)
-        return self.col("doi_same") & ~self.title_empty & located & ~book
+        # Meeting abstracts can carry their abstract book's DOI and whole page range (one item,
+        # "Abstracts from the ... Annual Meeting", S85-S922, in a supplement or a regular
+        # issue): the titles must then agree too (a note or truncation, words moved), or the
+        # first author (a translated title, as the citation rules allow).
+        titled = (self.t >= TITLE_FAIR) | self.col("words_moved") | self.citation
+        return self.col("doi_same") & ~self.title_empty & located & titled
 
     @cached_property
     def doi_title(self) -> np.ndarray:

@@ -35,7 +35,19 @@ def title_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "title_empty": (ka == "") | (kb == ""),
         "title_cut": cut,
         "word_swapped": swapped,
+        "words_moved": _words_moved(ta, tb, t_sim),
     }
+
+
+def _words_moved(ta: np.ndarray, tb: np.ndarray, t_sim: np.ndarray) -> np.ndarray:
+    """Where a dissimilar title has the other's words in another order ("host response disease
+    in peri-implant" for "host response in peri-implant disease")."""
+    moved = np.zeros(len(ta), dtype=bool)
+    check = np.flatnonzero((t_sim < TITLE_FAIR) & (ta != "") & (tb != ""))
+    if check.size:
+        same = cpdist(list(ta[check]), list(tb[check]), fuzz.token_sort_ratio)
+        moved[check[same >= TITLE_STRONG]] = True
+    return moved
 
 
 def _raise_truncated(
