@@ -61,6 +61,17 @@ def test_what_an_editor_leaves_beside_the_code_is_not_code(tmp_path: Path) -> No
     assert code_digest(package) != before
 
 
+def test_an_emacs_auto_save_or_an_ide_safe_write_copy_is_not_code(tmp_path: Path) -> None:
+    # Emacs keeps an unsaved buffer in '#name#' beside the file, JetBrains IDEs write a file
+    # through 'name___jb_tmp___' and keep 'name___jb_old___' a moment: neither is the code
+    package = code_copy(tmp_path) / "livingreview"
+    before = code_digest(package)
+    (package / "#importing.py#").write_text("# edit\n", encoding="utf-8")
+    (package / "config.py___jb_tmp___").write_text("# safe write\n", encoding="utf-8")
+    (package / "config.py___jb_old___").write_text("# safe write\n", encoding="utf-8")
+    assert code_digest(package) == before
+
+
 @pytest.mark.slow
 def test_after_an_upgrade_every_step_runs_again(tmp_path: Path) -> None:
     work = tmp_path / "review"

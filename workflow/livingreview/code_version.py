@@ -19,13 +19,20 @@ PACKAGE = Path(__file__).resolve().parent
 PINNED = "LIVINGREVIEW_CODE_VERSION"
 
 
-# Files an editor or a merge tool leaves beside the code (not part of it).
-_NOT_CODE = ("~", ".swp", ".swo", ".bak", ".orig", ".rej", ".pyc")
+# Files an editor or a merge tool leaves beside the code (not part of it): backups, swap files,
+# merge leftovers, JetBrains IDEs' safe-write copies; Emacs' auto-saves are '#name#'.
+_NOT_CODE = ("~", ".swp", ".swo", ".bak", ".orig", ".rej", ".pyc", "___jb_tmp___", "___jb_old___")
+
+
+def _left_by_an_editor(name: str) -> bool:
+    """Whether a file's ``name`` is one an editor or a merge tool leaves beside the code."""
+    return name.endswith(_NOT_CODE) or (len(name) > 1 and name[0] == name[-1] == "#")
 
 
 def _code_files(root: Path) -> list[Path]:
     """The package's files and the config schemas beside it (``workflow/schemas``), without
-    compiled caches, hidden files (``.DS_Store``) and editors' or merge tools' leftovers."""
+    compiled caches, hidden files (``.DS_Store``) and editors' or merge tools' leftovers
+    (:func:`_left_by_an_editor`)."""
     folders = [root, root.parent / "schemas"]
     return sorted(
         path
@@ -35,7 +42,7 @@ def _code_files(root: Path) -> list[Path]:
         if path.is_file()
         and "__pycache__" not in path.parts
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-        and not path.name.endswith(_NOT_CODE)
+        and not _left_by_an_editor(path.name)
     )
 
 
