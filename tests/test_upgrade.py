@@ -72,6 +72,21 @@ def test_an_emacs_auto_save_or_an_ide_safe_write_copy_is_not_code(tmp_path: Path
     assert code_digest(package) == before
 
 
+def test_a_schemas_folder_of_another_distribution_beside_an_installed_package_is_not_code(
+    tmp_path: Path,
+) -> None:
+    # a wheel installs the package with its schemas inside (livingreview/_schemas); a folder
+    # 'schemas' beside it in site-packages is another distribution's, not this code
+    site = tmp_path / "site-packages"
+    package = site / "livingreview"
+    shutil.copytree(code_copy(tmp_path) / "livingreview", package)
+    shutil.copytree(REPO_ROOT / "workflow/schemas", package / "_schemas")
+    before = code_digest(package)
+    (site / "schemas").mkdir()
+    (site / "schemas/event.json").write_text('{"type": "object"}\n', encoding="utf-8")
+    assert code_digest(package) == before
+
+
 @pytest.mark.slow
 def test_after_an_upgrade_every_step_runs_again(tmp_path: Path) -> None:
     work = tmp_path / "review"

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from livingreview import __version__
+from livingreview.config import SCHEMA_NAME
 
 PACKAGE = Path(__file__).resolve().parent
 # When set (not empty), the code's version as given: the tests pin it for their whole session, so
@@ -30,10 +31,12 @@ def _left_by_an_editor(name: str) -> bool:
 
 
 def _code_files(root: Path) -> list[Path]:
-    """The package's files and the config schemas beside it (``workflow/schemas``), without
+    """The package's files and the config schemas beside it (``workflow/schemas``, when it holds
+    the config schema: not another distribution's ``schemas`` beside an installed package), without
     compiled caches, hidden files (``.DS_Store``) and editors' or merge tools' leftovers
     (:func:`_left_by_an_editor`)."""
-    folders = [root, root.parent / "schemas"]
+    schemas = root.parent / "schemas"  # in the source tree; a wheel has them in the package
+    folders = [root, *([schemas] if (schemas / SCHEMA_NAME).is_file() else [])]
     return sorted(
         path
         for folder in folders
