@@ -87,6 +87,20 @@ def test_a_schemas_folder_of_another_distribution_beside_an_installed_package_is
     assert code_digest(package) == before
 
 
+def test_a_file_gone_between_listing_and_reading_is_not_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # vim writes and removes '4913' beside a file it saves; listed, then gone before it is read,
+    # it stopped the Snakefile's load with a FileNotFoundError traceback
+    from livingreview import code_version
+
+    package = code_copy(tmp_path) / "livingreview"
+    before = code_digest(package)
+    listed = [*code_version._code_files(package), package / "4913"]
+    monkeypatch.setattr(code_version, "_code_files", lambda root: listed)
+    assert code_digest(package) == before
+
+
 @pytest.mark.slow
 def test_after_an_upgrade_every_step_runs_again(tmp_path: Path) -> None:
     work = tmp_path / "review"

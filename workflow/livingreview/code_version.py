@@ -54,8 +54,12 @@ def code_digest(root: Path = PACKAGE) -> str:
     bytes."""
     digest = hashlib.sha256()
     for path in _code_files(root):
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:  # gone since listed: an editor's file for a moment (vim's 4913)
+            continue
         digest.update(path.relative_to(root.parent).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
+        digest.update(content)
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
