@@ -175,6 +175,31 @@ def test_a_choice_removed_after_forms_used_it_is_named_as_removed_from_the_proto
     )
 
 
+def test_a_removed_choice_holding_a_semicolon_is_named_as_removed(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    """A single choice may hold ';' ('LLM; chat'); the choices read before were split at it as
+    a multichoice's are ('llm', 'chat'), so once the protocol removed it the error was the
+    typo's ('is not one of ...'), not that the protocol no longer lists it."""
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    config["extraction"]["mode"] = "single"
+    field = next(f for f in config["extraction"]["fields"] if f["id"] == "ai_modality")
+    assert field["type"] == "choice"
+    field["choices"] = ["rule-based", "NLP", "none", "LLM; chat"]
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    form = outputs / "extraction/forms/extraction_round1_r1.xlsx"
+    first = sorted(form_ids(form, "Extraction", "study_id"))[0]
+    typed = {first: {**REQUIRED, "ai_modality": "LLM; chat"}}
+    fill_form(form, "Extraction", "study_id", typed, human / "extraction/r1.xlsx")
+    run_extraction(config)
+    next_round(config)
+    field["choices"] = ["rule-based", "NLP", "none"]  # the amendment: 'LLM; chat' removed
+    (outputs / EXTRACTION["entries"]).unlink()  # as Snakemake does before running the step
+    with pytest.raises(InputFileError) as error:
+        run_extraction(config)
+    assert "'LLM; chat' (AI modality) is no longer a choice" in str(error.value)
+
+
 def test_a_form_of_this_round_must_still_have_every_field(
     tmp_path: Path, demo_outputs: Path
 ) -> None:

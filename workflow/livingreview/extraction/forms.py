@@ -145,13 +145,20 @@ class Ambiguous:
 def read_choices(entries: Sequence[Entry], fields: Sequence[Field]) -> dict[str, frozenset[str]]:
     """Per choice or multichoice field, the choices (case folded) returned forms were read with
     before (``entries``: the store's), so a choice the protocol removed since is named as such."""
-    kinds = {item.id for item in fields if item.type in ("choice", "multichoice")}
+    kinds = {item.id: item.type for item in fields if item.type in ("choice", "multichoice")}
     found: dict[str, set[str]] = {}
     for entry in entries:
         if entry.column in kinds:
             parts = found.setdefault(entry.column, set())
-            parts.update(part.casefold() for part in multichoice_parts(entry.value))
+            values = _choice_parts(kinds[entry.column], entry.value)
+            parts.update(part.casefold() for part in values)
     return {column: frozenset(parts) for column, parts in found.items()}
+
+
+def _choice_parts(kind: str, text: str) -> list[str]:
+    """The choices a value holds: a multichoice's parts between ``;``, a choice's whole text (a
+    choice may hold a ``;``), stripped."""
+    return multichoice_parts(text) if kind == "multichoice" else [text.strip()]
 
 
 def removed_choice(item: Field, text: str, read_before: Mapping[str, frozenset[str]]) -> str:
@@ -159,7 +166,7 @@ def removed_choice(item: Field, text: str, read_before: Mapping[str, frozenset[s
     were read with it before ('' when none)."""
     if item.type not in ("choice", "multichoice"):
         return ""
-    parts = multichoice_parts(text) if item.type == "multichoice" else [text]
+    parts = _choice_parts(item.type, text)
     listed = {choice.casefold() for choice in item.choices}
     before = read_before.get(item.id, frozenset())
     return next((p for p in parts if p.casefold() not in listed and p.casefold() in before), "")
