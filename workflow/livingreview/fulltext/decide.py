@@ -29,7 +29,13 @@ from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.fulltext.sheet import NOT_RETRIEVED
-from livingreview.screening.conflicts import CONSENSUS, Resolution, Votes, latest_resolutions
+from livingreview.screening.conflicts import (
+    CONSENSUS,
+    Resolution,
+    Votes,
+    how_settled,
+    latest_resolutions,
+)
 from livingreview.screening.decisions import ScreeningDecision
 
 STAGE = "full_text"
@@ -153,7 +159,7 @@ def _resolved(base: ReportDecision, resolution: Resolution) -> ReportDecision:
         base,
         decision=resolution.decision,
         reason=resolution.reason if resolution.decision == "exclude" else "",
-        how=CONSENSUS if resolution.resolver == CONSENSUS else "third_reviewer",
+        how=how_settled(resolution.resolver),
         resolver=resolution.resolver,
     )
 

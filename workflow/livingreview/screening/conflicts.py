@@ -46,6 +46,12 @@ FINAL_DECISIONS = ("include", "exclude")
 CONSENSUS = "consensus"  # the resolver recorded for a consensus resolution
 
 
+def how_settled(resolver: str) -> str:
+    """How a conflict its ``resolver`` settled was decided (``consensus`` or ``third_reviewer``),
+    whatever the decision rule is now: a resolution returned before an amendment keeps its way."""
+    return CONSENSUS if resolver == CONSENSUS else "third_reviewer"
+
+
 @dataclass(frozen=True)
 class Resolution:
     """How a conflict was settled, as written in a returned conflicts sheet."""
@@ -295,7 +301,7 @@ def _resolved(votes: Votes, resolution: Resolution) -> FinalDecision:
         votes.study_id,
         votes.round,
         resolution.decision,
-        CONSENSUS if resolution.resolver == CONSENSUS else "third_reviewer",
+        how_settled(resolution.resolver),
         votes.text(),
         resolver=resolution.resolver,
         reason=resolution.reason if resolution.decision == "exclude" else "",
