@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from livingreview.dedup.matching.pairs import Pairs, agree
+from livingreview.dedup.matching.venues import meeting_venue
 from livingreview.dedup.normalise import issue_numbers
 
 
@@ -60,8 +61,7 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
 def _early(pages: np.ndarray, issue: np.ndarray, venue: np.ndarray) -> np.ndarray:
     """Whether a record can be an article's early record: no pages, and no issue or an issue
     that is no meeting's or supplement's."""
-    meeting = np.isin(venue, ["conference", "supplement"])
-    return (pages == "") & ((issue == "") | ~meeting)
+    return (pages == "") & ((issue == "") | ~meeting_venue(venue))
 
 
 def _page_number(value: str) -> int:

@@ -6,6 +6,7 @@ import numpy as np
 
 from livingreview.dedup.matching.pairs import Pairs, agree, member
 from livingreview.dedup.matching.titles import shared_by_other_works
+from livingreview.dedup.matching.venues import meeting_venue
 
 
 def doi_columns(pairs: Pairs) -> dict[str, np.ndarray]:
@@ -57,8 +58,7 @@ def _unnumbered(
     supplement ("2020 (1 Suppl 1)") under its review's title, is a presentation of the review,
     not a version of it (policy: conference_vs_article)."""
     in_cdsr = np.fromiter((_in_cdsr(j) for j in journals), dtype=bool, count=len(journals))
-    abstract = np.isin(venues, ["conference", "supplement"])
-    return (numbers == "") & (dois == "") & in_cdsr & ~abstract
+    return (numbers == "") & (dois == "") & in_cdsr & ~meeting_venue(venues)
 
 
 def _in_cdsr(journal: str) -> bool:

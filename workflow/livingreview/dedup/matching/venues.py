@@ -10,6 +10,11 @@ from livingreview.dedup.journals import is_meeting_name, journals_match
 from livingreview.dedup.matching.pairs import Pairs, cpdist
 
 
+def meeting_venue(venue: np.ndarray) -> np.ndarray:
+    """Whether each record's venue is a meeting's or a supplement's (a meeting abstract)."""
+    return np.isin(venue, ["conference", "supplement"])
+
+
 def journal_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     """Journal names equal (abbreviations and variants allowed), contradicting, other or nested;
     and two meeting abstracts printed in different meetings' supplements."""
@@ -42,8 +47,8 @@ def journal_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "journal_nested": both_journals & ~journal_eq & (journal_words >= 1.0),
         "journal_any": (ja != "") | (jb != ""),
         # One abstract printed in two meetings' supplements: two presentations.
-        "meeting_conf": np.isin(venue_a, ["conference", "supplement"])
-        & np.isin(venue_b, ["conference", "supplement"])
+        "meeting_conf": meeting_venue(venue_a)
+        & meeting_venue(venue_b)
         & both_journals
         & ~journal_eq
         & ~same_meeting,
@@ -72,8 +77,7 @@ def kind_columns(pairs: Pairs, page_eq: np.ndarray, doi_eq: np.ndarray) -> dict[
         # share a page): journal, year and start page then form a unique citation.
         "both_articles": (venue_a == "article") & (venue_b == "article"),
         "both_conference": (venue_a == "conference") & (venue_b == "conference"),
-        "any_abstract": np.isin(venue_a, ["conference", "supplement"])
-        | np.isin(venue_b, ["conference", "supplement"]),
+        "any_abstract": meeting_venue(venue_a) | meeting_venue(venue_b),
         "venue_conf": (
             ((venue_a == "conference") & (venue_b == "article"))
             | ((venue_b == "conference") & (venue_a == "article"))
