@@ -310,13 +310,13 @@ def _living_layouts(prisma: Path) -> list[dict[str, Any]]:
             for suffix in ("svg", "pdf", "png")
             if (folder / f"{layout}.{suffix}").is_file()
         }
+        drawn = svg.read_bytes()
         layouts.append(
             {
                 "id": layout,
                 "title": LAYOUTS[layout],
-                "src": "data:image/svg+xml;base64,"
-                + base64.b64encode(svg.read_bytes()).decode("ascii"),
-                "words": svg_description(svg.read_bytes()),
+                "src": "data:image/svg+xml;base64," + base64.b64encode(drawn).decode("ascii"),
+                "words": svg_description(drawn),
                 "files": files,
             }
         )
