@@ -6,9 +6,7 @@ round that imported the same files searched on the same day (:mod:`livingreview.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 from livingreview import __version__, import_rounds
 from livingreview.config import configured_entry, enabled_imports
 from livingreview.errors import ConfigError, ImportReconciliationError, InputFileError
-from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fileio import atomic_write_text, csv_table_text, write_json
 from livingreview.records import Record, assign_ids, write_records
 from livingreview.round_state import manifest_round
 
@@ -120,11 +118,7 @@ def write_provenance(path: Path, records: list[Record], places: list[tuple[str, 
         (record.record_id, file, position)
         for record, (file, position) in zip(records, places, strict=True)
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("record_id", "file", "position"))
-    writer.writerows(rows)
-    atomic_write_text(path, buffer.getvalue())
+    atomic_write_text(path, csv_table_text(("record_id", "file", "position"), rows))
 
 
 def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
