@@ -506,15 +506,13 @@ def reasons_named_now(
     version's report kept its protocol.json), else the version's kept protocol.json. Counts
     stay as frozen; a label neither names (or no kept protocol) stays as it was.
     """
+    from livingreview.report.changes import read_kept_protocol  # (as prisma.stage: report's)
+
     if isinstance(named, Mapping):
         listed: Any = [{"id": rid, "label": label} for rid, label in named.items()]
     else:
-        kept = (
-            read_json(kept_protocol, "kept protocol not found") if kept_protocol.is_file() else {}
-        )
-        listed = ((kept.get("exclusion_reasons") or {}) if isinstance(kept, Mapping) else {}).get(
-            "full_text"
-        )
+        reasons = read_kept_protocol(kept_protocol).get("exclusion_reasons") or {}
+        listed = reasons.get("full_text")
     then = {
         str(r.get("label")): str(r.get("id"))
         for r in (listed if isinstance(listed, list) else [])

@@ -79,6 +79,15 @@ STATE_FILES = {
     "protocol": "protocol.json",
 }
 INCLUDED_COLUMNS = ("study_id", "label", "reports")
+
+
+def read_kept_protocol(path: Path) -> Mapping[str, Any]:
+    """The protocol settings a version kept at ``path`` (its ``protocol.json``); empty when it
+    kept none or the file holds no JSON object."""
+    kept = read_json(path, "kept protocol not found") if path.is_file() else {}
+    return kept if isinstance(kept, Mapping) else {}
+
+
 ROB_COLUMNS = ("study_id", "tool", "overall", "domains")
 FLAG_COLUMNS = ("study_id", "record_id", "flag", "detail")
 COUNTED = {  # a version's changes counted: (one, several)

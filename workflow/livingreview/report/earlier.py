@@ -15,7 +15,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.dedup.rounds import earlier_rounds, earlier_snapshots, history_dir
 from livingreview.fileio import read_json
 from livingreview.import_rounds import record_path
-from livingreview.report.changes import STATE_DIR, STATE_FILES
+from livingreview.report.changes import STATE_DIR, STATE_FILES, read_kept_protocol
 
 
 def export_dates(config: Mapping[str, Any], name: str) -> list[str]:
@@ -39,8 +39,7 @@ def dropped(config: Mapping[str, Any], section: str) -> dict[str, tuple[Any, lis
     found: dict[str, tuple[Any, list[str]]] = {}
     for _, version, folder in earlier_rounds(history_dir(config), str(config["review"]["version"])):
         path = folder / STATE_DIR / STATE_FILES["protocol"]
-        kept = read_json(path, "kept protocol not found") if path.is_file() else {}
-        entries = kept.get(section) if isinstance(kept, Mapping) else None
+        entries = read_kept_protocol(path).get(section)
         for name, spec in (entries if isinstance(entries, Mapping) else {}).items():
             if name not in running and isinstance(spec, Mapping) and spec.get("enabled", True):
                 found[name] = (spec, [*found.get(name, (spec, []))[1], version])
