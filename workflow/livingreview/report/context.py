@@ -451,7 +451,13 @@ def _tally(studies: list[dict[str, str]], field: Mapping[str, Any]) -> list[tupl
     choices; yes, no), then any other answer alphabetically and 'blank' last; a field without a
     codebook (text, numbers): its answers alphabetically."""
     several = field["type"] == "multichoice"
-    counts = Counter(a for s in studies for a in _answers(s[field["id"]], several))
+    return _in_codebook_order(
+        Counter(a for s in studies for a in _answers(s[field["id"]], several)), field
+    )
+
+
+def _in_codebook_order(counts: Counter[str], field: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """(answer, studies) of ``counts`` in :func:`_tally`'s order."""
     codebook = _codebook(field)
     if not codebook:
         return sorted(counts.items())
@@ -629,9 +635,10 @@ def _field_by_level(
     even at 0, then blank), each with its studies in each column; a study without the field
     counts as blank."""
     name, several = field["id"], field["type"] == "multichoice"
-    values = [[{name: s.get(name, "")} for s in column] for column in members]
-    counts = [Counter(a for s in column for a in _answers(s[name], several)) for column in values]
-    answers = [a for a, _ in _tally([s for column in values for s in column], field)]
+    counts = [
+        Counter(a for s in column for a in _answers(s.get(name, ""), several)) for column in members
+    ]
+    answers = [a for a, _ in _in_codebook_order(sum(counts, Counter()), field)]
     return {
         "id": field["id"],
         "label": field["label"],
