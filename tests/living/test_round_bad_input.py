@@ -288,6 +288,31 @@ def test_round_new_refuses_a_version_sharing_a_snapshot_folder(tmp_path: Path) -
     assert [r["version"] for r in read_state(state)] == ["1", "v 2"]
 
 
+def test_round_new_refuses_a_version_sharing_the_scheduled_branch(tmp_path: Path) -> None:
+    """'2.0..1' and '2.0.1' have folders of their own, but git refuses '..' in a branch name, so
+    both would propose their round on living-review/round-2.0.1: the second would push onto the
+    first's pull request."""
+    started(tmp_path)
+    state = tmp_path / "history/rounds.yaml"
+    state.write_text(
+        "rounds:\n- {version: '1', search_to: '2025-01-31'}\n"
+        "- {version: '2.0..1', search_from: '2025-01-24', search_to: '2025-03-01'}\n",
+        encoding="utf-8",
+    )
+    ran(tmp_path / "history", 2, "2.0..1")
+    with pytest.raises(ConfigError) as error:
+        new_round(load_config([tmp_path / "rounds-protocol.yaml"]), version="2.0.1")
+    assert str(error.value) == (
+        "round new: version '2.0.1' would share the scheduled re-run's branch "
+        "'living-review/round-2.0.1' with version '2.0..1': choose another --version"
+    )
+    assert [r["version"] for r in read_state(state)] == ["1", "2.0..1"]
+    new_round(
+        load_config([tmp_path / "rounds-protocol.yaml"]), version="2.0.2"
+    )  # a branch of its own
+    assert [r["version"] for r in read_state(state)] == ["1", "2.0..1", "2.0.2"]
+
+
 def test_the_next_round_starts_where_the_last_window_ended_not_where_its_search_ran(
     tmp_path: Path,
 ) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from livingreview.dedup.rounds import snapshot_rounds, version_dir, version_problem
+from livingreview.dedup.rounds import round_branch, snapshot_rounds, version_dir, version_problem
 from livingreview.errors import ConfigError, InputFileError
 from livingreview.fileio import atomic_write_text, not_utf8, read_json
 from livingreview.yamltext import PlainText
@@ -448,7 +448,8 @@ def _check_has_run(path: Path, previous: Mapping[str, Any]) -> None:
 
 def _new_version(path: Path, rounds: list[dict[str, Any]], version: str) -> str:
     """The new round's version (``version``, else the one after the last round's), checked: a
-    valid version, not a round yet, not sharing a round's snapshot folder."""
+    valid version, not a round yet, not sharing a round's snapshot folder or the branch of its
+    scheduled re-run's pull request."""
     version = version or next_version(rounds[-1]["version"])
     if version_problem(version):
         raise ConfigError(f"round new: --version {version!r} {version_problem(version)}")
@@ -460,6 +461,13 @@ def _new_version(path: Path, rounds: list[dict[str, Any]], version: str) -> str:
         raise ConfigError(
             f"round new: version {version!r} would share the snapshot folder {folder!r} with "
             f"version {shared[0]!r}: choose another --version"
+        )
+    branch = round_branch(version)
+    shared = [r["version"] for r in rounds if round_branch(r["version"]) == branch]
+    if shared:
+        raise ConfigError(
+            f"round new: version {version!r} would share the scheduled re-run's branch "
+            f"{branch!r} with version {shared[0]!r}: choose another --version"
         )
     return version
 
