@@ -374,6 +374,9 @@ def test_the_study_or_item_each_row_is_about_is_its_row_header(demo_outputs: Pat
         "Title/abstract screening, reviewer by reviewer",
         "Counts behind the PRISMA 2020 flow diagram, box by box",
         "Digital Therapeutic Nexus levels: studies and risks per level",
+        # The included and excluded studies' tables were left with a <td> first cell.
+        "Included studies, one per row",
+        "Reports excluded at full text, with the primary reason",
     ]
     for caption in headed:
         assert found.tables[caption] and set(found.tables[caption]) == {"th row"}, caption

@@ -193,7 +193,7 @@ def test_the_demo_report_lists_the_included_studies_with_their_extraction(
         assert f'<span class="study">{escape(row["label"])}</span>' in studies
     start, end = html.index('<section id="exclusions">'), html.index('<section id="pending">')
     exclusions = html[start:end]
-    assert exclusions.count("<tr><td>") == len(excluded) > 0
+    assert exclusions.count('<tr><th scope="row" class="row">') == len(excluded) > 0
 
 
 def test_a_retracted_included_study_is_flagged(demo_outputs: Path, tmp_path: Path) -> None:
