@@ -146,6 +146,42 @@ _REPLY = re.compile(
 )
 
 
+# JAMA Network's correction notices are titled by what was wrong and where, and nothing else:
+# "Error in Figure", "Errors in Table 2 and Results", "Incorrect Data in Abstract", "Omitted
+# Funding Information". A research title can open with "Error in" ("Error in the measurement of
+# ..."), so every word of a notice must name an error, a part of an article or a joining word.
+_NOTICE_ERROR = frozenset(
+    re.findall(r"\w+", "error errors incorrect omitted omission omissions missing wrong")
+)
+_NOTICE_PART = frozenset(
+    re.findall(
+        r"\w+",
+        "figure figures fig table tables efigure efigures etable etables text abstract results"
+        " methods discussion introduction conclusion conclusions byline author authors"
+        " affiliation affiliations contribution contributions funding support disclosure"
+        " disclosures conflict interest key points title supplement supplementary appendix"
+        " legend legends caption axis references reference section sections box",
+    )
+)
+_NOTICE_JOIN = frozenset(
+    re.findall(
+        r"\w+",
+        "in of from to and the data information name names wording value values label labels"
+        " unit units",
+    )
+)
+_NOTICE_WORDS = _NOTICE_ERROR | _NOTICE_PART | _NOTICE_JOIN
+
+
+def _correction_notice(title: str) -> bool:
+    """Whether a folded title is only a correction notice's ("error in figure 2a")."""
+    words = re.findall(r"[a-z]+|\d+", title)
+    if not words or words[0] not in _NOTICE_ERROR or len(words) > 12:
+        return False
+    known = all(w in _NOTICE_WORDS or w.isdigit() or len(w) == 1 for w in words)
+    return known and any(w in _NOTICE_PART for w in words)
+
+
 def work_kind(raw_title: str, entry_type: str) -> str:
     """``erratum`` (also corrections and retractions), ``reply`` (replies, comments) or ``""``."""
     entry = entry_type.strip().lower()
@@ -153,7 +189,7 @@ def work_kind(raw_title: str, entry_type: str) -> str:
         return "erratum"
     # Brackets and a closing full stop ("[... - Reply].") are no part of the words that mark it.
     title = fold(_TITLE_NOTES.sub(" ", raw_title)).strip(" [(").rstrip(" .]")
-    if _ERRATUM.search(title):
+    if _ERRATUM.search(title) or _correction_notice(title):
         return "erratum"
     if title.endswith(")") and _EMBASE_ERRATUM.search(title.rstrip(" .")):
         return "erratum"
