@@ -43,9 +43,10 @@ def _where_library(config: dict[str, Any]) -> None:
             f"Merged studies ({counts['studies_in_library']}, round {counts['round']}, "
             f"{counts['duplicates_removed']} duplicates removed): {library / 'records.csv'}"
         )
+        returned = returned_folder(config, "deduplication", "decisions_dir")
         print(
             f"Maybe pairs to decide ({counts['maybe_pairs_pending']}): "
-            f"{outputs_of(config) / 'dedup' / 'maybe_pairs.xlsx'}"
+            f"{outputs_of(config) / 'dedup' / 'maybe_pairs.xlsx'} -> {returned}"
         )
         if (library / "library.ris").exists():
             print(f"Library for a reference manager: {library / 'library.ris'} (.bib)")
@@ -121,6 +122,24 @@ def _where_after_screening(config: dict[str, Any]) -> None:
             for path in state[key]:
                 print(f"  {out / path}")
             print(f"  results: {out / folder / result}")
+            if folder == "fulltext":
+                _where_full_text_conflicts(config)
+
+
+def _where_full_text_conflicts(config: dict[str, Any]) -> None:
+    """The full-text conflicts sheet, how many conflicts it holds and where it goes back."""
+    outcome = outputs_of(config) / "fulltext" / "outcome.json"
+    if outcome.exists():
+        pending = json.loads(outcome.read_text(encoding="utf-8"))["conflicts_pending"]
+        print(
+            f"Full-text conflicts to resolve ({pending}): {outcome.with_name('conflicts.xlsx')}"
+            f" -> {returned_folder(config, 'full_text', 'conflicts_folder')}"
+        )
+
+
+def returned_folder(config: dict[str, Any], section: str, key: str) -> Path:
+    """The human-input folder a sheet of ``section`` is returned to (``section.key``)."""
+    return Path(config["paths"]["human_input"]) / config[section][key]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
