@@ -122,6 +122,33 @@ def test_a_date_field_no_service_knows_is_named(shipped: dict) -> None:
         validate_config(deep_merge(shipped, {"sources": {"extra": source}}))
 
 
+def test_a_filter_or_query_field_its_client_would_not_send_is_named(shipped: dict) -> None:
+    # PubMed and Europe PMC have no filter parameter: the search ran without the limit the
+    # protocol states; a Crossref query_field that is no query parameter stopped only the search.
+    cases = {
+        "medline": ({"filter": "has_abstract:true"}, r"client pubmed takes no filter"),
+        "europepmc": ({"filter": "has_abstract:true"}, r"client europepmc takes no filter"),
+        "openalex": ({"query_field": "query"}, r"client openalex takes no query_field"),
+    }
+    for name, (option, message) in cases.items():
+        broken = deep_merge(shipped, {"sources": {name: option}})
+        key = next(iter(option))
+        with pytest.raises(ConfigError, match=rf"'sources\.{name}\.{key}': {message}"):
+            validate_config(broken)
+    for typo in ("bibliographic", "query.", "query_bibliographic"):
+        source = {"client": "crossref", "query": "alliance", "query_field": typo}
+        with pytest.raises(
+            ConfigError, match=rf"'sources\.extra\.query_field': '{typo}' is not a Crossref query"
+        ):
+            validate_config(deep_merge(shipped, {"sources": {"extra": source}}))
+    for field in ("query", "query.bibliographic", "query.author"):
+        source = {"client": "crossref", "query": "alliance", "query_field": field,
+                  "filter": "type:journal-article"}  # fmt: skip
+        validate_config(deep_merge(shipped, {"sources": {"extra": source}}))
+    openalex = deep_merge(shipped, {"sources": {"openalex": {"filter": "has_abstract:true"}}})
+    validate_config(openalex)
+
+
 def test_europe_pmc_date_fields_are_fields_the_service_lists() -> None:
     # The real /fields response of Europe PMC's REST service.
     fields = json.loads(

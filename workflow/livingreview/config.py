@@ -328,6 +328,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
             f"{origin}: config key 'imports.{name}': name already used by sources.{name}"
         )
     _check_date_fields(config, origin)
+    _check_source_options(config, origin)
     _check_stage_settings(config, origin)
     _check_report_fields(config, origin)
     check_returned_folders(config, origin)
@@ -392,6 +393,34 @@ def _check_date_fields(config: Mapping[str, Any], origin: str) -> None:
                     f"{origin}: config key 'sources.{name}.{key}': {value!r} is not a {label}; "
                     f"expected one of {listed}"
                 )
+
+
+# The clients that send a source's ``filter`` and ``query_field`` (the others have no such
+# parameter and would search without the limit the protocol states).
+OPTION_CLIENTS = {"filter": ("openalex", "crossref"), "query_field": ("crossref",)}
+
+
+def is_crossref_query_field(value: str) -> bool:
+    """Whether ``value`` is a Crossref query parameter (``query`` or a field query ``query.*``)."""
+    return value == "query" or (value.startswith("query.") and value != "query.")
+
+
+def _check_source_options(config: Mapping[str, Any], origin: str) -> None:
+    """A source's ``filter``/``query_field`` is one its client sends, and ``query_field`` is a
+    Crossref query parameter: else the search would run without it, or stop only once it runs."""
+    for name, source in config["sources"].items():
+        for key, clients in OPTION_CLIENTS.items():
+            if key in source and source["client"] not in clients:
+                raise ConfigError(
+                    f"{origin}: config key 'sources.{name}.{key}': client {source['client']} "
+                    f"takes no {key} (only {' and '.join(clients)}); put the limit in the query"
+                )
+        field = source.get("query_field")
+        if field is not None and not is_crossref_query_field(field):
+            raise ConfigError(
+                f"{origin}: config key 'sources.{name}.query_field': {field!r} is not a Crossref "
+                "query parameter (expected query.bibliographic, query or another query.<field>)"
+            )
 
 
 # The folders of returned sheets, each under paths.human_input (section, key).

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from livingreview.config import date_field_name
+from livingreview.config import date_field_name, is_crossref_query_field
 from livingreview.errors import ConfigError, SearchError
 from livingreview.http import HttpClient, Response
 from livingreview.records import Record, normalise_doi
@@ -118,7 +118,7 @@ def build_filter(spec: SearchSpec) -> str:
 def query_field(spec: SearchSpec) -> str:
     """The query parameter: ``query.bibliographic`` (default), ``query`` or another field query."""
     field = text(spec.options.get("query_field")) or "query.bibliographic"
-    if field != "query" and not field.startswith("query."):
+    if not is_crossref_query_field(field):
         raise ConfigError(
             f"config key 'sources.{spec.name}.query_field': {field!r} is not a Crossref query "
             "parameter (use query.bibliographic or query)"
