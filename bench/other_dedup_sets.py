@@ -12,6 +12,7 @@ repository.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import subprocess
 import sys
@@ -24,10 +25,10 @@ SETS = ("digital_work", "srsr")
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    out = Path(argv[0])
+    """Download the wheel and write each set under the folder given."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dir", type=Path, metavar="DIR", help="folder to write the sets to")
+    out = parser.parse_args(argv).dir
     with tempfile.TemporaryDirectory() as tmp:
         download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", tmp]
         subprocess.run([*download, WHEEL], check=True)

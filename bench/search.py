@@ -10,6 +10,7 @@ Run: ``.venv/bin/python bench/search.py``
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 import time
@@ -76,8 +77,9 @@ def run_case(total: int, start: date, days: int) -> dict[str, object]:
     }
 
 
-def main() -> int:
-    """Run every case and print one table."""
+def main(argv: list[str] | None = None) -> int:
+    """Run every case and print one table (no options: ``--help`` says so)."""
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     if not SOURCES.is_dir():
         print(f"bench: real payloads not found at {SOURCES} (clone beside ../shared)")
         return 2
