@@ -4,6 +4,8 @@ folder, and a refused --out is one error line naming it, with nothing written.""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,7 @@ def test_out_that_cannot_be_written_names_the_option(
     exports: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = exports[0] / "records.csv"  # under a file: the folder cannot be made
-    line = _refused([str(exports[1]), "--out", str(out)], capsys, read=1)
+    line = _refused([str(exports[1]), "--out", str(out)], capsys)
     assert line == f"livingreview: error: {out}: cannot write --out (File exists)"
 
 
@@ -77,3 +79,21 @@ def test_a_plain_new_out_still_gets_every_record(
     assert capsys.readouterr().out.strip() == f"8 records -> {out}"
     rows = out.read_text(encoding="utf-8").splitlines()
     assert len(rows) == 9 and rows[1].startswith("db:2-s2.0-")
+
+
+def test_quiet_prints_only_the_result_line(exports: list[Path], tmp_path: Path) -> None:
+    """README: ``livingreview -q COMMAND`` logs only warnings and errors; the files read are
+    logged as information, as a configured import logs them."""
+
+    def run(*options: str) -> subprocess.CompletedProcess:
+        args = [*options, "import", *map(str, exports), "--out", str(tmp_path / "r.csv")]
+        command = [sys.executable, "-m", "livingreview", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=True)
+
+    quiet = run("-q")
+    assert (quiet.stdout, quiet.stderr) == (f"8 records -> {tmp_path / 'r.csv'}\n", "")
+    told = run().stderr.splitlines()
+    assert told == [
+        f"livingreview.import: {exports[0]}: 3 records (ris, utf-8)",
+        f"livingreview.import: {exports[1]}: 5 records (wos, utf-8)",
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
 
 import livingreview
@@ -17,6 +17,9 @@ from livingreview.cli.common import (
 )
 from livingreview.errors import LivingReviewError
 from livingreview.import_formats import FORMATS
+
+#: the files a standalone import read (``-q`` leaves them out), as a configured import logs them
+IMPORT_LOG = logging.getLogger("livingreview.import")
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -70,9 +73,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     records: list[Record] = []
     for file in args.files:
         result = import_file(file, source=args.source, fmt=args.format)
-        print(
-            f"{file}: {len(result.records)} records ({result.format}, {result.encoding})",
-            file=sys.stderr,
+        IMPORT_LOG.info(
+            "%s: %d records (%s, %s)", file, len(result.records), result.format, result.encoding
         )
         records.extend(result.records)
     write_output(out, "--out", records_to_csv(assign_ids(args.source, records)))
