@@ -377,6 +377,7 @@ def test_the_study_or_item_each_row_is_about_is_its_row_header(demo_outputs: Pat
         # The included and excluded studies' tables were left with a <td> first cell.
         "Included studies, one per row",
         "Reports excluded at full text, with the primary reason",
+        "Agreement between reviewers at full-text assessment",
     ]
     for caption in headed:
         assert found.tables[caption] and set(found.tables[caption]) == {"th row"}, caption

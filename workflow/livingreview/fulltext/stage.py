@@ -12,7 +12,9 @@ Every returned full-text sheet in ``<paths.human_input>/<full_text.folder>/`` is
 logged in ``fulltext/assessments.csv`` (a rejected file stops the run before anything is
 written); conflicts go to ``fulltext/conflicts.xlsx`` and returned resolutions are read from
 ``<full_text.conflicts_folder>`` and stored, each with its notes, file and row, in
-``fulltext/resolutions.csv`` (as ``screening/resolutions.csv``). Then each reviewer's sheet of
+``fulltext/resolutions.csv`` (as ``screening/resolutions.csv``). The reviewers' agreement (before
+conflicts were settled) goes to ``fulltext/agreement.csv``/``.json``
+(:mod:`livingreview.fulltext.agreement`). Then each reviewer's sheet of
 the reports they have not decided is written to ``fulltext/sheets/``. No returned sheet is
 fine: everything is pending. Outputs: :data:`OUTPUTS`.
 """
@@ -27,6 +29,7 @@ from livingreview import reviewforms, sheets
 from livingreview.dedup.rounds import StudyAliases
 from livingreview.fileio import atomic_write_text, read_csv_table, read_json, write_json
 from livingreview.fulltext import decide, open_access, registrations, sheet, studies
+from livingreview.fulltext.agreement import fulltext_agreement, write_fulltext_agreement
 from livingreview.screening import conflict_sheet
 from livingreview.screening.assignment import (
     other_method_sources,
@@ -45,6 +48,8 @@ OUTPUTS = {
     "conflicts_xlsx": "fulltext/conflicts.xlsx",
     "conflicts_csv": "fulltext/conflicts.csv",
     "resolutions": "fulltext/resolutions.csv",
+    "agreement_csv": "fulltext/agreement.csv",
+    "agreement_json": "fulltext/agreement.json",
     "outcome": "fulltext/outcome.json",
     "status": "fulltext/status.json",
 }
@@ -191,6 +196,12 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     decide.group_studies(outcome, rows, merged, cited)
 
     write_decisions(outputs, entries, outcome, library, reasons)
+    write_fulltext_agreement(
+        outputs / OUTPUTS["agreement_csv"],
+        outputs / OUTPUTS["agreement_json"],
+        fulltext_agreement(sought, rows, list(reasons)),
+        {"review_id": config["review"]["id"], "mode": settings["mode"]},
+    )
     spec = write_conflicts(config, round_number, outcome, library, reasons, returned)
     written = export_sheets(config, sought, library, rows, reviewers, round_number)
     result = summary(config, round_number, spec.resolver, outcome, sought, others)

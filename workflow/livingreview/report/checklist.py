@@ -516,7 +516,7 @@ def _selection(facts: Facts) -> Entry:
     if full_text.get("mode", "dual") == "dual":
         assessed += f", disagreements by {_resolved_by(facts, 'full_text')}"
         assessed += _earlier_rule(facts, "full_text")
-    parts = [_screened_by(facts), assessed]
+    parts = [_screened_by(facts), assessed, *_agreement(facts)]
     automation = facts.read["automation"]
     if automation is not None:
         rules = ", ".join(f"{_rule(k)} {n}" for k, n in automation["excluded_by_rule"].items())
@@ -525,6 +525,24 @@ def _selection(facts: Facts) -> Entry:
         parts.append(_seeds(screening["seed_studies"], facts.read["screening_status"]))
     where = facts.anchors("screening", "flow", "methods")
     return _entry("reported", where, _join(parts) + ".")
+
+
+def _agreement(facts: Facts) -> list[str]:
+    """``full-text agreement r1/r2 90.9% of 11 reports (kappa 0.81)`` per stage and reviewer
+    pair over all rounds (``screening/agreement.csv``, ``fulltext/agreement.csv``)."""
+    from livingreview.report.methods import AGREEMENT_SCALES, agreement_by_pair  # (cycle)
+
+    said = []
+    tables = (("title/abstract", "agreement"), ("full text", "fulltext_agreement"))
+    for stage, key in tables:
+        scale, _, unit = AGREEMENT_SCALES[stage]
+        for row in agreement_by_pair(facts.read.get(key), scale):
+            kappa = f"kappa {float(row['kappa']):.2f}" if row["kappa"] else "kappa undefined"
+            said.append(
+                f"{stage.replace(' ', '-')} agreement {row['reviewer_a']}/{row['reviewer_b']} "
+                f"{float(row['percent_agreement'] or 0):.1f}% of {row['n']} {unit} ({kappa})"
+            )
+    return said
 
 
 def _seeds(named: list[str], status: Mapping[str, Any]) -> str:

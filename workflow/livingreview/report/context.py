@@ -57,6 +57,7 @@ INPUTS = {
     "fulltext_status": "fulltext/status.json",
     "fulltext_outcome": "fulltext/outcome.json",
     "fulltext_decisions": "fulltext/decisions.csv",
+    "fulltext_agreement": "fulltext/agreement.csv",
     "included": "fulltext/included_studies.csv",
     "excluded": "fulltext/excluded.csv",
     "extraction_status": "extraction/status.json",
@@ -133,6 +134,7 @@ def collect(
             read["library_counts"],
             (read["screening_outcome"] or {}).get("decided_by"),
             (read["fulltext_outcome"] or {}).get("decided_by"),
+            (read["agreement"], read["fulltext_agreement"]),
         ),
         "checklist": checklist.context(config, read, outputs, sections, log),
     }
@@ -361,6 +363,7 @@ def _screening(read: Mapping[str, Any]) -> Section:
         "status": status,
         "outcome": outcome,
         "agreement": read["agreement"] or [],
+        "fulltext_agreement": read["fulltext_agreement"] or [],
         "automation": {
             RULE_NAMES.get(rule, rule): n
             for rule, n in automation.get("excluded_by_rule", {}).items()

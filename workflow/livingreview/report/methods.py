@@ -280,12 +280,17 @@ def methods_paragraph(
     library_counts: Mapping[str, Any] | None = None,
     screening_decided_by: Mapping[str, int] | None = None,
     fulltext_decided_by: Mapping[str, int] | None = None,
+    agreement: tuple[Sequence[Mapping[str, str]] | None, Sequence[Mapping[str, str]] | None] = (
+        None,
+        None,
+    ),
 ) -> list[str]:
     """Sentences describing searches, deduplication, screening, extraction and appraisal;
     ``tools_used`` (risk-of-bias tools of the appraised studies) narrows the appraisal sentence;
     ``library_counts`` (``library/counts.json``) says whether any pair was uncertain;
     ``screening_decided_by`` (``screening/outcome.json``) how screening conflicts were settled,
-    ``fulltext_decided_by`` (``fulltext/outcome.json``) how full-text conflicts were."""
+    ``fulltext_decided_by`` (``fulltext/outcome.json``) how full-text conflicts were;
+    ``agreement``: the rows of ``screening/agreement.csv`` and ``fulltext/agreement.csv``."""
     searched = [_described(n, config["sources"][n]) for n in enabled_sources(config)]
     exported = [
         _described(n, config["imports"][n], export_dates(config, n))
@@ -301,6 +306,7 @@ def methods_paragraph(
     sentences.extend(_automation_sentences(config))
     sentences.extend(_screening_sentences(config, screening_decided_by))
     sentences.extend(_full_text_sentences(config, fulltext_decided_by))
+    sentences.extend(agreement_sentences(*agreement))
     fields = [f["label"] for f in config["extraction"]["fields"]]
     if fields:
         counted = _counted(len(fields), "field", "fields")
@@ -310,6 +316,68 @@ def methods_paragraph(
         sentences.append("The protocol lists no data extraction fields.")
     sentences.extend(_appraisal_sentences(config, tools_used))
     return sentences
+
+
+#: The scale each stage's agreement is reported on, how the methods name it, what it counts.
+AGREEMENT_SCALES = {
+    "title/abstract": ("maybe=include", "maybe counted as include", "records"),
+    "full text": ("include/exclude", "include or exclude", "reports"),
+}
+
+
+def agreement_by_pair(
+    rows: Sequence[Mapping[str, str]] | None, scale: str
+) -> list[Mapping[str, str]]:
+    """Per reviewer pair, its agreement row on ``scale`` over every round it decided together
+    (round ``all``, or its one round's)."""
+    chosen: dict[tuple[str, str], Mapping[str, str]] = {}
+    for row in rows or []:
+        pair = (row["reviewer_a"], row["reviewer_b"])
+        if row["scale"] == scale and (row["round"] == "all" or pair not in chosen):
+            chosen[pair] = row
+    return [chosen[pair] for pair in sorted(chosen)]
+
+
+def agreed_of(row: Mapping[str, str]) -> str:
+    """``10 of 11`` from an agreement row's n and percent agreement."""
+    n = int(row["n"])
+    agreed = round(float(row["percent_agreement"] or 0) * n / 100)
+    return f"{agreed} of {n}"
+
+
+def kappa_text(row: Mapping[str, str]) -> str:
+    """``kappa 0.81, 95% CI 0.47 to 1.00`` (or ``kappa undefined``) of an agreement row."""
+    if not row["kappa"]:
+        return "kappa undefined"
+    low, high = float(row["kappa_ci95_low"]), float(row["kappa_ci95_high"])
+    return f"kappa {float(row['kappa']):.2f}, 95% CI {low:.2f} to {high:.2f}"
+
+
+def _pair_agreement(row: Mapping[str, str], unit: str) -> str:
+    percent = float(row["percent_agreement"] or 0)
+    return (
+        f"{row['reviewer_a']} and {row['reviewer_b']}, {agreed_of(row)} {unit} "
+        f"({percent:.1f}%, {kappa_text(row)})"
+    )
+
+
+def agreement_sentences(
+    screening: Sequence[Mapping[str, str]] | None, full_text: Sequence[Mapping[str, str]] | None
+) -> list[str]:
+    """The agreement between reviewers at each stage with a pair of reviewers (the rows of
+    ``screening/agreement.csv`` and ``fulltext/agreement.csv``), each pair over all rounds."""
+    parts = []
+    for stage, rows in (("title/abstract", screening), ("full text", full_text)):
+        scale, named, unit = AGREEMENT_SCALES[stage]
+        pairs = [_pair_agreement(row, unit) for row in agreement_by_pair(rows, scale)]
+        if pairs:
+            parts.append(f"at {stage} ({named}): {'; '.join(pairs)}")
+    if not parts:
+        return []
+    return [
+        "Agreement between reviewers was measured per pair of reviewers as percent agreement "
+        f"and Cohen's kappa (95% CI); {'; '.join(parts)}."
+    ]
 
 
 def _dedup_sentence(

@@ -257,25 +257,31 @@ def agreement_rows(results: Sequence[PairAgreement]) -> list[dict[str, str]]:
     for item in results:
         scales = (("include/exclude/maybe", item.three_way), ("maybe=include", item.collapsed))
         for scale, stats in scales:
-            rows.append(
-                {
-                    "stage": item.stage,
-                    "round": str(item.round),
-                    "reviewer_a": item.reviewer_a,
-                    "reviewer_b": item.reviewer_b,
-                    "scale": scale,
-                    "n": str(stats.n),
-                    "percent_agreement": _number(stats.percent_agreement),
-                    "kappa": _number(stats.kappa),
-                    "kappa_se": _number(stats.se),
-                    "kappa_ci95_low": _number(stats.ci_low),
-                    "kappa_ci95_high": _number(stats.ci_high),
-                    "pabak": _number(stats.pabak),
-                    "table": table_text(stats),
-                    "note": stats.note,
-                }
-            )
+            pair = (item.stage, item.round, item.reviewer_a, item.reviewer_b)
+            rows.append(kappa_row(pair, scale, stats))
     return rows
+
+
+def kappa_row(pair: tuple[str, int | str, str, str], scale: str, stats: Kappa) -> dict[str, str]:
+    """The CSV row (:data:`AGREEMENT_COLUMNS`) of one (stage, round, reviewer A, reviewer B)
+    on one scale."""
+    stage, round_, reviewer_a, reviewer_b = pair
+    return {
+        "stage": stage,
+        "round": str(round_),
+        "reviewer_a": reviewer_a,
+        "reviewer_b": reviewer_b,
+        "scale": scale,
+        "n": str(stats.n),
+        "percent_agreement": _number(stats.percent_agreement),
+        "kappa": _number(stats.kappa),
+        "kappa_se": _number(stats.se),
+        "kappa_ci95_low": _number(stats.ci_low),
+        "kappa_ci95_high": _number(stats.ci_high),
+        "pabak": _number(stats.pabak),
+        "table": table_text(stats),
+        "note": stats.note,
+    }
 
 
 def table_text(stats: Kappa) -> str:
@@ -290,9 +296,17 @@ def write_agreement(
     csv_path: Path, json_path: Path, results: Sequence[PairAgreement], extra: Mapping[str, Any]
 ) -> None:
     """Write the agreement table (CSV) and the full results (JSON, with ``extra`` keys)."""
+    pairs = [item.as_dict() for item in results]
+    write_agreement_rows(csv_path, json_path, agreement_rows(results), {**extra, "pairs": pairs})
+
+
+def write_agreement_rows(
+    csv_path: Path, json_path: Path, rows: Sequence[Mapping[str, str]], data: Mapping[str, Any]
+) -> None:
+    """Write ``rows`` (:data:`AGREEMENT_COLUMNS`) as CSV and ``data`` as JSON."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=AGREEMENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(agreement_rows(results))
+    writer.writerows(rows)
     atomic_write_text(csv_path, buffer.getvalue())
-    write_json(json_path, {**extra, "pairs": [item.as_dict() for item in results]})
+    write_json(json_path, data)
