@@ -8,7 +8,7 @@ CORES ?= 2
 # Test processes (pytest-xdist): `auto` is one per CPU; `make test TEST_WORKERS=0` runs in one.
 TEST_WORKERS ?= auto
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'

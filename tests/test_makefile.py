@@ -30,3 +30,11 @@ def test_make_runs_every_program_of_the_venv_through_its_python() -> None:
     assert programs and set(programs) == {".venv/bin/python"}, result.stdout
     assert ".venv/bin/python -m snakemake --cores" in result.stdout
     assert ".venv/bin/python -m livingreview where" in result.stdout
+
+
+def test_every_phony_target_has_a_rule() -> None:
+    """A name listed as .PHONY without a rule (`make lint`) does nothing and exits 0."""
+    text = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    (phony,) = re.findall(r"^\.PHONY:(.*)$", text, re.MULTILINE)
+    rules = set(re.findall(r"^([A-Za-z_-]+):", text, re.MULTILINE))
+    assert sorted(set(phony.split()) - rules) == []
