@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -566,6 +567,40 @@ def test_a_blank_registration_is_refused(shipped: dict, blank: str) -> None:
     with pytest.raises(ConfigError, match=r"'review\.registration': is blank; give the text"):
         validate_config(deep_merge(shipped, {"review": {"registration": blank}}))
     validate_config(deep_merge(shipped, {"review": {"registration": "PROSPERO CRD42024000000"}}))
+
+
+BLANK_TEXT = [
+    # (where in the shipped protocol, key named, required)
+    (("sources", "medline", "query"), "sources.medline.query", True),
+    (("sources", "openalex", "database"), "sources.openalex.database", False),
+    (("imports", "wos", "query"), "imports.wos.query", False),
+    (("imports", "wos", "platform"), "imports.wos.platform", False),
+    (("review", "title"), "review.title", True),
+    (("exclusion_reasons", "full_text", 1, "label"), "exclusion_reasons.full_text[1].label", True),
+    (("extraction", "fields", 2, "label"), "extraction.fields[2].label", True),
+    (("nexus", "levels", 0, "label"), "nexus.levels[0].label", True),
+    (("reviewers", 2, "name"), "reviewers[2].name", True),
+]
+
+
+@pytest.mark.parametrize(("where", "key", "required"), BLANK_TEXT)
+def test_text_that_is_only_white_space_is_refused(
+    shipped: dict, tmp_path: Path, where: tuple, key: str, required: bool
+) -> None:
+    # A blank query passed (the search then sent an empty one: every record of the service), as
+    # did a blank title, label or database, which the reports then showed as nothing.
+    node = shipped
+    for step in where[:-1]:
+        node = node[step]
+    node[where[-1]] = " \n\t"
+    path = write(tmp_path, shipped)
+    optional = "" if required else " or leave the key out"
+    message = rf"'{re.escape(key)}': is blank; give the text{optional}$"
+    with pytest.raises(ConfigError, match=message):
+        load_config([path])
+    result = run_module("livingreview", "check-config", "--configfile", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"config key '{key}': is blank" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,21 @@ def _key_path(parts: Iterable[object]) -> str:
     return text or "(top level)"
 
 
+def _required_key(error: Any) -> bool:
+    """Whether the key a value error is about is required where it stands (the schema path
+    walked from the root, each ``$ref`` followed; the last three steps are properties, key,
+    keyword)."""
+    node: Any = load_schema()
+    steps = list(error.absolute_schema_path)
+    for step in steps[:-3]:
+        while isinstance(node, dict) and "$ref" in node:
+            node = load_schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        node = node[step]
+    while isinstance(node, dict) and "$ref" in node:
+        node = load_schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return len(steps) >= 3 and steps[-2] in node.get("required", [])
+
+
 def _describe(error: Any) -> str:
     """One line naming the key and the problem for a jsonschema ValidationError."""
     path = list(error.absolute_path)
@@ -180,7 +195,8 @@ def _describe(error: Any) -> str:
             "underscores, starting with a letter"
         )
     if error.validator == "pattern" and error.validator_value == "\\S":
-        return f"config key '{_key_path(path)}': is blank; give the text or leave the key out"
+        optional = "" if _required_key(error) else " or leave the key out"
+        return f"config key '{_key_path(path)}': is blank; give the text{optional}"
     if error.validator == "pattern" and error.validator_value == ENV_NAME_PATTERN:
         # the e-mail or key typed here would go unsent, and into the outputs with the protocol
         return (
