@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from livingreview.errors import InputFileError
@@ -102,6 +103,68 @@ def test_extraction_turned_single_keeps_the_second_reviewers_form(
     assert {e["reviewer"] for e in entries} == {"r1", "r2"}
     # the two reviewers' earlier rows still differ (country): a consensus settles them
     assert state["studies"]["disagreement"] == len(ids) and list(state["reviewers"]) == ["r1"]
+
+
+def a_reviewer_leaves(config: dict[str, Any], role: str) -> None:
+    """The amendment of a team whose r2 left after round 1: r2 stays listed without roles, r4
+    joins with ``role``; the library reaches round 2."""
+    for reviewer in config["reviewers"]:
+        if reviewer["id"] == "r2":
+            reviewer["roles"] = []
+    config["reviewers"].append({"id": "r4", "name": "Reviewer 4", "roles": [role]})
+    next_round(config)
+
+
+def test_a_screener_who_left_keeps_the_sheets_returned_for_earlier_rounds(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    ids = sorted(form_ids(sheet_path(config, "r1"), "Screening", "study_id"))[:4]
+    typed = {sid: ("include" if n % 2 else "exclude", "", "") for n, sid in enumerate(ids)}
+    for reviewer in ("r1", "r2"):
+        target = returned_dir(config) / f"{reviewer}.xlsx"
+        fill_like_a_person(sheet_path(config, reviewer), target, typed)
+    run_screening(config)
+    a_reviewer_leaves(config, "screening")
+    state = run_screening(config)  # was: r2.xlsx rejected, "expected one of r1, r4"
+    store = rows(Path(config["paths"]["outputs"]) / "screening/decisions.csv")
+    assert sorted((d["reviewer"], d["study_id"]) for d in store) == sorted(
+        (r, sid) for r in ("r1", "r2") for sid in ids
+    )
+    assert sorted(state["reviewers"]) == ["r1", "r4"]
+    # a sheet of the current round is still only for a reviewer with the role
+    late = returned_dir(config) / "r2_round2.xlsx"
+    fill_like_a_person(sheet_path(config, "r1", 2), late, {})
+    wb = openpyxl.load_workbook(late)
+    meta = wb["_meta"]
+    for row in meta.iter_rows():
+        if row[0].value == "reviewer":
+            row[1].value = "r2"
+    wb.save(late)
+    with pytest.raises(InputFileError, match=r"expected one of r1, r4 .*roles: \[\]"):
+        run_screening(config)
+
+
+def test_a_full_text_reviewer_who_left_keeps_the_sheets_returned_for_earlier_rounds(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = stage_config(tmp_path, demo_outputs, included=4)
+    run_fulltext(config)
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    for reviewer in ("r1", "r2"):
+        sheet = outputs / f"fulltext/sheets/full_text_round1_{reviewer}.xlsx"
+        ids = form_ids(sheet, "Full text", "report_id")
+        typed = {i: {"decision": "include"} for i in ids}
+        fill_form(
+            sheet, "Full text", "report_id", typed, human / f"full_text/sheets/{reviewer}.xlsx"
+        )
+    before = run_fulltext(config)
+    a_reviewer_leaves(config, "full_text")
+    after = run_fulltext(config)  # was: r2.xlsx rejected, "expected one of r1, r4"
+    assert after["reports_included"] == before["reports_included"] == len(ids)
+    assessments = rows(outputs / FULLTEXT["assessments"])
+    assert {a["reviewer"] for a in assessments} == {"r1", "r2"}
 
 
 def next_round(config: dict[str, Any]) -> None:

@@ -60,6 +60,13 @@ def expect_meta(returned: sheets.ReturnedSheet, key: str, want: str, hint: str =
     return value
 
 
+#: How a reviewer who left the team keeps what they returned (named in the error).
+LEFT_HINT = (
+    "a reviewer who left the team stays listed in 'reviewers' without the role (roles: []) so "
+    "that the sheets they returned for earlier rounds are still read"
+)
+
+
 def meta_number(returned: sheets.ReturnedSheet, key: str) -> int:
     """``_meta[key]`` as a whole number."""
     value = (returned.meta or {}).get(key, "")
@@ -86,15 +93,22 @@ def expect_round(returned: sheets.ReturnedSheet, current_round: int) -> int:
 
 
 def expect_reviewer(
-    returned: sheets.ReturnedSheet, reviewers: Sequence[str], hint: str = ""
+    returned: sheets.ReturnedSheet,
+    reviewers: Sequence[str],
+    hint: str = "",
+    earlier: Sequence[str] = (),
 ) -> str:
-    """The sheet's reviewer: one of ``reviewers``."""
+    """The sheet's reviewer: one of ``reviewers``, or of ``earlier`` (reviewers who no longer
+    hold the role, whose sheets of earlier rounds are still read; the caller passes them only
+    for such a sheet)."""
     reviewer = (returned.meta or {}).get("reviewer", "")
-    if reviewer not in reviewers:
+    if reviewer not in reviewers and reviewer not in earlier:
         raise InputFileError(
             returned.path,
             f"sheet is for reviewer {reviewer!r}, expected one of "
-            f"{', '.join(reviewers) or '(none)'}" + (f" ({hint})" if hint else ""),
+            f"{', '.join(reviewers) or '(none)'}"
+            + (f" ({hint})" if hint else "")
+            + f"; {LEFT_HINT}",
             field="reviewer",
         )
     return reviewer

@@ -139,6 +139,8 @@ class ExpectedForm:
     written: tuple[str, ...] = ()  # every column the form is written with (with ``added``)
     # who a consensus form's ``_meta`` may name as its resolver (empty: not checked)
     resolvers: frozenset[str] = frozenset()
+    # listed reviewers without the role (who left the team): their forms of earlier rounds
+    former: tuple[str, ...] = ()
 
 
 def one_line(value: str) -> str:
@@ -195,7 +197,8 @@ def _meta_check(
     for key, want in (("kind", expected.kind), ("review_id", expected.review_id)):
         checks.expect_meta(returned, key, want, f"a {expected.what}")
     number = checks.expect_round(returned, expected.current_round)
-    reviewer = checks.expect_reviewer(returned, expected.reviewers)
+    earlier = expected.former if number < expected.current_round else ()
+    reviewer = checks.expect_reviewer(returned, expected.reviewers, earlier=earlier)
     checks.check_listed_ids(returned, "the editable (yellow) columns")
     missing = [c for c in (expected.id_column, *expected.editable) if c not in returned.header]
     lacking = tuple(c for c in missing if c in expected.added and number < expected.current_round)
@@ -826,6 +829,12 @@ def with_role(config: Mapping[str, Any], role: str) -> tuple[str, ...]:
     read (a protocol amended from dual to single mode keeps the second reviewer's earlier
     forms; only the first gets new ones)."""
     return tuple(r["id"] for r in config.get("reviewers", []) if role in r.get("roles", []))
+
+
+def without_role(config: Mapping[str, Any], role: str) -> tuple[str, ...]:
+    """Ids of the listed reviewers without ``role`` (one who left the team stays listed with
+    ``roles: []``): the forms they returned for earlier rounds are still read."""
+    return tuple(r["id"] for r in config.get("reviewers", []) if role not in r.get("roles", []))
 
 
 def formats_of(setting: str) -> list[str]:

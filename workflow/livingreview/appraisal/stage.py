@@ -203,6 +203,7 @@ def import_entries(
             forms.texts(tool),
             written=tuple(c.name for c in forms.layout(tool, consensus=True).columns),
             resolvers=consensus.allowed_resolvers(config),
+            former=reviewforms.without_role(config, "risk_of_bias"),
         )
 
         def clean(filled: reviewforms.FilledRow, path: Path, tool: str = tool) -> dict[str, str]:

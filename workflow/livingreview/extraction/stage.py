@@ -163,6 +163,7 @@ def _expected_form(
         added=tuple(f.id for f in fields),  # an earlier round's form may predate a field
         written=tuple(c.name for c in forms.layout(fields, consensus=True).columns),
         resolvers=consensus.allowed_resolvers(config),
+        former=reviewforms.without_role(config, "extraction"),
     )
 
 

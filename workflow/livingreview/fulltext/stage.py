@@ -230,6 +230,7 @@ def _expected_sheet(
         study_aliases(Path(config["paths"]["outputs"]), merged),
         sheet.TEXTS,
         written=tuple(c.name for c in sheet.layout(()).columns),
+        former=reviewforms.without_role(config, "full_text"),
     )
 
 

@@ -58,6 +58,7 @@ class Expected:
     reasons: Mapping[str, str]  # exclusion reason id -> label
     known_ids: frozenset[str]  # study ids in the library (and ids retired by merges or splits)
     aliases: StudyAliases | None = None  # old ids of the library's studies -> current ones
+    former: Sequence[str] = ()  # listed reviewers without the role: their earlier rounds' sheets
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,9 @@ def _check_meta(returned: sheets.ReturnedSheet, expected: Expected) -> tuple[str
         checks.expect_meta(returned, key, want)
     checks.expect_meta(returned, "stage", expected.stage, "put it in that stage's folder")
     number = checks.expect_round(returned, expected.current_round)
+    earlier = expected.former if number < expected.current_round else ()
     reviewer = checks.expect_reviewer(
-        returned, expected.reviewers, "reviewers with the screening role"
+        returned, expected.reviewers, "reviewers with the screening role", earlier
     )
     return reviewer, number, checks.meta_number(returned, "batch")
 

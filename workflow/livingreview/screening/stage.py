@@ -30,7 +30,7 @@ from typing import Any
 from livingreview import sheets
 from livingreview.fileio import write_json
 from livingreview.kept_stores import stored_before
-from livingreview.reviewforms import with_role
+from livingreview.reviewforms import with_role, without_role
 from livingreview.screening import export
 from livingreview.screening.assignment import (
     library_studies,
@@ -104,6 +104,7 @@ def _expected(
         reasons=reasons,
         known_ids=frozenset(known),
         aliases=study_aliases(outputs, retired),
+        former=without_role(config, "screening"),
     )
 
 
