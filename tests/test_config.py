@@ -510,6 +510,26 @@ def test_an_empty_folder_name_is_refused(shipped: dict, section: str, key: str) 
     assert str(error.value) == f"config: config key '{section}.{key}': '' should be non-empty"
 
 
+@pytest.mark.parametrize(
+    ("human_input", "outputs"),
+    [("human", "human"), ("human", "./human/"), ("demo/human", "demo"), ("human", "human/out")],
+)
+def test_outputs_and_human_input_one_inside_the_other_are_refused(
+    shipped: dict, tmp_path: Path, human_input: str, outputs: str
+) -> None:
+    # Accepted before: the pipeline wrote its sheets and logs into the folder returned sheets
+    # are read from, or 'outputs, safe to delete' held the human work.
+    shipped["paths"] = {"human_input": human_input, "outputs": outputs}
+    path = write(tmp_path, shipped)
+    with pytest.raises(ConfigError, match=r"'paths\.outputs' and 'paths\.human_input': .* must be"):
+        load_config([path])
+    result = run_module("livingreview", "check-config", "--configfile", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "neither inside the other" in result.stderr
+    fine = deep_merge(shipped, {"paths": {"human_input": "humans", "outputs": "human_out"}})
+    validate_config(fine)
+
+
 def test_a_review_that_only_imports_exports_needs_no_sources(shipped: dict) -> None:
     del shipped["sources"]
     config = validate_config(shipped)

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import os
 import posixpath
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -345,6 +346,7 @@ def _check_semantics(config: dict[str, Any], origin: str) -> None:
         )
     _check_date_fields(config, origin)
     _check_source_options(config, origin)
+    _check_paths(config, origin)
     _check_stage_settings(config, origin)
     _check_report_fields(config, origin)
     check_returned_folders(config, origin)
@@ -437,6 +439,24 @@ def _check_source_options(config: Mapping[str, Any], origin: str) -> None:
                 f"{origin}: config key 'sources.{name}.query_field': {field!r} is not a Crossref "
                 "query parameter (expected query.bibliographic, query or another query.<field>)"
             )
+
+
+def _check_paths(config: Mapping[str, Any], origin: str) -> None:
+    """``paths.outputs`` and ``paths.human_input`` are separate folders, neither inside the other:
+    the pipeline writes its sheets into the one and reads returned sheets from the other, and
+    deleting the outputs must never delete human work."""
+    here = os.getcwd()
+    human, outputs = (
+        PurePosixPath(posixpath.normpath(posixpath.join(here, str(config["paths"][key]))))
+        for key in ("human_input", "outputs")
+    )
+    if human == outputs or human in outputs.parents or outputs in human.parents:
+        raise ConfigError(
+            f"{origin}: config keys 'paths.outputs' and 'paths.human_input': "
+            f"{config['paths']['outputs']!r} and {config['paths']['human_input']!r} must be "
+            "separate folders, neither inside the other (outputs are rebuilt and may be deleted; "
+            "human input is only read)"
+        )
 
 
 # The folders of returned sheets, each under paths.human_input (section, key).
