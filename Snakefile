@@ -54,6 +54,18 @@ include: "rules/prisma.smk"
 include: "rules/report.smk"
 
 
+# A run killed outright (kill -9, the out-of-memory killer, a power loss) may have left the
+# temporary file of a write it was inside, in the outputs or in the history folder, which is
+# no output: the next run deletes such files before its first job (under Snakemake's lock, so
+# no other run of this folder is writing; livingreview.fileio.remove_leftover_temp_files).
+onstart:
+    from livingreview.dedup.rounds import history_dir
+    from livingreview.fileio import remove_leftover_temp_files
+
+    for left in remove_leftover_temp_files([Path(OUT), history_dir(config)]):
+        print(f"livingreview: removed {left}, left by a run that was stopped", file=sys.stderr)
+
+
 onsuccess:
     from livingreview.run_manifest import write_run_manifest
 

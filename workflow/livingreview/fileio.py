@@ -8,12 +8,16 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
+
+# The name :func:`_new_temp_file` gives: ``.<name>.<12 hex digits>.tmp`` beside ``<name>``.
+TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
 
 
 def _new_temp_file(path: Path) -> tuple[int, str]:
@@ -45,6 +49,28 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def leftover_temp_files(folder: Path) -> list[Path]:
+    """The temporary files of atomic writes under ``folder`` (in path order): a write whose
+    process was killed (``kill -9``, the out-of-memory killer, a power loss) before its rename
+    leaves one, which nothing else removes."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in (".git", ".snakemake"))
+        found += [Path(root, name) for name in sorted(files) if TEMP_NAME.fullmatch(name)]
+    return found
+
+
+def remove_leftover_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Delete the :func:`leftover_temp_files` under each of ``folders``; returns them. Only
+    while nothing writes there: at the start of a pipeline run, under its lock."""
+    removed = []
+    for folder in folders:
+        for path in leftover_temp_files(folder):  # a folder inside another: found once
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
