@@ -244,7 +244,7 @@ def fulltext_values(
         cells = {"retrieval": "retrieved", "notes": NOTE}
         if fact.key in first:
             reason = configured_reason(config, "full_text", DUPLICATE_REASON)
-            cells |= {"decision": "exclude", "reason": reason}
+            cells |= {"decision": "exclude", "reason": reason, "same_study_as": first[fact.key]}
             cells["notes"] = f"{NOTE}; the same publication as report {first[fact.key]}"
         elif fact.label == "relevant":
             cells["decision"] = "include"

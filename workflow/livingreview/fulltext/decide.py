@@ -56,6 +56,7 @@ class ReportDecision:
     resolver: str = ""
     retrieval_note: str = ""
     study_id: str = ""  # filled by group_studies
+    same_study_as: str = ""  # the report the reviewers linked it to (agreed), by group_studies
 
 
 @dataclass
@@ -206,7 +207,8 @@ def group_studies(
     merged: Mapping[str, str] | None = None,
     cited: Mapping[str, str] | None = None,
 ) -> None:
-    """Fill each report's ``study_id`` from the ``same_study_as`` links, the library's merges
+    """Fill each report's ``study_id`` from the ``same_study_as`` links (and ``same_study_as``
+    with the report its reviewers linked it to), the library's merges
     (``merged``: retired study id -> surviving id) and the registrations articles cite
     (``cited``: article's report id -> registration's; see module docstring).
 
@@ -230,6 +232,7 @@ def group_studies(
         a, b = root(a), root(b)
         parent[max(a, b)] = min(a, b)
 
+    linked: dict[str, str] = {}
     first_report: dict[str, str] = {}
     for report in sorted(known):
         join(report, first_report.setdefault(library_study[report], report))
@@ -242,6 +245,7 @@ def group_studies(
             continue
         if named[0] in known:
             join(report, named[0])
+            linked[report] = named[0]
     for report, registration in sorted((cited or {}).items()):
         if report in known and registration in known and not any(links.get(report, ())):
             join(report, registration)
@@ -250,7 +254,12 @@ def group_studies(
         seen = (r.round, library_study[r.report_id])
         group = root(r.report_id)
         first_seen[group] = min(first_seen.get(group, seen), seen)
-    outcome.reports = [_with(r, study_id=first_seen[root(r.report_id)][1]) for r in outcome.reports]
+    outcome.reports = [
+        _with(
+            r, study_id=first_seen[root(r.report_id)][1], same_study_as=linked.get(r.report_id, "")
+        )
+        for r in outcome.reports
+    ]
 
 
 def settled_by(outcome: FullTextOutcome) -> dict[str, int]:

@@ -40,7 +40,17 @@ DECISION_COLUMNS = (
 #: ``main_report``: the report the study is cited by (:func:`main_report`), whose record the
 #: bibliographic columns show and the reference-manager exports write.
 INCLUDED_COLUMNS = ("study_id", "label", "reports", "main_report", "round", *BIB)
-EXCLUDED_COLUMNS = ("report_id", "study_id", "round", "reason", "reason_label", "how", *BIB)
+EXCLUDED_COLUMNS = (
+    "report_id",
+    "study_id",
+    "round",
+    "reason",
+    "reason_label",
+    "how",
+    *BIB,
+    "same_study_as",  # the report it duplicates or is another report of (the reviewers' link)
+    "same_study_label",  # that report's label (Surname Year)
+)
 
 
 def library_rows(records_csv: Path) -> dict[str, dict[str, str]]:
@@ -294,7 +304,8 @@ def excluded_rows(
     library: Mapping[str, Mapping[str, str]],
     reasons: Mapping[str, str],
 ) -> list[dict[str, str]]:
-    """Rows of ``fulltext/excluded.csv``: the near-misses with their reason (PRISMA item 16b)."""
+    """Rows of ``fulltext/excluded.csv``: the near-misses with their reason (PRISMA item 16b)
+    and, for a duplicate report (or another report of a study), the report it was linked to."""
     return [
         {
             "report_id": r.report_id,
@@ -304,7 +315,16 @@ def excluded_rows(
             "reason_label": reasons.get(r.reason, ""),
             "how": r.how,
             **{key: library.get(r.report_id, {}).get(key, "") for key in BIB},
+            "same_study_as": r.same_study_as,
+            "same_study_label": _label_of(r.same_study_as, library),
         }
         for r in reports
         if r.decision == "exclude"
     ]
+
+
+def _label_of(report_id: str, library: Mapping[str, Mapping[str, str]]) -> str:
+    """``Surname Year`` of a report ('' for none)."""
+    if not report_id:
+        return ""
+    return labels({report_id: library.get(report_id, {})})[report_id]
