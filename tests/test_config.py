@@ -530,6 +530,25 @@ def test_outputs_and_human_input_one_inside_the_other_are_refused(
     validate_config(fine)
 
 
+def test_choices_a_reviewer_could_never_pick_are_refused(shipped: dict) -> None:
+    # A form's value is read in any capitalisation (parse gives 'llm' the first, 'LLM'), and a
+    # multichoice value is split at ';' ('LLM; chat' read as 'LLM' and 'chat', neither a choice):
+    # both protocols passed check-config and such a choice could never be recorded.
+    def with_modality(kind: str, choices: list[str]) -> dict:
+        config = copy.deepcopy(shipped)
+        field = next(f for f in config["extraction"]["fields"] if f["id"] == "ai_modality")
+        field.update(type=kind, choices=choices)
+        return config
+
+    key = r"'extraction\.fields\[5\]\.choices': "
+    with pytest.raises(ConfigError, match=key + r"'LLM', 'llm' listed twice \(a value is read"):
+        validate_config(with_modality("choice", ["LLM", "llm", "none"]))
+    with pytest.raises(ConfigError, match=key + r"'LLM; chat' holds ';', which separates"):
+        validate_config(with_modality("multichoice", ["rule-based", "LLM; chat", "none"]))
+    # a single choice may hold ';' (its value is read whole)
+    validate_config(with_modality("choice", ["rule-based", "LLM; chat", "none"]))
+
+
 def test_a_review_that_only_imports_exports_needs_no_sources(shipped: dict) -> None:
     del shipped["sources"]
     config = validate_config(shipped)

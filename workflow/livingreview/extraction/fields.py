@@ -121,10 +121,18 @@ def _check_choices(item: Field, where: str) -> None:
         return
     if not item.choices:
         raise ConfigError(f"config key '{where}.choices': type {item.type} needs choices")
-    twice = sorted({c for c in item.choices if item.choices.count(c) > 1})
+    folded = [c.casefold() for c in item.choices]
+    twice = sorted({c for c in item.choices if folded.count(c.casefold()) > 1})
     if twice:
         raise ConfigError(
-            f"config key '{where}.choices': {', '.join(map(repr, twice))} listed twice"
+            f"config key '{where}.choices': {', '.join(map(repr, twice))} listed twice (a value "
+            "is read in any capitalisation, so only the first could ever be chosen)"
+        )
+    parted = next((c for c in item.choices if item.type == "multichoice" and ";" in c), None)
+    if parted is not None:
+        raise ConfigError(
+            f"config key '{where}.choices': {parted!r} holds ';', which separates the choices of "
+            "a multichoice value, so it would be read as other choices; write it without ';'"
         )
 
 
