@@ -232,7 +232,7 @@ def test_the_workbook_layout_and_its_bytes_are_stable(tmp_path: Path) -> None:
     ws = wb["Maybe pairs"]
     assert ws.freeze_panes == "D2"
     assert ws.cell(row=2, column=1).alignment.wrap_text
-    assert ws.column_dimensions["H"].width == 60  # title_a
+    assert ws.column_dimensions["I"].width == 60  # title_a (after decided_by)
     validation = ws.data_validations.dataValidation[0]
     assert validation.formula1 == '"duplicate,distinct"' and "B2" in str(validation.sqref)
     assert wb["_meta"].sheet_state == "hidden" and wb["_meta"]["B2"].value == KIND
@@ -320,7 +320,7 @@ def test_a_sheet_resaved_by_libreoffice_as_xlsx_or_csv_reads_back(tmp_path: Path
         assert [(d.a, d.b, d.decision, d.row) for d in decisions] == expected, path
     resaved = openpyxl.load_workbook(tmp_path / "lo_xlsx/filled.xlsx")
     assert resaved["_meta"].sheet_state == "hidden"
-    assert resaved["Maybe pairs"]["H2"].value == "=cmd|' /C calc'!A0"  # still text, not a formula
+    assert resaved["Maybe pairs"]["I2"].value == "=cmd|' /C calc'!A0"  # still text, not a formula
 
 
 def test_a_sheet_saved_in_another_format_is_an_error_not_ignored(tmp_path: Path) -> None:

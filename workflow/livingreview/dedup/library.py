@@ -191,6 +191,7 @@ def _returned_decisions(
         maybe_sheet.decision_files(decisions_dir(config)),
         review_id=config["review"]["id"],
         known_records=library,
+        reviewers=[str(r["id"]) for r in config.get("reviewers", [])],
     )
     decided: Decisions = {(d.a, d.b): d.decision for d in decisions}  # type: ignore[misc]
     return decisions, notes, decided

@@ -18,7 +18,7 @@ checked less: rows deleted from it, or a pair it was not written with, cannot be
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -46,9 +46,18 @@ SIDE_FIELDS = (
     ("pmid", "pmid"),
     ("source", "source"),
 )
-LEAD_COLUMNS = ("pair", "decision", "notes", "engine_reason", "score", "record_a", "record_b")
+LEAD_COLUMNS = (
+    "pair",
+    "decision",
+    "decided_by",  # the reviewer id of who decided the pair (a sheet written before: none)
+    "notes",
+    "engine_reason",
+    "score",
+    "record_a",
+    "record_b",
+)
 COLUMNS = LEAD_COLUMNS + tuple(f"{label}_{side}" for label, _ in SIDE_FIELDS for side in "ab")
-WIDTHS = {"pair": 6, "decision": 12, "notes": 28, "engine_reason": 26, "score": 7}
+WIDTHS = {"pair": 6, "decision": 12, "decided_by": 12, "notes": 28, "engine_reason": 26, "score": 7}
 WIDE = {"title", "authors", "journal"}
 #: The columns a maybe-pair sheet is written with (casefolded): any other is the reviewer's own.
 _WRITTEN = frozenset(name.casefold() for name in COLUMNS)
@@ -66,6 +75,7 @@ class Decision:
     row: int
     notes: str = ""
     saved_at: str = ""  # when the file was saved (.xlsx metadata), "" when unknown (a .csv)
+    decided_by: str = ""  # the reviewer id typed in decided_by ("" in a sheet without it)
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -134,7 +144,8 @@ def _instructions(review_id: str, version: str, count: int, demo: bool) -> list[
         "",
         "1. In the column 'decision' choose 'duplicate' (same study: the two records are merged)",
         "   or 'distinct' (different studies: both are kept). Leave it blank to decide later.",
-        "2. Optionally explain your decision in 'notes'.",
+        "2. In 'decided_by' write your reviewer id (as in the protocol's reviewers); optionally",
+        "   explain your decision in 'notes'.",
         "3. Save the file under a NEW name (e.g. maybe_pairs_<your initials>_<date>.xlsx) in the",
         "   decisions folder of the human-input folder (see config: deduplication.decisions_dir).",
         "   Never overwrite an earlier returned file: every file there is read on every run.",
@@ -164,7 +175,8 @@ def _layout() -> sheets.SheetLayout:
                 choices_hint="Choose duplicate or distinct (or leave blank).",
             )
         else:
-            column = sheets.Column(name, width=width, wrap=True, editable=name == "notes")
+            editable = name in ("notes", "decided_by")
+            column = sheets.Column(name, width=width, wrap=True, editable=editable)
         columns.append(column)
     return sheets.SheetLayout(title=SHEET, columns=tuple(columns), freeze="D2")
 
@@ -228,9 +240,14 @@ def _check_meta(path: Path, meta: dict[str, str], keys: set | None, review_id: s
 
 
 def read_decision_file(
-    path: Path, *, review_id: str, known_records: Mapping[str, object] | set[str]
+    path: Path,
+    *,
+    review_id: str,
+    known_records: Mapping[str, object] | set[str],
+    reviewers: Collection[str] | None = None,
 ) -> list[Decision]:
-    """The decisions in one returned sheet (blank decisions are skipped)."""
+    """The decisions in one returned sheet (blank decisions are skipped); ``decided_by`` must be
+    one of ``reviewers`` (any capitalisation) or blank (None: not checked)."""
     returned = sheets.read_sheet(path, SHEET)
     meta = returned.meta
     keys = None if returned.ids is None else {pair_key(*key) for key in returned.ids}
@@ -249,9 +266,10 @@ def read_decision_file(
         if not any(row) or not (decision or notes):
             continue
         _check_decision_row(returned, number, row, keys, known_records)
+        who = _decided_by(returned, number, row, reviewers)
         key = pair_key(a, b)
         decisions.append(
-            Decision(key[0], key[1], decision, str(path), number, notes, returned.saved_at)
+            Decision(key[0], key[1], decision, str(path), number, notes, returned.saved_at, who)
         )
     if keys is None and meta is not None:
         _check_csv_pairs(path, meta, seen)
@@ -260,6 +278,29 @@ def read_decision_file(
         returned, str(path), _WRITTEN, "maybe-pair sheet", log, item="pair"
     )
     return decisions
+
+
+def _decided_by(
+    returned: sheets.ReturnedSheet,
+    number: int,
+    row: list[str],
+    reviewers: Collection[str] | None,
+) -> str:
+    """The reviewer id in the row's ``decided_by`` cell (as the protocol spells it), "" when
+    blank; one that is no reviewer of the protocol is refused."""
+    typed = returned.cell(row, "decided_by").strip()
+    if not typed or reviewers is None:
+        return typed
+    found = {r.casefold(): r for r in reviewers}.get(typed.casefold())
+    if found is None:
+        raise InputFileError(
+            returned.path,
+            f"decided_by {typed!r} is not a reviewer of this review; expected one of "
+            f"{', '.join(sorted(reviewers)) or '(no reviewers configured)'} or blank",
+            position=f"row {number}",
+            field="decided_by",
+        )
+    return found
 
 
 def _named_width(returned: sheets.ReturnedSheet) -> int:
@@ -396,7 +437,11 @@ def decision_files(folder: Path) -> list[Path]:
 
 
 def read_returned(
-    files: Iterable[Path], *, review_id: str, known_records: Mapping[str, object] | set[str]
+    files: Iterable[Path],
+    *,
+    review_id: str,
+    known_records: Mapping[str, object] | set[str],
+    reviewers: Collection[str] | None = None,
 ) -> tuple[list[Decision], dict[tuple[str, str], Decision]]:
     """Every decision in every returned file, and the notes written on still-undecided pairs
     (each as a blank decision at the first row holding one of its notes).
@@ -412,7 +457,10 @@ def read_returned(
     notes: dict[tuple[str, str], list[str]] = {}
     noted: dict[tuple[str, str], Decision] = {}  # the first row with a note on each pair
     for path in files:
-        for item in read_decision_file(path, review_id=review_id, known_records=known_records):
+        read = read_decision_file(
+            path, review_id=review_id, known_records=known_records, reviewers=reviewers
+        )
+        for item in read:
             key = (item.a, item.b)
             sheets.add_notes(notes.setdefault(key, []), item.notes)
             if item.notes:
@@ -457,7 +505,16 @@ def read_decisions(
     return read_returned(files, review_id=review_id, known_records=known_records)[0]
 
 
-DECISION_COLUMNS = ("record_a", "record_b", "decision", "file", "row", "notes", "saved_at")
+DECISION_COLUMNS = (
+    "record_a",
+    "record_b",
+    "decision",
+    "file",
+    "row",
+    "notes",
+    "saved_at",
+    "decided_by",  # who decided the pair ("" from a sheet without the column)
+)
 
 
 def decisions_csv(decisions: Sequence[Decision], base: Path | None = None) -> str:
@@ -468,5 +525,6 @@ def decisions_csv(decisions: Sequence[Decision], base: Path | None = None) -> st
         file = Path(d.file)
         if base is not None and file.is_relative_to(base):
             file = file.relative_to(base)
-        rows.append([d.a, d.b, d.decision, file.as_posix(), d.row, d.notes, d.saved_at])
+        row = [d.a, d.b, d.decision, file.as_posix(), d.row, d.notes, d.saved_at, d.decided_by]
+        rows.append(row)
     return csv_table_text(DECISION_COLUMNS, rows)
