@@ -245,7 +245,9 @@ def publication_form(entry_type: str) -> str:
 _CONFERENCE = re.compile(
     r"conference|congress|meeting|symposium|abstracts?\b|annual scientific|workshop"
 )
-_SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d")
+# A volume that is only "1)" is the tail of "62 (Suppl. 1)" or "(Supplement 1)" cut off by an
+# export (see first_int): a supplement's too.
+_SUPPLEMENT = re.compile(r"supp|\bs\d|\(\s*s\d|^\s*\d+\)")
 
 
 # A page range and nothing else, also as a spreadsheet turned it into a date ("01-Feb", "Oct-15");
