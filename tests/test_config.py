@@ -549,6 +549,20 @@ def test_choices_a_reviewer_could_never_pick_are_refused(shipped: dict) -> None:
     validate_config(with_modality("choice", ["rule-based", "LLM; chat", "none"]))
 
 
+@pytest.mark.parametrize("seed", ["PMC1234567", "not a doi", "3992 4298", "CRD42024000000"])
+def test_a_seed_study_that_is_no_doi_or_pmid_is_named(shipped: dict, seed: str) -> None:
+    # Accepted before: the ranker never found it, and a PMCID was taken for the PMID of its
+    # digits (normalise_pmid('PMC1234567') is '1234567'), another study marked known relevant.
+    seeds = ["10.2196/69294", seed]
+    with pytest.raises(
+        ConfigError, match=rf"'screening\.seed_studies\[1\]': '{seed}' is neither a DOI"
+    ):
+        validate_config(deep_merge(shipped, {"screening": {"seed_studies": seeds}}))
+    fine = ["10.2196/69294", "https://doi.org/10.2196/69294", "39924298", "PMID: 39924298",
+            "https://pubmed.ncbi.nlm.nih.gov/39924298/"]  # fmt: skip
+    validate_config(deep_merge(shipped, {"screening": {"seed_studies": fine}}))
+
+
 def test_a_review_that_only_imports_exports_needs_no_sources(shipped: dict) -> None:
     del shipped["sources"]
     config = validate_config(shipped)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from itertools import combinations
@@ -649,6 +650,7 @@ def _check_stage_settings(config: Mapping[str, Any], origin: str) -> None:
         lambda: _check_people(config),
         lambda: _check_languages(config),
         lambda: _check_list_labels(config),
+        lambda: _check_seed_studies(config),
     )
     for check in checks:
         try:
@@ -675,6 +677,27 @@ def _check_list_labels(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"config key '{where}': {value!r} holds ';', which separates the items of a "
                 "PRISMA list ('Label, n; Label, n' in prisma/ledger.csv); write it without ';'"
+            )
+
+
+# A PMID as a seed study: its digits, alone, after 'PMID' (':' or a space between) or in its
+# PubMed address.
+_SEED_PMID = re.compile(
+    r"^(?:pmid\s*:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)?\d{1,9}/?$", re.IGNORECASE
+)
+
+
+def _check_seed_studies(config: Mapping[str, Any]) -> None:
+    """Each seed study is a DOI or a PMID: anything else never finds its study, and a PMCID
+    ('PMC1234567') would be read as the PMID 1234567, another study."""
+    from livingreview.records import normalise_doi
+
+    for index, item in enumerate(config["screening"].get("seed_studies") or []):
+        if not normalise_doi(item) and not _SEED_PMID.match(item.strip()):
+            raise ConfigError(
+                f"config key 'screening.seed_studies[{index}]': {item!r} is neither a DOI "
+                "(10.xxxx/..., or its https://doi.org/ address) nor a PMID (digits, e.g. "
+                "39924298 or PMID:39924298)"
             )
 
 
