@@ -563,6 +563,27 @@ def test_a_seed_study_that_is_no_doi_or_pmid_is_named(shipped: dict, seed: str) 
     validate_config(deep_merge(shipped, {"screening": {"seed_studies": fine}}))
 
 
+@pytest.mark.parametrize(
+    ("section", "key", "folder"),
+    [
+        ("deduplication", "decisions_dir", "/tmp/dedup"),
+        ("screening", "folder", "../screening"),
+        ("full_text", "conflicts_folder", "full_text/../../conflicts"),
+        ("risk_of_bias", "folder", "C:/rob"),
+    ],
+)
+def test_a_returned_sheet_folder_outside_the_human_input_folder_is_refused(
+    shipped: dict, section: str, key: str, folder: str
+) -> None:
+    # Accepted before: the folder, documented as under paths.human_input, was read outside it
+    # (Path('human') / '/tmp/dedup' is /tmp/dedup), as import files are not (no '..', absolute).
+    broken = deep_merge(shipped, {section: {key: folder}})
+    with pytest.raises(
+        ConfigError, match=rf"'{section}\.{key}': '{folder}' must be a relative folder inside"
+    ):
+        validate_config(broken)
+
+
 def test_a_review_that_only_imports_exports_needs_no_sources(shipped: dict) -> None:
     del shipped["sources"]
     config = validate_config(shipped)

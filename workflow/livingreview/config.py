@@ -480,6 +480,13 @@ def check_returned_folders(config: Mapping[str, Any], origin: str) -> None:
         for section, key in RETURNED_FOLDERS
         if (config.get(section) or {}).get(key)
     ]
+    for section, key in RETURNED_FOLDERS:
+        value = str((config.get(section) or {}).get(key) or "")
+        if value and not is_safe_relative(value):
+            raise ConfigError(
+                f"{origin}: config key '{section}.{key}': {value!r} must be a relative folder "
+                "inside paths.human_input (no '..', no absolute path)"
+            )
     for (key, path), (other_key, other) in combinations(folders, 2):
         if path == other or path in other.parents or other in path.parents:
             raise ConfigError(
