@@ -146,6 +146,29 @@ def test_a_screener_who_left_keeps_the_sheets_returned_for_earlier_rounds(
         run_screening(config)
 
 
+def test_a_screener_who_joins_gets_no_study_two_screeners_decided_in_an_earlier_round(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(tmp_path, demo_outputs)
+    run_screening(config)
+    studies = form_ids(sheet_path(config, "r1"), "Screening", "study_id")
+    both, one = sorted(studies)[:4], sorted(studies)[4]
+    for reviewer in ("r1", "r2"):
+        done = [*both, one] if reviewer == "r2" else both
+        target = returned_dir(config) / f"{reviewer}.xlsx"
+        fill_like_a_person(
+            sheet_path(config, reviewer), target, dict.fromkeys(done, ("exclude", "", ""))
+        )
+    run_screening(config)
+    a_reviewer_leaves(config, "screening")
+    state = run_screening(config)
+    # was: every round-1 study on r4's sheet, the four settled ones owed by r4 in status
+    left = set(studies) - set(both)
+    assert set(form_ids(sheet_path(config, "r4", 2), "Screening", "study_id")) == left
+    assert state["reviewers"]["r4"]["pending"] == len(left)
+    assert set(form_ids(sheet_path(config, "r1", 2), "Screening", "study_id")) == left
+
+
 def test_a_full_text_reviewer_who_left_keeps_the_sheets_returned_for_earlier_rounds(
     tmp_path: Path, demo_outputs: Path
 ) -> None:

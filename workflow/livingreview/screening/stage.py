@@ -180,9 +180,13 @@ def export_sheets(
     )
     seeds = seed_study_ids(config, studies)
     scorer = Scorer(studies, ranking_query(config), seeds, outputs / WORDS_CACHE)
+    settled = settled_earlier(config, new_in, current, by_reviewer)
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
-        assigned = [s for s in studies if reviewer != checker or s["study_id"] in sample]
+        if reviewer == checker:
+            assigned = [s for s in studies if s["study_id"] in sample]
+        else:
+            assigned = [s for s in studies if s["study_id"] in own or s["study_id"] not in settled]
         if batch_size:
             batches = {
                 s.batch for s in returned.sheets if (s.reviewer, s.round) == (reviewer, current)
@@ -216,6 +220,22 @@ def export_sheets(
         shown = layouts[earlier > 0]
         written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)
     return written, seeds
+
+
+def settled_earlier(
+    config: Mapping[str, Any], new_in: Mapping[str, int], current: int, by_reviewer: Votes
+) -> frozenset[str]:
+    """Studies of earlier rounds already decided by as many reviewers as the mode asks (two in
+    dual mode): a screener who joined the team since, and has not decided them, is not given
+    them (nor counted as owing them); the verifier of a sample keeps their sample."""
+    need = 2 if config["screening"]["mode"] == "dual" else 1
+    votes: dict[str, int] = {}
+    for decided in by_reviewer.values():
+        for sid in decided:
+            votes[sid] = votes.get(sid, 0) + 1
+    return frozenset(
+        sid for sid, n in votes.items() if n >= need and new_in.get(sid, current) < current
+    )
 
 
 def _on_round_sheet(
@@ -264,9 +284,11 @@ def status(
         verification_ids(config, to_screen_rounds(screened, new_in), current) if checker else set()
     )
     in_library = len(studies)
+    settled = settled_earlier(config, new_in, current, by_reviewer)
     reviewers = {}
     for reviewer, _ in screeners(config):
-        assigned = sample if reviewer == checker else ids
+        own_ids = set(by_reviewer.get(reviewer, {})) & ids
+        assigned = sample if reviewer == checker else (ids - settled) | own_ids
         own = {sid: d for sid, d in by_reviewer.get(reviewer, {}).items() if sid in assigned}
         counts = {name: 0 for name in DECISIONS}
         for item in own.values():
