@@ -584,6 +584,22 @@ def test_a_returned_sheet_folder_outside_the_human_input_folder_is_refused(
         validate_config(broken)
 
 
+def test_a_report_field_listed_twice_is_named(shipped: dict) -> None:
+    # Accepted before: the included-studies table showed the column twice, and the evidence
+    # matrix and nexus_evidence.csv counted the field twice.
+    twice = {
+        "study_columns": ["country", "n", "country"],
+        "evidence_fields": ["goal_alignment", "barriers", "goal_alignment"],
+    }
+    for key, fields in twice.items():
+        message = rf"'report\.{key}\[2\]': '{fields[0]}' is already report\.{key}\[0\]"
+        with pytest.raises(ConfigError, match=message):
+            validate_config(deep_merge(shipped, {"report": {key: fields}}))
+    # one field both a study column and an evidence field is fine
+    both = {"study_columns": ["country"], "evidence_fields": ["country"]}
+    validate_config(deep_merge(shipped, {"report": both}))
+
+
 def test_a_review_that_only_imports_exports_needs_no_sources(shipped: dict) -> None:
     del shipped["sources"]
     config = validate_config(shipped)

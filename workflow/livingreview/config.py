@@ -504,11 +504,18 @@ def _check_report_fields(config: dict[str, Any], origin: str) -> None:
     named += [(f"report.evidence_fields[{i}]", v) for i, v in enumerate(report["evidence_fields"])]
     if report["nexus_risks_field"]:
         named.append(("report.nexus_risks_field", report["nexus_risks_field"]))
+    seen: dict[str, str] = {}
     for key, value in named:
         if value not in known:
             raise ConfigError(
                 f"{origin}: config key '{key}': {value!r} is not an extraction field "
                 f"(expected one of: {', '.join(known) or 'none, extraction.fields lists none'})"
+            )
+        first = seen.setdefault(f"{key.split('[')[0]}:{value}", key)
+        if first != key:
+            raise ConfigError(
+                f"{origin}: config key '{key}': {value!r} is already {first}; each field is "
+                "listed once (twice, the report would show its column twice)"
             )
     _check_nexus_risks(config, origin)
 
