@@ -112,7 +112,7 @@ def test_the_study_is_asked_again_and_both_rows_stay_stored(tmp_path: Path) -> N
     for config, entries, forms in returned_both_ways(tmp_path, typed):
         rows = reviewforms.latest_rows(entries)
         written = export_sheets(config, {NOW: 1}, {}, rows, ["r1", "r2"], 1)
-        state = status(config, {NOW: 1}, rows, ["r1", "r2"], forms, written)
+        state = status(config, {NOW: 1}, rows, ["r1", "r2"], forms, written, 1)
         assert state["reviewers"]["r1"]["pending"] == 1 and state["state"] == "pending"
         [again] = [p for p in written if p.name == "full_text_round1_r1.xlsx"]
         assert form_ids(again, sheet.SHEET, sheet.ID_COLUMN) == [NOW]

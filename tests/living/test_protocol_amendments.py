@@ -190,6 +190,33 @@ def test_a_full_text_reviewer_who_left_keeps_the_sheets_returned_for_earlier_rou
     assert {a["reviewer"] for a in assessments} == {"r1", "r2"}
 
 
+def test_a_full_text_reviewer_who_joins_gets_no_report_two_reviewers_decided_before(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = stage_config(tmp_path, demo_outputs, included=4)
+    run_fulltext(config)
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    ids = sorted(
+        form_ids(outputs / "fulltext/sheets/full_text_round1_r1.xlsx", "Full text", "report_id")
+    )
+    for reviewer in ("r1", "r2"):
+        sheet = outputs / f"fulltext/sheets/full_text_round1_{reviewer}.xlsx"
+        done = ids if reviewer == "r2" else ids[:-1]  # the last report waits for r1
+        typed = {i: {"decision": "include"} for i in done}
+        fill_form(
+            sheet, "Full text", "report_id", typed, human / f"full_text/sheets/{reviewer}.xlsx"
+        )
+    run_fulltext(config)
+    a_reviewer_leaves(config, "full_text")
+    run_fulltext(config)
+    # was: every report on r4's sheet, and r4 owing all of them in status
+    sheet = outputs / "fulltext/sheets/full_text_round2_r4.xlsx"
+    assert form_ids(sheet, "Full text", "report_id") == [ids[-1]]
+    people = status(config, FULLTEXT["status"])["reviewers"]
+    assert (people["r4"]["assigned"], people["r4"]["pending"]) == (1, 1)
+    assert (people["r1"]["assigned"], people["r1"]["pending"]) == (len(ids), 1)
+
+
 def next_round(config: dict[str, Any]) -> None:
     """The library's round 2 (as ``round new`` and the library step leave it)."""
     counts = Path(config["paths"]["outputs"]) / "library/counts.json"

@@ -21,6 +21,7 @@ fine: everything is pending. Outputs: :data:`OUTPUTS`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -206,7 +207,8 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
     written = export_sheets(config, sought, library, rows, reviewers, round_number)
     result = summary(config, round_number, spec.resolver, outcome, sought, others)
     write_json(outputs / OUTPUTS["outcome"], result)
-    write_json(outputs / OUTPUTS["status"], status(config, sought, rows, reviewers, forms, written))
+    state = status(config, sought, rows, reviewers, forms, written, round_number)
+    write_json(outputs / OUTPUTS["status"], state)
     return result
 
 
@@ -332,6 +334,36 @@ def _decided(cells: Mapping[str, str]) -> bool:
     return bool(cells.get("decision")) or cells.get("retrieval") == sheet.NOT_RETRIEVED
 
 
+def settled_earlier(
+    config: Mapping[str, Any],
+    sought: Mapping[str, int],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    round_number: int,
+) -> frozenset[str]:
+    """Reports sought in earlier rounds already decided by as many reviewers as the mode asks
+    (two in dual mode): a reviewer who joined the team since, and has not decided them, is not
+    given them (nor counted as owing them)."""
+    need = 2 if config[SECTION]["mode"] == "dual" else 1
+    votes = Counter(rid for (_, rid), cells in rows.items() if _decided(cells))
+    return frozenset(
+        rid for rid, number in sought.items() if number < round_number and votes[rid] >= need
+    )
+
+
+def _theirs(
+    reviewer: str,
+    sought: Mapping[str, int],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    settled: frozenset[str],
+) -> list[str]:
+    """The reports assigned to ``reviewer``: those they decided and those not settled yet."""
+    return [
+        rid
+        for rid in sorted(sought)
+        if rid not in settled or _decided(rows.get((reviewer, rid), {}))
+    ]
+
+
 def export_sheets(
     config: Mapping[str, Any],
     sought: Mapping[str, int],
@@ -347,10 +379,11 @@ def export_sheets(
     folder = str(reviewforms.human_folder(config, SECTION))
     written: list[Path] = []
     (outputs / SHEETS_DIR).mkdir(parents=True, exist_ok=True)
+    settled = settled_earlier(config, sought, rows, round_number)
     for reviewer in reviewers:
         todo = [
             {"study_id": rid, **library.get(rid, {})}
-            for rid in sorted(sought)
+            for rid in _theirs(reviewer, sought, rows, settled)
             if not _decided(rows.get((reviewer, rid), {}))
         ]
         spec = reviewforms.FormSpec(sheet.KIND, config["review"]["id"], round_number, reviewer)
@@ -381,17 +414,20 @@ def status(
     reviewers: list[str],
     forms: list[reviewforms.ReturnedForm],
     written: list[Path],
+    round_number: int,
 ) -> dict[str, Any]:
     """Per reviewer: reports assigned, decided, pending, and the files they returned."""
     outputs = Path(config["paths"]["outputs"])
     base = Path(config["paths"]["human_input"])
     people = {}
+    settled = settled_earlier(config, sought, rows, round_number)
     for reviewer in reviewers:
         decided = sum(1 for rid in sought if _decided(rows.get((reviewer, rid), {})))
+        assigned = len(_theirs(reviewer, sought, rows, settled))
         people[reviewer] = {
-            "assigned": len(sought),
+            "assigned": assigned,
             "decided": decided,
-            "pending": len(sought) - decided,
+            "pending": assigned - decided,
             "files": sorted(
                 reviewforms.relative(f.path, base) for f in forms if f.reviewer == reviewer
             ),
