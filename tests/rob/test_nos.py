@@ -157,6 +157,25 @@ def test_cross_sectional_maximum_is_configurable() -> None:
         nos.cross_sectional_scale({"max_stars": 9, "item_max": {"s4": 1}})
 
 
+def test_two_bands_starting_at_one_total_or_labelled_alike_are_refused() -> None:
+    # Accepted before: of two bands from 5, band_rating always gave the first listed, so the
+    # other label was never any study's rating; two 'Good' bands read as one rating.
+    same_min = [
+        {"min": 0, "label": "Poor"},
+        {"min": 5, "label": "Fair"},
+        {"min": 5, "label": "Good"},
+    ]
+    with pytest.raises(ConfigError, match=r"bands\[2\]': min 5 is also that of .*bands\[1\]"):
+        nos.cross_sectional_scale({"max_stars": 10, "bands": same_min})
+    same_label = [
+        {"min": 0, "label": "Poor"},
+        {"min": 5, "label": "Good"},
+        {"min": 8, "label": "Good"},
+    ]
+    with pytest.raises(ConfigError, match=r"bands\[2\]': label 'Good' is also that of"):
+        nos.cross_sectional_scale({"max_stars": 10, "bands": same_label})
+
+
 def test_config_section_is_validated(tmp_path: Path) -> None:
     config = load_config([ROOT / "config/config.yaml"])
     section = config["risk_of_bias"]["nos_cross_sectional"]

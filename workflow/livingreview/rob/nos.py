@@ -189,7 +189,22 @@ def cross_sectional_scale(settings: Mapping[str, Any] | None = None) -> Scale:
         raise ConfigError(
             f"config key '{key}.bands': the lowest band must start at 0 and all within 0–{maximum}"
         )
+    _check_bands_apart(bands, f"{key}.bands")
     return Scale("cross-sectional", items, bands)
+
+
+def _check_bands_apart(bands: Sequence[Band], key: str) -> None:
+    """No two bands start at one total or share a label: the later of two starting alike would
+    never be any study's rating, and two ratings alike could not be told apart."""
+    for index, band in enumerate(bands):
+        for first, other in enumerate(bands[:index]):
+            if band.minimum == other.minimum or band.label == other.label:
+                alike = band.minimum == other.minimum
+                what = f"min {band.minimum}" if alike else f"label {band.label!r}"
+                raise ConfigError(
+                    f"config key '{key}[{index}]': {what} is also that of {key}[{first}]; each "
+                    "band starts at a total of its own, with a label of its own"
+                )
 
 
 def scale_for(version: str, settings: Mapping[str, Any] | None = None) -> Scale:
