@@ -443,19 +443,28 @@ def _check_source_options(config: Mapping[str, Any], origin: str) -> None:
 
 
 def _check_paths(config: Mapping[str, Any], origin: str) -> None:
-    """``paths.outputs`` and ``paths.human_input`` are separate folders, neither inside the other:
-    the pipeline writes its sheets into the one and reads returned sheets from the other, and
-    deleting the outputs must never delete human work."""
+    """``paths.outputs`` is not ``paths.human_input``, nor holds it (deleting the outputs must
+    never delete human work), nor overlaps a folder returned sheets are read from in it (the
+    pipeline would read the sheets it writes)."""
     here = os.getcwd()
+
+    def where(path: str) -> PurePosixPath:
+        return PurePosixPath(posixpath.normpath(posixpath.join(here, path)))
+
     human, outputs = (
-        PurePosixPath(posixpath.normpath(posixpath.join(here, str(config["paths"][key]))))
-        for key in ("human_input", "outputs")
+        where(str(config["paths"]["human_input"])),
+        where(str(config["paths"]["outputs"])),
     )
-    if human == outputs or human in outputs.parents or outputs in human.parents:
+    clash = human == outputs or outputs in human.parents
+    for section, key in RETURNED_FOLDERS:
+        folder = where(posixpath.join(str(human), str((config.get(section) or {}).get(key) or ".")))
+        clash = clash or folder == outputs or folder in outputs.parents or outputs in folder.parents
+    if clash:
         raise ConfigError(
             f"{origin}: config keys 'paths.outputs' and 'paths.human_input': "
             f"{config['paths']['outputs']!r} and {config['paths']['human_input']!r} must be "
-            "separate folders, neither inside the other (outputs are rebuilt and may be deleted; "
+            "separate folders, the outputs neither the human input, nor around it, nor overlapping "
+            "a folder returned sheets are read from (outputs are rebuilt and may be deleted; "
             "human input is only read)"
         )
 
