@@ -57,6 +57,30 @@ def test_demo_snapshot_is_rebuilt_byte_for_byte_from_the_facts(tmp_path: Path) -
         )
 
 
+def test_a_demo_rebuild_neither_replays_nor_keeps_searches_in_the_history_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's history folder (outputs/library_history, relative to where one runs) holds the
+    searches a round kept. Before, build-demo kept its searches there too and replayed them when
+    run again, so a rebuild from other facts wrote the earlier build's Europe PMC answers."""
+    facts = require_shared("data/dta/records.csv")
+    for folder in ("config", "demo"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(REPO_ROOT / "config/config.yaml", tmp_path / "config/config.yaml")
+    shutil.copy(REPO_ROOT / "demo/config.yaml", tmp_path / "demo/config.yaml")
+    with facts.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    fewer = tmp_path / "fewer.csv"  # half of the papers: other answers from every source
+    with fewer.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows[: len(rows) // 2])
+    monkeypatch.chdir(tmp_path)
+    build_demo(fewer, tmp_path / "demo")
+    build_demo(facts, tmp_path / "demo")
+    assert not (tmp_path / "outputs").exists()
+    rebuilt = tree(tmp_path / "demo/snapshot")
+    assert rebuilt == tree(REPO_ROOT / "demo/snapshot")
+
+
 def test_demo_holds_no_abstracts_and_is_labelled() -> None:
     for path in (REPO_ROOT / "demo/snapshot").rglob("meta.json"):
         assert json.loads(path.read_text())["software_version"] == "demo snapshot"

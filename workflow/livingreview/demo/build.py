@@ -75,6 +75,9 @@ def _record_api_source(
     session = requests.Session()
     session.mount(client.default_base_url, InProcessAdapter(service))
     with tempfile.TemporaryDirectory() as tmp:
+        # A search keeps its answers in the round's history folder and replays them when run
+        # again: the demo's own history there (a `make demo`) must neither answer nor be written.
+        live["deduplication"]["history_dir"] = str(Path(tmp) / "history")
         run_search(live, name, Path(tmp), session=session, sleep=lambda _s: None)
         if target.exists():
             shutil.rmtree(target)
