@@ -56,8 +56,8 @@ include: "rules/report.smk"
 
 # A run killed outright (kill -9, the out-of-memory killer, a power loss) may have left the
 # temporary file of a write it was inside, in the outputs or in the history folder, which is
-# no output: the next run deletes such files before its first job (under Snakemake's lock, so
-# no other run of this folder is writing; livingreview.fileio.remove_leftover_temp_files).
+# no output: the next run deletes such files before its first job, but none a live process
+# still writes (it holds the file's lock; livingreview.fileio.remove_leftover_temp_files).
 onstart:
     from livingreview.dedup.rounds import history_dir
     from livingreview.fileio import remove_leftover_temp_files

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,65 @@ def test_only_the_temporary_files_of_atomic_writes_are_removed(tmp_path: Path) -
     assert sorted(p.relative_to(tmp_path).as_posix() for p in removed) == sorted(left)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted(kept)
     assert all(TEMP_NAME.fullmatch(Path(name).name) for name in left)
+
+
+# A write of another live process (a `livingreview` command run by hand beside Snakemake, or a
+# second Snakemake run whose targets do not overlap, which Snakemake's lock lets start): it
+# pauses just before its rename until told to go on.
+WRITER = """
+import os
+import sys
+import time
+import time
+from pathlib import Path
+
+from livingreview.fileio import atomic_write_text
+
+_replace = os.replace
+
+
+def _replace_when_told(src, dst, *args, **kwargs):
+    Path(sys.argv[2]).write_text("ready", encoding="utf-8")
+    while not Path(sys.argv[3]).exists():
+        time.sleep(0.01)
+    return _replace(src, dst, *args, **kwargs)
+
+
+os.replace = _replace_when_told
+atomic_write_text(Path(sys.argv[1]), "rounds: []\\n")
+"""
+
+
+def paused_writer(target: Path, ready: Path, go: Path) -> subprocess.Popen[bytes]:
+    """A process writing ``target`` with an atomic write, paused before its rename."""
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(target), str(ready), str(go)])
+    for _ in range(3000):
+        if ready.exists() or writer.poll() is not None:
+            break
+        time.sleep(0.01)
+    assert ready.exists(), "the writer never reached its rename"
+    return writer
+
+
+def test_a_file_a_live_process_is_writing_is_kept_and_a_killed_ones_removed(
+    tmp_path: Path,
+) -> None:
+    history = tmp_path / "library_history"
+    target, go = history / "rounds.yaml", tmp_path / "go"
+    writer = paused_writer(target, tmp_path / "ready", go)
+    (live,) = leftover_temp_files(history)
+    assert remove_leftover_temp_files([history]) == []
+    assert live.is_file()
+    go.touch()
+    assert writer.wait(timeout=60) == 0
+    assert target.read_text(encoding="utf-8") == "rounds: []\n"
+    assert leftover_temp_files(history) == []
+
+    go.unlink()
+    killed = paused_writer(target, tmp_path / "ready again", go)
+    killed.kill()
+    killed.wait(timeout=60)
+    (left,) = leftover_temp_files(history)
+    assert remove_leftover_temp_files([history]) == [left]
+    assert leftover_temp_files(history) == []
+    assert target.read_text(encoding="utf-8") == "rounds: []\n"

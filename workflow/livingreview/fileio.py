@@ -16,6 +16,11 @@ from typing import Any
 
 from livingreview.errors import InputFileError
 
+try:
+    import fcntl
+except ImportError:  # Windows: a file open for writing cannot be deleted there anyway
+    fcntl = None  # type: ignore[assignment]
+
 # The name :func:`_new_temp_file` gives: ``.<name>.<12 hex digits>.tmp`` beside ``<name>``.
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
 
@@ -28,9 +33,23 @@ def _new_temp_file(path: Path) -> tuple[int, str]:
     while True:
         tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
         try:
-            return os.open(tmp, flags, 0o666), str(tmp)
+            fd = os.open(tmp, flags, 0o666)
         except FileExistsError:  # another writer's temporary name: draw again
             continue
+        if _held_as_named(fd, tmp):
+            return fd, str(tmp)
+        os.close(fd)  # removed as a leftover before it was locked: draw again
+
+
+def _held_as_named(fd: int, tmp: Path) -> bool:
+    """Lock the new temporary file for as long as it is open (the mark of a live write, see
+    :func:`remove_leftover_temp_files`); whether ``tmp`` still names it."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        return os.stat(tmp).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -40,12 +59,14 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _new_temp_file(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # open, so locked, until renamed
             handle.write(data)
+            handle.flush()
             if durable:
-                handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            if fcntl is None:
+                handle.close()  # Windows renames no open file
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -68,9 +89,27 @@ def remove_leftover_temp_files(folders: Iterable[Path]) -> list[Path]:
     removed = []
     for folder in folders:
         for path in leftover_temp_files(folder):  # a folder inside another: found once
-            path.unlink(missing_ok=True)
-            removed.append(path)
+            if _remove_unless_written(path):
+                removed.append(path)
     return removed
+
+
+def _remove_unless_written(path: Path) -> bool:
+    """Delete ``path`` unless a live process still writes it (it holds the file's lock: a
+    ``livingreview`` command or another Snakemake run in the same folders); whether deleted."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink()
+    except (BlockingIOError, PermissionError, FileNotFoundError):
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
