@@ -24,6 +24,13 @@ ALL_SOURCES = SOURCES + IMPORTS
 # their own; every other step is a `run:` block calling run_step, which with the default profile's
 # force-use-threads runs in Snakemake's own process (no interpreter start, imports made once).
 CLI = f"{shlex.quote(sys.executable)} -m livingreview"
+# A step run as a process of its own writes its messages to its log; when it fails, its last
+# line (the one-line error naming file, row and field) is shown on the console too, as an
+# in-process step's StepFailed shows it, instead of Snakemake's bare exit status alone.
+LOGGED = (
+    " 2> {log:q} || {{ code=$?; printf '%s (log: %s)\\n' \"$(tail -n 1 {log:q})\" {log:q} >&2;"
+    " exit $code; }}"
+)
 # Steps in Snakemake's own process run one at a time (livingreview.steps): each holds the
 # `in_process` slot, which the profiles cap at 1, so that a step waiting for its turn does not
 # hold a core a search or re-fetch process could use meanwhile. On a cluster each step is a job

@@ -59,4 +59,4 @@ rule library_export:
     resources:
         **EXPORT_RESOURCES,
     shell:
-        "{params.cli} export --what library --configfile {params.protocol:q} 2> {log:q}"
+        "{params.cli} export --what library --configfile {params.protocol:q}" + LOGGED

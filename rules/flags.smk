@@ -47,7 +47,7 @@ rule refetch:
         crossref_api=lambda wc: int(wc.service == "crossref"),
         **SEARCH_RESOURCES,
     shell:
-        "{params.cli} refetch {wildcards.service} --configfile {params.protocol:q} 2> {log:q}"
+        "{params.cli} refetch {wildcards.service} --configfile {params.protocol:q}" + LOGGED
 
 
 rule flags:

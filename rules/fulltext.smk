@@ -48,7 +48,7 @@ rule open_access:
         openalex_api=lambda wc: int(wc.service == "openalex"),
         **SEARCH_RESOURCES,
     shell:
-        "{params.cli} open-access {wildcards.service} --configfile {params.protocol:q} 2> {log:q}"
+        "{params.cli} open-access {wildcards.service} --configfile {params.protocol:q}" + LOGGED
 
 
 rule fulltext:

@@ -28,7 +28,7 @@ rule search_api:
         **SEARCH_RESOURCES,
     retries: 0
     shell:
-        "{params.cli} search {wildcards.source} --configfile {params.protocol:q} 2> {log:q}"
+        "{params.cli} search {wildcards.source} --configfile {params.protocol:q}" + LOGGED
 
 
 rule import_export:
@@ -52,7 +52,7 @@ rule import_export:
     resources:
         **IMPORT_RESOURCES,
     shell:
-        "{params.cli} import --name {wildcards.source} --configfile {params.protocol:q} 2> {log:q}"
+        "{params.cli} import --name {wildcards.source} --configfile {params.protocol:q}" + LOGGED
 
 
 rule search_summary:
