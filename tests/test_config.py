@@ -565,6 +565,20 @@ def test_a_seed_study_that_is_no_doi_or_pmid_is_named(shipped: dict, seed: str) 
 
 
 @pytest.mark.parametrize(
+    "seed", ["https://www.ncbi.nlm.nih.gov/pubmed/39924298", "pubmed.ncbi.nlm.nih.gov/39924298/"]
+)
+def test_a_seed_study_at_the_older_pubmed_address_is_accepted(shipped: dict, seed: str) -> None:
+    # PubMed's address before 2020 (and one copied without 'https://') names the PMID the
+    # ranker reads (seed_study_ids finds the study); 17799c4 refused it, stopping a protocol
+    # that worked.
+    from livingreview.screening.priority import seed_study_ids
+
+    config = validate_config(deep_merge(shipped, {"screening": {"seed_studies": [seed]}}))
+    studies = [{"study_id": "S1", "pmid": "39924298"}, {"study_id": "S2", "pmid": "1"}]
+    assert seed_study_ids(config, studies) == {"S1"}
+
+
+@pytest.mark.parametrize(
     ("section", "key", "folder"),
     [
         ("deduplication", "decisions_dir", "/tmp/dedup"),

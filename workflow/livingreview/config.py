@@ -704,9 +704,11 @@ def _check_list_labels(config: Mapping[str, Any]) -> None:
 
 
 # A PMID as a seed study: its digits, alone, after 'PMID' (':' or a space between) or in its
-# PubMed address.
+# PubMed address, the present one or the older www.ncbi.nlm.nih.gov/pubmed/ (scheme optional).
 _SEED_PMID = re.compile(
-    r"^(?:pmid\s*:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)?\d{1,9}/?$", re.IGNORECASE
+    r"^(?:pmid\s*:?\s*|(?:https?://)?"
+    r"(?:pubmed\.ncbi\.nlm\.nih\.gov|www\.ncbi\.nlm\.nih\.gov/pubmed)/)?\d{1,9}/?$",
+    re.IGNORECASE,
 )
 
 
