@@ -169,6 +169,31 @@ def test_a_screener_who_joins_gets_no_study_two_screeners_decided_in_an_earlier_
     assert set(form_ids(sheet_path(config, "r1", 2), "Screening", "study_id")) == left
 
 
+def test_a_verified_sample_study_stays_with_the_single_screener_until_two_decided_it(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(
+        tmp_path, demo_outputs, mode="single", verification_sample={"fraction": 0.5, "seed": 1}
+    )
+    run_screening(config)
+    every = set(form_ids(sheet_path(config, "r1"), "Screening", "study_id"))
+    sample = sorted(form_ids(sheet_path(config, "r2"), "Screening", "study_id"))
+    both = sample[:2]  # r2 verified the whole sample, r1 screened only these
+    for reviewer, done in (("r1", both), ("r2", sample)):
+        target = returned_dir(config) / f"{reviewer}.xlsx"
+        fill_like_a_person(
+            sheet_path(config, reviewer), target, dict.fromkeys(done, ("exclude", "", ""))
+        )
+    run_screening(config)
+    a_reviewer_leaves(config, "screening")  # r4 verifies the sample from now on
+    state = run_screening(config)
+    # was: the sample studies only r2 decided on no sheet of r1 (single screening never done)
+    assert set(form_ids(sheet_path(config, "r1", 2), "Screening", "study_id")) == every - {*both}
+    # the joining verifier gets the sample studies not yet decided by two (was: all of it)
+    assert set(form_ids(sheet_path(config, "r4", 2), "Screening", "study_id")) == {*sample[2:]}
+    assert state["reviewers"]["r4"]["pending"] == len(sample) - 2
+
+
 def test_a_full_text_reviewer_who_left_keeps_the_sheets_returned_for_earlier_rounds(
     tmp_path: Path, demo_outputs: Path
 ) -> None:

@@ -23,7 +23,8 @@ and lists the sheets written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -180,13 +181,15 @@ def export_sheets(
     )
     seeds = seed_study_ids(config, studies)
     scorer = Scorer(studies, ranking_query(config), seeds, outputs / WORDS_CACHE)
-    settled = settled_earlier(config, new_in, current, by_reviewer)
+    settled = settled_earlier(config, new_in, current, by_reviewer, sample)
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
-        if reviewer == checker:
-            assigned = [s for s in studies if s["study_id"] in sample]
-        else:
-            assigned = [s for s in studies if s["study_id"] in own or s["study_id"] not in settled]
+        assigned = [
+            s
+            for s in studies
+            if (reviewer != checker or s["study_id"] in sample)
+            and (s["study_id"] in own or s["study_id"] not in settled)
+        ]
         if batch_size:
             batches = {
                 s.batch for s in returned.sheets if (s.reviewer, s.round) == (reviewer, current)
@@ -223,18 +226,21 @@ def export_sheets(
 
 
 def settled_earlier(
-    config: Mapping[str, Any], new_in: Mapping[str, int], current: int, by_reviewer: Votes
+    config: Mapping[str, Any],
+    new_in: Mapping[str, int],
+    current: int,
+    by_reviewer: Votes,
+    sample: Collection[str] = frozenset(),
 ) -> frozenset[str]:
     """Studies of earlier rounds already decided by as many reviewers as the mode asks (two in
-    dual mode): a screener who joined the team since, and has not decided them, is not given
-    them (nor counted as owing them); the verifier of a sample keeps their sample."""
-    need = 2 if config["screening"]["mode"] == "dual" else 1
-    votes: dict[str, int] = {}
-    for decided in by_reviewer.values():
-        for sid in decided:
-            votes[sid] = votes.get(sid, 0) + 1
+    dual mode and for single mode's verified ``sample``, else one): a screener who joined the
+    team since, and has not decided them, is not given them (nor counted as owing them)."""
+    dual = config["screening"]["mode"] == "dual"
+    votes = Counter(sid for decided in by_reviewer.values() for sid in decided)
     return frozenset(
-        sid for sid, n in votes.items() if n >= need and new_in.get(sid, current) < current
+        sid
+        for sid, n in votes.items()
+        if n >= (2 if dual or sid in sample else 1) and new_in.get(sid, current) < current
     )
 
 
@@ -284,11 +290,12 @@ def status(
         verification_ids(config, to_screen_rounds(screened, new_in), current) if checker else set()
     )
     in_library = len(studies)
-    settled = settled_earlier(config, new_in, current, by_reviewer)
+    settled = settled_earlier(config, new_in, current, by_reviewer, sample)
     reviewers = {}
     for reviewer, _ in screeners(config):
         own_ids = set(by_reviewer.get(reviewer, {})) & ids
-        assigned = sample if reviewer == checker else (ids - settled) | own_ids
+        theirs = sample if reviewer == checker else ids
+        assigned = (theirs - settled) | (own_ids & theirs)
         own = {sid: d for sid, d in by_reviewer.get(reviewer, {}).items() if sid in assigned}
         counts = {name: 0 for name in DECISIONS}
         for item in own.values():
