@@ -52,3 +52,25 @@ def test_nor_a_supplements_doi_at_other_pages_nor_another_team_nor_a_single_auth
     assert _verdict(EARLY, other)[0] != "duplicate"
     single = {"author": "Hartley M."}
     assert _verdict(EARLY | single, ISSUE | single)[0] != "duplicate"
+
+
+def test_not_two_papers_of_one_team_whose_titles_name_another_condition_or_treatment() -> None:
+    # One team's two papers in one journal and year, one DOI on both (a database gave one the
+    # other's, or the issue's) and the other without its volume and pages: the titles are 0.84
+    # to 0.89 alike but one word is another, not reworded. A person decides, as before the rule.
+    for first, second in [
+        (
+            "MINDFULNESS FOR ANXIETY IN ADOLESCENTS: A RANDOMISED TRIAL",
+            "MINDFULNESS FOR DEPRESSION IN ADOLESCENTS: A RANDOMISED TRIAL",
+        ),
+        (
+            "EFFECT OF TAI CHI ON BALANCE IN OLDER WOMEN",
+            "EFFECT OF YOGA ON BALANCE IN OLDER WOMEN",
+        ),
+    ]:
+        verdict = _verdict(EARLY | {"title": first}, ISSUE | {"title": second})
+        assert verdict == ("maybe", "similar title, too little corroboration")
+    # A letter and the authors' reply under one DOI are not one article either.
+    letter = EARLY | {"title": "Comment on: melatonin's effects on appetite in adolescents"}
+    reply = ISSUE | {"title": "Melatonin's effects on appetite in adolescents - Reply"}
+    assert _verdict(letter, reply)[0] == "distinct"

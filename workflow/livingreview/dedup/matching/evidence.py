@@ -90,11 +90,14 @@ def _doi_team(x: Facts) -> np.ndarray:
     # words from a list in it; the item's DOI, journal, year and team still name the article.
     # Not for meeting abstracts (a supplement's DOI is shared by many abstracts of one team) or
     # titles with other numbers, nor at other pages or volumes (two abstracts of one supplement
-    # under its DOI). On the tuning sets all 15,707 pairs meeting this are one work.
+    # under its DOI). On the tuning sets all 15,707 pairs meeting this are one work. Reworded,
+    # not another word: two papers of one team under one wrong or shared DOI ("... for anxiety
+    # in adolescents" / "... for depression in adolescents") stay for a person.
     team = (f["min_authors"].to_numpy() >= 2) & x.team
     return (
         x.doi_eq
         & (x.t >= TITLE_FAIR)
+        & f["words_kept"].to_numpy()
         & x.journal_eq
         & x.year_eq
         & team

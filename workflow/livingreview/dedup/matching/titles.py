@@ -36,7 +36,25 @@ def title_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "title_cut": cut,
         "word_swapped": swapped,
         "words_moved": _words_moved(ta, tb, t_sim),
+        "words_kept": _words_kept(ta, tb, t_sim),
     }
+
+
+# Words an export adds or drops when it rewords a title ("melatonin's effects" / "the effects
+# of melatonin"): no other word of one title may be missing from the other.
+_JOINING = frozenset(
+    {"a", "an", "the", "of", "s", "on", "in", "for", "and", "to", "with", "by", "at", "from"}
+)
+
+
+def _words_kept(ta: np.ndarray, tb: np.ndarray, t_sim: np.ndarray) -> np.ndarray:
+    """Where a fairly similar title has no word the other lacks on both sides (reworded or
+    shortened, not another word: "anxiety" for "depression", "yoga" for "tai chi")."""
+    kept = np.zeros(len(ta), dtype=bool)
+    for k in np.flatnonzero(t_sim >= TITLE_FAIR):
+        wa, wb = set(ta[k].split()) - _JOINING, set(tb[k].split()) - _JOINING
+        kept[k] = wa <= wb or wb <= wa
+    return kept
 
 
 def _words_moved(ta: np.ndarray, tb: np.ndarray, t_sim: np.ndarray) -> np.ndarray:
