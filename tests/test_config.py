@@ -511,21 +511,30 @@ def test_an_empty_folder_name_is_refused(shipped: dict, section: str, key: str) 
 
 
 @pytest.mark.parametrize(
-    ("human_input", "outputs"),
-    [("human", "human"), ("human", "./human/"), ("demo/human", "demo"), ("human", "human/dedup")],
+    ("human_input", "outputs", "key"),
+    [
+        ("human", "human", "paths.human_input"),
+        ("human", "./human/", "paths.human_input"),
+        ("demo/human", "demo", "paths.human_input"),
+        ("human", "human/dedup", "deduplication.decisions_dir"),
+        ("human", "human/exports", "imports.wos.files[0]"),
+    ],
 )
 def test_outputs_and_human_input_one_inside_the_other_are_refused(
-    shipped: dict, tmp_path: Path, human_input: str, outputs: str
+    shipped: dict, tmp_path: Path, human_input: str, outputs: str, key: str
 ) -> None:
     # Accepted before: the pipeline wrote its sheets and logs into the folder returned sheets
-    # are read from, or 'outputs, safe to delete' held the human work.
+    # are read from, or 'outputs, safe to delete' held the human work (human/exports: the
+    # database export of imports.wos, exports/web_of_science.ris).
     shipped["paths"] = {"human_input": human_input, "outputs": outputs}
     path = write(tmp_path, shipped)
-    with pytest.raises(ConfigError, match=r"'paths\.outputs' and 'paths\.human_input': .* must be"):
+    named = rf"'paths\.outputs' and '{re.escape(key)}': '{re.escape(outputs)}' and .* must be"
+    with pytest.raises(ConfigError, match=named):
         load_config([path])
     result = run_module("livingreview", "check-config", "--configfile", str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "must be separate folders" in result.stderr
+    assert f"config keys 'paths.outputs' and '{key}'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     for fine in ({"human_input": "humans", "outputs": "human_out"},
                  {"human_input": ".", "outputs": "outputs"}):  # fmt: skip
         validate_config(deep_merge(shipped, {"paths": fine}))

@@ -443,30 +443,52 @@ def _check_source_options(config: Mapping[str, Any], origin: str) -> None:
 
 
 def _check_paths(config: Mapping[str, Any], origin: str) -> None:
-    """``paths.outputs`` is not ``paths.human_input``, nor holds it (deleting the outputs must
-    never delete human work), nor overlaps a folder returned sheets are read from in it (the
-    pipeline would read the sheets it writes)."""
+    """``paths.outputs`` is not ``paths.human_input``, nor holds it or an import's export file
+    (deleting the outputs must never delete human work), nor overlaps a folder returned sheets
+    are read from in it (the pipeline would read the sheets it writes)."""
     here = os.getcwd()
 
     def where(path: str) -> PurePosixPath:
         return PurePosixPath(posixpath.normpath(posixpath.join(here, path)))
 
-    human, outputs = (
-        where(str(config["paths"]["human_input"])),
-        where(str(config["paths"]["outputs"])),
-    )
-    clash = human == outputs or outputs in human.parents
-    for section, key in RETURNED_FOLDERS:
-        folder = where(posixpath.join(str(human), str((config.get(section) or {}).get(key) or ".")))
-        clash = clash or folder == outputs or folder in outputs.parents or outputs in folder.parents
-    if clash:
+    paths = config["paths"]
+    human, outputs = where(str(paths["human_input"])), where(str(paths["outputs"]))
+    if human == outputs or outputs in human.parents:
         raise ConfigError(
             f"{origin}: config keys 'paths.outputs' and 'paths.human_input': "
-            f"{config['paths']['outputs']!r} and {config['paths']['human_input']!r} must be "
-            "separate folders, the outputs neither the human input, nor around it, nor overlapping "
-            "a folder returned sheets are read from (outputs are rebuilt and may be deleted; "
-            "human input is only read)"
+            f"{paths['outputs']!r} and {paths['human_input']!r} must be separate folders, the "
+            "outputs neither the human input nor around it (outputs are rebuilt and may be "
+            "deleted; human input is only read)"
         )
+    for key, value, folder in _human_places(config):
+        place = where(posixpath.join(str(human), value))
+        if place == outputs or outputs in place.parents or (folder and place in outputs.parents):
+            what = (
+                "a folder returned sheets are read from: the outputs neither around it nor in it"
+                if folder
+                else "an export file: the outputs may not hold it"
+            )
+            raise ConfigError(
+                f"{origin}: config keys 'paths.outputs' and '{key}': {paths['outputs']!r} and "
+                f"{value!r} (in paths.human_input) must be separate, {what} (outputs are rebuilt "
+                "and may be deleted; human input is only read)"
+            )
+
+
+def _human_places(config: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
+    """Key, value and whether a folder, of each place of human work in ``paths.human_input``:
+    the returned-sheet folders and the imports' export files (an unsafe path is refused by
+    its own check)."""
+    places = [
+        (f"{section}.{key}", str((config.get(section) or {}).get(key) or ""), True)
+        for section, key in RETURNED_FOLDERS
+    ]
+    for name, spec in (config.get("imports") or {}).items():
+        places += [
+            (f"imports.{name}.files[{index}]", str(file), False)
+            for index, file in enumerate(spec.get("files") or [])
+        ]
+    return [place for place in places if place[1] and is_safe_relative(place[1])]
 
 
 # The folders of returned sheets, each under paths.human_input (section, key).
