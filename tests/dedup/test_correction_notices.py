@@ -64,3 +64,30 @@ def test_a_notice_under_the_articles_doi_pages_and_authors_stays_apart() -> None
     assert (verdict.outcome, verdict.reason) == ("distinct", "erratum/reply vs article")
     groups = find_duplicates(frame).groups
     assert groups["id_0000411"] == "id_0000411"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Springer Nature's notices, and Elsevier's retraction notice, under the article's DOI
+        "Author Correction: Effect of Intensive Blood Pressure Control on Gait Speed and Mobility"
+        " Limitation in Adults 75 Years or Older",
+        "Publisher Correction: Effect of intensive blood pressure control on gait speed and"
+        " mobility limitation in adults 75 years or older: a randomized clinical trial",
+        'Retraction notice to "Effect of Intensive Blood Pressure Control on Gait Speed and'
+        ' Mobility Limitation in Adults 75 Years or Older: A Randomized Clinical Trial"',
+    ],
+)
+def test_a_publishers_named_notice_under_the_articles_doi_stays_apart(title: str) -> None:
+    notice = ARTICLE | {"ID": "id_0000412", "title": title, "author": "", "pages": ""}
+    frame = pd.DataFrame([ARTICLE, notice])
+    (verdict,) = judge_pairs(frame, [("id_0000410", "id_0000412")])
+    assert (verdict.outcome, verdict.reason) == ("distinct", "erratum/reply vs article")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Retraction notices in biomedicine: a review", "Correction of hyponatraemia in older adults"],
+)
+def test_research_on_retractions_or_corrections_is_no_erratum(title: str) -> None:
+    assert work_kind(title, "article") == ""

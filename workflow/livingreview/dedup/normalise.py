@@ -128,9 +128,12 @@ def _without_notes(title: str) -> str:
 
 # "(vol 49, pg 931" is Web of Science's citation of the corrected article after an erratum's title,
 # its commas dropped by exports that strip punctuation from titles ("(VOL 49 PG 931 2019)").
+# Springer Nature titles its notices "Author Correction: <title>" and "Publisher Correction:
+# <title>", Elsevier "Retraction notice to <title>".
 _ERRATUM = re.compile(
-    r"^(?:erratum|errata|corrigendum|correction(?:s)?\s*(?:to\b|:|$)|notice of retraction"
-    r"|retraction(?:\s+note)?\s*(?:of\b|:|$)|retracted\b|expression of concern)"
+    r"^(?:erratum|errata|corrigendum|(?:(?:author|publisher)\s+)?correction(?:s)?\s*(?:to\b|:|$)"
+    r"|notice of retraction|retraction(?:\s+note|\s+notice)?\s*(?:of\b|to\b|:|$)|retracted\b"
+    r"|expression of concern)"
     r"|\berratum\b|\(vol \d+,? pg? \d+"
 )
 # Embase errata cite the corrected article: "Title (New England Journal of Medicine (2009) 360
