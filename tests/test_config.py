@@ -687,7 +687,6 @@ BLANK_TEXT = [
     # (where in the shipped protocol, key named, required)
     (("sources", "medline", "query"), "sources.medline.query", True),
     (("sources", "openalex", "database"), "sources.openalex.database", False),
-    (("imports", "wos", "query"), "imports.wos.query", False),
     (("imports", "wos", "platform"), "imports.wos.platform", False),
     (("review", "title"), "review.title", True),
     (("exclusion_reasons", "full_text", 1, "label"), "exclusion_reasons.full_text[1].label", True),
@@ -695,6 +694,21 @@ BLANK_TEXT = [
     (("nexus", "levels", 0, "label"), "nexus.levels[0].label", True),
     (("reviewers", 2, "name"), "reviewers[2].name", True),
 ]
+
+
+def test_a_blank_import_query_is_as_if_left_out(shipped: dict, tmp_path: Path) -> None:
+    # Valid before 5e80c51 and read exactly as a key left out (an export recorded without its
+    # query, e.g. citation searching, in PRISMA-S and the checklist): refusing it stopped a
+    # working protocol on upgrade and prevented no wrong output.
+    from livingreview.importing import import_paths
+
+    shipped["imports"]["wos"]["query"] = " \n"
+    path = write(tmp_path, shipped)
+    config = load_config([path])
+    assert import_paths(config, "wos") == [Path("human/exports/web_of_science.ris")]
+    result = run_module("livingreview", "check-config", "--configfile", str(path))
+    assert "Traceback" not in result.stderr and "is blank" not in result.stderr
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(("where", "key", "required"), BLANK_TEXT)
