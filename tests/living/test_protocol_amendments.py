@@ -242,6 +242,28 @@ def test_a_full_text_reviewer_who_joins_gets_no_report_two_reviewers_decided_bef
     assert (people["r1"]["assigned"], people["r1"]["pending"]) == (len(ids), 1)
 
 
+def test_an_extractor_who_joins_gets_no_study_two_reviewers_coded_before(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = included_at_full_text(tmp_path, demo_outputs, included=4)
+    outputs, human = Path(config["paths"]["outputs"]), Path(config["paths"]["human_input"])
+    ids = form_ids(outputs / "extraction/forms/extraction_round1_r1.xlsx", "Extraction", "study_id")
+    for reviewer in ("r1", "r2"):
+        form = outputs / f"extraction/forms/extraction_round1_{reviewer}.xlsx"
+        done = ids if reviewer == "r1" else ids[:-1]  # the last study waits for a second
+        typed = {i: REQUIRED for i in done}
+        fill_form(form, "Extraction", "study_id", typed, human / f"extraction/{reviewer}.xlsx")
+    run_extraction(config)
+    a_reviewer_leaves(config, "extraction")
+    state = run_extraction(config)
+    # was: every study on r4's form (coding one settled study again could reopen it), and r4
+    # owing all of them in status
+    form = outputs / "extraction/forms/extraction_round2_r4.xlsx"
+    assert form_ids(form, "Extraction", "study_id") == [ids[-1]]
+    assert (state["reviewers"]["r4"]["assigned"], state["reviewers"]["r4"]["pending"]) == (1, 1)
+    assert state["reviewers"]["r1"] == {"assigned": len(ids), "done": len(ids), "pending": 0}
+
+
 def next_round(config: dict[str, Any]) -> None:
     """The library's round 2 (as ``round new`` and the library step leave it)."""
     counts = Path(config["paths"]["outputs"]) / "library/counts.json"

@@ -887,6 +887,27 @@ def import_forms(
     return entries, forms
 
 
+def settled_earlier(
+    items: Iterable[Mapping[str, str]],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    dual: bool,
+    round_number: int,
+) -> frozenset[str]:
+    """Ids of ``items`` (with ``study_id`` and ``round``) of earlier rounds already done by as
+    many reviewers as the mode asks (two in dual mode, else one) or settled on a consensus
+    form: a reviewer who joined the team since, and has not done them, is not given them."""
+    done: dict[str, set[str]] = {}
+    for reviewer, item in rows:
+        done.setdefault(item, set()).add(reviewer)
+    need = 2 if dual else 1
+    return frozenset(
+        s["study_id"]
+        for s in items
+        if int(s.get("round") or round_number) < round_number
+        and (CONSENSUS in (who := done.get(s["study_id"], set())) or len(who) >= need)
+    )
+
+
 def by_item(
     rows: Mapping[tuple[str, str], Mapping[str, str]],
 ) -> dict[str, dict[str, Mapping[str, str]]]:

@@ -111,7 +111,12 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         outputs / OUTPUTS["disagreements"], write(DISAGREEMENT_COLUMNS, disagreements)
     )
     atomic_write_text(outputs / OUTPUTS["settled"], write(SETTLED_COLUMNS, settled))
-    written = export_forms(config, fields, studies, rows, reviewers, to_settle, round_number)
+    settled_before = reviewforms.settled_earlier(studies, rows, dual, round_number)
+    theirs = {
+        r: [s for s in studies if (r, s["study_id"]) in rows or s["study_id"] not in settled_before]
+        for r in reviewers
+    }
+    written = export_forms(config, fields, studies, rows, theirs, to_settle, round_number)
     state = {
         "stage": "extraction",
         "round": round_number,
@@ -119,7 +124,7 @@ def run_extraction(config: Mapping[str, Any]) -> dict[str, Any]:
         "studies_included": len(studies),
         "studies": _status_counts(table),
         "returned_files": len(returned),
-        "reviewers": _reviewer_counts(studies, rows, reviewers),
+        "reviewers": _reviewer_counts(theirs, rows, reviewers),
         "forms": [p.relative_to(outputs).as_posix() for p in written],
         **consensus.status(
             config,
@@ -395,16 +400,16 @@ def _status_counts(table: list[dict[str, str]]) -> dict[str, int]:
 
 
 def _reviewer_counts(
-    studies: list[dict[str, str]],
+    theirs: Mapping[str, list[dict[str, str]]],
     rows: Mapping[tuple[str, str], Mapping[str, str]],
     reviewers: list[str],
 ) -> dict[str, dict[str, int]]:
-    """Per reviewer: studies assigned, coded and still to code."""
+    """Per reviewer: studies assigned (``theirs``), coded and still to code."""
     return {
         r: {
-            "assigned": len(studies),
-            "done": sum(1 for s in studies if (r, s["study_id"]) in rows),
-            "pending": sum(1 for s in studies if (r, s["study_id"]) not in rows),
+            "assigned": len(theirs[r]),
+            "done": sum(1 for s in theirs[r] if (r, s["study_id"]) in rows),
+            "pending": sum(1 for s in theirs[r] if (r, s["study_id"]) not in rows),
         }
         for r in reviewers
     }
@@ -415,11 +420,12 @@ def export_forms(
     fields: list[fieldmod.Field],
     studies: list[dict[str, str]],
     rows: Mapping[tuple[str, str], Mapping[str, str]],
-    reviewers: list[str],
+    theirs: Mapping[str, list[dict[str, str]]],
     to_settle: Mapping[str, str],
     round_number: int,
 ) -> list[Path]:
-    """Each reviewer's form of the studies they have not coded (written even when empty), and
+    """Each reviewer's form of the studies assigned to them (``theirs``: reviewer -> studies)
+    they have not coded (written even when empty), and
     the consensus form of the studies coded differently: in dual mode even when empty, in single
     mode only when some study is (two reviewers' forms of a protocol once dual)."""
     outputs = Path(config["paths"]["outputs"])
@@ -428,7 +434,7 @@ def export_forms(
     (outputs / FORMS_DIR).mkdir(parents=True, exist_ok=True)
     written = []
     resolver = consensus.form_resolver(config, SECTION)
-    jobs = [(r, [s for s in studies if (r, s["study_id"]) not in rows]) for r in reviewers]
+    jobs = [(r, [s for s in mine if (r, s["study_id"]) not in rows]) for r, mine in theirs.items()]
     jobs += reviewforms.consensus_jobs(
         [s for s in studies if s["study_id"] in to_settle],
         config[SECTION]["mode"] == "dual",
