@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.cli.common import Subcommands, add_command, config_of, outputs_of
+from livingreview.sheets.folders import returned_folder
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -60,7 +61,7 @@ def _where_screening(config: dict[str, Any]) -> None:
         print(f"Title/abstract screening sheets (round {state['round']}), return them to:")
         for sheet in state["sheets"]:
             print(f"  {outputs_of(config) / sheet}")
-        print(f"  -> {Path(config['paths']['human_input']) / config['screening']['folder']}")
+        print(f"  -> {returned_folder(config, 'screening', 'folder')}")
         batch = int(config["screening"].get("batch_size", 0))  # a sheet lists the next batch
         listed = ", ".join(
             f"{r} {min(v['pending'], batch) if batch else v['pending']}"
@@ -70,7 +71,7 @@ def _where_screening(config: dict[str, Any]) -> None:
     outcome = outputs_of(config) / "screening" / "outcome.json"
     if outcome.exists():
         done = json.loads(outcome.read_text(encoding="utf-8"))
-        folder = Path(config["paths"]["human_input"]) / config["screening"]["conflicts_folder"]
+        folder = returned_folder(config, "screening", "conflicts_folder")
         print(
             f"Title/abstract decisions ({done['included']} included, {done['excluded']} "
             f"excluded): {outcome.with_name('final_decisions.csv')}"
@@ -117,7 +118,7 @@ def _where_after_screening(config: dict[str, Any]) -> None:
             continue  # a review that appraises no study: no forms, nothing to return
         if status.exists():
             state = json.loads(status.read_text(encoding="utf-8"))
-            where = Path(config["paths"]["human_input"]) / config[section]["folder"]
+            where = returned_folder(config, section, "folder")
             print(f"{title}, return them to {where}:")
             for path in state[key]:
                 print(f"  {out / path}")
@@ -135,11 +136,6 @@ def _where_full_text_conflicts(config: dict[str, Any]) -> None:
             f"Full-text conflicts to resolve ({pending}): {outcome.with_name('conflicts.xlsx')}"
             f" -> {returned_folder(config, 'full_text', 'conflicts_folder')}"
         )
-
-
-def returned_folder(config: dict[str, Any], section: str, key: str) -> Path:
-    """The human-input folder a sheet of ``section`` is returned to (``section.key``)."""
-    return Path(config["paths"]["human_input"]) / config[section][key]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
