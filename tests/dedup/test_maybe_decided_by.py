@@ -85,3 +85,29 @@ def test_a_decided_by_that_is_no_reviewer_is_one_clear_error(tmp_path: Path, cap
     assert code == 2 and err.count("\n") == 1
     assert "mine.xlsx, row 3, field 'decided_by': decided_by 'Anna' is not a reviewer" in err
     assert "expected one of r1, r2, r3 or blank" in err
+
+
+def test_a_pair_decided_by_a_reviewer_who_left_reads_while_they_stay_listed(
+    tmp_path: Path, capsys
+) -> None:
+    # r4 decided a pair in an earlier round, then left the team. Taken off 'reviewers', their
+    # sheet stops the run: the error says how to keep it (listed with roles: []), as the
+    # screening and full-text sheets of a reviewer who left do.
+    config = demo_config(tmp_path)
+    _library(config)
+    sheet = tmp_path / "outputs/dedup/maybe_pairs.xlsx"
+    _decide(sheet, tmp_path / "human/dedup/r4.xlsx", 2, "duplicate", "r4")
+    identified = build_demo_identified(config)
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump(json.loads(json.dumps(config))), encoding="utf-8")
+    code = main(["library", "--configfile", str(protocol), "--identified", str(identified)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "decided_by 'r4' is not a reviewer" in err and "(roles: [])" in err
+    kept = json.loads(json.dumps(config))
+    kept["reviewers"].append({"id": "r4", "name": "Reviewer 4", "roles": []})
+    protocol.write_text(yaml.safe_dump(kept), encoding="utf-8")
+    code = main(["library", "--configfile", str(protocol), "--identified", str(identified)])
+    assert code == 0, capsys.readouterr().err
+    decided = _rows(tmp_path / "outputs/library/decisions.csv")
+    assert [r["decided_by"] for r in decided if r["decision"]] == ["r4"]

@@ -296,7 +296,8 @@ def _decided_by(
         raise InputFileError(
             returned.path,
             f"decided_by {typed!r} is not a reviewer of this review; expected one of "
-            f"{', '.join(sorted(reviewers)) or '(no reviewers configured)'} or blank",
+            f"{', '.join(sorted(reviewers)) or '(no reviewers configured)'} or blank; "
+            f"{returned_checks.LEFT_HINT}",
             position=f"row {number}",
             field="decided_by",
         )
