@@ -3,6 +3,7 @@ text that reads back as written."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -45,7 +46,8 @@ def _held_as_named(fd: int, tmp: Path) -> bool:
     """Lock the new temporary file for as long as it is open (the mark of a live write, see
     :func:`remove_leftover_temp_files`); whether ``tmp`` still names it."""
     if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # a file system without locks: written unlocked
+            fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         return os.stat(tmp).st_ino == os.fstat(fd).st_ino
     except FileNotFoundError:
@@ -105,7 +107,7 @@ def _remove_unless_written(path: Path) -> bool:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         path.unlink()
-    except (BlockingIOError, PermissionError, FileNotFoundError):
+    except OSError:  # locked by its writer, or no lock to be had: it may be written still
         return False
     finally:
         os.close(fd)
