@@ -417,6 +417,11 @@ def _check_date_fields(config: Mapping[str, Any], origin: str) -> None:
 # The clients that send a source's ``filter`` and ``query_field`` (the others have no such
 # parameter and would search without the limit the protocol states).
 OPTION_CLIENTS = {"filter": ("openalex", "crossref"), "query_field": ("crossref",)}
+# What to do instead, per option.
+OPTION_HINTS = {
+    "filter": "put the limit in the query",
+    "query_field": "leave it out (the query searches the service's usual fields)",
+}
 
 
 def is_crossref_query_field(value: str) -> bool:
@@ -432,7 +437,7 @@ def _check_source_options(config: Mapping[str, Any], origin: str) -> None:
             if key in source and source["client"] not in clients:
                 raise ConfigError(
                     f"{origin}: config key 'sources.{name}.{key}': client {source['client']} "
-                    f"takes no {key} (only {' and '.join(clients)}); put the limit in the query"
+                    f"takes no {key} (only {' and '.join(clients)}); {OPTION_HINTS[key]}"
                 )
         field = source.get("query_field")
         if field is not None and not is_crossref_query_field(field):
