@@ -556,6 +556,10 @@ def test_choices_a_reviewer_could_never_pick_are_refused(shipped: dict) -> None:
         validate_config(with_modality("choice", ["LLM", "llm", "none"]))
     with pytest.raises(ConfigError, match=key + r"'LLM; chat' holds ';', which separates"):
         validate_config(with_modality("multichoice", ["rule-based", "LLM; chat", "none"]))
+    # a form's cell is read on one line ('LLM ' from the dropdown is read 'LLM', no choice)
+    for spaced in ("LLM ", "rule  based", "rule\nbased"):
+        with pytest.raises(ConfigError, match=key + re.escape(repr(spaced)) + " has spaces"):
+            validate_config(with_modality("choice", ["rule-based", spaced, "none"]))
     # a single choice may hold ';' (its value is read whole)
     validate_config(with_modality("choice", ["rule-based", "LLM; chat", "none"]))
 

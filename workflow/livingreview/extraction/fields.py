@@ -121,6 +121,13 @@ def _check_choices(item: Field, where: str) -> None:
         return
     if not item.choices:
         raise ConfigError(f"config key '{where}.choices': type {item.type} needs choices")
+    spaced = next((c for c in item.choices if " ".join(c.split()) != c), None)
+    if spaced is not None:
+        raise ConfigError(
+            f"config key '{where}.choices': {spaced!r} has spaces at its ends, a line break or "
+            f"spaces in a row; a form's value is read on one line ({' '.join(spaced.split())!r}), "
+            "so it could never be chosen; write it so"
+        )
     folded = [c.casefold() for c in item.choices]
     twice = sorted({c for c in item.choices if folded.count(c.casefold()) > 1})
     if twice:
