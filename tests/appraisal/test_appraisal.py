@@ -574,3 +574,38 @@ def test_single_mode_writes_no_empty_consensus_form(config: dict[str, Any]) -> N
     run_appraisal(config)
     assert not list((outputs(config) / "rob/forms").glob("*consensus*"))
     assert form(config, "rob2", "r1").is_file()
+
+
+def test_a_reviewer_who_joins_gets_no_study_two_reviewers_assessed_before(
+    config: dict[str, Any], rob_dir: Path
+) -> None:
+    from tests.living.test_protocol_amendments import a_reviewer_leaves
+
+    # the studies' round, as the full-text stage writes it (all included in round 1)
+    included = outputs(config) / "fulltext/included_studies.csv"
+    with (outputs(config) / "extraction/studies.csv").open(encoding="utf-8") as handle:
+        ids = [row["study_id"] for row in csv.DictReader(handle)]
+    included.parent.mkdir(parents=True, exist_ok=True)
+    included.write_text("study_id,round\n" + "".join(f"{i},1\n" for i in ids), encoding="utf-8")
+    source = read_table(rob_dir / "robvis_data_rob2.csv", get_tool("rob2"))
+    rob2 = form_ids(form(config, "rob2", "r1"), TITLE, ID)
+    values = {
+        sid: {
+            d.code.lower(): get_tool("rob2").label(r)
+            for d, r in zip(source.domains, row.judgements, strict=True)
+        }
+        for sid, row in zip(rob2, source.rows, strict=False)
+    }
+    for reviewer, done in (("r1", rob2), ("r2", rob2[:-1])):  # the last waits for r2
+        typed = {sid: values[sid] for sid in done}
+        fill_form(
+            form(config, "rob2", reviewer), TITLE, ID, typed, returned(config, f"{reviewer}.xlsx")
+        )
+    run_appraisal(config)
+    a_reviewer_leaves(config, "risk_of_bias")
+    state = run_appraisal(config)
+    # was: the 8 studies r1 and r2 assessed on r4's form too, owed by r4 in status
+    later = outputs(config) / "rob/forms/rob_rob2_round2_r4.xlsx"
+    assert form_ids(later, TITLE, ID) == [rob2[-1]]
+    assert state["reviewers"]["r4"] == {"assigned": 25 - 8, "done": 0}
+    assert state["reviewers"]["r1"] == {"assigned": 25, "done": 9}

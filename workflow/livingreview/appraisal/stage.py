@@ -377,7 +377,8 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
     atomic_write_text(outputs / OUTPUTS["settled"], write(SETTLED_COLUMNS, settled))
     to_settle = {sid: reviewforms.differences_text(s) for sid, s in state.items() if s.differences}
     rows = reviewforms.latest_rows(counted)
-    written = export_forms(config, studies, rows, reviewers, to_settle, round_number)
+    theirs = assigned(config, studies, rows, reviewers, round_number)
+    written = export_forms(config, studies, rows, theirs, to_settle, round_number)
     result = {
         "stage": "risk_of_bias",
         "round": round_number,
@@ -393,8 +394,8 @@ def run_appraisal(config: Mapping[str, Any]) -> dict[str, Any]:
         "returned_files": len(returned),
         "reviewers": {
             r: {
-                "assigned": len(studies),
-                "done": sum(1 for s in studies if assessed(rows, r, s)),
+                "assigned": len(theirs[r]),
+                "done": sum(1 for s in theirs[r] if assessed(rows, r, s)),
             }
             for r in reviewers
         },
@@ -414,17 +415,44 @@ def _asked(config: Mapping[str, Any]) -> str:
     return consensus.form_resolver(config, SECTION) or reviewforms.CONSENSUS
 
 
-def export_forms(
+def assigned(
     config: Mapping[str, Any],
     studies: list[dict[str, str]],
     rows: Mapping[tuple[str, str], Mapping[str, str]],
     reviewers: list[str],
+    round_number: int,
+) -> dict[str, list[dict[str, str]]]:
+    """Reviewer -> the studies on their forms: those they assessed and those not assessed by
+    as many reviewers as the mode asks in an earlier round (the round full text included the
+    study in), so one who joins later is not given a study assessed before."""
+    included = Path(config["paths"]["outputs"]) / FULLTEXT_OUTPUTS["included"]
+    rounds = (
+        {r["study_id"]: r.get("round", "") for r in read_csv_table(included, ("study_id",), "")}
+        if included.is_file()
+        else {}
+    )
+    by_id = {s["study_id"]: {**s, "round": rounds.get(s["study_id"], "")} for s in studies}
+    fitting = {k: v for k, v in rows.items() if k[1] in by_id and fits(v, by_id[k[1]])}
+    dual = config[SECTION]["mode"] == "dual"
+    settled = reviewforms.settled_earlier(by_id.values(), fitting, dual, round_number)
+    return {
+        r: [s for s in studies if assessed(rows, r, s) or s["study_id"] not in settled]
+        for r in reviewers
+    }
+
+
+def export_forms(
+    config: Mapping[str, Any],
+    studies: list[dict[str, str]],
+    rows: Mapping[tuple[str, str], Mapping[str, str]],
+    theirs: Mapping[str, list[dict[str, str]]],
     to_settle: Mapping[str, str],
     round_number: int,
 ) -> list[Path]:
-    """Per tool in use: each reviewer's form of the studies they have not assessed (written
-    even when empty), and the consensus form of the studies with differing judgements
-    (:func:`livingreview.reviewforms.consensus_jobs`: in single mode only when one is needed)."""
+    """Per tool in use: each reviewer's form of the studies assigned to them (``theirs``,
+    :func:`assigned`) they have not assessed (written even when empty), and the consensus form
+    of the studies with differing judgements (:func:`livingreview.reviewforms.consensus_jobs`:
+    in single mode only when one is needed)."""
     outputs = Path(config["paths"]["outputs"])
     folder = str(reviewforms.human_folder(config, SECTION))
     formats = reviewforms.formats_of(config[SECTION]["sheet_format"])
@@ -433,7 +461,10 @@ def export_forms(
     resolver = consensus.form_resolver(config, SECTION)
     for tool in tools_in_use(config):
         mine = [s for s in studies if s["tool"] == tool]
-        jobs = [(r, [s for s in mine if not assessed(rows, r, s)]) for r in reviewers]
+        jobs = [
+            (r, [s for s in given if s["tool"] == tool and not assessed(rows, r, s)])
+            for r, given in theirs.items()
+        ]
         jobs += reviewforms.consensus_jobs(
             [s for s in mine if s["study_id"] in to_settle],
             config[SECTION]["mode"] == "dual",
