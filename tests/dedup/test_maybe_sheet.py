@@ -180,7 +180,16 @@ def test_unknown_records_and_edited_pairs_are_errors(tmp_path: Path) -> None:
         read_decision_file(tmp_path / "edited.xlsx", review_id="r", known_records=records)
     ws.cell(row=2, column=header.index("record_b") + 1, value="zz:9")
     wb.save(tmp_path / "edited.xlsx")
-    with pytest.raises(InputFileError, match=r"unknown record 'zz:9'"):
+    with pytest.raises(
+        InputFileError,
+        match=r"unknown record 'zz:9': the library holds no record of 'zz' \(a search or import",
+    ):
+        read_decision_file(tmp_path / "edited.xlsx", review_id="r", known_records=records)
+    ws.cell(row=2, column=header.index("record_b") + 1, value="b:9")  # b's records are there
+    wb.save(tmp_path / "edited.xlsx")
+    with pytest.raises(
+        InputFileError, match=r"unknown record 'b:9': not in the library \(was the id edited\?\)"
+    ):
         read_decision_file(tmp_path / "edited.xlsx", review_id="r", known_records=records)
     with pytest.raises(InputFileError, match=r"belongs to review 'r', expected 'other'"):
         read_decision_file(tmp_path / "s.xlsx", review_id="other", known_records=records)

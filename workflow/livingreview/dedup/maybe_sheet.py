@@ -385,10 +385,22 @@ def _check_record_ids(
         if rid not in known_records:
             raise InputFileError(
                 path,
-                f"unknown record {rid!r}: not in the library (was the id edited?)",
+                f"unknown record {rid!r}: {_why_unknown(rid, known_records)}",
                 position=f"row {number}",
                 field=name,
             )
+
+
+def _why_unknown(rid: str, known_records: Mapping[str, object] | set[str]) -> str:
+    """Why a record id is not in the library: its search or import has no records there (the
+    protocol disabled or removed it), else an edited id."""
+    source = rid.partition(":")[0]
+    if ":" in rid and not any(known.startswith(f"{source}:") for known in known_records):
+        return (
+            f"the library holds no record of {source!r} (a search or import disabled or removed "
+            "from the protocol?): enable it again, or clear this row's decision"
+        )
+    return "not in the library (was the id edited?)"
 
 
 def _check_every_pair(
