@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.screening.agreement import (
-    ALL_ROUNDS,
     Kappa,
     kappa_from_pairs,
     kappa_row,
+    with_all_rounds,
     write_agreement_rows,
 )
 
@@ -120,17 +120,12 @@ def fulltext_agreement(
 ) -> list[FullTextPair]:
     """Agreement per round and reviewer pair, plus every pair over all rounds when it
     assessed reports of more than one round."""
-    results = []
-    pooled: dict[tuple[str, str], list[tuple[Vote, Vote]]] = defaultdict(list)
-    rounds_of: dict[tuple[str, str], int] = defaultdict(int)
-    for (round_, a, b), votes in paired_votes(sought, rows).items():
-        results.append(pair_agreement(round_, a, b, votes, reasons))
-        pooled[(a, b)].extend(votes)
-        rounds_of[(a, b)] += 1
-    for (a, b), votes in sorted(pooled.items()):
-        if rounds_of[(a, b)] > 1:
-            results.append(pair_agreement(ALL_ROUNDS, a, b, votes, reasons))
-    return results
+    per_round = (
+        ((a, b), round_, votes) for (round_, a, b), votes in paired_votes(sought, rows).items()
+    )
+    return with_all_rounds(
+        per_round, lambda pair, round_, votes: pair_agreement(round_, *pair, votes, reasons)
+    )
 
 
 def write_fulltext_agreement(

@@ -25,12 +25,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.screening.decisions import DECISIONS, ScreeningDecision, latest_by_study
@@ -39,6 +39,10 @@ THREE_WAY: tuple[str, ...] = DECISIONS  # include, exclude, maybe
 COLLAPSED: tuple[str, ...] = ("include", "exclude")
 Z_95 = 1.959963984540054
 ALL_ROUNDS = "all"
+
+P = TypeVar("P")  # a reviewer pair (with its stage at title/abstract)
+V = TypeVar("V")  # one item's two ratings
+R = TypeVar("R")  # a pair's agreement
 
 
 def collapse_maybe(decision: str) -> str:
@@ -214,18 +218,36 @@ def agreement(decisions: Iterable[ScreeningDecision]) -> list[PairAgreement]:
     The all-rounds entry (``round == ALL_ROUNDS``) is given when a pair screened together in
     more than one round.
     """
-    paired = paired_ratings(decisions)
+    per_round = (
+        ((stage, a, b), round_, [(da, db) for _, da, db in rows])
+        for (stage, round_, a, b), rows in sorted(paired_ratings(decisions).items())
+    )
+    return with_all_rounds(
+        per_round,
+        lambda pair, round_, ratings: pair_agreement_from_ratings(
+            pair[0], round_, pair[1], pair[2], ratings
+        ),
+    )
+
+
+def with_all_rounds(
+    per_round: Iterable[tuple[P, int, list[V]]],
+    measure: Callable[[P, int | str, list[V]], R],
+) -> list[R]:
+    """``measure`` of each (pair, round, ratings) in order, then of each pair over all its
+    rounds together (``ALL_ROUNDS``, pairs sorted) when it rated in more than one round."""
     results = []
-    pooled: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
-    rounds_of: dict[tuple[str, str, str], int] = defaultdict(int)
-    for (stage, round_, a, b), rows in sorted(paired.items()):
-        ratings = [(da, db) for _, da, db in rows]
-        results.append(pair_agreement_from_ratings(stage, round_, a, b, ratings))
-        pooled[(stage, a, b)].extend(ratings)
-        rounds_of[(stage, a, b)] += 1
-    for (stage, a, b), ratings in sorted(pooled.items()):
-        if rounds_of[(stage, a, b)] > 1:
-            results.append(pair_agreement_from_ratings(stage, ALL_ROUNDS, a, b, ratings))
+    pooled: dict[P, list[V]] = defaultdict(list)
+    rounds_of: Counter[P] = Counter()
+    for pair, round_, ratings in per_round:
+        results.append(measure(pair, round_, ratings))
+        pooled[pair].extend(ratings)
+        rounds_of[pair] += 1
+    results.extend(
+        measure(pair, ALL_ROUNDS, ratings)
+        for pair, ratings in sorted(pooled.items())
+        if rounds_of[pair] > 1
+    )
     return results
 
 
