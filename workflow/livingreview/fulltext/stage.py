@@ -21,7 +21,6 @@ fine: everything is pending. Outputs: :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -343,11 +342,10 @@ def settled_earlier(
     """Reports sought in earlier rounds already decided by as many reviewers as the mode asks
     (two in dual mode): a reviewer who joined the team since, and has not decided them, is not
     given them (nor counted as owing them)."""
-    need = 2 if config[SECTION]["mode"] == "dual" else 1
-    votes = Counter(rid for (_, rid), cells in rows.items() if _decided(cells))
-    return frozenset(
-        rid for rid, number in sought.items() if number < round_number and votes[rid] >= need
-    )
+    decided = {key: cells for key, cells in rows.items() if _decided(cells)}
+    reports = ({"study_id": rid, "round": str(number)} for rid, number in sought.items())
+    dual = config[SECTION]["mode"] == "dual"
+    return reviewforms.settled_earlier(reports, decided, dual, round_number)
 
 
 def _theirs(
