@@ -64,3 +64,29 @@ def test_an_unknown_report_named_as_duplicated_is_one_clear_error(
     assert err.count("\n") == 1 and "r1.xlsx" in err and "same_study_as" in err
     assert "'S0000000000' is not another report of this review" in err
     assert not out(config, "excluded").read_text(encoding="utf-8").count("\n") > 1
+
+
+def test_a_duplicate_of_one_of_two_smith_2020_studies_is_labelled_as_the_included_table() -> None:
+    # Before: same_study_label labelled the linked report alone, 'Smith 2020', while
+    # included_studies.csv (and the report's table of studies) called its study 'Smith 2020b'.
+    from livingreview.fulltext.decide import FullTextOutcome, ReportDecision, group_studies
+    from livingreview.fulltext.studies import excluded_rows, included_rows
+
+    first, second, copy = "S1a2b3c4d5e", "S6f7a8b9c0d", "S9e8d7c6b5a"
+    outcome = FullTextOutcome(
+        reports=[
+            ReportDecision(first, 1, "include"),
+            ReportDecision(second, 1, "include"),
+            ReportDecision(copy, 1, "exclude", reason="duplicate_report"),
+        ]
+    )
+    group_studies(outcome, {("r1", copy): {"same_study_as": second}})
+    library = {
+        first: {"title": "Chatbot CBT for insomnia", "authors": "Smith, J; Roe, R", "year": "2020"},
+        second: {"title": "Alliance with an app", "authors": "Smith, A.; Lee, K", "year": "2020"},
+        copy: {"title": "Alliance with an app", "authors": "Smith, A.; Lee, K", "year": "2020"},
+    }
+    included = {row["study_id"]: row["label"] for row in included_rows(outcome.reports, library)}
+    assert included == {first: "Smith 2020a", second: "Smith 2020b"}
+    (excluded,) = excluded_rows(outcome.reports, library, {"duplicate_report": "Duplicate"})
+    assert (excluded["same_study_as"], excluded["same_study_label"]) == (second, "Smith 2020b")

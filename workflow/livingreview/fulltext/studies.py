@@ -210,14 +210,8 @@ def included_rows(
     """Rows of ``fulltext/included_studies.csv``: one per included study, every included
     report, its main report (:func:`main_report`: never a report full text excluded) and that
     report's bibliographic fields."""
-    by_study: dict[str, list[ReportDecision]] = defaultdict(list)
-    for report in reports:
-        if report.decision == "include":
-            by_study[report.study_id].append(report)
-    chosen = {
-        sid: main_report([(r.report_id, r.round) for r in items], library)
-        for sid, items in by_study.items()
-    }
+    by_study = _included_by_study(reports)
+    chosen = _main_reports(by_study, library)
     main = {sid: library.get(report_id, {}) for sid, report_id in chosen.items()}
     named = labels(main)
     return [
@@ -231,6 +225,34 @@ def included_rows(
         }
         for sid, items in sorted(by_study.items())
     ]
+
+
+def _included_by_study(reports: Sequence[ReportDecision]) -> dict[str, list[ReportDecision]]:
+    """Included study id -> its included reports."""
+    by_study: dict[str, list[ReportDecision]] = defaultdict(list)
+    for report in reports:
+        if report.decision == "include":
+            by_study[report.study_id].append(report)
+    return by_study
+
+
+def _main_reports(
+    by_study: Mapping[str, Sequence[ReportDecision]], library: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Included study id -> its main report (:func:`main_report`)."""
+    return {
+        sid: main_report([(r.report_id, r.round) for r in items], library)
+        for sid, items in by_study.items()
+    }
+
+
+def included_labels(
+    reports: Sequence[ReportDecision], library: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Included study id -> its label in ``included_studies.csv`` (:func:`labels` of the
+    studies' main reports, so two studies of one author and year are 'Smith 2020a' and 'b')."""
+    chosen = _main_reports(_included_by_study(reports), library)
+    return labels({sid: library.get(report_id, {}) for sid, report_id in chosen.items()})
 
 
 #: Kinds of report, the one a study is best cited by first (:func:`main_report`): the full
@@ -305,7 +327,9 @@ def excluded_rows(
     reasons: Mapping[str, str],
 ) -> list[dict[str, str]]:
     """Rows of ``fulltext/excluded.csv``: the near-misses with their reason (PRISMA item 16b)
-    and, for a duplicate report (or another report of a study), the report it was linked to."""
+    and, for a duplicate report (or another report of a study), the report it was linked to,
+    labelled as ``included_studies.csv`` labels its study (:func:`included_labels`)."""
+    named = included_labels(reports, library)
     return [
         {
             "report_id": r.report_id,
@@ -316,15 +340,21 @@ def excluded_rows(
             "how": r.how,
             **{key: library.get(r.report_id, {}).get(key, "") for key in BIB},
             "same_study_as": r.same_study_as,
-            "same_study_label": _label_of(r.same_study_as, library),
+            "same_study_label": _label_of(r.same_study_as, r.study_id, named, library),
         }
         for r in reports
         if r.decision == "exclude"
     ]
 
 
-def _label_of(report_id: str, library: Mapping[str, Mapping[str, str]]) -> str:
-    """``Surname Year`` of a report ('' for none)."""
+def _label_of(
+    report_id: str,
+    study_id: str,
+    named: Mapping[str, str],
+    library: Mapping[str, Mapping[str, str]],
+) -> str:
+    """The label of the study a linked report is of: the included table's (``named``), else
+    ``Surname Year`` of the report alone ('' for no report)."""
     if not report_id:
         return ""
-    return labels({report_id: library.get(report_id, {})})[report_id]
+    return named.get(study_id) or labels({report_id: library.get(report_id, {})})[report_id]
