@@ -66,7 +66,8 @@ def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
         return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
+    return unicodedata.normalize("NFC", bare)  # Korean syllables composed again
 
 
 def _fold(text: str) -> str:
@@ -108,7 +109,7 @@ def _name_key(text: str) -> str:
     # "Annales fran?aises d'anesth?sie": a "?" between letters is a letter lost to a wrong
     # encoding; it stays in the word as a wildcard (see _word_matches).
     text = re.sub(r"(?<![a-z])\?|\?(?![a-z])", " ", text)
-    tokens = [t for t in re.split(r"[^a-z0-9?]+", text) if t and t not in _STOP]
+    tokens = [t for t in re.split(r"[^\w?]+|_", text) if t and t not in _STOP]
     # "Atherosclerosis Supplements" prints the meeting abstracts of "Atherosclerosis": a
     # journal's supplement series is that journal.
     if len(tokens) > 1 and tokens[-1] in _SUPPLEMENT_WORDS:

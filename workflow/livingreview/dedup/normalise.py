@@ -33,7 +33,9 @@ _GREEK = {
     "ω": " omega ",
     "τ": " tau ",
 }
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters and digits of every script are words: a Chinese, Japanese, Korean, Cyrillic, Arabic or
+# Hebrew title keeps its letters (folding leaves Latin ones ASCII), so that it can be compared.
+_NON_ALNUM = re.compile(r"[\W_]+")
 # A Greek letter in a title reaches an export as the letter, its name or its Latin look-alike
 # ("receptor α", "receptor alpha", "receptor a"; "S-100β", "S-100 beta", "S100b"): titles
 # compare by the Latin letter, wherever the name stands (glued: "s100beta", "tgfbeta1").

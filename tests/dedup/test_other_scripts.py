@@ -1,0 +1,86 @@
+"""Titles, authors and journals written in another script than Latin (Chinese, Japanese, Korean,
+Cyrillic, ...) compare by their own letters: folding them to ASCII left nothing to compare."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from livingreview.dedup.engine import judge_pairs
+from livingreview.dedup.frame import records_to_frame
+from livingreview.dedup.normalise import normalise_title, surname
+from livingreview.imports import import_file
+from tests.conftest import require_shared
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("心理治疗中的治疗联盟：一项荟萃分析", "心理治疗中的治疗联盟 一项荟萃分析"),
+        # A letter's diacritic goes in every script, as Latin ones do: й as и, ё as е.
+        ("Терапевтический альянс", "терапевтическии альянс"),
+        ("디지털 치료에서의 치료 동맹", "디지털 치료에서의 치료 동맹"),
+        ("COVID-19患者の抑うつ", "covid 19患者の抑うつ"),
+    ],
+)
+def test_letters_of_other_scripts_are_words(title: str, expected: str) -> None:
+    assert normalise_title(title) == expected
+
+
+def test_an_author_in_another_script_has_a_surname() -> None:
+    assert surname("Иванов, И. И.") == "иванов"
+    assert surname("朱德泉") == "朱德泉"
+
+
+def test_a_chinese_record_from_two_databases_is_one_study() -> None:
+    # EBSCO's record of a Chinese article (real: Chinese title and authors, the English title as
+    # T2) and the same article as a Chinese database gives it: its journal's Chinese name, no
+    # DOI, the title without EBSCO's closing full stop. Only "2ZGK-6" was left of either title,
+    # so the pair went to a person as 'similar title, too little corroboration'.
+    path = require_shared("data/sources/exports/ris/synthesisr_EBSCO_ASP.ris")
+    ebsco = next(r for r in import_file(path, "ebsco").records if r.title.startswith("2ZGK"))
+    assert ebsco.authors[0] == "朱德泉"
+    cnki = dataclasses.replace(
+        ebsco,
+        record_id="cnki:1",
+        source="cnki",
+        source_id="1",
+        doi="",
+        abstract="",
+        title="2ZGK-6型可调宽窄行高速水稻插秧机设计与试验",
+        journal="农业工程学报",
+    )
+    frame = records_to_frame([ebsco, cnki])
+    verdict = judge_pairs(frame, [(ebsco.record_id, cnki.record_id)])[0]
+    assert verdict.outcome == "duplicate"
+
+
+def test_two_chinese_articles_sharing_an_english_word_are_two() -> None:
+    # Two articles of one issue, no pages yet (online first), one team; the titles share only
+    # "COVID-19" in Latin letters, which was all of either that was compared.
+    row = dict(
+        ENTRYTYPE="article",
+        author="王芳 and 李娜",
+        year="2020",
+        journal="中华精神科杂志",
+        volume="53",
+        number="4",
+        pages="",
+        abstract="",
+        doi="",
+        isbn="",
+        source_id="1",
+    )
+    frame = pd.DataFrame(
+        [
+            dict(row, ID="cnki:1", source="cnki", title="COVID-19疫情期间医务人员心理健康状况调查"),
+            dict(
+                row, ID="wanfang:1", source="wanfang", title="COVID-19患者出院后抑郁症状的纵向研究"
+            ),
+        ],
+        dtype=str,
+    )
+    verdict = judge_pairs(frame, [("cnki:1", "wanfang:1")])[0]
+    assert verdict.outcome == "distinct"
