@@ -142,8 +142,12 @@ def test_a_screener_who_left_keeps_the_sheets_returned_for_earlier_rounds(
         if row[0].value == "reviewer":
             row[1].value = "r2"
     wb.save(late)
-    with pytest.raises(InputFileError, match=r"expected one of r1, r4 .*roles: \[\]"):
+    # r2 is listed (roles: []) already: the error says why the sheet is not read; it told them
+    # to stay listed with roles: [], which they were
+    with pytest.raises(InputFileError, match=r"expected one of r1, r4 ") as error:
         run_screening(config)
+    assert "'r2' is listed in 'reviewers' without this role, so only the sheets" in str(error.value)
+    assert "roles: []" not in str(error.value)
 
 
 def test_a_screener_who_joins_gets_no_study_two_screeners_decided_in_an_earlier_round(
@@ -213,6 +217,19 @@ def test_a_full_text_reviewer_who_left_keeps_the_sheets_returned_for_earlier_rou
     assert after["reports_included"] == before["reports_included"] == len(ids)
     assessments = rows(outputs / FULLTEXT["assessments"])
     assert {a["reviewer"] for a in assessments} == {"r1", "r2"}
+    # a form of r2 for the current round is refused, saying r2 is listed without the role
+    late = human / "full_text/sheets/r2_round2.xlsx"
+    wb = openpyxl.load_workbook(human / "full_text/sheets/r2.xlsx")
+    for row in wb["_meta"].iter_rows():
+        if row[0].value == "round":
+            row[1].value = "2"
+    wb.save(late)
+    with pytest.raises(InputFileError, match="'r2' is listed in 'reviewers' without this role"):
+        run_fulltext(config)
+    # one not listed at all is told how to stay listed
+    config["reviewers"] = [r for r in config["reviewers"] if r["id"] != "r2"]
+    with pytest.raises(InputFileError, match=r"stays listed .* \(roles: \[\]\)"):
+        run_fulltext(config)
 
 
 def test_a_full_text_reviewer_who_joins_gets_no_report_two_reviewers_decided_before(

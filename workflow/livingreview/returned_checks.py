@@ -97,10 +97,12 @@ def expect_reviewer(
     reviewers: Sequence[str],
     hint: str = "",
     earlier: Sequence[str] = (),
+    former: Sequence[str] = (),
 ) -> str:
     """The sheet's reviewer: one of ``reviewers``, or of ``earlier`` (reviewers who no longer
     hold the role, whose sheets of earlier rounds are still read; the caller passes them only
-    for such a sheet)."""
+    for such a sheet). ``former``: every listed reviewer without the role, whatever the round
+    (one of them is told why their sheet is not read, not to stay listed)."""
     reviewer = (returned.meta or {}).get("reviewer", "")
     if reviewer not in reviewers and reviewer not in earlier:
         raise InputFileError(
@@ -108,10 +110,21 @@ def expect_reviewer(
             f"sheet is for reviewer {reviewer!r}, expected one of "
             f"{', '.join(reviewers) or '(none)'}"
             + (f" ({hint})" if hint else "")
-            + f"; {LEFT_HINT}",
+            + f"; {_why_not_read(reviewer, former)}",
             field="reviewer",
         )
     return reviewer
+
+
+def _why_not_read(reviewer: str, former: Sequence[str]) -> str:
+    """What to do about a sheet of a reviewer who may not return it: :data:`LEFT_HINT`, unless
+    they are listed without the role already."""
+    if reviewer not in former:
+        return LEFT_HINT
+    return (
+        f"{reviewer!r} is listed in 'reviewers' without this role, so only the sheets they "
+        "returned for earlier rounds are read; give them the role again for this sheet to be read"
+    )
 
 
 def check_listed_ids(returned: sheets.ReturnedSheet, editable: str) -> None:

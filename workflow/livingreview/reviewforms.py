@@ -198,7 +198,9 @@ def _meta_check(
         checks.expect_meta(returned, key, want, f"a {expected.what}")
     number = checks.expect_round(returned, expected.current_round)
     earlier = expected.former if number < expected.current_round else ()
-    reviewer = checks.expect_reviewer(returned, expected.reviewers, earlier=earlier)
+    reviewer = checks.expect_reviewer(
+        returned, expected.reviewers, earlier=earlier, former=expected.former
+    )
     checks.check_listed_ids(returned, "the editable (yellow) columns")
     missing = [c for c in (expected.id_column, *expected.editable) if c not in returned.header]
     lacking = tuple(c for c in missing if c in expected.added and number < expected.current_round)

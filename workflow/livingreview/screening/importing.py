@@ -102,7 +102,7 @@ def _check_meta(returned: sheets.ReturnedSheet, expected: Expected) -> tuple[str
     number = checks.expect_round(returned, expected.current_round)
     earlier = expected.former if number < expected.current_round else ()
     reviewer = checks.expect_reviewer(
-        returned, expected.reviewers, "reviewers with the screening role", earlier
+        returned, expected.reviewers, "reviewers with the screening role", earlier, expected.former
     )
     return reviewer, number, checks.meta_number(returned, "batch")
 
