@@ -84,3 +84,44 @@ def test_two_chinese_articles_sharing_an_english_word_are_two() -> None:
     )
     verdict = judge_pairs(frame, [("cnki:1", "wanfang:1")])[0]
     assert verdict.outcome == "distinct"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Online-Psycho\u00adtherapie: die thera\u00adpeutische Allianz",  # soft hyphens
+        "Online-Psychotherapie: die thera&shy;peutische Allianz",  # as an HTML entity
+        "Online-Psychotherapie: die thera\u200bpeutische Allianz",  # zero-width space
+    ],
+)
+def test_characters_that_print_as_nothing_are_no_part_of_a_title(title: str) -> None:
+    # A German article as a publisher's web page gives its title (hyphenation points kept) and
+    # as a database gives it; no pages or DOI yet. 'a title word differs' made it a maybe pair.
+    row = dict(
+        ENTRYTYPE="article",
+        author="Schmidt, A. and Weber, B.",
+        year="2019",
+        journal="Psychotherapeut",
+        volume="64",
+        number="",
+        pages="",
+        abstract="",
+        doi="",
+        isbn="",
+        source_id="1",
+    )
+    plain = "Online-Psychotherapie: die therapeutische Allianz"
+    frame = pd.DataFrame(
+        [
+            dict(row, ID="a:1", source="a", title=title),
+            dict(row, ID="b:1", source="b", title=plain),
+        ],
+        dtype=str,
+    )
+    assert normalise_title(title) == normalise_title(plain)
+    assert judge_pairs(frame, [("a:1", "b:1")])[0].outcome == "duplicate"
+
+
+def test_a_garbled_accent_ending_in_a_soft_hyphen_byte_is_still_read() -> None:
+    # UTF-8 'í' read as Windows-1252 is 'Ã' and a soft hyphen (the neuroimaging set's authors).
+    assert surname("MartÃ\xadnez-Zabaleta, M. T.") == "martinezzabaleta"
