@@ -36,7 +36,13 @@ def test_status_prints_every_stage_and_the_same_pending_work_as_the_report(
     for section in context["sections"]:
         assert any(line.strip().startswith(section.title) for line in lines), section.title
     assert context["pending_work"], "the demo always leaves work for a person"
-    assert lines[-len(context["pending_work"]) :] == [f"  - {t}" for t in context["pending_work"]]
+    # the report's lines, each awaiting a sheet with the folder it goes back to (was: none; the
+    # maybe pairs' folder was only in `where`)
+    human = Path(load_config(DEMO_CONFIG)["paths"]["human_input"])
+    back = {"Deduplication": "dedup", "Risk of bias": "risk_of_bias"}
+    assert lines[-len(context["pending_work"]) :] == [
+        f"  - {t}; return to {human / back[t.split(':')[0]]}" for t in context["pending_work"]
+    ]
     # The demo's one round, its window and each stage's counts from the PRISMA ledger: counted
     # so far, as the demo leaves possible duplicate pairs for a person to decide.
     ledger = json.loads((demo_outputs / "prisma/ledger.json").read_text(encoding="utf-8"))
@@ -63,7 +69,8 @@ def test_status_prints_every_stage_and_the_same_pending_work_as_the_report(
     owed = {r: s["assigned"] - s["done"] for r, s in rob["reviewers"].items()}
     assert any(owed.values()), "the demo leaves risk-of-bias forms to fill"
     for reviewer, left in owed.items():
-        assert (f"  - Risk of bias: {reviewer} has {left} to do" in lines) == (left > 0)
+        line = f"  - Risk of bias: {reviewer} has {left} to do; return to {human}/risk_of_bias"
+        assert (line in lines) == (left > 0)
 
 
 def test_status_before_any_stage_has_run_says_what_everything_waits_for(tmp_path: Path) -> None:
@@ -127,3 +134,36 @@ def test_a_study_awaiting_consensus_is_counted_once_in_the_pending_work() -> Non
     assert pending_work({"rob_status": {**status, "pending": 2}}) == [
         "Risk of bias: 2 study(ies) with disagreements for consensus"
     ]
+
+
+def test_status_names_the_folder_every_awaited_sheet_goes_back_to() -> None:
+    from livingreview.report.status import returned_folders
+
+    config = load_config(DEMO_CONFIG)
+    human = config["paths"]["human_input"]
+    waiting = {"r1": {"assigned": 10, "decided": 7, "pending": 3}}
+    read = {  # each stage's status and outcome files, as the stages write them
+        "library_counts": {"maybe_pairs_pending": 2},
+        "screening_status": {"reviewers": waiting},
+        "screening_outcome": {"conflicts_pending": 1, "resolver": "r3"},
+        "fulltext_status": {"reviewers": waiting},
+        "fulltext_outcome": {"conflicts_pending": 2, "resolver": "r3"},
+        "extraction_status": {"reviewers": waiting, "studies": {"disagreement": 1}},
+        "rob_status": {"reviewers": {"r1": {"assigned": 4, "done": 1}}, "pending": 3},
+    }
+    lines = pending_work(read, returned_folders(config))
+    assert [line.rsplit("; return to ", 1)[1] for line in lines] == [
+        f"{human}/{folder}"
+        for folder in (
+            "dedup",
+            "screening/title_abstract",
+            config["screening"]["conflicts_folder"],
+            "full_text/sheets",
+            "full_text/conflicts",
+            config["extraction"]["folder"],
+            config["extraction"]["folder"],
+            config["risk_of_bias"]["folder"],
+            config["risk_of_bias"]["folder"],
+        )
+    ]
+    assert all("; return to" not in line for line in pending_work(read))  # the report's

@@ -56,36 +56,86 @@ def _to_settle(status: Mapping[str, Any]) -> str:
     return f"study(ies) with disagreements for {who} to settle on the consensus form"
 
 
-def pending_work(read: Mapping[str, Any]) -> list[str]:
-    """What the team still has to do, one line each, in pipeline order."""
-    todo = _count_line(
+#: The kinds of returned sheet a line of :func:`pending_work` awaits, as ``(section, key)`` of
+#: the protocol's folder it goes back to (``sheets.returned_folder``).
+SHEET_FOLDERS = {
+    "maybe_pairs": ("deduplication", "decisions_dir"),
+    "screening": ("screening", "folder"),
+    "screening_conflicts": ("screening", "conflicts_folder"),
+    "full_text": ("full_text", "folder"),
+    "full_text_conflicts": ("full_text", "conflicts_folder"),
+    "extraction": ("extraction", "folder"),
+    "risk_of_bias": ("risk_of_bias", "folder"),
+}
+
+
+def pending_work(read: Mapping[str, Any], returned: Mapping[str, str] | None = None) -> list[str]:
+    """What the team still has to do, one line each, in pipeline order; with ``returned``
+    (:data:`SHEET_FOLDERS` kind -> folder), a line awaiting a sheet ends ``; return to <folder>``
+    (``livingreview status``; the report names no folder)."""
+    folders = returned or {}
+
+    def back(kind: str, lines: list[str]) -> list[str]:
+        if kind not in folders:
+            return lines
+        return [f"{line}; return to {folders[kind]}" for line in lines]
+
+    todo = back("maybe_pairs", _maybe_pair_lines(read))
+    todo += back("screening", _screening_lines(read))
+    todo += back("screening_conflicts", _screening_conflict_lines(read))
+    todo += _reopened_lines(read)
+    todo += back("full_text", _reviewer_lines("Full text", read.get("fulltext_status"), "pending"))
+    todo += back("full_text_conflicts", _full_text_conflict_lines(read))
+    todo += back("extraction", _extraction_lines(read.get("extraction_status") or {}))
+    todo += back("risk_of_bias", _rob_lines(dict(read.get("rob_status") or {})))
+    return todo
+
+
+def _maybe_pair_lines(read: Mapping[str, Any]) -> list[str]:
+    """The possible duplicate pairs still to decide."""
+    return _count_line(
         "Deduplication",
         read.get("library_counts"),
         "maybe_pairs_pending",
         "possible duplicate pair(s) to decide in dedup/maybe_pairs.xlsx (in the outputs folder)",
     )
-    todo += _reviewer_lines("Title/abstract screening", read.get("screening_status"), "pending")
-    todo += _resolution_line(
+
+
+def _screening_lines(read: Mapping[str, Any]) -> list[str]:
+    """Each screener's studies still to decide."""
+    return _reviewer_lines("Title/abstract screening", read.get("screening_status"), "pending")
+
+
+def _screening_conflict_lines(read: Mapping[str, Any]) -> list[str]:
+    """Title/abstract conflicts still to resolve."""
+    return _resolution_line(
         "Title/abstract screening",
         read.get("screening_outcome"),
         "conflict(s)",
         "screening/conflicts.xlsx",
     )
-    todo += _reopened_lines(read)
-    todo += _reviewer_lines("Full text", read.get("fulltext_status"), "pending")
-    todo += _resolution_line(
+
+
+def _full_text_conflict_lines(read: Mapping[str, Any]) -> list[str]:
+    """Full-text disagreements still to resolve."""
+    return _resolution_line(
         "Full text", read.get("fulltext_outcome"), "disagreement(s)", "fulltext/conflicts.xlsx"
     )
-    extraction = read.get("extraction_status") or {}
-    todo += _reviewer_lines("Data extraction", extraction, "pending")
-    todo += _count_line(
+
+
+def _extraction_lines(extraction: Mapping[str, Any]) -> list[str]:
+    """Each extractor's forms still to fill, then the studies awaiting consensus."""
+    return _reviewer_lines("Data extraction", extraction, "pending") + _count_line(
         "Data extraction",
         extraction.get("studies"),
         "disagreement",
         _to_settle(extraction),
     )
-    rob = dict(read.get("rob_status") or {})
-    todo += _reviewer_lines("Risk of bias", rob, "pending")
+
+
+def _rob_lines(rob: dict[str, Any]) -> list[str]:
+    """Each assessor's forms still to fill, the studies unassessed, those awaiting consensus."""
+    todo = _reviewer_lines("Risk of bias", rob, "pending")
     # A study awaiting consensus has no final judgement either: it is counted once, there.
     unsettled = rob.get("disagreements") or 0
     rob["unassessed"] = max((rob.get("pending") or 0) - unsettled, 0)

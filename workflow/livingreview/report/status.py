@@ -13,9 +13,11 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fulltext.open_access import services as open_access_services
 from livingreview.refetch import services
 from livingreview.report.context import collect, read_outputs
+from livingreview.report.pending import SHEET_FOLDERS, pending_work
 from livingreview.report.reopened import reopened_text
 from livingreview.report.rounds_status import Window, round_lines
 from livingreview.round_state import read_state, state_path
+from livingreview.sheets.folders import returned_folder
 from livingreview.steps import failed_steps, process_state
 
 
@@ -135,9 +137,18 @@ def failure_lines(failed: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def returned_folders(config: Mapping[str, Any]) -> dict[str, str]:
+    """Each kind of sheet :func:`pending_work` awaits -> the folder it goes back to."""
+    return {
+        kind: str(returned_folder(config, section, key))
+        for kind, (section, key) in SHEET_FOLDERS.items()
+    }
+
+
 def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     """The terminal version of the report's section list, each round's stages (from the PRISMA
-    ledger) and the report's 'work still pending'."""
+    ledger) and the report's 'work still pending', each line awaiting a sheet with the folder
+    it goes back to (:func:`returned_folders`)."""
     read = read_outputs(outputs)
     context = collect(config, outputs, read=read)
     review = context["review"]
@@ -159,7 +170,8 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
         lines.extend(
             import_rounds.status_lines(outputs, enabled_imports(config), searched, counted)
         )
-    todo = [work for work in map(_failed_work, failed) if work] + context["pending_work"]
+    waiting = pending_work(read, returned_folders(config))
+    todo = [work for work in map(_failed_work, failed) if work] + waiting
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)
     return lines
