@@ -45,3 +45,22 @@ def test_every_command_and_option_is_in_the_readme_table() -> None:
         for name, options in parsed.items()
     }
     assert {k: v for k, v in undocumented.items() if v} == {}
+
+
+def test_every_option_with_a_default_shows_it_in_its_help() -> None:
+    # Before: `livingreview build-demo --help` did not say --facts reads
+    # ../shared/data/dta/records.csv when left out (nor did import --format, simulate, rob plot).
+    def hidden(parser: argparse.ArgumentParser, prefix: str = "") -> Iterator[str]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from hidden(sub, f"{prefix}{name} ")
+            elif action.option_strings and action.nargs != 0 and action.default not in ("", None):
+                text = parser._get_formatter()._expand_help(action) if action.help else ""
+                if "(default" not in text and "default:" not in text:
+                    yield f"{prefix}{action.option_strings[-1]}"
+
+    assert list(hidden(build_parser())) == []
+    (demo,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    text = demo.choices["build-demo"].format_help()
+    assert "(default: ../shared/data/dta/records.csv)" in " ".join(text.split())

@@ -34,17 +34,26 @@ def add_commands(sub: Subcommands) -> None:
     summary = "rebuild the demo snapshot from real facts"
     p = add_command(sub, "build-demo", summary, cmd_build_demo)
     p.add_argument(
-        "--facts", default="../shared/data/dta/records.csv", help="CSV of real bibliographic facts"
+        "--facts",
+        default="../shared/data/dta/records.csv",
+        help="CSV of real bibliographic facts (default: %(default)s)",
     )
     p.add_argument(
         "--out",
         default="demo",
-        help="demo folder of a checkout (reads its config.yaml, ../config/config.yaml)",
+        help="demo folder of a checkout (reads its config.yaml, ../config/config.yaml; "
+        "default: %(default)s)",
     )
 
     summary = "rebuild the demo's illustrative returned sheets from real facts"
     p = add_command(sub, "build-demo-human", summary, cmd_build_demo_human)
     p.add_argument(
-        "--facts", default="../shared/data/dta/records.csv", help="CSV of real screening facts"
+        "--facts",
+        default="../shared/data/dta/records.csv",
+        help="CSV of real screening facts (default: %(default)s)",
     )
-    p.add_argument("--out", default="demo", help="demo folder whose human/ sheets to (re)write")
+    p.add_argument(
+        "--out",
+        default="demo",
+        help="demo folder whose human/ sheets to (re)write (default: %(default)s)",
+    )

@@ -46,7 +46,12 @@ def add_commands(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", required=True, metavar="PATH", help="output .svg, .png, .pdf, .html (or .csv)"
     )
-    p.add_argument("--layout", default="auto", choices=list(LAYOUTS), help="living layout")
+    p.add_argument(
+        "--layout",
+        default="auto",
+        choices=list(LAYOUTS),
+        help="living layout (default: %(default)s)",
+    )
     p.add_argument("--title", default="", help="title above the diagram")
     p.add_argument(
         "--rounds", metavar="ROUNDS.csv", help="check FILE's columns are sums of these rounds"

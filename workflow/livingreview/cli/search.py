@@ -142,6 +142,7 @@ def add_commands(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "--format",
         default="auto",
         choices=["auto", *FORMATS],
+        help="the files' format (default: %(default)s: recognised from each file)",
     )
     p.add_argument("--name", help="a configured import (imports.NAME) instead of FILEs")
     p.add_argument("--out-dir", help="output folder for --name (default: <outputs>/search/NAME)")

@@ -163,10 +163,30 @@ def _add_simulate(sub: Subcommands) -> None:
     p = add_command(sub, "simulate", summary, cmd_simulate)
     p.add_argument("data", metavar="DATA.csv", help="CSV with title, abstract, label_included")
     p.add_argument("--out", required=True, metavar="ORDER.csv", help="record_id,label,prior rows")
-    p.add_argument("--seed", type=_int_from(0), default=0, help="seed: priors and model")
-    p.add_argument("--prior-included", type=_int_from(0), default=1, metavar="N", help="includes")
-    p.add_argument("--prior-excluded", type=_int_from(0), default=1, metavar="N", help="excludes")
-    p.add_argument("--batch-size", type=_int_from(1), default=10, metavar="K", help="per refit")
+    p.add_argument(
+        "--seed", type=_int_from(0), default=0, help="seed: priors and model (default: %(default)s)"
+    )
+    p.add_argument(
+        "--prior-included",
+        type=_int_from(0),
+        default=1,
+        metavar="N",
+        help="includes (default: %(default)s)",
+    )
+    p.add_argument(
+        "--prior-excluded",
+        type=_int_from(0),
+        default=1,
+        metavar="N",
+        help="excludes (default: %(default)s)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_int_from(1),
+        default=10,
+        metavar="K",
+        help="per refit (default: %(default)s)",
+    )
     p.add_argument(
         "--all",
         action="store_true",
@@ -187,6 +207,9 @@ def _add_rob_plot(sub: Subcommands) -> None:
     p.add_argument(
         "--out", required=True, metavar="PATH", help="FILE.svg or FILE.png, or a folder for all"
     )
-    p.add_argument("--kind", choices=["traffic-light", "summary"], default="traffic-light")
-    p.add_argument("--palette", choices=["cochrane", "colourblind"], default="cochrane")
+    shown = "(default: %(default)s)"
+    p.add_argument(
+        "--kind", choices=["traffic-light", "summary"], default="traffic-light", help=shown
+    )
+    p.add_argument("--palette", choices=["cochrane", "colourblind"], default="cochrane", help=shown)
     p.add_argument("--weighted", action="store_true", help="summary weighted by Weight")
