@@ -67,6 +67,10 @@ from livingreview.records import (
             "10.1061/(asce)0733-9445(2008)134:4(574)",
         ),
         ("<10.1000/inv.2021.5>;", "10.1000/inv.2021.5"),
+        # characters that print as nothing, as a web page copied puts them in a long DOI
+        ("10.11477/mf.1405205\u200b", "10.11477/mf.1405205"),
+        ("https://doi.org/10.1016/j.jad.\u00ad2020.01.001", "10.1016/j.jad.2020.01.001"),
+        ("\u200f10.1000/inv.2022.6&#8203;", "10.1000/inv.2022.6"),
         ("not a doi", ""),
         ("", ""),
     ],
@@ -84,6 +88,8 @@ def test_identifier_and_year_normalisers() -> None:
     assert normalise_year("2019 Jan-Feb") == "2019"
     assert normalise_year("Y1 2022/11/05/") == "2022"
     assert normalise_year("n.d.") == ""
+    assert normalise_year("２０１８") == "2018"  # full-width digits (a Japanese database's RIS)
+    assert normalise_year("２０２１年３月") == "2021"
 
 
 def test_strip_markup_keeps_words_apart_at_block_tags() -> None:

@@ -328,6 +328,12 @@ def split_list(raw: str) -> list[str]:
     return [item for part in raw.split(";") if (item := part.strip())] if raw else []
 
 
+#: Characters that print as nothing: a soft hyphen or zero-width space (web pages put them in long
+#: words and DOIs to break lines), the marks setting the direction of right-to-left text, a word
+#: joiner, a byte-order mark inside the text.
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|DOI\s+)", re.IGNORECASE)
 #: A DOI ends at a space or at a character no DOI holds, a control character or the replacement
 #: character (what ``%00`` or ``&#0;`` decode to).
@@ -341,7 +347,8 @@ def normalise_doi(value: object) -> str:
 
     HTML entities and percent-encoding (``%28SICI%29``, as in a web address) are decoded, all of
     them (``&amp;lt;``, escaped twice, is ``<``), and a web address's query (a publisher's
-    ``/doi/full/10.1111/x?af=R``) is no part of the DOI. Normalising a DOI again changes nothing.
+    ``/doi/full/10.1111/x?af=R``) and characters that print as nothing (:data:`INVISIBLE`) are no
+    part of the DOI. Normalising a DOI again changes nothing.
     """
     text = clean_text(value)
     if not text:
@@ -352,6 +359,8 @@ def normalise_doi(value: object) -> str:
         text = _URL_QUERY.sub("", text)
     if "%" in text or "&" in text:
         text = _decoded(text, percent=True)
+    if not text.isascii():
+        text = INVISIBLE.sub("", text)
     text = re.sub(r"\s*\[doi\]$", "", text, flags=re.IGNORECASE)
     text = _DOI_PREFIX.sub("", text)
     match = _DOI_BODY.search(text)
@@ -453,8 +462,12 @@ def normalise_pmcid(value: object) -> str:
 
 
 def normalise_year(value: object) -> str:
-    """The first plausible four-digit year in a date-like value, else empty."""
-    match = re.search(r"(1[5-9]\d\d|20\d\d)", clean_text(value))
+    """The first plausible four-digit year in a date-like value (full-width digits as ASCII
+    ones: ``２０１８`` is 2018), else empty."""
+    text = clean_text(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    match = re.search(r"(1[5-9]\d\d|20\d\d)", text)
     return match.group(1) if match else ""
 
 

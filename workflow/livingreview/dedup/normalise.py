@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from livingreview.dedup.journals import journal_key, strip_accents
 from livingreview.dedup.model import ENGINE_COLUMNS
-from livingreview.records import normalise_doi, unlabelled_pages
+from livingreview.records import INVISIBLE, normalise_doi, unlabelled_pages
 
 if TYPE_CHECKING:  # pandas loads with the engine frame, not with the field functions
     import pandas as pd
@@ -54,13 +54,6 @@ _TITLE_NOTES = re.compile(
 )
 
 
-# Characters that print as nothing: a soft hyphen or zero-width space inside a word (publishers'
-# web pages, "&shy;"), the marks that set the direction of right-to-left text, a word joiner.
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
-
-
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as cp1252 (``"OlÃ¡h"`` -> ``"Oláh"``, ``"â€“"`` -> ``"–"``) when it is."""
     if "â" in text or "Ã" in text:
@@ -73,7 +66,7 @@ def fix_mojibake(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ASCII: tags and entities removed, diacritics dropped, Greek letters spelled,
-    characters that print as nothing (:data:`_INVISIBLE`) left out."""
+    characters that print as nothing (``records.INVISIBLE``) left out."""
     if not text:
         return ""
     if "<" in text:
@@ -84,7 +77,7 @@ def fold(text: str) -> str:
             text = _TAG.sub("", text)
     if text.isascii():  # the common case, and the fast one
         return text.lower()
-    text = _INVISIBLE.sub("", fix_mojibake(text))  # after: "Ã\xad" is a garbled "í"
+    text = INVISIBLE.sub("", fix_mojibake(text))  # after: "Ã\xad" is a garbled "í"
     for letter, name in _GREEK.items():
         if letter in text:
             text = text.replace(letter, name)
