@@ -541,6 +541,34 @@ def test_outputs_and_human_input_one_inside_the_other_are_refused(
         validate_config(deep_merge(shipped, {"paths": fine}))
 
 
+@pytest.mark.parametrize(
+    ("history", "holds"),
+    [
+        (".", "the project folder"),
+        ("..", "the project folder"),
+        (str(Path.cwd()), "the project folder"),
+        ("config", "the project's config folder"),
+        ("human", "paths.human_input 'human'"),
+        ("outputs/", "paths.outputs 'outputs'"),
+    ],
+)
+def test_a_history_dir_around_the_project_or_its_folders_is_refused(
+    shipped: dict, tmp_path: Path, history: str, holds: str
+) -> None:
+    # Accepted before: each run's start searched the whole folder (with '.', '..' or the
+    # project itself, every file of the project and beyond) for leftover temporary files.
+    shipped["deduplication"]["history_dir"] = history
+    path = write(tmp_path, shipped)
+    with pytest.raises(ConfigError, match=f"'deduplication.history_dir': .* holds {holds}"):
+        load_config([path])
+    result = run_module("livingreview", "check-config", "--configfile", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "config key 'deduplication.history_dir'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    for fine in ("library_history", "outputs/library_history", "human/history", "../history"):
+        validate_config(deep_merge(shipped, {"deduplication": {"history_dir": fine}}))
+
+
 def test_choices_a_reviewer_could_never_pick_are_refused(shipped: dict) -> None:
     # A form's value is read in any capitalisation (parse gives 'llm' the first, 'LLM'), and a
     # multichoice value is split at ';' ('LLM; chat' read as 'LLM' and 'chat', neither a choice):

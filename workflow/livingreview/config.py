@@ -14,7 +14,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from itertools import combinations
 from pathlib import Path, PurePosixPath
@@ -465,6 +465,7 @@ def _check_paths(config: Mapping[str, Any], origin: str) -> None:
             "outputs neither the human input nor around it (outputs are rebuilt and may be "
             "deleted; human input is only read)"
         )
+    _check_history_dir(config, origin, where)
     for key, value, folder in _human_places(config):
         place = where(posixpath.join(str(human), value))
         if place == outputs or outputs in place.parents or (folder and place in outputs.parents):
@@ -477,6 +478,30 @@ def _check_paths(config: Mapping[str, Any], origin: str) -> None:
                 f"{origin}: config keys 'paths.outputs' and '{key}': {paths['outputs']!r} and "
                 f"{value!r} (in paths.human_input) must be separate, {what} (outputs are rebuilt "
                 "and may be deleted; human input is only read)"
+            )
+
+
+def _check_history_dir(
+    config: Mapping[str, Any], origin: str, where: Callable[[str], PurePosixPath]
+) -> None:
+    """``deduplication.history_dir`` is a folder of its own: not the project root (the working
+    folder) nor around it, nor around or the same as its ``config`` folder, ``paths.human_input``
+    or ``paths.outputs`` (each run's start searches it whole for leftover temporary files)."""
+    value = str(config["deduplication"]["history_dir"])
+    history = where(value)
+    paths = config["paths"]
+    held = (
+        ("the project folder (where the pipeline runs)", where(".")),
+        ("the project's config folder", where("config")),
+        (f"paths.human_input {paths['human_input']!r}", where(str(paths["human_input"]))),
+        (f"paths.outputs {paths['outputs']!r}", where(str(paths["outputs"]))),
+    )
+    for what, place in held:
+        if place == history or history in place.parents:
+            raise ConfigError(
+                f"{origin}: config key 'deduplication.history_dir': {value!r} is or holds {what}; "
+                "expected a folder of its own, such as 'library_history' (each run searches "
+                "it whole for temporary files left by a stopped run)"
             )
 
 
