@@ -267,3 +267,48 @@ def sentence_with_settled(config: dict[str, Any], decided_by: dict[str, int]) ->
         if s.startswith("Of the disagreements")
     ]
     return found[0] if found else ""
+
+
+# screening/agreement.csv of a single-screening review whose verifier r2 left after round 1
+# and r4 took over (rows as `livingreview agreement` writes them; one scale shown)
+HANDED_OVER = """stage,round,reviewer_a,reviewer_b,scale,n,percent_agreement,kappa,kappa_se,\
+kappa_ci95_low,kappa_ci95_high,pabak,table,note
+title_abstract,1,r1,r2,maybe=include,6,83.3333,0.6667,0.2981,0.0824,1.0000,0.6667,\
+include: 2 0 | exclude: 1 3,
+title_abstract,2,r1,r4,maybe=include,2,100.0000,1.0000,0.0000,1.0000,1.0000,1.0000,\
+include: 1 0 | exclude: 0 1,
+title_abstract,all,r1,r2,maybe=include,6,83.3333,0.6667,0.2981,0.0824,1.0000,0.6667,\
+include: 2 0 | exclude: 1 3,
+"""
+
+
+def test_a_verifier_who_left_is_still_named_beside_the_one_who_took_over() -> None:
+    import csv
+    import io
+
+    from livingreview.report import checklist
+
+    config = load_config(DEMO_CONFIG)
+    config["screening"].update(mode="single", verification_sample={"fraction": 0.5, "seed": 7})
+    config["reviewers"][1]["roles"] = ["full_text", "extraction", "risk_of_bias"]
+    config["reviewers"].append({"id": "r4", "name": "Reviewer 4", "roles": ["screening"]})
+    rows = list(csv.DictReader(io.StringIO(HANDED_OVER)))
+    said = methods_paragraph(config, "0.0", agreement=(rows, None))
+    # before: "Reviewer 4 also screened a 50% sample of them; ...", though Reviewer 2 screened
+    # round 1's sample and the agreement sentence beside it names r1 and r2
+    assert [s for s in said if "also screened" in s] == [
+        "Reviewer 2 and Reviewer 4 also screened a 50% sample of them; disagreements on it "
+        "were settled by a third reviewer, Reviewer 3."
+    ]
+    read = {
+        "screening_outcome": {"decision_rule": "third_reviewer"},
+        "screening_status": {},
+        "automation": None,
+        "agreement": rows,
+    }
+    facts = checklist.Facts(config, read, Path("/nonexistent"), frozenset())
+    assert "a 50% sample verified by Reviewer 2, Reviewer 4, disagreements by" in (
+        checklist._selection(facts).what
+    )
+    # before any returned sheet the protocol's second screener of now is named
+    assert any(s.startswith("Reviewer 4 also screened") for s in methods_paragraph(config, "0.0"))

@@ -498,9 +498,10 @@ def _screened_by(facts: Facts) -> str:
         return f"{text}, disagreements by {_resolved_by(facts, 'screening')}{_earlier_rule(facts)}"
     if fraction <= 0:
         return text
-    verifier = facts.names("screening")[1:2] or ["no second reviewer named"]
+    verifier = reviewers_of.verifiers(facts.config, facts.read.get("agreement"))
     return (
-        f"{text}, a {fraction * 100:g}% sample verified by {verifier[0]}, disagreements by "
+        f"{text}, a {fraction * 100:g}% sample verified by "
+        f"{', '.join(verifier) or 'no second reviewer named'}, disagreements by "
         f"{_resolved_by(facts, 'screening')}"
     )
 

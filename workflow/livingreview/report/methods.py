@@ -142,15 +142,18 @@ def _automation_sentences(config: Mapping[str, Any]) -> list[str]:
 
 
 def _screening_sentences(
-    config: Mapping[str, Any], decided_by: Mapping[str, int] | None = None
+    config: Mapping[str, Any],
+    decided_by: Mapping[str, int] | None = None,
+    agreement: Sequence[Mapping[str, str]] | None = None,
 ) -> list[str]:
     """Who screened titles and abstracts, how, and how disagreements were settled (single mode:
-    one screener, and the verifier of the sample if any), with those a person settled under the
-    rule before an amendment (``decided_by``: ``screening/outcome.json``)."""
+    one screener, and who verified the sample if any, from ``agreement``, the rows of
+    ``screening/agreement.csv``), with those a person settled under the rule before an
+    amendment (``decided_by``: ``screening/outcome.json``)."""
     team = reviewers_of.team(config, "screening", "screening")
     if not team:
         return []
-    return _screened(config, team) + _settled_before(config, decided_by or {})
+    return _screened(config, team, agreement) + _settled_before(config, decided_by or {})
 
 
 _SETTLED_AS = {"consensus": "by consensus", "third_reviewer": "by a third reviewer"}
@@ -187,7 +190,11 @@ def settled_under_earlier_rule(
     ]
 
 
-def _screened(config: Mapping[str, Any], team: list[str]) -> list[str]:
+def _screened(
+    config: Mapping[str, Any],
+    team: list[str],
+    agreement: Sequence[Mapping[str, str]] | None = None,
+) -> list[str]:
     """The screening sentences by the protocol of now (:func:`_screening_sentences`)."""
     screening = config["screening"]
     criteria = len((config.get("eligibility") or {}).get("criteria") or [])
@@ -199,10 +206,10 @@ def _screened(config: Mapping[str, Any], team: list[str]) -> list[str]:
     if screening.get("mode", "dual") == "single":
         said = [f"Titles and abstracts were screened by {team[0]}{against}."]
         fraction = float((screening.get("verification_sample") or {}).get("fraction", 0))
-        verifier = reviewers_of.holders(config, "screening")[1:2]
+        verifier = reviewers_of.verifiers(config, agreement)
         if fraction > 0 and verifier:
             said.append(
-                f"{verifier[0]} also screened a {fraction * 100:g}% sample of them; "
+                f"{_join(verifier)} also screened a {fraction * 100:g}% sample of them; "
                 + _screening_rule(config, "a study of it that either of them", "on it")
             )
         return said
@@ -304,7 +311,7 @@ def methods_paragraph(
     sentences.extend(_earlier_only(config))
     sentences.append(_dedup_sentence(config, software_version, library_counts))
     sentences.extend(_automation_sentences(config))
-    sentences.extend(_screening_sentences(config, screening_decided_by))
+    sentences.extend(_screening_sentences(config, screening_decided_by, agreement[0]))
     sentences.extend(_full_text_sentences(config, fulltext_decided_by))
     sentences.extend(agreement_sentences(*agreement))
     fields = [f["label"] for f in config["extraction"]["fields"]]

@@ -3,7 +3,7 @@ methods paragraph and the reporting checklist)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -18,6 +18,26 @@ def team(config: Mapping[str, Any], role: str, section: str) -> list[str]:
     in single mode."""
     names = holders(config, role)
     return names if config[section].get("mode", "dual") == "dual" else names[:1]
+
+
+def verifiers(
+    config: Mapping[str, Any], agreement: Sequence[Mapping[str, str]] | None
+) -> list[str]:
+    """Who screened single screening's verification sample, by name: each reviewer the
+    title/abstract agreement rows (``screening/agreement.csv``) pair with the screener, in the
+    order of the round they first did so (one who has left the team since too), then the
+    protocol's second screener of now."""
+    people = {r["id"]: r.get("name", r["id"]) for r in config.get("reviewers") or []}
+    ids = [r["id"] for r in config.get("reviewers") or [] if "screening" in r.get("roles", [])]
+    screener = ids[0] if ids else ""
+    rows = [r for r in agreement or [] if str(r.get("round", "")).isdigit()]
+    seen: list[str] = []
+    for row in sorted(rows, key=lambda r: int(r["round"])):
+        pair = {row.get("reviewer_a", ""), row.get("reviewer_b", "")}
+        if screener in pair:
+            seen += [p for p in sorted(pair - {screener}) if p not in seen]
+    seen += [i for i in ids[1:2] if i not in seen]
+    return [people.get(i, i) for i in seen]
 
 
 def resolver_name(config: Mapping[str, Any]) -> str:
