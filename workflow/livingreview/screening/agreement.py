@@ -22,8 +22,6 @@ category; it is then reported as undefined (``None`` with a note), never divided
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,7 +30,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, TypeVar
 
-from livingreview.fileio import atomic_write_text, write_json
+from livingreview.fileio import atomic_write_text, csv_table_text, write_json
 from livingreview.screening.decisions import DECISIONS, ScreeningDecision, latest_by_study
 
 THREE_WAY: tuple[str, ...] = DECISIONS  # include, exclude, maybe
@@ -326,9 +324,6 @@ def write_agreement_rows(
     csv_path: Path, json_path: Path, rows: Sequence[Mapping[str, str]], data: Mapping[str, Any]
 ) -> None:
     """Write ``rows`` (:data:`AGREEMENT_COLUMNS`) as CSV and ``data`` as JSON."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=AGREEMENT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write_text(csv_path, buffer.getvalue())
+    table = ([row.get(c, "") for c in AGREEMENT_COLUMNS] for row in rows)
+    atomic_write_text(csv_path, csv_table_text(AGREEMENT_COLUMNS, table))
     write_json(json_path, data)
