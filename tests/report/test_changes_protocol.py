@@ -201,3 +201,21 @@ def test_a_query_folded_onto_other_lines_is_no_amendment() -> None:
     assert [(a.item, a.detail) for a in amendments(before, now)] == [
         ("sources.medline.query", "changed")
     ]
+
+
+def test_a_review_without_nexus_levels_keeps_no_nexus_setting() -> None:
+    # a review of its own (exercise for depression in older adults) uses no Nexus levels; the
+    # schema's default extraction.nexus_field 'nexus_level' names no field of it
+    config = load_config(DEMO_CONFIG)
+    del config["nexus"]
+    del config["report"]["nexus_risks_field"]
+    assert config["extraction"]["nexus_field"] == "nexus_level"  # the default, filled in
+    # before: library_history/<version>/report/protocol.json held "nexus_field": "nexus_level"
+    assert "nexus_field" not in json.loads(methods_text(config))["extraction"]
+    # a version kept before, with the default in it, is no amendment of it
+    before = json.loads(methods_text(config))
+    before["extraction"]["nexus_field"] = "nexus_level"
+    assert amendments(before, config) == []
+    # with levels the field is a setting of the review, kept and compared as before
+    with_levels = load_config(DEMO_CONFIG)
+    assert json.loads(methods_text(with_levels))["extraction"]["nexus_field"] == "nexus_level"

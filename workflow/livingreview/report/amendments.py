@@ -17,7 +17,8 @@ nothing about the methods:
   ``secrets_file``, a source's ``base_url``, ``api_key_env``, ``batch_size``, ``min_interval``,
   ``max_tries`` and an import's ``format``;
 * names and looks: ``review.id``, ``review.demo``, ``review.seed_publication``, sheet formats,
-  ``risk_of_bias.palette``, the ``report`` section;
+  ``risk_of_bias.palette``, the ``report`` section, and ``extraction.nexus_field`` in a review
+  without ``nexus.levels`` (its default then names no field of the review);
 * people and aids to them: ``reviewers`` (each stage's ``mode`` says how many assess),
   ``eligibility.keywords`` (words highlighted in sheets), ``full_text.open_access`` (a link to a
   free copy).
@@ -94,6 +95,8 @@ def methods(config: Mapping[str, Any]) -> dict[str, Any]:
         field = source.get("round_date_field") or source.get("date_field")
         if field:
             kept["sources"][name]["date_field"] = field
+    if not (config.get("nexus") or {}).get("levels"):
+        (kept.get("extraction") or {}).pop("nexus_field", None)  # names no field without levels
     return kept
 
 
