@@ -60,7 +60,7 @@ def _where_screening(config: dict[str, Any]) -> None:
         state = json.loads(screening.read_text(encoding="utf-8"))
         print(f"Title/abstract screening sheets (round {state['round']}), return them to:")
         for sheet in state["sheets"]:
-            print(f"  {outputs_of(config) / sheet}")
+            print(_sheet_line(outputs_of(config) / sheet))
         print(f"  -> {returned_folder(config, 'screening', 'folder')}")
         batch = int(config["screening"].get("batch_size", 0))  # a sheet lists the next batch
         listed = ", ".join(
@@ -80,6 +80,14 @@ def _where_screening(config: dict[str, Any]) -> None:
             f"Screening conflicts to resolve ({done['conflicts_pending']}): "
             f"{outcome.with_name('conflicts.xlsx')} -> {folder}"
         )
+
+
+def _sheet_line(path: Path) -> str:
+    """A sheet or form to fill in, marked when it lists nothing (as ``status`` then names no
+    work for its reviewer)."""
+    from livingreview.sheets.reading import listed_count
+
+    return f"  {path}" + ("  (nothing to do)" if listed_count(path) == 0 else "")
 
 
 def _where_report(config: dict[str, Any]) -> None:
@@ -121,7 +129,7 @@ def _where_after_screening(config: dict[str, Any]) -> None:
             where = returned_folder(config, section, "folder")
             print(f"{title}, return them to {where}:")
             for path in state[key]:
-                print(f"  {out / path}")
+                print(_sheet_line(out / path))
             print(f"  results: {out / folder / result}")
             if folder == "fulltext":
                 _where_full_text_conflicts(config)

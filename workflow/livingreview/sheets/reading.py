@@ -85,3 +85,28 @@ class SheetCache:
                         entry.unlink(missing_ok=True)
                     except OSError as exc:  # the cache only saves time
                         log.info("%s: sheet cache entry not deleted (%s)", entry, exc)
+
+
+def listed_count(path: Path) -> int | None:
+    """How many rows a sheet the pipeline wrote lists for its reader (its metadata's
+    ``records``), read from the metadata alone (the hidden ``_meta`` tab of an .xlsx, the first
+    line of a .csv); None when the file or the count cannot be read."""
+    from livingreview.sheets.csv_sheet import csv_meta
+    from livingreview.sheets.layout import META_SHEET
+    from livingreview.sheets.xlsx_read import open_workbook
+
+    try:
+        if path.suffix.lower() != ".xlsx":
+            with path.open(encoding="utf-8-sig") as handle:
+                meta = csv_meta(handle.readline()) or {}
+        else:
+            wb = open_workbook(path.read_bytes())
+            try:
+                rows = wb[META_SHEET].iter_rows(max_col=2, values_only=True)
+                meta = {str(k): str(v) for k, v in rows if k == "records"}
+            finally:
+                wb.close()
+    except Exception:  # openpyxl raises many types; `where` prints no count for such a file
+        return None
+    records = meta.get("records", "")
+    return int(records) if records.isdigit() else None
