@@ -102,12 +102,17 @@ class Flow:
 
 @lru_cache(maxsize=4096)
 def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
-    """Width in points of ``text`` set in DejaVu Sans (matplotlib's bundled font)."""
+    """Width in points of ``text`` set in DejaVu Sans (matplotlib's bundled font; installed
+    fonts for the characters it lacks: :mod:`livingreview.prisma.glyphs`)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
-    width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    from livingreview.prisma.glyphs import families, glyph_warnings_said
+
+    family = list(families(text))
+    prop = FontProperties(family=family, size=size, weight="bold" if bold else "normal")
+    with glyph_warnings_said():
+        width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
     return float(width)
 
 

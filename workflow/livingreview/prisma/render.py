@@ -26,6 +26,7 @@ from livingreview.prisma.diagram import (
     Text,
 )
 from livingreview.prisma.fontcache import cached_subset
+from livingreview.prisma.glyphs import families, glyph_warnings_said
 
 FILLS = {"phase": "#a9c8e8", "title": "#ffc000", "grey": "#e6e6e6", "main": "#ffffff"}
 TITLE_FILLS = {"grey": "#d0d0d0"}
@@ -215,7 +216,7 @@ def _figure(flow: Flow) -> Any:
             rotation=90 if t.rotate else 0,
             fontsize=t.size,
             fontweight="bold" if t.bold else "normal",
-            family=FONT_FAMILY,
+            family=list(families(t.text)),
         )
     for arrow in flow.arrows:
         xs, ys = zip(*arrow, strict=True)
@@ -288,7 +289,7 @@ def _text_metrics_shared() -> Iterator[None]:
 
 def _png(figure: Any, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    with _text_metrics_shared():
+    with _text_metrics_shared(), glyph_warnings_said():
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
@@ -368,7 +369,12 @@ def _pdf(figure: Any, title: str) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
     buffer = io.BytesIO()
     # Embedded TrueType (Type 42): text selectable and searchable.
-    with rc_context({"pdf.fonttype": 42}), _shared_font_subsets(), _text_metrics_shared():
+    with (
+        rc_context({"pdf.fonttype": 42}),
+        _shared_font_subsets(),
+        _text_metrics_shared(),
+        glyph_warnings_said(),
+    ):
         figure.savefig(
             buffer,
             format="pdf",

@@ -1,0 +1,69 @@
+"""Text DejaVu Sans cannot draw (a Chinese database's name, a Korean exclusion reason) is drawn
+in an installed font that has it, or named once in a warning when none has it: matplotlib
+warned for each glyph each time it measured or drew it, and the PNG showed placeholder boxes."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import pytest
+
+from livingreview.cli import main
+from livingreview.prisma.diagram import FONT_FAMILY
+from tests.prisma.test_csv_template_defaults import template_csv
+
+CHINESE = "中国知网"
+
+
+def test_text_dejavu_sans_draws_keeps_to_it() -> None:
+    from livingreview.prisma import glyphs
+
+    assert glyphs.families("Records identified from: Ölçüt dışı, Не РКИ (n\u00a0=\u00a03)") == (
+        FONT_FAMILY,
+    )
+
+
+def test_a_symbol_dejavu_sans_lacks_is_drawn_in_a_font_that_has_it() -> None:
+    from livingreview.prisma import glyphs
+
+    # U+214A PROPERTY LINE: not in DejaVu Sans, in matplotlib's own STIX fonts
+    chosen = glyphs.families("Records \u214a")
+    assert chosen[0] == FONT_FAMILY and len(chosen) == 2
+
+
+def _cjk_font_installed() -> bool:
+    from matplotlib.font_manager import fontManager
+    from matplotlib.ft2font import FT2Font
+
+    for font in fontManager.ttflist:
+        if font.name.startswith("Last Resort") or not font.fname.endswith((".ttf", ".otf")):
+            continue
+        if all(ord(c) in FT2Font(font.fname).get_charmap() for c in CHINESE):
+            return True
+    return False
+
+
+def test_cjk_names_are_drawn_or_named_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = template_csv(
+        tmp_path / "flow.csv",
+        {
+            "database_specific_results": f"CNKI {CHINESE}, 0; RISS 학술연구정보서비스, 0",
+            "dbr_excluded": "非随机对照试验, 0",
+        },
+    )
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        for suffix in (".png", ".pdf"):
+            assert main(["prisma", str(source), "--out", str(tmp_path / f"f{suffix}")]) == 0
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    said = [r.getMessage() for r in caplog.records if r.name == "livingreview.prisma"]
+    if _cjk_font_installed():
+        assert said == []
+    else:  # one line for each text bringing characters no font has, across both drawings
+        assert len(said) == 3
+        assert said[0].startswith(f"no installed font has {CHINESE} (in 'CNKI {CHINESE}")
+        assert "placeholder box" in said[0] and "Noto Sans CJK" in said[0]
