@@ -124,6 +124,16 @@ MISTAKES = {
         change("reviewers", [{"id": "anna", "name": "Anna", "roles": ["screening"]}]),
         "'reviewers': screening.mode 'dual' needs 2 reviewer(s) with the role 'screening', found 1",
     ),
+    "the verifier of single screening left and no one took over": (
+        lambda p: (
+            p["screening"].update(mode="single", verification_sample={"fraction": 0.5}),
+            p["reviewers"][1].update(roles=["full_text", "extraction", "risk_of_bias"]),
+        ),
+        # before: "screening.mode 'single' needs 2 reviewer(s)", though single mode needs one
+        # and it is the verification sample that needs the second
+        "'reviewers': screening.mode 'single' with verification_sample.fraction 0.5 needs 2 "
+        "reviewer(s) with the role 'screening' (the second screens the sample), found 1",
+    ),
     "one full-text reviewer in dual mode": (
         change("reviewers.1.roles", ["screening", "extraction", "risk_of_bias"]),
         "'reviewers': full_text.mode 'dual' needs 2 reviewer(s) with the role 'full_text', found 1",

@@ -21,11 +21,14 @@ def screeners(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """
     found = [(r["id"], r["name"]) for r in config["reviewers"] if "screening" in r.get("roles", [])]
     mode = config["screening"]["mode"]
-    need = 2 if mode == "dual" or _fraction(config) > 0 else 1
+    sample = mode != "dual" and _fraction(config) > 0
+    need = 2 if mode == "dual" or sample else 1
     if len(found) < need:
+        why = f" with verification_sample.fraction {_fraction(config):g}" if sample else ""
         raise ConfigError(
-            f"config key 'reviewers': screening.mode {mode!r} needs {need} reviewer(s) with the "
-            f"role 'screening', found {len(found)}"
+            f"config key 'reviewers': screening.mode {mode!r}{why} needs {need} reviewer(s) with "
+            f"the role 'screening'{' (the second screens the sample)' if sample else ''}, "
+            f"found {len(found)}"
         )
     return found if mode == "dual" else found[:need]
 
