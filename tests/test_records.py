@@ -127,6 +127,21 @@ def test_assign_ids_are_stable_and_unique() -> None:
     assert with_id[0].record_id == "medline:39924298"
 
 
+def test_source_ids_differing_in_letters_outside_ascii_are_two_records() -> None:
+    # A reference manager's RIS ID (a citation key) or a Chinese database's own ids: both were
+    # 'import:M_ller2019' ('import:_-001'), the second taken for the first exported twice.
+    ids = ["Müller2019", "Möller2019", "张-001", "王-001", "WOS:000 123__4", "a b/c"]
+    records = assign_ids("import", [Record(source_id=i, title=i) for i in ids])
+    assert [r.record_id for r in records] == [
+        "import:Müller2019",
+        "import:Möller2019",
+        "import:张-001",
+        "import:王-001",
+        "import:WOS:000_123_4",  # spaces and underscores as before: one '_' a run
+        "import:a_b/c",
+    ]
+
+
 def test_record_file_round_trips_in_canonical_order(tmp_path: Path) -> None:
     records = assign_ids(
         "s",

@@ -471,10 +471,16 @@ def normalise_year(value: object) -> str:
     return match.group(1) if match else ""
 
 
+#: What a source id's part of a record id is without: runs of spaces, punctuation and
+#: underscores become one ``_``; letters and digits of every script are kept, so that two ids
+#: differing only in them (``Müller2019``, ``Möller2019``; ``张-001``, ``王-001``) stay two.
+_ID_UNSAFE = re.compile(r"(?:[^\w.:/-]|_)+")
+
+
 def make_record_id(source: str, record: Record) -> str:
     """A stable id: ``source:source_id`` when the source has ids, else a content hash."""
     if record.source_id:
-        key = re.sub(r"[^A-Za-z0-9._:/-]+", "_", record.source_id)
+        key = _ID_UNSAFE.sub("_", record.source_id)
         return f"{source}:{key}"
     basis = "|".join(
         [
