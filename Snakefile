@@ -15,6 +15,13 @@ from livingreview.config import (
 from livingreview.dedup.rounds import check_later_rounds
 from livingreview.errors import LivingReviewError
 from livingreview.importing import require_all_files
+from livingreview.run_manifest import NAME as RUN_MANIFEST
+from livingreview.run_manifest import (
+    forget_run_manifest,
+    people_s_files,
+    protocol_sha256,
+    write_run_manifest,
+)
 
 # The `configfile: "config/config.yaml"` directive, with a value Snakemake's YAML reader cannot
 # build (an impossible unquoted date) named in one line instead of a traceback.
@@ -64,50 +71,84 @@ onstart:
 
     for left in remove_leftover_temp_files([Path(OUT), history_dir(config)]):
         print(f"livingreview: removed {left}, left by a run that was stopped", file=sys.stderr)
+    # This run has jobs to do: the manifest of an earlier run would no longer vouch for the
+    # outputs once one of them ran. The run writes it again as its last step, if it builds every
+    # target (a run of some targets, a failed or a killed run leaves none).
+    forget_run_manifest(Path(OUT))
 
 
 onsuccess:
-    from livingreview.run_manifest import write_run_manifest
-
-    write_run_manifest(config, Path(OUT))
     # The run is over: what the process holds (libraries, DAG, what steps kept) is left out of
     # the cycle collector's full passes at exit, which went over all of it again (about 1 CPU s
     # of an update's Snakemake process); the system reclaims the memory of the process anyway.
     gc.freeze()
 
 
+# What a whole run builds: the targets of `rule all`, which the run manifest covers.
+FINAL_TARGETS = [
+    f"{OUT}/report/index.html",
+    f"{OUT}/search/prisma_s.md",
+    f"{OUT}/search/identified.csv",
+    f"{OUT}/library/records.csv",
+    f"{OUT}/library/counts.json",
+    f"{OUT}/library/library.ris",  # for a reference manager (rule library_export)
+    f"{OUT}/library/library.bib",
+    f"{OUT}/library/flags.csv",
+    f"{OUT}/dedup/maybe_pairs.xlsx",
+    f"{OUT}/prisma/ledger.json",
+    f"{OUT}/prisma/flow.svg",
+    f"{OUT}/screening/automation.csv",
+    f"{OUT}/screening/automation_counts.json",
+    f"{OUT}/screening/agreement.csv",
+    f"{OUT}/screening/final_decisions.csv",
+    f"{OUT}/screening/conflicts.xlsx",
+    f"{OUT}/screening/decisions.csv",
+    f"{OUT}/screening/status.json",
+    f"{OUT}/fulltext/outcome.json",
+    f"{OUT}/fulltext/decisions.csv",
+    f"{OUT}/fulltext/excluded.csv",
+    f"{OUT}/extraction/studies.csv",
+    f"{OUT}/rob/summary.csv",
+    f"{OUT}/rob/status.json",
+    # receipts of what the steps keep in the history folder (rules/common.smk)
+    LIBRARY_RECEIPT,
+    FLAGS_RECEIPT,
+    PRISMA_RECEIPT,
+    REPORT_RECEIPT,
+]
+# The files people put in the human-input folder, as the manifest hashes them: one added,
+# edited or removed writes the manifest again, even when no step reads it.
+HUMAN_FILES = [
+    str(path)
+    for path in people_s_files(Path(config["paths"]["human_input"]), Path(OUT))
+]
+
+
 rule all:
     default_target: True
     input:
-        f"{OUT}/report/index.html",
-        f"{OUT}/search/prisma_s.md",
-        f"{OUT}/search/identified.csv",
-        f"{OUT}/library/records.csv",
-        f"{OUT}/library/counts.json",
-        f"{OUT}/library/library.ris",  # for a reference manager (rule library_export)
-        f"{OUT}/library/library.bib",
-        f"{OUT}/library/flags.csv",
-        f"{OUT}/dedup/maybe_pairs.xlsx",
-        f"{OUT}/prisma/ledger.json",
-        f"{OUT}/prisma/flow.svg",
-        f"{OUT}/screening/automation.csv",
-        f"{OUT}/screening/automation_counts.json",
-        f"{OUT}/screening/agreement.csv",
-        f"{OUT}/screening/final_decisions.csv",
-        f"{OUT}/screening/conflicts.xlsx",
-        f"{OUT}/screening/decisions.csv",
-        f"{OUT}/screening/status.json",
-        f"{OUT}/fulltext/outcome.json",
-        f"{OUT}/fulltext/decisions.csv",
-        f"{OUT}/fulltext/excluded.csv",
-        f"{OUT}/extraction/studies.csv",
-        f"{OUT}/rob/summary.csv",
-        f"{OUT}/rob/status.json",
-        # receipts of what the steps keep in the history folder (rules/common.smk)
-        LIBRARY_RECEIPT,
-        FLAGS_RECEIPT,
-        PRISMA_RECEIPT,
-        REPORT_RECEIPT,
+        FINAL_TARGETS,
+        f"{OUT}/{RUN_MANIFEST}",
+
+
+# The run manifest (livingreview.run_manifest), the last step of a whole run: written once
+# every target is built, atomically, so a run killed before or while writing it writes it
+# when run again (its output missing or incomplete), and a run with nothing to do leaves it.
+# Its `finished_at` is when this step ran: the end of the run that last built or changed any
+# artefact, an added human-input file or an edited protocol.
+rule run_manifest:
+    input:
+        targets=FINAL_TARGETS,
+        human=lambda wildcards: HUMAN_FILES,  # a function: names with braces are no wildcards
+    output:
+        f"{OUT}/{RUN_MANIFEST}",
+    params:
+        protocol=protocol_sha256(config),  # a protocol edit no step reads is written down
+        version=CODE_VERSION,
+    resources:
+        **STEP_RESOURCES,
+    run:
+        write_run_manifest(config, Path(OUT), FINAL_TARGETS)
 
 
 # Snakemake's objects, the protocol and the rules read so far live as long as the process: left

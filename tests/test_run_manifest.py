@@ -1,11 +1,21 @@
-"""The run manifest fingerprints what people put in: exports, returned sheets, the history."""
+"""The run manifest fingerprints what people put in (exports, returned sheets, the history)
+and what a whole run built, and is there only when the run that last changed them finished."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
+import signal
 from pathlib import Path
 
+import pytest
+
+from livingreview.fileio import TEMP_NAME
 from livingreview.run_manifest import input_hashes
+from tests.conftest import REPO_ROOT
+from tests.pipeline import run_pipeline
+from tests.test_killed_run import killed_run
 
 
 def test_input_hashes_cover_people_s_files_only(tmp_path: Path) -> None:
@@ -44,3 +54,105 @@ def test_exports_in_a_linked_folder_are_hashed_once_and_a_link_loop_ends(tmp_pat
     assert input_hashes(human, human / "outputs") == {
         "exports/wos.ris": hashlib.sha256(b"TY  - JOUR").hexdigest()
     }
+
+
+# The pipeline writes the manifest as its last step, a rule whose inputs are every artefact
+# `rule all` asks for and every file in the human-input folder. Before, the Snakefile's
+# `onsuccess` wrote it: a run killed there left no manifest (or the last run's), and the next
+# run had "Nothing to be done" and never wrote it.
+
+MANIFEST = "outputs/run_manifest.json"
+LEFT_OUT = (".cache/", ".pacing/", ".kept/", "logs/")  # as run_manifest.SKIP_DIRS
+
+
+def artefacts(outputs: Path) -> dict[str, bytes]:
+    """Every file under ``outputs`` the manifest hashes, but the manifest itself."""
+    return {
+        name: path.read_bytes()
+        for path in sorted(outputs.rglob("*"))
+        if path.is_file()
+        and not (name := path.relative_to(outputs).as_posix()).startswith(LEFT_OUT)
+        and name != "run_manifest.json"
+        and not TEMP_NAME.fullmatch(path.name)
+    }
+
+
+def vouches_for(workdir: Path, human: Path) -> None:
+    """The manifest hashes exactly the artefacts and the human-input folder's files there are."""
+    manifest = json.loads((workdir / MANIFEST).read_text(encoding="utf-8"))
+    digests = {n: hashlib.sha256(b).hexdigest() for n, b in artefacts(workdir / "outputs").items()}
+    assert manifest["outputs"] == digests
+    assert manifest["human_input"] == input_hashes(human, workdir / "outputs")
+    assert "report/index.html" in manifest["targets"] and "report/kept.json" in manifest["targets"]
+
+
+@pytest.mark.slow
+def test_a_run_killed_while_writing_the_manifest_writes_it_when_run_again(tmp_path: Path) -> None:
+    workdir = tmp_path / "review"
+    workdir.mkdir()
+    assert killed_run(workdir, MANIFEST) == -signal.SIGKILL  # all else written, then killed
+    assert not (workdir / MANIFEST).exists()
+    built = artefacts(workdir / "outputs")
+    assert "report/index.html" in built
+
+    assert run_pipeline(workdir, None, "--unlock").returncode == 0
+    again = run_pipeline(workdir)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "Nothing to be done" not in again.stderr  # before: the manifest stayed missing
+    vouches_for(workdir, REPO_ROOT / "demo/human")
+    assert artefacts(workdir / "outputs") == built  # only the manifest was written
+    written = (workdir / MANIFEST).read_bytes()
+
+    idle = run_pipeline(workdir)
+    assert idle.returncode == 0, idle.stderr[-3000:]
+    assert "Nothing to be done" in idle.stderr
+    assert (workdir / MANIFEST).read_bytes() == written
+
+
+@pytest.mark.slow
+def test_no_manifest_is_left_from_an_earlier_run_by_a_run_that_did_not_finish(
+    tmp_path: Path,
+) -> None:
+    workdir = tmp_path / "review"
+    workdir.mkdir()
+    exports_only = workdir / "human_before"
+    shutil.copytree(REPO_ROOT / "demo/human/exports", exports_only / "exports")
+    first = run_pipeline(workdir, human=exports_only)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert (workdir / MANIFEST).is_file()
+    # The returned sheets arrive; the run that reads them is killed at its manifest. Before,
+    # the first run's manifest stayed, vouching for outputs and sheets the folder no longer held.
+    assert killed_run(workdir, MANIFEST) == -signal.SIGKILL
+    assert not (workdir / MANIFEST).exists()
+    # So does a run of one target: the manifest it would leave could not vouch for the others.
+    assert run_pipeline(workdir, None, "--unlock").returncode == 0
+    (workdir / "outputs/library/library.bib").unlink()
+    one = run_pipeline(workdir, None, "--keep-going", str(workdir / "outputs/library/library.bib"))
+    assert one.returncode == 0, one.stderr[-3000:]
+    assert not (workdir / MANIFEST).exists()
+    whole = run_pipeline(workdir)
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    vouches_for(workdir, REPO_ROOT / "demo/human")
+
+
+@pytest.mark.slow
+def test_a_file_put_in_the_human_input_folder_is_hashed_without_any_other_step(
+    tmp_path: Path,
+) -> None:
+    """A file no step reads (a team's notes) changes the manifest alone; the next run has
+    nothing to do. Before, the manifest of a run with nothing to do was never written again."""
+    workdir, human = tmp_path / "review", tmp_path / "human"
+    workdir.mkdir()
+    shutil.copytree(REPO_ROOT / "demo/human", human)
+    first = run_pipeline(workdir, human=human)
+    assert first.returncode == 0, first.stderr[-3000:]
+    built = artefacts(workdir / "outputs")
+    (human / "notes.txt").write_text("round 1: sheets checked by r1\n", encoding="utf-8")
+    noted = run_pipeline(workdir, human=human)
+    assert noted.returncode == 0, noted.stderr[-3000:]
+    manifest = json.loads((workdir / MANIFEST).read_text(encoding="utf-8"))
+    assert "notes.txt" in manifest["human_input"]
+    vouches_for(workdir, human)
+    assert artefacts(workdir / "outputs") == built
+    idle = run_pipeline(workdir, human=human)
+    assert "Nothing to be done" in idle.stderr, idle.stderr[-3000:]

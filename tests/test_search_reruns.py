@@ -42,7 +42,9 @@ def test_editing_refetch_or_the_email_variable_reruns_no_search_but_a_new_window
 
     refetch = planned(tmp_path, "{refetch: {services: [pubmed], studies: included}}")
     assert not SEARCHES & set(refetch)
-    assert planned(tmp_path, "{contact_email_env: TEAM_EMAIL, secrets_file: team.env}") == []
+    # Only the run manifest is written again, with the edited protocol's sha256.
+    email = planned(tmp_path, "{contact_email_env: TEAM_EMAIL, secrets_file: team.env}")
+    assert email == ["run_manifest", "all"]
 
     window = planned(tmp_path, "{date_range: {from: '2011-01-01', to: '2024-11-25'}}")
     assert sorted(j for j in window if j in SEARCHES) == ["search_api"] * 3
