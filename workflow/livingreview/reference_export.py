@@ -29,13 +29,13 @@ Same inputs, same bytes: no date is written, and the order is fixed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from livingreview.dedup.journals import strip_accents
 from livingreview.errors import InputFileError
 from livingreview.fileio import atomic_write_bytes, atomic_write_text, read_csv_table
 from livingreview.records import Record, author_name, is_group
@@ -336,7 +336,8 @@ def bibtex_name(name: str) -> str:
 
 def citation_keys(studies: Sequence[Study]) -> list[str]:
     """One key per study from its label ("Smith 2021a" -> ``Smith2021a``): ASCII letters and
-    digits, starting with a letter, made unique with ``_2``, ``_3``... in the order given."""
+    digits (a letter's accent dropped, "ø", "ß", "ł" spelled "o", "ss", "l"), starting with a
+    letter, made unique with ``_2``, ``_3``... in the order given."""
     return label_keys([study.label for study in studies])
 
 
@@ -344,7 +345,7 @@ def label_keys(labels: Sequence[str]) -> list[str]:
     """The citation keys of studies labelled ``labels``, in that order (:func:`citation_keys`)."""
     keys, taken = [], set()
     for label in labels:
-        folded = unicodedata.normalize("NFKD", label)
+        folded = strip_accents(label)  # "Øien" as "Oien", "Straße" as "Strasse", "ı" as "i"
         base = _NOT_KEY.sub("", folded.encode("ascii", "ignore").decode())
         if not base[:1].isalpha():
             base = f"Study{base}"
