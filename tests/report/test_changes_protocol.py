@@ -203,18 +203,24 @@ def test_a_query_folded_onto_other_lines_is_no_amendment() -> None:
     ]
 
 
-def test_a_review_without_nexus_levels_keeps_no_nexus_setting() -> None:
-    # a review of its own (exercise for depression in older adults) uses no Nexus levels; the
-    # schema's default extraction.nexus_field 'nexus_level' names no field of it
-    config = load_config(DEMO_CONFIG)
-    del config["nexus"]
-    del config["report"]["nexus_risks_field"]
-    assert config["extraction"]["nexus_field"] == "nexus_level"  # the default, filled in
-    # before: library_history/<version>/report/protocol.json held "nexus_field": "nexus_level"
-    assert "nexus_field" not in json.loads(methods_text(config))["extraction"]
-    # a version kept before, with the default in it, is no amendment of it
+def test_a_review_without_nexus_levels_keeps_no_nexus_setting(tmp_path: Path) -> None:
+    # a review of its own (exercise for depression in older adults) uses no Nexus levels: the
+    # shipped protocol without its Nexus section, fields and report keys
+    protocol = yaml.safe_load(DEMO_CONFIG[0].read_text(encoding="utf-8"))
+    fields = protocol["extraction"]["fields"]
+    protocol["extraction"]["fields"] = [f for f in fields if not f["id"].startswith("nexus")]
+    protocol["report"] = {"study_columns": ["country"], "evidence_fields": ["goal_alignment"]}
+    del protocol["nexus"]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(protocol, sort_keys=False), encoding="utf-8")
+    config = load_config([path])
+    assert config["extraction"]["nexus_field"] == "nexus_level" and config["nexus"] == {}
+    # before: library_history/<version>/report/protocol.json held "nexus": {} and
+    # "nexus_field": "nexus_level", the schema's defaults naming nothing of this review
+    assert "nexus" not in methods_text(config)
+    # a version kept before, with the defaults in it, is no amendment of it
     before = json.loads(methods_text(config))
-    before["extraction"]["nexus_field"] = "nexus_level"
+    before["extraction"]["nexus_field"], before["nexus"] = "nexus_level", {}
     assert amendments(before, config) == []
     # with levels the field is a setting of the review, kept and compared as before
     with_levels = load_config(DEMO_CONFIG)

@@ -17,8 +17,9 @@ nothing about the methods:
   ``secrets_file``, a source's ``base_url``, ``api_key_env``, ``batch_size``, ``min_interval``,
   ``max_tries`` and an import's ``format``;
 * names and looks: ``review.id``, ``review.demo``, ``review.seed_publication``, sheet formats,
-  ``risk_of_bias.palette``, the ``report`` section, and ``extraction.nexus_field`` in a review
-  without ``nexus.levels`` (its default then names no field of the review);
+  ``risk_of_bias.palette``, the ``report`` section, and in a review without ``nexus.levels``
+  ``extraction.nexus_field`` and an empty ``nexus`` (the schema's defaults, naming nothing of
+  the review);
 * people and aids to them: ``reviewers`` (each stage's ``mode`` says how many assess),
   ``eligibility.keywords`` (words highlighted in sheets), ``full_text.open_access`` (a link to a
   free copy).
@@ -97,6 +98,8 @@ def methods(config: Mapping[str, Any]) -> dict[str, Any]:
             kept["sources"][name]["date_field"] = field
     if not (config.get("nexus") or {}).get("levels"):
         (kept.get("extraction") or {}).pop("nexus_field", None)  # names no field without levels
+        if not kept.get("nexus"):
+            kept.pop("nexus", None)  # the schema's empty default: no setting of the review
     return kept
 
 
