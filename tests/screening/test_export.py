@@ -246,3 +246,24 @@ def test_a_seed_study_given_by_doi_or_pmid_leads_the_first_sheet(
     unseeded = screening_config(tmp_path / "none", demo_outputs, seed_studies=[])
     run_screening(unseeded)
     assert sheet_ids(sheet_path(unseeded, "r1"))[0] != library["10.2196/44548"]
+
+
+def test_the_verifier_s_instructions_say_the_sheet_is_a_sample(
+    tmp_path: Path, demo_outputs: Path
+) -> None:
+    config = screening_config(
+        tmp_path, demo_outputs, mode="single", verification_sample={"fraction": 0.5, "seed": 7}
+    )
+    run_screening(config)
+
+    def told(reviewer: str) -> str:
+        ws = openpyxl.load_workbook(sheet_path(config, reviewer))["Instructions"]
+        return "\n".join(str(row[0]) for row in ws.iter_rows(values_only=True) if row[0])
+
+    # before: r2's sheet listed half the studies and said nothing of why, as if it were a
+    # screening sheet of every study
+    assert (
+        "You verify single screening: Reviewer 1 screens every study, and your sheets list a\n"
+        "50% sample of them drawn at random (verification_sample in the protocol)."
+    ) in told("r2")
+    assert "You verify" not in told("r1")

@@ -203,15 +203,18 @@ def instructions(
     earlier: int = 0,
     decided: int = 0,
     registrations: int = 0,
+    sample: tuple[float, str] | None = None,
 ) -> list[str]:
     """The Instructions sheet, one line per row (``earlier``: studies of earlier rounds listed;
     ``decided``: studies of this round the reviewer decided already, not listed;
-    ``registrations``: rows that are trial registrations)."""
+    ``registrations``: rows that are trial registrations; ``sample``: the verification
+    sample's fraction and the single screener's name, on the verifier's sheet)."""
     who = f"{spec.reviewer} ({spec.reviewer_name})" if spec.reviewer_name else spec.reviewer
     lines = [
         f"Title/abstract screening: review {spec.review_id}, round {spec.round}, "
         f"batch {spec.batch}, reviewer {who}, {_studies(count)}.",
         *_progress(count, decided),
+        *_sample_lines(sample),
         "",
         "Each row of the sheet 'Screening' is one study (its records from all databases merged).",
         "Rows are ordered with the studies most likely to be relevant first (column 'score').",
@@ -247,6 +250,17 @@ def instructions(
     if demo:
         lines = ["DEMO DATA: illustrative records, not a real search.", "", *lines]
     return lines
+
+
+def _sample_lines(sample: tuple[float, str] | None) -> list[str]:
+    """Why a verifier's sheet lists only some studies (single screening's verified sample)."""
+    if sample is None:
+        return []
+    fraction, screener = sample
+    return [
+        f"You verify single screening: {screener} screens every study, and your sheets list a",
+        f"{fraction * 100:g}% sample of them drawn at random (verification_sample in the protocol).",
+    ]
 
 
 def _studies(count: int) -> str:

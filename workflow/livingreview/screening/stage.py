@@ -219,10 +219,18 @@ def export_sheets(
             earlier=earlier,
             decided=_decided_in_round(assigned, own, current),
             registrations=sum(1 for s in pool if export.is_register_record(s)),
+            sample=_sample_of(config) if reviewer == checker else None,
         )
         shown = layouts[earlier > 0]
         written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)
     return written, seeds
+
+
+def _sample_of(config: Mapping[str, Any]) -> tuple[float, str]:
+    """The verification sample's fraction and the single screener's name (the verifier's
+    Instructions)."""
+    fraction = float(config["screening"]["verification_sample"]["fraction"])
+    return fraction, screeners(config)[0][1]
 
 
 def settled_earlier(
