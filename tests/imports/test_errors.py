@@ -412,3 +412,63 @@ def test_an_unforeseen_library_failure_is_one_input_error(
     monkeypatch.setitem(imports._PARSERS, "nbib", (scan, broken))
     message = _fails(real("pubmed/medline/pubmed_result1.txt"))
     assert "cannot be read as nbib: KeyError" in message
+
+
+def _scopus_rows(real: Real, rows: list[dict[str, str]]) -> str:
+    """The real Scopus CSV's header, ';'-separated as Excel saves it, over ``rows``."""
+    header = real("exports/scopus/scopus_sample.csv").read_text(encoding="utf-8-sig")
+    columns = [c.strip('"') for c in header.splitlines()[0].split('","')]
+    lines = [";".join(columns)] + [";".join(row.get(c, "") for c in columns) for row in rows]
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "row", "shown"),
+    [
+        # Excel in a Russian locale saves 'CSV (semicolon delimited)' as windows-1251: read as
+        # Windows-1252, 'Иванов' came in as 'Èâàíîâ', exit 0.
+        (
+            "cp1251",
+            {
+                "Authors": "Иванов И.И.",
+                "Title": "Терапевтический альянс в цифровой психотерапии",
+                "Year": "2020",
+                "Source title": "Журнал неврологии и психиатрии",
+            },
+            "'Èâàíîâ'",
+        ),
+        # ... in China as GBK: '张伟' as 'ÕÅÎ°', the title as 'ÐÄÀíÖÎÁÆ...', exit 0.
+        (
+            "gbk",
+            {"Authors": "张伟", "Title": "心理治疗中的治疗联盟", "Year": "2021"},
+            "'ÐÄÀíÖÎÁÆ",
+        ),
+        # ... in Japan as Shift_JIS: refused as 'binary data (31 control characters), not a text
+        # export' (its '：' has a byte Windows-1252 lacks, so it was read as Latin-1).
+        (
+            "cp932",
+            {"Authors": "田中 太郎", "Title": "デジタル治療における治療同盟：系統的レビュー"},
+            "a character '\\x93'",
+        ),
+    ],
+)
+def test_a_csv_saved_in_another_code_page_is_refused_naming_it(
+    real: Real, variant_file: Variant, encoding: str, row: dict[str, str], shown: str
+) -> None:
+    data = _scopus_rows(real, [row]).encode(encoding)
+    message = _fails(variant_file(f"{encoding}.csv", data))
+    assert "line 2: the file is not UTF-8, and read as Windows-1252 it has" in message
+    assert shown in message and "another code page" in message and "UTF-8" in message
+
+
+def test_a_windows_1252_csv_full_of_accents_is_still_read(
+    real: Real, variant_file: Variant
+) -> None:
+    rows = [
+        {"Authors": "Þórðarson Þ.", "Title": "Áhrif meðferðar á ævi", "Year": "2019"},
+        {"Authors": "Müller H.", "Title": "Über die Ärzte: Maßnahmen", "Year": "2020"},
+        {"Authors": "Løken E.", "Title": "Æøå – «Thérapie» à l’œuvre", "Year": "2021"},
+    ]
+    result = import_file(variant_file("cp1252.csv", _scopus_rows(real, rows).encode("cp1252")), "s")
+    assert result.encoding == "cp1252"
+    assert {r.title for r in result.records} >= {"Áhrif meðferðar á ævi"}

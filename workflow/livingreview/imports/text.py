@@ -90,6 +90,8 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
     if encoding == "utf-8" and text.startswith("\ufeff"):
         encoding = "utf-8-sig"
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if encoding in ("cp1252", "latin-1"):
+        _refuse_other_code_page(path, text)
     controls = _CONTROL.findall(text)
     if len(controls) > max(3, _MAX_CONTROL_SHARE * len(text)):
         first = _CONTROL.search(text)
@@ -102,6 +104,39 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
     if not text.strip():
         raise InputFileError(path, "the file is empty")
     return _without_controls(path, text, controls), encoding
+
+
+#: A word of four letters or more, none of them ASCII: Cyrillic, Greek or Chinese text saved in
+#: its Windows code page reads so as Windows-1252 ('Òåðàïåâòè÷åñêèé'); a language written in
+#: Latin letters hardly has one ('Þórðarson' has ASCII letters in it).
+_FOREIGN_WORD = re.compile(r"(?<![^\W\d_])[^\W\da-zA-Z_]{4,}(?![^\W\d_])")
+#: Bytes Windows-1252 leaves undefined, read as Latin-1's C1 controls: the lead bytes of
+#: Shift_JIS, GBK or Big5 characters, never in a Windows-1252 file.
+_C1 = re.compile(r"[\x80-\x9f]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _refuse_other_code_page(path: Path | str, text: str) -> None:
+    """Fail when a file read as Windows-1252 or Latin-1 is text of another code page: words of
+    four letters none of which is ASCII (at least a third of the words holding a letter outside
+    ASCII), or C1 controls, three or more and a quarter of the characters outside ASCII (the
+    lead bytes of a double-byte code page's characters)."""
+    foreign = _FOREIGN_WORD.findall(text)
+    accented = sum(1 for w in _WORD.findall(text) if not w.isascii()) if foreign else 0
+    c1s = len(_C1.findall(text))  # a stray one or two are spaces (_without_controls)
+    many = c1s >= 3 and 4 * c1s >= len(text) - len(text.encode("ascii", "ignore"))
+    c1 = _C1.search(text) if many else None
+    if c1 is None and (not foreign or 3 * len(foreign) < accented):
+        return
+    first = c1.start() if c1 else text.index(foreign[0])
+    shown = f"a character {text[first]!r}" if c1 else f"words such as {foreign[0]!r}"
+    raise InputFileError(
+        path,
+        f"the file is not UTF-8, and read as Windows-1252 it has {shown}: text saved in another "
+        "code page (Cyrillic windows-1251, Greek windows-1253, Chinese GBK, Japanese Shift_JIS, "
+        "Korean EUC-KR...); re-save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        position=f"line {line_at(text, first)}",
+    )
 
 
 def _refuse_mixed_utf8(path: Path | str, data: bytes) -> None:
