@@ -35,7 +35,13 @@ FORMATS = ("ris", "bib")
 COPIES = {fmt: f"library.{fmt}" for fmt in FORMATS}
 # The modules whose code decides an entry's text from its row, label and key, by path relative
 # to the livingreview package (a test checks that it names every module they import).
-ENTRY_MODULES = ("reference_export.py", "reference_cache.py", "records.py", "register_ids.py")
+ENTRY_MODULES = (
+    "reference_export.py",
+    "reference_cache.py",
+    "records.py",
+    "register_ids.py",
+    "dedup/journals.py",  # strip_accents: the citation keys
+)
 Span = tuple[int, int]
 BETWEEN = {fmt: ENTRY_GAP[fmt].encode() for fmt in FORMATS}  # between two entries of a file
 END = {fmt: FILE_END[fmt].encode() for fmt in FORMATS}  # after the last
