@@ -259,7 +259,8 @@ def _sample_lines(sample: tuple[float, str] | None) -> list[str]:
     fraction, screener = sample
     return [
         f"You verify single screening: {screener} screens every study, and your sheets list a",
-        f"{fraction * 100:g}% sample of them drawn at random (verification_sample in the protocol).",
+        f"{fraction * 100:g}% sample of them drawn at random"
+        " (verification_sample in the protocol).",
     ]
 
 
