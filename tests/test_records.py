@@ -137,8 +137,25 @@ def test_source_ids_differing_in_letters_outside_ascii_are_two_records() -> None
         "import:Möller2019",
         "import:张-001",
         "import:王-001",
-        "import:WOS:000_123_4",  # spaces and underscores as before: one '_' a run
+        "import:WOS:000_123__4",  # as before: a space one '_', underscores kept
         "import:a_b/c",
+    ]
+
+
+def test_an_ascii_source_id_keeps_the_record_id_earlier_versions_gave_it() -> None:
+    # A library's earlier rounds and returned sheets hold these ids: each run of characters
+    # other than letters, digits and . : / - _ was one '_', and underscores stayed as they were
+    # (two ids differing in them stay two records).
+    ids = ["Smith__2019", "Smith_2019", "AB _12", "x_ y", "a_(b)", "_key_", "2-s2.0-85"]
+    records = assign_ids("import", [Record(source_id=i, title=i) for i in ids])
+    assert [r.record_id for r in records] == [
+        "import:Smith__2019",
+        "import:Smith_2019",
+        "import:AB__12",
+        "import:x__y",
+        "import:a__b_",
+        "import:_key_",
+        "import:2-s2.0-85",
     ]
 
 

@@ -471,10 +471,11 @@ def normalise_year(value: object) -> str:
     return match.group(1) if match else ""
 
 
-#: What a source id's part of a record id is without: runs of spaces, punctuation and
-#: underscores become one ``_``; letters and digits of every script are kept, so that two ids
-#: differing only in them (``Müller2019``, ``Möller2019``; ``张-001``, ``王-001``) stay two.
-_ID_UNSAFE = re.compile(r"(?:[^\w.:/-]|_)+")
+#: What a source id's part of a record id is without: each run of spaces and punctuation other
+#: than ``. : / - _`` becomes one ``_``; letters and digits of every script are kept, so that two
+#: ids differing only in them (``Müller2019``, ``Möller2019``; ``张-001``, ``王-001``) stay two.
+#: Underscores are kept as they are, so an ASCII id is what it always was (``Smith__2019``).
+_ID_UNSAFE = re.compile(r"[^\w.:/-]+")
 
 
 def make_record_id(source: str, record: Record) -> str:
