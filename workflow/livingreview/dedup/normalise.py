@@ -117,6 +117,13 @@ def normalise_title(title: str) -> str:
     return _GREEK_NAME.sub(lambda m: m.group()[0], words(_without_notes(text)))
 
 
+def is_translated_title(title: str) -> bool:
+    """Whether ``title`` is a translated one as MEDLINE gives it: the whole title, its notes
+    aside ("[Japanese]", "[Review]"), in square brackets ("[Exercise therapy in old age].")."""
+    bare = _without_notes(title).strip().rstrip(".").strip()
+    return len(bare) > 2 and bare[0] == "[" and bare[-1] == "]" and "]" not in bare[1:-1]
+
+
 def _without_notes(title: str) -> str:
     """``title`` without the notes databases add to it. A note is never the whole title: when
     nothing else is left, the first one (a translated title that opens like a note, "[Update on
@@ -827,6 +834,7 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "ID": col["ID"],
             **_title_columns(titles),
+            "translated": _each(is_translated_title, col["title"]),
             **_author_columns(col["author"]),
             **_citation_columns(col, years, located),
             **_identifier_columns(col, titles),

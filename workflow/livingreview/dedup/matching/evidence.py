@@ -24,6 +24,7 @@ def weigh_evidence(x: Facts, v: Verdicts) -> np.ndarray:
     rules = [*_record_and_doi_rules(x), *_title_rules(x), *_citation_rules(x)]
     rules.append(("same DOI, journal, year and team, similar title", _doi_team(x)))
     rules.append(("similar title, team, year and whole page range", _range_team(x)))
+    rules.append(("same DOI, issue and team, one title translated", x.doi_issue_team))
     dup = np.zeros(len(v.outcome), dtype=bool)
     for why, mask in reversed(rules):
         v.reason[mask] = why

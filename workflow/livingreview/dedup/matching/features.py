@@ -17,7 +17,7 @@ from livingreview.dedup.matching.venues import journal_columns, kind_columns
 # The columns of ``compare``'s frame, in order (``judge`` reads them by name).
 COLUMNS = (
     "i", "identical", "j", "t_sim", "title_len", "title_empty", "title_cut", "word_swapped",
-    "words_moved", "words_kept",
+    "words_moved", "words_kept", "one_translated",
     "fa_sim", "overlap", "has_authors", "min_authors", "name_words", "author_ok",
     "year_gap", "year_eq",
     "journal_eq", "journal_conf", "journal_other", "journal_nested", "journal_any",

@@ -37,6 +37,7 @@ def title_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "word_swapped": swapped,
         "words_moved": _words_moved(ta, tb, t_sim),
         "words_kept": _words_kept(ta, tb, t_sim),
+        "one_translated": np.logical_or(*pairs.col("translated")),
     }
 
 

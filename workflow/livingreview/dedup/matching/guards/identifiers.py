@@ -90,11 +90,12 @@ def doi_typed_wrong(x: Facts, v: Verdicts) -> None:
 
 
 def shared_doi_titles_differ(x: Facts, v: Verdicts) -> None:
-    """One DOI under different titles (a supplement's), unless the full citation agrees."""
+    """One DOI under different titles (a supplement's), unless the full citation, or the issue
+    and the team (a translated title), agree."""
     f, title_empty, t, doi_citation = x.f, x.title_empty, x.t, x.doi_citation
     doi_same = f["doi_same"].to_numpy()
     v.fire(
-        doi_same & ~title_empty & (t < TITLE_FAIR) & ~doi_citation,
+        doi_same & ~title_empty & (t < TITLE_FAIR) & ~(doi_citation | x.doi_issue_team),
         "distinct",
         "shared DOI, different titles",
     )
