@@ -335,3 +335,40 @@ def test_a_snapshot_of_an_older_version_matches_exports_it_wrote_otherwise(
         name: ("2025.1", "records") for name in IMPORTS
     }
     assert set(counts["records_identified_by_source"]) == set(SEARCHES)
+
+
+def test_a_snapshot_of_an_older_version_matches_source_ids_in_other_scripts(
+    tmp_path: Path,
+) -> None:
+    """Round 1 frozen by a version before import records and before 2af5825, which kept a
+    source id's letters outside ASCII as '_' ('Müller-2012' was 'psycinfo:M_ller-2012',
+    'Möller-2012' after it in the file 'psycinfo:M_ller-2012~2', '张-001' 'psycinfo:_-001').
+    After the upgrade the unchanged export still belongs to round 1, its records are not
+    identified again in round 2."""
+    config = demo_protocol(tmp_path)
+    out, history = tmp_path / "out", tmp_path / "history"
+    export = tmp_path / "human/exports/psycnet_psycinfo.ris"
+    ids = {"2020-53836-001": "张-001", "2012-12871-001": "Müller-2012"}
+    text = export.read_text(encoding="utf-8")
+    for old, new in ids.items():
+        text = text.replace(f"ID  - {old}\n", f"ID  - {new}\n", 1)
+    third = text.split("ID  - ")[3].split("\n", 1)[0]  # a record after Müller-2012
+    export.write_text(text.replace(f"ID  - {third}\n", "ID  - Möller-2012\n", 1), "utf-8")
+    one = run_round(config)
+    shutil.rmtree(history / "2025.1/imports")  # a round run before rounds recorded imports
+    earlier = {"张-001": "_-001", "Müller-2012": "M_ller-2012", "Möller-2012": "M_ller-2012~2"}
+    for name in ("records.csv", "groups.csv"):
+        path = history / "2025.1" / name
+        text = path.read_text(encoding="utf-8")
+        for new, old in earlier.items():
+            assert f"psycinfo:{new}," in text
+            text = text.replace(f"psycinfo:{new},", f"psycinfo:{old},")
+        path.write_text(text, encoding="utf-8")
+    next_round(config, tmp_path)
+    two = run_round(config)
+    found = manifests(out, IMPORTS)
+    assert {n: (m["imported_in"], m.get("imported_in_by")) for n, m in found.items()} == {
+        name: ("2025.1", "records") for name in IMPORTS
+    }
+    assert set(two["records_identified_by_source"]) == set(SEARCHES)
+    assert two["records_in_library"] == one["records_in_library"]

@@ -17,7 +17,8 @@ the earlier round when every one of its records is in that round's ``records.csv
 record counts as unchanged when each field has the same words (case aside, in any order): the
 version of livingreview that made such a snapshot may have written the same export differently
 (before 2026-12-04 Google Scholar's authors were kept initials first, ``JA Chen``, now
-``Chen, JA``), while a record the database changed (a word of its title, a digit of its DOI)
+``Chen, JA``; before 2026-12-05 a record id had ``_`` for each letter outside ASCII of the
+export's id, ``M_ller2019``, now ``Müller2019``), while a record the database changed (a word of its title, a digit of its DOI)
 still makes the export a new one.
 """
 
@@ -26,13 +27,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from livingreview.dedup.rounds import earlier_rounds, history_dir, snapshot_dir
 from livingreview.errors import InputFileError
 from livingreview.fileio import read_json, write_json
-from livingreview.records import Record, read_records
+from livingreview.records import Record, earlier_record_id, read_records
 
 log = logging.getLogger("livingreview.import")
 
@@ -74,7 +76,25 @@ def _all_in_snapshot(snapshot: Path, name: str, records: Callable[[], Sequence[R
     if not found:
         return False
     kept = {r.record_id: _words(r) for r in read_records(path) if r.source == name}
-    return all(kept.get(r.record_id) == _words(r) for r in found)
+    return all(_kept(r, kept) for r in found)
+
+
+def _kept(record: Record, kept: Mapping[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """``record`` is among a snapshot's ``kept`` records unchanged: under its id or, when its
+    source id has letters outside ASCII, under the id a version before 2026-12-05 gave it (each
+    such letter a ``_``; ``~2``, ``~3``... for a second one of that id in the export)."""
+    if kept.get(record.record_id) == _words(record):
+        return True
+    if not record.source_id or record.source_id.isascii():
+        return False
+    base = earlier_record_id(record.source, record.source_id)
+    earlier, number = base, 1
+    while earlier in kept:
+        if kept[earlier] == _words(replace(record, record_id=earlier)):
+            return True
+        number += 1
+        earlier = f"{base}~{number}"
+    return False
 
 
 def _words(record: Record) -> tuple[tuple[str, ...], ...]:

@@ -478,6 +478,17 @@ def normalise_year(value: object) -> str:
 _ID_UNSAFE = re.compile(r"[^\w.:/-]+")
 
 
+#: What versions before 2026-12-05 replaced in a source id: every character but ASCII letters,
+#: digits and ``. : / - _``, one ``_`` a run (``Müller2019`` was ``M_ller2019``).
+_EARLIER_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:/-]+")
+
+
+def earlier_record_id(source: str, source_id: str) -> str:
+    """The id versions before 2026-12-05 gave a record with this source id (without the
+    ``~2`` of a repeated one); the same as :func:`make_record_id` for an ASCII source id."""
+    return f"{source}:{_EARLIER_ID_UNSAFE.sub('_', source_id)}"
+
+
 def make_record_id(source: str, record: Record) -> str:
     """A stable id: ``source:source_id`` when the source has ids, else a content hash."""
     if record.source_id:
