@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import signal
 from pathlib import Path
@@ -12,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from livingreview.fileio import TEMP_NAME
-from livingreview.run_manifest import input_hashes
+from livingreview.run_manifest import input_hashes, people_s_files_stamp
 from tests.conftest import REPO_ROOT
 from tests.pipeline import run_pipeline
 from tests.test_killed_run import killed_run
+from tests.test_search_reruns import jobs
 
 
 def test_input_hashes_cover_people_s_files_only(tmp_path: Path) -> None:
@@ -156,3 +158,66 @@ def test_a_file_put_in_the_human_input_folder_is_hashed_without_any_other_step(
     assert artefacts(workdir / "outputs") == built
     idle = run_pipeline(workdir, human=human)
     assert "Nothing to be done" in idle.stderr, idle.stderr[-3000:]
+
+
+# A ZIP of full texts made on Windows leaves names that are not UTF-8; a person names a copy
+# 'notes {draft}.txt'. Before, the human-input files were the manifest rule's inputs: Snakemake
+# read '{draft}' as a wildcard (WildcardError 'draft', exit 1, before any job) and stopped in
+# its lock file at the other (UnicodeEncodeError, a traceback).
+ODD_NAMES = {
+    "notes {draft}.txt": b"to discuss",
+    os.fsdecode(b"full texts/Ma\xefve 2020.pdf"): b"%PDF-1.4",  # Latin-1 bytes of 'Maïve'
+    "full texts/line\nbreak.pdf": b"%PDF-1.7",
+}
+
+
+def test_odd_names_are_hashed_and_named_and_stamped(tmp_path: Path) -> None:
+    human, outputs = tmp_path / "human", tmp_path / "outputs"
+    for name, body in ODD_NAMES.items():
+        (human / name).parent.mkdir(parents=True, exist_ok=True)
+        (human / name).write_bytes(body)
+    (human / "history/v1").mkdir(parents=True)  # history_dir inside the human-input folder
+    (human / "history/v1/snapshot.json").write_text("{}\n")
+    assert input_hashes(human, outputs, human / "history") == {
+        "full texts/Ma\\xefve 2020.pdf": hashlib.sha256(b"%PDF-1.4").hexdigest(),
+        "full texts/line\nbreak.pdf": hashlib.sha256(b"%PDF-1.7").hexdigest(),
+        "notes {draft}.txt": hashlib.sha256(b"to discuss").hexdigest(),
+    }
+    assert json.dumps(input_hashes(human, outputs), ensure_ascii=False).encode("utf-8")
+    stamp = people_s_files_stamp(human, outputs, human / "history")
+    (human / "history/v1/report.json").write_text("{}\n")  # a step writes the history
+    (human / ".~lock.notes.odt#").write_text("LibreOffice lock")  # a file opened
+    assert people_s_files_stamp(human, outputs, human / "history") == stamp
+    (human / "notes {draft}.txt").write_bytes(b"to discuss, and more")
+    assert people_s_files_stamp(human, outputs, human / "history") != stamp
+
+
+@pytest.mark.slow
+def test_odd_names_and_a_history_inside_the_human_input_folder_run_and_then_rest(
+    tmp_path: Path,
+) -> None:
+    """Before, the odd names stopped the run before any job, and with the history folder
+    inside the human-input folder (history_dir: human/history, accepted by check-config) the
+    second run wrote the manifest again: the files the first run kept there were new inputs."""
+    workdir, human = tmp_path / "review", tmp_path / "human"
+    workdir.mkdir()
+    shutil.copytree(REPO_ROOT / "demo/human", human)
+    for name, body in ODD_NAMES.items():
+        (human / name).parent.mkdir(parents=True, exist_ok=True)
+        (human / name).write_bytes(body)
+    history = tmp_path / "history.yaml"
+    history.write_text(f"deduplication: {{history_dir: '{human / 'history'}'}}\n")
+    files = [str(REPO_ROOT / p) for p in ("config/config.yaml", "demo/config.yaml")]
+    files += [str(workdir / "paths.yaml"), str(history)]
+    first = run_pipeline(workdir, None, "--configfile", *files, human=human)
+    assert first.returncode == 0, first.stderr[-3000:]
+    manifest = json.loads((workdir / MANIFEST).read_text(encoding="utf-8"))
+    assert {"notes {draft}.txt", "full texts/Ma\\xefve 2020.pdf"} <= set(manifest["human_input"])
+    assert not [name for name in manifest["human_input"] if name.startswith("history/")]
+    assert any(name.endswith("/report/index.html") for name in manifest["library_history"])
+    idle = run_pipeline(workdir, None, "--configfile", *files, human=human)
+    assert "Nothing to be done" in idle.stderr, idle.stderr[-3000:]
+    (human / "notes {draft}.txt").write_bytes(b"to discuss, and more")
+    plan = run_pipeline(workdir, None, "--dry-run", "--configfile", *files, human=human)
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert jobs(plan) == ["run_manifest", "all"]

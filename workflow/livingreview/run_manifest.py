@@ -38,30 +38,58 @@ def file_hashes(outputs: Path) -> dict[str, str]:
     return hashes
 
 
-def input_hashes(folder: Path, outputs: Path) -> dict[str, str]:
+def input_hashes(folder: Path, outputs: Path, history: Path | None = None) -> dict[str, str]:
     """sha256 of every file a person put in ``folder`` (relative path → hex digest), in path
-    order: those of :func:`people_s_files`."""
-    return {
-        path.relative_to(folder).as_posix(): _sha256(path)
-        for path in people_s_files(folder, outputs)
-    }
+    order: those of :func:`people_s_files` still there."""
+    hashes = {}
+    for path in people_s_files(folder, outputs, history):
+        try:
+            hashes[_name(path, folder)] = _sha256(path)
+        except FileNotFoundError:  # removed since listed (a program's temporary file)
+            continue
+    return hashes
 
 
-def people_s_files(folder: Path, outputs: Path) -> list[Path]:
+def people_s_files(folder: Path, outputs: Path, history: Path | None = None) -> list[Path]:
     """The files a person put in ``folder``, in path order: through linked folders (each real
-    folder once), not hidden files, ``~$`` lock files or anything inside ``outputs``."""
+    folder once), not hidden files, ``~$`` lock files, anything inside ``outputs`` or inside
+    ``history`` when that folder lies within ``folder`` (the steps write it; hashed apart)."""
     if not folder.is_dir() or _inside(folder, outputs):
         return []
-    return sorted(_people_s_files(folder, outputs.resolve()))
+    left_out = [outputs.resolve()]
+    if history is not None and _inside(history, folder) and not _inside(folder, history):
+        left_out.append(history.resolve())
+    return sorted(_people_s_files(folder, tuple(left_out)))
 
 
-def _people_s_files(folder: Path, outputs: Path) -> Iterator[Path]:
+def people_s_files_stamp(folder: Path, outputs: Path, history: Path | None = None) -> str:
+    """A sha256 of the name, size and modification time of each of :func:`people_s_files`:
+    the manifest rule's param, so a file added, edited or removed writes it again. The files
+    are no inputs of the rule: Snakemake reads a name holding '{draft}' as a wildcard and
+    stops at a name that is not UTF-8."""
+    digest = hashlib.sha256()
+    for path in people_s_files(folder, outputs, history):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed since listed
+            continue
+        digest.update(os.fsencode(path) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _name(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder``, a name's bytes that are not UTF-8 written as ``\\xe9``."""
+    name = path.relative_to(folder).as_posix()
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _people_s_files(folder: Path, left_out: tuple[Path, ...]) -> Iterator[Path]:
     """The files :func:`input_hashes` reads, walked without entering hidden folders, the
-    outputs or a real folder already walked (a link loop)."""
+    folders ``left_out`` (resolved) or a real folder already walked (a link loop)."""
     walked: set[str] = set()
     for root, folders, files in os.walk(folder, followlinks=True):
         real = os.path.realpath(root)
-        if real in walked or Path(real).is_relative_to(outputs):
+        if real in walked or _within(Path(real), left_out):
             folders.clear()
             continue
         walked.add(real)
@@ -70,8 +98,12 @@ def _people_s_files(folder: Path, outputs: Path) -> Iterator[Path]:
             path = Path(root, name)
             if name.startswith((".", "~$")) or not path.is_file():
                 continue
-            if not path.resolve().is_relative_to(outputs):  # outputs resolved once, above
+            if not _within(path.resolve(), left_out):
                 yield path
+
+
+def _within(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -110,6 +142,7 @@ def write_run_manifest(config: dict[str, Any], outputs: Path, targets: list[str]
     ``rule all`` asks for, all built), and return its path."""
     import snakemake
 
+    history = Path(config["deduplication"]["history_dir"])
     manifest = {
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "targets": _covered(targets, outputs),
@@ -120,8 +153,8 @@ def write_run_manifest(config: dict[str, Any], outputs: Path, targets: list[str]
         "protocol_sha256": protocol_sha256(config),
         "search_mode": config["search"]["mode"],
         "outputs": file_hashes(outputs),
-        "human_input": input_hashes(Path(config["paths"]["human_input"]), outputs),
-        "library_history": input_hashes(Path(config["deduplication"]["history_dir"]), outputs),
+        "human_input": input_hashes(Path(config["paths"]["human_input"]), outputs, history),
+        "library_history": input_hashes(history, outputs),
     }
     path = outputs / NAME
     write_json(path, manifest)
