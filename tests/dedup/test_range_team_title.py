@@ -69,3 +69,18 @@ def test_not_at_other_pages_another_year_team_or_word_nor_abstracts_of_one_book(
     second = SHORT | book | {"title": "Ride-hailing apps and rural gig work", "doi": ""}
     second |= {"journal": "", "volume": ""}
     assert _verdict(first, second)[0] != "duplicate"
+
+
+def test_not_at_a_range_longer_than_a_paper() -> None:
+    # Before: two abstracts of one team exported as proceedings papers without journal, each
+    # given the abstract book's range, were joined as one paper: a range of hundreds of pages
+    # is the book's, not the paper's.
+    first = FULL | {"title": "Ride-hailing apps and rural gig work", "pages": "85--922"}
+    second = SHORT | {"title": "Ride-hailing apps and rural gig work in Ghana", "doi": ""}
+    for pages in ("85--922", "S85--S922"):
+        assert _verdict(first | {"pages": pages}, second | {"pages": pages})[0] != "duplicate"
+    # The paper's own range still names it.
+    assert _verdict(first | {"pages": "85--96"}, second | {"pages": "85--96"}) == (
+        "duplicate",
+        REASON,
+    )

@@ -38,6 +38,7 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     page_eq |= as_issue
     num_conf &= ~(as_issue | shifted)
     venue_a, venue_b = pairs.col("venue")
+    range_eq = page_eq & (end_a != "") & (end_a == end_b) & (end_a != pa)
     return {
         "vol_eq": vol_eq,
         "vol_conf": vol_conf,
@@ -45,7 +46,8 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "num_conf": num_conf,
         "page_eq": page_eq,
         "page_conf": page_conf,
-        "range_eq": page_eq & (end_a != "") & (end_a == end_b) & (end_a != pa),
+        "range_eq": range_eq,
+        "range_long": _longer_than_a_paper(range_eq, pa, end_a),
         "start_differs": (pa != "") & (pb != "") & (pa != pb),
         "ends_differ": (end_a != "") & (end_b != "") & (end_a != end_b),
         "vol_missing": (va == "") | (vb == ""),
@@ -56,6 +58,20 @@ def citation_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         "online_first": _early(pa, na, venue_a) | _early(pb, nb, venue_b),
         "lone_page": (end_a == "") | (end_b == ""),
     }
+
+
+#: Pages one paper can span: a longer "whole page range" is its book's or supplement's (an
+#: abstract book's "85-922" given to each abstract), not the item's.
+PAPER_PAGES = 100
+
+
+def _longer_than_a_paper(range_eq: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether an equal page range spans more than :data:`PAPER_PAGES` pages."""
+    long = np.zeros(len(range_eq), dtype=bool)
+    for k in np.flatnonzero(range_eq):
+        first, last = _page_number(start[k]), _page_number(end[k])
+        long[k] = first >= 0 and last - first >= PAPER_PAGES
+    return long
 
 
 def _early(pages: np.ndarray, issue: np.ndarray, venue: np.ndarray) -> np.ndarray:

@@ -118,8 +118,9 @@ def _range_team(x: Facts) -> np.ndarray:
     # added ("Hyred HYbrid Job REcommenDation System"). No word of either title may be missing
     # from the other on both sides, nor a volume, issue, journal or title number differ. Not
     # for meeting abstracts in a journal (an abstract book's range is given to each of its
-    # abstracts); conference papers without a journal are papers of one proceedings. On the
-    # tuning sets all 19,665 pairs meeting this are one work.
+    # abstracts); conference papers without a journal are papers of one proceedings. Nor for a
+    # range longer than a paper (a book's, given to each item). On the tuning sets all 19,654
+    # pairs meeting this are one work.
     papers = ~f["any_abstract"].to_numpy() | (
         f["both_conference"].to_numpy() & ~f["journal_any"].to_numpy()
     )
@@ -127,6 +128,7 @@ def _range_team(x: Facts) -> np.ndarray:
         (x.t >= TITLE_GOOD)
         & f["words_kept"].to_numpy()
         & f["range_eq"].to_numpy()
+        & ~f["range_long"].to_numpy()
         & x.year_eq
         & x.team
         & papers

@@ -24,7 +24,7 @@ COLUMNS = (
     "abs_sim", "both_abs", "doi_eq", "doi_same", "doi_conf", "review_eq", "review_unnumbered",
     "review_cochrane",
     "vol_eq", "vol_conf", "num_eq", "num_conf", "page_eq", "page_conf",
-    "range_eq", "start_differs", "ends_differ",
+    "range_eq", "range_long", "start_differs", "ends_differ",
     "kind_conf", "both_plain", "protocol_conf", "form_conf", "chapter_vs_paper", "both_articles",
     "both_conference", "vol_missing", "online_first", "lone_page", "any_abstract",
     "venue_conf", "abstract_vs_article", "meeting_conf",
