@@ -372,3 +372,67 @@ def test_a_snapshot_of_an_older_version_matches_source_ids_in_other_scripts(
     }
     assert set(two["records_identified_by_source"]) == set(SEARCHES)
     assert two["records_in_library"] == one["records_in_library"]
+
+
+ELIBRARY_RIS = """TY  - JOUR
+ID  - 41234567
+TI  - Терапевтический альянс в онлайн-психотерапии депрессии
+AU  - Иванов, Иван Иванович
+AU  - Петрова, Анна Сергеевна
+JO  - Консультативная психология и психотерапия
+PY  - 2021
+VL  - 29
+IS  - 2
+SP  - 45
+EP  - 63
+ER  -
+"""
+
+
+def test_an_export_an_earlier_version_read_in_another_code_page_still_belongs_to_its_round(
+    tmp_path: Path,
+) -> None:
+    """Round 1 imported a Russian database's export saved in windows-1251, which versions before
+    72ff5c1 (2026-12-05) read as Windows-1252 ('Òåðàïåâòè÷åñêèé'), exit 0, and recorded with
+    its SHA-256. Such a file is now refused; the very file round 1 recorded is read as round 1
+    read it, with a warning, so round 2 runs and counts it once (re-saved as UTF-8 it would be
+    a new export of round 2, counted again)."""
+    config = demo_protocol(tmp_path)
+    out, history = tmp_path / "out", tmp_path / "history"
+    protocol = yaml.safe_load(config.read_text(encoding="utf-8"))
+    protocol["imports"]["elibrary"] = {
+        "database": "eLIBRARY.RU",
+        "files": ["exports/elibrary.ris"],
+        "searched_on": "2024-11-25",
+    }
+    config.write_text(yaml.safe_dump(protocol, sort_keys=False), encoding="utf-8")
+    saved = ELIBRARY_RIS.encode("cp1251")
+    export = tmp_path / "human/exports/elibrary.ris"
+    export.write_text(saved.decode("cp1252"), encoding="utf-8")  # what round 1 read
+    steps = [f"search {n}" for n in SEARCHES] + [
+        f"import --name {n}" for n in (*IMPORTS, "elibrary")
+    ]
+    run(config, *steps, "summarise", "library", "ledger")
+    one = read(out / "library/counts.json")
+    export.write_bytes(saved)  # the file itself, as round 1's version recorded it
+    recorded = history / "2025.1/imports/elibrary.json"
+    data = read(recorded)
+    data["files"][0]["sha256"] = sha256(export)
+    recorded.write_text(json.dumps(data), encoding="utf-8")
+
+    next_round(config, tmp_path)
+    run(config, *steps, "summarise", "library", "ledger")
+    two = read(out / "library/counts.json")
+    manifest = read(out / "search/elibrary/manifest.json")
+    assert (manifest["imported_in"], manifest["imported_in_by"]) == ("2025.1", "files")
+    assert set(two["records_identified_by_source"]) == set(SEARCHES)
+    assert two["records_in_library"] == one["records_in_library"]
+    again = cli("import", "--name", "elibrary", "--configfile", str(config))
+    assert again.returncode == 0, again.stderr
+    said = [line for line in again.stderr.splitlines() if "not UTF-8" in line]
+    assert len(said) == 1 and "elibrary.ris, line 3: the file is not UTF-8" in said[0]
+    assert "'Òåðàïåâòè'" in said[0] and "read as round 2025.1 read it" in said[0]
+
+    export.write_bytes(saved.replace(b"2021", b"2022"))  # a new export in that code page
+    refused = cli("import", "--name", "elibrary", "--configfile", str(config))
+    assert refused.returncode == 2 and "re-save the file as UTF-8" in refused.stderr

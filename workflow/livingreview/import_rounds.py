@@ -18,8 +18,8 @@ record counts as unchanged when each field has the same words (case aside, in an
 version of livingreview that made such a snapshot may have written the same export differently
 (before 2026-12-04 Google Scholar's authors were kept initials first, ``JA Chen``, now
 ``Chen, JA``; before 2026-12-05 a record id had ``_`` for each letter outside ASCII of the
-export's id, ``M_ller2019``, now ``Müller2019``), while a record the database changed (a word of its title, a digit of its DOI)
-still makes the export a new one.
+export's id, ``M_ller2019``, now ``Müller2019``), while a record the database changed (a word
+of its title, a digit of its DOI) still makes the export a new one.
 """
 
 from __future__ import annotations
@@ -101,6 +101,20 @@ def _words(record: Record) -> tuple[tuple[str, ...], ...]:
     """Each field's words, case-folded and sorted: what stays when a newer reader writes the same
     export otherwise (family name first, other punctuation or case)."""
     return tuple(tuple(sorted(re.findall(r"\w+", cell.casefold()))) for cell in record.cells())
+
+
+def recorded_in(
+    config: Mapping[str, Any], name: str, searched_on: object, digests: Sequence[str]
+) -> str:
+    """The earliest earlier round that recorded importing these very files (``searched_on``
+    and SHA-256 ``digests``) as ``name``, else ''."""
+    wanted = _fingerprint(searched_on, [{"sha256": digest} for digest in digests])
+    version = str(config["review"]["version"])
+    for _, earlier, folder in earlier_rounds(history_dir(config), version):
+        recorded = record_path(folder, name)
+        if recorded.is_file() and _recorded(recorded) == wanted:
+            return earlier
+    return ""
 
 
 def imported_in(

@@ -121,6 +121,13 @@ def write_provenance(path: Path, records: list[Record], places: list[tuple[str, 
     atomic_write_text(path, csv_table_text(("record_id", "file", "position"), rows))
 
 
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+
+
 def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str, Any]:
     """Import every file of ``imports.<name>``; write ``records.csv``, ``provenance.csv`` and
     ``manifest.json``."""
@@ -133,15 +140,19 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
     places: list[tuple[str, str]] = []
     files = []
     require_files(config, name)
-    for index, path in enumerate(import_paths(config, name)):
-        result = import_file(path, source=name, fmt=spec.get("format", "auto"))
+    paths = import_paths(config, name)
+    digests = [_sha256(path) for path in paths]
+    earlier = import_rounds.recorded_in(config, name, spec["searched_on"], digests)
+    for index, path in enumerate(paths):
+        fmt = spec.get("format", "auto")
+        result = import_file(path, source=name, fmt=fmt, imported_in=earlier)
         log.info("%s: %s: %d records (%s)", name, path, len(result.records), result.format)
         records.extend(result.records)
         places.extend((spec["files"][index], position) for position in result.positions)
         files.append(
             {
                 "file": spec["files"][index],
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "sha256": digests[index],
                 "format": result.format,
                 "encoding": result.encoding,
                 "records_in_file": result.records_in_file,

@@ -81,8 +81,11 @@ _PARSERS: dict[str, tuple[Callable[[str], list[int]], Callable[[Path, str], list
 }
 
 
-def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResult:
-    """Read one export file into records of ``source``; ``fmt="auto"`` detects the format.
+def import_file(
+    path: Path | str, source: str, fmt: str = "auto", *, imported_in: str = ""
+) -> ImportResult:
+    """Read one export file into records of ``source``; ``fmt="auto"`` detects the format
+    (``imported_in``: the earlier round that imported these very bytes, :func:`text.decode`).
 
     Raises :class:`InputFileError` for unreadable, empty or malformed files and
     :class:`ImportReconciliationError` when the parser and the record-start scan disagree.
@@ -105,7 +108,7 @@ def import_file(path: Path | str, source: str, fmt: str = "auto") -> ImportResul
             "binary .xls); a table saved as text or HTML under an .xls name is read with the "
             "format 'auto' or 'csv'",
         )
-    text, encoding = decode(path, data)
+    text, encoding = decode(path, data, imported_in=imported_in)
     if fmt in ("auto", "csv") and html_table.is_table(text):
         rows = html_table.read_rows(path, text)
         return _import_rows(path, source, encoding, "HTML table, ", rows, fmt="csv")

@@ -51,13 +51,15 @@ class Parsed:
     record: Record
 
 
-def decode(path: Path | str, data: bytes) -> tuple[str, str]:
+def decode(path: Path | str, data: bytes, *, imported_in: str = "") -> tuple[str, str]:
     """Decode export bytes; returns ``(text, encoding)`` with ``\\n`` line endings and no BOM.
 
     Tries UTF-32/UTF-16 (by BOM, or UTF-16 by its NUL pattern), then UTF-8 (``utf-8-sig`` is
     reported when a BOM was present), then Windows-1252, then Latin-1. Empty and binary files,
     and bytes that are not UTF-8 in a UTF-8 file (a BOM, or more UTF-8 characters than such
     bytes: mixed encodings) raise :class:`InputFileError`; a few control characters are spaces.
+    A file an earlier round ``imported_in`` (its very bytes) is read as that round read it, text
+    of another code page a warning.
     """
     if not data.strip():
         raise InputFileError(path, "the file is empty")
@@ -91,7 +93,7 @@ def decode(path: Path | str, data: bytes) -> tuple[str, str]:
         encoding = "utf-8-sig"
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     if encoding in ("cp1252", "latin-1"):
-        _refuse_other_code_page(path, text)
+        _refuse_other_code_page(path, text, imported_in)
     controls = _CONTROL.findall(text)
     if len(controls) > max(3, _MAX_CONTROL_SHARE * len(text)):
         first = _CONTROL.search(text)
@@ -116,11 +118,12 @@ _C1 = re.compile(r"[\x80-\x9f]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _refuse_other_code_page(path: Path | str, text: str) -> None:
+def _refuse_other_code_page(path: Path | str, text: str, imported_in: str = "") -> None:
     """Fail when a file read as Windows-1252 or Latin-1 is text of another code page: words of
     four letters none of which is ASCII (at least a third of the words holding a letter outside
     ASCII), or C1 controls, three or more and a quarter of the characters outside ASCII (the
-    lead bytes of a double-byte code page's characters)."""
+    lead bytes of a double-byte code page's characters). A file round ``imported_in`` imported
+    so (before 2026-12-05) is only warned of: its records are that round's."""
     foreign = _FOREIGN_WORD.findall(text)
     accented = sum(1 for w in _WORD.findall(text) if not w.isascii()) if foreign else 0
     c1s = len(_C1.findall(text))  # a stray one or two are spaces (_without_controls)
@@ -130,11 +133,24 @@ def _refuse_other_code_page(path: Path | str, text: str) -> None:
         return
     first = c1.start() if c1 else text.index(foreign[0])
     shown = f"a character {text[first]!r}" if c1 else f"words such as {foreign[0]!r}"
-    raise InputFileError(
-        path,
+    said = (
         f"the file is not UTF-8, and read as Windows-1252 it has {shown}: text saved in another "
         "code page (Cyrillic windows-1251, Greek windows-1253, Chinese GBK, Japanese Shift_JIS, "
-        "Korean EUC-KR...); re-save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        "Korean EUC-KR...)"
+    )
+    if imported_in:
+        logging.getLogger("livingreview.import").warning(
+            "%s, line %d: %s; read as round %s read it, whose search it is (its records are in "
+            "the library from that round); a copy re-saved as UTF-8 would be a new export",
+            path,
+            line_at(text, first),
+            said,
+            imported_in,
+        )
+        return
+    raise InputFileError(
+        path,
+        f"{said}; re-save the file as UTF-8 (in Excel: 'CSV UTF-8')",
         position=f"line {line_at(text, first)}",
     )
 
