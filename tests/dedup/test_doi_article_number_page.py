@@ -55,3 +55,12 @@ def test_not_in_another_volume_or_journal_nor_under_a_supplements_doi() -> None:
     first = NUMBERED | abstract | {"pages": "S51"}
     second = PRINTED | abstract | {"pages": "S88"}
     assert _verdict(first, second)[0] != "duplicate"
+
+
+def test_not_in_another_issue() -> None:
+    # Before: two items of one title in two issues of a volume by two teams, one DOI copied to
+    # both (a series an export gave its first part's DOI), were joined; a page can be a typo or
+    # the article number only within one issue.
+    other = PRINTED | {"number": "5", "pages": "1201-1208"}
+    other |= {"author": "Almeida Rodrigo SantosPinto Carla MariaTeixeira Joao Paulo"}
+    assert _verdict(NUMBERED, other) == ("maybe", "same DOI, volume or pages differ")

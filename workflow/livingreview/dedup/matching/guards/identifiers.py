@@ -20,8 +20,9 @@ def same_doi_citation_differs(x: Facts, v: Verdicts) -> None:
     one_typo = doi_eq & (t >= TITLE_STRONG) & (author_ok | no_authors)
     # The item's DOI, whole title, journal, year and volume name the article whatever the author
     # lists say (one glued, "Silva Jacqueline de SouzaPereira ..." for "De Souza Silva J."): a
-    # page that differs is a typo or the article number ("381" for nh.381 at 856-864).
-    one_typo |= x.doi_title & journal_eq & year_eq & vol_eq
+    # page that differs is a typo or the article number ("381" for nh.381 at 856-864); not in
+    # another issue (another item of a series the DOI was copied to).
+    one_typo |= x.doi_title & journal_eq & year_eq & vol_eq & ~f["num_conf"].to_numpy()
     # Or one record is the online-first version of the other (no pages, and no issue or not a
     # supplement's or meeting's; its year the year before the print issue's, or the same): its
     # volume is no fact about the article.
