@@ -40,6 +40,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = (REPO / ".." / "shared" / "bench" / "dedup").resolve()
+# The engine of this tree, not the one installed in the environment: a git archive of another
+# commit measures its own code.
+sys.path.insert(0, str(REPO / "workflow"))
 
 
 def load_gold(set_dir: Path, ids: list[str]) -> dict[str, str]:
@@ -131,7 +134,6 @@ def blank_half(frame, fields: list[str]):
 
 
 def _load(set_dir: Path, blank: list[str]):
-    sys.path.insert(0, str(REPO / "workflow"))
     from livingreview.dedup.engine import read_engine_csv
 
     return blank_half(read_engine_csv(set_dir / "records.csv.gz"), blank)
