@@ -337,6 +337,18 @@ def test_a_snapshot_of_an_older_version_matches_exports_it_wrote_otherwise(
     assert set(counts["records_identified_by_source"]) == set(SEARCHES)
 
 
+def earlier_ids(snapshot: Path, earlier: dict[str, str]) -> None:
+    """Rewrite a round's snapshot with the PsycInfo record ids a version before 2af5825 gave
+    (``earlier``: export id -> id after ``psycinfo:``)."""
+    for name in ("records.csv", "groups.csv"):
+        path = snapshot / name
+        text = path.read_text(encoding="utf-8")
+        for new, old in earlier.items():
+            assert f"psycinfo:{new}," in text
+            text = text.replace(f"psycinfo:{new},", f"psycinfo:{old},")
+        path.write_text(text, encoding="utf-8")
+
+
 def test_a_snapshot_of_an_older_version_matches_source_ids_in_other_scripts(
     tmp_path: Path,
 ) -> None:
@@ -356,14 +368,10 @@ def test_a_snapshot_of_an_older_version_matches_source_ids_in_other_scripts(
     export.write_text(text.replace(f"ID  - {third}\n", "ID  - Möller-2012\n", 1), "utf-8")
     one = run_round(config)
     shutil.rmtree(history / "2025.1/imports")  # a round run before rounds recorded imports
-    earlier = {"张-001": "_-001", "Müller-2012": "M_ller-2012", "Möller-2012": "M_ller-2012~2"}
-    for name in ("records.csv", "groups.csv"):
-        path = history / "2025.1" / name
-        text = path.read_text(encoding="utf-8")
-        for new, old in earlier.items():
-            assert f"psycinfo:{new}," in text
-            text = text.replace(f"psycinfo:{new},", f"psycinfo:{old},")
-        path.write_text(text, encoding="utf-8")
+    earlier_ids(
+        history / "2025.1",
+        {"张-001": "_-001", "Müller-2012": "M_ller-2012", "Möller-2012": "M_ller-2012~2"},
+    )
     next_round(config, tmp_path)
     two = run_round(config)
     found = manifests(out, IMPORTS)
@@ -436,3 +444,28 @@ def test_an_export_an_earlier_version_read_in_another_code_page_still_belongs_to
     export.write_bytes(saved.replace(b"2021", b"2022"))  # a new export in that code page
     refused = cli("import", "--name", "elibrary", "--configfile", str(config))
     assert refused.returncode == 2 and "re-save the file as UTF-8" in refused.stderr
+
+
+def test_a_later_export_keeps_the_ids_an_older_version_gave_in_other_scripts(
+    tmp_path: Path,
+) -> None:
+    """Round 1 kept by a version before 2af5825 ('Müller-2012' as 'psycinfo:M_ller-2012'); in
+    round 2 a new PsycInfo export holds the same records. As for any other record, their copies
+    replace round 1's (seen in an earlier round), not two more records in the library."""
+    config = demo_protocol(tmp_path)
+    out, history = tmp_path / "out", tmp_path / "history"
+    export = tmp_path / "human/exports/psycnet_psycinfo.ris"
+    text = export.read_text(encoding="utf-8")
+    for old, new in {"2020-53836-001": "张-001", "2012-12871-001": "Müller-2012"}.items():
+        text = text.replace(f"ID  - {old}\n", f"ID  - {new}\n", 1)
+    export.write_text(text, encoding="utf-8")
+    one = run_round(config)
+    earlier_ids(history / "2025.1", {"张-001": "_-001", "Müller-2012": "M_ller-2012"})
+    next_round(config, tmp_path)
+    edit_protocol(config, psycinfo={"searched_on": "2025-06-01"})  # a new search, same records
+    two = run_round(config)
+    assert read(out / "search/psycinfo/manifest.json")["imported_in"] == "2025.2"
+    assert two["records_in_library"] == one["records_in_library"]
+    assert two["records_seen_in_earlier_rounds"] == two["records_identified"]
+    ids = {r["record_id"] for r in rows(out / "search/psycinfo/records.csv")}
+    assert {"psycinfo:_-001", "psycinfo:M_ller-2012"} <= ids

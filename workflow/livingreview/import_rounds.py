@@ -26,12 +26,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from livingreview.dedup.rounds import earlier_rounds, history_dir, snapshot_dir
+from livingreview.dedup.rounds import (
+    earlier_rounds,
+    earlier_snapshots,
+    history_dir,
+    read_table,
+    snapshot_dir,
+)
 from livingreview.errors import InputFileError
 from livingreview.fileio import read_json, write_json
 from livingreview.records import Record, earlier_record_id, read_records
@@ -160,6 +167,29 @@ def round_of(
         manifest.get("files") or [],
         lambda: read_records(records),
     )
+
+
+def earlier_ids_kept(config: Mapping[str, Any], name: str, records: list[Record]) -> list[Record]:
+    """``records`` of import ``name``, each whose export id has letters outside ASCII with the
+    id a version before 2026-12-05 gave it in an earlier round (``M_ller2019`` for
+    ``Müller2019``), so that a later export's copy replaces that round's record as any other
+    does; not when two records of the export or of the history would have that id."""
+    odd = [r for r in records if r.source_id and not r.source_id.isascii()]
+    folders = earlier_snapshots(history_dir(config), str(config["review"]["version"]))
+    if not odd or not folders or not (folders[-1] / "groups.csv").is_file():
+        return records
+    known = {row["record_id"] for row in read_table(folders[-1] / "groups.csv", ("record_id",))}
+    taken = {r.record_id for r in records}
+    bases = Counter(earlier_record_id(name, r.source_id) for r in odd)
+
+    def kept(record: Record) -> Record:
+        if record.record_id in known or not record.source_id or record.source_id.isascii():
+            return record
+        base = earlier_record_id(name, record.source_id)
+        alone = bases[base] == 1 and base not in taken and f"{base}~2" not in known
+        return replace(record, record_id=base) if alone and base in known else record
+
+    return [kept(record) for record in records]
 
 
 def record_import(config: Mapping[str, Any], name: str, manifest: Mapping[str, Any]) -> None:

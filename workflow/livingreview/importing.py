@@ -159,7 +159,7 @@ def run_import(config: Mapping[str, Any], name: str, out_dir: Path) -> dict[str,
                 "imported": len(result.records),
             }
         )
-    records = assign_ids(name, records)
+    records = import_rounds.earlier_ids_kept(config, name, assign_ids(name, records))
     reported = spec.get("records_reported")
     if reported is not None and reported != len(records):
         raise ImportReconciliationError(
