@@ -278,6 +278,20 @@ def test_citation_keys_are_ascii_and_unique() -> None:
     ]
 
 
+def test_a_key_an_earlier_version_gave_stays_with_its_study() -> None:
+    # Versions before 2026-12-05 keyed "Øien 2019" 'ien2019' and "Straße 2020" 'Strae2020':
+    # "Oien 2019" and "Strasse 2020" had the keys a manuscript cites, and keep them.
+    labels = ["Øien 2019", "Oien 2019", "Straße 2020", "Strasse 2020", "Müller 2020", "Muller 2020"]
+    assert export.label_keys(labels) == [
+        "Oien2019_2",
+        "Oien2019",
+        "Strasse2020_2",
+        "Strasse2020",
+        "Muller2020",  # 'ü' decomposes: as before, the first takes the key
+        "Muller2020_2",
+    ]
+
+
 @pytest.mark.parametrize(
     "types, journal, expected",
     [

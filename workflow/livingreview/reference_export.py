@@ -29,6 +29,7 @@ Same inputs, same bytes: no date is written, and the order is fixed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -342,20 +343,34 @@ def citation_keys(studies: Sequence[Study]) -> list[str]:
 
 
 def label_keys(labels: Sequence[str]) -> list[str]:
-    """The citation keys of studies labelled ``labels``, in that order (:func:`citation_keys`)."""
-    keys, taken = [], set()
-    for label in labels:
-        folded = strip_accents(label)  # "Øien" as "Oien", "Straße" as "Strasse", "ı" as "i"
-        base = _NOT_KEY.sub("", folded.encode("ascii", "ignore").decode())
-        if not base[:1].isalpha():
-            base = f"Study{base}"
-        key, number = base, 1
-        while key.casefold() in taken:  # BibTeX compares keys without case
-            number += 1
-            key = f"{base}_{number}"
-        taken.add(key.casefold())
-        keys.append(key)
+    """The citation keys of studies labelled ``labels``, in that order (:func:`citation_keys`).
+
+    A label whose key versions before 2026-12-05 spelled alike takes its key before one they
+    spelled without a letter Unicode does not decompose ("Øien 2019" was ``ien2019``), so that a
+    manuscript citing ``Oien2019`` of "Oien 2019" still cites that study, not "Øien 2019"'s.
+    """
+    bases = [_key_base(strip_accents(label)) for label in labels]
+    spelled_alike = [
+        _key_base(unicodedata.normalize("NFKD", label)) == base
+        for label, base in zip(labels, bases, strict=True)
+    ]
+    keys, taken = [""] * len(labels), set()
+    for first in (True, False):
+        for index, base in enumerate(bases):
+            if spelled_alike[index] is first:
+                key, number = base, 1
+                while key.casefold() in taken:  # BibTeX compares keys without case
+                    number += 1
+                    key = f"{base}_{number}"
+                taken.add(key.casefold())
+                keys[index] = key
     return keys
+
+
+def _key_base(folded: str) -> str:
+    """A folded label's ASCII letters and digits, starting with a letter."""
+    base = _NOT_KEY.sub("", folded.encode("ascii", "ignore").decode())
+    return base if base[:1].isalpha() else f"Study{base}"
 
 
 def _url(value: str) -> str:
