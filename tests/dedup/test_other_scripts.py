@@ -10,6 +10,7 @@ import pytest
 
 from livingreview.dedup.engine import judge_pairs
 from livingreview.dedup.frame import records_to_frame
+from livingreview.dedup.journals import journal_key
 from livingreview.dedup.normalise import normalise_title, surname
 from livingreview.imports import import_file
 from tests.conftest import require_shared
@@ -125,3 +126,15 @@ def test_characters_that_print_as_nothing_are_no_part_of_a_title(title: str) -> 
 def test_a_garbled_accent_ending_in_a_soft_hyphen_byte_is_still_read() -> None:
     # UTF-8 'í' read as Windows-1252 is 'Ã' and a soft hyphen (the neuroimaging set's authors).
     assert surname("MartÃ\xadnez-Zabaleta, M. T.") == "martinezzabaleta"
+
+
+@pytest.mark.parametrize(
+    "copied, typed",
+    [
+        ("Psycho\u00adtherapeut", "Psychotherapeut"),  # a hyphenation point from a web page
+        ("中华\u200b医学杂志", "中华医学杂志"),  # a zero-width space
+        ("\u200fמדע\u200f ורפואה", "מדע ורפואה"),  # right-to-left marks around a word
+    ],
+)
+def test_characters_that_print_as_nothing_are_no_part_of_a_journal(copied: str, typed: str) -> None:
+    assert journal_key(copied) == journal_key(typed) != ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from livingreview.records import INVISIBLE
+
 _STOP = frozenset(
     {"the", "of", "and", "in", "for", "on", "de", "d", "l", "la", "le", "les", "des", "du", "di"}
     | {"del", "der", "die", "das", "fur", "und", "y", "e", "et"}
@@ -71,7 +73,8 @@ def strip_accents(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return text.lower() if text.isascii() else strip_accents(text).lower()
+    """Lower case, accents dropped, characters that print as nothing left out (as in titles)."""
+    return text.lower() if text.isascii() else strip_accents(INVISIBLE.sub("", text)).lower()
 
 
 ALTERNATIVES = " | "
