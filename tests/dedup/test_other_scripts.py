@@ -138,3 +138,59 @@ def test_a_garbled_accent_ending_in_a_soft_hyphen_byte_is_still_read() -> None:
 )
 def test_characters_that_print_as_nothing_are_no_part_of_a_journal(copied: str, typed: str) -> None:
     assert journal_key(copied) == journal_key(typed) != ""
+
+
+@pytest.mark.parametrize(
+    "original, translated",
+    [
+        (  # eLIBRARY.RU's record of a Russian article and Scopus's, with its English title
+            dict(
+                title="Терапевтический альянс в онлайн-психотерапии депрессии",
+                author="Иванов, И. И. and Петрова, А. С.",
+                journal="Консультативная психология и психотерапия",
+            ),
+            dict(
+                title="Therapeutic alliance in online psychotherapy of depression",
+                author="Ivanov, I. I. and Petrova, A. S.",
+                journal="Counseling Psychology and Psychotherapy",
+            ),
+        ),
+        (  # a Chinese database's record and MEDLINE's, names in pinyin
+            dict(
+                title="抑郁症患者网络认知行为治疗中的治疗联盟研究",
+                author="王芳 and 李娜",
+                journal="中华精神科杂志",
+            ),
+            dict(
+                title="Therapeutic alliance in internet-based CBT for depression",
+                author="Wang, F. and Li, N.",
+                journal="Zhonghua Jing Shen Ke Za Zhi",
+            ),
+        ),
+    ],
+)
+def test_one_doi_with_the_title_in_its_language_and_in_english_is_one_article(
+    original: dict[str, str], translated: dict[str, str]
+) -> None:
+    # Before 63d45e4 the title in Cyrillic or Chinese letters was compared as missing and the
+    # DOI joined the pair; compared as a title, it made the DOI one of 'records with unlike
+    # titles' (a supplement's) and the pair two studies ('shared DOI, different titles').
+    row = dict(
+        ENTRYTYPE="article",
+        year="2019",
+        volume="27",
+        number="4",
+        pages="85-101",
+        abstract="",
+        isbn="",
+        source_id="1",
+        doi="10.17759/cpp.2019270405",
+    )
+    frame = pd.DataFrame(
+        [
+            dict(row, ID="local:1", source="local", **original),
+            dict(row, ID="scopus:1", source="scopus", **translated),
+        ]
+    )
+    verdict = judge_pairs(frame, [("local:1", "scopus:1")])[0]
+    assert (verdict.outcome, verdict.reason) == ("duplicate", "same DOI and title")

@@ -27,6 +27,7 @@ def author_columns(pairs: Pairs) -> dict[str, np.ndarray]:
         dtype=float,
     )
     has_authors = np.array([bool(x) and bool(y) for x, y in zip(aa, ab, strict=True)], dtype=bool)
+    has_authors &= ~pairs.scripts_apart("first_author")  # "王芳" and "Wang, F.": none to compare
     # One list in "Surname I." form, the other of full names glued together ("Lin X.Eaton C. B."
     # / "Lin XiaochenEaton Charles B."): no surname parses alike, but every surname of the first
     # is a name word of the second.

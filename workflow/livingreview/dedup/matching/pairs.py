@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,29 @@ class Pairs:
         """Column ``name`` of the first and of the second record of each pair."""
         values = self.n[name].to_numpy()
         return values[self.i], values[self.j]
+
+    def scripts_apart(self, name: str) -> np.ndarray:
+        """Where one record's text column ``name`` is written in another script only and the
+        other's in Latin letters: one in its language and one translated (a Russian title and
+        the English one), which cannot be compared; as before 2026-12-05, when folding kept
+        only Latin letters, the field is as if missing for that pair."""
+        other = other_script(self.n[name].to_numpy())
+        return other[self.i] != other[self.j]
+
+
+#: A Latin letter or digit of a normalised field (folding leaves Latin letters ASCII).
+_LATIN = re.compile("[a-z0-9]")
+
+
+def in_other_script(value: str) -> bool:
+    """Whether a normalised text field has words, none with a Latin letter or digit: written in
+    another script only (a Chinese or Russian title, author or journal)."""
+    return bool(value) and not _LATIN.search(value)
+
+
+def other_script(values: np.ndarray) -> np.ndarray:
+    """:func:`in_other_script` of each value."""
+    return np.fromiter(map(in_other_script, values), bool, len(values))
 
 
 def cpdist(a: list[str], b: list[str], scorer: object) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from livingreview.dedup.matching.pairs import Pairs, cpdist
+from livingreview.dedup.matching.pairs import Pairs, cpdist, in_other_script
 from livingreview.dedup.matching.policy import TITLE_FAIR, TITLE_GOOD, TITLE_STRONG
 
 
@@ -17,8 +17,10 @@ def title_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     ta, tb = pairs.col("title")
     t_sim = cpdist(list(ta), list(tb), fuzz.ratio)
     ka, kb = pairs.col("title_key")
-    # Two missing titles are not two equal titles (the ratio of two empty strings is 1).
-    t_sim[(ka == "") | (kb == "")] = 0.0
+    # Two missing titles are not two equal titles (the ratio of two empty strings is 1); a title
+    # in another script than the other's is none to compare (a Russian title and its English).
+    missing = (ka == "") | (kb == "") | pairs.scripts_apart("title_key")
+    t_sim[missing] = 0.0
     near = np.flatnonzero((t_sim >= TITLE_GOOD) & (t_sim < 0.999))
     swapped = np.zeros(len(pairs), dtype=bool)
     for k in near:
@@ -32,7 +34,7 @@ def title_columns(pairs: Pairs) -> dict[str, np.ndarray]:
     return {
         "t_sim": t_sim,
         "title_len": title_len,
-        "title_empty": (ka == "") | (kb == ""),
+        "title_empty": missing,
         "title_cut": cut,
         "word_swapped": swapped,
         "words_moved": _words_moved(ta, tb, t_sim),
@@ -182,8 +184,11 @@ def shared_by_other_works(key: pd.Series, title: pd.Series) -> set[str]:
     for value, titles in sub.groupby("key", sort=False)["title"]:
         values = list(titles)
         # Twenty different titles on one value are unspecific whatever their similarity.
+        # A title in another script than the other's is its translation, not another work's.
         if len(values) >= 20 or any(
-            titles_unlike(x, y) for k, x in enumerate(values) for y in values[k + 1 :]
+            titles_unlike(x, y) and in_other_script(x) == in_other_script(y)
+            for k, x in enumerate(values)
+            for y in values[k + 1 :]
         ):
             out.add(str(value))
     return out
