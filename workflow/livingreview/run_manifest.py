@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview import __version__
+from livingreview.dedup.rounds import history_dir
 from livingreview.fileio import dump_json, write_json
 
 NAME = "run_manifest.json"
@@ -142,7 +143,7 @@ def write_run_manifest(config: dict[str, Any], outputs: Path, targets: list[str]
     ``rule all`` asks for, all built), and return its path."""
     import snakemake
 
-    history = Path(config["deduplication"]["history_dir"])
+    history = history_dir(config)
     manifest = {
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "targets": _covered(targets, outputs),
