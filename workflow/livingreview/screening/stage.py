@@ -182,14 +182,11 @@ def export_sheets(
     seeds = seed_study_ids(config, studies)
     scorer = Scorer(studies, ranking_query(config), seeds, outputs / WORDS_CACHE)
     settled = settled_earlier(config, new_in, current, by_reviewer, sample)
+    ids = {s["study_id"] for s in studies}
     for reviewer, name in screeners(config):
         own = by_reviewer.get(reviewer, {})
-        assigned = [
-            s
-            for s in studies
-            if (reviewer != checker or s["study_id"] in sample)
-            and (s["study_id"] in own or s["study_id"] not in settled)
-        ]
+        theirs = assigned_ids(ids, own, settled, sample if reviewer == checker else None)
+        assigned = [s for s in studies if s["study_id"] in theirs]
         if batch_size:
             batches = {
                 s.batch for s in returned.sheets if (s.reviewer, s.round) == (reviewer, current)
@@ -224,6 +221,19 @@ def export_sheets(
         shown = layouts[earlier > 0]
         written += export.write_sheet(folder, spec, rows, shown, lines, formats=formats)
     return written, seeds
+
+
+def assigned_ids(
+    ids: Collection[str],
+    own: Collection[str],
+    settled: Collection[str],
+    sample: Collection[str] | None = None,
+) -> set[str]:
+    """The studies on a screener's sheets, of ``ids`` (or only the verified ``sample``, for its
+    verifier): those they decided (``own``) and those not ``settled`` in an earlier round
+    (:func:`settled_earlier`). The sheets list them and ``status`` counts them."""
+    theirs = ids if sample is None else sample
+    return {sid for sid in theirs if sid in own or sid not in settled}
 
 
 def _sample_of(config: Mapping[str, Any]) -> tuple[float, str]:
@@ -301,9 +311,9 @@ def status(
     settled = settled_earlier(config, new_in, current, by_reviewer, sample)
     reviewers = {}
     for reviewer, _ in screeners(config):
-        own_ids = set(by_reviewer.get(reviewer, {})) & ids
-        theirs = sample if reviewer == checker else ids
-        assigned = (theirs - settled) | (own_ids & theirs)
+        assigned = assigned_ids(
+            ids, by_reviewer.get(reviewer, {}), settled, sample if reviewer == checker else None
+        )
         own = {sid: d for sid, d in by_reviewer.get(reviewer, {}).items() if sid in assigned}
         counts = {name: 0 for name in DECISIONS}
         for item in own.values():
