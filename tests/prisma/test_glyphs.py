@@ -67,3 +67,31 @@ def test_cjk_names_are_drawn_or_named_once(
         assert len(said) == 3
         assert said[0].startswith(f"no installed font has {CHINESE} (in 'CNKI {CHINESE}")
         assert "placeholder box" in said[0] and "Noto Sans CJK" in said[0]
+
+
+def test_a_diagram_is_drawn_again_once_a_font_for_its_missing_characters_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """drawn.json's digest named DejaVu Sans only: a diagram drawn with placeholder boxes was
+    copied back from the cache after the team installed a font that has the characters."""
+    from matplotlib.font_manager import fontManager
+
+    from livingreview.prisma import drawn, glyphs
+
+    def digests() -> tuple[str, str]:
+        glyphs._installed.cache_clear()
+        glyphs.families.cache_clear()
+        plain = {"title": "Records identified from: Ölçüt dışı, Не РКИ"}
+        symbol = {"title": "Records \u214a (n = 3)"}  # U+214A: in matplotlib's STIX fonts only
+        return drawn.digest(plain), drawn.digest(symbol)
+
+    installed = digests()
+    without_stix = [f for f in fontManager.ttflist if not f.name.startswith("STIX")]
+    assert len(without_stix) < len(fontManager.ttflist)
+    monkeypatch.setattr(fontManager, "ttflist", without_stix)
+    missing = digests()
+    assert glyphs.families("Records \u214a") == (FONT_FAMILY,)  # now drawn as a box
+    assert missing[0] == installed[0]  # text DejaVu Sans draws: the same digest as before
+    assert missing[1] != installed[1]
+    monkeypatch.undo()
+    assert digests() == installed

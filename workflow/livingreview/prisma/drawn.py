@@ -3,7 +3,8 @@
 Drawing the flow diagram and the four living layouts (SVG, PNG, PDF, HTML each) is most of what
 the ledger costs. A diagram's files are a function of what it shows (its columns, title, box links
 and notes), of the code that draws it (this package's source) and of the libraries that draw it
-(their versions, matplotlib's settings, the fonts found). ``<outputs>/prisma/drawn.json`` keeps,
+(their versions, matplotlib's settings, the fonts found, and the installed fonts that draw
+characters DejaVu Sans lacks). ``<outputs>/prisma/drawn.json`` keeps,
 per diagram, a digest of all of these and the SHA-256 of each file written; a diagram whose digest
 is the same and whose files are all there with those digests is not drawn again.
 
@@ -76,8 +77,14 @@ def environment() -> dict[str, Any]:
 
 
 def digest(inputs: Mapping[str, Any]) -> str:
-    """The digest of one diagram: its inputs (JSON-ready) and :func:`environment`."""
+    """The digest of one diagram: its inputs (JSON-ready), :func:`environment` and the installed
+    fonts that draw what DejaVu Sans lacks in them (only when it lacks something)."""
+    from livingreview.prisma.glyphs import fallback_fonts
+
     payload = {"format": FORMAT, "inputs": inputs, "environment": environment()}
+    fonts = fallback_fonts(json.dumps(inputs, sort_keys=True, ensure_ascii=False))
+    if fonts:
+        payload["fallback_fonts"] = fonts
     return _sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
 
 

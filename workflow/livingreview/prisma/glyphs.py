@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 from livingreview.prisma.diagram import FONT_FAMILY
 
@@ -75,6 +76,24 @@ def families(text: str) -> tuple[str, ...]:
             " ".join(text.split()),
         )
     return tuple(chosen)
+
+
+def fallback_fonts(text: str) -> list[list[str]]:
+    """The installed fonts that would draw what DejaVu Sans lacks in ``text``: family, file name
+    and SHA-256 of each (none when it lacks nothing). A diagram's digest holds them
+    (:func:`livingreview.prisma.drawn.digest`), so installing such a font draws it again."""
+    from livingreview.prisma.fontcache import file_digest
+
+    missing = {ord(c) for c in text if not c.isspace()} - _base_charmap()
+    found: list[list[str]] = []
+    for name, path in _installed() if missing else ():
+        covered = missing & _charmap(path)
+        if covered:
+            found.append([name, Path(path).name, file_digest(path)])
+            missing -= covered
+        if not missing:
+            break
+    return found
 
 
 @contextmanager
