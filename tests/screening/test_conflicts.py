@@ -197,6 +197,14 @@ def test_a_changed_vote_supersedes_and_an_unneeded_resolution_is_reported() -> N
     outcome = decide(changed, [resolved("S3", "exclude", "consensus")], rule="consensus")
     assert by_study(outcome)["S3"] == ("include", "agreement")
     assert outcome.counts()["resolutions_not_needed"] == ["S3 (conflicts/r3.xlsx, row 5)"]
+    # the conflict a person resolved still counts, as decided alike since (S5 still pending)
+    counts = outcome.counts()
+    assert (counts["conflicts"], counts["conflicts_resolved"], counts["conflicts_pending"]) == (
+        2,
+        1,
+        1,
+    )
+    assert counts["conflicts_decided_alike_since"] == 1
 
 
 def test_a_resolution_of_an_earlier_round_does_not_settle_a_newer_conflict() -> None:

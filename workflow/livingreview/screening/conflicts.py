@@ -14,7 +14,9 @@ is decided by ``screening.decision_rule``:
 
 A resolution returned on a conflicts sheet keeps settling its conflict after the rule is amended
 (``how`` as it was settled: ``consensus`` or ``third_reviewer``); only conflicts no one resolved
-go by the new rule.
+go by the new rule. A conflict a person resolved whose votes a reviewer's later revision made
+agree is decided by the agreement, and still counted as a conflict resolved (as the version of
+its time published it), and as ``conflicts_decided_alike_since``.
 
 A conflict without its resolution is **pending**. A study with one vote is decided by it in
 ``single`` mode (a maybe goes forward as an include) and waits for the second reviewer in
@@ -109,6 +111,7 @@ class Outcome:
     pending: list[Votes] = field(default_factory=list)
     awaiting_second: list[Votes] = field(default_factory=list)
     resolved: int = 0
+    decided_alike: int = 0  # of ``resolved``: since decided alike by a reviewer's revision
     unused_resolutions: list[Resolution] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
@@ -125,6 +128,7 @@ class Outcome:
             "conflicts": self.resolved + len(self.pending),
             "conflicts_resolved": self.resolved,
             "conflicts_pending": len(self.pending),
+            "conflicts_decided_alike_since": self.decided_alike,
             "awaiting_second_reviewer": len(self.awaiting_second),
             "resolutions_not_needed": [
                 f"{r.study_id} ({r.file}, row {r.row})" for r in self.unused_resolutions
@@ -242,6 +246,9 @@ def decide(
                 outcome.final.append(_single_reviewer(votes))
         elif not is_conflict(votes, conflict_on_maybe):
             outcome.final.append(_agreement(votes))
+            if votes.study_id in settled:  # a conflict a person resolved, revised since
+                outcome.resolved += 1
+                outcome.decided_alike += 1
         elif rule == "either_includes":
             resolution = settled.get(votes.study_id)
             if resolution is not None and resolution.round >= votes.round:
