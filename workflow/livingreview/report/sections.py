@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
+from livingreview.fileio import read_json
 
 
 @dataclass
@@ -29,13 +29,11 @@ class Section:
 
 
 def read_json_if_present(path: Path) -> Any:
-    """The JSON document at ``path``, or None when the stage has not written it yet."""
+    """The JSON document at ``path``, or None when the stage has not written it yet (damaged:
+    :func:`livingreview.fileio.read_json`'s error, naming the line)."""
     if not path.is_file():
         return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputFileError(path, f"is not valid JSON ({exc.msg})", position=exc.lineno) from exc
+    return read_json(path, "not found")
 
 
 def read_csv_if_present(path: Path) -> list[dict[str, str]] | None:

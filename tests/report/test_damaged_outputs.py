@@ -1,0 +1,47 @@
+"""A damaged JSON output the report reads is one clear error: file, line, what was expected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+
+DEMO_CONFIG = [REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"]
+
+
+def _status(tmp_path: Path, outputs: Path) -> subprocess.CompletedProcess[str]:
+    override = tmp_path / "outputs.yaml"
+    override.write_text(yaml.safe_dump({"paths": {"outputs": str(outputs)}}), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "livingreview", "status", "--configfile", *map(str, DEMO_CONFIG),
+         str(override)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("damaged", "expected"),
+    [
+        # cut short by a full disk: the line the decoder stopped on is named as a line (was: a
+        # bare ", 3:" after the file name, the decoder's line number passed as the position)
+        (b'{\n  "rounds": [\n    {"round": 1,,\n', "line 3: invalid JSON"),
+        # saved by hand in another encoding (was: a UnicodeDecodeError traceback)
+        ('{\n  "label": "Müller"\n}\n'.encode("latin-1"), "line 2: byte 15 is not UTF-8"),
+    ],
+)
+def test_a_damaged_ledger_is_named_with_its_line(
+    tmp_path: Path, damaged: bytes, expected: str
+) -> None:
+    outputs = tmp_path / "outputs"
+    ledger = outputs / "prisma" / "ledger.json"
+    ledger.parent.mkdir(parents=True)
+    ledger.write_bytes(damaged)
+    result = _status(tmp_path, outputs)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"livingreview: error: {ledger}, {expected}")
