@@ -312,3 +312,43 @@ def test_a_verifier_who_left_is_still_named_beside_the_one_who_took_over() -> No
     )
     # before any returned sheet the protocol's second screener of now is named
     assert any(s.startswith("Reviewer 4 also screened") for s in methods_paragraph(config, "0.0"))
+
+
+def test_round_one_s_dual_partner_is_no_verifier_of_single_screening_since(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from livingreview.report import checklist
+    from livingreview.report.amendments import methods_text
+
+    # Version 2025.1 screened dual (r1 and r2, its kept protocol says so); 2025.2 screens
+    # single, r2 has left and r4 verifies the sample: HANDED_OVER's rows are those of this review.
+    earlier = load_config(DEMO_CONFIG)
+    assert earlier["screening"]["mode"] == "dual"
+    folder = tmp_path / "history/2025.1"
+    (folder / "report").mkdir(parents=True)
+    write_json(folder / "round.json", {"round": 1, "version": "2025.1"})
+    (folder / "report/protocol.json").write_text(methods_text(earlier), encoding="utf-8")
+    config = load_config(DEMO_CONFIG)
+    config["deduplication"]["history_dir"] = str(tmp_path / "history")
+    config["review"]["version"] = "2025.2"
+    config["screening"].update(mode="single", verification_sample={"fraction": 0.5, "seed": 7})
+    config["reviewers"][1]["roles"] = ["full_text", "extraction", "risk_of_bias"]
+    config["reviewers"].append({"id": "r4", "name": "Reviewer 4", "roles": ["screening"]})
+    rows = list(csv.DictReader(io.StringIO(HANDED_OVER)))
+    said = methods_paragraph(config, "0.0", agreement=(rows, None))
+    # before: "Reviewer 2 and Reviewer 4 also screened a 50% sample of them; ..."
+    assert [s for s in said if "also screened" in s] == [
+        "Reviewer 4 also screened a 50% sample of them; disagreements on it were settled by a "
+        "third reviewer, Reviewer 3."
+    ]
+    read = {
+        "screening_outcome": {"decision_rule": "third_reviewer"},
+        "screening_status": {},
+        "automation": None,
+        "agreement": rows,
+    }
+    facts = checklist.Facts(config, read, Path("/nonexistent"), frozenset())
+    assert "a 50% sample verified by Reviewer 4, disagreements by" in (
+        checklist._selection(facts).what
+    )
