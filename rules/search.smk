@@ -59,6 +59,10 @@ rule search_summary:
     input:
         manifests=expand(f"{OUT}/search/{{source}}/manifest.json", source=ALL_SOURCES),
         records=expand(f"{OUT}/search/{{source}}/records.csv", source=ALL_SOURCES),
+        # read by no step, but asked for: an import written by a version before 00e1998 has no
+        # provenance.csv, and Snakemake compares no params of an output it has no record of, so
+        # without this the first run after an upgrade kept that import as the old code wrote it
+        provenance=expand(f"{OUT}/search/{{source}}/provenance.csv", source=IMPORTS),
     output:
         summary=f"{OUT}/search/prisma_s.md",
         table=f"{OUT}/search/prisma_s.csv",
