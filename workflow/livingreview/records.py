@@ -15,7 +15,7 @@ import operator
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
@@ -97,7 +97,7 @@ class Record:
         return dict(zip(COLUMNS, self.cells(), strict=True))
 
     @classmethod
-    def from_row(cls, row: dict[str, str]) -> Record:
+    def from_row(cls, row: Mapping[str, str]) -> Record:
         """Rebuild a record from a CSV row written by :meth:`to_row`."""
         values: dict[str, object] = {}
         for name in COLUMNS:

@@ -17,7 +17,9 @@ NOS_COLUMNS = nos.TABLE_COLUMNS
 FIGURE_KINDS = ("traffic_light", "summary")
 
 
-def robvis_table(tool_id: str, judged: Sequence[forms.Judged], labels: Mapping[str, str]):
+def robvis_table(
+    tool_id: str, judged: Sequence[forms.Judged], labels: Mapping[str, str]
+) -> RobTable:
     """The consensus judgements of one robvis tool as a :class:`RobTable` (Study = label)."""
     tool = forms.robvis_tool(tool_id)
     rows = []

@@ -40,7 +40,9 @@ class DedupResult:
     maybe: list[PairVerdict] = field(default_factory=list)
 
 
-def _verdict(ids: np.ndarray, i: int, j: int, outcome: str, score: float, reason: str):
+def _verdict(
+    ids: np.ndarray, i: int, j: int, outcome: str, score: float, reason: str
+) -> PairVerdict:
     a, b = sorted((str(ids[i]), str(ids[j])))
     return PairVerdict(a, b, outcome, float(score), reason)  # type: ignore[arg-type]
 

@@ -33,7 +33,7 @@ class PlotResult:
     overrides: list[OverallDifference]
 
 
-def _figure(table: RobTable, kind: str, palette: str, weighted: bool):
+def _figure(table: RobTable, kind: str, palette: str, weighted: bool) -> Figure:
     if kind == "traffic-light":
         return traffic_light(table, palette)
     if weighted and not table.has_weight:

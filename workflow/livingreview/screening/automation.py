@@ -23,7 +23,7 @@ import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -157,7 +157,7 @@ def rule_fields(row: Mapping[str, str]) -> Record:
 
 def library_rows(
     path: Path, columns: Sequence[str] | None = None, whole: Container[str] = ()
-) -> Iterator[tuple[str, dict[str, str]]]:
+) -> Generator[tuple[str, dict[str, str]]]:
     """(study id, row) for every row of the library's ``records.csv``; a missing study id
     column or an empty id is an error naming the row. With ``columns``, a row holds only those
     of them the file has, except the rows of the ``whole`` study ids: the rest of a long row is
