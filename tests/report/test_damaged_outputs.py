@@ -45,3 +45,17 @@ def test_a_damaged_ledger_is_named_with_its_line(
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"livingreview: error: {ledger}, {expected}")
+
+
+def test_a_table_not_in_utf8_is_named_with_its_line(tmp_path: Path) -> None:
+    """(was: a UnicodeDecodeError traceback from read_csv_if_present)"""
+    outputs = tmp_path / "outputs"
+    included = outputs / "fulltext" / "included_studies.csv"
+    included.parent.mkdir(parents=True)
+    included.write_bytes("study_id,label\nS1,Müller 2020\n".encode("latin-1"))
+    result = _status(tmp_path, outputs)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"livingreview: error: {included}, line 2: byte 19 is not UTF-8"
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import read_json
+from livingreview.fileio import not_utf8, read_json
 
 
 @dataclass
@@ -37,11 +37,15 @@ def read_json_if_present(path: Path) -> Any:
 
 
 def read_csv_if_present(path: Path) -> list[dict[str, str]] | None:
-    """The rows of a CSV file the pipeline wrote, or None when it does not exist yet."""
+    """The rows of a CSV file the pipeline wrote, or None when it does not exist yet (not
+    UTF-8: :func:`livingreview.fileio.not_utf8`'s error, naming the line)."""
     if not path.is_file():
         return None
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
 
 
 def read_svg_if_present(path: Path) -> str | None:
