@@ -5,6 +5,7 @@ a methodologist makes writing one, each refused in one line naming the file and 
 from __future__ import annotations
 
 import copy
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from livingreview.config import load_config
+from livingreview.config import VALIDATED_KEY, load_config, write_resolved_protocol
 from livingreview.errors import ConfigError
 
 Protocol = dict[str, Any]
@@ -87,8 +88,15 @@ def written(tmp_path: Path, protocol: Protocol) -> Path:
 def test_a_review_of_trials_rated_with_rob2_is_a_valid_protocol(tmp_path: Path) -> None:
     config = load_config([written(tmp_path, rct_review())])
     assert config["sources"] == {} and list(config["imports"]) == ["embase"]
-    assert config["extraction"]["nexus_field"] == "nexus_level"  # default, no such field: unused
+    # before: the schema's default "nexus_field": "nexus_level", a field of the shipped review,
+    # stood in the protocol and in outputs/protocol.json, which the checklist lists as shared
+    assert "nexus_field" not in config["extraction"] and config["nexus"] == {}
     assert config["reviewers"][2]["roles"] == ["conflict_resolution"]
+    config["paths"]["outputs"] = str(tmp_path / "outputs")
+    resolved = Path(write_resolved_protocol(config))
+    data = json.loads(resolved.read_text(encoding="utf-8"))
+    assert "nexus_field" not in data["extraction"] and VALIDATED_KEY in data
+    assert load_config([resolved]) == config  # read back as written, not validated again
 
 
 def change(path: str, value: Any) -> Callable[[Protocol], None]:

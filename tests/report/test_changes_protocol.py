@@ -214,7 +214,7 @@ def test_a_review_without_nexus_levels_keeps_no_nexus_setting(tmp_path: Path) ->
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(protocol, sort_keys=False), encoding="utf-8")
     config = load_config([path])
-    assert config["extraction"]["nexus_field"] == "nexus_level" and config["nexus"] == {}
+    assert "nexus_field" not in config["extraction"] and config["nexus"] == {}
     # before: library_history/<version>/report/protocol.json held "nexus": {} and
     # "nexus_field": "nexus_level", the schema's defaults naming nothing of this review
     assert "nexus" not in methods_text(config)

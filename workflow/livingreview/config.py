@@ -273,8 +273,11 @@ def validate_config(config: dict[str, Any], origin: str = "config") -> dict[str,
     errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
         raise ConfigError(f"{origin}: {_describe(errors[0])}")
+    typed = "nexus_field" in (config.get("extraction") or {})
     config = copy.deepcopy(config)
     _fill_defaults(config, schema, schema)
+    if not typed and not config["nexus"].get("levels"):
+        del config["extraction"]["nexus_field"]  # the default names no field of such a review
     _check_semantics(config, origin)
     return config
 

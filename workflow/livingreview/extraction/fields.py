@@ -93,7 +93,7 @@ def fields_of(config: Mapping[str, Any]) -> list[Field]:
         _check_choices(item, f"extraction.fields[{index}]")
         out.append(item)
     levels = nexus_levels(config)
-    nexus = next((f for f in out if f.id == config["extraction"]["nexus_field"]), None)
+    nexus = next((f for f in out if f.id == config["extraction"].get("nexus_field")), None)
     if nexus is None and levels:
         raise ConfigError(
             f"config key 'extraction.nexus_field': {config['extraction']['nexus_field']!r} is not "

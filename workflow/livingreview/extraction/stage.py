@@ -82,7 +82,7 @@ def study_columns(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> tu
 
 
 def _nexus_column(fields: list[fieldmod.Field], config: Mapping[str, Any]) -> str:
-    name = config[SECTION]["nexus_field"]
+    name = config[SECTION].get("nexus_field", "")
     return name if any(f.id == name for f in fields) and fieldmod.nexus_levels(config) else ""
 
 
