@@ -59,7 +59,7 @@ full-text boxes, and the ledger's note on the stage says how far it has got (:fu
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -528,7 +528,9 @@ def reasons_named_now(
             column.lists[key] = tuple(totals.items())
 
 
-def since_frozen(outputs: Path, round_no: int, column: Column, others: Container[str] = ()) -> None:
+def since_frozen(
+    outputs: Path, round_no: int, column: Column, others: Collection[str] = ()
+) -> None:
     """An earlier round's column, as its snapshot froze it: a stage that was in progress then
     also says how far it has got since, from the current outputs (undecided maybe pairs say
     they were so when it was frozen). The counts stay as that version published them."""

@@ -10,14 +10,21 @@ from livingreview.errors import InputFileError
 
 class Answer(Protocol):
     """A decision read from a returned sheet, with where it was typed and when that file was
-    saved (a screening decision, a resolution, a form's cell, "" when blank); only read."""
+    saved (a screening decision, a resolution, a form's cell, "" when blank); only read (so
+    frozen dataclasses are answers too)."""
 
-    study_id: str
-    decision: str
-    reason: str
-    file: str  # the returned file, as named in messages
-    row: int
-    recorded_at: str  # when the file was saved, "" when it does not say
+    @property
+    def study_id(self) -> str: ...
+    @property
+    def decision(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def file(self) -> str: ...  # the returned file, as named in messages
+    @property
+    def row(self) -> int: ...
+    @property
+    def recorded_at(self) -> str: ...  # when the file was saved, "" when it does not say
 
 
 AnswerT = TypeVar("AnswerT", bound=Answer)
