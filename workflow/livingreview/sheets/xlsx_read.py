@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,17 @@ def clean(value: object) -> str:
 
 
 _STORED_DATE = re.compile(r"(\d{4}-\d\d-\d\d) 00:00:00")
+_STORED_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def as_read_now(value: str) -> str:
     """A value an earlier version read from a returned .xlsx (and stored), as it is read now:
     its ``_x000D_`` escapes decoded (:func:`unescaped`), a date typed without a time as the date
-    alone (``2024-03-05 00:00:00`` -> ``2024-03-05``)."""
+    alone (``2024-03-05 00:00:00`` -> ``2024-03-05``), a number as a percentage (``0.45`` ->
+    ``45%``: a cell in a percentage format, read as its number before :func:`_as_shown`)."""
     value = unescaped(value)
+    if _STORED_NUMBER.fullmatch(value):
+        return _percent(Decimal(value))
     return date.group(1) if (date := _STORED_DATE.fullmatch(value)) else value
 
 
@@ -184,14 +189,38 @@ def decoded(value: object) -> object:
 
 
 def text_table(sheet: Any, dates: set[tuple[int, int]] | None = None) -> list[list[str]]:
-    """A worksheet's cells as text (:func:`clean`), each string's escapes decoded; ``dates``,
-    when given, gets the (row number, 0-based column) of each date or time cell."""
+    """A worksheet's cells as text (:func:`clean`), each string's escapes decoded, a number
+    shown as a percentage as it shows (:func:`_as_shown`); ``dates``, when given, gets the (row
+    number, 0-based column) of each date or time cell."""
     table = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        row = [_as_shown(cell) for cell in cells]
         if dates is not None:
             dates.update((number, i) for i, v in enumerate(row) if isinstance(v, _DATE_TYPES))
         table.append([clean(decoded(v)) for v in row])
     return table
+
+
+# A format's text shown as it is (quoted, after a backslash) and its colour or condition ([Red])
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _as_shown(cell: Any) -> object:
+    """A cell's value; a number in a percentage format as the text it shows with every digit
+    (``0.45`` -> ``"45%"``): typing ``45%`` stores 0.45, which read as a number is not what was
+    typed (a CSV holds the ``45%``)."""
+    value = cell.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    if "%" not in _FORMAT_LITERALS.sub("", cell.number_format or ""):
+        return value
+    return _percent(Decimal(repr(value)))
+
+
+def _percent(number: Decimal) -> str:
+    """``number`` as a percentage with every digit (``0.125`` -> ``12.5%``)."""
+    text = format(number * 100, "f")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 _DATE_TYPES = (date, time, timedelta)  # a datetime is a date
