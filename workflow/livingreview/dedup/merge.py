@@ -58,17 +58,17 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _best(values: Sequence[str], key: Callable[[str], tuple]) -> str:
+def _best(values: Sequence[str], key: Callable[[str], tuple[object, ...] | int]) -> str:
     """The first non-empty value with the highest key (``max`` keeps the first of equals)."""
     present = [v for v in values if v]
     return max(present, key=key) if present else ""
 
 
-def _text_key(value: str) -> tuple:
+def _text_key(value: str) -> tuple[bool, int, bool]:
     return (not is_truncated(value), len(value.rstrip(".… ")), not _is_upper(value))
 
 
-def _journal_key(value: str) -> tuple:
+def _journal_key(value: str) -> tuple[bool, bool, int, bool]:
     """As :func:`_text_key`, a web address (CENTRAL's copy of a trial registration gives the
     register's: ``https://clinicaltrials.gov/show/NCT...``) after any name."""
     return (not _ADDRESS.match(value.strip()), *_text_key(value))
@@ -78,7 +78,7 @@ _ADDRESS = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 _TRANSLATED = re.compile(r"\[([^\[\]]+)\]\.?")
 
 
-def _title_key(value: str) -> tuple:
+def _title_key(value: str) -> tuple[bool, int, bool, bool]:
     """As :func:`_text_key`, a translated title's brackets (PubMed's ``[Title].``) not counted,
     and the same words without them preferred."""
     bare = _TRANSLATED.fullmatch(value.strip())
@@ -90,8 +90,8 @@ def _most_common(values: Sequence[str]) -> str:
     return _best(values, key=lambda v: counts[v])
 
 
-def _pages_key(counts: Counter[str]) -> Callable[[str], tuple]:
-    def key(value: str) -> tuple:
+def _pages_key(counts: Counter[str]) -> Callable[[str], tuple[bool, int]]:
+    def key(value: str) -> tuple[bool, int]:
         ranged = bool(re.search(r"\d\s*[-–]\s*\w", value)) and not _MONTH.search(value)
         return (ranged, counts[value])
 

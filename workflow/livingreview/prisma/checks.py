@@ -101,7 +101,7 @@ def _arm_included(column: Column, arm: str) -> int | None:
 
 
 def _arms(column: Column) -> list[Violation]:
-    found = []
+    found: list[Violation | None] = []
     for arm in ("dbr", "other"):
         assessed, reasons = f"{arm}_assessed", f"{arm}_excluded"
         included = _arm_included(column, arm)
