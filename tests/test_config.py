@@ -559,7 +559,9 @@ def test_a_history_dir_around_the_project_or_its_folders_is_refused(
     # project itself, every file of the project and beyond) for leftover temporary files.
     shipped["deduplication"]["history_dir"] = history
     path = write(tmp_path, shipped)
-    with pytest.raises(ConfigError, match=f"'deduplication.history_dir': .* holds {holds}"):
+    with pytest.raises(
+        ConfigError, match=f"'deduplication.history_dir': .* is (or holds )?{holds}"
+    ):
         load_config([path])
     result = run_module("livingreview", "check-config", "--configfile", str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -567,6 +569,24 @@ def test_a_history_dir_around_the_project_or_its_folders_is_refused(
     assert len(result.stderr.strip().splitlines()) == 1
     for fine in ("library_history", "outputs/library_history", "human/history", "../history"):
         validate_config(deep_merge(shipped, {"deduplication": {"history_dir": fine}}))
+
+
+def test_a_history_dir_holding_the_human_input_and_outputs_folders_is_accepted(
+    shipped: dict, tmp_path: Path
+) -> None:
+    # A project keeping everything under data/ (data/human, data/outputs, its round snapshots
+    # in data/<version>) ran before b687325, which refused it ('holds paths.human_input'), so
+    # after the upgrade the review could not run its next round. Only its own temporary files
+    # are found there, and each round's snapshot is a folder of its own: it is accepted.
+    shipped["paths"] = {"human_input": "data/human", "outputs": "data/outputs"}
+    shipped["deduplication"]["history_dir"] = "data"
+    path = write(tmp_path, shipped)
+    assert load_config([path])["deduplication"]["history_dir"] == "data"
+    result = run_module("livingreview", "check-config", "--configfile", str(path))
+    assert result.returncode == 0, result.stderr
+    shipped["deduplication"]["history_dir"] = "data/outputs"  # still the outputs: refused
+    with pytest.raises(ConfigError, match="'data/outputs' is paths.outputs 'data/outputs';"):
+        validate_config(shipped)
 
 
 def test_choices_a_reviewer_could_never_pick_are_refused(shipped: dict) -> None:

@@ -468,7 +468,7 @@ def _check_paths(config: Mapping[str, Any], origin: str) -> None:
             "outputs neither the human input nor around it (outputs are rebuilt and may be "
             "deleted; human input is only read)"
         )
-    _check_history_dir(config, origin, where)
+    _check_history_dir(config, origin, where, human, outputs)
     for key, value, folder in _human_places(config):
         place = where(posixpath.join(str(human), value))
         if place == outputs or outputs in place.parents or (folder and place in outputs.parents):
@@ -485,27 +485,37 @@ def _check_paths(config: Mapping[str, Any], origin: str) -> None:
 
 
 def _check_history_dir(
-    config: Mapping[str, Any], origin: str, where: Callable[[str], PurePosixPath]
+    config: Mapping[str, Any],
+    origin: str,
+    where: Callable[[str], PurePosixPath],
+    human: PurePosixPath,
+    outputs: PurePosixPath,
 ) -> None:
     """``deduplication.history_dir`` is a folder of its own: not the project root (the working
-    folder) nor around it, nor around or the same as its ``config`` folder, ``paths.human_input``
-    or ``paths.outputs`` (each run's start searches it whole for leftover temporary files)."""
+    folder) nor around it, nor around or the same as its ``config`` folder (each run's start
+    searches it whole for leftover temporary files), nor ``paths.human_input`` or
+    ``paths.outputs`` (``human`` and ``outputs``, resolved). Around those two it may be
+    (``data`` holding ``data/human`` and ``data/outputs``): the search then finds only the
+    pipeline's own temporary files there, and a round's snapshot is a folder of its own."""
     value = str(config["deduplication"]["history_dir"])
     history = where(value)
     paths = config["paths"]
     held = (
-        ("the project folder (where the pipeline runs)", where(".")),
-        ("the project's config folder", where("config")),
-        (f"paths.human_input {paths['human_input']!r}", where(str(paths["human_input"]))),
-        (f"paths.outputs {paths['outputs']!r}", where(str(paths["outputs"]))),
+        ("is or holds the project folder (where the pipeline runs)", where(".")),
+        ("is or holds the project's config folder", where("config")),
     )
-    for what, place in held:
-        if place == history or history in place.parents:
-            raise ConfigError(
-                f"{origin}: config key 'deduplication.history_dir': {value!r} is or holds {what}; "
-                "expected a folder of its own, such as 'library_history' (each run searches "
-                "it whole for temporary files left by a stopped run)"
-            )
+    same = (
+        (f"is paths.human_input {paths['human_input']!r}", human),
+        (f"is paths.outputs {paths['outputs']!r}", outputs),
+    )
+    found = [what for what, place in held if place == history or history in place.parents]
+    found += [what for what, place in same if place == history]
+    if found:
+        raise ConfigError(
+            f"{origin}: config key 'deduplication.history_dir': {value!r} {found[0]}; "
+            "expected a folder of its own, such as 'library_history' (each run searches "
+            "it whole for temporary files left by a stopped run)"
+        )
 
 
 def _human_places(config: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
