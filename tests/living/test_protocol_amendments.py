@@ -146,8 +146,20 @@ def test_a_screener_who_left_keeps_the_sheets_returned_for_earlier_rounds(
     # to stay listed with roles: [], which they were
     with pytest.raises(InputFileError, match=r"expected one of r1, r4 ") as error:
         run_screening(config)
-    assert "'r2' is listed in 'reviewers' without this role, so only the sheets" in str(error.value)
+    assert "'r2' is listed in 'reviewers' without this role, so only sheets" in str(error.value)
     assert "roles: []" not in str(error.value)
+    # r3 (conflict resolution) never screened: no 'give them the role again'
+    wb = openpyxl.load_workbook(late)
+    for row in wb["_meta"].iter_rows():
+        if row[0].value == "reviewer":
+            row[1].value = "r3"
+    wb.save(late)
+    with pytest.raises(InputFileError, match=r"expected one of r1, r4 ") as error:
+        run_screening(config)
+    assert str(error.value).endswith(
+        "'r3' is listed in 'reviewers' without this role, so only sheets of theirs for earlier "
+        "rounds are read; give them the role for this sheet to be read"
+    )
 
 
 def test_a_screener_who_joins_gets_no_study_two_screeners_decided_in_an_earlier_round(

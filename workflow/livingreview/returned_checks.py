@@ -122,8 +122,8 @@ def _why_not_read(reviewer: str, former: Sequence[str]) -> str:
     if reviewer not in former:
         return LEFT_HINT
     return (
-        f"{reviewer!r} is listed in 'reviewers' without this role, so only the sheets they "
-        "returned for earlier rounds are read; give them the role again for this sheet to be read"
+        f"{reviewer!r} is listed in 'reviewers' without this role, so only sheets of theirs for "
+        "earlier rounds are read; give them the role for this sheet to be read"
     )
 
 
