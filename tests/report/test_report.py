@@ -188,9 +188,9 @@ def test_the_demo_report_lists_the_included_studies_with_their_extraction(
     with (demo_outputs / "fulltext/excluded.csv").open(encoding="utf-8") as handle:
         excluded = list(csv.DictReader(handle))
     studies = html[html.index('<section id="studies">') : html.index('<section id="evidence">')]
-    assert studies.count('<span class="study">') == len(extracted) > 0
+    assert studies.count('<span class="study" dir="auto">') == len(extracted) > 0
     for row in extracted:
-        assert f'<span class="study">{escape(row["label"])}</span>' in studies
+        assert f'<span class="study" dir="auto">{escape(row["label"])}</span>' in studies
     start, end = html.index('<section id="exclusions">'), html.index('<section id="pending">')
     exclusions = html[start:end]
     assert exclusions.count('<tr><th scope="row" class="row">') == len(excluded) > 0
@@ -212,7 +212,10 @@ def test_a_retracted_included_study_is_flagged(demo_outputs: Path, tmp_path: Pat
     html = write_report(load_config(DEMO_CONFIG), outputs, tmp_path / "report").read_text()
     studies = html[html.index('<section id="studies">') : html.index('<section id="evidence">')]
     label = escape(study["label"])
-    assert f'<span class="study">{label}</span> <span class="tag">retracted</span>' in studies
+    assert (
+        f'<span class="study" dir="auto">{label}</span> <span class="tag">retracted</span>'
+        in studies
+    )
     flagged = html[html.index('<section id="flags">') : html.index('<section id="pending">')]
     assert "1 flag(s) concern included studies" in flagged and "RetractionIn" in flagged
 
