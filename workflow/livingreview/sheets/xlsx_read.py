@@ -50,9 +50,11 @@ def open_workbook(data: bytes) -> Any:
 
 def clean(value: object) -> str:
     """A cell value as stripped text (``2024.0`` -> ``"2024"``, None -> ``""``, a date typed
-    without a time -> ``"2024-03-05"``, as a CSV holds it)."""
+    without a time -> ``"2024-03-05"``, a truth value -> ``"TRUE"``, as a CSV holds it)."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # what was typed, and shows: str() gives "True"
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime) and value.time() == time():
@@ -68,10 +70,13 @@ def as_read_now(value: str) -> str:
     """A value an earlier version read from a returned .xlsx (and stored), as it is read now:
     its ``_x000D_`` escapes decoded (:func:`unescaped`), a date typed without a time as the date
     alone (``2024-03-05 00:00:00`` -> ``2024-03-05``), a number as a percentage (``0.45`` ->
-    ``45%``: a cell in a percentage format, read as its number before :func:`_as_shown`)."""
+    ``45%``: a cell in a percentage format, read as its number before :func:`_as_shown`), a
+    truth value in capitals (``True`` -> ``TRUE``, as :func:`clean` reads it now)."""
     value = unescaped(value)
     if _STORED_NUMBER.fullmatch(value):
         return _percent(Decimal(value))
+    if value in ("True", "False"):
+        return value.upper()
     return date.group(1) if (date := _STORED_DATE.fullmatch(value)) else value
 
 
