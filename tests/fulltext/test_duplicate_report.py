@@ -86,7 +86,8 @@ def test_a_duplicate_of_one_of_two_smith_2020_studies_is_labelled_as_the_include
         second: {"title": "Alliance with an app", "authors": "Smith, A.; Lee, K", "year": "2020"},
         copy: {"title": "Alliance with an app", "authors": "Smith, A.; Lee, K", "year": "2020"},
     }
-    included = {row["study_id"]: row["label"] for row in included_rows(outcome.reports, library)}
+    rows = included_rows(outcome.reports, library)
+    included = {row["study_id"]: row["label"] for row in rows}
     assert included == {first: "Smith 2020a", second: "Smith 2020b"}
-    (excluded,) = excluded_rows(outcome.reports, library, {"duplicate_report": "Duplicate"})
+    (excluded,) = excluded_rows(outcome.reports, library, {"duplicate_report": "Duplicate"}, rows)
     assert (excluded["same_study_as"], excluded["same_study_label"]) == (second, "Smith 2020b")

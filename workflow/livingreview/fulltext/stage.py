@@ -249,14 +249,10 @@ def write_decisions(
         outputs / OUTPUTS["decisions"],
         table(studies.DECISION_COLUMNS, studies.decision_rows(outcome.reports, reasons)),
     )
-    atomic_write_text(
-        outputs / OUTPUTS["included"],
-        table(studies.INCLUDED_COLUMNS, studies.included_rows(outcome.reports, library)),
-    )
-    atomic_write_text(
-        outputs / OUTPUTS["excluded"],
-        table(studies.EXCLUDED_COLUMNS, studies.excluded_rows(outcome.reports, library, reasons)),
-    )
+    included = studies.included_rows(outcome.reports, library)
+    atomic_write_text(outputs / OUTPUTS["included"], table(studies.INCLUDED_COLUMNS, included))
+    excluded = studies.excluded_rows(outcome.reports, library, reasons, included)
+    atomic_write_text(outputs / OUTPUTS["excluded"], table(studies.EXCLUDED_COLUMNS, excluded))
 
 
 def write_conflicts(

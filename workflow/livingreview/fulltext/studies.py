@@ -246,15 +246,6 @@ def _main_reports(
     }
 
 
-def included_labels(
-    reports: Sequence[ReportDecision], library: Mapping[str, Mapping[str, str]]
-) -> dict[str, str]:
-    """Included study id -> its label in ``included_studies.csv`` (:func:`labels` of the
-    studies' main reports, so two studies of one author and year are 'Smith 2020a' and 'b')."""
-    chosen = _main_reports(_included_by_study(reports), library)
-    return labels({sid: library.get(report_id, {}) for sid, report_id in chosen.items()})
-
-
 #: Kinds of report, the one a study is best cited by first (:func:`main_report`): the full
 #: journal article of its results, another full report (a thesis, book, chapter or report, or a
 #: record that names no journal), a preprint, a conference abstract, a protocol, the trial's
@@ -325,11 +316,12 @@ def excluded_rows(
     reports: Sequence[ReportDecision],
     library: Mapping[str, Mapping[str, str]],
     reasons: Mapping[str, str],
+    included: Sequence[Mapping[str, str]],
 ) -> list[dict[str, str]]:
     """Rows of ``fulltext/excluded.csv``: the near-misses with their reason (PRISMA item 16b)
     and, for a duplicate report (or another report of a study), the report it was linked to,
-    labelled as ``included_studies.csv`` labels its study (:func:`included_labels`)."""
-    named = included_labels(reports, library)
+    labelled as ``included`` (the rows of :func:`included_rows`) labels its study."""
+    named = {row["study_id"]: row["label"] for row in included}
     return [
         {
             "report_id": r.report_id,
