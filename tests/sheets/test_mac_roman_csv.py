@@ -10,6 +10,7 @@ import pytest
 
 from livingreview.cli import main
 from livingreview.errors import InputFileError
+from livingreview.sheets import read_sheet
 from livingreview.sheets.csv_encoding import decode_csv
 from tests.conftest import require_shared
 
@@ -69,3 +70,27 @@ def test_a_mixed_encoding_cr_file_is_refused_naming_its_line(tmp_path: Path) -> 
         decode_csv(table)
     assert "line 4" in str(caught.value)
     assert "mixed encodings" in str(caught.value)
+
+
+def test_csv_macintosh_without_accented_small_letters_keeps_its_quotes_and_letters(
+    tmp_path: Path,
+) -> None:
+    """Mac Roman has é ü ñ at 0x80-0x9F, but ’ “ ” … – ß ø above: a returned sheet whose
+    notes hold only those was read as cp1252 ('patientÕs', 'Stra§e', 'L¿ken', exit 0)."""
+    notes = ["patient’s “good” note…", "Straße – Løken", "Ørsted and øre"]
+    rows = [f"S{i},include,{note}" for i, note in enumerate(notes)]
+    text = "\r".join(["# livingreview sheet | kind=x", "study_id,decision,notes", *rows]) + "\r"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(text.encode("mac_roman"))
+    assert not any(0x80 <= byte <= 0x9F for byte in sheet.read_bytes())
+    assert [row[2] for row in read_sheet(sheet, "Screening").table[1:]] == notes
+    # the same text saved as cp1252 with CR line ends reads as typed too
+    sheet.write_bytes(
+        text.replace("’", "'")
+        .replace("“", '"')
+        .replace("”", '"')
+        .replace("…", "...")
+        .replace("–", "-")
+        .encode("cp1252")
+    )
+    assert read_sheet(sheet, "Screening").table[3][2] == "Ørsted and øre"

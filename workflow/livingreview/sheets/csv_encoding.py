@@ -74,8 +74,26 @@ _MAC_LETTERS = re.compile(rb"[\x80-\x9f]")
 def _mac_roman(data: bytes) -> bool:
     """Whether 8-bit text is Mac Roman, as Excel's "CSV (Macintosh)" saves it: its lines end
     with CR alone, never LF (Windows' cp1252 files end them with CRLF), and it holds a byte of
-    0x80-0x9F."""
-    return b"\r" in data and b"\n" not in data and bool(_MAC_LETTERS.search(data))
+    0x80-0x9F, or read as cp1252 it has more capitals stuck to a small letter (:func:`_odd`:
+    Mac Roman's ’ “ ” … are cp1252's Õ Ò Ó É, so ``it’s`` would read ``itÕs``)."""
+    if b"\r" not in data or b"\n" in data:
+        return False
+    if _MAC_LETTERS.search(data):
+        return True
+    return _odd(data.decode("mac_roman")) < _odd(data.decode("cp1252"))
+
+
+def _odd(text: str) -> int:
+    """How many characters outside ASCII in ``text`` follow a small ASCII letter as a capital
+    (``itÕs``, ``CafÈ``) or as no letter before another small one (``Stra§e``, ``L¿ken``): text
+    garbled by reading it in the other 8-bit encoding."""
+    if len(text) < 2:
+        return 0
+    count = 0
+    for before, char, after in zip(text[:-1], text[1:], text[2:] + " ", strict=True):
+        if "a" <= before <= "z" and char > "\x7f":
+            count += char.isupper() or (not char.isalpha() and "a" <= after <= "z")
+    return count
 
 
 _LINE_END = re.compile(rb"\r\n?|\n")
