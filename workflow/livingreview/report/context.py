@@ -94,8 +94,10 @@ def collect(
     outputs: Path,
     out_dir: Path | None = None,
     read: Mapping[str, Any] | None = None,
+    returned: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The whole template context: review facts, one :class:`Section` per part, pending work.
+    """The whole template context: review facts, one :class:`Section` per part, pending work
+    (each line awaiting a sheet naming its folder in ``returned``, :func:`pending_work`).
 
     Links to earlier versions' kept reports are relative to ``out_dir`` (default
     ``<outputs>/report``), where the page is written. ``read``: what :func:`read_outputs` gives
@@ -125,7 +127,7 @@ def collect(
         "software_version": __version__,
         "sources": enabled_sources(config) + enabled_imports(config),
         "sections": sections,
-        "pending_work": pending_work(read),
+        "pending_work": pending_work(read, returned),
         "changelog": log,
         "methods": methods_paragraph(
             config,

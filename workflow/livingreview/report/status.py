@@ -13,7 +13,7 @@ from livingreview.config import enabled_imports, enabled_sources
 from livingreview.fulltext.open_access import services as open_access_services
 from livingreview.refetch import services
 from livingreview.report.context import collect, read_outputs
-from livingreview.report.pending import SHEET_FOLDERS, pending_work
+from livingreview.report.pending import SHEET_FOLDERS
 from livingreview.report.reopened import reopened_text
 from livingreview.report.rounds_status import Window, round_lines
 from livingreview.round_state import read_state, state_path
@@ -150,7 +150,7 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
     ledger) and the report's 'work still pending', each line awaiting a sheet with the folder
     it goes back to (:func:`returned_folders`)."""
     read = read_outputs(outputs)
-    context = collect(config, outputs, read=read)
+    context = collect(config, outputs, read=read, returned=returned_folders(config))
     review = context["review"]
     lines = [f"{review['title']} (version {review['version']})"]
     if context["demo"]:
@@ -170,8 +170,7 @@ def status_lines(config: Mapping[str, Any], outputs: Path) -> list[str]:
         lines.extend(
             import_rounds.status_lines(outputs, enabled_imports(config), searched, counted)
         )
-    waiting = pending_work(read, returned_folders(config))
-    todo = [work for work in map(_failed_work, failed) if work] + waiting
+    todo = [work for work in map(_failed_work, failed) if work] + context["pending_work"]
     lines.append("Work still pending:" if todo else "Nothing is waiting for a person.")
     lines.extend(f"  - {item}" for item in todo)
     return lines
