@@ -221,3 +221,32 @@ def test_odd_names_and_a_history_inside_the_human_input_folder_run_and_then_rest
     plan = run_pipeline(workdir, None, "--dry-run", "--configfile", *files, human=human)
     assert plan.returncode == 0, plan.stderr[-3000:]
     assert jobs(plan) == ["run_manifest", "all"]
+
+
+def test_a_history_folder_holding_the_human_input_lists_each_file_people_gave_once(
+    tmp_path: Path,
+) -> None:
+    """history_dir 'data' holding data/human and data/outputs (accepted again, 8efe968): the
+    human-input files were hashed twice, under human_input and again under library_history."""
+    import yaml
+
+    from livingreview.config import load_config
+    from livingreview.run_manifest import write_run_manifest
+
+    data = tmp_path / "data"
+    protocol = yaml.safe_load((REPO_ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    protocol["paths"] = {"human_input": str(data / "human"), "outputs": str(data / "outputs")}
+    protocol["deduplication"]["history_dir"] = str(data)
+    path = tmp_path / "protocol.yaml"
+    path.write_text(yaml.safe_dump(protocol, sort_keys=False), encoding="utf-8")
+    config = load_config([path])
+    (data / "human/screening").mkdir(parents=True)
+    (data / "human/screening/r1_done.xlsx").write_bytes(b"sheet")
+    (data / "2025.1").mkdir()
+    (data / "2025.1/round.json").write_text('{"round": 1, "version": "2025.1"}\n')
+    (data / "outputs").mkdir()
+    manifest = json.loads(write_run_manifest(config, data / "outputs", []).read_text())
+    assert manifest["human_input"] == {
+        "screening/r1_done.xlsx": hashlib.sha256(b"sheet").hexdigest()
+    }
+    assert list(manifest["library_history"]) == ["2025.1/round.json"]

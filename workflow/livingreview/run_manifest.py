@@ -54,7 +54,8 @@ def input_hashes(folder: Path, outputs: Path, history: Path | None = None) -> di
 def people_s_files(folder: Path, outputs: Path, history: Path | None = None) -> list[Path]:
     """The files a person put in ``folder``, in path order: through linked folders (each real
     folder once), not hidden files, ``~$`` lock files, anything inside ``outputs`` or inside
-    ``history`` when that folder lies within ``folder`` (the steps write it; hashed apart)."""
+    ``history`` when that folder lies within ``folder`` (hashed apart: the history folder in
+    the human-input folder, or the human-input folder in the history folder)."""
     if not folder.is_dir() or _inside(folder, outputs):
         return []
     left_out = [outputs.resolve()]
@@ -143,7 +144,7 @@ def write_run_manifest(config: dict[str, Any], outputs: Path, targets: list[str]
     ``rule all`` asks for, all built), and return its path."""
     import snakemake
 
-    history = history_dir(config)
+    history, human = history_dir(config), Path(config["paths"]["human_input"])
     manifest = {
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "targets": _covered(targets, outputs),
@@ -154,8 +155,9 @@ def write_run_manifest(config: dict[str, Any], outputs: Path, targets: list[str]
         "protocol_sha256": protocol_sha256(config),
         "search_mode": config["search"]["mode"],
         "outputs": file_hashes(outputs),
-        "human_input": input_hashes(Path(config["paths"]["human_input"]), outputs, history),
-        "library_history": input_hashes(history, outputs),
+        "human_input": input_hashes(human, outputs, history),
+        # a human-input folder inside the history folder is hashed under human_input only
+        "library_history": input_hashes(history, outputs, human),
     }
     path = outputs / NAME
     write_json(path, manifest)
