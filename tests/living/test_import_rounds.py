@@ -469,3 +469,43 @@ def test_a_later_export_keeps_the_ids_an_older_version_gave_in_other_scripts(
     assert two["records_seen_in_earlier_rounds"] == two["records_identified"]
     ids = {r["record_id"] for r in rows(out / "search/psycinfo/records.csv")}
     assert {"psycinfo:_-001", "psycinfo:M_ller-2012"} <= ids
+
+
+def test_an_export_searched_again_by_an_older_version_belongs_to_that_round(
+    tmp_path: Path,
+) -> None:
+    # Rounds 1 and 2 run by a version before rounds recorded their imports, round 2 with a new
+    # Web of Science export (round 1's records and one new): round 2's snapshot keeps only the
+    # record new in it, so that export was matched to no round and, imported again unchanged
+    # in round 3, was counted again (the demo upgraded from afad370: 320 records identified in
+    # round 3 instead of 246)
+    config = demo_protocol(tmp_path)
+    out, history = tmp_path / "out", tmp_path / "history"
+    run_round(config)
+    next_round(config, tmp_path)
+    wos = tmp_path / "human/exports/web_of_science.ris"
+    text = wos.read_text(encoding="utf-8-sig")
+    first = text[: text.index("ER  -") + len("ER  -")]
+    new = first.replace("TI  - ", "TI  - Five-year follow-up: ", 1).replace(
+        "AN  - WOS:", "AN  - WOS:9", 1
+    )
+    wos.write_text(text.rstrip("\r\n") + "\n\n" + new + "\n", encoding="utf-8")
+    edit_protocol(config, wos={"searched_on": ROUND_TWO_END})
+    two = run_round(config)
+    assert two["records_identified_by_source"]["wos"] == first_count(text) + 1
+    for version in ("2025.1", "2025.2"):
+        shutil.rmtree(history / version / "imports")  # as such a version left them
+    assert len(rows(history / "2025.2/records.csv")) == 1  # the one new record
+    run(config, f"round new --to {ROUND_TWO_END}")
+    run(config, *(f"import --name {n}" for n in IMPORTS))
+    third = manifests(out, IMPORTS)
+    assert {n: (m["imported_in"], m.get("imported_in_by")) for n, m in third.items()} == {
+        "wos": ("2025.2", "records"),
+        "psycinfo": ("2025.1", "records"),
+        "google_scholar": ("2025.1", "records"),
+    }
+
+
+def first_count(ris: str) -> int:
+    """The records of a RIS export."""
+    return sum(line.startswith("TY  - ") for line in ris.splitlines())

@@ -94,3 +94,16 @@ def test_csv_macintosh_without_accented_small_letters_keeps_its_quotes_and_lette
         .encode("cp1252")
     )
     assert read_sheet(sheet, "Screening").table[3][2] == "Ørsted and øre"
+
+
+def test_csv_macintosh_with_a_line_break_typed_in_a_cell_keeps_its_accents(
+    tmp_path: Path,
+) -> None:
+    """Excel for Mac ends a CSV's lines with CR but a line break typed in a cell with LF: a
+    returned sheet with a note on two lines was read as cp1252 ('Pérez' as 'PŽrez', exit 0)."""
+    notes = ["Pérez: first line\nsecond line", "Müller\r\nand Ibáñez", "ok"]
+    rows = [f'S{i},include,"{note}"' for i, note in enumerate(notes)]
+    text = "\r".join(["# livingreview sheet | kind=x", "study_id,decision,notes", *rows]) + "\r"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(text.encode("mac_roman"))
+    assert [row[2] for row in read_sheet(sheet, "Screening").table[1:]] == notes

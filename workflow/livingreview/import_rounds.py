@@ -13,7 +13,9 @@ round's searches and records (its records are in the library from that round). N
 ``searched_on`` make it this round's search.
 
 Snapshots made before rounds recorded their imports hold no such file; there an import belongs to
-the earlier round when every one of its records is in that round's ``records.csv`` unchanged. A
+the earliest earlier round by which every one of its records is in the history unchanged: in
+that round's ``records.csv`` or an earlier round's (a snapshot keeps the records the library first
+had in its round, so an export searched again holds records of earlier rounds too). A
 record counts as unchanged when each field has the same words (case aside, in any order): the
 version of livingreview that made such a snapshot may have written the same export differently
 (before 2026-12-04 Google Scholar's authors were kept initials first, ``JA Chen``, now
@@ -75,15 +77,13 @@ def _recorded(path: Path) -> tuple[str, ...]:
     return _fingerprint(data["searched_on"], data["files"])
 
 
-def _all_in_snapshot(snapshot: Path, name: str, records: Callable[[], Sequence[Record]]) -> bool:
-    """Every record of the import is in ``snapshot``'s ``records.csv``, unchanged (for snapshots
-    made before rounds recorded their imports)."""
+def _snapshot_words(snapshot: Path, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The words of each record of import ``name`` a round's ``records.csv`` holds (the records
+    the library first had in that round)."""
     path = snapshot / "records.csv"
-    found = records() if path.is_file() else []
-    if not found:
-        return False
-    kept = {r.record_id: _words(r) for r in read_records(path) if r.source == name}
-    return all(_kept(r, kept) for r in found)
+    if not path.is_file():
+        return {}
+    return {r.record_id: _words(r) for r in read_records(path) if r.source == name}
 
 
 def _kept(record: Record, kept: Mapping[str, tuple[tuple[str, ...], ...]]) -> bool:
@@ -136,13 +136,18 @@ def imported_in(
     only for a snapshot that predates import records."""
     wanted = _fingerprint(searched_on, files)
     version = str(config["review"]["version"])
+    kept: dict[str, tuple[tuple[str, ...], ...]] = {}  # of this round and every one before it
+    found: list[Sequence[Record]] = []
     for _, earlier, folder in earlier_rounds(history_dir(config), version):
+        kept.update(_snapshot_words(folder, name))
         recorded = record_path(folder, name)
         if recorded.is_file():
             if _recorded(recorded) == wanted:
                 return earlier, BY_FILES
-        elif not (folder / FOLDER).is_dir() and _all_in_snapshot(folder, name, records):
-            return earlier, BY_RECORDS
+        elif not (folder / FOLDER).is_dir():
+            found = found or [records()]
+            if found[0] and all(_kept(r, kept) for r in found[0]):
+                return earlier, BY_RECORDS
     return "", ""
 
 

@@ -72,11 +72,13 @@ _MAC_LETTERS = re.compile(rb"[\x80-\x9f]")
 
 
 def _mac_roman(data: bytes) -> bool:
-    """Whether 8-bit text is Mac Roman, as Excel's "CSV (Macintosh)" saves it: its lines end
-    with CR alone, never LF (Windows' cp1252 files end them with CRLF), and it holds a byte of
-    0x80-0x9F, or read as cp1252 it has more capitals stuck to a small letter (:func:`_odd`:
-    Mac Roman's ’ “ ” … are cp1252's Õ Ò Ó É, so ``it’s`` would read ``itÕs``)."""
-    if b"\r" not in data or b"\n" in data:
+    """Whether 8-bit text is Mac Roman, as Excel's "CSV (Macintosh)" saves it: its first line
+    ends with CR alone (Windows' cp1252 files end lines with CRLF; a line break typed inside a
+    cell is an LF in both), and it holds a byte of 0x80-0x9F, or read as cp1252 it has more
+    capitals stuck to a small letter (:func:`_odd`: Mac Roman's ’ “ ” … are cp1252's Õ Ò Ó É,
+    so ``it’s`` would read ``itÕs``)."""
+    end = _LINE_END.search(data)  # the first line, the header or metadata, has no quoted cell
+    if end is None or end.group() != b"\r":
         return False
     if _MAC_LETTERS.search(data):
         return True
