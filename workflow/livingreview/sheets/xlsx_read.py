@@ -13,9 +13,9 @@ from typing import Any
 
 from livingreview.errors import InputFileError
 from livingreview.sheets.csv_sheet import csv_meta, csv_unquoted, sheet_under_meta_line
-from livingreview.sheets.layout import FIXED_STAMP, META_SHEET, data_sheets
+from livingreview.sheets.layout import FIXED_STAMP, INSTRUCTIONS_SHEET, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
-from livingreview.sheets.returned import ReturnedSheet, quoted
+from livingreview.sheets.returned import ReturnedSheet, column_letter, quoted
 from livingreview.sheets.xlsx_xml import (
     refuse_merged_cells,
     save_time,
@@ -244,6 +244,7 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     refuse_merged_cells(path, name, own_xml)
     uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
+    _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []))
     saved_at = _iso(wb.properties.modified)
     if meta is None:
         return replace(
@@ -251,6 +252,23 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
         )
     _refuse_two_metadata(path, name, tables[name])
     return ReturnedSheet(path, tables[name], meta, ids, saved_at, dates=frozenset(dates[name]))
+
+
+def _refuse_typed_instructions(path: Path, table: list[list[str]]) -> None:
+    """The instructions tab holds its lines in column A: text beside them was typed by a
+    reviewer, and the tab is never read, so it would be lost."""
+    for number, row in enumerate(table, start=1):
+        typed = [i for i, value in enumerate(row) if i and value]
+        if typed:
+            cell = f"{column_letter(typed[0])}{number}"
+            problem = (
+                f"cell {cell} of sheet {INSTRUCTIONS_SHEET!r} holds {quoted(row[typed[0]])}, and"
+                " that sheet is never read, so it would be lost; expected what you type in the"
+                " sheet you fill in: put it in a row's notes, then clear that cell"
+            )
+            raise InputFileError(
+                path, problem, position=f"sheet {INSTRUCTIONS_SHEET!r}", field=cell
+            )
 
 
 def _refuse_two_metadata(path: Path, name: str, table: list[list[str]]) -> None:
