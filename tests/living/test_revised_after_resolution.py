@@ -11,9 +11,13 @@ revision decided it alike since.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from livingreview.config import load_config
+from livingreview.fileio import write_json
+from livingreview.report.render import write_report
+from tests.conftest import REPO_ROOT
 from tests.form_helpers import fill_form
 from tests.replay_server import ReplayServer
 from tests.screening.sheet_helpers import fill_like_a_person, returned_dir, sheet_path
@@ -77,3 +81,26 @@ def test_a_resolved_conflict_a_later_revision_decides_alike_keeps_counting(
     )
     html = (out / "report/index.html").read_text(encoding="utf-8")
     assert "1 of the resolved since decided alike by a reviewer's later revision" in html
+
+
+def test_an_outcome_written_before_the_count_of_conflicts_decided_alike_still_renders(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    # outputs/screening/outcome.json of a version before fe1a916 has no
+    # conflicts_decided_alike_since: `livingreview report` (or a preview with --out-dir) run
+    # after the upgrade on those outputs stopped with a jinja2 UndefinedError traceback.
+    outputs = tmp_path / "outputs"
+    (outputs / "screening").mkdir(parents=True)
+    shutil.copy(demo_outputs / "screening/status.json", outputs / "screening/status.json")
+    outcome = json.loads((demo_outputs / "screening/outcome.json").read_text(encoding="utf-8"))
+    del outcome["conflicts_decided_alike_since"]
+    write_json(outputs / "screening/outcome.json", outcome)
+    config = load_config([REPO_ROOT / "config/config.yaml", REPO_ROOT / "demo/config.yaml"])
+    report = write_report(config, outputs, tmp_path / "report")
+    line = _screening_line(report.with_name("report.md"))
+    assert line.endswith(
+        f"conflicts {outcome['conflicts']} ({outcome['conflicts_resolved']} resolved, "
+        f"{outcome['conflicts_pending']} pending; rule: {outcome['decision_rule']}).".replace(
+            "_", " "
+        )
+    )

@@ -363,7 +363,8 @@ def _screening(read: Mapping[str, Any]) -> Section:
     automation = read["automation"] or {}
     section.data = {
         "status": status,
-        "outcome": outcome,
+        # an outcome.json written before the count existed (fe1a916) counted none
+        "outcome": {"conflicts_decided_alike_since": 0, **outcome},
         "agreement": read["agreement"] or [],
         "fulltext_agreement": read["fulltext_agreement"] or [],
         "automation": {
