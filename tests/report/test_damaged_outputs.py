@@ -59,3 +59,25 @@ def test_a_table_not_in_utf8_is_named_with_its_line(tmp_path: Path) -> None:
     assert result.stderr.startswith(
         f"livingreview: error: {included}, line 2: byte 19 is not UTF-8"
     )
+
+
+def test_a_figure_not_in_utf8_is_named_with_its_line(tmp_path: Path) -> None:
+    """The PRISMA diagram saved again by a drawing program in Latin-1, as its prologue says
+    (review of 567026a: was a UnicodeDecodeError traceback from read_svg_if_present)."""
+    outputs = tmp_path / "outputs"
+    flow = outputs / "prisma" / "flow.svg"
+    flow.parent.mkdir(parents=True)
+    flow.write_bytes(
+        '<?xml version="1.0" encoding="iso-8859-1"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>Müller 2020</text></svg>\n'.encode("latin-1")
+    )
+    override = tmp_path / "outputs.yaml"
+    override.write_text(yaml.safe_dump({"paths": {"outputs": str(outputs)}}), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "livingreview", "report", "--configfile", *map(str, DEMO_CONFIG),
+         str(override)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"livingreview: error: {flow}, line 2: byte 91 is not UTF-8")

@@ -49,10 +49,14 @@ def read_csv_if_present(path: Path) -> list[dict[str, str]] | None:
 
 
 def read_svg_if_present(path: Path) -> str | None:
-    """An SVG figure the pipeline drew, without its XML prologue, ready to inline in HTML."""
+    """An SVG figure the pipeline drew, without its XML prologue, ready to inline in HTML (not
+    UTF-8: :func:`livingreview.fileio.not_utf8`'s error, naming the line)."""
     if not path.is_file():
         return None
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     start = text.find("<svg")
     if start < 0:
         raise InputFileError(path, "holds no <svg> element")
