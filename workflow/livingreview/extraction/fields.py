@@ -183,11 +183,22 @@ def number_text(text: str) -> str | None:
     return format(plain, "f") if abs(plain.adjusted()) <= 20 else format(plain, "g")
 
 
+# a percentage as a returned .xlsx reads a number in a percentage format since 40bb786
+_PERCENT = re.compile(r"^([+-]?\d+(\.\d+)?)%$")
+
+
 def ambiguous_reading(item: Field, text: str) -> str | None:
-    """The decimal reading (``1.5``) of a number typed with one comma before three digits
-    (``1,500``), which :func:`parse` refuses as ambiguous, as it was read before it was
-    refused; None for any other value."""
-    return number_text(text) if item.type == "number" and _AMBIGUOUS.match(text) else None
+    """How a value :func:`parse` refuses was read before it was refused: a number typed with
+    one comma before three digits (``1,500``) as a decimal (``1.5``); a percentage (``45%``,
+    from a cell in a percentage format) as the cell's number (``0.45``) where that is valid.
+    None for any other value."""
+    if item.type == "number" and _AMBIGUOUS.match(text):
+        return number_text(text)
+    percent = _PERCENT.match(text) if item.type in ("number", "integer") else None
+    if percent is None:
+        return None
+    value, problem = parse(item, format(Decimal(percent[1]).scaleb(-2), "f"))
+    return None if problem else value
 
 
 def _choice(text: str, choices: Sequence[str]) -> str | None:

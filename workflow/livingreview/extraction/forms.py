@@ -132,9 +132,10 @@ def instructions(
 
 @dataclass(frozen=True)
 class Ambiguous:
-    """A number typed with one comma before three digits (``1,500``) in a row, read as it was
-    before such a value was refused (``1.5``): the error stands only while the row counts (a
-    form read before may not change, so the correction comes in a file saved under a new name)."""
+    """A number typed with one comma before three digits (``1,500``), or a percentage in a
+    number field (``45%``), in a row, read as it was before such a value was refused (``1.5``,
+    ``0.45``): the error stands only while the row counts (a form read before may not change,
+    so the correction comes in a file saved under a new name)."""
 
     reviewer: str
     item_id: str

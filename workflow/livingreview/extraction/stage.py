@@ -199,8 +199,8 @@ def import_entries(
 def check_ambiguous_numbers(
     ambiguous: list[forms.Ambiguous], entries: list[reviewforms.Entry], base: Path
 ) -> None:
-    """Raise the error of an ambiguous number (``1,500``) in a row that counts; one a later
-    file replaces is kept in the log as it was read (``base``: the human-input folder)."""
+    """Raise the error of an ambiguous number (``1,500``, ``45%``) in a row that counts; one a
+    later file replaces is kept in the log as it was read (``base``: the human-input folder)."""
     counted = reviewforms.counted_files(entries)
     for found in ambiguous:
         if counted.get((found.reviewer, found.item_id)) == reviewforms.relative(found.path, base):
