@@ -590,6 +590,34 @@ def test_a_history_dir_holding_the_human_input_and_outputs_folders_is_accepted(
         validate_config(shipped)
 
 
+@pytest.mark.parametrize(
+    ("history", "key", "folder"),
+    [
+        ("human/screening/title_abstract", "screening.folder", "screening/title_abstract"),
+        ("human/screening/title_abstract/history", "screening.folder", "screening/title_abstract"),
+        ("human/full_text/conflicts/kept", "full_text.conflicts_folder", "full_text/conflicts"),
+        ("human/dedup", "deduplication.decisions_dir", "dedup"),
+    ],
+)
+def test_a_history_dir_in_a_folder_of_returned_sheets_is_refused(
+    shipped: dict, tmp_path: Path, history: str, key: str, folder: str
+) -> None:
+    # Accepted before (review of 8efe968): the library step wrote the round's snapshot among
+    # the returned screening sheets and the screening step then stopped with 'a folder among
+    # the returned screening sheets: sheets in it are not read; move them into
+    # human/screening/title_abstract', the history's tables to be moved among the sheets.
+    shipped["deduplication"]["history_dir"] = history
+    path = write(tmp_path, shipped)
+    expected = f"{history!r} is or lies in {key} {folder!r} (in paths.human_input)"
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load_config([path])
+    result = run_module("livingreview", "check-config", "--configfile", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    for fine in ("human/history", "human/screening", "human/screening/kept"):
+        validate_config(deep_merge(shipped, {"deduplication": {"history_dir": fine}}))
+
+
 def test_choices_a_reviewer_could_never_pick_are_refused(shipped: dict) -> None:
     # A form's value is read in any capitalisation (parse gives 'llm' the first, 'LLM'), and a
     # multichoice value is split at ';' ('LLM; chat' read as 'LLM' and 'chat', neither a choice):

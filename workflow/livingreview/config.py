@@ -496,7 +496,8 @@ def _check_history_dir(
     searches it whole for leftover temporary files), nor ``paths.human_input`` or
     ``paths.outputs`` (``human`` and ``outputs``, resolved). Around those two it may be
     (``data`` holding ``data/human`` and ``data/outputs``): the search then finds only the
-    pipeline's own temporary files there, and a round's snapshot is a folder of its own."""
+    pipeline's own temporary files there, and a round's snapshot is a folder of its own. Nor
+    is it a folder returned sheets are read from, or inside one."""
     value = str(config["deduplication"]["history_dir"])
     history = where(value)
     paths = config["paths"]
@@ -516,6 +517,17 @@ def _check_history_dir(
             "expected a folder of its own, such as 'library_history' (each run searches "
             "it whole for temporary files left by a stopped run)"
         )
+    for key, place, folder in _human_places(config):
+        if folder and (returned := where(posixpath.join(str(human), place))) in (
+            history,
+            *history.parents,
+        ):
+            raise ConfigError(
+                f"{origin}: config key 'deduplication.history_dir': {value!r} is or lies in "
+                f"{key} {place!r} (in paths.human_input), a folder returned sheets are read "
+                "from; expected a folder of its own, such as 'library_history' (the stage "
+                f"reading {str(returned)!r} would find the round snapshots among the sheets)"
+            )
 
 
 def _human_places(config: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
