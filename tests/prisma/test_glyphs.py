@@ -95,3 +95,59 @@ def test_a_diagram_is_drawn_again_once_a_font_for_its_missing_characters_is_inst
     assert missing[1] != installed[1]
     monkeypatch.undo()
     assert digests() == installed
+
+
+_PROBE = """
+import json, sys
+from livingreview.prisma import drawn, glyphs
+text = "Records from \\U0010fffd (n = 3)"
+print(json.dumps([glyphs.families(text), drawn.digest({"title": text})]))
+"""
+
+
+def _font_with_the_last_private_character(path: Path) -> None:
+    """DejaVu Sans renamed 'RV Probe Sans', with a glyph for U+10FFFD (no font has one)."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    font = TTFont(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf")
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = "RVProbeSans" if record.nameID == 6 else "RV Probe Sans"
+    wide = CmapSubtable.newSubtable(12)
+    wide.platformID, wide.platEncID, wide.language = 3, 10, 0
+    wide.cmap = {**font.getBestCmap(), 0x10FFFD: "A"}
+    font["cmap"].tables = [t for t in font["cmap"].tables if t.format != 12] + [wide]
+    font.save(path)
+
+
+def test_a_font_installed_after_matplotlib_listed_the_fonts_draws_the_diagram_again(
+    tmp_path: Path,
+) -> None:
+    """(review of 3fc5503) matplotlib keeps its list of installed fonts in its cache folder and
+    never looks again: a font the team installed for characters no font had was neither drawn
+    with nor in the diagram's digest until that list was deleted by hand."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+
+    def probe() -> tuple[list[str], str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True
+        )
+        found, digest = json.loads(done.stdout)
+        return found, digest
+
+    before = probe()  # matplotlib lists the fonts now, in its cache folder
+    assert before[0] == [FONT_FAMILY]
+    (home / ".fonts").mkdir(parents=True)
+    _font_with_the_last_private_character(home / ".fonts" / "RVProbeSans.ttf")
+    after = probe()
+    assert after[0] == [FONT_FAMILY, "RV Probe Sans"]
+    assert after[1] != before[1]
+    assert probe() == after  # the same on the next run

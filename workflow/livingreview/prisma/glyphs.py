@@ -43,9 +43,18 @@ def _base_charmap() -> frozenset[int]:
 
 @cache
 def _installed() -> tuple[tuple[str, str], ...]:
-    """Every installed font's family and file, in name order (the same choice on every run)."""
-    from matplotlib.font_manager import fontManager
+    """Every installed font's family and file, in name order (the same choice on every run).
+    matplotlib lists the installed fonts once, in its cache folder: those installed since are
+    added here (asked for only when DejaVu Sans lacks a character)."""
+    from matplotlib.font_manager import findSystemFonts, fontManager
 
+    listed = {f.fname for f in fontManager.ttflist}
+    for path in sorted(set(findSystemFonts()) - listed):
+        if path.lower().endswith(_FONT_FILES):
+            try:
+                fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue  # not a font matplotlib reads; its own list leaves it out too
     fonts = {(f.name, f.fname) for f in fontManager.ttflist if f.name not in _PLACEHOLDERS}
     return tuple(sorted(f for f in fonts if f[1].lower().endswith(_FONT_FILES)))
 
