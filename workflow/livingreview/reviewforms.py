@@ -42,6 +42,7 @@ from livingreview.dedup.rounds import StudyAliases, merged_rows
 from livingreview.errors import ConfigError, InputFileError, RowErrors
 from livingreview.fileio import csv_table_text
 from livingreview.kept_stores import drop_hint, stored_before, write_store
+from livingreview.sheets.time_shown import as_read_before
 
 log = logging.getLogger(__name__)
 CONSENSUS = "consensus"  # the reviewer id of a consensus form (both reviewers together)
@@ -544,11 +545,13 @@ def check_nothing_lost(
     a value read now that differs from the stored one only in whitespace is the same
     (:func:`same_text`: an earlier version stored free text on one line), and so is one an
     earlier version read otherwise from an .xlsx (:func:`sheets.as_read_now`: ``_x000D_``
-    escapes undecoded, a date as ``2024-03-05 00:00:00``). ``columns``, when
+    escapes undecoded, a date as ``2024-03-05 00:00:00``, a time as ``12:30:00`` where it
+    shows ``12:30``: :func:`as_read_before`). ``columns``, when
     given, are the columns read now: a value stored under another one is named as a field the
     protocol renamed or removed. ``base``: the human-input folder the stored file names are
     relative to, so an error names the file as every other error does."""
     now = {replace(e, file="", row=0, value=one_line(e.value)) for e in current}
+    now |= {replace(e, file="", row=0, value=one_line(as_read_before(e.value))) for e in current}
     cells = {(e.file, e.item_id, e.reviewer, e.column): e for e in current}
     for entry in previous:
         item = aliases.current(entry.item_id) if aliases is not None else entry.item_id

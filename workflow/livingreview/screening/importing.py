@@ -37,6 +37,7 @@ from livingreview.screening.decisions import (
     ScreeningDecision,
 )
 from livingreview.screening.export import ID_COLUMN, KIND, SHEET, layout
+from livingreview.sheets.time_shown import as_read_before
 
 WHAT = "screening sheet"
 log = logging.getLogger("livingreview.screening")
@@ -399,6 +400,12 @@ def _as_read_now(value: object) -> object:
     return sheets.as_read_now(value) if isinstance(value, str) else value
 
 
+def _as_read_before(value: object) -> object:
+    """A value read now as an earlier version read it from an .xlsx (a time of day as it
+    shows, ``12:30``, as ``12:30:00``: :func:`as_read_before`)."""
+    return as_read_before(value) if isinstance(value, str) else value
+
+
 def check_nothing_lost(
     previous: Sequence[ScreeningDecision],
     current: Sequence[ScreeningDecision],
@@ -409,9 +416,11 @@ def check_nothing_lost(
     """Every decision stored before must still be read (in any file): returned files are never
     edited or removed. A renamed file, rows in another order, or a study stored under an id it
     no longer has (``aliases``: read under its current id now), or a note an earlier version
-    read otherwise from an .xlsx (:func:`_as_read_now`) lose nothing. ``base``: the human-input
-    folder the stored file names are relative to (an error names the file as others do)."""
+    read otherwise from an .xlsx (:func:`_as_read_now`, :func:`_as_read_before`) lose nothing.
+    ``base``: the human-input folder the stored file names are relative to (an error names the
+    file as others do)."""
     now = {(item.study_id, *_KEPT(item)) for item in current}
+    now |= {(item.study_id, *map(_as_read_before, _KEPT(item))) for item in current}
     for item in previous:
         sid = aliases.current(item.study_id) if aliases is not None else item.study_id
         kept = _KEPT(item)

@@ -16,6 +16,7 @@ from livingreview.sheets.csv_sheet import csv_meta, csv_unquoted, sheet_under_me
 from livingreview.sheets.layout import FIXED_STAMP, INSTRUCTIONS_SHEET, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, column_letter, quoted
+from livingreview.sheets.time_shown import time_shown
 from livingreview.sheets.xlsx_xml import (
     refuse_merged_cells,
     save_time,
@@ -213,8 +214,10 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 def _as_shown(cell: Any) -> object:
     """A cell's value; a number in a percentage format as the text it shows with every digit
     (``0.45`` -> ``"45%"``): typing ``45%`` stores 0.45, which read as a number is not what was
-    typed (a CSV holds the ``45%``)."""
+    typed (a CSV holds the ``45%``); a time of day as it shows (:func:`time_shown`)."""
     value = cell.value
+    if isinstance(value, time | timedelta):
+        return time_shown(value, cell.number_format or "") or value
     if not isinstance(value, int | float) or isinstance(value, bool):
         return value
     if "%" not in _FORMAT_LITERALS.sub("", cell.number_format or ""):
