@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from livingreview.errors import InputFileError
@@ -74,27 +75,34 @@ _MAC_LETTERS = re.compile(rb"[\x80-\x9f]")
 def _mac_roman(data: bytes) -> bool:
     """Whether 8-bit text is Mac Roman, as Excel's "CSV (Macintosh)" saves it: its first line
     ends with CR alone (Windows' cp1252 files end lines with CRLF; a line break typed inside a
-    cell is an LF in both), and it holds a byte of 0x80-0x9F, or read as cp1252 it has more
-    capitals stuck to a small letter (:func:`_odd`: Mac Roman's ’ “ ” … are cp1252's Õ Ò Ó É,
-    so ``it’s`` would read ``itÕs``)."""
+    cell is an LF in both), and it holds a byte of 0x80-0x9F, or read as Mac Roman it has no
+    more capitals or signs stuck to small letters than read as cp1252 (:func:`_odd`: Mac
+    Roman's ’ “ ” … are cp1252's Õ Ò Ó É, so ``it’s`` would read ``itÕs``; notes with signs
+    only, ``≥ 18``, tell neither, and CR line ends say Mac Roman)."""
     end = _LINE_END.search(data)  # the first line, the header or metadata, has no quoted cell
     if end is None or end.group() != b"\r":
         return False
     if _MAC_LETTERS.search(data):
         return True
-    return _odd(data.decode("mac_roman")) < _odd(data.decode("cp1252"))
+    return _odd(data.decode("mac_roman")) <= _odd(data.decode("cp1252"))
 
 
 def _odd(text: str) -> int:
     """How many characters outside ASCII in ``text`` follow a small ASCII letter as a capital
-    (``itÕs``, ``CafÈ``) or as no letter before another small one (``Stra§e``, ``L¿ken``): text
-    garbled by reading it in the other 8-bit encoding."""
+    (``itÕs``, ``CafÈ``) or as no letter before another small one (``Stra§e``, ``L¿ken``), or
+    are a sign, no punctuation, before a small letter (``¯re``): text garbled by reading it in
+    the other 8-bit encoding (a quote opening a word, ``“good``, is none)."""
     if len(text) < 2:
         return 0
     count = 0
     for before, char, after in zip(text[:-1], text[1:], text[2:] + " ", strict=True):
-        if "a" <= before <= "z" and char > "\x7f":
-            count += char.isupper() or (not char.isalpha() and "a" <= after <= "z")
+        if char <= "\x7f" or (char.isalpha() and not char.isupper()):
+            continue
+        inside = "a" <= before <= "z"
+        if char.isalpha():
+            count += inside
+        elif "a" <= after <= "z":
+            count += inside or not unicodedata.category(char).startswith("P")
     return count
 
 
