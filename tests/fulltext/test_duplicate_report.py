@@ -48,7 +48,9 @@ def test_a_duplicate_report_names_the_report_it_duplicates(config: dict[str, Any
     outputs = Path(config["paths"]["outputs"])
     html, markdown = render(collect(config, outputs, read=read_outputs(outputs)))
     start = html.index('<section id="exclusions">')
-    assert f"of an included study (of {label}, {ids[0]})</td>" in html[start:]
+    assert (
+        f'of an included study (of <span dir="auto">{label}</span>, {ids[0]})</td>' in html[start:]
+    )
     assert f"of an included study (of {label}, {ids[0]}) |" in markdown
 
 

@@ -56,3 +56,39 @@ def test_right_to_left_titles_and_labels_read_right_to_left(
     assert excluded_titles[ARABIC_TITLE] == "rtl"
     others = {t: d for t, d in excluded_titles.items() if t != ARABIC_TITLE}
     assert others and set(others.values()) == {"ltr"}
+
+
+def test_a_right_to_left_label_reads_right_to_left_in_every_table_naming_the_study(
+    demo_outputs: Path, tmp_path: Path
+) -> None:
+    """(review of 501aa44) the studies table gave a label its direction, but the evidence
+    matrix, risk-of-bias table, flags and 'of <study>' of a report excluded as another report of
+    an included study showed the same label left to right."""
+    find_browser()
+    config, outputs = next_version(demo_outputs, tmp_path)
+    included = read(outputs / "fulltext/included_studies.csv")
+    labels = {row["study_id"]: f"כהן {2000 + n}" for n, row in enumerate(included)}
+    for table in ("fulltext/included_studies.csv", "rob/summary.csv"):
+        rows = read(outputs / table)
+        write(outputs / table, [{**row, "label": labels[row["study_id"]]} for row in rows])
+    excluded = read(outputs / "fulltext/excluded.csv")
+    other = [row for row in excluded if row["same_study_as"]]
+    assert other
+    for row in other:
+        row["same_study_label"] = labels[row["same_study_as"]]
+    write(outputs / "fulltext/excluded.csv", excluded)
+    flag = {"study_id": included[0]["study_id"], "record_id": "r", "source": "crossref"}
+    write(outputs / "library/flags.csv", [{**flag, "flag": "retracted", "detail": ""}])
+
+    publish(config, outputs, outputs / "report")
+    page_url = (outputs / "report/index.html").resolve().as_uri()
+    shown = set(labels.values())
+    for selector in (
+        "#evidence tbody th span",
+        "#rob tbody th span",
+        "#flags tbody span.study",
+        "#exclusions tbody td span",
+    ):
+        found = _directions(page_url, selector)
+        assert found and set(found) <= shown, selector
+        assert set(found.values()) == {"rtl"}, selector
