@@ -463,13 +463,22 @@ def _report_changes(
     return changes
 
 
+def _same_value(old: str, new: str) -> bool:
+    """Whether a kept value is ``new``, but for whitespace (:func:`same_text`) or how an earlier
+    version read it from a returned .xlsx (:func:`sheets.as_read_now`: ``0.45`` for ``45%``,
+    ``True`` for ``TRUE``)."""
+    from livingreview.sheets import as_read_now
+
+    return same_text(old, new) or same_text(as_read_now(old), new)
+
+
 def _assessment_changes(before: State, current: State, facts: Facts) -> list[_Change]:
     """Final extraction values and risk-of-bias judgements that differ, then studies final
     before whose re-assessment is not settled yet."""
     changes: list[_Change] = []
     for study in sorted(set(before.extraction) & set(current.extraction)):
         old, new = before.extraction[study], current.extraction[study]
-        for name in [f for f in new if f in old and not same_text(old[f], new[f])]:
+        for name in [f for f in new if f in old and not _same_value(old[f], new[f])]:
             label = facts.field_labels.get(name, name)
             changes.append(_Change("extraction_changed", study, name, old[name], new[name], label))
     for study in sorted(set(before.rob) & set(current.rob)):
