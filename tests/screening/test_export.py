@@ -163,7 +163,8 @@ def test_single_mode_and_csv_format(tmp_path: Path, demo_outputs: Path) -> None:
     first = data.decode("utf-8-sig").splitlines()[0]
     assert first.startswith("# livingreview sheet | kind=screening | review_id=dta_integrative")
     count = len(to_screen(tmp_path / "outputs"))
-    assert f"| reviewer=r1 | records={count} | checksum=" in first
+    # the marks of the values written with a ' before = + - @ (none here), then the checksum
+    assert f"| reviewer=r1 | records={count} | apostrophes= | checksum=" in first
 
 
 def test_dual_screening_needs_two_screeners(tmp_path: Path, demo_outputs: Path) -> None:

@@ -116,7 +116,9 @@ def test_csv_metadata_line_survives_a_semicolon_bom_resave(tmp_path: Path) -> No
     rows = [{"item_id": "S1", "text": "a; b", "verdict": "Yes"}]
     text = sheets.csv_text(LAYOUT.names, rows, dict(META) | {"checksum": "abc"})
     first, header = text.splitlines()[:2]
-    assert first == "# livingreview sheet | kind=test | review_id=rev | round=1 | checksum=abc"
+    assert first == (
+        "# livingreview sheet | kind=test | review_id=rev | round=1 | apostrophes= | checksum=abc"
+    )
     assert header == "item_id,text,verdict,notes,doi"
     # What a spreadsheet program in a ';' locale makes of it: BOM, ';', empty cells after line 1.
     resaved = "\ufeff" + first + ';;;;\nitem_id;text;verdict;notes;doi;extra\nS1;"a; b";Yes;;;x\n'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,13 +31,29 @@ def csv_meta_line(meta: Mapping[str, str]) -> str:
     return " | ".join([CSV_META_PREFIX, *(f"{k}={v}" for k, v in meta.items())])
 
 
+#: The metadata key listing the values written with :func:`csv_safe`'s ``'`` (their marks).
+APOSTROPHES = "apostrophes"
+
+
+def _mark(value: str) -> str:
+    """A short mark of a value written with a ``'`` before it (8 hex digits of its SHA-256)."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+
+
 def csv_text(
     columns: Sequence[str], rows: Iterable[Mapping[str, str]], meta: Mapping[str, str] | None
 ) -> str:
-    """The CSV variant of a sheet (metadata line first when ``meta`` is given)."""
-    first = "" if meta is None else csv_meta_line(meta) + "\n"
+    """The CSV variant of a sheet (metadata line first when ``meta`` is given, with the marks
+    of the values given a ``'`` before its checksum: :func:`csv_unquoted` takes off only those,
+    and keeps a ``'`` a reviewer typed)."""
+    values = [[row.get(k, "") for k in columns] for row in rows]
+    first = ""
+    if meta is not None:
+        marks = sorted({_mark(v) for row in values for v in row if v.startswith(FORMULA_START)})
+        head = {k: v for k, v in meta.items() if k != "checksum"} | {APOSTROPHES: " ".join(marks)}
+        first = csv_meta_line(head | {k: v for k, v in meta.items() if k == "checksum"}) + "\n"
     # a note holding a carriage return comes back as typed (csv_table_text quotes its row)
-    cells = ([csv_safe(row.get(k, "")) for k in columns] for row in rows)
+    cells = ([csv_safe(value) for value in row] for row in values)
     return first + csv_table_text(columns, cells)
 
 
@@ -121,10 +138,21 @@ def ungarbled(path: Path, rows: list[list[str]], first_row: int) -> list[list[st
     ]
 
 
-def csv_unquoted(text: str) -> str:
+def csv_unquoted(text: str, written: frozenset[str] | None = None) -> str:
     """A CSV cell as written: the ``'`` :func:`csv_safe` put before ``= + - @`` taken off again
-    (spreadsheet programs keep it as a character when they open a CSV file)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    (spreadsheet programs keep it as a character when they open a CSV file). ``written``: the
+    marks of the values the sheet was written with a ``'`` (its metadata's ``apostrophes``),
+    so a ``'`` before any other text was typed and stays; None (a sheet written before the
+    metadata listed them): every such ``'`` is taken off."""
+    if not (text.startswith("'") and text[1:].startswith(FORMULA_START)):
+        return text
+    return text[1:] if written is None or _mark(text[1:]) in written else text
+
+
+def _written_marks(meta: dict[str, str]) -> frozenset[str] | None:
+    """The marks the metadata lists (taken out of it: no part of the sheet's identity)."""
+    marks = meta.pop(APOSTROPHES, None)
+    return None if marks is None else frozenset(marks.split())
 
 
 def read_csv_sheet(path: Path) -> ReturnedSheet:
@@ -137,7 +165,7 @@ def read_csv_sheet(path: Path) -> ReturnedSheet:
     delimiter = max((",", ";", "\t"), key=head.count)  # a tie (one column): the comma
     try:
         table = [
-            [csv_unquoted(c.strip()) for c in row]
+            [c.strip() for c in row]
             # newline="": rows end at CR, LF or CRLF (Excel for Mac's CSV ends them with CR)
             for row in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
         ]
@@ -147,6 +175,7 @@ def read_csv_sheet(path: Path) -> ReturnedSheet:
             path, f"cannot be read as a CSV sheet ({problem}); expected a form saved as CSV"
         ) from None
     if meta is None:
+        table = [[csv_unquoted(value) for value in row] for row in table]
         return ReturnedSheet(path, table, None, None, "", header_row=1)
     return sheet_under_meta_line(path, first, meta, table, "")
 
@@ -156,7 +185,10 @@ def sheet_under_meta_line(
 ) -> ReturnedSheet:
     """A CSV sheet's rows under its metadata line ``first`` (the header on row 2), of a CSV
     file or of the .xlsx a spreadsheet program saved it as: read back as typed
-    (:func:`ungarbled`) when the line shows the file was opened as cp1252."""
+    (:func:`ungarbled`) when the line shows the file was opened as cp1252, each ``'`` the
+    pipeline wrote taken off (:func:`csv_unquoted`)."""
     if read_as_cp1252(first):
         rows = ungarbled(path, rows, 2)
+    written = _written_marks(meta)
+    rows = [[csv_unquoted(value, written) for value in row] for row in rows]
     return ReturnedSheet(path, rows, meta, None, saved_at, header_row=2)

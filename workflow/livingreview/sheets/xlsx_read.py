@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.sheets.csv_sheet import csv_meta, csv_unquoted, sheet_under_meta_line
+from livingreview.sheets.csv_sheet import csv_meta, sheet_under_meta_line
 from livingreview.sheets.layout import FIXED_STAMP, INSTRUCTIONS_SHEET, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
 from livingreview.sheets.returned import ReturnedSheet, column_letter, quoted
@@ -295,5 +295,4 @@ def _csv_saved_as_xlsx(path: Path, table: list[list[str]], saved_at: str) -> Ret
     meta = csv_meta(table[0][0]) if table and table[0] else None
     if meta is None:
         return ReturnedSheet(path, table, None, None, saved_at)
-    rows = [[csv_unquoted(value) for value in row] for row in table[1:]]
-    return sheet_under_meta_line(path, table[0][0], meta, rows, saved_at)
+    return sheet_under_meta_line(path, table[0][0], meta, table[1:], saved_at)
