@@ -87,9 +87,7 @@ def _minutes(tokens: list[str], index: int) -> bool:
     return bool(before and before[-1] in "h[") or bool(after and after[0] == "s")
 
 
-_SHOWN_TIME = re.compile(
-    r"(\d{1,2}):(\d\d)(?::(\d\d)(\.\d+)?)?(?:\s*([ap])m?)?", re.IGNORECASE
-)
+_SHOWN_TIME = re.compile(r"(\d{1,2}):(\d\d)(?::(\d\d)(\.\d+)?)?(?:\s*([ap])m?)?", re.IGNORECASE)
 
 
 def as_read_before(value: str) -> str:
