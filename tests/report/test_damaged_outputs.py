@@ -81,3 +81,18 @@ def test_a_figure_not_in_utf8_is_named_with_its_line(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"livingreview: error: {flow}, line 2: byte 91 is not UTF-8")
+
+
+def test_a_table_cut_short_is_named_with_its_line(tmp_path: Path) -> None:
+    """(review of 567026a) a table cut off inside a row (a full disk, an interrupted copy) was
+    read with that row's last cells missing, the page and status given as if whole, exit 0."""
+    outputs = tmp_path / "outputs"
+    included = outputs / "fulltext" / "included_studies.csv"
+    included.parent.mkdir(parents=True)
+    included.write_text("study_id,label,reports\nS1,Müller 2020,S1\nS2,Lee", encoding="utf-8")
+    result = _status(tmp_path, outputs)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"livingreview: error: {included}, line 3: expected the 3 cells of the header, found 2"
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
-from livingreview.fileio import not_utf8, read_json
+from livingreview.fileio import not_utf8, read_csv_table, read_json
 
 
 @dataclass
@@ -38,14 +37,10 @@ def read_json_if_present(path: Path) -> Any:
 
 def read_csv_if_present(path: Path) -> list[dict[str, str]] | None:
     """The rows of a CSV file the pipeline wrote, or None when it does not exist yet (not
-    UTF-8: :func:`livingreview.fileio.not_utf8`'s error, naming the line)."""
+    UTF-8, or a row with more or fewer cells than the header: an error naming the line)."""
     if not path.is_file():
         return None
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-    except UnicodeDecodeError:
-        raise not_utf8(path) from None
+    return read_csv_table(path, (), "not found")
 
 
 def read_svg_if_present(path: Path) -> str | None:
