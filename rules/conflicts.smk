@@ -8,6 +8,7 @@ from livingreview.screening.outcome import (
     OUTPUTS as OUTCOME_OUTPUTS,
     conflicts_inputs,
 )
+from livingreview.screening.published_agreement import kept_paths as published_agreement
 
 SCREENING_RULE_SETTINGS = json.dumps(
     {key: config[key] for key in ("screening", "reviewers", "exclusion_reasons")}, sort_keys=True
@@ -17,6 +18,8 @@ SCREENING_RULE_SETTINGS = json.dumps(
 rule agreement:
     input:
         decisions=f"{OUT}/{DECISION_STORE}",
+        # earlier rounds' rows as their versions published them
+        published=published_agreement(config, "screening"),
     output:
         **{key: f"{OUT}/{path}" for key, path in AGREEMENT_OUTPUTS.items()},
     params:

@@ -10,6 +10,7 @@
 
 from livingreview.fulltext.open_access import FOLDER as OPEN_ACCESS, services as oa_services
 from livingreview.fulltext.studies import INCLUDED_COLUMNS
+from livingreview.screening.published_agreement import kept_paths as published_agreement
 from livingreview.fulltext.stage import (
     OUTPUTS as FULLTEXT_OUTPUTS,
     SHEETS_DIR as FULLTEXT_SHEETS,
@@ -59,6 +60,8 @@ rule fulltext:
         changelog=f"{OUT}/library/changelog.csv",  # reports of studies merged since
         counts=f"{OUT}/library/counts.json",
         returned=fulltext_returned(config),
+        # earlier rounds' agreement rows as their versions published them
+        published=published_agreement(config, "full_text"),
         open_access=expand(
             f"{OUT}/{OPEN_ACCESS}/{{service}}/manifest.json", service=OPEN_ACCESS_SERVICES
         ),

@@ -1,8 +1,8 @@
 # The evidence summary: a self-contained HTML page and its Markdown twin, re-rendered whenever a
 # stage's outputs change. Stages that have not run yet show as pending sections. Each version
 # keeps a copy of its report and the state its changelog compares (included studies, extraction,
-# risk of bias, flags, the protocol's methods settings) in <history_dir>/<version>/report/; the
-# next version reads them.
+# risk of bias, flags, the protocol's methods settings, the agreement tables it published) in
+# <history_dir>/<version>/report/; the next version reads them.
 
 from livingreview.report.changes import history_inputs as report_history
 from livingreview.report.changes import kept_outputs as report_kept

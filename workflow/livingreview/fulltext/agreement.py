@@ -34,6 +34,7 @@ from livingreview.screening.agreement import (
     with_all_rounds,
     write_agreement_rows,
 )
+from livingreview.screening.published_agreement import with_published
 
 STAGE = "full_text"
 DECISIONS = ("include", "exclude")
@@ -129,10 +130,16 @@ def fulltext_agreement(
 
 
 def write_fulltext_agreement(
-    csv_path: Path, json_path: Path, results: Sequence[FullTextPair], extra: Mapping[str, Any]
+    csv_path: Path,
+    json_path: Path,
+    results: Sequence[FullTextPair],
+    extra: Mapping[str, Any],
+    kept: Mapping[str, tuple[str, Sequence[Mapping[str, str]]]] | None = None,
 ) -> None:
     """Write ``fulltext/agreement.csv`` (the columns of ``screening/agreement.csv``) and
-    ``fulltext/agreement.json``."""
-    rows = [row for item in results for row in item.rows()]
+    ``fulltext/agreement.json``; an earlier round's rows as its version published them
+    (``kept``, :func:`livingreview.screening.published_agreement.published`)."""
+    rows, changed = with_published([row for item in results for row in item.rows()], kept or {})
     pairs = [item.as_dict() for item in results]
-    write_agreement_rows(csv_path, json_path, rows, {**extra, "pairs": pairs})
+    data = {**extra, "pairs": pairs, "as_published": changed}
+    write_agreement_rows(csv_path, json_path, rows, data)

@@ -39,6 +39,7 @@ from livingreview.screening.assignment import (
 )
 from livingreview.screening.export import is_register_record
 from livingreview.screening.outcome import resolver
+from livingreview.screening.published_agreement import published
 
 OUTPUTS = {
     "assessments": "fulltext/assessments.csv",
@@ -201,6 +202,7 @@ def run_fulltext(config: Mapping[str, Any]) -> dict[str, Any]:
         outputs / OUTPUTS["agreement_json"],
         fulltext_agreement(sought, rows, list(reasons)),
         {"review_id": config["review"]["id"], "mode": settings["mode"]},
+        published(config, "full_text"),
     )
     spec = write_conflicts(config, round_number, outcome, library, reasons, returned)
     written = export_sheets(config, sought, library, rows, reviewers, round_number)

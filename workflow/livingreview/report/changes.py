@@ -3,8 +3,10 @@
 Each version freezes what its report rests on in ``<history_dir>/<version>/report/``
 (:data:`STATE_FILES`): the included studies with their reports, the final extraction values,
 the final risk-of-bias judgements (domains and overall), the retraction and correction flags of
-studies, and the version's own changes. The next version compares its outputs with the frozen
-state of the version before it and lists, one row per change (:data:`CHANGE_COLUMNS`):
+studies, the version's own changes, and the agreement tables it published
+(:mod:`livingreview.screening.published_agreement`). The next version compares its outputs
+with the frozen state of the version before it and lists, one row per change
+(:data:`CHANGE_COLUMNS`):
 
 * ``study_included``: a study included now and not before (a part the library split off a
   study says so: the previous version counted its records as part of that study; so does a
@@ -56,7 +58,9 @@ from livingreview.fileio import atomic_write_text, read_csv_table, read_json
 from livingreview.records import read_record_fields
 from livingreview.report.amendments import amendments, methods_text
 from livingreview.reviewforms import same_text, table_text
+from livingreview.screening.agreement import AGREEMENT_COLUMNS
 from livingreview.screening.decisions import REASON_JOIN
+from livingreview.screening.published_agreement import KEPT_NAMES
 
 CHANGELOG_NAME = "changelog.csv"  # in the report folder: every version's changes
 CHANGE_COLUMNS = ("version", "change", "study_id", "label", "item", "old", "new", "detail")
@@ -77,6 +81,9 @@ STATE_FILES = {
     "flags": "flags.csv",
     "changes": "changes.csv",
     "protocol": "protocol.json",
+    # the agreement tables as published (a later version gives an earlier round's rows so)
+    "screening_agreement": KEPT_NAMES["screening"],
+    "fulltext_agreement": KEPT_NAMES["full_text"],
 }
 INCLUDED_COLUMNS = ("study_id", "label", "reports")
 
@@ -667,4 +674,7 @@ def freeze(config: Mapping[str, Any], read: Mapping[str, Any], changelog: Change
         atomic_write_text(folder / STATE_FILES[key], text)
     atomic_write_text(folder / STATE_FILES["changes"], table_text(CHANGE_COLUMNS, changelog.rows))
     atomic_write_text(folder / STATE_FILES["protocol"], methods_text(config))
+    for key in ("screening_agreement", "fulltext_agreement"):
+        rows = read.get(key.removeprefix("screening_")) or []
+        atomic_write_text(folder / STATE_FILES[key], table_text(AGREEMENT_COLUMNS, rows))
     return folder

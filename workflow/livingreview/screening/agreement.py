@@ -264,6 +264,7 @@ AGREEMENT_COLUMNS = (
     "pabak",
     "table",
     "note",
+    "as_of",  # an earlier round's row: "as published in <version>" / "revised since <version>"
 )
 
 
@@ -301,6 +302,7 @@ def kappa_row(pair: tuple[str, int | str, str, str], scale: str, stats: Kappa) -
         "pabak": _number(stats.pabak),
         "table": table_text(stats),
         "note": stats.note,
+        "as_of": "",
     }
 
 

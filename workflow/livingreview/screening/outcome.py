@@ -26,7 +26,7 @@ from livingreview.errors import ConfigError
 from livingreview.fileio import atomic_write_text, write_json
 from livingreview.reviewforms import table_text
 from livingreview.screening import conflict_sheet
-from livingreview.screening.agreement import agreement, write_agreement
+from livingreview.screening.agreement import agreement, agreement_rows, write_agreement_rows
 from livingreview.screening.assignment import (
     library_round,
     library_studies,
@@ -43,6 +43,7 @@ from livingreview.screening.conflicts import (
     settings,
 )
 from livingreview.screening.decisions import STAGE_TITLE_ABSTRACT, read_decisions
+from livingreview.screening.published_agreement import published, with_published
 
 DECISION_STORE = "screening/decisions.csv"  # written by `livingreview screen`
 AGREEMENT_OUTPUTS = {
@@ -96,13 +97,16 @@ def run_agreement(config: Mapping[str, Any]) -> dict[str, Any]:
             "seed": sample["seed"],
             "note": "in single mode the studies two reviewers decided are the verified sample",
         }
-    write_agreement(
+    # an earlier round's rows as its version published them, a revision since after them
+    rows, changed = with_published(agreement_rows(results), published(config, "screening"))
+    data = {**extra, "pairs": [item.as_dict() for item in results], "as_published": changed}
+    write_agreement_rows(
         outputs / AGREEMENT_OUTPUTS["agreement_csv"],
         outputs / AGREEMENT_OUTPUTS["agreement_json"],
-        results,
-        extra,
+        rows,
+        data,
     )
-    return {**extra, "pairs": [item.as_dict() for item in results]}
+    return data
 
 
 def read_resolutions(
