@@ -407,3 +407,32 @@ def test_an_agreed_exclusion_gives_each_reason_once_when_a_vote_gives_several(
         "r3: exclude (before_2010)"
     )
     assert final.reason == "before_2010; no_alliance"
+
+
+def test_a_resolution_outlasts_a_conflict_on_maybe_amendment() -> None:
+    # (review of fe1a916) Round 1 under conflict_on_maybe: true, r1 include and r2 maybe, r3
+    # excluded the study. conflict_on_maybe amended to false: the same votes agree. The study
+    # was included (r3's exclusion only in outcome.json's resolutions_not_needed) and the report
+    # said '1 of the resolved since decided alike by a reviewer's later revision', none made.
+    saved = "2025-01-10T12:00:00Z"
+    votes = [
+        replace(vote("S1", "r1", "include"), recorded_at="2025-01-08T12:00:00Z"),
+        replace(vote("S1", "r2", "maybe"), recorded_at="2025-01-09T12:00:00Z"),
+    ]
+    resolution = replace(resolved("S1", "exclude", "r3"), recorded_at=saved)
+    for on_maybe in (True, False):
+        outcome = decide(votes, [resolution], rule="third_reviewer", conflict_on_maybe=on_maybe)
+        assert by_study(outcome)["S1"] == ("exclude", "third_reviewer")
+        counts = outcome.counts()
+        assert (counts["conflicts"], counts["conflicts_resolved"]) == (1, 1)
+        assert counts["conflicts_decided_alike_since"] == 0
+        assert counts["resolutions_not_needed"] == []
+    # r2 revises (include, saved after the resolution): the agreement decides, as fe1a916 made it
+    revised = [votes[0], replace(votes[1], decision="include", recorded_at="2025-02-01T09:00:00Z")]
+    outcome = decide(revised, [resolution], rule="third_reviewer", conflict_on_maybe=False)
+    assert by_study(outcome)["S1"] == ("include", "agreement")
+    assert outcome.counts()["conflicts_decided_alike_since"] == 1
+    # a save time unknown: the agreement decides, as before
+    unknown = [votes[0], replace(votes[1], recorded_at="")]
+    outcome = decide(unknown, [resolution], rule="third_reviewer", conflict_on_maybe=False)
+    assert by_study(outcome)["S1"] == ("include", "agreement")

@@ -5,8 +5,9 @@ reviewer may decide a study of an earlier round on a later sheet) (:func:`study_
 resolution must be of the round of the latest vote or later. Two or more votes are a
 **conflict** when they differ after a maybe is counted as an include
 (``screening.conflict_on_maybe: false``), or, with ``conflict_on_maybe: true``, also whenever any
-vote is a maybe (maybe vs maybe included). Agreeing votes are final under every rule. A conflict
-is decided by ``screening.decision_rule``:
+vote is a maybe (maybe vs maybe included). Agreeing votes are final under every rule (but see
+below: votes a person resolved before an amendment). A conflict is decided by
+``screening.decision_rule``:
 
 * ``consensus``: a resolution written in the conflicts sheet (by the screeners together);
 * ``third_reviewer``: a resolution by a reviewer who did not screen the study;
@@ -14,9 +15,11 @@ is decided by ``screening.decision_rule``:
 
 A resolution returned on a conflicts sheet keeps settling its conflict after the rule is amended
 (``how`` as it was settled: ``consensus`` or ``third_reviewer``); only conflicts no one resolved
-go by the new rule. A conflict a person resolved whose votes a reviewer's later revision made
-agree is decided by the agreement, and still counted as a conflict resolved (as the version of
-its time published it), and as ``conflicts_decided_alike_since``.
+go by the new rule. So does one whose votes agree only because ``conflict_on_maybe`` was
+amended since (include vs maybe: every vote saved before the resolution). A conflict a person
+resolved whose votes a reviewer's later revision made agree is decided by the agreement, and
+still counted as a conflict resolved (as the version of its time published it), and as
+``conflicts_decided_alike_since``.
 
 A conflict without its resolution is **pending**. A study with one vote is decided by it in
 ``single`` mode (a maybe goes forward as an include) and waits for the second reviewer in
@@ -245,8 +248,16 @@ def decide(
             else:
                 outcome.final.append(_single_reviewer(votes))
         elif not is_conflict(votes, conflict_on_maybe):
+            resolution = settled.get(votes.study_id)
+            if resolution is not None and _unrevised(votes, resolution):
+                # these very votes were resolved: only conflict_on_maybe was amended since
+                _check_resolver(resolution, votes, rule)
+                used.add(votes.study_id)
+                outcome.resolved += 1
+                outcome.final.append(_resolved(votes, resolution))
+                continue
             outcome.final.append(_agreement(votes))
-            if votes.study_id in settled:  # a conflict a person resolved, revised since
+            if resolution is not None:  # a conflict a person resolved, revised since
                 outcome.resolved += 1
                 outcome.decided_alike += 1
         elif rule == "either_includes":
@@ -268,6 +279,17 @@ def decide(
             outcome.final.append(_resolved(votes, resolution))
     outcome.unused_resolutions = [r for s, r in sorted(settled.items()) if s not in used]
     return outcome
+
+
+def _unrevised(votes: Votes, resolution: Resolution) -> bool:
+    """Whether ``resolution`` (of the votes' round or later) was saved after every vote, each
+    save time known: no reviewer revised the study since it was resolved."""
+    saved = resolution.recorded_at
+    return (
+        resolution.round >= votes.round
+        and bool(saved)
+        and all(d.recorded_at and d.recorded_at <= saved for d in votes.decisions)
+    )
 
 
 def _single_reviewer(votes: Votes) -> FinalDecision:
