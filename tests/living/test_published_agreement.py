@@ -10,6 +10,7 @@ each followed by the revised figures, marked so; the methods keep the published 
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def test_a_revision_of_round_one_keeps_its_published_agreement_and_shows_the_rev
                 start, f"| r1 / r2 | 1, as published in 2025.1 | {row['scale']} |"
             ) in (report_two)
         assert "| r1 / r2 | 1, revised since 2025.1 |" in report_two
+        data = json.loads((out / stage / "agreement.json").read_text(encoding="utf-8"))
+        assert [p["as_of"] for p in data["pairs"]] == ["revised since 2025.1"]
+        assert data["as_published"] == rows[::2]
     methods = "Agreement between reviewers was measured"
     assert (
         _line(report_two, "We searched").split(methods)[1].split(". ")[0]

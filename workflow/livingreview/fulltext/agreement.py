@@ -34,7 +34,7 @@ from livingreview.screening.agreement import (
     with_all_rounds,
     write_agreement_rows,
 )
-from livingreview.screening.published_agreement import with_published
+from livingreview.screening.published_agreement import marked_pairs, with_published
 
 STAGE = "full_text"
 DECISIONS = ("include", "exclude")
@@ -140,6 +140,6 @@ def write_fulltext_agreement(
     ``fulltext/agreement.json``; an earlier round's rows as its version published them
     (``kept``, :func:`livingreview.screening.published_agreement.published`)."""
     rows, changed = with_published([row for item in results for row in item.rows()], kept or {})
-    pairs = [item.as_dict() for item in results]
+    pairs = marked_pairs([item.as_dict() for item in results], rows)
     data = {**extra, "pairs": pairs, "as_published": changed}
     write_agreement_rows(csv_path, json_path, rows, data)

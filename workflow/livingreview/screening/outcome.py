@@ -43,7 +43,7 @@ from livingreview.screening.conflicts import (
     settings,
 )
 from livingreview.screening.decisions import STAGE_TITLE_ABSTRACT, read_decisions
-from livingreview.screening.published_agreement import published, with_published
+from livingreview.screening.published_agreement import marked_pairs, published, with_published
 
 DECISION_STORE = "screening/decisions.csv"  # written by `livingreview screen`
 AGREEMENT_OUTPUTS = {
@@ -99,7 +99,8 @@ def run_agreement(config: Mapping[str, Any]) -> dict[str, Any]:
         }
     # an earlier round's rows as its version published them, a revision since after them
     rows, changed = with_published(agreement_rows(results), published(config, "screening"))
-    data = {**extra, "pairs": [item.as_dict() for item in results], "as_published": changed}
+    pairs = marked_pairs([item.as_dict() for item in results], rows)
+    data = {**extra, "pairs": pairs, "as_published": changed}
     write_agreement_rows(
         outputs / AGREEMENT_OUTPUTS["agreement_csv"],
         outputs / AGREEMENT_OUTPUTS["agreement_json"],

@@ -99,5 +99,19 @@ def _order(row: Row) -> tuple[bool, str, int]:
     return (pooled, row["stage"], 0 if pooled else int(row["round"]))
 
 
+def marked_pairs(pairs: Sequence[Mapping[str, Any]], rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """The JSON ``pairs``, each with ``as_of``: ``revised since <version>`` for an earlier
+    round's pair whose figures changed since its version published them (``rows``:
+    :func:`with_published`), else ""."""
+    revised = {
+        (r["stage"], r["round"], r["reviewer_a"], r["reviewer_b"]): r["as_of"]
+        for r in rows
+        if _revised(r)
+    }
+    return [
+        {**pair, "as_of": revised.get(tuple(str(pair[k]) for k in KEY[:4]), "")} for pair in pairs
+    ]
+
+
 def _as_published(row: Row, version: str) -> dict[str, str]:
     return {**{c: row.get(c, "") for c in AGREEMENT_COLUMNS}, "as_of": f"{PUBLISHED} {version}"}
