@@ -77,8 +77,10 @@ def test_layout_protection_dropdowns_and_same_bytes_for_same_input(
     assert meta.sheet_state == "hidden"
     values = [[c.value for c in row] for row in meta.iter_rows()]
     assert values[:3] == [list(m) for m in META]
-    assert values[3] == ["checksum", sheets.checksum((r["item_id"],) for r in rows)]
-    assert sorted(v[0] for v in values[4:]) == sorted(r["item_id"] for r in rows)
+    # the marks of the instruction lines and the keys written (typed text there is refused)
+    assert [v[0] for v in values[3:5]] == ["instructions", "keys"]
+    assert values[5] == ["checksum", sheets.checksum((r["item_id"],) for r in rows)]
+    assert sorted(v[0] for v in values[6:]) == sorted(r["item_id"] for r in rows)
 
 
 def test_formula_like_text_stays_text_in_xlsx_and_csv(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from livingreview.config import RETURNED_FOLDERS, enabled_imports, enabled_sourc
 from livingreview.demo import reviewers
 from livingreview.errors import ConfigError, LivingReviewError
 from livingreview.fileio import atomic_write_bytes, read_json
+from livingreview.sheets import written
 
 log = logging.getLogger("livingreview.demo")
 SUFFIX = "_demo_illustrative"
@@ -130,6 +131,9 @@ def fill_sheet(
     info = wb[sheets.INSTRUCTIONS_SHEET]
     info.insert_rows(1, amount=2)
     sheets.set_text(info.cell(row=1, column=1), BANNER)
+    for key, lines in wb[sheets.META_SHEET].iter_rows(max_col=2):
+        if key.value == written.INSTRUCTIONS:  # the banner is a line the pipeline wrote
+            sheets.set_text(lines, f"{written.mark(BANNER)} {lines.value or ''}".strip())
     buffer = io.BytesIO()
     wb.save(buffer)
     atomic_write_bytes(target, sheets.deterministic_zip(buffer.getvalue(), saved))

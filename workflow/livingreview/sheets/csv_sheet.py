@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,6 +13,7 @@ from livingreview.fileio import csv_table_text
 from livingreview.sheets.csv_encoding import UTF8_SEQUENCE, decode_csv
 from livingreview.sheets.layout import FORMULA_START
 from livingreview.sheets.returned import ReturnedSheet, quoted
+from livingreview.sheets.written import mark
 
 CSV_META_PREFIX = "# livingreview sheet"
 
@@ -35,11 +35,6 @@ def csv_meta_line(meta: Mapping[str, str]) -> str:
 APOSTROPHES = "apostrophes"
 
 
-def _mark(value: str) -> str:
-    """A short mark of a value written with a ``'`` before it (8 hex digits of its SHA-256)."""
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
-
-
 def csv_text(
     columns: Sequence[str], rows: Iterable[Mapping[str, str]], meta: Mapping[str, str] | None
 ) -> str:
@@ -49,7 +44,7 @@ def csv_text(
     values = [[row.get(k, "") for k in columns] for row in rows]
     first = ""
     if meta is not None:
-        marks = sorted({_mark(v) for row in values for v in row if v.startswith(FORMULA_START)})
+        marks = sorted({mark(v) for row in values for v in row if v.startswith(FORMULA_START)})
         head = {k: v for k, v in meta.items() if k != "checksum"} | {APOSTROPHES: " ".join(marks)}
         first = csv_meta_line(head | {k: v for k, v in meta.items() if k == "checksum"}) + "\n"
     # a note holding a carriage return comes back as typed (csv_table_text quotes its row)
@@ -146,7 +141,7 @@ def csv_unquoted(text: str, written: frozenset[str] | None = None) -> str:
     metadata listed them): every such ``'`` is taken off."""
     if not (text.startswith("'") and text[1:].startswith(FORMULA_START)):
         return text
-    return text[1:] if written is None or _mark(text[1:]) in written else text
+    return text[1:] if written is None or mark(text[1:]) in written else text
 
 
 def _written_marks(meta: dict[str, str]) -> frozenset[str] | None:

@@ -24,6 +24,7 @@ from livingreview.sheets.layout import (
     web_address,
 )
 from livingreview.sheets.ooxml_text import escaped
+from livingreview.sheets.written import written_meta
 
 if TYPE_CHECKING:  # openpyxl loads when a workbook is written
     from openpyxl.cell.cell import Cell
@@ -107,7 +108,7 @@ def workbook_bytes(
     _write_rows(ws, layout, rows, styles)
     _protect(ws, layout, last)
     _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), instructions)
-    _write_meta(wb.create_sheet(META_SHEET), meta, ids)
+    _write_meta(wb.create_sheet(META_SHEET), written_meta(meta, instructions), ids)
     buffer = io.BytesIO()
     wb.save(buffer)
     return deterministic_zip(buffer.getvalue())

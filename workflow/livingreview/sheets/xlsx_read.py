@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from livingreview.errors import InputFileError
+from livingreview.sheets import written
 from livingreview.sheets.csv_sheet import csv_meta, sheet_under_meta_line
 from livingreview.sheets.layout import FIXED_STAMP, INSTRUCTIONS_SHEET, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
@@ -248,6 +249,10 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
     _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []))
+    if meta is not None:
+        written.refuse_changed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), meta)
+        written.refuse_typed_meta(path, tables[META_SHEET], meta)
+        meta = written.without_marks(meta)
     saved_at = _iso(wb.properties.modified)
     if meta is None:
         return replace(
