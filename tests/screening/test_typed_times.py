@@ -5,9 +5,10 @@ checks."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -98,3 +99,34 @@ def test_a_time_stored_before_it_read_as_shown_passes_the_nothing_lost_checks() 
         check_screening_store([decision], [replace(decision, notes="12:30 AM")], Path("s.csv"))
     with pytest.raises(InputFileError, match="now reads '12:31'"):
         check_form_store([entry], [replace(entry, value="12:31")], Path("entries.csv"))
+
+
+def test_a_date_made_of_a_screening_note_is_named_in_the_log_as_in_forms(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """'1/2' typed alone in notes becomes the 2nd of January (what was typed is gone): the
+    screening step stored '2026-01-02' without a word, where the forms' steps log it."""
+    spec = screening_sheet.SheetSpec(REVIEW, "title_abstract", 1, 1, "r1")
+    layout = screening_sheet.layout(SCREENING_REASONS)
+    rows = screening_sheet.sheet_rows(STUDIES)
+    path = screening_sheet.write_sheet(tmp_path, spec, rows, layout, [], formats=("xlsx",))[0]
+    wb = openpyxl.load_workbook(path)
+    ws = wb[screening_sheet.SHEET]
+    header = [cell.value for cell in ws[1]]
+    ws.cell(3, header.index("decision") + 1, "exclude")
+    ws.cell(3, header.index("reason") + 1, SCREENING_REASONS[0])
+    ws.cell(3, header.index("notes") + 1, datetime(2026, 1, 2)).number_format = "m/d"
+    wb.save(path)
+    expected = Expected(
+        REVIEW,
+        "title_abstract",
+        1,
+        ["r1"],
+        {reason: reason for reason in SCREENING_REASONS},
+        frozenset(study["study_id"] for study in STUDIES),
+    )
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        _, [decided] = read_returned_sheet(path, expected)
+    assert decided.notes == "2026-01-02"
+    [line] = [r.getMessage() for r in caplog.records if "holds a date or time" in r.getMessage()]
+    assert str(path) in line and "row 3, field 'notes'" in line and "'2026-01-02'" in line

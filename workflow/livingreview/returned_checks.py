@@ -9,7 +9,7 @@ and lists its ids under a checksum; each check raises one
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from livingreview import sheets
 from livingreview.errors import InputFileError
@@ -217,3 +217,27 @@ def warn_own_columns(
             filled[0],
             item,
         )
+
+
+def warn_dates(
+    returned: sheets.ReturnedSheet,
+    number: int,
+    values: Mapping[str, str],
+    texts: Sequence[str],
+    log: logging.Logger,
+) -> None:
+    """Log each free-text cell of a row that the file holds as a date or time: a spreadsheet
+    program makes one of text such as ``1/2`` or ``3-4`` as it is typed, and what was typed
+    is gone; the date is stored as text (it may be what was meant)."""
+    for column in texts:
+        if values.get(column) and returned.typed_as_date(number, column):
+            log.warning(
+                "%s, row %d, field %r: the cell holds a date or time, stored as %r; a "
+                "spreadsheet program turns text such as 1/2 or 3-4 into a date as it is typed: "
+                "if other text was meant, type it again with an apostrophe first ('1/2) in a "
+                "copy of the file saved under a new name",
+                returned.path,
+                number,
+                column,
+                values[column],
+            )

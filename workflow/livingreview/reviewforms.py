@@ -301,7 +301,7 @@ def read_form(path: Path, expected: ExpectedForm) -> ReturnedForm:
             renamed.append((row_number, item))
         if any(values.values()):
             filled.append(FilledRow(now, row_number, values, reviewer))
-            _warn_dates(returned, row_number, values, expected.texts)
+            checks.warn_dates(returned, row_number, values, expected.texts, log)
     bad.raise_any()  # every bad row of the file at once
     checks.check_every_row(returned, seen, idc)
     if renamed:
@@ -364,26 +364,6 @@ def resolver_of(returned: sheets.ReturnedSheet, reviewer: str, expected: Expecte
             field="resolver",
         )
     return resolver
-
-
-def _warn_dates(
-    returned: sheets.ReturnedSheet, number: int, values: Mapping[str, str], texts: Sequence[str]
-) -> None:
-    """Log each free-text cell of a row that the file holds as a date or time: a spreadsheet
-    program makes one of text such as ``1/2`` or ``3-4`` as it is typed, and what was typed
-    is gone; the date is stored as text (it may be what was meant)."""
-    for column in texts:
-        if values.get(column) and returned.typed_as_date(number, column):
-            log.warning(
-                "%s, row %d, field %r: the cell holds a date or time, stored as %r; a "
-                "spreadsheet program turns text such as 1/2 or 3-4 into a date as it is typed: "
-                "if other text was meant, type it again with an apostrophe first ('1/2) in a "
-                "copy of the file saved under a new name",
-                returned.path,
-                number,
-                column,
-                values[column],
-            )
 
 
 def _read_cell(value: str, column: str, expected: ExpectedForm) -> str:

@@ -306,6 +306,7 @@ def read_returned_sheet(
             found = _row_read(returned, number, row, expected, seen, listed, aliases, renamed)
         if found is None:
             continue
+        checks.warn_dates(returned, number, {"notes": found[3]}, ("notes",), log)
         if not found[1]:
             noted.append((found[0], found[3]))
         else:
