@@ -4,6 +4,7 @@ not read with the text dropped."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +12,10 @@ import pytest
 
 from livingreview.errors import InputFileError
 from livingreview.sheets import read_sheet
+from livingreview.sheets.written import INSTRUCTIONS, KEYS
 from tests.sheets.libreoffice_fixtures import TITLE, blank_sheet
+
+MARK_KEYS = (INSTRUCTIONS, KEYS)
 
 
 def test_text_typed_beside_the_instructions_is_refused_naming_the_cell(tmp_path: Path) -> None:
@@ -26,3 +30,24 @@ def test_text_typed_beside_the_instructions_is_refused_naming_the_cell(tmp_path:
     message = str(caught.value)
     assert "sheet 'Instructions'" in message and "'C4'" in message
     assert "'S2: unsure, ask the team'" in message and "notes" in message
+
+
+def test_text_beside_the_instructions_of_a_sheet_written_before_the_marks_is_named_not_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An earlier version may have read and stored such a sheet, and a stored file may not
+    change: refusing it left the team no way on but deleting the stage's store."""
+    path = blank_sheet(tmp_path / "sheet.xlsx")
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_meta"]
+    marks = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value in MARK_KEYS]
+    assert len(marks) == 2  # written now: its instruction lines are marked
+    meta.delete_rows(marks[0], 2)  # as an earlier version wrote it
+    wb["Instructions"]["C4"] = "S2: unsure, ask the team"
+    wb.save(path)
+    with caplog.at_level(logging.WARNING):
+        sheet = read_sheet(path, TITLE)
+    assert sheet.meta and sheet.table[1:]
+    [said] = [r.getMessage() for r in caplog.records if "Instructions" in r.getMessage()]
+    assert said.startswith(str(path)) and "'C4'" not in said and "cell C4" in said
+    assert "'S2: unsure, ask the team'" in said and "notes" in said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -25,6 +26,8 @@ from livingreview.sheets.xlsx_xml import (
     uncomputed_formulas,
     worksheet_parts,
 )
+
+log = logging.getLogger(__name__)
 
 
 def open_workbook(data: bytes) -> Any:
@@ -248,7 +251,8 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     refuse_merged_cells(path, name, own_xml)
     uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
-    _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []))
+    marked = meta is not None and written.INSTRUCTIONS in meta
+    _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), marked)
     if meta is not None:
         written.refuse_changed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), meta)
         written.refuse_typed_meta(path, tables[META_SHEET], meta)
@@ -262,21 +266,31 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     return ReturnedSheet(path, tables[name], meta, ids, saved_at, dates=frozenset(dates[name]))
 
 
-def _refuse_typed_instructions(path: Path, table: list[list[str]]) -> None:
+def _refuse_typed_instructions(path: Path, table: list[list[str]], marked: bool) -> None:
     """The instructions tab holds its lines in column A: text beside them was typed by a
-    reviewer, and the tab is never read, so it would be lost."""
+    reviewer, and the tab is never read, so it would be lost. A sheet written before its
+    ``_meta`` marked the instruction lines (``marked`` false) may have been read and stored by
+    that version, and a stored file may not change: its text is named in a warning instead."""
     for number, row in enumerate(table, start=1):
         typed = [i for i, value in enumerate(row) if i and value]
-        if typed:
-            cell = f"{column_letter(typed[0])}{number}"
-            problem = (
-                f"cell {cell} of sheet {INSTRUCTIONS_SHEET!r} holds {quoted(row[typed[0]])}, and"
-                " that sheet is never read, so it would be lost; expected what you type in the"
-                " sheet you fill in: put it in a row's notes, then clear that cell"
+        if not typed:
+            continue
+        cell = f"{column_letter(typed[0])}{number}"
+        held = f"cell {cell} of sheet {INSTRUCTIONS_SHEET!r} holds {quoted(row[typed[0]])}"
+        if not marked:
+            log.warning(
+                "%s: %s, which is never read (a sheet written by an earlier version: read as"
+                " that version read it); copy it into a row's notes in a copy saved under a new"
+                " name",
+                path,
+                held,
             )
-            raise InputFileError(
-                path, problem, position=f"sheet {INSTRUCTIONS_SHEET!r}", field=cell
-            )
+            continue
+        problem = (
+            f"{held}, and that sheet is never read, so it would be lost; expected what you type"
+            " in the sheet you fill in: put it in a row's notes, then clear that cell"
+        )
+        raise InputFileError(path, problem, position=f"sheet {INSTRUCTIONS_SHEET!r}", field=cell)
 
 
 def _refuse_two_metadata(path: Path, name: str, table: list[list[str]]) -> None:
