@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from livingreview.errors import InputFileError
-from livingreview.sheets import read_sheet
+from livingreview.sheets import SheetCache, read_sheet
 from livingreview.sheets.written import INSTRUCTIONS, KEYS
 from tests.sheets.libreoffice_fixtures import TITLE, blank_sheet
 
@@ -51,3 +51,27 @@ def test_text_beside_the_instructions_of_a_sheet_written_before_the_marks_is_nam
     [said] = [r.getMessage() for r in caplog.records if "Instructions" in r.getMessage()]
     assert said.startswith(str(path)) and "'C4'" not in said and "cell C4" in said
     assert "'S2: unsure, ask the team'" in said and "notes" in said
+
+
+def test_text_beside_the_instructions_of_an_older_sheet_is_named_in_every_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Review of 68a1574: the warning came from reading the file, and the next run read the
+    sheet from the sheet cache, so only the first run after the upgrade named the text (a
+    date typed alone is named in every run)."""
+    path = blank_sheet(tmp_path / "sheet.xlsx")
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_meta"]
+    marks = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value in MARK_KEYS]
+    meta.delete_rows(marks[0], 2)  # as an earlier version wrote it
+    wb["Instructions"]["C4"] = "S2: unsure, ask the team"
+    wb.save(path)
+    said = []
+    for _run in range(3):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            sheet = SheetCache(tmp_path / "cache").read(path, TITLE)
+        said.append([r.getMessage() for r in caplog.records if "Instructions" in r.getMessage()])
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1  # read from the cache since
+    assert sheet == read_sheet(path, TITLE)
+    assert [len(run) for run in said] == [1, 1, 1] and said[0] == said[1] == said[2], said

@@ -54,6 +54,9 @@ class SheetCache:
                 raise ValueError("entry edited or damaged")  # read the file instead
             kept = json.loads(body)
             ids = kept["ids"]
+            unread = tuple(str(message) for message in kept["unread"])
+            for message in unread:  # named in every run, as when the file is read
+                log.warning("%s", message)
             return ReturnedSheet(
                 path,
                 kept["table"],
@@ -62,12 +65,16 @@ class SheetCache:
                 kept["saved_at"],
                 header_row=kept["header_row"],  # 2 in a CSV sheet saved as .xlsx
                 dates=frozenset((row, column) for row, column in kept["dates"]),
+                unread=unread,
             )
         except (OSError, ValueError, KeyError, TypeError):
             pass
         sheet = read_xlsx_sheet(path, title, data)
         fields = ("table", "meta", "ids", "saved_at", "header_row")
-        kept = {name: getattr(sheet, name) for name in fields} | {"dates": sorted(sheet.dates)}
+        kept = {name: getattr(sheet, name) for name in fields} | {
+            "dates": sorted(sheet.dates),
+            "unread": list(sheet.unread),
+        }
         body = json.dumps(kept, ensure_ascii=False)
         check = hashlib.sha256(body.encode("utf-8")).hexdigest()
         try:  # the digest of the rest first: an entry edited since is not used

@@ -24,6 +24,8 @@ class ReturnedSheet:
     # spreadsheet program makes one of text such as 1/2 as it is typed (a CSV cannot tell);
     # how a cell was held, not what it holds, so no part of comparing two sheets
     dates: frozenset[tuple[int, int]] = field(default=frozenset(), compare=False)
+    # warnings on text found where it is never read (logged on each read, from the cache too)
+    unread: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.table and not self.header:

@@ -252,7 +252,9 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
     marked = meta is not None and written.INSTRUCTIONS in meta
-    _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), marked)
+    unread = _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), marked)
+    for message in unread:
+        log.warning("%s", message)
     if meta is not None:
         written.refuse_changed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), meta)
         written.refuse_typed_meta(path, tables[META_SHEET], meta)
@@ -260,17 +262,23 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     saved_at = _iso(wb.properties.modified)
     if meta is None:
         return replace(
-            _csv_saved_as_xlsx(path, tables[name], saved_at), dates=frozenset(dates[name])
+            _csv_saved_as_xlsx(path, tables[name], saved_at),
+            dates=frozenset(dates[name]),
+            unread=unread,
         )
     _refuse_two_metadata(path, name, tables[name])
-    return ReturnedSheet(path, tables[name], meta, ids, saved_at, dates=frozenset(dates[name]))
+    return ReturnedSheet(
+        path, tables[name], meta, ids, saved_at, dates=frozenset(dates[name]), unread=unread
+    )
 
 
-def _refuse_typed_instructions(path: Path, table: list[list[str]], marked: bool) -> None:
+def _refuse_typed_instructions(path: Path, table: list[list[str]], marked: bool) -> tuple[str, ...]:
     """The instructions tab holds its lines in column A: text beside them was typed by a
     reviewer, and the tab is never read, so it would be lost. A sheet written before its
     ``_meta`` marked the instruction lines (``marked`` false) may have been read and stored by
-    that version, and a stored file may not change: its text is named in a warning instead."""
+    that version, and a stored file may not change: its text is named in a warning instead
+    (returned, to be logged on every read)."""
+    warnings: list[str] = []
     for number, row in enumerate(table, start=1):
         typed = [i for i, value in enumerate(row) if i and value]
         if not typed:
@@ -278,12 +286,10 @@ def _refuse_typed_instructions(path: Path, table: list[list[str]], marked: bool)
         cell = f"{column_letter(typed[0])}{number}"
         held = f"cell {cell} of sheet {INSTRUCTIONS_SHEET!r} holds {quoted(row[typed[0]])}"
         if not marked:
-            log.warning(
-                "%s: %s, which is never read (a sheet written by an earlier version: read as"
-                " that version read it); copy it into a row's notes in a copy saved under a new"
-                " name",
-                path,
-                held,
+            warnings.append(
+                f"{path}: {held}, which is never read (a sheet written by an earlier version:"
+                " read as that version read it); copy it into a row's notes in a copy saved"
+                " under a new name"
             )
             continue
         problem = (
@@ -291,6 +297,7 @@ def _refuse_typed_instructions(path: Path, table: list[list[str]], marked: bool)
             " in the sheet you fill in: put it in a row's notes, then clear that cell"
         )
         raise InputFileError(path, problem, position=f"sheet {INSTRUCTIONS_SHEET!r}", field=cell)
+    return tuple(warnings)
 
 
 def _refuse_two_metadata(path: Path, name: str, table: list[list[str]]) -> None:
