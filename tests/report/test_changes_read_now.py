@@ -30,3 +30,15 @@ def test_a_value_an_earlier_version_read_otherwise_is_not_a_change() -> None:
         "0.45",
         "46%",
     )
+
+
+def test_a_time_an_earlier_version_read_as_python_writes_it_is_not_a_change() -> None:
+    """Review of 0388ae7: a time typed alone (12:30, 1:30 PM) was stored as '12:30:00' /
+    '13:30:00' and is read as shown since, so the changelog listed 'extraction changed
+    12:30:00 -> 12:30' though no reviewer changed a cell; a real change is still listed."""
+    before = _state({"share": "12:30:00", "blinded": "13:30:00", "seen": "08:05:00"})
+    now = _state({"share": "12:30", "blinded": "1:30 PM", "seen": "08:05"})
+    assert compare(before, now, Facts(*FACTS)) == []
+    now.extraction["S1"]["seen"] = "08:15"
+    [row] = compare(before, now, Facts(*FACTS))
+    assert (row["item"], row["old"], row["new"]) == ("seen", "08:05:00", "08:15")

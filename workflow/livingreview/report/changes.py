@@ -473,10 +473,15 @@ def _report_changes(
 def _same_value(old: str, new: str) -> bool:
     """Whether a kept value is ``new``, but for whitespace (:func:`same_text`) or how an earlier
     version read it from a returned .xlsx (:func:`sheets.as_read_now`: ``0.45`` for ``45%``,
-    ``True`` for ``TRUE``)."""
+    ``True`` for ``TRUE``; :func:`as_read_before`: ``12:30:00`` for a time shown ``12:30``)."""
     from livingreview.sheets import as_read_now
+    from livingreview.sheets.time_shown import as_read_before
 
-    return same_text(old, new) or same_text(as_read_now(old), new)
+    return (
+        same_text(old, new)
+        or same_text(as_read_now(old), new)
+        or same_text(old, as_read_before(new))
+    )
 
 
 def _assessment_changes(before: State, current: State, facts: Facts) -> list[_Change]:
