@@ -50,7 +50,8 @@ def refuse_changed_instructions(
 ) -> None:
     """Refuse text in column A of the instructions tab that is none of the lines written there,
     when ``meta`` has the marks of the lines (:data:`INSTRUCTIONS`); lines cleared, moved or
-    rows inserted lose nothing. Text beside the lines is refused for any sheet (``xlsx_read``)."""
+    rows inserted lose nothing. Text beside the lines: ``xlsx_read`` (refused, or named in a
+    warning for a sheet written before the marks)."""
     if INSTRUCTIONS not in meta:
         return
     marks = set(meta[INSTRUCTIONS].split())
