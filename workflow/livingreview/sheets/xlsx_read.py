@@ -204,10 +204,19 @@ def text_table(sheet: Any, dates: set[tuple[int, int]] | None = None) -> list[li
     number, 0-based column) of each date or time cell."""
     table = []
     for number, cells in enumerate(sheet.iter_rows(), start=1):
-        row = [_as_shown(cell) for cell in cells]
-        if dates is not None:
-            dates.update((number, i) for i, v in enumerate(row) if isinstance(v, _DATE_TYPES))
-        table.append([clean(decoded(v)) for v in row])
+        row = []
+        for i, cell in enumerate(cells):
+            value = cell.value
+            if type(value) is str:  # most cells: text, shown as stored (no format to look at)
+                row.append(unescaped(value).strip())
+            elif value is None:
+                row.append("")
+            else:
+                shown = _as_shown(cell)
+                if dates is not None and isinstance(shown, _DATE_TYPES):
+                    dates.add((number, i))
+                row.append(clean(decoded(shown)))
+        table.append(row)
     return table
 
 
