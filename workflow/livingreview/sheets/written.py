@@ -45,13 +45,35 @@ def _refuse(path: Path, sheet: str, cell: str, text: str, why: str) -> None:
     raise InputFileError(path, problem, position=f"sheet {sheet!r}", field=cell)
 
 
+def refuse_beside_instructions(
+    path: Path, table: Sequence[Sequence[str]], marked: bool
+) -> tuple[str, ...]:
+    """Refuse text beside the instruction lines (column B on), typed by a reviewer in a tab
+    never read. A sheet written before its ``_meta`` marked the lines (``marked`` false) may
+    have been read and stored by that version, and a stored file may not change: its text is
+    named in the warnings returned instead (logged on every read)."""
+    warnings: list[str] = []
+    for number, row in enumerate(table, start=1):
+        typed = [i for i, value in enumerate(row) if i and value]
+        if not typed:
+            continue
+        cell, text = f"{column_letter(typed[0])}{number}", row[typed[0]]
+        if marked:
+            _refuse(path, INSTRUCTIONS_SHEET, cell, text, "beside the lines written there")
+        warnings.append(
+            f"{path}: cell {cell} of sheet {INSTRUCTIONS_SHEET!r} holds {quoted(text)}, which is"
+            " never read (a sheet written by an earlier version: read as that version read it);"
+            " copy it into a row's notes in a copy saved under a new name"
+        )
+    return tuple(warnings)
+
+
 def refuse_changed_instructions(
     path: Path, table: Sequence[Sequence[str]], meta: Mapping[str, str]
 ) -> None:
     """Refuse text in column A of the instructions tab that is none of the lines written there,
     when ``meta`` has the marks of the lines (:data:`INSTRUCTIONS`); lines cleared, moved or
-    rows inserted lose nothing. Text beside the lines: ``xlsx_read`` (refused, or named in a
-    warning for a sheet written before the marks)."""
+    rows inserted lose nothing. Text beside the lines: :func:`refuse_beside_instructions`."""
     if INSTRUCTIONS not in meta:
         return
     marks = set(meta[INSTRUCTIONS].split())

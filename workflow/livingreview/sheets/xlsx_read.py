@@ -17,7 +17,7 @@ from livingreview.sheets import written
 from livingreview.sheets.csv_sheet import csv_meta, sheet_under_meta_line
 from livingreview.sheets.layout import FIXED_STAMP, INSTRUCTIONS_SHEET, META_SHEET, data_sheets
 from livingreview.sheets.ooxml_text import unescaped
-from livingreview.sheets.returned import ReturnedSheet, column_letter, quoted
+from livingreview.sheets.returned import ReturnedSheet, quoted
 from livingreview.sheets.time_shown import time_shown
 from livingreview.sheets.xlsx_xml import (
     refuse_merged_cells,
@@ -261,7 +261,7 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     uncomputed_formulas(tables, data, sheets_xml)
     _refuse_copies(path, name, tables, ids or [])
     marked = meta is not None and written.INSTRUCTIONS in meta
-    unread = _refuse_typed_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), marked)
+    unread = written.refuse_beside_instructions(path, tables.get(INSTRUCTIONS_SHEET, []), marked)
     for message in unread:
         log.warning("%s", message)
     if meta is not None:
@@ -279,34 +279,6 @@ def _workbook_sheet(path: Path, title: str, data: bytes, wb: Any) -> ReturnedShe
     return ReturnedSheet(
         path, tables[name], meta, ids, saved_at, dates=frozenset(dates[name]), unread=unread
     )
-
-
-def _refuse_typed_instructions(path: Path, table: list[list[str]], marked: bool) -> tuple[str, ...]:
-    """The instructions tab holds its lines in column A: text beside them was typed by a
-    reviewer, and the tab is never read, so it would be lost. A sheet written before its
-    ``_meta`` marked the instruction lines (``marked`` false) may have been read and stored by
-    that version, and a stored file may not change: its text is named in a warning instead
-    (returned, to be logged on every read)."""
-    warnings: list[str] = []
-    for number, row in enumerate(table, start=1):
-        typed = [i for i, value in enumerate(row) if i and value]
-        if not typed:
-            continue
-        cell = f"{column_letter(typed[0])}{number}"
-        held = f"cell {cell} of sheet {INSTRUCTIONS_SHEET!r} holds {quoted(row[typed[0]])}"
-        if not marked:
-            warnings.append(
-                f"{path}: {held}, which is never read (a sheet written by an earlier version:"
-                " read as that version read it); copy it into a row's notes in a copy saved"
-                " under a new name"
-            )
-            continue
-        problem = (
-            f"{held}, and that sheet is never read, so it would be lost; expected what you type"
-            " in the sheet you fill in: put it in a row's notes, then clear that cell"
-        )
-        raise InputFileError(path, problem, position=f"sheet {INSTRUCTIONS_SHEET!r}", field=cell)
-    return tuple(warnings)
 
 
 def _refuse_two_metadata(path: Path, name: str, table: list[list[str]]) -> None:
